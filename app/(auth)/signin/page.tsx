@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentActor } from "@/server/auth/current-actor";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  if (await currentActor()) redirect("/fleet");
+  const { callbackUrl } = await searchParams;
+  // Only same-site paths, so the sign-in page cannot be used to bounce people elsewhere.
+  const next = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/fleet";
+  return (
+    <div className="auth-page">
+      <div className="card auth-card stack">
+        <div>
+          <h1>Sign in to Switchyard</h1>
+          <p className="muted">Replication, failover and governance for your stateful services.</p>
+        </div>
+        <SignInForm next={next} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+import Link from "next/link";
+
+export function SettingsTabs({ current, showUsers }: { current: "users" | "tokens"; showUsers: boolean }) {
+  const tabs = [...(showUsers ? [{ id: "users", href: "/settings/users", label: "Users" }] : []), { id: "tokens", href: "/settings/tokens", label: "API tokens" }];
+  return (
+    <nav className="row" aria-label="Settings" style={{ marginBottom: 16 }}>
+      {tabs.map((tab) => (
+        <Link key={tab.id} href={tab.href} className={tab.id === current ? "button button-primary button-small" : "button button-small"} aria-current={tab.id === current ? "page" : undefined}>
+          {tab.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import { hasPermission } from "@/core/access/permissions";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePagePermission } from "@/server/auth/current-actor";
+import { listTokens } from "@/server/tokens/list-tokens";
+import { SettingsTabs } from "../settings-tabs";
+import { CreateTokenForm } from "./create-token-form";
+import { TokensTable } from "./tokens-table";
+
+export const metadata: Metadata = { title: "API tokens" };
+
+export default async function TokensPage() {
+  const actor = await requirePagePermission("tokens:own");
+  const canManage = hasPermission(actor.roles, "tokens:manage");
+  const tokens = await listTokens(actor, canManage ? "all" : "own");
+  return (
+    <>
+      <PageHeader title="Settings" description="People, their roles, and API tokens." />
+      <SettingsTabs current="tokens" showUsers={hasPermission(actor.roles, "users:manage")} />
+      <div className="stack">
+        <section className="card" aria-labelledby="tokens-heading">
+          <div className="card-header">
+            <h2 id="tokens-heading">{canManage ? "All API tokens" : "Your API tokens"}</h2>
+            <span className="muted">
+              Scripts send a token as <code>Authorization: Bearer sy_…</code>
+            </span>
+          </div>
+          <TokensTable tokens={tokens} showOwner={canManage} />
+        </section>
+        <section className="card" aria-labelledby="create-token-heading">
+          <h2 id="create-token-heading" style={{ marginBottom: 10 }}>
+            Create a token for yourself
+          </h2>
+          <CreateTokenForm />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePagePermission } from "@/server/auth/current-actor";
+import { listUsers } from "@/server/users/list-users";
+import { SettingsTabs } from "../settings-tabs";
+import { CreateUserForm } from "./create-user-form";
+import { UsersTable } from "./users-table";
+
+export const metadata: Metadata = { title: "Users" };
+
+export default async function UsersPage() {
+  const actor = await requirePagePermission("users:manage");
+  const users = await listUsers();
+  return (
+    <>
+      <PageHeader title="Settings" description="People, their roles, and API tokens." />
+      <SettingsTabs current="users" showUsers />
+      <div className="stack">
+        <section className="card" aria-labelledby="users-heading">
+          <h2 id="users-heading" style={{ marginBottom: 10 }}>
+            Users
+          </h2>
+          <UsersTable users={users} currentUserId={actor.userId} />
+        </section>
+        <section className="card" aria-labelledby="create-user-heading">
+          <h2 id="create-user-heading" style={{ marginBottom: 10 }}>
+            Create a user
+          </h2>
+          <CreateUserForm />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import type { Role } from "@/core/access/permissions";
+import type { UserView } from "@/contracts/users";
+import { Badge } from "@/components/ui/badge";
+import { Timestamp } from "@/components/ui/timestamp";
+import { updateUserAction } from "./actions/update-user";
+import { RoleCheckboxes } from "./role-checkboxes";
+
+function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
+  const [editing, setEditing] = useState(false);
+  const [roles, setRoles] = useState<Role[]>(user.roles);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function save(changes: { roles?: Role[]; disabled?: boolean }) {
+    startTransition(async () => {
+      const result = await updateUserAction({ id: user.id, changes });
+      if (result.ok) {
+        setError(null);
+        setEditing(false);
+      } else {
+        setError(result.error.message);
+      }
+    });
+  }
+
+  return (
+    <tr>
+      <td>
+        {user.email}
+        {isSelf ? <span className="muted"> (you)</span> : null}
+        {user.name ? <div className="muted">{user.name}</div> : null}
+      </td>
+      <td>
+        {editing ? (
+          <RoleCheckboxes name={`roles-${user.id}`} legend={`Roles of ${user.email}`} selected={roles} onChange={setRoles} />
+        ) : (
+          <div className="row">
+            {user.roles.map((role) => (
+              <Badge key={role} tone="info">
+                {role}
+              </Badge>
+            ))}
+          </div>
+        )}
+        {error ? (
+          <div className="field-error" role="alert">
+            {error}
+          </div>
+        ) : null}
+      </td>
+      <td>{user.disabled ? <Badge tone="bad">disabled</Badge> : <Badge tone="ok">active</Badge>}</td>
+      <td>
+        <Timestamp iso={user.lastSignInAt} />
+      </td>
+      <td>
+        <div className="row">
+          {editing ? (
+            <>
+              <button type="button" className="button button-primary button-small" disabled={pending} onClick={() => save({ roles })}>
+                Save roles
+              </button>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => {
+                  setRoles(user.roles);
+                  setEditing(false);
+                  setError(null);
+                }}
+              >
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" className="button button-small" onClick={() => setEditing(true)} aria-label={`Edit roles of ${user.email}`}>
+              Edit roles
+            </button>
+          )}
+          <button
+            type="button"
+            className={user.disabled ? "button button-small" : "button button-small button-danger"}
+            disabled={pending}
+            onClick={() => save({ disabled: !user.disabled })}
+            aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.email}`}
+          >
+            {user.disabled ? "Enable" : "Disable"}
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+export function UsersTable({ users, currentUserId }: { users: UserView[]; currentUserId: string }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">User</th>
+            <th scope="col">Roles</th>
+            <th scope="col">State</th>
+            <th scope="col">Last sign-in</th>
+            <th scope="col">
+              <span className="muted">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((user) => (
+            <UserRow key={`${user.id}:${user.roles.join(",")}:${user.disabled}`} user={user} isSelf={user.id === currentUserId} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

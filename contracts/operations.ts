@@ -1,0 +1,146 @@
+import { z } from "zod";
+import type { Permission } from "@/core/access/permissions";
+import { auditVerificationSchema } from "./audit";
+import { healthSchema } from "./health";
+import { serviceListSchema } from "./services";
+import {
+  apiTokenListSchema,
+  apiTokenSchema,
+  createOwnTokenRequestSchema,
+  issuedTokenSchema,
+  issueTokenRequestSchema,
+  tokenIdParamsSchema,
+} from "./tokens";
+import { createUserRequestSchema, updateUserRequestSchema, userIdParamsSchema, userListSchema, userSchema } from "./users";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/**
+ * One API operation: where it lives, who may call it, what it takes and what
+ * it answers. Route handlers, the OpenAPI document and the role tests are all
+ * driven by this table, so none of them can drift from the others.
+ */
+export interface ApiOperation {
+  method: HttpMethod;
+  /** OpenAPI path template, e.g. `/api/v1/users/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** `public` operations need no caller; every other one names a permission. */
+  access: Permission | "public";
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; contentType?: string };
+  /** Error statuses the operation documents besides 400/401/403/500. */
+  errors?: readonly (404 | 409 | 413 | 429 | 503)[];
+}
+
+function operation<const T extends ApiOperation>(op: T): T {
+  return op;
+}
+
+export const OPERATIONS = {
+  health: operation({
+    method: "GET",
+    path: "/api/health",
+    summary: "Liveness and store status, for load balancers",
+    tag: "system",
+    access: "public",
+    success: { status: 200, description: "The control plane and its store are up", schema: healthSchema },
+    errors: [503],
+  }),
+  openApi: operation({
+    method: "GET",
+    path: "/api/v1/openapi.json",
+    summary: "This API's OpenAPI 3.1 document",
+    tag: "system",
+    access: "public",
+    success: { status: 200, description: "The OpenAPI document" },
+  }),
+  listServices: operation({
+    method: "GET",
+    path: "/api/v1/services",
+    summary: "Services with their datasets, replicas and the regions they run in",
+    tag: "fleet",
+    access: "fleet:read",
+    success: { status: 200, description: "All services", schema: serviceListSchema },
+  }),
+  listUsers: operation({
+    method: "GET",
+    path: "/api/v1/users",
+    summary: "List users and their roles",
+    tag: "users",
+    access: "users:manage",
+    success: { status: 200, description: "All users", schema: userListSchema },
+  }),
+  createUser: operation({
+    method: "POST",
+    path: "/api/v1/users",
+    summary: "Create a user with roles",
+    tag: "users",
+    access: "users:manage",
+    body: createUserRequestSchema,
+    success: { status: 201, description: "The new user", schema: userSchema },
+    errors: [409],
+  }),
+  updateUser: operation({
+    method: "PATCH",
+    path: "/api/v1/users/{id}",
+    summary: "Change a user's name, roles or disabled flag",
+    tag: "users",
+    access: "users:manage",
+    params: userIdParamsSchema,
+    body: updateUserRequestSchema,
+    success: { status: 200, description: "The updated user", schema: userSchema },
+    errors: [404, 409],
+  }),
+  issueToken: operation({
+    method: "POST",
+    path: "/api/v1/auth/tokens",
+    summary: "Exchange email and password for an API token (shown once)",
+    tag: "auth",
+    access: "public",
+    body: issueTokenRequestSchema,
+    success: { status: 201, description: "The token; store it, it is not shown again", schema: issuedTokenSchema },
+    errors: [429],
+  }),
+  listTokens: operation({
+    method: "GET",
+    path: "/api/v1/auth/tokens",
+    summary: "The caller's API tokens (all users' with `?scope=all` for admins)",
+    tag: "auth",
+    access: "tokens:own",
+    query: z.object({ scope: z.enum(["own", "all"]).default("own") }),
+    success: { status: 200, description: "Tokens, newest first", schema: apiTokenListSchema },
+  }),
+  createOwnToken: operation({
+    method: "POST",
+    path: "/api/v1/auth/tokens/own",
+    summary: "Issue a token for the signed-in caller (shown once)",
+    tag: "auth",
+    access: "tokens:own",
+    body: createOwnTokenRequestSchema,
+    success: { status: 201, description: "The token; store it, it is not shown again", schema: issuedTokenSchema },
+  }),
+  revokeToken: operation({
+    method: "DELETE",
+    path: "/api/v1/auth/tokens/{id}",
+    summary: "Revoke an API token (one's own, or anyone's for admins)",
+    tag: "auth",
+    access: "tokens:own",
+    params: tokenIdParamsSchema,
+    success: { status: 200, description: "The revoked token", schema: apiTokenSchema },
+    errors: [404, 409],
+  }),
+  verifyAudit: operation({
+    method: "GET",
+    path: "/api/v1/audit/verify",
+    summary: "Walk the audit hash chain and say whether it is intact",
+    tag: "audit",
+    access: "audit:read",
+    success: { status: 200, description: "Intact through the last event, or where it breaks", schema: auditVerificationSchema },
+  }),
+} as const satisfies Record<string, ApiOperation>;
+
+export type OperationId = keyof typeof OPERATIONS;

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { replicationModeSchema } from "./services";
+
+const seconds = (min: number, max: number) => z.number().min(min).max(max);
+
+export const residencyRuleSchema = z
+  .strictObject({
+    jurisdictions: z.array(z.string().min(1)).min(1, { error: "must allow at least one jurisdiction" }),
+    regions: z.array(z.string().min(1)).default([]).meta({ description: "Narrows the jurisdictions to these regions; empty means any" }),
+  })
+  .meta({ id: "ResidencyRule" });
+
+export const datasetRuleSchema = z
+  .strictObject({ replication: replicationModeSchema, residency: residencyRuleSchema })
+  .meta({ id: "DatasetRule" });
+
+/**
+ * A policy: the thresholds and rules automation, alerts and runbooks read.
+ * A service's own policy wins over the global default.
+ */
+export const policyDocumentSchema = z
+  .strictObject({
+    heartbeat: z.strictObject({
+      intervalSeconds: seconds(0.2, 60),
+      missesBeforeUnfit: z.int().min(1).max(100),
+    }),
+    witness: z.strictObject({ quorum: z.int().min(1).max(16) }),
+    failover: z.strictObject({
+      automatic: z.boolean(),
+      maxLagBytes: z.int().min(0),
+      cooldownSeconds: z.int().min(0).max(7 * 86_400),
+    }),
+    datasets: z.record(z.string().min(1), datasetRuleSchema).default({}),
+    featureFlags: z.strictObject({ cross_region_writes: z.boolean() }),
+    maintenanceWindows: z
+      .array(z.strictObject({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), reason: z.string().min(1) }))
+      .default([]),
+    alerts: z.strictObject({
+      forSeconds: z.int().min(0).max(3600),
+      slotRetainedBytesMax: z.int().min(0),
+      conflictsPerMinuteMax: z.int().min(0),
+    }),
+    approvals: z.strictObject({
+      safetyRelevant: z.int().min(1).max(5),
+      other: z.int().min(1).max(5),
+    }),
+  })
+  .meta({ id: "PolicyDocument" });
+
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+export type DatasetRule = z.infer<typeof datasetRuleSchema>;

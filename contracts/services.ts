@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+export const regionSchema = z
+  .object({
+    id: z.string().meta({ description: "`cloud:code`, e.g. `aws:us-east-1`" }),
+    cloud: z.string(),
+    code: z.string(),
+    jurisdiction: z.string(),
+    displayName: z.string(),
+  })
+  .meta({ id: "Region" });
+
+export const replicationModeSchema = z.enum(["sync", "async"]).meta({ id: "ReplicationMode" });
+
+export const consistencySchema = z.enum(["strong", "eventual"]).meta({ id: "Consistency" });
+
+export const datasetSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    ownerTeam: z.string(),
+    consistency: consistencySchema,
+    rpoSeconds: z.number().int(),
+    rtoSeconds: z.number().int(),
+    replication: replicationModeSchema.nullable().meta({ description: "From the effective policy" }),
+    residency: z
+      .object({ jurisdictions: z.array(z.string()), regions: z.array(z.string()) })
+      .nullable()
+      .meta({ description: "Where the dataset's primary may live, from the effective policy" }),
+  })
+  .meta({ id: "Dataset" });
+
+export const replicaRoleSchema = z.enum(["primary", "standby", "witness"]).meta({ id: "ReplicaRole" });
+export const engineSchema = z.enum(["postgresql", "mysql", "redis", "simulated"]).meta({ id: "Engine" });
+
+export const replicaSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    regionId: z.string(),
+    role: replicaRoleSchema,
+    engine: engineSchema,
+    host: z.string(),
+    port: z.number().int(),
+    databaseName: z.string(),
+    replication: replicationModeSchema,
+    promotionPriority: z.number().int(),
+    noPromote: z.boolean(),
+  })
+  .meta({ id: "Replica" });
+
+export const serviceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    engine: engineSchema,
+    epoch: z.number().int(),
+    policyVersion: z.number().int().nullable().meta({ description: "Version of the effective policy" }),
+    writeReplicaId: z.string().nullable(),
+    writeRegionId: z.string().nullable(),
+    datasets: z.array(datasetSchema),
+    replicas: z.array(replicaSchema),
+  })
+  .meta({ id: "Service" });
+
+export const serviceListSchema = z
+  .object({ services: z.array(serviceSchema), regions: z.array(regionSchema) })
+  .meta({ id: "ServiceList" });
+
+export type RegionView = z.infer<typeof regionSchema>;
+export type ServiceView = z.infer<typeof serviceSchema>;
+export type ServiceList = z.infer<typeof serviceListSchema>;

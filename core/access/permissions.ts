@@ -1,0 +1,34 @@
+/**
+ * Who may do what. Every page, server action and API operation names one
+ * permission; anything not granted here is denied.
+ */
+export const ROLES = ["viewer", "operator", "approver", "admin", "auditor"] as const;
+export type Role = (typeof ROLES)[number];
+
+const EVERY_ROLE: readonly Role[] = ROLES;
+
+export const PERMISSION_GRANTS = {
+  /** See services, regions, replicas and their health. */
+  "fleet:read": EVERY_ROLE,
+  /** See runbook definitions and runs. */
+  "runbooks:read": EVERY_ROLE,
+  /** See policies and change requests. */
+  "policies:read": EVERY_ROLE,
+  /** Read and verify the audit trail. */
+  "audit:read": ["auditor", "admin"],
+  /** Create users and assign roles. */
+  "users:manage": ["admin"],
+  /** Issue, list and revoke one's own API tokens. */
+  "tokens:own": EVERY_ROLE,
+  /** List and revoke anyone's API tokens. */
+  "tokens:manage": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSION_GRANTS;
+
+export const PERMISSIONS = Object.keys(PERMISSION_GRANTS) as Permission[];
+
+export function hasPermission(roles: readonly Role[], permission: Permission): boolean {
+  const granted: readonly Role[] = PERMISSION_GRANTS[permission];
+  return roles.some((role) => granted.includes(role));
+}

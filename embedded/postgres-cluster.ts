@@ -1,0 +1,124 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { postgresBinaries } from "./postgres-binaries";
+import { assertReachable, postgresOsUser, type OsUser } from "./run-as";
+
+const execFileAsync = promisify(execFile);
+
+/** One PostgreSQL cluster (data folder + server) on 127.0.0.1. */
+export interface ClusterSpec {
+  dataDir: string;
+  port: number;
+  /** Lines for `switchyard.conf`, which postgresql.conf includes; rewritten on every start. */
+  settings?: Record<string, string | number | boolean>;
+}
+
+const SETTINGS_FILE = "switchyard.conf";
+
+function confValue(value: string | number | boolean): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "boolean") return value ? "on" : "off";
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+async function run(binary: string, args: string[], user: OsUser | null, timeoutMs = 120_000): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync(binary, args, {
+      uid: user?.uid,
+      gid: user?.gid,
+      timeout: timeoutMs,
+      env: { ...process.env, LC_ALL: "C", LANG: "C" },
+      cwd: os.tmpdir(),
+    });
+    return stdout;
+  } catch (error) {
+    const failure = error as { stderr?: string; stdout?: string; message: string };
+    throw new Error(`${path.basename(binary)} ${args[0] ?? ""} failed: ${(failure.stderr || failure.stdout || failure.message).trim()}`);
+  }
+}
+
+/** Gives the folder to the user PostgreSQL runs as (no-op unless we are root). */
+export async function handOver(folder: string, user: OsUser | null = postgresOsUser()): Promise<void> {
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  if (user) await chown(folder, user.uid, user.gid);
+}
+
+export async function writeClusterSettings(spec: ClusterSpec): Promise<void> {
+  const settings = {
+    port: spec.port,
+    listen_addresses: "127.0.0.1",
+    unix_socket_directories: "",
+    ...spec.settings,
+  };
+  const lines = Object.entries(settings).map(([key, value]) => `${key} = ${confValue(value)}`);
+  const file = path.join(spec.dataDir, SETTINGS_FILE);
+  await writeFile(file, `# written by Switchyard on every start\n${lines.join("\n")}\n`);
+  const user = postgresOsUser();
+  if (user) await chown(file, user.uid, user.gid);
+}
+
+/** initdb with a password-protected superuser `postgres` and replication allowed from 127.0.0.1. */
+export async function initCluster(dataDir: string, superuserPassword: string): Promise<void> {
+  const { initdb } = await postgresBinaries();
+  const user = postgresOsUser();
+  await handOver(dataDir, user);
+  assertReachable(dataDir, user);
+  const pwfile = path.join(path.dirname(dataDir), `.pwfile-${process.pid}`);
+  await writeFile(pwfile, `${superuserPassword}\n`, { mode: 0o600 });
+  if (user) await chown(pwfile, user.uid, user.gid);
+  try {
+    await run(initdb, ["-D", dataDir, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C"], user);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+  const conf = path.join(dataDir, "postgresql.conf");
+  await writeFile(conf, `${await readFile(conf, "utf8")}\ninclude_if_exists = '${SETTINGS_FILE}'\n`);
+}
+
+export function isInitialised(dataDir: string): boolean {
+  return existsSync(path.join(dataDir, "PG_VERSION"));
+}
+
+/** The postmaster's pid when one is running on this data folder. */
+export async function runningPid(dataDir: string): Promise<number | null> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the server and waits until it accepts connections (read-only ones
+ * count, so this works for standbys). pg_ctl puts the server in a session of
+ * its own, so a Ctrl-C meant for us reaches it only through `stopCluster`.
+ */
+export async function startCluster(spec: ClusterSpec, logFile: string): Promise<void> {
+  const { pg_ctl } = await postgresBinaries();
+  const user = postgresOsUser();
+  await writeClusterSettings(spec);
+  await writeFile(logFile, "", { flag: "a" });
+  if (user) await chown(logFile, user.uid, user.gid);
+  try {
+    await run(pg_ctl, ["start", "-w", "-t", "60", "-D", spec.dataDir, "-l", logFile], user);
+  } catch (error) {
+    const tail = (await readFile(logFile, "utf8").catch(() => "")).trim().split("\n").slice(-12).join("\n");
+    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail}`);
+  }
+}
+
+/** Stops the server if it runs: `fast` rolls back open transactions and shuts down cleanly. */
+export async function stopCluster(dataDir: string, mode: "smart" | "fast" | "immediate" = "fast"): Promise<void> {
+  if (!(await runningPid(dataDir))) return;
+  const { pg_ctl } = await postgresBinaries();
+  await run(pg_ctl, ["stop", "-w", "-t", "60", "-m", mode, "-D", dataDir], postgresOsUser());
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm start`: the whole product on one machine. Starts the embedded
+ * PostgreSQL (unless DATABASE_URL is set), applies migrations, seeds the demo
+ * topology and the first admin, builds the control plane if needed and runs
+ * it. Ctrl-C or SIGTERM stops everything in reverse order.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createDb } from "@/server/db/client";
+import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
+import { dataDir } from "@/server/store/data-dir";
+import { lockDataDir } from "@/server/store/data-dir-lock";
+import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-store";
+import { migrate } from "@/server/store/migrate";
+import { ensureSecret } from "@/server/store/secrets";
+import { seedDemoTopology } from "@/server/store/seed";
+import { buildIfStale } from "./build-if-stale";
+
+const log = (line: string) => console.log(`[switchyard] ${line}`);
+
+const stops: (() => Promise<void> | void)[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    log("stopping…");
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        console.error(`[switchyard] ${(error as Error).message}`);
+      }
+    }
+    log("stopped");
+  }
+  process.exit(code);
+}
+
+function startControlPlane(env: NodeJS.ProcessEnv, port: number): ChildProcess {
+  const args = ["node_modules/next/dist/bin/next", "start", "-p", String(port)];
+  if (process.env.HOST) args.push("-H", process.env.HOST);
+  const child = spawn(process.execPath, args, { env, stdio: "inherit" });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`[switchyard] the control plane exited (${signal ?? `code ${code}`})`);
+      void shutdown(1);
+    }
+  });
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  );
+  return child;
+}
+
+async function main(): Promise<void> {
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  const dir = dataDir();
+  mkdirSync(dir, { recursive: true });
+  stops.push(lockDataDir(dir));
+  log(`data folder: ${dir}`);
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    log("store: DATABASE_URL");
+  } else {
+    log("store: starting the embedded PostgreSQL…");
+    const store: EmbeddedStore = await startEmbeddedStore(dir);
+    stops.push(() => store.stop());
+    databaseUrl = store.url;
+  }
+
+  const migration = await migrate(databaseUrl);
+  log(`migrations: ${migration.applied.length} applied, ${migration.alreadyApplied} already in place`);
+
+  const client = createDb(databaseUrl, 2);
+  let banner: string[] = [];
+  let secret: string;
+  try {
+    const created = await seedDemoTopology(client);
+    log(created.length ? `seeded: ${created.join(", ")}` : "seed: demo topology already present");
+    const admin = await bootstrapAdmin(client);
+    if (admin) {
+      banner = admin.generatedPassword
+        ? [`First admin created: ${admin.email}`, `Password (shown once, store it now): ${admin.generatedPassword}`]
+        : [`First admin created: ${admin.email} (password from SWITCHYARD_ADMIN_PASSWORD)`];
+    }
+    secret = process.env.NEXTAUTH_SECRET ?? (await ensureSecret(client, "nextauth"));
+  } finally {
+    await client.$disconnect();
+  }
+
+  buildIfStale(log);
+
+  const port = Number(process.env.PORT ?? 3000);
+  const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  startControlPlane(
+    {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: secret,
+      NEXTAUTH_URL: url,
+      SWITCHYARD_DATA_DIR: dir,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    port,
+  );
+
+  const rule = "=".repeat(64);
+  console.log([rule, `  Switchyard control plane: ${url}`, ...banner.map((line) => `  ${line}`), rule].join("\n"));
+}
+
+main().catch(async (error: Error) => {
+  console.error(`[switchyard] ${error.message}`);
+  await shutdown(1);
+});

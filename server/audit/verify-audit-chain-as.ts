@@ -1,0 +1,19 @@
+import "server-only";
+import type { AuditVerification } from "@/contracts/audit";
+import { auditActorOf, type UserActor } from "../auth/actor";
+import { db } from "../db/client";
+import { recordAuditEvent } from "./append-audit-event";
+import { verifyAuditChain } from "./verify-audit-chain";
+
+/** Verifies the chain for a person and records that they did, with the result. */
+export async function verifyAuditChainAs(actor: UserActor): Promise<AuditVerification> {
+  const result = await verifyAuditChain(db());
+  await recordAuditEvent({
+    actor: auditActorOf(actor),
+    action: "audit.verify",
+    target: { type: "audit_chain", id: null },
+    outcome: result.intact ? "success" : "failure",
+    details: result,
+  });
+  return result;
+}

@@ -1,0 +1,26 @@
+import "server-only";
+import type { Role } from "@/core/access/permissions";
+import type { AuditActor } from "../audit/append-audit-event";
+
+/** A signed-in person, through the browser session or an API token. */
+export interface UserActor {
+  type: "user";
+  userId: string;
+  email: string;
+  name: string | null;
+  roles: Role[];
+  ip: string | null;
+  via: "session" | "token";
+  tokenId?: string;
+}
+
+export function auditActorOf(actor: UserActor): AuditActor {
+  return { type: "user", id: actor.userId, label: actor.email, ip: actor.ip };
+}
+
+/** The caller's address as the nearest proxy reports it. */
+export function clientIp(headers: Headers): string | null {
+  const forwarded = headers.get("x-forwarded-for");
+  const first = forwarded?.split(",")[0]?.trim();
+  return first || headers.get("x-real-ip") || null;
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { emailSchema } from "@/contracts/users";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { db } from "../db/client";
+import { DomainError } from "../errors";
+import { clientIp } from "./actor";
+import { checkCredentials } from "./check-credentials";
+
+const SESSION_HOURS = 12;
+
+const credentialsSchema = z.object({ email: emailSchema, password: z.string().min(1).max(200) });
+
+export const authOptions: NextAuthOptions = {
+  secret: process.env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: SESSION_HOURS * 3600 },
+  pages: { signIn: "/signin", error: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        const parsed = credentialsSchema.safeParse(credentials);
+        if (!parsed.success) throw new Error("Enter an email address and a password.");
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers ?? {})) {
+          if (typeof value === "string") headers.set(name, value);
+        }
+        const ip = clientIp(headers);
+        try {
+          const user = await checkCredentials({ ...parsed.data, ip, action: "auth.sign_in" });
+          await db().$transaction(async (tx) => {
+            await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+            await appendAuditEvent(tx, {
+              actor: { type: "user", id: user.id, label: user.email, ip },
+              action: "auth.sign_in",
+              target: { type: "user", id: user.id },
+            });
+          });
+          return { id: user.id, email: user.email, name: user.name };
+        } catch (error) {
+          // next-auth shows an authorize error's message to the person signing in.
+          if (error instanceof DomainError) throw new Error(error.message);
+          throw error;
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) token.sub = user.id;
+      return token;
+    },
+  },
+};

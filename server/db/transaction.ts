@@ -1,0 +1,5 @@
+import "server-only";
+import type { Prisma } from "./generated/client";
+
+/** A client bound to one open transaction. */
+export type Tx = Prisma.TransactionClient;

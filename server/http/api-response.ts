@@ -1,0 +1,31 @@
+import "server-only";
+import { z } from "zod";
+import type { ApiError } from "@/contracts/errors";
+import { DomainError, RateLimitedError } from "../errors";
+
+export function errorResponse(status: number, error: ApiError["error"], headers?: HeadersInit): Response {
+  return Response.json({ error } satisfies ApiError, { status, headers });
+}
+
+/** `roles.0: must name at least one role` style messages, naming the field. */
+export function zodErrorResponse(error: z.ZodError, where: "body" | "params" | "query"): Response {
+  const issue = error.issues[0];
+  const path = issue?.path.map(String).join(".") ?? "";
+  const field = path || undefined;
+  const message = `${field ?? where}: ${issue?.message ?? "is invalid"}`;
+  return errorResponse(400, { code: "validation_failed", message, ...(field ? { field } : {}) });
+}
+
+/** Maps what a handler threw to an answer; unknown errors are logged, never shown. */
+export function thrownResponse(error: unknown, context: string): Response {
+  if (error instanceof DomainError) {
+    const headers = error instanceof RateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
+    return errorResponse(
+      error.status,
+      { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+      headers,
+    );
+  }
+  console.error(`[api] ${context} failed:`, error);
+  return errorResponse(500, { code: "internal", message: "Internal error; the control plane's log has the details." });
+}

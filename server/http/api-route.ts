@@ -1,0 +1,96 @@
+import "server-only";
+import { z } from "zod";
+import { hasPermission } from "@/core/access/permissions";
+import type { ApiOperation } from "@/contracts/operations";
+import type { UserActor } from "../auth/actor";
+import { clientIp } from "../auth/actor";
+import { actorFromRequest } from "../auth/resolve-actor";
+import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerContext<Op extends ApiOperation> {
+  request: Request;
+  ip: string | null;
+  actor: Op["access"] extends "public" ? UserActor | null : UserActor;
+  body: Output<Op["body"]>;
+  params: Output<Op["params"]>;
+  query: Output<Op["query"]>;
+}
+
+/** A handler answers with data (sent as JSON with the operation's status) or a Response of its own. */
+type Handler<Op extends ApiOperation> = (context: HandlerContext<Op>) => Promise<unknown>;
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) {
+    return { ok: false, response: errorResponse(413, { code: "payload_too_large", message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }) };
+  }
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    return { ok: false, response: errorResponse(400, { code: "invalid_json", message: "Send the request body as JSON with Content-Type: application/json." }) };
+  }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    return { ok: false, response: errorResponse(413, { code: "payload_too_large", message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }) };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : "unparseable";
+    return { ok: false, response: errorResponse(400, { code: "invalid_json", message: `Request body is not valid JSON: ${detail}` }) };
+  }
+}
+
+/**
+ * Wraps a route handler with what every API operation needs, in this order:
+ * authenticate (401), authorise against the operation's permission (403),
+ * validate params, query and body with the operation's zod schemas (400), then
+ * run the handler and map domain errors to their status. Checking the caller
+ * before the input keeps the API's shape from strangers.
+ */
+export function apiRoute<Op extends ApiOperation>(op: Op, handler: Handler<Op>) {
+  return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
+    const context = `${op.method} ${op.path}`;
+    try {
+      const actor = await actorFromRequest(request);
+      if (op.access !== "public") {
+        if (!actor) return errorResponse(401, { code: "unauthenticated", message: "Sign in, or send an API token as `Authorization: Bearer <token>`." });
+        if (!hasPermission(actor.roles, op.access)) {
+          return errorResponse(403, { code: "forbidden", message: `Your roles (${actor.roles.join(", ")}) do not include the permission ${op.access}.` });
+        }
+      }
+
+      let params: unknown;
+      if (op.params) {
+        const parsed = op.params.safeParse(await routeContext?.params);
+        if (!parsed.success) return zodErrorResponse(parsed.error, "params");
+        params = parsed.data;
+      }
+      let query: unknown;
+      if (op.query) {
+        const parsed = op.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+        if (!parsed.success) return zodErrorResponse(parsed.error, "query");
+        query = parsed.data;
+      }
+      let body: unknown;
+      if (op.body) {
+        const read = await readJson(request);
+        if (!read.ok) return read.response;
+        const parsed = op.body.safeParse(read.value);
+        if (!parsed.success) return zodErrorResponse(parsed.error, "body");
+        body = parsed.data;
+      }
+
+      const result = await handler({ request, ip: clientIp(request.headers), actor, body, params, query } as HandlerContext<Op>);
+      if (result instanceof Response) return result;
+      return Response.json(result, { status: op.success.status });
+    } catch (error) {
+      return thrownResponse(error, context);
+    }
+  };
+}

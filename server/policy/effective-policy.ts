@@ -1,0 +1,37 @@
+import "server-only";
+import { policyDocumentSchema, type PolicyDocument } from "@/contracts/policy";
+import { db } from "../db/client";
+
+export const GLOBAL_POLICY_SCOPE = "global";
+export const servicePolicyScope = (serviceId: string) => `service:${serviceId}`;
+
+export interface EffectivePolicy {
+  scope: string;
+  version: number;
+  versionId: string;
+  document: PolicyDocument;
+}
+
+/** For each service, its own policy's current version, or the global default's. */
+export async function effectivePolicies(serviceIds: readonly string[]): Promise<Map<string, EffectivePolicy>> {
+  const scopes = [GLOBAL_POLICY_SCOPE, ...serviceIds.map(servicePolicyScope)];
+  const policies = await db().policy.findMany({ where: { scope: { in: scopes } }, include: { versions: true } });
+  const byScope = new Map<string, EffectivePolicy>();
+  for (const policy of policies) {
+    const current = policy.versions.find((version) => version.version === policy.currentVersion);
+    if (!current) continue;
+    byScope.set(policy.scope, {
+      scope: policy.scope,
+      version: current.version,
+      versionId: current.id,
+      document: policyDocumentSchema.parse(current.document),
+    });
+  }
+  const global = byScope.get(GLOBAL_POLICY_SCOPE);
+  const result = new Map<string, EffectivePolicy>();
+  for (const serviceId of serviceIds) {
+    const effective = byScope.get(servicePolicyScope(serviceId)) ?? global;
+    if (effective) result.set(serviceId, effective);
+  }
+  return result;
+}

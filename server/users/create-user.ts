@@ -1,0 +1,25 @@
+import "server-only";
+import type { CreateUserRequest, UserView } from "@/contracts/users";
+import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
+import { hashPassword } from "../auth/passwords";
+import { db } from "../db/client";
+import { ConflictError } from "../errors";
+import { auditedUser, userView } from "./user-view";
+
+export async function createUser(request: CreateUserRequest, actor: AuditActor): Promise<UserView> {
+  const passwordHash = await hashPassword(request.password);
+  return db().$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { email: request.email }, select: { id: true } });
+    if (existing) throw new ConflictError(`A user with email ${request.email} already exists.`, "email");
+    const user = await tx.user.create({
+      data: { email: request.email, name: request.name ?? null, passwordHash, roles: request.roles },
+    });
+    await appendAuditEvent(tx, {
+      actor,
+      action: "user.create",
+      target: { type: "user", id: user.id },
+      after: auditedUser(user),
+    });
+    return userView(user);
+  });
+}
