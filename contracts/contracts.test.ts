@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { buildOpenApiDocument } from "./openapi";
+import { OPERATIONS } from "./operations";
+import { policyDocumentSchema } from "./policy";
+import { issueTokenRequestSchema } from "./tokens";
+import { createUserRequestSchema, emailSchema, updateUserRequestSchema } from "./users";
+import { DEMO_SERVICE_POLICY, GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
+
+function firstIssue(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
+  const issue = result.error?.issues[0];
+  return issue ? { path: issue.path.join("."), message: issue.message } : null;
+}
+
+describe("user contracts", () => {
+  it("normalise emails and accept hosts without a dot", () => {
+    expect(emailSchema.parse("  Admin@LOCALHOST ")).toBe("admin@localhost");
+    expect(emailSchema.safeParse("not-an-email").success).toBe(false);
+  });
+
+  it("accept a complete create-user request", () => {
+    const parsed = createUserRequestSchema.parse({ email: "ops@example.com", password: "correct horse battery", roles: ["operator", "viewer"] });
+    expect(parsed.roles).toEqual(["operator", "viewer"]);
+  });
+
+  it.each([
+    [{ password: "correct horse battery", roles: ["viewer"] }, "email"],
+    [{ email: "ops@example.com", password: "short", roles: ["viewer"] }, "password"],
+    [{ email: "ops@example.com", password: 12345678901234, roles: ["viewer"] }, "password"],
+    [{ email: "ops@example.com", password: "correct horse battery", roles: [] }, "roles"],
+    [{ email: "ops@example.com", password: "correct horse battery", roles: ["root"] }, "roles.0"],
+    [{ email: "ops@example.com", password: "correct horse battery", roles: ["viewer", "viewer"] }, "roles"],
+  ])("name the offending field: %j → %s", (input, field) => {
+    expect(firstIssue(createUserRequestSchema.safeParse(input))?.path).toBe(field);
+  });
+
+  it("refuse unknown fields rather than silently dropping them", () => {
+    const result = createUserRequestSchema.safeParse({ email: "a@b.c", password: "correct horse battery", roles: ["viewer"], isAdmin: true });
+    expect(result.success).toBe(false);
+  });
+
+  it("refuse an update that changes nothing", () => {
+    expect(updateUserRequestSchema.safeParse({}).success).toBe(false);
+    expect(updateUserRequestSchema.safeParse({ disabled: true }).success).toBe(true);
+  });
+});
+
+describe("token contracts", () => {
+  it("default the token name and bound its lifetime", () => {
+    expect(issueTokenRequestSchema.parse({ email: "a@b.c", password: "x" }).name).toBe("api");
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", expiresInDays: 0 }))?.path).toBe("expiresInDays");
+  });
+});
+
+describe("policy documents", () => {
+  it("accept the seeded defaults", () => {
+    expect(policyDocumentSchema.parse(GLOBAL_DEFAULT_POLICY)).toEqual(GLOBAL_DEFAULT_POLICY);
+    expect(policyDocumentSchema.parse(DEMO_SERVICE_POLICY)).toEqual(DEMO_SERVICE_POLICY);
+  });
+
+  it("name the field of an invalid threshold", () => {
+    const result = policyDocumentSchema.safeParse({ ...GLOBAL_DEFAULT_POLICY, witness: { quorum: 0 } });
+    expect(firstIssue(result)?.path).toBe("witness.quorum");
+  });
+});
+
+describe("OpenAPI document", () => {
+  const document = buildOpenApiDocument("test");
+
+  it("is OpenAPI 3.1 and describes every operation of the table", () => {
+    expect(document.openapi).toBe("3.1.0");
+    for (const [id, op] of Object.entries(OPERATIONS)) {
+      const path = document.paths?.[op.path];
+      const described = path?.[op.method.toLowerCase() as "get"];
+      expect(described?.operationId, `${op.method} ${op.path}`).toBe(id);
+    }
+  });
+
+  it("documents the error shape and the statuses each operation can answer", () => {
+    const createUser = document.paths?.["/api/v1/users"]?.post;
+    expect(Object.keys(createUser?.responses ?? {}).sort()).toEqual(["201", "400", "401", "403", "409"]);
+    expect(document.components?.schemas?.Error).toBeDefined();
+    expect(document.components?.schemas?.CreateUserRequest).toBeDefined();
+  });
+
+  it("marks public operations as needing no credentials", () => {
+    expect(document.paths?.["/api/health"]?.get?.security).toEqual([]);
+    expect(document.paths?.["/api/v1/services"]?.get?.security).toEqual([{ bearer: [] }, { session: [] }]);
+  });
+});

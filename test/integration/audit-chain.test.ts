@@ -1,0 +1,81 @@
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET as verifyRoute } from "@/app/api/v1/audit/verify/route";
+import { appendAuditEvent, recordAuditEvent } from "@/server/audit/append-audit-event";
+import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
+import { db } from "@/server/db/client";
+import { call, createTestUser, tokenFor } from "../support/api";
+
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+const event = (n: number) => ({
+  actor: { type: "system" as const, id: null, label: "test" },
+  action: "user.update" as const,
+  target: { type: "user", id: `u${n}` },
+  before: { roles: ["viewer"], n },
+  after: { roles: ["viewer", "operator"], at: new Date(), big: 2n ** 60n },
+  reason: `change ${n}`,
+});
+
+let auditorToken: string;
+
+beforeAll(async () => {
+  auditorToken = await tokenFor((await createTestUser("auditor@example.com", ["auditor"])).id);
+});
+
+describe("audit chain in the store", () => {
+  it("stays linear under concurrent writers", async () => {
+    const before = await db().auditEvent.count();
+    await Promise.all(Array.from({ length: 40 }, (_, n) => recordAuditEvent(event(n))));
+    const events = await db().auditEvent.findMany({ orderBy: { seq: "asc" } });
+    expect(events).toHaveLength(before + 40);
+    events.forEach((row, index) => {
+      expect(row.seq).toBe(BigInt(index + 1));
+      if (index > 0) expect(row.prevHash).toBe(events[index - 1]!.hash);
+    });
+    expect(await verifyAuditChain(db())).toMatchObject({ intact: true, throughSeq: events.length, count: events.length });
+  });
+
+  it("writes the event in the same transaction as the change: a failed change leaves no event", async () => {
+    const before = await db().auditEvent.count();
+    await expect(
+      db().$transaction(async (tx) => {
+        await appendAuditEvent(tx, event(99));
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await db().auditEvent.count()).toBe(before);
+  });
+
+  it("refuses edits and deletions of events in the database itself", async () => {
+    await expect(sql(`UPDATE "AuditEvent" SET reason = 'rewritten' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(sql(`DELETE FROM "AuditEvent" WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(sql(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
+  });
+
+  it("is reported intact through the last event by GET /api/v1/audit/verify, which records the check", async () => {
+    const last = await db().auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    const { status, json } = await call(verifyRoute, { token: auditorToken });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ intact: true, throughSeq: Number(last.seq), lastHash: last.hash });
+    expect(await db().auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } })).toMatchObject({ action: "audit.verify", actorLabel: "auditor@example.com" });
+  });
+
+  it("reports the sequence number of an event changed directly in SQL", async () => {
+    // Someone with superuser rights turns the guard off and rewrites history.
+    await sql(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only";
+               UPDATE "AuditEvent" SET after = '{"roles": ["admin"]}' WHERE seq = 7;
+               ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only";`);
+    const { status, json } = await call(verifyRoute, { token: auditorToken });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ intact: false, brokenAtSeq: 7, problem: "hash_mismatch", intactThroughSeq: 6 });
+  });
+});

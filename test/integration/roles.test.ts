@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import * as tokenById from "@/app/api/v1/auth/tokens/[id]/route";
+import * as ownTokens from "@/app/api/v1/auth/tokens/own/route";
+import * as tokens from "@/app/api/v1/auth/tokens/route";
+import * as auditVerify from "@/app/api/v1/audit/verify/route";
+import * as health from "@/app/api/health/route";
+import * as openApi from "@/app/api/v1/openapi.json/route";
+import * as services from "@/app/api/v1/services/route";
+import * as userById from "@/app/api/v1/users/[id]/route";
+import * as users from "@/app/api/v1/users/route";
+import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
+import { OPERATIONS, type OperationId } from "@/contracts/operations";
+import { db } from "@/server/db/client";
+import { call, createTestUser, tokenFor, type CallOptions } from "../support/api";
+
+type Handler = Parameters<typeof call>[0];
+
+/** Each operation's real handler, with a request that is valid apart from who sends it. */
+const CASES: Record<OperationId, (ids: { targetUserId: string; tokenId: string }) => { handler: Handler; request: CallOptions }> = {
+  health: () => ({ handler: health.GET, request: {} }),
+  openApi: () => ({ handler: openApi.GET, request: {} }),
+  listServices: () => ({ handler: services.GET, request: {} }),
+  listUsers: () => ({ handler: users.GET, request: {} }),
+  createUser: () => ({ handler: users.POST, request: { method: "POST", body: { email: `u${Math.random()}@example.com`, password: "a-long-enough-password", roles: ["viewer"] } } }),
+  updateUser: ({ targetUserId }) => ({ handler: userById.PATCH, request: { method: "PATCH", params: { id: targetUserId }, body: { name: "Renamed" } } }),
+  issueToken: () => ({ handler: tokens.POST, request: { method: "POST", body: { email: "target@example.com", password: "target-password-1" } } }),
+  listTokens: () => ({ handler: tokens.GET, request: {} }),
+  createOwnToken: () => ({ handler: ownTokens.POST, request: { method: "POST", body: { name: "mine" } } }),
+  revokeToken: ({ tokenId }) => ({ handler: tokenById.DELETE, request: { method: "DELETE", params: { id: tokenId } } }),
+  verifyAudit: () => ({ handler: auditVerify.GET, request: {} }),
+};
+
+const tokenOf = new Map<Role, string>();
+let targetUserId: string;
+
+beforeAll(async () => {
+  targetUserId = (await createTestUser("target@example.com", ["viewer"], "target-password-1")).id;
+  // Two admins, so that demoting one never trips the last-admin guard.
+  await createTestUser("other-admin@example.com", ["admin"]);
+  for (const role of ROLES) tokenOf.set(role, await tokenFor((await createTestUser(`${role}@example.com`, [role])).id));
+});
+
+describe("every role × every API operation, through the real handlers", () => {
+  for (const [id, op] of Object.entries(OPERATIONS) as [OperationId, (typeof OPERATIONS)[OperationId]][]) {
+    if (op.access === "public") {
+      it(`${op.method} ${op.path} answers without credentials`, async () => {
+        const { handler, request } = CASES[id]({ targetUserId, tokenId: "none" });
+        const { status } = await call(handler, request);
+        expect([200, 201]).toContain(status);
+      });
+      continue;
+    }
+
+    it(`${op.method} ${op.path} without credentials → 401`, async () => {
+      const { handler, request } = CASES[id]({ targetUserId, tokenId: "none" });
+      const { status, json } = await call(handler, request);
+      expect(status).toBe(401);
+      expect(json.error.code).toBe("unauthenticated");
+    });
+
+    for (const role of ROLES) {
+      const allowed = hasPermission([role], op.access);
+      it(`${op.method} ${op.path} as ${role} → ${allowed ? "allowed" : "403"}`, async () => {
+        const token = tokenOf.get(role)!;
+        const mine = await db().apiToken.findFirstOrThrow({ where: { user: { email: `${role}@example.com` } } });
+        const { handler, request } = CASES[id]({ targetUserId, tokenId: mine.id });
+        const auditBefore = await db().auditEvent.count();
+        const { status, json } = await call(handler, { ...request, token });
+        if (allowed) {
+          expect(status, JSON.stringify(json)).toBe(op.success.status);
+        } else {
+          expect(status).toBe(403);
+          expect(json.error.code).toBe("forbidden");
+          expect(json.error.message).toContain(op.access);
+          expect(await db().auditEvent.count()).toBe(auditBefore);
+        }
+        if (id === "revokeToken" && allowed) {
+          tokenOf.set(role, await tokenFor(mine.userId));
+        }
+      });
+    }
+  }
+});
+
+describe("role changes", () => {
+  it("take effect on the next request, not when a session ends", async () => {
+    const user = await createTestUser("promoted@example.com", ["viewer"]);
+    const token = await tokenFor(user.id);
+    expect((await call(users.GET, { token })).status).toBe(403);
+    await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: user.id }, body: { roles: ["viewer", "admin"] } });
+    expect((await call(users.GET, { token })).status).toBe(200);
+  });
+
+  it("never leave Switchyard without an active admin", async () => {
+    await db().user.updateMany({ where: { roles: { has: "admin" }, email: { notIn: ["admin@example.com"] } }, data: { roles: ["viewer"] } });
+    const admin = await db().user.findUniqueOrThrow({ where: { email: "admin@example.com" } });
+    const demote = await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: admin.id }, body: { roles: ["viewer"] } });
+    expect(demote.status).toBe(409);
+    expect(demote.json.error.message).toMatch(/last active admin/);
+    const disable = await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: admin.id }, body: { disabled: true } });
+    expect(disable.status).toBe(409);
+    expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).roles).toEqual(["admin"]);
+  });
+});

@@ -1,0 +1,37 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, inject } from "vitest";
+import { migrate } from "@/server/store/migrate";
+
+/**
+ * Before each test file: a new, migrated database on the test server, made
+ * the process's DATABASE_URL. Dropped after the file.
+ */
+const serverUrl = new URL(inject("storeUrl"));
+const name = `t_${randomBytes(6).toString("hex")}`;
+
+async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(serverUrl);
+  url.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+await admin((client) => client.query(`CREATE DATABASE ${name}`));
+const databaseUrl = new URL(serverUrl);
+databaseUrl.pathname = `/${name}`;
+process.env.DATABASE_URL = databaseUrl.toString();
+process.env.NEXTAUTH_SECRET = "integration-test-secret-integration-test-secret";
+await migrate(process.env.DATABASE_URL);
+
+afterAll(async () => {
+  const holder = globalThis as unknown as { switchyardDb?: { $disconnect(): Promise<void> } };
+  await holder.switchyardDb?.$disconnect();
+  holder.switchyardDb = undefined;
+  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+});

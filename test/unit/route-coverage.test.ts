@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { OPERATIONS, type ApiOperation } from "@/contracts/operations";
+import type { Permission } from "@/core/access/permissions";
+
+/**
+ * Deny by default, checked on the source: every API route handler is built
+ * from the operation table (which names its permission), and every console
+ * page asks for a permission before rendering. A new route or page that skips
+ * the check fails here.
+ */
+function walk(dir: string, name: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) return walk(full, name);
+    return entry === name ? [full] : [];
+  });
+}
+
+const operations = Object.entries(OPERATIONS) as [string, ApiOperation][];
+const NEXTAUTH_ROUTE = path.join("app", "api", "auth", "[...nextauth]", "route.ts");
+
+function apiPathOf(file: string): string {
+  const segments = path.dirname(file).split(path.sep).slice(1);
+  return `/${segments.map((segment) => segment.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`;
+}
+
+describe("API routes", () => {
+  const files = walk("app", "route.ts").filter((file) => file !== NEXTAUTH_ROUTE);
+
+  it("are found", () => expect(files.length).toBeGreaterThan(5));
+
+  for (const file of files) {
+    it(`${file}: every handler is an operation of the table, at its own path and method`, () => {
+      const source = readFileSync(file, "utf8");
+      const handlers = [...source.matchAll(/export const (GET|POST|PATCH|PUT|DELETE) = apiRoute\(OPERATIONS\.(\w+)\b/g)];
+      const exported = [...source.matchAll(/export (?:const|async function|function) (GET|POST|PATCH|PUT|DELETE)\b/g)];
+      expect(handlers.length, "every exported method goes through apiRoute(OPERATIONS.…)").toBe(exported.length);
+      for (const [, method, id] of handlers) {
+        const op = OPERATIONS[id as keyof typeof OPERATIONS] as ApiOperation | undefined;
+        expect(op, `OPERATIONS.${id}`).toBeDefined();
+        expect(op?.method).toBe(method);
+        expect(op?.path).toBe(apiPathOf(file));
+      }
+    });
+  }
+
+  it("cover every operation of the table", () => {
+    const served = new Set(
+      files.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/apiRoute\(OPERATIONS\.(\w+)\b/g)].map((match) => match[1])),
+    );
+    expect([...served].sort()).toEqual(operations.map(([id]) => id).sort());
+  });
+});
+
+const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
+  "app/(console)/fleet/page.tsx": "fleet:read",
+  "app/(console)/runbooks/page.tsx": "runbooks:read",
+  "app/(console)/governance/page.tsx": "policies:read",
+  "app/(console)/audit/page.tsx": "audit:read",
+  "app/(console)/settings/page.tsx": "redirect",
+  "app/(console)/settings/users/page.tsx": "users:manage",
+  "app/(console)/settings/tokens/page.tsx": "tokens:own",
+};
+
+describe("console pages", () => {
+  const pages = walk(path.join("app", "(console)"), "page.tsx");
+
+  it("are each listed with the permission they need", () => {
+    expect(pages.sort()).toEqual(Object.keys(PAGE_PERMISSIONS).map((page) => page.split("/").join(path.sep)).sort());
+  });
+
+  for (const [page, permission] of Object.entries(PAGE_PERMISSIONS)) {
+    it(`${page} ${permission === "redirect" ? "only redirects" : `requires ${permission}`}`, () => {
+      const source = readFileSync(page, "utf8");
+      if (permission === "redirect") {
+        expect(source).toMatch(/redirect\("\/settings\/tokens"\)/);
+        expect(source).not.toMatch(/from "@\/server\/(?!auth)/);
+      } else {
+        expect(source).toContain(`requirePagePermission("${permission}")`);
+      }
+    });
+  }
+});
+
+describe("server actions", () => {
+  const actions = readdirSync("app", { recursive: true })
+    .map(String)
+    .filter((file) => /actions[/\\][\w-]+\.ts$/.test(file));
+
+  it("are found", () => expect(actions.length).toBeGreaterThan(0));
+
+  for (const action of actions) {
+    it(`app/${action} runs through runAction with a permission`, () => {
+      const source = readFileSync(path.join("app", action), "utf8");
+      expect(source.startsWith('"use server";')).toBe(true);
+      expect(source).toMatch(/runAction\("[a-z]+:[a-z-]+"/);
+    });
+  }
+});
