@@ -15,7 +15,13 @@ export interface BootstrappedAdmin {
  * SWITCHYARD_ADMIN_PASSWORD when set, otherwise admin@localhost with a random
  * password. Returns null when an admin already exists.
  */
-export async function bootstrapAdmin(client: Db, env = process.env): Promise<BootstrappedAdmin | null> {
+export async function bootstrapAdmin(
+  client: Db,
+  env: { SWITCHYARD_ADMIN_EMAIL?: string; SWITCHYARD_ADMIN_PASSWORD?: string } = {
+    SWITCHYARD_ADMIN_EMAIL: process.env.SWITCHYARD_ADMIN_EMAIL,
+    SWITCHYARD_ADMIN_PASSWORD: process.env.SWITCHYARD_ADMIN_PASSWORD,
+  },
+): Promise<BootstrappedAdmin | null> {
   const email = emailSchema.parse(env.SWITCHYARD_ADMIN_EMAIL ?? "admin@localhost");
   const configured = env.SWITCHYARD_ADMIN_PASSWORD;
   if (configured !== undefined) {
