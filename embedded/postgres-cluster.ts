@@ -116,9 +116,34 @@ export async function startCluster(spec: ClusterSpec, logFile: string): Promise<
   }
 }
 
-/** Stops the server if it runs: `fast` rolls back open transactions and shuts down cleanly. */
-export async function stopCluster(dataDir: string, mode: "smart" | "fast" | "immediate" = "fast"): Promise<void> {
-  if (!(await runningPid(dataDir))) return;
-  const { pg_ctl } = await postgresBinaries();
-  await run(pg_ctl, ["stop", "-w", "-t", "60", "-m", mode, "-D", dataDir], postgresOsUser());
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SHUTDOWN_SIGNAL = { smart: "SIGTERM", fast: "SIGINT", immediate: "SIGQUIT" } as const;
+
+/**
+ * Stops the server if it runs: `fast` rolls back open transactions and shuts
+ * down cleanly. `knownPid` (the postmaster started earlier) is signalled
+ * directly when the data folder can no longer tell pg_ctl which process to
+ * stop, e.g. because someone removed it under the running server.
+ */
+export async function stopCluster(dataDir: string, mode: "smart" | "fast" | "immediate" = "fast", knownPid?: number): Promise<void> {
+  if (await runningPid(dataDir)) {
+    const { pg_ctl } = await postgresBinaries();
+    await run(pg_ctl, ["stop", "-w", "-t", "60", "-m", mode, "-D", dataDir], postgresOsUser());
+    return;
+  }
+  if (!knownPid || !alive(knownPid)) return;
+  process.kill(knownPid, SHUTDOWN_SIGNAL[mode]);
+  const deadline = Date.now() + 60_000;
+  while (alive(knownPid)) {
+    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${knownPid}) did not stop within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -18,6 +18,8 @@ import { buildIfStale } from "./build-if-stale";
 
 const log = (line: string) => console.log(`[switchyard] ${line}`);
 
+const CONTROL_PLANE_STOP_MS = 10_000;
+
 const stops: (() => Promise<void> | void)[] = [];
 let stopping = false;
 
@@ -51,7 +53,13 @@ function startControlPlane(env: NodeJS.ProcessEnv, port: number): ChildProcess {
     () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        // A control plane that does not finish in time is killed, so that the
+        // store behind it is still stopped cleanly.
+        const timer = setTimeout(() => child.kill("SIGKILL"), CONTROL_PLANE_STOP_MS);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
         child.kill("SIGTERM");
       }),
   );

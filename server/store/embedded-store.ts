@@ -41,6 +41,7 @@ export async function startEmbeddedStore(dataDir: string): Promise<EmbeddedStore
   const port = await freePort(previousPort);
   await writeFile(portFile, `${port}\n`);
   await startCluster({ dataDir: pgdata, port }, path.join(storeDir, "postgres.log"));
+  const pid = (await runningPid(pgdata)) ?? undefined;
 
   const admin = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres" });
   await admin.connect();
@@ -53,6 +54,6 @@ export async function startEmbeddedStore(dataDir: string): Promise<EmbeddedStore
 
   return {
     url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => stopCluster(pgdata),
+    stop: () => stopCluster(pgdata, "fast", pid),
   };
 }
