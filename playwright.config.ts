@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
@@ -16,6 +16,7 @@ process.env.E2E_ADMIN_EMAIL ??= "admin@e2e.test";
 process.env.E2E_ADMIN_PASSWORD ??= "e2e-admin-password-1";
 
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+const startCommand: string = JSON.parse(readFileSync("package.json", "utf8")).scripts.start;
 
 export default defineConfig({
   testDir: "e2e",
@@ -47,7 +48,7 @@ export default defineConfig({
   // Playwright then signals the supervisor itself, which stops the control
   // plane and PostgreSQL in order, instead of an npm wrapper that exits first.
   webServer: {
-    command: "exec node --import tsx --conditions=react-server scripts/start.ts",
+    command: `exec ${startCommand}`,
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
