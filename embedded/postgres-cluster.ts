@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { postgresBinaries } from "./postgres-binaries";
+import { isProcessAlive } from "./process-alive";
 import { assertReachable, postgresOsUser, type OsUser } from "./run-as";
 
 const execFileAsync = promisify(execFile);
@@ -88,13 +89,7 @@ export async function runningPid(dataDir: string): Promise<number | null> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return null;
   const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
+  return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : null;
 }
 
 /**
@@ -116,15 +111,6 @@ export async function startCluster(spec: ClusterSpec, logFile: string): Promise<
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const SHUTDOWN_SIGNAL = { smart: "SIGTERM", fast: "SIGINT", immediate: "SIGQUIT" } as const;
 
 /**
@@ -139,10 +125,10 @@ export async function stopCluster(dataDir: string, mode: "smart" | "fast" | "imm
     await run(pg_ctl, ["stop", "-w", "-t", "60", "-m", mode, "-D", dataDir], postgresOsUser());
     return;
   }
-  if (!knownPid || !alive(knownPid)) return;
+  if (!knownPid || !isProcessAlive(knownPid)) return;
   process.kill(knownPid, SHUTDOWN_SIGNAL[mode]);
   const deadline = Date.now() + 60_000;
-  while (alive(knownPid)) {
+  while (isProcessAlive(knownPid)) {
     if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${knownPid}) did not stop within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
