@@ -1,0 +1,153 @@
+import { z } from "zod";
+
+/**
+ * What an agent reports about its replica, once per interval. One contract for
+ * the agent (which builds and queues reports), the control plane (which
+ * validates and stores them) and the simulated fleet used by benchmarks.
+ *
+ * LSNs are byte positions in the WAL as decimal strings (pg_lsn - '0/0'), so
+ * they survive JSON without losing precision and are engine-neutral.
+ */
+
+const lsn = z
+  .string()
+  .regex(/^\d{1,20}$/, { error: "must be a WAL byte position as a decimal string" })
+  .nullable();
+const seconds = z.number().min(0).nullable();
+const bytes = z.number().int().min(0).nullable();
+
+export const standbyStatSchema = z
+  .strictObject({
+    applicationName: z.string().max(128),
+    clientAddr: z.string().max(128).nullable(),
+    state: z.string().max(32).nullable(),
+    syncState: z.enum(["sync", "async", "potential", "quorum"]).nullable(),
+    sentLsn: lsn,
+    writeLsn: lsn,
+    flushLsn: lsn,
+    replayLsn: lsn,
+    writeLagSeconds: seconds,
+    flushLagSeconds: seconds,
+    replayLagSeconds: seconds,
+    /** Primary's current LSN minus the standby's replayed LSN. */
+    replayLagBytes: bytes,
+  })
+  .meta({ id: "StandbyStat", description: "One row of pg_stat_replication, seen from the primary" });
+
+export const walReceiverSchema = z
+  .strictObject({
+    status: z.string().max(32),
+    senderHost: z.string().max(256).nullable(),
+    senderPort: z.number().int().nullable(),
+    receivedTli: z.number().int().nullable(),
+    flushedLsn: lsn,
+    lastMessageAt: z.iso.datetime().nullable(),
+    slotName: z.string().max(128).nullable(),
+  })
+  .meta({ id: "WalReceiver", description: "pg_stat_wal_receiver on a standby" });
+
+export const replicationSlotSchema = z
+  .strictObject({
+    name: z.string().max(128),
+    active: z.boolean(),
+    /** WAL the slot keeps on the primary (current LSN minus restart_lsn). */
+    retainedBytes: bytes,
+    walStatus: z.string().max(32).nullable(),
+  })
+  .meta({ id: "ReplicationSlot" });
+
+export const peerProbeSchema = z
+  .strictObject({
+    /** The probed replica's name (unique within the service). */
+    replica: z.string().max(128),
+    regionId: z.string().max(128),
+    reachable: z.boolean(),
+    rttMs: z.number().min(0).nullable(),
+    error: z.string().max(500).nullable(),
+  })
+  .meta({ id: "PeerProbe", description: "A witness probe (connect + SELECT 1) from this agent to another region's replica" });
+
+export const replicaSettingsSchema = z
+  .strictObject({
+    synchronous_commit: z.string().max(64).nullable(),
+    synchronous_standby_names: z.string().max(1024).nullable(),
+    default_transaction_read_only: z.string().max(16).nullable(),
+    transaction_read_only: z.string().max(16).nullable(),
+  })
+  .meta({ id: "ReplicaSettings", description: "The settings policies govern, as the server reports them" });
+
+export const agentReportSchema = z
+  .strictObject({
+    /** Strictly increasing per agent, across restarts; the control plane keeps each (agent, seq) once. */
+    seq: z.int().min(1),
+    /** The agent's clock when it measured. */
+    observedAt: z.iso.datetime(),
+    engine: z.enum(["postgresql", "simulated"]),
+    /** Whether the agent could reach and query its own replica. */
+    reachable: z.boolean(),
+    /** Why it could not, when it could not. */
+    error: z.string().max(1000).nullable(),
+    /** Round trip of the probe query against the local replica. */
+    queryLatencyMs: z.number().min(0).nullable(),
+    role: z.enum(["primary", "standby"]).nullable(),
+    timeline: z.int().min(0).nullable(),
+    lsn: z.strictObject({ current: lsn, received: lsn, replayed: lsn }),
+    /** This replica's lag behind its primary (null on a primary). */
+    lag: z.strictObject({ bytes, seconds }),
+    standbys: z.array(standbyStatSchema).max(64),
+    walReceiver: walReceiverSchema.nullable(),
+    slots: z.array(replicationSlotSchema).max(64),
+    /** Cumulative counters since the server started, as the engine reports them. */
+    conflicts: z.strictObject({ recovery: z.int().min(0), logical: z.int().min(0) }),
+    settings: replicaSettingsSchema,
+    peers: z.array(peerProbeSchema).max(64),
+  })
+  .meta({ id: "AgentReport" });
+
+export const MAX_REPORTS_PER_BATCH = 500;
+
+export const agentReportBatchSchema = z
+  .strictObject({
+    /** The agent's clock when it sent the batch, for estimating clock skew. */
+    sentAt: z.iso.datetime(),
+    agentVersion: z.string().max(64),
+    /** Reports the agent's bounded queue had to drop (oldest first) since it started. */
+    droppedReports: z.int().min(0).default(0),
+    reports: z
+      .array(agentReportSchema)
+      .min(1, { error: "must hold at least one report" })
+      .max(MAX_REPORTS_PER_BATCH, { error: `must hold at most ${MAX_REPORTS_PER_BATCH} reports` })
+      .refine((reports) => reports.every((report, i) => i === 0 || report.seq > reports[i - 1]!.seq), {
+        error: "seq must increase strictly within a batch",
+      }),
+  })
+  .meta({ id: "AgentReportBatch" });
+
+export const ingestResultSchema = z
+  .object({
+    accepted: z.int(),
+    /** Highest sequence number now stored for this agent. */
+    lastSeq: z.int(),
+    serverTime: z.iso.datetime(),
+    /** Estimated agent clock minus control-plane clock. */
+    clockSkewMs: z.int(),
+  })
+  .meta({ id: "IngestResult" });
+
+/**
+ * The 409 answer to a batch holding sequence numbers already stored: nothing
+ * of the batch was written; the agent drops what is at or below `lastSeq`
+ * from its queue and sends the rest again.
+ */
+export const ingestConflictSchema = z
+  .object({
+    error: z.object({ code: z.literal("conflict"), message: z.string(), field: z.string().optional() }),
+    lastSeq: z.int(),
+  })
+  .meta({ id: "IngestConflict" });
+
+export type AgentReport = z.infer<typeof agentReportSchema>;
+export type AgentReportBatch = z.infer<typeof agentReportBatchSchema>;
+export type IngestResult = z.infer<typeof ingestResultSchema>;
+export type PeerProbe = z.infer<typeof peerProbeSchema>;
+export type StandbyStat = z.infer<typeof standbyStatSchema>;
