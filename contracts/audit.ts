@@ -3,8 +3,12 @@ import { z } from "zod";
 /** Every kind of state change the audit chain records. */
 export const AUDIT_ACTIONS = [
   "admin.bootstrap",
+  "agent.register",
+  "agent.revoke",
+  "agent.token_rotate",
   "auth.sign_in",
   "audit.verify",
+  "replica.update",
   "store.seed",
   "token.issue",
   "token.revoke",

@@ -16,10 +16,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 function errorStatuses(op: ApiOperation): number[] {
   const statuses = new Set<number>(op.errors ?? []);
   if (op.body || op.params || op.query) statuses.add(400);
-  if (op.access !== "public") {
-    statuses.add(401);
-    statuses.add(403);
-  }
+  if (op.access !== "public") statuses.add(401);
+  if (op.access !== "public" && op.access !== "agent") statuses.add(403);
   return [...statuses].sort();
 }
 
@@ -48,7 +46,7 @@ export function buildOpenApiDocument(version: string) {
     for (const status of errorStatuses(op)) {
       responses[status] = {
         description: ERROR_DESCRIPTIONS[status] ?? "Error",
-        content: { "application/json": { schema: apiErrorSchema } },
+        content: { "application/json": { schema: op.errorSchemas?.[status as 409] ?? apiErrorSchema } },
       };
     }
     registry.registerPath({
@@ -57,8 +55,9 @@ export function buildOpenApiDocument(version: string) {
       path: op.path,
       summary: op.summary,
       tags: [op.tag],
-      description: op.access === "public" ? "No authentication." : `Requires the \`${op.access}\` permission.`,
-      security: op.access === "public" ? [] : [{ bearer: [] }, { session: [] }],
+      description:
+        op.access === "public" ? "No authentication." : op.access === "agent" ? "An agent's token (`sya_…`)." : `Requires the \`${op.access}\` permission.`,
+      security: op.access === "public" ? [] : op.access === "agent" ? [{ bearer: [] }] : [{ bearer: [] }, { session: [] }],
       request: {
         ...(op.params ? { params: op.params } : {}),
         ...(op.query ? { query: op.query } : {}),

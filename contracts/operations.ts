@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { Permission } from "@/core/access/permissions";
+import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from "./agent-reports";
+import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
 import { auditVerificationSchema } from "./audit";
 import { healthSchema } from "./health";
-import { serviceListSchema } from "./services";
+import { serviceDetailSchema, serviceIdParamsSchema, serviceListSchema } from "./services";
 import {
   apiTokenListSchema,
   apiTokenSchema,
@@ -26,14 +28,21 @@ export interface ApiOperation {
   path: string;
   summary: string;
   tag: string;
-  /** `public` operations need no caller; every other one names a permission. */
-  access: Permission | "public";
+  /**
+   * `public` operations need no caller, `agent` ones an agent's token; every
+   * other one names the permission a person needs.
+   */
+  access: Permission | "public" | "agent";
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** Largest accepted request body; 1 MiB when unset. */
+  maxBodyBytes?: number;
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; contentType?: string };
   /** Error statuses the operation documents besides 400/401/403/500. */
   errors?: readonly (404 | 409 | 413 | 429 | 503)[];
+  /** Error answers whose body is not the plain error shape. */
+  errorSchemas?: Partial<Record<409, z.ZodType>>;
 }
 
 function operation<const T extends ApiOperation>(op: T): T {
@@ -65,6 +74,66 @@ export const OPERATIONS = {
     tag: "fleet",
     access: "fleet:read",
     success: { status: 200, description: "All services", schema: serviceListSchema },
+  }),
+  getService: operation({
+    method: "GET",
+    path: "/api/v1/services/{id}",
+    summary: "One service's live topology: each replica's role, health, lag and last report",
+    tag: "fleet",
+    access: "fleet:read",
+    params: serviceIdParamsSchema,
+    success: { status: 200, description: "The service", schema: serviceDetailSchema },
+    errors: [404],
+  }),
+  ingestReports: operation({
+    method: "POST",
+    path: "/api/v1/agents/reports",
+    summary: "An agent delivers a batch of reports (exactly once per sequence number)",
+    tag: "agents",
+    access: "agent",
+    body: agentReportBatchSchema,
+    maxBodyBytes: 4 * 1024 * 1024,
+    success: { status: 200, description: "Every report of the batch is stored", schema: ingestResultSchema },
+    errors: [409, 413],
+    errorSchemas: { 409: ingestConflictSchema },
+  }),
+  listAgents: operation({
+    method: "GET",
+    path: "/api/v1/agents",
+    summary: "Agents with their heartbeat, version and clock skew",
+    tag: "agents",
+    access: "fleet:read",
+    success: { status: 200, description: "All agents", schema: agentListSchema },
+  }),
+  registerAgent: operation({
+    method: "POST",
+    path: "/api/v1/agents",
+    summary: "Register the agent of a replica and issue its token (shown once)",
+    tag: "agents",
+    access: "agents:manage",
+    body: registerAgentRequestSchema,
+    success: { status: 201, description: "The agent and its token", schema: issuedAgentTokenSchema },
+    errors: [404, 409],
+  }),
+  rotateAgentToken: operation({
+    method: "POST",
+    path: "/api/v1/agents/{id}/token",
+    summary: "Issue a new token for an agent; the old one stops working",
+    tag: "agents",
+    access: "agents:manage",
+    params: agentIdParamsSchema,
+    success: { status: 200, description: "The agent and its new token", schema: issuedAgentTokenSchema },
+    errors: [404],
+  }),
+  revokeAgent: operation({
+    method: "POST",
+    path: "/api/v1/agents/{id}/revoke",
+    summary: "Revoke an agent's token; its reports are refused until a new token is issued",
+    tag: "agents",
+    access: "agents:manage",
+    params: agentIdParamsSchema,
+    success: { status: 200, description: "The revoked agent", schema: agentSchema },
+    errors: [404, 409],
   }),
   listUsers: operation({
     method: "GET",

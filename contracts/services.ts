@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HEALTH_STATES } from "@/core/fleet/replica-health";
 
 export const regionSchema = z
   .object({
@@ -71,3 +72,47 @@ export const serviceListSchema = z
 export type RegionView = z.infer<typeof regionSchema>;
 export type ServiceView = z.infer<typeof serviceSchema>;
 export type ServiceList = z.infer<typeof serviceListSchema>;
+
+export const replicaHealthSchema = z.enum(HEALTH_STATES).meta({ id: "ReplicaHealth" });
+
+export const replicaLiveStateSchema = z
+  .object({
+    health: replicaHealthSchema,
+    reasons: z.array(z.string()).meta({ description: "Why the replica is not healthy, worst first" }),
+    lastReportAt: z.iso.datetime().nullable().meta({ description: "Control-plane time of the last report" }),
+    observedAt: z.iso.datetime().nullable().meta({ description: "Agent time of the last measurement" }),
+    reachable: z.boolean().nullable(),
+    reportedRole: z.enum(["primary", "standby"]).nullable(),
+    timeline: z.number().int().nullable(),
+    lsn: z.object({ current: z.string().nullable(), received: z.string().nullable(), replayed: z.string().nullable() }),
+    lagBytes: z.number().nullable(),
+    lagSeconds: z.number().nullable(),
+    syncState: z.string().nullable().meta({ description: "sync/async/potential, as the primary sees this standby" }),
+    walReceiverStatus: z.string().nullable(),
+    queryLatencyMs: z.number().nullable(),
+    recoveryConflicts: z.number().int().nullable(),
+    logicalConflicts: z.number().int().nullable(),
+  })
+  .meta({ id: "ReplicaLiveState" });
+
+export const replicaAgentSchema = z
+  .object({ id: z.string(), name: z.string(), version: z.string().nullable(), lastHeartbeatAt: z.iso.datetime().nullable(), clockSkewMs: z.number().int().nullable() })
+  .meta({ id: "ReplicaAgent" });
+
+export const liveReplicaSchema = replicaSchema
+  .extend({ agent: replicaAgentSchema.nullable(), live: replicaLiveStateSchema })
+  .meta({ id: "LiveReplica" });
+
+export const serviceDetailSchema = serviceSchema
+  .extend({
+    replicas: z.array(liveReplicaSchema),
+    regions: z.array(regionSchema),
+    staleAfterSeconds: z.number().meta({ description: "Reports older than this are stale (policy heartbeat × misses)" }),
+    generatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "ServiceDetail" });
+
+export const serviceIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+export type ServiceDetail = z.infer<typeof serviceDetailSchema>;
+export type LiveReplica = z.infer<typeof liveReplicaSchema>;

@@ -8,8 +8,14 @@ const EVERYONE: Role[] = [...ROLES];
  * Who may call what, written out by hand from the product design rather than
  * derived from the grant table, so that a change to either shows up here.
  */
-const EXPECTED: Record<OperationId, Role[] | "public"> = {
+const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   health: "public",
+  ingestReports: "agent",
+  getService: EVERYONE,
+  listAgents: EVERYONE,
+  registerAgent: ["admin"],
+  rotateAgentToken: ["admin"],
+  revokeAgent: ["admin"],
   openApi: "public",
   issueToken: "public",
   listServices: EVERYONE,
@@ -25,15 +31,14 @@ const EXPECTED: Record<OperationId, Role[] | "public"> = {
 describe("role checks: every role × every API operation", () => {
   for (const [id, op] of Object.entries(OPERATIONS) as [OperationId, (typeof OPERATIONS)[OperationId]][]) {
     const expected = EXPECTED[id];
-    if (expected === "public") {
-      it(`${op.method} ${op.path} is public`, () => expect(op.access).toBe("public"));
+    if (expected === "public" || expected === "agent") {
+      it(`${op.method} ${op.path} is ${expected === "public" ? "public" : "for agents only"}`, () => expect(op.access).toBe(expected));
       continue;
     }
     for (const role of ROLES) {
       const allowed = expected.includes(role);
       it(`${op.method} ${op.path}: ${role} is ${allowed ? "allowed" : "refused (403)"}`, () => {
-        expect(op.access).not.toBe("public");
-        if (op.access === "public") return;
+        if (op.access === "public" || op.access === "agent") throw new Error(`${id} is ${op.access}`);
         expect(hasPermission([role], op.access)).toBe(allowed);
       });
     }

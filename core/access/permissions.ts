@@ -22,6 +22,8 @@ export const PERMISSION_GRANTS = {
   "tokens:own": EVERY_ROLE,
   /** List and revoke anyone's API tokens. */
   "tokens:manage": ["admin"],
+  /** Register agents, rotate and revoke their tokens. */
+  "agents:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSION_GRANTS;

@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { ApiError } from "@/contracts/errors";
 import { DomainError, RateLimitedError } from "../errors";
 
-export function errorResponse(status: number, error: ApiError["error"], headers?: HeadersInit): Response {
-  return Response.json({ error } satisfies ApiError, { status, headers });
+/** `extra` carries what an operation adds to its error shape (see its `errorSchemas`). */
+export function errorResponse(status: number, error: ApiError["error"], headers?: HeadersInit, extra?: Record<string, unknown>): Response {
+  return Response.json({ ...extra, error } satisfies ApiError, { status, headers });
 }
 
 /** `roles.0: must name at least one role` style messages, naming the field. */

@@ -2,19 +2,21 @@ import "server-only";
 import { z } from "zod";
 import { hasPermission } from "@/core/access/permissions";
 import type { ApiOperation } from "@/contracts/operations";
+import { agentFromRequest, type AgentPrincipal } from "../agents/resolve-agent";
 import type { UserActor } from "../auth/actor";
 import { clientIp } from "../auth/actor";
 import { actorFromRequest } from "../auth/resolve-actor";
 import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response";
 
-const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface HandlerContext<Op extends ApiOperation> {
   request: Request;
   ip: string | null;
-  actor: Op["access"] extends "public" ? UserActor | null : UserActor;
+  actor: Op["access"] extends "public" ? UserActor | null : Op["access"] extends "agent" ? null : UserActor;
+  agent: Op["access"] extends "agent" ? AgentPrincipal : null;
   body: Output<Op["body"]>;
   params: Output<Op["params"]>;
   query: Output<Op["query"]>;
@@ -25,19 +27,18 @@ type Handler<Op extends ApiOperation> = (context: HandlerContext<Op>) => Promise
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) {
-    return { ok: false, response: errorResponse(413, { code: "payload_too_large", message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }) };
-  }
+function tooLarge(limit: number): { ok: false; response: Response } {
+  return { ok: false, response: errorResponse(413, { code: "payload_too_large", message: `Request body exceeds ${limit} bytes.` }) };
+}
+
+async function readJson(request: Request, limit: number): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  if (Number(request.headers.get("content-length") ?? "0") > limit) return tooLarge(limit);
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     return { ok: false, response: errorResponse(400, { code: "invalid_json", message: "Send the request body as JSON with Content-Type: application/json." }) };
   }
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    return { ok: false, response: errorResponse(413, { code: "payload_too_large", message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }) };
-  }
+  if (Buffer.byteLength(text) > limit) return tooLarge(limit);
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -57,8 +58,12 @@ export function apiRoute<Op extends ApiOperation>(op: Op, handler: Handler<Op>) 
   return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
     const context = `${op.method} ${op.path}`;
     try {
-      const actor = await actorFromRequest(request);
-      if (op.access !== "public") {
+      const agent = op.access === "agent" ? await agentFromRequest(request) : null;
+      if (op.access === "agent" && !agent) {
+        return errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." });
+      }
+      const actor = op.access === "agent" ? null : await actorFromRequest(request);
+      if (op.access !== "public" && op.access !== "agent") {
         if (!actor) return errorResponse(401, { code: "unauthenticated", message: "Sign in, or send an API token as `Authorization: Bearer <token>`." });
         if (!hasPermission(actor.roles, op.access)) {
           return errorResponse(403, { code: "forbidden", message: `Your roles (${actor.roles.join(", ")}) do not include the permission ${op.access}.` });
@@ -79,14 +84,14 @@ export function apiRoute<Op extends ApiOperation>(op: Op, handler: Handler<Op>) 
       }
       let body: unknown;
       if (op.body) {
-        const read = await readJson(request);
+        const read = await readJson(request, op.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         if (!read.ok) return read.response;
         const parsed = op.body.safeParse(read.value);
         if (!parsed.success) return zodErrorResponse(parsed.error, "body");
         body = parsed.data;
       }
 
-      const result = await handler({ request, ip: clientIp(request.headers), actor, body, params, query } as HandlerContext<Op>);
+      const result = await handler({ request, ip: clientIp(request.headers), actor, agent, body, params, query } as HandlerContext<Op>);
       if (result instanceof Response) return result;
       return Response.json(result, { status: op.success.status });
     } catch (error) {

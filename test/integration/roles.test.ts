@@ -1,22 +1,67 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import * as agentRevoke from "@/app/api/v1/agents/[id]/revoke/route";
+import * as agentToken from "@/app/api/v1/agents/[id]/token/route";
+import * as agentReports from "@/app/api/v1/agents/reports/route";
+import * as agents from "@/app/api/v1/agents/route";
 import * as tokenById from "@/app/api/v1/auth/tokens/[id]/route";
 import * as ownTokens from "@/app/api/v1/auth/tokens/own/route";
 import * as tokens from "@/app/api/v1/auth/tokens/route";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
+import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
 import * as users from "@/app/api/v1/users/route";
 import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
 import { OPERATIONS, type OperationId } from "@/contracts/operations";
+import { registerAgent } from "@/server/agents/register-agent";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
+import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor, type CallOptions } from "../support/api";
+import { batchOf, standbyReport } from "../support/reports";
 
 type Handler = Parameters<typeof call>[0];
 
+interface Ids {
+  targetUserId: string;
+  tokenId: string;
+  agentId: string;
+}
+
+/** A replica with no agent yet, so that registering one is valid. */
+async function spareReplicaId(): Promise<string> {
+  const replica = await db().replica.create({
+    data: {
+      serviceId: "orders-db",
+      regionId: "aws:eu-west-1",
+      name: `spare-${Math.random().toString(36).slice(2, 8)}`,
+      role: "standby",
+      engine: "postgresql",
+      host: "127.0.0.1",
+      port: 1,
+      databaseName: "orders",
+      replication: "async",
+    },
+  });
+  return replica.id;
+}
+
 /** Each operation's real handler, with a request that is valid apart from who sends it. */
-const CASES: Record<OperationId, (ids: { targetUserId: string; tokenId: string }) => { handler: Handler; request: CallOptions }> = {
+const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: CallOptions } | Promise<{ handler: Handler; request: CallOptions }>> = {
+  getService: () => ({ handler: serviceById.GET, request: { params: { id: "orders-db" } } }),
+  ingestReports: () => ({ handler: agentReports.POST, request: { method: "POST", body: batchOf([standbyReport(1)]) } }),
+  listAgents: () => ({ handler: agents.GET, request: {} }),
+  registerAgent: async () => ({
+    handler: agents.POST,
+    request: { method: "POST", body: { replicaId: await spareReplicaId(), name: `agent-${Math.random().toString(36).slice(2, 8)}` } },
+  }),
+  rotateAgentToken: ({ agentId }) => ({ handler: agentToken.POST, request: { method: "POST", params: { id: agentId } } }),
+  revokeAgent: async () => {
+    const { agent } = await registerAgent({ replicaId: await spareReplicaId(), name: `agent-${Math.random().toString(36).slice(2, 8)}` }, SYSTEM_ACTOR);
+    return { handler: agentRevoke.POST, request: { method: "POST", params: { id: agent.id } } };
+  },
   health: () => ({ handler: health.GET, request: {} }),
   openApi: () => ({ handler: openApi.GET, request: {} }),
   listServices: () => ({ handler: services.GET, request: {} }),
@@ -32,8 +77,11 @@ const CASES: Record<OperationId, (ids: { targetUserId: string; tokenId: string }
 
 const tokenOf = new Map<Role, string>();
 let targetUserId: string;
+let agentId: string;
 
 beforeAll(async () => {
+  await seedDemoTopology(db());
+  agentId = (await registerAgent({ replicaId: await spareReplicaId(), name: "rotated-agent" }, SYSTEM_ACTOR)).agent.id;
   targetUserId = (await createTestUser("target@example.com", ["viewer"], "target-password-1")).id;
   // Two admins, so that demoting one never trips the last-admin guard.
   await createTestUser("other-admin@example.com", ["admin"]);
@@ -44,7 +92,7 @@ describe("every role × every API operation, through the real handlers", () => {
   for (const [id, op] of Object.entries(OPERATIONS) as [OperationId, (typeof OPERATIONS)[OperationId]][]) {
     if (op.access === "public") {
       it(`${op.method} ${op.path} answers without credentials`, async () => {
-        const { handler, request } = CASES[id]({ targetUserId, tokenId: "none" });
+        const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
         const { status } = await call(handler, request);
         expect([200, 201]).toContain(status);
       });
@@ -52,18 +100,31 @@ describe("every role × every API operation, through the real handlers", () => {
     }
 
     it(`${op.method} ${op.path} without credentials → 401`, async () => {
-      const { handler, request } = CASES[id]({ targetUserId, tokenId: "none" });
+      const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
       const { status, json } = await call(handler, request);
       expect(status).toBe(401);
       expect(json.error.code).toBe("unauthenticated");
     });
 
+    if (op.access === "agent") {
+      for (const role of ROLES) {
+        it(`${op.method} ${op.path} as ${role} → 401 (a person's token is not an agent's)`, async () => {
+          const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
+          const before = await db().sample.count();
+          expect((await call(handler, { ...request, token: tokenOf.get(role) })).status).toBe(401);
+          expect(await db().sample.count()).toBe(before);
+        });
+      }
+      continue;
+    }
+    const access = op.access;
+
     for (const role of ROLES) {
-      const allowed = hasPermission([role], op.access);
+      const allowed = hasPermission([role], access);
       it(`${op.method} ${op.path} as ${role} → ${allowed ? "allowed" : "403"}`, async () => {
         const token = tokenOf.get(role)!;
         const mine = await db().apiToken.findFirstOrThrow({ where: { user: { email: `${role}@example.com` } } });
-        const { handler, request } = CASES[id]({ targetUserId, tokenId: mine.id });
+        const { handler, request } = await CASES[id]({ targetUserId, tokenId: mine.id, agentId });
         const auditBefore = await db().auditEvent.count();
         const { status, json } = await call(handler, { ...request, token });
         if (allowed) {
@@ -71,7 +132,7 @@ describe("every role × every API operation, through the real handlers", () => {
         } else {
           expect(status).toBe(403);
           expect(json.error.code).toBe("forbidden");
-          expect(json.error.message).toContain(op.access);
+          expect(json.error.message).toContain(access);
           expect(await db().auditEvent.count()).toBe(auditBefore);
         }
         if (id === "revokeToken" && allowed) {

@@ -1,0 +1,24 @@
+import "server-only";
+import type { AgentView } from "@/contracts/agents";
+import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
+import { db } from "../db/client";
+import { ConflictError, NotFoundError } from "../errors";
+import { AGENT_VIEW_INCLUDE, agentView } from "./agent-view";
+
+export async function revokeAgent(agentId: string, actor: AuditActor): Promise<AgentView> {
+  return db().$transaction(async (tx) => {
+    const before = await tx.agent.findUnique({ where: { id: agentId }, include: AGENT_VIEW_INCLUDE });
+    if (!before) throw new NotFoundError(`No agent with id ${agentId}.`);
+    if (before.revokedAt) throw new ConflictError(`Agent ${before.name} was already revoked.`);
+    const agent = await tx.agent.update({ where: { id: agentId }, data: { revokedAt: new Date() }, include: AGENT_VIEW_INCLUDE });
+    await appendAuditEvent(tx, {
+      actor,
+      action: "agent.revoke",
+      target: { type: "agent", id: agentId },
+      serviceId: before.replica.serviceId,
+      before: { revokedAt: null },
+      after: { revokedAt: agent.revokedAt },
+    });
+    return agentView(agent);
+  });
+}

@@ -1,0 +1,97 @@
+import "server-only";
+import { evaluateReplicaHealth } from "@/core/fleet/replica-health";
+import type { AgentReport } from "@/contracts/agent-reports";
+import type { ServiceDetail } from "@/contracts/services";
+import { db } from "../db/client";
+import { NotFoundError } from "../errors";
+import { effectivePolicies } from "../policy/effective-policy";
+import { SERVICE_INCLUDE, serviceView } from "./service-view";
+
+const asNumber = (value: bigint | null) => (value === null ? null : Number(value));
+
+/** A service's topology with what each replica's agent last reported, judged against the effective policy. */
+export async function serviceDetail(serviceId: string, now = new Date()): Promise<ServiceDetail> {
+  const service = await db().service.findUnique({
+    where: { id: serviceId },
+    include: {
+      ...SERVICE_INCLUDE,
+      replicas: { ...SERVICE_INCLUDE.replicas, include: { state: true, agent: true } },
+    },
+  });
+  if (!service) throw new NotFoundError(`No service with id ${serviceId}.`);
+  const [policy, regions] = await Promise.all([
+    effectivePolicies([serviceId]).then((policies) => policies.get(serviceId)),
+    db().region.findMany({ where: { id: { in: service.replicas.map((replica) => replica.regionId) } }, orderBy: { id: "asc" } }),
+  ]);
+  const heartbeat = policy?.document.heartbeat ?? { intervalSeconds: 1, missesBeforeUnfit: 5 };
+  const staleAfterMs = heartbeat.intervalSeconds * heartbeat.missesBeforeUnfit * 1000;
+  const budgets = service.datasets.filter((dataset) => dataset.consistency === "eventual" && dataset.rpoSeconds > 0).map((dataset) => dataset.rpoSeconds);
+  const rpoSeconds = budgets.length ? Math.min(...budgets) : null;
+
+  const reports = new Map(service.replicas.map((replica) => [replica.id, replica.state?.report as AgentReport | undefined]));
+  const syncStates = new Map<string, string | null>();
+  for (const replica of service.replicas) {
+    for (const standby of reports.get(replica.id)?.standbys ?? []) syncStates.set(standby.applicationName, standby.syncState);
+  }
+
+  const base = serviceView(service, policy);
+  return {
+    ...base,
+    regions,
+    staleAfterSeconds: staleAfterMs / 1000,
+    generatedAt: now.toISOString(),
+    replicas: service.replicas.map((replica, index) => {
+      const state = replica.state;
+      const report = reports.get(replica.id);
+      const verdict = evaluateReplicaHealth(
+        state
+          ? {
+              receivedAt: state.receivedAt,
+              reachable: state.reachable,
+              error: report?.error ?? null,
+              role: state.role === "witness" ? null : state.role,
+              lagBytes: asNumber(state.lagBytes),
+              lagSeconds: state.lagSeconds,
+              walReceiverStatus: report?.walReceiver?.status ?? null,
+              synchronousStandbyNames: report?.settings.synchronous_standby_names ?? null,
+              standbys: report?.standbys ?? [],
+            }
+          : null,
+        { now, staleAfterMs, maxLagBytes: policy?.document.failover.maxLagBytes ?? Number.MAX_SAFE_INTEGER, rpoSeconds, expectedRole: replica.role },
+      );
+      return {
+        ...base.replicas[index]!,
+        agent: replica.agent
+          ? {
+              id: replica.agent.id,
+              name: replica.agent.name,
+              version: replica.agent.version,
+              lastHeartbeatAt: replica.agent.lastHeartbeatAt?.toISOString() ?? null,
+              clockSkewMs: replica.agent.clockSkewMs,
+            }
+          : null,
+        live: {
+          health: verdict.health,
+          reasons: verdict.reasons,
+          lastReportAt: state?.receivedAt.toISOString() ?? null,
+          observedAt: state?.observedAt.toISOString() ?? null,
+          reachable: state?.reachable ?? null,
+          reportedRole: state?.role === "primary" || state?.role === "standby" ? state.role : null,
+          timeline: state?.timeline ?? null,
+          lsn: {
+            current: state?.currentLsn?.toString() ?? null,
+            received: state?.receivedLsn?.toString() ?? null,
+            replayed: state?.replayedLsn?.toString() ?? null,
+          },
+          lagBytes: asNumber(state?.lagBytes ?? null),
+          lagSeconds: state?.lagSeconds ?? null,
+          syncState: syncStates.get(replica.name) ?? null,
+          walReceiverStatus: report?.walReceiver?.status ?? null,
+          queryLatencyMs: state?.queryLatencyMs ?? null,
+          recoveryConflicts: state?.recoveryConflicts ?? null,
+          logicalConflicts: state?.logicalConflicts ?? null,
+        },
+      };
+    }),
+  };
+}

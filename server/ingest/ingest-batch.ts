@@ -1,0 +1,144 @@
+import "server-only";
+import { witnessStreaks } from "@/core/fleet/witness-streaks";
+import type { AgentReportBatch, IngestResult } from "@/contracts/agent-reports";
+import type { AgentPrincipal } from "../agents/resolve-agent";
+import { db } from "../db/client";
+import { DomainError, ValidationError } from "../errors";
+
+/** How far ahead of the control plane's clock an agent's clock may run before its reports are refused. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+export type IngestOutcome = { stored: true; result: IngestResult } | { stored: false; lastSeq: number };
+
+function assertNotFromTheFuture(batch: AgentReportBatch, receivedAt: Date): void {
+  const limit = receivedAt.getTime() + MAX_FUTURE_SKEW_MS;
+  if (Date.parse(batch.sentAt) > limit) {
+    throw new ValidationError(`sentAt: ${batch.sentAt} is more than 5 minutes ahead of the control plane's clock; fix the agent's clock`, "sentAt");
+  }
+  batch.reports.forEach((report, index) => {
+    if (Date.parse(report.observedAt) > limit) {
+      throw new ValidationError(
+        `reports.${index}.observedAt: ${report.observedAt} is more than 5 minutes ahead of the control plane's clock; fix the agent's clock`,
+        `reports.${index}.observedAt`,
+      );
+    }
+  });
+}
+
+/**
+ * Stores a batch of one agent's reports exactly once, in one SQL statement:
+ * the agent's row is advanced to the batch's last sequence number only if it
+ * is still below the batch's first, and the samples, the replica's latest
+ * state and its witness links are written only when that succeeded. A batch
+ * holding anything already stored is refused whole (the agent drops what is
+ * at or below `lastSeq` and resends the rest), so retries after a lost answer
+ * never count a report twice.
+ */
+export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch, receivedAt = new Date()): Promise<IngestOutcome> {
+  assertNotFromTheFuture(batch, receivedAt);
+  const reports = batch.reports;
+  const first = reports[0]!;
+  const latest = reports[reports.length - 1]!;
+  const clockSkewMs = Date.parse(batch.sentAt) - receivedAt.getTime();
+
+  const samples = reports.map((report) => ({
+    seq: report.seq,
+    observedAt: report.observedAt,
+    reachable: report.reachable,
+    role: report.role,
+    timeline: report.timeline,
+    currentLsn: report.lsn.current,
+    receivedLsn: report.lsn.received,
+    replayedLsn: report.lsn.replayed,
+    lagBytes: report.lag.bytes,
+    lagSeconds: report.lag.seconds,
+    recoveryConflicts: report.conflicts.recovery,
+    logicalConflicts: report.conflicts.logical,
+    queryLatencyMs: report.queryLatencyMs,
+  }));
+  const streaks = witnessStreaks(reports.map((report) => ({ observedAt: new Date(report.observedAt), peers: report.peers })));
+  const peers = [...streaks.values()].map((streak) => ({
+    replica: streak.latest.replica,
+    reachable: streak.latest.reachable,
+    rttMs: streak.latest.rttMs,
+    error: streak.latest.error,
+    observedAt: streak.observedAt.toISOString(),
+    unreachableSince: streak.unreachableSince?.toISOString() ?? null,
+    continues: streak.continuesEarlierRun,
+  }));
+
+  const [outcome] = await db().$queryRaw<{ advanced: number; inserted: number }[]>`
+    WITH agent AS (
+      UPDATE "Agent"
+         SET "lastSeq" = ${latest.seq}, "lastHeartbeatAt" = ${receivedAt}, "clockSkewMs" = ${clockSkewMs},
+             "version" = ${batch.agentVersion}, "droppedReports" = ${batch.droppedReports}
+       WHERE id = ${agent.agentId} AND "lastSeq" < ${first.seq} AND "revokedAt" IS NULL
+      RETURNING id, "replicaId"
+    ),
+    rows AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(samples)}::jsonb) AS r(
+        seq bigint, "observedAt" timestamptz, reachable boolean, role "ReplicaRole", timeline int,
+        "currentLsn" bigint, "receivedLsn" bigint, "replayedLsn" bigint, "lagBytes" bigint, "lagSeconds" float8,
+        "recoveryConflicts" int, "logicalConflicts" int, "queryLatencyMs" float8)
+    ),
+    inserted AS (
+      INSERT INTO "Sample" ("agentId", "replicaId", seq, "observedAt", "receivedAt", reachable, role, timeline,
+                            "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
+                            "recoveryConflicts", "logicalConflicts", "queryLatencyMs")
+      SELECT agent.id, agent."replicaId", rows.seq, rows."observedAt", ${receivedAt}, rows.reachable, rows.role, rows.timeline,
+             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
+             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs"
+        FROM agent CROSS JOIN rows
+      RETURNING 1
+    ),
+    latest AS (
+      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", "observedAt", "receivedAt", reachable, role, timeline,
+                                  "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
+                                  "recoveryConflicts", "logicalConflicts", "queryLatencyMs", report)
+      SELECT agent."replicaId", agent.id, rows.seq, rows."observedAt", ${receivedAt}, rows.reachable, rows.role, rows.timeline,
+             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
+             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs", ${JSON.stringify(latest)}::jsonb
+        FROM agent CROSS JOIN rows WHERE rows.seq = ${latest.seq}
+      ON CONFLICT ("replicaId") DO UPDATE SET
+        "agentId" = EXCLUDED."agentId", "lastSeq" = EXCLUDED."lastSeq", "observedAt" = EXCLUDED."observedAt",
+        "receivedAt" = EXCLUDED."receivedAt", reachable = EXCLUDED.reachable, role = EXCLUDED.role, timeline = EXCLUDED.timeline,
+        "currentLsn" = EXCLUDED."currentLsn", "receivedLsn" = EXCLUDED."receivedLsn", "replayedLsn" = EXCLUDED."replayedLsn",
+        "lagBytes" = EXCLUDED."lagBytes", "lagSeconds" = EXCLUDED."lagSeconds", "recoveryConflicts" = EXCLUDED."recoveryConflicts",
+        "logicalConflicts" = EXCLUDED."logicalConflicts", "queryLatencyMs" = EXCLUDED."queryLatencyMs", report = EXCLUDED.report
+      RETURNING 1
+    ),
+    peers AS (
+      SELECT p.*, target.id AS "toReplicaId"
+        FROM jsonb_to_recordset(${JSON.stringify(peers)}::jsonb) AS p(
+          replica text, reachable boolean, "rttMs" float8, error text, "observedAt" timestamptz, "unreachableSince" timestamptz, continues boolean)
+        JOIN "Replica" target ON target."serviceId" = ${agent.serviceId} AND target.name = p.replica
+    ),
+    links AS (
+      INSERT INTO "WitnessLink" ("fromReplicaId", "toReplicaId", reachable, "rttMs", error, "observedAt", "receivedAt", "unreachableSince")
+      SELECT agent."replicaId", peers."toReplicaId", peers.reachable, peers."rttMs", peers.error, peers."observedAt", ${receivedAt},
+             CASE WHEN peers.reachable THEN NULL
+                  -- A batch of only failures continues a run the store may already date.
+                  WHEN peers.continues THEN COALESCE(
+                    (SELECT w."unreachableSince" FROM "WitnessLink" w
+                      WHERE w."fromReplicaId" = agent."replicaId" AND w."toReplicaId" = peers."toReplicaId" AND NOT w.reachable),
+                    peers."unreachableSince")
+                  ELSE peers."unreachableSince" END
+        FROM agent CROSS JOIN peers
+      ON CONFLICT ("fromReplicaId", "toReplicaId") DO UPDATE SET
+        reachable = EXCLUDED.reachable, "rttMs" = EXCLUDED."rttMs", error = EXCLUDED.error, "observedAt" = EXCLUDED."observedAt",
+        "receivedAt" = EXCLUDED."receivedAt", "unreachableSince" = EXCLUDED."unreachableSince"
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM agent)::int AS advanced, (SELECT count(*) FROM inserted)::int AS inserted,
+           (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links`;
+
+  if (!outcome?.advanced) {
+    const current = await db().agent.findUnique({ where: { id: agent.agentId }, select: { lastSeq: true, revokedAt: true } });
+    if (!current || current.revokedAt) throw new DomainError(401, "unauthenticated", "This agent's token was revoked.");
+    return { stored: false, lastSeq: Number(current.lastSeq) };
+  }
+  return {
+    stored: true,
+    result: { accepted: outcome.inserted, lastSeq: latest.seq, serverTime: receivedAt.toISOString(), clockSkewMs },
+  };
+}

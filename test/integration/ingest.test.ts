@@ -1,0 +1,206 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
+import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
+import { MAX_REPORTS_PER_BATCH } from "@/contracts/agent-reports";
+import { serviceDetailSchema } from "@/contracts/services";
+import { registerAgent } from "@/server/agents/register-agent";
+import { revokeAgent } from "@/server/agents/revoke-agent";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { db } from "@/server/db/client";
+import { seedDemoTopology } from "@/server/store/seed";
+import { call, createTestUser, tokenFor } from "../support/api";
+import { batchOf, standbyReport } from "../support/reports";
+
+const tokens: Record<string, string> = {};
+const agentIds: Record<string, string> = {};
+let viewerToken: string;
+
+async function replicaId(name: string) {
+  return (await db().replica.findFirstOrThrow({ where: { name } })).id;
+}
+
+beforeAll(async () => {
+  await seedDemoTopology(db());
+  for (const name of ["pg-us-east-1", "pg-eu-west-1", "pg-europe-west3"]) {
+    const issued = await registerAgent({ replicaId: await replicaId(name), name: `agent-${name}` }, SYSTEM_ACTOR);
+    tokens[name] = issued.token;
+    agentIds[name] = issued.agent.id;
+  }
+  viewerToken = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
+});
+
+const post = (agent: string, body: unknown, extra: { rawBody?: string } = {}) =>
+  call(ingestRoute, { method: "POST", path: "/api/v1/agents/reports", token: tokens[agent], body, ...extra });
+
+async function stored(agent: string) {
+  const samples = await db().sample.findMany({ where: { agentId: agentIds[agent] }, orderBy: { seq: "asc" }, select: { seq: true } });
+  return samples.map((sample) => Number(sample.seq));
+}
+
+describe("report ingest", () => {
+  it("stores a batch, the replica's latest state and the agent's heartbeat", async () => {
+    const { status, json } = await post("pg-eu-west-1", batchOf([standbyReport(1), standbyReport(2, { lag: { bytes: 4096, seconds: 0.3 } })]));
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ accepted: 2, lastSeq: 2 });
+    expect(Math.abs(json.clockSkewMs)).toBeLessThan(5_000);
+    expect(await stored("pg-eu-west-1")).toEqual([1, 2]);
+    const state = await db().replicaState.findUniqueOrThrow({ where: { replicaId: await replicaId("pg-eu-west-1") } });
+    expect(state).toMatchObject({ lastSeq: 2n, lagBytes: 4096n, lagSeconds: 0.3, role: "standby", replayedLsn: 50331648n });
+    const agent = await db().agent.findUniqueOrThrow({ where: { id: agentIds["pg-eu-west-1"] } });
+    expect(agent.lastSeq).toBe(2n);
+    expect(agent.lastHeartbeatAt).not.toBeNull();
+    expect(agent.version).toBe("test");
+  });
+
+  it("refuses a replayed batch with 409 and the last stored seq, writing nothing", async () => {
+    const { status, json } = await post("pg-eu-west-1", batchOf([standbyReport(1), standbyReport(2)]));
+    expect(status).toBe(409);
+    expect(json).toMatchObject({ lastSeq: 2, error: { code: "conflict" } });
+    expect(await stored("pg-eu-west-1")).toEqual([1, 2]);
+  });
+
+  it("refuses a batch overlapping what is stored, then takes the rest", async () => {
+    expect((await post("pg-eu-west-1", batchOf([standbyReport(2), standbyReport(3)]))).status).toBe(409);
+    expect(await stored("pg-eu-west-1")).toEqual([1, 2]);
+    expect((await post("pg-eu-west-1", batchOf([standbyReport(3), standbyReport(4)]))).status).toBe(200);
+    expect(await stored("pg-eu-west-1")).toEqual([1, 2, 3, 4]);
+  });
+
+  it("stores a batch delivered twice at the same moment exactly once", async () => {
+    const batch = batchOf([standbyReport(5), standbyReport(6), standbyReport(7)]);
+    const answers = await Promise.all([post("pg-eu-west-1", batch), post("pg-eu-west-1", batch), post("pg-eu-west-1", batch)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409]);
+    expect(await stored("pg-eu-west-1")).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("accepts a gap (reports the agent's queue had to drop) and records the drop count", async () => {
+    expect((await post("pg-eu-west-1", batchOf([standbyReport(20)], { droppedReports: 12 }))).status).toBe(200);
+    expect((await db().agent.findUniqueOrThrow({ where: { id: agentIds["pg-eu-west-1"] } })).droppedReports).toBe(12);
+  });
+});
+
+describe("report ingest refuses bad input and writes nothing", () => {
+  async function refused(agent: string, body: unknown, extra: { rawBody?: string; token?: string } = {}) {
+    const before = { samples: await db().sample.count(), states: await db().replicaState.count(), links: await db().witnessLink.count() };
+    const answer = await call(ingestRoute, { method: "POST", token: extra.token ?? tokens[agent], body, rawBody: extra.rawBody });
+    expect({ samples: await db().sample.count(), states: await db().replicaState.count(), links: await db().witnessLink.count() }).toEqual(before);
+    return answer;
+  }
+
+  it("a wrong token → 401", async () => {
+    expect((await refused("pg-europe-west3", batchOf([standbyReport(1)]), { token: "sya_not-a-token" })).status).toBe(401);
+  });
+
+  it("a person's API token → 401", async () => {
+    expect((await refused("pg-europe-west3", batchOf([standbyReport(1)]), { token: viewerToken })).status).toBe(401);
+  });
+
+  it("malformed JSON → 400", async () => {
+    const { status, json } = await refused("pg-europe-west3", undefined, { rawBody: '{"reports": [' });
+    expect(status).toBe(400);
+    expect(json.error.code).toBe("invalid_json");
+  });
+
+  it("a report missing a field → 400 naming it", async () => {
+    const { lsn: _lsn, ...withoutLsn } = standbyReport(1);
+    const { status, json } = await refused("pg-europe-west3", batchOf([withoutLsn as never]));
+    expect(status).toBe(400);
+    expect(json.error.field).toBe("reports.0.lsn");
+  });
+
+  it("an LSN that is not a byte position → 400 naming it", async () => {
+    const { json } = await refused("pg-europe-west3", batchOf([standbyReport(1, { lsn: { current: null, received: "0/3000060", replayed: null } })]));
+    expect(json.error.field).toBe("reports.0.lsn.received");
+  });
+
+  it("sequence numbers not increasing within a batch → 400", async () => {
+    const { status, json } = await refused("pg-europe-west3", batchOf([standbyReport(3), standbyReport(2)]));
+    expect(status).toBe(400);
+    expect(json.error.message).toMatch(/seq must increase strictly/);
+  });
+
+  it(`more than ${MAX_REPORTS_PER_BATCH} reports → 400`, async () => {
+    const reports = Array.from({ length: MAX_REPORTS_PER_BATCH + 1 }, (_, i) => standbyReport(i + 1));
+    const { status, json } = await refused("pg-europe-west3", batchOf(reports));
+    expect(status).toBe(400);
+    expect(json.error.field).toBe("reports");
+  });
+
+  it("a body over 4 MiB → 413", async () => {
+    const { status } = await refused("pg-europe-west3", undefined, { rawBody: JSON.stringify({ padding: "x".repeat(4 * 1024 * 1024 + 1) }) });
+    expect(status).toBe(413);
+  });
+
+  it("a timestamp far in the future → 400 naming it", async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const { status, json } = await refused("pg-europe-west3", batchOf([standbyReport(1), standbyReport(2, { observedAt: future })]));
+    expect(status).toBe(400);
+    expect(json.error.field).toBe("reports.1.observedAt");
+    expect(json.error.message).toMatch(/ahead of the control plane's clock/);
+  });
+
+  it("a revoked agent → 401", async () => {
+    const issued = await registerAgent(
+      {
+        replicaId: (
+          await db().replica.create({
+            data: { serviceId: "orders-db", regionId: "aws:eu-west-1", name: "spare", role: "standby", engine: "postgresql", host: "127.0.0.1", port: 1, databaseName: "orders", replication: "async" },
+          })
+        ).id,
+        name: "agent-spare",
+      },
+      SYSTEM_ACTOR,
+    );
+    await revokeAgent(issued.agent.id, SYSTEM_ACTOR);
+    expect((await refused("pg-europe-west3", batchOf([standbyReport(1)]), { token: issued.token })).status).toBe(401);
+  });
+});
+
+describe("witness observations", () => {
+  const peer = (reachable: boolean) => ({ replica: "pg-us-east-1", regionId: "aws:us-east-1", reachable, rttMs: reachable ? 2.5 : null, error: reachable ? null : "timeout" });
+  const base = Date.now() - 120_000;
+  const at = (offsetSeconds: number) => new Date(base + offsetSeconds * 1000).toISOString();
+
+  async function link() {
+    return db().witnessLink.findUniqueOrThrow({
+      where: { fromReplicaId_toReplicaId: { fromReplicaId: await replicaId("pg-europe-west3"), toReplicaId: await replicaId("pg-us-east-1") } },
+    });
+  }
+
+  it("date a run of failed probes from the first failure the agent saw, across batches", async () => {
+    await post("pg-europe-west3", batchOf([standbyReport(100, { observedAt: at(0), peers: [peer(true)] })]));
+    expect(await link()).toMatchObject({ reachable: true, unreachableSince: null, rttMs: 2.5 });
+
+    await post("pg-europe-west3", batchOf([standbyReport(101, { observedAt: at(1), peers: [peer(false)] }), standbyReport(102, { observedAt: at(2), peers: [peer(false)] })]));
+    expect((await link()).unreachableSince?.toISOString()).toBe(at(1));
+
+    await post("pg-europe-west3", batchOf([standbyReport(103, { observedAt: at(3), peers: [peer(false)] })]));
+    expect((await link()).unreachableSince?.toISOString()).toBe(at(1));
+
+    await post("pg-europe-west3", batchOf([standbyReport(104, { observedAt: at(4), peers: [peer(true)] })]));
+    expect(await link()).toMatchObject({ reachable: true, unreachableSince: null });
+  });
+});
+
+describe("GET /api/v1/services/{id}", () => {
+  it("returns each replica's role, health, lag and last report time, and marks silent replicas stale", async () => {
+    const { status, json } = await call(serviceRoute, { token: viewerToken, params: { id: "orders-db" } });
+    expect(status).toBe(200);
+    const detail = serviceDetailSchema.parse(json);
+    const byName = Object.fromEntries(detail.replicas.map((replica) => [replica.name, replica]));
+    expect(byName["pg-eu-west-1"]?.live).toMatchObject({ health: "healthy", reportedRole: "standby", lagBytes: 96 });
+    expect(byName["pg-eu-west-1"]?.live.lastReportAt).not.toBeNull();
+    expect(byName["pg-us-east-1"]?.live).toMatchObject({ health: "unknown", reasons: ["no report received yet"] });
+    expect(detail.staleAfterSeconds).toBe(5);
+
+    await db().replicaState.updateMany({ where: { replicaId: await replicaId("pg-eu-west-1") }, data: { receivedAt: new Date(Date.now() - 60_000) } });
+    const later = serviceDetailSchema.parse((await call(serviceRoute, { token: viewerToken, params: { id: "orders-db" } })).json);
+    const silent = later.replicas.find((replica) => replica.name === "pg-eu-west-1");
+    expect(silent?.live.health).toBe("stale");
+    expect(silent?.live.reasons[0]).toMatch(/^last report 60 s ago \(stale after 5 s\)$/);
+  });
+
+  it("answers 404 for an unknown service", async () => {
+    expect((await call(serviceRoute, { token: viewerToken, params: { id: "nope" } })).status).toBe(404);
+  });
+});
