@@ -92,6 +92,14 @@ CREATE TABLE "WitnessLink" (
 );
 
 -- CreateTable
+CREATE TABLE "JobCursor" (
+    "name" TEXT NOT NULL,
+    "position" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "JobCursor_pkey" PRIMARY KEY ("name")
+);
+
+-- CreateTable
 CREATE TABLE "Lease" (
     "name" TEXT NOT NULL,
     "holder" TEXT NOT NULL,
@@ -108,7 +116,10 @@ CREATE INDEX "SampleRollup_bucketStart_idx" ON "SampleRollup"("bucketStart");
 CREATE INDEX "WitnessLink_toReplicaId_idx" ON "WitnessLink"("toReplicaId");
 
 -- CreateIndex
-CREATE INDEX "Sample_replicaId_receivedAt_idx" ON "Sample"("replicaId", "receivedAt");
+CREATE INDEX "Sample_replicaId_observedAt_idx" ON "Sample"("replicaId", "observedAt");
+
+-- CreateIndex
+CREATE INDEX "Sample_receivedAt_idx" ON "Sample"("receivedAt");
 
 -- AddForeignKey
 ALTER TABLE "ReplicaState" ADD CONSTRAINT "ReplicaState_replicaId_fkey" FOREIGN KEY ("replicaId") REFERENCES "Replica"("id") ON DELETE CASCADE ON UPDATE CASCADE;

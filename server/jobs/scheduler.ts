@@ -1,0 +1,61 @@
+import "server-only";
+import { hostname } from "node:os";
+import { acquireLease } from "../lease/lease";
+import { jobSettings } from "./job-settings";
+import { rollupSamples, dropExpiredRollups } from "./rollup-samples";
+import { dropExpiredSamples, ensureSamplePartitions } from "./sample-partitions";
+
+const LEASE = "maintenance";
+const TICK_MS = 10_000;
+const LEASE_TTL_MS = 30_000;
+
+interface Job {
+  name: string;
+  everyMs: number;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * Periodic upkeep of the store: Sample partitions ahead of time, rollups,
+ * retention. Every control-plane copy runs this loop, but only the holder of
+ * the `maintenance` lease does the work, so nothing runs twice.
+ */
+export function startJobs(log: (line: string) => void = (line) => console.log(`[jobs] ${line}`)): () => void {
+  const holder = `${hostname()}:${process.pid}`;
+  const settings = jobSettings();
+  const jobs: Job[] = [
+    { name: "partitions", everyMs: 3_600_000, run: () => ensureSamplePartitions() },
+    { name: "rollup", everyMs: 30_000, run: () => rollupSamples() },
+    { name: "sample retention", everyMs: 3_600_000, run: () => dropExpiredSamples(settings.rawRetentionMs) },
+    { name: "rollup retention", everyMs: 3_600_000, run: () => dropExpiredRollups(settings.rollupRetentionMs) },
+  ];
+  const lastRun = new Map<string, number>();
+  let running = false;
+
+  async function tick(): Promise<void> {
+    if (running) return;
+    running = true;
+    try {
+      const lease = await acquireLease(LEASE, holder, LEASE_TTL_MS);
+      if (!lease.held) return;
+      for (const job of jobs) {
+        if (Date.now() - (lastRun.get(job.name) ?? 0) < job.everyMs) continue;
+        try {
+          await job.run();
+          lastRun.set(job.name, Date.now());
+        } catch (error) {
+          log(`${job.name} failed: ${(error as Error).message}`);
+        }
+      }
+    } catch (error) {
+      log(`cannot reach the store: ${(error as Error).message}`);
+    } finally {
+      running = false;
+    }
+  }
+
+  void tick();
+  const timer = setInterval(() => void tick(), TICK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

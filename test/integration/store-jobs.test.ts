@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { registerAgent } from "@/server/agents/register-agent";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { db } from "@/server/db/client";
+import { ingestBatch } from "@/server/ingest/ingest-batch";
+import { dropExpiredRollups, rollupSamples } from "@/server/jobs/rollup-samples";
+import { dropExpiredSamples, ensureSamplePartitions } from "@/server/jobs/sample-partitions";
+import { acquireLease } from "@/server/lease/lease";
+import { seedDemoTopology } from "@/server/store/seed";
+import { batchOf, standbyReport } from "../support/reports";
+
+const DAY = 86_400_000;
+let principal: Parameters<typeof ingestBatch>[0];
+
+async function partitionOf(seq: number): Promise<string> {
+  const [row] = await db().$queryRaw<{ partition: string }[]>`SELECT tableoid::regclass::text AS partition FROM "Sample" WHERE seq = ${seq}`;
+  return row!.partition;
+}
+
+beforeAll(async () => {
+  await seedDemoTopology(db());
+  const replica = await db().replica.findFirstOrThrow({ where: { name: "pg-eu-west-1" } });
+  const { agent } = await registerAgent({ replicaId: replica.id, name: "agent-eu" }, SYSTEM_ACTOR);
+  principal = { type: "agent", agentId: agent.id, name: agent.name, replicaId: replica.id, serviceId: "orders-db" };
+});
+
+describe("Sample partitions", () => {
+  it("are created per UTC day ahead of time, moving rows that had landed in the default partition", async () => {
+    const now = new Date();
+    await ingestBatch(principal, batchOf([standbyReport(1)]), now);
+    expect(await partitionOf(1)).toBe('"Sample_default"');
+
+    const created = await ensureSamplePartitions(now);
+    const today = `Sample_${now.toISOString().slice(0, 10).replaceAll("-", "")}`;
+    expect(created).toContain(today);
+    expect(created).toHaveLength(4);
+    expect(await partitionOf(1)).toBe(`"${today}"`);
+    expect(await ensureSamplePartitions(now)).toEqual([]);
+
+    await ingestBatch(principal, batchOf([standbyReport(2)]), now);
+    expect(await partitionOf(2)).toBe(`"${today}"`);
+  });
+
+  it("older than the raw window are dropped whole", async () => {
+    const now = new Date();
+    const oldDay = new Date(now.getTime() - 5 * DAY);
+    await ensureSamplePartitions(oldDay, 0);
+    await ingestBatch(principal, batchOf([standbyReport(3, { observedAt: oldDay.toISOString() })], { sentAt: oldDay.toISOString() }), oldDay);
+    const { droppedPartitions } = await dropExpiredSamples(48 * 3_600_000, now);
+    expect(droppedPartitions).toContain(`Sample_${oldDay.toISOString().slice(0, 10).replaceAll("-", "")}`);
+    expect(await db().sample.count({ where: { seq: 3 } })).toBe(0);
+    expect(await db().sample.count({ where: { seq: { in: [1, 2] } } })).toBe(2);
+  });
+});
+
+describe("rollups", () => {
+  it("summarise each replica's minute, and recompute a minute when late reports arrive", async () => {
+    const now = Date.now();
+    const minute = new Date(Math.floor((now - 5 * 60_000) / 60_000) * 60_000);
+    const at = (s: number) => new Date(minute.getTime() + s * 1000).toISOString();
+    await ingestBatch(
+      principal,
+      batchOf([
+        standbyReport(10, { observedAt: at(1), lag: { bytes: 100, seconds: 1 } }),
+        standbyReport(11, { observedAt: at(2), lag: { bytes: 300, seconds: 3 }, reachable: false }),
+      ]),
+      new Date(now - 120_000),
+    );
+    await rollupSamples(new Date(now - 60_000));
+    const bucket = () => db().sampleRollup.findUniqueOrThrow({ where: { replicaId_bucketStart: { replicaId: principal.replicaId, bucketStart: minute } } });
+    expect(await bucket()).toMatchObject({ samples: 2, reachableSamples: 1, lagBytesMin: 100n, lagBytesMax: 300n, lagBytesAvg: 200, lagSecondsMax: 3 });
+
+    // A report measured in that minute but delivered only now (after an outage).
+    await ingestBatch(principal, batchOf([standbyReport(12, { observedAt: at(30), lag: { bytes: 900, seconds: 9 } })]), new Date(now - 50_000));
+    await rollupSamples(new Date(now));
+    expect(await bucket()).toMatchObject({ samples: 3, lagBytesMax: 900n, lagBytesAvg: (100 + 300 + 900) / 3 });
+  });
+
+  it("older than their window are deleted", async () => {
+    expect(await dropExpiredRollups(60_000, new Date(Date.now() + DAY))).toBeGreaterThan(0);
+    expect(await db().sampleRollup.count()).toBe(0);
+  });
+});
+
+describe("leases", () => {
+  it("let one holder at a time act, and pass on only after expiry with a higher fencing token", async () => {
+    const first = await acquireLease("test-lease", "copy-a", 1_000);
+    expect(first).toEqual({ held: true, token: 1n });
+    expect(await acquireLease("test-lease", "copy-b", 1_000)).toEqual({ held: false, token: 0n });
+    expect(await acquireLease("test-lease", "copy-a", 1_000)).toEqual({ held: true, token: 1n });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await acquireLease("test-lease", "copy-b", 1_000)).toEqual({ held: true, token: 2n });
+    expect(await acquireLease("test-lease", "copy-a", 1_000)).toEqual({ held: false, token: 0n });
+  });
+});
