@@ -2,7 +2,7 @@ import "server-only";
 import type { IssuedToken, IssueTokenRequest } from "@/contracts/tokens";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { checkCredentials } from "../auth/check-credentials";
-import { db } from "../db/client";
+import { db, type Db } from "../db/client";
 import { newTokenSecret } from "./token-secret";
 import { tokenView } from "./token-view";
 
@@ -13,10 +13,11 @@ export async function issueToken(
   ownerId: string,
   options: { name: string; expiresInDays?: number },
   actor: AuditActor,
+  client: Db = db(),
 ): Promise<IssuedToken> {
   const { secret, hash, prefix } = newTokenSecret();
   const expiresAt = options.expiresInDays ? new Date(Date.now() + options.expiresInDays * DAY_MS) : null;
-  return db().$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
     const token = await tx.apiToken.create({
       data: { userId: ownerId, name: options.name, tokenHash: hash, prefix, expiresAt },
       include: { user: { select: { email: true } } },

@@ -2,13 +2,13 @@ import "server-only";
 import type { CreateUserRequest, UserView } from "@/contracts/users";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { hashPassword } from "../auth/passwords";
-import { db } from "../db/client";
+import { db, type Db } from "../db/client";
 import { ConflictError } from "../errors";
 import { auditedUser, userView } from "./user-view";
 
-export async function createUser(request: CreateUserRequest, actor: AuditActor): Promise<UserView> {
+export async function createUser(request: CreateUserRequest, actor: AuditActor, client: Db = db()): Promise<UserView> {
   const passwordHash = await hashPassword(request.password);
-  return db().$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { email: request.email }, select: { id: true } });
     if (existing) throw new ConflictError(`A user with email ${request.email} already exists.`, "email");
     const user = await tx.user.create({

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "@/server/store/free-port";
+
+export const BENCH_ADMIN = { email: "bench@switchyard.local", password: "bench-admin-password" };
+
+export interface RunningControlPlane {
+  url: string;
+  dataDir: string;
+  /** The embedded store's connection URL, for seeding fixtures directly. */
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product as `npm start` runs it (production build, embedded store), on a
+ * fresh data folder, with the lab off unless asked for: what benchmarks
+ * measure is the real thing.
+ */
+export async function startControlPlane(options: { lab?: boolean; env?: Record<string, string> } = {}): Promise<RunningControlPlane> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
+  chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  const start = JSON.parse(readFileSync("package.json", "utf8")).scripts.start as string;
+  const child: ChildProcess = spawn("sh", ["-c", `exec ${start}`], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SWITCHYARD_DATA_DIR: dataDir,
+      SWITCHYARD_ADMIN_EMAIL: BENCH_ADMIN.email,
+      SWITCHYARD_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      LAB: options.lab ? "on" : "off",
+      DATABASE_URL: "",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Switchyard control plane:")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`the control plane exited (${code}) before it was ready:\n${output.slice(-2000)}`)));
+  });
+  await ready;
+  const password = readFileSync(path.join(dataDir, "store", "password"), "utf8").trim();
+  const storePort = readFileSync(path.join(dataDir, "store", "port"), "utf8").trim();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    databaseUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${storePort}/switchyard`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => {
+          rmSync(dataDir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export async function adminToken(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/v1/auth/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...BENCH_ADMIN, name: "bench" }),
+  });
+  if (!response.ok) throw new Error(`could not get an admin token: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
