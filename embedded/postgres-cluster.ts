@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chown, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -132,4 +132,77 @@ export async function stopCluster(dataDir: string, mode: "smart" | "fast" | "imm
     if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${knownPid}) did not stop within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * The postmaster's processes. PostgreSQL makes every child a session leader
+ * of its own, so signalling the postmaster's process group would miss them;
+ * they are found by parent pid instead (Linux /proc).
+ */
+async function serverChildren(postmasterPid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => null);
+    if (!stat) continue;
+    // "pid (command) state ppid …": the command may hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid === postmasterPid) children.push(Number(entry));
+  }
+  return children;
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+async function requireRunning(dataDir: string): Promise<number> {
+  const pid = await runningPid(dataDir);
+  if (!pid) throw new Error(`no PostgreSQL is running on ${dataDir}`);
+  return pid;
+}
+
+/**
+ * Freezes every process of the server (SIGSTOP), like a machine that stops
+ * answering without closing its connections. The postmaster goes first, so
+ * it cannot fork a child that escapes. Returns the postmaster's pid.
+ */
+export async function pauseCluster(dataDir: string): Promise<number> {
+  const pid = await requireRunning(dataDir);
+  process.kill(pid, "SIGSTOP");
+  for (const child of await serverChildren(pid)) signalQuietly(child, "SIGSTOP");
+  return pid;
+}
+
+/** Undoes `pauseCluster`; harmless on a server that is not paused. */
+export async function resumeCluster(dataDir: string): Promise<void> {
+  const pid = await runningPid(dataDir);
+  if (!pid) return;
+  for (const child of await serverChildren(pid)) signalQuietly(child, "SIGCONT");
+  signalQuietly(pid, "SIGCONT");
+}
+
+/**
+ * Kills every process of the server at once (SIGKILL), like a machine that
+ * dies: nothing is flushed or shut down, and no orphaned backend lingers
+ * (holding shared memory that would stop the next start). The postmaster is
+ * frozen first so it can neither fork nor react while its children die.
+ * Returns its pid.
+ */
+export async function killCluster(dataDir: string): Promise<number> {
+  const pid = await requireRunning(dataDir);
+  process.kill(pid, "SIGSTOP");
+  const children = await serverChildren(pid);
+  for (const child of children) signalQuietly(child, "SIGKILL");
+  signalQuietly(pid, "SIGKILL");
+  const deadline = Date.now() + 10_000;
+  while ([pid, ...children].some(isProcessAlive)) {
+    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) did not die within 10 s of SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return pid;
 }

@@ -1,0 +1,26 @@
+import path from "node:path";
+
+/** Where the lab keeps everything, all under `<dataDir>/lab`; no two regions share a folder. */
+export function labDir(dataDir: string): string {
+  return path.join(dataDir, "lab");
+}
+
+export function stateFile(dataDir: string): string {
+  return path.join(labDir(dataDir), "state.json");
+}
+
+export function replicaDir(dataDir: string, replicaName: string): string {
+  return path.join(labDir(dataDir), replicaName);
+}
+
+export function pgdataDir(dataDir: string, replicaName: string): string {
+  return path.join(replicaDir(dataDir, replicaName), "pgdata");
+}
+
+export function serverLogFile(dataDir: string, replicaName: string): string {
+  return path.join(replicaDir(dataDir, replicaName), "postgres.log");
+}
+
+export function ledgerFile(dataDir: string): string {
+  return path.join(labDir(dataDir), "ledger", "orders.log");
+}

@@ -1,0 +1,30 @@
+/**
+ * The workload as a process of its own (spawned by `startWorkload`):
+ * `workload-process.ts <dataDir> <rate>`, with SWITCHYARD_URL and
+ * SWITCHYARD_TOKEN naming the control plane to follow, if any. It ends on
+ * SIGINT/SIGTERM, or when the parent that spawned it goes away.
+ */
+import { dataDir } from "@/server/store/data-dir";
+import { controlPlaneFromEnv, DEFAULT_RATE } from "./workload";
+import { runWorkload } from "./workload-loop";
+
+const [dataDirArg, rateArg] = process.argv.slice(2);
+const controller = new AbortController();
+const stop = () => controller.abort();
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+process.on("disconnect", stop);
+
+try {
+  await runWorkload({
+    dataDir: dataDirArg ?? dataDir(),
+    rate: rateArg ? Number(rateArg) : DEFAULT_RATE,
+    controlPlane: controlPlaneFromEnv(),
+    log: (line) => console.log(`[workload] ${line}`),
+    signal: controller.signal,
+  });
+} catch (error) {
+  console.error(`[workload] ${(error as Error).message}`);
+  process.exitCode = 1;
+}
+process.disconnect?.();

@@ -1,0 +1,104 @@
+import { serviceListSchema } from "@/contracts/services";
+import { portOf, requireLabState } from "./state";
+import { LAB_DATABASE, LAB_HOST, LAB_SERVICE_ID } from "./topology";
+
+export interface ControlPlane {
+  url: string;
+  token: string;
+}
+
+/** Where the service takes writes right now. */
+export interface WriteEndpoint {
+  replicaName: string;
+  host: string;
+  port: number;
+  database: string;
+}
+
+export function sameEndpoint(a: WriteEndpoint | null, b: WriteEndpoint | null): boolean {
+  return !!a && !!b && a.host === b.host && a.port === b.port && a.database === b.database;
+}
+
+export function describeEndpoint(endpoint: WriteEndpoint): string {
+  return `${endpoint.replicaName} (${endpoint.host}:${endpoint.port}/${endpoint.database})`;
+}
+
+/** The replica the lab state records as primary. */
+export async function endpointFromLabState(dataDir: string): Promise<WriteEndpoint> {
+  const state = await requireLabState(dataDir);
+  return { replicaName: state.primary, host: LAB_HOST, port: portOf(state, state.primary), database: LAB_DATABASE };
+}
+
+/** The replica the control plane names as the service's writer; null when it names none. */
+export async function endpointFromControlPlane(controlPlane: ControlPlane, timeoutMs = 2_000): Promise<WriteEndpoint | null> {
+  const response = await fetch(new URL("/api/v1/services", controlPlane.url), {
+    headers: { authorization: `Bearer ${controlPlane.token}` },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!response.ok) throw new Error(`GET /api/v1/services answered ${response.status}`);
+  const { services } = serviceListSchema.parse(await response.json());
+  const service = services.find((candidate) => candidate.id === LAB_SERVICE_ID);
+  if (!service) throw new Error(`the control plane has no service ${LAB_SERVICE_ID}`);
+  const writer = service.replicas.find((replica) => replica.id === service.writeReplicaId);
+  if (!writer) return null;
+  return { replicaName: writer.name, host: writer.host, port: writer.port, database: writer.databaseName };
+}
+
+/**
+ * Keeps the write endpoint current by polling about every second: the
+ * control plane when given (its last answer stands while it is unreachable),
+ * otherwise the lab state. `onChange` fires when the endpoint moves.
+ */
+export class WriteEndpointWatcher {
+  private endpoint: WriteEndpoint | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private failing = false;
+  private polling = false;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly controlPlane: ControlPlane | undefined,
+    private readonly log: (line: string) => void,
+    private readonly onChange: (endpoint: WriteEndpoint) => void,
+  ) {}
+
+  get current(): WriteEndpoint | null {
+    return this.endpoint;
+  }
+
+  /** Resolves once; until the control plane answers, the lab state's primary is the best guess. */
+  async start(intervalMs = 1_000): Promise<void> {
+    if (this.controlPlane) this.endpoint = await endpointFromLabState(this.dataDir);
+    await this.poll();
+    this.timer = setInterval(() => void this.poll(), intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async poll(): Promise<void> {
+    // A slow control plane must not pile up requests.
+    if (this.polling) return;
+    this.polling = true;
+    let next: WriteEndpoint | null;
+    try {
+      next = this.controlPlane ? await endpointFromControlPlane(this.controlPlane) : await endpointFromLabState(this.dataDir);
+      if (this.failing) this.log("write endpoint source answers again");
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.log(`cannot resolve the write endpoint (${(error as Error).message}); keeping the last known one`);
+      this.failing = true;
+      return;
+    } finally {
+      this.polling = false;
+    }
+    if (!next || sameEndpoint(next, this.endpoint)) return;
+    const previous = this.endpoint;
+    this.endpoint = next;
+    if (previous) {
+      this.log(`write endpoint moved from ${describeEndpoint(previous)} to ${describeEndpoint(next)}`);
+      this.onChange(next);
+    }
+  }
+}
