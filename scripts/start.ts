@@ -15,6 +15,7 @@ import { migrate } from "@/server/store/migrate";
 import { ensureSecret } from "@/server/store/secrets";
 import { seedDemoTopology } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
+import { prepareLabStack, type LabStack } from "./lab-stack";
 
 const log = (line: string) => console.log(`[switchyard] ${line}`);
 
@@ -66,6 +67,16 @@ function startControlPlane(env: NodeJS.ProcessEnv, port: number): ChildProcess {
   return child;
 }
 
+async function waitForHealth(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const healthy = await fetch(url).then((response) => response.ok, () => false);
+    if (healthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the control plane did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
 async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
@@ -91,6 +102,7 @@ async function main(): Promise<void> {
   const client = createDb(databaseUrl, 2);
   let banner: string[] = [];
   let secret: string;
+  let labStack: LabStack | null = null;
   try {
     const created = await seedDemoTopology(client);
     log(created.length ? `seeded: ${created.join(", ")}` : "seed: demo topology already present");
@@ -101,6 +113,14 @@ async function main(): Promise<void> {
         : [`First admin created: ${admin.email} (password from SWITCHYARD_ADMIN_PASSWORD)`];
     }
     secret = process.env.NEXTAUTH_SECRET ?? (await ensureSecret(client, "nextauth"));
+    if (process.env.LAB === "off") {
+      log("lab: off (LAB=off)");
+    } else {
+      log("lab: starting the regional PostgreSQL clusters…");
+      const stack = await prepareLabStack(dir, client, log);
+      stops.push(() => stack.lab.stop());
+      labStack = stack;
+    }
   } finally {
     await client.$disconnect();
   }
@@ -120,6 +140,13 @@ async function main(): Promise<void> {
     },
     port,
   );
+
+  await waitForHealth(`http://127.0.0.1:${port}/api/health`);
+  if (labStack) {
+    const stack = labStack;
+    stops.push(() => stack.stopProcesses());
+    await stack.run(`http://127.0.0.1:${port}`);
+  }
 
   const rule = "=".repeat(64);
   console.log([rule, `  Switchyard control plane: ${url}`, ...banner.map((line) => `  ${line}`), rule].join("\n"));

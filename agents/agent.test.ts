@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { agentReportSchema, type PeerProbe } from "@/contracts/agent-reports";
+import { unreachableObservation, type EngineAdapter, type ReplicaObservation } from "./adapters/engine-adapter";
+import { simulatedObservation } from "./adapters/simulated-adapter";
+import { Agent } from "./agent";
+import { createLogger } from "./log";
+import { AgentMetrics } from "./metrics";
+import { ReportQueue } from "./report-queue";
+import type { TimedPeerProbe } from "./witness";
+
+/** An adapter whose answers the test scripts, one function per call. */
+class ScriptedAdapter implements EngineAdapter {
+  readonly engine = "postgresql" as const;
+  calls = 0;
+  closed = false;
+  constructor(private readonly script: (call: number) => Promise<ReplicaObservation>) {}
+  probe(): Promise<ReplicaObservation> {
+    return this.script(this.calls++);
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+const healthy = async (): Promise<ReplicaObservation> => ({ ...simulatedObservation(1, 0, "primary"), engine: "postgresql" });
+
+let dir: string;
+let queue: ReportQueue;
+let metrics: AgentMetrics;
+let logLines: Record<string, unknown>[];
+let deliveries: number;
+let flushed: boolean;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-agent-"));
+  queue = ReportQueue.open(dir, { maxBytes: 1024 * 1024 });
+  metrics = new AgentMetrics({ processMetrics: false });
+  logLines = [];
+  deliveries = 0;
+  flushed = false;
+});
+
+afterEach(() => {
+  queue.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function makeAgent(adapter: EngineAdapter, peers: PeerProbe[] = []): Agent {
+  return new Agent({
+    config: {
+      intervalMs: 1000,
+      probeTimeoutMs: 500,
+      peers: peers.map((peer) => ({ replica: peer.replica, regionId: peer.regionId, connectionString: "postgresql://unused" })),
+    },
+    adapter,
+    queue,
+    delivery: {
+      deliver: async () => {
+        deliveries += 1;
+      },
+      flush: async () => {
+        flushed = true;
+      },
+      close: () => {},
+    },
+    metrics,
+    log: createLogger("agent-test", (line) => logLines.push(JSON.parse(line) as Record<string, unknown>)),
+    probePeers: async (): Promise<TimedPeerProbe[]> => peers.map((probe) => ({ probe, durationMs: 3 })),
+    now: () => new Date("2026-11-26T04:00:00.000Z"),
+  });
+}
+
+const queued = () => queue.peek(100).map((report) => agentReportSchema.parse(JSON.parse(report.json)));
+
+describe("Agent", () => {
+  it("queues one valid report per tick, with the witness probes, and starts a delivery", async () => {
+    const peer: PeerProbe = { replica: "orders-us", regionId: "aws:us-east-1", reachable: false, rttMs: null, error: "connect ECONNREFUSED" };
+    const agent = makeAgent(new ScriptedAdapter(healthy), [peer]);
+    await agent.scheduleTick();
+    await agent.scheduleTick();
+    const reports = queued();
+    expect(reports.map((report) => report.seq)).toEqual([1, 2]);
+    expect(reports[0]).toMatchObject({ observedAt: "2026-11-26T04:00:00.000Z", role: "primary", reachable: true, peers: [peer] });
+    expect(deliveries).toBe(2);
+    expect(logLines).toContainEqual(expect.objectContaining({ event: "peer.unreachable", level: "warn" }));
+  });
+
+  it("skips a tick while the previous one still runs, instead of piling up", async () => {
+    let release: () => void = () => {};
+    const adapter = new ScriptedAdapter((call) =>
+      call === 0 ? new Promise<ReplicaObservation>((resolve) => (release = () => void healthy().then(resolve))) : healthy(),
+    );
+    const agent = makeAgent(adapter);
+    const first = agent.scheduleTick();
+    void agent.scheduleTick();
+    void agent.scheduleTick();
+    expect(adapter.calls).toBe(1);
+    release();
+    await first;
+    expect(queue.depth).toBe(1);
+    expect((await metrics.ticksSkipped.get()).values[0]!.value).toBe(2);
+    await agent.scheduleTick();
+    expect(adapter.calls).toBe(2);
+  });
+
+  it("reports an unreachable database as such and retries on the next tick", async () => {
+    const adapter = new ScriptedAdapter(async (call) => (call === 0 ? unreachableObservation("postgresql", "connect ECONNREFUSED 127.0.0.1:5432") : healthy()));
+    const agent = makeAgent(adapter);
+    await agent.scheduleTick();
+    await agent.scheduleTick();
+    expect(queued().map((report) => report.reachable)).toEqual([false, true]);
+    expect(logLines).toContainEqual(expect.objectContaining({ event: "replica.unreachable", failure: "database_error" }));
+    expect(logLines).toContainEqual(expect.objectContaining({ event: "replica.reachable" }));
+  });
+
+  it("logs anything unexpected as a bug and keeps going", async () => {
+    const adapter = new ScriptedAdapter(async (call) => {
+      if (call === 0) throw new TypeError("cannot read properties of undefined");
+      if (call === 1) return { ...(await healthy()), timeline: -1 };
+      return healthy();
+    });
+    const agent = makeAgent(adapter);
+    await agent.scheduleTick();
+    await agent.scheduleTick();
+    await agent.scheduleTick();
+    expect(logLines.filter((line) => line.failure === "bug").map((line) => line.event)).toEqual(["tick.failed", "report.invalid"]);
+    expect(queued()).toHaveLength(1);
+  });
+
+  it("on stop finishes the running tick, flushes, and closes the adapter", async () => {
+    let release: () => void = () => {};
+    const adapter = new ScriptedAdapter(() => new Promise<ReplicaObservation>((resolve) => (release = () => void healthy().then(resolve))));
+    const agent = makeAgent(adapter);
+    agent.start();
+    const stopped = agent.stop();
+    expect(flushed).toBe(false);
+    release();
+    await stopped;
+    expect(queue.depth).toBe(1);
+    expect(flushed).toBe(true);
+    expect(adapter.closed).toBe(true);
+  });
+});

@@ -1,0 +1,153 @@
+import { performance } from "node:perf_hooks";
+import { agentReportSchema, type AgentReport, type PeerProbe } from "@/contracts/agent-reports";
+import type { ReplicaObservation, EngineAdapter } from "./adapters/engine-adapter";
+import type { AgentConfig } from "./config";
+import type { Delivery } from "./delivery";
+import { errorMessage } from "./error-message";
+import type { Logger } from "./log";
+import type { AgentMetrics } from "./metrics";
+import type { ReportQueue } from "./report-queue";
+import { probePeers as probePeersOverNetwork, type TimedPeerProbe } from "./witness";
+
+export interface AgentParts {
+  config: Pick<AgentConfig, "intervalMs" | "probeTimeoutMs" | "peers">;
+  adapter: EngineAdapter;
+  queue: ReportQueue;
+  delivery: Pick<Delivery, "deliver" | "flush" | "close">;
+  metrics: AgentMetrics;
+  log: Logger;
+  probePeers?: typeof probePeersOverNetwork;
+  now?: () => Date;
+}
+
+/** A failure that lasts is logged again this often, not every tick. */
+const REPEAT_LOG_MS = 60_000;
+
+/**
+ * The agent's loop. Every interval: probe the local replica and witness the
+ * peers in parallel, queue the report, and start a delivery in the
+ * background, so a slow control plane never delays a measurement. Failures
+ * are sorted by what failed: an unreachable control plane leaves reports in
+ * the queue (Delivery); a database error is itself the report
+ * (reachable=false) and the next tick tries again; anything else is a bug,
+ * logged, and the loop goes on.
+ */
+export class Agent {
+  private timer: NodeJS.Timeout | null = null;
+  private current: Promise<void> | null = null;
+  private readonly now: () => Date;
+  private readonly probePeers: typeof probePeersOverNetwork;
+  private databaseError: { message: string; loggedAt: number } | null = null;
+  private readonly peerReachable = new Map<string, boolean>();
+  private skipLoggedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly parts: AgentParts) {
+    this.now = parts.now ?? (() => new Date());
+    this.probePeers = parts.probePeers ?? probePeersOverNetwork;
+  }
+
+  start(): void {
+    this.scheduleTick();
+    this.timer = setInterval(() => this.scheduleTick(), this.parts.config.intervalMs);
+  }
+
+  /** Finishes the current tick, tries once more to deliver, and releases everything. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.current;
+    await this.parts.delivery.flush();
+    this.parts.delivery.close();
+    this.parts.queue.close();
+    await this.parts.adapter.close();
+  }
+
+  /** Starts a tick unless one is still running: a slow tick is skipped over, never piled up. */
+  scheduleTick(): Promise<void> {
+    if (this.current) {
+      this.parts.metrics.ticksSkipped.inc();
+      if (Date.now() - this.skipLoggedAt >= REPEAT_LOG_MS) {
+        this.skipLoggedAt = Date.now();
+        this.parts.log.warn("tick.skipped", "the previous tick is still running; skipping this one");
+      }
+      return this.current;
+    }
+    this.current = this.tick().finally(() => {
+      this.current = null;
+    });
+    return this.current;
+  }
+
+  private async tick(): Promise<void> {
+    const { queue, delivery, log } = this.parts;
+    try {
+      const observedAt = this.now();
+      const [observation, peers] = await Promise.all([this.probeLocal(), this.witness()]);
+      const report: AgentReport = { seq: queue.nextSeq(), observedAt: observedAt.toISOString(), ...observation, peers };
+      const checked = agentReportSchema.safeParse(report);
+      if (!checked.success) {
+        log.error("bug", "report.invalid", `the agent built a report the contract refuses: ${checked.error.message}`, { seq: report.seq });
+        return;
+      }
+      queue.append(report);
+      this.record(report);
+      void delivery.deliver();
+    } catch (error) {
+      log.error("bug", "tick.failed", `the tick failed unexpectedly: ${errorMessage(error)}`, { stack: (error as Error).stack });
+    }
+  }
+
+  private async probeLocal(): Promise<ReplicaObservation> {
+    const started = performance.now();
+    const observation = await this.parts.adapter.probe();
+    this.parts.metrics.probeDuration.observe({ target: "local" }, (performance.now() - started) / 1000);
+    this.logDatabase(observation);
+    return observation;
+  }
+
+  private async witness(): Promise<PeerProbe[]> {
+    const { config, metrics } = this.parts;
+    if (config.peers.length === 0) return [];
+    const results: TimedPeerProbe[] = await this.probePeers(config.peers, config.probeTimeoutMs);
+    for (const { probe, durationMs } of results) {
+      metrics.probeDuration.observe({ target: "witness" }, durationMs / 1000);
+      this.logPeer(probe);
+    }
+    return results.map((result) => result.probe);
+  }
+
+  private logDatabase(observation: ReplicaObservation): void {
+    const { log } = this.parts;
+    if (observation.reachable) {
+      if (this.databaseError) log.info("replica.reachable", "the local replica answers again");
+      this.databaseError = null;
+      return;
+    }
+    const message = observation.error ?? "unknown error";
+    const previous = this.databaseError;
+    if (previous && previous.message === message && Date.now() - previous.loggedAt < REPEAT_LOG_MS) return;
+    this.databaseError = { message, loggedAt: Date.now() };
+    log.error("database_error", "replica.unreachable", `cannot query the local replica: ${message}; retrying every tick`);
+  }
+
+  private logPeer(probe: PeerProbe): void {
+    const before = this.peerReachable.get(probe.replica);
+    this.peerReachable.set(probe.replica, probe.reachable);
+    if (before === probe.reachable || (before === undefined && probe.reachable)) return;
+    if (probe.reachable) this.parts.log.info("peer.reachable", `peer ${probe.replica} (${probe.regionId}) answers again`);
+    else this.parts.log.warn("peer.unreachable", `peer ${probe.replica} (${probe.regionId}) does not answer: ${probe.error}`);
+  }
+
+  private record(report: AgentReport): void {
+    const { metrics, queue } = this.parts;
+    metrics.replicaReachable.set(report.reachable ? 1 : 0);
+    if (report.role === "primary") {
+      metrics.lagBytes.set(0);
+      metrics.lagSeconds.set(0);
+    }
+    if (report.lag.bytes !== null) metrics.lagBytes.set(report.lag.bytes);
+    if (report.lag.seconds !== null) metrics.lagSeconds.set(report.lag.seconds);
+    metrics.queueDepth.set(queue.depth);
+    metrics.queueBytes.set(queue.bytes);
+  }
+}

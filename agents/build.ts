@@ -1,0 +1,65 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
+
+const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "switchyard-agent.ts");
+
+/**
+ * pg decides at load time whether it runs in a Cloudflare Worker by building
+ * `new Response(...)` when there is no `navigator` (Node 20 has none). On
+ * Node that loads undici, the fetch implementation, for nothing: ~10 MB of
+ * the agent's memory (measured). The agent only ever runs on Node, so the
+ * bundle takes pg's Node branch directly. The build fails if pg changes the
+ * code, so the next pg upgrade gets looked at rather than silently regressing.
+ */
+const pgWithoutRuntimeProbe: Plugin = {
+  name: "pg-without-runtime-probe",
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async ({ path: file }) => {
+      const source = await readFile(file, "utf8");
+      const probe = "const { getStream, getSecureStream } = getStreamFuncs()";
+      if (!source.includes(probe)) throw new Error(`${file} no longer matches what agents/build.ts patches; review the patch`);
+      return { contents: source.replace(probe, "const { getStream, getSecureStream } = getNodejsStreamFuncs()"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * Bundles the agent into one ESM file that runs as `node <file>`, no tsx and
+ * no node_modules needed. One agent runs per replica, so its footprint is
+ * multiplied across the fleet: under tsx it pays ~25 MB more for the
+ * TypeScript loader and compiles every file on each start. pg and prom-client
+ * are bundled too: measured, the resident memory is the same or slightly
+ * lower than loading them from node_modules, and the bundle does not depend
+ * on where it is put. pg-native is an optional native binding that pg loads
+ * only on request, so it stays out.
+ */
+export async function buildAgentBundle(outFile: string): Promise<void> {
+  await build({
+    entryPoints: [ENTRY],
+    outfile: outFile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["pg-native"],
+    plugins: [pgWithoutRuntimeProbe],
+    // Bundled CommonJS (pg, prom-client) still calls require() for Node's built-ins.
+    banner: { js: 'import { createRequire as __agentCreateRequire } from "node:module"; const require = __agentCreateRequire(import.meta.url);' },
+    // Whitespace and syntax only: the stacks in bug reports keep their names.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    logLevel: "silent",
+  });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const outFile = process.argv[2];
+  if (!outFile) {
+    process.stderr.write("usage: node --import tsx agents/build.ts <out-file.mjs>\n");
+    process.exit(2);
+  }
+  await buildAgentBundle(path.resolve(outFile));
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { SIMULATION_PROFILE_NAMES } from "./adapters/simulation-profiles";
+
+const MIB = 1024 * 1024;
+
+const name = z.string().min(1).max(128);
+const connectionString = z.string().min(1);
+
+const postgresReplicaSchema = z.strictObject({
+  name,
+  regionId: name,
+  engine: z.literal("postgresql"),
+  connectionString,
+});
+
+const simulatedReplicaSchema = z.strictObject({
+  name,
+  regionId: name,
+  engine: z.literal("simulated"),
+  seed: z.int(),
+  /** A simulated replica has no server to ask, so its role is configured. */
+  role: z.enum(["primary", "standby"]).default("standby"),
+  profile: z.enum(SIMULATION_PROFILE_NAMES).default("steady"),
+});
+
+export const agentConfigSchema = z.strictObject({
+  controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+  token: z.string().min(1),
+  agentName: name,
+  replica: z.discriminatedUnion("engine", [postgresReplicaSchema, simulatedReplicaSchema]),
+  peers: z.array(z.strictObject({ replica: name, regionId: name, connectionString })).max(64).default([]),
+  intervalMs: z.int().min(100).max(3_600_000).default(1000),
+  probeTimeoutMs: z.int().min(50).max(60_000).default(2000),
+  queue: z.strictObject({
+    dir: z.string().min(1),
+    maxBytes: z.int().min(64 * 1024).default(64 * MIB),
+  }),
+  metrics: z
+    .strictObject({
+      /** 0 turns the metrics endpoint off. */
+      port: z.int().min(0).max(65_535).default(0),
+      host: z.string().min(1).default("127.0.0.1"),
+    })
+    .default({ port: 0, host: "127.0.0.1" }),
+});
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type ReplicaConfig = AgentConfig["replica"];
+export type PeerConfig = AgentConfig["peers"][number];
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** The config file: the first argument, else SWITCHYARD_AGENT_CONFIG. */
+export function configPath(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
+  const file = argv[2] ?? env.SWITCHYARD_AGENT_CONFIG;
+  if (!file) throw new ConfigError("no config file: pass its path as the first argument or in SWITCHYARD_AGENT_CONFIG");
+  return path.resolve(file);
+}
+
+/**
+ * Validates a parsed config. A relative queue folder is taken relative to the
+ * config file, so a config and its queue can move together.
+ */
+export function parseAgentConfig(raw: unknown, file: string): AgentConfig {
+  const result = agentConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new ConfigError(`invalid agent config ${file}: ${problems.join("; ")}`);
+  }
+  const config = result.data;
+  return { ...config, queue: { ...config.queue, dir: path.resolve(path.dirname(file), config.queue.dir) } };
+}
+
+export function loadAgentConfig(file: string): AgentConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read agent config ${file}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`agent config ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseAgentConfig(raw, file);
+}

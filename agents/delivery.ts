@@ -1,0 +1,264 @@
+import { ingestConflictSchema, ingestResultSchema, MAX_REPORTS_PER_BATCH } from "@/contracts/agent-reports";
+import { errorMessage, truncate } from "./error-message";
+import { createHttpPoster, type HttpAnswer, type HttpPoster } from "./http-post";
+import type { Logger } from "./log";
+import type { AgentMetrics } from "./metrics";
+import type { QueuedReport, ReportQueue } from "./report-queue";
+
+export const REPORTS_PATH = "/api/v1/agents/reports";
+
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 30_000;
+const SKEW_WARNING_MS = 1000;
+const SKEW_LOG_EVERY_MS = 10 * 60_000;
+
+/**
+ * Exponential backoff with jitter: between half and all of base × 2^(failures-1),
+ * capped, so a fleet of agents that lost the control plane together does not
+ * come back in lockstep.
+ */
+export function backoffDelayMs(failures: number, random: () => number): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
+  return Math.round(ceiling * (0.5 + 0.5 * random()));
+}
+
+export interface DeliveryOptions {
+  controlPlaneUrl: string;
+  token: string;
+  agentVersion: string;
+  queue: ReportQueue;
+  metrics: AgentMetrics;
+  log: Logger;
+  poster?: HttpPoster;
+  requestTimeoutMs?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+type Next = "continue" | "stop";
+
+/**
+ * Sends the queue to the control plane, oldest first, in batches. What the
+ * control plane answers decides what happens to the queue:
+ * 200 stored → forget the batch; 409 → forget what it already holds and
+ * resend the rest now; 401/403 → keep everything and back off; 413 → halve
+ * the batch; 400 → the batch is invalid and can never be stored: drop it and
+ * count it; 5xx or no answer → keep everything and back off.
+ */
+export class Delivery {
+  private readonly url: URL;
+  private readonly poster: HttpPoster;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private running: Promise<void> | null = null;
+  private failures = 0;
+  private retryAt = 0;
+  private size = MAX_REPORTS_PER_BATCH;
+  private skewLoggedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: DeliveryOptions) {
+    // Appended, not resolved: a control plane may live under a path prefix.
+    this.url = new URL(`${options.controlPlaneUrl.replace(/\/+$/, "")}${REPORTS_PATH}`);
+    this.poster = options.poster ?? createHttpPoster();
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  get batchSize(): number {
+    return this.size;
+  }
+
+  /** When the next attempt may happen after a failure (ms since the epoch; 0 = now). */
+  get nextAttemptAt(): number {
+    return this.retryAt;
+  }
+
+  /** Sends until the queue is empty, the control plane fails, or a backoff is running. Never throws. */
+  deliver(): Promise<void> {
+    this.running ??= this.drain(false).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** One last try at shutdown, backoff or not. */
+  async flush(): Promise<void> {
+    await this.running;
+    await this.drain(true);
+  }
+
+  close(): void {
+    this.poster.close();
+  }
+
+  private async drain(ignoreBackoff: boolean): Promise<void> {
+    try {
+      while (this.options.queue.depth > 0) {
+        if (!ignoreBackoff && this.now() < this.retryAt) return;
+        const batch = this.options.queue.peek(this.size);
+        if (batch.length === 0) return;
+        if ((await this.send(batch)) === "stop") return;
+      }
+    } catch (error) {
+      this.options.log.error("bug", "delivery.failed", `delivery failed unexpectedly: ${errorMessage(error)}`, { stack: (error as Error).stack });
+      this.backOff();
+    } finally {
+      this.recordQueue();
+    }
+  }
+
+  private async send(batch: QueuedReport[]): Promise<Next> {
+    const { queue, token, agentVersion } = this.options;
+    const body =
+      `{"sentAt":${JSON.stringify(new Date(this.now()).toISOString())},"agentVersion":${JSON.stringify(agentVersion)},` +
+      `"droppedReports":${queue.dropped},"reports":[${batch.map((report) => report.json).join(",")}]}`;
+    let answer: HttpAnswer;
+    try {
+      answer = await this.poster.post(this.url, body, { authorization: `Bearer ${token}` }, this.options.requestTimeoutMs ?? 10_000);
+    } catch (error) {
+      return this.unreachable(`no answer from the control plane: ${errorMessage(error)}`, batch.length);
+    }
+    const { status } = answer;
+    if (status === 200) return this.stored(batch, answer);
+    if (status === 409) return this.conflict(batch, answer);
+    if (status === 401 || status === 403) return this.unauthorized(status);
+    if (status === 413) return this.tooLarge(batch);
+    if (status === 400) return this.rejected(batch, answer);
+    if (status >= 500 || status === 429) return this.unreachable(`the control plane answered ${status}`, batch.length);
+    this.options.metrics.deliveryFailures.inc({ reason: "unexpected" });
+    this.options.log.error("bug", "delivery.unexpected_status", `the control plane answered ${status}, which the agent does not expect; keeping the queue`, {
+      status,
+      answer: truncate(answer.body, 500),
+    });
+    this.backOff();
+    return "stop";
+  }
+
+  private stored(batch: QueuedReport[], answer: HttpAnswer): Next {
+    const { queue, metrics, log } = this.options;
+    queue.ack(batch.at(-1)!.seq);
+    metrics.lastDelivery.set(this.now() / 1000);
+    this.answered();
+    const result = ingestResultSchema.safeParse(parseJson(answer.body));
+    if (!result.success) {
+      log.error("bug", "delivery.invalid_answer", "the control plane stored the batch but its answer is not an IngestResult", { answer: truncate(answer.body, 500) });
+      return "continue";
+    }
+    this.recordSkew(result.data.clockSkewMs);
+    return "continue";
+  }
+
+  private conflict(batch: QueuedReport[], answer: HttpAnswer): Next {
+    const { queue, metrics, log } = this.options;
+    metrics.deliveryFailures.inc({ reason: "conflict" });
+    this.answered();
+    const parsed = ingestConflictSchema.safeParse(parseJson(answer.body));
+    if (!parsed.success) {
+      log.error("bug", "delivery.invalid_answer", "the control plane answered 409 without an IngestConflict", { answer: truncate(answer.body, 500) });
+      this.backOff();
+      return "stop";
+    }
+    const { lastSeq } = parsed.data;
+    const forgotten = queue.ack(lastSeq);
+    log.warn("delivery.conflict", `the control plane already holds reports up to seq ${lastSeq}; forgot ${forgotten} and resending the rest`, {
+      lastSeq,
+      firstSeq: batch[0]!.seq,
+    });
+    if (forgotten > 0) return "continue";
+    // Resending the same batch would get the same answer forever.
+    log.error("bug", "delivery.conflict_unresolved", `409 names seq ${lastSeq}, below the batch's first seq ${batch[0]!.seq}`, { answer: truncate(answer.body, 500) });
+    this.backOff();
+    return "stop";
+  }
+
+  private unauthorized(status: number): Next {
+    this.options.metrics.deliveryFailures.inc({ reason: "unauthorized" });
+    const delay = this.backOff();
+    this.options.log.error("control_plane_unreachable", "delivery.unauthorized", `the control plane refused the agent token (${status}); keeping the queue`, {
+      status,
+      queued: this.options.queue.depth,
+      retryInMs: delay,
+    });
+    return "stop";
+  }
+
+  private tooLarge(batch: QueuedReport[]): Next {
+    const { queue, metrics, log } = this.options;
+    metrics.deliveryFailures.inc({ reason: "rejected" });
+    this.answered();
+    if (batch.length > 1) {
+      this.size = Math.max(1, Math.floor(batch.length / 2));
+      log.error("bug", "delivery.too_large", `the control plane refused a batch of ${batch.length} reports as too large; sending ${this.size} at a time`);
+      return "continue";
+    }
+    // A single report that is too large can never be stored, and would block every report behind it.
+    queue.ack(batch[0]!.seq);
+    metrics.reportsDropped.inc({ reason: "rejected" });
+    log.error("bug", "delivery.report_too_large", `the control plane refused report ${batch[0]!.seq} alone as too large; dropped it`, { seq: batch[0]!.seq });
+    return "continue";
+  }
+
+  private rejected(batch: QueuedReport[], answer: HttpAnswer): Next {
+    const { queue, metrics, log } = this.options;
+    this.answered();
+    const message = (parseJson(answer.body) as { error?: { message?: unknown } } | null)?.error?.message;
+    queue.ack(batch.at(-1)!.seq);
+    metrics.deliveryFailures.inc({ reason: "rejected" });
+    metrics.reportsDropped.inc({ reason: "rejected" }, batch.length);
+    log.error("bug", "delivery.rejected", `the control plane rejected a batch as invalid: ${typeof message === "string" ? message : truncate(answer.body, 500)}; dropped its ${batch.length} reports`, {
+      firstSeq: batch[0]!.seq,
+      lastSeq: batch.at(-1)!.seq,
+    });
+    // One invalid batch per attempt at most: a systematic bug must not empty the queue at once.
+    return "stop";
+  }
+
+  private unreachable(reason: string, batchLength: number): Next {
+    this.options.metrics.deliveryFailures.inc({ reason: "unreachable" });
+    const delay = this.backOff();
+    this.options.log.error("control_plane_unreachable", "delivery.unreachable", `${reason}; keeping ${this.options.queue.depth} reports`, {
+      batch: batchLength,
+      retryInMs: delay,
+    });
+    return "stop";
+  }
+
+  /**
+   * The control plane answered about the batch itself (stored, conflict, too
+   * large, invalid): it is up, so an earlier backoff no longer applies. A 409
+   * after a lost answer is the usual first reply after an outage, and the
+   * rest of the queue must follow at once.
+   */
+  private answered(): void {
+    if (this.failures > 0) this.options.log.info("delivery.recovered", `the control plane answers again after ${this.failures} failed attempts`);
+    this.failures = 0;
+    this.retryAt = 0;
+  }
+
+  private backOff(): number {
+    this.failures += 1;
+    const delay = backoffDelayMs(this.failures, this.random);
+    this.retryAt = this.now() + delay;
+    return delay;
+  }
+
+  private recordSkew(skewMs: number): void {
+    this.options.metrics.clockSkew.set(skewMs / 1000);
+    if (Math.abs(skewMs) <= SKEW_WARNING_MS || this.now() - this.skewLoggedAt < SKEW_LOG_EVERY_MS) return;
+    this.skewLoggedAt = this.now();
+    this.options.log.warn("clock.skew", `the agent's clock is ${skewMs} ms ${skewMs > 0 ? "ahead of" : "behind"} the control plane's`, { clockSkewMs: skewMs });
+  }
+
+  private recordQueue(): void {
+    this.options.metrics.queueDepth.set(this.options.queue.depth);
+    this.options.metrics.queueBytes.set(this.options.queue.bytes);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

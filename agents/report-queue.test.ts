@@ -1,0 +1,184 @@
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { agentReportSchema, type AgentReport } from "@/contracts/agent-reports";
+import { simulatedReport } from "./adapters/simulated-adapter";
+import { ReportQueue, type ReportQueueOptions } from "./report-queue";
+
+let dir: string;
+const open: ReportQueue[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-queue-"));
+});
+
+afterEach(() => {
+  for (const queue of open.splice(0)) queue.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function openQueue(options: Partial<ReportQueueOptions> = {}): ReportQueue {
+  const queue = ReportQueue.open(dir, { maxBytes: 64 * 1024 * 1024, ...options });
+  open.push(queue);
+  return queue;
+}
+
+/** Appends a report under the queue's next seq and returns it. */
+function appendNext(queue: ReportQueue): AgentReport {
+  const seq = queue.nextSeq();
+  const report = { ...simulatedReport(7, seq, "standby"), seq };
+  queue.append(report);
+  return report;
+}
+
+const seqs = (queue: ReportQueue, max = 1000) => queue.peek(max).map((report) => report.seq);
+const segmentFiles = () => readdirSync(dir).filter((file) => file.endsWith(".jsonl"));
+const queueDiskBytes = () => segmentFiles().reduce((sum, file) => sum + statSync(path.join(dir, file)).size, 0);
+
+describe("ReportQueue", () => {
+  it("hands reports back oldest first, exactly as appended", () => {
+    const queue = openQueue();
+    const appended = [appendNext(queue), appendNext(queue), appendNext(queue), appendNext(queue)];
+    const peeked = queue.peek(3);
+    expect(peeked.map((report) => report.seq)).toEqual([1, 2, 3]);
+    expect(peeked.map((report) => agentReportSchema.parse(JSON.parse(report.json)))).toEqual(appended.slice(0, 3));
+    expect(queue.depth).toBe(4);
+  });
+
+  it("forgets acknowledged reports and keeps the rest", () => {
+    const queue = openQueue();
+    for (let i = 0; i < 5; i += 1) appendNext(queue);
+    expect(queue.ack(2)).toBe(2);
+    expect(seqs(queue)).toEqual([3, 4, 5]);
+    expect(queue.depth).toBe(3);
+    expect(queue.ack(2)).toBe(0);
+  });
+
+  it("reloads waiting reports after a restart, without the acknowledged ones", () => {
+    const first = openQueue();
+    for (let i = 0; i < 5; i += 1) appendNext(first);
+    first.ack(2);
+    first.close();
+
+    const second = openQueue();
+    expect(second.depth).toBe(3);
+    expect(seqs(second)).toEqual([3, 4, 5]);
+    expect(second.nextSeq()).toBe(6);
+  });
+
+  it("keeps seq increasing across restarts even when everything was delivered", () => {
+    const first = openQueue();
+    for (let i = 0; i < 3; i += 1) appendNext(first);
+    first.ack(3);
+    first.close();
+    for (const file of segmentFiles()) rmSync(path.join(dir, file));
+
+    const second = openQueue();
+    expect(second.depth).toBe(0);
+    expect(second.nextSeq()).toBe(4);
+  });
+
+  it("resumes above the highest seq written, even when nothing was acknowledged", () => {
+    const first = openQueue();
+    for (let i = 0; i < 3; i += 1) appendNext(first);
+    // Numbered but killed before its append: nobody can have seen seq 4.
+    expect(first.nextSeq()).toBe(4);
+    first.close();
+
+    const second = openQueue();
+    expect(second.nextSeq()).toBe(4);
+  });
+
+  it("never hands out a seq the control plane already holds", () => {
+    const queue = openQueue();
+    appendNext(queue);
+    queue.ack(1000);
+    expect(queue.nextSeq()).toBe(1001);
+  });
+
+  it("ignores and cuts off a torn last line left by a kill mid-write", () => {
+    const first = openQueue();
+    for (let i = 0; i < 3; i += 1) appendNext(first);
+    first.close();
+    const [segment] = segmentFiles();
+    appendFileSync(path.join(dir, segment!), '{"seq":4,"observedAt":"2026-01-01T00:00:00.000Z","engine":"simul');
+
+    const second = openQueue();
+    expect(seqs(second)).toEqual([1, 2, 3]);
+    appendNext(second);
+    second.close();
+
+    const third = openQueue();
+    const reports = third.peek(10);
+    expect(reports.map((report) => report.seq)).toEqual([1, 2, 3, 4]);
+    for (const report of reports) expect(agentReportSchema.safeParse(JSON.parse(report.json)).success).toBe(true);
+  });
+
+  it("keeps the seq counter when the state file is lost", () => {
+    const first = openQueue();
+    for (let i = 0; i < 4; i += 1) appendNext(first);
+    first.ack(2);
+    first.close();
+    rmSync(path.join(dir, "state.json"));
+
+    const second = openQueue();
+    expect(second.nextSeq()).toBe(5);
+    // Without the head, acknowledged reports are sent again; the control plane's 409 sorts that out.
+    expect(second.depth).toBe(4);
+  });
+
+  it("drops the oldest reports when the bound is hit, and counts them", () => {
+    const probe = openQueue();
+    appendNext(probe);
+    const lineBytes = probe.bytes;
+    probe.ack(1);
+    probe.close();
+
+    const drops: number[] = [];
+    const queue = openQueue({ maxBytes: lineBytes * 3 + lineBytes / 2, onDrop: (count) => drops.push(count) });
+    for (let i = 0; i < 10; i += 1) appendNext(queue);
+    expect(seqs(queue)).toEqual([9, 10, 11]);
+    expect(queue.dropped).toBe(7);
+    expect(drops.reduce((sum, count) => sum + count, 0)).toBe(7);
+    queue.close();
+
+    const reopened = openQueue({ maxBytes: lineBytes * 3 + lineBytes / 2 });
+    expect(seqs(reopened)).toEqual([9, 10, 11]);
+    expect(reopened.dropped).toBe(0);
+  });
+
+  it("rolls segments and deletes them once delivered, so the disk stays bounded", () => {
+    const queue = openQueue({ maxBytes: 64 * 1024, segmentBytes: 4096 });
+    for (let i = 0; i < 150; i += 1) appendNext(queue);
+    expect(segmentFiles().length).toBeGreaterThan(3);
+    expect(queueDiskBytes()).toBeLessThanOrEqual(64 * 1024 + 4096 + 2048);
+    expect(queue.dropped).toBeGreaterThan(0);
+
+    const waiting = seqs(queue);
+    queue.ack(waiting.at(-1)!);
+    expect(queue.depth).toBe(0);
+    expect(segmentFiles().length).toBeLessThanOrEqual(1);
+  });
+
+  it("drops a damaged line at read time, counted, and delivers the others", () => {
+    const first = openQueue();
+    for (let i = 0; i < 3; i += 1) appendNext(first);
+    first.close();
+    const file = path.join(dir, segmentFiles()[0]!);
+    const lines = readFileSync(file, "utf8").split("\n");
+    lines[1] = `${lines[1]!.slice(0, 20)}${"#".repeat(lines[1]!.length - 20)}`;
+    writeFileSync(file, lines.join("\n"));
+
+    const second = openQueue();
+    expect(seqs(second)).toEqual([1, 3]);
+    expect(second.dropped).toBe(1);
+    expect(second.depth).toBe(2);
+  });
+
+  it("refuses an append that does not follow the last seq", () => {
+    const queue = openQueue();
+    const report = appendNext(queue);
+    expect(() => queue.append(report)).toThrow(/does not follow/);
+  });
+});

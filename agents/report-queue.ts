@@ -1,0 +1,333 @@
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import path from "node:path";
+import type { AgentReport } from "@/contracts/agent-reports";
+
+/**
+ * Reports waiting for the control plane, on disk, so that neither a control
+ * plane outage nor an agent restart loses them.
+ *
+ * Layout of the queue folder:
+ * - `<first seq, 20 digits>.jsonl` segments: one report per line, appended
+ *   and fsynced one at a time. A kill in the middle of a write leaves a torn
+ *   last line without its newline, which loading ignores and cuts off.
+ * - `state.json`: the head (every seq at or below it was delivered or
+ *   dropped), replaced atomically by rename before any segment is deleted.
+ *
+ * A seq is persisted before it is used, without a write of its own: a report
+ * reaches the control plane only after its line is fsynced, and on load the
+ * counter resumes above both the head and the highest seq in the segments.
+ * So seqs keep increasing across restarts, even when every report was
+ * delivered; only a seq never written (a kill between numbering and
+ * appending) can be handed out again, and nobody has seen it.
+ *
+ * Only an index (seq, offset, length per waiting report) lives in memory;
+ * report bodies are read back when a batch is sent, which keeps the agent
+ * small while a long outage fills the queue. The bound counts the waiting
+ * reports' bytes; when an append exceeds it, the oldest reports go first,
+ * and are counted.
+ */
+
+export interface QueuedReport {
+  seq: number;
+  /** The report as stored: JSON, spliced into a batch without parsing. */
+  json: string;
+}
+
+interface Entry {
+  seq: number;
+  offset: number;
+  length: number;
+}
+
+interface Segment {
+  file: string;
+  size: number;
+  /** Waiting reports, oldest first, in file order. */
+  entries: Entry[];
+}
+
+interface QueueState {
+  headSeq: number;
+}
+
+export interface ReportQueueOptions {
+  maxBytes: number;
+  /** A segment is closed for appends past this size; defaults to 1 MiB or 1/16 of maxBytes. */
+  segmentBytes?: number;
+  /** Called with how many reports the bound (or a damaged line) dropped. */
+  onDrop?: (count: number) => void;
+}
+
+const STATE_FILE = "state.json";
+const SEGMENT = /^(\d{20})\.jsonl$/;
+const LEADING_SEQ = /^\{"seq":(\d+),/;
+const NEWLINE = 0x0a;
+
+const segmentName = (seq: number) => `${String(seq).padStart(20, "0")}.jsonl`;
+
+export class ReportQueue {
+  private readonly segments: Segment[] = [];
+  private state: QueueState = { headSeq: 0 };
+  private highestSeq = 0;
+  private appendFd: number | null = null;
+  private waitingBytes = 0;
+  private waitingCount = 0;
+  private droppedCount = 0;
+  private readonly maxBytes: number;
+  private readonly segmentBytes: number;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly options: ReportQueueOptions,
+  ) {
+    this.maxBytes = options.maxBytes;
+    this.segmentBytes = options.segmentBytes ?? Math.max(4096, Math.min(1024 * 1024, Math.floor(options.maxBytes / 16)));
+  }
+
+  static open(dir: string, options: ReportQueueOptions): ReportQueue {
+    mkdirSync(dir, { recursive: true });
+    const queue = new ReportQueue(dir, options);
+    queue.load();
+    return queue;
+  }
+
+  /** Reports waiting to be delivered. */
+  get depth(): number {
+    return this.waitingCount;
+  }
+
+  get bytes(): number {
+    return this.waitingBytes;
+  }
+
+  /** Reports dropped (oldest first) since this process opened the queue. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  get lastSeq(): number {
+    return this.highestSeq;
+  }
+
+  /** The next sequence number; the append that uses it is what persists it. */
+  nextSeq(): number {
+    this.highestSeq += 1;
+    return this.highestSeq;
+  }
+
+  append(report: AgentReport): void {
+    const last = this.segments.at(-1);
+    const lastWaiting = last?.entries.at(-1)?.seq ?? this.state.headSeq;
+    if (report.seq <= lastWaiting) throw new Error(`seq ${report.seq} does not follow ${lastWaiting}`);
+    // seq first, so loading can index a line without parsing it.
+    const { seq, ...rest } = report;
+    const line = Buffer.from(`{"seq":${seq},${JSON.stringify(rest).slice(1)}\n`);
+    const segment = last && last.size < this.segmentBytes ? last : this.newSegment(report.seq);
+    const fd = this.appendFd ?? (this.appendFd = openSync(path.join(this.dir, segment.file), "a"));
+    writeSync(fd, line);
+    fdatasyncSync(fd);
+    segment.entries.push({ seq: report.seq, offset: segment.size, length: line.length });
+    segment.size += line.length;
+    this.waitingBytes += line.length;
+    this.waitingCount += 1;
+    this.enforceBound();
+  }
+
+  /** Up to `maxCount` waiting reports, oldest first. */
+  peek(maxCount: number): QueuedReport[] {
+    const reports: QueuedReport[] = [];
+    const damaged: number[] = [];
+    for (const segment of this.segments) {
+      if (reports.length >= maxCount) break;
+      const entries = segment.entries.slice(0, maxCount - reports.length);
+      const first = entries[0];
+      const last = entries.at(-1);
+      if (!first || !last) continue;
+      const buffer = Buffer.alloc(last.offset + last.length - first.offset);
+      const fd = openSync(path.join(this.dir, segment.file), "r");
+      try {
+        readSync(fd, buffer, 0, buffer.length, first.offset);
+      } finally {
+        closeSync(fd);
+      }
+      for (const entry of entries) {
+        const json = buffer.toString("utf8", entry.offset - first.offset, entry.offset - first.offset + entry.length - 1);
+        if (isReportLine(json, entry.seq)) reports.push({ seq: entry.seq, json });
+        else damaged.push(entry.seq);
+      }
+    }
+    if (damaged.length > 0) this.dropDamaged(new Set(damaged));
+    return reports;
+  }
+
+  /** Forgets every report at or below `seq`: the control plane holds them. Returns how many went. */
+  ack(seq: number): number {
+    let removed = 0;
+    for (const segment of this.segments) {
+      while (segment.entries[0] && segment.entries[0].seq <= seq) {
+        this.waitingBytes -= segment.entries.shift()!.length;
+        removed += 1;
+      }
+      if (segment.entries.length > 0) break;
+    }
+    this.waitingCount -= removed;
+    // Numbers the control plane already holds must never be handed out again;
+    // the head is saved before the segments holding them can be deleted.
+    this.highestSeq = Math.max(this.highestSeq, seq);
+    if (seq > this.state.headSeq) this.saveState({ headSeq: seq });
+    this.deleteEmptySegments(false);
+    return removed;
+  }
+
+  close(): void {
+    if (this.appendFd !== null) closeSync(this.appendFd);
+    this.appendFd = null;
+  }
+
+  private newSegment(seq: number): Segment {
+    this.close();
+    const segment: Segment = { file: segmentName(seq), size: 0, entries: [] };
+    writeFileSync(path.join(this.dir, segment.file), "");
+    this.syncDir();
+    this.segments.push(segment);
+    return segment;
+  }
+
+  /** Lines that no longer parse are lost; they count as dropped. */
+  private dropDamaged(seqs: Set<number>): void {
+    for (const segment of this.segments) {
+      const kept = segment.entries.filter((entry) => !seqs.has(entry.seq));
+      for (const entry of segment.entries) if (seqs.has(entry.seq)) this.waitingBytes -= entry.length;
+      segment.entries = kept;
+    }
+    this.waitingCount -= seqs.size;
+    this.deleteEmptySegments(false);
+    this.droppedCount += seqs.size;
+    this.options.onDrop?.(seqs.size);
+  }
+
+  private enforceBound(): void {
+    if (this.waitingBytes <= this.maxBytes) return;
+    let dropped = 0;
+    let head = this.state.headSeq;
+    for (const segment of this.segments) {
+      while (this.waitingBytes > this.maxBytes && this.waitingCount > 1) {
+        const entry = segment.entries.shift();
+        if (!entry) break;
+        this.waitingBytes -= entry.length;
+        this.waitingCount -= 1;
+        dropped += 1;
+        head = entry.seq;
+      }
+    }
+    if (dropped === 0) return;
+    this.saveState({ headSeq: head });
+    this.deleteEmptySegments(false);
+    this.droppedCount += dropped;
+    this.options.onDrop?.(dropped);
+  }
+
+  /**
+   * A segment goes once nothing in it waits, unless it is the one still
+   * taking appends (keeping it spares a file creation per delivered report).
+   */
+  private deleteEmptySegments(includingActive: boolean): void {
+    const active = this.segments.at(-1);
+    for (let i = this.segments.length - 1; i >= 0; i -= 1) {
+      const segment = this.segments[i]!;
+      if (segment.entries.length > 0) continue;
+      if (segment === active && segment.size < this.segmentBytes && !includingActive) continue;
+      if (segment === active) this.close();
+      rmSync(path.join(this.dir, segment.file), { force: true });
+      this.segments.splice(i, 1);
+    }
+  }
+
+  private load(): void {
+    const saved = this.readState();
+    const files = readdirSync(this.dir)
+      .filter((file) => SEGMENT.test(file))
+      .sort();
+    let after = saved.headSeq;
+    let highest = 0;
+    for (const file of files) {
+      const loaded = this.loadSegment(file, after);
+      after = loaded.segment.entries.at(-1)?.seq ?? after;
+      highest = Math.max(highest, loaded.highest);
+      this.segments.push(loaded.segment);
+    }
+    this.state = saved;
+    this.highestSeq = Math.max(saved.headSeq, highest);
+    this.deleteEmptySegments(true);
+    this.enforceBound();
+  }
+
+  /** Indexes a segment's complete lines above `after`; earlier and repeated seqs are gone already. */
+  private loadSegment(file: string, after: number): { segment: Segment; highest: number } {
+    const full = path.join(this.dir, file);
+    const data = readFileSync(full);
+    const complete = data.lastIndexOf(NEWLINE) + 1;
+    if (complete < data.length) truncateSync(full, complete);
+    const segment: Segment = { file, size: complete, entries: [] };
+    let highest = 0;
+    for (let offset = 0; offset < complete; ) {
+      const end = data.indexOf(NEWLINE, offset);
+      const match = LEADING_SEQ.exec(data.toString("utf8", offset, Math.min(end, offset + 40)));
+      const seq = match ? Number(match[1]) : NaN;
+      if (Number.isSafeInteger(seq)) {
+        highest = Math.max(highest, seq);
+        if (seq > after) {
+          segment.entries.push({ seq, offset, length: end + 1 - offset });
+          this.waitingBytes += end + 1 - offset;
+          this.waitingCount += 1;
+          after = seq;
+        }
+      }
+      offset = end + 1;
+    }
+    return { segment, highest };
+  }
+
+  private readState(): QueueState {
+    try {
+      const { headSeq } = JSON.parse(readFileSync(path.join(this.dir, STATE_FILE), "utf8")) as Partial<QueueState>;
+      return { headSeq: typeof headSeq === "number" && Number.isSafeInteger(headSeq) ? headSeq : 0 };
+    } catch {
+      return { headSeq: 0 };
+    }
+  }
+
+  private saveState(state: QueueState): void {
+    const file = path.join(this.dir, STATE_FILE);
+    const temporary = `${file}.tmp`;
+    const fd = openSync(temporary, "w");
+    try {
+      writeSync(fd, JSON.stringify(state));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+    this.syncDir();
+    this.state = state;
+  }
+
+  /** Makes file creations and renames in the folder survive a power loss. */
+  private syncDir(): void {
+    const fd = openSync(this.dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function isReportLine(json: string, seq: number): boolean {
+  try {
+    const value = JSON.parse(json) as { seq?: unknown };
+    return value.seq === seq;
+  } catch {
+    return false;
+  }
+}

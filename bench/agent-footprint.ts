@@ -1,0 +1,77 @@
+/**
+ * Agent footprint: runs the product with its lab (three real PostgreSQL
+ * clusters, one agent per replica at a 1 s interval reporting to the real
+ * control plane) and samples each agent process's resident memory and CPU
+ * from /proc for a while.
+ *
+ *   npm run bench:agent -- --seconds 300
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { startControlPlane } from "./support/control-plane";
+import { round, summarize } from "./support/stats";
+
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "300" }, warmup: { type: "string", default: "20" } } });
+const SECONDS = Number(values.seconds);
+const WARMUP = Number(values.warmup);
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+function agentPids(bundle: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(bundle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function rssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
+}
+
+function cpuTicks(pid: number): number {
+  // Fields after the command name (which may hold spaces) start at ")".
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+const controlPlane = await startControlPlane({ lab: true });
+try {
+  const bundle = path.join(controlPlane.dataDir, "agents", "switchyard-agent.mjs");
+  await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
+  const pids = agentPids(bundle);
+  if (pids.length === 0) throw new Error("no agent processes found");
+  const rss = new Map(pids.map((pid) => [pid, [] as number[]]));
+  const ticksAtStart = new Map(pids.map((pid) => [pid, cpuTicks(pid)]));
+  const started = performance.now();
+  while (performance.now() - started < SECONDS * 1000) {
+    for (const pid of pids) rss.get(pid)!.push(rssMiB(pid));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  const agents = pids.map((pid) => {
+    const memory = summarize(rss.get(pid)!);
+    const cpuSeconds = (cpuTicks(pid) - ticksAtStart.get(pid)!) / CLOCK_TICKS;
+    return { pid, rssMiB: { p50: round(memory.p50), max: round(memory.max) }, cpuPercentOfOneCore: round((100 * cpuSeconds) / elapsed, 2) };
+  });
+  console.log(
+    JSON.stringify(
+      {
+        machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+        parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1 },
+        agents,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await controlPlane.stop();
+}

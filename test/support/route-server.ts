@@ -1,0 +1,46 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+type RouteHandler = (request: Request) => Promise<Response>;
+
+/**
+ * Serves one route handler over real HTTP, the way Next.js hands it a
+ * Request, so that agent processes can talk to the product's own ingest code
+ * and a test can take that endpoint away and bring it back.
+ */
+export class RouteServer {
+  private server: http.Server | null = null;
+  port = 0;
+
+  constructor(private readonly handler: RouteHandler) {}
+
+  async start(port = 0): Promise<number> {
+    const server = http.createServer(async (incoming, outgoing) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of incoming) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === "string") headers.set(name, value);
+      const request = new Request(`http://127.0.0.1${incoming.url}`, {
+        method: incoming.method,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
+      const response = await this.handler(request);
+      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+      outgoing.end(Buffer.from(await response.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  /** Goes away like a crashed control plane: the port refuses connections. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
