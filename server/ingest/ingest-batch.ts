@@ -3,6 +3,7 @@ import { witnessStreaks } from "@/core/fleet/witness-streaks";
 import type { AgentReportBatch, IngestResult } from "@/contracts/agent-reports";
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { db } from "../db/client";
+import { sqlPool } from "../db/sql-pool";
 import { DomainError, ValidationError } from "../errors";
 
 /** How far ahead of the control plane's clock an agent's clock may run before its reports are refused. */
@@ -24,6 +25,74 @@ function assertNotFromTheFuture(batch: AgentReportBatch, receivedAt: Date): void
     }
   });
 }
+
+// $1 last seq, $2 received at, $3 clock skew, $4 agent version, $5 dropped
+// reports, $6 agent id, $7 first seq, $8 samples, $9 latest report, $10 peer
+// streaks, $11 service id.
+const INGEST_SQL = `
+    WITH agent AS (
+      UPDATE "Agent"
+         SET "lastSeq" = $1::bigint, "lastHeartbeatAt" = $2::timestamptz, "clockSkewMs" = $3,
+             "version" = $4, "droppedReports" = $5
+       WHERE id = $6 AND "lastSeq" < $7 AND "revokedAt" IS NULL
+      RETURNING id, "replicaId"
+    ),
+    rows AS (
+      SELECT * FROM jsonb_to_recordset($8::jsonb) AS r(
+        seq bigint, "observedAt" timestamptz, reachable boolean, role "ReplicaRole", timeline int,
+        "currentLsn" bigint, "receivedLsn" bigint, "replayedLsn" bigint, "lagBytes" bigint, "lagSeconds" float8,
+        "recoveryConflicts" int, "logicalConflicts" int, "queryLatencyMs" float8)
+    ),
+    inserted AS (
+      INSERT INTO "Sample" ("agentId", "replicaId", seq, "observedAt", "receivedAt", reachable, role, timeline,
+                            "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
+                            "recoveryConflicts", "logicalConflicts", "queryLatencyMs")
+      SELECT agent.id, agent."replicaId", rows.seq, rows."observedAt", $2, rows.reachable, rows.role, rows.timeline,
+             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
+             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs"
+        FROM agent CROSS JOIN rows
+      RETURNING 1
+    ),
+    latest AS (
+      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", "observedAt", "receivedAt", reachable, role, timeline,
+                                  "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
+                                  "recoveryConflicts", "logicalConflicts", "queryLatencyMs", report)
+      SELECT agent."replicaId", agent.id, rows.seq, rows."observedAt", $2, rows.reachable, rows.role, rows.timeline,
+             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
+             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs", $9::jsonb
+        FROM agent CROSS JOIN rows WHERE rows.seq = $1
+      ON CONFLICT ("replicaId") DO UPDATE SET
+        "agentId" = EXCLUDED."agentId", "lastSeq" = EXCLUDED."lastSeq", "observedAt" = EXCLUDED."observedAt",
+        "receivedAt" = EXCLUDED."receivedAt", reachable = EXCLUDED.reachable, role = EXCLUDED.role, timeline = EXCLUDED.timeline,
+        "currentLsn" = EXCLUDED."currentLsn", "receivedLsn" = EXCLUDED."receivedLsn", "replayedLsn" = EXCLUDED."replayedLsn",
+        "lagBytes" = EXCLUDED."lagBytes", "lagSeconds" = EXCLUDED."lagSeconds", "recoveryConflicts" = EXCLUDED."recoveryConflicts",
+        "logicalConflicts" = EXCLUDED."logicalConflicts", "queryLatencyMs" = EXCLUDED."queryLatencyMs", report = EXCLUDED.report
+      RETURNING 1
+    ),
+    peers AS (
+      SELECT p.*, target.id AS "toReplicaId"
+        FROM jsonb_to_recordset($10::jsonb) AS p(
+          replica text, reachable boolean, "rttMs" float8, error text, "observedAt" timestamptz, "unreachableSince" timestamptz, continues boolean)
+        JOIN "Replica" target ON target."serviceId" = $11 AND target.name = p.replica
+    ),
+    links AS (
+      INSERT INTO "WitnessLink" ("fromReplicaId", "toReplicaId", reachable, "rttMs", error, "observedAt", "receivedAt", "unreachableSince")
+      SELECT agent."replicaId", peers."toReplicaId", peers.reachable, peers."rttMs", peers.error, peers."observedAt", $2,
+             CASE WHEN peers.reachable THEN NULL
+                  -- A batch of only failures continues a run the store may already date.
+                  WHEN peers.continues THEN COALESCE(
+                    (SELECT w."unreachableSince" FROM "WitnessLink" w
+                      WHERE w."fromReplicaId" = agent."replicaId" AND w."toReplicaId" = peers."toReplicaId" AND NOT w.reachable),
+                    peers."unreachableSince")
+                  ELSE peers."unreachableSince" END
+        FROM agent CROSS JOIN peers
+      ON CONFLICT ("fromReplicaId", "toReplicaId") DO UPDATE SET
+        reachable = EXCLUDED.reachable, "rttMs" = EXCLUDED."rttMs", error = EXCLUDED.error, "observedAt" = EXCLUDED."observedAt",
+        "receivedAt" = EXCLUDED."receivedAt", "unreachableSince" = EXCLUDED."unreachableSince"
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM agent)::int AS advanced, (SELECT count(*) FROM inserted)::int AS inserted,
+           (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links`;
 
 /**
  * Stores a batch of one agent's reports exactly once, in one SQL statement:
@@ -67,70 +136,12 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
     continues: streak.continuesEarlierRun,
   }));
 
-  const [outcome] = await db().$queryRaw<{ advanced: number; inserted: number }[]>`
-    WITH agent AS (
-      UPDATE "Agent"
-         SET "lastSeq" = ${latest.seq}, "lastHeartbeatAt" = ${receivedAt}, "clockSkewMs" = ${clockSkewMs},
-             "version" = ${batch.agentVersion}, "droppedReports" = ${batch.droppedReports}
-       WHERE id = ${agent.agentId} AND "lastSeq" < ${first.seq} AND "revokedAt" IS NULL
-      RETURNING id, "replicaId"
-    ),
-    rows AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(samples)}::jsonb) AS r(
-        seq bigint, "observedAt" timestamptz, reachable boolean, role "ReplicaRole", timeline int,
-        "currentLsn" bigint, "receivedLsn" bigint, "replayedLsn" bigint, "lagBytes" bigint, "lagSeconds" float8,
-        "recoveryConflicts" int, "logicalConflicts" int, "queryLatencyMs" float8)
-    ),
-    inserted AS (
-      INSERT INTO "Sample" ("agentId", "replicaId", seq, "observedAt", "receivedAt", reachable, role, timeline,
-                            "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
-                            "recoveryConflicts", "logicalConflicts", "queryLatencyMs")
-      SELECT agent.id, agent."replicaId", rows.seq, rows."observedAt", ${receivedAt}, rows.reachable, rows.role, rows.timeline,
-             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
-             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs"
-        FROM agent CROSS JOIN rows
-      RETURNING 1
-    ),
-    latest AS (
-      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", "observedAt", "receivedAt", reachable, role, timeline,
-                                  "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
-                                  "recoveryConflicts", "logicalConflicts", "queryLatencyMs", report)
-      SELECT agent."replicaId", agent.id, rows.seq, rows."observedAt", ${receivedAt}, rows.reachable, rows.role, rows.timeline,
-             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
-             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs", ${JSON.stringify(latest)}::jsonb
-        FROM agent CROSS JOIN rows WHERE rows.seq = ${latest.seq}
-      ON CONFLICT ("replicaId") DO UPDATE SET
-        "agentId" = EXCLUDED."agentId", "lastSeq" = EXCLUDED."lastSeq", "observedAt" = EXCLUDED."observedAt",
-        "receivedAt" = EXCLUDED."receivedAt", reachable = EXCLUDED.reachable, role = EXCLUDED.role, timeline = EXCLUDED.timeline,
-        "currentLsn" = EXCLUDED."currentLsn", "receivedLsn" = EXCLUDED."receivedLsn", "replayedLsn" = EXCLUDED."replayedLsn",
-        "lagBytes" = EXCLUDED."lagBytes", "lagSeconds" = EXCLUDED."lagSeconds", "recoveryConflicts" = EXCLUDED."recoveryConflicts",
-        "logicalConflicts" = EXCLUDED."logicalConflicts", "queryLatencyMs" = EXCLUDED."queryLatencyMs", report = EXCLUDED.report
-      RETURNING 1
-    ),
-    peers AS (
-      SELECT p.*, target.id AS "toReplicaId"
-        FROM jsonb_to_recordset(${JSON.stringify(peers)}::jsonb) AS p(
-          replica text, reachable boolean, "rttMs" float8, error text, "observedAt" timestamptz, "unreachableSince" timestamptz, continues boolean)
-        JOIN "Replica" target ON target."serviceId" = ${agent.serviceId} AND target.name = p.replica
-    ),
-    links AS (
-      INSERT INTO "WitnessLink" ("fromReplicaId", "toReplicaId", reachable, "rttMs", error, "observedAt", "receivedAt", "unreachableSince")
-      SELECT agent."replicaId", peers."toReplicaId", peers.reachable, peers."rttMs", peers.error, peers."observedAt", ${receivedAt},
-             CASE WHEN peers.reachable THEN NULL
-                  -- A batch of only failures continues a run the store may already date.
-                  WHEN peers.continues THEN COALESCE(
-                    (SELECT w."unreachableSince" FROM "WitnessLink" w
-                      WHERE w."fromReplicaId" = agent."replicaId" AND w."toReplicaId" = peers."toReplicaId" AND NOT w.reachable),
-                    peers."unreachableSince")
-                  ELSE peers."unreachableSince" END
-        FROM agent CROSS JOIN peers
-      ON CONFLICT ("fromReplicaId", "toReplicaId") DO UPDATE SET
-        reachable = EXCLUDED.reachable, "rttMs" = EXCLUDED."rttMs", error = EXCLUDED.error, "observedAt" = EXCLUDED."observedAt",
-        "receivedAt" = EXCLUDED."receivedAt", "unreachableSince" = EXCLUDED."unreachableSince"
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM agent)::int AS advanced, (SELECT count(*) FROM inserted)::int AS inserted,
-           (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links`;
+  const { rows } = await sqlPool().query<{ advanced: number; inserted: number }>({
+    name: "ingest-batch",
+    text: INGEST_SQL,
+    values: [latest.seq, receivedAt, clockSkewMs, batch.agentVersion, batch.droppedReports, agent.agentId, first.seq, JSON.stringify(samples), JSON.stringify(latest), JSON.stringify(peers), agent.serviceId],
+  });
+  const outcome = rows[0];
 
   if (!outcome?.advanced) {
     const current = await db().agent.findUnique({ where: { id: agent.agentId }, select: { lastSeq: true, revokedAt: true } });

@@ -30,8 +30,10 @@ process.env.NEXTAUTH_SECRET = "integration-test-secret-integration-test-secret";
 await migrate(process.env.DATABASE_URL);
 
 afterAll(async () => {
-  const holder = globalThis as unknown as { switchyardDb?: { $disconnect(): Promise<void> } };
+  const holder = globalThis as unknown as { switchyardDb?: { $disconnect(): Promise<void> }; switchyardSqlPool?: pg.Pool };
   await holder.switchyardDb?.$disconnect();
+  await holder.switchyardSqlPool?.end();
   holder.switchyardDb = undefined;
+  holder.switchyardSqlPool = undefined;
   await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 });
