@@ -46,6 +46,13 @@ export async function startControlPlane(options: { lab?: boolean; env?: Record<s
     child.once("exit", (code) => reject(new Error(`the control plane exited (${code}) before it was ready:\n${output.slice(-2000)}`)));
   });
   await ready;
+  // A benchmark interrupted by Ctrl-C still stops the product (and its PostgreSQL clusters).
+  const interrupt = () => {
+    child.once("exit", () => process.exit(130));
+    child.kill("SIGTERM");
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
   const password = readFileSync(path.join(dataDir, "store", "password"), "utf8").trim();
   const storePort = readFileSync(path.join(dataDir, "store", "port"), "utf8").trim();
   return {
@@ -54,6 +61,8 @@ export async function startControlPlane(options: { lab?: boolean; env?: Record<s
     databaseUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${storePort}/switchyard`,
     stop: () =>
       new Promise<void>((resolve) => {
+        process.off("SIGINT", interrupt);
+        process.off("SIGTERM", interrupt);
         child.once("exit", () => {
           rmSync(dataDir, { recursive: true, force: true });
           resolve();
