@@ -15,6 +15,7 @@ import type { Db } from "@/server/db/client";
 import { labAgentToken, labWorkloadToken } from "@/server/lab/lab-credentials";
 import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
+import { stopChild } from "./stop-child";
 
 type Log = (line: string) => void;
 
@@ -27,19 +28,6 @@ export interface LabStack {
 }
 
 const AGENT_STOP_MS = 5_000;
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill("SIGKILL"), AGENT_STOP_MS);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 /** Brings the lab's clusters up and records them in the store; agents and workload wait for `run`. */
 export async function prepareLabStack(dataDir: string, client: Db, log: Log): Promise<LabStack> {
   const labDir = path.join(dataDir, "lab");
@@ -99,7 +87,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
     async stopProcesses() {
       stopping = true;
       await workload?.stop();
-      await Promise.all(children.map(stopChild));
+      await Promise.all(children.map((child) => stopChild(child, AGENT_STOP_MS)));
     },
   };
 }

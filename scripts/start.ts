@@ -16,6 +16,7 @@ import { ensureSecret } from "@/server/store/secrets";
 import { seedDemoTopology } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
 import { prepareLabStack, type LabStack } from "./lab-stack";
+import { stopChild } from "./stop-child";
 
 const log = (line: string) => console.log(`[switchyard] ${line}`);
 
@@ -50,20 +51,9 @@ function startControlPlane(env: NodeJS.ProcessEnv, port: number): ChildProcess {
       void shutdown(1);
     }
   });
-  stops.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        // A control plane that does not finish in time is killed, so that the
-        // store behind it is still stopped cleanly.
-        const timer = setTimeout(() => child.kill("SIGKILL"), CONTROL_PLANE_STOP_MS);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill("SIGTERM");
-      }),
-  );
+  // A control plane that does not finish in time is killed, so that the
+  // store behind it is still stopped cleanly.
+  stops.push(() => stopChild(child, CONTROL_PLANE_STOP_MS));
   return child;
 }
 
