@@ -78,7 +78,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadTot
   });
   signal.addEventListener("abort", drop, { once: true });
 
-  const summaryEveryMs = options.summaryEveryMs ?? 10_000;
+  const summaryEveryMs = options.summaryEveryMs ?? 60_000;
   let window = { started: Date.now(), acknowledged: 0, errors: 0 };
   const summary = setInterval(() => {
     const seconds = (Date.now() - window.started) / 1000;
