@@ -4,7 +4,7 @@ import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
 import { auditVerificationSchema } from "./audit";
 import { healthSchema } from "./health";
-import { serviceDetailSchema, serviceIdParamsSchema, serviceListSchema } from "./services";
+import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema } from "./services";
 import {
   apiTokenListSchema,
   apiTokenSchema,
@@ -84,6 +84,14 @@ export const OPERATIONS = {
     params: serviceIdParamsSchema,
     success: { status: 200, description: "The service", schema: serviceDetailSchema },
     errors: [404],
+  }),
+  listRegions: operation({
+    method: "GET",
+    path: "/api/v1/regions",
+    summary: "Each region's health from its replicas, and whether other regions' witnesses reach it",
+    tag: "fleet",
+    access: "fleet:read",
+    success: { status: 200, description: "All regions", schema: regionStateListSchema },
   }),
   ingestReports: operation({
     method: "POST",

@@ -116,3 +116,22 @@ export const serviceIdParamsSchema = z.object({ id: z.string().min(1).max(64) })
 
 export type ServiceDetail = z.infer<typeof serviceDetailSchema>;
 export type LiveReplica = z.infer<typeof liveReplicaSchema>;
+
+export const regionStateSchema = z
+  .object({
+    region: regionSchema,
+    health: replicaHealthSchema.meta({ description: "The worst health of the region's replicas (unknown when it has none reporting)" }),
+    replicas: z.record(replicaHealthSchema, z.number().int()).meta({ description: "How many replicas of the region are in each state" }),
+    witnesses: z
+      .object({
+        observers: z.number().int().meta({ description: "Agents in other regions that probed this region's replicas" }),
+        reaching: z.number().int().meta({ description: "Of those, how many reached every replica they probe here at their last probe" }),
+        unreachableSince: z.iso.datetime().nullable().meta({ description: "Start of the oldest current run of failed probes into this region" }),
+      })
+      .meta({ description: "What other regions' witnesses see of this region" }),
+  })
+  .meta({ id: "RegionState" });
+
+export const regionStateListSchema = z.object({ regions: z.array(regionStateSchema), generatedAt: z.iso.datetime() }).meta({ id: "RegionStateList" });
+
+export type RegionState = z.infer<typeof regionStateSchema>;

@@ -12,6 +12,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   health: "public",
   ingestReports: "agent",
   getService: EVERYONE,
+  listRegions: EVERYONE,
   listAgents: EVERYONE,
   registerAgent: ["admin"],
   rotateAgentToken: ["admin"],

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
+import { GET as regionsRoute } from "@/app/api/v1/regions/route";
 import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
 import { MAX_REPORTS_PER_BATCH } from "@/contracts/agent-reports";
-import { serviceDetailSchema } from "@/contracts/services";
+import { regionStateListSchema, serviceDetailSchema } from "@/contracts/services";
 import { registerAgent } from "@/server/agents/register-agent";
 import { revokeAgent } from "@/server/agents/revoke-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
@@ -179,6 +180,23 @@ describe("witness observations", () => {
 
     await post("pg-europe-west3", batchOf([standbyReport(104, { observedAt: at(4), peers: [peer(true)] })]));
     expect(await link()).toMatchObject({ reachable: true, unreachableSince: null });
+  });
+});
+
+describe("GET /api/v1/regions", () => {
+  it("derives each region's health from its replicas and what other regions' witnesses see of it", async () => {
+    const before = regionStateListSchema.parse((await call(regionsRoute, { token: viewerToken })).json);
+    const us = before.regions.find((state) => state.region.id === "aws:us-east-1")!;
+    expect(us.health).toBe("unknown");
+    expect(us.replicas.unknown).toBe(1);
+    expect(us.witnesses).toEqual({ observers: 1, reaching: 1, unreachableSince: null });
+    const eu = before.regions.find((state) => state.region.id === "aws:eu-west-1")!;
+    expect(eu.replicas.healthy).toBe(1);
+
+    const cutOff = new Date(Date.now() - 3_000).toISOString();
+    await post("pg-europe-west3", batchOf([standbyReport(200, { observedAt: cutOff, peers: [{ replica: "pg-us-east-1", regionId: "aws:us-east-1", reachable: false, rttMs: null, error: "timeout" }] })]));
+    const after = regionStateListSchema.parse((await call(regionsRoute, { token: viewerToken })).json);
+    expect(after.regions.find((state) => state.region.id === "aws:us-east-1")?.witnesses).toEqual({ observers: 1, reaching: 0, unreachableSince: cutOff });
   });
 });
 

@@ -9,6 +9,7 @@ import * as tokens from "@/app/api/v1/auth/tokens/route";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
+import * as regions from "@/app/api/v1/regions/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
@@ -53,6 +54,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   getService: () => ({ handler: serviceById.GET, request: { params: { id: "orders-db" } } }),
   ingestReports: () => ({ handler: agentReports.POST, request: { method: "POST", body: batchOf([standbyReport(1)]) } }),
   listAgents: () => ({ handler: agents.GET, request: {} }),
+  listRegions: () => ({ handler: regions.GET, request: {} }),
   registerAgent: async () => ({
     handler: agents.POST,
     request: { method: "POST", body: { replicaId: await spareReplicaId(), name: `agent-${Math.random().toString(36).slice(2, 8)}` } },
