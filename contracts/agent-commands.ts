@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/**
+ * Commands the control plane sends an agent to act on its replica. The agent
+ * fetches them by long-poll and executes one only if it is signed by the
+ * control plane (EdDSA/Ed25519 compact JWS), unexpired, addressed to it, not
+ * seen before, and stamped with an epoch no older than the newest it has seen.
+ * Secrets never travel in commands (they are stored and audited): an agent
+ * takes credentials from its own config.
+ */
+
+export const AGENT_COMMAND_KINDS = ["fence", "unfence", "promote", "repoint", "checkpoint", "verify-write"] as const;
+export const agentCommandKindSchema = z.enum(AGENT_COMMAND_KINDS).meta({ id: "AgentCommandKind" });
+export type AgentCommandKind = z.infer<typeof agentCommandKindSchema>;
+
+export const COMMAND_ARGS = {
+  /** Make the replica refuse writes (default_transaction_read_only) and end client sessions, then report the final WAL position. */
+  fence: z.strictObject({ terminateSessions: z.boolean().default(true) }),
+  /** Undo a fence. */
+  unfence: z.strictObject({}),
+  /** Promote a standby (pg_promote, waiting up to waitSeconds). */
+  promote: z.strictObject({ waitSeconds: z.int().min(1).max(300).default(60) }),
+  /** Follow another primary: primary_conninfo (credentials from the agent's config) and slot, then reload. */
+  repoint: z.strictObject({
+    host: z.string().min(1).max(255),
+    port: z.int().min(1).max(65_535),
+    slotName: z
+      .string()
+      .regex(/^[a-z0-9_]{1,63}$/)
+      .nullable(),
+  }),
+  /** CHECKPOINT, reporting the WAL position after it. */
+  checkpoint: z.strictObject({}),
+  /** Try one write the way a client would (default transaction mode) and say whether it was accepted. */
+  "verify-write": z.strictObject({ expect: z.enum(["accepted", "refused"]) }),
+} as const satisfies Record<AgentCommandKind, z.ZodType>;
+
+export type AgentCommandArgs<K extends AgentCommandKind> = z.output<(typeof COMMAND_ARGS)[K]>;
+
+const lsn = z.string().regex(/^\d{1,20}$/, { error: "must be a WAL byte position as a decimal string" });
+
+/** What an executed command reports back, by kind. */
+export const COMMAND_OUTPUTS = {
+  fence: z.strictObject({ finalLsn: lsn, terminatedSessions: z.int().min(0) }),
+  unfence: z.strictObject({}),
+  promote: z.strictObject({ timeline: z.int(), lsn }),
+  repoint: z.strictObject({ primaryHost: z.string(), primaryPort: z.int(), slotName: z.string().nullable() }),
+  checkpoint: z.strictObject({ lsn }),
+  "verify-write": z.strictObject({ accepted: z.boolean(), error: z.string().nullable() }),
+} as const satisfies Record<AgentCommandKind, z.ZodType>;
+
+/** The signed payload (JWT claims) of a command. */
+export const agentCommandClaimsSchema = z
+  .object({
+    iss: z.literal("switchyard"),
+    /** The agent's name: a command for one agent is useless to another. */
+    aud: z.string(),
+    /** The command's id; an agent executes each id at most once. */
+    jti: z.string(),
+    iat: z.number(),
+    exp: z.number(),
+    kind: agentCommandKindSchema,
+    args: z.record(z.string(), z.unknown()),
+    serviceId: z.string(),
+    replica: z.string(),
+    /** The service's fencing epoch when the command was issued. */
+    epoch: z.int().min(1),
+  })
+  .meta({ id: "AgentCommandClaims" });
+
+export type AgentCommandClaims = z.infer<typeof agentCommandClaimsSchema>;
+
+export const pendingCommandsSchema = z
+  .object({ commands: z.array(z.object({ id: z.string(), token: z.string().meta({ description: "Compact JWS (EdDSA) of the claims" }) })) })
+  .meta({ id: "PendingAgentCommands" });
+
+export const pollCommandsQuerySchema = z.object({ waitSeconds: z.coerce.number().int().min(0).max(30).default(25) });
+
+export const commandResultSchema = z
+  .strictObject({
+    status: z.enum(["succeeded", "failed", "refused"]),
+    /** The kind's output (COMMAND_OUTPUTS) when it succeeded. */
+    output: z.record(z.string(), z.unknown()).nullable(),
+    /** Why it failed or was refused, in a sentence. */
+    error: z.string().max(2000).nullable(),
+    /** The newest epoch the agent had seen when it answered. */
+    agentEpoch: z.int().min(0),
+  })
+  .meta({ id: "AgentCommandResult" });
+
+export type CommandResult = z.infer<typeof commandResultSchema>;
+
+export const commandIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
