@@ -3,6 +3,8 @@ import { z } from "zod";
 /** Every kind of state change the audit chain records. */
 export const AUDIT_ACTIONS = [
   "admin.bootstrap",
+  "agent.command_issue",
+  "agent.command_result",
   "agent.register",
   "agent.revoke",
   "agent.token_rotate",

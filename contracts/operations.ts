@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Permission } from "@/core/access/permissions";
+import { commandIdParamsSchema, commandResultSchema, pendingCommandsSchema, pollCommandsQuerySchema } from "./agent-commands";
 import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from "./agent-reports";
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
 import { auditVerificationSchema } from "./audit";
@@ -104,6 +105,34 @@ export const OPERATIONS = {
     success: { status: 200, description: "Every report of the batch is stored", schema: ingestResultSchema },
     errors: [409, 413],
     errorSchemas: { 409: ingestConflictSchema },
+  }),
+  pollCommands: operation({
+    method: "GET",
+    path: "/api/v1/agents/commands",
+    summary: "An agent's signed commands, oldest first; waits up to waitSeconds for one (long-poll)",
+    tag: "agents",
+    access: "agent",
+    query: pollCommandsQuerySchema,
+    success: { status: 200, description: "Unanswered commands (possibly none)", schema: pendingCommandsSchema },
+  }),
+  recordCommandResult: operation({
+    method: "POST",
+    path: "/api/v1/agents/commands/{id}/result",
+    summary: "An agent reports what it did with a command (once)",
+    tag: "agents",
+    access: "agent",
+    params: commandIdParamsSchema,
+    body: commandResultSchema,
+    success: { status: 200, description: "Recorded", schema: z.object({ recorded: z.literal(true) }) },
+    errors: [404, 409],
+  }),
+  commandKey: operation({
+    method: "GET",
+    path: "/api/v1/agents/command-key",
+    summary: "The public key (Ed25519, SPKI PEM) agents verify commands with",
+    tag: "agents",
+    access: "fleet:read",
+    success: { status: 200, description: "The key", schema: z.object({ publicKey: z.string() }) },
   }),
   listAgents: operation({
     method: "GET",

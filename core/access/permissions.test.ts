@@ -11,6 +11,9 @@ const EVERYONE: Role[] = [...ROLES];
 const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   health: "public",
   ingestReports: "agent",
+  pollCommands: "agent",
+  recordCommandResult: "agent",
+  commandKey: EVERYONE,
   getService: EVERYONE,
   listRegions: EVERYONE,
   listAgents: EVERYONE,

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as agentRevoke from "@/app/api/v1/agents/[id]/revoke/route";
 import * as agentToken from "@/app/api/v1/agents/[id]/token/route";
+import * as commandKey from "@/app/api/v1/agents/command-key/route";
+import * as commandResult from "@/app/api/v1/agents/commands/[id]/result/route";
+import * as commands from "@/app/api/v1/agents/commands/route";
 import * as agentReports from "@/app/api/v1/agents/reports/route";
 import * as agents from "@/app/api/v1/agents/route";
 import * as tokenById from "@/app/api/v1/auth/tokens/[id]/route";
@@ -53,6 +56,12 @@ async function spareReplicaId(): Promise<string> {
 const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: CallOptions } | Promise<{ handler: Handler; request: CallOptions }>> = {
   getService: () => ({ handler: serviceById.GET, request: { params: { id: "orders-db" } } }),
   ingestReports: () => ({ handler: agentReports.POST, request: { method: "POST", body: batchOf([standbyReport(1)]) } }),
+  pollCommands: () => ({ handler: commands.GET, request: { path: "/api/v1/agents/commands?waitSeconds=0" } }),
+  recordCommandResult: () => ({
+    handler: commandResult.POST,
+    request: { method: "POST", params: { id: "none" }, body: { status: "succeeded", output: {}, error: null, agentEpoch: 1 } },
+  }),
+  commandKey: () => ({ handler: commandKey.GET, request: {} }),
   listAgents: () => ({ handler: agents.GET, request: {} }),
   listRegions: () => ({ handler: regions.GET, request: {} }),
   registerAgent: async () => ({
