@@ -1,0 +1,170 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { CONDITIONS, type RunbookDefinition } from "@/contracts/runbooks";
+import { evaluateCondition } from "./conditions";
+import { parseRunbook } from "./parse-runbook";
+import { planRun } from "./plan-run";
+import { selectCandidate } from "./select-candidate";
+import type { ReplicaSnapshot, ServiceSnapshot } from "./snapshot";
+
+function load(file: string): RunbookDefinition {
+  const parsed = parseRunbook(file, readFileSync(`runbooks/${file}`, "utf8"));
+  if (!parsed.ok) throw new Error(parsed.problem.message);
+  return parsed.runbook.definition;
+}
+const switchover = load("planned-switchover.yaml");
+const failover = load("unplanned-failover.yaml");
+
+const replica = (overrides: Partial<ReplicaSnapshot> & Pick<ReplicaSnapshot, "id" | "name" | "regionId" | "jurisdiction">): ReplicaSnapshot => ({
+  role: "standby",
+  replication: "async",
+  promotionPriority: 50,
+  noPromote: false,
+  hasAgent: true,
+  health: "healthy",
+  reachable: true,
+  reportedRole: "standby",
+  walReceiverStatus: "streaming",
+  syncState: "async",
+  lagBytes: 1_000,
+  replayedLsn: 5_000n,
+  ...overrides,
+});
+
+function snapshot(overrides: Partial<ServiceSnapshot> = {}): ServiceSnapshot {
+  return {
+    now: new Date(Date.UTC(2026, 10, 26, 6, 0, 0)),
+    serviceId: "orders-db",
+    epoch: 1,
+    writeReplicaId: "us",
+    replicas: [
+      replica({ id: "us", name: "pg-us-east-1", regionId: "aws:us-east-1", jurisdiction: "US", role: "primary", reportedRole: "primary", walReceiverStatus: null, syncState: null, lagBytes: null, promotionPriority: 100, replication: "sync" }),
+      replica({ id: "eu", name: "pg-eu-west-1", regionId: "aws:eu-west-1", jurisdiction: "EU", replication: "sync", syncState: "sync", lagBytes: 200, promotionPriority: 90 }),
+      replica({ id: "gcp", name: "pg-europe-west3", regionId: "gcp:europe-west3", jurisdiction: "EU", lagBytes: 4_000 }),
+    ],
+    datasets: [
+      { name: "orders", consistency: "strong", residency: { jurisdictions: ["EU", "US"], regions: [] } },
+      { name: "order-history", consistency: "eventual", residency: { jurisdictions: ["EU", "US"], regions: [] } },
+    ],
+    witnesses: [],
+    policy: { version: 1, maxLagBytes: 1024 * 1024, witnessQuorum: 2 },
+    ...overrides,
+  };
+}
+
+const params = { service: "orders-db", to_region: "aws:eu-west-1", reason: "planned maintenance of us-east-1" };
+
+describe("planned switchover dry run", () => {
+  it("resolves the primary, the target and the other standbys, and passes every check", () => {
+    const plan = planRun(switchover, params, snapshot());
+    expect(plan).toMatchObject({ primary: "pg-us-east-1", target: "pg-eu-west-1", targetChosenBy: "parameter", others: ["pg-europe-west3"], blockers: [] });
+    const byId = Object.fromEntries(plan.steps.map((step) => [step.id, step]));
+    expect(byId["fence-primary"]?.targets).toEqual(["pg-us-east-1"]);
+    expect(byId["promote-target"]?.targets).toEqual(["pg-eu-west-1"]);
+    expect(byId["repoint-standbys"]?.targets).toEqual(["pg-europe-west3"]);
+    expect(byId["verify-old-primary"]?.targets).toEqual(["pg-us-east-1"]);
+    expect(byId["residency"]?.condition).toEqual({ name: "residency-allows-target", holds: true, sentence: "every dataset may live in aws:eu-west-1 (EU)" });
+    expect(byId["wait-caught-up"]?.condition).toMatchObject({ pending: expect.stringMatching(/once the primary is fenced/) });
+  });
+
+  it("is blocked by residency, naming the rule", () => {
+    const world = snapshot();
+    world.replicas.push(replica({ id: "in", name: "pg-ap-south-1", regionId: "aws:ap-south-1", jurisdiction: "IN" }));
+    const plan = planRun(switchover, { ...params, to_region: "aws:ap-south-1" }, world);
+    expect(plan.blockers).toContain(
+      "The datasets' residency allows the target region: residency refuses aws:ap-south-1: dataset orders may live only in EU, US; aws:ap-south-1 is in IN; dataset order-history may live only in EU, US; aws:ap-south-1 is in IN",
+    );
+  });
+
+  it("is blocked by a lagging or non-streaming target", () => {
+    const world = snapshot();
+    world.replicas[1] = { ...world.replicas[1]!, lagBytes: 64 * 1024 * 1024, walReceiverStatus: "waiting" };
+    const blockers = planRun(switchover, params, world).blockers;
+    expect(blockers).toContain("The target's lag is within the policy's maximum: pg-eu-west-1 lags 64.0 MiB, over the policy maximum 1.0 MiB");
+    expect(blockers).toContain("The target streams from the primary: pg-eu-west-1 is not streaming (WAL receiver waiting, health healthy)");
+  });
+
+  it("names each bad parameter", () => {
+    expect(planRun(switchover, { service: "orders-db", to_region: "aws:us-east-1", reason: "x" }, snapshot()).blockers).toEqual([
+      "reason must be at least 5 characters",
+      "aws:us-east-1 already holds the primary",
+    ]);
+    expect(planRun(switchover, { service: "orders-db", reason: "because", extra: "1" }, snapshot()).blockers).toEqual([
+      "to_region is required: Region of the standby that becomes the primary.",
+      "planned-switchover takes no parameter extra",
+    ]);
+    expect(planRun(switchover, { ...params, to_region: "aws:nowhere" }, snapshot()).blockers).toEqual(["orders-db has no replica in aws:nowhere"]);
+  });
+});
+
+describe("unplanned failover dry run", () => {
+  const lost = (witnessesDown: number): ServiceSnapshot => {
+    const world = snapshot();
+    world.replicas[0] = { ...world.replicas[0]!, health: "stale", reachable: null };
+    world.witnesses = [
+      { fromReplicaId: "eu", toReplicaId: "us", fromRegionId: "aws:eu-west-1", reachable: witnessesDown < 1 },
+      { fromReplicaId: "gcp", toReplicaId: "us", fromRegionId: "gcp:europe-west3", reachable: witnessesDown < 2 },
+    ];
+    return world;
+  };
+  const failoverParams = { service: "orders-db", from_region: "aws:us-east-1", reason: "us-east-1 is down" };
+
+  it("confirms the primary is unreachable only with a quorum of witnesses", () => {
+    expect(planRun(failover, failoverParams, lost(2)).blockers).toEqual([]);
+    expect(planRun(failover, failoverParams, lost(1)).blockers).toEqual([
+      "The primary is unreachable (stale reports, witnesses cannot reach it): pg-us-east-1: its own reports have stopped or it is unreachable; 1 of 2 witnesses in other regions cannot reach it (quorum 2)",
+    ]);
+  });
+
+  it("selects the least-lagging promotable standby when no target is named", () => {
+    const plan = planRun(failover, failoverParams, lost(2));
+    expect(plan).toMatchObject({ target: "pg-eu-west-1", targetChosenBy: "candidate selection", others: ["pg-europe-west3"] });
+    expect(plan.steps.find((step) => step.id === "rpo-override")).toMatchObject({ needed: false });
+  });
+
+  it("needs the approval override for a candidate beyond the lag maximum", () => {
+    const world = lost(2);
+    world.replicas[1] = { ...world.replicas[1]!, noPromote: true };
+    world.replicas[2] = { ...world.replicas[2]!, lagBytes: 8 * 1024 * 1024 };
+    const plan = planRun(failover, failoverParams, world);
+    expect(plan.target).toBe("pg-europe-west3");
+    expect(plan.steps.find((step) => step.id === "rpo-override")).toMatchObject({ needed: true, condition: { holds: false } });
+  });
+});
+
+describe("candidate selection", () => {
+  const world = snapshot();
+  const standbys = world.replicas.slice(1);
+
+  it("prefers least lag, then priority, then name", () => {
+    expect(selectCandidate(standbys, world.datasets)?.name).toBe("pg-eu-west-1");
+    const tied = standbys.map((r) => ({ ...r, lagBytes: 10 }));
+    expect(selectCandidate(tied, world.datasets)?.name).toBe("pg-eu-west-1");
+    const equal = standbys.map((r) => ({ ...r, lagBytes: 10, promotionPriority: 1 }));
+    expect(selectCandidate(equal, world.datasets)?.name).toBe("pg-eu-west-1");
+  });
+
+  it("never picks a replica marked noPromote, without an agent, silent, or outside residency", () => {
+    expect(selectCandidate([{ ...standbys[0]!, noPromote: true }], world.datasets)).toBeNull();
+    expect(selectCandidate([{ ...standbys[0]!, hasAgent: false }], world.datasets)).toBeNull();
+    expect(selectCandidate([{ ...standbys[0]!, health: "stale" }], world.datasets)).toBeNull();
+    expect(selectCandidate([{ ...standbys[0]!, jurisdiction: "IN" }], world.datasets)).toBeNull();
+  });
+});
+
+describe("conditions", () => {
+  it("each evaluate without a target, saying so", () => {
+    const context = { snapshot: snapshot(), primary: null, target: null, others: [], fencedLsn: null };
+    for (const condition of CONDITIONS) expect(evaluateCondition(condition, context)).toBeTruthy();
+  });
+
+  it("compare the target's replay position with the fenced primary's final one", () => {
+    const world = snapshot();
+    const context = { snapshot: world, primary: world.replicas[0]!, target: world.replicas[1]!, others: [], fencedLsn: 5_000n };
+    expect(evaluateCondition("target-replayed-fenced-lsn", context)).toMatchObject({ holds: true });
+    expect(evaluateCondition("target-replayed-fenced-lsn", { ...context, fencedLsn: 5_001n })).toEqual({
+      holds: false,
+      sentence: "pg-eu-west-1 replayed 5000, behind the fenced primary's final 5001",
+    });
+  });
+});
