@@ -4,6 +4,7 @@ import { commandIdParamsSchema, commandResultSchema, pendingCommandsSchema, poll
 import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from "./agent-reports";
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
 import { auditVerificationSchema } from "./audit";
+import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { healthSchema } from "./health";
 import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema } from "./services";
 import {
@@ -171,6 +172,25 @@ export const OPERATIONS = {
     params: agentIdParamsSchema,
     success: { status: 200, description: "The revoked agent", schema: agentSchema },
     errors: [404, 409],
+  }),
+  listRunbooks: operation({
+    method: "GET",
+    path: "/api/v1/runbooks",
+    summary: "Runbook definitions (with their source and content hash), and files that failed to load",
+    tag: "runbooks",
+    access: "runbooks:read",
+    success: { status: 200, description: "The runbooks", schema: runbookListSchema },
+  }),
+  planRunbook: operation({
+    method: "POST",
+    path: "/api/v1/runbooks/{id}/plan",
+    summary: "Dry run: resolve a runbook's parameters against the live topology and evaluate every check, changing nothing",
+    tag: "runbooks",
+    access: "runbooks:read",
+    params: runbookIdParamsSchema,
+    body: planRequestSchema,
+    success: { status: 200, description: "The plan", schema: runPlanSchema },
+    errors: [404],
   }),
   listUsers: operation({
     method: "GET",

@@ -16,6 +16,8 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   commandKey: EVERYONE,
   getService: EVERYONE,
   listRegions: EVERYONE,
+  listRunbooks: EVERYONE,
+  planRunbook: EVERYONE,
   listAgents: EVERYONE,
   registerAgent: ["admin"],
   rotateAgentToken: ["admin"],

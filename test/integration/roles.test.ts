@@ -13,6 +13,8 @@ import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
 import * as regions from "@/app/api/v1/regions/route";
+import * as runbookPlan from "@/app/api/v1/runbooks/[id]/plan/route";
+import * as runbooks from "@/app/api/v1/runbooks/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
@@ -64,6 +66,11 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   commandKey: () => ({ handler: commandKey.GET, request: {} }),
   listAgents: () => ({ handler: agents.GET, request: {} }),
   listRegions: () => ({ handler: regions.GET, request: {} }),
+  listRunbooks: () => ({ handler: runbooks.GET, request: {} }),
+  planRunbook: () => ({
+    handler: runbookPlan.POST,
+    request: { method: "POST", params: { id: "planned-switchover" }, body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" } } },
+  }),
   registerAgent: async () => ({
     handler: agents.POST,
     request: { method: "POST", body: { replicaId: await spareReplicaId(), name: `agent-${Math.random().toString(36).slice(2, 8)}` } },

@@ -1,0 +1,33 @@
+import "server-only";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseRunbook, type ParsedRunbook, type RunbookProblem } from "@/core/runbooks/parse-runbook";
+
+export interface RunbookCatalog {
+  runbooks: ParsedRunbook[];
+  problems: RunbookProblem[];
+}
+
+const folder = () => path.resolve(process.env.SWITCHYARD_RUNBOOKS_DIR ?? "runbooks");
+
+/**
+ * The runbook definitions in runbooks/, read fresh on each call so that an
+ * edited file is what the next run uses (and its hash says so). A broken file
+ * is reported with its field and does not hide the others.
+ */
+export async function runbookCatalog(): Promise<RunbookCatalog> {
+  const files = (await readdir(folder())).filter((file) => file.endsWith(".yaml") || file.endsWith(".yml")).sort();
+  const runbooks: ParsedRunbook[] = [];
+  const problems: RunbookProblem[] = [];
+  for (const file of files) {
+    const parsed = parseRunbook(file, await readFile(path.join(folder(), file), "utf8"));
+    if (parsed.ok) runbooks.push(parsed.runbook);
+    else problems.push(parsed.problem);
+  }
+  for (const [index, runbook] of runbooks.entries()) {
+    if (runbooks.findIndex((other) => other.definition.id === runbook.definition.id) !== index) {
+      problems.push({ file: runbook.file, field: "id", message: `id: ${runbook.definition.id} is also defined in an earlier file` });
+    }
+  }
+  return { runbooks: runbooks.filter((runbook, index) => runbooks.findIndex((other) => other.definition.id === runbook.definition.id) === index), problems };
+}
