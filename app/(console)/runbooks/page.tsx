@@ -1,18 +1,19 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/server/auth/current-actor";
+import { listServices } from "@/server/fleet/list-services";
+import { listRunbooks } from "@/server/runbooks/list-runbooks";
+import { RunbooksView } from "./runbooks-view";
 
 export const metadata: Metadata = { title: "Runbooks" };
 
 export default async function RunbooksPage() {
   await requirePagePermission("runbooks:read");
+  const [catalog, fleet] = await Promise.all([listRunbooks(), listServices()]);
   return (
     <>
-      <PageHeader title="Runbooks" description="Guided switchovers and failovers, step by step, with a dry run first." />
-      <EmptyState title="No runbooks loaded yet">
-        <p>Runbook definitions from the repository&apos;s runbooks/ folder will be listed here, with their runs.</p>
-      </EmptyState>
+      <PageHeader title="Runbooks" description="Guided switchovers and failovers, defined as data. Plan first: a dry run changes nothing." />
+      <RunbooksView catalog={catalog} fleet={fleet} />
     </>
   );
 }
