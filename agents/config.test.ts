@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -57,6 +58,35 @@ describe("agent config", () => {
 
   it("names an unknown field", () => {
     expect(problem({ ...valid, intervalMS: 500 })).toContain("intervalMS");
+  });
+
+  describe("commands", () => {
+    const pem = (type: "ed25519" | "rsa", part: "publicKey" | "privateKey" = "publicKey") => {
+      const pair = type === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ed25519");
+      return pair[part].export({ type: part === "publicKey" ? "spki" : "pkcs8", format: "pem" }).toString();
+    };
+
+    it("are off unless configured, and poll every 25 s by default when they are", () => {
+      expect(parseAgentConfig(valid, FILE).commands).toBeUndefined();
+      const publicKey = pem("ed25519");
+      const config = parseAgentConfig({ ...valid, commands: { publicKey }, replication: { user: "replicator", password: "secret" } }, FILE);
+      expect(config.commands).toEqual({ publicKey, pollSeconds: 25 });
+      expect(config.replication).toEqual({ user: "replicator", password: "secret" });
+    });
+
+    it.each([
+      [{ publicKey: "not a key" }, /commands\.publicKey: must be an SPKI PEM public key/],
+      [{ publicKey: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n" }, /commands\.publicKey: is not a readable public key/],
+      [{ publicKey: pem("rsa") }, /commands\.publicKey: must be an Ed25519 key, not rsa/],
+      [{ publicKey: pem("ed25519", "privateKey") }, /commands\.publicKey: must be an SPKI PEM public key/],
+      [{ publicKey: pem("ed25519"), pollSeconds: 60 }, /commands\.pollSeconds: /],
+    ])("refuse a key or setting they cannot use (%#)", (commands, expected) => {
+      expect(problem({ ...valid, commands })).toMatch(expected);
+    });
+
+    it("name incomplete replication credentials", () => {
+      expect(problem({ ...valid, replication: { user: "replicator" } })).toContain("replication.password: ");
+    });
   });
 
   describe("from a file", () => {

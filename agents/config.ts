@@ -1,3 +1,4 @@
+import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -25,6 +26,35 @@ const simulatedReplicaSchema = z.strictObject({
   profile: z.enum(SIMULATION_PROFILE_NAMES).default("steady"),
 });
 
+/**
+ * The control plane's command-signing key. Only a public key is accepted: a
+ * private key here would also parse (Node derives the public half) but has no
+ * business on a replica's host.
+ */
+const ed25519PublicKeyPem = z.string().superRefine((pem, context) => {
+  if (!pem.trimStart().startsWith("-----BEGIN PUBLIC KEY-----")) {
+    context.addIssue({ code: "custom", message: "must be an SPKI PEM public key (-----BEGIN PUBLIC KEY-----)" });
+    return;
+  }
+  try {
+    const type = createPublicKey(pem).asymmetricKeyType;
+    if (type !== "ed25519") context.addIssue({ code: "custom", message: `must be an Ed25519 key, not ${type ?? "an unknown type"}` });
+  } catch (error) {
+    context.addIssue({ code: "custom", message: `is not a readable public key: ${(error as Error).message}` });
+  }
+});
+
+const commandsSchema = z.strictObject({
+  publicKey: ed25519PublicKeyPem,
+  pollSeconds: z.int().min(1).max(30).default(25),
+  /**
+   * Commands change the server (ALTER SYSTEM, pg_promote, pg_terminate_backend,
+   * CHECKPOINT), which the monitoring role may not do; defaults to the
+   * replica's connection string.
+   */
+  connectionString: connectionString.optional(),
+});
+
 export const agentConfigSchema = z.strictObject({
   controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
   token: z.string().min(1),
@@ -44,11 +74,17 @@ export const agentConfigSchema = z.strictObject({
       host: z.string().min(1).default("127.0.0.1"),
     })
     .default({ port: 0, host: "127.0.0.1" }),
+  /** Without it the agent takes no commands. */
+  commands: commandsSchema.optional(),
+  /** For `repoint`: the credentials a standby streams with (commands never carry secrets). */
+  replication: z.strictObject({ user: name, password: z.string().min(1) }).optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 export type ReplicaConfig = AgentConfig["replica"];
 export type PeerConfig = AgentConfig["peers"][number];
+export type CommandsConfig = NonNullable<AgentConfig["commands"]>;
+export type ReplicationConfig = NonNullable<AgentConfig["replication"]>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -53,6 +53,15 @@ export class AgentMetrics {
 
   readonly ticksSkipped = new Counter({ name: "switchyard_agent_ticks_skipped_total", help: "Ticks skipped because the previous one was still running.", registers: [this.registry] });
 
+  readonly commands = new Counter({
+    name: "switchyard_agent_commands_total",
+    help: "Commands the agent answered, by kind (\"unknown\" for one it could not read) and outcome.",
+    labelNames: ["kind", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly epoch = new Gauge({ name: "switchyard_agent_epoch", help: "The newest fencing epoch the agent has accepted a command from.", registers: [this.registry] });
+
   /** `processMetrics` adds prom-client's process metrics (memory, CPU, event loop). */
   constructor({ processMetrics = true }: { processMetrics?: boolean } = {}) {
     for (const reason of ["unreachable", "unauthorized", "rejected", "conflict", "unexpected"] satisfies DeliveryFailureReason[]) this.deliveryFailures.inc({ reason }, 0);

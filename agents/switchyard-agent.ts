@@ -1,5 +1,6 @@
 import { adapterFor } from "./adapters/adapter-for";
 import { Agent } from "./agent";
+import { commandLoopFor } from "./commands/command-loop-for";
 import { ConfigError, configPath, loadAgentConfig, type AgentConfig } from "./config";
 import { Delivery } from "./delivery";
 import { errorMessage } from "./error-message";
@@ -38,15 +39,15 @@ async function main(): Promise<void> {
   const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, queue, metrics, log });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
   const agent = new Agent({ config, adapter, queue, delivery, metrics, log });
+  const commandLoop = await commandLoopFor(config, metrics, log);
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    log.info("agent.stopping", `${signal}: finishing the current tick and flushing the queue`);
-    void agent
-      .stop()
+    log.info("agent.stopping", `${signal}: finishing the current tick and command, and flushing the queue`);
+    void Promise.all([agent.stop(), commandLoop?.stop()])
       .catch((error: unknown) => log.error("bug", "agent.stop_failed", errorMessage(error)))
       .finally(() => {
         metricsServer?.close();
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 
   agent.start();
+  commandLoop?.start();
   log.info("agent.started", `agent ${config.agentName} v${AGENT_VERSION} watching ${config.replica.name} (${config.replica.engine}) every ${config.intervalMs} ms`, {
     replica: config.replica.name,
     regionId: config.replica.regionId,
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     queued: queue.depth,
     lastSeq: queue.lastSeq,
     metricsPort: config.metrics.port || null,
+    commands: commandLoop !== null,
   });
 }
 

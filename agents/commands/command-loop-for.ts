@@ -1,0 +1,45 @@
+import type { AgentConfig } from "../config";
+import { errorMessage } from "../error-message";
+import type { Logger } from "../log";
+import type { AgentMetrics } from "../metrics";
+import { simulatedExecutor, type CommandExecutor } from "./command-executor";
+import { CommandLedger } from "./command-ledger";
+import { CommandLoop } from "./command-loop";
+import { PostgresExecutor } from "./postgres-executor";
+import { importCommandKey } from "./verify-command";
+
+/**
+ * The command loop the config asks for, or null: without a `commands`
+ * section, or with a ledger that cannot be read. The latter only turns
+ * commands off, never the agent: without its reports the control plane
+ * would take the replica's region for dead, which is worse than a replica
+ * that cannot be commanded until someone looks at the ledger.
+ */
+export async function commandLoopFor(config: AgentConfig, metrics: AgentMetrics, log: Logger): Promise<CommandLoop | null> {
+  const { commands, replica } = config;
+  if (!commands) {
+    log.info("commands.off", "the config has no commands section: this agent takes no commands");
+    return null;
+  }
+  let ledger: CommandLedger;
+  try {
+    ledger = CommandLedger.open(config.queue.dir);
+  } catch (error) {
+    log.error("bug", "commands.ledger_unreadable", `${errorMessage(error)}; this agent takes no commands until it is fixed`);
+    return null;
+  }
+  const executor: CommandExecutor =
+    replica.engine === "postgresql"
+      ? new PostgresExecutor({ connectionString: commands.connectionString ?? replica.connectionString, replicaName: replica.name, replication: config.replication ?? null })
+      : simulatedExecutor;
+  return new CommandLoop({
+    controlPlaneUrl: config.controlPlaneUrl,
+    token: config.token,
+    verifier: { key: await importCommandKey(commands.publicKey), agentName: config.agentName, replicaName: replica.name },
+    pollSeconds: commands.pollSeconds,
+    ledger,
+    executor,
+    metrics,
+    log,
+  });
+}

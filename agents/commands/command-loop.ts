@@ -1,0 +1,289 @@
+import { performance } from "node:perf_hooks";
+import { COMMAND_OUTPUTS, pendingCommandsSchema, type CommandResult } from "@/contracts/agent-commands";
+import { backoffDelayMs } from "../delivery";
+import { errorMessage, truncate } from "../error-message";
+import { createHttpClient, type HttpAnswer, type HttpClient } from "../http-post";
+import type { Logger } from "../log";
+import type { AgentMetrics } from "../metrics";
+import { failed, type CommandExecutor } from "./command-executor";
+import type { CommandAnswer, CommandLedger } from "./command-ledger";
+import { unverifiedLabels, verifyCommand, type CommandVerifier, type VerifiedCommand } from "./verify-command";
+
+export const COMMANDS_PATH = "/api/v1/agents/commands";
+
+/** A refused token is not the network's fault: retrying fast would only hammer the control plane. */
+const UNAUTHORIZED_RETRY_MS = 60_000;
+/** The poll is answered within waitSeconds; past this much more the connection is presumed dead. */
+const POLL_GRACE_MS = 10_000;
+const RESULT_TIMEOUT_MS = 10_000;
+const REPEAT_LOG_MS = 60_000;
+/** A server (or proxy) that answers a long-poll at once instead of holding it is polled at most this often. */
+const MIN_EMPTY_POLL_MS = 1000;
+const MAX_ERROR_LENGTH = 2000;
+
+export interface CommandLoopOptions {
+  controlPlaneUrl: string;
+  token: string;
+  verifier: CommandVerifier;
+  pollSeconds: number;
+  ledger: CommandLedger;
+  executor: CommandExecutor;
+  metrics: AgentMetrics;
+  log: Logger;
+  http?: HttpClient;
+  /** The pause after the n-th failure in a row; defaults to jittered exponential backoff capped at ~30 s. */
+  backoffMs?: (failures: number) => number;
+}
+
+interface Pending {
+  id: string;
+  token: string;
+}
+
+/**
+ * Fetches commands by long-poll and handles them strictly one at a time, in
+ * order: verify → guard (ledger) → execute → persist the answer → post it,
+ * until the control plane holds it. Nothing else is fetched meanwhile, so a
+ * command never overtakes the answer of the one before. Answers of executed
+ * commands are in the ledger until delivered: after a restart they are
+ * posted before anything new is fetched. Refusals are not persisted: the
+ * control plane hands the command out again and it is refused again.
+ *
+ * The loop never ends on its own: every failure is logged and waited out.
+ */
+export class CommandLoop {
+  private readonly http: HttpClient;
+  private readonly base: string;
+  private readonly backoffMs: (failures: number) => number;
+  private readonly abort = new AbortController();
+  private running: Promise<void> | null = null;
+  private failures = 0;
+  private failureLoggedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: CommandLoopOptions) {
+    this.http = options.http ?? createHttpClient();
+    // Appended, not resolved: a control plane may live under a path prefix.
+    this.base = `${options.controlPlaneUrl.replace(/\/+$/, "")}${COMMANDS_PATH}`;
+    this.backoffMs = options.backoffMs ?? ((failures) => backoffDelayMs(failures, Math.random));
+  }
+
+  start(): void {
+    const { ledger, metrics, log } = this.options;
+    metrics.epoch.set(ledger.highestEpoch);
+    for (const entry of ledger.interrupted) {
+      metrics.commands.inc({ kind: entry.kind, outcome: "failed" });
+      log.error("bug", "command.interrupted", `command ${entry.id} (${entry.kind}) was executing when the agent stopped; answering failed, not running it again`, {
+        id: entry.id,
+        kind: entry.kind,
+        epoch: entry.epoch,
+      });
+    }
+    this.running ??= this.run();
+  }
+
+  /**
+   * Abandons the poll and any retry; a command being executed finishes (and
+   * its answer is persisted) first, since stopping half-way would leave the
+   * replica in a state nobody knows.
+   */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+    this.http.close();
+  }
+
+  private get stopping(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.deliverBacklog();
+        const commands = await this.poll();
+        for (const pending of commands) {
+          if (this.stopping) break;
+          await this.handle(pending);
+        }
+      } catch (error) {
+        this.options.log.error("bug", "commands.loop_failed", `the command loop failed unexpectedly: ${errorMessage(error)}`, { stack: (error as Error).stack });
+        await this.pause(this.backoffMs(++this.failures));
+      }
+    }
+  }
+
+  private async deliverBacklog(): Promise<void> {
+    for (const entry of this.options.ledger.undelivered()) {
+      if (this.stopping) return;
+      await this.deliver(entry.id, entry.answer!, true);
+    }
+  }
+
+  /** The pending commands, or none after a failure (which has been waited out). */
+  private async poll(): Promise<Pending[]> {
+    if (this.stopping) return [];
+    const { token, pollSeconds } = this.options;
+    const url = new URL(`${this.base}?waitSeconds=${pollSeconds}`);
+    const started = performance.now();
+    let answer: HttpAnswer;
+    try {
+      answer = await this.http.get(url, { authorization: `Bearer ${token}` }, pollSeconds * 1000 + POLL_GRACE_MS, this.abort.signal);
+    } catch (error) {
+      if (!this.stopping) await this.failed("commands.unreachable", `cannot fetch commands: ${errorMessage(error)}`);
+      return [];
+    }
+    if (answer.status === 200) {
+      const parsed = pendingCommandsSchema.safeParse(parseJson(answer.body));
+      if (parsed.success) {
+        this.recovered();
+        const elapsed = performance.now() - started;
+        if (parsed.data.commands.length === 0 && elapsed < MIN_EMPTY_POLL_MS) await this.pause(MIN_EMPTY_POLL_MS - elapsed);
+        return parsed.data.commands;
+      }
+      this.options.log.error("bug", "commands.invalid_answer", "the control plane answered the command poll with something that is not PendingAgentCommands", {
+        answer: truncate(answer.body, 500),
+      });
+      await this.pause(this.backoffMs(++this.failures));
+      return [];
+    }
+    await this.answeredBadly("poll", answer);
+    return [];
+  }
+
+  private async handle(pending: Pending): Promise<void> {
+    const { ledger, metrics, log, verifier } = this.options;
+    const started = performance.now();
+    const verification = await verifyCommand(pending.id, pending.token, verifier);
+    let answer: CommandAnswer;
+    let persisted = false;
+    let labels: { kind: string; epoch: number | null };
+    if (!verification.ok) {
+      labels = unverifiedLabels(pending.token);
+      answer = { status: "refused", output: null, error: verification.reason };
+    } else {
+      const { command } = verification;
+      labels = { kind: command.kind, epoch: command.claims.epoch };
+      const admission = ledger.admit(command);
+      if (!admission.admitted) answer = admission.answer;
+      else {
+        metrics.epoch.set(ledger.highestEpoch);
+        answer = await this.execute(command);
+        ledger.finish(command.id, answer);
+        persisted = true;
+      }
+    }
+    const durationMs = Math.round(performance.now() - started);
+    metrics.commands.inc({ kind: labels.kind, outcome: answer.status });
+    const fields = { id: pending.id, kind: labels.kind, epoch: labels.epoch, outcome: answer.status, durationMs, error: answer.error };
+    const summary = `command ${pending.id} (${labels.kind}, epoch ${labels.epoch ?? "?"}) ${answer.status} in ${durationMs} ms`;
+    if (answer.status === "succeeded") log.info("command.handled", summary, fields);
+    else if (answer.status === "refused") log.warn("command.handled", `${summary}: ${answer.error}`, fields);
+    else log.error("database_error", "command.handled", `${summary}: ${answer.error}`, fields);
+    await this.deliver(pending.id, answer, persisted);
+  }
+
+  /** Runs an admitted command; whatever goes wrong becomes a failed answer, never an exception. */
+  private async execute(command: VerifiedCommand): Promise<CommandAnswer> {
+    let answer: CommandAnswer;
+    try {
+      answer = await this.options.executor.execute(command);
+    } catch (error) {
+      return failed(errorMessage(error));
+    }
+    if (answer.status !== "succeeded") return answer;
+    const output = COMMAND_OUTPUTS[command.kind].safeParse(answer.output);
+    if (output.success) return answer;
+    this.options.log.error("bug", "command.invalid_output", `the ${command.kind} executor produced an output the contract refuses: ${output.error.message}`, { id: command.id });
+    return failed(`the agent produced an invalid ${command.kind} output (a bug in the agent); the command itself ran`, answer.output);
+  }
+
+  /** Posts an answer until the control plane holds it (200, 409) or cannot (404, 400), or the loop stops. */
+  private async deliver(id: string, answer: CommandAnswer, persisted: boolean): Promise<void> {
+    const { ledger, token, log } = this.options;
+    const url = new URL(`${this.base}/${encodeURIComponent(id)}/result`);
+    while (!this.stopping) {
+      const result: CommandResult = { ...answer, error: answer.error === null ? null : truncate(answer.error, MAX_ERROR_LENGTH), agentEpoch: ledger.highestEpoch };
+      let response: HttpAnswer;
+      try {
+        response = await this.http.post(url, JSON.stringify(result), { authorization: `Bearer ${token}` }, RESULT_TIMEOUT_MS, this.abort.signal);
+      } catch (error) {
+        if (!this.stopping) await this.failed("commands.unreachable", `cannot post the result of command ${id}: ${errorMessage(error)}`);
+        continue;
+      }
+      const { status } = response;
+      if (status === 200 || status === 409) {
+        this.recovered();
+        if (status === 409) log.info("command.result_known", `the control plane already holds a result for command ${id}`, { id });
+        if (persisted) ledger.markDelivered(id);
+        return;
+      }
+      if (status === 404 || status === 400) {
+        const why = status === 404 ? "does not know the command" : `refused the result: ${truncate(response.body, 500)}`;
+        log.error("bug", "command.result_dropped", `the control plane ${why}; dropping the result of command ${id}`, { id, status });
+        if (persisted) ledger.markDelivered(id);
+        // Resending cannot help; a control plane that hands the command out again anyway is held to one round a backoff.
+        await this.pause(this.backoffMs(++this.failures));
+        return;
+      }
+      await this.answeredBadly(`result of command ${id}`, response);
+    }
+  }
+
+  /** Waits out an answer that is neither success nor a verdict on the request itself. */
+  private async answeredBadly(what: string, answer: HttpAnswer): Promise<void> {
+    const { status } = answer;
+    if (status === 401 || status === 403) {
+      this.failures += 1;
+      this.options.log.error("control_plane_unreachable", "commands.unauthorized", `the control plane refused the agent token (${status}) for the ${what}; retrying in a minute`, { status });
+      await this.pause(UNAUTHORIZED_RETRY_MS * (0.5 + 0.5 * Math.random()));
+      return;
+    }
+    if (status >= 500 || status === 429) {
+      await this.failed("commands.unreachable", `the control plane answered ${status} to the ${what}`);
+      return;
+    }
+    this.options.log.error("bug", "commands.unexpected_status", `the control plane answered ${status} to the ${what}, which the agent does not expect`, {
+      status,
+      answer: truncate(answer.body, 500),
+    });
+    await this.pause(this.backoffMs(++this.failures));
+  }
+
+  /** A failure to reach the control plane: logged when a streak begins and then once a minute, and waited out. */
+  private async failed(event: string, message: string): Promise<void> {
+    this.failures += 1;
+    const delay = this.backoffMs(this.failures);
+    if (this.failures === 1 || Date.now() - this.failureLoggedAt >= REPEAT_LOG_MS) {
+      this.failureLoggedAt = Date.now();
+      this.options.log.error("control_plane_unreachable", event, `${message}; retrying in ${delay} ms`, { failures: this.failures, retryInMs: delay });
+    }
+    await this.pause(delay);
+  }
+
+  private recovered(): void {
+    if (this.failures > 0) this.options.log.info("commands.recovered", `the control plane answers again after ${this.failures} failed attempts`);
+    this.failures = 0;
+    this.failureLoggedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.abort.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.abort.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,224 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import net, { type AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandResultSchema, type AgentCommandClaims, type CommandResult } from "@/contracts/agent-commands";
+import { agentReportBatchSchema } from "@/contracts/agent-reports";
+import { buildAgentBundle } from "@/agents/build";
+import { createTestSigner, type TestSigner } from "@/agents/commands/test-signer";
+import type { AgentConfig } from "@/agents/config";
+
+/**
+ * The bundled agent as it runs in production, taking signed commands from a
+ * stand-in control plane and acting on a real PostgreSQL 18 (the test's own
+ * database): a command is executed once, a second copy is refused with the
+ * first one's output (also after a restart), an older epoch is refused.
+ */
+
+const AGENT = "orders-eu-agent";
+const REPLICA = "orders-eu";
+const TOKEN = "sy_agent_e2e";
+
+/** Hands out pending commands until a result for them is recorded; stores reports. */
+class FakeControlPlane {
+  pending: { id: string; token: string }[] = [];
+  readonly results: { id: string; result: CommandResult }[] = [];
+  reports = 0;
+  private readonly server = http.createServer((request, response) => {
+    if (request.headers.authorization !== `Bearer ${TOKEN}`) return void response.writeHead(401).end();
+    const url = new URL(request.url ?? "/", "http://control-plane");
+    const body: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => body.push(chunk));
+    request.on("end", () => {
+      const json = () => JSON.parse(Buffer.concat(body).toString("utf8")) as unknown;
+      const answer = (status: number, payload: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+      if (request.method === "POST" && url.pathname === "/api/v1/agents/reports") {
+        const batch = agentReportBatchSchema.parse(json());
+        this.reports += batch.reports.length;
+        return answer(200, { accepted: batch.reports.length, lastSeq: batch.reports.at(-1)!.seq, serverTime: new Date().toISOString(), clockSkewMs: 0 });
+      }
+      if (request.method === "GET" && url.pathname === "/api/v1/agents/commands") {
+        const deadline = Date.now() + Number(url.searchParams.get("waitSeconds") ?? "0") * 1000;
+        const poll = () => {
+          if (response.destroyed) return;
+          if (this.pending.length > 0 || Date.now() >= deadline) return answer(200, { commands: this.pending });
+          setTimeout(poll, 25);
+        };
+        return poll();
+      }
+      const result = /^\/api\/v1\/agents\/commands\/([^/]+)\/result$/.exec(url.pathname);
+      if (request.method === "POST" && result) {
+        const id = decodeURIComponent(result[1]!);
+        this.results.push({ id, result: commandResultSchema.parse(json()) });
+        this.pending = this.pending.filter((command) => command.id !== id);
+        return answer(200, { recorded: true });
+      }
+      answer(404, { error: { code: "not_found", message: url.pathname } });
+    });
+  });
+
+  async start(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+interface RunningAgent {
+  process: ChildProcess;
+  lines: Record<string, unknown>[];
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-agent-commands-e2e-"));
+chmodSync(dir, 0o755);
+const bundle = path.join(dir, "switchyard-agent.mjs");
+const configFile = path.join(dir, "agent.json");
+const controlPlane = new FakeControlPlane();
+const running: RunningAgent[] = [];
+let signer: TestSigner;
+let metricsPort: number;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function startAgent(): RunningAgent {
+  const child = spawn(process.execPath, [bundle, configFile], { stdio: ["ignore", "pipe", "inherit"] });
+  const agent: RunningAgent = { process: child, lines: [] };
+  let buffered = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("utf8");
+    const complete = buffered.split("\n");
+    buffered = complete.pop()!;
+    for (const line of complete) if (line) agent.lines.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  running.push(agent);
+  return agent;
+}
+
+function stopAgent(agent: RunningAgent): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (agent.process.exitCode !== null) return resolve(agent.process.exitCode);
+    agent.process.once("exit", (code) => resolve(code));
+    agent.process.kill("SIGTERM");
+  });
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Offers a command and returns the result the agent posts for this copy of it. */
+async function send(token: string, claims: AgentCommandClaims): Promise<CommandResult> {
+  const before = controlPlane.results.length;
+  controlPlane.pending.push({ id: claims.jti, token });
+  await until(() => controlPlane.results.length > before, `the result of ${claims.kind} ${claims.jti}`);
+  const posted = controlPlane.results[before]!;
+  expect(posted.id).toBe(claims.jti);
+  return posted.result;
+}
+
+async function scrape(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port: metricsPort, path: "/metrics" }, (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () => resolve(text));
+      })
+      .on("error", reject);
+  });
+}
+
+beforeAll(async () => {
+  signer = await createTestSigner({ agentName: AGENT, replica: REPLICA });
+  const port = await controlPlane.start();
+  metricsPort = await freePort();
+  await buildAgentBundle(bundle);
+  const config: AgentConfig = {
+    controlPlaneUrl: `http://127.0.0.1:${port}`,
+    token: TOKEN,
+    agentName: AGENT,
+    replica: { name: REPLICA, regionId: "aws:eu-west-1", engine: "postgresql", connectionString: process.env.DATABASE_URL! },
+    peers: [],
+    intervalMs: 500,
+    probeTimeoutMs: 2000,
+    queue: { dir: path.join(dir, "queue"), maxBytes: 64 * 1024 * 1024 },
+    metrics: { port: metricsPort, host: "127.0.0.1" },
+    commands: { publicKey: signer.publicKeyPem, pollSeconds: 5 },
+  };
+  writeFileSync(configFile, JSON.stringify(config));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(running.map(stopAgent));
+  await controlPlane.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the bundled agent taking signed commands", () => {
+  it("executes a command once, refuses a second copy with the first output, refuses an older epoch, and remembers across a restart", async () => {
+    const agent = startAgent();
+    const write = signer.claims({ kind: "verify-write", args: { expect: "accepted" }, epoch: 2 });
+    const writeToken = await signer.sign(write);
+    expect(await send(writeToken, write)).toEqual({ status: "succeeded", output: { accepted: true, error: null }, error: null, agentEpoch: 2 });
+
+    const copy = await send(writeToken, write);
+    expect(copy).toEqual({
+      status: "refused",
+      output: { accepted: true, error: null },
+      error: expect.stringMatching(new RegExp(`^command ${write.jti} was already executed at \\d{4}-.*Z; not executing it again$`)),
+      agentEpoch: 2,
+    });
+
+    const stale = signer.claims({ kind: "checkpoint", epoch: 1 });
+    expect(await send(await signer.sign(stale), stale)).toEqual({ status: "refused", output: null, error: "stale epoch 1: this agent has seen epoch 2", agentEpoch: 2 });
+
+    const forger = await createTestSigner({ agentName: AGENT, replica: REPLICA });
+    const forged = signer.claims({ kind: "checkpoint", epoch: 3 });
+    expect(await send(await forger.sign(forged), forged)).toMatchObject({ status: "refused", error: expect.stringMatching(/signature does not verify/), agentEpoch: 2 });
+
+    const checkpoint = signer.claims({ kind: "checkpoint", epoch: 2 });
+    expect(await send(await signer.sign(checkpoint), checkpoint)).toMatchObject({ status: "succeeded", output: { lsn: expect.stringMatching(/^\d+$/) } });
+
+    const handled = agent.lines.filter((line) => line.event === "command.handled");
+    expect(handled.map((line) => [line.kind, line.outcome, line.epoch])).toEqual([
+      ["verify-write", "succeeded", 2],
+      ["verify-write", "refused", 2],
+      ["checkpoint", "refused", 1],
+      ["checkpoint", "refused", 3],
+      ["checkpoint", "succeeded", 2],
+    ]);
+    const metrics = await scrape();
+    expect(metrics).toContain('switchyard_agent_commands_total{kind="verify-write",outcome="succeeded"} 1');
+    expect(metrics).toContain('switchyard_agent_commands_total{kind="verify-write",outcome="refused"} 1');
+    expect(metrics).toContain('switchyard_agent_commands_total{kind="checkpoint",outcome="refused"} 2');
+    expect(metrics).toContain("switchyard_agent_epoch 2");
+    expect(controlPlane.reports).toBeGreaterThan(0);
+
+    // SIGTERM ends the long-poll at once rather than after its waitSeconds.
+    const stopping = Date.now();
+    expect(await stopAgent(agent)).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(4000);
+
+    const restarted = startAgent();
+    const afterRestart = await send(writeToken, write);
+    expect(afterRestart).toMatchObject({ status: "refused", output: { accepted: true, error: null }, error: expect.stringMatching(/already executed/), agentEpoch: 2 });
+    expect(await stopAgent(restarted)).toBe(0);
+  });
+});

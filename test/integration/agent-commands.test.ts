@@ -1,0 +1,308 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import net, { type AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMAND_ARGS, COMMAND_OUTPUTS, type AgentCommandKind } from "@/contracts/agent-commands";
+import type { CommandAnswer } from "@/agents/commands/command-ledger";
+import { PostgresExecutor } from "@/agents/commands/postgres-executor";
+import type { VerifiedCommand } from "@/agents/commands/verify-command";
+import type { ReplicationConfig } from "@/agents/config";
+import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
+import { postgresOsUser } from "@/embedded/run-as";
+
+/**
+ * The PostgreSQL executor against real streaming replication (PostgreSQL
+ * 18): a primary and two standbys cloned from it with the low-level backup
+ * API (the npm binaries have no pg_basebackup). The tests run in order and
+ * end with a failover: fence the primary, promote standby A, re-point
+ * standby B to A.
+ */
+
+const PASSWORD = randomBytes(12).toString("hex");
+/** A replication password libpq would misread unless primary_conninfo quotes and escapes it. */
+const REPLICATION: ReplicationConfig = { user: "replicator", password: `it's a \\ secret host=nowhere ${randomBytes(4).toString("hex")}` };
+
+interface Node {
+  name: string;
+  dataDir: string;
+  port: number;
+  url: string;
+}
+
+let dir: string;
+let primary: Node;
+let standbyA: Node;
+let standbyB: Node;
+const openClients: pg.Client[] = [];
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function node(name: string): Promise<Node> {
+  const port = await freePort();
+  return { name, dataDir: path.join(dir, name), port, url: `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres` };
+}
+
+/** A connection kept open by the test, with the errors the server sent it outside of any query. */
+async function connect(target: Node): Promise<{ client: pg.Client; errors: (Error & { code?: string })[] }> {
+  const client = new pg.Client({ connectionString: target.url });
+  const errors: Error[] = [];
+  client.on("error", (error) => errors.push(error));
+  await client.connect();
+  openClients.push(client);
+  return { client, errors };
+}
+
+async function sql<T extends pg.QueryResultRow>(target: Node, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function sqlError(target: Node, text: string): Promise<{ code?: string; message: string }> {
+  try {
+    await sql(target, text);
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error(`${text} succeeded on ${target.name}`);
+}
+
+const currentLsn = async (target: Node) => (await sql<{ lsn: string }>(target, "SELECT (pg_current_wal_lsn() - '0/0')::text AS lsn"))[0]!.lsn;
+/**
+ * The records a client's write leaves (heap changes, commits and aborts)
+ * after `lsn`. Reads write WAL too (hint-bit page images, pruning on access),
+ * and so does the background writer (standby snapshots); none of that is a
+ * client's write.
+ */
+async function writesSince(target: Node, lsn: string): Promise<string[]> {
+  const [{ end } = { end: "" }] = await sql<{ end: string }>(target, "SELECT (pg_current_wal_insert_lsn() - '0/0')::text AS end");
+  // pg_get_wal_records_info fails on an empty range.
+  if (end === lsn) return [];
+  const rows = await sql<{ record: string }>(
+    target,
+    `SELECT resource_manager || '/' || record_type AS record
+     FROM pg_get_wal_records_info('0/0'::pg_lsn + $1::numeric, pg_current_wal_insert_lsn())
+     WHERE resource_manager IN ('Heap', 'Transaction')`,
+    [lsn],
+  );
+  return rows.map((row) => row.record);
+}
+const replayLsn = async (target: Node) => (await sql<{ lsn: string | null }>(target, "SELECT (pg_last_wal_replay_lsn() - '0/0')::text AS lsn"))[0]!.lsn;
+
+async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A file PostgreSQL's OS user owns, as the server expects inside its data folder. */
+function writeOwned(file: string, content: string): void {
+  writeFileSync(file, content, { mode: 0o600 });
+  const user = postgresOsUser();
+  if (user) chownSync(file, user.uid, user.gid);
+}
+
+async function cloneStandby(standby: Node, slot: string): Promise<void> {
+  const { client } = await connect(primary);
+  await client.query("SELECT pg_create_physical_replication_slot($1)", [slot]);
+  await client.query("SELECT pg_backup_start($1, true)", [`clone ${standby.name}`]);
+  execFileSync("cp", ["-a", primary.dataDir, standby.dataDir]);
+  const [stop] = (await client.query<{ labelfile: string; spcmapfile: string }>("SELECT labelfile, spcmapfile FROM pg_backup_stop(false)")).rows;
+  writeOwned(path.join(standby.dataDir, "backup_label"), stop!.labelfile);
+  if (stop!.spcmapfile) writeOwned(path.join(standby.dataDir, "tablespace_map"), stop!.spcmapfile);
+  rmSync(path.join(standby.dataDir, "postmaster.pid"), { force: true });
+  for (const folder of ["pg_wal", "pg_replslot"]) {
+    for (const entry of readdirSync(path.join(standby.dataDir, folder))) {
+      const full = path.join(standby.dataDir, folder, entry);
+      if (folder === "pg_replslot" || statSync(full).isFile()) rmSync(full, { recursive: true, force: true });
+    }
+  }
+  writeOwned(path.join(standby.dataDir, "standby.signal"), "");
+  await startCluster(
+    {
+      dataDir: standby.dataDir,
+      port: standby.port,
+      settings: { primary_conninfo: `host=127.0.0.1 port=${primary.port} user=postgres password=${PASSWORD} application_name=${standby.name}`, primary_slot_name: slot },
+    },
+    path.join(dir, `${standby.name}.log`),
+  );
+}
+
+function executorFor(target: Node, replication: ReplicationConfig | null = REPLICATION): PostgresExecutor {
+  return new PostgresExecutor({ connectionString: target.url, replicaName: target.name, replication });
+}
+
+let nextId = 0;
+
+/** A command as verification would hand it over: its kind's arguments parsed, defaults filled in. */
+function command<K extends AgentCommandKind>(kind: K, args: Record<string, unknown> = {}, replica = "any"): VerifiedCommand {
+  const id = `cmd-${++nextId}`;
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id,
+    kind,
+    args: COMMAND_ARGS[kind].parse(args),
+    claims: { iss: "switchyard", aud: "agent", jti: id, iat: now, exp: now + 300, kind, args, serviceId: "orders-db", replica, epoch: 1 },
+  } as VerifiedCommand;
+}
+
+async function run<K extends AgentCommandKind>(target: Node, kind: K, args: Record<string, unknown> = {}, replication?: ReplicationConfig | null): Promise<CommandAnswer> {
+  const answer = await executorFor(target, replication).execute(command(kind, args, target.name));
+  if (answer.status === "succeeded") expect(COMMAND_OUTPUTS[kind].safeParse(answer.output).success, JSON.stringify(answer.output)).toBe(true);
+  return answer;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-agent-commands-"));
+  // mkdtemp makes the folder private; PostgreSQL's OS user must reach into it.
+  chmodSync(dir, 0o755);
+  [primary, standbyA, standbyB] = [await node("primary"), await node("standby_a"), await node("standby_b")];
+  await initCluster(primary.dataDir, PASSWORD);
+  await startCluster({ dataDir: primary.dataDir, port: primary.port }, path.join(dir, "primary.log"));
+  await sql(primary, `CREATE ROLE replicator LOGIN REPLICATION PASSWORD ${pg.escapeLiteral(REPLICATION.password)}`);
+  await sql(primary, "CREATE TABLE orders (id int PRIMARY KEY)");
+  await sql(primary, "CREATE EXTENSION pg_walinspect");
+  await cloneStandby(standbyA, "standby_a_slot");
+  await cloneStandby(standbyB, "standby_b_slot");
+  for (const standby of [standbyA, standbyB]) {
+    await until(() => sql<{ status: string }>(standby, "SELECT status FROM pg_stat_wal_receiver"), (rows) => rows[0]?.status === "streaming", `${standby.name} to stream`);
+  }
+});
+
+afterAll(async () => {
+  await Promise.all(openClients.map((client) => client.end().catch(() => {})));
+  for (const target of [standbyB, standbyA, primary]) if (target) await stopCluster(target.dataDir, "immediate").catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
+  it("verify-write: the primary accepts a client's write, a standby refuses it, and a mismatch with expect fails", async () => {
+    expect(await run(primary, "verify-write", { expect: "accepted" })).toEqual({ status: "succeeded", output: { accepted: true, error: null }, error: null });
+    expect(await sql(primary, "SELECT count(*)::int AS n FROM switchyard_write_probe")).toEqual([{ n: 1 }]);
+    expect(await run(primary, "verify-write", { expect: "refused" })).toEqual({
+      status: "failed",
+      output: { accepted: true, error: null },
+      error: "the write was expected to be refused, but it was accepted",
+    });
+    // Each write replaces the previous one: the table never grows.
+    expect(await sql(primary, "SELECT count(*)::int AS n FROM switchyard_write_probe")).toEqual([{ n: 1 }]);
+
+    const onStandby = await run(standbyA, "verify-write", { expect: "refused" });
+    expect(onStandby).toMatchObject({ status: "succeeded", output: { accepted: false, error: expect.stringMatching(/read-only transaction/) } });
+    expect(await run(standbyA, "verify-write", { expect: "accepted" })).toMatchObject({
+      status: "failed",
+      output: { accepted: false },
+      error: expect.stringMatching(/^the write was expected to be accepted, but it was refused: cannot execute .* in a read-only transaction/),
+    });
+  });
+
+  it("checkpoint: the current position on the primary, the replayed one on a standby", async () => {
+    const onPrimary = await run(primary, "checkpoint");
+    expect(onPrimary.status).toBe("succeeded");
+    expect(BigInt(String(onPrimary.output!.lsn))).toBeLessThanOrEqual(BigInt(await currentLsn(primary)));
+    const onStandby = await run(standbyA, "checkpoint");
+    expect(onStandby.status).toBe("succeeded");
+    expect(BigInt(String(onStandby.output!.lsn))).toBeLessThanOrEqual(BigInt((await replayLsn(standbyA))!));
+  });
+
+  it("refuses to promote or re-point a primary, and to re-point without replication credentials", async () => {
+    expect(await run(primary, "promote", { waitSeconds: 5 })).toEqual({ status: "refused", output: null, error: "primary is already a primary; only a standby can be promoted" });
+    expect(await run(primary, "repoint", { host: "127.0.0.1", port: standbyA.port, slotName: null })).toEqual({
+      status: "refused",
+      output: null,
+      error: "primary is a primary; only a standby can be re-pointed",
+    });
+    expect(await run(standbyB, "repoint", { host: "127.0.0.1", port: standbyA.port, slotName: null }, null)).toMatchObject({
+      status: "refused",
+      error: expect.stringMatching(/no replication credentials/),
+    });
+  });
+
+  it("fence: new writes refused, open sessions ended, finalLsn the primary's last position; unfence undoes it", async () => {
+    const { client: early, errors: earlyErrors } = await connect(primary);
+    await early.query("BEGIN");
+    await early.query("INSERT INTO orders VALUES (1)");
+
+    const fenced = await run(primary, "fence");
+    expect(fenced.status).toBe("succeeded");
+    expect(fenced.output!.terminatedSessions).toBeGreaterThanOrEqual(1);
+    // The session open before the fence is gone, and its transaction with it.
+    await until(async () => earlyErrors.map((error) => error.code), (codes) => codes.includes("57P01"), "the early session to hear it was terminated");
+    await expect(early.query("INSERT INTO orders VALUES (2)")).rejects.toThrow();
+    expect(await sql(primary, "SELECT count(*)::int AS n FROM orders")).toEqual([{ n: 0 }]);
+    // A client's write in default transaction mode is refused.
+    expect(await sqlError(primary, "INSERT INTO orders VALUES (3)")).toMatchObject({ code: "25006" });
+    expect(await run(primary, "verify-write", { expect: "refused" })).toMatchObject({ status: "succeeded", output: { accepted: false } });
+    // finalLsn is the end of the WAL: no write lands after it (not even the abort of the open transaction), and standbys reach it.
+    const finalLsn = String(fenced.output!.finalLsn);
+    await until(() => currentLsn(primary), (lsn) => BigInt(lsn) >= BigInt(finalLsn), "the primary to write out its WAL");
+    expect(await writesSince(primary, finalLsn)).toEqual([]);
+    for (const standby of [standbyA, standbyB]) {
+      await until(() => replayLsn(standby), (lsn) => lsn !== null && BigInt(lsn) >= BigInt(finalLsn), `${standby.name} to replay up to finalLsn`);
+    }
+    // Fencing a fenced primary again is harmless.
+    expect(await run(primary, "fence", { terminateSessions: false })).toMatchObject({ status: "succeeded", output: { terminatedSessions: 0 } });
+
+    expect(await run(primary, "unfence")).toEqual({ status: "succeeded", output: {}, error: null });
+    await sql(primary, "INSERT INTO orders VALUES (4)");
+    expect(await run(primary, "verify-write", { expect: "accepted" })).toMatchObject({ status: "succeeded", output: { accepted: true } });
+  });
+
+  it("fence on a standby: already read-only, it reports the position it replayed", async () => {
+    const fenced = await run(standbyA, "fence");
+    expect(fenced).toMatchObject({ status: "succeeded", output: { terminatedSessions: 0 } });
+    expect(BigInt(String(fenced.output!.finalLsn))).toBeLessThanOrEqual(BigInt((await replayLsn(standbyA))!));
+  });
+
+  it("failover: fence the primary, promote standby A (which takes writes on timeline 2), re-point standby B to A", async () => {
+    await sql(primary, "INSERT INTO orders VALUES (5)");
+    const fenced = await run(primary, "fence");
+    expect(fenced.status).toBe("succeeded");
+    const finalLsn = BigInt(String(fenced.output!.finalLsn));
+    for (const standby of [standbyA, standbyB]) {
+      await until(() => replayLsn(standby), (lsn) => lsn !== null && BigInt(lsn) >= finalLsn, `${standby.name} to replay up to finalLsn`);
+    }
+    // As if A had been cloned from a fenced primary: postgresql.auto.conf is copied, not replicated.
+    await sql(standbyA, "ALTER SYSTEM SET default_transaction_read_only = on");
+    await sql(standbyA, "SELECT pg_reload_conf()");
+
+    const promoted = await run(standbyA, "promote", { waitSeconds: 30 });
+    expect(promoted).toMatchObject({ status: "succeeded", output: { timeline: 2 } });
+    expect(BigInt(String(promoted.output!.lsn))).toBeGreaterThanOrEqual(finalLsn);
+    await sql(standbyA, "INSERT INTO orders VALUES (6)");
+    expect(await sql(standbyA, "SELECT array_agg(id ORDER BY id) AS ids FROM orders")).toEqual([{ ids: [4, 5, 6] }]);
+    expect(await run(standbyA, "promote", { waitSeconds: 5 })).toMatchObject({ status: "refused" });
+
+    await sql(standbyA, "SELECT pg_create_physical_replication_slot('standby_b_on_a')");
+    const repointed = await run(standbyB, "repoint", { host: "127.0.0.1", port: standbyA.port, slotName: "standby_b_on_a" });
+    expect(repointed).toEqual({ status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: standbyA.port, slotName: "standby_b_on_a" }, error: null });
+    const receiver = await until(
+      () => sql<{ status: string; sender_port: number; slot_name: string; received_tli: number }>(standbyB, "SELECT status, sender_port, slot_name, received_tli FROM pg_stat_wal_receiver"),
+      (rows) => rows[0]?.status === "streaming" && rows[0].sender_port === standbyA.port && rows[0].received_tli === 2,
+      "standby B to stream from A on timeline 2",
+    );
+    expect(receiver[0]).toMatchObject({ slot_name: "standby_b_on_a" });
+    // A sees B under its replica name, connected as the replication user from the agent config.
+    expect(await sql(standbyA, "SELECT application_name, usename FROM pg_stat_replication")).toEqual([{ application_name: "standby_b", usename: "replicator" }]);
+    await sql(standbyA, "INSERT INTO orders VALUES (7)");
+    await until(() => sql<{ n: number }>(standbyB, "SELECT count(*)::int AS n FROM orders WHERE id = 7"), (rows) => rows[0]?.n === 1, "the write on A to reach B");
+  });
+});
