@@ -1,10 +1,11 @@
 /**
  * Runs once when a control-plane process starts: the store's periodic upkeep
- * (partitions, rollups, retention), guarded by a lease so that of several
- * copies only one does it.
+ * (partitions, rollups, retention) and the runbook executor, each guarded by
+ * a lease so that of several copies only one acts.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.SWITCHYARD_JOBS === "off") return;
-  const { startJobs } = await import("./server/jobs/scheduler");
+  const [{ startJobs }, { startRunExecutor }] = await Promise.all([import("./server/jobs/scheduler"), import("./server/runs/run-executor")]);
   startJobs();
+  startRunExecutor();
 }

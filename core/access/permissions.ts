@@ -12,6 +12,10 @@ export const PERMISSION_GRANTS = {
   "fleet:read": EVERY_ROLE,
   /** See runbook definitions and runs. */
   "runbooks:read": EVERY_ROLE,
+  /** Start runbook runs, confirm their manual steps, pause, resume or abort them. */
+  "runs:operate": ["operator"],
+  /** Approve or reject a run's approval step (never for a run one started). */
+  "runs:approve": ["approver"],
   /** See policies and change requests. */
   "policies:read": EVERY_ROLE,
   /** Read and verify the audit trail. */

@@ -6,7 +6,8 @@ import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { db, type Db } from "../db/client";
 import type { AgentCommand } from "../db/generated/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { commandSigningKey } from "./signing-key";
+import type { Tx } from "../db/transaction";
+import { commandSigningKey, type CommandSigningKey } from "./signing-key";
 
 export const COMMAND_CHANNEL = "agent_commands";
 const DEFAULT_TTL_SECONDS = 120;
@@ -32,52 +33,55 @@ export interface CommandRequest<K extends AgentCommandKind> {
  * same idempotency key returns the command already issued.
  */
 export async function issueCommand<K extends AgentCommandKind>(request: CommandRequest<K>, client: Db = db()): Promise<AgentCommand> {
-  const args = COMMAND_ARGS[request.kind].parse(request.args);
   const key = await commandSigningKey(client);
-  return client.$transaction(async (tx) => {
-    const existing = await tx.agentCommand.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
-    if (existing) return existing;
-    const replica = await tx.replica.findUnique({ where: { id: request.replicaId }, include: { agent: true, service: { select: { epoch: true } } } });
-    if (!replica) throw new NotFoundError(`No replica with id ${request.replicaId}.`);
-    if (!replica.agent || replica.agent.revokedAt) throw new ConflictError(`Replica ${replica.name} has no active agent to take the command.`);
-    const id = randomUUID();
-    const epoch = request.epoch ?? replica.service.epoch;
-    const ttlSeconds = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-    const issuedAt = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ kind: request.kind, args, serviceId: replica.serviceId, replica: replica.name, epoch })
-      .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
-      .setIssuer("switchyard")
-      .setAudience(replica.agent.name)
-      .setJti(id)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + ttlSeconds)
-      .sign(key.privateKey);
-    const command = await tx.agentCommand.create({
-      data: {
-        id,
-        agentId: replica.agent.id,
-        serviceId: replica.serviceId,
-        kind: request.kind,
-        args,
-        epoch,
-        idempotencyKey: request.idempotencyKey,
-        token,
-        expiresAt: new Date((issuedAt + ttlSeconds) * 1000),
-        runId: request.runId ?? null,
-        stepRunId: request.stepRunId ?? null,
-      },
-    });
-    await tx.$executeRaw`SELECT pg_notify(${COMMAND_CHANNEL}, ${replica.agent.id})`;
-    await appendAuditEvent(tx, {
-      actor: request.actor,
-      action: "agent.command_issue",
-      target: { type: "replica", id: replica.id },
+  return client.$transaction((tx) => issueCommandIn(tx, key, request));
+}
+
+/** `issueCommand` inside the caller's transaction, e.g. together with the epoch change a promotion makes. */
+export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: CommandSigningKey, request: CommandRequest<K>): Promise<AgentCommand> {
+  const args = COMMAND_ARGS[request.kind].parse(request.args);
+  const existing = await tx.agentCommand.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
+  if (existing) return existing;
+  const replica = await tx.replica.findUnique({ where: { id: request.replicaId }, include: { agent: true, service: { select: { epoch: true } } } });
+  if (!replica) throw new NotFoundError(`No replica with id ${request.replicaId}.`);
+  if (!replica.agent || replica.agent.revokedAt) throw new ConflictError(`Replica ${replica.name} has no active agent to take the command.`);
+  const id = randomUUID();
+  const epoch = request.epoch ?? replica.service.epoch;
+  const ttlSeconds = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ kind: request.kind, args, serviceId: replica.serviceId, replica: replica.name, epoch })
+    .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
+    .setIssuer("switchyard")
+    .setAudience(replica.agent.name)
+    .setJti(id)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds)
+    .sign(key.privateKey);
+  const command = await tx.agentCommand.create({
+    data: {
+      id,
+      agentId: replica.agent.id,
       serviceId: replica.serviceId,
-      reason: request.reason ?? null,
+      kind: request.kind,
+      args,
+      epoch,
+      idempotencyKey: request.idempotencyKey,
+      token,
+      expiresAt: new Date((issuedAt + ttlSeconds) * 1000),
       runId: request.runId ?? null,
       stepRunId: request.stepRunId ?? null,
-      after: { command: id, kind: request.kind, args, epoch, agent: replica.agent.name, expiresAt: command.expiresAt },
-    });
-    return command;
+    },
   });
+  await tx.$executeRaw`SELECT pg_notify(${COMMAND_CHANNEL}, ${replica.agent.id})`;
+  await appendAuditEvent(tx, {
+    actor: request.actor,
+    action: "agent.command_issue",
+    target: { type: "replica", id: replica.id },
+    serviceId: replica.serviceId,
+    reason: request.reason ?? null,
+    runId: request.runId ?? null,
+    stepRunId: request.stepRunId ?? null,
+    after: { command: id, kind: request.kind, args, epoch, agent: replica.agent.name, expiresAt: command.expiresAt },
+  });
+  return command;
 }

@@ -15,6 +15,15 @@ import * as openApi from "@/app/api/v1/openapi.json/route";
 import * as regions from "@/app/api/v1/regions/route";
 import * as runbookPlan from "@/app/api/v1/runbooks/[id]/plan/route";
 import * as runbooks from "@/app/api/v1/runbooks/route";
+import * as startRun from "@/app/api/v1/runbooks/[id]/runs/route";
+import * as abortRun from "@/app/api/v1/runs/[id]/abort/route";
+import * as pauseRun from "@/app/api/v1/runs/[id]/pause/route";
+import * as resumeRun from "@/app/api/v1/runs/[id]/resume/route";
+import * as getRun from "@/app/api/v1/runs/[id]/route";
+import * as approveStep from "@/app/api/v1/runs/[id]/steps/[stepId]/approve/route";
+import * as confirmStep from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
+import * as rejectStep from "@/app/api/v1/runs/[id]/steps/[stepId]/reject/route";
+import * as runs from "@/app/api/v1/runs/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
@@ -27,6 +36,7 @@ import { db } from "@/server/db/client";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor, type CallOptions } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
+import { runFixture } from "../support/runs";
 
 type Handler = Parameters<typeof call>[0];
 
@@ -67,6 +77,24 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   listAgents: () => ({ handler: agents.GET, request: {} }),
   listRegions: () => ({ handler: regions.GET, request: {} }),
   listRunbooks: () => ({ handler: runbooks.GET, request: {} }),
+  startRun: () => ({
+    handler: startRun.POST,
+    request: { method: "POST", params: { id: "planned-switchover" }, body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" } } },
+  }),
+  listRuns: () => ({ handler: runs.GET, request: {} }),
+  getRun: async () => ({ handler: getRun.GET, request: { params: { id: (await runFixture()).id } } }),
+  confirmStep: async () => ({ handler: confirmStep.POST, request: { method: "POST", params: { id: (await runFixture()).id, stepId: "decide" }, body: {} } }),
+  approveStep: async () => ({
+    handler: approveStep.POST,
+    request: { method: "POST", params: { id: (await runFixture({ stepKind: "approval" })).id, stepId: "decide" }, body: { note: "ok" } },
+  }),
+  rejectStep: async () => ({
+    handler: rejectStep.POST,
+    request: { method: "POST", params: { id: (await runFixture({ stepKind: "approval" })).id, stepId: "decide" }, body: { note: "no" } },
+  }),
+  pauseRun: async () => ({ handler: pauseRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "hold on" } } }),
+  resumeRun: async () => ({ handler: resumeRun.POST, request: { method: "POST", params: { id: (await runFixture({ status: "paused" })).id }, body: { reason: "go on" } } }),
+  abortRun: async () => ({ handler: abortRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "stop it" } } }),
   planRunbook: () => ({
     handler: runbookPlan.POST,
     request: { method: "POST", params: { id: "planned-switchover" }, body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" } } },

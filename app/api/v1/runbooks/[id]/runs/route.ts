@@ -1,0 +1,9 @@
+import { OPERATIONS } from "@/contracts/operations";
+import { apiRoute } from "@/server/http/api-route";
+import { planRunbook } from "@/server/runbooks/plan-runbook";
+import { startRun } from "@/server/runs/start-run";
+
+export const POST = apiRoute(OPERATIONS.startRun, async ({ actor, params, body }) => {
+  if (body.dryRun) return Response.json(await planRunbook(params.id, body.params), { status: 200 });
+  return startRun(params.id, body.params, actor);
+});

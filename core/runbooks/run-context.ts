@@ -1,0 +1,21 @@
+import type { AgentCommandKind } from "@/contracts/agent-commands";
+
+/** An undo registered by a step that succeeded, run in reverse order if the run fails or is aborted. */
+export interface Compensation {
+  stepId: string;
+  command: AgentCommandKind;
+  args: Record<string, unknown>;
+  replicaIds: string[];
+}
+
+/** What a run resolved when it started and learnt as it went; kept on the run row. */
+export interface RunContext {
+  primaryId: string | null;
+  targetId: string | null;
+  otherIds: string[];
+  /** The fenced primary's final WAL position (decimal), once the fence step reported it. */
+  fencedLsn: string | null;
+  compensations: Compensation[];
+}
+
+export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [] };

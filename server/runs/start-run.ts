@@ -1,0 +1,106 @@
+import "server-only";
+import { resolveRun } from "@/core/runbooks/plan-run";
+import { EMPTY_RUN_CONTEXT, type RunContext } from "@/core/runbooks/run-context";
+import type { RunView } from "@/contracts/runs";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { auditActorOf, type UserActor } from "../auth/actor";
+import { db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { runbookCatalog } from "../runbooks/runbook-catalog";
+import { serviceSnapshot } from "../runbooks/service-snapshot";
+import { runView } from "./run-view";
+
+/**
+ * Starts a guided run: resolves the parameters against the live topology,
+ * records the definition text it runs (by hash) and one pending step per
+ * definition step, audited, in one transaction. The executor takes it from
+ * there. A service has at most one active run (a unique index says so).
+ */
+export async function startRun(runbookId: string, params: Record<string, string>, actor: UserActor): Promise<RunView> {
+  const runbook = (await runbookCatalog()).runbooks.find((candidate) => candidate.definition.id === runbookId);
+  if (!runbook) throw new NotFoundError(`No runbook ${runbookId}.`);
+  const serviceId = params.service;
+  if (!serviceId) throw new ValidationError("params.service: is required", "params.service");
+  const snapshot = await serviceSnapshot(serviceId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) throw new ValidationError(`params.service: ${error.message}`, "params.service");
+    throw error;
+  });
+  const resolution = resolveRun(runbook.definition, params, snapshot);
+  if (!resolution.ok) {
+    const [first] = resolution.problems;
+    throw new ValidationError(`params.${first!.field}: ${first!.message}`, `params.${first!.field}`);
+  }
+  const { context: resolved } = resolution;
+  if (runbook.definition.parameters.to_region && !resolved.target) throw new ConflictError("No standby can be promoted: candidate selection found none.");
+  const context: RunContext = {
+    ...EMPTY_RUN_CONTEXT,
+    primaryId: resolved.primary?.id ?? null,
+    targetId: resolved.target?.id ?? null,
+    otherIds: resolved.others.map((replica) => replica.id),
+  };
+  const targetsOf = (step: (typeof runbook.definition.steps)[number]): string[] => {
+    if (step.kind === "route") return context.targetId ? [context.targetId] : [];
+    if (step.kind !== "agent") return [];
+    if (step.target === "primary") return context.primaryId ? [context.primaryId] : [];
+    if (step.target === "target") return context.targetId ? [context.targetId] : [];
+    return context.otherIds;
+  };
+  const policy = await db().policy.findFirst({ where: { OR: [{ serviceId }, { scope: "global" }] }, orderBy: { serviceId: { sort: "asc", nulls: "last" } }, include: { versions: true } });
+  const policyVersionId = policy?.versions.find((version) => version.version === policy.currentVersion)?.id ?? null;
+
+  const definition = runbook.definition as unknown as Prisma.InputJsonValue;
+  try {
+    const runId = await db().$transaction(async (tx) => {
+      const stored = { title: runbook.definition.title, description: runbook.definition.description, contentHash: runbook.contentHash, source: runbook.source, definition };
+      await tx.runbook.upsert({ where: { id: runbookId }, create: { id: runbookId, ...stored }, update: { ...stored, loadedAt: new Date() } });
+      const run = await tx.run.create({
+        data: {
+          runbookId,
+          contentHash: runbook.contentHash,
+          definition,
+          serviceId,
+          activeForServiceId: serviceId,
+          params,
+          mode: "guided",
+          status: "running",
+          actorType: "user",
+          startedById: actor.userId,
+          reason: params.reason ?? null,
+          policyVersionId,
+          context: context as unknown as Prisma.InputJsonValue,
+          startedAt: new Date(),
+        },
+      });
+      await tx.stepRun.createMany({
+        data: runbook.definition.steps.map((step, index) => ({
+          runId: run.id,
+          stepId: step.id,
+          index,
+          kind: step.kind,
+          title: step.title,
+          targets: targetsOf(step),
+          idempotencyKey: `${run.id}:${step.id}`,
+        })),
+      });
+      await appendAuditEvent(tx, {
+        actor: auditActorOf(actor),
+        action: "run.start",
+        target: { type: "run", id: run.id },
+        serviceId,
+        runId: run.id,
+        policyVersionId,
+        reason: params.reason ?? null,
+        after: { runbook: runbookId, contentHash: runbook.contentHash, params, primary: resolved.primary?.name, target: resolved.target?.name, others: resolved.others.map((r) => r.name) },
+      });
+      return run.id;
+    });
+    return runView(runId);
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const active = await db().run.findUnique({ where: { activeForServiceId: serviceId }, select: { id: true, runbookId: true } });
+      throw new ConflictError(`${serviceId} already has an active run${active ? ` (${active.runbookId}, ${active.id})` : ""}; finish or abort it first.`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+import "server-only";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { auditActorOf, type UserActor } from "../auth/actor";
+import { db } from "../db/client";
+import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+
+async function waitingStep(runId: string, stepId: string, kind: "manual" | "approval") {
+  const run = await db().run.findUnique({ where: { id: runId } });
+  if (!run) throw new NotFoundError(`No run with id ${runId}.`);
+  const step = await db().stepRun.findFirst({ where: { runId, stepId, phase: "forward" } });
+  if (!step) throw new NotFoundError(`Run ${runId} has no step ${stepId}.`);
+  if (step.kind !== kind) throw new ConflictError(`Step ${stepId} is a ${step.kind} step, not ${kind === "manual" ? "a manual" : "an approval"} step.`);
+  if (run.status !== "running" || step.state !== "waiting") {
+    throw new ConflictError(`Step ${stepId} is not waiting for a decision (step ${step.state}, run ${run.status}).`);
+  }
+  return { run, step };
+}
+
+async function decide(actor: UserActor, runId: string, stepId: string, kind: "manual" | "approval", decision: "confirm" | "approve" | "reject", note: string | undefined) {
+  const { run, step } = await waitingStep(runId, stepId, kind);
+  if (kind === "approval" && run.startedById === actor.userId) {
+    throw new ForbiddenError("Two-person rule: the person who started the run cannot approve or reject its approval step.");
+  }
+  const state = decision === "reject" ? "failed" : "succeeded";
+  await db().$transaction(async (tx) => {
+    // Only a step still waiting moves: two people deciding at once cannot both win.
+    const changed = await tx.stepRun.updateMany({
+      where: { id: step.id, state: "waiting" },
+      data: { state, finishedAt: new Date(), confirmedById: actor.userId, note: note ?? null, error: decision === "reject" ? `rejected by ${actor.email}${note ? `: ${note}` : ""}` : null },
+    });
+    if (changed.count === 0) throw new ConflictError(`Step ${stepId} was decided meanwhile.`);
+    await appendAuditEvent(tx, {
+      actor: auditActorOf(actor),
+      action: decision === "confirm" ? "run.confirm" : decision === "approve" ? "run.approve" : "run.reject",
+      target: { type: "run", id: runId },
+      serviceId: run.serviceId,
+      runId,
+      stepRunId: step.id,
+      outcome: decision === "reject" ? "failure" : "success",
+      reason: note ?? null,
+      details: { step: stepId },
+    });
+  });
+}
+
+export const confirmStep = (actor: UserActor, runId: string, stepId: string, note?: string) => decide(actor, runId, stepId, "manual", "confirm", note);
+export const approveStep = (actor: UserActor, runId: string, stepId: string, note?: string) => decide(actor, runId, stepId, "approval", "approve", note);
+export const rejectStep = (actor: UserActor, runId: string, stepId: string, note?: string) => decide(actor, runId, stepId, "approval", "reject", note);

@@ -1,0 +1,291 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
+import { POST as abortRoute } from "@/app/api/v1/runs/[id]/abort/route";
+import { POST as approveRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/approve/route";
+import { POST as confirmRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
+import type { AgentReport } from "@/contracts/agent-reports";
+import { runSchema, type RunView } from "@/contracts/runs";
+import { registerAgent } from "@/server/agents/register-agent";
+import type { AgentPrincipal } from "@/server/agents/resolve-agent";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
+import { db } from "@/server/db/client";
+import { ingestBatch } from "@/server/ingest/ingest-batch";
+import { LeaseLostError } from "@/server/lease/assert-lease";
+import { moveRun } from "@/server/runs/advance-run";
+import { executorTick } from "@/server/runs/run-executor";
+import { runView } from "@/server/runs/run-view";
+import { seedDemoTopology } from "@/server/store/seed";
+import { call, createTestUser, tokenFor } from "../support/api";
+import { answerCommands } from "../support/fake-agents";
+import { batchOf, standbyReport } from "../support/reports";
+
+const principals: Record<string, AgentPrincipal> = {};
+const seqs: Record<string, number> = {};
+let operator: { id: string; token: string };
+let approver: { id: string; token: string };
+const failOnError = (line: string) => {
+  throw new Error(`executor: ${line}`);
+};
+
+async function report(name: string, overrides: Partial<AgentReport>) {
+  seqs[name] = (seqs[name] ?? 0) + 1;
+  await ingestBatch(principals[name]!, batchOf([standbyReport(seqs[name]!, overrides)]));
+}
+
+const PRIMARY = (current: string): Partial<AgentReport> => ({
+  role: "primary",
+  walReceiver: null,
+  lag: { bytes: null, seconds: null },
+  lsn: { current, received: null, replayed: null },
+  standbys: [
+    { applicationName: "pg-eu-west-1", clientAddr: "127.0.0.1", state: "streaming", syncState: "sync", sentLsn: current, writeLsn: current, flushLsn: current, replayLsn: current, writeLagSeconds: 0, flushLagSeconds: 0, replayLagSeconds: 0, replayLagBytes: 0 },
+  ],
+  settings: { synchronous_commit: "on", synchronous_standby_names: 'FIRST 1 ("pg-eu-west-1")', default_transaction_read_only: "off", transaction_read_only: "off" },
+});
+const STANDBY = (replayed: string, lagBytes = 0): Partial<AgentReport> => ({ lsn: { current: null, received: replayed, replayed }, lag: { bytes: lagBytes, seconds: 0 } });
+
+async function healthyTopology(replayed = "1000") {
+  await report("pg-us-east-1", PRIMARY(replayed));
+  await report("pg-eu-west-1", STANDBY(replayed));
+  await report("pg-europe-west3", STANDBY(replayed));
+}
+
+const holder = "test-copy";
+const tick = () => executorTick(holder, failOnError);
+
+async function start(runbook: string, params: Record<string, string>, token = operator.token) {
+  return call(startRoute, { method: "POST", token, params: { id: runbook }, body: { params } });
+}
+
+async function stepState(runId: string, stepId: string) {
+  return (await runView(runId)).steps.find((step) => step.stepId === stepId)?.state;
+}
+
+const answerAll = () =>
+  answerCommands((kind, replica) => {
+    switch (kind) {
+      case "fence":
+        return { status: "succeeded", output: { finalLsn: "5000", terminatedSessions: 2 } };
+      case "promote":
+        return { status: "succeeded", output: { timeline: 2, lsn: "5100" } };
+      case "repoint":
+        return { status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: 55432, slotName: null } };
+      case "verify-write":
+        return replica === "pg-us-east-1" ? { status: "succeeded", output: { accepted: false, error: "read-only transaction" } } : { status: "succeeded", output: { accepted: true, error: null } };
+      default:
+        return { status: "succeeded", output: {} };
+    }
+  });
+
+beforeAll(async () => {
+  await seedDemoTopology(db());
+  for (const name of ["pg-us-east-1", "pg-eu-west-1", "pg-europe-west3"]) {
+    const replica = await db().replica.findFirstOrThrow({ where: { name } });
+    const { agent } = await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR);
+    principals[name] = { type: "agent", agentId: agent.id, name: agent.name, replicaId: replica.id, serviceId: "orders-db" };
+  }
+  const op = await createTestUser("operator@example.com", ["operator", "approver"]);
+  operator = { id: op.id, token: await tokenFor(op.id) };
+  const ap = await createTestUser("approver@example.com", ["approver"]);
+  approver = { id: ap.id, token: await tokenFor(ap.id) };
+});
+
+beforeEach(async () => {
+  // Every test starts from the seeded topology with no active run.
+  await db().run.updateMany({ where: { activeForServiceId: { not: null } }, data: { activeForServiceId: null, status: "aborted" } });
+  const us = principals["pg-us-east-1"]!.replicaId;
+  await db().service.update({ where: { id: "orders-db" }, data: { writeReplicaId: us } });
+  await db().replica.updateMany({ where: { serviceId: "orders-db" }, data: { role: "standby" } });
+  await db().replica.update({ where: { id: us }, data: { role: "primary" } });
+  await db().agentCommand.updateMany({ where: { status: { in: ["pending", "delivered"] } }, data: { status: "expired" } });
+  await db().lease.deleteMany({ where: { name: "run-executor" } });
+  await healthyTopology();
+});
+
+describe("a planned switchover, driven by the engine", () => {
+  it("fences, waits for the target to replay the final LSN, promotes with a new epoch, re-points, routes and verifies", async () => {
+    const started = await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "planned maintenance" });
+    expect(started.status).toBe(201);
+    const runId = runSchema.parse(started.json).id;
+    const epochBefore = (await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).epoch;
+
+    await tick();
+    expect(await stepState(runId, "confirm")).toBe("waiting");
+    expect((await call(confirmRoute, { method: "POST", token: operator.token, params: { id: runId, stepId: "confirm" }, body: { note: "go" } })).status).toBe(200);
+
+    await tick();
+    expect(await stepState(runId, "fence-primary")).toBe("waiting");
+    await answerAll();
+    await tick();
+    expect((await runView(runId)).fencedLsn).toBe("5000");
+    expect(await stepState(runId, "wait-caught-up")).toBe("waiting");
+
+    // The target catches up with the fenced primary's final position.
+    await report("pg-eu-west-1", STANDBY("5000"));
+    await tick();
+    const promote = await db().agentCommand.findFirstOrThrow({ where: { kind: "promote", runId } });
+    expect(decodeJwt(promote.token).epoch).toBe(epochBefore + 1);
+    for (let i = 0; i < 10 && (await runView(runId)).status === "running"; i++) {
+      await answerAll();
+      await tick();
+    }
+
+    const run: RunView = await runView(runId);
+    expect(run.status).toBe("succeeded");
+    expect(run.steps.map((step) => [step.stepId, step.state])).toEqual(run.steps.map((step) => [step.stepId, "succeeded"]));
+    const service = await db().service.findUniqueOrThrow({ where: { id: "orders-db" }, include: { writeReplica: true } });
+    expect(service.writeReplica?.name).toBe("pg-eu-west-1");
+    expect(service.epoch).toBe(epochBefore + 1);
+    expect(await db().run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ activeForServiceId: null });
+
+    const proof = await db().auditEvent.findFirstOrThrow({ where: { action: "service.epoch", runId } });
+    expect(proof.details).toMatchObject({ proof: { fencedPrimaryFinalLsn: "5000", candidateReplayedLsn: "5000", candidate: "pg-eu-west-1" } });
+    // Every step's completion is in the audit chain exactly once (a confirmation,
+    // the route switch, or the engine's record), and the chain is intact.
+    const events = await db().auditEvent.findMany({ where: { runId } });
+    const completions = events.filter(
+      (event) => ["run.confirm", "service.route"].includes(event.action) || (event.action === "run.step" && (event.details as { state: string }).state === "succeeded"),
+    );
+    const stepIds = new Map(run.steps.map((step) => [step.id, step.stepId]));
+    expect(completions.map((event) => stepIds.get(event.stepRunId!)).sort()).toEqual(run.steps.map((step) => step.stepId).sort());
+    expect((await verifyAuditChain(db())).intact).toBe(true);
+  });
+
+  it("allows one active run per service", async () => {
+    expect((await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "first" })).status).toBe(201);
+    const second = await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "second" });
+    expect(second.status).toBe(409);
+    expect(second.json.error.message).toMatch(/already has an active run/);
+  });
+
+  it("refuses to start for a viewer (403) and names a bad parameter (400), writing nothing", async () => {
+    const viewer = await tokenFor((await createTestUser(`viewer-${Date.now()}@example.com`, ["viewer"])).id);
+    const runsBefore = await db().run.count();
+    expect((await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "no" }, viewer)).status).toBe(403);
+    const bad = await start("planned-switchover", { service: "orders-db", to_region: "aws:us-east-1", reason: "nope nope" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ field: "params.to_region", message: "params.to_region: aws:us-east-1 already holds the primary" });
+    expect(await db().run.count()).toBe(runsBefore);
+  });
+
+  it("survives a new executor (a restarted control plane) mid-run without repeating a step", async () => {
+    const runId = runSchema.parse((await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "restart test" })).json).id;
+    await tick();
+    await call(confirmRoute, { method: "POST", token: operator.token, params: { id: runId, stepId: "confirm" }, body: {} });
+    await tick();
+    expect(await stepState(runId, "fence-primary")).toBe("waiting");
+
+    await answerAll();
+    // The first copy stalls before it sees the answer, and its lease runs out.
+    await db().lease.update({ where: { name: "run-executor" }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const stale = await db().lease.findUniqueOrThrow({ where: { name: "run-executor" } });
+    // Waking up, it cannot act on the lapsed lease: completing the fence step is refused.
+    await expect(moveRun(runId, { name: "run-executor", holder: stale.holder, token: stale.token })).rejects.toThrow(LeaseLostError);
+    expect(await stepState(runId, "fence-primary")).toBe("waiting");
+    // Another copy takes over, with a higher fencing token, and carries on.
+    await executorTick("restarted-copy", failOnError);
+    expect((await db().lease.findUniqueOrThrow({ where: { name: "run-executor" } })).token).toBe(stale.token + 1n);
+    expect(await stepState(runId, "fence-primary")).toBe("succeeded");
+
+    await report("pg-eu-west-1", STANDBY("5000"));
+    for (let i = 0; i < 12 && (await runView(runId)).status === "running"; i++) {
+      await answerAll();
+      await executorTick("restarted-copy", failOnError);
+    }
+    expect((await runView(runId)).status).toBe("succeeded");
+    const commands = await db().agentCommand.findMany({ where: { runId } });
+    expect(commands.filter((command) => command.kind === "fence")).toHaveLength(1);
+    expect(commands.filter((command) => command.kind === "promote")).toHaveLength(1);
+  });
+});
+
+describe("failures and aborts", () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(path.join(os.tmpdir(), "runbooks-"));
+    cpSync("runbooks", folder, { recursive: true });
+    // Fence, then promote straight away: the promotion's own zero-loss guard must hold.
+    writeFileSync(
+      path.join(folder, "hasty-switchover.yaml"),
+      `id: hasty-switchover
+title: Hasty switchover
+description: Promotes right after fencing, to test the promotion guard.
+parameters:
+  service: { type: service, description: s }
+  to_region: { type: region, description: r }
+  reason: { type: text, description: why }
+steps:
+  - { id: fence-primary, kind: agent, title: Fence the primary, target: primary, command: fence, compensation: { command: unfence }, onFailure: compensate }
+  - { id: promote-target, kind: agent, title: Promote the target, target: target, command: promote, onFailure: compensate }
+`,
+    );
+    process.env.SWITCHYARD_RUNBOOKS_DIR = folder;
+  });
+  afterAll(() => {
+    delete process.env.SWITCHYARD_RUNBOOKS_DIR;
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("never promote a candidate behind the fenced primary, and undo the fence", async () => {
+    await report("pg-eu-west-1", STANDBY("4000"));
+    const runId = runSchema.parse((await start("hasty-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "guard test" })).json).id;
+    for (let i = 0; i < 12 && ["running", "compensating"].includes((await runView(runId)).status); i++) {
+      await answerAll();
+      await tick();
+    }
+    const run = await runView(runId);
+    expect(run.status).toBe("failed");
+    expect(run.error).toBe("Promote the target: refusing to promote: pg-eu-west-1 replayed 4000, behind the fenced primary's final 5000");
+    expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(0);
+    expect(run.steps.find((step) => step.stepId === "undo-fence-primary")).toMatchObject({ phase: "compensation", state: "succeeded", targets: ["pg-us-east-1"] });
+    expect(await db().agentCommand.count({ where: { runId, kind: "unfence" } })).toBe(1);
+    expect((await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).writeReplicaId).toBe(principals["pg-us-east-1"]!.replicaId);
+  });
+
+  it("abort: run the registered compensations in reverse, then end aborted", async () => {
+    const runId = runSchema.parse((await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "abort test" })).json).id;
+    await tick();
+    await call(confirmRoute, { method: "POST", token: operator.token, params: { id: runId, stepId: "confirm" }, body: {} });
+    await tick();
+    await answerAll();
+    await tick();
+    expect(await stepState(runId, "wait-caught-up")).toBe("waiting");
+    const aborted = await call(abortRoute, { method: "POST", token: operator.token, params: { id: runId }, body: { reason: "changed my mind" } });
+    expect(aborted.status).toBe(200);
+    for (let i = 0; i < 6 && (await runView(runId)).status === "compensating"; i++) {
+      await answerAll();
+      await tick();
+    }
+    const run = await runView(runId);
+    expect(run).toMatchObject({ status: "aborted", error: "aborted by operator@example.com: changed my mind" });
+    expect(await db().agentCommand.count({ where: { runId, kind: "unfence" } })).toBe(1);
+  });
+});
+
+describe("an approval step", () => {
+  it("cannot be decided by the person who started the run, and lets another approver override", async () => {
+    // The primary's region is lost: its reports stop and both witnesses cannot reach it.
+    await db().replicaState.update({ where: { replicaId: principals["pg-us-east-1"]!.replicaId }, data: { receivedAt: new Date(Date.now() - 120_000) } });
+    const down = { replica: "pg-us-east-1", regionId: "aws:us-east-1", reachable: false, rttMs: null, error: "timeout" };
+    await report("pg-eu-west-1", { ...STANDBY("1000", 8 * 1024 * 1024), walReceiver: null, peers: [down] });
+    await report("pg-europe-west3", { ...STANDBY("900", 9 * 1024 * 1024), walReceiver: null, peers: [down] });
+
+    const runId = runSchema.parse((await start("unplanned-failover", { service: "orders-db", from_region: "aws:us-east-1", reason: "us-east-1 lost" })).json).id;
+    await tick();
+    await call(confirmRoute, { method: "POST", token: operator.token, params: { id: runId, stepId: "confirm-isolation" }, body: { note: "power is off" } });
+    await tick();
+    expect(await stepState(runId, "rpo-override")).toBe("waiting");
+
+    const own = await call(approveRoute, { method: "POST", token: operator.token, params: { id: runId, stepId: "rpo-override" }, body: { note: "mine" } });
+    expect(own.status).toBe(403);
+    expect(own.json.error.message).toMatch(/Two-person rule/);
+    const other = await call(approveRoute, { method: "POST", token: approver.token, params: { id: runId, stepId: "rpo-override" }, body: { note: "accepting the loss" } });
+    expect(other.status).toBe(200);
+    expect(runSchema.parse(other.json).steps.find((step) => step.stepId === "rpo-override")).toMatchObject({ state: "succeeded", decidedBy: "approver@example.com", note: "accepting the loss" });
+  });
+});
