@@ -12,6 +12,7 @@ import type { AgentConfig } from "@/agents/config";
 import { startLab, type Lab } from "@/lab/lab";
 import { startWorkload } from "@/lab/workload";
 import type { Db } from "@/server/db/client";
+import { commandSigningKey } from "@/server/commands/signing-key";
 import { labAgentToken, labWorkloadToken } from "@/server/lab/lab-credentials";
 import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
@@ -40,6 +41,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
     agentTokens.set(replica.name, await labAgentToken(client, replica.name, path.join(labDir, "agents", replica.name, "token")));
   }
   const workloadToken = await labWorkloadToken(client, path.join(labDir, "workload", "token"));
+  const { publicKeyPem } = await commandSigningKey(client);
 
   const children: ChildProcess[] = [];
   let workload: { stop(): Promise<void> } | null = null;
@@ -64,6 +66,9 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
           intervalMs: 1000,
           probeTimeoutMs: 2000,
           queue: { dir: path.join(folder, "queue"), maxBytes: 64 * 1024 * 1024 },
+          commands: { publicKey: publicKeyPem, pollSeconds: 25 },
+          // The lab's clusters share one superuser, which may also stream.
+          replication: { user: "postgres", password: lab.password },
           metrics: { port: await freePort(), host: "127.0.0.1" },
         };
         const configFile = path.join(folder, "agent.json");
