@@ -1,0 +1,175 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import type { RunStepView, RunView } from "@/contracts/runs";
+import { ApiClientError } from "@/client/api-client";
+import { runControl, runQueries, stepDecision } from "@/client/queries/runs";
+import { StateBadge } from "@/components/runbooks/step-state-badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { Timestamp } from "@/components/ui/timestamp";
+
+interface Abilities {
+  operate: boolean;
+  approve: boolean;
+  isRunner: boolean;
+}
+
+function duration(step: RunStepView): string | null {
+  if (!step.startedAt) return null;
+  const end = step.finishedAt ? Date.parse(step.finishedAt) : Date.now();
+  const ms = end - Date.parse(step.startedAt);
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function StepDecision({ run, step, may }: { run: RunView; step: RunStepView; may: Abilities }) {
+  const queryClient = useQueryClient();
+  const [note, setNote] = useState("");
+  const decide = useMutation({
+    mutationFn: (decision: "confirm" | "approve" | "reject") => stepDecision(run.id, step.stepId, decision, note),
+    onSuccess: (updated) => queryClient.setQueryData(runQueries.detail(run.id).queryKey, updated),
+  });
+  if (step.state !== "waiting" || run.status !== "running") return null;
+  const canConfirm = step.kind === "manual" && may.operate;
+  const canApprove = step.kind === "approval" && may.approve && !may.isRunner;
+  if (!canConfirm && !canApprove) {
+    return (
+      <p className="muted">
+        {step.kind === "approval" ? "Waiting for an approver other than the person who started this run." : step.kind === "manual" ? "Waiting for an operator to confirm." : "Waiting…"}
+      </p>
+    );
+  }
+  return (
+    <div className="row" style={{ marginTop: 8 }}>
+      <label className="field" style={{ flex: 1, minWidth: 220 }}>
+        <span className="hint">Note for the audit trail</span>
+        <input type="text" value={note} onChange={(event) => setNote(event.target.value)} aria-label={`Note for ${step.title}`} />
+      </label>
+      {canConfirm ? (
+        <button type="button" className="button button-primary" disabled={decide.isPending} onClick={() => decide.mutate("confirm")}>
+          Confirm
+        </button>
+      ) : null}
+      {canApprove ? (
+        <>
+          <button type="button" className="button button-primary" disabled={decide.isPending} onClick={() => decide.mutate("approve")}>
+            Approve
+          </button>
+          <button type="button" className="button button-danger" disabled={decide.isPending} onClick={() => decide.mutate("reject")}>
+            Reject
+          </button>
+        </>
+      ) : null}
+      {decide.isError ? (
+        <span className="field-error" role="alert">
+          {decide.error instanceof ApiClientError ? decide.error.message : "The decision was not recorded."}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+function RunControls({ run, may }: { run: RunView; may: Abilities }) {
+  const queryClient = useQueryClient();
+  const control = useMutation({
+    mutationFn: ({ action, reason }: { action: "pause" | "resume" | "abort"; reason: string }) => runControl(run.id, action, reason),
+    onSuccess: (updated) => queryClient.setQueryData(runQueries.detail(run.id).queryKey, updated),
+  });
+  if (!may.operate) return null;
+  const ask = (action: "pause" | "resume" | "abort") => {
+    const reason = window.prompt(`Why ${action} this run? (for the audit trail)`);
+    if (reason && reason.trim().length >= 3) control.mutate({ action, reason: reason.trim() });
+  };
+  return (
+    <div className="row">
+      {run.status === "running" ? (
+        <button type="button" className="button" onClick={() => ask("pause")} disabled={control.isPending}>
+          Pause
+        </button>
+      ) : null}
+      {run.status === "paused" ? (
+        <button type="button" className="button" onClick={() => ask("resume")} disabled={control.isPending}>
+          Resume
+        </button>
+      ) : null}
+      {["running", "paused"].includes(run.status) ? (
+        <button type="button" className="button button-danger" onClick={() => ask("abort")} disabled={control.isPending}>
+          Abort
+        </button>
+      ) : null}
+      {control.isError ? (
+        <span className="field-error" role="alert">
+          {control.error instanceof ApiClientError ? control.error.message : "Not done."}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) {
+  const { data: run, dataUpdatedAt, isError } = useQuery({ ...runQueries.detail(initial.id), initialData: initial });
+  const forward = run.steps.filter((step) => step.phase === "forward");
+  const undo = run.steps.filter((step) => step.phase === "compensation");
+  return (
+    <>
+      <PageHeader
+        title={`${run.runbookId} on ${run.serviceId}`}
+        description={
+          <>
+            <StateBadge state={run.status} /> started by {run.startedBy ?? "automation"} · {run.reason ?? "no reason given"} ·{" "}
+            <span className="mono" title={run.contentHash}>
+              definition {run.contentHash.slice(0, 12)}…
+            </span>
+          </>
+        }
+        actions={<RunControls run={run} may={may} />}
+      />
+      <p className="muted" aria-live="polite">
+        {isError ? "Could not refresh; showing the last state received. " : ""}Updated <Timestamp iso={new Date(dataUpdatedAt).toISOString()} />. Primary {run.primary ?? "—"} → target{" "}
+        {run.target ?? "—"}
+        {run.fencedLsn ? ` · fenced at LSN ${run.fencedLsn}` : ""}.
+      </p>
+      {run.error ? (
+        <div className="alert alert-error" role="alert" style={{ marginBottom: 16 }}>
+          {run.error}
+        </div>
+      ) : null}
+      {[
+        { title: "Steps", steps: forward },
+        { title: "Compensations (undo, newest first)", steps: undo },
+      ]
+        .filter((group) => group.steps.length)
+        .map((group) => (
+          <section key={group.title} className="card" aria-label={group.title}>
+            <h2 style={{ marginBottom: 10 }}>{group.title}</h2>
+            <ol className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }}>
+              {group.steps.map((step, index) => (
+                <li key={step.id} className="replica" aria-label={`${index + 1}. ${step.title}: ${step.state}`}>
+                  <h3>
+                    <span>
+                      {index + 1}. {step.title}
+                    </span>
+                    <StateBadge state={step.state} />
+                  </h3>
+                  <div className="muted">
+                    {step.kind}
+                    {step.targets.length ? ` · on ${step.targets.join(", ")}` : ""}
+                    {step.attempts > 1 ? ` · attempt ${step.attempts}` : ""}
+                    {duration(step) ? ` · ${duration(step)}` : ""}
+                    {step.decidedBy ? ` · by ${step.decidedBy}${step.note ? `: “${step.note}”` : ""}` : ""}
+                  </div>
+                  {step.error ? <div className="field-error">{step.error}</div> : null}
+                  {step.output && step.state !== "pending" ? <pre className="mono muted" style={{ whiteSpace: "pre-wrap", margin: "6px 0 0" }}>{JSON.stringify(step.output)}</pre> : null}
+                  <StepDecision run={run} step={step} may={may} />
+                </li>
+              ))}
+            </ol>
+          </section>
+        ))}
+      <p>
+        <Link href="/runbooks">All runbooks and runs</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSchema, type RunView } from "@/contracts/runs";
+import { portOf, requireLabState } from "@/lab/state";
+import { verifyLedger } from "@/lab/verify";
+import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
+
+/**
+ * The whole product, as `npm start` runs it (production build, embedded
+ * store, the lab's three PostgreSQL clusters, an agent per replica, the
+ * workload), switched over for real from aws:us-east-1 to aws:eu-west-1
+ * through the API, as an operator would.
+ */
+let product: RunningControlPlane;
+let admin: string;
+let operator: string;
+
+async function api(method: string, path: string, token: string, body?: unknown) {
+  const response = await fetch(`${product.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as any };
+}
+
+async function sql<T extends pg.QueryResultRow>(replica: string, text: string): Promise<T[]> {
+  const state = await requireLabState(product.dataDir);
+  const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database: "orders" });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+beforeAll(async () => {
+  product = await startControlPlane({ lab: true });
+  admin = await adminToken(product.url);
+  const created = await api("POST", "/api/v1/users", admin, { email: "oncall@example.com", password: "on-call-password-1", roles: ["operator"] });
+  expect(created.status).toBe(201);
+  const issued = await fetch(`${product.url}/api/v1/auth/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "oncall@example.com", password: "on-call-password-1", name: "switchover test" }),
+  });
+  operator = ((await issued.json()) as { token: string }).token;
+}, 300_000);
+
+afterAll(async () => {
+  await product?.stop();
+}, 120_000);
+
+describe("a planned switchover on the real lab, with the workload writing", () => {
+  it("moves the primary to aws:eu-west-1 without losing an acknowledged write", async () => {
+    // Every replica reports healthy before we start.
+    await until(
+      "a healthy topology",
+      () => api("GET", "/api/v1/services/orders-db", operator),
+      ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
+    );
+    const ledgerBefore = (await verifyLedger(product.dataDir, "pg-us-east-1")).acknowledged;
+    expect(ledgerBefore).toBeGreaterThan(0);
+
+    const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, {
+      params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "integration test: planned switchover" },
+    });
+    expect(started.status).toBe(201);
+    const runId = runSchema.parse(started.json).id;
+
+    const waiting = await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
+      ["failed", "aborted"].includes(json.status) || json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
+    );
+    expect(waiting.json.status).toBe("running");
+    expect((await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" })).status).toBe(200);
+
+    const finished = await until("the run to finish", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status), 120_000);
+    const run: RunView = runSchema.parse(finished.json);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("succeeded");
+
+    // The route moved and the epoch went up; the workload follows the route.
+    const service = await api("GET", "/api/v1/services/orders-db", operator);
+    expect(service.json.writeRegionId).toBe("aws:eu-west-1");
+    expect(service.json.epoch).toBe(2);
+    await until("acknowledged writes on the new primary", () => verifyLedger(product.dataDir, "pg-eu-west-1"), (check) => check.acknowledged > ledgerBefore + 100);
+
+    // Zero acknowledged writes lost, none duplicated.
+    const check = await verifyLedger(product.dataDir, "pg-eu-west-1");
+    expect({ lost: check.lost, duplicated: check.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+
+    // The new primary accepts writes; the old one refuses them.
+    expect(await sql("pg-eu-west-1", "SELECT pg_is_in_recovery() AS standby")).toEqual([{ standby: false }]);
+    await sql("pg-eu-west-1", "INSERT INTO orders (id, payload) VALUES ('after-switchover', 'ok')");
+    await expect(sql("pg-us-east-1", "INSERT INTO orders (id, payload) VALUES ('on-the-old-primary', 'no')")).rejects.toThrow(/read-only/);
+
+    // The remaining standby streams from the new primary.
+    const eu = portOf(await requireLabState(product.dataDir), "pg-eu-west-1");
+    const streaming = await until(
+      "pg-europe-west3 streaming from the new primary",
+      () => sql<{ application_name: string; state: string }>("pg-eu-west-1", "SELECT application_name, state FROM pg_stat_replication"),
+      (rows) => rows.some((row) => row.application_name === "pg-europe-west3" && row.state === "streaming"),
+    );
+    expect(streaming.map((row) => row.application_name)).toContain("pg-europe-west3");
+    expect(await sql("pg-europe-west3", "SELECT status, sender_port FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: eu }]);
+
+    // The promotion's audit event carries the zero-loss proof.
+    const audit = await api("GET", "/api/v1/audit/verify", admin);
+    expect(audit.json.intact).toBe(true);
+  }, 300_000);
+});
