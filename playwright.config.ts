@@ -23,7 +23,7 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  timeout: 60_000,
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
@@ -61,7 +61,8 @@ export default defineConfig({
       SWITCHYARD_ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL,
       SWITCHYARD_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
       NEXTAUTH_URL: baseURL,
-      LAB: "off",
+      // The lab runs too: the runbook journey switches over real PostgreSQL clusters.
+      LAB: "on",
       DATABASE_URL: "",
     },
   },

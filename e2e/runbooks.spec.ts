@@ -1,20 +1,60 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, signIn } from "./support/session";
 
-test("the runbooks page shows each definition with its source, and a dry run plans without acting", async ({ page }) => {
+const OPERATOR = { email: "on-call@e2e.test", password: "on-call-password-1" };
+
+test.beforeAll(async ({ request }) => {
+  const token = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e setup" } });
+  const { token: secret } = (await token.json()) as { token: string };
+  const created = await request.post("/api/v1/users", {
+    headers: { authorization: `Bearer ${secret}` },
+    data: { email: OPERATOR.email, password: OPERATOR.password, roles: ["operator"] },
+  });
+  expect([201, 409]).toContain(created.status());
+});
+
+test("the runbooks page shows each definition with its source", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runbooks" }).click();
   const switchover = page.getByRole("region", { name: "Planned switchover" });
   await expect(switchover).toContainText("planned-switchover.yaml");
   await switchover.getByText("Steps and source").click();
   await expect(switchover.locator("pre")).toContainText("command: fence");
-
+  // An admin may plan but not run: there is no start button for them.
   await switchover.getByLabel("to region").selectOption("aws:eu-west-1");
   await switchover.getByLabel("reason").fill("e2e dry run");
   await switchover.getByRole("button", { name: "Dry run" }).click();
+  await expect(switchover.getByLabel("Dry-run plan")).toContainText("pg-us-east-1");
+  await expect(switchover.getByRole("button", { name: "Start run" })).toHaveCount(0);
+});
+
+test("an operator plans and runs the planned switchover from the UI, confirms the manual step, and sees it complete", async ({ page }) => {
+  await signIn(page, OPERATOR.email, OPERATOR.password);
+  await page.goto("/runbooks");
+  const switchover = page.getByRole("region", { name: "Planned switchover" });
+  await switchover.getByLabel("to region").selectOption("aws:eu-west-1");
+  await switchover.getByLabel("reason").fill("e2e: planned switchover to aws:eu-west-1");
+
+  // The lab's agents report every second; plan until every check passes.
+  await expect(async () => {
+    await switchover.getByRole("button", { name: "Dry run" }).click();
+    await expect(switchover.getByText("Every check passes now")).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
   const plan = switchover.getByLabel("Dry-run plan");
-  await expect(plan).toContainText("pg-us-east-1");
   await expect(plan.getByRole("row", { name: /Promote the target/ })).toContainText("pg-eu-west-1");
-  // The browser tests run without the lab, so no agent reports: the plan says a run would stop.
-  await expect(plan.getByRole("alert")).toContainText("pg-eu-west-1 is not streaming");
+
+  await switchover.getByRole("button", { name: "Start run" }).click();
+  await expect(page).toHaveURL(/\/runs\//);
+  const confirm = page.getByRole("listitem", { name: /Confirm the switchover: waiting/ });
+  await expect(confirm).toBeVisible({ timeout: 30_000 });
+  await confirm.getByLabel("Note for Confirm the switchover").fill("go ahead");
+  await confirm.getByRole("button", { name: "Confirm" }).click();
+
+  // Live, without a reload: every step ends succeeded, the run too.
+  await expect(page.getByRole("listitem", { name: /Writes are refused on the old primary: succeeded/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole("main").locator("header")).toContainText("succeeded");
+  await expect(page.getByRole("listitem", { name: /Confirm the switchover: succeeded/ })).toContainText("by on-call@e2e.test: “go ahead”");
+
+  await page.goto("/fleet");
+  await expect(page.getByRole("region", { name: "orders-db" })).toContainText("aws:eu-west-1 (EU)");
 });

@@ -57,6 +57,7 @@ describe("API routes", () => {
 const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/fleet/page.tsx": "fleet:read",
   "app/(console)/runbooks/page.tsx": "runbooks:read",
+  "app/(console)/runs/[id]/page.tsx": "runbooks:read",
   "app/(console)/governance/page.tsx": "policies:read",
   "app/(console)/audit/page.tsx": "audit:read",
   "app/(console)/settings/page.tsx": "redirect",

@@ -1,11 +1,16 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { RunbookSummary, RunPlanView } from "@/contracts/runbook-api";
 import type { ServiceList } from "@/contracts/services";
 import { ApiClientError } from "@/client/api-client";
 import { requestPlan } from "@/client/queries/runbooks";
+import { runQueries, startRunRequest } from "@/client/queries/runs";
+import { StateBadge } from "@/components/runbooks/step-state-badge";
+import { Timestamp } from "@/components/ui/timestamp";
 import { PlanView } from "@/components/runbooks/plan-view";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -54,9 +59,18 @@ function ParameterField({ name, parameter, fleet, serviceId }: { name: string; p
   );
 }
 
-function RunbookCard({ runbook, fleet }: { runbook: RunbookSummary; fleet: ServiceList }) {
+function RunbookCard({ runbook, fleet, canOperate }: { runbook: RunbookSummary; fleet: ServiceList; canOperate: boolean }) {
+  const router = useRouter();
   const [serviceId, setServiceId] = useState(fleet.services[0]?.id ?? "");
-  const plan = useMutation<RunPlanView, Error, Record<string, string>>({ mutationFn: (params) => requestPlan(runbook.id, params) });
+  const [planned, setPlanned] = useState<Record<string, string> | null>(null);
+  const plan = useMutation<RunPlanView, Error, Record<string, string>>({
+    mutationFn: (params) => requestPlan(runbook.id, params),
+    onSuccess: (_, params) => setPlanned(params),
+  });
+  const start = useMutation({
+    mutationFn: (params: Record<string, string>) => startRunRequest(runbook.id, params),
+    onSuccess: (run) => router.push(`/runs/${run.id}`),
+  });
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -120,17 +134,86 @@ function RunbookCard({ runbook, fleet }: { runbook: RunbookSummary; fleet: Servi
         </div>
       ) : null}
       {plan.data ? (
-        <div style={{ marginTop: 16 }}>
+        <div style={{ marginTop: 16 }} className="stack">
           <PlanView plan={plan.data} />
+          {canOperate && planned ? (
+            <div className="row">
+              <button type="button" className="button button-primary" disabled={start.isPending} onClick={() => start.mutate(planned)}>
+                {start.isPending ? "Starting…" : "Start run"}
+              </button>
+              <span className="muted">Runs the steps above against the live service; each step is audited.</span>
+            </div>
+          ) : null}
+          {start.isError ? (
+            <div className="alert alert-error" role="alert">
+              {start.error instanceof ApiClientError ? start.error.message : "The run did not start."}
+            </div>
+          ) : null}
         </div>
       ) : null}
     </section>
   );
 }
 
-export function RunbooksView({ catalog, fleet }: { catalog: { runbooks: RunbookSummary[]; problems: { file: string; field: string | null; message: string }[] }; fleet: ServiceList }) {
+function RecentRuns() {
+  const { data, isPending, isError } = useQuery(runQueries.list());
+  return (
+    <section className="card" aria-labelledby="recent-runs">
+      <h2 id="recent-runs" style={{ marginBottom: 10 }}>
+        Recent runs
+      </h2>
+      {isPending ? <p className="muted">Loading…</p> : null}
+      {isError ? <p className="field-error">Could not load the runs.</p> : null}
+      {data && data.runs.length === 0 ? <p className="muted">No runs yet.</p> : null}
+      {data && data.runs.length ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Service</th>
+                <th scope="col">State</th>
+                <th scope="col">Started by</th>
+                <th scope="col">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.runs.map((run) => (
+                <tr key={run.id}>
+                  <td>
+                    <Link href={`/runs/${run.id}`}>{run.runbookId}</Link>
+                    {run.target ? <span className="muted"> → {run.target}</span> : null}
+                  </td>
+                  <td>{run.serviceId}</td>
+                  <td>
+                    <StateBadge state={run.status} />
+                  </td>
+                  <td>{run.startedBy ?? "automation"}</td>
+                  <td>
+                    <Timestamp iso={run.startedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export function RunbooksView({
+  catalog,
+  fleet,
+  canOperate,
+}: {
+  catalog: { runbooks: RunbookSummary[]; problems: { file: string; field: string | null; message: string }[] };
+  fleet: ServiceList;
+  canOperate: boolean;
+}) {
   return (
     <div className="stack">
+      <RecentRuns />
       {catalog.problems.map((problem) => (
         <div key={problem.file} className="alert alert-error" role="alert">
           runbooks/{problem.file} was not loaded: {problem.message}
@@ -138,7 +221,7 @@ export function RunbooksView({ catalog, fleet }: { catalog: { runbooks: RunbookS
       ))}
       {catalog.runbooks.length === 0 ? <EmptyState title="No runbooks">Put runbook definitions (YAML) in the runbooks/ folder.</EmptyState> : null}
       {catalog.runbooks.map((runbook) => (
-        <RunbookCard key={runbook.id} runbook={runbook} fleet={fleet} />
+        <RunbookCard key={runbook.id} runbook={runbook} fleet={fleet} canOperate={canOperate} />
       ))}
     </div>
   );
