@@ -7,7 +7,7 @@ import { auditVerificationSchema } from "./audit";
 import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
 import { healthSchema } from "./health";
-import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema } from "./services";
+import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, writeRouteSchema } from "./services";
 import {
   apiTokenListSchema,
   apiTokenSchema,
@@ -86,6 +86,16 @@ export const OPERATIONS = {
     access: "fleet:read",
     params: serviceIdParamsSchema,
     success: { status: 200, description: "The service", schema: serviceDetailSchema },
+    errors: [404],
+  }),
+  getWriteRoute: operation({
+    method: "GET",
+    path: "/api/v1/services/{id}/route",
+    summary: "Where the service takes writes now: region, a PostgreSQL URL clients can use, and the epoch",
+    tag: "fleet",
+    access: "fleet:read",
+    params: serviceIdParamsSchema,
+    success: { status: 200, description: "The write route", schema: writeRouteSchema },
     errors: [404],
   }),
   listRegions: operation({

@@ -135,3 +135,15 @@ export const regionStateSchema = z
 export const regionStateListSchema = z.object({ regions: z.array(regionStateSchema), generatedAt: z.iso.datetime() }).meta({ id: "RegionStateList" });
 
 export type RegionState = z.infer<typeof regionStateSchema>;
+
+export const writeRouteSchema = z
+  .object({
+    serviceId: z.string(),
+    writeRegionId: z.string().nullable(),
+    writeReplica: z.string().nullable(),
+    endpoint: z.string().nullable().meta({ description: "postgresql://host:port/database: where clients write now (credentials are theirs)" }),
+    epoch: z.number().int().meta({ description: "The fencing epoch; it increases with every promotion" }),
+  })
+  .meta({ id: "WriteRoute" });
+
+export type WriteRoute = z.infer<typeof writeRouteSchema>;

@@ -1,4 +1,4 @@
-import { serviceListSchema } from "@/contracts/services";
+import { writeRouteSchema } from "@/contracts/services";
 import { portOf, requireLabState } from "./state";
 import { LAB_DATABASE, LAB_HOST, LAB_SERVICE_ID } from "./topology";
 
@@ -29,19 +29,18 @@ export async function endpointFromLabState(dataDir: string): Promise<WriteEndpoi
   return { replicaName: state.primary, host: LAB_HOST, port: portOf(state, state.primary), database: LAB_DATABASE };
 }
 
-/** The replica the control plane names as the service's writer; null when it names none. */
+/** The service's write route as the control plane gives it to any client; null when it names none. */
 export async function endpointFromControlPlane(controlPlane: ControlPlane, timeoutMs = 2_000): Promise<WriteEndpoint | null> {
-  const response = await fetch(new URL("/api/v1/services", controlPlane.url), {
+  const path = `/api/v1/services/${LAB_SERVICE_ID}/route`;
+  const response = await fetch(new URL(path, controlPlane.url), {
     headers: { authorization: `Bearer ${controlPlane.token}` },
     signal: AbortSignal.timeout(timeoutMs),
   });
-  if (!response.ok) throw new Error(`GET /api/v1/services answered ${response.status}`);
-  const { services } = serviceListSchema.parse(await response.json());
-  const service = services.find((candidate) => candidate.id === LAB_SERVICE_ID);
-  if (!service) throw new Error(`the control plane has no service ${LAB_SERVICE_ID}`);
-  const writer = service.replicas.find((replica) => replica.id === service.writeReplicaId);
-  if (!writer) return null;
-  return { replicaName: writer.name, host: writer.host, port: writer.port, database: writer.databaseName };
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+  const route = writeRouteSchema.parse(await response.json());
+  if (!route.endpoint || !route.writeReplica) return null;
+  const url = new URL(route.endpoint);
+  return { replicaName: route.writeReplica, host: url.hostname, port: Number(url.port), database: decodeURIComponent(url.pathname.slice(1)) };
 }
 
 /**

@@ -16,6 +16,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   commandKey: EVERYONE,
   getService: EVERYONE,
   listRegions: EVERYONE,
+  getWriteRoute: EVERYONE,
   listRunbooks: EVERYONE,
   planRunbook: EVERYONE,
   startRun: ["operator"],

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServiceList } from "@/contracts/services";
+import type { WriteRoute } from "@/contracts/services";
 import { runningPid, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { startLab, type Lab } from "@/lab/lab";
 import { labDown } from "@/lab/lifecycle";
@@ -185,17 +185,17 @@ describe("the multi-region lab", () => {
     }
   });
 
-  it("follows the control plane's write replica when given one", async () => {
+  it("follows the control plane's write route when given one", async () => {
     const token = "lab-test-token";
     let writer = ASYNC;
     let authorised = 0;
     const server = http.createServer((request, response) => {
-      if (request.url !== "/api/v1/services" || request.headers.authorization !== `Bearer ${token}`) {
+      if (request.url !== "/api/v1/services/orders-db/route" || request.headers.authorization !== `Bearer ${token}`) {
         response.writeHead(401).end();
         return;
       }
       authorised++;
-      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(serviceList(writer)));
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(writeRoute(writer)));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -248,34 +248,13 @@ describe("the multi-region lab", () => {
 });
 
 /** What the control plane answers for the demo service, naming `writer` as its write replica. */
-function serviceList(writer: string): ServiceList {
+function writeRoute(writer: string): WriteRoute {
+  const entry = replica(writer);
   return {
-    regions: [],
-    services: [
-      {
-        id: "orders-db",
-        name: "Orders database",
-        description: "",
-        engine: "postgresql",
-        epoch: 1,
-        policyVersion: null,
-        writeReplicaId: `id-${writer}`,
-        writeRegionId: replica(writer).regionId,
-        datasets: [],
-        replicas: lab.replicas.map((entry) => ({
-          id: `id-${entry.name}`,
-          name: entry.name,
-          regionId: entry.regionId,
-          role: entry.name === writer ? "primary" : "standby",
-          engine: "postgresql",
-          host: entry.host,
-          port: entry.port,
-          databaseName: entry.databaseName,
-          replication: entry.name === ASYNC ? "async" : "sync",
-          promotionPriority: 50,
-          noPromote: false,
-        })),
-      },
-    ],
+    serviceId: "orders-db",
+    writeRegionId: entry.regionId,
+    writeReplica: entry.name,
+    endpoint: `postgresql://${entry.host}:${entry.port}/${entry.databaseName}`,
+    epoch: 1,
   };
 }

@@ -25,6 +25,7 @@ import * as confirmStep from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/rout
 import * as rejectStep from "@/app/api/v1/runs/[id]/steps/[stepId]/reject/route";
 import * as runs from "@/app/api/v1/runs/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
+import * as writeRoute from "@/app/api/v1/services/[id]/route/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
 import * as users from "@/app/api/v1/users/route";
@@ -76,6 +77,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   commandKey: () => ({ handler: commandKey.GET, request: {} }),
   listAgents: () => ({ handler: agents.GET, request: {} }),
   listRegions: () => ({ handler: regions.GET, request: {} }),
+  getWriteRoute: () => ({ handler: writeRoute.GET, request: { params: { id: "orders-db" } } }),
   listRunbooks: () => ({ handler: runbooks.GET, request: {} }),
   startRun: () => ({
     handler: startRun.POST,
