@@ -1,0 +1,99 @@
+/**
+ * Planned switchover, end to end, on the real lab with the workload writing:
+ * a fresh product per repetition (so every run switches aws:us-east-1 →
+ * aws:eu-west-1), driven through the API as an operator would. Reports the
+ * time from confirmation to a finished run, how long writes were refused,
+ * acknowledged writes lost, and the control plane's own time per step (step
+ * durations and the gaps between steps, minus the agents' command round trips
+ * and minus waiting for replication or people).
+ *
+ *   npm run bench:switchover -- --runs 3
+ */
+import { parseArgs } from "node:util";
+import { createDb } from "@/server/db/client";
+import { verifyLedger } from "@/lab/verify";
+import { adminToken, startControlPlane } from "./support/control-plane";
+import { round, summarize } from "./support/stats";
+
+const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
+const RUNS = Number(values.runs);
+
+async function api(url: string, method: string, path: string, token: string, body?: unknown) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as any;
+}
+
+async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(value).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const results: { confirmToDoneMs: number; writesRefusedMs: number; lost: number; overheadPerStepMs: number[] }[] = [];
+for (let repetition = 0; repetition < RUNS; repetition++) {
+  const product = await startControlPlane({ lab: true });
+  const store = createDb(product.databaseUrl, 2);
+  try {
+    const admin = await adminToken(product.url);
+    await api(product.url, "POST", "/api/v1/users", admin, { email: "bench-oncall@switchyard.local", password: "bench-oncall-password", roles: ["operator"] });
+    const operator = (await (await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "bench-oncall@switchyard.local", password: "bench-oncall-password" }) })).json()).token as string;
+    await until(() => api(product.url, "GET", "/api/v1/services/orders-db", operator), (service) => service.replicas.every((r: any) => r.live.health === "healthy"));
+
+    const run = await api(product.url, "POST", "/api/v1/runbooks/planned-switchover/runs", operator, { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "benchmark" } });
+    await until(() => api(product.url, "GET", `/api/v1/runs/${run.id}`, operator), (r) => r.steps.find((s: any) => s.stepId === "confirm")?.state === "waiting");
+    const confirmedAt = Date.now();
+    await api(product.url, "POST", `/api/v1/runs/${run.id}/steps/confirm/confirm`, operator, {});
+    const done = await until(() => api(product.url, "GET", `/api/v1/runs/${run.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
+    if (done.status !== "succeeded") throw new Error(`run ${done.status}: ${done.error}`);
+    const finishedAt = Date.parse(done.finishedAt);
+
+    const steps = await store.stepRun.findMany({ where: { runId: run.id, phase: "forward" }, orderBy: { index: "asc" } });
+    const commands = await store.agentCommand.findMany({ where: { runId: run.id } });
+    const overhead: number[] = [];
+    let previousEnd: number | null = null;
+    for (const step of steps) {
+      const start = step.startedAt!.getTime();
+      const end = step.finishedAt!.getTime();
+      const gap = previousEnd === null ? 0 : Math.max(0, start - previousEnd);
+      previousEnd = end;
+      if (step.kind === "manual" || step.kind === "wait") continue;
+      const mine = commands.filter((command) => command.stepRunId === step.id && command.completedAt);
+      // Commands to several replicas run in parallel: the slowest is the agents' share.
+      const agentsMs = mine.length ? Math.max(...mine.map((command) => command.completedAt!.getTime() - command.createdAt.getTime())) : 0;
+      overhead.push(gap + Math.max(0, end - start - agentsMs));
+    }
+    const fence = steps.find((step) => step.stepId === "fence-primary")!;
+    const route = steps.find((step) => step.stepId === "switch-route")!;
+    const ledger = await verifyLedger(product.dataDir, "pg-eu-west-1");
+    results.push({ confirmToDoneMs: finishedAt - confirmedAt, writesRefusedMs: route.finishedAt!.getTime() - fence.startedAt!.getTime(), lost: ledger.lost, overheadPerStepMs: overhead });
+    console.error(`run ${repetition + 1}: ${finishedAt - confirmedAt} ms, ${ledger.lost} lost of ${ledger.acknowledged}`);
+  } finally {
+    await store.$disconnect();
+    await product.stop();
+  }
+}
+
+const perStep = summarize(results.flatMap((result) => result.overheadPerStepMs));
+console.log(
+  JSON.stringify(
+    {
+      runs: RUNS,
+      confirmToFinishedMs: summarize(results.map((result) => result.confirmToDoneMs)),
+      writesRefusedMs: summarize(results.map((result) => result.writesRefusedMs)),
+      acknowledgedWritesLost: results.map((result) => result.lost),
+      controlPlaneOverheadPerStepMs: { p50: round(perStep.p50), p95: round(perStep.p95), max: round(perStep.max), steps: perStep.count },
+    },
+    null,
+    2,
+  ),
+);
+if (results.some((result) => result.lost > 0)) process.exitCode = 1;
