@@ -10,7 +10,7 @@ export interface RunbookCatalog {
 
 // Read at run time from a configurable folder, not bundled: hence the
 // turbopackIgnore hints below, which keep the build from tracing the project.
-const folder = () => path.resolve(process.env.SWITCHYARD_RUNBOOKS_DIR ?? "runbooks");
+const folder = () => path.resolve(/*turbopackIgnore: true*/ process.env.SWITCHYARD_RUNBOOKS_DIR ?? "runbooks");
 
 /**
  * The runbook definitions in runbooks/, read fresh on each call so that an
@@ -18,11 +18,11 @@ const folder = () => path.resolve(process.env.SWITCHYARD_RUNBOOKS_DIR ?? "runboo
  * is reported with its field and does not hide the others.
  */
 export async function runbookCatalog(): Promise<RunbookCatalog> {
-  const files = (await readdir(/* turbopackIgnore: true */ folder())).filter((file) => file.endsWith(".yaml") || file.endsWith(".yml")).sort();
+  const files = (await readdir(/*turbopackIgnore: true*/ folder())).filter((file) => file.endsWith(".yaml") || file.endsWith(".yml")).sort();
   const runbooks: ParsedRunbook[] = [];
   const problems: RunbookProblem[] = [];
   for (const file of files) {
-    const parsed = parseRunbook(file, await readFile(/* turbopackIgnore: true */ path.join(folder(), file), "utf8"));
+    const parsed = parseRunbook(file, await readFile(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ folder(), file), "utf8"));
     if (parsed.ok) runbooks.push(parsed.runbook);
     else problems.push(parsed.problem);
   }
