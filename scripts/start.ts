@@ -5,7 +5,8 @@
  * it. Ctrl-C or SIGTERM stops everything in reverse order.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { createDb } from "@/server/db/client";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { dataDir } from "@/server/store/data-dir";
@@ -21,6 +22,9 @@ import { stopChild } from "./stop-child";
 const log = (line: string) => console.log(`[switchyard] ${line}`);
 
 const CONTROL_PLANE_STOP_MS = 10_000;
+const RESTART_DELAY_MS = 1_000;
+const CRASH_WINDOW_MS = 60_000;
+const MAX_CRASHES = 5;
 
 const stops: (() => Promise<void> | void)[] = [];
 let stopping = false;
@@ -41,20 +45,43 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-function startControlPlane(env: NodeJS.ProcessEnv, port: number): ChildProcess {
+/**
+ * Runs the control plane and restarts it when it dies (its state is all in
+ * the store, so runs and upkeep carry on), unless it keeps dying: then
+ * everything stops. Its pid is kept in `<data>/control-plane.pid`.
+ */
+function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: string): void {
   const args = ["node_modules/next/dist/bin/next", "start", "-p", String(port)];
   if (process.env.HOST) args.push("-H", process.env.HOST);
-  const child = spawn(process.execPath, args, { env, stdio: "inherit" });
-  child.on("exit", (code, signal) => {
-    if (!stopping) {
-      console.error(`[switchyard] the control plane exited (${signal ?? `code ${code}`})`);
-      void shutdown(1);
-    }
-  });
+  const crashes: number[] = [];
+  let current: ChildProcess;
+  const launch = () => {
+    const child = spawn(process.execPath, args, { env, stdio: "inherit" });
+    current = child;
+    writeFileSync(pidFile, `${child.pid}\n`);
+    child.on("exit", (code, signal) => {
+      if (stopping) return;
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length && crashes[0]! < now - CRASH_WINDOW_MS) crashes.shift();
+      if (crashes.length > MAX_CRASHES) {
+        console.error(`[switchyard] the control plane exited ${crashes.length} times in ${CRASH_WINDOW_MS / 1000} s; stopping`);
+        void shutdown(1);
+        return;
+      }
+      console.error(`[switchyard] the control plane exited (${signal ?? `code ${code}`}); restarting it`);
+      setTimeout(() => {
+        if (!stopping) launch();
+      }, RESTART_DELAY_MS);
+    });
+  };
+  launch();
   // A control plane that does not finish in time is killed, so that the
   // store behind it is still stopped cleanly.
-  stops.push(() => stopChild(child, CONTROL_PLANE_STOP_MS));
-  return child;
+  stops.push(async () => {
+    await stopChild(current, CONTROL_PLANE_STOP_MS);
+    rmSync(pidFile, { force: true });
+  });
 }
 
 async function waitForHealth(url: string, timeoutMs = 120_000): Promise<void> {
@@ -119,7 +146,7 @@ async function main(): Promise<void> {
 
   const port = Number(process.env.PORT ?? 3000);
   const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
-  startControlPlane(
+  superviseControlPlane(
     {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -129,6 +156,7 @@ async function main(): Promise<void> {
       NEXT_TELEMETRY_DISABLED: "1",
     },
     port,
+    path.join(dir, "control-plane.pid"),
   );
 
   await waitForHealth(`http://127.0.0.1:${port}/api/health`);

@@ -132,6 +132,17 @@ describe("unplanned failover dry run", () => {
   });
 });
 
+describe("a former primary that is not yet reinstated", () => {
+  it("is neither re-pointed nor a candidate", () => {
+    const world = snapshot();
+    world.writeReplicaId = "eu";
+    world.replicas[0] = { ...world.replicas[0]!, role: "standby" };
+    world.replicas[1] = { ...world.replicas[1]!, role: "primary", reportedRole: "primary" };
+    const plan = planRun(switchover, { ...params, to_region: "gcp:europe-west3" }, world);
+    expect(plan).toMatchObject({ primary: "pg-eu-west-1", target: "pg-europe-west3", others: [] });
+  });
+});
+
 describe("candidate selection", () => {
   const world = snapshot();
   const standbys = world.replicas.slice(1);

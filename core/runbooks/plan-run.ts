@@ -70,7 +70,9 @@ export function resolveRun(definition: RunbookDefinition, params: RunParams, sna
   }
   if (problems.length) return { ok: false, problems };
 
-  const standbys = snapshot.replicas.filter((replica) => replica.id !== primary?.id && replica.role !== "witness");
+  // A former primary still serving as one (fenced, not yet reinstated) is no
+  // standby to promote or re-point: the reinstate runbook deals with it.
+  const standbys = snapshot.replicas.filter((replica) => replica.id !== primary?.id && replica.role !== "witness" && replica.reportedRole !== "primary");
   const named = params.to_region ? inRegion(params.to_region) ?? null : null;
   const target = named ?? (definition.parameters.to_region ? selectCandidate(standbys, snapshot.datasets) : null);
   return {

@@ -118,6 +118,7 @@ async function commandArgs(move: Move, command: AgentCommandKind, args: Record<s
 
 async function agentStep(move: Move, command: AgentCommandKind, args: Record<string, unknown>, compensation: Compensation | null) {
   const { stepRun, run } = move;
+  if (stepRun.targets.length === 0) return complete(move, "skipped", { reason: "no replica to act on" });
   const keyOf = (replicaId: string) => `${stepRun.idempotencyKey}:${replicaId}:${stepRun.attempts}`;
   const signingKey = await commandSigningKey();
   const resolvedArgs = await commandArgs(move, command, args);

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSchema, type RunView } from "@/contracts/runs";
@@ -118,5 +120,50 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     // The promotion's audit event carries the zero-loss proof.
     const audit = await api("GET", "/api/v1/audit/verify", admin);
     expect(audit.json.intact).toBe(true);
+  }, 300_000);
+
+  it("finishes a run whose control plane is killed mid-run, without repeating a step", async () => {
+    // The former primary (us-east-1) is fenced and not reinstated: the run re-points nobody.
+    const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, {
+      params: { service: "orders-db", to_region: "gcp:europe-west3", reason: "integration test: restart mid-run" },
+    });
+    expect(started.status).toBe(201);
+    const runId = runSchema.parse(started.json).id;
+    await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
+      json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
+    );
+    const ledgerBefore = (await verifyLedger(product.dataDir, "pg-europe-west3")).acknowledged;
+    await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, {});
+    await until("the fence to be done", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
+      json.steps.find((step: { stepId: string }) => step.stepId === "fence-primary")?.state === "succeeded",
+    );
+
+    // Kill the control plane (SIGKILL: nothing is flushed); the supervisor starts a new one.
+    const pidFile = path.join(product.dataDir, "control-plane.pid");
+    const killed = Number(readFileSync(pidFile, "utf8"));
+    process.kill(killed, "SIGKILL");
+    await until("a new control plane", async () => Number(readFileSync(pidFile, "utf8")), (pid) => pid !== killed, 60_000);
+
+    const finished = await until(
+      "the run to finish after the restart",
+      () => api("GET", `/api/v1/runs/${runId}`, operator).catch(() => ({ status: 0, json: { status: "unreachable" } })),
+      ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status),
+      120_000,
+    );
+    const run = runSchema.parse(finished.json);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("succeeded");
+    expect((await api("GET", "/api/v1/services/orders-db/route", operator)).json).toMatchObject({ writeRegionId: "gcp:europe-west3", epoch: 3 });
+
+    // No step ran twice: one command per step and replica, one completion per step.
+    const counts = new Map<string, number>();
+    for (const step of run.steps) counts.set(step.stepId, (counts.get(step.stepId) ?? 0) + 1);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    expect(run.steps.filter((step) => step.state !== "succeeded").map((step) => [step.stepId, step.state])).toEqual([["repoint-standbys", "skipped"]]);
+    expect(run.steps.every((step) => step.attempts === 1)).toBe(true);
+
+    await until("acknowledged writes on the new primary", () => verifyLedger(product.dataDir, "pg-europe-west3"), (check) => check.acknowledged > ledgerBefore + 50);
+    const check = await verifyLedger(product.dataDir, "pg-europe-west3");
+    expect({ lost: check.lost, duplicated: check.duplicated }).toEqual({ lost: 0, duplicated: 0 });
   }, 300_000);
 });
