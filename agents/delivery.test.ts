@@ -10,6 +10,7 @@ import { backoffDelayMs, Delivery, REPORTS_PATH } from "./delivery";
 import { createLogger } from "./log";
 import { AgentMetrics } from "./metrics";
 import { ReportQueue } from "./report-queue";
+import { closeAbruptly, listenLocally } from "../test/support/local-server";
 
 interface Received {
   authorization: string | undefined;
@@ -34,14 +35,12 @@ class FakeControlPlane {
     });
   });
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return listenLocally(this.server);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+  stop(): Promise<void> {
+    return closeAbruptly(this.server);
   }
 
   seqs(index: number): number[] {

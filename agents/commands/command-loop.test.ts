@@ -1,5 +1,4 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +11,7 @@ import { CommandLedger, RESTARTED_WHILE_EXECUTING, type CommandAnswer } from "./
 import { COMMANDS_PATH, CommandLoop } from "./command-loop";
 import { createTestSigner, type TestSigner } from "./test-signer";
 import { importCommandKey, type VerifiedCommand } from "./verify-command";
+import { closeAbruptly, listenLocally } from "../../test/support/local-server";
 
 const AGENT = "orders-eu-agent";
 const REPLICA = "orders-eu";
@@ -72,14 +72,12 @@ class FakeControlPlane {
     response.writeHead(404).end();
   });
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return listenLocally(this.server);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+  stop(): Promise<void> {
+    return closeAbruptly(this.server);
   }
 }
 

@@ -10,6 +10,7 @@ import { agentReportBatchSchema, agentReportSchema, type AgentReport } from "@/c
 import { PostgresAdapter } from "@/agents/adapters/postgres-adapter";
 import { buildAgentBundle } from "@/agents/build";
 import { probePeer, probePeers } from "@/agents/witness";
+import { closeAbruptly, listenLocally } from "../support/local-server";
 
 /** The agent against the real PostgreSQL 18 the integration setup provides. */
 
@@ -184,14 +185,12 @@ class FakeControlPlane {
     });
   });
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return listenLocally(this.server);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+  stop(): Promise<void> {
+    return closeAbruptly(this.server);
   }
 }
 

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSchema, type RunView } from "@/contracts/runs";
+import type { RunningControlPlane } from "@/bench/support/control-plane";
 import { portOf, requireLabState } from "@/lab/state";
 import { verifyLedger } from "@/lab/verify";
-import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
+import { startProduct, until, type Product } from "../support/product";
 
 /**
  * The whole product, as `npm start` runs it (production build, embedded
@@ -16,48 +16,13 @@ import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench
 let product: RunningControlPlane;
 let admin: string;
 let operator: string;
-
-async function api(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${product.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as any };
-}
-
-async function sql<T extends pg.QueryResultRow>(replica: string, text: string): Promise<T[]> {
-  const state = await requireLabState(product.dataDir);
-  const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database: "orders" });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+let api: Product["api"];
+let sql: Product["sql"];
 
 beforeAll(async () => {
-  product = await startControlPlane({ lab: true });
-  admin = await adminToken(product.url);
-  const created = await api("POST", "/api/v1/users", admin, { email: "oncall@example.com", password: "on-call-password-1", roles: ["operator"] });
-  expect(created.status).toBe(201);
-  const issued = await fetch(`${product.url}/api/v1/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "oncall@example.com", password: "on-call-password-1", name: "switchover test" }),
-  });
-  operator = ((await issued.json()) as { token: string }).token;
+  const started = await startProduct();
+  ({ admin, operator, api, sql } = started);
+  product = started.running;
 }, 300_000);
 
 afterAll(async () => {

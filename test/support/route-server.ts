@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeAbruptly, listenLocally } from "./local-server";
 
 type RouteHandler = (request: Request) => Promise<Response>;
 
@@ -29,9 +29,8 @@ export class RouteServer {
       outgoing.writeHead(response.status, Object.fromEntries(response.headers));
       outgoing.end(Buffer.from(await response.arrayBuffer()));
     });
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
+    this.port = Number(new URL(await listenLocally(server, port)).port);
     return this.port;
   }
 
@@ -39,8 +38,6 @@ export class RouteServer {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeAbruptly(server);
   }
 }

@@ -1,0 +1,59 @@
+import pg from "pg";
+import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
+import { portOf, requireLabState } from "@/lab/state";
+
+/** The whole product with its lab, and an operator to drive it through the API. */
+export interface Product {
+  running: RunningControlPlane;
+  admin: string;
+  operator: string;
+  api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>;
+  sql<T extends pg.QueryResultRow>(replica: string, text: string): Promise<T[]>;
+}
+
+export async function startProduct(): Promise<Product> {
+  const running = await startControlPlane({ lab: true });
+  const api = async (method: string, path: string, token: string, body?: unknown) => {
+    const response = await fetch(`${running.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as any };
+  };
+  const admin = await adminToken(running.url);
+  const created = await api("POST", "/api/v1/users", admin, { email: "oncall@example.com", password: "on-call-password-1", roles: ["operator"] });
+  if (created.status !== 201) throw new Error(`creating the operator: ${created.status}`);
+  const issued = await fetch(`${running.url}/api/v1/auth/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "oncall@example.com", password: "on-call-password-1", name: "integration test" }),
+  });
+  const operator = ((await issued.json()) as { token: string }).token;
+  return {
+    running,
+    admin,
+    operator,
+    api,
+    async sql<T extends pg.QueryResultRow>(replica: string, text: string) {
+      const state = await requireLabState(running.dataDir);
+      const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database: "orders" });
+      await client.connect();
+      try {
+        return (await client.query<T>(text)).rows;
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 4000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
