@@ -1,7 +1,8 @@
 import "server-only";
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { db } from "../db/client";
-import { commandNotifier } from "./command-notifier";
+import { notifier } from "../db/pg-notifier";
+import { COMMAND_CHANNEL } from "./issue-command";
 
 // A missed notification costs at most this much delay.
 const RECHECK_MS = 2_000;
@@ -31,6 +32,6 @@ export async function pendingCommands(agent: AgentPrincipal, waitSeconds: number
     const commands = await takePending(agent.agentId);
     const remaining = deadline - Date.now();
     if (commands.length || remaining <= 0 || signal?.aborted) return commands;
-    await commandNotifier().wait(agent.agentId, Math.min(remaining, RECHECK_MS), signal);
+    await notifier(COMMAND_CHANNEL).wait(agent.agentId, Math.min(remaining, RECHECK_MS), signal);
   }
 }

@@ -5,6 +5,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
 import { startCompensations } from "./advance-run";
+import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
 import { runContextOf } from "./run-view";
 
 type Control = "pause" | "resume" | "abort";
@@ -34,6 +35,7 @@ export async function controlRun(actor: UserActor, runId: string, control: Contr
       const data: Prisma.RunUpdateInput = { status: control === "pause" ? "paused" : "running" };
       await tx.run.update({ where: { id: runId }, data });
     }
+    await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${runId})`;
     await appendAuditEvent(tx, {
       actor: auditActorOf(actor),
       action: control === "pause" ? "run.pause" : control === "resume" ? "run.resume" : "run.abort",

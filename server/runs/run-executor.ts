@@ -4,7 +4,9 @@ import { ACTIVE_RUN_STATUSES } from "@/contracts/runs";
 import { db } from "../db/client";
 import { acquireLease } from "../lease/lease";
 import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
+import { ANY, notifier } from "../db/pg-notifier";
 import { moveRun } from "./advance-run";
+import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
 
 export const EXECUTOR_LEASE = "run-executor";
 const LEASE_TTL_MS = 10_000;
@@ -32,20 +34,23 @@ export async function executorTick(holder: string, log: (line: string) => void):
   }
 }
 
+/**
+ * Ticks every TICK_MS, or at once when an agent's answer (or a person's
+ * decision) is recorded, so a step waiting on it moves on without waiting
+ * for the clock.
+ */
 export function startRunExecutor(log: (line: string) => void = (line) => console.log(`[runs] ${line}`)): () => void {
   const holder = `${hostname()}:${process.pid}:runs`;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    executorTick(holder, log)
-      .catch((error: unknown) => log(`executor: ${(error as Error).message}`))
-      .finally(() => {
-        running = false;
-      });
-  }, TICK_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      await executorTick(holder, log).catch((error: unknown) => log(`executor: ${(error as Error).message}`));
+      await notifier(RUN_EXECUTOR_CHANNEL).wait(ANY, TICK_MS);
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
 }
 
 export const isActive = (status: string) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(status);

@@ -9,6 +9,7 @@ import { Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { runbookCatalog } from "../runbooks/runbook-catalog";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
+import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
 import { runView } from "./run-view";
 
 /**
@@ -83,6 +84,7 @@ export async function startRun(runbookId: string, params: Record<string, string>
           idempotencyKey: `${run.id}:${step.id}`,
         })),
       });
+      await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${run.id})`;
       await appendAuditEvent(tx, {
         actor: auditActorOf(actor),
         action: "run.start",

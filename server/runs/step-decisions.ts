@@ -3,6 +3,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
 
 async function waitingStep(runId: string, stepId: string, kind: "manual" | "approval") {
   const run = await db().run.findUnique({ where: { id: runId } });
@@ -29,6 +30,7 @@ async function decide(actor: UserActor, runId: string, stepId: string, kind: "ma
       data: { state, finishedAt: new Date(), confirmedById: actor.userId, note: note ?? null, error: decision === "reject" ? `rejected by ${actor.email}${note ? `: ${note}` : ""}` : null },
     });
     if (changed.count === 0) throw new ConflictError(`Step ${stepId} was decided meanwhile.`);
+    await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${runId})`;
     await appendAuditEvent(tx, {
       actor: auditActorOf(actor),
       action: decision === "confirm" ? "run.confirm" : decision === "approve" ? "run.approve" : "run.reject",

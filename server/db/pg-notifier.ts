@@ -1,18 +1,26 @@
 import "server-only";
 import pg from "pg";
-import { COMMAND_CHANNEL } from "./issue-command";
 
 type Waiter = () => void;
 
+/** Waiters for any payload. */
+export const ANY = "*";
+
 /**
- * One LISTEN connection per control-plane process wakes the long-polls of
- * agents that have a new command. If it is down, waits simply run to their
- * timeout and the caller looks again, so nothing is lost, only later.
+ * One LISTEN connection per channel and control-plane process, waking those
+ * who wait for a payload (or for any). If the connection is down, waits run to
+ * their timeout and callers look again: later, never lost.
  */
-class CommandNotifier {
+export class PgNotifier {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
+
+  constructor(private readonly channel: string) {}
+
+  private wake(key: string): void {
+    for (const wake of this.waiters.get(key) ?? []) wake();
+  }
 
   private ensureListening(): Promise<void> {
     if (this.client || this.connecting) return this.connecting ?? Promise.resolve();
@@ -20,9 +28,8 @@ class CommandNotifier {
     if (!url) return Promise.resolve();
     const client = new pg.Client({ connectionString: url });
     client.on("notification", (message) => {
-      const agentId = message.payload;
-      if (!agentId) return;
-      for (const wake of this.waiters.get(agentId) ?? []) wake();
+      if (message.payload) this.wake(message.payload);
+      this.wake(ANY);
     });
     const reset = () => {
       this.client = null;
@@ -34,7 +41,7 @@ class CommandNotifier {
     });
     this.connecting = client
       .connect()
-      .then(() => client.query(`LISTEN ${COMMAND_CHANNEL}`))
+      .then(() => client.query(`LISTEN ${this.channel}`))
       .then(() => {
         this.client = client;
       })
@@ -45,17 +52,17 @@ class CommandNotifier {
     return this.connecting;
   }
 
-  /** Resolves when a command for `agentId` is issued, after `ms`, or when `signal` aborts. */
-  async wait(agentId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  /** Resolves when `key` (or, with ANY, anything) is notified, after `ms`, or when `signal` aborts. */
+  async wait(key: string, ms: number, signal?: AbortSignal): Promise<void> {
     await this.ensureListening();
     await new Promise<void>((resolve) => {
-      const set = this.waiters.get(agentId) ?? new Set<Waiter>();
-      this.waiters.set(agentId, set);
+      const set = this.waiters.get(key) ?? new Set<Waiter>();
+      this.waiters.set(key, set);
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", done);
         set.delete(done);
-        if (set.size === 0) this.waiters.delete(agentId);
+        if (set.size === 0) this.waiters.delete(key);
         resolve();
       };
       const timer = setTimeout(done, ms);
@@ -65,9 +72,14 @@ class CommandNotifier {
   }
 }
 
-const globalForNotifier = globalThis as unknown as { switchyardCommandNotifier?: CommandNotifier };
+const globalForNotifiers = globalThis as unknown as { switchyardNotifiers?: Map<string, PgNotifier> };
 
-export function commandNotifier(): CommandNotifier {
-  globalForNotifier.switchyardCommandNotifier ??= new CommandNotifier();
-  return globalForNotifier.switchyardCommandNotifier;
+export function notifier(channel: string): PgNotifier {
+  globalForNotifiers.switchyardNotifiers ??= new Map();
+  let existing = globalForNotifiers.switchyardNotifiers.get(channel);
+  if (!existing) {
+    existing = new PgNotifier(channel);
+    globalForNotifiers.switchyardNotifiers.set(channel, existing);
+  }
+  return existing;
 }
