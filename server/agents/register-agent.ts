@@ -3,7 +3,8 @@ import type { AgentView, RegisterAgentRequest } from "@/contracts/agents";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { db, type Db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { newAgentToken } from "./agent-token";
+import { newTokenSecret } from "../tokens/token-secret";
+import { AGENT_TOKEN_PREFIX } from "./agent-token";
 import { AGENT_VIEW_INCLUDE, agentView } from "./agent-view";
 
 /**
@@ -11,7 +12,7 @@ import { AGENT_VIEW_INCLUDE, agentView } from "./agent-view";
  * stored hashed). A replica has at most one agent.
  */
 export async function registerAgent(request: RegisterAgentRequest, actor: AuditActor, client: Db = db()): Promise<{ agent: AgentView; token: string }> {
-  const { secret, hash, prefix } = newAgentToken();
+  const { secret, hash, prefix } = newTokenSecret(AGENT_TOKEN_PREFIX);
   return client.$transaction(async (tx) => {
     const replica = await tx.replica.findUnique({ where: { id: request.replicaId }, include: { agent: true } });
     if (!replica) throw new NotFoundError(`No replica with id ${request.replicaId}.`);

@@ -1,6 +1,8 @@
 import "server-only";
 import { sqlPool } from "../db/sql-pool";
-import { AGENT_TOKEN_PREFIX, hashAgentToken } from "./agent-token";
+import { bearerToken } from "../http/bearer-token";
+import { hashTokenSecret } from "../tokens/token-secret";
+import { AGENT_TOKEN_PREFIX } from "./agent-token";
 
 export interface AgentPrincipal {
   type: "agent";
@@ -15,14 +17,13 @@ export interface AgentPrincipal {
  * On the ingest hot path, hence a prepared statement on the plain pool.
  */
 export async function agentFromRequest(request: Request): Promise<AgentPrincipal | null> {
-  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "");
-  const secret = match?.[1];
+  const secret = bearerToken(request.headers);
   if (!secret?.startsWith(AGENT_TOKEN_PREFIX)) return null;
   const { rows } = await sqlPool().query<{ id: string; name: string; replicaId: string; serviceId: string }>({
     name: "agent-by-token",
     text: `SELECT a.id, a.name, a."replicaId", r."serviceId" FROM "Agent" a JOIN "Replica" r ON r.id = a."replicaId"
             WHERE a."tokenHash" = $1 AND a."revokedAt" IS NULL`,
-    values: [hashAgentToken(secret)],
+    values: [hashTokenSecret(secret)],
   });
   const agent = rows[0];
   return agent ? { type: "agent", agentId: agent.id, name: agent.name, replicaId: agent.replicaId, serviceId: agent.serviceId } : null;

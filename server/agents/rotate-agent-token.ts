@@ -3,7 +3,8 @@ import type { AgentView } from "@/contracts/agents";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { db, type Db } from "../db/client";
 import { NotFoundError } from "../errors";
-import { newAgentToken } from "./agent-token";
+import { newTokenSecret } from "../tokens/token-secret";
+import { AGENT_TOKEN_PREFIX } from "./agent-token";
 import { AGENT_VIEW_INCLUDE, agentView } from "./agent-view";
 
 /**
@@ -12,7 +13,7 @@ import { AGENT_VIEW_INCLUDE, agentView } from "./agent-view";
  * numbers carry on, so its queued reports are still accepted exactly once.
  */
 export async function rotateAgentToken(agentId: string, actor: AuditActor, client: Db = db()): Promise<{ agent: AgentView; token: string }> {
-  const { secret, hash, prefix } = newAgentToken();
+  const { secret, hash, prefix } = newTokenSecret(AGENT_TOKEN_PREFIX);
   return client.$transaction(async (tx) => {
     const before = await tx.agent.findUnique({ where: { id: agentId }, include: { replica: { select: { serviceId: true } } } });
     if (!before) throw new NotFoundError(`No agent with id ${agentId}.`);

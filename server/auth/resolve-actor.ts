@@ -2,6 +2,7 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { API_TOKEN_PREFIX } from "@/contracts/tokens";
 import { db } from "../db/client";
+import { bearerToken } from "../http/bearer-token";
 import { hashTokenSecret } from "../tokens/token-secret";
 import { clientIp, type UserActor } from "./actor";
 
@@ -57,8 +58,8 @@ export async function actorFromRequest(request: Request): Promise<UserActor | nu
   const ip = clientIp(request.headers);
   const authorization = request.headers.get("authorization");
   if (authorization !== null) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    return match?.[1] ? actorFromBearerToken(match[1], ip) : null;
+    const secret = bearerToken(request.headers);
+    return secret ? actorFromBearerToken(secret, ip) : null;
   }
   const cookies = parseCookies(request.headers.get("cookie"));
   const sessionToken = SESSION_COOKIES.map((name) => cookies.get(name)).find(Boolean);

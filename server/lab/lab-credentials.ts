@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DEMO_SERVICE } from "@/prisma/seed/demo-topology";
-import { hashAgentToken } from "../agents/agent-token";
 import { registerAgent } from "../agents/register-agent";
 import { rotateAgentToken } from "../agents/rotate-agent-token";
 import { SYSTEM_ACTOR } from "../audit/append-audit-event";
@@ -32,7 +31,7 @@ export async function labAgentToken(client: Db, replicaName: string, file: strin
     include: { agent: true },
   });
   const kept = await readSecret(file);
-  if (replica.agent && kept && hashAgentToken(kept) === replica.agent.tokenHash && !replica.agent.revokedAt) return kept;
+  if (replica.agent && kept && hashTokenSecret(kept) === replica.agent.tokenHash && !replica.agent.revokedAt) return kept;
   const issued = replica.agent
     ? await rotateAgentToken(replica.agent.id, SYSTEM_ACTOR, client)
     : await registerAgent({ replicaId: replica.id, name: `agent-${replicaName}` }, SYSTEM_ACTOR, client);

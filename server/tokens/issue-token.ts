@@ -1,5 +1,5 @@
 import "server-only";
-import type { IssuedToken, IssueTokenRequest } from "@/contracts/tokens";
+import { API_TOKEN_PREFIX, type IssuedToken, type IssueTokenRequest } from "@/contracts/tokens";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { checkCredentials } from "../auth/check-credentials";
 import { db, type Db } from "../db/client";
@@ -15,7 +15,7 @@ export async function issueToken(
   actor: AuditActor,
   client: Db = db(),
 ): Promise<IssuedToken> {
-  const { secret, hash, prefix } = newTokenSecret();
+  const { secret, hash, prefix } = newTokenSecret(API_TOKEN_PREFIX);
   const expiresAt = options.expiresInDays ? new Date(Date.now() + options.expiresInDays * DAY_MS) : null;
   return client.$transaction(async (tx) => {
     const token = await tx.apiToken.create({
