@@ -1,9 +1,14 @@
 import "server-only";
 import { db } from "../db/client";
-import { runView } from "./run-view";
+import { replicaNames, runSummary, type RunSummary } from "./run-view";
 
-export async function listRuns(serviceId: string | undefined, limit: number) {
-  const runs = await db().run.findMany({ where: serviceId ? { serviceId } : {}, orderBy: { createdAt: "desc" }, take: limit, select: { id: true } });
-  const views = await Promise.all(runs.map((run) => runView(run.id)));
-  return views.map(({ steps: _steps, ...run }) => run);
+export async function listRuns(serviceId: string | undefined, limit: number): Promise<RunSummary[]> {
+  const runs = await db().run.findMany({
+    where: serviceId ? { serviceId } : {},
+    orderBy: { createdAt: "desc" },
+    take: limit,
+    include: { startedBy: { select: { email: true } } },
+  });
+  const nameOf = await replicaNames([...new Set(runs.map((run) => run.serviceId))]);
+  return runs.map((run) => runSummary(run, nameOf));
 }

@@ -1,24 +1,22 @@
 import "server-only";
 import { EMPTY_RUN_CONTEXT, type RunContext } from "@/core/runbooks/run-context";
 import type { RunView } from "@/contracts/runs";
+import type { Run } from "../db/generated/client";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
+export type RunSummary = Omit<RunView, "steps">;
+
 export function runContextOf(value: unknown): RunContext {
   return { ...EMPTY_RUN_CONTEXT, ...(value as Partial<RunContext>) };
 }
 
-export async function runView(runId: string): Promise<RunView> {
-  const run = await db().run.findUnique({
-    where: { id: runId },
-    include: { steps: { orderBy: [{ phase: "asc" }, { index: "asc" }] }, startedBy: { select: { email: true } } },
-  });
-  if (!run) throw new NotFoundError(`No run with id ${runId}.`);
-  const replicas = await db().replica.findMany({ where: { serviceId: run.serviceId }, select: { id: true, name: true } });
-  const deciders = await db().user.findMany({ where: { id: { in: run.steps.flatMap((step) => (step.confirmedById ? [step.confirmedById] : [])) } }, select: { id: true, email: true } });
-  const nameOf = (id: string | null) => (id ? (replicas.find((replica) => replica.id === id)?.name ?? id) : null);
+type RunRow = Run & { startedBy: { email: string } | null };
+
+/** A run without its steps; `nameOf` turns replica ids into names. */
+export function runSummary(run: RunRow, nameOf: (id: string | null) => string | null): RunSummary {
   const context = runContextOf(run.context);
   return {
     id: run.id,
@@ -38,6 +36,28 @@ export async function runView(runId: string): Promise<RunView> {
     target: nameOf(context.targetId),
     others: context.otherIds.map((id) => nameOf(id) ?? id),
     fencedLsn: context.fencedLsn,
+  };
+}
+
+/** Replica names by id for the given services, in one query. */
+export async function replicaNames(serviceIds: readonly string[]): Promise<(id: string | null) => string | null> {
+  const replicas = await db().replica.findMany({ where: { serviceId: { in: [...serviceIds] } }, select: { id: true, name: true } });
+  const names = new Map(replicas.map((replica) => [replica.id, replica.name]));
+  return (id) => (id ? (names.get(id) ?? id) : null);
+}
+
+export async function runView(runId: string): Promise<RunView> {
+  const run = await db().run.findUnique({
+    where: { id: runId },
+    include: { steps: { orderBy: [{ phase: "asc" }, { index: "asc" }] }, startedBy: { select: { email: true } } },
+  });
+  if (!run) throw new NotFoundError(`No run with id ${runId}.`);
+  const [nameOf, deciders] = await Promise.all([
+    replicaNames([run.serviceId]),
+    db().user.findMany({ where: { id: { in: run.steps.flatMap((step) => (step.confirmedById ? [step.confirmedById] : [])) } }, select: { id: true, email: true } }),
+  ]);
+  return {
+    ...runSummary(run, nameOf),
     steps: run.steps.map((step) => ({
       id: step.id,
       stepId: step.stepId,

@@ -5,6 +5,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { POST as abortRoute } from "@/app/api/v1/runs/[id]/abort/route";
+import { GET as listRunsRoute } from "@/app/api/v1/runs/route";
 import { POST as approveRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/approve/route";
 import { POST as confirmRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
 import type { AgentReport } from "@/contracts/agent-reports";
@@ -161,6 +162,10 @@ describe("a planned switchover, driven by the engine", () => {
     const second = await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "second" });
     expect(second.status).toBe(409);
     expect(second.json.error.message).toMatch(/already has an active run/);
+    const listed = (await call(listRunsRoute, { token: operator.token, path: "/api/v1/runs?serviceId=orders-db&limit=1" })).json.runs;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ runbookId: "planned-switchover", reason: "first", startedBy: "operator@example.com", primary: "pg-us-east-1", target: "pg-eu-west-1", others: ["pg-europe-west3"] });
+    expect(listed[0].steps).toBeUndefined();
   });
 
   it("refuses to start for a viewer (403) and names a bad parameter (400), writing nothing", async () => {
