@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["app", "components", "contracts", "core", "server", "prisma/schema.prisma", "prisma/seed", "proxy.ts", "instrumentation.ts", "next.config.ts", "tsconfig.json", "package-lock.json"];
+const SOURCES = ["app", "client", "components", "contracts", "core", "server", "prisma/schema.prisma", "prisma/seed", "proxy.ts", "instrumentation.ts", "next.config.ts", "tsconfig.json", "package-lock.json"];
 const STAMP = path.join(".next", "switchyard-source-hash");
 
 function files(entry: string): string[] {
