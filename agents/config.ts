@@ -76,8 +76,22 @@ export const agentConfigSchema = z.strictObject({
     .default({ port: 0, host: "127.0.0.1" }),
   /** Without it the agent takes no commands. */
   commands: commandsSchema.optional(),
-  /** For `repoint`: the credentials a standby streams with (commands never carry secrets). */
+  /** For `repoint` and `rewind`: the credentials a standby streams with (commands never carry secrets). */
   replication: z.strictObject({ user: name, password: z.string().min(1) }).optional(),
+  /**
+   * The local server's data folder and binaries, for `rewind`, which has to
+   * stop the server, replace its data and start it again. Without it the
+   * agent refuses `rewind`. pg_rewind is used when binDir holds one of the
+   * server's major version.
+   */
+  server: z
+    .strictObject({
+      dataDir: z.string().min(1),
+      binDir: z.string().min(1),
+      /** pg_ctl's server log; defaults to `<dataDir>/../postgresql.log`. */
+      logFile: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -85,6 +99,7 @@ export type ReplicaConfig = AgentConfig["replica"];
 export type PeerConfig = AgentConfig["peers"][number];
 export type CommandsConfig = NonNullable<AgentConfig["commands"]>;
 export type ReplicationConfig = NonNullable<AgentConfig["replication"]>;
+export type LocalServerConfig = NonNullable<AgentConfig["server"]>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -9,9 +9,18 @@ import { z } from "zod";
  * takes credentials from its own config.
  */
 
-export const AGENT_COMMAND_KINDS = ["fence", "unfence", "promote", "repoint", "checkpoint", "verify-write"] as const;
+export const AGENT_COMMAND_KINDS = ["fence", "unfence", "promote", "repoint", "rewind", "checkpoint", "verify-write"] as const;
 export const agentCommandKindSchema = z.enum(AGENT_COMMAND_KINDS).meta({ id: "AgentCommandKind" });
 export type AgentCommandKind = z.infer<typeof agentCommandKindSchema>;
+
+const upstream = z.strictObject({
+  host: z.string().min(1).max(255),
+  port: z.int().min(1).max(65_535),
+  slotName: z
+    .string()
+    .regex(/^[a-z0-9_]{1,63}$/)
+    .nullable(),
+});
 
 export const COMMAND_ARGS = {
   /** Make the replica refuse writes (default_transaction_read_only) and end client sessions, then report the final WAL position. */
@@ -21,14 +30,14 @@ export const COMMAND_ARGS = {
   /** Promote a standby (pg_promote, waiting up to waitSeconds). */
   promote: z.strictObject({ waitSeconds: z.int().min(1).max(300).default(60) }),
   /** Follow another primary: primary_conninfo (credentials from the agent's config) and slot, then reload. */
-  repoint: z.strictObject({
-    host: z.string().min(1).max(255),
-    port: z.int().min(1).max(65_535),
-    slotName: z
-      .string()
-      .regex(/^[a-z0-9_]{1,63}$/)
-      .nullable(),
-  }),
+  repoint: upstream,
+  /**
+   * Make a former primary a standby of the primary at host:port: its history
+   * since the split is discarded (pg_rewind when the agent has a matching
+   * binary, otherwise a fresh base backup over the replication protocol; the
+   * old data folder is kept aside), then it streams on the new timeline.
+   */
+  rewind: upstream,
   /** CHECKPOINT, reporting the WAL position after it. */
   checkpoint: z.strictObject({}),
   /** Try one write the way a client would (default transaction mode) and say whether it was accepted. */
@@ -45,6 +54,18 @@ export const COMMAND_OUTPUTS = {
   unfence: z.strictObject({}),
   promote: z.strictObject({ timeline: z.int(), lsn }),
   repoint: z.strictObject({ primaryHost: z.string(), primaryPort: z.int(), slotName: z.string().nullable() }),
+  rewind: z.strictObject({
+    /** `following` when the replica already streamed from that primary on its timeline: nothing was discarded. */
+    method: z.enum(["pg_rewind", "base-backup", "following"]),
+    timeline: z.int(),
+    /** What was copied from the primary; null when pg_rewind did not say. */
+    bytes: z.int().min(0).nullable(),
+    durationMs: z.int().min(0),
+    /** Where the discarded data folder was kept, for whoever must look at writes made after the split. */
+    formerDataKeptAt: z.string().nullable(),
+    /** Anything the operator should know, e.g. that pg_rewind failed and a base backup was taken instead. */
+    note: z.string().nullable(),
+  }),
   checkpoint: z.strictObject({ lsn }),
   "verify-write": z.strictObject({ accepted: z.boolean(), error: z.string().nullable() }),
 } as const satisfies Record<AgentCommandKind, z.ZodType>;

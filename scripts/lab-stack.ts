@@ -9,7 +9,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildAgentBundle } from "@/agents/build";
 import type { AgentConfig } from "@/agents/config";
+import { postgresBinaries } from "@/embedded/postgres-binaries";
 import { startLab, type Lab } from "@/lab/lab";
+import { pgdataDir, serverLogFile } from "@/lab/paths";
 import { startWorkload } from "@/lab/workload";
 import type { Db } from "@/server/db/client";
 import { commandSigningKey } from "@/server/commands/signing-key";
@@ -52,6 +54,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
     async run(controlPlaneUrl) {
       const bundle = path.join(dataDir, "agents", "switchyard-agent.mjs");
       await buildAgentBundle(bundle);
+      const binDir = path.dirname((await postgresBinaries()).pg_ctl);
       for (const replica of lab.replicas) {
         const folder = path.join(labDir, "agents", replica.name);
         await mkdir(folder, { recursive: true });
@@ -69,6 +72,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
           commands: { publicKey: publicKeyPem, pollSeconds: 25 },
           // The lab's clusters share one superuser, which may also stream.
           replication: { user: "postgres", password: lab.password },
+          server: { dataDir: pgdataDir(dataDir, replica.name), binDir, logFile: serverLogFile(dataDir, replica.name) },
           metrics: { port: await freePort(), host: "127.0.0.1" },
         };
         const configFile = path.join(folder, "agent.json");

@@ -30,7 +30,7 @@ export async function commandLoopFor(config: AgentConfig, metrics: AgentMetrics,
   }
   const executor: CommandExecutor =
     replica.engine === "postgresql"
-      ? new PostgresExecutor({ connectionString: commands.connectionString ?? replica.connectionString, replicaName: replica.name, replication: config.replication ?? null })
+      ? new PostgresExecutor({ connectionString: commands.connectionString ?? replica.connectionString, replicaName: replica.name, replication: config.replication ?? null, server: config.server ?? null })
       : simulatedExecutor;
   return new CommandLoop({
     controlPlaneUrl: config.controlPlaneUrl,

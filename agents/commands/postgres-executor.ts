@@ -1,11 +1,13 @@
 import type pg from "pg";
 import type { AgentCommandArgs } from "@/contracts/agent-commands";
-import type { ReplicationConfig } from "../config";
+import type { LocalServerConfig, ReplicationConfig } from "../config";
 import { errorMessage } from "../error-message";
 import { closeClient, newClient, within } from "../pg-client";
 import type { CommandAnswer } from "./command-ledger";
 import { failed, refused, succeeded, type CommandExecutor } from "./command-executor";
 import { primaryConninfo } from "./primary-conninfo";
+import { LocalServer } from "./rewind/local-server";
+import { rewind } from "./rewind/rewind";
 import type { VerifiedCommand } from "./verify-command";
 
 export interface PostgresExecutorOptions {
@@ -14,6 +16,8 @@ export interface PostgresExecutorOptions {
   /** The standby's application_name towards its primary (synchronous_standby_names matches on it). */
   replicaName: string;
   replication: ReplicationConfig | null;
+  /** The server's folder and binaries, for `rewind`. */
+  server: LocalServerConfig | null;
 }
 
 const COMMAND_TIMEOUT_MS = 60_000;
@@ -54,6 +58,8 @@ export class PostgresExecutor implements CommandExecutor {
     if (command.kind === "repoint" && !this.options.replication) {
       return refused("the agent config has no replication credentials (replication.user, replication.password), so it cannot build primary_conninfo");
     }
+    // Before any connection: the server may be down (a former primary that was killed).
+    if (command.kind === "rewind") return this.rewind(command.args);
     const timeoutMs = command.kind === "promote" ? (command.args.waitSeconds + 30) * 1000 : COMMAND_TIMEOUT_MS;
     const client = newClient(this.options.connectionString, timeoutMs, "switchyard-agent-command");
     try {
@@ -75,6 +81,14 @@ export class PostgresExecutor implements CommandExecutor {
     } finally {
       await closeClient(client);
     }
+  }
+
+  /** Rewind stops and starts the server, so it manages its own connections. */
+  private async rewind(args: Args<"rewind">): Promise<CommandAnswer> {
+    const { server, replication, connectionString, replicaName } = this.options;
+    if (!replication) return refused("the agent config has no replication credentials (replication.user, replication.password), so it cannot follow a primary");
+    if (!server) return refused("the agent config has no server section (dataDir, binDir), so it cannot stop, rebuild and start its replica");
+    return rewind(args, { server: new LocalServer(server), replication, replicaName, connectionString });
   }
 
   /**
@@ -117,7 +131,12 @@ export class PostgresExecutor implements CommandExecutor {
   /**
    * The promoted server must take writes: a standby cloned from a fenced
    * primary carries its default_transaction_read_only in
-   * postgresql.auto.conf, so the fence is reset after the promotion.
+   * postgresql.auto.conf, so the fence is reset after the promotion. It also
+   * commits without waiting for a synchronous standby: the ones its
+   * configuration may name were chosen for an earlier topology (a former
+   * primary reinstated here names the standby that replaced it, which is
+   * fenced now) and would block every commit. Choosing the new synchronous
+   * standbys is not automated yet.
    */
   private async promote(client: pg.Client, args: Args<"promote">): Promise<CommandAnswer> {
     if (!(await inRecovery(client))) return refused(`${this.options.replicaName} is already a primary; only a standby can be promoted`);
@@ -125,6 +144,7 @@ export class PostgresExecutor implements CommandExecutor {
     if (!rows[0]?.promoted) return failed(`the standby did not finish promoting within ${args.waitSeconds} s`);
     const position = await client.query<{ timeline: number; lsn: string }>(TIMELINE_AND_LSN);
     const { timeline, lsn: promotedLsn } = position.rows[0]!;
+    await client.query("ALTER SYSTEM SET synchronous_standby_names = ''");
     const problem = await this.resetReadOnlyDefault(client);
     if (problem) return failed(`promoted, but it still refuses writes: ${problem}`, { timeline, lsn: promotedLsn });
     return succeeded({ timeline, lsn: promotedLsn });

@@ -17,6 +17,7 @@ export function primaryConninfo(target: { host: string; port: number }, replicat
   return pairs.map(([key, value]) => `${key}=${conninfoValue(value)}`).join(" ");
 }
 
-function conninfoValue(value: string): string {
+/** A libpq connection-string value, quoted and escaped. */
+export function conninfoValue(value: string): string {
   return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }

@@ -34,8 +34,9 @@ export type Resolution = { ok: true; context: RunContext; targetChosenBy: RunPla
 /**
  * Validates parameters against the definition and the live topology and
  * resolves the replicas the run will act on: the primary (where the write
- * route points), the target (named by `to_region`, or chosen by candidate
- * selection), and the other standbys.
+ * route points), the target (named by `to_region` or, for a replica to
+ * reinstate, `region`; or chosen by candidate selection), and the other
+ * standbys.
  */
 export function resolveRun(definition: RunbookDefinition, params: RunParams, snapshot: ServiceSnapshot): Resolution {
   const problems: { field: string; message: string }[] = [];
@@ -58,7 +59,7 @@ export function resolveRun(definition: RunbookDefinition, params: RunParams, sna
   const inRegion = (regionId: string): ReplicaSnapshot | undefined =>
     snapshot.replicas.filter((replica) => replica.regionId === regionId).sort((a, b) => b.promotionPriority - a.promotionPriority)[0];
 
-  for (const name of ["from_region", "to_region"] as const) {
+  for (const name of ["from_region", "to_region", "region"] as const) {
     const region = params[name];
     if (definition.parameters[name] && region && !inRegion(region)) problems.push({ field: name, message: `${snapshot.serviceId} has no replica in ${region}` });
   }
@@ -68,12 +69,16 @@ export function resolveRun(definition: RunbookDefinition, params: RunParams, sna
   if (params.to_region && primary && params.to_region === primary.regionId) {
     problems.push({ field: "to_region", message: `${params.to_region} already holds the primary` });
   }
+  if (params.region && primary && params.region === primary.regionId) {
+    problems.push({ field: "region", message: `${params.region} holds the write route; only a former primary can be reinstated` });
+  }
   if (problems.length) return { ok: false, problems };
 
   // A former primary still serving as one (fenced, not yet reinstated) is no
   // standby to promote or re-point: the reinstate runbook deals with it.
   const standbys = snapshot.replicas.filter((replica) => replica.id !== primary?.id && replica.role !== "witness" && replica.reportedRole !== "primary");
-  const named = params.to_region ? inRegion(params.to_region) ?? null : null;
+  const targetRegion = params.to_region ?? params.region;
+  const named = targetRegion ? inRegion(targetRegion) ?? null : null;
   const target = named ?? (definition.parameters.to_region ? selectCandidate(standbys, snapshot.datasets) : null);
   return {
     ok: true,

@@ -108,12 +108,26 @@ async function conditionNow(move: Move, condition: Condition) {
   return { result: evaluateCondition(condition, context), snapshot, target: context.target };
 }
 
-/** What a command needs beyond the definition's args: where to re-point to comes from the run's target. */
-async function commandArgs(move: Move, command: AgentCommandKind, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-  if (command !== "repoint") return args;
-  const target = move.context.targetId ? await db().replica.findUnique({ where: { id: move.context.targetId } }) : null;
-  if (!target) throw new Error("repoint needs the run's target replica");
-  return { host: target.host, port: target.port, slotName: null, ...args };
+/**
+ * What a command needs beyond the definition's args: `repoint` follows the
+ * run's target; `rewind` follows whichever replica the write route points at
+ * when it is issued (the target after the route step, the primary in a
+ * reinstate run), and never the replica it rewinds.
+ */
+async function commandArgs(move: Move, command: AgentCommandKind, args: Record<string, unknown>): Promise<{ args: Record<string, unknown> } | { problem: string }> {
+  if (command === "repoint") {
+    const target = move.context.targetId ? await db().replica.findUnique({ where: { id: move.context.targetId } }) : null;
+    if (!target) return { problem: "repoint needs the run's target replica" };
+    return { args: { host: target.host, port: target.port, slotName: null, ...args } };
+  }
+  if (command === "rewind") {
+    const service = await db().service.findUniqueOrThrow({ where: { id: move.run.serviceId }, include: { writeReplica: true } });
+    const primary = service.writeReplica;
+    if (!primary) return { problem: `${service.id} has no write route, so there is no primary to follow` };
+    if (move.stepRun.targets.includes(primary.id)) return { problem: `the write route points at ${primary.name}, the replica this step would rewind` };
+    return { args: { host: primary.host, port: primary.port, slotName: null, ...args } };
+  }
+  return { args };
 }
 
 async function agentStep(move: Move, command: AgentCommandKind, args: Record<string, unknown>, compensation: Compensation | null) {
@@ -121,7 +135,9 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
   if (stepRun.targets.length === 0) return complete(move, "skipped", { reason: "no replica to act on" });
   const keyOf = (replicaId: string) => `${stepRun.idempotencyKey}:${replicaId}:${stepRun.attempts}`;
   const signingKey = await commandSigningKey();
-  const resolvedArgs = await commandArgs(move, command, args);
+  const resolved = await commandArgs(move, command, args);
+  if ("problem" in resolved) return attemptFailed(move, resolved.problem);
+  const resolvedArgs = resolved.args;
 
   for (const replicaId of stepRun.targets) {
     const issued = await db().agentCommand.findUnique({ where: { idempotencyKey: keyOf(replicaId) } });

@@ -10,7 +10,8 @@ import { COMMAND_ARGS, COMMAND_OUTPUTS, type AgentCommandKind } from "@/contract
 import type { CommandAnswer } from "@/agents/commands/command-ledger";
 import { PostgresExecutor } from "@/agents/commands/postgres-executor";
 import type { VerifiedCommand } from "@/agents/commands/verify-command";
-import type { ReplicationConfig } from "@/agents/config";
+import type { LocalServerConfig, ReplicationConfig } from "@/agents/config";
+import { postgresBinaries } from "@/embedded/postgres-binaries";
 import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { postgresOsUser } from "@/embedded/run-as";
 
@@ -146,8 +147,12 @@ async function cloneStandby(standby: Node, slot: string): Promise<void> {
   );
 }
 
-function executorFor(target: Node, replication: ReplicationConfig | null = REPLICATION): PostgresExecutor {
-  return new PostgresExecutor({ connectionString: target.url, replicaName: target.name, replication });
+function executorFor(target: Node, replication: ReplicationConfig | null = REPLICATION, server: LocalServerConfig | null = null): PostgresExecutor {
+  return new PostgresExecutor({ connectionString: target.url, replicaName: target.name, replication, server });
+}
+
+async function serverOf(target: Node): Promise<LocalServerConfig> {
+  return { dataDir: target.dataDir, binDir: path.dirname((await postgresBinaries()).pg_ctl), logFile: path.join(dir, `${target.name}.log`) };
 }
 
 let nextId = 0;
@@ -305,4 +310,52 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     await sql(standbyA, "INSERT INTO orders VALUES (7)");
     await until(() => sql<{ n: number }>(standbyB, "SELECT count(*)::int AS n FROM orders WHERE id = 7"), (rows) => rows[0]?.n === 1, "the write on A to reach B");
   });
+
+  it("rewind: the fenced former primary becomes a standby of A on timeline 2 by a base backup, losing what it wrote after the split", async () => {
+    // A write the fenced primary took after the split (a session may override the read-only default): it must not survive.
+    const { client } = await connect(primary);
+    await client.query("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+    await client.query("INSERT INTO orders VALUES (99)");
+    await client.end();
+
+    const args = { host: "127.0.0.1", port: standbyA.port, slotName: null };
+    const executor = executorFor(primary, REPLICATION, await serverOf(primary));
+    const answer = await executor.execute(command("rewind", args, primary.name));
+    expect(answer, JSON.stringify(answer)).toMatchObject({
+      status: "succeeded",
+      // The npm binaries have no pg_rewind.
+      output: { method: "base-backup", timeline: 2, formerDataKeptAt: `${primary.dataDir}.former`, note: null },
+    });
+    expect(COMMAND_OUTPUTS.rewind.parse(answer.output).bytes).toBeGreaterThan(1024 * 1024);
+
+    expect(await sql(primary, "SELECT status, sender_port, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: standbyA.port, received_tli: 2 }]);
+    await sql(standbyA, "INSERT INTO orders VALUES (8)");
+    await until(() => sql<{ ids: number[] }>(primary, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"), (rows) => rows[0]?.ids.includes(8) === true, "A's write to reach the former primary");
+    expect(await sql(primary, "SELECT array_agg(id ORDER BY id) AS ids FROM orders")).toEqual([{ ids: [4, 5, 6, 7, 8] }]);
+    expect(await run(primary, "verify-write", { expect: "refused" })).toMatchObject({ status: "succeeded", output: { accepted: false } });
+    // It kept its own configuration (port, authentication) and streams as itself, with the credentials of the agent config.
+    expect(await sql(standbyA, "SELECT application_name, usename FROM pg_stat_replication ORDER BY application_name")).toEqual([
+      { application_name: "primary", usename: "replicator" },
+      { application_name: "standby_b", usename: "replicator" },
+    ]);
+    // The discarded folder is still there for whoever must look at the lost write.
+    expect(readdirSync(`${primary.dataDir}.former`)).toContain("PG_VERSION");
+
+    // Asked again, it sees it already follows A and changes nothing.
+    expect(await executor.execute(command("rewind", args, primary.name))).toMatchObject({ status: "succeeded", output: { method: "following", timeline: 2, bytes: 0 } });
+  });
+
+  it("rewind refuses to follow a standby, to discard a primary that takes writes, and to run without a server section", async () => {
+    const standbyAsSource = await executorFor(primary, REPLICATION, await serverOf(primary)).execute(command("rewind", { host: "127.0.0.1", port: standbyB.port, slotName: null }, primary.name));
+    expect(standbyAsSource).toEqual({ status: "refused", output: null, error: `127.0.0.1:${standbyB.port} is a standby; primary can only be made to follow a primary` });
+
+    const writablePrimary = await executorFor(standbyA, REPLICATION, await serverOf(standbyA)).execute(command("rewind", { host: "127.0.0.1", port: standbyA.port, slotName: null }, standbyA.name));
+    expect(writablePrimary).toEqual({ status: "refused", output: null, error: "standby_a is a primary that still accepts writes: fence it before its history is discarded" });
+
+    expect(await run(primary, "rewind", { host: "127.0.0.1", port: standbyA.port, slotName: null })).toMatchObject({ status: "refused", error: expect.stringContaining("no server section") });
+    // Nothing changed: A still takes writes and the former primary still streams from it.
+    await sql(standbyA, "INSERT INTO orders VALUES (9)");
+    expect(await sql(primary, "SELECT status FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming" }]);
+  });
 });
+

@@ -1,0 +1,134 @@
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { LocalServerConfig } from "../../config";
+import type { FileOwner } from "./tar-extractor";
+
+const execFileAsync = promisify(execFile);
+
+export interface ToolOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The replica's server as files and processes on this host: its data folder
+ * and the binaries that stop and start it. PostgreSQL refuses to run as root,
+ * so when the agent is root every binary runs as the data folder's owner and
+ * every file written into the folder is given to that owner.
+ */
+export class LocalServer {
+  readonly dataDir: string;
+  readonly logFile: string;
+
+  constructor(private readonly config: LocalServerConfig) {
+    this.dataDir = path.resolve(config.dataDir);
+    this.logFile = path.resolve(config.logFile ?? path.join(path.dirname(this.dataDir), "postgresql.log"));
+  }
+
+  owner(): FileOwner | null {
+    if (os.userInfo().uid !== 0) return null;
+    const { uid, gid } = statSync(this.dataDir);
+    return uid === 0 ? null : { uid, gid };
+  }
+
+  /** The data folder's major version (PG_VERSION), which the binaries must match. */
+  majorVersion(): number {
+    return Number.parseInt(readFileSync(path.join(this.dataDir, "PG_VERSION"), "utf8").trim(), 10);
+  }
+
+  isStandbyFolder(): boolean {
+    return existsSync(path.join(this.dataDir, "standby.signal"));
+  }
+
+  /**
+   * The newest timeline the folder has seen: each promotion leaves a
+   * `<timeline>.history` in pg_wal that is never recycled.
+   */
+  newestTimeline(): number {
+    const wal = path.join(this.dataDir, "pg_wal");
+    const timelines = existsSync(wal)
+      ? readdirSync(wal)
+          .filter((name) => /^[0-9A-F]{8}\.history$/.test(name))
+          .map((name) => Number.parseInt(name.slice(0, 8), 16))
+      : [];
+    return Math.max(1, ...timelines);
+  }
+
+  /** Whether a postmaster runs on the folder (its pid file names a live process). */
+  isRunning(): boolean {
+    const pidFile = path.join(this.dataDir, "postmaster.pid");
+    if (!existsSync(pidFile)) return false;
+    const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+  }
+
+  binary(name: string): string | null {
+    const file = path.join(this.config.binDir, name);
+    return existsSync(file) ? file : null;
+  }
+
+  /** pg_rewind when binDir has one built for the folder's major version. */
+  async pgRewind(): Promise<string | null> {
+    const binary = this.binary("pg_rewind");
+    if (!binary) return null;
+    const { stdout } = await this.run(binary, ["--version"], 10_000);
+    const major = /(\d+)(?:\.\d+)?/.exec(stdout)?.[1];
+    return major !== undefined && Number(major) === this.majorVersion() ? binary : null;
+  }
+
+  /** Fast shutdown (open transactions roll back); nothing to do when it does not run. */
+  async stop(): Promise<void> {
+    if (!this.isRunning()) return;
+    await this.run(this.requireBinary("pg_ctl"), ["stop", "-w", "-t", "60", "-m", "fast", "-D", this.dataDir], 90_000);
+  }
+
+  /** Starts the server and waits until it accepts connections (a standby's read-only ones count). */
+  async start(): Promise<void> {
+    try {
+      await this.run(this.requireBinary("pg_ctl"), ["start", "-w", "-t", "60", "-D", this.dataDir, "-l", this.logFile], 90_000);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- ${this.logFile} ---\n${this.logTail()}`);
+    }
+  }
+
+  logTail(lines = 12): string {
+    try {
+      return readFileSync(this.logFile, "utf8").trim().split("\n").slice(-lines).join("\n");
+    } catch {
+      return "(no log)";
+    }
+  }
+
+  /** Runs one of the server's binaries as the folder's owner; `env` adds to a C-locale environment. */
+  async run(binary: string, args: string[], timeoutMs: number, env: Record<string, string> = {}): Promise<ToolOutput> {
+    const owner = existsSync(this.dataDir) ? this.owner() : null;
+    try {
+      return await execFileAsync(binary, args, {
+        uid: owner?.uid,
+        gid: owner?.gid,
+        timeout: timeoutMs,
+        env: { ...process.env, LC_ALL: "C", LANG: "C", ...env },
+        // The owner may not be able to enter the agent's working folder.
+        cwd: os.tmpdir(),
+      });
+    } catch (error) {
+      const failure = error as { stderr?: string; stdout?: string; message: string };
+      throw new Error(`${path.basename(binary)} ${args[0] ?? ""} failed: ${(failure.stderr || failure.stdout || failure.message).trim()}`);
+    }
+  }
+
+  private requireBinary(name: string): string {
+    const binary = this.binary(name);
+    if (!binary) throw new Error(`${name} is not in ${this.config.binDir} (server.binDir in the agent config)`);
+    return binary;
+  }
+}
