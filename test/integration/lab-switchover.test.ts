@@ -67,28 +67,38 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     const check = await verifyLedger(product.dataDir, "pg-eu-west-1");
     expect({ lost: check.lost, duplicated: check.duplicated }).toEqual({ lost: 0, duplicated: 0 });
 
-    // The new primary accepts writes; the old one refuses them.
+    // The new primary accepts writes; the old one refused them while fenced (the run checked it) and still does as a standby.
     expect(await sql("pg-eu-west-1", "SELECT pg_is_in_recovery() AS standby")).toEqual([{ standby: false }]);
     await sql("pg-eu-west-1", "INSERT INTO orders (id, payload) VALUES ('after-switchover', 'ok')");
+    expect(run.steps.find((step) => step.stepId === "verify-old-primary")).toMatchObject({ state: "succeeded", output: { "pg-us-east-1": { accepted: false } } });
     await expect(sql("pg-us-east-1", "INSERT INTO orders (id, payload) VALUES ('on-the-old-primary', 'no')")).rejects.toThrow(/read-only/);
 
-    // The remaining standby streams from the new primary.
-    const eu = portOf(await requireLabState(product.dataDir), "pg-eu-west-1");
-    const streaming = await until(
-      "pg-europe-west3 streaming from the new primary",
-      () => sql<{ application_name: string; state: string }>("pg-eu-west-1", "SELECT application_name, state FROM pg_stat_replication"),
-      (rows) => rows.some((row) => row.application_name === "pg-europe-west3" && row.state === "streaming"),
-    );
-    expect(streaming.map((row) => row.application_name)).toContain("pg-europe-west3");
-    expect(await sql("pg-europe-west3", "SELECT status, sender_port FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: eu }]);
+    // Both the remaining standby and the old primary (rejoined by a base backup) stream from the new primary, on its timeline.
+    await expectStreamingFrom("pg-eu-west-1", ["pg-europe-west3", "pg-us-east-1"]);
+    expect(run.steps.find((step) => step.stepId === "rejoin-old-primary")).toMatchObject({
+      state: "succeeded",
+      output: { "pg-us-east-1": { method: "base-backup", timeline: 2 } },
+    });
 
     // The promotion's audit event carries the zero-loss proof.
     const audit = await api("GET", "/api/v1/audit/verify", admin);
     expect(audit.json.intact).toBe(true);
   }, 300_000);
 
+  it("switches back to aws:us-east-1, the rejoined former primary, without losing a write", async () => {
+    const ledgerBefore = (await verifyLedger(product.dataDir, "pg-eu-west-1")).acknowledged;
+    const run = await switchOver("aws:us-east-1", "integration test: switch back");
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("succeeded");
+    expect((await api("GET", "/api/v1/services/orders-db/route", operator)).json).toMatchObject({ writeRegionId: "aws:us-east-1", epoch: 3 });
+    await until("acknowledged writes on aws:us-east-1 again", () => verifyLedger(product.dataDir, "pg-us-east-1"), (check) => check.acknowledged > ledgerBefore + 100);
+    const check = await verifyLedger(product.dataDir, "pg-us-east-1");
+    expect({ lost: check.lost, duplicated: check.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+    await expectStreamingFrom("pg-us-east-1", ["pg-europe-west3", "pg-eu-west-1"]);
+    expect(run.steps.find((step) => step.stepId === "rejoin-old-primary")).toMatchObject({ state: "succeeded", output: { "pg-eu-west-1": { method: "base-backup", timeline: 3 } } });
+  }, 300_000);
+
   it("finishes a run whose control plane is killed mid-run, without repeating a step", async () => {
-    // The former primary (us-east-1) is fenced and not reinstated: the run re-points nobody.
     const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, {
       params: { service: "orders-db", to_region: "gcp:europe-west3", reason: "integration test: restart mid-run" },
     });
@@ -118,17 +128,46 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     const run = runSchema.parse(finished.json);
     expect(run.error).toBeNull();
     expect(run.status).toBe("succeeded");
-    expect((await api("GET", "/api/v1/services/orders-db/route", operator)).json).toMatchObject({ writeRegionId: "gcp:europe-west3", epoch: 3 });
+    expect((await api("GET", "/api/v1/services/orders-db/route", operator)).json).toMatchObject({ writeRegionId: "gcp:europe-west3", epoch: 4 });
 
     // No step ran twice: one command per step and replica, one completion per step.
     const counts = new Map<string, number>();
     for (const step of run.steps) counts.set(step.stepId, (counts.get(step.stepId) ?? 0) + 1);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
-    expect(run.steps.filter((step) => step.state !== "succeeded").map((step) => [step.stepId, step.state])).toEqual([["repoint-standbys", "skipped"]]);
-    expect(run.steps.every((step) => step.attempts === 1)).toBe(true);
+    expect(run.steps.every((step) => step.state === "succeeded" && step.attempts === 1)).toBe(true);
 
     await until("acknowledged writes on the new primary", () => verifyLedger(product.dataDir, "pg-europe-west3"), (check) => check.acknowledged > ledgerBefore + 50);
     const check = await verifyLedger(product.dataDir, "pg-europe-west3");
     expect({ lost: check.lost, duplicated: check.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+    await expectStreamingFrom("pg-europe-west3", ["pg-eu-west-1", "pg-us-east-1"]);
   }, 300_000);
 });
+
+/** Starts a planned switchover, confirms it, and waits for it to end. */
+async function switchOver(toRegion: string, reason: string): Promise<RunView> {
+  const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, { params: { service: "orders-db", to_region: toRegion, reason } });
+  expect(started.status, JSON.stringify(started.json)).toBe(201);
+  const runId = runSchema.parse(started.json).id;
+  await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
+    ["failed", "aborted"].includes(json.status) || json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
+  );
+  expect((await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" })).status).toBe(200);
+  const finished = await until("the run to finish", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status), 180_000);
+  return runSchema.parse(finished.json);
+}
+
+/** Every standby streams from `primary` (pg_stat_replication there, pg_stat_wal_receiver on each standby), on the primary's timeline. */
+async function expectStreamingFrom(primary: string, standbys: string[]): Promise<void> {
+  const port = portOf(await requireLabState(product.dataDir), primary);
+  const streaming = await until(
+    `${standbys.join(", ")} streaming from ${primary}`,
+    () => sql<{ application_name: string; state: string }>(primary, "SELECT application_name, state FROM pg_stat_replication"),
+    (rows) => standbys.every((name) => rows.some((row) => row.application_name === name && row.state === "streaming")),
+  );
+  expect(streaming.map((row) => row.application_name).sort()).toEqual([...standbys].sort());
+  const [row] = await sql<{ timeline: number }>(primary, "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline");
+  const timeline = row!.timeline;
+  for (const standby of standbys) {
+    expect(await sql(standby, "SELECT status, sender_port, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: port, received_tli: timeline }]);
+  }
+}
