@@ -14,6 +14,7 @@ function load(file: string): RunbookDefinition {
 }
 const switchover = load("planned-switchover.yaml");
 const failover = load("unplanned-failover.yaml");
+const reinstate = load("reinstate-former-primary.yaml");
 
 const replica = (overrides: Partial<ReplicaSnapshot> & Pick<ReplicaSnapshot, "id" | "name" | "regionId" | "jurisdiction">): ReplicaSnapshot => ({
   role: "standby",
@@ -140,6 +141,43 @@ describe("a former primary that is not yet reinstated", () => {
     world.replicas[1] = { ...world.replicas[1]!, role: "primary", reportedRole: "primary" };
     const plan = planRun(switchover, { ...params, to_region: "gcp:europe-west3" }, world);
     expect(plan).toMatchObject({ primary: "pg-eu-west-1", target: "pg-europe-west3", others: [] });
+  });
+});
+
+describe("reinstate former primary dry run", () => {
+  /** After a switchover to eu-west-1: us-east-1 is fenced, still reporting itself a primary. */
+  const afterSwitchover = (): ServiceSnapshot => {
+    const world = snapshot();
+    world.writeReplicaId = "eu";
+    world.replicas[0] = { ...world.replicas[0]!, role: "standby", reportedRole: "primary" };
+    world.replicas[1] = { ...world.replicas[1]!, role: "primary", reportedRole: "primary", walReceiverStatus: null };
+    return world;
+  };
+  const reinstateParams = { service: "orders-db", region: "aws:us-east-1", reason: "rejoin after maintenance" };
+
+  it("rewinds the former primary from whichever replica the route points at", () => {
+    const plan = planRun(reinstate, reinstateParams, afterSwitchover());
+    expect(plan).toMatchObject({ primary: "pg-eu-west-1", target: "pg-us-east-1", targetChosenBy: "parameter", blockers: [] });
+    expect(plan.steps.map((step) => [step.id, step.targets])).toEqual([
+      ["primary-reachable", []],
+      ["confirm", []],
+      ["rewind-former-primary", ["pg-us-east-1"]],
+      ["target-streaming", []],
+      ["verify-refuses-writes", ["pg-us-east-1"]],
+    ]);
+  });
+
+  it("refuses to reinstate the replica that holds the write route, or a region without a replica", () => {
+    expect(planRun(reinstate, { ...reinstateParams, region: "aws:eu-west-1" }, afterSwitchover()).blockers).toEqual([
+      "aws:eu-west-1 holds the write route; only a former primary can be reinstated",
+    ]);
+    expect(planRun(reinstate, { ...reinstateParams, region: "aws:nowhere" }, afterSwitchover()).blockers).toEqual(["orders-db has no replica in aws:nowhere"]);
+  });
+
+  it("waits for a current primary that answers", () => {
+    const world = afterSwitchover();
+    world.replicas[1] = { ...world.replicas[1]!, health: "stale" };
+    expect(planRun(reinstate, reinstateParams, world).blockers).toEqual(["The current primary answers its agent: pg-eu-west-1 does not answer (health stale)"]);
   });
 });
 

@@ -64,4 +64,38 @@ describe("an unplanned regional failover on the real lab", () => {
       (rows) => rows.some((row) => row.application_name === "pg-europe-west3" && row.state === "streaming"),
     );
   }, 300_000);
+
+  it("reinstates the killed former primary as a standby of the new one", async () => {
+    const { api, operator, running, sql } = product;
+    const params = { service: "orders-db", region: "aws:us-east-1", reason: "integration test: us-east-1 is back" };
+    const started = await api("POST", "/api/v1/runbooks/reinstate-former-primary/runs", operator, { params });
+    expect(started.status, JSON.stringify(started.json)).toBe(201);
+    const runId = runSchema.parse(started.json).id;
+    await until("the confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
+      ["failed", "aborted"].includes(json.status) || json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
+    );
+    await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "its writes after the kill may go" });
+    const finished = await until("the run to finish", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status), 180_000);
+    const run = runSchema.parse(finished.json);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("succeeded");
+    // Its server was dead (SIGKILL): the agent rebuilt it from the new primary and started it.
+    expect(run.steps.find((step) => step.stepId === "rewind-former-primary")).toMatchObject({
+      state: "succeeded",
+      output: { "pg-us-east-1": { method: "base-backup", timeline: 2, note: null } },
+    });
+    expect(run.steps.find((step) => step.stepId === "verify-refuses-writes")).toMatchObject({ state: "succeeded", output: { "pg-us-east-1": { accepted: false } } });
+
+    const streaming = await sql<{ application_name: string; state: string }>("pg-eu-west-1", "SELECT application_name, state FROM pg_stat_replication ORDER BY application_name");
+    expect(streaming).toEqual([
+      { application_name: "pg-europe-west3", state: "streaming" },
+      { application_name: "pg-us-east-1", state: "streaming" },
+    ]);
+    expect(await sql("pg-us-east-1", "SELECT status, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", received_tli: 2 }]);
+    // It holds every acknowledged write, old and new, once it has replayed them.
+    await until("the reinstated replica to hold every acknowledged write", () => verifyLedger(running.dataDir, "pg-us-east-1"), (check) => check.lost === 0 && check.duplicated === 0);
+    // The route did not move.
+    expect((await api("GET", "/api/v1/services/orders-db/route", operator)).json).toMatchObject({ writeRegionId: "aws:eu-west-1", epoch: 2 });
+  }, 300_000);
 });
+
