@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -91,8 +91,15 @@ export class LocalServer {
     await this.run(this.requireBinary("pg_ctl"), ["stop", "-w", "-t", "60", "-m", "fast", "-D", this.dataDir], 90_000);
   }
 
-  /** Starts the server and waits until it accepts connections (a standby's read-only ones count). */
+  /**
+   * Starts the server and waits until it accepts connections (a standby's
+   * read-only ones count). The log is created for the owner first: the
+   * owner may not be allowed to create files where it lives.
+   */
   async start(): Promise<void> {
+    appendFileSync(this.logFile, "");
+    const owner = this.owner();
+    if (owner) chownSync(this.logFile, owner.uid, owner.gid);
     try {
       await this.run(this.requireBinary("pg_ctl"), ["start", "-w", "-t", "60", "-D", this.dataDir, "-l", this.logFile], 90_000);
     } catch (error) {

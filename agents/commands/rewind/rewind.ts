@@ -175,7 +175,7 @@ async function restoreConfiguration(server: LocalServer, files: Map<string, Buff
  */
 async function runPgRewind(binary: string, args: Args, { server, replication }: RewindOptions): Promise<number | null> {
   const source = `host=${conninfoValue(args.host)} port=${args.port} user=${conninfoValue(replication.user)} dbname=postgres`;
-  const output = await server.run(binary, ["--target-pgdata", server.dataDir, "--source-server", source], PG_REWIND_MS, { PGPASSWORD: replication.password });
+  const output = await server.run(binary, ["--target-pgdata", server.dataDir, "--source-server", source, "--progress"], PG_REWIND_MS, { PGPASSWORD: replication.password });
   const copied = /need to copy (\d+) MB/.exec(`${output.stdout}\n${output.stderr}`)?.[1];
   return copied ? Number(copied) * 1024 * 1024 : null;
 }
