@@ -3,6 +3,7 @@
  * a fresh product per repetition (so every run switches aws:us-east-1 →
  * aws:eu-west-1), driven through the API as an operator would. Reports the
  * time from confirmation to a finished run, how long writes were refused,
+ * how long the old primary took to rejoin as a standby,
  * acknowledged writes lost, and the control plane's own time per step (step
  * durations and the gaps between steps, minus the agents' command round trips
  * and minus waiting for replication or people).
@@ -38,7 +39,7 @@ async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, 
   }
 }
 
-const results: { confirmToDoneMs: number; writesRefusedMs: number; lost: number; overheadPerStepMs: number[] }[] = [];
+const results: { confirmToDoneMs: number; writesRefusedMs: number; rejoinMs: number; lost: number; overheadPerStepMs: number[] }[] = [];
 for (let repetition = 0; repetition < RUNS; repetition++) {
   const product = await startControlPlane({ lab: true });
   const store = createDb(product.databaseUrl, 2);
@@ -73,8 +74,15 @@ for (let repetition = 0; repetition < RUNS; repetition++) {
     }
     const fence = steps.find((step) => step.stepId === "fence-primary")!;
     const route = steps.find((step) => step.stepId === "switch-route")!;
+    const rejoin = steps.find((step) => step.stepId === "rejoin-old-primary")!;
     const ledger = await verifyLedger(product.dataDir, "pg-eu-west-1");
-    results.push({ confirmToDoneMs: finishedAt - confirmedAt, writesRefusedMs: route.finishedAt!.getTime() - fence.startedAt!.getTime(), lost: ledger.lost, overheadPerStepMs: overhead });
+    results.push({
+      confirmToDoneMs: finishedAt - confirmedAt,
+      writesRefusedMs: route.finishedAt!.getTime() - fence.startedAt!.getTime(),
+      rejoinMs: rejoin.finishedAt!.getTime() - rejoin.startedAt!.getTime(),
+      lost: ledger.lost,
+      overheadPerStepMs: overhead,
+    });
     console.error(`run ${repetition + 1}: ${finishedAt - confirmedAt} ms, ${ledger.lost} lost of ${ledger.acknowledged}`);
   } finally {
     await store.$disconnect();
@@ -89,6 +97,7 @@ console.log(
       runs: RUNS,
       confirmToFinishedMs: summarize(results.map((result) => result.confirmToDoneMs)),
       writesRefusedMs: summarize(results.map((result) => result.writesRefusedMs)),
+      oldPrimaryRejoinMs: summarize(results.map((result) => result.rejoinMs)),
       acknowledgedWritesLost: results.map((result) => result.lost),
       controlPlaneOverheadPerStepMs: { p50: round(perStep.p50), p95: round(perStep.p95), max: round(perStep.max), steps: perStep.count },
     },
