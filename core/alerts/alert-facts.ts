@@ -1,0 +1,45 @@
+import type { PolicyDocument } from "@/contracts/policy";
+
+/** What alert rules look at for one replica: its recorded place in the topology and its latest report. */
+export interface ReplicaFacts {
+  id: string;
+  name: string;
+  /** The role the topology records (the write route's replica is the primary). */
+  role: "primary" | "standby" | "witness";
+  hasAgent: boolean;
+  /** Control-plane time of the latest report; null when it never reported. */
+  lastReportAt: Date | null;
+  /** Whether the agent could reach its replica in the latest report. */
+  reachable: boolean | null;
+  reportedRole: "primary" | "standby" | null;
+  lagBytes: number | null;
+  lagSeconds: number | null;
+  /** As the primary sees its standbys (pg_stat_replication). */
+  standbys: { applicationName: string; state: string | null; syncState: string | null }[];
+  slots: { name: string; retainedBytes: number | null }[];
+  settings: { synchronous_commit: string | null; synchronous_standby_names: string | null; default_transaction_read_only: string | null } | null;
+  /** Recovery plus logical conflicts over the last minute; null when unknown. */
+  conflictsPerMinute: number | null;
+}
+
+/** One service as the alert rules see it, with the policy in effect for it. */
+export interface ServiceFacts {
+  id: string;
+  policy: PolicyDocument;
+  policyVersion: number | null;
+  writeReplicaId: string | null;
+  /** A dataset is `strong`: acknowledged writes must be on a synchronous standby (RPO 0). */
+  strong: boolean;
+  /** The tightest RPO budget of the eventual datasets; null when none has one. */
+  rpoSeconds: number | null;
+  replicas: ReplicaFacts[];
+}
+
+/** Reports older than this are stale: the policy's heartbeat interval times the misses it tolerates. */
+export function staleAfterMs(policy: PolicyDocument): number {
+  return policy.heartbeat.intervalSeconds * policy.heartbeat.missesBeforeUnfit * 1000;
+}
+
+export function isFresh(replica: ReplicaFacts, policy: PolicyDocument, now: Date): boolean {
+  return replica.lastReportAt !== null && now.getTime() - replica.lastReportAt.getTime() <= staleAfterMs(policy);
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import type { PolicyDocument } from "@/contracts/policy";
+import type { ReplicaFacts, ServiceFacts } from "./alert-facts";
+import { ALERT_RULE_IDS, ALERT_RULES, detectAll } from "./alert-rules";
+
+const MIB = 1024 * 1024;
+const NOW = new Date("2026-11-26T10:00:00Z");
+const secondsAgo = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
+
+const policy: PolicyDocument = {
+  heartbeat: { intervalSeconds: 1, missesBeforeUnfit: 5 },
+  witness: { quorum: 2 },
+  failover: { automatic: false, maxLagBytes: 1 * MIB, cooldownSeconds: 900 },
+  datasets: {},
+  featureFlags: { cross_region_writes: false },
+  maintenanceWindows: [],
+  alerts: { forSeconds: 30, slotRetainedBytesMax: 64 * MIB, conflictsPerMinuteMax: 10 },
+  approvals: { safetyRelevant: 2, other: 1 },
+};
+
+const replica = (overrides: Partial<ReplicaFacts> & Pick<ReplicaFacts, "id" | "name">): ReplicaFacts => ({
+  role: "standby",
+  hasAgent: true,
+  lastReportAt: secondsAgo(1),
+  reachable: true,
+  reportedRole: "standby",
+  lagBytes: 1000,
+  lagSeconds: 0.2,
+  standbys: [],
+  slots: [],
+  settings: { synchronous_commit: "on", synchronous_standby_names: "", default_transaction_read_only: "off" },
+  conflictsPerMinute: 0,
+  ...overrides,
+});
+
+/** A healthy strong service: the primary names its synchronous standby, which streams. */
+function healthy(): ServiceFacts {
+  return {
+    id: "orders-db",
+    policy,
+    policyVersion: 1,
+    writeReplicaId: "us",
+    strong: true,
+    rpoSeconds: 5,
+    replicas: [
+      replica({
+        id: "us",
+        name: "pg-us-east-1",
+        role: "primary",
+        reportedRole: "primary",
+        lagBytes: null,
+        lagSeconds: null,
+        standbys: [
+          { applicationName: "pg-eu-west-1", state: "streaming", syncState: "sync" },
+          { applicationName: "pg-europe-west3", state: "streaming", syncState: "async" },
+        ],
+        slots: [{ name: "pg_eu_west_1", retainedBytes: 1000 }],
+        settings: { synchronous_commit: "on", synchronous_standby_names: 'FIRST 1 ("pg-eu-west-1")', default_transaction_read_only: "off" },
+      }),
+      replica({ id: "eu", name: "pg-eu-west-1" }),
+      replica({ id: "gcp", name: "pg-europe-west3", lagSeconds: 1 }),
+    ],
+  };
+}
+
+const sentences = (service: ServiceFacts) => detectAll([service], NOW).map((detection) => `${detection.ruleId} ${detection.subject.key}: ${detection.sentence}`);
+const change = (mutate: (service: ServiceFacts) => void) => {
+  const service = healthy();
+  mutate(service);
+  return sentences(service);
+};
+const at = (service: ServiceFacts, id: string) => service.replicas.find((candidate) => candidate.id === id)!;
+
+describe("alert rules", () => {
+  it("are a well-formed table: every id once, in the declared order, each with a title and description", () => {
+    expect(ALERT_RULES.map((rule) => rule.id)).toEqual([...ALERT_RULE_IDS]);
+    for (const rule of ALERT_RULES) expect(rule.title.length * rule.description.length).toBeGreaterThan(0);
+  });
+
+  it("say nothing about a healthy service", () => {
+    expect(sentences(healthy())).toEqual([]);
+  });
+
+  it("heartbeat-stale: an agent silent beyond the staleness window, or never heard from; not a replica without an agent", () => {
+    expect(
+      change((service) => {
+        at(service, "gcp").lastReportAt = secondsAgo(12);
+        at(service, "eu").lastReportAt = null;
+      }),
+    ).toEqual(["heartbeat-stale replica:eu: pg-eu-west-1 has an agent that has never reported", "heartbeat-stale replica:gcp: pg-europe-west3 has not reported for 12 s (staleness window 5 s)"]);
+    expect(change((service) => Object.assign(at(service, "gcp"), { lastReportAt: null, hasAgent: false }))).toEqual([]);
+    expect(change((service) => (at(service, "gcp").lastReportAt = secondsAgo(5)))).toEqual([]);
+  });
+
+  it("replica-unreachable: the agent reports its replica does not answer", () => {
+    expect(change((service) => (at(service, "gcp").reachable = false))).toEqual(["replica-unreachable replica:gcp: pg-europe-west3 does not answer its agent"]);
+  });
+
+  it("lag-above-budget: seconds over the RPO budget, bytes over the policy maximum, or both; never from a stale report", () => {
+    expect(change((service) => (at(service, "gcp").lagSeconds = 12))).toEqual(["lag-above-budget replica:gcp: pg-europe-west3 lags 12 s, over the RPO budget of 5 s"]);
+    expect(change((service) => Object.assign(at(service, "gcp"), { lagSeconds: 12, lagBytes: 3 * MIB }))).toEqual([
+      "lag-above-budget replica:gcp: pg-europe-west3 lags 12 s, over the RPO budget of 5 s and 3.0 MiB, over the policy maximum of 1.0 MiB",
+    ]);
+    expect(change((service) => (at(service, "gcp").lagBytes = 2 * MIB))).toEqual(["lag-above-budget replica:gcp: pg-europe-west3 lags 2.0 MiB, over the policy maximum of 1.0 MiB"]);
+    expect(change((service) => Object.assign(at(service, "gcp"), { lagSeconds: 12, lastReportAt: secondsAgo(30) }))).not.toContainEqual(expect.stringContaining("lag-above-budget"));
+    expect(change((service) => Object.assign(service, { rpoSeconds: null }) && (at(service, "gcp").lagSeconds = 500))).toEqual([]);
+  });
+
+  it("sync-standby-missing: a strong service's primary with no synchronous standby named, or none streaming", () => {
+    expect(change((service) => (at(service, "us").settings!.synchronous_standby_names = ""))).toEqual([
+      "sync-standby-missing replica:us: pg-us-east-1 names no synchronous standby: commits do not wait for any standby, so RPO 0 is not guaranteed",
+    ]);
+    expect(change((service) => (at(service, "us").standbys = [{ applicationName: "pg-europe-west3", state: "streaming", syncState: "async" }]))).toEqual([
+      'sync-standby-missing replica:us: pg-us-east-1 names synchronous standbys (FIRST 1 ("pg-eu-west-1")) but none is streaming: every commit blocks',
+    ]);
+    expect(
+      change((service) => {
+        at(service, "us").standbys = [];
+        at(service, "us").settings!.synchronous_commit = "local";
+      }),
+    ).toContainEqual(expect.stringContaining("commits do not wait (synchronous_commit is local), so RPO 0 is not guaranteed"));
+    expect(change((service) => Object.assign(service, { strong: false }) && (at(service, "us").settings!.synchronous_standby_names = ""))).toEqual([]);
+  });
+
+  it("slot-retaining-wal: a slot on the primary keeping more WAL than the policy allows, one alert per slot", () => {
+    expect(change((service) => (at(service, "us").slots = [{ name: "pg_eu_west_1", retainedBytes: 100 * MIB }, { name: "cdc", retainedBytes: 65 * MIB }, { name: "ok", retainedBytes: null }]))).toEqual([
+      "slot-retaining-wal replica:us:slot:pg_eu_west_1: slot pg_eu_west_1 on pg-us-east-1 retains 100 MiB of WAL, over the policy maximum of 64.0 MiB",
+      "slot-retaining-wal replica:us:slot:cdc: slot cdc on pg-us-east-1 retains 65.0 MiB of WAL, over the policy maximum of 64.0 MiB",
+    ]);
+  });
+
+  it("setting-drift: roles that disagree with the route, a write primary refusing writes, asynchronous commits for strong data", () => {
+    expect(change((service) => (at(service, "eu").reportedRole = "primary"))).toEqual([
+      "setting-drift replica:eu: pg-eu-west-1: it reports itself a primary, but the write route points elsewhere (a former primary to reinstate?)",
+    ]);
+    expect(change((service) => (at(service, "us").settings!.default_transaction_read_only = "on"))).toEqual([
+      "setting-drift replica:us: pg-us-east-1: it is the write primary but refuses writes (default_transaction_read_only = on)",
+    ]);
+    expect(change((service) => (at(service, "us").settings!.synchronous_commit = "off"))).toContainEqual(
+      "setting-drift replica:us: pg-us-east-1: synchronous_commit is off, but a strong dataset needs on, remote_write or remote_apply",
+    );
+    expect(change((service) => (at(service, "us").reportedRole = "standby"))).toEqual([
+      "setting-drift replica:us: pg-us-east-1: the write route points at it, but it reports itself a standby",
+    ]);
+  });
+
+  it("conflict-rate: more conflicts in the last minute than the policy allows", () => {
+    expect(change((service) => (at(service, "gcp").conflictsPerMinute = 11))).toEqual(["conflict-rate replica:gcp: pg-europe-west3 had 11 conflicts in the last minute (policy maximum 10)"]);
+    expect(change((service) => (at(service, "gcp").conflictsPerMinute = 10))).toEqual([]);
+  });
+});

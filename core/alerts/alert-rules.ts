@@ -1,0 +1,184 @@
+import { formatBytes, formatSeconds } from "../format";
+import { isFresh, staleAfterMs, type ReplicaFacts, type ServiceFacts } from "./alert-facts";
+
+export const ALERT_RULE_IDS = ["heartbeat-stale", "replica-unreachable", "lag-above-budget", "sync-standby-missing", "slot-retaining-wal", "setting-drift", "conflict-rate"] as const;
+export type AlertRuleId = (typeof ALERT_RULE_IDS)[number];
+export type AlertSeverity = "warning" | "critical";
+
+/** What an alert is about; `key` is stable across evaluations, `label` is for people. */
+export interface AlertSubject {
+  key: string;
+  label: string;
+  replicaId: string | null;
+}
+
+/** A rule's condition holding for one subject now, with the sentence that says so. */
+export interface Detection {
+  ruleId: AlertRuleId;
+  serviceId: string;
+  subject: AlertSubject;
+  sentence: string;
+}
+
+export interface AlertRule {
+  id: AlertRuleId;
+  title: string;
+  severity: AlertSeverity;
+  /** What the rule watches, for the rules table operators can read. */
+  description: string;
+  detect(service: ServiceFacts, now: Date): Omit<Detection, "ruleId" | "serviceId">[];
+}
+
+const replicaSubject = (replica: ReplicaFacts): AlertSubject => ({ key: `replica:${replica.id}`, label: replica.name, replicaId: replica.id });
+const freshReplicas = (service: ServiceFacts, now: Date) => service.replicas.filter((replica) => replica.role !== "witness" && isFresh(replica, service.policy, now));
+const writePrimary = (service: ServiceFacts) => service.replicas.find((replica) => replica.id === service.writeReplicaId) ?? null;
+/** Settings that make a commit wait for a standby's confirmation, when synchronous standbys are named. */
+const WAITING_COMMIT_LEVELS = new Set(["on", "remote_write", "remote_apply"]);
+
+/**
+ * The alert rules, as a table: each has a stable id, a severity and a
+ * detection that returns a sentence per subject. They read the latest
+ * reports only; how long a condition must hold before anyone is paged is the
+ * policy's `alerts.forSeconds`, applied by `advanceAlerts`.
+ */
+export const ALERT_RULES: readonly AlertRule[] = [
+  {
+    id: "heartbeat-stale",
+    title: "Heartbeat stale",
+    severity: "critical",
+    description: "A replica's agent has not reported within the policy's staleness window (heartbeat interval × misses).",
+    detect(service, now) {
+      const windowMs = staleAfterMs(service.policy);
+      return service.replicas
+        .filter((replica) => replica.hasAgent && replica.role !== "witness" && !isFresh(replica, service.policy, now))
+        .map((replica) => ({
+          subject: replicaSubject(replica),
+          sentence: replica.lastReportAt
+            ? `${replica.name} has not reported for ${formatSeconds((now.getTime() - replica.lastReportAt.getTime()) / 1000)} (staleness window ${formatSeconds(windowMs / 1000)})`
+            : `${replica.name} has an agent that has never reported`,
+        }));
+    },
+  },
+  {
+    id: "replica-unreachable",
+    title: "Replica unreachable",
+    severity: "critical",
+    description: "A replica's agent reports that it cannot reach the replica it runs next to.",
+    detect(service, now) {
+      return freshReplicas(service, now)
+        .filter((replica) => replica.reachable === false)
+        .map((replica) => ({ subject: replicaSubject(replica), sentence: `${replica.name} does not answer its agent` }));
+    },
+  },
+  {
+    id: "lag-above-budget",
+    title: "Lag above budget",
+    severity: "warning",
+    description: "A standby lags more than the RPO budget of the service's eventual datasets, or more bytes than the policy's failover maximum.",
+    detect(service, now) {
+      const maxBytes = service.policy.failover.maxLagBytes;
+      return freshReplicas(service, now)
+        .filter((replica) => replica.id !== service.writeReplicaId && replica.reportedRole === "standby")
+        .flatMap((replica) => {
+          const problems: string[] = [];
+          if (service.rpoSeconds !== null && replica.lagSeconds !== null && replica.lagSeconds > service.rpoSeconds) {
+            problems.push(`${formatSeconds(replica.lagSeconds)}, over the RPO budget of ${formatSeconds(service.rpoSeconds)}`);
+          }
+          if (replica.lagBytes !== null && replica.lagBytes > maxBytes) {
+            problems.push(`${formatBytes(replica.lagBytes)}, over the policy maximum of ${formatBytes(maxBytes)}`);
+          }
+          return problems.length ? [{ subject: replicaSubject(replica), sentence: `${replica.name} lags ${problems.join(" and ")}` }] : [];
+        });
+    },
+  },
+  {
+    id: "sync-standby-missing",
+    title: "Synchronous standby missing",
+    severity: "critical",
+    description: "A service with a strong dataset has no synchronous standby streaming: its primary either blocks every commit or no longer guarantees RPO 0.",
+    detect(service, now) {
+      const primary = writePrimary(service);
+      if (!service.strong || !primary || !isFresh(primary, service.policy, now) || !primary.settings) return [];
+      const names = primary.settings.synchronous_standby_names?.trim() ?? "";
+      if (!names) {
+        return [{ subject: replicaSubject(primary), sentence: `${primary.name} names no synchronous standby: commits do not wait for any standby, so RPO 0 is not guaranteed` }];
+      }
+      const streamingSync = primary.standbys.filter((standby) => standby.state === "streaming" && (standby.syncState === "sync" || standby.syncState === "quorum"));
+      if (streamingSync.length) return [];
+      const blocking = WAITING_COMMIT_LEVELS.has(primary.settings.synchronous_commit ?? "on");
+      return [
+        {
+          subject: replicaSubject(primary),
+          sentence: `${primary.name} names synchronous standbys (${names}) but none is streaming: ${blocking ? "every commit blocks" : "commits do not wait (synchronous_commit is " + primary.settings.synchronous_commit + "), so RPO 0 is not guaranteed"}`,
+        },
+      ];
+    },
+  },
+  {
+    id: "slot-retaining-wal",
+    title: "Replication slot retaining WAL",
+    severity: "warning",
+    description: "A replication slot on the primary keeps more WAL than the policy allows (an inactive or slow consumer fills the primary's disk).",
+    detect(service, now) {
+      const primary = writePrimary(service);
+      if (!primary || !isFresh(primary, service.policy, now)) return [];
+      const max = service.policy.alerts.slotRetainedBytesMax;
+      return primary.slots
+        .filter((slot) => slot.retainedBytes !== null && slot.retainedBytes > max)
+        .map((slot) => ({
+          subject: { key: `replica:${primary.id}:slot:${slot.name}`, label: `${primary.name} slot ${slot.name}`, replicaId: primary.id },
+          sentence: `slot ${slot.name} on ${primary.name} retains ${formatBytes(slot.retainedBytes!)} of WAL, over the policy maximum of ${formatBytes(max)}`,
+        }));
+    },
+  },
+  {
+    id: "setting-drift",
+    title: "Setting drift",
+    severity: "warning",
+    description: "A replica's reported role or settings differ from what the topology and policy expect (a primary that refuses writes, a standby reporting itself primary, asynchronous commits for a strong dataset).",
+    detect(service, now) {
+      return freshReplicas(service, now).flatMap((replica) => {
+        const drift: string[] = [];
+        const isWritePrimary = replica.id === service.writeReplicaId;
+        if (isWritePrimary && replica.reportedRole === "standby") drift.push("the write route points at it, but it reports itself a standby");
+        if (!isWritePrimary && replica.reportedRole === "primary") drift.push("it reports itself a primary, but the write route points elsewhere (a former primary to reinstate?)");
+        if (isWritePrimary && replica.reportedRole === "primary" && replica.settings?.default_transaction_read_only === "on") {
+          drift.push("it is the write primary but refuses writes (default_transaction_read_only = on)");
+        }
+        const commit = replica.settings?.synchronous_commit;
+        if (isWritePrimary && service.strong && commit && !WAITING_COMMIT_LEVELS.has(commit)) {
+          drift.push(`synchronous_commit is ${commit}, but a strong dataset needs on, remote_write or remote_apply`);
+        }
+        return drift.length ? [{ subject: replicaSubject(replica), sentence: `${replica.name}: ${drift.join("; ")}` }] : [];
+      });
+    },
+  },
+  {
+    id: "conflict-rate",
+    title: "Conflict rate",
+    severity: "warning",
+    description: "Recovery or logical-replication conflicts per minute on a replica exceed the policy's threshold.",
+    detect(service, now) {
+      const max = service.policy.alerts.conflictsPerMinuteMax;
+      return freshReplicas(service, now)
+        .filter((replica) => replica.conflictsPerMinute !== null && replica.conflictsPerMinute > max)
+        .map((replica) => ({
+          subject: replicaSubject(replica),
+          sentence: `${replica.name} had ${replica.conflictsPerMinute} conflicts in the last minute (policy maximum ${max})`,
+        }));
+    },
+  },
+];
+
+/** Every rule over every service: the conditions that hold now. */
+export function detectAll(services: readonly ServiceFacts[], now: Date): Detection[] {
+  return services.flatMap((service) =>
+    ALERT_RULES.flatMap((rule) => rule.detect(service, now).map((detection) => ({ ...detection, ruleId: rule.id, serviceId: service.id }))),
+  );
+}
+
+export function ruleById(id: AlertRuleId): AlertRule {
+  const rule = ALERT_RULES.find((candidate) => candidate.id === id);
+  if (!rule) throw new Error(`no alert rule ${id}`);
+  return rule;
+}

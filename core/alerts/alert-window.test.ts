@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import type { Detection } from "./alert-rules";
+import { advanceAlerts, type AlertChange, type OpenAlert, type WindowSettings } from "./alert-window";
+
+const T0 = Date.parse("2026-11-26T10:00:00Z");
+const at = (seconds: number) => new Date(T0 + seconds * 1000);
+const lagging: Detection = {
+  ruleId: "lag-above-budget",
+  serviceId: "orders-db",
+  subject: { key: "replica:gcp", label: "pg-europe-west3", replicaId: "gcp" },
+  sentence: "pg-europe-west3 lags 12 s, over the RPO budget of 5 s",
+};
+const settings = (forSeconds: number, maxGapMs = 5_000): WindowSettings => ({ forSeconds: () => forSeconds, maxGapMs });
+
+/** Applies changes the way the store does, and keeps every event a person would hear about. */
+class Store {
+  open: OpenAlert[] = [];
+  events: string[] = [];
+  private next = 0;
+
+  evaluate(second: number, detections: Detection[], window: WindowSettings): AlertChange[] {
+    const changes = advanceAlerts(this.open, detections, at(second), window);
+    for (const change of changes) {
+      if (change.kind === "open") {
+        this.next += 1;
+        const alert: OpenAlert = { id: `a${this.next}`, ruleId: change.ruleId, subjectKey: change.subject.key, serviceId: change.serviceId, state: change.state, sentence: change.sentence, startedAt: change.at, lastSeenAt: change.at };
+        this.open.push(alert);
+        if (change.state === "firing") this.events.push(`${second}s firing ${alert.id}`);
+        continue;
+      }
+      const alert = this.open.find((candidate) => candidate.id === change.alertId)!;
+      if (change.kind === "resolve") {
+        this.open = this.open.filter((candidate) => candidate !== alert);
+        if (change.wasFiring) this.events.push(`${second}s resolved ${alert.id}`);
+        continue;
+      }
+      alert.sentence = change.sentence;
+      alert.lastSeenAt = change.at;
+      if (change.kind === "restart") alert.startedAt = change.at;
+      if (change.kind === "fire") {
+        alert.state = "firing";
+        this.events.push(`${second}s firing ${alert.id}`);
+      }
+    }
+    return changes;
+  }
+
+  /** Evaluates once a second from `from` to `to`, the condition holding when `holds(second)`. */
+  run(from: number, to: number, holds: (second: number) => boolean, window: WindowSettings): void {
+    for (let second = from; second <= to; second += 1) this.evaluate(second, holds(second) ? [lagging] : [], window);
+  }
+}
+
+describe("advanceAlerts", () => {
+  it("a blip shorter than the window is pending, then resolves without ever firing", () => {
+    const store = new Store();
+    store.run(0, 30, (second) => second >= 10 && second < 19, settings(10));
+    expect(store.events).toEqual([]);
+    expect(store.open).toEqual([]);
+  });
+
+  it("shows a blip as pending while it lasts", () => {
+    const store = new Store();
+    store.run(0, 3, () => true, settings(10));
+    expect(store.open).toMatchObject([{ state: "pending", startedAt: at(0), lastSeenAt: at(3) }]);
+  });
+
+  it("repeated blips never fire: each one starts its window again", () => {
+    const store = new Store();
+    store.run(0, 120, (second) => second % 12 < 9, settings(10));
+    expect(store.events).toEqual([]);
+  });
+
+  it("a condition that holds for the whole window fires exactly when the window has passed, once", () => {
+    const store = new Store();
+    store.run(0, 40, (second) => second >= 5, settings(10));
+    expect(store.events).toEqual(["15s firing a1"]);
+    expect(store.open).toMatchObject([{ id: "a1", state: "firing", startedAt: at(5), lastSeenAt: at(40) }]);
+  });
+
+  it("a firing alert resolves when the condition clears, and a new occurrence is a new alert", () => {
+    const store = new Store();
+    store.run(0, 60, (second) => (second >= 5 && second < 30) || second >= 40, settings(10));
+    expect(store.events).toEqual(["15s firing a1", "30s resolved a1", "50s firing a2"]);
+  });
+
+  it("fires at once when the policy's window is 0", () => {
+    const store = new Store();
+    store.run(0, 2, () => true, settings(0));
+    expect(store.events).toEqual(["0s firing a1"]);
+  });
+
+  it("restarts the window after a gap in evaluation, since nobody saw the condition meanwhile", () => {
+    const store = new Store();
+    store.run(0, 3, () => true, settings(10, 5_000));
+    const changes = store.evaluate(60, [lagging], settings(10, 5_000));
+    expect(changes).toEqual([{ kind: "restart", alertId: "a1", sentence: lagging.sentence, at: at(60) }]);
+    store.run(61, 69, () => true, settings(10, 5_000));
+    expect(store.events).toEqual([]);
+    store.evaluate(70, [lagging], settings(10, 5_000));
+    expect(store.events).toEqual(["70s firing a1"]);
+  });
+
+  it("keeps the latest sentence and treats subjects and rules independently", () => {
+    const store = new Store();
+    const other: Detection = { ...lagging, subject: { key: "replica:eu", label: "pg-eu-west-1", replicaId: "eu" }, sentence: "pg-eu-west-1 lags 9 s" };
+    const stale: Detection = { ...lagging, ruleId: "heartbeat-stale", sentence: "pg-europe-west3 has not reported for 9 s" };
+    store.evaluate(0, [lagging, other, stale], settings(10));
+    store.evaluate(1, [{ ...lagging, sentence: "pg-europe-west3 lags 13 s" }, stale], settings(10));
+    expect(store.open.map((alert) => [alert.ruleId, alert.subjectKey, alert.sentence])).toEqual([
+      ["lag-above-budget", "replica:gcp", "pg-europe-west3 lags 13 s"],
+      ["heartbeat-stale", "replica:gcp", "pg-europe-west3 has not reported for 9 s"],
+    ]);
+  });
+
+  it("uses each service's own window", () => {
+    const store = new Store();
+    const fast: WindowSettings = { forSeconds: (serviceId) => (serviceId === "orders-db" ? 2 : 60), maxGapMs: 5_000 };
+    const billing: Detection = { ...lagging, serviceId: "billing-db", subject: { ...lagging.subject, key: "replica:billing" } };
+    for (let second = 0; second <= 5; second += 1) store.evaluate(second, [lagging, billing], fast);
+    expect(store.events).toEqual(["2s firing a1"]);
+  });
+});
