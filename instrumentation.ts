@@ -1,11 +1,16 @@
 /**
  * Runs once when a control-plane process starts: the store's periodic upkeep
- * (partitions, rollups, retention) and the runbook executor, each guarded by
- * a lease so that of several copies only one acts.
+ * (partitions, rollups, retention), the runbook executor and alert
+ * evaluation, each guarded by a lease so that of several copies only one acts.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.SWITCHYARD_JOBS === "off") return;
-  const [{ startJobs }, { startRunExecutor }] = await Promise.all([import("./server/jobs/scheduler"), import("./server/runs/run-executor")]);
+  const [{ startJobs }, { startRunExecutor }, { startAlerting }] = await Promise.all([
+    import("./server/jobs/scheduler"),
+    import("./server/runs/run-executor"),
+    import("./server/alerts/alerting-loop"),
+  ]);
   startJobs();
   startRunExecutor();
+  startAlerting();
 }

@@ -3,6 +3,7 @@ import type { Permission } from "@/core/access/permissions";
 import { commandIdParamsSchema, commandResultSchema, pendingCommandsSchema, pollCommandsQuerySchema } from "./agent-commands";
 import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from "./agent-reports";
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
+import { acknowledgeAlertRequestSchema, alertIdParamsSchema, alertListQuerySchema, alertListSchema, alertSchema } from "./alerts";
 import { auditVerificationSchema } from "./audit";
 import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
@@ -212,6 +213,26 @@ export const OPERATIONS = {
     params: runbookIdParamsSchema,
     body: startRunRequestSchema,
     success: { status: 201, description: "The run (200 with the plan for a dry run)", schema: runSchema },
+    errors: [404, 409],
+  }),
+  listAlerts: operation({
+    method: "GET",
+    path: "/api/v1/alerts",
+    summary: "Alerts (pending, firing, resolved), newest first, with counts and the rules they come from",
+    tag: "alerts",
+    access: "fleet:read",
+    query: alertListQuerySchema,
+    success: { status: 200, description: "Alerts", schema: alertListSchema },
+  }),
+  acknowledgeAlert: operation({
+    method: "POST",
+    path: "/api/v1/alerts/{id}/acknowledge",
+    summary: "Acknowledge a pending or firing alert with a note (audited)",
+    tag: "alerts",
+    access: "alerts:acknowledge",
+    params: alertIdParamsSchema,
+    body: acknowledgeAlertRequestSchema,
+    success: { status: 200, description: "The acknowledged alert", schema: alertSchema },
     errors: [404, 409],
   }),
   listRuns: operation({

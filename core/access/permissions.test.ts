@@ -16,6 +16,8 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   commandKey: EVERYONE,
   getService: EVERYONE,
   listRegions: EVERYONE,
+  listAlerts: EVERYONE,
+  acknowledgeAlert: ["operator"],
   getWriteRoute: EVERYONE,
   listRunbooks: EVERYONE,
   planRunbook: EVERYONE,

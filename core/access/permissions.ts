@@ -14,6 +14,8 @@ export const PERMISSION_GRANTS = {
   "runbooks:read": EVERY_ROLE,
   /** Start runbook runs, confirm their manual steps, pause, resume or abort them. */
   "runs:operate": ["operator"],
+  /** Acknowledge a pending or firing alert, with a note. */
+  "alerts:acknowledge": ["operator"],
   /** Approve or reject a run's approval step (never for a run one started). */
   "runs:approve": ["approver"],
   /** See policies and change requests. */

@@ -9,6 +9,8 @@ import * as agents from "@/app/api/v1/agents/route";
 import * as tokenById from "@/app/api/v1/auth/tokens/[id]/route";
 import * as ownTokens from "@/app/api/v1/auth/tokens/own/route";
 import * as tokens from "@/app/api/v1/auth/tokens/route";
+import * as acknowledgeAlert from "@/app/api/v1/alerts/[id]/acknowledge/route";
+import * as alerts from "@/app/api/v1/alerts/route";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
@@ -65,6 +67,26 @@ async function spareReplicaId(): Promise<string> {
   return replica.id;
 }
 
+/** A firing alert nobody has acknowledged yet. */
+async function openAlertId(): Promise<string> {
+  const now = new Date();
+  const alert = await db().alert.create({
+    data: {
+      ruleId: "replica-unreachable",
+      subjectKey: `replica:spare-${Math.random().toString(36).slice(2, 8)}`,
+      subjectLabel: "a replica",
+      serviceId: "orders-db",
+      severity: "critical",
+      state: "firing",
+      sentence: "a replica does not answer its agent",
+      startedAt: now,
+      lastSeenAt: now,
+      firedAt: now,
+    },
+  });
+  return alert.id;
+}
+
 /** Each operation's real handler, with a request that is valid apart from who sends it. */
 const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: CallOptions } | Promise<{ handler: Handler; request: CallOptions }>> = {
   getService: () => ({ handler: serviceById.GET, request: { params: { id: "orders-db" } } }),
@@ -110,6 +132,8 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     const { agent } = await registerAgent({ replicaId: await spareReplicaId(), name: `agent-${Math.random().toString(36).slice(2, 8)}` }, SYSTEM_ACTOR);
     return { handler: agentRevoke.POST, request: { method: "POST", params: { id: agent.id } } };
   },
+  listAlerts: () => ({ handler: alerts.GET, request: { path: "/api/v1/alerts?state=pending,firing" } }),
+  acknowledgeAlert: async () => ({ handler: acknowledgeAlert.POST, request: { method: "POST", params: { id: await openAlertId() }, body: { note: "looking into it" } } }),
   health: () => ({ handler: health.GET, request: {} }),
   openApi: () => ({ handler: openApi.GET, request: {} }),
   listServices: () => ({ handler: services.GET, request: {} }),

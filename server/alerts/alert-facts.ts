@@ -1,0 +1,77 @@
+import "server-only";
+import type { AgentReport } from "@/contracts/agent-reports";
+import type { ReplicaFacts, ServiceFacts } from "@/core/alerts/alert-facts";
+import { db } from "../db/client";
+import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
+
+const asNumber = (value: bigint | null | undefined) => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * Recovery plus logical conflicts per replica over the last minute, from the
+ * cumulative counters in the samples: the sum of each step's increase, so a
+ * counter that restarts from zero (server restart) adds nothing negative.
+ */
+async function conflictsLastMinute(now: Date): Promise<Map<string, number>> {
+  const rows = await db().$queryRaw<{ replicaId: string; conflicts: number }[]>`
+    SELECT "replicaId", sum(GREATEST(0, total - previous))::int AS conflicts
+    FROM (
+      SELECT "replicaId", "recoveryConflicts" + "logicalConflicts" AS total,
+             lag("recoveryConflicts" + "logicalConflicts") OVER (PARTITION BY "replicaId" ORDER BY "receivedAt", seq) AS previous
+      FROM "Sample"
+      WHERE "receivedAt" > ${new Date(now.getTime() - 60_000)} AND "receivedAt" <= ${now}
+    ) AS steps
+    WHERE previous IS NOT NULL
+    GROUP BY "replicaId"`;
+  return new Map(rows.map((row) => [row.replicaId, row.conflicts]));
+}
+
+/**
+ * Every service as the alert rules see it, in a fixed number of queries
+ * whatever the fleet's size. A service without an effective policy has no
+ * thresholds to judge by and is left out.
+ */
+export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
+  const [services, conflicts] = await Promise.all([
+    db().service.findMany({
+      include: { datasets: true, replicas: { include: { state: true, agent: { select: { id: true } } }, orderBy: { name: "asc" } } },
+      orderBy: { id: "asc" },
+    }),
+    conflictsLastMinute(now),
+  ]);
+  const policies = await effectivePolicies(services.map((service) => service.id));
+  const facts = services.flatMap((service): ServiceFacts[] => {
+    const policy = policies.get(service.id);
+    if (!policy) return [];
+    const budgets = service.datasets.filter((dataset) => dataset.consistency === "eventual" && dataset.rpoSeconds > 0).map((dataset) => dataset.rpoSeconds);
+    return [
+      {
+        id: service.id,
+        policy: policy.document,
+        policyVersion: policy.version,
+        writeReplicaId: service.writeReplicaId,
+        strong: service.datasets.some((dataset) => dataset.consistency === "strong"),
+        rpoSeconds: budgets.length ? Math.min(...budgets) : null,
+        replicas: service.replicas.map((replica): ReplicaFacts => {
+          const state = replica.state;
+          const report = state?.report as AgentReport | undefined;
+          return {
+            id: replica.id,
+            name: replica.name,
+            role: replica.role,
+            hasAgent: replica.agent !== null,
+            lastReportAt: state?.receivedAt ?? null,
+            reachable: state?.reachable ?? null,
+            reportedRole: state?.role === "primary" || state?.role === "standby" ? state.role : null,
+            lagBytes: asNumber(state?.lagBytes),
+            lagSeconds: state?.lagSeconds ?? null,
+            standbys: (report?.standbys ?? []).map((standby) => ({ applicationName: standby.applicationName, state: standby.state, syncState: standby.syncState })),
+            slots: (report?.slots ?? []).map((slot) => ({ name: slot.name, retainedBytes: slot.retainedBytes })),
+            settings: report?.settings ?? null,
+            conflictsPerMinute: state ? (conflicts.get(replica.id) ?? 0) : null,
+          };
+        }),
+      },
+    ];
+  });
+  return { services: facts, policies };
+}

@@ -1,0 +1,199 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as acknowledgeRoute } from "@/app/api/v1/alerts/[id]/acknowledge/route";
+import { GET as alertsRoute } from "@/app/api/v1/alerts/route";
+import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
+import type { AgentReport } from "@/contracts/agent-reports";
+import { alertListSchema } from "@/contracts/alerts";
+import { registerAgent } from "@/server/agents/register-agent";
+import { deliverNotifications } from "@/server/alerts/deliver-notifications";
+import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
+import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { db } from "@/server/db/client";
+import { acquireLease } from "@/server/lease/lease";
+import { LeaseLostError, type HeldLease } from "@/server/lease/assert-lease";
+import { seedDemoTopology } from "@/server/store/seed";
+import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
+import { batchOf, standbyReport } from "../support/reports";
+
+/**
+ * Alert evaluation on the real store: agents' reports go in through the
+ * ingest API, the evaluator runs as the lease holder does, and the webhook is
+ * a real HTTP server that fails before it succeeds. The service's policy
+ * window is shortened to 2 s so the test waits for real time.
+ */
+const FOR_SECONDS = 2;
+const REPLICAS = ["pg-us-east-1", "pg-eu-west-1", "pg-europe-west3"] as const;
+type ReplicaName = (typeof REPLICAS)[number];
+
+const agentTokens = {} as Record<ReplicaName, string>;
+const seqs = { "pg-us-east-1": 0, "pg-eu-west-1": 0, "pg-europe-west3": 0 } as Record<ReplicaName, number>;
+let lease: HeldLease;
+let operator: string;
+let viewer: string;
+let webhook: Server;
+const received: { status: string; text: string }[] = [];
+let failuresLeft = 0;
+
+function reportOf(name: ReplicaName, overrides: Partial<AgentReport>): AgentReport {
+  seqs[name] += 1;
+  if (name !== "pg-us-east-1") return standbyReport(seqs[name], overrides);
+  return standbyReport(seqs[name], {
+    role: "primary",
+    lsn: { current: "50331744", received: null, replayed: null },
+    lag: { bytes: null, seconds: null },
+    walReceiver: null,
+    standbys: [
+      { applicationName: "pg-eu-west-1", clientAddr: "127.0.0.1", state: "streaming", syncState: "sync", sentLsn: null, writeLsn: null, flushLsn: null, replayLsn: null, writeLagSeconds: null, flushLagSeconds: null, replayLagSeconds: null, replayLagBytes: 0 },
+    ],
+    settings: { synchronous_commit: "on", synchronous_standby_names: 'FIRST 1 ("pg-eu-west-1")', default_transaction_read_only: "off", transaction_read_only: "off" },
+    ...overrides,
+  });
+}
+
+/** Every agent reports (europe-west3 as `europe` says), then one evaluation runs. */
+async function tick(europe: Partial<AgentReport> = {}) {
+  for (const name of REPLICAS) {
+    const { status } = await call(ingestRoute, { method: "POST", token: agentTokens[name], body: batchOf([reportOf(name, name === "pg-europe-west3" ? europe : {})]) });
+    expect(status).toBe(200);
+  }
+  return evaluateAlerts(lease);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const alertsOf = async (query = "") => alertListSchema.parse((await call(alertsRoute, { path: `/api/v1/alerts${query}`, token: viewer })).json);
+const unreachable: Partial<AgentReport> = { reachable: false, error: "connection refused", role: null, walReceiver: null, lag: { bytes: null, seconds: null } };
+
+beforeAll(async () => {
+  await seedDemoTopology(db());
+  for (const name of REPLICAS) {
+    const replica = await db().replica.findFirstOrThrow({ where: { name } });
+    agentTokens[name] = (await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR)).token;
+  }
+  const version = await db().policyVersion.findFirstOrThrow({ where: { policy: { scope: "service:orders-db" } }, orderBy: { version: "desc" } });
+  const document = version.document as { alerts: { forSeconds: number } };
+  await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...document, alerts: { ...document.alerts, forSeconds: FOR_SECONDS } } } });
+
+  const grant = await acquireLease(ALERTING_LEASE, "alerts-test", 600_000);
+  lease = { name: ALERTING_LEASE, holder: "alerts-test", token: grant.token };
+  operator = await tokenFor((await createTestUser("operator@example.com", ["operator"])).id);
+  viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
+
+  webhook = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        response.writeHead(503).end();
+        return;
+      }
+      received.push(JSON.parse(body));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
+  process.env.SWITCHYARD_ALERT_WEBHOOKS = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+});
+
+afterAll(async () => {
+  delete process.env.SWITCHYARD_ALERT_WEBHOOKS;
+  await new Promise((resolve) => webhook?.close(resolve));
+});
+
+describe("alert evaluation", () => {
+  it("raises nothing while every replica reports healthy", async () => {
+    expect(await tick()).toEqual([]);
+    expect(await db().alert.count()).toBe(0);
+  });
+
+  it("a blip shorter than the window is pending, then resolves silently: no audit event, no notification", async () => {
+    const auditBefore = await db().auditEvent.count({ where: { action: { startsWith: "alert." } } });
+    await tick(unreachable);
+    expect((await alertsOf("?state=pending")).alerts).toMatchObject([{ ruleId: "replica-unreachable", subject: "pg-europe-west3", state: "pending", firedAt: null }]);
+    await sleep(500);
+    await tick();
+    const [blip] = (await alertsOf()).alerts;
+    expect(blip).toMatchObject({ state: "resolved", firedAt: null });
+    expect(await db().auditEvent.count({ where: { action: { startsWith: "alert." } } })).toBe(auditBefore);
+    expect(await db().alertNotification.count()).toBe(0);
+  });
+
+  it("a condition that lasts the window fires once, with an audit event and a notification retried until the webhook takes it", async () => {
+    await tick(unreachable);
+    await sleep(FOR_SECONDS * 1000 + 200);
+    const changes = await tick(unreachable);
+    expect(changes.map((change) => change.kind)).toEqual(["fire"]);
+    await tick(unreachable);
+    const firing = (await alertsOf("?state=firing")).alerts;
+    expect(firing).toHaveLength(1);
+    expect(firing[0]).toMatchObject({ ruleId: "replica-unreachable", severity: "critical", sentence: "pg-europe-west3 does not answer its agent", policyVersion: 1 });
+
+    const audit = await db().auditEvent.findMany({ where: { action: "alert.fire" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ serviceId: "orders-db", targetId: firing[0]!.id, actorLabel: "alerting", reason: "pg-europe-west3 does not answer its agent" });
+
+    failuresLeft = 2;
+    const start = new Date();
+    expect(await deliverNotifications(start)).toEqual({ delivered: 0, failed: 0 });
+    // Not due again before its backoff (1 s, then 2 s).
+    expect(await deliverNotifications(new Date(start.getTime() + 500))).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverNotifications(new Date(start.getTime() + 1_100))).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverNotifications(new Date(start.getTime() + 3_200))).toEqual({ delivered: 1, failed: 0 });
+    expect(received).toEqual([
+      expect.objectContaining({ status: "firing", text: "[FIRING] orders-db: Replica unreachable — pg-europe-west3 does not answer its agent" }),
+    ]);
+    expect(await db().alertNotification.findFirstOrThrow()).toMatchObject({ attempts: 3, lastError: null });
+  });
+
+  it("operators acknowledge with a note (audited); twice, an unknown alert or an empty note are refused and write nothing", async () => {
+    const [alert] = (await alertsOf("?state=firing")).alerts;
+    const path = `/api/v1/alerts/${alert!.id}/acknowledge`;
+    const before = await tableCounts();
+    const empty = await call(acknowledgeRoute, { method: "POST", path, params: { id: alert!.id }, token: operator, body: { note: " " } });
+    expect(empty.status).toBe(400);
+    expect(empty.json.error.message).toContain("note");
+    expect((await call(acknowledgeRoute, { method: "POST", params: { id: "nope" }, token: operator, body: { note: "on it" } })).status).toBe(404);
+    expect(await tableCounts()).toEqual(before);
+
+    const acknowledged = await call(acknowledgeRoute, { method: "POST", path, params: { id: alert!.id }, token: operator, body: { note: "restarting the europe-west3 host" } });
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.json.acknowledged).toMatchObject({ by: "operator@example.com", note: "restarting the europe-west3 host" });
+    expect(await db().auditEvent.count({ where: { action: "alert.acknowledge", targetId: alert!.id } })).toBe(1);
+    const again = await call(acknowledgeRoute, { method: "POST", path, params: { id: alert!.id }, token: operator, body: { note: "me too" } });
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toContain("already acknowledged by operator@example.com");
+  });
+
+  it("resolves when the condition clears, audited and notified; the list filters and counts", async () => {
+    const changes = await tick();
+    expect(changes.map((change) => change.kind)).toEqual(["resolve"]);
+    expect(await db().auditEvent.count({ where: { action: "alert.resolve" } })).toBe(1);
+    await deliverNotifications(new Date());
+    expect(received.map((payload) => payload.status)).toEqual(["firing", "resolved"]);
+
+    const all = await alertsOf();
+    expect(all.counts).toEqual({ pending: 0, firing: 0, resolved: 2 });
+    expect(all.rules.map((rule) => rule.id)).toContain("replica-unreachable");
+    expect((await alertsOf("?state=firing")).alerts).toEqual([]);
+    expect((await alertsOf("?serviceId=billing-db")).counts).toEqual({ pending: 0, firing: 0, resolved: 0 });
+    const bad = await call(alertsRoute, { path: "/api/v1/alerts?state=burning", token: viewer });
+    expect(bad.status).toBe(400);
+
+    const resolved = all.alerts.find((alert) => alert.firedAt !== null)!;
+    const late = await call(acknowledgeRoute, { method: "POST", params: { id: resolved.id }, token: operator, body: { note: "late" } });
+    expect(late.status).toBe(409);
+  });
+
+  it("a copy that lost the alerting lease writes nothing", async () => {
+    const stale: HeldLease = { ...lease, token: lease.token - 1n };
+    const before = await db().alert.count();
+    await expect(async () => {
+      await call(ingestRoute, { method: "POST", token: agentTokens["pg-europe-west3"], body: batchOf([reportOf("pg-europe-west3", unreachable)]) });
+      await evaluateAlerts(stale);
+    }).rejects.toThrow(LeaseLostError);
+    expect(await db().alert.count()).toBe(before);
+  });
+});
