@@ -56,6 +56,7 @@ describe("API routes", () => {
 
 const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/fleet/page.tsx": "fleet:read",
+  "app/(console)/alerts/page.tsx": "fleet:read",
   "app/(console)/runbooks/page.tsx": "runbooks:read",
   "app/(console)/runs/[id]/page.tsx": "runbooks:read",
   "app/(console)/governance/page.tsx": "policies:read",

@@ -1,0 +1,135 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { ALERT_STATES, type AlertList, type AlertView } from "@/contracts/alerts";
+import { alertQueries, type AlertFilters } from "@/client/queries/alerts";
+import { AlertRow } from "@/components/alerts/alert-row";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { UpdatedAgo } from "@/components/ui/updated-ago";
+
+const OPEN: AlertView["state"][] = ["pending", "firing"];
+
+export function AlertsView({ initial, serviceIds, mayAcknowledge }: { initial: AlertList; serviceIds: string[]; mayAcknowledge: boolean }) {
+  const [filters, setFilters] = useState<AlertFilters>({ state: OPEN });
+  const isInitialFilter = filters.state === OPEN && !filters.serviceId && !filters.ruleId;
+  const { data, error, isPending, dataUpdatedAt } = useQuery({ ...alertQueries.list(filters), initialData: isInitialFilter ? initial : undefined });
+  const rules = data?.rules ?? initial.rules;
+  const toggleState = (state: AlertView["state"]) =>
+    setFilters((current) => {
+      const states = current.state ?? [];
+      return { ...current, state: states.includes(state) ? states.filter((item) => item !== state) : [...states, state] };
+    });
+
+  return (
+    <>
+      <PageHeader
+        title="Alerts"
+        description="Pending while a condition has held for less than the policy's window, firing after it, resolved once it clears."
+        actions={<UpdatedAgo at={dataUpdatedAt} />}
+      />
+      <section className="card" aria-label="Filters" style={{ marginBottom: 16 }}>
+        <div className="row" style={{ gap: 16, flexWrap: "wrap", alignItems: "flex-end" }}>
+          <fieldset className="row" style={{ gap: 10, border: 0, padding: 0, margin: 0 }}>
+            <legend className="hint">State</legend>
+            {ALERT_STATES.map((state) => (
+              <label key={state} className="row" style={{ gap: 4 }}>
+                <input type="checkbox" checked={filters.state?.includes(state) ?? false} onChange={() => toggleState(state)} />
+                {state} <span className="muted">({data?.counts[state] ?? "…"})</span>
+              </label>
+            ))}
+          </fieldset>
+          <label className="field">
+            <span className="hint">Service</span>
+            <select value={filters.serviceId ?? ""} onChange={(event) => setFilters((current) => ({ ...current, serviceId: event.target.value || undefined }))}>
+              <option value="">All services</option>
+              {serviceIds.map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="hint">Rule</span>
+            <select
+              value={filters.ruleId ?? ""}
+              onChange={(event) => setFilters((current) => ({ ...current, ruleId: (event.target.value || undefined) as AlertFilters["ruleId"] }))}
+            >
+              <option value="">All rules</option>
+              {rules.map((rule) => (
+                <option key={rule.id} value={rule.id}>
+                  {rule.title}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </section>
+
+      {error ? (
+        <div className="alert alert-error" role="alert" style={{ marginBottom: 16 }}>
+          Could not refresh the alerts: {error.message}.{data ? " Showing the last data received." : ""}
+        </div>
+      ) : null}
+      {isPending && !data ? <p className="muted">Loading alerts…</p> : null}
+      {data && data.alerts.length === 0 ? (
+        <EmptyState title={filters.state?.length === 2 && filters.state.every((state) => OPEN.includes(state)) ? "Nothing pending or firing" : "No alerts match these filters"}>
+          <p>Rules are evaluated every second against the latest agent reports.</p>
+        </EmptyState>
+      ) : null}
+      {data && data.alerts.length > 0 ? (
+        <section className="card" aria-label="Alerts">
+          <div className="table-wrap"><table>
+            <thead>
+              <tr>
+                <th scope="col">State</th>
+                <th scope="col">Alert</th>
+                <th scope="col">Service</th>
+                <th scope="col">Since (UTC)</th>
+                <th scope="col">Acknowledgement</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.alerts.map((alert) => (
+                <AlertRow key={alert.id} alert={alert} mayAcknowledge={mayAcknowledge} />
+              ))}
+            </tbody>
+          </table>
+          </div>
+        </section>
+      ) : null}
+
+      <section className="card" aria-labelledby="rules-heading">
+        <h2 id="rules-heading">Rules</h2>
+        <p className="muted">Read-only; each service's window and thresholds come from its effective policy (see Governance).</p>
+        <div className="table-wrap"><table>
+          <thead>
+            <tr>
+              <th scope="col">Rule</th>
+              <th scope="col">Severity</th>
+              <th scope="col">Watches</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.map((rule) => (
+              <tr key={rule.id}>
+                <td>
+                  {rule.title} <code className="muted">{rule.id}</code>
+                </td>
+                <td>{rule.severity}</td>
+                <td>{rule.description}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        </div>
+        <p className="muted" style={{ marginTop: 8 }}>
+          Firing and resolving are audit events (see <Link href="/audit">Audit</Link>) and go to the webhooks in <code>SWITCHYARD_ALERT_WEBHOOKS</code>.
+        </p>
+      </section>
+    </>
+  );
+}
