@@ -5,10 +5,13 @@ import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
 import { acknowledgeAlertRequestSchema, alertIdParamsSchema, alertListQuerySchema, alertListSchema, alertSchema } from "./alerts";
 import { auditVerificationSchema } from "./audit";
+import { fleetOverviewSchema } from "./fleet-overview";
+import { regionMatrixSchema } from "./region-matrix";
 import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
 import { healthSchema } from "./health";
 import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, writeRouteSchema } from "./services";
+import { serviceLagQuerySchema, serviceLagSchema } from "./service-lag";
 import {
   apiTokenListSchema,
   apiTokenSchema,
@@ -99,6 +102,17 @@ export const OPERATIONS = {
     success: { status: 200, description: "The write route", schema: writeRouteSchema },
     errors: [404],
   }),
+  serviceLag: operation({
+    method: "GET",
+    path: "/api/v1/services/{id}/lag",
+    summary: "Replication lag and conflicts per replica over a range, bucketed, with the RPO budget and the service's recent events",
+    tag: "fleet",
+    access: "fleet:read",
+    params: serviceIdParamsSchema,
+    query: serviceLagQuerySchema,
+    success: { status: 200, description: "Each replica's lag series", schema: serviceLagSchema },
+    errors: [404],
+  }),
   listRegions: operation({
     method: "GET",
     path: "/api/v1/regions",
@@ -106,6 +120,22 @@ export const OPERATIONS = {
     tag: "fleet",
     access: "fleet:read",
     success: { status: 200, description: "All regions", schema: regionStateListSchema },
+  }),
+  fleetOverview: operation({
+    method: "GET",
+    path: "/api/v1/fleet",
+    summary: "Every service's health, worst lag against its budgets, automation state and active runs, and every region's health",
+    tag: "fleet",
+    access: "fleet:read",
+    success: { status: 200, description: "The fleet now", schema: fleetOverviewSchema },
+  }),
+  regionMatrix: operation({
+    method: "GET",
+    path: "/api/v1/regions/matrix",
+    summary: "Witness reachability and round-trip times between regions, with each cell's last observation",
+    tag: "fleet",
+    access: "fleet:read",
+    success: { status: 200, description: "The region × region matrix", schema: regionMatrixSchema },
   }),
   ingestReports: operation({
     method: "POST",

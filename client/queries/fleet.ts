@@ -1,14 +1,35 @@
 import { queryOptions } from "@tanstack/react-query";
+import { fleetOverviewSchema } from "@/contracts/fleet-overview";
+import { regionMatrixSchema } from "@/contracts/region-matrix";
 import { serviceListSchema } from "@/contracts/services";
 import { apiRequest } from "../api-client";
+
+// A new report shows within 2 s. TanStack skips interval refetches while the
+// tab is hidden (refetchIntervalInBackground false): that is the back-off.
+const LIVE_MS = 2_000;
 
 /** Keys go from general to specific, so invalidating ["fleet"] refreshes every fleet view. */
 export const fleetQueries = {
   all: () => ["fleet"] as const,
+  overview: () =>
+    queryOptions({
+      queryKey: [...fleetQueries.all(), "overview"] as const,
+      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/fleet", fleetOverviewSchema, { signal }),
+      refetchInterval: LIVE_MS,
+      refetchIntervalInBackground: false,
+    }),
   services: () =>
     queryOptions({
       queryKey: [...fleetQueries.all(), "services"] as const,
       queryFn: ({ signal }) => apiRequest("GET", "/api/v1/services", serviceListSchema, { signal }),
-      refetchInterval: 5_000,
+      refetchInterval: LIVE_MS,
+      refetchIntervalInBackground: false,
+    }),
+  regionMatrix: () =>
+    queryOptions({
+      queryKey: [...fleetQueries.all(), "regions", "matrix"] as const,
+      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/regions/matrix", regionMatrixSchema, { signal }),
+      refetchInterval: LIVE_MS,
+      refetchIntervalInBackground: false,
     }),
 };

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { RegionView, ServiceView } from "@/contracts/services";
 import { Badge } from "@/components/ui/badge";
 
@@ -13,7 +14,9 @@ export function ServiceCard({ service, regions }: { service: ServiceView; region
     <section className="card" aria-labelledby={`service-${service.id}`}>
       <div className="card-header">
         <div>
-          <h2 id={`service-${service.id}`}>{service.id}</h2>
+          <h2 id={`service-${service.id}`}>
+            <Link href={`/services/${encodeURIComponent(service.id)}`}>{service.id}</Link>
+          </h2>
           <span className="muted">{service.name}</span>
         </div>
         <dl className="kv">

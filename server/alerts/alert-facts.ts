@@ -1,6 +1,7 @@
 import "server-only";
 import type { AgentReport } from "@/contracts/agent-reports";
 import type { ReplicaFacts, ServiceFacts } from "@/core/alerts/alert-facts";
+import { rpoBudgetSeconds } from "@/core/fleet/lag-series";
 import { db } from "../db/client";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
 
@@ -8,12 +9,13 @@ const asNumber = (value: bigint | null | undefined) => (value === null || value 
 
 /**
  * Recovery plus logical conflicts per replica over the last minute, from the
- * cumulative counters in the samples: the sum of each step's increase, so a
- * counter that restarts from zero (server restart) adds nothing negative.
+ * cumulative counters in the samples: the sum of each step's increase; a
+ * counter that went down restarted from zero (server restart), so that step
+ * counts what it counted since, as the service page's charts do.
  */
 async function conflictsLastMinute(now: Date): Promise<Map<string, number>> {
   const rows = await db().$queryRaw<{ replicaId: string; conflicts: number }[]>`
-    SELECT "replicaId", sum(GREATEST(0, total - previous))::int AS conflicts
+    SELECT "replicaId", sum(CASE WHEN total >= previous THEN total - previous ELSE total END)::int AS conflicts
     FROM (
       SELECT "replicaId", "recoveryConflicts" + "logicalConflicts" AS total,
              lag("recoveryConflicts" + "logicalConflicts") OVER (PARTITION BY "replicaId" ORDER BY "receivedAt", seq) AS previous
@@ -42,7 +44,6 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
   const facts = services.flatMap((service): ServiceFacts[] => {
     const policy = policies.get(service.id);
     if (!policy) return [];
-    const budgets = service.datasets.filter((dataset) => dataset.consistency === "eventual" && dataset.rpoSeconds > 0).map((dataset) => dataset.rpoSeconds);
     return [
       {
         id: service.id,
@@ -50,7 +51,7 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
         policyVersion: policy.version,
         writeReplicaId: service.writeReplicaId,
         strong: service.datasets.some((dataset) => dataset.consistency === "strong"),
-        rpoSeconds: budgets.length ? Math.min(...budgets) : null,
+        rpoSeconds: rpoBudgetSeconds(service.datasets),
         replicas: service.replicas.map((replica): ReplicaFacts => {
           const state = replica.state;
           const report = state?.report as AgentReport | undefined;

@@ -1,5 +1,5 @@
 import "server-only";
-import { evaluateReplicaHealth } from "@/core/fleet/replica-health";
+import { judgeReplica, observationOf, serviceBudgets } from "@/core/fleet/judge-replica";
 import type { AgentReport } from "@/contracts/agent-reports";
 import type { ServiceDetail } from "@/contracts/services";
 import { db } from "../db/client";
@@ -23,10 +23,7 @@ export async function serviceDetail(serviceId: string, now = new Date()): Promis
     effectivePolicies([serviceId]).then((policies) => policies.get(serviceId)),
     db().region.findMany({ where: { id: { in: service.replicas.map((replica) => replica.regionId) } }, orderBy: { id: "asc" } }),
   ]);
-  const heartbeat = policy?.document.heartbeat ?? { intervalSeconds: 1, missesBeforeUnfit: 5 };
-  const staleAfterMs = heartbeat.intervalSeconds * heartbeat.missesBeforeUnfit * 1000;
-  const budgets = service.datasets.filter((dataset) => dataset.consistency === "eventual" && dataset.rpoSeconds > 0).map((dataset) => dataset.rpoSeconds);
-  const rpoSeconds = budgets.length ? Math.min(...budgets) : null;
+  const budgets = serviceBudgets(policy?.document, service.datasets);
 
   const reports = new Map(service.replicas.map((replica) => [replica.id, replica.state?.report as AgentReport | undefined]));
   const syncStates = new Map<string, string | null>();
@@ -38,27 +35,12 @@ export async function serviceDetail(serviceId: string, now = new Date()): Promis
   return {
     ...base,
     regions,
-    staleAfterSeconds: staleAfterMs / 1000,
+    staleAfterSeconds: budgets.staleAfterMs / 1000,
     generatedAt: now.toISOString(),
     replicas: service.replicas.map((replica, index) => {
       const state = replica.state;
       const report = reports.get(replica.id);
-      const verdict = evaluateReplicaHealth(
-        state
-          ? {
-              receivedAt: state.receivedAt,
-              reachable: state.reachable,
-              error: report?.error ?? null,
-              role: state.role === "witness" ? null : state.role,
-              lagBytes: asNumber(state.lagBytes),
-              lagSeconds: state.lagSeconds,
-              walReceiverStatus: report?.walReceiver?.status ?? null,
-              synchronousStandbyNames: report?.settings.synchronous_standby_names ?? null,
-              standbys: report?.standbys ?? [],
-            }
-          : null,
-        { now, staleAfterMs, maxLagBytes: policy?.document.failover.maxLagBytes ?? Number.MAX_SAFE_INTEGER, rpoSeconds, expectedRole: replica.role },
-      );
+      const verdict = judgeReplica(replica.role, state ? observationOf(state, report) : null, budgets, now);
       return {
         ...base.replicas[index]!,
         agent: replica.agent

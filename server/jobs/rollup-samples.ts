@@ -2,7 +2,8 @@ import "server-only";
 import { db } from "../db/client";
 import { MAX_FUTURE_SKEW_MS } from "../ingest/ingest-batch";
 
-const CURSOR = "sample-rollup";
+/** The job cursor: samples received before it are rolled up. */
+export const ROLLUP_CURSOR = "sample-rollup";
 
 // Samples are timestamped by the control plane when their request arrives but
 // become visible only when it commits; staying this far behind "now" keeps a
@@ -16,7 +17,7 @@ const COMMIT_MARGIN_MS = 10_000;
  * recomputed whole from the raw samples rather than incremented.
  */
 export async function rollupSamples(now = new Date()): Promise<{ buckets: number; through: Date }> {
-  const cursor = await db().jobCursor.findUnique({ where: { name: CURSOR } });
+  const cursor = await db().jobCursor.findUnique({ where: { name: ROLLUP_CURSOR } });
   const from = cursor?.position ?? new Date(0);
   const to = new Date(now.getTime() - COMMIT_MARGIN_MS);
   if (to <= from) return { buckets: 0, through: from };
@@ -43,7 +44,7 @@ export async function rollupSamples(now = new Date()): Promise<{ buckets: number
       "lagBytesMin" = EXCLUDED."lagBytesMin", "lagBytesAvg" = EXCLUDED."lagBytesAvg", "lagBytesMax" = EXCLUDED."lagBytesMax",
       "lagSecondsMin" = EXCLUDED."lagSecondsMin", "lagSecondsAvg" = EXCLUDED."lagSecondsAvg", "lagSecondsMax" = EXCLUDED."lagSecondsMax",
       "recoveryConflictsMax" = EXCLUDED."recoveryConflictsMax", "logicalConflictsMax" = EXCLUDED."logicalConflictsMax"`;
-  await db().jobCursor.upsert({ where: { name: CURSOR }, create: { name: CURSOR, position: to }, update: { position: to } });
+  await db().jobCursor.upsert({ where: { name: ROLLUP_CURSOR }, create: { name: ROLLUP_CURSOR, position: to }, update: { position: to } });
   return { buckets, through: to };
 }
 

@@ -14,7 +14,9 @@ import * as alerts from "@/app/api/v1/alerts/route";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
+import * as fleet from "@/app/api/v1/fleet/route";
 import * as regions from "@/app/api/v1/regions/route";
+import * as regionMatrix from "@/app/api/v1/regions/matrix/route";
 import * as runbookPlan from "@/app/api/v1/runbooks/[id]/plan/route";
 import * as runbooks from "@/app/api/v1/runbooks/route";
 import * as startRun from "@/app/api/v1/runbooks/[id]/runs/route";
@@ -27,6 +29,7 @@ import * as confirmStep from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/rout
 import * as rejectStep from "@/app/api/v1/runs/[id]/steps/[stepId]/reject/route";
 import * as runs from "@/app/api/v1/runs/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
+import * as serviceLag from "@/app/api/v1/services/[id]/lag/route";
 import * as writeRoute from "@/app/api/v1/services/[id]/route/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
@@ -99,7 +102,10 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   commandKey: () => ({ handler: commandKey.GET, request: {} }),
   listAgents: () => ({ handler: agents.GET, request: {} }),
   listRegions: () => ({ handler: regions.GET, request: {} }),
+  fleetOverview: () => ({ handler: fleet.GET, request: {} }),
+  regionMatrix: () => ({ handler: regionMatrix.GET, request: {} }),
   getWriteRoute: () => ({ handler: writeRoute.GET, request: { params: { id: "orders-db" } } }),
+  serviceLag: () => ({ handler: serviceLag.GET, request: { path: "/api/v1/services/orders-db/lag?range=15m", params: { id: "orders-db" } } }),
   listRunbooks: () => ({ handler: runbooks.GET, request: {} }),
   startRun: () => ({
     handler: startRun.POST,

@@ -78,6 +78,8 @@ const answerAll = () =>
         return { status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: 55432, slotName: null } };
       case "verify-write":
         return replica === "pg-us-east-1" ? { status: "succeeded", output: { accepted: false, error: "read-only transaction" } } : { status: "succeeded", output: { accepted: true, error: null } };
+      case "rewind":
+        return { status: "succeeded", output: { method: "base-backup", timeline: 2, bytes: 41_000_000, durationMs: 900, formerDataKeptAt: "/data/pgdata.former", note: null } };
       default:
         return { status: "succeeded", output: {} };
     }

@@ -56,9 +56,11 @@ describe("API routes", () => {
 
 const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/fleet/page.tsx": "fleet:read",
+  "app/(console)/regions/page.tsx": "fleet:read",
   "app/(console)/alerts/page.tsx": "fleet:read",
   "app/(console)/runbooks/page.tsx": "runbooks:read",
   "app/(console)/runs/[id]/page.tsx": "runbooks:read",
+  "app/(console)/services/[id]/page.tsx": "fleet:read",
   "app/(console)/governance/page.tsx": "policies:read",
   "app/(console)/audit/page.tsx": "audit:read",
   "app/(console)/settings/page.tsx": "redirect",

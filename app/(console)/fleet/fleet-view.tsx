@@ -1,24 +1,46 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
+import type { FleetOverview } from "@/contracts/fleet-overview";
 import type { ServiceList } from "@/contracts/services";
+import { WORST_FIRST } from "@/core/fleet/service-summary";
 import { fleetQueries } from "@/client/queries/fleet";
+import { HealthBadge } from "@/components/fleet/health-badge";
+import { HealthCounts } from "@/components/fleet/health-counts";
+import { RegionGrid } from "@/components/fleet/region-grid";
 import { ServiceCard } from "@/components/fleet/service-card";
-import { Badge } from "@/components/ui/badge";
+import { ServicesTable } from "@/components/fleet/services-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { UpdatedAgo } from "@/components/ui/updated-ago";
 
-export function FleetView({ initial }: { initial: ServiceList }) {
-  const { data, error, isFetching } = useQuery({ ...fleetQueries.services(), initialData: initial });
-  const regions = useMemo(() => new Map(data.regions.map((region) => [region.id, region])), [data.regions]);
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+/** Least healthy first, then nearest to breaking a lag budget: what needs doing sits on top. */
+function bySeverity(a: FleetOverview["services"][number], b: FleetOverview["services"][number]) {
+  return WORST_FIRST.indexOf(a.health) - WORST_FIRST.indexOf(b.health) || (b.worstLag?.ratio ?? -1) - (a.worstLag?.ratio ?? -1) || a.id.localeCompare(b.id);
+}
+
+export function FleetView({ initial, initialTopology }: { initial: FleetOverview; initialTopology: ServiceList }) {
+  const { data, error, dataUpdatedAt } = useQuery({ ...fleetQueries.overview(), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
+  const topology = useQuery({ ...fleetQueries.services(), initialData: initialTopology, initialDataUpdatedAt: Date.parse(initial.generatedAt) }).data;
+  const regionsById = useMemo(() => new Map(topology.regions.map((region) => [region.id, region])), [topology.regions]);
+  const [onlyAttention, setOnlyAttention] = useState(false);
+  const services = useMemo(
+    () => [...data.services].filter((service) => !onlyAttention || service.health !== "healthy" || service.activeRuns.length > 0).sort(bySeverity),
+    [data.services, onlyAttention],
+  );
+  const replicaCount = Object.values(data.replicas).reduce((sum, count) => sum + count, 0);
+  const unwell = replicaCount - data.replicas.healthy;
+  const worst = WORST_FIRST.find((state) => data.replicas[state] > 0) ?? "unknown";
 
   return (
     <>
       <PageHeader
         title="Fleet"
-        description={`${data.services.length} service${data.services.length === 1 ? "" : "s"} across ${data.regions.length} regions`}
-        actions={isFetching ? <span className="muted">refreshing…</span> : null}
+        description={`${plural(data.services.length, "service")} · ${plural(replicaCount, "replica")} across ${plural(data.regions.length, "region")}`}
+        actions={<UpdatedAgo at={dataUpdatedAt} />}
       />
       {error ? (
         <div className="alert alert-error" role="alert" style={{ marginBottom: 16 }}>
@@ -26,23 +48,19 @@ export function FleetView({ initial }: { initial: ServiceList }) {
         </div>
       ) : null}
 
+      <section className="card fleet-verdict" aria-labelledby="verdict-heading" style={{ marginBottom: 16 }}>
+        <h2 id="verdict-heading" className="row">
+          <HealthBadge health={worst} />
+          {replicaCount === 0 ? "No replicas yet" : unwell === 0 ? `All ${plural(replicaCount, "replica")} healthy` : `${plural(unwell, "replica")} need attention`}
+        </h2>
+        <HealthCounts counts={data.replicas} />
+      </section>
+
       <section className="card" aria-labelledby="regions-heading" style={{ marginBottom: 16 }}>
         <h2 id="regions-heading" style={{ marginBottom: 10 }}>
           Regions
         </h2>
-        <div className="grid-3">
-          {data.regions.map((region) => (
-            <div key={region.id} className="replica">
-              <h3>
-                <span>{region.id}</span>
-                <Badge tone="info">{region.jurisdiction}</Badge>
-              </h3>
-              <span className="muted">
-                {region.displayName} · {region.cloud}
-              </span>
-            </div>
-          ))}
-        </div>
+        {data.regions.length ? <RegionGrid regions={data.regions} /> : <p className="muted">No regions registered yet.</p>}
       </section>
 
       {data.services.length === 0 ? (
@@ -50,12 +68,26 @@ export function FleetView({ initial }: { initial: ServiceList }) {
           <p>Services appear here once they are registered in the store.</p>
         </EmptyState>
       ) : (
-        <div className="stack">
-          {data.services.map((service) => (
-            <ServiceCard key={service.id} service={service} regions={regions} />
-          ))}
-        </div>
+        <section className="card" aria-labelledby="services-heading">
+          <div className="card-header">
+            <h2 id="services-heading">Services</h2>
+            <label className="row">
+              <input type="checkbox" checked={onlyAttention} onChange={(event) => setOnlyAttention(event.target.checked)} />
+              Only services needing attention or running a runbook
+            </label>
+          </div>
+          {services.length ? <ServicesTable services={services} /> : <p className="muted">Every service is healthy and none is running a runbook.</p>}
+        </section>
       )}
+
+      {topology.services.length ? (
+        <section className="stack" aria-labelledby="topology-heading" style={{ marginTop: 24 }}>
+          <h2 id="topology-heading">Topology: datasets, budgets and replicas</h2>
+          {topology.services.map((service) => (
+            <ServiceCard key={service.id} service={service} regions={regionsById} />
+          ))}
+        </section>
+      ) : null}
     </>
   );
 }

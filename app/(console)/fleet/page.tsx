@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requirePagePermission } from "@/server/auth/current-actor";
+import { fleetOverview } from "@/server/fleet/fleet-overview";
 import { listServices } from "@/server/fleet/list-services";
 import { FleetView } from "./fleet-view";
 
@@ -7,6 +8,6 @@ export const metadata: Metadata = { title: "Fleet" };
 
 export default async function FleetPage() {
   await requirePagePermission("fleet:read");
-  const initial = await listServices();
-  return <FleetView initial={initial} />;
+  const [overview, topology] = await Promise.all([fleetOverview(), listServices()]);
+  return <FleetView initial={overview} initialTopology={topology} />;
 }

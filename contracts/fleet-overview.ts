@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { AUTOMATION_STATES } from "@/core/fleet/automation-state";
+import { ACTIVE_RUN_STATUSES } from "./runs";
+import { engineSchema, regionStateSchema, replicaHealthSchema } from "./services";
+
+const healthCountsSchema = z.record(replicaHealthSchema, z.number().int()).meta({ description: "How many replicas are in each health state" });
+
+export const worstLagSchema = z
+  .object({
+    replicaId: z.string(),
+    replicaName: z.string(),
+    lagSeconds: z.number().nullable(),
+    lagBytes: z.number().nullable(),
+    rpoSeconds: z.number().nullable().meta({ description: "The tightest RPO budget of the service's eventual datasets; null when none has one" }),
+    maxLagBytes: z.number().nullable().meta({ description: "The effective policy's maximum lag for failover; null without a policy" }),
+    secondsRatio: z.number().nullable().meta({ description: "lagSeconds ÷ rpoSeconds (1 = the whole budget)" }),
+    bytesRatio: z.number().nullable().meta({ description: "lagBytes ÷ maxLagBytes (1 = the whole budget)" }),
+    ratio: z.number().nullable().meta({ description: "The larger of the two ratios" }),
+    stale: z.boolean().meta({ description: "True when no replica reports a current lag and this is the last one known" }),
+  })
+  .meta({ id: "WorstLag", description: "The replica nearest to (or past) its lag budgets" });
+
+export const serviceAutomationSchema = z
+  .object({
+    state: z.enum(AUTOMATION_STATES),
+    reason: z.string(),
+  })
+  .meta({ id: "ServiceAutomation", description: "Whether automation may fail the service over now, and why" });
+
+export const activeRunSummarySchema = z
+  .object({
+    id: z.string(),
+    runbookId: z.string(),
+    runbookTitle: z.string(),
+    status: z.enum(ACTIVE_RUN_STATUSES),
+    startedAt: z.iso.datetime().nullable(),
+    href: z.string().meta({ description: "The run's page in the console" }),
+  })
+  .meta({ id: "ActiveRunSummary" });
+
+export const replicaAttentionSchema = z
+  .object({
+    replicaId: z.string(),
+    replicaName: z.string(),
+    regionId: z.string(),
+    health: replicaHealthSchema,
+    reason: z.string().meta({ description: "The worst reason" }),
+  })
+  .meta({ id: "ReplicaAttention", description: "A replica that is not healthy" });
+
+export const serviceOverviewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    engine: engineSchema,
+    epoch: z.number().int(),
+    writeRegionId: z.string().nullable(),
+    writeReplicaName: z.string().nullable(),
+    health: replicaHealthSchema.meta({ description: "The worst health of the service's replicas" }),
+    replicas: healthCountsSchema,
+    attention: z.array(replicaAttentionSchema).meta({ description: "Replicas that are not healthy, worst first" }),
+    worstLag: worstLagSchema.nullable().meta({ description: "Null when no replica reports lag (e.g. no standby reports yet)" }),
+    staleAfterSeconds: z.number().meta({ description: "Reports older than this are stale (policy heartbeat × misses)" }),
+    automation: serviceAutomationSchema,
+    activeRuns: z.array(activeRunSummarySchema),
+  })
+  .meta({ id: "ServiceOverview" });
+
+export const fleetOverviewSchema = z
+  .object({
+    services: z.array(serviceOverviewSchema),
+    regions: z.array(regionStateSchema),
+    replicas: healthCountsSchema,
+    generatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "FleetOverview" });
+
+export type FleetOverview = z.infer<typeof fleetOverviewSchema>;
+export type ServiceOverview = z.infer<typeof serviceOverviewSchema>;

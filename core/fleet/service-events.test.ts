@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { summariseServiceEvent, type AuditEventFacts } from "./service-events";
+
+const event = (facts: Partial<AuditEventFacts>): AuditEventFacts => ({
+  action: "service.route",
+  actorLabel: "runbook engine",
+  outcome: "success",
+  reason: null,
+  before: null,
+  after: null,
+  details: null,
+  ...facts,
+});
+
+describe("summariseServiceEvent", () => {
+  it("names both ends of a write-route change", () => {
+    expect(summariseServiceEvent(event({ before: { writeReplica: "pg-us-east-1" }, after: { writeReplica: "pg-eu-west-1" } }))).toBe(
+      "Write route pg-us-east-1 → pg-eu-west-1",
+    );
+  });
+
+  it("says when a route had none before", () => {
+    expect(summariseServiceEvent(event({ before: { writeReplica: null }, after: { writeReplica: "pg-a" } }))).toBe("Write route none → pg-a");
+  });
+
+  it("names the epoch change and the promoted candidate", () => {
+    expect(
+      summariseServiceEvent(event({ action: "service.epoch", before: { epoch: 3 }, after: { epoch: 4 }, details: { proof: { candidate: "pg-eu-west-1" } } })),
+    ).toBe("Epoch 3 → 4, promoting pg-eu-west-1");
+  });
+
+  it("names who started which runbook, and why", () => {
+    expect(summariseServiceEvent(event({ action: "run.start", actorLabel: "ops@example.com", reason: "maintenance", after: { runbook: "planned-switchover" } }))).toBe(
+      "ops@example.com started planned-switchover: maintenance",
+    );
+  });
+
+  it("gives a run's outcome with its error", () => {
+    expect(summariseServiceEvent(event({ action: "run.finish", outcome: "failure", reason: "Promote: timed out", after: { status: "failed" } }))).toBe(
+      "Run failed: Promote: timed out",
+    );
+  });
+
+  it("says who paused a run", () => {
+    expect(summariseServiceEvent(event({ action: "run.pause", actorLabel: "ops@example.com", reason: "hold on" }))).toBe("ops@example.com paused the run: hold on");
+  });
+
+  it("gives an alert's sentence", () => {
+    expect(summariseServiceEvent(event({ action: "alert.fire", reason: "pg-b lags 12 s" }))).toBe("Alert firing: pg-b lags 12 s");
+    expect(summariseServiceEvent(event({ action: "alert.resolve", reason: "pg-b lags 12 s" }))).toBe("Alert resolved: pg-b lags 12 s");
+  });
+
+  it("falls back to the action, actor, outcome and reason", () => {
+    expect(summariseServiceEvent(event({ action: "policy.apply", actorLabel: "admin@localhost", outcome: "failure", reason: "v3" }))).toBe(
+      "policy.apply by admin@localhost (failed): v3",
+    );
+  });
+
+  it("copes with missing before/after documents", () => {
+    expect(summariseServiceEvent(event({ action: "service.epoch" }))).toBe("Epoch ? → ?");
+  });
+});
