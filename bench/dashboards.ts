@@ -133,6 +133,18 @@ try {
     measured[target.name] = { requests: latencies.length, p50Ms: round(latency.p50), p95Ms: round(latency.p95), maxMs: round(latency.max), responseKiB: round(bytes / 1024) };
   }
 
+  // The alert evaluator reads the whole fleet every second in the lease holder; its read-and-decide half, timed here in-process.
+  process.env.DATABASE_URL = controlPlane.databaseUrl;
+  const { decideAlerts } = await import("@/server/alerts/evaluate-alerts");
+  const evaluations: number[] = [];
+  for (let i = 0; i < WARM_UP + 50; i++) {
+    const t0 = performance.now();
+    await decideAlerts();
+    if (i >= WARM_UP) evaluations.push(performance.now() - t0);
+  }
+  const evaluation = summarize(evaluations);
+  measured["alert evaluation (read and decide, in-process)"] = { evaluations: evaluations.length, p50Ms: round(evaluation.p50), p95Ms: round(evaluation.p95), maxMs: round(evaluation.max) };
+
   const fleet = (await (await api("GET", "/api/v1/fleet", token)).json()) as { replicas: Record<string, number> };
   console.log(
     JSON.stringify(

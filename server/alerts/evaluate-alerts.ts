@@ -47,12 +47,10 @@ async function announce(tx: Tx, alert: Alert, event: "fire" | "resolve", policyV
 }
 
 /**
- * One evaluation: every rule over the latest state of every service, the
- * pending/firing/resolved window applied, and the changes written in one
- * transaction under the alerting lease (whose fencing token is checked
- * there, so a copy that lost the lease cannot write stale verdicts).
+ * What one evaluation would change: every rule over the latest state of
+ * every service, with the pending/firing/resolved window applied. Reads only.
  */
-export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promise<AlertChange[]> {
+export async function decideAlerts(now = new Date()) {
   const { services, policies } = await gatherAlertFacts(now);
   const detections = detectAll(services, now);
   const open = await db().alert.findMany({ where: { state: { in: ["pending", "firing"] } } });
@@ -60,6 +58,16 @@ export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promis
     forSeconds: (serviceId) => policies.get(serviceId)?.document.alerts.forSeconds ?? 0,
     maxGapMs: MAX_GAP_MS,
   });
+  return { changes, open, policies };
+}
+
+/**
+ * One evaluation, its changes written in one transaction under the alerting
+ * lease (whose fencing token is checked there, so a copy that lost the lease
+ * cannot write stale verdicts).
+ */
+export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promise<AlertChange[]> {
+  const { changes, open, policies } = await decideAlerts(now);
   const byId = new Map(open.map((alert) => [alert.id, alert]));
   const policyOf = (serviceId: string) => policies.get(serviceId);
 
