@@ -43,6 +43,8 @@ const controlPlane = await startControlPlane();
 const db = createDb(controlPlane.databaseUrl, 4);
 const sql = new pg.Pool({ connectionString: controlPlane.databaseUrl, max: 2 });
 let refresher: NodeJS.Timeout | undefined;
+/** The refresh in flight, awaited before the pool closes. */
+let refreshing: Promise<void> | null = null;
 try {
   const token = await adminToken(controlPlane.url);
   const api = (method: string, path: string, bearer: string, body?: unknown) =>
@@ -81,11 +83,9 @@ try {
     await sql.query(`UPDATE "Agent" SET "lastHeartbeatAt" = now()`);
     refreshes++;
   };
-  let refreshing = false;
   refresher = setInterval(() => {
     if (refreshing) return;
-    refreshing = true;
-    void refresh().finally(() => (refreshing = false));
+    refreshing = refresh().finally(() => (refreshing = null));
   }, 1000);
 
   started = performance.now();
@@ -166,6 +166,7 @@ try {
   );
 } finally {
   if (refresher) clearInterval(refresher);
+  await refreshing;
   await sql.end();
   await db.$disconnect();
   await controlPlane.stop();

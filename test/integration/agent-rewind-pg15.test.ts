@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -11,6 +10,7 @@ import { takeBaseBackup } from "@/agents/commands/rewind/base-backup";
 import { LocalServer } from "@/agents/commands/rewind/local-server";
 import type { VerifiedCommand } from "@/agents/commands/verify-command";
 import { postgresOsUser } from "@/embedded/run-as";
+import { freePort } from "@/server/store/free-port";
 
 /**
  * The rewind command's pg_rewind path, which the npm binaries (PostgreSQL 18
@@ -33,14 +33,6 @@ interface Node {
 let dir: string;
 let oldPrimary: Node;
 let newPrimary: Node;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function node(name: string): Promise<Node> {
   const port = await freePort();
