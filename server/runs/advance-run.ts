@@ -5,6 +5,7 @@ import { backoffMs, mayRetry, type RetryPolicy } from "@/core/runbooks/retry";
 import type { Compensation, RunContext } from "@/core/runbooks/run-context";
 import type { AgentCommandKind } from "@/contracts/agent-commands";
 import type { Condition, RunbookDefinition, RunbookStep } from "@/contracts/runbooks";
+import { effectivePolicies } from "../policy/effective-policy";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { issueCommandIn } from "../commands/issue-command";
 import { commandSigningKey } from "../commands/signing-key";
@@ -130,6 +131,35 @@ async function commandArgs(move: Move, command: AgentCommandKind, args: Record<s
   return { args };
 }
 
+/**
+ * Residency is enforced where the write role moves (promotion and the route
+ * switch), whatever checks a runbook's author wrote or left out and however
+ * the policy changed since the run started: a target whose region a dataset's
+ * rules exclude is refused with the rule, and the refusal is audited. Returns
+ * the refusal, or null when the target is allowed.
+ */
+async function residencyRefusal(move: Move, action: "promote" | "route"): Promise<string | null> {
+  const { result, target } = await conditionNow(move, "residency-allows-target");
+  if (!("holds" in result) || result.holds || !target) return null;
+  const policy = (await effectivePolicies([move.run.serviceId])).get(move.run.serviceId);
+  await db().$transaction(async (tx) => {
+    await assertLeaseHeld(tx, move.lease);
+    await appendAuditEvent(tx, {
+      actor: ENGINE,
+      action: "residency.refuse",
+      outcome: "failure",
+      target: { type: "replica", id: target.id },
+      serviceId: move.run.serviceId,
+      runId: move.run.id,
+      stepRunId: move.stepRun.id,
+      reason: result.sentence,
+      details: { refused: action, replica: target.name, regionId: target.regionId, jurisdiction: target.jurisdiction, policyVersion: policy?.version ?? null },
+      policyVersionId: policy?.versionId ?? null,
+    });
+  });
+  return `refusing to ${action === "promote" ? "promote" : "route writes to"} ${target.name}: ${result.sentence}`;
+}
+
 async function agentStep(move: Move, command: AgentCommandKind, args: Record<string, unknown>, compensation: Compensation | null) {
   const { stepRun, run } = move;
   if (stepRun.targets.length === 0) return complete(move, "skipped", { reason: "no replica to act on" });
@@ -143,6 +173,8 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
     const issued = await db().agentCommand.findUnique({ where: { idempotencyKey: keyOf(replicaId) } });
     if (issued) continue;
     if (command === "promote") {
+      const refusal = await residencyRefusal(move, "promote");
+      if (refusal) return attemptFailed(move, refusal);
       // Zero-loss proof: never promote a candidate that has not replayed what the fenced primary wrote.
       const { target } = await conditionNow(move, "target-replayed-fenced-lsn");
       const fenced = move.context.fencedLsn;
@@ -201,6 +233,8 @@ async function routeStep(move: Move) {
   const { run, context } = move;
   const targetId = context.targetId;
   if (!targetId) return attemptFailed(move, "the run has no target to route writes to");
+  const refusal = await residencyRefusal(move, "route");
+  if (refusal) return attemptFailed(move, refusal);
   await db().$transaction(async (tx) => {
     await assertLeaseHeld(tx, move.lease);
     const before = await tx.service.findUniqueOrThrow({ where: { id: run.serviceId }, include: { writeReplica: { select: { name: true } } } });

@@ -254,6 +254,32 @@ steps:
     expect((await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).writeReplicaId).toBe(principals["pg-us-east-1"]!.replicaId);
   });
 
+  it("refuses to promote a target the datasets' residency excludes, even when the runbook does not check it, audits it, and undoes the fence", async () => {
+    const version = await db().policyVersion.findFirstOrThrow({ where: { policy: { scope: "service:orders-db" } }, orderBy: { version: "desc" } });
+    const original = version.document as { datasets: Record<string, { replication: string; residency: { jurisdictions: string[]; regions: string[] } }> };
+    const usOnly = Object.fromEntries(Object.entries(original.datasets).map(([name, rule]) => [name, { ...rule, residency: { jurisdictions: ["US"], regions: [] } }]));
+    await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...original, datasets: usOnly } } });
+    try {
+      await report("pg-eu-west-1", STANDBY("5000"));
+      const runId = runSchema.parse((await start("hasty-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "residency test" })).json).id;
+      for (let i = 0; i < 12 && ["running", "compensating"].includes((await runView(runId)).status); i++) {
+        await answerAll();
+        await tick();
+      }
+      const run = await runView(runId);
+      expect(run.status).toBe("failed");
+      expect(run.error).toBe("Promote the target: refusing to promote pg-eu-west-1: residency refuses aws:eu-west-1: dataset order-history may live only in US; aws:eu-west-1 is in EU; dataset orders may live only in US; aws:eu-west-1 is in EU");
+      expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(0);
+      expect(await db().agentCommand.count({ where: { runId, kind: "unfence" } })).toBe(1);
+      const refusals = await db().auditEvent.findMany({ where: { action: "residency.refuse", runId } });
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toMatchObject({ outcome: "failure", serviceId: "orders-db", targetType: "replica", policyVersionId: version.id, details: { refused: "promote", replica: "pg-eu-west-1", jurisdiction: "EU" } });
+      expect((await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).writeReplicaId).toBe(principals["pg-us-east-1"]!.replicaId);
+    } finally {
+      await db().policyVersion.update({ where: { id: version.id }, data: { document: original } });
+    }
+  });
+
   it("abort: run the registered compensations in reverse, then end aborted", async () => {
     const runId = runSchema.parse((await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "abort test" })).json).id;
     await tick();
