@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   "auth.sign_in",
   "audit.verify",
   "replica.update",
+  "residency.refuse",
   "run.abort",
   "run.approve",
   "run.confirm",
