@@ -28,7 +28,7 @@ export interface ServiceFacts {
   policy: PolicyDocument;
   policyVersion: number | null;
   writeReplicaId: string | null;
-  /** A dataset is `strong`: acknowledged writes must be on a synchronous standby (RPO 0). */
+  /** A dataset is `strong`, or the policy sets a dataset's replication to `sync`: acknowledged writes must be on a synchronous standby. */
   strong: boolean;
   /** The tightest RPO budget of the eventual datasets; null when none has one. */
   rpoSeconds: number | null;

@@ -95,7 +95,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     id: "sync-standby-missing",
     title: "Synchronous standby missing",
     severity: "critical",
-    description: "A service with a strong dataset has no synchronous standby streaming: its primary either blocks every commit or no longer guarantees RPO 0.",
+    description: "A service with a strong dataset, or whose policy sets a dataset's replication to sync, has no synchronous standby streaming (drift from the policy): its primary either blocks every commit or no longer guarantees RPO 0.",
     detect(service, now) {
       const primary = writePrimary(service);
       if (!service.strong || !primary || !isFresh(primary, service.policy, now) || !primary.settings) return [];

@@ -50,7 +50,8 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
         policy: policy.document,
         policyVersion: policy.version,
         writeReplicaId: service.writeReplicaId,
-        strong: service.datasets.some((dataset) => dataset.consistency === "strong"),
+        // What the datasets promise and what the policy asks for: either needs a synchronous standby.
+        strong: service.datasets.some((dataset) => dataset.consistency === "strong") || Object.values(policy.document.datasets).some((rule) => rule.replication === "sync"),
         rpoSeconds: rpoBudgetSeconds(service.datasets),
         replicas: service.replicas.map((replica): ReplicaFacts => {
           const state = replica.state;

@@ -53,10 +53,11 @@ function reportOf(name: ReplicaName, overrides: Partial<AgentReport>): AgentRepo
   });
 }
 
-/** Every agent reports (europe-west3 as `europe` says), then one evaluation runs. */
-async function tick(europe: Partial<AgentReport> = {}) {
+/** Every agent reports (europe-west3 as `europe` says, the primary as `primary` says), then one evaluation runs. */
+async function tick(europe: Partial<AgentReport> = {}, primary: Partial<AgentReport> = {}) {
   for (const name of REPLICAS) {
-    const { status } = await call(ingestRoute, { method: "POST", token: agentTokens[name], body: batchOf([reportOf(name, name === "pg-europe-west3" ? europe : {})]) });
+    const overrides = name === "pg-europe-west3" ? europe : name === "pg-us-east-1" ? primary : {};
+    const { status } = await call(ingestRoute, { method: "POST", token: agentTokens[name], body: batchOf([reportOf(name, overrides)]) });
     expect(status).toBe(200);
   }
   return evaluateAlerts(lease);
@@ -185,6 +186,15 @@ describe("alert evaluation", () => {
     const resolved = all.alerts.find((alert) => alert.firedAt !== null)!;
     const late = await call(acknowledgeRoute, { method: "POST", params: { id: resolved.id }, token: operator, body: { note: "late" } });
     expect(late.status).toBe(409);
+  });
+
+  it("drift: a primary that names no synchronous standby while the policy asks for sync replication raises sync-standby-missing", async () => {
+    const drifted = { settings: { synchronous_commit: "on", synchronous_standby_names: "", default_transaction_read_only: "off", transaction_read_only: "off" }, standbys: [] };
+    const changes = await tick({}, drifted);
+    expect(changes).toEqual([expect.objectContaining({ kind: "open", ruleId: "sync-standby-missing", state: "pending" })]);
+    const [alert] = (await alertsOf("?ruleId=sync-standby-missing&state=pending")).alerts;
+    expect(alert).toMatchObject({ subject: "pg-us-east-1", sentence: "pg-us-east-1 names no synchronous standby: commits do not wait for any standby, so RPO 0 is not guaranteed" });
+    expect((await tick()).map((change) => change.kind)).toEqual(["resolve"]);
   });
 
   it("a copy that lost the alerting lease writes nothing", async () => {
