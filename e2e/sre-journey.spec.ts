@@ -44,7 +44,8 @@ test("an SRE watches orders-db: real lag charts, then the async standby freezes 
   await expect(bytesChart).toBeVisible();
   await expect(bytesChart).toContainText("bytes behind");
   await expect(bytesChart).toContainText("pg-europe-west3");
-  await expect(bytesChart.locator("path.recharts-line-curve").first()).toHaveAttribute("d", /^M[\d.]+,[\d.]+L/);
+  // A drawn line: a move to the first point and at least one segment (straight or curved) to the next.
+  await expect(bytesChart.locator("path.recharts-line-curve").first()).toHaveAttribute("d", /^M[\d.]+,[\d.]+[LC][\d.]+,[\d.]+/);
   const row = page.locator('[data-testid="replica-table"] tr[data-replica="pg-europe-west3"]');
   await expect(row).toHaveAttribute("data-health", "healthy");
   await expect(page.getByTestId("updated-ago").first()).toContainText(/updated \d+ s ago/);
