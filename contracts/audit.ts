@@ -12,7 +12,17 @@ export const AUDIT_ACTIONS = [
   "alert.fire",
   "alert.resolve",
   "auth.sign_in",
+  "change_request.approve",
+  "change_request.create",
+  "change_request.rebase",
+  "change_request.reject",
+  "audit.checkpoint",
+  "audit.export",
   "audit.verify",
+  "audit.view",
+  "policy.apply",
+  "policy.emergency_apply",
+  "policy.emergency_review",
   "replica.update",
   "residency.refuse",
   "run.abort",
@@ -36,6 +46,30 @@ export const AUDIT_ACTIONS = [
 export const auditActionSchema = z.enum(AUDIT_ACTIONS).meta({ id: "AuditAction" });
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
+const checkpointCheckSchema = z
+  .object({
+    seq: z.number().int(),
+    expectedHash: z.string(),
+    foundHash: z.string().nullable().meta({ description: "The hash stored at that seq now; null when the event is gone" }),
+    matches: z.boolean(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: "AuditCheckpointCheck", description: "Present when the request named a checkpoint" });
+
+export const auditVerifyQuerySchema = z
+  .object({
+    checkpointSeq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().meta({ description: "A checkpoint's `seq`, from `GET /api/v1/audit/checkpoint`" }),
+    checkpointHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { error: "must be the checkpoint's hash: 64 lower-case hex digits" })
+      .optional()
+      .meta({ description: "The checkpoint's `hash`" }),
+  })
+  .refine((query) => (query.checkpointSeq === undefined) === (query.checkpointHash === undefined), {
+    path: ["checkpointHash"],
+    error: "give checkpointSeq and checkpointHash together",
+  });
+
 export const auditVerificationSchema = z
   .discriminatedUnion("intact", [
     z.object({
@@ -44,13 +78,17 @@ export const auditVerificationSchema = z
       count: z.number().int(),
       lastHash: z.string(),
       verifiedAt: z.iso.datetime(),
+      checkpoint: checkpointCheckSchema.optional(),
     }),
     z.object({
       intact: z.literal(false),
       brokenAtSeq: z.number().int().meta({ description: "First sequence number where the chain breaks" }),
-      problem: z.enum(["sequence_gap", "link_mismatch", "hash_mismatch"]),
-      intactThroughSeq: z.number().int(),
+      problem: z.enum(["sequence_gap", "link_mismatch", "hash_mismatch", "checkpoint_mismatch"]).meta({
+        description: "`checkpoint_mismatch`: the chain links up, but the event at the checkpoint's seq has another hash, so history at or before it was rewritten and re-hashed",
+      }),
+      intactThroughSeq: z.number().int().meta({ description: "Last sequence number proven intact (0 when a checkpoint mismatch proves nothing)" }),
       verifiedAt: z.iso.datetime(),
+      checkpoint: checkpointCheckSchema.optional(),
     }),
   ])
   .meta({ id: "AuditVerification" });

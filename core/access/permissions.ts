@@ -20,6 +20,12 @@ export const PERMISSION_GRANTS = {
   "runs:approve": ["approver"],
   /** See policies and change requests. */
   "policies:read": EVERY_ROLE,
+  /** Propose policy changes (change requests) and rebase one's own. */
+  "policies:propose": ["admin"],
+  /** Approve or reject policy change requests (never one's own), and review emergency changes. */
+  "policies:approve": ["approver"],
+  /** Apply an emergency policy change without approval (only ones that make automation more careful). */
+  "policies:emergency": ["operator"],
   /** Read and verify the audit trail. */
   "audit:read": ["auditor", "admin"],
   /** Create users and assign roles. */

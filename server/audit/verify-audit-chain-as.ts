@@ -3,11 +3,11 @@ import type { AuditVerification } from "@/contracts/audit";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { recordAuditEvent } from "./append-audit-event";
-import { verifyAuditChain } from "./verify-audit-chain";
+import { verifyAuditChain, type KeptCheckpoint } from "./verify-audit-chain";
 
 /** Verifies the chain for a person and records that they did, with the result. */
-export async function verifyAuditChainAs(actor: UserActor): Promise<AuditVerification> {
-  const result = await verifyAuditChain(db());
+export async function verifyAuditChainAs(actor: UserActor, checkpoint?: KeptCheckpoint): Promise<AuditVerification> {
+  const result = await verifyAuditChain(db(), checkpoint);
   await recordAuditEvent({
     actor: auditActorOf(actor),
     action: "audit.verify",

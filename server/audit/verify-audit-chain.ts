@@ -1,13 +1,35 @@
 import "server-only";
 import { CHAIN_START, verifyAuditSegment, type ChainedAuditEvent } from "@/core/audit/chain";
+import { checkCheckpoint } from "@/core/audit/checkpoint";
 import type { JsonValue } from "@/core/audit/canonical-json";
 import type { AuditVerification } from "@/contracts/audit";
 import type { Db } from "../db/client";
 
 const BATCH = 5_000;
 
+export interface KeptCheckpoint {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Walks the chain and, given a checkpoint, also compares the event now at its
+ * seq with the hash kept: a chain rewritten and re-hashed from some event on
+ * links up again, and only a hash held outside the store exposes it.
+ */
+export async function verifyAuditChain(client: Db, checkpoint?: KeptCheckpoint): Promise<AuditVerification> {
+  const walked = await walkAuditChain(client);
+  if (!checkpoint) return walked;
+  const stored = await client.auditEvent.findUnique({ where: { seq: BigInt(checkpoint.seq) }, select: { hash: true } });
+  const check = checkCheckpoint(stored && { seq: checkpoint.seq, hash: stored.hash }, checkpoint);
+  if (walked.intact && !check.matches) {
+    return { intact: false, brokenAtSeq: checkpoint.seq, problem: "checkpoint_mismatch", intactThroughSeq: 0, verifiedAt: walked.verifiedAt, checkpoint: check };
+  }
+  return { ...walked, checkpoint: check };
+}
+
 /** Walks the whole chain in sequence order, a batch at a time. */
-export async function verifyAuditChain(client: Db): Promise<AuditVerification> {
+async function walkAuditChain(client: Db): Promise<AuditVerification> {
   let cursor = CHAIN_START;
   for (;;) {
     const rows = await client.auditEvent.findMany({

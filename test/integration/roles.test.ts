@@ -12,6 +12,10 @@ import * as tokens from "@/app/api/v1/auth/tokens/route";
 import * as acknowledgeAlert from "@/app/api/v1/alerts/[id]/acknowledge/route";
 import * as alerts from "@/app/api/v1/alerts/route";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
+import * as auditEvents from "@/app/api/v1/audit/route";
+import * as auditEvent from "@/app/api/v1/audit/[seq]/route";
+import * as auditExport from "@/app/api/v1/audit/export/route";
+import * as auditCheckpoint from "@/app/api/v1/audit/checkpoint/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
 import * as fleet from "@/app/api/v1/fleet/route";
@@ -30,6 +34,17 @@ import * as rejectStep from "@/app/api/v1/runs/[id]/steps/[stepId]/reject/route"
 import * as runs from "@/app/api/v1/runs/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as serviceLag from "@/app/api/v1/services/[id]/lag/route";
+import * as servicePolicy from "@/app/api/v1/services/[id]/policy/route";
+import * as policies from "@/app/api/v1/policies/route";
+import * as policyVersions from "@/app/api/v1/policies/[id]/versions/route";
+import * as emergencyChange from "@/app/api/v1/policies/[id]/emergency/route";
+import * as emergencyReview from "@/app/api/v1/policies/versions/[id]/review/route";
+import * as changeRequests from "@/app/api/v1/change-requests/route";
+import * as changeRequestPreview from "@/app/api/v1/change-requests/preview/route";
+import * as changeRequestById from "@/app/api/v1/change-requests/[id]/route";
+import * as approveChangeRequest from "@/app/api/v1/change-requests/[id]/approve/route";
+import * as rejectChangeRequest from "@/app/api/v1/change-requests/[id]/reject/route";
+import * as rebaseChangeRequest from "@/app/api/v1/change-requests/[id]/rebase/route";
 import * as writeRoute from "@/app/api/v1/services/[id]/route/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
@@ -43,6 +58,7 @@ import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor, type CallOptions } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 import { runFixture } from "../support/runs";
+import { changeRequestFixture, emergencyVersionFixture, freshWindow, ordersPolicy } from "../support/policies";
 
 type Handler = Parameters<typeof call>[0];
 
@@ -125,6 +141,41 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   pauseRun: async () => ({ handler: pauseRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "hold on" } } }),
   resumeRun: async () => ({ handler: resumeRun.POST, request: { method: "POST", params: { id: (await runFixture({ status: "paused" })).id }, body: { reason: "go on" } } }),
   abortRun: async () => ({ handler: abortRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "stop it" } } }),
+  getServicePolicy: () => ({ handler: servicePolicy.GET, request: { params: { id: "orders-db" } } }),
+  listPolicies: () => ({ handler: policies.GET, request: {} }),
+  listPolicyVersions: () => ({ handler: policyVersions.GET, request: { params: { id: "service:orders-db" } } }),
+  applyEmergencyChange: async () => ({
+    handler: emergencyChange.POST,
+    request: { method: "POST", params: { id: "service:orders-db" }, body: { document: await ordersPolicy((d) => d.maintenanceWindows.push(freshWindow())), reason: "role test" } },
+  }),
+  reviewEmergencyChange: async () => ({
+    handler: emergencyReview.POST,
+    request: { method: "POST", params: { id: await emergencyVersionFixture("policy-operator@example.com") }, body: { note: "reviewed" } },
+  }),
+  previewChangeRequest: async () => ({
+    handler: changeRequestPreview.POST,
+    request: { method: "POST", body: { serviceId: "orders-db", document: await ordersPolicy((d) => (d.alerts.forSeconds += 1)), reason: "role test" } },
+  }),
+  createChangeRequest: async () => ({
+    handler: changeRequests.POST,
+    request: { method: "POST", body: { serviceId: "orders-db", document: await ordersPolicy((d) => (d.alerts.forSeconds += 1)), reason: "role test" } },
+  }),
+  listChangeRequests: () => ({ handler: changeRequests.GET, request: { path: "/api/v1/change-requests?status=open&serviceId=orders-db" } }),
+  getChangeRequest: async () => ({ handler: changeRequestById.GET, request: { params: { id: await changeRequestFixture("policy-requester@example.com") } } }),
+  approveChangeRequest: async () => ({
+    handler: approveChangeRequest.POST,
+    request: { method: "POST", params: { id: await changeRequestFixture("policy-requester@example.com") }, body: { comment: "fine" } },
+  }),
+  rejectChangeRequest: async () => ({
+    handler: rejectChangeRequest.POST,
+    request: { method: "POST", params: { id: await changeRequestFixture("policy-requester@example.com") }, body: { reason: "not now" } },
+  }),
+  // Only the requester rebases, and only a stale request: the admin's own request, overtaken by an emergency change.
+  rebaseChangeRequest: async () => {
+    const id = await changeRequestFixture("admin@example.com");
+    await emergencyVersionFixture("policy-operator@example.com");
+    return { handler: rebaseChangeRequest.POST, request: { method: "POST", params: { id } } };
+  },
   planRunbook: () => ({
     handler: runbookPlan.POST,
     request: { method: "POST", params: { id: "planned-switchover" }, body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" } } },
@@ -151,6 +202,11 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   createOwnToken: () => ({ handler: ownTokens.POST, request: { method: "POST", body: { name: "mine" } } }),
   revokeToken: ({ tokenId }) => ({ handler: tokenById.DELETE, request: { method: "DELETE", params: { id: tokenId } } }),
   verifyAudit: () => ({ handler: auditVerify.GET, request: {} }),
+  listAuditEvents: () => ({ handler: auditEvents.GET, request: { path: "/api/v1/audit?action=user.create&limit=5" } }),
+  getAuditEvent: () => ({ handler: auditEvent.GET, request: { params: { seq: "1" } } }),
+  // No row matches, so the (JSON-parsing) test client reads an empty body.
+  exportAuditEvents: () => ({ handler: auditExport.GET, request: { path: "/api/v1/audit/export?format=jsonl&actor=nobody-at-all" } }),
+  auditCheckpoint: () => ({ handler: auditCheckpoint.GET, request: {} }),
 };
 
 const tokenOf = new Map<Role, string>();
@@ -163,6 +219,9 @@ beforeAll(async () => {
   targetUserId = (await createTestUser("target@example.com", ["viewer"], "target-password-1")).id;
   // Two admins, so that demoting one never trips the last-admin guard.
   await createTestUser("other-admin@example.com", ["admin"]);
+  // Change requests and emergency versions whose author is none of the callers.
+  await createTestUser("policy-requester@example.com", ["admin"]);
+  await createTestUser("policy-operator@example.com", ["operator"]);
   for (const role of ROLES) tokenOf.set(role, await tokenFor((await createTestUser(`${role}@example.com`, [role])).id));
 });
 

@@ -1,70 +1,32 @@
 import type { Metadata } from "next";
-import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
-import { Timestamp } from "@/components/ui/timestamp";
-import { recentAuditEvents } from "@/server/audit/recent-audit-events";
 import { requirePagePermission } from "@/server/auth/current-actor";
+import { AuditTrailView } from "./audit-trail-view";
+import { CheckpointButton } from "./checkpoint-button";
 import { VerifyChainButton } from "./verify-chain-button";
 
 export const metadata: Metadata = { title: "Audit" };
 
-export default async function AuditPage() {
+/** The view is the URL: filters and page live in the query string, so a link reproduces what a reviewer saw. */
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePagePermission("audit:read");
-  const events = await recentAuditEvents();
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(await searchParams)) {
+    if (typeof value === "string" && value !== "") params.set(key, value);
+  }
   return (
     <>
       <PageHeader
         title="Audit trail"
-        description="Every state change, hash-chained: editing or removing an event breaks the chain."
-        actions={<VerifyChainButton />}
+        description="Every state change, hash-chained: editing or removing an event breaks the chain. Times are UTC."
+        actions={
+          <>
+            <VerifyChainButton />
+            <CheckpointButton />
+          </>
+        }
       />
-      <section className="card" aria-labelledby="events-heading">
-        <h2 id="events-heading" style={{ marginBottom: 10 }}>
-          Latest events
-        </h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Time</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Hash</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((event) => (
-                <tr key={event.seq}>
-                  <td className="mono">{event.seq}</td>
-                  <td>
-                    <Timestamp iso={event.at} />
-                  </td>
-                  <td>
-                    {event.actorLabel}
-                    <div className="muted">
-                      {event.actorType}
-                      {event.sourceIp ? ` · ${event.sourceIp}` : ""}
-                    </div>
-                  </td>
-                  <td className="mono">{event.action}</td>
-                  <td className="mono">{event.target}</td>
-                  <td>
-                    <Badge tone={event.outcome === "success" ? "ok" : "bad"}>{event.outcome}</Badge>
-                  </td>
-                  <td>{event.reason ?? <span className="muted">—</span>}</td>
-                  <td className="mono" title={event.hash}>
-                    {event.hash.slice(0, 12)}…
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <AuditTrailView search={params.toString()} />
     </>
   );
 }

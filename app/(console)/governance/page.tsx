@@ -1,49 +1,30 @@
 import type { Metadata } from "next";
+import { hasPermission } from "@/core/access/permissions";
 import { PageHeader } from "@/components/ui/page-header";
-import { Timestamp } from "@/components/ui/timestamp";
 import { requirePagePermission } from "@/server/auth/current-actor";
+import { listChangeRequests } from "@/server/change-requests/list-change-requests";
 import { listPolicies } from "@/server/policy/list-policies";
+import { GovernanceView } from "./governance-view";
 
 export const metadata: Metadata = { title: "Governance" };
 
 export default async function GovernancePage() {
-  await requirePagePermission("policies:read");
-  const policies = await listPolicies();
+  const actor = await requirePagePermission("policies:read");
+  const [policies, changeRequests] = await Promise.all([listPolicies(), listChangeRequests({ limit: 50 })]);
   return (
     <>
-      <PageHeader title="Governance" description="Policies are versioned documents; changes go through review and approval." />
-      <section className="card" aria-labelledby="policies-heading">
-        <h2 id="policies-heading" style={{ marginBottom: 10 }}>
-          Policies
-        </h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Scope</th>
-                <th scope="col">Current version</th>
-                <th scope="col">Versions</th>
-                <th scope="col">In force since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {policies.map((policy) => (
-                <tr key={policy.scope}>
-                  <td className="mono">{policy.scope}</td>
-                  <td>v{policy.currentVersion}</td>
-                  <td>{policy.versions}</td>
-                  <td>
-                    <Timestamp iso={policy.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <p className="muted" style={{ marginBottom: 0 }}>
-          Change requests with two-person approval arrive with the governance workflow.
-        </p>
-      </section>
+      <PageHeader title="Governance" description="Policies are versioned documents; a change needs approvers other than its requester, and every step is audited." />
+      <GovernanceView
+        initialPolicies={{ policies }}
+        initialChangeRequests={{ changeRequests }}
+        may={{
+          propose: hasPermission(actor.roles, "policies:propose"),
+          approve: hasPermission(actor.roles, "policies:approve"),
+          emergency: hasPermission(actor.roles, "policies:emergency"),
+          userId: actor.userId,
+          email: actor.email,
+        }}
+      />
     </>
   );
 }

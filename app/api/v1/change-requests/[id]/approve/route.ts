@@ -1,0 +1,9 @@
+import { OPERATIONS } from "@/contracts/operations";
+import { changeRequestView } from "@/server/change-requests/change-request-view";
+import { actOnChangeRequest } from "@/server/change-requests/decide-change-request";
+import { apiRoute } from "@/server/http/api-route";
+
+export const POST = apiRoute(OPERATIONS.approveChangeRequest, async ({ actor, params, body }) => {
+  await actOnChangeRequest(actor, params.id, { type: "approve" }, body.comment);
+  return changeRequestView(params.id);
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { policyConsequences } from "./policy-consequences";
+import { demoPolicy, demoTopology } from "./test-topology";
+
+const MIB = 1024 * 1024;
+
+describe("policyConsequences", () => {
+  it("says nothing when nothing changes", () => {
+    expect(policyConsequences(demoPolicy(), demoPolicy(), demoTopology())).toEqual([]);
+  });
+
+  it("names the standby a larger lag maximum makes eligible for automatic failover", () => {
+    expect(policyConsequences(demoPolicy(), demoPolicy((d) => (d.failover.maxLagBytes = 64 * MIB)), demoTopology())).toEqual([
+      "failover.maxLagBytes 1 MiB → 64 MiB: pg-europe-west3 (gcp:europe-west3), lagging 3 MiB now, becomes eligible for automatic failover",
+    ]);
+  });
+
+  it("names the standby a smaller one makes ineligible, and ignores replicas never promoted or with unknown lag", () => {
+    const topology = demoTopology();
+    topology.replicas[2] = { ...topology.replicas[2]!, noPromote: true };
+    expect(policyConsequences(demoPolicy(), demoPolicy((d) => (d.failover.maxLagBytes = 64)), topology)).toEqual([
+      "failover.maxLagBytes 1 MiB → 64 B: pg-eu-west-1 (aws:eu-west-1), lagging 96 B now, is no longer eligible for automatic failover",
+    ]);
+  });
+
+  it("says so when no standby's eligibility changes", () => {
+    expect(policyConsequences(demoPolicy(), demoPolicy((d) => (d.failover.maxLagBytes = 2 * MIB)), demoTopology())).toEqual([
+      "failover.maxLagBytes 1 MiB → 2 MiB: no standby's eligibility for automatic failover changes at the lag reported now",
+    ]);
+  });
+
+  it("warns when automatic failover is turned off, and says when it comes back", () => {
+    const off = demoPolicy((d) => (d.failover.automatic = false));
+    expect(policyConsequences(demoPolicy(), off, demoTopology())).toEqual([
+      "failover.automatic on → off: orders-db no longer fails over by itself; losing the primary's region needs a guided runbook",
+    ]);
+    expect(policyConsequences(off, demoPolicy(), demoTopology())[0]).toMatch(/^failover.automatic off → on: orders-db fails over by itself again/);
+  });
+
+  it("explains a quorum change against the witness regions", () => {
+    expect(policyConsequences(demoPolicy(), demoPolicy((d) => (d.witness.quorum = 1)), demoTopology())).toEqual([
+      "witness.quorum 2 → 1: declaring a region unfit needs 1 of its 2 witness regions to lose it; fewer witnesses suffice, so a region is declared unfit sooner",
+    ]);
+  });
+
+  it("flags a residency change that puts the current primary out of compliance, and standbys that stop being targets", () => {
+    const euOnly = demoPolicy((d) => (d.datasets.orders!.residency = { jurisdictions: ["EU"], regions: ["aws:eu-west-1"] }));
+    expect(policyConsequences(demoPolicy(), euOnly, demoTopology())).toEqual([
+      "datasets.orders.residency: the current primary pg-us-east-1 (aws:us-east-1) of orders-db, in US, would be outside the allowed aws:eu-west-1; orders is non-compliant until a switchover moves it",
+      "datasets.orders.residency: pg-europe-west3 (gcp:europe-west3), in EU, is no longer an allowed failover target for orders",
+    ]);
+  });
+
+  it("explains a replication mode change and a longer heartbeat window", () => {
+    const after = demoPolicy((d) => {
+      d.datasets.orders!.replication = "async";
+      d.heartbeat.missesBeforeUnfit = 10;
+    });
+    expect(policyConsequences(demoPolicy(), after, demoTopology())).toEqual([
+      "heartbeat: a replica whose reports stop is judged unfit after 10 s instead of 5 s",
+      "datasets.orders.replication sync → async: writes to orders acknowledged before a standby has them can be lost on failover (RPO above 0)",
+    ]);
+  });
+});

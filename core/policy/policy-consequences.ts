@@ -1,0 +1,88 @@
+import type { PolicyDocument } from "@/contracts/policy";
+import { formatPolicyBytes as formatBytes, formatPolicyValue } from "./diff-policy";
+import { subjectOf, witnessRegionCount, type PolicyReplica, type PolicyTopology } from "./policy-topology";
+
+const at = (replica: PolicyReplica) => `${replica.name} (${replica.regionId})`;
+
+function lagConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  const from = before.failover.maxLagBytes;
+  const to = after.failover.maxLagBytes;
+  if (from === to) return [];
+  const head = `failover.maxLagBytes ${formatBytes(from)} → ${formatBytes(to)}`;
+  const candidates = topology.replicas.filter((replica) => replica.role === "standby" && !replica.noPromote && replica.lagBytes !== null);
+  const sentences = candidates.flatMap((replica) => {
+    const lag = replica.lagBytes!;
+    if (lag > from && lag <= to) return [`${head}: ${at(replica)}, lagging ${formatBytes(lag)} now, becomes eligible for automatic failover`];
+    if (lag <= from && lag > to) return [`${head}: ${at(replica)}, lagging ${formatBytes(lag)} now, is no longer eligible for automatic failover`];
+    return [];
+  });
+  return sentences.length ? sentences : [`${head}: no standby's eligibility for automatic failover changes at the lag reported now`];
+}
+
+function automaticConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  if (before.failover.automatic === after.failover.automatic) return [];
+  return after.failover.automatic
+    ? [`failover.automatic off → on: ${subjectOf(topology)} fails over by itself again when its primary's region is declared unfit`]
+    : [`failover.automatic on → off: ${subjectOf(topology)} no longer fails over by itself; losing the primary's region needs a guided runbook`];
+}
+
+function quorumConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  const from = before.witness.quorum;
+  const to = after.witness.quorum;
+  if (from === to) return [];
+  const witnesses = witnessRegionCount(topology);
+  const direction = to < from ? "fewer witnesses suffice, so a region is declared unfit sooner" : "more witnesses must agree, so a region is declared unfit later";
+  return [`witness.quorum ${from} → ${to}: declaring a region unfit needs ${to} of its ${witnesses} witness region${witnesses === 1 ? "" : "s"} to lose it; ${direction}`];
+}
+
+function heartbeatConsequences(before: PolicyDocument, after: PolicyDocument): string[] {
+  const window = (document: PolicyDocument) => document.heartbeat.intervalSeconds * document.heartbeat.missesBeforeUnfit;
+  const from = window(before);
+  const to = window(after);
+  if (from === to) return [];
+  return [`heartbeat: a replica whose reports stop is judged unfit after ${to} s instead of ${from} s`];
+}
+
+function datasetConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  const sentences: string[] = [];
+  for (const [name, rule] of Object.entries(after.datasets)) {
+    const previous = before.datasets[name];
+    if (previous?.replication !== rule.replication) {
+      sentences.push(
+        rule.replication === "async"
+          ? `datasets.${name}.replication ${formatPolicyValue("", previous?.replication)} → async: writes to ${name} acknowledged before a standby has them can be lost on failover (RPO above 0)`
+          : `datasets.${name}.replication ${formatPolicyValue("", previous?.replication)} → sync: every write to ${name} waits for a synchronous standby (RPO 0, higher write latency)`,
+      );
+    }
+    if (JSON.stringify(previous?.residency) === JSON.stringify(rule.residency)) continue;
+    const { jurisdictions, regions } = rule.residency;
+    const allowedText = regions.length ? regions.join(", ") : jurisdictions.join(", ");
+    const allowed = (replica: PolicyReplica) => jurisdictions.includes(replica.jurisdiction) && (regions.length === 0 || regions.includes(replica.regionId));
+    for (const replica of topology.replicas.filter((candidate) => candidate.role !== "witness")) {
+      if (allowed(replica)) continue;
+      sentences.push(
+        replica.writePrimary
+          ? `datasets.${name}.residency: the current primary ${at(replica)} of ${replica.serviceId}, in ${replica.jurisdiction}, would be outside the allowed ${allowedText}; ${name} is non-compliant until a switchover moves it`
+          : `datasets.${name}.residency: ${at(replica)}, in ${replica.jurisdiction}, is no longer an allowed failover target for ${name}`,
+      );
+    }
+  }
+  for (const name of Object.keys(before.datasets).filter((dataset) => !(dataset in after.datasets))) {
+    sentences.push(`datasets.${name}: its rule is removed; ${name} falls back to no residency restriction and its recorded consistency`);
+  }
+  return sentences;
+}
+
+/**
+ * What would change in the running system if `after` replaced `before`, as
+ * sentences computed from the topology and the lag reported now.
+ */
+export function policyConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  return [
+    ...automaticConsequences(before, after, topology),
+    ...lagConsequences(before, after, topology),
+    ...quorumConsequences(before, after, topology),
+    ...heartbeatConsequences(before, after),
+    ...datasetConsequences(before, after, topology),
+  ];
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { diffPolicy } from "./diff-policy";
+import { isSafetyRelevant, requiredApprovals } from "./required-approvals";
+import { demoPolicy } from "./test-topology";
+
+const current = demoPolicy((d) => (d.approvals = { safetyRelevant: 3, other: 1 }));
+const requirement = (change: (d: ReturnType<typeof demoPolicy>) => void) => requiredApprovals(diffPolicy(current, demoPolicy((d) => { d.approvals = { safetyRelevant: 3, other: 1 }; change(d); })), current);
+
+describe("requiredApprovals", () => {
+  it.each([
+    "failover.automatic",
+    "failover.maxLagBytes",
+    "failover.cooldownSeconds",
+    "witness.quorum",
+    "heartbeat.intervalSeconds",
+    "heartbeat.missesBeforeUnfit",
+    "datasets.orders.replication",
+    "datasets.orders.residency.jurisdictions",
+    "datasets.orders.residency.regions",
+    "approvals.other",
+  ])("counts %s as safety-relevant", (field) => expect(isSafetyRelevant(field)).toBe(true));
+
+  it.each(["alerts.forSeconds", "alerts.slotRetainedBytesMax", "featureFlags.cross_region_writes", "maintenanceWindows"])("does not count %s", (field) =>
+    expect(isSafetyRelevant(field)).toBe(false),
+  );
+
+  it("takes approvals.safetyRelevant from the policy in force when a safety-relevant field changes", () => {
+    const result = requirement((d) => {
+      d.failover.maxLagBytes = 2 * 1024 * 1024;
+      d.alerts.forSeconds = 10;
+    });
+    expect(result).toEqual({ required: 3, safetyRelevantFields: ["failover.maxLagBytes"], sentence: "needs 3 approvals: it changes safety-relevant failover.maxLagBytes" });
+  });
+
+  it("takes approvals.other otherwise", () => {
+    expect(requirement((d) => (d.alerts.forSeconds = 10))).toEqual({ required: 1, safetyRelevantFields: [], sentence: "needs 1 approval: no safety-relevant field changes" });
+  });
+
+  it("reads M from the current policy, not from the proposal", () => {
+    const lowered = requiredApprovals(diffPolicy(current, demoPolicy((d) => (d.approvals = { safetyRelevant: 1, other: 1 }))), current);
+    expect(lowered.required).toBe(3);
+  });
+});

@@ -1,0 +1,32 @@
+import type { PolicyDocument } from "@/contracts/policy";
+import type { PolicyChange } from "./diff-policy";
+
+/**
+ * Fields whose change can lose data or cause (or prevent) a failover:
+ * everything under failover, the witness quorum, heartbeats, and each
+ * dataset's replication mode and residency. The approval counts themselves
+ * count too, or one approval could lower the bar for the next change.
+ */
+const SAFETY_RELEVANT = [/^failover\./, /^witness\.quorum$/, /^heartbeat\./, /^datasets\.[^.]+\.(replication|residency)(\.|$)/, /^approvals\./];
+
+export function isSafetyRelevant(field: string): boolean {
+  return SAFETY_RELEVANT.some((pattern) => pattern.test(field));
+}
+
+export interface ApprovalRequirement {
+  /** M: approvals the change needs, from the policy in force. */
+  required: number;
+  /** The safety-relevant fields that raised it to `approvals.safetyRelevant` (none: `approvals.other`). */
+  safetyRelevantFields: string[];
+  sentence: string;
+}
+
+export function requiredApprovals(diff: readonly PolicyChange[], currentPolicy: PolicyDocument): ApprovalRequirement {
+  const safetyRelevantFields = [...new Set(diff.map((change) => change.field).filter(isSafetyRelevant))];
+  const required = safetyRelevantFields.length ? currentPolicy.approvals.safetyRelevant : currentPolicy.approvals.other;
+  const approvals = `${required} approval${required === 1 ? "" : "s"}`;
+  const sentence = safetyRelevantFields.length
+    ? `needs ${approvals}: it changes safety-relevant ${safetyRelevantFields.join(", ")}`
+    : `needs ${approvals}: no safety-relevant field changes`;
+  return { required, safetyRelevantFields, sentence };
+}

@@ -1,0 +1,70 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, signIn, signOut } from "./support/session";
+
+const APPROVER = { email: "approver@e2e.test", password: "approver-password-1" };
+let adminToken = "";
+
+test.beforeAll(async ({ request }) => {
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e governance" } });
+  adminToken = ((await issued.json()) as { token: string }).token;
+  const created = await request.post("/api/v1/users", {
+    headers: { authorization: `Bearer ${adminToken}` },
+    data: { email: APPROVER.email, password: APPROVER.password, roles: ["approver"] },
+  });
+  expect([201, 409]).toContain(created.status());
+});
+
+test("an admin proposes a change, sees no approve button on it, and a second user's approval puts it in force", async ({ page, request }) => {
+  const effective = async () => {
+    const response = await request.get("/api/v1/services/orders-db/policy", { headers: { authorization: `Bearer ${adminToken}` } });
+    return (await response.json()) as { version: number; document: { alerts: { conflictsPerMinuteMax: number } } };
+  };
+  // A threshold no other browser test depends on (the SRE journey times the alert window).
+  const before = await effective();
+  const threshold = before.document.alerts.conflictsPerMinuteMax + 5;
+
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Governance" }).click();
+  const propose = page.getByRole("region", { name: "Propose a change" });
+  await propose.getByLabel("Policy").selectOption("service:orders-db");
+  const editor = propose.getByLabel("Proposed document (JSON)");
+  await expect(editor).toHaveValue(/"conflictsPerMinuteMax"/);
+  const document = JSON.parse(await editor.inputValue()) as { alerts: { conflictsPerMinuteMax: number } };
+  document.alerts.conflictsPerMinuteMax = threshold;
+  await editor.fill(JSON.stringify(document, null, 2));
+  await propose.getByLabel("Reason").fill("e2e: tolerate a few more conflicts");
+
+  // Nothing can be submitted before the preview of exactly this text.
+  await expect(propose.getByRole("button", { name: "Submit for approval" })).toBeDisabled();
+  await propose.getByRole("button", { name: "Preview change" }).click();
+  const preview = propose.getByRole("region", { name: "Preview" });
+  await expect(preview.getByRole("list", { name: "Proposed changes" })).toContainText(`alerts.conflictsPerMinuteMax: ${before.document.alerts.conflictsPerMinuteMax} → ${threshold}`);
+  await expect(preview).toContainText("needs 1 approval");
+  await propose.getByRole("button", { name: "Submit for approval" }).click();
+
+  await expect(page).toHaveURL(/\/governance\/change-requests\/[^/]+$/);
+  const requestUrl = page.url();
+  await expect(page.getByRole("main").locator("header")).toContainText("open");
+  await expect(page.getByText("You requested this change")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Reject" })).toHaveCount(0);
+  await signOut(page);
+
+  await signIn(page, APPROVER.email, APPROVER.password);
+  await page.goto("/governance");
+  await page.getByRole("region", { name: "Change requests" }).getByRole("link", { name: "e2e: tolerate a few more conflicts" }).first().click();
+  await expect(page).toHaveURL(requestUrl);
+  await expect(page.getByLabel("Approvals so far")).toHaveText("0 of 1");
+  await page.getByLabel(/^Comment/).fill("fine by me");
+  await page.getByRole("button", { name: "Approve" }).click();
+
+  await expect(page.getByRole("main").locator("header")).toContainText("applied");
+  await expect(page.getByRole("list", { name: "Decisions" })).toContainText("approver@e2e.test approved");
+  await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+
+  const after = await effective();
+  expect(after.version).toBe(before.version + 1);
+  expect(after.document.alerts.conflictsPerMinuteMax).toBe(threshold);
+  await page.goto("/governance");
+  await expect(page.getByRole("region", { name: "Policies", exact: true }).getByRole("row", { name: /service:orders-db/ })).toContainText(`v${after.version}`);
+});
