@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { ADMIN, signIn, signOut } from "./support/session";
 
 const APPROVER = { email: "approver@e2e.test", password: "approver-password-1" };
+const AUDITOR = { email: "auditor@e2e.test", password: "auditor-password-1" };
 let adminToken = "";
 
 test.beforeAll(async ({ request }) => {
@@ -12,9 +13,14 @@ test.beforeAll(async ({ request }) => {
     data: { email: APPROVER.email, password: APPROVER.password, roles: ["approver"] },
   });
   expect([201, 409]).toContain(created.status());
+  const auditor = await request.post("/api/v1/users", {
+    headers: { authorization: `Bearer ${adminToken}` },
+    data: { email: AUDITOR.email, password: AUDITOR.password, roles: ["auditor"] },
+  });
+  expect([201, 409]).toContain(auditor.status());
 });
 
-test("an admin proposes a change, sees no approve button on it, and a second user's approval puts it in force", async ({ page, request }) => {
+test("an admin proposes a change, sees no approve button on it, a second user's approval puts it in force, and an auditor finds and exports both events", async ({ page, request }) => {
   const effective = async () => {
     const response = await request.get("/api/v1/services/orders-db/policy", { headers: { authorization: `Bearer ${adminToken}` } });
     return (await response.json()) as { version: number; document: { alerts: { conflictsPerMinuteMax: number } } };
@@ -67,4 +73,33 @@ test("an admin proposes a change, sees no approve button on it, and a second use
   expect(after.document.alerts.conflictsPerMinuteMax).toBe(threshold);
   await page.goto("/governance");
   await expect(page.getByRole("region", { name: "Policies", exact: true }).getByRole("row", { name: /service:orders-db/ })).toContainText(`v${after.version}`);
+
+  await signOut(page);
+
+  // A third person, an auditor, finds the request and its approval in the trail and exports them.
+  await signIn(page, AUDITOR.email, AUDITOR.password);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" }).click();
+  const filters = page.getByRole("form", { name: "Filter the audit trail" });
+  await filters.getByLabel("Actions").selectOption(["change_request.create", "change_request.approve", "policy.apply"]);
+  await filters.getByLabel("Service", { exact: true }).fill("orders-db");
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  const events = page.getByRole("region", { name: "Latest events" }).getByRole("row");
+  await expect(events.filter({ hasText: "change_request.create" }).filter({ hasText: ADMIN.email })).toHaveCount(1);
+  await expect(events.filter({ hasText: "change_request.approve" }).filter({ hasText: APPROVER.email })).toHaveCount(1);
+  await expect(events.filter({ hasText: "policy.apply" })).toHaveCount(1);
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const csv = await (await download).createReadStream().then(async (stream) => {
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    return text;
+  });
+  const lines = csv.trim().split("\n");
+  expect(lines[0]).toMatch(/^seq,/);
+  expect(lines[0]).toContain("hash");
+  expect(lines.filter((line) => line.includes("change_request.create"))).toHaveLength(1);
+  expect(lines.filter((line) => line.includes("change_request.approve"))).toHaveLength(1);
+  expect(lines.filter((line) => line.includes("policy.apply"))).toHaveLength(1);
 });
+
