@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { planCommand } from "./commands/runbooks";
+import { parseKeyValues } from "./key-values";
+import { parseInvocation, resolveConnection, splitCommand } from "./parse-command-line";
+import { UsageError } from "./usage-error";
+
+describe("key=value runbook parameters", () => {
+  it("splits at the first =, keeping later ones and empty values", () => {
+    expect(parseKeyValues(["service=orders-db", "reason=a=b c", "note="])).toEqual({ service: "orders-db", reason: "a=b c", note: "" });
+  });
+
+  it("refuses a word without a name or given twice, naming it", () => {
+    expect(() => parseKeyValues(["orders-db"])).toThrow(new UsageError('"orders-db" is not a parameter: write name=value, e.g. service=orders-db'));
+    expect(() => parseKeyValues(["=x"])).toThrow(UsageError);
+    expect(() => parseKeyValues(["a=1", "a=2"])).toThrow("parameter a is given twice");
+  });
+});
+
+describe("the command line", () => {
+  it("finds the command after global options and their values", () => {
+    expect(splitCommand(["--url", "http://cp:3000", "--json", "status"])).toEqual({ name: "status", rest: ["--url", "http://cp:3000", "--json"] });
+    expect(splitCommand(["--token", "status"])).toEqual({ name: null, rest: ["--token", "status"] });
+  });
+
+  it("parses positionals and options, and refuses unknown options and wrong counts", () => {
+    expect(parseInvocation(planCommand, ["planned-switchover", "service=orders-db", "--json"])).toEqual({
+      args: ["planned-switchover", "service=orders-db"],
+      options: { json: true },
+    });
+    expect(() => parseInvocation(planCommand, ["x", "--bogus"])).toThrow(/Unknown option '--bogus'/);
+    expect(() => parseInvocation(planCommand, [])).toThrow("missing argument; usage: switchyard plan <runbookId> name=value …");
+  });
+
+  it("takes --url/--token over the environment, and the default URL without either", () => {
+    expect(resolveConnection({}, {})).toEqual({ baseUrl: "http://localhost:3000", token: null });
+    expect(resolveConnection({}, { SWITCHYARD_URL: "http://cp:8080/", SWITCHYARD_TOKEN: "t1" })).toEqual({ baseUrl: "http://cp:8080", token: "t1" });
+    expect(resolveConnection({ url: "http://other", token: "t2" }, { SWITCHYARD_URL: "http://cp", SWITCHYARD_TOKEN: "t1" })).toEqual({ baseUrl: "http://other", token: "t2" });
+  });
+});

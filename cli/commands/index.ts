@@ -1,0 +1,25 @@
+import type { Command } from "../command";
+import { ackCommand, alertsCommand } from "./alerts";
+import { auditCommand } from "./audit";
+import { changeCommand, changesCommand } from "./changes";
+import { routeCommand, serviceCommand, statusCommand } from "./fleet";
+import { planCommand, runbooksCommand, runCommand } from "./runbooks";
+import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
+
+export const COMMANDS: readonly Command[] = [
+  statusCommand,
+  serviceCommand,
+  routeCommand,
+  alertsCommand,
+  ackCommand,
+  runbooksCommand,
+  planCommand,
+  runCommand,
+  runsCommand,
+  showRunCommand,
+  watchCommand,
+  ...stepCommands,
+  auditCommand,
+  changesCommand,
+  changeCommand,
+];

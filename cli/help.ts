@@ -1,0 +1,38 @@
+import type { Command } from "./command";
+import { table } from "./format";
+import { GLOBAL_OPTIONS } from "./parse-command-line";
+
+export function overallHelp(commands: readonly Command[]): string {
+  return [
+    "switchyard — the Switchyard control plane from a terminal",
+    "",
+    "Usage: switchyard <command> [arguments] [--json] [--url URL] [--token TOKEN]",
+    "",
+    table(["COMMAND", "WHAT IT DOES"], commands.map((command) => [command.usage.split(" ")[0] ?? command.name, command.summary])),
+    "",
+    "Configuration: SWITCHYARD_URL (default http://localhost:3000) and SWITCHYARD_TOKEN, or --url / --token.",
+    "Exit codes: 0 done, 1 the API refused or the run did not succeed, 2 bad usage or no token.",
+    "`switchyard <command> --help` shows a command's options and examples.",
+  ].join("\n");
+}
+
+export function commandHelp(command: Command): string {
+  const options = { ...command.options, ...GLOBAL_OPTIONS };
+  return [
+    `Usage: switchyard ${command.usage}`,
+    "",
+    command.summary,
+    "",
+    "Options:",
+    table(
+      ["", ""],
+      Object.entries(options).map(([name, spec]) => [`  --${name}${spec.type === "string" ? " <value>" : ""}`, spec.description]),
+    )
+      .split("\n")
+      .slice(1)
+      .join("\n"),
+    "",
+    "Examples:",
+    ...command.examples.map((example) => `  ${example}`),
+  ].join("\n");
+}

@@ -1,0 +1,65 @@
+import { parseArgs } from "node:util";
+import type { Command, OptionSpec } from "./command";
+import { UsageError } from "./usage-error";
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  url: { type: "string", description: "Control plane URL (default $SWITCHYARD_URL, else http://localhost:3000)" },
+  token: { type: "string", description: "API token (default $SWITCHYARD_TOKEN)" },
+  json: { type: "boolean", description: "Print the validated JSON answer instead of a table" },
+  help: { type: "boolean", short: "h", description: "Show this command's usage" },
+};
+
+const TAKES_VALUE = new Set(Object.entries(GLOBAL_OPTIONS).flatMap(([name, spec]) => (spec.type === "string" ? [`--${name}`] : [])));
+
+/** The command word may come after global options (`--url … status`), so skip them and their values. */
+export function splitCommand(argv: readonly string[]): { name: string | null; rest: string[] } {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] ?? "";
+    if (TAKES_VALUE.has(arg)) index++;
+    else if (!arg.startsWith("-")) return { name: arg, rest: [...argv.slice(0, index), ...argv.slice(index + 1)] };
+  }
+  return { name: null, rest: [...argv] };
+}
+
+export interface ParsedInvocation {
+  args: string[];
+  options: Record<string, string | boolean | undefined>;
+}
+
+export function parseInvocation(command: Command, argv: readonly string[]): ParsedInvocation {
+  const options = { ...GLOBAL_OPTIONS, ...command.options };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }])),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}`);
+  }
+  const [min, max] = command.arity;
+  const count = parsed.positionals.length;
+  if (!parsed.values.help && (count < min || count > max)) {
+    const extra = parsed.positionals[max];
+    throw new UsageError(
+      count < min ? `missing argument; usage: switchyard ${command.usage}` : `unexpected argument "${extra}"; usage: switchyard ${command.usage}`,
+    );
+  }
+  return { args: parsed.positionals, options: parsed.values };
+}
+
+export interface ConnectionSettings {
+  baseUrl: string;
+  token: string | null;
+}
+
+export function resolveConnection(options: ParsedInvocation["options"], env: Readonly<Record<string, string | undefined>>): ConnectionSettings {
+  const url = typeof options.url === "string" ? options.url : env.SWITCHYARD_URL || "http://localhost:3000";
+  const token = typeof options.token === "string" ? options.token : env.SWITCHYARD_TOKEN || null;
+  return { baseUrl: url.replace(/\/+$/, ""), token };
+}
+
+export const MISSING_TOKEN =
+  "No API token: set SWITCHYARD_TOKEN or pass --token. Get one in the console under Settings → API tokens, or with POST /api/v1/auth/tokens (README, \"Using it\").";
