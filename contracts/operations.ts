@@ -25,6 +25,7 @@ import {
 } from "./policies";
 import { acknowledgeAlertRequestSchema, alertIdParamsSchema, alertListQuerySchema, alertListSchema, alertSchema } from "./alerts";
 import { auditVerificationSchema, auditVerifyQuerySchema } from "./audit";
+import { serviceAutomationSchema } from "./automation";
 import {
   auditCheckpointSchema,
   auditEventDetailSchema,
@@ -139,6 +140,16 @@ export const OPERATIONS = {
     params: serviceIdParamsSchema,
     query: serviceLagQuerySchema,
     success: { status: 200, description: "Each replica's lag series", schema: serviceLagSchema },
+    errors: [404],
+  }),
+  serviceAutomation: operation({
+    method: "GET",
+    path: "/api/v1/services/{id}/automation",
+    summary: "What the automation diagnoses for a service now and what each rule decides; detection only, it does not act yet",
+    tag: "fleet",
+    access: "fleet:read",
+    params: serviceIdParamsSchema,
+    success: { status: 200, description: "The diagnoses and decisions", schema: serviceAutomationSchema },
     errors: [404],
   }),
   listRegions: operation({

@@ -22,6 +22,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   acknowledgeAlert: ["operator"],
   getWriteRoute: EVERYONE,
   serviceLag: EVERYONE,
+  serviceAutomation: EVERYONE,
   listRunbooks: EVERYONE,
   planRunbook: EVERYONE,
   startRun: ["operator"],

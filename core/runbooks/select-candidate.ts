@@ -32,7 +32,7 @@ export function promotionBlockers(replica: ReplicaSnapshot, datasets: readonly D
  * lag first (unknown lag last), then the higher promotion priority, then the
  * name, so the choice is the same every time for the same facts.
  */
-export function selectCandidate(replicas: readonly ReplicaSnapshot[], datasets: readonly DatasetSnapshot[]): ReplicaSnapshot | null {
+export function selectCandidate<R extends ReplicaSnapshot>(replicas: readonly R[], datasets: readonly DatasetSnapshot[]): R | null {
   const eligible = replicas.filter((replica) => promotionBlockers(replica, datasets).length === 0);
   eligible.sort(
     (a, b) =>

@@ -34,6 +34,7 @@ import * as rejectStep from "@/app/api/v1/runs/[id]/steps/[stepId]/reject/route"
 import * as runs from "@/app/api/v1/runs/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as serviceLag from "@/app/api/v1/services/[id]/lag/route";
+import * as serviceAutomation from "@/app/api/v1/services/[id]/automation/route";
 import * as servicePolicy from "@/app/api/v1/services/[id]/policy/route";
 import * as policies from "@/app/api/v1/policies/route";
 import * as policyVersions from "@/app/api/v1/policies/[id]/versions/route";
@@ -122,6 +123,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   regionMatrix: () => ({ handler: regionMatrix.GET, request: {} }),
   getWriteRoute: () => ({ handler: writeRoute.GET, request: { params: { id: "orders-db" } } }),
   serviceLag: () => ({ handler: serviceLag.GET, request: { path: "/api/v1/services/orders-db/lag?range=15m", params: { id: "orders-db" } } }),
+  serviceAutomation: () => ({ handler: serviceAutomation.GET, request: { params: { id: "orders-db" } } }),
   listRunbooks: () => ({ handler: runbooks.GET, request: {} }),
   startRun: () => ({
     handler: startRun.POST,

@@ -7,6 +7,7 @@ import type { LiveReplica, ServiceDetail } from "@/contracts/services";
 import type { LagRange } from "@/core/fleet/lag-range";
 import { serviceQueries } from "@/client/queries/service";
 import { ServiceAlerts } from "@/components/alerts/service-alerts";
+import { AutomationCard } from "@/components/service/automation-card";
 import { EventList } from "@/components/service/event-list";
 import { LagCharts, type LagStatistic } from "@/components/service/lag-charts";
 import { ReplicaTable } from "@/components/service/replica-table";
@@ -140,6 +141,8 @@ export function ServiceLive({ initial, initialRange }: { initial: ServiceDetail;
         </section>
 
         <ServiceAlerts serviceId={service.id} />
+
+        <AutomationCard serviceId={service.id} />
 
         <LagSection serviceId={service.id} initialRange={initialRange} staleIds={staleIds} />
 

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { type Decision, decide } from "./decide";
+import { RULES } from "./rules";
+import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "./test-snapshot";
+
+const LOST = "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s";
+const killed = () => primaryLost(6000, 5500);
+
+/** The issue's scenarios as pure cases, each with the one decision it must yield. */
+const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; decision: Decision }> = {
+  "healthy service": {
+    snapshot: healthySnapshot(),
+    decision: { ruleId: "R1", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 5 s and no standby lags beyond 1.0 MiB; nothing to do" },
+  },
+  "primary killed: silent and unreachable for the window": {
+    snapshot: killed(),
+    decision: {
+      ruleId: "R8",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "fail-over", candidateId: "e", candidateName: "pg-eu-west-1" },
+      sentence: `${LOST}; fail over to pg-eu-west-1 (aws:eu-west-1): synchronous, 0 B behind, priority 90`,
+    },
+  },
+  "primary frozen shorter than the window": {
+    snapshot: primaryLost(4000, 3500),
+    decision: { ruleId: "R1", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 5 s and no standby lags beyond 1.0 MiB; nothing to do" },
+  },
+  "control plane lost the agent, witnesses reach the primary": {
+    snapshot: withReplica(healthySnapshot(), "p", { lastReportAt: ago(6000), health: "stale" }),
+    decision: {
+      ruleId: "R2",
+      diagnosis: "primary_unreachable_unconfirmed",
+      subject: "p",
+      action: { kind: "alert" },
+      sentence:
+        "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), but 2 witnesses in other regions still reach it: the control plane lost contact with its agent; no failover until witnesses confirm the loss",
+    },
+  },
+  "only a lagging async candidate for strong data": {
+    snapshot: withReplica(killed(), "e", { health: "stale", lastReportAt: ago(6000) }),
+    decision: {
+      ruleId: "R7",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "open-guided-runbook", runbookId: "unplanned-failover" },
+      sentence: `${LOST}; no standby may be promoted automatically (pg-eu-west-1's agent is not reporting (stale); pg-europe-west3 is not a synchronous standby with everything acknowledged): opening unplanned-failover for a person, and alerting`,
+    },
+  },
+  paused: {
+    snapshot: { ...killed(), controls: { ...killed().controls, paused: { reason: "game day", until: null } } },
+    decision: {
+      ruleId: "R3",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "blocked", by: "paused" },
+      sentence: `${LOST}; not failing over: automation is paused (game day); detection and alerts only`,
+    },
+  },
+  "automatic failover off": {
+    snapshot: { ...killed(), policy: { ...killed().policy, automatic: false } },
+    decision: {
+      ruleId: "R4",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "blocked", by: "automatic-off" },
+      sentence: `${LOST}; not failing over: automatic failover is off in policy v1`,
+    },
+  },
+  "inside the cooldown": {
+    snapshot: { ...killed(), controls: { ...killed().controls, lastFailoverAt: ago(600_000) } },
+    decision: {
+      ruleId: "R5",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "blocked", by: "cooldown" },
+      sentence: `${LOST}; not failing over: automatic failover is cooling down after the failover at 2025-06-01T02:50:00.000Z until 2025-06-01T03:05:00.000Z (cooldown 15 min); a person must acknowledge to allow it sooner`,
+    },
+  },
+  "lagging standby": {
+    snapshot: withReplica(healthySnapshot(), "g", { lagBytes: 2 * 1024 * 1024 }),
+    decision: {
+      ruleId: "R9",
+      diagnosis: "standby_lagging",
+      subject: "g",
+      action: { kind: "alert" },
+      sentence: "pg-europe-west3 lags 2.0 MiB, beyond the 1.0 MiB the policy allows for automatic failover",
+    },
+  },
+  "sync standby lost": {
+    snapshot: withReplica(healthySnapshot(), "e", { syncState: "potential" }),
+    decision: {
+      ruleId: "R10",
+      diagnosis: "sync_standby_lost",
+      subject: "p",
+      action: { kind: "alert" },
+      sentence: "pg-us-east-1 has no synchronous standby connected (expected pg-eu-west-1): commits on strong datasets wait and RPO 0 is at risk",
+    },
+  },
+};
+
+describe("decide", () => {
+  for (const [name, { snapshot, decision }] of Object.entries(SCENARIOS)) {
+    it(`${name} → ${decision.ruleId} ${decision.action.kind}`, () => {
+      expect(decide(snapshot, NOW)).toEqual([decision]);
+    });
+  }
+
+  it("blocks a confirmed loss while a run is in progress, and says the run is what it waits for", () => {
+    const snapshot = { ...killed(), activeRuns: [{ id: "run-7", runbookId: "unplanned-failover", status: "waiting" }] };
+    expect(decide(snapshot, NOW)).toEqual([
+      { ruleId: "R11", diagnosis: "run_in_progress", subject: "run-7", action: { kind: "none" }, sentence: "run run-7 of unplanned-failover is waiting; automation waits for it to finish" },
+      {
+        ruleId: "R6",
+        diagnosis: "primary_unreachable_confirmed",
+        subject: "p",
+        action: { kind: "blocked", by: "run-in-progress" },
+        sentence: `${LOST}; not failing over: run run-7 of unplanned-failover is waiting; automation does not start another`,
+      },
+    ]);
+  });
+
+  it("fails over once a person acknowledged the last failover, cooldown or not", () => {
+    const snapshot = { ...killed(), controls: { ...killed().controls, lastFailoverAt: ago(600_000), acknowledgedAt: ago(300_000) } };
+    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
+  });
+
+  it("checks the brakes in the table's order: pause before policy before cooldown before runs", () => {
+    const snapshot = {
+      ...killed(),
+      policy: { ...killed().policy, automatic: false },
+      controls: { ...killed().controls, paused: { reason: "x", until: null }, lastFailoverAt: ago(1000) },
+      activeRuns: [{ id: "r", runbookId: "u", status: "running" }],
+    };
+    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R11", "R3"]);
+  });
+
+  it("reaches every rule of the table through some scenario", () => {
+    const reached = new Set(
+      [...Object.values(SCENARIOS).map(({ snapshot }) => snapshot), { ...killed(), activeRuns: [{ id: "r", runbookId: "u", status: "running" }] }].flatMap((snapshot) =>
+        decide(snapshot, NOW).map((decision) => decision.ruleId),
+      ),
+    );
+    expect([...reached].sort()).toEqual(RULES.map((rule) => rule.id).sort());
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { diagnose } from "./diagnose";
+import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "./test-snapshot";
+
+describe("diagnose", () => {
+  it("finds a service whose primary reports in time and whose standbys keep up healthy", () => {
+    expect(diagnose(healthySnapshot(), NOW)).toEqual([
+      { diagnosis: "healthy", subject: null, sentence: "the primary reports within 5 s and no standby lags beyond 1.0 MiB" },
+    ]);
+  });
+
+  it("confirms the primary lost when it is silent and a quorum of other regions' witnesses failed to reach it for the whole window", () => {
+    expect(diagnose(primaryLost(6000, 5500), NOW)).toEqual([
+      {
+        diagnosis: "primary_unreachable_confirmed",
+        subject: "p",
+        sentence: "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s",
+      },
+    ]);
+  });
+
+  it("finds nothing wrong while a freeze is shorter than the window, even with witnesses failing", () => {
+    expect(diagnose(primaryLost(4000, 3500), NOW).map((finding) => finding.diagnosis)).toEqual(["healthy"]);
+  });
+
+  it("does not confirm a silent primary whose witnesses have failed for less than the window", () => {
+    expect(diagnose(primaryLost(6000, 3000), NOW)).toEqual([
+      {
+        diagnosis: "primary_unreachable_unconfirmed",
+        subject: "p",
+        sentence: "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), but only 0 of the 2 witnesses in other regions the quorum needs have failed to reach it for 5 s",
+      },
+    ]);
+  });
+
+  it("says the control plane lost the agent when witnesses still reach the primary", () => {
+    const snapshot = withReplica(healthySnapshot(), "p", { lastReportAt: ago(30_000), health: "stale" });
+    expect(diagnose(snapshot, NOW)).toEqual([
+      {
+        diagnosis: "primary_unreachable_unconfirmed",
+        subject: "p",
+        sentence: "pg-us-east-1's reports stopped 30 s ago (stale after 5 s), but 2 witnesses in other regions still reach it: the control plane lost contact with its agent",
+      },
+    ]);
+  });
+
+  it("counts neither witnesses in the primary's own region nor witnesses that stopped observing", () => {
+    const lost = primaryLost(6000, 5500);
+    const snapshot = {
+      ...lost,
+      witnesses: lost.witnesses.map((link) =>
+        link.fromReplicaId === "e" && link.toReplicaId === "p" ? { ...link, fromRegionId: "aws:us-east-1" } : link.fromReplicaId === "g" && link.toReplicaId === "p" ? { ...link, observedAt: ago(5001) } : link,
+      ),
+    };
+    expect(diagnose(snapshot, NOW)[0]).toMatchObject({ diagnosis: "primary_unreachable_unconfirmed", sentence: expect.stringContaining("only 0 of the 2 witnesses") });
+    expect(diagnose({ ...snapshot, policy: { ...snapshot.policy, witnessQuorum: 1 } }, NOW)[0]?.diagnosis).toBe("primary_unreachable_unconfirmed");
+    expect(diagnose({ ...lost, policy: { ...lost.policy, witnessQuorum: 3 } }, NOW)[0]?.sentence).toContain("only 2 of the 3 witnesses");
+  });
+
+  it("treats a primary that never reported as silent, and still needs the witnesses", () => {
+    const snapshot = withReplica(healthySnapshot(), "p", { lastReportAt: null, health: "unknown" });
+    expect(diagnose(snapshot, NOW)[0]?.sentence).toBe(
+      "pg-us-east-1 has never reported, but 2 witnesses in other regions still reach it: the control plane lost contact with its agent",
+    );
+  });
+
+  it("finds a lost synchronous standby when the primary lists none as sync", () => {
+    expect(diagnose(withReplica(healthySnapshot(), "e", { syncState: null }), NOW)).toEqual([
+      {
+        diagnosis: "sync_standby_lost",
+        subject: "p",
+        sentence: "pg-us-east-1 has no synchronous standby connected (expected pg-eu-west-1): commits on strong datasets wait and RPO 0 is at risk",
+      },
+    ]);
+  });
+
+  it("finds standbys lagging beyond the failover maximum, but not silent ones", () => {
+    const snapshot = withReplica(withReplica(healthySnapshot(), "g", { lagBytes: 3 * 1024 * 1024 }), "e", { lagBytes: 5 * 1024 * 1024, lastReportAt: ago(6000) });
+    expect(diagnose(snapshot, NOW)).toEqual([
+      { diagnosis: "standby_lagging", subject: "g", sentence: "pg-europe-west3 lags 3.0 MiB, beyond the 1.0 MiB the policy allows for automatic failover" },
+    ]);
+  });
+
+  it("lists active runs first", () => {
+    const snapshot = { ...primaryLost(6000, 5500), activeRuns: [{ id: "run-1", runbookId: "planned-switchover", status: "running" }] };
+    expect(diagnose(snapshot, NOW).map((finding) => [finding.diagnosis, finding.subject])).toEqual([
+      ["run_in_progress", "run-1"],
+      ["primary_unreachable_confirmed", "p"],
+    ]);
+  });
+});

@@ -1,0 +1,84 @@
+import type { CandidateChoice } from "./candidate";
+import { automaticOffSentence, cooldownSentence, pauseSentence, runSentence } from "./controls";
+import type { Diagnosis, Finding } from "./diagnose";
+import type { AutomationSnapshot } from "./snapshot";
+
+export const UNPLANNED_FAILOVER_RUNBOOK = "unplanned-failover";
+
+export type BlockedBy = "paused" | "automatic-off" | "cooldown" | "run-in-progress";
+
+/** What a rule asks for; `fail-over` gets its candidate when the rule fires. */
+export type RuleAction =
+  | { kind: "none" }
+  | { kind: "alert" }
+  | { kind: "fail-over" }
+  | { kind: "open-guided-runbook"; runbookId: typeof UNPLANNED_FAILOVER_RUNBOOK }
+  | { kind: "blocked"; by: BlockedBy };
+
+/** What a rule reads: the snapshot, its `now`, the finding, and (for a confirmed loss only) the candidate choice. */
+export interface RuleInput {
+  snapshot: AutomationSnapshot;
+  now: Date;
+  finding: Finding;
+  choice: CandidateChoice | null;
+}
+
+export interface Rule {
+  id: string;
+  diagnosis: Diagnosis;
+  when: (input: RuleInput) => boolean;
+  action: RuleAction;
+  sentence: (input: RuleInput) => string;
+}
+
+/** The last row of every diagnosis; the well-formedness test holds the table to it. */
+export const ALWAYS = (): boolean => true;
+
+const blocked = (by: BlockedBy, check: (input: RuleInput) => string | null): Pick<Rule, "when" | "action" | "sentence"> => ({
+  when: (input) => check(input) !== null,
+  action: { kind: "blocked", by },
+  sentence: (input) => `${input.finding.sentence}; not failing over: ${check(input)}`,
+});
+
+/**
+ * The automation's rules, first match wins within a diagnosis. Ids are
+ * stable: decisions, tests and operators refer to them; never renumber.
+ */
+export const RULES: readonly Rule[] = [
+  { id: "R1", diagnosis: "healthy", when: ALWAYS, action: { kind: "none" }, sentence: ({ finding }) => `${finding.sentence}; nothing to do` },
+  {
+    id: "R2",
+    diagnosis: "primary_unreachable_unconfirmed",
+    when: ALWAYS,
+    action: { kind: "alert" },
+    sentence: ({ finding }) => `${finding.sentence}; no failover until witnesses confirm the loss`,
+  },
+  { id: "R3", diagnosis: "primary_unreachable_confirmed", ...blocked("paused", ({ snapshot, now }) => pauseSentence(snapshot, now)) },
+  { id: "R4", diagnosis: "primary_unreachable_confirmed", ...blocked("automatic-off", ({ snapshot }) => automaticOffSentence(snapshot)) },
+  { id: "R5", diagnosis: "primary_unreachable_confirmed", ...blocked("cooldown", ({ snapshot, now }) => cooldownSentence(snapshot, now)) },
+  { id: "R6", diagnosis: "primary_unreachable_confirmed", ...blocked("run-in-progress", ({ snapshot }) => runSentence(snapshot)) },
+  {
+    id: "R7",
+    diagnosis: "primary_unreachable_confirmed",
+    when: ({ choice }) => choice?.candidate === null,
+    action: { kind: "open-guided-runbook", runbookId: UNPLANNED_FAILOVER_RUNBOOK },
+    sentence: ({ finding, choice }) =>
+      `${finding.sentence}; no standby may be promoted automatically (${choice?.sentence}): opening ${UNPLANNED_FAILOVER_RUNBOOK} for a person, and alerting`,
+  },
+  {
+    id: "R8",
+    diagnosis: "primary_unreachable_confirmed",
+    when: ALWAYS,
+    action: { kind: "fail-over" },
+    sentence: ({ finding, choice }) => `${finding.sentence}; fail over to ${choice?.sentence}`,
+  },
+  { id: "R9", diagnosis: "standby_lagging", when: ALWAYS, action: { kind: "alert" }, sentence: ({ finding }) => finding.sentence },
+  { id: "R10", diagnosis: "sync_standby_lost", when: ALWAYS, action: { kind: "alert" }, sentence: ({ finding }) => finding.sentence },
+  {
+    id: "R11",
+    diagnosis: "run_in_progress",
+    when: ALWAYS,
+    action: { kind: "none" },
+    sentence: ({ finding }) => `${finding.sentence}; automation waits for it to finish`,
+  },
+];

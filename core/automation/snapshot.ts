@@ -1,0 +1,68 @@
+import type { DatasetSnapshot, ReplicaSnapshot } from "../runbooks/snapshot";
+
+/** A replica as the automation sees it: what a runbook sees, plus the timing and positions detection needs. */
+export interface AutomationReplica extends ReplicaSnapshot {
+  /** When the control plane last received a report from its agent; null if never. */
+  lastReportAt: Date | null;
+  lagSeconds: number | null;
+  /** The primary's write position as it last reported it. */
+  currentLsn: bigint | null;
+  /** What the standby's WAL receiver had flushed as it last reported. */
+  flushedLsn: bigint | null;
+}
+
+/** What a witness (another replica's agent) last saw of a replica. */
+export interface WitnessLink {
+  fromReplicaId: string;
+  fromRegionId: string;
+  toReplicaId: string;
+  reachable: boolean;
+  /** Start of the current unbroken run of failed probes; null while reachable. */
+  unreachableSince: Date | null;
+  observedAt: Date;
+}
+
+export interface ActiveRun {
+  id: string;
+  runbookId: string;
+  status: string;
+}
+
+/** Operators' brakes on automation; not stored yet, so the server passes {@link NO_CONTROLS}. */
+export interface AutomationControls {
+  paused: { reason: string; until: Date | null } | null;
+  cooldownUntil: Date | null;
+  lastFailoverAt: Date | null;
+  acknowledgedAt: Date | null;
+}
+
+export const NO_CONTROLS: AutomationControls = { paused: null, cooldownUntil: null, lastFailoverAt: null, acknowledgedAt: null };
+
+/** The effective policy's thresholds the automation reads. */
+export interface AutomationPolicy {
+  version: number | null;
+  heartbeatIntervalSeconds: number;
+  missesBeforeUnfit: number;
+  witnessQuorum: number;
+  automatic: boolean;
+  maxLagBytes: number;
+  cooldownSeconds: number;
+}
+
+/** Everything one decision looks at, read in one go; judged with one `now`. */
+export interface AutomationSnapshot {
+  serviceId: string;
+  epoch: number;
+  writeReplicaId: string | null;
+  datasets: DatasetSnapshot[];
+  replicas: AutomationReplica[];
+  witnesses: WitnessLink[];
+  activeRuns: ActiveRun[];
+  controls: AutomationControls;
+  policy: AutomationPolicy;
+}
+
+/** How long a replica may stay silent, and a witness keep failing, before either counts: heartbeat × misses. */
+export function windowMs(policy: AutomationPolicy): number {
+  return policy.heartbeatIntervalSeconds * policy.missesBeforeUnfit * 1000;
+}

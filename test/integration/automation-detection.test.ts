@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
+import { GET as automationRoute } from "@/app/api/v1/services/[id]/automation/route";
+import type { AgentReport } from "@/contracts/agent-reports";
+import { serviceAutomationSchema } from "@/contracts/automation";
+import { registerAgent } from "@/server/agents/register-agent";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { db } from "@/server/db/client";
+import { seedDemoTopology } from "@/server/store/seed";
+import { call, createTestUser, tokenFor } from "../support/api";
+import { batchOf, standbyReport } from "../support/reports";
+
+/**
+ * Detection over the demo topology with reports ingested through the real
+ * API. The staleness window is widened to 60 s so a slow machine cannot turn
+ * fresh reports stale mid-test; the window passing is simulated by dating
+ * the primary's last report and the witnesses' failure streaks back in SQL.
+ */
+const tokens: Record<string, string> = {};
+const seqs: Record<string, number> = {};
+let viewer: string;
+
+const peer = (replica: string, regionId: string, reachable: boolean) => ({ replica, regionId, reachable, rttMs: reachable ? 80 : null, error: reachable ? null : "connection refused" });
+
+const primaryReport = (seq: number): AgentReport =>
+  standbyReport(seq, {
+    role: "primary",
+    lsn: { current: "50331744", received: null, replayed: null },
+    lag: { bytes: null, seconds: null },
+    walReceiver: null,
+    standbys: ["pg-eu-west-1", "pg-europe-west3"].map((applicationName) => ({
+      applicationName,
+      clientAddr: "127.0.0.1",
+      state: "streaming",
+      syncState: applicationName === "pg-eu-west-1" ? "sync" : "async",
+      sentLsn: null,
+      writeLsn: null,
+      flushLsn: null,
+      replayLsn: null,
+      writeLagSeconds: null,
+      flushLagSeconds: null,
+      replayLagSeconds: null,
+      replayLagBytes: 0,
+    })),
+    settings: { synchronous_commit: "on", synchronous_standby_names: 'FIRST 1 ("pg-eu-west-1")', default_transaction_read_only: "off", transaction_read_only: "off" },
+    peers: [peer("pg-eu-west-1", "aws:eu-west-1", true), peer("pg-europe-west3", "gcp:europe-west3", true)],
+  });
+
+/** A standby's report; once the primary is gone its WAL receiver has stopped, as PostgreSQL's does. */
+const standby = (name: string, seq: number, primaryReachable: boolean): AgentReport => {
+  const other = name === "pg-eu-west-1" ? peer("pg-europe-west3", "gcp:europe-west3", true) : peer("pg-eu-west-1", "aws:eu-west-1", true);
+  return standbyReport(seq, {
+    ...(primaryReachable ? {} : { walReceiver: null }),
+    peers: [peer("pg-us-east-1", "aws:us-east-1", primaryReachable), other],
+  });
+};
+
+async function deliver(name: string, report: (seq: number) => AgentReport) {
+  seqs[name] = (seqs[name] ?? 0) + 1;
+  const { status } = await call(ingestRoute, { method: "POST", token: tokens[name], body: batchOf([report(seqs[name]!)]) });
+  expect(status).toBe(200);
+}
+
+async function automation() {
+  const { status, json } = await call(automationRoute, { path: "/api/v1/services/orders-db/automation", token: viewer, params: { id: "orders-db" } });
+  expect(status).toBe(200);
+  return serviceAutomationSchema.parse(json);
+}
+
+/** As if the primary's agent last reported 2 minutes ago. */
+async function silencePrimary() {
+  await db().$executeRaw`UPDATE "ReplicaState" SET "receivedAt" = now() - interval '120 seconds'
+    WHERE "replicaId" = (SELECT id FROM "Replica" WHERE name = 'pg-us-east-1')`;
+}
+
+beforeAll(async () => {
+  await seedDemoTopology(db());
+  for (const version of await db().policyVersion.findMany()) {
+    await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...(version.document as object), heartbeat: { intervalSeconds: 10, missesBeforeUnfit: 6 } } } });
+  }
+  for (const replica of await db().replica.findMany({ where: { serviceId: "orders-db" } })) {
+    tokens[replica.name] = (await registerAgent({ replicaId: replica.id, name: `agent-${replica.name}` }, SYSTEM_ACTOR)).token;
+  }
+  viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
+});
+
+describe("GET /api/v1/services/{id}/automation", () => {
+  it("finds a service whose agents all report healthy, and says it does not act", async () => {
+    await deliver("pg-us-east-1", primaryReport);
+    await deliver("pg-eu-west-1", (seq) => standby("pg-eu-west-1", seq, true));
+    await deliver("pg-europe-west3", (seq) => standby("pg-europe-west3", seq, true));
+    const answer = await automation();
+    expect(answer).toMatchObject({ serviceId: "orders-db", acting: false, policyVersion: 1 });
+    expect(answer.sentence).toBe("The automation only detects for now: these are the decisions it would take, and it does not carry any of them out.");
+    expect(answer.decisions).toEqual([
+      { ruleId: "R1", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 60 s and no standby lags beyond 1.0 MiB; nothing to do" },
+    ]);
+  });
+
+  it("does not fail over when the primary's reports stop but the witnesses still reach it", async () => {
+    await silencePrimary();
+    const [decision, ...rest] = (await automation()).decisions;
+    expect(rest).toEqual([]);
+    expect(decision).toMatchObject({ ruleId: "R2", diagnosis: "primary_unreachable_unconfirmed", action: { kind: "alert" } });
+    expect(decision?.sentence).toMatch(
+      /^pg-us-east-1's reports stopped 2 min ago \(stale after 60 s\), but 2 witnesses in other regions still reach it: the control plane lost contact with its agent; no failover until witnesses confirm the loss$/,
+    );
+  });
+
+  it("does not fail over while the witnesses' failures are younger than the window", async () => {
+    await deliver("pg-eu-west-1", (seq) => standby("pg-eu-west-1", seq, false));
+    await deliver("pg-europe-west3", (seq) => standby("pg-europe-west3", seq, false));
+    const decisions = (await automation()).decisions;
+    expect(decisions.map((decision) => [decision.ruleId, decision.action.kind])).toEqual([["R2", "alert"]]);
+    expect(decisions[0]?.sentence).toContain("but only 0 of the 2 witnesses in other regions the quorum needs have failed to reach it for 60 s");
+  });
+
+  it("decides to fail over to the synchronous standby once the loss is confirmed for the whole window", async () => {
+    // The witnesses keep observing (fresh observedAt); only the start of their failure streak is moved back past the window.
+    await db().$executeRaw`UPDATE "WitnessLink" SET "unreachableSince" = now() - interval '90 seconds'
+      WHERE "toReplicaId" = (SELECT id FROM "Replica" WHERE name = 'pg-us-east-1') AND NOT reachable`;
+    const eu = await db().replica.findFirstOrThrow({ where: { name: "pg-eu-west-1" } });
+    const answer = await automation();
+    expect(answer.acting).toBe(false);
+    expect(answer.decisions).toHaveLength(1);
+    expect(answer.decisions[0]).toMatchObject({
+      ruleId: "R8",
+      diagnosis: "primary_unreachable_confirmed",
+      action: { kind: "fail-over", candidateId: eu.id, candidateName: "pg-eu-west-1" },
+    });
+    expect(answer.decisions[0]?.sentence).toBe(
+      "pg-us-east-1's reports stopped 2 min ago (stale after 60 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 60 s; " +
+        "fail over to pg-eu-west-1 (aws:eu-west-1): synchronous, flushed 50331744 ≥ the primary's last position 50331744, priority 90",
+    );
+  });
+
+  it("answers 404 for a service that does not exist", async () => {
+    const { status } = await call(automationRoute, { path: "/api/v1/services/nope/automation", token: viewer, params: { id: "nope" } });
+    expect(status).toBe(404);
+  });
+});
