@@ -35,3 +35,57 @@ export const serviceAutomationSchema = z
   .meta({ id: "ServiceAutomation" });
 
 export type ServiceAutomation = z.infer<typeof serviceAutomationSchema>;
+
+export const AUTOMATION_PAUSE_STATES = ["active", "ended", "expired"] as const;
+
+export const automationPauseSchema = z
+  .object({
+    id: z.string(),
+    scope: z.string().meta({ description: "`global` or `service:<id>`" }),
+    serviceId: z.string().nullable().meta({ description: "The paused service; null for a global pause" }),
+    reason: z.string(),
+    createdBy: z.string(),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+    endedAt: z.iso.datetime().nullable(),
+    endedBy: z.string().nullable(),
+    state: z.enum(AUTOMATION_PAUSE_STATES).meta({ description: "`active` until ended or past its expiry" }),
+  })
+  .meta({ id: "AutomationPause", description: "While active, the automation of its scope only detects and alerts" });
+
+export type AutomationPauseView = z.infer<typeof automationPauseSchema>;
+
+export const createAutomationPauseRequestSchema = z
+  .strictObject({
+    scope: z.string().trim().min(1).max(64).meta({ description: "`global`, or the id of the service to pause" }),
+    reason: z.string().trim().min(5, { error: "say why automation is paused (at least 5 characters)" }).max(2000),
+    expiresAt: z.iso.datetime({ offset: true }).meta({ description: "When the pause ends by itself: in the future, at most 7 days away" }),
+  })
+  .meta({ id: "CreateAutomationPauseRequest" });
+
+export const automationPauseIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+export const automationPauseListSchema = z
+  .object({
+    active: z.array(automationPauseSchema).meta({ description: "Pauses in force, ending soonest first" }),
+    recent: z.array(automationPauseSchema).meta({ description: "The 50 newest pauses, whatever their state" }),
+    generatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "AutomationPauseList" });
+
+export const acknowledgeFailoverRequestSchema = z
+  .strictObject({ note: z.string().trim().min(3, { error: "say what was checked after the failover (at least 3 characters)" }).max(2000) })
+  .meta({ id: "AcknowledgeFailoverRequest" });
+
+export const automationAcknowledgementSchema = z
+  .object({
+    id: z.string(),
+    serviceId: z.string(),
+    note: z.string(),
+    by: z.string(),
+    at: z.iso.datetime(),
+    lastFailoverAt: z.iso.datetime().nullable().meta({ description: "The failover this acknowledges; null when the service has none recorded" }),
+  })
+  .meta({ id: "AutomationAcknowledgement", description: "Lets automatic failover act again before the cooldown after the last failover ends" });
+
+export type AutomationAcknowledgementView = z.infer<typeof automationAcknowledgementSchema>;

@@ -25,7 +25,15 @@ import {
 } from "./policies";
 import { acknowledgeAlertRequestSchema, alertIdParamsSchema, alertListQuerySchema, alertListSchema, alertSchema } from "./alerts";
 import { auditVerificationSchema, auditVerifyQuerySchema } from "./audit";
-import { serviceAutomationSchema } from "./automation";
+import {
+  acknowledgeFailoverRequestSchema,
+  automationAcknowledgementSchema,
+  automationPauseIdParamsSchema,
+  automationPauseListSchema,
+  automationPauseSchema,
+  createAutomationPauseRequestSchema,
+  serviceAutomationSchema,
+} from "./automation";
 import {
   auditCheckpointSchema,
   auditEventDetailSchema,
@@ -151,6 +159,45 @@ export const OPERATIONS = {
     params: serviceIdParamsSchema,
     success: { status: 200, description: "The diagnoses and decisions", schema: serviceAutomationSchema },
     errors: [404],
+  }),
+  acknowledgeFailover: operation({
+    method: "POST",
+    path: "/api/v1/services/{id}/automation/acknowledge",
+    summary: "Acknowledge the service's last failover with a note, so automatic failover may act again before the cooldown ends (audited)",
+    tag: "fleet",
+    access: "automation:control",
+    params: serviceIdParamsSchema,
+    body: acknowledgeFailoverRequestSchema,
+    success: { status: 201, description: "The acknowledgement", schema: automationAcknowledgementSchema },
+    errors: [404],
+  }),
+  listAutomationPauses: operation({
+    method: "GET",
+    path: "/api/v1/automation/pauses",
+    summary: "Automation pauses in force and the most recent ones",
+    tag: "fleet",
+    access: "fleet:read",
+    success: { status: 200, description: "The pauses", schema: automationPauseListSchema },
+  }),
+  createAutomationPause: operation({
+    method: "POST",
+    path: "/api/v1/automation/pauses",
+    summary: "Pause automatic failover globally or for one service, with a reason and an expiry at most 7 days away; detection and alerts go on (audited)",
+    tag: "fleet",
+    access: "automation:control",
+    body: createAutomationPauseRequestSchema,
+    success: { status: 201, description: "The pause", schema: automationPauseSchema },
+    errors: [404, 409],
+  }),
+  endAutomationPause: operation({
+    method: "POST",
+    path: "/api/v1/automation/pauses/{id}/end",
+    summary: "End a pause before its expiry (audited)",
+    tag: "fleet",
+    access: "automation:control",
+    params: automationPauseIdParamsSchema,
+    success: { status: 200, description: "The ended pause", schema: automationPauseSchema },
+    errors: [404, 409],
   }),
   listRegions: operation({
     method: "GET",

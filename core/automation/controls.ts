@@ -1,9 +1,9 @@
 import { formatSeconds } from "../format";
-import type { AutomationSnapshot } from "./snapshot";
+import type { AutomationControls, AutomationPolicy, AutomationSnapshot } from "./snapshot";
 
 // Each answers why automatic action is held back now (null: it is not); the rules table orders them.
 
-export function pauseSentence({ controls }: AutomationSnapshot, now: Date): string | null {
+export function pauseSentence({ controls }: { controls: AutomationControls }, now: Date): string | null {
   const paused = controls.paused;
   if (!paused || (paused.until !== null && paused.until <= now)) return null;
   return `automation is paused (${paused.reason})${paused.until ? ` until ${paused.until.toISOString()}` : ""}; detection and alerts only`;
@@ -18,7 +18,7 @@ export function automaticOffSentence({ policy }: AutomationSnapshot): string | n
  * After a failover, automatic failover waits out the cooldown (design rule 3)
  * unless a person has acknowledged that failover since it happened.
  */
-export function cooldownSentence({ controls, policy }: AutomationSnapshot, now: Date): string | null {
+export function cooldownSentence({ controls, policy }: { controls: AutomationControls; policy: Pick<AutomationPolicy, "cooldownSeconds"> }, now: Date): string | null {
   const sinceFailover = controls.lastFailoverAt ? new Date(controls.lastFailoverAt.getTime() + policy.cooldownSeconds * 1000) : null;
   const ends = [controls.cooldownUntil, sinceFailover].filter((end): end is Date => end !== null && end > now);
   if (ends.length === 0) return null;

@@ -28,7 +28,7 @@ export interface ActiveRun {
   status: string;
 }
 
-/** Operators' brakes on automation; not stored yet, so the server passes {@link NO_CONTROLS}. */
+/** Operators' brakes on automation, as stored (pauses, acknowledgements) or derived (cooldown after the last failover). */
 export interface AutomationControls {
   paused: { reason: string; until: Date | null } | null;
   cooldownUntil: Date | null;

@@ -1,5 +1,6 @@
 import "server-only";
 import { type AutomationPolicy, type AutomationSnapshot, NO_CONTROLS } from "@/core/automation/snapshot";
+import { automationControls } from "./automation-controls";
 import { db } from "../db/client";
 import { serviceDetail } from "../fleet/service-detail";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
@@ -25,8 +26,8 @@ function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds
 
 /**
  * One read of what the automation decides on: the live topology (judged with
- * `now`), the policy, the witness links into the service and its active run.
- * Pause, cooldown and acknowledgement are not stored yet, so none apply.
+ * `now`), the policy, the witness links into the service, its active run and
+ * the operators' controls (pause, cooldown after the last failover, acknowledgement).
  */
 export async function automationSnapshot(serviceId: string, now: Date): Promise<AutomationSnapshot> {
   const [detail, policies, links, runs] = await Promise.all([
@@ -35,6 +36,8 @@ export async function automationSnapshot(serviceId: string, now: Date): Promise<
     db().witnessLink.findMany({ where: { to: { serviceId } }, include: { from: { select: { regionId: true } } } }),
     db().run.findMany({ where: { activeForServiceId: serviceId }, select: { id: true, runbookId: true, status: true } }),
   ]);
+  const policy = automationPolicy(policies.get(serviceId), detail.staleAfterSeconds);
+  const controls = await automationControls(new Map([[serviceId, policy.cooldownSeconds]]), now);
   const jurisdiction = new Map(detail.regions.map((region) => [region.id, region.jurisdiction]));
   return {
     serviceId,
@@ -73,7 +76,7 @@ export async function automationSnapshot(serviceId: string, now: Date): Promise<
       observedAt: link.observedAt,
     })),
     activeRuns: runs,
-    controls: NO_CONTROLS,
-    policy: automationPolicy(policies.get(serviceId), detail.staleAfterSeconds),
+    controls: controls.get(serviceId) ?? NO_CONTROLS,
+    policy,
   };
 }

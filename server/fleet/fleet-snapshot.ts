@@ -1,8 +1,10 @@
 import "server-only";
+import { type AutomationControls, NO_CONTROLS } from "@/core/automation/snapshot";
 import { judgeReplica, serviceBudgets, type ServiceBudgets } from "@/core/fleet/judge-replica";
 import type { JudgedReplica } from "@/core/fleet/service-summary";
 import { db } from "../db/client";
 import type { Region } from "../db/generated/client";
+import { automationControls } from "../automation/automation-controls";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
 import { replicaStates } from "./replica-states";
 import { witnessLinks, type WitnessLinkRow } from "./witness-links";
@@ -15,6 +17,8 @@ export interface ServiceInSnapshot {
   writeRegionId: string | null;
   writeReplicaName: string | null;
   policy: EffectivePolicy | undefined;
+  /** Pause, cooldown and acknowledgement, as the automation reads them. */
+  controls: AutomationControls;
   budgets: ServiceBudgets;
   replicas: JudgedReplica[];
 }
@@ -50,6 +54,7 @@ export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
     witnessLinks(),
   ]);
   const policies = await effectivePolicies(services.map((service) => service.id));
+  const controls = await automationControls(new Map(services.map((service) => [service.id, policies.get(service.id)?.document.failover.cooldownSeconds ?? 0])), now);
 
   const byService = new Map<string, ServiceInSnapshot>(
     services.map((service) => {
@@ -64,6 +69,7 @@ export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
           writeRegionId: service.writeReplica?.regionId ?? null,
           writeReplicaName: service.writeReplica?.name ?? null,
           policy,
+          controls: controls.get(service.id) ?? NO_CONTROLS,
           budgets: serviceBudgets(policy?.document, service.datasets),
           replicas: [],
         },

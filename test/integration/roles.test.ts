@@ -35,6 +35,9 @@ import * as runs from "@/app/api/v1/runs/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as serviceLag from "@/app/api/v1/services/[id]/lag/route";
 import * as serviceAutomation from "@/app/api/v1/services/[id]/automation/route";
+import * as acknowledgeFailover from "@/app/api/v1/services/[id]/automation/acknowledge/route";
+import * as automationPauses from "@/app/api/v1/automation/pauses/route";
+import * as endAutomationPause from "@/app/api/v1/automation/pauses/[id]/end/route";
 import * as servicePolicy from "@/app/api/v1/services/[id]/policy/route";
 import * as policies from "@/app/api/v1/policies/route";
 import * as policyVersions from "@/app/api/v1/policies/[id]/versions/route";
@@ -107,6 +110,20 @@ async function openAlertId(): Promise<string> {
   return alert.id;
 }
 
+/** Ends whatever pause holds orders-db's scope, so a new one may be created there. */
+async function freeOrdersPauseScope(): Promise<void> {
+  await db().automationPause.updateMany({ where: { activeScope: "service:orders-db" }, data: { activeScope: null, endedAt: new Date(), endedBy: "role test" } });
+}
+
+/** A pause of orders-db in force, that nobody has ended. */
+async function activePauseId(): Promise<string> {
+  await freeOrdersPauseScope();
+  const pause = await db().automationPause.create({
+    data: { scope: "service:orders-db", serviceId: "orders-db", activeScope: "service:orders-db", reason: "role test pause", createdBy: "role test", expiresAt: new Date(Date.now() + 3_600_000) },
+  });
+  return pause.id;
+}
+
 /** Each operation's real handler, with a request that is valid apart from who sends it. */
 const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: CallOptions } | Promise<{ handler: Handler; request: CallOptions }>> = {
   getService: () => ({ handler: serviceById.GET, request: { params: { id: "orders-db" } } }),
@@ -124,6 +141,16 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   getWriteRoute: () => ({ handler: writeRoute.GET, request: { params: { id: "orders-db" } } }),
   serviceLag: () => ({ handler: serviceLag.GET, request: { path: "/api/v1/services/orders-db/lag?range=15m", params: { id: "orders-db" } } }),
   serviceAutomation: () => ({ handler: serviceAutomation.GET, request: { params: { id: "orders-db" } } }),
+  acknowledgeFailover: () => ({ handler: acknowledgeFailover.POST, request: { method: "POST", params: { id: "orders-db" }, body: { note: "checked the new primary" } } }),
+  listAutomationPauses: () => ({ handler: automationPauses.GET, request: {} }),
+  createAutomationPause: async () => {
+    await freeOrdersPauseScope();
+    return {
+      handler: automationPauses.POST,
+      request: { method: "POST", body: { scope: "orders-db", reason: "role test pause", expiresAt: new Date(Date.now() + 3_600_000).toISOString() } },
+    };
+  },
+  endAutomationPause: async () => ({ handler: endAutomationPause.POST, request: { method: "POST", params: { id: await activePauseId() } } }),
   listRunbooks: () => ({ handler: runbooks.GET, request: {} }),
   startRun: () => ({
     handler: startRun.POST,
