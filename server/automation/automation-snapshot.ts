@@ -2,10 +2,8 @@ import "server-only";
 import { type AutomationPolicy, type AutomationSnapshot, NO_CONTROLS } from "@/core/automation/snapshot";
 import { automationControls } from "./automation-controls";
 import { db } from "../db/client";
-import { serviceDetail } from "../fleet/service-detail";
-import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
-
-const lsn = (value: string | null) => (value === null ? null : BigInt(value));
+import type { EffectivePolicy } from "../policy/effective-policy";
+import { bigintOf, datasetSnapshots, readLiveService, replicaSnapshot } from "../runbooks/service-snapshot";
 
 /** Without an effective policy nothing may act: automatic failover off, and a lone witness is enough only to detect. */
 function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds: number): AutomationPolicy {
@@ -30,42 +28,25 @@ function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds
  * the operators' controls (pause, cooldown after the last failover, acknowledgement).
  */
 export async function automationSnapshot(serviceId: string, now: Date): Promise<AutomationSnapshot> {
-  const [detail, policies, links, runs] = await Promise.all([
-    serviceDetail(serviceId, now),
-    effectivePolicies([serviceId]),
-    db().witnessLink.findMany({ where: { to: { serviceId } }, include: { from: { select: { regionId: true } } } }),
+  const [live, runs] = await Promise.all([
+    readLiveService(serviceId, now),
     db().run.findMany({ where: { activeForServiceId: serviceId }, select: { id: true, runbookId: true, status: true } }),
   ]);
-  const policy = automationPolicy(policies.get(serviceId), detail.staleAfterSeconds);
+  const { detail, links } = live;
+  const policy = automationPolicy(live.policy, detail.staleAfterSeconds);
   const controls = await automationControls(new Map([[serviceId, policy.cooldownSeconds]]), now);
-  const jurisdiction = new Map(detail.regions.map((region) => [region.id, region.jurisdiction]));
   return {
     serviceId,
     epoch: detail.epoch,
     writeReplicaId: detail.writeReplicaId,
-    datasets: detail.datasets.map((dataset) => ({ name: dataset.name, consistency: dataset.consistency, residency: dataset.residency })),
+    datasets: datasetSnapshots(detail),
     replicas: detail.replicas.map((replica) => ({
-      id: replica.id,
-      name: replica.name,
-      regionId: replica.regionId,
-      jurisdiction: jurisdiction.get(replica.regionId) ?? "unknown",
-      role: replica.role,
-      replication: replica.replication,
-      promotionPriority: replica.promotionPriority,
-      noPromote: replica.noPromote,
-      hasAgent: replica.agent !== null,
-      health: replica.live.health,
-      reachable: replica.live.reachable,
-      reportedRole: replica.live.reportedRole,
-      walReceiverStatus: replica.live.walReceiverStatus,
-      syncState: replica.live.syncState,
-      lagBytes: replica.live.lagBytes,
+      ...replicaSnapshot(replica, live),
       lagSeconds: replica.live.lagSeconds,
       lastReportAt: replica.live.lastReportAt === null ? null : new Date(replica.live.lastReportAt),
-      currentLsn: lsn(replica.live.lsn.current),
+      currentLsn: bigintOf(replica.live.lsn.current),
       // The WAL receiver's received position is what it has written and flushed to disk.
-      flushedLsn: lsn(replica.live.lsn.received),
-      replayedLsn: lsn(replica.live.lsn.replayed),
+      flushedLsn: bigintOf(replica.live.lsn.received),
     })),
     witnesses: links.map((link) => ({
       fromReplicaId: link.fromReplicaId,

@@ -1,42 +1,67 @@
 import "server-only";
-import type { ServiceSnapshot } from "@/core/runbooks/snapshot";
+import type { DatasetSnapshot, ReplicaSnapshot, ServiceSnapshot } from "@/core/runbooks/snapshot";
+import type { LiveReplica, ServiceDetail } from "@/contracts/services";
 import { db } from "../db/client";
 import { serviceDetail } from "../fleet/service-detail";
-import { effectivePolicies } from "../policy/effective-policy";
+import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
+
+/** An LSN (decimal string) as a number that compares exactly. */
+export const bigintOf = (value: string | null) => (value === null ? null : BigInt(value));
+
+/** What both runbooks and the automation read of a service: its live topology, its policy, and the witness links into it. */
+export interface LiveService {
+  detail: ServiceDetail;
+  policy: EffectivePolicy | undefined;
+  links: Awaited<ReturnType<typeof witnessLinksInto>>;
+  jurisdictionOf(regionId: string): string;
+}
+
+function witnessLinksInto(serviceId: string) {
+  return db().witnessLink.findMany({ where: { to: { serviceId } }, include: { from: { select: { regionId: true } } } });
+}
+
+/** One read, judged with one `now`. */
+export async function readLiveService(serviceId: string, now: Date): Promise<LiveService> {
+  const [detail, policies, links] = await Promise.all([serviceDetail(serviceId, now), effectivePolicies([serviceId]), witnessLinksInto(serviceId)]);
+  const jurisdiction = new Map(detail.regions.map((region) => [region.id, region.jurisdiction]));
+  return { detail, policy: policies.get(serviceId), links, jurisdictionOf: (regionId) => jurisdiction.get(regionId) ?? "unknown" };
+}
+
+export function replicaSnapshot(replica: LiveReplica, live: LiveService): ReplicaSnapshot {
+  return {
+    id: replica.id,
+    name: replica.name,
+    regionId: replica.regionId,
+    jurisdiction: live.jurisdictionOf(replica.regionId),
+    role: replica.role,
+    replication: replica.replication,
+    promotionPriority: replica.promotionPriority,
+    noPromote: replica.noPromote,
+    hasAgent: replica.agent !== null,
+    health: replica.live.health,
+    reachable: replica.live.reachable,
+    reportedRole: replica.live.reportedRole,
+    walReceiverStatus: replica.live.walReceiverStatus,
+    syncState: replica.live.syncState,
+    lagBytes: replica.live.lagBytes,
+    replayedLsn: bigintOf(replica.live.lsn.replayed),
+  };
+}
+
+export const datasetSnapshots = (detail: ServiceDetail): DatasetSnapshot[] =>
+  detail.datasets.map((dataset) => ({ name: dataset.name, consistency: dataset.consistency, residency: dataset.residency }));
 
 /** One read of everything a runbook looks at, judged with one `now`. */
 export async function serviceSnapshot(serviceId: string, now = new Date()): Promise<ServiceSnapshot> {
-  const [detail, policies, links] = await Promise.all([
-    serviceDetail(serviceId, now),
-    effectivePolicies([serviceId]),
-    db().witnessLink.findMany({ where: { to: { serviceId } }, include: { from: { select: { regionId: true } } } }),
-  ]);
-  const jurisdiction = new Map(detail.regions.map((region) => [region.id, region.jurisdiction]));
-  const policy = policies.get(serviceId);
+  const live = await readLiveService(serviceId, now);
+  const { detail, policy, links } = live;
   return {
     now,
     serviceId,
     epoch: detail.epoch,
     writeReplicaId: detail.writeReplicaId,
-    replicas: detail.replicas.map((replica) => ({
-      id: replica.id,
-      name: replica.name,
-      regionId: replica.regionId,
-      jurisdiction: jurisdiction.get(replica.regionId) ?? "unknown",
-      role: replica.role,
-      replication: replica.replication,
-      promotionPriority: replica.promotionPriority,
-      noPromote: replica.noPromote,
-      hasAgent: replica.agent !== null,
-      health: replica.live.health,
-      reachable: replica.live.reachable,
-      reportedRole: replica.live.reportedRole,
-      walReceiverStatus: replica.live.walReceiverStatus,
-      syncState: replica.live.syncState,
-      lagBytes: replica.live.lagBytes,
-      replayedLsn: replica.live.lsn.replayed === null ? null : BigInt(replica.live.lsn.replayed),
-    })),
-    datasets: detail.datasets.map((dataset) => ({ name: dataset.name, consistency: dataset.consistency, residency: dataset.residency })),
+    replicas: detail.replicas.map((replica) => replicaSnapshot(replica, live)),
+    datasets: datasetSnapshots(detail),
     witnesses: links.map((link) => ({ fromReplicaId: link.fromReplicaId, toReplicaId: link.toReplicaId, fromRegionId: link.from.regionId, reachable: link.reachable })),
     policy: {
       version: policy?.version ?? null,
