@@ -1,12 +1,11 @@
-import { existsSync, readdirSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
-import path from "node:path";
+import { isStandbyFolder, newestTimeline } from "@/embedded/data-folder";
 import { initCluster, isInitialised, resumeCluster, runningPid, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { freePort } from "@/server/store/free-port";
 import { labDir, pgdataDir, replicaDir, serverLogFile } from "./paths";
 import { preparePrimary } from "./primary";
 import { serverSettings } from "./settings";
-import { cloneStandby, configureStoppedStandby, isStandbyFolder, repointRunningStandby, type Upstream } from "./standby";
+import { cloneStandby, configureStoppedStandby, repointRunningStandby, type Upstream } from "./standby";
 import { newLabState, portOf, readLabState, writeLabState, type LabState } from "./state";
 import { LAB_REPLICAS, findReplica, type LabReplica } from "./topology";
 
@@ -16,20 +15,6 @@ async function makeFolder(folder: string): Promise<void> {
   await mkdir(folder, { recursive: true, mode: 0o755 });
   // The postgres OS user must traverse it to reach its data folder and log.
   await chmod(folder, 0o755);
-}
-
-/**
- * A folder's newest timeline: each promotion writes `<timeline>.history`
- * into pg_wal, and those files are never recycled.
- */
-function latestTimeline(pgdata: string): number {
-  const wal = path.join(pgdata, "pg_wal");
-  const timelines = existsSync(wal)
-    ? readdirSync(wal)
-        .filter((name) => /^[0-9A-F]{8}\.history$/.test(name))
-        .map((name) => Number.parseInt(name.slice(0, 8), 16))
-    : [];
-  return Math.max(1, ...timelines);
 }
 
 /**
@@ -44,7 +29,7 @@ function resolvePrimary(dataDir: string, recorded: string): string {
   if (!initialised.length) return recorded;
   const folders = initialised.map((replica) => {
     const pgdata = pgdataDir(dataDir, replica.name);
-    return { name: replica.name, standby: isStandbyFolder(pgdata), timeline: latestTimeline(pgdata) };
+    return { name: replica.name, standby: isStandbyFolder(pgdata), timeline: newestTimeline(pgdata) };
   });
   const candidates = folders.filter((replica) => !replica.standby);
   const newest = Math.max(...candidates.map((replica) => replica.timeline));

@@ -16,10 +16,6 @@ export interface Upstream {
   password: string;
 }
 
-export function isStandbyFolder(pgdata: string): boolean {
-  return existsSync(path.join(pgdata, "standby.signal"));
-}
-
 /** `application_name` is how the primary's synchronous_standby_names recognises the standby. */
 export function primaryConninfo(upstream: Upstream, standbyName: string): string {
   return [

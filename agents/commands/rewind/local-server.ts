@@ -1,8 +1,10 @@
 import { execFile } from "node:child_process";
-import { appendFileSync, chownSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { isStandbyFolder, newestTimeline } from "@/embedded/data-folder";
+import { isProcessAlive } from "@/embedded/process-alive";
 import type { LocalServerConfig } from "../../config";
 import type { FileOwner } from "./tar-extractor";
 
@@ -40,21 +42,11 @@ export class LocalServer {
   }
 
   isStandbyFolder(): boolean {
-    return existsSync(path.join(this.dataDir, "standby.signal"));
+    return isStandbyFolder(this.dataDir);
   }
 
-  /**
-   * The newest timeline the folder has seen: each promotion leaves a
-   * `<timeline>.history` in pg_wal that is never recycled.
-   */
   newestTimeline(): number {
-    const wal = path.join(this.dataDir, "pg_wal");
-    const timelines = existsSync(wal)
-      ? readdirSync(wal)
-          .filter((name) => /^[0-9A-F]{8}\.history$/.test(name))
-          .map((name) => Number.parseInt(name.slice(0, 8), 16))
-      : [];
-    return Math.max(1, ...timelines);
+    return newestTimeline(this.dataDir);
   }
 
   /** Whether a postmaster runs on the folder (its pid file names a live process). */
@@ -62,13 +54,7 @@ export class LocalServer {
     const pidFile = path.join(this.dataDir, "postmaster.pid");
     if (!existsSync(pidFile)) return false;
     const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === "EPERM";
-    }
+    return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid);
   }
 
   binary(name: string): string | null {
