@@ -1,4 +1,5 @@
 import type { PolicyDocument } from "@/contracts/policy";
+import { stalenessWindowMs } from "../policy/budgets";
 
 /** What alert rules look at for one replica: its recorded place in the topology and its latest report. */
 export interface ReplicaFacts {
@@ -37,7 +38,7 @@ export interface ServiceFacts {
 
 /** Reports older than this are stale: the policy's heartbeat interval times the misses it tolerates. */
 export function staleAfterMs(policy: PolicyDocument): number {
-  return policy.heartbeat.intervalSeconds * policy.heartbeat.missesBeforeUnfit * 1000;
+  return stalenessWindowMs(policy.heartbeat);
 }
 
 export function isFresh(replica: ReplicaFacts, policy: PolicyDocument, now: Date): boolean {

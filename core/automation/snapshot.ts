@@ -1,3 +1,4 @@
+import { stalenessWindowMs } from "../policy/budgets";
 import type { DatasetSnapshot, ReplicaSnapshot } from "../runbooks/snapshot";
 
 /** A replica as the automation sees it: what a runbook sees, plus the timing and positions detection needs. */
@@ -64,5 +65,5 @@ export interface AutomationSnapshot {
 
 /** How long a replica may stay silent, and a witness keep failing, before either counts: heartbeat × misses. */
 export function windowMs(policy: AutomationPolicy): number {
-  return policy.heartbeatIntervalSeconds * policy.missesBeforeUnfit * 1000;
+  return stalenessWindowMs({ intervalSeconds: policy.heartbeatIntervalSeconds, missesBeforeUnfit: policy.missesBeforeUnfit });
 }

@@ -1,5 +1,6 @@
 import type { AgentReport } from "@/contracts/agent-reports";
 import type { PolicyDocument } from "@/contracts/policy";
+import { rpoBudgetSeconds, stalenessWindowMs } from "../policy/budgets";
 import { evaluateReplicaHealth, type HealthVerdict, type ReplicaObservation } from "./replica-health";
 
 /** What a service's effective policy and datasets set for judging its replicas. */
@@ -19,12 +20,10 @@ export function serviceBudgets(
   policy: Pick<PolicyDocument, "heartbeat" | "failover"> | undefined,
   datasets: readonly { consistency: "strong" | "eventual"; rpoSeconds: number }[],
 ): ServiceBudgets {
-  const heartbeat = policy?.heartbeat ?? DEFAULT_HEARTBEAT;
-  const budgets = datasets.filter((dataset) => dataset.consistency === "eventual" && dataset.rpoSeconds > 0).map((dataset) => dataset.rpoSeconds);
   return {
-    staleAfterMs: heartbeat.intervalSeconds * heartbeat.missesBeforeUnfit * 1000,
+    staleAfterMs: stalenessWindowMs(policy?.heartbeat ?? DEFAULT_HEARTBEAT),
     maxLagBytes: policy?.failover.maxLagBytes ?? null,
-    rpoSeconds: budgets.length ? Math.min(...budgets) : null,
+    rpoSeconds: rpoBudgetSeconds(datasets),
   };
 }
 

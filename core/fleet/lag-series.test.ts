@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { counterStep, lagSeries, rpoBudgetSeconds, type LagBucketRow } from "./lag-series";
+import { counterStep, lagSeries, type LagBucketRow } from "./lag-series";
 
 const counter = (first: number, last: number, steps: number) => ({ first, last, steps });
 
@@ -58,22 +58,5 @@ describe("lagSeries", () => {
       recoveryConflicts: 0,
       logicalConflicts: 0,
     });
-  });
-});
-
-describe("rpoBudgetSeconds", () => {
-  it("is the tightest budget among eventual datasets", () => {
-    expect(
-      rpoBudgetSeconds([
-        { consistency: "strong", rpoSeconds: 0 },
-        { consistency: "eventual", rpoSeconds: 30 },
-        { consistency: "eventual", rpoSeconds: 5 },
-      ]),
-    ).toBe(5);
-  });
-
-  it("is null without an eventual dataset with a budget", () => {
-    expect(rpoBudgetSeconds([{ consistency: "strong", rpoSeconds: 0 }])).toBeNull();
-    expect(rpoBudgetSeconds([{ consistency: "eventual", rpoSeconds: 0 }])).toBeNull();
   });
 });

@@ -72,13 +72,3 @@ export function lagSeries(rows: readonly LagBucketRow[]): Map<string, LagPoint[]
     [...byReplica].map(([replicaId, replicaRows]) => [replicaId, seriesOf([...replicaRows].sort((a, b) => a.t.getTime() - b.t.getTime()))]),
   );
 }
-
-/**
- * The tightest recovery point budget among a service's eventual datasets, in
- * seconds; null when none has one (strong datasets promise RPO 0 by
- * synchronous replication, not by a lag budget).
- */
-export function rpoBudgetSeconds(datasets: readonly { consistency: string; rpoSeconds: number }[]): number | null {
-  const budgets = datasets.filter((dataset) => dataset.consistency === "eventual" && dataset.rpoSeconds > 0).map((dataset) => dataset.rpoSeconds);
-  return budgets.length ? Math.min(...budgets) : null;
-}

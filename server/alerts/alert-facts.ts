@@ -1,7 +1,7 @@
 import "server-only";
 import type { AgentReport } from "@/contracts/agent-reports";
 import type { ReplicaFacts, ServiceFacts } from "@/core/alerts/alert-facts";
-import { rpoBudgetSeconds } from "@/core/fleet/lag-series";
+import { rpoBudgetSeconds } from "@/core/policy/budgets";
 import { db } from "../db/client";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
 

@@ -1,5 +1,6 @@
 import "server-only";
-import { lagSeries, rpoBudgetSeconds, type LagBucketRow } from "@/core/fleet/lag-series";
+import { lagSeries, type LagBucketRow } from "@/core/fleet/lag-series";
+import { rpoBudgetSeconds } from "@/core/policy/budgets";
 import { planLagRange, type LagRange, type LagSegment } from "@/core/fleet/lag-range";
 import { summariseServiceEvent, TIMELINE_EXCLUDED_ACTIONS } from "@/core/fleet/service-events";
 import type { ServiceLag } from "@/contracts/service-lag";
