@@ -13,6 +13,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
+import { ROLLUP_CURSOR } from "@/server/jobs/rollup-samples";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { benchReport, seedHistory, seedTopology, serviceIdOf, type BenchReplica } from "./support/dashboard-fleet";
 import { round, summarize } from "./support/stats";
@@ -95,7 +96,7 @@ try {
   // The rollup job folds what arrived since its last run; let it catch up so it is not measured by accident.
   const seeded = new Date();
   for (let waited = 0; waited < 120; waited++) {
-    const cursor = await db.jobCursor.findUnique({ where: { name: "sample-rollup" } });
+    const cursor = await db.jobCursor.findUnique({ where: { name: ROLLUP_CURSOR } });
     if (cursor && cursor.position >= seeded) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }

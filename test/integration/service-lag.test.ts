@@ -6,7 +6,7 @@ import { registerAgent } from "@/server/agents/register-agent";
 import { appendAuditEvent, SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
-import { rollupSamples } from "@/server/jobs/rollup-samples";
+import { ROLLUP_CURSOR, rollupSamples } from "@/server/jobs/rollup-samples";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
@@ -126,7 +126,7 @@ describe("GET /api/v1/services/{id}/lag", () => {
     );
     // The job has rolled up everything received up to the split, nothing after it.
     await rollupSamples(new Date(split + 10_000));
-    expect((await db().jobCursor.findUniqueOrThrow({ where: { name: "sample-rollup" } })).position.getTime()).toBe(split);
+    expect((await db().jobCursor.findUniqueOrThrow({ where: { name: ROLLUP_CURSOR } })).position.getTime()).toBe(split);
     await ingest(
       "pg-europe-west3",
       [
