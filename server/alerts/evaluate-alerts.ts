@@ -73,8 +73,9 @@ export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promis
 
   await db().$transaction(async (tx) => {
     await assertLeaseHeld(tx, lease);
-    const unchanged = changes.filter((change) => change.kind === "hold" && byId.get(change.alertId)?.sentence === change.sentence).map((change) => (change as { alertId: string }).alertId);
-    if (unchanged.length) await tx.alert.updateMany({ where: { id: { in: unchanged } }, data: { lastSeenAt: now } });
+    // Most evaluations only see conditions hold with the same sentence: one statement for all of them.
+    const unchanged = new Set(changes.flatMap((change) => (change.kind === "hold" && byId.get(change.alertId)?.sentence === change.sentence ? [change.alertId] : [])));
+    if (unchanged.size) await tx.alert.updateMany({ where: { id: { in: [...unchanged] } }, data: { lastSeenAt: now } });
     for (const change of changes) {
       if (change.kind === "open") {
         const rule = ruleById(change.ruleId);
@@ -98,7 +99,7 @@ export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promis
         if (alert.state === "firing") await announce(tx, alert, "fire", policy?.versionId ?? null);
         continue;
       }
-      if (change.kind === "hold" && unchanged.includes(change.alertId)) continue;
+      if (change.kind === "hold" && unchanged.has(change.alertId)) continue;
       const previous = byId.get(change.alertId)!;
       const policy = policyOf(previous.serviceId);
       const version = policy?.version ?? null;
