@@ -35,5 +35,14 @@ afterAll(async () => {
   await holder.switchyardSqlPool?.end();
   holder.switchyardDb = undefined;
   holder.switchyardSqlPool = undefined;
-  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  // pg-pool's end() resolves once its clients are told to close, not once they have: a forced
+  // drop before then terminates them, and the FATAL arrives at a client nobody listens to any more.
+  await admin(async (client) => {
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      const { rows } = await client.query<{ sessions: number }>("SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1", [name]);
+      if (rows[0]?.sessions === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
 });
