@@ -34,6 +34,8 @@ export interface ServiceFacts {
   /** The tightest RPO budget of the eventual datasets; null when none has one. */
   rpoSeconds: number | null;
   replicas: ReplicaFacts[];
+  /** What the automation's decider holds back or hands to a person now (blocked failovers, guided runs it opened). */
+  automationHolds: { ruleId: string; sentence: string }[];
 }
 
 /** Reports older than this are stale: the policy's heartbeat interval times the misses it tolerates. */

@@ -60,6 +60,7 @@ function healthy(): ServiceFacts {
       replica({ id: "eu", name: "pg-eu-west-1" }),
       replica({ id: "gcp", name: "pg-europe-west3", lagSeconds: 1 }),
     ],
+    automationHolds: [],
   };
 }
 
@@ -131,7 +132,7 @@ describe("alert rules", () => {
 
   it("setting-drift: roles that disagree with the route, a write primary refusing writes, asynchronous commits for strong data", () => {
     expect(change((service) => (at(service, "eu").reportedRole = "primary"))).toEqual([
-      "setting-drift replica:eu: pg-eu-west-1: it reports itself a primary, but the write route points elsewhere (a former primary to reinstate?)",
+      "setting-drift replica:eu: pg-eu-west-1: it reports itself a primary, but the write route points elsewhere (a former primary: run reinstate-former-primary)",
     ]);
     expect(change((service) => (at(service, "us").settings!.default_transaction_read_only = "on"))).toEqual([
       "setting-drift replica:us: pg-us-east-1: it is the write primary but refuses writes (default_transaction_read_only = on)",
@@ -142,6 +143,11 @@ describe("alert rules", () => {
     expect(change((service) => (at(service, "us").reportedRole = "standby"))).toEqual([
       "setting-drift replica:us: pg-us-east-1: the write route points at it, but it reports itself a standby",
     ]);
+  });
+
+  it("automatic-failover-held: one alert per decision that leaves a confirmed loss to people, with the decision's sentence", () => {
+    const sentence = "pg-us-east-1's reports stopped 8 s ago …; not failing over: automation is paused (game day); detection and alerts only";
+    expect(change((service) => (service.automationHolds = [{ ruleId: "R3", sentence }]))).toEqual([`automatic-failover-held automation:R3: ${sentence}`]);
   });
 
   it("conflict-rate: more conflicts in the last minute than the policy allows", () => {

@@ -1,7 +1,16 @@
 import { formatBytes, formatSeconds } from "../format";
 import { isFresh, staleAfterMs, type ReplicaFacts, type ServiceFacts } from "./alert-facts";
 
-export const ALERT_RULE_IDS = ["heartbeat-stale", "replica-unreachable", "lag-above-budget", "sync-standby-missing", "slot-retaining-wal", "setting-drift", "conflict-rate"] as const;
+export const ALERT_RULE_IDS = [
+  "heartbeat-stale",
+  "replica-unreachable",
+  "lag-above-budget",
+  "sync-standby-missing",
+  "slot-retaining-wal",
+  "setting-drift",
+  "conflict-rate",
+  "automatic-failover-held",
+] as const;
 export type AlertRuleId = (typeof ALERT_RULE_IDS)[number];
 export type AlertSeverity = "warning" | "critical";
 
@@ -141,7 +150,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
         const drift: string[] = [];
         const isWritePrimary = replica.id === service.writeReplicaId;
         if (isWritePrimary && replica.reportedRole === "standby") drift.push("the write route points at it, but it reports itself a standby");
-        if (!isWritePrimary && replica.reportedRole === "primary") drift.push("it reports itself a primary, but the write route points elsewhere (a former primary to reinstate?)");
+        if (!isWritePrimary && replica.reportedRole === "primary") drift.push("it reports itself a primary, but the write route points elsewhere (a former primary: run reinstate-former-primary)");
         if (isWritePrimary && replica.reportedRole === "primary" && replica.settings?.default_transaction_read_only === "on") {
           drift.push("it is the write primary but refuses writes (default_transaction_read_only = on)");
         }
@@ -166,6 +175,18 @@ export const ALERT_RULES: readonly AlertRule[] = [
           subject: replicaSubject(replica),
           sentence: `${replica.name} had ${replica.conflictsPerMinute} conflicts in the last minute (policy maximum ${max})`,
         }));
+    },
+  },
+  {
+    id: "automatic-failover-held",
+    title: "Automatic failover held back",
+    severity: "critical",
+    description: "The automation confirmed the primary lost but may not fail over alone (paused, policy off, cooling down, no standby it may promote without a person): someone must act.",
+    detect(service) {
+      return service.automationHolds.map((hold) => ({
+        subject: { key: `automation:${hold.ruleId}`, label: `automation ${hold.ruleId}`, replicaId: null },
+        sentence: hold.sentence,
+      }));
     },
   },
 ];

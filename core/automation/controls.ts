@@ -1,5 +1,6 @@
 import { formatSeconds } from "../format";
-import type { AutomationControls, AutomationPolicy, AutomationSnapshot } from "./snapshot";
+import { primaryLeaseLapse } from "./primary-lease";
+import { type AutomationControls, type AutomationPolicy, type AutomationSnapshot, windowMs } from "./snapshot";
 
 // Each answers why automatic action is held back now (null: it is not); the rules table orders them.
 
@@ -32,4 +33,25 @@ export function cooldownSentence({ controls, policy }: { controls: AutomationCon
 export function runSentence({ activeRuns }: AutomationSnapshot): string | null {
   const run = activeRuns[0];
   return run ? `run ${run.id} of ${run.runbookId} is ${run.status}; automation does not start another` : null;
+}
+
+/**
+ * Another replica is promoted only once the old primary's self-fencing lease
+ * has lapsed, margin included (design rule 4): until then it may still take writes.
+ */
+export function leaseSentence(snapshot: AutomationSnapshot, now: Date): string | null {
+  const primary = snapshot.replicas.find((replica) => replica.id === snapshot.writeReplicaId);
+  if (!primary) return null;
+  const lapse = primaryLeaseLapse({
+    primaryId: primary.id,
+    primaryName: primary.name,
+    primaryRegionId: primary.regionId,
+    grant: snapshot.primaryLease,
+    periodMs: snapshot.policy.leaseMs,
+    witnesses: snapshot.witnesses,
+    now,
+    windowMs: windowMs(snapshot.policy),
+  });
+  if (lapse.lapsesAt !== null && lapse.lapsesAt <= now) return null;
+  return lapse.lapsesAt === null ? `${lapse.sentence}; nothing is promoted until it lapses` : `waiting: ${lapse.sentence}`;
 }

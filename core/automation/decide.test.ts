@@ -3,8 +3,8 @@ import { type Decision, decide } from "./decide";
 import { RULES } from "./rules";
 import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "./test-snapshot";
 
-const LOST = "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s";
-const killed = () => primaryLost(6000, 5500);
+const LOST = "pg-us-east-1's reports stopped 8 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s";
+const killed = () => primaryLost(8000, 7500);
 
 /** The issue's scenarios as pure cases, each with the one decision it must yield. */
 const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; decision: Decision }> = {
@@ -77,6 +77,49 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
       sentence: `${LOST}; not failing over: automatic failover is cooling down after the failover at 2025-06-01T02:50:00.000Z until 2025-06-01T03:05:00.000Z (cooldown 15 min); a person must acknowledge to allow it sooner`,
     },
   },
+  "confirmed lost, but the witnesses stopped reaching it too recently for its lease to have lapsed": {
+    snapshot: primaryLost(6000, 5500),
+    decision: {
+      ruleId: "R12",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "blocked", by: "primary-lease" },
+      sentence:
+        "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s; not failing over: waiting: pg-us-east-1's lease (5 s, last renewed at 2025-06-01T02:59:54.000Z) lapses, with the margin, at 2025-06-01T03:00:01.500Z",
+    },
+  },
+  "the primary's agent says its server does not answer, witnesses agree": {
+    snapshot: withReplica(primaryLost(8000, 7500), "p", { lastReportAt: ago(500), health: "unhealthy", reachable: false }),
+    decision: {
+      ruleId: "R8",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "fail-over", candidateId: "e", candidateName: "pg-eu-west-1" },
+      sentence:
+        "pg-us-east-1's agent reports that it does not answer, and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s; fail over to pg-eu-west-1 (aws:eu-west-1): synchronous, 0 B behind, priority 90",
+    },
+  },
+  "a former primary back and accepting writes": {
+    snapshot: withReplica(healthySnapshot(), "g", { reportedRole: "primary", walReceiverStatus: null, readOnly: false }),
+    decision: {
+      ruleId: "R13",
+      diagnosis: "former_primary",
+      subject: "g",
+      action: { kind: "fence" },
+      sentence:
+        "pg-europe-west3 reports itself a primary accepting writes, but the write route points at pg-us-east-1 (epoch 1): fencing it at epoch 1 (read-only, its sessions ended; commands from older epochs refused), then run reinstate-former-primary",
+    },
+  },
+  "a former primary back, fenced": {
+    snapshot: withReplica(healthySnapshot(), "g", { reportedRole: "primary", walReceiverStatus: null, readOnly: true }),
+    decision: {
+      ruleId: "R14",
+      diagnosis: "former_primary",
+      subject: "g",
+      action: { kind: "alert" },
+      sentence: "pg-europe-west3 reports itself a primary (read-only), but the write route points at pg-us-east-1 (epoch 1): it is fenced; run reinstate-former-primary to make it a standby again",
+    },
+  },
   "lagging standby": {
     snapshot: withReplica(healthySnapshot(), "g", { lagBytes: 2 * 1024 * 1024 }),
     decision: {
@@ -133,6 +176,18 @@ describe("decide", () => {
       activeRuns: [{ id: "r", runbookId: "u", status: "running" }],
     };
     expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R11", "R3"]);
+  });
+
+  it("never fails over while a witness in another region still reaches the old primary, however long its own reports have stopped", () => {
+    const snapshot = primaryLost(60_000, 59_000);
+    const witnesses = snapshot.witnesses.map((link, index) => (link.toReplicaId === "p" && index === 2 ? { ...link, reachable: true, unreachableSince: null } : link));
+    const ids = decide({ ...snapshot, witnesses, policy: { ...snapshot.policy, witnessQuorum: 1 } }, NOW).map((decision) => decision.ruleId);
+    expect(ids).not.toContain("R8");
+  });
+
+  it("leaves roles to a run in progress: a promoted target is not taken for a former primary", () => {
+    const snapshot = withReplica({ ...healthySnapshot(), activeRuns: [{ id: "r", runbookId: "planned-switchover", status: "running" }] }, "e", { reportedRole: "primary" });
+    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R11"]);
   });
 
   it("reaches every rule of the table through some scenario", () => {

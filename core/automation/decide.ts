@@ -8,6 +8,7 @@ export type DecisionAction =
   | { kind: "alert" }
   | { kind: "fail-over"; candidateId: string; candidateName: string }
   | { kind: "open-guided-runbook"; runbookId: typeof UNPLANNED_FAILOVER_RUNBOOK }
+  | { kind: "fence" }
   | { kind: "blocked"; by: BlockedBy };
 
 export interface Decision {
@@ -33,6 +34,7 @@ const HANDLERS: Record<Diagnosis, Handler> = {
   standby_lagging: noCandidate,
   sync_standby_lost: noCandidate,
   run_in_progress: noCandidate,
+  former_primary: noCandidate,
 };
 
 function actionOf(rule: Rule, input: RuleInput): DecisionAction {

@@ -8,6 +8,7 @@ export const DIAGNOSES = [
   "standby_lagging",
   "sync_standby_lost",
   "run_in_progress",
+  "former_primary",
 ] as const;
 export type Diagnosis = (typeof DIAGNOSES)[number];
 
@@ -24,18 +25,25 @@ function isSilent(replica: AutomationReplica, now: Date, window: number): boolea
   return replica.lastReportAt === null || now.getTime() - replica.lastReportAt.getTime() > window;
 }
 
+/** Nothing fresh from the server itself: its agent is silent, or says the server does not answer. */
+function unheard(replica: AutomationReplica, now: Date, window: number): string | null {
+  if (replica.lastReportAt === null) return `${replica.name} has never reported`;
+  if (isSilent(replica, now, window)) return `${replica.name}'s reports stopped ${seconds(now.getTime() - replica.lastReportAt.getTime())} ago (stale after ${seconds(window)})`;
+  if (replica.reachable === false) return `${replica.name}'s agent reports that it does not answer`;
+  return null;
+}
+
 /**
- * The primary is lost only on agreement (design rule 2): its own agent has
- * been silent for the window, and a quorum of witnesses in other regions,
+ * The primary is lost only on agreement (design rule 2): nothing fresh from
+ * the server itself (its agent silent for the window, or saying the server
+ * does not answer), and a quorum of witnesses in other regions,
  * still observing, have failed to reach it without a break for the window.
  * Silence alone means the control plane lost contact, not that the primary died.
  */
 function primaryLoss(snapshot: AutomationSnapshot, primary: AutomationReplica, now: Date): Finding | null {
   const window = windowMs(snapshot.policy);
-  if (!isSilent(primary, now, window)) return null;
-  const silence = primary.lastReportAt
-    ? `${primary.name}'s reports stopped ${seconds(now.getTime() - primary.lastReportAt.getTime())} ago (stale after ${seconds(window)})`
-    : `${primary.name} has never reported`;
+  const silence = unheard(primary, now, window);
+  if (silence === null) return null;
   const observing = snapshot.witnesses.filter(
     (link) => link.toReplicaId === primary.id && link.fromRegionId !== primary.regionId && now.getTime() - link.observedAt.getTime() <= window,
   );
@@ -88,13 +96,31 @@ function lagging(snapshot: AutomationSnapshot, now: Date): Finding[] {
     }));
 }
 
-/** Everything wrong with the service now, or `healthy`; runs first, then the primary, then standbys. */
+/**
+ * A replica the route no longer points at that reports itself a primary: a
+ * former primary back from the dead (or never told). It must be fenced before
+ * anything else, and reinstated by a person.
+ */
+function formerPrimaries(snapshot: AutomationSnapshot, now: Date): Finding[] {
+  const window = windowMs(snapshot.policy);
+  return snapshot.replicas
+    .filter((replica) => replica.id !== snapshot.writeReplicaId && replica.reportedRole === "primary" && replica.reachable === true && !isSilent(replica, now, window))
+    .map((replica) => ({
+      diagnosis: "former_primary" as const,
+      subject: replica.id,
+      sentence: `${replica.name} reports itself a primary${replica.readOnly === true ? " (read-only)" : " accepting writes"}, but the write route points at ${snapshot.replicas.find((r) => r.id === snapshot.writeReplicaId)?.name ?? "no replica"} (epoch ${snapshot.epoch})`,
+    }));
+}
+
+/** Everything wrong with the service now, or `healthy`; runs first, then former primaries, the primary, standbys. */
 export function diagnose(snapshot: AutomationSnapshot, now: Date): Finding[] {
   const findings: Finding[] = snapshot.activeRuns.map((run) => ({
     diagnosis: "run_in_progress",
     subject: run.id,
     sentence: `run ${run.id} of ${run.runbookId} is ${run.status}`,
   }));
+  // A run moves the write role in steps (its target is a primary before the route follows): it judges roles, not us.
+  if (findings.length === 0) findings.push(...formerPrimaries(snapshot, now));
   const primary = snapshot.replicas.find((replica) => replica.id === snapshot.writeReplicaId);
   if (primary) {
     const loss = primaryLoss(snapshot, primary, now);

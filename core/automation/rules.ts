@@ -1,11 +1,11 @@
 import type { CandidateChoice } from "./candidate";
-import { automaticOffSentence, cooldownSentence, pauseSentence, runSentence } from "./controls";
+import { automaticOffSentence, cooldownSentence, leaseSentence, pauseSentence, runSentence } from "./controls";
 import type { Diagnosis, Finding } from "./diagnose";
 import type { AutomationSnapshot } from "./snapshot";
 
 export const UNPLANNED_FAILOVER_RUNBOOK = "unplanned-failover";
 
-export type BlockedBy = "paused" | "automatic-off" | "cooldown" | "run-in-progress";
+export type BlockedBy = "paused" | "automatic-off" | "cooldown" | "run-in-progress" | "primary-lease";
 
 /** What a rule asks for; `fail-over` gets its candidate when the rule fires. */
 export type RuleAction =
@@ -13,6 +13,7 @@ export type RuleAction =
   | { kind: "alert" }
   | { kind: "fail-over" }
   | { kind: "open-guided-runbook"; runbookId: typeof UNPLANNED_FAILOVER_RUNBOOK }
+  | { kind: "fence" }
   | { kind: "blocked"; by: BlockedBy };
 
 /** What a rule reads: the snapshot, its `now`, the finding, and (for a confirmed loss only) the candidate choice. */
@@ -42,7 +43,8 @@ const blocked = (by: BlockedBy, check: (input: RuleInput) => string | null): Pic
 
 /**
  * The automation's rules, first match wins within a diagnosis. Ids are
- * stable: decisions, tests and operators refer to them; never renumber.
+ * stable: decisions, tests and operators refer to them; never renumber (a
+ * new row takes the next id wherever it sits).
  */
 export const RULES: readonly Rule[] = [
   { id: "R1", diagnosis: "healthy", when: ALWAYS, action: { kind: "none" }, sentence: ({ finding }) => `${finding.sentence}; nothing to do` },
@@ -57,6 +59,7 @@ export const RULES: readonly Rule[] = [
   { id: "R4", diagnosis: "primary_unreachable_confirmed", ...blocked("automatic-off", ({ snapshot }) => automaticOffSentence(snapshot)) },
   { id: "R5", diagnosis: "primary_unreachable_confirmed", ...blocked("cooldown", ({ snapshot, now }) => cooldownSentence(snapshot, now)) },
   { id: "R6", diagnosis: "primary_unreachable_confirmed", ...blocked("run-in-progress", ({ snapshot }) => runSentence(snapshot)) },
+  { id: "R12", diagnosis: "primary_unreachable_confirmed", ...blocked("primary-lease", ({ snapshot, now }) => leaseSentence(snapshot, now)) },
   {
     id: "R7",
     diagnosis: "primary_unreachable_confirmed",
@@ -80,5 +83,20 @@ export const RULES: readonly Rule[] = [
     when: ALWAYS,
     action: { kind: "none" },
     sentence: ({ finding }) => `${finding.sentence}; automation waits for it to finish`,
+  },
+  {
+    id: "R13",
+    diagnosis: "former_primary",
+    when: ({ snapshot, finding }) => snapshot.replicas.find((replica) => replica.id === finding.subject)?.readOnly !== true,
+    action: { kind: "fence" },
+    sentence: ({ finding, snapshot }) =>
+      `${finding.sentence}: fencing it at epoch ${snapshot.epoch} (read-only, its sessions ended; commands from older epochs refused), then run reinstate-former-primary`,
+  },
+  {
+    id: "R14",
+    diagnosis: "former_primary",
+    when: ALWAYS,
+    action: { kind: "alert" },
+    sentence: ({ finding }) => `${finding.sentence}: it is fenced; run reinstate-former-primary to make it a standby again`,
   },
 ];

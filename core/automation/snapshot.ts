@@ -1,4 +1,5 @@
 import { stalenessWindowMs } from "../policy/budgets";
+import type { GrantedLease } from "./primary-lease";
 import type { DatasetSnapshot, ReplicaSnapshot } from "../runbooks/snapshot";
 
 /** A replica as the automation sees it: what a runbook sees, plus the timing and positions detection needs. */
@@ -10,6 +11,8 @@ export interface AutomationReplica extends ReplicaSnapshot {
   currentLsn: bigint | null;
   /** What the standby's WAL receiver had flushed as it last reported. */
   flushedLsn: bigint | null;
+  /** Whether it refuses writes by default (default_transaction_read_only), as last reported. */
+  readOnly: boolean | null;
 }
 
 /** What a witness (another replica's agent) last saw of a replica. */
@@ -45,6 +48,8 @@ export interface AutomationPolicy {
   heartbeatIntervalSeconds: number;
   missesBeforeUnfit: number;
   witnessQuorum: number;
+  /** How long a primary's self-fencing lease lasts. */
+  leaseMs: number;
   automatic: boolean;
   maxLagBytes: number;
   cooldownSeconds: number;
@@ -59,6 +64,8 @@ export interface AutomationSnapshot {
   replicas: AutomationReplica[];
   witnesses: WitnessLink[];
   activeRuns: ActiveRun[];
+  /** The write replica's lease as the control plane last granted it. */
+  primaryLease: GrantedLease | null;
   controls: AutomationControls;
   policy: AutomationPolicy;
 }

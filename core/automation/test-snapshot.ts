@@ -22,6 +22,7 @@ const replica = (fields: Partial<AutomationReplica> & Pick<AutomationReplica, "i
   lagSeconds: 0,
   currentLsn: null,
   flushedLsn: 1000n,
+  readOnly: false,
   ...fields,
 });
 
@@ -56,6 +57,7 @@ export function healthySnapshot(): AutomationSnapshot {
     replayedLsn: null,
     flushedLsn: null,
     currentLsn: 1000n,
+    readOnly: false,
   });
   const sync = replica({ id: "e", name: "pg-eu-west-1", regionId: "aws:eu-west-1", jurisdiction: "EU", replication: "sync", promotionPriority: 90, syncState: "sync" });
   const async = replica({ id: "g", name: "pg-europe-west3", regionId: "gcp:europe-west3", jurisdiction: "EU", lagBytes: 4096, flushedLsn: 900n, replayedLsn: 900n });
@@ -71,8 +73,9 @@ export function healthySnapshot(): AutomationSnapshot {
     replicas,
     witnesses: replicas.flatMap((from) => replicas.filter((to) => to !== from).map((to) => witness(from, to))),
     activeRuns: [],
+    primaryLease: { renewedAt: ago(1000), periodMs: 5000 },
     controls: NO_CONTROLS,
-    policy: { version: 1, heartbeatIntervalSeconds: 1, missesBeforeUnfit: 5, witnessQuorum: 2, automatic: true, maxLagBytes: 1024 * 1024, cooldownSeconds: 900 },
+    policy: { version: 1, heartbeatIntervalSeconds: 1, missesBeforeUnfit: 5, witnessQuorum: 2, leaseMs: 5000, automatic: true, maxLagBytes: 1024 * 1024, cooldownSeconds: 900 },
   };
 }
 
@@ -84,6 +87,7 @@ export function primaryLost(silentMs: number, unreachableMs: number, snapshot = 
   return {
     ...snapshot,
     replicas: snapshot.replicas.map((r) => (r.id === snapshot.writeReplicaId ? { ...r, lastReportAt: ago(silentMs), health: "stale" } : r)),
+    primaryLease: { renewedAt: ago(silentMs), periodMs: 5000 },
     witnesses: snapshot.witnesses.map((link) =>
       link.toReplicaId === snapshot.writeReplicaId ? { ...link, reachable: false, unreachableSince: ago(unreachableMs), observedAt: ago(500) } : link,
     ),

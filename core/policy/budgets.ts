@@ -30,7 +30,8 @@ export function primaryLeaseMs(heartbeat: PolicyDocument["heartbeat"]): number {
 
 /**
  * Added to a lease's end before another replica may be promoted: clocks run
- * at slightly different rates, and the agent needs a moment to carry its fence out.
+ * at slightly different rates, and the agent needs a moment to carry its
+ * fence out (it fences at the moment its lease lapses, not at its next tick).
  */
 export const PRIMARY_LEASE_MARGIN_MS = 1_000;
 
@@ -39,4 +40,4 @@ export const PRIMARY_LEASE_MARGIN_MS = 1_000;
  * this long of starting, so a vouch can postdate the start of the witness's
  * run of failed probes by at most this much.
  */
-export const WITNESS_VOUCH_WITHIN_MS = 2_000;
+export const WITNESS_VOUCH_WITHIN_MS = 1_000;

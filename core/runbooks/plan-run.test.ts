@@ -164,6 +164,7 @@ describe("reinstate former primary dry run", () => {
       ["rewind-former-primary", ["pg-us-east-1"]],
       ["target-streaming", []],
       ["verify-refuses-writes", ["pg-us-east-1"]],
+      ["restore-sync", ["pg-eu-west-1"]],
     ]);
   });
 

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { primaryLeaseLapse } from "./primary-lease";
+import type { WitnessLink } from "./snapshot";
+import { ago, NOW } from "./test-snapshot";
+
+const link = (from: string, regionId: string, fields: Partial<WitnessLink> = {}): WitnessLink => ({
+  fromReplicaId: from,
+  fromRegionId: regionId,
+  toReplicaId: "p",
+  reachable: false,
+  unreachableSince: ago(10_000),
+  observedAt: ago(500),
+  ...fields,
+});
+
+const lapse = (witnesses: WitnessLink[], grant: { renewedAt: Date; periodMs: number } | null = { renewedAt: ago(10_000), periodMs: 5000 }) =>
+  primaryLeaseLapse({ primaryId: "p", primaryName: "pg-us-east-1", primaryRegionId: "aws:us-east-1", grant, periodMs: 5000, witnesses, now: NOW, windowMs: 5000 });
+
+describe("when the old primary's lease lapses", () => {
+  it("is the control plane's grant plus the period and the margin when the witnesses stopped reaching it earlier", () => {
+    const result = lapse([link("e", "aws:eu-west-1", { unreachableSince: ago(20_000) }), link("g", "gcp:europe-west3", { unreachableSince: ago(20_000) })], { renewedAt: ago(3000), periodMs: 5000 });
+    expect(result.lapsesAt).toEqual(new Date(NOW.getTime() - 3000 + 5000 + 1000));
+  });
+
+  it("waits out the latest failing witness's last possible vouch: its run of failures start, the vouch allowance, the period and the margin", () => {
+    const result = lapse([link("e", "aws:eu-west-1", { unreachableSince: ago(4000) }), link("g", "gcp:europe-west3", { unreachableSince: ago(9000) })]);
+    expect(result.lapsesAt).toEqual(new Date(NOW.getTime() - 4000 + 1000 + 5000 + 1000));
+  });
+
+  it("cannot be known while a witness still reaches the primary", () => {
+    expect(lapse([link("e", "aws:eu-west-1", { reachable: true, unreachableSince: null }), link("g", "gcp:europe-west3")])).toEqual({
+      lapsesAt: null,
+      sentence: "1 witness still reaches pg-us-east-1, which may keep its lease through them",
+    });
+  });
+
+  it("cannot be known while a majority of witnesses could exist without a failing one (a silent witness may still vouch)", () => {
+    const silent = link("e", "aws:eu-west-1", { observedAt: ago(60_000) });
+    const result = lapse([silent, link("g", "gcp:europe-west3"), link("x", "azure:westeurope", { observedAt: ago(60_000) })]);
+    expect(result).toEqual({ lapsesAt: null, sentence: "only 1 of pg-us-east-1's 3 witnesses in other regions fail to reach it: a majority without them could still renew its lease" });
+  });
+
+  it("ignores witnesses in the primary's own region", () => {
+    const result = lapse([link("e", "aws:eu-west-1"), link("g", "gcp:europe-west3"), link("same", "aws:us-east-1", { reachable: true, unreachableSince: null })]);
+    expect(result.lapsesAt).not.toBeNull();
+  });
+
+  it("has already lapsed for a primary that never held one", () => {
+    expect(lapse([], null)).toEqual({ lapsesAt: new Date(0), sentence: "pg-us-east-1 never held a lease" });
+  });
+});

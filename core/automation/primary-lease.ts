@@ -1,0 +1,60 @@
+import { formatSeconds } from "../format";
+import { PRIMARY_LEASE_MARGIN_MS, WITNESS_VOUCH_WITHIN_MS } from "../policy/budgets";
+import type { WitnessLink } from "./snapshot";
+
+/** The old primary's lease as the control plane last granted it; null when it never was. */
+export interface GrantedLease {
+  renewedAt: Date;
+  periodMs: number;
+}
+
+/** When another replica may be promoted at the earliest, or why that cannot be known yet. */
+export type LeaseLapse = { lapsesAt: Date; sentence: string } | { lapsesAt: null; sentence: string };
+
+const at = (date: Date) => date.toISOString();
+
+/**
+ * The latest moment the old primary may still believe it holds its lease, plus
+ * the margin (design rule 4: never two writable primaries).
+ *
+ * Through the control plane it holds it until renewedAt + period. Through its
+ * witnesses it holds it while a majority of its peers in other regions have
+ * vouched within the period; a witness vouches only from a probe that reached
+ * the primary, so once it fails to reach it from `unreachableSince` on, its
+ * vouches end within WITNESS_VOUCH_WITHIN_MS. Every majority shares a member
+ * with the failing witnesses once enough of them fail; until then, while any
+ * witness still reaches it, or while a silent witness might, nobody can say
+ * when the lease ends.
+ */
+export function primaryLeaseLapse(input: {
+  primaryName: string;
+  primaryRegionId: string;
+  grant: GrantedLease | null;
+  periodMs: number;
+  witnesses: readonly WitnessLink[];
+  primaryId: string;
+  now: Date;
+  /** Links observed longer ago than this say nothing about what the witness does now. */
+  windowMs: number;
+}): LeaseLapse {
+  const { primaryName, grant, periodMs, now, windowMs } = input;
+  const links = input.witnesses.filter((link) => link.toReplicaId === input.primaryId && link.fromRegionId !== input.primaryRegionId);
+  const peers = new Set(links.map((link) => link.fromReplicaId)).size;
+  const observing = links.filter((link) => now.getTime() - link.observedAt.getTime() <= windowMs);
+  const reaching = observing.filter((link) => link.reachable);
+  if (reaching.length > 0) {
+    return { lapsesAt: null, sentence: `${reaching.length} witness${reaching.length === 1 ? "" : "es"} still reach${reaching.length === 1 ? "es" : ""} ${primaryName}, which may keep its lease through them` };
+  }
+  const failing = observing.filter((link) => !link.reachable && link.unreachableSince !== null);
+  const majority = Math.floor(peers / 2) + 1;
+  if (peers > 0 && failing.length + majority <= peers) {
+    return { lapsesAt: null, sentence: `only ${failing.length} of ${primaryName}'s ${peers} witnesses in other regions fail to reach it: a majority without them could still renew its lease` };
+  }
+  const ends = [grant ? grant.renewedAt.getTime() + grant.periodMs : null, ...failing.map((link) => link.unreachableSince!.getTime() + WITNESS_VOUCH_WITHIN_MS + periodMs)].filter(
+    (end): end is number => end !== null,
+  );
+  if (ends.length === 0) return { lapsesAt: new Date(0), sentence: `${primaryName} never held a lease` };
+  const lapsesAt = new Date(Math.max(...ends) + PRIMARY_LEASE_MARGIN_MS);
+  const renewed = grant ? `last renewed at ${at(grant.renewedAt)}` : "never renewed through the control plane";
+  return { lapsesAt, sentence: `${primaryName}'s lease (${formatSeconds(periodMs / 1000)}, ${renewed}) lapses, with the margin, at ${at(lapsesAt)}` };
+}
