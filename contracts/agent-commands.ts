@@ -9,7 +9,7 @@ import { z } from "zod";
  * takes credentials from its own config.
  */
 
-export const AGENT_COMMAND_KINDS = ["fence", "unfence", "promote", "repoint", "rewind", "checkpoint", "verify-write"] as const;
+export const AGENT_COMMAND_KINDS = ["fence", "unfence", "promote", "repoint", "rewind", "checkpoint", "verify-write", "sync-standbys"] as const;
 export const agentCommandKindSchema = z.enum(AGENT_COMMAND_KINDS).meta({ id: "AgentCommandKind" });
 export type AgentCommandKind = z.infer<typeof agentCommandKindSchema>;
 
@@ -42,6 +42,15 @@ export const COMMAND_ARGS = {
   checkpoint: z.strictObject({}),
   /** Try one write the way a client would (default transaction mode) and say whether it was accepted. */
   "verify-write": z.strictObject({ expect: z.enum(["accepted", "refused"]) }),
+  /**
+   * On a primary: make the first of these standbys that streams from it now
+   * the synchronous one (the others next in line); none streaming clears it.
+   */
+  "sync-standbys": z.strictObject({
+    names: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, { error: "must be an application_name of letters, digits, '_', '.' or '-'" }))
+      .max(16),
+  }),
 } as const satisfies Record<AgentCommandKind, z.ZodType>;
 
 export type AgentCommandArgs<K extends AgentCommandKind> = z.output<(typeof COMMAND_ARGS)[K]>;
@@ -68,6 +77,7 @@ export const COMMAND_OUTPUTS = {
   }),
   checkpoint: z.strictObject({ lsn }),
   "verify-write": z.strictObject({ accepted: z.boolean(), error: z.string().nullable() }),
+  "sync-standbys": z.strictObject({ synchronousStandbyNames: z.string(), streaming: z.array(z.string()) }),
 } as const satisfies Record<AgentCommandKind, z.ZodType>;
 
 /** The signed payload (JWT claims) of a command. */

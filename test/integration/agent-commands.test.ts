@@ -228,6 +228,18 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     expect(BigInt(String(onStandby.output!.lsn))).toBeLessThanOrEqual(BigInt((await replayLsn(standbyA))!));
   });
 
+  it("sync-standbys: names the listed standbys that stream, in the given order, and a standby refuses it", async () => {
+    const named = await run(primary, "sync-standbys", { names: ["not-connected", standbyB.name, standbyA.name] });
+    expect(named).toEqual({ status: "succeeded", output: { synchronousStandbyNames: `FIRST 1 ("${standbyB.name}", "${standbyA.name}")`, streaming: [standbyB.name, standbyA.name] }, error: null });
+    expect(await sql(primary, "SELECT application_name, sync_state FROM pg_stat_replication ORDER BY application_name")).toEqual([
+      { application_name: standbyA.name, sync_state: "potential" },
+      { application_name: standbyB.name, sync_state: "sync" },
+    ]);
+    // None streaming: commits stop waiting rather than block.
+    expect((await run(primary, "sync-standbys", { names: ["not-connected"] })).output).toEqual({ synchronousStandbyNames: "", streaming: [] });
+    expect(await run(standbyA, "sync-standbys", { names: [] })).toMatchObject({ status: "refused" });
+  });
+
   it("refuses to promote or re-point a primary, and to re-point without replication credentials", async () => {
     expect(await run(primary, "promote", { waitSeconds: 5 })).toEqual({ status: "refused", output: null, error: "primary is already a primary; only a standby can be promoted" });
     expect(await run(primary, "repoint", { host: "127.0.0.1", port: standbyA.port, slotName: null })).toEqual({

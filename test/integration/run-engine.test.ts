@@ -80,6 +80,8 @@ const answerAll = () =>
         return replica === "pg-us-east-1" ? { status: "succeeded", output: { accepted: false, error: "read-only transaction" } } : { status: "succeeded", output: { accepted: true, error: null } };
       case "rewind":
         return { status: "succeeded", output: { method: "base-backup", timeline: 2, bytes: 41_000_000, durationMs: 900, formerDataKeptAt: "/data/pgdata.former", note: null } };
+      case "sync-standbys":
+        return { status: "succeeded", output: { synchronousStandbyNames: 'FIRST 1 ("pg-us-east-1")', streaming: ["pg-us-east-1"] } };
       default:
         return { status: "succeeded", output: {} };
     }
