@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, configPath, loadAgentConfig, parseAgentConfig } from "./config";
+import { ConfigError, configPath, loadAgentConfig, parseAgentConfig, reportClock } from "./config";
 
 const valid = {
   controlPlaneUrl: "http://127.0.0.1:3000",
@@ -87,6 +87,13 @@ describe("agent config", () => {
     it("name incomplete replication credentials", () => {
       expect(problem({ ...valid, replication: { user: "replicator" } })).toContain("replication.password: ");
     });
+
+    it("take the addresses a region reaches primaries by, as host:port on both sides", () => {
+      const via = { "127.0.0.1:55431": "127.0.0.1:61004", "[::1]:5432": "db-proxy.internal:6432" };
+      expect(parseAgentConfig({ ...valid, replication: { user: "replicator", password: "secret", via } }, FILE).replication?.via).toEqual(via);
+      expect(problem({ ...valid, replication: { user: "replicator", password: "secret", via: { "127.0.0.1": "127.0.0.1:61004" } } })).toMatch(/replication\.via\.127\.0\.0\.1: \(the key\) must be host:port/);
+      expect(problem({ ...valid, replication: { user: "replicator", password: "secret", via: { "127.0.0.1:5432": "127.0.0.1:99999" } } })).toMatch(/replication\.via\.127\.0\.0\.1:5432: the port must be between 1 and 65535/);
+    });
   });
 
   describe("from a file", () => {
@@ -105,6 +112,14 @@ describe("agent config", () => {
       expect(() => loadAgentConfig(file)).toThrow(/broken\.json is not valid JSON/);
       expect(() => loadAgentConfig(path.join(dir, "missing.json"))).toThrow(/cannot read agent config .*missing\.json/);
     });
+  });
+
+  it("stamps reports with a clock shifted by SWITCHYARD_AGENT_CLOCK_OFFSET_MS, a lab fault", () => {
+    const skewed = reportClock({ SWITCHYARD_AGENT_CLOCK_OFFSET_MS: "-90000" })().getTime() - Date.now();
+    expect(skewed).toBeGreaterThan(-90_000 - 1_000);
+    expect(skewed).toBeLessThanOrEqual(-90_000);
+    expect(Math.abs(reportClock({})().getTime() - Date.now())).toBeLessThan(1_000);
+    expect(() => reportClock({ SWITCHYARD_AGENT_CLOCK_OFFSET_MS: "1.5s" })).toThrow(/whole number of milliseconds, not "1\.5s"/);
   });
 
   it("takes the file from the first argument, else from SWITCHYARD_AGENT_CONFIG", () => {

@@ -8,6 +8,22 @@ const MIB = 1024 * 1024;
 
 const name = z.string().min(1).max(128);
 const connectionString = z.string().min(1);
+/** What is wrong with a `host:port` (an IPv6 host in brackets: `[::1]:5432`), or null. */
+function addressProblem(text: string): string | null {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(text)) return "must be host:port (an IPv6 host in brackets)";
+  const port = Number(text.slice(text.lastIndexOf(":") + 1));
+  return port >= 1 && port <= 65_535 ? null : "the port must be between 1 and 65535";
+}
+
+/** Both sides checked here rather than by z.record, whose key errors do not say what is wrong. */
+const addressMap = z.record(z.string(), z.string()).superRefine((map, context) => {
+  for (const [from, to] of Object.entries(map)) {
+    const problem = addressProblem(from);
+    if (problem) context.addIssue({ code: "custom", path: [from], message: `(the key) ${problem}` });
+    const target = addressProblem(to);
+    if (target) context.addIssue({ code: "custom", path: [from], message: target });
+  }
+});
 
 const postgresReplicaSchema = z.strictObject({
   name,
@@ -77,7 +93,19 @@ export const agentConfigSchema = z.strictObject({
   /** Without it the agent takes no commands. */
   commands: commandsSchema.optional(),
   /** For `repoint` and `rewind`: the credentials a standby streams with (commands never carry secrets). */
-  replication: z.strictObject({ user: name, password: z.string().min(1) }).optional(),
+  replication: z
+    .strictObject({
+      user: name,
+      password: z.string().min(1),
+      /**
+       * The address this replica's region reaches a primary by, for each
+       * address a command may name (`"10.0.0.7:5432": "10.1.0.2:6432"`): a
+       * proxy, NAT or tunnel between regions. Addresses not listed are used
+       * as they are.
+       */
+      via: addressMap.optional(),
+    })
+    .optional(),
   /**
    * The local server's data folder and binaries, for `rewind`, which has to
    * stop the server, replace its data and start it again. Without it the
@@ -103,6 +131,20 @@ export type LocalServerConfig = NonNullable<AgentConfig["server"]>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+/**
+ * A lab fault, not a setting (lab/README.md): SWITCHYARD_AGENT_CLOCK_OFFSET_MS
+ * shifts the wall clock the agent stamps its reports and batches with by that
+ * many milliseconds, to show what the control plane makes of a host whose
+ * clock is wrong. Durations (intervals, timeouts, backoff) never use it.
+ */
+export function reportClock(env: Readonly<Record<string, string | undefined>>): () => Date {
+  const text = env.SWITCHYARD_AGENT_CLOCK_OFFSET_MS;
+  if (text === undefined || text === "") return () => new Date();
+  const offsetMs = Number(text);
+  if (!Number.isInteger(offsetMs)) throw new ConfigError(`SWITCHYARD_AGENT_CLOCK_OFFSET_MS must be a whole number of milliseconds, not "${text}"`);
+  return () => new Date(Date.now() + offsetMs);
 }
 
 /** The config file: the first argument, else SWITCHYARD_AGENT_CONFIG. */

@@ -32,7 +32,10 @@ export interface DeliveryOptions {
   poster?: HttpPoster;
   requestTimeoutMs?: number;
   random?: () => number;
+  /** For durations: backoff, the skew log's pace. */
   now?: () => number;
+  /** For sentAt, the time the control plane compares with its own (a lab may skew it); defaults to `now`. */
+  wallClock?: () => Date;
 }
 
 type Next = "continue" | "stop";
@@ -49,6 +52,7 @@ export class Delivery {
   private readonly url: URL;
   private readonly poster: HttpPoster;
   private readonly now: () => number;
+  private readonly wallClock: () => Date;
   private readonly random: () => number;
   private running: Promise<void> | null = null;
   private failures = 0;
@@ -61,6 +65,7 @@ export class Delivery {
     this.url = new URL(`${options.controlPlaneUrl.replace(/\/+$/, "")}${REPORTS_PATH}`);
     this.poster = options.poster ?? createHttpPoster();
     this.now = options.now ?? Date.now;
+    this.wallClock = options.wallClock ?? (() => new Date(this.now()));
     this.random = options.random ?? Math.random;
   }
 
@@ -110,7 +115,7 @@ export class Delivery {
   private async send(batch: QueuedReport[]): Promise<Next> {
     const { queue, token, agentVersion } = this.options;
     const body =
-      `{"sentAt":${JSON.stringify(new Date(this.now()).toISOString())},"agentVersion":${JSON.stringify(agentVersion)},` +
+      `{"sentAt":${JSON.stringify(this.wallClock().toISOString())},"agentVersion":${JSON.stringify(agentVersion)},` +
       `"droppedReports":${queue.dropped},"reports":[${batch.map((report) => report.json).join(",")}]}`;
     let answer: HttpAnswer;
     try {

@@ -4,8 +4,10 @@
  * Everything lives under SWITCHYARD_DATA_DIR (default .switchyard).
  */
 import { dataDir } from "@/server/store/data-dir";
+import { UsageError, argument, positiveNumber } from "./cli-arguments";
 import { killRegion, pauseRegion } from "./faults";
 import { labDown, labUp } from "./lifecycle";
+import { NETWORK_USAGE, networkCommand } from "./network/cli-commands";
 import { formatStatus, labStatus } from "./status";
 import { defaultVerifyReplica, verifyLedger } from "./verify";
 import { controlPlaneFromEnv, DEFAULT_RATE } from "./workload";
@@ -20,23 +22,9 @@ const USAGE = `usage: lab <command>
   verify [region]           check the ledger of acknowledged writes against a replica
                             (default: the synchronous standby); exits 1 if any is lost
   workload [rate]           write continuously (default ${DEFAULT_RATE}/s) until Ctrl-C;
-                            follows the control plane when SWITCHYARD_URL and SWITCHYARD_TOKEN are set`;
-
-class UsageError extends Error {}
+                            follows the control plane when SWITCHYARD_URL and SWITCHYARD_TOKEN are set${NETWORK_USAGE}`;
 
 const log = (line: string) => console.log(`[lab] ${line}`);
-
-function argument(args: string[], index: number, what: string): string {
-  const value = args[index];
-  if (!value) throw new UsageError(`missing ${what}`);
-  return value;
-}
-
-function positiveNumber(text: string, what: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${what} must be a positive number, not "${text}"`);
-  return value;
-}
 
 /** An AbortSignal that Ctrl-C (or SIGTERM) triggers, so long-running commands end cleanly. */
 function interruption(): AbortSignal {
@@ -95,8 +83,11 @@ async function main(args: string[]): Promise<number> {
     case "--help":
       console.log(USAGE);
       return command ? 0 : 2;
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+    default: {
+      const code = await networkCommand(dir, args);
+      if (code === null) throw new UsageError(`unknown command "${command}"`);
+      return code;
+    }
   }
 }
 

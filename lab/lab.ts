@@ -1,5 +1,5 @@
 import { runningPid } from "@/embedded/postgres-cluster";
-import { labDown, labUp, type Log } from "./lifecycle";
+import { labDown, labUp, type LabUpOptions, type Log } from "./lifecycle";
 import { pgdataDir } from "./paths";
 import { portOf } from "./state";
 import { LAB_DATABASE, LAB_HOST, LAB_REPLICAS, LAB_SUPERUSER, findReplica } from "./topology";
@@ -25,9 +25,9 @@ export interface Lab {
 }
 
 /** The lab for `npm start` and tests: `up`, then what the control plane needs to know about it. */
-export async function startLab(options: { dataDir: string; log?: Log }): Promise<Lab> {
+export async function startLab(options: { dataDir: string; log?: Log } & LabUpOptions): Promise<Lab> {
   const log = options.log ?? ((line: string) => console.log(`[lab] ${line}`));
-  const state = await labUp(options.dataDir, log);
+  const state = await labUp(options.dataDir, log, { route: options.route, onPorts: options.onPorts });
   const replicas = await Promise.all(
     LAB_REPLICAS.map(
       async (replica): Promise<LabReplicaInfo> => ({

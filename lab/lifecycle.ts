@@ -2,14 +2,31 @@ import { chmod, mkdir } from "node:fs/promises";
 import { isStandbyFolder, newestTimeline } from "@/embedded/data-folder";
 import { initCluster, isInitialised, resumeCluster, runningPid, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { freePort } from "@/server/store/free-port";
+import type { Address } from "./address";
 import { labDir, pgdataDir, replicaDir, serverLogFile } from "./paths";
 import { preparePrimary } from "./primary";
 import { serverSettings } from "./settings";
 import { cloneStandby, configureStoppedStandby, repointRunningStandby, type Upstream } from "./standby";
 import { newLabState, portOf, readLabState, writeLabState, type LabState } from "./state";
-import { LAB_REPLICAS, findReplica, type LabReplica } from "./topology";
+import { LAB_HOST, LAB_REPLICAS, findReplica, type LabReplica } from "./topology";
 
 export type Log = (line: string) => void;
+
+/**
+ * Where a replica's region reaches another replica's PostgreSQL, given the
+ * port it listens on: directly by default; through the link's proxy when
+ * npm start runs the lab's network (lab/network/).
+ */
+export type Route = (from: LabReplica, to: LabReplica, port: number) => Address;
+
+export const directRoute: Route = (_from, _to, port) => ({ host: LAB_HOST, port });
+
+export interface LabUpOptions {
+  /** How standbys reach the primary (their primary_conninfo); default directRoute. */
+  route?: Route;
+  /** Told each replica's port (by name) once they are chosen, before any cluster starts. */
+  onPorts?: (ports: Record<string, number>) => void;
+}
 
 async function makeFolder(folder: string): Promise<void> {
   await mkdir(folder, { recursive: true, mode: 0o755 });
@@ -76,10 +93,11 @@ async function bringUpPrimary(dataDir: string, state: LabState, log: Log): Promi
   await preparePrimary(port, state.password, state.primary, log);
 }
 
-async function bringUpStandby(dataDir: string, state: LabState, standby: LabReplica, log: Log): Promise<void> {
+async function bringUpStandby(dataDir: string, state: LabState, standby: LabReplica, route: Route, log: Log): Promise<void> {
   const pgdata = pgdataDir(dataDir, standby.name);
   const port = portOf(state, standby.name);
-  const upstream: Upstream = { name: state.primary, port: portOf(state, state.primary), password: state.password };
+  const primaryPort = portOf(state, state.primary);
+  const upstream: Upstream = { name: state.primary, port: primaryPort, password: state.password, route: route(standby, findReplica(state.primary), primaryPort) };
   await makeFolder(replicaDir(dataDir, standby.name));
   if (!isInitialised(pgdata) || !isStandbyFolder(pgdata)) {
     if (isInitialised(pgdata)) {
@@ -105,7 +123,7 @@ async function bringUpStandby(dataDir: string, state: LabState, standby: LabRepl
  * it), starts what is stopped or thaws what is paused, and continues on
  * existing data.
  */
-export async function labUp(dataDir: string, log: Log): Promise<LabState> {
+export async function labUp(dataDir: string, log: Log, options: LabUpOptions = {}): Promise<LabState> {
   await makeFolder(dataDir);
   await makeFolder(labDir(dataDir));
   const recorded = (await readLabState(dataDir)) ?? newLabState();
@@ -114,11 +132,12 @@ export async function labUp(dataDir: string, log: Log): Promise<LabState> {
   const state = await assignPorts(dataDir, { ...recorded, primary });
   // Saved before anything is created, so a crash midway still knows the password it used.
   await writeLabState(dataDir, state);
+  options.onPorts?.(Object.fromEntries(LAB_REPLICAS.map((replica) => [replica.name, portOf(state, replica.name)])));
   // A cluster left frozen by an interrupted `pause` counts as running but would answer nothing.
   await Promise.all(LAB_REPLICAS.map((replica) => resumeCluster(pgdataDir(dataDir, replica.name))));
   await bringUpPrimary(dataDir, state, log);
   const standbys = LAB_REPLICAS.filter((replica) => replica.name !== state.primary);
-  await Promise.all(standbys.map((standby) => bringUpStandby(dataDir, state, standby, log)));
+  await Promise.all(standbys.map((standby) => bringUpStandby(dataDir, state, standby, options.route ?? directRoute, log)));
   return state;
 }
 

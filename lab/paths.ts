@@ -24,3 +24,8 @@ export function serverLogFile(dataDir: string, replicaName: string): string {
 export function ledgerFile(dataDir: string): string {
   return path.join(labDir(dataDir), "ledger", "orders.log");
 }
+
+/** The link proxies' and the controller's ports, kept so standbys' primary_conninfo stays valid across restarts. */
+export function networkFile(dataDir: string): string {
+  return path.join(labDir(dataDir), "network.json");
+}

@@ -3,24 +3,28 @@ import { chown, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
 import { postgresOsUser } from "@/embedded/run-as";
+import type { Address } from "./address";
 import { copyDataFolder } from "./copy-data-folder";
 import { ensureSlots } from "./primary";
 import { confString, conninfoValue, labEndpoint, withClient } from "./sql";
-import { LAB_HOST, LAB_SUPERUSER, type LabReplica } from "./topology";
+import { LAB_SUPERUSER, type LabReplica } from "./topology";
 
 const AUTO_CONF = "postgresql.auto.conf";
 
 export interface Upstream {
   name: string;
+  /** Where the lab's own tools reach it (directly), for the clone. */
   port: number;
   password: string;
+  /** Where the standby's region reaches it: its link's proxy under npm start, else the port itself. */
+  route: Address;
 }
 
 /** `application_name` is how the primary's synchronous_standby_names recognises the standby. */
 export function primaryConninfo(upstream: Upstream, standbyName: string): string {
   return [
-    `host=${LAB_HOST}`,
-    `port=${upstream.port}`,
+    `host=${upstream.route.host}`,
+    `port=${upstream.route.port}`,
     `user=${LAB_SUPERUSER}`,
     `password=${conninfoValue(upstream.password)}`,
     `application_name=${conninfoValue(standbyName)}`,

@@ -25,8 +25,14 @@ describe("the lab topology", () => {
   });
 
   it("quotes conninfo values so a password with quotes or spaces survives", () => {
-    expect(primaryConninfo({ name: "pg-us-east-1", port: 5432, password: "it's a \\secret" }, "pg-eu-west-1")).toBe(
+    const upstream = { name: "pg-us-east-1", port: 5432, password: "it's a \\secret", route: { host: "127.0.0.1", port: 5432 } };
+    expect(primaryConninfo(upstream, "pg-eu-west-1")).toBe(
       "host=127.0.0.1 port=5432 user=postgres password='it\\'s a \\\\secret' application_name='pg-eu-west-1'",
     );
+  });
+
+  it("points a standby's primary_conninfo at its route to the primary, not at the primary's own port", () => {
+    const upstream = { name: "pg-us-east-1", port: 55431, password: "pw", route: { host: "127.0.0.1", port: 61005 } };
+    expect(primaryConninfo(upstream, "pg-eu-west-1")).toMatch(/^host=127\.0\.0\.1 port=61005 /);
   });
 });

@@ -1,40 +1,83 @@
 /**
- * The lab as `npm start` runs it: the regional PostgreSQL clusters, an agent
- * process next to each replica, and the workload, all wired to this control
- * plane. Everything lives under `<data folder>/lab`.
+ * The lab as `npm start` runs it: the regional PostgreSQL clusters, the
+ * network between the regions (a proxy per link, lab/network/) and the
+ * controller that injects faults into it, an agent process next to each
+ * replica, and the workload, all wired to this control plane. Everything
+ * lives under `<data folder>/lab`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildAgentBundle } from "@/agents/build";
-import type { AgentConfig } from "@/agents/config";
 import { postgresBinaries } from "@/embedded/postgres-binaries";
+import { ControlPlaneFaults } from "@/lab/control-plane-faults";
 import { startLab, type Lab } from "@/lab/lab";
-import { pgdataDir, serverLogFile } from "@/lab/paths";
+import { startLabController, type LabController } from "@/lab/network/controller";
+import { LabNetwork } from "@/lab/network/lab-network";
+import { CONTROL_PLANE } from "@/lab/network/links";
+import { readLabState } from "@/lab/state";
+import { LAB_HOST, LAB_REPLICAS } from "@/lab/topology";
 import { startWorkload } from "@/lab/workload";
 import type { Db } from "@/server/db/client";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { labAgentToken, labWorkloadToken } from "@/server/lab/lab-credentials";
 import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
-import { stopChild } from "./stop-child";
+import { labAgentConfig } from "./lab-agent-config";
+import { LabAgents, type LabAgentSpec } from "./lab-agents";
 
 type Log = (line: string) => void;
 
 export interface LabStack {
+  /** Its `stop()` also closes the network, once the clusters are down. */
   lab: Lab;
   /** Starts the agents and the workload once the control plane answers. */
   run(controlPlaneUrl: string): Promise<void>;
-  /** Stops the workload and the agents (the clusters stop with `lab.stop()`). */
+  /** Stops the workload and the agents, and continues a control plane left stopped (the clusters stop with `lab.stop()`). */
   stopProcesses(): Promise<void>;
 }
 
 const AGENT_STOP_MS = 5_000;
-/** Brings the lab's clusters up and records them in the store; agents and workload wait for `run`. */
+
+/**
+ * The network first: its proxies' ports go into the standbys'
+ * primary_conninfo when the clusters come up. Kernel-picked ports come from
+ * the range the clusters use, so the proxies keep clear of the clusters'
+ * recorded and preferred ports (they may not be running yet) and of the
+ * control plane's, which scripts/start.ts reads from PORT once the lab is up.
+ */
+async function startNetwork(dataDir: string, log: Log): Promise<LabNetwork> {
+  const recorded = await readLabState(dataDir);
+  const clusterPorts = [...Object.values(recorded?.replicas ?? {}).map((replica) => replica.port), ...LAB_REPLICAS.map((replica) => replica.preferredPort)];
+  return LabNetwork.start({ dataDir, reserved: [...clusterPorts, Number(process.env.PORT ?? 3000)], log: (line) => log(`lab network: ${line}`) });
+}
+
+/** Brings the lab's clusters and network up and records them in the store; agents and workload wait for `run`. */
 export async function prepareLabStack(dataDir: string, client: Db, log: Log): Promise<LabStack> {
   const labDir = path.join(dataDir, "lab");
-  const lab = await startLab({ dataDir, log: (line) => log(`lab: ${line}`) });
+  const network = await startNetwork(dataDir, log);
+  const agents = new LabAgents({ log, stopGraceMs: AGENT_STOP_MS });
+  const controlPlane = new ControlPlaneFaults(dataDir);
+  let lab: Lab;
+  let controller: LabController | undefined;
+  try {
+    controller = await startLabController({ dataDir, port: network.recordedControllerPort, avoid: network.claimedPorts, network, agents, controlPlane, log: (line) => log(`lab network: ${line}`) });
+    await network.save(controller.port);
+    lab = await startLab({
+      dataDir,
+      log: (line) => log(`lab: ${line}`),
+      route: (standby, primary) => network.addressOf(standby.regionId, primary.regionId),
+      // Before the standbys start: a link whose destination is unknown holds their connections, and a
+      // standby that cannot reach its primary never becomes consistent enough for pg_ctl to call it started.
+      onPorts: (ports) => {
+        for (const [name, port] of Object.entries(ports)) network.setDestination(name, { host: LAB_HOST, port });
+      },
+    });
+  } catch (error) {
+    await controller?.close();
+    await network.close();
+    throw error;
+  }
+  const { close: closeController } = controller;
   const moved = await syncLabEndpoints(client, lab.replicas);
   if (moved.length) log(`lab: topology now points at ${moved.join(", ")}`);
 
@@ -45,58 +88,43 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
   const workloadToken = await labWorkloadToken(client, path.join(labDir, "workload", "token"));
   const { publicKeyPem } = await commandSigningKey(client);
 
-  const children: ChildProcess[] = [];
   let workload: { stop(): Promise<void> } | null = null;
-  let stopping = false;
 
   return {
-    lab,
+    lab: {
+      ...lab,
+      // The network outlives the clusters: a primary's fast shutdown still streams its last WAL to the standbys through it.
+      stop: async () => {
+        await lab.stop();
+        await closeController();
+        await network.close();
+      },
+    },
     async run(controlPlaneUrl) {
+      const url = new URL(controlPlaneUrl);
+      network.setDestination(CONTROL_PLANE, { host: url.hostname, port: Number(url.port) });
       const bundle = path.join(dataDir, "agents", "switchyard-agent.mjs");
       await buildAgentBundle(bundle);
       const binDir = path.dirname((await postgresBinaries()).pg_ctl);
+      const specs: LabAgentSpec[] = [];
       for (const replica of lab.replicas) {
         const folder = path.join(labDir, "agents", replica.name);
         await mkdir(folder, { recursive: true });
-        const config: AgentConfig = {
-          controlPlaneUrl,
-          token: agentTokens.get(replica.name)!,
-          agentName: `agent-${replica.name}`,
-          replica: { name: replica.name, regionId: replica.regionId, engine: "postgresql", connectionString: lab.connectionString(replica.name) },
-          peers: lab.replicas
-            .filter((peer) => peer.name !== replica.name)
-            .map((peer) => ({ replica: peer.name, regionId: peer.regionId, connectionString: lab.connectionString(peer.name) })),
-          intervalMs: 1000,
-          probeTimeoutMs: 2000,
-          queue: { dir: path.join(folder, "queue"), maxBytes: 64 * 1024 * 1024 },
-          commands: { publicKey: publicKeyPem, pollSeconds: 25 },
-          // The lab's clusters share one superuser, which may also stream.
-          replication: { user: "postgres", password: lab.password },
-          server: { dataDir: pgdataDir(dataDir, replica.name), binDir, logFile: serverLogFile(dataDir, replica.name) },
-          metrics: { port: await freePort(), host: "127.0.0.1" },
-        };
+        const config = labAgentConfig({ dataDir, lab, network, replica, token: agentTokens.get(replica.name)!, publicKeyPem, binDir, folder, metricsPort: await freePort() });
         const configFile = path.join(folder, "agent.json");
         await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-        const logFile = createWriteStream(path.join(folder, "agent.log"), { flags: "a" });
-        // Lite mode (no optimizing compiler) saves ~10 MB per agent; an agent
-        // runs a few queries a second, so the slower JavaScript is not felt.
-        const child = spawn(process.execPath, ["--lite-mode", bundle, configFile], { stdio: ["ignore", "pipe", "pipe"] });
-        child.stdout?.pipe(logFile);
-        child.stderr?.pipe(logFile);
-        child.on("exit", (code, signal) => {
-          if (!stopping) log(`agent ${replica.name} exited (${signal ?? `code ${code}`}); its log: ${path.join(folder, "agent.log")}`);
-        });
-        children.push(child);
-        log(`agent ${replica.name}: pid ${child.pid}, metrics at http://127.0.0.1:${config.metrics.port}/metrics`);
+        specs.push({ replica: replica.name, regionId: replica.regionId, configFile, logFile: path.join(folder, "agent.log") });
+        log(`agent ${replica.name}: metrics at http://127.0.0.1:${config.metrics.port}/metrics, control plane over ${config.controlPlaneUrl}`);
       }
+      agents.startAll(bundle, specs);
+      // The workload is a client outside the regions: it reaches the control plane and the primary directly.
       const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
       workload = await startWorkload({ dataDir, rate, controlPlane: { url: controlPlaneUrl, token: workloadToken } });
       log(`workload: ~${rate} writes/s to the write route; ledger in ${path.join(labDir, "ledger")}`);
     },
     async stopProcesses() {
-      stopping = true;
-      await workload?.stop();
-      await Promise.all(children.map((child) => stopChild(child, AGENT_STOP_MS)));
+      controlPlane.resume();
+      await Promise.all([workload?.stop(), agents.stopAll()]);
     },
   };
 }

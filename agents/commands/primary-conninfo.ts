@@ -17,6 +17,20 @@ export function primaryConninfo(target: { host: string; port: number }, replicat
   return pairs.map(([key, value]) => `${key}=${conninfoValue(value)}`).join(" ");
 }
 
+/**
+ * Where this replica's region reaches the server a command names: the
+ * address `replication.via` lists for it (a proxy or tunnel between
+ * regions), else that address itself. The control plane names servers as
+ * its store knows them, which need not be how every region reaches them.
+ */
+export function primaryAddress(target: { host: string; port: number }, replication: ReplicationConfig): { host: string; port: number } {
+  const key = `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`;
+  const routed = replication.via?.[key];
+  if (!routed) return { host: target.host, port: target.port };
+  const colon = routed.lastIndexOf(":");
+  return { host: routed.slice(0, colon).replace(/^\[(.*)\]$/, "$1"), port: Number(routed.slice(colon + 1)) };
+}
+
 /** A libpq connection-string value, quoted and escaped. */
 export function conninfoValue(value: string): string {
   return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;

@@ -3,7 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSchema, type RunView } from "@/contracts/runs";
 import type { RunningControlPlane } from "@/bench/support/control-plane";
-import { portOf, requireLabState } from "@/lab/state";
+import { linkKey } from "@/lab/network/links";
+import { readNetworkFile } from "@/lab/network/network-file";
+import { findReplica } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
 import { startProduct, until, type Product } from "../support/product";
 
@@ -157,8 +159,15 @@ async function switchOver(toRegion: string, reason: string): Promise<RunView> {
 }
 
 /** Every standby streams from `primary` (pg_stat_replication there, pg_stat_wal_receiver on each standby), on the primary's timeline. */
+/** A standby streams over its own region's link to the primary (lab/network): the sender it sees is that link's proxy. */
+async function linkPort(from: string, to: string): Promise<number> {
+  const network = await readNetworkFile(product.dataDir);
+  const port = network?.proxies[linkKey({ from: findReplica(from).regionId, to: findReplica(to).regionId })];
+  if (!port) throw new Error(`the lab has no link ${from} -> ${to}`);
+  return port;
+}
+
 async function expectStreamingFrom(primary: string, standbys: string[]): Promise<void> {
-  const port = portOf(await requireLabState(product.dataDir), primary);
   const streaming = await until(
     `${standbys.join(", ")} streaming from ${primary}`,
     () => sql<{ application_name: string; state: string }>(primary, "SELECT application_name, state FROM pg_stat_replication"),
@@ -168,6 +177,6 @@ async function expectStreamingFrom(primary: string, standbys: string[]): Promise
   const [row] = await sql<{ timeline: number }>(primary, "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline");
   const timeline = row!.timeline;
   for (const standby of standbys) {
-    expect(await sql(standby, "SELECT status, sender_port, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: port, received_tli: timeline }]);
+    expect(await sql(standby, "SELECT status, sender_port, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: await linkPort(standby, primary), received_tli: timeline }]);
   }
 }

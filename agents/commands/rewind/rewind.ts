@@ -7,7 +7,7 @@ import { errorMessage } from "../../error-message";
 import { closeClient, newClient, within } from "../../pg-client";
 import type { CommandAnswer } from "../command-ledger";
 import { failed, refused, succeeded } from "../command-executor";
-import { conninfoValue, primaryConninfo } from "../primary-conninfo";
+import { conninfoValue, primaryAddress, primaryConninfo } from "../primary-conninfo";
 import { takeBaseBackup } from "./base-backup";
 import type { LocalServer } from "./local-server";
 import { decideRewind, type RewindFacts } from "./rewind-guard";
@@ -39,7 +39,9 @@ const TIMELINE_OF_PRIMARY = "('x' || substr(pg_walfile_name(pg_current_wal_lsn()
  * fails), keep its own configuration files, point it at the primary and
  * start it, and answer once it streams.
  */
-export async function rewind(args: Args, options: RewindOptions): Promise<CommandAnswer> {
+export async function rewind(command: Args, options: RewindOptions): Promise<CommandAnswer> {
+  // Every connection below, and primary_conninfo, go the way this region reaches the primary.
+  const args: Args = { ...command, ...primaryAddress(command, options.replication) };
   const { server, replicaName } = options;
   const started = performance.now();
   if (!existsSync(path.join(server.dataDir, "PG_VERSION"))) {

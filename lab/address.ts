@@ -1,0 +1,10 @@
+/** Where something listens. */
+export interface Address {
+  host: string;
+  port: number;
+}
+
+/** `127.0.0.1:55432`, the form agents' `replication.via` and the link table use. */
+export function formatAddress(address: Address): string {
+  return `${address.host}:${address.port}`;
+}

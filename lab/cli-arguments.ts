@@ -1,0 +1,23 @@
+/** A command line the lab's CLI cannot use: exit code 2 and the usage text. */
+export class UsageError extends Error {}
+
+export function argument(args: readonly string[], index: number, what: string): string {
+  const value = args[index];
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+export function positiveNumber(text: string, what: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${what} must be a positive number, not "${text}"`);
+  return value;
+}
+
+/** A number in [min, max]; `integer` refuses fractions. */
+export function numberWithin(text: string, what: string, min: number, max: number, integer = false): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${what} must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}, not "${text}"`);
+  }
+  return value;
+}
