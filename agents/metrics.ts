@@ -3,6 +3,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 
 export type DeliveryFailureReason = "unreachable" | "unauthorized" | "rejected" | "conflict" | "unexpected";
 export type DropReason = "queue_full" | "rejected";
+export type SelfFenceReason = "refused" | "lapsed";
+export type LeaseRenewalOutcome = "granted" | "refused" | "no_answer";
 
 /**
  * The agent's Prometheus metrics, on a registry of its own: the global one
@@ -62,10 +64,32 @@ export class AgentMetrics {
 
   readonly epoch = new Gauge({ name: "switchyard_agent_epoch", help: "The newest fencing epoch the agent has accepted a command from.", registers: [this.registry] });
 
+  readonly primaryLeaseHeld = new Gauge({
+    name: "switchyard_agent_primary_lease_held",
+    help: "1 while the local primary holds its self-fencing lease (through the control plane, its witnesses or the grace after start); 0 otherwise, and on a standby.",
+    registers: [this.registry],
+  });
+
+  readonly leaseRenewals = new Counter({
+    name: "switchyard_agent_lease_renewals_total",
+    help: "The primary's lease requests, by what the control plane answered (no_answer: unreachable, or an answer that is neither).",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly selfFences = new Counter({
+    name: "switchyard_agent_self_fences_total",
+    help: "Times the agent made its primary read-only by itself: the control plane refused the lease (refused) or nobody renewed it in time (lapsed).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
   /** `processMetrics` adds prom-client's process metrics (memory, CPU, event loop). */
   constructor({ processMetrics = true }: { processMetrics?: boolean } = {}) {
     for (const reason of ["unreachable", "unauthorized", "rejected", "conflict", "unexpected"] satisfies DeliveryFailureReason[]) this.deliveryFailures.inc({ reason }, 0);
     for (const reason of ["queue_full", "rejected"] satisfies DropReason[]) this.reportsDropped.inc({ reason }, 0);
+    for (const reason of ["refused", "lapsed"] satisfies SelfFenceReason[]) this.selfFences.inc({ reason }, 0);
+    for (const outcome of ["granted", "refused", "no_answer"] satisfies LeaseRenewalOutcome[]) this.leaseRenewals.inc({ outcome }, 0);
     // prom-client samples event-loop delay every 10 ms by default, which woke the
     // agent 100 times a second and cost it 40% of its CPU (measured); once a
     // second is plenty for a process that does its work once a second.

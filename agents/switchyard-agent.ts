@@ -1,13 +1,15 @@
 import { adapterFor } from "./adapters/adapter-for";
 import { Agent } from "./agent";
 import { commandLoopFor } from "./commands/command-loop-for";
-import { ConfigError, configPath, loadAgentConfig, type AgentConfig } from "./config";
+import { ConfigError, configPath, loadAgentConfig, reportClock, type AgentConfig } from "./config";
 import { Delivery } from "./delivery";
 import { errorMessage } from "./error-message";
 import { createLogger } from "./log";
 import { AgentMetrics, serveMetrics } from "./metrics";
+import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for";
 import { ReportQueue } from "./report-queue";
 import { AGENT_VERSION } from "./version";
+import { vouchingProbes } from "./witness";
 
 /**
  * switchyard-agent <config.json>  (or SWITCHYARD_AGENT_CONFIG=<config.json>)
@@ -27,6 +29,7 @@ function readConfig(): AgentConfig {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const clock = reportClock(process.env);
   const log = createLogger(config.agentName);
   process.on("uncaughtException", (error) => log.error("bug", "process.uncaught_exception", errorMessage(error), { stack: error.stack }));
   process.on("unhandledRejection", (reason) => log.error("bug", "process.unhandled_rejection", errorMessage(reason), { stack: (reason as Error)?.stack }));
@@ -36,10 +39,12 @@ async function main(): Promise<void> {
     maxBytes: config.queue.maxBytes,
     onDrop: (count) => metrics.reportsDropped.inc({ reason: "queue_full" }, count),
   });
-  const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, queue, metrics, log });
+  const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, queue, metrics, log, wallClock: clock });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
-  const agent = new Agent({ config, adapter, queue, delivery, metrics, log });
+  const probePeers = vouchingProbes({ replica: config.replica.name, regionId: config.replica.regionId });
+  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers });
   const commandLoop = await commandLoopFor(config, metrics, log);
+  const leaseKeeper = primaryLeaseKeeperFor(config, metrics, log);
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
 
   let stopping = false;
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("agent.stopping", `${signal}: finishing the current tick and command, and flushing the queue`);
-    void Promise.all([agent.stop(), commandLoop?.stop()])
+    void Promise.all([agent.stop(), commandLoop?.stop(), leaseKeeper?.stop()])
       .catch((error: unknown) => log.error("bug", "agent.stop_failed", errorMessage(error)))
       .finally(() => {
         metricsServer?.close();
@@ -60,6 +65,7 @@ async function main(): Promise<void> {
 
   agent.start();
   commandLoop?.start();
+  leaseKeeper?.start();
   log.info("agent.started", `agent ${config.agentName} v${AGENT_VERSION} watching ${config.replica.name} (${config.replica.engine}) every ${config.intervalMs} ms`, {
     replica: config.replica.name,
     regionId: config.replica.regionId,
@@ -69,6 +75,7 @@ async function main(): Promise<void> {
     lastSeq: queue.lastSeq,
     metricsPort: config.metrics.port || null,
     commands: commandLoop !== null,
+    primaryLease: leaseKeeper !== null,
   });
 }
 

@@ -1,8 +1,11 @@
 import { performance } from "node:perf_hooks";
+import type pg from "pg";
 import type { PeerProbe } from "@/contracts/agent-reports";
+import { WITNESS_VOUCH_WITHIN_MS } from "@/core/policy/budgets";
 import type { PeerConfig } from "./config";
 import { errorMessage, truncate } from "./error-message";
 import { closeClient, newClient, within } from "./pg-client";
+import { VOUCH_CHANNEL, vouchPayload, type Witness } from "./primary-lease/vouch";
 
 export interface TimedPeerProbe {
   probe: PeerProbe;
@@ -16,8 +19,12 @@ export interface TimedPeerProbe {
  * would skip the very steps (TCP, TLS, authentication, a free backend slot)
  * that tell whether the peer can still serve. rttMs is the `SELECT 1` round
  * trip, the closest thing to network latency; connecting takes several.
+ *
+ * With `witness` (this agent's replica), a probe of a peer in another region
+ * that succeeded quickly also vouches for it (see `vouch`); a vouch that
+ * fails changes nothing about the probe.
  */
-export async function probePeer(peer: PeerConfig, timeoutMs: number): Promise<TimedPeerProbe> {
+export async function probePeer(peer: PeerConfig, timeoutMs: number, witness?: Witness): Promise<TimedPeerProbe> {
   const client = newClient(peer.connectionString, timeoutMs, "switchyard-witness");
   const started = performance.now();
   const identity = { replica: peer.replica, regionId: peer.regionId };
@@ -32,6 +39,7 @@ export async function probePeer(peer: PeerConfig, timeoutMs: number): Promise<Ti
       timeoutMs,
       `witness probe of ${peer.replica}`,
     );
+    if (witness && witness.regionId !== peer.regionId) await vouch(client, witness, WITNESS_VOUCH_WITHIN_MS - (performance.now() - started));
     return { probe: { ...identity, reachable: true, rttMs: Math.round(rttMs * 100) / 100, error: null }, durationMs: performance.now() - started };
   } catch (error) {
     return { probe: { ...identity, reachable: false, rttMs: null, error: truncate(errorMessage(error), 500) }, durationMs: performance.now() - started };
@@ -41,6 +49,39 @@ export async function probePeer(peer: PeerConfig, timeoutMs: number): Promise<Ti
 }
 
 /** All peers in parallel: a tick waits for the slowest peer, never for the sum. */
-export function probePeers(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
-  return Promise.all(peers.map((peer) => probePeer(peer, timeoutMs)));
+export function probePeers(peers: readonly PeerConfig[], timeoutMs: number, witness?: Witness): Promise<TimedPeerProbe[]> {
+  return Promise.all(peers.map((peer) => probePeer(peer, timeoutMs, witness)));
+}
+
+/** Probes that vouch for the peers they reach as `witness`, for the Agent. */
+export function vouchingProbes(witness: Witness): typeof probePeers {
+  return (peers, timeoutMs) => probePeers(peers, timeoutMs, witness);
+}
+
+/**
+ * Tells the peer, if it is a primary, that this witness reached it: a NOTIFY
+ * its agent listens for, which keeps its lease while the control plane is out
+ * of reach. The automation reckons that a witness whose probes fail from some
+ * moment on stops vouching WITNESS_VOUCH_WITHIN_MS later, so the NOTIFY must
+ * happen within that time of the probe's start, also when the network holds
+ * it back: the peer checks on its own clock that it runs within `remainingMs`
+ * of accepting this connection (which happened after the probe started, and
+ * before `remainingMs` was measured). A standby skips it (NOTIFY fails during
+ * recovery).
+ */
+async function vouch(client: pg.Client, witness: Witness, remainingMs: number): Promise<void> {
+  if (remainingMs <= 0) return;
+  try {
+    await within(
+      client.query(
+        `SELECT pg_notify($1, $2) FROM pg_stat_get_activity(pg_backend_pid()) AS session
+          WHERE NOT pg_is_in_recovery() AND clock_timestamp() < session.backend_start + make_interval(secs => $3)`,
+        [VOUCH_CHANNEL, vouchPayload(witness), remainingMs / 1000],
+      ),
+      remainingMs,
+      `vouch for ${witness.replica}`,
+    );
+  } catch {
+    // The probe itself succeeded; a lost vouch only leaves the peer to its other renewals.
+  }
 }

@@ -3,11 +3,13 @@ import type { AgentCommandArgs } from "@/contracts/agent-commands";
 import type { LocalServerConfig, ReplicationConfig } from "../config";
 import { errorMessage } from "../error-message";
 import { closeClient, newClient, within } from "../pg-client";
+import { fenceServer, inRecovery, REPLAY_LSN, unfenceServer, walPosition } from "../primary-lease/server-fence";
 import type { CommandAnswer } from "./command-ledger";
 import { failed, refused, succeeded, type CommandExecutor } from "./command-executor";
-import { primaryConninfo } from "./primary-conninfo";
+import { primaryAddress, primaryConninfo } from "./primary-conninfo";
 import { LocalServer } from "./rewind/local-server";
 import { rewind } from "./rewind/rewind";
+import { setSyncStandbys } from "./sync-standbys";
 import type { VerifiedCommand } from "./verify-command";
 
 export interface PostgresExecutorOptions {
@@ -21,23 +23,9 @@ export interface PostgresExecutorOptions {
 }
 
 const COMMAND_TIMEOUT_MS = 60_000;
-/** Settings reach new sessions once the postmaster has reloaded, which takes milliseconds. */
-const SETTING_VISIBLE_WITHIN_MS = 10_000;
-const SESSIONS_GONE_WITHIN_MS = 10_000;
-const POLL_MS = 50;
 const READ_ONLY_SQL_TRANSACTION = "25006";
 
 const CURRENT_LSN = "SELECT (pg_current_wal_lsn() - '0/0')::text AS lsn";
-/**
- * The end of everything the server wrote, flushed or not (pg_current_wal_lsn
- * stops at what was written out): with synchronous_commit off a client is
- * told "committed" before its WAL is flushed, and a standby must get that far
- * before it may be promoted. The WAL writer flushes it within
- * wal_writer_delay, so standbys do get there.
- */
-const INSERT_LSN = "SELECT (pg_current_wal_insert_lsn() - '0/0')::text AS lsn";
-/** A standby's position: what it replayed, else (before the first replay) what it received. */
-const REPLAY_LSN = "SELECT (coalesce(pg_last_wal_replay_lsn(), pg_last_wal_receive_lsn()) - '0/0')::text AS lsn";
 /** The timeline as the WAL file name has it: pg_control_checkpoint() lags until the first checkpoint after a promotion. */
 const TIMELINE_AND_LSN = `
   SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline,
@@ -77,6 +65,8 @@ export class PostgresExecutor implements CommandExecutor {
           return await this.checkpoint(client);
         case "verify-write":
           return await this.verifyWrite(client, command.args);
+        case "sync-standbys":
+          return await setSyncStandbys(client, command.args, this.options.replicaName);
       }
     } finally {
       await closeClient(client);
@@ -91,36 +81,10 @@ export class PostgresExecutor implements CommandExecutor {
     return rewind(args, { server: new LocalServer(server), replication, replicaName, connectionString });
   }
 
-  /**
-   * Read-only by default for every session, then the end of every session
-   * that began before: a reload changes the default for new transactions
-   * only, and an open transaction could go on writing. Sessions are ended
-   * only once new ones are known to start read-only, so none can slip in
-   * between. Walsenders are not client backends: standbys keep streaming and
-   * receive everything up to finalLsn.
-   */
+  /** See fenceServer: the same fence the primary's lease keeper makes when its lease lapses. */
   private async fence(client: pg.Client, args: Args<"fence">): Promise<CommandAnswer> {
-    if (await inRecovery(client)) {
-      // A standby already refuses every write; its position is what it replayed.
-      return succeeded({ finalLsn: await lsn(client, REPLAY_LSN), terminatedSessions: 0 });
-    }
-    await client.query("ALTER SYSTEM SET default_transaction_read_only = on");
-    await client.query("SELECT pg_reload_conf()");
-    const seen = await this.waitForReadOnlyDefault("on");
-    if (seen !== "on") return failed(notVisible("on", seen));
-    let terminatedSessions = 0;
-    if (args.terminateSessions) {
-      const { rows } = await client.query<{ pid: number; terminated: boolean }>(
-        `SELECT pid, pg_terminate_backend(pid) AS terminated
-         FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
-      );
-      const pids = rows.filter((row) => row.terminated).map((row) => row.pid);
-      terminatedSessions = pids.length;
-      const lingering = await this.waitUntilGone(client, pids);
-      if (lingering > 0) return failed(`${lingering} of the ${pids.length} terminated sessions had not ended after ${SESSIONS_GONE_WITHIN_MS / 1000} s`);
-    }
-    // After the sessions are gone: nothing they wrote (not even the abort of an open transaction) can land past it.
-    return succeeded({ finalLsn: await lsn(client, INSERT_LSN), terminatedSessions });
+    const result = await fenceServer(client, this.options.connectionString, { terminateSessions: args.terminateSessions });
+    return result.fenced ? succeeded({ finalLsn: result.finalLsn, terminatedSessions: result.terminatedSessions }) : failed(result.problem);
   }
 
   private async unfence(client: pg.Client): Promise<CommandAnswer> {
@@ -135,8 +99,8 @@ export class PostgresExecutor implements CommandExecutor {
    * commits without waiting for a synchronous standby: the ones its
    * configuration may name were chosen for an earlier topology (a former
    * primary reinstated here names the standby that replaced it, which is
-   * fenced now) and would block every commit. Choosing the new synchronous
-   * standbys is not automated yet.
+   * fenced now) and would block every commit. Runbooks name the new
+   * synchronous standbys once they stream from it (`sync-standbys`).
    */
   private async promote(client: pg.Client, args: Args<"promote">): Promise<CommandAnswer> {
     if (!(await inRecovery(client))) return refused(`${this.options.replicaName} is already a primary; only a standby can be promoted`);
@@ -157,7 +121,8 @@ export class PostgresExecutor implements CommandExecutor {
    */
   private async repoint(client: pg.Client, args: Args<"repoint">, replication: ReplicationConfig): Promise<CommandAnswer> {
     if (!(await inRecovery(client))) return refused(`${this.options.replicaName} is a primary; only a standby can be re-pointed`);
-    const conninfo = primaryConninfo({ host: args.host, port: args.port }, replication, this.options.replicaName);
+    // The answer names the primary as the command did; the conninfo, the way this region reaches it.
+    const conninfo = primaryConninfo(primaryAddress(args, replication), replication, this.options.replicaName);
     await client.query(`ALTER SYSTEM SET primary_conninfo = ${client.escapeLiteral(conninfo)}`);
     await client.query(`ALTER SYSTEM SET primary_slot_name = ${client.escapeLiteral(args.slotName ?? "")}`);
     // Since PostgreSQL 13 a reload restarts the WAL receiver with the new settings.
@@ -167,7 +132,7 @@ export class PostgresExecutor implements CommandExecutor {
 
   private async checkpoint(client: pg.Client): Promise<CommandAnswer> {
     await client.query("CHECKPOINT");
-    return succeeded({ lsn: await lsn(client, (await inRecovery(client)) ? REPLAY_LSN : CURRENT_LSN) });
+    return succeeded({ lsn: await walPosition(client, (await inRecovery(client)) ? REPLAY_LSN : CURRENT_LSN) });
   }
 
   /**
@@ -194,62 +159,7 @@ export class PostgresExecutor implements CommandExecutor {
 
   /** Returns why the reset did not take effect, or null. */
   private async resetReadOnlyDefault(client: pg.Client): Promise<string | null> {
-    await client.query("ALTER SYSTEM RESET default_transaction_read_only");
-    await client.query("SELECT pg_reload_conf()");
-    const seen = await this.waitForReadOnlyDefault("off");
-    return seen === "off" ? null : notVisible("off", seen);
-  }
-
-  /**
-   * What new sessions see, asked of new sessions until they see `expected`:
-   * the reload is asynchronous, and the session that asked for it is not a
-   * new one. Returns the last value seen.
-   */
-  private async waitForReadOnlyDefault(expected: "on" | "off"): Promise<string | null> {
-    const deadline = Date.now() + SETTING_VISIBLE_WITHIN_MS;
-    let seen: string | null = null;
-    for (;;) {
-      const probe = newClient(this.options.connectionString, SETTING_VISIBLE_WITHIN_MS, "switchyard-agent-command");
-      try {
-        await within(probe.connect(), SETTING_VISIBLE_WITHIN_MS, "connection to the local replica");
-        seen = (await probe.query<{ value: string }>("SELECT current_setting('default_transaction_read_only') AS value")).rows[0]?.value ?? null;
-      } finally {
-        await closeClient(probe);
-      }
-      if (seen === expected || Date.now() > deadline) return seen;
-      await sleep(POLL_MS);
-    }
-  }
-
-  /** How many of `pids` are still running once they had their time to end. */
-  private async waitUntilGone(client: pg.Client, pids: number[]): Promise<number> {
-    if (pids.length === 0) return 0;
-    const deadline = Date.now() + SESSIONS_GONE_WITHIN_MS;
-    for (;;) {
-      const { rows } = await client.query<{ count: number }>("SELECT count(*)::int AS count FROM pg_stat_activity WHERE pid = ANY($1::int[])", [pids]);
-      const remaining = rows[0]?.count ?? 0;
-      if (remaining === 0 || Date.now() > deadline) return remaining;
-      await sleep(POLL_MS);
-    }
+    const result = await unfenceServer(client, this.options.connectionString);
+    return result.unfenced ? null : result.problem;
   }
 }
-
-async function inRecovery(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query<{ in_recovery: boolean }>("SELECT pg_is_in_recovery() AS in_recovery");
-  return rows[0]?.in_recovery === true;
-}
-
-async function lsn(client: pg.Client, query: string): Promise<string> {
-  const value = (await client.query<{ lsn: string | null }>(query)).rows[0]?.lsn;
-  if (!value) throw new Error("the server reported no WAL position");
-  return value;
-}
-
-function notVisible(expected: string, seen: string | null): string {
-  return (
-    `new sessions still see default_transaction_read_only = ${seen ?? "(nothing)"} after ALTER SYSTEM and a reload, not ${expected}; ` +
-    "it is probably set for the role or the database, which ALTER SYSTEM does not override"
-  );
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -13,6 +13,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   ingestReports: "agent",
   pollCommands: "agent",
   recordCommandResult: "agent",
+  renewPrimaryLease: "agent",
   commandKey: EVERYONE,
   getService: EVERYONE,
   listRegions: EVERYONE,

@@ -4,6 +4,7 @@ import * as agentToken from "@/app/api/v1/agents/[id]/token/route";
 import * as commandKey from "@/app/api/v1/agents/command-key/route";
 import * as commandResult from "@/app/api/v1/agents/commands/[id]/result/route";
 import * as commands from "@/app/api/v1/agents/commands/route";
+import * as primaryLease from "@/app/api/v1/agents/lease/route";
 import * as agentReports from "@/app/api/v1/agents/reports/route";
 import * as agents from "@/app/api/v1/agents/route";
 import * as tokenById from "@/app/api/v1/auth/tokens/[id]/route";
@@ -133,6 +134,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     handler: commandResult.POST,
     request: { method: "POST", params: { id: "none" }, body: { status: "succeeded", output: {}, error: null, agentEpoch: 1 } },
   }),
+  renewPrimaryLease: () => ({ handler: primaryLease.POST, request: { method: "POST", body: { role: "standby", readOnly: true, witnesses: [] } } }),
   commandKey: () => ({ handler: commandKey.GET, request: {} }),
   listAgents: () => ({ handler: agents.GET, request: {} }),
   listRegions: () => ({ handler: regions.GET, request: {} }),

@@ -1,0 +1,81 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * What the lease keeper must remember across restarts, in
+ * `primary-lease.json` in the agent's queue folder:
+ * - the last grant (when its request was sent, wall clock, and its period),
+ *   so that a restarted agent, or one that crashes over and over during a
+ *   partition, never holds the lease longer than the control plane granted
+ *   it; the control plane counts from its last grant, not from our start;
+ * - its own fence: that the read-only setting is this agent's doing, which it
+ *   undoes when the control plane grants the lease again, with the fence and
+ *   unfence commands the ledger held then (a command since then means the
+ *   control plane took the setting over).
+ */
+export const LEASE_STATE_FILE = "primary-lease.json";
+
+const stateSchema = z.strictObject({
+  version: z.literal(1),
+  grant: z.strictObject({ sentAt: z.iso.datetime(), periodMs: z.int().min(1) }).nullable(),
+  selfFence: z
+    .strictObject({
+      at: z.iso.datetime(),
+      /** null: the ledger could not be read then, so no later command can be told apart. */
+      commandsBefore: z.array(z.string()).nullable(),
+    })
+    .nullable(),
+});
+
+export type LeaseState = Omit<z.infer<typeof stateSchema>, "version">;
+
+export const EMPTY_LEASE_STATE: LeaseState = { grant: null, selfFence: null };
+
+export class LeaseStateFile {
+  private constructor(private readonly file: string) {}
+
+  /** The state kept in `dir`, and why it could not be read (then: nothing remembered). */
+  static open(dir: string): { store: LeaseStateFile; state: LeaseState; problem: string | null } {
+    mkdirSync(dir, { recursive: true });
+    const store = new LeaseStateFile(path.join(dir, LEASE_STATE_FILE));
+    let text: string;
+    try {
+      text = readFileSync(store.file, "utf8");
+    } catch (error) {
+      const problem = (error as NodeJS.ErrnoException).code === "ENOENT" ? null : `cannot read ${store.file}: ${(error as Error).message}`;
+      return { store, state: EMPTY_LEASE_STATE, problem };
+    }
+    try {
+      const { grant, selfFence } = stateSchema.parse(JSON.parse(text));
+      return { store, state: { grant, selfFence }, problem: null };
+    } catch (error) {
+      return { store, state: EMPTY_LEASE_STATE, problem: `${store.file} is damaged (${(error as Error).message.slice(0, 300)})` };
+    }
+  }
+
+  /**
+   * Replaces the file atomically. `durable` (a change of the self-fence)
+   * also survives a crash of the machine. A grant is saved every interval
+   * without it: after a crash an older grant is read back, which only ends
+   * the lease sooner.
+   */
+  save(state: LeaseState, { durable }: { durable: boolean }): void {
+    const temporary = `${this.file}.tmp`;
+    const fd = openSync(temporary, "w");
+    try {
+      writeSync(fd, JSON.stringify({ version: 1, ...state }));
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, this.file);
+    if (!durable) return;
+    const dirFd = openSync(path.dirname(this.file), "r");
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  }
+}

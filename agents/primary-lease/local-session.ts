@@ -1,0 +1,90 @@
+import type pg from "pg";
+import { errorMessage } from "../error-message";
+import { closeClient, newClient, within } from "../pg-client";
+import { VOUCH_CHANNEL } from "./vouch";
+
+export interface ServerState {
+  role: "primary" | "standby";
+  /** New transactions are read-only (default_transaction_read_only). */
+  readOnly: boolean;
+}
+
+/**
+ * The keeper's one persistent connection to its server: it reads the
+ * server's role and read-only setting every tick and, on a primary, LISTENs
+ * for the witnesses' vouches (a standby refuses LISTEN, and no vouch is sent
+ * to one). Any error drops it and the next read opens a new one (a fence ends
+ * every client session, this one included); vouches sent while it is down
+ * are lost, which only shortens the lease.
+ */
+export class LocalSession {
+  private client: pg.Client | null = null;
+  private listening = false;
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly timeoutMs: number,
+    private readonly onNotification: (payload: string | undefined) => void,
+  ) {}
+
+  /** Why the last read failed, if it did. */
+  get error(): string | null {
+    return this.lastError;
+  }
+
+  /** The server as it is now, or null when it cannot be read. */
+  async read(): Promise<ServerState | null> {
+    try {
+      const client = this.client ?? (await this.connect());
+      const { rows } = await within(
+        client.query<{ in_recovery: boolean; read_only: string }>("SELECT pg_is_in_recovery() AS in_recovery, current_setting('default_transaction_read_only') AS read_only"),
+        this.timeoutMs,
+        "read of the local server's role",
+      );
+      const row = rows[0];
+      if (!row) throw new Error("the server returned no row");
+      if (!row.in_recovery && !this.listening) {
+        await within(client.query(`LISTEN ${VOUCH_CHANNEL}`), this.timeoutMs, "LISTEN on the local server");
+        this.listening = true;
+      }
+      this.lastError = null;
+      return { role: row.in_recovery ? "standby" : "primary", readOnly: row.read_only === "on" };
+    } catch (error) {
+      this.lastError = errorMessage(error);
+      this.drop();
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await closeClient(client);
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = newClient(this.connectionString, this.timeoutMs, "switchyard-agent-lease");
+    client.on("error", () => {
+      if (this.client === client) this.drop();
+    });
+    client.on("notification", (message) => {
+      if (message.channel === VOUCH_CHANNEL) this.onNotification(message.payload);
+    });
+    try {
+      await within(client.connect(), this.timeoutMs, "connection to the local server");
+      this.client = client;
+      this.listening = false;
+      return client;
+    } catch (error) {
+      void closeClient(client);
+      throw error;
+    }
+  }
+
+  private drop(): void {
+    const client = this.client;
+    this.client = null;
+    if (client) void closeClient(client);
+  }
+}

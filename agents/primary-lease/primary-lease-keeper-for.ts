@@ -1,0 +1,29 @@
+import type { AgentConfig } from "../config";
+import type { Logger } from "../log";
+import type { AgentMetrics } from "../metrics";
+import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
+
+/**
+ * The lease keeper the config allows, or null. It needs the commands'
+ * connection (ALTER SYSTEM, pg_terminate_backend), and a simulated replica
+ * has no server to fence.
+ */
+export function primaryLeaseKeeperFor(config: AgentConfig, metrics: AgentMetrics, log: Logger): PrimaryLeaseKeeper | null {
+  const { commands, replica } = config;
+  if (!commands || replica.engine !== "postgresql") {
+    log.info("primary_lease.off", `${commands ? "a simulated replica" : "without a commands section the agent has no role that may fence"}: this replica never fences itself when its lease lapses`);
+    return null;
+  }
+  return new PrimaryLeaseKeeper({
+    controlPlaneUrl: config.controlPlaneUrl,
+    token: config.token,
+    replica: { replica: replica.name, regionId: replica.regionId },
+    peers: config.peers.map((peer) => ({ replica: peer.replica, regionId: peer.regionId })),
+    intervalMs: config.intervalMs,
+    timeoutMs: config.probeTimeoutMs,
+    connectionString: commands.connectionString ?? replica.connectionString,
+    stateDir: config.queue.dir,
+    metrics,
+    log,
+  });
+}

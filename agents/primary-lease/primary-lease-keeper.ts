@@ -1,0 +1,394 @@
+import { performance } from "node:perf_hooks";
+import { errorMessage } from "../error-message";
+import { createHttpClient, type HttpPoster } from "../http-post";
+import type { Failure, Logger } from "../log";
+import type { AgentMetrics, SelfFenceReason } from "../metrics";
+import { closeClient, newClient, within } from "../pg-client";
+import { fenceCommandIds, fenceOwnership, type FenceOwnership } from "./fence-commands";
+import { decideLease, type LeaseDecision, type LeaseFacts, type LeaseRule } from "./lease-decision";
+import { requestLease } from "./lease-request";
+import { LeaseStateFile, type LeaseState } from "./lease-state";
+import { LocalSession, type ServerState } from "./local-session";
+import { fenceServer, unfenceServer } from "./server-fence";
+import { parseVouch, type Witness } from "./vouch";
+
+export interface PrimaryLeaseKeeperOptions {
+  controlPlaneUrl: string;
+  token: string;
+  /** This agent's replica. */
+  replica: Witness;
+  /** The configured peers: those in other regions are the witnesses whose vouches count. */
+  peers: readonly Witness[];
+  intervalMs: number;
+  /** How long a read of the local server may take. */
+  timeoutMs: number;
+  /** A role that may ALTER SYSTEM and pg_terminate_backend (the commands' connection). */
+  connectionString: string;
+  /** The agent's queue folder: the keeper's state file and the command ledger live there. */
+  stateDir: string;
+  metrics: AgentMetrics;
+  log: Logger;
+  http?: HttpPoster;
+  /** Before the control plane first answers a primary, the lease holds this long; defaults to DEFAULT_GRACE_MS. */
+  graceMs?: number;
+  /** Milliseconds on a clock that never steps (performance.now). */
+  monotonic?: () => number;
+  /** Milliseconds since the epoch, only to carry the last grant across a restart. */
+  wallClock?: () => number;
+}
+
+/**
+ * The fence starts this long before the lease ends, so that new transactions
+ * are refused by then: connecting, ALTER SYSTEM, the reload reaching every
+ * backend and a late timer take a few tens of milliseconds. The control
+ * plane's margin (PRIMARY_LEASE_MARGIN_MS) covers clock rates on top.
+ */
+export const FENCE_LEAD_MS = 250;
+
+/**
+ * How long a primary the control plane has not answered about yet keeps its
+ * lease: after a start with no grant remembered (a new agent, or a lost
+ * state folder), or right after this replica was promoted. The agent cannot
+ * know its service's period before the first grant; this is the default
+ * policy's (heartbeat 1 s × 5 misses). A restart with a grant remembered
+ * gets no grace: the lease then ends where that grant ends, never later than
+ * the control plane counts it, however often the agent restarts.
+ */
+export const DEFAULT_GRACE_MS = 5_000;
+
+const FENCE_TIMEOUT_MS = 60_000;
+const REPEAT_LOG_MS = 60_000;
+
+/**
+ * The primary's self-fencing lease (agents/README.md, "Primary lease"). Every
+ * interval, while its server is a primary, it asks the control plane to renew
+ * the lease (a request of its own, never queued), and it listens for the
+ * witnesses' vouches. After each read of the server, each answer, and at the
+ * moment the lease would lapse, it decides (decideLease) and acts: an
+ * explicit refusal fences the server at once, a lease nobody renewed for its
+ * period fences it when it lapses, and a grant undoes a fence this agent made
+ * itself, never one the control plane commanded. Errors are logged and the
+ * loop goes on.
+ */
+export class PrimaryLeaseKeeper {
+  private readonly http: HttpPoster;
+  private readonly session: LocalSession;
+  private readonly store: LeaseStateFile;
+  private readonly monotonic: () => number;
+  private readonly wallClock: () => number;
+  private readonly graceMs: number;
+  private readonly witnesses: string[];
+  private readonly abort = new AbortController();
+  private state: LeaseState;
+  private grant: LeaseFacts["grant"];
+  private refusal: string | null = null;
+  private notOffered = false;
+  private graceUntil: number;
+  private readonly vouches = new Map<string, number>();
+  private role: ServerState["role"] | null = null;
+  private lastRule: LeaseRule | null = null;
+  private lastRequestAt = Number.NEGATIVE_INFINITY;
+  private inFlight: Promise<void> | null = null;
+  private running: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private wakePending = false;
+  private failures = 0;
+  private failureLoggedAt = Number.NEGATIVE_INFINITY;
+  private shortPeriodWarned = 0;
+  private withheld: string | null = null;
+
+  constructor(private readonly options: PrimaryLeaseKeeperOptions) {
+    this.http = options.http ?? createHttpClient();
+    this.monotonic = options.monotonic ?? (() => performance.now());
+    this.wallClock = options.wallClock ?? Date.now;
+    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.witnesses = options.peers.filter((peer) => peer.regionId !== options.replica.regionId).map((peer) => peer.replica);
+    this.session = new LocalSession(options.connectionString, options.timeoutMs, (payload) => this.vouched(payload));
+    const opened = LeaseStateFile.open(options.stateDir);
+    if (opened.problem) options.log.error("bug", "primary_lease.state_unreadable", `${opened.problem}; starting as if this agent had never held a lease`);
+    this.store = opened.store;
+    this.state = opened.state;
+    const now = this.monotonic();
+    this.grant = this.restoredGrant(now);
+    this.graceUntil = now + this.graceMs;
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Ends the loop and abandons a pending request; a fence under way finishes first. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wake();
+    await this.running;
+    await this.inFlight;
+    await this.session.close();
+    this.http.close();
+  }
+
+  private get stopping(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** The last grant as remembered, on this process's monotonic clock; never later than it was granted (a wall clock set back is ignored). */
+  private restoredGrant(now: number): LeaseFacts["grant"] {
+    const saved = this.state.grant;
+    if (!saved) return null;
+    const elapsed = Math.max(0, this.wallClock() - Date.parse(saved.sentAt));
+    return { sentAt: now - elapsed, periodMs: saved.periodMs, restored: true };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const started = this.monotonic();
+      let until: number | null = null;
+      try {
+        until = await this.tick();
+      } catch (error) {
+        this.options.log.error("bug", "primary_lease.tick_failed", `the lease keeper failed unexpectedly: ${errorMessage(error)}`, { stack: (error as Error).stack });
+      }
+      const next = Math.min(started + this.options.intervalMs, until ?? Number.POSITIVE_INFINITY);
+      await this.sleep(next - this.monotonic());
+    }
+  }
+
+  /** One look at the server, a renewal when one is due, a decision and what it asks for; returns when to look again at the latest. */
+  private async tick(): Promise<number | null> {
+    const server = await this.session.read();
+    this.observe(server);
+    if (server?.role === "primary") this.renewIfDue(server);
+    const decision = decideLease({
+      now: this.monotonic(),
+      server,
+      grant: this.grant,
+      refusal: this.refusal,
+      notOffered: this.notOffered,
+      graceUntil: this.graceUntil,
+      witnesses: this.witnesses,
+      vouches: this.vouches,
+      selfFenced: this.state.selfFence !== null,
+      leadMs: FENCE_LEAD_MS,
+    });
+    this.record(decision);
+    if (decision.action === "fence") await this.fence(decision, this.refusal !== null ? "refused" : "lapsed");
+    if (decision.action === "unfence") await this.unfence();
+    return decision.held ? decision.until : null;
+  }
+
+  /**
+   * A standby holds no lease and its fence was reset by whatever made it one
+   * (promote and rewind both do): whatever the keeper knew is forgotten, so
+   * that a later promotion starts afresh, with the grace for a first answer.
+   */
+  private observe(server: ServerState | null): void {
+    if (!server) return;
+    if (server.role === "standby" && (this.grant || this.refusal || this.state.grant || this.state.selfFence)) {
+      this.grant = null;
+      this.refusal = null;
+      this.save({ grant: null, selfFence: null }, true);
+    }
+    if (server.role === "primary" && this.role === "standby") this.graceUntil = this.monotonic() + this.graceMs;
+    this.role = server.role;
+  }
+
+  /**
+   * One request at a time, about once an interval: a tick woken early by an
+   * answer does not ask again, and a tick whose timer fired a little early
+   * is not skipped.
+   */
+  private renewIfDue(server: ServerState): void {
+    const now = this.monotonic();
+    if (this.inFlight || this.stopping || now - this.lastRequestAt < this.options.intervalMs / 2) return;
+    this.lastRequestAt = now;
+    this.inFlight = this.renew(server).finally(() => {
+      this.inFlight = null;
+    });
+  }
+
+  private async renew(server: ServerState): Promise<void> {
+    const { controlPlaneUrl, token, intervalMs, metrics, log } = this.options;
+    const sentAt = this.monotonic();
+    const sentAtWall = this.wallClock();
+    const reply = await requestLease(this.http, controlPlaneUrl, token, { ...server, witnesses: this.witnesses }, intervalMs, this.abort.signal);
+    if (this.stopping) return;
+    if (reply.kind === "not-offered") {
+      metrics.leaseRenewals.inc({ outcome: "no_answer" });
+      if (!this.notOffered) log.warn("primary_lease.not_offered", `${reply.why}; this agent does not fence its primary by itself until it does`);
+      this.notOffered = true;
+      this.wake();
+      return;
+    }
+    if (reply.kind === "none") {
+      metrics.leaseRenewals.inc({ outcome: "no_answer" });
+      this.noAnswer(reply.failure, reply.why);
+      return;
+    }
+    this.answered();
+    this.notOffered = false;
+    // The server became a standby while the request was out: the answer is about a state that is gone.
+    if (this.role !== "primary") return;
+    const { answer } = reply;
+    if (answer.granted) {
+      metrics.leaseRenewals.inc({ outcome: "granted" });
+      this.grant = { sentAt, periodMs: answer.periodMs, restored: false };
+      this.refusal = null;
+      this.save({ ...this.state, grant: { sentAt: new Date(sentAtWall).toISOString(), periodMs: answer.periodMs } }, false);
+      this.warnIfTooShort(answer.periodMs);
+    } else {
+      metrics.leaseRenewals.inc({ outcome: "refused" });
+      if (this.refusal !== answer.reason) log.warn("primary_lease.refused", `the control plane refuses the lease: ${answer.reason}`, { epoch: answer.epoch });
+      this.refusal = answer.reason;
+      this.grant = null;
+      // Durable: a restart must not bring back a grant the control plane has since refused.
+      this.save({ ...this.state, grant: null }, true);
+    }
+    this.wake();
+  }
+
+  /** A vouch from a configured witness in another region, timed on arrival. */
+  private vouched(payload: string | undefined): void {
+    const witness = parseVouch(payload);
+    if (!witness || witness.regionId === this.options.replica.regionId) return;
+    if (!this.options.peers.some((peer) => peer.replica === witness.replica && peer.regionId === witness.regionId)) return;
+    this.vouches.set(witness.replica, this.monotonic());
+  }
+
+  private async fence(decision: LeaseDecision, reason: SelfFenceReason): Promise<void> {
+    const { connectionString, stateDir, metrics, log } = this.options;
+    // Before the fence: a command recorded from now on is one the control plane gave after it.
+    const commandsBefore = fenceCommandIds(stateDir);
+    const client = newClient(connectionString, FENCE_TIMEOUT_MS, "switchyard-agent-lease");
+    try {
+      await within(client.connect(), this.options.timeoutMs, "connection to the local server");
+      const result = await fenceServer(client, connectionString, { terminateSessions: true });
+      if (!result.fenced) {
+        log.error("database_error", "primary_lease.fence_failed", `${decision.sentence}, but the fence failed: ${result.problem}; trying again`, { rule: decision.rule });
+        return;
+      }
+      if (result.wasReadOnly) {
+        log.info("primary_lease.fence_found", `${decision.sentence}; the server was read-only already, so the fence is not this agent's to undo`, { rule: decision.rule });
+        return;
+      }
+      this.save({ ...this.state, selfFence: { at: new Date(this.wallClock()).toISOString(), commandsBefore } }, true);
+      metrics.selfFences.inc({ reason });
+      log.warn("primary_lease.self_fenced", `${decision.sentence}: the server refuses writes now`, {
+        rule: decision.rule,
+        reason,
+        finalLsn: result.finalLsn,
+        terminatedSessions: result.terminatedSessions,
+      });
+    } catch (error) {
+      log.error("database_error", "primary_lease.fence_failed", `${decision.sentence}, but the fence failed: ${errorMessage(error)}; trying again`, { rule: decision.rule });
+    } finally {
+      await closeClient(client);
+    }
+  }
+
+  /**
+   * Undoes this agent's own fence. Whether it is still its own is read in the
+   * fence's turn (see server-fence.ts): a fence command admitted meanwhile
+   * waits for the reset to finish and fences again, or is seen and the reset
+   * is called off.
+   */
+  private async unfence(): Promise<void> {
+    const { connectionString, stateDir, log } = this.options;
+    const selfFence = this.state.selfFence!;
+    // Set in the callback below, which the compiler cannot follow; hence the widening cast.
+    let ownership = { own: true } as FenceOwnership;
+    const client = newClient(connectionString, FENCE_TIMEOUT_MS, "switchyard-agent-lease");
+    try {
+      await within(client.connect(), this.options.timeoutMs, "connection to the local server");
+      const result = await unfenceServer(client, connectionString, () => {
+        ownership = fenceOwnership(stateDir, selfFence.commandsBefore);
+        return ownership.own ? null : ownership.reason;
+      });
+      if (result.unfenced) {
+        this.withheld = null;
+        this.save({ ...this.state, selfFence: null }, true);
+        log.info("primary_lease.unfenced", "the control plane granted the lease again: this agent's own fence is undone, the server takes writes");
+      } else if (result.calledOff && !ownership.own && ownership.commanded) {
+        this.save({ ...this.state, selfFence: null }, true);
+        log.info("primary_lease.fence_handed_over", `leaving the read-only setting as it is: ${result.problem}`);
+      } else if (result.calledOff) {
+        if (this.withheld !== result.problem) log.warn("primary_lease.unfence_withheld", `not undoing this agent's fence: ${result.problem}; a person or an unfence command decides`);
+        this.withheld = result.problem;
+      } else {
+        log.error("database_error", "primary_lease.unfence_failed", `cannot undo this agent's fence: ${result.problem}; trying again`);
+      }
+    } catch (error) {
+      log.error("database_error", "primary_lease.unfence_failed", `cannot undo this agent's fence: ${errorMessage(error)}; trying again`);
+    } finally {
+      await closeClient(client);
+    }
+  }
+
+  private save(state: LeaseState, durable: boolean): void {
+    this.state = state;
+    try {
+      this.store.save(state, { durable });
+    } catch (error) {
+      this.options.log.error("bug", "primary_lease.state_unwritable", `cannot save the lease state in ${this.options.stateDir}: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Metrics always; a log line when the rule changes, not every tick. */
+  private record(decision: LeaseDecision): void {
+    const { metrics, log } = this.options;
+    metrics.primaryLeaseHeld.set(decision.held ? 1 : 0);
+    if (decision.rule === this.lastRule) return;
+    this.lastRule = decision.rule;
+    const fields = { rule: decision.rule, held: decision.held, action: decision.action };
+    if (decision.rule === "server-unknown") log.warn("primary_lease.decision", `${decision.sentence} (${this.session.error ?? "unknown error"})`, fields);
+    else if (decision.rule === "refused" || decision.rule === "lapsed") log.warn("primary_lease.decision", decision.sentence, fields);
+    else log.info("primary_lease.decision", decision.sentence, fields);
+  }
+
+  /** An interval too close to the period leaves the lease to lapse between two renewals. */
+  private warnIfTooShort(periodMs: number): void {
+    if (periodMs > 2 * this.options.intervalMs + FENCE_LEAD_MS || this.shortPeriodWarned === periodMs) return;
+    this.shortPeriodWarned = periodMs;
+    this.options.log.warn(
+      "primary_lease.period_short",
+      `the lease lasts ${periodMs} ms, which leaves little room for renewals every ${this.options.intervalMs} ms: a single slow answer fences the primary; lengthen the policy's heartbeat window or shorten the agent's interval`,
+      { periodMs, intervalMs: this.options.intervalMs },
+    );
+  }
+
+  /** No answer: logged when a streak begins and then once a minute. */
+  private noAnswer(failure: Failure, why: string): void {
+    this.failures += 1;
+    const now = this.monotonic();
+    if (this.failures > 1 && now - this.failureLoggedAt < REPEAT_LOG_MS) return;
+    this.failureLoggedAt = now;
+    this.options.log.error(failure, "primary_lease.no_answer", `${why}; until it answers, the lease lasts as long as its last grant or the witnesses' vouches`, { failures: this.failures });
+  }
+
+  private answered(): void {
+    if (this.failures > 0) this.options.log.info("primary_lease.answered", `the control plane answers lease requests again after ${this.failures} without an answer`);
+    this.failures = 0;
+    this.failureLoggedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Cuts the current wait short (an answer arrived, or the keeper stops); remembered if nothing waits yet. */
+  private wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.wakePending = true;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.wakePending || this.stopping || ms <= 0) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/**
+ * The primary's self-fencing lease. The agent of a primary asks for it every
+ * interval; while it is refused, or while neither the control plane nor a
+ * majority of its witnesses renewed it for a whole period, the agent makes
+ * its replica read-only by itself. The control plane grants it only to the
+ * replica that should be primary now, and the automation promotes no other
+ * replica before the period (plus a margin) has passed since the last grant.
+ */
+
+export const primaryLeaseRequestSchema = z
+  .strictObject({
+    /** What the agent just saw of its local server. */
+    role: z.enum(["primary", "standby"]),
+    /** Whether new transactions on it are read-only (default_transaction_read_only). */
+    readOnly: z.boolean(),
+    /**
+     * Replicas in other regions whose vouches the agent counts: its lease also
+     * holds while more than half of these have vouched for it within the
+     * period, so the automation needs to know which they are.
+     */
+    witnesses: z.array(z.string().min(1).max(128)).max(64),
+  })
+  .meta({ id: "PrimaryLeaseRequest" });
+
+export const primaryLeaseAnswerSchema = z
+  .discriminatedUnion("granted", [
+    z.strictObject({
+      granted: z.literal(true),
+      /** How long the lease lasts, counted by the agent from when it sent the request. */
+      periodMs: z.int().min(1),
+      /** The service's fencing epoch now. */
+      epoch: z.int().min(1),
+    }),
+    z.strictObject({
+      granted: z.literal(false),
+      /** Why, in a sentence: the agent fences its replica at once and logs it. */
+      reason: z.string(),
+      epoch: z.int().min(1),
+    }),
+  ])
+  .meta({ id: "PrimaryLeaseAnswer" });
+
+export type PrimaryLeaseRequest = z.infer<typeof primaryLeaseRequestSchema>;
+export type PrimaryLeaseAnswer = z.infer<typeof primaryLeaseAnswerSchema>;

@@ -1,0 +1,350 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net, { type AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { POST as leaseRoute } from "@/app/api/v1/agents/lease/route";
+import { COMMAND_ARGS, type AgentCommandKind } from "@/contracts/agent-commands";
+import { CommandLedger } from "@/agents/commands/command-ledger";
+import { PostgresExecutor } from "@/agents/commands/postgres-executor";
+import type { VerifiedCommand } from "@/agents/commands/verify-command";
+import { createLogger } from "@/agents/log";
+import { AgentMetrics } from "@/agents/metrics";
+import { LEASE_STATE_FILE } from "@/agents/primary-lease/lease-state";
+import { FENCE_LEAD_MS, PrimaryLeaseKeeper } from "@/agents/primary-lease/primary-lease-keeper";
+import { VOUCH_CHANNEL } from "@/agents/primary-lease/vouch";
+import { probePeer } from "@/agents/witness";
+import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
+import { postgresOsUser } from "@/embedded/run-as";
+import { registerAgent } from "@/server/agents/register-agent";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { db } from "@/server/db/client";
+import { seedDemoTopology } from "@/server/store/seed";
+import { RouteServer } from "../support/route-server";
+
+/**
+ * The primary's lease keeper against a real PostgreSQL 18 and the real lease
+ * route: it fences its server by itself when the control plane stops
+ * answering (never before the lease could have lapsed), or refuses, undoes
+ * its own fence when grants resume (also across a restart), never undoes a
+ * fence the control plane commanded, and holds the lease through real
+ * witnesses' vouches while the control plane is out of reach.
+ */
+
+const PASSWORD = randomBytes(12).toString("hex");
+const INTERVAL_MS = 200;
+/** The policy below: heartbeat 0.5 s × 4 misses. */
+const PERIOD_MS = 2000;
+const US = { replica: "pg-us-east-1", regionId: "aws:us-east-1" };
+const EU = { replica: "pg-eu-west-1", regionId: "aws:eu-west-1" };
+const W3 = { replica: "pg-europe-west3", regionId: "gcp:europe-west3" };
+
+let dir: string;
+let dataDir: string;
+let port: number;
+let url: string;
+let token: string;
+const replicaIds: Record<string, string> = {};
+const server = new RouteServer((request) => leaseRoute(request));
+const keepers: PrimaryLeaseKeeper[] = [];
+
+interface Running {
+  keeper: PrimaryLeaseKeeper;
+  metrics: AgentMetrics;
+  logs: { event: string; message: string; rule?: string }[];
+}
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Whether a client's write in default transaction mode is accepted now. A
+ * fence ends every client session, so this one may be ended half-way; it
+ * asks again then.
+ */
+async function writable(): Promise<boolean> {
+  for (;;) {
+    try {
+      await sql("INSERT INTO orders DEFAULT VALUES");
+      return true;
+    } catch (error) {
+      const { code, message } = error as { code?: string; message: string };
+      if (code === "25006") return false;
+      if (code !== "57P01" && !/Connection terminated/.test(message)) throw error;
+    }
+  }
+}
+
+async function until<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const metric = async (running: Running, name: string) => (await running.metrics.registry.getSingleMetricAsString(name)).split("\n").filter((line) => !line.startsWith("#"));
+const leaseOf = (replica: string) => db().primaryLease.findUnique({ where: { replicaId: replicaIds[replica]! } });
+const routeWritesTo = (replica: string) => db().service.update({ where: { id: "orders-db" }, data: { writeReplicaId: replicaIds[replica]! } });
+const stateDir = (name: string) => path.join(dir, name);
+const savedState = (name: string) => JSON.parse(readFileSync(path.join(stateDir(name), LEASE_STATE_FILE), "utf8"));
+
+function startKeeper(name: string, peers = [EU, W3], options: { controlPlaneUrl?: string; graceMs?: number } = {}): Running {
+  const logs: Running["logs"] = [];
+  const metrics = new AgentMetrics({ processMetrics: false });
+  const keeper = new PrimaryLeaseKeeper({
+    controlPlaneUrl: options.controlPlaneUrl ?? `http://127.0.0.1:${server.port}`,
+    graceMs: options.graceMs,
+    token,
+    replica: US,
+    peers,
+    intervalMs: INTERVAL_MS,
+    timeoutMs: 2000,
+    connectionString: url,
+    stateDir: stateDir(name),
+    metrics,
+    log: createLogger("agent-pg-us-east-1", (line) => logs.push(JSON.parse(line))),
+  });
+  keeper.start();
+  keepers.push(keeper);
+  return { keeper, metrics, logs };
+}
+
+async function granted(running: Running): Promise<void> {
+  await until(() => metric(running, "switchyard_agent_primary_lease_held"), (lines) => lines.includes("switchyard_agent_primary_lease_held 1"), "the lease to be held");
+  await until(() => leaseOf(US.replica), (lease) => lease !== null, "the lease row");
+}
+
+let nextCommand = 0;
+
+/** A command as verification hands it over. */
+function command(kind: AgentCommandKind): VerifiedCommand {
+  const id = `lease-test-${++nextCommand}`;
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id,
+    kind,
+    args: COMMAND_ARGS[kind].parse({}),
+    claims: { iss: "switchyard", aud: "agent-pg-us-east-1", jti: id, iat: now, exp: now + 300, kind, args: {}, serviceId: "orders-db", replica: US.replica, epoch: 1 },
+  } as VerifiedCommand;
+}
+
+/** What the command loop does with a command: recorded in the ledger before it runs, executed, answered. */
+async function commanded(name: string, kind: "fence" | "unfence"): Promise<void> {
+  const ledger = CommandLedger.open(stateDir(name));
+  const verified = command(kind);
+  expect(ledger.admit(verified)).toEqual({ admitted: true });
+  const answer = await new PostgresExecutor({ connectionString: url, replicaName: US.replica, replication: null, server: null }).execute(verified);
+  expect(answer.status).toBe("succeeded");
+  ledger.finish(verified.id, answer);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-primary-lease-"));
+  // mkdtemp makes the folder private; PostgreSQL's OS user must reach into it.
+  chmodSync(dir, 0o755);
+  dataDir = path.join(dir, "primary");
+  port = await freePort();
+  url = `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  await initCluster(dataDir, PASSWORD);
+  await startCluster({ dataDir, port }, path.join(dir, "primary.log"));
+  await sql("CREATE TABLE orders (id serial PRIMARY KEY)");
+
+  await seedDemoTopology(db());
+  for (const replica of await db().replica.findMany({ where: { serviceId: "orders-db" } })) replicaIds[replica.name] = replica.id;
+  token = (await registerAgent({ replicaId: replicaIds[US.replica]!, name: "agent-pg-us-east-1" }, SYSTEM_ACTOR)).token;
+  const policy = await db().policy.findUniqueOrThrow({ where: { scope: "service:orders-db" } });
+  const version = await db().policyVersion.findFirstOrThrow({ where: { policyId: policy.id, version: policy.currentVersion } });
+  await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...(version.document as object), heartbeat: { intervalSeconds: 0.5, missesBeforeUnfit: 4 } } } });
+  await server.start();
+}, 120_000);
+
+/** Whatever a test left behind: its keepers stopped, the control plane up and routing to us, the server writable. */
+afterEach(async () => {
+  await Promise.all(keepers.splice(0).map((keeper) => keeper.stop()));
+  if (!server.port || !(await fetch(`http://127.0.0.1:${server.port}/`).then(() => true, () => false))) await server.start(server.port);
+  await routeWritesTo(US.replica);
+  await sql("ALTER SYSTEM RESET default_transaction_read_only");
+  await sql("SELECT pg_reload_conf()");
+  await until(writable, (accepted) => accepted, "the server to be writable again");
+});
+
+afterAll(async () => {
+  await server.stop();
+  if (dataDir) await stopCluster(dataDir, "immediate").catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the primary's lease keeper on a real PostgreSQL", () => {
+  it("fences its primary once nobody renewed the lease for its period, and undoes that fence when grants resume, also after a restart", async () => {
+    const first = startKeeper("lapse");
+    await granted(first);
+    expect(await writable()).toBe(true);
+    expect((await leaseOf(US.replica))!.periodMs).toBe(PERIOD_MS);
+
+    await server.stop();
+    const cut = performance.now();
+    await until(writable, (accepted) => !accepted, "writes to be refused");
+    // The last grant was asked for at most two intervals before the cut; it ran a period from then.
+    expect(performance.now() - cut).toBeGreaterThanOrEqual(PERIOD_MS - 2 * INTERVAL_MS - FENCE_LEAD_MS);
+    await until(() => metric(first, "switchyard_agent_self_fences_total"), (lines) => lines.includes('switchyard_agent_self_fences_total{reason="lapsed"} 1'), "the self-fence metric");
+    expect(first.logs.find((line) => line.event === "primary_lease.self_fenced")).toMatchObject({
+      rule: "lapsed",
+      message: `neither the control plane nor a majority of the witnesses in other regions renewed the lease within its period of ${PERIOD_MS} ms; fencing the server: the server refuses writes now`,
+    });
+    expect(savedState("lapse").selfFence).not.toBeNull();
+
+    // A new agent process remembers the fence is its own, and undoes it once the control plane grants again.
+    await first.keeper.stop();
+    const second = startKeeper("lapse");
+    await sleep(3 * INTERVAL_MS);
+    expect(await writable()).toBe(false);
+    await server.start(server.port);
+    await until(writable, (accepted) => accepted, "writes to be accepted again");
+    expect(second.logs.some((line) => line.event === "primary_lease.unfenced")).toBe(true);
+    expect(savedState("lapse").selfFence).toBeNull();
+  });
+
+  it("fences at once, without grace, when it restarts on a writable primary whose remembered grant has lapsed", async () => {
+    const first = startKeeper("restart");
+    await granted(first);
+    await first.keeper.stop();
+    await server.stop();
+    await sleep(PERIOD_MS + 500);
+    expect(await writable()).toBe(true);
+
+    const second = startKeeper("restart");
+    await until(writable, (accepted) => !accepted, "writes to be refused");
+    expect(second.logs.some((line) => line.event === "primary_lease.decision" && line.rule === "grace")).toBe(false);
+    await server.start(server.port);
+    await until(writable, (accepted) => accepted, "writes to be accepted again");
+  });
+
+  it("fences at once when the control plane refuses, and undoes that fence when the lease is granted again", async () => {
+    const running = startKeeper("refusal");
+    await granted(running);
+    await routeWritesTo(EU.replica);
+    await until(writable, (accepted) => !accepted, "writes to be refused");
+    expect(running.logs.find((line) => line.event === "primary_lease.refused")?.message).toBe(
+      "the control plane refuses the lease: writes go to pg-eu-west-1, not to pg-us-east-1",
+    );
+    expect(await metric(running, "switchyard_agent_self_fences_total")).toContain('switchyard_agent_self_fences_total{reason="refused"} 1');
+    expect(await db().auditEvent.count({ where: { action: "primary_lease.refuse", targetId: replicaIds[US.replica] } })).toBe(1);
+
+    await routeWritesTo(US.replica);
+    await until(writable, (accepted) => accepted, "writes to be accepted again");
+  });
+
+  it("never undoes a fence the control plane commanded after its own", async () => {
+    const running = startKeeper("commanded");
+    await granted(running);
+    await routeWritesTo(EU.replica);
+    await until(writable, (accepted) => !accepted, "the keeper's own fence");
+    await until(() => savedState("commanded").selfFence, (fence) => fence !== null, "the self-fence to be recorded");
+
+    await commanded("commanded", "fence");
+    await routeWritesTo(US.replica);
+    await until(() => running.logs.some((line) => line.event === "primary_lease.fence_handed_over"), Boolean, "the keeper to hand the fence over");
+    await sleep(3 * INTERVAL_MS);
+    expect(await writable()).toBe(false);
+    expect(savedState("commanded").selfFence).toBeNull();
+    expect(await metric(running, "switchyard_agent_primary_lease_held")).toContain("switchyard_agent_primary_lease_held 1");
+
+    // Only the control plane lifts it.
+    await commanded("commanded", "unfence");
+    expect(await writable()).toBe(true);
+  });
+
+  it("holds the lease through a majority of real witnesses' vouches while the control plane is out of reach, and fences once only a minority vouches", async () => {
+    const running = startKeeper("witnesses", [EU, W3, { replica: "pg-us-east-1b", regionId: US.regionId }]);
+    await granted(running);
+    const vouching = { [EU.replica]: true, [W3.replica]: true };
+    const lastVouchSent: Record<string, number> = {};
+    const loops = [EU, W3].map(async (witness) => {
+      while (vouching[witness.replica]) {
+        lastVouchSent[witness.replica] = performance.now();
+        const { probe } = await probePeer({ ...US, connectionString: url }, 2000, witness);
+        expect(probe.reachable).toBe(true);
+        await sleep(300);
+      }
+    });
+
+    await server.stop();
+    await sleep(2 * PERIOD_MS + 500);
+    expect(await writable()).toBe(true);
+    expect(running.logs.some((line) => line.event === "primary_lease.decision" && line.rule === "witnesses")).toBe(true);
+
+    // One of two witnesses elsewhere is no majority, and a peer in the primary's own region does not count.
+    vouching[W3.replica] = false;
+    await loops[1];
+    const minorityFrom = lastVouchSent[W3.replica]!;
+    const sameRegion = setInterval(() => void sql(`SELECT pg_notify('${VOUCH_CHANNEL}', '{"replica":"pg-us-east-1b","regionId":"aws:us-east-1"}')`).catch(() => {}), 200);
+    try {
+      await until(writable, (accepted) => !accepted, "writes to be refused");
+      expect(performance.now() - minorityFrom).toBeGreaterThanOrEqual(PERIOD_MS - FENCE_LEAD_MS);
+    } finally {
+      clearInterval(sameRegion);
+      vouching[EU.replica] = false;
+      await loops[0];
+    }
+
+    await server.start(server.port);
+    await until(writable, (accepted) => accepted, "writes to be accepted again");
+  });
+
+  it("stays passive while the control plane grants no leases at all (404: a version from before them)", async () => {
+    const older = new RouteServer(async () => Response.json({ error: { code: "not_found", message: "no such route" } }, { status: 404 }));
+    const port = await older.start();
+    try {
+      const running = startKeeper("not-offered", [EU, W3], { controlPlaneUrl: `http://127.0.0.1:${port}`, graceMs: 500 });
+      await until(() => running.logs.some((line) => line.event === "primary_lease.not_offered"), Boolean, "the keeper to notice");
+      await sleep(1000 + 4 * INTERVAL_MS);
+      expect(await writable()).toBe(true);
+      expect(running.logs.some((line) => line.event === "primary_lease.self_fenced")).toBe(false);
+    } finally {
+      await older.stop();
+    }
+  });
+
+  it("never asks on a standby, and asks and is granted once that standby is promoted", async () => {
+    // The server restarted in recovery: a standby with no primary to follow, which is all this needs.
+    await stopCluster(dataDir, "fast");
+    const signal = path.join(dataDir, "standby.signal");
+    writeFileSync(signal, "");
+    const owner = postgresOsUser();
+    if (owner) chownSync(signal, owner.uid, owner.gid);
+    await startCluster({ dataDir, port }, path.join(dir, "primary.log"));
+
+    const running = startKeeper("standby");
+    await until(() => running.logs.some((line) => line.event === "primary_lease.decision" && line.rule === "standby"), Boolean, "the keeper to see a standby");
+    await sleep(4 * INTERVAL_MS);
+    expect((await metric(running, "switchyard_agent_lease_renewals_total")).every((line) => line.endsWith(" 0"))).toBe(true);
+    expect(running.logs.some((line) => line.rule === "server-unknown")).toBe(false);
+
+    await sql("SELECT pg_promote(true, 30)");
+    await granted(running);
+    expect(await writable()).toBe(true);
+    expect(running.logs.filter((line) => line.event === "primary_lease.decision").map((line) => line.rule)).toEqual(["standby", "grace", "control-plane"]);
+  });
+});
