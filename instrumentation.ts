@@ -1,16 +1,19 @@
 /**
  * Runs once when a control-plane process starts: the store's periodic upkeep
- * (partitions, rollups, retention), the runbook executor and alert
- * evaluation, each guarded by a lease so that of several copies only one acts.
+ * (partitions, rollups, retention), the runbook executor, alert evaluation
+ * and the automation's decider, each guarded by a lease so that of several
+ * copies only one acts.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.SWITCHYARD_JOBS === "off") return;
-  const [{ startJobs }, { startRunExecutor }, { startAlerting }] = await Promise.all([
+  const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }] = await Promise.all([
     import("./server/jobs/scheduler"),
     import("./server/runs/run-executor"),
     import("./server/alerts/alerting-loop"),
+    import("./server/automation/automation-loop"),
   ]);
   startJobs();
   startRunExecutor();
   startAlerting();
+  startDecider();
 }

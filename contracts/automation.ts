@@ -9,9 +9,10 @@ export const decisionActionSchema = z
     z.object({ kind: z.literal("alert") }),
     z.object({ kind: z.literal("fail-over"), candidateId: z.string(), candidateName: z.string() }),
     z.object({ kind: z.literal("open-guided-runbook"), runbookId: z.string() }),
-    z.object({ kind: z.literal("blocked"), by: z.enum(["paused", "automatic-off", "cooldown", "run-in-progress"]) }),
+    z.object({ kind: z.literal("fence") }),
+    z.object({ kind: z.literal("blocked"), by: z.enum(["paused", "automatic-off", "cooldown", "run-in-progress", "primary-lease"]) }),
   ])
-  .meta({ id: "DecisionAction", description: "What the rule asks for; `open-guided-runbook` hands the failover to a person and alerts" });
+  .meta({ id: "DecisionAction", description: "What the rule asks for; `open-guided-runbook` hands the failover to a person and alerts; `fence` makes a former primary read-only" });
 
 export const automationDecisionSchema = z
   .object({
@@ -23,13 +24,26 @@ export const automationDecisionSchema = z
   })
   .meta({ id: "AutomationDecision" });
 
+export const recordedDecisionSchema = automationDecisionSchema
+  .extend({
+    since: z.iso.datetime().meta({ description: "When the decider first took this decision (it holds while the rule keeps matching)" }),
+    actedAt: z.iso.datetime().nullable().meta({ description: "When the decider carried the action out; null for decisions that only record or alert" }),
+    runId: z.string().nullable().meta({ description: "The run the decision started, if any" }),
+  })
+  .meta({ id: "RecordedDecision" });
+
 export const serviceAutomationSchema = z
   .object({
     serviceId: z.string(),
-    acting: z.literal(false).meta({ description: "The automation only detects for now; nothing is carried out" }),
+    acting: z.boolean().meta({ description: "Whether the decider carries out failovers for this service now (a decider runs, policy allows automatic failover, nothing pauses it)" }),
     sentence: z.string(),
     policyVersion: z.number().int().nullable(),
-    decisions: z.array(automationDecisionSchema),
+    decider: z
+      .object({ holder: z.string(), expiresAt: z.iso.datetime() })
+      .nullable()
+      .meta({ description: "The control-plane copy holding the decider lease; null when none does (nothing acts)" }),
+    decisions: z.array(automationDecisionSchema).meta({ description: "What the rules decide on the service's state now" }),
+    recorded: z.array(recordedDecisionSchema).meta({ description: "The decisions the decider last recorded for the service" }),
     generatedAt: z.iso.datetime(),
   })
   .meta({ id: "ServiceAutomation" });

@@ -44,6 +44,7 @@ import {
 } from "./audit-query";
 import { fleetOverviewSchema } from "./fleet-overview";
 import { regionMatrixSchema } from "./region-matrix";
+import { primaryLeaseAnswerSchema, primaryLeaseRequestSchema } from "./primary-lease";
 import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
 import { healthSchema } from "./health";
@@ -153,7 +154,7 @@ export const OPERATIONS = {
   serviceAutomation: operation({
     method: "GET",
     path: "/api/v1/services/{id}/automation",
-    summary: "What the automation diagnoses for a service now and what each rule decides; detection only, it does not act yet",
+    summary: "What the automation diagnoses for a service now, what each rule decides, what the decider last recorded and whether it acts",
     tag: "fleet",
     access: "fleet:read",
     params: serviceIdParamsSchema,
@@ -254,6 +255,16 @@ export const OPERATIONS = {
     body: commandResultSchema,
     success: { status: 200, description: "Recorded", schema: z.object({ recorded: z.literal(true) }) },
     errors: [404, 409],
+  }),
+  renewPrimaryLease: operation({
+    method: "POST",
+    path: "/api/v1/agents/lease",
+    summary:
+      "The agent of a primary renews its self-fencing lease, saying what it sees of its server; granted only to the replica that should be primary now (refusals are audited once per writable primary refused)",
+    tag: "agents",
+    access: "agent",
+    body: primaryLeaseRequestSchema,
+    success: { status: 200, description: "Granted for periodMs, or refused with the reason", schema: primaryLeaseAnswerSchema },
   }),
   commandKey: operation({
     method: "GET",

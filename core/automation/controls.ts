@@ -45,10 +45,9 @@ export function leaseSentence(snapshot: AutomationSnapshot, now: Date): string |
   const lapse = primaryLeaseLapse({
     primaryId: primary.id,
     primaryName: primary.name,
-    primaryRegionId: primary.regionId,
     grant: snapshot.primaryLease,
-    periodMs: snapshot.policy.leaseMs,
     witnesses: snapshot.witnesses,
+    nameOf: (id) => snapshot.replicas.find((replica) => replica.id === id)?.name,
     now,
     windowMs: windowMs(snapshot.policy),
   });

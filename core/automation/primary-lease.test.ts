@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { primaryLeaseLapse } from "./primary-lease";
+import { type GrantedLease, primaryLeaseLapse } from "./primary-lease";
 import type { WitnessLink } from "./snapshot";
 import { ago, NOW } from "./test-snapshot";
 
@@ -13,12 +13,16 @@ const link = (from: string, regionId: string, fields: Partial<WitnessLink> = {})
   ...fields,
 });
 
-const lapse = (witnesses: WitnessLink[], grant: { renewedAt: Date; periodMs: number } | null = { renewedAt: ago(10_000), periodMs: 5000 }) =>
-  primaryLeaseLapse({ primaryId: "p", primaryName: "pg-us-east-1", primaryRegionId: "aws:us-east-1", grant, periodMs: 5000, witnesses, now: NOW, windowMs: 5000 });
+const WITNESSES = ["pg-eu-west-1", "pg-europe-west3"];
+const NAMES: Record<string, string> = { e: "pg-eu-west-1", g: "pg-europe-west3", x: "pg-westeurope", same: "pg-us-east-1b" };
+const grantOf = (renewedMsAgo: number, witnesses = WITNESSES): GrantedLease => ({ renewedAt: ago(renewedMsAgo), periodMs: 5000, witnesses });
+
+const lapse = (witnesses: WitnessLink[], grant: GrantedLease | null = grantOf(10_000)) =>
+  primaryLeaseLapse({ primaryId: "p", primaryName: "pg-us-east-1", grant, witnesses, nameOf: (id) => NAMES[id], now: NOW, windowMs: 5000 });
 
 describe("when the old primary's lease lapses", () => {
   it("is the control plane's grant plus the period and the margin when the witnesses stopped reaching it earlier", () => {
-    const result = lapse([link("e", "aws:eu-west-1", { unreachableSince: ago(20_000) }), link("g", "gcp:europe-west3", { unreachableSince: ago(20_000) })], { renewedAt: ago(3000), periodMs: 5000 });
+    const result = lapse([link("e", "aws:eu-west-1", { unreachableSince: ago(20_000) }), link("g", "gcp:europe-west3", { unreachableSince: ago(20_000) })], grantOf(3000));
     expect(result.lapsesAt).toEqual(new Date(NOW.getTime() - 3000 + 5000 + 1000));
   });
 
@@ -36,16 +40,21 @@ describe("when the old primary's lease lapses", () => {
 
   it("cannot be known while a majority of witnesses could exist without a failing one (a silent witness may still vouch)", () => {
     const silent = link("e", "aws:eu-west-1", { observedAt: ago(60_000) });
-    const result = lapse([silent, link("g", "gcp:europe-west3"), link("x", "azure:westeurope", { observedAt: ago(60_000) })]);
+    const result = lapse([silent, link("g", "gcp:europe-west3"), link("x", "azure:westeurope", { observedAt: ago(60_000) })], grantOf(10_000, [...WITNESSES, "pg-westeurope"]));
     expect(result).toEqual({ lapsesAt: null, sentence: "only 1 of pg-us-east-1's 3 witnesses in other regions fail to reach it: a majority without them could still renew its lease" });
   });
 
-  it("ignores witnesses in the primary's own region", () => {
+  it("counts only the witnesses its agent counted when it was last granted, whoever else probes it", () => {
     const result = lapse([link("e", "aws:eu-west-1"), link("g", "gcp:europe-west3"), link("same", "aws:us-east-1", { reachable: true, unreachableSince: null })]);
     expect(result.lapsesAt).not.toBeNull();
   });
 
   it("has already lapsed for a primary that never held one", () => {
     expect(lapse([], null)).toEqual({ lapsesAt: new Date(0), sentence: "pg-us-east-1 never held a lease" });
+  });
+
+  it("goes by the period of the last grant, not by today's policy", () => {
+    const result = lapse([link("e", "aws:eu-west-1", { unreachableSince: ago(60_000) }), link("g", "gcp:europe-west3", { unreachableSince: ago(60_000) })], { ...grantOf(10_000), periodMs: 30_000 });
+    expect(result.lapsesAt).toEqual(new Date(NOW.getTime() - 10_000 + 30_000 + 1000));
   });
 });

@@ -6,6 +6,8 @@ import type { WitnessLink } from "./snapshot";
 export interface GrantedLease {
   renewedAt: Date;
   periodMs: number;
+  /** The replicas (names) in other regions whose vouches its agent counts, as it said when it was granted. */
+  witnesses: string[];
 }
 
 /** When another replica may be promoted at the earliest, or why that cannot be known yet. */
@@ -21,25 +23,31 @@ const at = (date: Date) => date.toISOString();
  * witnesses it holds it while a majority of its peers in other regions have
  * vouched within the period; a witness vouches only from a probe that reached
  * the primary, so once it fails to reach it from `unreachableSince` on, its
- * vouches end within WITNESS_VOUCH_WITHIN_MS. Every majority shares a member
+ * vouches end within WITNESS_VOUCH_WITHIN_MS. The witnesses and the period
+ * are the ones of the last grant, which the agent goes by (not the policy's
+ * now, nor whoever happens to probe it). Every majority shares a member
  * with the failing witnesses once enough of them fail; until then, while any
  * witness still reaches it, or while a silent witness might, nobody can say
  * when the lease ends.
  */
 export function primaryLeaseLapse(input: {
-  primaryName: string;
-  primaryRegionId: string;
-  grant: GrantedLease | null;
-  periodMs: number;
-  witnesses: readonly WitnessLink[];
   primaryId: string;
+  primaryName: string;
+  grant: GrantedLease | null;
+  witnesses: readonly WitnessLink[];
+  /** Replica names by id, to match links to the witnesses the agent counts. */
+  nameOf: (replicaId: string) => string | undefined;
   now: Date;
   /** Links observed longer ago than this say nothing about what the witness does now. */
   windowMs: number;
 }): LeaseLapse {
-  const { primaryName, grant, periodMs, now, windowMs } = input;
-  const links = input.witnesses.filter((link) => link.toReplicaId === input.primaryId && link.fromRegionId !== input.primaryRegionId);
-  const peers = new Set(links.map((link) => link.fromReplicaId)).size;
+  const { primaryName, grant, now, windowMs } = input;
+  // Without a grant its agent never counts witnesses: only a start-up grace, which ends long before a loss is confirmed.
+  if (!grant) return { lapsesAt: new Date(0), sentence: `${primaryName} never held a lease` };
+  const { periodMs } = grant;
+  const counted = new Set(grant.witnesses);
+  const links = input.witnesses.filter((link) => link.toReplicaId === input.primaryId && counted.has(input.nameOf(link.fromReplicaId) ?? ""));
+  const peers = counted.size;
   const observing = links.filter((link) => now.getTime() - link.observedAt.getTime() <= windowMs);
   const reaching = observing.filter((link) => link.reachable);
   if (reaching.length > 0) {
@@ -50,11 +58,7 @@ export function primaryLeaseLapse(input: {
   if (peers > 0 && failing.length + majority <= peers) {
     return { lapsesAt: null, sentence: `only ${failing.length} of ${primaryName}'s ${peers} witnesses in other regions fail to reach it: a majority without them could still renew its lease` };
   }
-  const ends = [grant ? grant.renewedAt.getTime() + grant.periodMs : null, ...failing.map((link) => link.unreachableSince!.getTime() + WITNESS_VOUCH_WITHIN_MS + periodMs)].filter(
-    (end): end is number => end !== null,
-  );
-  if (ends.length === 0) return { lapsesAt: new Date(0), sentence: `${primaryName} never held a lease` };
+  const ends = [grant.renewedAt.getTime() + periodMs, ...failing.map((link) => link.unreachableSince!.getTime() + WITNESS_VOUCH_WITHIN_MS + periodMs)];
   const lapsesAt = new Date(Math.max(...ends) + PRIMARY_LEASE_MARGIN_MS);
-  const renewed = grant ? `last renewed at ${at(grant.renewedAt)}` : "never renewed through the control plane";
-  return { lapsesAt, sentence: `${primaryName}'s lease (${formatSeconds(periodMs / 1000)}, ${renewed}) lapses, with the margin, at ${at(lapsesAt)}` };
+  return { lapsesAt, sentence: `${primaryName}'s lease (${formatSeconds(periodMs / 1000)}, last renewed at ${at(grant.renewedAt)}) lapses, with the margin, at ${at(lapsesAt)}` };
 }

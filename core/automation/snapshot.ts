@@ -48,8 +48,6 @@ export interface AutomationPolicy {
   heartbeatIntervalSeconds: number;
   missesBeforeUnfit: number;
   witnessQuorum: number;
-  /** How long a primary's self-fencing lease lasts. */
-  leaseMs: number;
   automatic: boolean;
   maxLagBytes: number;
   cooldownSeconds: number;

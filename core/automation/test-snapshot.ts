@@ -73,9 +73,9 @@ export function healthySnapshot(): AutomationSnapshot {
     replicas,
     witnesses: replicas.flatMap((from) => replicas.filter((to) => to !== from).map((to) => witness(from, to))),
     activeRuns: [],
-    primaryLease: { renewedAt: ago(1000), periodMs: 5000 },
+    primaryLease: { renewedAt: ago(1000), periodMs: 5000, witnesses: ["pg-eu-west-1", "pg-europe-west3"] },
     controls: NO_CONTROLS,
-    policy: { version: 1, heartbeatIntervalSeconds: 1, missesBeforeUnfit: 5, witnessQuorum: 2, leaseMs: 5000, automatic: true, maxLagBytes: 1024 * 1024, cooldownSeconds: 900 },
+    policy: { version: 1, heartbeatIntervalSeconds: 1, missesBeforeUnfit: 5, witnessQuorum: 2, automatic: true, maxLagBytes: 1024 * 1024, cooldownSeconds: 900 },
   };
 }
 
@@ -87,7 +87,7 @@ export function primaryLost(silentMs: number, unreachableMs: number, snapshot = 
   return {
     ...snapshot,
     replicas: snapshot.replicas.map((r) => (r.id === snapshot.writeReplicaId ? { ...r, lastReportAt: ago(silentMs), health: "stale" } : r)),
-    primaryLease: { renewedAt: ago(silentMs), periodMs: 5000 },
+    primaryLease: { ...snapshot.primaryLease!, renewedAt: ago(silentMs) },
     witnesses: snapshot.witnesses.map((link) =>
       link.toReplicaId === snapshot.writeReplicaId ? { ...link, reachable: false, unreachableSince: ago(unreachableMs), observedAt: ago(500) } : link,
     ),

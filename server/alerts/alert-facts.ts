@@ -28,17 +28,34 @@ async function conflictsLastMinute(now: Date): Promise<Map<string, number>> {
 }
 
 /**
+ * The decider's decisions that leave a confirmed loss to people: a blocked
+ * failover (except the seconds spent waiting for the old primary's lease, or
+ * for a run already under way) and a guided run it opened.
+ */
+async function automationHolds(): Promise<Map<string, { ruleId: string; sentence: string }[]>> {
+  const rows = await db().$queryRaw<{ serviceId: string; ruleId: string; sentence: string }[]>`
+    SELECT "serviceId", "ruleId", sentence FROM "AutomationDecision"
+    WHERE action->>'kind' = 'open-guided-runbook'
+       OR (action->>'kind' = 'blocked' AND action->>'by' NOT IN ('primary-lease', 'run-in-progress'))
+    ORDER BY "serviceId", "ruleId"`;
+  const holds = new Map<string, { ruleId: string; sentence: string }[]>();
+  for (const row of rows) holds.set(row.serviceId, [...(holds.get(row.serviceId) ?? []), { ruleId: row.ruleId, sentence: row.sentence }]);
+  return holds;
+}
+
+/**
  * Every service as the alert rules see it, in a fixed number of queries
  * whatever the fleet's size. A service without an effective policy has no
  * thresholds to judge by and is left out.
  */
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
-  const [services, conflicts] = await Promise.all([
+  const [services, conflicts, holds] = await Promise.all([
     db().service.findMany({
       include: { datasets: true, replicas: { include: { state: true, agent: { select: { id: true } } }, orderBy: { name: "asc" } } },
       orderBy: { id: "asc" },
     }),
     conflictsLastMinute(now),
+    automationHolds(),
   ]);
   const policies = await effectivePolicies(services.map((service) => service.id));
   const facts = services.flatMap((service): ServiceFacts[] => {
@@ -53,6 +70,7 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
         // What the datasets promise and what the policy asks for: either needs a synchronous standby.
         strong: service.datasets.some((dataset) => dataset.consistency === "strong") || Object.values(policy.document.datasets).some((rule) => rule.replication === "sync"),
         rpoSeconds: rpoBudgetSeconds(service.datasets),
+        automationHolds: holds.get(service.id) ?? [],
         replicas: service.replicas.map((replica): ReplicaFacts => {
           const state = replica.state;
           const report = state?.report as AgentReport | undefined;

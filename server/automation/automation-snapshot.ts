@@ -2,6 +2,7 @@ import "server-only";
 import { type AutomationPolicy, type AutomationSnapshot, NO_CONTROLS } from "@/core/automation/snapshot";
 import { automationControls } from "./automation-controls";
 import { db } from "../db/client";
+import { grantedLease } from "../primary-lease/primary-leases";
 import type { EffectivePolicy } from "../policy/effective-policy";
 import { bigintOf, datasetSnapshots, readLiveService, replicaSnapshot } from "../runbooks/service-snapshot";
 
@@ -22,17 +23,27 @@ function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds
   };
 }
 
+/** Per replica of the service: whether its latest report says it refuses writes by default. */
+async function readOnlyByReplica(serviceId: string): Promise<Map<string, boolean | null>> {
+  const rows = await db().$queryRaw<{ replicaId: string; readOnly: string | null }[]>`
+    SELECT s."replicaId", s.report #>> '{settings,default_transaction_read_only}' AS "readOnly"
+    FROM "ReplicaState" s JOIN "Replica" r ON r.id = s."replicaId" WHERE r."serviceId" = ${serviceId}`;
+  return new Map(rows.map((row) => [row.replicaId, row.readOnly === null ? null : row.readOnly === "on"]));
+}
+
 /**
  * One read of what the automation decides on: the live topology (judged with
  * `now`), the policy, the witness links into the service, its active run and
  * the operators' controls (pause, cooldown after the last failover, acknowledgement).
  */
 export async function automationSnapshot(serviceId: string, now: Date): Promise<AutomationSnapshot> {
-  const [live, runs] = await Promise.all([
+  const [live, runs, readOnly] = await Promise.all([
     readLiveService(serviceId, now),
     db().run.findMany({ where: { activeForServiceId: serviceId }, select: { id: true, runbookId: true, status: true } }),
+    readOnlyByReplica(serviceId),
   ]);
   const { detail, links } = live;
+  const primaryLease = detail.writeReplicaId ? await grantedLease(detail.writeReplicaId) : null;
   const policy = automationPolicy(live.policy, detail.staleAfterSeconds);
   const controls = await automationControls(new Map([[serviceId, policy.cooldownSeconds]]), now);
   return {
@@ -47,6 +58,7 @@ export async function automationSnapshot(serviceId: string, now: Date): Promise<
       currentLsn: bigintOf(replica.live.lsn.current),
       // The WAL receiver's received position is what it has written and flushed to disk.
       flushedLsn: bigintOf(replica.live.lsn.received),
+      readOnly: readOnly.get(replica.id) ?? null,
     })),
     witnesses: links.map((link) => ({
       fromReplicaId: link.fromReplicaId,
@@ -57,6 +69,7 @@ export async function automationSnapshot(serviceId: string, now: Date): Promise<
       observedAt: link.observedAt,
     })),
     activeRuns: runs,
+    primaryLease,
     controls: controls.get(serviceId) ?? NO_CONTROLS,
     policy,
   };

@@ -1,17 +1,43 @@
 import "server-only";
 import type { ServiceAutomation } from "@/contracts/automation";
 import { decide } from "@/core/automation/decide";
+import { pauseSentence } from "@/core/automation/controls";
+import { db } from "../db/client";
 import { automationSnapshot } from "./automation-snapshot";
+import { DECIDER_LEASE } from "./automation-loop";
 
-/** What the automation would decide for a service now; it detects only, so nothing here is carried out. */
+/** Why the decider does or does not carry failovers out for this service now. */
+function acting(decider: { holder: string } | null, automatic: boolean, paused: string | null): { acting: boolean; sentence: string } {
+  if (!decider) return { acting: false, sentence: "No control-plane copy holds the decider lease: nothing is carried out (SWITCHYARD_JOBS=off everywhere, or the copies cannot reach the store)." };
+  if (!automatic) return { acting: false, sentence: "Automatic failover is off in the policy: the decider records its decisions and alerts, and a person runs failovers." };
+  if (paused) return { acting: false, sentence: `Paused: ${paused}.` };
+  return { acting: true, sentence: `The decider (${decider.holder}) carries out these decisions as they are taken.` };
+}
+
+/** What the rules decide for a service now, what the decider last recorded, and whether it acts. */
 export async function serviceAutomation(serviceId: string, now = new Date()): Promise<ServiceAutomation> {
-  const snapshot = await automationSnapshot(serviceId, now);
+  const [snapshot, lease, recorded] = await Promise.all([
+    automationSnapshot(serviceId, now),
+    db().lease.findUnique({ where: { name: DECIDER_LEASE } }),
+    db().automationDecision.findMany({ where: { serviceId }, orderBy: [{ since: "desc" }, { ruleId: "asc" }] }),
+  ]);
+  const decider = lease && lease.expiresAt > now ? { holder: lease.holder, expiresAt: lease.expiresAt.toISOString() } : null;
   return {
     serviceId,
-    acting: false,
-    sentence: "The automation only detects for now: these are the decisions it would take, and it does not carry any of them out.",
+    ...acting(decider, snapshot.policy.automatic, pauseSentence(snapshot, now)),
     policyVersion: snapshot.policy.version,
+    decider,
     decisions: decide(snapshot, now),
+    recorded: recorded.map((row) => ({
+      ruleId: row.ruleId,
+      diagnosis: row.diagnosis as ServiceAutomation["decisions"][number]["diagnosis"],
+      subject: row.subject === "" ? null : row.subject,
+      action: row.action as ServiceAutomation["decisions"][number]["action"],
+      sentence: row.sentence,
+      since: row.since.toISOString(),
+      actedAt: row.actedAt?.toISOString() ?? null,
+      runId: row.runId,
+    })),
     generatedAt: now.toISOString(),
   };
 }

@@ -14,7 +14,15 @@ import { Prisma, type Run, type StepRun } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
+import { oldPrimaryLeaseLapse, stillHeld } from "./old-primary-lease";
 import { runContextOf } from "./run-view";
+
+/**
+ * What an automatic run answers a manual step with: its policy allows automatic
+ * failover, and what the person would confirm is established otherwise.
+ */
+const AUTOMATIC_CONFIRMATION =
+  "answered by policy (automatic failover): the loss was confirmed by a quorum of witnesses, and the promotion waits until the old primary's self-fencing lease has lapsed";
 
 /** The engine acts as the automation, on behalf of whoever started the run (recorded on the run). */
 const ENGINE: AuditActor = { type: "automation", id: null, label: "runbook engine" };
@@ -128,6 +136,15 @@ async function commandArgs(move: Move, command: AgentCommandKind, args: Record<s
     if (move.stepRun.targets.includes(primary.id)) return { problem: `the write route points at ${primary.name}, the replica this step would rewind` };
     return { args: { host: primary.host, port: primary.port, slotName: null, ...args } };
   }
+  if (command === "sync-standbys") {
+    // The topology says which replicas are meant to be synchronous; the primary itself never is its own standby.
+    const replicas = await db().replica.findMany({
+      where: { serviceId: move.run.serviceId, replication: "sync", id: { notIn: move.stepRun.targets } },
+      orderBy: [{ promotionPriority: "desc" }, { name: "asc" }],
+      select: { name: true },
+    });
+    return { args: { names: replicas.map((replica) => replica.name), ...args } };
+  }
   return { args };
 }
 
@@ -160,6 +177,22 @@ async function residencyRefusal(move: Move, action: "promote" | "route"): Promis
   return `refusing to ${action === "promote" ? "promote" : "route writes to"} ${target.name}: ${result.sentence}`;
 }
 
+/**
+ * Design rule 4: unless this run fenced the old primary itself (and read its
+ * final position), nothing is promoted before the old primary's self-fencing
+ * lease has lapsed, margin included. Null when a fence made the lease moot;
+ * otherwise the lapse, and `held` says what is still waited for.
+ */
+async function leaseCheck(move: Move, tx?: Tx): Promise<{ held: string | null; sentence: string } | null> {
+  const primaryId = move.context.primaryId;
+  if (move.context.fencedLsn !== null || !primaryId) return null;
+  const lapse = await oldPrimaryLeaseLapse(move.run.serviceId, primaryId, move.now, tx);
+  return { held: stillHeld(lapse, move.now), sentence: lapse.sentence };
+}
+
+/** A renewal got in between the check and the promotion's transaction: roll it back and wait again. */
+class LeaseRenewedError extends Error {}
+
 async function agentStep(move: Move, command: AgentCommandKind, args: Record<string, unknown>, compensation: Compensation | null) {
   const { stepRun, run } = move;
   if (stepRun.targets.length === 0) return complete(move, "skipped", { reason: "no replica to act on" });
@@ -173,6 +206,11 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
     const issued = await db().agentCommand.findUnique({ where: { idempotencyKey: keyOf(replicaId) } });
     if (issued) continue;
     if (command === "promote") {
+      const lease = await leaseCheck(move);
+      if (lease?.held) {
+        if (deadlinePassed(move)) return attemptFailed(move, `refusing to promote: ${lease.held}`);
+        return markWaiting(move);
+      }
       const refusal = await residencyRefusal(move, "promote");
       if (refusal) return attemptFailed(move, refusal);
       // Zero-loss proof: never promote a candidate that has not replayed what the fenced primary wrote.
@@ -183,9 +221,12 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
         await attemptFailed(move, `refusing to promote: ${target?.name ?? "the target"} replayed ${replayed ?? "nothing"}, behind the fenced primary's final ${fenced}`);
         return;
       }
-      await db().$transaction(async (tx) => {
+      const renewed = await db().$transaction(async (tx) => {
         await assertLeaseHeld(tx, move.lease);
         const service = await tx.service.update({ where: { id: run.serviceId }, data: { epoch: { increment: 1 } } });
+        // Renewals read the service row FOR SHARE: from this update on, none can be granted unseen.
+        const recheck = await leaseCheck(move, tx);
+        if (recheck?.held) throw new LeaseRenewedError(recheck.held);
         await issueCommandIn(tx, signingKey, { replicaId, kind: command, args: resolvedArgs, idempotencyKey: keyOf(replicaId), actor: ENGINE, epoch: service.epoch, runId: run.id, stepRunId: stepRun.id });
         await appendAuditEvent(tx, {
           actor: ENGINE,
@@ -197,9 +238,14 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
           reason: "promotion: agents refuse commands from older epochs from now on",
           before: { epoch: service.epoch - 1 },
           after: { epoch: service.epoch },
-          details: { proof: { fencedPrimaryFinalLsn: fenced, candidateReplayedLsn: replayed?.toString() ?? null, candidate: target?.name ?? null } },
+          details: { proof: { fencedPrimaryFinalLsn: fenced, candidateReplayedLsn: replayed?.toString() ?? null, candidate: target?.name ?? null, oldPrimaryLease: lease?.sentence ?? "fenced by this run" } },
         });
+        return null;
+      }).catch((error: unknown) => {
+        if (error instanceof LeaseRenewedError) return error.message;
+        throw error;
       });
+      if (renewed) return markWaiting(move);
       continue;
     }
     await db().$transaction(async (tx) => {
@@ -284,6 +330,7 @@ async function proceed(move: Move): Promise<void> {
       return markWaiting(move);
     }
     case "manual":
+      if (move.run.mode === "automatic") return complete(move, "succeeded", { answeredBy: "policy", note: AUTOMATIC_CONFIRMATION });
       if (deadlinePassed(move)) return attemptFailed(move, `nobody confirmed within ${step.timeoutSeconds} s`);
       return markWaiting(move);
     case "approval": {
@@ -291,6 +338,8 @@ async function proceed(move: Move): Promise<void> {
         const { result } = await conditionNow(move, step.unless);
         if ("holds" in result && result.holds) return complete(move, "skipped", { reason: `not needed: ${result.sentence}` });
       }
+      // An approval exists to let a person accept a risk; the automation never accepts one for itself.
+      if (move.run.mode === "automatic") return attemptFailed(move, "an automatic run cannot approve its own exception; a person must run this failover");
       if (deadlinePassed(move)) return attemptFailed(move, `no approval within ${step.timeoutSeconds} s`);
       return markWaiting(move);
     }

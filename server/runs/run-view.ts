@@ -26,6 +26,7 @@ export function runSummary(run: RunRow, nameOf: (id: string | null) => string | 
     params: run.params as Record<string, string>,
     mode: run.mode,
     status: run.status,
+    actorType: run.actorType === "automation" ? "automation" : "user",
     startedBy: run.startedBy?.email ?? null,
     reason: run.reason,
     error: run.error,

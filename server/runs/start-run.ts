@@ -4,6 +4,8 @@ import { EMPTY_RUN_CONTEXT, type RunContext } from "@/core/runbooks/run-context"
 import type { RunView } from "@/contracts/runs";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
+import type { Tx } from "../db/transaction";
+import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
@@ -13,12 +15,29 @@ import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
 import { runView } from "./run-view";
 
 /**
- * Starts a guided run: resolves the parameters against the live topology,
+ * Who starts a run: a person (always guided), or the automation under its
+ * decider lease, in automatic mode (manual steps answered by policy) or guided
+ * (it found no standby it may promote alone and hands the run to a person).
+ */
+export type RunStarter =
+  | { type: "user"; actor: UserActor }
+  | { type: "automation"; mode: "automatic" | "guided"; lease: HeldLease; ruleId: string; sentence: string };
+
+const AUTOMATION_ACTOR = { type: "automation" as const, id: null, label: "automation" };
+
+/**
+ * Starts a run: resolves the parameters against the live topology,
  * records the definition text it runs (by hash) and one pending step per
  * definition step, audited, in one transaction. The executor takes it from
  * there. A service has at most one active run (a unique index says so).
  */
-export async function startRun(runbookId: string, params: Record<string, string>, actor: UserActor): Promise<RunView> {
+export async function startRun(runbookId: string, params: Record<string, string>, starter: RunStarter): Promise<RunView> {
+  const runId = await createRun(runbookId, params, starter);
+  return runView(runId);
+}
+
+/** The run's rows, in one transaction (the automation's checks its lease in it); returns the run's id. */
+export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter): Promise<string> {
   const runbook = (await runbookCatalog()).runbooks.find((candidate) => candidate.definition.id === runbookId);
   if (!runbook) throw new NotFoundError(`No runbook ${runbookId}.`);
   const serviceId = params.service;
@@ -52,7 +71,8 @@ export async function startRun(runbookId: string, params: Record<string, string>
 
   const definition = runbook.definition as unknown as Prisma.InputJsonValue;
   try {
-    const runId = await db().$transaction(async (tx) => {
+    return await db().$transaction(async (tx: Tx) => {
+      if (starter.type === "automation") await assertLeaseHeld(tx, starter.lease);
       const stored = { title: runbook.definition.title, description: runbook.definition.description, contentHash: runbook.contentHash, source: runbook.source, definition };
       await tx.runbook.upsert({ where: { id: runbookId }, create: { id: runbookId, ...stored }, update: { ...stored, loadedAt: new Date() } });
       const run = await tx.run.create({
@@ -63,10 +83,10 @@ export async function startRun(runbookId: string, params: Record<string, string>
           serviceId,
           activeForServiceId: serviceId,
           params,
-          mode: "guided",
+          mode: starter.type === "automation" ? starter.mode : "guided",
           status: "running",
-          actorType: "user",
-          startedById: actor.userId,
+          actorType: starter.type,
+          startedById: starter.type === "user" ? starter.actor.userId : null,
           reason: params.reason ?? null,
           policyVersionId,
           context: context as unknown as Prisma.InputJsonValue,
@@ -86,7 +106,7 @@ export async function startRun(runbookId: string, params: Record<string, string>
       });
       await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${run.id})`;
       await appendAuditEvent(tx, {
-        actor: auditActorOf(actor),
+        actor: starter.type === "user" ? auditActorOf(starter.actor) : AUTOMATION_ACTOR,
         action: "run.start",
         target: { type: "run", id: run.id },
         serviceId,
@@ -94,10 +114,10 @@ export async function startRun(runbookId: string, params: Record<string, string>
         policyVersionId,
         reason: params.reason ?? null,
         after: { runbook: runbookId, contentHash: runbook.contentHash, params, primary: resolved.primary?.name, target: resolved.target?.name, others: resolved.others.map((r) => r.name) },
+        details: starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : undefined,
       });
       return run.id;
     });
-    return runView(runId);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const active = await db().run.findUnique({ where: { activeForServiceId: serviceId }, select: { id: true, runbookId: true } });

@@ -84,7 +84,7 @@ beforeAll(async () => {
 describe("automation pauses", () => {
   it("starts from a confirmed loss the automation would fail over, and no brakes on the fleet overview", async () => {
     expect(await decision()).toMatchObject({ ruleId: "R8", action: { kind: "fail-over", candidateName: "pg-eu-west-1" } });
-    expect((await fleetAutomation("orders-db")).state).toBe("off");
+    expect((await fleetAutomation("orders-db")).state).toBe("on");
   });
 
   it("refuses bad input with 400 naming the field, and writes nothing", async () => {
@@ -129,7 +129,7 @@ describe("automation pauses", () => {
     const shown = await fleetAutomation("orders-db");
     expect(shown.state).toBe("paused");
     expect(shown.reason).toBe(`automation is paused (storage maintenance) until ${new Date(expiresAt).toISOString()}; detection and alerts only`);
-    expect((await fleetAutomation("billing-db")).state).toBe("off");
+    expect((await fleetAutomation("billing-db")).state).toBe("on");
 
     const before = await written();
     const second = await pause({ scope: "orders-db", reason: "another reason", expiresAt: inMinutes(30) });
@@ -145,7 +145,7 @@ describe("automation pauses", () => {
     expect(automationPauseSchema.parse(ended.json)).toMatchObject({ state: "ended", endedBy: "operator@example.com" });
     expect(await lastAudit()).toMatchObject({ action: "automation.resume", targetId: paused.id, serviceId: "orders-db" });
     expect(await decision()).toMatchObject({ ruleId: "R8", action: { kind: "fail-over" } });
-    expect((await fleetAutomation("orders-db")).state).toBe("off");
+    expect((await fleetAutomation("orders-db")).state).toBe("on");
     expect((await endPause(paused.id)).status).toBe(409);
   });
 
@@ -159,7 +159,7 @@ describe("automation pauses", () => {
       expect(await fleetAutomation(serviceId)).toMatchObject({ state: "paused", reason: expect.stringContaining("region-wide incident") });
     }
     expect((await endPause(created.json.id)).status).toBe(200);
-    expect((await fleetAutomation("billing-db")).state).toBe("off");
+    expect((await fleetAutomation("billing-db")).state).toBe("on");
   });
 
   it("an expired pause no longer applies, cannot be ended and frees its scope", async () => {
@@ -167,7 +167,7 @@ describe("automation pauses", () => {
     expect(created.status).toBe(201);
     await db().automationPause.update({ where: { id: created.json.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await decision()).toMatchObject({ ruleId: "R8", action: { kind: "fail-over" } });
-    expect((await fleetAutomation("orders-db")).state).toBe("off");
+    expect((await fleetAutomation("orders-db")).state).toBe("on");
     const list = automationPauseListSchema.parse((await call(listPausesRoute, { token: viewer })).json);
     expect(list.active).toEqual([]);
     expect(list.recent.find((entry) => entry.id === created.json.id)?.state).toBe("expired");
@@ -198,7 +198,7 @@ describe("cooldown after a failover", () => {
     expect(await lastAudit()).toMatchObject({ action: "automation.acknowledge", actorLabel: "operator@example.com", serviceId: "orders-db", reason: "new primary checked, old one fenced" });
 
     expect(await decision()).toMatchObject({ ruleId: "R8", action: { kind: "fail-over" } });
-    expect((await fleetAutomation("orders-db")).state).toBe("off");
+    expect((await fleetAutomation("orders-db")).state).toBe("on");
   });
 
   it("a later failover needs a new acknowledgement", async () => {

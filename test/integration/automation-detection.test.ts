@@ -5,7 +5,10 @@ import type { AgentReport } from "@/contracts/agent-reports";
 import { serviceAutomationSchema } from "@/contracts/automation";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { DECIDER_LEASE, decideOnce } from "@/server/automation/automation-loop";
 import { db } from "@/server/db/client";
+import { LeaseLostError } from "@/server/lease/assert-lease";
+import { acquireLease, releaseLease } from "@/server/lease/lease";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { primaryReport, standby } from "../support/primary-loss";
@@ -51,13 +54,15 @@ beforeAll(async () => {
 });
 
 describe("GET /api/v1/services/{id}/automation", () => {
-  it("finds a service whose agents all report healthy, and says it does not act", async () => {
+  it("finds a service whose agents all report healthy, and says nothing acts while no decider runs", async () => {
     await deliver("pg-us-east-1", primaryReport);
     await deliver("pg-eu-west-1", (seq) => standby("pg-eu-west-1", seq, true));
     await deliver("pg-europe-west3", (seq) => standby("pg-europe-west3", seq, true));
     const answer = await automation();
-    expect(answer).toMatchObject({ serviceId: "orders-db", acting: false, policyVersion: 1 });
-    expect(answer.sentence).toBe("The automation only detects for now: these are the decisions it would take, and it does not carry any of them out.");
+    expect(answer).toMatchObject({ serviceId: "orders-db", acting: false, policyVersion: 1, decider: null });
+    expect(answer.sentence).toBe(
+      "No control-plane copy holds the decider lease: nothing is carried out (SWITCHYARD_JOBS=off everywhere, or the copies cannot reach the store).",
+    );
     expect(answer.decisions).toEqual([
       { ruleId: "R1", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 60 s and no standby lags beyond 1.0 MiB; nothing to do" },
     ]);
@@ -98,6 +103,34 @@ describe("GET /api/v1/services/{id}/automation", () => {
       "pg-us-east-1's reports stopped 2 min ago (stale after 60 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 60 s; " +
         "fail over to pg-eu-west-1 (aws:eu-west-1): synchronous, flushed 50331744 ≥ the primary's last position 50331744, priority 90",
     );
+  });
+
+  it("the decider, holding its lease, starts one automatic unplanned failover as the automation, records why, and does not start it twice", async () => {
+    const grant = await acquireLease(DECIDER_LEASE, "copy-a", 60_000);
+    expect(grant.held).toBe(true);
+    const lease = { name: DECIDER_LEASE, holder: "copy-a", token: grant.token };
+    // Exactly one decider: another copy on the same store does not get the lease while it is held.
+    expect((await acquireLease(DECIDER_LEASE, "copy-b", 60_000)).held).toBe(false);
+    // A copy that lost the lease (or never had this token) writes nothing.
+    await expect(decideOnce({ ...lease, token: grant.token + 1n })).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await db().automationDecision.count()).toBe(0);
+
+    await decideOnce(lease);
+    const runs = await db().run.findMany({ where: { serviceId: "orders-db" } });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ runbookId: "unplanned-failover", mode: "automatic", actorType: "automation", startedById: null, params: { from_region: "aws:us-east-1", to_region: "aws:eu-west-1" } });
+    const recorded = (await automation()).recorded;
+    expect(recorded).toEqual([expect.objectContaining({ ruleId: "R8", runId: runs[0]!.id, actedAt: expect.any(String) })]);
+    const audit = await db().auditEvent.findMany({ where: { action: { in: ["automation.decide", "run.start"] } }, orderBy: { seq: "asc" } });
+    expect(audit.map((event) => [event.action, event.actorType, (event.details as { rule?: string } | null)?.rule])).toEqual([
+      ["automation.decide", "automation", "R8"],
+      ["run.start", "automation", "R8"],
+    ]);
+
+    await decideOnce(lease);
+    expect(await db().run.count({ where: { serviceId: "orders-db" } })).toBe(1);
+    expect((await automation()).recorded.map((decision) => decision.ruleId).sort()).toEqual(["R11", "R6"]);
+    await releaseLease(DECIDER_LEASE, "copy-a");
   });
 
   it("answers 404 for a service that does not exist", async () => {

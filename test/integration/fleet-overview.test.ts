@@ -189,9 +189,9 @@ describe("GET /api/v1/fleet", () => {
     expect(fleet.services.find((service) => service.id === "billing-db")!.worstLag).toMatchObject({ replicaName: "billing-eu", rpoSeconds: 60, secondsRatio: 1 / 60 });
   });
 
-  it("says automation is off, and why, rather than pretending to protect", async () => {
+  it("says whether automation would fail each service over, and why", async () => {
     const fleet = await overview();
-    for (const service of fleet.services) expect(service.automation).toEqual({ state: "off", reason: expect.stringMatching(/^automatic failover is not available yet/) });
+    for (const service of fleet.services) expect(service.automation).toEqual({ state: "on", reason: expect.stringMatching(/^the policy turns automatic failover on and no pause or cooldown holds it back/) });
   });
 
   it("lists active runs with a link to each, and leaves finished runs out", async () => {

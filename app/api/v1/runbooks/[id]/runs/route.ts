@@ -5,5 +5,5 @@ import { startRun } from "@/server/runs/start-run";
 
 export const POST = apiRoute(OPERATIONS.startRun, async ({ actor, params, body }) => {
   if (body.dryRun) return Response.json(await planRunbook(params.id, body.params), { status: 200 });
-  return startRun(params.id, body.params, actor);
+  return startRun(params.id, body.params, { type: "user", actor });
 });

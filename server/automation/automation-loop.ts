@@ -1,0 +1,68 @@
+import "server-only";
+import { hostname } from "node:os";
+import { decide } from "@/core/automation/decide";
+import { db } from "../db/client";
+import { acquireLease } from "../lease/lease";
+import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
+import { effectivePolicies } from "../policy/effective-policy";
+import { automationSnapshot } from "./automation-snapshot";
+import { ACTING_KINDS, carryOut } from "./carry-out";
+import { decisionKey, recordDecisions } from "./record-decisions";
+
+/** The lease whose holder is the one decider: of several control-plane copies on one store, only it acts. */
+export const DECIDER_LEASE = "automation";
+const LEASE_TTL_MS = 5_000;
+const TICK_MS = 500;
+
+/**
+ * One pass of the decider over every service: read its snapshot, decide,
+ * record the decisions and carry out the ones that act and have not been
+ * carried out yet. Every write checks the lease's fencing token, so a copy
+ * that lost the lease (paused, partitioned from the store) acts no more.
+ */
+export async function decideOnce(lease: HeldLease, now = new Date()): Promise<void> {
+  const services = await db().service.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+  const policies = await effectivePolicies(services.map((service) => service.id));
+  for (const { id } of services) {
+    const snapshot = await automationSnapshot(id, now);
+    const decisions = decide(snapshot, now);
+    const held = await recordDecisions(id, decisions, policies.get(id)?.versionId ?? null, lease, now);
+    for (const decision of decisions) {
+      const stored = held.get(decisionKey(decision));
+      if (!ACTING_KINDS.has(decision.action.kind) || !stored || stored.actedAt) continue;
+      const { runId } = await carryOut(snapshot, decision, lease);
+      await db().automationDecision.update({
+        where: { serviceId_ruleId_subject: { serviceId: id, ruleId: decision.ruleId, subject: decision.subject ?? "" } },
+        data: { actedAt: new Date(), runId },
+      });
+    }
+  }
+}
+
+/**
+ * The decider: every TICK_MS, in the one control-plane copy holding the
+ * decider lease. The lease outlives a tick several times over so a slow
+ * store does not hand it around, and is short enough that a dead copy's
+ * successor takes over well within a failover's time budget.
+ */
+export function startDecider(log: (line: string) => void = (line) => console.log(`[automation] ${line}`)): () => void {
+  const holder = `${hostname()}:${process.pid}:automation`;
+  let stopped = false;
+  let holding = false;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const grant = await acquireLease(DECIDER_LEASE, holder, LEASE_TTL_MS);
+        if (grant.held !== holding) log(grant.held ? `deciding (lease token ${grant.token})` : "another copy decides");
+        holding = grant.held;
+        if (grant.held) await decideOnce({ name: DECIDER_LEASE, holder, token: grant.token });
+      } catch (error) {
+        if (!(error instanceof LeaseLostError)) log(`decider: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
+}
