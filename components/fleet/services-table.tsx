@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ServiceOverview } from "@/contracts/fleet-overview";
+import { AutomationStateBadge } from "@/components/automation/automation-state-badge";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { Badge } from "@/components/ui/badge";
 import { HealthBadge } from "./health-badge";
@@ -10,10 +11,9 @@ import { LagBudget } from "./lag-budget";
 const ATTENTION_SHOWN = 3;
 
 function Automation({ automation }: { automation: ServiceOverview["automation"] }) {
-  const tone = automation.state === "armed" ? "ok" : automation.state === "off" ? "neutral" : "warn";
   return (
-    <div>
-      <Badge tone={tone}>{automation.state}</Badge>
+    <div data-testid="automation-state" data-state={automation.state}>
+      <AutomationStateBadge state={automation.state} />
       <div className="muted small">{automation.reason}</div>
     </div>
   );

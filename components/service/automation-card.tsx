@@ -1,41 +1,27 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { ServiceAutomation } from "@/contracts/automation";
 import { serviceQueries } from "@/client/queries/service";
-import { Badge, type Tone } from "@/components/ui/badge";
+import { ActingLine } from "@/components/automation/acting-line";
+import { CurrentDecisions } from "@/components/automation/current-decisions";
+import { RecordedDecisions } from "@/components/automation/recorded-decisions";
+import { ServiceBrakes } from "@/components/automation/service-brakes";
 import { UpdatedAgo } from "@/components/ui/updated-ago";
 
-type Decision = ServiceAutomation["decisions"][number];
-
-const TONES: Record<Decision["action"]["kind"], Tone> = {
-  none: "ok",
-  alert: "warn",
-  "fail-over": "bad",
-  "open-guided-runbook": "bad",
-  blocked: "info",
-};
-
-function actionLabel(action: Decision["action"]): string {
-  switch (action.kind) {
-    case "fail-over":
-      return `would fail over to ${action.candidateName}`;
-    case "open-guided-runbook":
-      return `would open ${action.runbookId} for a person`;
-    case "blocked":
-      return `blocked: ${action.by}`;
-    default:
-      return action.kind;
-  }
-}
-
-/** The automation's current decisions for a service, live; it only detects, and says so. */
-export function AutomationCard({ serviceId }: { serviceId: string }) {
+/**
+ * The service's automation, live: whether the decider acts on it, what holds
+ * it back, what the rules decide now and what the decider recorded and did.
+ * Operators (`mayControl`) get the pause, resume and acknowledge controls.
+ */
+export function AutomationCard({ serviceId, mayControl }: { serviceId: string; mayControl: boolean }) {
   const { data, error, isPending, dataUpdatedAt } = useQuery(serviceQueries.automation(serviceId));
+  // Decisions name replicas by id; the page's own detail query (same key, no extra request) has their names.
+  const replicas = useQuery(serviceQueries.detail(serviceId)).data?.replicas;
+  const nameOf = (replicaId: string) => replicas?.find((replica) => replica.id === replicaId)?.name ?? replicaId;
   return (
-    <section className="card" aria-labelledby="automation-heading">
+    <section className="card" aria-labelledby="automation-heading" data-testid="automation-card">
       <div className="card-header">
-        <h2 id="automation-heading">Automation (detection only)</h2>
+        <h2 id="automation-heading">Automation</h2>
         {data ? <UpdatedAgo at={dataUpdatedAt} /> : null}
       </div>
       {error ? (
@@ -44,17 +30,14 @@ export function AutomationCard({ serviceId }: { serviceId: string }) {
         </p>
       ) : null}
       {isPending ? <p className="muted">Loading decisions…</p> : null}
+      {data ? <ActingLine automation={data} /> : null}
+      <ServiceBrakes serviceId={serviceId} mayControl={mayControl} />
       {data ? (
         <>
-          <p className="muted">{data.sentence}</p>
-          <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }}>
-            {data.decisions.map((decision) => (
-              <li key={`${decision.ruleId}-${decision.subject ?? ""}`} data-testid={`decision-${decision.ruleId}`} data-action={decision.action.kind}>
-                <Badge tone={TONES[decision.action.kind]}>{actionLabel(decision.action)}</Badge> <span className="mono">{decision.ruleId}</span>{" "}
-                <strong>{decision.diagnosis}</strong>: {decision.sentence}
-              </li>
-            ))}
-          </ul>
+          <h3 style={{ marginBottom: 6 }}>Decisions now</h3>
+          <CurrentDecisions decisions={data.decisions} nameOf={nameOf} />
+          <h3 style={{ margin: "16px 0 6px" }}>Recorded by the decider</h3>
+          <RecordedDecisions recorded={data.recorded} nameOf={nameOf} />
         </>
       ) : null}
     </section>

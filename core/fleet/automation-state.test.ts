@@ -7,18 +7,19 @@ const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
 const policy = (automatic: boolean) => ({ failover: { automatic, cooldownSeconds: 900 } });
 
 describe("automation state", () => {
-  it("is off even when the policy asks for automatic failover, since none exists yet, and says so", () => {
-    const automation = automationState(policy(true), NO_CONTROLS, now);
-    expect(automation.state).toBe("off");
-    expect(automation.reason).toMatch(/not available yet \(the policy asks for it\)/);
+  it("is on when the policy asks for automatic failover and nothing holds it back, and says what sets it off", () => {
+    expect(automationState(policy(true), NO_CONTROLS, now)).toEqual({
+      state: "on",
+      reason: "the policy turns automatic failover on and no pause or cooldown holds it back: a confirmed loss of the primary fails the service over",
+    });
   });
 
   it("names the policy when it turns automation off", () => {
-    expect(automationState(policy(false), NO_CONTROLS, now)).toEqual({ state: "off", reason: "automatic failover is not available yet, and the policy turns it off" });
+    expect(automationState(policy(false), NO_CONTROLS, now)).toEqual({ state: "off", reason: "the policy turns automatic failover off; failovers are guided runbook runs" });
   });
 
-  it("names a missing policy", () => {
-    expect(automationState(undefined, NO_CONTROLS, now).reason).toMatch(/no effective policy/);
+  it("is off without an effective policy, and names it", () => {
+    expect(automationState(undefined, NO_CONTROLS, now)).toMatchObject({ state: "off", reason: expect.stringMatching(/no effective policy/) });
   });
 
   it("reports a pause in force with its reason and expiry, and forgets it once expired", () => {
@@ -27,7 +28,14 @@ describe("automation state", () => {
       state: "paused",
       reason: "automation is paused (storage maintenance) until 2026-11-26T10:30:00.000Z; detection and alerts only",
     });
-    expect(automationState(policy(true), controls, minutes(31)).state).toBe("off");
+    expect(automationState(policy(true), controls, minutes(31)).state).toBe("on");
+  });
+
+  it("reports a pause on a service whose policy turns automation off, and says the policy does too", () => {
+    const controls = { ...NO_CONTROLS, paused: { reason: "region-wide incident", until: minutes(30) } };
+    const paused = automationState(policy(false), controls, now);
+    expect(paused.state).toBe("paused");
+    expect(paused.reason).toMatch(/region-wide incident.*; the policy turns automatic failover off too$/);
   });
 
   it("reports the cooldown after a failover until a person acknowledges it", () => {
@@ -36,7 +44,18 @@ describe("automation state", () => {
     const cooling = automationState(policy(true), controls, now);
     expect(cooling.state).toBe("cooling-down");
     expect(cooling.reason).toContain("until 2026-11-26T10:10:00.000Z");
-    expect(automationState(policy(true), { ...controls, acknowledgedAt: minutes(-1) }, now).state).toBe("off");
+    expect(automationState(policy(true), { ...controls, acknowledgedAt: minutes(-1) }, now).state).toBe("on");
     expect(automationState(policy(true), { ...controls, acknowledgedAt: minutes(-6) }, now).state).toBe("cooling-down");
+    expect(automationState(policy(true), controls, minutes(11)).state).toBe("on");
+  });
+
+  it("does not ask for an acknowledgement when the policy turns automation off anyway", () => {
+    const controls = { ...NO_CONTROLS, lastFailoverAt: minutes(-5), cooldownUntil: minutes(10) };
+    expect(automationState(policy(false), controls, now).state).toBe("off");
+  });
+
+  it("puts a pause before a cooldown: the pause is the brake an operator just pulled", () => {
+    const controls = { paused: { reason: "storage maintenance", until: minutes(30) }, lastFailoverAt: minutes(-5), cooldownUntil: minutes(10), acknowledgedAt: null };
+    expect(automationState(policy(true), controls, now).state).toBe("paused");
   });
 });

@@ -1,7 +1,7 @@
 import { cooldownSentence, pauseSentence } from "../automation/controls";
 import type { AutomationControls } from "../automation/snapshot";
 
-export const AUTOMATION_STATES = ["armed", "paused", "cooling-down", "off"] as const;
+export const AUTOMATION_STATES = ["on", "paused", "cooling-down", "off"] as const;
 export type AutomationState = (typeof AUTOMATION_STATES)[number];
 
 export interface Automation {
@@ -10,19 +10,23 @@ export interface Automation {
 }
 
 /**
- * Whether automation may fail a service over right now. A pause or a cooldown
- * in force is reported first, so operators see their brakes take hold; beyond
- * them every service is `off`, since automatic failover does not act yet, and
- * the reason says so, so nobody mistakes a policy's wish for protection.
+ * Whether automation may fail a service over right now. A pause in force is
+ * reported first, so operators see their brake take hold even on a service
+ * whose policy turns automatic failover off (the pause outlasts a policy
+ * change). A cooldown only matters when the policy lets automation act, so an
+ * `off` service never asks for an acknowledgement that would change nothing.
+ * Whether a control-plane copy holds the decider lease is not known here: the
+ * service's page says whether the decider acts.
  */
 export function automationState(policy: { failover: { automatic: boolean; cooldownSeconds: number } } | undefined, controls: AutomationControls, now: Date): Automation {
   const paused = pauseSentence({ controls }, now);
-  if (paused) return { state: "paused", reason: paused };
-  const coolingDown = cooldownSentence({ controls, policy: { cooldownSeconds: policy?.failover.cooldownSeconds ?? 0 } }, now);
-  if (coolingDown) return { state: "cooling-down", reason: coolingDown };
-  if (!policy) return { state: "off", reason: "automatic failover is not available yet; the service has no effective policy" };
-  if (policy.failover.automatic) {
-    return { state: "off", reason: "automatic failover is not available yet (the policy asks for it); failovers are guided runbook runs" };
+  if (paused) {
+    const alsoOff = policy?.failover.automatic ? "" : "; the policy turns automatic failover off too";
+    return { state: "paused", reason: `${paused}${alsoOff}` };
   }
-  return { state: "off", reason: "automatic failover is not available yet, and the policy turns it off" };
+  if (!policy) return { state: "off", reason: "the service has no effective policy, so automatic failover is off; failovers are guided runbook runs" };
+  if (!policy.failover.automatic) return { state: "off", reason: "the policy turns automatic failover off; failovers are guided runbook runs" };
+  const coolingDown = cooldownSentence({ controls, policy: { cooldownSeconds: policy.failover.cooldownSeconds } }, now);
+  if (coolingDown) return { state: "cooling-down", reason: coolingDown };
+  return { state: "on", reason: "the policy turns automatic failover on and no pause or cooldown holds it back: a confirmed loss of the primary fails the service over" };
 }

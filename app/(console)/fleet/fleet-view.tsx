@@ -6,6 +6,7 @@ import type { FleetOverview } from "@/contracts/fleet-overview";
 import type { ServiceList } from "@/contracts/services";
 import { WORST_FIRST } from "@/core/fleet/service-summary";
 import { fleetQueries } from "@/client/queries/fleet";
+import { GlobalAutomationControl } from "@/components/automation/global-automation-control";
 import { HealthBadge } from "@/components/fleet/health-badge";
 import { HealthCounts } from "@/components/fleet/health-counts";
 import { RegionGrid } from "@/components/fleet/region-grid";
@@ -22,7 +23,7 @@ function bySeverity(a: FleetOverview["services"][number], b: FleetOverview["serv
   return WORST_FIRST.indexOf(a.health) - WORST_FIRST.indexOf(b.health) || (b.worstLag?.ratio ?? -1) - (a.worstLag?.ratio ?? -1) || a.id.localeCompare(b.id);
 }
 
-export function FleetView({ initial, initialTopology }: { initial: FleetOverview; initialTopology: ServiceList }) {
+export function FleetView({ initial, initialTopology, mayControlAutomation }: { initial: FleetOverview; initialTopology: ServiceList; mayControlAutomation: boolean }) {
   const { data, error, dataUpdatedAt } = useQuery({ ...fleetQueries.overview(), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const topology = useQuery({ ...fleetQueries.services(), initialData: initialTopology, initialDataUpdatedAt: Date.parse(initial.generatedAt) }).data;
   const regionsById = useMemo(() => new Map(topology.regions.map((region) => [region.id, region])), [topology.regions]);
@@ -55,6 +56,8 @@ export function FleetView({ initial, initialTopology }: { initial: FleetOverview
         </h2>
         <HealthCounts counts={data.replicas} />
       </section>
+
+      {data.services.length ? <GlobalAutomationControl services={data.services} mayControl={mayControlAutomation} /> : null}
 
       <section className="card" aria-labelledby="regions-heading" style={{ marginBottom: 16 }}>
         <h2 id="regions-heading" style={{ marginBottom: 10 }}>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { hasPermission } from "@/core/access/permissions";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { fleetOverview } from "@/server/fleet/fleet-overview";
 import { listServices } from "@/server/fleet/list-services";
@@ -7,7 +8,7 @@ import { FleetView } from "./fleet-view";
 export const metadata: Metadata = { title: "Fleet" };
 
 export default async function FleetPage() {
-  await requirePagePermission("fleet:read");
+  const actor = await requirePagePermission("fleet:read");
   const [overview, topology] = await Promise.all([fleetOverview(), listServices()]);
-  return <FleetView initial={overview} initialTopology={topology} />;
+  return <FleetView initial={overview} initialTopology={topology} mayControlAutomation={hasPermission(actor.roles, "automation:control")} />;
 }

@@ -96,7 +96,7 @@ function LagSection({ serviceId, initialRange, staleIds }: { serviceId: string; 
   );
 }
 
-export function ServiceLive({ initial, initialRange }: { initial: ServiceDetail; initialRange: LagRange }) {
+export function ServiceLive({ initial, initialRange, mayControlAutomation }: { initial: ServiceDetail; initialRange: LagRange; mayControlAutomation: boolean }) {
   const detail = useQuery({ ...serviceQueries.detail(initial.id), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const service = detail.data;
   const now = useNow(1_000);
@@ -142,7 +142,7 @@ export function ServiceLive({ initial, initialRange }: { initial: ServiceDetail;
 
         <ServiceAlerts serviceId={service.id} />
 
-        <AutomationCard serviceId={service.id} />
+        <AutomationCard serviceId={service.id} mayControl={mayControlAutomation} />
 
         <LagSection serviceId={service.id} initialRange={initialRange} staleIds={staleIds} />
 
