@@ -1,4 +1,5 @@
 import "server-only";
+import type { AgentReport } from "@/contracts/agent-reports";
 import { type AutomationPolicy, type AutomationSnapshot, NO_CONTROLS } from "@/core/automation/snapshot";
 import { automationControls } from "./automation-controls";
 import { db } from "../db/client";
@@ -32,6 +33,19 @@ async function readOnlyByReplica(serviceId: string): Promise<Map<string, boolean
 }
 
 /**
+ * What a primary that no longer answers its agent last said while it did: the
+ * sync state of each standby and its own position. The latest report only
+ * says it does not answer, and a candidate is proven safe by what came before.
+ */
+async function lastServing(replicaId: string | null): Promise<{ syncStates: Map<string, string | null>; currentLsn: bigint | null } | null> {
+  if (!replicaId) return null;
+  const state = await db().replicaState.findUnique({ where: { replicaId }, select: { reachable: true, lastServingReport: true } });
+  if (!state || state.reachable || !state.lastServingReport) return null;
+  const report = state.lastServingReport as unknown as AgentReport;
+  return { syncStates: new Map(report.standbys.map((standby) => [standby.applicationName, standby.syncState])), currentLsn: bigintOf(report.lsn.current) };
+}
+
+/**
  * One read of what the automation decides on: the live topology (judged with
  * `now`), the policy, the witness links into the service, its active run and
  * the operators' controls (pause, cooldown after the last failover, acknowledgement).
@@ -43,7 +57,7 @@ export async function automationSnapshot(serviceId: string, now: Date): Promise<
     readOnlyByReplica(serviceId),
   ]);
   const { detail, links } = live;
-  const primaryLease = detail.writeReplicaId ? await grantedLease(detail.writeReplicaId) : null;
+  const [primaryLease, served] = await Promise.all([detail.writeReplicaId ? grantedLease(detail.writeReplicaId) : null, lastServing(detail.writeReplicaId)]);
   const policy = automationPolicy(live.policy, detail.staleAfterSeconds);
   const controls = await automationControls(new Map([[serviceId, policy.cooldownSeconds]]), now);
   return {
@@ -53,9 +67,10 @@ export async function automationSnapshot(serviceId: string, now: Date): Promise<
     datasets: datasetSnapshots(detail),
     replicas: detail.replicas.map((replica) => ({
       ...replicaSnapshot(replica, live),
+      ...(served && replica.id !== detail.writeReplicaId ? { syncState: served.syncStates.get(replica.name) ?? replica.live.syncState } : {}),
       lagSeconds: replica.live.lagSeconds,
       lastReportAt: replica.live.lastReportAt === null ? null : new Date(replica.live.lastReportAt),
-      currentLsn: bigintOf(replica.live.lsn.current),
+      currentLsn: served && replica.id === detail.writeReplicaId ? served.currentLsn : bigintOf(replica.live.lsn.current),
       // The WAL receiver's received position is what it has written and flushed to disk.
       flushedLsn: bigintOf(replica.live.lsn.received),
       readOnly: readOnly.get(replica.id) ?? null,

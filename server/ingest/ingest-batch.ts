@@ -56,17 +56,20 @@ const INGEST_SQL = `
     latest AS (
       INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", "observedAt", "receivedAt", reachable, role, timeline,
                                   "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
-                                  "recoveryConflicts", "logicalConflicts", "queryLatencyMs", report)
+                                  "recoveryConflicts", "logicalConflicts", "queryLatencyMs", report, "lastServingReport", "lastServingAt")
       SELECT agent."replicaId", agent.id, rows.seq, rows."observedAt", $2, rows.reachable, rows.role, rows.timeline,
              rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
-             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs", $9::jsonb
+             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs", $9::jsonb,
+             CASE WHEN rows.reachable THEN $9::jsonb END, CASE WHEN rows.reachable THEN $2::timestamptz END
         FROM agent CROSS JOIN rows WHERE rows.seq = $1
       ON CONFLICT ("replicaId") DO UPDATE SET
         "agentId" = EXCLUDED."agentId", "lastSeq" = EXCLUDED."lastSeq", "observedAt" = EXCLUDED."observedAt",
         "receivedAt" = EXCLUDED."receivedAt", reachable = EXCLUDED.reachable, role = EXCLUDED.role, timeline = EXCLUDED.timeline,
         "currentLsn" = EXCLUDED."currentLsn", "receivedLsn" = EXCLUDED."receivedLsn", "replayedLsn" = EXCLUDED."replayedLsn",
         "lagBytes" = EXCLUDED."lagBytes", "lagSeconds" = EXCLUDED."lagSeconds", "recoveryConflicts" = EXCLUDED."recoveryConflicts",
-        "logicalConflicts" = EXCLUDED."logicalConflicts", "queryLatencyMs" = EXCLUDED."queryLatencyMs", report = EXCLUDED.report
+        "logicalConflicts" = EXCLUDED."logicalConflicts", "queryLatencyMs" = EXCLUDED."queryLatencyMs", report = EXCLUDED.report,
+        "lastServingReport" = coalesce(EXCLUDED."lastServingReport", "ReplicaState"."lastServingReport"),
+        "lastServingAt" = coalesce(EXCLUDED."lastServingAt", "ReplicaState"."lastServingAt")
       RETURNING 1
     ),
     peers AS (

@@ -14,7 +14,7 @@ import { Prisma, type Run, type StepRun } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
-import { oldPrimaryLeaseLapse, stillHeld } from "./old-primary-lease";
+import { oldPrimaryLease, stillHeld } from "./old-primary-lease";
 import { runContextOf } from "./run-view";
 
 /**
@@ -180,14 +180,12 @@ async function residencyRefusal(move: Move, action: "promote" | "route"): Promis
 /**
  * Design rule 4: unless this run fenced the old primary itself (and read its
  * final position), nothing is promoted before the old primary's self-fencing
- * lease has lapsed, margin included. Null when a fence made the lease moot;
- * otherwise the lapse, and `held` says what is still waited for.
+ * lease has lapsed, margin included. Null when a fence made the lease moot.
  */
-async function leaseCheck(move: Move, tx?: Tx): Promise<{ held: string | null; sentence: string } | null> {
+async function leaseCheck(move: Move) {
   const primaryId = move.context.primaryId;
   if (move.context.fencedLsn !== null || !primaryId) return null;
-  const lapse = await oldPrimaryLeaseLapse(move.run.serviceId, primaryId, move.now, tx);
-  return { held: stillHeld(lapse, move.now), sentence: lapse.sentence };
+  return oldPrimaryLease(move.run.serviceId, primaryId, move.now);
 }
 
 /** A renewal got in between the check and the promotion's transaction: roll it back and wait again. */
@@ -207,8 +205,9 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
     if (issued) continue;
     if (command === "promote") {
       const lease = await leaseCheck(move);
-      if (lease?.held) {
-        if (deadlinePassed(move)) return attemptFailed(move, `refusing to promote: ${lease.held}`);
+      const held = lease ? stillHeld(lease.lapse, move.now) : null;
+      if (held) {
+        if (deadlinePassed(move)) return attemptFailed(move, `refusing to promote: ${held}`);
         return markWaiting(move);
       }
       const refusal = await residencyRefusal(move, "promote");
@@ -225,8 +224,8 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
         await assertLeaseHeld(tx, move.lease);
         const service = await tx.service.update({ where: { id: run.serviceId }, data: { epoch: { increment: 1 } } });
         // Renewals read the service row FOR SHARE: from this update on, none can be granted unseen.
-        const recheck = await leaseCheck(move, tx);
-        if (recheck?.held) throw new LeaseRenewedError(recheck.held);
+        const renewedSince = lease ? stillHeld(await lease.recheck(tx), move.now) : null;
+        if (renewedSince) throw new LeaseRenewedError(renewedSince);
         await issueCommandIn(tx, signingKey, { replicaId, kind: command, args: resolvedArgs, idempotencyKey: keyOf(replicaId), actor: ENGINE, epoch: service.epoch, runId: run.id, stepRunId: stepRun.id });
         await appendAuditEvent(tx, {
           actor: ENGINE,
@@ -238,7 +237,7 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
           reason: "promotion: agents refuse commands from older epochs from now on",
           before: { epoch: service.epoch - 1 },
           after: { epoch: service.epoch },
-          details: { proof: { fencedPrimaryFinalLsn: fenced, candidateReplayedLsn: replayed?.toString() ?? null, candidate: target?.name ?? null, oldPrimaryLease: lease?.sentence ?? "fenced by this run" } },
+          details: { proof: { fencedPrimaryFinalLsn: fenced, candidateReplayedLsn: replayed?.toString() ?? null, candidate: target?.name ?? null, oldPrimaryLease: lease?.lapse.sentence ?? "fenced by this run" } },
         });
         return null;
       }).catch((error: unknown) => {

@@ -6,7 +6,8 @@ import { startProduct, until, type Product } from "../support/product";
 
 /**
  * The primary's region dies (its PostgreSQL is SIGKILLed) while the workload
- * writes; an operator runs the unplanned failover through the API.
+ * writes and automation is paused: the automation only detects and alerts
+ * (chaos scenario 6), and an operator runs the unplanned failover through the API.
  */
 let product: Product;
 
@@ -27,8 +28,26 @@ describe("an unplanned regional failover on the real lab", () => {
       ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
     );
     await until("some acknowledged writes", () => verifyLedger(running.dataDir, "pg-eu-west-1"), (check) => check.acknowledged > 100);
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const pause = await api("POST", "/api/v1/automation/pauses", operator, { scope: "orders-db", reason: "integration test: people fail over", expiresAt });
+    expect(pause.status, JSON.stringify(pause.json)).toBe(201);
 
     await killRegion(running.dataDir, "aws:us-east-1");
+    // Paused: the decider confirms the loss, records that it is held back, and acts no further.
+    const held = await until(
+      "the decider to hold the confirmed loss back",
+      () => api("GET", "/api/v1/services/orders-db/automation", operator),
+      ({ json }) => json.recorded?.some((decision: { ruleId: string }) => decision.ruleId === "R3"),
+    );
+    expect(held.json).toMatchObject({ acting: false });
+    expect(held.json.recorded.find((decision: { ruleId: string }) => decision.ruleId === "R3")).toMatchObject({ action: { kind: "blocked", by: "paused" }, actedAt: null, runId: null });
+    const alert = await until(
+      "the held-back failover to be alerted",
+      () => api("GET", "/api/v1/alerts?serviceId=orders-db&ruleId=automatic-failover-held", operator),
+      ({ json }) => json.alerts?.length > 0,
+    );
+    expect(alert.json.alerts[0].sentence).toContain("automation is paused (integration test: people fail over)");
+    expect((await api("GET", "/api/v1/runs?serviceId=orders-db", operator)).json.runs).toEqual([]);
     const params = { service: "orders-db", from_region: "aws:us-east-1", reason: "integration test: us-east-1 is gone" };
     // Detection needs the primary's agent to say it cannot reach it and both witnesses to agree.
     const plan = await until(
