@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { heal, isolate, setLink } from "@/lab/network/control-client";
+import { verifyLedger } from "@/lab/verify";
+import { startProduct, until, type Product } from "../support/product";
+import { sampleWritablePrimaries, splitBrains } from "../support/writable-sampler";
+
+/**
+ * Chaos scenario 4 (issue 7): the primary's region is cut off from the others
+ * and from the control plane, with the lab's links slowed to the ~80 ms
+ * round trip measured between us-east-1 and eu-west-1. Cut off, the primary
+ * keeps running; it must stop taking writes by itself within its lease, and
+ * the standby may be promoted only after that lease has lapsed.
+ */
+let product: Product;
+
+beforeAll(async () => {
+  product = await startProduct();
+}, 300_000);
+
+afterAll(async () => {
+  await product?.running.stop();
+}, 120_000);
+
+describe("the primary's region cut off", () => {
+  it("self-fences within its lease, fails over only after it, never two writable primaries, no acknowledged write lost", async () => {
+    const { api, operator, running } = product;
+    for (const [from, to] of [
+      ["aws:us-east-1", "aws:eu-west-1"],
+      ["aws:eu-west-1", "aws:us-east-1"],
+    ]) {
+      await setLink(running.dataDir, { from: from!, to: to!, delayMs: 40 });
+    }
+    await until(
+      "a healthy topology",
+      () => api("GET", "/api/v1/services/orders-db", operator),
+      ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
+      120_000,
+    );
+    await until("some acknowledged writes", () => verifyLedger(running.dataDir, "pg-eu-west-1"), (check) => check.acknowledged > 100);
+
+    const sampler = await sampleWritablePrimaries(running.dataDir, 100);
+    const cutAt = Date.now();
+    await isolate(running.dataDir, "aws:us-east-1");
+    const moved = await until("the write route to move", () => api("GET", "/api/v1/services/orders-db/route", operator), ({ json }) => json.writeReplica !== "pg-us-east-1", 120_000);
+    expect(moved.json).toMatchObject({ writeReplica: "pg-eu-west-1", epoch: 2 });
+    const samples = await sampler.stop();
+    expect(splitBrains(samples)).toEqual([]);
+
+    // The old primary stopped taking writes (by itself: nothing could reach it) before the new one started.
+    const lastOld = samples.filter((sample) => sample.writable.includes("pg-us-east-1")).at(-1);
+    const firstNew = samples.find((sample) => sample.writable.includes("pg-eu-west-1"));
+    expect(lastOld && firstNew).toBeTruthy();
+    expect(firstNew!.at).toBeGreaterThan(lastOld!.at);
+    expect(lastOld!.at - cutAt).toBeGreaterThan(0);
+    const fenced = await product.sql<{ ro: string; recovery: boolean }>("pg-us-east-1", "SELECT current_setting('default_transaction_read_only') AS ro, pg_is_in_recovery() AS recovery");
+    expect(fenced).toEqual([{ ro: "on", recovery: false }]);
+
+    // The promotion waited for the lease: the proof names it.
+    const audit = await api("GET", "/api/v1/audit?action=service.epoch&limit=5", product.admin);
+    expect(audit.json.events[0].details.proof.oldPrimaryLease).toMatch(/^pg-us-east-1's lease \(5 s, last renewed at .+\) lapses, with the margin, at /);
+
+    const before = (await verifyLedger(running.dataDir, "pg-eu-west-1")).acknowledged;
+    await until("the workload writing to the new primary", () => verifyLedger(running.dataDir, "pg-eu-west-1"), (check) => check.acknowledged > before + 50, 90_000);
+    const check = await verifyLedger(running.dataDir, "pg-eu-west-1");
+    expect({ lost: check.lost, duplicated: check.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+
+    // Healed, the old primary stays fenced and is reported as a former primary to reinstate.
+    await heal(running.dataDir);
+    await until(
+      "the former primary reported",
+      () => api("GET", "/api/v1/alerts?serviceId=orders-db&ruleId=setting-drift", operator),
+      ({ json }) => json.alerts?.some((alert: { sentence: string }) => alert.sentence.startsWith("pg-us-east-1") && alert.sentence.includes("run reinstate-former-primary")),
+      90_000,
+    );
+    expect(await product.sql<{ ro: string }>("pg-us-east-1", "SELECT current_setting('default_transaction_read_only') AS ro")).toEqual([{ ro: "on" }]);
+  }, 420_000);
+});
