@@ -67,7 +67,9 @@ export function vouchingProbes(witness: Witness): typeof probePeers {
  * it back: the peer checks on its own clock that it runs within `remainingMs`
  * of accepting this connection (which happened after the probe started, and
  * before `remainingMs` was measured). A standby skips it (NOTIFY fails during
- * recovery).
+ * recovery), and so does a fenced primary: each NOTIFY commits a WAL record,
+ * and WAL a fenced primary writes after its final position would reach the
+ * standbys still attached to it past the point where the new primary forks.
  */
 async function vouch(client: pg.Client, witness: Witness, remainingMs: number): Promise<void> {
   if (remainingMs <= 0) return;
@@ -75,7 +77,8 @@ async function vouch(client: pg.Client, witness: Witness, remainingMs: number): 
     await within(
       client.query(
         `SELECT pg_notify($1, $2) FROM pg_stat_get_activity(pg_backend_pid()) AS session
-          WHERE NOT pg_is_in_recovery() AND clock_timestamp() < session.backend_start + make_interval(secs => $3)`,
+          WHERE NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
+            AND clock_timestamp() < session.backend_start + make_interval(secs => $3)`,
         [VOUCH_CHANNEL, vouchPayload(witness), remainingMs / 1000],
       ),
       remainingMs,

@@ -158,7 +158,6 @@ async function switchOver(toRegion: string, reason: string): Promise<RunView> {
   return runSchema.parse(finished.json);
 }
 
-/** Every standby streams from `primary` (pg_stat_replication there, pg_stat_wal_receiver on each standby), on the primary's timeline. */
 /** A standby streams over its own region's link to the primary (lab/network): the sender it sees is that link's proxy. */
 async function linkPort(from: string, to: string): Promise<number> {
   const network = await readNetworkFile(product.dataDir);
@@ -167,6 +166,7 @@ async function linkPort(from: string, to: string): Promise<number> {
   return port;
 }
 
+/** Every standby streams from `primary` (pg_stat_replication there, pg_stat_wal_receiver on each standby), on the primary's timeline. */
 async function expectStreamingFrom(primary: string, standbys: string[]): Promise<void> {
   const streaming = await until(
     `${standbys.join(", ")} streaming from ${primary}`,

@@ -65,11 +65,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function sql(text: string): Promise<void> {
+async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(text);
+    return (await client.query<T>(text)).rows;
   } finally {
     await client.end();
   }
@@ -311,6 +311,22 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
 
     await server.start(server.port);
     await until(writable, (accepted) => accepted, "writes to be accepted again");
+  });
+
+  it("a witness does not vouch for a fenced primary: its NOTIFY would write WAL past the fenced primary's final position", async () => {
+    await sql("ALTER SYSTEM SET default_transaction_read_only = on");
+    await sql("SELECT pg_reload_conf()");
+    try {
+      await until(writable, (accepted) => !accepted, "the fence to show");
+      const [before] = await sql<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
+      for (let probe = 0; probe < 5; probe++) expect((await probePeer({ ...US, connectionString: url }, 2000, EU)).probe.reachable).toBe(true);
+      const [after] = await sql<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
+      expect(after!.lsn).toBe(before!.lsn);
+    } finally {
+      await sql("ALTER SYSTEM RESET default_transaction_read_only");
+      await sql("SELECT pg_reload_conf()");
+      await until(writable, (accepted) => accepted, "the fence to be lifted");
+    }
   });
 
   it("stays passive while the control plane grants no leases at all (404: a version from before them)", async () => {
