@@ -17,8 +17,14 @@ export function zodErrorResponse(error: z.ZodError, where: "body" | "params" | "
   return errorResponse(400, { code: "validation_failed", message, ...(field ? { field } : {}) });
 }
 
+/** The client hung up before its request was read (an agent's request that timed out): nothing went wrong here. */
+function clientGone(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === "ECONNRESET" && error.message === "aborted";
+}
+
 /** Maps what a handler threw to an answer; unknown errors are logged, never shown. */
 export function thrownResponse(error: unknown, context: string): Response {
+  if (clientGone(error)) return errorResponse(400, { code: "client_closed", message: "The client closed the request before it was read." });
   if (error instanceof DomainError) {
     const headers = error instanceof RateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
     return errorResponse(
