@@ -2,6 +2,7 @@ import { z } from "zod";
 
 export const API_ERROR_CODES = [
   "invalid_json",
+  "client_closed",
   "validation_failed",
   "unauthenticated",
   "forbidden",
