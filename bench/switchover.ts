@@ -13,31 +13,12 @@
 import { parseArgs } from "node:util";
 import { createDb } from "@/server/db/client";
 import { verifyLedger } from "@/lab/verify";
+import { api, until } from "./support/api";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const RUNS = Number(values.runs);
-
-async function api(url: string, method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as any;
-}
-
-async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const results: { confirmToDoneMs: number; writesRefusedMs: number; rejoinMs: number; lost: number; overheadPerStepMs: number[] }[] = [];
 for (let repetition = 0; repetition < RUNS; repetition++) {
@@ -47,13 +28,13 @@ for (let repetition = 0; repetition < RUNS; repetition++) {
     const admin = await adminToken(product.url);
     await api(product.url, "POST", "/api/v1/users", admin, { email: "bench-oncall@switchyard.local", password: "bench-oncall-password", roles: ["operator"] });
     const operator = (await (await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "bench-oncall@switchyard.local", password: "bench-oncall-password" }) })).json()).token as string;
-    await until(() => api(product.url, "GET", "/api/v1/services/orders-db", operator), (service) => service.replicas.every((r: any) => r.live.health === "healthy"));
+    await until("a healthy topology", () => api(product.url, "GET", "/api/v1/services/orders-db", operator), (service) => service.replicas.every((r: any) => r.live.health === "healthy"));
 
     const run = await api(product.url, "POST", "/api/v1/runbooks/planned-switchover/runs", operator, { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "benchmark" } });
-    await until(() => api(product.url, "GET", `/api/v1/runs/${run.id}`, operator), (r) => r.steps.find((s: any) => s.stepId === "confirm")?.state === "waiting");
+    await until("the confirmation", () => api(product.url, "GET", `/api/v1/runs/${run.id}`, operator), (r) => r.steps.find((s: any) => s.stepId === "confirm")?.state === "waiting");
     const confirmedAt = Date.now();
     await api(product.url, "POST", `/api/v1/runs/${run.id}/steps/confirm/confirm`, operator, {});
-    const done = await until(() => api(product.url, "GET", `/api/v1/runs/${run.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
+    const done = await until("the run to finish", () => api(product.url, "GET", `/api/v1/runs/${run.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
     if (done.status !== "succeeded") throw new Error(`run ${done.status}: ${done.error}`);
     const finishedAt = Date.parse(done.finishedAt);
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startCluster } from "@/embedded/postgres-cluster";
 import { killRegion, pauseRegion } from "@/lab/faults";
 import { heal, killControlPlane, setLink, skewAgent } from "@/lab/network/control-client";
@@ -6,7 +6,7 @@ import { pgdataDir, serverLogFile } from "@/lab/paths";
 import { serverSettings } from "@/lab/settings";
 import { portOf, requireLabState } from "@/lab/state";
 import { verifyLedger } from "@/lab/verify";
-import { startProduct, until, type Product } from "../support/product";
+import { productForFile, until } from "../support/product";
 import { sampleWritablePrimaries, splitBrains, type WritableSample } from "../support/writable-sampler";
 
 /**
@@ -16,15 +16,7 @@ import { sampleWritablePrimaries, splitBrains, type WritableSample } from "../su
  * plane killed in the middle of an automatic failover. The ledger is checked
  * after each, and no sample may ever see two writable primaries.
  */
-let product: Product;
-
-beforeAll(async () => {
-  product = await startProduct();
-}, 300_000);
-
-afterAll(async () => {
-  await product?.running.stop();
-}, 120_000);
+const product = productForFile();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { heal, isolate, setLink } from "@/lab/network/control-client";
 import { verifyLedger } from "@/lab/verify";
-import { startProduct, until, type Product } from "../support/product";
+import { productForFile, until } from "../support/product";
 import { sampleWritablePrimaries, splitBrains } from "../support/writable-sampler";
 
 /**
@@ -11,15 +11,7 @@ import { sampleWritablePrimaries, splitBrains } from "../support/writable-sample
  * keeps running; it must stop taking writes by itself within its lease, and
  * the standby may be promoted only after that lease has lapsed.
  */
-let product: Product;
-
-beforeAll(async () => {
-  product = await startProduct();
-}, 300_000);
-
-afterAll(async () => {
-  await product?.running.stop();
-}, 120_000);
+const product = productForFile();
 
 describe("the primary's region cut off", () => {
   it("self-fences within its lease, fails over only after it, never two writable primaries, no acknowledged write lost", async () => {

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runSchema } from "@/contracts/runs";
 import { killRegion } from "@/lab/faults";
 import { verifyLedger } from "@/lab/verify";
-import { startProduct, until, type Product } from "../support/product";
+import { productForFile, until } from "../support/product";
 
 /**
  * The primary's region dies (its PostgreSQL is SIGKILLed) while the workload
  * writes and automation is paused: the automation only detects and alerts
  * (chaos scenario 6), and an operator runs the unplanned failover through the API.
  */
-let product: Product;
-
-beforeAll(async () => {
-  product = await startProduct();
-}, 300_000);
-
-afterAll(async () => {
-  await product?.running.stop();
-}, 120_000);
+const product = productForFile();
 
 describe("an unplanned regional failover on the real lab", () => {
   it("promotes the synchronous standby, chosen by candidate selection, without losing an acknowledged write", async () => {

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
 import { portOf, requireLabState } from "@/lab/state";
 
@@ -56,4 +57,25 @@ export async function until<T>(what: string, probe: () => Promise<T>, accept: (v
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 4000)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/**
+ * The whole product for one test file: started before its first test and
+ * stopped after its last. The answer stands for the running product (it
+ * forwards to it), so tests read `product.api`, `product.running` as usual.
+ */
+export function productForFile(): Product {
+  let running: Product | undefined;
+  beforeAll(async () => {
+    running = await startProduct();
+  }, 300_000);
+  afterAll(async () => {
+    await running?.running.stop();
+  }, 120_000);
+  return new Proxy({} as Product, {
+    get(_, key) {
+      if (!running) throw new Error("the product is not running: use it inside a test");
+      return running[key as keyof Product];
+    },
+  });
 }

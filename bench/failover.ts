@@ -1,0 +1,108 @@
+/**
+ * Automatic failover, end to end, on the real lab with the workload writing:
+ * one product, N times "SIGKILL the primary's PostgreSQL" and let the
+ * automation fail over to the synchronous standby; between repetitions an
+ * operator reinstates the killed replica (which names it synchronous again)
+ * and acknowledges the failover so the cooldown does not hold the next one.
+ * Reports the distribution of kill → new primary writable (asked directly,
+ * every 50 ms), kill → write route switched, kill → run finished, the
+ * acknowledged writes lost, and samples with two writable primaries.
+ *
+ *   npm run bench:failover -- --runs 5
+ */
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { killRegion } from "@/lab/faults";
+import { portOf, requireLabState } from "@/lab/state";
+import { verifyLedger } from "@/lab/verify";
+import { sampleWritablePrimaries, splitBrains } from "@/test/support/writable-sampler";
+import { api, until } from "./support/api";
+import { adminToken, startControlPlane } from "./support/control-plane";
+import { round, summarize } from "./support/stats";
+
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+const RUNS = Number(values.runs);
+const OPERATOR = { email: "bench-oncall@switchyard.local", password: "bench-oncall-password" };
+
+async function writable(dataDir: string, replica: string): Promise<boolean> {
+  const state = await requireLabState(dataDir);
+  const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database: "orders", connectionTimeoutMillis: 300, query_timeout: 300 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query("SELECT NOT pg_is_in_recovery() AND current_setting('default_transaction_read_only') = 'off' AS writable");
+    return rows[0]?.writable === true;
+  } catch {
+    return false;
+  } finally {
+    void client.end().catch(() => undefined);
+  }
+}
+
+const product = await startControlPlane({ lab: true });
+const results: { writableMs: number; routedMs: number; finishedMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
+try {
+  const admin = await adminToken(product.url);
+  await api(product.url, "POST", "/api/v1/users", admin, { ...OPERATOR, roles: ["operator"] });
+  const issued = await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...OPERATOR, name: "bench" }) });
+  const operator = ((await issued.json()) as { token: string }).token;
+  for (let repetition = 0; repetition < RUNS; repetition++) {
+    const route = await api(product.url, "GET", "/api/v1/services/orders-db/route", operator);
+    const primary = route.writeReplica as string;
+    const standby = primary === "pg-us-east-1" ? "pg-eu-west-1" : "pg-us-east-1";
+    await until("a healthy topology with a synchronous standby", () => api(product.url, "GET", "/api/v1/services/orders-db", operator), (service) =>
+      service.replicas.every((replica: any) => replica.live.health === "healthy") && service.replicas.some((replica: any) => replica.name === standby && replica.live.syncState === "sync"),
+    );
+    const before = (await verifyLedger(product.dataDir, standby)).acknowledged;
+    await until("the workload writing", () => verifyLedger(product.dataDir, standby), (check) => check.acknowledged > before + 100, 60_000, 500);
+
+    const sampler = await sampleWritablePrimaries(product.dataDir, 100);
+    const killedAt = Date.now();
+    await killRegion(product.dataDir, primary);
+    await until(`${standby} writable`, () => writable(product.dataDir, standby), Boolean, 120_000, 50);
+    const writableMs = Date.now() - killedAt;
+    await until("the write route to move", () => api(product.url, "GET", "/api/v1/services/orders-db/route", operator), (now) => now.writeReplica === standby, 120_000, 50);
+    const routedMs = Date.now() - killedAt;
+    const runs = await api(product.url, "GET", "/api/v1/runs?serviceId=orders-db&limit=1", operator);
+    const run = await until("the automatic run to finish", () => api(product.url, "GET", `/api/v1/runs/${runs.runs[0].id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
+    if (run.status !== "succeeded" || run.mode !== "automatic") throw new Error(`run ${run.id} (${run.mode}) ${run.status}: ${run.error}`);
+    const finishedMs = Date.parse(run.finishedAt) - killedAt;
+    const after = (await verifyLedger(product.dataDir, standby)).acknowledged;
+    await until("the workload writing to the new primary", () => verifyLedger(product.dataDir, standby), (check) => check.acknowledged > after + 50, 60_000, 500);
+    const samples = await sampler.stop();
+    const ledger = await verifyLedger(product.dataDir, standby);
+    results.push({ writableMs, routedMs, finishedMs, lost: ledger.lost, splitBrainSamples: splitBrains(samples).length, samples: samples.length });
+    console.error(`run ${repetition + 1}: ${primary} → ${standby}: writable after ${writableMs} ms, routed after ${routedMs} ms, ${ledger.lost} lost of ${ledger.acknowledged}`);
+
+    const reinstate = await api(product.url, "POST", "/api/v1/runbooks/reinstate-former-primary/runs", operator, {
+      params: { service: "orders-db", region: primary === "pg-us-east-1" ? "aws:us-east-1" : "aws:eu-west-1", reason: "benchmark: reinstate the killed primary" },
+    });
+    await until("the reinstate confirmation", () => api(product.url, "GET", `/api/v1/runs/${reinstate.id}`, operator), (r) => r.steps.find((s: any) => s.stepId === "confirm")?.state === "waiting", 60_000, 250);
+    await api(product.url, "POST", `/api/v1/runs/${reinstate.id}/steps/confirm/confirm`, operator, { note: "benchmark" });
+    const reinstated = await until("the reinstate run", () => api(product.url, "GET", `/api/v1/runs/${reinstate.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status), 300_000, 500);
+    if (reinstated.status !== "succeeded") throw new Error(`reinstate ${reinstated.status}: ${reinstated.error}`);
+    await api(product.url, "POST", "/api/v1/services/orders-db/automation/acknowledge", operator, { note: "benchmark: checked, next repetition" });
+  }
+} finally {
+  await product.stop();
+}
+
+const summary = (values: number[]) => {
+  const s = summarize(values);
+  return { p50: round(s.p50 / 1000, 2), p95: round(s.p95 / 1000, 2), max: round(s.max / 1000, 2), min: round(Math.min(...values) / 1000, 2) };
+};
+console.log(
+  JSON.stringify(
+    {
+      runs: RUNS,
+      killToNewPrimaryWritableSeconds: summary(results.map((result) => result.writableMs)),
+      killToRouteSwitchedSeconds: summary(results.map((result) => result.routedMs)),
+      killToRunFinishedSeconds: summary(results.map((result) => result.finishedMs)),
+      acknowledgedWritesLost: results.map((result) => result.lost),
+      samplesWithTwoWritablePrimaries: results.map((result) => `${result.splitBrainSamples} of ${result.samples}`),
+    },
+    null,
+    2,
+  ),
+);
+if (results.some((result) => result.lost > 0 || result.splitBrainSamples > 0)) process.exitCode = 1;
