@@ -15,8 +15,9 @@ export interface RunningControlPlane {
 }
 
 /**
- * The product as `npm start` runs it (production build, embedded store), on a
- * fresh data folder, with the lab off unless asked for: what benchmarks
+ * The product as `npm start` runs it (production build, embedded store unless
+ * `env.DATABASE_URL` names another, e.g. a second copy on the same store), on
+ * a fresh data folder, with the lab off unless asked for: what benchmarks
  * measure is the real thing.
  */
 export async function startControlPlane(options: { lab?: boolean; env?: Record<string, string> } = {}): Promise<RunningControlPlane> {
@@ -53,12 +54,10 @@ export async function startControlPlane(options: { lab?: boolean; env?: Record<s
   };
   process.once("SIGINT", interrupt);
   process.once("SIGTERM", interrupt);
-  const password = readFileSync(path.join(dataDir, "store", "password"), "utf8").trim();
-  const storePort = readFileSync(path.join(dataDir, "store", "port"), "utf8").trim();
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
-    databaseUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${storePort}/switchyard`,
+    databaseUrl: options.env?.DATABASE_URL || embeddedStoreUrl(dataDir),
     stop: () =>
       new Promise<void>((resolve) => {
         process.off("SIGINT", interrupt);
@@ -70,6 +69,13 @@ export async function startControlPlane(options: { lab?: boolean; env?: Record<s
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** The connection URL of the embedded store `npm start` started in `dataDir`. */
+function embeddedStoreUrl(dataDir: string): string {
+  const password = readFileSync(path.join(dataDir, "store", "password"), "utf8").trim();
+  const storePort = readFileSync(path.join(dataDir, "store", "port"), "utf8").trim();
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${storePort}/switchyard`;
 }
 
 export async function adminToken(url: string): Promise<string> {

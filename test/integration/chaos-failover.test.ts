@@ -1,4 +1,6 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { startControlPlane } from "@/bench/support/control-plane";
 import { startCluster } from "@/embedded/postgres-cluster";
 import { killRegion, pauseRegion } from "@/lab/faults";
 import { heal, killControlPlane, setLink, skewAgent } from "@/lab/network/control-client";
@@ -113,8 +115,16 @@ describe("the chaos suite: automatic failover on the real lab", () => {
     await healthy();
   }, 120_000);
 
-  it("fails over automatically to the synchronous standby when the primary is killed, losing no acknowledged write", async () => {
+  it("fails over automatically to the synchronous standby when the primary is killed, losing no acknowledged write, with a second control-plane copy on the store that does not decide", async () => {
     await healthy();
+    // A second copy of the control plane on the same store: both run a decider loop, one holds the lease and acts.
+    const second = await startControlPlane({ env: { DATABASE_URL: product.running.databaseUrl } });
+    const store = new pg.Client({ connectionString: product.running.databaseUrl });
+    await store.connect();
+    const holders = new Set<string>();
+    const watching = setInterval(() => {
+      void store.query<{ holder: string }>(`SELECT holder FROM "Lease" WHERE name = 'automation'`).then(({ rows }) => rows[0] && holders.add(rows[0].holder), () => undefined);
+    }, 200);
     const sampler = await sampleWritablePrimaries(product.running.dataDir);
     await killRegion(product.running.dataDir, "aws:us-east-1");
     const [run] = await until("the decider to start a run", runs, (list) => list.length > 0, 60_000);
@@ -125,6 +135,11 @@ describe("the chaos suite: automatic failover on the real lab", () => {
     expect(finished.json.steps.find((step: { stepId: string }) => step.stepId === "confirm-isolation")).toMatchObject({ state: "succeeded", output: { answeredBy: "policy" } });
     await ledgerIntact("pg-eu-west-1");
     expectNoSplitBrain(await sampler.stop());
+    clearInterval(watching);
+    await store.end();
+    await second.stop();
+    expect(holders.size).toBe(1);
+    expect(await runs()).toHaveLength(1);
     const automation = (await product.api("GET", "/api/v1/services/orders-db/automation", product.operator)).json;
     expect(automation.recorded.find((decision: { ruleId: string }) => decision.ruleId === "R8") ?? null).toBeNull();
     const audit = (await product.api("GET", "/api/v1/audit?action=automation.decide&limit=20", product.admin)).json;
