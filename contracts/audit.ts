@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   "policy.emergency_apply",
   "policy.emergency_review",
   "primary_lease.refuse",
+  "primary_lease.self_fence",
+  "primary_lease.self_unfence",
   "replica.update",
   "residency.refuse",
   "run.abort",

@@ -21,6 +21,12 @@ export const primaryLeaseRequestSchema = z
      * period, so the automation needs to know which they are.
      */
     witnesses: z.array(z.string().min(1).max(128)).max(64),
+    /**
+     * When the agent made its server read-only by itself (its lease lapsed or
+     * was refused), while that fence is in place; null otherwise. The control
+     * plane audits each change, since only the agent knows of it.
+     */
+    selfFencedAt: z.iso.datetime().nullable().default(null),
   })
   .meta({ id: "PrimaryLeaseRequest" });
 

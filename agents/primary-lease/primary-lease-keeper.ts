@@ -210,7 +210,7 @@ export class PrimaryLeaseKeeper {
     const { controlPlaneUrl, token, intervalMs, metrics, log } = this.options;
     const sentAt = this.monotonic();
     const sentAtWall = this.wallClock();
-    const reply = await requestLease(this.http, controlPlaneUrl, token, { ...server, witnesses: this.witnesses }, intervalMs, this.abort.signal);
+    const reply = await requestLease(this.http, controlPlaneUrl, token, { ...server, witnesses: this.witnesses, selfFencedAt: this.state.selfFence?.at ?? null }, intervalMs, this.abort.signal);
     if (this.stopping) return;
     if (reply.kind === "not-offered") {
       metrics.leaseRenewals.inc({ outcome: "no_answer" });

@@ -7,9 +7,9 @@ import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
 import { effectivePolicies } from "../policy/effective-policy";
 import { leaseGrant, type GrantFacts } from "./grant-rule";
+import { recordSelfFence } from "./record-self-fence";
+import { lockReplicaAudits } from "./replica-lock";
 
-// Any constant works; it only has to be the same in every control-plane copy.
-const REFUSAL_AUDIT_LOCK = 0x5359_504c; // "SYPL"
 
 /**
  * Grants or refuses the asking replica's lease. The service's row is read
@@ -20,6 +20,12 @@ const REFUSAL_AUDIT_LOCK = 0x5359_504c; // "SYPL"
  * renewals are not audited (one a second per primary would drown the trail).
  */
 export async function renewPrimaryLease(agent: AgentPrincipal, request: PrimaryLeaseRequest): Promise<PrimaryLeaseAnswer> {
+  const answer = await answerLease(agent, request);
+  await recordSelfFence(agent, request.selfFencedAt);
+  return answer;
+}
+
+async function answerLease(agent: AgentPrincipal, request: PrimaryLeaseRequest): Promise<PrimaryLeaseAnswer> {
   const policy = (await effectivePolicies([agent.serviceId])).get(agent.serviceId);
   if (!policy) throw new Error(`no policy is in force for ${agent.serviceId}, so there is no lease period`);
   const periodMs = primaryLeaseMs(policy.document.heartbeat);
@@ -74,11 +80,11 @@ async function grantFacts(tx: Tx, agent: AgentPrincipal, request: PrimaryLeaseRe
  * is audited once per episode, not once a second while it keeps asking (its
  * fence may fail, or it may not be our agent's doing at all). An episode
  * ends when the replica is granted its lease again, so a refusal is audited
- * unless one was since its last grant. Serialised per replica, so that two
+ * unless one was since its last grant. Under the replica's lock, so two
  * control-plane copies answering one agent's retries audit it once.
  */
 async function auditRefusalOnce(tx: Tx, agent: AgentPrincipal, facts: GrantFacts, reason: string, epoch: number): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REFUSAL_AUDIT_LOCK}::int, hashtext(${agent.replicaId}))`;
+  await lockReplicaAudits(tx, agent);
   const audited = await tx.auditEvent.findFirst({
     where: { action: "primary_lease.refuse", targetType: "replica", targetId: agent.replicaId },
     orderBy: { seq: "desc" },

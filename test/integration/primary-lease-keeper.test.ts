@@ -224,6 +224,13 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     await until(writable, (accepted) => accepted, "writes to be accepted again");
     expect(second.logs.some((line) => line.event === "primary_lease.unfenced")).toBe(true);
     expect(savedState("lapse").selfFence).toBeNull();
+    // The control plane heard of the fence only once the agent reached it again, and audited it and its end.
+    const audited = () => db().auditEvent.findMany({ where: { action: { startsWith: "primary_lease.self_" }, targetId: replicaIds[US.replica] }, orderBy: { seq: "asc" } });
+    const events = await until(audited, (rows) => rows.length >= 2, "the agent's own fence and its end audited");
+    expect(events.map((event) => [event.action, event.actorType])).toEqual([
+      ["primary_lease.self_fence", "agent"],
+      ["primary_lease.self_unfence", "agent"],
+    ]);
   });
 
   it("fences at once, without grace, when it restarts on a writable primary whose remembered grant has lapsed", async () => {

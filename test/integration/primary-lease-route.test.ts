@@ -101,6 +101,22 @@ describe("POST /api/v1/agents/lease", () => {
     expect(await refusalAudits(W3)).toHaveLength(2);
   });
 
+  it("audits the agent's own fence when it is first reported, and its end when first reported gone, once each", async () => {
+    const selfFence = () => db().auditEvent.findMany({ where: { action: { in: ["primary_lease.self_fence", "primary_lease.self_unfence"] } }, orderBy: { seq: "asc" } });
+    const before = (await selfFence()).length;
+    const fencedAt = "2026-11-26T03:00:00.000Z";
+    // Retries of one report, some at once (as two control-plane copies could answer them), audit it once.
+    const retries = await Promise.all([0, 1, 2].map(() => ask(US, { ...WRITABLE, readOnly: true, selfFencedAt: fencedAt })));
+    expect(retries.map((retry) => retry.status)).toEqual([200, 200, 200]);
+    for (let retry = 0; retry < 2; retry++) expect((await ask(US, { ...WRITABLE, selfFencedAt: null })).status).toBe(200);
+    const events = (await selfFence()).slice(before);
+    expect(events.map((event) => [event.action, event.actorType, event.targetId, (event.details as { fencedAt: string }).fencedAt])).toEqual([
+      ["primary_lease.self_fence", "agent", agents[US]!.replicaId, fencedAt],
+      ["primary_lease.self_unfence", "agent", agents[US]!.replicaId, fencedAt],
+    ]);
+    expect(await db().selfFence.count()).toBe(0);
+  });
+
   it("once an active run has issued its promotion, refuses the old primary and grants only the target", async () => {
     const run = await runFixture();
     await db().run.update({ where: { id: run.id }, data: { activeForServiceId: "orders-db" } });
