@@ -62,7 +62,13 @@ export const COMMAND_OUTPUTS = {
   fence: z.strictObject({ finalLsn: lsn, terminatedSessions: z.int().min(0) }),
   unfence: z.strictObject({}),
   promote: z.strictObject({ timeline: z.int(), lsn }),
-  repoint: z.strictObject({ primaryHost: z.string(), primaryPort: z.int(), slotName: z.string().nullable() }),
+  repoint: z.strictObject({
+    primaryHost: z.string(),
+    primaryPort: z.int(),
+    slotName: z.string().nullable(),
+    /** Set when the standby had gone past the new primary's fork and was rebuilt from it, as `rewind` does. */
+    rebuilt: z.strictObject({ method: z.enum(["pg_rewind", "base-backup", "following"]), reason: z.string() }).nullable().default(null),
+  }),
   rewind: z.strictObject({
     /** `following` when the replica already streamed from that primary on its timeline: nothing was discarded. */
     method: z.enum(["pg_rewind", "base-backup", "following"]),

@@ -10,6 +10,7 @@ import { primaryAddress, primaryConninfo } from "./primary-conninfo";
 import { LocalServer } from "./rewind/local-server";
 import { rewind } from "./rewind/rewind";
 import { setSyncStandbys } from "./sync-standbys";
+import { forkProblem, localPosition, primaryHistory } from "./timeline-fork";
 import type { VerifiedCommand } from "./verify-command";
 
 export interface PostgresExecutorOptions {
@@ -121,13 +122,33 @@ export class PostgresExecutor implements CommandExecutor {
    */
   private async repoint(client: pg.Client, args: Args<"repoint">, replication: ReplicationConfig): Promise<CommandAnswer> {
     if (!(await inRecovery(client))) return refused(`${this.options.replicaName} is a primary; only a standby can be re-pointed`);
+    const local = await localPosition(client);
     // The answer names the primary as the command did; the conninfo, the way this region reaches it.
     const conninfo = primaryConninfo(primaryAddress(args, replication), replication, this.options.replicaName);
     await client.query(`ALTER SYSTEM SET primary_conninfo = ${client.escapeLiteral(conninfo)}`);
     await client.query(`ALTER SYSTEM SET primary_slot_name = ${client.escapeLiteral(args.slotName ?? "")}`);
     // Since PostgreSQL 13 a reload restarts the WAL receiver with the new settings.
     await client.query("SELECT pg_reload_conf()");
-    return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName });
+    const diverged = local ? await this.divergence(local, args, replication) : null;
+    if (diverged) {
+      // It holds WAL the new primary never had (its old primary wrote on after the fork): only a rebuild can make it follow.
+      if (!this.options.server) return failed(`${this.options.replicaName} cannot follow ${args.host}:${args.port}: ${diverged}; it needs a rewind, and the agent config has no server section`);
+      const rebuilt = await this.rewind({ host: args.host, port: args.port, slotName: args.slotName });
+      if (rebuilt.status !== "succeeded") return { ...rebuilt, error: `${diverged}, and rebuilding it failed: ${rebuilt.error}` };
+      const output = rebuilt.output as { method: "pg_rewind" | "base-backup" | "following" };
+      return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: { method: output.method, reason: diverged } });
+    }
+    return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: null });
+  }
+
+  /**
+   * Whether this standby went past the point where the new primary's timeline
+   * forked from its own: it streamed from an old primary that wrote on after
+   * the new one was promoted.
+   */
+  private async divergence(local: { timeline: number; lsn: bigint }, args: Args<"repoint">, replication: ReplicationConfig): Promise<string | null> {
+    const primary = await primaryHistory({ ...primaryAddress(args, replication), user: replication.user, password: replication.password }, COMMAND_TIMEOUT_MS);
+    return forkProblem(local.timeline, local.lsn, primary.timeline, primary.history);
   }
 
   private async checkpoint(client: pg.Client): Promise<CommandAnswer> {

@@ -310,7 +310,7 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
 
     await sql(standbyA, "SELECT pg_create_physical_replication_slot('standby_b_on_a')");
     const repointed = await run(standbyB, "repoint", { host: "127.0.0.1", port: standbyA.port, slotName: "standby_b_on_a" });
-    expect(repointed).toEqual({ status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: standbyA.port, slotName: "standby_b_on_a" }, error: null });
+    expect(repointed).toEqual({ status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: standbyA.port, slotName: "standby_b_on_a", rebuilt: null }, error: null });
     const receiver = await until(
       () => sql<{ status: string; sender_port: number; slot_name: string; received_tli: number }>(standbyB, "SELECT status, sender_port, slot_name, received_tli FROM pg_stat_wal_receiver"),
       (rows) => rows[0]?.status === "streaming" && rows[0].sender_port === standbyA.port && rows[0].received_tli === 2,
@@ -369,5 +369,32 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     await sql(standbyA, "INSERT INTO orders VALUES (9)");
     expect(await sql(primary, "SELECT status FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming" }]);
   });
-});
 
+  it("repoint rebuilds a standby that went past the new primary's fork (it streamed on from the old one), and says why", async () => {
+    // The former primary, now A's standby, stops receiving; A writes on, and B, still A's standby, gets it.
+    await sql(primary, "ALTER SYSTEM SET primary_conninfo = ''");
+    await sql(primary, "SELECT pg_reload_conf()");
+    await until(() => sql(primary, "SELECT 1 FROM pg_stat_wal_receiver"), (rows) => rows.length === 0, "the former primary to stop receiving");
+    await sql(standbyA, "INSERT INTO orders VALUES (10)");
+    await until(() => sql<{ n: number }>(standbyB, "SELECT count(*)::int AS n FROM orders WHERE id = 10"), (rows) => rows[0]?.n === 1, "A's write to reach B");
+    // The former primary is promoted from where it stopped: B holds WAL its new timeline never had.
+    expect(await run(primary, "promote", { waitSeconds: 30 })).toMatchObject({ status: "succeeded", output: { timeline: 3 } });
+    await sql(standbyA, "ALTER SYSTEM SET default_transaction_read_only = on");
+    await sql(standbyA, "SELECT pg_reload_conf()");
+
+    const args = { host: "127.0.0.1", port: primary.port, slotName: null };
+    const withoutServer = await run(standbyB, "repoint", args);
+    expect(withoutServer).toMatchObject({ status: "failed", error: expect.stringMatching(/^standby_b cannot follow 127\.0\.0\.1:\d+: it holds WAL up to \d+ on timeline 2, past \d+ where the primary's timeline 3 forked from it; it needs a rewind/) });
+
+    const repointed = await executorFor(standbyB, REPLICATION, await serverOf(standbyB)).execute(command("repoint", args, standbyB.name));
+    expect(repointed, JSON.stringify(repointed)).toMatchObject({
+      status: "succeeded",
+      output: { primaryHost: "127.0.0.1", primaryPort: primary.port, rebuilt: { method: "base-backup", reason: expect.stringContaining("where the primary's timeline 3 forked from it") } },
+    });
+    expect(await sql(standbyB, "SELECT status, sender_port, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: primary.port, received_tli: 3 }]);
+    // The write the new primary never had is gone from B; the new primary's writes arrive.
+    await sql(primary, "INSERT INTO orders VALUES (11)");
+    await until(() => sql<{ ids: number[] }>(standbyB, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"), (rows) => rows[0]?.ids.includes(11) === true, "the new primary's write to reach B");
+    expect((await sql<{ ids: number[] }>(standbyB, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"))[0]!.ids).not.toContain(10);
+  });
+});
