@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DIAGNOSES } from "@/core/automation/diagnose";
+import { automationStateSchema } from "./fleet-overview";
 
 export const diagnosisSchema = z.enum(DIAGNOSES).meta({ id: "Diagnosis" });
 
@@ -38,6 +39,7 @@ export const serviceAutomationSchema = z
     acting: z.boolean().meta({ description: "Whether the decider carries out failovers for this service now (a decider runs, policy allows automatic failover, nothing pauses it)" }),
     sentence: z.string(),
     policyVersion: z.number().int().nullable(),
+    state: automationStateSchema.meta({ description: "As the fleet overview shows it: on, paused, cooling down after a failover, or off" }),
     decider: z
       .object({ holder: z.string(), expiresAt: z.iso.datetime() })
       .nullable()

@@ -20,12 +20,12 @@ export const worstLagSchema = z
   })
   .meta({ id: "WorstLag", description: "The replica nearest to (or past) its lag budgets" });
 
-export const serviceAutomationSchema = z
+export const automationStateSchema = z
   .object({
     state: z.enum(AUTOMATION_STATES),
     reason: z.string(),
   })
-  .meta({ id: "ServiceAutomation", description: "Whether automation may fail the service over now, and why" });
+  .meta({ id: "AutomationState", description: "Whether automation may fail the service over now, and why" });
 
 export const activeRunSummarySchema = z
   .object({
@@ -61,7 +61,7 @@ export const serviceOverviewSchema = z
     attention: z.array(replicaAttentionSchema).meta({ description: "Replicas that are not healthy, worst first" }),
     worstLag: worstLagSchema.nullable().meta({ description: "Null when no replica reports lag (e.g. no standby reports yet)" }),
     staleAfterSeconds: z.number().meta({ description: "Reports older than this are stale (policy heartbeat × misses)" }),
-    automation: serviceAutomationSchema,
+    automation: automationStateSchema,
     activeRuns: z.array(activeRunSummarySchema),
   })
   .meta({ id: "ServiceOverview" });

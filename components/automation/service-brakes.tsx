@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { automationQueries } from "@/client/queries/automation";
-import { fleetQueries } from "@/client/queries/fleet";
+import { serviceQueries } from "@/client/queries/service";
 import { AcknowledgeFailoverForm } from "./acknowledge-failover-form";
 import { AutomationStateBadge } from "./automation-state-badge";
 import { PauseForm } from "./pause-form";
@@ -12,12 +12,12 @@ import { PauseNotice } from "./pause-notice";
 /**
  * What holds the service's automation back (its own pause, a global pause,
  * the cooldown after a failover) and, for operators, the controls over each.
- * The cooldown comes from the fleet overview, which judges it from the last
- * failover, its acknowledgements and the policy.
+ * The cooldown comes with the service's automation view, judged as the fleet
+ * overview judges it.
  */
 export function ServiceBrakes({ serviceId, mayControl }: { serviceId: string; mayControl: boolean }) {
   const pauses = useQuery(automationQueries.pauses());
-  const state = useQuery({ ...fleetQueries.overview(), select: (fleet) => fleet.services.find((service) => service.id === serviceId)?.automation }).data;
+  const state = useQuery({ ...serviceQueries.automation(serviceId), select: (automation) => automation.state }).data;
   const own = pauses.data?.active.find((pause) => pause.serviceId === serviceId);
   const global = pauses.data?.active.find((pause) => pause.serviceId === null);
   return (

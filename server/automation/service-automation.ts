@@ -2,6 +2,7 @@ import "server-only";
 import type { ServiceAutomation } from "@/contracts/automation";
 import { decide } from "@/core/automation/decide";
 import { pauseSentence } from "@/core/automation/controls";
+import { automationState } from "@/core/fleet/automation-state";
 import { db } from "../db/client";
 import { automationSnapshot } from "./automation-snapshot";
 import { DECIDER_LEASE } from "./automation-loop";
@@ -26,6 +27,7 @@ export async function serviceAutomation(serviceId: string, now = new Date()): Pr
     serviceId,
     ...acting(decider, snapshot.policy.automatic, pauseSentence(snapshot, now)),
     policyVersion: snapshot.policy.version,
+    state: automationState(snapshot.policy.version === null ? undefined : { failover: snapshot.policy }, snapshot.controls, now),
     decider,
     decisions: decide(snapshot, now),
     recorded: recorded.map((row) => ({

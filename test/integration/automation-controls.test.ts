@@ -34,6 +34,12 @@ async function decision() {
   return decisions[0]!;
 }
 
+/** The automation state as the service's own view gives it; it must agree with the fleet overview's. */
+async function serviceState() {
+  const { json } = await call(automationRoute, { token: viewer, params: { id: "orders-db" } });
+  return serviceAutomationSchema.parse(json).state;
+}
+
 async function fleetAutomation(serviceId: string) {
   const { status, json } = await call(fleetRoute, { token: viewer });
   expect(status).toBe(200);
@@ -189,6 +195,7 @@ describe("cooldown after a failover", () => {
     expect(cooling).toMatchObject({ ruleId: "R5", action: { kind: "blocked", by: "cooldown" } });
     expect(cooling.sentence).toContain("cooldown 15 min");
     expect((await fleetAutomation("orders-db")).state).toBe("cooling-down");
+    expect(await serviceState()).toEqual(await fleetAutomation("orders-db"));
 
     const before = await written();
     const { status, json } = await call(acknowledgeRoute, { method: "POST", token: operator, params: { id: "orders-db" }, body: { note: "new primary checked, old one fenced" } });
