@@ -128,7 +128,9 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
     logicalConflicts: report.conflicts.logical,
     queryLatencyMs: report.queryLatencyMs,
   }));
-  const streaks = witnessStreaks(reports.map((report) => ({ observedAt: new Date(report.observedAt), peers: report.peers })));
+  // Witness links are judged against the control plane's clock (how long a witness has failed, whether it still observes), so they are kept in it.
+  const controlPlaneTime = (agentTime: string) => new Date(Date.parse(agentTime) - clockSkewMs);
+  const streaks = witnessStreaks(reports.map((report) => ({ observedAt: controlPlaneTime(report.observedAt), peers: report.peers })));
   const peers = [...streaks.values()].map((streak) => ({
     replica: streak.latest.replica,
     reachable: streak.latest.reachable,

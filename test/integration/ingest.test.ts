@@ -168,18 +168,33 @@ describe("witness observations", () => {
     });
   }
 
+  /** Within the time a batch takes to arrive: the skew measured on it includes that transit. */
+  const near = (actual: Date | null, expected: string) => expect(Math.abs(actual!.getTime() - Date.parse(expected))).toBeLessThan(1000);
+
   it("date a run of failed probes from the first failure the agent saw, across batches", async () => {
     await post("pg-europe-west3", batchOf([standbyReport(100, { observedAt: at(0), peers: [peer(true)] })]));
     expect(await link()).toMatchObject({ reachable: true, unreachableSince: null, rttMs: 2.5 });
 
     await post("pg-europe-west3", batchOf([standbyReport(101, { observedAt: at(1), peers: [peer(false)] }), standbyReport(102, { observedAt: at(2), peers: [peer(false)] })]));
-    expect((await link()).unreachableSince?.toISOString()).toBe(at(1));
+    const since = (await link()).unreachableSince;
+    near(since, at(1));
 
     await post("pg-europe-west3", batchOf([standbyReport(103, { observedAt: at(3), peers: [peer(false)] })]));
-    expect((await link()).unreachableSince?.toISOString()).toBe(at(1));
+    expect((await link()).unreachableSince).toEqual(since);
 
     await post("pg-europe-west3", batchOf([standbyReport(104, { observedAt: at(4), peers: [peer(true)] })]));
     expect(await link()).toMatchObject({ reachable: true, unreachableSince: null });
+  });
+
+  it("keep a witness's times on the control plane's clock, so a witness whose clock runs behind cannot make a failure look older than it is", async () => {
+    const behindMs = 60_000;
+    const agentTime = (offsetSeconds: number) => new Date(base + offsetSeconds * 1000 - behindMs).toISOString();
+    const sentAt = new Date(Date.now() - behindMs).toISOString();
+    await post("pg-europe-west3", batchOf([standbyReport(150, { observedAt: agentTime(10), peers: [peer(false)] })], { sentAt }));
+    const stored = await link();
+    near(stored.unreachableSince, at(10));
+    near(stored.observedAt, at(10));
+    await post("pg-europe-west3", batchOf([standbyReport(151, { observedAt: agentTime(11), peers: [peer(true)] })], { sentAt }));
   });
 });
 
@@ -196,7 +211,10 @@ describe("GET /api/v1/regions", () => {
     const cutOff = new Date(Date.now() - 3_000).toISOString();
     await post("pg-europe-west3", batchOf([standbyReport(200, { observedAt: cutOff, peers: [{ replica: "pg-us-east-1", regionId: "aws:us-east-1", reachable: false, rttMs: null, error: "timeout" }] })]));
     const after = regionStateListSchema.parse((await call(regionsRoute, { token: viewerToken })).json);
-    expect(after.regions.find((state) => state.region.id === "aws:us-east-1")?.witnesses).toEqual({ observers: 1, reaching: 0, unreachableSince: cutOff });
+    const witnesses = after.regions.find((state) => state.region.id === "aws:us-east-1")!.witnesses;
+    expect(witnesses).toMatchObject({ observers: 1, reaching: 0 });
+    // On the control plane's clock: the agent's, shifted by the skew measured on the batch (its transit time here).
+    expect(Math.abs(Date.parse(witnesses.unreachableSince!) - Date.parse(cutOff))).toBeLessThan(1000);
   });
 });
 
