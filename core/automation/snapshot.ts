@@ -45,6 +45,8 @@ export const NO_CONTROLS: AutomationControls = { paused: null, cooldownUntil: nu
 /** The effective policy's thresholds the automation reads. */
 export interface AutomationPolicy {
   version: number | null;
+  /** The stored policy version, for the records of what was decided under it. */
+  versionId: string | null;
   heartbeatIntervalSeconds: number;
   missesBeforeUnfit: number;
   witnessQuorum: number;

@@ -4,7 +4,6 @@ import { decide } from "@/core/automation/decide";
 import { db } from "../db/client";
 import { acquireLease } from "../lease/lease";
 import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
-import { effectivePolicies } from "../policy/effective-policy";
 import { automationSnapshot } from "./automation-snapshot";
 import { ACTING_KINDS, carryOut } from "./carry-out";
 import { decisionKey, recordDecisions } from "./record-decisions";
@@ -22,11 +21,10 @@ const TICK_MS = 500;
  */
 export async function decideOnce(lease: HeldLease, now = new Date()): Promise<void> {
   const services = await db().service.findMany({ select: { id: true }, orderBy: { id: "asc" } });
-  const policies = await effectivePolicies(services.map((service) => service.id));
   for (const { id } of services) {
     const snapshot = await automationSnapshot(id, now);
     const decisions = decide(snapshot, now);
-    const held = await recordDecisions(id, decisions, policies.get(id)?.versionId ?? null, lease, now);
+    const held = await recordDecisions(id, decisions, snapshot.policy.versionId, lease, now);
     for (const decision of decisions) {
       const stored = held.get(decisionKey(decision));
       if (!ACTING_KINDS.has(decision.action.kind) || !stored || stored.actedAt) continue;

@@ -10,11 +10,12 @@ import { bigintOf, datasetSnapshots, readLiveService, replicaSnapshot } from "..
 /** Without an effective policy nothing may act: automatic failover off, and a lone witness is enough only to detect. */
 function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds: number): AutomationPolicy {
   if (!policy) {
-    return { version: null, heartbeatIntervalSeconds: staleAfterSeconds, missesBeforeUnfit: 1, witnessQuorum: 1, automatic: false, maxLagBytes: 0, cooldownSeconds: 0 };
+    return { version: null, versionId: null, heartbeatIntervalSeconds: staleAfterSeconds, missesBeforeUnfit: 1, witnessQuorum: 1, automatic: false, maxLagBytes: 0, cooldownSeconds: 0 };
   }
   const { heartbeat, witness, failover } = policy.document;
   return {
     version: policy.version,
+    versionId: policy.versionId,
     heartbeatIntervalSeconds: heartbeat.intervalSeconds,
     missesBeforeUnfit: heartbeat.missesBeforeUnfit,
     witnessQuorum: witness.quorum,
@@ -24,25 +25,28 @@ function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds
   };
 }
 
-/** Per replica of the service: whether its latest report says it refuses writes by default. */
-async function readOnlyByReplica(serviceId: string): Promise<Map<string, boolean | null>> {
-  const rows = await db().$queryRaw<{ replicaId: string; readOnly: string | null }[]>`
-    SELECT s."replicaId", s.report #>> '{settings,default_transaction_read_only}' AS "readOnly"
-    FROM "ReplicaState" s JOIN "Replica" r ON r.id = s."replicaId" WHERE r."serviceId" = ${serviceId}`;
-  return new Map(rows.map((row) => [row.replicaId, row.readOnly === null ? null : row.readOnly === "on"]));
-}
+type LastServing = { syncStates: Map<string, string | null>; currentLsn: bigint | null };
 
 /**
- * What a primary that no longer answers its agent last said while it did: the
- * sync state of each standby and its own position. The latest report only
- * says it does not answer, and a candidate is proven safe by what came before.
+ * From each replica's stored reports, in one read: whether its latest report
+ * says it refuses writes by default, and, for a replica that no longer
+ * answers its agent, what it last said while it did: the sync state of each
+ * standby and its own position. The latest report of a lost primary only says
+ * it does not answer, and a candidate is proven safe by what came before.
  */
-async function lastServing(replicaId: string | null): Promise<{ syncStates: Map<string, string | null>; currentLsn: bigint | null } | null> {
-  if (!replicaId) return null;
-  const state = await db().replicaState.findUnique({ where: { replicaId }, select: { reachable: true, lastServingReport: true } });
-  if (!state || state.reachable || !state.lastServingReport) return null;
-  const report = state.lastServingReport as unknown as AgentReport;
-  return { syncStates: new Map(report.standbys.map((standby) => [standby.applicationName, standby.syncState])), currentLsn: bigintOf(report.lsn.current) };
+async function reportFacts(serviceId: string): Promise<{ readOnly: Map<string, boolean | null>; lastServing: Map<string, LastServing> }> {
+  const rows = await db().$queryRaw<{ replicaId: string; readOnly: string | null; lastServing: AgentReport | null }[]>`
+    SELECT s."replicaId", s.report #>> '{settings,default_transaction_read_only}' AS "readOnly",
+           CASE WHEN NOT s.reachable THEN s."lastServingReport" END AS "lastServing"
+    FROM "ReplicaState" s JOIN "Replica" r ON r.id = s."replicaId" WHERE r."serviceId" = ${serviceId}`;
+  return {
+    readOnly: new Map(rows.map((row) => [row.replicaId, row.readOnly === null ? null : row.readOnly === "on"])),
+    lastServing: new Map(
+      rows.flatMap(({ replicaId, lastServing: report }) =>
+        report ? [[replicaId, { syncStates: new Map(report.standbys.map((standby) => [standby.applicationName, standby.syncState])), currentLsn: bigintOf(report.lsn.current) }] as const] : [],
+      ),
+    ),
+  };
 }
 
 /**
@@ -51,13 +55,14 @@ async function lastServing(replicaId: string | null): Promise<{ syncStates: Map<
  * the operators' controls (pause, cooldown after the last failover, acknowledgement).
  */
 export async function automationSnapshot(serviceId: string, now: Date): Promise<AutomationSnapshot> {
-  const [live, runs, readOnly] = await Promise.all([
+  const [live, runs, reports] = await Promise.all([
     readLiveService(serviceId, now),
     db().run.findMany({ where: { activeForServiceId: serviceId }, select: { id: true, runbookId: true, status: true } }),
-    readOnlyByReplica(serviceId),
+    reportFacts(serviceId),
   ]);
   const { detail, links } = live;
-  const [primaryLease, served] = await Promise.all([detail.writeReplicaId ? grantedLease(detail.writeReplicaId) : null, lastServing(detail.writeReplicaId)]);
+  const primaryLease = detail.writeReplicaId ? await grantedLease(detail.writeReplicaId) : null;
+  const served = detail.writeReplicaId ? reports.lastServing.get(detail.writeReplicaId) : undefined;
   const policy = automationPolicy(live.policy, detail.staleAfterSeconds);
   const controls = await automationControls(new Map([[serviceId, policy.cooldownSeconds]]), now);
   return {
@@ -73,7 +78,7 @@ export async function automationSnapshot(serviceId: string, now: Date): Promise<
       currentLsn: served && replica.id === detail.writeReplicaId ? served.currentLsn : bigintOf(replica.live.lsn.current),
       // The WAL receiver's received position is what it has written and flushed to disk.
       flushedLsn: bigintOf(replica.live.lsn.received),
-      readOnly: readOnly.get(replica.id) ?? null,
+      readOnly: reports.readOnly.get(replica.id) ?? null,
     })),
     witnesses: links.map((link) => ({
       fromReplicaId: link.fromReplicaId,

@@ -16,7 +16,6 @@ export interface HeldDecision {
 }
 
 export const decisionKey = (decision: { ruleId: string; subject: string | null }) => `${decision.ruleId}:${decision.subject ?? ""}`;
-const keyOf = decisionKey;
 
 /** Decisions worth a line in the audit trail when they start: the ones that act, and the ones that hold a failover back. */
 const AUDITED = new Set(["fail-over", "open-guided-runbook", "fence", "blocked"]);
@@ -32,21 +31,21 @@ export async function recordDecisions(serviceId: string, decisions: readonly Dec
   return db().$transaction(async (tx) => {
     await assertLeaseHeld(tx, lease);
     const stored = await tx.automationDecision.findMany({ where: { serviceId } });
-    const current = new Map(decisions.map((decision) => [keyOf(decision), decision]));
-    const ended = stored.filter((row) => !current.has(keyOf(row)));
+    const current = new Map(decisions.map((decision) => [decisionKey(decision), decision]));
+    const ended = stored.filter((row) => !current.has(decisionKey(row)));
     if (ended.length) await tx.automationDecision.deleteMany({ where: { serviceId, OR: ended.map((row) => ({ ruleId: row.ruleId, subject: row.subject })) } });
     const held = new Map<string, HeldDecision>();
     for (const decision of decisions) {
       const subject = decision.subject ?? "";
-      const previous = stored.find((row) => keyOf(row) === keyOf(decision));
+      const previous = stored.find((row) => decisionKey(row) === decisionKey(decision));
       if (previous) {
-        held.set(keyOf(decision), { ruleId: previous.ruleId, subject, since: previous.since, actedAt: previous.actedAt });
+        held.set(decisionKey(decision), { ruleId: previous.ruleId, subject, since: previous.since, actedAt: previous.actedAt });
         continue;
       }
       await tx.automationDecision.create({
         data: { serviceId, ruleId: decision.ruleId, subject, diagnosis: decision.diagnosis, action: decision.action as Prisma.InputJsonValue, sentence: decision.sentence, since: now },
       });
-      held.set(keyOf(decision), { ruleId: decision.ruleId, subject, since: now, actedAt: null });
+      held.set(decisionKey(decision), { ruleId: decision.ruleId, subject, since: now, actedAt: null });
       if (!AUDITED.has(decision.action.kind)) continue;
       await appendAuditEvent(tx, {
         actor: AUTOMATION_ACTOR,
