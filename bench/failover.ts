@@ -11,11 +11,9 @@
  *   npm run bench:failover -- --runs 5
  */
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { killRegion } from "@/lab/faults";
-import { portOf, requireLabState } from "@/lab/state";
 import { verifyLedger } from "@/lab/verify";
-import { sampleWritablePrimaries, splitBrains } from "@/test/support/writable-sampler";
+import { sampleWritablePrimaries, splitBrains, takesWrites } from "@/test/support/writable-sampler";
 import { api, until } from "./support/api";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { round, summarize } from "./support/stats";
@@ -23,21 +21,6 @@ import { round, summarize } from "./support/stats";
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const RUNS = Number(values.runs);
 const OPERATOR = { email: "bench-oncall@switchyard.local", password: "bench-oncall-password" };
-
-async function writable(dataDir: string, replica: string): Promise<boolean> {
-  const state = await requireLabState(dataDir);
-  const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database: "orders", connectionTimeoutMillis: 300, query_timeout: 300 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    const { rows } = await client.query("SELECT NOT pg_is_in_recovery() AND current_setting('default_transaction_read_only') = 'off' AS writable");
-    return rows[0]?.writable === true;
-  } catch {
-    return false;
-  } finally {
-    void client.end().catch(() => undefined);
-  }
-}
 
 const product = await startControlPlane({ lab: true });
 const results: { writableMs: number; routedMs: number; finishedMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
@@ -59,7 +42,7 @@ try {
     const sampler = await sampleWritablePrimaries(product.dataDir, 100);
     const killedAt = Date.now();
     await killRegion(product.dataDir, primary);
-    await until(`${standby} writable`, () => writable(product.dataDir, standby), Boolean, 120_000, 50);
+    await until(`${standby} writable`, () => takesWrites(product.dataDir, standby), Boolean, 120_000, 50);
     const writableMs = Date.now() - killedAt;
     await until("the write route to move", () => api(product.url, "GET", "/api/v1/services/orders-db/route", operator), (now) => now.writeReplica === standby, 120_000, 50);
     const routedMs = Date.now() - killedAt;

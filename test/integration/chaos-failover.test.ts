@@ -38,15 +38,6 @@ async function ledgerIntact(replica: string) {
   expect({ lost: check.lost, duplicated: check.duplicated }).toEqual({ lost: 0, duplicated: 0 });
 }
 
-async function healthy() {
-  await until(
-    "a healthy topology",
-    () => product.api("GET", "/api/v1/services/orders-db", product.operator),
-    ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
-    120_000,
-  );
-}
-
 function expectNoSplitBrain(samples: WritableSample[]) {
   expect(samples.length).toBeGreaterThan(10);
   expect(splitBrains(samples)).toEqual([]);
@@ -67,7 +58,7 @@ async function reinstate(region: string) {
 
 describe("the chaos suite: automatic failover on the real lab", () => {
   it("does not fail over when the primary freezes, several times, for less than the policy window", async () => {
-    await healthy();
+    await product.healthy(120_000);
     const sampler = await sampleWritablePrimaries(product.running.dataDir);
     for (let freeze = 0; freeze < 3; freeze++) {
       await pauseRegion(product.running.dataDir, "aws:us-east-1", 3);
@@ -112,11 +103,11 @@ describe("the chaos suite: automatic failover on the real lab", () => {
     }
     expect(await route()).toMatchObject({ writeReplica: "pg-us-east-1", epoch: 1 });
     expect(await runs()).toEqual([]);
-    await healthy();
+    await product.healthy(120_000);
   }, 120_000);
 
   it("fails over automatically to the synchronous standby when the primary is killed, losing no acknowledged write, with a second control-plane copy on the store that does not decide", async () => {
-    await healthy();
+    await product.healthy(120_000);
     // A second copy of the control plane on the same store: both run a decider loop, one holds the lease and acts.
     const second = await startControlPlane({ env: { DATABASE_URL: product.running.databaseUrl } });
     const store = new pg.Client({ connectionString: product.running.databaseUrl });
@@ -169,7 +160,7 @@ describe("the chaos suite: automatic failover on the real lab", () => {
 
   it("holds a failover in the cooldown and alerts; after a person acknowledges, fails over, even with the control plane killed mid-run", async () => {
     const { api, operator } = product;
-    await healthy();
+    await product.healthy(120_000);
     await killRegion(product.running.dataDir, "aws:eu-west-1");
     const held = await until(
       "the decider to hold the failover in the cooldown",

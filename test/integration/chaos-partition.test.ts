@@ -22,12 +22,7 @@ describe("the primary's region cut off", () => {
     ]) {
       await setLink(running.dataDir, { from: from!, to: to!, delayMs: 40 });
     }
-    await until(
-      "a healthy topology",
-      () => api("GET", "/api/v1/services/orders-db", operator),
-      ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
-      120_000,
-    );
+    await product.healthy(120_000);
     await until("some acknowledged writes", () => verifyLedger(running.dataDir, "pg-eu-west-1"), (check) => check.acknowledged > 100);
 
     const sampler = await sampleWritablePrimaries(running.dataDir, 100);

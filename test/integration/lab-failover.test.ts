@@ -14,11 +14,7 @@ const product = productForFile();
 describe("an unplanned regional failover on the real lab", () => {
   it("promotes the synchronous standby, chosen by candidate selection, without losing an acknowledged write", async () => {
     const { api, operator, running } = product;
-    await until(
-      "a healthy topology",
-      () => api("GET", "/api/v1/services/orders-db", operator),
-      ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
-    );
+    await product.healthy();
     await until("some acknowledged writes", () => verifyLedger(running.dataDir, "pg-eu-west-1"), (check) => check.acknowledged > 100);
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     const pause = await api("POST", "/api/v1/automation/pauses", operator, { scope: "orders-db", reason: "integration test: people fail over", expiresAt });

@@ -10,6 +10,8 @@ export interface Product {
   operator: string;
   api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>;
   sql<T extends pg.QueryResultRow>(replica: string, text: string): Promise<T[]>;
+  /** Waits until every replica of orders-db reports healthy. */
+  healthy(timeoutMs?: number): Promise<void>;
 }
 
 export async function startProduct(): Promise<Product> {
@@ -36,6 +38,14 @@ export async function startProduct(): Promise<Product> {
     admin,
     operator,
     api,
+    async healthy(timeoutMs = 60_000) {
+      await until(
+        "a healthy topology",
+        () => api("GET", "/api/v1/services/orders-db", operator),
+        ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
+        timeoutMs,
+      );
+    },
     async sql<T extends pg.QueryResultRow>(replica: string, text: string) {
       const state = await requireLabState(running.dataDir);
       const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database: "orders" });

@@ -27,6 +27,12 @@ async function writableNow(name: string, port: number, password: string): Promis
   }
 }
 
+/** Whether the lab replica takes writes now, asked directly. */
+export async function takesWrites(dataDir: string, replica: string): Promise<boolean> {
+  const state = await requireLabState(dataDir);
+  return writableNow(replica, portOf(state, replica), state.password);
+}
+
 /**
  * Asks every lab replica directly (not through the lab's links: the sampler
  * stands for the truth, not for a region) whether it takes writes, every
