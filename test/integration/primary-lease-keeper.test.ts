@@ -131,7 +131,12 @@ function startKeeper(name: string, peers = [EU, W3], options: { controlPlaneUrl?
   return { keeper, metrics, logs };
 }
 
+/**
+ * Until this keeper holds a grant of the control plane: the metric alone also
+ * says 1 during the start-up grace, and the lease row may be an earlier test's.
+ */
 async function granted(running: Running): Promise<void> {
+  await until(() => running.logs.some((line) => line.event === "primary_lease.decision" && line.rule === "control-plane"), Boolean, "a grant from the control plane");
   await until(() => metric(running, "switchyard_agent_primary_lease_held"), (lines) => lines.includes("switchyard_agent_primary_lease_held 1"), "the lease to be held");
   await until(() => leaseOf(US.replica), (lease) => lease !== null, "the lease row");
 }
