@@ -114,6 +114,16 @@ describe("Delivery", () => {
     expect((await metrics.lastDelivery.get()).values[0]!.value).toBe(clock / 1000);
   });
 
+  it("offers the agent's witness key with every batch, so the control plane can bind it", async () => {
+    delivery.close();
+    const witnessKey = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+    const log = createLogger("agent-test", (line) => logLines.push(JSON.parse(line) as Record<string, unknown>));
+    delivery = new Delivery({ controlPlaneUrl: url, token: "agent-token", agentVersion: "0.1.0-test", witnessKey, queue, metrics, log, now: () => clock, requestTimeoutMs: 2000 });
+    fill(2);
+    await delivery.deliver();
+    expect(controlPlane.received.map((request) => request.batch.witnessKey)).toEqual([witnessKey]);
+  });
+
   it("sends a long queue in batches of at most 500", async () => {
     fill(1200);
     await delivery.deliver();

@@ -26,6 +26,8 @@ export interface DeliveryOptions {
   controlPlaneUrl: string;
   token: string;
   agentVersion: string;
+  /** The public key this agent signs its witness vouches with, offered with every batch so the control plane can bind it. */
+  witnessKey?: string;
   queue: ReportQueue;
   metrics: AgentMetrics;
   log: Logger;
@@ -113,9 +115,10 @@ export class Delivery {
   }
 
   private async send(batch: QueuedReport[]): Promise<Next> {
-    const { queue, token, agentVersion } = this.options;
+    const { queue, token, agentVersion, witnessKey } = this.options;
     const body =
       `{"sentAt":${JSON.stringify(this.wallClock().toISOString())},"agentVersion":${JSON.stringify(agentVersion)},` +
+      (witnessKey ? `"witnessKey":${JSON.stringify(witnessKey)},` : "") +
       `"droppedReports":${queue.dropped},"reports":[${batch.map((report) => report.json).join(",")}]}`;
     let answer: HttpAnswer;
     try {

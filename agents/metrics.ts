@@ -5,6 +5,7 @@ export type DeliveryFailureReason = "unreachable" | "unauthorized" | "rejected" 
 export type DropReason = "queue_full" | "rejected";
 export type SelfFenceReason = "refused" | "lapsed";
 export type LeaseRenewalOutcome = "granted" | "refused" | "no_answer";
+export type VouchOutcome = "accepted" | "refused";
 
 /**
  * The agent's Prometheus metrics, on a registry of its own: the global one
@@ -84,12 +85,20 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly vouches = new Counter({
+    name: "switchyard_agent_vouches_total",
+    help: "Notifications on the witnesses' channel the primary's agent received: vouches it counted (accepted) and everything else (refused: unsigned, unlisted, replayed, for another primary).",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
   /** `processMetrics` adds prom-client's process metrics (memory, CPU, event loop). */
   constructor({ processMetrics = true }: { processMetrics?: boolean } = {}) {
     for (const reason of ["unreachable", "unauthorized", "rejected", "conflict", "unexpected"] satisfies DeliveryFailureReason[]) this.deliveryFailures.inc({ reason }, 0);
     for (const reason of ["queue_full", "rejected"] satisfies DropReason[]) this.reportsDropped.inc({ reason }, 0);
     for (const reason of ["refused", "lapsed"] satisfies SelfFenceReason[]) this.selfFences.inc({ reason }, 0);
     for (const outcome of ["granted", "refused", "no_answer"] satisfies LeaseRenewalOutcome[]) this.leaseRenewals.inc({ outcome }, 0);
+    for (const outcome of ["accepted", "refused"] satisfies VouchOutcome[]) this.vouches.inc({ outcome }, 0);
     // prom-client samples event-loop delay every 10 ms by default, which woke the
     // agent 100 times a second and cost it 40% of its CPU (measured); once a
     // second is plenty for a process that does its work once a second.

@@ -10,6 +10,7 @@ import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for"
 import { ReportQueue } from "./report-queue";
 import { AGENT_VERSION } from "./version";
 import { vouchingProbes } from "./witness";
+import { WitnessIdentity } from "./witness-identity";
 
 /**
  * switchyard-agent <config.json>  (or SWITCHYARD_AGENT_CONFIG=<config.json>)
@@ -39,12 +40,13 @@ async function main(): Promise<void> {
     maxBytes: config.queue.maxBytes,
     onDrop: (count) => metrics.reportsDropped.inc({ reason: "queue_full" }, count),
   });
-  const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, queue, metrics, log, wallClock: clock });
+  const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
+  const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, witnessKey: witness.publicKey, queue, metrics, log, wallClock: clock });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
-  const probePeers = vouchingProbes({ replica: config.replica.name, regionId: config.replica.regionId });
+  const probePeers = vouchingProbes(witness);
   const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers });
   const commandLoop = await commandLoopFor(config, metrics, log);
-  const leaseKeeper = primaryLeaseKeeperFor(config, metrics, log);
+  const leaseKeeper = await primaryLeaseKeeperFor(config, metrics, log);
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
 
   let stopping = false;

@@ -5,7 +5,8 @@ import { WITNESS_VOUCH_WITHIN_MS } from "@/core/policy/budgets";
 import type { PeerConfig } from "./config";
 import { errorMessage, truncate } from "./error-message";
 import { closeClient, newClient, within } from "./pg-client";
-import { VOUCH_CHANNEL, vouchPayload, type Witness } from "./primary-lease/vouch";
+import { VOUCH_CHANNEL } from "./primary-lease/vouch";
+import type { WitnessIdentity } from "./witness-identity";
 
 export interface TimedPeerProbe {
   probe: PeerProbe;
@@ -24,7 +25,7 @@ export interface TimedPeerProbe {
  * that succeeded quickly also vouches for it (see `vouch`); a vouch that
  * fails changes nothing about the probe.
  */
-export async function probePeer(peer: PeerConfig, timeoutMs: number, witness?: Witness): Promise<TimedPeerProbe> {
+export async function probePeer(peer: PeerConfig, timeoutMs: number, witness?: WitnessIdentity): Promise<TimedPeerProbe> {
   const client = newClient(peer.connectionString, timeoutMs, "switchyard-witness");
   const started = performance.now();
   const identity = { replica: peer.replica, regionId: peer.regionId };
@@ -39,7 +40,7 @@ export async function probePeer(peer: PeerConfig, timeoutMs: number, witness?: W
       timeoutMs,
       `witness probe of ${peer.replica}`,
     );
-    if (witness && witness.regionId !== peer.regionId) await vouch(client, witness, WITNESS_VOUCH_WITHIN_MS - (performance.now() - started));
+    if (witness && witness.regionId !== peer.regionId) await vouch(client, witness, peer.replica, started);
     return { probe: { ...identity, reachable: true, rttMs: Math.round(rttMs * 100) / 100, error: null }, durationMs: performance.now() - started };
   } catch (error) {
     return { probe: { ...identity, reachable: false, rttMs: null, error: truncate(errorMessage(error), 500) }, durationMs: performance.now() - started };
@@ -49,40 +50,53 @@ export async function probePeer(peer: PeerConfig, timeoutMs: number, witness?: W
 }
 
 /** All peers in parallel: a tick waits for the slowest peer, never for the sum. */
-export function probePeers(peers: readonly PeerConfig[], timeoutMs: number, witness?: Witness): Promise<TimedPeerProbe[]> {
+export function probePeers(peers: readonly PeerConfig[], timeoutMs: number, witness?: WitnessIdentity): Promise<TimedPeerProbe[]> {
   return Promise.all(peers.map((peer) => probePeer(peer, timeoutMs, witness)));
 }
 
 /** Probes that vouch for the peers they reach as `witness`, for the Agent. */
-export function vouchingProbes(witness: Witness): typeof probePeers {
+export function vouchingProbes(witness: WitnessIdentity): typeof probePeers {
   return (peers, timeoutMs) => probePeers(peers, timeoutMs, witness);
 }
 
 /**
- * Tells the peer, if it is a primary, that this witness reached it: a NOTIFY
- * its agent listens for, which keeps its lease while the control plane is out
- * of reach. The automation reckons that a witness whose probes fail from some
- * moment on stops vouching WITNESS_VOUCH_WITHIN_MS later, so the NOTIFY must
- * happen within that time of the probe's start, also when the network holds
- * it back: the peer checks on its own clock that it runs within `remainingMs`
- * of accepting this connection (which happened after the probe started, and
- * before `remainingMs` was measured). A standby skips it (NOTIFY fails during
- * recovery), and so does a fenced primary: each NOTIFY commits a WAL record,
- * and WAL a fenced primary writes after its final position would reach the
- * standbys still attached to it past the point where the new primary forks.
+ * Tells the peer, if it is a primary, that this witness reached it: a signed
+ * NOTIFY its agent listens for, which keeps its lease while the control plane
+ * is out of reach. The automation reckons that a witness whose probes fail
+ * from some moment on stops vouching WITNESS_VOUCH_WITHIN_MS later, so a
+ * vouch holds only until then: the end is set on the peer's own clock from
+ * when it accepted this connection (after the probe started), less the time
+ * already spent, signed into the vouch, and the NOTIFY runs only before it.
+ * A standby skips it (NOTIFY fails during recovery), and so does a fenced
+ * primary: each NOTIFY commits a WAL record, and WAL a fenced primary writes
+ * after its final position would reach the standbys still attached to it
+ * past the point where the new primary forks.
  */
-async function vouch(client: pg.Client, witness: Witness, remainingMs: number): Promise<void> {
-  if (remainingMs <= 0) return;
+async function vouch(client: pg.Client, witness: WitnessIdentity, primary: string, startedAt: number): Promise<void> {
+  const remainingMs = () => WITNESS_VOUCH_WITHIN_MS - (performance.now() - startedAt);
+  if (remainingMs() <= 0) return;
   try {
+    const { rows } = await within(
+      client.query<{ acceptedUs: string; writable: boolean }>(
+        `SELECT (extract(epoch FROM session.backend_start) * 1000000)::bigint::text AS "acceptedUs",
+                NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable
+           FROM pg_stat_get_activity(pg_backend_pid()) AS session`,
+      ),
+      remainingMs(),
+      `the clock of ${primary}`,
+    );
+    const row = rows[0];
+    const left = remainingMs();
+    if (!row?.writable || left <= 0) return;
+    const notAfterUs = Number(row.acceptedUs) + Math.floor(left * 1000);
     await within(
       client.query(
-        `SELECT pg_notify($1, $2) FROM pg_stat_get_activity(pg_backend_pid()) AS session
-          WHERE NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
-            AND clock_timestamp() < session.backend_start + make_interval(secs => $3)`,
-        [VOUCH_CHANNEL, vouchPayload(witness), remainingMs / 1000],
+        `SELECT pg_notify($1, $2) WHERE NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
+            AND clock_timestamp() < to_timestamp($3::float8 / 1000000)`,
+        [VOUCH_CHANNEL, witness.vouch(primary, notAfterUs), notAfterUs],
       ),
-      remainingMs,
-      `vouch for ${witness.replica}`,
+      left,
+      `vouch for ${primary}`,
     );
   } catch {
     // The probe itself succeeded; a lost vouch only leaves the peer to its other renewals.

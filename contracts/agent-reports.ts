@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { witnessKeySchema } from "./witness-roster";
 
 /**
  * What an agent reports about its replica, once per interval. One contract for
@@ -113,6 +114,8 @@ export const agentReportBatchSchema = z
     agentVersion: z.string().max(64),
     /** Reports the agent's bounded queue had to drop (oldest first) since it started. */
     droppedReports: z.int().min(0).default(0),
+    /** The public key the agent signs its witness vouches with (bound by the first batch that offers one). */
+    witnessKey: witnessKeySchema.optional(),
     reports: z
       .array(agentReportSchema)
       .min(1, { error: "must hold at least one report" })

@@ -16,6 +16,15 @@ export const agentSchema = z
     droppedReports: z.number().int(),
     createdAt: z.iso.datetime(),
     revokedAt: z.iso.datetime().nullable(),
+    witnessKey: z
+      .string()
+      .nullable()
+      .meta({ description: "The public key its witness vouches must be signed with (bound by its first report batch; unbound by a token rotation)" }),
+    witnessKeyAt: z.iso.datetime().nullable(),
+    refusedWitnessKey: z
+      .string()
+      .nullable()
+      .meta({ description: "A different key the agent offered later and that was refused: rotate its token to let it bind one again" }),
   })
   .meta({ id: "Agent" });
 

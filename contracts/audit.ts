@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   "agent.register",
   "agent.revoke",
   "agent.token_rotate",
+  "agent.witness_key_bind",
+  "agent.witness_key_refuse",
   "alert.acknowledge",
   "alert.fire",
   "alert.resolve",

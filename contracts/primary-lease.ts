@@ -16,12 +16,6 @@ export const primaryLeaseRequestSchema = z
     /** Whether new transactions on it are read-only (default_transaction_read_only). */
     readOnly: z.boolean(),
     /**
-     * Replicas in other regions whose vouches the agent counts: its lease also
-     * holds while more than half of these have vouched for it within the
-     * period, so the automation needs to know which they are.
-     */
-    witnesses: z.array(z.string().min(1).max(128)).max(64),
-    /**
      * When the agent made its server read-only by itself (its lease lapsed or
      * was refused), while that fence is in place; null otherwise. The control
      * plane audits each change, since only the agent knows of it.
@@ -38,6 +32,12 @@ export const primaryLeaseAnswerSchema = z
       periodMs: z.int().min(1),
       /** The service's fencing epoch now. */
       epoch: z.int().min(1),
+      /**
+       * The witnesses whose vouches keep this lease while the control plane
+       * is out of reach (WitnessRosterClaims), as a JWS signed with the
+       * control plane's command key: the agent counts no one else.
+       */
+      witnessRoster: z.string().min(1).max(32_768),
     }),
     z.strictObject({
       granted: z.literal(false),

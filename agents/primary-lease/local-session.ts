@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import { errorMessage } from "../error-message";
 import { closeClient, newClient, within } from "../pg-client";
@@ -16,17 +17,32 @@ export interface ServerState {
  * to one). Any error drops it and the next read opens a new one (a fence ends
  * every client session, this one included); vouches sent while it is down
  * are lost, which only shortens the lease.
+ *
+ * Each read also measures the server's clock against this process's
+ * monotonic one: witnesses date their vouches on the server's clock.
  */
 export class LocalSession {
   private client: pg.Client | null = null;
   private listening = false;
   private lastError: string | null = null;
+  private offsetUs: number | null = null;
 
   constructor(
     private readonly connectionString: string,
     private readonly timeoutMs: number,
-    private readonly onNotification: (payload: string | undefined) => void,
+    private readonly onNotification: (payload: string | undefined, arrivedAt: number) => void,
+    private readonly monotonic: () => number = () => performance.now(),
   ) {}
+
+  /** A moment on the monotonic clock (ms) on the server's clock (µs since the epoch); null before the first read. */
+  serverTimeUs(monotonicMs: number): number | null {
+    return this.offsetUs === null ? null : monotonicMs * 1000 + this.offsetUs;
+  }
+
+  /** The inverse of serverTimeUs. */
+  monotonicMs(serverUs: number): number | null {
+    return this.offsetUs === null ? null : (serverUs - this.offsetUs) / 1000;
+  }
 
   /** Why the last read failed, if it did. */
   get error(): string | null {
@@ -37,13 +53,18 @@ export class LocalSession {
   async read(): Promise<ServerState | null> {
     try {
       const client = this.client ?? (await this.connect());
+      const sent = this.monotonic();
       const { rows } = await within(
-        client.query<{ in_recovery: boolean; read_only: string }>("SELECT pg_is_in_recovery() AS in_recovery, current_setting('default_transaction_read_only') AS read_only"),
+        client.query<{ in_recovery: boolean; read_only: string; now_us: string }>(
+          "SELECT pg_is_in_recovery() AS in_recovery, current_setting('default_transaction_read_only') AS read_only, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS now_us",
+        ),
         this.timeoutMs,
         "read of the local server's role",
       );
       const row = rows[0];
       if (!row) throw new Error("the server returned no row");
+      // The server read its clock somewhere within the round trip; on the same host that is well under a millisecond.
+      this.offsetUs = Number(row.now_us) - ((sent + this.monotonic()) / 2) * 1000;
       if (!row.in_recovery && !this.listening) {
         await within(client.query(`LISTEN ${VOUCH_CHANNEL}`), this.timeoutMs, "LISTEN on the local server");
         this.listening = true;
@@ -69,7 +90,7 @@ export class LocalSession {
       if (this.client === client) this.drop();
     });
     client.on("notification", (message) => {
-      if (message.channel === VOUCH_CHANNEL) this.onNotification(message.payload);
+      if (message.channel === VOUCH_CHANNEL) this.onNotification(message.payload, this.monotonic());
     });
     try {
       await within(client.connect(), this.timeoutMs, "connection to the local server");

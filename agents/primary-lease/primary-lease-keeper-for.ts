@@ -1,3 +1,4 @@
+import { importCommandKey } from "../commands/verify-command";
 import type { AgentConfig } from "../config";
 import type { Logger } from "../log";
 import type { AgentMetrics } from "../metrics";
@@ -5,10 +6,11 @@ import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
 
 /**
  * The lease keeper the config allows, or null. It needs the commands'
- * connection (ALTER SYSTEM, pg_terminate_backend), and a simulated replica
- * has no server to fence.
+ * connection (ALTER SYSTEM, pg_terminate_backend) and the control plane's
+ * key (the witness rosters are signed with it), and a simulated replica has
+ * no server to fence.
  */
-export function primaryLeaseKeeperFor(config: AgentConfig, metrics: AgentMetrics, log: Logger): PrimaryLeaseKeeper | null {
+export async function primaryLeaseKeeperFor(config: AgentConfig, metrics: AgentMetrics, log: Logger): Promise<PrimaryLeaseKeeper | null> {
   const { commands, replica } = config;
   if (!commands || replica.engine !== "postgresql") {
     log.info("primary_lease.off", `${commands ? "a simulated replica" : "without a commands section the agent has no role that may fence"}: this replica never fences itself when its lease lapses`);
@@ -17,8 +19,9 @@ export function primaryLeaseKeeperFor(config: AgentConfig, metrics: AgentMetrics
   return new PrimaryLeaseKeeper({
     controlPlaneUrl: config.controlPlaneUrl,
     token: config.token,
+    agentName: config.agentName,
+    controlPlaneKey: await importCommandKey(commands.publicKey),
     replica: { replica: replica.name, regionId: replica.regionId },
-    peers: config.peers.map((peer) => ({ replica: peer.replica, regionId: peer.regionId })),
     intervalMs: config.intervalMs,
     timeoutMs: config.probeTimeoutMs,
     connectionString: commands.connectionString ?? replica.connectionString,

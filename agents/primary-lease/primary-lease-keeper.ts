@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import type { CommandKey } from "../commands/verify-command";
 import { errorMessage } from "../error-message";
 import { createHttpClient, type HttpPoster } from "../http-post";
 import type { Failure, Logger } from "../log";
@@ -10,15 +11,18 @@ import { requestLease } from "./lease-request";
 import { LeaseStateFile, type LeaseState } from "./lease-state";
 import { LocalSession, type ServerState } from "./local-session";
 import { fenceServer, unfenceServer } from "./server-fence";
-import { parseVouch, type Witness } from "./vouch";
+import { VOUCH_CHANNEL, verifyVouch, type RosterKey, type Witness } from "./vouch";
+import { verifyRoster } from "./witness-roster";
 
 export interface PrimaryLeaseKeeperOptions {
   controlPlaneUrl: string;
   token: string;
+  /** The audience of the witness rosters the control plane signs for this agent. */
+  agentName: string;
+  /** The control plane's command key: witness rosters are signed with it. */
+  controlPlaneKey: CommandKey;
   /** This agent's replica. */
   replica: Witness;
-  /** The configured peers: those in other regions are the witnesses whose vouches count. */
-  peers: readonly Witness[];
   intervalMs: number;
   /** How long a read of the local server may take. */
   timeoutMs: number;
@@ -77,14 +81,19 @@ export class PrimaryLeaseKeeper {
   private readonly monotonic: () => number;
   private readonly wallClock: () => number;
   private readonly graceMs: number;
-  private readonly witnesses: string[];
   private readonly abort = new AbortController();
   private state: LeaseState;
   private grant: LeaseFacts["grant"];
   private refusal: string | null = null;
   private notOffered = false;
   private graceUntil: number;
+  /** The witnesses listed with the last grant this process received, the only ones whose vouches count. */
+  private roster: ReadonlyMap<string, RosterKey> = new Map();
+  private rosterProblem: string | null = null;
+  /** When each witness's latest vouch counts from (monotonic), and its counter, which the next one must exceed. */
   private readonly vouches = new Map<string, number>();
+  private readonly counters = new Map<string, number>();
+  private refusedVouchLoggedAt = Number.NEGATIVE_INFINITY;
   private role: ServerState["role"] | null = null;
   private lastRule: LeaseRule | null = null;
   private lastRequestAt = Number.NEGATIVE_INFINITY;
@@ -102,8 +111,7 @@ export class PrimaryLeaseKeeper {
     this.monotonic = options.monotonic ?? (() => performance.now());
     this.wallClock = options.wallClock ?? Date.now;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-    this.witnesses = options.peers.filter((peer) => peer.regionId !== options.replica.regionId).map((peer) => peer.replica);
-    this.session = new LocalSession(options.connectionString, options.timeoutMs, (payload) => this.vouched(payload));
+    this.session = new LocalSession(options.connectionString, options.timeoutMs, (payload, arrivedAt) => this.vouched(payload, arrivedAt), this.monotonic);
     const opened = LeaseStateFile.open(options.stateDir);
     if (opened.problem) options.log.error("bug", "primary_lease.state_unreadable", `${opened.problem}; starting as if this agent had never held a lease`);
     this.store = opened.store;
@@ -165,7 +173,7 @@ export class PrimaryLeaseKeeper {
       refusal: this.refusal,
       notOffered: this.notOffered,
       graceUntil: this.graceUntil,
-      witnesses: this.witnesses,
+      witnesses: [...this.roster.keys()],
       vouches: this.vouches,
       selfFenced: this.state.selfFence !== null,
       leadMs: FENCE_LEAD_MS,
@@ -186,6 +194,8 @@ export class PrimaryLeaseKeeper {
     if (server.role === "standby" && (this.grant || this.refusal || this.state.grant || this.state.selfFence)) {
       this.grant = null;
       this.refusal = null;
+      this.roster = new Map();
+      this.vouches.clear();
       this.save({ grant: null, selfFence: null }, true);
     }
     if (server.role === "primary" && this.role === "standby") this.graceUntil = this.monotonic() + this.graceMs;
@@ -210,7 +220,7 @@ export class PrimaryLeaseKeeper {
     const { controlPlaneUrl, token, intervalMs, metrics, log } = this.options;
     const sentAt = this.monotonic();
     const sentAtWall = this.wallClock();
-    const reply = await requestLease(this.http, controlPlaneUrl, token, { ...server, witnesses: this.witnesses, selfFencedAt: this.state.selfFence?.at ?? null }, intervalMs, this.abort.signal);
+    const reply = await requestLease(this.http, controlPlaneUrl, token, { ...server, selfFencedAt: this.state.selfFence?.at ?? null }, intervalMs, this.abort.signal);
     if (this.stopping) return;
     if (reply.kind === "not-offered") {
       metrics.leaseRenewals.inc({ outcome: "no_answer" });
@@ -231,6 +241,8 @@ export class PrimaryLeaseKeeper {
     const { answer } = reply;
     if (answer.granted) {
       metrics.leaseRenewals.inc({ outcome: "granted" });
+      await this.adoptRoster(answer.witnessRoster);
+      if (this.stopping || this.role !== "primary") return;
       this.grant = { sentAt, periodMs: answer.periodMs, restored: false };
       this.refusal = null;
       this.save({ ...this.state, grant: { sentAt: new Date(sentAtWall).toISOString(), periodMs: answer.periodMs } }, false);
@@ -246,12 +258,51 @@ export class PrimaryLeaseKeeper {
     this.wake();
   }
 
-  /** A vouch from a configured witness in another region, timed on arrival. */
-  private vouched(payload: string | undefined): void {
-    const witness = parseVouch(payload);
-    if (!witness || witness.regionId === this.options.replica.regionId) return;
-    if (!this.options.peers.some((peer) => peer.replica === witness.replica && peer.regionId === witness.regionId)) return;
-    this.vouches.set(witness.replica, this.monotonic());
+  /**
+   * The witnesses a grant lists, once the roster checks out; a roster that
+   * does not leaves the lease to the control plane alone. A witness whose key
+   * changed, or who is no longer listed, keeps none of its earlier vouches.
+   */
+  private async adoptRoster(token: string): Promise<void> {
+    const { agentName, controlPlaneKey, replica, log } = this.options;
+    const verdict = await verifyRoster(token, controlPlaneKey, { agentName, ...replica });
+    if (!verdict.ok) {
+      if (this.rosterProblem !== verdict.reason) log.error("bug", "primary_lease.roster_refused", `${verdict.reason}; no witness vouch counts until a grant carries a roster that checks out`);
+      this.rosterProblem = verdict.reason;
+      this.roster = new Map();
+    } else {
+      if (this.rosterProblem !== null) log.info("primary_lease.roster_accepted", "the control plane's witness roster checks out again");
+      this.rosterProblem = null;
+      const before = this.roster;
+      this.roster = verdict.roster;
+      for (const [name, listed] of before) {
+        const now = verdict.roster.get(name);
+        if (now && now.key.equals(listed.key)) continue;
+        this.vouches.delete(name);
+        this.counters.delete(name);
+      }
+    }
+    for (const name of this.vouches.keys()) if (!this.roster.has(name)) this.vouches.delete(name);
+  }
+
+  /** A notification on the witnesses' channel: it counts only as a vouch that checks out (verifyVouch). */
+  private vouched(payload: string | undefined, arrivedAt: number): void {
+    const arrivedUs = this.session.serverTimeUs(arrivedAt);
+    if (arrivedUs === null) return;
+    const verdict = verifyVouch(payload, { self: this.options.replica, roster: this.roster, counters: this.counters, arrivedUs });
+    const { metrics, log } = this.options;
+    if (!verdict.accepted) {
+      metrics.vouches.inc({ outcome: "refused" });
+      if (arrivedAt - this.refusedVouchLoggedAt >= REPEAT_LOG_MS) {
+        this.refusedVouchLoggedAt = arrivedAt;
+        log.warn("primary_lease.vouch_refused", `a notification on ${VOUCH_CHANNEL} does not count as a witness's vouch: ${verdict.reason} (logged once a minute; switchyard_agent_vouches_total counts them)`);
+      }
+      return;
+    }
+    metrics.vouches.inc({ outcome: "accepted" });
+    this.counters.set(verdict.witness, verdict.counter);
+    const at = this.session.monotonicMs(verdict.atUs)!;
+    this.vouches.set(verdict.witness, Math.max(this.vouches.get(verdict.witness) ?? Number.NEGATIVE_INFINITY, at));
   }
 
   private async fence(decision: LeaseDecision, reason: SelfFenceReason): Promise<void> {

@@ -6,7 +6,7 @@ import type { WitnessLink } from "./snapshot";
 export interface GrantedLease {
   renewedAt: Date;
   periodMs: number;
-  /** The replicas (names) in other regions whose vouches its agent counts, as it said when it was granted. */
+  /** The replicas (names) in other regions whose vouches its agent counts: the signed roster of the last grant. */
   witnesses: string[];
 }
 

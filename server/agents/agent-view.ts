@@ -20,5 +20,8 @@ export function agentView(agent: Agent & { replica: Pick<Replica, "name" | "serv
     droppedReports: agent.droppedReports,
     createdAt: agent.createdAt.toISOString(),
     revokedAt: agent.revokedAt?.toISOString() ?? null,
+    witnessKey: agent.witnessKey,
+    witnessKeyAt: agent.witnessKeyAt?.toISOString() ?? null,
+    refusedWitnessKey: agent.refusedWitnessKey,
   };
 }

@@ -10,6 +10,9 @@ export interface AgentPrincipal {
   name: string;
   replicaId: string;
   serviceId: string;
+  /** The witness key bound to it, and the last different one refused (bind-witness-key.ts); undefined when not read. */
+  witnessKey?: string | null;
+  refusedWitnessKey?: string | null;
 }
 
 /**
@@ -19,12 +22,12 @@ export interface AgentPrincipal {
 export async function agentFromRequest(request: Request): Promise<AgentPrincipal | null> {
   const secret = bearerToken(request.headers);
   if (!secret?.startsWith(AGENT_TOKEN_PREFIX)) return null;
-  const { rows } = await sqlPool().query<{ id: string; name: string; replicaId: string; serviceId: string }>({
+  const { rows } = await sqlPool().query<{ id: string; name: string; replicaId: string; serviceId: string; witnessKey: string | null; refusedWitnessKey: string | null }>({
     name: "agent-by-token",
-    text: `SELECT a.id, a.name, a."replicaId", r."serviceId" FROM "Agent" a JOIN "Replica" r ON r.id = a."replicaId"
+    text: `SELECT a.id, a.name, a."replicaId", r."serviceId", a."witnessKey", a."refusedWitnessKey" FROM "Agent" a JOIN "Replica" r ON r.id = a."replicaId"
             WHERE a."tokenHash" = $1 AND a."revokedAt" IS NULL`,
     values: [hashTokenSecret(secret)],
   });
   const agent = rows[0];
-  return agent ? { type: "agent", agentId: agent.id, name: agent.name, replicaId: agent.replicaId, serviceId: agent.serviceId } : null;
+  return agent ? { type: "agent", agentId: agent.id, name: agent.name, replicaId: agent.replicaId, serviceId: agent.serviceId, witnessKey: agent.witnessKey, refusedWitnessKey: agent.refusedWitnessKey } : null;
 }

@@ -11,6 +11,8 @@ import { AGENT_VIEW_INCLUDE, agentView } from "./agent-view";
  * Replaces an agent's token; the old one stops working at once. Also
  * re-enables a revoked agent, which then needs the new token. Its sequence
  * numbers carry on, so its queued reports are still accepted exactly once.
+ * Its witness key is unbound: whoever holds the new token binds the key its
+ * next batch offers (a stolen token must not keep a thief's key listed).
  */
 export async function rotateAgentToken(agentId: string, actor: AuditActor, client: Db = db()): Promise<{ agent: AgentView; token: string }> {
   const { secret, hash, prefix } = newTokenSecret(AGENT_TOKEN_PREFIX);
@@ -19,7 +21,7 @@ export async function rotateAgentToken(agentId: string, actor: AuditActor, clien
     if (!before) throw new NotFoundError(`No agent with id ${agentId}.`);
     const agent = await tx.agent.update({
       where: { id: agentId },
-      data: { tokenHash: hash, tokenPrefix: prefix, revokedAt: null },
+      data: { tokenHash: hash, tokenPrefix: prefix, revokedAt: null, witnessKey: null, witnessKeyAt: null, refusedWitnessKey: null },
       include: AGENT_VIEW_INCLUDE,
     });
     await appendAuditEvent(tx, {
@@ -27,8 +29,8 @@ export async function rotateAgentToken(agentId: string, actor: AuditActor, clien
       action: "agent.token_rotate",
       target: { type: "agent", id: agentId },
       serviceId: before.replica.serviceId,
-      before: { tokenPrefix: before.tokenPrefix, revokedAt: before.revokedAt },
-      after: { tokenPrefix: prefix, revokedAt: null },
+      before: { tokenPrefix: before.tokenPrefix, revokedAt: before.revokedAt, witnessKey: before.witnessKey },
+      after: { tokenPrefix: prefix, revokedAt: null, witnessKey: null },
     });
     return { agent: agentView(agent), token: secret };
   });

@@ -3,12 +3,14 @@ import { primaryLeaseMs } from "@/core/policy/budgets";
 import type { PrimaryLeaseAnswer, PrimaryLeaseRequest } from "@/contracts/primary-lease";
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { appendAuditEvent } from "../audit/append-audit-event";
+import { commandSigningKey } from "../commands/signing-key";
 import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
 import { effectivePolicies } from "../policy/effective-policy";
 import { leaseGrant, type GrantFacts } from "./grant-rule";
 import { recordSelfFence } from "./record-self-fence";
 import { lockReplicaAudits } from "./replica-lock";
+import { signedWitnessRoster } from "./witness-roster";
 
 
 /**
@@ -29,6 +31,7 @@ async function answerLease(agent: AgentPrincipal, request: PrimaryLeaseRequest):
   const policy = (await effectivePolicies([agent.serviceId])).get(agent.serviceId);
   if (!policy) throw new Error(`no policy is in force for ${agent.serviceId}, so there is no lease period`);
   const periodMs = primaryLeaseMs(policy.document.heartbeat);
+  const key = await commandSigningKey();
 
   return db().$transaction(async (tx) => {
     const [service] = await tx.$queryRaw<{ epoch: number; writeReplicaId: string | null }[]>`
@@ -37,13 +40,14 @@ async function answerLease(agent: AgentPrincipal, request: PrimaryLeaseRequest):
     const facts = await grantFacts(tx, agent, request, service.writeReplicaId);
     const decision = leaseGrant(facts);
     if (decision.granted) {
+      const roster = await signedWitnessRoster(tx, agent, facts.replica.name, service.epoch, key);
       await tx.$executeRaw`
         INSERT INTO "PrimaryLease" ("replicaId", "serviceId", epoch, "renewedAt", "periodMs", witnesses)
-        VALUES (${agent.replicaId}, ${agent.serviceId}, ${service.epoch}, now(), ${periodMs}, ${request.witnesses})
+        VALUES (${agent.replicaId}, ${agent.serviceId}, ${service.epoch}, now(), ${periodMs}, ${roster.names})
         ON CONFLICT ("replicaId") DO UPDATE SET
           "serviceId" = EXCLUDED."serviceId", epoch = EXCLUDED.epoch, "renewedAt" = EXCLUDED."renewedAt",
           "periodMs" = EXCLUDED."periodMs", witnesses = EXCLUDED.witnesses`;
-      return { granted: true, periodMs, epoch: service.epoch };
+      return { granted: true, periodMs, epoch: service.epoch, witnessRoster: roster.token };
     }
     if (request.role === "primary" && !request.readOnly) await auditRefusalOnce(tx, agent, facts, decision.reason, service.epoch);
     return { granted: false, reason: decision.reason, epoch: service.epoch };

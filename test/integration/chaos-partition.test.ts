@@ -1,5 +1,10 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { VOUCH_CHANNEL } from "@/agents/primary-lease/vouch";
+import { WitnessIdentity } from "@/agents/witness-identity";
 import { heal, isolate, setLink } from "@/lab/network/control-client";
+import { portOf, requireLabState } from "@/lab/state";
+import { LAB_DATABASE, LAB_HOST } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
 import { productForFile, until } from "../support/product";
 import { sampleWritablePrimaries, splitBrains } from "../support/writable-sampler";
@@ -9,9 +14,53 @@ import { sampleWritablePrimaries, splitBrains } from "../support/writable-sample
  * and from the control plane, with the lab's links slowed to the ~80 ms
  * round trip measured between us-east-1 and eu-west-1. Cut off, the primary
  * keeps running; it must stop taking writes by itself within its lease, and
- * the standby may be promoted only after that lease has lapsed.
+ * the standby may be promoted only after that lease has lapsed, while an
+ * application role on it (issue 12) floods the witnesses' channel with
+ * forged and replayed vouches.
  */
 const product = productForFile();
+
+/**
+ * An application's login role on the primary, no superuser: it LISTENs to the
+ * witnesses' real vouches and, once started, sends forged ones (unsigned, as
+ * vouches used to be; signed by a key nobody lists) and replays of the real
+ * ones every 100 ms. Cut off with the primary's region, it still reaches the
+ * primary, as an application in that region would.
+ */
+async function vouchForger(dataDir: string, primary: string) {
+  const state = await requireLabState(dataDir);
+  await product.sql(primary, "CREATE ROLE app LOGIN PASSWORD 'app-password'");
+  const client = new pg.Client({ host: LAB_HOST, port: portOf(state, primary), user: "app", password: "app-password", database: LAB_DATABASE });
+  // The self-fence ends its session, as every client's.
+  client.on("error", () => undefined);
+  await client.connect();
+  const captured: string[] = [];
+  client.on("notification", (message) => void (message.payload && captured.push(message.payload)));
+  await client.query(`LISTEN ${VOUCH_CHANNEL}`);
+  const strangers = ["pg-eu-west-1", "pg-europe-west3"].map((replica) => WitnessIdentity.open(`${dataDir}/forger-${replica}`, { replica, regionId: "elsewhere" }));
+  let sent = 0;
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    captured,
+    get sent() {
+      return sent;
+    },
+    start() {
+      timer = setInterval(() => {
+        const forged = [
+          ...strangers.map((stranger) => JSON.stringify({ replica: stranger.replica, regionId: "aws:eu-west-1" })),
+          ...strangers.map((stranger) => stranger.vouch(primary, Date.now() * 1000 + 900_000)),
+          ...captured.slice(-4),
+        ];
+        for (const payload of forged) void client.query("SELECT pg_notify($1, $2)", [VOUCH_CHANNEL, payload]).then(() => (sent += 1), () => undefined);
+      }, 100);
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await client.end().catch(() => undefined);
+    },
+  };
+}
 
 describe("the primary's region cut off", () => {
   it("self-fences within its lease, fails over only after it, never two writable primaries, no acknowledged write lost", async () => {
@@ -24,11 +73,16 @@ describe("the primary's region cut off", () => {
     }
     await product.healthy(120_000);
     await until("some acknowledged writes", () => verifyLedger(running.dataDir, "pg-eu-west-1"), (check) => check.acknowledged > 100);
+    const forger = await vouchForger(running.dataDir, "pg-us-east-1");
+    await until("the witnesses' real vouches, to replay", async () => forger.captured.length, (count) => count >= 4, 30_000);
 
     const sampler = await sampleWritablePrimaries(running.dataDir, 100);
     const cutAt = Date.now();
+    forger.start();
     await isolate(running.dataDir, "aws:us-east-1");
     const moved = await until("the write route to move", () => api("GET", "/api/v1/services/orders-db/route", operator), ({ json }) => json.writeReplica !== "pg-us-east-1", 120_000);
+    await forger.stop();
+    expect(forger.sent).toBeGreaterThan(50);
     expect(moved.json).toMatchObject({ writeReplica: "pg-eu-west-1", epoch: 2 });
     const samples = await sampler.stop();
     expect(splitBrains(samples)).toEqual([]);

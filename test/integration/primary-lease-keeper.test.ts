@@ -15,12 +15,15 @@ import { createLogger } from "@/agents/log";
 import { AgentMetrics } from "@/agents/metrics";
 import { LEASE_STATE_FILE } from "@/agents/primary-lease/lease-state";
 import { FENCE_LEAD_MS, PrimaryLeaseKeeper } from "@/agents/primary-lease/primary-lease-keeper";
+import { importCommandKey, type CommandKey } from "@/agents/commands/verify-command";
 import { VOUCH_CHANNEL } from "@/agents/primary-lease/vouch";
 import { probePeer } from "@/agents/witness";
+import { WitnessIdentity } from "@/agents/witness-identity";
 import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { postgresOsUser } from "@/embedded/run-as";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "@/server/store/seed";
 import { RouteServer } from "../support/route-server";
@@ -31,7 +34,8 @@ import { RouteServer } from "../support/route-server";
  * answering (never before the lease could have lapsed), or refuses, undoes
  * its own fence when grants resume (also across a restart), never undoes a
  * fence the control plane commanded, and holds the lease through real
- * witnesses' vouches while the control plane is out of reach.
+ * witnesses' signed vouches while the control plane is out of reach, never
+ * through vouches anyone else sends.
  */
 
 const PASSWORD = randomBytes(12).toString("hex");
@@ -47,6 +51,8 @@ let dataDir: string;
 let port: number;
 let url: string;
 let token: string;
+let controlPlaneKey: CommandKey;
+const witnesses: Record<string, WitnessIdentity> = {};
 const replicaIds: Record<string, string> = {};
 const server = new RouteServer((request) => leaseRoute(request));
 const keepers: PrimaryLeaseKeeper[] = [];
@@ -110,15 +116,16 @@ const routeWritesTo = (replica: string) => db().service.update({ where: { id: "o
 const stateDir = (name: string) => path.join(dir, name);
 const savedState = (name: string) => JSON.parse(readFileSync(path.join(stateDir(name), LEASE_STATE_FILE), "utf8"));
 
-function startKeeper(name: string, peers = [EU, W3], options: { controlPlaneUrl?: string; graceMs?: number } = {}): Running {
+function startKeeper(name: string, options: { controlPlaneUrl?: string; graceMs?: number } = {}): Running {
   const logs: Running["logs"] = [];
   const metrics = new AgentMetrics({ processMetrics: false });
   const keeper = new PrimaryLeaseKeeper({
     controlPlaneUrl: options.controlPlaneUrl ?? `http://127.0.0.1:${server.port}`,
     graceMs: options.graceMs,
     token,
+    agentName: "agent-pg-us-east-1",
+    controlPlaneKey,
     replica: US,
-    peers,
     intervalMs: INTERVAL_MS,
     timeoutMs: 2000,
     connectionString: url,
@@ -179,6 +186,14 @@ beforeAll(async () => {
   await seedDemoTopology(db());
   for (const replica of await db().replica.findMany({ where: { serviceId: "orders-db" } })) replicaIds[replica.name] = replica.id;
   token = (await registerAgent({ replicaId: replicaIds[US.replica]!, name: "agent-pg-us-east-1" }, SYSTEM_ACTOR)).token;
+  controlPlaneKey = await importCommandKey((await commandSigningKey()).publicKeyPem);
+  // The witnesses' agents, with the keys their first batches would have bound.
+  for (const witness of [EU, W3]) {
+    witnesses[witness.replica] = WitnessIdentity.open(path.join(dir, `witness-${witness.replica}`), witness);
+    const { agent } = await registerAgent({ replicaId: replicaIds[witness.replica]!, name: `agent-${witness.replica}` }, SYSTEM_ACTOR);
+    await db().agent.update({ where: { id: agent.id }, data: { witnessKey: witnesses[witness.replica]!.publicKey } });
+  }
+  await sql(`CREATE ROLE app LOGIN PASSWORD '${PASSWORD}'`);
   const policy = await db().policy.findUniqueOrThrow({ where: { scope: "service:orders-db" } });
   const version = await db().policyVersion.findFirstOrThrow({ where: { policyId: policy.id, version: policy.currentVersion } });
   await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...(version.document as object), heartbeat: { intervalSeconds: 0.5, missesBeforeUnfit: 4 } } } });
@@ -261,7 +276,8 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     expect(running.logs.find((line) => line.event === "primary_lease.refused")?.message).toBe(
       "the control plane refuses the lease: writes go to pg-eu-west-1, not to pg-us-east-1",
     );
-    expect(await metric(running, "switchyard_agent_self_fences_total")).toContain('switchyard_agent_self_fences_total{reason="refused"} 1');
+    // The server refuses writes a moment before the keeper, its fence done, counts it.
+    await until(() => metric(running, "switchyard_agent_self_fences_total"), (lines) => lines.includes('switchyard_agent_self_fences_total{reason="refused"} 1'), "the self-fence to be counted");
     expect(await db().auditEvent.count({ where: { action: "primary_lease.refuse", targetId: replicaIds[US.replica] } })).toBe(1);
 
     await routeWritesTo(US.replica);
@@ -288,38 +304,65 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     expect(await writable()).toBe(true);
   });
 
-  it("holds the lease through a majority of real witnesses' vouches while the control plane is out of reach, and fences once only a minority vouches", async () => {
-    const running = startKeeper("witnesses", [EU, W3, { replica: "pg-us-east-1b", regionId: US.regionId }]);
+  it("holds the lease through a majority of real witnesses' signed vouches while the control plane is out of reach, and fences once only a minority vouches, whatever an application role sends", async () => {
+    const running = startKeeper("witnesses");
     await granted(running);
     const vouching = { [EU.replica]: true, [W3.replica]: true };
     const lastVouchSent: Record<string, number> = {};
     const loops = [EU, W3].map(async (witness) => {
       while (vouching[witness.replica]) {
         lastVouchSent[witness.replica] = performance.now();
-        const { probe } = await probePeer({ ...US, connectionString: url }, 2000, witness);
+        const { probe } = await probePeer({ ...US, connectionString: url }, 2000, witnesses[witness.replica]);
         expect(probe.reachable).toBe(true);
         await sleep(300);
       }
     });
+    // An application role (no superuser) on the primary sees every vouch, and sends whatever it likes on the channel.
+    const attacker = new pg.Client({ connectionString: url.replace("postgres:", "app:") });
+    // The fence ends its session, as every client's.
+    attacker.on("error", () => {});
+    await attacker.connect();
+    const captured: string[] = [];
+    attacker.on("notification", (message) => void (message.payload && captured.push(message.payload)));
+    await attacker.query(`LISTEN ${VOUCH_CHANNEL}`);
 
     await server.stop();
     await sleep(2 * PERIOD_MS + 500);
     expect(await writable()).toBe(true);
     expect(running.logs.some((line) => line.event === "primary_lease.decision" && line.rule === "witnesses")).toBe(true);
+    expect(captured.length).toBeGreaterThan(0);
 
-    // One of two witnesses elsewhere is no majority, and a peer in the primary's own region does not count.
+    // One of two witnesses is no majority: the lease lapses although the attacker forges and replays vouches for the other all along.
     vouching[W3.replica] = false;
     await loops[1];
     const minorityFrom = lastVouchSent[W3.replica]!;
-    const sameRegion = setInterval(() => void sql(`SELECT pg_notify('${VOUCH_CHANNEL}', '{"replica":"pg-us-east-1b","regionId":"aws:us-east-1"}')`).catch(() => {}), 200);
+    const stranger = WitnessIdentity.open(path.join(dir, "stranger"), W3);
+    const forgeries = () => {
+      const w3Replays = captured.filter((payload) => payload.includes(`"witness":"${W3.replica}"`));
+      const forged = JSON.parse(stranger.vouch(US.replica, Date.now() * 1000 + 500_000)) as Record<string, unknown>;
+      return [
+        JSON.stringify({ replica: W3.replica, regionId: W3.regionId }),
+        JSON.stringify(forged),
+        JSON.stringify({ ...forged, counter: (forged.counter as number) + 1 }),
+        ...w3Replays.slice(-3),
+        // A genuine signature over claims moved on.
+        ...w3Replays.slice(-1).map((payload) => JSON.stringify({ ...JSON.parse(payload), counter: Number.MAX_SAFE_INTEGER, notAfterUs: Date.now() * 1000 + 500_000 })),
+      ];
+    };
+    const flood = setInterval(() => {
+      for (const payload of forgeries()) void attacker.query("SELECT pg_notify($1, $2)", [VOUCH_CHANNEL, payload]).catch(() => {});
+    }, 100);
     try {
       await until(writable, (accepted) => !accepted, "writes to be refused");
       expect(performance.now() - minorityFrom).toBeGreaterThanOrEqual(PERIOD_MS - FENCE_LEAD_MS);
     } finally {
-      clearInterval(sameRegion);
+      clearInterval(flood);
       vouching[EU.replica] = false;
       await loops[0];
+      await attacker.end().catch(() => {});
     }
+    expect(await metric(running, "switchyard_agent_vouches_total")).toContainEqual(expect.stringMatching(/^switchyard_agent_vouches_total\{outcome="refused"\} [1-9]/));
+    expect(running.logs.some((line) => line.event === "primary_lease.vouch_refused")).toBe(true);
 
     await server.start(server.port);
     await until(writable, (accepted) => accepted, "writes to be accepted again");
@@ -331,7 +374,7 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     try {
       await until(writable, (accepted) => !accepted, "the fence to show");
       const [before] = await sql<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
-      for (let probe = 0; probe < 5; probe++) expect((await probePeer({ ...US, connectionString: url }, 2000, EU)).probe.reachable).toBe(true);
+      for (let probe = 0; probe < 5; probe++) expect((await probePeer({ ...US, connectionString: url }, 2000, witnesses[EU.replica])).probe.reachable).toBe(true);
       const [after] = await sql<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
       expect(after!.lsn).toBe(before!.lsn);
     } finally {
@@ -345,7 +388,7 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     const older = new RouteServer(async () => Response.json({ error: { code: "not_found", message: "no such route" } }, { status: 404 }));
     const port = await older.start();
     try {
-      const running = startKeeper("not-offered", [EU, W3], { controlPlaneUrl: `http://127.0.0.1:${port}`, graceMs: 500 });
+      const running = startKeeper("not-offered", { controlPlaneUrl: `http://127.0.0.1:${port}`, graceMs: 500 });
       await until(() => running.logs.some((line) => line.event === "primary_lease.not_offered"), Boolean, "the keeper to notice");
       await sleep(1000 + 4 * INTERVAL_MS);
       expect(await writable()).toBe(true);

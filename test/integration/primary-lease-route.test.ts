@@ -1,26 +1,33 @@
+import { generateKeyPairSync } from "node:crypto";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as leaseRoute } from "@/app/api/v1/agents/lease/route";
+import { importCommandKey } from "@/agents/commands/verify-command";
+import { verifyRoster } from "@/agents/primary-lease/witness-roster";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { revokeAgent } from "@/server/agents/revoke-agent";
 import { issueCommand } from "@/server/commands/issue-command";
+import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
-
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { runFixture } from "../support/runs";
 
 /**
  * POST /api/v1/agents/lease through the real handler: the write replica is
- * granted the lease (the automation reads it back), everyone else is refused
- * with the reason, a refused writable primary is audited once per episode,
- * and a refusal writes nothing else.
+ * granted the lease (the automation reads it back) with the signed roster of
+ * the witnesses it may count, everyone else is refused with the reason, a
+ * refused writable primary is audited once per episode, and a refusal writes
+ * nothing else.
  */
 
-const agents: Record<string, { token: string; replicaId: string }> = {};
+const agents: Record<string, { token: string; replicaId: string; agentId: string }> = {};
 const US = "pg-us-east-1";
 const EU = "pg-eu-west-1";
 const W3 = "pg-europe-west3";
-const WRITABLE = { role: "primary", readOnly: false, witnesses: ["pg-eu-west-1", "pg-europe-west3"] };
+const WRITABLE = { role: "primary", readOnly: false };
+const rawKey = () => generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!;
+const keys: Record<string, string> = {};
 
 const ask = (replica: string, body: unknown = WRITABLE, token = agents[replica]?.token) => call(leaseRoute, { method: "POST", path: "/api/v1/agents/lease", token, body });
 const refusalAudits = (replica: string) => db().auditEvent.findMany({ where: { action: "primary_lease.refuse", targetId: agents[replica]!.replicaId }, orderBy: { seq: "asc" } });
@@ -31,9 +38,19 @@ beforeAll(async () => {
   for (const name of [US, EU, W3]) {
     const replica = await db().replica.findFirstOrThrow({ where: { name } });
     const issued = await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR);
-    agents[name] = { token: issued.token, replicaId: replica.id };
+    agents[name] = { token: issued.token, replicaId: replica.id, agentId: issued.agent.id };
+    keys[name] = rawKey();
+    await db().agent.update({ where: { id: issued.agent.id }, data: { witnessKey: keys[name] } });
   }
 });
+
+/** The roster a grant carries, as the agent of `replica` verifies it: witness name → region. */
+async function rosterOf(token: string, replica: string) {
+  const key = await importCommandKey((await commandSigningKey()).publicKeyPem);
+  const verdict = await verifyRoster(token, key, { agentName: `agent-${replica}`, replica, regionId: (await db().replica.findFirstOrThrow({ where: { name: replica } })).regionId });
+  if (!verdict.ok) throw new Error(verdict.reason);
+  return Object.fromEntries([...verdict.roster].map(([name, entry]) => [name, entry.regionId]));
+}
 
 beforeEach(async () => {
   await db().run.updateMany({ where: { activeForServiceId: "orders-db" }, data: { activeForServiceId: null, status: "aborted" } });
@@ -46,22 +63,51 @@ describe("POST /api/v1/agents/lease", () => {
     const { status, json } = await ask(US);
     expect(status).toBe(200);
     // The demo policy: heartbeat 1 s × 5 misses.
-    expect(json).toEqual({ granted: true, periodMs: 5000, epoch: 1 });
+    expect(json).toEqual({ granted: true, periodMs: 5000, epoch: 1, witnessRoster: expect.any(String) });
+    expect(await rosterOf(json.witnessRoster, US)).toEqual({ [EU]: "aws:eu-west-1", [W3]: "gcp:europe-west3" });
     const [lease] = await db().primaryLease.findMany({ where: { serviceId: "orders-db" } });
     expect(lease).toMatchObject({ replicaId: agents[US]!.replicaId, serviceId: "orders-db", epoch: 1, periodMs: 5000, witnesses: ["pg-eu-west-1", "pg-europe-west3"] });
     expect(lease!.renewedAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
 
     // A renewal moves it on; a fenced write replica is granted too (that is how its agent learns it may undo its own fence).
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect((await ask(US, { ...WRITABLE, readOnly: true, witnesses: [] })).json.granted).toBe(true);
+    expect((await ask(US, { ...WRITABLE, readOnly: true })).json.granted).toBe(true);
     const [renewed] = await db().primaryLease.findMany({ where: { serviceId: "orders-db" } });
     expect(renewed!.renewedAt.getTime()).toBeGreaterThan(lease!.renewedAt.getTime());
-    expect(renewed!.witnesses).toEqual([]);
     expect(await db().auditEvent.count({ where: { action: "primary_lease.refuse" } })).toBe(0);
   });
 
+  it("lists as witnesses only the other regions' replicas whose agents are active and bound a key, never a list the agent sends", async () => {
+    // A second replica in the primary's own region, with an agent and a key: it shares the primary's fate and vouches for nothing.
+    const sibling = await db().replica.create({
+      data: { serviceId: "orders-db", regionId: "aws:us-east-1", name: "pg-us-east-1b", role: "standby", engine: "postgresql", host: "127.0.0.1", port: 1, databaseName: "orders", replication: "async" },
+    });
+    const siblingAgent = await registerAgent({ replicaId: sibling.id, name: "agent-pg-us-east-1b" }, SYSTEM_ACTOR);
+    await db().agent.update({ where: { id: siblingAgent.agent.id }, data: { witnessKey: rawKey() } });
+    try {
+      expect(await rosterOf((await ask(US)).json.witnessRoster, US)).toEqual({ [EU]: "aws:eu-west-1", [W3]: "gcp:europe-west3" });
+
+      // The agent's own say is not asked for: a list of witnesses in the request is refused.
+      const claimed = await ask(US, { ...WRITABLE, witnesses: ["pg-us-east-1b"] });
+      expect(claimed.status).toBe(400);
+      expect(claimed.json.error.message).toMatch(/witnesses/);
+
+      // A revoked agent, and one that has bound no key yet, are not listed, and the automation reckons the lease without them.
+      await revokeAgent(agents[W3]!.agentId, SYSTEM_ACTOR);
+      await db().agent.update({ where: { id: agents[EU]!.agentId }, data: { witnessKey: null } });
+      expect(await rosterOf((await ask(US)).json.witnessRoster, US)).toEqual({});
+      expect((await db().primaryLease.findUniqueOrThrow({ where: { replicaId: agents[US]!.replicaId } })).witnesses).toEqual([]);
+    } finally {
+      await db().agent.update({ where: { id: agents[EU]!.agentId }, data: { witnessKey: keys[EU] } });
+      await db().agent.update({ where: { id: agents[W3]!.agentId }, data: { revokedAt: null } });
+      await db().agent.delete({ where: { id: siblingAgent.agent.id } });
+      await db().replica.delete({ where: { id: sibling.id } });
+    }
+    expect(await rosterOf((await ask(US)).json.witnessRoster, US)).toEqual({ [EU]: "aws:eu-west-1", [W3]: "gcp:europe-west3" });
+  });
+
   it("refuses a standby and a former primary with the reason, writing no lease", async () => {
-    expect(await ask(EU, { role: "standby", readOnly: true, witnesses: [] })).toMatchObject({
+    expect(await ask(EU, { role: "standby", readOnly: true })).toMatchObject({
       status: 200,
       json: { granted: false, reason: "pg-eu-west-1 is a standby; only a primary holds a lease", epoch: 1 },
     });
@@ -72,8 +118,8 @@ describe("POST /api/v1/agents/lease", () => {
   it("audits a refused writable primary once per episode, and nothing for a fenced or standby one", async () => {
     const counts = async () => ({ leases: await db().primaryLease.count(), audit: await db().auditEvent.count() });
     const quiet = await counts();
-    await ask(W3, { role: "primary", readOnly: true, witnesses: [] });
-    await ask(W3, { role: "standby", readOnly: true, witnesses: [] });
+    await ask(W3, { role: "primary", readOnly: true });
+    await ask(W3, { role: "standby", readOnly: true });
     expect(await counts()).toEqual(quiet);
 
     await ask(W3);
@@ -126,7 +172,8 @@ describe("POST /api/v1/agents/lease", () => {
     const promote = await issueCommand({ replicaId: agents[EU]!.replicaId, kind: "promote", args: {}, idempotencyKey: `${run.id}:promote`, actor: SYSTEM_ACTOR, runId: run.id });
     expect((await ask(US)).json).toEqual({ granted: false, reason: `run ${run.id} has issued the promotion of pg-eu-west-1; pg-us-east-1 must stay read-only`, epoch: 1 });
     // The target is granted although the write route has not followed it yet.
-    expect((await ask(EU)).json).toEqual({ granted: true, periodMs: 5000, epoch: 1 });
+    expect((await ask(EU)).json).toEqual({ granted: true, periodMs: 5000, epoch: 1, witnessRoster: expect.any(String) });
+    expect(await rosterOf((await ask(EU)).json.witnessRoster, EU)).toEqual({ [US]: "aws:us-east-1", [W3]: "gcp:europe-west3" });
 
     // A promotion its agent refused promoted nothing: the write replica holds the lease again.
     await db().agentCommand.update({ where: { id: promote.id }, data: { status: "refused" } });
@@ -136,12 +183,12 @@ describe("POST /api/v1/agents/lease", () => {
 
   it("answers 400 naming the field, and 401 without an agent's token, writing nothing", async () => {
     const leases = await db().primaryLease.count();
-    const bad = await ask(US, { role: "leader", readOnly: false, witnesses: [] });
+    const bad = await ask(US, { role: "leader", readOnly: false });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/role/);
-    const missing = await ask(US, { role: "primary", readOnly: false });
+    const missing = await ask(US, { role: "primary" });
     expect(missing.status).toBe(400);
-    expect(missing.json.error.message).toMatch(/witnesses/);
+    expect(missing.json.error.message).toMatch(/readOnly/);
 
     expect((await ask(US, WRITABLE, "")).status).toBe(401);
     expect((await ask(US, WRITABLE, "sya_not-a-real-token")).status).toBe(401);

@@ -1,11 +1,15 @@
 import { OPERATIONS } from "@/contracts/operations";
+import { bindWitnessKey } from "@/server/agents/bind-witness-key";
 import { errorResponse } from "@/server/http/api-response";
 import { apiRoute } from "@/server/http/api-route";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
 
 export const POST = apiRoute(OPERATIONS.ingestReports, async ({ agent, body }) => {
   const outcome = await ingestBatch(agent, body);
-  if (outcome.stored) return outcome.result;
+  if (outcome.stored) {
+    await bindWitnessKey(agent, body.witnessKey);
+    return outcome.result;
+  }
   const first = body.reports[0]!.seq;
   return errorResponse(
     409,
