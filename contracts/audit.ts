@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   "policy.apply",
   "policy.emergency_apply",
   "policy.emergency_review",
+  "primary_lease.lapse",
   "primary_lease.refuse",
   "primary_lease.self_fence",
   "primary_lease.self_unfence",

@@ -1,6 +1,6 @@
 import { formatSeconds } from "../format";
-import { primaryLeaseLapse } from "./primary-lease";
-import { type AutomationControls, type AutomationPolicy, type AutomationSnapshot, windowMs } from "./snapshot";
+import { writeReplicaLapse } from "./lease-lapse";
+import type { AutomationControls, AutomationPolicy, AutomationSnapshot } from "./snapshot";
 
 // Each answers why automatic action is held back now (null: it is not); the rules table orders them.
 
@@ -40,17 +40,9 @@ export function runSentence({ activeRuns }: AutomationSnapshot): string | null {
  * has lapsed, margin included (design rule 4): until then it may still take writes.
  */
 export function leaseSentence(snapshot: AutomationSnapshot, now: Date): string | null {
-  const primary = snapshot.replicas.find((replica) => replica.id === snapshot.writeReplicaId);
-  if (!primary) return null;
-  const lapse = primaryLeaseLapse({
-    primaryId: primary.id,
-    primaryName: primary.name,
-    grant: snapshot.primaryLease,
-    witnesses: snapshot.witnesses,
-    nameOf: (id) => snapshot.replicas.find((replica) => replica.id === id)?.name,
-    now,
-    windowMs: windowMs(snapshot.policy),
-  });
+  const found = writeReplicaLapse(snapshot, now);
+  if (!found) return null;
+  const { lapse } = found;
   if (lapse.lapsesAt !== null && lapse.lapsesAt <= now) return null;
   return lapse.lapsesAt === null ? `${lapse.sentence}; nothing is promoted until it lapses` : `waiting: ${lapse.sentence}`;
 }

@@ -15,7 +15,7 @@ const link = (from: string, regionId: string, fields: Partial<WitnessLink> = {})
 
 const WITNESSES = ["pg-eu-west-1", "pg-europe-west3"];
 const NAMES: Record<string, string> = { e: "pg-eu-west-1", g: "pg-europe-west3", x: "pg-westeurope", same: "pg-us-east-1b" };
-const grantOf = (renewedMsAgo: number, witnesses = WITNESSES): GrantedLease => ({ renewedAt: ago(renewedMsAgo), periodMs: 5000, witnesses });
+const grantOf = (renewedMsAgo: number, witnesses = WITNESSES): GrantedLease => ({ renewedAt: ago(renewedMsAgo), periodMs: 5000, witnesses, lapseRecordedAt: null });
 
 const lapse = (witnesses: WitnessLink[], grant: GrantedLease | null = grantOf(10_000)) =>
   primaryLeaseLapse({ primaryId: "p", primaryName: "pg-us-east-1", grant, witnesses, nameOf: (id) => NAMES[id], now: NOW, windowMs: 5000 });
@@ -24,6 +24,7 @@ describe("when the old primary's lease lapses", () => {
   it("is the control plane's grant plus the period and the margin when the witnesses stopped reaching it earlier", () => {
     const result = lapse([link("e", "aws:eu-west-1", { unreachableSince: ago(20_000) }), link("g", "gcp:europe-west3", { unreachableSince: ago(20_000) })], grantOf(3000));
     expect(result.lapsesAt).toEqual(new Date(NOW.getTime() - 3000 + 5000 + 1000));
+    expect(result.lapsesAt && "endsAt" in result && result.endsAt).toEqual(new Date(NOW.getTime() - 3000 + 5000));
   });
 
   it("waits out the latest failing witness's last possible vouch: its run of failures start, the vouch allowance, the period and the margin", () => {
@@ -50,7 +51,7 @@ describe("when the old primary's lease lapses", () => {
   });
 
   it("has already lapsed for a primary that never held one", () => {
-    expect(lapse([], null)).toEqual({ lapsesAt: new Date(0), sentence: "pg-us-east-1 never held a lease" });
+    expect(lapse([], null)).toEqual({ lapsesAt: new Date(0), endsAt: new Date(0), sentence: "pg-us-east-1 never held a lease" });
   });
 
   it("goes by the period of the last grant, not by today's policy", () => {

@@ -8,10 +8,16 @@ export interface GrantedLease {
   periodMs: number;
   /** The replicas (names) in other regions whose vouches its agent counts: the signed roster of the last grant. */
   witnesses: string[];
+  /** When the control plane recorded that this grant lapsed unrenewed; null while it has not. */
+  lapseRecordedAt: Date | null;
 }
 
-/** When another replica may be promoted at the earliest, or why that cannot be known yet. */
-export type LeaseLapse = { lapsesAt: Date; sentence: string } | { lapsesAt: null; sentence: string };
+/**
+ * When another replica may be promoted at the earliest (`lapsesAt`, the
+ * margin included) and when the lease itself ends at the latest (`endsAt`),
+ * or why that cannot be known yet.
+ */
+export type LeaseLapse = { lapsesAt: Date; endsAt: Date; sentence: string } | { lapsesAt: null; sentence: string };
 
 const at = (date: Date) => date.toISOString();
 
@@ -43,7 +49,7 @@ export function primaryLeaseLapse(input: {
 }): LeaseLapse {
   const { primaryName, grant, now, windowMs } = input;
   // Without a grant its agent never counts witnesses: only a start-up grace, which ends long before a loss is confirmed.
-  if (!grant) return { lapsesAt: new Date(0), sentence: `${primaryName} never held a lease` };
+  if (!grant) return { lapsesAt: new Date(0), endsAt: new Date(0), sentence: `${primaryName} never held a lease` };
   const { periodMs } = grant;
   const counted = new Set(grant.witnesses);
   const links = input.witnesses.filter((link) => link.toReplicaId === input.primaryId && counted.has(input.nameOf(link.fromReplicaId) ?? ""));
@@ -59,6 +65,7 @@ export function primaryLeaseLapse(input: {
     return { lapsesAt: null, sentence: `only ${failing.length} of ${primaryName}'s ${peers} witnesses in other regions fail to reach it: a majority without them could still renew its lease` };
   }
   const ends = [grant.renewedAt.getTime() + periodMs, ...failing.map((link) => link.unreachableSince!.getTime() + WITNESS_VOUCH_WITHIN_MS + periodMs)];
-  const lapsesAt = new Date(Math.max(...ends) + PRIMARY_LEASE_MARGIN_MS);
-  return { lapsesAt, sentence: `${primaryName}'s lease (${formatSeconds(periodMs / 1000)}, last renewed at ${at(grant.renewedAt)}) lapses, with the margin, at ${at(lapsesAt)}` };
+  const endsAt = new Date(Math.max(...ends));
+  const lapsesAt = new Date(endsAt.getTime() + PRIMARY_LEASE_MARGIN_MS);
+  return { lapsesAt, endsAt, sentence: `${primaryName}'s lease (${formatSeconds(periodMs / 1000)}, last renewed at ${at(grant.renewedAt)}) lapses, with the margin, at ${at(lapsesAt)}` };
 }

@@ -1,12 +1,14 @@
 import "server-only";
 import { hostname } from "node:os";
 import { decide } from "@/core/automation/decide";
+import { lapseToRecord } from "@/core/automation/lease-lapse";
 import { db } from "../db/client";
 import { acquireLease } from "../lease/lease";
-import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
+import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
+import { recordLeaseLapse } from "../primary-lease/record-lease-lapse";
 import { automationSnapshot } from "./automation-snapshot";
 import { ACTING_KINDS, carryOut } from "./carry-out";
-import { decisionKey, recordDecisions } from "./record-decisions";
+import { AUTOMATION_ACTOR, decisionKey, recordDecisions } from "./record-decisions";
 
 /** The lease whose holder is the one decider: of several control-plane copies on one store, only it acts. */
 export const DECIDER_LEASE = "automation";
@@ -14,15 +16,23 @@ const LEASE_TTL_MS = 5_000;
 const TICK_MS = 500;
 
 /**
- * One pass of the decider over every service: read its snapshot, decide,
- * record the decisions and carry out the ones that act and have not been
- * carried out yet. Every write checks the lease's fencing token, so a copy
- * that lost the lease (paused, partitioned from the store) acts no more.
+ * One pass of the decider over every service: read its snapshot, record a
+ * lapse of the primary's lease nobody has recorded, decide, record the
+ * decisions and carry out the ones that act and have not been carried out
+ * yet. Every write checks the lease's fencing token, so a copy that lost the
+ * lease (paused, partitioned from the store) acts no more.
  */
 export async function decideOnce(lease: HeldLease, now = new Date()): Promise<void> {
   const services = await db().service.findMany({ select: { id: true }, orderBy: { id: "asc" } });
   for (const { id } of services) {
     const snapshot = await automationSnapshot(id, now);
+    const lapse = lapseToRecord(snapshot, now);
+    if (lapse) {
+      await db().$transaction(async (tx) => {
+        await assertLeaseHeld(tx, lease);
+        await recordLeaseLapse(tx, id, lapse, AUTOMATION_ACTOR);
+      });
+    }
     const decisions = decide(snapshot, now);
     const held = await recordDecisions(id, decisions, snapshot.policy.versionId, lease, now);
     for (const decision of decisions) {

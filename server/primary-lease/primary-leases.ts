@@ -13,5 +13,5 @@ import type { Tx } from "../db/transaction";
  * last one that can ever be granted before the promotion.
  */
 export async function grantedLease(replicaId: string, client: Tx = db()): Promise<GrantedLease | null> {
-  return client.primaryLease.findUnique({ where: { replicaId }, select: { renewedAt: true, periodMs: true, witnesses: true } });
+  return client.primaryLease.findUnique({ where: { replicaId }, select: { renewedAt: true, periodMs: true, witnesses: true, lapseRecordedAt: true } });
 }

@@ -46,7 +46,7 @@ async function answerLease(agent: AgentPrincipal, request: PrimaryLeaseRequest):
         VALUES (${agent.replicaId}, ${agent.serviceId}, ${service.epoch}, now(), ${periodMs}, ${roster.names})
         ON CONFLICT ("replicaId") DO UPDATE SET
           "serviceId" = EXCLUDED."serviceId", epoch = EXCLUDED.epoch, "renewedAt" = EXCLUDED."renewedAt",
-          "periodMs" = EXCLUDED."periodMs", witnesses = EXCLUDED.witnesses`;
+          "periodMs" = EXCLUDED."periodMs", witnesses = EXCLUDED.witnesses, "lapseRecordedAt" = NULL`;
       return { granted: true, periodMs, epoch: service.epoch, witnessRoster: roster.token };
     }
     if (request.role === "primary" && !request.readOnly) await auditRefusalOnce(tx, agent, facts, decision.reason, service.epoch);

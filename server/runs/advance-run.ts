@@ -14,6 +14,7 @@ import { Prisma, type Run, type StepRun } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
+import { recordLeaseLapse } from "../primary-lease/record-lease-lapse";
 import { oldPrimaryLease, stillHeld } from "./old-primary-lease";
 import { runContextOf } from "./run-view";
 
@@ -226,6 +227,7 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
         // Renewals read the service row FOR SHARE: from this update on, none can be granted unseen.
         const renewedSince = lease ? stillHeld(await lease.recheck(tx), move.now) : null;
         if (renewedSince) throw new LeaseRenewedError(renewedSince);
+        if (lease?.toRecord) await recordLeaseLapse(tx, run.serviceId, lease.toRecord, ENGINE, run.id);
         await issueCommandIn(tx, signingKey, { replicaId, kind: command, args: resolvedArgs, idempotencyKey: keyOf(replicaId), actor: ENGINE, epoch: service.epoch, runId: run.id, stepRunId: stepRun.id });
         await appendAuditEvent(tx, {
           actor: ENGINE,

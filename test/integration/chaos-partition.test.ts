@@ -99,6 +99,11 @@ describe("the primary's region cut off", () => {
     // The promotion waited for the lease: the proof names it.
     const audit = await api("GET", "/api/v1/audit?action=service.epoch&limit=5", product.admin);
     expect(audit.json.events[0].details.proof.oldPrimaryLease).toMatch(/^pg-us-east-1's lease \(5 s, last renewed at .+\) lapses, with the margin, at /);
+    // Its agent, cut off, could not say it fenced: the control plane recorded the lapse itself, once, before the promotion.
+    const lapses = (await api("GET", "/api/v1/audit?action=primary_lease.lapse&limit=5", product.admin)).json.events;
+    expect(lapses).toHaveLength(1);
+    expect(lapses[0]).toMatchObject({ actorType: "automation", reason: expect.stringMatching(/^nothing renewed pg-us-east-1's lease: .+ it must be assumed fenced by its agent or dead$/) });
+    expect(lapses[0].seq).toBeLessThan(audit.json.events[0].seq);
 
     const before = (await verifyLedger(running.dataDir, "pg-eu-west-1")).acknowledged;
     await until("the workload writing to the new primary", () => verifyLedger(running.dataDir, "pg-eu-west-1"), (check) => check.acknowledged > before + 50, 90_000);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PrimaryLease" ADD COLUMN     "lapseRecordedAt" TIMESTAMPTZ(3);
