@@ -61,6 +61,12 @@ describe("policy documents", () => {
     const result = policyDocumentSchema.safeParse({ ...GLOBAL_DEFAULT_POLICY, witness: { quorum: 0 } });
     expect(firstIssue(result)?.path).toBe("witness.quorum");
   });
+
+  it("refuse the feature flags they no longer have (cross-region writes need a multi-writer engine)", () => {
+    const result = policyDocumentSchema.safeParse({ ...GLOBAL_DEFAULT_POLICY, featureFlags: { cross_region_writes: false } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["featureFlags"] });
+  });
 });
 
 describe("OpenAPI document", () => {

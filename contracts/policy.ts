@@ -31,7 +31,6 @@ export const policyDocumentSchema = z
       cooldownSeconds: z.int().min(0).max(7 * 86_400),
     }),
     datasets: z.record(z.string().min(1), datasetRuleSchema).default({}),
-    featureFlags: z.strictObject({ cross_region_writes: z.boolean() }),
     maintenanceWindows: z
       .array(z.strictObject({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), reason: z.string().min(1) }))
       .default([]),

@@ -12,7 +12,6 @@ const policy: PolicyDocument = {
   witness: { quorum: 2 },
   failover: { automatic: false, maxLagBytes: 1 * MIB, cooldownSeconds: 900 },
   datasets: {},
-  featureFlags: { cross_region_writes: false },
   maintenanceWindows: [],
   alerts: { forSeconds: 30, slotRetainedBytesMax: 64 * MIB, conflictsPerMinuteMax: 10 },
   approvals: { safetyRelevant: 2, other: 1 },

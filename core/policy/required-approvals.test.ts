@@ -20,7 +20,7 @@ describe("requiredApprovals", () => {
     "approvals.other",
   ])("counts %s as safety-relevant", (field) => expect(isSafetyRelevant(field)).toBe(true));
 
-  it.each(["alerts.forSeconds", "alerts.slotRetainedBytesMax", "featureFlags.cross_region_writes", "maintenanceWindows"])("does not count %s", (field) =>
+  it.each(["alerts.forSeconds", "alerts.slotRetainedBytesMax", "maintenanceWindows"])("does not count %s", (field) =>
     expect(isSafetyRelevant(field)).toBe(false),
   );
 

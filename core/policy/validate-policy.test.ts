@@ -63,11 +63,6 @@ describe("validatePolicy", () => {
     expect(validatePolicy(demoPolicy((d) => (d.datasets.orders!.replication = "async")), asyncOnly)).toEqual([]);
   });
 
-  it("refuses cross-region writes while a dataset replicates synchronously", () => {
-    const issues = validatePolicy(demoPolicy((d) => (d.featureFlags.cross_region_writes = true)), demoTopology());
-    expect(issues.map((issue) => [issue.field, issue.rule])).toEqual([["featureFlags.cross_region_writes", "cross-region-writes-with-sync"]]);
-  });
-
   it("refuses maintenance windows that end before they start, or overlap", () => {
     const issues = validatePolicy(
       demoPolicy((d) => {

@@ -16,7 +16,6 @@ export type PolicyRule =
   | "region-outside-jurisdictions"
   | "no-compliant-replica"
   | "sync-without-sync-standby"
-  | "cross-region-writes-with-sync"
   | "window-ends-before-start"
   | "windows-overlap"
   | "approvals-safety-below-other";
@@ -41,7 +40,6 @@ function datasetRules(document: PolicyDocument, topology: PolicyTopology): Polic
   const issues: PolicyIssue[] = [];
   const jurisdictionOf = new Map(topology.regions.map((region) => [region.id, region.jurisdiction]));
   const knownJurisdictions = [...new Set(topology.regions.map((region) => region.jurisdiction))].sort();
-  const anySync = Object.values(document.datasets).some((rule) => rule.replication === "sync");
   for (const [name, rule] of Object.entries(document.datasets)) {
     const field = `datasets.${name}`;
     if (!topology.datasets.includes(name)) {
@@ -74,12 +72,6 @@ function datasetRules(document: PolicyDocument, topology: PolicyTopology): Polic
         issues.push(issue(`${field}.replication`, "sync-without-sync-standby", `sync replication needs a synchronous standby, and ${topology.serviceId} has none`));
       }
     }
-  }
-  if (document.featureFlags.cross_region_writes && anySync) {
-    const syncDatasets = Object.entries(document.datasets).filter(([, rule]) => rule.replication === "sync").map(([name]) => name);
-    issues.push(
-      issue("featureFlags.cross_region_writes", "cross-region-writes-with-sync", `cannot be on while ${list(syncDatasets)} replicate${syncDatasets.length === 1 ? "s" : ""} synchronously (sync data has one write region)`),
-    );
   }
   return issues;
 }

@@ -39,7 +39,6 @@ export const GLOBAL_DEFAULT_POLICY: PolicyDocument = {
   witness: { quorum: 2 },
   failover: { automatic: true, maxLagBytes: 1 * MIB, cooldownSeconds: 900 },
   datasets: {},
-  featureFlags: { cross_region_writes: false },
   maintenanceWindows: [],
   alerts: { forSeconds: 30, slotRetainedBytesMax: 1024 * MIB, conflictsPerMinuteMax: 10 },
   approvals: { safetyRelevant: 2, other: 1 },
