@@ -62,6 +62,12 @@ describe("policy documents", () => {
     expect(firstIssue(result)?.path).toBe("witness.quorum");
   });
 
+  it("leave planned switchovers out of the cooldown unless a document says otherwise", () => {
+    const { cooldownAfterSwitchover, ...failover } = GLOBAL_DEFAULT_POLICY.failover;
+    expect(cooldownAfterSwitchover).toBe(false);
+    expect(policyDocumentSchema.parse({ ...GLOBAL_DEFAULT_POLICY, failover }).failover.cooldownAfterSwitchover).toBe(false);
+  });
+
   it("refuse the feature flags they no longer have (cross-region writes need a multi-writer engine)", () => {
     const result = policyDocumentSchema.safeParse({ ...GLOBAL_DEFAULT_POLICY, featureFlags: { cross_region_writes: false } });
     expect(result.success).toBe(false);

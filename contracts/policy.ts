@@ -29,6 +29,10 @@ export const policyDocumentSchema = z
       automatic: z.boolean(),
       maxLagBytes: z.int().min(0),
       cooldownSeconds: z.int().min(0).max(7 * 86_400),
+      cooldownAfterSwitchover: z
+        .boolean()
+        .default(false)
+        .meta({ description: "Whether a planned switchover starts the cooldown too; off, only failovers (automatic or guided) do, so a switchover leaves automatic failover armed" }),
     }),
     datasets: z.record(z.string().min(1), datasetRuleSchema).default({}),
     maintenanceWindows: z

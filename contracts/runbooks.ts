@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PROMOTIONS } from "@/core/automation/promotion";
 import { AGENT_COMMAND_KINDS } from "./agent-commands";
 
 /**
@@ -89,10 +90,19 @@ export const runbookDefinitionSchema = z
     id: slug,
     title: z.string().min(1),
     description: z.string().min(1),
+    /** Required of a runbook that promotes: a planned promotion does not start the automation's cooldown (unless the policy says so). */
+    promotion: z.enum(PROMOTIONS).optional(),
     parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), parameterSchema),
     steps: z.array(stepSchema).min(1),
   })
   .superRefine((definition, context) => {
+    if (definition.promotion === undefined && definition.steps.some((step) => step.kind === "agent" && step.command === "promote")) {
+      context.addIssue({
+        code: "custom",
+        path: ["promotion"],
+        message: "a runbook that promotes must say whether its promotion is planned (a person moves the primary on purpose) or unplanned (a failover)",
+      });
+    }
     const seen = new Set<string>();
     definition.steps.forEach((step, index) => {
       if (seen.has(step.id)) context.addIssue({ code: "custom", path: ["steps", index, "id"], message: `step id ${step.id} is used twice` });

@@ -1,5 +1,6 @@
 import { formatSeconds } from "../format";
 import { writeReplicaLapse } from "./lease-lapse";
+import type { Promotion } from "./promotion";
 import type { AutomationControls, AutomationPolicy, AutomationSnapshot } from "./snapshot";
 
 // Each answers why automatic action is held back now (null: it is not); the rules table orders them.
@@ -15,19 +16,37 @@ export function automaticOffSentence({ policy }: AutomationSnapshot): string | n
   return `automatic failover is off in policy ${policy.version === null ? "(none)" : `v${policy.version}`}`;
 }
 
+type CooldownPolicy = Pick<AutomationPolicy, "cooldownSeconds" | "cooldownAfterSwitchover">;
+
+/**
+ * The promotion a cooldown runs from: the newest failover, or the newest
+ * planned switchover if it is newer and the policy has switchovers start the
+ * cooldown too. By default a switchover a person ran on purpose leaves
+ * automatic failover armed (design rule 9); the cooldown is against flapping
+ * after failovers.
+ */
+export function cooldownStart<P extends { at: Date }>(
+  lastPromotions: Record<Promotion, P | null>,
+  policy: Pick<CooldownPolicy, "cooldownAfterSwitchover">,
+): (P & { promotion: Promotion }) | null {
+  const failover = lastPromotions.unplanned && { ...lastPromotions.unplanned, promotion: "unplanned" as const };
+  const switchover = policy.cooldownAfterSwitchover && lastPromotions.planned ? { ...lastPromotions.planned, promotion: "planned" as const } : null;
+  if (!failover || !switchover) return failover ?? switchover;
+  return switchover.at > failover.at ? switchover : failover;
+}
+
 /**
  * After a failover, automatic failover waits out the cooldown (design rule 3)
  * unless a person has acknowledged that failover since it happened.
  */
-export function cooldownSentence({ controls, policy }: { controls: AutomationControls; policy: Pick<AutomationPolicy, "cooldownSeconds"> }, now: Date): string | null {
-  const sinceFailover = controls.lastFailoverAt ? new Date(controls.lastFailoverAt.getTime() + policy.cooldownSeconds * 1000) : null;
-  const ends = [controls.cooldownUntil, sinceFailover].filter((end): end is Date => end !== null && end > now);
-  if (ends.length === 0) return null;
-  const acknowledged = controls.acknowledgedAt !== null && (controls.lastFailoverAt === null || controls.acknowledgedAt >= controls.lastFailoverAt);
-  if (acknowledged) return null;
-  const until = new Date(Math.max(...ends.map((end) => end.getTime())));
-  const after = controls.lastFailoverAt ? ` after the failover at ${controls.lastFailoverAt.toISOString()}` : "";
-  return `automatic failover is cooling down${after} until ${until.toISOString()} (cooldown ${formatSeconds(policy.cooldownSeconds)}); a person must acknowledge to allow it sooner`;
+export function cooldownSentence({ controls, policy }: { controls: AutomationControls; policy: CooldownPolicy }, now: Date): string | null {
+  const start = cooldownStart(controls.lastPromotions, policy);
+  if (!start) return null;
+  const until = new Date(start.at.getTime() + policy.cooldownSeconds * 1000);
+  if (until <= now || (controls.acknowledgedAt !== null && controls.acknowledgedAt >= start.at)) return null;
+  const after = start.promotion === "planned" ? "the planned switchover" : "the failover";
+  const cooldown = `cooldown ${formatSeconds(policy.cooldownSeconds)}${start.promotion === "planned" ? "; the policy has switchovers start it too" : ""}`;
+  return `automatic failover is cooling down after ${after} at ${start.at.toISOString()} until ${until.toISOString()} (${cooldown}); a person must acknowledge to allow it sooner`;
 }
 
 export function runSentence({ activeRuns }: AutomationSnapshot): string | null {

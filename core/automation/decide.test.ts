@@ -68,7 +68,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
     },
   },
   "inside the cooldown": {
-    snapshot: { ...killed(), controls: { ...killed().controls, lastFailoverAt: ago(600_000) } },
+    snapshot: { ...killed(), controls: { ...killed().controls, lastPromotions: { planned: null, unplanned: { at: ago(600_000) } } } },
     decision: {
       ruleId: "R5",
       diagnosis: "primary_unreachable_confirmed",
@@ -164,15 +164,25 @@ describe("decide", () => {
   });
 
   it("fails over once a person acknowledged the last failover, cooldown or not", () => {
-    const snapshot = { ...killed(), controls: { ...killed().controls, lastFailoverAt: ago(600_000), acknowledgedAt: ago(300_000) } };
+    const snapshot = { ...killed(), controls: { ...killed().controls, lastPromotions: { planned: null, unplanned: { at: ago(600_000) } }, acknowledgedAt: ago(300_000) } };
     expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
+  });
+
+  it("fails over after a planned switchover, which starts no cooldown unless the policy says so", () => {
+    const switchedOver = { ...killed(), controls: { ...killed().controls, lastPromotions: { planned: { at: ago(600_000) }, unplanned: null } } };
+    expect(decide(switchedOver, NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
+    const [cooling] = decide({ ...switchedOver, policy: { ...switchedOver.policy, cooldownAfterSwitchover: true } }, NOW);
+    expect(cooling).toMatchObject({ ruleId: "R5", action: { kind: "blocked", by: "cooldown" } });
+    expect(cooling?.sentence).toBe(
+      `${LOST}; not failing over: automatic failover is cooling down after the planned switchover at 2025-06-01T02:50:00.000Z until 2025-06-01T03:05:00.000Z (cooldown 15 min; the policy has switchovers start it too); a person must acknowledge to allow it sooner`,
+    );
   });
 
   it("checks the brakes in the table's order: pause before policy before cooldown before runs", () => {
     const snapshot = {
       ...killed(),
       policy: { ...killed().policy, automatic: false },
-      controls: { ...killed().controls, paused: { reason: "x", until: null }, lastFailoverAt: ago(1000) },
+      controls: { ...killed().controls, paused: { reason: "x", until: null }, lastPromotions: { planned: null, unplanned: { at: ago(1000) } } },
       activeRuns: [{ id: "r", runbookId: "u", status: "running" }],
     };
     expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R11", "R3"]);

@@ -1,5 +1,6 @@
 import { stalenessWindowMs } from "../policy/budgets";
 import type { GrantedLease } from "./primary-lease";
+import type { Promotion } from "./promotion";
 import type { DatasetSnapshot, ReplicaSnapshot } from "../runbooks/snapshot";
 
 /** A replica as the automation sees it: what a runbook sees, plus the timing and positions detection needs. */
@@ -32,15 +33,15 @@ export interface ActiveRun {
   status: string;
 }
 
-/** Operators' brakes on automation, as stored (pauses, acknowledgements) or derived (cooldown after the last failover). */
+/** Operators' brakes on automation (pauses, acknowledgements) and the promotions a cooldown runs from, as stored. */
 export interface AutomationControls {
   paused: { reason: string; until: Date | null } | null;
-  cooldownUntil: Date | null;
-  lastFailoverAt: Date | null;
+  /** The newest promotion of each kind: unplanned (a failover, automatic or guided) and planned (a switchover run on purpose). */
+  lastPromotions: Record<Promotion, { at: Date } | null>;
   acknowledgedAt: Date | null;
 }
 
-export const NO_CONTROLS: AutomationControls = { paused: null, cooldownUntil: null, lastFailoverAt: null, acknowledgedAt: null };
+export const NO_CONTROLS: AutomationControls = { paused: null, lastPromotions: { planned: null, unplanned: null }, acknowledgedAt: null };
 
 /** The effective policy's thresholds the automation reads. */
 export interface AutomationPolicy {
@@ -53,6 +54,8 @@ export interface AutomationPolicy {
   automatic: boolean;
   maxLagBytes: number;
   cooldownSeconds: number;
+  /** Whether a planned switchover starts the cooldown as a failover does. */
+  cooldownAfterSwitchover: boolean;
 }
 
 /** Everything one decision looks at, read in one go; judged with one `now`. */

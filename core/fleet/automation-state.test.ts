@@ -4,7 +4,7 @@ import { automationState } from "./automation-state";
 
 const now = new Date("2026-11-26T10:00:00Z");
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
-const policy = (automatic: boolean) => ({ failover: { automatic, cooldownSeconds: 900 } });
+const policy = (automatic: boolean, cooldownAfterSwitchover = false) => ({ automatic, cooldownSeconds: 900, cooldownAfterSwitchover });
 
 describe("automation state", () => {
   it("is on when the policy asks for automatic failover and nothing holds it back, and says what sets it off", () => {
@@ -39,8 +39,7 @@ describe("automation state", () => {
   });
 
   it("reports the cooldown after a failover until a person acknowledges it", () => {
-    const lastFailoverAt = minutes(-5);
-    const controls = { ...NO_CONTROLS, lastFailoverAt, cooldownUntil: minutes(10) };
+    const controls = { ...NO_CONTROLS, lastPromotions: { planned: null, unplanned: { at: minutes(-5) } } };
     const cooling = automationState(policy(true), controls, now);
     expect(cooling.state).toBe("cooling-down");
     expect(cooling.reason).toContain("until 2026-11-26T10:10:00.000Z");
@@ -49,13 +48,21 @@ describe("automation state", () => {
     expect(automationState(policy(true), controls, minutes(11)).state).toBe("on");
   });
 
+  it("stays on after a planned switchover, and cools down after one only when the policy says so", () => {
+    const controls = { ...NO_CONTROLS, lastPromotions: { planned: { at: minutes(-5) }, unplanned: null } };
+    expect(automationState(policy(true), controls, now).state).toBe("on");
+    const cooling = automationState(policy(true, true), controls, now);
+    expect(cooling.state).toBe("cooling-down");
+    expect(cooling.reason).toContain("after the planned switchover at 2026-11-26T09:55:00.000Z until 2026-11-26T10:10:00.000Z");
+  });
+
   it("does not ask for an acknowledgement when the policy turns automation off anyway", () => {
-    const controls = { ...NO_CONTROLS, lastFailoverAt: minutes(-5), cooldownUntil: minutes(10) };
+    const controls = { ...NO_CONTROLS, lastPromotions: { planned: null, unplanned: { at: minutes(-5) } } };
     expect(automationState(policy(false), controls, now).state).toBe("off");
   });
 
   it("puts a pause before a cooldown: the pause is the brake an operator just pulled", () => {
-    const controls = { paused: { reason: "storage maintenance", until: minutes(30) }, lastFailoverAt: minutes(-5), cooldownUntil: minutes(10), acknowledgedAt: null };
+    const controls = { paused: { reason: "storage maintenance", until: minutes(30) }, lastPromotions: { planned: null, unplanned: { at: minutes(-5) } }, acknowledgedAt: null };
     expect(automationState(policy(true), controls, now).state).toBe("paused");
   });
 });

@@ -27,6 +27,9 @@ describe("summariseServiceEvent", () => {
     expect(
       summariseServiceEvent(event({ action: "service.epoch", before: { epoch: 3 }, after: { epoch: 4 }, details: { proof: { candidate: "pg-eu-west-1" } } })),
     ).toBe("Epoch 3 → 4, promoting pg-eu-west-1");
+    expect(
+      summariseServiceEvent(event({ action: "service.epoch", before: { epoch: 4 }, after: { epoch: 5 }, details: { promotion: "planned", proof: { candidate: "pg-us-east-1" } } })),
+    ).toBe("Epoch 4 → 5, promoting pg-us-east-1 (planned switchover)");
   });
 
   it("names who started which runbook, and why", () => {

@@ -1,3 +1,5 @@
+import { promotionOf } from "../automation/promotion";
+
 /**
  * What a service's timeline shows of its audit events: one line each, in the
  * words an SRE scans for during an incident.
@@ -47,7 +49,8 @@ export function summariseServiceEvent(event: AuditEventFacts): string {
       return `Write route ${text(field(event.before, "writeReplica"), "none")} → ${text(field(event.after, "writeReplica"), "none")}${failed}`;
     case "service.epoch": {
       const candidate = field(event.details, "proof", "candidate");
-      return `Epoch ${text(field(event.before, "epoch"), "?")} → ${text(field(event.after, "epoch"), "?")}${typeof candidate === "string" ? `, promoting ${candidate}` : ""}${failed}`;
+      const planned = promotionOf(event.details) === "planned" ? " (planned switchover)" : "";
+      return `Epoch ${text(field(event.before, "epoch"), "?")} → ${text(field(event.after, "epoch"), "?")}${typeof candidate === "string" ? `, promoting ${candidate}` : ""}${planned}${failed}`;
     }
     case "run.start":
       return `${event.actorLabel} started ${text(field(event.after, "runbook"), "a run")}${because(event.reason)}`;

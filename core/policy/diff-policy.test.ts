@@ -15,8 +15,14 @@ describe("diffPolicy", () => {
       d.failover.maxLagBytes = 64 * MIB;
       d.failover.cooldownSeconds = 600;
       d.failover.automatic = false;
+      d.failover.cooldownAfterSwitchover = true;
     });
-    expect(texts(demoPolicy(), after)).toEqual(["failover.automatic: on → off", "failover.cooldownSeconds: 900 s → 600 s", "failover.maxLagBytes: 1 MiB → 64 MiB"]);
+    expect(texts(demoPolicy(), after)).toEqual([
+      "failover.automatic: on → off",
+      "failover.cooldownAfterSwitchover: off → on",
+      "failover.cooldownSeconds: 900 s → 600 s",
+      "failover.maxLagBytes: 1 MiB → 64 MiB",
+    ]);
   });
 
   it("keeps each change's field, kind and raw values", () => {

@@ -11,6 +11,7 @@ describe("requiredApprovals", () => {
     "failover.automatic",
     "failover.maxLagBytes",
     "failover.cooldownSeconds",
+    "failover.cooldownAfterSwitchover",
     "witness.quorum",
     "heartbeat.intervalSeconds",
     "heartbeat.missesBeforeUnfit",
@@ -30,6 +31,14 @@ describe("requiredApprovals", () => {
       d.alerts.forSeconds = 10;
     });
     expect(result).toEqual({ required: 3, safetyRelevantFields: ["failover.maxLagBytes"], sentence: "needs 3 approvals: it changes safety-relevant failover.maxLagBytes" });
+  });
+
+  it("asks for approvals.safetyRelevant to have planned switchovers start the cooldown", () => {
+    expect(requirement((d) => (d.failover.cooldownAfterSwitchover = true))).toEqual({
+      required: 3,
+      safetyRelevantFields: ["failover.cooldownAfterSwitchover"],
+      sentence: "needs 3 approvals: it changes safety-relevant failover.cooldownAfterSwitchover",
+    });
   });
 
   it("takes approvals.other otherwise", () => {

@@ -54,6 +54,20 @@ describe("runbook definitions", () => {
     expect(!noService.ok && noService.problem.message).toMatch(/needs a "service" parameter/);
   });
 
+  it("make a runbook that promotes say whether the promotion is planned, and ship both kinds", () => {
+    const promoting = `${minimal}  - { id: promote, kind: agent, title: Promote, target: target, command: promote }\n`;
+    expect(parseRunbook("d.yaml", promoting)).toMatchObject({ ok: false, problem: { field: "promotion", message: expect.stringMatching(/must say whether its promotion is planned/) } });
+    const declared = parseRunbook("d.yaml", promoting.replace("parameters:", "promotion: planned\nparameters:"));
+    expect(declared.ok && declared.runbook.definition.promotion).toBe("planned");
+    const promotions = Object.fromEntries(
+      builtIn.flatMap((file) => {
+        const parsed = parseRunbook(file, readFileSync(path.join("runbooks", file), "utf8"));
+        return parsed.ok ? [[parsed.runbook.definition.id, parsed.runbook.definition.promotion ?? null]] : [];
+      }),
+    );
+    expect(promotions).toMatchObject({ "planned-switchover": "planned", "unplanned-failover": "unplanned", "reinstate-former-primary": null });
+  });
+
   it("report YAML that does not parse, without a field", () => {
     expect(parseRunbook("bad.yaml", "id: [unclosed")).toMatchObject({ ok: false, problem: { file: "bad.yaml", field: null } });
   });

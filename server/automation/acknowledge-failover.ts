@@ -1,20 +1,24 @@
 import "server-only";
 import type { AutomationAcknowledgementView } from "@/contracts/automation";
+import { cooldownStart } from "@/core/automation/controls";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
+import { effectivePolicies } from "../policy/effective-policy";
+import { lastPromotions } from "./automation-controls";
 
 /**
  * A person has looked at the service since its last failover: automatic
- * failover may act again without waiting out the cooldown. The last failover is
- * dated as `automationControls` dates it, by the newest `service.epoch` event;
- * `at` comes from this process's clock, the one that dated that event.
+ * failover may act again without waiting out the cooldown. The failover is
+ * the promotion the cooldown runs from, found as `automationControls` finds
+ * it; `at` comes from this process's clock, the one that dated that event.
  */
 export async function acknowledgeFailover(actor: UserActor, serviceId: string, note: string): Promise<AutomationAcknowledgementView> {
   return db().$transaction(async (tx) => {
     if (!(await tx.service.findUnique({ where: { id: serviceId }, select: { id: true } }))) throw new NotFoundError(`No service with id ${serviceId}.`);
-    const failover = await tx.auditEvent.findFirst({ where: { action: "service.epoch", serviceId }, orderBy: { seq: "desc" }, select: { at: true, seq: true } });
+    const [promotions, policies] = await Promise.all([lastPromotions([serviceId]), effectivePolicies([serviceId])]);
+    const failover = cooldownStart(promotions.get(serviceId)!, { cooldownAfterSwitchover: policies.get(serviceId)?.document.failover.cooldownAfterSwitchover ?? false });
     const acknowledgement = await tx.automationAcknowledgement.create({ data: { serviceId, note, by: actor.email, at: new Date() } });
     await appendAuditEvent(tx, {
       actor: auditActorOf(actor),
@@ -22,7 +26,7 @@ export async function acknowledgeFailover(actor: UserActor, serviceId: string, n
       target: { type: "service", id: serviceId },
       serviceId,
       reason: note,
-      details: { lastFailoverAt: failover?.at.toISOString() ?? null, failoverEventSeq: failover ? Number(failover.seq) : null },
+      details: { lastFailoverAt: failover?.at.toISOString() ?? null, failoverEventSeq: failover ? Number(failover.seq) : null, promotion: failover?.promotion ?? null },
     });
     return {
       id: acknowledgement.id,

@@ -10,7 +10,7 @@ import { bigintOf, datasetSnapshots, readLiveService, replicaSnapshot } from "..
 /** Without an effective policy nothing may act: automatic failover off, and a lone witness is enough only to detect. */
 function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds: number): AutomationPolicy {
   if (!policy) {
-    return { version: null, versionId: null, heartbeatIntervalSeconds: staleAfterSeconds, missesBeforeUnfit: 1, witnessQuorum: 1, automatic: false, maxLagBytes: 0, cooldownSeconds: 0 };
+    return { version: null, versionId: null, heartbeatIntervalSeconds: staleAfterSeconds, missesBeforeUnfit: 1, witnessQuorum: 1, automatic: false, maxLagBytes: 0, cooldownSeconds: 0, cooldownAfterSwitchover: false };
   }
   const { heartbeat, witness, failover } = policy.document;
   return {
@@ -22,6 +22,7 @@ function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds
     automatic: failover.automatic,
     maxLagBytes: failover.maxLagBytes,
     cooldownSeconds: failover.cooldownSeconds,
+    cooldownAfterSwitchover: failover.cooldownAfterSwitchover,
   };
 }
 
@@ -52,7 +53,7 @@ async function reportFacts(serviceId: string): Promise<{ readOnly: Map<string, b
 /**
  * One read of what the automation decides on: the live topology (judged with
  * `now`), the policy, the witness links into the service, its active run and
- * the operators' controls (pause, cooldown after the last failover, acknowledgement).
+ * the operators' controls (pause, the promotions a cooldown runs from, acknowledgement).
  */
 export async function automationSnapshot(serviceId: string, now: Date): Promise<AutomationSnapshot> {
   const [live, runs, reports] = await Promise.all([
@@ -64,7 +65,7 @@ export async function automationSnapshot(serviceId: string, now: Date): Promise<
   const primaryLease = detail.writeReplicaId ? await grantedLease(detail.writeReplicaId) : null;
   const served = detail.writeReplicaId ? reports.lastServing.get(detail.writeReplicaId) : undefined;
   const policy = automationPolicy(live.policy, detail.staleAfterSeconds);
-  const controls = await automationControls(new Map([[serviceId, policy.cooldownSeconds]]), now);
+  const controls = await automationControls([serviceId], now);
   return {
     serviceId,
     epoch: detail.epoch,

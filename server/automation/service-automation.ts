@@ -27,7 +27,7 @@ export async function serviceAutomation(serviceId: string, now = new Date()): Pr
     serviceId,
     ...acting(decider, snapshot.policy.automatic, pauseSentence(snapshot, now)),
     policyVersion: snapshot.policy.version,
-    state: automationState(snapshot.policy.version === null ? undefined : { failover: snapshot.policy }, snapshot.controls, now),
+    state: automationState(snapshot.policy.version === null ? undefined : snapshot.policy, snapshot.controls, now),
     decider,
     decisions: decide(snapshot, now),
     recorded: recorded.map((row) => ({

@@ -17,7 +17,7 @@ export interface ServiceInSnapshot {
   writeRegionId: string | null;
   writeReplicaName: string | null;
   policy: EffectivePolicy | undefined;
-  /** Pause, cooldown and acknowledgement, as the automation reads them. */
+  /** Pause, the promotions a cooldown runs from, and acknowledgement, as the automation reads them. */
   controls: AutomationControls;
   budgets: ServiceBudgets;
   replicas: JudgedReplica[];
@@ -53,8 +53,8 @@ export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
     replicaStates(),
     witnessLinks(),
   ]);
-  const policies = await effectivePolicies(services.map((service) => service.id));
-  const controls = await automationControls(new Map(services.map((service) => [service.id, policies.get(service.id)?.document.failover.cooldownSeconds ?? 0])), now);
+  const serviceIds = services.map((service) => service.id);
+  const [policies, controls] = await Promise.all([effectivePolicies(serviceIds), automationControls(serviceIds, now)]);
 
   const byService = new Map<string, ServiceInSnapshot>(
     services.map((service) => {

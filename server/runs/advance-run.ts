@@ -1,4 +1,5 @@
 import "server-only";
+import { promotionOf } from "@/core/automation/promotion";
 import { commandsOutcome } from "@/core/runbooks/command-outcome";
 import { evaluateCondition, type RunContext as ConditionContext } from "@/core/runbooks/conditions";
 import { backoffMs, mayRetry, type RetryPolicy } from "@/core/runbooks/retry";
@@ -239,7 +240,8 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
           reason: "promotion: agents refuse commands from older epochs from now on",
           before: { epoch: service.epoch - 1 },
           after: { epoch: service.epoch },
-          details: { proof: { fencedPrimaryFinalLsn: fenced, candidateReplayedLsn: replayed?.toString() ?? null, candidate: target?.name ?? null, oldPrimaryLease: lease?.lapse.sentence ?? "fenced by this run" } },
+          // Whether the runbook planned it: the cooldown after a promotion reads it (promotionOf).
+          details: { promotion: promotionOf(run.definition), proof: { fencedPrimaryFinalLsn: fenced, candidateReplayedLsn: replayed?.toString() ?? null, candidate: target?.name ?? null, oldPrimaryLease: lease?.lapse.sentence ?? "fenced by this run" } },
         });
         return null;
       }).catch((error: unknown) => {

@@ -187,7 +187,8 @@ describe("automation pauses", () => {
 
 describe("cooldown after a failover", () => {
   it("blocks automatic failover until a person acknowledges the failover", async () => {
-    // What the run engine records when a runbook promotes a new primary.
+    // What the run engine recorded when a runbook promoted a new primary, before
+    // promotions said whether they were planned: read as a failover, it starts the cooldown.
     await db().$transaction((tx) =>
       appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "service.epoch", target: { type: "service", id: "orders-db" }, serviceId: "orders-db", before: { epoch: 1 }, after: { epoch: 2 } }),
     );

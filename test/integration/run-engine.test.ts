@@ -224,6 +224,7 @@ describe("failures and aborts", () => {
       `id: hasty-switchover
 title: Hasty switchover
 description: Promotes right after fencing, to test the promotion guard.
+promotion: planned
 parameters:
   service: { type: service, description: s }
   to_region: { type: region, description: r }
