@@ -34,7 +34,7 @@ const fleet: FleetOverview = {
       attention: [{ replicaId: "r3", replicaName: "pg-europe-west3", regionId: "gcp:europe-west3", health: "degraded", reason: "lags 12 s, over the RPO budget of 5 s" }],
       worstLag: { replicaId: "r3", replicaName: "pg-europe-west3", lagSeconds: 12, lagBytes: 2048, rpoSeconds: 5, maxLagBytes: 1048576, secondsRatio: 2.4, bytesRatio: 0.002, ratio: 2.4, stale: false },
       staleAfterSeconds: 15,
-      automation: { state: "on", reason: "ok" },
+      automation: { state: "on", maintenance: null, reason: "ok" },
       activeRuns: [],
     },
   ],

@@ -24,6 +24,13 @@ export const alertSchema = z
     acknowledged: z
       .object({ at: z.iso.datetime(), by: z.string(), note: z.string() })
       .nullable(),
+    maintenance: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "The service's maintenance window it was raised in, e.g. `maintenance window \"kernel patching\" until …`: its firing and resolution are recorded and audited but not sent to webhooks. Null once announced (an alert still firing when the window ends is announced then).",
+      }),
   })
   .meta({ id: "Alert" });
 

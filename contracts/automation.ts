@@ -11,7 +11,7 @@ export const decisionActionSchema = z
     z.object({ kind: z.literal("fail-over"), candidateId: z.string(), candidateName: z.string() }),
     z.object({ kind: z.literal("open-guided-runbook"), runbookId: z.string() }),
     z.object({ kind: z.literal("fence") }),
-    z.object({ kind: z.literal("blocked"), by: z.enum(["paused", "automatic-off", "cooldown", "run-in-progress", "primary-lease"]) }),
+    z.object({ kind: z.literal("blocked"), by: z.enum(["paused", "automatic-off", "maintenance", "cooldown", "run-in-progress", "primary-lease"]) }),
   ])
   .meta({ id: "DecisionAction", description: "What the rule asks for; `open-guided-runbook` hands the failover to a person and alerts; `fence` makes a former primary read-only" });
 
@@ -39,7 +39,7 @@ export const serviceAutomationSchema = z
     acting: z.boolean().meta({ description: "Whether the decider carries out failovers for this service now (a decider runs, policy allows automatic failover, nothing pauses it)" }),
     sentence: z.string(),
     policyVersion: z.number().int().nullable(),
-    state: automationStateSchema.meta({ description: "As the fleet overview shows it: on, paused, cooling down after a failover, or off" }),
+    state: automationStateSchema.meta({ description: "As the fleet overview shows it: on, paused, held by a maintenance window, cooling down after a failover, or off" }),
     decider: z
       .object({ holder: z.string(), expiresAt: z.iso.datetime() })
       .nullable()

@@ -24,6 +24,10 @@ export const automationStateSchema = z
   .object({
     state: z.enum(AUTOMATION_STATES),
     reason: z.string(),
+    maintenance: z
+      .string()
+      .nullable()
+      .meta({ description: "The service's maintenance window in force and what it does (automatic failover held or armed; alerts not sent to webhooks); null when none is" }),
   })
   .meta({ id: "AutomationState", description: "Whether automation may fail the service over now, and why" });
 

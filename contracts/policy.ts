@@ -14,6 +14,25 @@ export const datasetRuleSchema = z
   .strictObject({ replication: replicationModeSchema, residency: residencyRuleSchema })
   .meta({ id: "DatasetRule" });
 
+export const MAINTENANCE_FAILOVER = ["held", "armed"] as const;
+
+/**
+ * While a window is in force, alerts for the service are marked as in
+ * maintenance and sent to no webhook, and automatic failover is held unless
+ * the window keeps it armed.
+ */
+export const maintenanceWindowSchema = z
+  .strictObject({
+    startsAt: z.iso.datetime(),
+    endsAt: z.iso.datetime(),
+    reason: z.string().min(1),
+    automaticFailover: z
+      .enum(MAINTENANCE_FAILOVER)
+      .default("held")
+      .meta({ description: "`held`: a confirmed loss of the primary is left to a person during the window (rule R15); `armed`: automatic failover acts as outside it" }),
+  })
+  .meta({ id: "MaintenanceWindow" });
+
 /**
  * A policy: the thresholds and rules automation, alerts and runbooks read.
  * A service's own policy wins over the global default.
@@ -35,9 +54,7 @@ export const policyDocumentSchema = z
         .meta({ description: "Whether a planned switchover starts the cooldown too; off, only failovers (automatic or guided) do, so a switchover leaves automatic failover armed" }),
     }),
     datasets: z.record(z.string().min(1), datasetRuleSchema).default({}),
-    maintenanceWindows: z
-      .array(z.strictObject({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), reason: z.string().min(1) }))
-      .default([]),
+    maintenanceWindows: z.array(maintenanceWindowSchema).default([]),
     alerts: z.strictObject({
       forSeconds: z.int().min(0).max(3600),
       slotRetainedBytesMax: z.int().min(0),
@@ -52,3 +69,4 @@ export const policyDocumentSchema = z
 
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 export type DatasetRule = z.infer<typeof datasetRuleSchema>;
+export type MaintenanceWindow = z.infer<typeof maintenanceWindowSchema>;

@@ -6,13 +6,13 @@ export function renderAlerts(list: AlertList): string {
   if (!list.alerts.length) return `${summary}\nNo alerts match.`;
   const rows = list.alerts.map((alert) => [
     alert.id,
-    alert.state,
+    alert.maintenance ? `${alert.state} (in maintenance)` : alert.state,
     alert.severity,
     alert.serviceId,
     alert.subject,
     utc(alert.firedAt ?? alert.startedAt),
     alert.acknowledged ? `ack by ${alert.acknowledged.by}` : "—",
-    alert.sentence,
+    alert.maintenance ? `${alert.sentence} [raised in the ${alert.maintenance}: not sent to webhooks]` : alert.sentence,
   ]);
   return `${summary}\n\n${table(["ID", "STATE", "SEVERITY", "SERVICE", "SUBJECT", "SINCE (UTC)", "ACK", "WHY"], rows)}`;
 }

@@ -50,11 +50,19 @@ export function AlertRow({ alert, mayAcknowledge }: { alert: AlertView; mayAckno
           <span aria-hidden="true">{STATE_ICON[alert.state]}</span> {alert.state}
         </Badge>{" "}
         <span className="muted">{alert.severity}</span>
+        {alert.maintenance ? (
+          <div>
+            <Badge tone="info">
+              <span aria-hidden="true">☾</span> in maintenance
+            </Badge>
+          </div>
+        ) : null}
       </td>
       <td>
         <strong>{alert.title}</strong> · {alert.subject}
         <div>{alert.sentence}</div>
         {alert.state === "resolved" && !alert.firedAt ? <div className="muted">cleared before its window: nobody was paged</div> : null}
+        {alert.maintenance ? <div className="muted">raised in the {alert.maintenance}: not sent to webhooks</div> : null}
       </td>
       <td>
         <Link href={`/services/${encodeURIComponent(alert.serviceId)}`}>{alert.serviceId}</Link>

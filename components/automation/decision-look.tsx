@@ -19,6 +19,7 @@ const ACTION_LOOK: Record<Action["kind"], { tone: Tone; icon: string }> = {
 const BLOCKED_BY: Record<BlockedBy, string> = {
   paused: "paused",
   "automatic-off": "automatic failover is off",
+  maintenance: "held by a maintenance window",
   cooldown: "cooling down after a failover",
   "run-in-progress": "a run is in progress",
   "primary-lease": "the old primary's lease has not lapsed",

@@ -11,7 +11,8 @@ import { PauseNotice } from "./pause-notice";
 
 /**
  * What holds the service's automation back (its own pause, a global pause,
- * the cooldown after a failover) and, for operators, the controls over each.
+ * a maintenance window, the cooldown after a failover) and, for operators, the
+ * controls over each (a window is changed through governance).
  * The cooldown comes with the service's automation view, judged as the fleet
  * overview judges it.
  */
@@ -33,6 +34,11 @@ export function ServiceBrakes({ serviceId, mayControl }: { serviceId: string; ma
       {own ? <PauseNotice pause={own} subject={serviceId} mayResume={mayControl} /> : null}
       {/* Only once the pauses are known: an operator must not be offered to pause what is already paused. */}
       {mayControl && pauses.data && !own ? <PauseForm scope={serviceId} subject={serviceId} /> : null}
+      {state?.maintenance ? (
+        <div data-testid="automation-maintenance">
+          <AutomationStateBadge state="maintenance" /> {state.maintenance}
+        </div>
+      ) : null}
       {state?.state === "cooling-down" ? (
         <div className="stack" style={{ gap: 6 }} data-testid="automation-cooldown">
           <div>

@@ -10,9 +10,13 @@ const lagging: Detection = {
   subject: { key: "replica:gcp", label: "pg-europe-west3", replicaId: "gcp" },
   sentence: "pg-europe-west3 lags 12 s, over the RPO budget of 5 s",
 };
-const settings = (forSeconds: number, maxGapMs = 5_000): WindowSettings => ({ forSeconds: () => forSeconds, maxGapMs });
+const settings = (forSeconds: number, maxGapMs = 5_000, maintenance: (second: number) => string | null = () => null): WindowSettings => ({
+  forSeconds: () => forSeconds,
+  maintenance: (_serviceId, now) => maintenance((now.getTime() - T0) / 1000),
+  maxGapMs,
+});
 
-/** Applies changes the way the store does, and keeps every event a person would hear about. */
+/** Applies changes the way the store does, and keeps every event recorded: paged, or only marked in maintenance. */
 class Store {
   open: OpenAlert[] = [];
   events: string[] = [];
@@ -20,26 +24,38 @@ class Store {
 
   evaluate(second: number, detections: Detection[], window: WindowSettings): AlertChange[] {
     const changes = advanceAlerts(this.open, detections, at(second), window);
+    const record = (what: string, alert: OpenAlert) => this.events.push(`${second}s ${what} ${alert.id}${alert.maintenance ? ` in ${alert.maintenance}` : ""}`);
     for (const change of changes) {
       if (change.kind === "open") {
         this.next += 1;
-        const alert: OpenAlert = { id: `a${this.next}`, ruleId: change.ruleId, subjectKey: change.subject.key, serviceId: change.serviceId, state: change.state, sentence: change.sentence, startedAt: change.at, lastSeenAt: change.at };
+        const alert: OpenAlert = {
+          id: `a${this.next}`,
+          ruleId: change.ruleId,
+          subjectKey: change.subject.key,
+          serviceId: change.serviceId,
+          state: change.state,
+          sentence: change.sentence,
+          startedAt: change.at,
+          lastSeenAt: change.at,
+          maintenance: change.maintenance,
+        };
         this.open.push(alert);
-        if (change.state === "firing") this.events.push(`${second}s firing ${alert.id}`);
+        if (change.state === "firing") record("firing", alert);
         continue;
       }
       const alert = this.open.find((candidate) => candidate.id === change.alertId)!;
+      alert.maintenance = change.maintenance;
       if (change.kind === "resolve") {
         this.open = this.open.filter((candidate) => candidate !== alert);
-        if (change.wasFiring) this.events.push(`${second}s resolved ${alert.id}`);
+        if (change.wasFiring) record("resolved", alert);
         continue;
       }
       alert.sentence = change.sentence;
       alert.lastSeenAt = change.at;
       if (change.kind === "restart") alert.startedAt = change.at;
-      if (change.kind === "fire") {
+      if (change.kind === "fire" || change.kind === "release") {
         alert.state = "firing";
-        this.events.push(`${second}s firing ${alert.id}`);
+        record(change.kind === "fire" ? "firing" : "firing after maintenance", alert);
       }
     }
     return changes;
@@ -94,7 +110,7 @@ describe("advanceAlerts", () => {
     const store = new Store();
     store.run(0, 3, () => true, settings(10, 5_000));
     const changes = store.evaluate(60, [lagging], settings(10, 5_000));
-    expect(changes).toEqual([{ kind: "restart", alertId: "a1", sentence: lagging.sentence, at: at(60) }]);
+    expect(changes).toEqual([{ kind: "restart", alertId: "a1", sentence: lagging.sentence, maintenance: null, at: at(60) }]);
     store.run(61, 69, () => true, settings(10, 5_000));
     expect(store.events).toEqual([]);
     store.evaluate(70, [lagging], settings(10, 5_000));
@@ -115,9 +131,46 @@ describe("advanceAlerts", () => {
 
   it("uses each service's own window", () => {
     const store = new Store();
-    const fast: WindowSettings = { forSeconds: (serviceId) => (serviceId === "orders-db" ? 2 : 60), maxGapMs: 5_000 };
+    const fast: WindowSettings = { forSeconds: (serviceId) => (serviceId === "orders-db" ? 2 : 60), maintenance: () => null, maxGapMs: 5_000 };
     const billing: Detection = { ...lagging, serviceId: "billing-db", subject: { ...lagging.subject, key: "replica:billing" } };
     for (let second = 0; second <= 5; second += 1) store.evaluate(second, [lagging, billing], fast);
     expect(store.events).toEqual(["2s firing a1"]);
+  });
+});
+
+describe("advanceAlerts in a maintenance window", () => {
+  const window = (from: number, to: number) => (second: number) => (second >= from && second < to ? "maintenance window (kernel patching)" : null);
+
+  it("marks an alert raised in a window and pages nobody for it, its resolution included, while still recording both", () => {
+    const store = new Store();
+    store.run(0, 40, (second) => second >= 5 && second < 30, settings(10, 5_000, window(0, 60)));
+    expect(store.events).toEqual(["15s firing a1 in maintenance window (kernel patching)", "30s resolved a1 in maintenance window (kernel patching)"]);
+  });
+
+  it("marks a pending alert while a window is in force, and pages once it fires after the window", () => {
+    const store = new Store();
+    store.run(0, 8, () => true, settings(10, 5_000, window(0, 5)));
+    expect(store.open).toMatchObject([{ state: "pending", maintenance: null }]);
+    store.run(9, 20, () => true, settings(10, 5_000, window(0, 5)));
+    expect(store.events).toEqual(["10s firing a1"]);
+  });
+
+  it("releases an alert that still fires when the window ends, as an expired silence does", () => {
+    const store = new Store();
+    store.run(0, 50, (second) => second >= 5, settings(10, 5_000, window(0, 30)));
+    expect(store.events).toEqual(["15s firing a1 in maintenance window (kernel patching)", "30s firing after maintenance a1"]);
+    expect(store.open).toMatchObject([{ state: "firing", maintenance: null }]);
+  });
+
+  it("keeps paging an alert announced before the window began, so its incident also closes", () => {
+    const store = new Store();
+    store.run(0, 40, (second) => second >= 0 && second < 35, settings(10, 5_000, window(20, 60)));
+    expect(store.events).toEqual(["10s firing a1", "35s resolved a1"]);
+  });
+
+  it("marks an alert that fires in a window after it opened before it", () => {
+    const store = new Store();
+    store.run(0, 12, () => true, settings(10, 5_000, window(8, 60)));
+    expect(store.events).toEqual(["10s firing a1 in maintenance window (kernel patching)"]);
   });
 });

@@ -12,18 +12,30 @@ export interface OpenAlert {
   startedAt: Date;
   /** The last evaluation that saw it holding. */
   lastSeenAt: Date;
+  /** The maintenance window it was raised in, while nobody has been notified of it; see `advanceAlerts`. */
+  maintenance: string | null;
 }
 
+/**
+ * `maintenance` on a change is what the alert is marked with from then on: the
+ * maintenance window in force (its description), or null. A firing or
+ * resolution of an alert marked in maintenance is recorded and audited but
+ * sent to no webhook.
+ */
 export type AlertChange =
-  | { kind: "open"; ruleId: AlertRuleId; serviceId: string; subject: AlertSubject; sentence: string; state: "pending" | "firing"; at: Date }
-  | { kind: "restart"; alertId: string; sentence: string; at: Date }
-  | { kind: "hold"; alertId: string; sentence: string; at: Date }
-  | { kind: "fire"; alertId: string; sentence: string; at: Date }
-  | { kind: "resolve"; alertId: string; wasFiring: boolean; at: Date };
+  | { kind: "open"; ruleId: AlertRuleId; serviceId: string; subject: AlertSubject; sentence: string; state: "pending" | "firing"; maintenance: string | null; at: Date }
+  | { kind: "restart"; alertId: string; sentence: string; maintenance: string | null; at: Date }
+  | { kind: "hold"; alertId: string; sentence: string; maintenance: string | null; at: Date }
+  | { kind: "fire"; alertId: string; sentence: string; maintenance: string | null; at: Date }
+  /** A firing alert raised in a maintenance window that has ended while it still holds: people hear of it now. */
+  | { kind: "release"; alertId: string; sentence: string; maintenance: null; at: Date }
+  | { kind: "resolve"; alertId: string; wasFiring: boolean; maintenance: string | null; at: Date };
 
 export interface WindowSettings {
   /** The policy's `alerts.forSeconds` for the service. */
   forSeconds(serviceId: string): number;
+  /** The service's maintenance window in force at `now`, described; null when none is. */
+  maintenance(serviceId: string, now: Date): string | null;
   /**
    * A gap between evaluations longer than this (the control plane was down,
    * or lost its lease) breaks the run: nobody knows whether the condition
@@ -38,8 +50,16 @@ const keyOf = (ruleId: string, subjectKey: string) => `${ruleId}\u0000${subjectK
  * One evaluation's effect on the alerts: a condition that starts holding
  * opens a pending alert (firing at once when the window is 0); one that has
  * held for the policy's `for` window fires; one that clears resolves its
- * alert, so a blip shorter than the window never fires and never pages. Pure:
- * the caller stores the changes.
+ * alert, so a blip shorter than the window never fires and never pages.
+ *
+ * An alert that opens or fires while a maintenance window of its service is in
+ * force is marked with it, and people are not paged for it: the window says
+ * someone is working on the service. A firing alert keeps its mark as long as
+ * a window is in force and it holds; if it still holds when the windows end, it
+ * is released (announced then), as a silence that expires lets its alerts
+ * through. An alert already announced before a window keeps being announced,
+ * its resolution included, so nobody is left with an incident that never
+ * closes. Pure: the caller stores the changes.
  */
 export function advanceAlerts(open: readonly OpenAlert[], detections: readonly Detection[], now: Date, settings: WindowSettings): AlertChange[] {
   const changes: AlertChange[] = [];
@@ -51,25 +71,30 @@ export function advanceAlerts(open: readonly OpenAlert[], detections: readonly D
     const detection = current.get(key);
     seen.add(key);
     if (!detection) {
-      changes.push({ kind: "resolve", alertId: alert.id, wasFiring: alert.state === "firing", at: now });
+      changes.push({ kind: "resolve", alertId: alert.id, wasFiring: alert.state === "firing", maintenance: alert.maintenance, at: now });
       continue;
     }
     const windowMs = settings.forSeconds(alert.serviceId) * 1000;
+    const maintenance = settings.maintenance(alert.serviceId, now);
+    const { sentence } = detection;
     if (alert.state === "firing") {
-      changes.push({ kind: "hold", alertId: alert.id, sentence: detection.sentence, at: now });
+      if (alert.maintenance === null) changes.push({ kind: "hold", alertId: alert.id, sentence, maintenance: null, at: now });
+      else if (maintenance === null) changes.push({ kind: "release", alertId: alert.id, sentence, maintenance: null, at: now });
+      else changes.push({ kind: "hold", alertId: alert.id, sentence, maintenance, at: now });
     } else if (now.getTime() - alert.lastSeenAt.getTime() > settings.maxGapMs) {
-      changes.push(windowMs === 0 ? { kind: "fire", alertId: alert.id, sentence: detection.sentence, at: now } : { kind: "restart", alertId: alert.id, sentence: detection.sentence, at: now });
+      changes.push({ kind: windowMs === 0 ? "fire" : "restart", alertId: alert.id, sentence, maintenance, at: now });
     } else if (now.getTime() - alert.startedAt.getTime() >= windowMs) {
-      changes.push({ kind: "fire", alertId: alert.id, sentence: detection.sentence, at: now });
+      changes.push({ kind: "fire", alertId: alert.id, sentence, maintenance, at: now });
     } else {
-      changes.push({ kind: "hold", alertId: alert.id, sentence: detection.sentence, at: now });
+      changes.push({ kind: "hold", alertId: alert.id, sentence, maintenance, at: now });
     }
   }
 
   for (const [key, detection] of current) {
     if (seen.has(key)) continue;
     const state = settings.forSeconds(detection.serviceId) === 0 ? "firing" : "pending";
-    changes.push({ kind: "open", ruleId: detection.ruleId, serviceId: detection.serviceId, subject: detection.subject, sentence: detection.sentence, state, at: now });
+    const maintenance = settings.maintenance(detection.serviceId, now);
+    changes.push({ kind: "open", ruleId: detection.ruleId, serviceId: detection.serviceId, subject: detection.subject, sentence: detection.sentence, state, maintenance, at: now });
   }
   return changes;
 }

@@ -1,4 +1,5 @@
 import { formatSeconds } from "../format";
+import { maintenanceLabel, windowInForce } from "../policy/maintenance-windows";
 import { writeReplicaLapse } from "./lease-lapse";
 import type { Promotion } from "./promotion";
 import type { AutomationControls, AutomationPolicy, AutomationSnapshot } from "./snapshot";
@@ -14,6 +15,18 @@ export function pauseSentence({ controls }: { controls: AutomationControls }, no
 export function automaticOffSentence({ policy }: AutomationSnapshot): string | null {
   if (policy.automatic) return null;
   return `automatic failover is off in policy ${policy.version === null ? "(none)" : `v${policy.version}`}`;
+}
+
+/**
+ * A maintenance window in force holds automatic failover (design rule 9: an
+ * approved window acts): someone is working on the service, and a primary
+ * they stop on purpose must not be failed over behind their back. A window
+ * may keep automatic failover armed instead.
+ */
+export function maintenanceHoldSentence({ policy }: { policy: Pick<AutomationPolicy, "maintenanceWindows"> }, now: Date): string | null {
+  const window = windowInForce(policy.maintenanceWindows, now);
+  if (!window || window.automaticFailover === "armed") return null;
+  return `the ${maintenanceLabel(window)} holds automatic failover: a person decides whether to fail over`;
 }
 
 type CooldownPolicy = Pick<AutomationPolicy, "cooldownSeconds" | "cooldownAfterSwitchover">;

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import type { MaintenanceWindow } from "@/contracts/policy";
 import { type Decision, decide } from "./decide";
 import { RULES } from "./rules";
 import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "./test-snapshot";
 
 const LOST = "pg-us-east-1's reports stopped 8 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s";
 const killed = () => primaryLost(8000, 7500);
+const KERNEL_PATCHING = { startsAt: ago(3_600_000).toISOString(), endsAt: ago(-3_600_000).toISOString(), reason: "kernel patching", automaticFailover: "held" as const };
+const inMaintenance = () => ({ ...killed(), policy: { ...killed().policy, maintenanceWindows: [KERNEL_PATCHING] } });
 
 /** The issue's scenarios as pure cases, each with the one decision it must yield. */
 const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; decision: Decision }> = {
@@ -65,6 +68,16 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
       subject: "p",
       action: { kind: "blocked", by: "automatic-off" },
       sentence: `${LOST}; not failing over: automatic failover is off in policy v1`,
+    },
+  },
+  "inside a maintenance window": {
+    snapshot: inMaintenance(),
+    decision: {
+      ruleId: "R15",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "blocked", by: "maintenance" },
+      sentence: `${LOST}; not failing over: the maintenance window "kernel patching" until 2025-06-01T04:00:00.000Z holds automatic failover: a person decides whether to fail over`,
     },
   },
   "inside the cooldown": {
@@ -176,6 +189,22 @@ describe("decide", () => {
     expect(cooling?.sentence).toBe(
       `${LOST}; not failing over: automatic failover is cooling down after the planned switchover at 2025-06-01T02:50:00.000Z until 2025-06-01T03:05:00.000Z (cooldown 15 min; the policy has switchovers start it too); a person must acknowledge to allow it sooner`,
     );
+  });
+
+  it("fails over in a maintenance window that keeps automatic failover armed, and once a window has ended", () => {
+    const withWindow = (window: Partial<MaintenanceWindow>) => ({
+      ...killed(),
+      policy: { ...killed().policy, maintenanceWindows: [{ ...KERNEL_PATCHING, ...window }] },
+    });
+    expect(decide(withWindow({ automaticFailover: "armed" }), NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
+    expect(decide(withWindow({ endsAt: NOW.toISOString() }), NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
+  });
+
+  it("puts a pause and a policy that turns automation off before a maintenance window, and a window before the cooldown", () => {
+    const cooling = { ...inMaintenance(), controls: { ...killed().controls, lastPromotions: { planned: null, unplanned: { at: ago(1000) } } } };
+    expect(decide(cooling, NOW).map((decision) => decision.ruleId)).toEqual(["R15"]);
+    expect(decide({ ...cooling, policy: { ...cooling.policy, automatic: false } }, NOW).map((decision) => decision.ruleId)).toEqual(["R4"]);
+    expect(decide({ ...cooling, controls: { ...cooling.controls, paused: { reason: "x", until: null } } }, NOW).map((decision) => decision.ruleId)).toEqual(["R3"]);
   });
 
   it("checks the brakes in the table's order: pause before policy before cooldown before runs", () => {

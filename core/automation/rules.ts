@@ -1,11 +1,11 @@
 import type { CandidateChoice } from "./candidate";
-import { automaticOffSentence, cooldownSentence, leaseSentence, pauseSentence, runSentence } from "./controls";
+import { automaticOffSentence, cooldownSentence, leaseSentence, maintenanceHoldSentence, pauseSentence, runSentence } from "./controls";
 import type { Diagnosis, Finding } from "./diagnose";
 import type { AutomationSnapshot } from "./snapshot";
 
 export const UNPLANNED_FAILOVER_RUNBOOK = "unplanned-failover";
 
-export type BlockedBy = "paused" | "automatic-off" | "cooldown" | "run-in-progress" | "primary-lease";
+export type BlockedBy = "paused" | "automatic-off" | "maintenance" | "cooldown" | "run-in-progress" | "primary-lease";
 
 /** What a rule asks for; `fail-over` gets its candidate when the rule fires. */
 export type RuleAction =
@@ -57,6 +57,7 @@ export const RULES: readonly Rule[] = [
   },
   { id: "R3", diagnosis: "primary_unreachable_confirmed", ...blocked("paused", ({ snapshot, now }) => pauseSentence(snapshot, now)) },
   { id: "R4", diagnosis: "primary_unreachable_confirmed", ...blocked("automatic-off", ({ snapshot }) => automaticOffSentence(snapshot)) },
+  { id: "R15", diagnosis: "primary_unreachable_confirmed", ...blocked("maintenance", ({ snapshot, now }) => maintenanceHoldSentence(snapshot, now)) },
   { id: "R5", diagnosis: "primary_unreachable_confirmed", ...blocked("cooldown", ({ snapshot, now }) => cooldownSentence(snapshot, now)) },
   { id: "R6", diagnosis: "primary_unreachable_confirmed", ...blocked("run-in-progress", ({ snapshot }) => runSentence(snapshot)) },
   { id: "R12", diagnosis: "primary_unreachable_confirmed", ...blocked("primary-lease", ({ snapshot, now }) => leaseSentence(snapshot, now)) },

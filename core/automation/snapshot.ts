@@ -1,3 +1,4 @@
+import type { MaintenanceWindow } from "@/contracts/policy";
 import { stalenessWindowMs } from "../policy/budgets";
 import type { GrantedLease } from "./primary-lease";
 import type { Promotion } from "./promotion";
@@ -56,6 +57,7 @@ export interface AutomationPolicy {
   cooldownSeconds: number;
   /** Whether a planned switchover starts the cooldown as a failover does. */
   cooldownAfterSwitchover: boolean;
+  maintenanceWindows: MaintenanceWindow[];
 }
 
 /** Everything one decision looks at, read in one go; judged with one `now`. */

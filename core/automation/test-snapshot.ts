@@ -75,7 +75,7 @@ export function healthySnapshot(): AutomationSnapshot {
     activeRuns: [],
     primaryLease: { renewedAt: ago(1000), periodMs: 5000, witnesses: ["pg-eu-west-1", "pg-europe-west3"], lapseRecordedAt: null },
     controls: NO_CONTROLS,
-    policy: { version: 1, versionId: "policy-version-1", heartbeatIntervalSeconds: 1, missesBeforeUnfit: 5, witnessQuorum: 2, automatic: true, maxLagBytes: 1024 * 1024, cooldownSeconds: 900, cooldownAfterSwitchover: false },
+    policy: { version: 1, versionId: "policy-version-1", heartbeatIntervalSeconds: 1, missesBeforeUnfit: 5, witnessQuorum: 2, automatic: true, maxLagBytes: 1024 * 1024, cooldownSeconds: 900, cooldownAfterSwitchover: false, maintenanceWindows: [] },
   };
 }
 

@@ -1,21 +1,29 @@
 import { describe, expect, it } from "vitest";
+import type { MaintenanceWindow } from "@/contracts/policy";
 import { NO_CONTROLS } from "../automation/snapshot";
 import { automationState } from "./automation-state";
 
 const now = new Date("2026-11-26T10:00:00Z");
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
-const policy = (automatic: boolean, cooldownAfterSwitchover = false) => ({ automatic, cooldownSeconds: 900, cooldownAfterSwitchover });
+const policy = (automatic: boolean, cooldownAfterSwitchover = false, maintenanceWindows: MaintenanceWindow[] = []) => ({ automatic, cooldownSeconds: 900, cooldownAfterSwitchover, maintenanceWindows });
+const kernelPatching = (automaticFailover: MaintenanceWindow["automaticFailover"] = "held"): MaintenanceWindow => ({
+  startsAt: minutes(-10).toISOString(),
+  endsAt: minutes(50).toISOString(),
+  reason: "kernel patching",
+  automaticFailover,
+});
 
 describe("automation state", () => {
   it("is on when the policy asks for automatic failover and nothing holds it back, and says what sets it off", () => {
     expect(automationState(policy(true), NO_CONTROLS, now)).toEqual({
       state: "on",
       reason: "the policy turns automatic failover on and no pause or cooldown holds it back: a confirmed loss of the primary fails the service over",
+      maintenance: null,
     });
   });
 
   it("names the policy when it turns automation off", () => {
-    expect(automationState(policy(false), NO_CONTROLS, now)).toEqual({ state: "off", reason: "the policy turns automatic failover off; failovers are guided runbook runs" });
+    expect(automationState(policy(false), NO_CONTROLS, now)).toEqual({ state: "off", reason: "the policy turns automatic failover off; failovers are guided runbook runs", maintenance: null });
   });
 
   it("is off without an effective policy, and names it", () => {
@@ -27,6 +35,7 @@ describe("automation state", () => {
     expect(automationState(policy(true), controls, now)).toEqual({
       state: "paused",
       reason: "automation is paused (storage maintenance) until 2026-11-26T10:30:00.000Z; detection and alerts only",
+      maintenance: null,
     });
     expect(automationState(policy(true), controls, minutes(31)).state).toBe("on");
   });
@@ -64,5 +73,30 @@ describe("automation state", () => {
   it("puts a pause before a cooldown: the pause is the brake an operator just pulled", () => {
     const controls = { paused: { reason: "storage maintenance", until: minutes(30) }, lastPromotions: { planned: null, unplanned: { at: minutes(-5) } }, acknowledgedAt: null };
     expect(automationState(policy(true), controls, now).state).toBe("paused");
+  });
+
+  it("is held by a maintenance window in force, and says which and why", () => {
+    const held = automationState(policy(true, false, [kernelPatching()]), NO_CONTROLS, now);
+    expect(held).toEqual({
+      state: "maintenance",
+      reason: 'the maintenance window "kernel patching" until 2026-11-26T10:50:00.000Z holds automatic failover: a person decides whether to fail over',
+      maintenance:
+        'maintenance window "kernel patching" until 2026-11-26T10:50:00.000Z: automatic failover is held (R15); alerts for the service are marked in maintenance and not sent to webhooks',
+    });
+    expect(automationState(policy(true, false, [kernelPatching()]), NO_CONTROLS, minutes(50))).toEqual(automationState(policy(true), NO_CONTROLS, minutes(50)));
+    expect(automationState(policy(true, false, [kernelPatching()]), NO_CONTROLS, minutes(-11)).state).toBe("on");
+  });
+
+  it("stays on in a window that keeps automatic failover armed, and still names the window", () => {
+    const armed = automationState(policy(true, false, [kernelPatching("armed")]), NO_CONTROLS, now);
+    expect(armed.state).toBe("on");
+    expect(armed.reason).toContain('(the maintenance window "kernel patching" until 2026-11-26T10:50:00.000Z keeps it armed)');
+    expect(armed.maintenance).toContain("automatic failover stays armed, as the window says; alerts for the service are marked in maintenance and not sent to webhooks");
+  });
+
+  it("names a window in force behind a pause or a policy that turns automation off", () => {
+    const paused = { ...NO_CONTROLS, paused: { reason: "storage maintenance", until: minutes(30) } };
+    expect(automationState(policy(true, false, [kernelPatching()]), paused, now)).toMatchObject({ state: "paused", maintenance: expect.stringContaining("kernel patching") });
+    expect(automationState(policy(false, false, [kernelPatching()]), NO_CONTROLS, now)).toMatchObject({ state: "off", maintenance: expect.stringContaining("kernel patching") });
   });
 });

@@ -50,11 +50,16 @@ describe("diffPolicy", () => {
   });
 
   it("compares maintenance windows as items", () => {
-    const first = { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "kernel" };
-    const second = { startsAt: "2030-02-01T02:00:00Z", endsAt: "2030-02-01T04:00:00Z", reason: "upgrade" };
+    const first = { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "kernel", automaticFailover: "held" as const };
+    const second = { startsAt: "2030-02-01T02:00:00Z", endsAt: "2030-02-01T04:00:00Z", reason: "upgrade", automaticFailover: "held" as const };
     const before = demoPolicy((d) => (d.maintenanceWindows = [first]));
     const after = demoPolicy((d) => (d.maintenanceWindows = [first, second]));
-    expect(texts(before, after)).toEqual(["maintenanceWindows: added 2030-02-01T02:00:00Z – 2030-02-01T04:00:00Z (upgrade)"]);
+    expect(texts(before, after)).toEqual(["maintenanceWindows: added 2030-02-01T02:00:00Z – 2030-02-01T04:00:00Z (upgrade; automatic failover held)"]);
+    const armed = demoPolicy((d) => (d.maintenanceWindows = [{ ...first, automaticFailover: "armed" }]));
+    expect(texts(before, armed)).toEqual([
+      "maintenanceWindows: removed 2030-01-01T02:00:00Z – 2030-01-01T04:00:00Z (kernel; automatic failover held)",
+      "maintenanceWindows: added 2030-01-01T02:00:00Z – 2030-01-01T04:00:00Z (kernel; automatic failover armed)",
+    ]);
     expect(diffPolicy(after, demoPolicy()).map((change) => change.kind)).toEqual(["removed", "removed"]);
   });
 });

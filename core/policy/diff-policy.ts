@@ -35,7 +35,8 @@ export function formatPolicyValue(field: string, value: unknown): string {
 
 function describeWindow(window: unknown): string {
   if (!isObject(window)) return JSON.stringify(window);
-  return `${String(window.startsAt)} – ${String(window.endsAt)} (${String(window.reason)})`;
+  const failover = window.automaticFailover === "armed" ? "automatic failover armed" : "automatic failover held";
+  return `${String(window.startsAt)} – ${String(window.endsAt)} (${String(window.reason)}; ${failover})`;
 }
 
 function change(field: string, before: unknown, after: unknown): PolicyChange {

@@ -3,7 +3,7 @@ import { diffPolicy } from "./diff-policy";
 import { emergencyViolations } from "./emergency-change";
 import { demoPolicy } from "./test-topology";
 
-const window = { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "incident" };
+const window = { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "incident", automaticFailover: "held" as const };
 
 describe("emergencyViolations", () => {
   it("allows turning automatic failover off and adding a maintenance window", () => {

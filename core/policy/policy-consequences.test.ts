@@ -37,6 +37,27 @@ describe("policyConsequences", () => {
     expect(policyConsequences(off, demoPolicy(), demoTopology())[0]).toMatch(/^failover.automatic off → on: orders-db fails over by itself again/);
   });
 
+  it("says what having planned switchovers start the cooldown does, both ways", () => {
+    const strict = demoPolicy((d) => (d.failover.cooldownAfterSwitchover = true));
+    expect(policyConsequences(demoPolicy(), strict, demoTopology())).toEqual([
+      "failover.cooldownAfterSwitchover off → on: after a planned switchover of orders-db, automatic failover is held for the cooldown (900 s) unless a person acknowledges it",
+    ]);
+    expect(policyConsequences(strict, demoPolicy(), demoTopology())).toEqual([
+      "failover.cooldownAfterSwitchover on → off: a planned switchover of orders-db leaves automatic failover armed for the new primary",
+    ]);
+  });
+
+  it("says what an added maintenance window does while in force", () => {
+    const window = { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "kernel", automaticFailover: "held" as const };
+    const held = demoPolicy((d) => d.maintenanceWindows.push(window));
+    expect(policyConsequences(demoPolicy(), held, demoTopology())).toEqual([
+      "maintenanceWindows: while 2030-01-01T02:00:00Z – 2030-01-01T04:00:00Z (kernel) is in force, automatic failover of orders-db is held and its alerts are marked in maintenance and not sent to webhooks",
+    ]);
+    const armed = demoPolicy((d) => d.maintenanceWindows.push({ ...window, automaticFailover: "armed" }));
+    expect(policyConsequences(demoPolicy(), armed, demoTopology())[0]).toContain("automatic failover of orders-db stays armed");
+    expect(policyConsequences(held, demoPolicy(), demoTopology())).toEqual([]);
+  });
+
   it("explains a quorum change against the witness regions", () => {
     expect(policyConsequences(demoPolicy(), demoPolicy((d) => (d.witness.quorum = 1)), demoTopology())).toEqual([
       "witness.quorum 2 → 1: declaring a region unfit needs 1 of its 2 witness regions to lose it; fewer witnesses suffice, so a region is declared unfit sooner",

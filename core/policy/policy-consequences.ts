@@ -26,6 +26,27 @@ function automaticConsequences(before: PolicyDocument, after: PolicyDocument, to
     : [`failover.automatic on → off: ${subjectOf(topology)} no longer fails over by itself; losing the primary's region needs a guided runbook`];
 }
 
+function switchoverConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  if (before.failover.cooldownAfterSwitchover === after.failover.cooldownAfterSwitchover) return [];
+  return after.failover.cooldownAfterSwitchover
+    ? [
+        `failover.cooldownAfterSwitchover off → on: after a planned switchover of ${subjectOf(topology)}, automatic failover is held for the cooldown (${after.failover.cooldownSeconds} s) unless a person acknowledges it`,
+      ]
+    : [`failover.cooldownAfterSwitchover on → off: a planned switchover of ${subjectOf(topology)} leaves automatic failover armed for the new primary`];
+}
+
+function windowConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  const known = new Set(before.maintenanceWindows.map((window) => JSON.stringify(window)));
+  return after.maintenanceWindows
+    .filter((window) => !known.has(JSON.stringify(window)))
+    .map(
+      (window) =>
+        `maintenanceWindows: while ${window.startsAt} – ${window.endsAt} (${window.reason}) is in force, ${
+          window.automaticFailover === "held" ? `automatic failover of ${subjectOf(topology)} is held` : `automatic failover of ${subjectOf(topology)} stays armed`
+        } and its alerts are marked in maintenance and not sent to webhooks`,
+    );
+}
+
 function quorumConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
   const from = before.witness.quorum;
   const to = after.witness.quorum;
@@ -80,6 +101,8 @@ function datasetConsequences(before: PolicyDocument, after: PolicyDocument, topo
 export function policyConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
   return [
     ...automaticConsequences(before, after, topology),
+    ...switchoverConsequences(before, after, topology),
+    ...windowConsequences(before, after, topology),
     ...lagConsequences(before, after, topology),
     ...quorumConsequences(before, after, topology),
     ...heartbeatConsequences(before, after),

@@ -19,9 +19,10 @@ describe("requiredApprovals", () => {
     "datasets.orders.residency.jurisdictions",
     "datasets.orders.residency.regions",
     "approvals.other",
+    "maintenanceWindows",
   ])("counts %s as safety-relevant", (field) => expect(isSafetyRelevant(field)).toBe(true));
 
-  it.each(["alerts.forSeconds", "alerts.slotRetainedBytesMax", "maintenanceWindows"])("does not count %s", (field) =>
+  it.each(["alerts.forSeconds", "alerts.slotRetainedBytesMax", "alerts.conflictsPerMinuteMax"])("does not count %s", (field) =>
     expect(isSafetyRelevant(field)).toBe(false),
   );
 

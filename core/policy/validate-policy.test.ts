@@ -67,10 +67,10 @@ describe("validatePolicy", () => {
     const issues = validatePolicy(
       demoPolicy((d) => {
         d.maintenanceWindows = [
-          { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "kernel" },
-          { startsAt: "2030-01-02T04:00:00Z", endsAt: "2030-01-02T02:00:00Z", reason: "backwards" },
-          { startsAt: "2030-01-01T03:00:00Z", endsAt: "2030-01-01T05:00:00Z", reason: "overlaps the first" },
-          { startsAt: "2030-01-01T04:00:00Z", endsAt: "2030-01-01T04:30:00Z", reason: "overlaps the third only" },
+          { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "kernel", automaticFailover: "held" as const },
+          { startsAt: "2030-01-02T04:00:00Z", endsAt: "2030-01-02T02:00:00Z", reason: "backwards", automaticFailover: "held" as const },
+          { startsAt: "2030-01-01T03:00:00Z", endsAt: "2030-01-01T05:00:00Z", reason: "overlaps the first", automaticFailover: "held" as const },
+          { startsAt: "2030-01-01T04:00:00Z", endsAt: "2030-01-01T04:30:00Z", reason: "overlaps the third only", automaticFailover: "held" as const },
         ];
       }),
       demoTopology(),
@@ -85,8 +85,8 @@ describe("validatePolicy", () => {
   it("accepts back-to-back maintenance windows", () => {
     const document = demoPolicy((d) => {
       d.maintenanceWindows = [
-        { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "first" },
-        { startsAt: "2030-01-01T04:00:00Z", endsAt: "2030-01-01T05:00:00Z", reason: "second" },
+        { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "first", automaticFailover: "held" as const },
+        { startsAt: "2030-01-01T04:00:00Z", endsAt: "2030-01-01T05:00:00Z", reason: "second", automaticFailover: "held" as const },
       ];
     });
     expect(validatePolicy(document, demoTopology())).toEqual([]);

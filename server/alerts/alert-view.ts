@@ -21,5 +21,6 @@ export function alertView(alert: Alert): AlertView {
     resolvedAt: alert.resolvedAt?.toISOString() ?? null,
     acknowledged:
       alert.acknowledgedAt && alert.acknowledgedBy ? { at: alert.acknowledgedAt.toISOString(), by: alert.acknowledgedBy, note: alert.acknowledgeNote ?? "" } : null,
+    maintenance: alert.maintenance,
   };
 }

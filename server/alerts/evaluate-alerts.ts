@@ -1,5 +1,6 @@
 import "server-only";
 import { detectAll, ruleById, type AlertRuleId } from "@/core/alerts/alert-rules";
+import { maintenanceLabel, windowInForce } from "@/core/policy/maintenance-windows";
 import { advanceAlerts, type AlertChange, type OpenAlert } from "@/core/alerts/alert-window";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { db } from "../db/client";
@@ -23,20 +24,33 @@ const toOpenAlert = (alert: Alert): OpenAlert => ({
   sentence: alert.sentence,
   startedAt: alert.startedAt,
   lastSeenAt: alert.lastSeenAt,
+  maintenance: alert.maintenance,
 });
 
-/** Firing and resolving are what people hear about: audited, and queued for every webhook. */
-async function announce(tx: Tx, alert: Alert, event: "fire" | "resolve", policyVersionId: string | null): Promise<void> {
+/**
+ * Firing and resolving are what people hear about: audited, and queued for
+ * every webhook, except for an alert raised in a maintenance window (marked
+ * so), which is audited with its window and sent nowhere.
+ */
+async function announce(tx: Tx, alert: Alert, event: "fire" | "resolve", policyVersionId: string | null, afterMaintenance = false): Promise<void> {
   await appendAuditEvent(tx, {
     actor: ALERTING,
     action: event === "fire" ? "alert.fire" : "alert.resolve",
     target: { type: "alert", id: alert.id },
     serviceId: alert.serviceId,
     reason: alert.sentence,
-    after: { state: alert.state, rule: alert.ruleId, subject: alert.subjectLabel, severity: alert.severity },
-    details: { startedAt: alert.startedAt.toISOString(), firedAt: alert.firedAt?.toISOString() ?? null, resolvedAt: alert.resolvedAt?.toISOString() ?? null, policyVersion: alert.policyVersion },
+    after: { state: alert.state, rule: alert.ruleId, subject: alert.subjectLabel, severity: alert.severity, maintenance: alert.maintenance },
+    details: {
+      startedAt: alert.startedAt.toISOString(),
+      firedAt: alert.firedAt?.toISOString() ?? null,
+      resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+      policyVersion: alert.policyVersion,
+      ...(alert.maintenance ? { notSent: `raised in a ${alert.maintenance}: not sent to webhooks` } : {}),
+      ...(afterMaintenance ? { afterMaintenance: "still firing when its maintenance window ended: announced now" } : {}),
+    },
     policyVersionId,
   });
+  if (alert.maintenance) return;
   const payload = notificationPayload(alert);
   const urls = alertWebhookUrls();
   if (urls.length) {
@@ -56,6 +70,10 @@ export async function decideAlerts(now = new Date()) {
   const open = await db().alert.findMany({ where: { state: { in: ["pending", "firing"] } } });
   const changes = advanceAlerts(open.map(toOpenAlert), detections, now, {
     forSeconds: (serviceId) => policies.get(serviceId)?.document.alerts.forSeconds ?? 0,
+    maintenance: (serviceId, at) => {
+      const window = windowInForce(policies.get(serviceId)?.document.maintenanceWindows ?? [], at);
+      return window && maintenanceLabel(window);
+    },
     maxGapMs: MAX_GAP_MS,
   });
   return { changes, open, policies };
@@ -74,7 +92,13 @@ export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promis
   await db().$transaction(async (tx) => {
     await assertLeaseHeld(tx, lease);
     // Most evaluations only see conditions hold with the same sentence: one statement for all of them.
-    const unchanged = new Set(changes.flatMap((change) => (change.kind === "hold" && byId.get(change.alertId)?.sentence === change.sentence ? [change.alertId] : [])));
+    const unchanged = new Set(
+      changes.flatMap((change) => {
+        if (change.kind !== "hold") return [];
+        const alert = byId.get(change.alertId);
+        return alert?.sentence === change.sentence && alert.maintenance === change.maintenance ? [change.alertId] : [];
+      }),
+    );
     if (unchanged.size) await tx.alert.updateMany({ where: { id: { in: [...unchanged] } }, data: { lastSeenAt: now } });
     for (const change of changes) {
       if (change.kind === "open") {
@@ -94,6 +118,7 @@ export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promis
             startedAt: now,
             lastSeenAt: now,
             firedAt: change.state === "firing" ? now : null,
+            maintenance: change.maintenance,
           },
         });
         if (alert.state === "firing") await announce(tx, alert, "fire", policy?.versionId ?? null);
@@ -103,13 +128,17 @@ export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promis
       const previous = byId.get(change.alertId)!;
       const policy = policyOf(previous.serviceId);
       const version = policy?.version ?? null;
+      const { maintenance } = change;
       if (change.kind === "hold") {
-        await tx.alert.update({ where: { id: change.alertId }, data: { sentence: change.sentence, lastSeenAt: now, policyVersion: version } });
+        await tx.alert.update({ where: { id: change.alertId }, data: { sentence: change.sentence, lastSeenAt: now, policyVersion: version, maintenance } });
       } else if (change.kind === "restart") {
-        await tx.alert.update({ where: { id: change.alertId }, data: { sentence: change.sentence, startedAt: now, lastSeenAt: now, policyVersion: version } });
+        await tx.alert.update({ where: { id: change.alertId }, data: { sentence: change.sentence, startedAt: now, lastSeenAt: now, policyVersion: version, maintenance } });
       } else if (change.kind === "fire") {
-        const alert = await tx.alert.update({ where: { id: change.alertId }, data: { state: "firing", sentence: change.sentence, firedAt: now, lastSeenAt: now, policyVersion: version } });
+        const alert = await tx.alert.update({ where: { id: change.alertId }, data: { state: "firing", sentence: change.sentence, firedAt: now, lastSeenAt: now, policyVersion: version, maintenance } });
         await announce(tx, alert, "fire", policy?.versionId ?? null);
+      } else if (change.kind === "release") {
+        const alert = await tx.alert.update({ where: { id: change.alertId }, data: { sentence: change.sentence, lastSeenAt: now, policyVersion: version, maintenance } });
+        await announce(tx, alert, "fire", policy?.versionId ?? null, true);
       } else {
         const alert = await tx.alert.update({ where: { id: change.alertId }, data: { state: "resolved", resolvedAt: now } });
         // A pending alert that clears was a blip: kept for the record, told to nobody.

@@ -10,9 +10,9 @@ import { bigintOf, datasetSnapshots, readLiveService, replicaSnapshot } from "..
 /** Without an effective policy nothing may act: automatic failover off, and a lone witness is enough only to detect. */
 function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds: number): AutomationPolicy {
   if (!policy) {
-    return { version: null, versionId: null, heartbeatIntervalSeconds: staleAfterSeconds, missesBeforeUnfit: 1, witnessQuorum: 1, automatic: false, maxLagBytes: 0, cooldownSeconds: 0, cooldownAfterSwitchover: false };
+    return { version: null, versionId: null, heartbeatIntervalSeconds: staleAfterSeconds, missesBeforeUnfit: 1, witnessQuorum: 1, automatic: false, maxLagBytes: 0, cooldownSeconds: 0, cooldownAfterSwitchover: false, maintenanceWindows: [] };
   }
-  const { heartbeat, witness, failover } = policy.document;
+  const { heartbeat, witness, failover, maintenanceWindows } = policy.document;
   return {
     version: policy.version,
     versionId: policy.versionId,
@@ -23,6 +23,7 @@ function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds
     maxLagBytes: failover.maxLagBytes,
     cooldownSeconds: failover.cooldownSeconds,
     cooldownAfterSwitchover: failover.cooldownAfterSwitchover,
+    maintenanceWindows,
   };
 }
 

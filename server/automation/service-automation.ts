@@ -1,17 +1,18 @@
 import "server-only";
 import type { ServiceAutomation } from "@/contracts/automation";
 import { decide } from "@/core/automation/decide";
-import { pauseSentence } from "@/core/automation/controls";
+import { maintenanceHoldSentence, pauseSentence } from "@/core/automation/controls";
 import { automationState } from "@/core/fleet/automation-state";
 import { db } from "../db/client";
 import { automationSnapshot } from "./automation-snapshot";
 import { DECIDER_LEASE } from "./automation-loop";
 
 /** Why the decider does or does not carry failovers out for this service now. */
-function acting(decider: { holder: string } | null, automatic: boolean, paused: string | null): { acting: boolean; sentence: string } {
+function acting(decider: { holder: string } | null, automatic: boolean, paused: string | null, maintenance: string | null): { acting: boolean; sentence: string } {
   if (!decider) return { acting: false, sentence: "No control-plane copy holds the decider lease: nothing is carried out (SWITCHYARD_JOBS=off everywhere, or the copies cannot reach the store)." };
   if (!automatic) return { acting: false, sentence: "Automatic failover is off in the policy: the decider records its decisions and alerts, and a person runs failovers." };
   if (paused) return { acting: false, sentence: `Paused: ${paused}.` };
+  if (maintenance) return { acting: false, sentence: `In maintenance: ${maintenance}; the decider records its decisions and alerts.` };
   return { acting: true, sentence: `The decider (${decider.holder}) carries out these decisions as they are taken.` };
 }
 
@@ -25,7 +26,7 @@ export async function serviceAutomation(serviceId: string, now = new Date()): Pr
   const decider = lease && lease.expiresAt > now ? { holder: lease.holder, expiresAt: lease.expiresAt.toISOString() } : null;
   return {
     serviceId,
-    ...acting(decider, snapshot.policy.automatic, pauseSentence(snapshot, now)),
+    ...acting(decider, snapshot.policy.automatic, pauseSentence(snapshot, now), maintenanceHoldSentence(snapshot, now)),
     policyVersion: snapshot.policy.version,
     state: automationState(snapshot.policy.version === null ? undefined : snapshot.policy, snapshot.controls, now),
     decider,

@@ -53,7 +53,7 @@ export async function fleetOverview(now = new Date()): Promise<FleetOverview> {
         writeReplicaName: service.writeReplicaName,
         ...summary,
         staleAfterSeconds: service.budgets.staleAfterMs / 1000,
-        automation: automationState(service.policy?.document.failover, service.controls, snapshot.now),
+        automation: automationState(service.policy && { ...service.policy.document.failover, maintenanceWindows: service.policy.document.maintenanceWindows }, service.controls, snapshot.now),
         activeRuns: runs.get(service.id) ?? [],
       };
     }),

@@ -191,7 +191,7 @@ describe("GET /api/v1/fleet", () => {
 
   it("says whether automation would fail each service over, and why", async () => {
     const fleet = await overview();
-    for (const service of fleet.services) expect(service.automation).toEqual({ state: "on", reason: expect.stringMatching(/^the policy turns automatic failover on and no pause or cooldown holds it back/) });
+    for (const service of fleet.services) expect(service.automation).toEqual({ state: "on", reason: expect.stringMatching(/^the policy turns automatic failover on and no pause or cooldown holds it back/), maintenance: null });
   });
 
   it("lists active runs with a link to each, and leaves finished runs out", async () => {

@@ -24,7 +24,7 @@ let windowDay = 0;
 /** A maintenance window on a day no other window of this test file uses. */
 export function freshWindow(reason = "test window") {
   const start = new Date(Date.UTC(2040, 0, 1) + windowDay++ * 86_400_000);
-  return { startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3_600_000).toISOString(), reason };
+  return { startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3_600_000).toISOString(), reason, automaticFailover: "held" as const };
 }
 
 let forSeconds = 40;

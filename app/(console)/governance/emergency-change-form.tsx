@@ -17,7 +17,7 @@ export function EmergencyChangeForm({ scopes }: { scopes: string[] }) {
   const queryClient = useQueryClient();
   const [scope, setScope] = useState(scopes.find((candidate) => candidate.startsWith("service:")) ?? scopes[0] ?? "global");
   const [reason, setReason] = useState("");
-  const [window, setWindow] = useState({ startsAt: "", endsAt: "", reason: "" });
+  const [window, setWindow] = useState({ startsAt: "", endsAt: "", reason: "", keepFailoverArmed: false });
   const versions = useQuery(governanceQueries.versions(scope));
   const global = useQuery({ ...governanceQueries.versions("global"), enabled: versions.data?.currentVersion === 0 });
   const source = versions.data && versions.data.currentVersion > 0 ? versions.data : global.data;
@@ -79,6 +79,14 @@ export function EmergencyChangeForm({ scopes }: { scopes: string[] }) {
               <input id="window-reason" type="text" value={window.reason} onChange={(event) => setWindow({ ...window, reason: event.target.value })} />
             </div>
           </div>
+          <p className="muted" style={{ margin: 0 }}>
+            While it is in force, alerts for the service are marked as in maintenance and not sent to webhooks, and automatic failover is held (rule R15) unless
+            you keep it armed.
+          </p>
+          <label className="row" style={{ gap: 6 }}>
+            <input type="checkbox" checked={window.keepFailoverArmed} onChange={(event) => setWindow({ ...window, keepFailoverArmed: event.target.checked })} />
+            Keep automatic failover armed during it
+          </label>
           <div>
             <button
               type="button"
@@ -87,7 +95,10 @@ export function EmergencyChangeForm({ scopes }: { scopes: string[] }) {
               onClick={() =>
                 apply.mutate((document) => ({
                   ...document,
-                  maintenanceWindows: [...document.maintenanceWindows, { startsAt: utc(window.startsAt), endsAt: utc(window.endsAt), reason: window.reason.trim() }],
+                  maintenanceWindows: [
+                    ...document.maintenanceWindows,
+                    { startsAt: utc(window.startsAt), endsAt: utc(window.endsAt), reason: window.reason.trim(), automaticFailover: window.keepFailoverArmed ? "armed" : "held" },
+                  ],
                 }))
               }
             >

@@ -1,0 +1,169 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
+import { GET as alertsRoute } from "@/app/api/v1/alerts/route";
+import { GET as fleetRoute } from "@/app/api/v1/fleet/route";
+import { POST as emergencyRoute } from "@/app/api/v1/policies/[id]/emergency/route";
+import { GET as automationRoute } from "@/app/api/v1/services/[id]/automation/route";
+import type { AgentReport } from "@/contracts/agent-reports";
+import { alertListSchema } from "@/contracts/alerts";
+import { serviceAutomationSchema } from "@/contracts/automation";
+import { fleetOverviewSchema } from "@/contracts/fleet-overview";
+import { policyVersionSchema } from "@/contracts/policies";
+import { registerAgent } from "@/server/agents/register-agent";
+import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
+import { deliverNotifications } from "@/server/alerts/deliver-notifications";
+import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { DECIDER_LEASE, decideOnce } from "@/server/automation/automation-loop";
+import { db } from "@/server/db/client";
+import type { HeldLease } from "@/server/lease/assert-lease";
+import { acquireLease } from "@/server/lease/lease";
+import { seedDemoTopology } from "@/server/store/seed";
+import { call, createTestUser, tokenFor } from "../support/api";
+import { ordersPolicy } from "../support/policies";
+import { primaryReport, standby } from "../support/primary-loss";
+import { batchOf } from "../support/reports";
+
+/**
+ * Design rule 9: a maintenance window governance lets in acts. Added as an
+ * emergency change over a confirmed loss of orders-db's primary (set up as in
+ * automation-controls.test.ts), it holds automatic failover by R15, and the
+ * alerts raised while it is in force are recorded, audited and marked, but
+ * not posted to the webhook (a real HTTP server) until the window ends.
+ */
+let operator: string;
+let viewer: string;
+let webhook: Server;
+const received: { status: string; text: string; alert: { rule: string } }[] = [];
+let alerting: HeldLease;
+
+const WINDOW = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), reason: "kernel patching" };
+const LABEL = `maintenance window "kernel patching" until ${WINDOW.endsAt}`;
+
+async function automation() {
+  const { status, json } = await call(automationRoute, { token: viewer, params: { id: "orders-db" } });
+  expect(status).toBe(200);
+  const own = serviceAutomationSchema.parse(json);
+  const fleet = fleetOverviewSchema.parse((await call(fleetRoute, { token: viewer })).json);
+  expect(own.state).toEqual(fleet.services.find((service) => service.id === "orders-db")!.automation);
+  return own;
+}
+
+const alertsNow = async () => alertListSchema.parse((await call(alertsRoute, { path: "/api/v1/alerts?serviceId=orders-db", token: viewer })).json).alerts;
+
+/** Rewrites the window in the policy version in force, as a later approved change would. */
+async function changeWindow(change: Partial<typeof WINDOW & { automaticFailover: "held" | "armed" }>) {
+  const policy = await db().policy.findUniqueOrThrow({ where: { scope: "service:orders-db" } });
+  const version = await db().policyVersion.findFirstOrThrow({ where: { policyId: policy.id, version: policy.currentVersion } });
+  const document = version.document as { maintenanceWindows: object[] };
+  await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...document, maintenanceWindows: document.maintenanceWindows.map((window) => ({ ...window, ...change })) } } });
+}
+
+beforeAll(async () => {
+  await seedDemoTopology(db());
+  for (const version of await db().policyVersion.findMany()) {
+    const document = version.document as { alerts: object };
+    await db().policyVersion.update({
+      where: { id: version.id },
+      data: { document: { ...document, heartbeat: { intervalSeconds: 10, missesBeforeUnfit: 6 }, alerts: { ...document.alerts, forSeconds: 0 } } },
+    });
+  }
+  const deliveries: [string, (seq: number) => AgentReport][] = [
+    ["pg-us-east-1", primaryReport],
+    ["pg-eu-west-1", (seq) => standby("pg-eu-west-1", seq, false)],
+    ["pg-europe-west3", (seq) => standby("pg-europe-west3", seq, false)],
+  ];
+  for (const [name, report] of deliveries) {
+    const replica = await db().replica.findFirstOrThrow({ where: { name } });
+    const { token } = await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR);
+    expect((await call(ingestRoute, { method: "POST", token, body: batchOf([report(1)]) })).status).toBe(200);
+  }
+  await db().$executeRaw`UPDATE "ReplicaState" SET "receivedAt" = now() - interval '120 seconds'
+    WHERE "replicaId" = (SELECT id FROM "Replica" WHERE name = 'pg-us-east-1')`;
+  await db().$executeRaw`UPDATE "WitnessLink" SET "unreachableSince" = now() - interval '90 seconds'
+    WHERE "toReplicaId" = (SELECT id FROM "Replica" WHERE name = 'pg-us-east-1') AND NOT reachable`;
+  operator = await tokenFor((await createTestUser("operator@example.com", ["operator"])).id);
+  viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
+  alerting = { name: ALERTING_LEASE, holder: "maintenance-test", token: (await acquireLease(ALERTING_LEASE, "maintenance-test", 600_000)).token };
+
+  webhook = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      received.push(JSON.parse(body));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
+  process.env.SWITCHYARD_ALERT_WEBHOOKS = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+});
+
+afterAll(async () => {
+  delete process.env.SWITCHYARD_ALERT_WEBHOOKS;
+  await new Promise((resolve) => webhook?.close(resolve));
+});
+
+describe("a maintenance window in force", () => {
+  it("starts from a confirmed loss the automation would fail over", async () => {
+    expect((await automation()).decisions).toEqual([expect.objectContaining({ ruleId: "R8", action: expect.objectContaining({ kind: "fail-over" }) })]);
+  });
+
+  it("added as an emergency change, holds automatic failover by R15 and says why on the service and the fleet", async () => {
+    const document = await ordersPolicy((d) => d.maintenanceWindows.push({ ...WINDOW, automaticFailover: "held" }));
+    const applied = await call(emergencyRoute, { method: "POST", token: operator, params: { id: "service:orders-db" }, body: { document, reason: "patching the primary's host now" } });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(201);
+    expect(policyVersionSchema.parse(applied.json).emergency).toBe(true);
+
+    const held = await automation();
+    expect(held.decisions).toEqual([
+      expect.objectContaining({ ruleId: "R15", action: { kind: "blocked", by: "maintenance" }, sentence: expect.stringContaining(`not failing over: the ${LABEL} holds automatic failover`) }),
+    ]);
+    expect(held.state).toMatchObject({ state: "maintenance", maintenance: expect.stringMatching(new RegExp(`^${LABEL.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: automatic failover is held`)) });
+    expect(held.acting).toBe(false);
+  });
+
+  it("marks the alerts raised in it, audits them, and posts none to the webhook, automatic-failover-held included", async () => {
+    const decider = await acquireLease(DECIDER_LEASE, "maintenance-test", 60_000);
+    await decideOnce({ name: DECIDER_LEASE, holder: "maintenance-test", token: decider.token });
+    expect(await db().run.count()).toBe(0);
+
+    await evaluateAlerts(alerting);
+    const alerts = await alertsNow();
+    expect(alerts.map((alert) => alert.ruleId)).toEqual(expect.arrayContaining(["heartbeat-stale", "automatic-failover-held"]));
+    for (const alert of alerts) expect(alert).toMatchObject({ state: "firing", maintenance: LABEL });
+    const fired = await db().auditEvent.findMany({ where: { action: "alert.fire", serviceId: "orders-db" } });
+    expect(fired).toHaveLength(alerts.length);
+    for (const event of fired) expect(event.details).toMatchObject({ notSent: `raised in a ${LABEL}: not sent to webhooks` });
+
+    expect(await db().alertNotification.count()).toBe(0);
+    await deliverNotifications();
+    expect(received).toEqual([]);
+  });
+
+  it("keeps automatic failover armed when the window says so, still keeping its alerts from the webhook", async () => {
+    await changeWindow({ automaticFailover: "armed" });
+    const armed = await automation();
+    expect(armed.decisions).toEqual([expect.objectContaining({ ruleId: "R8" })]);
+    expect(armed.state).toMatchObject({ state: "on", maintenance: expect.stringContaining("automatic failover stays armed, as the window says") });
+    await evaluateAlerts(alerting);
+    expect(await db().alertNotification.count()).toBe(0);
+    await changeWindow({ automaticFailover: "held" });
+  });
+
+  it("once over, lets automatic failover act again and announces the alerts still firing", async () => {
+    await changeWindow({ endsAt: new Date(Date.now() - 1000).toISOString() });
+    const after = await automation();
+    expect(after.decisions).toEqual([expect.objectContaining({ ruleId: "R8" })]);
+    expect(after.state).toMatchObject({ state: "on", maintenance: null });
+
+    await evaluateAlerts(alerting);
+    const stale = (await alertsNow()).find((alert) => alert.ruleId === "heartbeat-stale")!;
+    expect(stale).toMatchObject({ state: "firing", maintenance: null });
+    await deliverNotifications();
+    expect(received.map((payload) => [payload.status, payload.alert.rule])).toEqual(expect.arrayContaining([["firing", "heartbeat-stale"]]));
+    const announced = await db().auditEvent.findFirstOrThrow({ where: { action: "alert.fire", targetId: stale.id }, orderBy: { seq: "desc" } });
+    expect(announced.details).toMatchObject({ afterMaintenance: expect.any(String) });
+  });
+});
