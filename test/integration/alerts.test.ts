@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as acknowledgeRoute } from "@/app/api/v1/alerts/[id]/acknowledge/route";
 import { GET as alertsRoute } from "@/app/api/v1/alerts/route";
@@ -17,6 +15,7 @@ import { LeaseLostError, type HeldLease } from "@/server/lease/assert-lease";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
+import { startAlertWebhook, type TestWebhook } from "../support/webhook";
 
 /**
  * Alert evaluation on the real store: agents' reports go in through the
@@ -33,9 +32,7 @@ const seqs = { "pg-us-east-1": 0, "pg-eu-west-1": 0, "pg-europe-west3": 0 } as R
 let lease: HeldLease;
 let operator: string;
 let viewer: string;
-let webhook: Server;
-const received: { status: string; text: string }[] = [];
-let failuresLeft = 0;
+let webhook: TestWebhook;
 
 function reportOf(name: ReplicaName, overrides: Partial<AgentReport>): AgentReport {
   seqs[name] += 1;
@@ -82,26 +79,11 @@ beforeAll(async () => {
   operator = await tokenFor((await createTestUser("operator@example.com", ["operator"])).id);
   viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
 
-  webhook = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
-      if (failuresLeft > 0) {
-        failuresLeft -= 1;
-        response.writeHead(503).end();
-        return;
-      }
-      received.push(JSON.parse(body));
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
-  process.env.SWITCHYARD_ALERT_WEBHOOKS = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+  webhook = await startAlertWebhook();
 });
 
 afterAll(async () => {
-  delete process.env.SWITCHYARD_ALERT_WEBHOOKS;
-  await new Promise((resolve) => webhook?.close(resolve));
+  await webhook?.close();
 });
 
 describe("alert evaluation", () => {
@@ -136,14 +118,14 @@ describe("alert evaluation", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ serviceId: "orders-db", targetId: firing[0]!.id, actorLabel: "alerting", reason: "pg-europe-west3 does not answer its agent" });
 
-    failuresLeft = 2;
+    webhook.failNext(2);
     const start = new Date();
     expect(await deliverNotifications(start)).toEqual({ delivered: 0, failed: 0 });
     // Not due again before its backoff (1 s, then 2 s).
     expect(await deliverNotifications(new Date(start.getTime() + 500))).toEqual({ delivered: 0, failed: 0 });
     expect(await deliverNotifications(new Date(start.getTime() + 1_100))).toEqual({ delivered: 0, failed: 0 });
     expect(await deliverNotifications(new Date(start.getTime() + 3_200))).toEqual({ delivered: 1, failed: 0 });
-    expect(received).toEqual([
+    expect(webhook.received).toEqual([
       expect.objectContaining({ status: "firing", text: "[FIRING] orders-db: Replica unreachable — pg-europe-west3 does not answer its agent" }),
     ]);
     expect(await db().alertNotification.findFirstOrThrow()).toMatchObject({ attempts: 3, lastError: null });
@@ -173,7 +155,7 @@ describe("alert evaluation", () => {
     expect(changes.map((change) => change.kind)).toEqual(["resolve"]);
     expect(await db().auditEvent.count({ where: { action: "alert.resolve" } })).toBe(1);
     await deliverNotifications(new Date());
-    expect(received.map((payload) => payload.status)).toEqual(["firing", "resolved"]);
+    expect(webhook.received.map((payload) => payload.status)).toEqual(["firing", "resolved"]);
 
     const all = await alertsOf();
     expect(all.counts).toEqual({ pending: 0, firing: 0, resolved: 2 });

@@ -14,7 +14,7 @@ import { executorTick } from "@/server/runs/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
-import { answerCommands } from "../support/fake-agents";
+import { answerEveryStep } from "../support/fake-agents";
 import { batchOf, standbyReport } from "../support/reports";
 
 /**
@@ -72,25 +72,6 @@ async function switchOver(): Promise<string> {
     executorTick("test-copy", (line) => {
       throw new Error(`executor: ${line}`);
     });
-  const answerAll = () =>
-    answerCommands((kind, replica) => {
-      switch (kind) {
-        case "fence":
-          return { status: "succeeded", output: { finalLsn: "5000", terminatedSessions: 0 } };
-        case "promote":
-          return { status: "succeeded", output: { timeline: 2, lsn: "5100" } };
-        case "repoint":
-          return { status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: 55432, slotName: null } };
-        case "verify-write":
-          return { status: "succeeded", output: replica === "pg-us-east-1" ? { accepted: false, error: "read-only transaction" } : { accepted: true, error: null } };
-        case "rewind":
-          return { status: "succeeded", output: { method: "base-backup", timeline: 2, bytes: 1_000, durationMs: 10, formerDataKeptAt: "/data/pgdata.former", note: null } };
-        case "sync-standbys":
-          return { status: "succeeded", output: { synchronousStandbyNames: 'FIRST 1 ("pg-us-east-1")', streaming: ["pg-us-east-1"] } };
-        default:
-          return { status: "succeeded", output: {} };
-      }
-    });
   const started = await call(startRoute, {
     method: "POST",
     token: operator,
@@ -102,11 +83,11 @@ async function switchOver(): Promise<string> {
   await tick();
   expect((await call(confirmRoute, { method: "POST", token: operator, params: { id: runId, stepId: "confirm" }, body: { note: "go" } })).status).toBe(200);
   await tick();
-  await answerAll();
+  await answerEveryStep();
   await tick();
   await report("pg-eu-west-1", standby("5000"));
   for (let i = 0; i < 15 && (await runView(runId)).status === "running"; i++) {
-    await answerAll();
+    await answerEveryStep();
     await tick();
   }
   expect((await runView(runId)).status).toBe("succeeded");

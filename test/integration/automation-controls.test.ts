@@ -1,20 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
 import { POST as endPauseRoute } from "@/app/api/v1/automation/pauses/[id]/end/route";
 import { GET as listPausesRoute, POST as pauseRoute } from "@/app/api/v1/automation/pauses/route";
 import { GET as fleetRoute } from "@/app/api/v1/fleet/route";
 import { POST as acknowledgeRoute } from "@/app/api/v1/services/[id]/automation/acknowledge/route";
 import { GET as automationRoute } from "@/app/api/v1/services/[id]/automation/route";
-import type { AgentReport } from "@/contracts/agent-reports";
 import { automationPauseListSchema, automationPauseSchema, serviceAutomationSchema } from "@/contracts/automation";
 import { fleetOverviewSchema } from "@/contracts/fleet-overview";
-import { registerAgent } from "@/server/agents/register-agent";
 import { appendAuditEvent, SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
-import { primaryReport, standby } from "../support/primary-loss";
-import { batchOf } from "../support/reports";
+import { confirmedPrimaryLoss } from "../support/primary-loss";
 
 /**
  * Stored pauses and failover acknowledgements, judged by the automation over
@@ -69,20 +65,7 @@ beforeAll(async () => {
   for (const version of await db().policyVersion.findMany()) {
     await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...(version.document as object), heartbeat: { intervalSeconds: 10, missesBeforeUnfit: 6 } } } });
   }
-  const deliveries: [string, (seq: number) => AgentReport][] = [
-    ["pg-us-east-1", primaryReport],
-    ["pg-eu-west-1", (seq) => standby("pg-eu-west-1", seq, false)],
-    ["pg-europe-west3", (seq) => standby("pg-europe-west3", seq, false)],
-  ];
-  for (const [name, report] of deliveries) {
-    const replica = await db().replica.findFirstOrThrow({ where: { name } });
-    const { token } = await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR);
-    expect((await call(ingestRoute, { method: "POST", token, body: batchOf([report(1)]) })).status).toBe(200);
-  }
-  await db().$executeRaw`UPDATE "ReplicaState" SET "receivedAt" = now() - interval '120 seconds'
-    WHERE "replicaId" = (SELECT id FROM "Replica" WHERE name = 'pg-us-east-1')`;
-  await db().$executeRaw`UPDATE "WitnessLink" SET "unreachableSince" = now() - interval '90 seconds'
-    WHERE "toReplicaId" = (SELECT id FROM "Replica" WHERE name = 'pg-us-east-1') AND NOT reachable`;
+  await confirmedPrimaryLoss();
   operator = await tokenFor((await createTestUser("operator@example.com", ["operator"])).id);
   viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
 });

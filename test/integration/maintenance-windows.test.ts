@@ -1,21 +1,15 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
 import { GET as alertsRoute } from "@/app/api/v1/alerts/route";
 import { GET as fleetRoute } from "@/app/api/v1/fleet/route";
 import { POST as emergencyRoute } from "@/app/api/v1/policies/[id]/emergency/route";
 import { GET as automationRoute } from "@/app/api/v1/services/[id]/automation/route";
-import type { AgentReport } from "@/contracts/agent-reports";
 import { alertListSchema } from "@/contracts/alerts";
 import { serviceAutomationSchema } from "@/contracts/automation";
 import { fleetOverviewSchema } from "@/contracts/fleet-overview";
 import { policyVersionSchema } from "@/contracts/policies";
-import { registerAgent } from "@/server/agents/register-agent";
 import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
 import { deliverNotifications } from "@/server/alerts/deliver-notifications";
 import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
-import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { DECIDER_LEASE, decideOnce } from "@/server/automation/automation-loop";
 import { db } from "@/server/db/client";
 import type { HeldLease } from "@/server/lease/assert-lease";
@@ -23,8 +17,8 @@ import { acquireLease } from "@/server/lease/lease";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { ordersPolicy } from "../support/policies";
-import { primaryReport, standby } from "../support/primary-loss";
-import { batchOf } from "../support/reports";
+import { startAlertWebhook, type TestWebhook } from "../support/webhook";
+import { confirmedPrimaryLoss } from "../support/primary-loss";
 
 /**
  * Design rule 9: a maintenance window governance lets in acts. Added as an
@@ -35,8 +29,7 @@ import { batchOf } from "../support/reports";
  */
 let operator: string;
 let viewer: string;
-let webhook: Server;
-const received: { status: string; text: string; alert: { rule: string } }[] = [];
+let webhook: TestWebhook;
 let alerting: HeldLease;
 
 const WINDOW = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), reason: "kernel patching" };
@@ -70,39 +63,16 @@ beforeAll(async () => {
       data: { document: { ...document, heartbeat: { intervalSeconds: 10, missesBeforeUnfit: 6 }, alerts: { ...document.alerts, forSeconds: 0 } } },
     });
   }
-  const deliveries: [string, (seq: number) => AgentReport][] = [
-    ["pg-us-east-1", primaryReport],
-    ["pg-eu-west-1", (seq) => standby("pg-eu-west-1", seq, false)],
-    ["pg-europe-west3", (seq) => standby("pg-europe-west3", seq, false)],
-  ];
-  for (const [name, report] of deliveries) {
-    const replica = await db().replica.findFirstOrThrow({ where: { name } });
-    const { token } = await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR);
-    expect((await call(ingestRoute, { method: "POST", token, body: batchOf([report(1)]) })).status).toBe(200);
-  }
-  await db().$executeRaw`UPDATE "ReplicaState" SET "receivedAt" = now() - interval '120 seconds'
-    WHERE "replicaId" = (SELECT id FROM "Replica" WHERE name = 'pg-us-east-1')`;
-  await db().$executeRaw`UPDATE "WitnessLink" SET "unreachableSince" = now() - interval '90 seconds'
-    WHERE "toReplicaId" = (SELECT id FROM "Replica" WHERE name = 'pg-us-east-1') AND NOT reachable`;
+  await confirmedPrimaryLoss();
   operator = await tokenFor((await createTestUser("operator@example.com", ["operator"])).id);
   viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
   alerting = { name: ALERTING_LEASE, holder: "maintenance-test", token: (await acquireLease(ALERTING_LEASE, "maintenance-test", 600_000)).token };
 
-  webhook = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
-      received.push(JSON.parse(body));
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
-  process.env.SWITCHYARD_ALERT_WEBHOOKS = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+  webhook = await startAlertWebhook();
 });
 
 afterAll(async () => {
-  delete process.env.SWITCHYARD_ALERT_WEBHOOKS;
-  await new Promise((resolve) => webhook?.close(resolve));
+  await webhook?.close();
 });
 
 describe("a maintenance window in force", () => {
@@ -139,7 +109,7 @@ describe("a maintenance window in force", () => {
 
     expect(await db().alertNotification.count()).toBe(0);
     await deliverNotifications();
-    expect(received).toEqual([]);
+    expect(webhook.received).toEqual([]);
   });
 
   it("keeps automatic failover armed when the window says so, still keeping its alerts from the webhook", async () => {
@@ -162,7 +132,7 @@ describe("a maintenance window in force", () => {
     const stale = (await alertsNow()).find((alert) => alert.ruleId === "heartbeat-stale")!;
     expect(stale).toMatchObject({ state: "firing", maintenance: null });
     await deliverNotifications();
-    expect(received.map((payload) => [payload.status, payload.alert.rule])).toEqual(expect.arrayContaining([["firing", "heartbeat-stale"]]));
+    expect(webhook.received.map((payload) => [payload.status, payload.alert.rule])).toEqual(expect.arrayContaining([["firing", "heartbeat-stale"]]));
     const announced = await db().auditEvent.findFirstOrThrow({ where: { action: "alert.fire", targetId: stale.id }, orderBy: { seq: "desc" } });
     expect(announced.details).toMatchObject({ afterMaintenance: expect.any(String) });
   });

@@ -12,7 +12,7 @@ import { seedDemoTopology } from "@/server/store/seed";
 import { changeRequestFixture } from "../support/policies";
 import { createTestUser } from "../support/api";
 
-const DROP_FEATURE_FLAGS = "20261202150000_policy_drop_feature_flags";
+const DROP_FEATURE_FLAGS = "20261202151000_policy_drop_feature_flags";
 const MIGRATIONS = path.resolve("prisma/migrations");
 
 /** A database of its own on the test server, for a store migrated only part of the way. */

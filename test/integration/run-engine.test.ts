@@ -22,7 +22,7 @@ import { executorTick } from "@/server/runs/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
-import { answerCommands } from "../support/fake-agents";
+import { answerEveryStep } from "../support/fake-agents";
 import { batchOf, standbyReport } from "../support/reports";
 
 const principals: Record<string, AgentPrincipal> = {};
@@ -67,25 +67,6 @@ async function stepState(runId: string, stepId: string) {
   return (await runView(runId)).steps.find((step) => step.stepId === stepId)?.state;
 }
 
-const answerAll = () =>
-  answerCommands((kind, replica) => {
-    switch (kind) {
-      case "fence":
-        return { status: "succeeded", output: { finalLsn: "5000", terminatedSessions: 2 } };
-      case "promote":
-        return { status: "succeeded", output: { timeline: 2, lsn: "5100" } };
-      case "repoint":
-        return { status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: 55432, slotName: null } };
-      case "verify-write":
-        return replica === "pg-us-east-1" ? { status: "succeeded", output: { accepted: false, error: "read-only transaction" } } : { status: "succeeded", output: { accepted: true, error: null } };
-      case "rewind":
-        return { status: "succeeded", output: { method: "base-backup", timeline: 2, bytes: 41_000_000, durationMs: 900, formerDataKeptAt: "/data/pgdata.former", note: null } };
-      case "sync-standbys":
-        return { status: "succeeded", output: { synchronousStandbyNames: 'FIRST 1 ("pg-us-east-1")', streaming: ["pg-us-east-1"] } };
-      default:
-        return { status: "succeeded", output: {} };
-    }
-  });
 
 beforeAll(async () => {
   await seedDemoTopology(db());
@@ -125,7 +106,7 @@ describe("a planned switchover, driven by the engine", () => {
 
     await tick();
     expect(await stepState(runId, "fence-primary")).toBe("waiting");
-    await answerAll();
+    await answerEveryStep();
     await tick();
     expect((await runView(runId)).fencedLsn).toBe("5000");
     expect(await stepState(runId, "wait-caught-up")).toBe("waiting");
@@ -136,7 +117,7 @@ describe("a planned switchover, driven by the engine", () => {
     const promote = await db().agentCommand.findFirstOrThrow({ where: { kind: "promote", runId } });
     expect(decodeJwt(promote.token).epoch).toBe(epochBefore + 1);
     for (let i = 0; i < 10 && (await runView(runId)).status === "running"; i++) {
-      await answerAll();
+      await answerEveryStep();
       await tick();
     }
 
@@ -189,7 +170,7 @@ describe("a planned switchover, driven by the engine", () => {
     await tick();
     expect(await stepState(runId, "fence-primary")).toBe("waiting");
 
-    await answerAll();
+    await answerEveryStep();
     // The first copy stalls before it sees the answer, and its lease runs out.
     await db().lease.update({ where: { name: "run-executor" }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const stale = await db().lease.findUniqueOrThrow({ where: { name: "run-executor" } });
@@ -203,7 +184,7 @@ describe("a planned switchover, driven by the engine", () => {
 
     await report("pg-eu-west-1", STANDBY("5000"));
     for (let i = 0; i < 12 && (await runView(runId)).status === "running"; i++) {
-      await answerAll();
+      await answerEveryStep();
       await executorTick("restarted-copy", failOnError);
     }
     expect((await runView(runId)).status).toBe("succeeded");
@@ -245,7 +226,7 @@ steps:
     await report("pg-eu-west-1", STANDBY("4000"));
     const runId = runSchema.parse((await start("hasty-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "guard test" })).json).id;
     for (let i = 0; i < 12 && ["running", "compensating"].includes((await runView(runId)).status); i++) {
-      await answerAll();
+      await answerEveryStep();
       await tick();
     }
     const run = await runView(runId);
@@ -266,7 +247,7 @@ steps:
       await report("pg-eu-west-1", STANDBY("5000"));
       const runId = runSchema.parse((await start("hasty-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "residency test" })).json).id;
       for (let i = 0; i < 12 && ["running", "compensating"].includes((await runView(runId)).status); i++) {
-        await answerAll();
+        await answerEveryStep();
         await tick();
       }
       const run = await runView(runId);
@@ -288,13 +269,13 @@ steps:
     await tick();
     await call(confirmRoute, { method: "POST", token: operator.token, params: { id: runId, stepId: "confirm" }, body: {} });
     await tick();
-    await answerAll();
+    await answerEveryStep();
     await tick();
     expect(await stepState(runId, "wait-caught-up")).toBe("waiting");
     const aborted = await call(abortRoute, { method: "POST", token: operator.token, params: { id: runId }, body: { reason: "changed my mind" } });
     expect(aborted.status).toBe(200);
     for (let i = 0; i < 6 && (await runView(runId)).status === "compensating"; i++) {
-      await answerAll();
+      await answerEveryStep();
       await tick();
     }
     const run = await runView(runId);
