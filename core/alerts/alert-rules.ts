@@ -181,7 +181,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     id: "automatic-failover-held",
     title: "Automatic failover held back",
     severity: "critical",
-    description: "The automation confirmed the primary lost but may not fail over alone (paused, policy off, cooling down, no standby it may promote without a person): someone must act.",
+    description:
+      "The automation confirmed the primary lost but may not fail over alone (paused, policy off, held by a maintenance window, cooling down, no standby it may promote without a person): someone must act.",
     detect(service) {
       return service.automationHolds.map((hold) => ({
         subject: { key: `automation:${hold.ruleId}`, label: `automation ${hold.ruleId}`, replicaId: null },
