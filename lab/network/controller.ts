@@ -74,12 +74,12 @@ export async function startLabController(options: LabControllerOptions): Promise
   const { network, agents, controlPlane } = options;
   const routes: Record<string, (body: unknown) => unknown> = {
     "GET /links": () => ({ links: network.list() }),
-    "POST /links": (body) => {
+    "POST /links": async (body) => {
       const { from, to, ...update } = parse(linkRequestSchema, body);
-      return { link: network.update(from, to, update) };
+      return { link: await network.update(from, to, update) };
     },
-    "POST /isolate": (body) => ({ links: network.isolate(parse(endpointRequestSchema, body).region) }),
-    "POST /heal": (body) => ({ links: network.heal(parse(healRequestSchema, body).region) }),
+    "POST /isolate": async (body) => ({ links: await network.isolate(parse(endpointRequestSchema, body).region) }),
+    "POST /heal": async (body) => ({ links: await network.heal(parse(healRequestSchema, body).region) }),
     "GET /agents": () => ({ agents: agents.list() }),
     "POST /agents/kill": async (body) => ({ agent: await agents.kill(parse(agentRequestSchema, body).region) }),
     "POST /agents/start": (body) => ({ agent: agents.start(parse(agentRequestSchema, body).region) }),

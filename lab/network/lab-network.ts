@@ -9,7 +9,11 @@ export interface LinkView extends Link, LinkConditions {
   listen: string;
   /** Where the link leads, or null while that is not known yet. */
   destination: string | null;
-  /** Connections through it, and connections held because their handshake has not got through. */
+  /**
+   * Connections through it, and connections the proxy holds because their
+   * handshake has not got through (lost, or no destination yet). A cut
+   * link's hanging connects are held by the kernel and not counted.
+   */
   connections: number;
   waiting: number;
 }
@@ -18,7 +22,6 @@ interface Entry {
   link: Link;
   port: number;
   proxy: LinkProxy;
-  conditions: LinkConditions;
 }
 
 export interface LabNetworkOptions {
@@ -61,8 +64,7 @@ export class LabNetwork {
         const entry: Entry = {
           link,
           port: 0,
-          conditions: HEALTHY,
-          proxy: new LinkProxy({ conditions: () => entry.conditions, destination: () => network.destinations.get(link.to) ?? null, random: options.random }),
+          proxy: new LinkProxy({ destination: () => network.destinations.get(link.to) ?? null, random: options.random }),
         };
         entries.push(entry);
         const wanted = plan.get(linkKey(link)) ?? 0;
@@ -96,27 +98,19 @@ export class LabNetwork {
     return this.entries.map((entry) => this.view(entry));
   }
 
-  update(from: string, to: string, update: LinkUpdate): LinkView {
-    const entry = this.entry(from, to);
-    this.change(entry, applyUpdate(entry.conditions, update));
-    return this.view(entry);
+  async update(from: string, to: string, update: LinkUpdate): Promise<LinkView> {
+    const [view] = await this.change([this.entry(from, to)], (current) => applyUpdate(current, update));
+    return view!;
   }
 
   /** Cuts every link from and to `endpoint` (a region, or the control plane: every region's link to it). */
-  isolate(endpoint: string): LinkView[] {
-    return this.touching(endpoint).map((entry) => {
-      this.change(entry, applyUpdate(entry.conditions, { state: "cut" }));
-      return this.view(entry);
-    });
+  isolate(endpoint: string): Promise<LinkView[]> {
+    return this.change(this.touching(endpoint), (current) => applyUpdate(current, { state: "cut" }));
   }
 
   /** Makes the links from and to `endpoint`, or all of them, healthy again: up, no delay, no loss. */
-  heal(endpoint?: string): LinkView[] {
-    const entries = endpoint === undefined ? this.entries : this.touching(endpoint);
-    return entries.map((entry) => {
-      this.change(entry, HEALTHY);
-      return this.view(entry);
-    });
+  heal(endpoint?: string): Promise<LinkView[]> {
+    return this.change(endpoint === undefined ? this.entries : this.touching(endpoint), () => HEALTHY);
   }
 
   async close(): Promise<void> {
@@ -137,13 +131,16 @@ export class LabNetwork {
     return this.entries.map((entry) => entry.link);
   }
 
-  private change(entry: Entry, conditions: LinkConditions): void {
-    const before = entry.conditions;
-    entry.conditions = conditions;
-    const reset = conditions.state === "cut" && before.state !== "cut" ? entry.proxy.resetConnections() : 0;
-    if (describeConditions(before) === describeConditions(conditions)) return;
-    const resetNote = reset ? ` (reset ${reset} connection${reset === 1 ? "" : "s"})` : "";
-    this.log(`${linkKey(entry.link)}: ${describeConditions(conditions)}${resetNote}`);
+  private async change(entries: Entry[], next: (current: LinkConditions) => LinkConditions): Promise<LinkView[]> {
+    await Promise.all(
+      entries.map(async (entry) => {
+        const { before, after, reset } = await entry.proxy.change(next);
+        if (describeConditions(before) === describeConditions(after)) return;
+        const resetNote = reset ? ` (reset ${reset} connection${reset === 1 ? "" : "s"})` : "";
+        this.log(`${linkKey(entry.link)}: ${describeConditions(after)}${resetNote}`);
+      }),
+    );
+    return entries.map((entry) => this.view(entry));
   }
 
   private view(entry: Entry): LinkView {
@@ -151,7 +148,7 @@ export class LabNetwork {
     const { established, waiting } = entry.proxy.connections;
     return {
       ...entry.link,
-      ...entry.conditions,
+      ...entry.proxy.conditions,
       listen: formatAddress({ host: LAB_HOST, port: entry.port }),
       destination: destination ? formatAddress(destination) : null,
       connections: established,

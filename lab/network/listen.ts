@@ -1,6 +1,7 @@
 import type net from "node:net";
 
-function bind(server: net.Server, port: number): Promise<number> {
+/** Listens on 127.0.0.1:`port` (0: one the kernel picks); answers the port. */
+export function listenAt(server: net.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const fail = (error: Error) => reject(error);
     server.once("error", fail);
@@ -20,7 +21,7 @@ function bind(server: net.Server, port: number): Promise<number> {
 export async function listenAvoiding(server: net.Server, port: number, avoid: ReadonlySet<number>): Promise<number> {
   let wanted = avoid.has(port) ? 0 : port;
   for (;;) {
-    const bound = await bind(server, wanted).catch((error: NodeJS.ErrnoException) => {
+    const bound = await listenAt(server, wanted).catch((error: NodeJS.ErrnoException) => {
       if (wanted === 0 || error.code !== "EADDRINUSE") throw error;
       return null;
     });

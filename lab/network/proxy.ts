@@ -1,15 +1,14 @@
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Address } from "../address";
+import { BlackHole } from "./black-hole";
 import { DelayedPipe } from "./delayed-pipe";
-import { listenAvoiding } from "./listen";
-import type { LinkConditions } from "./links";
+import { listenAt, listenAvoiding } from "./listen";
+import { HEALTHY, type LinkConditions } from "./links";
 import { CONNECT_GIVES_UP_AT_MS, SYN_ATTEMPTS_AT_MS, handshakeGetsThrough } from "./transmission";
 
 export interface LinkProxyOptions {
-  /** Read at every handshake attempt and every chunk, so a change applies at once. */
-  conditions: () => LinkConditions;
-  /** Where the link leads; null while it is not known yet, which holds connections like a cut. */
+  /** Where the link leads; null while it is not known yet, which holds connections as if their SYNs were lost. */
   destination: () => Address | null;
   random?: () => number;
 }
@@ -27,39 +26,83 @@ function reset(socket: net.Socket): void {
 }
 
 /**
- * A TCP proxy for one link. A connection accepted from a client goes
- * through the handshake attempts Linux would make (transmission.ts): while
- * the link is cut, its destination unknown, or an attempt is lost, the
- * client's connection is held without an answer and retried at the next
- * attempt time; after 127 s it is reset. (The kernel has already completed
- * the client's connect(), so where a real black hole makes connect() hang,
- * here the first read does: clients time out the same way.) Once an
- * attempt gets through, the proxy connects to the destination and forwards
- * both ways through a DelayedPipe each.
+ * A TCP proxy for one link. While the link is cut its port is a BlackHole:
+ * nothing accepts there and the kernel drops SYNs, so clients' connects hang
+ * and retry as across a real cut path, their own TCP timeouts included.
+ * Otherwise a connection accepted from a client goes through the handshake
+ * attempts Linux would make (transmission.ts): while its destination is
+ * unknown or an attempt is lost (or the link was cut after it was accepted),
+ * the client's connection is held without an answer and retried at the next
+ * attempt time; after 127 s it is reset. (There the kernel has already
+ * completed the client's connect(), so where a real lost SYN makes connect()
+ * hang, here the first read does: application timeouts fire the same way,
+ * TCP_USER_TIMEOUT does not.) Once an attempt gets through, the proxy
+ * connects to the destination and forwards both ways through a DelayedPipe
+ * each.
  */
 export class LinkProxy {
-  private readonly server: net.Server;
+  /** Read at every handshake attempt and every chunk, so a change applies at once. */
+  private current: LinkConditions = HEALTHY;
+  private server: net.Server;
+  private port = 0;
+  private hole: BlackHole | null = null;
+  /** Changes of conditions, one at a time: a cut or heal takes a moment and must not interleave with another. */
+  private changes: Promise<unknown> = Promise.resolve();
   private readonly random: () => number;
   private readonly established = new Set<Established>();
   private readonly waiting = new Set<net.Socket>();
 
   constructor(private readonly options: LinkProxyOptions) {
     this.random = options.random ?? Math.random;
-    // Half-open allowed: a FIN is forwarded in order after the data before it, not acted on at once.
-    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(client));
+    this.server = this.createServer();
   }
 
   /** See listenAvoiding. */
-  listen(port: number, avoid: ReadonlySet<number> = new Set()): Promise<number> {
-    return listenAvoiding(this.server, port, avoid);
+  async listen(port: number, avoid: ReadonlySet<number> = new Set()): Promise<number> {
+    this.port = await listenAvoiding(this.server, port, avoid);
+    return this.port;
+  }
+
+  get conditions(): LinkConditions {
+    return this.current;
+  }
+
+  /**
+   * Moves to the conditions `next` derives from the current ones, after any
+   * change still under way. A cut black-holes the port first and then resets
+   * every established connection at both ends, so a client reconnecting at
+   * once meets the black hole; a heal accepts on the port again, and each
+   * connect() still hanging gets through at its next SYN. Answers the
+   * conditions before and after, and how many connections the cut reset.
+   */
+  change(next: (current: LinkConditions) => LinkConditions): Promise<{ before: LinkConditions; after: LinkConditions; reset: number }> {
+    const change = this.changes.then(async () => {
+      const before = this.current;
+      const after = next(before);
+      let reset = 0;
+      if (after.state === "cut" && !this.hole) {
+        this.hole = await BlackHole.replace(this.server, this.port);
+        reset = this.resetConnections();
+      }
+      this.current = after;
+      if (after.state === "up" && this.hole) {
+        await this.hole.close();
+        this.hole = null;
+        this.server = this.createServer();
+        await listenAt(this.server, this.port);
+      }
+      return { before, after, reset };
+    });
+    this.changes = change.catch(() => undefined);
+    return change;
   }
 
   get connections(): { established: number; waiting: number } {
     return { established: this.established.size, waiting: this.waiting.size };
   }
 
-  /** A cut: every established connection is reset at both ends; waiting ones keep waiting. */
-  resetConnections(): number {
+  /** Every established connection is reset at both ends; waiting ones keep waiting. */
+  private resetConnections(): number {
     const count = this.established.size;
     for (const { client, upstream } of this.established) {
       reset(client);
@@ -70,10 +113,16 @@ export class LinkProxy {
   }
 
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.changes;
+    const closed = this.hole ? this.hole.close() : new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.resetConnections();
     for (const client of this.waiting) client.destroy();
     await closed;
+  }
+
+  private createServer(): net.Server {
+    // Half-open allowed: a FIN is forwarded in order after the data before it, not acted on at once.
+    return net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(client));
   }
 
   private accept(client: net.Socket): void {
@@ -94,7 +143,7 @@ export class LinkProxy {
     this.waiting.add(client);
 
     const attempt = (index: number) => {
-      const conditions = this.options.conditions();
+      const conditions = this.current;
       const destination = this.options.destination();
       if (destination && handshakeGetsThrough(conditions.state === "up", conditions.loss, this.random)) {
         this.waiting.delete(client);
@@ -129,7 +178,7 @@ export class LinkProxy {
     };
     const pipe = (from: net.Socket, to: net.Socket, sendableAt: number) =>
       new DelayedPipe(to, {
-        conditions: this.options.conditions,
+        conditions: () => this.current,
         random: this.random,
         sendableAt,
         onGiveUp: giveUp,

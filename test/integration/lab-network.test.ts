@@ -165,16 +165,16 @@ describe("the lab's network", () => {
     const sent = performance.now();
     held.socket.write("held");
     expect(await held.answer(sent, "held", 1_500)).toBeNull();
-    expect(view(await listLinks(dir), US, EU)).toMatchObject({ connections: 0, waiting: 1 });
+    // The kernel holds it, as across a real cut: its connect() has not returned (so its own TCP timeouts apply), and no proxy counts it.
+    expect(held.socket.connecting).toBe(true);
+    expect(view(await listLinks(dir), US, EU)).toMatchObject({ connections: 0, waiting: 0 });
     expect(await through(EU, US, "other way")).toBe(`${US}:other way`);
     expect(await through(US, DE)).toBe(`${DE}:ping`);
 
     await setLink(dir, { from: US, to: EU, state: "up" });
     expect(await through(US, EU, "fresh")).toBe(`${EU}:fresh`);
-    // Like a SYN retransmitted into a healed path: the held connection gets through at its next attempt (3 s after it opened).
-    const late = await held.answer(sent, "held", 5_000);
-    expect(late?.answer).toBe(`${EU}:held`);
-    expect(late!.ms).toBeGreaterThanOrEqual(2_900);
+    // A SYN retransmitted into a healed path: the held connection gets through at its kernel's next retransmission.
+    expect((await held.answer(sent, "held", 5_000))?.answer).toBe(`${EU}:held`);
     held.close();
   });
 
