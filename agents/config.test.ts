@@ -88,6 +88,10 @@ describe("agent config", () => {
       expect(problem({ ...valid, replication: { user: "replicator" } })).toContain("replication.password: ");
     });
 
+    it("refuse a replication password that postgresql.auto.conf could not hold", () => {
+      expect(problem({ ...valid, replication: { user: "replicator", password: "secret\nrestore_command='x'" } })).toMatch(/replication\.password: must not contain a line break/);
+    });
+
     it("take the addresses a region reaches primaries by, as host:port on both sides", () => {
       const via = { "127.0.0.1:55431": "127.0.0.1:61004", "[::1]:5432": "db-proxy.internal:6432" };
       expect(parseAgentConfig({ ...valid, replication: { user: "replicator", password: "secret", via } }, FILE).replication?.via).toEqual(via);

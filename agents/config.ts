@@ -96,7 +96,11 @@ export const agentConfigSchema = z.strictObject({
   replication: z
     .strictObject({
       user: name,
-      password: z.string().min(1),
+      /** It ends up in postgresql.auto.conf (primary_conninfo), whose strings cannot hold a line break. */
+      password: z
+        .string()
+        .min(1)
+        .refine((password) => !/[\r\n]/.test(password), "must not contain a line break (primary_conninfo, where it goes, cannot hold one)"),
       /**
        * The address this replica's region reaches a primary by, for each
        * address a command may name (`"10.0.0.7:5432": "10.1.0.2:6432"`): a

@@ -55,13 +55,3 @@ export async function closeClient(client: pg.Client, graceMs = 1_000): Promise<v
 export function labEndpoint(port: number, password: string, database: string): Endpoint {
   return { host: LAB_HOST, port, database, password };
 }
-
-/** A value for a libpq conninfo string, single-quoted so spaces and quotes in it survive. */
-export function conninfoValue(value: string): string {
-  return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
-}
-
-/** A string value in a PostgreSQL configuration file. */
-export function confString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}

@@ -7,6 +7,7 @@ import { errorMessage } from "../../error-message";
 import { closeClient, newClient, within } from "../../pg-client";
 import type { CommandAnswer } from "../command-ledger";
 import { failed, refused, succeeded } from "../command-executor";
+import { confString } from "../conf-string";
 import { conninfoValue, primaryAddress, primaryConninfo } from "../primary-conninfo";
 import { takeBaseBackup } from "./base-backup";
 import type { LocalServer } from "./local-server";
@@ -241,9 +242,4 @@ async function waitUntilStreaming(args: Args, { server, connectionString }: Rewi
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-}
-
-/** A postgresql.conf string: backslashes and quotes escaped as its parser reads them. */
-function confString(value: string): string {
-  return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
 }
