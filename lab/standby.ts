@@ -2,11 +2,13 @@ import { existsSync } from "node:fs";
 import { chown, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
+import { confString } from "@/agents/commands/conf-string";
+import { primaryConninfo } from "@/agents/commands/primary-conninfo";
 import { postgresOsUser } from "@/embedded/run-as";
 import type { Address } from "./address";
 import { copyDataFolder } from "./copy-data-folder";
 import { ensureSlots } from "./primary";
-import { confString, conninfoValue, labEndpoint, withClient } from "./sql";
+import { labEndpoint, withClient } from "./sql";
 import { LAB_SUPERUSER, type LabReplica } from "./topology";
 
 const AUTO_CONF = "postgresql.auto.conf";
@@ -20,15 +22,13 @@ export interface Upstream {
   route: Address;
 }
 
-/** `application_name` is how the primary's synchronous_standby_names recognises the standby. */
-export function primaryConninfo(upstream: Upstream, standbyName: string): string {
-  return [
-    `host=${upstream.route.host}`,
-    `port=${upstream.route.port}`,
-    `user=${LAB_SUPERUSER}`,
-    `password=${conninfoValue(upstream.password)}`,
-    `application_name=${conninfoValue(standbyName)}`,
-  ].join(" ");
+/**
+ * The agents' primary_conninfo, so that the lab's standbys stream with the
+ * same timeouts as one an agent re-points. `application_name` is how the
+ * primary's synchronous_standby_names recognises the standby.
+ */
+export function standbyConninfo(upstream: Upstream, standbyName: string): string {
+  return primaryConninfo(upstream.route, { user: LAB_SUPERUSER, password: upstream.password }, standbyName);
 }
 
 async function writeOwned(file: string, content: string): Promise<void> {
@@ -46,13 +46,13 @@ export async function configureStoppedStandby(pgdata: string, upstream: Upstream
   const file = path.join(pgdata, AUTO_CONF);
   const existing = existsSync(file) ? await readFile(file, "utf8") : "";
   const kept = existing.split("\n").filter((line) => line.trim() && !/^\s*primary_(conninfo|slot_name)\s*=/.test(line));
-  const lines = [...kept, `primary_conninfo = ${confString(primaryConninfo(upstream, standby.name))}`, `primary_slot_name = ${confString(standby.slotName)}`];
+  const lines = [...kept, `primary_conninfo = ${confString(standbyConninfo(upstream, standby.name))}`, `primary_slot_name = ${confString(standby.slotName)}`];
   await writeOwned(file, `${lines.join("\n")}\n`);
 }
 
 /** Re-points a running standby when it follows something else; true when it had to. */
 export async function repointRunningStandby(standbyPort: number, upstream: Upstream, standby: LabReplica): Promise<boolean> {
-  const conninfo = primaryConninfo(upstream, standby.name);
+  const conninfo = standbyConninfo(upstream, standby.name);
   return withClient(labEndpoint(standbyPort, upstream.password, "postgres"), async (client) => {
     const current = await client.query<{ conninfo: string; slot: string }>(
       "SELECT current_setting('primary_conninfo') AS conninfo, current_setting('primary_slot_name') AS slot",

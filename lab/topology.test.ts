@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { primaryConninfo } from "@/agents/commands/primary-conninfo";
 import { DEMO_REPLICAS } from "@/prisma/seed/demo-topology";
 import { serverSettings, synchronousStandbyNames } from "./settings";
-import { primaryConninfo } from "./standby";
+import { standbyConninfo } from "./standby";
 import { LAB_REPLICAS, findReplica, slotNameFor } from "./topology";
 
 describe("the lab topology", () => {
@@ -24,15 +25,10 @@ describe("the lab topology", () => {
     expect(serverSettings("standby", "pg-us-east-1")).not.toHaveProperty("synchronous_standby_names");
   });
 
-  it("quotes conninfo values so a password with quotes or spaces survives", () => {
-    const upstream = { name: "pg-us-east-1", port: 5432, password: "it's a \\secret", route: { host: "127.0.0.1", port: 5432 } };
-    expect(primaryConninfo(upstream, "pg-eu-west-1")).toBe(
-      "host=127.0.0.1 port=5432 user=postgres password='it\\'s a \\\\secret' application_name='pg-eu-west-1'",
-    );
-  });
-
-  it("points a standby's primary_conninfo at its route to the primary, not at the primary's own port", () => {
-    const upstream = { name: "pg-us-east-1", port: 55431, password: "pw", route: { host: "127.0.0.1", port: 61005 } };
-    expect(primaryConninfo(upstream, "pg-eu-west-1")).toMatch(/^host=127\.0\.0\.1 port=61005 /);
+  it("gives the lab's standbys the agents' primary_conninfo, pointed at their route to the primary, not at its own port", () => {
+    const upstream = { name: "pg-us-east-1", port: 55431, password: "it's a \\secret", route: { host: "127.0.0.1", port: 61005 } };
+    const conninfo = standbyConninfo(upstream, "pg-eu-west-1");
+    expect(conninfo).toBe(primaryConninfo({ host: "127.0.0.1", port: 61005 }, { user: "postgres", password: "it's a \\secret" }, "pg-eu-west-1"));
+    expect(conninfo).toMatch(/^host='127\.0\.0\.1' port='61005' /);
   });
 });

@@ -1,11 +1,45 @@
 import { describe, expect, it } from "vitest";
-import { primaryAddress, primaryConninfo } from "./primary-conninfo";
+import { STANDBY_CONNECTION_OPTIONS, primaryAddress, primaryConninfo } from "./primary-conninfo";
+
+/**
+ * A conninfo string read as libpq reads it (`key = value` pairs; a value
+ * either bare up to the next space or single-quoted, where a backslash
+ * takes the next character literally), so a test sees the parameters
+ * PostgreSQL would.
+ */
+function parseConninfo(conninfo: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  const pair = /\s*([A-Za-z_]+)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s']*))/y;
+  while (pair.lastIndex < conninfo.length) {
+    const match = pair.exec(conninfo);
+    if (!match) throw new Error(`libpq could not read the conninfo from offset ${pair.lastIndex}: ${conninfo}`);
+    pairs.push([match[1]!, match[2] !== undefined ? match[2].replace(/\\(.)/g, "$1") : match[3]!]);
+  }
+  return pairs;
+}
 
 describe("primaryConninfo", () => {
   it("quotes every value, so nothing in a value can add a parameter", () => {
     expect(primaryConninfo({ host: "10.0.0.7", port: 5433 }, { user: "replicator", password: "it's a \\secret host=evil" }, "orders-eu")).toBe(
-      "host='10.0.0.7' port='5433' user='replicator' password='it\\'s a \\\\secret host=evil' application_name='orders-eu'",
+      "host='10.0.0.7' port='5433' user='replicator' password='it\\'s a \\\\secret host=evil' application_name='orders-eu' " +
+        "tcp_user_timeout='10000' keepalives='1' keepalives_idle='10' keepalives_interval='5' keepalives_count='3'",
     );
+  });
+
+  it("gives a standby timeouts that let it stream again soon after a partition heals", () => {
+    const parameters = new Map(parseConninfo(primaryConninfo({ host: "10.0.0.7", port: 5433 }, { user: "replicator", password: "secret" }, "orders-eu")));
+    expect(Object.fromEntries(parameters)).toMatchObject({ tcp_user_timeout: "10000", keepalives: "1", keepalives_idle: "10", keepalives_interval: "5", keepalives_count: "3" });
+    // No connect_timeout: the WAL receiver does not honour it, so it would only mislead.
+    expect(parameters.has("connect_timeout")).toBe(false);
+  });
+
+  it("keeps a hostile password one value: it can neither add a parameter nor override a timeout", () => {
+    for (const password of ["x' tcp_user_timeout='0", "x\\' keepalives=0 y='", "a b=c", "'", "\\", "x tcp_user_timeout=0", "p\nhost=evil"]) {
+      const conninfo = primaryConninfo({ host: "10.0.0.7", port: 5433 }, { user: "replicator", password }, "orders-eu");
+      const parameters = parseConninfo(conninfo);
+      expect(parameters.map(([key]) => key)).toEqual(["host", "port", "user", "password", "application_name", ...STANDBY_CONNECTION_OPTIONS.map(([key]) => key)]);
+      expect(parameters.find(([key]) => key === "password")?.[1]).toBe(password);
+    }
   });
 });
 

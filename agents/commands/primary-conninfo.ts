@@ -1,18 +1,53 @@
 import type { ReplicationConfig } from "../config";
 
 /**
- * A libpq connection string for primary_conninfo. Every value is quoted, with
- * backslashes and quotes escaped as libpq reads them, so a password (or a
- * host) holding spaces, quotes or `key=value` text stays one value and cannot
- * add parameters of its own.
+ * How a standby's WAL receiver notices that the path to its primary is dead,
+ * so that it gives up and the startup process tries again (after
+ * wal_retrieve_retry_interval) instead of waiting for the kernel. Without
+ * them, a connect made while a partition lasts hangs on Linux's SYN
+ * retransmissions (about 2 minutes in all, the gaps growing to 32 s and
+ * more), and after the heal the standby streams again only at the next one.
+ *
+ * - tcp_user_timeout: the WAL receiver ignores libpq's connect_timeout (its
+ *   connect loop waits on the socket without a deadline; a connect_timeout
+ *   of 2 changed nothing here), so this is what bounds a connect: Linux
+ *   (since 5.4) aborts a connect whose SYNs go unanswered this long, and an
+ *   established connection whose sent data goes unacknowledged this long.
+ *   10 s is far above any round trip a healthy link has (80 ms between
+ *   us-east-1 and eu-west-1): there the first retransmission comes after
+ *   about 280 ms and each next one twice as late, so a segment would have
+ *   to be lost six times in a row (sent at 0, 0.3, 0.8, 2.0, 4.2 and 8.7 s)
+ *   before a slow link counted as dead.
+ * - keepalives: the WAL receiver sends a status at least every
+ *   wal_receiver_status_interval (10 s by default), which tcp_user_timeout
+ *   covers; with that interval turned off the connection can be silent, and
+ *   probes after 10 s idle, every 5 s, give up on a dead path after 25 s
+ *   (sooner with tcp_user_timeout, which also bounds unanswered probes).
  */
-export function primaryConninfo(target: { host: string; port: number }, replication: ReplicationConfig, applicationName: string): string {
-  const pairs: [string, string][] = [
+export const STANDBY_CONNECTION_OPTIONS: readonly (readonly [string, string])[] = [
+  ["tcp_user_timeout", "10000"],
+  ["keepalives", "1"],
+  ["keepalives_idle", "10"],
+  ["keepalives_interval", "5"],
+  ["keepalives_count", "3"],
+];
+
+/**
+ * A libpq connection string for primary_conninfo, with the options above.
+ * Every value is quoted, with backslashes and quotes escaped as libpq reads
+ * them, so a password (or a host) holding spaces, quotes or `key=value` text
+ * stays one value and cannot add parameters of its own. The lab builds its
+ * standbys' with it too, so a standby the lab made and one an agent
+ * re-pointed stream alike.
+ */
+export function primaryConninfo(target: { host: string; port: number }, credentials: Pick<ReplicationConfig, "user" | "password">, applicationName: string): string {
+  const pairs: (readonly [string, string])[] = [
     ["host", target.host],
     ["port", String(target.port)],
-    ["user", replication.user],
-    ["password", replication.password],
+    ["user", credentials.user],
+    ["password", credentials.password],
     ["application_name", applicationName],
+    ...STANDBY_CONNECTION_OPTIONS,
   ];
   return pairs.map(([key, value]) => `${key}=${conninfoValue(value)}`).join(" ");
 }
