@@ -81,15 +81,18 @@ export class LinkProxy {
       const after = next(before);
       let reset = 0;
       if (after.state === "cut" && !this.hole) {
-        this.hole = await BlackHole.replace(this.server, this.port);
+        this.hole = await BlackHole.replace(this.server, this.port).catch(async (error: unknown) => {
+          // The link stays up rather than leave its port closed.
+          await this.listenAgain();
+          throw error;
+        });
         reset = this.resetConnections();
       }
       this.current = after;
       if (after.state === "up" && this.hole) {
         await this.hole.close();
         this.hole = null;
-        this.server = this.createServer();
-        await listenAt(this.server, this.port);
+        await this.listenAgain();
       }
       return { before, after, reset };
     });
@@ -118,6 +121,11 @@ export class LinkProxy {
     this.resetConnections();
     for (const client of this.waiting) client.destroy();
     await closed;
+  }
+
+  private async listenAgain(): Promise<void> {
+    this.server = this.createServer();
+    await listenAt(this.server, this.port);
   }
 
   private createServer(): net.Server {
