@@ -2,6 +2,7 @@ import "server-only";
 import type { AgentReport } from "@/contracts/agent-reports";
 import type { ReplicaFacts, ServiceFacts } from "@/core/alerts/alert-facts";
 import { rpoBudgetSeconds } from "@/core/policy/budgets";
+import { ACTIVE_AGENT } from "../agents/active-agent";
 import { db } from "../db/client";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
 
@@ -51,7 +52,7 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
   const [services, conflicts, holds] = await Promise.all([
     db().service.findMany({
-      include: { datasets: true, replicas: { include: { state: true, agent: { select: { id: true } } }, orderBy: { name: "asc" } } },
+      include: { datasets: true, replicas: { include: { state: true, agents: { ...ACTIVE_AGENT, select: { id: true } } }, orderBy: { name: "asc" } } },
       orderBy: { id: "asc" },
     }),
     conflictsLastMinute(now),
@@ -78,7 +79,7 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
             id: replica.id,
             name: replica.name,
             role: replica.role,
-            hasAgent: replica.agent !== null,
+            hasAgent: replica.agents.length > 0,
             lastReportAt: state?.receivedAt ?? null,
             reachable: state?.reachable ?? null,
             reportedRole: state?.role === "primary" || state?.role === "standby" ? state.role : null,

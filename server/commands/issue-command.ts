@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { COMMAND_ARGS, type AgentCommandKind } from "@/contracts/agent-commands";
+import { ACTIVE_AGENT } from "../agents/active-agent";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { db, type Db } from "../db/client";
 import type { AgentCommand } from "../db/generated/client";
@@ -42,9 +43,10 @@ export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: Co
   const args = COMMAND_ARGS[request.kind].parse(request.args);
   const existing = await tx.agentCommand.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
   if (existing) return existing;
-  const replica = await tx.replica.findUnique({ where: { id: request.replicaId }, include: { agent: true, service: { select: { epoch: true } } } });
+  const replica = await tx.replica.findUnique({ where: { id: request.replicaId }, include: { agents: ACTIVE_AGENT, service: { select: { epoch: true } } } });
   if (!replica) throw new NotFoundError(`No replica with id ${request.replicaId}.`);
-  if (!replica.agent || replica.agent.revokedAt) throw new ConflictError(`Replica ${replica.name} has no active agent to take the command.`);
+  const agent = replica.agents[0];
+  if (!agent) throw new ConflictError(`Replica ${replica.name} has no active agent to take the command.`);
   const id = randomUUID();
   const epoch = request.epoch ?? replica.service.epoch;
   const ttlSeconds = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
@@ -52,7 +54,7 @@ export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: Co
   const token = await new SignJWT({ kind: request.kind, args, serviceId: replica.serviceId, replica: replica.name, epoch })
     .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
     .setIssuer("switchyard")
-    .setAudience(replica.agent.name)
+    .setAudience(agent.name)
     .setJti(id)
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + ttlSeconds)
@@ -60,7 +62,7 @@ export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: Co
   const command = await tx.agentCommand.create({
     data: {
       id,
-      agentId: replica.agent.id,
+      agentId: agent.id,
       serviceId: replica.serviceId,
       kind: request.kind,
       args,
@@ -72,7 +74,7 @@ export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: Co
       stepRunId: request.stepRunId ?? null,
     },
   });
-  await tx.$executeRaw`SELECT pg_notify(${COMMAND_CHANNEL}, ${replica.agent.id})`;
+  await tx.$executeRaw`SELECT pg_notify(${COMMAND_CHANNEL}, ${agent.id})`;
   await appendAuditEvent(tx, {
     actor: request.actor,
     action: "agent.command_issue",
@@ -81,7 +83,7 @@ export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: Co
     reason: request.reason ?? null,
     runId: request.runId ?? null,
     stepRunId: request.stepRunId ?? null,
-    after: { command: id, kind: request.kind, args, epoch, agent: replica.agent.name, expiresAt: command.expiresAt },
+    after: { command: id, kind: request.kind, args, epoch, agent: agent.name, expiresAt: command.expiresAt },
   });
   return command;
 }

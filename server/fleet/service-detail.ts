@@ -2,6 +2,7 @@ import "server-only";
 import { judgeReplica, observationOf, serviceBudgets } from "@/core/fleet/judge-replica";
 import type { AgentReport } from "@/contracts/agent-reports";
 import type { ServiceDetail } from "@/contracts/services";
+import { ACTIVE_AGENT } from "../agents/active-agent";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { effectivePolicies } from "../policy/effective-policy";
@@ -15,7 +16,7 @@ export async function serviceDetail(serviceId: string, now = new Date()): Promis
     where: { id: serviceId },
     include: {
       ...SERVICE_INCLUDE,
-      replicas: { ...SERVICE_INCLUDE.replicas, include: { state: true, agent: true } },
+      replicas: { ...SERVICE_INCLUDE.replicas, include: { state: true, agents: ACTIVE_AGENT } },
     },
   });
   if (!service) throw new NotFoundError(`No service with id ${serviceId}.`);
@@ -40,17 +41,12 @@ export async function serviceDetail(serviceId: string, now = new Date()): Promis
     replicas: service.replicas.map((replica, index) => {
       const state = replica.state;
       const report = reports.get(replica.id);
+      const agent = replica.agents[0];
       const verdict = judgeReplica(replica.role, state ? observationOf(state, report) : null, budgets, now);
       return {
         ...base.replicas[index]!,
-        agent: replica.agent
-          ? {
-              id: replica.agent.id,
-              name: replica.agent.name,
-              version: replica.agent.version,
-              lastHeartbeatAt: replica.agent.lastHeartbeatAt?.toISOString() ?? null,
-              clockSkewMs: replica.agent.clockSkewMs,
-            }
+        agent: agent
+          ? { id: agent.id, name: agent.name, version: agent.version, lastHeartbeatAt: agent.lastHeartbeatAt?.toISOString() ?? null, clockSkewMs: agent.clockSkewMs }
           : null,
         live: {
           health: verdict.health,

@@ -28,12 +28,14 @@ async function writeSecret(file: string, secret: string): Promise<void> {
 export async function labAgentToken(client: Db, replicaName: string, file: string): Promise<string> {
   const replica = await client.replica.findUniqueOrThrow({
     where: { serviceId_name: { serviceId: DEMO_SERVICE.id, name: replicaName } },
-    include: { agent: true },
+    // The active agent if there is one, else the latest revoked one (rotating re-enables it).
+    include: { agents: { orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], take: 1 } },
   });
+  const agent = replica.agents[0];
   const kept = await readSecret(file);
-  if (replica.agent && kept && hashTokenSecret(kept) === replica.agent.tokenHash && !replica.agent.revokedAt) return kept;
-  const issued = replica.agent
-    ? await rotateAgentToken(replica.agent.id, SYSTEM_ACTOR, client)
+  if (agent && kept && hashTokenSecret(kept) === agent.tokenHash && !agent.revokedAt) return kept;
+  const issued = agent
+    ? await rotateAgentToken(agent.id, SYSTEM_ACTOR, client)
     : await registerAgent({ replicaId: replica.id, name: `agent-${replicaName}` }, SYSTEM_ACTOR, client);
   await writeSecret(file, issued.token);
   return issued.token;
