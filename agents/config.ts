@@ -2,6 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { MIN_REPORT_INTERVAL_MS } from "@/contracts/agent-reports";
 import { SIMULATION_PROFILE_NAMES } from "./adapters/simulation-profiles";
 
 const MIB = 1024 * 1024;
@@ -77,7 +78,7 @@ export const agentConfigSchema = z.strictObject({
   agentName: name,
   replica: z.discriminatedUnion("engine", [postgresReplicaSchema, simulatedReplicaSchema]),
   peers: z.array(z.strictObject({ replica: name, regionId: name, connectionString })).max(64).default([]),
-  intervalMs: z.int().min(100).max(3_600_000).default(1000),
+  intervalMs: z.int().min(MIN_REPORT_INTERVAL_MS).max(3_600_000).default(1000),
   probeTimeoutMs: z.int().min(50).max(60_000).default(2000),
   queue: z.strictObject({
     dir: z.string().min(1),

@@ -10,12 +10,35 @@ import { witnessKeySchema } from "./witness-roster";
  * they survive JSON without losing precision and are engine-neutral.
  */
 
+/**
+ * The store keeps LSNs as bigint and counters as 4-byte integers: a value
+ * beyond what its column holds is refused here (400), not by the store (500).
+ */
+const MAX_BIGINT = "9223372036854775807";
+const int32 = z.int().min(0).max(2_147_483_647);
 const lsn = z
   .string()
-  .regex(/^\d{1,20}$/, { error: "must be a WAL byte position as a decimal string" })
+  .regex(/^\d{1,19}$/, { error: "must be a WAL byte position as a decimal string" })
+  // Digit strings of one length compare as numbers do.
+  .refine((value) => value.length < MAX_BIGINT.length || value <= MAX_BIGINT, { error: `must be a WAL byte position, at most ${MAX_BIGINT}` })
   .nullable();
 const seconds = z.number().min(0).nullable();
 const bytes = z.number().int().min(0).nullable();
+
+/**
+ * A clock that was never set reads 1970-01-01; nothing an agent measured is
+ * older, and the store and the conversions to the control plane's clock stay
+ * far from the edges of what PostgreSQL can hold (it has no year 0).
+ */
+export const EARLIEST_AGENT_TIME = "1970-01-01T00:00:00.000Z";
+const agentTime = z.iso.datetime().refine((value) => Date.parse(value) >= Date.parse(EARLIEST_AGENT_TIME), { error: `must not be before ${EARLIEST_AGENT_TIME}` });
+
+/**
+ * Agents report at most once per this interval (agents/config.ts refuses a
+ * shorter one); the control plane bounds how far an agent's sequence numbers
+ * can have moved by it.
+ */
+export const MIN_REPORT_INTERVAL_MS = 100;
 
 export const standbyStatSchema = z
   .strictObject({
@@ -82,7 +105,7 @@ export const agentReportSchema = z
     /** Strictly increasing per agent, across restarts; the control plane keeps each (agent, seq) once. */
     seq: z.int().min(1),
     /** The agent's clock when it measured. */
-    observedAt: z.iso.datetime(),
+    observedAt: agentTime,
     engine: z.enum(["postgresql", "simulated"]),
     /** Whether the agent could reach and query its own replica. */
     reachable: z.boolean(),
@@ -91,7 +114,7 @@ export const agentReportSchema = z
     /** Round trip of the probe query against the local replica. */
     queryLatencyMs: z.number().min(0).nullable(),
     role: z.enum(["primary", "standby"]).nullable(),
-    timeline: z.int().min(0).nullable(),
+    timeline: int32.nullable(),
     lsn: z.strictObject({ current: lsn, received: lsn, replayed: lsn }),
     /** This replica's lag behind its primary (null on a primary). */
     lag: z.strictObject({ bytes, seconds }),
@@ -99,7 +122,7 @@ export const agentReportSchema = z
     walReceiver: walReceiverSchema.nullable(),
     slots: z.array(replicationSlotSchema).max(64),
     /** Cumulative counters since the server started, as the engine reports them. */
-    conflicts: z.strictObject({ recovery: z.int().min(0), logical: z.int().min(0) }),
+    conflicts: z.strictObject({ recovery: int32, logical: int32 }),
     settings: replicaSettingsSchema,
     peers: z.array(peerProbeSchema).max(64),
   })
@@ -110,10 +133,10 @@ export const MAX_REPORTS_PER_BATCH = 500;
 export const agentReportBatchSchema = z
   .strictObject({
     /** The agent's clock when it sent the batch, for estimating clock skew. */
-    sentAt: z.iso.datetime(),
+    sentAt: agentTime,
     agentVersion: z.string().max(64),
     /** Reports the agent's bounded queue had to drop (oldest first) since it started. */
-    droppedReports: z.int().min(0).default(0),
+    droppedReports: int32.default(0),
     /** The public key the agent signs its witness vouches with (bound by the first batch that offers one). */
     witnessKey: witnessKeySchema.optional(),
     reports: z

@@ -1,20 +1,48 @@
 import "server-only";
 import { witnessStreaks } from "@/core/fleet/witness-streaks";
-import type { AgentReportBatch, IngestResult } from "@/contracts/agent-reports";
+import { MAX_REPORTS_PER_BATCH, MIN_REPORT_INTERVAL_MS, type AgentReportBatch, type IngestResult } from "@/contracts/agent-reports";
 import type { AgentPrincipal } from "../agents/resolve-agent";
-import { db } from "../db/client";
 import { sqlPool } from "../db/sql-pool";
 import { DomainError, ValidationError } from "../errors";
 
 /** How far ahead of the control plane's clock an agent's clock may run before its reports are refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
+/**
+ * How far behind it may run. A clock a week behind is broken, not skewed;
+ * and the skew is stored in milliseconds in a 4-byte integer column
+ * (±24.8 days), which a batch sent from 1970 would overflow.
+ */
+export const MAX_PAST_SKEW_MS = 7 * 86_400_000;
+
+/**
+ * Sequence numbers an agent may skip beyond what time allows (one report per
+ * MIN_REPORT_INTERVAL_MS since its last stored batch): a whole batch, plus the
+ * head of a full queue dropped during an outage (a 64 MiB queue holds about
+ * 100,000 reports), plus clock differences between control-plane copies,
+ * many times over. Enough that no agent ever meets the bound, and small
+ * enough that a stolen token needs billions of posts to exhaust the 2^53
+ * numbers an agent can count to, instead of one.
+ */
+export const SEQ_SLACK = 1_000_000;
+
+/**
+ * The highest sequence number the agent of an "Agent" row can have reached at
+ * $2 (the batch's arrival): SQL, so the refusal is decided by the same
+ * statement that stores, under the row's lock.
+ */
+const MAX_PLAUSIBLE_SEQ = `("lastSeq" + ${SEQ_SLACK}
+  + floor(greatest(0, extract(epoch FROM $2::timestamptz - coalesce("lastHeartbeatAt", "createdAt"))) * ${1000 / MIN_REPORT_INTERVAL_MS}))`;
+
 export type IngestOutcome = { stored: true; result: IngestResult } | { stored: false; lastSeq: number };
 
-function assertNotFromTheFuture(batch: AgentReportBatch, receivedAt: Date): void {
+function assertPlausibleClock(batch: AgentReportBatch, receivedAt: Date): void {
   const limit = receivedAt.getTime() + MAX_FUTURE_SKEW_MS;
   if (Date.parse(batch.sentAt) > limit) {
     throw new ValidationError(`sentAt: ${batch.sentAt} is more than 5 minutes ahead of the control plane's clock; fix the agent's clock`, "sentAt");
+  }
+  if (Date.parse(batch.sentAt) < receivedAt.getTime() - MAX_PAST_SKEW_MS) {
+    throw new ValidationError(`sentAt: ${batch.sentAt} is more than 7 days behind the control plane's clock; fix the agent's clock`, "sentAt");
   }
   batch.reports.forEach((report, index) => {
     if (Date.parse(report.observedAt) > limit) {
@@ -33,8 +61,10 @@ const INGEST_SQL = `
     WITH agent AS (
       UPDATE "Agent"
          SET "lastSeq" = $1::bigint, "lastHeartbeatAt" = $2::timestamptz, "clockSkewMs" = $3,
-             "version" = $4, "droppedReports" = $5
-       WHERE id = $6 AND "lastSeq" < $7 AND "revokedAt" IS NULL
+             "version" = $4, "droppedReports" = $5, "seqBaselinePending" = false
+       WHERE id = $6 AND "revokedAt" IS NULL
+         AND ("lastSeq" < $7::bigint AND ("seqBaselinePending" OR $1::bigint <= ${MAX_PLAUSIBLE_SEQ})
+              OR "seqBaselinePending" AND $7::bigint = 1 AND "lastSeq" > ${MAX_REPORTS_PER_BATCH})
       RETURNING id, "replicaId"
     ),
     rows AS (
@@ -88,7 +118,8 @@ const INGEST_SQL = `
                       WHERE w."fromReplicaId" = agent."replicaId" AND w."toReplicaId" = peers."toReplicaId" AND NOT w.reachable),
                     peers."unreachableSince")
                   ELSE peers."unreachableSince" END
-        FROM agent CROSS JOIN peers
+        -- A probe of its own replica is no witness: it would vote about itself.
+        FROM agent CROSS JOIN peers WHERE peers."toReplicaId" <> agent."replicaId"
       ON CONFLICT ("fromReplicaId", "toReplicaId") DO UPDATE SET
         reachable = EXCLUDED.reachable, "rttMs" = EXCLUDED."rttMs", error = EXCLUDED.error, "observedAt" = EXCLUDED."observedAt",
         "receivedAt" = EXCLUDED."receivedAt", "unreachableSince" = EXCLUDED."unreachableSince"
@@ -96,6 +127,32 @@ const INGEST_SQL = `
     )
     SELECT (SELECT count(*) FROM agent)::int AS advanced, (SELECT count(*) FROM inserted)::int AS inserted,
            (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links`;
+
+/** Why a batch the statement did not store was refused: revoked, implausibly far ahead (400), or already stored (409). */
+async function refusal(agent: AgentPrincipal, batch: AgentReportBatch, receivedAt: Date): Promise<IngestOutcome> {
+  const { rows } = await sqlPool().query<{ lastSeq: string; revoked: boolean; pending: boolean; maxSeq: string; heardAt: Date }>({
+    name: "ingest-refusal",
+    text: `SELECT "lastSeq"::text, "revokedAt" IS NOT NULL AS revoked, "seqBaselinePending" AS pending,
+                  ${MAX_PLAUSIBLE_SEQ}::bigint::text AS "maxSeq", coalesce("lastHeartbeatAt", "createdAt") AS "heardAt"
+             FROM "Agent" WHERE id = $1`,
+    values: [agent.agentId, receivedAt],
+  });
+  const current = rows[0];
+  if (!current || current.revoked) throw new DomainError(401, "unauthenticated", "This agent's token was revoked.");
+  const maxSeq = BigInt(current.maxSeq);
+  const beyond = current.pending ? -1 : batch.reports.findIndex((report) => BigInt(report.seq) > maxSeq);
+  if (beyond >= 0) {
+    const seconds = Math.round((receivedAt.getTime() - current.heardAt.getTime()) / 1000);
+    throw new ValidationError(
+      `reports.${beyond}.seq: ${batch.reports[beyond]!.seq} is beyond ${maxSeq}, the highest this agent can have reached ` +
+        `(seq ${current.lastSeq} stored ${seconds} s ago, at most one report per ${MIN_REPORT_INTERVAL_MS} ms since, and ${SEQ_SLACK} to spare); nothing was written. ` +
+        `If its queue really is that far ahead, rotate its token: its next batch then sets where its sequence numbers go on from.`,
+      `reports.${beyond}.seq`,
+    );
+  }
+  // Already stored (or, if another batch of this agent moved the row meanwhile, the agent resends after its backoff).
+  return { stored: false, lastSeq: Number(current.lastSeq) };
+}
 
 /**
  * Stores a batch of one agent's reports exactly once, in one SQL statement:
@@ -105,9 +162,17 @@ const INGEST_SQL = `
  * holding anything already stored is refused whole (the agent drops what is
  * at or below `lastSeq` and resends the rest), so retries after a lost answer
  * never count a report twice.
+ *
+ * A sequence number beyond what the agent can have reached (MAX_PLAUSIBLE_SEQ)
+ * is refused too: one post from a stolen token with seq 2^53 would otherwise
+ * make every later report of the real agent "already stored", for good. After
+ * a registration or a token rotation the next batch sets the baseline instead
+ * (`seqBaselinePending`): it may carry on above `lastSeq` however far, or start
+ * again at 1 (a fresh queue), unless `lastSeq` is within the first batch an
+ * agent sends, where a batch from 1 may be that batch sent again.
  */
 export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch, receivedAt = new Date()): Promise<IngestOutcome> {
-  assertNotFromTheFuture(batch, receivedAt);
+  assertPlausibleClock(batch, receivedAt);
   const reports = batch.reports;
   const first = reports[0]!;
   const latest = reports[reports.length - 1]!;
@@ -147,12 +212,7 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
     values: [latest.seq, receivedAt, clockSkewMs, batch.agentVersion, batch.droppedReports, agent.agentId, first.seq, JSON.stringify(samples), JSON.stringify(latest), JSON.stringify(peers), agent.serviceId],
   });
   const outcome = rows[0];
-
-  if (!outcome?.advanced) {
-    const current = await db().agent.findUnique({ where: { id: agent.agentId }, select: { lastSeq: true, revokedAt: true } });
-    if (!current || current.revokedAt) throw new DomainError(401, "unauthenticated", "This agent's token was revoked.");
-    return { stored: false, lastSeq: Number(current.lastSeq) };
-  }
+  if (!outcome?.advanced) return refusal(agent, batch, receivedAt);
   return {
     stored: true,
     result: { accepted: outcome.inserted, lastSeq: latest.seq, serverTime: receivedAt.toISOString(), clockSkewMs },

@@ -78,6 +78,28 @@ describe("report ingest", () => {
     expect((await post("pg-eu-west-1", batchOf([standbyReport(20)], { droppedReports: 12 }))).status).toBe(200);
     expect((await db().agent.findUniqueOrThrow({ where: { id: agentIds["pg-eu-west-1"] } })).droppedReports).toBe(12);
   });
+
+  it("refuses a sequence number no agent can have reached (one stolen-token post of 2^53 − 1), writing nothing, and the replica keeps reporting", async () => {
+    const before = await stored("pg-eu-west-1");
+    const stolen = await post("pg-eu-west-1", batchOf([standbyReport(Number.MAX_SAFE_INTEGER)]));
+    expect(stolen.status).toBe(400);
+    expect(stolen.json.error).toMatchObject({ code: "validation_failed", field: "reports.0.seq" });
+    expect(stolen.json.error.message).toMatch(/^reports\.0\.seq: 9007199254740991 is beyond \d+, the highest this agent can have reached \(seq 20 stored/);
+    // A batch that starts where it should but ends out of reach is refused whole.
+    const tail = await post("pg-eu-west-1", batchOf([standbyReport(21), standbyReport(Number.MAX_SAFE_INTEGER)]));
+    expect(tail.json.error.field).toBe("reports.1.seq");
+    expect(await stored("pg-eu-west-1")).toEqual(before);
+    expect((await db().agent.findUniqueOrThrow({ where: { id: agentIds["pg-eu-west-1"] } })).lastSeq).toBe(20n);
+
+    expect((await post("pg-eu-west-1", batchOf([standbyReport(21)]))).status).toBe(200);
+    expect(await stored("pg-eu-west-1")).toEqual([...before, 21]);
+  });
+
+  it("stores no witness link from an agent to its own replica", async () => {
+    const self = { replica: "pg-eu-west-1", regionId: "aws:eu-west-1", reachable: false, rttMs: null, error: "timeout" };
+    expect((await post("pg-eu-west-1", batchOf([standbyReport(22, { peers: [self] })]))).status).toBe(200);
+    expect(await db().witnessLink.count({ where: { fromReplicaId: await replicaId("pg-eu-west-1") } })).toBe(0);
+  });
 });
 
 describe("report ingest refuses bad input and writes nothing", () => {
@@ -138,6 +160,23 @@ describe("report ingest refuses bad input and writes nothing", () => {
     expect(status).toBe(400);
     expect(json.error.field).toBe("reports.1.observedAt");
     expect(json.error.message).toMatch(/ahead of the control plane's clock/);
+  });
+
+  it("a sentAt far in the past (a clock reading 1970) → 400 naming it, not an overflowing skew", async () => {
+    const { status, json } = await refused("pg-europe-west3", batchOf([standbyReport(1)], { sentAt: "1970-01-01T00:00:00.000Z" }));
+    expect(status).toBe(400);
+    expect(json.error).toMatchObject({ field: "sentAt", message: expect.stringMatching(/^sentAt: 1970-01-01T00:00:00.000Z is more than 7 days behind the control plane's clock/) });
+  });
+
+  it("a measurement before 1970, or a number its column cannot hold → 400 naming it", async () => {
+    const ancient = await refused("pg-europe-west3", batchOf([standbyReport(1, { observedAt: "0000-01-01T00:00:00.000Z" })]));
+    expect(ancient.json.error).toMatchObject({ field: "reports.0.observedAt", message: "reports.0.observedAt: must not be before 1970-01-01T00:00:00.000Z" });
+    const lsn = await refused("pg-europe-west3", batchOf([standbyReport(1, { lsn: { current: null, received: "99999999999999999999", replayed: null } })]));
+    expect(lsn.json.error.field).toBe("reports.0.lsn.received");
+    const conflicts = await refused("pg-europe-west3", batchOf([standbyReport(1, { conflicts: { recovery: 2 ** 31, logical: 0 } })]));
+    expect(conflicts.json.error.field).toBe("reports.0.conflicts.recovery");
+    const dropped = await refused("pg-europe-west3", batchOf([standbyReport(1)], { droppedReports: 2 ** 31 }));
+    expect(dropped.json.error.field).toBe("droppedReports");
   });
 
   it("a revoked agent → 401", async () => {
