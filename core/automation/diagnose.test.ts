@@ -57,6 +57,39 @@ describe("diagnose", () => {
     expect(diagnose({ ...lost, policy: { ...lost.policy, witnessQuorum: 3 } }, NOW)[0]?.sentence).toContain("only 2 of the 3 witnesses");
   });
 
+  it("counts two witnesses in one region as one vote", () => {
+    const lost = primaryLost(6000, 5500);
+    const e = lost.replicas.find((replica) => replica.id === "e")!;
+    const twin = { ...e, id: "e2", name: "pg-eu-west-1b" };
+    const twinLink = { ...lost.witnesses.find((link) => link.fromReplicaId === "e" && link.toReplicaId === "p")!, fromReplicaId: "e2" };
+    const snapshot = {
+      ...lost,
+      replicas: [...lost.replicas, twin],
+      // The GCP witness stopped observing: only aws:eu-west-1 is left, with two witnesses.
+      witnesses: [...lost.witnesses.map((link) => (link.fromReplicaId === "g" && link.toReplicaId === "p" ? { ...link, observedAt: ago(5001) } : link)), twinLink],
+    };
+    expect(diagnose(snapshot, NOW)[0]).toMatchObject({ diagnosis: "primary_unreachable_unconfirmed", sentence: expect.stringContaining("only 1 of the 2 witnesses") });
+  });
+
+  it("does not count a witness whose agent was revoked, nor one that is not the service's replica", () => {
+    const lost = primaryLost(6000, 5500);
+    expect(diagnose(withReplica(lost, "g", { hasAgent: false }), NOW)[0]).toMatchObject({
+      diagnosis: "primary_unreachable_unconfirmed",
+      sentence: expect.stringContaining("only 1 of the 2 witnesses"),
+    });
+    const g = lost.witnesses.find((link) => link.fromReplicaId === "g" && link.toReplicaId === "p")!;
+    const foreign = { ...lost, replicas: lost.replicas.filter((replica) => replica.id !== "g"), witnesses: [...lost.witnesses.filter((link) => link !== g), { ...g, fromReplicaId: "other-service-replica" }] };
+    expect(diagnose(foreign, NOW)[0]).toMatchObject({ diagnosis: "primary_unreachable_unconfirmed", sentence: expect.stringContaining("only 1 of the 2 witnesses") });
+  });
+
+  it("does not let the primary's own agent witness against it", () => {
+    const lost = primaryLost(6000, 5500);
+    const g = lost.witnesses.find((link) => link.fromReplicaId === "g" && link.toReplicaId === "p")!;
+    // Its agent names its own replica as a peer and says it from another region: still no vote.
+    const snapshot = { ...lost, witnesses: [...lost.witnesses.filter((link) => link !== g), { ...g, fromReplicaId: "p" }] };
+    expect(diagnose(snapshot, NOW)[0]).toMatchObject({ diagnosis: "primary_unreachable_unconfirmed", sentence: expect.stringContaining("only 1 of the 2 witnesses") });
+  });
+
   it("treats a primary that never reported as silent, and still needs the witnesses", () => {
     const snapshot = withReplica(healthySnapshot(), "p", { lastReportAt: null, health: "unknown" });
     expect(diagnose(snapshot, NOW)[0]?.sentence).toBe(

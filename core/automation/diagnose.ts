@@ -1,3 +1,4 @@
+import { votes, votingLinks } from "../fleet/witness-votes";
 import { formatBytes, formatSeconds } from "../format";
 import { type AutomationReplica, type AutomationSnapshot, windowMs } from "./snapshot";
 
@@ -39,18 +40,17 @@ function unheard(replica: AutomationReplica, now: Date, window: number): string 
  * does not answer), and a quorum of witnesses in other regions,
  * still observing, have failed to reach it without a break for the window.
  * Silence alone means the control plane lost contact, not that the primary died.
+ * Only links that may vote count (core/fleet/witness-votes), one vote per region.
  */
 function primaryLoss(snapshot: AutomationSnapshot, primary: AutomationReplica, now: Date): Finding | null {
   const window = windowMs(snapshot.policy);
   const silence = unheard(primary, now, window);
   if (silence === null) return null;
-  const observing = snapshot.witnesses.filter(
-    (link) => link.toReplicaId === primary.id && link.fromRegionId !== primary.regionId && now.getTime() - link.observedAt.getTime() <= window,
+  const observing = votingLinks(snapshot.witnesses, primary, snapshot.replicas).filter((link) => now.getTime() - link.observedAt.getTime() <= window);
+  const reaching = votes(observing.filter((link) => link.reachable));
+  const confirming = votes(
+    observing.filter((link) => !link.reachable && link.unreachableSince !== null && now.getTime() - link.unreachableSince.getTime() >= window),
   );
-  const reaching = observing.filter((link) => link.reachable).length;
-  const confirming = observing.filter(
-    (link) => !link.reachable && link.unreachableSince !== null && now.getTime() - link.unreachableSince.getTime() >= window,
-  ).length;
   const quorum = snapshot.policy.witnessQuorum;
   if (reaching > 0) {
     return {

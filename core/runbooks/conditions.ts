@@ -1,4 +1,5 @@
 import type { Condition } from "@/contracts/runbooks";
+import { votes, votingLinks } from "../fleet/witness-votes";
 import { formatBytes } from "../format";
 import { promotionBlockers, residencyViolations } from "./select-candidate";
 import type { ReplicaSnapshot, ServiceSnapshot } from "./snapshot";
@@ -72,10 +73,10 @@ export const CONDITION_EVALUATORS: Record<Condition, (context: RunContext) => Co
     const primary = context.primary;
     if (!primary) return { holds: false, sentence: "the service has no primary" };
     const silent = primary.health === "stale" || primary.health === "unknown" || primary.reachable === false;
-    const fromOtherRegions = context.snapshot.witnesses.filter((w) => w.toReplicaId === primary.id && w.fromRegionId !== primary.regionId);
-    const cannotReach = fromOtherRegions.filter((w) => !w.reachable).length;
+    const voting = votingLinks(context.snapshot.witnesses, primary, context.snapshot.replicas);
+    const cannotReach = votes(voting.filter((w) => !w.reachable));
     const quorum = context.snapshot.policy.witnessQuorum;
-    const sentence = `${primary.name}: its own reports ${silent ? "have stopped or it is unreachable" : "are current"}; ${cannotReach} of ${fromOtherRegions.length} witnesses in other regions cannot reach it (quorum ${quorum})`;
+    const sentence = `${primary.name}: its own reports ${silent ? "have stopped or it is unreachable" : "are current"}; ${cannotReach} of ${votes(voting)} witnesses in other regions cannot reach it (quorum ${quorum})`;
     return { holds: silent && cannotReach >= quorum, sentence };
   },
   "target-replayed-fenced-lsn": (context) =>
