@@ -2,6 +2,7 @@ import "server-only";
 import { promotionOf } from "@/core/automation/promotion";
 import { commandsOutcome } from "@/core/runbooks/command-outcome";
 import { evaluateCondition, type RunContext as ConditionContext } from "@/core/runbooks/conditions";
+import { crossCheckPromotion } from "@/core/runbooks/promotion-checks";
 import { backoffMs, mayRetry, type RetryPolicy } from "@/core/runbooks/retry";
 import type { Compensation, RunContext } from "@/core/runbooks/run-context";
 import type { AgentCommandKind } from "@/contracts/agent-commands";
@@ -17,6 +18,7 @@ import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
 import { recordLeaseLapse } from "../primary-lease/record-lease-lapse";
 import { oldPrimaryLease, stillHeld } from "./old-primary-lease";
+import { promotionEvidence } from "./promotion-evidence";
 import { runContextOf } from "./run-view";
 
 /**
@@ -214,13 +216,13 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
       }
       const refusal = await residencyRefusal(move, "promote");
       if (refusal) return attemptFailed(move, refusal);
-      // Zero-loss proof: never promote a candidate that has not replayed what the fenced primary wrote.
-      const { target } = await conditionNow(move, "target-replayed-fenced-lsn");
-      const fenced = move.context.fencedLsn;
-      const replayed = target?.replayedLsn ?? null;
-      if (fenced !== null && (replayed === null || replayed < BigInt(fenced))) {
-        await attemptFailed(move, `refusing to promote: ${target?.name ?? "the target"} replayed ${replayed ?? "nothing"}, behind the fenced primary's final ${fenced}`);
-        return;
+      // Zero-loss proof, with every position it relies on cross-checked against other reports (design rules 1 and 8).
+      const evidence = await promotionEvidence(run, move.context);
+      if ("problem" in evidence) return attemptFailed(move, evidence.problem);
+      const checked = crossCheckPromotion(evidence);
+      if (!checked.promote) {
+        if (checked.waiting && !deadlinePassed(move)) return markWaiting(move);
+        return attemptFailed(move, `refusing to promote: ${checked.sentence}${checked.waiting ? ` (still so after ${move.step.timeoutSeconds} s)` : ""}`);
       }
       const renewed = await db().$transaction(async (tx) => {
         await assertLeaseHeld(tx, move.lease);
@@ -241,7 +243,16 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
           before: { epoch: service.epoch - 1 },
           after: { epoch: service.epoch },
           // Whether the runbook planned it: the cooldown after a promotion reads it (promotionOf).
-          details: { promotion: promotionOf(run.definition), proof: { fencedPrimaryFinalLsn: fenced, candidateReplayedLsn: replayed?.toString() ?? null, candidate: target?.name ?? null, oldPrimaryLease: lease?.lapse.sentence ?? "fenced by this run" } },
+          details: {
+            promotion: promotionOf(run.definition),
+            proof: {
+              fencedPrimaryFinalLsn: move.context.fencedLsn,
+              candidateReplayedLsn: evidence.targetReport?.replayedLsn?.toString() ?? null,
+              candidate: evidence.target,
+              oldPrimaryLease: lease?.lapse.sentence ?? "fenced by this run",
+              crossChecked: checked.proof,
+            },
+          },
         });
         return null;
       }).catch((error: unknown) => {

@@ -22,7 +22,7 @@ import { executorTick } from "@/server/runs/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
-import { answerEveryStep } from "../support/fake-agents";
+import { answerCommands, answerEveryStep, everyStepAnswer } from "../support/fake-agents";
 import { batchOf, standbyReport } from "../support/reports";
 
 const principals: Record<string, AgentPrincipal> = {};
@@ -67,6 +67,9 @@ async function stepState(runId: string, stepId: string) {
   return (await runView(runId)).steps.find((step) => step.stepId === stepId)?.state;
 }
 
+/** Every command answered as usual, except the fence, which reports `finalLsn`. */
+const answerFencingAt = (finalLsn: string) =>
+  answerCommands((kind, replica) => (kind === "fence" ? { status: "succeeded", output: { finalLsn, terminatedSessions: 0 } } : everyStepAnswer(kind, replica)));
 
 beforeAll(async () => {
   await seedDemoTopology(db());
@@ -111,8 +114,9 @@ describe("a planned switchover, driven by the engine", () => {
     expect((await runView(runId)).fencedLsn).toBe("5000");
     expect(await stepState(runId, "wait-caught-up")).toBe("waiting");
 
-    // The target catches up with the fenced primary's final position.
+    // The target catches up with the fenced primary's final position, and the primary sees it flushed.
     await report("pg-eu-west-1", STANDBY("5000"));
+    await report("pg-us-east-1", PRIMARY("5000"));
     await tick();
     const promote = await db().agentCommand.findFirstOrThrow({ where: { kind: "promote", runId } });
     expect(decodeJwt(promote.token).epoch).toBe(epochBefore + 1);
@@ -131,6 +135,17 @@ describe("a planned switchover, driven by the engine", () => {
 
     const proof = await db().auditEvent.findFirstOrThrow({ where: { action: "service.epoch", runId } });
     expect(proof.details).toMatchObject({ proof: { fencedPrimaryFinalLsn: "5000", candidateReplayedLsn: "5000", candidate: "pg-eu-west-1" } });
+    // The proof says what corroborated each position it relies on.
+    const crossChecked = (proof.details as { proof: { crossChecked: { check: string; sentence: string }[] } }).proof.crossChecked;
+    expect(crossChecked.map((entry) => entry.check)).toEqual([
+      "fence-covers-primary-report",
+      "fence-covers-standby-reports",
+      "target-on-primary-timeline",
+      "target-replayed-fenced-lsn",
+      "primary-saw-target-flush",
+      "target-holds-what-primary-saw",
+    ]);
+    expect(crossChecked[0]?.sentence).toMatch(/^the fence's final position 5000 ≥ the write position 1000 in pg-us-east-1's report of \S+Z, before the fence$/);
     // Every step's completion is in the audit chain exactly once (a confirmation,
     // the route switch, or the engine's record), and the chain is intact.
     const events = await db().auditEvent.findMany({ where: { runId } });
@@ -183,6 +198,7 @@ describe("a planned switchover, driven by the engine", () => {
     expect(await stepState(runId, "fence-primary")).toBe("succeeded");
 
     await report("pg-eu-west-1", STANDBY("5000"));
+    await report("pg-us-east-1", PRIMARY("5000"));
     for (let i = 0; i < 12 && (await runView(runId)).status === "running"; i++) {
       await answerEveryStep();
       await executorTick("restarted-copy", failOnError);
@@ -236,6 +252,64 @@ steps:
     expect(run.steps.find((step) => step.stepId === "undo-fence-primary")).toMatchObject({ phase: "compensation", state: "succeeded", targets: ["pg-us-east-1"] });
     expect(await db().agentCommand.count({ where: { runId, kind: "unfence" } })).toBe(1);
     expect((await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).writeReplicaId).toBe(principals["pg-us-east-1"]!.replicaId);
+  });
+
+  /** Runs the hasty switchover to its end; the fence reports `finalLsn`. */
+  async function hastyRun(finalLsn: string, reason: string) {
+    const runId = runSchema.parse((await start("hasty-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason })).json).id;
+    for (let i = 0; i < 12 && ["running", "compensating"].includes((await runView(runId)).status); i++) {
+      await answerFencingAt(finalLsn);
+      await tick();
+    }
+    return runId;
+  }
+
+  async function refusedPromotion(runId: string) {
+    const run = await runView(runId);
+    expect(run.status).toBe("failed");
+    expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(0);
+    expect(await db().agentCommand.count({ where: { runId, kind: "unfence" } })).toBe(1);
+    expect((await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).writeReplicaId).toBe(principals["pg-us-east-1"]!.replicaId);
+    const failed = await db().auditEvent.findMany({ where: { runId, action: "run.step", outcome: "failure" } });
+    expect(failed.map((event) => event.reason)).toContain(run.error!.replace(/^Promote the target: /, ""));
+    return run.error;
+  }
+
+  it("refuses a fence that reports a final position behind what the primary itself reported before it, naming both and where they come from", async () => {
+    await report("pg-us-east-1", PRIMARY("5000"));
+    await report("pg-eu-west-1", STANDBY("5000"));
+    const error = await refusedPromotion(await hastyRun("3000", "under-reporting fence"));
+    expect(error).toMatch(
+      /^Promote the target: refusing to promote: the fence of pg-us-east-1 reported its final position as 3000, behind the write position 5000 in pg-us-east-1's report of \S+Z, before the fence$/,
+    );
+  });
+
+  it("refuses a fence that reports a final position behind what a standby had received before it, even when the primary's agent agrees with its fence", async () => {
+    // pg-us-east-1's agent says 1000 before the fence and in it; pg-europe-west3 had received 6000 by then.
+    await report("pg-europe-west3", STANDBY("6000"));
+    const error = await refusedPromotion(await hastyRun("1000", "lying primary agent"));
+    expect(error).toMatch(/^Promote the target: refusing to promote: pg-europe-west3's report of \S+Z, before the fence, has it at 6000, beyond the final position 1000 the fence of pg-us-east-1 reported$/);
+  });
+
+  it("refuses a target on another timeline than the primary's", async () => {
+    await report("pg-eu-west-1", { ...STANDBY("5000"), timeline: 2, walReceiver: { ...standbyReport(1).walReceiver!, receivedTli: 2 } });
+    const error = await refusedPromotion(await hastyRun("5000", "forked target"));
+    expect(error).toMatch(/^Promote the target: refusing to promote: pg-eu-west-1 streams timeline 2 \(pg-eu-west-1's report of \S+Z\), but pg-us-east-1 wrote on timeline 1/);
+  });
+
+  it("waits until the primary itself sees the target flush the final position before it promotes", async () => {
+    await report("pg-eu-west-1", STANDBY("5000"));
+    const runId = runSchema.parse((await start("hasty-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "corroboration" })).json).id;
+    for (let i = 0; i < 6; i++) {
+      await answerEveryStep();
+      await tick();
+    }
+    // The target says it replayed 5000; the primary's last report still shows it at 1000.
+    expect(await stepState(runId, "promote-target")).toBe("waiting");
+    expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(0);
+    await report("pg-us-east-1", PRIMARY("5000"));
+    await tick();
+    expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(1);
   });
 
   it("refuses to promote a target the datasets' residency excludes, even when the runbook does not check it, audits it, and undoes the fence", async () => {

@@ -24,26 +24,28 @@ export async function answerCommands(answer: (kind: AgentCommandKind, replica: s
 }
 
 /**
- * Every command of a switchover or failover of orders-db answered as healthy
- * agents would: the fence reports a final LSN of 5000, and the old primary
+ * How healthy agents answer every command of a switchover or failover of
+ * orders-db: the fence reports a final LSN of 5000, and the old primary
  * pg-us-east-1 refuses writes once fenced.
  */
-export const answerEveryStep = () =>
-  answerCommands((kind, replica) => {
-    switch (kind) {
-      case "fence":
-        return { status: "succeeded", output: { finalLsn: "5000", terminatedSessions: 2 } };
-      case "promote":
-        return { status: "succeeded", output: { timeline: 2, lsn: "5100" } };
-      case "repoint":
-        return { status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: 55432, slotName: null } };
-      case "verify-write":
-        return replica === "pg-us-east-1" ? { status: "succeeded", output: { accepted: false, error: "read-only transaction" } } : { status: "succeeded", output: { accepted: true, error: null } };
-      case "rewind":
-        return { status: "succeeded", output: { method: "base-backup", timeline: 2, bytes: 41_000_000, durationMs: 900, formerDataKeptAt: "/data/pgdata.former", note: null } };
-      case "sync-standbys":
-        return { status: "succeeded", output: { synchronousStandbyNames: 'FIRST 1 ("pg-us-east-1")', streaming: ["pg-us-east-1"] } };
-      default:
-        return { status: "succeeded", output: {} };
-    }
-  });
+export function everyStepAnswer(kind: AgentCommandKind, replica: string): Answer {
+  switch (kind) {
+    case "fence":
+      return { status: "succeeded", output: { finalLsn: "5000", terminatedSessions: 2 } };
+    case "promote":
+      return { status: "succeeded", output: { timeline: 2, lsn: "5100" } };
+    case "repoint":
+      return { status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: 55432, slotName: null } };
+    case "verify-write":
+      return replica === "pg-us-east-1" ? { status: "succeeded", output: { accepted: false, error: "read-only transaction" } } : { status: "succeeded", output: { accepted: true, error: null } };
+    case "rewind":
+      return { status: "succeeded", output: { method: "base-backup", timeline: 2, bytes: 41_000_000, durationMs: 900, formerDataKeptAt: "/data/pgdata.former", note: null } };
+    case "sync-standbys":
+      return { status: "succeeded", output: { synchronousStandbyNames: 'FIRST 1 ("pg-us-east-1")', streaming: ["pg-us-east-1"] } };
+    default:
+      return { status: "succeeded", output: {} };
+  }
+}
+
+/** Every open command answered as healthy agents would (everyStepAnswer). */
+export const answerEveryStep = () => answerCommands(everyStepAnswer);
