@@ -4,6 +4,7 @@ import { POST as rotateRoute } from "@/app/api/v1/agents/[id]/token/route";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
 import { GET as listRoute, POST as registerRoute } from "@/app/api/v1/agents/route";
 import type { PeerProbe } from "@/contracts/agent-reports";
+import { raceAsConflict } from "@/server/agents/race-as-conflict";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "@/server/store/seed";
 import { call, createTestUser, tokenFor } from "../support/api";
@@ -102,6 +103,9 @@ describe("replacing a revoked agent", () => {
       ["agent-replaced-1", false],
       ["agent-replaced-2", true],
     ]);
+    // The store holds a replica to one active agent, so two admins registering at once get a 409, not two agents.
+    const racing = db().agent.create({ data: { name: "agent-replaced-3", replicaId: replica.id, tokenHash: "racing", tokenPrefix: "sya_racing" } });
+    await expect(raceAsConflict(racing, "raced")).rejects.toMatchObject({ status: 409, message: "raced" });
     // The revoked agent cannot come back while the replica has another.
     const revived = await rotate(first.agent.id);
     expect(revived.status).toBe(409);
