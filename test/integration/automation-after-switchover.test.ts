@@ -86,6 +86,8 @@ async function switchOver(): Promise<string> {
   await answerEveryStep();
   await tick();
   await report("pg-eu-west-1", standby("5000"));
+  // The fenced primary's own view of its standbys backs the target's word (the promotion's cross-checks).
+  await report("pg-us-east-1", primary("5000", "pg-eu-west-1", "pg-europe-west3"));
   for (let i = 0; i < 15 && (await runView(runId)).status === "running"; i++) {
     await answerEveryStep();
     await tick();
