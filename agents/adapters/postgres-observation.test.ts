@@ -81,11 +81,21 @@ describe("observationFromRows", () => {
     expect(observation.walReceiver).toBeNull();
   });
 
+  it("counts each standby's byte lag from the primary's position in the same report, so the two always agree", () => {
+    const standbyRow = { application_name: "pg-eu-west-1", client_addr: "10.0.0.2", state: "streaming", sync_state: "sync", sent_lsn: "9000", write_lsn: "9000", flush_lsn: "8800", replay_lsn: "8696", write_lag_seconds: 0, flush_lag_seconds: 0, replay_lag_seconds: 0 };
+    const primary = observationFromRows({ ...rows, status: { ...standbyStatus, in_recovery: false, current_lsn: "9000" }, walReceiver: null, standbys: [standbyRow] }, 1);
+    expect(primary.standbys[0]!.replayLagBytes).toBe(304);
+    // A cascading standby sends what it replayed.
+    const cascading = observationFromRows({ ...rows, status: { ...standbyStatus, replayed_lsn: "8700" }, standbys: [standbyRow] }, 1);
+    expect(cascading.standbys[0]!.replayLagBytes).toBe(4);
+  });
+
   it("clamps what the contract would refuse: negative lags, unknown sync states, long names", () => {
     const observation = observationFromRows(
       {
         ...rows,
-        status: { ...standbyStatus, in_recovery: false },
+        // Replayed beyond the position read in the same report (it cannot be, but a cascade's rows may race): no negative lag.
+        status: { ...standbyStatus, in_recovery: false, current_lsn: "8" },
         standbys: [
           {
             application_name: "x".repeat(300),
@@ -99,7 +109,6 @@ describe("observationFromRows", () => {
             write_lag_seconds: -0.002,
             flush_lag_seconds: null,
             replay_lag_seconds: 0.5,
-            replay_lag_bytes: -5,
           },
         ],
       },

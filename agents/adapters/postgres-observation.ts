@@ -63,7 +63,13 @@ export function standbyLag(status: StatusRow, walReceiver: WalReceiverRow | null
   return { bytes: lagBytes, seconds: seconds(status.replay_age_seconds) };
 }
 
-function standbyStat(row: StandbyRow): StandbyStat {
+/**
+ * One standby as its primary (or, cascading, its upstream standby) sees it.
+ * The byte lag counts from `position`, the upstream's own position in the
+ * same report, so the two always agree: read by a statement of its own, the
+ * upstream's position moves on in between (a checkpoint, a keepalive).
+ */
+function standbyStat(row: StandbyRow, position: string | null): StandbyStat {
   return {
     applicationName: (row.application_name ?? "").slice(0, 128),
     clientAddr: text(row.client_addr, 128),
@@ -76,7 +82,7 @@ function standbyStat(row: StandbyRow): StandbyStat {
     writeLagSeconds: seconds(row.write_lag_seconds),
     flushLagSeconds: seconds(row.flush_lag_seconds),
     replayLagSeconds: seconds(row.replay_lag_seconds),
-    replayLagBytes: nonNegativeInteger(row.replay_lag_bytes),
+    replayLagBytes: lsnDifference(position, lsn(row.replay_lsn)),
   };
 }
 
@@ -111,7 +117,8 @@ export function observationFromRows(rows: ProbeRows, queryLatencyMs: number): Re
       replayed: lsn(status.replayed_lsn),
     },
     lag: standby ? standbyLag(status, rows.walReceiver) : { bytes: null, seconds: null },
-    standbys: rows.standbys.map(standbyStat),
+    // A cascading standby has no current position; what it replayed is what it can send.
+    standbys: rows.standbys.map((row) => standbyStat(row, lsn(standby ? status.replayed_lsn : status.current_lsn))),
     walReceiver: receiver,
     slots: rows.slots.map((slot) => ({
       name: slot.slot_name.slice(0, 128),

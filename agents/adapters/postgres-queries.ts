@@ -75,7 +75,6 @@ export async function prepareProbeQueries(client: pg.Client): Promise<ProbeQueri
     },
     standbys: {
       name: "switchyard_probe_standbys",
-      // A cascading standby has no current LSN; its replayed one is what it can send.
       text: `
         SELECT
           application_name, host(client_addr) AS client_addr, state, sync_state,
@@ -85,8 +84,7 @@ export async function prepareProbeQueries(client: pg.Client): Promise<ProbeQueri
           (replay_lsn - '0/0')::text AS replay_lsn,
           extract(epoch FROM write_lag)::float8 AS write_lag_seconds,
           extract(epoch FROM flush_lag)::float8 AS flush_lag_seconds,
-          extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds,
-          ((CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END) - replay_lsn)::float8 AS replay_lag_bytes
+          extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds
         FROM pg_catalog.pg_stat_replication
         ORDER BY application_name, pid
         LIMIT 64`,
@@ -141,7 +139,6 @@ export interface StandbyRow {
   write_lag_seconds: number | null;
   flush_lag_seconds: number | null;
   replay_lag_seconds: number | null;
-  replay_lag_bytes: number | null;
 }
 
 export interface WalReceiverRow {

@@ -77,24 +77,29 @@ async function vouchForger(dataDir: string, primary: string) {
   await client.query(`LISTEN ${VOUCH_CHANNEL}`);
   const strangers = ["pg-eu-west-1", "pg-europe-west3"].map((replica) => WitnessIdentity.open(`${dataDir}/forger-${replica}`, { replica, regionId: "elsewhere" }));
   let sent = 0;
-  let timer: NodeJS.Timeout | null = null;
+  let flooding: Promise<void> | null = null;
+  let stopped = false;
+  const forgeries = () => [
+    ...strangers.map((stranger) => JSON.stringify({ replica: stranger.replica, regionId: "aws:eu-west-1" })),
+    ...strangers.map((stranger) => stranger.vouch(primary, Date.now() * 1000 + 900_000)),
+    ...captured.slice(-4),
+  ];
   return {
     captured,
     get sent() {
       return sent;
     },
     start() {
-      timer = setInterval(() => {
-        const forged = [
-          ...strangers.map((stranger) => JSON.stringify({ replica: stranger.replica, regionId: "aws:eu-west-1" })),
-          ...strangers.map((stranger) => stranger.vouch(primary, Date.now() * 1000 + 900_000)),
-          ...captured.slice(-4),
-        ];
-        for (const payload of forged) void client.query("SELECT pg_notify($1, $2)", [VOUCH_CHANNEL, payload]).then(() => (sent += 1), () => undefined);
-      }, 100);
+      flooding = (async () => {
+        while (!stopped) {
+          for (const payload of forgeries()) await client.query("SELECT pg_notify($1, $2)", [VOUCH_CHANNEL, payload]).then(() => (sent += 1), () => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
     },
     async stop() {
-      if (timer) clearInterval(timer);
+      stopped = true;
+      await flooding;
       await client.end().catch(() => undefined);
     },
   };
