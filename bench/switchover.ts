@@ -6,7 +6,10 @@
  * how long the old primary took to rejoin as a standby,
  * acknowledged writes lost, and the control plane's own time per step (step
  * durations and the gaps between steps, minus the agents' command round trips
- * and minus waiting for replication or people).
+ * and minus waiting for replication, reports or people). A step that waits
+ * before issuing its command (the promotion, until the primary's own report
+ * corroborates the target's position) is waiting for a report, not working:
+ * that wait is reported on its own.
  *
  *   npm run bench:switchover -- --runs 3
  */
@@ -20,7 +23,7 @@ import { round, summarize } from "./support/stats";
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const RUNS = Number(values.runs);
 
-const results: { confirmToDoneMs: number; writesRefusedMs: number; rejoinMs: number; lost: number; overheadPerStepMs: number[] }[] = [];
+const results: { confirmToDoneMs: number; writesRefusedMs: number; rejoinMs: number; lost: number; overheadPerStepMs: number[]; waitedForReportsMs: number }[] = [];
 for (let repetition = 0; repetition < RUNS; repetition++) {
   const product = await startControlPlane({ lab: true });
   const store = createDb(product.databaseUrl, 2);
@@ -40,7 +43,9 @@ for (let repetition = 0; repetition < RUNS; repetition++) {
 
     const steps = await store.stepRun.findMany({ where: { runId: run.id, phase: "forward" }, orderBy: { index: "asc" } });
     const commands = await store.agentCommand.findMany({ where: { runId: run.id } });
+    const stepEvents = await store.auditEvent.findMany({ where: { runId: run.id, action: "run.step" }, orderBy: { seq: "asc" }, select: { stepRunId: true, at: true, details: true } });
     const overhead: number[] = [];
+    let waitedForReportsMs = 0;
     let previousEnd: number | null = null;
     for (const step of steps) {
       const start = step.startedAt!.getTime();
@@ -51,7 +56,11 @@ for (let repetition = 0; repetition < RUNS; repetition++) {
       const mine = commands.filter((command) => command.stepRunId === step.id && command.completedAt);
       // Commands to several replicas run in parallel: the slowest is the agents' share.
       const agentsMs = mine.length ? Math.max(...mine.map((command) => command.completedAt!.getTime() - command.createdAt.getTime())) : 0;
-      overhead.push(gap + Math.max(0, end - start - agentsMs));
+      const issuedAt = mine.length ? Math.min(...mine.map((command) => command.createdAt.getTime())) : null;
+      const waiting = stepEvents.find((event) => event.stepRunId === step.id && (event.details as { state?: string }).state === "waiting");
+      const waitedMs = issuedAt !== null && waiting && waiting.at.getTime() < issuedAt ? issuedAt - waiting.at.getTime() : 0;
+      waitedForReportsMs += waitedMs;
+      overhead.push(gap + Math.max(0, end - start - agentsMs - waitedMs));
     }
     const fence = steps.find((step) => step.stepId === "fence-primary")!;
     const route = steps.find((step) => step.stepId === "switch-route")!;
@@ -63,6 +72,7 @@ for (let repetition = 0; repetition < RUNS; repetition++) {
       rejoinMs: rejoin.finishedAt!.getTime() - rejoin.startedAt!.getTime(),
       lost: ledger.lost,
       overheadPerStepMs: overhead,
+      waitedForReportsMs,
     });
     console.error(`run ${repetition + 1}: ${finishedAt - confirmedAt} ms, ${ledger.lost} lost of ${ledger.acknowledged}`);
   } finally {
@@ -79,6 +89,7 @@ console.log(
       confirmToFinishedMs: summarize(results.map((result) => result.confirmToDoneMs)),
       writesRefusedMs: summarize(results.map((result) => result.writesRefusedMs)),
       oldPrimaryRejoinMs: summarize(results.map((result) => result.rejoinMs)),
+      waitedForCorroboratingReportsMs: summarize(results.map((result) => result.waitedForReportsMs)),
       acknowledgedWritesLost: results.map((result) => result.lost),
       controlPlaneOverheadPerStepMs: { p50: round(perStep.p50), p95: round(perStep.p95), max: round(perStep.max), steps: perStep.count },
     },
