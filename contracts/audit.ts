@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   "service.epoch",
   "service.route",
   "store.seed",
+  "topology.apply",
   "token.issue",
   "token.revoke",
   "user.create",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { policyDocumentSchema } from "./policy";
+import { topologyProposalSchema } from "./topology-api";
 
 export const CHANGE_REQUEST_STATUSES = ["open", "applied", "rejected", "expired", "withdrawn"] as const;
 
@@ -47,16 +48,17 @@ export const approvalSchema = z
 export const changeRequestSummarySchema = z
   .object({
     id: z.string(),
-    scope: z.string(),
+    kind: z.enum(["policy", "topology"]).meta({ description: "A policy's document, or the topology of one scope (a service's datasets and replicas, or the regions)" }),
+    scope: z.string().meta({ description: "The policy's scope (`global`, `service:<id>`), or the topology scope (`service:<id>`, `regions`)" }),
     serviceId: z.string().nullable(),
-    policyId: z.string(),
+    policyId: z.string().nullable().meta({ description: "The policy a policy change edits; null for a topology change" }),
     status: z.enum(CHANGE_REQUEST_STATUSES).meta({ description: "An open request past its deadline reads as expired" }),
     reason: z.string(),
     requester: z.string(),
     requesterId: z.string(),
-    baseVersion: z.int(),
+    baseVersion: z.int().meta({ description: "The policy version, or the topology scope's revision, the request was written against" }),
     currentVersion: z.int(),
-    stale: z.boolean().meta({ description: "A newer version is in force than the one the request was written against; it must be rebased" }),
+    stale: z.boolean().meta({ description: "A newer version (revision) is in force than the one the request was written against; it must be rebased" }),
     requiredApprovals: z.int(),
     approvalsSoFar: z.int(),
     createdAt: z.iso.datetime(),
@@ -68,7 +70,7 @@ export const changeRequestSummarySchema = z
 
 export const changeRequestSchema = changeRequestSummarySchema
   .extend({
-    document: policyDocumentSchema,
+    document: z.union([policyDocumentSchema, topologyProposalSchema]).meta({ description: "The proposed PolicyDocument, or the TopologyProposal (the scope before and as proposed)" }),
     diff: z.array(policyChangeSchema).meta({ description: "From the base version to the proposal" }),
     consequences: z.array(z.string()).meta({ description: "Computed from the topology and the lag reported now" }),
     safetyRelevantFields: z.array(z.string()),
@@ -80,7 +82,7 @@ export const changeRequestListSchema = z.object({ changeRequests: z.array(change
 
 export const changeRequestListQuerySchema = z.object({
   status: z.enum(CHANGE_REQUEST_STATUSES).optional(),
-  serviceId: z.string().min(1).max(64).optional().meta({ description: "Only this service's requests; `global` for the default policy's" }),
+  serviceId: z.string().min(1).max(64).optional().meta({ description: "Only this service's requests (policy and topology); `global` for the default policy's" }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

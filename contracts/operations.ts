@@ -59,6 +59,8 @@ import {
   tokenIdParamsSchema,
 } from "./tokens";
 import { createUserRequestSchema, updateUserRequestSchema, userIdParamsSchema, userListSchema, userSchema } from "./users";
+import { fleetDocumentSchema } from "./topology";
+import { applyTopologyRequestSchema, applyTopologyResultSchema, topologyExportQuerySchema, topologyPlanRequestSchema, topologyPlanSchema, topologyRulesSchema } from "./topology-api";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -567,6 +569,54 @@ export const OPERATIONS = {
     params: changeRequestIdParamsSchema,
     success: { status: 200, description: "The rebased change request", schema: changeRequestSchema },
     errors: [404, 409],
+  }),
+  planTopology: operation({
+    method: "POST",
+    path: "/api/v1/topology/plan",
+    summary:
+      "What applying a fleet document would do, scope by scope (the regions, each service it names): every change as a sentence, whether an admin applies it directly or it needs a change request (anything that can alter a failover), and any rule it would break; writes nothing",
+    tag: "topology",
+    access: "fleet:read",
+    body: topologyPlanRequestSchema,
+    maxBodyBytes: 8 * 1024 * 1024,
+    success: { status: 200, description: "The plan", schema: topologyPlanSchema },
+  }),
+  applyTopology: operation({
+    method: "POST",
+    path: "/api/v1/topology/apply",
+    summary:
+      "Apply a fleet document, whole or not at all: refused (400, naming the field and the rule) when it breaks a rule; otherwise changes that cannot alter a failover (a new service, new regions, names) are applied and audited, and each scope whose changes can alter a failover becomes a change request for the approvers. Services it names become exactly what it lists (a replica left out is retired); services and regions it does not name are left alone",
+    tag: "topology",
+    access: "topology:manage",
+    body: applyTopologyRequestSchema,
+    maxBodyBytes: 8 * 1024 * 1024,
+    success: { status: 200, description: "What was applied and which change requests were opened", schema: applyTopologyResultSchema },
+    errors: [409],
+  }),
+  exportTopology: operation({
+    method: "GET",
+    path: "/api/v1/topology/export",
+    summary: "The live topology as a fleet document (YAML by default, or JSON): applying it changes nothing",
+    tag: "topology",
+    access: "fleet:read",
+    query: topologyExportQuerySchema,
+    success: { status: 200, description: "The fleet document, as `application/yaml` (format=yaml) or JSON (format=json)", schema: fleetDocumentSchema, contentType: "application/yaml" },
+  }),
+  topologyRules: operation({
+    method: "GET",
+    path: "/api/v1/topology/rules",
+    summary: "The rules every topology keeps, and which fields can alter a failover (and so need approvals), each with why",
+    tag: "topology",
+    access: "fleet:read",
+    success: { status: 200, description: "The rules", schema: topologyRulesSchema },
+  }),
+  fleetDocumentJsonSchema: operation({
+    method: "GET",
+    path: "/api/v1/schemas/fleet.json",
+    summary: "The JSON Schema of the fleet document, for editors to validate fleet.yaml against",
+    tag: "topology",
+    access: "public",
+    success: { status: 200, description: "A JSON Schema (draft 2020-12)", schema: z.record(z.string(), z.unknown()), contentType: "application/schema+json" },
   }),
   listUsers: operation({
     method: "GET",

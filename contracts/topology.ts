@@ -69,7 +69,7 @@ export const fleetServiceSchema = z
     id: slug("a service id"),
     name: z.string().trim().min(1).max(100),
     description: z.string().max(1000).default(""),
-    engine: z.enum(["postgresql"]).meta({ description: "The engines Switchyard can fail over today" }),
+    engine: z.enum(["postgresql", "simulated"]).meta({ description: "postgresql, or simulated (a fleet of simulated agents, for load tests)" }),
     primary: z
       .string()
       .min(1)
@@ -95,3 +95,8 @@ export type FleetDataset = z.infer<typeof fleetDatasetSchema>;
 export type FleetReplica = z.infer<typeof fleetReplicaSchema>;
 
 export const regionIdOf = (region: Pick<FleetRegion, "cloud" | "code">) => `${region.cloud}:${region.code}`;
+
+/** The fleet document's JSON Schema, as editors read it (defaults make fields optional). */
+export function fleetJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(fleetDocumentSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+}

@@ -69,6 +69,11 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   getAuditEvent: ["auditor", "admin"],
   exportAuditEvents: ["auditor", "admin"],
   auditCheckpoint: ["auditor", "admin"],
+  planTopology: EVERYONE,
+  applyTopology: ["admin"],
+  exportTopology: EVERYONE,
+  topologyRules: EVERYONE,
+  fleetDocumentJsonSchema: "public",
 };
 
 describe("role checks: every role × every API operation", () => {

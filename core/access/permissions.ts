@@ -24,7 +24,7 @@ export const PERMISSION_GRANTS = {
   "policies:read": EVERY_ROLE,
   /** Propose policy changes (change requests) and rebase one's own. */
   "policies:propose": ["admin"],
-  /** Approve or reject policy change requests (never one's own), and review emergency changes. */
+  /** Approve or reject change requests of policies and of the topology (never one's own), and review emergency changes. */
   "policies:approve": ["approver"],
   /** Apply an emergency policy change without approval (only ones that make automation more careful). */
   "policies:emergency": ["operator"],
@@ -36,6 +36,8 @@ export const PERMISSION_GRANTS = {
   "tokens:own": EVERY_ROLE,
   /** List and revoke anyone's API tokens. */
   "tokens:manage": ["admin"],
+  /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request). */
+  "topology:manage": ["admin"],
   /** Register agents, rotate and revoke their tokens. */
   "agents:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -22,6 +22,7 @@ export async function registerAgent(request: RegisterAgentRequest, actor: AuditA
     client.$transaction(async (tx) => {
       const replica = await tx.replica.findUnique({ where: { id: request.replicaId }, include: { agents: ACTIVE_AGENT } });
       if (!replica) throw new NotFoundError(`No replica with id ${request.replicaId}.`);
+      if (replica.retiredAt) throw new ConflictError(`Replica ${replica.name} was retired at ${replica.retiredAt.toISOString()}; it takes no agent.`, "replicaId");
       const active = replica.agents[0];
       if (active) throw new ConflictError(`Replica ${replica.name} already has agent ${active.name}; rotate its token, or revoke it first.`, "replicaId");
       if (await tx.agent.findUnique({ where: { name: request.name } })) throw new ConflictError(`An agent named ${request.name} exists.`, "name");

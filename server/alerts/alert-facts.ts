@@ -52,7 +52,7 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
   const [services, conflicts, holds] = await Promise.all([
     db().service.findMany({
-      include: { datasets: true, replicas: { include: { state: true, agents: { ...ACTIVE_AGENT, select: { id: true } } }, orderBy: { name: "asc" } } },
+      include: { datasets: true, replicas: { where: { retiredAt: null }, include: { state: true, agents: { ...ACTIVE_AGENT, select: { id: true } } }, orderBy: { name: "asc" } } },
       orderBy: { id: "asc" },
     }),
     conflictsLastMinute(now),

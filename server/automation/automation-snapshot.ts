@@ -40,7 +40,7 @@ async function reportFacts(serviceId: string): Promise<{ readOnly: Map<string, b
   const rows = await db().$queryRaw<{ replicaId: string; readOnly: string | null; lastServing: AgentReport | null }[]>`
     SELECT s."replicaId", s.report #>> '{settings,default_transaction_read_only}' AS "readOnly",
            CASE WHEN NOT s.reachable THEN s."lastServingReport" END AS "lastServing"
-    FROM "ReplicaState" s JOIN "Replica" r ON r.id = s."replicaId" WHERE r."serviceId" = ${serviceId}`;
+    FROM "ReplicaState" s JOIN "Replica" r ON r.id = s."replicaId" WHERE r."serviceId" = ${serviceId} AND r."retiredAt" IS NULL`;
   return {
     readOnly: new Map(rows.map((row) => [row.replicaId, row.readOnly === null ? null : row.readOnly === "on"])),
     lastServing: new Map(

@@ -10,17 +10,24 @@ import { ConflictError, DomainError, NotFoundError } from "../errors";
 import { assertValidPolicy } from "../policy/assert-valid-policy";
 import { documentAt, lockPolicy } from "../policy/policy-ref";
 import { loadPolicyTopology } from "../policy/policy-topology";
+import { actOnTopologyChange } from "./decide-topology-change";
+
+/** Approve, reject or rebase a change request, of a policy or of the topology. */
+export async function actOnChangeRequest(actor: UserActor, id: string, action: ChangeRequestAction, comment?: string): Promise<void> {
+  const found = await db().changeRequest.findUnique({ where: { id }, select: { kind: true, policy: { select: { serviceId: true } } } });
+  if (!found) throw new NotFoundError(`No change request with id ${id}.`);
+  if (found.kind === "topology") return actOnTopologyChange(actor, id, action, comment);
+  return actOnPolicyChange(actor, id, found.policy!.serviceId, action, comment);
+}
 
 /**
- * Approve, reject or rebase a change request. Everything happens under the
- * policy's row lock and then the request's, so two final approvals at once
- * (or an approval racing an emergency change) are decided one after the
- * other: the second sees the first's outcome and is refused.
+ * A policy change. Everything happens under the policy's row lock and then
+ * the request's, so two final approvals at once (or an approval racing an
+ * emergency change) are decided one after the other: the second sees the
+ * first's outcome and is refused.
  */
-export async function actOnChangeRequest(actor: UserActor, id: string, action: ChangeRequestAction, comment?: string): Promise<void> {
-  const found = await db().changeRequest.findUnique({ where: { id }, select: { policy: { select: { serviceId: true } } } });
-  if (!found) throw new NotFoundError(`No change request with id ${id}.`);
-  const topology = await loadPolicyTopology(found.policy.serviceId);
+async function actOnPolicyChange(actor: UserActor, id: string, serviceId: string | null, action: ChangeRequestAction, comment?: string): Promise<void> {
+  const topology = await loadPolicyTopology(serviceId);
   const audit = auditActorOf(actor);
 
   await db().$transaction(
@@ -28,7 +35,8 @@ export async function actOnChangeRequest(actor: UserActor, id: string, action: C
       const [row] = await tx.$queryRaw<{ policyId: string }[]>`SELECT "policyId" FROM "ChangeRequest" WHERE id = ${id}`;
       await lockPolicy(tx, row!.policyId);
       await tx.$queryRaw`SELECT id FROM "ChangeRequest" WHERE id = ${id} FOR UPDATE`;
-      const request = await tx.changeRequest.findUniqueOrThrow({ where: { id }, include: { policy: true, approvals: true } });
+      const found = await tx.changeRequest.findUniqueOrThrow({ where: { id }, include: { policy: true, approvals: true } });
+      const request = { ...found, policy: found.policy!, policyId: found.policyId! };
       const now = new Date();
       const decision = decideChangeRequest(
         {

@@ -2,8 +2,9 @@ import "server-only";
 import type { ChangeRequestSummary } from "@/contracts/change-requests";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
+import { serviceScope } from "@/core/topology/topology-diff";
 import { GLOBAL_POLICY_SCOPE, servicePolicyScope } from "../policy/effective-policy";
-import { CHANGE_REQUEST_INCLUDE, changeRequestSummary } from "./change-request-view";
+import { CHANGE_REQUEST_INCLUDE, changeRequestSummary, topologyRevisions } from "./change-request-view";
 
 type Filter = { status?: ChangeRequestSummary["status"]; serviceId?: string; limit: number };
 
@@ -14,14 +15,21 @@ function statusWhere(status: Filter["status"], now: Date): Prisma.ChangeRequestW
   return status ? { status } : {};
 }
 
-/** Newest first; `serviceId=global` names the default policy's requests. */
+/** A service's requests, policy and topology alike; `global` names the default policy's. */
+function serviceWhere(serviceId: string | undefined): Prisma.ChangeRequestWhereInput {
+  if (serviceId === undefined) return {};
+  if (serviceId === GLOBAL_POLICY_SCOPE) return { policy: { scope: GLOBAL_POLICY_SCOPE } };
+  return { OR: [{ policy: { scope: servicePolicyScope(serviceId) } }, { topologyScope: serviceScope(serviceId) }] };
+}
+
+/** Newest first. */
 export async function listChangeRequests(filter: Filter, now = new Date()): Promise<ChangeRequestSummary[]> {
-  const scope = filter.serviceId === undefined ? undefined : filter.serviceId === GLOBAL_POLICY_SCOPE ? GLOBAL_POLICY_SCOPE : servicePolicyScope(filter.serviceId);
   const rows = await db().changeRequest.findMany({
-    where: { AND: [statusWhere(filter.status, now), scope ? { policy: { scope } } : {}] },
+    where: { AND: [statusWhere(filter.status, now), serviceWhere(filter.serviceId)] },
     include: CHANGE_REQUEST_INCLUDE,
     orderBy: { createdAt: "desc" },
     take: filter.limit,
   });
-  return rows.map((row) => changeRequestSummary(row, now));
+  const revisions = await topologyRevisions(rows);
+  return rows.map((row) => changeRequestSummary(row, now, revisions));
 }

@@ -46,6 +46,7 @@ export async function replicaStates(): Promise<ReplicaStateRow[]> {
                'standbys', CASE WHEN s.role = 'primary' THEN s.report->'standbys' ELSE '[]'::jsonb END) AS report
         FROM "Replica" r
         LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
+       WHERE r."retiredAt" IS NULL
        ORDER BY r."serviceId", r.role, r."promotionPriority" DESC, r.name`,
   });
   return rows.map(({ receivedAt, reachable, reportedRole, lagBytes, lagSeconds, report, ...replica }) => ({

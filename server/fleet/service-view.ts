@@ -7,7 +7,8 @@ const REPLICA_ORDER: Prisma.ReplicaOrderByWithRelationInput[] = [{ role: "asc" }
 
 export const SERVICE_INCLUDE = {
   datasets: { orderBy: { name: "asc" } },
-  replicas: { orderBy: REPLICA_ORDER },
+  // Retired replicas are history, not topology.
+  replicas: { where: { retiredAt: null }, orderBy: REPLICA_ORDER },
   writeReplica: { select: { regionId: true } },
 } satisfies Prisma.ServiceInclude;
 

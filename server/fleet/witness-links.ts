@@ -22,8 +22,8 @@ export async function witnessLinks(): Promise<WitnessLinkRow[]> {
       SELECT w."fromReplicaId", w."toReplicaId", f."serviceId", f."regionId" AS "fromRegionId", t."regionId" AS "toRegionId",
              w.reachable, w."rttMs", w."observedAt", w."unreachableSince"
         FROM "WitnessLink" w
-        JOIN "Replica" f ON f.id = w."fromReplicaId"
-        JOIN "Replica" t ON t.id = w."toReplicaId"`,
+        JOIN "Replica" f ON f.id = w."fromReplicaId" AND f."retiredAt" IS NULL
+        JOIN "Replica" t ON t.id = w."toReplicaId" AND t."retiredAt" IS NULL`,
   });
   return rows;
 }

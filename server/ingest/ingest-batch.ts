@@ -106,7 +106,7 @@ const INGEST_SQL = `
       SELECT p.*, target.id AS "toReplicaId"
         FROM jsonb_to_recordset($10::jsonb) AS p(
           replica text, reachable boolean, "rttMs" float8, error text, "observedAt" timestamptz, "unreachableSince" timestamptz, continues boolean)
-        JOIN "Replica" target ON target."serviceId" = $11 AND target.name = p.replica
+        JOIN "Replica" target ON target."serviceId" = $11 AND target.name = p.replica AND target."retiredAt" IS NULL
     ),
     links AS (
       INSERT INTO "WitnessLink" ("fromReplicaId", "toReplicaId", reachable, "rttMs", error, "observedAt", "receivedAt", "unreachableSince")

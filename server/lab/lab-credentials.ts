@@ -26,8 +26,8 @@ async function writeSecret(file: string, secret: string): Promise<void> {
  * file is missing or stale (e.g. a new store under an old lab); both audited.
  */
 export async function labAgentToken(client: Db, replicaName: string, file: string): Promise<string> {
-  const replica = await client.replica.findUniqueOrThrow({
-    where: { serviceId_name: { serviceId: DEMO_SERVICE.id, name: replicaName } },
+  const replica = await client.replica.findFirstOrThrow({
+    where: { serviceId: DEMO_SERVICE.id, name: replicaName, retiredAt: null },
     // The active agent if there is one, else the latest revoked one (rotating re-enables it).
     include: { agents: { orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], take: 1 } },
   });

@@ -16,7 +16,7 @@ export async function syncLabEndpoints(client: Db, endpoints: readonly LabEndpoi
   return client.$transaction(async (tx) => {
     const changed: string[] = [];
     for (const endpoint of endpoints) {
-      const replica = await tx.replica.findUnique({ where: { serviceId_name: { serviceId: DEMO_SERVICE.id, name: endpoint.name } } });
+      const replica = await tx.replica.findFirst({ where: { serviceId: DEMO_SERVICE.id, name: endpoint.name, retiredAt: null } });
       if (!replica || (replica.host === endpoint.host && replica.port === endpoint.port)) continue;
       await tx.replica.update({ where: { id: replica.id }, data: { host: endpoint.host, port: endpoint.port } });
       await appendAuditEvent(tx, {

@@ -12,10 +12,26 @@ export interface EffectivePolicy {
   document: PolicyDocument;
 }
 
+/** The global default policy in force; undefined on a store that was never seeded. */
+export async function globalPolicy(): Promise<EffectivePolicy | undefined> {
+  return (await policiesInForce([GLOBAL_POLICY_SCOPE])).get(GLOBAL_POLICY_SCOPE);
+}
+
 /** For each service, its own policy's current version, or the global default's. */
 export async function effectivePolicies(serviceIds: readonly string[]): Promise<Map<string, EffectivePolicy>> {
-  const scopes = [GLOBAL_POLICY_SCOPE, ...serviceIds.map(servicePolicyScope)];
-  const policies = await db().policy.findMany({ where: { scope: { in: scopes } }, include: { versions: true } });
+  const byScope = await policiesInForce([GLOBAL_POLICY_SCOPE, ...serviceIds.map(servicePolicyScope)]);
+  const global = byScope.get(GLOBAL_POLICY_SCOPE);
+  const result = new Map<string, EffectivePolicy>();
+  for (const serviceId of serviceIds) {
+    const effective = byScope.get(servicePolicyScope(serviceId)) ?? global;
+    if (effective) result.set(serviceId, effective);
+  }
+  return result;
+}
+
+/** The version in force of each policy named, by scope (a policy still at version 0 has none). */
+async function policiesInForce(scopes: readonly string[]): Promise<Map<string, EffectivePolicy>> {
+  const policies = await db().policy.findMany({ where: { scope: { in: [...scopes] } }, include: { versions: true } });
   const byScope = new Map<string, EffectivePolicy>();
   for (const policy of policies) {
     const current = policy.versions.find((version) => version.version === policy.currentVersion);
@@ -27,11 +43,5 @@ export async function effectivePolicies(serviceIds: readonly string[]): Promise<
       document: policyDocumentSchema.parse(current.document),
     });
   }
-  const global = byScope.get(GLOBAL_POLICY_SCOPE);
-  const result = new Map<string, EffectivePolicy>();
-  for (const serviceId of serviceIds) {
-    const effective = byScope.get(servicePolicyScope(serviceId)) ?? global;
-    if (effective) result.set(serviceId, effective);
-  }
-  return result;
+  return byScope;
 }

@@ -13,7 +13,7 @@ export async function loadPolicyTopology(serviceId: string | null): Promise<Poli
     db().dataset.findMany({ where: serviceId ? { serviceId } : {}, orderBy: { name: "asc" }, select: { name: true } }),
     db().service.findMany({
       where: serviceId ? { id: serviceId } : { OR: [{ policy: { is: null } }, { policy: { is: { currentVersion: 0 } } }] },
-      select: { id: true, writeReplicaId: true, replicas: { orderBy: { name: "asc" }, include: { region: { select: { jurisdiction: true } }, state: { select: { lagBytes: true } } } } },
+      select: { id: true, writeReplicaId: true, replicas: { where: { retiredAt: null }, orderBy: { name: "asc" }, include: { region: { select: { jurisdiction: true } }, state: { select: { lagBytes: true } } } } },
     }),
   ]);
   return {

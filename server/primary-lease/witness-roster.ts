@@ -23,7 +23,7 @@ export async function signedWitnessRoster(tx: Tx, agent: AgentPrincipal, replica
   const rows = await tx.$queryRaw<{ replica: string; regionId: string; agent: string; key: string }[]>`
     SELECT w.name AS replica, w."regionId", a.name AS agent, a."witnessKey" AS key
       FROM "Replica" me
-      JOIN "Replica" w ON w."serviceId" = me."serviceId" AND w.id <> me.id AND w."regionId" <> me."regionId"
+      JOIN "Replica" w ON w."serviceId" = me."serviceId" AND w.id <> me.id AND w."regionId" <> me."regionId" AND w."retiredAt" IS NULL
       JOIN "Agent" a ON a."replicaId" = w.id AND a."revokedAt" IS NULL AND a."witnessKey" IS NOT NULL
      WHERE me.id = ${agent.replicaId}
      ORDER BY w.name`;

@@ -143,7 +143,7 @@ async function commandArgs(move: Move, command: AgentCommandKind, args: Record<s
   if (command === "sync-standbys") {
     // The topology says which replicas are meant to be synchronous; the primary itself never is its own standby.
     const replicas = await db().replica.findMany({
-      where: { serviceId: move.run.serviceId, replication: "sync", id: { notIn: move.stepRun.targets } },
+      where: { serviceId: move.run.serviceId, replication: "sync", retiredAt: null, id: { notIn: move.stepRun.targets } },
       orderBy: [{ promotionPriority: "desc" }, { name: "asc" }],
       select: { name: true },
     });

@@ -49,7 +49,7 @@ async function reportsBefore(serviceId: string, cutoff: Date): Promise<ReportedP
          WHERE s."replicaId" = r.id AND s.reachable AND s."receivedAt" < ${cutoff}
          -- The latest measurement, by the (replicaId, observedAt) index; reports of one millisecond by the order they were stored in.
          ORDER BY s."observedAt" DESC, s.id DESC LIMIT 1) s
-     WHERE r."serviceId" = ${serviceId}`;
+     WHERE r."serviceId" = ${serviceId} AND r."retiredAt" IS NULL`;
   return rows.map(({ name, ...positions }) => ({ replica: name, ...positions }));
 }
 

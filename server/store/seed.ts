@@ -39,8 +39,7 @@ export async function seedDemoTopology(client: Db): Promise<string[]> {
     }
 
     for (const replica of DEMO_REPLICAS) {
-      const key = { serviceId_name: { serviceId: DEMO_SERVICE.id, name: replica.name } };
-      if (await tx.replica.findUnique({ where: key })) continue;
+      if (await tx.replica.findFirst({ where: { serviceId: DEMO_SERVICE.id, name: replica.name, retiredAt: null } })) continue;
       await tx.replica.create({
         data: { ...replica, serviceId: DEMO_SERVICE.id, engine: "postgresql", host: "127.0.0.1", databaseName: "orders" },
       });
@@ -49,9 +48,7 @@ export async function seedDemoTopology(client: Db): Promise<string[]> {
 
     const service = await tx.service.findUniqueOrThrow({ where: { id: DEMO_SERVICE.id } });
     if (!service.writeReplicaId) {
-      const writeReplica = await tx.replica.findUniqueOrThrow({
-        where: { serviceId_name: { serviceId: DEMO_SERVICE.id, name: DEMO_WRITE_REPLICA } },
-      });
+      const writeReplica = await tx.replica.findFirstOrThrow({ where: { serviceId: DEMO_SERVICE.id, name: DEMO_WRITE_REPLICA, retiredAt: null } });
       await tx.service.update({ where: { id: DEMO_SERVICE.id }, data: { writeReplicaId: writeReplica.id } });
       created.push(`write route ${DEMO_SERVICE.id} → ${DEMO_WRITE_REPLICA}`);
     }

@@ -106,7 +106,7 @@ describe("proposing a change", () => {
   });
 
   it("lets a rule the version in force already breaks (the topology moved) stand, but refuses a change that adds one", async () => {
-    const syncStandby = { serviceId_name: { serviceId: "orders-db", name: "pg-eu-west-1" } };
+    const syncStandby = { id: (await db().replica.findFirstOrThrow({ where: { serviceId: "orders-db", name: "pg-eu-west-1" } })).id };
     await db().replica.update({ where: syncStandby, data: { replication: "async" } });
     try {
       const unrelated = await call(previewRoute.POST, { method: "POST", token: token.requester, body: { serviceId: "orders-db", document: await minorChange(), reason: "unrelated" } });

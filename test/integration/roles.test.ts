@@ -54,6 +54,12 @@ import * as writeRoute from "@/app/api/v1/services/[id]/route/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
 import * as users from "@/app/api/v1/users/route";
+import * as topologyPlan from "@/app/api/v1/topology/plan/route";
+import * as topologyApply from "@/app/api/v1/topology/apply/route";
+import * as topologyExport from "@/app/api/v1/topology/export/route";
+import * as topologyRules from "@/app/api/v1/topology/rules/route";
+import * as fleetJsonSchema from "@/app/api/v1/schemas/fleet.json/route";
+import { liveFleetDocument } from "@/server/topology/export-topology";
 import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
 import { OPERATIONS, type OperationId } from "@/contracts/operations";
 import { registerAgent } from "@/server/agents/register-agent";
@@ -238,6 +244,12 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   // No row matches, so the (JSON-parsing) test client reads an empty body.
   exportAuditEvents: () => ({ handler: auditExport.GET, request: { path: "/api/v1/audit/export?format=jsonl&actor=nobody-at-all" } }),
   auditCheckpoint: () => ({ handler: auditCheckpoint.GET, request: {} }),
+  // The live topology itself: a plan that changes nothing, an apply that applies nothing.
+  planTopology: async () => ({ handler: topologyPlan.POST, request: { method: "POST", body: { document: await liveFleetDocument() } } }),
+  applyTopology: async () => ({ handler: topologyApply.POST, request: { method: "POST", body: { document: await liveFleetDocument(), reason: "role test" } } }),
+  exportTopology: () => ({ handler: topologyExport.GET, request: { path: "/api/v1/topology/export?format=json" } }),
+  topologyRules: () => ({ handler: topologyRules.GET, request: {} }),
+  fleetDocumentJsonSchema: () => ({ handler: fleetJsonSchema.GET, request: {} }),
 };
 
 const tokenOf = new Map<Role, string>();

@@ -1,0 +1,81 @@
+import type { PolicyDocument } from "@/contracts/policy";
+import { type FleetDocument, type FleetRegion, type FleetService, regionIdOf } from "@/contracts/topology";
+import { diffRegions, diffService, REGIONS_SCOPE, serviceScope, type TopologyChange } from "./topology-diff";
+import { newIssues, type TopologyIssue, type TopologyState } from "./topology-rules";
+
+/**
+ * How one part of a proposal is applied: not at all (nothing changes), by an
+ * admin directly (audited), or by a change request that needs approvals.
+ */
+export type ApplyMode = "none" | "direct" | "change-request";
+
+export interface ScopePlan {
+  scope: string;
+  changes: TopologyChange[];
+  mode: ApplyMode;
+  /** Why this mode, in a sentence. */
+  why: string;
+}
+
+export interface TopologyPlan {
+  scopes: ScopePlan[];
+  /** What the proposal would break; any issue refuses it whole. */
+  issues: TopologyIssue[];
+  /** What the proposal says but a topology change does not do (the primary moves by a runbook). */
+  notes: string[];
+  /** The topology once everything the plan applies (directly or by approval) is in place. */
+  proposed: TopologyState;
+}
+
+export interface PlanInput {
+  live: TopologyState;
+  document: FleetDocument;
+  policyOf: (serviceId: string) => PolicyDocument | undefined;
+}
+
+function modeOf(scope: string, changes: readonly TopologyChange[], isNewService: boolean): Pick<ScopePlan, "mode" | "why"> {
+  if (changes.length === 0) return { mode: "none", why: "nothing changes" };
+  if (isNewService) return { mode: "direct", why: `${scope} is new and has no agents yet: an admin creates it directly, audited` };
+  const governed = changes.filter((change) => change.governed);
+  if (governed.length === 0) return { mode: "direct", why: "nothing here alters what a failover does: an admin applies it directly, audited" };
+  return { mode: "change-request", why: `${governed.map((change) => change.field).join(", ")} can alter what a failover does: a change request, approved by the policy's approvers` };
+}
+
+/**
+ * What applying `document` would do, scope by scope. Regions the document
+ * names are added or changed; each service it names becomes exactly what it
+ * lists. For an existing service the primary stays where the write route
+ * points: a proposal naming another one is noted, not applied.
+ */
+export function planTopology({ live, document, policyOf }: PlanInput): TopologyPlan {
+  const notes: string[] = [];
+  const liveServices = new Map(live.services.map((service) => [service.id, service]));
+  const proposedRegions = new Map(live.regions.map((region) => [regionIdOf(region), region]));
+  for (const region of document.regions) proposedRegions.set(regionIdOf(region), region);
+
+  const services = new Map(live.services.map((service) => [service.id, service]));
+  const scopes: ScopePlan[] = [];
+  const regionChanges = diffRegions(live.regions, document.regions);
+  scopes.push({ scope: REGIONS_SCOPE, changes: regionChanges, ...modeOf(REGIONS_SCOPE, regionChanges, false) });
+
+  for (const wanted of document.services) {
+    const before = liveServices.get(wanted.id) ?? null;
+    const service: FleetService = before ? { ...wanted, primary: before.primary } : wanted;
+    if (before && wanted.primary !== before.primary) {
+      notes.push(`services.${wanted.id}.primary: the document names ${wanted.primary}, but writes go to ${before.primary}; the primary moves by a runbook (planned-switchover), so this is not changed`);
+    }
+    services.set(service.id, service);
+    const changes = diffService(before, service);
+    // A service that does not exist yet has no agents: nothing can act on it before it is created.
+    scopes.push({ scope: serviceScope(service.id), changes, ...modeOf(serviceScope(service.id), changes, before === null) });
+  }
+
+  const proposed: TopologyState = { regions: [...proposedRegions.values()] as FleetRegion[], services: [...services.values()] };
+  // A new service's policy can only be proposed once the service exists: until then it lives under the global one, which may not fit it.
+  const isNew = (found: TopologyIssue) => found.rule === "policy-broken" && !liveServices.has(found.field.split(".")[1] ?? "");
+  const found = newIssues(live, proposed, policyOf);
+  for (const unfit of found.filter(isNew)) {
+    notes.push(`${unfit.message}: the new service runs under the policy it inherits until one of its own is approved (Governance), and automatic failover may not act on it until then`);
+  }
+  return { scopes, issues: found.filter((candidate) => !isNew(candidate)), notes, proposed };
+}

@@ -1,0 +1,70 @@
+import "server-only";
+import type { ApplyTopologyRequest, ApplyTopologyResult, TopologyProposal } from "@/contracts/topology-api";
+import { REGIONS_SCOPE } from "@/core/topology/topology-diff";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { auditActorOf, type UserActor } from "../auth/actor";
+import { db } from "../db/client";
+import { ValidationError } from "../errors";
+import { planDocument } from "./topology-plan";
+import { lockTopology, scopeSlice, writeScope } from "./write-scope";
+
+/**
+ * Applies a fleet document as a whole or not at all: under the topology
+ * lock, it is planned again against the topology as it is then; any issue
+ * refuses it (400 naming the field and the rule, nothing written); otherwise
+ * what may be applied directly is applied and audited, and each scope whose
+ * changes can alter a failover becomes a change request for the approvers.
+ */
+export async function applyTopology(actor: UserActor, request: ApplyTopologyRequest, now = new Date()): Promise<ApplyTopologyResult> {
+  const audit = auditActorOf(actor);
+  return db().$transaction(
+    async (tx) => {
+      await lockTopology(tx);
+      const planned = await planDocument(request.document, tx);
+      const [issue] = planned.plan.issues;
+      if (issue) throw new ValidationError(`${issue.message} (rule ${issue.rule}); nothing was applied`, issue.field);
+      const live = { version: 1 as const, ...planned.live };
+      const result: ApplyTopologyResult = { applied: [], changeRequests: [], unchanged: [], notes: planned.plan.notes };
+      for (const scope of planned.plan.scopes) {
+        const before = scopeSlice(live, scope.scope);
+        // A service as planned (its primary where the write route points); the regions as the document names them.
+        const after = scopeSlice(scope.scope === REGIONS_SCOPE ? request.document : { version: 1, ...planned.plan.proposed }, scope.scope);
+        if (scope.mode === "none") {
+          result.unchanged.push(scope.scope);
+        } else if (scope.mode === "direct") {
+          await writeScope(tx, { scope: scope.scope, before, after, actor: audit, reason: request.reason });
+          result.applied.push(scope.scope);
+        } else {
+          const proposal: TopologyProposal = { scope: scope.scope, before, after };
+          const requiredApprovals = planned.approvals.get(scope.scope) ?? 1;
+          const changeRequest = await tx.changeRequest.create({
+            data: {
+              kind: "topology",
+              topologyScope: scope.scope,
+              baseVersion: planned.revisions.get(scope.scope) ?? 0,
+              document: proposal,
+              reason: request.reason,
+              requiredApprovals,
+              requesterId: actor.userId,
+              expiresAt: new Date(now.getTime() + request.expiresInHours * 3_600_000),
+            },
+          });
+          await appendAuditEvent(tx, {
+            actor: audit,
+            action: "change_request.create",
+            target: { type: "change_request", id: changeRequest.id },
+            serviceId: after.services[0]?.id ?? null,
+            changeRequestId: changeRequest.id,
+            reason: request.reason,
+            before,
+            after,
+            details: { scope: scope.scope, baseRevision: changeRequest.baseVersion, diff: scope.changes.map((change) => change.text), requiredApprovals, expiresAt: changeRequest.expiresAt.toISOString() },
+          });
+          result.changeRequests.push({ id: changeRequest.id, scope: scope.scope, requiredApprovals });
+        }
+      }
+      return result;
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
