@@ -5,6 +5,7 @@ import { changeCommand, changesCommand } from "./changes";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
+import { applyCommand, exportCommand } from "./topology";
 
 export const COMMANDS: readonly Command[] = [
   statusCommand,
@@ -22,4 +23,6 @@ export const COMMANDS: readonly Command[] = [
   auditCommand,
   changesCommand,
   changeCommand,
+  exportCommand,
+  applyCommand,
 ];

@@ -23,7 +23,7 @@ export function renderChange(request: z.output<typeof changeRequestSchema>): str
   const decisions = request.approvals.map((approval) => `  ${approval.decision} by ${approval.approver} at ${utc(approval.createdAt)}${approval.comment ? `: ${approval.comment}` : ""}`);
   return [
     `Change request ${request.id} on ${request.scope}: ${request.status}${request.stale ? " (stale: the requester must rebase)" : ""}`,
-    `by ${request.requester} at ${utc(request.createdAt)}, expires ${utc(request.expiresAt)}; v${request.baseVersion} → proposal (in force: v${request.currentVersion})`,
+    `by ${request.requester} at ${utc(request.createdAt)}, expires ${utc(request.expiresAt)}; ${request.kind === "topology" ? "revision" : "v"}${request.baseVersion} → proposal (in force: ${request.kind === "topology" ? "revision " : "v"}${request.currentVersion})`,
     `reason: ${request.reason}`,
     `approvals: ${request.approvalsSoFar} of ${request.requiredApprovals}`,
     "",

@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse, stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as changeRequestRoute } from "@/app/api/v1/change-requests/[id]/route";
+import { POST as applyRoute } from "@/app/api/v1/topology/apply/route";
+import { GET as exportRoute } from "@/app/api/v1/topology/export/route";
+import { POST as planRoute } from "@/app/api/v1/topology/plan/route";
+import type { Io } from "@/cli/command";
+import { runCli } from "@/cli/main";
+import { OPERATIONS } from "@/contracts/operations";
+import { fleetDocumentSchema } from "@/contracts/topology";
+import { db } from "@/server/db/client";
+import { seedDemoTopology } from "@/server/store/seed";
+import { createTestUser, tableCounts, tokenFor } from "../support/api";
+import { ApiServer } from "../support/api-server";
+
+/**
+ * `switchyard export`, `apply -f … --dry-run` and `apply -f … --reason` over
+ * real HTTP: the round trip an SRE does from a terminal or a CI job.
+ */
+const server = new ApiServer([
+  { op: OPERATIONS.exportTopology, handler: exportRoute },
+  { op: OPERATIONS.planTopology, handler: planRoute },
+  { op: OPERATIONS.applyTopology, handler: applyRoute },
+  { op: OPERATIONS.getChangeRequest, handler: changeRequestRoute },
+]);
+const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-cli-topology-"));
+let admin: string;
+
+async function cli(token: string, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const decoder = new TextDecoder();
+  const io: Io = {
+    out: (text) => out.push(`${text}\n`),
+    err: (text) => err.push(`${text}\n`),
+    outBytes: async (chunk) => void out.push(decoder.decode(chunk, { stream: true })),
+    sleep: async () => {},
+    now: () => new Date(),
+  };
+  const code = await runCli(argv, { io, env: { SWITCHYARD_URL: server.url, SWITCHYARD_TOKEN: token } });
+  return { code, out: out.join(""), err: err.join("") };
+}
+
+beforeAll(async () => {
+  await seedDemoTopology(db());
+  await server.start();
+  admin = await tokenFor((await createTestUser("cli-topology-admin@example.com", ["admin"])).id);
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("switchyard export / apply", () => {
+  it("exports YAML that applies back as a no-op, then applies an edit as a change request", async () => {
+    const exported = await cli(admin, "export");
+    expect(exported.code).toBe(0);
+    expect(exported.out).toMatch(/^# Switchyard fleet document/);
+    const file = path.join(dir, "fleet.yaml");
+    writeFileSync(file, exported.out);
+
+    const dry = await cli(admin, "apply", "-f", file, "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain("The document can be applied.");
+    expect(dry.out).toMatch(/^service:orders-db \(revision 0\): unchanged$/m);
+
+    const document = fleetDocumentSchema.parse(parse(readFileSync(file, "utf8")));
+    document.services[0]!.replicas.find((replica) => replica.name === "pg-europe-west3")!.promotionPriority = 70;
+    writeFileSync(file, stringify(document));
+    const planned = await cli(admin, "apply", "-f", file, "--dry-run");
+    expect(planned.out).toMatch(/^service:orders-db \(revision 0\): needs a change request, 2 approvals$/m);
+    expect(planned.out).toContain("  ! replica pg-europe-west3: promotionPriority 50 → 70");
+
+    const applied = await cli(admin, "apply", "-f", file, "--reason", "prefer the Frankfurt standby");
+    expect(applied.code, applied.err).toBe(0);
+    const [, id] = applied.out.match(/^Change request (\S+) opened for service:orders-db: needs 2 approvals/m) ?? [];
+    expect(id).toBeTruthy();
+    expect(await db().changeRequest.findUnique({ where: { id: id! } })).toMatchObject({ kind: "topology", reason: "prefer the Frankfurt standby" });
+  });
+
+  it("refuses a file that is not a fleet document before sending it, and a document that breaks a rule with the server's reason, writing nothing", async () => {
+    const before = await tableCounts();
+    const broken = path.join(dir, "broken.yaml");
+    writeFileSync(broken, "version: 1\nservices:\n  - id: orders-db\n    name: x\n");
+    const usage = await cli(admin, "apply", "-f", broken, "--dry-run");
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/broken\.yaml: services\.0\.engine: .*services\.0\.primary: /);
+
+    const document = fleetDocumentSchema.parse(parse((await cli(admin, "export")).out));
+    document.services[0]!.replicas[0]!.region = "aws:mars-1";
+    const bad = path.join(dir, "bad.yaml");
+    writeFileSync(bad, stringify(document));
+    const refused = await cli(admin, "apply", "-f", bad, "--reason", "typo in a region");
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/unknown region aws:mars-1 .*\(rule unknown-region\); nothing was applied/);
+    const dry = await cli(admin, "apply", "-f", bad, "--dry-run");
+    expect(dry.code).toBe(1);
+    expect(dry.out).toMatch(/^Refused: applying it would break a rule\.$/m);
+    expect(await tableCounts()).toEqual(before);
+  });
+});
