@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fleetDocumentSchema } from "./topology";
+import { fleetDatasetSchema, fleetDocumentSchema, fleetRegionSchema, fleetReplicaSchema, fleetServiceSchema, regionIdSchema } from "./topology";
 
 export const topologyChangeSchema = z
   .object({
@@ -72,6 +72,26 @@ export const topologyProposalSchema = z
     after: fleetDocumentSchema.meta({ description: "The scope as proposed" }),
   })
   .meta({ id: "TopologyProposal" });
+
+const reason = z.string().trim().min(3, { error: "say why, in at least 3 characters" }).max(2000).meta({ description: "Why, for the audit trail and the approvers" });
+
+/**
+ * One entity changed through its own endpoint: each is the fleet document
+ * with that one change, applied as `POST /api/v1/topology/apply` applies a
+ * document (directly, or as a change request when it can alter a failover).
+ */
+export const createRegionRequestSchema = fleetRegionSchema.extend({ reason }).meta({ id: "CreateRegionRequest" });
+export const updateRegionRequestSchema = fleetRegionSchema.pick({ jurisdiction: true, displayName: true }).partial().extend({ reason }).meta({ id: "UpdateRegionRequest" });
+export const createServiceRequestSchema = z.strictObject({ service: fleetServiceSchema, reason }).meta({ id: "CreateServiceRequest" });
+export const updateServiceRequestSchema = fleetServiceSchema.pick({ name: true, description: true }).partial().extend({ reason }).meta({ id: "UpdateServiceRequest" });
+export const addReplicaRequestSchema = fleetReplicaSchema.extend({ reason }).meta({ id: "AddReplicaRequest" });
+export const updateReplicaRequestSchema = fleetReplicaSchema.omit({ name: true }).partial().extend({ reason }).meta({ id: "UpdateReplicaRequest" });
+export const addDatasetRequestSchema = fleetDatasetSchema.extend({ reason }).meta({ id: "AddDatasetRequest" });
+export const updateDatasetRequestSchema = fleetDatasetSchema.omit({ name: true }).partial().extend({ reason }).meta({ id: "UpdateDatasetRequest" });
+export const retireRequestSchema = z.strictObject({ reason }).meta({ id: "RetireRequest" });
+
+export const regionIdParamsSchema = z.object({ id: regionIdSchema });
+export const serviceReplicaParamsSchema = z.object({ id: z.string().min(1).max(63), name: z.string().min(1).max(63) });
 
 export const topologyRulesSchema = z
   .object({

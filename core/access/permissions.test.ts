@@ -74,6 +74,16 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   exportTopology: EVERYONE,
   topologyRules: EVERYONE,
   fleetDocumentJsonSchema: "public",
+  createRegion: ["admin"],
+  updateRegion: ["admin"],
+  createService: ["admin"],
+  updateService: ["admin"],
+  addReplica: ["admin"],
+  updateReplica: ["admin"],
+  retireReplica: ["admin"],
+  addDataset: ["admin"],
+  updateDataset: ["admin"],
+  retireDataset: ["admin"],
 };
 
 describe("role checks: every role × every API operation", () => {

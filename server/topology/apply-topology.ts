@@ -1,10 +1,12 @@
 import "server-only";
+import type { FleetDocument } from "@/contracts/topology";
 import type { ApplyTopologyRequest, ApplyTopologyResult, TopologyProposal } from "@/contracts/topology-api";
 import { REGIONS_SCOPE } from "@/core/topology/topology-diff";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ValidationError } from "../errors";
+import { liveTopology } from "./live-topology";
 import { planDocument } from "./topology-plan";
 import { lockTopology, scopeSlice, writeScope } from "./write-scope";
 
@@ -16,11 +18,26 @@ import { lockTopology, scopeSlice, writeScope } from "./write-scope";
  * changes can alter a failover becomes a change request for the approvers.
  */
 export async function applyTopology(actor: UserActor, request: ApplyTopologyRequest, now = new Date()): Promise<ApplyTopologyResult> {
+  return applyTopologyChange(actor, { ...request, change: () => request.document }, now);
+}
+
+/**
+ * The same, for a change written against the topology as it is: `change`
+ * gets it (as a fleet document, read under the lock, so no concurrent change
+ * is lost) and returns the document to apply, or throws a DomainError
+ * (e.g. 404 for what it would change but cannot find).
+ */
+export async function applyTopologyChange(
+  actor: UserActor,
+  request: Omit<ApplyTopologyRequest, "document"> & { change: (live: FleetDocument) => FleetDocument },
+  now = new Date(),
+): Promise<ApplyTopologyResult> {
   const audit = auditActorOf(actor);
   return db().$transaction(
     async (tx) => {
       await lockTopology(tx);
-      const planned = await planDocument(request.document, tx);
+      const document = request.change({ version: 1, ...(await liveTopology(tx)) });
+      const planned = await planDocument(document, tx);
       const [issue] = planned.plan.issues;
       if (issue) throw new ValidationError(`${issue.message} (rule ${issue.rule}); nothing was applied`, issue.field);
       const live = { version: 1 as const, ...planned.live };
@@ -28,7 +45,7 @@ export async function applyTopology(actor: UserActor, request: ApplyTopologyRequ
       for (const scope of planned.plan.scopes) {
         const before = scopeSlice(live, scope.scope);
         // A service as planned (its primary where the write route points); the regions as the document names them.
-        const after = scopeSlice(scope.scope === REGIONS_SCOPE ? request.document : { version: 1, ...planned.plan.proposed }, scope.scope);
+        const after = scopeSlice(scope.scope === REGIONS_SCOPE ? document : { version: 1, ...planned.plan.proposed }, scope.scope);
         if (scope.mode === "none") {
           result.unchanged.push(scope.scope);
         } else if (scope.mode === "direct") {

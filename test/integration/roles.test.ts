@@ -59,6 +59,13 @@ import * as topologyApply from "@/app/api/v1/topology/apply/route";
 import * as topologyExport from "@/app/api/v1/topology/export/route";
 import * as topologyRules from "@/app/api/v1/topology/rules/route";
 import * as fleetJsonSchema from "@/app/api/v1/schemas/fleet.json/route";
+import * as regionById from "@/app/api/v1/regions/[id]/route";
+import * as replicas from "@/app/api/v1/services/[id]/replicas/route";
+import * as replicaByName from "@/app/api/v1/services/[id]/replicas/[name]/route";
+import * as retireReplica from "@/app/api/v1/services/[id]/replicas/[name]/retire/route";
+import * as datasets from "@/app/api/v1/services/[id]/datasets/route";
+import * as datasetByName from "@/app/api/v1/services/[id]/datasets/[name]/route";
+import * as retireDataset from "@/app/api/v1/services/[id]/datasets/[name]/retire/route";
 import { liveFleetDocument } from "@/server/topology/export-topology";
 import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
 import { OPERATIONS, type OperationId } from "@/contracts/operations";
@@ -250,7 +257,43 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   exportTopology: () => ({ handler: topologyExport.GET, request: { path: "/api/v1/topology/export?format=json" } }),
   topologyRules: () => ({ handler: topologyRules.GET, request: {} }),
   fleetDocumentJsonSchema: () => ({ handler: fleetJsonSchema.GET, request: {} }),
+  createRegion: () => ({ handler: regions.POST, request: { method: "POST", body: { cloud: "test", code: uniqueName(), jurisdiction: "EU", displayName: "Role test", reason: "role test" } } }),
+  updateRegion: () => ({ handler: regionById.PATCH, request: { method: "PATCH", params: { id: "aws:us-east-1" }, body: { displayName: `N. Virginia ${uniqueName()}`, reason: "role test" } } }),
+  createService: () => ({
+    handler: services.POST,
+    request: {
+      method: "POST",
+      body: {
+        service: { id: uniqueName(), name: "Role test", engine: "postgresql", primary: "a", replicas: [{ name: "a", region: "aws:us-east-1", host: `${uniqueName()}.test`, port: 5432, database: "x", replication: "async" }] },
+        reason: "role test",
+      },
+    },
+  }),
+  updateService: () => ({ handler: serviceById.PATCH, request: { method: "PATCH", params: { id: "orders-db" }, body: { description: `role test ${uniqueName()}`, reason: "role test" } } }),
+  addReplica: () => ({
+    handler: replicas.POST,
+    request: { method: "POST", params: { id: "orders-db" }, body: { name: uniqueName(), region: "aws:eu-west-1", host: `${uniqueName()}.test`, port: 5432, database: "orders", replication: "async", reason: "role test" } },
+  }),
+  updateReplica: () => ({ handler: replicaByName.PATCH, request: { method: "PATCH", params: { id: "orders-db", name: "pg-europe-west3" }, body: { promotionPriority: 51, reason: "role test" } } }),
+  retireReplica: async () => {
+    const spare = await db().replica.findUniqueOrThrow({ where: { id: await spareReplicaId() } });
+    return { handler: retireReplica.POST, request: { method: "POST", params: { id: "orders-db", name: spare.name }, body: { reason: "role test" } } };
+  },
+  addDataset: () => ({
+    handler: datasets.POST,
+    request: { method: "POST", params: { id: "orders-db" }, body: { name: uniqueName(), ownerTeam: "roles", consistency: "eventual", rpoSeconds: 60, rtoSeconds: 600, reason: "role test" } },
+  }),
+  updateDataset: () => ({ handler: datasetByName.PATCH, request: { method: "PATCH", params: { id: "orders-db", name: "order-history" }, body: { ownerTeam: `analytics-${uniqueName()}`, reason: "role test" } } }),
+  retireDataset: async () => {
+    const dataset = await db().dataset.create({ data: { serviceId: "orders-db", name: uniqueName(), ownerTeam: "roles", consistency: "eventual", rpoSeconds: 60, rtoSeconds: 600 } });
+    return { handler: retireDataset.POST, request: { method: "POST", params: { id: "orders-db", name: dataset.name }, body: { reason: "role test" } } };
+  },
 };
+
+/** A fresh lower-case name, so every allowed call changes something new. */
+function uniqueName(): string {
+  return `t${Math.random().toString(36).slice(2, 10)}`;
+}
 
 const tokenOf = new Map<Role, string>();
 let targetUserId: string;

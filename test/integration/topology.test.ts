@@ -8,6 +8,11 @@ import * as serviceRoute from "@/app/api/v1/services/[id]/route";
 import * as applyRoute from "@/app/api/v1/topology/apply/route";
 import * as exportRoute from "@/app/api/v1/topology/export/route";
 import * as planRoute from "@/app/api/v1/topology/plan/route";
+import * as regionRoute from "@/app/api/v1/regions/[id]/route";
+import * as replicasRoute from "@/app/api/v1/services/[id]/replicas/route";
+import * as replicaRoute from "@/app/api/v1/services/[id]/replicas/[name]/route";
+import * as retireReplicaRoute from "@/app/api/v1/services/[id]/replicas/[name]/retire/route";
+import * as datasetRoute from "@/app/api/v1/services/[id]/datasets/[name]/route";
 import { fleetDocumentSchema, type FleetDocument, type FleetService } from "@/contracts/topology";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
@@ -224,5 +229,30 @@ describe("the topology as a fleet document", () => {
     } finally {
       await db().service.update({ where: { id: "orders-db" }, data: { writeReplicaId: us.writeReplicaId } });
     }
+  });
+
+  it("changes one entity at a time through its own endpoint, each the document with that one change", async () => {
+    const replica = { name: "pg-ap-south-1", region: "aws:us-east-1", host: "10.2.0.1", port: 5432, database: "orders", replication: "async", reason: "one more standby" };
+    const added = await call(replicasRoute.POST, { method: "POST", token: token.admin, params: { id: "orders-db" }, body: replica });
+    expect(added.status, JSON.stringify(added.json)).toBe(200);
+    expect(added.json.changeRequests).toEqual([expect.objectContaining({ scope: "service:orders-db", requiredApprovals: 2 })]);
+    expect((await call(replicasRoute.POST, { method: "POST", token: token.admin, params: { id: "orders-db" }, body: { ...replica, name: "pg-us-east-1" } })).status).toBe(409);
+    expect((await call(replicasRoute.POST, { method: "POST", token: token.admin, params: { id: "nope" }, body: replica })).status).toBe(404);
+
+    const priority = await call(replicaRoute.PATCH, { method: "PATCH", token: token.admin, params: { id: "orders-db", name: "pg-europe-west3" }, body: { promotionPriority: 40, reason: "prefer the others" } });
+    expect(priority.json.changeRequests).toHaveLength(1);
+    expect((await call(replicaRoute.PATCH, { method: "PATCH", token: token.admin, params: { id: "orders-db", name: "pg-nowhere" }, body: { promotionPriority: 40, reason: "x x x" } })).status).toBe(404);
+    const retireWriter = await call(retireReplicaRoute.POST, { method: "POST", token: token.admin, params: { id: "orders-db", name: "pg-us-east-1" }, body: { reason: "decommission" } });
+    expect(retireWriter.status).toBe(400);
+    expect(retireWriter.json.error.message).toContain("rule write-replica-retired");
+
+    const owner = await call(datasetRoute.PATCH, { method: "PATCH", token: token.admin, params: { id: "orders-db", name: "orders" }, body: { ownerTeam: "payments", reason: "team moved" } });
+    expect(owner.json).toMatchObject({ applied: ["service:orders-db"], changeRequests: [] });
+    expect((await db().dataset.findFirstOrThrow({ where: { serviceId: "orders-db", name: "orders" } })).ownerTeam).toBe("payments");
+
+    const jurisdiction = await call(regionRoute.PATCH, { method: "PATCH", token: token.admin, params: { id: "gcp:europe-west3" }, body: { jurisdiction: "DE", reason: "German data law" } });
+    expect(jurisdiction.json.changeRequests).toEqual([expect.objectContaining({ scope: "regions", requiredApprovals: 2 })]);
+    const badField = await call(regionRoute.PATCH, { method: "PATCH", token: token.admin, params: { id: "gcp:europe-west3" }, body: { cloud: "aws", reason: "nope" } });
+    expect(badField.status).toBe(400);
   });
 });

@@ -1,0 +1,5 @@
+import { OPERATIONS } from "@/contracts/operations";
+import { apiRoute } from "@/server/http/api-route";
+import { changeMember } from "@/server/topology/change-entity";
+
+export const POST = apiRoute(OPERATIONS.retireDataset, ({ actor, params, body }) => changeMember(actor, params.id, "datasets", params.name, { retire: true }, body.reason));
