@@ -56,7 +56,7 @@ export function ChangeRequestList({ initial }: { initial: { changeRequests: Chan
                     <Link href={`/governance/change-requests/${request.id}`}>{request.reason}</Link>
                   </td>
                   <td className="mono">
-                    {request.scope} v{request.baseVersion}
+                    {request.kind === "topology" ? `topology of ${request.scope}, revision ${request.baseVersion}` : `${request.scope} v${request.baseVersion}`}
                   </td>
                   <td>
                     <ChangeRequestStatusBadge status={request.status} stale={request.stale} />

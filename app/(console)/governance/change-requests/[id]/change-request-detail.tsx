@@ -85,7 +85,7 @@ export function ChangeRequestDetail({ initial, may }: { initial: ChangeRequestVi
   return (
     <>
       <PageHeader
-        title={`Change to ${request.scope}`}
+        title={request.kind === "topology" ? `Topology change to ${request.scope}` : `Change to ${request.scope}`}
         description={
           <>
             <ChangeRequestStatusBadge status={request.status} stale={request.stale} /> requested by {request.requester} · “{request.reason}”
@@ -95,10 +95,10 @@ export function ChangeRequestDetail({ initial, may }: { initial: ChangeRequestVi
       {isError ? <p className="field-error">Could not refresh; showing the last state received.</p> : null}
       <section className="card" aria-label="Summary">
         <dl className="kv">
-          <dt>Base version</dt>
+          <dt>{request.kind === "topology" ? "Base revision" : "Base version"}</dt>
           <dd>
-            v{request.baseVersion}
-            {request.stale ? ` (v${request.currentVersion} is in force now)` : ""}
+            {request.kind === "topology" ? `revision ${request.baseVersion}` : `v${request.baseVersion}`}
+            {request.stale ? ` (${request.kind === "topology" ? "revision " : "v"}${request.currentVersion} is in force now)` : ""}
           </dd>
           <dt>Approvals</dt>
           <dd aria-label="Approvals so far">
@@ -147,7 +147,7 @@ export function ChangeRequestDetail({ initial, may }: { initial: ChangeRequestVi
       </section>
       <DecisionPanel request={request} may={may} />
       <details className="card">
-        <summary>Proposed document</summary>
+        <summary>{request.kind === "topology" ? "The scope before and as proposed (fleet document)" : "Proposed document"}</summary>
         <pre className="mono" style={{ whiteSpace: "pre-wrap" }}>
           {JSON.stringify(request.document, null, 2)}
         </pre>
