@@ -155,8 +155,11 @@ export function parseSynchronousStandbyNames(value: string): ParsedStandbyNames 
   }
 }
 
-/** pg_strcasecmp for the names that matter here: ASCII letters fold, nothing else does. */
-function foldAscii(text: string): string {
+/**
+ * The form under which PostgreSQL compares standby names (pg_strcasecmp):
+ * ASCII letters fold to lower case, nothing else does.
+ */
+export function foldStandbyName(text: string): string {
   return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
 
@@ -166,14 +169,14 @@ function foldAscii(text: string): string {
  */
 export function standbyPriority(config: SynchronousStandbyConfig | null, applicationName: string): number {
   if (!config) return 0;
-  const wanted = foldAscii(applicationName);
-  const index = config.names.findIndex((name) => name === "*" || foldAscii(name) === wanted);
+  const wanted = foldStandbyName(applicationName);
+  const index = config.names.findIndex((name) => name === "*" || foldStandbyName(name) === wanted);
   return index + 1;
 }
 
 /** The names listed that match no application name given (never `*`). */
 export function unmatchedNames(config: SynchronousStandbyConfig | null, applicationNames: readonly string[]): string[] {
   if (!config) return [];
-  const present = new Set(applicationNames.map(foldAscii));
-  return config.names.filter((name) => name !== "*" && !present.has(foldAscii(name)));
+  const present = new Set(applicationNames.map(foldStandbyName));
+  return config.names.filter((name) => name !== "*" && !present.has(foldStandbyName(name)));
 }
