@@ -50,6 +50,7 @@ export const AUDIT_ACTIONS = [
   "store.seed",
   "topology.apply",
   "token.issue",
+  "topology.discover",
   "token.revoke",
   "user.create",
   "user.update",

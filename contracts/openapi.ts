@@ -21,6 +21,11 @@ function errorStatuses(op: ApiOperation): number[] {
   return [...statuses].sort();
 }
 
+function accessDescription(op: ApiOperation): string {
+  if (op.access === "public") return "No authentication.";
+  return op.access === "agent" ? "An agent's token (`sya_…`)." : `Requires the \`${op.access}\` permission.`;
+}
+
 /** The OpenAPI 3.1 document, generated from the operation table's zod contracts. */
 export function buildOpenApiDocument(version: string) {
   const registry = new OpenAPIRegistry();
@@ -55,8 +60,7 @@ export function buildOpenApiDocument(version: string) {
       path: op.path,
       summary: op.summary,
       tags: [op.tag],
-      description:
-        op.access === "public" ? "No authentication." : op.access === "agent" ? "An agent's token (`sya_…`)." : `Requires the \`${op.access}\` permission.`,
+      description: [accessDescription(op), op.description].filter(Boolean).join("\n\n"),
       security: op.access === "public" ? [] : op.access === "agent" ? [{ bearer: [] }] : [{ bearer: [] }, { session: [] }],
       request: {
         ...(op.params ? { params: op.params } : {}),

@@ -3,6 +3,7 @@ import type { Permission } from "@/core/access/permissions";
 import { commandIdParamsSchema, commandResultSchema, pendingCommandsSchema, pollCommandsQuerySchema } from "./agent-commands";
 import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from "./agent-reports";
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
+import { DISCOVERY_PRIVILEGES, discoverRequestSchema, discoveryResultSchema } from "./discovery";
 import {
   approveChangeRequestSchema,
   changeRequestIdParamsSchema,
@@ -92,6 +93,8 @@ export interface ApiOperation {
   /** OpenAPI path template, e.g. `/api/v1/users/{id}`. */
   path: string;
   summary: string;
+  /** What the summary has no room for (privileges a caller needs, refusals); the OpenAPI description carries it. */
+  description?: string;
   tag: string;
   /**
    * `public` operations need no caller, `agent` ones an agent's token; every
@@ -331,6 +334,17 @@ export const OPERATIONS = {
     params: agentIdParamsSchema,
     success: { status: 200, description: "The revoked agent", schema: agentSchema },
     errors: [404, 409],
+  }),
+  discoverTopology: operation({
+    method: "POST",
+    path: "/api/v1/topology/discover",
+    summary:
+      "Read a running PostgreSQL cluster through a monitoring role (the primary's URL, optionally the standbys') and propose its topology as a fleet document, with a question for each thing PostgreSQL cannot know; writes nothing but the audit event",
+    description: DISCOVERY_PRIVILEGES,
+    tag: "topology",
+    access: "topology:discover",
+    body: discoverRequestSchema,
+    success: { status: 200, description: "The proposal, the questions that complete it, and what discovery saw", schema: discoveryResultSchema },
   }),
   listRunbooks: operation({
     method: "GET",

@@ -84,6 +84,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   addDataset: ["admin"],
   updateDataset: ["admin"],
   retireDataset: ["admin"],
+  discoverTopology: ["admin"],
 };
 
 describe("role checks: every role × every API operation", () => {

@@ -40,6 +40,8 @@ export const PERMISSION_GRANTS = {
   "topology:manage": ["admin"],
   /** Register agents, rotate and revoke their tokens. */
   "agents:manage": ["admin"],
+  /** Read a PostgreSQL cluster through a monitoring role to propose its topology (writes nothing but the audit event). */
+  "topology:discover": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSION_GRANTS;

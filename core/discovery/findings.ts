@@ -1,3 +1,4 @@
+import type { DiscoveryObservation, DiscoveryQuestion } from "@/contracts/discovery";
 import type { RequestField } from "./readings";
 
 /**
@@ -200,17 +201,8 @@ export interface Refusal {
   reason: string;
 }
 
-export interface Question {
-  id: QuestionId;
-  /** Where the answer goes in the proposal, e.g. `services.0.replicas.1.region`. */
-  path: string;
-  question: string;
-}
-
-export interface Observation {
-  id: ObservationId;
-  observation: string;
-}
+export type Question = DiscoveryQuestion;
+export type Observation = DiscoveryObservation;
 
 export function refusal<K extends RefusalId>(id: K, field: RequestField, facts: RefusalFacts[K]): Refusal {
   const sentence = REFUSALS[id] as (facts: RefusalFacts[K]) => string;

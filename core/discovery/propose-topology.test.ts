@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fleetDocumentSchema } from "@/contracts/topology";
 import { OBSERVATION_IDS, OBSERVATIONS, QUESTION_IDS, QUESTIONS, REFUSAL_IDS, REFUSALS } from "./findings";
-import { proposeTopology, type DiscoveryOutcome, type DiscoveryRequest, type Proposal } from "./propose-topology";
+import type { DiscoveryProposal } from "@/contracts/discovery";
+import { proposeTopology, type DiscoveryOutcome, type DiscoveryRequest } from "./propose-topology";
 import type { ServerReading } from "./readings";
 import { primaryReading, receiverConninfo, sender, slot, standbyReading, SYSTEM_ID } from "./test-readings";
 
@@ -29,7 +30,7 @@ const ids = (found: { id: string }[]) => found.map((item) => item.id);
 const paths = (outcome: DiscoveryOutcome) => proposed(outcome).questions.map((item) => `${item.id} ${item.path}`);
 
 /** Writes an answer where a question says it goes. */
-function answer(proposal: Proposal, path: string, value: unknown): void {
+function answer(proposal: DiscoveryProposal, path: string, value: unknown): void {
   const keys = path.split(".");
   let node = proposal as unknown as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;

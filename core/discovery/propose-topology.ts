@@ -1,3 +1,4 @@
+import type { DiscoveryProposal, ProposedReplica, ProposedService } from "@/contracts/discovery";
 import { fleetReplicaSchema } from "@/contracts/topology";
 import { parseConninfo } from "./conninfo";
 import { observation, question, refusal, type Observation, type PrimaryNameGap, type Question, type Refusal } from "./findings";
@@ -10,27 +11,6 @@ import { foldStandbyName, parseSynchronousStandbyNames, standbyPriority, unmatch
  * cannot tell left out rather than guessed: such a proposal fails the fleet
  * document's validation until each question is answered at its path.
  */
-export interface ProposedReplica {
-  name?: string;
-  host?: string;
-  port?: number;
-  database?: string;
-  replication?: "sync" | "async";
-}
-
-export interface ProposedService {
-  id?: string;
-  name?: string;
-  engine: "postgresql";
-  primary?: string;
-  replicas: ProposedReplica[];
-}
-
-export interface Proposal {
-  version: 1;
-  services: [ProposedService];
-}
-
 export interface DiscoveryRequest {
   serviceId?: string;
   name?: string;
@@ -38,7 +18,7 @@ export interface DiscoveryRequest {
 
 export type DiscoveryOutcome =
   | { kind: "refused"; refusal: Refusal }
-  | { kind: "proposed"; proposal: Proposal; questions: Question[]; observations: Observation[] };
+  | { kind: "proposed"; proposal: DiscoveryProposal; questions: Question[]; observations: Observation[] };
 
 type Server = ServerReading & { details: ServerDetails };
 

@@ -51,6 +51,7 @@ import * as approveChangeRequest from "@/app/api/v1/change-requests/[id]/approve
 import * as rejectChangeRequest from "@/app/api/v1/change-requests/[id]/reject/route";
 import * as rebaseChangeRequest from "@/app/api/v1/change-requests/[id]/rebase/route";
 import * as writeRoute from "@/app/api/v1/services/[id]/route/route";
+import * as discover from "@/app/api/v1/topology/discover/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
 import * as users from "@/app/api/v1/users/route";
@@ -288,6 +289,8 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     const dataset = await db().dataset.create({ data: { serviceId: "orders-db", name: uniqueName(), ownerTeam: "roles", consistency: "eventual", rpoSeconds: 60, rtoSeconds: 600 } });
     return { handler: retireDataset.POST, request: { method: "POST", params: { id: "orders-db", name: dataset.name }, body: { reason: "role test" } } };
   },
+  // The test store is a primary without standbys: a cluster of one, which discovery accepts.
+  discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: process.env.DATABASE_URL } } }),
 };
 
 /** A fresh lower-case name, so every allowed call changes something new. */
