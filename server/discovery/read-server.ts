@@ -46,7 +46,10 @@ function clientFor(target: ServerTarget): pg.Client {
     host: target.host,
     port: target.port,
     user: target.user,
-    password: async () => target.password ?? "",
+    password: async () => {
+      if (target.password === null) throw new Error("the server asks for a password, and the URL has none");
+      return target.password;
+    },
     database: target.database ?? target.user,
     ssl: tlsOptions(target),
     application_name: "switchyard-discovery",

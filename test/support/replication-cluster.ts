@@ -21,6 +21,8 @@ export interface StandbyOptions {
   /** A physical slot created on the upstream for it; null streams without one. */
   slot?: string | null;
   settings?: Record<string, string | number | boolean>;
+  /** The primary to clone; the first one started unless given. */
+  from?: ClusterServer;
 }
 
 /**
@@ -51,6 +53,8 @@ export class ReplicationCluster {
 
   async sql<T extends pg.QueryResultRow>(server: ClusterServer, text: string, values: unknown[] = []): Promise<T[]> {
     const client = new pg.Client({ connectionString: this.url(server) });
+    // A server stopped under an idle connection must not become an uncaught error.
+    client.on("error", () => {});
     await client.connect();
     try {
       return (await client.query<T>(text, values)).rows;
@@ -68,15 +72,16 @@ export class ReplicationCluster {
     return server;
   }
 
-  /** Clones the first primary and streams from `upstream` (the primary, or a standby for a cascade). */
+  /** Clones a primary and streams from `upstream` (that primary, or a standby of it for a cascade). */
   async startStandby(name: string, upstream: ClusterServer, options: StandbyOptions = {}): Promise<ClusterServer> {
-    const source = this.primary;
+    const source = options.from ?? this.primary;
     if (!source) throw new Error("start a primary first");
     const server = { name, dataDir: path.join(this.dir, name), port: await freePort() };
     const slot = options.slot === undefined ? name.replace(/[^a-z0-9_]/g, "_") : options.slot;
     if (slot) await this.sql(upstream, "SELECT pg_create_physical_replication_slot($1)", [slot]);
 
     const client = new pg.Client({ connectionString: this.url(source) });
+    client.on("error", () => {});
     await client.connect();
     try {
       await client.query("SELECT pg_backup_start($1, true)", [`test clone ${name}`]);
