@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { discoverCommand } from "./commands/discover";
 import { planCommand } from "./commands/runbooks";
 import { parseKeyValues } from "./key-values";
 import { parseInvocation, resolveConnection, splitCommand } from "./parse-command-line";
@@ -29,6 +30,13 @@ describe("the command line", () => {
     });
     expect(() => parseInvocation(planCommand, ["x", "--bogus"])).toThrow(/Unknown option '--bogus'/);
     expect(() => parseInvocation(planCommand, [])).toThrow("missing argument; usage: switchyard plan <runbookId> name=value …");
+  });
+
+  it("collects every value of an option given more than once, in order", () => {
+    expect(parseInvocation(discoverCommand, ["--primary", "postgresql://a", "--standby", "postgresql://b", "-o", "f.yaml", "--standby", "postgresql://c"])).toEqual({
+      args: [],
+      options: { primary: "postgresql://a", standby: ["postgresql://b", "postgresql://c"], output: "f.yaml" },
+    });
   });
 
   it("takes --url/--token over the environment, and the default URL without either", () => {

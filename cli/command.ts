@@ -3,13 +3,17 @@ import type { Client } from "./client";
 export interface OptionSpec {
   type: "string" | "boolean";
   short?: string;
+  /** May be given more than once; the command gets every value, in order. */
+  multiple?: boolean;
   description: string;
 }
+
+export type OptionValue = string | boolean | (string | boolean)[] | undefined;
 
 /** What a command sees: its words and options, the API, and where to write. */
 export interface Invocation {
   args: string[];
-  options: Record<string, string | boolean | undefined>;
+  options: Record<string, OptionValue>;
   json: boolean;
   client: Client;
   io: Io;
@@ -45,4 +49,10 @@ export function show<T>(invocation: Invocation, value: T, render: (value: T) => 
 export function stringOption(invocation: Invocation, name: string): string | undefined {
   const value = invocation.options[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/** Every value of an option that may be repeated; none when it was not given. */
+export function stringsOption(invocation: Invocation, name: string): string[] {
+  const value = invocation.options[name];
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 }

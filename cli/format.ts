@@ -44,3 +44,19 @@ export function counts(byState: Readonly<Record<string, number>>, order: readonl
   const parts = order.filter((state) => (byState[state] ?? 0) > 0).map((state) => `${byState[state]} ${state}`);
   return parts.length ? parts.join(", ") : "none";
 }
+
+/** Words filled into lines of at most `width` characters (a longer word gets a line of its own), for prose in a terminal or a file's comments. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -26,7 +26,7 @@ export function commandHelp(command: Command): string {
     "Options:",
     table(
       ["", ""],
-      Object.entries(options).map(([name, spec]) => [`  --${name}${spec.type === "string" ? " <value>" : ""}`, spec.description]),
+      Object.entries(options).map(([name, spec]) => [`  ${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.type === "string" ? ` <value>${spec.multiple ? " …" : ""}` : ""}`, spec.description]),
     )
       .split("\n")
       .slice(1)

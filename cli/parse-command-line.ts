@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { Command, OptionSpec } from "./command";
+import type { Command, OptionSpec, OptionValue } from "./command";
 import { UsageError } from "./usage-error";
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
@@ -23,7 +23,7 @@ export function splitCommand(argv: readonly string[]): { name: string | null; re
 
 export interface ParsedInvocation {
   args: string[];
-  options: Record<string, string | boolean | undefined>;
+  options: Record<string, OptionValue>;
 }
 
 export function parseInvocation(command: Command, argv: readonly string[]): ParsedInvocation {
@@ -32,7 +32,9 @@ export function parseInvocation(command: Command, argv: readonly string[]): Pars
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }])),
+      options: Object.fromEntries(
+        Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
+      ),
       allowPositionals: true,
       strict: true,
     });

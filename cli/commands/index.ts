@@ -2,6 +2,7 @@ import type { Command } from "../command";
 import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
+import { discoverCommand } from "./discover";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
@@ -25,4 +26,5 @@ export const COMMANDS: readonly Command[] = [
   changeCommand,
   exportCommand,
   applyCommand,
+  discoverCommand,
 ];

@@ -1,11 +1,19 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { POST as discoverRoute } from "@/app/api/v1/topology/discover/route";
+import type { Io } from "@/cli/command";
+import { runCli } from "@/cli/main";
 import { discoveryResultSchema, type DiscoveryResult } from "@/contracts/discovery";
+import { OPERATIONS } from "@/contracts/operations";
 import { parseSynchronousStandbyNames } from "@/core/discovery/synchronous-standby-names";
 import { db } from "@/server/db/client";
 import { freePort } from "@/server/store/free-port";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
+import { ApiServer } from "../support/api-server";
 import { ReplicationCluster, type ClusterServer } from "../support/replication-cluster";
 
 /**
@@ -84,6 +92,62 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster.stop();
+});
+
+describe("switchyard discover", () => {
+  const server = new ApiServer([{ op: OPERATIONS.discoverTopology, handler: discoverRoute }]);
+  const folder = mkdtempSync(path.join(os.tmpdir(), "switchyard-discover-cli-"));
+
+  beforeAll(() => server.start());
+  afterAll(async () => {
+    await server.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = { out: (text) => out.push(text), err: (text) => err.push(text), outBytes: async () => {}, sleep: async () => {}, now: () => new Date() };
+    const code = await runCli(argv, { io, env: { SWITCHYARD_URL: server.url, SWITCHYARD_TOKEN: admin } });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  it("writes the proposal as fleet.yaml, questions on top, and prints what is left to answer", async () => {
+    const file = path.join(folder, "fleet.yaml");
+    const { code, out, err } = await cli("discover", "--primary", monitorUrl(primary), "--standby", monitorUrl(eu), "--standby", monitorUrl(europe), "--service", "orders-db", "--name", "Orders", "-o", file);
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    const yaml = readFileSync(file, "utf8");
+    expect(parse(yaml).services[0].replicas).toEqual([
+      { host: "127.0.0.1", port: primary.port, database: "orders" },
+      { name: "pg-eu-west-1", host: "127.0.0.1", port: eu.port, database: "orders", replication: "sync" },
+      { name: "pg-europe-west3", host: "127.0.0.1", port: europe.port, database: "orders", replication: "async" },
+      { name: "pg-eu-central-1", database: "orders", replication: "async" },
+    ]);
+    expect(yaml).toContain("# - services.0.replicas.3.host\n");
+    expect(yaml).not.toContain(MONITOR_PASSWORD);
+    expect(out).toMatch(/^Wrote .*fleet\.yaml: 4 replicas \(the primary, unnamed, pg-eu-west-1, pg-europe-west3, pg-eu-central-1\)\.$/m);
+    expect(out).toContain("- services.0.replicas.0.region");
+  });
+
+  it("prints the proposal as YAML without -o, and the answer itself with --json", async () => {
+    const yaml = await cli("discover", "--primary", monitorUrl(primary), "--service", "orders-db");
+    expect(yaml.code).toBe(0);
+    expect(parse(yaml.out).services[0]).toMatchObject({ id: "orders-db", engine: "postgresql" });
+    const json = await cli("discover", "--json", "--primary", monitorUrl(primary));
+    expect(discoveryResultSchema.parse(JSON.parse(json.out)).questions[0]!.id).toBe("service-id");
+  });
+
+  it("says what is wrong: a usage error, a malformed URL caught before sending, a refusal from the server", async () => {
+    expect(await cli("discover")).toMatchObject({ code: 2, err: "switchyard discover: --primary <url> is required" });
+    expect(await cli("discover", "--primary", "db1:5432")).toMatchObject({
+      code: 2,
+      err: "switchyard discover: primaryUrl: must be a postgresql:// URL, e.g. postgresql://monitor:secret@db1.example.com:5432/orders",
+    });
+    const refused = await cli("discover", "--primary", monitorUrl(eu));
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^switchyard discover: primaryUrl: 127\.0\.0\.1:\d+ is in recovery, so it is a standby .* \(HTTP 400, validation_failed\)$/);
+  });
 });
 
 describe("discovery from the primary's URL alone", () => {
