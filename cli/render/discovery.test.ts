@@ -2,30 +2,20 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { DiscoveryResult } from "@/contracts/discovery";
 import { fleetDocumentSchema } from "@/contracts/topology";
+import { proposeTopology } from "@/core/discovery/propose-topology";
+import { primaryReading, sender, standbyReading } from "@/core/discovery/test-readings";
 import { wrap } from "../format";
 import { renderDiscoverySummary, renderProposalYaml } from "./discovery";
 
-const RESULT: DiscoveryResult = {
-  proposal: {
-    version: 1,
-    services: [
-      {
-        id: "orders-db",
-        name: "Orders",
-        engine: "postgresql",
-        replicas: [
-          { host: "db1.example.com", port: 5432, database: "orders" },
-          { name: "pg-eu-west-1", host: "db2.example.com", port: 5432, database: "orders", replication: "sync" },
-        ],
-      },
-    ],
-  },
-  questions: [
-    { id: "replica-region", path: "services.0.replicas.1.region", question: "Which region pg-eu-west-1 runs in (cloud:code, e.g. aws:eu-west-1): PostgreSQL does not know where its servers are" },
-    { id: "datasets", path: "services.0.datasets", question: "The service's datasets" },
-  ],
-  observations: [{ id: "no-slot", observation: "pg-eu-west-1 streams without a replication slot: its upstream may remove WAL it still needs" }],
-};
+function discovered(): DiscoveryResult {
+  const primary = primaryReading({ synchronousStandbyNames: '"pg-eu-west-1"', walSenders: [sender("pg-eu-west-1", 1, { syncState: "sync" })] });
+  const outcome = proposeTopology({ serviceId: "orders-db", name: "Orders" }, primary, [standbyReading({ field: "standbyUrls.0", host: "db2.example.com", name: "pg-eu-west-1" })]);
+  if (outcome.kind !== "proposed") throw new Error(outcome.refusal.reason);
+  const { kind: _, ...result } = outcome;
+  return result;
+}
+
+const RESULT = discovered();
 
 describe("the proposal as fleet.yaml", () => {
   const yaml = renderProposalYaml(RESULT);
@@ -38,8 +28,9 @@ describe("the proposal as fleet.yaml", () => {
 
   it("carries each question at its path and each observation as comments on top", () => {
     expect(yaml).toMatch(/^# Proposed by `switchyard discover`/);
-    expect(yaml).toContain("# Questions:\n# - services.0.replicas.1.region\n#     Which region pg-eu-west-1 runs in (cloud:code, e.g. aws:eu-west-1): PostgreSQL does not know");
-    expect(yaml).toContain("# - services.0.datasets\n#     The service's datasets\n");
+    expect(yaml).toContain("# Questions:\n# - services.0.replicas.0.name\n");
+    expect(yaml).toContain("# - services.0.replicas.1.region\n#     Which region pg-eu-west-1 runs in (cloud:code, e.g. aws:eu-west-1): PostgreSQL does not know");
+    expect(yaml).toContain("# - services.0.datasets\n#     The service's datasets: each one's owner team, consistency (strong or eventual) and recovery\n#     budgets");
     expect(yaml).toContain("# Seen:\n# - pg-eu-west-1 streams without a replication slot: its upstream may remove WAL it still needs\n");
     for (const line of yaml.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
   });
@@ -48,8 +39,8 @@ describe("the proposal as fleet.yaml", () => {
     expect(renderDiscoverySummary(RESULT, "fleet.yaml").split("\n").slice(0, 4)).toEqual([
       "Wrote fleet.yaml: 2 replicas (the primary, unnamed, pg-eu-west-1).",
       "",
-      "2 questions to answer in it before it is applied:",
-      "- services.0.replicas.1.region",
+      "7 questions to answer in it before it is applied:",
+      "- services.0.replicas.0.name",
     ]);
   });
 });
