@@ -342,7 +342,7 @@ export const OPERATIONS = {
       "Read a running PostgreSQL cluster through a monitoring role (the primary's URL, optionally the standbys') and propose its topology as a fleet document, with a question for each thing PostgreSQL cannot know; writes nothing but the audit event",
     description: DISCOVERY_PRIVILEGES,
     tag: "topology",
-    access: "topology:discover",
+    access: "topology:manage",
     body: discoverRequestSchema,
     success: { status: 200, description: "The proposal, the questions that complete it, and what discovery saw", schema: discoveryResultSchema },
   }),

@@ -24,7 +24,7 @@ export const COMMANDS: readonly Command[] = [
   auditCommand,
   changesCommand,
   changeCommand,
+  discoverCommand,
   exportCommand,
   applyCommand,
-  discoverCommand,
 ];

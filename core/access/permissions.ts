@@ -36,12 +36,10 @@ export const PERMISSION_GRANTS = {
   "tokens:own": EVERY_ROLE,
   /** List and revoke anyone's API tokens. */
   "tokens:manage": ["admin"],
-  /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request). */
+  /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request); discover a running cluster's topology to propose one. */
   "topology:manage": ["admin"],
   /** Register agents, rotate and revoke their tokens. */
   "agents:manage": ["admin"],
-  /** Read a PostgreSQL cluster through a monitoring role to propose its topology (writes nothing but the audit event). */
-  "topology:discover": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSION_GRANTS;
