@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { POST as applyRoute } from "@/app/api/v1/topology/apply/route";
 import { POST as discoverRoute } from "@/app/api/v1/topology/discover/route";
+import { POST as planRoute } from "@/app/api/v1/topology/plan/route";
 import type { Io } from "@/cli/command";
 import { runCli } from "@/cli/main";
 import { discoveryResultSchema, type DiscoveryResult } from "@/contracts/discovery";
@@ -230,6 +232,46 @@ describe("discovery with the standbys' URLs", () => {
     expect(result.questions[0]).toMatchObject({ id: "primary-name" });
     expect(result.questions[0]!.question).toContain("its primary_conninfo cannot be read (permission denied: grant the role pg_monitor, or pg_read_all_settings)");
     expect(result.observations.map((item) => item.id)).toEqual(["conninfo-unreadable", "cascading", "no-slot"]);
+  });
+});
+
+describe("from proposal to fleet", () => {
+  const REGIONS = ["aws:us-east-1", "aws:eu-west-1", "gcp:europe-west3", "aws:eu-central-1"];
+  const answers: Record<string, (path: string) => unknown> = {
+    "primary-name": () => "pg-us-east-1",
+    "primary-field": () => "pg-us-east-1",
+    "primary-replication": () => "async",
+    "replica-region": (path) => REGIONS[Number(path.split(".")[3])],
+    regions: () =>
+      REGIONS.map((id) => {
+        const [cloud, code] = id.split(":");
+        return { cloud, code, jurisdiction: code!.startsWith("us") ? "US" : "EU", displayName: id };
+      }),
+    datasets: () => [{ name: "orders", ownerTeam: "payments", consistency: "strong", rpoSeconds: 0, rtoSeconds: 60 }],
+  };
+
+  it("once its questions are answered, the proposal is a fleet document the plan accepts and apply puts in force", async () => {
+    const result = await discovered({ primaryUrl: monitorUrl(primary), standbyUrls: [monitorUrl(eu), monitorUrl(europe), monitorUrl(cascade)], serviceId: "orders-db", name: "Orders" });
+    const document = structuredClone(result.proposal) as unknown as Record<string, unknown>;
+    for (const { id, path: where } of result.questions) {
+      const keys = where.split(".");
+      let node = document;
+      for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+      node[keys.at(-1)!] = answers[id]!(where);
+    }
+    const plan = await call(planRoute, { method: "POST", token: admin, body: { document } });
+    expect(plan.status, JSON.stringify(plan.json)).toBe(200);
+    expect(plan.json.issues).toEqual([]);
+    expect(plan.json.acceptable).toBe(true);
+    const applied = await call(applyRoute, { method: "POST", token: admin, body: { document, reason: "adopt the discovered cluster" } });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(200);
+    const replicas = await db().replica.findMany({ where: { serviceId: "orders-db" }, orderBy: { name: "asc" } });
+    expect(replicas.map((replica) => `${replica.name} ${replica.port} ${replica.replication}`)).toEqual([
+      `pg-eu-central-1 ${cascade.port} async`,
+      `pg-eu-west-1 ${eu.port} sync`,
+      `pg-europe-west3 ${europe.port} async`,
+      `pg-us-east-1 ${primary.port} async`,
+    ]);
   });
 });
 
