@@ -335,17 +335,6 @@ export const OPERATIONS = {
     success: { status: 200, description: "The revoked agent", schema: agentSchema },
     errors: [404, 409],
   }),
-  discoverTopology: operation({
-    method: "POST",
-    path: "/api/v1/topology/discover",
-    summary:
-      "Read a running PostgreSQL cluster through a monitoring role (the primary's URL, optionally the standbys') and propose its topology as a fleet document, with a question for each thing PostgreSQL cannot know; writes nothing but the audit event",
-    description: DISCOVERY_PRIVILEGES,
-    tag: "topology",
-    access: "topology:manage",
-    body: discoverRequestSchema,
-    success: { status: 200, description: "The proposal, the questions that complete it, and what discovery saw", schema: discoveryResultSchema },
-  }),
   listRunbooks: operation({
     method: "GET",
     path: "/api/v1/runbooks",
@@ -601,6 +590,17 @@ export const OPERATIONS = {
     params: changeRequestIdParamsSchema,
     success: { status: 200, description: "The rebased change request", schema: changeRequestSchema },
     errors: [404, 409],
+  }),
+  discoverTopology: operation({
+    method: "POST",
+    path: "/api/v1/topology/discover",
+    summary:
+      "Read a running PostgreSQL cluster through a monitoring role (the primary's URL, optionally the standbys') and propose its topology as a fleet document, with a question for each thing PostgreSQL cannot know; writes nothing but the audit event",
+    description: DISCOVERY_PRIVILEGES,
+    tag: "topology",
+    access: "topology:manage",
+    body: discoverRequestSchema,
+    success: { status: 200, description: "The proposal, the questions that complete it, and what discovery saw", schema: discoveryResultSchema },
   }),
   planTopology: operation({
     method: "POST",
