@@ -1,12 +1,14 @@
 import "server-only";
 import type { ConnectionOptions } from "node:tls";
 import pg from "pg";
-import { closeClient } from "@/agents/pg-client";
+import { closeClient, within } from "@/agents/pg-client";
 import { MIN_SERVER_VERSION_NUM, type RequestField, type ServerReading, type SettingReading } from "@/core/discovery/readings";
 import { endpointLabel, type ServerTarget } from "@/core/discovery/server-url";
 
 const CONNECT_TIMEOUT_MS = 5_000;
 const STATEMENT_TIMEOUT_MS = 5_000;
+/** A server that answers each statement just in time still cannot hold a request longer than this. */
+const READ_DEADLINE_MS = 15_000;
 /** More rows than any cluster has standbys or slots; a bound, not a limit anyone should meet. */
 const MAX_ROWS = 256;
 const INSUFFICIENT_PRIVILEGE = "42501";
@@ -171,7 +173,7 @@ async function read(client: pg.Client, field: RequestField, target: ServerTarget
 export async function readServer(field: RequestField, target: ServerTarget): Promise<ServerReading> {
   const client = clientFor(target);
   try {
-    return await read(client, field, target);
+    return await within(read(client, field, target), READ_DEADLINE_MS, "reading the server");
   } catch (error) {
     // Programming errors stay errors (500, logged); everything else came from the server or the network.
     if (error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError) throw error;

@@ -12,6 +12,7 @@ import { runCli } from "@/cli/main";
 import { discoveryResultSchema, type DiscoveryResult } from "@/contracts/discovery";
 import { OPERATIONS } from "@/contracts/operations";
 import { parseSynchronousStandbyNames } from "@/core/discovery/synchronous-standby-names";
+import { pauseCluster, resumeCluster } from "@/embedded/postgres-cluster";
 import { db } from "@/server/db/client";
 import { freePort } from "@/server/store/free-port";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
@@ -360,6 +361,18 @@ describe("refusals: 400 naming the field, the attempt audited", () => {
     const error = await refused({ primaryUrl: cluster.url(primary, "monitor", wrong, "orders") });
     expect(error.message).toBe(`primaryUrl: could not read 127.0.0.1:${primary.port} as monitor: password authentication failed for user "monitor"`);
     expect(await auditTrailText()).not.toContain(wrong);
+  });
+
+  it("a server that stops answering (frozen) is given up on, not waited for", async () => {
+    await pauseCluster(other.dataDir);
+    try {
+      expect(await refused({ primaryUrl: cluster.url(other) })).toMatchObject({
+        field: "primaryUrl",
+        message: expect.stringMatching(new RegExp(`^primaryUrl: could not read 127\\.0\\.0\\.1:${other.port} as postgres: .*timeout`)),
+      });
+    } finally {
+      await resumeCluster(other.dataDir);
+    }
   });
 
   it("a URL without a password never borrows the control plane's own (PGPASSWORD)", async () => {
