@@ -75,7 +75,8 @@ export const fleetServiceSchema = z
       .min(1)
       .max(63)
       .meta({ description: "The replica that takes writes. Sets the write route of a new service; for an existing one it is only compared (the primary moves by a runbook)" }),
-    datasets: z.array(fleetDatasetSchema).max(64).default([]),
+    // Required, not defaulted: applying makes a service's datasets exactly the listed ones, so a missing list must not read as "none".
+    datasets: z.array(fleetDatasetSchema).max(64).meta({ description: "Every dataset of the service (an empty list is an answer: none)" }),
     replicas: z.array(fleetReplicaSchema).min(1, { error: "must list at least the primary" }).max(64),
   })
   .meta({ id: "FleetService" });

@@ -265,7 +265,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     request: {
       method: "POST",
       body: {
-        service: { id: uniqueName(), name: "Role test", engine: "postgresql", primary: "a", replicas: [{ name: "a", region: "aws:us-east-1", host: `${uniqueName()}.test`, port: 5432, database: "x", replication: "async" }] },
+        service: { id: uniqueName(), name: "Role test", engine: "postgresql", primary: "a", datasets: [], replicas: [{ name: "a", region: "aws:us-east-1", host: `${uniqueName()}.test`, port: 5432, database: "x", replication: "async" }] },
         reason: "role test",
       },
     },
