@@ -5,6 +5,8 @@ export const AUDIT_ACTIONS = [
   "admin.bootstrap",
   "agent.command_issue",
   "agent.command_result",
+  "agent.enroll",
+  "agent.enrollment_token_issue",
   "agent.register",
   "agent.revoke",
   "agent.token_rotate",

@@ -17,13 +17,15 @@ function errorStatuses(op: ApiOperation): number[] {
   const statuses = new Set<number>(op.errors ?? []);
   if (op.body || op.params || op.query) statuses.add(400);
   if (op.access !== "public") statuses.add(401);
-  if (op.access !== "public" && op.access !== "agent") statuses.add(403);
+  if (op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token") statuses.add(403);
   return [...statuses].sort();
 }
 
 function accessDescription(op: ApiOperation): string {
   if (op.access === "public") return "No authentication.";
-  return op.access === "agent" ? "An agent's token (`sya_…`)." : `Requires the \`${op.access}\` permission.`;
+  if (op.access === "agent") return "An agent's token (`sya_…`).";
+  if (op.access === "enrollment-token") return "An enrollment token (`sye_…`), single use.";
+  return `Requires the \`${op.access}\` permission.`;
 }
 
 /** The OpenAPI 3.1 document, generated from the operation table's zod contracts. */
@@ -61,7 +63,7 @@ export function buildOpenApiDocument(version: string) {
       summary: op.summary,
       tags: [op.tag],
       description: [accessDescription(op), op.description].filter(Boolean).join("\n\n"),
-      security: op.access === "public" ? [] : op.access === "agent" ? [{ bearer: [] }] : [{ bearer: [] }, { session: [] }],
+      security: op.access === "public" ? [] : op.access === "agent" || op.access === "enrollment-token" ? [{ bearer: [] }] : [{ bearer: [] }, { session: [] }],
       request: {
         ...(op.params ? { params: op.params } : {}),
         ...(op.query ? { query: op.query } : {}),

@@ -5,6 +5,15 @@ import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
 import { DISCOVERY_PRIVILEGES, discoverRequestSchema, discoveryResultSchema } from "./discovery";
 import {
+  agentRuntimeConfigSchema,
+  commandKeySchema,
+  enrollAgentRequestSchema,
+  enrolledAgentSchema,
+  issuedEnrollmentTokenSchema,
+  issueEnrollmentTokenRequestSchema,
+  replicaIdParamsSchema,
+} from "./enrollment";
+import {
   approveChangeRequestSchema,
   changeRequestIdParamsSchema,
   changeRequestListQuerySchema,
@@ -97,10 +106,11 @@ export interface ApiOperation {
   description?: string;
   tag: string;
   /**
-   * `public` operations need no caller, `agent` ones an agent's token; every
+   * `public` operations need no caller, `agent` ones an agent's token,
+   * `enrollment-token` ones an enrollment token (and nothing else); every
    * other one names the permission a person needs.
    */
-  access: Permission | "public" | "agent";
+  access: Permission | "public" | "agent" | "enrollment-token";
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -292,10 +302,41 @@ export const OPERATIONS = {
   commandKey: operation({
     method: "GET",
     path: "/api/v1/agents/command-key",
-    summary: "The public key (Ed25519, SPKI PEM) agents verify commands with",
+    summary: "The public key (Ed25519, SPKI PEM) agents verify commands with, and its fingerprint",
     tag: "agents",
     access: "fleet:read",
-    success: { status: 200, description: "The key", schema: z.object({ publicKey: z.string() }) },
+    success: { status: 200, description: "The key", schema: commandKeySchema },
+  }),
+  issueEnrollmentToken: operation({
+    method: "POST",
+    path: "/api/v1/replicas/{id}/enrollment-tokens",
+    summary: "Issue a single-use, expiring token that enrolls this replica's agent (shown once)",
+    tag: "agents",
+    access: "agents:manage",
+    params: replicaIdParamsSchema,
+    body: issueEnrollmentTokenRequestSchema,
+    success: { status: 201, description: "The token, with the command key's fingerprint to compare with what the agent prints", schema: issuedEnrollmentTokenSchema },
+    errors: [404],
+  }),
+  enrollAgent: operation({
+    method: "POST",
+    path: "/api/v1/agents/enroll",
+    summary:
+      "An agent enrolls with an enrollment token (`Authorization: Bearer sye_…`, its only credential): it gets its own token, its name and the command key to pin; with replace, the replica's previous agent is revoked",
+    tag: "agents",
+    access: "enrollment-token",
+    body: enrollAgentRequestSchema,
+    success: { status: 201, description: "The new agent, its token (shown once) and the command key", schema: enrolledAgentSchema },
+    errors: [409],
+  }),
+  agentConfig: operation({
+    method: "GET",
+    path: "/api/v1/agents/config",
+    summary: "What the control plane decides of an agent's configuration: its replica, the peers to witness, its intervals, with a revision",
+    tag: "agents",
+    access: "agent",
+    success: { status: 200, description: "The agent's configuration", schema: agentRuntimeConfigSchema },
+    errors: [404],
   }),
   listAgents: operation({
     method: "GET",

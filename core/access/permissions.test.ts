@@ -8,7 +8,7 @@ const EVERYONE: Role[] = [...ROLES];
  * Who may call what, written out by hand from the product design rather than
  * derived from the grant table, so that a change to either shows up here.
  */
-const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
+const EXPECTED: Record<OperationId, Role[] | "public" | "agent" | "enrollment-token"> = {
   health: "public",
   ingestReports: "agent",
   pollCommands: "agent",
@@ -55,6 +55,9 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
   registerAgent: ["admin"],
   rotateAgentToken: ["admin"],
   revokeAgent: ["admin"],
+  issueEnrollmentToken: ["admin"],
+  enrollAgent: "enrollment-token",
+  agentConfig: "agent",
   openApi: "public",
   issueToken: "public",
   listServices: EVERYONE,
@@ -90,14 +93,14 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent"> = {
 describe("role checks: every role × every API operation", () => {
   for (const [id, op] of Object.entries(OPERATIONS) as [OperationId, (typeof OPERATIONS)[OperationId]][]) {
     const expected = EXPECTED[id];
-    if (expected === "public" || expected === "agent") {
-      it(`${op.method} ${op.path} is ${expected === "public" ? "public" : "for agents only"}`, () => expect(op.access).toBe(expected));
+    if (!Array.isArray(expected)) {
+      it(`${op.method} ${op.path} is ${expected === "public" ? "public" : `for ${expected} holders only`}`, () => expect(op.access).toBe(expected));
       continue;
     }
     for (const role of ROLES) {
       const allowed = expected.includes(role);
       it(`${op.method} ${op.path}: ${role} is ${allowed ? "allowed" : "refused (403)"}`, () => {
-        if (op.access === "public" || op.access === "agent") throw new Error(`${id} is ${op.access}`);
+        if (op.access === "public" || op.access === "agent" || op.access === "enrollment-token") throw new Error(`${id} is ${op.access}`);
         expect(hasPermission([role], op.access)).toBe(allowed);
       });
     }

@@ -1,12 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { hasPermission } from "@/core/access/permissions";
+import { ENROLLMENT_TOKEN_PREFIX } from "@/contracts/enrollment";
 import type { ApiOperation } from "@/contracts/operations";
 import { agentFromRequest, type AgentPrincipal } from "../agents/resolve-agent";
 import type { UserActor } from "../auth/actor";
 import { clientIp } from "../auth/actor";
 import { actorFromRequest } from "../auth/resolve-actor";
 import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response";
+import { bearerToken } from "./bearer-token";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -15,8 +17,10 @@ type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface HandlerContext<Op extends ApiOperation> {
   request: Request;
   ip: string | null;
-  actor: Op["access"] extends "public" ? UserActor | null : Op["access"] extends "agent" ? null : UserActor;
+  actor: Op["access"] extends "public" ? UserActor | null : Op["access"] extends "agent" | "enrollment-token" ? null : UserActor;
   agent: Op["access"] extends "agent" ? AgentPrincipal : null;
+  /** The enrollment token as sent; whether it is valid is the handler's to decide (and to say why not). */
+  enrollmentToken: Op["access"] extends "enrollment-token" ? string : null;
   body: Output<Op["body"]>;
   params: Output<Op["params"]>;
   query: Output<Op["query"]>;
@@ -62,8 +66,13 @@ export function apiRoute<Op extends ApiOperation>(op: Op, handler: Handler<Op>) 
       if (op.access === "agent" && !agent) {
         return errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." });
       }
-      const actor = op.access === "agent" ? null : await actorFromRequest(request);
-      if (op.access !== "public" && op.access !== "agent") {
+      const bearer = bearerToken(request.headers);
+      const enrollmentToken = op.access === "enrollment-token" && bearer?.startsWith(ENROLLMENT_TOKEN_PREFIX) ? bearer : null;
+      if (op.access === "enrollment-token" && !enrollmentToken) {
+        return errorResponse(401, { code: "unauthenticated", message: "Send the enrollment token an admin issued as `Authorization: Bearer sye_…`.", field: "token" });
+      }
+      const actor = op.access === "agent" || op.access === "enrollment-token" ? null : await actorFromRequest(request);
+      if (op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token") {
         if (!actor) return errorResponse(401, { code: "unauthenticated", message: "Sign in, or send an API token as `Authorization: Bearer <token>`." });
         if (!hasPermission(actor.roles, op.access)) {
           return errorResponse(403, { code: "forbidden", message: `Your roles (${actor.roles.join(", ")}) do not include the permission ${op.access}.` });
@@ -91,7 +100,7 @@ export function apiRoute<Op extends ApiOperation>(op: Op, handler: Handler<Op>) 
         body = parsed.data;
       }
 
-      const result = await handler({ request, ip: clientIp(request.headers), actor, agent, body, params, query } as HandlerContext<Op>);
+      const result = await handler({ request, ip: clientIp(request.headers), actor, agent, enrollmentToken, body, params, query } as HandlerContext<Op>);
       if (result instanceof Response) return result;
       return Response.json(result, { status: op.success.status });
     } catch (error) {

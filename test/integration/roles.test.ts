@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as agentRevoke from "@/app/api/v1/agents/[id]/revoke/route";
 import * as agentToken from "@/app/api/v1/agents/[id]/token/route";
 import * as commandKey from "@/app/api/v1/agents/command-key/route";
+import * as agentConfig from "@/app/api/v1/agents/config/route";
+import * as enroll from "@/app/api/v1/agents/enroll/route";
 import * as commandResult from "@/app/api/v1/agents/commands/[id]/result/route";
 import * as commands from "@/app/api/v1/agents/commands/route";
 import * as primaryLease from "@/app/api/v1/agents/lease/route";
@@ -68,6 +70,7 @@ import * as datasets from "@/app/api/v1/services/[id]/datasets/route";
 import * as datasetByName from "@/app/api/v1/services/[id]/datasets/[name]/route";
 import * as retireDataset from "@/app/api/v1/services/[id]/datasets/[name]/retire/route";
 import { liveFleetDocument } from "@/server/topology/export-topology";
+import * as enrollmentTokens from "@/app/api/v1/replicas/[id]/enrollment-tokens/route";
 import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
 import { OPERATIONS, type OperationId } from "@/contracts/operations";
 import { registerAgent } from "@/server/agents/register-agent";
@@ -234,6 +237,9 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     const { agent } = await registerAgent({ replicaId: await spareReplicaId(), name: `agent-${Math.random().toString(36).slice(2, 8)}` }, SYSTEM_ACTOR);
     return { handler: agentRevoke.POST, request: { method: "POST", params: { id: agent.id } } };
   },
+  issueEnrollmentToken: async () => ({ handler: enrollmentTokens.POST, request: { method: "POST", params: { id: await spareReplicaId() }, body: {} } }),
+  enrollAgent: () => ({ handler: enroll.POST, request: { method: "POST", body: {} } }),
+  agentConfig: () => ({ handler: agentConfig.GET, request: {} }),
   listAlerts: () => ({ handler: alerts.GET, request: { path: "/api/v1/alerts?state=pending,firing" } }),
   acknowledgeAlert: async () => ({ handler: acknowledgeAlert.POST, request: { method: "POST", params: { id: await openAlertId() }, body: { note: "looking into it" } } }),
   health: () => ({ handler: health.GET, request: {} }),
@@ -332,13 +338,14 @@ describe("every role × every API operation, through the real handlers", () => {
       expect(json.error.code).toBe("unauthenticated");
     });
 
-    if (op.access === "agent") {
+    if (op.access === "agent" || op.access === "enrollment-token") {
       for (const role of ROLES) {
-        it(`${op.method} ${op.path} as ${role} → 401 (a person's token is not an agent's)`, async () => {
+        it(`${op.method} ${op.path} as ${role} → 401 (a person's token is not an ${op.access === "agent" ? "agent's" : "enrollment"} token)`, async () => {
           const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
-          const before = await db().sample.count();
+          const written = () => Promise.all([db().sample.count(), db().agent.count(), db().auditEvent.count()]);
+          const before = await written();
           expect((await call(handler, { ...request, token: tokenOf.get(role) })).status).toBe(401);
-          expect(await db().sample.count()).toBe(before);
+          expect(await written()).toEqual(before);
         });
       }
       continue;
