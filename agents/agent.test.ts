@@ -88,6 +88,28 @@ describe("Agent", () => {
     expect(logLines).toContainEqual(expect.objectContaining({ event: "peer.unreachable", level: "warn" }));
   });
 
+  it("witnesses the peers of a new configuration from the next tick on", async () => {
+    const asked: string[][] = [];
+    const agent = new Agent({
+      config: { intervalMs: 1000, probeTimeoutMs: 500, peers: [] },
+      adapter: new ScriptedAdapter(healthy),
+      queue,
+      delivery: { deliver: async () => {}, flush: async () => {}, close: () => {} },
+      metrics,
+      log: createLogger("agent-test", () => {}),
+      probePeers: async (peers): Promise<TimedPeerProbe[]> => {
+        asked.push(peers.map((peer) => peer.replica));
+        return peers.map((peer) => ({ probe: { replica: peer.replica, regionId: peer.regionId, reachable: true, rttMs: 1, error: null }, durationMs: 1 }));
+      },
+      now: () => new Date("2026-11-26T04:00:00.000Z"),
+    });
+    await agent.scheduleTick();
+    agent.reconfigure({ intervalMs: 1000, probeTimeoutMs: 500, peers: [{ replica: "orders-ap", regionId: "gcp:asia-east1", connectionString: "postgresql://unused" }] });
+    await agent.scheduleTick();
+    expect(asked).toEqual([["orders-ap"]]);
+    expect(queued().map((report) => report.peers.map((peer) => peer.replica))).toEqual([[], ["orders-ap"]]);
+  });
+
   it("skips a tick while the previous one still runs, instead of piling up", async () => {
     let release: () => void = () => {};
     const adapter = new ScriptedAdapter((call) =>

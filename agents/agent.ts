@@ -51,6 +51,20 @@ export class Agent {
     this.timer = setInterval(() => this.scheduleTick(), this.parts.config.intervalMs);
   }
 
+  /**
+   * Takes the peers and intervals of a changed configuration (the control
+   * plane's): the next tick probes the new peers, and a new interval
+   * restarts the timer. A tick under way finishes with what it started with.
+   */
+  reconfigure(config: AgentParts["config"]): void {
+    const intervalChanged = config.intervalMs !== this.parts.config.intervalMs;
+    this.parts.config = config;
+    if (intervalChanged && this.timer) {
+      clearInterval(this.timer);
+      this.timer = setInterval(() => this.scheduleTick(), config.intervalMs);
+    }
+  }
+
   /** Finishes the current tick, tries once more to deliver, and releases everything. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { chmod, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -45,20 +45,21 @@ export async function buildAgentBundle(outFile: string): Promise<void> {
     target: "node20",
     external: ["pg-native"],
     plugins: [pgWithoutRuntimeProbe],
-    // Bundled CommonJS (pg, prom-client) still calls require() for Node's built-ins.
-    banner: { js: 'import { createRequire as __agentCreateRequire } from "node:module"; const require = __agentCreateRequire(import.meta.url);' },
+    // Runs as `./switchyard-agent.mjs` too. Bundled CommonJS (pg, prom-client) still calls require() for Node's built-ins.
+    banner: { js: '#!/usr/bin/env node\nimport { createRequire as __agentCreateRequire } from "node:module"; const require = __agentCreateRequire(import.meta.url);' },
     // Whitespace and syntax only: the stacks in bug reports keep their names.
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: "none",
     logLevel: "silent",
   });
+  await chmod(outFile, 0o755);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outFile = process.argv[2];
   if (!outFile) {
-    process.stderr.write("usage: node --import tsx agents/build.ts <out-file.mjs>\n");
+    process.stderr.write("usage: node --import tsx agents/build.ts <out-file.mjs>  (npm run agent:pack writes dist/switchyard-agent.mjs)\n");
     process.exit(2);
   }
   await buildAgentBundle(path.resolve(outFile));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, configPath, loadAgentConfig, parseAgentConfig, reportClock } from "./config";
+import { ConfigError, loadAgentConfig, parseAgentConfig, reportClock } from "./config";
 
 const valid = {
   controlPlaneUrl: "http://127.0.0.1:3000",
@@ -124,11 +124,5 @@ describe("agent config", () => {
     expect(skewed).toBeLessThanOrEqual(-90_000);
     expect(Math.abs(reportClock({})().getTime() - Date.now())).toBeLessThan(1_000);
     expect(() => reportClock({ SWITCHYARD_AGENT_CLOCK_OFFSET_MS: "1.5s" })).toThrow(/whole number of milliseconds, not "1\.5s"/);
-  });
-
-  it("takes the file from the first argument, else from SWITCHYARD_AGENT_CONFIG", () => {
-    expect(configPath(["node", "agent", "/a.json"], { SWITCHYARD_AGENT_CONFIG: "/b.json" })).toBe("/a.json");
-    expect(configPath(["node", "agent"], { SWITCHYARD_AGENT_CONFIG: "/b.json" })).toBe("/b.json");
-    expect(() => configPath(["node", "agent"], {})).toThrow(/SWITCHYARD_AGENT_CONFIG/);
   });
 });

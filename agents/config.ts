@@ -8,7 +8,7 @@ import { SIMULATION_PROFILE_NAMES } from "./adapters/simulation-profiles";
 const MIB = 1024 * 1024;
 
 const name = z.string().min(1).max(128);
-const connectionString = z.string().min(1);
+export const connectionString = z.string().min(1);
 /** What is wrong with a `host:port` (an IPv6 host in brackets: `[::1]:5432`), or null. */
 function addressProblem(text: string): string | null {
   if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(text)) return "must be host:port (an IPv6 host in brackets)";
@@ -17,7 +17,7 @@ function addressProblem(text: string): string | null {
 }
 
 /** Both sides checked here rather than by z.record, whose key errors do not say what is wrong. */
-const addressMap = z.record(z.string(), z.string()).superRefine((map, context) => {
+export const addressMap = z.record(z.string(), z.string()).superRefine((map, context) => {
   for (const [from, to] of Object.entries(map)) {
     const problem = addressProblem(from);
     if (problem) context.addIssue({ code: "custom", path: [from], message: `(the key) ${problem}` });
@@ -48,7 +48,7 @@ const simulatedReplicaSchema = z.strictObject({
  * private key here would also parse (Node derives the public half) but has no
  * business on a replica's host.
  */
-const ed25519PublicKeyPem = z.string().superRefine((pem, context) => {
+export const ed25519PublicKeyPem = z.string().superRefine((pem, context) => {
   if (!pem.trimStart().startsWith("-----BEGIN PUBLIC KEY-----")) {
     context.addIssue({ code: "custom", message: "must be an SPKI PEM public key (-----BEGIN PUBLIC KEY-----)" });
     return;
@@ -72,6 +72,42 @@ const commandsSchema = z.strictObject({
   connectionString: connectionString.optional(),
 });
 
+/** For `repoint` and `rewind`: the credentials a standby streams with (commands never carry secrets). */
+export const replicationSchema = z.strictObject({
+  user: name,
+  /** It ends up in postgresql.auto.conf (primary_conninfo), whose strings cannot hold a line break. */
+  password: z
+    .string()
+    .min(1)
+    .refine((password) => !/[\r\n]/.test(password), "must not contain a line break (primary_conninfo, where it goes, cannot hold one)"),
+  /**
+   * The address this replica's region reaches a primary by, for each
+   * address a command may name (`"10.0.0.7:5432": "10.1.0.2:6432"`): a
+   * proxy, NAT or tunnel between regions. Addresses not listed are used
+   * as they are.
+   */
+  via: addressMap.optional(),
+});
+
+/**
+ * The local server's data folder and binaries, for `rewind`, which has to
+ * stop the server, replace its data and start it again. Without it the
+ * agent refuses `rewind`. pg_rewind is used when binDir holds one of the
+ * server's major version.
+ */
+export const localServerSchema = z.strictObject({
+  dataDir: z.string().min(1),
+  binDir: z.string().min(1),
+  /** pg_ctl's server log; defaults to `<dataDir>/../postgresql.log`. */
+  logFile: z.string().min(1).optional(),
+});
+
+export const metricsSchema = z.strictObject({
+  /** 0 turns the metrics endpoint off. */
+  port: z.int().min(0).max(65_535).default(0),
+  host: z.string().min(1).default("127.0.0.1"),
+});
+
 export const agentConfigSchema = z.strictObject({
   controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
   token: z.string().min(1),
@@ -84,47 +120,11 @@ export const agentConfigSchema = z.strictObject({
     dir: z.string().min(1),
     maxBytes: z.int().min(64 * 1024).default(64 * MIB),
   }),
-  metrics: z
-    .strictObject({
-      /** 0 turns the metrics endpoint off. */
-      port: z.int().min(0).max(65_535).default(0),
-      host: z.string().min(1).default("127.0.0.1"),
-    })
-    .default({ port: 0, host: "127.0.0.1" }),
+  metrics: metricsSchema.default({ port: 0, host: "127.0.0.1" }),
   /** Without it the agent takes no commands. */
   commands: commandsSchema.optional(),
-  /** For `repoint` and `rewind`: the credentials a standby streams with (commands never carry secrets). */
-  replication: z
-    .strictObject({
-      user: name,
-      /** It ends up in postgresql.auto.conf (primary_conninfo), whose strings cannot hold a line break. */
-      password: z
-        .string()
-        .min(1)
-        .refine((password) => !/[\r\n]/.test(password), "must not contain a line break (primary_conninfo, where it goes, cannot hold one)"),
-      /**
-       * The address this replica's region reaches a primary by, for each
-       * address a command may name (`"10.0.0.7:5432": "10.1.0.2:6432"`): a
-       * proxy, NAT or tunnel between regions. Addresses not listed are used
-       * as they are.
-       */
-      via: addressMap.optional(),
-    })
-    .optional(),
-  /**
-   * The local server's data folder and binaries, for `rewind`, which has to
-   * stop the server, replace its data and start it again. Without it the
-   * agent refuses `rewind`. pg_rewind is used when binDir holds one of the
-   * server's major version.
-   */
-  server: z
-    .strictObject({
-      dataDir: z.string().min(1),
-      binDir: z.string().min(1),
-      /** pg_ctl's server log; defaults to `<dataDir>/../postgresql.log`. */
-      logFile: z.string().min(1).optional(),
-    })
-    .optional(),
+  replication: replicationSchema.optional(),
+  server: localServerSchema.optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -150,13 +150,6 @@ export function reportClock(env: Readonly<Record<string, string | undefined>>): 
   const offsetMs = Number(text);
   if (!Number.isInteger(offsetMs)) throw new ConfigError(`SWITCHYARD_AGENT_CLOCK_OFFSET_MS must be a whole number of milliseconds, not "${text}"`);
   return () => new Date(Date.now() + offsetMs);
-}
-
-/** The config file: the first argument, else SWITCHYARD_AGENT_CONFIG. */
-export function configPath(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
-  const file = argv[2] ?? env.SWITCHYARD_AGENT_CONFIG;
-  if (!file) throw new ConfigError("no config file: pass its path as the first argument or in SWITCHYARD_AGENT_CONFIG");
-  return path.resolve(file);
 }
 
 /**

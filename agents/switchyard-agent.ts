@@ -1,87 +1,95 @@
-import { adapterFor } from "./adapters/adapter-for";
-import { Agent } from "./agent";
-import { commandLoopFor } from "./commands/command-loop-for";
-import { ConfigError, configPath, loadAgentConfig, reportClock, type AgentConfig } from "./config";
-import { Delivery } from "./delivery";
+import { ConfigError, loadAgentConfig, reportClock } from "./config";
+import { loadAgentState } from "./enrollment/agent-state";
+import { HELP, parseAgentArgs, type AgentInvocation } from "./enrollment/cli-args";
+import { runDoctor } from "./enrollment/doctor";
+import { enroll } from "./enrollment/enroll";
+import { runEnrolled } from "./enrollment/run-enrolled";
 import { errorMessage } from "./error-message";
-import { createLogger } from "./log";
-import { AgentMetrics, serveMetrics } from "./metrics";
-import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for";
-import { ReportQueue } from "./report-queue";
+import { createLogger, type Logger } from "./log";
+import { startAgent } from "./start-agent";
 import { AGENT_VERSION } from "./version";
-import { vouchingProbes } from "./witness";
-import { WitnessIdentity } from "./witness-identity";
 
 /**
- * switchyard-agent <config.json>  (or SWITCHYARD_AGENT_CONFIG=<config.json>)
+ * switchyard-agent enroll | run | doctor | <config.json> | --help | --version
+ * (see HELP in enrollment/cli-args.ts).
  *
- * Exit codes: 0 after SIGINT/SIGTERM, 2 for a config it cannot use, 1 when
- * it cannot start (e.g. the queue folder is not writable).
+ * Exit codes: 0 done, or after SIGINT/SIGTERM; 2 for a command line, config
+ * or state it cannot use; 1 when it cannot start or a check failed.
  */
 
-function readConfig(): AgentConfig {
-  try {
-    return loadAgentConfig(configPath(process.argv, process.env));
-  } catch (error) {
-    process.stderr.write(`switchyard-agent: ${error instanceof ConfigError ? error.message : errorMessage(error)}\n`);
-    process.exit(2);
-  }
+const MIN_NODE_MAJOR = 20;
+
+function fail(code: 1 | 2, message: string): never {
+  process.stderr.write(`switchyard-agent: ${message}\n`);
+  process.exit(code);
 }
 
-async function main(): Promise<void> {
-  const config = readConfig();
-  const clock = reportClock(process.env);
-  const log = createLogger(config.agentName);
+/** Runs until SIGINT/SIGTERM, which finish the current tick and command and flush the queue. */
+async function serve(log: Logger, start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
   process.on("uncaughtException", (error) => log.error("bug", "process.uncaught_exception", errorMessage(error), { stack: error.stack }));
   process.on("unhandledRejection", (reason) => log.error("bug", "process.unhandled_rejection", errorMessage(reason), { stack: (reason as Error)?.stack }));
-
-  const metrics = new AgentMetrics();
-  const queue = ReportQueue.open(config.queue.dir, {
-    maxBytes: config.queue.maxBytes,
-    onDrop: (count) => metrics.reportsDropped.inc({ reason: "queue_full" }, count),
-  });
-  const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
-  const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, witnessKey: witness.publicKey, queue, metrics, log, wallClock: clock });
-  const adapter = adapterFor(config.replica, config.probeTimeoutMs);
-  const probePeers = vouchingProbes(witness);
-  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers });
-  const commandLoop = await commandLoopFor(config, metrics, log);
-  const leaseKeeper = await primaryLeaseKeeperFor(config, metrics, log);
-  const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
-
+  let handle: { stop(): Promise<void> } | null = null;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     log.info("agent.stopping", `${signal}: finishing the current tick and command, and flushing the queue`);
-    void Promise.all([agent.stop(), commandLoop?.stop(), leaseKeeper?.stop()])
-      .catch((error: unknown) => log.error("bug", "agent.stop_failed", errorMessage(error)))
-      .finally(() => {
-        metricsServer?.close();
-        log.info("agent.stopped", `stopped with ${queue.depth} reports queued`);
-        process.exit(0);
-      });
+    if (!handle) process.exit(0);
+    void handle.stop().finally(() => process.exit(0));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-
-  agent.start();
-  commandLoop?.start();
-  leaseKeeper?.start();
-  log.info("agent.started", `agent ${config.agentName} v${AGENT_VERSION} watching ${config.replica.name} (${config.replica.engine}) every ${config.intervalMs} ms`, {
-    replica: config.replica.name,
-    regionId: config.replica.regionId,
-    engine: config.replica.engine,
-    peers: config.peers.length,
-    queued: queue.depth,
-    lastSeq: queue.lastSeq,
-    metricsPort: config.metrics.port || null,
-    commands: commandLoop !== null,
-    primaryLease: leaseKeeper !== null,
-  });
+  handle = await start();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`switchyard-agent: cannot start: ${errorMessage(error)}\n`);
-  process.exit(1);
+async function main(invocation: AgentInvocation): Promise<void> {
+  switch (invocation.kind) {
+    case "help":
+      process.stdout.write(HELP);
+      return;
+    case "version":
+      process.stdout.write(`switchyard-agent ${AGENT_VERSION}\n`);
+      return;
+    case "enroll": {
+      const { enrolled, stateDir } = await enroll(invocation);
+      process.stdout.write(
+        [
+          `enrolled as ${enrolled.agent.name} for replica ${enrolled.agent.replicaName} (${enrolled.agent.regionId}, service ${enrolled.agent.serviceId})`,
+          ...(enrolled.replaced ? [`replaced and revoked the previous agent ${enrolled.replaced}`] : []),
+          `command key pinned, fingerprint ${enrolled.commandKey.fingerprint}`,
+          "  compare it with the one the console shows (Settings > Agents) before you start the agent",
+          `state saved in ${stateDir} (mode 0600); start the agent with: switchyard-agent run --state-dir ${stateDir}`,
+          "",
+        ].join("\n"),
+      );
+      return;
+    }
+    case "doctor":
+      process.exitCode = (await runDoctor(invocation, (line) => process.stdout.write(`${line}\n`))) ? 0 : 1;
+      return;
+    case "run": {
+      const state = loadAgentState(invocation.stateDir);
+      const log = createLogger(state.agentName);
+      await serve(log, () => runEnrolled(state, invocation.stateDir, log, reportClock(process.env)));
+      return;
+    }
+    case "config-file": {
+      const config = loadAgentConfig(invocation.file);
+      const log = createLogger(config.agentName);
+      await serve(log, () => startAgent(config, log, reportClock(process.env)));
+      return;
+    }
+  }
+}
+
+if (Number(process.versions.node.split(".")[0]) < MIN_NODE_MAJOR) fail(1, `needs Node.js ${MIN_NODE_MAJOR} or later; this is ${process.version}`);
+let invocation: AgentInvocation;
+try {
+  invocation = parseAgentArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  fail(2, error instanceof ConfigError ? error.message : errorMessage(error));
+}
+main(invocation).catch((error: unknown) => {
+  if (error instanceof ConfigError) fail(2, error.message);
+  fail(1, invocation.kind === "enroll" ? errorMessage(error) : `cannot start: ${errorMessage(error)}`);
 });

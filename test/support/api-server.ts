@@ -47,7 +47,8 @@ export class ApiServer {
     return candidates[0] ?? null;
   }
 
-  async start(): Promise<string> {
+  /** Listens on `port` (a free one by default: pass the old one to come back where clients expect it). */
+  async start(port = 0): Promise<string> {
     const server = http.createServer(async (incoming, outgoing) => {
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
@@ -66,7 +67,7 @@ export class ApiServer {
       else outgoing.end();
     });
     this.server = server;
-    this.url = (await listenLocally(server, 0)).replace(/\/$/, "");
+    this.url = (await listenLocally(server, port)).replace(/\/$/, "");
     return this.url;
   }
 

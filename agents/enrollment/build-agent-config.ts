@@ -1,0 +1,60 @@
+import path from "node:path";
+import type { AgentRuntimeConfig } from "@/contracts/enrollment";
+import { agentConfigSchema, ConfigError, type AgentConfig } from "../config";
+import { QUEUE_DIR, type AgentState } from "./agent-state";
+
+/** The long-poll's wait: the most the control plane holds a request, so a command is handed out at once. */
+const COMMAND_POLL_SECONDS = 25;
+
+/** `host:port`, an IPv6 host in brackets, as `via` keys are written. */
+function addressKey(host: string, port: number): string {
+  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * A peer's connection string: the local monitoring role's URL (the role
+ * physical replication copies to every replica) pointed at the peer's host,
+ * port and database, through the address `via` maps it to, if any.
+ */
+export function peerConnectionString(monitoringUrl: string, peer: { host: string; port: number; database: string }, via: Readonly<Record<string, string>> = {}): string {
+  const url = new URL(monitoringUrl);
+  const mapped = via[addressKey(peer.host, peer.port)];
+  const target = mapped ?? addressKey(peer.host, peer.port);
+  const colon = target.lastIndexOf(":");
+  url.hostname = target.slice(0, colon);
+  url.port = target.slice(colon + 1);
+  url.pathname = `/${encodeURIComponent(peer.database)}`;
+  return url.toString();
+}
+
+/**
+ * The runtime config of an enrolled agent: what the control plane decides
+ * (replica, peers, intervals) joined to what only the host knows (its
+ * connection URLs, credentials, folders) and the key pinned at enrollment,
+ * never a key fetched later. Checked by the same schema as a config file.
+ */
+export function buildAgentConfig(state: AgentState, remote: AgentRuntimeConfig, stateDir: string): AgentConfig {
+  if (remote.replica.engine !== "postgresql") {
+    throw new ConfigError(`replica ${remote.replica.name} runs ${remote.replica.engine}; an enrolled agent watches PostgreSQL replicas only`);
+  }
+  const { host } = state;
+  const raw = {
+    controlPlaneUrl: state.controlPlaneUrl,
+    token: state.token,
+    agentName: state.agentName,
+    replica: { name: remote.replica.name, regionId: remote.replica.regionId, engine: "postgresql", connectionString: host.postgres },
+    peers: remote.peers.map((peer) => ({ replica: peer.replica, regionId: peer.regionId, connectionString: peerConnectionString(host.postgres, peer, host.via) })),
+    intervalMs: remote.intervalMs,
+    probeTimeoutMs: remote.probeTimeoutMs,
+    queue: { dir: path.join(stateDir, QUEUE_DIR) },
+    metrics: host.metrics,
+    commands: { publicKey: state.commandKey.publicKey, pollSeconds: COMMAND_POLL_SECONDS, ...(host.commandsPostgres ? { connectionString: host.commandsPostgres } : {}) },
+    ...(host.replication ? { replication: { ...host.replication, ...(host.via ? { via: host.via } : {}) } } : {}),
+    ...(host.server ? { server: host.server } : {}),
+  };
+  const parsed = agentConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`the control plane's config and this host's settings do not make a valid agent config: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,101 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_STATE_DIR } from "./agent-state";
+import { parseAgentArgs, UsageError } from "./cli-args";
+
+const ENROLL = ["enroll", "--control-plane", "https://cp.example.com/some/path", "--token", "sye_abc", "--postgres", "postgresql://mon:pw@127.0.0.1:5432/postgres"];
+
+describe("the agent's command line", () => {
+  it("has help and version", () => {
+    for (const flag of ["--help", "-h", "help"]) expect(parseAgentArgs([flag], {})).toEqual({ kind: "help" });
+    for (const flag of ["--version", "-v", "version"]) expect(parseAgentArgs([flag], {})).toEqual({ kind: "version" });
+  });
+
+  it("keeps the config-file mode: a path, or SWITCHYARD_AGENT_CONFIG with no arguments", () => {
+    expect(parseAgentArgs(["/etc/agent.json"], {})).toEqual({ kind: "config-file", file: "/etc/agent.json" });
+    expect(parseAgentArgs([], { SWITCHYARD_AGENT_CONFIG: "/b.json" })).toEqual({ kind: "config-file", file: "/b.json" });
+    expect(() => parseAgentArgs([], {})).toThrow(/no command: enroll, run or doctor/);
+  });
+
+  it("enrolls with the control plane's origin, the token and the monitoring URL, defaulting the state folder and metrics", () => {
+    expect(parseAgentArgs(ENROLL, {})).toEqual({
+      kind: "enroll",
+      stateDir: DEFAULT_STATE_DIR,
+      controlPlaneUrl: "https://cp.example.com",
+      token: "sye_abc",
+      replace: false,
+      expectFingerprint: null,
+      host: { postgres: "postgresql://mon:pw@127.0.0.1:5432/postgres", metrics: { port: 0, host: "127.0.0.1" } },
+    });
+  });
+
+  it("takes every host setting as a flag", () => {
+    const invocation = parseAgentArgs(
+      [
+        ...ENROLL,
+        "--state-dir", "state",
+        "--commands-postgres", "postgresql://postgres:pw@127.0.0.1:5432/postgres",
+        "--replication-user", "replicator",
+        "--replication-password", "secret",
+        "--via", "10.0.0.7:5432=127.0.0.1:6001",
+        "--via", "[::1]:5433=127.0.0.1:6002",
+        "--data-dir", "/var/lib/postgresql/18/main",
+        "--bin-dir", "/usr/lib/postgresql/18/bin",
+        "--metrics-port", "9464",
+        "--replace",
+        "--expect-fingerprint", "ab:cd",
+      ],
+      {},
+    );
+    expect(invocation).toMatchObject({
+      stateDir: path.resolve("state"),
+      replace: true,
+      expectFingerprint: "AB:CD",
+      host: {
+        commandsPostgres: "postgresql://postgres:pw@127.0.0.1:5432/postgres",
+        replication: { user: "replicator", password: "secret" },
+        via: { "10.0.0.7:5432": "127.0.0.1:6001", "[::1]:5433": "127.0.0.1:6002" },
+        server: { dataDir: "/var/lib/postgresql/18/main", binDir: "/usr/lib/postgresql/18/bin" },
+        metrics: { port: 9464, host: "127.0.0.1" },
+      },
+    });
+  });
+
+  it("takes the token and the state folder from the environment", () => {
+    const withoutToken = ENROLL.filter((arg, i) => arg !== "--token" && ENROLL[i - 1] !== "--token");
+    expect(parseAgentArgs(withoutToken, { SWITCHYARD_ENROLLMENT_TOKEN: "sye_env", SWITCHYARD_AGENT_STATE_DIR: "/srv/agent" })).toMatchObject({ token: "sye_env", stateDir: "/srv/agent" });
+    expect(parseAgentArgs(["run"], { SWITCHYARD_AGENT_STATE_DIR: "/srv/agent" })).toEqual({ kind: "run", stateDir: "/srv/agent" });
+    expect(parseAgentArgs(["run", "--state-dir", "/x"], { SWITCHYARD_AGENT_STATE_DIR: "/srv/agent" })).toEqual({ kind: "run", stateDir: "/x" });
+  });
+
+  it.each([
+    [["enroll", "--token", "sye_a", "--postgres", "postgresql://h/db"], /--control-plane is required/],
+    [["enroll", "--control-plane", "ftp://cp", "--token", "sye_a", "--postgres", "postgresql://h/db"], /--control-plane ftp:\/\/cp: must be an http/],
+    [["enroll", "--control-plane", "http://cp", "--postgres", "postgresql://h/db"], /--token is required/],
+    [["enroll", "--control-plane", "http://cp", "--token", "sya_agent", "--postgres", "postgresql://h/db"], /--token: an enrollment token starts with sye_/],
+    [["enroll", "--control-plane", "http://cp", "--token", "sye_a"], /--postgres is required/],
+    [[...ENROLL.slice(0, 5), "--postgres", "mysql://h/db"], /--postgres: must be a postgresql:\/\/ URL/],
+    [[...ENROLL, "--replication-user", "r"], /--replication-user and --replication-password go together/],
+    [[...ENROLL, "--data-dir", "/d"], /--data-dir and --bin-dir go together/],
+    [[...ENROLL, "--via", "10.0.0.7:5432"], /--via 10\.0\.0\.7:5432: must be <host:port>=<host:port>/],
+    [[...ENROLL, "--via", "10.0.0.7=127.0.0.1:1"], /--via: \(the key\) must be host:port/],
+    [[...ENROLL, "--metrics-port", "http"], /--metrics-port http: must be a port number/],
+    [[...ENROLL, "--metrics-port", "70000"], /--metrics-port: /],
+    [[...ENROLL, "--replication-user", "r", "--replication-password", "a\nb"], /--replication-password: must not contain a line break/],
+    [[...ENROLL, "--bogus"], /Unknown option '--bogus'/],
+    [["run", "extra"], /switchyard-agent run: /],
+    [["frobnicate", "x"], /unknown command frobnicate/],
+    [["--frobnicate"], /unknown option --frobnicate/],
+  ])("refuses %j naming what to fix", (args, message) => {
+    expect(() => parseAgentArgs(args, {})).toThrow(UsageError);
+    expect(() => parseAgentArgs(args, {})).toThrow(message);
+  });
+
+  it("lets doctor check a host before it enrolls, from the enroll flags, or from the state folder alone", () => {
+    expect(parseAgentArgs(["doctor"], {})).toEqual({ kind: "doctor", stateDir: DEFAULT_STATE_DIR, controlPlaneUrl: null, host: {} });
+    expect(parseAgentArgs(["doctor", "--control-plane", "http://cp:3000", "--postgres", "postgresql://h/db"], {})).toMatchObject({
+      controlPlaneUrl: "http://cp:3000",
+      host: { postgres: "postgresql://h/db" },
+    });
+  });
+});

@@ -1,0 +1,199 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config";
+import { DEFAULT_STATE_DIR, hostSettingsSchema, type HostSettings } from "./agent-state";
+
+export type AgentInvocation =
+  | { kind: "help" }
+  | { kind: "version" }
+  /** The original mode, kept for simulated fleets (bench/) and tests: everything in one JSON file. */
+  | { kind: "config-file"; file: string }
+  | { kind: "enroll"; stateDir: string; controlPlaneUrl: string; token: string; replace: boolean; expectFingerprint: string | null; host: HostSettings }
+  | { kind: "run"; stateDir: string }
+  | { kind: "doctor"; stateDir: string; controlPlaneUrl: string | null; host: Partial<HostSettings> };
+
+/** A command line that cannot be run (exit code 2), naming the flag. */
+export class UsageError extends ConfigError {
+  override name = "UsageError";
+}
+
+const HOST_FLAGS = {
+  postgres: { type: "string" },
+  "commands-postgres": { type: "string" },
+  "replication-user": { type: "string" },
+  "replication-password": { type: "string" },
+  via: { type: "string", multiple: true },
+  "data-dir": { type: "string" },
+  "bin-dir": { type: "string" },
+  "server-log": { type: "string" },
+  "metrics-port": { type: "string" },
+  "metrics-host": { type: "string" },
+} as const;
+
+const STATE_FLAG = { "state-dir": { type: "string" } } as const;
+const CONTROL_PLANE_FLAG = { "control-plane": { type: "string" } } as const;
+
+/** Which flag set each field of the host settings, for messages that name what to fix. */
+const FLAG_OF: Record<string, string> = {
+  postgres: "--postgres",
+  commandsPostgres: "--commands-postgres",
+  "replication.user": "--replication-user",
+  "replication.password": "--replication-password",
+  via: "--via",
+  "server.dataDir": "--data-dir",
+  "server.binDir": "--bin-dir",
+  "server.logFile": "--server-log",
+  "metrics.port": "--metrics-port",
+  "metrics.host": "--metrics-host",
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+type HostValues = { [K in keyof typeof HOST_FLAGS]?: (typeof HOST_FLAGS)[K] extends { multiple: true } ? string[] : string };
+
+function stateDirOf(value: string | undefined, env: Env): string {
+  return path.resolve(value ?? env.SWITCHYARD_AGENT_STATE_DIR ?? DEFAULT_STATE_DIR);
+}
+
+function parse<T extends Record<string, { type: "string" | "boolean"; multiple?: boolean }>>(subcommand: string, args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(`switchyard-agent ${subcommand}: ${(error as Error).message} (see --help)`);
+  }
+}
+
+/** `--via 10.0.0.7:5432=10.1.0.2:6432`, repeated: how this region reaches an address in another. */
+function viaMap(entries: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!entries?.length) return undefined;
+  const map: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--via ${entry}: must be <host:port>=<host:port> (the address a command or peer names = the address this host reaches it by)`);
+    map[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return map;
+}
+
+function pairOrNeither(values: HostValues, a: keyof HostValues, b: keyof HostValues): void {
+  if ((values[a] === undefined) !== (values[b] === undefined)) throw new UsageError(`--${a} and --${b} go together: give both or neither`);
+}
+
+function hostSettings(values: HostValues): HostSettings {
+  if (values.postgres === undefined) throw new UsageError("--postgres is required: the URL of this replica's PostgreSQL for the monitoring role (e.g. postgresql://switchyard_monitor:…@127.0.0.1:5432/postgres)");
+  pairOrNeither(values, "replication-user", "replication-password");
+  pairOrNeither(values, "data-dir", "bin-dir");
+  if (values["server-log"] !== undefined && values["data-dir"] === undefined) throw new UsageError("--server-log needs --data-dir and --bin-dir");
+  const port = values["metrics-port"];
+  if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--metrics-port ${port}: must be a port number (0 turns the metrics endpoint off)`);
+  const raw = {
+    postgres: values.postgres,
+    ...(values["commands-postgres"] !== undefined ? { commandsPostgres: values["commands-postgres"] } : {}),
+    ...(values["replication-user"] !== undefined ? { replication: { user: values["replication-user"], password: values["replication-password"] } } : {}),
+    ...(values.via ? { via: viaMap(values.via) } : {}),
+    ...(values["data-dir"] !== undefined
+      ? { server: { dataDir: path.resolve(values["data-dir"]), binDir: path.resolve(values["bin-dir"]!), ...(values["server-log"] ? { logFile: path.resolve(values["server-log"]) } : {}) } }
+      : {}),
+    metrics: { port: Number(port ?? 0), host: values["metrics-host"] ?? "127.0.0.1" },
+  };
+  const parsed = hostSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.slice(0, issue.path[0] === "via" ? 1 : 2).join(".");
+    throw new UsageError(`${FLAG_OF[field] ?? field}: ${issue.message}`);
+  }
+  for (const url of [parsed.data.postgres, parsed.data.commandsPostgres]) {
+    if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`${url === parsed.data.postgres ? "--postgres" : "--commands-postgres"}: must be a postgresql:// URL`);
+  }
+  return parsed.data;
+}
+
+function controlPlaneUrl(value: string | undefined): string {
+  if (value === undefined) throw new UsageError("--control-plane is required: the control plane's URL (e.g. https://switchyard.example.com)");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--control-plane ${value}: not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--control-plane ${value}: must be an http:// or https:// URL`);
+  return url.origin;
+}
+
+/** Reads the command line (after `node <file>`); the enrollment token may come from SWITCHYARD_ENROLLMENT_TOKEN instead of --token. */
+export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocation {
+  const [first, ...rest] = args;
+  if (first === undefined) {
+    if (env.SWITCHYARD_AGENT_CONFIG) return { kind: "config-file", file: path.resolve(env.SWITCHYARD_AGENT_CONFIG) };
+    throw new UsageError("no command: enroll, run or doctor (see --help)");
+  }
+  if (first === "--help" || first === "-h" || first === "help") return { kind: "help" };
+  if (first === "--version" || first === "-v" || first === "version") return { kind: "version" };
+  if (first === "enroll") {
+    const values = parse("enroll", rest, { ...STATE_FLAG, ...CONTROL_PLANE_FLAG, ...HOST_FLAGS, token: { type: "string" }, replace: { type: "boolean" }, "expect-fingerprint": { type: "string" } });
+    const token = values.token ?? env.SWITCHYARD_ENROLLMENT_TOKEN;
+    if (!token) throw new UsageError("--token is required (or SWITCHYARD_ENROLLMENT_TOKEN): the enrollment token an admin issued for this replica");
+    if (!token.startsWith("sye_")) throw new UsageError("--token: an enrollment token starts with sye_ (an agent's or a person's token cannot enroll)");
+    return {
+      kind: "enroll",
+      stateDir: stateDirOf(values["state-dir"], env),
+      controlPlaneUrl: controlPlaneUrl(values["control-plane"]),
+      token,
+      replace: values.replace ?? false,
+      expectFingerprint: values["expect-fingerprint"]?.toUpperCase() ?? null,
+      host: hostSettings(values),
+    };
+  }
+  if (first === "run") {
+    const values = parse("run", rest, STATE_FLAG);
+    return { kind: "run", stateDir: stateDirOf(values["state-dir"], env) };
+  }
+  if (first === "doctor") {
+    const values = parse("doctor", rest, { ...STATE_FLAG, ...CONTROL_PLANE_FLAG, ...HOST_FLAGS });
+    return {
+      kind: "doctor",
+      stateDir: stateDirOf(values["state-dir"], env),
+      controlPlaneUrl: values["control-plane"] === undefined ? null : controlPlaneUrl(values["control-plane"]),
+      host: values.postgres === undefined ? {} : hostSettings(values),
+    };
+  }
+  if (first.startsWith("-")) throw new UsageError(`unknown option ${first} (see --help)`);
+  if (rest.length > 0) throw new UsageError(`unknown command ${first} (see --help)`);
+  return { kind: "config-file", file: path.resolve(first) };
+}
+
+export const HELP = `switchyard-agent: the agent next to one PostgreSQL replica (Node.js >= 20, nothing else)
+
+Usage:
+  switchyard-agent enroll --control-plane <url> --token <sye_…> --postgres <monitoring url> [options]
+  switchyard-agent run [--state-dir <dir>]
+  switchyard-agent doctor [--state-dir <dir>] [the enroll options, to check before enrolling]
+  switchyard-agent <config.json>            (a config file, for simulated fleets and tests)
+  switchyard-agent --help | --version
+
+enroll: trades an enrollment token (single use, from an admin: console Settings > Agents, or
+  \`switchyard enroll-token <replica id>\`) for this agent's credential and the control plane's
+  command key, which it pins and prints with its fingerprint: compare it with the console's.
+  --control-plane <url>           the control plane (https:// in production)
+  --token <sye_…>                 the enrollment token (or SWITCHYARD_ENROLLMENT_TOKEN)
+  --postgres <url>                this replica's PostgreSQL, as the monitoring role (pg_monitor); the
+                                  same role reaches the peers it witnesses
+  --commands-postgres <url>       the role commands run as (ALTER SYSTEM, pg_promote…: a superuser);
+                                  default: --postgres
+  --replication-user <name>       the role a standby streams with (REPLICATION), for repoint/rewind
+  --replication-password <pw>
+  --via <host:port>=<host:port>   how this host reaches an address in another region (repeatable)
+  --data-dir <dir> --bin-dir <dir> [--server-log <file>]   the data folder and binaries, for rewind
+  --metrics-port <port>           Prometheus metrics (0, the default, turns them off)
+  --metrics-host <host>           default 127.0.0.1
+  --expect-fingerprint <hex>      refuse a command key with another fingerprint
+  --replace                       take the place of the replica's active agent (revokes it)
+  --state-dir <dir>               default /var/lib/switchyard-agent (or SWITCHYARD_AGENT_STATE_DIR)
+
+run: reports from the state folder; takes its replica, peers and intervals from the control plane
+  and refreshes them every 30 s; starts from the last saved ones if the control plane is down.
+
+doctor: checks the control plane, the credential, the PostgreSQL roles, the data folder and the
+  clock, one line each, with how to fix each problem. Exit code 1 when any check fails.
+
+Exit codes: 0 done (or stopped by SIGINT/SIGTERM), 1 failed, 2 bad command line or state.
+`;

@@ -1,0 +1,60 @@
+import { adapterFor } from "./adapters/adapter-for";
+import { Agent } from "./agent";
+import { commandLoopFor } from "./commands/command-loop-for";
+import type { AgentConfig } from "./config";
+import { Delivery } from "./delivery";
+import { errorMessage } from "./error-message";
+import type { Logger } from "./log";
+import { AgentMetrics, serveMetrics } from "./metrics";
+import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for";
+import { ReportQueue } from "./report-queue";
+import { AGENT_VERSION } from "./version";
+import { vouchingProbes } from "./witness";
+import { WitnessIdentity } from "./witness-identity";
+
+export interface RunningAgent {
+  agent: Agent;
+  /** Finishes the current tick and command, flushes the queue, and closes everything. */
+  stop(): Promise<void>;
+}
+
+/** Wires the agent's parts from its config and starts them: the loop, the command loop, the lease keeper, the metrics endpoint. */
+export async function startAgent(config: AgentConfig, log: Logger, clock: () => Date): Promise<RunningAgent> {
+  const metrics = new AgentMetrics();
+  const queue = ReportQueue.open(config.queue.dir, {
+    maxBytes: config.queue.maxBytes,
+    onDrop: (count) => metrics.reportsDropped.inc({ reason: "queue_full" }, count),
+  });
+  const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
+  const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, witnessKey: witness.publicKey, queue, metrics, log, wallClock: clock });
+  const adapter = adapterFor(config.replica, config.probeTimeoutMs);
+  const probePeers = vouchingProbes(witness);
+  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers });
+  const commandLoop = await commandLoopFor(config, metrics, log);
+  const leaseKeeper = await primaryLeaseKeeperFor(config, metrics, log);
+  const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
+
+  agent.start();
+  commandLoop?.start();
+  leaseKeeper?.start();
+  log.info("agent.started", `agent ${config.agentName} v${AGENT_VERSION} watching ${config.replica.name} (${config.replica.engine}) every ${config.intervalMs} ms`, {
+    replica: config.replica.name,
+    regionId: config.replica.regionId,
+    engine: config.replica.engine,
+    peers: config.peers.length,
+    queued: queue.depth,
+    lastSeq: queue.lastSeq,
+    metricsPort: config.metrics.port || null,
+    commands: commandLoop !== null,
+    primaryLease: leaseKeeper !== null,
+  });
+
+  return {
+    agent,
+    async stop() {
+      await Promise.all([agent.stop(), commandLoop?.stop(), leaseKeeper?.stop()]).catch((error: unknown) => log.error("bug", "agent.stop_failed", errorMessage(error)));
+      metricsServer?.close();
+      log.info("agent.stopped", `stopped with ${queue.depth} reports queued`);
+    },
+  };
+}
