@@ -1,4 +1,5 @@
 import type { Command } from "../command";
+import { enrollTokenCommand } from "./agents";
 import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
@@ -27,4 +28,5 @@ export const COMMANDS: readonly Command[] = [
   discoverCommand,
   exportCommand,
   applyCommand,
+  enrollTokenCommand,
 ];

@@ -1,8 +1,9 @@
 /**
- * The command an admin hands to whoever runs the replica's host; the
- * monitoring URL is for them to fill in (only the host knows its
- * credentials).
+ * The command an admin hands to whoever runs the replica's host. It carries
+ * the command key's fingerprint, so the agent refuses to pin any other key
+ * (a wrong URL, a machine in the middle); the monitoring URL is theirs to
+ * fill in, as only the host knows its credentials.
  */
-export function enrollCommandLine(controlPlaneUrl: string, token: string): string {
-  return `switchyard-agent enroll --control-plane ${controlPlaneUrl} --token ${token} --postgres 'postgresql://switchyard_monitor:…@127.0.0.1:5432/postgres'`;
+export function enrollCommandLine(controlPlaneUrl: string, token: string, fingerprint: string): string {
+  return `switchyard-agent enroll --control-plane ${controlPlaneUrl} --token ${token} --expect-fingerprint ${fingerprint} --postgres 'postgresql://switchyard_monitor:…@127.0.0.1:5432/postgres'`;
 }

@@ -3,6 +3,7 @@ import { POST as acknowledgeRoute } from "@/app/api/v1/alerts/[id]/acknowledge/r
 import { GET as alertsRoute } from "@/app/api/v1/alerts/route";
 import { GET as exportRoute } from "@/app/api/v1/audit/export/route";
 import { GET as fleetRoute } from "@/app/api/v1/fleet/route";
+import { POST as enrollmentTokensRoute } from "@/app/api/v1/replicas/[id]/enrollment-tokens/route";
 import { POST as planRoute } from "@/app/api/v1/runbooks/[id]/plan/route";
 import { POST as startRunRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
@@ -11,6 +12,8 @@ import { fleetOverviewSchema } from "@/contracts/fleet-overview";
 import { OPERATIONS } from "@/contracts/operations";
 import type { Io } from "@/cli/command";
 import { runCli } from "@/cli/main";
+import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
+import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "@/server/store/seed";
 import { createTestUser, tokenFor } from "../support/api";
@@ -31,11 +34,13 @@ const server = new ApiServer([
   { op: OPERATIONS.planRunbook, handler: planRoute },
   { op: OPERATIONS.startRun, handler: startRunRoute },
   { op: OPERATIONS.exportAuditEvents, handler: exportRoute },
+  { op: OPERATIONS.issueEnrollmentToken, handler: enrollmentTokensRoute },
 ]);
 
 let operator: string;
 let viewer: string;
 let auditor: string;
+let admin: string;
 
 interface Outcome {
   code: number;
@@ -70,6 +75,7 @@ beforeAll(async () => {
   operator = await tokenFor((await createTestUser("operator@example.com", ["operator"])).id);
   viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
   auditor = await tokenFor((await createTestUser("auditor@example.com", ["auditor"])).id);
+  admin = await tokenFor((await createTestUser("admin@example.com", ["admin"])).id);
 });
 
 afterAll(async () => {
@@ -77,6 +83,23 @@ afterAll(async () => {
 });
 
 describe("switchyard CLI against the real API", () => {
+  it("enroll-token issues a token for a replica named by service and name, with the command line to run on its host", async () => {
+    const { code, out, err } = await cli(admin, "enroll-token", "orders-db/pg-eu-west-1", "--expires-in", "30m");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    const token = /^ {2}(sye_\S+)$/m.exec(out)![1]!;
+    const stored = await db().enrollmentToken.findFirstOrThrow({ orderBy: { createdAt: "desc" }, include: { replica: true } });
+    expect(stored.replica.name).toBe("pg-eu-west-1");
+    expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeGreaterThan(29 * 60_000);
+    expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeLessThanOrEqual(31 * 60_000);
+    const fingerprint = commandKeyFingerprint((await commandSigningKey()).publicKeyPem);
+    expect(out).toContain(`switchyard-agent enroll --control-plane ${server.url} --token ${token} --expect-fingerprint ${fingerprint} --postgres`);
+
+    expect(await cli(admin, "enroll-token", "orders-db/pg-nowhere")).toMatchObject({ code: 2, err: expect.stringContaining("orders-db has no replica named pg-nowhere") });
+    expect(await cli(admin, "enroll-token", "orders-db/pg-eu-west-1", "--expires-in", "8d")).toMatchObject({ code: 2, err: expect.stringContaining("expiresInSeconds") });
+    expect((await cli(operator, "enroll-token", "orders-db/pg-eu-west-1")).code).toBe(1);
+  });
+
   it("status prints the seeded fleet: each service's write region and each region", async () => {
     const { code, out, err } = await cli(viewer, "status");
     expect(err).toBe("");
