@@ -1,5 +1,5 @@
 import { ConfigError, loadAgentConfig, reportClock } from "./config";
-import { loadAgentState } from "./enrollment/agent-state";
+import { loadAgentState, saveAgentState } from "./enrollment/agent-state";
 import { HELP, parseAgentArgs, type AgentInvocation } from "./enrollment/cli-args";
 import { runDoctor } from "./enrollment/doctor";
 import { enroll } from "./enrollment/enroll";
@@ -10,7 +10,7 @@ import { startAgent } from "./start-agent";
 import { AGENT_VERSION } from "./version";
 
 /**
- * switchyard-agent enroll | run | doctor | <config.json> | --help | --version
+ * switchyard-agent enroll | run | configure | doctor | <config.json> | --help | --version
  * (see HELP in enrollment/cli-args.ts).
  *
  * Exit codes: 0 done, or after SIGINT/SIGTERM; 2 for a command line, config
@@ -62,6 +62,12 @@ async function main(invocation: AgentInvocation): Promise<void> {
           "",
         ].join("\n"),
       );
+      return;
+    }
+    case "configure": {
+      const state = loadAgentState(invocation.stateDir);
+      saveAgentState(invocation.stateDir, { ...state, controlPlaneUrl: invocation.controlPlaneUrl ?? state.controlPlaneUrl, host: invocation.host });
+      process.stdout.write(`${state.agentName}: host settings saved in ${invocation.stateDir}; restart the agent to apply them\n`);
       return;
     }
     case "doctor":

@@ -12,7 +12,8 @@ export const CLOCK_OFFSET_ENV = "SWITCHYARD_AGENT_CLOCK_OFFSET_MS";
 export interface LabAgentSpec {
   replica: string;
   regionId: string;
-  configFile: string;
+  /** The agent's command line after the bundle (`run --state-dir …`). */
+  args: readonly string[];
   logFile: string;
 }
 
@@ -58,7 +59,7 @@ export class LabAgents implements AgentFaults {
     const log = openSync(agent.spec.logFile, "a");
     // Lite mode (no optimizing compiler) saves ~10 MB per agent; an agent
     // runs a few queries a second, so the slower JavaScript is not felt.
-    const child = spawn(process.execPath, ["--lite-mode", this.bundle!, agent.spec.configFile], { stdio: ["ignore", log, log], env });
+    const child = spawn(process.execPath, ["--lite-mode", this.bundle!, ...agent.spec.args], { stdio: ["ignore", log, log], env });
     closeSync(log);
     agent.child = child;
     agent.clockOffsetMs = clockOffsetMs;

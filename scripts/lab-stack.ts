@@ -2,11 +2,13 @@
  * The lab as `npm start` runs it: the regional PostgreSQL clusters, the
  * network between the regions (a proxy per link, lab/network/) and the
  * controller that injects faults into it, an agent process next to each
- * replica, and the workload, all wired to this control plane. Everything
+ * replica (enrolled with a token and run from its state folder, as a user
+ * runs one), and the workload, all wired to this control plane. Everything
  * lives under `<data folder>/lab`.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
 import path from "node:path";
+import { promisify } from "node:util";
 import { buildAgentBundle } from "@/agents/build";
 import { postgresBinaries } from "@/embedded/postgres-binaries";
 import { ControlPlaneFaults } from "@/lab/control-plane-faults";
@@ -18,11 +20,10 @@ import { readLabState } from "@/lab/state";
 import { LAB_HOST, LAB_REPLICAS } from "@/lab/topology";
 import { startWorkload } from "@/lab/workload";
 import type { Db } from "@/server/db/client";
-import { commandSigningKey } from "@/server/commands/signing-key";
-import { labAgentToken, labWorkloadToken } from "@/server/lab/lab-credentials";
+import { labAgentEnrolled, labEnrollmentToken, labWorkloadToken } from "@/server/lab/lab-credentials";
 import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
-import { labAgentConfig } from "./lab-agent-config";
+import { labAgentArgs } from "./lab-agent-args";
 import { LabAgents, type LabAgentSpec } from "./lab-agents";
 
 type Log = (line: string) => void;
@@ -37,6 +38,18 @@ export interface LabStack {
 }
 
 const AGENT_STOP_MS = 5_000;
+
+const execFileAsync = promisify(execFile);
+
+/** Runs the packed agent once (enroll, configure) and says what it printed; a failure says why. */
+async function agentOnce(bundle: string, args: readonly string[]): Promise<string> {
+  try {
+    return (await execFileAsync(process.execPath, [bundle, ...args], { timeout: 60_000 })).stdout.trim();
+  } catch (error) {
+    const failure = error as { stderr?: string; message: string };
+    throw new Error(`switchyard-agent ${args[0]} failed: ${(failure.stderr || failure.message).trim()}`);
+  }
+}
 
 /**
  * The network first: its proxies' ports go into the standbys'
@@ -81,12 +94,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
   const moved = await syncLabEndpoints(client, lab.replicas);
   if (moved.length) log(`lab: topology now points at ${moved.join(", ")}`);
 
-  const agentTokens = new Map<string, string>();
-  for (const replica of lab.replicas) {
-    agentTokens.set(replica.name, await labAgentToken(client, replica.name, path.join(labDir, "agents", replica.name, "token")));
-  }
   const workloadToken = await labWorkloadToken(client, path.join(labDir, "workload", "token"));
-  const { publicKeyPem } = await commandSigningKey(client);
 
   let workload: { stop(): Promise<void> } | null = null;
 
@@ -109,12 +117,15 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
       const specs: LabAgentSpec[] = [];
       for (const replica of lab.replicas) {
         const folder = path.join(labDir, "agents", replica.name);
-        await mkdir(folder, { recursive: true });
-        const config = labAgentConfig({ dataDir, lab, network, replica, token: agentTokens.get(replica.name)!, publicKeyPem, binDir, folder, metricsPort: await freePort() });
-        const configFile = path.join(folder, "agent.json");
-        await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-        specs.push({ replica: replica.name, regionId: replica.regionId, configFile, logFile: path.join(folder, "agent.log") });
-        log(`agent ${replica.name}: metrics at http://127.0.0.1:${config.metrics.port}/metrics, control plane over ${config.controlPlaneUrl}`);
+        const stateDir = path.join(folder, "state");
+        const metricsPort = await freePort();
+        const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort })];
+        // An agent enrolled before keeps its identity; its host settings (the metrics port) are told anew.
+        const said = (await labAgentEnrolled(client, stateDir))
+          ? await agentOnce(bundle, ["configure", ...hostArgs])
+          : await agentOnce(bundle, ["enroll", "--token", await labEnrollmentToken(client, replica.name), "--replace", ...hostArgs]);
+        specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
+        log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics`);
       }
       agents.startAll(bundle, specs);
       // The workload is a client outside the regions: it reaches the control plane and the primary directly.

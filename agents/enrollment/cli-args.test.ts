@@ -14,7 +14,7 @@ describe("the agent's command line", () => {
   it("keeps the config-file mode: a path, or SWITCHYARD_AGENT_CONFIG with no arguments", () => {
     expect(parseAgentArgs(["/etc/agent.json"], {})).toEqual({ kind: "config-file", file: "/etc/agent.json" });
     expect(parseAgentArgs([], { SWITCHYARD_AGENT_CONFIG: "/b.json" })).toEqual({ kind: "config-file", file: "/b.json" });
-    expect(() => parseAgentArgs([], {})).toThrow(/no command: enroll, run or doctor/);
+    expect(() => parseAgentArgs([], {})).toThrow(/no command: enroll, run, configure or doctor/);
   });
 
   it("enrolls with the control plane's origin, the token and the monitoring URL, defaulting the state folder and metrics", () => {
@@ -89,6 +89,18 @@ describe("the agent's command line", () => {
   ])("refuses %j naming what to fix", (args, message) => {
     expect(() => parseAgentArgs(args, {})).toThrow(UsageError);
     expect(() => parseAgentArgs(args, {})).toThrow(message);
+  });
+
+  it("configures the host settings of an enrolled agent anew, the control plane's URL only when given", () => {
+    expect(parseAgentArgs(["configure", "--state-dir", "/s", "--postgres", "postgresql://h/db", "--metrics-port", "9000"], {})).toEqual({
+      kind: "configure",
+      stateDir: "/s",
+      controlPlaneUrl: null,
+      host: { postgres: "postgresql://h/db", metrics: { port: 9000, host: "127.0.0.1" } },
+    });
+    expect(parseAgentArgs(["configure", "--control-plane", "http://cp:1/", "--postgres", "postgresql://h/db"], {})).toMatchObject({ controlPlaneUrl: "http://cp:1" });
+    expect(() => parseAgentArgs(["configure", "--metrics-port", "9000"], {})).toThrow(/--postgres is required/);
+    expect(() => parseAgentArgs(["configure", "--postgres", "postgresql://h/db", "--token", "sye_x"], {})).toThrow(/Unknown option '--token'/);
   });
 
   it("lets doctor check a host before it enrolls, from the enroll flags, or from the state folder alone", () => {

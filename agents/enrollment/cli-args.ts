@@ -9,6 +9,8 @@ export type AgentInvocation =
   /** The original mode, kept for simulated fleets (bench/) and tests: everything in one JSON file. */
   | { kind: "config-file"; file: string }
   | { kind: "enroll"; stateDir: string; controlPlaneUrl: string; token: string; replace: boolean; expectFingerprint: string | null; host: HostSettings }
+  /** Replaces the host settings of an enrolled agent (and, if given, the control plane's URL); its credential and pinned key stay. */
+  | { kind: "configure"; stateDir: string; controlPlaneUrl: string | null; host: HostSettings }
   | { kind: "run"; stateDir: string }
   | { kind: "doctor"; stateDir: string; controlPlaneUrl: string | null; host: Partial<HostSettings> };
 
@@ -124,7 +126,7 @@ export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocati
   const [first, ...rest] = args;
   if (first === undefined) {
     if (env.SWITCHYARD_AGENT_CONFIG) return { kind: "config-file", file: path.resolve(env.SWITCHYARD_AGENT_CONFIG) };
-    throw new UsageError("no command: enroll, run or doctor (see --help)");
+    throw new UsageError("no command: enroll, run, configure or doctor (see --help)");
   }
   if (first === "--help" || first === "-h" || first === "help") return { kind: "help" };
   if (first === "--version" || first === "-v" || first === "version") return { kind: "version" };
@@ -140,6 +142,15 @@ export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocati
       token,
       replace: values.replace ?? false,
       expectFingerprint: values["expect-fingerprint"]?.toUpperCase() ?? null,
+      host: hostSettings(values),
+    };
+  }
+  if (first === "configure") {
+    const values = parse("configure", rest, { ...STATE_FLAG, ...CONTROL_PLANE_FLAG, ...HOST_FLAGS });
+    return {
+      kind: "configure",
+      stateDir: stateDirOf(values["state-dir"], env),
+      controlPlaneUrl: values["control-plane"] === undefined ? null : controlPlaneUrl(values["control-plane"]),
       host: hostSettings(values),
     };
   }
@@ -166,6 +177,7 @@ export const HELP = `switchyard-agent: the agent next to one PostgreSQL replica 
 Usage:
   switchyard-agent enroll --control-plane <url> --token <sye_…> --postgres <monitoring url> [options]
   switchyard-agent run [--state-dir <dir>]
+  switchyard-agent configure [--state-dir <dir>] [--control-plane <url>] --postgres <monitoring url> [options]
   switchyard-agent doctor [--state-dir <dir>] [the enroll options, to check before enrolling]
   switchyard-agent <config.json>            (a config file, for simulated fleets and tests)
   switchyard-agent --help | --version
@@ -188,6 +200,9 @@ enroll: trades an enrollment token (single use, from an admin: console Settings 
   --expect-fingerprint <hex>      refuse a command key with another fingerprint
   --replace                       take the place of the replica's active agent (revokes it)
   --state-dir <dir>               default /var/lib/switchyard-agent (or SWITCHYARD_AGENT_STATE_DIR)
+
+configure: replaces the host settings enroll saved (give all of them again: --postgres and whichever
+  options apply), and the control plane's URL if given; the credential and the pinned key stay.
 
 run: reports from the state folder; takes its replica, peers and intervals from the control plane
   and refreshes them every 30 s; starts from the last saved ones if the control plane is down.

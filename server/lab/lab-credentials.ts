@@ -3,8 +3,9 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DEMO_SERVICE } from "@/prisma/seed/demo-topology";
-import { registerAgent } from "../agents/register-agent";
-import { rotateAgentToken } from "../agents/rotate-agent-token";
+import { loadAgentState } from "@/agents/enrollment/agent-state";
+import { ENROLLMENT_TOKEN_LIFETIME } from "@/contracts/enrollment";
+import { issueEnrollmentToken } from "../agents/issue-enrollment-token";
 import { SYSTEM_ACTOR } from "../audit/append-audit-event";
 import type { Db } from "../db/client";
 import { hashTokenSecret } from "../tokens/token-secret";
@@ -21,24 +22,25 @@ async function writeSecret(file: string, secret: string): Promise<void> {
 }
 
 /**
- * The token of the lab agent for `replicaName`, kept in `file` between
- * starts. Registers the agent on a fresh store and rotates its token when the
- * file is missing or stale (e.g. a new store under an old lab); both audited.
+ * Whether the lab agent whose state is in `stateDir` holds a credential the
+ * store still accepts: the lab then keeps it (and its name, queue and
+ * witness key) rather than enrolling a new one, e.g. after a new store under
+ * an old lab.
  */
-export async function labAgentToken(client: Db, replicaName: string, file: string): Promise<string> {
-  const replica = await client.replica.findFirstOrThrow({
-    where: { serviceId: DEMO_SERVICE.id, name: replicaName, retiredAt: null },
-    // The active agent if there is one, else the latest revoked one (rotating re-enables it).
-    include: { agents: { orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], take: 1 } },
-  });
-  const agent = replica.agents[0];
-  const kept = await readSecret(file);
-  if (agent && kept && hashTokenSecret(kept) === agent.tokenHash && !agent.revokedAt) return kept;
-  const issued = agent
-    ? await rotateAgentToken(agent.id, SYSTEM_ACTOR, client)
-    : await registerAgent({ replicaId: replica.id, name: `agent-${replicaName}` }, SYSTEM_ACTOR, client);
-  await writeSecret(file, issued.token);
-  return issued.token;
+export async function labAgentEnrolled(client: Db, stateDir: string): Promise<boolean> {
+  let token: string;
+  try {
+    token = loadAgentState(stateDir).token;
+  } catch {
+    return false;
+  }
+  return (await client.agent.count({ where: { tokenHash: hashTokenSecret(token), revokedAt: null } })) === 1;
+}
+
+/** An enrollment token for the lab agent of `replicaName`, issued as an admin would (audited). */
+export async function labEnrollmentToken(client: Db, replicaName: string): Promise<string> {
+  const replica = await client.replica.findFirstOrThrow({ where: { serviceId: DEMO_SERVICE.id, name: replicaName, retiredAt: null } });
+  return (await issueEnrollmentToken(replica.id, ENROLLMENT_TOKEN_LIFETIME.defaultSeconds, SYSTEM_ACTOR, client)).token;
 }
 
 export const LAB_WORKLOAD_EMAIL = "lab-workload@switchyard.local";

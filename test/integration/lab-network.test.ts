@@ -6,7 +6,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAgentConfig } from "@/agents/config";
+import { buildAgentConfig } from "@/agents/enrollment/build-agent-config";
+import { parseAgentArgs } from "@/agents/enrollment/cli-args";
 import { ControlPlaneFaults } from "@/lab/control-plane-faults";
 import type { Lab } from "@/lab/lab";
 import { heal, isolate, killAgent, LabNetworkNotRunning, listLinks, setLink, stopControlPlane } from "@/lab/network/control-client";
@@ -15,7 +16,7 @@ import { LabNetwork, type LinkView } from "@/lab/network/lab-network";
 import { CONTROL_PLANE, linkKey } from "@/lab/network/links";
 import { readNetworkFile } from "@/lab/network/network-file";
 import { LAB_REPLICAS } from "@/lab/topology";
-import { labAgentConfig } from "@/scripts/lab-agent-config";
+import { labAgentArgs } from "@/scripts/lab-agent-args";
 import { LabAgents } from "@/scripts/lab-agents";
 
 /**
@@ -280,8 +281,22 @@ describe("the lab's network", () => {
       stop: async () => undefined,
     };
     const publicKeyPem = generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
-    const config = labAgentConfig({ dataDir: dir, lab, network, replica: replicas[1]!, token: "t", publicKeyPem, binDir: "/bin", folder: dir, metricsPort: 0 });
-    const parsed = parseAgentConfig(config, path.join(dir, "agent.json"));
+    // What the lab tells the agent on its host, joined to what the control plane tells it (the store's replicas, as syncLabEndpoints keeps them).
+    const enroll = parseAgentArgs(["enroll", "--token", "sye_t", ...labAgentArgs({ dataDir: dir, lab, network, replica: replicas[1]!, binDir: "/bin", metricsPort: 0 })], {});
+    if (enroll.kind !== "enroll") throw new Error(`parsed as ${enroll.kind}`);
+    const [own, ...peers] = [replicas[1]!, replicas[0]!, replicas[2]!];
+    const parsed = buildAgentConfig(
+      { controlPlaneUrl: enroll.controlPlaneUrl, agentId: "a", agentName: "agent-eu", replicaId: "r", token: "t", commandKey: { publicKey: publicKeyPem, fingerprint: "f" }, enrolledAt: new Date().toISOString(), host: enroll.host },
+      {
+        revision: "r",
+        agentName: "agent-eu",
+        replica: { name: own.name, regionId: own.regionId, engine: "postgresql", host: own.host, port: own.port, database: own.databaseName },
+        peers: peers.map((peer) => ({ replica: peer.name, regionId: peer.regionId, host: peer.host, port: peer.port, database: peer.databaseName })),
+        intervalMs: 1000,
+        probeTimeoutMs: 2000,
+      },
+      dir,
+    );
     expect(parsed.controlPlaneUrl).toBe(`http://127.0.0.1:${portOf(EU, CONTROL_PLANE)}`);
     expect(parsed.replica).toMatchObject({ connectionString: "postgresql://postgres:pw@127.0.0.1:55432/orders" });
     expect(parsed.peers.map((peer) => [peer.regionId, new URL(peer.connectionString).port])).toEqual([

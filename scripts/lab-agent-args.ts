@@ -1,0 +1,48 @@
+import { formatAddress } from "@/lab/address";
+import type { Lab, LabReplicaInfo } from "@/lab/lab";
+import type { LabNetwork } from "@/lab/network/lab-network";
+import { CONTROL_PLANE } from "@/lab/network/links";
+import { pgdataDir, serverLogFile } from "@/lab/paths";
+
+export interface LabAgentArgsInput {
+  dataDir: string;
+  lab: Lab;
+  network: LabNetwork;
+  replica: LabReplicaInfo;
+  /** The folder of pg_ctl and pg_rewind. */
+  binDir: string;
+  metricsPort: number;
+}
+
+/**
+ * What a lab agent is told on its host, as the flags of `switchyard-agent
+ * enroll` and `configure` (what a user would type): its own replica
+ * directly, and everything in another region — the control plane, the
+ * peers the control plane names, any primary a command tells it to follow —
+ * over its region's links (`--via`), so that a cut or slow link is felt where
+ * it would be.
+ */
+export function labAgentArgs(input: LabAgentArgsInput): string[] {
+  const { lab, network, replica } = input;
+  const others = lab.replicas.filter((peer) => peer.name !== replica.name);
+  return [
+    "--control-plane",
+    `http://${formatAddress(network.addressOf(replica.regionId, CONTROL_PLANE))}`,
+    "--postgres",
+    lab.connectionString(replica.name),
+    // The lab's clusters share one superuser, which may also stream.
+    "--replication-user",
+    "postgres",
+    "--replication-password",
+    lab.password,
+    ...others.flatMap((peer) => ["--via", `${formatAddress(peer)}=${formatAddress(network.addressOf(replica.regionId, peer.regionId))}`]),
+    "--data-dir",
+    pgdataDir(input.dataDir, replica.name),
+    "--bin-dir",
+    input.binDir,
+    "--server-log",
+    serverLogFile(input.dataDir, replica.name),
+    "--metrics-port",
+    String(input.metricsPort),
+  ];
+}
