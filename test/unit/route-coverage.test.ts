@@ -68,6 +68,7 @@ const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/settings/page.tsx": "redirect",
   "app/(console)/settings/users/page.tsx": "users:manage",
   "app/(console)/settings/tokens/page.tsx": "tokens:own",
+  "app/(console)/settings/agents/page.tsx": "agents:manage",
 };
 
 describe("console pages", () => {

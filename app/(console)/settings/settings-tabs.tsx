@@ -1,7 +1,13 @@
 import Link from "next/link";
 
-export function SettingsTabs({ current, showUsers }: { current: "users" | "tokens"; showUsers: boolean }) {
-  const tabs = [...(showUsers ? [{ id: "users", href: "/settings/users", label: "Users" }] : []), { id: "tokens", href: "/settings/tokens", label: "API tokens" }];
+type Tab = "users" | "tokens" | "agents";
+
+export function SettingsTabs({ current, showUsers, showAgents }: { current: Tab; showUsers: boolean; showAgents: boolean }) {
+  const tabs = [
+    ...(showUsers ? [{ id: "users", href: "/settings/users", label: "Users" }] : []),
+    { id: "tokens", href: "/settings/tokens", label: "API tokens" },
+    ...(showAgents ? [{ id: "agents", href: "/settings/agents", label: "Agents" }] : []),
+  ];
   return (
     <nav className="row" aria-label="Settings" style={{ marginBottom: 16 }}>
       {tabs.map((tab) => (

@@ -16,7 +16,7 @@ export default async function TokensPage() {
   return (
     <>
       <PageHeader title="Settings" description="People, their roles, and API tokens." />
-      <SettingsTabs current="tokens" showUsers={hasPermission(actor.roles, "users:manage")} />
+      <SettingsTabs current="tokens" showUsers={hasPermission(actor.roles, "users:manage")} showAgents={hasPermission(actor.roles, "agents:manage")} />
       <div className="stack">
         <section className="card" aria-labelledby="tokens-heading">
           <div className="card-header">

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { hasPermission } from "@/core/access/permissions";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { listUsers } from "@/server/users/list-users";
@@ -14,7 +15,7 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Settings" description="People, their roles, and API tokens." />
-      <SettingsTabs current="users" showUsers />
+      <SettingsTabs current="users" showUsers showAgents={hasPermission(actor.roles, "agents:manage")} />
       <div className="stack">
         <section className="card" aria-labelledby="users-heading">
           <h2 id="users-heading" style={{ marginBottom: 10 }}>
