@@ -316,7 +316,7 @@ export const OPERATIONS = {
     params: replicaIdParamsSchema,
     body: issueEnrollmentTokenRequestSchema,
     success: { status: 201, description: "The token, with the command key's fingerprint to compare with what the agent prints", schema: issuedEnrollmentTokenSchema },
-    errors: [404],
+    errors: [404, 409],
   }),
   enrollAgent: operation({
     method: "POST",

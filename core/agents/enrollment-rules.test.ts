@@ -3,7 +3,7 @@ import { decideEnrollment, ENROLLMENT_RULES, enrolledAgentName, type EnrollmentF
 
 const now = new Date("2026-12-02T12:00:00Z");
 const fresh = { usedAt: null, expiresAt: new Date("2026-12-02T13:00:00Z") };
-const facts = (over: Partial<EnrollmentFacts>): EnrollmentFacts => ({ token: fresh, replicaName: "pg-eu", activeAgent: null, replace: false, now, ...over });
+const facts = (over: Partial<EnrollmentFacts>): EnrollmentFacts => ({ token: fresh, replicaName: "pg-eu", replicaRetiredAt: null, activeAgent: null, replace: false, now, ...over });
 
 describe("the enrollment rules", () => {
   it("have unique ids", () => {
@@ -30,6 +30,11 @@ describe("the enrollment rules", () => {
   it("refuse a token from the moment it expires", () => {
     expect(decideEnrollment(facts({ token: { usedAt: null, expiresAt: now } }))).toMatchObject({ ok: false, rule: "enroll-token-expired", status: 401 });
     expect(decideEnrollment(facts({ token: { usedAt: null, expiresAt: new Date(now.getTime() + 1) } }))).toMatchObject({ ok: true });
+  });
+
+  it("refuse a replica retired from its service, replace or not", () => {
+    const retiredAt = new Date("2026-12-02T10:00:00Z");
+    expect(decideEnrollment(facts({ replicaRetiredAt: retiredAt, replace: true }))).toMatchObject({ ok: false, rule: "enroll-replica-retired", status: 409 });
   });
 
   it("refuse a replica that has an active agent unless told to replace it", () => {

@@ -2,6 +2,8 @@
 export interface EnrollmentFacts {
   token: { usedAt: Date | null; expiresAt: Date } | null;
   replicaName: string;
+  /** When the replica was retired from its service (a topology change), or null. */
+  replicaRetiredAt: Date | null;
   activeAgent: string | null;
   replace: boolean;
   now: Date;
@@ -42,6 +44,13 @@ export const ENROLLMENT_RULES: readonly EnrollmentRule[] = [
     status: 401,
     field: "token",
     sentence: ({ token }) => `The enrollment token expired at ${token!.expiresAt.toISOString()}: ask an admin for a new one.`,
+  },
+  {
+    id: "enroll-replica-retired",
+    when: ({ replicaRetiredAt }) => replicaRetiredAt !== null,
+    status: 409,
+    field: "token",
+    sentence: ({ replicaName, replicaRetiredAt }) => `Replica ${replicaName} was retired from its service at ${replicaRetiredAt!.toISOString()}; it takes no agent.`,
   },
   {
     id: "enroll-replica-has-agent",

@@ -8,9 +8,9 @@ import type { AgentPrincipal } from "./resolve-agent";
 
 /** `GET /api/v1/agents/config`: the agent's replica, its peers to witness and its intervals, from the store and the service's policy. */
 export async function agentRuntimeConfigFor(agent: AgentPrincipal): Promise<AgentRuntimeConfig> {
-  const replicas = await db().replica.findMany({ where: { serviceId: agent.serviceId } });
+  const replicas = await db().replica.findMany({ where: { serviceId: agent.serviceId, retiredAt: null } });
   const replica = replicas.find((candidate) => candidate.id === agent.replicaId);
-  if (!replica) throw new NotFoundError(`Replica ${agent.replicaId} of agent ${agent.name} no longer exists.`);
+  if (!replica) throw new NotFoundError(`Replica ${agent.replicaId} of agent ${agent.name} was retired or no longer exists.`);
   const policy = (await effectivePolicies([agent.serviceId])).get(agent.serviceId);
   if (!policy) throw new NotFoundError(`Service ${agent.serviceId} has no policy (nor a global one) to take the heartbeat interval from.`);
   return agentRuntimeConfig({

@@ -31,7 +31,14 @@ export async function enrollAgent(secret: string, request: EnrollAgentRequest, i
         ? await tx.enrollmentToken.findUniqueOrThrow({ where: { id: locked.id }, include: { replica: { include: { agents: ACTIVE_AGENT } } } })
         : null;
       const active = token?.replica.agents[0] ?? null;
-      const decision = decideEnrollment({ token, replicaName: token?.replica.name ?? "", activeAgent: active?.name ?? null, replace: request.replace, now: new Date() });
+      const decision = decideEnrollment({
+        token,
+        replicaName: token?.replica.name ?? "",
+        replicaRetiredAt: token?.replica.retiredAt ?? null,
+        activeAgent: active?.name ?? null,
+        replace: request.replace,
+        now: new Date(),
+      });
       if (!decision.ok) throw new DomainError(decision.status, decision.status === 401 ? "unauthenticated" : "conflict", decision.message, decision.field);
       const { replica } = token!;
 

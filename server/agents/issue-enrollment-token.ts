@@ -4,7 +4,7 @@ import { ENROLLMENT_TOKEN_PREFIX, type IssuedEnrollmentToken } from "@/contracts
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { commandSigningKey } from "../commands/signing-key";
 import { db, type Db } from "../db/client";
-import { NotFoundError } from "../errors";
+import { ConflictError, NotFoundError } from "../errors";
 import { newTokenSecret } from "../tokens/token-secret";
 
 /**
@@ -18,6 +18,7 @@ export async function issueEnrollmentToken(replicaId: string, expiresInSeconds: 
   return client.$transaction(async (tx) => {
     const replica = await tx.replica.findUnique({ where: { id: replicaId } });
     if (!replica) throw new NotFoundError(`No replica with id ${replicaId}.`);
+    if (replica.retiredAt) throw new ConflictError(`Replica ${replica.name} was retired at ${replica.retiredAt.toISOString()}; it takes no agent.`, "id");
     const token = await tx.enrollmentToken.create({
       data: { replicaId, tokenHash: hash, prefix, issuedById: actor.id, issuedBy: actor.label, expiresAt: new Date(Date.now() + expiresInSeconds * 1000) },
     });

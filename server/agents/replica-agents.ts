@@ -18,6 +18,7 @@ export interface ReplicaAgents {
 export async function listReplicaAgents(): Promise<{ replicas: ReplicaAgents[]; commandKeyFingerprint: string }> {
   const [replicas, key] = await Promise.all([
     db().replica.findMany({
+      where: { retiredAt: null },
       orderBy: [{ serviceId: "asc" }, { name: "asc" }],
       include: { agents: { orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], take: 1 } },
     }),

@@ -170,6 +170,20 @@ describe("enrolling an agent", () => {
     expect(revoked).toMatchObject({ actorType: "agent", actorId: second.json.agent.id, reason: expect.stringContaining("replaced by agent-pg-enroll-replace-2") });
   });
 
+  it("refuses a replica retired from its service, on issue and on enrollment, writing nothing", async () => {
+    const replica = await spareReplica("pg-enroll-retired");
+    const { token } = (await issue(replica.id)).json;
+    await db().replica.update({ where: { id: replica.id }, data: { retiredAt: new Date() } });
+    const before = await written();
+    const refused = await enroll(token, { replace: true });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/pg-enroll-retired was retired/);
+    expect(await written()).toEqual(before);
+    const again = await issue(replica.id);
+    expect(again.status).toBe(409);
+    expect(again.json.error.field).toBe("id");
+  });
+
   it("lets only one of two enrollments racing with one token through: the second sees the token used", async () => {
     const replica = await spareReplica("pg-enroll-race");
     const { token } = (await issue(replica.id)).json;
@@ -202,7 +216,7 @@ describe("an agent's configuration", () => {
       intervalMs: 1000,
       probeTimeoutMs: 2000,
     });
-    const services = await db().replica.findMany({ where: { serviceId: "orders-db", NOT: { id: replica.id } } });
+    const services = await db().replica.findMany({ where: { serviceId: "orders-db", retiredAt: null, NOT: { id: replica.id } } });
     expect(first.json.peers.map((peer: { replica: string }) => peer.replica).sort()).toEqual(services.map((peer) => peer.name).sort());
     expect(JSON.stringify(first.json)).not.toMatch(/password|postgresql:\/\//);
     expect((await call(configRoute, { token: enrolled.token })).json.revision).toBe(first.json.revision);
@@ -211,6 +225,12 @@ describe("an agent's configuration", () => {
     const second = (await call(configRoute, { token: enrolled.token })).json;
     expect(second.revision).not.toBe(first.json.revision);
     expect(second.peers).toContainEqual({ replica: "pg-enroll-config-new", regionId: "aws:us-east-1", host: "10.9.0.1", port: 5432, database: "orders" });
+
+    // A replica retired from the service is no longer witnessed.
+    await db().replica.updateMany({ where: { name: "pg-enroll-config-new" }, data: { retiredAt: new Date() } });
+    const third = (await call(configRoute, { token: enrolled.token })).json;
+    expect(third.peers.map((peer: { replica: string }) => peer.replica)).not.toContain("pg-enroll-config-new");
+    expect(third.revision).toBe(first.json.revision);
   });
 
   it("is refused to a revoked agent's credential", async () => {
