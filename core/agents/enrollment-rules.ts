@@ -29,7 +29,7 @@ export const ENROLLMENT_RULES: readonly EnrollmentRule[] = [
     when: ({ token }) => token === null,
     status: 401,
     field: "token",
-    sentence: () => "The enrollment token is unknown: copy it again, or ask an admin to issue a new one (switchyard enroll-token <replica id>).",
+    sentence: () => "The enrollment token is unknown: copy it again, or ask an admin to issue a new one (switchyard enroll-token <service>/<replica>).",
   },
   {
     id: "enroll-token-used",
