@@ -67,7 +67,7 @@ async function main(invocation: AgentInvocation): Promise<void> {
     case "configure": {
       const state = loadAgentState(invocation.stateDir);
       saveAgentState(invocation.stateDir, { ...state, controlPlaneUrl: invocation.controlPlaneUrl ?? state.controlPlaneUrl, host: invocation.host });
-      process.stdout.write(`${state.agentName}: host settings saved in ${invocation.stateDir}; restart the agent to apply them\n`);
+      process.stdout.write(`${state.agentName}: host settings saved in ${invocation.stateDir}; they apply when the agent next starts\n`);
       return;
     }
     case "doctor":
