@@ -4,9 +4,10 @@ import { decideChangeRequest, type ChangeRequestAction } from "@/core/policy/dec
 import { diffPolicy } from "@/core/policy/diff-policy";
 import { requiredApprovals } from "@/core/policy/required-approvals";
 import { appendAuditEvent } from "../audit/append-audit-event";
+import { recordRejection, refusal } from "./decision-outcomes";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
-import { ConflictError, DomainError, NotFoundError } from "../errors";
+import { ConflictError, NotFoundError } from "../errors";
 import { assertValidPolicy } from "../policy/assert-valid-policy";
 import { documentAt, lockPolicy } from "../policy/policy-ref";
 import { loadPolicyTopology } from "../policy/policy-topology";
@@ -57,11 +58,9 @@ async function actOnPolicyChange(actor: UserActor, id: string, serviceId: string
 
       switch (decision.outcome) {
         case "refuse":
-          throw decision.status === 403 ? new DomainError(403, "forbidden", `Refused: ${decision.sentence}.`) : new ConflictError(`Refused: ${decision.sentence}.`);
+          throw refusal(decision);
         case "reject":
-          await tx.approval.create({ data: { changeRequestId: id, approverId: actor.userId, decision: "rejected", comment: action.type === "reject" ? action.reason : null } });
-          await tx.changeRequest.update({ where: { id }, data: { status: "rejected", decidedAt: now } });
-          await appendAuditEvent(tx, { ...common, action: "change_request.reject", reason: action.type === "reject" ? action.reason : null, details: { sentence: decision.sentence } });
+          await recordRejection(tx, { id, approverId: actor.userId, action, sentence: decision.sentence, now, audit: { actor: audit, serviceId: request.policy.serviceId } });
           return;
         case "rebase": {
           const base = await documentAt(tx, request.policyId, request.policy.currentVersion);

@@ -3,10 +3,11 @@ import { topologyProposalSchema, type TopologyProposal } from "@/contracts/topol
 import { decideChangeRequest, type ChangeRequestAction } from "@/core/policy/decide-change-request";
 import { proposalDiff } from "@/core/topology/topology-diff";
 import { appendAuditEvent } from "../audit/append-audit-event";
+import { recordRejection, refusal } from "./decision-outcomes";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
-import { ConflictError, DomainError } from "../errors";
+import { ConflictError } from "../errors";
 import { planDocument } from "../topology/topology-plan";
 import { lockTopology, scopeRevision, scopeSlice, writeScope } from "../topology/write-scope";
 
@@ -52,11 +53,9 @@ export async function actOnTopologyChange(actor: UserActor, id: string, action: 
 
       switch (decision.outcome) {
         case "refuse":
-          throw decision.status === 403 ? new DomainError(403, "forbidden", `Refused: ${decision.sentence}.`) : new ConflictError(`Refused: ${decision.sentence}.`);
+          throw refusal(decision);
         case "reject":
-          await tx.approval.create({ data: { changeRequestId: id, approverId: actor.userId, decision: "rejected", comment: action.type === "reject" ? action.reason : null } });
-          await tx.changeRequest.update({ where: { id }, data: { status: "rejected", decidedAt: now } });
-          await appendAuditEvent(tx, { ...common, action: "change_request.reject", reason: action.type === "reject" ? action.reason : null, details: { sentence: decision.sentence } });
+          await recordRejection(tx, { id, approverId: actor.userId, action, sentence: decision.sentence, now, audit: { actor: audit, serviceId: serviceId } });
           return;
         case "rebase": {
           const judged = await judgeAgainstLive(tx, proposal);

@@ -2,6 +2,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as approveRoute from "@/app/api/v1/change-requests/[id]/approve/route";
 import * as rebaseRoute from "@/app/api/v1/change-requests/[id]/rebase/route";
+import * as rejectRoute from "@/app/api/v1/change-requests/[id]/reject/route";
 import * as changeRequestRoute from "@/app/api/v1/change-requests/[id]/route";
 import * as fleetJsonSchemaRoute from "@/app/api/v1/schemas/fleet.json/route";
 import * as serviceRoute from "@/app/api/v1/services/[id]/route";
@@ -241,6 +242,9 @@ describe("the topology as a fleet document", () => {
 
     const priority = await call(replicaRoute.PATCH, { method: "PATCH", token: token.admin, params: { id: "orders-db", name: "pg-europe-west3" }, body: { promotionPriority: 40, reason: "prefer the others" } });
     expect(priority.json.changeRequests).toHaveLength(1);
+    const rejected = await call(rejectRoute.POST, { method: "POST", token: token.approver, params: { id: priority.json.changeRequests[0].id }, body: { reason: "keep the Frankfurt standby last" } });
+    expect(rejected.json).toMatchObject({ kind: "topology", status: "rejected" });
+    expect(await db().auditEvent.findFirst({ where: { action: "change_request.reject", changeRequestId: priority.json.changeRequests[0].id } })).toMatchObject({ serviceId: "orders-db", reason: "keep the Frankfurt standby last" });
     expect((await call(replicaRoute.PATCH, { method: "PATCH", token: token.admin, params: { id: "orders-db", name: "pg-nowhere" }, body: { promotionPriority: 40, reason: "x x x" } })).status).toBe(404);
     const retireWriter = await call(retireReplicaRoute.POST, { method: "POST", token: token.admin, params: { id: "orders-db", name: "pg-us-east-1" }, body: { reason: "decommission" } });
     expect(retireWriter.status).toBe(400);
