@@ -1,10 +1,11 @@
 /**
  * The lab as `npm start` runs it: the regional PostgreSQL clusters, the
  * network between the regions (a proxy per link, lab/network/) and the
- * controller that injects faults into it, an agent process next to each
- * replica (enrolled with a token and run from its state folder, as a user
- * runs one), and the workload, all wired to this control plane. Everything
- * lives under `<data folder>/lab`.
+ * controller that injects faults into it, the topology declared through the
+ * API and an agent process next to each replica (enrolled with a token and
+ * run from its state folder), as a user onboards their own cluster, and the
+ * workload, all wired to this control plane. Everything lives under
+ * `<data folder>/lab`.
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
@@ -20,7 +21,9 @@ import { readLabState } from "@/lab/state";
 import { LAB_HOST, LAB_REPLICAS } from "@/lab/topology";
 import { startWorkload } from "@/lab/workload";
 import type { Db } from "@/server/db/client";
-import { labAgentEnrolled, labEnrollmentToken, labWorkloadToken } from "@/server/lab/lab-credentials";
+import { onboardLab } from "@/lab/onboard";
+import { LAB_ONBOARDING, LAB_WORKLOAD, labAccountToken, labAgentEnrolled } from "@/server/lab/lab-credentials";
+import { ensureLabServicePolicy } from "@/server/lab/lab-policy";
 import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
 import { labAgentArgs } from "./lab-agent-args";
@@ -94,7 +97,8 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
   const moved = await syncLabEndpoints(client, lab.replicas);
   if (moved.length) log(`lab: topology now points at ${moved.join(", ")}`);
 
-  const workloadToken = await labWorkloadToken(client, path.join(labDir, "workload", "token"));
+  const workloadToken = await labAccountToken(client, LAB_WORKLOAD, path.join(labDir, "workload", "token"));
+  const onboardingToken = await labAccountToken(client, LAB_ONBOARDING, path.join(labDir, "onboarding", "token"));
 
   let workload: { stop(): Promise<void> } | null = null;
 
@@ -111,6 +115,10 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
     async run(controlPlaneUrl) {
       const url = new URL(controlPlaneUrl);
       network.setDestination(CONTROL_PLANE, { host: url.hostname, port: Number(url.port) });
+      const onboarding = await onboardLab({ baseUrl: controlPlaneUrl, token: onboardingToken }, lab.replicas);
+      log(`lab: topology ${onboarding.said}`);
+      const policy = await ensureLabServicePolicy(client);
+      if (policy) log(`lab: ${policy}`);
       const bundle = path.join(dataDir, "agents", "switchyard-agent.mjs");
       await buildAgentBundle(bundle);
       const binDir = path.dirname((await postgresBinaries()).pg_ctl);
@@ -123,7 +131,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
         // An agent enrolled before keeps its identity; its host settings (the metrics port) are told anew.
         const said = (await labAgentEnrolled(client, stateDir))
           ? await agentOnce(bundle, ["configure", ...hostArgs])
-          : await agentOnce(bundle, ["enroll", "--token", await labEnrollmentToken(client, replica.name), "--replace", ...hostArgs]);
+          : await agentOnce(bundle, ["enroll", "--token", await onboarding.enrollmentToken(replica.name), "--replace", ...hostArgs]);
         specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
         log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics`);
       }

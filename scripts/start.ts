@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole product on one machine. Starts the embedded
- * PostgreSQL (unless DATABASE_URL is set), applies migrations, seeds the demo
- * topology and the first admin, builds the control plane if needed and runs
- * it. Ctrl-C or SIGTERM stops everything in reverse order.
+ * PostgreSQL (unless DATABASE_URL is set), applies migrations, seeds the
+ * defaults and the first admin, builds the control plane if needed and runs
+ * it, then the lab, which declares its topology through the API. Ctrl-C or SIGTERM stops everything in reverse order.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { lockDataDir } from "@/server/store/data-dir-lock";
 import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-store";
 import { migrate } from "@/server/store/migrate";
 import { ensureSecret } from "@/server/store/secrets";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDefaults } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
 import { prepareLabStack, type LabStack } from "./lab-stack";
 import { stopChild } from "./stop-child";
@@ -121,8 +121,8 @@ async function main(): Promise<void> {
   let secret: string;
   let labStack: LabStack | null = null;
   try {
-    const created = await seedDemoTopology(client);
-    log(created.length ? `seeded: ${created.join(", ")}` : "seed: demo topology already present");
+    const created = await seedDefaults(client);
+    log(created.length ? `seeded: ${created.join(", ")}` : "seed: defaults already present");
     const admin = await bootstrapAdmin(client);
     if (admin) {
       banner = admin.generatedPassword

@@ -36,9 +36,14 @@ export async function startControlPlane(options: { lab?: boolean; env?: Record<s
       DATABASE_URL: "",
       ...options.env,
     },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  // Both streams go into what a failed start reports: the reason it stopped is printed to stderr.
   let output = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    output += chunk.toString();
+  });
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();

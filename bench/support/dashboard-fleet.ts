@@ -2,7 +2,7 @@ import type pg from "pg";
 import { simulatedReport } from "@/agents/adapters/simulated-adapter";
 import type { AgentReport } from "@/contracts/agent-reports";
 import type { Db } from "@/server/db/client";
-import { DEMO_REGIONS, GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
+import { GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
 
 /** Ten regions on three clouds; the longitude stands in for distance when simulating witness round trips. */
 export const BENCH_REGIONS = [
@@ -33,8 +33,8 @@ export const serviceIdOf = (s: number) => `bench-${String(s).padStart(3, "0")}`;
 
 /** Services of one replica per region (the primary's region rotating), two datasets each; every fifth service has its own policy. */
 export async function seedTopology(db: Db, services: number): Promise<BenchReplica[]> {
-  const demo = new Set<string>(DEMO_REGIONS.map((region) => region.id));
-  for (const region of BENCH_REGIONS.filter((candidate) => !demo.has(candidate.id))) {
+  const existing = new Set((await db.region.findMany({ select: { id: true } })).map((region) => region.id));
+  for (const region of BENCH_REGIONS.filter((candidate) => !existing.has(candidate.id))) {
     const [cloud, code] = region.id.split(":") as [string, string];
     await db.region.create({ data: { id: region.id, cloud, code, jurisdiction: JURISDICTION[code.split("-")[0]!] ?? "US", displayName: region.id } });
   }

@@ -2,10 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { DEMO_SERVICE } from "@/prisma/seed/demo-topology";
 import { loadAgentState } from "@/agents/enrollment/agent-state";
-import { ENROLLMENT_TOKEN_LIFETIME } from "@/contracts/enrollment";
-import { issueEnrollmentToken } from "../agents/issue-enrollment-token";
 import { SYSTEM_ACTOR } from "../audit/append-audit-event";
 import type { Db } from "../db/client";
 import { hashTokenSecret } from "../tokens/token-secret";
@@ -37,29 +34,33 @@ export async function labAgentEnrolled(client: Db, stateDir: string): Promise<bo
   return (await client.agent.count({ where: { tokenHash: hashTokenSecret(token), revokedAt: null } })) === 1;
 }
 
-/** An enrollment token for the lab agent of `replicaName`, issued as an admin would (audited). */
-export async function labEnrollmentToken(client: Db, replicaName: string): Promise<string> {
-  const replica = await client.replica.findFirstOrThrow({ where: { serviceId: DEMO_SERVICE.id, name: replicaName, retiredAt: null } });
-  return (await issueEnrollmentToken(replica.id, ENROLLMENT_TOKEN_LIFETIME.defaultSeconds, SYSTEM_ACTOR, client)).token;
+interface LabAccount {
+  email: string;
+  name: string;
+  role: "viewer" | "admin";
 }
 
-export const LAB_WORKLOAD_EMAIL = "lab-workload@switchyard.local";
+/** The lab's workload reads the service's write route like any client would. */
+export const LAB_WORKLOAD: LabAccount = { email: "lab-workload@switchyard.local", name: "Lab workload", role: "viewer" };
+
+/** The lab declares its topology and enrolls its agents through the API, as the admin who installs Switchyard would. */
+export const LAB_ONBOARDING: LabAccount = { email: "lab-onboarding@switchyard.local", name: "Lab onboarding", role: "admin" };
 
 /**
- * An API token for the lab's workload, which reads the service's write route
- * like any client would: a viewer account of its own, visible in the users
- * list, whose password nobody knows.
+ * An API token for one of the lab's accounts, kept in `file` (0600) and
+ * reused while the store accepts it: an account of its own, visible in the
+ * users list, whose password nobody knows.
  */
-export async function labWorkloadToken(client: Db, file: string): Promise<string> {
+export async function labAccountToken(client: Db, account: LabAccount, file: string): Promise<string> {
   const kept = await readSecret(file);
   if (kept) {
     const token = await client.apiToken.findUnique({ where: { tokenHash: hashTokenSecret(kept) } });
     if (token && !token.revokedAt) return kept;
   }
   const user =
-    (await client.user.findUnique({ where: { email: LAB_WORKLOAD_EMAIL } })) ??
-    (await createUser({ email: LAB_WORKLOAD_EMAIL, name: "Lab workload", password: randomBytes(24).toString("base64url"), roles: ["viewer"] }, SYSTEM_ACTOR, client));
-  const issued = await issueToken(user.id, { name: "lab workload" }, SYSTEM_ACTOR, client);
+    (await client.user.findUnique({ where: { email: account.email } })) ??
+    (await createUser({ email: account.email, name: account.name, password: randomBytes(24).toString("base64url"), roles: [account.role] }, SYSTEM_ACTOR, client));
+  const issued = await issueToken(user.id, { name: account.name.toLowerCase() }, SYSTEM_ACTOR, client);
   await writeSecret(file, issued.token);
   return issued.token;
 }

@@ -6,7 +6,7 @@ import { GET as listRoute, POST as registerRoute } from "@/app/api/v1/agents/rou
 import type { PeerProbe } from "@/contracts/agent-reports";
 import { raceAsConflict } from "@/server/agents/race-as-conflict";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 

@@ -9,7 +9,7 @@ import type { AgentConfig } from "@/agents/config";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { RouteServer } from "../support/route-server";
 
 const OUTAGE_MS = 30_000;

@@ -17,7 +17,7 @@ import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-clus
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
 import { freePort } from "@/server/store/free-port";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { ApiServer } from "../support/api-server";
 
 /**

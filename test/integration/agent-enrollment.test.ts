@@ -7,7 +7,7 @@ import { POST as issueRoute } from "@/app/api/v1/replicas/[id]/enrollment-tokens
 import type { PeerProbe } from "@/contracts/agent-reports";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 

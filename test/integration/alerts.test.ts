@@ -12,7 +12,7 @@ import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
 import { acquireLease } from "@/server/lease/lease";
 import { LeaseLostError, type HeldLease } from "@/server/lease/assert-lease";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 import { startAlertWebhook, type TestWebhook } from "../support/webhook";

@@ -11,7 +11,7 @@ import { hashAuditEvent } from "@/core/audit/chain";
 import { recordAuditEvent, type AuditEventInput } from "@/server/audit/append-audit-event";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { parseCsv } from "../support/csv";
 import { runFixture } from "../support/runs";

@@ -12,7 +12,7 @@ import { fleetOverview } from "@/server/fleet/fleet-overview";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
 import { executorTick } from "@/server/runs/run-executor";
 import { runView } from "@/server/runs/run-view";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { answerEveryStep } from "../support/fake-agents";
 import { batchOf, standbyReport } from "../support/reports";

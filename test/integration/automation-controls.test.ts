@@ -8,7 +8,7 @@ import { automationPauseListSchema, automationPauseSchema, serviceAutomationSche
 import { fleetOverviewSchema } from "@/contracts/fleet-overview";
 import { appendAuditEvent, SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { confirmedPrimaryLoss } from "../support/primary-loss";
 

@@ -9,7 +9,7 @@ import { DECIDER_LEASE, decideOnce } from "@/server/automation/automation-loop";
 import { db } from "@/server/db/client";
 import { LeaseLostError } from "@/server/lease/assert-lease";
 import { acquireLease, releaseLease } from "@/server/lease/lease";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { primaryReport, standby } from "../support/primary-loss";
 import { batchOf } from "../support/reports";

@@ -13,7 +13,7 @@ import * as servicePolicyRoute from "@/app/api/v1/services/[id]/policy/route";
 import type { PolicyDocument } from "@/contracts/policy";
 import { db } from "@/server/db/client";
 import { effectivePolicies } from "@/server/policy/effective-policy";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { freshWindow, ordersPolicy } from "../support/policies";
 

@@ -12,7 +12,7 @@ import { runCli } from "@/cli/main";
 import { OPERATIONS } from "@/contracts/operations";
 import { fleetDocumentSchema } from "@/contracts/topology";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { createTestUser, tableCounts, tokenFor } from "../support/api";
 import { ApiServer } from "../support/api-server";
 

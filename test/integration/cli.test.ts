@@ -15,7 +15,7 @@ import { runCli } from "@/cli/main";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { createTestUser, tokenFor } from "../support/api";
 import { ApiServer } from "../support/api-server";
 import { parseCsv } from "../support/csv";

@@ -9,7 +9,7 @@ import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { issueCommand } from "@/server/commands/issue-command";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 
 const agents: Record<string, { id: string; name: string; token: string; replicaId: string }> = {};

@@ -14,7 +14,7 @@ import { db } from "@/server/db/client";
 import { fleetOverview } from "@/server/fleet/fleet-overview";
 import { regionMatrix } from "@/server/fleet/region-matrix";
 import { regionStates } from "@/server/fleet/region-states";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 import { runFixture } from "../support/runs";

@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { DECIDER_LEASE, decideOnce } from "@/server/automation/automation-loop";
 import { db } from "@/server/db/client";
 import { acquireLease } from "@/server/lease/lease";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call } from "../support/api";
 import { primaryReport, standby } from "../support/primary-loss";
 import { batchOf } from "../support/reports";

@@ -8,7 +8,7 @@ import { policyDocumentSchema } from "@/contracts/policy";
 import { DEMO_SERVICE_POLICY } from "@/prisma/seed/demo-topology";
 import { db } from "@/server/db/client";
 import { migrate } from "@/server/store/migrate";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { changeRequestFixture } from "../support/policies";
 import { createTestUser } from "../support/api";
 

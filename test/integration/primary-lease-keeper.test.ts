@@ -25,7 +25,7 @@ import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { RouteServer } from "../support/route-server";
 
 /**

@@ -9,7 +9,7 @@ import { revokeAgent } from "@/server/agents/revoke-agent";
 import { issueCommand } from "@/server/commands/issue-command";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { runFixture } from "../support/runs";
 

@@ -20,7 +20,7 @@ import { LeaseLostError } from "@/server/lease/assert-lease";
 import { moveRun } from "@/server/runs/advance-run";
 import { executorTick } from "@/server/runs/run-executor";
 import { runView } from "@/server/runs/run-view";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { answerCommands, answerEveryStep, everyStepAnswer } from "../support/fake-agents";
 import { batchOf, standbyReport } from "../support/reports";

@@ -7,7 +7,7 @@ import { appendAuditEvent, SYSTEM_ACTOR } from "@/server/audit/append-audit-even
 import { db } from "@/server/db/client";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
 import { ROLLUP_CURSOR, rollupSamples } from "@/server/jobs/rollup-samples";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 

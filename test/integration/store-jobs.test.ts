@@ -6,7 +6,7 @@ import { ingestBatch } from "@/server/ingest/ingest-batch";
 import { dropExpiredRollups, rollupSamples } from "@/server/jobs/rollup-samples";
 import { dropExpiredSamples, ensureSamplePartitions } from "@/server/jobs/sample-partitions";
 import { acquireLease } from "@/server/lease/lease";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { batchOf, standbyReport } from "../support/reports";
 
 const DAY = 86_400_000;

@@ -3,12 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { DEMO_REGIONS, DEMO_REPLICAS } from "@/prisma/seed/demo-topology";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { migrate } from "@/server/store/migrate";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDefaults } from "@/server/store/seed";
 
 async function tables(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
@@ -57,51 +56,27 @@ describe("migrations", () => {
 });
 
 describe("seeding", () => {
-  it("creates the demo topology on a fresh store, audited, and nothing on a second run", async () => {
-    const created = await seedDemoTopology(db());
-    expect(created).toContain("service orders-db");
-    const service = await db().service.findUniqueOrThrow({
-      where: { id: "orders-db" },
-      include: { datasets: true, replicas: { include: { region: true } }, writeReplica: true },
-    });
-    expect(service.datasets.map((d) => [d.name, d.consistency, d.rpoSeconds]).sort()).toEqual([
-      ["order-history", "eventual", 30],
-      ["orders", "strong", 0],
-    ]);
-    const byRegion = Object.fromEntries(service.replicas.map((r) => [r.regionId, [r.role, r.replication]]));
-    expect(byRegion).toEqual({
-      "aws:us-east-1": ["primary", "sync"],
-      "aws:eu-west-1": ["standby", "sync"],
-      "gcp:europe-west3": ["standby", "async"],
-    });
-    expect(service.writeReplica?.regionId).toBe("aws:us-east-1");
-    expect(Object.fromEntries(service.replicas.map((r) => [r.regionId, r.region.jurisdiction]))).toEqual({
-      "aws:us-east-1": "US",
-      "aws:eu-west-1": "EU",
-      "gcp:europe-west3": "EU",
-    });
-    const policy = await db().policy.findUniqueOrThrow({ where: { scope: "service:orders-db" }, include: { versions: true } });
-    expect(policy.versions).toHaveLength(1);
-
+  it("creates only the global default policy on a fresh store, audited, and nothing on a second run", async () => {
+    expect(await seedDefaults(db())).toEqual(["policy global v1"]);
     const counts = async () => ({
       regions: await db().region.count(),
+      services: await db().service.count(),
       replicas: await db().replica.count(),
-      datasets: await db().dataset.count(),
       policyVersions: await db().policyVersion.count(),
       audit: await db().auditEvent.count(),
     });
     const before = await counts();
-    expect(before).toMatchObject({ regions: DEMO_REGIONS.length, replicas: DEMO_REPLICAS.length, datasets: 2, policyVersions: 2, audit: 1 });
-    expect(await seedDemoTopology(db())).toEqual([]);
+    expect(before).toEqual({ regions: 0, services: 0, replicas: 0, policyVersions: 1, audit: 1 });
+    expect(await seedDefaults(db())).toEqual([]);
     expect(await counts()).toEqual(before);
     expect(await db().auditEvent.findFirst({ where: { action: "store.seed" } })).toMatchObject({ actorType: "system", outcome: "success" });
   });
 
-  it("leaves a changed topology alone on restart (a failover is not undone)", async () => {
-    const standby = await db().replica.findFirstOrThrow({ where: { regionId: "aws:eu-west-1" } });
-    await db().service.update({ where: { id: "orders-db" }, data: { writeReplicaId: standby.id, epoch: 2 } });
-    await seedDemoTopology(db());
-    expect(await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).toMatchObject({ writeReplicaId: standby.id, epoch: 2 });
+  it("leaves an edited global policy alone on restart", async () => {
+    const global = await db().policy.findUniqueOrThrow({ where: { scope: "global" } });
+    await db().policy.update({ where: { id: global.id }, data: { currentVersion: 7 } });
+    expect(await seedDefaults(db())).toEqual([]);
+    expect(await db().policy.findUniqueOrThrow({ where: { id: global.id } })).toMatchObject({ currentVersion: 7 });
   });
 });
 

@@ -18,7 +18,7 @@ import { fleetDocumentSchema, type FleetDocument, type FleetService } from "@/co
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
 
 /**

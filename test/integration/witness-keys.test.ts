@@ -6,7 +6,7 @@ import { registerAgent } from "@/server/agents/register-agent";
 import { rotateAgentToken } from "@/server/agents/rotate-agent-token";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 
