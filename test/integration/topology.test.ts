@@ -57,6 +57,14 @@ async function withOrders(change: (service: FleetService) => void): Promise<Flee
   return { ...document, services: [orders] };
 }
 
+/** The exported document's regions alone, one of them changed. */
+async function withRegion(id: string, change: (region: FleetDocument["regions"][number]) => void): Promise<FleetDocument> {
+  const document = await exported();
+  const region = document.regions.find((candidate) => `${candidate.cloud}:${candidate.code}` === id)!;
+  change(region);
+  return { version: 1, regions: [region], services: [] };
+}
+
 const activeReplicas = async () => (await db().replica.findMany({ where: { serviceId: "orders-db", retiredAt: null }, orderBy: { name: "asc" } })).map((replica) => replica.name);
 
 describe("the topology as a fleet document", () => {
@@ -187,6 +195,7 @@ describe("the topology as a fleet document", () => {
       [await withOrders((service) => (service.replicas = service.replicas.filter((replica) => replica.name !== "pg-us-east-1"))), "services.orders-db.replicas", "write-replica-retired"],
       [await withOrders((service) => (service.replicas[1]!.port = 55431)), "services.orders-db.replicas.pg-europe-west3.port", "endpoint-taken"],
       [await withOrders((service) => service.replicas.push({ ...service.replicas[0]! })), "services.orders-db.replicas.pg-eu-west-1", "duplicate-replica"],
+      [await withRegion("aws:us-east-1", (region) => (region.jurisdiction = "CH")), "services.orders-db.replicas.pg-us-east-1.region", "primary-outside-residency"],
     ];
     for (const [document, field, rule] of cases) {
       const { status, json } = await apply(document);
@@ -194,6 +203,9 @@ describe("the topology as a fleet document", () => {
       expect(json.error.field).toBe(field);
       expect(json.error.message).toContain(`(rule ${rule}); nothing was applied`);
     }
+    const notJson = await call(applyRoute.POST, { method: "POST", token: token.admin, rawBody: '{"document": {"version": 1,' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.error.message).toMatch(/JSON/);
     const malformed = await apply({ version: 1, services: [{ id: "Bad Id" }] });
     expect(malformed.status).toBe(400);
     expect(malformed.json.error.message).toMatch(/services\.0\.id/);
