@@ -171,7 +171,7 @@ export const OPERATIONS = {
     access: "fleet:read",
     params: serviceIdParamsSchema,
     success: { status: 200, description: "The write route", schema: writeRouteSchema },
-    errors: [404],
+    errors: [404, 409],
   }),
   serviceLag: operation({
     method: "GET",
@@ -192,7 +192,7 @@ export const OPERATIONS = {
     access: "fleet:read",
     params: serviceIdParamsSchema,
     success: { status: 200, description: "The diagnoses and decisions", schema: serviceAutomationSchema },
-    errors: [404],
+    errors: [404, 409],
   }),
   acknowledgeFailover: operation({
     method: "POST",
@@ -203,7 +203,7 @@ export const OPERATIONS = {
     params: serviceIdParamsSchema,
     body: acknowledgeFailoverRequestSchema,
     success: { status: 201, description: "The acknowledgement", schema: automationAcknowledgementSchema },
-    errors: [404],
+    errors: [404, 409],
   }),
   listAutomationPauses: operation({
     method: "GET",
@@ -393,7 +393,7 @@ export const OPERATIONS = {
     params: runbookIdParamsSchema,
     body: planRequestSchema,
     success: { status: 200, description: "The plan", schema: runPlanSchema },
-    errors: [404],
+    errors: [404, 409],
   }),
   startRun: operation({
     method: "POST",
@@ -569,7 +569,7 @@ export const OPERATIONS = {
     access: "policies:propose",
     body: createChangeRequestSchema,
     success: { status: 200, description: "The preview", schema: changeRequestPreviewSchema },
-    errors: [404],
+    errors: [404, 409],
   }),
   createChangeRequest: operation({
     method: "POST",
@@ -756,6 +756,33 @@ export const OPERATIONS = {
     params: serviceReplicaParamsSchema,
     body: retireRequestSchema,
     success: { status: 200, description: "What was applied directly, or the change request opened", schema: applyTopologyResultSchema },
+    errors: [404, 409],
+  }),
+  retireService: operation({
+    method: "POST",
+    path: "/api/v1/services/{id}/retire",
+    summary:
+      "Retire a service: its replicas are retired with it and their agents revoked; the decider, alerts, lease renewals and runs leave it alone; it leaves the fleet and the export; its history stays readable (GET /api/v1/services/{id} marks it retired)",
+    description:
+      "A change request approved by its policy's approvers (`approvals.safetyRelevant`), since it turns off failover for data that may still be live; applied directly by the admin, audited, when no replica of it ever had an agent (`notes` says which, and why). Refused with 409, naming the rule, while a runbook run is active on it (`service-run-active`) or when it is retired already (`service-retired`); the last approval checks again. Its id is not used again. Stop its agents before: a revoked agent can no longer renew its primary's lease, and a primary whose lease lapses makes itself read-only.",
+    tag: "topology",
+    access: "topology:manage",
+    params: serviceIdParamsSchema,
+    body: retireRequestSchema,
+    success: { status: 200, description: "What was applied directly, or the change request opened", schema: applyTopologyResultSchema },
+    errors: [404, 409],
+  }),
+  retireRegion: operation({
+    method: "POST",
+    path: "/api/v1/regions/{id}/retire",
+    summary: "Retire a region no active replica lives in and no policy names (applied directly, audited): it is offered nowhere new, and its history stays",
+    description:
+      "Refused with 409, naming the rule, while an active replica lives there (`region-has-replicas`), a policy in force names it in a residency rule (`region-named-by-policy`), the global policy's witness quorum would no longer fit the regions left (`policy-broken`), or it is retired already (`region-retired`). Retiring such a region cannot alter a failover, so it needs no change request. Afterwards a replica placed in it, or a document naming it, is refused (`region-retired`).",
+    tag: "topology",
+    access: "topology:manage",
+    params: regionIdParamsSchema,
+    body: retireRequestSchema,
+    success: { status: 200, description: "The region retired, applied directly", schema: applyTopologyResultSchema },
     errors: [404, 409],
   }),
   addDataset: operation({

@@ -60,6 +60,10 @@ export const serviceSchema = z
     policyVersion: z.number().int().nullable().meta({ description: "Version of the effective policy" }),
     writeReplicaId: z.string().nullable(),
     writeRegionId: z.string().nullable(),
+    retiredAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: "When the service was retired (null while it is live): nothing acts on it any more; its replicas are the ones it had then, readable as history" }),
     datasets: z.array(datasetSchema),
     replicas: z.array(replicaSchema),
   })

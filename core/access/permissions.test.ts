@@ -87,6 +87,8 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent" | "enrollment-to
   addDataset: ["admin"],
   updateDataset: ["admin"],
   retireDataset: ["admin"],
+  retireService: ["admin"],
+  retireRegion: ["admin"],
   discoverTopology: ["admin"],
 };
 

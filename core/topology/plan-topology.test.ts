@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FleetDocument, FleetService } from "@/contracts/topology";
 import { planTopology } from "./plan-topology";
+import { proposalDiff } from "./topology-diff";
 import { demoFleet, ORDERS_POLICY, ordersDb } from "./test-fleet";
 
 const policyOf = (serviceId: string) => (serviceId === "orders-db" ? ORDERS_POLICY : undefined);
@@ -130,6 +131,34 @@ describe("planning a topology change", () => {
     expect(rules(plan({ services: [fresh] }))).toEqual([["primary-not-listed", "services.fresh-db.primary"]]);
     const witness: FleetService = { ...fresh, primary: "pg-us-east-1", replicas: [{ ...fresh.replicas[0]!, witnessOnly: true }] };
     expect(rules(plan({ services: [witness] }))).toEqual([["primary-witness-only", "services.fresh-db.primary"]]);
+  });
+
+  it("offers a retired region nowhere: a replica placed there, or a document bringing it back, is refused naming the rule", () => {
+    const live = { ...demoFleet(), retired: { services: [], regions: ["aws:us-west-2"] } };
+    const placed = plan(withOrders((service) => service.replicas.push({ ...service.replicas[2]!, name: "pg-us-west-2", region: "aws:us-west-2", port: 55439 })), live);
+    expect(rules(placed)).toEqual([["region-retired", "services.orders-db.replicas.pg-us-west-2.region"]]);
+    expect(placed.issues[0]!.message).toBe("services.orders-db.replicas.pg-us-west-2.region: aws:us-west-2 is retired and takes no replica");
+    const back = plan({ regions: [{ cloud: "aws", code: "us-west-2", jurisdiction: "US", displayName: "AWS Oregon" }] }, live);
+    expect(rules(back)).toEqual([["region-retired", "regions.aws:us-west-2"]]);
+  });
+
+  it("never takes a retired service's id again", () => {
+    const live = { ...demoFleet(), retired: { services: ["billing-db"], regions: [] } };
+    const reused: FleetService = { ...ordersDb(), id: "billing-db", replicas: ordersDb().replicas.map((replica) => ({ ...replica, host: "10.9.0.1" })) };
+    expect(rules(plan({ services: [reused] }, live))).toEqual([["service-retired", "services.billing-db"]]);
+  });
+
+  it("reads a service scope whose proposal holds no service any more as that service retired, governed", () => {
+    const before = { version: 1 as const, regions: [], services: [ordersDb()] };
+    expect(proposalDiff(before, { version: 1, regions: [], services: [] })).toEqual([
+      expect.objectContaining({
+        scope: "service:orders-db",
+        field: "service",
+        kind: "removed",
+        governed: true,
+        text: "service orders-db retired (primary pg-us-east-1): replicas pg-us-east-1, pg-eu-west-1, pg-europe-west3 retired with it and their agents revoked; datasets orders, order-history; nothing acts on it any more, and its history stays readable",
+      }),
+    ]);
   });
 
   it("does not let a rule the live topology already breaks block an unrelated change", () => {

@@ -1,7 +1,7 @@
 import type { PolicyDocument } from "@/contracts/policy";
 import { type FleetDocument, type FleetRegion, type FleetService, regionIdOf } from "@/contracts/topology";
 import { diffRegions, diffService, REGIONS_SCOPE, serviceScope, type TopologyChange } from "./topology-diff";
-import { newIssues, type TopologyIssue, type TopologyState } from "./topology-rules";
+import { newIssues, retiredIssues, type TopologyIssue, type TopologyState } from "./topology-rules";
 
 /**
  * How one part of a proposal is applied: not at all (nothing changes), by an
@@ -70,10 +70,10 @@ export function planTopology({ live, document, policyOf }: PlanInput): TopologyP
     scopes.push({ scope: serviceScope(service.id), changes, ...modeOf(serviceScope(service.id), changes, before === null) });
   }
 
-  const proposed: TopologyState = { regions: [...proposedRegions.values()] as FleetRegion[], services: [...services.values()] };
+  const proposed: TopologyState = { regions: [...proposedRegions.values()] as FleetRegion[], services: [...services.values()], retired: live.retired };
   // A new service's policy can only be proposed once the service exists: until then it lives under the global one, which may not fit it.
   const isNew = (found: TopologyIssue) => found.rule === "policy-broken" && !liveServices.has(found.field.split(".")[1] ?? "");
-  const found = newIssues(live, proposed, policyOf);
+  const found = [...retiredIssues(live, document), ...newIssues(live, proposed, policyOf)];
   for (const unfit of found.filter(isNew)) {
     notes.push(`${unfit.message}: the new service runs under the policy it inherits until one of its own is approved (Governance), and automatic failover may not act on it until then`);
   }

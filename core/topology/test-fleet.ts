@@ -1,6 +1,6 @@
 import type { PolicyDocument } from "@/contracts/policy";
 import type { FleetService } from "@/contracts/topology";
-import type { TopologyState } from "./topology-rules";
+import { NOTHING_RETIRED, type TopologyState } from "./topology-rules";
 
 /** The demo topology as the live fleet, for topology tests: orders-db across two clouds and two jurisdictions. */
 export function demoFleet(): TopologyState {
@@ -11,6 +11,7 @@ export function demoFleet(): TopologyState {
       { cloud: "gcp", code: "europe-west3", jurisdiction: "EU", displayName: "GCP Frankfurt" },
     ],
     services: [ordersDb()],
+    retired: NOTHING_RETIRED,
   };
 }
 

@@ -142,8 +142,38 @@ export function diffRegions(live: readonly FleetRegion[], proposed: readonly Fle
   });
 }
 
-/** The changes between two slices of a fleet document: the regions they name, and the one service each holds (if any). */
+/** A service leaving the topology: what goes with it, and what stays. Always governed when it is a change request's (RETIREMENT_MODES says when it is not one). */
+export function serviceRetired(service: FleetService): TopologyChange {
+  return {
+    scope: serviceScope(service.id),
+    field: "service",
+    kind: "removed",
+    before: { ...service, replicas: service.replicas.map((replica) => replica.name), datasets: service.datasets.map((dataset) => dataset.name) },
+    after: null,
+    text: `service ${service.id} retired (primary ${service.primary || "none"}): replicas ${service.replicas.map((replica) => replica.name).join(", ") || "none"} retired with it and their agents revoked; datasets ${service.datasets.map((dataset) => dataset.name).join(", ") || "none"}; nothing acts on it any more, and its history stays readable`,
+    governed: true,
+  };
+}
+
+export function regionRetired(region: FleetRegion): TopologyChange {
+  const id = regionIdOf(region);
+  return { scope: REGIONS_SCOPE, field: `regions.${id}`, kind: "removed", before: region, after: null, text: `region retired: ${id} (${region.displayName}, ${region.jurisdiction})`, governed: false };
+}
+
+/** A service scope whose proposal holds no service any more: that service is retired. */
+export function retiredServiceOf(proposal: { scope: string; before: FleetDocument; after: FleetDocument }): FleetService | null {
+  if (proposal.scope === REGIONS_SCOPE || proposal.after.services.length > 0) return null;
+  return proposal.before.services.find((service) => serviceScope(service.id) === proposal.scope) ?? null;
+}
+
+/**
+ * The changes between two slices of a fleet document: the regions they name,
+ * and the one service each holds (if any; a service only `before` holds is
+ * retired).
+ */
 export function proposalDiff(before: FleetDocument, after: FleetDocument): TopologyChange[] {
   const service = after.services[0];
-  return service ? diffService(before.services.find((candidate) => candidate.id === service.id) ?? null, service) : diffRegions(before.regions, after.regions);
+  if (service) return diffService(before.services.find((candidate) => candidate.id === service.id) ?? null, service);
+  const retired = before.services[0];
+  return retired ? [serviceRetired(retired)] : diffRegions(before.regions, after.regions);
 }

@@ -6,11 +6,21 @@ import { validatePolicy } from "../policy/validate-policy";
 /**
  * A whole topology: every region, every service with its datasets and active
  * replicas. For a live service, `primary` is where its write route points.
+ * Retired services and regions are history, not topology: only their ids are
+ * kept, so that nothing new takes them.
  */
 export interface TopologyState {
   regions: FleetRegion[];
   services: FleetService[];
+  retired: RetiredIds;
 }
+
+export interface RetiredIds {
+  services: readonly string[];
+  regions: readonly string[];
+}
+
+export const NOTHING_RETIRED: RetiredIds = { services: [], regions: [] };
 
 /** One broken rule: where in the document, the rule's id, and a sentence naming both. */
 export interface TopologyIssue {
@@ -35,7 +45,12 @@ export const TOPOLOGY_RULES = {
   "engine-changed": "a service's engine cannot change",
   "strong-without-sync-standby": "a strong dataset needs a synchronous standby to fail over to without loss",
   "primary-outside-residency": "the primary stays where every dataset's residency rule allows",
-  "policy-broken": "the service's policy in force stays valid for its topology",
+  "policy-broken": "every policy in force (a service's, and the global default) stays valid for the topology",
+  "service-retired": "a retired service stays retired: nothing changes it or runs on it, and its id is not used again (its history keeps it)",
+  "service-run-active": "a service is not retired while a runbook run is active on it: let the run finish, or abort it, first",
+  "region-retired": "a retired region is offered nowhere new: no replica is placed in it and no document brings it back",
+  "region-has-replicas": "a region is retired only once no active replica lives in it: retire or move them first",
+  "region-named-by-policy": "a region is retired only once no policy in force names it in a residency rule: change those policies first",
 } as const;
 
 export type TopologyRule = keyof typeof TOPOLOGY_RULES;
@@ -72,7 +87,9 @@ function serviceIssues(service: FleetService, state: TopologyState, policy: Poli
   const issues: TopologyIssue[] = [];
   const regions = new Map(state.regions.map((region) => [regionIdOf(region), region]));
   for (const replica of service.replicas.filter((replica) => !regions.has(replica.region))) {
-    issues.push(issue(`${at}.replicas.${replica.name}.region`, "unknown-region", `unknown region ${replica.region} (known: ${[...regions.keys()].join(", ") || "none"})`));
+    const field = `${at}.replicas.${replica.name}.region`;
+    if (state.retired.regions.includes(replica.region)) issues.push(issue(field, "region-retired", `${replica.region} is retired and takes no replica`));
+    else issues.push(issue(field, "unknown-region", `unknown region ${replica.region} (known: ${[...regions.keys()].join(", ") || "none"})`));
   }
   for (const name of duplicates(service.replicas.map((replica) => replica.name))) issues.push(issue(`${at}.replicas.${name}`, "duplicate-replica", `the name ${name} is used twice`));
   for (const name of duplicates(service.datasets.map((dataset) => dataset.name))) issues.push(issue(`${at}.datasets.${name}`, "duplicate-dataset", `the name ${name} is used twice`));
@@ -143,6 +160,18 @@ function endpointIssues(state: TopologyState, live: TopologyState | null): Topol
  */
 export function topologyIssues(state: TopologyState, policyOf: (serviceId: string) => PolicyDocument | undefined, live: TopologyState | null = null): TopologyIssue[] {
   return [...state.services.flatMap((service) => serviceIssues(service, state, policyOf(service.id))), ...endpointIssues(state, live)];
+}
+
+/** What a document names that is retired: a service's id or a region. */
+export function retiredIssues(live: TopologyState, document: Pick<TopologyState, "regions" | "services">): TopologyIssue[] {
+  return [
+    ...document.regions
+      .filter((region) => live.retired.regions.includes(regionIdOf(region)))
+      .map((region) => issue(`regions.${regionIdOf(region)}`, "region-retired", `${regionIdOf(region)} is retired; it is not brought back`)),
+    ...document.services
+      .filter((service) => live.retired.services.includes(service.id))
+      .map((service) => issue(`services.${service.id}`, "service-retired", `${service.id} is retired; its id stays with its history`)),
+  ];
 }
 
 /**

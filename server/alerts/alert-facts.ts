@@ -51,7 +51,9 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
  */
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
   const [services, conflicts, holds] = await Promise.all([
+    // A retired service is judged no more: its open alerts resolve at the next evaluation.
     db().service.findMany({
+      where: { retiredAt: null },
       include: { datasets: true, replicas: { where: { retiredAt: null }, include: { state: true, agents: { ...ACTIVE_AGENT, select: { id: true } } }, orderBy: { name: "asc" } } },
       orderBy: { id: "asc" },
     }),

@@ -4,9 +4,9 @@ import { cooldownStart } from "@/core/automation/controls";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
-import { NotFoundError } from "../errors";
 import { effectivePolicies } from "../policy/effective-policy";
 import { lastPromotions } from "./automation-controls";
+import { liveServiceOrThrow } from "../topology/retired-guards";
 
 /**
  * A person has looked at the service since its last failover: automatic
@@ -16,7 +16,7 @@ import { lastPromotions } from "./automation-controls";
  */
 export async function acknowledgeFailover(actor: UserActor, serviceId: string, note: string): Promise<AutomationAcknowledgementView> {
   return db().$transaction(async (tx) => {
-    if (!(await tx.service.findUnique({ where: { id: serviceId }, select: { id: true } }))) throw new NotFoundError(`No service with id ${serviceId}.`);
+    await liveServiceOrThrow(tx, serviceId, "there is no automation of it left to acknowledge");
     const [promotions, policies] = await Promise.all([lastPromotions([serviceId]), effectivePolicies([serviceId])]);
     const failover = cooldownStart(promotions.get(serviceId)!, { cooldownAfterSwitchover: policies.get(serviceId)?.document.failover.cooldownAfterSwitchover ?? false });
     const acknowledgement = await tx.automationAcknowledgement.create({ data: { serviceId, note, by: actor.email, at: new Date() } });

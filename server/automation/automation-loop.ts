@@ -16,14 +16,15 @@ const LEASE_TTL_MS = 5_000;
 const TICK_MS = 500;
 
 /**
- * One pass of the decider over every service: read its snapshot, record a
+ * One pass of the decider over every live service: read its snapshot, record a
  * lapse of the primary's lease nobody has recorded, decide, record the
  * decisions and carry out the ones that act and have not been carried out
  * yet. Every write checks the lease's fencing token, so a copy that lost the
  * lease (paused, partitioned from the store) acts no more.
  */
 export async function decideOnce(lease: HeldLease, now = new Date()): Promise<void> {
-  const services = await db().service.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+  // A retired service is left alone: nothing fails it over, and no lapse of its primary's lease is recorded.
+  const services = await db().service.findMany({ where: { retiredAt: null }, select: { id: true }, orderBy: { id: "asc" } });
   for (const { id } of services) {
     const snapshot = await automationSnapshot(id, now);
     const lapse = lapseToRecord(snapshot, now);

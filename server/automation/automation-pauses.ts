@@ -6,6 +6,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { type AutomationPause, Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { liveServiceOrThrow } from "../topology/retired-guards";
 
 const RECENT = 50;
 
@@ -35,9 +36,7 @@ export async function createAutomationPause(actor: UserActor, request: { scope: 
   const scope = serviceId === null ? "global" : `service:${serviceId}`;
   try {
     return await db().$transaction(async (tx) => {
-      if (serviceId !== null && !(await tx.service.findUnique({ where: { id: serviceId }, select: { id: true } }))) {
-        throw new NotFoundError(`No service with id ${serviceId}.`);
-      }
+      if (serviceId !== null) await liveServiceOrThrow(tx, serviceId, "there is no automation of it left to pause", "scope");
       // An expired pause still holds its scope's slot in the unique index; it gives it up here.
       await tx.automationPause.updateMany({ where: { activeScope: scope, expiresAt: { lte: now } }, data: { activeScope: null } });
       const existing = await tx.automationPause.findUnique({ where: { activeScope: scope } });

@@ -6,6 +6,7 @@ import { automationState } from "@/core/fleet/automation-state";
 import { db } from "../db/client";
 import { automationSnapshot } from "./automation-snapshot";
 import { DECIDER_LEASE } from "./automation-loop";
+import { liveServiceOrThrow } from "../topology/retired-guards";
 
 /** Why the decider does or does not carry failovers out for this service now. */
 function acting(decider: { holder: string } | null, automatic: boolean, paused: string | null, maintenance: string | null): { acting: boolean; sentence: string } {
@@ -18,6 +19,7 @@ function acting(decider: { holder: string } | null, automatic: boolean, paused: 
 
 /** What the rules decide for a service now, what the decider last recorded, and whether it acts. */
 export async function serviceAutomation(serviceId: string, now = new Date()): Promise<ServiceAutomation> {
+  await liveServiceOrThrow(db(), serviceId, "nothing is decided for it any more (its history is in the audit trail)");
   const [snapshot, lease, recorded] = await Promise.all([
     automationSnapshot(serviceId, now),
     db().lease.findUnique({ where: { name: DECIDER_LEASE } }),

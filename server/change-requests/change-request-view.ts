@@ -1,17 +1,18 @@
 import "server-only";
 import type { ChangeRequestSummary, ChangeRequestView, PolicyChangeView } from "@/contracts/change-requests";
 import { policyDocumentSchema } from "@/contracts/policy";
-import { topologyProposalSchema } from "@/contracts/topology-api";
+import { topologyProposalSchema, type TopologyProposal } from "@/contracts/topology-api";
 import { effectiveStatus } from "@/core/policy/decide-change-request";
 import { diffPolicy } from "@/core/policy/diff-policy";
 import { policyConsequences } from "@/core/policy/policy-consequences";
 import { isSafetyRelevant } from "@/core/policy/required-approvals";
-import { proposalDiff } from "@/core/topology/topology-diff";
+import { proposalDiff, retiredServiceOf } from "@/core/topology/topology-diff";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { NotFoundError } from "../errors";
 import { documentAt } from "../policy/policy-ref";
 import { loadPolicyTopology } from "../policy/policy-topology";
+import { judgeServiceRetirement } from "../topology/retire-service";
 import { planDocument } from "../topology/topology-plan";
 
 export const CHANGE_REQUEST_INCLUDE = {
@@ -77,10 +78,21 @@ async function policyDetail(row: ChangeRequestRow) {
 async function topologyDetail(row: ChangeRequestRow) {
   const document = topologyProposalSchema.parse(row.document);
   const changes = proposalDiff(document.before, document.after);
-  const { plan } = await planDocument(document.after);
-  const consequences = [...plan.issues.map((issue) => `applying it now would be refused: ${issue.message}`), ...plan.notes];
+  const consequences = await topologyConsequences(document, row.status);
   const diff: PolicyChangeView[] = changes.map(({ field, kind, before, after, text }) => ({ field, kind, before, after, text }));
   return { document, diff, consequences, safetyRelevantFields: [...new Set(changes.filter((change) => change.governed).map((change) => change.field))] };
+}
+
+async function topologyConsequences(document: TopologyProposal, status: ChangeRequestRow["status"]): Promise<string[]> {
+  const retiring = retiredServiceOf(document);
+  if (retiring) {
+    // Once decided, the service it retired is retired: that is no consequence of applying it again.
+    if (status !== "open") return [];
+    const decision = await judgeServiceRetirement(db(), retiring.id);
+    return decision.ok ? [] : [`applying it now would be refused: ${decision.message} (rule ${decision.rule})`];
+  }
+  const { plan } = await planDocument(document.after);
+  return [...plan.issues.map((issue) => `applying it now would be refused: ${issue.message}`), ...plan.notes];
 }
 
 /** A request with its readable diff and the consequences computed against the topology now. */

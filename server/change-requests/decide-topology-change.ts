@@ -1,13 +1,15 @@
 import "server-only";
 import { topologyProposalSchema, type TopologyProposal } from "@/contracts/topology-api";
 import { decideChangeRequest, type ChangeRequestAction } from "@/core/policy/decide-change-request";
-import { proposalDiff } from "@/core/topology/topology-diff";
+import { proposalDiff, retiredServiceOf } from "@/core/topology/topology-diff";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { recordRejection, refusal } from "./decision-outcomes";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
 import { ConflictError } from "../errors";
+import { liveTopology } from "../topology/live-topology";
+import { judgeServiceRetirement, lockService, retirementApprovals } from "../topology/retire-service";
 import { planDocument } from "../topology/topology-plan";
 import { lockTopology, scopeRevision, scopeSlice, writeScope } from "../topology/write-scope";
 
@@ -18,11 +20,28 @@ import { lockTopology, scopeRevision, scopeSlice, writeScope } from "../topology
  * approvals its policy in force asks for.
  */
 async function judgeAgainstLive(tx: Tx, proposal: TopologyProposal) {
+  const retiring = retiredServiceOf(proposal);
+  if (retiring) return judgeRetirementAgainstLive(tx, proposal, retiring.id);
   const planned = await planDocument(proposal.after, tx);
   const [issue] = planned.plan.issues;
   if (issue) throw new ConflictError(`Refused: the topology moved since the request was written, and applying it now would break a rule: ${issue.message} (rule ${issue.rule}).`, issue.field);
   const scope = planned.plan.scopes.find((candidate) => candidate.scope === proposal.scope);
   return { before: scopeSlice({ version: 1, ...planned.live }, proposal.scope), changes: scope?.changes ?? [], approvals: planned.approvals.get(proposal.scope) ?? 1 };
+}
+
+/**
+ * A service's retirement judged as it is now, under its row lock (so no run
+ * starts on it meanwhile): refused (409, naming the rule) when a run is
+ * active on it or it is retired already; otherwise the scope as it is now
+ * and the approvals its policy in force asks for.
+ */
+async function judgeRetirementAgainstLive(tx: Tx, proposal: TopologyProposal, serviceId: string) {
+  await lockService(tx, serviceId);
+  const decision = await judgeServiceRetirement(tx, serviceId);
+  if (!decision.ok) throw new ConflictError(`Refused: ${decision.message} (rule ${decision.rule}).`, decision.field);
+  const live = await liveTopology(tx);
+  const before = scopeSlice({ version: 1, regions: live.regions, services: live.services }, proposal.scope);
+  return { before, changes: proposalDiff(before, proposal.after), approvals: await retirementApprovals(serviceId) };
 }
 
 /**
@@ -48,7 +67,7 @@ export async function actOnTopologyChange(actor: UserActor, id: string, action: 
         { userId: actor.userId, label: actor.email },
         now,
       );
-      const serviceId = proposal.after.services[0]?.id ?? null;
+      const serviceId = (proposal.after.services[0] ?? proposal.before.services[0])?.id ?? null;
       const common = { actor: audit, target: { type: "change_request", id }, serviceId, changeRequestId: id };
 
       switch (decision.outcome) {

@@ -6,11 +6,12 @@ import type { PolicyTopology } from "@/core/policy/policy-topology";
 import { policyConsequences } from "@/core/policy/policy-consequences";
 import { requiredApprovals } from "@/core/policy/required-approvals";
 import { db } from "../db/client";
-import { NotFoundError, ValidationError } from "../errors";
+import { ValidationError } from "../errors";
 import { assertValidPolicy } from "../policy/assert-valid-policy";
 import { GLOBAL_POLICY_SCOPE, servicePolicyScope } from "../policy/effective-policy";
 import { documentAt } from "../policy/policy-ref";
 import { loadPolicyTopology } from "../policy/policy-topology";
+import { liveServiceOrThrow } from "../topology/retired-guards";
 
 /** What a proposal is judged against: the version in force for its scope. */
 export interface ChangeBase {
@@ -22,9 +23,7 @@ export interface ChangeBase {
 }
 
 export async function changeBase(serviceId: string | null): Promise<ChangeBase> {
-  if (serviceId !== null && !(await db().service.findUnique({ where: { id: serviceId }, select: { id: true } }))) {
-    throw new NotFoundError(`No service with id ${serviceId}.`);
-  }
+  if (serviceId !== null) await liveServiceOrThrow(db(), serviceId, "its policy governs nothing any more and changes no more", "serviceId");
   const scope = serviceId === null ? GLOBAL_POLICY_SCOPE : servicePolicyScope(serviceId);
   const policy = await db().policy.findUnique({ where: { scope } });
   const baseVersion = policy?.currentVersion ?? 0;

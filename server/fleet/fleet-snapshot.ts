@@ -39,6 +39,7 @@ export interface FleetSnapshot {
 export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
   const [services, regions, replicas, links] = await Promise.all([
     db().service.findMany({
+      where: { retiredAt: null },
       select: {
         id: true,
         name: true,
@@ -49,7 +50,7 @@ export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
       },
       orderBy: { id: "asc" },
     }),
-    db().region.findMany({ orderBy: { id: "asc" } }),
+    db().region.findMany({ where: { retiredAt: null }, orderBy: { id: "asc" } }),
     replicaStates(),
     witnessLinks(),
   ]);

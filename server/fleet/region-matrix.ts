@@ -8,7 +8,7 @@ import { witnessLinks } from "./witness-links";
 
 /** Witness reachability and round-trip times between regions, each link judged stale by its own service's policy. */
 export async function regionMatrix(now = new Date()): Promise<RegionMatrix> {
-  const [regions, links] = await Promise.all([db().region.findMany({ orderBy: { id: "asc" } }), witnessLinks()]);
+  const [regions, links] = await Promise.all([db().region.findMany({ where: { retiredAt: null }, orderBy: { id: "asc" } }), witnessLinks()]);
   const serviceIds = [...new Set(links.map((link) => link.serviceId))];
   const policies = await effectivePolicies(serviceIds);
   const staleAfterMs = new Map(serviceIds.map((id) => [id, serviceBudgets(policies.get(id)?.document, []).staleAfterMs]));

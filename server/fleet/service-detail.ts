@@ -6,17 +6,22 @@ import { ACTIVE_AGENT } from "../agents/active-agent";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { effectivePolicies } from "../policy/effective-policy";
-import { SERVICE_INCLUDE, serviceView } from "./service-view";
+import { replicasOf, SERVICE_INCLUDE, serviceView } from "./service-view";
 
 const asNumber = (value: bigint | null) => (value === null ? null : Number(value));
 
-/** A service's topology with what each replica's agent last reported, judged against the effective policy. */
+/**
+ * A service's topology with what each replica's agent last reported, judged
+ * against the effective policy; a retired service as it was when retired.
+ */
 export async function serviceDetail(serviceId: string, now = new Date()): Promise<ServiceDetail> {
+  const found = await db().service.findUnique({ where: { id: serviceId }, select: { retiredAt: true } });
+  if (!found) throw new NotFoundError(`No service with id ${serviceId}.`);
   const service = await db().service.findUnique({
     where: { id: serviceId },
     include: {
       ...SERVICE_INCLUDE,
-      replicas: { ...SERVICE_INCLUDE.replicas, include: { state: true, agents: ACTIVE_AGENT } },
+      replicas: { ...replicasOf(found.retiredAt), include: { state: true, agents: ACTIVE_AGENT } },
     },
   });
   if (!service) throw new NotFoundError(`No service with id ${serviceId}.`);

@@ -10,7 +10,7 @@ import { MAX_FUTURE_SKEW_MS } from "../ingest/ingest-batch";
 import { jobSettings } from "../jobs/job-settings";
 import { ROLLUP_CURSOR } from "../jobs/rollup-samples";
 import { effectivePolicies } from "../policy/effective-policy";
-import { SERVICE_INCLUDE } from "./service-view";
+import { replicasOf } from "./service-view";
 
 // Enough for any incident on a chart; a busier window shows its newest events.
 const MAX_EVENTS = 200;
@@ -109,11 +109,12 @@ const toBucketRow = (row: BucketRow): LagBucketRow => ({
 
 /** A service's lag and conflicts per replica over a range, with its RPO budget and the events of the window. */
 export async function serviceLag(serviceId: string, range: LagRange, now = new Date()): Promise<ServiceLag> {
+  const found = await db().service.findUnique({ where: { id: serviceId }, select: { retiredAt: true } });
+  if (!found) throw new NotFoundError(`No service with id ${serviceId}.`);
   const [service, cursor] = await Promise.all([
-    db().service.findUnique({ where: { id: serviceId }, include: { datasets: true, replicas: SERVICE_INCLUDE.replicas } }),
+    db().service.findUniqueOrThrow({ where: { id: serviceId }, include: { datasets: true, replicas: replicasOf(found.retiredAt) } }),
     db().jobCursor.findUnique({ where: { name: ROLLUP_CURSOR } }),
   ]);
-  if (!service) throw new NotFoundError(`No service with id ${serviceId}.`);
 
   const settings = jobSettings();
   const plan = planLagRange(range, now, {

@@ -12,6 +12,13 @@ export const SERVICE_INCLUDE = {
   writeReplica: { select: { regionId: true } },
 } satisfies Prisma.ServiceInclude;
 
+/**
+ * The replicas a service's page shows: its active ones, or for a retired
+ * service the ones retired with it (at the same moment), as it was when it
+ * was retired. Replicas retired one by one before stay out either way.
+ */
+export const replicasOf = (retiredAt: Date | null) => ({ ...SERVICE_INCLUDE.replicas, where: { retiredAt } });
+
 type ServiceRow = Service & { datasets: Dataset[]; replicas: Replica[]; writeReplica: { regionId: string } | null };
 
 export function serviceView(service: ServiceRow, policy: EffectivePolicy | undefined): ServiceView {
@@ -24,6 +31,7 @@ export function serviceView(service: ServiceRow, policy: EffectivePolicy | undef
     policyVersion: policy?.version ?? null,
     writeReplicaId: service.writeReplicaId,
     writeRegionId: service.writeReplica?.regionId ?? null,
+    retiredAt: service.retiredAt?.toISOString() ?? null,
     datasets: service.datasets.map((dataset) => ({
       id: dataset.id,
       name: dataset.name,

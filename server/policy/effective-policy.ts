@@ -29,6 +29,12 @@ export async function effectivePolicies(serviceIds: readonly string[]): Promise<
   return result;
 }
 
+/** Every policy's version in force: the global default's and each service's own, but a retired service's (nothing is governed by it any more). */
+export async function everyPolicyInForce(): Promise<EffectivePolicy[]> {
+  const policies = await db().policy.findMany({ where: { OR: [{ serviceId: null }, { service: { retiredAt: null } }] }, select: { scope: true } });
+  return [...(await policiesInForce(policies.map((policy) => policy.scope))).values()];
+}
+
 /** The version in force of each policy named, by scope (a policy still at version 0 has none). */
 async function policiesInForce(scopes: readonly string[]): Promise<Map<string, EffectivePolicy>> {
   const policies = await db().policy.findMany({ where: { scope: { in: [...scopes] } }, include: { versions: true } });

@@ -9,10 +9,11 @@ import { db } from "../db/client";
  */
 export async function loadPolicyTopology(serviceId: string | null): Promise<PolicyTopology> {
   const [regions, datasets, services] = await Promise.all([
-    db().region.findMany({ orderBy: { id: "asc" }, select: { id: true, jurisdiction: true } }),
-    db().dataset.findMany({ where: serviceId ? { serviceId } : {}, orderBy: { name: "asc" }, select: { name: true } }),
+    // A retired region is offered nowhere new: no policy may name it.
+    db().region.findMany({ where: { retiredAt: null }, orderBy: { id: "asc" }, select: { id: true, jurisdiction: true } }),
+    db().dataset.findMany({ where: serviceId ? { serviceId } : { service: { retiredAt: null } }, orderBy: { name: "asc" }, select: { name: true } }),
     db().service.findMany({
-      where: serviceId ? { id: serviceId } : { OR: [{ policy: { is: null } }, { policy: { is: { currentVersion: 0 } } }] },
+      where: serviceId ? { id: serviceId } : { retiredAt: null, OR: [{ policy: { is: null } }, { policy: { is: { currentVersion: 0 } } }] },
       select: { id: true, writeReplicaId: true, replicas: { where: { retiredAt: null }, orderBy: { name: "asc" }, include: { region: { select: { jurisdiction: true } }, state: { select: { lagBytes: true } } } } },
     }),
   ]);

@@ -20,6 +20,8 @@ export interface GrantFacts {
    * for (unless the agent refused it or it expired unseen), with the run.
    */
   promoting: { runId: string; target: NamedReplica } | null;
+  /** When the service was retired: Switchyard vouches for no primary of it any more. */
+  serviceRetiredAt: Date | null;
 }
 
 export type GrantDecision = { granted: true } | { granted: false; reason: string };
@@ -32,7 +34,8 @@ export type GrantDecision = { granted: true } | { granted: false; reason: string
  * it). Otherwise the write route decides. A standby holds no lease: it takes
  * no writes, and a grant would let an agent unfence it.
  */
-export function leaseGrant({ replica, observed, writeReplica, promoting }: GrantFacts): GrantDecision {
+export function leaseGrant({ replica, observed, writeReplica, promoting, serviceRetiredAt }: GrantFacts): GrantDecision {
+  if (serviceRetiredAt) return { granted: false, reason: `the service was retired at ${serviceRetiredAt.toISOString()}; Switchyard grants no lease for it` };
   if (observed.role === "standby") return { granted: false, reason: `${replica.name} is a standby; only a primary holds a lease` };
   if (promoting) {
     if (promoting.target.id === replica.id) return { granted: true };

@@ -34,10 +34,10 @@ async function answerLease(agent: AgentPrincipal, request: PrimaryLeaseRequest):
   const key = await commandSigningKey();
 
   return db().$transaction(async (tx) => {
-    const [service] = await tx.$queryRaw<{ epoch: number; writeReplicaId: string | null }[]>`
-      SELECT epoch, "writeReplicaId" FROM "Service" WHERE id = ${agent.serviceId} FOR SHARE`;
+    const [service] = await tx.$queryRaw<{ epoch: number; writeReplicaId: string | null; retiredAt: Date | null }[]>`
+      SELECT epoch, "writeReplicaId", "retiredAt" FROM "Service" WHERE id = ${agent.serviceId} FOR SHARE`;
     if (!service) throw new Error(`service ${agent.serviceId} of agent ${agent.name} is gone`);
-    const facts = await grantFacts(tx, agent, request, service.writeReplicaId);
+    const facts = { ...(await grantFacts(tx, agent, request, service.writeReplicaId)), serviceRetiredAt: service.retiredAt };
     const decision = leaseGrant(facts);
     if (decision.granted) {
       const roster = await signedWitnessRoster(tx, agent, facts.replica.name, service.epoch, key);
@@ -57,7 +57,7 @@ async function answerLease(agent: AgentPrincipal, request: PrimaryLeaseRequest):
 // In a statement of its own after the lock: under READ COMMITTED it then sees
 // a promotion whose transaction the lock waited for (a re-check of a locked
 // row does not re-read the tables joined to it).
-async function grantFacts(tx: Tx, agent: AgentPrincipal, request: PrimaryLeaseRequest, writeReplicaId: string | null): Promise<GrantFacts> {
+async function grantFacts(tx: Tx, agent: AgentPrincipal, request: PrimaryLeaseRequest, writeReplicaId: string | null): Promise<Omit<GrantFacts, "serviceRetiredAt">> {
   // A promote the agent refused, or that expired undelivered, promoted nothing; one that failed may still have.
   const [row] = await tx.$queryRaw<{ name: string; writeName: string | null; runId: string | null; targetId: string | null; targetName: string | null }[]>`
     SELECT me.name, w.name AS "writeName", run.id AS "runId", target.id AS "targetId", target.name AS "targetName"

@@ -4,6 +4,7 @@ import type { LiveReplica, ServiceDetail } from "@/contracts/services";
 import { db } from "../db/client";
 import { serviceDetail } from "../fleet/service-detail";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
+import { retiredServiceError } from "../topology/retired-guards";
 
 /** An LSN (decimal string) as a number that compares exactly. */
 export const bigintOf = (value: string | null) => (value === null ? null : BigInt(value));
@@ -51,10 +52,11 @@ export function replicaSnapshot(replica: LiveReplica, live: LiveService): Replic
 export const datasetSnapshots = (detail: ServiceDetail): DatasetSnapshot[] =>
   detail.datasets.map((dataset) => ({ name: dataset.name, consistency: dataset.consistency, residency: dataset.residency }));
 
-/** One read of everything a runbook looks at, judged with one `now`. */
+/** One read of everything a runbook looks at, judged with one `now`; nothing runs on a retired service (409). */
 export async function serviceSnapshot(serviceId: string, now = new Date()): Promise<ServiceSnapshot> {
   const live = await readLiveService(serviceId, now);
   const { detail, policy, links } = live;
+  if (detail.retiredAt) throw retiredServiceError(serviceId, new Date(detail.retiredAt), "no runbook runs on it", "params.service");
   return {
     now,
     serviceId,

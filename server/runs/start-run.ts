@@ -11,6 +11,7 @@ import { Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { runbookCatalog } from "../runbooks/runbook-catalog";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
+import { retiredServiceError } from "../topology/retired-guards";
 import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
 import { runView } from "./run-view";
 
@@ -73,6 +74,9 @@ export async function createRun(runbookId: string, params: Record<string, string
   try {
     return await db().$transaction(async (tx: Tx) => {
       if (starter.type === "automation") await assertLeaseHeld(tx, starter.lease);
+      // FOR SHARE: a retirement locks the row FOR UPDATE, so either it sees this run and refuses, or this sees the service retired.
+      const [service] = await tx.$queryRaw<{ retiredAt: Date | null }[]>`SELECT "retiredAt" FROM "Service" WHERE id = ${serviceId} FOR SHARE`;
+      if (service?.retiredAt) throw retiredServiceError(serviceId, service.retiredAt, "no runbook runs on it", "params.service");
       const stored = { title: runbook.definition.title, description: runbook.definition.description, contentHash: runbook.contentHash, source: runbook.source, definition };
       await tx.runbook.upsert({ where: { id: runbookId }, create: { id: runbookId, ...stored }, update: { ...stored, loadedAt: new Date() } });
       const run = await tx.run.create({

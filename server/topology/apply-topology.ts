@@ -2,12 +2,13 @@ import "server-only";
 import type { FleetDocument } from "@/contracts/topology";
 import type { ApplyTopologyRequest, ApplyTopologyResult, TopologyProposal } from "@/contracts/topology-api";
 import { REGIONS_SCOPE } from "@/core/topology/topology-diff";
-import { appendAuditEvent } from "../audit/append-audit-event";
+import type { RetiredIds } from "@/core/topology/topology-rules";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ValidationError } from "../errors";
 import { liveTopology } from "./live-topology";
 import { planDocument } from "./topology-plan";
+import { openTopologyChangeRequest } from "./open-change-request";
 import { lockTopology, scopeSlice, writeScope } from "./write-scope";
 
 /**
@@ -24,19 +25,21 @@ export async function applyTopology(actor: UserActor, request: ApplyTopologyRequ
 /**
  * The same, for a change written against the topology as it is: `change`
  * gets it (as a fleet document, read under the lock, so no concurrent change
- * is lost) and returns the document to apply, or throws a DomainError
- * (e.g. 404 for what it would change but cannot find).
+ * is lost, with the ids of what is retired) and returns the document to
+ * apply, or throws a DomainError (e.g. 404 for what it would change but
+ * cannot find).
  */
 export async function applyTopologyChange(
   actor: UserActor,
-  request: Omit<ApplyTopologyRequest, "document"> & { change: (live: FleetDocument) => FleetDocument },
+  request: Omit<ApplyTopologyRequest, "document"> & { change: (live: FleetDocument, retired: RetiredIds) => FleetDocument },
   now = new Date(),
 ): Promise<ApplyTopologyResult> {
   const audit = auditActorOf(actor);
   return db().$transaction(
     async (tx) => {
       await lockTopology(tx);
-      const document = request.change({ version: 1, ...(await liveTopology(tx)) });
+      const { regions, services, retired } = await liveTopology(tx);
+      const document = request.change({ version: 1, regions, services }, retired);
       const planned = await planDocument(document, tx);
       const [issue] = planned.plan.issues;
       if (issue) throw new ValidationError(`${issue.message} (rule ${issue.rule}); nothing was applied`, issue.field);
@@ -53,31 +56,15 @@ export async function applyTopologyChange(
           result.applied.push(scope.scope);
         } else {
           const proposal: TopologyProposal = { scope: scope.scope, before, after };
-          const requiredApprovals = planned.approvals.get(scope.scope) ?? 1;
-          const changeRequest = await tx.changeRequest.create({
-            data: {
-              kind: "topology",
-              topologyScope: scope.scope,
-              baseVersion: planned.revisions.get(scope.scope) ?? 0,
-              document: proposal,
-              reason: request.reason,
-              requiredApprovals,
-              requesterId: actor.userId,
-              expiresAt: new Date(now.getTime() + request.expiresInHours * 3_600_000),
-            },
-          });
-          await appendAuditEvent(tx, {
-            actor: audit,
-            action: "change_request.create",
-            target: { type: "change_request", id: changeRequest.id },
-            serviceId: after.services[0]?.id ?? null,
-            changeRequestId: changeRequest.id,
+          const opened = await openTopologyChangeRequest(tx, actor, {
+            proposal,
+            changes: scope.changes,
+            baseRevision: planned.revisions.get(scope.scope) ?? 0,
+            requiredApprovals: planned.approvals.get(scope.scope) ?? 1,
             reason: request.reason,
-            before,
-            after,
-            details: { scope: scope.scope, baseRevision: changeRequest.baseVersion, diff: scope.changes.map((change) => change.text), requiredApprovals, expiresAt: changeRequest.expiresAt.toISOString() },
+            expiresAt: new Date(now.getTime() + request.expiresInHours * 3_600_000),
           });
-          result.changeRequests.push({ id: changeRequest.id, scope: scope.scope, requiredApprovals });
+          result.changeRequests.push(opened);
         }
       }
       return result;

@@ -5,7 +5,8 @@ import { liveTopology } from "./live-topology";
 
 /** The live topology as a fleet document: what `switchyard export` writes and `apply` takes back unchanged. */
 export async function liveFleetDocument(): Promise<FleetDocument> {
-  return fleetDocumentSchema.parse({ version: 1, ...(await liveTopology()) });
+  const { regions, services } = await liveTopology();
+  return fleetDocumentSchema.parse({ version: 1, regions, services });
 }
 
 export async function exportTopology(format: "yaml" | "json"): Promise<Response> {

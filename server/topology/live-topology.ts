@@ -15,15 +15,22 @@ function fleetEngine(serviceId: string, engine: string): FleetService["engine"] 
 /**
  * The topology as it is: every region, and every service with its datasets
  * and its active replicas (retired ones are history, not topology), the
- * write replica as its primary. Three queries whatever the fleet's size.
+ * write replica as its primary; of retired services and regions, only their
+ * ids. Three queries whatever the fleet's size.
  */
 export async function liveTopology(client: Client = db()): Promise<TopologyState> {
-  const [regions, services, replicas] = await Promise.all([
+  const [allRegions, allServices, replicas] = await Promise.all([
     client.region.findMany({ orderBy: { id: "asc" } }),
     client.service.findMany({ orderBy: { id: "asc" }, include: { datasets: { orderBy: { name: "asc" } }, writeReplica: { select: { name: true } } } }),
     client.replica.findMany({ where: { retiredAt: null }, orderBy: [{ serviceId: "asc" }, { name: "asc" }] }),
   ]);
+  const regions = allRegions.filter((region) => region.retiredAt === null);
+  const services = allServices.filter((service) => service.retiredAt === null);
   return {
+    retired: {
+      services: allServices.filter((service) => service.retiredAt !== null).map((service) => service.id),
+      regions: allRegions.filter((region) => region.retiredAt !== null).map((region) => region.id),
+    },
     regions: regions.map(({ cloud, code, jurisdiction, displayName }) => ({ cloud, code, jurisdiction, displayName })),
     services: services.map(
       (service): FleetService => ({

@@ -1,6 +1,6 @@
 import "server-only";
 import { type FleetDocument, type FleetReplica, type FleetService, regionIdOf } from "@/contracts/topology";
-import { proposalDiff, REGIONS_SCOPE } from "@/core/topology/topology-diff";
+import { proposalDiff, REGIONS_SCOPE, retiredServiceOf, type TopologyChange } from "@/core/topology/topology-diff";
 import { ACTIVE_AGENT } from "../agents/active-agent";
 import { revokeAgentIn } from "../agents/revoke-agent";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
@@ -78,8 +78,24 @@ async function writeService(tx: Tx, before: FleetService | undefined, after: Fle
 }
 
 /**
- * Applies one scope of a topology change, moves its revision on and audits
- * it (`topology.apply`, with the readable diff), all in the caller's
+ * Retires a service: it and its active replicas are retired at one moment
+ * (its replicas' rows, samples and audit events stay readable; the moment
+ * tells which replicas it had then), their agents revoked, and what the
+ * decider held for it dropped: nothing acts on it any more.
+ */
+async function retireServiceIn(tx: Tx, id: string, actor: AuditActor): Promise<void> {
+  const at = new Date();
+  await tx.service.update({ where: { id }, data: { retiredAt: at } });
+  const replicas = await tx.replica.findMany({ where: { serviceId: id, retiredAt: null }, include: { agents: ACTIVE_AGENT } });
+  await tx.replica.updateMany({ where: { serviceId: id, retiredAt: null }, data: { retiredAt: at } });
+  for (const agent of replicas.flatMap((replica) => replica.agents)) await revokeAgentIn(tx, agent.id, actor, `service ${id} was retired`);
+  await tx.automationDecision.deleteMany({ where: { serviceId: id } });
+}
+
+/**
+ * Applies one scope of a topology change (a service scope whose `after`
+ * holds no service retires it), moves its revision on and audits it
+ * (`topology.apply`, with the readable diff), all in the caller's
  * transaction, which holds the topology lock.
  */
 export async function writeScope(
@@ -88,20 +104,41 @@ export async function writeScope(
 ): Promise<number> {
   const { scope, before, after, actor } = input;
   const service = after.services[0];
-  const diff = proposalDiff(before, after);
+  const retired = retiredServiceOf(input);
   if (scope === REGIONS_SCOPE) await writeRegions(tx, after);
   else if (service) await writeService(tx, before.services[0], service, actor);
+  else if (retired) await retireServiceIn(tx, retired.id, actor);
+  const serviceId = (service ?? retired)?.id ?? null;
+  return recordScopeChange(tx, { ...input, diff: proposalDiff(before, after), target: serviceId ? { type: "service", id: serviceId } : { type: "regions", id: null }, serviceId });
+}
+
+/** Moves a scope's revision on and audits what changed in it (`topology.apply`), in the caller's transaction. */
+export async function recordScopeChange(
+  tx: Tx,
+  input: {
+    scope: string;
+    before: FleetDocument;
+    after: FleetDocument;
+    actor: AuditActor;
+    reason: string;
+    changeRequestId?: string;
+    diff: readonly TopologyChange[];
+    target: { type: string; id: string | null };
+    serviceId: string | null;
+  },
+): Promise<number> {
+  const { scope } = input;
   const { revision } = await tx.topologyScope.upsert({ where: { scope }, create: { scope, revision: 1 }, update: { revision: { increment: 1 } } });
   await appendAuditEvent(tx, {
-    actor,
+    actor: input.actor,
     action: "topology.apply",
-    target: service ? { type: "service", id: service.id } : { type: "regions", id: null },
-    serviceId: service?.id ?? null,
+    target: input.target,
+    serviceId: input.serviceId,
     changeRequestId: input.changeRequestId ?? null,
     reason: input.reason,
-    before: before,
-    after: after,
-    details: { scope, revision, diff: diff.map((change) => change.text) },
+    before: input.before,
+    after: input.after,
+    details: { scope, revision, diff: input.diff.map((change) => change.text) },
   });
   return revision;
 }

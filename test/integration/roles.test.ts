@@ -69,6 +69,8 @@ import * as retireReplica from "@/app/api/v1/services/[id]/replicas/[name]/retir
 import * as datasets from "@/app/api/v1/services/[id]/datasets/route";
 import * as datasetByName from "@/app/api/v1/services/[id]/datasets/[name]/route";
 import * as retireDataset from "@/app/api/v1/services/[id]/datasets/[name]/retire/route";
+import * as retireService from "@/app/api/v1/services/[id]/retire/route";
+import * as retireRegion from "@/app/api/v1/regions/[id]/retire/route";
 import { liveFleetDocument } from "@/server/topology/export-topology";
 import * as enrollmentTokens from "@/app/api/v1/replicas/[id]/enrollment-tokens/route";
 import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
@@ -294,6 +296,17 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   retireDataset: async () => {
     const dataset = await db().dataset.create({ data: { serviceId: "orders-db", name: uniqueName(), ownerTeam: "roles", consistency: "eventual", rpoSeconds: 60, rtoSeconds: 600 } });
     return { handler: retireDataset.POST, request: { method: "POST", params: { id: "orders-db", name: dataset.name }, body: { reason: "role test" } } };
+  },
+  // A fresh service none of whose replicas ever had an agent, and a fresh empty region: both retired directly.
+  retireService: async () => {
+    const id = uniqueName();
+    await db().service.create({ data: { id, name: "Role test", engine: "postgresql" } });
+    return { handler: retireService.POST, request: { method: "POST", params: { id }, body: { reason: "role test" } } };
+  },
+  retireRegion: async () => {
+    const code = uniqueName();
+    await db().region.create({ data: { id: `test:${code}`, cloud: "test", code, jurisdiction: "EU", displayName: "Role test" } });
+    return { handler: retireRegion.POST, request: { method: "POST", params: { id: `test:${code}` }, body: { reason: "role test" } } };
   },
   // The test store is a primary without standbys: a cluster of one, which discovery accepts.
   discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: process.env.DATABASE_URL } } }),

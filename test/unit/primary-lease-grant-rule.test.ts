@@ -6,7 +6,7 @@ const B = { id: "r-b", name: "pg-b" };
 const C = { id: "r-c", name: "pg-c" };
 const WRITABLE = { role: "primary" as const, readOnly: false };
 
-const facts = (overrides: Partial<GrantFacts> = {}): GrantFacts => ({ replica: A, observed: WRITABLE, writeReplica: A, promoting: null, ...overrides });
+const facts = (overrides: Partial<GrantFacts> = {}): GrantFacts => ({ replica: A, observed: WRITABLE, writeReplica: A, promoting: null, serviceRetiredAt: null, ...overrides });
 
 describe("who may hold a service's primary lease", () => {
   it("the write replica, writable or fenced (a grant is how the agent learns it may undo its own fence)", () => {
@@ -24,6 +24,13 @@ describe("who may hold a service's primary lease", () => {
 
   it("never a standby, not even the write replica", () => {
     expect(leaseGrant(facts({ observed: { role: "standby", readOnly: true } }))).toEqual({ granted: false, reason: "pg-a is a standby; only a primary holds a lease" });
+  });
+
+  it("nobody once the service is retired, not even its write replica: nothing acts on a retired service", () => {
+    expect(leaseGrant(facts({ serviceRetiredAt: new Date("2026-12-02T10:00:00Z") }))).toEqual({
+      granted: false,
+      reason: "the service was retired at 2026-12-02T10:00:00.000Z; Switchyard grants no lease for it",
+    });
   });
 
   it("once a run has issued a promotion, only its target, before the write route follows", () => {
