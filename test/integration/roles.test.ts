@@ -301,6 +301,11 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   retireService: async () => {
     const id = uniqueName();
     await db().service.create({ data: { id, name: "Role test", engine: "postgresql" } });
+    const replica = await db().replica.create({
+      data: { serviceId: id, regionId: "aws:us-east-1", name: "a", role: "primary", engine: "postgresql", host: `${id}.test`, port: 5432, databaseName: "x", replication: "async" },
+    });
+    // A write route, as every live service has: the topology judges each live service by its primary.
+    await db().service.update({ where: { id }, data: { writeReplicaId: replica.id } });
     return { handler: retireService.POST, request: { method: "POST", params: { id }, body: { reason: "role test" } } };
   },
   retireRegion: async () => {
