@@ -7,7 +7,7 @@ import { discoverCommand } from "./discover";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
-import { applyCommand, exportCommand } from "./topology";
+import { applyCommand, exportCommand, retireCommand } from "./topology";
 
 export const COMMANDS: readonly Command[] = [
   statusCommand,
@@ -28,5 +28,6 @@ export const COMMANDS: readonly Command[] = [
   discoverCommand,
   exportCommand,
   applyCommand,
+  retireCommand,
   enrollTokenCommand,
 ];

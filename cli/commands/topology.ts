@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { fleetDocumentSchema, type FleetDocument } from "@/contracts/topology";
 import { show, stringOption, type Command, type Invocation } from "../command";
+import { word } from "../command-args";
 import { renderApplied, renderTopologyPlan } from "../render/topology";
 import { UsageError } from "../usage-error";
 
@@ -67,5 +68,27 @@ export const exportCommand: Command = {
       return;
     }
     await invocation.client.stream("exportTopology", { query: { format } }, (chunk) => invocation.io.outBytes(chunk));
+  },
+};
+
+/** What `retire` retires, and the operation that does it. */
+const RETIRABLE = { service: "retireService", region: "retireRegion" } as const;
+
+export const retireCommand: Command = {
+  name: "retire",
+  summary: "Retire a service (a change request once it has had agents) or a region nothing lives in (admins; audited, history kept)",
+  usage: "retire service|region <id> --reason <text>",
+  examples: [
+    'switchyard retire service billing-db --reason "moved to the new platform"',
+    'switchyard retire region azure:northeurope --reason "we left this region"',
+  ],
+  options: { reason: { type: "string", description: "Why, for the audit trail and the approvers (at least 3 characters)" } },
+  arity: [2, 2],
+  async run(invocation) {
+    const kind = word(invocation, 0);
+    if (kind !== "service" && kind !== "region") throw new UsageError(`retire what? service or region, not ${kind}`);
+    const reason = stringOption(invocation, "reason");
+    if (!reason) throw new UsageError("say why with --reason <text>");
+    show(invocation, await invocation.client.call(RETIRABLE[kind], { params: { id: word(invocation, 1) }, body: { reason } }), renderApplied);
   },
 };

@@ -4,6 +4,8 @@ import path from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as changeRequestRoute } from "@/app/api/v1/change-requests/[id]/route";
+import { POST as retireRegionRoute } from "@/app/api/v1/regions/[id]/retire/route";
+import { POST as retireServiceRoute } from "@/app/api/v1/services/[id]/retire/route";
 import { POST as applyRoute } from "@/app/api/v1/topology/apply/route";
 import { GET as exportRoute } from "@/app/api/v1/topology/export/route";
 import { POST as planRoute } from "@/app/api/v1/topology/plan/route";
@@ -11,6 +13,9 @@ import type { Io } from "@/cli/command";
 import { runCli } from "@/cli/main";
 import { OPERATIONS } from "@/contracts/operations";
 import { fleetDocumentSchema } from "@/contracts/topology";
+import { RETIREMENT_MODES } from "@/core/topology/retirement";
+import { registerAgent } from "@/server/agents/register-agent";
+import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { createTestUser, tableCounts, tokenFor } from "../support/api";
@@ -25,6 +30,8 @@ const server = new ApiServer([
   { op: OPERATIONS.planTopology, handler: planRoute },
   { op: OPERATIONS.applyTopology, handler: applyRoute },
   { op: OPERATIONS.getChangeRequest, handler: changeRequestRoute },
+  { op: OPERATIONS.retireService, handler: retireServiceRoute },
+  { op: OPERATIONS.retireRegion, handler: retireRegionRoute },
 ]);
 const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-cli-topology-"));
 let admin: string;
@@ -99,6 +106,46 @@ describe("switchyard export / apply", () => {
     const dry = await cli(admin, "apply", "-f", bad, "--dry-run");
     expect(dry.code).toBe(1);
     expect(dry.out).toMatch(/^Refused: applying it would break a rule\.$/m);
+    expect(await tableCounts()).toEqual(before);
+  });
+});
+
+describe("switchyard retire", () => {
+  it("retires an empty region directly, and refuses one that still holds replicas with the server's rule", async () => {
+    await db().region.create({ data: { id: "azure:westeurope", cloud: "azure", code: "westeurope", jurisdiction: "EU", displayName: "Azure West Europe" } });
+    const retired = await cli(admin, "retire", "region", "azure:westeurope", "--reason", "we left this region");
+    expect(retired.code, retired.err).toBe(0);
+    expect(retired.out).toBe(`Applied: regions\nNote: ${RETIREMENT_MODES["region-unused"]}\n`);
+    expect((await db().region.findUniqueOrThrow({ where: { id: "azure:westeurope" } })).retiredAt).not.toBeNull();
+
+    const before = await tableCounts();
+    const refused = await cli(admin, "retire", "region", "aws:eu-west-1", "--reason", "we left this region");
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("aws:eu-west-1 still holds the active replica orders-db/pg-eu-west-1: retire or move it first (rule region-has-replicas); nothing was applied");
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("opens a change request to retire a service that has had agents, and says why", async () => {
+    await db().service.create({ data: { id: "cli-db", name: "CLI", engine: "postgresql" } });
+    const replica = await db().replica.create({
+      data: { serviceId: "cli-db", regionId: "aws:us-east-1", name: "cli-a", role: "primary", engine: "postgresql", host: "10.50.0.1", port: 5432, databaseName: "cli", replication: "sync" },
+    });
+    await db().service.update({ where: { id: "cli-db" }, data: { writeReplicaId: replica.id } });
+    await registerAgent({ replicaId: replica.id, name: "agent-cli-a" }, SYSTEM_ACTOR);
+
+    const opened = await cli(admin, "retire", "service", "cli-db", "--reason", "moved to the new platform");
+    expect(opened.code, opened.err).toBe(0);
+    const [, id] = opened.out.match(/^Change request (\S+) opened for service:cli-db: needs 2 approvals \(switchyard change \S+\)$/m) ?? [];
+    expect(await db().changeRequest.findUnique({ where: { id: id! } })).toMatchObject({ kind: "topology", topologyScope: "service:cli-db", reason: "moved to the new platform" });
+    expect(opened.out).toContain(`Note: ${RETIREMENT_MODES["service-had-agents"]}`);
+    expect((await db().service.findUniqueOrThrow({ where: { id: "cli-db" } })).retiredAt).toBeNull();
+  });
+
+  it("refuses bad usage before sending anything", async () => {
+    const before = await tableCounts();
+    expect(await cli(admin, "retire", "database", "cli-db", "--reason", "nope")).toMatchObject({ code: 2, err: expect.stringContaining("retire what? service or region, not database") });
+    expect(await cli(admin, "retire", "service", "cli-db")).toMatchObject({ code: 2, err: expect.stringContaining("say why with --reason <text>") });
+    expect((await cli(admin, "retire", "service")).code).toBe(2);
     expect(await tableCounts()).toEqual(before);
   });
 });
