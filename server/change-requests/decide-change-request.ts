@@ -9,9 +9,10 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
 import { assertValidPolicy } from "../policy/assert-valid-policy";
-import { documentAt, lockPolicy } from "../policy/policy-ref";
+import { documentAt, lockPolicy, RETIRED_POLICY } from "../policy/policy-ref";
 import { loadPolicyTopology } from "../policy/policy-topology";
 import { actOnTopologyChange } from "./decide-topology-change";
+import { liveServiceOrThrow } from "../topology/retired-guards";
 
 /** Approve, reject or rebase a change request, of a policy or of the topology. */
 export async function actOnChangeRequest(actor: UserActor, id: string, action: ChangeRequestAction, comment?: string): Promise<void> {
@@ -28,6 +29,8 @@ export async function actOnChangeRequest(actor: UserActor, id: string, action: C
  * first's outcome and is refused.
  */
 async function actOnPolicyChange(actor: UserActor, id: string, serviceId: string | null, action: ChangeRequestAction, comment?: string): Promise<void> {
+  // A retired service's open requests may still be rejected, to close them.
+  if (serviceId !== null && action.type !== "reject") await liveServiceOrThrow(db(), serviceId, RETIRED_POLICY, "serviceId");
   const topology = await loadPolicyTopology(serviceId);
   const audit = auditActorOf(actor);
 

@@ -9,7 +9,7 @@ import { db } from "../db/client";
 import { ValidationError } from "../errors";
 import { assertValidPolicy } from "../policy/assert-valid-policy";
 import { GLOBAL_POLICY_SCOPE, servicePolicyScope } from "../policy/effective-policy";
-import { documentAt } from "../policy/policy-ref";
+import { documentAt, RETIRED_POLICY } from "../policy/policy-ref";
 import { loadPolicyTopology } from "../policy/policy-topology";
 import { liveServiceOrThrow } from "../topology/retired-guards";
 
@@ -23,7 +23,7 @@ export interface ChangeBase {
 }
 
 export async function changeBase(serviceId: string | null): Promise<ChangeBase> {
-  if (serviceId !== null) await liveServiceOrThrow(db(), serviceId, "its policy governs nothing any more and changes no more", "serviceId");
+  if (serviceId !== null) await liveServiceOrThrow(db(), serviceId, RETIRED_POLICY, "serviceId");
   const scope = serviceId === null ? GLOBAL_POLICY_SCOPE : servicePolicyScope(serviceId);
   const policy = await db().policy.findUnique({ where: { scope } });
   const baseVersion = policy?.currentVersion ?? 0;

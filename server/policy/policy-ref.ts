@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { NotFoundError } from "../errors";
 import type { Tx } from "../db/transaction";
 import { GLOBAL_POLICY_SCOPE, servicePolicyScope } from "./effective-policy";
+import { liveServiceOrThrow } from "../topology/retired-guards";
 
 type Client = Tx | ReturnType<typeof db>;
 
@@ -19,6 +20,9 @@ export function serviceIdOfScope(scope: string): string | null {
   return scope === GLOBAL_POLICY_SCOPE ? null : scope.replace(/^service:/, "");
 }
 
+/** What retirement means for a service's policy. */
+export const RETIRED_POLICY = "its policy governs nothing any more and changes no more";
+
 /**
  * The policy a change to `serviceId` (null: the global default) edits,
  * created empty (version 0, so the service goes on inheriting the global
@@ -26,10 +30,10 @@ export function serviceIdOfScope(scope: string): string | null {
  */
 export async function policyForChange(tx: Tx, serviceId: string | null) {
   const scope = serviceId === null ? GLOBAL_POLICY_SCOPE : servicePolicyScope(serviceId);
+  if (serviceId !== null) await liveServiceOrThrow(tx, serviceId, RETIRED_POLICY, "serviceId");
   const existing = await tx.policy.findUnique({ where: { scope } });
   if (existing) return existing;
   if (serviceId === null) throw new NotFoundError("There is no global policy; the store was not seeded.");
-  if (!(await tx.service.findUnique({ where: { id: serviceId }, select: { id: true } }))) throw new NotFoundError(`No service with id ${serviceId}.`);
   return tx.policy.create({ data: { scope, serviceId, currentVersion: 0 } });
 }
 

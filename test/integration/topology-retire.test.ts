@@ -3,6 +3,7 @@ import * as ingestRoute from "@/app/api/v1/agents/reports/route";
 import * as leaseRoute from "@/app/api/v1/agents/lease/route";
 import * as auditRoute from "@/app/api/v1/audit/route";
 import * as approveRoute from "@/app/api/v1/change-requests/[id]/approve/route";
+import * as rejectRoute from "@/app/api/v1/change-requests/[id]/reject/route";
 import * as changeRequestRoute from "@/app/api/v1/change-requests/[id]/route";
 import * as changeRequestsRoute from "@/app/api/v1/change-requests/route";
 import * as fleetRoute from "@/app/api/v1/fleet/route";
@@ -45,6 +46,9 @@ import { batchOf, standbyReport } from "../support/reports";
  */
 const token = { admin: "", approver: "", secondApprover: "", viewer: "", operator: "" };
 const agentTokens: Record<string, string> = {};
+/** A policy change of billing-db proposed while it was live. */
+let policyRequestId = "";
+const tunedAlerts = { ...GLOBAL_DEFAULT_POLICY, alerts: { ...GLOBAL_DEFAULT_POLICY.alerts, forSeconds: 60 } };
 
 /** Everything a retirement, or a refused one, could have written. */
 async function written() {
@@ -132,6 +136,9 @@ beforeAll(async () => {
   }
   const ingested = await call(ingestRoute.POST, { method: "POST", token: agentTokens["billing-b"], body: batchOf([standbyReport(1)]) });
   expect(ingested.status, JSON.stringify(ingested.json)).toBe(200);
+  const proposed = await call(changeRequestsRoute.POST, { method: "POST", token: token.admin, body: { serviceId: "billing-db", document: tunedAlerts, reason: "tune its alerts" } });
+  expect(proposed.status, JSON.stringify(proposed.json)).toBe(201);
+  policyRequestId = proposed.json.id;
 });
 
 describe("retiring a service that never had an agent", () => {
@@ -264,14 +271,14 @@ describe("retiring a service that has had agents", () => {
       expect(refused.status).toBe(409);
       expect(refused.json.error).toMatchObject({ field: "params.service", message: expect.stringMatching(/^Service billing-db was retired at .*: no runbook runs on it \(rule service-retired\)\.$/) });
     }
-    const policy = await call(changeRequestsRoute.POST, {
-      method: "POST",
-      token: token.admin,
-      body: { serviceId: "billing-db", document: { ...GLOBAL_DEFAULT_POLICY, alerts: { ...GLOBAL_DEFAULT_POLICY.alerts, forSeconds: 60 } }, reason: "tune its alerts" },
-    });
+    const policy = await call(changeRequestsRoute.POST, { method: "POST", token: token.admin, body: { serviceId: "billing-db", document: tunedAlerts, reason: "tune its alerts again" } });
     expect(policy.status).toBe(409);
-    expect(policy.json.error.message).toContain("(rule service-retired)");
+    expect(policy.json.error.message).toMatch(/^Service billing-db was retired at .*: its policy governs nothing any more and changes no more \(rule service-retired\)\.$/);
+    expect((await approve(policyRequestId, token.approver)).status).toBe(409);
     expect(await written()).toEqual(before);
+    // A request left open on it may still be closed.
+    const rejected = await call(rejectRoute.POST, { method: "POST", token: token.approver, params: { id: policyRequestId }, body: { reason: "the service is retired" } });
+    expect(rejected.json).toMatchObject({ status: "rejected" });
   });
 
   it("keeps its history readable: the service as it was, its replicas' samples, its audit events", async () => {
