@@ -32,7 +32,7 @@ import { DECIDER_LEASE, decideOnce } from "@/server/automation/automation-loop";
 import { db } from "@/server/db/client";
 import type { HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 
