@@ -98,7 +98,7 @@ export const topologyRulesSchema = z
     rules: z.array(z.object({ id: z.string(), sentence: z.string() })),
     governedFields: z.array(z.object({ field: z.string(), why: z.string() })),
     retirement: z
-      .array(z.object({ id: z.string(), sentence: z.string() }))
+      .array(z.object({ id: z.string(), mode: z.enum(["direct", "change-request"]), sentence: z.string() }))
       .meta({ description: "How a retirement no rule refuses is applied (directly, or by a change request), and why" }),
   })
   .meta({ id: "TopologyRules" });

@@ -27,7 +27,7 @@ const region = (facts: Partial<RegionRetirementFacts> = {}): RegionRetirementFac
 
 describe("retiring a service", () => {
   it("needs the policy's approvers once the service has had an agent: failover of data that may still be live ends", () => {
-    expect(decideServiceRetirement(service())).toEqual({ ok: true, mode: "change-request", reason: "service-had-agents", why: RETIREMENT_MODES["service-had-agents"] });
+    expect(decideServiceRetirement(service())).toEqual({ ok: true, mode: "change-request", reason: "service-had-agents", why: RETIREMENT_MODES["service-had-agents"].sentence });
   });
 
   it("is an admin's to apply directly when no replica of it ever had an agent", () => {
@@ -53,7 +53,7 @@ describe("retiring a service", () => {
 
 describe("retiring a region", () => {
   it("is an admin's to apply directly once no replica lives there and no policy names it: it cannot alter a failover", () => {
-    expect(decideRegionRetirement(region())).toEqual({ ok: true, mode: "direct", reason: "region-unused", why: RETIREMENT_MODES["region-unused"] });
+    expect(decideRegionRetirement(region())).toEqual({ ok: true, mode: "direct", reason: "region-unused", why: RETIREMENT_MODES["region-unused"].sentence });
   });
 
   it("is refused while active replicas live there, naming them", () => {

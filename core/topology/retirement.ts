@@ -9,11 +9,19 @@ import type { TopologyRule } from "./topology-rules";
  * one that can needs the approvers of the policy in force.
  */
 export const RETIREMENT_MODES = {
-  "service-never-had-agent":
-    "a service none of whose replicas ever had an agent holds nothing Switchyard watched or could fail over: an admin retires it directly, audited",
-  "service-had-agents": "retiring a service that has had agents turns off failover for data that may still be live: a change request, approved by its policy's approvers",
-  "region-unused": "a region no active replica lives in and no policy names cannot alter a failover: an admin retires it directly, audited",
-} as const;
+  "service-never-had-agent": {
+    mode: "direct",
+    sentence: "a service none of whose replicas ever had an agent holds nothing Switchyard watched or could fail over: an admin retires it directly, audited",
+  },
+  "service-had-agents": {
+    mode: "change-request",
+    sentence: "retiring a service that has had agents turns off failover for data that may still be live: a change request, approved by its policy's approvers",
+  },
+  "region-unused": {
+    mode: "direct",
+    sentence: "a region no active replica lives in and no policy names cannot alter a failover: an admin retires it directly, audited",
+  },
+} as const satisfies Record<string, { mode: "direct" | "change-request"; sentence: string }>;
 
 export type RetirementMode = keyof typeof RETIREMENT_MODES;
 
@@ -33,7 +41,7 @@ function decide<F>(refusals: readonly Refusal<F>[], facts: F, accept: (facts: F)
   const refusal = refusals.find((candidate) => candidate.when(facts));
   if (refusal) return { ok: false, rule: refusal.rule, field: refusal.field, message: refusal.sentence(facts) };
   const reason = accept(facts);
-  return { ok: true, mode: reason === "service-had-agents" ? "change-request" : "direct", reason, why: RETIREMENT_MODES[reason] };
+  return { ok: true, mode: RETIREMENT_MODES[reason].mode, reason, why: RETIREMENT_MODES[reason].sentence };
 }
 
 /** What retiring a service depends on, read under the topology lock and the service's row lock. */

@@ -115,7 +115,7 @@ describe("switchyard retire", () => {
     await db().region.create({ data: { id: "azure:westeurope", cloud: "azure", code: "westeurope", jurisdiction: "EU", displayName: "Azure West Europe" } });
     const retired = await cli(admin, "retire", "region", "azure:westeurope", "--reason", "we left this region");
     expect(retired.code, retired.err).toBe(0);
-    expect(retired.out).toBe(`Applied: regions\nNote: ${RETIREMENT_MODES["region-unused"]}\n`);
+    expect(retired.out).toBe(`Applied: regions\nNote: ${RETIREMENT_MODES["region-unused"].sentence}\n`);
     expect((await db().region.findUniqueOrThrow({ where: { id: "azure:westeurope" } })).retiredAt).not.toBeNull();
 
     const before = await tableCounts();
@@ -137,7 +137,7 @@ describe("switchyard retire", () => {
     expect(opened.code, opened.err).toBe(0);
     const [, id] = opened.out.match(/^Change request (\S+) opened for service:cli-db: needs 2 approvals \(switchyard change \S+\)$/m) ?? [];
     expect(await db().changeRequest.findUnique({ where: { id: id! } })).toMatchObject({ kind: "topology", topologyScope: "service:cli-db", reason: "moved to the new platform" });
-    expect(opened.out).toContain(`Note: ${RETIREMENT_MODES["service-had-agents"]}`);
+    expect(opened.out).toContain(`Note: ${RETIREMENT_MODES["service-had-agents"].sentence}`);
     expect((await db().service.findUniqueOrThrow({ where: { id: "cli-db" } })).retiredAt).toBeNull();
   });
 

@@ -146,7 +146,7 @@ describe("retiring a service that never had an agent", () => {
     await createService(service("scratch-db", [["scratch-a", "aws:us-east-1", "10.30.0.1"], ["scratch-b", "aws:eu-west-1", "10.30.0.2"]]));
     const retired = await retireService("scratch-db");
     expect(retired.status, JSON.stringify(retired.json)).toBe(200);
-    expect(retired.json).toEqual({ applied: ["service:scratch-db"], changeRequests: [], unchanged: [], notes: [RETIREMENT_MODES["service-never-had-agent"]] });
+    expect(retired.json).toEqual({ applied: ["service:scratch-db"], changeRequests: [], unchanged: [], notes: [RETIREMENT_MODES["service-never-had-agent"].sentence] });
 
     const row = await db().service.findUniqueOrThrow({ where: { id: "scratch-db" } });
     expect(row.retiredAt).not.toBeNull();
@@ -205,7 +205,7 @@ describe("retiring a service that has had agents", () => {
     const before = await written();
     const opened = await retireService("billing-db", token.admin, { reason: "billing moved to the new platform" });
     expect(opened.status, JSON.stringify(opened.json)).toBe(200);
-    expect(opened.json).toMatchObject({ applied: [], changeRequests: [{ scope: "service:billing-db", requiredApprovals: 2 }], notes: [RETIREMENT_MODES["service-had-agents"]] });
+    expect(opened.json).toMatchObject({ applied: [], changeRequests: [{ scope: "service:billing-db", requiredApprovals: 2 }], notes: [RETIREMENT_MODES["service-had-agents"].sentence] });
     requestId = opened.json.changeRequests[0].id;
     expect(await written()).toEqual({ ...before, audit: before.audit + 1, changeRequests: before.changeRequests + 1 });
 
@@ -351,7 +351,7 @@ describe("retiring a region", () => {
   it("is applied directly once nothing lives in it or names it, audited; a retired service's replicas do not hold it", async () => {
     const retired = await retireRegion("azure:northeurope");
     expect(retired.status, JSON.stringify(retired.json)).toBe(200);
-    expect(retired.json).toEqual({ applied: ["regions"], changeRequests: [], unchanged: [], notes: [RETIREMENT_MODES["region-unused"]] });
+    expect(retired.json).toEqual({ applied: ["regions"], changeRequests: [], unchanged: [], notes: [RETIREMENT_MODES["region-unused"].sentence] });
     expect((await db().region.findUniqueOrThrow({ where: { id: "azure:northeurope" } })).retiredAt).not.toBeNull();
     const event = await db().auditEvent.findFirstOrThrow({ where: { action: "topology.apply", targetType: "region" }, orderBy: { seq: "desc" } });
     expect(event).toMatchObject({ targetId: "azure:northeurope", reason: "left this region", details: { scope: "regions", diff: ["region retired: azure:northeurope (azure northeurope, EU)"] } });
@@ -393,6 +393,6 @@ describe("retiring a region", () => {
   it("lists the retirement rules and modes with the other topology rules", async () => {
     const { json } = await call(rulesRoute.GET, { token: token.viewer });
     expect(json.rules.map((rule: { id: string }) => rule.id)).toEqual(expect.arrayContaining(["service-retired", "service-run-active", "region-retired", "region-has-replicas", "region-named-by-policy"]));
-    expect(json.retirement).toEqual(Object.entries(RETIREMENT_MODES).map(([id, sentence]) => ({ id, sentence })));
+    expect(json.retirement).toEqual(Object.entries(RETIREMENT_MODES).map(([id, { mode, sentence }]) => ({ id, mode, sentence })));
   });
 });

@@ -7,5 +7,5 @@ import { apiRoute } from "@/server/http/api-route";
 export const GET = apiRoute(OPERATIONS.topologyRules, async () => ({
   rules: Object.entries(TOPOLOGY_RULES).map(([id, sentence]) => ({ id, sentence })),
   governedFields: Object.entries(GOVERNED_FIELDS).map(([field, why]) => ({ field, why })),
-  retirement: Object.entries(RETIREMENT_MODES).map(([id, sentence]) => ({ id, sentence })),
+  retirement: Object.entries(RETIREMENT_MODES).map(([id, { mode, sentence }]) => ({ id, mode, sentence })),
 }));
