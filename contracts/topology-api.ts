@@ -41,13 +41,28 @@ export const topologyPlanSchema = z
   })
   .meta({ id: "TopologyPlan" });
 
-export const topologyPlanRequestSchema = z.strictObject({ document: fleetDocumentSchema }).meta({ id: "TopologyPlanRequest" });
+export const topologyApprovalSchema = z
+  .enum(["when-required", "always"])
+  .default("when-required")
+  .meta({
+    id: "TopologyApproval",
+    description:
+      "When a change request is opened (a plan shows what applying with the same choice does). `when-required`: only for a scope whose changes can alter a failover; the rest (a brand-new service, new regions, names, owners, RTO budgets) an admin applies directly, audited. `always`: for every scope that changes, so a second person approves even what an admin could apply alone; such a request needs the policy in force's `approvals.other` approvals (`approvals.safetyRelevant` when it holds a change that can alter a failover)",
+  });
+
+export const topologyPlanRequestSchema = z
+  .strictObject({
+    document: fleetDocumentSchema,
+    approval: topologyApprovalSchema,
+  })
+  .meta({ id: "TopologyPlanRequest" });
 
 export const applyTopologyRequestSchema = z
   .strictObject({
     document: fleetDocumentSchema,
     reason: z.string().trim().min(3, { error: "say why, in at least 3 characters" }).max(2000),
     expiresInHours: z.int().min(1).max(720).default(72).meta({ description: "Deadline for the approvals of the change requests it opens" }),
+    approval: topologyApprovalSchema,
   })
   .meta({ id: "ApplyTopologyRequest" });
 

@@ -85,6 +85,29 @@ describe("planning a topology change", () => {
     expect(result.issues).toEqual([]);
   });
 
+  it("opens a change request for every changed scope when approval is asked always, with the policy's count that fits its changes", () => {
+    const billing: FleetService = { ...ordersDb(), id: "billing-db", name: "Billing", primary: "pg-us-east-1", replicas: ordersDb().replicas.map((replica) => ({ ...replica, port: replica.port + 1000 })) };
+    const always = (document: Partial<FleetDocument>) =>
+      planTopology({ live: demoFleet(), document: { version: 1, regions: [], services: [], ...document }, policyOf, approval: "always" });
+    const fresh = always({ regions: [{ cloud: "azure", code: "westeurope", jurisdiction: "EU", displayName: "Azure West Europe" }], services: [billing] });
+    expect(fresh.scopes.map((found) => [found.scope, found.mode, found.approvals])).toEqual([
+      ["regions", "change-request", "other"],
+      ["service:billing-db", "change-request", "other"],
+    ]);
+    expect(scope(fresh, "service:billing-db").why).toBe(
+      'service:billing-db is new and has no agents yet, so an admin could create it directly, but approval "always" was asked: a change request, approved by as many of the policy\'s approvers as approvals.other asks (nothing in it is safety-relevant)',
+    );
+    // What needs approvals anyway needs the safety-relevant count; what does not change is still left alone.
+    const governed = always(withOrders((service) => (service.replicas[2]!.promotionPriority = 95)));
+    expect(governed.scopes.map((found) => [found.scope, found.mode, found.approvals])).toEqual([
+      ["regions", "none", null],
+      ["service:orders-db", "change-request", "safetyRelevant"],
+    ]);
+    const asked = plan(withOrders((service) => (service.replicas[2]!.promotionPriority = 95)));
+    expect(scope(governed, "service:orders-db").why).toBe(scope(asked, "service:orders-db").why);
+    expect(scope(plan({ services: [billing] }), "service:billing-db")).toMatchObject({ mode: "direct", approvals: null });
+  });
+
   it("refuses what breaks a rule, naming the field and the rule", () => {
     const bad = ordersDb();
     bad.replicas[1]!.region = "aws:mars-1";

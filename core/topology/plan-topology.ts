@@ -9,12 +9,24 @@ import { newIssues, retiredIssues, type TopologyIssue, type TopologyState } from
  */
 export type ApplyMode = "none" | "direct" | "change-request";
 
+/**
+ * When a change request is opened: only for what needs approvals (anything
+ * that can alter a failover), or for every scope that changes, so a second
+ * person sees even what an admin could apply alone.
+ */
+export type ApprovalChoice = "when-required" | "always";
+
+/** Which count of the policy in force a scope's change request needs: safety-relevant changes, or the others. */
+export type ApprovalCount = "safetyRelevant" | "other";
+
 export interface ScopePlan {
   scope: string;
   changes: TopologyChange[];
   mode: ApplyMode;
   /** Why this mode, in a sentence. */
   why: string;
+  /** For a change request: the policy's count it needs; null when nothing changes or it is applied directly. */
+  approvals: ApprovalCount | null;
 }
 
 export interface TopologyPlan {
@@ -31,15 +43,54 @@ export interface PlanInput {
   live: TopologyState;
   document: FleetDocument;
   policyOf: (serviceId: string) => PolicyDocument | undefined;
+  /** Defaults to "when-required". */
+  approval?: ApprovalChoice;
 }
 
-function modeOf(scope: string, changes: readonly TopologyChange[], isNewService: boolean): Pick<ScopePlan, "mode" | "why"> {
-  if (changes.length === 0) return { mode: "none", why: "nothing changes" };
-  if (isNewService) return { mode: "direct", why: `${scope} is new and has no agents yet: an admin creates it directly, audited` };
+type Mode = Pick<ScopePlan, "mode" | "why" | "approvals">;
+
+/** What a scope's changes are, for choosing how they are applied. */
+type Judgement = { kind: "unchanged" } | { kind: "new-service" } | { kind: "ungoverned" } | { kind: "governed"; fields: string[] };
+
+function judge(changes: readonly TopologyChange[], isNewService: boolean): Judgement {
+  if (changes.length === 0) return { kind: "unchanged" };
+  if (isNewService) return { kind: "new-service" };
   const governed = changes.filter((change) => change.governed);
-  if (governed.length === 0) return { mode: "direct", why: "nothing here alters what a failover does: an admin applies it directly, audited" };
-  return { mode: "change-request", why: `${governed.map((change) => change.field).join(", ")} can alter what a failover does: a change request, approved by the policy's approvers` };
+  return governed.length === 0 ? { kind: "ungoverned" } : { kind: "governed", fields: governed.map((change) => change.field) };
 }
+
+const ALWAYS = `approval "always" was asked: a change request, approved by as many of the policy's approvers as approvals.other asks (nothing in it is safety-relevant)`;
+
+/**
+ * How a scope is applied, for each approval choice. Asked always, what an
+ * admin could apply alone still goes to approvers, needing the policy's
+ * count for changes that are not safety-relevant (as a policy change
+ * touching no such field does).
+ */
+const MODES: Record<ApprovalChoice, (judged: Judgement, scope: string) => Mode> = {
+  "when-required": (judged, scope) => {
+    switch (judged.kind) {
+      case "unchanged":
+        return { mode: "none", why: "nothing changes", approvals: null };
+      case "new-service":
+        return { mode: "direct", why: `${scope} is new and has no agents yet: an admin creates it directly, audited`, approvals: null };
+      case "ungoverned":
+        return { mode: "direct", why: "nothing here alters what a failover does: an admin applies it directly, audited", approvals: null };
+      case "governed":
+        return { mode: "change-request", why: `${judged.fields.join(", ")} can alter what a failover does: a change request, approved by the policy's approvers`, approvals: "safetyRelevant" };
+    }
+  },
+  always: (judged, scope) => {
+    switch (judged.kind) {
+      case "new-service":
+        return { mode: "change-request", why: `${scope} is new and has no agents yet, so an admin could create it directly, but ${ALWAYS}`, approvals: "other" };
+      case "ungoverned":
+        return { mode: "change-request", why: `nothing here alters what a failover does, so an admin could apply it directly, but ${ALWAYS}`, approvals: "other" };
+      default:
+        return MODES["when-required"](judged, scope);
+    }
+  },
+};
 
 /**
  * What applying `document` would do, scope by scope. Regions the document
@@ -47,7 +98,7 @@ function modeOf(scope: string, changes: readonly TopologyChange[], isNewService:
  * lists. For an existing service the primary stays where the write route
  * points: a proposal naming another one is noted, not applied.
  */
-export function planTopology({ live, document, policyOf }: PlanInput): TopologyPlan {
+export function planTopology({ live, document, policyOf, approval = "when-required" }: PlanInput): TopologyPlan {
   const notes: string[] = [];
   const liveServices = new Map(live.services.map((service) => [service.id, service]));
   const proposedRegions = new Map(live.regions.map((region) => [regionIdOf(region), region]));
@@ -56,7 +107,7 @@ export function planTopology({ live, document, policyOf }: PlanInput): TopologyP
   const services = new Map(live.services.map((service) => [service.id, service]));
   const scopes: ScopePlan[] = [];
   const regionChanges = diffRegions(live.regions, document.regions);
-  scopes.push({ scope: REGIONS_SCOPE, changes: regionChanges, ...modeOf(REGIONS_SCOPE, regionChanges, false) });
+  scopes.push({ scope: REGIONS_SCOPE, changes: regionChanges, ...MODES[approval](judge(regionChanges, false), REGIONS_SCOPE) });
 
   for (const wanted of document.services) {
     const before = liveServices.get(wanted.id) ?? null;
@@ -67,7 +118,7 @@ export function planTopology({ live, document, policyOf }: PlanInput): TopologyP
     services.set(service.id, service);
     const changes = diffService(before, service);
     // A service that does not exist yet has no agents: nothing can act on it before it is created.
-    scopes.push({ scope: serviceScope(service.id), changes, ...modeOf(serviceScope(service.id), changes, before === null) });
+    scopes.push({ scope: serviceScope(service.id), changes, ...MODES[approval](judge(changes, before === null), serviceScope(service.id)) });
   }
 
   const proposed: TopologyState = { regions: [...proposedRegions.values()] as FleetRegion[], services: [...services.values()], retired: live.retired };

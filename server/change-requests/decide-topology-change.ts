@@ -17,12 +17,15 @@ import { lockTopology, scopeRevision, scopeSlice, writeScope } from "../topology
  * The proposal judged against the topology as it is now: refused (409, naming
  * the rule) when it would break one, e.g. because a failover moved the
  * primary onto a replica it retires; otherwise the scope as it is now and the
- * approvals its policy in force asks for.
+ * approvals its policy in force asks for. Planned as "always" since it is a
+ * change request whatever it holds: what could be applied directly (e.g. a
+ * brand-new service submitted for review) needs the policy's count for
+ * changes that are not safety-relevant.
  */
 async function judgeAgainstLive(tx: Tx, proposal: TopologyProposal) {
   const retiring = retiredServiceOf(proposal);
   if (retiring) return judgeRetirementAgainstLive(tx, proposal, retiring.id);
-  const planned = await planDocument(proposal.after, tx);
+  const planned = await planDocument(proposal.after, tx, "always");
   const [issue] = planned.plan.issues;
   if (issue) throw new ConflictError(`Refused: the topology moved since the request was written, and applying it now would break a rule: ${issue.message} (rule ${issue.rule}).`, issue.field);
   const scope = planned.plan.scopes.find((candidate) => candidate.scope === proposal.scope);

@@ -16,7 +16,8 @@ import { lockTopology, scopeSlice, writeScope } from "./write-scope";
  * lock, it is planned again against the topology as it is then; any issue
  * refuses it (400 naming the field and the rule, nothing written); otherwise
  * what may be applied directly is applied and audited, and each scope whose
- * changes can alter a failover becomes a change request for the approvers.
+ * changes can alter a failover becomes a change request for the approvers
+ * (every changed scope does, with `approval: "always"`).
  */
 export async function applyTopology(actor: UserActor, request: ApplyTopologyRequest, now = new Date()): Promise<ApplyTopologyResult> {
   return applyTopologyChange(actor, { ...request, change: () => request.document }, now);
@@ -40,7 +41,7 @@ export async function applyTopologyChange(
       await lockTopology(tx);
       const { regions, services, retired } = await liveTopology(tx);
       const document = request.change({ version: 1, regions, services }, retired);
-      const planned = await planDocument(document, tx);
+      const planned = await planDocument(document, tx, request.approval);
       const [issue] = planned.plan.issues;
       if (issue) throw new ValidationError(`${issue.message} (rule ${issue.rule}); nothing was applied`, issue.field);
       const live = { version: 1 as const, ...planned.live };

@@ -12,7 +12,7 @@ import { retiredRegionError, retiredServiceError } from "./retired-guards";
  * a document: directly, or as a change request when it can alter a failover.
  */
 const apply = (actor: UserActor, reason: string, change: (live: FleetDocument, retired: RetiredIds) => FleetDocument) =>
-  applyTopologyChange(actor, { reason, expiresInHours: 72, change });
+  applyTopologyChange(actor, { reason, expiresInHours: 72, approval: "when-required", change });
 
 function serviceIn(live: FleetDocument, retired: RetiredIds, serviceId: string): FleetService {
   const service = live.services.find((candidate) => candidate.id === serviceId);
