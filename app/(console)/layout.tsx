@@ -7,6 +7,7 @@ import { currentActor } from "@/server/auth/current-actor";
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/fleet", label: "Fleet", permission: "fleet:read" },
   { href: "/regions", label: "Regions", permission: "fleet:read" },
+  { href: "/topology", label: "Topology", permission: "fleet:read" },
   { href: "/alerts", label: "Alerts", permission: "fleet:read" },
   { href: "/runbooks", label: "Runbooks", permission: "runbooks:read" },
   { href: "/governance", label: "Governance", permission: "policies:read" },

@@ -9,9 +9,15 @@ export async function liveFleetDocument(): Promise<FleetDocument> {
   return fleetDocumentSchema.parse({ version: 1, regions, services });
 }
 
+const YAML_HEADER =
+  "# Switchyard fleet document: `switchyard plan -f` shows what applying it changes, `switchyard apply -f` applies it.\n# yaml-language-server: $schema=/api/v1/schemas/fleet.json\n";
+
+/** The same as YAML, as the export and the console's Topology page show it. */
+export async function liveFleetYaml(): Promise<string> {
+  return YAML_HEADER + stringify(await liveFleetDocument(), { lineWidth: 0 });
+}
+
 export async function exportTopology(format: "yaml" | "json"): Promise<Response> {
-  const document = await liveFleetDocument();
-  if (format === "json") return Response.json(document);
-  const header = "# Switchyard fleet document: `switchyard plan -f` shows what applying it changes, `switchyard apply -f` applies it.\n# yaml-language-server: $schema=/api/v1/schemas/fleet.json\n";
-  return new Response(header + stringify(document, { lineWidth: 0 }), { headers: { "content-type": "application/yaml; charset=utf-8" } });
+  if (format === "json") return Response.json(await liveFleetDocument());
+  return new Response(await liveFleetYaml(), { headers: { "content-type": "application/yaml; charset=utf-8" } });
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useMemo, useState } from "react";
 import type { FleetOverview } from "@/contracts/fleet-overview";
 import type { ServiceList } from "@/contracts/services";
@@ -23,7 +24,17 @@ function bySeverity(a: FleetOverview["services"][number], b: FleetOverview["serv
   return WORST_FIRST.indexOf(a.health) - WORST_FIRST.indexOf(b.health) || (b.worstLag?.ratio ?? -1) - (a.worstLag?.ratio ?? -1) || a.id.localeCompare(b.id);
 }
 
-export function FleetView({ initial, initialTopology, mayControlAutomation }: { initial: FleetOverview; initialTopology: ServiceList; mayControlAutomation: boolean }) {
+export function FleetView({
+  initial,
+  initialTopology,
+  mayControlAutomation,
+  mayManageTopology,
+}: {
+  initial: FleetOverview;
+  initialTopology: ServiceList;
+  mayControlAutomation: boolean;
+  mayManageTopology: boolean;
+}) {
   const { data, error, dataUpdatedAt } = useQuery({ ...fleetQueries.overview(), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const topology = useQuery({ ...fleetQueries.services(), initialData: initialTopology, initialDataUpdatedAt: Date.parse(initial.generatedAt) }).data;
   const regionsById = useMemo(() => new Map(topology.regions.map((region) => [region.id, region])), [topology.regions]);
@@ -41,7 +52,19 @@ export function FleetView({ initial, initialTopology, mayControlAutomation }: { 
       <PageHeader
         title="Fleet"
         description={`${plural(data.services.length, "service")} · ${plural(replicaCount, "replica")} across ${plural(data.regions.length, "region")}`}
-        actions={<UpdatedAgo at={dataUpdatedAt} />}
+        actions={
+          <>
+            <UpdatedAgo at={dataUpdatedAt} />
+            <Link href="/fleet/add-service" className="button button-small" aria-describedby={mayManageTopology ? undefined : "add-service-admins-only"}>
+              Add service
+            </Link>
+            {mayManageTopology ? null : (
+              <span id="add-service-admins-only" className="muted small">
+                admins only
+              </span>
+            )}
+          </>
+        }
       />
       {error ? (
         <div className="alert alert-error" role="alert" style={{ marginBottom: 16 }}>
@@ -68,7 +91,9 @@ export function FleetView({ initial, initialTopology, mayControlAutomation }: { 
 
       {data.services.length === 0 ? (
         <EmptyState title="No services yet">
-          <p>Services appear here once they are registered in the store.</p>
+          <p>
+            Services appear here once they are added: <Link href="/fleet/add-service">add one from a running cluster</Link> or write it on the <Link href="/topology">Topology</Link> page (admins).
+          </p>
         </EmptyState>
       ) : (
         <section className="card" aria-labelledby="services-heading">

@@ -10,5 +10,12 @@ export const metadata: Metadata = { title: "Fleet" };
 export default async function FleetPage() {
   const actor = await requirePagePermission("fleet:read");
   const [overview, topology] = await Promise.all([fleetOverview(), listServices()]);
-  return <FleetView initial={overview} initialTopology={topology} mayControlAutomation={hasPermission(actor.roles, "automation:control")} />;
+  return (
+    <FleetView
+      initial={overview}
+      initialTopology={topology}
+      mayControlAutomation={hasPermission(actor.roles, "automation:control")}
+      mayManageTopology={hasPermission(actor.roles, "topology:manage")}
+    />
+  );
 }
