@@ -658,7 +658,7 @@ export const OPERATIONS = {
     method: "POST",
     path: "/api/v1/topology/apply",
     summary:
-      "Apply a fleet document, whole or not at all: refused (400, naming the field and the rule) when it breaks a rule; otherwise changes that cannot alter a failover (a new service, new regions, names) are applied and audited, and each scope whose changes can alter a failover becomes a change request for the approvers. Services it names become exactly what it lists (a replica left out is retired); services and regions it does not name are left alone",
+      "Apply a fleet document, whole or not at all: refused (400, naming the field and the rule) when it breaks a rule; otherwise changes that cannot alter a failover (a new service, new regions, names) are applied and audited, and each scope whose changes can alter a failover becomes a change request for the approvers (with `approval: always`, every scope that changes does). Services it names become exactly what it lists (a replica left out is retired); services and regions it does not name are left alone",
     tag: "topology",
     access: "topology:manage",
     body: applyTopologyRequestSchema,

@@ -22,7 +22,7 @@ export function OpenTopologyChanges({ initial }: { initial: { changeRequests: Ch
         </p>
       ) : null}
       {open.length === 0 ? (
-        <p className="muted">None: the document above is the whole topology.</p>
+        <p className="muted">None: the fleet document below is the whole topology.</p>
       ) : (
         <div className="table-wrap">
           <table>

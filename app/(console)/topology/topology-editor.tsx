@@ -11,6 +11,7 @@ import { applyTopology, EXPORT_PATH, exportTopologyYaml, planTopology } from "@/
 import { PlanSummary } from "@/components/topology/plan-summary";
 import { ProblemAlert } from "@/components/topology/problem-alert";
 import { ApplyResultPanel, SubmitChange } from "@/components/topology/submit-change";
+import { usePendingFocus } from "@/components/ui/use-pending-focus";
 
 /** The editor's text as a document, or what is wrong with it as YAML (the API names what is wrong with it as a fleet document). */
 function parseYaml(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -39,6 +40,7 @@ export function TopologyEditor({ initialYaml, mayManage }: { initialYaml: string
   const [planned, setPlanned] = useState<{ key: string; plan: TopologyPlanView } | null>(null);
   const [submitted, setSubmitted] = useState<{ key: string; result: ApplyTopologyResult } | null>(null);
   const edited = text !== live;
+  const focusSoon = usePendingFocus();
 
   const reload = useMutation({
     mutationFn: () => exportTopologyYaml(),
@@ -53,7 +55,7 @@ export function TopologyEditor({ initialYaml, mayManage }: { initialYaml: string
     mutationFn: ({ document, choice }: { document: unknown; choice: ApprovalChoice; source: string; focus: boolean }) => planTopology(document, choice),
     onSuccess: (plan, { choice, source, focus }) => {
       setPlanned({ key: keyOf(source, choice), plan });
-      if (focus) requestAnimationFrame(() => document.getElementById("topology-plan-heading")?.focus());
+      if (focus) focusSoon("topology-plan-heading");
     },
   });
   const submitting = useMutation({

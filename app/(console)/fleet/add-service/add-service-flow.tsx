@@ -13,6 +13,7 @@ import { applyTopology, planTopology } from "@/client/queries/topology";
 import { PlanSummary } from "@/components/topology/plan-summary";
 import { ProblemAlert } from "@/components/topology/problem-alert";
 import { ApplyResultPanel, SubmitChange } from "@/components/topology/submit-change";
+import { usePendingFocus } from "@/components/ui/use-pending-focus";
 import { fieldId } from "./answer-field";
 import { AnswersForm } from "./answers-form";
 import { DiscoverForm } from "./discover-form";
@@ -67,7 +68,7 @@ export function AddServiceFlow({ known }: { known: Known }) {
   const [approval, setApproval] = useState<ApprovalChoice>("always");
   const [reason, setReason] = useState("");
   const [planned, setPlanned] = useState<Planned | null>(null);
-  const answersHeading = useRef<HTMLHeadingElement>(null);
+  const focusSoon = usePendingFocus();
 
   const completed = useMemo(
     () => (discovery && answers ? completeProposal(discovery.result.proposal, answers, { regionIds: known.regions.map((region) => region.id), serviceIds: known.serviceIds }) : null),
@@ -83,7 +84,7 @@ export function AddServiceFlow({ known }: { known: Known }) {
     onSuccess: (result, { fleet, choice, focus }) => {
       setPlanned({ key: planKey(fleet, choice), plan: result });
       // After a review the plan is what to read next; after flipping the checkbox the focus stays on it.
-      if (focus) requestAnimationFrame(() => document.getElementById("plan-heading")?.focus());
+      if (focus) focusSoon("plan-heading");
     },
   });
   const submitting = useMutation({
@@ -137,7 +138,7 @@ export function AddServiceFlow({ known }: { known: Known }) {
             setReviews(0);
             setPlanned(null);
             submitting.reset();
-            requestAnimationFrame(() => answersHeading.current?.focus());
+            focusSoon("answers-heading");
           }}
         />
       </section>
@@ -153,7 +154,7 @@ export function AddServiceFlow({ known }: { known: Known }) {
             review();
           }}
         >
-          <h2 id="answers-heading" ref={answersHeading} tabIndex={-1}>
+          <h2 id="answers-heading" tabIndex={-1}>
             2. Answer and review
           </h2>
           {problems.length ? <ProblemSummary key={reviews} problems={problems} /> : null}
