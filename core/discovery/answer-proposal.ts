@@ -1,4 +1,4 @@
-import type { DiscoveryProposal, DiscoveryQuestion } from "@/contracts/discovery";
+import type { DiscoveryProposal } from "@/contracts/discovery";
 import { fleetDocumentSchema, regionIdSchema, type FleetDocument } from "@/contracts/topology";
 
 /**
@@ -77,11 +77,6 @@ export function initialAnswers(proposal: DiscoveryProposal): ProposalAnswers {
     datasets: [],
     noDatasets: false,
   };
-}
-
-/** The paths the questions ask a person to fill in: the form makes those fields editable, and only those. */
-export function askedPaths(questions: readonly DiscoveryQuestion[]): Set<string> {
-  return new Set(questions.map((question) => question.path));
 }
 
 const replicaPath = (index: number, field: string) => `services.0.replicas.${index}.${field}`;
