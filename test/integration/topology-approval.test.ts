@@ -6,7 +6,7 @@ import * as applyRoute from "@/app/api/v1/topology/apply/route";
 import * as planRoute from "@/app/api/v1/topology/plan/route";
 import type { FleetDocument, FleetService } from "@/contracts/topology";
 import { db } from "@/server/db/client";
-import { seedDemoTopology } from "@/server/store/seed";
+import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
 
 /**
