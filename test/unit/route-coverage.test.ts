@@ -56,6 +56,8 @@ describe("API routes", () => {
 
 const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/fleet/page.tsx": "fleet:read",
+  "app/(console)/fleet/add-service/page.tsx": "fleet:read",
+  "app/(console)/topology/page.tsx": "fleet:read",
   "app/(console)/regions/page.tsx": "fleet:read",
   "app/(console)/alerts/page.tsx": "fleet:read",
   "app/(console)/runbooks/page.tsx": "runbooks:read",
