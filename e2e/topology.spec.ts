@@ -228,3 +228,27 @@ test("an admin changes the topology on the Topology page: a broken document is r
   const service = (await (await page.request.get("/api/v1/services/billing-db")).json()) as { name: string };
   expect(service.name).toBe("Billing ledger");
 });
+
+test("an admin retires a region nothing lives in from the Regions page; it leaves the regions list, and the request is refused to a viewer", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const created = await page.request.post("/api/v1/regions", {
+    data: { cloud: "azure", code: "westeurope", jurisdiction: "EU", displayName: "Azure West Europe", reason: "e2e: a region we will not use after all" },
+  });
+  expect(created.status()).toBe(200);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Regions" }).click();
+  await page.getByRole("button", { name: "Retire a region…" }).click();
+  const form = page.getByRole("form", { name: "Retire region" });
+  // Only regions no active replica lives in are offered: the lab's three are not.
+  await expect(form.getByLabel("Region").locator("option")).toHaveText(["azure:westeurope"]);
+  await form.getByLabel("Reason (for the approvers and the audit trail)").fill("e2e: not needed");
+  await form.getByRole("button", { name: "Retire azure:westeurope" }).click();
+  await expect(page.getByRole("status", { name: "Submitted" }).getByRole("list", { name: "Applied" })).toHaveText("regions");
+  const regions = (await (await page.request.get("/api/v1/regions")).json()) as { regions: { region: { id: string } }[] };
+  expect(regions.regions.map((state) => state.region.id)).not.toContain("azure:westeurope");
+  await signOut(page);
+
+  await signIn(page, VIEWER.email, VIEWER.password);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Regions" }).click();
+  await expect(page.getByRole("heading", { name: "Latency and reachability" }).or(page.getByText("No witness probes yet"))).toBeVisible();
+  await expect(page.getByRole("button", { name: "Retire a region…" })).toHaveCount(0);
+});

@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import { fleetOverviewSchema } from "@/contracts/fleet-overview";
 import { regionMatrixSchema } from "@/contracts/region-matrix";
-import { serviceListSchema } from "@/contracts/services";
+import { regionStateListSchema, serviceListSchema } from "@/contracts/services";
 import { apiRequest } from "../api-client";
 
 // A new report shows within 2 s. TanStack skips interval refetches while the
@@ -24,6 +24,11 @@ export const fleetQueries = {
       queryFn: ({ signal }) => apiRequest("GET", "/api/v1/services", serviceListSchema, { signal }),
       refetchInterval: LIVE_MS,
       refetchIntervalInBackground: false,
+    }),
+  regions: () =>
+    queryOptions({
+      queryKey: [...fleetQueries.all(), "regions", "states"] as const,
+      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/regions", regionStateListSchema, { signal }),
     }),
   regionMatrix: () =>
     queryOptions({

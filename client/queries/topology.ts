@@ -23,3 +23,7 @@ export async function exportTopologyYaml(signal?: AbortSignal): Promise<string> 
   if (parsed.success) throw new ApiClientError(response.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.field);
   throw new ApiClientError(response.status, "internal", `GET ${EXPORT_PATH} answered ${response.status}`);
 }
+
+/** Retires a service (a change request once it has had agents) or a region (directly): the answer says which. */
+export const retireEntity = (kind: "service" | "region", id: string, reason: string) =>
+  apiRequest("POST", `/api/v1/${kind === "service" ? "services" : "regions"}/${encodeURIComponent(id)}/retire`, applyTopologyResultSchema, { body: { reason } });

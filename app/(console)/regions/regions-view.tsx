@@ -6,6 +6,7 @@ import { fleetQueries } from "@/client/queries/fleet";
 import { HeatMapLegend } from "@/components/fleet/heat-map-legend";
 import { cellKey, RegionHeatMap } from "@/components/fleet/region-heat-map";
 import { formatRtt } from "@/components/fleet/rtt-scale";
+import { RetireForm } from "@/components/topology/retire-form";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -18,8 +19,9 @@ const REACHABILITY = {
   none: <Badge tone="bad">✕ unreachable</Badge>,
 };
 
-export function RegionsView() {
+export function RegionsView({ mayManageTopology }: { mayManageTopology: boolean }) {
   const { data, error, dataUpdatedAt, isPending, refetch } = useQuery(fleetQueries.regionMatrix());
+  const regions = useQuery({ ...fleetQueries.regions(), enabled: mayManageTopology });
   const [selected, setSelected] = useState<string | null>(null);
   const cell = data?.cells.find((candidate) => cellKey(candidate.from, candidate.to) === selected);
 
@@ -81,6 +83,15 @@ export function RegionsView() {
           </div>
         </section>
       )}
+      {mayManageTopology && regions.data ? (
+        <section className="stack" aria-label="Retire a region" style={{ marginTop: 24 }}>
+          <RetireForm
+            kind="region"
+            ids={regions.data.regions.filter((state) => Object.values(state.replicas).every((count) => count === 0)).map((state) => state.region.id)}
+            consequence="Only a region no active replica lives in and no policy names can be retired; it is then offered nowhere new, and its history stays. The regions listed have no active replica."
+          />
+        </section>
+      ) : null}
     </>
   );
 }

@@ -5,6 +5,8 @@ import { hasPermission } from "@/core/access/permissions";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { NotFoundError } from "@/server/errors";
 import { serviceDetail } from "@/server/fleet/service-detail";
+import { RetireForm } from "@/components/topology/retire-form";
+import { Timestamp } from "@/components/ui/timestamp";
 import { ServiceLive } from "./service-live";
 
 export const metadata: Metadata = { title: "Service" };
@@ -18,10 +20,26 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
   });
   const parsedRange = lagRangeSchema.safeParse(range);
   return (
-    <ServiceLive
-      initial={initial}
-      initialRange={parsedRange.success ? parsedRange.data : "1h"}
-      mayControlAutomation={hasPermission(actor.roles, "automation:control")}
-    />
+    <>
+      {initial.retiredAt ? (
+        <div className="alert alert-info" role="status" style={{ marginBottom: 16 }}>
+          Retired <Timestamp iso={initial.retiredAt} />: nothing acts on this service any more (no agents, automation, alerts or runs). Its replicas as they were, their samples and its audit events stay readable here.
+        </div>
+      ) : null}
+      <ServiceLive
+        initial={initial}
+        initialRange={parsedRange.success ? parsedRange.data : "1h"}
+        mayControlAutomation={hasPermission(actor.roles, "automation:control")}
+      />
+      {!initial.retiredAt && hasPermission(actor.roles, "topology:manage") ? (
+        <section className="stack" aria-label="Retire this service" style={{ marginTop: 24 }}>
+          <RetireForm
+            kind="service"
+            ids={[id]}
+            consequence="Its replicas are retired with it and their agents revoked; the decider, alerts, lease renewals and runs leave it alone; its history stays readable. Once it has had agents this is a change request for the policy's approvers. Stop its agents first: a revoked agent can no longer renew its primary's lease, and a primary whose lease lapses makes itself read-only."
+          />
+        </section>
+      ) : null}
+    </>
   );
 }
