@@ -229,7 +229,7 @@ test("an admin changes the topology on the Topology page: a broken document is r
   expect(service.name).toBe("Billing ledger");
 });
 
-test("an admin retires a region nothing lives in from the Regions page; it leaves the regions list, and the request is refused to a viewer", async ({ page }) => {
+test("an admin retires a region nothing lives in from the Regions page; it leaves the regions list; a viewer is not offered it", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
   const created = await page.request.post("/api/v1/regions", {
     data: { cloud: "azure", code: "westeurope", jurisdiction: "EU", displayName: "Azure West Europe", reason: "e2e: a region we will not use after all" },
