@@ -25,24 +25,18 @@ export interface LabAgentArgsInput {
 export function labAgentArgs(input: LabAgentArgsInput): string[] {
   const { lab, network, replica } = input;
   const others = lab.replicas.filter((peer) => peer.name !== replica.name);
-  return [
-    "--control-plane",
-    `http://${formatAddress(network.addressOf(replica.regionId, CONTROL_PLANE))}`,
-    "--postgres",
-    lab.connectionString(replica.name),
+  const flags: [string, string][] = [
+    ["--control-plane", `http://${formatAddress(network.addressOf(replica.regionId, CONTROL_PLANE))}`],
+    ["--postgres", lab.connectionString(replica.name)],
     // The lab's clusters share one superuser, which may also stream.
-    "--replication-user",
-    "postgres",
-    "--replication-password",
-    lab.password,
-    ...others.flatMap((peer) => ["--via", `${formatAddress(peer)}=${formatAddress(network.addressOf(replica.regionId, peer.regionId))}`]),
-    "--data-dir",
-    pgdataDir(input.dataDir, replica.name),
-    "--bin-dir",
-    input.binDir,
-    "--server-log",
-    serverLogFile(input.dataDir, replica.name),
-    "--metrics-port",
-    String(input.metricsPort),
+    ["--replication-user", "postgres"],
+    ["--replication-password", lab.password],
+    ...others.map((peer): [string, string] => ["--via", `${formatAddress(peer)}=${formatAddress(network.addressOf(replica.regionId, peer.regionId))}`]),
+    ["--data-dir", pgdataDir(input.dataDir, replica.name)],
+    ["--bin-dir", input.binDir],
+    ["--server-log", serverLogFile(input.dataDir, replica.name)],
+    ["--metrics-port", String(input.metricsPort)],
   ];
+  // Joined with "=": a value starting with a dash (a random password can) would otherwise be read as an option.
+  return flags.map(([flag, value]) => `${flag}=${value}`);
 }
