@@ -1,12 +1,10 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useState } from "react";
 import { CHANGE_REQUEST_STATUSES, type ChangeRequestSummary } from "@/contracts/change-requests";
 import { governanceQueries } from "@/client/queries/governance";
-import { ChangeRequestStatusBadge } from "@/components/governance/policy-change-list";
-import { Timestamp } from "@/components/ui/timestamp";
+import { ChangeRequestTable } from "@/components/governance/change-request-table";
 
 /** Requests with their status, approvals so far (k of M) and deadline, filtered by status. */
 export function ChangeRequestList({ initial }: { initial: { changeRequests: ChangeRequestSummary[] } }) {
@@ -37,42 +35,11 @@ export function ChangeRequestList({ initial }: { initial: { changeRequests: Chan
       ) : null}
       {data && data.changeRequests.length === 0 ? <p className="muted">No change requests{status ? ` with status ${status}` : ""}.</p> : null}
       {data && data.changeRequests.length ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Request</th>
-                <th scope="col">Policy</th>
-                <th scope="col">Status</th>
-                <th scope="col">Approvals</th>
-                <th scope="col">Requested by</th>
-                <th scope="col">Expires</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.changeRequests.map((request) => (
-                <tr key={request.id}>
-                  <td>
-                    <Link href={`/governance/change-requests/${request.id}`}>{request.reason}</Link>
-                  </td>
-                  <td className="mono">
-                    {request.kind === "topology" ? `topology of ${request.scope}, revision ${request.baseVersion}` : `${request.scope} v${request.baseVersion}`}
-                  </td>
-                  <td>
-                    <ChangeRequestStatusBadge status={request.status} stale={request.stale} />
-                  </td>
-                  <td>
-                    {request.approvalsSoFar} of {request.requiredApprovals}
-                  </td>
-                  <td>{request.requester}</td>
-                  <td>
-                    <Timestamp iso={request.expiresAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ChangeRequestTable
+          requests={data.changeRequests}
+          subjectHeading="Policy"
+          subjectOf={(request) => (request.kind === "topology" ? `topology of ${request.scope}, revision ${request.baseVersion}` : `${request.scope} v${request.baseVersion}`)}
+        />
       ) : null}
     </section>
   );
