@@ -6,12 +6,11 @@ import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAgentBundle } from "@/agents/build";
 import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
-import type { Io } from "@/cli/command";
-import { runCli } from "@/cli/main";
 import { discoveryResultSchema } from "@/contracts/discovery";
 import { runSchema, type RunView } from "@/contracts/runs";
 import { freePort } from "@/server/store/free-port";
 import { AcknowledgedWriter } from "../support/acknowledged-writer";
+import { runCliCaptured } from "../support/cli";
 import { DebianPg15Cluster, PG15_BIN, requireDebianPg15, type Pg15Server } from "../support/debian-pg15-cluster";
 import { until } from "../support/product";
 
@@ -70,20 +69,7 @@ async function api(method: string, route: string, token: string, body?: unknown)
 }
 
 /** The `switchyard` CLI against the running product, as a script would call it. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const decoder = new TextDecoder();
-  const io: Io = {
-    out: (text) => out.push(`${text}\n`),
-    err: (text) => err.push(`${text}\n`),
-    outBytes: async (chunk) => void out.push(decoder.decode(chunk, { stream: true })),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    now: () => new Date(),
-  };
-  const code = await runCli(argv, { io, env: { SWITCHYARD_URL: product.url, SWITCHYARD_TOKEN: admin } });
-  return { code, out: out.join(""), err: err.join("") };
-}
+const cli = (...argv: string[]) => runCliCaptured(argv, { SWITCHYARD_URL: product.url, SWITCHYARD_TOKEN: admin });
 
 async function person(email: string, roles: string[]): Promise<string> {
   const password = secret("pw");

@@ -9,8 +9,6 @@ import { POST as retireServiceRoute } from "@/app/api/v1/services/[id]/retire/ro
 import { POST as applyRoute } from "@/app/api/v1/topology/apply/route";
 import { GET as exportRoute } from "@/app/api/v1/topology/export/route";
 import { POST as planRoute } from "@/app/api/v1/topology/plan/route";
-import type { Io } from "@/cli/command";
-import { runCli } from "@/cli/main";
 import { OPERATIONS } from "@/contracts/operations";
 import { fleetDocumentSchema } from "@/contracts/topology";
 import { RETIREMENT_MODES } from "@/core/topology/retirement";
@@ -20,6 +18,7 @@ import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { createTestUser, tableCounts, tokenFor } from "../support/api";
 import { ApiServer } from "../support/api-server";
+import { runCliCaptured } from "../support/cli";
 
 /**
  * `switchyard export`, `apply -f … --dry-run` and `apply -f … --reason` over
@@ -36,20 +35,7 @@ const server = new ApiServer([
 const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-cli-topology-"));
 let admin: string;
 
-async function cli(token: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const decoder = new TextDecoder();
-  const io: Io = {
-    out: (text) => out.push(`${text}\n`),
-    err: (text) => err.push(`${text}\n`),
-    outBytes: async (chunk) => void out.push(decoder.decode(chunk, { stream: true })),
-    sleep: async () => {},
-    now: () => new Date(),
-  };
-  const code = await runCli(argv, { io, env: { SWITCHYARD_URL: server.url, SWITCHYARD_TOKEN: token } });
-  return { code, out: out.join(""), err: err.join("") };
-}
+const cli = (token: string, ...argv: string[]) => runCliCaptured(argv, { SWITCHYARD_URL: server.url, SWITCHYARD_TOKEN: token }, { sleep: async () => {} });
 
 beforeAll(async () => {
   await seedDemoTopology(db());
