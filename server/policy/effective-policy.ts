@@ -35,19 +35,15 @@ export async function everyPolicyInForce(): Promise<EffectivePolicy[]> {
   return [...(await policiesInForce(policies.map((policy) => policy.scope))).values()];
 }
 
-/** The version in force of each policy named, by scope (a policy still at version 0 has none). */
+/**
+ * The version in force of each policy named, by scope (a policy still at
+ * version 0 has none), in one statement that reads only those versions: a
+ * policy's history grows with every change and none of it is in force.
+ */
 async function policiesInForce(scopes: readonly string[]): Promise<Map<string, EffectivePolicy>> {
-  const policies = await db().policy.findMany({ where: { scope: { in: [...scopes] } }, include: { versions: true } });
-  const byScope = new Map<string, EffectivePolicy>();
-  for (const policy of policies) {
-    const current = policy.versions.find((version) => version.version === policy.currentVersion);
-    if (!current) continue;
-    byScope.set(policy.scope, {
-      scope: policy.scope,
-      version: current.version,
-      versionId: current.id,
-      document: policyDocumentSchema.parse(current.document),
-    });
-  }
-  return byScope;
+  const rows = await db().$queryRaw<{ scope: string; version: number; versionId: string; document: unknown }[]>`
+    SELECT p.scope, v.version, v.id AS "versionId", v.document
+      FROM "Policy" p JOIN "PolicyVersion" v ON v."policyId" = p.id AND v.version = p."currentVersion"
+     WHERE p.scope = ANY(${[...scopes]})`;
+  return new Map(rows.map((row) => [row.scope, { scope: row.scope, version: row.version, versionId: row.versionId, document: policyDocumentSchema.parse(row.document) }]));
 }
