@@ -1,72 +1,190 @@
 import "server-only";
 import { hostname } from "node:os";
-import { decide } from "@/core/automation/decide";
+import { type Decision, decide } from "@/core/automation/decide";
+import { changesAnything, decisionChanges, decisionKey } from "@/core/automation/decision-changes";
 import { lapseToRecord } from "@/core/automation/lease-lapse";
+import type { AutomationSnapshot } from "@/core/automation/snapshot";
+import { LOOPS } from "@/core/loops/loop-stall";
 import { db } from "../db/client";
 import { acquireLease } from "../lease/lease";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
+import { type LeaseKeeper, leaseKeeper } from "../lease/lease-keeper";
+import { metrics } from "../loops/loop-metrics";
+import { recordFailure, recordPass } from "../loops/loop-progress";
 import { recordLeaseLapse } from "../primary-lease/record-lease-lapse";
-import { automationSnapshot } from "./automation-snapshot";
+import { automationSnapshots } from "./automation-snapshots";
 import { ACTING_KINDS, carryOut } from "./carry-out";
-import { AUTOMATION_ACTOR, decisionKey, recordDecisions } from "./record-decisions";
+import { AUTOMATION_ACTOR, type ServiceDecisionChanges, storedDecisions, writeDecisionChanges } from "./record-decisions";
 
 /** The lease whose holder is the one decider: of several control-plane copies on one store, only it acts. */
 export const DECIDER_LEASE = "automation";
 const LEASE_TTL_MS = 5_000;
-const TICK_MS = 500;
-
+const TICK_MS = LOOPS.decider.tickMs;
 /**
- * One pass of the decider over every live service: read its snapshot, record a
- * lapse of the primary's lease nobody has recorded, decide, record the
- * decisions and carry out the ones that act and have not been carried out
- * yet. Every write checks the lease's fencing token, so a copy that lost the
- * lease (paused, partitioned from the store) acts no more.
+ * Services whose changes share one transaction: every service of a fleet
+ * changes at once when a region is lost, and one transaction for all of them
+ * would outgrow the store's transaction limit.
  */
-export async function decideOnce(lease: HeldLease, now = new Date()): Promise<void> {
-  // A retired service is left alone: nothing fails it over, and no lapse of its primary's lease is recorded.
-  const services = await db().service.findMany({ where: { retiredAt: null }, select: { id: true }, orderBy: { id: "asc" } });
-  for (const { id } of services) {
-    const snapshot = await automationSnapshot(id, now);
+const SERVICES_PER_TRANSACTION = 100;
+
+export interface DeciderPass {
+  services: number;
+  /** Services this pass could not decide or carry out for, with why; the others were decided. */
+  failures: Record<string, string>;
+}
+
+function inBatches<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Writes down the primaries' lease lapses nobody has recorded, a batch of services per transaction. */
+async function recordLapses(snapshots: readonly AutomationSnapshot[], keeper: LeaseKeeper, now: Date, failures: Record<string, string>): Promise<void> {
+  const lapses = snapshots.flatMap((snapshot) => {
     const lapse = lapseToRecord(snapshot, now);
-    if (lapse) {
+    return lapse ? [{ serviceId: snapshot.serviceId, lapse }] : [];
+  });
+  for (const batch of inBatches(lapses, SERVICES_PER_TRANSACTION)) {
+    await keeper.keep();
+    try {
       await db().$transaction(async (tx) => {
-        await assertLeaseHeld(tx, lease);
-        await recordLeaseLapse(tx, id, lapse, AUTOMATION_ACTOR);
+        await assertLeaseHeld(tx, keeper.lease);
+        for (const { serviceId, lapse } of batch) await recordLeaseLapse(tx, serviceId, lapse, AUTOMATION_ACTOR);
       });
-    }
-    const decisions = decide(snapshot, now);
-    const held = await recordDecisions(id, decisions, snapshot.policy.versionId, lease, now);
-    for (const decision of decisions) {
-      const stored = held.get(decisionKey(decision));
-      if (!ACTING_KINDS.has(decision.action.kind) || !stored || stored.actedAt) continue;
-      const { runId } = await carryOut(snapshot, decision, lease);
-      await db().automationDecision.update({
-        where: { serviceId_ruleId_subject: { serviceId: id, ruleId: decision.ruleId, subject: decision.subject ?? "" } },
-        data: { actedAt: new Date(), runId },
-      });
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      for (const { serviceId } of batch) failures[serviceId] = `recording its primary's lease lapse failed: ${messageOf(error)}`;
     }
   }
+}
+
+/**
+ * One pass of the decider over every live service: read every snapshot in a
+ * fixed number of statements, record the lapses of primaries' leases nobody
+ * has recorded, decide, write only the decisions that started or ended, and
+ * carry out the ones that act and have not been carried out yet. Every write
+ * checks the lease's fencing token, so a copy that lost the lease (paused,
+ * partitioned from the store) acts no more; a pass that outlasts the lease
+ * renews it between pieces of work. One service's failure is reported for it
+ * and does not stop the others from being decided.
+ */
+export async function decideOnce(lease: HeldLease, now = new Date(), keeper: LeaseKeeper = leaseKeeper(lease, LEASE_TTL_MS)): Promise<DeciderPass> {
+  const snapshots = await automationSnapshots(now);
+  const failures: Record<string, string> = {};
+  await recordLapses(snapshots, keeper, now, failures);
+
+  const stored = await storedDecisions(snapshots.map((snapshot) => snapshot.serviceId));
+  const passes: (ServiceDecisionChanges & { snapshot: AutomationSnapshot; decisions: Decision[] })[] = [];
+  for (const snapshot of snapshots) {
+    if (failures[snapshot.serviceId]) continue;
+    try {
+      const decisions = decide(snapshot, now);
+      passes.push({ snapshot, decisions, serviceId: snapshot.serviceId, policyVersionId: snapshot.policy.versionId, changes: decisionChanges(decisions, stored.get(snapshot.serviceId) ?? [], now) });
+    } catch (error) {
+      failures[snapshot.serviceId] = `deciding failed: ${messageOf(error)}`;
+    }
+  }
+
+  const written = new Set<string>();
+  for (const batch of inBatches(passes.filter((pass) => changesAnything(pass.changes)), SERVICES_PER_TRANSACTION)) {
+    await keeper.keep();
+    try {
+      await writeDecisionChanges(batch, keeper.lease, now);
+      for (const pass of batch) written.add(pass.serviceId);
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      for (const pass of batch) failures[pass.serviceId] = `recording its decisions failed: ${messageOf(error)}`;
+    }
+  }
+
+  for (const { snapshot, decisions, changes } of passes) {
+    if (changesAnything(changes) && !written.has(snapshot.serviceId)) continue;
+    for (const decision of decisions) {
+      const held = changes.held.get(decisionKey(decision));
+      if (!ACTING_KINDS.has(decision.action.kind) || !held || held.actedAt) continue;
+      await keeper.keep();
+      try {
+        const { runId } = await carryOut(snapshot, decision, keeper.lease);
+        await db().automationDecision.update({
+          where: { serviceId_ruleId_subject: { serviceId: snapshot.serviceId, ruleId: decision.ruleId, subject: held.subject } },
+          data: { actedAt: new Date(), runId },
+        });
+      } catch (error) {
+        if (error instanceof LeaseLostError) throw error;
+        failures[snapshot.serviceId] = `carrying out ${decision.ruleId} failed: ${messageOf(error)}`;
+      }
+    }
+  }
+  return { services: snapshots.length, failures };
+}
+
+/** Says each failure once, then again only when it changes or every minute, so a stuck loop is heard without drowning the log. */
+function failureLog(log: (line: string) => void) {
+  let last = "";
+  let lastAt = 0;
+  let repeated = 0;
+  return (message: string) => {
+    const now = Date.now();
+    if (message === last && now - lastAt < 60_000) {
+      repeated++;
+      return;
+    }
+    log(repeated ? `${message} (and ${repeated} times since the last line)` : message);
+    last = message;
+    lastAt = now;
+    repeated = 0;
+  };
 }
 
 /**
  * The decider: every TICK_MS, in the one control-plane copy holding the
  * decider lease. The lease outlives a tick several times over so a slow
  * store does not hand it around, and is short enough that a dead copy's
- * successor takes over well within a failover's time budget.
+ * successor takes over well within a failover's time budget. Nothing stops
+ * silently: a lost lease, a failed or overrunning pass and a service that
+ * could not be decided are logged, counted in the metrics and written to
+ * the loop's progress, which the fleet page and an alert read.
  */
 export function startDecider(log: (line: string) => void = (line) => console.log(`[automation] ${line}`)): () => void {
   const holder = `${hostname()}:${process.pid}:automation`;
+  const fail = failureLog(log);
+  const counters = metrics();
   let stopped = false;
   let holding = false;
   void (async () => {
     while (!stopped) {
+      const started = performance.now();
       try {
         const grant = await acquireLease(DECIDER_LEASE, holder, LEASE_TTL_MS);
         if (grant.held !== holding) log(grant.held ? `deciding (lease token ${grant.token})` : "another copy decides");
         holding = grant.held;
-        if (grant.held) await decideOnce({ name: DECIDER_LEASE, holder, token: grant.token });
+        if (grant.held) {
+          const lease = { name: DECIDER_LEASE, holder, token: grant.token };
+          const keeper = leaseKeeper(lease, LEASE_TTL_MS, started);
+          const pass = await decideOnce(lease, new Date(), keeper);
+          const ms = performance.now() - started;
+          counters.loopPasses.inc({ loop: "decider" });
+          counters.loopPassDuration.observe({ loop: "decider" }, ms / 1000);
+          if (keeper.overran()) {
+            counters.loopOverruns.inc({ loop: "decider" });
+            fail(`decider: a pass took ${Math.round(ms)} ms, longer than its ${LEASE_TTL_MS} ms lease (renewed as it went)`);
+          }
+          const failed = Object.entries(pass.failures);
+          if (failed.length) {
+            counters.serviceFailures.inc(failed.length);
+            fail(`decider: ${failed.length} of ${pass.services} services not decided: ${failed.slice(0, 3).map(([id, why]) => `${id}: ${why}`).join("; ")}`);
+          }
+          await recordPass("decider", holder, { ms, subjects: pass.services, failures: pass.failures });
+        }
       } catch (error) {
-        if (!(error instanceof LeaseLostError)) log(`decider: ${(error as Error).message}`);
+        const lost = error instanceof LeaseLostError;
+        counters.loopFailures.inc({ loop: "decider", reason: lost ? "lease_lost" : "error" });
+        const message = lost ? `lost the decider lease mid-pass (${error.message}); the pass stopped` : `a pass failed: ${messageOf(error)}`;
+        fail(`decider: ${message}`);
+        await recordFailure("decider", holder, message);
       }
       await new Promise((resolve) => setTimeout(resolve, TICK_MS));
     }

@@ -4,7 +4,7 @@ import { decide } from "@/core/automation/decide";
 import { maintenanceHoldSentence, pauseSentence } from "@/core/automation/controls";
 import { automationState } from "@/core/fleet/automation-state";
 import { db } from "../db/client";
-import { automationSnapshot } from "./automation-snapshot";
+import { automationSnapshot } from "./automation-snapshots";
 import { DECIDER_LEASE } from "./automation-loop";
 import { liveServiceOrThrow } from "../topology/retired-guards";
 

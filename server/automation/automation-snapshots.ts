@@ -1,0 +1,244 @@
+import "server-only";
+import type { AgentReport } from "@/contracts/agent-reports";
+import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot, NO_CONTROLS, type WitnessLink } from "@/core/automation/snapshot";
+import type { GrantedLease } from "@/core/automation/primary-lease";
+import { judgeReplica, observationOf, serviceBudgets } from "@/core/fleet/judge-replica";
+import { db } from "../db/client";
+import { NotFoundError } from "../errors";
+import { sqlPool } from "../db/sql-pool";
+import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
+import { bigintOf } from "../runbooks/service-snapshot";
+import { automationControls } from "./automation-controls";
+
+type Consistency = "strong" | "eventual";
+
+interface ServiceRow {
+  id: string;
+  epoch: number;
+  writeReplicaId: string | null;
+  datasets: { name: string; consistency: Consistency; rpoSeconds: number }[];
+}
+
+interface ReplicaRow {
+  id: string;
+  serviceId: string;
+  regionId: string;
+  jurisdiction: string;
+  name: string;
+  role: "primary" | "standby" | "witness";
+  replication: "sync" | "async";
+  promotionPriority: number;
+  noPromote: boolean;
+  hasAgent: boolean;
+  receivedAt: Date | null;
+  reachable: boolean | null;
+  reportedRole: "primary" | "standby" | "witness" | null;
+  lagBytes: number | null;
+  lagSeconds: number | null;
+  currentLsn: string | null;
+  receivedLsn: string | null;
+  replayedLsn: string | null;
+  report: Pick<AgentReport, "error" | "walReceiver" | "settings" | "standbys"> | null;
+  /** For a replica its agent no longer reaches: what it last said while it did. */
+  lastServing: { standbys: AgentReport["standbys"] | null; current: string | null } | null;
+}
+
+interface LinkRow extends WitnessLink {
+  serviceId: string;
+}
+
+interface LeaseRow extends GrantedLease {
+  replicaId: string;
+}
+
+/** Which services to read: every live one, or the ones named (a service page). */
+type Scope = readonly string[] | null;
+
+async function services(scope: Scope): Promise<ServiceRow[]> {
+  const { rows } = await sqlPool().query<ServiceRow>({
+    name: "automation-services",
+    text: `
+      SELECT s.id, s.epoch, s."writeReplicaId",
+             coalesce(json_agg(json_build_object('name', d.name, 'consistency', d.consistency, 'rpoSeconds', d."rpoSeconds") ORDER BY d.name)
+                      FILTER (WHERE d.id IS NOT NULL), '[]') AS datasets
+        FROM "Service" s LEFT JOIN "Dataset" d ON d."serviceId" = s.id
+       WHERE s."retiredAt" IS NULL AND ($1::text[] IS NULL OR s.id = ANY($1))
+       GROUP BY s.id ORDER BY s.id`,
+    values: [scope],
+  });
+  return rows;
+}
+
+/**
+ * Every live replica with its latest state, in the order a service page
+ * lists them; of the stored report only what the automation reads leaves the
+ * database (the whole report is kilobytes, thousands of times over).
+ */
+async function replicas(scope: Scope): Promise<ReplicaRow[]> {
+  const { rows } = await sqlPool().query<ReplicaRow>({
+    name: "automation-replicas",
+    text: `
+      SELECT r.id, r."serviceId", r."regionId", g.jurisdiction, r.name, r.role::text AS role, r.replication::text AS replication,
+             r."promotionPriority", r."noPromote",
+             EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL) AS "hasAgent",
+             s."receivedAt", s.reachable, s.role::text AS "reportedRole", s."lagBytes"::float8 AS "lagBytes", s."lagSeconds",
+             s."currentLsn"::text AS "currentLsn", s."receivedLsn"::text AS "receivedLsn", s."replayedLsn"::text AS "replayedLsn",
+             CASE WHEN s."replicaId" IS NOT NULL THEN jsonb_build_object(
+               'error', s.report->'error', 'walReceiver', s.report->'walReceiver', 'settings', s.report->'settings', 'standbys', s.report->'standbys') END AS report,
+             CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL THEN jsonb_build_object(
+               'standbys', s."lastServingReport"->'standbys', 'current', s."lastServingReport"#>>'{lsn,current}') END AS "lastServing"
+        FROM "Replica" r
+        JOIN "Region" g ON g.id = r."regionId"
+        LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
+       WHERE r."retiredAt" IS NULL AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
+       ORDER BY r."serviceId", r.role, r."promotionPriority" DESC, r.name`,
+    values: [scope],
+  });
+  return rows;
+}
+
+async function witnessLinks(scope: Scope): Promise<LinkRow[]> {
+  const { rows } = await sqlPool().query<LinkRow>({
+    name: "automation-witness-links",
+    text: `
+      SELECT t."serviceId", w."fromReplicaId", f."regionId" AS "fromRegionId", w."toReplicaId", w.reachable, w."unreachableSince", w."observedAt"
+        FROM "WitnessLink" w
+        JOIN "Replica" t ON t.id = w."toReplicaId"
+        JOIN "Replica" f ON f.id = w."fromReplicaId"
+       WHERE $1::text[] IS NULL OR t."serviceId" = ANY($1)`,
+    values: [scope],
+  });
+  return rows;
+}
+
+/** The lease of each service's write replica, as last granted. */
+async function writeLeases(scope: Scope): Promise<LeaseRow[]> {
+  const { rows } = await sqlPool().query<LeaseRow>({
+    name: "automation-write-leases",
+    text: `
+      SELECT l."replicaId", l."renewedAt", l."periodMs", l.witnesses, l."lapseRecordedAt"
+        FROM "Service" s JOIN "PrimaryLease" l ON l."replicaId" = s."writeReplicaId"
+       WHERE s."retiredAt" IS NULL AND ($1::text[] IS NULL OR s.id = ANY($1))`,
+    values: [scope],
+  });
+  return rows;
+}
+
+/** Without an effective policy nothing may act: automatic failover off, and a lone witness is enough only to detect. */
+function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds: number): AutomationPolicy {
+  if (!policy) {
+    return { version: null, versionId: null, heartbeatIntervalSeconds: staleAfterSeconds, missesBeforeUnfit: 1, witnessQuorum: 1, automatic: false, maxLagBytes: 0, cooldownSeconds: 0, cooldownAfterSwitchover: false, maintenanceWindows: [] };
+  }
+  const { heartbeat, witness, failover, maintenanceWindows } = policy.document;
+  return {
+    version: policy.version,
+    versionId: policy.versionId,
+    heartbeatIntervalSeconds: heartbeat.intervalSeconds,
+    missesBeforeUnfit: heartbeat.missesBeforeUnfit,
+    witnessQuorum: witness.quorum,
+    automatic: failover.automatic,
+    maxLagBytes: failover.maxLagBytes,
+    cooldownSeconds: failover.cooldownSeconds,
+    cooldownAfterSwitchover: failover.cooldownAfterSwitchover,
+    maintenanceWindows,
+  };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
+/**
+ * A replica as the automation judges it. A standby's sync state is what the
+ * service's reports say of it; while the write replica no longer answers its
+ * agent, what that primary last said while it did: the latest report of a
+ * lost primary only says it does not answer, and a candidate is proven safe
+ * by what came before.
+ */
+function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<string, string | null>, served: ReplicaRow["lastServing"], budgets: ReturnType<typeof serviceBudgets>, now: Date): AutomationReplica {
+  const isWrite = row.id === service.writeReplicaId;
+  const observation =
+    row.receivedAt === null || row.reachable === null ? null : observationOf({ receivedAt: row.receivedAt, reachable: row.reachable, role: row.reportedRole, lagBytes: row.lagBytes, lagSeconds: row.lagSeconds }, row.report ?? undefined);
+  const servedSync = served && !isWrite ? (served.standbys ?? []).find((standby) => standby.applicationName === row.name) : undefined;
+  const readOnly = row.report?.settings?.default_transaction_read_only;
+  return {
+    id: row.id,
+    name: row.name,
+    regionId: row.regionId,
+    jurisdiction: row.jurisdiction,
+    role: row.role,
+    replication: row.replication,
+    promotionPriority: row.promotionPriority,
+    noPromote: row.noPromote,
+    hasAgent: row.hasAgent,
+    health: judgeReplica(row.role, observation, budgets, now).health,
+    reachable: row.reachable,
+    reportedRole: row.reportedRole === "primary" || row.reportedRole === "standby" ? row.reportedRole : null,
+    walReceiverStatus: row.report?.walReceiver?.status ?? null,
+    syncState: served && !isWrite ? (servedSync?.syncState ?? syncStates.get(row.name) ?? null) : (syncStates.get(row.name) ?? null),
+    lagBytes: row.lagBytes,
+    replayedLsn: bigintOf(row.replayedLsn),
+    lagSeconds: row.lagSeconds,
+    lastReportAt: row.receivedAt,
+    currentLsn: served && isWrite ? bigintOf(served.current) : bigintOf(row.currentLsn),
+    // The WAL receiver's received position is what it has written and flushed to disk.
+    flushedLsn: bigintOf(row.receivedLsn),
+    readOnly: readOnly === undefined || readOnly === null ? null : readOnly === "on",
+  };
+}
+
+/**
+ * What the automation decides on, for every live service (or the ones
+ * named), in a fixed number of statements whatever the fleet's size, judged
+ * with one `now`: each service's live topology, policy, witness links into
+ * it, active run, its primary's lease and the operators' controls.
+ */
+export async function automationSnapshots(now: Date, scope: Scope = null): Promise<AutomationSnapshot[]> {
+  const [serviceRows, replicaRows, linkRows, runs, leases] = await Promise.all([
+    services(scope),
+    replicas(scope),
+    witnessLinks(scope),
+    db().run.findMany({ where: scope ? { activeForServiceId: { in: [...scope] } } : { activeForServiceId: { not: null } }, select: { id: true, runbookId: true, status: true, activeForServiceId: true } }),
+    writeLeases(scope),
+  ]);
+  const ids = serviceRows.map((service) => service.id);
+  const [policies, controls] = await Promise.all([effectivePolicies(ids), automationControls(ids, now)]);
+  const replicasOf = groupBy(replicaRows, (row) => row.serviceId);
+  const linksOf = groupBy(linkRows, (row) => row.serviceId);
+  const runsOf = groupBy(runs, (run) => run.activeForServiceId!);
+  const leaseOf = new Map(leases.map(({ replicaId, ...lease }) => [replicaId, lease]));
+
+  return serviceRows.map((service) => {
+    const policy = policies.get(service.id);
+    const budgets = serviceBudgets(policy?.document, service.datasets);
+    const rows = replicasOf.get(service.id) ?? [];
+    const syncStates = new Map<string, string | null>();
+    for (const row of rows) for (const standby of row.report?.standbys ?? []) syncStates.set(standby.applicationName, standby.syncState);
+    const served = rows.find((row) => row.id === service.writeReplicaId)?.lastServing ?? null;
+    return {
+      serviceId: service.id,
+      epoch: service.epoch,
+      writeReplicaId: service.writeReplicaId,
+      datasets: service.datasets.map((dataset) => ({ name: dataset.name, consistency: dataset.consistency, residency: policy?.document.datasets[dataset.name]?.residency ?? null })),
+      replicas: rows.map((row) => automationReplica(row, service, syncStates, served, budgets, now)),
+      witnesses: (linksOf.get(service.id) ?? []).map(({ serviceId: _, ...link }) => link),
+      activeRuns: (runsOf.get(service.id) ?? []).map(({ activeForServiceId: _, ...run }) => run),
+      primaryLease: service.writeReplicaId ? (leaseOf.get(service.writeReplicaId) ?? null) : null,
+      controls: controls.get(service.id) ?? NO_CONTROLS,
+      policy: automationPolicy(policy, budgets.staleAfterMs / 1000),
+    };
+  });
+}
+
+/** One live service's snapshot, read the same way (its page; a run waiting for the old primary's lease). */
+export async function automationSnapshot(serviceId: string, now: Date): Promise<AutomationSnapshot> {
+  const [snapshot] = await automationSnapshots(now, [serviceId]);
+  if (!snapshot) throw new NotFoundError(`No live service with id ${serviceId}.`);
+  return snapshot;
+}
