@@ -15,7 +15,8 @@ import pg from "pg";
 import { createDb } from "@/server/db/client";
 import { ROLLUP_CURSOR } from "@/server/jobs/rollup-samples";
 import { adminToken, startControlPlane } from "./support/control-plane";
-import { benchReport, seedHistory, seedTopology, serviceIdOf, type BenchReplica } from "./support/dashboard-fleet";
+import { seedHistory, seedTopology, serviceIdOf } from "./support/dashboard-fleet";
+import { enrollAndReport, keepFresh } from "./support/simulated-fleet";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -30,22 +31,12 @@ const REQUESTS = Number(values.requests);
 const RAW_MINUTES = Number(values["raw-minutes"]);
 const WARM_UP = 10;
 
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
-
 const seconds = (since: number) => round((performance.now() - since) / 1000);
 
 const controlPlane = await startControlPlane();
 const db = createDb(controlPlane.databaseUrl, 4);
 const sql = new pg.Pool({ connectionString: controlPlane.databaseUrl, max: 2 });
-let refresher: NodeJS.Timeout | undefined;
-/** The refresh in flight, awaited before the pool closes. */
-let refreshing: Promise<void> | null = null;
+let fresh: ReturnType<typeof keepFresh> | undefined;
 try {
   const token = await adminToken(controlPlane.url);
   const api = (method: string, path: string, bearer: string, body?: unknown) =>
@@ -57,37 +48,14 @@ try {
 
   let started = performance.now();
   const replicas = await seedTopology(db, SERVICES);
-  const siblings = new Map<string, BenchReplica[]>();
-  for (const replica of replicas) siblings.set(replica.serviceId, [...(siblings.get(replica.serviceId) ?? []), replica]);
   const topologySeconds = seconds(started);
 
   // Agents are registered, and report once, through the API, so their rows, latest states and links are what ingest writes.
   started = performance.now();
-  const agentTokens = new Map<string, string>();
-  await inParallel(replicas, 8, async (replica) => {
-    const response = await api("POST", "/api/v1/agents", token, { replicaId: replica.id, name: `agent-${replica.name}` });
-    if (response.status !== 201) throw new Error(`registering the agent of ${replica.name}: ${response.status} ${await response.text()}`);
-    agentTokens.set(replica.id, ((await response.json()) as { token: string }).token);
-  });
-  await inParallel(replicas, 8, async (replica) => {
-    const report = benchReport(replica, siblings.get(replica.serviceId)!, 1);
-    const response = await api("POST", "/api/v1/agents/reports", agentTokens.get(replica.id)!, { sentAt: new Date().toISOString(), agentVersion: "bench", droppedReports: 0, reports: [report] });
-    if (response.status !== 200) throw new Error(`the first report of ${replica.name}: ${response.status} ${await response.text()}`);
-  });
+  await enrollAndReport(controlPlane.url, token, replicas);
   const agentsSeconds = seconds(started);
 
-  // What a reporting fleet keeps doing to the rows the dashboards read: every latest state and witness link rewritten each second.
-  let refreshes = 0;
-  const refresh = async () => {
-    await sql.query(`UPDATE "ReplicaState" SET "receivedAt" = now(), "observedAt" = now()`);
-    await sql.query(`UPDATE "WitnessLink" SET "receivedAt" = now(), "observedAt" = now()`);
-    await sql.query(`UPDATE "Agent" SET "lastHeartbeatAt" = now()`);
-    refreshes++;
-  };
-  refresher = setInterval(() => {
-    if (refreshing) return;
-    refreshing = refresh().finally(() => (refreshing = null));
-  }, 1000);
+  fresh = keepFresh(sql);
 
   started = performance.now();
   const history = await seedHistory(sql, RAW_MINUTES);
@@ -156,7 +124,7 @@ try {
         seedingSeconds: { topology: topologySeconds, agentsAndFirstReports: agentsSeconds, history: historySeconds },
         historyRows: history,
         fleetHealthAtEnd: fleet.replicas,
-        stateRefreshesDuringRun: refreshes,
+        stateRefreshesDuringRun: fresh.refreshes(),
         lagEndpoint: lagServed ? "measured" : `not measured: GET /api/v1/services/{id}/lag answered ${lagProbe.status}`,
         latency: measured,
         goal: "p95 < 300 ms",
@@ -166,8 +134,7 @@ try {
     ),
   );
 } finally {
-  if (refresher) clearInterval(refresher);
-  await refreshing;
+  await fresh?.stop();
   await sql.end();
   await db.$disconnect();
   await controlPlane.stop();

@@ -47,6 +47,7 @@ const fleet: FleetOverview = {
     },
   ],
   replicas: { healthy: 2, degraded: 1, unhealthy: 0, stale: 0, unknown: 0 },
+  loopStalls: [],
   generatedAt: "2026-11-26T08:00:00.000Z",
 };
 
@@ -58,6 +59,13 @@ describe("the fleet overview", () => {
     expect(text).toContain("orders-db/pg-europe-west3 (gcp:europe-west3) degraded: lags 12 s, over the RPO budget of 5 s");
     expect(text).toMatch(/orders-db\s+aws:us-east-1\s+degraded\s+pg-europe-west3 2\.0 KiB \/ 12 s \(240% of budget\)/);
     expect(text).toMatch(/aws:us-east-1\s+healthy\s+1 healthy\s+2\/2/);
+    expect(text).not.toContain("STOPPED");
+  });
+
+  it("says first when the decider or the alert evaluator has stopped", () => {
+    const sentence = "The decider has stopped: its last complete pass ended 40 s ago, so automatic failover is not being decided.";
+    const text = renderFleet({ ...fleet, loopStalls: [{ loop: "decider", lastPassAt: "2026-11-26T07:59:20.000Z", sentence }] });
+    expect(text.split("\n")[1]).toBe(`STOPPED: ${sentence}`);
   });
 });
 

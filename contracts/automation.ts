@@ -41,7 +41,12 @@ export const serviceAutomationSchema = z
     policyVersion: z.number().int().nullable(),
     state: automationStateSchema.meta({ description: "As the fleet overview shows it: on, paused, held by a maintenance window, cooling down after a failover, or off" }),
     decider: z
-      .object({ holder: z.string(), expiresAt: z.iso.datetime() })
+      .object({
+        holder: z.string(),
+        expiresAt: z.iso.datetime(),
+        lastPassAt: z.iso.datetime().nullable().meta({ description: "When the decider's last complete pass over the fleet ended; null if none has" }),
+        lastPassMs: z.number().int().nullable().meta({ description: "How long that pass took, in milliseconds" }),
+      })
       .nullable()
       .meta({ description: "The control-plane copy holding the decider lease; null when none does (nothing acts)" }),
     decisions: z.array(automationDecisionSchema).meta({ description: "What the rules decide on the service's state now" }),

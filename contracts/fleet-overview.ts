@@ -70,9 +70,18 @@ export const serviceOverviewSchema = z
   })
   .meta({ id: "ServiceOverview" });
 
+export const loopStallSchema = z
+  .object({
+    loop: z.enum(["decider", "alerting"]),
+    lastPassAt: z.iso.datetime().nullable().meta({ description: "When its last complete pass ended; null if none ever did" }),
+    sentence: z.string(),
+  })
+  .meta({ id: "LoopStall", description: "A control-plane loop that has not completed a pass in ten of its intervals" });
+
 export const fleetOverviewSchema = z
   .object({
     services: z.array(serviceOverviewSchema),
+    loopStalls: z.array(loopStallSchema).meta({ description: "The decider (automatic failover) and the alert evaluator when they have stopped; empty while both run" }),
     regions: z.array(regionStateSchema),
     replicas: healthCountsSchema,
     generatedAt: z.iso.datetime(),

@@ -249,6 +249,14 @@ export const OPERATIONS = {
     access: "fleet:read",
     success: { status: 200, description: "The fleet now", schema: fleetOverviewSchema },
   }),
+  metrics: operation({
+    method: "GET",
+    path: "/api/v1/metrics",
+    summary: "This control-plane copy's own metrics in Prometheus' text format: passes, failures (lease lost, error), overruns and pass durations of the decider and the alert evaluator",
+    tag: "system",
+    access: "fleet:read",
+    success: { status: 200, description: "Prometheus text exposition format 0.0.4", schema: z.string(), contentType: "text/plain" },
+  }),
   regionMatrix: operation({
     method: "GET",
     path: "/api/v1/regions/matrix",

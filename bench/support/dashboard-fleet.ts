@@ -31,8 +31,12 @@ export interface BenchReplica {
 
 export const serviceIdOf = (s: number) => `bench-${String(s).padStart(3, "0")}`;
 
-/** Services of one replica per region (the primary's region rotating), two datasets each; every fifth service has its own policy. */
-export async function seedTopology(db: Db, services: number): Promise<BenchReplica[]> {
+/**
+ * Services of one replica in each of `regionsPerService` regions (10: every
+ * region), the primary's region rotating and the next region's replica
+ * synchronous, two datasets each; every fifth service has its own policy.
+ */
+export async function seedTopology(db: Db, services: number, regionsPerService: number = BENCH_REGIONS.length): Promise<BenchReplica[]> {
   const existing = new Set((await db.region.findMany({ select: { id: true } })).map((region) => region.id));
   for (const region of BENCH_REGIONS.filter((candidate) => !existing.has(candidate.id))) {
     const [cloud, code] = region.id.split(":") as [string, string];
@@ -53,22 +57,20 @@ export async function seedTopology(db: Db, services: number): Promise<BenchRepli
         },
       },
     });
+    const regions = Array.from({ length: regionsPerService }, (_, r) => BENCH_REGIONS[(s + r) % BENCH_REGIONS.length]!);
     await db.replica.createMany({
-      data: BENCH_REGIONS.map((region, r) => {
-        const primary = r === s % BENCH_REGIONS.length;
-        return {
-          serviceId,
-          regionId: region.id,
-          name: `${serviceId}-${region.id.replace(":", "-")}`,
-          role: primary ? ("primary" as const) : ("standby" as const),
-          engine: "simulated" as const,
-          host: "127.0.0.1",
-          port: 5432,
-          databaseName: "bench",
-          replication: r === (s + 1) % BENCH_REGIONS.length ? ("sync" as const) : ("async" as const),
-          promotionPriority: 100 - r,
-        };
-      }),
+      data: regions.map((region, r) => ({
+        serviceId,
+        regionId: region.id,
+        name: `${serviceId}-${region.id.replace(":", "-")}`,
+        role: r === 0 ? ("primary" as const) : ("standby" as const),
+        engine: "simulated" as const,
+        host: "127.0.0.1",
+        port: 5432,
+        databaseName: "bench",
+        replication: r === 1 ? ("sync" as const) : ("async" as const),
+        promotionPriority: 100 - BENCH_REGIONS.indexOf(region),
+      })),
     });
     const primary = await db.replica.findFirstOrThrow({ where: { serviceId, role: "primary" } });
     await db.service.update({ where: { id: serviceId }, data: { writeReplicaId: primary.id } });

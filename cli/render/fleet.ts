@@ -43,6 +43,7 @@ export function renderFleet(overview: FleetOverview): string {
   );
   return [
     `${fleetVerdict(overview)} — ${counts(overview.replicas, HEALTH_STATES)}   (as of ${utc(overview.generatedAt)})`,
+    ...overview.loopStalls.map((stall) => `STOPPED: ${stall.sentence}`),
     ...(attention.length ? ["", "Needs attention:", ...attention] : []),
     "",
     services,

@@ -3,10 +3,12 @@ import { Badge } from "@/components/ui/badge";
 
 /**
  * Whether the decider carries failovers out for the service now, in the
- * server's words. No decider at all is worse than a brake an operator chose:
- * nothing would fail over however the policy reads.
+ * server's words. No decider at all, or one that has stopped deciding, is
+ * worse than a brake an operator chose: nothing would fail over however the
+ * policy reads.
  */
 export function ActingLine({ automation }: { automation: ServiceAutomation }) {
+  const deciding = automation.decider !== null && automation.state.state !== "not-deciding";
   return (
     <p data-testid="automation-acting" data-acting={automation.acting} style={{ margin: "0 0 12px" }}>
       {automation.acting ? (
@@ -14,8 +16,8 @@ export function ActingLine({ automation }: { automation: ServiceAutomation }) {
           <span aria-hidden="true">✓</span> acting
         </Badge>
       ) : (
-        <Badge tone={automation.decider ? "warn" : "bad"}>
-          <span aria-hidden="true">{automation.decider ? "‖" : "✕"}</span> not acting
+        <Badge tone={deciding ? "warn" : "bad"}>
+          <span aria-hidden="true">{deciding ? "‖" : "✕"}</span> not acting
         </Badge>
       )}{" "}
       {automation.sentence}

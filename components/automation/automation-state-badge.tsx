@@ -5,6 +5,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 const LOOK: Record<AutomationState, { tone: Tone; icon: string; label: string }> = {
   on: { tone: "ok", icon: "●", label: "on" },
   paused: { tone: "warn", icon: "‖", label: "paused" },
+  "not-deciding": { tone: "bad", icon: "✕", label: "not deciding" },
   maintenance: { tone: "warn", icon: "☾", label: "maintenance" },
   "cooling-down": { tone: "warn", icon: "◷", label: "cooling down" },
   off: { tone: "neutral", icon: "○", label: "off" },

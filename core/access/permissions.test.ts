@@ -18,6 +18,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent" | "enrollment-to
   getService: EVERYONE,
   listRegions: EVERYONE,
   fleetOverview: EVERYONE,
+  metrics: EVERYONE,
   regionMatrix: EVERYONE,
   listAlerts: EVERYONE,
   acknowledgeAlert: ["operator"],

@@ -99,4 +99,13 @@ describe("automation state", () => {
     expect(automationState(policy(true, false, [kernelPatching()]), paused, now)).toMatchObject({ state: "paused", maintenance: expect.stringContaining("kernel patching") });
     expect(automationState(policy(false, false, [kernelPatching()]), NO_CONTROLS, now)).toMatchObject({ state: "off", maintenance: expect.stringContaining("kernel patching") });
   });
+
+  it("is not deciding when no decider decides for the service, whatever its policy, and says why; only a pause comes first", () => {
+    const why = "The decider has stopped: its last complete pass ended 12 s ago, so automatic failover is not being decided.";
+    expect(automationState(policy(true), NO_CONTROLS, now, why)).toEqual({ state: "not-deciding", reason: why, maintenance: null });
+    expect(automationState(policy(false), NO_CONTROLS, now, why).state).toBe("not-deciding");
+    expect(automationState(undefined, NO_CONTROLS, now, why).state).toBe("not-deciding");
+    const paused = { ...NO_CONTROLS, paused: { reason: "storage maintenance", until: minutes(30) } };
+    expect(automationState(policy(true), paused, now, why).state).toBe("paused");
+  });
 });

@@ -2,7 +2,7 @@ import { cooldownSentence, maintenanceHoldSentence, pauseSentence } from "../aut
 import type { AutomationControls, AutomationPolicy } from "../automation/snapshot";
 import { maintenanceLabel, maintenanceSentence, windowInForce } from "../policy/maintenance-windows";
 
-export const AUTOMATION_STATES = ["on", "paused", "maintenance", "cooling-down", "off"] as const;
+export const AUTOMATION_STATES = ["on", "paused", "not-deciding", "maintenance", "cooling-down", "off"] as const;
 export type AutomationState = (typeof AUTOMATION_STATES)[number];
 
 export interface Automation {
@@ -22,10 +22,11 @@ type StatePolicy = Pick<AutomationPolicy, "automatic" | "cooldownSeconds" | "coo
  * lets automation act, so an `off` service never asks for an acknowledgement
  * that would change nothing; the window in force is named in `maintenance`
  * in every state, since it also keeps the service's alerts from webhooks.
- * Whether a control-plane copy holds the decider lease is not known here: the
- * service's page says whether the decider acts.
+ * `notDeciding` (core/loops/loop-stall.ts) says why no decider is deciding
+ * for the service, whatever its policy: nothing automatic happens then, not
+ * even a guided runbook opening; only an operator's pause comes before it.
  */
-export function automationState(policy: StatePolicy | undefined, controls: AutomationControls, now: Date): Automation {
+export function automationState(policy: StatePolicy | undefined, controls: AutomationControls, now: Date, notDeciding: string | null = null): Automation {
   const window = policy ? windowInForce(policy.maintenanceWindows, now) : null;
   const maintenance = window && maintenanceSentence(window);
   const paused = pauseSentence({ controls }, now);
@@ -33,6 +34,7 @@ export function automationState(policy: StatePolicy | undefined, controls: Autom
     const alsoOff = policy?.automatic ? "" : "; the policy turns automatic failover off too";
     return { state: "paused", reason: `${paused}${alsoOff}`, maintenance };
   }
+  if (notDeciding) return { state: "not-deciding", reason: notDeciding, maintenance };
   if (!policy) return { state: "off", reason: "the service has no effective policy, so automatic failover is off; failovers are guided runbook runs", maintenance };
   if (!policy.automatic) return { state: "off", reason: "the policy turns automatic failover off; failovers are guided runbook runs", maintenance };
   const held = maintenanceHoldSentence({ policy }, now);

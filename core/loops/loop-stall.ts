@@ -48,7 +48,14 @@ export function loopStall(loop: LoopName, progress: LoopProgressFacts | null, no
   return { loop, lastPassAt, sentence: `The ${loop === "decider" ? "decider" : "alert evaluator"} has stopped: ${since}, so ${LOOPS[loop].consequence}${error}.` };
 }
 
-/** Why one service is not being decided although the loop runs: its last pass failed for it. */
-export function serviceFailure(progress: LoopProgressFacts | null, serviceId: string): string | null {
-  return progress?.failures[serviceId] ?? null;
+/**
+ * Why automatic failover is not being decided for a service now, or null
+ * when it is: the decider has stopped for every service, or its last pass
+ * could not decide this one (the others were decided).
+ */
+export function notDecidedSentence(progress: LoopProgressFacts | null, serviceId: string, now: Date): string | null {
+  const stall = loopStall("decider", progress, now);
+  if (stall) return stall.sentence;
+  const failure = progress?.failures[serviceId];
+  return failure ? `The decider's last pass could not decide for this service (${failure}), so automatic failover is not being decided for it.` : null;
 }

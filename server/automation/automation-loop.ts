@@ -1,16 +1,12 @@
 import "server-only";
-import { hostname } from "node:os";
 import { type Decision, decide } from "@/core/automation/decide";
 import { changesAnything, decisionChanges, decisionKey } from "@/core/automation/decision-changes";
 import { lapseToRecord } from "@/core/automation/lease-lapse";
 import type { AutomationSnapshot } from "@/core/automation/snapshot";
-import { LOOPS } from "@/core/loops/loop-stall";
 import { db } from "../db/client";
-import { acquireLease } from "../lease/lease";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import { type LeaseKeeper, leaseKeeper } from "../lease/lease-keeper";
-import { metrics } from "../loops/loop-metrics";
-import { recordFailure, recordPass } from "../loops/loop-progress";
+import { startLeaseLoop } from "../loops/lease-loop";
 import { recordLeaseLapse } from "../primary-lease/record-lease-lapse";
 import { automationSnapshots } from "./automation-snapshots";
 import { ACTING_KINDS, carryOut } from "./carry-out";
@@ -19,7 +15,6 @@ import { AUTOMATION_ACTOR, type ServiceDecisionChanges, storedDecisions, writeDe
 /** The lease whose holder is the one decider: of several control-plane copies on one store, only it acts. */
 export const DECIDER_LEASE = "automation";
 const LEASE_TTL_MS = 5_000;
-const TICK_MS = LOOPS.decider.tickMs;
 /**
  * Services whose changes share one transaction: every service of a fleet
  * changes at once when a region is lost, and one transaction for all of them
@@ -121,75 +116,21 @@ export async function decideOnce(lease: HeldLease, now = new Date(), keeper: Lea
   return { services: snapshots.length, failures };
 }
 
-/** Says each failure once, then again only when it changes or every minute, so a stuck loop is heard without drowning the log. */
-function failureLog(log: (line: string) => void) {
-  let last = "";
-  let lastAt = 0;
-  let repeated = 0;
-  return (message: string) => {
-    const now = Date.now();
-    if (message === last && now - lastAt < 60_000) {
-      repeated++;
-      return;
-    }
-    log(repeated ? `${message} (and ${repeated} times since the last line)` : message);
-    last = message;
-    lastAt = now;
-    repeated = 0;
-  };
-}
-
 /**
- * The decider: every TICK_MS, in the one control-plane copy holding the
+ * The decider: every half second, in the one control-plane copy holding the
  * decider lease. The lease outlives a tick several times over so a slow
  * store does not hand it around, and is short enough that a dead copy's
- * successor takes over well within a failover's time budget. Nothing stops
- * silently: a lost lease, a failed or overrunning pass and a service that
- * could not be decided are logged, counted in the metrics and written to
- * the loop's progress, which the fleet page and an alert read.
+ * successor takes over well within a failover's time budget.
  */
 export function startDecider(log: (line: string) => void = (line) => console.log(`[automation] ${line}`)): () => void {
-  const holder = `${hostname()}:${process.pid}:automation`;
-  const fail = failureLog(log);
-  const counters = metrics();
-  let stopped = false;
-  let holding = false;
-  void (async () => {
-    while (!stopped) {
-      const started = performance.now();
-      try {
-        const grant = await acquireLease(DECIDER_LEASE, holder, LEASE_TTL_MS);
-        if (grant.held !== holding) log(grant.held ? `deciding (lease token ${grant.token})` : "another copy decides");
-        holding = grant.held;
-        if (grant.held) {
-          const lease = { name: DECIDER_LEASE, holder, token: grant.token };
-          const keeper = leaseKeeper(lease, LEASE_TTL_MS, started);
-          const pass = await decideOnce(lease, new Date(), keeper);
-          const ms = performance.now() - started;
-          counters.loopPasses.inc({ loop: "decider" });
-          counters.loopPassDuration.observe({ loop: "decider" }, ms / 1000);
-          if (keeper.overran()) {
-            counters.loopOverruns.inc({ loop: "decider" });
-            fail(`decider: a pass took ${Math.round(ms)} ms, longer than its ${LEASE_TTL_MS} ms lease (renewed as it went)`);
-          }
-          const failed = Object.entries(pass.failures);
-          if (failed.length) {
-            counters.serviceFailures.inc(failed.length);
-            fail(`decider: ${failed.length} of ${pass.services} services not decided: ${failed.slice(0, 3).map(([id, why]) => `${id}: ${why}`).join("; ")}`);
-          }
-          await recordPass("decider", holder, { ms, subjects: pass.services, failures: pass.failures });
-        }
-      } catch (error) {
-        const lost = error instanceof LeaseLostError;
-        counters.loopFailures.inc({ loop: "decider", reason: lost ? "lease_lost" : "error" });
-        const message = lost ? `lost the decider lease mid-pass (${error.message}); the pass stopped` : `a pass failed: ${messageOf(error)}`;
-        fail(`decider: ${message}`);
-        await recordFailure("decider", holder, message);
-      }
-      await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-    }
-  })();
-  return () => {
-    stopped = true;
-  };
+  return startLeaseLoop({
+    loop: "decider",
+    lease: DECIDER_LEASE,
+    ttlMs: LEASE_TTL_MS,
+    log,
+    pass: async (keeper) => {
+      const pass = await decideOnce(keeper.lease, new Date(), keeper);
+      return { subjects: pass.services, failures: pass.failures };
+    },
+  });
 }

@@ -2,9 +2,11 @@ import "server-only";
 import { automationState } from "@/core/fleet/automation-state";
 import { countByHealth } from "@/core/fleet/region-health";
 import { serviceSummary } from "@/core/fleet/service-summary";
+import { type LoopName, LOOPS, loopStall, notDecidedSentence } from "@/core/loops/loop-stall";
 import type { FleetOverview, ServiceOverview } from "@/contracts/fleet-overview";
 import { ACTIVE_RUN_STATUSES } from "@/contracts/runs";
 import { db } from "../db/client";
+import { loopProgress } from "../loops/loop-progress";
 import { fleetSnapshot } from "./fleet-snapshot";
 import { regionStatesOf } from "./region-states";
 
@@ -40,7 +42,8 @@ async function activeRuns(): Promise<Map<string, ActiveRun[]>> {
  * statements whatever the number of services and replicas.
  */
 export async function fleetOverview(now = new Date()): Promise<FleetOverview> {
-  const [snapshot, runs] = await Promise.all([fleetSnapshot(now), activeRuns()]);
+  const [snapshot, runs, loops] = await Promise.all([fleetSnapshot(now), activeRuns(), loopProgress()]);
+  const decider = loops.get("decider") ?? null;
   return {
     services: snapshot.services.map((service) => {
       const summary = serviceSummary(service.replicas, service.budgets);
@@ -53,9 +56,13 @@ export async function fleetOverview(now = new Date()): Promise<FleetOverview> {
         writeReplicaName: service.writeReplicaName,
         ...summary,
         staleAfterSeconds: service.budgets.staleAfterMs / 1000,
-        automation: automationState(service.policy && { ...service.policy.document.failover, maintenanceWindows: service.policy.document.maintenanceWindows }, service.controls, snapshot.now),
+        automation: automationState(service.policy && { ...service.policy.document.failover, maintenanceWindows: service.policy.document.maintenanceWindows }, service.controls, snapshot.now, notDecidedSentence(decider, service.id, snapshot.now)),
         activeRuns: runs.get(service.id) ?? [],
       };
+    }),
+    loopStalls: (Object.keys(LOOPS) as LoopName[]).flatMap((loop) => {
+      const stall = loopStall(loop, loops.get(loop) ?? null, snapshot.now);
+      return stall ? [{ loop, lastPassAt: stall.lastPassAt?.toISOString() ?? null, sentence: stall.sentence }] : [];
     }),
     regions: regionStatesOf(snapshot),
     replicas: countByHealth(snapshot.services.flatMap((service) => service.replicas.map((replica) => replica.health))),

@@ -41,9 +41,10 @@ class ControlPlaneMetrics {
     registers: [this.registry],
   });
 
-  readonly serviceFailures = new Counter({
-    name: "switchyard_decider_service_failures_total",
-    help: "Services a decider pass could not decide or carry out for (the pass went on with the others).",
+  readonly loopServiceFailures = new Counter({
+    name: "switchyard_loop_service_failures_total",
+    help: "Services a complete pass could not handle (e.g. the decider could not decide or carry out for them); the pass went on with the others.",
+    labelNames: ["loop"] as const,
     registers: [this.registry],
   });
 }

@@ -22,6 +22,7 @@ import * as auditCheckpoint from "@/app/api/v1/audit/checkpoint/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
 import * as fleet from "@/app/api/v1/fleet/route";
+import * as metricsRoute from "@/app/api/v1/metrics/route";
 import * as regions from "@/app/api/v1/regions/route";
 import * as regionMatrix from "@/app/api/v1/regions/matrix/route";
 import * as runbookPlan from "@/app/api/v1/runbooks/[id]/plan/route";
@@ -158,6 +159,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   listAgents: () => ({ handler: agents.GET, request: {} }),
   listRegions: () => ({ handler: regions.GET, request: {} }),
   fleetOverview: () => ({ handler: fleet.GET, request: {} }),
+  metrics: () => ({ handler: metricsRoute.GET, request: {} }),
   regionMatrix: () => ({ handler: regionMatrix.GET, request: {} }),
   getWriteRoute: () => ({ handler: writeRoute.GET, request: { params: { id: "orders-db" } } }),
   serviceLag: () => ({ handler: serviceLag.GET, request: { path: "/api/v1/services/orders-db/lag?range=15m", params: { id: "orders-db" } } }),

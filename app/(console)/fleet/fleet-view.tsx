@@ -72,6 +72,17 @@ export function FleetView({
         </div>
       ) : null}
 
+      {data.loopStalls.length ? (
+        <div className="alert alert-error" role="alert" data-testid="loop-stalls" style={{ marginBottom: 16 }}>
+          {data.loopStalls.map((stall) => (
+            <p key={stall.loop} style={{ margin: 0 }}>
+              <strong>{stall.loop === "decider" ? "Automatic failover is not being decided." : "Alerts are not being evaluated."}</strong> {stall.sentence} Check the control plane&apos;s log
+              and its store.
+            </p>
+          ))}
+        </div>
+      ) : null}
+
       <section className="card fleet-verdict" aria-labelledby="verdict-heading" style={{ marginBottom: 16 }}>
         <h2 id="verdict-heading" className="row">
           <HealthBadge health={worst} />
