@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CHAIN_START,
   chainAuditEvent,
+  chainAuditEvents,
   GENESIS_HASH,
   hashAuditEvent,
   verifyAuditSegment,
@@ -44,6 +45,15 @@ describe("audit hash chain", () => {
     expect(events.map((event) => event.seq)).toEqual([1n, 2n, 3n, 4n]);
     expect(events[0]?.prevHash).toBe(GENESIS_HASH);
     for (let i = 1; i < events.length; i++) expect(events[i]?.prevHash).toBe(events[i - 1]?.hash);
+  });
+
+  it("links several events at once exactly as one at a time, after the head given", () => {
+    const one = chain(5);
+    const [head, ...rest] = one;
+    expect(chainAuditEvents(head!, [2, 3, 4, 5].map(body))).toEqual(rest);
+    expect(chainAuditEvents(null, [1, 2, 3, 4, 5].map(body))).toEqual(one);
+    expect(verifyAuditSegment(chainAuditEvents(null, [1, 2, 3].map(body)), CHAIN_START)).toMatchObject({ intact: true, cursor: { seq: 3n, count: 3 } });
+    expect(chainAuditEvents(head!, [])).toEqual([]);
   });
 
   it("hashes SHA-256 of the previous hash and the event, as 64 hex digits", () => {

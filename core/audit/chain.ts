@@ -79,6 +79,13 @@ export function chainAuditEvent(
   return { ...full, prevHash, hash: hashAuditEvent(prevHash, full) };
 }
 
+/** Links events after `head` in the order given, each after the one before it. */
+export function chainAuditEvents(head: ChainHead | null, bodies: readonly Omit<AuditEventBody, "seq">[]): ChainedAuditEvent[] {
+  const events: ChainedAuditEvent[] = [];
+  for (const body of bodies) events.push(chainAuditEvent(events.at(-1) ?? head, body));
+  return events;
+}
+
 export type ChainProblem = "sequence_gap" | "link_mismatch" | "hash_mismatch";
 
 /** Where a verification walk stands: the last event found intact. */

@@ -1,10 +1,11 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as verifyRoute } from "@/app/api/v1/audit/verify/route";
-import { appendAuditEvent, recordAuditEvent } from "@/server/audit/append-audit-event";
+import { appendAuditEvent, appendAuditEvents, recordAuditEvent } from "@/server/audit/append-audit-event";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
 import { call, createTestUser, tokenFor } from "../support/api";
+import { roundTrips } from "../support/round-trips";
 
 async function sql(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -42,6 +43,21 @@ describe("audit chain in the store", () => {
       if (index > 0) expect(row.prevHash).toBe(events[index - 1]!.hash);
     });
     expect(await verifyAuditChain(db())).toMatchObject({ intact: true, throughSeq: events.length, count: events.length });
+  });
+
+  it("appends many events at once in one INSERT, chained in the order given, a missing JSON value stored as NULL", async () => {
+    const before = await db().auditEvent.count();
+    const inputs = Array.from({ length: 50 }, (_, n) => ({ ...event(100 + n), before: n === 0 ? undefined : event(100 + n).before }));
+    const one = await roundTrips(() => db().$transaction((tx) => appendAuditEvents(tx, inputs.slice(0, 1))));
+    const fifty = await roundTrips(() => db().$transaction((tx) => appendAuditEvents(tx, inputs)));
+    expect(fifty).toBe(one);
+    const appended = await db().auditEvent.findMany({ where: { seq: { gt: before + 1 } }, orderBy: { seq: "asc" } });
+    expect(appended.map((row) => row.targetId)).toEqual(inputs.map((input) => input.target.id));
+    expect(appended[1]!.after).toMatchObject({ roles: ["viewer", "operator"], big: (2n ** 60n).toString() });
+    const nulls = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "AuditEvent" WHERE before IS NULL AND details IS NULL AND seq > ${before}`;
+    expect(nulls[0]!.n).toBe(2);
+    const count = await db().auditEvent.count();
+    expect(await verifyAuditChain(db())).toMatchObject({ intact: true, throughSeq: count, count });
   });
 
   it("writes the event in the same transaction as the change: a failed change leaves no event", async () => {

@@ -1,5 +1,4 @@
-import pg from "pg";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
 import { GET as fleetRoute } from "@/app/api/v1/fleet/route";
 import { GET as matrixRoute } from "@/app/api/v1/regions/matrix/route";
@@ -17,6 +16,7 @@ import { regionStates } from "@/server/fleet/region-states";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
+import { roundTrips } from "../support/round-trips";
 import { runFixture } from "../support/runs";
 
 /**
@@ -106,17 +106,6 @@ async function addServices(count: number, prefix: string) {
         replicas.filter((to) => to.id !== from.id).map((to) => ({ fromReplicaId: from.id, toReplicaId: to.id, reachable: true, rttMs: 50, observedAt: now, receivedAt: now })),
       ),
     });
-  }
-}
-
-/** SQL statements sent to PostgreSQL while `run` runs, through Prisma's driver and the pg pool alike. */
-async function roundTrips(run: () => Promise<unknown>): Promise<number> {
-  const spy = vi.spyOn(pg.Client.prototype, "query");
-  try {
-    await run();
-    return spy.mock.calls.length;
-  } finally {
-    spy.mockRestore();
   }
 }
 
