@@ -15,8 +15,9 @@ export interface ReplicaFacts {
   reportedRole: "primary" | "standby" | null;
   lagBytes: number | null;
   lagSeconds: number | null;
-  /** As the primary sees its standbys (pg_stat_replication). */
+  /** As the write primary sees its standbys (pg_stat_replication); empty for the other replicas, where no rule reads them. */
   standbys: { applicationName: string; state: string | null; syncState: string | null }[];
+  /** The write primary's replication slots; empty for the other replicas. */
   slots: { name: string; retainedBytes: number | null }[];
   settings: { synchronous_commit: string | null; synchronous_standby_names: string | null; default_transaction_read_only: string | null } | null;
   /** Recovery plus logical conflicts over the last minute; null when unknown. */
