@@ -57,7 +57,7 @@ async function tick(europe: Partial<AgentReport> = {}, primary: Partial<AgentRep
     const { status } = await call(ingestRoute, { method: "POST", token: agentTokens[name], body: batchOf([reportOf(name, overrides)]) });
     expect(status).toBe(200);
   }
-  return evaluateAlerts(lease);
+  return (await evaluateAlerts(lease)).changes;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

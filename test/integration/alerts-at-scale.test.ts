@@ -1,0 +1,211 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
+import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
+import { ALERT_BATCH_SIZE, AlertBatchesFailedError, evaluateAlerts, type AlertEvaluation } from "@/server/alerts/evaluate-alerts";
+import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
+import { db } from "@/server/db/client";
+import { acquireLease } from "@/server/lease/lease";
+import type { HeldLease } from "@/server/lease/assert-lease";
+import { seedDefaults } from "@/server/store/seed";
+import { standbyReport } from "../support/reports";
+import { roundTrips } from "../support/round-trips";
+
+/**
+ * The alert evaluator over a fleet of a thousand replicas (334 services of
+ * three), written straight to the store: each replica with an active agent
+ * and a latest state. The whole fleet goes silent at once, then comes back,
+ * as when every agent restarts. Alerts fire as soon as their condition holds
+ * (the policy's window is 0) and the staleness window is a minute, so a slow
+ * machine cannot make fresh states stale mid-test; silence is produced by
+ * dating the states back an hour.
+ */
+const SERVICES = 334;
+const SMALL_FLEET = 10;
+const REPLICAS = ["aws:us-east-1", "aws:eu-west-1", "gcp:europe-west3"];
+const FLEET = SERVICES * REPLICAS.length;
+const WEBHOOK = "http://127.0.0.1:9/alerts";
+
+let lease: HeldLease;
+
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Services `from` to `to` (excluded), each a primary and two standbys that report healthy now. */
+async function addServices(from: number, to: number) {
+  const ids = Array.from({ length: to - from }, (_, s) => `scale-${String(from + s).padStart(3, "0")}`);
+  await db().service.createMany({ data: ids.map((id) => ({ id, name: id, engine: "simulated" as const })) });
+  await db().dataset.createMany({ data: ids.map((serviceId) => ({ serviceId, name: "events", ownerTeam: "scale", consistency: "eventual" as const, rpoSeconds: 30, rtoSeconds: 60 })) });
+  const replicas = await db().replica.createManyAndReturn({
+    data: ids.flatMap((serviceId) =>
+      REPLICAS.map((regionId, r) => ({
+        serviceId,
+        regionId,
+        name: `${serviceId}-r${r}`,
+        role: r === 0 ? ("primary" as const) : ("standby" as const),
+        engine: "simulated" as const,
+        host: "127.0.0.1",
+        port: 1,
+        databaseName: "x",
+        replication: "async" as const,
+      })),
+    ),
+  });
+  const agents = await db().agent.createManyAndReturn({
+    data: replicas.map((replica) => ({ replicaId: replica.id, name: `agent-${replica.name}`, tokenHash: `hash-${replica.id}`, tokenPrefix: "scale", seqBaselinePending: false })),
+  });
+  const agentOf = new Map(agents.map((agent) => [agent.replicaId, agent.id]));
+  const now = new Date();
+  await db().replicaState.createMany({
+    data: replicas.map((replica) => {
+      const primary = replica.role === "primary";
+      const report = primary
+        ? standbyReport(1, { role: "primary", lsn: { current: "50331744", received: null, replayed: null }, lag: { bytes: null, seconds: null }, walReceiver: null })
+        : standbyReport(1);
+      return {
+        replicaId: replica.id,
+        agentId: agentOf.get(replica.id)!,
+        lastSeq: 1n,
+        observedAt: now,
+        receivedAt: now,
+        reachable: true,
+        role: replica.role,
+        lagBytes: primary ? null : 96n,
+        lagSeconds: primary ? null : 0.05,
+        recoveryConflicts: 0,
+        logicalConflicts: 0,
+        report: { ...report, settings: { ...report.settings, transaction_read_only: primary ? "off" : "on" } } as object,
+      };
+    }),
+  });
+  await sql(`UPDATE "Service" s SET "writeReplicaId" = r.id FROM "Replica" r WHERE r."serviceId" = s.id AND r.role = 'primary' AND s."writeReplicaId" IS NULL`);
+}
+
+/** One evaluation, with the SQL statements it sent. */
+async function evaluatedWithStatements(): Promise<{ evaluation: AlertEvaluation; statements: number }> {
+  let evaluation: AlertEvaluation | undefined;
+  const statements = await roundTrips(async () => {
+    evaluation = await evaluateAlerts(lease);
+  });
+  return { evaluation: evaluation!, statements };
+}
+
+const silent = () => sql(`UPDATE "ReplicaState" SET "receivedAt" = now() - interval '1 hour'`);
+const reporting = () => sql(`UPDATE "ReplicaState" SET "receivedAt" = now()`);
+const openAlerts = () => db().alert.findMany({ where: { state: { in: ["pending", "firing"] } } });
+const auditOf = (action: string) => db().auditEvent.findMany({ where: { action }, select: { targetId: true } });
+
+beforeAll(async () => {
+  await seedDefaults(db());
+  const version = await db().policyVersion.findFirstOrThrow();
+  await db().policyVersion.update({
+    where: { id: version.id },
+    data: { document: { ...GLOBAL_DEFAULT_POLICY, heartbeat: { intervalSeconds: 10, missesBeforeUnfit: 6 }, alerts: { ...GLOBAL_DEFAULT_POLICY.alerts, forSeconds: 0 } } },
+  });
+  await db().region.createMany({ data: REPLICAS.map((id) => ({ id, cloud: id.split(":")[0]!, code: id.split(":")[1]!, jurisdiction: "EU", displayName: id })) });
+  lease = { name: ALERTING_LEASE, holder: "scale-test", token: (await acquireLease(ALERTING_LEASE, "scale-test", 600_000)).token };
+  process.env.SWITCHYARD_ALERT_WEBHOOKS = WEBHOOK;
+});
+
+afterAll(() => {
+  delete process.env.SWITCHYARD_ALERT_WEBHOOKS;
+});
+
+describe("alert evaluation over a thousand replicas", () => {
+  it("reads the fleet in the same few statements whatever its size, and writes nothing while all is well", async () => {
+    await addServices(0, SMALL_FLEET);
+    expect(await evaluateAlerts(lease)).toEqual({ changes: [], written: 0, batches: 0, failedBatches: 0 });
+    const { statements: small } = await evaluatedWithStatements();
+
+    await addServices(SMALL_FLEET, SERVICES);
+    expect(await db().replicaState.count()).toBe(FLEET);
+    const { evaluation, statements: large } = await evaluatedWithStatements();
+    expect(evaluation).toEqual({ changes: [], written: 0, batches: 0, failedBatches: 0 });
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(6);
+  });
+
+  it("fires an alert for every replica that goes silent, in batches of at most ALERT_BATCH_SIZE, each audited and notified once", async () => {
+    await silent();
+    const { evaluation, statements } = await evaluatedWithStatements();
+    expect(evaluation.changes).toHaveLength(FLEET);
+    expect(evaluation.changes.every((change) => change.kind === "open" && change.ruleId === "heartbeat-stale" && change.state === "firing")).toBe(true);
+    expect(evaluation).toMatchObject({ written: FLEET, batches: Math.ceil(FLEET / ALERT_BATCH_SIZE), failedBatches: 0 });
+    expect(evaluation.batches).toBeGreaterThan(1);
+    // The reads, then per batch: BEGIN, the lease, the alerts, their notifications, the audit lock, the chain's head, the events, COMMIT.
+    expect(statements).toBeLessThanOrEqual(6 + 8 * evaluation.batches);
+
+    const firing = await openAlerts();
+    expect(firing).toHaveLength(FLEET);
+    expect(new Set(firing.map((alert) => alert.replicaId)).size).toBe(FLEET);
+    expect(firing.every((alert) => alert.state === "firing" && alert.firedAt !== null && alert.policyVersion === 1)).toBe(true);
+    const fired = await auditOf("alert.fire");
+    expect(fired.map((event) => event.targetId).sort()).toEqual(firing.map((alert) => alert.id).sort());
+    const notifications = await db().alertNotification.findMany({ select: { alertId: true, event: true, url: true } });
+    expect(notifications).toHaveLength(FLEET);
+    expect(new Set(notifications.map((notification) => notification.alertId)).size).toBe(FLEET);
+    expect(notifications.every((notification) => notification.event === "firing" && notification.url === WEBHOOK)).toBe(true);
+  });
+
+  it("while they keep firing, an evaluation writes one statement's worth of 'seen again' and announces nothing more", async () => {
+    const audited = await db().auditEvent.count();
+    const { evaluation, statements } = await evaluatedWithStatements();
+    expect(evaluation).toMatchObject({ written: FLEET, batches: 1, failedBatches: 0 });
+    expect(evaluation.changes.every((change) => change.kind === "hold")).toBe(true);
+    // The reads, then one transaction: BEGIN, the lease, one UPDATE, COMMIT.
+    expect(statements).toBeLessThanOrEqual(6 + 4);
+    expect(await db().auditEvent.count()).toBe(audited);
+  });
+
+  it("resolves every one when the fleet reports again; a batch that fails leaves the others written and the next evaluation finishes the job", async () => {
+    const poisoned = (await openAlerts())[0]!;
+    // A failure in the middle of the writes: the batch holding this alert's resolution is rolled back whole.
+    await sql(`
+      CREATE FUNCTION refuse_resolution() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'store refused the write'; END $$;
+      CREATE TRIGGER refuse_resolution BEFORE UPDATE ON "Alert" FOR EACH ROW WHEN (NEW.state = 'resolved' AND OLD.id = '${poisoned.id}') EXECUTE FUNCTION refuse_resolution();`);
+    await reporting();
+    const failure = await evaluateAlerts(lease).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(AlertBatchesFailedError);
+    const { evaluation } = failure as AlertBatchesFailedError;
+    expect((failure as Error).message).toContain("store refused the write");
+    expect(evaluation.changes).toHaveLength(FLEET);
+    expect(evaluation.changes.every((change) => change.kind === "resolve")).toBe(true);
+    expect(evaluation.failedBatches).toBe(1);
+    expect(evaluation.batches).toBe(Math.ceil(FLEET / ALERT_BATCH_SIZE) - 1);
+
+    const left = await openAlerts();
+    expect(left.map((alert) => alert.id)).toContain(poisoned.id);
+    expect(left.length).toBeLessThanOrEqual(ALERT_BATCH_SIZE);
+    expect(evaluation.written).toBe(FLEET - left.length);
+    expect(await auditOf("alert.resolve")).toHaveLength(FLEET - left.length);
+
+    await sql(`DROP TRIGGER refuse_resolution ON "Alert"; DROP FUNCTION refuse_resolution();`);
+    const next = await evaluateAlerts(lease);
+    expect(next).toMatchObject({ written: left.length, failedBatches: 0 });
+    expect(next.changes.map((change) => change.kind === "resolve" && change.alertId).sort()).toEqual(left.map((alert) => alert.id).sort());
+    expect(await openAlerts()).toEqual([]);
+    expect(await evaluateAlerts(lease)).toEqual({ changes: [], written: 0, batches: 0, failedBatches: 0 });
+  });
+
+  it("leaves each alert audited exactly once as fired and once as resolved, notified of both, on an intact chain", async () => {
+    const alerts = await db().alert.findMany({ select: { id: true, state: true } });
+    expect(alerts).toHaveLength(FLEET);
+    expect(alerts.every((alert) => alert.state === "resolved")).toBe(true);
+    const ids = alerts.map((alert) => alert.id).sort();
+    expect((await auditOf("alert.fire")).map((event) => event.targetId).sort()).toEqual(ids);
+    expect((await auditOf("alert.resolve")).map((event) => event.targetId).sort()).toEqual(ids);
+    expect(await db().alertNotification.count({ where: { event: "resolved" } })).toBe(FLEET);
+    const events = await db().auditEvent.count();
+    expect(await verifyAuditChain(db())).toMatchObject({ intact: true, count: events, throughSeq: events });
+  });
+});
