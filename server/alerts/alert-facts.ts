@@ -10,9 +10,8 @@ interface ServiceRow {
   datasets: { consistency: string; rpoSeconds: number }[];
 }
 
-interface ReplicaRow extends Omit<ReplicaFacts, "lastReportAt" | "conflictsPerMinute"> {
+interface ReplicaRow extends Omit<ReplicaFacts, "conflictsPerMinute"> {
   serviceId: string;
-  lastReportAt: Date | null;
 }
 
 /**
@@ -53,19 +52,19 @@ async function replicas(): Promise<ReplicaRow[]> {
                'synchronous_commit', s.report->'settings'->'synchronous_commit',
                'synchronous_standby_names', s.report->'settings'->'synchronous_standby_names',
                'default_transaction_read_only', s.report->'settings'->'default_transaction_read_only') END AS settings,
-             CASE WHEN r.id = v."writeReplicaId" THEN (
+             CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(s.report->'standbys') = 'array' THEN coalesce((
                SELECT jsonb_agg(jsonb_build_object('applicationName', e->'applicationName', 'state', e->'state', 'syncState', e->'syncState'))
-                 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s.report->'standbys') = 'array' THEN s.report->'standbys' ELSE '[]'::jsonb END) e) END AS standbys,
-             CASE WHEN r.id = v."writeReplicaId" THEN (
+                 FROM jsonb_array_elements(s.report->'standbys') e), '[]'::jsonb) ELSE '[]'::jsonb END AS standbys,
+             CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(s.report->'slots') = 'array' THEN coalesce((
                SELECT jsonb_agg(jsonb_build_object('name', e->'name', 'retainedBytes', e->'retainedBytes'))
-                 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s.report->'slots') = 'array' THEN s.report->'slots' ELSE '[]'::jsonb END) e) END AS slots
+                 FROM jsonb_array_elements(s.report->'slots') e), '[]'::jsonb) ELSE '[]'::jsonb END AS slots
         FROM "Replica" r
         JOIN "Service" v ON v.id = r."serviceId" AND v."retiredAt" IS NULL
         LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
        WHERE r."retiredAt" IS NULL
        ORDER BY r."serviceId", r.name`,
   });
-  return rows.map((row) => ({ ...row, standbys: row.standbys ?? [], slots: row.slots ?? [] }));
+  return rows;
 }
 
 /**

@@ -179,6 +179,18 @@ describe("alert evaluation", () => {
     expect((await tick()).map((change) => change.kind)).toEqual(["resolve"]);
   });
 
+  it("a replication slot on the primary keeping more WAL than the policy allows raises slot-retaining-wal, from the slot as reported", async () => {
+    const slots = [
+      { name: "cdc", active: false, retainedBytes: 2 * 1024 ** 3, walStatus: "extended" },
+      { name: "pg_eu_west_1", active: true, retainedBytes: 4096, walStatus: "reserved" },
+    ];
+    const changes = await tick({}, { slots });
+    expect(changes).toEqual([expect.objectContaining({ kind: "open", ruleId: "slot-retaining-wal", state: "pending" })]);
+    const [alert] = (await alertsOf("?ruleId=slot-retaining-wal&state=pending")).alerts;
+    expect(alert).toMatchObject({ subject: "pg-us-east-1 slot cdc", sentence: "slot cdc on pg-us-east-1 retains 2.0 GiB of WAL, over the policy maximum of 1.0 GiB" });
+    expect((await tick()).map((change) => change.kind)).toEqual(["resolve"]);
+  });
+
   it("a copy that lost the alerting lease writes nothing", async () => {
     const stale: HeldLease = { ...lease, token: lease.token - 1n };
     const before = await db().alert.count();
