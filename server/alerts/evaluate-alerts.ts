@@ -99,8 +99,8 @@ export async function evaluateAlerts(lease: HeldLease, now = new Date()): Promis
     const alert = byId.get(change.alertId);
     return alert?.sentence === change.sentence && alert.maintenance === change.maintenance ? [change.alertId] : [];
   });
-  const untouched = new Set(touched);
-  const rest = changes.filter((change) => change.kind === "open" || !untouched.has(change.alertId));
+  const touchedIds = new Set(touched);
+  const rest = changes.filter((change) => change.kind === "open" || !touchedIds.has(change.alertId));
   const batches: AlertChange[][] = [];
   for (let start = 0; start < rest.length; start += ALERT_BATCH_SIZE) batches.push(rest.slice(start, start + ALERT_BATCH_SIZE));
   if (batches.length === 0 && touched.length) batches.push([]);
