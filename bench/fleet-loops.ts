@@ -129,7 +129,7 @@ try {
     await decideOnce(deciderLease);
     inProcess.push(performance.now() - t0);
   }
-  const alertStatements = await statements(() => evaluateAlerts(alertingLease));
+  const alertStatements = await statements(() => evaluateAlerts(alertingLease)).catch((error: Error) => `failed: ${error.message.split("\n").at(-1)}`);
 
   let massChange: Record<string, unknown> = { measured: false };
   if (values["mass-change"]) {
@@ -208,7 +208,14 @@ try {
       2,
     ),
   );
+} catch (error) {
+  console.error(error, (error as Error).stack);
+  process.exitCode = 1;
 } finally {
+  // The same code as the product's, run in this process, holds connections of its own: closed before the store stops.
+  const inProcess = globalThis as unknown as { switchyardSqlPool?: pg.Pool; switchyardDb?: { $disconnect(): Promise<void> } };
+  await inProcess.switchyardSqlPool?.end();
+  await inProcess.switchyardDb?.$disconnect();
   await fresh?.stop();
   await sql.end();
   await db.$disconnect();

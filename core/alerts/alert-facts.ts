@@ -37,6 +37,8 @@ export interface ServiceFacts {
   replicas: ReplicaFacts[];
   /** What the automation's decider holds back or hands to a person now (blocked failovers, guided runs it opened). */
   automationHolds: { ruleId: string; sentence: string }[];
+  /** Why automatic failover is not being decided for the service now (core/loops/loop-stall.ts); null while it is. */
+  notDecided: string | null;
 }
 
 /** Reports older than this are stale: the policy's heartbeat interval times the misses it tolerates. */

@@ -60,6 +60,7 @@ function healthy(): ServiceFacts {
       replica({ id: "gcp", name: "pg-europe-west3", lagSeconds: 1 }),
     ],
     automationHolds: [],
+    notDecided: null,
   };
 }
 
@@ -147,6 +148,11 @@ describe("alert rules", () => {
   it("automatic-failover-held: one alert per decision that leaves a confirmed loss to people, with the decision's sentence", () => {
     const sentence = "pg-us-east-1's reports stopped 8 s ago …; not failing over: automation is paused (game day); detection and alerts only";
     expect(change((service) => (service.automationHolds = [{ ruleId: "R3", sentence }]))).toEqual([`automatic-failover-held automation:R3: ${sentence}`]);
+  });
+
+  it("automation-not-deciding: one alert per service the decider is not deciding for, saying why", () => {
+    const why = "The decider has stopped: its last complete pass ended 40 s ago, so automatic failover is not being decided.";
+    expect(change((service) => (service.notDecided = why))).toEqual([`automation-not-deciding automation:decider: Automatic failover is not being decided for orders-db: ${why}`]);
   });
 
   it("conflict-rate: more conflicts in the last minute than the policy allows", () => {

@@ -10,6 +10,7 @@ export const ALERT_RULE_IDS = [
   "setting-drift",
   "conflict-rate",
   "automatic-failover-held",
+  "automation-not-deciding",
 ] as const;
 export type AlertRuleId = (typeof ALERT_RULE_IDS)[number];
 export type AlertSeverity = "warning" | "critical";
@@ -188,6 +189,17 @@ export const ALERT_RULES: readonly AlertRule[] = [
         subject: { key: `automation:${hold.ruleId}`, label: `automation ${hold.ruleId}`, replicaId: null },
         sentence: hold.sentence,
       }));
+    },
+  },
+  {
+    id: "automation-not-deciding",
+    title: "Automatic failover not being decided",
+    severity: "critical",
+    description:
+      "No decider has completed a pass over the fleet within ten of its intervals (its copy died, its passes fail or overrun, it keeps losing its lease), or its last pass could not decide this service: a lost primary would not be failed over, nor a guided runbook opened.",
+    detect(service) {
+      if (!service.notDecided) return [];
+      return [{ subject: { key: "automation:decider", label: "the decider", replicaId: null }, sentence: `Automatic failover is not being decided for ${service.id}: ${service.notDecided}` }];
     },
   },
 ];

@@ -129,6 +129,19 @@ describe("advanceAlerts", () => {
     ]);
   });
 
+  it("keeps one alert per service for the same rule and subject key (two services' decisions can both be `automation:R3`)", () => {
+    const store = new Store();
+    const held: Detection = { ruleId: "automatic-failover-held", serviceId: "orders-db", subject: { key: "automation:R3", label: "automation R3", replicaId: null }, sentence: "orders-db: paused" };
+    const alsoHeld: Detection = { ...held, serviceId: "billing-db", sentence: "billing-db: paused" };
+    store.evaluate(0, [held, alsoHeld], settings(0));
+    store.evaluate(1, [held, alsoHeld], settings(0));
+    expect(store.open.map((alert) => [alert.serviceId, alert.sentence])).toEqual([
+      ["orders-db", "orders-db: paused"],
+      ["billing-db", "billing-db: paused"],
+    ]);
+    expect(store.events).toEqual(["0s firing a1", "0s firing a2"]);
+  });
+
   it("uses each service's own window", () => {
     const store = new Store();
     const fast: WindowSettings = { forSeconds: (serviceId) => (serviceId === "orders-db" ? 2 : 60), maintenance: () => null, maxGapMs: 5_000 };

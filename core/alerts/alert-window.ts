@@ -44,7 +44,8 @@ export interface WindowSettings {
   maxGapMs: number;
 }
 
-const keyOf = (ruleId: string, subjectKey: string) => `${ruleId}\u0000${subjectKey}`;
+// A subject is named within its service (two services' decisions can both be `automation:R3`): the service is part of the key.
+const keyOf = (serviceId: string, ruleId: string, subjectKey: string) => `${serviceId}\u0000${ruleId}\u0000${subjectKey}`;
 
 /**
  * One evaluation's effect on the alerts: a condition that starts holding
@@ -63,11 +64,11 @@ const keyOf = (ruleId: string, subjectKey: string) => `${ruleId}\u0000${subjectK
  */
 export function advanceAlerts(open: readonly OpenAlert[], detections: readonly Detection[], now: Date, settings: WindowSettings): AlertChange[] {
   const changes: AlertChange[] = [];
-  const current = new Map(detections.map((detection) => [keyOf(detection.ruleId, detection.subject.key), detection]));
+  const current = new Map(detections.map((detection) => [keyOf(detection.serviceId, detection.ruleId, detection.subject.key), detection]));
   const seen = new Set<string>();
 
   for (const alert of open) {
-    const key = keyOf(alert.ruleId, alert.subjectKey);
+    const key = keyOf(alert.serviceId, alert.ruleId, alert.subjectKey);
     const detection = current.get(key);
     seen.add(key);
     if (!detection) {

@@ -53,6 +53,10 @@ describe("notDecidedSentence", () => {
     );
   });
 
+  it("says nothing per service on a store no decider ever wrote to (the fleet is told none has run yet)", () => {
+    expect(notDecidedSentence(null, "orders-db", now)).toBeNull();
+  });
+
   it("is the decider's stall for every service when it has stopped", () => {
     expect(notDecidedSentence(progress(ago(60_000)), "orders-db", now)).toMatch(/^The decider has stopped: its last complete pass ended 60 s ago/);
   });

@@ -51,9 +51,12 @@ export function loopStall(loop: LoopName, progress: LoopProgressFacts | null, no
 /**
  * Why automatic failover is not being decided for a service now, or null
  * when it is: the decider has stopped for every service, or its last pass
- * could not decide this one (the others were decided).
+ * could not decide this one (the others were decided). A store no decider
+ * ever wrote to has nothing to say per service: no decider has stopped, and
+ * `loopStall` tells the fleet that none has run yet.
  */
 export function notDecidedSentence(progress: LoopProgressFacts | null, serviceId: string, now: Date): string | null {
+  if (!progress) return null;
   const stall = loopStall("decider", progress, now);
   if (stall) return stall.sentence;
   const failure = progress?.failures[serviceId];

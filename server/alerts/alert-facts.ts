@@ -1,7 +1,9 @@
 import "server-only";
 import type { ReplicaFacts, ServiceFacts } from "@/core/alerts/alert-facts";
+import { notDecidedSentence } from "@/core/loops/loop-stall";
 import { rpoBudgetSeconds } from "@/core/policy/budgets";
 import { sqlPool } from "../db/sql-pool";
+import { loopProgress } from "../loops/loop-progress";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
 
 interface ServiceRow {
@@ -120,12 +122,13 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
 
 /**
  * Every service as the alert rules see it, in a fixed number of statements
- * whatever the fleet's size (five, the policies in force included). A
+ * whatever the fleet's size (six: the policies in force and the decider's progress included). A
  * service without an effective policy has no thresholds to judge by and is
  * left out.
  */
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
-  const [serviceRows, replicaRows, conflicts, holds] = await Promise.all([services(), replicas(), conflictsLastMinute(now), automationHolds()]);
+  const [serviceRows, replicaRows, conflicts, holds, loops] = await Promise.all([services(), replicas(), conflictsLastMinute(now), automationHolds(), loopProgress()]);
+  const decider = loops.get("decider") ?? null;
   const policies = await effectivePolicies(serviceRows.map((service) => service.id));
   const replicasOf = new Map<string, ReplicaFacts[]>();
   for (const { serviceId, ...replica } of replicaRows) {
@@ -147,6 +150,7 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
         strong: service.datasets.some((dataset) => dataset.consistency === "strong") || Object.values(policy.document.datasets).some((rule) => rule.replication === "sync"),
         rpoSeconds: rpoBudgetSeconds(service.datasets),
         automationHolds: holds.get(service.id) ?? [],
+        notDecided: notDecidedSentence(decider, service.id, now),
         replicas: replicasOf.get(service.id) ?? [],
       },
     ];

@@ -42,8 +42,8 @@ export function startAlerting(log: (line: string) => void = (line) => console.lo
     log,
     pass: async (keeper) => {
       const lease: HeldLease = keeper.lease;
-      const changes = await evaluateAlerts(lease);
-      return { subjects: changes.length, failures: {} };
+      const evaluation = await evaluateAlerts(lease);
+      return { subjects: evaluation.written, failures: {} };
     },
   });
   const stopDelivery = startDelivery(log);

@@ -28,10 +28,33 @@ export interface DeciderPass {
   failures: Record<string, string>;
 }
 
-function inBatches<T>(items: readonly T[], size: number): T[][] {
-  const batches: T[][] = [];
-  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
-  return batches;
+/**
+ * Writes items a batch per transaction, renewing the lease between batches.
+ * A batch that fails is tried again one item at a time, so one service's bad
+ * write does not hold back the others of its batch; an item that still fails
+ * is handed to `failed`. A lost lease stops everything.
+ */
+async function writeInBatches<T>(items: readonly T[], keeper: LeaseKeeper, write: (batch: readonly T[]) => Promise<void>, failed: (item: T, error: unknown) => void): Promise<void> {
+  const attempt = async (batch: readonly T[]) => {
+    await keeper.keep();
+    await write(batch);
+  };
+  for (let i = 0; i < items.length; i += SERVICES_PER_TRANSACTION) {
+    const batch = items.slice(i, i + SERVICES_PER_TRANSACTION);
+    try {
+      await attempt(batch);
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      for (const item of batch) {
+        try {
+          await attempt([item]);
+        } catch (alone) {
+          if (alone instanceof LeaseLostError) throw alone;
+          failed(item, alone);
+        }
+      }
+    }
+  }
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -42,18 +65,16 @@ async function recordLapses(snapshots: readonly AutomationSnapshot[], keeper: Le
     const lapse = lapseToRecord(snapshot, now);
     return lapse ? [{ serviceId: snapshot.serviceId, lapse }] : [];
   });
-  for (const batch of inBatches(lapses, SERVICES_PER_TRANSACTION)) {
-    await keeper.keep();
-    try {
-      await db().$transaction(async (tx) => {
+  await writeInBatches(
+    lapses,
+    keeper,
+    (batch) =>
+      db().$transaction(async (tx) => {
         await assertLeaseHeld(tx, keeper.lease);
         for (const { serviceId, lapse } of batch) await recordLeaseLapse(tx, serviceId, lapse, AUTOMATION_ACTOR);
-      });
-    } catch (error) {
-      if (error instanceof LeaseLostError) throw error;
-      for (const { serviceId } of batch) failures[serviceId] = `recording its primary's lease lapse failed: ${messageOf(error)}`;
-    }
-  }
+      }),
+    ({ serviceId }, error) => (failures[serviceId] = `recording its primary's lease lapse failed: ${messageOf(error)}`),
+  );
 }
 
 /**
@@ -84,16 +105,15 @@ export async function decideOnce(lease: HeldLease, now = new Date(), keeper: Lea
   }
 
   const written = new Set<string>();
-  for (const batch of inBatches(passes.filter((pass) => changesAnything(pass.changes)), SERVICES_PER_TRANSACTION)) {
-    await keeper.keep();
-    try {
+  await writeInBatches(
+    passes.filter((pass) => changesAnything(pass.changes)),
+    keeper,
+    async (batch) => {
       await writeDecisionChanges(batch, keeper.lease, now);
       for (const pass of batch) written.add(pass.serviceId);
-    } catch (error) {
-      if (error instanceof LeaseLostError) throw error;
-      for (const pass of batch) failures[pass.serviceId] = `recording its decisions failed: ${messageOf(error)}`;
-    }
-  }
+    },
+    (pass, error) => (failures[pass.serviceId] = `recording its decisions failed: ${messageOf(error)}`),
+  );
 
   for (const { snapshot, decisions, changes } of passes) {
     if (changesAnything(changes) && !written.has(snapshot.serviceId)) continue;

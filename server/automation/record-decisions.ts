@@ -1,7 +1,7 @@
 import "server-only";
 import type { Decision } from "@/core/automation/decide";
 import type { DecisionChanges, HeldDecision } from "@/core/automation/decision-changes";
-import { appendAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvents } from "../audit/append-audit-event";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
@@ -28,8 +28,8 @@ export async function storedDecisions(serviceIds: readonly string[]): Promise<Ma
 
 /**
  * Writes several services' decision changes in one transaction under the
- * decider's lease, in a fixed number of statements plus one audit event per
- * decision that starts and acts or holds a failover back.
+ * decider's lease, in a fixed number of statements, the audit events of the
+ * decisions that start and act or hold a failover back among them.
  */
 export async function writeDecisionChanges(batch: readonly ServiceDecisionChanges[], lease: HeldLease, now: Date): Promise<void> {
   const ended = batch.flatMap(({ serviceId, changes }) => changes.ended.map((row) => ({ serviceId, ...row })));
@@ -54,9 +54,8 @@ export async function writeDecisionChanges(batch: readonly ServiceDecisionChange
         since: now,
       })),
     });
-    for (const { serviceId, policyVersionId, decision } of started) {
-      if (AUDITED.has(decision.action.kind)) await appendAuditEvent(tx, decisionEvent(serviceId, policyVersionId, decision));
-    }
+    const audited = started.filter(({ decision }) => AUDITED.has(decision.action.kind));
+    if (audited.length) await appendAuditEvents(tx, audited.map(({ serviceId, policyVersionId, decision }) => decisionEvent(serviceId, policyVersionId, decision)));
   });
 }
 
