@@ -18,7 +18,7 @@ export async function acknowledgeFailover(actor: UserActor, serviceId: string, n
   return db().$transaction(async (tx) => {
     await liveServiceOrThrow(tx, serviceId, "there is no automation of it left to acknowledge");
     const [promotions, policies] = await Promise.all([lastPromotions([serviceId]), effectivePolicies([serviceId])]);
-    const failover = cooldownStart(promotions.get(serviceId)!, { cooldownAfterSwitchover: policies.get(serviceId)?.document.failover.cooldownAfterSwitchover ?? false });
+    const failover = cooldownStart(promotions.get(serviceId) ?? { planned: null, unplanned: null }, { cooldownAfterSwitchover: policies.get(serviceId)?.document.failover.cooldownAfterSwitchover ?? false });
     const acknowledgement = await tx.automationAcknowledgement.create({ data: { serviceId, note, by: actor.email, at: new Date() } });
     await appendAuditEvent(tx, {
       actor: auditActorOf(actor),

@@ -3,9 +3,15 @@ import { type AutomationControls } from "@/core/automation/snapshot";
 import { governingPause } from "@/core/automation/pauses";
 import { type Promotion, promotionOf } from "@/core/automation/promotion";
 import { db } from "../db/client";
+import { sqlPool } from "../db/sql-pool";
 
 /** A service's newest promotion of each kind: its `service.epoch` audit event. */
 export type LastPromotions = Record<Promotion, { at: Date; seq: bigint } | null>;
+
+/** Which services: every one (null), or the ones named. */
+type Scope = readonly string[] | null;
+
+const NO_PROMOTIONS: LastPromotions = { planned: null, unplanned: null };
 
 /**
  * The newest promotion of each kind per service, in one query. A promotion is
@@ -14,47 +20,57 @@ export type LastPromotions = Record<Promotion, { at: Date; seq: bigint } | null>
  * the runbook planned it, so it cannot disagree with the epoch itself (a run's
  * status can end `succeeded` after the promotion step, or fail after it, and
  * would date the promotion wrongly). The query only groups by what the event
- * stored; `promotionOf` alone says what that means.
+ * stored; `promotionOf` alone says what that means. A service never promoted
+ * has no entry.
  */
-export async function lastPromotions(serviceIds: readonly string[]): Promise<Map<string, LastPromotions>> {
-  const rows = await db().$queryRaw<{ serviceId: string; at: Date; seq: bigint; declared: unknown }[]>`
-    SELECT DISTINCT ON ("serviceId", details->'promotion') "serviceId", at, seq, details->'promotion' AS declared
-    FROM "AuditEvent" WHERE action = 'service.epoch' AND "serviceId" = ANY(${serviceIds})
-    ORDER BY "serviceId", details->'promotion', seq DESC`;
-  const byService = new Map<string, LastPromotions>(serviceIds.map((serviceId) => [serviceId, { planned: null, unplanned: null }]));
+export async function lastPromotions(scope: Scope): Promise<Map<string, LastPromotions>> {
+  const { rows } = await sqlPool().query<{ serviceId: string; at: Date; seq: string; declared: unknown }>({
+    name: "automation-last-promotions",
+    text: `
+      SELECT DISTINCT ON ("serviceId", details->'promotion') "serviceId", at, seq::text AS seq, details->'promotion' AS declared
+        FROM "AuditEvent" WHERE action = 'service.epoch' AND ($1::text[] IS NULL OR "serviceId" = ANY($1))
+       ORDER BY "serviceId", details->'promotion', seq DESC`,
+    values: [scope],
+  });
+  const byService = new Map<string, LastPromotions>();
   for (const row of rows) {
-    const promotions = byService.get(row.serviceId)!;
+    const promotions = byService.get(row.serviceId) ?? { ...NO_PROMOTIONS };
+    byService.set(row.serviceId, promotions);
     const kind = promotionOf({ promotion: row.declared });
-    if (!promotions[kind] || promotions[kind].seq < row.seq) promotions[kind] = { at: row.at, seq: row.seq };
+    const seq = BigInt(row.seq);
+    if (!promotions[kind] || promotions[kind].seq < seq) promotions[kind] = { at: row.at, seq };
   }
   return byService;
 }
 
-/** The stored brakes on each service's automation, read in three queries whatever the number of services. */
-export async function automationControls(serviceIds: readonly string[], now: Date): Promise<Map<string, AutomationControls>> {
+/**
+ * The stored brakes on the automation of every service in scope, read in
+ * three queries whatever their number: what governs each (a global pause
+ * governs every service, whether it has a row of its own or not).
+ */
+export async function automationControls(scope: Scope, now: Date): Promise<(serviceId: string) => AutomationControls> {
   const [pauses, promotions, acknowledgements] = await Promise.all([
     db().automationPause.findMany({
-      where: { endedAt: null, expiresAt: { gt: now }, OR: [{ scope: "global" }, { serviceId: { in: [...serviceIds] } }] },
+      where: { endedAt: null, expiresAt: { gt: now }, ...(scope ? { OR: [{ scope: "global" }, { serviceId: { in: [...scope] } }] } : {}) },
       select: { serviceId: true, reason: true, expiresAt: true, endedAt: true },
     }),
-    lastPromotions(serviceIds),
-    db().automationAcknowledgement.findMany({ where: { serviceId: { in: [...serviceIds] } }, orderBy: { at: "desc" }, distinct: ["serviceId"], select: { serviceId: true, at: true } }),
-  ]);
-  const acknowledged = new Map(acknowledgements.map((acknowledgement) => [acknowledgement.serviceId, acknowledgement.at]));
-  return new Map(
-    serviceIds.map((serviceId) => {
-      const pause = governingPause(
-        pauses.filter((candidate) => candidate.serviceId === null || candidate.serviceId === serviceId),
-        now,
-      );
-      return [
-        serviceId,
-        {
-          paused: pause ? { reason: pause.reason, until: pause.expiresAt } : null,
-          lastPromotions: promotions.get(serviceId) ?? { planned: null, unplanned: null },
-          acknowledgedAt: acknowledged.get(serviceId) ?? null,
-        },
-      ];
+    lastPromotions(scope),
+    sqlPool().query<{ serviceId: string; at: Date }>({
+      name: "automation-acknowledgements",
+      text: `SELECT DISTINCT ON ("serviceId") "serviceId", at FROM "AutomationAcknowledgement" WHERE $1::text[] IS NULL OR "serviceId" = ANY($1) ORDER BY "serviceId", at DESC`,
+      values: [scope],
     }),
-  );
+  ]);
+  const acknowledged = new Map(acknowledgements.rows.map((acknowledgement) => [acknowledgement.serviceId, acknowledgement.at]));
+  return (serviceId) => {
+    const pause = governingPause(
+      pauses.filter((candidate) => candidate.serviceId === null || candidate.serviceId === serviceId),
+      now,
+    );
+    return {
+      paused: pause ? { reason: pause.reason, until: pause.expiresAt } : null,
+      lastPromotions: promotions.get(serviceId) ?? NO_PROMOTIONS,
+      acknowledgedAt: acknowledged.get(serviceId) ?? null,
+    };
+  };
 }

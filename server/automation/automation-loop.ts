@@ -88,11 +88,10 @@ async function recordLapses(snapshots: readonly AutomationSnapshot[], keeper: Le
  * and does not stop the others from being decided.
  */
 export async function decideOnce(lease: HeldLease, now = new Date(), keeper: LeaseKeeper = leaseKeeper(lease, LEASE_TTL_MS)): Promise<DeciderPass> {
-  const snapshots = await automationSnapshots(now);
+  const [snapshots, stored] = await Promise.all([automationSnapshots(now), storedDecisions()]);
   const failures: Record<string, string> = {};
   await recordLapses(snapshots, keeper, now, failures);
 
-  const stored = await storedDecisions(snapshots.map((snapshot) => snapshot.serviceId));
   const passes: (ServiceDecisionChanges & { snapshot: AutomationSnapshot; decisions: Decision[] })[] = [];
   for (const snapshot of snapshots) {
     if (failures[snapshot.serviceId]) continue;

@@ -1,12 +1,12 @@
 import "server-only";
 import type { AgentReport } from "@/contracts/agent-reports";
-import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot, NO_CONTROLS, type WitnessLink } from "@/core/automation/snapshot";
+import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot, type WitnessLink } from "@/core/automation/snapshot";
 import type { GrantedLease } from "@/core/automation/primary-lease";
 import { judgeReplica, observationOf, serviceBudgets } from "@/core/fleet/judge-replica";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { sqlPool } from "../db/sql-pool";
-import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
+import { effectivePolicies, type EffectivePolicy, livePolicies } from "../policy/effective-policy";
 import { bigintOf } from "../runbooks/service-snapshot";
 import { automationControls } from "./automation-controls";
 
@@ -200,22 +200,22 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
  * it, active run, its primary's lease and the operators' controls.
  */
 export async function automationSnapshots(now: Date, scope: Scope = null): Promise<AutomationSnapshot[]> {
-  const [serviceRows, replicaRows, linkRows, runs, leases] = await Promise.all([
+  const [serviceRows, replicaRows, linkRows, runs, leases, policyOf, controlsOf] = await Promise.all([
     services(scope),
     replicas(scope),
     witnessLinks(scope),
     db().run.findMany({ where: scope ? { activeForServiceId: { in: [...scope] } } : { activeForServiceId: { not: null } }, select: { id: true, runbookId: true, status: true, activeForServiceId: true } }),
     writeLeases(scope),
+    scope ? effectivePolicies(scope).then((policies) => (serviceId: string) => policies.get(serviceId)) : livePolicies(),
+    automationControls(scope, now),
   ]);
-  const ids = serviceRows.map((service) => service.id);
-  const [policies, controls] = await Promise.all([effectivePolicies(ids), automationControls(ids, now)]);
   const replicasOf = groupBy(replicaRows, (row) => row.serviceId);
   const linksOf = groupBy(linkRows, (row) => row.serviceId);
   const runsOf = groupBy(runs, (run) => run.activeForServiceId!);
   const leaseOf = new Map(leases.map(({ replicaId, ...lease }) => [replicaId, lease]));
 
   return serviceRows.map((service) => {
-    const policy = policies.get(service.id);
+    const policy = policyOf(service.id);
     const budgets = serviceBudgets(policy?.document, service.datasets);
     const rows = replicasOf.get(service.id) ?? [];
     const syncStates = new Map<string, string | null>();
@@ -230,7 +230,7 @@ export async function automationSnapshots(now: Date, scope: Scope = null): Promi
       witnesses: (linksOf.get(service.id) ?? []).map(({ serviceId: _, ...link }) => link),
       activeRuns: (runsOf.get(service.id) ?? []).map(({ activeForServiceId: _, ...run }) => run),
       primaryLease: service.writeReplicaId ? (leaseOf.get(service.writeReplicaId) ?? null) : null,
-      controls: controls.get(service.id) ?? NO_CONTROLS,
+      controls: controlsOf(service.id),
       policy: automationPolicy(policy, budgets.staleAfterMs / 1000),
     };
   });

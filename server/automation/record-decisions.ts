@@ -3,6 +3,7 @@ import type { Decision } from "@/core/automation/decide";
 import type { DecisionChanges, HeldDecision } from "@/core/automation/decision-changes";
 import { appendAuditEvents } from "../audit/append-audit-event";
 import { db } from "../db/client";
+import { sqlPool } from "../db/sql-pool";
 import { Prisma } from "../db/generated/client";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 
@@ -18,11 +19,18 @@ export interface ServiceDecisionChanges {
   changes: DecisionChanges;
 }
 
-/** Every stored decision of the services named, by service, in one statement. */
-export async function storedDecisions(serviceIds: readonly string[]): Promise<Map<string, HeldDecision[]>> {
-  const rows = await db().automationDecision.findMany({ where: { serviceId: { in: [...serviceIds] } }, select: { serviceId: true, ruleId: true, subject: true, since: true, actedAt: true } });
+/** Every stored decision, by service, in one statement. */
+export async function storedDecisions(): Promise<Map<string, HeldDecision[]>> {
+  const { rows } = await sqlPool().query<HeldDecision & { serviceId: string }>({
+    name: "automation-stored-decisions",
+    text: `SELECT "serviceId", "ruleId", subject, since, "actedAt" FROM "AutomationDecision"`,
+  });
   const byService = new Map<string, HeldDecision[]>();
-  for (const { serviceId, ...row } of rows) byService.set(serviceId, [...(byService.get(serviceId) ?? []), row]);
+  for (const { serviceId, ...row } of rows) {
+    const held = byService.get(serviceId);
+    if (held) held.push(row);
+    else byService.set(serviceId, [row]);
+  }
   return byService;
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { type AutomationControls, NO_CONTROLS } from "@/core/automation/snapshot";
+import type { AutomationControls } from "@/core/automation/snapshot";
 import { judgeReplica, serviceBudgets, type ServiceBudgets } from "@/core/fleet/judge-replica";
 import type { JudgedReplica } from "@/core/fleet/service-summary";
 import { db } from "../db/client";
@@ -55,7 +55,7 @@ export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
     witnessLinks(),
   ]);
   const serviceIds = services.map((service) => service.id);
-  const [policies, controls] = await Promise.all([effectivePolicies(serviceIds), automationControls(serviceIds, now)]);
+  const [policies, controls] = await Promise.all([effectivePolicies(serviceIds), automationControls(null, now)]);
 
   const byService = new Map<string, ServiceInSnapshot>(
     services.map((service) => {
@@ -70,7 +70,7 @@ export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
           writeRegionId: service.writeReplica?.regionId ?? null,
           writeReplicaName: service.writeReplica?.name ?? null,
           policy,
-          controls: controls.get(service.id) ?? NO_CONTROLS,
+          controls: controls(service.id),
           budgets: serviceBudgets(policy?.document, service.datasets),
           replicas: [],
         },

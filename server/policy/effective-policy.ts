@@ -19,31 +19,55 @@ export async function globalPolicy(): Promise<EffectivePolicy | undefined> {
 
 /** For each service, its own policy's current version, or the global default's. */
 export async function effectivePolicies(serviceIds: readonly string[]): Promise<Map<string, EffectivePolicy>> {
-  const byScope = await policiesInForce([GLOBAL_POLICY_SCOPE, ...serviceIds.map(servicePolicyScope)]);
-  const global = byScope.get(GLOBAL_POLICY_SCOPE);
-  const result = new Map<string, EffectivePolicy>();
-  for (const serviceId of serviceIds) {
-    const effective = byScope.get(servicePolicyScope(serviceId)) ?? global;
-    if (effective) result.set(serviceId, effective);
-  }
-  return result;
+  const policyOf = effectiveOf(await policiesInForce([GLOBAL_POLICY_SCOPE, ...serviceIds.map(servicePolicyScope)]));
+  return new Map(serviceIds.flatMap((serviceId) => {
+    const effective = policyOf(serviceId);
+    return effective ? [[serviceId, effective] as const] : [];
+  }));
+}
+
+/** The policy in force for any live service, from one read of every policy in force: for readers of the whole fleet. */
+export async function livePolicies(): Promise<(serviceId: string) => EffectivePolicy | undefined> {
+  return effectiveOf(await policiesInForce(null));
 }
 
 /** Every policy's version in force: the global default's and each service's own, but a retired service's (nothing is governed by it any more). */
 export async function everyPolicyInForce(): Promise<EffectivePolicy[]> {
-  const policies = await db().policy.findMany({ where: { OR: [{ serviceId: null }, { service: { retiredAt: null } }] }, select: { scope: true } });
-  return [...(await policiesInForce(policies.map((policy) => policy.scope))).values()];
+  return [...(await policiesInForce(null)).values()];
+}
+
+function effectiveOf(byScope: Map<string, EffectivePolicy>): (serviceId: string) => EffectivePolicy | undefined {
+  const global = byScope.get(GLOBAL_POLICY_SCOPE);
+  return (serviceId) => byScope.get(servicePolicyScope(serviceId)) ?? global;
 }
 
 /**
- * The version in force of each policy named, by scope (a policy still at
- * version 0 has none), in one statement that reads only those versions: a
- * policy's history grows with every change and none of it is in force.
+ * Versions are immutable once in force, so each is validated once per
+ * process; the text is compared too, so a version rewritten in place (a
+ * migration of stored documents) is validated again.
  */
-async function policiesInForce(scopes: readonly string[]): Promise<Map<string, EffectivePolicy>> {
-  const rows = await db().$queryRaw<{ scope: string; version: number; versionId: string; document: unknown }[]>`
-    SELECT p.scope, v.version, v.id AS "versionId", v.document
+const parsed = new Map<string, { text: string; document: PolicyDocument }>();
+
+function documentOf(versionId: string, text: string): PolicyDocument {
+  const known = parsed.get(versionId);
+  if (known?.text === text) return known.document;
+  const document = policyDocumentSchema.parse(JSON.parse(text));
+  parsed.set(versionId, { text, document });
+  return document;
+}
+
+/**
+ * The version in force of each policy named (null: the global default's and
+ * every live service's), by scope, in one statement that reads only those
+ * versions: a policy's history grows with every change and none of it is in
+ * force. A policy still at version 0 has none.
+ */
+async function policiesInForce(scopes: readonly string[] | null): Promise<Map<string, EffectivePolicy>> {
+  const rows = await db().$queryRaw<{ scope: string; version: number; versionId: string; document: string }[]>`
+    SELECT p.scope, v.version, v.id AS "versionId", v.document::text AS document
       FROM "Policy" p JOIN "PolicyVersion" v ON v."policyId" = p.id AND v.version = p."currentVersion"
-     WHERE p.scope = ANY(${[...scopes]})`;
-  return new Map(rows.map((row) => [row.scope, { scope: row.scope, version: row.version, versionId: row.versionId, document: policyDocumentSchema.parse(row.document) }]));
+     WHERE CASE WHEN ${scopes}::text[] IS NULL
+                THEN p."serviceId" IS NULL OR EXISTS (SELECT 1 FROM "Service" s WHERE s.id = p."serviceId" AND s."retiredAt" IS NULL)
+                ELSE p.scope = ANY(${scopes}::text[]) END`;
+  return new Map(rows.map((row) => [row.scope, { scope: row.scope, version: row.version, versionId: row.versionId, document: documentOf(row.versionId, row.document) }]));
 }
