@@ -8,24 +8,45 @@
  * every 50 ms), kill → write route switched, kill → run finished, the
  * acknowledged writes lost, and samples with two writable primaries.
  *
- *   npm run bench:failover -- --runs 5
+ * With `--fleet N`, the lab's service is one among N more: simulated
+ * services of three replicas whose agents are registered, and report once,
+ * through the API, and whose states, witness links and primaries' leases are
+ * then kept fresh each second, so the decider and the alert evaluator work
+ * through a fleet of that size at every pass while the failover happens.
+ *
+ *   npm run bench:failover -- --runs 5 [--fleet 1000]
  */
 import { parseArgs } from "node:util";
+import pg from "pg";
+import { createDb } from "@/server/db/client";
 import { killRegion } from "@/lab/faults";
 import { verifyLedger } from "@/lab/verify";
 import { sampleWritablePrimaries, splitBrains, takesWrites } from "@/test/support/writable-sampler";
 import { api, until } from "./support/api";
 import { adminToken, startControlPlane } from "./support/control-plane";
+import { seedTopology } from "./support/dashboard-fleet";
+import { enrollAndReport, grantPrimaryLeases, keepFresh } from "./support/simulated-fleet";
 import { round, summarize } from "./support/stats";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, fleet: { type: "string", default: "0" } } });
 const RUNS = Number(values.runs);
+const FLEET = Number(values.fleet);
 const OPERATOR = { email: "bench-oncall@switchyard.local", password: "bench-oncall-password" };
 
 const product = await startControlPlane({ lab: true });
 const results: { writableMs: number; routedMs: number; finishedMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
+const sql = new pg.Pool({ connectionString: product.databaseUrl, max: 2 });
+const db = createDb(product.databaseUrl, 4);
+let fresh: ReturnType<typeof keepFresh> | undefined;
 try {
   const admin = await adminToken(product.url);
+  if (FLEET > 0) {
+    const replicas = await seedTopology(db, FLEET, 3);
+    await enrollAndReport(product.url, admin, replicas);
+    await grantPrimaryLeases(sql);
+    fresh = keepFresh(sql, { leases: true });
+    console.error(`a simulated fleet of ${FLEET} services (${replicas.length} replicas) beside the lab's orders-db`);
+  }
   await api(product.url, "POST", "/api/v1/users", admin, { ...OPERATOR, roles: ["operator"] });
   const issued = await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...OPERATOR, name: "bench" }) });
   const operator = ((await issued.json()) as { token: string }).token;
@@ -67,6 +88,9 @@ try {
     await api(product.url, "POST", "/api/v1/services/orders-db/automation/acknowledge", operator, { note: "benchmark: checked, next repetition" });
   }
 } finally {
+  await fresh?.stop();
+  await sql.end();
+  await db.$disconnect();
   await product.stop();
 }
 
@@ -78,6 +102,7 @@ console.log(
   JSON.stringify(
     {
       runs: RUNS,
+      simulatedServicesBeside: FLEET,
       killToNewPrimaryWritableSeconds: summary(results.map((result) => result.writableMs)),
       killToRouteSwitchedSeconds: summary(results.map((result) => result.routedMs)),
       killToRunFinishedSeconds: summary(results.map((result) => result.finishedMs)),

@@ -40,7 +40,9 @@ export async function enrollAndReport(url: string, adminToken: string, replicas:
 
 /**
  * What a reporting fleet keeps doing to the rows the control plane reads:
- * every latest state, witness link and agent heartbeat rewritten each second
+ * every benchmark replica's latest state, witness links and agent heartbeat
+ * rewritten each second (a real service next to them, e.g. the lab's, is
+ * left to its own agents)
  * (and, with `leases`, every benchmark primary's lease renewed), until
  * stopped. `pause()` stops the refresh without stopping the timer, as if
  * every agent went quiet at once.
@@ -50,9 +52,9 @@ export function keepFresh(sql: pg.Pool, options: { leases?: boolean } = {}) {
   let paused = false;
   let refreshing: Promise<void> | null = null;
   const refresh = async () => {
-    await sql.query(`UPDATE "ReplicaState" SET "receivedAt" = now(), "observedAt" = now()`);
-    await sql.query(`UPDATE "WitnessLink" SET "receivedAt" = now(), "observedAt" = now()`);
-    await sql.query(`UPDATE "Agent" SET "lastHeartbeatAt" = now()`);
+    await sql.query(`UPDATE "ReplicaState" SET "receivedAt" = now(), "observedAt" = now() WHERE "replicaId" IN (SELECT id FROM "Replica" WHERE "serviceId" LIKE 'bench-%')`);
+    await sql.query(`UPDATE "WitnessLink" SET "receivedAt" = now(), "observedAt" = now() WHERE "fromReplicaId" IN (SELECT id FROM "Replica" WHERE "serviceId" LIKE 'bench-%')`);
+    await sql.query(`UPDATE "Agent" SET "lastHeartbeatAt" = now() WHERE "replicaId" IN (SELECT id FROM "Replica" WHERE "serviceId" LIKE 'bench-%')`);
     if (options.leases) await sql.query(`UPDATE "PrimaryLease" SET "renewedAt" = now() WHERE "serviceId" LIKE 'bench-%'`);
     refreshes++;
   };
