@@ -172,7 +172,11 @@ try {
       }
       return { ...now, seconds: seconds(back) };
     });
+    const { rows: stillOpen } = await sql.query<{ ruleId: string; count: string; sentence: string }>(
+      `SELECT "ruleId", count(*)::text AS count, min(sentence) AS sentence FROM "Alert" WHERE state <> 'resolved' GROUP BY "ruleId"`,
+    );
     massChange = {
+      stillOpenByRule: Object.fromEntries(stillOpen.map((row) => [row.ruleId, { count: Number(row.count), example: row.sentence }])),
       alertsFiring: fire.result.firing,
       firedWithinSeconds: fire.result.seconds,
       stillFiringAfterReturn: resolve.result.firing,

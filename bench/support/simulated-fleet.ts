@@ -55,7 +55,8 @@ export function keepFresh(sql: pg.Pool, options: { leases?: boolean } = {}) {
     await sql.query(`UPDATE "ReplicaState" SET "receivedAt" = now(), "observedAt" = now() WHERE "replicaId" IN (SELECT id FROM "Replica" WHERE "serviceId" LIKE 'bench-%')`);
     await sql.query(`UPDATE "WitnessLink" SET "receivedAt" = now(), "observedAt" = now() WHERE "fromReplicaId" IN (SELECT id FROM "Replica" WHERE "serviceId" LIKE 'bench-%')`);
     await sql.query(`UPDATE "Agent" SET "lastHeartbeatAt" = now() WHERE "replicaId" IN (SELECT id FROM "Replica" WHERE "serviceId" LIKE 'bench-%')`);
-    if (options.leases) await sql.query(`UPDATE "PrimaryLease" SET "renewedAt" = now() WHERE "serviceId" LIKE 'bench-%'`);
+    // As a grant does: a renewal clears the record of a lapse.
+    if (options.leases) await sql.query(`UPDATE "PrimaryLease" SET "renewedAt" = now(), "lapseRecordedAt" = NULL WHERE "serviceId" LIKE 'bench-%'`);
     refreshes++;
   };
   const timer = setInterval(() => {

@@ -21,7 +21,6 @@ interface ServiceRow {
 
 interface ReplicaRow {
   id: string;
-  serviceId: string;
   regionId: string;
   jurisdiction: string;
   name: string;
@@ -30,7 +29,8 @@ interface ReplicaRow {
   promotionPriority: number;
   noPromote: boolean;
   hasAgent: boolean;
-  receivedAt: Date | null;
+  /** Milliseconds since the epoch: thousands of rows, and a number is far cheaper to read than a timestamp's text. */
+  receivedAt: number | null;
   reachable: boolean | null;
   reportedRole: "primary" | "standby" | "witness" | null;
   lagBytes: number | null;
@@ -41,10 +41,6 @@ interface ReplicaRow {
   report: Pick<AgentReport, "error" | "walReceiver" | "settings" | "standbys"> | null;
   /** For a replica its agent no longer reaches: what it last said while it did. */
   lastServing: { standbys: AgentReport["standbys"] | null; current: string | null } | null;
-}
-
-interface LinkRow extends WitnessLink {
-  serviceId: string;
 }
 
 interface LeaseRow extends GrantedLease {
@@ -70,45 +66,70 @@ async function services(scope: Scope): Promise<ServiceRow[]> {
 }
 
 /**
- * Every live replica with its latest state, in the order a service page
- * lists them; of the stored report only what the automation reads leaves the
- * database (the whole report is kilobytes, thousands of times over).
+ * Every live replica with its latest state, one row per service in the order
+ * a service page lists them (three thousand replicas cost more to read row by
+ * row than as one JSON document per service); of the stored report only what
+ * the automation reads leaves the database (the whole report is kilobytes,
+ * thousands of times over).
  */
-async function replicas(scope: Scope): Promise<ReplicaRow[]> {
-  const { rows } = await sqlPool().query<ReplicaRow>({
+async function replicas(scope: Scope): Promise<Map<string, ReplicaRow[]>> {
+  const { rows } = await sqlPool().query<{ serviceId: string; replicas: ReplicaRow[] }>({
     name: "automation-replicas",
     text: `
-      SELECT r.id, r."serviceId", r."regionId", g.jurisdiction, r.name, r.role::text AS role, r.replication::text AS replication,
-             r."promotionPriority", r."noPromote",
-             EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL) AS "hasAgent",
-             s."receivedAt", s.reachable, s.role::text AS "reportedRole", s."lagBytes"::float8 AS "lagBytes", s."lagSeconds",
-             s."currentLsn"::text AS "currentLsn", s."receivedLsn"::text AS "receivedLsn", s."replayedLsn"::text AS "replayedLsn",
-             CASE WHEN s."replicaId" IS NOT NULL THEN jsonb_build_object(
-               'error', s.report->'error', 'walReceiver', s.report->'walReceiver', 'settings', s.report->'settings', 'standbys', s.report->'standbys') END AS report,
-             CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL THEN jsonb_build_object(
-               'standbys', s."lastServingReport"->'standbys', 'current', s."lastServingReport"#>>'{lsn,current}') END AS "lastServing"
+      SELECT r."serviceId", json_agg(json_build_object(
+               'id', r.id, 'regionId', r."regionId", 'jurisdiction', g.jurisdiction, 'name', r.name, 'role', r.role, 'replication', r.replication,
+               'promotionPriority', r."promotionPriority", 'noPromote', r."noPromote",
+               'hasAgent', EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
+               'receivedAt', extract(epoch FROM s."receivedAt") * 1000, 'reachable', s.reachable, 'reportedRole', s.role,
+               'lagBytes', s."lagBytes", 'lagSeconds', s."lagSeconds",
+               'currentLsn', s."currentLsn"::text, 'receivedLsn', s."receivedLsn"::text, 'replayedLsn', s."replayedLsn"::text,
+               'report', CASE WHEN s."replicaId" IS NOT NULL THEN jsonb_build_object(
+                 'error', s.report->'error', 'walReceiver', s.report->'walReceiver', 'settings', s.report->'settings', 'standbys', s.report->'standbys') END,
+               'lastServing', CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL THEN jsonb_build_object(
+                 'standbys', s."lastServingReport"->'standbys', 'current', s."lastServingReport"#>>'{lsn,current}') END
+             ) ORDER BY r.role, r."promotionPriority" DESC, r.name) AS replicas
         FROM "Replica" r
         JOIN "Region" g ON g.id = r."regionId"
         LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
        WHERE r."retiredAt" IS NULL AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
-       ORDER BY r."serviceId", r.role, r."promotionPriority" DESC, r.name`,
+       GROUP BY r."serviceId"`,
     values: [scope],
   });
-  return rows;
+  return new Map(rows.map((row) => [row.serviceId, row.replicas]));
 }
 
-async function witnessLinks(scope: Scope): Promise<LinkRow[]> {
-  const { rows } = await sqlPool().query<LinkRow>({
+/**
+ * The witness links into each service, one row per service: six thousand
+ * links at a thousand services cost more to read row by row than as one JSON
+ * document per service, and their times come as milliseconds since the epoch.
+ */
+async function witnessLinks(scope: Scope): Promise<Map<string, WitnessLink[]>> {
+  const { rows } = await sqlPool().query<{ serviceId: string; links: [string, string, string, boolean, number | null, number][] }>({
     name: "automation-witness-links",
     text: `
-      SELECT t."serviceId", w."fromReplicaId", f."regionId" AS "fromRegionId", w."toReplicaId", w.reachable, w."unreachableSince", w."observedAt"
+      SELECT t."serviceId",
+             json_agg(json_build_array(w."fromReplicaId", f."regionId", w."toReplicaId", w.reachable,
+                                       extract(epoch FROM w."unreachableSince") * 1000, extract(epoch FROM w."observedAt") * 1000)) AS links
         FROM "WitnessLink" w
         JOIN "Replica" t ON t.id = w."toReplicaId"
         JOIN "Replica" f ON f.id = w."fromReplicaId"
-       WHERE $1::text[] IS NULL OR t."serviceId" = ANY($1)`,
+       WHERE $1::text[] IS NULL OR t."serviceId" = ANY($1)
+       GROUP BY t."serviceId"`,
     values: [scope],
   });
-  return rows;
+  return new Map(
+    rows.map((row) => [
+      row.serviceId,
+      row.links.map(([fromReplicaId, fromRegionId, toReplicaId, reachable, unreachableSince, observedAt]) => ({
+        fromReplicaId,
+        fromRegionId,
+        toReplicaId,
+        reachable,
+        unreachableSince: unreachableSince === null ? null : new Date(unreachableSince),
+        observedAt: new Date(observedAt),
+      })),
+    ]),
+  );
 }
 
 /** The lease of each service's write replica, as last granted. */
@@ -163,8 +184,9 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
  */
 function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<string, string | null>, served: ReplicaRow["lastServing"], budgets: ReturnType<typeof serviceBudgets>, now: Date): AutomationReplica {
   const isWrite = row.id === service.writeReplicaId;
+  const receivedAt = row.receivedAt === null ? null : new Date(row.receivedAt);
   const observation =
-    row.receivedAt === null || row.reachable === null ? null : observationOf({ receivedAt: row.receivedAt, reachable: row.reachable, role: row.reportedRole, lagBytes: row.lagBytes, lagSeconds: row.lagSeconds }, row.report ?? undefined);
+    receivedAt === null || row.reachable === null ? null : observationOf({ receivedAt, reachable: row.reachable, role: row.reportedRole, lagBytes: row.lagBytes, lagSeconds: row.lagSeconds }, row.report ?? undefined);
   const servedSync = served && !isWrite ? (served.standbys ?? []).find((standby) => standby.applicationName === row.name) : undefined;
   const readOnly = row.report?.settings?.default_transaction_read_only;
   return {
@@ -185,7 +207,7 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
     lagBytes: row.lagBytes,
     replayedLsn: bigintOf(row.replayedLsn),
     lagSeconds: row.lagSeconds,
-    lastReportAt: row.receivedAt,
+    lastReportAt: receivedAt,
     currentLsn: served && isWrite ? bigintOf(served.current) : bigintOf(row.currentLsn),
     // The WAL receiver's received position is what it has written and flushed to disk.
     flushedLsn: bigintOf(row.receivedLsn),
@@ -200,7 +222,7 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
  * it, active run, its primary's lease and the operators' controls.
  */
 export async function automationSnapshots(now: Date, scope: Scope = null): Promise<AutomationSnapshot[]> {
-  const [serviceRows, replicaRows, linkRows, runs, leases, policyOf, controlsOf] = await Promise.all([
+  const [serviceRows, replicasOf, linksOf, runs, leases, policyOf, controlsOf] = await Promise.all([
     services(scope),
     replicas(scope),
     witnessLinks(scope),
@@ -209,8 +231,6 @@ export async function automationSnapshots(now: Date, scope: Scope = null): Promi
     scope ? effectivePolicies(scope).then((policies) => (serviceId: string) => policies.get(serviceId)) : livePolicies(),
     automationControls(scope, now),
   ]);
-  const replicasOf = groupBy(replicaRows, (row) => row.serviceId);
-  const linksOf = groupBy(linkRows, (row) => row.serviceId);
   const runsOf = groupBy(runs, (run) => run.activeForServiceId!);
   const leaseOf = new Map(leases.map(({ replicaId, ...lease }) => [replicaId, lease]));
 
@@ -227,7 +247,7 @@ export async function automationSnapshots(now: Date, scope: Scope = null): Promi
       writeReplicaId: service.writeReplicaId,
       datasets: service.datasets.map((dataset) => ({ name: dataset.name, consistency: dataset.consistency, residency: policy?.document.datasets[dataset.name]?.residency ?? null })),
       replicas: rows.map((row) => automationReplica(row, service, syncStates, served, budgets, now)),
-      witnesses: (linksOf.get(service.id) ?? []).map(({ serviceId: _, ...link }) => link),
+      witnesses: linksOf.get(service.id) ?? [],
       activeRuns: (runsOf.get(service.id) ?? []).map(({ activeForServiceId: _, ...run }) => run),
       primaryLease: service.writeReplicaId ? (leaseOf.get(service.writeReplicaId) ?? null) : null,
       controls: controlsOf(service.id),

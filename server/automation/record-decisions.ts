@@ -19,14 +19,15 @@ export interface ServiceDecisionChanges {
   changes: DecisionChanges;
 }
 
-/** Every stored decision, by service, in one statement. */
+/** Every stored decision, by service, in one statement (its times as milliseconds since the epoch, cheaper to read by the thousand). */
 export async function storedDecisions(): Promise<Map<string, HeldDecision[]>> {
-  const { rows } = await sqlPool().query<HeldDecision & { serviceId: string }>({
+  const { rows } = await sqlPool().query<{ serviceId: string; ruleId: string; subject: string; since: number; actedAt: number | null }>({
     name: "automation-stored-decisions",
-    text: `SELECT "serviceId", "ruleId", subject, since, "actedAt" FROM "AutomationDecision"`,
+    text: `SELECT "serviceId", "ruleId", subject, (extract(epoch FROM since) * 1000)::float8 AS since, (extract(epoch FROM "actedAt") * 1000)::float8 AS "actedAt" FROM "AutomationDecision"`,
   });
   const byService = new Map<string, HeldDecision[]>();
-  for (const { serviceId, ...row } of rows) {
+  for (const { serviceId, ruleId, subject, since, actedAt } of rows) {
+    const row = { ruleId, subject, since: new Date(since), actedAt: actedAt === null ? null : new Date(actedAt) };
     const held = byService.get(serviceId);
     if (held) held.push(row);
     else byService.set(serviceId, [row]);
