@@ -36,19 +36,41 @@ export interface StoredReplicaState {
   lagSeconds: number | null;
 }
 
-/** What judging reads from a latest state and the report it came from. */
-export function observationOf(state: StoredReplicaState, report: Pick<AgentReport, "error" | "walReceiver" | "settings" | "standbys"> | undefined): ReplicaObservation {
+/** What judging reads of a report, once taken out of it (a reader of thousands of reports may take it out in SQL). */
+export interface ReportFacts {
+  error: string | null;
+  walReceiverStatus: string | null;
+  synchronousStandbyNames: string | null;
+  standbys: ReplicaObservation["standbys"];
+}
+
+export function reportFacts(report: Pick<AgentReport, "error" | "walReceiver" | "settings" | "standbys"> | undefined): ReportFacts {
   return {
-    receivedAt: state.receivedAt,
-    reachable: state.reachable,
     error: report?.error ?? null,
-    role: state.role === "witness" ? null : state.role,
-    lagBytes: state.lagBytes === null ? null : Number(state.lagBytes),
-    lagSeconds: state.lagSeconds,
     walReceiverStatus: report?.walReceiver?.status ?? null,
     synchronousStandbyNames: report?.settings.synchronous_standby_names ?? null,
     standbys: report?.standbys ?? [],
   };
+}
+
+/** What judging reads from a latest state and the facts of the report it came from. */
+export function observationFrom(state: StoredReplicaState, facts: ReportFacts): ReplicaObservation {
+  return {
+    receivedAt: state.receivedAt,
+    reachable: state.reachable,
+    error: facts.error,
+    role: state.role === "witness" ? null : state.role,
+    lagBytes: state.lagBytes === null ? null : Number(state.lagBytes),
+    lagSeconds: state.lagSeconds,
+    walReceiverStatus: facts.walReceiverStatus,
+    synchronousStandbyNames: facts.synchronousStandbyNames,
+    standbys: facts.standbys,
+  };
+}
+
+/** What judging reads from a latest state and the report it came from. */
+export function observationOf(state: StoredReplicaState, report: Pick<AgentReport, "error" | "walReceiver" | "settings" | "standbys"> | undefined): ReplicaObservation {
+  return observationFrom(state, reportFacts(report));
 }
 
 /**

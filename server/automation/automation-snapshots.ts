@@ -2,7 +2,7 @@ import "server-only";
 import type { AgentReport } from "@/contracts/agent-reports";
 import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot, type WitnessLink } from "@/core/automation/snapshot";
 import type { GrantedLease } from "@/core/automation/primary-lease";
-import { judgeReplica, observationOf, serviceBudgets } from "@/core/fleet/judge-replica";
+import { judgeReplica, observationFrom, type ReportFacts, serviceBudgets } from "@/core/fleet/judge-replica";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { sqlPool } from "../db/sql-pool";
@@ -29,7 +29,7 @@ interface ReplicaRow {
   promotionPriority: number;
   noPromote: boolean;
   hasAgent: boolean;
-  /** Milliseconds since the epoch: thousands of rows, and a number is far cheaper to read than a timestamp's text. */
+  /** Milliseconds since the epoch; null until its agent first reports. */
   receivedAt: number | null;
   reachable: boolean | null;
   reportedRole: "primary" | "standby" | "witness" | null;
@@ -38,9 +38,49 @@ interface ReplicaRow {
   currentLsn: string | null;
   receivedLsn: string | null;
   replayedLsn: string | null;
-  report: Pick<AgentReport, "error" | "walReceiver" | "settings" | "standbys"> | null;
+  facts: ReportFacts;
+  /** default_transaction_read_only as last reported. */
+  readOnly: string | null;
   /** For a replica its agent no longer reaches: what it last said while it did. */
   lastServing: { standbys: AgentReport["standbys"] | null; current: string | null } | null;
+}
+
+/** A replica as the replicas statement sends it: a JSON array in this order, cheaper to build and read by the thousand than an object. */
+type ReplicaTuple = [
+  id: string,
+  regionId: string,
+  jurisdiction: string,
+  name: string,
+  role: ReplicaRow["role"],
+  replication: ReplicaRow["replication"],
+  promotionPriority: number,
+  noPromote: boolean,
+  hasAgent: boolean,
+  receivedAt: number | null,
+  reachable: boolean | null,
+  reportedRole: ReplicaRow["reportedRole"],
+  lagBytes: number | null,
+  lagSeconds: number | null,
+  currentLsn: string | null,
+  receivedLsn: string | null,
+  replayedLsn: string | null,
+  error: string | null,
+  walReceiverStatus: string | null,
+  synchronousStandbyNames: string | null,
+  readOnly: string | null,
+  standbys: AgentReport["standbys"] | null,
+  lastServing: [standbys: AgentReport["standbys"] | null, current: string | null] | null,
+];
+
+function replicaRow(tuple: ReplicaTuple): ReplicaRow {
+  const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds, ...rest] = tuple;
+  const [currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, synchronousStandbyNames, readOnly, standbys, lastServing] = rest;
+  return {
+    ...{ id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds },
+    ...{ currentLsn, receivedLsn, replayedLsn, readOnly },
+    facts: { error, walReceiverStatus, synchronousStandbyNames, standbys: standbys ?? [] },
+    lastServing: lastServing && { standbys: lastServing[0], current: lastServing[1] },
+  };
 }
 
 interface LeaseRow extends GrantedLease {
@@ -73,20 +113,19 @@ async function services(scope: Scope): Promise<ServiceRow[]> {
  * thousands of times over).
  */
 async function replicas(scope: Scope): Promise<Map<string, ReplicaRow[]>> {
-  const { rows } = await sqlPool().query<{ serviceId: string; replicas: ReplicaRow[] }>({
+  const { rows } = await sqlPool().query<{ serviceId: string; replicas: ReplicaTuple[] }>({
     name: "automation-replicas",
     text: `
-      SELECT r."serviceId", json_agg(json_build_object(
-               'id', r.id, 'regionId', r."regionId", 'jurisdiction', g.jurisdiction, 'name', r.name, 'role', r.role, 'replication', r.replication,
-               'promotionPriority', r."promotionPriority", 'noPromote', r."noPromote",
-               'hasAgent', EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
-               'receivedAt', extract(epoch FROM s."receivedAt") * 1000, 'reachable', s.reachable, 'reportedRole', s.role,
-               'lagBytes', s."lagBytes", 'lagSeconds', s."lagSeconds",
-               'currentLsn', s."currentLsn"::text, 'receivedLsn', s."receivedLsn"::text, 'replayedLsn', s."replayedLsn"::text,
-               'report', CASE WHEN s."replicaId" IS NOT NULL THEN jsonb_build_object(
-                 'error', s.report->'error', 'walReceiver', s.report->'walReceiver', 'settings', s.report->'settings', 'standbys', s.report->'standbys') END,
-               'lastServing', CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL THEN jsonb_build_object(
-                 'standbys', s."lastServingReport"->'standbys', 'current', s."lastServingReport"#>>'{lsn,current}') END
+      SELECT r."serviceId", json_agg(json_build_array(
+               r.id, r."regionId", g.jurisdiction, r.name, r.role, r.replication, r."promotionPriority", r."noPromote",
+               EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
+               extract(epoch FROM s."receivedAt") * 1000, s.reachable, s.role, s."lagBytes", s."lagSeconds",
+               s."currentLsn"::text, s."receivedLsn"::text, s."replayedLsn"::text,
+               s.report->>'error', s.report#>>'{walReceiver,status}',
+               s.report#>>'{settings,synchronous_standby_names}', s.report#>>'{settings,default_transaction_read_only}',
+               s.report->'standbys',
+               CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL
+                    THEN jsonb_build_array(s."lastServingReport"->'standbys', s."lastServingReport"#>>'{lsn,current}') END
              ) ORDER BY r.role, r."promotionPriority" DESC, r.name) AS replicas
         FROM "Replica" r
         JOIN "Region" g ON g.id = r."regionId"
@@ -95,7 +134,7 @@ async function replicas(scope: Scope): Promise<Map<string, ReplicaRow[]>> {
        GROUP BY r."serviceId"`,
     values: [scope],
   });
-  return new Map(rows.map((row) => [row.serviceId, row.replicas]));
+  return new Map(rows.map((row) => [row.serviceId, row.replicas.map(replicaRow)]));
 }
 
 /**
@@ -186,9 +225,8 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
   const isWrite = row.id === service.writeReplicaId;
   const receivedAt = row.receivedAt === null ? null : new Date(row.receivedAt);
   const observation =
-    receivedAt === null || row.reachable === null ? null : observationOf({ receivedAt, reachable: row.reachable, role: row.reportedRole, lagBytes: row.lagBytes, lagSeconds: row.lagSeconds }, row.report ?? undefined);
+    receivedAt === null || row.reachable === null ? null : observationFrom({ receivedAt, reachable: row.reachable, role: row.reportedRole, lagBytes: row.lagBytes, lagSeconds: row.lagSeconds }, row.facts);
   const servedSync = served && !isWrite ? (served.standbys ?? []).find((standby) => standby.applicationName === row.name) : undefined;
-  const readOnly = row.report?.settings?.default_transaction_read_only;
   return {
     id: row.id,
     name: row.name,
@@ -202,7 +240,7 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
     health: judgeReplica(row.role, observation, budgets, now).health,
     reachable: row.reachable,
     reportedRole: row.reportedRole === "primary" || row.reportedRole === "standby" ? row.reportedRole : null,
-    walReceiverStatus: row.report?.walReceiver?.status ?? null,
+    walReceiverStatus: row.facts.walReceiverStatus,
     syncState: served && !isWrite ? (servedSync?.syncState ?? syncStates.get(row.name) ?? null) : (syncStates.get(row.name) ?? null),
     lagBytes: row.lagBytes,
     replayedLsn: bigintOf(row.replayedLsn),
@@ -211,7 +249,7 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
     currentLsn: served && isWrite ? bigintOf(served.current) : bigintOf(row.currentLsn),
     // The WAL receiver's received position is what it has written and flushed to disk.
     flushedLsn: bigintOf(row.receivedLsn),
-    readOnly: readOnly === undefined || readOnly === null ? null : readOnly === "on",
+    readOnly: row.readOnly === null ? null : row.readOnly === "on",
   };
 }
 
@@ -239,7 +277,7 @@ export async function automationSnapshots(now: Date, scope: Scope = null): Promi
     const budgets = serviceBudgets(policy?.document, service.datasets);
     const rows = replicasOf.get(service.id) ?? [];
     const syncStates = new Map<string, string | null>();
-    for (const row of rows) for (const standby of row.report?.standbys ?? []) syncStates.set(standby.applicationName, standby.syncState);
+    for (const row of rows) for (const standby of row.facts.standbys) syncStates.set(standby.applicationName, standby.syncState);
     const served = rows.find((row) => row.id === service.writeReplicaId)?.lastServing ?? null;
     return {
       serviceId: service.id,
