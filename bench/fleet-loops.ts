@@ -170,21 +170,17 @@ try {
     fresh.resume();
     const back = performance.now();
     const resolve = await passesWhile(sql, async () => {
-      let now = await counts();
-      // Back to how it was: only the alerts open before the change still open (a simulated fleet has a few standing ones).
-      while ((now.firing > before.firing || now.pending > 0) && performance.now() - back < 120_000) {
-        await sleep(250);
-        now = await counts();
-      }
-      return { ...now, seconds: seconds(back) };
+      // Back to how it was: the alerts open before the change, and only those (a simulated fleet has a few standing ones).
+      const settled = async () => JSON.stringify(await openByRule()) === JSON.stringify(openBefore) && (await counts()).pending === 0;
+      while (!(await settled()) && performance.now() - back < 120_000) await sleep(250);
+      return { ...(await counts()), settled: await settled(), seconds: seconds(back) };
     });
     massChange = {
       openBefore,
       openAfter: await openByRule(),
       alertsFiring: fire.result.firing,
       firedWithinSeconds: fire.result.seconds,
-      stillFiringAfterReturn: resolve.result.firing,
-      backToBeforeWithinSeconds: resolve.result.firing <= before.firing ? resolve.result.seconds : null,
+      backToBeforeWithinSeconds: resolve.result.settled ? resolve.result.seconds : null,
       firedSinceQuiet: resolve.result.fired,
       resolvedOfThose: resolve.result.resolved,
       auditedFire: resolve.result.auditFire,

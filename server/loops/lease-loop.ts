@@ -54,21 +54,26 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, pass, log }: LeaseLoo
   const fail = failureLog(log);
   const counters = metrics();
   let stopped = false;
-  let holding = false;
+  let held: LeaseKeeper | null = null;
   void (async () => {
     while (!stopped) {
       const started = performance.now();
       try {
-        const grant = await acquireLease(name, holder, ttlMs);
-        if (grant.held !== holding) log(grant.held ? `holding the ${name} lease (token ${grant.token})` : `another copy holds the ${name} lease`);
-        holding = grant.held;
-        if (grant.held) {
-          const keeper = leaseKeeper({ name, holder, token: grant.token }, ttlMs, started);
-          const done = await pass(keeper);
+        if (held) await held.keep();
+        else {
+          const grant = await acquireLease(name, holder, ttlMs);
+          if (grant.held) {
+            log(`holding the ${name} lease (token ${grant.token})`);
+            held = leaseKeeper({ name, holder, token: grant.token }, ttlMs, started);
+          }
+        }
+        if (held) {
+          held.beginPass();
+          const done = await pass(held);
           const ms = performance.now() - started;
           counters.loopPasses.inc({ loop });
           counters.loopPassDuration.observe({ loop }, ms / 1000);
-          if (keeper.overran()) {
+          if (held.overran()) {
             counters.loopOverruns.inc({ loop });
             fail(`${loop}: a pass took ${Math.round(ms)} ms, longer than its ${ttlMs} ms lease (renewed as it went)`);
           }
@@ -81,8 +86,12 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, pass, log }: LeaseLoo
         }
       } catch (error) {
         const lost = error instanceof LeaseLostError;
+        if (lost) {
+          held = null;
+          log(`no longer holding the ${name} lease: another copy may hold it`);
+        }
         counters.loopFailures.inc({ loop, reason: lost ? "lease_lost" : "error" });
-        const message = lost ? `lost the ${name} lease mid-pass; the pass stopped` : `a pass failed: ${messageOf(error)}`;
+        const message = lost ? `lost the ${name} lease; the pass stopped` : `a pass failed: ${messageOf(error)}`;
         fail(`${loop}: ${message}`);
         await recordFailure(loop, holder, message);
       }
