@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
 import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
 import { ALERT_BATCH_SIZE, AlertBatchesFailedError, evaluateAlerts, type AlertEvaluation } from "@/server/alerts/evaluate-alerts";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
 import { acquireLease } from "@/server/lease/lease";
 import type { HeldLease } from "@/server/lease/assert-lease";
-import { seedDefaults } from "@/server/store/seed";
 import { roundTrips } from "../support/round-trips";
-import { addFleetRegions, addFleetServices, FLEET_REGIONS, sql } from "../support/simulated-fleet";
+import { addFleetServices, FLEET_REGIONS, seedFleetStore } from "../support/simulated-fleet";
+import { sql } from "../support/sql";
 
 /**
  * The alert evaluator over a fleet of a thousand replicas (334 services of
@@ -41,13 +40,7 @@ const openAlerts = () => db().alert.findMany({ where: { state: { in: ["pending",
 const auditOf = (action: string) => db().auditEvent.findMany({ where: { action }, select: { targetId: true } });
 
 beforeAll(async () => {
-  await seedDefaults(db());
-  const version = await db().policyVersion.findFirstOrThrow();
-  await db().policyVersion.update({
-    where: { id: version.id },
-    data: { document: { ...GLOBAL_DEFAULT_POLICY, heartbeat: { intervalSeconds: 10, missesBeforeUnfit: 6 }, alerts: { ...GLOBAL_DEFAULT_POLICY.alerts, forSeconds: 0 } } },
-  });
-  await addFleetRegions();
+  await seedFleetStore();
   lease = { name: ALERTING_LEASE, holder: "scale-test", token: (await acquireLease(ALERTING_LEASE, "scale-test", 600_000)).token };
   process.env.SWITCHYARD_ALERT_WEBHOOKS = WEBHOOK;
 });

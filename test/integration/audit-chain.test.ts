@@ -1,4 +1,3 @@
-import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as verifyRoute } from "@/app/api/v1/audit/verify/route";
 import { appendAuditEvent, appendAuditEvents, recordAuditEvent } from "@/server/audit/append-audit-event";
@@ -6,16 +5,7 @@ import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { roundTrips } from "../support/round-trips";
-
-async function sql(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+import { sql } from "../support/sql";
 
 const event = (n: number) => ({
   actor: { type: "system" as const, id: null, label: "test" },

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
 import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
 import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
 import { DECIDER_LEASE, decideOnce, startDecider } from "@/server/automation/automation-loop";
@@ -9,9 +8,10 @@ import { LeaseLostError, type HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease, releaseLease } from "@/server/lease/lease";
 import { leaseKeeper } from "@/server/lease/lease-keeper";
 import { metrics } from "@/server/loops/loop-metrics";
-import { seedDefaults } from "@/server/store/seed";
 import { roundTrips } from "../support/round-trips";
-import { addFleetRegions, addFleetServices, fleetServiceId, sql } from "../support/simulated-fleet";
+import { addFleetServices, fleetServiceId, seedFleetStore } from "../support/simulated-fleet";
+import { until } from "../support/product";
+import { sql } from "../support/sql";
 
 /**
  * The decider over a fleet of 300 services of three replicas, written
@@ -27,27 +27,10 @@ const POISONED = fleetServiceId(5);
 let lease: HeldLease;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 500)}`);
-    await sleep(100);
-  }
-}
-
 const deciderProgress = () => db().loopProgress.findUnique({ where: { name: "decider" } });
 
 beforeAll(async () => {
-  await seedDefaults(db());
-  const version = await db().policyVersion.findFirstOrThrow();
-  // A minute's staleness window: a slow machine cannot make the fleet's fresh states stale mid-test.
-  await db().policyVersion.update({
-    where: { id: version.id },
-    data: { document: { ...GLOBAL_DEFAULT_POLICY, heartbeat: { intervalSeconds: 10, missesBeforeUnfit: 6 }, alerts: { ...GLOBAL_DEFAULT_POLICY.alerts, forSeconds: 0 } } },
-  });
-  await addFleetRegions();
+  await seedFleetStore();
   lease = { name: DECIDER_LEASE, holder: "scale-test", token: (await acquireLease(DECIDER_LEASE, "scale-test", 600_000)).token };
 });
 

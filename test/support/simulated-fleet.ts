@@ -1,24 +1,31 @@
-import pg from "pg";
+import { GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
 import { db } from "@/server/db/client";
+import { seedDefaults } from "@/server/store/seed";
 import { standbyReport } from "./reports";
+import { sql } from "./sql";
 
 /** The three regions of a simulated fleet's services; create them before the services. */
 export const FLEET_REGIONS = ["aws:us-east-1", "aws:eu-west-1", "gcp:europe-west3"];
 
-/** Runs one statement on a connection of its own (what Prisma cannot say, e.g. set-based updates across tables). */
-export async function sql(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 export const fleetServiceId = (s: number) => `scale-${String(s).padStart(3, "0")}`;
 
-export async function addFleetRegions(): Promise<void> {
+/**
+ * The store's defaults and the fleet's regions, with the global policy's
+ * staleness window widened to a minute (a slow machine cannot make the
+ * fleet's fresh states stale mid-test; silence is made by dating states
+ * back) and alerts firing as soon as their condition holds.
+ */
+export async function seedFleetStore(): Promise<void> {
+  await seedDefaults(db());
+  const version = await db().policyVersion.findFirstOrThrow();
+  await db().policyVersion.update({
+    where: { id: version.id },
+    data: { document: { ...GLOBAL_DEFAULT_POLICY, heartbeat: { intervalSeconds: 10, missesBeforeUnfit: 6 }, alerts: { ...GLOBAL_DEFAULT_POLICY.alerts, forSeconds: 0 } } },
+  });
+  await addFleetRegions();
+}
+
+async function addFleetRegions(): Promise<void> {
   await db().region.createMany({ data: FLEET_REGIONS.map((id) => ({ id, cloud: id.split(":")[0]!, code: id.split(":")[1]!, jurisdiction: "EU", displayName: id })) });
 }
 
