@@ -18,11 +18,14 @@ export interface RunningControlPlane {
  * The product as `npm start` runs it (production build, embedded store unless
  * `env.DATABASE_URL` names another, e.g. a second copy on the same store), on
  * a fresh data folder, with the lab off unless asked for: what benchmarks
- * measure is the real thing.
+ * measure is the real thing. `prepareDataDir` runs on the empty data folder
+ * first (e.g. to create the embedded store with a setting of its own, which
+ * `npm start` then keeps).
  */
-export async function startControlPlane(options: { lab?: boolean; env?: Record<string, string> } = {}): Promise<RunningControlPlane> {
+export async function startControlPlane(options: { lab?: boolean; env?: Record<string, string>; prepareDataDir?: (dataDir: string) => Promise<void> } = {}): Promise<RunningControlPlane> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
   chmodSync(dataDir, 0o755);
+  await options.prepareDataDir?.(dataDir);
   const port = await freePort();
   const start = JSON.parse(readFileSync("package.json", "utf8")).scripts.start as string;
   const child: ChildProcess = spawn("sh", ["-c", `exec ${start}`], {

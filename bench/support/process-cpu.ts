@@ -1,12 +1,57 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+
+/** The fields of /proc/<pid>/stat after the command name (which, in parentheses, may hold spaces): field n of the line is [n - 3]. */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // The command name, in parentheses, may hold spaces: fields are counted after it.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = statFields(pid);
   const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
+/** A process and all its descendants, as /proc shows them now. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const parent = Number(statFields(entry)[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree: number[] = [];
+  const pending = [root];
+  while (pending.length) {
+    const pid = pending.pop()!;
+    tree.push(pid);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/**
+ * CPU seconds (user + system) a process and its descendants have used so
+ * far, their reaped children's included (cutime + cstime): a PostgreSQL
+ * backend that ended still counts, through its postmaster. The tree is read
+ * afresh on each call, so a process started in between counts whole.
+ */
+export function treeCpuSeconds(root: number): number {
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const fields = statFields(pid);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // Ended; its parent's cutime and cstime hold it now.
+    }
+  }
   return ticks / 100;
 }
 
