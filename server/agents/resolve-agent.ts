@@ -15,18 +15,24 @@ export interface AgentPrincipal {
   refusedWitnessKey?: string | null;
 }
 
+/** The stored hash of the agent token a request bears; null when it bears none. */
+export function agentTokenHash(request: Request): string | null {
+  const secret = bearerToken(request.headers);
+  return secret?.startsWith(AGENT_TOKEN_PREFIX) ? hashTokenSecret(secret) : null;
+}
+
 /**
  * The agent behind a bearer token, unless the token is unknown or revoked.
  * On the ingest hot path, hence a prepared statement on the plain pool.
  */
 export async function agentFromRequest(request: Request): Promise<AgentPrincipal | null> {
-  const secret = bearerToken(request.headers);
-  if (!secret?.startsWith(AGENT_TOKEN_PREFIX)) return null;
+  const tokenHash = agentTokenHash(request);
+  if (!tokenHash) return null;
   const { rows } = await sqlPool().query<{ id: string; name: string; replicaId: string; serviceId: string; witnessKey: string | null; refusedWitnessKey: string | null }>({
     name: "agent-by-token",
     text: `SELECT a.id, a.name, a."replicaId", r."serviceId", a."witnessKey", a."refusedWitnessKey" FROM "Agent" a JOIN "Replica" r ON r.id = a."replicaId"
             WHERE a."tokenHash" = $1 AND a."revokedAt" IS NULL`,
-    values: [hashTokenSecret(secret)],
+    values: [tokenHash],
   });
   const agent = rows[0];
   return agent ? { type: "agent", agentId: agent.id, name: agent.name, replicaId: agent.replicaId, serviceId: agent.serviceId, witnessKey: agent.witnessKey, refusedWitnessKey: agent.refusedWitnessKey } : null;

@@ -11,12 +11,13 @@ const sameFence = (known: { fencedAt: Date } | null, reported: Date | null) => (
  * Audits the agent's own fence of its server, which only the agent knows of
  * (it fences exactly when it cannot hear from us): when a request first says
  * it is in place, and when one first says it is gone. Nearly every request
- * changes nothing, which one read tells; a change is written under the
- * replica's lock, so retries of one request audit it once.
+ * changes nothing, which the fence as the renewal read it (`lastKnown`)
+ * tells; a change is written under the replica's lock, after reading it
+ * again, so retries of one request audit it once.
  */
-export async function recordSelfFence(agent: AgentPrincipal, selfFencedAt: string | null): Promise<void> {
+export async function recordSelfFence(agent: AgentPrincipal, selfFencedAt: string | null, lastKnown: Date | null): Promise<void> {
   const reported = selfFencedAt === null ? null : new Date(selfFencedAt);
-  if (sameFence(await db().selfFence.findUnique({ where: { replicaId: agent.replicaId } }), reported)) return;
+  if (sameFence(lastKnown && { fencedAt: lastKnown }, reported)) return;
   await db().$transaction(async (tx) => {
     await lockReplicaAudits(tx, agent);
     const known = await tx.selfFence.findUnique({ where: { replicaId: agent.replicaId } });

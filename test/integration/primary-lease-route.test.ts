@@ -1,16 +1,19 @@
 import { generateKeyPairSync } from "node:crypto";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as leaseRoute } from "@/app/api/v1/agents/lease/route";
 import { importCommandKey } from "@/agents/commands/verify-command";
 import { verifyRoster } from "@/agents/primary-lease/witness-roster";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { revokeAgent } from "@/server/agents/revoke-agent";
-import { issueCommand } from "@/server/commands/issue-command";
+import { issueCommand, issueCommandIn } from "@/server/commands/issue-command";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
+import { grantedLease } from "@/server/primary-lease/primary-leases";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
+import { roundTrips } from "../support/round-trips";
 import { runFixture } from "../support/runs";
 
 /**
@@ -18,7 +21,8 @@ import { runFixture } from "../support/runs";
  * granted the lease (the automation reads it back) with the signed roster of
  * the witnesses it may count, everyone else is refused with the reason, a
  * refused writable primary is audited once per episode, and a refusal writes
- * nothing else.
+ * nothing else. A renewal costs two statements, and none is granted after a
+ * promotion has read the lease.
  */
 
 const agents: Record<string, { token: string; replicaId: string; agentId: string }> = {};
@@ -196,4 +200,112 @@ describe("POST /api/v1/agents/lease", () => {
     expect((await ask(US, WRITABLE, person)).status).toBe(401);
     expect(await db().primaryLease.count()).toBe(leases);
   });
+});
+
+describe("the cost of a renewal", () => {
+  it("is two SQL statements, the agent's authentication included, however many witnesses the primary has", async () => {
+    const granted = async (body: unknown = WRITABLE) => expect((await ask(US, body)).json.granted).toBe(true);
+    await granted();
+    expect(await roundTrips(granted)).toBe(2);
+    // A fenced write replica is granted at the same cost (that is how it learns it may undo its fence).
+    expect(await roundTrips(() => granted({ ...WRITABLE, readOnly: true }))).toBe(2);
+
+    const more = await Promise.all(
+      ["aws:eu-west-1", "gcp:europe-west3"].map(async (regionId, i) => {
+        const replica = await db().replica.create({
+          data: { serviceId: "orders-db", regionId, name: `pg-extra-${i}`, role: "standby", engine: "postgresql", host: "127.0.0.1", port: 1, databaseName: "orders", replication: "async" },
+        });
+        const issued = await registerAgent({ replicaId: replica.id, name: `agent-pg-extra-${i}` }, SYSTEM_ACTOR);
+        await db().agent.update({ where: { id: issued.agent.id }, data: { witnessKey: rawKey() } });
+        return { replica, agent: issued.agent };
+      }),
+    );
+    try {
+      await granted();
+      expect((await db().primaryLease.findUniqueOrThrow({ where: { replicaId: agents[US]!.replicaId } })).witnesses).toHaveLength(4);
+      expect(await roundTrips(granted)).toBe(2);
+    } finally {
+      for (const { replica, agent } of more) {
+        await db().agent.delete({ where: { id: agent.id } });
+        await db().replica.delete({ where: { id: replica.id } });
+      }
+    }
+  });
+});
+
+describe("a renewal racing a promotion", () => {
+  const GRANT_STATEMENT = "grant-primary-lease";
+
+  /**
+   * Runs the renewal of the write replica's lease with a promotion of EU
+   * started just before the renewal writes its grant, after it read the
+   * facts: the promotion's transaction does what advance-run.ts does (bumps
+   * the epoch, reads the old primary's lease, issues the promote command) and
+   * commits `when` told. Returns the answer and the lease the promotion read.
+   */
+  async function renewDuringPromotion(when: "before the grant is written" | "while the grant waits for it") {
+    const run = await runFixture();
+    await db().run.update({ where: { id: run.id }, data: { activeForServiceId: "orders-db" } });
+    const key = await commandSigningKey();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let promotion: Promise<Awaited<ReturnType<typeof grantedLease>>> | null = null;
+    const promote = (updated: () => void) =>
+      db().$transaction(
+        async (tx) => {
+          const service = await tx.service.update({ where: { id: "orders-db" }, data: { epoch: { increment: 1 } } });
+          const seen = await grantedLease(agents[US]!.replicaId, tx);
+          await issueCommandIn(tx, key, { replicaId: agents[EU]!.replicaId, kind: "promote", args: {}, idempotencyKey: `${run.id}:promote`, actor: SYSTEM_ACTOR, epoch: service.epoch, runId: run.id });
+          updated();
+          await released;
+          return seen;
+        },
+        { timeout: 30_000 },
+      );
+
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const config = args[0] as { name?: string } | undefined;
+      if (config?.name !== GRANT_STATEMENT || promotion) return (query as (...a: unknown[]) => unknown).apply(this, args);
+      // The renewal has decided to grant, on facts read before the promotion.
+      const updated = new Promise<void>((resolve) => (promotion = promote(resolve)));
+      if (when === "before the grant is written") release();
+      return (when === "before the grant is written" ? promotion!.then(() => undefined) : updated).then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
+    });
+    try {
+      const renewal = ask(US);
+      if (when === "while the grant waits for it") {
+        // The grant is blocked on the promotion's lock of the service's row (or, were it not, has answered already).
+        let settled = false;
+        void renewal.finally(() => (settled = true));
+        for (;;) {
+          const [blocked] = await db().$queryRaw<{ waiting: number }[]>`
+            SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "PrimaryLease"%'`;
+          if (blocked!.waiting > 0 || settled) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        release();
+      }
+      const answer = await renewal;
+      expect(promotion).not.toBeNull();
+      return { answer, seen: await promotion!, run };
+    } finally {
+      spy.mockRestore();
+      release();
+      await db().service.update({ where: { id: "orders-db" }, data: { epoch: 1 } });
+    }
+  }
+
+  for (const when of ["before the grant is written", "while the grant waits for it"] as const) {
+    it(`is refused, and writes nothing, when the promotion commits ${when}`, async () => {
+      expect((await ask(US)).json.granted).toBe(true);
+      const { answer, seen, run } = await renewDuringPromotion(when);
+      expect(answer).toMatchObject({ status: 200, json: { granted: false, reason: `run ${run.id} has issued the promotion of pg-eu-west-1; pg-us-east-1 must stay read-only`, epoch: 2 } });
+      // The lease the promotion relied on is the last one ever granted.
+      const lease = await db().primaryLease.findUniqueOrThrow({ where: { replicaId: agents[US]!.replicaId } });
+      expect(seen).not.toBeNull();
+      expect(lease.renewedAt).toEqual(seen!.renewedAt);
+      expect(lease.epoch).toBe(1);
+    });
+  }
 });
