@@ -9,8 +9,9 @@ import type { Tx } from "../db/transaction";
  * once it has lapsed through the control plane and through its witnesses,
  * plus PRIMARY_LEASE_MARGIN_MS (core/automation/primary-lease.ts). Pass the
  * promotion's transaction, after its update of the service's row (the
- * epoch): renewals read that row FOR SHARE, so the lease read then is the
- * last one that can ever be granted before the promotion.
+ * epoch): a renewal writes its grant under a FOR SHARE lock of that row and
+ * only at the epoch it decided on (renew-primary-lease.ts), so the lease read
+ * then is the last one that can ever be granted before the promotion.
  */
 export async function grantedLease(replicaId: string, client: Tx = db()): Promise<GrantedLease | null> {
   return client.primaryLease.findUnique({ where: { replicaId }, select: { renewedAt: true, periodMs: true, witnesses: true, lapseRecordedAt: true } });

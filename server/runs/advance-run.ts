@@ -227,7 +227,7 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
       const renewed = await db().$transaction(async (tx) => {
         await assertLeaseHeld(tx, move.lease);
         const service = await tx.service.update({ where: { id: run.serviceId }, data: { epoch: { increment: 1 } } });
-        // Renewals read the service row FOR SHARE: from this update on, none can be granted unseen.
+        // A renewal writes its grant under a FOR SHARE lock of the service row, only at the epoch it read: from this update on, none can be granted unseen (renew-primary-lease.ts).
         const renewedSince = lease ? stillHeld(await lease.recheck(tx), move.now) : null;
         if (renewedSince) throw new LeaseRenewedError(renewedSince);
         if (lease?.toRecord) await recordLeaseLapse(tx, run.serviceId, lease.toRecord, ENGINE, run.id);
