@@ -29,7 +29,9 @@ export async function call(handler: RouteHandler, options: CallOptions = {}): Pr
   const request = new Request(`http://switchyard.test${options.path ?? "/"}`, { method: options.method ?? "GET", headers, body });
   const response = await handler(request, { params: Promise.resolve(options.params ?? {}) });
   const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null, headers: response.headers };
+  // A text answer (CSV, Prometheus metrics) is handed back as it came.
+  const json = /json/i.test(response.headers.get("content-type") ?? "application/json") ? (text ? JSON.parse(text) : null) : text;
+  return { status: response.status, json, headers: response.headers };
 }
 
 const hashes = new Map<string, Promise<string>>();
