@@ -4,7 +4,7 @@ import { notDecidedSentence } from "@/core/loops/loop-stall";
 import { rpoBudgetSeconds } from "@/core/policy/budgets";
 import { sqlPool } from "../db/sql-pool";
 import { loopProgress } from "../loops/loop-progress";
-import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
+import { type EffectivePolicy, livePolicies } from "../policy/effective-policy";
 
 interface ServiceRow {
   id: string;
@@ -121,15 +121,18 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
 }
 
 /**
- * Every service as the alert rules see it, in a fixed number of statements
- * whatever the fleet's size (six: the policies in force and the decider's progress included). A
- * service without an effective policy has no thresholds to judge by and is
- * left out.
+ * Every service as the alert rules see it, in one parallel round of a fixed
+ * number of statements whatever the fleet's size (six: the policies in force
+ * and the decider's progress included). A service without an effective
+ * policy has no thresholds to judge by and is left out.
  */
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
-  const [serviceRows, replicaRows, conflicts, holds, loops] = await Promise.all([services(), replicas(), conflictsLastMinute(now), automationHolds(), loopProgress()]);
+  const [serviceRows, replicaRows, conflicts, holds, loops, policyOf] = await Promise.all([services(), replicas(), conflictsLastMinute(now), automationHolds(), loopProgress(), livePolicies()]);
   const decider = loops.get("decider") ?? null;
-  const policies = await effectivePolicies(serviceRows.map((service) => service.id));
+  const policies = new Map(serviceRows.flatMap((service) => {
+    const policy = policyOf(service.id);
+    return policy ? [[service.id, policy] as const] : [];
+  }));
   const replicasOf = new Map<string, ReplicaFacts[]>();
   for (const { serviceId, ...replica } of replicaRows) {
     const facts: ReplicaFacts = { ...replica, conflictsPerMinute: replica.lastReportAt ? (conflicts.get(replica.id) ?? 0) : null };

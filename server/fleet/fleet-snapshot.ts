@@ -5,7 +5,7 @@ import type { JudgedReplica } from "@/core/fleet/service-summary";
 import { db } from "../db/client";
 import type { Region } from "../db/generated/client";
 import { automationControls } from "../automation/automation-controls";
-import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
+import { type EffectivePolicy, livePolicies } from "../policy/effective-policy";
 import { replicaStates } from "./replica-states";
 import { witnessLinks, type WitnessLinkRow } from "./witness-links";
 
@@ -37,7 +37,7 @@ export interface FleetSnapshot {
  * judges each replica as the service page does.
  */
 export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
-  const [services, regions, replicas, links] = await Promise.all([
+  const [services, regions, replicas, links, policyOf, controls] = await Promise.all([
     db().service.findMany({
       where: { retiredAt: null },
       select: {
@@ -53,13 +53,13 @@ export async function fleetSnapshot(now = new Date()): Promise<FleetSnapshot> {
     db().region.findMany({ where: { retiredAt: null }, orderBy: { id: "asc" } }),
     replicaStates(),
     witnessLinks(),
+    livePolicies(),
+    automationControls(null, now),
   ]);
-  const serviceIds = services.map((service) => service.id);
-  const [policies, controls] = await Promise.all([effectivePolicies(serviceIds), automationControls(null, now)]);
 
   const byService = new Map<string, ServiceInSnapshot>(
     services.map((service) => {
-      const policy = policies.get(service.id);
+      const policy = policyOf(service.id);
       return [
         service.id,
         {
