@@ -1,0 +1,78 @@
+import type { Role } from "./permissions";
+
+/**
+ * Roles that can approve what others propose, or make people who can:
+ * adding one to an account takes a second admin (a grant), never one
+ * admin alone.
+ */
+export const PRIVILEGED_ROLES = ["approver", "admin"] as const satisfies readonly Role[];
+
+export function isPrivileged(role: Role): boolean {
+  return (PRIVILEGED_ROLES as readonly Role[]).includes(role);
+}
+
+/**
+ * An admin asks for `requested` on an account holding `current`: what is
+ * stored at once (every removal, every role that is not privileged) and what
+ * waits for another admin (each privileged role the account does not hold).
+ */
+export function splitRoleChange(current: readonly Role[], requested: readonly Role[]): { now: Role[]; grant: Role[] } {
+  const grant = requested.filter((role) => isPrivileged(role) && !current.includes(role));
+  return { now: requested.filter((role) => !grant.includes(role)), grant };
+}
+
+export const GRANT_RULES = [
+  { id: "grant-decided", status: 409, sentence: "A grant is decided once: approved, rejected or lapsed." },
+  { id: "grant-expired", status: 409, sentence: "A grant nobody approved before its deadline lapses; ask for it again." },
+  { id: "grant-requester", status: 403, sentence: "Two-person rule: the admin who asked for a grant cannot approve it; another admin must." },
+  { id: "grant-self", status: 403, sentence: "Nobody approves a grant of roles to themselves." },
+  { id: "grant-cool-off", status: 403, sentence: "An admin the requester created, promoted or reset recently does not count as a second admin for the requester." },
+  { id: "grant-disabled", status: 409, sentence: "A disabled account is granted nothing; enable it first." },
+  { id: "grant-held", status: 409, sentence: "A grant of roles the account already holds has nothing left to do." },
+] as const;
+
+export type GrantRuleId = (typeof GRANT_RULES)[number]["id"];
+
+export interface GrantState {
+  status: "pending" | "applied" | "rejected";
+  userId: string;
+  requesterId: string | null;
+  roles: Role[];
+  expiresAt: Date;
+  /** The account as it is now. */
+  user: { email: string; roles: Role[]; disabled: boolean };
+}
+
+export type GrantAction = { type: "approve" } | { type: "reject"; reason: string };
+
+export type GrantDecision =
+  | { outcome: "apply"; roles: Role[]; sentence: string }
+  | { outcome: "reject"; sentence: string }
+  | { outcome: "refuse"; rule: GrantRuleId; status: 403 | 409; sentence: string };
+
+function refuse(rule: GrantRuleId, detail: string): GrantDecision {
+  const row = GRANT_RULES.find((candidate) => candidate.id === rule)!;
+  return { outcome: "refuse", rule, status: row.status, sentence: `${detail} (${row.sentence})` };
+}
+
+/**
+ * Approve or reject a pending grant. Any admin may reject (its requester
+ * withdraws it that way); approval takes an admin other than the requester
+ * and the grantee, for whom the requester has not vouched recently
+ * (`coolOff`, from coolOffRefusal).
+ */
+export function decideRoleGrant(state: GrantState, action: GrantAction, actor: { userId: string; label: string }, coolOff: string | null, now: Date): GrantDecision {
+  if (state.status !== "pending") return refuse("grant-decided", `the grant is ${state.status}`);
+  if (now >= state.expiresAt) return refuse("grant-expired", `the grant lapsed at ${state.expiresAt.toISOString()}`);
+  if (action.type === "reject") {
+    const who = actor.userId === state.requesterId ? `${actor.label} withdrew` : `${actor.label} rejected`;
+    return { outcome: "reject", sentence: `${who} the grant of ${state.roles.join(" and ")} to ${state.user.email}: ${action.reason}` };
+  }
+  if (actor.userId === state.requesterId) return refuse("grant-requester", `${actor.label} asked for this grant`);
+  if (actor.userId === state.userId) return refuse("grant-self", `the grant is to ${actor.label}`);
+  if (coolOff) return refuse("grant-cool-off", coolOff);
+  if (state.user.disabled) return refuse("grant-disabled", `${state.user.email} is disabled`);
+  const missing = state.roles.filter((role) => !state.user.roles.includes(role));
+  if (missing.length === 0) return refuse("grant-held", `${state.user.email} already holds ${state.roles.join(" and ")}`);
+  return { outcome: "apply", roles: [...state.user.roles, ...missing], sentence: `${actor.label} approved the grant of ${missing.join(" and ")} to ${state.user.email}` };
+}
