@@ -12,7 +12,7 @@ export const alertSchema = z
     title: z.string().meta({ description: "The rule's title" }),
     severity: z.enum(["warning", "critical"]),
     state: alertStateSchema,
-    serviceId: z.string(),
+    serviceId: z.string().nullable().meta({ description: "Null for an alert about the installation's accounts rather than a service" }),
     replicaId: z.string().nullable(),
     subject: z.string().meta({ description: "What the alert is about, e.g. a replica or one of its slots" }),
     sentence: z.string().meta({ description: "Why, as last evaluated" }),

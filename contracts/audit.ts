@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   "alert.fire",
   "alert.resolve",
   "auth.sign_in",
+  "auth.sign_out",
   "change_request.approve",
   "change_request.create",
   "change_request.rebase",
@@ -55,6 +56,12 @@ export const AUDIT_ACTIONS = [
   "token.issue",
   "token.revoke",
   "user.create",
+  "user.grant_approve",
+  "user.grant_host",
+  "user.grant_reject",
+  "user.grant_request",
+  "user.password_change",
+  "user.password_reset",
   "user.update",
 ] as const;
 

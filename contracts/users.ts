@@ -21,12 +21,21 @@ const rolesSchema = z
   .min(1, { error: "must name at least one role" })
   .refine((roles) => new Set(roles).size === roles.length, { error: "must not repeat a role" });
 
+const grantReasonSchema = z
+  .string()
+  .trim()
+  .min(3, { error: "say why, in at least 3 characters" })
+  .max(2000)
+  .optional()
+  .meta({ description: "Why: recorded with the grant of approver or admin the request asks for, which the second admin reads" });
+
 export const createUserRequestSchema = z
   .strictObject({
     email: emailSchema,
     password: passwordSchema,
     name: z.string().trim().min(1).max(120).optional(),
     roles: rolesSchema,
+    reason: grantReasonSchema,
   })
   .meta({ id: "CreateUserRequest" });
 
@@ -35,9 +44,29 @@ export const updateUserRequestSchema = z
     name: z.string().trim().min(1).max(120).optional(),
     roles: rolesSchema.optional(),
     disabled: z.boolean().optional(),
+    reason: grantReasonSchema,
   })
-  .refine((body) => Object.keys(body).length > 0, { error: "name at least one of name, roles, disabled" })
+  .refine((body) => body.name !== undefined || body.roles !== undefined || body.disabled !== undefined, { error: "name at least one of name, roles, disabled" })
   .meta({ id: "UpdateUserRequest" });
+
+export const ROLE_GRANT_STATUSES = ["pending", "applied", "rejected", "expired"] as const;
+
+export const roleGrantSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    user: z.string().meta({ description: "The grantee's email" }),
+    roles: z.array(roleSchema).meta({ description: "The approver or admin roles granted" }),
+    status: z.enum(ROLE_GRANT_STATUSES).meta({ description: "A pending grant past its deadline reads as expired" }),
+    reason: z.string().nullable(),
+    requester: z.string().nullable().meta({ description: "Who asked for it; null when granted from the host" }),
+    decider: z.string().nullable(),
+    decisionNote: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+    decidedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "RoleGrant" });
 
 export const userSchema = z
   .object({
@@ -48,8 +77,42 @@ export const userSchema = z
     disabled: z.boolean(),
     createdAt: z.iso.datetime(),
     lastSignInAt: z.iso.datetime().nullable(),
+    pendingGrants: z
+      .array(roleGrantSchema)
+      .meta({ description: "Approver or admin asked for and waiting for a second admin's approval; not in `roles` until approved" }),
   })
   .meta({ id: "User" });
+
+export const roleGrantListSchema = z.object({ grants: z.array(roleGrantSchema).meta({ description: "Newest first" }) }).meta({ id: "RoleGrantList" });
+
+export const roleGrantListQuerySchema = z.object({
+  status: z.enum(ROLE_GRANT_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const roleGrantIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+export const approveRoleGrantSchema = z.strictObject({ note: z.string().trim().max(2000).optional() }).meta({ id: "ApproveRoleGrant" });
+export const rejectRoleGrantSchema = z
+  .strictObject({ reason: z.string().trim().min(3, { error: "say why, in at least 3 characters" }).max(2000) })
+  .meta({ id: "RejectRoleGrant" });
+
+export const changePasswordRequestSchema = z
+  .strictObject({
+    currentPassword: z.string({ error: "is required" }).min(1, { error: "is required" }).max(200),
+    newPassword: passwordSchema,
+  })
+  .refine((body) => body.currentPassword !== body.newPassword, { error: "must differ from the current password", path: ["newPassword"] })
+  .meta({ id: "ChangePasswordRequest" });
+
+export const resetPasswordRequestSchema = z.strictObject({ newPassword: passwordSchema }).meta({ id: "ResetPasswordRequest" });
+
+export const passwordChangedSchema = z
+  .object({
+    sessionsEnded: z.literal(true).meta({ description: "Every browser session of the user ended, this one included" }),
+    tokensRevoked: z.int().meta({ description: "API tokens of the user that were in force and are revoked" }),
+  })
+  .meta({ id: "PasswordChanged" });
 
 export const userListSchema = z.object({ users: z.array(userSchema) }).meta({ id: "UserList" });
 
@@ -58,3 +121,5 @@ export const userIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
 export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
 export type UserView = z.infer<typeof userSchema>;
+export type RoleGrantView = z.infer<typeof roleGrantSchema>;
+export type PasswordChanged = z.infer<typeof passwordChangedSchema>;

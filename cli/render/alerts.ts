@@ -8,7 +8,7 @@ export function renderAlerts(list: AlertList): string {
     alert.id,
     alert.maintenance ? `${alert.state} (in maintenance)` : alert.state,
     alert.severity,
-    alert.serviceId,
+    alert.serviceId ?? "(accounts)",
     alert.subject,
     utc(alert.firedAt ?? alert.startedAt),
     alert.acknowledged ? `ack by ${alert.acknowledged.by}` : "—",

@@ -65,7 +65,7 @@ export function AlertRow({ alert, mayAcknowledge }: { alert: AlertView; mayAckno
         {alert.maintenance ? <div className="muted">raised in the {alert.maintenance}: not sent to webhooks</div> : null}
       </td>
       <td>
-        <Link href={`/services/${encodeURIComponent(alert.serviceId)}`}>{alert.serviceId}</Link>
+        {alert.serviceId === null ? <span className="muted">accounts</span> : <Link href={`/services/${encodeURIComponent(alert.serviceId)}`}>{alert.serviceId}</Link>}
         {alert.policyVersion !== null ? <div className="muted">policy v{alert.policyVersion}</div> : null}
       </td>
       <td>

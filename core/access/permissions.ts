@@ -30,8 +30,10 @@ export const PERMISSION_GRANTS = {
   "policies:emergency": ["operator"],
   /** Read and verify the audit trail. */
   "audit:read": ["auditor", "admin"],
-  /** Create users and assign roles. */
+  /** Create users, assign roles (approver and admin with a second admin's approval), reset passwords, and approve or reject others' grants. */
   "users:manage": ["admin"],
+  /** Change one's own password (with the current one). */
+  "account:own": EVERY_ROLE,
   /** Issue, list and revoke one's own API tokens. */
   "tokens:own": EVERY_ROLE,
   /** List and revoke anyone's API tokens. */

@@ -1,4 +1,5 @@
 import { formatBytes, formatSeconds } from "../format";
+import { ACCOUNT_ALERT_RULE_IDS, ACCOUNT_ALERT_RULES } from "./account-alert-rules";
 import { isFresh, staleAfterMs, type ReplicaFacts, type ServiceFacts } from "./alert-facts";
 
 export const ALERT_RULE_IDS = [
@@ -11,6 +12,7 @@ export const ALERT_RULE_IDS = [
   "conflict-rate",
   "automatic-failover-held",
   "automation-not-deciding",
+  ...ACCOUNT_ALERT_RULE_IDS,
 ] as const;
 export type AlertRuleId = (typeof ALERT_RULE_IDS)[number];
 export type AlertSeverity = "warning" | "critical";
@@ -25,7 +27,8 @@ export interface AlertSubject {
 /** A rule's condition holding for one subject now, with the sentence that says so. */
 export interface Detection {
   ruleId: AlertRuleId;
-  serviceId: string;
+  /** Null for an alert about the installation (its accounts) rather than a service. */
+  serviceId: string | null;
   subject: AlertSubject;
   sentence: string;
 }
@@ -211,8 +214,11 @@ export function detectAll(services: readonly ServiceFacts[], now: Date): Detecti
   );
 }
 
-export function ruleById(id: AlertRuleId): AlertRule {
-  const rule = ALERT_RULES.find((candidate) => candidate.id === id);
+/** Every rule, the services' and the accounts', as the rules table shows them. */
+export const ALL_ALERT_RULES: readonly Pick<AlertRule, "id" | "title" | "severity" | "description">[] = [...ALERT_RULES, ...ACCOUNT_ALERT_RULES];
+
+export function ruleById(id: AlertRuleId): Pick<AlertRule, "id" | "title" | "severity" | "description"> {
+  const rule = ALL_ALERT_RULES.find((candidate) => candidate.id === id);
   if (!rule) throw new Error(`no alert rule ${id}`);
   return rule;
 }

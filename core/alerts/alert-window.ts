@@ -5,7 +5,7 @@ export interface OpenAlert {
   id: string;
   ruleId: AlertRuleId;
   subjectKey: string;
-  serviceId: string;
+  serviceId: string | null;
   state: "pending" | "firing";
   sentence: string;
   /** When the condition was first seen holding in this unbroken run. */
@@ -23,7 +23,7 @@ export interface OpenAlert {
  * sent to no webhook.
  */
 export type AlertChange =
-  | { kind: "open"; ruleId: AlertRuleId; serviceId: string; subject: AlertSubject; sentence: string; state: "pending" | "firing"; maintenance: string | null; at: Date }
+  | { kind: "open"; ruleId: AlertRuleId; serviceId: string | null; subject: AlertSubject; sentence: string; state: "pending" | "firing"; maintenance: string | null; at: Date }
   | { kind: "restart"; alertId: string; sentence: string; maintenance: string | null; at: Date }
   | { kind: "hold"; alertId: string; sentence: string; maintenance: string | null; at: Date }
   | { kind: "fire"; alertId: string; sentence: string; maintenance: string | null; at: Date }
@@ -32,10 +32,10 @@ export type AlertChange =
   | { kind: "resolve"; alertId: string; wasFiring: boolean; maintenance: string | null; at: Date };
 
 export interface WindowSettings {
-  /** The policy's `alerts.forSeconds` for the service. */
-  forSeconds(serviceId: string): number;
+  /** The policy's `alerts.forSeconds` for the service (null: an alert about no service). */
+  forSeconds(serviceId: string | null): number;
   /** The service's maintenance window in force at `now`, described; null when none is. */
-  maintenance(serviceId: string, now: Date): string | null;
+  maintenance(serviceId: string | null, now: Date): string | null;
   /**
    * A gap between evaluations longer than this (the control plane was down,
    * or lost its lease) breaks the run: nobody knows whether the condition
@@ -45,7 +45,7 @@ export interface WindowSettings {
 }
 
 // A subject is named within its service (two services' decisions can both be `automation:R3`): the service is part of the key.
-const keyOf = (serviceId: string, ruleId: string, subjectKey: string) => `${serviceId}\u0000${ruleId}\u0000${subjectKey}`;
+const keyOf = (serviceId: string | null, ruleId: string, subjectKey: string) => `${serviceId ?? ""}\u0000${ruleId}\u0000${subjectKey}`;
 
 /**
  * One evaluation's effect on the alerts: a condition that starts holding

@@ -1,10 +1,12 @@
 import "server-only";
+import { detectAccountAlerts } from "@/core/alerts/account-alert-rules";
 import { detectAll, type AlertRuleId } from "@/core/alerts/alert-rules";
 import { maintenanceLabel, windowInForce } from "@/core/policy/maintenance-windows";
 import { advanceAlerts, type AlertChange, type OpenAlert } from "@/core/alerts/alert-window";
 import { db } from "../db/client";
 import type { Alert } from "../db/generated/client";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
+import { gatherAccountFacts } from "./account-facts";
 import { gatherAlertFacts } from "./alert-facts";
 import { writeAlertBatch } from "./write-alert-batch";
 
@@ -41,11 +43,17 @@ const toOpenAlert = (alert: Alert): OpenAlert => ({
  * only, in a fixed number of statements whatever the fleet's size.
  */
 export async function decideAlerts(now = new Date()) {
-  const [{ services, policies }, open] = await Promise.all([gatherAlertFacts(now), db().alert.findMany({ where: { state: { in: ["pending", "firing"] } } })]);
-  const detections = detectAll(services, now);
+  const [{ services, policies }, accounts, open] = await Promise.all([
+    gatherAlertFacts(now),
+    gatherAccountFacts(now),
+    db().alert.findMany({ where: { state: { in: ["pending", "firing"] } } }),
+  ]);
+  const detections = [...detectAll(services, now), ...detectAccountAlerts(accounts)];
+  // An alert about no service has no policy window to wait out, and no maintenance window silences it.
   const changes = advanceAlerts(open.map(toOpenAlert), detections, now, {
-    forSeconds: (serviceId) => policies.get(serviceId)?.document.alerts.forSeconds ?? 0,
+    forSeconds: (serviceId) => (serviceId === null ? 0 : (policies.get(serviceId)?.document.alerts.forSeconds ?? 0)),
     maintenance: (serviceId, at) => {
+      if (serviceId === null) return null;
       const window = windowInForce(policies.get(serviceId)?.document.maintenanceWindows ?? [], at);
       return window && maintenanceLabel(window);
     },

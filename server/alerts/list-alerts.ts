@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { alertListQuerySchema, AlertList } from "@/contracts/alerts";
-import { ALERT_RULES } from "@/core/alerts/alert-rules";
+import { ALL_ALERT_RULES } from "@/core/alerts/alert-rules";
 import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { alertView } from "./alert-view";
@@ -20,7 +20,7 @@ export async function listAlerts(query: Query): Promise<AlertList> {
   return {
     alerts: alerts.map(alertView),
     counts: { pending: count("pending"), firing: count("firing"), resolved: count("resolved") },
-    rules: ALERT_RULES.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, description: rule.description })),
+    rules: ALL_ALERT_RULES.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, description: rule.description })),
     generatedAt: new Date().toISOString(),
   };
 }

@@ -12,8 +12,9 @@ export function notificationPayload(alert: Alert): Prisma.InputJsonObject {
   const rule = ruleById(alert.ruleId as AlertRuleId);
   const status = alert.state === "resolved" ? "resolved" : "firing";
   const base = process.env.NEXTAUTH_URL?.replace(/\/$/, "");
+  const filter = alert.serviceId === null ? `rule=${encodeURIComponent(alert.ruleId)}` : `service=${encodeURIComponent(alert.serviceId)}`;
   return {
-    text: `[${status.toUpperCase()}] ${alert.serviceId}: ${rule.title} — ${alert.sentence}`,
+    text: `[${status.toUpperCase()}] ${alert.serviceId ?? "accounts"}: ${rule.title} — ${alert.sentence}`,
     status,
     alert: {
       id: alert.id,
@@ -27,7 +28,7 @@ export function notificationPayload(alert: Alert): Prisma.InputJsonObject {
       firedAt: alert.firedAt?.toISOString() ?? null,
       resolvedAt: alert.resolvedAt?.toISOString() ?? null,
       policyVersion: alert.policyVersion,
-      url: base ? `${base}/alerts?service=${encodeURIComponent(alert.serviceId)}` : null,
+      url: base ? `${base}/alerts?${filter}` : null,
     },
   };
 }

@@ -19,6 +19,9 @@ export interface AlertBatchContext {
   policies: ReadonlyMap<string, EffectivePolicy>;
 }
 
+/** The policy in force for an alert's service; none for an alert about no service. */
+const policyOf = (policies: ReadonlyMap<string, EffectivePolicy>, serviceId: string | null) => (serviceId === null ? undefined : policies.get(serviceId));
+
 /** A firing or resolution people hear about. */
 interface Announcement {
   alert: Alert;
@@ -108,13 +111,13 @@ export async function writeAlertBatch(tx: Tx, changes: readonly AlertChange[], t
   const announcements: Announcement[] = [];
   for (const change of changes) {
     if (change.kind === "open") {
-      const alert = opened(change, policies.get(change.serviceId)?.version ?? null, now);
+      const alert = opened(change, policyOf(policies, change.serviceId)?.version ?? null, now);
       created.push(alert);
       if (alert.state === "firing") announcements.push({ alert, event: "fire", afterMaintenance: false });
       continue;
     }
     const previous = open.get(change.alertId)!;
-    const alert = changed(previous, change, policies.get(previous.serviceId)?.version ?? null, now);
+    const alert = changed(previous, change, policyOf(policies, previous.serviceId)?.version ?? null, now);
     updated.push(alert);
     if (change.kind === "fire" || change.kind === "release") announcements.push({ alert, event: "fire", afterMaintenance: change.kind === "release" });
     // A pending alert that clears was a blip: kept for the record, told to nobody.
@@ -151,6 +154,6 @@ export async function writeAlertBatch(tx: Tx, changes: readonly AlertChange[], t
   }
   await appendAuditEvents(
     tx,
-    announcements.map((announcement) => auditOf(announcement, policies.get(announcement.alert.serviceId)?.versionId ?? null)),
+    announcements.map((announcement) => auditOf(announcement, policyOf(policies, announcement.alert.serviceId)?.versionId ?? null)),
   );
 }

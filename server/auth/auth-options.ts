@@ -3,19 +3,22 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { emailSchema } from "@/contracts/users";
+import { accountSettings } from "../accounts/account-settings";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { db } from "../db/client";
 import { DomainError } from "../errors";
 import { clientIp } from "./actor";
 import { checkCredentials } from "./check-credentials";
-
-const SESSION_HOURS = 12;
+import { assertSessionStands, endSessionsOnSignOut, sessionClaimsAtSignIn } from "./session-claims";
 
 const credentialsSchema = z.object({ email: emailSchema, password: z.string().min(1).max(200) });
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.NEXTAUTH_SECRET,
-  session: { strategy: "jwt", maxAge: SESSION_HOURS * 3600 },
+  // Neither the cookie nor the token in it outlasts the session's absolute
+  // lifetime (SWITCHYARD_SESSION_HOURS); next-auth's token default is 30 days.
+  session: { strategy: "jwt", maxAge: accountSettings().sessionLifetimeMs / 1000 },
+  jwt: { maxAge: accountSettings().sessionLifetimeMs / 1000 },
   pages: { signIn: "/signin", error: "/signin" },
   providers: [
     CredentialsProvider({
@@ -49,9 +52,19 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user) token.sub = user.id;
+    // A session carries the user's session version and its sign-in time,
+    // checked on every request (resolve-actor) and whenever next-auth would
+    // renew it here: it ends on sign-out, password change, role change and at
+    // its absolute lifetime, however active.
+    async jwt({ token, user }) {
+      if (user) return { ...token, sub: user.id, ...(await sessionClaimsAtSignIn(user.id)) };
+      await assertSessionStands(token);
       return token;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      await endSessionsOnSignOut(token);
     },
   },
 };

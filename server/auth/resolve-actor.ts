@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { bearerToken } from "../http/bearer-token";
 import { hashTokenSecret } from "../tokens/token-secret";
 import { clientIp, type UserActor } from "./actor";
+import { sessionRefusalFor } from "./session-claims";
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
 
@@ -30,10 +31,11 @@ export async function actorFromSessionToken(sessionToken: string | undefined, ip
   if (!sessionToken || !secret) return null;
   const payload = await decode({ token: sessionToken, secret }).catch(() => null);
   if (!payload?.sub) return null;
-  // Roles and the disabled flag are read from the store on every request, so
-  // a change takes effect at once instead of when the session expires.
+  // Roles, the disabled flag and the session version are read from the store
+  // on every request, so a change takes effect at once instead of when the
+  // session expires.
   const user = await activeUser(payload.sub);
-  if (!user) return null;
+  if (!user || sessionRefusalFor(payload, user)) return null;
   return { type: "user", userId: user.id, email: user.email, name: user.name, roles: user.roles, ip, via: "session" };
 }
 

@@ -1,9 +1,9 @@
 import "server-only";
 import type { UserView } from "@/contracts/users";
 import { db } from "../db/client";
-import { userView } from "./user-view";
+import { pendingGrantsInclude, userView } from "./user-view";
 
-export async function listUsers(): Promise<UserView[]> {
-  const users = await db().user.findMany({ orderBy: { email: "asc" } });
-  return users.map(userView);
+export async function listUsers(now = new Date()): Promise<UserView[]> {
+  const users = await db().user.findMany({ orderBy: { email: "asc" }, include: pendingGrantsInclude(now) });
+  return users.map((user) => userView(user, now));
 }

@@ -1,8 +1,16 @@
 import "server-only";
 import type { UserView } from "@/contracts/users";
-import type { User } from "../db/generated/client";
+import { ROLE_GRANT_INCLUDE, roleGrantView, type RoleGrantRow } from "../accounts/role-grant-view";
+import type { Prisma, User } from "../db/generated/client";
 
-export function userView(user: User): UserView {
+/** What a user view reads besides the user: the grants still waiting for a second admin. */
+export function pendingGrantsInclude(now: Date) {
+  return {
+    grantsReceived: { where: { status: "pending", expiresAt: { gt: now } }, include: ROLE_GRANT_INCLUDE, orderBy: { createdAt: "asc" } },
+  } satisfies Prisma.UserInclude;
+}
+
+export function userView(user: User & { grantsReceived: RoleGrantRow[] }, now: Date): UserView {
   return {
     id: user.id,
     email: user.email,
@@ -11,6 +19,7 @@ export function userView(user: User): UserView {
     disabled: user.disabled,
     createdAt: user.createdAt.toISOString(),
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+    pendingGrants: user.grantsReceived.map((grant) => roleGrantView(grant, now)),
   };
 }
 

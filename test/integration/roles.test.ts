@@ -57,7 +57,12 @@ import * as writeRoute from "@/app/api/v1/services/[id]/route/route";
 import * as discover from "@/app/api/v1/topology/discover/route";
 import * as services from "@/app/api/v1/services/route";
 import * as userById from "@/app/api/v1/users/[id]/route";
+import * as userPassword from "@/app/api/v1/users/[id]/password/route";
 import * as users from "@/app/api/v1/users/route";
+import * as ownPassword from "@/app/api/v1/account/password/route";
+import * as roleGrants from "@/app/api/v1/role-grants/route";
+import * as approveRoleGrant from "@/app/api/v1/role-grants/[id]/approve/route";
+import * as rejectRoleGrant from "@/app/api/v1/role-grants/[id]/reject/route";
 import * as topologyPlan from "@/app/api/v1/topology/plan/route";
 import * as topologyApply from "@/app/api/v1/topology/apply/route";
 import * as topologyExport from "@/app/api/v1/topology/export/route";
@@ -143,6 +148,14 @@ async function activePauseId(): Promise<string> {
     data: { scope: "service:orders-db", serviceId: "orders-db", activeScope: "service:orders-db", reason: "role test pause", createdBy: "role test", expiresAt: new Date(Date.now() + 3_600_000) },
   });
   return pause.id;
+}
+
+/** A grant of approver to a fresh account, asked for by an admin who is none of the callers. */
+async function pendingGrantId(): Promise<string> {
+  const requester = await db().user.findUniqueOrThrow({ where: { email: "policy-requester@example.com" } });
+  const user = await createTestUser(`grantee-${uniqueName()}@example.com`, ["viewer"]);
+  const grant = await db().roleGrant.create({ data: { userId: user.id, roles: ["approver"], requesterId: requester.id, expiresAt: new Date(Date.now() + 3_600_000) } });
+  return grant.id;
 }
 
 /** Each operation's real handler, with a request that is valid apart from who sends it. */
@@ -252,6 +265,15 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   listUsers: () => ({ handler: users.GET, request: {} }),
   createUser: () => ({ handler: users.POST, request: { method: "POST", body: { email: `u${Math.random()}@example.com`, password: "a-long-enough-password", roles: ["viewer"] } } }),
   updateUser: ({ targetUserId }) => ({ handler: userById.PATCH, request: { method: "PATCH", params: { id: targetUserId }, body: { name: "Renamed" } } }),
+  resetPassword: async () => ({
+    handler: userPassword.POST,
+    request: { method: "POST", params: { id: (await createTestUser(`forgetful-${uniqueName()}@example.com`, ["viewer"])).id }, body: { newPassword: "a-fresh-password-1" } },
+  }),
+  // Every role's account has the default test password.
+  changeOwnPassword: () => ({ handler: ownPassword.POST, request: { method: "POST", body: { currentPassword: "test-password-1234", newPassword: "a-changed-password-1" } } }),
+  listRoleGrants: () => ({ handler: roleGrants.GET, request: { path: "/api/v1/role-grants?status=pending" } }),
+  approveRoleGrant: async () => ({ handler: approveRoleGrant.POST, request: { method: "POST", params: { id: await pendingGrantId() }, body: { note: "checked with their manager" } } }),
+  rejectRoleGrant: async () => ({ handler: rejectRoleGrant.POST, request: { method: "POST", params: { id: await pendingGrantId() }, body: { reason: "not this team" } } }),
   issueToken: () => ({ handler: tokens.POST, request: { method: "POST", body: { email: "target@example.com", password: "target-password-1" } } }),
   listTokens: () => ({ handler: tokens.GET, request: {} }),
   createOwnToken: () => ({ handler: ownTokens.POST, request: { method: "POST", body: { name: "mine" } } }),
@@ -376,7 +398,7 @@ describe("every role × every API operation, through the real handlers", () => {
       const allowed = hasPermission([role], access);
       it(`${op.method} ${op.path} as ${role} → ${allowed ? "allowed" : "403"}`, async () => {
         const token = tokenOf.get(role)!;
-        const mine = await db().apiToken.findFirstOrThrow({ where: { user: { email: `${role}@example.com` } } });
+        const mine = await db().apiToken.findFirstOrThrow({ where: { user: { email: `${role}@example.com` }, revokedAt: null } });
         const { handler, request } = await CASES[id]({ targetUserId, tokenId: mine.id, agentId });
         const auditBefore = await db().auditEvent.count();
         const { status, json } = await call(handler, { ...request, token });
@@ -388,7 +410,8 @@ describe("every role × every API operation, through the real handlers", () => {
           expect(json.error.message).toContain(access);
           expect(await db().auditEvent.count()).toBe(auditBefore);
         }
-        if (id === "revokeToken" && allowed) {
+        // Revoking a token, or changing one's password, ends the caller's token.
+        if ((id === "revokeToken" || id === "changeOwnPassword") && allowed) {
           tokenOf.set(role, await tokenFor(mine.userId));
         }
       });
@@ -397,11 +420,16 @@ describe("every role × every API operation, through the real handlers", () => {
 });
 
 describe("role changes", () => {
-  it("take effect on the next request, not when a session ends", async () => {
+  it("take effect on the next request, not when a session ends; admin only once a second admin approves", async () => {
     const user = await createTestUser("promoted@example.com", ["viewer"]);
     const token = await tokenFor(user.id);
     expect((await call(users.GET, { token })).status).toBe(403);
-    await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: user.id }, body: { roles: ["viewer", "admin"] } });
+    const asked = await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: user.id }, body: { roles: ["viewer", "admin"] } });
+    expect(asked.json).toMatchObject({ roles: ["viewer"], pendingGrants: [{ roles: ["admin"], status: "pending", requester: "admin@example.com" }] });
+    expect((await call(users.GET, { token })).status).toBe(403);
+    const otherAdmin = await tokenFor((await db().user.findUniqueOrThrow({ where: { email: "other-admin@example.com" } })).id);
+    const approved = await call(approveRoleGrant.POST, { method: "POST", token: otherAdmin, params: { id: asked.json.pendingGrants[0].id }, body: {} });
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
     expect((await call(users.GET, { token })).status).toBe(200);
   });
 

@@ -94,11 +94,15 @@ describe("API tokens", () => {
 });
 
 describe("browser sessions", () => {
-  const cookieFor = async (sub: string, secret = process.env.NEXTAUTH_SECRET!) =>
-    `next-auth.session-token=${await encode({ token: { sub }, secret })}`;
+  const cookieFor = async (sub: string, secret = process.env.NEXTAUTH_SECRET!, claims: object = { sv: 0, signedInAt: Date.now() }) =>
+    `next-auth.session-token=${await encode({ token: { sub, ...claims }, secret })}`;
 
   it("authenticate API calls through the session cookie", async () => {
     expect((await call(listServicesRoute, { cookie: await cookieFor(operatorId) })).status).toBe(200);
+  });
+
+  it("without the session version and sign-in time every session now carries (older, or forged) are refused", async () => {
+    expect((await call(listServicesRoute, { cookie: await cookieFor(operatorId, undefined, {}) })).status).toBe(401);
   });
 
   it("signed with another secret, or for an unknown user, are refused", async () => {

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { advanceAlerts } from "./alert-window";
+import { detectAccountAlerts, type AccountFacts } from "./account-alert-rules";
+
+const DAY = 86_400_000;
+const at = new Date("2026-12-01T12:00:00Z");
+const facts: AccountFacts = {
+  coolOffMs: 7 * DAY,
+  grants: [{ grantId: "g1", userId: "carol", email: "carol@example.com", roles: ["approver"], at, requester: "alice@example.com", decider: "bob@example.com" }],
+  resets: [{ userId: "dave", email: "dave@example.com", roles: ["admin"], at, by: "alice@example.com" }],
+};
+
+describe("account alert rules", () => {
+  it("name each recent grant and reset of an approving account, about no service", () => {
+    expect(detectAccountAlerts(facts)).toEqual([
+      {
+        ruleId: "privileged-grant",
+        serviceId: null,
+        subject: { key: "grant:g1", label: "carol@example.com", replicaId: null },
+        sentence: "carol@example.com was granted approver at 2026-12-01T12:00:00.000Z at the request of alice@example.com, approved by bob@example.com; cool-off until 2026-12-08T12:00:00.000Z",
+      },
+      {
+        ruleId: "privileged-password-reset",
+        serviceId: null,
+        subject: { key: `password-reset:dave:${at.getTime()}`, label: "dave@example.com", replicaId: null },
+        sentence: "alice@example.com reset the password of dave@example.com (admin) at 2026-12-01T12:00:00.000Z; cool-off until 2026-12-08T12:00:00.000Z",
+      },
+    ]);
+  });
+
+  it("say a grant from the host is break-glass", () => {
+    const host = { ...facts, grants: [{ ...facts.grants[0]!, requester: null, decider: null }], resets: [] };
+    expect(detectAccountAlerts(host)[0]?.sentence).toMatch(/from the host \(break-glass\)/);
+  });
+
+  it("fire at once, once per subject, and resolve when the window has passed", () => {
+    const settings = { forSeconds: () => 0, maintenance: () => null, maxGapMs: 10_000 };
+    const detections = detectAccountAlerts(facts);
+    const opened = advanceAlerts([], detections, at, settings);
+    expect(opened.map((change) => [change.kind, change.kind === "open" ? change.state : null])).toEqual([
+      ["open", "firing"],
+      ["open", "firing"],
+    ]);
+    const open = opened.map((change, index) => {
+      if (change.kind !== "open") throw new Error("expected open");
+      return { id: `a${index}`, ruleId: change.ruleId, subjectKey: change.subject.key, serviceId: change.serviceId, state: change.state, sentence: change.sentence, startedAt: at, lastSeenAt: at, maintenance: null };
+    });
+    expect(advanceAlerts(open, detections, new Date(at.getTime() + 1000), settings).map((change) => change.kind)).toEqual(["hold", "hold"]);
+    expect(advanceAlerts(open, [], new Date(at.getTime() + 2000), settings).map((change) => change.kind)).toEqual(["resolve", "resolve"]);
+  });
+});

@@ -1,0 +1,70 @@
+import type { Role } from "../access/permissions";
+import type { AlertSeverity, Detection } from "./alert-rules";
+
+/**
+ * What the account rules look at: who became able to approve (or to make
+ * approvers) recently, and whose approving account an admin gave a new
+ * password, within the approval cool-off window. Gathered from the store,
+ * only for accounts that still hold approver or admin and are enabled.
+ */
+export interface AccountFacts {
+  coolOffMs: number;
+  grants: { grantId: string; userId: string; email: string; roles: Role[]; at: Date; requester: string | null; decider: string | null }[];
+  resets: { userId: string; email: string; roles: Role[]; at: Date; by: string }[];
+}
+
+export const ACCOUNT_ALERT_RULE_IDS = ["privileged-grant", "privileged-password-reset"] as const;
+export type AccountAlertRuleId = (typeof ACCOUNT_ALERT_RULE_IDS)[number];
+
+export interface AccountAlertRule {
+  id: AccountAlertRuleId;
+  title: string;
+  severity: AlertSeverity;
+  description: string;
+  detect(facts: AccountFacts): Omit<Detection, "ruleId" | "serviceId">[];
+}
+
+const until = (at: Date, coolOffMs: number) => new Date(at.getTime() + coolOffMs).toISOString();
+
+/**
+ * Rules about the installation's accounts rather than a service. Each fires
+ * at once (there is no blip to wait out) and holds for the cool-off window,
+ * so whoever watches the webhooks hears of every new approver or admin and
+ * can check it was meant.
+ */
+export const ACCOUNT_ALERT_RULES: readonly AccountAlertRule[] = [
+  {
+    id: "privileged-grant",
+    title: "Approver or admin granted",
+    severity: "warning",
+    description:
+      "An account was granted approver or admin (two admins, or the host, agreed) within the approval cool-off window: check the grant was meant. Until the window ends the account cannot approve the changes of the admins who granted it.",
+    detect(facts) {
+      return facts.grants.map((grant) => ({
+        subject: { key: `grant:${grant.grantId}`, label: grant.email, replicaId: null },
+        sentence:
+          `${grant.email} was granted ${grant.roles.join(" and ")} at ${grant.at.toISOString()} ` +
+          (grant.requester ? `at the request of ${grant.requester}, approved by ${grant.decider ?? "?"}` : "from the host (break-glass)") +
+          `; cool-off until ${until(grant.at, facts.coolOffMs)}`,
+      }));
+    },
+  },
+  {
+    id: "privileged-password-reset",
+    title: "Approver's or admin's password reset",
+    severity: "warning",
+    description:
+      "An admin gave an approver or admin a new password within the approval cool-off window, and so could sign in as them: check it was asked for. Until the window ends the account cannot approve that admin's changes.",
+    detect(facts) {
+      return facts.resets.map((reset) => ({
+        subject: { key: `password-reset:${reset.userId}:${reset.at.getTime()}`, label: reset.email, replicaId: null },
+        sentence: `${reset.by} reset the password of ${reset.email} (${reset.roles.join(", ")}) at ${reset.at.toISOString()}; cool-off until ${until(reset.at, facts.coolOffMs)}`,
+      }));
+    },
+  },
+];
+
+/** Every account rule: the conditions that hold now, about no service. */
+export function detectAccountAlerts(facts: AccountFacts): Detection[] {
+  return ACCOUNT_ALERT_RULES.flatMap((rule) => rule.detect(facts).map((detection) => ({ ...detection, ruleId: rule.id, serviceId: null })));
+}

@@ -1,0 +1,63 @@
+import "server-only";
+import { decideRoleGrant, type GrantAction } from "@/core/access/role-grants";
+import type { RoleGrantView } from "@/contracts/users";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { auditActorOf, type UserActor } from "../auth/actor";
+import { db } from "../db/client";
+import { DomainError, NotFoundError } from "../errors";
+import { auditedUser } from "../users/user-view";
+import { approvalCoolOff } from "./approval-cool-off";
+import { endSessions } from "./end-sessions";
+import { ROLE_GRANT_INCLUDE, roleGrantView } from "./role-grant-view";
+
+/**
+ * Approve or reject a grant of approver or admin. Under the grant's row lock
+ * and then the user's, so two admins deciding at once are decided one after
+ * the other. An approval applies the roles, ends the user's sessions (they
+ * sign in again to use them) and is audited with the roles before and after
+ * in the same transaction.
+ */
+export async function actOnRoleGrant(actor: UserActor, id: string, action: GrantAction, note?: string): Promise<RoleGrantView> {
+  const audit = auditActorOf(actor);
+  return db().$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ userId: string }[]>`SELECT "userId" FROM "RoleGrant" WHERE id = ${id} FOR UPDATE`;
+    if (!locked) throw new NotFoundError(`No role grant with id ${id}.`);
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${locked.userId} FOR UPDATE`;
+    const grant = await tx.roleGrant.findUniqueOrThrow({ where: { id }, include: { user: true } });
+    const now = new Date();
+    const coolOff = action.type === "approve" ? await approvalCoolOff(tx, actor, grant.requesterId, now) : null;
+    const decision = decideRoleGrant(
+      { status: grant.status, userId: grant.userId, requesterId: grant.requesterId, roles: grant.roles, expiresAt: grant.expiresAt, user: grant.user },
+      action,
+      { userId: actor.userId, label: actor.email },
+      coolOff,
+      now,
+    );
+    const common = { actor: audit, target: { type: "user", id: grant.userId } };
+
+    switch (decision.outcome) {
+      case "refuse":
+        throw new DomainError(decision.status, decision.status === 403 ? "forbidden" : "conflict", `Refused: ${decision.sentence}.`);
+      case "reject": {
+        const reason = action.type === "reject" ? action.reason : null;
+        await tx.roleGrant.update({ where: { id }, data: { status: "rejected", deciderId: actor.userId, decisionNote: reason, decidedAt: now } });
+        await appendAuditEvent(tx, { ...common, action: "user.grant_reject", reason, details: { grantId: id, roles: grant.roles, sentence: decision.sentence } });
+        break;
+      }
+      case "apply": {
+        const user = await tx.user.update({ where: { id: grant.userId }, data: { roles: decision.roles } });
+        await endSessions(tx, grant.userId, { tokens: false, revokedById: actor.userId, now });
+        await tx.roleGrant.update({ where: { id }, data: { status: "applied", deciderId: actor.userId, decisionNote: note ?? null, decidedAt: now } });
+        await appendAuditEvent(tx, {
+          ...common,
+          action: "user.grant_approve",
+          reason: note ?? null,
+          before: auditedUser(grant.user),
+          after: auditedUser(user),
+          details: { grantId: id, roles: grant.roles, requesterId: grant.requesterId, sentence: decision.sentence, sessionsEnded: true },
+        });
+      }
+    }
+    return roleGrantView(await tx.roleGrant.findUniqueOrThrow({ where: { id }, include: ROLE_GRANT_INCLUDE }), now);
+  });
+}
