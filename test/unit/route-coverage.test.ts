@@ -71,6 +71,7 @@ const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/settings/users/page.tsx": "users:manage",
   "app/(console)/settings/tokens/page.tsx": "tokens:own",
   "app/(console)/settings/agents/page.tsx": "agents:manage",
+  "app/(console)/settings/account/page.tsx": "account:own",
 };
 
 describe("console pages", () => {

@@ -17,16 +17,19 @@ export function CreateUserForm() {
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     const name = String(form.get("name") ?? "").trim();
+    const reason = String(form.get("reason") ?? "").trim();
     startTransition(async () => {
       const result = await createUserAction({
         email: String(form.get("email") ?? ""),
         password: String(form.get("password") ?? ""),
         ...(name ? { name } : {}),
         roles,
+        ...(reason ? { reason } : {}),
       });
       if (result.ok) {
         setError(null);
-        setCreated(result.data.email);
+        const waiting = result.data.pendingGrants.flatMap((grant) => grant.roles);
+        setCreated(waiting.length ? `${result.data.email}; ${waiting.join(" and ")} wait${waiting.length === 1 ? "s" : ""} for a second admin's approval` : result.data.email);
         formElement.reset();
         setRoles(["viewer"]);
       } else {
@@ -57,7 +60,15 @@ export function CreateUserForm() {
         <FieldError id="new-password-error" message={error?.field === "password" ? error.message : undefined} />
       </div>
       <RoleCheckboxes name="roles" legend="Roles" selected={roles} onChange={setRoles} />
-      {error && !["email", "password"].includes(error.field ?? "") ? (
+      <p className="hint">Approver and admin take a second admin&apos;s approval (below, under Waiting for a second admin) before the account holds them.</p>
+      {roles.includes("approver") || roles.includes("admin") ? (
+        <div className="field">
+          <label htmlFor="new-reason">Why they need approver or admin</label>
+          <input id="new-reason" name="reason" type="text" aria-invalid={invalid("reason")} aria-describedby="new-reason-error" />
+          <FieldError id="new-reason-error" message={error?.field === "reason" ? error.message : undefined} />
+        </div>
+      ) : null}
+      {error && !["email", "password", "reason"].includes(error.field ?? "") ? (
         <div className="alert alert-error" role="alert">
           {error.message}
         </div>

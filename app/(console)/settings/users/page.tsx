@@ -2,16 +2,18 @@ import type { Metadata } from "next";
 import { hasPermission } from "@/core/access/permissions";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/server/auth/current-actor";
+import { listRoleGrants } from "@/server/accounts/list-role-grants";
 import { listUsers } from "@/server/users/list-users";
 import { SettingsTabs } from "../settings-tabs";
 import { CreateUserForm } from "./create-user-form";
+import { PendingGrants } from "./pending-grants";
 import { UsersTable } from "./users-table";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const actor = await requirePagePermission("users:manage");
-  const users = await listUsers();
+  const [users, grants] = await Promise.all([listUsers(), listRoleGrants({ status: "pending", limit: 200 })]);
   return (
     <>
       <PageHeader title="Settings" description="People, their roles, and API tokens." />
@@ -22,6 +24,15 @@ export default async function UsersPage() {
             Users
           </h2>
           <UsersTable users={users} currentUserId={actor.userId} />
+        </section>
+        <section className="card" aria-labelledby="grants-heading">
+          <h2 id="grants-heading" style={{ marginBottom: 4 }}>
+            Waiting for a second admin
+          </h2>
+          <p className="muted" style={{ marginBottom: 10 }}>
+            Approver and admin are granted only when an admin other than the one who asked approves. An account its requester created, promoted or reset recently cannot approve that requester&apos;s changes.
+          </p>
+          {grants.length ? <PendingGrants grants={grants} currentUserId={actor.userId} currentEmail={actor.email} /> : <p className="muted">Nothing is waiting.</p>}
         </section>
         <section className="card" aria-labelledby="create-user-heading">
           <h2 id="create-user-heading" style={{ marginBottom: 10 }}>

@@ -6,10 +6,12 @@ import type { UserView } from "@/contracts/users";
 import { Badge } from "@/components/ui/badge";
 import { Timestamp } from "@/components/ui/timestamp";
 import { updateUserAction } from "./actions/update-user";
+import { ResetPasswordForm } from "./reset-password-form";
 import { RoleCheckboxes } from "./role-checkboxes";
 
 function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
   const [editing, setEditing] = useState(false);
+  const [resetting, setResetting] = useState(false);
   const [roles, setRoles] = useState<Role[]>(user.roles);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -43,6 +45,13 @@ function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
                 {role}
               </Badge>
             ))}
+            {user.pendingGrants.flatMap((grant) =>
+              grant.roles.map((role) => (
+                <Badge key={`${grant.id}:${role}`} tone="warn">
+                  {role}: awaiting a second admin
+                </Badge>
+              )),
+            )}
           </div>
         )}
         {error ? (
@@ -79,6 +88,11 @@ function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
               Edit roles
             </button>
           )}
+          {isSelf ? null : (
+            <button type="button" className="button button-small" onClick={() => setResetting(true)} aria-label={`Reset the password of ${user.email}`}>
+              Reset password
+            </button>
+          )}
           <button
             type="button"
             className={user.disabled ? "button button-small" : "button button-small button-danger"}
@@ -89,6 +103,7 @@ function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
             {user.disabled ? "Enable" : "Disable"}
           </button>
         </div>
+        {resetting ? <ResetPasswordForm user={user} onDone={() => setResetting(false)} /> : null}
       </td>
     </tr>
   );
@@ -111,7 +126,7 @@ export function UsersTable({ users, currentUserId }: { users: UserView[]; curren
         </thead>
         <tbody>
           {users.map((user) => (
-            <UserRow key={`${user.id}:${user.roles.join(",")}:${user.disabled}`} user={user} isSelf={user.id === currentUserId} />
+            <UserRow key={`${user.id}:${user.roles.join(",")}:${user.disabled}:${user.pendingGrants.length}`} user={user} isSelf={user.id === currentUserId} />
           ))}
         </tbody>
       </table>

@@ -1,0 +1,15 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { rejectRoleGrantSchema, roleGrantIdParamsSchema } from "@/contracts/users";
+import { actOnRoleGrant } from "@/server/accounts/decide-role-grant";
+import { runAction } from "@/server/http/server-action";
+
+const inputSchema = z.object({ id: roleGrantIdParamsSchema.shape.id, body: rejectRoleGrantSchema });
+
+export async function rejectRoleGrantAction(input: unknown) {
+  const result = await runAction("users:manage", inputSchema, input, (actor, data) => actOnRoleGrant(actor, data.id, { type: "reject", reason: data.body.reason }));
+  if (result.ok) revalidatePath("/settings/users");
+  return result;
+}
