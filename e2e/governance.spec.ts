@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { onboard } from "./support/accounts";
 import { ADMIN, signIn, signOut } from "./support/session";
 
 const APPROVER = { email: "approver@e2e.test", password: "approver-password-1" };
@@ -6,18 +7,13 @@ const AUDITOR = { email: "auditor@e2e.test", password: "auditor-password-1" };
 let adminToken = "";
 
 test.beforeAll(async ({ request }) => {
+  test.setTimeout(120_000);
   const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e governance" } });
   adminToken = ((await issued.json()) as { token: string }).token;
-  const created = await request.post("/api/v1/users", {
-    headers: { authorization: `Bearer ${adminToken}` },
-    data: { email: APPROVER.email, password: APPROVER.password, roles: ["approver"] },
-  });
-  expect([201, 409]).toContain(created.status());
-  const auditor = await request.post("/api/v1/users", {
-    headers: { authorization: `Bearer ${adminToken}` },
-    data: { email: AUDITOR.email, password: AUDITOR.password, roles: ["auditor"] },
-  });
-  expect([201, 409]).toContain(auditor.status());
+  await onboard(request, [
+    { ...APPROVER, roles: ["approver"] },
+    { ...AUDITOR, roles: ["auditor"] },
+  ]);
 });
 
 test("an admin proposes a change, sees no approve button on it, a second user's approval puts it in force, and an auditor finds and exports both events", async ({ page, request }) => {

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { freePort } from "../server/store/free-port";
 import { ReplicationCluster, type ClusterServer } from "../test/support/replication-cluster";
+import { onboard } from "./support/accounts";
 import { ADMIN, signIn, signOut } from "./support/session";
 
 /**
@@ -23,15 +24,10 @@ test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async ({ request }) => {
   test.setTimeout(180_000);
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e topology" } });
-  const adminToken = ((await issued.json()) as { token: string }).token;
-  for (const [user, roles] of [
-    [APPROVER, ["approver"]],
-    [VIEWER, ["viewer"]],
-  ] as const) {
-    const created = await request.post("/api/v1/users", { headers: { authorization: `Bearer ${adminToken}` }, data: { email: user.email, password: user.password, roles } });
-    expect([201, 409]).toContain(created.status());
-  }
+  await onboard(request, [
+    { ...APPROVER, roles: ["approver"] },
+    { ...VIEWER, roles: ["viewer"] },
+  ]);
 
   cluster = ReplicationCluster.create("e2e-topology", "e2e-cluster-secret");
   primary = await cluster.startPrimary("billing-a");

@@ -26,7 +26,7 @@ export const GRANT_RULES = [
   { id: "grant-expired", status: 409, sentence: "A grant nobody approved before its deadline lapses; ask for it again." },
   { id: "grant-requester", status: 403, sentence: "Two-person rule: the admin who asked for a grant cannot approve it; another admin must." },
   { id: "grant-self", status: 403, sentence: "Nobody approves a grant of roles to themselves." },
-  { id: "grant-cool-off", status: 403, sentence: "An admin the requester created, promoted or reset recently does not count as a second admin for the requester." },
+  { id: "grant-second-person", status: 403, sentence: "An admin who signs in with a password the requester chose, or whom the requester created, promoted or reset recently, is no second admin for them." },
   { id: "grant-disabled", status: 409, sentence: "A disabled account is granted nothing; enable it first." },
   { id: "grant-held", status: 409, sentence: "A grant of roles the account already holds has nothing left to do." },
 ] as const;
@@ -58,10 +58,10 @@ function refuse(rule: GrantRuleId, detail: string): GrantDecision {
 /**
  * Approve or reject a pending grant. Any admin may reject (its requester
  * withdraws it that way); approval takes an admin other than the requester
- * and the grantee, for whom the requester has not vouched recently
- * (`coolOff`, from coolOffRefusal).
+ * and the grantee who is a second person for the requester (`notSecondPerson`,
+ * from secondPersonRefusal, says why not).
  */
-export function decideRoleGrant(state: GrantState, action: GrantAction, actor: { userId: string; label: string }, coolOff: string | null, now: Date): GrantDecision {
+export function decideRoleGrant(state: GrantState, action: GrantAction, actor: { userId: string; label: string }, notSecondPerson: string | null, now: Date): GrantDecision {
   if (state.status !== "pending") return refuse("grant-decided", `the grant is ${state.status}`);
   if (now >= state.expiresAt) return refuse("grant-expired", `the grant lapsed at ${state.expiresAt.toISOString()}`);
   if (action.type === "reject") {
@@ -70,7 +70,7 @@ export function decideRoleGrant(state: GrantState, action: GrantAction, actor: {
   }
   if (actor.userId === state.requesterId) return refuse("grant-requester", `${actor.label} asked for this grant`);
   if (actor.userId === state.userId) return refuse("grant-self", `the grant is to ${actor.label}`);
-  if (coolOff) return refuse("grant-cool-off", coolOff);
+  if (notSecondPerson) return refuse("grant-second-person", notSecondPerson);
   if (state.user.disabled) return refuse("grant-disabled", `${state.user.email} is disabled`);
   const missing = state.roles.filter((role) => !state.user.roles.includes(role));
   if (missing.length === 0) return refuse("grant-held", `${state.user.email} already holds ${state.roles.join(" and ")}`);

@@ -28,9 +28,11 @@ describe("account alert rules", () => {
     ]);
   });
 
-  it("say a grant from the host is break-glass", () => {
+  it("say a grant from the host is break-glass, naming who asked for it if anyone did", () => {
     const host = { ...facts, grants: [{ ...facts.grants[0]!, requester: null, decider: null }], resets: [] };
-    expect(detectAccountAlerts(host)[0]?.sentence).toMatch(/from the host \(break-glass\)/);
+    expect(detectAccountAlerts(host)[0]?.sentence).toMatch(/was granted approver at \S+ from the host \(break-glass\); cool-off/);
+    const asked = { ...facts, grants: [{ ...facts.grants[0]!, decider: null }], resets: [] };
+    expect(detectAccountAlerts(asked)[0]?.sentence).toMatch(/at the request of alice@example.com, approved from the host \(break-glass\); cool-off/);
   });
 
   it("fire at once, once per subject, and resolve when the window has passed", () => {

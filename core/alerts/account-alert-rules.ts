@@ -44,7 +44,7 @@ export const ACCOUNT_ALERT_RULES: readonly AccountAlertRule[] = [
         subject: { key: `grant:${grant.grantId}`, label: grant.email, replicaId: null },
         sentence:
           `${grant.email} was granted ${grant.roles.join(" and ")} at ${grant.at.toISOString()} ` +
-          (grant.requester ? `at the request of ${grant.requester}, approved by ${grant.decider ?? "?"}` : "from the host (break-glass)") +
+          (grant.requester ? `at the request of ${grant.requester}, approved ${grant.decider ? `by ${grant.decider}` : "from the host (break-glass)"}` : "from the host (break-glass)") +
           `; cool-off until ${until(grant.at, facts.coolOffMs)}`,
       }));
     },

@@ -6,7 +6,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { DomainError, NotFoundError } from "../errors";
 import { auditedUser } from "../users/user-view";
-import { approvalCoolOff } from "./approval-cool-off";
+import { secondPersonRefusalFor } from "./second-person";
 import { endSessions } from "./end-sessions";
 import { ROLE_GRANT_INCLUDE, roleGrantView } from "./role-grant-view";
 
@@ -25,12 +25,12 @@ export async function actOnRoleGrant(actor: UserActor, id: string, action: Grant
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${locked.userId} FOR UPDATE`;
     const grant = await tx.roleGrant.findUniqueOrThrow({ where: { id }, include: { user: true } });
     const now = new Date();
-    const coolOff = action.type === "approve" ? await approvalCoolOff(tx, actor, grant.requesterId, now) : null;
+    const notSecondPerson = action.type === "approve" ? await secondPersonRefusalFor(tx, actor, grant.requesterId, now) : null;
     const decision = decideRoleGrant(
       { status: grant.status, userId: grant.userId, requesterId: grant.requesterId, roles: grant.roles, expiresAt: grant.expiresAt, user: grant.user },
       action,
       { userId: actor.userId, label: actor.email },
-      coolOff,
+      notSecondPerson,
       now,
     );
     const common = { actor: audit, target: { type: "user", id: grant.userId } };

@@ -3,7 +3,7 @@ import { policyDocumentSchema } from "@/contracts/policy";
 import { decideChangeRequest, type ChangeRequestAction } from "@/core/policy/decide-change-request";
 import { diffPolicy } from "@/core/policy/diff-policy";
 import { requiredApprovals } from "@/core/policy/required-approvals";
-import { assertApprovalCounts } from "../accounts/approval-cool-off";
+import { assertSecondPerson } from "../accounts/second-person";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { recordRejection, refusal } from "./decision-outcomes";
 import { auditActorOf, type UserActor } from "../auth/actor";
@@ -84,7 +84,7 @@ async function actOnPolicyChange(actor: UserActor, id: string, serviceId: string
           return;
         }
         case "approve": {
-          await assertApprovalCounts(actor, request.requesterId, now, tx);
+          await assertSecondPerson(actor, request.requesterId, now, tx);
           const before = await documentAt(tx, request.policyId, request.policy.currentVersion);
           if (decision.apply) assertValidPolicy(document, topology, before);
           await tx.approval.create({ data: { changeRequestId: id, approverId: actor.userId, decision: "approved", comment: comment ?? null } });

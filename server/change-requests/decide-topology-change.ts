@@ -2,7 +2,7 @@ import "server-only";
 import { topologyProposalSchema, type TopologyProposal } from "@/contracts/topology-api";
 import { decideChangeRequest, type ChangeRequestAction } from "@/core/policy/decide-change-request";
 import { proposalDiff, retiredServiceOf } from "@/core/topology/topology-diff";
-import { assertApprovalCounts } from "../accounts/approval-cool-off";
+import { assertSecondPerson } from "../accounts/second-person";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { recordRejection, refusal } from "./decision-outcomes";
 import { auditActorOf, type UserActor } from "../auth/actor";
@@ -96,7 +96,7 @@ export async function actOnTopologyChange(actor: UserActor, id: string, action: 
           return;
         }
         case "approve": {
-          await assertApprovalCounts(actor, request.requesterId, now, tx);
+          await assertSecondPerson(actor, request.requesterId, now, tx);
           await tx.approval.create({ data: { changeRequestId: id, approverId: actor.userId, decision: "approved", comment: comment ?? null } });
           await appendAuditEvent(tx, { ...common, action: "change_request.approve", reason: comment ?? null, details: { sentence: decision.sentence, approvals: decision.approvals } });
           if (!decision.apply) return;

@@ -1,5 +1,5 @@
 import "server-only";
-import { assertApprovalCounts } from "../accounts/approval-cool-off";
+import { assertSecondPerson } from "../accounts/second-person";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
@@ -23,7 +23,7 @@ async function decide(actor: UserActor, runId: string, stepId: string, kind: "ma
   if (kind === "approval" && run.startedById === actor.userId) {
     throw new ForbiddenError("Two-person rule: the person who started the run cannot approve or reject its approval step.");
   }
-  if (kind === "approval" && decision === "approve") await assertApprovalCounts(actor, run.startedById, new Date());
+  if (kind === "approval" && decision === "approve") await assertSecondPerson(actor, run.startedById, new Date());
   const state = decision === "reject" ? "failed" : "succeeded";
   await db().$transaction(async (tx) => {
     // Only a step still waiting moves: two people deciding at once cannot both win.

@@ -6,6 +6,7 @@ import { POST as approveGrantRoute } from "@/app/api/v1/role-grants/[id]/approve
 import { POST as rejectGrantRoute } from "@/app/api/v1/role-grants/[id]/reject/route";
 import { GET as grantsRoute } from "@/app/api/v1/role-grants/route";
 import { POST as approveStepRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/approve/route";
+import { POST as addReplicaRoute } from "@/app/api/v1/services/[id]/replicas/route";
 import { GET as servicesRoute } from "@/app/api/v1/services/route";
 import { POST as resetPasswordRoute } from "@/app/api/v1/users/[id]/password/route";
 import { PATCH as updateUserRoute } from "@/app/api/v1/users/[id]/route";
@@ -48,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await webhook.close();
+  await webhook?.close();
 });
 
 const approveChange = (changeRequestId: string, as: string) => call(approveChangeRoute, { method: "POST", token: as, params: { id: changeRequestId }, body: { comment: "looks fine" } });
@@ -121,7 +122,7 @@ describe("granting approver or admin", () => {
     const refused = await approveChange(lagLimit, carolToken);
     expect(refused.status).toBe(403);
     expect(refused.json.error.message).toMatch(
-      /^Refused: cool-off: carol@example.com was granted approver at the request of alice@example.com at .+; an account its requester created, promoted or reset cannot approve that requester's changes for 7 days \(until .+\); another approver must\.$/,
+      /^Refused: carol@example.com still signs in with the password alice@example.com chose when they created the account at .+; its owner must change it \(Settings → Your account\) first; and cool-off: carol@example.com was granted approver at the request of alice@example.com at .+; an account its requester created, promoted or reset cannot approve that requester's changes for 7 days \(until .+\); another approver must\.$/,
     );
     expect(await db().approval.count({ where: { changeRequestId: lagLimit } })).toBe(0);
     expect((await approveChange(lagLimit, token.dave)).status).toBe(200);
@@ -136,13 +137,27 @@ describe("granting approver or admin", () => {
     expect(step.json.error.message).toMatch(/cool-off: carol@example.com/);
     expect((await db().stepRun.findFirstOrThrow({ where: { runId: run.id } })).state).toBe("waiting");
     expect((await call(approveStepRoute, { method: "POST", token: token.dave, params: { id: run.id, stepId: "decide" }, body: { note: "ok" } })).status).toBe(200);
+
+    const replica = { name: "pg-accomplice", region: "aws:eu-west-1", host: "10.9.9.9", port: 5432, database: "orders", replication: "async", reason: "a standby of my own" };
+    const added = await call(addReplicaRoute, { method: "POST", token: token.alice, params: { id: "orders-db" }, body: replica });
+    const topologyChange = added.json.changeRequests[0].id;
+    const topologyRefused = await approveChange(topologyChange, carolToken);
+    expect(topologyRefused.status).toBe(403);
+    expect(topologyRefused.json.error.message).toMatch(/cool-off: carol@example.com/);
+    expect(await db().approval.count({ where: { changeRequestId: topologyChange } })).toBe(0);
   });
 
-  it("lets the account count again once the cool-off has passed", async () => {
+  it("lets the account count again once the cool-off has passed and its owner has chosen their own password", async () => {
     const carol = await db().user.findUniqueOrThrow({ where: { email: "carol@example.com" } });
     const longAgo = new Date(Date.now() - 8 * 86_400_000);
     await db().user.update({ where: { id: carol.id }, data: { createdAt: longAgo } });
     await db().roleGrant.updateMany({ where: { userId: carol.id }, data: { decidedAt: longAgo } });
+    const stillAlices = await approveChange(await changeRequestFixture("alice@example.com"), await tokenFor(carol.id));
+    expect(stillAlices.status).toBe(403);
+    expect(stillAlices.json.error.message).toMatch(/^Refused: carol@example.com still signs in with the password alice@example.com chose when they created the account at .+; another approver must\.$/);
+
+    const changed = await call(ownPasswordRoute, { method: "POST", token: await tokenFor(carol.id), body: { currentPassword: PASSWORD, newPassword: "only-carol-knows-1" } });
+    expect(changed.status).toBe(200);
     expect((await approveChange(await changeRequestFixture("alice@example.com"), await tokenFor(carol.id))).status).toBe(200);
     // Its alert resolves with the window.
     await evaluateAlerts(lease);
@@ -174,7 +189,7 @@ describe("passwords", () => {
     expect((await api(frankToken)).status).toBe(401);
     expect((await api({ cookie })).status).toBe(401);
     expect((await api({ cookie: await signInCookie("frank@example.com", "a-brand-new-password") })).status).toBe(200);
-    expect(await db().auditEvent.findFirstOrThrow({ where: { action: "user.password_change", outcome: "success" } })).toMatchObject({ targetId: frank.id, details: { tokensRevoked: 1, sessionsEnded: true } });
+    expect(await db().auditEvent.findFirstOrThrow({ where: { action: "user.password_change", outcome: "success", targetId: frank.id } })).toMatchObject({ actorLabel: "frank@example.com", details: { tokensRevoked: 1, sessionsEnded: true } });
   });
 
   it("are reset by an admin for someone else (not themselves), ending that person's sessions and tokens", async () => {
@@ -204,6 +219,16 @@ describe("passwords", () => {
     const alert = await db().alert.findFirstOrThrow({ where: { ruleId: "privileged-password-reset", subjectLabel: "harry@example.com" } });
     expect(alert).toMatchObject({ serviceId: null, state: "firing" });
     expect(alert.sentence).toMatch(/^alice@example.com reset the password of harry@example.com \(approver\)/);
+  });
+
+  it("reset by an admin make another admin no second admin for that admin's grants either", async () => {
+    const ken = await createTestUser("ken@example.com", ["admin"], PASSWORD);
+    await call(resetPasswordRoute, { method: "POST", token: token.alice, params: { id: ken.id }, body: { newPassword: "alice-knows-this-2" } });
+    const lena = await createPerson("lena@example.com", ["admin"]);
+    const refused = await approveGrant(lena.pendingGrants[0].id, await tokenFor(ken.id));
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toMatch(/^Refused: ken@example.com still signs in with the password alice@example.com chose when they reset it at .+; and cool-off: ken@example.com was given a new password by alice@example.com at .+ \(An admin who signs in with a password the requester chose/);
+    expect((await approveGrant(lena.pendingGrants[0].id, token.erin)).status).toBe(200);
   });
 });
 

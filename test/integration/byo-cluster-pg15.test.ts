@@ -8,6 +8,10 @@ import { buildAgentBundle } from "@/agents/build";
 import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
 import { discoveryResultSchema } from "@/contracts/discovery";
 import { runSchema, type RunView } from "@/contracts/runs";
+import { isPrivileged } from "@/core/access/role-grants";
+import type { Role } from "@/core/access/permissions";
+import { grantFromHost } from "@/server/accounts/grant-from-host";
+import { createDb } from "@/server/db/client";
 import { freePort } from "@/server/store/free-port";
 import { AcknowledgedWriter } from "../support/acknowledged-writer";
 import { runCliCaptured } from "../support/cli";
@@ -71,10 +75,20 @@ async function api(method: string, route: string, token: string, body?: unknown)
 /** The `switchyard` CLI against the running product, as a script would call it. */
 const cli = (...argv: string[]) => runCliCaptured(argv, { SWITCHYARD_URL: product.url, SWITCHYARD_TOKEN: admin });
 
-async function person(email: string, roles: string[]): Promise<string> {
+/**
+ * A person with an API token, created by `creator`. Approver and admin are
+ * granted from the host, as an installation's first approvers are (one
+ * admin cannot grant them alone).
+ */
+async function person(email: string, roles: Role[], creator = admin): Promise<string> {
   const password = secret("pw");
-  const created = await api("POST", "/api/v1/users", admin, { email, password, roles });
+  const created = await api("POST", "/api/v1/users", creator, { email, password, roles });
   if (created.status !== 201) throw new Error(`creating ${email}: ${created.status} ${JSON.stringify(created.json)}`);
+  const privileged = roles.filter(isPrivileged);
+  if (privileged.length) {
+    const client = createDb(product.databaseUrl, 1);
+    await grantFromHost(client, { email, roles: privileged, reason: "byo-cluster-pg15: onboarding" }).finally(() => client.$disconnect());
+  }
   const issued = await fetch(`${product.url}/api/v1/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -183,7 +197,9 @@ describe("a PostgreSQL 15 cluster from Debian's packages, brought under Switchya
   it("discovers the cluster, applies the answered proposal, and has a second and third person approve the service's policy", async () => {
     const [primaryNode, syncNode, asyncNode] = NODES;
     operator = await person("oncall@byo.example", ["operator"]);
-    approvers = [await person("approver-1@byo.example", ["approver"]), await person("approver-2@byo.example", ["approver"])];
+    // Onboarded by a second admin: accounts the policy's requester (the first admin) created would not count as second persons for them.
+    const onboarding = await person("onboarding@byo.example", ["admin"]);
+    approvers = [await person("approver-1@byo.example", ["approver"], onboarding), await person("approver-2@byo.example", ["approver"], onboarding)];
     const monitorUrl = (name: string) => cluster.url(servers[name]!, "monitor");
     const file = path.join(cluster.dir, "fleet.yaml");
     const request = ["--primary", monitorUrl(primaryNode.name), "--standby", monitorUrl(syncNode.name), "--standby", monitorUrl(asyncNode.name), "--service", SERVICE, "--name", "Ledger (Debian PostgreSQL 15)"];

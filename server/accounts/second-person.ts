@@ -1,5 +1,5 @@
 import "server-only";
-import { coolOffRefusal } from "@/core/access/approval-cool-off";
+import { secondPersonRefusal } from "@/core/access/second-person";
 import type { UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
@@ -7,13 +7,13 @@ import { ForbiddenError } from "../errors";
 import { accountSettings } from "./account-settings";
 
 /**
- * Why `approver` may not approve what `requesterId` asked for (an account the
- * requester created, promoted or reset within the cool-off window), or null.
+ * Why `approver` is no second person for `requesterId` (it signs in with a
+ * password the requester chose, or the requester created, promoted or reset
+ * it within the cool-off window), or null.
  */
-export async function approvalCoolOff(client: Tx, approver: UserActor, requesterId: string | null, now: Date): Promise<string | null> {
+export async function secondPersonRefusalFor(client: Tx, approver: UserActor, requesterId: string | null, now: Date): Promise<string | null> {
   if (requesterId === null || requesterId === approver.userId) return null;
   const { coolOffMs } = accountSettings();
-  if (coolOffMs <= 0) return null;
   const since = new Date(now.getTime() - coolOffMs);
   const [account, requester] = await Promise.all([
     client.user.findUniqueOrThrow({
@@ -21,6 +21,7 @@ export async function approvalCoolOff(client: Tx, approver: UserActor, requester
       select: {
         createdById: true,
         createdAt: true,
+        passwordChangedAt: true,
         passwordResetById: true,
         passwordResetAt: true,
         grantsReceived: { where: { status: "applied", decidedAt: { gt: since } }, select: { requesterId: true, deciderId: true, decidedAt: true, roles: true } },
@@ -29,11 +30,11 @@ export async function approvalCoolOff(client: Tx, approver: UserActor, requester
     client.user.findUnique({ where: { id: requesterId }, select: { email: true } }),
   ]);
   const grants = account.grantsReceived.map((grant) => ({ ...grant, decidedAt: grant.decidedAt! }));
-  return coolOffRefusal({ id: approver.userId, label: approver.email }, { ...account, grants }, { id: requesterId, label: requester?.email ?? requesterId }, now, coolOffMs);
+  return secondPersonRefusal({ id: approver.userId, label: approver.email }, { ...account, grants }, { id: requesterId, label: requester?.email ?? requesterId }, now, coolOffMs);
 }
 
-/** For approvals of change requests and of runs' approval steps: 403 with the sentence while the cool-off holds. */
-export async function assertApprovalCounts(approver: UserActor, requesterId: string | null, now: Date, client: Tx = db()): Promise<void> {
-  const refusal = await approvalCoolOff(client, approver, requesterId, now);
+/** For approvals of change requests and of runs' approval steps: 403 with the sentence while the approver is no second person for the requester. */
+export async function assertSecondPerson(approver: UserActor, requesterId: string | null, now: Date, client: Tx = db()): Promise<void> {
+  const refusal = await secondPersonRefusalFor(client, approver, requesterId, now);
   if (refusal) throw new ForbiddenError(`Refused: ${refusal}.`);
 }
