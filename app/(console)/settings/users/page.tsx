@@ -30,7 +30,7 @@ export default async function UsersPage() {
             Waiting for a second admin
           </h2>
           <p className="muted" style={{ marginBottom: 10 }}>
-            Approver and admin are granted only when an admin other than the one who asked approves. An account its requester created, promoted or reset recently cannot approve that requester&apos;s changes.
+            Approver and admin are granted only when an admin other than the one who asked approves. An account cannot approve the changes of whoever created, promoted or reset it recently, nor of whoever chose the password it still signs in with.
           </p>
           {grants.length ? <PendingGrants grants={grants} currentUserId={actor.userId} currentEmail={actor.email} /> : <p className="muted">Nothing is waiting.</p>}
         </section>
