@@ -41,8 +41,8 @@ export async function assertSessionStands(claims: SessionClaims & { sub?: string
  * (another tab, a stolen one) stops working with it. A session that had
  * already ended changes nothing.
  */
-export async function endSessionsOnSignOut(claims: SessionClaims & { sub?: string }, now = new Date()): Promise<void> {
-  if (!claims.sub) return;
+export async function endSessionsOnSignOut(claims: (SessionClaims & { sub?: string }) | null, now = new Date()): Promise<void> {
+  if (!claims?.sub) return;
   const userId = claims.sub;
   await db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
