@@ -11,7 +11,7 @@ export interface Person {
 const PRIVILEGED = ["approver", "admin"];
 
 /** Another admin, who onboards the people that approve the first admin's changes. */
-const ONBOARDING_ADMIN: Person = { email: "onboarding-admin@e2e.test", password: "onboarding-admin-1", roles: ["admin"] };
+export const ONBOARDING_ADMIN: Person = { email: "onboarding-admin@e2e.test", password: "onboarding-admin-1", roles: ["admin"] };
 
 /** Roles given from the product's host (`npm run accounts -- grant`), as a new installation's first approvers are. */
 function grantFromHost(email: string, roles: string[]): void {
