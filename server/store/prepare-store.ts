@@ -34,12 +34,12 @@ const isPermissionError = (error: unknown) => /permission denied|must be owner/.
  * the application role what the (possibly new) schema needs, and says what
  * the application role may do that it should not.
  */
-export async function prepareStore(urls: StoreUrls): Promise<PreparedStore> {
+export async function prepareStore(urls: StoreUrls, migrations?: string): Promise<PreparedStore> {
   const separate = urls.migrationUrl !== urls.appUrl;
   const appRole = await withClient(urls.appUrl, async (client) => (await client.query<{ role: string }>("SELECT current_user::text AS role")).rows[0]!.role);
   let migration: MigrationResult;
   try {
-    migration = await migrate(urls.migrationUrl);
+    migration = await migrate(urls.migrationUrl, migrations);
   } catch (error) {
     if (separate || !isPermissionError(error)) throw error;
     throw new Error(`${(error as Error).message}. DATABASE_URL's role "${appRole}" may not change the schema, so it cannot apply pending migrations. ${STORE_ROLE_REMEDY}`);

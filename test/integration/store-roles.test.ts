@@ -11,6 +11,7 @@ import { db } from "@/server/db/client";
 import { fleetOverview } from "@/server/fleet/fleet-overview";
 import { ensureSamplePartitions } from "@/server/jobs/sample-partitions";
 import { migrate } from "@/server/store/migrate";
+import { prepareStore } from "@/server/store/prepare-store";
 import { readStoreRoleFacts } from "@/server/store/store-role-facts";
 import { ownerDatabaseUrl, superuserDatabaseUrl } from "../support/sql";
 
@@ -117,6 +118,27 @@ describe("the role the control plane connects to its store as", () => {
       ).rows,
     );
     expect(callers).toEqual([roles.app.name, roles.owner.name].sort());
+  });
+});
+
+describe("starting on DATABASE_URL alone", () => {
+  it("as the application role: starts when every migration is applied, and refuses, naming MIGRATION_DATABASE_URL, when one is pending", async () => {
+    expect(await prepareStore({ appUrl: appUrl(), migrationUrl: appUrl() })).toMatchObject({ appRole: roles.app.name, migration: { applied: [] }, risks: [] });
+
+    const folder = mkdtempSync(path.join(os.tmpdir(), "migrations-"));
+    folders.push(folder);
+    cpSync(path.resolve("prisma/migrations"), folder, { recursive: true });
+    mkdirSync(path.join(folder, "29990202000000_pending"));
+    writeFileSync(path.join(folder, "29990202000000_pending", "migration.sql"), 'CREATE TABLE "Pending" ("id" INTEGER);');
+    await expect(prepareStore({ appUrl: appUrl(), migrationUrl: appUrl() }, folder)).rejects.toThrow(
+      /Migration 29990202000000_pending failed: permission denied for schema public\. DATABASE_URL's role "switchyard_app[^"]*" may not change the schema.*set MIGRATION_DATABASE_URL/,
+    );
+  });
+
+  it("as a superuser: starts, and says what that role could do", async () => {
+    const prepared = await prepareStore({ appUrl: superuserDatabaseUrl(), migrationUrl: superuserDatabaseUrl() });
+    expect(prepared.risks.map((risk) => risk.id)).toEqual(["superuser"]);
+    expect(prepared.risks[0]!.sentence).toContain(`"${prepared.appRole}", a superuser`);
   });
 });
 
