@@ -1,18 +1,20 @@
 /**
  * `npm start`: the whole product on one machine. Starts the embedded
- * PostgreSQL (unless DATABASE_URL is set), applies migrations, seeds the
+ * PostgreSQL (unless DATABASE_URL is set), applies migrations as the store's
+ * owner, runs everything else as its application role, seeds the
  * defaults and the first admin, builds the control plane if needed and runs
  * it, then the lab, which declares its topology through the API. Ctrl-C or SIGTERM stops everything in reverse order.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { STORE_ROLE_REMEDY } from "@/core/store/store-role-risks";
 import { createDb } from "@/server/db/client";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { dataDir } from "@/server/store/data-dir";
 import { lockDataDir } from "@/server/store/data-dir-lock";
 import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-store";
-import { migrate } from "@/server/store/migrate";
+import { prepareStore, type StoreUrls } from "@/server/store/prepare-store";
 import { ensureSecret } from "@/server/store/secrets";
 import { seedDefaults } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
@@ -98,6 +100,26 @@ async function waitForHealth(url: string, timeoutMs = 120_000): Promise<void> {
   throw new Error(`the control plane did not answer ${url} within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * The store's URLs: DATABASE_URL (with MIGRATION_DATABASE_URL for the owner
+ * when given), or the embedded store's application role and owner. The
+ * owner's URL stays in this process: the control plane is given only the
+ * application role's.
+ */
+async function openStore(dir: string): Promise<StoreUrls> {
+  const appUrl = process.env.DATABASE_URL;
+  const migrationUrl = process.env.MIGRATION_DATABASE_URL;
+  if (appUrl) {
+    log(migrationUrl ? "store: DATABASE_URL, migrated as MIGRATION_DATABASE_URL" : "store: DATABASE_URL");
+    return { appUrl, migrationUrl: migrationUrl || appUrl };
+  }
+  if (migrationUrl) throw new Error("MIGRATION_DATABASE_URL is set but DATABASE_URL is not: set both (the owner and the application role), or neither for the embedded store");
+  log("store: starting the embedded PostgreSQL…");
+  const store: EmbeddedStore = await startEmbeddedStore(dir);
+  stops.push(() => store.stop());
+  return { appUrl: store.url, migrationUrl: store.migrationUrl };
+}
+
 async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
@@ -107,18 +129,13 @@ async function main(): Promise<void> {
   stops.push(lockDataDir(dir));
   log(`data folder: ${dir}`);
 
-  let databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) {
-    log("store: DATABASE_URL");
-  } else {
-    log("store: starting the embedded PostgreSQL…");
-    const store: EmbeddedStore = await startEmbeddedStore(dir);
-    stops.push(() => store.stop());
-    databaseUrl = store.url;
-  }
-
-  const migration = await migrate(databaseUrl);
-  log(`migrations: ${migration.applied.length} applied, ${migration.alreadyApplied} already in place`);
+  const store = await openStore(dir);
+  const prepared = await prepareStore(store);
+  log(`migrations: ${prepared.migration.applied.length} applied, ${prepared.migration.alreadyApplied} already in place`);
+  log(`store role: the control plane runs as "${prepared.appRole}"`);
+  for (const risk of prepared.risks) console.warn(`[switchyard] WARNING: ${risk.sentence}`);
+  if (prepared.risks.length) console.warn(`[switchyard] WARNING: ${STORE_ROLE_REMEDY}`);
+  const databaseUrl = store.appUrl;
 
   const client = createDb(databaseUrl, 2);
   let banner: string[] = [];
@@ -150,9 +167,10 @@ async function main(): Promise<void> {
 
   const port = Number(process.env.PORT ?? 3000);
   const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  const { MIGRATION_DATABASE_URL: _owner, ...environment } = process.env;
   superviseControlPlane(
     {
-      ...process.env,
+      ...environment,
       DATABASE_URL: databaseUrl,
       NEXTAUTH_SECRET: secret,
       NEXTAUTH_URL: url,

@@ -15,9 +15,11 @@ import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { parseCsv } from "../support/csv";
 import { runFixture } from "../support/runs";
+import { ownerDatabaseUrl } from "../support/sql";
 
+/** As the schema's owner: the control plane's own role may not touch the trigger or rewrite events. */
 async function sql(text: string, values: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await client.connect();
   try {
     await client.query(text, values);
@@ -101,7 +103,7 @@ beforeAll(async () => {
 /** Recomputes every hash from `seq` on, as someone covering a rewrite would. */
 async function rehashFrom(seq: number): Promise<void> {
   const rows = await db().auditEvent.findMany({ where: { seq: { gte: BigInt(seq - 1) } }, orderBy: { seq: "asc" } });
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await client.connect();
   try {
     await client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);

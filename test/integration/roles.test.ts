@@ -84,6 +84,7 @@ import { call, createTestUser, tokenFor, type CallOptions } from "../support/api
 import { batchOf, standbyReport } from "../support/reports";
 import { runFixture } from "../support/runs";
 import { changeRequestFixture, emergencyVersionFixture, freshWindow, ordersPolicy } from "../support/policies";
+import { superuserDatabaseUrl } from "../support/sql";
 
 type Handler = Parameters<typeof call>[0];
 
@@ -316,7 +317,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     return { handler: retireRegion.POST, request: { method: "POST", params: { id: `test:${code}` }, body: { reason: "role test" } } };
   },
   // The test store is a primary without standbys: a cluster of one, which discovery accepts.
-  discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: process.env.DATABASE_URL } } }),
+  discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: superuserDatabaseUrl() } } }),
 };
 
 /** A fresh lower-case name, so every allowed call changes something new. */
