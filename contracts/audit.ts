@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   "alert.acknowledge",
   "alert.fire",
   "alert.resolve",
+  "auth.break_glass",
   "auth.sign_in",
   "change_request.approve",
   "change_request.create",

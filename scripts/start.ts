@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { oidcRedirectUri, oidcSettingsFromEnv } from "@/core/access/oidc-settings";
 import { STORE_ROLE_REMEDY } from "@/core/store/store-role-risks";
 import { createDb } from "@/server/db/client";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
@@ -124,6 +125,9 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
+  // A half-configured single sign-on stops the start here, with the variable it lacks.
+  const sso = oidcSettingsFromEnv(process.env);
+
   const dir = dataDir();
   mkdirSync(dir, { recursive: true });
   stops.push(lockDataDir(dir));
@@ -167,6 +171,7 @@ async function main(): Promise<void> {
 
   const port = Number(process.env.PORT ?? 3000);
   const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  log(sso ? `single sign-on: ${sso.issuer} (redirect URI to register there: ${oidcRedirectUri(url)})` : "single sign-on: off (SWITCHYARD_OIDC_ISSUER unset)");
   const { MIGRATION_DATABASE_URL: _owner, ...environment } = process.env;
   superviseControlPlane(
     {
