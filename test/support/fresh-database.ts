@@ -1,11 +1,16 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { migrate } from "@/server/store/migrate";
 
 /**
  * Before each test file: a new, migrated database on the test server, made
- * the process's DATABASE_URL. Dropped after the file.
+ * the process's DATABASE_URL, and a key folder of its own (a key folder
+ * belongs to one store: the audit chain's key and where the chain is keyed
+ * from are kept there). Dropped after the file.
  */
 const serverUrl = new URL(inject("storeUrl"));
 const name = `t_${randomBytes(6).toString("hex")}`;
@@ -27,6 +32,7 @@ const databaseUrl = new URL(serverUrl);
 databaseUrl.pathname = `/${name}`;
 process.env.DATABASE_URL = databaseUrl.toString();
 process.env.NEXTAUTH_SECRET = "integration-test-secret-integration-test-secret";
+process.env.SWITCHYARD_KEY_DIR = path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-test-keys-")), "keys");
 await migrate(process.env.DATABASE_URL);
 
 afterAll(async () => {
