@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -8,14 +8,17 @@ import { GET as checkpointKeyRoute } from "@/app/api/v1/audit/checkpoint-key/rou
 import { GET as verifyRoute } from "@/app/api/v1/audit/verify/route";
 import { GET as metricsRoute } from "@/app/api/v1/metrics/route";
 import { canonicalJson } from "@/core/audit/canonical-json";
+import { checkpointKeyId, signCheckpoint } from "@/core/audit/checkpoint";
 import { AUDIT_CHECKPOINT_PROGRESS } from "@/core/audit/publication-health";
 import { recordAuditEvent } from "@/server/audit/append-audit-event";
 import { auditCheckpointJob } from "@/server/audit/checkpoint-job";
 import { fileSink } from "@/server/audit/checkpoint-sinks/file-sink";
 import { s3Sink } from "@/server/audit/checkpoint-sinks/s3-sink";
+import { checkpointFileName } from "@/server/audit/checkpoint-sinks/checkpoint-sink";
 import { checkpointSinkSettings } from "@/server/audit/checkpoint-sinks/sink-settings";
 import { webhookSink } from "@/server/audit/checkpoint-sinks/webhook-sink";
 import { newPublisherMemory, publishAuditCheckpoints } from "@/server/audit/publish-checkpoints";
+import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { decideAlerts } from "@/server/alerts/evaluate-alerts";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
@@ -80,6 +83,27 @@ describe("publishing signed checkpoints off the box", () => {
     expect(document).toMatchObject({ seq: Number(last.seq), hash: last.hash, count: Number(last.seq), at: last.at.toISOString(), keyedFromSeq: 1 });
     expect(signedWith(document, await checkpointPublicKey())).toBe(true);
     expect(signedWith(document, (await commandSigningKey()).publicKeyPem)).toBe(false);
+  });
+
+  it("counts for verification only what the checkpoint key signed: a checkpoint signed with the command key, or anything else in the folder, is reported and ignored", async () => {
+    const dir = folder();
+    const round = await publishAuditCheckpoints([fileSink(dir)], newPublisherMemory());
+    const genuine = JSON.parse(readFileSync(path.join(dir, checkpointFileName(round.headSeq)), "utf8"));
+    const { privateKey, publicKeyPem } = await commandSigningKey();
+    const commandKeyId = checkpointKeyId(createPublicKey(publicKeyPem));
+    // Newer "checkpoints" claiming the chain reached further than it did: they would expose a removed tail that never was.
+    const claim = { ...genuine, seq: round.headSeq + 5, count: round.headSeq + 5, hash: "f".repeat(64) };
+    writeFileSync(path.join(dir, checkpointFileName(round.headSeq + 5)), JSON.stringify(signCheckpoint(claim, privateKey, commandKeyId)));
+    const further = { ...claim, seq: round.headSeq + 6, count: round.headSeq + 6 };
+    writeFileSync(path.join(dir, checkpointFileName(round.headSeq + 6)), JSON.stringify(signCheckpoint(further, privateKey, genuine.keyId)));
+    writeFileSync(path.join(dir, checkpointFileName(round.headSeq + 7)), "{ not json");
+    const result = await verifyAuditChain(db(), undefined, [fileSink(dir)]);
+    expect(result).toMatchObject({ intact: true, published: { compared: [{ source: "file", seq: round.headSeq, matches: true }], unreadable: [] } });
+    expect(result.published.rejected).toEqual([
+      { source: "file", reason: "document 1 from the newest is not an audit checkpoint" },
+      { source: "file", reason: `the checkpoint at #${round.headSeq + 6} has a signature that does not verify` },
+      { source: "file", reason: `the checkpoint at #${round.headSeq + 5} is signed by key ${commandKeyId}, not the audit checkpoint key ${genuine.keyId}` },
+    ]);
   });
 
   it("refuses a folder that is not there rather than create it on this machine's disk", async () => {

@@ -28,3 +28,12 @@ export function checkpointFileName(seq: number): string {
 export const CHECKPOINT_FILE = /^checkpoint-\d{20}\.json$/;
 
 export const checkpointBody = (document: SignedAuditCheckpoint) => `${JSON.stringify(document, null, 2)}\n`;
+
+/** A stored document as JSON, or as its text when it is not JSON (it is then rejected like any other non-checkpoint, not a reason to stop reading the sink). */
+export function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -2,7 +2,7 @@ import "server-only";
 import { open, readdir, readFile, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import type { SignedAuditCheckpoint } from "@/core/audit/checkpoint";
-import { CHECKPOINT_FILE, checkpointBody, checkpointFileName, type CheckpointSink } from "./checkpoint-sink";
+import { CHECKPOINT_FILE, checkpointBody, checkpointFileName, parsedOrText, type CheckpointSink } from "./checkpoint-sink";
 
 /**
  * A file per checkpoint in a folder meant to be on another volume (another
@@ -32,7 +32,7 @@ export function fileSink(dir: string): CheckpointSink {
     },
     async published() {
       const names = (await readdir(folder)).filter((name) => CHECKPOINT_FILE.test(name)).sort().reverse();
-      return { count: names.length, read: async (index: number) => JSON.parse(await readFile(path.join(folder, names[index]!), "utf8")) as unknown };
+      return { count: names.length, read: async (index: number) => parsedOrText(await readFile(path.join(folder, names[index]!), "utf8")) };
     },
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { SignedAuditCheckpoint } from "@/core/audit/checkpoint";
 import { EMPTY_PAYLOAD_HASH, sha256Hex, signRequest } from "@/core/signing/aws-sigv4";
-import { checkpointBody, checkpointFileName, type CheckpointSink } from "./checkpoint-sink";
+import { checkpointBody, checkpointFileName, parsedOrText, type CheckpointSink } from "./checkpoint-sink";
 import type { S3SinkSettings } from "./sink-settings";
 
 const TIMEOUT_MS = 15_000;
@@ -55,7 +55,7 @@ export function s3Sink(settings: S3SinkSettings): CheckpointSink {
         return { count: 0, read: async () => null };
       }
       if (!response.ok) throw new Error(`GET ${objectUrl(LATEST).pathname} was refused: ${await refusal(response)}`);
-      const latest = (await response.json()) as unknown;
+      const latest = parsedOrText(await response.text());
       return { count: 1, read: async () => latest };
     },
   };
