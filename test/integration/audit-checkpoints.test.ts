@@ -114,12 +114,12 @@ describe("publishing signed checkpoints off the box", () => {
   });
 
   it("POSTs each checkpoint to a webhook with its token, once per new head", async () => {
-    const received: { authorization: string | undefined; body: Record<string, unknown> }[] = [];
+    const received: { method: string | undefined; authorization: string | undefined; body: Record<string, unknown> }[] = [];
     const server = createServer((request, response) => {
       let body = "";
       request.on("data", (chunk) => (body += chunk));
       request.on("end", () => {
-        received.push({ authorization: request.headers.authorization, body: JSON.parse(body) });
+        received.push({ method: request.method, authorization: request.headers.authorization, body: JSON.parse(body) });
         response.writeHead(204).end();
       });
     });
@@ -131,7 +131,7 @@ describe("publishing signed checkpoints off the box", () => {
       await publishAuditCheckpoints(sinks, memory);
       await recordAuditEvent(event(10));
       await publishAuditCheckpoints(sinks, memory);
-      expect(received.map((delivery) => delivery.authorization)).toEqual(["Bearer hook-token", "Bearer hook-token"]);
+      expect(received.map((delivery) => `${delivery.method} ${delivery.authorization}`)).toEqual(["POST Bearer hook-token", "POST Bearer hook-token"]);
       expect(received[1]!.body).toMatchObject({ seq: Number((await head()).seq), hash: (await head()).hash });
       const key = await checkpointPublicKey();
       expect(received.every((delivery) => signedWith(delivery.body, key))).toBe(true);
