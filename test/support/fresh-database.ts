@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { prepareStore } from "@/server/store/prepare-store";
@@ -7,10 +10,12 @@ import { handOverDatabase } from "@/server/store/store-roles";
 /**
  * Before each test file: a new database on the test server, owned by the
  * owner role and migrated as it, with the application role granted what
- * `npm start` grants it. DATABASE_URL is the application role, as the control
- * plane runs, so a grant the product needs and lacks fails the suite; tests
- * that tamper with the store as its owner or treat the server as a replica
- * take the other URLs (test/support/sql.ts). Dropped after the file.
+ * `npm start` grants it, and a key folder of its own (a key folder belongs
+ * to one store: the audit chain's key and where the chain is keyed from are
+ * kept there). DATABASE_URL is the application role, as the control plane
+ * runs, so a grant the product needs and lacks fails the suite; tests that
+ * tamper with the store as its owner or treat the server as a replica take
+ * the other URLs (test/support/sql.ts). Dropped after the file.
  */
 const serverUrl = inject("storeUrl");
 const roles = inject("storeRoles");
@@ -42,6 +47,7 @@ process.env.DATABASE_URL = urlAs(roles.app.name, roles.app.password, name);
 process.env.SWITCHYARD_TEST_OWNER_URL = urlAs(roles.owner.name, roles.owner.password, name);
 process.env.SWITCHYARD_TEST_SUPERUSER_URL = urlAs("", null, name);
 process.env.NEXTAUTH_SECRET = "integration-test-secret-integration-test-secret";
+process.env.SWITCHYARD_KEY_DIR = path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-test-keys-")), "keys");
 await prepareStore({ appUrl: process.env.DATABASE_URL, migrationUrl: process.env.SWITCHYARD_TEST_OWNER_URL });
 
 afterAll(async () => {
