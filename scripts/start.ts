@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parseTrustedProxies } from "@/core/access/client-address";
 import { createDb } from "@/server/db/client";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { dataDir } from "@/server/store/data-dir";
@@ -51,7 +52,8 @@ async function shutdown(code: number): Promise<never> {
  * everything stops. Its pid is kept in `<data>/control-plane.pid`.
  */
 function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: string): void {
-  const args = ["node_modules/next/dist/bin/next", "start", "-p", String(port)];
+  // The peer-address layer stamps each request with its socket's address (see the file).
+  const args = ["--import", "./scripts/peer-address-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port)];
   if (process.env.HOST) args.push("-H", process.env.HOST);
   const crashes: number[] = [];
   let current: ChildProcess;
@@ -98,6 +100,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
+  // A typo here would silently trust nobody (or too many): refuse to start instead.
+  parseTrustedProxies(process.env.SWITCHYARD_TRUSTED_PROXIES);
   const dir = dataDir();
   mkdirSync(dir, { recursive: true });
   stops.push(lockDataDir(dir));
