@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   "alert.acknowledge",
   "alert.fire",
   "alert.resolve",
+  "auth.lockout",
+  "auth.refusals",
   "auth.sign_in",
   "change_request.approve",
   "change_request.create",
