@@ -1,15 +1,16 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { callbackPath } from "@/core/access/callback-path";
 import { currentActor } from "@/server/auth/current-actor";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  if (await currentActor()) redirect("/fleet");
   const { callbackUrl } = await searchParams;
-  // Only same-site paths, so the sign-in page cannot be used to bounce people elsewhere.
-  const next = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/fleet";
+  // Only paths on this application, so the sign-in page cannot be used to bounce people elsewhere.
+  const next = callbackPath(callbackUrl, process.env.NEXTAUTH_URL ?? "http://localhost");
+  if (await currentActor()) redirect(next);
   return (
     <div className="auth-page">
       <div className="card auth-card stack">
