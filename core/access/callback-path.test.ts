@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callbackPath } from "./callback-path";
+import { callbackPath, otherConfiguredAddress } from "./callback-path";
 
 const ORIGIN = "http://localhost:3000";
 
@@ -33,5 +33,21 @@ describe("callbackPath", () => {
   it("goes to the fallback without a candidate", () => {
     expect(callbackPath(undefined, ORIGIN)).toBe("/fleet");
     expect(callbackPath("", ORIGIN, "/audit")).toBe("/audit");
+  });
+});
+
+describe("otherConfiguredAddress", () => {
+  it("names the configured address when the page was opened at another host", () => {
+    expect(otherConfiguredAddress("127.0.0.1:3000", "http://localhost:3000")).toBe("http://localhost:3000");
+    expect(otherConfiguredAddress("localhost:3001", "http://localhost:3000/")).toBe("http://localhost:3000");
+    expect(otherConfiguredAddress("ops.internal", "https://switchyard.example.com")).toBe("https://switchyard.example.com");
+  });
+
+  it("says nothing at the configured address, or without one", () => {
+    expect(otherConfiguredAddress("localhost:3000", "http://localhost:3000")).toBeNull();
+    expect(otherConfiguredAddress("LOCALHOST:3000", "http://localhost:3000")).toBeNull();
+    expect(otherConfiguredAddress("switchyard.example.com", "https://switchyard.example.com")).toBeNull();
+    expect(otherConfiguredAddress(null, "http://localhost:3000")).toBeNull();
+    expect(otherConfiguredAddress("127.0.0.1:3000", undefined)).toBeNull();
   });
 });

@@ -18,3 +18,15 @@ export function callbackPath(candidate: string | null | undefined, origin: strin
   const path = `${url.pathname}${url.search}${url.hash}`;
   return /^\/[/\\]/.test(path) ? fallback : path;
 }
+
+/**
+ * The configured address (NEXTAUTH_URL's origin) when the page was opened at
+ * another host (e.g. 127.0.0.1 for localhost), else null. Sessions belong to
+ * the host they were made on, and next-auth sends people to the configured
+ * address after signing out, so the sign-in page says which one that is.
+ */
+export function otherConfiguredAddress(requestHost: string | null, configuredUrl: string | undefined): string | null {
+  if (!requestHost || !configuredUrl || !URL.canParse(configuredUrl)) return null;
+  const configured = new URL(configuredUrl);
+  return configured.host === requestHost.trim().toLowerCase() ? null : configured.origin;
+}
