@@ -24,7 +24,8 @@ function countingBody(total: number, chunk: Uint8Array) {
 }
 
 function chunkedRequest(url: string, contentType: string, stream: ReadableStream<Uint8Array>) {
-  return new NextRequest(url, { method: "POST", headers: { "content-type": contentType }, body: stream, duplex: "half" } as RequestInit & { duplex: "half" });
+  const init = { method: "POST", headers: { "content-type": contentType }, body: stream, duplex: "half" };
+  return new NextRequest(url, init as ConstructorParameters<typeof NextRequest>[1]);
 }
 
 describe("request bodies are read as streams and refused at the limit", () => {
