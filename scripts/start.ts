@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parseTrustedProxies } from "@/core/access/client-address";
 import { oidcRedirectUri, oidcSettingsFromEnv } from "@/core/access/oidc-settings";
 import { STORE_ROLE_REMEDY } from "@/core/store/store-role-risks";
 import { createDb } from "@/server/db/client";
@@ -58,7 +59,8 @@ function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: st
   // generation each pass's objects outlive several scavenges and are copied
   // and promoted; 64 MB semi-spaces cut the decider's CPU per pass by two
   // thirds (BENCHMARKS.md, "The control plane's loops at fleet scale").
-  const args = ["--max-semi-space-size=64", "node_modules/next/dist/bin/next", "start", "-p", String(port)];
+  // The peer-address layer stamps each request with its socket's address (see the file).
+  const args = ["--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port)];
   if (process.env.HOST) args.push("-H", process.env.HOST);
   const crashes: number[] = [];
   let current: ChildProcess;
@@ -127,7 +129,8 @@ async function main(): Promise<void> {
 
   // A half-configured single sign-on stops the start here, with the variable it lacks.
   const sso = oidcSettingsFromEnv(process.env);
-
+  // A typo here would silently trust nobody (or too many): refuse to start instead.
+  parseTrustedProxies(process.env.SWITCHYARD_TRUSTED_PROXIES);
   const dir = dataDir();
   mkdirSync(dir, { recursive: true });
   stops.push(lockDataDir(dir));

@@ -9,6 +9,7 @@ import { clientIp } from "../auth/actor";
 import { actorFromRequest } from "../auth/resolve-actor";
 import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response";
 import { bearerToken } from "./bearer-token";
+import { readBodyWithin } from "./read-body";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -52,8 +53,9 @@ async function readJson(request: Request, limit: number): Promise<{ ok: true; va
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     return { ok: false, response: errorResponse(400, { code: "invalid_json", message: "Send the request body as JSON with Content-Type: application/json." }) };
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > limit) return tooLarge(limit);
+  const read = await readBodyWithin(request, limit);
+  if (!read.ok) return tooLarge(limit);
+  const text = new TextDecoder().decode(read.bytes);
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
