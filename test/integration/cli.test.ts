@@ -13,6 +13,7 @@ import { OPERATIONS } from "@/contracts/operations";
 import type { Io } from "@/cli/command";
 import { runCli } from "@/cli/main";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
+import { SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
@@ -192,7 +193,7 @@ describe("switchyard CLI against the real API", () => {
 
   it("audit export --format csv streams the rows with seq and hash", async () => {
     const { code, out, err, chunks } = await cli(auditor, "audit", "export", "--format", "csv");
-    expect(err).toBe("");
+    expect(err.trim()).toBe(SPREADSHEET_SAFE_NOTE);
     expect(code).toBe(0);
     expect(chunks).toBeGreaterThan(0);
     const [header, ...rows] = parseCsv(out);
