@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 
 // Same key in every process, so concurrent control-plane starts migrate one at a time.
-const MIGRATION_LOCK = 0x5357_4d47; // "SWMG"
+export const MIGRATION_LOCK = 0x5357_4d47; // "SWMG"
 
 export interface MigrationResult {
   applied: string[];
