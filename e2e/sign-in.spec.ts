@@ -1,6 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN } from "./support/session";
 
+// Signing in compares an argon2id hash and takes two short transactions: on a busy machine
+// (the lab runs beside it) that can take longer than the default 10 s.
+const SIGNED_IN = { timeout: 30_000 };
+
 // Chromium reads `/\evil.example` as `//evil.example`: a "starts with /" check let it through.
 for (const callbackUrl of ["/\\evil.example/phish", "//evil.example/phish", "https://evil.example/phish"]) {
   test(`after signing in, a callbackUrl of ${callbackUrl} leads to the fleet, not away`, async ({ page, baseURL }) => {
@@ -12,7 +16,7 @@ for (const callbackUrl of ["/\\evil.example/phish", "//evil.example/phish", "htt
     await page.getByLabel("Email").fill(ADMIN.email);
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL(`${baseURL}/fleet`);
+    await expect(page).toHaveURL(`${baseURL}/fleet`, SIGNED_IN);
     await expect(page.getByRole("heading", { name: "Fleet" })).toBeVisible();
     expect(elsewhere).toEqual([]);
   });
@@ -23,7 +27,7 @@ test("a path on this control plane is where signing in leads", async ({ page, ba
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(`${baseURL}/alerts`);
+  await expect(page).toHaveURL(`${baseURL}/alerts`, SIGNED_IN);
 });
 
 test("signing in at another address than the configured one works there, and the page names the configured one", async ({ page, baseURL }) => {
@@ -34,7 +38,7 @@ test("signing in at another address than the configured one works there, and the
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(`${other}/fleet`);
+  await expect(page).toHaveURL(`${other}/fleet`, SIGNED_IN);
   await expect(page.getByRole("heading", { name: "Fleet" })).toBeVisible();
 });
 

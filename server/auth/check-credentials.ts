@@ -2,6 +2,7 @@ import "server-only";
 import type { Role } from "@/core/access/permissions";
 import { db } from "../db/client";
 import { DomainError, RateLimitedError } from "../errors";
+import { PasswordSlots } from "./password-slots";
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "./passwords";
 import { recordSignInFailure, releaseSignInAttempt, reserveSignInAttempt, type SignInAction } from "./sign-in-throttle";
 
@@ -23,7 +24,17 @@ const WRONG_CREDENTIALS = "Wrong email or password.";
  * that acts on it. A disabled account is refused with the same message as a
  * wrong password. An old-style hash is replaced after a successful check.
  */
-export async function checkCredentials(input: { email: string; password: string; ip: string | null; action: SignInAction }): Promise<VerifiedUser> {
+export function checkCredentials(input: { email: string; password: string; ip: string | null; action: SignInAction }): Promise<VerifiedUser> {
+  return signInSlots.run(() => checkCredentialsNow(input));
+}
+
+// Sign-ins are checked a few at a time: a burst of them then holds at most
+// this many of the store's connections (the pages of people signed in keep
+// theirs) and contends on the same counters only this much. Beyond the queue,
+// 429 before anything is compared or written.
+const signInSlots = new PasswordSlots(4, 64);
+
+async function checkCredentialsNow(input: { email: string; password: string; ip: string | null; action: SignInAction }): Promise<VerifiedUser> {
   const { email, password, ip, action } = input;
   const reservation = await reserveSignInAttempt({ email, address: ip, action });
 

@@ -1,5 +1,5 @@
 import { hash as bcryptHash } from "@node-rs/bcrypt";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as issueTokenRoute } from "@/app/api/v1/auth/tokens/route";
 import { POST as createUserRoute } from "@/app/api/v1/users/route";
 import { deliverNotifications } from "@/server/alerts/deliver-notifications";
@@ -8,6 +8,13 @@ import { db } from "@/server/db/client";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { fromPeer } from "../support/peer";
 import { startAlertWebhook, type TestWebhook } from "../support/webhook";
+
+// Counts the passwords actually compared (the real comparison still runs).
+vi.mock("@/server/auth/passwords", async (importOriginal) => {
+  const original = await importOriginal<typeof import("@/server/auth/passwords")>();
+  return { ...original, verifyPassword: vi.fn(original.verifyPassword) };
+});
+const { verifyPassword } = await import("@/server/auth/passwords");
 
 const PASSWORD = "ops-password-1234";
 const HOME = "198.51.100.7";
@@ -44,10 +51,12 @@ describe("parallel guesses", () => {
   it("never try more passwords than the limit, and every attempt is counted and audited", async () => {
     const ATTACKER = attacker();
     const { email } = await account();
+    vi.mocked(verifyPassword).mockClear();
     const answers = await Promise.all(Array.from({ length: 20 }, (_, index) => issue(email, `guess-${index}-xxxxxxxx`, fromPeer(ATTACKER))));
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses.filter((status) => status === 401)).toHaveLength(5);
     expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+    expect(verifyPassword).toHaveBeenCalledTimes(5);
     expect(await failuresOf(email, "wrong_password")).toBe(5);
     expect(await db().signInThrottle.findUniqueOrThrow({ where: { key: `account-address:${email}|${ATTACKER}` } })).toMatchObject({ failures: 5, refusals: 15 });
     // The first refusal is audited at once, the other 14 in one summary once the hold is over.
