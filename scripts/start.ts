@@ -8,12 +8,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createDb } from "@/server/db/client";
+import { commandSigningKey } from "@/server/commands/signing-key";
+import { keyProvider } from "@/server/keys/key-provider";
+import { sessionSecret } from "@/server/keys/session-secret";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { dataDir } from "@/server/store/data-dir";
 import { lockDataDir } from "@/server/store/data-dir-lock";
 import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-store";
 import { migrate } from "@/server/store/migrate";
-import { ensureSecret } from "@/server/store/secrets";
 import { seedDefaults } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
 import { prepareLabStack, type LabStack } from "./lab-stack";
@@ -113,7 +115,9 @@ async function main(): Promise<void> {
     databaseUrl = store.url;
   }
 
+  log(`keys: ${keyProvider().description}`);
   const migration = await migrate(databaseUrl);
+  if (migration.secretsMoved.length) log(`keys: moved ${migration.secretsMoved.join(", ")} out of the store into ${keyProvider().description}`);
   log(`migrations: ${migration.applied.length} applied, ${migration.alreadyApplied} already in place`);
 
   const client = createDb(databaseUrl, 2);
@@ -129,7 +133,10 @@ async function main(): Promise<void> {
         ? [`First admin created: ${admin.email}`, `Password (shown once, store it now): ${admin.generatedPassword}`]
         : [`First admin created: ${admin.email} (password from SWITCHYARD_ADMIN_PASSWORD)`];
     }
-    secret = process.env.NEXTAUTH_SECRET ?? (await ensureSecret(client, "nextauth"));
+    secret = await sessionSecret();
+    // Read now so that a copy whose key folder (or key command) is not the one its store's keys are in stops here.
+    const commandKey = await commandSigningKey(client);
+    log(`command key: ${commandKey.id}`);
     if (process.env.LAB === "off") {
       log("lab: off (LAB=off)");
     } else {

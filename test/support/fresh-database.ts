@@ -1,11 +1,15 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { migrate } from "@/server/store/migrate";
 
 /**
  * Before each test file: a new, migrated database on the test server, made
- * the process's DATABASE_URL. Dropped after the file.
+ * the process's DATABASE_URL, and a key folder of its own. Both dropped
+ * after the file.
  */
 const serverUrl = new URL(inject("storeUrl"));
 const name = `t_${randomBytes(6).toString("hex")}`;
@@ -27,6 +31,8 @@ const databaseUrl = new URL(serverUrl);
 databaseUrl.pathname = `/${name}`;
 process.env.DATABASE_URL = databaseUrl.toString();
 process.env.NEXTAUTH_SECRET = "integration-test-secret-integration-test-secret";
+const keyParent = mkdtempSync(path.join(os.tmpdir(), "switchyard-test-keys-"));
+process.env.SWITCHYARD_KEY_DIR = path.join(keyParent, "keys");
 await migrate(process.env.DATABASE_URL);
 
 afterAll(async () => {
@@ -45,4 +51,5 @@ afterAll(async () => {
     }
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
+  rmSync(keyParent, { recursive: true, force: true });
 });
