@@ -16,7 +16,8 @@ let stranger: TestSigner;
 let dir: string;
 
 beforeAll(async () => {
-  [current, next, stranger] = await Promise.all([1, 2, 3].map(() => createTestSigner({ agentName: AGENT, replica: REPLICA })));
+  const make = () => createTestSigner({ agentName: AGENT, replica: REPLICA });
+  [current, next, stranger] = await Promise.all([make(), make(), make()]);
 });
 
 beforeEach(() => {
