@@ -64,7 +64,9 @@ export const commandKeyStatusSchema = z
           id: z.string(),
           name: z.string(),
           generation: z.int().nullable().meta({ description: "The newest key statement the agent said it holds; null when it never said" }),
-          confirmed: z.boolean().meta({ description: "During a rotation: the agent holds the next key" }),
+          confirmed: z
+            .boolean()
+            .meta({ description: "The agent's last poll said it holds the newest key statement (during a rotation: the one that started it), neither an older nor a newer one" }),
         }),
       )
       .meta({ description: "Active agents and which key statement each holds" }),

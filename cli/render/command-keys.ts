@@ -21,5 +21,12 @@ export function renderCommandKeys(status: CommandKeyStatus): string {
   } else {
     lines.push(`No rotation in progress; ${status.agents.length} active agents. Start one with \`switchyard keys rotate --reason …\`.`);
   }
+  const ahead = status.agents.filter((agent) => agent.generation !== null && agent.generation > status.generation);
+  if (ahead.length > 0) {
+    lines.push(
+      `Warning: ${ahead.map((agent) => `${agent.name} (statement ${agent.generation})`).join(", ")} report a key statement newer than any this control plane issued ` +
+        "(the store was restored to before a rotation, or someone else handed them one): they may trust a key this control plane does not hold; enroll them again.",
+    );
+  }
   return lines.join("\n");
 }

@@ -14,9 +14,10 @@ import { recordAuditEvent } from "./append-audit-event";
  * that the document came from this store and was not made up afterwards.
  */
 export async function auditCheckpointAs(actor: UserActor): Promise<AuditCheckpointDocument> {
+  // Loaded first: loading may record the key's creation, which must not land after the checkpoint's own event.
+  const { privateKey } = await commandSigningKey();
   const event = await recordAuditEvent({ actor: auditActorOf(actor), action: "audit.checkpoint", target: { type: "audit_chain", id: null } });
   const checkpoint: AuditCheckpoint = { seq: Number(event.seq), hash: event.hash, count: Number(event.seq), at: event.at.toISOString() };
-  const { privateKey } = await commandSigningKey();
   const signature = sign(null, Buffer.from(canonicalJson(checkpointSigningForm(checkpoint))), privateKey).toString("base64");
   return { ...checkpoint, signature };
 }

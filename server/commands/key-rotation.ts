@@ -42,10 +42,20 @@ async function lockedFacts(tx: Tx): Promise<LockedFacts> {
   return { current, next: keys.find((key) => key.state === "next") ?? null, generation: newest._max.generation ?? 0, agents };
 }
 
-/** During a rotation, the agents whose last poll did not say they hold the statement that started it. */
+/**
+ * Whether an agent's last poll said it holds the newest key statement (during
+ * a rotation, the one that started it), and none newer: an agent ahead of the
+ * store followed a rotation the store does not know (restored from a backup,
+ * or a statement someone else handed it).
+ */
+function holdsNewest(agent: { commandKeyGeneration: number | null }, newest: number): boolean {
+  return agent.commandKeyGeneration === newest;
+}
+
+/** During a rotation, the agents that have not confirmed the next key. */
 function unconfirmed(facts: LockedFacts): string[] {
   if (!facts.next) return [];
-  return facts.agents.filter((agent) => (agent.commandKeyGeneration ?? -1) < facts.generation).map((agent) => agent.name);
+  return facts.agents.filter((agent) => !holdsNewest(agent, facts.generation)).map((agent) => agent.name);
 }
 
 function refuseUnless(step: RotationStep, facts: LockedFacts, force = false): void {
@@ -199,7 +209,7 @@ export async function commandKeyStatus(): Promise<CommandKeyStatus> {
       id: agent.id,
       name: agent.name,
       generation: agent.commandKeyGeneration,
-      confirmed: next === null || (agent.commandKeyGeneration ?? -1) >= facts.generation,
+      confirmed: holdsNewest(agent, facts.generation),
     })),
   };
 }

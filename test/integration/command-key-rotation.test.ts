@@ -208,4 +208,20 @@ describe("a command-key rotation", () => {
     expect((await call(completeRoute, { method: "POST", token: admin, body: { reason: "nothing" } })).json.error.message).toMatch(/^No rotation is in progress/);
     expect(await db().auditEvent.count({ where: { action: "command_key.rotation_cancel", actorLabel: "admin@example.com", reason: "mistake" } })).toBe(1);
   });
+
+  it("does not count an agent that reports a statement this control plane never issued as confirmed", async () => {
+    await poll(US);
+    await db().agent.update({ where: { name: agents[EU]!.name }, data: { commandKeyGeneration: 99 } });
+    const status = await call(statusRoute, { token: admin });
+    expect(status.json.generation).toBe(4);
+    expect(status.json.agents.map((entry: { name: string; generation: number; confirmed: boolean }) => [entry.name, entry.generation, entry.confirmed])).toEqual([
+      [agents[EU]!.name, 99, false],
+      [agents[US]!.name, 4, true],
+    ]);
+    await call(startRoute, { method: "POST", token: admin, body: { reason: "once more" } });
+    await poll(US);
+    await poll(US);
+    const refused = await call(completeRoute, { method: "POST", token: admin, body: { reason: "done" } });
+    expect(refused.json.error.message).toMatch(new RegExp(`^1 active agent has not confirmed the next key: ${agents[EU]!.name}\\.`));
+  });
 });
