@@ -46,6 +46,7 @@ import {
   serviceAutomationSchema,
 } from "./automation";
 import {
+  auditCheckpointKeySchema,
   auditCheckpointSchema,
   auditEventDetailSchema,
   auditEventPageSchema,
@@ -946,7 +947,8 @@ export const OPERATIONS = {
   verifyAudit: operation({
     method: "GET",
     path: "/api/v1/audit/verify",
-    summary: "Walk the audit hash chain and say whether it is intact; with a checkpoint, also prove nothing up to it was rewritten",
+    summary:
+      "Walk the audit chain with its key and say whether it is intact, comparing it with the checkpoint named (if any) and with those published off the box; when it is not, name the first broken seq and the last that still verifies",
     tag: "audit",
     access: "audit:read",
     query: auditVerifyQuerySchema,
@@ -966,7 +968,7 @@ export const OPERATIONS = {
     method: "GET",
     path: "/api/v1/audit/export",
     summary:
-      "Stream the filtered events, oldest first, as CSV or JSON Lines, each row with seq and hash; the set is fixed when the export starts and the export is recorded (filters, row count) as `audit.export` before the first row",
+      "Stream the filtered events, oldest first, as CSV or JSON Lines, each row with seq and hash; the set is fixed when the export starts and the export is recorded (filters, row count) as `audit.export` before the first row. In CSV, cells that begin with = + - @ a tab, CR, LF, NUL or ' get a ' in front so no spreadsheet runs them as formulas (said again in the `x-audit-csv-note` header); JSON Lines holds exact values, for verifying hashes",
     tag: "audit",
     access: "audit:read",
     query: auditExportQuerySchema,
@@ -975,10 +977,19 @@ export const OPERATIONS = {
   auditCheckpoint: operation({
     method: "GET",
     path: "/api/v1/audit/checkpoint",
-    summary: "A signed checkpoint of the chain's head (seq, hash, count, time) to keep; verify later with its seq and hash (recorded as `audit.checkpoint`)",
+    summary:
+      "A checkpoint of the chain's head (seq, hash, count, time, where the chain is keyed from), signed with the audit checkpoint key, to keep; verify later with its seq, hash and at (recorded as `audit.checkpoint`)",
     tag: "audit",
     access: "audit:read",
     success: { status: 200, description: "The checkpoint", schema: auditCheckpointSchema },
+  }),
+  auditCheckpointKey: operation({
+    method: "GET",
+    path: "/api/v1/audit/checkpoint-key",
+    summary: "The public key (Ed25519, SPKI PEM) that audit checkpoints are signed with, its id and fingerprint; a key of its own, not the command key",
+    tag: "audit",
+    access: "audit:read",
+    success: { status: 200, description: "The key", schema: auditCheckpointKeySchema },
   }),
   getAuditEvent: operation({
     method: "GET",

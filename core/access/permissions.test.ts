@@ -77,6 +77,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent" | "enrollment-to
   getAuditEvent: ["auditor", "admin"],
   exportAuditEvents: ["auditor", "admin"],
   auditCheckpoint: ["auditor", "admin"],
+  auditCheckpointKey: ["auditor", "admin"],
   planTopology: EVERYONE,
   applyTopology: ["admin"],
   exportTopology: EVERYONE,

@@ -8,6 +8,9 @@ import { db } from "../db/client";
 import { DomainError } from "../errors";
 import { clientIp } from "./actor";
 import { checkCredentials } from "./check-credentials";
+import { OIDC_SETTINGS } from "./oidc-config";
+import { oidcProvider } from "./oidc-provider";
+import { singleSignOnSignIn } from "./single-sign-on-callback";
 
 const SESSION_HOURS = 12;
 
@@ -47,8 +50,10 @@ export const authOptions: NextAuthOptions = {
         }
       },
     }),
+    ...(OIDC_SETTINGS ? [oidcProvider(OIDC_SETTINGS)] : []),
   ],
   callbacks: {
+    signIn: singleSignOnSignIn,
     jwt({ token, user }) {
       if (user) token.sub = user.id;
       return token;

@@ -48,10 +48,12 @@ export async function checkCredentials(input: {
   }
 
   const user = await db().user.findUnique({ where: { email } });
-  const passwordOk = await verifyPassword(password, user?.passwordHash ?? null);
+  // A single sign-on account has no password: it is compared against the
+  // decoy like an unknown email, and refused whatever the comparison says.
+  const passwordOk = (await verifyPassword(password, user?.passwordHash ?? null)) && Boolean(user?.passwordHash);
   if (!user || !passwordOk || user.disabled) {
     await recordSignInFailure(email, ip);
-    await refuse(!user ? "unknown_email" : !passwordOk ? "wrong_password" : "account_disabled", user?.id ?? null);
+    await refuse(!user ? "unknown_email" : !user.passwordHash ? "single_sign_on_account" : !passwordOk ? "wrong_password" : "account_disabled", user?.id ?? null);
     throw new DomainError(401, "unauthenticated", WRONG_CREDENTIALS);
   }
   await clearSignInFailures(email);

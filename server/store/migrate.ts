@@ -44,7 +44,9 @@ export async function migrate(databaseUrl: string, folder = path.resolve("prisma
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     const secretsMoved = await moveStoreSecrets(client);
-    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    // Created only when missing: a copy whose role may not create tables can still check that nothing is pending.
+    const { rows: existing } = await client.query<{ table: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS table`);
+    if (!existing[0]?.table) await client.query(`CREATE TABLE "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
       "finished_at" TIMESTAMPTZ,

@@ -10,6 +10,7 @@ import { agentReportBatchSchema } from "@/contracts/agent-reports";
 import { buildAgentBundle } from "@/agents/build";
 import { createTestSigner, type TestSigner } from "@/agents/commands/test-signer";
 import type { AgentConfig } from "@/agents/config";
+import { superuserDatabaseUrl } from "../support/sql";
 
 /**
  * The bundled agent as it runs in production, taking signed commands from a
@@ -154,7 +155,7 @@ beforeAll(async () => {
     controlPlaneUrl: `http://127.0.0.1:${port}`,
     token: TOKEN,
     agentName: AGENT,
-    replica: { name: REPLICA, regionId: "aws:eu-west-1", engine: "postgresql", connectionString: process.env.DATABASE_URL! },
+    replica: { name: REPLICA, regionId: "aws:eu-west-1", engine: "postgresql", connectionString: superuserDatabaseUrl() },
     peers: [],
     intervalMs: 500,
     probeTimeoutMs: 2000,

@@ -23,6 +23,7 @@ import * as auditEvents from "@/app/api/v1/audit/route";
 import * as auditEvent from "@/app/api/v1/audit/[seq]/route";
 import * as auditExport from "@/app/api/v1/audit/export/route";
 import * as auditCheckpoint from "@/app/api/v1/audit/checkpoint/route";
+import * as auditCheckpointKey from "@/app/api/v1/audit/checkpoint-key/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
 import * as fleet from "@/app/api/v1/fleet/route";
@@ -89,6 +90,7 @@ import { call, createTestUser, tokenFor, type CallOptions } from "../support/api
 import { batchOf, standbyReport } from "../support/reports";
 import { runFixture } from "../support/runs";
 import { changeRequestFixture, emergencyVersionFixture, freshWindow, ordersPolicy } from "../support/policies";
+import { superuserDatabaseUrl } from "../support/sql";
 
 type Handler = Parameters<typeof call>[0];
 
@@ -280,6 +282,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   // No row matches, so the (JSON-parsing) test client reads an empty body.
   exportAuditEvents: () => ({ handler: auditExport.GET, request: { path: "/api/v1/audit/export?format=jsonl&actor=nobody-at-all" } }),
   auditCheckpoint: () => ({ handler: auditCheckpoint.GET, request: {} }),
+  auditCheckpointKey: () => ({ handler: auditCheckpointKey.GET, request: {} }),
   // The live topology itself: a plan that changes nothing, an apply that applies nothing.
   planTopology: async () => ({ handler: topologyPlan.POST, request: { method: "POST", body: { document: await liveFleetDocument() } } }),
   applyTopology: async () => ({ handler: topologyApply.POST, request: { method: "POST", body: { document: await liveFleetDocument(), reason: "role test" } } }),
@@ -334,7 +337,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     return { handler: retireRegion.POST, request: { method: "POST", params: { id: `test:${code}` }, body: { reason: "role test" } } };
   },
   // The test store is a primary without standbys: a cluster of one, which discovery accepts.
-  discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: process.env.DATABASE_URL } } }),
+  discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: superuserDatabaseUrl() } } }),
 };
 
 /** A command-key rotation started or not, so that the rotation's steps have something to act on. */
