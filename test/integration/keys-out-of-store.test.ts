@@ -20,12 +20,14 @@ import { sessionSecret } from "@/server/keys/session-secret";
 import { migrate } from "@/server/store/migrate";
 import { createTestUser } from "../support/api";
 import { seedDemoTopology } from "../support/demo-topology";
+import { superuserDatabaseUrl } from "../support/sql";
 
 const MIGRATIONS = path.resolve("prisma/migrations");
 const KEYS_OUT_OF_STORE = readdirSync(MIGRATIONS).find((name) => name.endsWith("_command_keys_out_of_store"))!;
 
+/** A database on the test server as its superuser: databases of their own for earlier stores, and every table of this file's. */
 const serverUrl = (database: string) => {
-  const url = new URL(process.env.DATABASE_URL!);
+  const url = new URL(superuserDatabaseUrl());
   url.pathname = `/${database}`;
   return url.toString();
 };
