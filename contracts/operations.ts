@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Permission } from "@/core/access/permissions";
 import { commandIdParamsSchema, commandResultSchema, pendingCommandsSchema, pollCommandsQuerySchema } from "./agent-commands";
 import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from "./agent-reports";
+import { cancelKeyRotationRequestSchema, commandKeyStatusSchema, completeKeyRotationRequestSchema, startKeyRotationRequestSchema } from "./command-keys";
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
 import { DISCOVERY_PRIVILEGES, discoverRequestSchema, discoveryResultSchema } from "./discovery";
 import {
@@ -281,7 +282,7 @@ export const OPERATIONS = {
   pollCommands: operation({
     method: "GET",
     path: "/api/v1/agents/commands",
-    summary: "An agent's signed commands, oldest first; waits up to waitSeconds for one (long-poll)",
+    summary: "An agent's signed commands, oldest first, and the command-key statements it does not hold yet; waits up to waitSeconds for one (long-poll)",
     tag: "agents",
     access: "agent",
     query: pollCommandsQuerySchema,
@@ -315,6 +316,47 @@ export const OPERATIONS = {
     tag: "agents",
     access: "fleet:read",
     success: { status: 200, description: "The key", schema: commandKeySchema },
+  }),
+  commandKeyStatus: operation({
+    method: "GET",
+    path: "/api/v1/command-keys",
+    summary: "The command keys (current, next, retired), where a rotation stands, and which key statement each active agent holds",
+    tag: "agents",
+    access: "agents:manage",
+    success: { status: 200, description: "The keys and the agents' confirmations", schema: commandKeyStatusSchema },
+  }),
+  startKeyRotation: operation({
+    method: "POST",
+    path: "/api/v1/command-keys/rotation",
+    summary: "Start a command-key rotation: make the next key and tell agents to trust it beside the current one (audited)",
+    description: "The next key is made in the key provider (key folder or key command), never in the store. Nothing is signed with it until the rotation is completed. Refused (409, rotation-already-started) while a rotation is in progress.",
+    tag: "agents",
+    access: "agents:manage",
+    body: startKeyRotationRequestSchema,
+    success: { status: 201, description: "The keys, with the next one being distributed", schema: commandKeyStatusSchema },
+    errors: [409],
+  }),
+  completeKeyRotation: operation({
+    method: "POST",
+    path: "/api/v1/command-keys/rotation/complete",
+    summary: "Complete the rotation: the next key signs from now on, and agents stop trusting the old one (audited)",
+    description:
+      "Unanswered commands signed with the old key are signed again with the new one. Refused (409, rotation-agents-unconfirmed) while active agents have not confirmed the next key, unless `force` is set; (409, rotation-not-started) when no rotation is in progress.",
+    tag: "agents",
+    access: "agents:manage",
+    body: completeKeyRotationRequestSchema,
+    success: { status: 200, description: "The keys after the rotation", schema: commandKeyStatusSchema },
+    errors: [409],
+  }),
+  cancelKeyRotation: operation({
+    method: "POST",
+    path: "/api/v1/command-keys/rotation/cancel",
+    summary: "Cancel the rotation: the next key is retired unused, and agents trust the current key only (audited)",
+    tag: "agents",
+    access: "agents:manage",
+    body: cancelKeyRotationRequestSchema,
+    success: { status: 200, description: "The keys after the cancellation", schema: commandKeyStatusSchema },
+    errors: [409],
   }),
   issueEnrollmentToken: operation({
     method: "POST",

@@ -12,12 +12,14 @@ import { parseTrustedProxies } from "@/core/access/client-address";
 import { oidcRedirectUri, oidcSettingsFromEnv } from "@/core/access/oidc-settings";
 import { STORE_ROLE_REMEDY } from "@/core/store/store-role-risks";
 import { createDb } from "@/server/db/client";
+import { commandSigningKey } from "@/server/commands/signing-key";
+import { keyProvider } from "@/server/keys/key-provider";
+import { sessionSecret } from "@/server/keys/session-secret";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { dataDir } from "@/server/store/data-dir";
 import { lockDataDir } from "@/server/store/data-dir-lock";
 import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-store";
 import { prepareStore, type StoreUrls } from "@/server/store/prepare-store";
-import { ensureSecret } from "@/server/store/secrets";
 import { seedDefaults } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
 import { prepareLabStack, type LabStack } from "./lab-stack";
@@ -137,7 +139,9 @@ async function main(): Promise<void> {
   log(`data folder: ${dir}`);
 
   const store = await openStore(dir);
+  log(`keys: ${keyProvider().description}`);
   const prepared = await prepareStore(store);
+  if (prepared.migration.secretsMoved.length) log(`keys: moved ${prepared.migration.secretsMoved.join(", ")} out of the store into ${keyProvider().description}`);
   log(`migrations: ${prepared.migration.applied.length} applied, ${prepared.migration.alreadyApplied} already in place`);
   log(`store role: the control plane runs as "${prepared.appRole}"`);
   for (const risk of prepared.risks) console.warn(`[switchyard] WARNING: ${risk.sentence}`);
@@ -157,7 +161,10 @@ async function main(): Promise<void> {
         ? [`First admin created: ${admin.email}`, `Password (shown once, store it now): ${admin.generatedPassword}`]
         : [`First admin created: ${admin.email} (password from SWITCHYARD_ADMIN_PASSWORD)`];
     }
-    secret = process.env.NEXTAUTH_SECRET ?? (await ensureSecret(client, "nextauth"));
+    secret = await sessionSecret();
+    // Read now so that a copy whose key folder (or key command) is not the one its store's keys are in stops here.
+    const commandKey = await commandSigningKey(client);
+    log(`command key: ${commandKey.id}`);
     if (process.env.LAB === "off") {
       log("lab: off (LAB=off)");
     } else {

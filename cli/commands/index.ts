@@ -4,6 +4,7 @@ import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
+import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
@@ -30,4 +31,5 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   retireCommand,
   enrollTokenCommand,
+  keysCommand,
 ];

@@ -38,7 +38,7 @@ export const PERMISSION_GRANTS = {
   "tokens:manage": ["admin"],
   /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request); discover a running cluster's topology to propose one. */
   "topology:manage": ["admin"],
-  /** Register agents, rotate and revoke their tokens. */
+  /** Register agents, rotate and revoke their tokens, and rotate the command key that signs their commands. */
   "agents:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

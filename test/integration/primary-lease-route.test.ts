@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import pg from "pg";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as leaseRoute } from "@/app/api/v1/agents/lease/route";
-import { importCommandKey } from "@/agents/commands/verify-command";
+import { CommandKeyRing } from "@/agents/commands/command-key-ring";
 import { verifyRoster } from "@/agents/primary-lease/witness-roster";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
@@ -50,7 +50,7 @@ beforeAll(async () => {
 
 /** The roster a grant carries, as the agent of `replica` verifies it: witness name → region. */
 async function rosterOf(token: string, replica: string) {
-  const key = await importCommandKey((await commandSigningKey()).publicKeyPem);
+  const key = await CommandKeyRing.open(null, (await commandSigningKey()).publicKeyPem);
   const verdict = await verifyRoster(token, key, { agentName: `agent-${replica}`, replica, regionId: (await db().replica.findFirstOrThrow({ where: { name: replica } })).regionId });
   if (!verdict.ok) throw new Error(verdict.reason);
   return Object.fromEntries([...verdict.roster].map(([name, entry]) => [name, entry.regionId]));

@@ -2,6 +2,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as agentRevoke from "@/app/api/v1/agents/[id]/revoke/route";
 import * as agentToken from "@/app/api/v1/agents/[id]/token/route";
 import * as commandKey from "@/app/api/v1/agents/command-key/route";
+import * as commandKeys from "@/app/api/v1/command-keys/route";
+import * as keyRotation from "@/app/api/v1/command-keys/rotation/route";
+import * as completeKeyRotation from "@/app/api/v1/command-keys/rotation/complete/route";
+import * as cancelKeyRotation from "@/app/api/v1/command-keys/rotation/cancel/route";
 import * as agentConfig from "@/app/api/v1/agents/config/route";
 import * as enroll from "@/app/api/v1/agents/enroll/route";
 import * as commandResult from "@/app/api/v1/agents/commands/[id]/result/route";
@@ -79,6 +83,7 @@ import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
 import { OPERATIONS, type OperationId } from "@/contracts/operations";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { cancelKeyRotation as cancelKeyRotationNow, commandKeyStatus, startKeyRotation } from "@/server/commands/key-rotation";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor, type CallOptions } from "../support/api";
@@ -243,6 +248,19 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     const { agent } = await registerAgent({ replicaId: await spareReplicaId(), name: `agent-${Math.random().toString(36).slice(2, 8)}` }, SYSTEM_ACTOR);
     return { handler: agentRevoke.POST, request: { method: "POST", params: { id: agent.id } } };
   },
+  commandKeyStatus: () => ({ handler: commandKeys.GET, request: {} }),
+  startKeyRotation: async () => {
+    await rotationInProgress(false);
+    return { handler: keyRotation.POST, request: { method: "POST", body: { reason: "role test" } } };
+  },
+  completeKeyRotation: async () => {
+    await rotationInProgress(true);
+    return { handler: completeKeyRotation.POST, request: { method: "POST", body: { reason: "role test", force: true } } };
+  },
+  cancelKeyRotation: async () => {
+    await rotationInProgress(true);
+    return { handler: cancelKeyRotation.POST, request: { method: "POST", body: { reason: "role test" } } };
+  },
   issueEnrollmentToken: async () => ({ handler: enrollmentTokens.POST, request: { method: "POST", params: { id: await spareReplicaId() }, body: {} } }),
   enrollAgent: () => ({ handler: enroll.POST, request: { method: "POST", body: {} } }),
   agentConfig: () => ({ handler: agentConfig.GET, request: {} }),
@@ -321,6 +339,13 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   // The test store is a primary without standbys: a cluster of one, which discovery accepts.
   discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: superuserDatabaseUrl() } } }),
 };
+
+/** A command-key rotation started or not, so that the rotation's steps have something to act on. */
+async function rotationInProgress(wanted: boolean): Promise<void> {
+  const { next } = await commandKeyStatus();
+  if (wanted && !next) await startKeyRotation(SYSTEM_ACTOR, "role test");
+  if (!wanted && next) await cancelKeyRotationNow(SYSTEM_ACTOR, "role test");
+}
 
 /** A fresh lower-case name, so every allowed call changes something new. */
 function uniqueName(): string {
