@@ -16,6 +16,7 @@ import { migrate } from "@/server/store/migrate";
 import { ensureSecret } from "@/server/store/secrets";
 import { seedDefaults } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
+import { listenHost } from "./listen-host";
 import { prepareLabStack, type LabStack } from "./lab-stack";
 import { stopChild } from "./stop-child";
 
@@ -51,8 +52,9 @@ async function shutdown(code: number): Promise<never> {
  * everything stops. Its pid is kept in `<data>/control-plane.pid`.
  */
 function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: string): void {
-  const args = ["node_modules/next/dist/bin/next", "start", "-p", String(port)];
-  if (process.env.HOST) args.push("-H", process.env.HOST);
+  // This machine only, unless HOST says otherwise: the console speaks plain
+  // http, which belongs behind a TLS proxy (README, "Running behind TLS").
+  const args = ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", listenHost(process.env)];
   const crashes: number[] = [];
   let current: ChildProcess;
   const launch = () => {
