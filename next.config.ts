@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { staticSecurityHeaders } from "./core/web/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -14,6 +15,10 @@ const nextConfig: NextConfig = {
   // bundled; they are server-only. (The native password hashers are kept out
   // of the bundle by Next.js itself.)
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
+  // Headers that do not vary by request; pages get their nonce policy from proxy.ts.
+  async headers() {
+    return staticSecurityHeaders();
+  },
 };
 
 export default nextConfig;

@@ -22,6 +22,7 @@ import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-
 import { prepareStore, type StoreUrls } from "@/server/store/prepare-store";
 import { seedDefaults } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
+import { listenHost } from "./listen-host";
 import { prepareLabStack, type LabStack } from "./lab-stack";
 import { stopChild } from "./stop-child";
 
@@ -62,8 +63,9 @@ function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: st
   // and promoted; 64 MB semi-spaces cut the decider's CPU per pass by two
   // thirds (BENCHMARKS.md, "The control plane's loops at fleet scale").
   // The peer-address layer stamps each request with its socket's address (see the file).
-  const args = ["--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port)];
-  if (process.env.HOST) args.push("-H", process.env.HOST);
+  // This machine only, unless HOST says otherwise: the console speaks plain
+  // http, which belongs behind a TLS proxy (README, "Running behind TLS").
+  const args = ["--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", listenHost(process.env)];
   const crashes: number[] = [];
   let current: ChildProcess;
   const launch = () => {

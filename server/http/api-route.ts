@@ -9,6 +9,7 @@ import { clientIp } from "../auth/actor";
 import { actorFromRequest } from "../auth/resolve-actor";
 import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response";
 import { bearerToken } from "./bearer-token";
+import { crossSiteRefusal } from "./cross-site-guard";
 import { readBodyWithin } from "./read-body";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -66,6 +67,7 @@ async function readJson(request: Request, limit: number): Promise<{ ok: true; va
 
 /**
  * Wraps a route handler with what every API operation needs, in this order:
+ * refuse a change riding on the session cookie from another site (403),
  * authenticate (401), authorise against the operation's permission (403),
  * validate params, query and body with the operation's zod schemas (400), then
  * run the handler and map domain errors to their status. Checking the caller
@@ -76,6 +78,8 @@ export function apiRoute<Op extends ApiOperation, A extends AgentPrincipal = Age
   return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
     const context = `${op.method} ${op.path}`;
     try {
+      const crossSite = crossSiteRefusal(request);
+      if (crossSite) return crossSite;
       const agent = op.access === "agent" ? await findAgent(request) : null;
       if (op.access === "agent" && !agent) {
         return errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." });

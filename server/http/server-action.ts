@@ -5,12 +5,13 @@ import type { ApiError } from "@/contracts/errors";
 import type { UserActor } from "../auth/actor";
 import { currentActor } from "../auth/current-actor";
 import { DomainError } from "../errors";
+import { crossSiteActionRefusal } from "./cross-site-guard";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ApiError["error"] };
 
 /**
  * What every server action runs through: the same checks, in the same order,
- * as an API route (signed in, permitted, valid input), answering with a result
+ * as an API route (from the console's own pages, signed in, permitted, valid input), answering with a result
  * the form can show instead of throwing into an error page.
  */
 export async function runAction<S extends z.ZodType, T>(
@@ -19,6 +20,8 @@ export async function runAction<S extends z.ZodType, T>(
   input: unknown,
   handler: (actor: UserActor, data: z.output<S>) => Promise<T>,
 ): Promise<ActionResult<T>> {
+  const crossSite = await crossSiteActionRefusal();
+  if (crossSite) return { ok: false, error: { code: "forbidden", message: crossSite } };
   const actor = await currentActor();
   if (!actor) return { ok: false, error: { code: "unauthenticated", message: "Your session has ended; sign in again." } };
   if (!hasPermission(actor.roles, permission)) {

@@ -94,7 +94,7 @@ describe("switchyard CLI against the real API", () => {
     expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeGreaterThan(29 * 60_000);
     expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeLessThanOrEqual(31 * 60_000);
     const fingerprint = commandKeyFingerprint((await commandSigningKey()).publicKeyPem);
-    expect(out).toContain(`switchyard-agent enroll --control-plane ${server.url} --token ${token} --expect-fingerprint ${fingerprint} --postgres`);
+    expect(out).toContain(`SWITCHYARD_ENROLLMENT_TOKEN=${token} switchyard-agent enroll --control-plane ${server.url} --expect-fingerprint ${fingerprint} --postgres`);
 
     expect(await cli(admin, "enroll-token", "orders-db/pg-nowhere")).toMatchObject({ code: 2, err: expect.stringContaining("orders-db has no replica named pg-nowhere") });
     expect(await cli(admin, "enroll-token", "orders-db/pg-eu-west-1", "--expires-in", "8d")).toMatchObject({ code: 2, err: expect.stringContaining("expiresInSeconds") });
