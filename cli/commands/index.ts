@@ -7,6 +7,7 @@ import { discoverCommand } from "./discover";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
+import { revokeTokenCommand, tokensCommand } from "./tokens";
 import { applyCommand, exportCommand, retireCommand } from "./topology";
 
 export const COMMANDS: readonly Command[] = [
@@ -30,4 +31,6 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   retireCommand,
   enrollTokenCommand,
+  tokensCommand,
+  revokeTokenCommand,
 ];

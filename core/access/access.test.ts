@@ -122,7 +122,7 @@ describe("roles limited to services", () => {
     expect(refusalOn(access, on("orders-db"), "runs:operate")).not.toBeNull();
   });
 
-  it("combine with token scopes: the scope is checked first, the limit next", () => {
+  it("combine with token scopes: the role first, the scope next, the limit last", () => {
     expect(accessTo(token(["operator"], ["read"], { operator: ["orders-db"] }), "runs:operate")).toMatchObject({ rule: "token-scope" });
     expect(mayOn(token(["operator"], ["operate"], { operator: ["orders-db"] }), "runs:operate", on("orders-db"))).toBe(true);
     expect(mayOn(token(["operator"], ["operate"], { operator: ["orders-db"] }), "runs:operate", on("search-db"))).toBe(false);

@@ -19,8 +19,8 @@ export type AccessTarget = { kind: "fleet" } | { kind: "service"; serviceId: str
  */
 export const ACCESS_RULES = {
   "token-never": "A permission no token scope admits (issuing tokens) is refused to every API token, whatever its owner's roles.",
-  "token-scope": "An API token is refused a permission none of its scopes admits, whatever its owner's roles.",
   "no-role": "A permission none of the caller's roles grants is refused.",
+  "token-scope": "An API token is refused a permission none of its scopes admits, whatever its owner's roles.",
   "unlimited-permission": "Reading, and one's own tokens, are allowed fleet-wide by any role that grants them, limited to services or not.",
   "fleet-wide-role": "A role held fleet-wide allows its permissions on every service and on the fleet as a whole.",
   "limited-role": "A role limited to services allows its per-service permissions on those services only.",
@@ -43,18 +43,16 @@ const list = (items: readonly string[]) => items.join(", ") || "none";
 
 export function accessTo(principal: Principal, permission: Permission): Access {
   const { tokenScopes } = principal;
-  if (tokenScopes !== null) {
-    const admitted: readonly TokenScope[] = PERMISSION_SCOPES[permission];
-    if (admitted.length === 0) {
-      return denied("token-never", `The permission ${permission} is never granted to an API token: sign in, or send email and password to POST /api/v1/auth/tokens.`);
-    }
-    if (!tokenScopes.some((scope) => admitted.includes(scope))) {
-      return denied("token-scope", `This token's scopes (${list(tokenScopes)}) do not admit the permission ${permission}; it needs a token with the scope ${admitted.join(" or ")}.`);
-    }
+  const admitted: readonly TokenScope[] = PERMISSION_SCOPES[permission];
+  if (tokenScopes !== null && admitted.length === 0) {
+    return denied("token-never", `The permission ${permission} is never granted to an API token: sign in, or send email and password to POST /api/v1/auth/tokens.`);
   }
   const grantedBy: readonly Role[] = PERMISSION_GRANTS[permission];
   const roles = principal.roles.filter((role) => grantedBy.includes(role));
   if (roles.length === 0) return denied("no-role", `Your roles (${list(principal.roles)}) do not include the permission ${permission}.`);
+  if (tokenScopes !== null && !tokenScopes.some((scope) => admitted.includes(scope))) {
+    return denied("token-scope", `This token's scopes (${list(tokenScopes)}) do not admit the permission ${permission}; it needs a token with the scope ${admitted.join(" or ")}.`);
+  }
   if (PERMISSION_REACH[permission] === "unlimited") return { kind: "everywhere", rule: "unlimited-permission" };
   const limits = roles.map((role) => servicesOf(principal, role));
   if (limits.some((services) => services === null)) return { kind: "everywhere", rule: "fleet-wide-role" };

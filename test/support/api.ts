@@ -1,3 +1,4 @@
+import { encode } from "next-auth/jwt";
 import type { Role } from "@/core/access/permissions";
 import { scopesGrantedBy, type TokenScope } from "@/core/access/token-scopes";
 import { db } from "@/server/db/client";
@@ -50,6 +51,11 @@ export async function tokenFor(userId: string, options: { expiresInDays?: number
   const scopes = options.scopes ?? scopesGrantedBy(roles);
   const issued = await issueToken(userId, { name: "test", expiresInDays: options.expiresInDays ?? 30, scopes }, SYSTEM_ACTOR);
   return issued.token;
+}
+
+/** A browser session's cookie for the user, as signing in would set it. */
+export async function sessionCookieFor(userId: string): Promise<string> {
+  return `next-auth.session-token=${await encode({ token: { sub: userId }, secret: process.env.NEXTAUTH_SECRET! })}`;
 }
 
 /** Row counts of every table a request could write to. */
