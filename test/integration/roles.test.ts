@@ -458,7 +458,7 @@ describe("roles limited to services, through every per-service operation of the 
     const access = op.access as keyof typeof PERMISSION_REACH;
     const role = SCOPABLE_ROLES.find((candidate) => hasPermission([candidate], access))!;
 
-    it(`${op.method} ${op.path}: a ${role} limited to another service → 403, and nothing is written`, async () => {
+    it(`${op.method} ${op.path}: an ${role} limited to another service → 403, and nothing is written`, async () => {
       await freeOrdersDb();
       const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
       const auditBefore = await db().auditEvent.count();
@@ -468,7 +468,7 @@ describe("roles limited to services, through every per-service operation of the 
       expect(await db().auditEvent.count()).toBe(auditBefore);
     });
 
-    it(`${op.method} ${op.path}: a ${role} limited to orders-db → allowed`, async () => {
+    it(`${op.method} ${op.path}: an ${role} limited to orders-db → allowed`, async () => {
       await freeOrdersDb();
       const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
       const { status, json } = await call(handler, { ...request, token: tokenLimitedTo(role, "orders-db") });
