@@ -23,7 +23,7 @@ test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async ({ request }) => {
   test.setTimeout(180_000);
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e topology" } });
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e topology", scopes: ["admin"] } });
   const adminToken = ((await issued.json()) as { token: string }).token;
   for (const [user, roles] of [
     [APPROVER, ["approver"]],

@@ -1,8 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { hasPermission } from "@/core/access/permissions";
+import { accessTo, type Access } from "@/core/access/access";
 import { ENROLLMENT_TOKEN_PREFIX } from "@/contracts/enrollment";
 import type { ApiOperation } from "@/contracts/operations";
+import { assertAllowedOnTarget, operationTargetFinder } from "../access/check-target";
 import { agentFromRequest, type AgentPrincipal } from "../agents/resolve-agent";
 import type { UserActor } from "../auth/actor";
 import { clientIp } from "../auth/actor";
@@ -68,10 +69,12 @@ async function readJson(request: Request, limit: number): Promise<{ ok: true; va
 /**
  * Wraps a route handler with what every API operation needs, in this order:
  * refuse a change riding on the session cookie from another site (403),
- * authenticate (401), authorise against the operation's permission (403),
- * validate params, query and body with the operation's zod schemas (400), then
- * run the handler and map domain errors to their status. Checking the caller
- * before the input keeps the API's shape from strangers.
+ * authenticate (401), authorise against the operation's permission (403:
+ * roles, token scopes), validate params, query and body with the operation's
+ * zod schemas (400), for a role limited to services check the service the
+ * input acts on (403), then run the handler and map domain errors to their
+ * status. Checking the caller before the input keeps the API's shape from
+ * strangers.
  */
 export function apiRoute<Op extends ApiOperation, A extends AgentPrincipal = AgentPrincipal>(op: Op, handler: Handler<Op, A>, options: RouteOptions<A> = {}) {
   const findAgent = options.agentFromRequest ?? agentFromRequest;
@@ -90,11 +93,11 @@ export function apiRoute<Op extends ApiOperation, A extends AgentPrincipal = Age
         return errorResponse(401, { code: "unauthenticated", message: "Send the enrollment token an admin issued as `Authorization: Bearer sye_…`.", field: "token" });
       }
       const actor = op.access === "agent" || op.access === "enrollment-token" ? null : await actorFromRequest(request);
+      let access: Access | null = null;
       if (op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token") {
         if (!actor) return errorResponse(401, { code: "unauthenticated", message: "Sign in, or send an API token as `Authorization: Bearer <token>`." });
-        if (!hasPermission(actor.roles, op.access)) {
-          return errorResponse(403, { code: "forbidden", message: `Your roles (${actor.roles.join(", ")}) do not include the permission ${op.access}.` });
-        }
+        access = accessTo(actor, op.access);
+        if (access.kind === "denied") return errorResponse(403, { code: "forbidden", message: access.message });
       }
 
       let params: unknown;
@@ -116,6 +119,9 @@ export function apiRoute<Op extends ApiOperation, A extends AgentPrincipal = Age
         const parsed = op.body.safeParse(read.value);
         if (!parsed.success) return zodErrorResponse(parsed.error, "body");
         body = parsed.data;
+      }
+      if (access && op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token") {
+        await assertAllowedOnTarget(access, op.access, operationTargetFinder(op.target, { params, body }));
       }
 
       const result = await handler({ request, ip: clientIp(request.headers), actor, agent, enrollmentToken, body, params, query } as HandlerContext<Op, A>);

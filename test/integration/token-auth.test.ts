@@ -5,7 +5,7 @@ import { GET as listTokensRoute, POST as issueTokenRoute } from "@/app/api/v1/au
 import { GET as listServicesRoute } from "@/app/api/v1/services/route";
 import { PATCH as updateUserRoute } from "@/app/api/v1/users/[id]/route";
 import { db } from "@/server/db/client";
-import { call, createTestUser, tokenFor } from "../support/api";
+import { call, createTestUser, sessionCookieFor, tokenFor } from "../support/api";
 
 const PASSWORD = "ops-password-1234";
 let operatorId: string;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 async function issue(email: string, password: string, headers: Record<string, string> = {}) {
-  return call(issueTokenRoute, { method: "POST", path: "/api/v1/auth/tokens", body: { email, password, name: "ci" }, headers });
+  return call(issueTokenRoute, { method: "POST", path: "/api/v1/auth/tokens", body: { email, password, name: "ci", scopes: ["read"] }, headers });
 }
 
 describe("API tokens", () => {
@@ -54,8 +54,8 @@ describe("API tokens", () => {
     expect(revoked.status).toBe(200);
     expect(revoked.json.revokedAt).not.toBeNull();
     expect((await call(listServicesRoute, { token })).status).toBe(401);
-    const other = await tokenFor(operatorId);
-    expect((await call(revokeTokenRoute, { method: "DELETE", token: other, params: { id } })).status).toBe(409);
+    const cookie = await sessionCookieFor(operatorId);
+    expect((await call(revokeTokenRoute, { method: "DELETE", cookie, params: { id } })).status).toBe(409);
   });
 
   it("cannot revoke someone else's token (it is reported missing)", async () => {
@@ -69,7 +69,8 @@ describe("API tokens", () => {
 
   it("stop working when expired", async () => {
     const token = await tokenFor(operatorId, { expiresInDays: 1 });
-    await db().apiToken.updateMany({ where: { userId: operatorId, expiresAt: { not: null } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await call(listServicesRoute, { token })).status).toBe(200);
+    await db().apiToken.updateMany({ where: { userId: operatorId, name: "test", revokedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await call(listServicesRoute, { token })).status).toBe(401);
   });
 
