@@ -60,8 +60,8 @@ async function shutdown(code: number): Promise<never> {
 function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: string): void {
   // The loops read the whole fleet every half second: with V8's default young
   // generation each pass's objects outlive several scavenges and are copied
-  // and promoted; 64 MB semi-spaces cut the decider's CPU per pass by two
-  // thirds (BENCHMARKS.md, "The control plane's loops at fleet scale").
+  // and promoted; with 64 MB semi-spaces a pass spends about a fifth of the
+  // time collecting garbage (BENCHMARKS.md, "The control plane's loops at fleet scale").
   // The peer-address layer stamps each request with its socket's address (see the file).
   // This machine only, unless HOST says otherwise: the console speaks plain
   // http, which belongs behind a TLS proxy (README, "Running behind TLS").
