@@ -45,9 +45,10 @@ describe("user contracts", () => {
 });
 
 describe("token contracts", () => {
-  it("default the token name and bound its lifetime", () => {
-    expect(issueTokenRequestSchema.parse({ email: "a@b.c", password: "x" }).name).toBe("api");
-    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", expiresInDays: 0 }))?.path).toBe("expiresInDays");
+  it("default the token name, bound its lifetime and require its scopes", () => {
+    expect(issueTokenRequestSchema.parse({ email: "a@b.c", password: "x", scopes: ["read"] }).name).toBe("api");
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", scopes: ["read"], expiresInDays: 0 }))?.path).toBe("expiresInDays");
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x" }))?.path).toBe("scopes");
   });
 });
 

@@ -12,6 +12,6 @@ describe("where npm start's control plane listens", () => {
 
   it("is what scripts/start.ts passes to next start, always", () => {
     const start = readFileSync("scripts/start.ts", "utf8");
-    expect(start).toMatch(/\["node_modules\/next\/dist\/bin\/next", "start", "-p", String\(port\), "-H", listenHost\(process\.env\)\]/);
+    expect(start).toMatch(/"node_modules\/next\/dist\/bin\/next", "start", "-p", String\(port\), "-H", listenHost\(process\.env\)\]/);
   });
 });
