@@ -204,7 +204,7 @@ describe("switchyard CLI against the real API", () => {
   });
 
   it("usage mistakes exit 2 with one line naming them, before anything is sent", async () => {
-    expect(await cli(null, "status")).toMatchObject({ code: 2, out: "", err: expect.stringMatching(/^No API token: set SWITCHYARD_TOKEN or pass --token\..*\n$/) });
+    expect(await cli(null, "status")).toMatchObject({ code: 2, out: "", err: expect.stringMatching(/^No API token: set SWITCHYARD_TOKEN \(or SWITCHYARD_TOKEN_FILE\), or pass --token-file\..*\n$/) });
     expect(await cli(viewer, "stauts")).toMatchObject({ code: 2, err: 'switchyard: unknown command "stauts"; see switchyard help\n' });
     expect(await cli(viewer, "plan", "planned-switchover", "orders-db")).toMatchObject({ code: 2, err: expect.stringContaining('"orders-db" is not a parameter') });
     expect(await cli(viewer, "alerts", "--state", "burning")).toMatchObject({ code: 2, err: expect.stringMatching(/^switchyard alerts: state\.0: /) });
