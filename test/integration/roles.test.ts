@@ -90,7 +90,7 @@ import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { cancelKeyRotation as cancelKeyRotationNow, commandKeyStatus, startKeyRotation } from "@/server/commands/key-rotation";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
-import { call, createTestUser, sessionCookieFor, tokenFor, type CallOptions } from "../support/api";
+import { call, consoleSession, createTestUser, sessionCookieFor, tokenFor, type CallOptions } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 import { runFixture } from "../support/runs";
 import { actorOf, changeRequestFixture, emergencyVersionFixture, freshWindow, ordersPolicy } from "../support/policies";
@@ -413,7 +413,7 @@ describe("every role × every API operation, through the real handlers", () => {
         const mine = await db().apiToken.findFirstOrThrow({ where: { user: { email: `${role}@example.com` } } });
         const { handler, request } = await CASES[id]({ targetUserId, tokenId: mine.id, agentId });
         const auditBefore = await db().auditEvent.count();
-        const credentials = sessionOnly ? { cookie: await sessionCookieFor(mine.userId) } : { token };
+        const credentials = sessionOnly ? await consoleSession(mine.userId) : { token };
         const { status, json } = await call(handler, { ...request, ...credentials });
         if (allowed) {
           expect(status, JSON.stringify(json)).toBe(op.success.status);

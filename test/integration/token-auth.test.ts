@@ -5,7 +5,7 @@ import { GET as listTokensRoute, POST as issueTokenRoute } from "@/app/api/v1/au
 import { GET as listServicesRoute } from "@/app/api/v1/services/route";
 import { PATCH as updateUserRoute } from "@/app/api/v1/users/[id]/route";
 import { db } from "@/server/db/client";
-import { call, createTestUser, sessionCookieFor, tokenFor } from "../support/api";
+import { call, consoleSession, createTestUser, tokenFor } from "../support/api";
 
 const PASSWORD = "ops-password-1234";
 let operatorId: string;
@@ -54,8 +54,7 @@ describe("API tokens", () => {
     expect(revoked.status).toBe(200);
     expect(revoked.json.revokedAt).not.toBeNull();
     expect((await call(listServicesRoute, { token })).status).toBe(401);
-    const cookie = await sessionCookieFor(operatorId);
-    expect((await call(revokeTokenRoute, { method: "DELETE", cookie, params: { id } })).status).toBe(409);
+    expect((await call(revokeTokenRoute, { method: "DELETE", ...(await consoleSession(operatorId)), params: { id } })).status).toBe(409);
   });
 
   it("cannot revoke someone else's token (it is reported missing)", async () => {

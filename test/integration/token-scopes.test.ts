@@ -8,7 +8,7 @@ import { PATCH as updateUserRoute } from "@/app/api/v1/users/[id]/route";
 import { TOKEN_MAX_DAYS } from "@/contracts/tokens";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
-import { call, createTestUser, sessionCookieFor, tableCounts, tokenFor } from "../support/api";
+import { call, consoleSession, createTestUser, tableCounts, tokenFor } from "../support/api";
 
 const PASSWORD = "scoped-password-1234";
 const DAY_MS = 86_400_000;
@@ -105,8 +105,7 @@ describe("token expiry", () => {
     const tooLong = await issue({ scopes: ["read"], expiresInDays: MAX_DAYS + 1 });
     expect(tooLong.status).toBe(400);
     expect(tooLong.json.error).toMatchObject({ field: "expiresInDays", message: `expiresInDays: must be at most ${MAX_DAYS} days` });
-    const cookie = await sessionCookieFor(operatorId);
-    const own = await call(createOwnTokenRoute, { method: "POST", cookie, body: { name: "long", scopes: ["read"], expiresInDays: 365 } });
+    const own = await call(createOwnTokenRoute, { method: "POST", ...(await consoleSession(operatorId)), body: { name: "long", scopes: ["read"], expiresInDays: 365 } });
     expect(own.status).toBe(400);
     expect(await tableCounts()).toEqual(before);
   });
@@ -130,8 +129,7 @@ describe("tokens cannot mint tokens", () => {
     expect(refused.json.error.message).toMatch(/^The permission tokens:issue is never granted to an API token/);
     expect(await tableCounts()).toEqual(before);
 
-    const cookie = await sessionCookieFor(operatorId);
-    const created = await call(createOwnTokenRoute, { method: "POST", cookie, body: { name: "from the console", scopes: ["operate"] } });
+    const created = await call(createOwnTokenRoute, { method: "POST", ...(await consoleSession(operatorId)), body: { name: "from the console", scopes: ["operate"] } });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ scopes: ["operate"], name: "from the console" });
   });

@@ -58,6 +58,11 @@ export async function sessionCookieFor(userId: string): Promise<string> {
   return `next-auth.session-token=${await encode({ token: { sub: userId }, secret: process.env.NEXTAUTH_SECRET! })}`;
 }
 
+/** What the console's own page sends: the session cookie and its origin (a cookie-authenticated change from anywhere else is refused). */
+export async function consoleSession(userId: string): Promise<Pick<CallOptions, "cookie" | "headers">> {
+  return { cookie: await sessionCookieFor(userId), headers: { origin: "http://switchyard.test" } };
+}
+
 /** Row counts of every table a request could write to. */
 export async function tableCounts() {
   const client = db();

@@ -92,7 +92,8 @@ export function ServiceLimits({ users, serviceIds }: { users: UserView[]; servic
         </thead>
         <tbody>
           {rows.map(({ user, role }) => (
-            <LimitRow key={`${user.id}:${role}:${(user.serviceScopes[role] ?? []).join(",")}`} user={user} role={role} serviceIds={serviceIds} />
+            // Keyed by user and role only: a save re-renders the page, and the row keeps what it just said.
+            <LimitRow key={`${user.id}:${role}`} user={user} role={role} serviceIds={serviceIds} />
           ))}
         </tbody>
       </table>
