@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   "alert.fire",
   "alert.resolve",
   "auth.break_glass",
+  "auth.lockout",
+  "auth.refusals",
   "auth.sign_in",
   "change_request.approve",
   "change_request.create",

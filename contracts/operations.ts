@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Permission } from "@/core/access/permissions";
+import type { PerServicePermission } from "@/core/access/service-scopes";
 import { commandIdParamsSchema, commandResultSchema, pendingCommandsSchema, pollCommandsQuerySchema } from "./agent-commands";
 import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from "./agent-reports";
 import { cancelKeyRotationRequestSchema, commandKeyStatusSchema, completeKeyRotationRequestSchema, startKeyRotationRequestSchema } from "./command-keys";
@@ -60,6 +61,7 @@ import { primaryLeaseAnswerSchema, primaryLeaseRequestSchema } from "./primary-l
 import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
 import { healthSchema } from "./health";
+import type { OperationTarget } from "./operation-targets";
 import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, writeRouteSchema } from "./services";
 import { serviceLagQuerySchema, serviceLagSchema } from "./service-lag";
 import {
@@ -113,6 +115,8 @@ export interface ApiOperation {
    * other one names the permission a person needs.
    */
   access: Permission | "public" | "agent" | "enrollment-token";
+  /** Where the service it acts on is found, for roles limited to services: set exactly when `access` is a per-service permission. */
+  target?: OperationTarget;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -125,7 +129,10 @@ export interface ApiOperation {
   errorSchemas?: Partial<Record<409, z.ZodType>>;
 }
 
-function operation<const T extends ApiOperation>(op: T): T {
+/** A per-service permission's operation must say where its service is found; no other operation names one. */
+type TargetRule<T extends ApiOperation> = T["access"] extends PerServicePermission ? { target: OperationTarget } : { target?: never };
+
+function operation<const T extends ApiOperation>(op: T & TargetRule<T>): T {
   return op;
 }
 
@@ -202,6 +209,7 @@ export const OPERATIONS = {
     summary: "Acknowledge the service's last failover with a note, so automatic failover may act again before the cooldown ends (audited)",
     tag: "fleet",
     access: "automation:control",
+    target: "service-param",
     params: serviceIdParamsSchema,
     body: acknowledgeFailoverRequestSchema,
     success: { status: 201, description: "The acknowledgement", schema: automationAcknowledgementSchema },
@@ -221,6 +229,7 @@ export const OPERATIONS = {
     summary: "Pause automatic failover globally or for one service, with a reason and an expiry at most 7 days away; detection and alerts go on (audited)",
     tag: "fleet",
     access: "automation:control",
+    target: "pause-scope-body",
     body: createAutomationPauseRequestSchema,
     success: { status: 201, description: "The pause", schema: automationPauseSchema },
     errors: [404, 409],
@@ -231,6 +240,7 @@ export const OPERATIONS = {
     summary: "End a pause before its expiry (audited)",
     tag: "fleet",
     access: "automation:control",
+    target: "pause-param",
     params: automationPauseIdParamsSchema,
     success: { status: 200, description: "The ended pause", schema: automationPauseSchema },
     errors: [404, 409],
@@ -452,6 +462,7 @@ export const OPERATIONS = {
     summary: "Start a guided run of a runbook (or, with dryRun, only plan it)",
     tag: "runs",
     access: "runs:operate",
+    target: "run-service-body",
     params: runbookIdParamsSchema,
     body: startRunRequestSchema,
     success: { status: 201, description: "The run (200 with the plan for a dry run)", schema: runSchema },
@@ -472,6 +483,7 @@ export const OPERATIONS = {
     summary: "Acknowledge a pending or firing alert with a note (audited)",
     tag: "alerts",
     access: "alerts:acknowledge",
+    target: "alert-param",
     params: alertIdParamsSchema,
     body: acknowledgeAlertRequestSchema,
     success: { status: 200, description: "The acknowledged alert", schema: alertSchema },
@@ -502,6 +514,7 @@ export const OPERATIONS = {
     summary: "Confirm a manual step that is waiting",
     tag: "runs",
     access: "runs:operate",
+    target: "run-param",
     params: runStepParamsSchema,
     body: stepDecisionSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -513,6 +526,7 @@ export const OPERATIONS = {
     summary: "Approve an approval step (not by the person who started the run)",
     tag: "runs",
     access: "runs:approve",
+    target: "run-param",
     params: runStepParamsSchema,
     body: stepDecisionSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -524,6 +538,7 @@ export const OPERATIONS = {
     summary: "Reject an approval step; the run fails",
     tag: "runs",
     access: "runs:approve",
+    target: "run-param",
     params: runStepParamsSchema,
     body: stepDecisionSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -535,6 +550,7 @@ export const OPERATIONS = {
     summary: "Pause a run: no further step starts until it is resumed",
     tag: "runs",
     access: "runs:operate",
+    target: "run-param",
     params: runIdParamsSchema,
     body: runControlSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -546,6 +562,7 @@ export const OPERATIONS = {
     summary: "Resume a paused run",
     tag: "runs",
     access: "runs:operate",
+    target: "run-param",
     params: runIdParamsSchema,
     body: runControlSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -557,6 +574,7 @@ export const OPERATIONS = {
     summary: "Abort a run; the compensations registered so far run in reverse",
     tag: "runs",
     access: "runs:operate",
+    target: "run-param",
     params: runIdParamsSchema,
     body: runControlSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -596,6 +614,7 @@ export const OPERATIONS = {
     summary: "Apply an emergency change at once, without approval: only turning failover.automatic off or adding maintenance windows; flagged for an after-the-fact review",
     tag: "policies",
     access: "policies:emergency",
+    target: "policy-param",
     params: policyRefParamsSchema,
     body: emergencyChangeRequestSchema,
     success: { status: 201, description: "The emergency version, now in force", schema: policyVersionSchema },
@@ -607,6 +626,7 @@ export const OPERATIONS = {
     summary: "Record the after-the-fact review of an emergency version (once, not by whoever applied it)",
     tag: "policies",
     access: "policies:approve",
+    target: "policy-version-param",
     params: policyVersionIdParamsSchema,
     body: emergencyReviewRequestSchema,
     success: { status: 200, description: "The reviewed version", schema: policyVersionSchema },
@@ -657,6 +677,7 @@ export const OPERATIONS = {
     summary: "Approve a change request (never one's own); the M-th approval applies the new version atomically. 409 when expired, decided or based on an old version (rebase)",
     tag: "policies",
     access: "policies:approve",
+    target: "change-request-param",
     params: changeRequestIdParamsSchema,
     body: approveChangeRequestSchema,
     success: { status: 200, description: "The change request", schema: changeRequestSchema },
@@ -668,6 +689,7 @@ export const OPERATIONS = {
     summary: "Reject a change request with a reason (never one's own)",
     tag: "policies",
     access: "policies:approve",
+    target: "change-request-param",
     params: changeRequestIdParamsSchema,
     body: rejectChangeRequestSchema,
     success: { status: 200, description: "The change request", schema: changeRequestSchema },
@@ -909,7 +931,7 @@ export const OPERATIONS = {
   issueToken: operation({
     method: "POST",
     path: "/api/v1/auth/tokens",
-    summary: "Exchange email and password for an API token (shown once)",
+    summary: "Exchange email and password for an API token with the scopes chosen, expiring in 30 days unless asked otherwise (at most 90) (shown once)",
     tag: "auth",
     access: "public",
     body: issueTokenRequestSchema,
@@ -919,7 +941,7 @@ export const OPERATIONS = {
   listTokens: operation({
     method: "GET",
     path: "/api/v1/auth/tokens",
-    summary: "The caller's API tokens (all users' with `?scope=all` for admins)",
+    summary: "The caller's API tokens with their scopes and expiry (all users' with `?scope=all` for admins)",
     tag: "auth",
     access: "tokens:own",
     query: z.object({ scope: z.enum(["own", "all"]).default("own") }),
@@ -928,16 +950,16 @@ export const OPERATIONS = {
   createOwnToken: operation({
     method: "POST",
     path: "/api/v1/auth/tokens/own",
-    summary: "Issue a token for the signed-in caller (shown once)",
+    summary: "Issue a token for the signed-in caller, with the scopes chosen and an expiry (shown once); refused to API tokens, which cannot mint tokens",
     tag: "auth",
-    access: "tokens:own",
+    access: "tokens:issue",
     body: createOwnTokenRequestSchema,
     success: { status: 201, description: "The token; store it, it is not shown again", schema: issuedTokenSchema },
   }),
   revokeToken: operation({
     method: "DELETE",
     path: "/api/v1/auth/tokens/{id}",
-    summary: "Revoke an API token (one's own, or anyone's for admins)",
+    summary: "Revoke an API token (one's own, or anyone's for admins); with an API token, only that token itself (or any with the admin scope)",
     tag: "auth",
     access: "tokens:own",
     params: tokenIdParamsSchema,

@@ -6,7 +6,7 @@ const AUDITOR = { email: "auditor@e2e.test", password: "auditor-password-1" };
 let adminToken = "";
 
 test.beforeAll(async ({ request }) => {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e governance" } });
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e governance", scopes: ["admin"] } });
   adminToken = ((await issued.json()) as { token: string }).token;
   const created = await request.post("/api/v1/users", {
     headers: { authorization: `Bearer ${adminToken}` },

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parseTrustedProxies } from "@/core/access/client-address";
 import { oidcRedirectUri, oidcSettingsFromEnv } from "@/core/access/oidc-settings";
 import { STORE_ROLE_REMEDY } from "@/core/store/store-role-risks";
 import { createDb } from "@/server/db/client";
@@ -21,6 +22,7 @@ import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-
 import { prepareStore, type StoreUrls } from "@/server/store/prepare-store";
 import { seedDefaults } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
+import { listenHost } from "./listen-host";
 import { prepareLabStack, type LabStack } from "./lab-stack";
 import { stopChild } from "./stop-child";
 
@@ -58,10 +60,12 @@ async function shutdown(code: number): Promise<never> {
 function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: string): void {
   // The loops read the whole fleet every half second: with V8's default young
   // generation each pass's objects outlive several scavenges and are copied
-  // and promoted; 64 MB semi-spaces cut the decider's CPU per pass by two
-  // thirds (BENCHMARKS.md, "The control plane's loops at fleet scale").
-  const args = ["--max-semi-space-size=64", "node_modules/next/dist/bin/next", "start", "-p", String(port)];
-  if (process.env.HOST) args.push("-H", process.env.HOST);
+  // and promoted; with 64 MB semi-spaces a pass spends about a fifth of the
+  // time collecting garbage (BENCHMARKS.md, "The control plane's loops at fleet scale").
+  // The peer-address layer stamps each request with its socket's address (see the file).
+  // This machine only, unless HOST says otherwise: the console speaks plain
+  // http, which belongs behind a TLS proxy (README, "Running behind TLS").
+  const args = ["--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", listenHost(process.env)];
   const crashes: number[] = [];
   let current: ChildProcess;
   const launch = () => {
@@ -129,7 +133,8 @@ async function main(): Promise<void> {
 
   // A half-configured single sign-on stops the start here, with the variable it lacks.
   const sso = oidcSettingsFromEnv(process.env);
-
+  // A typo here would silently trust nobody (or too many): refuse to start instead.
+  parseTrustedProxies(process.env.SWITCHYARD_TRUSTED_PROXIES);
   const dir = dataDir();
   mkdirSync(dir, { recursive: true });
   stops.push(lockDataDir(dir));

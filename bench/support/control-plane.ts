@@ -96,7 +96,7 @@ export async function adminToken(url: string): Promise<string> {
   const response = await fetch(`${url}/api/v1/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...BENCH_ADMIN, name: "bench" }),
+    body: JSON.stringify({ ...BENCH_ADMIN, name: "bench", scopes: ["admin", "audit"] }),
   });
   if (!response.ok) throw new Error(`could not get an admin token: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;

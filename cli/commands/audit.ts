@@ -1,3 +1,4 @@
+import { SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
 import { show, stringOption, type Command } from "../command";
 import { UsageError } from "../usage-error";
 import { renderCheckpoint, renderCheckpointKey, renderVerification } from "../render/audit";
@@ -68,6 +69,7 @@ export const auditCommand: Command = {
       const query: Record<string, string | undefined> = { format: stringOption(invocation, "format") };
       for (const filter of FILTERS) query[QUERY_NAMES[filter]] = stringOption(invocation, filter);
       await invocation.client.stream("exportAuditEvents", { query }, (chunk) => invocation.io.outBytes(chunk));
+      if (query.format === "csv") invocation.io.err(SPREADSHEET_SAFE_NOTE);
       return 0;
     }
     throw new UsageError(`unknown action "${action}"; use verify, export, checkpoint or checkpoint-key`);

@@ -8,6 +8,7 @@ import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
+import { revokeTokenCommand, tokensCommand } from "./tokens";
 import { applyCommand, exportCommand, retireCommand } from "./topology";
 
 export const COMMANDS: readonly Command[] = [
@@ -32,4 +33,6 @@ export const COMMANDS: readonly Command[] = [
   retireCommand,
   enrollTokenCommand,
   keysCommand,
+  tokensCommand,
+  revokeTokenCommand,
 ];

@@ -32,8 +32,10 @@ export const PERMISSION_GRANTS = {
   "audit:read": ["auditor", "admin"],
   /** Create users and assign roles. */
   "users:manage": ["admin"],
-  /** Issue, list and revoke one's own API tokens. */
+  /** List one's own API tokens and revoke them. */
   "tokens:own": EVERY_ROLE,
+  /** Issue an API token for oneself (from a signed-in session or with email and password, never with a token). */
+  "tokens:issue": EVERY_ROLE,
   /** List and revoke anyone's API tokens. */
   "tokens:manage": ["admin"],
   /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request); discover a running cluster's topology to propose one. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { hostname } from "node:os";
 import { auditCheckpointJob } from "../audit/checkpoint-job";
+import { sweepSignInLimits } from "../auth/sign-in-upkeep";
 import { acquireLease } from "../lease/lease";
 import { jobSettings } from "./job-settings";
 import { rollupSamples, dropExpiredRollups } from "./rollup-samples";
@@ -30,6 +31,7 @@ export function startJobs(log: (line: string) => void = (line) => console.log(`[
     { name: "rollup", everyMs: 30_000, run: () => rollupSamples() },
     { name: "sample retention", everyMs: 3_600_000, run: () => dropExpiredSamples(settings.rawRetentionMs) },
     { name: "rollup retention", everyMs: 3_600_000, run: () => dropExpiredRollups(settings.rollupRetentionMs) },
+    { name: "sign-in limits", everyMs: 60_000, run: () => sweepSignInLimits() },
   ];
   const checkpoints = auditCheckpointJob(log);
   if (checkpoints) jobs.push(checkpoints);

@@ -1,4 +1,5 @@
 import pg, { type ClientBase } from "pg";
+import { MIGRATION_LOCK } from "./migrate";
 
 /**
  * What the application role may do, granted by the owner after every
@@ -14,6 +15,8 @@ export async function grantApplicationRole(owner: ClientBase, appRole: string): 
   const app = pg.escapeIdentifier(appRole);
   await owner.query("BEGIN");
   try {
+    // Copies starting together would otherwise grant on the same objects at once, which PostgreSQL refuses ("tuple concurrently updated").
+    await owner.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
     const { rows } = await owner.query<{ owns: boolean }>("SELECT nspowner = current_user::regrole AS owns FROM pg_namespace WHERE nspname = 'public'");
     // PostgreSQL before 15 lets every role create in public; only the schema's owner can take that back.
     if (rows[0]?.owns) await owner.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC");

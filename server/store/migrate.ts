@@ -5,7 +5,7 @@ import pg from "pg";
 import { moveStoreSecrets } from "../keys/move-store-secrets";
 
 // Same key in every process, so concurrent control-plane starts migrate one at a time.
-const MIGRATION_LOCK = 0x5357_4d47; // "SWMG"
+export const MIGRATION_LOCK = 0x5357_4d47; // "SWMG"
 
 export interface MigrationResult {
   applied: string[];

@@ -1,13 +1,18 @@
 import "server-only";
 import type { UserView } from "@/contracts/users";
-import type { User } from "../db/generated/client";
+import type { RoleScope, User } from "../db/generated/client";
+import { serviceScopesOf } from "./role-scopes";
 
-export function userView(user: User): UserView {
+/** A user read with their limits (`include: WITH_ROLE_SCOPES`). */
+export type UserWithScopes = User & { roleScopes: RoleScope[] };
+
+export function userView(user: UserWithScopes): UserView {
   return {
     id: user.id,
     email: user.email,
     name: user.name,
     roles: user.roles,
+    serviceScopes: serviceScopesOf(user.roleScopes),
     disabled: user.disabled,
     createdAt: user.createdAt.toISOString(),
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
@@ -15,6 +20,6 @@ export function userView(user: User): UserView {
 }
 
 /** What the audit trail records of a user: never the password hash. */
-export function auditedUser(user: User) {
-  return { email: user.email, name: user.name, roles: user.roles, disabled: user.disabled };
+export function auditedUser(user: UserWithScopes) {
+  return { email: user.email, name: user.name, roles: user.roles, serviceScopes: serviceScopesOf(user.roleScopes), disabled: user.disabled };
 }

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAgentBundle } from "@/agents/build";
 import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
 import { discoveryResultSchema } from "@/contracts/discovery";
+import type { Role } from "@/core/access/permissions";
+import { scopesGrantedBy } from "@/core/access/token-scopes";
 import { runSchema, type RunView } from "@/contracts/runs";
 import { freePort } from "@/server/store/free-port";
 import { AcknowledgedWriter } from "../support/acknowledged-writer";
@@ -78,7 +80,7 @@ async function person(email: string, roles: string[]): Promise<string> {
   const issued = await fetch(`${product.url}/api/v1/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password, name: "byo-cluster-pg15" }),
+    body: JSON.stringify({ email, password, name: "byo-cluster-pg15", scopes: scopesGrantedBy(roles as Role[]) }),
   });
   if (!issued.ok) throw new Error(`a token for ${email}: ${issued.status}`);
   return ((await issued.json()) as { token: string }).token;

@@ -121,6 +121,14 @@ describe("the role the control plane connects to its store as", () => {
   });
 });
 
+describe("starting several copies at once", () => {
+  it("migrates and grants once at a time, so none of them fails", async () => {
+    const urls = { appUrl: appUrl(), migrationUrl: ownerDatabaseUrl() };
+    const started = await Promise.all(Array.from({ length: 4 }, () => prepareStore(urls)));
+    expect(started.map((copy) => copy.risks)).toEqual([[], [], [], []]);
+  });
+});
+
 describe("starting on DATABASE_URL alone", () => {
   it("as the application role: starts when every migration is applied, and refuses, naming MIGRATION_DATABASE_URL, when one is pending", async () => {
     expect(await prepareStore({ appUrl: appUrl(), migrationUrl: appUrl() })).toMatchObject({ appRole: roles.app.name, migration: { applied: [] }, risks: [] });

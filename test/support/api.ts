@@ -1,4 +1,6 @@
+import { encode } from "next-auth/jwt";
 import type { Role } from "@/core/access/permissions";
+import { scopesGrantedBy, type TokenScope } from "@/core/access/token-scopes";
 import { db } from "@/server/db/client";
 import { hashPassword } from "@/server/auth/passwords";
 import { issueToken } from "@/server/tokens/issue-token";
@@ -43,9 +45,17 @@ export async function createTestUser(email: string, roles: Role[], password = "t
   return db().user.create({ data: { email, roles, passwordHash } });
 }
 
-export async function tokenFor(userId: string, options: { expiresInDays?: number } = {}): Promise<string> {
-  const issued = await issueToken(userId, { name: "test", ...options }, SYSTEM_ACTOR);
+/** A token of the user's: by default with every scope their roles grant something in, so it acts with all their roles. */
+export async function tokenFor(userId: string, options: { expiresInDays?: number; scopes?: TokenScope[] } = {}): Promise<string> {
+  const { roles } = await db().user.findUniqueOrThrow({ where: { id: userId }, select: { roles: true } });
+  const scopes = options.scopes ?? scopesGrantedBy(roles);
+  const issued = await issueToken(userId, { name: "test", expiresInDays: options.expiresInDays ?? 30, scopes }, SYSTEM_ACTOR);
   return issued.token;
+}
+
+/** A browser session's cookie for the user, as signing in would set it. */
+export async function sessionCookieFor(userId: string): Promise<string> {
+  return `next-auth.session-token=${await encode({ token: { sub: userId }, secret: process.env.NEXTAUTH_SECRET! })}`;
 }
 
 /** Row counts of every table a request could write to. */

@@ -1,18 +1,20 @@
 import pg from "pg";
 import type { JsonValue } from "@/core/audit/canonical-json";
 import type { ChainedAuditEvent } from "@/core/audit/chain";
+import { ownerDatabaseUrl } from "./sql";
 
 /** Every column an event is hashed over, plus its links (never the generated search vector). */
 const COLUMNS = `seq, at, "actorType", "actorId", "actorLabel", "sourceIp", action, "targetType", "targetId", "serviceId", outcome, reason,
   before, after, details, "runId", "stepRunId", "policyVersionId", "changeRequestId", "prevHash", hash`;
 
 /**
- * Runs `run` as whoever can write the store (a superuser, or a stolen
- * backup restored with changes): the append-only trigger turned off for the
- * while. No chain key: that lives outside the store.
+ * Runs `run` as whoever can write the store (its owner or a superuser, or a
+ * stolen backup restored with changes): the append-only trigger turned off
+ * for the while. The control plane's own role cannot do this. No chain key:
+ * that lives outside the store.
  */
 export async function asStoreWriter<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await client.connect();
   try {
     await client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);

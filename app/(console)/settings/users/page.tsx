@@ -3,15 +3,17 @@ import { hasPermission } from "@/core/access/permissions";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { listUsers } from "@/server/users/list-users";
+import { liveServiceIds } from "@/server/users/role-scopes";
 import { SettingsTabs } from "../settings-tabs";
 import { CreateUserForm } from "./create-user-form";
+import { ServiceLimits } from "./service-limits";
 import { UsersTable } from "./users-table";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const actor = await requirePagePermission("users:manage");
-  const users = await listUsers();
+  const [users, serviceIds] = await Promise.all([listUsers(), liveServiceIds()]);
   return (
     <>
       <PageHeader title="Settings" description="People, their roles, and API tokens." />
@@ -22,6 +24,13 @@ export default async function UsersPage() {
             Users
           </h2>
           <UsersTable users={users} currentUserId={actor.userId} />
+        </section>
+        <section className="card" aria-labelledby="service-limits-heading">
+          <div className="card-header">
+            <h2 id="service-limits-heading">Roles limited to services</h2>
+            <span className="muted">An operator or approver limited to services acts only on their runs, alerts, automation and approvals; everyone reads the whole fleet.</span>
+          </div>
+          <ServiceLimits users={users} serviceIds={serviceIds} />
         </section>
         <section className="card" aria-labelledby="create-user-heading">
           <h2 id="create-user-heading" style={{ marginBottom: 10 }}>
