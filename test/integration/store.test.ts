@@ -67,7 +67,9 @@ describe("seeding", () => {
       audit: await db().auditEvent.count(),
     });
     const before = await counts();
-    expect(before).toEqual({ regions: 0, services: 0, replicas: 0, policyVersions: 1, audit: 1 });
+    // The chain's first append on a store names the key it is keyed with (audit.chain_keyed), then the seed.
+    expect(before).toEqual({ regions: 0, services: 0, replicas: 0, policyVersions: 1, audit: 2 });
+    expect((await db().auditEvent.findMany({ orderBy: { seq: "asc" }, select: { action: true } })).map((event) => event.action)).toEqual(["audit.chain_keyed", "store.seed"]);
     expect(await seedDefaults(db())).toEqual([]);
     expect(await counts()).toEqual(before);
     expect(await db().auditEvent.findFirst({ where: { action: "store.seed" } })).toMatchObject({ actorType: "system", outcome: "success" });
