@@ -5,7 +5,9 @@
  * copies only one acts.
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.SWITCHYARD_JOBS === "off") return;
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  (await import("./server/http/peer-address")).warnWithoutPeerAddressLayer();
+  if (process.env.SWITCHYARD_JOBS === "off") return;
   const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }] = await Promise.all([
     import("./server/jobs/scheduler"),
     import("./server/runs/run-executor"),

@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { productSingleSignOnEnv } from "./e2e/support/single-sign-on";
 
 // The runner loads this file first and starts the server after; its workers
 // load it again with the runner's environment. So only the runner starts the
@@ -64,6 +65,8 @@ export default defineConfig({
       // The lab runs too: the runbook journey switches over real PostgreSQL clusters.
       LAB: "on",
       DATABASE_URL: "",
+      // Local accounts keep working beside it (the other tests sign in with passwords).
+      ...productSingleSignOnEnv(),
     },
   },
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { MIN_REPORT_INTERVAL_MS } from "@/contracts/agent-reports";
 import { SIMULATION_PROFILE_NAMES } from "./adapters/simulation-profiles";
+import { SSL_MODES } from "./commands/upstream-security";
 
 const MIB = 1024 * 1024;
 
@@ -87,7 +88,23 @@ export const replicationSchema = z.strictObject({
    * as they are.
    */
   via: addressMap.optional(),
+  /**
+   * TLS for every connection to a primary (base backup, pg_rewind, the
+   * timeline history, primary_conninfo): libpq's sslmode; `verify-full`
+   * in production, with the CA pinned in sslRootCert
+   * (commands/upstream-security.ts).
+   */
+  sslMode: z.enum(SSL_MODES).optional(),
+  /** PEM file of the CA the primary's certificate must chain to; required by verify-ca and verify-full. */
+  sslRootCert: z.string().min(1).optional(),
 });
+
+/** For the schemas that carry replicationSchema (a refined object cannot be omitted from). */
+export function checkReplicationTls(replication: { sslMode?: string; sslRootCert?: string }, context: z.RefinementCtx): void {
+  if ((replication.sslMode === "verify-ca" || replication.sslMode === "verify-full") && replication.sslRootCert === undefined) {
+    context.addIssue({ code: "custom", path: ["sslRootCert"], message: "verify-ca and verify-full check the primary's certificate against a CA: name its PEM file" });
+  }
+}
 
 /**
  * The local server's data folder and binaries, for `rewind`, which has to
@@ -123,7 +140,7 @@ export const agentConfigSchema = z.strictObject({
   metrics: metricsSchema.default({ port: 0, host: "127.0.0.1" }),
   /** Without it the agent takes no commands. */
   commands: commandsSchema.optional(),
-  replication: replicationSchema.optional(),
+  replication: replicationSchema.superRefine(checkReplicationTls).optional(),
   server: localServerSchema.optional(),
 });
 

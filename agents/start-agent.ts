@@ -1,5 +1,6 @@
 import { adapterFor } from "./adapters/adapter-for";
 import { Agent } from "./agent";
+import { CommandKeyRing } from "./commands/command-key-ring";
 import { commandLoopFor } from "./commands/command-loop-for";
 import type { AgentConfig } from "./config";
 import { Delivery } from "./delivery";
@@ -30,8 +31,10 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
   const probePeers = vouchingProbes(witness);
   const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers });
-  const commandLoop = await commandLoopFor(config, metrics, log);
-  const leaseKeeper = await primaryLeaseKeeperFor(config, metrics, log);
+  // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
+  const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
+  const commandLoop = commandLoopFor(config, keyRing, metrics, log);
+  const leaseKeeper = primaryLeaseKeeperFor(config, keyRing, metrics, log);
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
 
   agent.start();
@@ -46,6 +49,7 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     lastSeq: queue.lastSeq,
     metricsPort: config.metrics.port || null,
     commands: commandLoop !== null,
+    commandKeys: keyRing?.ids ?? [],
     primaryLease: leaseKeeper !== null,
   });
 

@@ -4,6 +4,7 @@ import { HELP, parseAgentArgs, type AgentInvocation } from "./enrollment/cli-arg
 import { runDoctor } from "./enrollment/doctor";
 import { enroll } from "./enrollment/enroll";
 import { runEnrolled } from "./enrollment/run-enrolled";
+import { defaultSecretReading } from "./enrollment/secret-args";
 import { errorMessage } from "./error-message";
 import { createLogger, type Logger } from "./log";
 import { startAgent } from "./start-agent";
@@ -91,7 +92,10 @@ async function main(invocation: AgentInvocation): Promise<void> {
 if (Number(process.versions.node.split(".")[0]) < MIN_NODE_MAJOR) fail(1, `needs Node.js ${MIN_NODE_MAJOR} or later; this is ${process.version}`);
 let invocation: AgentInvocation;
 try {
-  invocation = parseAgentArgs(process.argv.slice(2), process.env);
+  invocation = parseAgentArgs(process.argv.slice(2), process.env, {
+    ...defaultSecretReading,
+    warn: (message) => process.stderr.write(`switchyard-agent: ${message}\n`),
+  });
 } catch (error) {
   fail(2, error instanceof ConfigError ? error.message : errorMessage(error));
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import "./globals.css";
@@ -8,7 +9,11 @@ export const metadata: Metadata = {
   description: "Operations control plane for stateful services replicated across regions and clouds",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: its scripts carry the nonce of that
+  // response's Content-Security-Policy (proxy.ts), which a page rendered at
+  // build time could not know.
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -19,7 +19,7 @@ import pg from "pg";
 import type { AgentReport } from "@/contracts/agent-reports";
 import { GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
 import { startEmbeddedStore } from "@/server/store/embedded-store";
-import { migrate } from "@/server/store/migrate";
+import { prepareStore } from "@/server/store/prepare-store";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -94,8 +94,9 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-alerts-"));
 chmodSync(dir, 0o755);
 const store = await startEmbeddedStore(dir);
 try {
+  // As the control plane runs: migrated by the owner, measured as the application role.
   process.env.DATABASE_URL = store.url;
-  await migrate(store.url);
+  await prepareStore({ appUrl: store.url, migrationUrl: store.migrationUrl });
   const { db } = await import("@/server/db/client");
   const { sqlPool } = await import("@/server/db/sql-pool");
   const { seedDefaults } = await import("@/server/store/seed");

@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { auditChainKey } from "@/server/audit/chain-keying";
 import { BENCH_TICKET, seedAuditTrail, serviceName, userEmail } from "./support/audit-trail";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { round, summarize } from "./support/stats";
@@ -75,7 +76,9 @@ try {
       `SELECT indexname::text AS name, indexdef AS definition FROM pg_indexes WHERE tablename = 'AuditEvent' AND indexname NOT IN ('AuditEvent_pkey', 'AuditEvent_hash_key')`,
     );
     for (const index of indexes.rows) await client.query(`DROP INDEX "${index.name}"`);
-    seeded = await seedAuditTrail(client, EVENTS, DAYS);
+    // The control plane keyed its chain at its first event, with the key in its data folder's keys/.
+    process.env.SWITCHYARD_DATA_DIR = controlPlane.dataDir;
+    seeded = await seedAuditTrail(client, auditChainKey(), EVENTS, DAYS);
     loadSeconds = seconds(started);
     started = performance.now();
     await client.query(`SET maintenance_work_mem = '256MB'`);

@@ -48,7 +48,7 @@ try {
     console.error(`a simulated fleet of ${FLEET} services (${replicas.length} replicas) beside the lab's orders-db`);
   }
   await api(product.url, "POST", "/api/v1/users", admin, { ...OPERATOR, roles: ["operator"] });
-  const issued = await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...OPERATOR, name: "bench" }) });
+  const issued = await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...OPERATOR, name: "bench", scopes: ["operate"] }) });
   const operator = ((await issued.json()) as { token: string }).token;
   for (let repetition = 0; repetition < RUNS; repetition++) {
     const route = await api(product.url, "GET", "/api/v1/services/orders-db/route", operator);

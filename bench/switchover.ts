@@ -30,7 +30,7 @@ for (let repetition = 0; repetition < RUNS; repetition++) {
   try {
     const admin = await adminToken(product.url);
     await api(product.url, "POST", "/api/v1/users", admin, { email: "bench-oncall@switchyard.local", password: "bench-oncall-password", roles: ["operator"] });
-    const operator = (await (await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "bench-oncall@switchyard.local", password: "bench-oncall-password" }) })).json()).token as string;
+    const operator = (await (await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "bench-oncall@switchyard.local", password: "bench-oncall-password", scopes: ["operate"] }) })).json()).token as string;
     await until("a healthy topology", () => api(product.url, "GET", "/api/v1/services/orders-db", operator), (service) => service.replicas.every((r: any) => r.live.health === "healthy"));
 
     const run = await api(product.url, "POST", "/api/v1/runbooks/planned-switchover/runs", operator, { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "benchmark" } });

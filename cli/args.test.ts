@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { discoverCommand } from "./commands/discover";
 import { planCommand } from "./commands/runbooks";
 import { parseKeyValues } from "./key-values";
-import { parseInvocation, resolveConnection, splitCommand } from "./parse-command-line";
+import { parseInvocation, resolveConnection, splitCommand, TOKEN_ON_COMMAND_LINE } from "./parse-command-line";
 import { UsageError } from "./usage-error";
 
 describe("key=value runbook parameters", () => {
@@ -37,6 +37,27 @@ describe("the command line", () => {
       args: [],
       options: { primary: "postgresql://a", standby: ["postgresql://b", "postgresql://c"], output: "f.yaml" },
     });
+  });
+
+  it("reads the token from --token-file or SWITCHYARD_TOKEN_FILE, and warns when it is given on the command line", () => {
+    const files: Record<string, string> = { "/run/token": "sy_file\n", "/run/empty": "" };
+    const warnings: string[] = [];
+    const reading = {
+      readText: (file: string) => {
+        if (!(file in files)) throw new Error(`ENOENT: no such file, open '${file}'`);
+        return files[file]!;
+      },
+      warn: (message: string) => warnings.push(message),
+    };
+    expect(resolveConnection({ "token-file": "/run/token", token: "sy_flag" }, { SWITCHYARD_TOKEN: "sy_env" }, reading).token).toBe("sy_file");
+    expect(resolveConnection({}, { SWITCHYARD_TOKEN_FILE: "/run/token" }, reading).token).toBe("sy_file");
+    expect(resolveConnection({}, { SWITCHYARD_TOKEN: "sy_env", SWITCHYARD_TOKEN_FILE: "/run/token" }, reading).token).toBe("sy_env");
+    expect(warnings).toEqual([]);
+    expect(resolveConnection({ token: "sy_flag" }, { SWITCHYARD_TOKEN: "sy_env" }, reading).token).toBe("sy_flag");
+    expect(warnings).toEqual([TOKEN_ON_COMMAND_LINE]);
+    expect(TOKEN_ON_COMMAND_LINE).toMatch(/ps.*SWITCHYARD_TOKEN or --token-file/);
+    expect(() => resolveConnection({ "token-file": "/run/empty" }, {}, reading)).toThrow(/--token-file \/run\/empty: the file is empty/);
+    expect(() => resolveConnection({ "token-file": "/nope" }, {}, reading)).toThrow(UsageError);
   });
 
   it("takes --url/--token over the environment, and the default URL without either", () => {

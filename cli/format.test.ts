@@ -48,6 +48,7 @@ const fleet: FleetOverview = {
   ],
   replicas: { healthy: 2, degraded: 1, unhealthy: 0, stale: 0, unknown: 0 },
   loopStalls: [],
+  storeWarnings: [],
   generatedAt: "2026-11-26T08:00:00.000Z",
 };
 
@@ -66,6 +67,13 @@ describe("the fleet overview", () => {
     const sentence = "The decider has stopped: its last complete pass ended 40 s ago, so automatic failover is not being decided.";
     const text = renderFleet({ ...fleet, loopStalls: [{ loop: "decider", lastPassAt: "2026-11-26T07:59:20.000Z", sentence }] });
     expect(text.split("\n")[1]).toBe(`STOPPED: ${sentence}`);
+  });
+
+  it("says when the control plane's store role may do more than the product needs", () => {
+    const sentence = 'The control plane connects to its store as "postgres", a superuser: whoever holds its connection can disable the audit trail\'s append-only trigger.';
+    const text = renderFleet({ ...fleet, storeWarnings: [{ id: "superuser", sentence }] });
+    expect(text.split("\n")[1]).toBe(`STORE: ${sentence}`);
+    expect(renderFleet(fleet)).not.toContain("STORE:");
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { ApiClientError } from "@/client/api-client";
 import { Client } from "./client";
 import type { Command, Io } from "./command";
@@ -44,7 +45,7 @@ export async function runCli(argv: readonly string[], { io, env }: Environment):
       io.out(commandHelp(command));
       return 0;
     }
-    const connection = resolveConnection(parsed.options, env);
+    const connection = resolveConnection(parsed.options, env, { readText: (file) => readFileSync(file, "utf8"), warn: io.err });
     if (!connection.token) {
       io.err(MISSING_TOKEN);
       return 2;

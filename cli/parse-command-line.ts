@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Command, OptionSpec, OptionValue } from "./command";
 import { UsageError } from "./usage-error";
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   url: { type: "string", description: "Control plane URL (default $SWITCHYARD_URL, else http://localhost:3000)" },
-  token: { type: "string", description: "API token (default $SWITCHYARD_TOKEN)" },
+  "token-file": { type: "string", description: "File holding the API token (default $SWITCHYARD_TOKEN_FILE)" },
+  token: { type: "string", description: "API token (default $SWITCHYARD_TOKEN); ps shows it to everyone on this machine, prefer the variable or --token-file" },
   json: { type: "boolean", description: "Print the validated JSON answer instead of a table" },
   help: { type: "boolean", short: "h", description: "Show this command's usage" },
 };
@@ -57,11 +59,44 @@ export interface ConnectionSettings {
   token: string | null;
 }
 
-export function resolveConnection(options: ParsedInvocation["options"], env: Readonly<Record<string, string | undefined>>): ConnectionSettings {
+export interface TokenReading {
+  readText: (file: string) => string;
+  /** Told when the token was given on the command line. */
+  warn: (message: string) => void;
+}
+
+const defaultReading: TokenReading = { readText: (file) => readFileSync(file, "utf8"), warn: () => {} };
+
+export const TOKEN_ON_COMMAND_LINE =
+  "warning: --token puts the token where every user of this machine can read it (ps, /proc) and in shell history; use SWITCHYARD_TOKEN or --token-file instead";
+
+function tokenFromFile(flag: string, file: string, reading: TokenReading): string {
+  let text: string;
+  try {
+    text = reading.readText(file);
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: ${(error as Error).message}`);
+  }
+  const token = text.split(/\r?\n/)[0]!.trim();
+  if (!token) throw new UsageError(`${flag} ${file}: the file is empty`);
+  return token;
+}
+
+/**
+ * Where to connect, and the token: --token-file, then --token (with a
+ * warning: `ps` shows it), then SWITCHYARD_TOKEN, then SWITCHYARD_TOKEN_FILE.
+ */
+export function resolveConnection(options: ParsedInvocation["options"], env: Readonly<Record<string, string | undefined>>, reading: TokenReading = defaultReading): ConnectionSettings {
   const url = typeof options.url === "string" ? options.url : env.SWITCHYARD_URL || "http://localhost:3000";
-  const token = typeof options.token === "string" ? options.token : env.SWITCHYARD_TOKEN || null;
+  let token: string | null = null;
+  if (typeof options["token-file"] === "string") token = tokenFromFile("--token-file", options["token-file"], reading);
+  else if (typeof options.token === "string") {
+    reading.warn(TOKEN_ON_COMMAND_LINE);
+    token = options.token;
+  } else if (env.SWITCHYARD_TOKEN) token = env.SWITCHYARD_TOKEN;
+  else if (env.SWITCHYARD_TOKEN_FILE) token = tokenFromFile("SWITCHYARD_TOKEN_FILE", env.SWITCHYARD_TOKEN_FILE, reading);
   return { baseUrl: url.replace(/\/+$/, ""), token };
 }
 
 export const MISSING_TOKEN =
-  "No API token: set SWITCHYARD_TOKEN or pass --token. Get one in the console under Settings → API tokens, or with POST /api/v1/auth/tokens (README, \"Using it\").";
+  "No API token: set SWITCHYARD_TOKEN (or SWITCHYARD_TOKEN_FILE), or pass --token-file. Get one in the console under Settings → API tokens, or with POST /api/v1/auth/tokens (README, \"Using it\").";

@@ -108,10 +108,25 @@ export const agentCommandClaimsSchema = z
 export type AgentCommandClaims = z.infer<typeof agentCommandClaimsSchema>;
 
 export const pendingCommandsSchema = z
-  .object({ commands: z.array(z.object({ id: z.string(), token: z.string().meta({ description: "Compact JWS (EdDSA) of the claims" }) })) })
+  .object({
+    commands: z.array(z.object({ id: z.string(), token: z.string().meta({ description: "Compact JWS (EdDSA) of the claims, its header's kid naming the key that signed it" }) })),
+    keyStatements: z
+      .array(z.string())
+      .default([])
+      .meta({ description: "Command-key statements newer than the keyGeneration the agent sent, oldest first (contracts/command-keys.ts); none when it sent none" }),
+  })
   .meta({ id: "PendingAgentCommands" });
 
-export const pollCommandsQuerySchema = z.object({ waitSeconds: z.coerce.number().int().min(0).max(30).default(25) });
+export const pollCommandsQuerySchema = z.object({
+  waitSeconds: z.coerce.number().int().min(0).max(30).default(25),
+  keyGeneration: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .optional()
+    .meta({ description: "The newest command-key statement the agent holds (0 for none): newer ones come with the answer, and a rotation counts this agent as confirmed once it reaches the rotation's statement" }),
+});
 
 export const commandResultSchema = z
   .strictObject({

@@ -62,8 +62,9 @@ const jsonValue = z.unknown();
 
 /**
  * One event exactly as hashed, plus its links. Anyone holding a run of
- * consecutive events can recompute each hash (SHA-256 of `prevHash` then the
- * canonical JSON of every other field but `hash`) without the control plane.
+ * consecutive events and the chain key can recompute each hash (HMAC-SHA-256
+ * of `prevHash` then the canonical JSON of every other field but `hash`;
+ * plain SHA-256 before the `audit.chain_keyed` event) without the control plane.
  */
 export const auditEventSchema = z
   .object({
@@ -87,7 +88,10 @@ export const auditEventSchema = z
     policyVersionId: z.string().nullable().meta({ description: "The policy version a decision used" }),
     changeRequestId: z.string().nullable(),
     prevHash: z.string(),
-    hash: z.string().meta({ description: "SHA-256(prevHash + canonical JSON of the event), hex" }),
+    hash: z.string().meta({
+      description:
+        "HMAC-SHA-256(chain key, prevHash + canonical JSON of the event), hex, from the `audit.chain_keyed` event on; SHA-256(prevHash + canonical JSON) before it. The key is kept outside the store",
+    }),
   })
   .meta({ id: "AuditEvent" });
 
@@ -141,18 +145,33 @@ export const auditEventDetailSchema = z
 
 export const auditCheckpointSchema = z
   .object({
-    seq: z.number().int().meta({ description: "The latest event: the `audit.checkpoint` event that records this request" }),
-    hash: z.string().meta({ description: "Its hash, which covers every event before it" }),
+    seq: z.number().int().meta({ description: "The head of the chain when the checkpoint was taken (for `GET /api/v1/audit/checkpoint`, the `audit.checkpoint` event that records the request)" }),
+    hash: z.string().regex(/^[0-9a-f]{64}$/).meta({ description: "Its hash, which covers every event before it" }),
     count: z.number().int().meta({ description: "Events in the chain through seq" }),
     at: z.iso.datetime().meta({ description: "When that event was recorded (UTC)" }),
-    signature: z.string().meta({ description: "Ed25519 signature (base64) of the canonical JSON of {seq, hash, count, at}, by the key at /api/v1/agents/command-key" }),
+    keyedFromSeq: z.number().int().meta({ description: "Where the chain is keyed from" }),
+    chainKeyId: z.string().meta({ description: "Id of the chain's key" }),
+    keyId: z.string().meta({ description: "Id of the audit checkpoint key that signed it: `GET /api/v1/audit/checkpoint-key`" }),
+    signature: z
+      .string()
+      .meta({ description: "Ed25519 signature (base64) of the canonical JSON of {seq, hash, count, at, keyedFromSeq, chainKeyId, keyId}, by the audit checkpoint key (not the command key)" }),
   })
   .meta({ id: "AuditCheckpoint" });
+
+export const auditCheckpointKeySchema = z
+  .object({
+    algorithm: z.literal("Ed25519"),
+    keyId: z.string().meta({ description: "16 hex digits of the SHA-256 of the key's SPKI DER; checkpoints name it" }),
+    publicKey: z.string().meta({ description: "SPKI PEM" }),
+    fingerprint: z.string().meta({ description: "SHA-256 of the SPKI DER, colon-separated hex pairs" }),
+  })
+  .meta({ id: "AuditCheckpointKey" });
 
 export type AuditEventView = z.infer<typeof auditEventSchema>;
 export type AuditEventPage = z.infer<typeof auditEventPageSchema>;
 export type AuditEventDetail = z.infer<typeof auditEventDetailSchema>;
 export type RelatedAuditEvent = z.infer<typeof relatedEventSchema>;
 export type AuditCheckpointDocument = z.infer<typeof auditCheckpointSchema>;
+export type AuditCheckpointKeyDocument = z.infer<typeof auditCheckpointKeySchema>;
 export type AuditListQuery = z.infer<typeof auditListQuerySchema>;
 export type AuditExportQuery = z.infer<typeof auditExportQuerySchema>;

@@ -45,9 +45,17 @@ describe("user contracts", () => {
 });
 
 describe("token contracts", () => {
-  it("default the token name and bound its lifetime", () => {
-    expect(issueTokenRequestSchema.parse({ email: "a@b.c", password: "x" }).name).toBe("api");
-    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", expiresInDays: 0 }))?.path).toBe("expiresInDays");
+  it("default the token name and its lifetime, and bound the lifetime", () => {
+    expect(issueTokenRequestSchema.parse({ email: "a@b.c", password: "x", scopes: ["read"] })).toMatchObject({ name: "api", expiresInDays: 30 });
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", scopes: ["read"], expiresInDays: 0 }))?.path).toBe("expiresInDays");
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", scopes: ["read"], expiresInDays: 91 }))?.path).toBe("expiresInDays");
+  });
+
+  it("need the scopes chosen, each once", () => {
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x" }))?.path).toBe("scopes");
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", scopes: [] }))?.path).toBe("scopes");
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", scopes: ["read", "read"] }))?.path).toBe("scopes");
+    expect(firstIssue(issueTokenRequestSchema.safeParse({ email: "a@b.c", password: "x", scopes: ["root"] }))?.path).toBe("scopes.0");
   });
 });
 

@@ -57,7 +57,7 @@ describe("the discovery answer", () => {
 
   it("is documented with the privileges discovery needs", () => {
     const operation = buildOpenApiDocument("test").paths?.["/api/v1/topology/discover"]?.post;
-    expect(operation?.description).toMatch(/^Requires the `topology:manage` permission\.\n\nConnect as a monitoring role, not a superuser/);
+    expect(operation?.description).toMatch(/^Requires the `topology:manage` permission\. An API token needs the scope `admin`\.\n\nConnect as a monitoring role, not a superuser/);
     expect(operation?.description).toContain("pg_read_all_stats");
     expect(operation?.description).toContain("pg_read_all_settings");
     expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(["200", "400", "401", "403"]);

@@ -78,10 +78,20 @@ export const loopStallSchema = z
   })
   .meta({ id: "LoopStall", description: "A control-plane loop that has not completed a pass in ten of its intervals" });
 
+export const storeWarningSchema = z
+  .object({
+    id: z.string().meta({ description: "Stable id of the finding (core/store/store-role-risks.ts), e.g. superuser, owns-tables" }),
+    sentence: z.string(),
+  })
+  .meta({ id: "StoreWarning", description: "Something the control plane's store role may do beyond what the product needs" });
+
 export const fleetOverviewSchema = z
   .object({
     services: z.array(serviceOverviewSchema),
     loopStalls: z.array(loopStallSchema).meta({ description: "The decider (automatic failover) and the alert evaluator when they have stopped; empty while both run" }),
+    storeWarnings: z
+      .array(storeWarningSchema)
+      .meta({ description: "What the role the control plane connects to its store as may do that it should not (a superuser, the tables' owner); empty when it has only the product's privileges" }),
     regions: z.array(regionStateSchema),
     replicas: healthCountsSchema,
     generatedAt: z.iso.datetime(),

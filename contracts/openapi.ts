@@ -1,11 +1,13 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
+import { PERMISSION_SCOPES } from "@/core/access/token-scopes";
 import { apiErrorSchema } from "./errors";
+import { OPERATION_TARGETS } from "./operation-targets";
 import { OPERATIONS, type ApiOperation } from "./operations";
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Malformed JSON or a field that fails validation; `error.field` names it. Nothing was written.",
   401: "No valid session or bearer token.",
-  403: "Signed in, but the caller's roles do not allow this.",
+  403: "Signed in, but the caller's roles, their limits to services, or the token's scopes do not allow this.",
   404: "No such resource.",
   409: "Conflicts with the current state; nothing was written.",
   413: "Request body too large.",
@@ -25,7 +27,16 @@ function accessDescription(op: ApiOperation): string {
   if (op.access === "public") return "No authentication.";
   if (op.access === "agent") return "An agent's token (`sya_…`).";
   if (op.access === "enrollment-token") return "An enrollment token (`sye_…`), single use.";
-  return `Requires the \`${op.access}\` permission.`;
+  const scopes: readonly string[] = PERMISSION_SCOPES[op.access];
+  const token = scopes.length === 0 ? "Never with an API token: a signed-in session only." : `An API token needs the scope ${scopes.map((scope) => `\`${scope}\``).join(" or ")}.`;
+  const target = op.target ? ` For a role limited to services, the service is found thus: ${OPERATION_TARGETS[op.target]}` : "";
+  return `Requires the \`${op.access}\` permission. ${token}${target}`;
+}
+
+function security(op: ApiOperation): Record<string, string[]>[] {
+  if (op.access === "public") return [];
+  if (op.access === "agent" || op.access === "enrollment-token") return [{ bearer: [] }];
+  return PERMISSION_SCOPES[op.access].length === 0 ? [{ session: [] }] : [{ bearer: [] }, { session: [] }];
 }
 
 /** The OpenAPI 3.1 document, generated from the operation table's zod contracts. */
@@ -63,7 +74,7 @@ export function buildOpenApiDocument(version: string) {
       summary: op.summary,
       tags: [op.tag],
       description: [accessDescription(op), op.description].filter(Boolean).join("\n\n"),
-      security: op.access === "public" ? [] : op.access === "agent" || op.access === "enrollment-token" ? [{ bearer: [] }] : [{ bearer: [] }, { session: [] }],
+      security: security(op),
       request: {
         ...(op.params ? { params: op.params } : {}),
         ...(op.query ? { query: op.query } : {}),

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Permission } from "@/core/access/permissions";
+import type { PerServicePermission } from "@/core/access/service-scopes";
 import { commandIdParamsSchema, commandResultSchema, pendingCommandsSchema, pollCommandsQuerySchema } from "./agent-commands";
 import { agentReportBatchSchema, ingestConflictSchema, ingestResultSchema } from "./agent-reports";
+import { cancelKeyRotationRequestSchema, commandKeyStatusSchema, completeKeyRotationRequestSchema, startKeyRotationRequestSchema } from "./command-keys";
 import { agentIdParamsSchema, agentListSchema, agentSchema, issuedAgentTokenSchema, registerAgentRequestSchema } from "./agents";
 import { DISCOVERY_PRIVILEGES, discoverRequestSchema, discoveryResultSchema } from "./discovery";
 import {
@@ -45,6 +47,7 @@ import {
   serviceAutomationSchema,
 } from "./automation";
 import {
+  auditCheckpointKeySchema,
   auditCheckpointSchema,
   auditEventDetailSchema,
   auditEventPageSchema,
@@ -58,6 +61,7 @@ import { primaryLeaseAnswerSchema, primaryLeaseRequestSchema } from "./primary-l
 import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
 import { healthSchema } from "./health";
+import type { OperationTarget } from "./operation-targets";
 import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, writeRouteSchema } from "./services";
 import { serviceLagQuerySchema, serviceLagSchema } from "./service-lag";
 import {
@@ -126,6 +130,8 @@ export interface ApiOperation {
    * other one names the permission a person needs.
    */
   access: Permission | "public" | "agent" | "enrollment-token";
+  /** Where the service it acts on is found, for roles limited to services: set exactly when `access` is a per-service permission. */
+  target?: OperationTarget;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -138,7 +144,10 @@ export interface ApiOperation {
   errorSchemas?: Partial<Record<409, z.ZodType>>;
 }
 
-function operation<const T extends ApiOperation>(op: T): T {
+/** A per-service permission's operation must say where its service is found; no other operation names one. */
+type TargetRule<T extends ApiOperation> = T["access"] extends PerServicePermission ? { target: OperationTarget } : { target?: never };
+
+function operation<const T extends ApiOperation>(op: T & TargetRule<T>): T {
   return op;
 }
 
@@ -215,6 +224,7 @@ export const OPERATIONS = {
     summary: "Acknowledge the service's last failover with a note, so automatic failover may act again before the cooldown ends (audited)",
     tag: "fleet",
     access: "automation:control",
+    target: "service-param",
     params: serviceIdParamsSchema,
     body: acknowledgeFailoverRequestSchema,
     success: { status: 201, description: "The acknowledgement", schema: automationAcknowledgementSchema },
@@ -234,6 +244,7 @@ export const OPERATIONS = {
     summary: "Pause automatic failover globally or for one service, with a reason and an expiry at most 7 days away; detection and alerts go on (audited)",
     tag: "fleet",
     access: "automation:control",
+    target: "pause-scope-body",
     body: createAutomationPauseRequestSchema,
     success: { status: 201, description: "The pause", schema: automationPauseSchema },
     errors: [404, 409],
@@ -244,6 +255,7 @@ export const OPERATIONS = {
     summary: "End a pause before its expiry (audited)",
     tag: "fleet",
     access: "automation:control",
+    target: "pause-param",
     params: automationPauseIdParamsSchema,
     success: { status: 200, description: "The ended pause", schema: automationPauseSchema },
     errors: [404, 409],
@@ -295,7 +307,7 @@ export const OPERATIONS = {
   pollCommands: operation({
     method: "GET",
     path: "/api/v1/agents/commands",
-    summary: "An agent's signed commands, oldest first; waits up to waitSeconds for one (long-poll)",
+    summary: "An agent's signed commands, oldest first, and the command-key statements it does not hold yet; waits up to waitSeconds for one (long-poll)",
     tag: "agents",
     access: "agent",
     query: pollCommandsQuerySchema,
@@ -329,6 +341,47 @@ export const OPERATIONS = {
     tag: "agents",
     access: "fleet:read",
     success: { status: 200, description: "The key", schema: commandKeySchema },
+  }),
+  commandKeyStatus: operation({
+    method: "GET",
+    path: "/api/v1/command-keys",
+    summary: "The command keys (current, next, retired), where a rotation stands, and which key statement each active agent holds",
+    tag: "agents",
+    access: "agents:manage",
+    success: { status: 200, description: "The keys and the agents' confirmations", schema: commandKeyStatusSchema },
+  }),
+  startKeyRotation: operation({
+    method: "POST",
+    path: "/api/v1/command-keys/rotation",
+    summary: "Start a command-key rotation: make the next key and tell agents to trust it beside the current one (audited)",
+    description: "The next key is made in the key provider (key folder or key command), never in the store. Nothing is signed with it until the rotation is completed. Refused (409, rotation-already-started) while a rotation is in progress.",
+    tag: "agents",
+    access: "agents:manage",
+    body: startKeyRotationRequestSchema,
+    success: { status: 201, description: "The keys, with the next one being distributed", schema: commandKeyStatusSchema },
+    errors: [409],
+  }),
+  completeKeyRotation: operation({
+    method: "POST",
+    path: "/api/v1/command-keys/rotation/complete",
+    summary: "Complete the rotation: the next key signs from now on, and agents stop trusting the old one (audited)",
+    description:
+      "Unanswered commands signed with the old key are signed again with the new one. Refused (409, rotation-agents-unconfirmed) while active agents have not confirmed the next key, unless `force` is set; (409, rotation-not-started) when no rotation is in progress.",
+    tag: "agents",
+    access: "agents:manage",
+    body: completeKeyRotationRequestSchema,
+    success: { status: 200, description: "The keys after the rotation", schema: commandKeyStatusSchema },
+    errors: [409],
+  }),
+  cancelKeyRotation: operation({
+    method: "POST",
+    path: "/api/v1/command-keys/rotation/cancel",
+    summary: "Cancel the rotation: the next key is retired unused, and agents trust the current key only (audited)",
+    tag: "agents",
+    access: "agents:manage",
+    body: cancelKeyRotationRequestSchema,
+    success: { status: 200, description: "The keys after the cancellation", schema: commandKeyStatusSchema },
+    errors: [409],
   }),
   issueEnrollmentToken: operation({
     method: "POST",
@@ -424,6 +477,7 @@ export const OPERATIONS = {
     summary: "Start a guided run of a runbook (or, with dryRun, only plan it)",
     tag: "runs",
     access: "runs:operate",
+    target: "run-service-body",
     params: runbookIdParamsSchema,
     body: startRunRequestSchema,
     success: { status: 201, description: "The run (200 with the plan for a dry run)", schema: runSchema },
@@ -444,6 +498,7 @@ export const OPERATIONS = {
     summary: "Acknowledge a pending or firing alert with a note (audited)",
     tag: "alerts",
     access: "alerts:acknowledge",
+    target: "alert-param",
     params: alertIdParamsSchema,
     body: acknowledgeAlertRequestSchema,
     success: { status: 200, description: "The acknowledged alert", schema: alertSchema },
@@ -474,6 +529,7 @@ export const OPERATIONS = {
     summary: "Confirm a manual step that is waiting",
     tag: "runs",
     access: "runs:operate",
+    target: "run-param",
     params: runStepParamsSchema,
     body: stepDecisionSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -485,6 +541,7 @@ export const OPERATIONS = {
     summary: "Approve an approval step (not by the person who started the run)",
     tag: "runs",
     access: "runs:approve",
+    target: "run-param",
     params: runStepParamsSchema,
     body: stepDecisionSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -496,6 +553,7 @@ export const OPERATIONS = {
     summary: "Reject an approval step; the run fails",
     tag: "runs",
     access: "runs:approve",
+    target: "run-param",
     params: runStepParamsSchema,
     body: stepDecisionSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -507,6 +565,7 @@ export const OPERATIONS = {
     summary: "Pause a run: no further step starts until it is resumed",
     tag: "runs",
     access: "runs:operate",
+    target: "run-param",
     params: runIdParamsSchema,
     body: runControlSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -518,6 +577,7 @@ export const OPERATIONS = {
     summary: "Resume a paused run",
     tag: "runs",
     access: "runs:operate",
+    target: "run-param",
     params: runIdParamsSchema,
     body: runControlSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -529,6 +589,7 @@ export const OPERATIONS = {
     summary: "Abort a run; the compensations registered so far run in reverse",
     tag: "runs",
     access: "runs:operate",
+    target: "run-param",
     params: runIdParamsSchema,
     body: runControlSchema,
     success: { status: 200, description: "The run", schema: runSchema },
@@ -568,6 +629,7 @@ export const OPERATIONS = {
     summary: "Apply an emergency change at once, without approval: only turning failover.automatic off or adding maintenance windows; flagged for an after-the-fact review",
     tag: "policies",
     access: "policies:emergency",
+    target: "policy-param",
     params: policyRefParamsSchema,
     body: emergencyChangeRequestSchema,
     success: { status: 201, description: "The emergency version, now in force", schema: policyVersionSchema },
@@ -579,6 +641,7 @@ export const OPERATIONS = {
     summary: "Record the after-the-fact review of an emergency version (once, not by whoever applied it)",
     tag: "policies",
     access: "policies:approve",
+    target: "policy-version-param",
     params: policyVersionIdParamsSchema,
     body: emergencyReviewRequestSchema,
     success: { status: 200, description: "The reviewed version", schema: policyVersionSchema },
@@ -629,6 +692,7 @@ export const OPERATIONS = {
     summary: "Approve a change request (never one's own); the M-th approval applies the new version atomically. 409 when expired, decided or based on an old version (rebase)",
     tag: "policies",
     access: "policies:approve",
+    target: "change-request-param",
     params: changeRequestIdParamsSchema,
     body: approveChangeRequestSchema,
     success: { status: 200, description: "The change request", schema: changeRequestSchema },
@@ -640,6 +704,7 @@ export const OPERATIONS = {
     summary: "Reject a change request with a reason (never one's own)",
     tag: "policies",
     access: "policies:approve",
+    target: "change-request-param",
     params: changeRequestIdParamsSchema,
     body: rejectChangeRequestSchema,
     success: { status: 200, description: "The change request", schema: changeRequestSchema },
@@ -893,7 +958,7 @@ export const OPERATIONS = {
     params: userIdParamsSchema,
     body: resetPasswordRequestSchema,
     success: { status: 200, description: "What ended with the old password", schema: passwordChangedSchema },
-    errors: [404],
+    errors: [404, 409],
   }),
   changeOwnPassword: operation({
     method: "POST",
@@ -941,7 +1006,7 @@ export const OPERATIONS = {
   issueToken: operation({
     method: "POST",
     path: "/api/v1/auth/tokens",
-    summary: "Exchange email and password for an API token (shown once)",
+    summary: "Exchange email and password for an API token with the scopes chosen, expiring in 30 days unless asked otherwise (at most 90) (shown once)",
     tag: "auth",
     access: "public",
     body: issueTokenRequestSchema,
@@ -951,7 +1016,7 @@ export const OPERATIONS = {
   listTokens: operation({
     method: "GET",
     path: "/api/v1/auth/tokens",
-    summary: "The caller's API tokens (all users' with `?scope=all` for admins)",
+    summary: "The caller's API tokens with their scopes and expiry (all users' with `?scope=all` for admins)",
     tag: "auth",
     access: "tokens:own",
     query: z.object({ scope: z.enum(["own", "all"]).default("own") }),
@@ -960,16 +1025,16 @@ export const OPERATIONS = {
   createOwnToken: operation({
     method: "POST",
     path: "/api/v1/auth/tokens/own",
-    summary: "Issue a token for the signed-in caller (shown once)",
+    summary: "Issue a token for the signed-in caller, with the scopes chosen and an expiry (shown once); refused to API tokens, which cannot mint tokens",
     tag: "auth",
-    access: "tokens:own",
+    access: "tokens:issue",
     body: createOwnTokenRequestSchema,
     success: { status: 201, description: "The token; store it, it is not shown again", schema: issuedTokenSchema },
   }),
   revokeToken: operation({
     method: "DELETE",
     path: "/api/v1/auth/tokens/{id}",
-    summary: "Revoke an API token (one's own, or anyone's for admins)",
+    summary: "Revoke an API token (one's own, or anyone's for admins); with an API token, only that token itself (or any with the admin scope)",
     tag: "auth",
     access: "tokens:own",
     params: tokenIdParamsSchema,
@@ -979,7 +1044,8 @@ export const OPERATIONS = {
   verifyAudit: operation({
     method: "GET",
     path: "/api/v1/audit/verify",
-    summary: "Walk the audit hash chain and say whether it is intact; with a checkpoint, also prove nothing up to it was rewritten",
+    summary:
+      "Walk the audit chain with its key and say whether it is intact, comparing it with the checkpoint named (if any) and with those published off the box; when it is not, name the first broken seq and the last that still verifies",
     tag: "audit",
     access: "audit:read",
     query: auditVerifyQuerySchema,
@@ -999,7 +1065,7 @@ export const OPERATIONS = {
     method: "GET",
     path: "/api/v1/audit/export",
     summary:
-      "Stream the filtered events, oldest first, as CSV or JSON Lines, each row with seq and hash; the set is fixed when the export starts and the export is recorded (filters, row count) as `audit.export` before the first row",
+      "Stream the filtered events, oldest first, as CSV or JSON Lines, each row with seq and hash; the set is fixed when the export starts and the export is recorded (filters, row count) as `audit.export` before the first row. In CSV, cells that begin with = + - @ a tab, CR, LF, NUL or ' get a ' in front so no spreadsheet runs them as formulas (said again in the `x-audit-csv-note` header); JSON Lines holds exact values, for verifying hashes",
     tag: "audit",
     access: "audit:read",
     query: auditExportQuerySchema,
@@ -1008,10 +1074,19 @@ export const OPERATIONS = {
   auditCheckpoint: operation({
     method: "GET",
     path: "/api/v1/audit/checkpoint",
-    summary: "A signed checkpoint of the chain's head (seq, hash, count, time) to keep; verify later with its seq and hash (recorded as `audit.checkpoint`)",
+    summary:
+      "A checkpoint of the chain's head (seq, hash, count, time, where the chain is keyed from), signed with the audit checkpoint key, to keep; verify later with its seq, hash and at (recorded as `audit.checkpoint`)",
     tag: "audit",
     access: "audit:read",
     success: { status: 200, description: "The checkpoint", schema: auditCheckpointSchema },
+  }),
+  auditCheckpointKey: operation({
+    method: "GET",
+    path: "/api/v1/audit/checkpoint-key",
+    summary: "The public key (Ed25519, SPKI PEM) that audit checkpoints are signed with, its id and fingerprint; a key of its own, not the command key",
+    tag: "audit",
+    access: "audit:read",
+    success: { status: 200, description: "The key", schema: auditCheckpointKeySchema },
   }),
   getAuditEvent: operation({
     method: "GET",

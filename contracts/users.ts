@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "@/core/access/permissions";
+import { SCOPABLE_ROLES } from "@/core/access/service-scopes";
 
 export const roleSchema = z.enum(ROLES).meta({ id: "Role" });
 
@@ -21,6 +22,21 @@ const rolesSchema = z
   .min(1, { error: "must name at least one role" })
   .refine((roles) => new Set(roles).size === roles.length, { error: "must not repeat a role" });
 
+export const serviceScopesSchema = z
+  .partialRecord(
+    z.enum(SCOPABLE_ROLES),
+    z
+      .array(z.string().trim().min(1).max(64))
+      .min(1, { error: "name at least one service, or leave the role out to hold it fleet-wide" })
+      .max(200)
+      .refine((ids) => new Set(ids).size === ids.length, { error: "must not repeat a service" }),
+  )
+  .meta({
+    id: "ServiceScopes",
+    description:
+      "Roles limited to services: `{ \"operator\": [\"orders-db\"] }` makes the operator role act only on orders-db's runs, alerts and automation (never on the fleet as a whole). A role left out holds fleet-wide. Only operator and approver can be limited; every role still reads the whole fleet.",
+  });
+
 const grantReasonSchema = z
   .string()
   .trim()
@@ -35,6 +51,7 @@ export const createUserRequestSchema = z
     password: passwordSchema,
     name: z.string().trim().min(1).max(120).optional(),
     roles: rolesSchema,
+    serviceScopes: serviceScopesSchema.optional(),
     reason: grantReasonSchema,
   })
   .meta({ id: "CreateUserRequest" });
@@ -43,10 +60,13 @@ export const updateUserRequestSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(120).optional(),
     roles: rolesSchema.optional(),
+    serviceScopes: serviceScopesSchema.optional().meta({ description: "Replaces the user's limits as a whole; `{}` makes every role fleet-wide" }),
     disabled: z.boolean().optional(),
     reason: grantReasonSchema,
   })
-  .refine((body) => body.name !== undefined || body.roles !== undefined || body.disabled !== undefined, { error: "name at least one of name, roles, disabled" })
+  .refine((body) => body.name !== undefined || body.roles !== undefined || body.serviceScopes !== undefined || body.disabled !== undefined, {
+    error: "name at least one of name, roles, serviceScopes, disabled",
+  })
   .meta({ id: "UpdateUserRequest" });
 
 export const ROLE_GRANT_STATUSES = ["pending", "applied", "rejected", "expired"] as const;
@@ -57,6 +77,7 @@ export const roleGrantSchema = z
     userId: z.string(),
     user: z.string().meta({ description: "The grantee's email" }),
     roles: z.array(roleSchema).meta({ description: "The approver or admin roles granted" }),
+    serviceScopes: serviceScopesSchema.meta({ description: "The services a granted role is limited to; a granted role not named holds fleet-wide" }),
     status: z.enum(ROLE_GRANT_STATUSES).meta({ description: "A pending grant past its deadline reads as expired" }),
     reason: z.string().nullable(),
     requester: z.string().nullable().meta({ description: "Who asked for it; null when granted from the host" }),
@@ -74,6 +95,7 @@ export const userSchema = z
     email: z.string(),
     name: z.string().nullable(),
     roles: z.array(roleSchema),
+    serviceScopes: serviceScopesSchema,
     disabled: z.boolean(),
     createdAt: z.iso.datetime(),
     lastSignInAt: z.iso.datetime().nullable(),

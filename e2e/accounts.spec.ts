@@ -51,7 +51,7 @@ test("a new approver waits for a second admin, who approves the grant in Setting
 
 test("a person changes their password under Your account: every session of theirs ends, and the new one signs in", async ({ page, request }) => {
   const person = { email: `mover-${Date.now()}@e2e.test`, password: "mover-password-1", next: "mover-password-2" };
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e accounts" } });
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e accounts", scopes: ["admin"] } });
   const adminToken = ((await issued.json()) as { token: string }).token;
   const created = await request.post("/api/v1/users", { headers: { authorization: `Bearer ${adminToken}` }, data: { email: person.email, password: person.password, roles: ["viewer"] } });
   expect(created.status()).toBe(201);

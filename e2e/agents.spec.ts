@@ -21,7 +21,7 @@ test("an admin issues an enrollment token from Settings → Agents, with the com
   const token = (await panel.getByTestId("enrollment-token").innerText()).trim();
   expect(token).toMatch(/^sye_/);
   await expect(panel.getByTestId("enroll-command")).toHaveText(
-    `switchyard-agent enroll --control-plane ${new URL(page.url()).origin} --token ${token} --expect-fingerprint ${fingerprint} --postgres 'postgresql://switchyard_monitor:…@127.0.0.1:5432/postgres'`,
+    `SWITCHYARD_ENROLLMENT_TOKEN=${token} switchyard-agent enroll --control-plane ${new URL(page.url()).origin} --expect-fingerprint ${fingerprint} --postgres 'postgresql://switchyard_monitor@127.0.0.1:5432/postgres'`,
   );
   await expect(panel).toContainText("it is not shown again");
 

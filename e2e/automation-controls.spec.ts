@@ -4,13 +4,13 @@ import { ADMIN, signIn } from "./support/session";
 const OPERATOR = { email: "automation-operator@e2e.test", password: "automation-operator-password-1" };
 const VIEWER = { email: "automation-viewer@e2e.test", password: "automation-viewer-password-1" };
 
-async function tokenFor(request: APIRequestContext, user: { email: string; password: string }): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e automation controls" } });
+async function tokenFor(request: APIRequestContext, user: { email: string; password: string }, scopes: string[]): Promise<string> {
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e automation controls", scopes } });
   return ((await issued.json()) as { token: string }).token;
 }
 
 test.beforeAll(async ({ request }) => {
-  const token = await tokenFor(request, ADMIN);
+  const token = await tokenFor(request, ADMIN, ["admin"]);
   for (const [user, role] of [
     [OPERATOR, "operator"],
     [VIEWER, "viewer"],
@@ -22,7 +22,7 @@ test.beforeAll(async ({ request }) => {
 
 // The specs after this one share the product and rely on automation acting: leave no pause behind, even on a failure.
 test.afterAll(async ({ request }) => {
-  const authorization = `Bearer ${await tokenFor(request, OPERATOR)}`;
+  const authorization = `Bearer ${await tokenFor(request, OPERATOR, ["operate"])}`;
   const pauses = (await (await request.get("/api/v1/automation/pauses", { headers: { authorization } })).json()) as { active: { id: string; createdBy: string }[] };
   for (const pause of pauses.active.filter((candidate) => candidate.createdBy === OPERATOR.email)) {
     expect((await request.post(`/api/v1/automation/pauses/${pause.id}/end`, { headers: { authorization } })).status()).toBe(200);

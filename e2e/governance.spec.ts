@@ -8,7 +8,7 @@ let adminToken = "";
 
 test.beforeAll(async ({ request }) => {
   test.setTimeout(120_000);
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e governance" } });
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e governance", scopes: ["admin"] } });
   adminToken = ((await issued.json()) as { token: string }).token;
   await onboard(request, [
     { ...APPROVER, roles: ["approver"] },

@@ -4,7 +4,7 @@ import { ADMIN, signIn } from "./support/session";
 const OPERATOR = { email: "on-call@e2e.test", password: "on-call-password-1" };
 
 test.beforeAll(async ({ request }) => {
-  const token = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e setup" } });
+  const token = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e setup", scopes: ["admin"] } });
   const { token: secret } = (await token.json()) as { token: string };
   const created = await request.post("/api/v1/users", {
     headers: { authorization: `Bearer ${secret}` },

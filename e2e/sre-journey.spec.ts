@@ -7,7 +7,7 @@ const VIEWER = { email: "sre@e2e.test", password: "sre-viewer-password-1" };
 let pause: ChildProcess | null = null;
 
 test.beforeAll(async ({ request }) => {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e sre setup" } });
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e sre setup", scopes: ["admin"] } });
   const { token } = (await issued.json()) as { token: string };
   const created = await request.post("/api/v1/users", {
     headers: { authorization: `Bearer ${token}` },

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chown, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -101,7 +101,9 @@ export async function startCluster(spec: ClusterSpec, logFile: string): Promise<
   const { pg_ctl } = await postgresBinaries();
   const user = postgresOsUser();
   await writeClusterSettings(spec);
-  await writeFile(logFile, "", { flag: "a" });
+  // The log holds statements, errors and connection details: readable by its owner only (an older, wider log is narrowed).
+  await writeFile(logFile, "", { flag: "a", mode: 0o600 });
+  await chmod(logFile, 0o600);
   if (user) await chown(logFile, user.uid, user.gid);
   try {
     await run(pg_ctl, ["start", "-w", "-t", "60", "-D", spec.dataDir, "-l", logFile], user);

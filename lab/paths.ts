@@ -29,3 +29,8 @@ export function ledgerFile(dataDir: string): string {
 export function networkFile(dataDir: string): string {
   return path.join(labDir(dataDir), "network.json");
 }
+
+/** The fault controller's token for this start (mode 0600): only whoever can read the data folder may inject faults. */
+export function controllerTokenFile(dataDir: string): string {
+  return path.join(labDir(dataDir), "controller.token");
+}

@@ -32,7 +32,7 @@ try {
   const result = spawnSync(
     process.execPath,
     ["node_modules/prisma/build/index.js", "migrate", "diff", "--from-schema-datamodel", previous, "--to-schema-datamodel", "prisma/schema.prisma", "--script", "--exit-code", "-o", out],
-    { stdio: "inherit", env: { ...process.env, DATABASE_URL: store.url } },
+    { stdio: "inherit", env: { ...process.env, DATABASE_URL: store.migrationUrl } },
   );
   if (result.status === 0) {
     console.log(`prisma/schema.prisma is unchanged since ${ref}; nothing to write.`);

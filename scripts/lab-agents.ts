@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, fchmodSync, openSync } from "node:fs";
 import { FaultRefused } from "@/lab/fault-refused";
 import type { AgentView } from "@/lab/network/control-api";
 import type { AgentFaults } from "@/lab/network/controller";
@@ -56,7 +56,8 @@ export class LabAgents implements AgentFaults {
     delete env[CLOCK_OFFSET_ENV];
     if (clockOffsetMs !== 0) env[CLOCK_OFFSET_ENV] = String(clockOffsetMs);
     // Straight into the log file: the agent's output must not depend on this process staying alive.
-    const log = openSync(agent.spec.logFile, "a");
+    const log = openSync(agent.spec.logFile, "a", 0o600);
+    fchmodSync(log, 0o600);
     // Lite mode (no optimizing compiler) saves ~10 MB per agent; an agent
     // runs a few queries a second, so the slower JavaScript is not felt.
     const child = spawn(process.execPath, ["--lite-mode", this.bundle!, ...agent.spec.args], { stdio: ["ignore", log, log], env });

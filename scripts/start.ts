@@ -1,21 +1,28 @@
 /**
  * `npm start`: the whole product on one machine. Starts the embedded
- * PostgreSQL (unless DATABASE_URL is set), applies migrations, seeds the
+ * PostgreSQL (unless DATABASE_URL is set), applies migrations as the store's
+ * owner, runs everything else as its application role, seeds the
  * defaults and the first admin, builds the control plane if needed and runs
  * it, then the lab, which declares its topology through the API. Ctrl-C or SIGTERM stops everything in reverse order.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parseTrustedProxies } from "@/core/access/client-address";
+import { oidcRedirectUri, oidcSettingsFromEnv } from "@/core/access/oidc-settings";
+import { STORE_ROLE_REMEDY } from "@/core/store/store-role-risks";
 import { createDb } from "@/server/db/client";
+import { commandSigningKey } from "@/server/commands/signing-key";
+import { keyProvider } from "@/server/keys/key-provider";
+import { sessionSecret } from "@/server/keys/session-secret";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { dataDir } from "@/server/store/data-dir";
 import { lockDataDir } from "@/server/store/data-dir-lock";
 import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-store";
-import { migrate } from "@/server/store/migrate";
-import { ensureSecret } from "@/server/store/secrets";
+import { prepareStore, type StoreUrls } from "@/server/store/prepare-store";
 import { seedDefaults } from "@/server/store/seed";
 import { buildIfStale } from "./build-if-stale";
+import { listenHost } from "./listen-host";
 import { prepareLabStack, type LabStack } from "./lab-stack";
 import { stopChild } from "./stop-child";
 
@@ -51,8 +58,14 @@ async function shutdown(code: number): Promise<never> {
  * everything stops. Its pid is kept in `<data>/control-plane.pid`.
  */
 function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: string): void {
-  const args = ["node_modules/next/dist/bin/next", "start", "-p", String(port)];
-  if (process.env.HOST) args.push("-H", process.env.HOST);
+  // The loops read the whole fleet every half second: with V8's default young
+  // generation each pass's objects outlive several scavenges and are copied
+  // and promoted; with 64 MB semi-spaces a pass spends about a fifth of the
+  // time collecting garbage (BENCHMARKS.md, "The control plane's loops at fleet scale").
+  // The peer-address layer stamps each request with its socket's address (see the file).
+  // This machine only, unless HOST says otherwise: the console speaks plain
+  // http, which belongs behind a TLS proxy (README, "Running behind TLS").
+  const args = ["--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", listenHost(process.env)];
   const crashes: number[] = [];
   let current: ChildProcess;
   const launch = () => {
@@ -94,27 +107,48 @@ async function waitForHealth(url: string, timeoutMs = 120_000): Promise<void> {
   throw new Error(`the control plane did not answer ${url} within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * The store's URLs: DATABASE_URL (with MIGRATION_DATABASE_URL for the owner
+ * when given), or the embedded store's application role and owner. The
+ * owner's URL stays in this process: the control plane is given only the
+ * application role's.
+ */
+async function openStore(dir: string): Promise<StoreUrls> {
+  const appUrl = process.env.DATABASE_URL;
+  const migrationUrl = process.env.MIGRATION_DATABASE_URL;
+  if (appUrl) {
+    log(migrationUrl ? "store: DATABASE_URL, migrated as MIGRATION_DATABASE_URL" : "store: DATABASE_URL");
+    return { appUrl, migrationUrl: migrationUrl || appUrl };
+  }
+  if (migrationUrl) throw new Error("MIGRATION_DATABASE_URL is set but DATABASE_URL is not: set both (the owner and the application role), or neither for the embedded store");
+  log("store: starting the embedded PostgreSQL…");
+  const store: EmbeddedStore = await startEmbeddedStore(dir);
+  stops.push(() => store.stop());
+  return { appUrl: store.url, migrationUrl: store.migrationUrl };
+}
+
 async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
+  // A half-configured single sign-on stops the start here, with the variable it lacks.
+  const sso = oidcSettingsFromEnv(process.env);
+  // A typo here would silently trust nobody (or too many): refuse to start instead.
+  parseTrustedProxies(process.env.SWITCHYARD_TRUSTED_PROXIES);
   const dir = dataDir();
   mkdirSync(dir, { recursive: true });
   stops.push(lockDataDir(dir));
   log(`data folder: ${dir}`);
 
-  let databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) {
-    log("store: DATABASE_URL");
-  } else {
-    log("store: starting the embedded PostgreSQL…");
-    const store: EmbeddedStore = await startEmbeddedStore(dir);
-    stops.push(() => store.stop());
-    databaseUrl = store.url;
-  }
-
-  const migration = await migrate(databaseUrl);
-  log(`migrations: ${migration.applied.length} applied, ${migration.alreadyApplied} already in place`);
+  const store = await openStore(dir);
+  log(`keys: ${keyProvider().description}`);
+  const prepared = await prepareStore(store);
+  if (prepared.migration.secretsMoved.length) log(`keys: moved ${prepared.migration.secretsMoved.join(", ")} out of the store into ${keyProvider().description}`);
+  log(`migrations: ${prepared.migration.applied.length} applied, ${prepared.migration.alreadyApplied} already in place`);
+  log(`store role: the control plane runs as "${prepared.appRole}"`);
+  for (const risk of prepared.risks) console.warn(`[switchyard] WARNING: ${risk.sentence}`);
+  if (prepared.risks.length) console.warn(`[switchyard] WARNING: ${STORE_ROLE_REMEDY}`);
+  const databaseUrl = store.appUrl;
 
   const client = createDb(databaseUrl, 2);
   let banner: string[] = [];
@@ -129,7 +163,10 @@ async function main(): Promise<void> {
         ? [`First admin created: ${admin.email}`, `Password (shown once, store it now): ${admin.generatedPassword}`]
         : [`First admin created: ${admin.email} (password from SWITCHYARD_ADMIN_PASSWORD)`];
     }
-    secret = process.env.NEXTAUTH_SECRET ?? (await ensureSecret(client, "nextauth"));
+    secret = await sessionSecret();
+    // Read now so that a copy whose key folder (or key command) is not the one its store's keys are in stops here.
+    const commandKey = await commandSigningKey(client);
+    log(`command key: ${commandKey.id}`);
     if (process.env.LAB === "off") {
       log("lab: off (LAB=off)");
     } else {
@@ -146,9 +183,11 @@ async function main(): Promise<void> {
 
   const port = Number(process.env.PORT ?? 3000);
   const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  log(sso ? `single sign-on: ${sso.issuer} (redirect URI to register there: ${oidcRedirectUri(url)})` : "single sign-on: off (SWITCHYARD_OIDC_ISSUER unset)");
+  const { MIGRATION_DATABASE_URL: _owner, ...environment } = process.env;
   superviseControlPlane(
     {
-      ...process.env,
+      ...environment,
       DATABASE_URL: databaseUrl,
       NEXTAUTH_SECRET: secret,
       NEXTAUTH_URL: url,

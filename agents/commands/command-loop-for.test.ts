@@ -7,6 +7,7 @@ import { createLogger } from "../log";
 import { AgentMetrics } from "../metrics";
 import { simulatedExecutor } from "./command-executor";
 import { LEDGER_FILE } from "./command-ledger";
+import { CommandKeyRing } from "./command-key-ring";
 import { commandLoopFor } from "./command-loop-for";
 import { createTestSigner } from "./test-signer";
 
@@ -35,7 +36,8 @@ async function loopFor(commands: boolean) {
     },
     path.join(dir, "agent.json"),
   );
-  return commandLoopFor(config, new AgentMetrics({ processMetrics: false }), createLogger("sim-agent", (line) => logLines.push(JSON.parse(line) as Record<string, unknown>)));
+  const keyRing = commands ? await CommandKeyRing.open(null, signer.publicKeyPem) : null;
+  return commandLoopFor(config, keyRing, new AgentMetrics({ processMetrics: false }), createLogger("sim-agent", (line) => logLines.push(JSON.parse(line) as Record<string, unknown>)));
 }
 
 describe("commandLoopFor", () => {

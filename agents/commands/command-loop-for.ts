@@ -6,7 +6,7 @@ import { simulatedExecutor, type CommandExecutor } from "./command-executor";
 import { CommandLedger } from "./command-ledger";
 import { CommandLoop } from "./command-loop";
 import { PostgresExecutor } from "./postgres-executor";
-import { importCommandKey } from "./verify-command";
+import type { CommandKeyRing } from "./command-key-ring";
 
 /**
  * The command loop the config asks for, or null: without a `commands`
@@ -15,9 +15,9 @@ import { importCommandKey } from "./verify-command";
  * would take the replica's region for dead, which is worse than a replica
  * that cannot be commanded until someone looks at the ledger.
  */
-export async function commandLoopFor(config: AgentConfig, metrics: AgentMetrics, log: Logger): Promise<CommandLoop | null> {
+export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger): CommandLoop | null {
   const { commands, replica } = config;
-  if (!commands) {
+  if (!commands || !keyRing) {
     log.info("commands.off", "the config has no commands section: this agent takes no commands");
     return null;
   }
@@ -35,7 +35,8 @@ export async function commandLoopFor(config: AgentConfig, metrics: AgentMetrics,
   return new CommandLoop({
     controlPlaneUrl: config.controlPlaneUrl,
     token: config.token,
-    verifier: { key: await importCommandKey(commands.publicKey), agentName: config.agentName, replicaName: replica.name },
+    verifier: { agentName: config.agentName, replicaName: replica.name },
+    keyRing,
     pollSeconds: commands.pollSeconds,
     ledger,
     executor,

@@ -4,13 +4,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commandResultSchema, type AgentCommandClaims, type CommandResult } from "@/contracts/agent-commands";
+import { COMMAND_KEY_STATEMENT_TYPE } from "@/contracts/command-keys";
 import { createLogger } from "../log";
 import { AgentMetrics } from "../metrics";
 import type { CommandExecutor } from "./command-executor";
 import { CommandLedger, RESTARTED_WHILE_EXECUTING, type CommandAnswer } from "./command-ledger";
 import { COMMANDS_PATH, CommandLoop } from "./command-loop";
 import { createTestSigner, type TestSigner } from "./test-signer";
-import { importCommandKey, type VerifiedCommand } from "./verify-command";
+import { CommandKeyRing } from "./command-key-ring";
+import type { VerifiedCommand } from "./verify-command";
 import { closeAbruptly, listenLocally } from "../../test/support/local-server";
 
 const AGENT = "orders-eu-agent";
@@ -30,6 +32,8 @@ interface PostedResult {
  */
 class FakeControlPlane {
   pending: { id: string; token: string }[] = [];
+  /** Handed to a poll whose keyGeneration is older, as the real one does. */
+  keyStatements: { generation: number; token: string }[] = [];
   readonly polls: { authorization: string | undefined; url: string }[] = [];
   readonly posted: PostedResult[] = [];
   /** The posts answered 200. */
@@ -44,8 +48,10 @@ class FakeControlPlane {
       this.polls.push({ authorization: request.headers.authorization, url });
       const status = this.answerPoll(this.polls.length - 1);
       if (status !== 200) return void response.writeHead(status).end();
-      const answer = () => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ commands: this.pending }));
-      if (this.pending.length > 0) return answer();
+      const held = Number(new URL(url, "http://fake").searchParams.get("keyGeneration"));
+      const keyStatements = this.keyStatements.filter((statement) => statement.generation > held).map((statement) => statement.token);
+      const answer = () => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ commands: this.pending, keyStatements }));
+      if (this.pending.length > 0 || keyStatements.length > 0) return answer();
       setTimeout(answer, this.holdMs);
       return;
     }
@@ -92,7 +98,7 @@ class FakeExecutor implements CommandExecutor {
 }
 
 let signer: TestSigner;
-let key: CryptoKey;
+let keyRing: CommandKeyRing;
 let dir: string;
 let controlPlane: FakeControlPlane;
 let url: string;
@@ -103,10 +109,10 @@ let loop: CommandLoop | null;
 
 beforeAll(async () => {
   signer = await createTestSigner({ agentName: AGENT, replica: REPLICA });
-  key = await importCommandKey(signer.publicKeyPem);
 });
 
 beforeEach(async () => {
+  keyRing = await CommandKeyRing.open(null, signer.publicKeyPem);
   dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-command-loop-"));
   controlPlane = new FakeControlPlane();
   url = await controlPlane.start();
@@ -126,7 +132,8 @@ function startLoop(ledger = CommandLedger.open(dir)): CommandLoop {
   loop = new CommandLoop({
     controlPlaneUrl: url,
     token: TOKEN,
-    verifier: { key, agentName: AGENT, replicaName: REPLICA },
+    verifier: { agentName: AGENT, replicaName: REPLICA },
+    keyRing,
     pollSeconds: 1,
     ledger,
     executor,
@@ -163,7 +170,7 @@ describe("CommandLoop", () => {
     await offer(claims);
     startLoop();
     await until(accepted(claims.jti), "the result");
-    expect(controlPlane.polls[0]).toEqual({ authorization: `Bearer ${TOKEN}`, url: `${COMMANDS_PATH}?waitSeconds=1` });
+    expect(controlPlane.polls[0]).toEqual({ authorization: `Bearer ${TOKEN}`, url: `${COMMANDS_PATH}?waitSeconds=1&keyGeneration=0` });
     expect(controlPlane.posted[0]).toEqual({ id: claims.jti, authorization: `Bearer ${TOKEN}`, result: { status: "succeeded", output: { lsn: "1001" }, error: null, agentEpoch: 3 } });
     expect(executor.executed.map((command) => command.id)).toEqual([claims.jti]);
     expect(await counted("checkpoint", "succeeded")).toBe(1);
@@ -244,13 +251,38 @@ describe("CommandLoop", () => {
     expect(executor.executed.map((command) => command.id)).toEqual([newer.jti]);
   });
 
+  it("adopts the key statements a poll brings before its commands, and says in the next poll which one it holds", async () => {
+    const next = await createTestSigner({ agentName: AGENT, replica: REPLICA });
+    const statement = (by: TestSigner, generation: number, keys: TestSigner[]) =>
+      by.sign({ iss: "switchyard", iat: Math.floor(Date.now() / 1000), generation, keys: keys.map((key) => ({ id: key.id, publicKey: key.publicKeyPem })) }, { alg: "EdDSA", typ: COMMAND_KEY_STATEMENT_TYPE, kid: by.id });
+    controlPlane.keyStatements = [
+      { generation: 1, token: await statement(signer, 1, [signer, next]) },
+      { generation: 2, token: await statement(next, 2, [next]) },
+    ];
+    const byNext = signer.claims({ epoch: 2 });
+    controlPlane.pending.push({ id: byNext.jti, token: await next.sign(byNext) });
+    startLoop();
+    await until(accepted(byNext.jti), "the result");
+    expect(resultsFor(byNext.jti)).toEqual([expect.objectContaining({ status: "succeeded" })]);
+    expect(keyRing.ids).toEqual([next.id]);
+    await until(() => controlPlane.polls.length >= 2, "the next poll");
+    expect(controlPlane.polls[1]!.url).toBe(`${COMMANDS_PATH}?waitSeconds=1&keyGeneration=2`);
+    expect(logLines.filter((line) => line.event === "command_keys.changed").map((line) => line.generation)).toEqual([1, 2]);
+
+    const byRetired = signer.claims({ epoch: 2 });
+    controlPlane.pending.push({ id: byRetired.jti, token: await signer.sign(byRetired) });
+    await until(accepted(byRetired.jti), "the refusal");
+    expect(resultsFor(byRetired.jti)).toEqual([expect.objectContaining({ status: "refused", error: expect.stringMatching(/^the command is signed with key .*, which this agent does not trust/) })]);
+    expect(executor.executed.map((command) => command.id)).toEqual([byNext.jti]);
+  });
+
   it("refuses a command it cannot verify, without executing it", async () => {
     const claims = signer.claims({ kind: "promote", args: {}, epoch: 9 });
     const other = await createTestSigner({ agentName: AGENT, replica: REPLICA });
-    controlPlane.pending.push({ id: claims.jti, token: await other.sign(claims) });
+    controlPlane.pending.push({ id: claims.jti, token: await other.sign(claims, { alg: "EdDSA", kid: signer.id }) });
     startLoop();
     await until(accepted(claims.jti), "the refusal");
-    expect(resultsFor(claims.jti)).toEqual([{ status: "refused", output: null, error: "the command's signature does not verify against the control plane's public key", agentEpoch: 0 }]);
+    expect(resultsFor(claims.jti)).toEqual([{ status: "refused", output: null, error: "the command's signature does not verify against the control plane's key its kid names", agentEpoch: 0 }]);
     expect(executor.executed).toEqual([]);
     expect(await counted("promote", "refused")).toBe(1);
     expect(logLines.find((line) => line.event === "command.handled")).toMatchObject({ level: "warn", epoch: 9, outcome: "refused" });

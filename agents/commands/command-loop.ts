@@ -7,6 +7,7 @@ import type { Logger } from "../log";
 import type { AgentMetrics } from "../metrics";
 import { failed, type CommandExecutor } from "./command-executor";
 import type { CommandAnswer, CommandLedger } from "./command-ledger";
+import type { CommandKeyRing } from "./command-key-ring";
 import { unverifiedLabels, verifyCommand, type CommandVerifier, type VerifiedCommand } from "./verify-command";
 
 export const COMMANDS_PATH = "/api/v1/agents/commands";
@@ -24,7 +25,10 @@ const MAX_ERROR_LENGTH = 2000;
 export interface CommandLoopOptions {
   controlPlaneUrl: string;
   token: string;
-  verifier: CommandVerifier;
+  /** Who commands must be for; they are verified with `keyRing`'s keys. */
+  verifier: Omit<CommandVerifier, "keys">;
+  /** The keys this agent trusts, kept up to date by the key statements polls bring. */
+  keyRing: CommandKeyRing;
   pollSeconds: number;
   ledger: CommandLedger;
   executor: CommandExecutor;
@@ -43,6 +47,8 @@ interface Pending {
 /**
  * Fetches commands by long-poll and handles them strictly one at a time, in
  * order: verify → guard (ledger) → execute → persist the answer → post it,
+ * after adopting the key statements the same poll brought (so a command
+ * signed by a key that a rotation just completed is verified with it),
  * until the control plane holds it. Nothing else is fetched meanwhile, so a
  * command never overtakes the answer of the one before. Answers of executed
  * commands are in the ledger until delivered: after a restart they are
@@ -122,8 +128,8 @@ export class CommandLoop {
   /** The pending commands, or none after a failure (which has been waited out). */
   private async poll(): Promise<Pending[]> {
     if (this.stopping) return [];
-    const { token, pollSeconds } = this.options;
-    const url = new URL(`${this.base}?waitSeconds=${pollSeconds}`);
+    const { token, pollSeconds, keyRing } = this.options;
+    const url = new URL(`${this.base}?waitSeconds=${pollSeconds}&keyGeneration=${keyRing.generation}`);
     const started = performance.now();
     let answer: HttpAnswer;
     try {
@@ -137,6 +143,7 @@ export class CommandLoop {
       if (parsed.success) {
         this.recovered();
         const elapsed = performance.now() - started;
+        await this.adoptKeyStatements(parsed.data.keyStatements);
         if (parsed.data.commands.length === 0 && elapsed < MIN_EMPTY_POLL_MS) await this.pause(MIN_EMPTY_POLL_MS - elapsed);
         return parsed.data.commands;
       }
@@ -150,10 +157,26 @@ export class CommandLoop {
     return [];
   }
 
+  /** Applies the key statements a poll brought, in order, and says what changed or why one was refused. */
+  private async adoptKeyStatements(statements: readonly string[]): Promise<void> {
+    if (statements.length === 0) return;
+    const { keyRing, log } = this.options;
+    for (const outcome of await keyRing.accept(statements)) {
+      if (outcome.kind === "applied") {
+        log.info("command_keys.changed", `the control plane's key statement ${outcome.generation} checks out: commands are verified with ${outcome.keys.join(" and ")} from now on`, {
+          generation: outcome.generation,
+          keys: outcome.keys,
+        });
+      } else if (outcome.kind === "refused") {
+        log.warn("command_keys.statement_refused", `a key statement was refused, the keys trusted stay ${keyRing.ids.join(" and ")}: ${outcome.reason}`, { generation: keyRing.generation });
+      }
+    }
+  }
+
   private async handle(pending: Pending): Promise<void> {
-    const { ledger, metrics, log, verifier } = this.options;
+    const { ledger, metrics, log, verifier, keyRing } = this.options;
     const started = performance.now();
-    const verification = await verifyCommand(pending.id, pending.token, verifier);
+    const verification = await verifyCommand(pending.id, pending.token, { ...verifier, keys: keyRing });
     let answer: CommandAnswer;
     let persisted = false;
     let labels: { kind: string; epoch: number | null };

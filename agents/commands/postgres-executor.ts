@@ -13,6 +13,12 @@ import { setSyncStandbys } from "./sync-standbys";
 import { forkProblem, localPosition, primaryHistory } from "./timeline-fork";
 import type { VerifiedCommand } from "./verify-command";
 
+/** The server's major version, which is its libpq's: what primary_conninfo may ask of it. */
+async function serverMajor(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ version: string }>("SHOW server_version_num");
+  return Math.floor(Number(rows[0]?.version ?? 0) / 10_000);
+}
+
 export interface PostgresExecutorOptions {
   /** A role that may ALTER SYSTEM, pg_promote, pg_terminate_backend and CHECKPOINT (in practice a superuser). */
   connectionString: string;
@@ -124,7 +130,7 @@ export class PostgresExecutor implements CommandExecutor {
     if (!(await inRecovery(client))) return refused(`${this.options.replicaName} is a primary; only a standby can be re-pointed`);
     const local = await localPosition(client);
     // The answer names the primary as the command did; the conninfo, the way this region reaches it.
-    const conninfo = primaryConninfo(primaryAddress(args, replication), replication, this.options.replicaName);
+    const conninfo = primaryConninfo(primaryAddress(args, replication), replication, this.options.replicaName, await serverMajor(client));
     await client.query(`ALTER SYSTEM SET primary_conninfo = ${client.escapeLiteral(conninfo)}`);
     await client.query(`ALTER SYSTEM SET primary_slot_name = ${client.escapeLiteral(args.slotName ?? "")}`);
     // Since PostgreSQL 13 a reload restarts the WAL receiver with the new settings.
@@ -147,7 +153,7 @@ export class PostgresExecutor implements CommandExecutor {
    * the new one was promoted.
    */
   private async divergence(local: { timeline: number; lsn: bigint }, args: Args<"repoint">, replication: ReplicationConfig): Promise<string | null> {
-    const primary = await primaryHistory({ ...primaryAddress(args, replication), user: replication.user, password: replication.password }, COMMAND_TIMEOUT_MS);
+    const primary = await primaryHistory({ ...primaryAddress(args, replication), user: replication.user, password: replication.password, tls: replication }, COMMAND_TIMEOUT_MS);
     return forkProblem(local.timeline, local.lsn, primary.timeline, primary.history);
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { STANDBY_CONNECTION_OPTIONS, primaryAddress, primaryConninfo } from "./primary-conninfo";
+import { libpqSecurity } from "./upstream-security";
 
 /**
  * A conninfo string read as libpq reads it (`key = value` pairs; a value
@@ -54,5 +55,21 @@ describe("primaryAddress", () => {
 
   it("matches and returns IPv6 hosts without their brackets", () => {
     expect(primaryAddress({ host: "::1", port: 5432 }, replication)).toEqual({ host: "fd00::2", port: 6432 });
+  });
+});
+
+describe("primary_conninfo's TLS and authentication requirements", () => {
+  const credentials = { user: "replicator", password: "pw", sslMode: "verify-full" as const, sslRootCert: "/etc/switchyard/ca.pem" };
+
+  it("ask a PostgreSQL 16+ libpq for verify-full against the pinned CA, no client certificate, and never a cleartext password", () => {
+    const conninfo = primaryConninfo({ host: "db1", port: 5432 }, credentials, "pg-eu", 18);
+    expect(conninfo).toContain("sslmode='verify-full' sslrootcert='/etc/switchyard/ca.pem' sslcertmode='disable' require_auth='!password'");
+  });
+
+  it("leave out what an older libpq would refuse the whole string for", () => {
+    const conninfo = primaryConninfo({ host: "db1", port: 5432 }, credentials, "pg-eu", 15);
+    expect(conninfo).toContain("sslmode='verify-full' sslrootcert='/etc/switchyard/ca.pem'");
+    expect(conninfo).not.toMatch(/require_auth|sslcertmode/);
+    expect(libpqSecurity({}, 15)).toEqual([]);
   });
 });

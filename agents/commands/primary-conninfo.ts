@@ -1,4 +1,5 @@
 import type { ReplicationConfig } from "../config";
+import { libpqSecurity } from "./upstream-security";
 
 /**
  * How a standby's WAL receiver notices that the path to its primary is dead,
@@ -33,14 +34,21 @@ export const STANDBY_CONNECTION_OPTIONS: readonly (readonly [string, string])[] 
 ];
 
 /**
- * A libpq connection string for primary_conninfo, with the options above.
- * Every value is quoted, with backslashes and quotes escaped as libpq reads
- * them, so a password (or a host) holding spaces, quotes or `key=value` text
- * stays one value and cannot add parameters of its own. The lab builds its
- * standbys' with it too, so a standby the lab made and one an agent
- * re-pointed stream alike.
+ * A libpq connection string for primary_conninfo, with the options above
+ * and the TLS and authentication requirements of upstream-security.ts for
+ * a server whose libpq is of major version `libpqMajor` (omitted: one that
+ * predates require_auth). Every value is quoted, with backslashes and
+ * quotes escaped as libpq reads them, so a password (or a host) holding
+ * spaces, quotes or `key=value` text stays one value and cannot add
+ * parameters of its own. The lab builds its standbys' with it too, so a
+ * standby the lab made and one an agent re-pointed stream alike.
  */
-export function primaryConninfo(target: { host: string; port: number }, credentials: Pick<ReplicationConfig, "user" | "password">, applicationName: string): string {
+export function primaryConninfo(
+  target: { host: string; port: number },
+  credentials: Pick<ReplicationConfig, "user" | "password" | "sslMode" | "sslRootCert">,
+  applicationName: string,
+  libpqMajor = 0,
+): string {
   const pairs: (readonly [string, string])[] = [
     ["host", target.host],
     ["port", String(target.port)],
@@ -48,6 +56,7 @@ export function primaryConninfo(target: { host: string; port: number }, credenti
     ["password", credentials.password],
     ["application_name", applicationName],
     ...STANDBY_CONNECTION_OPTIONS,
+    ...libpqSecurity(credentials, libpqMajor),
   ];
   return pairs.map(([key, value]) => `${key}=${conninfoValue(value)}`).join(" ");
 }

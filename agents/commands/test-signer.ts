@@ -1,5 +1,6 @@
-import { exportSPKI, generateKeyPair, SignJWT } from "jose";
+import { exportSPKI, generateKeyPair, SignJWT, type JWSHeaderParameters } from "jose";
 import type { AgentCommandClaims } from "@/contracts/agent-commands";
+import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 
 /**
  * Signs commands the way the control plane does, with a key made for the
@@ -7,17 +8,22 @@ import type { AgentCommandClaims } from "@/contracts/agent-commands";
  */
 export interface TestSigner {
   publicKeyPem: string;
+  /** The key's id (its fingerprint), which the header of everything it signs names by default. */
+  id: string;
   /** Signs any payload, so tests can also make tokens no control plane would. */
-  sign(payload: Record<string, unknown>, header?: { alg: string }): Promise<string>;
+  sign(payload: Record<string, unknown>, header?: JWSHeaderParameters & { alg: string }): Promise<string>;
   claims(overrides?: Partial<AgentCommandClaims>): AgentCommandClaims;
 }
 
 export async function createTestSigner(defaults: { agentName: string; replica: string; serviceId?: string }): Promise<TestSigner> {
   const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   let counter = 0;
+  const publicKeyPem = await exportSPKI(publicKey);
+  const id = commandKeyFingerprint(publicKeyPem);
   return {
-    publicKeyPem: await exportSPKI(publicKey),
-    sign: (payload, header = { alg: "EdDSA" }) => new SignJWT(payload).setProtectedHeader(header).sign(privateKey),
+    publicKeyPem,
+    id,
+    sign: (payload, header = { alg: "EdDSA", kid: id }) => new SignJWT(payload).setProtectedHeader(header).sign(privateKey),
     claims(overrides = {}) {
       const now = Math.floor(Date.now() / 1000);
       counter += 1;

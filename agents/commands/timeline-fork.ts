@@ -1,5 +1,6 @@
-import pg from "pg";
+import type pg from "pg";
 import { errorMessage } from "../error-message";
+import { upstreamClient, type Upstream } from "./upstream-security";
 
 /** Where a primary's history left each older timeline: `TIMELINE_HISTORY`'s lines, `<timeline>\t<lsn>\t<reason>`. */
 export function switchPoints(history: string): Map<number, bigint> {
@@ -28,8 +29,8 @@ export function forkProblem(localTimeline: number, localLsn: bigint, primaryTime
 }
 
 /** The primary's timeline and its history file, over a replication connection (IDENTIFY_SYSTEM, TIMELINE_HISTORY). */
-export async function primaryHistory(upstream: { host: string; port: number; user: string; password: string }, timeoutMs: number): Promise<{ timeline: number; history: string }> {
-  const client = new pg.Client({ ...upstream, database: "postgres", replication: "true", application_name: "switchyard-agent-repoint", connectionTimeoutMillis: timeoutMs } as pg.ClientConfig);
+export async function primaryHistory(upstream: Upstream, timeoutMs: number): Promise<{ timeline: number; history: string }> {
+  const client = upstreamClient(upstream, { replication: true, applicationName: "switchyard-agent-repoint", timeoutMs });
   client.on("error", () => undefined);
   try {
     await client.connect();

@@ -1,8 +1,9 @@
 import { base64url, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AgentCommandClaims } from "@/contracts/agent-commands";
+import { CommandKeyRing } from "./command-key-ring";
 import { createTestSigner, type TestSigner } from "./test-signer";
-import { importCommandKey, unverifiedLabels, verifyCommand, type CommandVerifier, type Verification } from "./verify-command";
+import { unverifiedLabels, verifyCommand, type CommandVerifier, type Verification } from "./verify-command";
 
 const AGENT = "orders-eu-agent";
 const REPLICA = "orders-eu";
@@ -14,7 +15,7 @@ let verifier: CommandVerifier;
 beforeAll(async () => {
   signer = await createTestSigner({ agentName: AGENT, replica: REPLICA });
   stranger = await createTestSigner({ agentName: AGENT, replica: REPLICA });
-  verifier = { key: await importCommandKey(signer.publicKeyPem), agentName: AGENT, replicaName: REPLICA };
+  verifier = { keys: await CommandKeyRing.open(null, signer.publicKeyPem), agentName: AGENT, replicaName: REPLICA };
 });
 
 async function verify(claims: AgentCommandClaims, token?: string): Promise<Verification> {
@@ -45,9 +46,22 @@ describe("verifyCommand", () => {
     expect(reason(await verify(claims, hmac))).toMatch(/signed with "HS256"; only EdDSA-signed commands are executed/);
   });
 
-  it("refuses a command signed with another Ed25519 key", async () => {
+  it("refuses a command signed with another Ed25519 key under the trusted key's id", async () => {
     const claims = signer.claims();
-    expect(reason(await verify(claims, await stranger.sign(claims)))).toBe("the command's signature does not verify against the control plane's public key");
+    const forged = await stranger.sign(claims, { alg: "EdDSA", kid: signer.id });
+    expect(reason(await verify(claims, forged))).toBe("the command's signature does not verify against the control plane's key its kid names");
+  });
+
+  it("refuses a command signed with a key this agent does not trust, naming it", async () => {
+    const claims = signer.claims();
+    expect(reason(await verify(claims, await stranger.sign(claims)))).toBe(
+      `the command is signed with key ${stranger.id}, which this agent does not trust (unknown, or retired by a completed rotation); it trusts only ${signer.id}`,
+    );
+  });
+
+  it("refuses a command that names no key, though the trusted key signed it", async () => {
+    const claims = signer.claims();
+    expect(reason(await verify(claims, await signer.sign(claims, { alg: "EdDSA" })))).toBe(`the command names no key id (kid); this agent trusts only ${signer.id}`);
   });
 
   it("refuses a command whose claims were changed after signing", async () => {

@@ -8,6 +8,7 @@ import {
   type AgentCommandClaims,
   type AgentCommandKind,
 } from "@/contracts/agent-commands";
+import { trustedKeyFor, UntrustedKeyError, type CommandKeys } from "./key-statement";
 
 /**
  * Clocks of the agent and the control plane may differ a little; a command
@@ -23,7 +24,8 @@ export type VerifiedCommand = {
 }[AgentCommandKind];
 
 export interface CommandVerifier {
-  key: CommandKey;
+  /** The control plane's keys this agent trusts (during a rotation, the current and the next). */
+  keys: CommandKeys;
   /** The audience: a command addressed to another agent is refused. */
   agentName: string;
   replicaName: string;
@@ -37,8 +39,9 @@ export function importCommandKey(spkiPem: string): Promise<CommandKey> {
 }
 
 /**
- * Checks a command handed out under `id`: an EdDSA signature by the control
- * plane's key, issuer, audience (this agent), expiry, the claims' shape, the
+ * Checks a command handed out under `id`: an EdDSA signature by a key this
+ * agent trusts, named by the token's kid (a command naming no key, or one the
+ * agent does not or no longer trusts, is refused), issuer, audience (this agent), expiry, the claims' shape, the
  * replica it is meant for, and the arguments of its kind. Anything else is a
  * refusal with a sentence saying why; no unverified command ever reaches an
  * executor.
@@ -47,7 +50,7 @@ export async function verifyCommand(id: string, token: string, verifier: Command
   const now = verifier.now?.() ?? new Date();
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(token, verifier.key, {
+    ({ payload } = await jwtVerify(token, trustedKeyFor(verifier.keys, "command"), {
       algorithms: ["EdDSA"],
       issuer: "switchyard",
       audience: verifier.agentName,
@@ -90,12 +93,13 @@ function refuse(reason: string): Verification {
 }
 
 function whyNotVerified(error: unknown, token: string, agentName: string, now: Date): string {
+  if (error instanceof UntrustedKeyError) return error.message;
   if (error instanceof errors.JOSEAlgNotAllowed) {
     const alg = headerAlg(token);
     if (alg === undefined || alg.toLowerCase() === "none") return "the command is unsigned (alg: none); only EdDSA-signed commands are executed";
     return `the command is signed with ${JSON.stringify(alg)}; only EdDSA-signed commands are executed`;
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return "the command's signature does not verify against the control plane's public key";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "the command's signature does not verify against the control plane's key its kid names";
   if (error instanceof errors.JWTExpired) {
     const exp = error.payload.exp;
     const when = typeof exp === "number" ? new Date(exp * 1000).toISOString() : "an unknown time";

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync,
 import path from "node:path";
 import { z } from "zod";
 import { agentRuntimeConfigSchema, type AgentRuntimeConfig } from "@/contracts/enrollment";
-import { addressMap, ConfigError, connectionString, ed25519PublicKeyPem, localServerSchema, metricsSchema, replicationSchema } from "../config";
+import { addressMap, checkReplicationTls, ConfigError, connectionString, ed25519PublicKeyPem, localServerSchema, metricsSchema, replicationSchema } from "../config";
 
 /** Where `enroll` writes and `run` reads, unless --state-dir or SWITCHYARD_AGENT_STATE_DIR says otherwise. */
 export const DEFAULT_STATE_DIR = "/var/lib/switchyard-agent";
@@ -23,7 +23,7 @@ export const QUEUE_DIR = "queue";
 export const hostSettingsSchema = z.strictObject({
   postgres: connectionString,
   commandsPostgres: connectionString.optional(),
-  replication: replicationSchema.omit({ via: true }).optional(),
+  replication: replicationSchema.omit({ via: true }).superRefine(checkReplicationTls).optional(),
   /** Applied to the peers it witnesses as well as to the primaries commands name. */
   via: addressMap.optional(),
   server: localServerSchema.optional(),

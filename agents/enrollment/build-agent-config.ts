@@ -31,7 +31,9 @@ export function peerConnectionString(monitoringUrl: string, peer: { host: string
  * The runtime config of an enrolled agent: what the control plane decides
  * (replica, peers, intervals) joined to what only the host knows (its
  * connection URLs, credentials, folders) and the key pinned at enrollment,
- * never a key fetched later. Checked by the same schema as a config file.
+ * never a key fetched later (a rotation reaches the agent only as statements
+ * signed by a key it already trusts: command-key-ring.ts). Checked by the
+ * same schema as a config file.
  */
 export function buildAgentConfig(state: AgentState, remote: AgentRuntimeConfig, stateDir: string): AgentConfig {
   if (remote.replica.engine !== "postgresql") {

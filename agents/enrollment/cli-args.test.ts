@@ -2,6 +2,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_STATE_DIR } from "./agent-state";
 import { parseAgentArgs, UsageError } from "./cli-args";
+import type { SecretReading } from "./secret-args";
 
 const ENROLL = ["enroll", "--control-plane", "https://cp.example.com/some/path", "--token", "sye_abc", "--postgres", "postgresql://mon:pw@127.0.0.1:5432/postgres"];
 
@@ -37,6 +38,8 @@ describe("the agent's command line", () => {
         "--commands-postgres", "postgresql://postgres:pw@127.0.0.1:5432/postgres",
         "--replication-user", "replicator",
         "--replication-password", "secret",
+        "--replication-sslmode", "verify-full",
+        "--replication-sslrootcert", "/etc/switchyard/primary-ca.pem",
         "--via", "10.0.0.7:5432=127.0.0.1:6001",
         "--via", "[::1]:5433=127.0.0.1:6002",
         "--data-dir", "/var/lib/postgresql/18/main",
@@ -53,7 +56,7 @@ describe("the agent's command line", () => {
       expectFingerprint: "AB:CD",
       host: {
         commandsPostgres: "postgresql://postgres:pw@127.0.0.1:5432/postgres",
-        replication: { user: "replicator", password: "secret" },
+        replication: { user: "replicator", password: "secret", sslMode: "verify-full", sslRootCert: "/etc/switchyard/primary-ca.pem" },
         via: { "10.0.0.7:5432": "127.0.0.1:6001", "[::1]:5433": "127.0.0.1:6002" },
         server: { dataDir: "/var/lib/postgresql/18/main", binDir: "/usr/lib/postgresql/18/bin" },
         metrics: { port: 9464, host: "127.0.0.1" },
@@ -71,12 +74,17 @@ describe("the agent's command line", () => {
   it.each([
     [["enroll", "--token", "sye_a", "--postgres", "postgresql://h/db"], /--control-plane is required/],
     [["enroll", "--control-plane", "ftp://cp", "--token", "sye_a", "--postgres", "postgresql://h/db"], /--control-plane ftp:\/\/cp: must be an http/],
-    [["enroll", "--control-plane", "http://cp", "--postgres", "postgresql://h/db"], /--token is required/],
+    [["enroll", "--control-plane", "http://cp", "--postgres", "postgresql://h/db"], /the enrollment token is required: SWITCHYARD_ENROLLMENT_TOKEN, --token-file or --token/],
     [["enroll", "--control-plane", "http://cp", "--token", "sya_agent", "--postgres", "postgresql://h/db"], /--token: an enrollment token starts with sye_/],
     [["enroll", "--control-plane", "http://cp", "--token", "sye_a"], /--postgres is required/],
     [[...ENROLL.slice(0, 5), "--postgres", "mysql://h/db"], /--postgres: must be a postgresql:\/\/ URL/],
-    [[...ENROLL, "--replication-user", "r"], /--replication-user and --replication-password go together/],
+    [[...ENROLL, "--replication-user", "r"], /--replication-user and its password go together/],
+    [[...ENROLL, "--replication-password-file", "/no/such/file"], /--replication-password-file \/no\/such\/file: ENOENT/],
+    [[...ENROLL.filter((arg) => arg !== "--token" && arg !== "sye_abc"), "--token-file", "/no/such/file"], /--token-file \/no\/such\/file: ENOENT/],
     [[...ENROLL, "--data-dir", "/d"], /--data-dir and --bin-dir go together/],
+    [[...ENROLL, "--replication-user", "r", "--replication-password", "p", "--replication-sslmode", "verify-full"], /--replication-sslrootcert: verify-ca and verify-full check the primary's certificate against a CA/],
+    [[...ENROLL, "--replication-user", "r", "--replication-password", "p", "--replication-sslmode", "verify"], /--replication-sslmode: /],
+    [[...ENROLL, "--replication-sslmode", "require"], /give --replication-user too/],
     [[...ENROLL, "--via", "10.0.0.7:5432"], /--via 10\.0\.0\.7:5432: must be <host:port>=<host:port>/],
     [[...ENROLL, "--via", "10.0.0.7=127.0.0.1:1"], /--via: \(the key\) must be host:port/],
     [[...ENROLL, "--metrics-port", "http"], /--metrics-port http: must be a port number/],
@@ -109,5 +117,60 @@ describe("the agent's command line", () => {
       controlPlaneUrl: "http://cp:3000",
       host: { postgres: "postgresql://h/db" },
     });
+  });
+});
+
+describe("secrets on the agent's command line", () => {
+  const files: Record<string, string> = { "/run/token": "sye_from_file\n", "/run/replication": "repl pw\n", "/run/empty": "\n" };
+  const reading = (warnings: string[]): SecretReading => ({
+    readText: (file) => {
+      if (!(file in files)) throw new Error(`ENOENT: no such file, open '${file}'`);
+      return files[file]!;
+    },
+    warn: (message) => warnings.push(message),
+  });
+  const BASE = ["enroll", "--control-plane", "https://cp.example.com", "--postgres", "postgresql://mon@127.0.0.1:5432/postgres"];
+
+  it("come from files and the environment, with no warning", () => {
+    const warnings: string[] = [];
+    const parsed = parseAgentArgs(
+      [...BASE, "--token-file", "/run/token", "--replication-user", "replicator", "--replication-password-file", "/run/replication", "--commands-postgres", "postgresql://postgres@127.0.0.1:5432/postgres"],
+      { SWITCHYARD_POSTGRES_PASSWORD: "mon pw", SWITCHYARD_COMMANDS_POSTGRES_PASSWORD: "su/pw" },
+      reading(warnings),
+    );
+    expect(parsed).toMatchObject({
+      token: "sye_from_file",
+      host: {
+        postgres: "postgresql://mon:mon%20pw@127.0.0.1:5432/postgres",
+        commandsPostgres: "postgresql://postgres:su%2Fpw@127.0.0.1:5432/postgres",
+        replication: { user: "replicator", password: "repl pw" },
+      },
+    });
+    expect(warnings).toEqual([]);
+    const fromEnv = parseAgentArgs([...BASE, "--replication-user", "replicator"], { SWITCHYARD_ENROLLMENT_TOKEN: "sye_env", SWITCHYARD_REPLICATION_PASSWORD: "env pw" }, reading(warnings));
+    expect(fromEnv).toMatchObject({ token: "sye_env", host: { replication: { user: "replicator", password: "env pw" } } });
+    expect(warnings).toEqual([]);
+  });
+
+  it("still work as flags, each with a warning that ps shows them", () => {
+    const warnings: string[] = [];
+    const parsed = parseAgentArgs(
+      ["enroll", "--control-plane", "https://cp.example.com", "--token", "sye_flag", "--postgres", "postgresql://mon:pw@127.0.0.1:5432/postgres", "--replication-user", "r", "--replication-password", "flag pw"],
+      {},
+      reading(warnings),
+    );
+    expect(parsed).toMatchObject({ token: "sye_flag", host: { postgres: "postgresql://mon:pw@127.0.0.1:5432/postgres", replication: { password: "flag pw" } } });
+    expect(warnings).toEqual([
+      expect.stringMatching(/^warning: --token puts a secret .*--token-file or SWITCHYARD_ENROLLMENT_TOKEN/),
+      expect.stringMatching(/^warning: --replication-password puts a secret where every user of this host can read it \(ps, \/proc\).*--replication-password-file or SWITCHYARD_REPLICATION_PASSWORD/),
+      expect.stringMatching(/^warning: a password in --postgres .*SWITCHYARD_POSTGRES_PASSWORD/),
+    ]);
+  });
+
+  it("prefer the file to the flag and the flag to the environment; an empty file is refused", () => {
+    const warnings: string[] = [];
+    expect(parseAgentArgs([...BASE, "--token-file", "/run/token", "--token", "sye_flag"], { SWITCHYARD_ENROLLMENT_TOKEN: "sye_env" }, reading(warnings))).toMatchObject({ token: "sye_from_file" });
+    expect(parseAgentArgs([...BASE, "--token", "sye_flag"], { SWITCHYARD_ENROLLMENT_TOKEN: "sye_env" }, reading(warnings))).toMatchObject({ token: "sye_flag" });
+    expect(() => parseAgentArgs([...BASE, "--token-file", "/run/empty"], {}, reading(warnings))).toThrow(/--token-file \/run\/empty: the file is empty/);
   });
 });

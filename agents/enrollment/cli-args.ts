@@ -2,6 +2,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config";
 import { DEFAULT_STATE_DIR, hostSettingsSchema, type HostSettings } from "./agent-state";
+import { defaultSecretReading, readSecret, SecretSourceError, urlWithPassword, type SecretReading } from "./secret-args";
 
 export type AgentInvocation =
   | { kind: "help" }
@@ -24,6 +25,9 @@ const HOST_FLAGS = {
   "commands-postgres": { type: "string" },
   "replication-user": { type: "string" },
   "replication-password": { type: "string" },
+  "replication-password-file": { type: "string" },
+  "replication-sslmode": { type: "string" },
+  "replication-sslrootcert": { type: "string" },
   via: { type: "string", multiple: true },
   "data-dir": { type: "string" },
   "bin-dir": { type: "string" },
@@ -41,6 +45,8 @@ const FLAG_OF: Record<string, string> = {
   commandsPostgres: "--commands-postgres",
   "replication.user": "--replication-user",
   "replication.password": "--replication-password",
+  "replication.sslMode": "--replication-sslmode",
+  "replication.sslRootCert": "--replication-sslrootcert",
   via: "--via",
   "server.dataDir": "--data-dir",
   "server.binDir": "--bin-dir",
@@ -80,9 +86,53 @@ function pairOrNeither(values: HostValues, a: keyof HostValues, b: keyof HostVal
   if ((values[a] === undefined) !== (values[b] === undefined)) throw new UsageError(`--${a} and --${b} go together: give both or neither`);
 }
 
-function hostSettings(values: HostValues): HostSettings {
-  if (values.postgres === undefined) throw new UsageError("--postgres is required: the URL of this replica's PostgreSQL for the monitoring role (e.g. postgresql://switchyard_monitor:…@127.0.0.1:5432/postgres)");
-  pairOrNeither(values, "replication-user", "replication-password");
+function secret(read: () => string | undefined): string | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof SecretSourceError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * The secrets among the host flags, from where they may come instead of the
+ * command line (secret-args.ts): the replication password from
+ * --replication-password-file or SWITCHYARD_REPLICATION_PASSWORD, the
+ * PostgreSQL URLs' passwords from SWITCHYARD_POSTGRES_PASSWORD and
+ * SWITCHYARD_COMMANDS_POSTGRES_PASSWORD.
+ */
+function withSecrets(values: HostValues, env: Env, reading: SecretReading): HostValues {
+  const password = secret(() =>
+    readSecret(
+      {
+        flag: { name: "--replication-password", value: values["replication-password"] },
+        file: { name: "--replication-password-file", value: values["replication-password-file"] },
+        env: { name: "SWITCHYARD_REPLICATION_PASSWORD", value: env.SWITCHYARD_REPLICATION_PASSWORD },
+      },
+      reading,
+    ),
+  );
+  return {
+    ...values,
+    ...(values.postgres !== undefined ? { postgres: urlWithPassword("--postgres", values.postgres, "SWITCHYARD_POSTGRES_PASSWORD", env, reading) } : {}),
+    ...(values["commands-postgres"] !== undefined
+      ? { "commands-postgres": urlWithPassword("--commands-postgres", values["commands-postgres"], "SWITCHYARD_COMMANDS_POSTGRES_PASSWORD", env, reading) }
+      : {}),
+    // A password with no user to go with it (one from the environment meant for another command) is not a pair.
+    "replication-password": values["replication-user"] !== undefined || values["replication-password"] !== undefined || values["replication-password-file"] !== undefined ? password : undefined,
+  };
+}
+
+function hostSettings(given: HostValues, env: Env, reading: SecretReading): HostSettings {
+  const values = withSecrets(given, env, reading);
+  if (values.postgres === undefined) throw new UsageError("--postgres is required: the URL of this replica's PostgreSQL for the monitoring role (e.g. postgresql://switchyard_monitor@127.0.0.1:5432/postgres, its password in SWITCHYARD_POSTGRES_PASSWORD)");
+  if ((values["replication-user"] === undefined) !== (values["replication-password"] === undefined)) {
+    throw new UsageError("--replication-user and its password go together: give both (the password by --replication-password-file or SWITCHYARD_REPLICATION_PASSWORD) or neither");
+  }
+  if ((values["replication-sslmode"] ?? values["replication-sslrootcert"]) !== undefined && values["replication-user"] === undefined) {
+    throw new UsageError("--replication-sslmode and --replication-sslrootcert apply to the replication user's connections: give --replication-user too");
+  }
   pairOrNeither(values, "data-dir", "bin-dir");
   if (values["server-log"] !== undefined && values["data-dir"] === undefined) throw new UsageError("--server-log needs --data-dir and --bin-dir");
   const port = values["metrics-port"];
@@ -90,7 +140,16 @@ function hostSettings(values: HostValues): HostSettings {
   const raw = {
     postgres: values.postgres,
     ...(values["commands-postgres"] !== undefined ? { commandsPostgres: values["commands-postgres"] } : {}),
-    ...(values["replication-user"] !== undefined ? { replication: { user: values["replication-user"], password: values["replication-password"] } } : {}),
+    ...(values["replication-user"] !== undefined
+      ? {
+          replication: {
+            user: values["replication-user"],
+            password: values["replication-password"],
+            ...(values["replication-sslmode"] !== undefined ? { sslMode: values["replication-sslmode"] } : {}),
+            ...(values["replication-sslrootcert"] !== undefined ? { sslRootCert: path.resolve(values["replication-sslrootcert"]) } : {}),
+          },
+        }
+      : {}),
     ...(values.via ? { via: viaMap(values.via) } : {}),
     ...(values["data-dir"] !== undefined
       ? { server: { dataDir: path.resolve(values["data-dir"]), binDir: path.resolve(values["bin-dir"]!), ...(values["server-log"] ? { logFile: path.resolve(values["server-log"]) } : {}) } }
@@ -121,8 +180,13 @@ function controlPlaneUrl(value: string | undefined): string {
   return url.origin;
 }
 
-/** Reads the command line (after `node <file>`); the enrollment token may come from SWITCHYARD_ENROLLMENT_TOKEN instead of --token. */
-export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocation {
+/**
+ * Reads the command line (after `node <file>`). The enrollment token may
+ * come from --token-file or SWITCHYARD_ENROLLMENT_TOKEN instead of --token,
+ * and the other secrets from files or the environment too (withSecrets);
+ * a secret given as a flag still works, with a warning through `reading`.
+ */
+export function parseAgentArgs(args: readonly string[], env: Env, reading: SecretReading = defaultSecretReading): AgentInvocation {
   const [first, ...rest] = args;
   if (first === undefined) {
     if (env.SWITCHYARD_AGENT_CONFIG) return { kind: "config-file", file: path.resolve(env.SWITCHYARD_AGENT_CONFIG) };
@@ -131,9 +195,26 @@ export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocati
   if (first === "--help" || first === "-h" || first === "help") return { kind: "help" };
   if (first === "--version" || first === "-v" || first === "version") return { kind: "version" };
   if (first === "enroll") {
-    const values = parse("enroll", rest, { ...STATE_FLAG, ...CONTROL_PLANE_FLAG, ...HOST_FLAGS, token: { type: "string" }, replace: { type: "boolean" }, "expect-fingerprint": { type: "string" } });
-    const token = values.token ?? env.SWITCHYARD_ENROLLMENT_TOKEN;
-    if (!token) throw new UsageError("--token is required (or SWITCHYARD_ENROLLMENT_TOKEN): the enrollment token an admin issued for this replica");
+    const values = parse("enroll", rest, {
+      ...STATE_FLAG,
+      ...CONTROL_PLANE_FLAG,
+      ...HOST_FLAGS,
+      token: { type: "string" },
+      "token-file": { type: "string" },
+      replace: { type: "boolean" },
+      "expect-fingerprint": { type: "string" },
+    });
+    const token = secret(() =>
+      readSecret(
+        {
+          flag: { name: "--token", value: values.token },
+          file: { name: "--token-file", value: values["token-file"] },
+          env: { name: "SWITCHYARD_ENROLLMENT_TOKEN", value: env.SWITCHYARD_ENROLLMENT_TOKEN },
+        },
+        reading,
+      ),
+    );
+    if (!token) throw new UsageError("the enrollment token is required: SWITCHYARD_ENROLLMENT_TOKEN, --token-file or --token (the token an admin issued for this replica)");
     if (!token.startsWith("sye_")) throw new UsageError("--token: an enrollment token starts with sye_ (an agent's or a person's token cannot enroll)");
     return {
       kind: "enroll",
@@ -142,7 +223,7 @@ export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocati
       token,
       replace: values.replace ?? false,
       expectFingerprint: values["expect-fingerprint"]?.toUpperCase() ?? null,
-      host: hostSettings(values),
+      host: hostSettings(values, env, reading),
     };
   }
   if (first === "configure") {
@@ -151,7 +232,7 @@ export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocati
       kind: "configure",
       stateDir: stateDirOf(values["state-dir"], env),
       controlPlaneUrl: values["control-plane"] === undefined ? null : controlPlaneUrl(values["control-plane"]),
-      host: hostSettings(values),
+      host: hostSettings(values, env, reading),
     };
   }
   if (first === "run") {
@@ -164,7 +245,7 @@ export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocati
       kind: "doctor",
       stateDir: stateDirOf(values["state-dir"], env),
       controlPlaneUrl: values["control-plane"] === undefined ? null : controlPlaneUrl(values["control-plane"]),
-      host: values.postgres === undefined ? {} : hostSettings(values),
+      host: values.postgres === undefined ? {} : hostSettings(values, env, reading),
     };
   }
   if (first.startsWith("-")) throw new UsageError(`unknown option ${first} (see --help)`);
@@ -175,7 +256,7 @@ export function parseAgentArgs(args: readonly string[], env: Env): AgentInvocati
 export const HELP = `switchyard-agent: the agent next to one PostgreSQL replica (Node.js >= 20, nothing else)
 
 Usage:
-  switchyard-agent enroll --control-plane <url> --token <sye_…> --postgres <monitoring url> [options]
+  SWITCHYARD_ENROLLMENT_TOKEN=<sye_…> switchyard-agent enroll --control-plane <url> --postgres <monitoring url> [options]
   switchyard-agent run [--state-dir <dir>]
   switchyard-agent configure [--state-dir <dir>] [--control-plane <url>] --postgres <monitoring url> [options]
   switchyard-agent doctor [--state-dir <dir>] [the enroll options, to check before enrolling]
@@ -186,13 +267,19 @@ enroll: trades an enrollment token (single use, from an admin: console Settings 
   \`switchyard enroll-token <replica id>\`) for this agent's credential and the control plane's
   command key, which it pins and prints with its fingerprint: compare it with the console's.
   --control-plane <url>           the control plane (https:// in production)
-  --token <sye_…>                 the enrollment token (or SWITCHYARD_ENROLLMENT_TOKEN)
+  --token-file <file>             the enrollment token, from a file (or SWITCHYARD_ENROLLMENT_TOKEN;
+                                  --token <sye_…> works too, but ps shows it to everyone on the host)
   --postgres <url>                this replica's PostgreSQL, as the monitoring role (pg_monitor); the
-                                  same role reaches the peers it witnesses
+                                  same role reaches the peers it witnesses; its password from
+                                  SWITCHYARD_POSTGRES_PASSWORD rather than in the URL
   --commands-postgres <url>       the role commands run as (ALTER SYSTEM, pg_promote…: a superuser);
-                                  default: --postgres
+                                  default: --postgres; password: SWITCHYARD_COMMANDS_POSTGRES_PASSWORD
   --replication-user <name>       the role a standby streams with (REPLICATION), for repoint/rewind
-  --replication-password <pw>
+  --replication-password-file <file>   its password (or SWITCHYARD_REPLICATION_PASSWORD;
+                                  --replication-password <pw> works too, with a warning)
+  --replication-sslmode verify-full --replication-sslrootcert <ca.pem>
+                                  TLS to the primary for base backups, pg_rewind and streaming,
+                                  its certificate checked against this CA and the host name
   --via <host:port>=<host:port>   how this host reaches an address in another region (repeatable)
   --data-dir <dir> --bin-dir <dir> [--server-log <file>]   the data folder and binaries, for rewind
   --metrics-port <port>           Prometheus metrics (0, the default, turns them off)

@@ -47,7 +47,7 @@ export async function runEnrolled(state: AgentState, stateDir: string, log: Logg
     http.close();
     await running?.stop();
   };
-  log.info("agent.command_key", `commands and witness rosters are verified with the key pinned at enrollment, fingerprint ${state.commandKey.fingerprint}`, {
+  log.info("agent.command_key", `commands and witness rosters are verified with the key pinned at enrollment, fingerprint ${state.commandKey.fingerprint}, and the keys that key's signed statements hand on to`, {
     fingerprint: state.commandKey.fingerprint,
   });
   const remote = await firstConfig(http, state, stateDir, log, () => stopping);

@@ -1,4 +1,4 @@
-import { importCommandKey } from "../commands/verify-command";
+import type { CommandKeyRing } from "../commands/command-key-ring";
 import type { AgentConfig } from "../config";
 import type { Logger } from "../log";
 import type { AgentMetrics } from "../metrics";
@@ -10,9 +10,9 @@ import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
  * key (the witness rosters are signed with it), and a simulated replica has
  * no server to fence.
  */
-export async function primaryLeaseKeeperFor(config: AgentConfig, metrics: AgentMetrics, log: Logger): Promise<PrimaryLeaseKeeper | null> {
+export function primaryLeaseKeeperFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger): PrimaryLeaseKeeper | null {
   const { commands, replica } = config;
-  if (!commands || replica.engine !== "postgresql") {
+  if (!commands || !keyRing || replica.engine !== "postgresql") {
     log.info("primary_lease.off", `${commands ? "a simulated replica" : "without a commands section the agent has no role that may fence"}: this replica never fences itself when its lease lapses`);
     return null;
   }
@@ -20,7 +20,7 @@ export async function primaryLeaseKeeperFor(config: AgentConfig, metrics: AgentM
     controlPlaneUrl: config.controlPlaneUrl,
     token: config.token,
     agentName: config.agentName,
-    controlPlaneKey: await importCommandKey(commands.publicKey),
+    controlPlaneKeys: keyRing,
     replica: { replica: replica.name, regionId: replica.regionId },
     intervalMs: config.intervalMs,
     timeoutMs: config.probeTimeoutMs,

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { CommandKey } from "../commands/verify-command";
+import type { CommandKeys } from "../commands/key-statement";
 import { errorMessage } from "../error-message";
 import { createHttpClient, type HttpPoster } from "../http-post";
 import type { Failure, Logger } from "../log";
@@ -19,8 +19,8 @@ export interface PrimaryLeaseKeeperOptions {
   token: string;
   /** The audience of the witness rosters the control plane signs for this agent. */
   agentName: string;
-  /** The control plane's command key: witness rosters are signed with it. */
-  controlPlaneKey: CommandKey;
+  /** The control plane's command keys this agent trusts: witness rosters are signed with one. */
+  controlPlaneKeys: CommandKeys;
   /** This agent's replica. */
   replica: Witness;
   intervalMs: number;
@@ -264,8 +264,8 @@ export class PrimaryLeaseKeeper {
    * changed, or who is no longer listed, keeps none of its earlier vouches.
    */
   private async adoptRoster(token: string): Promise<void> {
-    const { agentName, controlPlaneKey, replica, log } = this.options;
-    const verdict = await verifyRoster(token, controlPlaneKey, { agentName, ...replica });
+    const { agentName, controlPlaneKeys, replica, log } = this.options;
+    const verdict = await verifyRoster(token, controlPlaneKeys, { agentName, ...replica });
     if (!verdict.ok) {
       if (this.rosterProblem !== verdict.reason) log.error("bug", "primary_lease.roster_refused", `${verdict.reason}; no witness vouch counts until a grant carries a roster that checks out`);
       this.rosterProblem = verdict.reason;

@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from "node:crypto";
-import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { WITNESS_ROSTER_TYPE, type WitnessRosterClaims } from "@/contracts/witness-roster";
+import { newCommandKeyPem, signingKeyFromPem } from "@/server/commands/signing-key";
+import { signedWitnessRoster } from "@/server/primary-lease/witness-roster";
+import { CommandKeyRing } from "../commands/command-key-ring";
 import { createTestSigner } from "../commands/test-signer";
-import { importCommandKey } from "../commands/verify-command";
 import { verifyRoster } from "./witness-roster";
 
 const SELF = { agentName: "orders-us-agent", replica: "pg-us-east-1", regionId: "aws:us-east-1" };
@@ -22,8 +23,8 @@ const claims = (overrides: Partial<WitnessRosterClaims> = {}): WitnessRosterClai
 
 async function setup() {
   const signer = await createTestSigner({ agentName: SELF.agentName, replica: SELF.replica });
-  const key = await importCommandKey(signer.publicKeyPem);
-  const roster = (payload: Record<string, unknown>, header: Record<string, string> = { alg: "EdDSA", typ: WITNESS_ROSTER_TYPE }) =>
+  const key = await CommandKeyRing.open(null, signer.publicKeyPem);
+  const roster = (payload: Record<string, unknown>, header: Record<string, string> = { alg: "EdDSA", typ: WITNESS_ROSTER_TYPE, kid: signer.id }) =>
     signer.sign({ iss: "switchyard", aud: SELF.agentName, iat: Math.floor(Date.now() / 1000), ...payload }, header as { alg: string });
   return { signer, key, roster };
 }
@@ -40,15 +41,19 @@ describe("the witness roster a lease grant carries", () => {
     ]);
   });
 
-  it("is refused when signed by another key", async () => {
-    const { roster } = await setup();
+  it("is refused when signed by a key this agent does not trust, or by another key under a trusted key's id", async () => {
+    const { roster, signer } = await setup();
     const other = await setup();
-    expect(reason(await verifyRoster(await roster(claims()), other.key, SELF))).toBe("the witness roster's signature does not verify against the control plane's public key");
+    expect(reason(await verifyRoster(await roster(claims()), other.key, SELF))).toBe(
+      `the witness roster is signed with key ${signer.id}, which this agent does not trust (unknown, or retired by a completed rotation); it trusts only ${other.signer.id}`,
+    );
+    const impostor = await roster(claims(), { alg: "EdDSA", typ: WITNESS_ROSTER_TYPE, kid: other.signer.id });
+    expect(reason(await verifyRoster(impostor, other.key, SELF))).toBe("the witness roster's signature does not verify against the control plane's key its kid names");
   });
 
   it("is refused when it is another kind of token the control plane signs, or not addressed to this agent, or for another replica", async () => {
-    const { key, roster } = await setup();
-    expect(reason(await verifyRoster(await roster(claims(), { alg: "EdDSA", typ: "JWT" }), key, SELF))).toMatch(/^the witness roster could not be verified: .*typ/);
+    const { key, roster, signer } = await setup();
+    expect(reason(await verifyRoster(await roster(claims(), { alg: "EdDSA", typ: "JWT", kid: signer.id }), key, SELF))).toMatch(/^the witness roster could not be verified: .*typ/);
     expect(reason(await verifyRoster(await roster({ ...claims(), aud: "orders-eu-agent" }), key, SELF))).toMatch(/^the witness roster could not be verified: .*aud/);
     expect(reason(await verifyRoster(await roster(claims({ replica: "pg-eu-west-1" })), key, SELF))).toBe("the witness roster is for pg-eu-west-1, not for pg-us-east-1");
     expect(reason(await verifyRoster(await roster({ ...claims(), witnesses: [{ replica: "x" }] }), key, SELF))).toMatch(/^the witness roster's claims are invalid: witnesses\.0\./);
@@ -62,10 +67,9 @@ describe("the witness roster a lease grant carries", () => {
     expect(verdict.ok && [...verdict.roster.keys()]).toEqual(["pg-eu-west-1", "pg-europe-west3"]);
   });
 
-  it("is what the control plane's own signing produces", async () => {
-    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-    const token = await new SignJWT(claims()).setProtectedHeader({ alg: "EdDSA", typ: WITNESS_ROSTER_TYPE }).setIssuer("switchyard").setAudience(SELF.agentName).setIssuedAt().sign(privateKey);
-    const key = await importCommandKey(publicKey.export({ type: "spki", format: "pem" }).toString());
-    expect((await verifyRoster(token, key, SELF)).ok).toBe(true);
+  it("is what the control plane's own signing produces, its kid naming the key", async () => {
+    const signing = signingKeyFromPem(newCommandKeyPem());
+    const token = await signedWitnessRoster(SELF.agentName, claims(), signing);
+    expect((await verifyRoster(token, await CommandKeyRing.open(null, signing.publicKeyPem), SELF)).ok).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { chainAuditEvent, type AuditEventBody, type ChainHead } from "@/core/audit/chain";
+import { chainAuditEvent, type AuditEventBody, type ChainHead, type ChainKey } from "@/core/audit/chain";
 
 const DAY_MS = 86_400_000;
 
@@ -110,12 +110,13 @@ const TYPES = ["bigint", "timestamptz", '"ActorType"', "text", "text", "text", "
 
 /**
  * Appends `count` events spread over the last `days` days to the chain,
- * hashed exactly as the control plane hashes them (core/audit/chain.ts), in
+ * hashed exactly as the control plane hashes them (core/audit/chain.ts, with
+ * the control plane's chain key, after its keyed first event), in
  * batches of one multi-row INSERT over unnest() each. Holds the chain's
  * append lock (session-level) meanwhile, so the control plane's own appends
  * wait rather than interleave.
  */
-export async function seedAuditTrail(client: pg.PoolClient, count: number, days: number, batch = 10_000): Promise<{ first: number; last: number }> {
+export async function seedAuditTrail(client: pg.PoolClient, key: ChainKey, count: number, days: number, batch = 10_000): Promise<{ first: number; last: number }> {
   await client.query(`SELECT pg_advisory_lock($1::bigint)`, [0x5357_4144]);
   try {
     const head = await client.query<{ seq: string; hash: string }>(`SELECT seq::text AS seq, hash FROM "AuditEvent" ORDER BY "AuditEvent".seq DESC LIMIT 1`);
@@ -130,7 +131,7 @@ export async function seedAuditTrail(client: pg.PoolClient, count: number, days:
     for (let offset = 0; offset < count; offset += batch) {
       const columns: unknown[][] = COLUMNS.map(() => []);
       for (let index = offset; index < Math.min(count, offset + batch); index++) {
-        const event = chainAuditEvent(chainHead, body(index, count, days, now, next));
+        const event = chainAuditEvent(key, chainHead, body(index, count, days, now, next));
         chainHead = { seq: event.seq, hash: event.hash };
         COLUMNS.forEach((column, position) => {
           const value = event[column];

@@ -3,14 +3,17 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "@/server/store/free-port";
+import { EMBEDDED_ROLE_NAMES } from "@/server/store/store-roles";
 
 export const BENCH_ADMIN = { email: "bench@switchyard.local", password: "bench-admin-password" };
 
 export interface RunningControlPlane {
   url: string;
   dataDir: string;
-  /** The embedded store's connection URL, for seeding fixtures directly. */
+  /** The store as its superuser, for seeding fixtures and reading statistics directly; never what the control plane runs as. */
   databaseUrl: string;
+  /** The store as the control plane's application role, and as the owner that migrates: what a second copy is started with. */
+  roles: { appUrl: string; migrationUrl: string } | null;
   stop(): Promise<void>;
 }
 
@@ -65,7 +68,10 @@ export async function startControlPlane(options: { lab?: boolean; env?: Record<s
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
-    databaseUrl: options.env?.DATABASE_URL || embeddedStoreUrl(dataDir),
+    databaseUrl: options.env?.DATABASE_URL || embeddedStoreUrl(dataDir, "postgres", "password"),
+    roles: options.env?.DATABASE_URL
+      ? null
+      : { appUrl: embeddedStoreUrl(dataDir, EMBEDDED_ROLE_NAMES.app, "app-password"), migrationUrl: embeddedStoreUrl(dataDir, EMBEDDED_ROLE_NAMES.owner, "owner-password") },
     stop: () =>
       new Promise<void>((resolve) => {
         process.off("SIGINT", interrupt);
@@ -79,18 +85,18 @@ export async function startControlPlane(options: { lab?: boolean; env?: Record<s
   };
 }
 
-/** The connection URL of the embedded store `npm start` started in `dataDir`. */
-function embeddedStoreUrl(dataDir: string): string {
-  const password = readFileSync(path.join(dataDir, "store", "password"), "utf8").trim();
+/** A connection URL of the embedded store `npm start` started in `dataDir`, as `user` (its password kept in `store/<passwordFile>`). */
+function embeddedStoreUrl(dataDir: string, user: string, passwordFile: string): string {
+  const password = readFileSync(path.join(dataDir, "store", passwordFile), "utf8").trim();
   const storePort = readFileSync(path.join(dataDir, "store", "port"), "utf8").trim();
-  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${storePort}/switchyard`;
+  return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${storePort}/switchyard`;
 }
 
 export async function adminToken(url: string): Promise<string> {
   const response = await fetch(`${url}/api/v1/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...BENCH_ADMIN, name: "bench" }),
+    body: JSON.stringify({ ...BENCH_ADMIN, name: "bench", scopes: ["admin", "audit"] }),
   });
   if (!response.ok) throw new Error(`could not get an admin token: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;

@@ -10,7 +10,7 @@ import { startEmbeddedStore } from "@/server/store/embedded-store";
  */
 export async function storeWithStatementStats(dataDir: string): Promise<void> {
   const store = await startEmbeddedStore(dataDir);
-  const client = new pg.Client({ connectionString: store.url });
+  const client = new pg.Client({ connectionString: store.superuserUrl });
   await client.connect();
   try {
     await client.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);

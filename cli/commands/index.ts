@@ -4,9 +4,11 @@ import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
+import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
+import { revokeTokenCommand, tokensCommand } from "./tokens";
 import { applyCommand, exportCommand, retireCommand } from "./topology";
 
 export const COMMANDS: readonly Command[] = [
@@ -30,4 +32,7 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   retireCommand,
   enrollTokenCommand,
+  keysCommand,
+  tokensCommand,
+  revokeTokenCommand,
 ];

@@ -44,6 +44,7 @@ export function renderFleet(overview: FleetOverview): string {
   return [
     `${fleetVerdict(overview)} — ${counts(overview.replicas, HEALTH_STATES)}   (as of ${utc(overview.generatedAt)})`,
     ...overview.loopStalls.map((stall) => `STOPPED: ${stall.sentence}`),
+    ...overview.storeWarnings.map((warning) => `STORE: ${warning.sentence}`),
     ...(attention.length ? ["", "Needs attention:", ...attention] : []),
     "",
     services,

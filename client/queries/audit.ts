@@ -19,8 +19,10 @@ export const auditQueries = {
     }),
 };
 
-export function verifyAuditRequest(checkpoint?: { seq: number; hash: string }) {
-  const query = checkpoint ? `?checkpointSeq=${checkpoint.seq}&checkpointHash=${encodeURIComponent(checkpoint.hash)}` : "";
+export function verifyAuditRequest(checkpoint?: { seq: number; hash: string; at?: string }) {
+  const query = checkpoint
+    ? `?${new URLSearchParams({ checkpointSeq: String(checkpoint.seq), checkpointHash: checkpoint.hash, ...(checkpoint.at ? { checkpointAt: checkpoint.at } : {}) })}`
+    : "";
   return apiRequest("GET", `/api/v1/audit/verify${query}`, auditVerificationSchema);
 }
 

@@ -34,13 +34,15 @@ export const PERMISSION_GRANTS = {
   "users:manage": ["admin"],
   /** Change one's own password (with the current one). */
   "account:own": EVERY_ROLE,
-  /** Issue, list and revoke one's own API tokens. */
+  /** List one's own API tokens and revoke them. */
   "tokens:own": EVERY_ROLE,
+  /** Issue an API token for oneself (from a signed-in session or with email and password, never with a token). */
+  "tokens:issue": EVERY_ROLE,
   /** List and revoke anyone's API tokens. */
   "tokens:manage": ["admin"],
   /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request); discover a running cluster's topology to propose one. */
   "topology:manage": ["admin"],
-  /** Register agents, rotate and revoke their tokens. */
+  /** Register agents, rotate and revoke their tokens, and rotate the command key that signs their commands. */
   "agents:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -1,19 +1,49 @@
 import { describe, expect, it } from "vitest";
-import { decideRoleGrant, GRANT_RULES, splitRoleChange, type GrantState } from "./role-grants";
+import type { Role } from "./permissions";
+import { applyGrant, decideRoleGrant, GRANT_RULES, splitRoleChange, type GrantState } from "./role-grants";
+import type { RoleGrants } from "./service-scopes";
 
 const DAY = 86_400_000;
 const now = new Date("2026-12-03T12:00:00Z");
 const ago = (days: number) => new Date(now.getTime() - days * DAY);
 
+const fleetWide = (...roles: Role[]): RoleGrants => ({ roles, serviceScopes: {} });
+
 describe("splitRoleChange", () => {
   it("keeps every privileged role the account does not hold for a grant, and applies the rest at once", () => {
-    expect(splitRoleChange(["viewer"], ["viewer", "approver", "auditor"])).toEqual({ now: ["viewer", "auditor"], grant: ["approver"] });
-    expect(splitRoleChange([], ["admin", "approver"])).toEqual({ now: [], grant: ["admin", "approver"] });
+    expect(splitRoleChange(fleetWide("viewer"), fleetWide("viewer", "approver", "auditor"))).toEqual({ now: fleetWide("viewer", "auditor"), grant: fleetWide("approver") });
+    expect(splitRoleChange(fleetWide(), fleetWide("admin", "approver"))).toEqual({ now: fleetWide(), grant: fleetWide("admin", "approver") });
   });
 
-  it("applies removals and privileged roles already held at once", () => {
-    expect(splitRoleChange(["admin", "approver"], ["approver"])).toEqual({ now: ["approver"], grant: [] });
-    expect(splitRoleChange(["admin"], ["admin", "operator"])).toEqual({ now: ["admin", "operator"], grant: [] });
+  it("applies removals, narrowings and privileged roles already held as they are at once", () => {
+    expect(splitRoleChange(fleetWide("admin", "approver"), fleetWide("approver"))).toEqual({ now: fleetWide("approver"), grant: fleetWide() });
+    expect(splitRoleChange(fleetWide("admin"), fleetWide("admin", "operator"))).toEqual({ now: fleetWide("admin", "operator"), grant: fleetWide() });
+    const narrowed = { roles: ["approver" as const], serviceScopes: { approver: ["orders-db"] } };
+    expect(splitRoleChange(fleetWide("approver"), narrowed)).toEqual({ now: narrowed, grant: fleetWide() });
+  });
+
+  it("grants approver on more services, or fleet-wide, only with a second admin; meanwhile its limit stays", () => {
+    const orders = { roles: ["approver" as const], serviceScopes: { approver: ["orders-db"] } };
+    const wider = { roles: ["approver" as const], serviceScopes: { approver: ["billing-db", "orders-db"] } };
+    expect(splitRoleChange(orders, wider)).toEqual({ now: orders, grant: wider });
+    expect(splitRoleChange(orders, fleetWide("approver"))).toEqual({ now: orders, grant: fleetWide("approver") });
+    // An operator limit is no privilege: it applies at once beside the waiting approver.
+    const asked = { roles: ["operator" as const, "approver" as const], serviceScopes: { operator: ["billing-db"], approver: ["billing-db"] } };
+    expect(splitRoleChange(fleetWide("operator"), asked)).toEqual({
+      now: { roles: ["operator"], serviceScopes: { operator: ["billing-db"] } },
+      grant: { roles: ["approver"], serviceScopes: { approver: ["billing-db"] } },
+    });
+  });
+});
+
+describe("applyGrant", () => {
+  it("adds the roles and sets each granted role's limit, leaving the others'", () => {
+    const current = { roles: ["operator" as const, "approver" as const], serviceScopes: { operator: ["orders-db"], approver: ["orders-db"] } };
+    expect(applyGrant(current, fleetWide("approver"))).toEqual({ roles: ["operator", "approver"], serviceScopes: { operator: ["orders-db"] } });
+    expect(applyGrant(fleetWide("viewer"), { roles: ["approver"], serviceScopes: { approver: ["billing-db"] } })).toEqual({
+      roles: ["viewer", "approver"],
+      serviceScopes: { approver: ["billing-db"] },
+    });
   });
 });
 
@@ -21,9 +51,9 @@ const pending: GrantState = {
   status: "pending",
   userId: "carol",
   requesterId: "alice",
-  roles: ["approver"],
+  grant: fleetWide("approver"),
   expiresAt: new Date(now.getTime() + DAY),
-  user: { email: "carol@example.com", roles: ["viewer"], disabled: false },
+  user: { email: "carol@example.com", disabled: false, ...fleetWide("viewer") },
 };
 const bob = { userId: "bob", label: "bob@example.com" };
 
@@ -31,9 +61,11 @@ describe("decideRoleGrant", () => {
   it("applies a grant approved by a second admin", () => {
     expect(decideRoleGrant(pending, { type: "approve" }, bob, null, now)).toEqual({
       outcome: "apply",
-      roles: ["viewer", "approver"],
+      after: fleetWide("viewer", "approver"),
       sentence: "bob@example.com approved the grant of approver to carol@example.com",
     });
+    const limited = { ...pending, grant: { roles: ["approver" as const], serviceScopes: { approver: ["orders-db"] } } };
+    expect(decideRoleGrant(limited, { type: "approve" }, bob, null, now)).toMatchObject({ sentence: "bob@example.com approved the grant of approver on orders-db to carol@example.com" });
   });
 
   it("refuses its requester's approval: the two-person rule", () => {
@@ -64,6 +96,9 @@ describe("decideRoleGrant", () => {
   it("grants nothing to a disabled account or one that already holds the roles", () => {
     expect(decideRoleGrant({ ...pending, user: { ...pending.user, disabled: true } }, { type: "approve" }, bob, null, now)).toMatchObject({ rule: "grant-disabled" });
     expect(decideRoleGrant({ ...pending, user: { ...pending.user, roles: ["approver"] } }, { type: "approve" }, bob, null, now)).toMatchObject({ rule: "grant-held" });
+    // Held on one service, granted fleet-wide: there is something to do.
+    const onOne = { ...pending.user, roles: ["approver" as const], serviceScopes: { approver: ["orders-db"] } };
+    expect(decideRoleGrant({ ...pending, user: onOne }, { type: "approve" }, bob, null, now)).toMatchObject({ outcome: "apply", after: fleetWide("approver") });
   });
 
   it("has a sentence for every rule", () => {

@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 const at = new Date("2026-12-01T12:00:00Z");
 const facts: AccountFacts = {
   coolOffMs: 7 * DAY,
-  grants: [{ grantId: "g1", userId: "carol", email: "carol@example.com", roles: ["approver"], at, requester: "alice@example.com", decider: "bob@example.com" }],
+  grants: [{ grantId: "g1", userId: "carol", email: "carol@example.com", roles: ["approver"], serviceScopes: {}, at, requester: "alice@example.com", decider: "bob@example.com" }],
   resets: [{ userId: "dave", email: "dave@example.com", roles: ["admin"], at, by: "alice@example.com" }],
 };
 

@@ -1,4 +1,6 @@
 import type { Role } from "../access/permissions";
+import { describeGrant } from "../access/role-grants";
+import type { ServiceScopes } from "../access/service-scopes";
 import type { AlertSeverity, Detection } from "./alert-rules";
 
 /**
@@ -9,7 +11,7 @@ import type { AlertSeverity, Detection } from "./alert-rules";
  */
 export interface AccountFacts {
   coolOffMs: number;
-  grants: { grantId: string; userId: string; email: string; roles: Role[]; at: Date; requester: string | null; decider: string | null }[];
+  grants: { grantId: string; userId: string; email: string; roles: Role[]; serviceScopes: ServiceScopes; at: Date; requester: string | null; decider: string | null }[];
   resets: { userId: string; email: string; roles: Role[]; at: Date; by: string }[];
 }
 
@@ -43,7 +45,7 @@ export const ACCOUNT_ALERT_RULES: readonly AccountAlertRule[] = [
       return facts.grants.map((grant) => ({
         subject: { key: `grant:${grant.grantId}`, label: grant.email, replicaId: null },
         sentence:
-          `${grant.email} was granted ${grant.roles.join(" and ")} at ${grant.at.toISOString()} ` +
+          `${grant.email} was granted ${describeGrant(grant)} at ${grant.at.toISOString()} ` +
           (grant.requester ? `at the request of ${grant.requester}, approved ${grant.decider ? `by ${grant.decider}` : "from the host (break-glass)"}` : "from the host (break-glass)") +
           `; cool-off until ${until(grant.at, facts.coolOffMs)}`,
       }));

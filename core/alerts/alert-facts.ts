@@ -1,4 +1,5 @@
 import type { PolicyDocument } from "@/contracts/policy";
+import type { AuditTrailFacts } from "../audit/publication-health";
 import { stalenessWindowMs } from "../policy/budgets";
 
 /** What alert rules look at for one replica: its recorded place in the topology and its latest report. */
@@ -39,6 +40,8 @@ export interface ServiceFacts {
   automationHolds: { ruleId: string; sentence: string }[];
   /** Why automatic failover is not being decided for the service now (core/loops/loop-stall.ts); null while it is. */
   notDecided: string | null;
+  /** The audit trail's state, the same for every service (alerts belong to a service). */
+  auditTrail: AuditTrailFacts;
 }
 
 /** Reports older than this are stale: the policy's heartbeat interval times the misses it tolerates. */

@@ -61,6 +61,7 @@ function healthy(): ServiceFacts {
     ],
     automationHolds: [],
     notDecided: null,
+    auditTrail: { broken: null, unpublished: null },
   };
 }
 
@@ -153,6 +154,13 @@ describe("alert rules", () => {
   it("automation-not-deciding: one alert per service the decider is not deciding for, saying why", () => {
     const why = "The decider has stopped: its last complete pass ended 40 s ago, so automatic failover is not being decided.";
     expect(change((service) => (service.notDecided = why))).toEqual([`automation-not-deciding automation:decider: Automatic failover is not being decided for orders-db: ${why}`]);
+  });
+
+  it("audit-chain-broken and audit-checkpoints-unpublished: the publisher's sentences, about the audit trail", () => {
+    const broken = "The audit chain breaks at #12 (hash_mismatch); it verifies through #11 only.";
+    expect(change((service) => (service.auditTrail = { broken, unpublished: null }))).toEqual([`audit-chain-broken audit:trail: ${broken}`]);
+    const unpublished = "Audit checkpoints are not being published off the box (s3: PUT refused).";
+    expect(change((service) => (service.auditTrail = { broken: null, unpublished }))).toEqual([`audit-checkpoints-unpublished audit:trail: ${unpublished}`]);
   });
 
   it("conflict-rate: more conflicts in the last minute than the policy allows", () => {

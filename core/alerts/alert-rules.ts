@@ -12,6 +12,8 @@ export const ALERT_RULE_IDS = [
   "conflict-rate",
   "automatic-failover-held",
   "automation-not-deciding",
+  "audit-chain-broken",
+  "audit-checkpoints-unpublished",
   ...ACCOUNT_ALERT_RULE_IDS,
 ] as const;
 export type AlertRuleId = (typeof ALERT_RULE_IDS)[number];
@@ -43,6 +45,7 @@ export interface AlertRule {
 }
 
 const replicaSubject = (replica: ReplicaFacts): AlertSubject => ({ key: `replica:${replica.id}`, label: replica.name, replicaId: replica.id });
+const AUDIT_TRAIL: AlertSubject = { key: "audit:trail", label: "the audit trail", replicaId: null };
 const freshReplicas = (service: ServiceFacts, now: Date) => service.replicas.filter((replica) => replica.role !== "witness" && isFresh(replica, service.policy, now));
 const writePrimary = (service: ServiceFacts) => service.replicas.find((replica) => replica.id === service.writeReplicaId) ?? null;
 /** Settings that make a commit wait for a standby's confirmation, when synchronous standbys are named. */
@@ -203,6 +206,26 @@ export const ALERT_RULES: readonly AlertRule[] = [
     detect(service) {
       if (!service.notDecided) return [];
       return [{ subject: { key: "automation:decider", label: "the decider", replicaId: null }, sentence: `Automatic failover is not being decided for ${service.id}: ${service.notDecided}` }];
+    },
+  },
+  {
+    id: "audit-chain-broken",
+    title: "Audit chain broken",
+    severity: "critical",
+    description:
+      "The checkpoint publisher found the audit chain no longer verifying with its key, or no longer matching a checkpoint it published off the box: events were edited, removed or re-hashed in the store (raised on every service: the trail is the fleet's).",
+    detect(service) {
+      return service.auditTrail.broken ? [{ subject: AUDIT_TRAIL, sentence: service.auditTrail.broken }] : [];
+    },
+  },
+  {
+    id: "audit-checkpoints-unpublished",
+    title: "Audit checkpoints not published",
+    severity: "warning",
+    description:
+      "Signed audit checkpoints are configured to be published off the box (a folder, a webhook, S3), but a sink refused them, the settings are wrong, or no round completed in three intervals: tampering with the trail would go unnoticed.",
+    detect(service) {
+      return service.auditTrail.unpublished ? [{ subject: AUDIT_TRAIL, sentence: service.auditTrail.unpublished }] : [];
     },
   },
 ];

@@ -67,6 +67,7 @@ export interface AutomationSnapshot {
   writeReplicaId: string | null;
   datasets: DatasetSnapshot[];
   replicas: AutomationReplica[];
+  /** The witness links into the write replica: the automation judges only the primary by what its witnesses see. */
   witnesses: WitnessLink[];
   activeRuns: ActiveRun[];
   /** The write replica's lease as the control plane last granted it. */

@@ -22,7 +22,7 @@ function grantFromHost(email: string, roles: string[]): void {
 }
 
 async function tokenOf(request: APIRequestContext, person: { email: string; password: string }): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: person.email, password: person.password, name: "e2e onboarding" } });
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: person.email, password: person.password, name: "e2e onboarding", scopes: ["admin"] } });
   expect(issued.status()).toBe(201);
   return ((await issued.json()) as { token: string }).token;
 }

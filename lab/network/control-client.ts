@@ -1,6 +1,7 @@
 import path from "node:path";
 import { labDir } from "../paths";
 import { DATA_DIR_HEADER, type AgentView, type ControlPlaneView, type LinkRequest } from "./control-api";
+import { readControllerToken } from "./controller-token";
 import type { LinkView } from "./lab-network";
 import { readNetworkFile } from "./network-file";
 
@@ -22,12 +23,14 @@ const REQUEST_TIMEOUT_MS = 30_000;
 async function call<T>(dataDir: string, method: "GET" | "POST", route: string, body?: unknown): Promise<T> {
   const recorded = await readNetworkFile(dataDir);
   if (!recorded) throw new LabNetworkNotRunning(dataDir, `${labDir(dataDir)} has no network.json`);
+  const token = await readControllerToken(dataDir);
+  if (!token) throw new LabNetworkNotRunning(dataDir, `${labDir(dataDir)} has no controller.token`);
   let response: Response;
   try {
     response = await fetch(`http://127.0.0.1:${recorded.controllerPort}${route}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { authorization: `Bearer ${token}`, ...(method === "POST" ? { "content-type": "application/json" } : {}) },
+      body: method === "POST" ? JSON.stringify(body ?? {}) : undefined,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { z } from "zod";
 import type { ControlPlaneFaults } from "../control-plane-faults";
 import { FaultRefused } from "../fault-refused";
+import { controllerTokenFile } from "../paths";
 import {
   DATA_DIR_HEADER,
   agentRequestSchema,
@@ -13,6 +14,7 @@ import {
   stopControlPlaneRequestSchema,
   type AgentView,
 } from "./control-api";
+import { carriesToken, issueControllerToken, removeControllerToken } from "./controller-token";
 import type { LabNetwork } from "./lab-network";
 import { listenAvoiding } from "./listen";
 
@@ -64,11 +66,16 @@ async function readJson(request: http.IncomingMessage): Promise<unknown> {
   }
 }
 
+/** A JSON body, so that no form or simple request a web page can send without asking is ever acted on. */
+const isJson = (contentType: string | undefined) => /^application\/json\s*(;|$)/i.test(contentType ?? "");
+
 /**
  * The lab's fault controls over HTTP on 127.0.0.1, for the CLI and tests
- * (control-client.ts): links, agents, the control plane. Answers are JSON;
- * a request that does not validate is a 400 naming the field, a fault the
- * lab's state does not allow a 409.
+ * (control-client.ts): links, agents, the control plane. Every request
+ * carries this start's token (controller-token.ts; 401 otherwise) and a
+ * POST its body as JSON (415 otherwise). Answers are JSON; a request that
+ * does not validate is a 400 naming the field, a fault the lab's state does
+ * not allow a 409.
  */
 export async function startLabController(options: LabControllerOptions): Promise<LabController> {
   const { network, agents, controlPlane } = options;
@@ -91,12 +98,21 @@ export async function startLabController(options: LabControllerOptions): Promise
     "POST /control-plane/kill": () => ({ controlPlane: controlPlane.kill() }),
   };
   const dataDir = path.resolve(options.dataDir);
+  const token = await issueControllerToken(dataDir);
 
   const server = http.createServer((request, response) => {
     const answer = (status: number, body: unknown) => {
       response.writeHead(status, { "content-type": "application/json", [DATA_DIR_HEADER]: dataDir });
       response.end(JSON.stringify(body));
     };
+    if (!carriesToken(request.headers.authorization, token)) {
+      request.resume();
+      return answer(401, { error: `send this lab's controller token as Authorization: Bearer <token>; it is in ${controllerTokenFile(dataDir)}` });
+    }
+    if (request.method === "POST" && !isJson(request.headers["content-type"])) {
+      request.resume();
+      return answer(415, { error: "send the body as JSON with Content-Type: application/json" });
+    }
     const route = routes[`${request.method} ${new URL(request.url ?? "/", "http://lab").pathname}`];
     if (!route) return answer(404, { error: `no such control: ${request.method} ${request.url}; see lab/README.md` });
     void (async () => {
@@ -115,10 +131,12 @@ export async function startLabController(options: LabControllerOptions): Promise
   options.log(`controller at http://127.0.0.1:${port} (lab/cli.ts links, isolate, heal, kill-agent…)`);
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await removeControllerToken(dataDir);
+    },
   };
 }

@@ -14,6 +14,7 @@ import { endSessions } from "./end-sessions";
  */
 export async function changeOwnPassword(actor: UserActor, request: { currentPassword: string; newPassword: string }, now = new Date()): Promise<PasswordChanged> {
   const user = await db().user.findUniqueOrThrow({ where: { id: actor.userId } });
+  if (user.passwordHash === null) throw new ConflictError("You sign in with single sign-on: your password is your identity provider's to change.");
   if (!(await verifyPassword(request.currentPassword, user.passwordHash))) {
     await recordAuditEvent({
       actor: auditActorOf(actor),

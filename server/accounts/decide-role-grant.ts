@@ -5,17 +5,18 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { DomainError, NotFoundError } from "../errors";
+import { serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "../users/role-scopes";
 import { auditedUser } from "../users/user-view";
-import { secondPersonRefusalFor } from "./second-person";
 import { endSessions } from "./end-sessions";
-import { ROLE_GRANT_INCLUDE, roleGrantView } from "./role-grant-view";
+import { grantedScopes, ROLE_GRANT_INCLUDE, roleGrantView } from "./role-grant-view";
+import { secondPersonRefusalFor } from "./second-person";
 
 /**
  * Approve or reject a grant of approver or admin. Under the grant's row lock
  * and then the user's, so two admins deciding at once are decided one after
- * the other. An approval applies the roles, ends the user's sessions (they
- * sign in again to use them) and is audited with the roles before and after
- * in the same transaction.
+ * the other. An approval applies the roles and their limits, ends the
+ * user's sessions (they sign in again to use them) and is audited with the
+ * roles before and after in the same transaction.
  */
 export async function actOnRoleGrant(actor: UserActor, id: string, action: GrantAction, note?: string): Promise<RoleGrantView> {
   const audit = auditActorOf(actor);
@@ -23,11 +24,19 @@ export async function actOnRoleGrant(actor: UserActor, id: string, action: Grant
     const [locked] = await tx.$queryRaw<{ userId: string }[]>`SELECT "userId" FROM "RoleGrant" WHERE id = ${id} FOR UPDATE`;
     if (!locked) throw new NotFoundError(`No role grant with id ${id}.`);
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${locked.userId} FOR UPDATE`;
-    const grant = await tx.roleGrant.findUniqueOrThrow({ where: { id }, include: { user: true } });
+    const grant = await tx.roleGrant.findUniqueOrThrow({ where: { id }, include: { user: { include: WITH_ROLE_SCOPES } } });
     const now = new Date();
     const notSecondPerson = action.type === "approve" ? await secondPersonRefusalFor(tx, actor, grant.requesterId, now) : null;
+    const current = { roles: grant.user.roles, serviceScopes: serviceScopesOf(grant.user.roleScopes) };
     const decision = decideRoleGrant(
-      { status: grant.status, userId: grant.userId, requesterId: grant.requesterId, roles: grant.roles, expiresAt: grant.expiresAt, user: grant.user },
+      {
+        status: grant.status,
+        userId: grant.userId,
+        requesterId: grant.requesterId,
+        grant: { roles: grant.roles, serviceScopes: grantedScopes(grant) },
+        expiresAt: grant.expiresAt,
+        user: { email: grant.user.email, disabled: grant.user.disabled, ...current },
+      },
       action,
       { userId: actor.userId, label: actor.email },
       notSecondPerson,
@@ -45,7 +54,9 @@ export async function actOnRoleGrant(actor: UserActor, id: string, action: Grant
         break;
       }
       case "apply": {
-        const user = await tx.user.update({ where: { id: grant.userId }, data: { roles: decision.roles } });
+        await tx.user.update({ where: { id: grant.userId }, data: { roles: [...decision.after.roles] } });
+        await writeRoleScopes(tx, grant.userId, decision.after.roles, decision.after.serviceScopes, current.serviceScopes);
+        const user = await tx.user.findUniqueOrThrow({ where: { id: grant.userId }, include: WITH_ROLE_SCOPES });
         await endSessions(tx, grant.userId, { tokens: false, revokedById: actor.userId, now });
         await tx.roleGrant.update({ where: { id }, data: { status: "applied", deciderId: actor.userId, decisionNote: note ?? null, decidedAt: now } });
         await appendAuditEvent(tx, {

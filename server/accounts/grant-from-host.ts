@@ -1,6 +1,9 @@
 import type { Role } from "@/core/access/permissions";
+import { applyGrant } from "@/core/access/role-grants";
+import { widenedRoles } from "@/core/access/service-scopes";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Db } from "../db/client";
+import { serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "../users/role-scopes";
 import { auditedUser } from "../users/user-view";
 import { endSessions } from "./end-sessions";
 
@@ -19,11 +22,16 @@ export async function grantFromHost(client: Db, input: { email: string; roles: R
   return client.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE email = ${input.email} FOR UPDATE`;
     if (!locked) throw new Error(`no user with email ${input.email}: create the account first (Settings → Users, or POST /api/v1/users)`);
-    const before = await tx.user.findUniqueOrThrow({ where: { id: locked.id } });
-    const added = input.roles.filter((role) => !before.roles.includes(role));
+    const before = await tx.user.findUniqueOrThrow({ where: { id: locked.id }, include: WITH_ROLE_SCOPES });
+    const current = { roles: before.roles, serviceScopes: serviceScopesOf(before.roleScopes) };
+    // The host grants fleet-wide: a role held on some services only is widened.
+    const after = applyGrant(current, { roles: input.roles, serviceScopes: {} });
+    const added = widenedRoles(current, after);
     if (added.length === 0) return { roles: before.roles, added };
-    const user = await tx.user.update({ where: { id: before.id }, data: { roles: [...before.roles, ...added] } });
-    // A waiting grant the host's covers is applied, its requester kept (the cool-off and the alert name them);
+    await tx.user.update({ where: { id: before.id }, data: { roles: [...after.roles] } });
+    await writeRoleScopes(tx, before.id, after.roles, after.serviceScopes, current.serviceScopes);
+    const user = await tx.user.findUniqueOrThrow({ where: { id: before.id }, include: WITH_ROLE_SCOPES });
+    // A waiting grant the host's covers is applied, its requester kept (the second-person rule and the alert name them);
     // roles nobody asked for are recorded as the host's own grant.
     const pending = await tx.roleGrant.findMany({ where: { userId: user.id, status: "pending", roles: { hasSome: added } } });
     const waiting = pending.filter((grant) => grant.roles.every((role) => user.roles.includes(role)));

@@ -1,5 +1,6 @@
 import "server-only";
-import type { Role } from "@/core/access/permissions";
+import { describeGrant } from "@/core/access/role-grants";
+import type { RoleGrants } from "@/core/access/service-scopes";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import type { Tx } from "../db/transaction";
 import { ConflictError } from "../errors";
@@ -8,16 +9,16 @@ import { ConflictError } from "../errors";
 export const GRANT_DEADLINE_HOURS = 72;
 
 /**
- * Asks for approver or admin for a user, to be applied when another admin
- * approves. One grant of a role waits at a time. Inside the caller's
+ * Asks for approver or admin for a user (or either on more services), to be
+ * applied when another admin approves. One grant of a role waits at a time. Inside the caller's
  * transaction, which holds the user's row lock.
  */
 export async function requestRoleGrant(
   tx: Tx,
-  input: { userId: string; email: string; roles: Role[]; requester: AuditActor & { id: string }; reason: string | null; now: Date },
+  input: { userId: string; email: string; grant: RoleGrants; requester: AuditActor & { id: string }; reason: string | null; now: Date },
 ): Promise<void> {
   const waiting = await tx.roleGrant.findFirst({
-    where: { userId: input.userId, status: "pending", expiresAt: { gt: input.now }, roles: { hasSome: input.roles } },
+    where: { userId: input.userId, status: "pending", expiresAt: { gt: input.now }, roles: { hasSome: [...input.grant.roles] } },
     select: { id: true, roles: true },
   });
   if (waiting) {
@@ -26,7 +27,8 @@ export async function requestRoleGrant(
   const grant = await tx.roleGrant.create({
     data: {
       userId: input.userId,
-      roles: input.roles,
+      roles: [...input.grant.roles],
+      serviceScopes: input.grant.serviceScopes,
       reason: input.reason,
       requesterId: input.requester.id,
       expiresAt: new Date(input.now.getTime() + GRANT_DEADLINE_HOURS * 3_600_000),
@@ -40,8 +42,9 @@ export async function requestRoleGrant(
     details: {
       grantId: grant.id,
       roles: grant.roles,
+      serviceScopes: input.grant.serviceScopes,
       expiresAt: grant.expiresAt.toISOString(),
-      sentence: `${input.requester.label} asked for ${grant.roles.join(" and ")} for ${input.email}; another admin must approve it`,
+      sentence: `${input.requester.label} asked for ${describeGrant(input.grant)} for ${input.email}; another admin must approve it`,
     },
   });
 }

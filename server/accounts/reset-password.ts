@@ -4,7 +4,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { hashPassword } from "../auth/passwords";
 import { db } from "../db/client";
-import { ForbiddenError, NotFoundError } from "../errors";
+import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { endSessions } from "./end-sessions";
 
 /**
@@ -16,8 +16,10 @@ import { endSessions } from "./end-sessions";
  */
 export async function resetPassword(actor: UserActor, userId: string, request: { newPassword: string }, now = new Date()): Promise<PasswordChanged> {
   if (userId === actor.userId) throw new ForbiddenError("Change your own password under Settings → Account (POST /api/v1/account/password), with your current password.");
-  const target = await db().user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+  const target = await db().user.findUnique({ where: { id: userId }, select: { id: true, email: true, oidcSubject: true } });
   if (!target) throw new NotFoundError(`No user with id ${userId}.`);
+  // A single sign-on account has no password here (the store allows one or the other, never both).
+  if (target.oidcSubject !== null) throw new ConflictError(`${target.email} signs in with single sign-on: its password is the identity provider's.`);
   const passwordHash = await hashPassword(request.newPassword);
   return db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordResetAt: now, passwordResetById: actor.userId } });

@@ -1,5 +1,5 @@
 import "server-only";
-import type { RoleGrantView } from "@/contracts/users";
+import { serviceScopesSchema, type RoleGrantView } from "@/contracts/users";
 import type { Prisma } from "../db/generated/client";
 
 export const ROLE_GRANT_INCLUDE = {
@@ -10,6 +10,11 @@ export const ROLE_GRANT_INCLUDE = {
 
 export type RoleGrantRow = Prisma.RoleGrantGetPayload<{ include: typeof ROLE_GRANT_INCLUDE }>;
 
+/** The limits a grant gives its roles, as stored (written only from a validated request). */
+export function grantedScopes(row: Pick<RoleGrantRow, "serviceScopes">) {
+  return serviceScopesSchema.parse(row.serviceScopes ?? {});
+}
+
 /** Expiry is read, not written: a pending grant past its deadline reads as expired. */
 export function roleGrantView(row: RoleGrantRow, now: Date): RoleGrantView {
   return {
@@ -17,6 +22,7 @@ export function roleGrantView(row: RoleGrantRow, now: Date): RoleGrantView {
     userId: row.userId,
     user: row.user.email,
     roles: row.roles,
+    serviceScopes: grantedScopes(row),
     status: row.status === "pending" && now >= row.expiresAt ? "expired" : row.status,
     reason: row.reason,
     requester: row.requester?.email ?? null,

@@ -2,6 +2,7 @@ import "server-only";
 import type { AccountFacts } from "@/core/alerts/account-alert-rules";
 import { PRIVILEGED_ROLES } from "@/core/access/role-grants";
 import { accountSettings } from "../accounts/account-settings";
+import { grantedScopes } from "../accounts/role-grant-view";
 import { db } from "../db/client";
 
 /**
@@ -32,6 +33,7 @@ export async function gatherAccountFacts(now: Date): Promise<AccountFacts> {
       userId: grant.userId,
       email: grant.user.email,
       roles: grant.roles,
+      serviceScopes: grantedScopes(grant),
       at: grant.decidedAt!,
       requester: grant.requester?.email ?? null,
       decider: grant.decider?.email ?? null,

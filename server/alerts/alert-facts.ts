@@ -1,8 +1,10 @@
 import "server-only";
 import type { ReplicaFacts, ServiceFacts } from "@/core/alerts/alert-facts";
+import { AUDIT_CHECKPOINT_PROGRESS, auditTrailFacts } from "@/core/audit/publication-health";
 import { notDecidedSentence } from "@/core/loops/loop-stall";
 import { rpoBudgetSeconds } from "@/core/policy/budgets";
 import { sqlPool } from "../db/sql-pool";
+import { checkpointSinkSettings, checkpointSinksWanted } from "../audit/checkpoint-sinks/sink-settings";
 import { loopProgress } from "../loops/loop-progress";
 import { type EffectivePolicy, livePolicies } from "../policy/effective-policy";
 
@@ -120,6 +122,15 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
   return holds;
 }
 
+/** The publisher's interval as this copy's environment sets it (a broken setting is the publisher's alert to raise). */
+function publishingIntervalMs(): number {
+  try {
+    return checkpointSinkSettings().intervalMs;
+  } catch {
+    return 60_000;
+  }
+}
+
 /**
  * Every service as the alert rules see it, in one parallel round of a fixed
  * number of statements whatever the fleet's size (six: the policies in force
@@ -129,6 +140,7 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
   const [serviceRows, replicaRows, conflicts, holds, loops, policyOf] = await Promise.all([services(), replicas(), conflictsLastMinute(now), automationHolds(), loopProgress(), livePolicies()]);
   const decider = loops.get("decider") ?? null;
+  const auditTrail = auditTrailFacts(loops.get(AUDIT_CHECKPOINT_PROGRESS) ?? null, { wanted: checkpointSinksWanted(), intervalMs: publishingIntervalMs() }, now);
   const policies = new Map(serviceRows.flatMap((service) => {
     const policy = policyOf(service.id);
     return policy ? [[service.id, policy] as const] : [];
@@ -154,6 +166,7 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
         rpoSeconds: rpoBudgetSeconds(service.datasets),
         automationHolds: holds.get(service.id) ?? [],
         notDecided: notDecidedSentence(decider, service.id, now),
+        auditTrail,
         replicas: replicasOf.get(service.id) ?? [],
       },
     ];

@@ -2,7 +2,7 @@ import "server-only";
 import type { AuditEventView, AuditExportQuery } from "@/contracts/audit-query";
 import { activeFilters } from "@/core/audit/audit-filters";
 import { canonicalJson, toJsonValue } from "@/core/audit/canonical-json";
-import { csvRecord } from "@/core/audit/csv";
+import { csvRecord, SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { sqlPool } from "../db/sql-pool";
 import { recordAuditEvent } from "./append-audit-event";
@@ -86,6 +86,7 @@ export async function exportAuditEventsAs(actor: UserActor, query: AuditExportQu
       "cache-control": "no-store",
       "x-audit-rows": String(rowCount),
       "x-audit-through-seq": String(throughSeq),
+      ...(query.format === "csv" ? { "x-audit-csv-note": SPREADSHEET_SAFE_NOTE } : {}),
     },
   });
 }

@@ -10,6 +10,9 @@ import { DomainError } from "../errors";
 import { clientIp } from "./actor";
 import { checkCredentials } from "./check-credentials";
 import { assertSessionStands, endSessionsOnSignOut, sessionClaimsAtSignIn } from "./session-claims";
+import { OIDC_SETTINGS } from "./oidc-config";
+import { oidcProvider } from "./oidc-provider";
+import { singleSignOnSignIn } from "./single-sign-on-callback";
 
 const credentialsSchema = z.object({ email: emailSchema, password: z.string().min(1).max(200) });
 
@@ -50,12 +53,15 @@ export const authOptions: NextAuthOptions = {
         }
       },
     }),
+    ...(OIDC_SETTINGS ? [oidcProvider(OIDC_SETTINGS)] : []),
   ],
   callbacks: {
+    signIn: singleSignOnSignIn,
     // A session carries the user's session version and its sign-in time,
     // checked on every request (resolve-actor) and whenever next-auth would
     // renew it here: it ends on sign-out, password change, role change and at
-    // its absolute lifetime, however active.
+    // its absolute lifetime, however active. Single sign-on hands the local
+    // account's id over as user.id (single-sign-on-callback.ts).
     async jwt({ token, user }) {
       if (user) return { ...token, sub: user.id, ...(await sessionClaimsAtSignIn(user.id)) };
       await assertSessionStands(token);

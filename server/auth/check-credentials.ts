@@ -1,11 +1,10 @@
 import "server-only";
 import type { Role } from "@/core/access/permissions";
-import type { AuditAction } from "@/contracts/audit";
-import { recordAuditEvent } from "../audit/append-audit-event";
 import { db } from "../db/client";
 import { DomainError, RateLimitedError } from "../errors";
-import { verifyPassword } from "./passwords";
-import { assertSignInAllowed, clearSignInFailures, recordSignInFailure } from "./sign-in-throttle";
+import { PasswordSlots } from "./password-slots";
+import { hashPassword, passwordNeedsRehash, verifyPassword } from "./passwords";
+import { recordSignInFailure, releaseSignInAttempt, reserveSignInAttempt, type SignInAction } from "./sign-in-throttle";
 
 export interface VerifiedUser {
   id: string;
@@ -17,43 +16,60 @@ export interface VerifiedUser {
 const WRONG_CREDENTIALS = "Wrong email or password.";
 
 /**
- * Checks an email and password for a sign-in or a token request. Failures are
- * throttled and audited here (with `action`); the caller audits success in
- * the transaction that acts on it. A disabled account is refused with the
- * same message as a wrong password.
+ * Checks an email and password for a sign-in or a token request. The attempt
+ * is counted against the sign-in limits before the password is compared
+ * (reserveSignInAttempt), so parallel guesses cannot outrun them; a failure
+ * stays counted and is audited here (with `action`), a success gives its
+ * reservation back, and the caller audits the success in the transaction
+ * that acts on it. A disabled account is refused with the same message as a
+ * wrong password. An old-style hash is replaced after a successful check.
  */
-export async function checkCredentials(input: {
-  email: string;
-  password: string;
-  ip: string | null;
-  action: Extract<AuditAction, "auth.sign_in" | "token.issue">;
-}): Promise<VerifiedUser> {
-  const { email, password, ip, action } = input;
-  const refuse = async (reason: string, userId: string | null) => {
-    await recordAuditEvent({
-      actor: { type: "user", id: userId, label: email, ip },
-      action,
-      target: { type: "user", id: userId },
-      outcome: "failure",
-      reason,
-      details: { email },
-    });
-  };
+export function checkCredentials(input: { email: string; password: string; ip: string | null; action: SignInAction }): Promise<VerifiedUser> {
+  return signInSlots.run(() => checkCredentialsNow(input));
+}
 
+// Sign-ins are checked a few at a time: a burst of them then holds at most
+// this many of the store's connections (the pages of people signed in keep
+// theirs) and contends on the same counters only this much. Beyond the queue,
+// 429 before anything is compared or written.
+const signInSlots = new PasswordSlots(4, 64);
+
+async function checkCredentialsNow(input: { email: string; password: string; ip: string | null; action: SignInAction }): Promise<VerifiedUser> {
+  const { email, password, ip, action } = input;
+  const reservation = await reserveSignInAttempt({ email, address: ip, action });
+
+  let user: Awaited<ReturnType<typeof findUser>>;
+  let passwordOk: boolean;
   try {
-    await assertSignInAllowed(email, ip);
+    user = await findUser(email);
+    passwordOk = await verifyPassword(password, user?.passwordHash ?? null);
   } catch (error) {
-    if (error instanceof RateLimitedError) await refuse("throttled", null);
+    // Busy: the password was never compared, so the attempt does not count.
+    if (error instanceof RateLimitedError) await releaseSignInAttempt(reservation, { succeeded: false });
+    else await recordSignInFailure(reservation, { reason: "error", userId: null });
     throw error;
   }
 
-  const user = await db().user.findUnique({ where: { email } });
-  const passwordOk = await verifyPassword(password, user?.passwordHash ?? null);
-  if (!user || !passwordOk || user.disabled) {
-    await recordSignInFailure(email, ip);
-    await refuse(!user ? "unknown_email" : !passwordOk ? "wrong_password" : "account_disabled", user?.id ?? null);
+  // A single sign-on account has no password: it is compared against the
+  // decoy like an unknown email, and refused whatever the comparison says.
+  if (!user || !user.passwordHash || !passwordOk || user.disabled) {
+    const reason = !user ? "unknown_email" : !user.passwordHash ? "single_sign_on_account" : !passwordOk ? "wrong_password" : "account_disabled";
+    await recordSignInFailure(reservation, { reason, userId: user?.id ?? null });
     throw new DomainError(401, "unauthenticated", WRONG_CREDENTIALS);
   }
-  await clearSignInFailures(email);
+  await releaseSignInAttempt(reservation, { succeeded: true });
+  if (passwordNeedsRehash(user.passwordHash)) {
+    // Only if the hash is still the one just checked: a password changed meanwhile wins.
+    // Best effort: when hashing is busy, the next sign-in replaces it.
+    const passwordHash = await hashPassword(password).catch((error: unknown) => {
+      if (error instanceof RateLimitedError) return null;
+      throw error;
+    });
+    if (passwordHash) await db().user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
+  }
   return { id: user.id, email: user.email, name: user.name, roles: user.roles };
+}
+
+function findUser(email: string) {
+  return db().user.findUnique({ where: { email } });
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
-import { hasPermission, type Permission } from "@/core/access/permissions";
+import { mayAnywhere } from "@/core/access/access";
+import type { Permission } from "@/core/access/permissions";
 import { clientIp, type UserActor } from "./actor";
 import { actorFromSessionToken, SESSION_COOKIES } from "./resolve-actor";
 
@@ -16,6 +17,6 @@ export async function currentActor(): Promise<UserActor | null> {
 export async function requirePagePermission(permission: Permission): Promise<UserActor> {
   const actor = await currentActor();
   if (!actor) redirect("/signin");
-  if (!hasPermission(actor.roles, permission)) forbidden();
+  if (!mayAnywhere(actor, permission)) forbidden();
   return actor;
 }

@@ -4,6 +4,7 @@ import { API_TOKEN_PREFIX } from "@/contracts/tokens";
 import { db } from "../db/client";
 import { bearerToken } from "../http/bearer-token";
 import { hashTokenSecret } from "../tokens/token-secret";
+import { serviceScopesOf, WITH_ROLE_SCOPES } from "../users/role-scopes";
 import { clientIp, type UserActor } from "./actor";
 import { sessionRefusalFor } from "./session-claims";
 
@@ -22,7 +23,7 @@ function parseCookies(header: string | null): Map<string, string> {
 }
 
 async function activeUser(userId: string) {
-  const user = await db().user.findUnique({ where: { id: userId } });
+  const user = await db().user.findUnique({ where: { id: userId }, include: WITH_ROLE_SCOPES });
   return user && !user.disabled ? user : null;
 }
 
@@ -36,19 +37,21 @@ export async function actorFromSessionToken(sessionToken: string | undefined, ip
   // session expires.
   const user = await activeUser(payload.sub);
   if (!user || sessionRefusalFor(payload, user)) return null;
-  return { type: "user", userId: user.id, email: user.email, name: user.name, roles: user.roles, ip, via: "session" };
+  return { type: "user", userId: user.id, email: user.email, name: user.name, roles: user.roles, serviceScopes: serviceScopesOf(user.roleScopes), tokenScopes: null, ip, via: "session" };
 }
 
 export async function actorFromBearerToken(secret: string, ip: string | null): Promise<UserActor | null> {
   if (!secret.startsWith(API_TOKEN_PREFIX)) return null;
-  const token = await db().apiToken.findUnique({ where: { tokenHash: hashTokenSecret(secret) }, include: { user: true } });
+  const token = await db().apiToken.findUnique({ where: { tokenHash: hashTokenSecret(secret) }, include: { user: { include: WITH_ROLE_SCOPES } } });
   const now = new Date();
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now) || token.user.disabled) return null;
+  if (!token || token.revokedAt || token.expiresAt <= now || token.user.disabled) return null;
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
   }
   const { user } = token;
-  return { type: "user", userId: user.id, email: user.email, name: user.name, roles: user.roles, ip, via: "token", tokenId: token.id };
+  // The owner's roles and limits as they are now, narrowed by the token's scopes.
+  const serviceScopes = serviceScopesOf(user.roleScopes);
+  return { type: "user", userId: user.id, email: user.email, name: user.name, roles: user.roles, serviceScopes, tokenScopes: token.scopes, ip, via: "token", tokenId: token.id };
 }
 
 /**

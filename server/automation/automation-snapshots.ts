@@ -1,5 +1,4 @@
 import "server-only";
-import type { AgentReport } from "@/contracts/agent-reports";
 import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot, type WitnessLink } from "@/core/automation/snapshot";
 import type { GrantedLease } from "@/core/automation/primary-lease";
 import { judgeReplica, observationFrom, type ReportFacts, serviceBudgets } from "@/core/fleet/judge-replica";
@@ -42,8 +41,14 @@ interface ReplicaRow {
   /** default_transaction_read_only as last reported. */
   readOnly: string | null;
   /** For a replica its agent no longer reaches: what it last said while it did. */
-  lastServing: { standbys: AgentReport["standbys"] | null; current: string | null } | null;
+  lastServing: { standbys: ReportFacts["standbys"]; current: string | null } | null;
 }
+
+/** Of a report's standbys, what the automation reads: name, state and sync state. */
+type StandbyTuple = [applicationName: string, state: string | null, syncState: string | null];
+
+const standbysOf = (tuples: StandbyTuple[] | null): ReportFacts["standbys"] =>
+  tuples ? tuples.map(([applicationName, state, syncState]) => ({ applicationName, state, syncState })) : [];
 
 /** A replica as the replicas statement sends it: a JSON array in this order, cheaper to build and read by the thousand than an object. */
 type ReplicaTuple = [
@@ -68,18 +73,18 @@ type ReplicaTuple = [
   walReceiverStatus: string | null,
   synchronousStandbyNames: string | null,
   readOnly: string | null,
-  standbys: AgentReport["standbys"] | null,
-  lastServing: [standbys: AgentReport["standbys"] | null, current: string | null] | null,
+  standbys: StandbyTuple[] | null,
+  lastServing: [standbys: StandbyTuple[] | null, current: string | null] | null,
 ];
 
 function replicaRow(tuple: ReplicaTuple): ReplicaRow {
-  const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds, ...rest] = tuple;
-  const [currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, synchronousStandbyNames, readOnly, standbys, lastServing] = rest;
+  const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds] = tuple;
+  const [, , , , , , , , , , , , , , currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, synchronousStandbyNames, readOnly, standbys, lastServing] = tuple;
   return {
-    ...{ id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds },
-    ...{ currentLsn, receivedLsn, replayedLsn, readOnly },
-    facts: { error, walReceiverStatus, synchronousStandbyNames, standbys: standbys ?? [] },
-    lastServing: lastServing && { standbys: lastServing[0], current: lastServing[1] },
+    id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds,
+    currentLsn, receivedLsn, replayedLsn, readOnly,
+    facts: { error, walReceiverStatus, synchronousStandbyNames, standbys: standbysOf(standbys) },
+    lastServing: lastServing && { standbys: standbysOf(lastServing[0]), current: lastServing[1] },
   };
 }
 
@@ -123,9 +128,11 @@ async function replicas(scope: Scope): Promise<Map<string, ReplicaRow[]>> {
                s."currentLsn"::text, s."receivedLsn"::text, s."replayedLsn"::text,
                s.report->>'error', s.report#>>'{walReceiver,status}',
                s.report#>>'{settings,synchronous_standby_names}', s.report#>>'{settings,default_transaction_read_only}',
-               s.report->'standbys',
+               (SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState')) FROM jsonb_array_elements(s.report->'standbys') x),
                CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL
-                    THEN jsonb_build_array(s."lastServingReport"->'standbys', s."lastServingReport"#>>'{lsn,current}') END
+                    THEN json_build_array((SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState'))
+                                             FROM jsonb_array_elements(s."lastServingReport"->'standbys') x),
+                                          s."lastServingReport"#>>'{lsn,current}') END
              ) ORDER BY r.role, r."promotionPriority" DESC, r.name) AS replicas
         FROM "Replica" r
         JOIN "Region" g ON g.id = r."regionId"
@@ -138,9 +145,11 @@ async function replicas(scope: Scope): Promise<Map<string, ReplicaRow[]>> {
 }
 
 /**
- * The witness links into each service, one row per service: six thousand
- * links at a thousand services cost more to read row by row than as one JSON
- * document per service, and their times come as milliseconds since the epoch.
+ * The witness links into each service's write replica, one row per service:
+ * the automation judges only the primary by what its witnesses see (a
+ * standby's health is its own agent's word), and thousands of links cost
+ * more to read row by row than as one JSON document per service, with their
+ * times as milliseconds since the epoch.
  */
 async function witnessLinks(scope: Scope): Promise<Map<string, WitnessLink[]>> {
   const { rows } = await sqlPool().query<{ serviceId: string; links: [string, string, string, boolean, number | null, number][] }>({
@@ -149,10 +158,11 @@ async function witnessLinks(scope: Scope): Promise<Map<string, WitnessLink[]>> {
       SELECT t."serviceId",
              json_agg(json_build_array(w."fromReplicaId", f."regionId", w."toReplicaId", w.reachable,
                                        extract(epoch FROM w."unreachableSince") * 1000, extract(epoch FROM w."observedAt") * 1000)) AS links
-        FROM "WitnessLink" w
-        JOIN "Replica" t ON t.id = w."toReplicaId"
+        FROM "Service" s
+        JOIN "Replica" t ON t.id = s."writeReplicaId"
+        JOIN "WitnessLink" w ON w."toReplicaId" = t.id
         JOIN "Replica" f ON f.id = w."fromReplicaId"
-       WHERE $1::text[] IS NULL OR t."serviceId" = ANY($1)
+       WHERE s."retiredAt" IS NULL AND ($1::text[] IS NULL OR s.id = ANY($1))
        GROUP BY t."serviceId"`,
     values: [scope],
   });
@@ -226,7 +236,7 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
   const receivedAt = row.receivedAt === null ? null : new Date(row.receivedAt);
   const observation =
     receivedAt === null || row.reachable === null ? null : observationFrom({ receivedAt, reachable: row.reachable, role: row.reportedRole, lagBytes: row.lagBytes, lagSeconds: row.lagSeconds }, row.facts);
-  const servedSync = served && !isWrite ? (served.standbys ?? []).find((standby) => standby.applicationName === row.name) : undefined;
+  const servedSync = served && !isWrite ? served.standbys.find((standby) => standby.applicationName === row.name) : undefined;
   return {
     id: row.id,
     name: row.name,

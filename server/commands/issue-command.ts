@@ -8,7 +8,7 @@ import { db, type Db } from "../db/client";
 import type { AgentCommand } from "../db/generated/client";
 import { ConflictError, NotFoundError } from "../errors";
 import type { Tx } from "../db/transaction";
-import { commandSigningKey, type CommandSigningKey } from "./signing-key";
+import { commandSigningKey, currentSigningKeyIn, type CommandSigningKey } from "./signing-key";
 
 export const COMMAND_CHANNEL = "agent_commands";
 const DEFAULT_TTL_SECONDS = 120;
@@ -38,7 +38,12 @@ export async function issueCommand<K extends AgentCommandKind>(request: CommandR
   return client.$transaction((tx) => issueCommandIn(tx, key, request));
 }
 
-/** `issueCommand` inside the caller's transaction, e.g. together with the epoch change a promotion makes. */
+/**
+ * `issueCommand` inside the caller's transaction, e.g. together with the
+ * epoch change a promotion makes. `key` is the command key the caller loaded
+ * before its transaction; the command is signed with whichever key is
+ * current when it is stored (signing-key.ts says why that is exact).
+ */
 export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: CommandSigningKey, request: CommandRequest<K>): Promise<AgentCommand> {
   const args = COMMAND_ARGS[request.kind].parse(request.args);
   const existing = await tx.agentCommand.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
@@ -51,14 +56,15 @@ export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: Co
   const epoch = request.epoch ?? replica.service.epoch;
   const ttlSeconds = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   const issuedAt = Math.floor(Date.now() / 1000);
+  const signingKey = await currentSigningKeyIn(tx, key);
   const token = await new SignJWT({ kind: request.kind, args, serviceId: replica.serviceId, replica: replica.name, epoch })
-    .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
+    .setProtectedHeader({ alg: "EdDSA", typ: "JWT", kid: signingKey.id })
     .setIssuer("switchyard")
     .setAudience(agent.name)
     .setJti(id)
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + ttlSeconds)
-    .sign(key.privateKey);
+    .sign(signingKey.privateKey);
   const command = await tx.agentCommand.create({
     data: {
       id,
@@ -83,7 +89,7 @@ export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: Co
     reason: request.reason ?? null,
     runId: request.runId ?? null,
     stepRunId: request.stepRunId ?? null,
-    after: { command: id, kind: request.kind, args, epoch, agent: agent.name, expiresAt: command.expiresAt },
+    after: { command: id, kind: request.kind, args, epoch, agent: agent.name, expiresAt: command.expiresAt, keyId: signingKey.id },
   });
   return command;
 }

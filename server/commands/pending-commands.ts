@@ -3,6 +3,7 @@ import type { AgentPrincipal } from "../agents/resolve-agent";
 import { db } from "../db/client";
 import { notifier } from "../db/pg-notifier";
 import { COMMAND_CHANNEL } from "./issue-command";
+import { commandKeyRing } from "./signing-key";
 
 // A missed notification costs at most this much delay.
 const RECHECK_MS = 2_000;
@@ -20,18 +21,44 @@ async function takePending(agentId: string): Promise<{ id: string; token: string
   return commands.map(({ id, token }) => ({ id, token }));
 }
 
+/** The key statements newer than the one the agent holds, oldest first. */
+async function newerKeyStatements(generation: number): Promise<string[]> {
+  const statements = await db().commandKeyStatement.findMany({ where: { generation: { gt: generation } }, orderBy: { generation: "asc" }, select: { token: true } });
+  return statements.map((statement) => statement.token);
+}
+
+/**
+ * What the agent says it holds, kept for the rotation's completion to check;
+ * written only when it changed, so an agent that polls costs no write.
+ */
+async function recordKeyGeneration(agentId: string, generation: number): Promise<void> {
+  await db().$executeRaw`UPDATE "Agent" SET "commandKeyGeneration" = ${generation} WHERE id = ${agentId} AND "commandKeyGeneration" IS DISTINCT FROM ${generation}`;
+}
+
+export interface PendingCommands {
+  commands: { id: string; token: string }[];
+  /** Key statements the agent does not hold yet (it said which it holds), oldest first. */
+  keyStatements: string[];
+}
+
 /**
  * The agent's unanswered, unexpired commands, oldest first, waiting up to
- * `waitSeconds` for one to arrive. A command is handed out again until its
- * result is recorded, so an agent that crashed mid-command sees it again (and
- * its own ledger keeps it from running twice).
+ * `waitSeconds` for one to arrive, with the key statements newer than the
+ * `keyGeneration` it holds (which ends the wait too). A command is handed
+ * out again until its result is recorded, so an agent that crashed
+ * mid-command sees it again (and its own ledger keeps it from running twice).
+ * An agent that does not say which statement it holds is sent none.
  */
-export async function pendingCommands(agent: AgentPrincipal, waitSeconds: number, signal?: AbortSignal): Promise<{ id: string; token: string }[]> {
+export async function pendingCommands(agent: AgentPrincipal, waitSeconds: number, keyGeneration?: number, signal?: AbortSignal): Promise<PendingCommands> {
+  if (keyGeneration !== undefined) await recordKeyGeneration(agent.agentId, keyGeneration);
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     const commands = await takePending(agent.agentId);
+    const keysDue = keyGeneration !== undefined && (await commandKeyRing()).generation > keyGeneration;
     const remaining = deadline - Date.now();
-    if (commands.length || remaining <= 0 || signal?.aborted) return commands;
+    if (commands.length || keysDue || remaining <= 0 || signal?.aborted) {
+      return { commands, keyStatements: keyGeneration === undefined ? [] : await newerKeyStatements(keyGeneration) };
+    }
     await notifier(COMMAND_CHANNEL).wait(agent.agentId, Math.min(remaining, RECHECK_MS), signal);
   }
 }

@@ -7,6 +7,7 @@ import type { FleetOverview, ServiceOverview } from "@/contracts/fleet-overview"
 import { ACTIVE_RUN_STATUSES } from "@/contracts/runs";
 import { db } from "../db/client";
 import { loopProgress } from "../loops/loop-progress";
+import { storeRoleWarnings } from "../store/store-role-warnings";
 import { fleetSnapshot } from "./fleet-snapshot";
 import { regionStatesOf } from "./region-states";
 
@@ -42,7 +43,7 @@ async function activeRuns(): Promise<Map<string, ActiveRun[]>> {
  * statements whatever the number of services and replicas.
  */
 export async function fleetOverview(now = new Date()): Promise<FleetOverview> {
-  const [snapshot, runs, loops] = await Promise.all([fleetSnapshot(now), activeRuns(), loopProgress()]);
+  const [snapshot, runs, loops, storeWarnings] = await Promise.all([fleetSnapshot(now), activeRuns(), loopProgress(), storeRoleWarnings()]);
   const decider = loops.get("decider") ?? null;
   return {
     services: snapshot.services.map((service) => {
@@ -64,6 +65,7 @@ export async function fleetOverview(now = new Date()): Promise<FleetOverview> {
       const stall = loopStall(loop, loops.get(loop) ?? null, snapshot.now);
       return stall ? [{ loop, lastPassAt: stall.lastPassAt?.toISOString() ?? null, sentence: stall.sentence }] : [];
     }),
+    storeWarnings,
     regions: regionStatesOf(snapshot),
     replicas: countByHealth(snapshot.services.flatMap((service) => service.replicas.map((replica) => replica.health))),
     generatedAt: now.toISOString(),

@@ -1,14 +1,17 @@
 import "server-only";
 import { z } from "zod";
-import { hasPermission } from "@/core/access/permissions";
+import { accessTo, type Access } from "@/core/access/access";
 import { ENROLLMENT_TOKEN_PREFIX } from "@/contracts/enrollment";
 import type { ApiOperation } from "@/contracts/operations";
+import { assertAllowedOnTarget, operationTargetFinder } from "../access/check-target";
 import { agentFromRequest, type AgentPrincipal } from "../agents/resolve-agent";
 import type { UserActor } from "../auth/actor";
 import { clientIp } from "../auth/actor";
 import { actorFromRequest } from "../auth/resolve-actor";
 import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response";
 import { bearerToken } from "./bearer-token";
+import { crossSiteRefusal } from "./cross-site-guard";
+import { readBodyWithin } from "./read-body";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -52,8 +55,9 @@ async function readJson(request: Request, limit: number): Promise<{ ok: true; va
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     return { ok: false, response: errorResponse(400, { code: "invalid_json", message: "Send the request body as JSON with Content-Type: application/json." }) };
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > limit) return tooLarge(limit);
+  const read = await readBodyWithin(request, limit);
+  if (!read.ok) return tooLarge(limit);
+  const text = new TextDecoder().decode(read.bytes);
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -64,16 +68,21 @@ async function readJson(request: Request, limit: number): Promise<{ ok: true; va
 
 /**
  * Wraps a route handler with what every API operation needs, in this order:
- * authenticate (401), authorise against the operation's permission (403),
- * validate params, query and body with the operation's zod schemas (400), then
- * run the handler and map domain errors to their status. Checking the caller
- * before the input keeps the API's shape from strangers.
+ * refuse a change riding on the session cookie from another site (403),
+ * authenticate (401), authorise against the operation's permission (403:
+ * roles, token scopes), validate params, query and body with the operation's
+ * zod schemas (400), for a role limited to services check the service the
+ * input acts on (403), then run the handler and map domain errors to their
+ * status. Checking the caller before the input keeps the API's shape from
+ * strangers.
  */
 export function apiRoute<Op extends ApiOperation, A extends AgentPrincipal = AgentPrincipal>(op: Op, handler: Handler<Op, A>, options: RouteOptions<A> = {}) {
   const findAgent = options.agentFromRequest ?? agentFromRequest;
   return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
     const context = `${op.method} ${op.path}`;
     try {
+      const crossSite = crossSiteRefusal(request);
+      if (crossSite) return crossSite;
       const agent = op.access === "agent" ? await findAgent(request) : null;
       if (op.access === "agent" && !agent) {
         return errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." });
@@ -84,11 +93,11 @@ export function apiRoute<Op extends ApiOperation, A extends AgentPrincipal = Age
         return errorResponse(401, { code: "unauthenticated", message: "Send the enrollment token an admin issued as `Authorization: Bearer sye_…`.", field: "token" });
       }
       const actor = op.access === "agent" || op.access === "enrollment-token" ? null : await actorFromRequest(request);
+      let access: Access | null = null;
       if (op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token") {
         if (!actor) return errorResponse(401, { code: "unauthenticated", message: "Sign in, or send an API token as `Authorization: Bearer <token>`." });
-        if (!hasPermission(actor.roles, op.access)) {
-          return errorResponse(403, { code: "forbidden", message: `Your roles (${actor.roles.join(", ")}) do not include the permission ${op.access}.` });
-        }
+        access = accessTo(actor, op.access);
+        if (access.kind === "denied") return errorResponse(403, { code: "forbidden", message: access.message });
       }
 
       let params: unknown;
@@ -110,6 +119,9 @@ export function apiRoute<Op extends ApiOperation, A extends AgentPrincipal = Age
         const parsed = op.body.safeParse(read.value);
         if (!parsed.success) return zodErrorResponse(parsed.error, "body");
         body = parsed.data;
+      }
+      if (access && op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token") {
+        await assertAllowedOnTarget(access, op.access, operationTargetFinder(op.target, { params, body }));
       }
 
       const result = await handler({ request, ip: clientIp(request.headers), actor, agent, enrollmentToken, body, params, query } as HandlerContext<Op, A>);

@@ -1,5 +1,7 @@
 import "server-only";
 import { hostname } from "node:os";
+import { auditCheckpointJob } from "../audit/checkpoint-job";
+import { sweepSignInLimits } from "../auth/sign-in-upkeep";
 import { acquireLease } from "../lease/lease";
 import { jobSettings } from "./job-settings";
 import { rollupSamples, dropExpiredRollups } from "./rollup-samples";
@@ -17,8 +19,9 @@ interface Job {
 
 /**
  * Periodic upkeep of the store: Sample partitions ahead of time, rollups,
- * retention. Every control-plane copy runs this loop, but only the holder of
- * the `maintenance` lease does the work, so nothing runs twice.
+ * retention, and publishing signed audit checkpoints off the box. Every
+ * control-plane copy runs this loop, but only the holder of the
+ * `maintenance` lease does the work, so nothing runs twice.
  */
 export function startJobs(log: (line: string) => void = (line) => console.log(`[jobs] ${line}`)): () => void {
   const holder = `${hostname()}:${process.pid}`;
@@ -28,7 +31,10 @@ export function startJobs(log: (line: string) => void = (line) => console.log(`[
     { name: "rollup", everyMs: 30_000, run: () => rollupSamples() },
     { name: "sample retention", everyMs: 3_600_000, run: () => dropExpiredSamples(settings.rawRetentionMs) },
     { name: "rollup retention", everyMs: 3_600_000, run: () => dropExpiredRollups(settings.rollupRetentionMs) },
+    { name: "sign-in limits", everyMs: 60_000, run: () => sweepSignInLimits() },
   ];
+  const checkpoints = auditCheckpointJob(log);
+  if (checkpoints) jobs.push(checkpoints);
   const lastRun = new Map<string, number>();
   let running = false;
 

@@ -21,12 +21,12 @@ export async function recordFailure(loop: LoopName, holder: string, message: str
     .catch(() => undefined);
 }
 
-/** What the loops' holders last wrote, by loop. */
-export async function loopProgress(): Promise<Map<LoopName, LoopProgressFacts>> {
+/** What the loops' holders (and the audit checkpoint publisher) last wrote, by name. */
+export async function loopProgress(): Promise<Map<string, LoopProgressFacts>> {
   const rows = await db().loopProgress.findMany();
   return new Map(
     rows.map((row) => [
-      row.name as LoopName,
+      row.name,
       { holder: row.holder, lastPassAt: row.lastPassAt, lastPassMs: row.lastPassMs, lastErrorAt: row.lastErrorAt, lastError: row.lastError, failures: (row.failures ?? {}) as Record<string, string> },
     ]),
   );

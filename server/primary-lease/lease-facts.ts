@@ -1,6 +1,7 @@
 import "server-only";
 import { policyDocumentSchema, type PolicyDocument } from "@/contracts/policy";
 import type { RosterWitness } from "@/contracts/witness-roster";
+import type { SelfFenceRecord } from "@/core/agents/self-fence-audit";
 import { agentTokenHash, type AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { GLOBAL_POLICY_SCOPE } from "../policy/effective-policy";
@@ -15,8 +16,8 @@ export interface LeaseFacts extends Omit<GrantFacts, "observed"> {
   heartbeat: PolicyDocument["heartbeat"] | null;
   /** The witnesses whose vouches may keep the lease (see witness-roster.ts), by replica name. */
   witnesses: RosterWitness[];
-  /** The agent's own fence as last audited (record-self-fence.ts). */
-  selfFencedAt: Date | null;
+  /** The agent's own fence as last recorded, and how far it is audited (record-self-fence.ts); null before its first report of one. */
+  selfFence: SelfFenceRecord | null;
 }
 
 /** The agent asking for its lease, authenticated by the statement that read the facts. */
@@ -39,7 +40,11 @@ interface FactsRow {
   targetId: string | null;
   targetName: string | null;
   heartbeat: unknown;
+  selfFenceKnown: boolean;
   selfFencedAt: Date | null;
+  fenceAuditedAt: Date | null;
+  fenceAudited: boolean | null;
+  unauditedChanges: number | null;
   witnesses: RosterWitness[];
 }
 
@@ -65,7 +70,7 @@ const LEASE_FACTS = `
             FROM "Policy" p JOIN "PolicyVersion" v ON v."policyId" = p.id AND v.version = p."currentVersion"
            WHERE p."serviceId" = s.id OR p.scope = $2
            ORDER BY p."serviceId" IS NULL LIMIT 1) AS heartbeat,
-         (SELECT f."fencedAt" FROM "SelfFence" f WHERE f."replicaId" = me.id) AS "selfFencedAt",
+         f."replicaId" IS NOT NULL AS "selfFenceKnown", f."fencedAt" AS "selfFencedAt", f."fenceAuditedAt", f."fenceAudited", f."unauditedChanges",
          (SELECT coalesce(json_agg(json_build_object('replica', wr.name, 'regionId', wr."regionId", 'agent', wa.name, 'key', wa."witnessKey") ORDER BY wr.name), '[]')
             FROM "Replica" wr JOIN "Agent" wa ON wa."replicaId" = wr.id AND wa."revokedAt" IS NULL AND wa."witnessKey" IS NOT NULL
            WHERE wr."serviceId" = s.id AND wr.id <> me.id AND wr."regionId" <> me."regionId" AND wr."retiredAt" IS NULL) AS witnesses
@@ -73,6 +78,7 @@ const LEASE_FACTS = `
     JOIN "Replica" me ON me.id = a."replicaId"
     JOIN "Service" s ON s.id = me."serviceId"
     LEFT JOIN "Replica" w ON w.id = s."writeReplicaId"
+    LEFT JOIN "SelfFence" f ON f."replicaId" = me.id
     LEFT JOIN "Run" run ON run."activeForServiceId" = s.id
     LEFT JOIN LATERAL (
       SELECT r.id, r.name FROM "AgentCommand" c JOIN "Agent" ca ON ca.id = c."agentId" JOIN "Replica" r ON r.id = ca."replicaId"
@@ -105,7 +111,9 @@ export async function readLeaseRequester(tokenHash: string): Promise<LeaseReques
       serviceRetiredAt: row.retiredAt,
       heartbeat: row.heartbeat === null ? null : heartbeatSchema.parse(row.heartbeat),
       witnesses: row.witnesses,
-      selfFencedAt: row.selfFencedAt,
+      selfFence: row.selfFenceKnown
+        ? { fencedAt: row.selfFencedAt, fenceAuditedAt: row.fenceAuditedAt, fenceAudited: row.fenceAudited ?? false, unauditedChanges: row.unauditedChanges ?? 0 }
+        : null,
     },
   };
 }

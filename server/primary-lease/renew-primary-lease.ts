@@ -26,7 +26,7 @@ const MAX_DECISIONS = 3;
  */
 export async function renewPrimaryLease(requester: LeaseRequester, request: PrimaryLeaseRequest): Promise<PrimaryLeaseAnswer> {
   const answer = await answerLease(requester, request);
-  await recordSelfFence(requester, request.selfFencedAt, requester.facts.selfFencedAt);
+  await recordSelfFence(requester, request.selfFencedAt, requester.facts);
   return answer;
 }
 

@@ -21,7 +21,7 @@ export async function signedWitnessRoster(agentName: string, claims: WitnessRost
   const cached = signed.get(agentName);
   if (cached && cached.key === key && cached.content === content) return cached.token;
   const token = await new SignJWT(claims)
-    .setProtectedHeader({ alg: "EdDSA", typ: WITNESS_ROSTER_TYPE })
+    .setProtectedHeader({ alg: "EdDSA", typ: WITNESS_ROSTER_TYPE, kid: key.id })
     .setIssuer("switchyard")
     .setAudience(agentName)
     .setIssuedAt()

@@ -35,8 +35,13 @@ export async function bootstrapAdmin(
     const admins = await tx.user.count({ where: { roles: { has: "admin" }, disabled: false } });
     if (admins > 0) return null;
     const existing = await tx.user.findUnique({ where: { email } });
+    // A single sign-on account named here becomes a local one: this is the
+    // way back in when no admin can sign in through the identity provider.
     const user = existing
-      ? await tx.user.update({ where: { email }, data: { roles: [...new Set([...existing.roles, "admin" as const])], disabled: false, passwordHash } })
+      ? await tx.user.update({
+          where: { email },
+          data: { roles: [...new Set([...existing.roles, "admin" as const])], disabled: false, passwordHash, oidcIssuer: null, oidcSubject: null },
+        })
       : await tx.user.create({ data: { email, name: "Administrator", passwordHash, roles: ["admin"] } });
     await appendAuditEvent(tx, {
       actor: SYSTEM_ACTOR,

@@ -2,13 +2,16 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { moveStoreSecrets } from "../keys/move-store-secrets";
 
 // Same key in every process, so concurrent control-plane starts migrate one at a time.
-const MIGRATION_LOCK = 0x5357_4d47; // "SWMG"
+export const MIGRATION_LOCK = 0x5357_4d47; // "SWMG"
 
 export interface MigrationResult {
   applied: string[];
   alreadyApplied: number;
+  /** Secrets an earlier version kept in the store, moved to the key provider first. */
+  secretsMoved: string[];
 }
 
 interface MigrationFile {
@@ -32,6 +35,7 @@ async function migrationFiles(folder: string): Promise<MigrationFile[]> {
  * Applies `prisma/migrations` in order, each in its own transaction, keeping
  * Prisma's `_prisma_migrations` table so that `prisma migrate status` agrees.
  * Refuses to run when an applied migration's file has since been edited.
+ * Secrets an earlier version kept in the store are moved out first.
  */
 export async function migrate(databaseUrl: string, folder = path.resolve("prisma/migrations")): Promise<MigrationResult> {
   const files = await migrationFiles(folder);
@@ -39,7 +43,10 @@ export async function migrate(databaseUrl: string, folder = path.resolve("prisma
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    const secretsMoved = await moveStoreSecrets(client);
+    // Created only when missing: a copy whose role may not create tables can still check that nothing is pending.
+    const { rows: existing } = await client.query<{ table: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS table`);
+    if (!existing[0]?.table) await client.query(`CREATE TABLE "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
       "finished_at" TIMESTAMPTZ,
@@ -75,7 +82,7 @@ export async function migrate(databaseUrl: string, folder = path.resolve("prisma
       }
       applied.push(file.name);
     }
-    return { applied, alreadyApplied: files.length - applied.length };
+    return { applied, alreadyApplied: files.length - applied.length, secretsMoved };
   } finally {
     await client.end();
   }

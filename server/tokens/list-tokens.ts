@@ -1,5 +1,5 @@
 import "server-only";
-import { hasPermission } from "@/core/access/permissions";
+import { mayAnywhere } from "@/core/access/access";
 import type { ApiTokenView } from "@/contracts/tokens";
 import type { UserActor } from "../auth/actor";
 import { db } from "../db/client";
@@ -7,8 +7,8 @@ import { ForbiddenError } from "../errors";
 import { tokenView } from "./token-view";
 
 export async function listTokens(actor: UserActor, scope: "own" | "all"): Promise<ApiTokenView[]> {
-  if (scope === "all" && !hasPermission(actor.roles, "tokens:manage")) {
-    throw new ForbiddenError("Listing every user's tokens needs the admin role.");
+  if (scope === "all" && !mayAnywhere(actor, "tokens:manage")) {
+    throw new ForbiddenError("Listing every user's tokens needs the admin role (and, with an API token, its admin scope).");
   }
   const tokens = await db().apiToken.findMany({
     where: scope === "own" ? { userId: actor.userId } : {},

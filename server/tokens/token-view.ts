@@ -11,7 +11,8 @@ export function tokenView(token: ApiToken & { user: Pick<User, "email"> }): ApiT
     userEmail: token.user.email,
     createdAt: token.createdAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
-    expiresAt: token.expiresAt?.toISOString() ?? null,
+    scopes: token.scopes,
+    expiresAt: token.expiresAt.toISOString(),
     revokedAt: token.revokedAt?.toISOString() ?? null,
   };
 }

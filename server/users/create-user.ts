@@ -6,7 +6,8 @@ import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { hashPassword } from "../auth/passwords";
 import { db, type Db } from "../db/client";
 import { ConflictError } from "../errors";
-import { auditedUser, pendingGrantsInclude, userView } from "./user-view";
+import { WITH_ROLE_SCOPES, writeRoleScopes } from "./role-scopes";
+import { auditedUser, userView, userViewInclude } from "./user-view";
 
 /**
  * Creates an account. Asked by a person, approver and admin are not given
@@ -17,23 +18,26 @@ import { auditedUser, pendingGrantsInclude, userView } from "./user-view";
 export async function createUser(request: CreateUserRequest, actor: AuditActor, client: Db = db(), now = new Date()): Promise<UserView> {
   const passwordHash = await hashPassword(request.password);
   const byPerson = actor.type === "user" && actor.id !== null;
-  const { now: roles, grant } = byPerson ? splitRoleChange([], request.roles) : { now: request.roles, grant: [] };
+  const asked = { roles: request.roles, serviceScopes: request.serviceScopes ?? {} };
+  const { now: granted, grant } = byPerson ? splitRoleChange({ roles: [], serviceScopes: {} }, asked) : { now: asked, grant: { roles: [], serviceScopes: {} } };
   return client.$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { email: request.email }, select: { id: true } });
     if (existing) throw new ConflictError(`A user with email ${request.email} already exists.`, "email");
-    const user = await tx.user.create({
-      data: { email: request.email, name: request.name ?? null, passwordHash, roles, createdById: byPerson ? actor.id : null },
+    const created = await tx.user.create({
+      data: { email: request.email, name: request.name ?? null, passwordHash, roles: [...granted.roles], createdById: byPerson ? actor.id : null },
     });
+    await writeRoleScopes(tx, created.id, granted.roles, granted.serviceScopes);
+    const user = await tx.user.findUniqueOrThrow({ where: { id: created.id }, include: WITH_ROLE_SCOPES });
     await appendAuditEvent(tx, {
       actor,
       action: "user.create",
       target: { type: "user", id: user.id },
       after: auditedUser(user),
-      ...(grant.length ? { details: { awaitingGrant: grant } } : {}),
+      ...(grant.roles.length ? { details: { awaitingGrant: grant } } : {}),
     });
-    if (grant.length) {
-      await requestRoleGrant(tx, { userId: user.id, email: user.email, roles: grant, requester: { ...actor, id: actor.id! }, reason: request.reason ?? null, now });
+    if (grant.roles.length) {
+      await requestRoleGrant(tx, { userId: user.id, email: user.email, grant, requester: { ...actor, id: actor.id! }, reason: request.reason ?? null, now });
     }
-    return userView(await tx.user.findUniqueOrThrow({ where: { id: user.id }, include: pendingGrantsInclude(now) }), now);
+    return userView(await tx.user.findUniqueOrThrow({ where: { id: user.id }, include: userViewInclude(now) }), now);
   });
 }

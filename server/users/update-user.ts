@@ -7,17 +7,19 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { auditedUser, pendingGrantsInclude, userView } from "./user-view";
+import { limitsAfter, serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "./role-scopes";
+import { auditedUser, userView, userViewInclude } from "./user-view";
 
-const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((role) => b.includes(role));
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Changes a user's name, roles or disabled flag. Approver and admin are not
- * added here: asking for them opens a grant another admin must approve
- * (every other change, removals included, applies at once). A change of
- * roles, or disabling, ends the user's sessions. Refuses the change that
- * would leave nobody able to administer Switchyard: the last active admin
- * cannot lose the role or be disabled.
+ * Changes a user's name, roles (with their limits to services) or disabled
+ * flag. Approver and admin are not added, nor widened to more services,
+ * here: asking for that opens a grant another admin must approve (every
+ * other change, removals and narrowings included, applies at once). A change
+ * of roles or limits, or disabling, ends the user's sessions. Refuses the
+ * change that would leave nobody able to administer Switchyard: the last
+ * active admin cannot lose the role or be disabled.
  */
 export async function updateUser(actor: UserActor, userId: string, request: UpdateUserRequest, now = new Date()): Promise<UserView> {
   return db().$transaction(async (tx) => {
@@ -25,12 +27,15 @@ export async function updateUser(actor: UserActor, userId: string, request: Upda
     // the last-admin check.
     await tx.$queryRaw`SELECT id FROM "User" WHERE 'admin' = ANY(roles) FOR UPDATE`;
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
-    const before = await tx.user.findUnique({ where: { id: userId } });
+    const before = await tx.user.findUnique({ where: { id: userId }, include: WITH_ROLE_SCOPES });
     if (!before) throw new NotFoundError(`No user with id ${userId}.`);
 
-    const { now: roles, grant } = request.roles ? splitRoleChange(before.roles, request.roles) : { now: before.roles, grant: [] };
+    const current = { roles: before.roles, serviceScopes: serviceScopesOf(before.roleScopes) };
+    const requestedRoles = request.roles ?? before.roles;
+    const asked = { roles: requestedRoles, serviceScopes: limitsAfter(current.serviceScopes, requestedRoles, request.serviceScopes) };
+    const { now: granted, grant } = splitRoleChange(current, asked);
     const disabled = request.disabled ?? before.disabled;
-    const stopsBeingAdmin = before.roles.includes("admin") && !before.disabled && (!roles.includes("admin") || disabled);
+    const stopsBeingAdmin = before.roles.includes("admin") && !before.disabled && (!granted.roles.includes("admin") || disabled);
     if (stopsBeingAdmin) {
       const otherAdmins = await tx.user.count({ where: { id: { not: userId }, roles: { has: "admin" }, disabled: false } });
       if (otherAdmins === 0) {
@@ -41,16 +46,18 @@ export async function updateUser(actor: UserActor, userId: string, request: Upda
       }
     }
 
-    const user = await tx.user.update({
+    await tx.user.update({
       where: { id: userId },
-      data: { ...(request.name !== undefined ? { name: request.name } : {}), roles, disabled },
+      data: { ...(request.name !== undefined ? { name: request.name } : {}), roles: [...granted.roles], disabled },
     });
-    const rolesChanged = !sameRoles(before.roles, roles);
+    await writeRoleScopes(tx, userId, granted.roles, granted.serviceScopes, current.serviceScopes);
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: WITH_ROLE_SCOPES });
+    const rolesChanged = !sameJson([...before.roles].sort(), [...user.roles].sort()) || !sameJson(current.serviceScopes, serviceScopesOf(user.roleScopes));
     const sessionsEnd = rolesChanged || (disabled && !before.disabled);
     if (sessionsEnd) await endSessions(tx, userId, { tokens: false, revokedById: actor.userId, now });
     // A request that only asks for a grant changes nothing here; the grant is audited on its own.
     const changed = rolesChanged || disabled !== before.disabled || user.name !== before.name;
-    if (changed || grant.length === 0) {
+    if (changed || grant.roles.length === 0) {
       await appendAuditEvent(tx, {
         actor: auditActorOf(actor),
         action: "user.update",
@@ -60,9 +67,9 @@ export async function updateUser(actor: UserActor, userId: string, request: Upda
         ...(sessionsEnd ? { details: { sessionsEnded: true } } : {}),
       });
     }
-    if (grant.length) {
-      await requestRoleGrant(tx, { userId, email: user.email, roles: grant, requester: { ...auditActorOf(actor), id: actor.userId }, reason: request.reason ?? null, now });
+    if (grant.roles.length) {
+      await requestRoleGrant(tx, { userId, email: user.email, grant, requester: { ...auditActorOf(actor), id: actor.userId }, reason: request.reason ?? null, now });
     }
-    return userView(await tx.user.findUniqueOrThrow({ where: { id: userId }, include: pendingGrantsInclude(now) }), now);
+    return userView(await tx.user.findUniqueOrThrow({ where: { id: userId }, include: userViewInclude(now) }), now);
   });
 }

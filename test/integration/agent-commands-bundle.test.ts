@@ -6,16 +6,19 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandResultSchema, type AgentCommandClaims, type CommandResult } from "@/contracts/agent-commands";
+import { COMMAND_KEY_STATEMENT_TYPE } from "@/contracts/command-keys";
 import { agentReportBatchSchema } from "@/contracts/agent-reports";
 import { buildAgentBundle } from "@/agents/build";
 import { createTestSigner, type TestSigner } from "@/agents/commands/test-signer";
 import type { AgentConfig } from "@/agents/config";
+import { superuserDatabaseUrl } from "../support/sql";
 
 /**
  * The bundled agent as it runs in production, taking signed commands from a
  * stand-in control plane and acting on a real PostgreSQL 18 (the test's own
  * database): a command is executed once, a second copy is refused with the
- * first one's output (also after a restart), an older epoch is refused.
+ * first one's output (also after a restart), an older epoch is refused; a
+ * key rotation is followed and kept across a restart.
  */
 
 const AGENT = "orders-eu-agent";
@@ -25,6 +28,10 @@ const TOKEN = "sy_agent_e2e";
 /** Hands out pending commands until a result for them is recorded; stores reports. */
 class FakeControlPlane {
   pending: { id: string; token: string }[] = [];
+  /** Key statements, handed to a poll that holds an older one, as the real control plane does. */
+  keyStatements: { generation: number; token: string }[] = [];
+  /** The keyGeneration each poll said the agent holds. */
+  readonly heldGenerations: number[] = [];
   readonly results: { id: string; result: CommandResult }[] = [];
   reports = 0;
   private readonly server = http.createServer((request, response) => {
@@ -42,9 +49,12 @@ class FakeControlPlane {
       }
       if (request.method === "GET" && url.pathname === "/api/v1/agents/commands") {
         const deadline = Date.now() + Number(url.searchParams.get("waitSeconds") ?? "0") * 1000;
+        const held = Number(url.searchParams.get("keyGeneration"));
+        this.heldGenerations.push(held);
         const poll = () => {
           if (response.destroyed) return;
-          if (this.pending.length > 0 || Date.now() >= deadline) return answer(200, { commands: this.pending });
+          const keyStatements = this.keyStatements.filter((statement) => statement.generation > held).map((statement) => statement.token);
+          if (this.pending.length > 0 || keyStatements.length > 0 || Date.now() >= deadline) return answer(200, { commands: this.pending, keyStatements });
           setTimeout(poll, 25);
         };
         return poll();
@@ -154,7 +164,7 @@ beforeAll(async () => {
     controlPlaneUrl: `http://127.0.0.1:${port}`,
     token: TOKEN,
     agentName: AGENT,
-    replica: { name: REPLICA, regionId: "aws:eu-west-1", engine: "postgresql", connectionString: process.env.DATABASE_URL! },
+    replica: { name: REPLICA, regionId: "aws:eu-west-1", engine: "postgresql", connectionString: superuserDatabaseUrl() },
     peers: [],
     intervalMs: 500,
     probeTimeoutMs: 2000,
@@ -191,7 +201,9 @@ describe("the bundled agent taking signed commands", () => {
 
     const forger = await createTestSigner({ agentName: AGENT, replica: REPLICA });
     const forged = signer.claims({ kind: "checkpoint", epoch: 3 });
-    expect(await send(await forger.sign(forged), forged)).toMatchObject({ status: "refused", error: expect.stringMatching(/signature does not verify/), agentEpoch: 2 });
+    expect(await send(await forger.sign(forged, { alg: "EdDSA", kid: signer.id }), forged)).toMatchObject({ status: "refused", error: expect.stringMatching(/signature does not verify/), agentEpoch: 2 });
+    const untrusted = signer.claims({ kind: "checkpoint", epoch: 3 });
+    expect(await send(await forger.sign(untrusted), untrusted)).toMatchObject({ status: "refused", error: expect.stringMatching(new RegExp(`signed with key ${forger.id}, which this agent does not trust`)), agentEpoch: 2 });
 
     const checkpoint = signer.claims({ kind: "checkpoint", epoch: 2 });
     expect(await send(await signer.sign(checkpoint), checkpoint)).toMatchObject({ status: "succeeded", output: { lsn: expect.stringMatching(/^\d+$/) } });
@@ -202,12 +214,13 @@ describe("the bundled agent taking signed commands", () => {
       ["verify-write", "refused", 2],
       ["checkpoint", "refused", 1],
       ["checkpoint", "refused", 3],
+      ["checkpoint", "refused", 3],
       ["checkpoint", "succeeded", 2],
     ]);
     const metrics = await scrape();
     expect(metrics).toContain('switchyard_agent_commands_total{kind="verify-write",outcome="succeeded"} 1');
     expect(metrics).toContain('switchyard_agent_commands_total{kind="verify-write",outcome="refused"} 1');
-    expect(metrics).toContain('switchyard_agent_commands_total{kind="checkpoint",outcome="refused"} 2');
+    expect(metrics).toContain('switchyard_agent_commands_total{kind="checkpoint",outcome="refused"} 3');
     expect(metrics).toContain("switchyard_agent_epoch 2");
     expect(controlPlane.reports).toBeGreaterThan(0);
 
@@ -219,6 +232,32 @@ describe("the bundled agent taking signed commands", () => {
     const restarted = startAgent();
     const afterRestart = await send(writeToken, write);
     expect(afterRestart).toMatchObject({ status: "refused", output: { accepted: true, error: null }, error: expect.stringMatching(/already executed/), agentEpoch: 2 });
+    expect(await stopAgent(restarted)).toBe(0);
+  });
+
+  it("follows a key rotation from its polls, and after a restart still refuses the retired key, with no statement sent again", async () => {
+    const next = await createTestSigner({ agentName: AGENT, replica: REPLICA });
+    const statement = (by: TestSigner, generation: number, keys: TestSigner[]) =>
+      by.sign({ iss: "switchyard", iat: Math.floor(Date.now() / 1000), generation, keys: keys.map((key) => ({ id: key.id, publicKey: key.publicKeyPem })) }, { alg: "EdDSA", typ: COMMAND_KEY_STATEMENT_TYPE, kid: by.id });
+    controlPlane.keyStatements = [{ generation: 1, token: await statement(signer, 1, [signer, next]) }];
+    const agent = startAgent();
+    const during = [signer, next].map((key) => ({ key, claims: signer.claims({ kind: "checkpoint", epoch: 2 }) }));
+    for (const { key, claims } of during) expect(await send(await key.sign(claims), claims)).toMatchObject({ status: "succeeded" });
+
+    controlPlane.keyStatements.push({ generation: 2, token: await statement(next, 2, [next]) });
+    await until(() => agent.lines.some((line) => line.event === "command_keys.changed" && line.generation === 2), "the rotation's completion");
+    expect(await stopAgent(agent)).toBe(0);
+
+    // Whoever answers its polls after the restart (an impersonator holding the retired key, say) withholds the statements.
+    controlPlane.keyStatements = [];
+    const polls = controlPlane.heldGenerations.length;
+    const restarted = startAgent();
+    await until(() => controlPlane.heldGenerations.length > polls, "a poll from the restarted agent");
+    expect(controlPlane.heldGenerations.at(-1)).toBe(2);
+    const byRetired = signer.claims({ kind: "checkpoint", epoch: 2 });
+    expect(await send(await signer.sign(byRetired), byRetired)).toMatchObject({ status: "refused", error: expect.stringMatching(new RegExp(`^the command is signed with key ${signer.id}, which this agent does not trust`)) });
+    const byNew = signer.claims({ kind: "checkpoint", epoch: 2 });
+    expect(await send(await next.sign(byNew), byNew)).toMatchObject({ status: "succeeded" });
     expect(await stopAgent(restarted)).toBe(0);
   });
 });

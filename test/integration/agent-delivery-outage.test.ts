@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { RouteServer } from "../support/route-server";
+import { superuserDatabaseUrl } from "../support/sql";
 
 const OUTAGE_MS = 30_000;
 const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-outage-"));
@@ -40,7 +41,7 @@ beforeAll(async () => {
       controlPlaneUrl: `http://127.0.0.1:${port}`,
       token: issued.token,
       agentName: issued.agent.name,
-      replica: { name: replica.name, regionId: replica.regionId, engine: "postgresql", connectionString: process.env.DATABASE_URL! },
+      replica: { name: replica.name, regionId: replica.regionId, engine: "postgresql", connectionString: superuserDatabaseUrl() },
       peers: [],
       intervalMs: 250,
       probeTimeoutMs: 2_000,

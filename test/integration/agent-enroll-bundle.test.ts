@@ -55,8 +55,13 @@ interface Outcome {
 
 /** Runs the packed agent to its end, from the folder it sits in. */
 function agent(...args: string[]): Promise<Outcome> {
+  return agentWith({}, ...args);
+}
+
+/** The same, with secrets in the environment rather than on the command line. */
+function agentWith(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bundle, ...args], { cwd: dir });
+    const child = spawn(process.execPath, [bundle, ...args], { cwd: dir, env: { ...process.env, ...env } });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -118,7 +123,7 @@ describe("the packed agent", () => {
     expect(version).toMatchObject({ code: 0, out: "switchyard-agent 0.1.0\n" });
     const help = await agent("--help");
     expect(help.code).toBe(0);
-    expect(help.out).toContain("switchyard-agent enroll --control-plane <url> --token <sye_…> --postgres <monitoring url>");
+    expect(help.out).toContain("SWITCHYARD_ENROLLMENT_TOKEN=<sye_…> switchyard-agent enroll --control-plane <url> --postgres <monitoring url>");
   });
 
   it("enrolls with a token, pins the command key and prints its fingerprint, and keeps its secrets in a 0600 file", async () => {
@@ -128,7 +133,9 @@ describe("the packed agent", () => {
     expect(refused.err).toContain("the control plane refused the enrollment: 401: The enrollment token is unknown");
     expect(existsSync(path.join(stateDir, "agent.json"))).toBe(false);
 
-    const enrolled = await agent("enroll", "--control-plane", url, "--token", token, "--postgres", postgresUrl, "--state-dir", stateDir);
+    // The token and the password from the environment: nothing secret on the command line, and no warning.
+    const withoutPassword = postgresUrl.replace(`:${PASSWORD}@`, "@");
+    const enrolled = await agentWith({ SWITCHYARD_ENROLLMENT_TOKEN: token, SWITCHYARD_POSTGRES_PASSWORD: PASSWORD }, "enroll", "--control-plane", url, "--postgres", withoutPassword, "--state-dir", stateDir);
     expect(enrolled.err).toBe("");
     expect(enrolled.code).toBe(0);
     const fingerprint = commandKeyFingerprint((await commandSigningKey()).publicKeyPem);
@@ -140,6 +147,9 @@ describe("the packed agent", () => {
     const again = await agent("enroll", "--control-plane", url, "--token", token, "--postgres", postgresUrl, "--state-dir", stateDir, "--replace");
     expect(again.code).toBe(2);
     expect(again.err).toContain("401: The enrollment token was already used");
+    // Secrets given as flags still work, each with a warning that ps shows them.
+    expect(again.err).toContain("switchyard-agent: warning: --token puts a secret where every user of this host can read it (ps, /proc)");
+    expect(again.err).toContain("switchyard-agent: warning: a password in --postgres puts a secret");
   });
 
   it("runs from its state folder and its reports are stored", async () => {

@@ -11,10 +11,11 @@ import { PostgresAdapter } from "@/agents/adapters/postgres-adapter";
 import { buildAgentBundle } from "@/agents/build";
 import { probePeer, probePeers } from "@/agents/witness";
 import { closeAbruptly, listenLocally } from "../support/local-server";
+import { superuserDatabaseUrl } from "../support/sql";
 
-/** The agent against the real PostgreSQL 18 the integration setup provides. */
+/** The agent against the real PostgreSQL 18 the integration setup provides, as its superuser (an agent watches a server, not the store). */
 
-const databaseUrl = () => process.env.DATABASE_URL!;
+const databaseUrl = () => superuserDatabaseUrl();
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();

@@ -7,7 +7,7 @@ import { acquireLease } from "@/server/lease/lease";
 import type { HeldLease } from "@/server/lease/assert-lease";
 import { roundTrips } from "../support/round-trips";
 import { addFleetServices, FLEET_REGIONS, seedFleetStore } from "../support/simulated-fleet";
-import { sql } from "../support/sql";
+import { ownerSql, sql } from "../support/sql";
 
 /**
  * The alert evaluator over a fleet of a thousand replicas (334 services of
@@ -98,7 +98,7 @@ describe("alert evaluation over a thousand replicas", () => {
   it("resolves every one when the fleet reports again; a batch that fails leaves the others written and the next evaluation finishes the job", async () => {
     const poisoned = (await openAlerts())[0]!;
     // A failure in the middle of the writes: the batch holding this alert's resolution is rolled back whole.
-    await sql(`
+    await ownerSql(`
       CREATE FUNCTION refuse_resolution() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'store refused the write'; END $$;
       CREATE TRIGGER refuse_resolution BEFORE UPDATE ON "Alert" FOR EACH ROW WHEN (NEW.state = 'resolved' AND OLD.id = '${poisoned.id}') EXECUTE FUNCTION refuse_resolution();`);
     await reporting();
@@ -120,7 +120,7 @@ describe("alert evaluation over a thousand replicas", () => {
     expect(evaluation.written).toBe(FLEET - left.length);
     expect(await auditOf("alert.resolve")).toHaveLength(FLEET - left.length);
 
-    await sql(`DROP TRIGGER refuse_resolution ON "Alert"; DROP FUNCTION refuse_resolution();`);
+    await ownerSql(`DROP TRIGGER refuse_resolution ON "Alert"; DROP FUNCTION refuse_resolution();`);
     const next = await evaluateAlerts(lease);
     expect(next).toMatchObject({ written: left.length, failedBatches: 0 });
     expect(next.changes.map((change) => change.kind === "resolve" && change.alertId).sort()).toEqual(left.map((alert) => alert.id).sort());

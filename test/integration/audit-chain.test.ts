@@ -5,7 +5,7 @@ import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { roundTrips } from "../support/round-trips";
-import { sql } from "../support/sql";
+import { ownerSql } from "../support/sql";
 
 const event = (n: number) => ({
   actor: { type: "system" as const, id: null, label: "test" },
@@ -61,10 +61,10 @@ describe("audit chain in the store", () => {
     expect(await db().auditEvent.count()).toBe(before);
   });
 
-  it("refuses edits and deletions of events in the database itself", async () => {
-    await expect(sql(`UPDATE "AuditEvent" SET reason = 'rewritten' WHERE seq = 1`)).rejects.toThrow(/append-only/);
-    await expect(sql(`DELETE FROM "AuditEvent" WHERE seq = 1`)).rejects.toThrow(/append-only/);
-    await expect(sql(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
+  it("refuses edits and deletions of events in the database itself, even to the schema's owner", async () => {
+    await expect(ownerSql(`UPDATE "AuditEvent" SET reason = 'rewritten' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(ownerSql(`DELETE FROM "AuditEvent" WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(ownerSql(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
   });
 
   it("is reported intact through the last event by GET /api/v1/audit/verify, which records the check", async () => {
@@ -76,8 +76,8 @@ describe("audit chain in the store", () => {
   });
 
   it("reports the sequence number of an event changed directly in SQL", async () => {
-    // Someone with superuser rights turns the guard off and rewrites history.
-    await sql(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only";
+    // Someone with the owner's rights turns the guard off and rewrites history.
+    await ownerSql(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only";
                UPDATE "AuditEvent" SET after = '{"roles": ["admin"]}' WHERE seq = 7;
                ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only";`);
     const { status, json } = await call(verifyRoute, { token: auditorToken });

@@ -1,23 +1,32 @@
 import { createPublicKey, verify } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as eventRoute } from "@/app/api/v1/audit/[seq]/route";
 import { GET as checkpointRoute } from "@/app/api/v1/audit/checkpoint/route";
+import { GET as checkpointKeyRoute } from "@/app/api/v1/audit/checkpoint-key/route";
 import { GET as exportRoute } from "@/app/api/v1/audit/export/route";
 import { GET as listRoute } from "@/app/api/v1/audit/route";
 import { GET as verifyRoute } from "@/app/api/v1/audit/verify/route";
 import { canonicalJson, type JsonValue } from "@/core/audit/canonical-json";
-import { hashAuditEvent } from "@/core/audit/chain";
+import { keyedAuditHash } from "@/core/audit/chain";
 import { recordAuditEvent, type AuditEventInput } from "@/server/audit/append-audit-event";
+import { auditChainKey } from "@/server/audit/chain-keying";
+import { fileSink } from "@/server/audit/checkpoint-sinks/file-sink";
+import { newPublisherMemory, publishAuditCheckpoints } from "@/server/audit/publish-checkpoints";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { parseCsv } from "../support/csv";
 import { runFixture } from "../support/runs";
+import { ownerDatabaseUrl } from "../support/sql";
 
+/** As the schema's owner: the control plane's own role may not touch the trigger or rewrite events. */
 async function sql(text: string, values: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await client.connect();
   try {
     await client.query(text, values);
@@ -98,16 +107,17 @@ beforeAll(async () => {
   await rehashFrom(1);
 });
 
-/** Recomputes every hash from `seq` on, as someone covering a rewrite would. */
+/** Recomputes every hash from `seq` on with the chain key, as someone holding it and covering a rewrite would. */
 async function rehashFrom(seq: number): Promise<void> {
+  const key = auditChainKey();
   const rows = await db().auditEvent.findMany({ where: { seq: { gte: BigInt(seq - 1) } }, orderBy: { seq: "asc" } });
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await client.connect();
   try {
     await client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
     let prevHash = seq === 1 ? "0".repeat(64) : rows[0]!.hash;
     for (const row of rows.filter((candidate) => candidate.seq >= BigInt(seq))) {
-      const hash = hashAuditEvent(prevHash, { ...row, before: row.before as JsonValue, after: row.after as JsonValue, details: row.details as JsonValue });
+      const hash = keyedAuditHash(key, prevHash, { ...row, before: row.before as JsonValue, after: row.after as JsonValue, details: row.details as JsonValue });
       await client.query(`UPDATE "AuditEvent" SET "prevHash" = $1, hash = $2 WHERE seq = $3`, [prevHash, hash, row.seq.toString()]);
       prevHash = hash;
     }
@@ -292,6 +302,33 @@ describe("GET /api/v1/audit/export", () => {
     });
   });
 
+  it("neutralises cells a spreadsheet would run as formulas in CSV, says so, and keeps exact values in JSON Lines", async () => {
+    const email = "=2+5+cmd|' /C calc'!A0@evil.example";
+    const event = await recordAuditEvent({
+      actor: { type: "user", id: null, label: email, ip: "10.0.0.8" },
+      action: "auth.sign_in",
+      target: { type: "user", id: "@admin" },
+      outcome: "failure",
+      reason: "-1+1",
+      details: { email },
+    });
+    const filter = `actor=${encodeURIComponent(email)}`;
+    const csv = await download(`/api/v1/audit/export?format=csv&${filter}`);
+    expect(csv.headers.get("x-audit-csv-note")).toMatch(/begin with = \+ - @ .* a ' in front/);
+    const [header, record] = parseCsv(await csv.text());
+    const cell = (name: string) => record![header!.indexOf(name)];
+    expect(cell("actorLabel")).toBe(`'${email}`);
+    expect(cell("targetId")).toBe("'@admin");
+    expect(cell("reason")).toBe("'-1+1");
+    expect(cell("seq")).toBe(String(event.seq));
+    expect(cell("hash")).toBe(event.hash);
+
+    const jsonl = await (await download(`/api/v1/audit/export?format=jsonl&${filter}`)).text();
+    const exported = JSON.parse(jsonl.trim());
+    expect(exported).toMatchObject({ actorLabel: email, targetId: "@admin", reason: "-1+1", details: { email }, hash: event.hash });
+    expect(keyedAuditHash(auditChainKey(), exported.prevHash, { ...exported, seq: BigInt(exported.seq), at: new Date(exported.at) })).toBe(exported.hash);
+  });
+
   it("spans several pages of the stream (1,000 rows each) without losing or repeating a row", async () => {
     for (let n = 0; n < 1_050; n++) {
       await recordAuditEvent({ actor: { type: "system", id: null, label: "bulk" }, action: "store.seed", target: { type: "bulk", id: String(n) } });
@@ -343,34 +380,58 @@ describe("bad requests", () => {
 });
 
 describe("checkpoints", () => {
-  it("are signed, verify while history is untouched, and expose a rewritten and re-hashed history that the chain alone does not", async () => {
+  it("are signed with the audit checkpoint key, whose public half reviewers can fetch, and not with the command key", async () => {
     const { status, json: checkpoint } = await call(checkpointRoute, { token: auditorToken });
     expect(status).toBe(200);
     const head = await db().auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
-    expect(checkpoint).toMatchObject({ seq: Number(head.seq), hash: head.hash, count: Number(head.seq) });
+    expect(checkpoint).toMatchObject({ seq: Number(head.seq), hash: head.hash, count: Number(head.seq), at: head.at.toISOString(), keyedFromSeq: 1, chainKeyId: auditChainKey().id });
     expect(head).toMatchObject({ action: "audit.checkpoint", actorLabel: "auditor@example.com" });
-    const { publicKeyPem } = await commandSigningKey();
-    const signed = Buffer.from(canonicalJson({ seq: checkpoint.seq, hash: checkpoint.hash, count: checkpoint.count, at: checkpoint.at }));
-    expect(verify(null, signed, createPublicKey(publicKeyPem), Buffer.from(checkpoint.signature, "base64"))).toBe(true);
 
-    const withCheckpoint = `/api/v1/audit/verify?checkpointSeq=${checkpoint.seq}&checkpointHash=${checkpoint.hash}`;
+    const { json: key } = await call(checkpointKeyRoute, { token: auditorToken });
+    expect(key).toMatchObject({ algorithm: "Ed25519", keyId: checkpoint.keyId });
+    const { publicKeyPem: commandKeyPem } = await commandSigningKey();
+    expect(key.publicKey).not.toBe(commandKeyPem);
+    const { signature, ...signedFields } = checkpoint;
+    const signed = Buffer.from(canonicalJson(signedFields));
+    expect(verify(null, signed, createPublicKey(key.publicKey), Buffer.from(signature, "base64"))).toBe(true);
+    expect(verify(null, signed, createPublicKey(commandKeyPem), Buffer.from(signature, "base64"))).toBe(false);
+  });
+
+  it("expose a history rewritten and re-hashed by someone holding the chain key, which the chain alone does not, and how far an older published checkpoint still vouches", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "switchyard-checkpoints-"));
+    const sinks = [fileSink(folder)];
+    const memory = newPublisherMemory();
+    const first = await publishAuditCheckpoints(sinks, memory);
+    await recordAuditEvent({ actor: { type: "system", id: null, label: "test" }, action: "user.update", target: { type: "user", id: "after-the-first-checkpoint" } });
+    const rewritten = first.headSeq + 1;
+    const { json: checkpoint } = await call(checkpointRoute, { token: auditorToken });
+    await publishAuditCheckpoints(sinks, memory);
+
+    const withCheckpoint = `/api/v1/audit/verify?checkpointSeq=${checkpoint.seq}&checkpointHash=${checkpoint.hash}&checkpointAt=${checkpoint.at}`;
     const intact = await call(verifyRoute, { token: auditorToken, path: withCheckpoint });
     expect(intact.json).toMatchObject({ intact: true, checkpoint: { seq: checkpoint.seq, matches: true } });
 
-    // A superuser rewrites event 5 and re-hashes everything after it, so the chain links up again.
     await sql(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only";
-               UPDATE "AuditEvent" SET reason = 'nothing to see' WHERE seq = 5;
+               UPDATE "AuditEvent" SET reason = 'nothing to see' WHERE seq = ${rewritten};
                ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only";`);
-    await rehashFrom(5);
+    await rehashFrom(rewritten);
     expect((await call(verifyRoute, { token: auditorToken })).json).toMatchObject({ intact: true });
-    const exposed = await call(verifyRoute, { token: auditorToken, path: withCheckpoint });
-    expect(exposed.json).toMatchObject({
-      intact: false,
-      brokenAtSeq: checkpoint.seq,
-      problem: "checkpoint_mismatch",
-      checkpoint: { matches: false, expectedHash: checkpoint.hash },
-    });
-    expect(exposed.json.checkpoint.reason).toMatch(/rewritten/);
+    // The checkpoints published before the rewrite bound it: the first still matches, so everything up to it is proven.
+    process.env.SWITCHYARD_AUDIT_CHECKPOINT_DIR = folder;
+    try {
+      const exposed = await call(verifyRoute, { token: auditorToken, path: withCheckpoint });
+      expect(exposed.json).toMatchObject({
+        intact: false,
+        brokenAtSeq: first.headSeq + 1,
+        problem: "checkpoint_mismatch",
+        intactThroughSeq: first.headSeq,
+        checkpoint: { source: "request", matches: false, expectedHash: checkpoint.hash, brokenAtSeq: first.headSeq + 1 },
+        published: { compared: [{ source: "file", matches: false }, { source: "file", seq: first.headSeq, matches: true }], rejected: [], unreadable: [] },
+      });
+      expect(exposed.json.checkpoint.reason).toMatch(/rewritten; events up to #\d+ still match an earlier checkpoint/);
+    } finally {
+      delete process.env.SWITCHYARD_AUDIT_CHECKPOINT_DIR;
+    }
   });
 
   it("alongside a plain rewrite, name the first broken seq", async () => {

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAgentBundle } from "@/agents/build";
 import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
 import { discoveryResultSchema } from "@/contracts/discovery";
+import type { Role } from "@/core/access/permissions";
+import { scopesGrantedBy } from "@/core/access/token-scopes";
 import { runSchema, type RunView } from "@/contracts/runs";
 import { isPrivileged } from "@/core/access/role-grants";
-import type { Role } from "@/core/access/permissions";
 import { grantFromHost } from "@/server/accounts/grant-from-host";
 import { createDb } from "@/server/db/client";
 import { freePort } from "@/server/store/free-port";
@@ -92,7 +93,7 @@ async function person(email: string, roles: Role[], creator = admin): Promise<st
   const issued = await fetch(`${product.url}/api/v1/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password, name: "byo-cluster-pg15" }),
+    body: JSON.stringify({ email, password, name: "byo-cluster-pg15", scopes: scopesGrantedBy(roles as Role[]) }),
   });
   if (!issued.ok) throw new Error(`a token for ${email}: ${issued.status}`);
   return ((await issued.json()) as { token: string }).token;

@@ -108,8 +108,10 @@ describe("the chaos suite: automatic failover on the real lab", () => {
 
   it("fails over automatically to the synchronous standby when the primary is killed, losing no acknowledged write, with a second control-plane copy on the store that does not decide", async () => {
     await product.healthy(120_000);
-    // A second copy of the control plane on the same store: both run a decider loop, one holds the lease and acts.
-    const second = await startControlPlane({ env: { DATABASE_URL: product.running.databaseUrl } });
+    // A second copy of the control plane on the same store, configured as an external store is (the application
+    // role, and the owner for migrations): both run a decider loop, one holds the lease and acts.
+    const { appUrl, migrationUrl } = product.running.roles!;
+    const second = await startControlPlane({ env: { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl } });
     const store = new pg.Client({ connectionString: product.running.databaseUrl });
     await store.connect();
     const holders = new Set<string>();

@@ -4,6 +4,8 @@ import { GET as alertsRoute } from "@/app/api/v1/alerts/route";
 import { GET as exportRoute } from "@/app/api/v1/audit/export/route";
 import { GET as fleetRoute } from "@/app/api/v1/fleet/route";
 import { POST as enrollmentTokensRoute } from "@/app/api/v1/replicas/[id]/enrollment-tokens/route";
+import { DELETE as revokeTokenRoute } from "@/app/api/v1/auth/tokens/[id]/route";
+import { GET as listTokensRoute } from "@/app/api/v1/auth/tokens/route";
 import { POST as planRoute } from "@/app/api/v1/runbooks/[id]/plan/route";
 import { POST as startRunRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
@@ -13,6 +15,7 @@ import { OPERATIONS } from "@/contracts/operations";
 import type { Io } from "@/cli/command";
 import { runCli } from "@/cli/main";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
+import { SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
 import { commandSigningKey } from "@/server/commands/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
@@ -35,6 +38,8 @@ const server = new ApiServer([
   { op: OPERATIONS.startRun, handler: startRunRoute },
   { op: OPERATIONS.exportAuditEvents, handler: exportRoute },
   { op: OPERATIONS.issueEnrollmentToken, handler: enrollmentTokensRoute },
+  { op: OPERATIONS.listTokens, handler: listTokensRoute },
+  { op: OPERATIONS.revokeToken, handler: revokeTokenRoute },
 ]);
 
 let operator: string;
@@ -83,6 +88,22 @@ afterAll(async () => {
 });
 
 describe("switchyard CLI against the real API", () => {
+  it("tokens lists the caller's tokens with their scopes and expiry; revoke-token retires the token it runs with, and no other", async () => {
+    const userId = (await db().user.findUniqueOrThrow({ where: { email: "viewer@example.com" } })).id;
+    const scripted = await tokenFor(userId, { scopes: ["read"], expiresInDays: 7 });
+    const { code, out, err } = await cli(scripted, "tokens");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ID\s+NAME\s+TOKEN\s+OWNER\s+SCOPES\s+EXPIRES \(UTC\)\s+LAST USED\s+STATE$/m);
+    const mine = await db().apiToken.findMany({ where: { userId }, orderBy: { createdAt: "desc" } });
+    const [newest, older] = mine;
+    expect(out).toMatch(new RegExp(`^${newest!.id}\\s+test\\s+sy_\\S+…\\s+viewer@example\\.com\\s+read\\s+${newest!.expiresAt.toISOString().slice(0, 10)} .*active$`, "m"));
+
+    expect(await cli(scripted, "revoke-token", older!.id)).toMatchObject({ code: 1, err: expect.stringContaining("An API token can revoke only itself") });
+    expect(await cli(scripted, "revoke-token", newest!.id)).toMatchObject({ code: 0, out: expect.stringMatching(/^Revoked test \(sy_\S+…, scopes read\) at /) });
+    expect((await cli(scripted, "tokens")).code).toBe(1);
+  });
+
   it("enroll-token issues a token for a replica named by service and name, with the command line to run on its host", async () => {
     const { code, out, err } = await cli(admin, "enroll-token", "orders-db/pg-eu-west-1", "--expires-in", "30m");
     expect(err).toBe("");
@@ -93,7 +114,7 @@ describe("switchyard CLI against the real API", () => {
     expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeGreaterThan(29 * 60_000);
     expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeLessThanOrEqual(31 * 60_000);
     const fingerprint = commandKeyFingerprint((await commandSigningKey()).publicKeyPem);
-    expect(out).toContain(`switchyard-agent enroll --control-plane ${server.url} --token ${token} --expect-fingerprint ${fingerprint} --postgres`);
+    expect(out).toContain(`SWITCHYARD_ENROLLMENT_TOKEN=${token} switchyard-agent enroll --control-plane ${server.url} --expect-fingerprint ${fingerprint} --postgres`);
 
     expect(await cli(admin, "enroll-token", "orders-db/pg-nowhere")).toMatchObject({ code: 2, err: expect.stringContaining("orders-db has no replica named pg-nowhere") });
     expect(await cli(admin, "enroll-token", "orders-db/pg-eu-west-1", "--expires-in", "8d")).toMatchObject({ code: 2, err: expect.stringContaining("expiresInSeconds") });
@@ -183,7 +204,7 @@ describe("switchyard CLI against the real API", () => {
   });
 
   it("usage mistakes exit 2 with one line naming them, before anything is sent", async () => {
-    expect(await cli(null, "status")).toMatchObject({ code: 2, out: "", err: expect.stringMatching(/^No API token: set SWITCHYARD_TOKEN or pass --token\..*\n$/) });
+    expect(await cli(null, "status")).toMatchObject({ code: 2, out: "", err: expect.stringMatching(/^No API token: set SWITCHYARD_TOKEN \(or SWITCHYARD_TOKEN_FILE\), or pass --token-file\..*\n$/) });
     expect(await cli(viewer, "stauts")).toMatchObject({ code: 2, err: 'switchyard: unknown command "stauts"; see switchyard help\n' });
     expect(await cli(viewer, "plan", "planned-switchover", "orders-db")).toMatchObject({ code: 2, err: expect.stringContaining('"orders-db" is not a parameter') });
     expect(await cli(viewer, "alerts", "--state", "burning")).toMatchObject({ code: 2, err: expect.stringMatching(/^switchyard alerts: state\.0: /) });
@@ -192,7 +213,7 @@ describe("switchyard CLI against the real API", () => {
 
   it("audit export --format csv streams the rows with seq and hash", async () => {
     const { code, out, err, chunks } = await cli(auditor, "audit", "export", "--format", "csv");
-    expect(err).toBe("");
+    expect(err.trim()).toBe(SPREADSHEET_SAFE_NOTE);
     expect(code).toBe(0);
     expect(chunks).toBeGreaterThan(0);
     const [header, ...rows] = parseCsv(out);

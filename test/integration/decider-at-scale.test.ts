@@ -11,7 +11,7 @@ import { metrics } from "@/server/loops/loop-metrics";
 import { roundTrips } from "../support/round-trips";
 import { addFleetServices, fleetServiceId, seedFleetStore } from "../support/simulated-fleet";
 import { until } from "../support/product";
-import { sql } from "../support/sql";
+import { ownerSql, sql } from "../support/sql";
 
 /**
  * The decider over a fleet of 300 services of three replicas, written
@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sql(`DROP TRIGGER IF EXISTS poison ON "AutomationDecision"`);
+  await ownerSql(`DROP TRIGGER IF EXISTS poison ON "AutomationDecision"`);
 });
 
 describe("the decider over hundreds of services", () => {
@@ -55,13 +55,13 @@ describe("the decider over hundreds of services", () => {
   });
 
   it("decides every other service when one cannot be, and says which and why", async () => {
-    await sql(`
+    await ownerSql(`
       CREATE OR REPLACE FUNCTION poison() RETURNS trigger AS $$
       BEGIN
         IF NEW."serviceId" = '${POISONED}' THEN RAISE EXCEPTION 'poisoned for the test'; END IF;
         RETURN NEW;
       END $$ LANGUAGE plpgsql`);
-    await sql(`CREATE TRIGGER poison BEFORE INSERT ON "AutomationDecision" FOR EACH ROW EXECUTE FUNCTION poison()`);
+    await ownerSql(`CREATE TRIGGER poison BEFORE INSERT ON "AutomationDecision" FOR EACH ROW EXECUTE FUNCTION poison()`);
     // Every primary's agent goes quiet: each service's decision changes from R1 (healthy) to R2 (unconfirmed loss).
     await sql(`UPDATE "ReplicaState" s SET "receivedAt" = now() - interval '1 hour' FROM "Replica" r WHERE r.id = s."replicaId" AND r.role = 'primary'`);
 
@@ -97,7 +97,7 @@ describe("the decider over hundreds of services", () => {
       expect(notDeciding[0]?.sentence).toMatch(new RegExp(`^Automatic failover is not being decided for ${POISONED}: The decider's last pass could not decide`));
 
       // The cause goes away: the next pass decides it, and the alert resolves.
-      await sql(`DROP TRIGGER poison ON "AutomationDecision"`);
+      await ownerSql(`DROP TRIGGER poison ON "AutomationDecision"`);
       await until("a pass without failures", deciderProgress, (row) => Object.keys((row?.failures as object) ?? { x: 1 }).length === 0);
       await evaluateAlerts(alerting);
       expect(await db().alert.count({ where: { ruleId: "automation-not-deciding", state: "firing" } })).toBe(0);

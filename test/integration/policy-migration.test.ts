@@ -11,6 +11,7 @@ import { migrate } from "@/server/store/migrate";
 import { seedDemoTopology } from "../support/demo-topology";
 import { changeRequestFixture } from "../support/policies";
 import { createTestUser } from "../support/api";
+import { superuserDatabaseUrl } from "../support/sql";
 
 const DROP_FEATURE_FLAGS = "20261202151000_policy_drop_feature_flags";
 const MIGRATIONS = path.resolve("prisma/migrations");
@@ -18,7 +19,7 @@ const MIGRATIONS = path.resolve("prisma/migrations");
 /** A database of its own on the test server, for a store migrated only part of the way. */
 const name = `m_${randomBytes(6).toString("hex")}`;
 const serverUrl = (database: string) => {
-  const url = new URL(process.env.DATABASE_URL!);
+  const url = new URL(superuserDatabaseUrl());
   url.pathname = `/${database}`;
   return url.toString();
 };

@@ -15,7 +15,7 @@ import { createLogger } from "@/agents/log";
 import { AgentMetrics } from "@/agents/metrics";
 import { LEASE_STATE_FILE } from "@/agents/primary-lease/lease-state";
 import { FENCE_LEAD_MS, PrimaryLeaseKeeper } from "@/agents/primary-lease/primary-lease-keeper";
-import { importCommandKey, type CommandKey } from "@/agents/commands/verify-command";
+import { CommandKeyRing } from "@/agents/commands/command-key-ring";
 import { VOUCH_CHANNEL } from "@/agents/primary-lease/vouch";
 import { probePeer } from "@/agents/witness";
 import { WitnessIdentity } from "@/agents/witness-identity";
@@ -51,7 +51,7 @@ let dataDir: string;
 let port: number;
 let url: string;
 let token: string;
-let controlPlaneKey: CommandKey;
+let controlPlaneKeys: CommandKeyRing;
 const witnesses: Record<string, WitnessIdentity> = {};
 const replicaIds: Record<string, string> = {};
 const server = new RouteServer((request) => leaseRoute(request));
@@ -126,7 +126,7 @@ function startKeeper(name: string, options: { controlPlaneUrl?: string; graceMs?
     graceMs: options.graceMs,
     token,
     agentName: "agent-pg-us-east-1",
-    controlPlaneKey,
+    controlPlaneKeys,
     replica: US,
     intervalMs: INTERVAL_MS,
     timeoutMs: 2000,
@@ -188,7 +188,7 @@ beforeAll(async () => {
   await seedDemoTopology(db());
   for (const replica of await db().replica.findMany({ where: { serviceId: "orders-db" } })) replicaIds[replica.name] = replica.id;
   token = (await registerAgent({ replicaId: replicaIds[US.replica]!, name: "agent-pg-us-east-1" }, SYSTEM_ACTOR)).token;
-  controlPlaneKey = await importCommandKey((await commandSigningKey()).publicKeyPem);
+  controlPlaneKeys = await CommandKeyRing.open(null, (await commandSigningKey()).publicKeyPem);
   // The witnesses' agents, with the keys their first batches would have bound.
   for (const witness of [EU, W3]) {
     witnesses[witness.replica] = WitnessIdentity.open(path.join(dir, `witness-${witness.replica}`), witness);

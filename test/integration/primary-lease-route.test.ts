@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import pg from "pg";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as leaseRoute } from "@/app/api/v1/agents/lease/route";
-import { importCommandKey } from "@/agents/commands/verify-command";
+import { CommandKeyRing } from "@/agents/commands/command-key-ring";
 import { verifyRoster } from "@/agents/primary-lease/witness-roster";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
@@ -30,6 +30,8 @@ const US = "pg-us-east-1";
 const EU = "pg-eu-west-1";
 const W3 = "pg-europe-west3";
 const WRITABLE = { role: "primary", readOnly: false };
+/** The demo policy's lease period (heartbeat × misses). */
+const PERIOD_MS = 5000;
 const rawKey = () => generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!;
 const keys: Record<string, string> = {};
 
@@ -50,7 +52,7 @@ beforeAll(async () => {
 
 /** The roster a grant carries, as the agent of `replica` verifies it: witness name → region. */
 async function rosterOf(token: string, replica: string) {
-  const key = await importCommandKey((await commandSigningKey()).publicKeyPem);
+  const key = await CommandKeyRing.open(null, (await commandSigningKey()).publicKeyPem);
   const verdict = await verifyRoster(token, key, { agentName: `agent-${replica}`, replica, regionId: (await db().replica.findFirstOrThrow({ where: { name: replica } })).regionId });
   if (!verdict.ok) throw new Error(verdict.reason);
   return Object.fromEntries([...verdict.roster].map(([name, entry]) => [name, entry.regionId]));
@@ -164,7 +166,47 @@ describe("POST /api/v1/agents/lease", () => {
       ["primary_lease.self_fence", "agent", agents[US]!.replicaId, fencedAt],
       ["primary_lease.self_unfence", "agent", agents[US]!.replicaId, fencedAt],
     ]);
-    expect(await db().selfFence.count()).toBe(0);
+    expect(await db().selfFence.findUniqueOrThrow({ where: { replicaId: agents[US]!.replicaId } })).toMatchObject({ fencedAt: null, unauditedChanges: 0 });
+  });
+
+  it("writes at most one self-fence event a lease period however the agent varies its fence, counting the rest", async () => {
+    const selfFence = () => db().auditEvent.findMany({ where: { action: { startsWith: "primary_lease.self_" }, targetId: agents[EU]!.replicaId }, orderBy: { seq: "asc" } });
+    const started = Date.now();
+    const changes = 30;
+    for (let request = 0; request < changes; request++) {
+      const selfFencedAt = request % 3 === 2 ? null : new Date(Date.UTC(2026, 10, 26, 3, 0, request)).toISOString();
+      expect((await ask(EU, { role: "standby", readOnly: true, selfFencedAt })).status).toBe(200);
+    }
+    const events = await selfFence();
+    const fences = events.filter((event) => event.action === "primary_lease.self_fence");
+    const periods = Math.floor((Date.now() - started) / PERIOD_MS) + 1;
+    expect(fences.length).toBeGreaterThanOrEqual(1);
+    expect(fences.length).toBeLessThanOrEqual(periods);
+    expect(events.length).toBeLessThanOrEqual(2 * periods);
+    for (const [earlier, later] of fences.slice(1).map((fence, index) => [fences[index]!, fence] as const)) {
+      expect(later.at.getTime() - earlier.at.getTime()).toBeGreaterThanOrEqual(PERIOD_MS);
+    }
+    // Nothing is lost: every change is an event, or counted in one, or counted and waiting.
+    const record = await db().selfFence.findUniqueOrThrow({ where: { replicaId: agents[EU]!.replicaId } });
+    const countedInEvents = events.reduce((sum, event) => sum + (event.details as { unauditedChanges: number }).unauditedChanges, 0);
+    expect(events.length + countedInEvents + record.unauditedChanges).toBe(changes);
+
+    // A change right after a written event is counted; a lease period later, the next request
+    // (changing nothing) says where the counted changes left the fence.
+    const replicaId = agents[EU]!.replicaId;
+    await db().selfFence.update({ where: { replicaId }, data: { fenceAuditedAt: new Date() } });
+    const lastFence = new Date(Date.UTC(2026, 10, 26, 4, 0, 0)).toISOString();
+    await ask(EU, { role: "standby", readOnly: true, selfFencedAt: lastFence });
+    const pending = (await db().selfFence.findUniqueOrThrow({ where: { replicaId } })).unauditedChanges;
+    expect(pending).toBeGreaterThan(0);
+    const before = (await selfFence()).length;
+    await db().selfFence.update({ where: { replicaId }, data: { fenceAuditedAt: new Date(Date.now() - PERIOD_MS) } });
+    await ask(EU, { role: "standby", readOnly: true, selfFencedAt: lastFence });
+    const caughtUp = (await selfFence()).slice(before);
+    expect(caughtUp).toHaveLength(1);
+    expect(caughtUp[0]).toMatchObject({ action: "primary_lease.self_fence", details: { rule: "catch-up", unauditedChanges: pending, fencedAt: lastFence } });
+    expect(caughtUp[0]!.reason).toMatch(/only counted \(at most one fence event every 5 s, the lease period\)$/);
+    expect(await db().selfFence.findUniqueOrThrow({ where: { replicaId } })).toMatchObject({ unauditedChanges: 0, fenceAudited: true });
   });
 
   it("once an active run has issued its promotion, refuses the old primary and grants only the target", async () => {

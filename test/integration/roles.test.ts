@@ -2,6 +2,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as agentRevoke from "@/app/api/v1/agents/[id]/revoke/route";
 import * as agentToken from "@/app/api/v1/agents/[id]/token/route";
 import * as commandKey from "@/app/api/v1/agents/command-key/route";
+import * as commandKeys from "@/app/api/v1/command-keys/route";
+import * as keyRotation from "@/app/api/v1/command-keys/rotation/route";
+import * as completeKeyRotation from "@/app/api/v1/command-keys/rotation/complete/route";
+import * as cancelKeyRotation from "@/app/api/v1/command-keys/rotation/cancel/route";
 import * as agentConfig from "@/app/api/v1/agents/config/route";
 import * as enroll from "@/app/api/v1/agents/enroll/route";
 import * as commandResult from "@/app/api/v1/agents/commands/[id]/result/route";
@@ -19,6 +23,7 @@ import * as auditEvents from "@/app/api/v1/audit/route";
 import * as auditEvent from "@/app/api/v1/audit/[seq]/route";
 import * as auditExport from "@/app/api/v1/audit/export/route";
 import * as auditCheckpoint from "@/app/api/v1/audit/checkpoint/route";
+import * as auditCheckpointKey from "@/app/api/v1/audit/checkpoint-key/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
 import * as fleet from "@/app/api/v1/fleet/route";
@@ -80,15 +85,21 @@ import * as retireRegion from "@/app/api/v1/regions/[id]/retire/route";
 import { liveFleetDocument } from "@/server/topology/export-topology";
 import * as enrollmentTokens from "@/app/api/v1/replicas/[id]/enrollment-tokens/route";
 import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
+import { PERMISSION_SCOPES } from "@/core/access/token-scopes";
+import { PERMISSION_REACH, SCOPABLE_ROLES } from "@/core/access/service-scopes";
+import { createChangeRequest } from "@/server/change-requests/create-change-request";
+import { globalPolicy } from "@/server/policy/effective-policy";
 import { OPERATIONS, type OperationId } from "@/contracts/operations";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { cancelKeyRotation as cancelKeyRotationNow, commandKeyStatus, startKeyRotation } from "@/server/commands/key-rotation";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
-import { call, createTestUser, tokenFor, type CallOptions } from "../support/api";
+import { call, consoleSession, createTestUser, sessionCookieFor, tokenFor, type CallOptions } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
 import { runFixture } from "../support/runs";
-import { changeRequestFixture, emergencyVersionFixture, freshWindow, ordersPolicy } from "../support/policies";
+import { actorOf, changeRequestFixture, emergencyVersionFixture, freshWindow, ordersPolicy } from "../support/policies";
+import { superuserDatabaseUrl } from "../support/sql";
 
 type Handler = Parameters<typeof call>[0];
 
@@ -254,6 +265,19 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     const { agent } = await registerAgent({ replicaId: await spareReplicaId(), name: `agent-${Math.random().toString(36).slice(2, 8)}` }, SYSTEM_ACTOR);
     return { handler: agentRevoke.POST, request: { method: "POST", params: { id: agent.id } } };
   },
+  commandKeyStatus: () => ({ handler: commandKeys.GET, request: {} }),
+  startKeyRotation: async () => {
+    await rotationInProgress(false);
+    return { handler: keyRotation.POST, request: { method: "POST", body: { reason: "role test" } } };
+  },
+  completeKeyRotation: async () => {
+    await rotationInProgress(true);
+    return { handler: completeKeyRotation.POST, request: { method: "POST", body: { reason: "role test", force: true } } };
+  },
+  cancelKeyRotation: async () => {
+    await rotationInProgress(true);
+    return { handler: cancelKeyRotation.POST, request: { method: "POST", body: { reason: "role test" } } };
+  },
   issueEnrollmentToken: async () => ({ handler: enrollmentTokens.POST, request: { method: "POST", params: { id: await spareReplicaId() }, body: {} } }),
   enrollAgent: () => ({ handler: enroll.POST, request: { method: "POST", body: {} } }),
   agentConfig: () => ({ handler: agentConfig.GET, request: {} }),
@@ -274,9 +298,9 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   listRoleGrants: () => ({ handler: roleGrants.GET, request: { path: "/api/v1/role-grants?status=pending" } }),
   approveRoleGrant: async () => ({ handler: approveRoleGrant.POST, request: { method: "POST", params: { id: await pendingGrantId() }, body: { note: "checked with their manager" } } }),
   rejectRoleGrant: async () => ({ handler: rejectRoleGrant.POST, request: { method: "POST", params: { id: await pendingGrantId() }, body: { reason: "not this team" } } }),
-  issueToken: () => ({ handler: tokens.POST, request: { method: "POST", body: { email: "target@example.com", password: "target-password-1" } } }),
+  issueToken: () => ({ handler: tokens.POST, request: { method: "POST", body: { email: "target@example.com", password: "target-password-1", scopes: ["read"] } } }),
   listTokens: () => ({ handler: tokens.GET, request: {} }),
-  createOwnToken: () => ({ handler: ownTokens.POST, request: { method: "POST", body: { name: "mine" } } }),
+  createOwnToken: () => ({ handler: ownTokens.POST, request: { method: "POST", body: { name: "mine", scopes: ["read"] } } }),
   revokeToken: ({ tokenId }) => ({ handler: tokenById.DELETE, request: { method: "DELETE", params: { id: tokenId } } }),
   verifyAudit: () => ({ handler: auditVerify.GET, request: {} }),
   listAuditEvents: () => ({ handler: auditEvents.GET, request: { path: "/api/v1/audit?action=user.create&limit=5" } }),
@@ -284,6 +308,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   // No row matches, so the (JSON-parsing) test client reads an empty body.
   exportAuditEvents: () => ({ handler: auditExport.GET, request: { path: "/api/v1/audit/export?format=jsonl&actor=nobody-at-all" } }),
   auditCheckpoint: () => ({ handler: auditCheckpoint.GET, request: {} }),
+  auditCheckpointKey: () => ({ handler: auditCheckpointKey.GET, request: {} }),
   // The live topology itself: a plan that changes nothing, an apply that applies nothing.
   planTopology: async () => ({ handler: topologyPlan.POST, request: { method: "POST", body: { document: await liveFleetDocument() } } }),
   applyTopology: async () => ({ handler: topologyApply.POST, request: { method: "POST", body: { document: await liveFleetDocument(), reason: "role test" } } }),
@@ -338,8 +363,15 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     return { handler: retireRegion.POST, request: { method: "POST", params: { id: `test:${code}` }, body: { reason: "role test" } } };
   },
   // The test store is a primary without standbys: a cluster of one, which discovery accepts.
-  discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: process.env.DATABASE_URL } } }),
+  discoverTopology: () => ({ handler: discover.POST, request: { method: "POST", body: { primaryUrl: superuserDatabaseUrl() } } }),
 };
+
+/** A command-key rotation started or not, so that the rotation's steps have something to act on. */
+async function rotationInProgress(wanted: boolean): Promise<void> {
+  const { next } = await commandKeyStatus();
+  if (wanted && !next) await startKeyRotation(SYSTEM_ACTOR, "role test");
+  if (!wanted && next) await cancelKeyRotationNow(SYSTEM_ACTOR, "role test");
+}
 
 /** A fresh lower-case name, so every allowed call changes something new. */
 function uniqueName(): string {
@@ -396,12 +428,15 @@ describe("every role × every API operation, through the real handlers", () => {
 
     for (const role of ROLES) {
       const allowed = hasPermission([role], access);
-      it(`${op.method} ${op.path} as ${role} → ${allowed ? "allowed" : "403"}`, async () => {
+      // What no token may do (issue tokens) is asked for from a session.
+      const sessionOnly = PERMISSION_SCOPES[access].length === 0;
+      it(`${op.method} ${op.path} as ${role}${sessionOnly ? " (signed in)" : ""} → ${allowed ? "allowed" : "403"}`, async () => {
         const token = tokenOf.get(role)!;
         const mine = await db().apiToken.findFirstOrThrow({ where: { user: { email: `${role}@example.com` }, revokedAt: null } });
         const { handler, request } = await CASES[id]({ targetUserId, tokenId: mine.id, agentId });
         const auditBefore = await db().auditEvent.count();
-        const { status, json } = await call(handler, { ...request, token });
+        const credentials = sessionOnly ? await consoleSession(mine.userId) : { token };
+        const { status, json } = await call(handler, { ...request, ...credentials });
         if (allowed) {
           expect(status, JSON.stringify(json)).toBe(op.success.status);
         } else {
@@ -422,15 +457,17 @@ describe("every role × every API operation, through the real handlers", () => {
 describe("role changes", () => {
   it("take effect on the next request, not when a session ends; admin only once a second admin approves", async () => {
     const user = await createTestUser("promoted@example.com", ["viewer"]);
-    const token = await tokenFor(user.id);
-    expect((await call(users.GET, { token })).status).toBe(403);
+    const cookie = await sessionCookieFor(user.id);
+    expect((await call(users.GET, { cookie })).status).toBe(403);
     const asked = await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: user.id }, body: { roles: ["viewer", "admin"] } });
     expect(asked.json).toMatchObject({ roles: ["viewer"], pendingGrants: [{ roles: ["admin"], status: "pending", requester: "admin@example.com" }] });
-    expect((await call(users.GET, { token })).status).toBe(403);
-    const otherAdmin = await tokenFor((await db().user.findUniqueOrThrow({ where: { email: "other-admin@example.com" } })).id);
+    expect((await call(users.GET, { cookie })).status).toBe(403);
+    const otherAdmin = await tokenFor((await db().user.findUniqueOrThrow({ where: { email: "other-admin@example.com" } })).id, { scopes: ["admin"] });
     const approved = await call(approveRoleGrant.POST, { method: "POST", token: otherAdmin, params: { id: asked.json.pendingGrants[0].id }, body: {} });
     expect(approved.status, JSON.stringify(approved.json)).toBe(200);
-    expect((await call(users.GET, { token })).status).toBe(200);
+    // The grant ended the user's sessions: they sign in again to use it.
+    expect((await call(users.GET, { cookie })).status).toBe(401);
+    expect((await call(users.GET, { cookie: await sessionCookieFor(user.id) })).status).toBe(200);
   });
 
   it("never leave Switchyard without an active admin", async () => {
@@ -442,5 +479,114 @@ describe("role changes", () => {
     const disable = await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: admin.id }, body: { disabled: true } });
     expect(disable.status).toBe(409);
     expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).roles).toEqual(["admin"]);
+  });
+});
+
+describe("roles limited to services, through every per-service operation of the table", () => {
+  const limitedToken = new Map<string, string>();
+  const tokenLimitedTo = (role: string, serviceId: string) => limitedToken.get(`${role}@${serviceId}`)!;
+
+  beforeAll(async () => {
+    // A second live service, so a limit can name somewhere else.
+    await db().service.create({ data: { id: "other-db", name: "Another service", engine: "postgresql" } });
+    for (const role of SCOPABLE_ROLES) {
+      for (const serviceId of ["orders-db", "other-db"]) {
+        const user = await createTestUser(`${role}-on-${serviceId}@example.com`, [role]);
+        const limit = await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: user.id }, body: { serviceScopes: { [role]: [serviceId] } } });
+        expect(limit.status, JSON.stringify(limit.json)).toBe(200);
+        expect(limit.json.serviceScopes).toEqual({ [role]: [serviceId] });
+        limitedToken.set(`${role}@${serviceId}`, await tokenFor(user.id));
+      }
+    }
+  });
+
+  /** Whatever an earlier case left active on orders-db (a run, a pause) would make the next one a conflict. */
+  async function freeOrdersDb() {
+    await freeOrdersPauseScope();
+    await db().run.updateMany({ where: { activeForServiceId: "orders-db" }, data: { activeForServiceId: null, status: "aborted" } });
+  }
+
+  const perService = (Object.entries(OPERATIONS) as [OperationId, (typeof OPERATIONS)[OperationId]][]).filter(
+    ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
+  );
+
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(15));
+
+  for (const [id, op] of perService) {
+    const access = op.access as keyof typeof PERMISSION_REACH;
+    const role = SCOPABLE_ROLES.find((candidate) => hasPermission([candidate], access))!;
+
+    it(`${op.method} ${op.path}: an ${role} limited to another service → 403, and nothing is written`, async () => {
+      await freeOrdersDb();
+      const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
+      const auditBefore = await db().auditEvent.count();
+      const { status, json } = await call(handler, { ...request, token: tokenLimitedTo(role, "other-db") });
+      expect(status, JSON.stringify(json)).toBe(403);
+      expect(json.error.message).toBe(`Your ${role} role is limited to the services other-db; this acts on the service orders-db.`);
+      expect(await db().auditEvent.count()).toBe(auditBefore);
+    });
+
+    it(`${op.method} ${op.path}: an ${role} limited to orders-db → allowed`, async () => {
+      await freeOrdersDb();
+      const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
+      const { status, json } = await call(handler, { ...request, token: tokenLimitedTo(role, "orders-db") });
+      expect(status, JSON.stringify(json)).toBe(op.success.status);
+    });
+  }
+
+  it("a limited operator cannot pause automation for the whole fleet; a fleet-wide one can", async () => {
+    await db().automationPause.updateMany({ where: { activeScope: "global" }, data: { activeScope: null, endedAt: new Date(), endedBy: "role test" } });
+    const body = { scope: "global", reason: "fleet-wide pause", expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const limited = await call(automationPauses.POST, { method: "POST", token: tokenLimitedTo("operator", "orders-db"), body });
+    expect(limited.status).toBe(403);
+    expect(limited.json.error.message).toMatch(/limited to the services orders-db; automation:control on the fleet as a whole needs the role fleet-wide/);
+    expect((await call(automationPauses.POST, { method: "POST", token: tokenOf.get("operator"), body })).status).toBe(201);
+  });
+
+  it("a limited approver cannot approve a change to the global policy", async () => {
+    const global = await globalPolicy();
+    const document = structuredClone(global!.document);
+    document.alerts.forSeconds += 7;
+    const request = await createChangeRequest(await actorOf("policy-requester@example.com"), { serviceId: null, document, reason: "global change", expiresInHours: 72 });
+    const refused = await call(approveChangeRequest.POST, { method: "POST", token: tokenLimitedTo("approver", "orders-db"), params: { id: request.id }, body: { comment: "fine" } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toMatch(/policies:approve on the fleet as a whole/);
+  });
+
+  it("still read the whole fleet", async () => {
+    const token = tokenLimitedTo("operator", "other-db");
+    expect((await call(serviceById.GET, { token, params: { id: "orders-db" } })).status).toBe(200);
+    expect((await call(runs.GET, { token })).status).toBe(200);
+  });
+
+  it("apply at once when an admin changes them, and lift with `{}`", async () => {
+    const user = await db().user.findUniqueOrThrow({ where: { email: "operator-on-other-db@example.com" } });
+    const token = tokenLimitedTo("operator", "other-db");
+    await freeOrdersDb();
+    const { handler, request } = await CASES.pauseRun({ targetUserId, tokenId: "none", agentId });
+    expect((await call(handler, { ...request, token })).status).toBe(403);
+    expect((await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: user.id }, body: { serviceScopes: {} } })).status).toBe(200);
+    expect((await call(handler, { ...request, token })).status).toBe(200);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "user.update", targetId: user.id }, orderBy: { seq: "desc" } });
+    expect(audit.before).toMatchObject({ serviceScopes: { operator: ["other-db"] } });
+    expect(audit.after).toMatchObject({ serviceScopes: {} });
+    await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: user.id }, body: { serviceScopes: { operator: ["other-db"] } } });
+  });
+
+  it("are refused for a role the user does not hold, a role that cannot be limited, or a service that does not exist, writing nothing", async () => {
+    const user = await db().user.findUniqueOrThrow({ where: { email: "operator-on-other-db@example.com" } });
+    for (const [serviceScopes, field] of [
+      [{ approver: ["orders-db"] }, "serviceScopes.approver"],
+      [{ admin: ["orders-db"] }, "serviceScopes"],
+      [{ operator: ["no-such-db"] }, "serviceScopes.operator"],
+      [{ operator: [] }, "serviceScopes.operator"],
+    ] as const) {
+      const auditBefore = await db().auditEvent.count();
+      const { status, json } = await call(userById.PATCH, { method: "PATCH", token: tokenOf.get("admin"), params: { id: user.id }, body: { serviceScopes } });
+      expect(status, JSON.stringify(serviceScopes)).toBe(400);
+      expect(json.error.field).toBe(field);
+      expect(await db().auditEvent.count()).toBe(auditBefore);
+    }
+    expect((await db().roleScope.findMany({ where: { userId: user.id } })).map((row) => row.serviceIds)).toEqual([["other-db"]]);
   });
 });

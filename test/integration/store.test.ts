@@ -8,6 +8,7 @@ import { db } from "@/server/db/client";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { migrate } from "@/server/store/migrate";
 import { seedDefaults } from "@/server/store/seed";
+import { ownerDatabaseUrl } from "../support/sql";
 
 async function tables(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
@@ -32,7 +33,7 @@ describe("migrations", () => {
   });
 
   it("apply nothing the second time", async () => {
-    const result = await migrate(process.env.DATABASE_URL!);
+    const result = await migrate(ownerDatabaseUrl());
     expect(result.applied).toEqual([]);
     expect(result.alreadyApplied).toBeGreaterThan(0);
   });
@@ -42,7 +43,7 @@ describe("migrations", () => {
     cpSync(path.resolve("prisma/migrations"), folder, { recursive: true });
     const first = path.join(folder, "20261126040000_init", "migration.sql");
     writeFileSync(first, `${readFileSync(first, "utf8")}\n-- edited\n`);
-    await expect(migrate(process.env.DATABASE_URL!, folder)).rejects.toThrow(/20261126040000_init was edited after it was applied/);
+    await expect(migrate(ownerDatabaseUrl(), folder)).rejects.toThrow(/20261126040000_init was edited after it was applied/);
   });
 
   it("roll back a migration that fails and leave it unrecorded", async () => {
@@ -50,7 +51,7 @@ describe("migrations", () => {
     cpSync(path.resolve("prisma/migrations"), folder, { recursive: true });
     mkdirSync(path.join(folder, "29990101000000_broken"));
     writeFileSync(path.join(folder, "29990101000000_broken", "migration.sql"), 'CREATE TABLE "Half" (id int);\nSELECT * FROM "NoSuchTable";');
-    await expect(migrate(process.env.DATABASE_URL!, folder)).rejects.toThrow(/29990101000000_broken failed/);
+    await expect(migrate(ownerDatabaseUrl(), folder)).rejects.toThrow(/29990101000000_broken failed/);
     expect(await tables(process.env.DATABASE_URL!)).not.toContain("Half");
   });
 });
@@ -66,7 +67,9 @@ describe("seeding", () => {
       audit: await db().auditEvent.count(),
     });
     const before = await counts();
-    expect(before).toEqual({ regions: 0, services: 0, replicas: 0, policyVersions: 1, audit: 1 });
+    // The chain's first append on a store names the key it is keyed with (audit.chain_keyed), then the seed.
+    expect(before).toEqual({ regions: 0, services: 0, replicas: 0, policyVersions: 1, audit: 2 });
+    expect((await db().auditEvent.findMany({ orderBy: { seq: "asc" }, select: { action: true } })).map((event) => event.action)).toEqual(["audit.chain_keyed", "store.seed"]);
     expect(await seedDefaults(db())).toEqual([]);
     expect(await counts()).toEqual(before);
     expect(await db().auditEvent.findFirst({ where: { action: "store.seed" } })).toMatchObject({ actorType: "system", outcome: "success" });

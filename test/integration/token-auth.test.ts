@@ -5,7 +5,7 @@ import { GET as listTokensRoute, POST as issueTokenRoute } from "@/app/api/v1/au
 import { GET as listServicesRoute } from "@/app/api/v1/services/route";
 import { PATCH as updateUserRoute } from "@/app/api/v1/users/[id]/route";
 import { db } from "@/server/db/client";
-import { call, createTestUser, tokenFor } from "../support/api";
+import { call, consoleSession, createTestUser, tokenFor } from "../support/api";
 
 const PASSWORD = "ops-password-1234";
 let operatorId: string;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 async function issue(email: string, password: string, headers: Record<string, string> = {}) {
-  return call(issueTokenRoute, { method: "POST", path: "/api/v1/auth/tokens", body: { email, password, name: "ci" }, headers });
+  return call(issueTokenRoute, { method: "POST", path: "/api/v1/auth/tokens", body: { email, password, name: "ci", scopes: ["read"] }, headers });
 }
 
 describe("API tokens", () => {
@@ -54,8 +54,7 @@ describe("API tokens", () => {
     expect(revoked.status).toBe(200);
     expect(revoked.json.revokedAt).not.toBeNull();
     expect((await call(listServicesRoute, { token })).status).toBe(401);
-    const other = await tokenFor(operatorId);
-    expect((await call(revokeTokenRoute, { method: "DELETE", token: other, params: { id } })).status).toBe(409);
+    expect((await call(revokeTokenRoute, { method: "DELETE", ...(await consoleSession(operatorId)), params: { id } })).status).toBe(409);
   });
 
   it("cannot revoke someone else's token (it is reported missing)", async () => {
@@ -69,7 +68,8 @@ describe("API tokens", () => {
 
   it("stop working when expired", async () => {
     const token = await tokenFor(operatorId, { expiresInDays: 1 });
-    await db().apiToken.updateMany({ where: { userId: operatorId, expiresAt: { not: null } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await call(listServicesRoute, { token })).status).toBe(200);
+    await db().apiToken.updateMany({ where: { userId: operatorId, name: "test", revokedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await call(listServicesRoute, { token })).status).toBe(401);
   });
 
@@ -113,30 +113,5 @@ describe("browser sessions", () => {
   it("never rescue a bad bearer token", async () => {
     const { status } = await call(listServicesRoute, { cookie: await cookieFor(operatorId), token: "sy_wrong" });
     expect(status).toBe(401);
-  });
-});
-
-describe("failed sign-in throttling", () => {
-  it("locks an account after 5 failures, even against the right password, with Retry-After", async () => {
-    await createTestUser("target@example.com", ["viewer"], PASSWORD);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      expect((await issue("target@example.com", `guess-${attempt}-xxxxxxxx`)).status).toBe(401);
-    }
-    const locked = await issue("target@example.com", PASSWORD);
-    expect(locked.status).toBe(429);
-    expect(locked.json.error.message).toMatch(/Too many failed sign-ins\. Try again in 15 minutes\./);
-    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
-    expect(await db().auditEvent.count({ where: { action: "token.issue", outcome: "failure", reason: "throttled" } })).toBe(1);
-    // Other accounts are not affected.
-    expect((await issue("operator@example.com", PASSWORD)).status).toBe(201);
-  });
-
-  it("locks an address after 20 failures across accounts", async () => {
-    const headers = { "x-forwarded-for": "203.0.113.9" };
-    for (let attempt = 0; attempt < 20; attempt++) {
-      await issue(`spray-${attempt}@example.com`, "whatever-password", headers);
-    }
-    expect((await issue("operator@example.com", PASSWORD, headers)).status).toBe(429);
-    expect((await issue("operator@example.com", PASSWORD, { "x-forwarded-for": "198.51.100.7" })).status).toBe(201);
   });
 });

@@ -1,4 +1,6 @@
+import { encode } from "next-auth/jwt";
 import type { Role } from "@/core/access/permissions";
+import { scopesGrantedBy, type TokenScope } from "@/core/access/token-scopes";
 import { db } from "@/server/db/client";
 import { hashPassword } from "@/server/auth/passwords";
 import { issueToken } from "@/server/tokens/issue-token";
@@ -43,9 +45,24 @@ export async function createTestUser(email: string, roles: Role[], password = "t
   return db().user.create({ data: { email, roles, passwordHash } });
 }
 
-export async function tokenFor(userId: string, options: { expiresInDays?: number } = {}): Promise<string> {
-  const issued = await issueToken(userId, { name: "test", ...options }, SYSTEM_ACTOR);
+/** A token of the user's: by default with every scope their roles grant something in, so it acts with all their roles. */
+export async function tokenFor(userId: string, options: { expiresInDays?: number; scopes?: TokenScope[] } = {}): Promise<string> {
+  const { roles } = await db().user.findUniqueOrThrow({ where: { id: userId }, select: { roles: true } });
+  const scopes = options.scopes ?? scopesGrantedBy(roles);
+  const issued = await issueToken(userId, { name: "test", expiresInDays: options.expiresInDays ?? 30, scopes }, SYSTEM_ACTOR);
   return issued.token;
+}
+
+/** A browser session's cookie for the user, as signing in would set it. */
+export async function sessionCookieFor(userId: string): Promise<string> {
+  // What signing in stamps a session with: the user's session version now, and the sign-in time.
+  const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: userId }, select: { sessionVersion: true } });
+  return `next-auth.session-token=${await encode({ token: { sub: userId, sv: sessionVersion, signedInAt: Date.now() }, secret: process.env.NEXTAUTH_SECRET! })}`;
+}
+
+/** What the console's own page sends: the session cookie and its origin (a cookie-authenticated change from anywhere else is refused). */
+export async function consoleSession(userId: string): Promise<Pick<CallOptions, "cookie" | "headers">> {
+  return { cookie: await sessionCookieFor(userId), headers: { origin: "http://switchyard.test" } };
 }
 
 /** Row counts of every table a request could write to. */

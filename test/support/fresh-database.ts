@@ -1,19 +1,38 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
-import { migrate } from "@/server/store/migrate";
+import { prepareStore } from "@/server/store/prepare-store";
+import { handOverDatabase } from "@/server/store/store-roles";
 
 /**
- * Before each test file: a new, migrated database on the test server, made
- * the process's DATABASE_URL. Dropped after the file.
+ * Before each test file: a new database on the test server, owned by the
+ * owner role and migrated as it, with the application role granted what
+ * `npm start` grants it, and a key folder of its own (a key folder belongs
+ * to one store: the audit chain's key and where the chain is keyed from are
+ * kept there). DATABASE_URL is the application role, as the control plane
+ * runs, so a grant the product needs and lacks fails the suite; tests that
+ * tamper with the store as its owner or treat the server as a replica take
+ * the other URLs (test/support/sql.ts). Dropped after the file.
  */
-const serverUrl = new URL(inject("storeUrl"));
+const serverUrl = inject("storeUrl");
+const roles = inject("storeRoles");
 const name = `t_${randomBytes(6).toString("hex")}`;
 
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+function urlAs(user: string, password: string | null, database: string): string {
   const url = new URL(serverUrl);
-  url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
+  if (password !== null) {
+    url.username = encodeURIComponent(user);
+    url.password = encodeURIComponent(password);
+  }
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function asSuperuser<T>(database: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: urlAs("", null, database) });
   await client.connect();
   try {
     return await run(client);
@@ -22,12 +41,14 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-await admin((client) => client.query(`CREATE DATABASE ${name}`));
-const databaseUrl = new URL(serverUrl);
-databaseUrl.pathname = `/${name}`;
-process.env.DATABASE_URL = databaseUrl.toString();
+await asSuperuser("postgres", (client) => client.query(`CREATE DATABASE ${name} OWNER ${pg.escapeIdentifier(roles.owner.name)}`));
+await asSuperuser(name, (client) => handOverDatabase(client, { owner: roles.owner.name, app: roles.app.name }));
+process.env.DATABASE_URL = urlAs(roles.app.name, roles.app.password, name);
+process.env.SWITCHYARD_TEST_OWNER_URL = urlAs(roles.owner.name, roles.owner.password, name);
+process.env.SWITCHYARD_TEST_SUPERUSER_URL = urlAs("", null, name);
 process.env.NEXTAUTH_SECRET = "integration-test-secret-integration-test-secret";
-await migrate(process.env.DATABASE_URL);
+process.env.SWITCHYARD_KEY_DIR = path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-test-keys-")), "keys");
+await prepareStore({ appUrl: process.env.DATABASE_URL, migrationUrl: process.env.SWITCHYARD_TEST_OWNER_URL });
 
 afterAll(async () => {
   const holder = globalThis as unknown as { switchyardDb?: { $disconnect(): Promise<void> }; switchyardSqlPool?: pg.Pool };
@@ -37,7 +58,7 @@ afterAll(async () => {
   holder.switchyardSqlPool = undefined;
   // pg-pool's end() resolves once its clients are told to close, not once they have: a forced
   // drop before then terminates them, and the FATAL arrives at a client nobody listens to any more.
-  await admin(async (client) => {
+  await asSuperuser("postgres", async (client) => {
     for (let waited = 0; waited < 5_000; waited += 50) {
       const { rows } = await client.query<{ sessions: number }>("SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1", [name]);
       if (rows[0]?.sessions === 0) break;

@@ -9,7 +9,7 @@ import { effectivePolicies } from "@/server/policy/effective-policy";
 /** A person as the server code sees them, for fixtures written through the product's own functions. */
 export async function actorOf(email: string): Promise<UserActor> {
   const user = await db().user.findUniqueOrThrow({ where: { email } });
-  return { type: "user", userId: user.id, email: user.email, name: user.name, roles: user.roles as Role[], ip: null, via: "token" };
+  return { type: "user", userId: user.id, email: user.email, name: user.name, roles: user.roles as Role[], serviceScopes: {}, tokenScopes: null, ip: null, via: "session" };
 }
 
 /** orders-db's policy in force now, changed by `change` (on a copy). */

@@ -30,7 +30,7 @@ export async function startProduct(): Promise<Product> {
   const issued = await fetch(`${running.url}/api/v1/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "oncall@example.com", password: "on-call-password-1", name: "integration test" }),
+    body: JSON.stringify({ email: "oncall@example.com", password: "on-call-password-1", name: "integration test", scopes: ["operate"] }),
   });
   const operator = ((await issued.json()) as { token: string }).token;
   return {

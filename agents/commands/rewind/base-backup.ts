@@ -1,13 +1,9 @@
-import pg from "pg";
+import type pg from "pg";
 import { errorMessage } from "../../error-message";
+import { upstreamClient, type Upstream } from "../upstream-security";
 import { TarExtractor, type FileOwner } from "./tar-extractor";
 
-export interface Upstream {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-}
+export type { Upstream } from "../upstream-security";
 
 export interface BaseBackup {
   /** Bytes of file content written. */
@@ -121,20 +117,11 @@ class BaseBackupExchange {
  * Copies the upstream's data folder into `target` (an empty folder) with
  * the WAL needed to make it consistent, so that a server started on it with
  * standby.signal replays to the end of the backup and then streams. The
- * checkpoint is fast: the former primary is fenced while this runs.
+ * checkpoint is fast: the former primary is fenced while this runs. Over
+ * TLS as `upstream.tls` says, never answering a cleartext password request.
  */
 export async function takeBaseBackup(upstream: Upstream, target: string, owner: FileOwner | null, label: string, timeoutMs: number): Promise<BaseBackup> {
-  const client = new pg.Client({
-    host: upstream.host,
-    port: upstream.port,
-    user: upstream.user,
-    password: upstream.password,
-    database: "postgres",
-    replication: "true",
-    application_name: "switchyard-agent-rewind",
-    connectionTimeoutMillis: Math.min(timeoutMs, 30_000),
-    keepAlive: true,
-  } as pg.ClientConfig);
+  const client = upstreamClient(upstream, { replication: true, applicationName: "switchyard-agent-rewind", timeoutMs });
   let connectionError: Error | null = null;
   client.on("error", (error) => {
     connectionError = error;

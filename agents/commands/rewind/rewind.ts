@@ -4,11 +4,13 @@ import path from "node:path";
 import type { AgentCommandArgs } from "@/contracts/agent-commands";
 import type { ReplicationConfig } from "../../config";
 import { errorMessage } from "../../error-message";
+import type pg from "pg";
 import { closeClient, newClient, within } from "../../pg-client";
 import type { CommandAnswer } from "../command-ledger";
 import { failed, refused, succeeded } from "../command-executor";
 import { confString } from "../conf-string";
 import { conninfoValue, primaryAddress, primaryConninfo } from "../primary-conninfo";
+import { libpqSecurity, upstreamClient, type Upstream } from "../upstream-security";
 import { takeBaseBackup } from "./base-backup";
 import type { LocalServer } from "./local-server";
 import { decideRewind, type RewindFacts } from "./rewind-guard";
@@ -90,8 +92,8 @@ export async function rewind(command: Args, options: RewindOptions): Promise<Com
   });
 }
 
-async function query<T>(connectionString: string, text: string, what: string): Promise<T | undefined> {
-  const client = newClient(connectionString, CONNECT_MS, "switchyard-agent-command");
+async function query<T>(connection: string | pg.Client, text: string, what: string): Promise<T | undefined> {
+  const client = typeof connection === "string" ? newClient(connection, CONNECT_MS, "switchyard-agent-command") : connection;
   try {
     await within(client.connect(), CONNECT_MS, what);
     return (await client.query(text)).rows[0] as T | undefined;
@@ -100,18 +102,16 @@ async function query<T>(connectionString: string, text: string, what: string): P
   }
 }
 
-function sourceUrl(args: Args, replication: ReplicationConfig): string {
-  const url = new URL("postgresql://placeholder/postgres");
-  url.hostname = args.host;
-  url.port = String(args.port);
-  url.username = replication.user;
-  url.password = replication.password;
-  return url.toString();
+/** The primary, as the replication user, over the TLS the config asks for; the first connection a rewind makes to it. */
+function upstreamOf(args: Args, replication: ReplicationConfig): Upstream {
+  return { host: args.host, port: args.port, user: replication.user, password: replication.password, tls: replication };
 }
 
 async function sourceFacts(args: Args, { replication }: RewindOptions): Promise<RewindFacts["source"]> {
+  const client = upstreamClient(upstreamOf(args, replication), { replication: false, applicationName: "switchyard-agent-command", timeoutMs: CONNECT_MS });
+  client.on("error", () => {});
   const row = await query<{ in_recovery: boolean; timeline: number | null }>(
-    sourceUrl(args, replication),
+    client,
     `SELECT pg_is_in_recovery() AS in_recovery, CASE WHEN pg_is_in_recovery() THEN NULL ELSE ${TIMELINE_OF_PRIMARY} END AS timeline`,
     `the primary at ${args.host}:${args.port}`,
   );
@@ -177,7 +177,15 @@ async function restoreConfiguration(server: LocalServer, files: Map<string, Buff
  * itself when it was not). Returns the bytes it reports copying, null when it did not say.
  */
 async function runPgRewind(binary: string, args: Args, { server, replication }: RewindOptions): Promise<number | null> {
-  const source = `host=${conninfoValue(args.host)} port=${args.port} user=${conninfoValue(replication.user)} dbname=postgres`;
+  // pg_rewind is of the server's major version (LocalServer.pgRewind), so is its libpq.
+  const pairs: (readonly [string, string])[] = [
+    ["host", args.host],
+    ["port", String(args.port)],
+    ["user", replication.user],
+    ["dbname", "postgres"],
+    ...libpqSecurity(replication, server.majorVersion()),
+  ];
+  const source = pairs.map(([key, value]) => `${key}=${conninfoValue(value)}`).join(" ");
   const output = await server.run(binary, ["--target-pgdata", server.dataDir, "--source-server", source, "--progress"], PG_REWIND_MS, { PGPASSWORD: replication.password });
   const copied = /need to copy (\d+) MB/.exec(`${output.stdout}\n${output.stderr}`)?.[1];
   return copied ? Number(copied) * 1024 * 1024 : null;
@@ -197,7 +205,7 @@ async function replaceWithBaseBackup(args: Args, { server, replication, replicaN
   await mkdir(staging, { mode: 0o700 });
   if (owner) await chown(staging, owner.uid, owner.gid);
   const backup = await takeBaseBackup(
-    { host: args.host, port: args.port, user: replication.user, password: replication.password },
+    upstreamOf(args, replication),
     staging,
     owner,
     `switchyard rewind of ${replicaName}`,
@@ -214,7 +222,7 @@ async function configureStandby(args: Args, { server, replication, replicaName }
   const autoConf = path.join(server.dataDir, "postgresql.auto.conf");
   const existing = existsSync(autoConf) ? readFileSync(autoConf, "utf8") : "";
   const kept = existing.split("\n").filter((line) => line.trim() && !DROPPED_SETTINGS.test(line));
-  const conninfo = primaryConninfo({ host: args.host, port: args.port }, replication, replicaName);
+  const conninfo = primaryConninfo({ host: args.host, port: args.port }, replication, replicaName, server.majorVersion());
   const lines = [...kept, `primary_conninfo = ${confString(conninfo)}`, `primary_slot_name = ${confString(args.slotName ?? "")}`];
   await writeOwned(server, autoConf, `${lines.join("\n")}\n`);
   await rm(path.join(server.dataDir, "recovery.signal"), { force: true });

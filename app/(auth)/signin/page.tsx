@@ -1,15 +1,23 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { callbackPath, otherConfiguredAddress } from "@/core/access/callback-path";
+import { oidcRefusalMessage } from "@/core/access/oidc-sign-in";
 import { currentActor } from "@/server/auth/current-actor";
+import { OIDC_SETTINGS } from "@/server/auth/oidc-config";
 import { SignInForm } from "./sign-in-form";
+import { SingleSignOnButton } from "./single-sign-on-button";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  if (await currentActor()) redirect("/fleet");
-  const { callbackUrl } = await searchParams;
-  // Only same-site paths, so the sign-in page cannot be used to bounce people elsewhere.
-  const next = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/fleet";
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string; rule?: string }> }) {
+  const { callbackUrl, error, rule } = await searchParams;
+  // Only paths on this application, so the sign-in page cannot be used to bounce people elsewhere.
+  const next = callbackPath(callbackUrl, process.env.NEXTAUTH_URL ?? "http://localhost");
+  if (await currentActor()) redirect(next);
+  const failure = signInFailure(error, rule);
+  const host = (await headers()).get("host");
+  const configured = otherConfiguredAddress(host, process.env.NEXTAUTH_URL);
   return (
     <div className="auth-page">
       <div className="card auth-card stack">
@@ -17,8 +25,34 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <h1>Sign in to Switchyard</h1>
           <p className="muted">Replication, failover and governance for your stateful services.</p>
         </div>
+        {configured ? (
+          <div className="alert alert-info" role="note" aria-label="Address">
+            This control plane&apos;s address is <a href={`${configured}/signin`}>{configured}</a>. You can sign in here at {host}, but signing out
+            and links in alerts lead to {configured}, where you sign in separately.
+          </div>
+        ) : null}
+        {failure ? (
+          <div className="alert alert-error" role="alert">
+            {failure}
+          </div>
+        ) : null}
+        {OIDC_SETTINGS ? (
+          <>
+            <SingleSignOnButton name={OIDC_SETTINGS.displayName} next={next} />
+            <p className="muted">Or, with a local account (for when single sign-on is unavailable; every use is audited):</p>
+          </>
+        ) : null}
         <SignInForm next={next} />
       </div>
     </div>
   );
+}
+
+// next-auth's own error codes from a failed provider round trip (OAuthSignin,
+// OAuthCallback, …) get one message; the address's text is never shown.
+function signInFailure(error: string | undefined, rule: string | undefined): string | null {
+  if (!error || error === "CredentialsSignin" || error === "SessionRequired") return null;
+  if (error === "OidcRefused") return oidcRefusalMessage(rule) ?? "Single sign-on refused you.";
+  const what = OIDC_SETTINGS ? "Single sign-on" : "Signing in";
+  return `${what} failed. Try again; if it keeps failing, ask a Switchyard administrator.`;
 }

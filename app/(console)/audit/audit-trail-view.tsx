@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { auditQueries } from "@/client/queries/audit";
+import { SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Timestamp } from "@/components/ui/timestamp";
@@ -39,7 +40,7 @@ export function AuditTrailView({ search }: { search: string }) {
         <div className="card-header">
           <h2 id="events-heading">{current.has("before") ? `Events before #${current.get("before")}` : "Latest events"}</h2>
           <div className="row">
-            <a className="button button-small" href={exportHref("csv")} download>
+            <a className="button button-small" href={exportHref("csv")} download title={SPREADSHEET_SAFE_NOTE}>
               Export CSV
             </a>
             <a className="button button-small" href={exportHref("jsonl")} download>

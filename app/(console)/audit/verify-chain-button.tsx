@@ -9,15 +9,18 @@ const PROBLEMS: Record<Extract<AuditVerification, { intact: false }>["problem"],
   sequence_gap: "an event is missing",
   link_mismatch: "an event does not link to the one before it",
   hash_mismatch: "an event was changed",
-  checkpoint_mismatch: "it no longer has the checkpoint's hash: history up to it was rewritten",
+  rehashed_without_key: "an event was changed and re-hashed without the chain's key",
+  not_keyed: "the event the chain is keyed from is missing or was replaced",
+  truncated: "the trail ends before the event it is keyed from",
+  checkpoint_mismatch: "the trail no longer matches a kept or published checkpoint",
 };
 
-/** A checkpoint file as downloaded from this page, read just enough to verify against it. */
-async function readCheckpoint(file: File): Promise<{ seq: number; hash: string }> {
+/** A checkpoint file as downloaded from this page (or published off the box), read just enough to verify against it. */
+async function readCheckpoint(file: File): Promise<{ seq: number; hash: string; at?: string }> {
   const parsed: unknown = JSON.parse(await file.text());
-  const { seq, hash } = (parsed ?? {}) as { seq?: unknown; hash?: unknown };
+  const { seq, hash, at } = (parsed ?? {}) as { seq?: unknown; hash?: unknown; at?: unknown };
   if (typeof seq !== "number" || typeof hash !== "string") throw new Error(`${file.name} is not a Switchyard audit checkpoint (no seq and hash)`);
-  return { seq, hash };
+  return { seq, hash, ...(typeof at === "string" ? { at } : {}) };
 }
 
 export function VerifyChainButton() {
@@ -33,12 +36,18 @@ export function VerifyChainButton() {
         <span className="alert alert-ok">
           Chain intact through #{result.throughSeq}
           {result.checkpoint ? `; checkpoint #${result.checkpoint.seq} matches` : ""}
+          {result.published.compared.length ? `; matches the checkpoint published off the box at #${Math.max(...result.published.compared.map((check) => check.seq))}` : ""}
         </span>
       ) : null}
       {result?.intact === false ? (
         <span className="alert alert-error">
-          Chain broken at #{result.brokenAtSeq}: {PROBLEMS[result.problem]}
-          {result.problem === "checkpoint_mismatch" ? "" : `; intact through #${result.intactThroughSeq}`}
+          Chain broken at #{result.brokenAtSeq}: {PROBLEMS[result.problem]}; intact through #{result.intactThroughSeq}
+          {[result.checkpoint, ...result.published.compared].flatMap((check) => (check && !check.matches && check.reason ? [` (${check.source}: ${check.reason})`] : [])).join("")}
+        </span>
+      ) : null}
+      {result && (result.published.rejected.length || result.published.unreadable.length) ? (
+        <span className="alert alert-error">
+          {[...result.published.unreadable.map((problem) => `${problem.source} could not be read: ${problem.reason}`), ...result.published.rejected.map((problem) => `${problem.source}: ${problem.reason} (ignored)`)].join("; ")}
         </span>
       ) : null}
       <button type="button" className="button" onClick={() => verify.mutate(undefined)} disabled={verify.isPending}>

@@ -6,6 +6,7 @@ import { useMemo, useState } from "react";
 import type { FleetOverview } from "@/contracts/fleet-overview";
 import type { ServiceList } from "@/contracts/services";
 import { WORST_FIRST } from "@/core/fleet/service-summary";
+import { STORE_ROLE_REMEDY } from "@/core/store/store-role-risks";
 import { fleetQueries } from "@/client/queries/fleet";
 import { GlobalAutomationControl } from "@/components/automation/global-automation-control";
 import { HealthBadge } from "@/components/fleet/health-badge";
@@ -80,6 +81,17 @@ export function FleetView({
               and its store.
             </p>
           ))}
+        </div>
+      ) : null}
+
+      {data.storeWarnings.length ? (
+        <div className="alert alert-error" role="alert" data-testid="store-warnings" style={{ marginBottom: 16 }}>
+          {data.storeWarnings.map((warning) => (
+            <p key={warning.id} style={{ margin: 0 }}>
+              <strong>The store role is too powerful.</strong> {warning.sentence}
+            </p>
+          ))}
+          <p style={{ margin: 0 }}>{STORE_ROLE_REMEDY}</p>
         </div>
       ) : null}
 

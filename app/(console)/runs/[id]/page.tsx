@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { hasPermission } from "@/core/access/permissions";
+import { mayOn } from "@/core/access/access";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { runView } from "@/server/runs/run-view";
 import { RunLive } from "./run-live";
@@ -10,10 +10,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const actor = await requirePagePermission("runbooks:read");
   const { id } = await params;
   const initial = await runView(id);
+  const service = { kind: "service", serviceId: initial.serviceId } as const;
   return (
     <RunLive
       initial={initial}
-      may={{ operate: hasPermission(actor.roles, "runs:operate"), approve: hasPermission(actor.roles, "runs:approve"), isRunner: initial.startedBy === actor.email }}
+      may={{ operate: mayOn(actor, "runs:operate", service), approve: mayOn(actor, "runs:approve", service), isRunner: initial.startedBy === actor.email }}
     />
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { lagRangeSchema } from "@/contracts/service-lag";
+import { mayOn } from "@/core/access/access";
 import { hasPermission } from "@/core/access/permissions";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { NotFoundError } from "@/server/errors";
@@ -29,7 +30,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       <ServiceLive
         initial={initial}
         initialRange={parsedRange.success ? parsedRange.data : "1h"}
-        mayControlAutomation={hasPermission(actor.roles, "automation:control")}
+        mayControlAutomation={mayOn(actor, "automation:control", { kind: "service", serviceId: id })}
       />
       {!initial.retiredAt && hasPermission(actor.roles, "topology:manage") ? (
         <section className="stack" aria-label="Retire this service" style={{ marginTop: 24 }}>

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { mayAnywhere } from "@/core/access/access";
 import { hasPermission } from "@/core/access/permissions";
+import { scopesGrantedBy } from "@/core/access/token-scopes";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { listTokens } from "@/server/tokens/list-tokens";
@@ -11,7 +13,7 @@ export const metadata: Metadata = { title: "API tokens" };
 
 export default async function TokensPage() {
   const actor = await requirePagePermission("tokens:own");
-  const canManage = hasPermission(actor.roles, "tokens:manage");
+  const canManage = mayAnywhere(actor, "tokens:manage");
   const tokens = await listTokens(actor, canManage ? "all" : "own");
   return (
     <>
@@ -31,7 +33,7 @@ export default async function TokensPage() {
           <h2 id="create-token-heading" style={{ marginBottom: 10 }}>
             Create a token for yourself
           </h2>
-          <CreateTokenForm />
+          <CreateTokenForm available={scopesGrantedBy(actor.roles)} />
         </section>
       </div>
     </>

@@ -8,7 +8,7 @@ import { revokeTokenAction } from "./actions/revoke-token";
 
 function tokenState(token: ApiTokenView): { tone: "ok" | "bad" | "warn"; label: string } {
   if (token.revokedAt) return { tone: "bad", label: "revoked" };
-  if (token.expiresAt && new Date(token.expiresAt) <= new Date()) return { tone: "warn", label: "expired" };
+  if (new Date(token.expiresAt) <= new Date()) return { tone: "warn", label: "expired" };
   return { tone: "ok", label: "active" };
 }
 
@@ -39,6 +39,7 @@ export function TokensTable({ tokens, showOwner }: { tokens: ApiTokenView[]; sho
               <th scope="col">Name</th>
               <th scope="col">Token</th>
               {showOwner ? <th scope="col">Owner</th> : null}
+              <th scope="col">Scopes</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">Expires</th>
@@ -57,13 +58,22 @@ export function TokensTable({ tokens, showOwner }: { tokens: ApiTokenView[]; sho
                   <td className="mono">{token.prefix}…</td>
                   {showOwner ? <td>{token.userEmail}</td> : null}
                   <td>
+                    <div className="row">
+                      {token.scopes.map((scope) => (
+                        <Badge key={scope} tone="info">
+                          {scope}
+                        </Badge>
+                      ))}
+                    </div>
+                  </td>
+                  <td>
                     <Timestamp iso={token.createdAt} />
                   </td>
                   <td>
                     <Timestamp iso={token.lastUsedAt} />
                   </td>
                   <td>
-                    <Timestamp iso={token.expiresAt} empty="never" />
+                    <Timestamp iso={token.expiresAt} />
                   </td>
                   <td>
                     <Badge tone={state.tone}>{state.label}</Badge>

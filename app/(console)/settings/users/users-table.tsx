@@ -2,12 +2,19 @@
 
 import { useState, useTransition } from "react";
 import type { Role } from "@/core/access/permissions";
+import { isScopableRole } from "@/core/access/service-scopes";
 import type { UserView } from "@/contracts/users";
 import { Badge } from "@/components/ui/badge";
 import { Timestamp } from "@/components/ui/timestamp";
 import { updateUserAction } from "./actions/update-user";
 import { ResetPasswordForm } from "./reset-password-form";
 import { RoleCheckboxes } from "./role-checkboxes";
+
+/** A role, with the services it is limited to when it is. */
+function roleLabel(user: UserView, role: Role): string {
+  const limit = isScopableRole(role) ? user.serviceScopes[role] : undefined;
+  return limit ? `${role} on ${limit.join(", ")}` : role;
+}
 
 function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
   const [editing, setEditing] = useState(false);
@@ -42,7 +49,7 @@ function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
           <div className="row">
             {user.roles.map((role) => (
               <Badge key={role} tone="info">
-                {role}
+                {roleLabel(user, role)}
               </Badge>
             ))}
             {user.pendingGrants.flatMap((grant) =>

@@ -7,7 +7,7 @@ import { runAction } from "@/server/http/server-action";
 import { issueToken } from "@/server/tokens/issue-token";
 
 export async function createTokenAction(input: unknown) {
-  const result = await runAction("tokens:own", createOwnTokenRequestSchema, input, (actor, data) =>
+  const result = await runAction("tokens:issue", createOwnTokenRequestSchema, input, (actor, data) =>
     issueToken(actor.userId, data, auditActorOf(actor)),
   );
   if (result.ok) revalidatePath("/settings/tokens");

@@ -4,6 +4,4 @@ import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(OPERATIONS.pollCommands, async ({ agent, query, request }) => ({
-  commands: await pendingCommands(agent, query.waitSeconds, request.signal),
-}));
+export const GET = apiRoute(OPERATIONS.pollCommands, ({ agent, query, request }) => pendingCommands(agent, query.waitSeconds, query.keyGeneration, request.signal));

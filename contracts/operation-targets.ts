@@ -1,0 +1,19 @@
+/**
+ * How the permission check finds the service an operation acts on, for a
+ * role an admin limited to some services. Every operation whose permission
+ * is per-service names one (the compiler and a test insist); the server
+ * holds one resolver per row.
+ */
+export const OPERATION_TARGETS = {
+  "service-param": "`{id}` is the service.",
+  "pause-scope-body": "The body's `scope` is the service, or `global` for the fleet as a whole.",
+  "pause-param": "`{id}` is a pause: of its service, or of the fleet when it is global.",
+  "run-param": "`{id}` is a run: of the service it runs on.",
+  "run-service-body": "The runbook's `service` parameter (`params.service`) is the service.",
+  "alert-param": "`{id}` is an alert: of the service it is about.",
+  "policy-param": "`{id}` is a policy (`global`, `service:<id>`, or its id): of its service, or of the fleet for the global one.",
+  "policy-version-param": "`{id}` is a policy version: of its policy's service, or of the fleet for the global policy.",
+  "change-request-param": "`{id}` is a change request: of its policy's service or topology scope's service, or of the fleet (the global policy, the regions).",
+} as const;
+
+export type OperationTarget = keyof typeof OPERATION_TARGETS;
