@@ -131,9 +131,9 @@ describe("roles limited to services", () => {
 
 describe("the reach table", () => {
   /** What a limited operator or approver may still do fleet-wide, written out by hand: reading and one's own tokens, nothing that acts. */
-  const UNLIMITED_FOR_SCOPABLE_ROLES: Permission[] = ["fleet:read", "runbooks:read", "policies:read", "tokens:own", "tokens:issue"];
+  const UNLIMITED_FOR_SCOPABLE_ROLES: Permission[] = ["fleet:read", "runbooks:read", "policies:read", "tokens:own", "tokens:issue", "account:own"];
 
-  it("narrows everything a scopable role grants except reading and one's own tokens", () => {
+  it("narrows everything a scopable role grants except reading, one's own tokens and one's own password", () => {
     const granted = PERMISSIONS.filter((permission) => SCOPABLE_ROLES.some((role) => (PERMISSION_GRANTS[permission] as readonly Role[]).includes(role)));
     expect(granted.filter((permission) => PERMISSION_REACH[permission] === "unlimited").sort()).toEqual([...UNLIMITED_FOR_SCOPABLE_ROLES].sort());
   });

@@ -25,8 +25,9 @@ export function splitRoleChange(current: RoleGrants, requested: RoleGrants): { n
   const now: ServiceScopes = {};
   const granted: ServiceScopes = {};
   for (const role of SCOPABLE_ROLES) {
-    const limit = widened.includes(role) ? current.serviceScopes[role] : requested.serviceScopes[role];
-    if (roles.includes(role) && limit) now[role] = limit;
+    // A limit asked for a role the account will not hold is passed on, for writeRoleScopes to refuse by name.
+    const limit = widened.includes(role) ? (roles.includes(role) ? current.serviceScopes[role] : undefined) : requested.serviceScopes[role];
+    if (limit) now[role] = limit;
     if (widened.includes(role) && requested.serviceScopes[role]) granted[role] = requested.serviceScopes[role];
   }
   return { now: { roles, serviceScopes: now }, grant: { roles: widened, serviceScopes: granted } };

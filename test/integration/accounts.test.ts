@@ -17,7 +17,7 @@ import { db } from "@/server/db/client";
 import type { HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
 import { seedDemoTopology } from "../support/demo-topology";
-import { call, createTestUser, tokenFor } from "../support/api";
+import { call, consoleSession, createTestUser, tokenFor } from "../support/api";
 import { changeRequestFixture } from "../support/policies";
 import { runFixture } from "../support/runs";
 import { refreshSession, SESSION_COOKIE, signInCookie, signOutCookie } from "../support/sessions";
@@ -106,6 +106,19 @@ describe("granting approver or admin", () => {
     expect(withdrawn.json).toMatchObject({ status: "rejected", decider: "erin@example.com", decisionNote: "asked by mistake" });
   });
 
+  it("makes approver on more services, or fleet-wide, wait for a second admin too; a narrower limit applies at once", async () => {
+    const mia = await createTestUser("mia@example.com", ["approver"], PASSWORD);
+    await db().roleScope.create({ data: { userId: mia.id, role: "approver", serviceIds: ["orders-db"] } });
+    const patch = (body: object) => call(updateUserRoute, { method: "PATCH", token: token.alice, params: { id: mia.id }, body });
+    const lifted = await patch({ serviceScopes: {}, reason: "approves for every service now" });
+    expect(lifted.json).toMatchObject({ serviceScopes: { approver: ["orders-db"] }, pendingGrants: [{ roles: ["approver"], serviceScopes: {}, status: "pending" }] });
+    const approved = await approveGrant(lifted.json.pendingGrants[0].id, token.bob);
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    expect(await db().roleScope.count({ where: { userId: mia.id } })).toBe(0);
+    const narrowed = await patch({ serviceScopes: { approver: ["orders-db"] } });
+    expect(narrowed.json).toMatchObject({ serviceScopes: { approver: ["orders-db"] }, pendingGrants: [] });
+  });
+
   it("raises an alert about no service for every grant, sent to the webhooks and audited", async () => {
     await evaluateAlerts(lease);
     const alert = await db().alert.findFirstOrThrow({ where: { ruleId: "privileged-grant", subjectKey: `grant:${carolGrant}` } });
@@ -156,7 +169,7 @@ describe("granting approver or admin", () => {
     expect(stillAlices.status).toBe(403);
     expect(stillAlices.json.error.message).toMatch(/^Refused: carol@example.com still signs in with the password alice@example.com chose when they created the account at .+; another approver must\.$/);
 
-    const changed = await call(ownPasswordRoute, { method: "POST", token: await tokenFor(carol.id), body: { currentPassword: PASSWORD, newPassword: "only-carol-knows-1" } });
+    const changed = await call(ownPasswordRoute, { method: "POST", ...(await consoleSession(carol.id)), body: { currentPassword: PASSWORD, newPassword: "only-carol-knows-1" } });
     expect(changed.status).toBe(200);
     expect((await approveChange(await changeRequestFixture("alice@example.com"), await tokenFor(carol.id))).status).toBe(200);
     // Its alert resolves with the window.
@@ -177,13 +190,16 @@ describe("passwords", () => {
     const cookie = await signInCookie("frank@example.com", PASSWORD);
     expect((await api({ cookie })).status).toBe(200);
 
-    const wrong = await call(ownPasswordRoute, { method: "POST", token: frankToken, body: { currentPassword: "not-my-password", newPassword: "a-brand-new-password" } });
+    // In a signed-in session, from the console's own page: never with an API token.
+    expect((await call(ownPasswordRoute, { method: "POST", token: frankToken, body: { currentPassword: PASSWORD, newPassword: "a-brand-new-password" } })).status).toBe(403);
+    const console = { headers: { origin: "http://switchyard.test" } };
+    const wrong = await call(ownPasswordRoute, { method: "POST", cookie, ...console, body: { currentPassword: "not-my-password", newPassword: "a-brand-new-password" } });
     expect(wrong.status).toBe(403);
     expect(wrong.json.error).toMatchObject({ message: "The current password is wrong.", field: "currentPassword" });
     expect((await api(frankToken)).status).toBe(200);
     expect(await db().auditEvent.count({ where: { action: "user.password_change", outcome: "failure", targetId: frank.id } })).toBe(1);
 
-    const changed = await call(ownPasswordRoute, { method: "POST", token: frankToken, body: { currentPassword: PASSWORD, newPassword: "a-brand-new-password" } });
+    const changed = await call(ownPasswordRoute, { method: "POST", cookie, ...console, body: { currentPassword: PASSWORD, newPassword: "a-brand-new-password" } });
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
     expect(changed.json).toEqual({ sessionsEnded: true, tokensRevoked: 1 });
     expect((await api(frankToken)).status).toBe(401);

@@ -1,9 +1,8 @@
 import path from "node:path";
-import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS, type ApiOperation } from "@/contracts/operations";
 import { db } from "@/server/db/client";
-import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
+import { call, createTestUser, sessionCookieFor, tableCounts, tokenFor } from "../support/api";
 
 /**
  * Every operation that changes something, enumerated from the operation
@@ -41,7 +40,7 @@ let token: string;
 beforeAll(async () => {
   // Every role, so that no answer below is a permission's 403.
   const user = await createTestUser("everything@example.com", ["viewer", "operator", "approver", "admin", "auditor"]);
-  cookie = `next-auth.session-token=${await encode({ token: { sub: user.id }, secret: process.env.NEXTAUTH_SECRET! })}`;
+  cookie = await sessionCookieFor(user.id);
   token = await tokenFor(user.id);
 });
 

@@ -228,7 +228,8 @@ describe("a fresh install", () => {
   });
 
   it("lets no session be forged with anything the store holds; one made with the key folder's secret works (so the check can fail)", async () => {
-    const cookie = async (secret: string) => `next-auth.session-token=${await encode({ token: { sub: adminId }, secret })}`;
+    // The claims signing in stamps, so that only the secret decides.
+    const cookie = async (secret: string) => `next-auth.session-token=${await encode({ token: { sub: adminId, sv: 0, signedInAt: Date.now() }, secret })}`;
     const status = async (secret: string) => (await listUsersRoute(new Request("http://switchyard.test/api/v1/users", { headers: { cookie: await cookie(secret) } }), { params: Promise.resolve({}) })).status;
     expect(await status(realSessionSecret)).toBe(200);
     const candidates = [...(await storeStrings()).keys()].filter((value) => value.length >= 8);

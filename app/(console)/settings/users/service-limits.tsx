@@ -19,7 +19,9 @@ function LimitRow({ user, role, serviceIds }: { user: UserView; role: ScopableRo
     else delete serviceScopes[role];
     startTransition(async () => {
       const result = await updateUserAction({ id: user.id, changes: { serviceScopes } });
-      setMessage(result.ok ? { tone: "ok", text: "Saved." } : { tone: "error", text: result.error.message });
+      // Approver on more services, or fleet-wide, waits for a second admin.
+      const waiting = result.ok && result.data.pendingGrants.some((grant) => grant.roles.includes(role));
+      setMessage(result.ok ? { tone: "ok", text: waiting ? "Waiting for a second admin's approval (see Waiting for a second admin)." : "Saved." } : { tone: "error", text: result.error.message });
     });
   }
 
