@@ -5,6 +5,9 @@
  * other admins are gone. It talks to the store directly (DATABASE_URL, or the
  * embedded store of SWITCHYARD_DATA_DIR while `npm start` runs), is audited
  * as the host and raises the grant alert (server/accounts/grant-from-host.ts).
+ * Run it with the control plane's environment: its audit event is keyed with
+ * the chain key of the same key folder (SWITCHYARD_KEY_DIR or the data
+ * folder's keys/, or SWITCHYARD_KEY_COMMAND).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";

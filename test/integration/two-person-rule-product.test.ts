@@ -34,8 +34,8 @@ async function api(method: string, route: string, auth: { token?: string; cookie
   return { status: response.status, json: (await response.json().catch(() => null)) as any };
 }
 
-async function tokenOf(email: string, password: string): Promise<string> {
-  const issued = await api("POST", "/api/v1/auth/tokens", {}, { email, password, name: "two-person test" });
+async function tokenOf(email: string, password: string, scopes: string[]): Promise<string> {
+  const issued = await api("POST", "/api/v1/auth/tokens", {}, { email, password, name: "two-person test", scopes });
   expect(issued.status, JSON.stringify(issued.json)).toBe(201);
   return issued.json.token;
 }
@@ -75,7 +75,8 @@ describe("the two-person rule, through the running product's API", () => {
     const created = await api("POST", "/api/v1/users", { token: admin }, { email: "accomplice@example.com", password: "accomplice-password-1", roles: ["approver"] });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ roles: [], pendingGrants: [{ roles: ["approver"], status: "pending", requester: BENCH_ADMIN.email }] });
-    const accomplice = await tokenOf("accomplice@example.com", "accomplice-password-1");
+    // Without a role it may only read.
+    const accomplice = await tokenOf("accomplice@example.com", "accomplice-password-1", ["read"]);
     expect((await api("POST", `/api/v1/change-requests/${changeRequest}/approve`, { token: accomplice }, {})).status).toBe(403);
     const selfApproved = await api("POST", `/api/v1/role-grants/${created.json.pendingGrants[0].id}/approve`, { token: admin }, {});
     expect(selfApproved.status).toBe(403);
@@ -89,10 +90,15 @@ describe("the two-person rule, through the running product's API", () => {
 
     // Even granted approver from the host, an account the requester created (and chose the password of) is no second person for them.
     const granted = await run("npm", ["run", "--silent", "accounts", "--", "grant", "accomplice@example.com", "approver", "--reason", "the only other person on call"], {
-      env: { ...process.env, DATABASE_URL: product.databaseUrl },
+      // Where npm start runs: the same store, data folder and keys (the audit chain's key among them).
+      env: { ...process.env, DATABASE_URL: product.databaseUrl, SWITCHYARD_DATA_DIR: product.dataDir },
     });
     expect(granted.stdout).toMatch(/accomplice@example.com now holds approver/);
-    const again = await tokenOf("accomplice@example.com", "accomplice-password-1");
+    // The host's grant is in the same keyed audit chain as everything the product wrote.
+    expect((await api("GET", "/api/v1/audit/verify", { token: admin })).json).toMatchObject({ intact: true });
+    const hostEvents = await api("GET", "/api/v1/audit?action=user.grant_host", { token: admin });
+    expect(hostEvents.json.events).toEqual([expect.objectContaining({ actorType: "system", actorLabel: "host", reason: "the only other person on call" })]);
+    const again = await tokenOf("accomplice@example.com", "accomplice-password-1", ["approve"]);
     const refused = await api("POST", `/api/v1/change-requests/${changeRequest}/approve`, { token: again }, { comment: "lgtm" });
     expect(refused.status).toBe(403);
     expect(refused.json.error.message).toMatch(
