@@ -128,7 +128,7 @@ async function otherSite(html: string): Promise<{ url: string; close: () => Prom
 const OPERATOR = { email: "cross-site-operator@e2e.test", password: "cross-site-operator-password-1" };
 
 async function tokenOf(request: APIRequestContext, user: { email: string; password: string }): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e browser security" } });
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e browser security", scopes: ["read"] } });
   return ((await issued.json()) as { token: string }).token;
 }
 

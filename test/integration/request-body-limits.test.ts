@@ -41,7 +41,7 @@ describe("request bodies are read as streams and refused at the limit", () => {
   });
 
   it("a chunked body under the limit is read whole", async () => {
-    const body = JSON.stringify({ email: "nobody@example.com", password: "x".repeat(100), name: "ci", padding: "y".repeat(200_000) });
+    const body = JSON.stringify({ email: "nobody@example.com", password: "x".repeat(100), name: "ci", scopes: ["read"], padding: "y".repeat(200_000) });
     const response = await issueTokenRoute(
       chunkedRequest("http://switchyard.test/api/v1/auth/tokens", "application/json", new Blob([body]).stream()),
       { params: Promise.resolve({}) },

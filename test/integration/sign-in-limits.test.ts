@@ -30,7 +30,7 @@ async function account(roles: ("viewer" | "admin")[] = ["viewer"]) {
 }
 
 function issue(email: string, password: string, headers: Record<string, string>) {
-  return call(issueTokenRoute, { method: "POST", path: "/api/v1/auth/tokens", body: { email, password, name: "ci" }, headers });
+  return call(issueTokenRoute, { method: "POST", path: "/api/v1/auth/tokens", body: { email, password, name: "ci", scopes: ["read"] }, headers });
 }
 
 const failuresOf = (email: string, reason?: string) =>
