@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
 import { initCluster, isInitialised, runningPid, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { freePort } from "./free-port";
 import { EMBEDDED_ROLE_NAMES, ensureStoreRoles, handOverDatabase, type StoreRoles } from "./store-roles";
+import { withClient } from "../db/with-client";
 
 export interface EmbeddedStore {
   /** The application role's URL: what the control plane runs as. */
@@ -33,16 +33,6 @@ async function readOrCreateSecret(file: string): Promise<string> {
 
 function urlOf(user: string, password: string, port: number, database: string): string {
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-}
-
-async function asSuperuser(url: string, run: (client: pg.Client) => Promise<void>): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await run(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -78,12 +68,12 @@ export async function startEmbeddedStore(dataDir: string): Promise<EmbeddedStore
   const stop = () => stopCluster(pgdata, "fast", pid);
 
   try {
-    await asSuperuser(urlOf("postgres", password, port, "postgres"), async (admin) => {
+    await withClient(urlOf("postgres", password, port, "postgres"), async (admin) => {
       await ensureStoreRoles(admin, roles);
       const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE]);
       if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE} OWNER ${EMBEDDED_ROLE_NAMES.owner}`);
     });
-    await asSuperuser(urlOf("postgres", password, port, DATABASE), (admin) => handOverDatabase(admin, { owner: roles.owner.name, app: roles.app.name }));
+    await withClient(urlOf("postgres", password, port, DATABASE), (admin) => handOverDatabase(admin, { owner: roles.owner.name, app: roles.app.name }));
   } catch (error) {
     await stop();
     throw error;

@@ -1,8 +1,8 @@
-import pg from "pg";
 import { STORE_ROLE_REMEDY, storeRoleRisks, type StoreRoleRisk } from "@/core/store/store-role-risks";
 import { grantApplicationRole } from "./application-grants";
 import { migrate, type MigrationResult } from "./migrate";
 import { readStoreRoleFacts } from "./store-role-facts";
+import { withClient } from "../db/with-client";
 
 /** The store as the control plane reaches it: `appUrl` is what it runs as, `migrationUrl` the owner that migrates (the same URL when no separate owner is configured). */
 export interface StoreUrls {
@@ -17,15 +17,6 @@ export interface PreparedStore {
   risks: StoreRoleRisk[];
 }
 
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 const isPermissionError = (error: unknown) => /permission denied|must be owner/.test((error as Error).message);
 

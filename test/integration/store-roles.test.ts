@@ -14,20 +14,12 @@ import { migrate } from "@/server/store/migrate";
 import { prepareStore } from "@/server/store/prepare-store";
 import { readStoreRoleFacts } from "@/server/store/store-role-facts";
 import { ownerDatabaseUrl, superuserDatabaseUrl } from "../support/sql";
+import { withClient } from "@/server/db/with-client";
 
 /** DATABASE_URL is what the control plane connects as (test/support/fresh-database.ts). */
 const appUrl = () => process.env.DATABASE_URL!;
 const roles = inject("storeRoles");
 
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 const asApp = (text: string) => withClient(appUrl(), (client) => client.query(text));
 

@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { prepareStore } from "@/server/store/prepare-store";
 import { handOverDatabase } from "@/server/store/store-roles";
+import { withClient } from "@/server/db/with-client";
 
 /**
  * Before each test file: a new database on the test server, owned by the
@@ -31,14 +32,8 @@ function urlAs(user: string, password: string | null, database: string): string 
   return url.toString();
 }
 
-async function asSuperuser<T>(database: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: urlAs("", null, database) });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
+function asSuperuser<T>(database: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(urlAs("", null, database), run);
 }
 
 await asSuperuser("postgres", (client) => client.query(`CREATE DATABASE ${name} OWNER ${pg.escapeIdentifier(roles.owner.name)}`));

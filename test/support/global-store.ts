@@ -6,6 +6,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedStore } from "@/server/store/embedded-store";
 import { ensureStoreRoles, type StoreRoles } from "@/server/store/store-roles";
+import { withClient } from "@/server/db/with-client";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,15 +17,6 @@ declare module "vitest" {
   }
 }
 
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * TEST_DATABASE_URL's server may serve others: roles of this run's own,
