@@ -1,49 +1,82 @@
 import "server-only";
+import type { Prisma } from "../db/generated/client";
 import type { AccountFacts } from "@/core/alerts/account-alert-rules";
 import { PRIVILEGED_ROLES } from "@/core/access/role-grants";
+import type { Role } from "@/core/access/permissions";
 import { accountSettings } from "../accounts/account-settings";
 import { grantedScopes } from "../accounts/role-grant-view";
-import { db } from "../db/client";
+import { sqlPool } from "../db/sql-pool";
+
+interface GrantRow {
+  grantId: string;
+  userId: string;
+  email: string;
+  roles: Role[];
+  serviceScopes: Prisma.JsonValue;
+  at: Date;
+  requester: string | null;
+  decider: string | null;
+}
+
+interface ResetRow {
+  userId: string;
+  email: string;
+  roles: Role[];
+  at: Date;
+  by: string | null;
+}
+
+/** Applied grants in the window, with the three accounts each names, for enabled accounts still approver or admin. */
+async function recentGrants(since: Date): Promise<GrantRow[]> {
+  const { rows } = await sqlPool().query<GrantRow>({
+    name: "account-facts-grants",
+    text: `
+      SELECT g.id AS "grantId", g."userId", u.email, g.roles::text[] AS roles, g."serviceScopes",
+             g."decidedAt" AS at, rq.email AS requester, dc.email AS decider
+        FROM "RoleGrant" g
+        JOIN "User" u ON u.id = g."userId"
+        LEFT JOIN "User" rq ON rq.id = g."requesterId"
+        LEFT JOIN "User" dc ON dc.id = g."deciderId"
+       WHERE g.status = 'applied' AND g."decidedAt" > $1
+         AND NOT u.disabled AND u.roles::text[] && $2::text[]
+       ORDER BY g."decidedAt"`,
+    values: [since, [...PRIVILEGED_ROLES]],
+  });
+  return rows;
+}
+
+/** Password resets in the window of enabled accounts still approver or admin, with who reset them. */
+async function recentResets(since: Date): Promise<ResetRow[]> {
+  const { rows } = await sqlPool().query<ResetRow>({
+    name: "account-facts-resets",
+    text: `
+      SELECT u.id AS "userId", u.email, u.roles::text[] AS roles, u."passwordResetAt" AS at, rs.email AS by
+        FROM "User" u
+        LEFT JOIN "User" rs ON rs.id = u."passwordResetById"
+       WHERE NOT u.disabled AND u.roles::text[] && $2::text[] AND u."passwordResetAt" > $1
+       ORDER BY u."passwordResetAt"`,
+    values: [since, [...PRIVILEGED_ROLES]],
+  });
+  return rows;
+}
 
 /**
  * Grants of approver or admin, and resets of approving accounts' passwords,
- * within the approval cool-off window, for enabled accounts that still hold
- * such a role. Two statements, bounded by the window.
+ * within the approval cool-off window. Two statements, bounded by the window,
+ * sent alongside the evaluator's other reads.
  */
 export async function gatherAccountFacts(now: Date): Promise<AccountFacts> {
   const { coolOffMs } = accountSettings();
   if (coolOffMs <= 0) return { coolOffMs, grants: [], resets: [] };
   const since = new Date(now.getTime() - coolOffMs);
-  const privileged = { disabled: false, roles: { hasSome: [...PRIVILEGED_ROLES] } };
-  const [grants, resets] = await Promise.all([
-    db().roleGrant.findMany({
-      where: { status: "applied", decidedAt: { gt: since }, user: privileged },
-      include: { user: { select: { email: true } }, requester: { select: { email: true } }, decider: { select: { email: true } } },
-      orderBy: { decidedAt: "asc" },
-    }),
-    db().user.findMany({ where: { ...privileged, passwordResetAt: { gt: since } }, select: { id: true, email: true, roles: true, passwordResetAt: true, passwordResetById: true } }),
-  ]);
-  const resetters = new Map(
-    (await db().user.findMany({ where: { id: { in: resets.flatMap((user) => user.passwordResetById ?? []) } }, select: { id: true, email: true } })).map((user) => [user.id, user.email]),
-  );
+  const [grants, resets] = await Promise.all([recentGrants(since), recentResets(since)]);
   return {
     coolOffMs,
-    grants: grants.map((grant) => ({
-      grantId: grant.id,
-      userId: grant.userId,
-      email: grant.user.email,
-      roles: grant.roles,
-      serviceScopes: grantedScopes(grant),
-      at: grant.decidedAt!,
-      requester: grant.requester?.email ?? null,
-      decider: grant.decider?.email ?? null,
-    })),
-    resets: resets.map((user) => ({
-      userId: user.id,
-      email: user.email,
-      roles: user.roles.filter((role) => (PRIVILEGED_ROLES as readonly string[]).includes(role)),
-      at: user.passwordResetAt!,
-      by: (user.passwordResetById && resetters.get(user.passwordResetById)) ?? "an admin",
+    grants: grants.map((grant) => ({ ...grant, serviceScopes: grantedScopes(grant) })),
+    resets: resets.map((reset) => ({
+      ...reset,
+      roles: reset.roles.filter((role) => (PRIVILEGED_ROLES as readonly string[]).includes(role)),
+      by: reset.by ?? "an admin",
     })),
   };
 }

@@ -68,7 +68,7 @@ describe("before sign-in, over real HTTP", () => {
     const response = await fetch(`${product.url}/api/v1/auth/tokens`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-forwarded-for": "10.9.8.7", "x-real-ip": "10.9.8.6", "x-switchyard-peer-address": "10.9.8.5" },
-      body: JSON.stringify({ email, password: "a-wrong-password-1" }),
+      body: JSON.stringify({ email, password: "a-wrong-password-1", scopes: ["read"] }),
     });
     expect(response.status).toBe(401);
     const events = await fetch(`${product.url}/api/v1/audit?action=token.issue&outcome=failure&q=${encodeURIComponent(email)}`, { headers: { authorization: `Bearer ${admin}` } });
