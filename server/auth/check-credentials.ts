@@ -15,6 +15,15 @@ export interface VerifiedUser {
 
 const WRONG_CREDENTIALS = "Wrong email or password.";
 
+interface CredentialCheck {
+  email: string;
+  password: string;
+  ip: string | null;
+  action: SignInAction;
+  /** False when the caller replaces the password anyway, over the hash it was checked against. */
+  rehash?: boolean;
+}
+
 /**
  * Checks an email and password for a sign-in or a token request. The attempt
  * is counted against the sign-in limits before the password is compared
@@ -24,7 +33,7 @@ const WRONG_CREDENTIALS = "Wrong email or password.";
  * that acts on it. A disabled account is refused with the same message as a
  * wrong password. An old-style hash is replaced after a successful check.
  */
-export function checkCredentials(input: { email: string; password: string; ip: string | null; action: SignInAction }): Promise<VerifiedUser> {
+export function checkCredentials(input: CredentialCheck): Promise<VerifiedUser> {
   return signInSlots.run(() => checkCredentialsNow(input));
 }
 
@@ -34,8 +43,8 @@ export function checkCredentials(input: { email: string; password: string; ip: s
 // 429 before anything is compared or written.
 const signInSlots = new PasswordSlots(4, 64);
 
-async function checkCredentialsNow(input: { email: string; password: string; ip: string | null; action: SignInAction }): Promise<VerifiedUser> {
-  const { email, password, ip, action } = input;
+async function checkCredentialsNow(input: CredentialCheck): Promise<VerifiedUser> {
+  const { email, password, ip, action, rehash = true } = input;
   const reservation = await reserveSignInAttempt({ email, address: ip, action });
 
   let user: Awaited<ReturnType<typeof findUser>>;
@@ -58,7 +67,7 @@ async function checkCredentialsNow(input: { email: string; password: string; ip:
     throw new DomainError(401, "unauthenticated", WRONG_CREDENTIALS);
   }
   await releaseSignInAttempt(reservation, { succeeded: true });
-  if (passwordNeedsRehash(user.passwordHash)) {
+  if (rehash && passwordNeedsRehash(user.passwordHash)) {
     // Only if the hash is still the one just checked: a password changed meanwhile wins.
     // Best effort: when hashing is busy, the next sign-in replaces it.
     const passwordHash = await hashPassword(password).catch((error: unknown) => {

@@ -17,7 +17,8 @@ import type { Tx } from "../db/transaction";
 import { RateLimitedError } from "../errors";
 import { queueLockoutNotifications } from "./lockout-notifications";
 
-export type SignInAction = Extract<AuditAction, "auth.sign_in" | "token.issue">;
+/** Every check of a password someone typed: signing in, asking for a token, proving the current password to change it. */
+export type SignInAction = Extract<AuditAction, "auth.sign_in" | "token.issue" | "user.password_change">;
 
 /** An attempt counted under its keys before its password is compared. */
 export interface Reservation {

@@ -208,6 +208,22 @@ describe("passwords", () => {
     expect(await db().auditEvent.findFirstOrThrow({ where: { action: "user.password_change", outcome: "success", targetId: frank.id } })).toMatchObject({ actorLabel: "frank@example.com", details: { tokensRevoked: 1, sessionsEnded: true } });
   });
 
+  it("proving the current one is held to the sign-in limits: a stolen session cannot guess it faster than a stranger", async () => {
+    const oscar = await createTestUser("oscar@example.com", ["operator"], PASSWORD);
+    const cookie = await signInCookie("oscar@example.com", PASSWORD);
+    const attempt = (currentPassword: string) =>
+      call(ownPasswordRoute, { method: "POST", cookie, headers: { origin: "http://switchyard.test" }, body: { currentPassword, newPassword: "a-guessed-new-password" } });
+    for (let guess = 1; guess <= 5; guess++) expect((await attempt(`guess-number-${guess}`)).status).toBe(403);
+    const held = await attempt("guess-number-6");
+    expect(held.status).toBe(429);
+    expect(held.json.error.code).toBe("rate_limited");
+    // Held even with the right one: the wait is on the account from this address, not on a wrong answer.
+    expect((await attempt(PASSWORD)).status).toBe(429);
+    expect(await db().auditEvent.count({ where: { action: "user.password_change", outcome: "failure", targetId: oscar.id, reason: "wrong_password" } })).toBe(5);
+    expect(await db().auditEvent.count({ where: { action: "user.password_change", outcome: "failure", reason: "throttled" } })).toBe(1);
+    expect((await db().user.findUniqueOrThrow({ where: { id: oscar.id } })).passwordHash).toBe(oscar.passwordHash);
+  });
+
   it("are reset by an admin for someone else (not themselves), ending that person's sessions and tokens", async () => {
     const gina = await createTestUser("gina@example.com", ["viewer"], PASSWORD);
     const ginaToken = await tokenFor(gina.id);
