@@ -82,6 +82,7 @@ export const roleGrantSchema = z
     reason: z.string().nullable(),
     requester: z.string().nullable().meta({ description: "Who asked for it; null when granted from the host" }),
     decider: z.string().nullable(),
+    issuer: z.string().nullable().meta({ description: "The identity provider whose single sign-on claims gave the roles; null when admins or the host granted them" }),
     decisionNote: z.string().nullable(),
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime(),

@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 const at = new Date("2026-12-01T12:00:00Z");
 const facts: AccountFacts = {
   coolOffMs: 7 * DAY,
-  grants: [{ grantId: "g1", userId: "carol", email: "carol@example.com", roles: ["approver"], serviceScopes: {}, at, requester: "alice@example.com", decider: "bob@example.com" }],
+  grants: [{ grantId: "g1", userId: "carol", email: "carol@example.com", roles: ["approver"], serviceScopes: {}, at, requester: "alice@example.com", decider: "bob@example.com", issuer: null }],
   resets: [{ userId: "dave", email: "dave@example.com", roles: ["admin"], at, by: "alice@example.com" }],
 };
 
@@ -33,6 +33,13 @@ describe("account alert rules", () => {
     expect(detectAccountAlerts(host)[0]?.sentence).toMatch(/was granted approver at \S+ from the host \(break-glass\); cool-off/);
     const asked = { ...facts, grants: [{ ...facts.grants[0]!, decider: null }], resets: [] };
     expect(detectAccountAlerts(asked)[0]?.sentence).toMatch(/at the request of alice@example.com, approved from the host \(break-glass\); cool-off/);
+  });
+
+  it("say a grant by an identity provider's claims names the provider", () => {
+    const provider = { ...facts, grants: [{ ...facts.grants[0]!, requester: null, decider: null, issuer: "https://id.example.com" }], resets: [] };
+    expect(detectAccountAlerts(provider)[0]?.sentence).toMatch(
+      /^carol@example.com was granted approver at \S+ by the identity provider https:\/\/id.example.com \(single sign-on claims, no second admin here\); cool-off/,
+    );
   });
 
   it("fire at once, once per subject, and resolve when the window has passed", () => {

@@ -11,7 +11,7 @@ import type { AlertSeverity, Detection } from "./alert-rules";
  */
 export interface AccountFacts {
   coolOffMs: number;
-  grants: { grantId: string; userId: string; email: string; roles: Role[]; serviceScopes: ServiceScopes; at: Date; requester: string | null; decider: string | null }[];
+  grants: { grantId: string; userId: string; email: string; roles: Role[]; serviceScopes: ServiceScopes; at: Date; requester: string | null; decider: string | null; issuer: string | null }[];
   resets: { userId: string; email: string; roles: Role[]; at: Date; by: string }[];
 }
 
@@ -27,6 +27,12 @@ export interface AccountAlertRule {
 }
 
 const until = (at: Date, coolOffMs: number) => new Date(at.getTime() + coolOffMs).toISOString();
+
+function grantedBy(grant: AccountFacts["grants"][number]): string {
+  if (grant.issuer) return `by the identity provider ${grant.issuer} (single sign-on claims, no second admin here)`;
+  if (!grant.requester) return "from the host (break-glass)";
+  return `at the request of ${grant.requester}, approved ${grant.decider ? `by ${grant.decider}` : "from the host (break-glass)"}`;
+}
 
 /**
  * Rules about the installation's accounts rather than a service. Each fires
@@ -46,7 +52,7 @@ export const ACCOUNT_ALERT_RULES: readonly AccountAlertRule[] = [
         subject: { key: `grant:${grant.grantId}`, label: grant.email, replicaId: null },
         sentence:
           `${grant.email} was granted ${describeGrant(grant)} at ${grant.at.toISOString()} ` +
-          (grant.requester ? `at the request of ${grant.requester}, approved ${grant.decider ? `by ${grant.decider}` : "from the host (break-glass)"}` : "from the host (break-glass)") +
+          grantedBy(grant) +
           `; cool-off until ${until(grant.at, facts.coolOffMs)}`,
       }));
     },

@@ -27,6 +27,7 @@ export function roleGrantView(row: RoleGrantRow, now: Date): RoleGrantView {
     reason: row.reason,
     requester: row.requester?.email ?? null,
     decider: row.decider?.email ?? null,
+    issuer: row.issuer,
     decisionNote: row.decisionNote,
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt.toISOString(),

@@ -16,6 +16,7 @@ interface GrantRow {
   at: Date;
   requester: string | null;
   decider: string | null;
+  issuer: string | null;
 }
 
 interface ResetRow {
@@ -32,7 +33,7 @@ async function recentGrants(since: Date): Promise<GrantRow[]> {
     name: "account-facts-grants",
     text: `
       SELECT g.id AS "grantId", g."userId", u.email, g.roles::text[] AS roles, g."serviceScopes",
-             g."decidedAt" AS at, rq.email AS requester, dc.email AS decider
+             g."decidedAt" AS at, rq.email AS requester, dc.email AS decider, g.issuer
         FROM "RoleGrant" g
         JOIN "User" u ON u.id = g."userId"
         LEFT JOIN "User" rq ON rq.id = g."requesterId"

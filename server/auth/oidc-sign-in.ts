@@ -4,9 +4,11 @@ import type { Role } from "@/core/access/permissions";
 import { rolesFromClaims } from "@/core/access/oidc-role-mapping";
 import type { OidcSettings } from "@/core/access/oidc-settings";
 import { decideOidcSignIn, rolesToStore, type OidcIdentity, type OidcSignInFacts } from "@/core/access/oidc-sign-in";
+import { isPrivileged } from "@/core/access/role-grants";
 import { emailSchema } from "@/contracts/users";
 import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../audit/append-audit-event";
 import { db } from "../db/client";
+import type { Tx } from "../db/transaction";
 
 export type OidcSignInResult = { ok: true; userId: string } | { ok: false; ruleId: string };
 
@@ -34,6 +36,20 @@ function identityOf(claims: Record<string, unknown>): OidcIdentity {
 const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((role) => b.includes(role));
 
 /**
+ * Approver or admin that the provider's claims give an account which did not
+ * hold it is the organisation's own grant and needs no second admin here; it
+ * is recorded as an applied grant all the same, so that it raises the grant
+ * alert and counts for the second-person rule like any other.
+ */
+async function recordProviderGrant(tx: Tx, grant: { userId: string; before: readonly Role[]; after: readonly Role[]; issuer: string; now: Date }) {
+  const gained = grant.after.filter((role) => isPrivileged(role) && !grant.before.includes(role));
+  if (gained.length === 0) return;
+  await tx.roleGrant.create({
+    data: { userId: grant.userId, roles: gained, status: "applied", issuer: grant.issuer, reason: "the identity provider's claims at single sign-on", expiresAt: grant.now, decidedAt: grant.now },
+  });
+}
+
+/**
  * Signs a person in from the claims of an ID token next-auth has already
  * validated: finds their account by issuer and subject (or links or creates
  * one by verified email), makes its roles the ones the claims map to, and
@@ -54,11 +70,13 @@ export async function signInWithOidc(settings: OidcSettings, claims: Record<stri
     const rule = decideOidcSignIn(facts);
     const events: AuditEventInput[] = [];
     const now = new Date();
+    const issuer = identity.issuer;
 
     const storedRoles = rolesToStore(facts);
     if (bound && storedRoles && !sameRoles(bound.roles, storedRoles)) {
       // A change of roles ends the account's other sessions; the one signing in now is stamped after it.
       await tx.user.update({ where: { id: bound.id }, data: { roles: [...storedRoles], sessionVersion: { increment: 1 } } });
+      await recordProviderGrant(tx, { userId: bound.id, before: bound.roles, after: storedRoles, issuer, now });
       events.push({
         actor: provider,
         action: "user.update",
@@ -84,6 +102,7 @@ export async function signInWithOidc(settings: OidcSettings, claims: Record<stri
           where: { id: local.id },
           data: { oidcIssuer: identity.issuer, oidcSubject: identity.subject, passwordHash: null, roles: [...roles], lastSignInAt: now, sessionVersion: { increment: 1 } },
         });
+        await recordProviderGrant(tx, { userId: local.id, before: local.roles, after: roles, issuer, now });
         events.push({
           actor: provider,
           action: "user.update",
@@ -100,6 +119,7 @@ export async function signInWithOidc(settings: OidcSettings, claims: Record<stri
           data: { email: identity.email!, name: identity.name, roles: [...roles], oidcIssuer: identity.issuer, oidcSubject: identity.subject, lastSignInAt: now },
         });
         userId = created.id;
+        await recordProviderGrant(tx, { userId: created.id, before: [], after: roles, issuer, now });
         events.push({
           actor: provider,
           action: "user.create",

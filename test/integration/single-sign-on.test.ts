@@ -1,8 +1,11 @@
 import type { AuthOptions } from "next-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
+import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
 import { checkCredentials } from "@/server/auth/check-credentials";
 import { actorFromSessionToken } from "@/server/auth/resolve-actor";
 import { db } from "@/server/db/client";
+import { acquireLease } from "@/server/lease/lease";
 import { createTestUser } from "../support/api";
 import { NextAuthBrowser } from "../support/next-auth-browser";
 import { TestOidcIssuer, type IdpUser } from "../support/oidc-issuer";
@@ -152,6 +155,28 @@ describe("single sign-on through an OpenID Connect provider", () => {
       expect(victim.sessionToken()).toBeUndefined();
     },
   );
+
+  it("records approver or admin given by the provider's claims as a grant, raising the grant alert that names the provider", async () => {
+    idpUser("cleo", { groups: ["sre"] });
+    await signInThroughProvider("cleo");
+    const cleo = await db().user.findUniqueOrThrow({ where: { email: "cleo@example.com" } });
+    expect(await db().roleGrant.count({ where: { userId: cleo.id } })).toBe(0);
+
+    issuer.users.get("cleo")!.groups = ["sre", "sre-leads", "switchyard-admins"];
+    await signInThroughProvider("cleo");
+    const grants = await db().roleGrant.findMany({ where: { userId: cleo.id } });
+    expect(grants).toEqual([expect.objectContaining({ roles: ["approver", "admin"], status: "applied", issuer: issuer.url, requesterId: null, deciderId: null })]);
+
+    // Signing in again with the same claims grants nothing new.
+    await signInThroughProvider("cleo");
+    expect(await db().roleGrant.count({ where: { userId: cleo.id } })).toBe(1);
+
+    const lease = { name: ALERTING_LEASE, holder: "sso-test", token: (await acquireLease(ALERTING_LEASE, "sso-test", 600_000)).token };
+    await evaluateAlerts(lease);
+    const alert = await db().alert.findFirstOrThrow({ where: { ruleId: "privileged-grant", subjectKey: `grant:${grants[0]!.id}` } });
+    expect(alert).toMatchObject({ serviceId: null, state: "firing", subjectLabel: "cleo@example.com" });
+    expect(alert.sentence).toContain(`by the identity provider ${issuer.url} (single sign-on claims, no second admin here)`);
+  });
 
   it("audits a password sign-in as break-glass while single sign-on is configured", async () => {
     const breakGlass = await createTestUser("break-glass@switchyard.local", ["admin"], "break-glass-password-1");
