@@ -2,6 +2,7 @@ import { decode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as ownPasswordRoute } from "@/app/api/v1/account/password/route";
 import { POST as approveChangeRoute } from "@/app/api/v1/change-requests/[id]/approve/route";
+import { POST as reviewEmergencyRoute } from "@/app/api/v1/policies/versions/[id]/review/route";
 import { POST as approveGrantRoute } from "@/app/api/v1/role-grants/[id]/approve/route";
 import { POST as rejectGrantRoute } from "@/app/api/v1/role-grants/[id]/reject/route";
 import { GET as grantsRoute } from "@/app/api/v1/role-grants/route";
@@ -158,6 +159,20 @@ describe("granting approver or admin", () => {
     expect(topologyRefused.status).toBe(403);
     expect(topologyRefused.json.error.message).toMatch(/cool-off: carol@example.com/);
     expect(await db().approval.count({ where: { changeRequestId: topologyChange } })).toBe(0);
+
+    // An emergency change's after-the-fact review is the second person's too. Alice applied one (the same document again).
+    const policy = await db().policy.findUniqueOrThrow({ where: { scope: "service:orders-db" }, include: { versions: { orderBy: { version: "desc" }, take: 1 } } });
+    const version = policy.currentVersion + 1;
+    const [emergency] = await db().$transaction([
+      db().policyVersion.create({ data: { policyId: policy.id, version, document: policy.versions[0]!.document!, createdById: id.alice, emergency: true } }),
+      db().policy.update({ where: { id: policy.id }, data: { currentVersion: version } }),
+    ]);
+    const review = (as: string) => call(reviewEmergencyRoute, { method: "POST", token: as, params: { id: emergency.id }, body: { note: "seen" } });
+    const reviewRefused = await review(carolToken);
+    expect(reviewRefused.status).toBe(403);
+    expect(reviewRefused.json.error.message).toMatch(/cool-off: carol@example.com/);
+    expect(await db().auditEvent.count({ where: { action: "policy.emergency_review", policyVersionId: emergency.id } })).toBe(0);
+    expect((await review(token.dave)).status).toBe(200);
   });
 
   it("lets the account count again once the cool-off has passed and its owner has chosen their own password", async () => {
