@@ -24,7 +24,7 @@ export const agentSchema = z
     refusedWitnessKey: z
       .string()
       .nullable()
-      .meta({ description: "A different key the agent offered later and that was refused: rotate its token to let it bind one again" }),
+      .meta({ description: "The latest different key the agent offered and that was refused (the first refusal under a token is audited): rotate its token to let it bind one again" }),
   })
   .meta({ id: "Agent" });
 

@@ -7,9 +7,11 @@ import { db } from "../db/client";
  * Binds the witness key an agent offers with its reports, the first time it
  * offers one: from then on, primaries count only vouches signed with it. A
  * different key later is never bound (it means the agent lost its state
- * folder, or someone else holds its token): it is refused, audited once per
- * key, and shown on the agent, and an admin rotates the token to let the
- * agent bind a new one. Nearly every batch offers the bound key, which the
+ * folder, or someone else holds its token): it is refused and shown on the
+ * agent, and an admin rotates the token to let the agent bind a new one.
+ * Only the first refusal under a token is audited: whoever holds the token
+ * could otherwise write an audit event per batch by offering a new key each
+ * time; later keys only replace the one shown. Nearly every batch offers the bound key, which the
  * principal already tells without a read.
  */
 export async function bindWitnessKey(agent: AgentPrincipal, offered: string | undefined): Promise<void> {
@@ -34,6 +36,7 @@ export async function bindWitnessKey(agent: AgentPrincipal, offered: string | un
       return;
     }
     await tx.agent.update({ where: { id: agent.agentId }, data: { refusedWitnessKey: offered } });
+    if (current.refusedWitnessKey !== null) return;
     await appendAuditEvent(tx, {
       actor,
       action: "agent.witness_key_refuse",

@@ -56,6 +56,13 @@ describe("an agent's witness key", () => {
     const refusals = await audits("agent.witness_key_refuse");
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({ outcome: "failure", details: { bound, offered: other } });
+
+    // A new key with every batch shows the latest and writes no more audit events: the token's holder cannot flood the trail.
+    const audited = await db().auditEvent.count();
+    const another = rawKey();
+    for (const key of [another, rawKey(), another]) expect((await post(key)).status).toBe(200);
+    expect(await agent()).toMatchObject({ witnessKey: bound, refusedWitnessKey: another });
+    expect(await db().auditEvent.count()).toBe(audited);
   });
 
   it("is unbound by a token rotation, so the holder of the new token binds its own", async () => {
