@@ -10,7 +10,8 @@ import { dataDir } from "../store/data-dir";
  * plane on other machines are given the same folder's files.
  */
 export function keyDir(): string {
-  return path.resolve(process.env.SWITCHYARD_KEY_DIR ?? path.join(dataDir(), "keys"));
+  // A folder chosen at run time, never part of the build (see dataDir).
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SWITCHYARD_KEY_DIR ?? path.join(dataDir(), "keys"));
 }
 
 const KEY_NAME = /^[a-z0-9][a-z0-9.-]*$/;

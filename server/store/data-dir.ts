@@ -5,5 +5,6 @@ import path from "node:path";
  * two copies of Switchyard with different folders never collide.
  */
 export function dataDir(): string {
-  return path.resolve(process.env.SWITCHYARD_DATA_DIR ?? ".switchyard");
+  // A folder chosen at run time, never part of the build: the bundler must not trace the project through it.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SWITCHYARD_DATA_DIR ?? ".switchyard");
 }
