@@ -8,7 +8,8 @@ export interface AlertFilters {
   ruleId?: AlertView["ruleId"];
 }
 
-function search(filters: AlertFilters): string {
+/** The query string of the API's alert list, which is also the alerts page's. */
+export function alertSearch(filters: AlertFilters): string {
   const params = new URLSearchParams();
   if (filters.state?.length) params.set("state", filters.state.join(","));
   if (filters.serviceId) params.set("serviceId", filters.serviceId);
@@ -23,7 +24,7 @@ export const alertQueries = {
   list: (filters: AlertFilters) =>
     queryOptions({
       queryKey: [...alertQueries.all(), "list", filters] as const,
-      queryFn: ({ signal }) => apiRequest("GET", `/api/v1/alerts${search(filters)}`, alertListSchema, { signal }),
+      queryFn: ({ signal }) => apiRequest("GET", `/api/v1/alerts${alertSearch(filters)}`, alertListSchema, { signal }),
       // Pending turns firing within a second of its window; TanStack pauses this in background tabs.
       refetchInterval: 2_000,
     }),

@@ -13,7 +13,7 @@ export function ServiceAlerts({ serviceId }: { serviceId: string }) {
     <section className="card" aria-labelledby="service-alerts-heading">
       <div className="card-header">
         <h2 id="service-alerts-heading">Alerts</h2>
-        <Link href="/alerts">All alerts</Link>
+        <Link href={`/alerts?serviceId=${encodeURIComponent(serviceId)}&state=pending,firing,resolved`}>All of this service&apos;s alerts</Link>
       </div>
       {error ? (
         <p className="field-error" role="alert">

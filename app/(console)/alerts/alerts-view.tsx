@@ -2,21 +2,39 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import { ALERT_STATES, type AlertList, type AlertView } from "@/contracts/alerts";
-import { alertQueries, type AlertFilters } from "@/client/queries/alerts";
+import { alertQueries, alertSearch, type AlertFilters } from "@/client/queries/alerts";
 import { AlertRow } from "@/components/alerts/alert-row";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { UpdatedAgo } from "@/components/ui/updated-ago";
 
-const OPEN: AlertView["state"][] = ["pending", "firing"];
+export const OPEN_STATES: AlertView["state"][] = ["pending", "firing"];
 
-export function AlertsView({ initial, serviceIds, mayAcknowledge }: { initial: AlertList; serviceIds: string[]; mayAcknowledge: boolean }) {
-  const [filters, setFilters] = useState<AlertFilters>({ state: OPEN });
-  const isInitialFilter = filters.state === OPEN && !filters.serviceId && !filters.ruleId;
-  const { data, error, isPending, dataUpdatedAt } = useQuery({ ...alertQueries.list(filters), initialData: isInitialFilter ? initial : undefined });
+interface AlertsViewProps {
+  initial: AlertList;
+  /** The filters the page was opened with (its URL), which `initial` holds the alerts of. */
+  initialFilters: AlertFilters;
+  /** Why the URL's filters were not understood, if they were not. */
+  filterProblem: string | null;
+  serviceIds: string[];
+  mayAcknowledge: boolean;
+}
+
+export function AlertsView({ initial, initialFilters, filterProblem, serviceIds, mayAcknowledge }: AlertsViewProps) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [filters, setFiltersState] = useState<AlertFilters>(initialFilters);
+  const { data, error, isPending, dataUpdatedAt } = useQuery({ ...alertQueries.list(filters), initialData: filters === initialFilters ? initial : undefined });
   const rules = data?.rules ?? initial.rules;
+  // The URL follows the filters (replaced, not pushed: Back leaves the page rather than undoing a checkbox).
+  const setFilters = (change: (current: AlertFilters) => AlertFilters) => {
+    const next = change(filters);
+    setFiltersState(next);
+    router.replace(`${pathname}${alertSearch(next)}`, { scroll: false });
+  };
   const toggleState = (state: AlertView["state"]) =>
     setFilters((current) => {
       const states = current.state ?? [];
@@ -30,6 +48,11 @@ export function AlertsView({ initial, serviceIds, mayAcknowledge }: { initial: A
         description="Pending while a condition has held for less than the policy's window, firing after it, resolved once it clears."
         actions={<UpdatedAgo at={dataUpdatedAt} />}
       />
+      {filterProblem ? (
+        <div className="alert alert-info" role="status" style={{ marginBottom: 16 }}>
+          The link&apos;s filters were not understood ({filterProblem}); showing what is pending or firing.
+        </div>
+      ) : null}
       <section className="card" aria-label="Filters" style={{ marginBottom: 16 }}>
         <div className="row" style={{ gap: 16, flexWrap: "wrap", alignItems: "flex-end" }}>
           <fieldset className="row" style={{ gap: 10, border: 0, padding: 0, margin: 0 }}>
@@ -76,7 +99,7 @@ export function AlertsView({ initial, serviceIds, mayAcknowledge }: { initial: A
       ) : null}
       {isPending && !data ? <p className="muted">Loading alerts…</p> : null}
       {data && data.alerts.length === 0 ? (
-        <EmptyState title={filters.state?.length === 2 && filters.state.every((state) => OPEN.includes(state)) ? "Nothing pending or firing" : "No alerts match these filters"}>
+        <EmptyState title={filters.state?.length === 2 && filters.state.every((state) => OPEN_STATES.includes(state)) ? "Nothing pending or firing" : "No alerts match these filters"}>
           <p>Rules are evaluated every second against the latest agent reports.</p>
         </EmptyState>
       ) : null}
