@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OPERATIONS, type OperationId } from "@/contracts/operations";
-import { accessTo, mayAnywhere, mayOn, refusalOn, type Principal } from "./access";
+import { accessTo, mayAnywhere, mayOn, reachOf, reaches, refusalOn, type Principal } from "./access";
 import { PERMISSION_GRANTS, PERMISSIONS, ROLES, type Permission, type Role } from "./permissions";
 import { PERMISSION_REACH, SCOPABLE_ROLES, widenedRoles } from "./service-scopes";
 import { PERMISSION_SCOPES, scopesBeyondRoles, scopesGrantedBy, TOKEN_SCOPES } from "./token-scopes";
@@ -94,6 +94,16 @@ describe("roles limited to services", () => {
       rule: "other-service",
       message: "Your operator role is limited to the services billing-db, orders-db; this acts on the service search-db.",
     });
+  });
+
+  it("reach, as pages hand it to the browser, agrees with mayOn on every service and on the fleet", () => {
+    const principals = [limitedOperator, session(["operator"]), session(["viewer"]), token(["operator"], ["read"])];
+    for (const principal of principals) {
+      const reach = reachOf(principal, "alerts:acknowledge");
+      for (const serviceId of ["orders-db", "billing-db", "search-db"]) expect(reaches(reach, serviceId)).toBe(mayOn(principal, "alerts:acknowledge", on(serviceId)));
+      expect(reaches(reach, null)).toBe(mayOn(principal, "alerts:acknowledge", FLEET));
+    }
+    expect(reachOf(limitedOperator, "alerts:acknowledge")).toEqual({ kind: "services", serviceIds: ["billing-db", "orders-db"] });
   });
 
   it("never allow an operation on the fleet as a whole", () => {

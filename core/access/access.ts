@@ -75,6 +75,25 @@ export function mayOn(principal: Principal, permission: Permission, target: Acce
   return refusalOn(accessTo(principal, permission), target, permission) === null;
 }
 
+/**
+ * Where `principal` may use `permission`, as plain data a page hands to its
+ * browser half, which shows a control only on what it may act on.
+ */
+export type Reach = { kind: "everywhere" } | { kind: "services"; serviceIds: readonly string[] } | { kind: "nowhere" };
+
+export function reachOf(principal: Principal, permission: Permission): Reach {
+  const access = accessTo(principal, permission);
+  if (access.kind === "denied") return { kind: "nowhere" };
+  if (access.kind === "everywhere") return { kind: "everywhere" };
+  return { kind: "services", serviceIds: access.serviceIds };
+}
+
+/** Whether `reach` covers one service, or (null) the fleet as a whole, by the same rules as refusalOn. */
+export function reaches(reach: Reach, serviceId: string | null): boolean {
+  if (reach.kind !== "services") return reach.kind === "everywhere";
+  return serviceId !== null && reach.serviceIds.includes(serviceId);
+}
+
 /** Whether `principal` may use `permission` anywhere at all (to show a page or a control). */
 export function mayAnywhere(principal: Principal, permission: Permission): boolean {
   return accessTo(principal, permission).kind !== "denied";

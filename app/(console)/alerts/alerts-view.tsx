@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
+import { reaches, type Reach } from "@/core/access/access";
 import { ALERT_STATES, type AlertList, type AlertView } from "@/contracts/alerts";
 import { alertQueries, alertSearch, type AlertFilters } from "@/client/queries/alerts";
 import { AlertRow } from "@/components/alerts/alert-row";
@@ -20,10 +21,11 @@ interface AlertsViewProps {
   /** Why the URL's filters were not understood, if they were not. */
   filterProblem: string | null;
   serviceIds: string[];
-  mayAcknowledge: boolean;
+  /** Where the viewer may acknowledge: an operator limited to some services sees the control on their alerts only. */
+  acknowledgeReach: Reach;
 }
 
-export function AlertsView({ initial, initialFilters, filterProblem, serviceIds, mayAcknowledge }: AlertsViewProps) {
+export function AlertsView({ initial, initialFilters, filterProblem, serviceIds, acknowledgeReach }: AlertsViewProps) {
   const router = useRouter();
   const pathname = usePathname();
   const [filters, setFiltersState] = useState<AlertFilters>(initialFilters);
@@ -117,7 +119,7 @@ export function AlertsView({ initial, initialFilters, filterProblem, serviceIds,
             </thead>
             <tbody>
               {data.alerts.map((alert) => (
-                <AlertRow key={alert.id} alert={alert} mayAcknowledge={mayAcknowledge} />
+                <AlertRow key={alert.id} alert={alert} mayAcknowledge={reaches(acknowledgeReach, alert.serviceId)} />
               ))}
             </tbody>
           </table>

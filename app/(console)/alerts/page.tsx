@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { alertListQuerySchema } from "@/contracts/alerts";
-import { hasPermission } from "@/core/access/permissions";
+import { reachOf } from "@/core/access/access";
 import { listAlerts } from "@/server/alerts/list-alerts";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { db } from "@/server/db/client";
@@ -38,7 +38,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
       initialFilters={filters}
       filterProblem={problem}
       serviceIds={services.map((service) => service.id)}
-      mayAcknowledge={hasPermission(actor.roles, "alerts:acknowledge")}
+      acknowledgeReach={reachOf(actor, "alerts:acknowledge")}
     />
   );
 }
