@@ -127,18 +127,18 @@ async function otherSite(html: string): Promise<{ url: string; close: () => Prom
 
 const OPERATOR = { email: "cross-site-operator@e2e.test", password: "cross-site-operator-password-1" };
 
-async function tokenOf(request: APIRequestContext, user: { email: string; password: string }): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e browser security", scopes: ["read"] } });
+async function tokenOf(request: APIRequestContext, user: { email: string; password: string }, scopes: string[]): Promise<string> {
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e browser security", scopes } });
   return ((await issued.json()) as { token: string }).token;
 }
 
 test("a form on another page of this host cannot end a pause with the signed-in person's cookie", async ({ page, request, baseURL }) => {
   const created = await request.post("/api/v1/users", {
-    headers: { authorization: `Bearer ${await tokenOf(request, ADMIN)}` },
+    headers: { authorization: `Bearer ${await tokenOf(request, ADMIN, ["admin"])}` },
     data: { email: OPERATOR.email, password: OPERATOR.password, roles: ["operator"] },
   });
   expect([201, 409]).toContain(created.status());
-  const authorization = `Bearer ${await tokenOf(request, OPERATOR)}`;
+  const authorization = `Bearer ${await tokenOf(request, OPERATOR, ["operate"])}`;
   const paused = await request.post("/api/v1/automation/pauses", {
     headers: { authorization },
     data: { scope: "orders-db", reason: "e2e: cross-site form target", expiresAt: new Date(Date.now() + 10 * 60_000).toISOString() },
@@ -176,7 +176,7 @@ test("a server action replayed from another origin is refused; from the console 
       headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"]!, accept: "text/x-component", ...(origin ? { origin } : {}) },
       data: sent.postData() ?? "",
     });
-  const token = await tokenOf(request, ADMIN);
+  const token = await tokenOf(request, ADMIN, ["read"]);
   const named = async () => {
     const listed = (await (await request.get("/api/v1/auth/tokens", { headers: { authorization: `Bearer ${token}` } })).json()) as { tokens: { name: string }[] };
     return listed.tokens.filter((listedToken) => listedToken.name === "e2e server action").length;
