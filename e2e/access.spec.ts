@@ -54,4 +54,26 @@ test("an admin limits an operator to orders-db; the limit shows with the role an
   });
   expect(pause.status()).toBe(403);
   expect(((await pause.json()) as { error: { message: string } }).error.message).toContain("limited to the services orders-db");
+
+  // In the console, the fleet page's global pause (or resume) is the admin's and not theirs; orders-db's own is theirs.
+  const globalControl = (on: typeof page) =>
+    on.getByRole("form", { name: "Pause automation of every service" }).or(on.getByRole("button", { name: "Resume automation of every service" }));
+  const serviceControl = (on: typeof page) => on.getByRole("form", { name: "Pause automation of orders-db" }).or(on.getByRole("button", { name: "Resume automation of orders-db" }));
+  const fleetWide = { email: "fleet-operator@e2e.test", password: "fleet-operator-password-1" };
+  const operator = await request.post("/api/v1/users", { headers: { authorization: `Bearer ${adminToken}` }, data: { ...fleetWide, roles: ["operator"] } });
+  expect([201, 409]).toContain(operator.status());
+  const fleetWideContext = await page.context().browser()!.newContext();
+  const fleetWidePage = await fleetWideContext.newPage();
+  await signIn(fleetWidePage, fleetWide.email, fleetWide.password);
+  await expect(globalControl(fleetWidePage)).toBeVisible();
+  await fleetWideContext.close();
+  const limited = await page.context().browser()!.newContext();
+  const limitedPage = await limited.newPage();
+  await signIn(limitedPage, LIMITED.email, LIMITED.password);
+  await limitedPage.goto("/services/orders-db");
+  await expect(serviceControl(limitedPage)).toBeVisible();
+  await limitedPage.goto("/fleet");
+  await expect(limitedPage.getByRole("list", { name: "Services by automation state" })).toBeVisible();
+  await expect(globalControl(limitedPage)).toHaveCount(0);
+  await limited.close();
 });

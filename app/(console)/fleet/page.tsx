@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { mayOn } from "@/core/access/access";
 import { hasPermission } from "@/core/access/permissions";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { fleetOverview } from "@/server/fleet/fleet-overview";
@@ -14,7 +15,8 @@ export default async function FleetPage() {
     <FleetView
       initial={overview}
       initialTopology={topology}
-      mayControlAutomation={hasPermission(actor.roles, "automation:control")}
+      // The fleet page's automation control is the global pause: an operator limited to some services may not use it.
+      mayControlAutomation={mayOn(actor, "automation:control", { kind: "fleet" })}
       mayManageTopology={hasPermission(actor.roles, "topology:manage")}
     />
   );
