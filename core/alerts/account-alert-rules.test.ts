@@ -8,6 +8,7 @@ const facts: AccountFacts = {
   coolOffMs: 7 * DAY,
   grants: [{ grantId: "g1", userId: "carol", email: "carol@example.com", roles: ["approver"], serviceScopes: {}, at, requester: "alice@example.com", decider: "bob@example.com", issuer: null }],
   resets: [{ userId: "dave", email: "dave@example.com", roles: ["admin"], at, by: "alice@example.com" }],
+  breakGlass: [],
 };
 
 describe("account alert rules", () => {
@@ -40,6 +41,19 @@ describe("account alert rules", () => {
     expect(detectAccountAlerts(provider)[0]?.sentence).toMatch(
       /^carol@example.com was granted approver at \S+ by the identity provider https:\/\/id.example.com \(single sign-on claims, no second admin here\); cool-off/,
     );
+  });
+
+  it("name each break-glass sign-in with its address and audit event, firing for a day", () => {
+    const signedIn = { ...facts, grants: [], resets: [], breakGlass: [{ auditSeq: "42", email: "break-glass@switchyard.local", at, address: "10.0.0.7" }] };
+    expect(detectAccountAlerts(signedIn)).toEqual([
+      {
+        ruleId: "break-glass-sign-in",
+        serviceId: null,
+        subject: { key: "break-glass:42", label: "break-glass@switchyard.local", replicaId: null },
+        sentence:
+          "break-glass@switchyard.local signed in with a local password at 2026-12-01T12:00:00.000Z from 10.0.0.7 while single sign-on is configured (audit event #42); firing until 2026-12-02T12:00:00.000Z",
+      },
+    ]);
   });
 
   it("fire at once, once per subject, and resolve when the window has passed", () => {

@@ -3,19 +3,24 @@ import { describeGrant } from "../access/role-grants";
 import type { ServiceScopes } from "../access/service-scopes";
 import type { AlertSeverity, Detection } from "./alert-rules";
 
+/** How long a break-glass sign-in keeps its alert firing: a day, so that the next shift sees it too. */
+export const BREAK_GLASS_ALERT_MS = 24 * 3_600_000;
+
 /**
  * What the account rules look at: who became able to approve (or to make
  * approvers) recently, and whose approving account an admin gave a new
- * password, within the approval cool-off window. Gathered from the store,
- * only for accounts that still hold approver or admin and are enabled.
+ * password, within the approval cool-off window (only for accounts that
+ * still hold approver or admin and are enabled); and the password sign-ins
+ * made while single sign-on is configured, within BREAK_GLASS_ALERT_MS.
  */
 export interface AccountFacts {
   coolOffMs: number;
   grants: { grantId: string; userId: string; email: string; roles: Role[]; serviceScopes: ServiceScopes; at: Date; requester: string | null; decider: string | null; issuer: string | null }[];
   resets: { userId: string; email: string; roles: Role[]; at: Date; by: string }[];
+  breakGlass: { auditSeq: string; email: string; at: Date; address: string | null }[];
 }
 
-export const ACCOUNT_ALERT_RULE_IDS = ["privileged-grant", "privileged-password-reset"] as const;
+export const ACCOUNT_ALERT_RULE_IDS = ["privileged-grant", "privileged-password-reset", "break-glass-sign-in"] as const;
 export type AccountAlertRuleId = (typeof ACCOUNT_ALERT_RULE_IDS)[number];
 
 export interface AccountAlertRule {
@@ -67,6 +72,21 @@ export const ACCOUNT_ALERT_RULES: readonly AccountAlertRule[] = [
       return facts.resets.map((reset) => ({
         subject: { key: `password-reset:${reset.userId}:${reset.at.getTime()}`, label: reset.email, replicaId: null },
         sentence: `${reset.by} reset the password of ${reset.email} (${reset.roles.join(", ")}) at ${reset.at.toISOString()}; cool-off until ${until(reset.at, facts.coolOffMs)}`,
+      }));
+    },
+  },
+  {
+    id: "break-glass-sign-in",
+    title: "Break-glass sign-in",
+    severity: "warning",
+    description:
+      "A local account signed in with its password while single sign-on is configured: the identity provider's controls (MFA, offboarding) did not apply to it. Check it was an emergency; the alert stays firing for a day.",
+    detect(facts) {
+      return facts.breakGlass.map((signIn) => ({
+        subject: { key: `break-glass:${signIn.auditSeq}`, label: signIn.email, replicaId: null },
+        sentence:
+          `${signIn.email} signed in with a local password at ${signIn.at.toISOString()}${signIn.address ? ` from ${signIn.address}` : ""} while single sign-on is configured ` +
+          `(audit event #${signIn.auditSeq}); firing until ${until(signIn.at, BREAK_GLASS_ALERT_MS)}`,
       }));
     },
   },

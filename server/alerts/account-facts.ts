@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "../db/generated/client";
-import type { AccountFacts } from "@/core/alerts/account-alert-rules";
+import { BREAK_GLASS_ALERT_MS, type AccountFacts } from "@/core/alerts/account-alert-rules";
 import { PRIVILEGED_ROLES } from "@/core/access/role-grants";
 import type { Role } from "@/core/access/permissions";
 import { accountSettings } from "../accounts/account-settings";
@@ -61,18 +61,37 @@ async function recentResets(since: Date): Promise<ResetRow[]> {
   return rows;
 }
 
+/** Password sign-ins while single sign-on is configured (audited as auth.break_glass), newest last; the (action, at) index bounds the read. */
+async function recentBreakGlass(since: Date): Promise<AccountFacts["breakGlass"]> {
+  const { rows } = await sqlPool().query<AccountFacts["breakGlass"][number]>({
+    name: "account-facts-break-glass",
+    text: `
+      SELECT seq::text AS "auditSeq", "actorLabel" AS email, at, "sourceIp" AS address
+        FROM "AuditEvent"
+       WHERE action = 'auth.break_glass' AND at > $1
+       ORDER BY seq`,
+    values: [since],
+  });
+  return rows;
+}
+
 /**
  * Grants of approver or admin, and resets of approving accounts' passwords,
- * within the approval cool-off window. Two statements, bounded by the window,
- * sent alongside the evaluator's other reads.
+ * within the approval cool-off window; break-glass sign-ins within a day.
+ * Three statements, each bounded by its window, sent alongside the
+ * evaluator's other reads.
  */
 export async function gatherAccountFacts(now: Date): Promise<AccountFacts> {
   const { coolOffMs } = accountSettings();
-  if (coolOffMs <= 0) return { coolOffMs, grants: [], resets: [] };
   const since = new Date(now.getTime() - coolOffMs);
-  const [grants, resets] = await Promise.all([recentGrants(since), recentResets(since)]);
+  const [grants, resets, breakGlass] = await Promise.all([
+    coolOffMs > 0 ? recentGrants(since) : [],
+    coolOffMs > 0 ? recentResets(since) : [],
+    recentBreakGlass(new Date(now.getTime() - BREAK_GLASS_ALERT_MS)),
+  ]);
   return {
     coolOffMs,
+    breakGlass,
     grants: grants.map((grant) => ({ ...grant, serviceScopes: grantedScopes(grant) })),
     resets: resets.map((reset) => ({
       ...reset,

@@ -22,8 +22,8 @@ const SERVICES = 334;
 const SMALL_FLEET = 10;
 const FLEET = SERVICES * FLEET_REGIONS.length;
 const WEBHOOK = "http://127.0.0.1:9/alerts";
-/** The evaluator's reads: the fleet's facts (seven statements) and the accounts' grants and resets in the cool-off window (two). */
-const READS = 9;
+/** The evaluator's reads: the fleet's facts (seven statements), and the accounts' grants and resets in the cool-off window and break-glass sign-ins of the last day (three). */
+const READS = 10;
 
 let lease: HeldLease;
 

@@ -47,6 +47,11 @@ async function signInThroughProvider(username: string) {
   return { browser, landed, token: browser.sessionToken() };
 }
 
+async function evaluateAlertsNow() {
+  const lease = { name: ALERTING_LEASE, holder: "sso-test", token: (await acquireLease(ALERTING_LEASE, "sso-test", 600_000)).token };
+  await evaluateAlerts(lease);
+}
+
 const latestSignIn = () => db().auditEvent.findFirstOrThrow({ where: { action: "auth.sign_in" }, orderBy: { seq: "desc" } });
 
 describe("single sign-on through an OpenID Connect provider", () => {
@@ -171,14 +176,13 @@ describe("single sign-on through an OpenID Connect provider", () => {
     await signInThroughProvider("cleo");
     expect(await db().roleGrant.count({ where: { userId: cleo.id } })).toBe(1);
 
-    const lease = { name: ALERTING_LEASE, holder: "sso-test", token: (await acquireLease(ALERTING_LEASE, "sso-test", 600_000)).token };
-    await evaluateAlerts(lease);
+    await evaluateAlertsNow();
     const alert = await db().alert.findFirstOrThrow({ where: { ruleId: "privileged-grant", subjectKey: `grant:${grants[0]!.id}` } });
     expect(alert).toMatchObject({ serviceId: null, state: "firing", subjectLabel: "cleo@example.com" });
     expect(alert.sentence).toContain(`by the identity provider ${issuer.url} (single sign-on claims, no second admin here)`);
   });
 
-  it("audits a password sign-in as break-glass while single sign-on is configured", async () => {
+  it("audits a password sign-in as break-glass while single sign-on is configured, and raises the break-glass alert", async () => {
     const breakGlass = await createTestUser("break-glass@switchyard.local", ["admin"], "break-glass-password-1");
     const browser = new NextAuthBrowser(authOptions);
     const { csrfToken } = (await browser.nextAuth("GET", "csrf")).body as { csrfToken: string };
@@ -187,9 +191,12 @@ describe("single sign-on through an OpenID Connect provider", () => {
     });
     expect(signedIn.status).toBe(200);
     expect((await actorFromSessionToken(browser.sessionToken(), null))?.userId).toBe(breakGlass.id);
-    expect(await db().auditEvent.findFirstOrThrow({ where: { action: "auth.break_glass" }, orderBy: { seq: "desc" } })).toMatchObject({
-      actorId: breakGlass.id,
-      targetId: breakGlass.id,
-    });
+    const event = await db().auditEvent.findFirstOrThrow({ where: { action: "auth.break_glass" }, orderBy: { seq: "desc" } });
+    expect(event).toMatchObject({ actorId: breakGlass.id, targetId: breakGlass.id });
+
+    await evaluateAlertsNow();
+    const alert = await db().alert.findFirstOrThrow({ where: { ruleId: "break-glass-sign-in", subjectKey: `break-glass:${event.seq}` } });
+    expect(alert).toMatchObject({ serviceId: null, state: "firing", subjectLabel: "break-glass@switchyard.local" });
+    expect(alert.sentence).toMatch(/^break-glass@switchyard.local signed in with a local password at \S+ .*while single sign-on is configured \(audit event #\d+\); firing until /);
   });
 });
