@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
+import type { OidcSettings } from "@/core/access/oidc-settings";
 import { emailSchema } from "@/contracts/users";
 import { accountSettings } from "../accounts/account-settings";
 import { appendAuditEvent } from "../audit/append-audit-event";
@@ -10,11 +11,13 @@ import { DomainError } from "../errors";
 import { clientIp } from "./actor";
 import { checkCredentials } from "./check-credentials";
 import { assertSessionStands, endSessionsOnSignOut, sessionClaimsAtSignIn } from "./session-claims";
-import { OIDC_SETTINGS } from "./oidc-config";
+import { oidcSettings } from "./oidc-config";
 import { oidcProvider } from "./oidc-provider";
 import { singleSignOnSignIn } from "./single-sign-on-callback";
 
 const credentialsSchema = z.object({ email: emailSchema, password: z.string().min(1).max(200) });
+
+const providersOf = (settings: OidcSettings | null) => (settings ? [oidcProvider(settings)] : []);
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.NEXTAUTH_SECRET,
@@ -53,7 +56,7 @@ export const authOptions: NextAuthOptions = {
         }
       },
     }),
-    ...(OIDC_SETTINGS ? [oidcProvider(OIDC_SETTINGS)] : []),
+    ...providersOf(oidcSettings()),
   ],
   callbacks: {
     signIn: singleSignOnSignIn,

@@ -4,7 +4,8 @@ import { headers } from "next/headers";
 import { OIDC_PROVIDER_ID } from "@/core/access/oidc-settings";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import { clientIp } from "./actor";
-import { OIDC_SETTINGS } from "./oidc-config";
+import { breakGlassEvent } from "./break-glass";
+import { oidcSettings } from "./oidc-config";
 import { signInWithOidc } from "./oidc-sign-in";
 
 /** Where a refused single sign-on lands: the sign-in page names the rule's message. */
@@ -31,21 +32,16 @@ async function requestIp(): Promise<string | null> {
  * `user.id`, where the provider's subject was.
  */
 export async function singleSignOnSignIn({ user, account, profile }: { user: User; account: Account | null; profile?: Profile }): Promise<true | string> {
-  if (!OIDC_SETTINGS || !account) return true;
+  const settings = oidcSettings();
+  if (!settings || !account) return true;
   const ip = await requestIp();
   if (account.provider === OIDC_PROVIDER_ID) {
-    const result = await signInWithOidc(OIDC_SETTINGS, (profile ?? {}) as Record<string, unknown>, ip);
+    const result = await signInWithOidc(settings, (profile ?? {}) as Record<string, unknown>, ip);
     if (!result.ok) return oidcRefusedPath(result.ruleId);
     user.id = result.userId;
     return true;
   }
-  if (account.type === "credentials") {
-    await recordAuditEvent({
-      actor: { type: "user", id: user.id, label: user.email ?? user.id, ip },
-      action: "auth.break_glass",
-      target: { type: "user", id: user.id },
-      reason: "a local account signed in with its password while single sign-on is configured",
-    });
-  }
+  const breakGlass = account.type === "credentials" ? breakGlassEvent({ id: user.id, email: user.email ?? user.id }, ip, "sign-in") : null;
+  if (breakGlass) await recordAuditEvent(breakGlass);
   return true;
 }

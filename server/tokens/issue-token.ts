@@ -1,7 +1,8 @@
 import "server-only";
 import { scopesBeyondRoles } from "@/core/access/token-scopes";
 import { API_TOKEN_PREFIX, TOKEN_MAX_DAYS, type CreateOwnTokenRequest, type IssuedToken, type IssueTokenRequest } from "@/contracts/tokens";
-import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
+import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../audit/append-audit-event";
+import { breakGlassEvent } from "../auth/break-glass";
 import { checkCredentials } from "../auth/check-credentials";
 import { db, type Db } from "../db/client";
 import { ValidationError } from "../errors";
@@ -16,7 +17,13 @@ const DAY_MS = 86_400_000;
  * scope that admits nothing the owner's roles grant is refused rather than
  * kept for a role the owner may be given later.
  */
-export async function issueToken(ownerId: string, options: CreateOwnTokenRequest, actor: AuditActor, client: Db = db()): Promise<IssuedToken> {
+export async function issueToken(
+  ownerId: string,
+  options: CreateOwnTokenRequest,
+  actor: AuditActor,
+  client: Db = db(),
+  alsoAudit: readonly AuditEventInput[] = [],
+): Promise<IssuedToken> {
   if (!(options.expiresInDays >= 1 && options.expiresInDays <= TOKEN_MAX_DAYS)) {
     throw new ValidationError(`expiresInDays: must be between 1 and ${TOKEN_MAX_DAYS}`, "expiresInDays");
   }
@@ -36,12 +43,15 @@ export async function issueToken(ownerId: string, options: CreateOwnTokenRequest
       include: { user: { select: { email: true } } },
     });
     const view = tokenView(token);
-    await appendAuditEvent(tx, {
-      actor,
-      action: "token.issue",
-      target: { type: "api_token", id: token.id },
-      after: { name: view.name, prefix: view.prefix, userId: view.userId, scopes: view.scopes, expiresAt: view.expiresAt },
-    });
+    await appendAuditEvents(tx, [
+      {
+        actor,
+        action: "token.issue",
+        target: { type: "api_token", id: token.id },
+        after: { name: view.name, prefix: view.prefix, userId: view.userId, scopes: view.scopes, expiresAt: view.expiresAt },
+      },
+      ...alsoAudit,
+    ]);
     return { ...view, token: secret };
   });
 }
@@ -49,9 +59,12 @@ export async function issueToken(ownerId: string, options: CreateOwnTokenRequest
 /** `POST /api/v1/auth/tokens`: a script trades email and password for a token. */
 export async function issueTokenWithPassword(request: IssueTokenRequest, ip: string | null): Promise<IssuedToken> {
   const user = await checkCredentials({ email: request.email, password: request.password, ip, action: "token.issue" });
+  const breakGlass = breakGlassEvent(user, ip, "api-token");
   return issueToken(
     user.id,
     { name: request.name, scopes: request.scopes, expiresInDays: request.expiresInDays },
     { type: "user", id: user.id, label: user.email, ip },
+    db(),
+    breakGlass ? [breakGlass] : [],
   );
 }

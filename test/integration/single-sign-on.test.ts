@@ -198,5 +198,12 @@ describe("single sign-on through an OpenID Connect provider", () => {
     const alert = await db().alert.findFirstOrThrow({ where: { ruleId: "break-glass-sign-in", subjectKey: `break-glass:${event.seq}` } });
     expect(alert).toMatchObject({ serviceId: null, state: "firing", subjectLabel: "break-glass@switchyard.local" });
     expect(alert.sentence).toMatch(/^break-glass@switchyard.local signed in with a local password at \S+ .*while single sign-on is configured \(audit event #\d+\); firing until /);
+
+    // A password traded for an API token is break-glass too, in the token's own transaction.
+    const { issueTokenWithPassword } = await import("@/server/tokens/issue-token");
+    const issued = await issueTokenWithPassword({ email: breakGlass.email, password: "break-glass-password-1", name: "script", scopes: ["read"], expiresInDays: 1 }, "10.0.0.9");
+    const viaToken = await db().auditEvent.findFirstOrThrow({ where: { action: "auth.break_glass" }, orderBy: { seq: "desc" } });
+    expect(viaToken).toMatchObject({ actorId: breakGlass.id, sourceIp: "10.0.0.9", details: { via: "api-token" } });
+    expect(await db().auditEvent.findFirstOrThrow({ where: { action: "token.issue", targetId: issued.id } })).toMatchObject({ seq: viaToken.seq - 1n });
   });
 });

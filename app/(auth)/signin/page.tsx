@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { callbackPath, otherConfiguredAddress } from "@/core/access/callback-path";
 import { oidcRefusalMessage } from "@/core/access/oidc-sign-in";
 import { currentActor } from "@/server/auth/current-actor";
-import { OIDC_SETTINGS } from "@/server/auth/oidc-config";
+import { oidcSettings } from "@/server/auth/oidc-config";
 import { SignInForm } from "./sign-in-form";
 import { SingleSignOnButton } from "./single-sign-on-button";
 
@@ -15,7 +15,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   // Only paths on this application, so the sign-in page cannot be used to bounce people elsewhere.
   const next = callbackPath(callbackUrl, process.env.NEXTAUTH_URL ?? "http://localhost");
   if (await currentActor()) redirect(next);
-  const failure = signInFailure(error, rule);
+  const sso = oidcSettings();
+  const failure = signInFailure(error, rule, sso !== null);
   const host = (await headers()).get("host");
   const configured = otherConfiguredAddress(host, process.env.NEXTAUTH_URL);
   return (
@@ -36,9 +37,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             {failure}
           </div>
         ) : null}
-        {OIDC_SETTINGS ? (
+        {sso ? (
           <>
-            <SingleSignOnButton name={OIDC_SETTINGS.displayName} next={next} />
+            <SingleSignOnButton name={sso.displayName} next={next} />
             <p className="muted">Or, with a local account (for when single sign-on is unavailable; every use is audited):</p>
           </>
         ) : null}
@@ -50,9 +51,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
 
 // next-auth's own error codes from a failed provider round trip (OAuthSignin,
 // OAuthCallback, …) get one message; the address's text is never shown.
-function signInFailure(error: string | undefined, rule: string | undefined): string | null {
+function signInFailure(error: string | undefined, rule: string | undefined, singleSignOn: boolean): string | null {
   if (!error || error === "CredentialsSignin" || error === "SessionRequired") return null;
   if (error === "OidcRefused") return oidcRefusalMessage(rule) ?? "Single sign-on refused you.";
-  const what = OIDC_SETTINGS ? "Single sign-on" : "Signing in";
+  const what = singleSignOn ? "Single sign-on" : "Signing in";
   return `${what} failed. Try again; if it keeps failing, ask a Switchyard administrator.`;
 }
