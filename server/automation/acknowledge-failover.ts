@@ -5,7 +5,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { effectivePolicies } from "../policy/effective-policy";
-import { lastPromotions } from "./automation-controls";
+import { lastPromotions } from "../automation-snapshot/automation-controls";
 import { liveServiceOrThrow } from "../topology/retired-guards";
 
 /**

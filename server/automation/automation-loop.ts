@@ -8,7 +8,7 @@ import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert
 import { type LeaseKeeper, leaseKeeper } from "../lease/lease-keeper";
 import { startLeaseLoop } from "../loops/lease-loop";
 import { recordLeaseLapse } from "../primary-lease/record-lease-lapse";
-import { automationSnapshots } from "./automation-snapshots";
+import { automationSnapshots } from "../automation-snapshot/automation-snapshots";
 import { ACTING_KINDS, carryOut } from "./carry-out";
 import { AUTOMATION_ACTOR, type ServiceDecisionChanges, storedDecisions, writeDecisionChanges } from "./record-decisions";
 

@@ -5,7 +5,7 @@ import { maintenanceHoldSentence, pauseSentence } from "@/core/automation/contro
 import { automationState } from "@/core/fleet/automation-state";
 import { notDecidedSentence } from "@/core/loops/loop-stall";
 import { db } from "../db/client";
-import { automationSnapshot } from "./automation-snapshots";
+import { automationSnapshot } from "../automation-snapshot/automation-snapshots";
 import { DECIDER_LEASE } from "./automation-loop";
 import { loopProgress } from "../loops/loop-progress";
 import { liveServiceOrThrow } from "../topology/retired-guards";

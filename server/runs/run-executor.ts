@@ -6,7 +6,7 @@ import { acquireLease } from "../lease/lease";
 import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import { ANY, notifier } from "../db/pg-notifier";
 import { moveRun } from "./advance-run";
-import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
+import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 
 export const EXECUTOR_LEASE = "run-executor";
 const LEASE_TTL_MS = 10_000;

@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { runbookCatalog } from "../runbooks/runbook-catalog";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
 import { retiredServiceError } from "../topology/retired-guards";
-import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
+import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 import { runView } from "./run-view";
 
 /**
