@@ -8,7 +8,7 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  (await import("./server/http/peer-address")).warnWithoutPeerAddressLayer();
+  (await import("./server/request/peer-address")).warnWithoutPeerAddressLayer();
   if (process.env.SWITCHYARD_JOBS === "off") return;
   const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }] = await Promise.all([
     import("./server/jobs/scheduler"),

@@ -6,7 +6,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { effectivePolicies } from "../policy/effective-policy";
 import { lastPromotions } from "../automation-snapshot/automation-controls";
-import { liveServiceOrThrow } from "../topology/retired-guards";
+import { liveServiceOrThrow } from "../retired-guards";
 
 /**
  * A person has looked at the service since its last failover: automatic

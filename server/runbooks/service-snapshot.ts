@@ -5,7 +5,7 @@ import { bigintOf } from "@/core/lsn";
 import { db } from "../db/client";
 import { serviceDetail } from "../fleet/service-detail";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
-import { retiredServiceError } from "../topology/retired-guards";
+import { retiredServiceError } from "../retired-guards";
 
 /** What both runbooks and the automation read of a service: its live topology, its policy, and the witness links into it. */
 export interface LiveService {

@@ -5,7 +5,7 @@ import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { checkCredentials } from "../auth/check-credentials";
 import { db, type Db } from "../db/client";
 import { ValidationError } from "../errors";
-import { newTokenSecret } from "./token-secret";
+import { newTokenSecret } from "../token-secret";
 import { tokenView } from "./token-view";
 
 const DAY_MS = 86_400_000;

@@ -1,8 +1,8 @@
 import "server-only";
 import type { UserView } from "@/contracts/users";
 import { ROLE_GRANT_INCLUDE, roleGrantView, type RoleGrantRow } from "../accounts/role-grant-view";
+import { serviceScopesOf, WITH_ROLE_SCOPES } from "../auth/role-scopes";
 import type { Prisma, RoleScope, User } from "../db/generated/client";
-import { serviceScopesOf, WITH_ROLE_SCOPES } from "./role-scopes";
 
 /** A user read with their limits (`include: WITH_ROLE_SCOPES`). */
 export type UserWithScopes = User & { roleScopes: RoleScope[] };

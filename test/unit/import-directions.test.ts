@@ -36,18 +36,14 @@ const ACCEPTED_CROSSINGS: { from: string; to: string; why: string }[] = [
  * imports are gone, so this list only shrinks.
  */
 const KNOWN_SERVER_CYCLES: { from: string; to: string; why: string }[] = [
-  { from: "server/audit", to: "server/auth", why: "reading the trail checks the actor (auth/actor.ts), while signing in writes to the trail" },
-  { from: "server/auth", to: "server/http", why: "the actor carries the peer address and resolves bearer tokens, both HTTP facts that http/ also reads from auth/" },
-  { from: "server/auth", to: "server/accounts", why: "sessions read the account settings and ended sessions kept in accounts/, which checks the actor" },
-  { from: "server/auth", to: "server/alerts", why: "a lockout notifies the alert webhooks, whose acknowledgement checks the actor" },
-  { from: "server/auth", to: "server/tokens", why: "resolving a bearer token hashes it with tokens/token-secret.ts, while issuing one checks the actor" },
-  { from: "server/auth", to: "server/users", why: "resolving an actor reads its role scopes from users/, whose edits check the actor" },
-  { from: "server/commands", to: "server/agents", why: "commands find the active agent in agents/, while enrolling an agent reads the command signing key" },
-  { from: "server/http", to: "server/agents", why: "the API route resolves an agent's token through agents/, whose resolver reads the bearer token from http/" },
-  { from: "server/keys", to: "server/store", why: "key files live in the data folder that store/ names, while migrating the store moves its secrets to keys/" },
-  { from: "server/policy", to: "server/topology", why: "a policy reference refuses a retired service (topology/retired-guards.ts), while topology plans read effective policies" },
-  { from: "server/policy", to: "server/accounts", why: "reviewing an emergency change asks accounts/ who is a second person, and accounts/ reaches policy/ through auth/" },
-  { from: "server/users", to: "server/accounts", why: "creating and editing users requests role grants in accounts/, which shows users through users/user-view.ts" },
+  { from: "server/audit", to: "server/auth", why: "the trail's readers (query, export, verify, checkpoint) check the actor, and auth writes sign-ins to the trail: the readers belong above auth" },
+  { from: "server/auth", to: "server/alerts", why: "a sign-in lockout notifies the alert webhooks (alerts/alert-webhooks.ts), and acknowledging an alert checks the actor" },
+  { from: "server/users", to: "server/accounts", why: "creating and editing users requests role grants, and deciding a grant shows the user (users/user-view.ts)" },
+  {
+    from: "server/agents",
+    to: "server/commands",
+    why: "enrolling an agent hands it the command signing key (commands/signing-key.ts, which belongs in keys/ once run advancing stops importing it from commands/), and commands find the agent",
+  },
 ];
 
 interface Import {
