@@ -37,7 +37,6 @@ const ACCEPTED_CROSSINGS: { from: string; to: string; why: string }[] = [
  */
 const KNOWN_SERVER_CYCLES: { from: string; to: string; why: string }[] = [
   { from: "server/audit", to: "server/auth", why: "the trail's readers (query, export, verify, checkpoint) check the actor, and auth writes sign-ins to the trail: the readers belong above auth" },
-  { from: "server/users", to: "server/accounts", why: "creating and editing users requests role grants, and deciding a grant shows the user (users/user-view.ts)" },
   {
     from: "server/agents",
     to: "server/commands",
