@@ -2,20 +2,19 @@
  * Runs once when a control-plane process starts: the store's periodic upkeep
  * (partitions, rollups, retention), the runbook executor, alert evaluation
  * and the automation's decider, each guarded by a lease so that of several
- * copies only one acts.
+ * copies only one acts, and each giving its lease up when the process is
+ * told to stop.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  (await import("./server/http/peer-address")).warnWithoutPeerAddressLayer();
+  (await import("./server/request/peer-address")).warnWithoutPeerAddressLayer();
   if (process.env.SWITCHYARD_JOBS === "off") return;
-  const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }] = await Promise.all([
+  const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }, { stopOnSignals }] = await Promise.all([
     import("./server/jobs/scheduler"),
     import("./server/runs/run-executor"),
     import("./server/alerts/alerting-loop"),
     import("./server/automation/automation-loop"),
+    import("./server/loops/stop-on-signals"),
   ]);
-  startJobs();
-  startRunExecutor();
-  startAlerting();
-  startDecider();
+  stopOnSignals([startJobs(), startRunExecutor(), startAlerting(), startDecider()]);
 }

@@ -7,6 +7,7 @@ import { errorMessage } from "./error-message";
 import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
 import type { ReportQueue } from "./report-queue";
+import { REPEAT_LOG_MS } from "./retry";
 import { probePeers as probePeersOverNetwork, type TimedPeerProbe } from "./witness";
 
 export interface AgentParts {
@@ -19,9 +20,6 @@ export interface AgentParts {
   probePeers?: typeof probePeersOverNetwork;
   now?: () => Date;
 }
-
-/** A failure that lasts is logged again this often, not every tick. */
-const REPEAT_LOG_MS = 60_000;
 
 /**
  * The agent's loop. Every interval: probe the local replica and witness the

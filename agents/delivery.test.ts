@@ -6,7 +6,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentReportBatchSchema, type AgentReportBatch } from "@/contracts/agent-reports";
 import { simulatedReport } from "./adapters/simulated-adapter";
-import { backoffDelayMs, Delivery, REPORTS_PATH } from "./delivery";
+import { Delivery, REPORTS_PATH } from "./delivery";
+import { backoffDelayMs } from "./retry";
 import { createLogger } from "./log";
 import { AgentMetrics } from "./metrics";
 import { ReportQueue } from "./report-queue";
@@ -258,15 +259,5 @@ describe("Delivery", () => {
     await delivery.deliver();
     expect(logLines.find((line) => line.event === "clock.skew")).toMatchObject({ level: "warn", clockSkewMs: 4200 });
     expect((await metrics.clockSkew.get()).values[0]!.value).toBe(4.2);
-  });
-});
-
-describe("backoffDelayMs", () => {
-  it("doubles per failure, with jitter, up to about 30 s", () => {
-    expect(backoffDelayMs(1, () => 0)).toBe(500);
-    expect(backoffDelayMs(1, () => 1)).toBe(1000);
-    expect(backoffDelayMs(3, () => 1)).toBe(4000);
-    expect(backoffDelayMs(20, () => 1)).toBe(30_000);
-    expect(backoffDelayMs(20, () => 0)).toBe(15_000);
   });
 });

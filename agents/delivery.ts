@@ -3,24 +3,14 @@ import { errorMessage, truncate } from "./error-message";
 import { createHttpPoster, type HttpAnswer, type HttpPoster } from "./http-post";
 import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
+import { parseJson } from "./parse-json";
 import type { QueuedReport, ReportQueue } from "./report-queue";
+import { backoffDelayMs, FailureStreak } from "./retry";
 
 export const REPORTS_PATH = "/api/v1/agents/reports";
 
-const BACKOFF_BASE_MS = 1000;
-const BACKOFF_CAP_MS = 30_000;
 const SKEW_WARNING_MS = 1000;
 const SKEW_LOG_EVERY_MS = 10 * 60_000;
-
-/**
- * Exponential backoff with jitter: between half and all of base × 2^(failures-1),
- * capped, so a fleet of agents that lost the control plane together does not
- * come back in lockstep.
- */
-export function backoffDelayMs(failures: number, random: () => number): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
-  return Math.round(ceiling * (0.5 + 0.5 * random()));
-}
 
 export interface DeliveryOptions {
   controlPlaneUrl: string;
@@ -57,7 +47,7 @@ export class Delivery {
   private readonly wallClock: () => Date;
   private readonly random: () => number;
   private running: Promise<void> | null = null;
-  private failures = 0;
+  private readonly streak = new FailureStreak();
   private retryAt = 0;
   private size = MAX_REPORTS_PER_BATCH;
   private skewLoggedAt = Number.NEGATIVE_INFINITY;
@@ -238,14 +228,13 @@ export class Delivery {
    * rest of the queue must follow at once.
    */
   private answered(): void {
-    if (this.failures > 0) this.options.log.info("delivery.recovered", `the control plane answers again after ${this.failures} failed attempts`);
-    this.failures = 0;
+    const failed = this.streak.end();
+    if (failed > 0) this.options.log.info("delivery.recovered", `the control plane answers again after ${failed} failed attempts`);
     this.retryAt = 0;
   }
 
   private backOff(): number {
-    this.failures += 1;
-    const delay = backoffDelayMs(this.failures, this.random);
+    const delay = backoffDelayMs(this.streak.add(), this.random);
     this.retryAt = this.now() + delay;
     return delay;
   }
@@ -260,13 +249,5 @@ export class Delivery {
   private recordQueue(): void {
     this.options.metrics.queueDepth.set(this.options.queue.depth);
     this.options.metrics.queueBytes.set(this.options.queue.bytes);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

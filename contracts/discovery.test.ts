@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { proposeTopology } from "@/core/discovery/propose-topology";
-import { primaryReading, sender, slot, standbyReading } from "@/core/discovery/test-readings";
+import { primaryReading, sender, slot, standbyReading } from "@/test/fixtures/discovery-readings";
 import { discoverRequestSchema, discoveryResultSchema } from "./discovery";
 import { buildOpenApiDocument } from "./openapi";
 

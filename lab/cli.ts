@@ -3,7 +3,7 @@
  *   node --import tsx --conditions=react-server lab/cli.ts <command>
  * Everything lives under SWITCHYARD_DATA_DIR (default .switchyard).
  */
-import { dataDir } from "@/server/store/data-dir";
+import { dataDir } from "@/server/data-dir";
 import { UsageError, argument, positiveNumber } from "./cli-arguments";
 import { killRegion, pauseRegion } from "./faults";
 import { labDown, labUp } from "./lifecycle";

@@ -4,7 +4,7 @@
  * SWITCHYARD_TOKEN naming the control plane to follow, if any. It ends on
  * SIGINT/SIGTERM, or when the parent that spawned it goes away.
  */
-import { dataDir } from "@/server/store/data-dir";
+import { dataDir } from "@/server/data-dir";
 import { controlPlaneFromEnv, DEFAULT_RATE } from "./workload";
 import { runWorkload } from "./workload-loop";
 

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { roleSchema } from "@/contracts/users";
 import { grantFromHost } from "@/server/accounts/grant-from-host";
 import { createDb } from "@/server/db/client";
-import { dataDir } from "@/server/store/data-dir";
+import { dataDir } from "@/server/data-dir";
 
 const USAGE = 'usage: npm run accounts -- grant <email> <role>[,<role>…] --reason "<why>"';
 

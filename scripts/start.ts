@@ -16,7 +16,7 @@ import { commandSigningKey } from "@/server/commands/signing-key";
 import { keyProvider } from "@/server/keys/key-provider";
 import { sessionSecret } from "@/server/keys/session-secret";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
-import { dataDir } from "@/server/store/data-dir";
+import { dataDir } from "@/server/data-dir";
 import { lockDataDir } from "@/server/store/data-dir-lock";
 import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-store";
 import { prepareStore, type StoreUrls } from "@/server/store/prepare-store";

@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import { COMMAND_OUTPUTS, pendingCommandsSchema, type CommandResult } from "@/contracts/agent-commands";
-import { backoffDelayMs } from "../delivery";
 import { errorMessage, truncate } from "../error-message";
 import { createHttpClient, type HttpAnswer, type HttpClient } from "../http-post";
 import type { Logger } from "../log";
 import type { AgentMetrics } from "../metrics";
+import { parseJson } from "../parse-json";
+import { backoffDelayMs, FailureStreak, LoopWaits } from "../retry";
 import { failed, type CommandExecutor } from "./command-executor";
 import type { CommandAnswer, CommandLedger } from "./command-ledger";
 import type { CommandKeyRing } from "./command-key-ring";
@@ -17,7 +18,6 @@ const UNAUTHORIZED_RETRY_MS = 60_000;
 /** The poll is answered within waitSeconds; past this much more the connection is presumed dead. */
 const POLL_GRACE_MS = 10_000;
 const RESULT_TIMEOUT_MS = 10_000;
-const REPEAT_LOG_MS = 60_000;
 /** A server (or proxy) that answers a long-poll at once instead of holding it is polled at most this often. */
 const MIN_EMPTY_POLL_MS = 1000;
 const MAX_ERROR_LENGTH = 2000;
@@ -61,10 +61,9 @@ export class CommandLoop {
   private readonly http: HttpClient;
   private readonly base: string;
   private readonly backoffMs: (failures: number) => number;
-  private readonly abort = new AbortController();
+  private readonly waits = new LoopWaits();
+  private readonly streak = new FailureStreak();
   private running: Promise<void> | null = null;
-  private failures = 0;
-  private failureLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: CommandLoopOptions) {
     this.http = options.http ?? createHttpClient();
@@ -93,13 +92,13 @@ export class CommandLoop {
    * replica in a state nobody knows.
    */
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.waits.stop();
     await this.running;
     this.http.close();
   }
 
   private get stopping(): boolean {
-    return this.abort.signal.aborted;
+    return this.waits.stopped;
   }
 
   private async run(): Promise<void> {
@@ -113,7 +112,7 @@ export class CommandLoop {
         }
       } catch (error) {
         this.options.log.error("bug", "commands.loop_failed", `the command loop failed unexpectedly: ${errorMessage(error)}`, { stack: (error as Error).stack });
-        await this.pause(this.backoffMs(++this.failures));
+        await this.waits.sleep(this.backoffMs(this.streak.add()));
       }
     }
   }
@@ -133,7 +132,7 @@ export class CommandLoop {
     const started = performance.now();
     let answer: HttpAnswer;
     try {
-      answer = await this.http.get(url, { authorization: `Bearer ${token}` }, pollSeconds * 1000 + POLL_GRACE_MS, this.abort.signal);
+      answer = await this.http.get(url, { authorization: `Bearer ${token}` }, pollSeconds * 1000 + POLL_GRACE_MS, this.waits.signal);
     } catch (error) {
       if (!this.stopping) await this.failed("commands.unreachable", `cannot fetch commands: ${errorMessage(error)}`);
       return [];
@@ -144,13 +143,13 @@ export class CommandLoop {
         this.recovered();
         const elapsed = performance.now() - started;
         await this.adoptKeyStatements(parsed.data.keyStatements);
-        if (parsed.data.commands.length === 0 && elapsed < MIN_EMPTY_POLL_MS) await this.pause(MIN_EMPTY_POLL_MS - elapsed);
+        if (parsed.data.commands.length === 0 && elapsed < MIN_EMPTY_POLL_MS) await this.waits.sleep(MIN_EMPTY_POLL_MS - elapsed);
         return parsed.data.commands;
       }
       this.options.log.error("bug", "commands.invalid_answer", "the control plane answered the command poll with something that is not PendingAgentCommands", {
         answer: truncate(answer.body, 500),
       });
-      await this.pause(this.backoffMs(++this.failures));
+      await this.waits.sleep(this.backoffMs(this.streak.add()));
       return [];
     }
     await this.answeredBadly("poll", answer);
@@ -228,7 +227,7 @@ export class CommandLoop {
       const result: CommandResult = { ...answer, error: answer.error === null ? null : truncate(answer.error, MAX_ERROR_LENGTH), agentEpoch: ledger.highestEpoch };
       let response: HttpAnswer;
       try {
-        response = await this.http.post(url, JSON.stringify(result), { authorization: `Bearer ${token}` }, RESULT_TIMEOUT_MS, this.abort.signal);
+        response = await this.http.post(url, JSON.stringify(result), { authorization: `Bearer ${token}` }, RESULT_TIMEOUT_MS, this.waits.signal);
       } catch (error) {
         if (!this.stopping) await this.failed("commands.unreachable", `cannot post the result of command ${id}: ${errorMessage(error)}`);
         continue;
@@ -245,7 +244,7 @@ export class CommandLoop {
         log.error("bug", "command.result_dropped", `the control plane ${why}; dropping the result of command ${id}`, { id, status });
         if (persisted) ledger.markDelivered(id);
         // Resending cannot help; a control plane that hands the command out again anyway is held to one round a backoff.
-        await this.pause(this.backoffMs(++this.failures));
+        await this.waits.sleep(this.backoffMs(this.streak.add()));
         return;
       }
       await this.answeredBadly(`result of command ${id}`, response);
@@ -256,9 +255,9 @@ export class CommandLoop {
   private async answeredBadly(what: string, answer: HttpAnswer): Promise<void> {
     const { status } = answer;
     if (status === 401 || status === 403) {
-      this.failures += 1;
+      this.streak.add();
       this.options.log.error("control_plane_unreachable", "commands.unauthorized", `the control plane refused the agent token (${status}) for the ${what}; retrying in a minute`, { status });
-      await this.pause(UNAUTHORIZED_RETRY_MS * (0.5 + 0.5 * Math.random()));
+      await this.waits.sleep(UNAUTHORIZED_RETRY_MS * (0.5 + 0.5 * Math.random()));
       return;
     }
     if (status >= 500 || status === 429) {
@@ -269,44 +268,19 @@ export class CommandLoop {
       status,
       answer: truncate(answer.body, 500),
     });
-    await this.pause(this.backoffMs(++this.failures));
+    await this.waits.sleep(this.backoffMs(this.streak.add()));
   }
 
   /** A failure to reach the control plane: logged when a streak begins and then once a minute, and waited out. */
   private async failed(event: string, message: string): Promise<void> {
-    this.failures += 1;
-    const delay = this.backoffMs(this.failures);
-    if (this.failures === 1 || Date.now() - this.failureLoggedAt >= REPEAT_LOG_MS) {
-      this.failureLoggedAt = Date.now();
-      this.options.log.error("control_plane_unreachable", event, `${message}; retrying in ${delay} ms`, { failures: this.failures, retryInMs: delay });
-    }
-    await this.pause(delay);
+    const logged = this.streak.addLogged();
+    const delay = this.backoffMs(this.streak.failures);
+    if (logged) this.options.log.error("control_plane_unreachable", event, `${message}; retrying in ${delay} ms`, { failures: this.streak.failures, retryInMs: delay });
+    await this.waits.sleep(delay);
   }
 
   private recovered(): void {
-    if (this.failures > 0) this.options.log.info("commands.recovered", `the control plane answers again after ${this.failures} failed attempts`);
-    this.failures = 0;
-    this.failureLoggedAt = Number.NEGATIVE_INFINITY;
-  }
-
-  private pause(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.abort.signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.abort.signal.addEventListener("abort", done, { once: true });
-    });
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+    const failed = this.streak.end();
+    if (failed > 0) this.options.log.info("commands.recovered", `the control plane answers again after ${failed} failed attempts`);
   }
 }

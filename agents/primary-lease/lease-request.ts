@@ -2,6 +2,7 @@ import { primaryLeaseAnswerSchema, type PrimaryLeaseAnswer, type PrimaryLeaseReq
 import { errorMessage, truncate } from "../error-message";
 import type { HttpPoster } from "../http-post";
 import type { Failure } from "../log";
+import { parseJson } from "../parse-json";
 
 export const LEASE_PATH = "/api/v1/agents/lease";
 
@@ -43,12 +44,4 @@ export async function requestLease(
     return { kind: "none", failure: "control_plane_unreachable", why: `the control plane answered ${status} to the lease request` };
   }
   return { kind: "none", failure: "bug", why: `the control plane answered ${status} to the lease request, which the agent does not expect: ${truncate(text, 300)}` };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

@@ -5,6 +5,7 @@ import { createHttpClient, type HttpPoster } from "../http-post";
 import type { Failure, Logger } from "../log";
 import type { AgentMetrics, SelfFenceReason } from "../metrics";
 import { closeClient, newClient, within } from "../pg-client";
+import { FailureStreak, LoopWaits, REPEAT_LOG_MS } from "../retry";
 import { fenceCommandIds, fenceOwnership, type FenceOwnership } from "./fence-commands";
 import { decideLease, type LeaseDecision, type LeaseFacts, type LeaseRule } from "./lease-decision";
 import { requestLease } from "./lease-request";
@@ -61,7 +62,6 @@ export const FENCE_LEAD_MS = 250;
 export const DEFAULT_GRACE_MS = 5_000;
 
 const FENCE_TIMEOUT_MS = 60_000;
-const REPEAT_LOG_MS = 60_000;
 
 /**
  * The primary's self-fencing lease (agents/README.md, "Primary lease"). Every
@@ -81,7 +81,8 @@ export class PrimaryLeaseKeeper {
   private readonly monotonic: () => number;
   private readonly wallClock: () => number;
   private readonly graceMs: number;
-  private readonly abort = new AbortController();
+  private readonly waits = new LoopWaits();
+  private readonly streak: FailureStreak;
   private state: LeaseState;
   private grant: LeaseFacts["grant"];
   private refusal: string | null = null;
@@ -99,10 +100,6 @@ export class PrimaryLeaseKeeper {
   private lastRequestAt = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<void> | null = null;
   private running: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private wakePending = false;
-  private failures = 0;
-  private failureLoggedAt = Number.NEGATIVE_INFINITY;
   private shortPeriodWarned = 0;
   private withheld: string | null = null;
 
@@ -111,6 +108,7 @@ export class PrimaryLeaseKeeper {
     this.monotonic = options.monotonic ?? (() => performance.now());
     this.wallClock = options.wallClock ?? Date.now;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.streak = new FailureStreak(this.monotonic);
     this.session = new LocalSession(options.connectionString, options.timeoutMs, (payload, arrivedAt) => this.vouched(payload, arrivedAt), this.monotonic);
     const opened = LeaseStateFile.open(options.stateDir);
     if (opened.problem) options.log.error("bug", "primary_lease.state_unreadable", `${opened.problem}; starting as if this agent had never held a lease`);
@@ -127,8 +125,7 @@ export class PrimaryLeaseKeeper {
 
   /** Ends the loop and abandons a pending request; a fence under way finishes first. */
   async stop(): Promise<void> {
-    this.abort.abort();
-    this.wake();
+    this.waits.stop();
     await this.running;
     await this.inFlight;
     await this.session.close();
@@ -136,7 +133,7 @@ export class PrimaryLeaseKeeper {
   }
 
   private get stopping(): boolean {
-    return this.abort.signal.aborted;
+    return this.waits.stopped;
   }
 
   /** The last grant as remembered, on this process's monotonic clock; never later than it was granted (a wall clock set back is ignored). */
@@ -157,7 +154,7 @@ export class PrimaryLeaseKeeper {
         this.options.log.error("bug", "primary_lease.tick_failed", `the lease keeper failed unexpectedly: ${errorMessage(error)}`, { stack: (error as Error).stack });
       }
       const next = Math.min(started + this.options.intervalMs, until ?? Number.POSITIVE_INFINITY);
-      await this.sleep(next - this.monotonic());
+      await this.waits.sleep(next - this.monotonic());
     }
   }
 
@@ -220,13 +217,13 @@ export class PrimaryLeaseKeeper {
     const { controlPlaneUrl, token, intervalMs, metrics, log } = this.options;
     const sentAt = this.monotonic();
     const sentAtWall = this.wallClock();
-    const reply = await requestLease(this.http, controlPlaneUrl, token, { ...server, selfFencedAt: this.state.selfFence?.at ?? null }, intervalMs, this.abort.signal);
+    const reply = await requestLease(this.http, controlPlaneUrl, token, { ...server, selfFencedAt: this.state.selfFence?.at ?? null }, intervalMs, this.waits.signal);
     if (this.stopping) return;
     if (reply.kind === "not-offered") {
       metrics.leaseRenewals.inc({ outcome: "no_answer" });
       if (!this.notOffered) log.warn("primary_lease.not_offered", `${reply.why}; this agent does not fence its primary by itself until it does`);
       this.notOffered = true;
-      this.wake();
+      this.waits.wake();
       return;
     }
     if (reply.kind === "none") {
@@ -255,7 +252,7 @@ export class PrimaryLeaseKeeper {
       // Durable: a restart must not bring back a grant the control plane has since refused.
       this.save({ ...this.state, grant: null }, true);
     }
-    this.wake();
+    this.waits.wake();
   }
 
   /**
@@ -408,38 +405,12 @@ export class PrimaryLeaseKeeper {
 
   /** No answer: logged when a streak begins and then once a minute. */
   private noAnswer(failure: Failure, why: string): void {
-    this.failures += 1;
-    const now = this.monotonic();
-    if (this.failures > 1 && now - this.failureLoggedAt < REPEAT_LOG_MS) return;
-    this.failureLoggedAt = now;
-    this.options.log.error(failure, "primary_lease.no_answer", `${why}; until it answers, the lease lasts as long as its last grant or the witnesses' vouches`, { failures: this.failures });
+    if (!this.streak.addLogged()) return;
+    this.options.log.error(failure, "primary_lease.no_answer", `${why}; until it answers, the lease lasts as long as its last grant or the witnesses' vouches`, { failures: this.streak.failures });
   }
 
   private answered(): void {
-    if (this.failures > 0) this.options.log.info("primary_lease.answered", `the control plane answers lease requests again after ${this.failures} without an answer`);
-    this.failures = 0;
-    this.failureLoggedAt = Number.NEGATIVE_INFINITY;
-  }
-
-  /** Cuts the current wait short (an answer arrived, or the keeper stops); remembered if nothing waits yet. */
-  private wake(): void {
-    if (this.wakeUp) this.wakeUp();
-    else this.wakePending = true;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.wakePending || this.stopping || ms <= 0) {
-      this.wakePending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
+    const failed = this.streak.end();
+    if (failed > 0) this.options.log.info("primary_lease.answered", `the control plane answers lease requests again after ${failed} without an answer`);
   }
 }

@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import type { DiscoveryResult } from "@/contracts/discovery";
 import { fleetDocumentSchema } from "@/contracts/topology";
 import { proposeTopology } from "@/core/discovery/propose-topology";
-import { primaryReading, sender, standbyReading } from "@/core/discovery/test-readings";
+import { primaryReading, sender, standbyReading } from "@/test/fixtures/discovery-readings";
 import { wrap } from "../format";
 import { renderDiscoverySummary, renderProposalYaml } from "./discovery";
 

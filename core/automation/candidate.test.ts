@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseCandidate } from "./candidate";
-import { healthySnapshot, primaryLost, withReplica } from "./test-snapshot";
+import { healthySnapshot, primaryLost, withReplica } from "@/test/fixtures/automation-snapshot";
 
 const MIB = 1024 * 1024;
 const eventualOnly = (snapshot = healthySnapshot()) => ({ ...snapshot, datasets: snapshot.datasets.filter((dataset) => dataset.consistency === "eventual") });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { automaticOffSentence, cooldownSentence, cooldownStart, pauseSentence, runSentence } from "./controls";
-import { ago, healthySnapshot, NOW } from "./test-snapshot";
+import { ago, healthySnapshot, NOW } from "@/test/fixtures/automation-snapshot";
 
 const later = (ms: number) => new Date(NOW.getTime() + ms);
 const withControls = (controls: Partial<ReturnType<typeof healthySnapshot>["controls"]>) => {

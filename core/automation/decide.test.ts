@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { MaintenanceWindow } from "@/contracts/policy";
 import { type Decision, decide } from "./decide";
 import { RULES } from "./rules";
-import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "./test-snapshot";
+import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "@/test/fixtures/automation-snapshot";
 
 const LOST = "pg-us-east-1's reports stopped 8 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s";
 const killed = () => primaryLost(8000, 7500);

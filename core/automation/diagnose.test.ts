@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "./diagnose";
-import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "./test-snapshot";
+import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "@/test/fixtures/automation-snapshot";
 
 describe("diagnose", () => {
   it("finds a service whose primary reports in time and whose standbys keep up healthy", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lapseToRecord } from "./lease-lapse";
-import { ago, healthySnapshot, NOW, primaryLost } from "./test-snapshot";
+import { ago, healthySnapshot, NOW, primaryLost } from "@/test/fixtures/automation-snapshot";
 
 describe("a lapse of the primary's lease the control plane records", () => {
   it("is recorded once the lease lapsed, margin included, with the moment it ended", () => {

@@ -4,7 +4,7 @@ import { OBSERVATION_IDS, OBSERVATIONS, QUESTION_IDS, QUESTIONS, REFUSAL_IDS, RE
 import type { DiscoveryProposal } from "@/contracts/discovery";
 import { proposeTopology, type DiscoveryOutcome, type DiscoveryRequest } from "./propose-topology";
 import type { ServerReading } from "./readings";
-import { primaryReading, receiverConninfo, sender, slot, standbyReading, SYSTEM_ID } from "./test-readings";
+import { primaryReading, receiverConninfo, sender, slot, standbyReading, SYSTEM_ID } from "@/test/fixtures/discovery-readings";
 
 const ORDERS: DiscoveryRequest = { serviceId: "orders-db", name: "Orders" };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffPolicy } from "./diff-policy";
-import { demoPolicy } from "./test-topology";
+import { demoPolicy } from "@/test/fixtures/policy-topology";
 
 const MIB = 1024 * 1024;
 const texts = (before = demoPolicy(), after = demoPolicy()) => diffPolicy(before, after).map((change) => change.text);

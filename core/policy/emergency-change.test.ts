@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffPolicy } from "./diff-policy";
 import { emergencyViolations } from "./emergency-change";
-import { demoPolicy } from "./test-topology";
+import { demoPolicy } from "@/test/fixtures/policy-topology";
 
 const window = { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "incident", automaticFailover: "held" as const };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { policyConsequences } from "./policy-consequences";
-import { demoPolicy, demoTopology } from "./test-topology";
+import { demoPolicy, demoTopology } from "@/test/fixtures/policy-topology";
 
 const MIB = 1024 * 1024;
 

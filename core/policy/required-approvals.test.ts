@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffPolicy } from "./diff-policy";
 import { isSafetyRelevant, requiredApprovals } from "./required-approvals";
-import { demoPolicy } from "./test-topology";
+import { demoPolicy } from "@/test/fixtures/policy-topology";
 
 const current = demoPolicy((d) => (d.approvals = { safetyRelevant: 3, other: 1 }));
 const requirement = (change: (d: ReturnType<typeof demoPolicy>) => void) => requiredApprovals(diffPolicy(current, demoPolicy((d) => { d.approvals = { safetyRelevant: 3, other: 1 }; change(d); })), current);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
-import { demoPolicy, demoTopology } from "./test-topology";
+import { demoPolicy, demoTopology } from "@/test/fixtures/policy-topology";
 import { validatePolicy } from "./validate-policy";
 
 const messages = (issues: { message: string }[]) => issues.map((issue) => issue.message);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FleetDocument, FleetService } from "@/contracts/topology";
 import { planTopology } from "./plan-topology";
 import { proposalDiff } from "./topology-diff";
-import { demoFleet, ORDERS_POLICY, ordersDb } from "./test-fleet";
+import { demoFleet, ORDERS_POLICY, ordersDb } from "@/test/fixtures/topology-fleet";
 
 const policyOf = (serviceId: string) => (serviceId === "orders-db" ? ORDERS_POLICY : undefined);
 const plan = (document: Partial<FleetDocument>, live = demoFleet()) => planTopology({ live, document: { version: 1, regions: [], services: [], ...document }, policyOf });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PolicyDocument } from "@/contracts/policy";
-import { demoTopology } from "../policy/test-topology";
+import { demoTopology } from "@/test/fixtures/policy-topology";
 import { decideRegionRetirement, decideServiceRetirement, RETIREMENT_MODES, type RegionRetirementFacts, type ServiceRetirementFacts } from "./retirement";
-import { ORDERS_POLICY } from "./test-fleet";
+import { ORDERS_POLICY } from "@/test/fixtures/topology-fleet";
 
 const service = (facts: Partial<ServiceRetirementFacts> = {}): ServiceRetirementFacts => ({ serviceId: "orders-db", retiredAt: null, activeRun: null, agentsEver: 3, ...facts });
 

@@ -3,10 +3,10 @@ import type { PasswordChanged } from "@/contracts/users";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { checkCredentials } from "../auth/check-credentials";
+import { endSessions } from "../auth/end-sessions";
 import { hashPassword } from "../auth/passwords";
 import { db } from "../db/client";
 import { ConflictError, DomainError } from "../errors";
-import { endSessions } from "./end-sessions";
 
 /**
  * A person changes their own password, proving the current one (a session

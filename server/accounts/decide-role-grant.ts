@@ -3,11 +3,11 @@ import { decideRoleGrant, type GrantAction } from "@/core/access/role-grants";
 import type { RoleGrantView } from "@/contracts/users";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
+import { auditedUser } from "../auth/audited-user";
+import { endSessions } from "../auth/end-sessions";
+import { serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "../auth/role-scopes";
 import { db } from "../db/client";
 import { DomainError, NotFoundError } from "../errors";
-import { serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "../users/role-scopes";
-import { auditedUser } from "../users/user-view";
-import { endSessions } from "./end-sessions";
 import { grantedScopes, ROLE_GRANT_INCLUDE, roleGrantView } from "./role-grant-view";
 import { secondPersonRefusalFor } from "./second-person";
 

@@ -2,10 +2,10 @@ import type { Role } from "@/core/access/permissions";
 import { applyGrant } from "@/core/access/role-grants";
 import { widenedRoles } from "@/core/access/service-scopes";
 import { appendAuditEvent } from "../audit/append-audit-event";
+import { auditedUser } from "../auth/audited-user";
+import { endSessions } from "../auth/end-sessions";
+import { serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "../auth/role-scopes";
 import type { Db } from "../db/client";
-import { serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "../users/role-scopes";
-import { auditedUser } from "../users/user-view";
-import { endSessions } from "./end-sessions";
 
 export const HOST_ACTOR = { type: "system", id: null, label: "host" } as const;
 

@@ -2,10 +2,10 @@ import "server-only";
 import type { PasswordChanged } from "@/contracts/users";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
+import { endSessions } from "../auth/end-sessions";
 import { hashPassword } from "../auth/passwords";
 import { db } from "../db/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
-import { endSessions } from "./end-sessions";
 
 /**
  * An admin gives another person a new password (they forgot theirs, or it

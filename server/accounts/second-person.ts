@@ -1,10 +1,10 @@
 import "server-only";
 import { secondPersonRefusal } from "@/core/access/second-person";
+import { accountSettings } from "../auth/account-settings";
 import type { UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
 import { ForbiddenError } from "../errors";
-import { accountSettings } from "./account-settings";
 
 /**
  * Why `approver` is no second person for `requesterId` (it signs in with a

@@ -7,7 +7,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { commandSigningKey } from "../commands/signing-key";
 import { db, type Db } from "../db/client";
 import { DomainError } from "../errors";
-import { hashTokenSecret, newTokenSecret } from "../tokens/token-secret";
+import { hashTokenSecret, newTokenSecret } from "../token-secret";
 import { ACTIVE_AGENT } from "./active-agent";
 import { AGENT_TOKEN_PREFIX } from "./agent-token";
 import { raceAsConflict } from "./race-as-conflict";

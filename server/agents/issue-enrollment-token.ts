@@ -5,7 +5,7 @@ import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { commandSigningKey } from "../commands/signing-key";
 import { db, type Db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { newTokenSecret } from "../tokens/token-secret";
+import { newTokenSecret } from "../token-secret";
 
 /**
  * Issues a single-use token that enrolls the agent of one replica (shown

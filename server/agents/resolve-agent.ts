@@ -1,7 +1,7 @@
 import "server-only";
 import { sqlPool } from "../db/sql-pool";
-import { bearerToken } from "../http/bearer-token";
-import { hashTokenSecret } from "../tokens/token-secret";
+import { bearerToken } from "../request/bearer-token";
+import { hashTokenSecret } from "../token-secret";
 import { AGENT_TOKEN_PREFIX } from "./agent-token";
 
 export interface AgentPrincipal {

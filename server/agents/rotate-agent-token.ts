@@ -3,7 +3,7 @@ import type { AgentView } from "@/contracts/agents";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { db, type Db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { newTokenSecret } from "../tokens/token-secret";
+import { newTokenSecret } from "../token-secret";
 import { AGENT_TOKEN_PREFIX } from "./agent-token";
 import { AGENT_VIEW_INCLUDE, agentView } from "./agent-view";
 import { raceAsConflict } from "./race-as-conflict";

@@ -3,7 +3,7 @@ import type { Prisma } from "../db/generated/client";
 import { BREAK_GLASS_ALERT_MS, type AccountFacts } from "@/core/alerts/account-alert-rules";
 import { PRIVILEGED_ROLES } from "@/core/access/role-grants";
 import type { Role } from "@/core/access/permissions";
-import { accountSettings } from "../accounts/account-settings";
+import { accountSettings } from "../auth/account-settings";
 import { grantedScopes } from "../accounts/role-grant-view";
 import { sqlPool } from "../db/sql-pool";
 

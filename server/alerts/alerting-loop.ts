@@ -1,8 +1,7 @@
 import "server-only";
-import { hostname } from "node:os";
-import { acquireLease } from "../lease/lease";
-import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
-import { startLeaseLoop } from "../loops/lease-loop";
+import { LOOPS } from "@/core/loops/loop-stall";
+import type { HeldLease } from "../lease/assert-lease";
+import { holderOf, startLeaseLoop } from "../loops/lease-loop";
 import { deliverNotifications } from "./deliver-notifications";
 import { evaluateAlerts } from "./evaluate-alerts";
 
@@ -10,35 +9,18 @@ export const ALERTING_LEASE = "alerting";
 const LEASE_TTL_MS = 10_000;
 const DELIVERY_TICK_MS = 1_000;
 
-/** Delivers queued notifications every second while this copy holds the alerting lease, so a slow webhook never delays an evaluation. */
-function startDelivery(log: (line: string) => void): () => void {
-  const holder = `${hostname()}:${process.pid}:alerting`;
-  let stopped = false;
-  void (async () => {
-    while (!stopped) {
-      try {
-        const grant = await acquireLease(ALERTING_LEASE, holder, LEASE_TTL_MS);
-        if (grant.held) await deliverNotifications();
-      } catch (error) {
-        if (!(error instanceof LeaseLostError)) log(`delivery: ${(error as Error).message}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, DELIVERY_TICK_MS));
-    }
-  })();
-  return () => {
-    stopped = true;
-  };
-}
-
 /**
  * Evaluates the alert rules every second and delivers notifications, in the
- * one control-plane copy that holds the alerting lease.
+ * one control-plane copy that holds the alerting lease. Delivery is a loop of
+ * its own under the same lease and holder, so a slow webhook never delays an
+ * evaluation.
  */
-export function startAlerting(log: (line: string) => void = (line) => console.log(`[alerts] ${line}`)): () => void {
+export function startAlerting(log: (line: string) => void = (line) => console.log(`[alerts] ${line}`)): () => Promise<void> {
   const stopEvaluation = startLeaseLoop({
     loop: "alerting",
     lease: ALERTING_LEASE,
     ttlMs: LEASE_TTL_MS,
+    tickMs: LOOPS.alerting.tickMs,
     log,
     pass: async (keeper) => {
       const lease: HeldLease = keeper.lease;
@@ -46,9 +28,19 @@ export function startAlerting(log: (line: string) => void = (line) => console.lo
       return { subjects: evaluation.written, failures: {} };
     },
   });
-  const stopDelivery = startDelivery(log);
-  return () => {
-    stopEvaluation();
-    stopDelivery();
+  const stopDelivery = startLeaseLoop({
+    loop: "delivery",
+    lease: ALERTING_LEASE,
+    ttlMs: LEASE_TTL_MS,
+    tickMs: DELIVERY_TICK_MS,
+    holder: holderOf("alerting"),
+    log,
+    pass: async () => {
+      const delivery = await deliverNotifications();
+      return { subjects: delivery.delivered + delivery.failed, failures: {} };
+    },
+  });
+  return async () => {
+    await Promise.all([stopEvaluation(), stopDelivery()]);
   };
 }

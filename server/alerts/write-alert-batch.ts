@@ -2,11 +2,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { ruleById } from "@/core/alerts/alert-rules";
 import type { AlertChange } from "@/core/alerts/alert-window";
+import { alertWebhookUrls } from "../alert-webhooks";
 import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../audit/append-audit-event";
 import type { Alert } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import type { EffectivePolicy } from "../policy/effective-policy";
-import { alertWebhookUrls } from "./alert-webhooks";
 import { notificationPayload } from "./notification-payload";
 
 const ALERTING: AuditActor = { type: "automation", id: null, label: "alerting" };

@@ -2,7 +2,7 @@ import "server-only";
 import type { Principal } from "@/core/access/access";
 import type { Role } from "@/core/access/permissions";
 import type { AuditActor } from "../audit/append-audit-event";
-import { requestAddress } from "../http/peer-address";
+import { requestAddress } from "../request/peer-address";
 
 /** A signed-in person, through the browser session or an API token; their roles, limits and token scopes are what permissions are checked against. */
 export interface UserActor extends Principal {

@@ -1,8 +1,8 @@
 import "server-only";
 import { lockoutSentence, type Lockout } from "@/core/access/sign-in-limits";
+import { alertWebhookUrls } from "../alert-webhooks";
 import type { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
-import { alertWebhookUrls } from "../alerts/alert-webhooks";
 
 /**
  * The JSON a webhook receives for a sign-in lockout: the alert payload's

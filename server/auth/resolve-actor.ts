@@ -2,10 +2,10 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { API_TOKEN_PREFIX } from "@/contracts/tokens";
 import { db } from "../db/client";
-import { bearerToken } from "../http/bearer-token";
-import { hashTokenSecret } from "../tokens/token-secret";
-import { serviceScopesOf, WITH_ROLE_SCOPES } from "../users/role-scopes";
+import { bearerToken } from "../request/bearer-token";
+import { hashTokenSecret } from "../token-secret";
 import { clientIp, type UserActor } from "./actor";
+import { serviceScopesOf, WITH_ROLE_SCOPES } from "./role-scopes";
 import { sessionRefusalFor } from "./session-claims";
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;

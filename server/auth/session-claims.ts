@@ -1,9 +1,9 @@
 import "server-only";
 import { sessionRefusal, type SessionClaims } from "@/core/access/session-validity";
-import { accountSettings } from "../accounts/account-settings";
-import { endSessions } from "../accounts/end-sessions";
+import { accountSettings } from "./account-settings";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { db } from "../db/client";
+import { endSessions } from "./end-sessions";
 
 /** A session the store no longer stands behind; next-auth clears its cookie when its jwt callback throws this. */
 export class SessionEndedError extends Error {

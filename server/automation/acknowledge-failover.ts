@@ -5,8 +5,8 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { effectivePolicies } from "../policy/effective-policy";
-import { lastPromotions } from "./automation-controls";
-import { liveServiceOrThrow } from "../topology/retired-guards";
+import { lastPromotions } from "../automation-snapshot/automation-controls";
+import { liveServiceOrThrow } from "../retired-guards";
 
 /**
  * A person has looked at the service since its last failover: automatic

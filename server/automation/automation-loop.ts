@@ -3,12 +3,13 @@ import { type Decision, decide } from "@/core/automation/decide";
 import { changesAnything, decisionChanges, decisionKey } from "@/core/automation/decision-changes";
 import { lapseToRecord } from "@/core/automation/lease-lapse";
 import type { AutomationSnapshot } from "@/core/automation/snapshot";
+import { LOOPS } from "@/core/loops/loop-stall";
 import { db } from "../db/client";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import { type LeaseKeeper, leaseKeeper } from "../lease/lease-keeper";
 import { startLeaseLoop } from "../loops/lease-loop";
 import { recordLeaseLapse } from "../primary-lease/record-lease-lapse";
-import { automationSnapshots } from "./automation-snapshots";
+import { automationSnapshots } from "../automation-snapshot/automation-snapshots";
 import { ACTING_KINDS, carryOut } from "./carry-out";
 import { AUTOMATION_ACTOR, type ServiceDecisionChanges, storedDecisions, writeDecisionChanges } from "./record-decisions";
 
@@ -141,11 +142,12 @@ export async function decideOnce(lease: HeldLease, now = new Date(), keeper: Lea
  * store does not hand it around, and is short enough that a dead copy's
  * successor takes over well within a failover's time budget.
  */
-export function startDecider(log: (line: string) => void = (line) => console.log(`[automation] ${line}`)): () => void {
+export function startDecider(log: (line: string) => void = (line) => console.log(`[automation] ${line}`)): () => Promise<void> {
   return startLeaseLoop({
     loop: "decider",
     lease: DECIDER_LEASE,
     ttlMs: LEASE_TTL_MS,
+    tickMs: LOOPS.decider.tickMs,
     log,
     pass: async (keeper) => {
       const pass = await decideOnce(keeper.lease, new Date(), keeper);

@@ -6,7 +6,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { type AutomationPause, Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { liveServiceOrThrow } from "../topology/retired-guards";
+import { liveServiceOrThrow } from "../retired-guards";
 
 const RECENT = 50;
 

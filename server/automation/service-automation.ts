@@ -5,10 +5,10 @@ import { maintenanceHoldSentence, pauseSentence } from "@/core/automation/contro
 import { automationState } from "@/core/fleet/automation-state";
 import { notDecidedSentence } from "@/core/loops/loop-stall";
 import { db } from "../db/client";
-import { automationSnapshot } from "./automation-snapshots";
+import { automationSnapshot } from "../automation-snapshot/automation-snapshots";
+import { liveServiceOrThrow } from "../retired-guards";
 import { DECIDER_LEASE } from "./automation-loop";
 import { loopProgress } from "../loops/loop-progress";
-import { liveServiceOrThrow } from "../topology/retired-guards";
 
 /** Why the decider does or does not carry failovers out for this service now. */
 function acting(decider: { holder: string } | null, notDeciding: string | null, automatic: boolean, paused: string | null, maintenance: string | null): { acting: boolean; sentence: string } {

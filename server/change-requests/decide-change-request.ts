@@ -5,6 +5,7 @@ import { diffPolicy } from "@/core/policy/diff-policy";
 import { requiredApprovals } from "@/core/policy/required-approvals";
 import { assertSecondPerson } from "../accounts/second-person";
 import { appendAuditEvent } from "../audit/append-audit-event";
+import { liveServiceOrThrow } from "../retired-guards";
 import { recordRejection, refusal } from "./decision-outcomes";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
@@ -13,7 +14,6 @@ import { assertValidPolicy } from "../policy/assert-valid-policy";
 import { documentAt, lockPolicy, RETIRED_POLICY } from "../policy/policy-ref";
 import { loadPolicyTopology } from "../policy/policy-topology";
 import { actOnTopologyChange } from "./decide-topology-change";
-import { liveServiceOrThrow } from "../topology/retired-guards";
 
 /** Approve, reject or rebase a change request, of a policy or of the topology. */
 export async function actOnChangeRequest(actor: UserActor, id: string, action: ChangeRequestAction, comment?: string): Promise<void> {

@@ -11,7 +11,7 @@ import { assertValidPolicy } from "../policy/assert-valid-policy";
 import { GLOBAL_POLICY_SCOPE, servicePolicyScope } from "../policy/effective-policy";
 import { documentAt, RETIRED_POLICY } from "../policy/policy-ref";
 import { loadPolicyTopology } from "../policy/policy-topology";
-import { liveServiceOrThrow } from "../topology/retired-guards";
+import { liveServiceOrThrow } from "../retired-guards";
 
 /** What a proposal is judged against: the version in force for its scope. */
 export interface ChangeBase {

@@ -5,7 +5,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { RUN_EXECUTOR_CHANNEL } from "../runs/run-executor-channel";
+import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 
 /** Records what the agent did with its command, once, audited with the agent as actor. */
 export async function recordCommandResult(agent: AgentPrincipal, commandId: string, result: CommandResult): Promise<void> {

@@ -4,7 +4,7 @@ import { judgeReplica, serviceBudgets, type ServiceBudgets } from "@/core/fleet/
 import type { JudgedReplica } from "@/core/fleet/service-summary";
 import { db } from "../db/client";
 import type { Region } from "../db/generated/client";
-import { automationControls } from "../automation/automation-controls";
+import { automationControls } from "../automation-snapshot/automation-controls";
 import { type EffectivePolicy, livePolicies } from "../policy/effective-policy";
 import { replicaStates } from "./replica-states";
 import { witnessLinks, type WitnessLinkRow } from "./witness-links";

@@ -2,7 +2,7 @@ import "server-only";
 import type { WriteRoute } from "@/contracts/services";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
-import { retiredServiceError } from "../topology/retired-guards";
+import { retiredServiceError } from "../retired-guards";
 
 /** Where a service takes writes now: what clients (and the lab's workload) follow. */
 export async function writeRoute(serviceId: string): Promise<WriteRoute> {

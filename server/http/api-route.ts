@@ -8,8 +8,8 @@ import { agentFromRequest, type AgentPrincipal } from "../agents/resolve-agent";
 import type { UserActor } from "../auth/actor";
 import { clientIp } from "../auth/actor";
 import { actorFromRequest } from "../auth/resolve-actor";
+import { bearerToken } from "../request/bearer-token";
 import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response";
-import { bearerToken } from "./bearer-token";
 import { crossSiteRefusal } from "./cross-site-guard";
 import { readBodyWithin } from "./read-body";
 

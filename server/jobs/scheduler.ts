@@ -1,8 +1,7 @@
 import "server-only";
-import { hostname } from "node:os";
 import { auditCheckpointJob } from "../audit/checkpoint-job";
 import { sweepSignInLimits } from "../auth/sign-in-upkeep";
-import { acquireLease } from "../lease/lease";
+import { startLeaseLoop } from "../loops/lease-loop";
 import { jobSettings } from "./job-settings";
 import { rollupSamples, dropExpiredRollups } from "./rollup-samples";
 import { dropExpiredSamples, ensureSamplePartitions } from "./sample-partitions";
@@ -23,8 +22,7 @@ interface Job {
  * control-plane copy runs this loop, but only the holder of the
  * `maintenance` lease does the work, so nothing runs twice.
  */
-export function startJobs(log: (line: string) => void = (line) => console.log(`[jobs] ${line}`)): () => void {
-  const holder = `${hostname()}:${process.pid}`;
+export function startJobs(log: (line: string) => void = (line) => console.log(`[jobs] ${line}`)): () => Promise<void> {
   const settings = jobSettings();
   const jobs: Job[] = [
     { name: "partitions", everyMs: 3_600_000, run: () => ensureSamplePartitions() },
@@ -36,16 +34,17 @@ export function startJobs(log: (line: string) => void = (line) => console.log(`[
   const checkpoints = auditCheckpointJob(log);
   if (checkpoints) jobs.push(checkpoints);
   const lastRun = new Map<string, number>();
-  let running = false;
 
-  async function tick(): Promise<void> {
-    if (running) return;
-    running = true;
-    try {
-      const lease = await acquireLease(LEASE, holder, LEASE_TTL_MS);
-      if (!lease.held) return;
-      for (const job of jobs) {
-        if (Date.now() - (lastRun.get(job.name) ?? 0) < job.everyMs) continue;
+  return startLeaseLoop({
+    loop: "jobs",
+    lease: LEASE,
+    ttlMs: LEASE_TTL_MS,
+    tickMs: TICK_MS,
+    log,
+    pass: async (keeper) => {
+      const due = jobs.filter((job) => Date.now() - (lastRun.get(job.name) ?? 0) >= job.everyMs);
+      for (const job of due) {
+        await keeper.keep();
         try {
           await job.run();
           lastRun.set(job.name, Date.now());
@@ -53,15 +52,7 @@ export function startJobs(log: (line: string) => void = (line) => console.log(`[
           log(`${job.name} failed: ${(error as Error).message}`);
         }
       }
-    } catch (error) {
-      log(`cannot reach the store: ${(error as Error).message}`);
-    } finally {
-      running = false;
-    }
-  }
-
-  void tick();
-  const timer = setInterval(() => void tick(), TICK_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+      return { subjects: due.length, failures: {} };
+    },
+  });
 }

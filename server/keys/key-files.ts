@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { dataDir } from "../store/data-dir";
+import { dataDir } from "../data-dir";
 
 /**
  * Where the control plane's keys live: outside the store, so that whoever

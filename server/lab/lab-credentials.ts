@@ -7,7 +7,7 @@ import type { TokenScope } from "@/core/access/token-scopes";
 import { TOKEN_MAX_DAYS } from "@/contracts/tokens";
 import { SYSTEM_ACTOR } from "../audit/append-audit-event";
 import type { Db } from "../db/client";
-import { hashTokenSecret } from "../tokens/token-secret";
+import { hashTokenSecret } from "../token-secret";
 import { issueToken } from "../tokens/issue-token";
 import { createUser } from "../users/create-user";
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { hostname } from "node:os";
-import type { LoopName } from "@/core/loops/loop-stall";
-import { LOOPS } from "@/core/loops/loop-stall";
-import { acquireLease } from "../lease/lease";
+import { LOOPS, type LoopName } from "@/core/loops/loop-stall";
+import { ANY, notifier } from "../db/pg-notifier";
+import { acquireLease, releaseLease } from "../lease/lease";
 import { LeaseLostError } from "../lease/assert-lease";
 import { type LeaseKeeper, leaseKeeper } from "../lease/lease-keeper";
 import { metrics } from "./loop-metrics";
@@ -15,12 +15,23 @@ export interface LoopPass {
 }
 
 export interface LeaseLoop {
-  loop: LoopName;
+  /** Names the loop in its log lines and its lease's holder; a loop of core/loops/loop-stall.ts also has its passes written down and counted. */
+  loop: string;
   lease: string;
   ttlMs: number;
+  tickMs: number;
+  /** A NOTIFY channel that ends the wait between passes early, so what is waited for is handled at once. */
+  wakeOn?: string;
+  /** The holder the lease is taken as, when another loop of this copy shares it (holderOf). */
+  holder?: string;
   pass(keeper: LeaseKeeper): Promise<LoopPass>;
   log(line: string): void;
 }
+
+/** Who holds a loop's lease in this control-plane copy. */
+export const holderOf = (loop: string) => `${hostname()}:${process.pid}:${loop}`;
+
+const watched = (loop: string): loop is LoopName => Object.hasOwn(LOOPS, loop);
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -45,18 +56,19 @@ function failureLog(log: (line: string) => void) {
 /**
  * Runs a loop every tick in the one control-plane copy holding its lease.
  * Nothing stops silently: a lost lease, a failed or overrunning pass and a
- * service a pass could not handle are logged, counted in the metrics and
- * written to the loop's progress, which the fleet page and an alert read
- * (core/loops/loop-stall.ts). Returns a function that stops it.
+ * service a pass could not handle are logged, and for the watched loops
+ * counted in the metrics and written to the loop's progress, which the fleet
+ * page and an alert read (core/loops/loop-stall.ts). Returns a function that
+ * stops it: it waits for the pass under way, then gives the lease up so that
+ * another copy takes over at once rather than when the lease expires.
  */
-export function startLeaseLoop({ loop, lease: name, ttlMs, pass, log }: LeaseLoop): () => void {
-  const holder = `${hostname()}:${process.pid}:${loop}`;
+export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holder = holderOf(loop), pass, log }: LeaseLoop): () => Promise<void> {
   const fail = failureLog(log);
-  const counters = metrics();
-  let stopped = false;
+  const counters = watched(loop) ? metrics() : null;
+  const stopping = new AbortController();
   let held: LeaseKeeper | null = null;
-  void (async () => {
-    while (!stopped) {
+  const running = (async () => {
+    while (!stopping.signal.aborted) {
       const started = performance.now();
       try {
         if (held) await held.keep();
@@ -71,18 +83,18 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, pass, log }: LeaseLoo
           held.beginPass();
           const done = await pass(held);
           const ms = performance.now() - started;
-          counters.loopPasses.inc({ loop });
-          counters.loopPassDuration.observe({ loop }, ms / 1000);
+          counters?.loopPasses.inc({ loop });
+          counters?.loopPassDuration.observe({ loop }, ms / 1000);
           if (held.overran()) {
-            counters.loopOverruns.inc({ loop });
+            counters?.loopOverruns.inc({ loop });
             fail(`${loop}: a pass took ${Math.round(ms)} ms, longer than its ${ttlMs} ms lease (renewed as it went)`);
           }
           const failed = Object.entries(done.failures);
           if (failed.length) {
-            counters.loopServiceFailures.inc({ loop }, failed.length);
+            counters?.loopServiceFailures.inc({ loop }, failed.length);
             fail(`${loop}: ${failed.length} of ${done.subjects} services not handled: ${failed.slice(0, 3).map(([id, why]) => `${id}: ${why}`).join("; ")}`);
           }
-          await recordPass(loop, holder, { ms, subjects: done.subjects, failures: done.failures });
+          if (watched(loop)) await recordPass(loop, holder, { ms, subjects: done.subjects, failures: done.failures });
         }
       } catch (error) {
         const lost = error instanceof LeaseLostError;
@@ -90,15 +102,32 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, pass, log }: LeaseLoo
           held = null;
           log(`no longer holding the ${name} lease: another copy may hold it`);
         }
-        counters.loopFailures.inc({ loop, reason: lost ? "lease_lost" : "error" });
+        counters?.loopFailures.inc({ loop, reason: lost ? "lease_lost" : "error" });
         const message = lost ? `lost the ${name} lease; the pass stopped` : `a pass failed: ${messageOf(error)}`;
         fail(`${loop}: ${message}`);
-        await recordFailure(loop, holder, message);
+        if (watched(loop)) await recordFailure(loop, holder, message);
       }
-      await new Promise((resolve) => setTimeout(resolve, LOOPS[loop].tickMs));
+      await pause(tickMs, wakeOn, stopping.signal);
     }
   })();
-  return () => {
-    stopped = true;
+  return async () => {
+    stopping.abort();
+    await running;
+    if (held) await releaseLease(name, holder).catch((error: unknown) => log(`could not give the ${name} lease up: ${messageOf(error)}`));
   };
+}
+
+/** Waits out a tick, less if the channel is notified or the loop is stopped. */
+async function pause(ms: number, wakeOn: string | undefined, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  if (wakeOn) return notifier(wakeOn).wait(ANY, ms, signal);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
 }

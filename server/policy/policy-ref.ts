@@ -3,8 +3,8 @@ import { policyDocumentSchema, type PolicyDocument } from "@/contracts/policy";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
 import type { Tx } from "../db/transaction";
+import { liveServiceOrThrow } from "../retired-guards";
 import { GLOBAL_POLICY_SCOPE, servicePolicyScope } from "./effective-policy";
-import { liveServiceOrThrow } from "../topology/retired-guards";
 
 type Client = Tx | ReturnType<typeof db>;
 

@@ -2,10 +2,10 @@ import "server-only";
 import { policyDocumentSchema, type PolicyDocument } from "@/contracts/policy";
 import type { RosterWitness } from "@/contracts/witness-roster";
 import type { SelfFenceRecord } from "@/core/agents/self-fence-audit";
+import type { GrantFacts } from "@/core/automation/primary-lease-grant";
 import { agentTokenHash, type AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { GLOBAL_POLICY_SCOPE } from "../policy/effective-policy";
-import type { GrantFacts } from "./grant-rule";
 
 /** Everything a lease renewal decides on, as one statement read it. */
 export interface LeaseFacts extends Omit<GrantFacts, "observed"> {

@@ -1,11 +1,11 @@
 import "server-only";
 import { primaryLeaseMs } from "@/core/policy/budgets";
+import { leaseGrant, type GrantFacts } from "@/core/automation/primary-lease-grant";
 import type { PrimaryLeaseAnswer, PrimaryLeaseRequest } from "@/contracts/primary-lease";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { commandSigningKey } from "../commands/signing-key";
 import { db } from "../db/client";
 import { sqlPool } from "../db/sql-pool";
-import { leaseGrant, type GrantFacts } from "./grant-rule";
 import { readLeaseRequester, type LeaseRequester } from "./lease-facts";
 import { recordSelfFence } from "./record-self-fence";
 import { lockReplicaAudits } from "./replica-lock";
@@ -19,7 +19,7 @@ const MAX_DECISIONS = 3;
  * once a second, so a grant that changes nothing else costs two statements,
  * the agent's authentication included: the facts are read in one
  * (lease-facts.ts, run by apiRoute as it authenticates), decided on by the
- * one rule (grant-rule.ts), and the grant written by the other (writeGrant,
+ * one rule (core/automation/primary-lease-grant.ts), and the grant written by the other (writeGrant,
  * which says why no grant can slip past a promotion). Refusals and changes of
  * the agent's own fence are rare and audited at their own cost. A grant is
  * not audited (one a second per primary would drown the trail).

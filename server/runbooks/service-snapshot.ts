@@ -1,13 +1,11 @@
 import "server-only";
 import type { DatasetSnapshot, ReplicaSnapshot, ServiceSnapshot } from "@/core/runbooks/snapshot";
 import type { LiveReplica, ServiceDetail } from "@/contracts/services";
+import { bigintOf } from "@/core/lsn";
 import { db } from "../db/client";
 import { serviceDetail } from "../fleet/service-detail";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
-import { retiredServiceError } from "../topology/retired-guards";
-
-/** An LSN (decimal string) as a number that compares exactly. */
-export const bigintOf = (value: string | null) => (value === null ? null : BigInt(value));
+import { retiredServiceError } from "../retired-guards";
 
 /** What both runbooks and the automation read of a service: its live topology, its policy, and the witness links into it. */
 export interface LiveService {

@@ -5,7 +5,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
 import { startCompensations } from "./advance-run";
-import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
+import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 import { runContextOf } from "./run-view";
 
 type Control = "pause" | "resume" | "abort";

@@ -2,7 +2,7 @@ import "server-only";
 import { lapseToRecord } from "@/core/automation/lease-lapse";
 import { type GrantedLease, type LeaseLapse, primaryLeaseLapse } from "@/core/automation/primary-lease";
 import { type AutomationSnapshot, windowMs } from "@/core/automation/snapshot";
-import { automationSnapshot } from "../automation/automation-snapshots";
+import { automationSnapshot } from "../automation-snapshot/automation-snapshots";
 import type { Tx } from "../db/transaction";
 import { grantedLease } from "../primary-lease/primary-leases";
 

@@ -2,9 +2,9 @@ import "server-only";
 import type { AgentReport } from "@/contracts/agent-reports";
 import type { PromotionEvidence, ReportedPositions } from "@/core/runbooks/promotion-checks";
 import type { RunContext } from "@/core/runbooks/run-context";
+import { bigintOf } from "@/core/lsn";
 import { db } from "../db/client";
 import type { ReplicaState } from "../db/generated/client";
-import { bigintOf } from "../runbooks/service-snapshot";
 
 const positionsOf = (replica: string, state: Pick<ReplicaState, "receivedAt" | "timeline" | "currentLsn" | "receivedLsn" | "replayedLsn">): ReportedPositions => ({
   replica,

@@ -9,10 +9,10 @@ import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { retiredServiceError } from "../retired-guards";
 import { runbookCatalog } from "../runbooks/runbook-catalog";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
-import { retiredServiceError } from "../topology/retired-guards";
-import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
+import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 import { runView } from "./run-view";
 
 /**

@@ -4,7 +4,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
-import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
+import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 
 async function waitingStep(runId: string, stepId: string, kind: "manual" | "approval") {
   const run = await db().run.findUnique({ where: { id: runId } });

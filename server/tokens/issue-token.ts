@@ -6,7 +6,7 @@ import { breakGlassEvent } from "../auth/break-glass";
 import { checkCredentials } from "../auth/check-credentials";
 import { db, type Db } from "../db/client";
 import { ValidationError } from "../errors";
-import { newTokenSecret } from "./token-secret";
+import { newTokenSecret } from "../token-secret";
 import { tokenView } from "./token-view";
 
 const DAY_MS = 86_400_000;

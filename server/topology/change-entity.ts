@@ -4,8 +4,8 @@ import type { ApplyTopologyResult } from "@/contracts/topology-api";
 import type { RetiredIds } from "@/core/topology/topology-rules";
 import type { UserActor } from "../auth/actor";
 import { ConflictError, NotFoundError } from "../errors";
+import { retiredRegionError, retiredServiceError } from "../retired-guards";
 import { applyTopologyChange } from "./apply-topology";
-import { retiredRegionError, retiredServiceError } from "./retired-guards";
 
 /**
  * Each entity endpoint is the fleet document with one change, applied like

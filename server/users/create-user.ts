@@ -4,10 +4,11 @@ import type { CreateUserRequest, UserView } from "@/contracts/users";
 import { requestRoleGrant } from "../accounts/request-role-grant";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { hashPassword } from "../auth/passwords";
+import { auditedUser } from "../auth/audited-user";
+import { WITH_ROLE_SCOPES, writeRoleScopes } from "../auth/role-scopes";
 import { db, type Db } from "../db/client";
 import { ConflictError } from "../errors";
-import { WITH_ROLE_SCOPES, writeRoleScopes } from "./role-scopes";
-import { auditedUser, userView, userViewInclude } from "./user-view";
+import { userView, userViewInclude } from "./user-view";
 
 /**
  * Creates an account. Asked by a person, approver and admin are not given

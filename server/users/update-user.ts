@@ -1,14 +1,15 @@
 import "server-only";
 import { splitRoleChange } from "@/core/access/role-grants";
 import type { UpdateUserRequest, UserView } from "@/contracts/users";
-import { endSessions } from "../accounts/end-sessions";
 import { requestRoleGrant } from "../accounts/request-role-grant";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
+import { auditedUser } from "../auth/audited-user";
+import { endSessions } from "../auth/end-sessions";
+import { limitsAfter, serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "../auth/role-scopes";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { limitsAfter, serviceScopesOf, WITH_ROLE_SCOPES, writeRoleScopes } from "./role-scopes";
-import { auditedUser, userView, userViewInclude } from "./user-view";
+import { userView, userViewInclude } from "./user-view";
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -1,11 +1,9 @@
 import "server-only";
 import type { UserView } from "@/contracts/users";
 import { ROLE_GRANT_INCLUDE, roleGrantView, type RoleGrantRow } from "../accounts/role-grant-view";
-import type { Prisma, RoleScope, User } from "../db/generated/client";
-import { serviceScopesOf, WITH_ROLE_SCOPES } from "./role-scopes";
-
-/** A user read with their limits (`include: WITH_ROLE_SCOPES`). */
-export type UserWithScopes = User & { roleScopes: RoleScope[] };
+import type { UserWithScopes } from "../auth/audited-user";
+import { serviceScopesOf, WITH_ROLE_SCOPES } from "../auth/role-scopes";
+import type { Prisma } from "../db/generated/client";
 
 /** What a user view reads besides the user: their limits, and the grants still waiting for a second admin. */
 export function userViewInclude(now: Date) {
@@ -27,9 +25,4 @@ export function userView(user: UserWithScopes & { grantsReceived: RoleGrantRow[]
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
     pendingGrants: user.grantsReceived.map((grant) => roleGrantView(grant, now)),
   };
-}
-
-/** What the audit trail records of a user: never the password hash. */
-export function auditedUser(user: UserWithScopes) {
-  return { email: user.email, name: user.name, roles: user.roles, serviceScopes: serviceScopesOf(user.roleScopes), disabled: user.disabled };
 }

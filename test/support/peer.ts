@@ -1,4 +1,4 @@
-import { PEER_ADDRESS_HEADER, PEER_ADDRESS_LAYER } from "@/server/http/peer-address";
+import { PEER_ADDRESS_HEADER, PEER_ADDRESS_LAYER } from "@/server/request/peer-address";
 
 /**
  * Stands in for scripts/peer-address-layer.mjs when a test calls route

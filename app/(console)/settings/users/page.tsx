@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { listRoleGrants } from "@/server/accounts/list-role-grants";
 import { listUsers } from "@/server/users/list-users";
-import { liveServiceIds } from "@/server/users/role-scopes";
+import { liveServiceIds } from "@/server/auth/role-scopes";
 import { SettingsTabs } from "../settings-tabs";
 import { CreateUserForm } from "./create-user-form";
 import { PendingGrants } from "./pending-grants";

@@ -1,6 +1,6 @@
 import "server-only";
-import type { Tx } from "../db/transaction";
-import { ConflictError, NotFoundError } from "../errors";
+import type { Tx } from "./db/transaction";
+import { ConflictError, NotFoundError } from "./errors";
 
 /**
  * The answer to anything asked of a retired service but reading its history:

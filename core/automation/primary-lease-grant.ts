@@ -1,6 +1,6 @@
 /**
  * Who may hold a service's primary lease: the replica that should be primary
- * now. Pure, so every branch is tested without a store (test/unit).
+ * now. Pure, so every branch is tested without a store.
  */
 
 export interface NamedReplica {

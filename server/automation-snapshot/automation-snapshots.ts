@@ -2,11 +2,11 @@ import "server-only";
 import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot, type WitnessLink } from "@/core/automation/snapshot";
 import type { GrantedLease } from "@/core/automation/primary-lease";
 import { judgeReplica, observationFrom, type ReportFacts, serviceBudgets } from "@/core/fleet/judge-replica";
+import { bigintOf } from "@/core/lsn";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { sqlPool } from "../db/sql-pool";
 import { effectivePolicies, type EffectivePolicy, livePolicies } from "../policy/effective-policy";
-import { bigintOf } from "../runbooks/service-snapshot";
 import { automationControls } from "./automation-controls";
 
 type Consistency = "strong" | "eventual";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leaseGrant, type GrantFacts } from "@/server/primary-lease/grant-rule";
+import { leaseGrant, type GrantFacts } from "./primary-lease-grant";
 
 const A = { id: "r-a", name: "pg-a" };
 const B = { id: "r-b", name: "pg-b" };
