@@ -148,7 +148,7 @@ describe("alert rules", () => {
 
   it("automatic-failover-held: one alert per decision that leaves a confirmed loss to people, with the decision's sentence", () => {
     const sentence = "pg-us-east-1's reports stopped 8 s ago …; not failing over: automation is paused (game day); detection and alerts only";
-    expect(change((service) => (service.automationHolds = [{ ruleId: "R3", sentence }]))).toEqual([`automatic-failover-held automation:R3: ${sentence}`]);
+    expect(change((service) => (service.automationHolds = [{ ruleId: "failover-paused", sentence }]))).toEqual([`automatic-failover-held automation:failover-paused: ${sentence}`]);
   });
 
   it("automation-not-deciding: one alert per service the decider is not deciding for, saying why", () => {

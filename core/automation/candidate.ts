@@ -15,7 +15,7 @@ function wasStreaming(replica: AutomationReplica): boolean {
 }
 
 /**
- * Nothing the primary acknowledged is missing (design rule 1): the primary
+ * Nothing the primary acknowledged is missing (design rule "no-acknowledged-write-lost"): the primary
  * last listed it as synchronous, and it has either no lag or flushed (or
  * replayed) at least up to the primary's last known position.
  */

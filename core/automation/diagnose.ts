@@ -35,7 +35,7 @@ function unheard(replica: AutomationReplica, now: Date, window: number): string 
 }
 
 /**
- * The primary is lost only on agreement (design rule 2): nothing fresh from
+ * The primary is lost only on agreement (design rule "unfit-only-on-agreement"): nothing fresh from
  * the server itself (its agent silent for the window, or saying the server
  * does not answer), and a quorum of witnesses in other regions,
  * still observing, have failed to reach it without a break for the window.

@@ -23,7 +23,7 @@ const at = (date: Date) => date.toISOString();
 
 /**
  * The latest moment the old primary may still believe it holds its lease, plus
- * the margin (design rule 4: never two writable primaries).
+ * the margin (design rule "one-writable-primary").
  *
  * Through the control plane it holds it until renewedAt + period. Through its
  * witnesses it holds it while a majority of its peers in other regions have

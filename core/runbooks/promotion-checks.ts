@@ -1,5 +1,5 @@
 /**
- * Design rule 8: every position an agent reports that a promotion relies on
+ * Design rule "claims-cross-checked": every position an agent reports that a promotion relies on
  * is cross-checked, before the promotion, against what other reports say.
  * The fence's final position and the target's replay position are each one
  * agent's word; here they are held against the primary's own earlier
@@ -119,7 +119,7 @@ export const PROMOTION_CHECKS: readonly PromotionCheck[] = [
   },
   {
     id: "target-replayed-fenced-lsn",
-    sentence: "The target has replayed everything up to the fence's final position, by its own report (design rule 1).",
+    sentence: "The target has replayed everything up to the fence's final position, by its own report (design rule no-acknowledged-write-lost).",
     verdict: (evidence) => {
       if (!evidence.fence) return null;
       const final = evidence.fence.finalLsn;
