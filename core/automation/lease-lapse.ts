@@ -1,4 +1,4 @@
-import { type LeaseLapse, primaryLeaseLapse } from "./primary-lease";
+import { type LeaseLapse, primaryLeaseLapse } from "../replication/lease-lapse";
 import { type AutomationSnapshot, windowMs } from "./snapshot";
 
 /** The write replica's lease as the snapshot shows it: when it lapses, or why that cannot be known; null without a write replica. */

@@ -1,4 +1,5 @@
-import type { AutomationReplica, AutomationSnapshot, WitnessLink } from "./snapshot";
+import type { WitnessLink } from "../replication/witness-link";
+import type { AutomationReplica, AutomationSnapshot } from "./snapshot";
 import { NO_CONTROLS } from "./snapshot";
 
 /** The `now` every automation test judges at; the policy window is 1 s × 5 misses. */
@@ -23,6 +24,7 @@ const replica = (fields: Partial<AutomationReplica> & Pick<AutomationReplica, "i
   currentLsn: null,
   flushedLsn: 1000n,
   readOnly: false,
+  synchronousStandbyNames: null,
   ...fields,
 });
 

@@ -1,3 +1,5 @@
+import { fencedPositionReplayed } from "../replication/rpo-proof";
+
 /**
  * Design rule "claims-cross-checked": every position an agent reports that a promotion relies on
  * is cross-checked, before the promotion, against what other reports say.
@@ -124,7 +126,7 @@ export const PROMOTION_CHECKS: readonly PromotionCheck[] = [
       if (!evidence.fence) return null;
       const final = evidence.fence.finalLsn;
       const replayed = evidence.targetReport?.replayedLsn ?? null;
-      if (replayed === null || replayed < final) return { refuses: `${evidence.target} replayed ${replayed ?? "nothing"}, behind the fenced primary's final ${final}` };
+      if (!fencedPositionReplayed(replayed, final)) return { refuses: `${evidence.target} replayed ${replayed ?? "nothing"}, behind the fenced primary's final ${final}` };
       return { holds: `${evidence.target} replayed ${replayed} ≥ the fenced primary's final ${final} (${at(evidence.targetReport!)})` };
     },
   },

@@ -1,6 +1,6 @@
 import { formatSeconds } from "../format";
 import { PRIMARY_LEASE_MARGIN_MS, WITNESS_VOUCH_WITHIN_MS } from "../policy/budgets";
-import type { WitnessLink } from "./snapshot";
+import type { WitnessLink } from "./witness-link";
 
 /** The old primary's lease as the control plane last granted it; null when it never was. */
 export interface GrantedLease {
