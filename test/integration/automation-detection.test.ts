@@ -129,7 +129,7 @@ describe("GET /api/v1/services/{id}/automation", () => {
 
     await decideOnce(lease);
     expect(await db().run.count({ where: { serviceId: "orders-db" } })).toBe(1);
-    expect((await automation()).recorded.map((decision) => decision.ruleId).sort()).toEqual(["run-in-progress", "failover-run-active"]);
+    expect((await automation()).recorded.map((decision) => decision.ruleId).sort()).toEqual(["failover-run-active", "run-in-progress"]);
     await releaseLease(DECIDER_LEASE, "copy-a");
   });
 
