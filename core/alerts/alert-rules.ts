@@ -123,7 +123,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
         return [{ subject: replicaSubject(primary), sentence: `${primary.name} names no synchronous standby: commits do not wait for any standby, so RPO 0 is not guaranteed` }];
       }
       if (sync.state === "confirmed") return [];
-      const streaming = sync.confirming.length === 0 ? "none is streaming" : `only ${sync.confirming.length} of the ${sync.needed} it needs ${sync.confirming.length === 1 ? "is" : "are"} streaming (${sync.confirming.join(", ")})`;
+      const count = sync.confirming.length;
+      const streaming = count === 0 ? "none is streaming" : `only ${count} of the ${sync.needed} it needs ${count === 1 ? "is" : "are"} streaming (${sync.confirming.join(", ")})`;
       const blocking = WAITING_COMMIT_LEVELS.has(primary.settings.synchronous_commit ?? "on");
       return [
         {

@@ -25,9 +25,11 @@ const seconds = (ms: number) => formatSeconds(Math.round(ms / 100) / 10);
 
 /** A lost primary (core/replication/primary-loss), as a finding; null while it is heard. */
 function primaryLossFinding(snapshot: AutomationSnapshot, primary: AutomationReplica, now: Date): Finding | null {
-  const loss = primaryLoss({ primary, replicas: snapshot.replicas, witnesses: snapshot.witnesses, windowMs: windowMs(snapshot.policy), quorum: snapshot.policy.witnessQuorum, now });
+  const { policy } = snapshot;
+  const loss = primaryLoss({ primary, replicas: snapshot.replicas, witnesses: snapshot.witnesses, windowMs: windowMs(policy), quorum: policy.witnessQuorum, now });
   if (loss.state === "heard") return null;
-  return { diagnosis: loss.state === "confirmed" ? "primary_unreachable_confirmed" : "primary_unreachable_unconfirmed", subject: primary.id, sentence: loss.sentence };
+  const diagnosis = loss.state === "confirmed" ? "primary_unreachable_confirmed" : "primary_unreachable_unconfirmed";
+  return { diagnosis, subject: primary.id, sentence: loss.sentence };
 }
 
 /**
@@ -38,6 +40,7 @@ function primaryLossFinding(snapshot: AutomationSnapshot, primary: AutomationRep
 function syncStandbyLost(snapshot: AutomationSnapshot, primary: AutomationReplica): Finding | null {
   const configured = snapshot.replicas.filter((replica) => replica.role === "standby" && replica.replication === "sync");
   if (configured.length === 0) return null;
+  // Each standby's sync state is the primary's word (pg_stat_replication); the snapshot does not carry the walsender's state.
   const listed = snapshot.replicas.filter((replica) => replica.id !== primary.id).map((replica) => ({ name: replica.name, state: null, syncState: replica.syncState }));
   const sync = synchronousReplication({ synchronousStandbyNames: primary.synchronousStandbyNames, standbys: listed });
   if (sync.state === "confirmed") return null;
@@ -47,7 +50,8 @@ function syncStandbyLost(snapshot: AutomationSnapshot, primary: AutomationReplic
       ? `${primary.name} names no synchronous standby (${expected}): commits on strong datasets do not wait for any standby, so RPO 0 is not guaranteed`
       : sync.confirming.length === 0
         ? `${primary.name} has no synchronous standby connected (${expected}): commits on strong datasets wait and RPO 0 is at risk`
-        : `${primary.name} has ${sync.confirming.length} of the ${sync.needed} synchronous standbys its synchronous_standby_names needs connected (${sync.confirming.join(", ")}; ${expected}): commits on strong datasets wait and RPO 0 is at risk`;
+        : `${primary.name} has ${sync.confirming.length} of the ${sync.needed} synchronous standbys its synchronous_standby_names needs connected ` +
+          `(${sync.confirming.join(", ")}; ${expected}): commits on strong datasets wait and RPO 0 is at risk`;
   return { diagnosis: "sync_standby_lost", subject: primary.id, sentence };
 }
 

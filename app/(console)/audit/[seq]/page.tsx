@@ -75,7 +75,9 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
                 <dt>Automation rule</dt>
                 <dd>
                   <span className="mono">{automationRule.id}</span>
-                  {automationRule.recordedAs ? <span className="muted"> (recorded as {automationRule.recordedAs}, its number before the rules were named)</span> : null}
+                  {automationRule.recordedAs ? (
+                    <span className="muted"> (recorded as {automationRule.recordedAs}, its number before the rules were named)</span>
+                  ) : null}
                 </dd>
               </>
             ) : null}
