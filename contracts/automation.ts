@@ -17,7 +17,7 @@ export const decisionActionSchema = z
 
 export const automationDecisionSchema = z
   .object({
-    ruleId: z.string().meta({ description: "Stable id of the rule that decided, e.g. `R8`" }),
+    ruleId: z.string().meta({ description: "Stable id of the rule that decided, e.g. `failover-automatic`" }),
     diagnosis: diagnosisSchema,
     subject: z.string().nullable().meta({ description: "The replica or run the diagnosis is about" }),
     action: decisionActionSchema,

@@ -29,7 +29,7 @@ export const maintenanceWindowSchema = z
     automaticFailover: z
       .enum(MAINTENANCE_FAILOVER)
       .default("held")
-      .meta({ description: "`held`: a confirmed loss of the primary is left to a person during the window (rule R15); `armed`: automatic failover acts as outside it" }),
+      .meta({ description: "`held`: a confirmed loss of the primary is left to a person during the window (rule `failover-maintenance-window`); `armed`: automatic failover acts as outside it" }),
   })
   .meta({ id: "MaintenanceWindow" });
 

@@ -91,7 +91,7 @@ export const replicaLiveStateSchema = z
     lsn: z.object({ current: z.string().nullable(), received: z.string().nullable(), replayed: z.string().nullable() }),
     lagBytes: z.number().nullable(),
     lagSeconds: z.number().nullable(),
-    syncState: z.string().nullable().meta({ description: "sync/async/potential, as the primary sees this standby" }),
+    syncState: z.string().nullable().meta({ description: "sync/async/potential/quorum, as the primary sees this standby" }),
     walReceiverStatus: z.string().nullable(),
     queryLatencyMs: z.number().nullable(),
     recoveryConflicts: z.number().int().nullable(),

@@ -8,8 +8,8 @@ import type { VerifiedCommand } from "./verify-command";
  * What this agent has done with commands, on disk (`commands.json` in the
  * queue folder), so that neither a restart nor a re-sent command makes it act
  * twice or act on an older epoch:
- * - the highest fencing epoch it has accepted a command from. Safety rule 5:
- *   a former primary that comes back refuses commands from before its
+ * - the highest fencing epoch it has accepted a command from. Design rule
+ *   "one-writable-primary" (docs/design-rules.md): a former primary that comes back refuses commands from before its
  *   demotion, whatever the network delivers late;
  * - every command it started, with its result until the control plane holds
  *   it and the command has expired. Past its expiry a re-sent command fails

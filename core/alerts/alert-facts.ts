@@ -1,6 +1,7 @@
 import type { PolicyDocument } from "@/contracts/policy";
 import type { AuditTrailFacts } from "../audit/publication-health";
 import { stalenessWindowMs } from "../policy/budgets";
+import { isSilent } from "../replication/primary-loss";
 
 /** What alert rules look at for one replica: its recorded place in the topology and its latest report. */
 export interface ReplicaFacts {
@@ -50,5 +51,5 @@ export function staleAfterMs(policy: PolicyDocument): number {
 }
 
 export function isFresh(replica: ReplicaFacts, policy: PolicyDocument, now: Date): boolean {
-  return replica.lastReportAt !== null && now.getTime() - replica.lastReportAt.getTime() <= staleAfterMs(policy);
+  return !isSilent(replica, now, staleAfterMs(policy));
 }

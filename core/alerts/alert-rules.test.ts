@@ -124,6 +124,19 @@ describe("alert rules", () => {
     expect(change((service) => Object.assign(service, { strong: false }) && (at(service, "us").settings!.synchronous_standby_names = ""))).toEqual([]);
   });
 
+  // The alert rule accepted any one `sync` or `quorum` standby: short under ANY 2 or FIRST 2 with one, it stayed silent while every commit blocked.
+  it("sync-standby-missing: counts the confirmations synchronous_standby_names needs, `quorum` ones under ANY n", () => {
+    const names = (value: string, standbys: { applicationName: string; state: string; syncState: string }[]) =>
+      change((service) => Object.assign(at(service, "us"), { standbys, settings: { ...at(service, "us").settings!, synchronous_standby_names: value } }));
+    const quorum = (name: string) => ({ applicationName: name, state: "streaming", syncState: "quorum" });
+    expect(names('ANY 1 ("pg-eu-west-1", "pg-europe-west3")', [quorum("pg-europe-west3")])).toEqual([]);
+    expect(names('ANY 2 ("pg-eu-west-1", "pg-europe-west3")', [quorum("pg-eu-west-1"), quorum("pg-europe-west3")])).toEqual([]);
+    expect(names('ANY 2 ("pg-eu-west-1", "pg-europe-west3")', [quorum("pg-europe-west3")])).toEqual([
+      'sync-standby-missing replica:us: pg-us-east-1 names synchronous standbys (ANY 2 ("pg-eu-west-1", "pg-europe-west3")) but only 1 of the 2 it needs is streaming (pg-europe-west3): every commit blocks',
+    ]);
+    expect(names('FIRST 2 ("pg-eu-west-1", "pg-europe-west3")', [{ applicationName: "pg-eu-west-1", state: "streaming", syncState: "sync" }])).toHaveLength(1);
+  });
+
   it("slot-retaining-wal: a slot on the primary keeping more WAL than the policy allows, one alert per slot", () => {
     expect(change((service) => (at(service, "us").slots = [{ name: "pg_eu_west_1", retainedBytes: 100 * MIB }, { name: "cdc", retainedBytes: 65 * MIB }, { name: "ok", retainedBytes: null }]))).toEqual([
       "slot-retaining-wal replica:us:slot:pg_eu_west_1: slot pg_eu_west_1 on pg-us-east-1 retains 100 MiB of WAL, over the policy maximum of 64.0 MiB",
@@ -148,7 +161,7 @@ describe("alert rules", () => {
 
   it("automatic-failover-held: one alert per decision that leaves a confirmed loss to people, with the decision's sentence", () => {
     const sentence = "pg-us-east-1's reports stopped 8 s ago …; not failing over: automation is paused (game day); detection and alerts only";
-    expect(change((service) => (service.automationHolds = [{ ruleId: "R3", sentence }]))).toEqual([`automatic-failover-held automation:R3: ${sentence}`]);
+    expect(change((service) => (service.automationHolds = [{ ruleId: "failover-paused", sentence }]))).toEqual([`automatic-failover-held automation:failover-paused: ${sentence}`]);
   });
 
   it("automation-not-deciding: one alert per service the decider is not deciding for, saying why", () => {

@@ -1,4 +1,5 @@
 import { formatBytes, formatSeconds } from "../format";
+import { synchronousReplication } from "../replication/synchronous-replication";
 import { ACCOUNT_ALERT_RULE_IDS, ACCOUNT_ALERT_RULES } from "./account-alert-rules";
 import { isFresh, staleAfterMs, type ReplicaFacts, type ServiceFacts } from "./alert-facts";
 
@@ -111,21 +112,24 @@ export const ALERT_RULES: readonly AlertRule[] = [
     id: "sync-standby-missing",
     title: "Synchronous standby missing",
     severity: "critical",
-    description: "A service with a strong dataset, or whose policy sets a dataset's replication to sync, has no synchronous standby streaming (drift from the policy): its primary either blocks every commit or no longer guarantees RPO 0.",
+    description: "A service with a strong dataset, or whose policy sets a dataset's replication to sync, has fewer synchronous standbys streaming than its synchronous_standby_names needs (`sync` for FIRST n, `quorum` for ANY n), or names none (drift from the policy): its primary either blocks every commit or no longer guarantees RPO 0.",
     detect(service, now) {
       const primary = writePrimary(service);
       if (!service.strong || !primary || !isFresh(primary, service.policy, now) || !primary.settings) return [];
       const names = primary.settings.synchronous_standby_names?.trim() ?? "";
-      if (!names) {
+      const standbys = primary.standbys.map((standby) => ({ name: standby.applicationName, state: standby.state, syncState: standby.syncState }));
+      const sync = synchronousReplication({ synchronousStandbyNames: names, standbys });
+      if (sync.state === "off") {
         return [{ subject: replicaSubject(primary), sentence: `${primary.name} names no synchronous standby: commits do not wait for any standby, so RPO 0 is not guaranteed` }];
       }
-      const streamingSync = primary.standbys.filter((standby) => standby.state === "streaming" && (standby.syncState === "sync" || standby.syncState === "quorum"));
-      if (streamingSync.length) return [];
+      if (sync.state === "confirmed") return [];
+      const count = sync.confirming.length;
+      const streaming = count === 0 ? "none is streaming" : `only ${count} of the ${sync.needed} it needs ${count === 1 ? "is" : "are"} streaming (${sync.confirming.join(", ")})`;
       const blocking = WAITING_COMMIT_LEVELS.has(primary.settings.synchronous_commit ?? "on");
       return [
         {
           subject: replicaSubject(primary),
-          sentence: `${primary.name} names synchronous standbys (${names}) but none is streaming: ${blocking ? "every commit blocks" : "commits do not wait (synchronous_commit is " + primary.settings.synchronous_commit + "), so RPO 0 is not guaranteed"}`,
+          sentence: `${primary.name} names synchronous standbys (${names}) but ${streaming}: ${blocking ? "every commit blocks" : "commits do not wait (synchronous_commit is " + primary.settings.synchronous_commit + "), so RPO 0 is not guaranteed"}`,
         },
       ];
     },

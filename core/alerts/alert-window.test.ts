@@ -129,9 +129,9 @@ describe("advanceAlerts", () => {
     ]);
   });
 
-  it("keeps one alert per service for the same rule and subject key (two services' decisions can both be `automation:R3`)", () => {
+  it("keeps one alert per service for the same rule and subject key (two services' decisions can both be `automation:failover-paused`)", () => {
     const store = new Store();
-    const held: Detection = { ruleId: "automatic-failover-held", serviceId: "orders-db", subject: { key: "automation:R3", label: "automation R3", replicaId: null }, sentence: "orders-db: paused" };
+    const held: Detection = { ruleId: "automatic-failover-held", serviceId: "orders-db", subject: { key: "automation:failover-paused", label: "automation failover-paused", replicaId: null }, sentence: "orders-db: paused" };
     const alsoHeld: Detection = { ...held, serviceId: "billing-db", sentence: "billing-db: paused" };
     store.evaluate(0, [held, alsoHeld], settings(0));
     store.evaluate(1, [held, alsoHeld], settings(0));

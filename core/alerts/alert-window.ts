@@ -44,7 +44,7 @@ export interface WindowSettings {
   maxGapMs: number;
 }
 
-// A subject is named within its service (two services' decisions can both be `automation:R3`): the service is part of the key.
+// A subject is named within its service (two services' decisions can both be `automation:failover-paused`): the service is part of the key.
 const keyOf = (serviceId: string | null, ruleId: string, subjectKey: string) => `${serviceId ?? ""}\u0000${ruleId}\u0000${subjectKey}`;
 
 /**

@@ -1,4 +1,5 @@
 import { formatBytes } from "../format";
+import { rpoProof } from "../replication/rpo-proof";
 import { promotionBlockers, selectCandidate } from "../runbooks/select-candidate";
 import type { AutomationReplica, AutomationSnapshot } from "./snapshot";
 
@@ -14,26 +15,12 @@ function wasStreaming(replica: AutomationReplica): boolean {
   return replica.walReceiverStatus === "streaming" || replica.syncState !== null;
 }
 
-/**
- * Nothing the primary acknowledged is missing (design rule 1): the primary
- * last listed it as synchronous, and it has either no lag or flushed (or
- * replayed) at least up to the primary's last known position.
- */
-function rpoProof(replica: AutomationReplica, primary: AutomationReplica | undefined): string | null {
-  if (replica.syncState !== "sync") return null;
-  if (replica.lagBytes === 0) return "synchronous, 0 B behind";
-  const known = primary?.currentLsn ?? null;
-  const reached = replica.flushedLsn ?? replica.replayedLsn;
-  if (known !== null && reached !== null && reached >= known) return `synchronous, flushed ${reached} ≥ the primary's last position ${known}`;
-  return null;
-}
-
 function refusals(snapshot: AutomationSnapshot, standbys: readonly AutomationReplica[], primary: AutomationReplica | undefined, strong: boolean): string[] {
   return standbys.flatMap((replica) => {
     const blockers = promotionBlockers(replica, snapshot.datasets);
     if (blockers.length) return blockers;
     if (!wasStreaming(replica)) return [`${replica.name} was not streaming when last seen`];
-    if (strong && !rpoProof(replica, primary)) return [`${replica.name} is not a synchronous standby with everything acknowledged`];
+    if (strong && !rpoProof(replica, primary?.currentLsn ?? null)) return [`${replica.name} is not a synchronous standby with everything acknowledged`];
     if (replica.lagBytes === null) return [`${replica.name}'s lag is unknown`];
     if (replica.lagBytes > snapshot.policy.maxLagBytes) return [`${replica.name} lags ${formatBytes(replica.lagBytes)}, beyond ${formatBytes(snapshot.policy.maxLagBytes)}`];
     return [];
@@ -55,6 +42,6 @@ export function chooseCandidate(snapshot: AutomationSnapshot): CandidateChoice {
     const why = refusals(snapshot, standbys, primary, strong);
     return { candidate: null, sentence: why.length ? why.join("; ") : "the service has no standby" };
   }
-  const proof = rpoProof(candidate, primary) ?? `${formatBytes(candidate.lagBytes ?? 0)} behind`;
+  const proof = rpoProof(candidate, primary?.currentLsn ?? null) ?? `${formatBytes(candidate.lagBytes ?? 0)} behind`;
   return { candidate, sentence: `${candidate.name} (${candidate.regionId}): ${proof}, priority ${candidate.promotionPriority}` };
 }

@@ -18,7 +18,7 @@ export function automaticOffSentence({ policy }: AutomationSnapshot): string | n
 }
 
 /**
- * A maintenance window in force holds automatic failover (design rule 9: an
+ * A maintenance window in force holds automatic failover (design rule "deliberate-changes-keep-protection": an
  * approved window acts): someone is working on the service, and a primary
  * they stop on purpose must not be failed over behind their back. A window
  * may keep automatic failover armed instead.
@@ -35,7 +35,7 @@ type CooldownPolicy = Pick<AutomationPolicy, "cooldownSeconds" | "cooldownAfterS
  * The promotion a cooldown runs from: the newest failover, or the newest
  * planned switchover if it is newer and the policy has switchovers start the
  * cooldown too. By default a switchover a person ran on purpose leaves
- * automatic failover armed (design rule 9); the cooldown is against flapping
+ * automatic failover armed (design rule "deliberate-changes-keep-protection"); the cooldown is against flapping
  * after failovers.
  */
 export function cooldownStart<P extends { at: Date }>(
@@ -49,7 +49,7 @@ export function cooldownStart<P extends { at: Date }>(
 }
 
 /**
- * After a failover, automatic failover waits out the cooldown (design rule 3)
+ * After a failover, automatic failover waits out the cooldown (design rule "cooldown-after-failover")
  * unless a person has acknowledged that failover since it happened.
  */
 export function cooldownSentence({ controls, policy }: { controls: AutomationControls; policy: CooldownPolicy }, now: Date): string | null {
@@ -69,7 +69,7 @@ export function runSentence({ activeRuns }: AutomationSnapshot): string | null {
 
 /**
  * Another replica is promoted only once the old primary's self-fencing lease
- * has lapsed, margin included (design rule 4): until then it may still take writes.
+ * has lapsed, margin included (design rule "one-writable-primary"): until then it may still take writes.
  */
 export function leaseSentence(snapshot: AutomationSnapshot, now: Date): string | null {
   const found = writeReplicaLapse(snapshot, now);

@@ -13,12 +13,12 @@ const inMaintenance = () => ({ ...killed(), policy: { ...killed().policy, mainte
 const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; decision: Decision }> = {
   "healthy service": {
     snapshot: healthySnapshot(),
-    decision: { ruleId: "R1", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 5 s and no standby lags beyond 1.0 MiB; nothing to do" },
+    decision: { ruleId: "healthy", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 5 s and no standby lags beyond 1.0 MiB; nothing to do" },
   },
   "primary killed: silent and unreachable for the window": {
     snapshot: killed(),
     decision: {
-      ruleId: "R8",
+      ruleId: "failover-automatic",
       diagnosis: "primary_unreachable_confirmed",
       subject: "p",
       action: { kind: "fail-over", candidateId: "e", candidateName: "pg-eu-west-1" },
@@ -27,12 +27,12 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   },
   "primary frozen shorter than the window": {
     snapshot: primaryLost(4000, 3500),
-    decision: { ruleId: "R1", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 5 s and no standby lags beyond 1.0 MiB; nothing to do" },
+    decision: { ruleId: "healthy", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 5 s and no standby lags beyond 1.0 MiB; nothing to do" },
   },
   "control plane lost the agent, witnesses reach the primary": {
     snapshot: withReplica(healthySnapshot(), "p", { lastReportAt: ago(6000), health: "stale" }),
     decision: {
-      ruleId: "R2",
+      ruleId: "primary-loss-unconfirmed",
       diagnosis: "primary_unreachable_unconfirmed",
       subject: "p",
       action: { kind: "alert" },
@@ -43,7 +43,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "only a lagging async candidate for strong data": {
     snapshot: withReplica(killed(), "e", { health: "stale", lastReportAt: ago(6000) }),
     decision: {
-      ruleId: "R7",
+      ruleId: "failover-guided",
       diagnosis: "primary_unreachable_confirmed",
       subject: "p",
       action: { kind: "open-guided-runbook", runbookId: "unplanned-failover" },
@@ -53,7 +53,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   paused: {
     snapshot: { ...killed(), controls: { ...killed().controls, paused: { reason: "game day", until: null } } },
     decision: {
-      ruleId: "R3",
+      ruleId: "failover-paused",
       diagnosis: "primary_unreachable_confirmed",
       subject: "p",
       action: { kind: "blocked", by: "paused" },
@@ -63,7 +63,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "automatic failover off": {
     snapshot: { ...killed(), policy: { ...killed().policy, automatic: false } },
     decision: {
-      ruleId: "R4",
+      ruleId: "failover-off",
       diagnosis: "primary_unreachable_confirmed",
       subject: "p",
       action: { kind: "blocked", by: "automatic-off" },
@@ -73,7 +73,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "inside a maintenance window": {
     snapshot: inMaintenance(),
     decision: {
-      ruleId: "R15",
+      ruleId: "failover-maintenance-window",
       diagnosis: "primary_unreachable_confirmed",
       subject: "p",
       action: { kind: "blocked", by: "maintenance" },
@@ -83,7 +83,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "inside the cooldown": {
     snapshot: { ...killed(), controls: { ...killed().controls, lastPromotions: { planned: null, unplanned: { at: ago(600_000) } } } },
     decision: {
-      ruleId: "R5",
+      ruleId: "failover-cooling-down",
       diagnosis: "primary_unreachable_confirmed",
       subject: "p",
       action: { kind: "blocked", by: "cooldown" },
@@ -93,7 +93,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "confirmed lost, but the witnesses stopped reaching it too recently for its lease to have lapsed": {
     snapshot: primaryLost(6000, 5500),
     decision: {
-      ruleId: "R12",
+      ruleId: "failover-lease-held",
       diagnosis: "primary_unreachable_confirmed",
       subject: "p",
       action: { kind: "blocked", by: "primary-lease" },
@@ -104,7 +104,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "the primary's agent says its server does not answer, witnesses agree": {
     snapshot: withReplica(primaryLost(8000, 7500), "p", { lastReportAt: ago(500), health: "unhealthy", reachable: false }),
     decision: {
-      ruleId: "R8",
+      ruleId: "failover-automatic",
       diagnosis: "primary_unreachable_confirmed",
       subject: "p",
       action: { kind: "fail-over", candidateId: "e", candidateName: "pg-eu-west-1" },
@@ -115,7 +115,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "a former primary back and accepting writes": {
     snapshot: withReplica(healthySnapshot(), "g", { reportedRole: "primary", walReceiverStatus: null, readOnly: false }),
     decision: {
-      ruleId: "R13",
+      ruleId: "fence-former-primary",
       diagnosis: "former_primary",
       subject: "g",
       action: { kind: "fence" },
@@ -126,7 +126,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "a former primary back, fenced": {
     snapshot: withReplica(healthySnapshot(), "g", { reportedRole: "primary", walReceiverStatus: null, readOnly: true }),
     decision: {
-      ruleId: "R14",
+      ruleId: "former-primary-fenced",
       diagnosis: "former_primary",
       subject: "g",
       action: { kind: "alert" },
@@ -136,7 +136,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "lagging standby": {
     snapshot: withReplica(healthySnapshot(), "g", { lagBytes: 2 * 1024 * 1024 }),
     decision: {
-      ruleId: "R9",
+      ruleId: "standby-lagging",
       diagnosis: "standby_lagging",
       subject: "g",
       action: { kind: "alert" },
@@ -146,7 +146,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
   "sync standby lost": {
     snapshot: withReplica(healthySnapshot(), "e", { syncState: "potential" }),
     decision: {
-      ruleId: "R10",
+      ruleId: "sync-standby-lost",
       diagnosis: "sync_standby_lost",
       subject: "p",
       action: { kind: "alert" },
@@ -165,9 +165,9 @@ describe("decide", () => {
   it("blocks a confirmed loss while a run is in progress, and says the run is what it waits for", () => {
     const snapshot = { ...killed(), activeRuns: [{ id: "run-7", runbookId: "unplanned-failover", status: "waiting" }] };
     expect(decide(snapshot, NOW)).toEqual([
-      { ruleId: "R11", diagnosis: "run_in_progress", subject: "run-7", action: { kind: "none" }, sentence: "run run-7 of unplanned-failover is waiting; automation waits for it to finish" },
+      { ruleId: "run-in-progress", diagnosis: "run_in_progress", subject: "run-7", action: { kind: "none" }, sentence: "run run-7 of unplanned-failover is waiting; automation waits for it to finish" },
       {
-        ruleId: "R6",
+        ruleId: "failover-run-active",
         diagnosis: "primary_unreachable_confirmed",
         subject: "p",
         action: { kind: "blocked", by: "run-in-progress" },
@@ -178,14 +178,14 @@ describe("decide", () => {
 
   it("fails over once a person acknowledged the last failover, cooldown or not", () => {
     const snapshot = { ...killed(), controls: { ...killed().controls, lastPromotions: { planned: null, unplanned: { at: ago(600_000) } }, acknowledgedAt: ago(300_000) } };
-    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
+    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["failover-automatic"]);
   });
 
   it("fails over after a planned switchover, which starts no cooldown unless the policy says so", () => {
     const switchedOver = { ...killed(), controls: { ...killed().controls, lastPromotions: { planned: { at: ago(600_000) }, unplanned: null } } };
-    expect(decide(switchedOver, NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
+    expect(decide(switchedOver, NOW).map((decision) => decision.ruleId)).toEqual(["failover-automatic"]);
     const [cooling] = decide({ ...switchedOver, policy: { ...switchedOver.policy, cooldownAfterSwitchover: true } }, NOW);
-    expect(cooling).toMatchObject({ ruleId: "R5", action: { kind: "blocked", by: "cooldown" } });
+    expect(cooling).toMatchObject({ ruleId: "failover-cooling-down", action: { kind: "blocked", by: "cooldown" } });
     expect(cooling?.sentence).toBe(
       `${LOST}; not failing over: automatic failover is cooling down after the planned switchover at 2025-06-01T02:50:00.000Z until 2025-06-01T03:05:00.000Z (cooldown 15 min; the policy has switchovers start it too); a person must acknowledge to allow it sooner`,
     );
@@ -196,15 +196,15 @@ describe("decide", () => {
       ...killed(),
       policy: { ...killed().policy, maintenanceWindows: [{ ...KERNEL_PATCHING, ...window }] },
     });
-    expect(decide(withWindow({ automaticFailover: "armed" }), NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
-    expect(decide(withWindow({ endsAt: NOW.toISOString() }), NOW).map((decision) => decision.ruleId)).toEqual(["R8"]);
+    expect(decide(withWindow({ automaticFailover: "armed" }), NOW).map((decision) => decision.ruleId)).toEqual(["failover-automatic"]);
+    expect(decide(withWindow({ endsAt: NOW.toISOString() }), NOW).map((decision) => decision.ruleId)).toEqual(["failover-automatic"]);
   });
 
   it("puts a pause and a policy that turns automation off before a maintenance window, and a window before the cooldown", () => {
     const cooling = { ...inMaintenance(), controls: { ...killed().controls, lastPromotions: { planned: null, unplanned: { at: ago(1000) } } } };
-    expect(decide(cooling, NOW).map((decision) => decision.ruleId)).toEqual(["R15"]);
-    expect(decide({ ...cooling, policy: { ...cooling.policy, automatic: false } }, NOW).map((decision) => decision.ruleId)).toEqual(["R4"]);
-    expect(decide({ ...cooling, controls: { ...cooling.controls, paused: { reason: "x", until: null } } }, NOW).map((decision) => decision.ruleId)).toEqual(["R3"]);
+    expect(decide(cooling, NOW).map((decision) => decision.ruleId)).toEqual(["failover-maintenance-window"]);
+    expect(decide({ ...cooling, policy: { ...cooling.policy, automatic: false } }, NOW).map((decision) => decision.ruleId)).toEqual(["failover-off"]);
+    expect(decide({ ...cooling, controls: { ...cooling.controls, paused: { reason: "x", until: null } } }, NOW).map((decision) => decision.ruleId)).toEqual(["failover-paused"]);
   });
 
   it("checks the brakes in the table's order: pause before policy before cooldown before runs", () => {
@@ -214,19 +214,19 @@ describe("decide", () => {
       controls: { ...killed().controls, paused: { reason: "x", until: null }, lastPromotions: { planned: null, unplanned: { at: ago(1000) } } },
       activeRuns: [{ id: "r", runbookId: "u", status: "running" }],
     };
-    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R11", "R3"]);
+    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["run-in-progress", "failover-paused"]);
   });
 
   it("never fails over while a witness in another region still reaches the old primary, however long its own reports have stopped", () => {
     const snapshot = primaryLost(60_000, 59_000);
     const witnesses = snapshot.witnesses.map((link, index) => (link.toReplicaId === "p" && index === 2 ? { ...link, reachable: true, unreachableSince: null } : link));
     const ids = decide({ ...snapshot, witnesses, policy: { ...snapshot.policy, witnessQuorum: 1 } }, NOW).map((decision) => decision.ruleId);
-    expect(ids).not.toContain("R8");
+    expect(ids).not.toContain("failover-automatic");
   });
 
   it("leaves roles to a run in progress: a promoted target is not taken for a former primary", () => {
     const snapshot = withReplica({ ...healthySnapshot(), activeRuns: [{ id: "r", runbookId: "planned-switchover", status: "running" }] }, "e", { reportedRole: "primary" });
-    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["R11"]);
+    expect(decide(snapshot, NOW).map((decision) => decision.ruleId)).toEqual(["run-in-progress"]);
   });
 
   it("reaches every rule of the table through some scenario", () => {

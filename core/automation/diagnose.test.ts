@@ -107,6 +107,24 @@ describe("diagnose", () => {
     ]);
   });
 
+  // The automation accepted only `sync`: a quorum commit (ANY n) looked like a lost standby, and FIRST 2 with one standby looked fine.
+  it("counts synchronous standbys as the primary's synchronous_standby_names does: `quorum` under ANY n, n of them", () => {
+    const quorum = withReplica(withReplica(healthySnapshot(), "e", { syncState: "quorum" }), "p", { synchronousStandbyNames: 'ANY 1 ("pg-eu-west-1", "pg-europe-west3")' });
+    expect(diagnose(quorum, NOW).map((finding) => finding.diagnosis)).toEqual(["healthy"]);
+    const two = withReplica(healthySnapshot(), "p", { synchronousStandbyNames: 'FIRST 2 ("pg-eu-west-1", "pg-europe-west3")' });
+    expect(diagnose(withReplica(two, "g", { syncState: "potential" }), NOW)).toEqual([
+      {
+        diagnosis: "sync_standby_lost",
+        subject: "p",
+        sentence:
+          "pg-us-east-1 has 1 of the 2 synchronous standbys its synchronous_standby_names needs connected (pg-eu-west-1; expected pg-eu-west-1): commits on strong datasets wait and RPO 0 is at risk",
+      },
+    ]);
+    expect(diagnose(withReplica(healthySnapshot(), "p", { synchronousStandbyNames: "" }), NOW)[0]?.sentence).toBe(
+      "pg-us-east-1 names no synchronous standby (expected pg-eu-west-1): commits on strong datasets do not wait for any standby, so RPO 0 is not guaranteed",
+    );
+  });
+
   it("finds standbys lagging beyond the failover maximum, but not silent ones", () => {
     const snapshot = withReplica(withReplica(healthySnapshot(), "g", { lagBytes: 3 * 1024 * 1024 }), "e", { lagBytes: 5 * 1024 * 1024, lastReportAt: ago(6000) });
     expect(diagnose(snapshot, NOW)).toEqual([

@@ -1,5 +1,6 @@
-import { votes, votingLinks } from "../fleet/witness-votes";
 import { formatBytes, formatSeconds } from "../format";
+import { isSilent, primaryLoss } from "../replication/primary-loss";
+import { synchronousReplication } from "../replication/synchronous-replication";
 import { type AutomationReplica, type AutomationSnapshot, windowMs } from "./snapshot";
 
 export const DIAGNOSES = [
@@ -22,66 +23,36 @@ export interface Finding {
 
 const seconds = (ms: number) => formatSeconds(Math.round(ms / 100) / 10);
 
-function isSilent(replica: AutomationReplica, now: Date, window: number): boolean {
-  return replica.lastReportAt === null || now.getTime() - replica.lastReportAt.getTime() > window;
-}
-
-/** Nothing fresh from the server itself: its agent is silent, or says the server does not answer. */
-function unheard(replica: AutomationReplica, now: Date, window: number): string | null {
-  if (replica.lastReportAt === null) return `${replica.name} has never reported`;
-  if (isSilent(replica, now, window)) return `${replica.name}'s reports stopped ${seconds(now.getTime() - replica.lastReportAt.getTime())} ago (stale after ${seconds(window)})`;
-  if (replica.reachable === false) return `${replica.name}'s agent reports that it does not answer`;
-  return null;
+/** A lost primary (core/replication/primary-loss), as a finding; null while it is heard. */
+function primaryLossFinding(snapshot: AutomationSnapshot, primary: AutomationReplica, now: Date): Finding | null {
+  const { policy } = snapshot;
+  const loss = primaryLoss({ primary, replicas: snapshot.replicas, witnesses: snapshot.witnesses, windowMs: windowMs(policy), quorum: policy.witnessQuorum, now });
+  if (loss.state === "heard") return null;
+  const diagnosis = loss.state === "confirmed" ? "primary_unreachable_confirmed" : "primary_unreachable_unconfirmed";
+  return { diagnosis, subject: primary.id, sentence: loss.sentence };
 }
 
 /**
- * The primary is lost only on agreement (design rule 2): nothing fresh from
- * the server itself (its agent silent for the window, or saying the server
- * does not answer), and a quorum of witnesses in other regions,
- * still observing, have failed to reach it without a break for the window.
- * Silence alone means the control plane lost contact, not that the primary died.
- * Only links that may vote count (core/fleet/witness-votes), one vote per region.
+ * The topology names synchronous standbys, but the primary, reporting in
+ * time, has fewer confirming its commits than its synchronous_standby_names
+ * asks for (core/replication/synchronous-replication), or names none.
  */
-function primaryLoss(snapshot: AutomationSnapshot, primary: AutomationReplica, now: Date): Finding | null {
-  const window = windowMs(snapshot.policy);
-  const silence = unheard(primary, now, window);
-  if (silence === null) return null;
-  const observing = votingLinks(snapshot.witnesses, primary, snapshot.replicas).filter((link) => now.getTime() - link.observedAt.getTime() <= window);
-  const reaching = votes(observing.filter((link) => link.reachable));
-  const confirming = votes(
-    observing.filter((link) => !link.reachable && link.unreachableSince !== null && now.getTime() - link.unreachableSince.getTime() >= window),
-  );
-  const quorum = snapshot.policy.witnessQuorum;
-  if (reaching > 0) {
-    return {
-      diagnosis: "primary_unreachable_unconfirmed",
-      subject: primary.id,
-      sentence: `${silence}, but ${reaching} witness${reaching === 1 ? "" : "es"} in other regions still reach${reaching === 1 ? "es" : ""} it: the control plane lost contact with its agent`,
-    };
-  }
-  if (confirming < quorum) {
-    return {
-      diagnosis: "primary_unreachable_unconfirmed",
-      subject: primary.id,
-      sentence: `${silence}, but only ${confirming} of the ${quorum} witnesses in other regions the quorum needs have failed to reach it for ${seconds(window)}`,
-    };
-  }
-  return {
-    diagnosis: "primary_unreachable_confirmed",
-    subject: primary.id,
-    sentence: `${silence}, and ${confirming} witnesses in other regions (quorum ${quorum}) have failed to reach it for at least ${seconds(window)}`,
-  };
-}
-
-/** A sync standby is configured but the primary, reporting in time, lists none as synchronous. */
 function syncStandbyLost(snapshot: AutomationSnapshot, primary: AutomationReplica): Finding | null {
   const configured = snapshot.replicas.filter((replica) => replica.role === "standby" && replica.replication === "sync");
-  if (configured.length === 0 || snapshot.replicas.some((replica) => replica.syncState === "sync")) return null;
-  return {
-    diagnosis: "sync_standby_lost",
-    subject: primary.id,
-    sentence: `${primary.name} has no synchronous standby connected (expected ${configured.map((replica) => replica.name).join(", ")}): commits on strong datasets wait and RPO 0 is at risk`,
-  };
+  if (configured.length === 0) return null;
+  // Each standby's sync state is the primary's word (pg_stat_replication); the snapshot does not carry the walsender's state.
+  const listed = snapshot.replicas.filter((replica) => replica.id !== primary.id).map((replica) => ({ name: replica.name, state: null, syncState: replica.syncState }));
+  const sync = synchronousReplication({ synchronousStandbyNames: primary.synchronousStandbyNames, standbys: listed });
+  if (sync.state === "confirmed") return null;
+  const expected = `expected ${configured.map((replica) => replica.name).join(", ")}`;
+  const sentence =
+    sync.state === "off"
+      ? `${primary.name} names no synchronous standby (${expected}): commits on strong datasets do not wait for any standby, so RPO 0 is not guaranteed`
+      : sync.confirming.length === 0
+        ? `${primary.name} has no synchronous standby connected (${expected}): commits on strong datasets wait and RPO 0 is at risk`
+        : `${primary.name} has ${sync.confirming.length} of the ${sync.needed} synchronous standbys its synchronous_standby_names needs connected ` +
+          `(${sync.confirming.join(", ")}; ${expected}): commits on strong datasets wait and RPO 0 is at risk`;
+  return { diagnosis: "sync_standby_lost", subject: primary.id, sentence };
 }
 
 function lagging(snapshot: AutomationSnapshot, now: Date): Finding[] {
@@ -123,7 +94,7 @@ export function diagnose(snapshot: AutomationSnapshot, now: Date): Finding[] {
   if (findings.length === 0) findings.push(...formerPrimaries(snapshot, now));
   const primary = snapshot.replicas.find((replica) => replica.id === snapshot.writeReplicaId);
   if (primary) {
-    const loss = primaryLoss(snapshot, primary, now);
+    const loss = primaryLossFinding(snapshot, primary, now);
     const syncLost = loss ? null : syncStandbyLost(snapshot, primary);
     if (loss) findings.push(loss);
     if (syncLost) findings.push(syncLost);

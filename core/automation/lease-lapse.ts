@@ -1,4 +1,4 @@
-import { type LeaseLapse, primaryLeaseLapse } from "./primary-lease";
+import { type LeaseLapse, primaryLeaseLapse } from "../replication/lease-lapse";
 import { type AutomationSnapshot, windowMs } from "./snapshot";
 
 /** The write replica's lease as the snapshot shows it: when it lapses, or why that cannot be known; null without a write replica. */
@@ -31,7 +31,7 @@ export interface LapseToRecord {
  * The write replica's lease, once it has lapsed (margin included) with no
  * renewal since and no record of it yet: from its end on, the primary must
  * be assumed fenced (by its agent) or dead, whether or not its agent ever
- * comes back to say so (design rule 7). Unknowable while a witness may still
+ * comes back to say so (design rule "everything-audited"). Unknowable while a witness may still
  * renew it, and nothing to record for a replica that never held one.
  */
 export function lapseToRecord(snapshot: AutomationSnapshot, now: Date): LapseToRecord | null {

@@ -43,26 +43,27 @@ const blocked = (by: BlockedBy, check: (input: RuleInput) => string | null): Pic
 
 /**
  * The automation's rules, first match wins within a diagnosis. Ids are
- * stable: decisions, tests and operators refer to them; never renumber (a
- * new row takes the next id wherever it sits).
+ * stable and say what the row decides: stored decisions, alerts, audit
+ * events, tests and operators refer to them; never rename one (a new row
+ * takes a new id, and an id once used is never given to another row).
  */
 export const RULES: readonly Rule[] = [
-  { id: "R1", diagnosis: "healthy", when: ALWAYS, action: { kind: "none" }, sentence: ({ finding }) => `${finding.sentence}; nothing to do` },
+  { id: "healthy", diagnosis: "healthy", when: ALWAYS, action: { kind: "none" }, sentence: ({ finding }) => `${finding.sentence}; nothing to do` },
   {
-    id: "R2",
+    id: "primary-loss-unconfirmed",
     diagnosis: "primary_unreachable_unconfirmed",
     when: ALWAYS,
     action: { kind: "alert" },
     sentence: ({ finding }) => `${finding.sentence}; no failover until witnesses confirm the loss`,
   },
-  { id: "R3", diagnosis: "primary_unreachable_confirmed", ...blocked("paused", ({ snapshot, now }) => pauseSentence(snapshot, now)) },
-  { id: "R4", diagnosis: "primary_unreachable_confirmed", ...blocked("automatic-off", ({ snapshot }) => automaticOffSentence(snapshot)) },
-  { id: "R15", diagnosis: "primary_unreachable_confirmed", ...blocked("maintenance", ({ snapshot, now }) => maintenanceHoldSentence(snapshot, now)) },
-  { id: "R5", diagnosis: "primary_unreachable_confirmed", ...blocked("cooldown", ({ snapshot, now }) => cooldownSentence(snapshot, now)) },
-  { id: "R6", diagnosis: "primary_unreachable_confirmed", ...blocked("run-in-progress", ({ snapshot }) => runSentence(snapshot)) },
-  { id: "R12", diagnosis: "primary_unreachable_confirmed", ...blocked("primary-lease", ({ snapshot, now }) => leaseSentence(snapshot, now)) },
+  { id: "failover-paused", diagnosis: "primary_unreachable_confirmed", ...blocked("paused", ({ snapshot, now }) => pauseSentence(snapshot, now)) },
+  { id: "failover-off", diagnosis: "primary_unreachable_confirmed", ...blocked("automatic-off", ({ snapshot }) => automaticOffSentence(snapshot)) },
+  { id: "failover-maintenance-window", diagnosis: "primary_unreachable_confirmed", ...blocked("maintenance", ({ snapshot, now }) => maintenanceHoldSentence(snapshot, now)) },
+  { id: "failover-cooling-down", diagnosis: "primary_unreachable_confirmed", ...blocked("cooldown", ({ snapshot, now }) => cooldownSentence(snapshot, now)) },
+  { id: "failover-run-active", diagnosis: "primary_unreachable_confirmed", ...blocked("run-in-progress", ({ snapshot }) => runSentence(snapshot)) },
+  { id: "failover-lease-held", diagnosis: "primary_unreachable_confirmed", ...blocked("primary-lease", ({ snapshot, now }) => leaseSentence(snapshot, now)) },
   {
-    id: "R7",
+    id: "failover-guided",
     diagnosis: "primary_unreachable_confirmed",
     when: ({ choice }) => choice?.candidate === null,
     action: { kind: "open-guided-runbook", runbookId: UNPLANNED_FAILOVER_RUNBOOK },
@@ -70,23 +71,23 @@ export const RULES: readonly Rule[] = [
       `${finding.sentence}; no standby may be promoted automatically (${choice?.sentence}): opening ${UNPLANNED_FAILOVER_RUNBOOK} for a person, and alerting`,
   },
   {
-    id: "R8",
+    id: "failover-automatic",
     diagnosis: "primary_unreachable_confirmed",
     when: ALWAYS,
     action: { kind: "fail-over" },
     sentence: ({ finding, choice }) => `${finding.sentence}; fail over to ${choice?.sentence}`,
   },
-  { id: "R9", diagnosis: "standby_lagging", when: ALWAYS, action: { kind: "alert" }, sentence: ({ finding }) => finding.sentence },
-  { id: "R10", diagnosis: "sync_standby_lost", when: ALWAYS, action: { kind: "alert" }, sentence: ({ finding }) => finding.sentence },
+  { id: "standby-lagging", diagnosis: "standby_lagging", when: ALWAYS, action: { kind: "alert" }, sentence: ({ finding }) => finding.sentence },
+  { id: "sync-standby-lost", diagnosis: "sync_standby_lost", when: ALWAYS, action: { kind: "alert" }, sentence: ({ finding }) => finding.sentence },
   {
-    id: "R11",
+    id: "run-in-progress",
     diagnosis: "run_in_progress",
     when: ALWAYS,
     action: { kind: "none" },
     sentence: ({ finding }) => `${finding.sentence}; automation waits for it to finish`,
   },
   {
-    id: "R13",
+    id: "fence-former-primary",
     diagnosis: "former_primary",
     when: ({ snapshot, finding }) => snapshot.replicas.find((replica) => replica.id === finding.subject)?.readOnly !== true,
     action: { kind: "fence" },
@@ -94,7 +95,7 @@ export const RULES: readonly Rule[] = [
       `${finding.sentence}: fencing it at epoch ${snapshot.epoch} (read-only, its sessions ended; commands from older epochs refused), then run reinstate-former-primary`,
   },
   {
-    id: "R14",
+    id: "former-primary-fenced",
     diagnosis: "former_primary",
     when: ALWAYS,
     action: { kind: "alert" },

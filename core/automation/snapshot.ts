@@ -1,13 +1,12 @@
 import type { MaintenanceWindow } from "@/contracts/policy";
 import { stalenessWindowMs } from "../policy/budgets";
-import type { GrantedLease } from "./primary-lease";
+import type { GrantedLease } from "../replication/lease-lapse";
+import type { WitnessLink } from "../replication/witness-link";
 import type { Promotion } from "./promotion";
 import type { DatasetSnapshot, ReplicaSnapshot } from "../runbooks/snapshot";
 
 /** A replica as the automation sees it: what a runbook sees, plus the timing and positions detection needs. */
 export interface AutomationReplica extends ReplicaSnapshot {
-  /** When the control plane last received a report from its agent; null if never. */
-  lastReportAt: Date | null;
   lagSeconds: number | null;
   /** The primary's write position as it last reported it. */
   currentLsn: bigint | null;
@@ -15,17 +14,8 @@ export interface AutomationReplica extends ReplicaSnapshot {
   flushedLsn: bigint | null;
   /** Whether it refuses writes by default (default_transaction_read_only), as last reported. */
   readOnly: boolean | null;
-}
-
-/** What a witness (another replica's agent) last saw of a replica. */
-export interface WitnessLink {
-  fromReplicaId: string;
-  fromRegionId: string;
-  toReplicaId: string;
-  reachable: boolean;
-  /** Start of the current unbroken run of failed probes; null while reachable. */
-  unreachableSince: Date | null;
-  observedAt: Date;
+  /** Its synchronous_standby_names as last reported (a primary's says how many standbys confirm each commit); null if not reported. */
+  synchronousStandbyNames: string | null;
 }
 
 export interface ActiveRun {

@@ -81,7 +81,7 @@ describe("automation state", () => {
       state: "maintenance",
       reason: 'the maintenance window "kernel patching" until 2026-11-26T10:50:00.000Z holds automatic failover: a person decides whether to fail over',
       maintenance:
-        'maintenance window "kernel patching" until 2026-11-26T10:50:00.000Z: automatic failover is held (R15); alerts for the service are marked in maintenance and not sent to webhooks',
+        'maintenance window "kernel patching" until 2026-11-26T10:50:00.000Z: automatic failover is held (rule failover-maintenance-window); alerts for the service are marked in maintenance and not sent to webhooks',
     });
     expect(automationState(policy(true, false, [kernelPatching()]), NO_CONTROLS, minutes(50))).toEqual(automationState(policy(true), NO_CONTROLS, minutes(50)));
     expect(automationState(policy(true, false, [kernelPatching()]), NO_CONTROLS, minutes(-11)).state).toBe("on");

@@ -85,6 +85,16 @@ describe("replica health", () => {
     expect(evaluateReplicaHealth({ ...lost, synchronousStandbyNames: "" }, primaryContext).health).toBe("healthy");
   });
 
+  it("counts `quorum` standbys under ANY n, and needs n confirmations", () => {
+    const primaryContext = { ...context, expectedRole: "primary" as const };
+    const quorum = (...names: string[]) => names.map((applicationName) => ({ applicationName, state: "streaming", syncState: "quorum" }));
+    expect(evaluateReplicaHealth({ ...primary, synchronousStandbyNames: "ANY 1 (a, b)", standbys: quorum("b") }, primaryContext).health).toBe("healthy");
+    expect(evaluateReplicaHealth({ ...primary, synchronousStandbyNames: "ANY 2 (a, b)", standbys: quorum("b") }, primaryContext)).toEqual({
+      health: "degraded",
+      reasons: ["1 of the 2 synchronous standbys synchronous_standby_names needs connected: commits wait, RPO 0 is at risk"],
+    });
+  });
+
   it("flags a replica whose reported role disagrees with the topology", () => {
     const verdict = evaluateReplicaHealth(primary, { ...context, expectedRole: "standby" });
     expect(verdict.health).toBe("degraded");

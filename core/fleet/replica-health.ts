@@ -1,4 +1,5 @@
 import { formatBytes, formatSeconds } from "../format";
+import { synchronousReplication } from "../replication/synchronous-replication";
 
 export const HEALTH_STATES = ["healthy", "degraded", "unhealthy", "stale", "unknown"] as const;
 export type Health = (typeof HEALTH_STATES)[number];
@@ -70,8 +71,15 @@ export function evaluateReplicaHealth(observation: ReplicaObservation | null, co
     }
   }
   if (observation.role === "primary" && observation.synchronousStandbyNames?.trim()) {
-    const syncConnected = observation.standbys.some((standby) => standby.syncState === "sync" && standby.state === "streaming");
-    if (!syncConnected) degraded.push("no synchronous standby connected: commits wait, RPO 0 is at risk");
+    const standbys = observation.standbys.map((standby) => ({ name: standby.applicationName, state: standby.state, syncState: standby.syncState }));
+    const sync = synchronousReplication({ synchronousStandbyNames: observation.synchronousStandbyNames, standbys });
+    if (sync.state === "short") {
+      degraded.push(
+        sync.confirming.length === 0
+          ? "no synchronous standby connected: commits wait, RPO 0 is at risk"
+          : `${sync.confirming.length} of the ${sync.needed} synchronous standbys synchronous_standby_names needs connected: commits wait, RPO 0 is at risk`,
+      );
+    }
   }
 
   if (unhealthy.length) return { health: "unhealthy", reasons: [...unhealthy, ...degraded] };

@@ -24,7 +24,7 @@ interface Exclusion {
 }
 
 /**
- * Why a witness link is no vote about a replica (design rule 8: reachability
+ * Why a witness link is no vote about a replica (design rule "claims-cross-checked": reachability
  * an agent claims is checked before a failover relies on it). Ids are stable.
  */
 export const NOT_A_VOTE: readonly Exclusion[] = [

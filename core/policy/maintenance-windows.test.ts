@@ -18,7 +18,7 @@ describe("maintenance windows", () => {
   it("are named by their reason and end, and say what they do", () => {
     expect(maintenanceLabel(first)).toBe('maintenance window "kernel patching" until 2030-01-01T04:00:00.000Z');
     expect(maintenanceSentence(first)).toBe(
-      'maintenance window "kernel patching" until 2030-01-01T04:00:00.000Z: automatic failover is held (R15); alerts for the service are marked in maintenance and not sent to webhooks',
+      'maintenance window "kernel patching" until 2030-01-01T04:00:00.000Z: automatic failover is held (rule failover-maintenance-window); alerts for the service are marked in maintenance and not sent to webhooks',
     );
     expect(maintenanceSentence(second)).toContain("automatic failover stays armed, as the window says");
   });

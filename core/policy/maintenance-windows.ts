@@ -17,6 +17,6 @@ export function maintenanceLabel(window: MaintenanceWindow): string {
 
 /** What a window in force does, for the service's automation state: the reason a page is quiet and failover waits. */
 export function maintenanceSentence(window: MaintenanceWindow): string {
-  const failover = window.automaticFailover === "held" ? "automatic failover is held (R15)" : "automatic failover stays armed, as the window says";
+  const failover = window.automaticFailover === "held" ? "automatic failover is held (rule failover-maintenance-window)" : "automatic failover stays armed, as the window says";
   return `${maintenanceLabel(window)}: ${failover}; alerts for the service are marked in maintenance and not sent to webhooks`;
 }

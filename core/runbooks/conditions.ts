@@ -1,6 +1,7 @@
 import type { Condition } from "@/contracts/runbooks";
-import { votes, votingLinks } from "../fleet/witness-votes";
 import { formatBytes } from "../format";
+import { primaryLoss } from "../replication/primary-loss";
+import { everyCommitWaitsFor, fencedPositionReplayed } from "../replication/rpo-proof";
 import { promotionBlockers, residencyViolations } from "./select-candidate";
 import type { ReplicaSnapshot, ServiceSnapshot } from "./snapshot";
 
@@ -44,7 +45,7 @@ export const CONDITION_EVALUATORS: Record<Condition, (context: RunContext) => Co
     }),
   "target-is-sync-standby": (context) =>
     needTarget(context, (target) =>
-      target.syncState === "sync"
+      everyCommitWaitsFor(target.syncState)
         ? { holds: true, sentence: `${target.name} is the synchronous standby` }
         : { holds: false, sentence: `${target.name} is not a synchronous standby (${target.syncState ?? "unknown"})` },
     ),
@@ -72,18 +73,22 @@ export const CONDITION_EVALUATORS: Record<Condition, (context: RunContext) => Co
   "primary-unreachable": (context) => {
     const primary = context.primary;
     if (!primary) return { holds: false, sentence: "the service has no primary" };
-    const silent = primary.health === "stale" || primary.health === "unknown" || primary.reachable === false;
-    const voting = votingLinks(context.snapshot.witnesses, primary, context.snapshot.replicas);
-    const cannotReach = votes(voting.filter((w) => !w.reachable));
-    const quorum = context.snapshot.policy.witnessQuorum;
-    const sentence = `${primary.name}: its own reports ${silent ? "have stopped or it is unreachable" : "are current"}; ${cannotReach} of ${votes(voting)} witnesses in other regions cannot reach it (quorum ${quorum})`;
-    return { holds: silent && cannotReach >= quorum, sentence };
+    const { snapshot } = context;
+    const loss = primaryLoss({
+      primary,
+      replicas: snapshot.replicas,
+      witnesses: snapshot.witnesses,
+      windowMs: snapshot.policy.staleAfterMs,
+      quorum: snapshot.policy.witnessQuorum,
+      now: snapshot.now,
+    });
+    return { holds: loss.state === "confirmed", sentence: loss.sentence };
   },
   "target-replayed-fenced-lsn": (context) =>
     needTarget(context, (target) => {
       if (context.fencedLsn === null) return { pending: "known once the primary is fenced and reports its final WAL position" };
       if (target.replayedLsn === null) return { holds: false, sentence: `${target.name} has reported no replay position` };
-      return target.replayedLsn >= context.fencedLsn
+      return fencedPositionReplayed(target.replayedLsn, context.fencedLsn)
         ? { holds: true, sentence: `${target.name} replayed ${target.replayedLsn} ≥ the fenced primary's final ${context.fencedLsn}` }
         : { holds: false, sentence: `${target.name} replayed ${target.replayedLsn}, behind the fenced primary's final ${context.fencedLsn}` };
     }),

@@ -16,6 +16,9 @@ const switchover = load("planned-switchover.yaml");
 const failover = load("unplanned-failover.yaml");
 const reinstate = load("reinstate-former-primary.yaml");
 
+const NOW = new Date(Date.UTC(2026, 10, 26, 6, 0, 0));
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+
 const replica = (overrides: Partial<ReplicaSnapshot> & Pick<ReplicaSnapshot, "id" | "name" | "regionId" | "jurisdiction">): ReplicaSnapshot => ({
   role: "standby",
   replication: "async",
@@ -23,6 +26,7 @@ const replica = (overrides: Partial<ReplicaSnapshot> & Pick<ReplicaSnapshot, "id
   noPromote: false,
   hasAgent: true,
   health: "healthy",
+  lastReportAt: ago(1_000),
   reachable: true,
   reportedRole: "standby",
   walReceiverStatus: "streaming",
@@ -34,7 +38,7 @@ const replica = (overrides: Partial<ReplicaSnapshot> & Pick<ReplicaSnapshot, "id
 
 function snapshot(overrides: Partial<ServiceSnapshot> = {}): ServiceSnapshot {
   return {
-    now: new Date(Date.UTC(2026, 10, 26, 6, 0, 0)),
+    now: NOW,
     serviceId: "orders-db",
     epoch: 1,
     writeReplicaId: "us",
@@ -48,7 +52,7 @@ function snapshot(overrides: Partial<ServiceSnapshot> = {}): ServiceSnapshot {
       { name: "order-history", consistency: "eventual", residency: { jurisdictions: ["EU", "US"], regions: [] } },
     ],
     witnesses: [],
-    policy: { version: 1, maxLagBytes: 1024 * 1024, witnessQuorum: 2 },
+    policy: { version: 1, maxLagBytes: 1024 * 1024, witnessQuorum: 2, staleAfterMs: 5_000 },
     ...overrides,
   };
 }
@@ -101,11 +105,16 @@ describe("planned switchover dry run", () => {
 describe("unplanned failover dry run", () => {
   const lost = (witnessesDown: number): ServiceSnapshot => {
     const world = snapshot();
-    world.replicas[0] = { ...world.replicas[0]!, health: "stale", reachable: null };
-    world.witnesses = [
-      { fromReplicaId: "eu", toReplicaId: "us", fromRegionId: "aws:eu-west-1", reachable: witnessesDown < 1 },
-      { fromReplicaId: "gcp", toReplicaId: "us", fromRegionId: "gcp:europe-west3", reachable: witnessesDown < 2 },
-    ];
+    world.replicas[0] = { ...world.replicas[0]!, health: "stale", lastReportAt: ago(120_000) };
+    const link = (fromReplicaId: string, fromRegionId: string, reachable: boolean) => ({
+      fromReplicaId,
+      toReplicaId: "us",
+      fromRegionId,
+      reachable,
+      unreachableSince: reachable ? null : ago(60_000),
+      observedAt: ago(1_000),
+    });
+    world.witnesses = [link("eu", "aws:eu-west-1", witnessesDown < 1), link("gcp", "gcp:europe-west3", witnessesDown < 2)];
     return world;
   };
   const failoverParams = { service: "orders-db", from_region: "aws:us-east-1", reason: "us-east-1 is down" };
@@ -113,8 +122,25 @@ describe("unplanned failover dry run", () => {
   it("confirms the primary is unreachable only with a quorum of witnesses", () => {
     expect(planRun(failover, failoverParams, lost(2)).blockers).toEqual([]);
     expect(planRun(failover, failoverParams, lost(1)).blockers).toEqual([
-      "The primary is unreachable (stale reports, witnesses cannot reach it): pg-us-east-1: its own reports have stopped or it is unreachable; 1 of 2 witnesses in other regions cannot reach it (quorum 2)",
+      "The primary is unreachable (stale reports, witnesses cannot reach it): pg-us-east-1's reports stopped 2 min ago (stale after 5 s), but 1 witness in other regions still reaches it: the control plane lost contact with its agent",
     ]);
+  });
+
+  it("asks the automation's question: witnesses that failed for the whole window and observe now, not any link marked unreachable", () => {
+    const context = (world: ServiceSnapshot) => ({ snapshot: world, primary: world.replicas[0]!, target: null, others: [], fencedLsn: null });
+    const briefly = lost(2);
+    briefly.witnesses = briefly.witnesses.map((link) => ({ ...link, unreachableSince: ago(2_000) }));
+    expect(evaluateCondition("primary-unreachable", context(briefly))).toEqual({
+      holds: false,
+      sentence: "pg-us-east-1's reports stopped 2 min ago (stale after 5 s), but only 0 of the 2 witnesses in other regions the quorum needs have failed to reach it for 5 s",
+    });
+    const longAgo = lost(2);
+    longAgo.witnesses = longAgo.witnesses.map((link) => ({ ...link, observedAt: ago(60_000) }));
+    expect(evaluateCondition("primary-unreachable", context(longAgo))).toMatchObject({ holds: false });
+    expect(evaluateCondition("primary-unreachable", context(lost(2)))).toEqual({
+      holds: true,
+      sentence: "pg-us-east-1's reports stopped 2 min ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s",
+    });
   });
 
   it("selects the least-lagging promotable standby when no target is named", () => {

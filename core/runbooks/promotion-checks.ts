@@ -1,5 +1,7 @@
+import { fencedPositionReplayed } from "../replication/rpo-proof";
+
 /**
- * Design rule 8: every position an agent reports that a promotion relies on
+ * Design rule "claims-cross-checked": every position an agent reports that a promotion relies on
  * is cross-checked, before the promotion, against what other reports say.
  * The fence's final position and the target's replay position are each one
  * agent's word; here they are held against the primary's own earlier
@@ -119,12 +121,12 @@ export const PROMOTION_CHECKS: readonly PromotionCheck[] = [
   },
   {
     id: "target-replayed-fenced-lsn",
-    sentence: "The target has replayed everything up to the fence's final position, by its own report (design rule 1).",
+    sentence: "The target has replayed everything up to the fence's final position, by its own report (design rule no-acknowledged-write-lost).",
     verdict: (evidence) => {
       if (!evidence.fence) return null;
       const final = evidence.fence.finalLsn;
       const replayed = evidence.targetReport?.replayedLsn ?? null;
-      if (replayed === null || replayed < final) return { refuses: `${evidence.target} replayed ${replayed ?? "nothing"}, behind the fenced primary's final ${final}` };
+      if (!fencedPositionReplayed(replayed, final)) return { refuses: `${evidence.target} replayed ${replayed ?? "nothing"}, behind the fenced primary's final ${final}` };
       return { holds: `${evidence.target} replayed ${replayed} ≥ the fenced primary's final ${final} (${at(evidence.targetReport!)})` };
     },
   },

@@ -1,4 +1,5 @@
 import type { Health } from "../fleet/replica-health";
+import type { WitnessLink } from "../replication/witness-link";
 
 /** Everything a plan or a step looks at, read in one go with one `now`. */
 export interface ReplicaSnapshot {
@@ -12,6 +13,8 @@ export interface ReplicaSnapshot {
   noPromote: boolean;
   hasAgent: boolean;
   health: Health;
+  /** When the control plane last received a report from its agent; null if never. */
+  lastReportAt: Date | null;
   reachable: boolean | null;
   reportedRole: "primary" | "standby" | null;
   walReceiverStatus: string | null;
@@ -26,13 +29,6 @@ export interface DatasetSnapshot {
   residency: { jurisdictions: string[]; regions: string[] } | null;
 }
 
-export interface WitnessSnapshot {
-  fromReplicaId: string;
-  toReplicaId: string;
-  fromRegionId: string;
-  reachable: boolean;
-}
-
 export interface ServiceSnapshot {
   now: Date;
   serviceId: string;
@@ -40,6 +36,8 @@ export interface ServiceSnapshot {
   writeReplicaId: string | null;
   replicas: ReplicaSnapshot[];
   datasets: DatasetSnapshot[];
-  witnesses: WitnessSnapshot[];
-  policy: { version: number | null; maxLagBytes: number; witnessQuorum: number };
+  /** The witness links into the service's replicas, with their times: whether the primary is lost depends on them. */
+  witnesses: WitnessLink[];
+  /** `staleAfterMs`: heartbeat interval × misses, how long a report stays fresh and a witness must keep failing. */
+  policy: { version: number | null; maxLagBytes: number; witnessQuorum: number; staleAfterMs: number };
 }

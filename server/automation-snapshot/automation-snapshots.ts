@@ -1,6 +1,7 @@
 import "server-only";
-import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot, type WitnessLink } from "@/core/automation/snapshot";
-import type { GrantedLease } from "@/core/automation/primary-lease";
+import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot } from "@/core/automation/snapshot";
+import type { GrantedLease } from "@/core/replication/lease-lapse";
+import type { WitnessLink } from "@/core/replication/witness-link";
 import { judgeReplica, observationFrom, type ReportFacts, serviceBudgets } from "@/core/fleet/judge-replica";
 import { bigintOf } from "@/core/lsn";
 import { db } from "../db/client";
@@ -260,6 +261,7 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
     // The WAL receiver's received position is what it has written and flushed to disk.
     flushedLsn: bigintOf(row.receivedLsn),
     readOnly: row.readOnly === null ? null : row.readOnly === "on",
+    synchronousStandbyNames: row.facts.synchronousStandbyNames,
   };
 }
 

@@ -58,7 +58,7 @@ interface FactsRow {
  * effectivePolicies chooses), the witness roster (every other replica of the
  * service in another region whose agent is active and has bound a witness
  * key, one entry per replica, so each agent has one vote and no one the
- * control plane cannot name counts: design rule 8) and the agent's own
+ * control plane cannot name counts: design rule "claims-cross-checked") and the agent's own
  * fence. Read without locks: the write of a grant re-checks what the
  * decision relies on (renew-primary-lease.ts).
  */

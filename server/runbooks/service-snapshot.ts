@@ -2,6 +2,7 @@ import "server-only";
 import type { DatasetSnapshot, ReplicaSnapshot, ServiceSnapshot } from "@/core/runbooks/snapshot";
 import type { LiveReplica, ServiceDetail } from "@/contracts/services";
 import { bigintOf } from "@/core/lsn";
+import { serviceBudgets } from "@/core/fleet/judge-replica";
 import { db } from "../db/client";
 import { serviceDetail } from "../fleet/service-detail";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective-policy";
@@ -38,6 +39,7 @@ export function replicaSnapshot(replica: LiveReplica, live: LiveService): Replic
     noPromote: replica.noPromote,
     hasAgent: replica.agent !== null,
     health: replica.live.health,
+    lastReportAt: replica.live.lastReportAt === null ? null : new Date(replica.live.lastReportAt),
     reachable: replica.live.reachable,
     reportedRole: replica.live.reportedRole,
     walReceiverStatus: replica.live.walReceiverStatus,
@@ -62,11 +64,19 @@ export async function serviceSnapshot(serviceId: string, now = new Date()): Prom
     writeReplicaId: detail.writeReplicaId,
     replicas: detail.replicas.map((replica) => replicaSnapshot(replica, live)),
     datasets: datasetSnapshots(detail),
-    witnesses: links.map((link) => ({ fromReplicaId: link.fromReplicaId, toReplicaId: link.toReplicaId, fromRegionId: link.from.regionId, reachable: link.reachable })),
+    witnesses: links.map((link) => ({
+      fromReplicaId: link.fromReplicaId,
+      toReplicaId: link.toReplicaId,
+      fromRegionId: link.from.regionId,
+      reachable: link.reachable,
+      unreachableSince: link.unreachableSince,
+      observedAt: link.observedAt,
+    })),
     policy: {
       version: policy?.version ?? null,
       maxLagBytes: policy?.document.failover.maxLagBytes ?? 0,
       witnessQuorum: policy?.document.witness.quorum ?? 1,
+      staleAfterMs: serviceBudgets(policy?.document, detail.datasets).staleAfterMs,
     },
   };
 }

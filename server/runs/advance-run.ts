@@ -182,7 +182,7 @@ async function residencyRefusal(move: Move, action: "promote" | "route"): Promis
 }
 
 /**
- * Design rule 4: unless this run fenced the old primary itself (and read its
+ * Design rule "one-writable-primary": unless this run fenced the old primary itself (and read its
  * final position), nothing is promoted before the old primary's self-fencing
  * lease has lapsed, margin included. Null when a fence made the lease moot.
  */
@@ -216,7 +216,7 @@ async function agentStep(move: Move, command: AgentCommandKind, args: Record<str
       }
       const refusal = await residencyRefusal(move, "promote");
       if (refusal) return attemptFailed(move, refusal);
-      // Zero-loss proof, with every position it relies on cross-checked against other reports (design rules 1 and 8).
+      // Zero-loss proof, with every position it relies on cross-checked against other reports (design rules "no-acknowledged-write-lost" and "claims-cross-checked").
       const evidence = await promotionEvidence(run, move.context);
       if ("problem" in evidence) return attemptFailed(move, evidence.problem);
       const checked = crossCheckPromotion(evidence);

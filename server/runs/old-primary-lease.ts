@@ -1,6 +1,6 @@
 import "server-only";
 import { lapseToRecord } from "@/core/automation/lease-lapse";
-import { type GrantedLease, type LeaseLapse, primaryLeaseLapse } from "@/core/automation/primary-lease";
+import { type GrantedLease, type LeaseLapse, primaryLeaseLapse } from "@/core/replication/lease-lapse";
 import { type AutomationSnapshot, windowMs } from "@/core/automation/snapshot";
 import { automationSnapshot } from "../automation-snapshot/automation-snapshots";
 import type { Tx } from "../db/transaction";

@@ -18,7 +18,7 @@ import { answerEveryStep } from "../support/fake-agents";
 import { batchOf, standbyReport } from "../support/reports";
 
 /**
- * Design rule 9: a planned switchover, run by the engine as a person would run
+ * Design rule "deliberate-changes-keep-protection": a planned switchover, run by the engine as a person would run
  * it, leaves automatic failover armed for the new primary; only a policy that
  * says so makes it start the cooldown. The staleness window is widened to
  * 60 s so a slow machine cannot turn fresh reports stale mid-test; the loss of
@@ -143,7 +143,7 @@ describe("automatic failover after a planned switchover", () => {
     await loseNewPrimary();
     const automation = await automationNow();
     expect(automation.state.state).toBe("on");
-    expect(automation.decisions).toEqual([expect.objectContaining({ ruleId: "R8", action: { kind: "fail-over", candidateId: principals["pg-us-east-1"]!.replicaId, candidateName: "pg-us-east-1" } })]);
+    expect(automation.decisions).toEqual([expect.objectContaining({ ruleId: "failover-automatic", action: { kind: "fail-over", candidateId: principals["pg-us-east-1"]!.replicaId, candidateName: "pg-us-east-1" } })]);
   });
 
   it("cools down after it when the policy has switchovers start the cooldown", async () => {
@@ -151,9 +151,9 @@ describe("automatic failover after a planned switchover", () => {
     const automation = await automationNow();
     expect(automation.state.state).toBe("cooling-down");
     expect(automation.state.reason).toMatch(/^automatic failover is cooling down after the planned switchover at .*the policy has switchovers start it too/);
-    expect(automation.decisions).toEqual([expect.objectContaining({ ruleId: "R5", action: { kind: "blocked", by: "cooldown" } })]);
+    expect(automation.decisions).toEqual([expect.objectContaining({ ruleId: "failover-cooling-down", action: { kind: "blocked", by: "cooldown" } })]);
 
     await setCooldownAfterSwitchover(false);
-    expect((await automationNow()).decisions).toEqual([expect.objectContaining({ ruleId: "R8" })]);
+    expect((await automationNow()).decisions).toEqual([expect.objectContaining({ ruleId: "failover-automatic" })]);
   });
 });

@@ -72,7 +72,7 @@ beforeAll(async () => {
 
 describe("automation pauses", () => {
   it("starts from a confirmed loss the automation would fail over, and no brakes on the fleet overview", async () => {
-    expect(await decision()).toMatchObject({ ruleId: "R8", action: { kind: "fail-over", candidateName: "pg-eu-west-1" } });
+    expect(await decision()).toMatchObject({ ruleId: "failover-automatic", action: { kind: "fail-over", candidateName: "pg-eu-west-1" } });
     expect((await fleetAutomation("orders-db")).state).toBe("on");
   });
 
@@ -113,7 +113,7 @@ describe("automation pauses", () => {
     expect(await lastAudit()).toMatchObject({ action: "automation.pause", actorLabel: "operator@example.com", targetId: paused.id, serviceId: "orders-db", reason: "storage maintenance" });
 
     const blocked = await decision();
-    expect(blocked).toMatchObject({ ruleId: "R3", action: { kind: "blocked", by: "paused" } });
+    expect(blocked).toMatchObject({ ruleId: "failover-paused", action: { kind: "blocked", by: "paused" } });
     expect(blocked.sentence).toContain("automation is paused (storage maintenance)");
     const shown = await fleetAutomation("orders-db");
     expect(shown.state).toBe("paused");
@@ -133,7 +133,7 @@ describe("automation pauses", () => {
     expect(ended.status).toBe(200);
     expect(automationPauseSchema.parse(ended.json)).toMatchObject({ state: "ended", endedBy: "operator@example.com" });
     expect(await lastAudit()).toMatchObject({ action: "automation.resume", targetId: paused.id, serviceId: "orders-db" });
-    expect(await decision()).toMatchObject({ ruleId: "R8", action: { kind: "fail-over" } });
+    expect(await decision()).toMatchObject({ ruleId: "failover-automatic", action: { kind: "fail-over" } });
     expect((await fleetAutomation("orders-db")).state).toBe("on");
     expect((await endPause(paused.id)).status).toBe(409);
   });
@@ -143,7 +143,7 @@ describe("automation pauses", () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ scope: "global", serviceId: null });
     expect(await lastAudit()).toMatchObject({ action: "automation.pause", serviceId: null });
-    expect(await decision()).toMatchObject({ ruleId: "R3", action: { kind: "blocked", by: "paused" } });
+    expect(await decision()).toMatchObject({ ruleId: "failover-paused", action: { kind: "blocked", by: "paused" } });
     for (const serviceId of ["orders-db", "billing-db"]) {
       expect(await fleetAutomation(serviceId)).toMatchObject({ state: "paused", reason: expect.stringContaining("region-wide incident") });
     }
@@ -155,7 +155,7 @@ describe("automation pauses", () => {
     const created = await pause({ scope: "orders-db", reason: "short maintenance", expiresAt: inMinutes(10) });
     expect(created.status).toBe(201);
     await db().automationPause.update({ where: { id: created.json.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await decision()).toMatchObject({ ruleId: "R8", action: { kind: "fail-over" } });
+    expect(await decision()).toMatchObject({ ruleId: "failover-automatic", action: { kind: "fail-over" } });
     expect((await fleetAutomation("orders-db")).state).toBe("on");
     const list = automationPauseListSchema.parse((await call(listPausesRoute, { token: viewer })).json);
     expect(list.active).toEqual([]);
@@ -176,7 +176,7 @@ describe("cooldown after a failover", () => {
       appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "service.epoch", target: { type: "service", id: "orders-db" }, serviceId: "orders-db", before: { epoch: 1 }, after: { epoch: 2 } }),
     );
     const cooling = await decision();
-    expect(cooling).toMatchObject({ ruleId: "R5", action: { kind: "blocked", by: "cooldown" } });
+    expect(cooling).toMatchObject({ ruleId: "failover-cooling-down", action: { kind: "blocked", by: "cooldown" } });
     expect(cooling.sentence).toContain("cooldown 15 min");
     expect((await fleetAutomation("orders-db")).state).toBe("cooling-down");
     expect(await serviceState()).toEqual(await fleetAutomation("orders-db"));
@@ -188,7 +188,7 @@ describe("cooldown after a failover", () => {
     expect(await written()).toEqual({ ...before, acknowledgements: before.acknowledgements + 1, audit: before.audit + 1 });
     expect(await lastAudit()).toMatchObject({ action: "automation.acknowledge", actorLabel: "operator@example.com", serviceId: "orders-db", reason: "new primary checked, old one fenced" });
 
-    expect(await decision()).toMatchObject({ ruleId: "R8", action: { kind: "fail-over" } });
+    expect(await decision()).toMatchObject({ ruleId: "failover-automatic", action: { kind: "fail-over" } });
     expect((await fleetAutomation("orders-db")).state).toBe("on");
   });
 
@@ -196,6 +196,6 @@ describe("cooldown after a failover", () => {
     await db().$transaction((tx) =>
       appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "service.epoch", target: { type: "service", id: "orders-db" }, serviceId: "orders-db", before: { epoch: 2 }, after: { epoch: 3 } }),
     );
-    expect(await decision()).toMatchObject({ ruleId: "R5", action: { kind: "blocked", by: "cooldown" } });
+    expect(await decision()).toMatchObject({ ruleId: "failover-cooling-down", action: { kind: "blocked", by: "cooldown" } });
   });
 });

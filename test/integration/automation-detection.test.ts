@@ -64,7 +64,7 @@ describe("GET /api/v1/services/{id}/automation", () => {
       "No control-plane copy holds the decider lease: nothing is carried out (SWITCHYARD_JOBS=off everywhere, or the copies cannot reach the store).",
     );
     expect(answer.decisions).toEqual([
-      { ruleId: "R1", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 60 s and no standby lags beyond 1.0 MiB; nothing to do" },
+      { ruleId: "healthy", diagnosis: "healthy", subject: null, action: { kind: "none" }, sentence: "the primary reports within 60 s and no standby lags beyond 1.0 MiB; nothing to do" },
     ]);
   });
 
@@ -72,7 +72,7 @@ describe("GET /api/v1/services/{id}/automation", () => {
     await silencePrimary();
     const [decision, ...rest] = (await automation()).decisions;
     expect(rest).toEqual([]);
-    expect(decision).toMatchObject({ ruleId: "R2", diagnosis: "primary_unreachable_unconfirmed", action: { kind: "alert" } });
+    expect(decision).toMatchObject({ ruleId: "primary-loss-unconfirmed", diagnosis: "primary_unreachable_unconfirmed", action: { kind: "alert" } });
     expect(decision?.sentence).toMatch(
       /^pg-us-east-1's reports stopped 2 min ago \(stale after 60 s\), but 2 witnesses in other regions still reach it: the control plane lost contact with its agent; no failover until witnesses confirm the loss$/,
     );
@@ -82,7 +82,7 @@ describe("GET /api/v1/services/{id}/automation", () => {
     await deliver("pg-eu-west-1", (seq) => standby("pg-eu-west-1", seq, false));
     await deliver("pg-europe-west3", (seq) => standby("pg-europe-west3", seq, false));
     const decisions = (await automation()).decisions;
-    expect(decisions.map((decision) => [decision.ruleId, decision.action.kind])).toEqual([["R2", "alert"]]);
+    expect(decisions.map((decision) => [decision.ruleId, decision.action.kind])).toEqual([["primary-loss-unconfirmed", "alert"]]);
     expect(decisions[0]?.sentence).toContain("but only 0 of the 2 witnesses in other regions the quorum needs have failed to reach it for 60 s");
   });
 
@@ -95,7 +95,7 @@ describe("GET /api/v1/services/{id}/automation", () => {
     expect(answer.acting).toBe(false);
     expect(answer.decisions).toHaveLength(1);
     expect(answer.decisions[0]).toMatchObject({
-      ruleId: "R8",
+      ruleId: "failover-automatic",
       diagnosis: "primary_unreachable_confirmed",
       action: { kind: "fail-over", candidateId: eu.id, candidateName: "pg-eu-west-1" },
     });
@@ -120,16 +120,16 @@ describe("GET /api/v1/services/{id}/automation", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ runbookId: "unplanned-failover", mode: "automatic", actorType: "automation", startedById: null, params: { from_region: "aws:us-east-1", to_region: "aws:eu-west-1" } });
     const recorded = (await automation()).recorded;
-    expect(recorded).toEqual([expect.objectContaining({ ruleId: "R8", runId: runs[0]!.id, actedAt: expect.any(String) })]);
+    expect(recorded).toEqual([expect.objectContaining({ ruleId: "failover-automatic", runId: runs[0]!.id, actedAt: expect.any(String) })]);
     const audit = await db().auditEvent.findMany({ where: { action: { in: ["automation.decide", "run.start"] } }, orderBy: { seq: "asc" } });
     expect(audit.map((event) => [event.action, event.actorType, (event.details as { rule?: string } | null)?.rule])).toEqual([
-      ["automation.decide", "automation", "R8"],
-      ["run.start", "automation", "R8"],
+      ["automation.decide", "automation", "failover-automatic"],
+      ["run.start", "automation", "failover-automatic"],
     ]);
 
     await decideOnce(lease);
     expect(await db().run.count({ where: { serviceId: "orders-db" } })).toBe(1);
-    expect((await automation()).recorded.map((decision) => decision.ruleId).sort()).toEqual(["R11", "R6"]);
+    expect((await automation()).recorded.map((decision) => decision.ruleId).sort()).toEqual(["failover-run-active", "run-in-progress"]);
     await releaseLease(DECIDER_LEASE, "copy-a");
   });
 

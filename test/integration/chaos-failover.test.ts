@@ -79,7 +79,7 @@ describe("the chaos suite: automatic failover on the real lab", () => {
       await until(
         "the decider to see the lost contact",
         () => product.api("GET", "/api/v1/services/orders-db/automation", product.operator),
-        ({ json }) => json.recorded?.some((decision: { ruleId: string }) => decision.ruleId === "R2"),
+        ({ json }) => json.recorded?.some((decision: { ruleId: string }) => decision.ruleId === "primary-loss-unconfirmed"),
       );
       // Longer than the window and the lease: the primary keeps its lease through its witnesses.
       await sleep(12_000);
@@ -134,9 +134,9 @@ describe("the chaos suite: automatic failover on the real lab", () => {
     expect(holders.size).toBe(1);
     expect(await runs()).toHaveLength(1);
     const automation = (await product.api("GET", "/api/v1/services/orders-db/automation", product.operator)).json;
-    expect(automation.recorded.find((decision: { ruleId: string }) => decision.ruleId === "R8") ?? null).toBeNull();
+    expect(automation.recorded.find((decision: { ruleId: string }) => decision.ruleId === "failover-automatic") ?? null).toBeNull();
     const audit = (await product.api("GET", "/api/v1/audit?action=automation.decide&limit=20", product.admin)).json;
-    const decided = audit.events.find((event: { details: { rule?: string } }) => event.details?.rule === "R8");
+    const decided = audit.events.find((event: { details: { rule?: string } }) => event.details?.rule === "failover-automatic");
     expect(decided).toMatchObject({ actorType: "automation", details: { action: { kind: "fail-over", candidateName: "pg-eu-west-1" } } });
   }, 240_000);
 
@@ -167,10 +167,10 @@ describe("the chaos suite: automatic failover on the real lab", () => {
     const held = await until(
       "the decider to hold the failover in the cooldown",
       () => api("GET", "/api/v1/services/orders-db/automation", operator),
-      ({ json }) => json.recorded?.some((decision: { ruleId: string }) => decision.ruleId === "R5"),
+      ({ json }) => json.recorded?.some((decision: { ruleId: string }) => decision.ruleId === "failover-cooling-down"),
       90_000,
     );
-    expect(held.json.recorded.find((decision: { ruleId: string }) => decision.ruleId === "R5").sentence).toContain("automatic failover is cooling down after the failover at");
+    expect(held.json.recorded.find((decision: { ruleId: string }) => decision.ruleId === "failover-cooling-down").sentence).toContain("automatic failover is cooling down after the failover at");
     await until("the held failover alerted", () => api("GET", "/api/v1/alerts?serviceId=orders-db&ruleId=automatic-failover-held", operator), ({ json }) => json.alerts?.length > 0);
     expect(await runs()).toHaveLength(2);
 

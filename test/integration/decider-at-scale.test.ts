@@ -62,16 +62,16 @@ describe("the decider over hundreds of services", () => {
         RETURN NEW;
       END $$ LANGUAGE plpgsql`);
     await ownerSql(`CREATE TRIGGER poison BEFORE INSERT ON "AutomationDecision" FOR EACH ROW EXECUTE FUNCTION poison()`);
-    // Every primary's agent goes quiet: each service's decision changes from R1 (healthy) to R2 (unconfirmed loss).
+    // Every primary's agent goes quiet: each service's decision changes from `healthy` to `primary-loss-unconfirmed`.
     await sql(`UPDATE "ReplicaState" s SET "receivedAt" = now() - interval '1 hour' FROM "Replica" r WHERE r.id = s."replicaId" AND r.role = 'primary'`);
 
     const pass = await decideOnce(lease);
     expect(Object.keys(pass.failures)).toEqual([POISONED]);
     expect(pass.failures[POISONED]).toMatch(/^recording its decisions failed: .*poisoned for the test/);
     const decided = await db().automationDecision.groupBy({ by: ["ruleId"], _count: true });
-    // The poisoned service's R1 was removed in the failed transaction, which rolled back whole: it keeps its R1.
-    expect(Object.fromEntries(decided.map((row) => [row.ruleId, row._count]))).toEqual({ R1: 1, R2: SERVICES - 1 });
-    expect(await db().automationDecision.findMany({ where: { serviceId: POISONED }, select: { ruleId: true } })).toEqual([{ ruleId: "R1" }]);
+    // The poisoned service's `healthy` was removed in the failed transaction, which rolled back whole: it keeps it.
+    expect(Object.fromEntries(decided.map((row) => [row.ruleId, row._count]))).toEqual({ healthy: 1, "primary-loss-unconfirmed": SERVICES - 1 });
+    expect(await db().automationDecision.findMany({ where: { serviceId: POISONED }, select: { ruleId: true } })).toEqual([{ ruleId: "healthy" }]);
   });
 
   it("the running decider logs it, counts it, writes it down, and the service shows as not being decided, with an alert for it alone", async () => {

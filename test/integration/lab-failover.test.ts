@@ -25,10 +25,10 @@ describe("an unplanned regional failover on the real lab", () => {
     const held = await until(
       "the decider to hold the confirmed loss back",
       () => api("GET", "/api/v1/services/orders-db/automation", operator),
-      ({ json }) => json.recorded?.some((decision: { ruleId: string }) => decision.ruleId === "R3"),
+      ({ json }) => json.recorded?.some((decision: { ruleId: string }) => decision.ruleId === "failover-paused"),
     );
     expect(held.json).toMatchObject({ acting: false });
-    expect(held.json.recorded.find((decision: { ruleId: string }) => decision.ruleId === "R3")).toMatchObject({ action: { kind: "blocked", by: "paused" }, actedAt: null, runId: null });
+    expect(held.json.recorded.find((decision: { ruleId: string }) => decision.ruleId === "failover-paused")).toMatchObject({ action: { kind: "blocked", by: "paused" }, actedAt: null, runId: null });
     const alert = await until(
       "the held-back failover to be alerted",
       () => api("GET", "/api/v1/alerts?serviceId=orders-db&ruleId=automatic-failover-held", operator),

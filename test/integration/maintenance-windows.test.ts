@@ -21,9 +21,9 @@ import { startAlertWebhook, type TestWebhook } from "../support/webhook";
 import { confirmedPrimaryLoss } from "../support/primary-loss";
 
 /**
- * Design rule 9: a maintenance window governance lets in acts. Added as an
+ * Design rule "deliberate-changes-keep-protection": a maintenance window governance lets in acts. Added as an
  * emergency change over a confirmed loss of orders-db's primary (set up as in
- * automation-controls.test.ts), it holds automatic failover by R15, and the
+ * automation-controls.test.ts), it holds automatic failover by `failover-maintenance-window`, and the
  * alerts raised while it is in force are recorded, audited and marked, but
  * not posted to the webhook (a real HTTP server) until the window ends.
  */
@@ -77,10 +77,10 @@ afterAll(async () => {
 
 describe("a maintenance window in force", () => {
   it("starts from a confirmed loss the automation would fail over", async () => {
-    expect((await automation()).decisions).toEqual([expect.objectContaining({ ruleId: "R8", action: expect.objectContaining({ kind: "fail-over" }) })]);
+    expect((await automation()).decisions).toEqual([expect.objectContaining({ ruleId: "failover-automatic", action: expect.objectContaining({ kind: "fail-over" }) })]);
   });
 
-  it("added as an emergency change, holds automatic failover by R15 and says why on the service and the fleet", async () => {
+  it("added as an emergency change, holds automatic failover by failover-maintenance-window and says why on the service and the fleet", async () => {
     const document = await ordersPolicy((d) => d.maintenanceWindows.push({ ...WINDOW, automaticFailover: "held" }));
     const applied = await call(emergencyRoute, { method: "POST", token: operator, params: { id: "service:orders-db" }, body: { document, reason: "patching the primary's host now" } });
     expect(applied.status, JSON.stringify(applied.json)).toBe(201);
@@ -88,7 +88,7 @@ describe("a maintenance window in force", () => {
 
     const held = await automation();
     expect(held.decisions).toEqual([
-      expect.objectContaining({ ruleId: "R15", action: { kind: "blocked", by: "maintenance" }, sentence: expect.stringContaining(`not failing over: the ${LABEL} holds automatic failover`) }),
+      expect.objectContaining({ ruleId: "failover-maintenance-window", action: { kind: "blocked", by: "maintenance" }, sentence: expect.stringContaining(`not failing over: the ${LABEL} holds automatic failover`) }),
     ]);
     expect(held.state).toMatchObject({ state: "maintenance", maintenance: expect.stringMatching(new RegExp(`^${LABEL.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: automatic failover is held`)) });
     expect(held.acting).toBe(false);
@@ -115,7 +115,7 @@ describe("a maintenance window in force", () => {
   it("keeps automatic failover armed when the window says so, still keeping its alerts from the webhook", async () => {
     await changeWindow({ automaticFailover: "armed" });
     const armed = await automation();
-    expect(armed.decisions).toEqual([expect.objectContaining({ ruleId: "R8" })]);
+    expect(armed.decisions).toEqual([expect.objectContaining({ ruleId: "failover-automatic" })]);
     expect(armed.state).toMatchObject({ state: "on", maintenance: expect.stringContaining("automatic failover stays armed, as the window says") });
     await evaluateAlerts(alerting);
     expect(await db().alertNotification.count()).toBe(0);
@@ -125,7 +125,7 @@ describe("a maintenance window in force", () => {
   it("once over, lets automatic failover act again and announces the alerts still firing", async () => {
     await changeWindow({ endsAt: new Date(Date.now() - 1000).toISOString() });
     const after = await automation();
-    expect(after.decisions).toEqual([expect.objectContaining({ ruleId: "R8" })]);
+    expect(after.decisions).toEqual([expect.objectContaining({ ruleId: "failover-automatic" })]);
     expect(after.state).toMatchObject({ state: "on", maintenance: null });
 
     await evaluateAlerts(alerting);

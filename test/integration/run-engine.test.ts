@@ -365,6 +365,8 @@ describe("an approval step", () => {
     const down = { replica: "pg-us-east-1", regionId: "aws:us-east-1", reachable: false, rttMs: null, error: "timeout" };
     await report("pg-eu-west-1", { ...STANDBY("1000", 8 * 1024 * 1024), walReceiver: null, peers: [down] });
     await report("pg-europe-west3", { ...STANDBY("900", 9 * 1024 * 1024), walReceiver: null, peers: [down] });
+    // For longer than the policy's window, as a lost primary must be (core/replication/primary-loss.ts).
+    await db().witnessLink.updateMany({ where: { toReplicaId: principals["pg-us-east-1"]!.replicaId }, data: { unreachableSince: new Date(Date.now() - 120_000) } });
 
     const runId = runSchema.parse((await start("unplanned-failover", { service: "orders-db", from_region: "aws:us-east-1", reason: "us-east-1 lost" })).json).id;
     await tick();

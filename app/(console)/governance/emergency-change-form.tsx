@@ -80,7 +80,7 @@ export function EmergencyChangeForm({ scopes }: { scopes: string[] }) {
             </div>
           </div>
           <p className="muted" style={{ margin: 0 }}>
-            While it is in force, alerts for the service are marked as in maintenance and not sent to webhooks, and automatic failover is held (rule R15) unless
+            While it is in force, alerts for the service are marked as in maintenance and not sent to webhooks, and automatic failover is held (rule failover-maintenance-window) unless
             you keep it armed.
           </p>
           <label className="row" style={{ gap: 6 }}>

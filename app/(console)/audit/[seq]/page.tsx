@@ -5,6 +5,7 @@ import { auditSeqParamsSchema } from "@/contracts/audit-query";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Timestamp } from "@/components/ui/timestamp";
+import { automationRuleIn } from "@/core/automation/numbered-rule-ids";
 import { auditEventDetailAs } from "@/server/audit/audit-event-detail";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { NotFoundError } from "@/server/errors";
@@ -28,6 +29,7 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
   if (!parsed.success) notFound();
   const { event, diff, policyVersion, run, step, related } = await detailOrNotFound(actor, parsed.data.seq);
   const target = event.targetId ? `${event.targetType}:${event.targetId}` : event.targetType;
+  const automationRule = automationRuleIn(event);
   return (
     <>
       <PageHeader
@@ -68,6 +70,17 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
             <dd>{event.sourceIp ?? <span className="muted">{event.actorType === "agent" ? "the agent named above" : "the control plane"}</span>}</dd>
             <dt>What</dt>
             <dd className="mono">{event.action}</dd>
+            {automationRule ? (
+              <>
+                <dt>Automation rule</dt>
+                <dd>
+                  <span className="mono">{automationRule.id}</span>
+                  {automationRule.recordedAs ? (
+                    <span className="muted"> (recorded as {automationRule.recordedAs}, its number before the rules were named)</span>
+                  ) : null}
+                </dd>
+              </>
+            ) : null}
             <dt>Target</dt>
             <dd className="mono">
               {target}

@@ -1,6 +1,6 @@
 import { formatSeconds } from "../format";
 import { PRIMARY_LEASE_MARGIN_MS, WITNESS_VOUCH_WITHIN_MS } from "../policy/budgets";
-import type { WitnessLink } from "./snapshot";
+import type { WitnessLink } from "./witness-link";
 
 /** The old primary's lease as the control plane last granted it; null when it never was. */
 export interface GrantedLease {
@@ -23,7 +23,7 @@ const at = (date: Date) => date.toISOString();
 
 /**
  * The latest moment the old primary may still believe it holds its lease, plus
- * the margin (design rule 4: never two writable primaries).
+ * the margin (design rule "one-writable-primary").
  *
  * Through the control plane it holds it until renewedAt + period. Through its
  * witnesses it holds it while a majority of its peers in other regions have

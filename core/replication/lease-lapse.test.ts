@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type GrantedLease, primaryLeaseLapse } from "./primary-lease";
-import type { WitnessLink } from "./snapshot";
 import { ago, NOW } from "@/test/fixtures/automation-snapshot";
+import { type GrantedLease, primaryLeaseLapse } from "./lease-lapse";
+import type { WitnessLink } from "./witness-link";
 
 const link = (from: string, regionId: string, fields: Partial<WitnessLink> = {}): WitnessLink => ({
   fromReplicaId: from,
