@@ -81,7 +81,7 @@ export const STEP_TRANSITIONS = [
     by: "engine",
     sentence: "An automatic run never accepts a risk for itself: an approval it reaches fails, for a person to run the failover.",
   },
-  { id: "person-awaited", kinds: ["manual", "approval"], from: ["running"], to: "waiting", by: "engine", sentence: "A manual or approval step waits for a person's decision until its deadline." },
+  { id: "person-awaited", kinds: ["manual", "approval"], from: ACTIVE, to: "waiting", by: "engine", sentence: "A manual or approval step waits for a person's decision until its deadline." },
   { id: "nobody-decided", kinds: ["manual", "approval"], from: ACTIVE, to: "failed", by: "engine", sentence: "Nobody confirmed, approved or rejected the step by its deadline." },
   { id: "person-confirmed", kinds: ["manual"], from: ["waiting"], to: "succeeded", by: "person", sentence: "A person confirmed the manual step while it waited." },
   { id: "person-approved", kinds: ["approval"], from: ["waiting"], to: "succeeded", by: "person", sentence: "A second person approved the exception while the step waited." },
