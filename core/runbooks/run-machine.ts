@@ -25,7 +25,7 @@ export interface RunTransition {
 }
 
 /** Every move a run can make; ids are stable (tests and the engine name them). */
-export const RUN_TRANSITIONS = [
+const RUN_TABLE = [
   { id: "run-started", from: [], to: "running", by: "start", sentence: "A person or the automation starts a run, which acts at once." },
   { id: "paused-by-person", from: ["running"], to: "paused", by: "pause", sentence: "A person pauses a running run: nothing more happens until it is resumed." },
   { id: "resumed-by-person", from: ["paused"], to: "running", by: "resume", sentence: "A person resumes a paused run where it stopped." },
@@ -50,7 +50,8 @@ export const RUN_TRANSITIONS = [
   { id: "undone-after-abort", from: ["compensating"], to: "aborted", by: "engine", sentence: "The undos of an aborted run have run (a failed undo is named in the run's error)." },
 ] as const satisfies readonly RunTransition[];
 
-export type RunRuleId = (typeof RUN_TRANSITIONS)[number]["id"];
+export type RunRuleId = (typeof RUN_TABLE)[number]["id"];
+export const RUN_TRANSITIONS: readonly (RunTransition & { id: RunRuleId })[] = RUN_TABLE;
 
 export function runTransition(id: RunRuleId): RunTransition {
   return RUN_TRANSITIONS.find((row) => row.id === id)!;

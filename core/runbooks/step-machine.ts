@@ -49,7 +49,7 @@ const ACTIVE: readonly StepState[] = ["running", "waiting"];
  * audit events and tests refer to them. A row leading to `failed` leads to
  * `retrying` instead while the step has attempts left (`retry-failed-attempt`).
  */
-export const STEP_TRANSITIONS = [
+const STEP_TABLE = [
   { id: "start-attempt", kinds: ANY_KIND, from: ["pending"], to: "running", by: "engine", sentence: "A pending step starts its first attempt, due by the step's timeout." },
   { id: "retry-after-backoff", kinds: ANY_KIND, from: ["retrying"], to: "running", by: "engine", sentence: "A step whose attempt failed starts its next attempt once the backoff has passed." },
   {
@@ -156,7 +156,8 @@ export const STEP_TRANSITIONS = [
   { id: "webhook-failed", kinds: ["notify"], from: ["running"], to: "failed", by: "engine", sentence: "The notification webhook could not be reached or refused the message." },
 ] as const satisfies readonly StepTransition[];
 
-export type StepRuleId = (typeof STEP_TRANSITIONS)[number]["id"];
+export type StepRuleId = (typeof STEP_TABLE)[number]["id"];
+export const STEP_TRANSITIONS: readonly (StepTransition & { id: StepRuleId })[] = STEP_TABLE;
 
 export function stepTransition(id: StepRuleId): StepTransition {
   return STEP_TRANSITIONS.find((row) => row.id === id)!;
