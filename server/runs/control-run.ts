@@ -4,7 +4,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { MovedMeanwhile, startCompensations } from "./advance-run";
+import { MovedMeanwhile, startCompensations } from "./run-writes";
 import { RUN_EXECUTOR_CHANNEL } from "./run-executor-channel";
 import { runContextOf } from "./stored-run";
 
