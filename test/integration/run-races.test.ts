@@ -163,6 +163,24 @@ describe("a person's confirmation racing the step's deadline", () => {
   });
 });
 
+describe("a person's confirmation racing an abort", () => {
+  it("answers the confirmation 409 when the run is aborted between its read and its write", async () => {
+    const runId = await waitingForConfirmation();
+    let confirmed: ReturnType<typeof confirm> | undefined;
+    // The abort holds the run row while the confirmation reads the step as waiting and queues behind it.
+    await db().$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM "Run" WHERE id = ${runId} FOR UPDATE`;
+      confirmed = confirm(runId);
+      await blockedOnALock();
+      await tx.run.update({ where: { id: runId }, data: { status: "aborted", finishedAt: new Date(), activeForServiceId: null, error: "aborted by someone else" } });
+    });
+    const answer = await confirmed!;
+    expect(answer.status).toBe(409);
+    expect(answer.json.error.message).toBe("Step confirm is not waiting for a decision (run aborted).");
+    expect((await runView(runId)).steps[0]).toMatchObject({ state: "waiting", decidedBy: null });
+  });
+});
+
 describe("two executors moving the same run", () => {
   it("starts the step's attempt once: the second executor's identical decision finds it started", async () => {
     const runId = await start();
