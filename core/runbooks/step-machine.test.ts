@@ -33,6 +33,10 @@ describe("the step transition table", () => {
     }
   });
 
+  it("covers every kind of step a runbook can declare", () => {
+    expect([...STEP_KINDS].sort()).toEqual(stepSchema.options.map((option) => option.shape.kind.value).sort());
+  });
+
   it("reaches every state from pending, for some kind", () => {
     const reached = new Set<StepState>(["pending"]);
     for (let grown = true; grown; ) {

@@ -1,5 +1,5 @@
 import type { AgentCommandKind } from "@/contracts/agent-commands";
-import type { RunbookStep } from "@/contracts/runbooks";
+import type { RunbookStep, StepKindName as StepKind } from "@/contracts/runbooks";
 import { commandsOutcome, type CommandState } from "./command-outcome";
 import { evaluateCondition, type ConditionResult, type RunContext as ConditionContext } from "./conditions";
 import { crossCheckPromotion, type PromotionEvidence } from "./promotion-checks";
@@ -14,7 +14,6 @@ import type { RunContext } from "./run-context";
  * only reads, calls this, and writes.
  */
 
-export type StepKind = RunbookStep["kind"];
 export const STEP_KINDS = ["check", "wait", "agent", "route", "manual", "approval", "notify"] as const satisfies readonly StepKind[];
 
 /** What the store holds (contracts/runs STEP_STATES). */
