@@ -72,18 +72,25 @@ export async function observeStep(run: Run, context: RunContext, stepRun: StepRu
   if (needsSnapshot) observed.conditions = await conditionContext(run, context, now);
   if (step.kind === "notify") observed.webhook = { configured: Boolean(process.env.SWITCHYARD_NOTIFY_URL), failure: webhookFailure };
   if (step.kind === "agent" && stepRun.targets.length > 0) {
+    const targetOf = new Map(stepRun.targets.map((replicaId) => [commandKey(stepRun, replicaId), replicaId]));
     const [commands, args] = await Promise.all([
       db().agentCommand.findMany({
-        where: { idempotencyKey: { in: stepRun.targets.map((replicaId) => commandKey(stepRun, replicaId)) } },
+        where: { idempotencyKey: { in: [...targetOf.keys()] } },
         include: { agent: { include: { replica: { select: { name: true } } } } },
       }),
       commandArgs(run, context, stepRun, step.command, step.args),
     ]);
     observed.agent = {
-      commands: commands.map((command) => ({ replicaId: command.agent.replicaId, replica: command.agent.replica.name, status: command.status, error: command.error, output: command.output })),
+      commands: commands.map((command) => ({
+        replicaId: targetOf.get(command.idempotencyKey)!,
+        replica: command.agent.replica.name,
+        status: command.status,
+        error: command.error,
+        output: command.output,
+      })),
       args,
     };
-    const unissued = stepRun.targets.some((replicaId) => !commands.some((command) => command.agent.replicaId === replicaId));
+    const unissued = commands.length < stepRun.targets.length;
     if (step.command === "promote" && unissued && !("problem" in args)) {
       const primaryId = context.primaryId;
       const [conditions, lease, evidence] = await Promise.all([
