@@ -5,7 +5,8 @@ import { evaluateCondition } from "./conditions";
 import { parseRunbook } from "./parse-runbook";
 import { planRun } from "./plan-run";
 import { selectCandidate } from "./select-candidate";
-import type { ReplicaSnapshot, ServiceSnapshot } from "./snapshot";
+import { runbookReplica, type RunbookReplicaFields } from "@/test/fixtures/runbook-snapshot";
+import type { ServiceSnapshot } from "./snapshot";
 
 function load(file: string): RunbookDefinition {
   const parsed = parseRunbook(file, readFileSync(`runbooks/${file}`, "utf8"));
@@ -19,22 +20,7 @@ const reinstate = load("reinstate-former-primary.yaml");
 const NOW = new Date(Date.UTC(2026, 10, 26, 6, 0, 0));
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
-const replica = (overrides: Partial<ReplicaSnapshot> & Pick<ReplicaSnapshot, "id" | "name" | "regionId" | "jurisdiction">): ReplicaSnapshot => ({
-  role: "standby",
-  replication: "async",
-  promotionPriority: 50,
-  noPromote: false,
-  hasAgent: true,
-  health: "healthy",
-  lastReportAt: ago(1_000),
-  reachable: true,
-  reportedRole: "standby",
-  walReceiverStatus: "streaming",
-  syncState: "async",
-  lagBytes: 1_000,
-  replayedLsn: 5_000n,
-  ...overrides,
-});
+const replica = (fields: RunbookReplicaFields) => runbookReplica({ lastReportAt: ago(1_000), ...fields });
 
 function snapshot(overrides: Partial<ServiceSnapshot> = {}): ServiceSnapshot {
   return {

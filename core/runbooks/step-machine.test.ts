@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stepSchema, type RunbookStep } from "@/contracts/runbooks";
+import { runbookReplica, type RunbookReplicaFields } from "@/test/fixtures/runbook-snapshot";
 import type { RunContext as ConditionContext } from "./conditions";
 import type { PromotionEvidence } from "./promotion-checks";
 import { EMPTY_RUN_CONTEXT, type RunContext } from "./run-context";
@@ -82,22 +83,8 @@ describe("the step transition table", () => {
 const NOW = new Date("2026-12-03T12:00:00.000Z");
 const LATER = new Date("2026-12-03T12:05:00.000Z");
 
-const replica = (overrides: Partial<ReplicaSnapshot> & Pick<ReplicaSnapshot, "id" | "name" | "regionId" | "jurisdiction">): ReplicaSnapshot => ({
-  role: "standby",
-  replication: "sync",
-  promotionPriority: 50,
-  noPromote: false,
-  hasAgent: true,
-  health: "healthy",
-  reachable: true,
-  reportedRole: "standby",
-  walReceiverStatus: "streaming",
-  syncState: "sync",
-  lagBytes: 0,
-  replayedLsn: 5000n,
-  lastReportAt: NOW,
-  ...overrides,
-});
+const replica = (fields: RunbookReplicaFields) =>
+  runbookReplica({ replication: "sync", syncState: "sync", lagBytes: 0, lastReportAt: NOW, ...fields });
 
 const PRIMARY = replica({ id: "us", name: "pg-us-east-1", regionId: "aws:us-east-1", jurisdiction: "US", role: "primary", reportedRole: "primary", walReceiverStatus: null });
 const TARGET = replica({ id: "eu", name: "pg-eu-west-1", regionId: "aws:eu-west-1", jurisdiction: "EU" });
