@@ -25,6 +25,20 @@ export const automationDecisionSchema = z
   })
   .meta({ id: "AutomationDecision" });
 
+export const decisionReplaySchema = z
+  .object({
+    seq: z.string().meta({ description: "The `automation.decide` audit event replayed" }),
+    serviceId: z.string(),
+    recorded: automationDecisionSchema.pick({ ruleId: true, subject: true, sentence: true }).extend({
+      decidedAt: z.iso.datetime().meta({ description: "The moment the decider judged at, used again" }),
+    }),
+    replayed: z.array(automationDecisionSchema).meta({ description: "Every decision the recorded snapshot gives with the rules of this control plane" }),
+    same: z.boolean().meta({ description: "Whether the recorded rule, subject and sentence are among them" }),
+    sentence: z.string(),
+  })
+  .meta({ id: "DecisionReplay", description: "A recorded automation decision decided again on the snapshot it was decided on" });
+export type DecisionReplayView = z.infer<typeof decisionReplaySchema>;
+
 export const recordedDecisionSchema = automationDecisionSchema
   .extend({
     since: z.iso.datetime().meta({ description: "When the decider first took this decision (it holds while the rule keeps matching)" }),

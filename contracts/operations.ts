@@ -44,6 +44,7 @@ import {
   automationPauseListSchema,
   automationPauseSchema,
   createAutomationPauseRequestSchema,
+  decisionReplaySchema,
   serviceAutomationSchema,
 } from "./automation";
 import {
@@ -1097,6 +1098,17 @@ export const OPERATIONS = {
     params: auditSeqParamsSchema,
     success: { status: 200, description: "The event", schema: auditEventDetailSchema },
     errors: [404],
+  }),
+  replayAutomationDecision: operation({
+    method: "GET",
+    path: "/api/v1/audit/{seq}/replay",
+    summary:
+      "Decides again on the snapshot an `automation.decide` event recorded, at the moment it recorded, and says whether the same rule and sentence come out (409 for another kind of event, or one recorded before decisions kept their snapshot)",
+    tag: "audit",
+    access: "audit:read",
+    params: auditSeqParamsSchema,
+    success: { status: 200, description: "The replay", schema: decisionReplaySchema },
+    errors: [404, 409],
   }),
 } as const satisfies Record<string, ApiOperation>;
 

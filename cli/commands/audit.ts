@@ -1,7 +1,7 @@
 import { SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
 import { show, stringOption, type Command } from "../command";
 import { UsageError } from "../usage-error";
-import { renderCheckpoint, renderCheckpointKey, renderVerification } from "../render/audit";
+import { renderCheckpoint, renderCheckpointKey, renderDecisionReplay, renderVerification } from "../render/audit";
 
 const FILTERS = ["from", "to", "actor", "action", "target-type", "target-id", "service", "outcome", "q"] as const;
 const QUERY_NAMES: Record<(typeof FILTERS)[number], string> = {
@@ -19,15 +19,16 @@ const QUERY_NAMES: Record<(typeof FILTERS)[number], string> = {
 export const auditCommand: Command = {
   name: "audit",
   summary:
-    "Verify the audit chain (against a kept checkpoint and those published off the box), export it (CSV / JSON Lines, streamed to stdout), take a signed checkpoint, or fetch the key checkpoints are signed with",
+    "Verify the audit chain (against a kept checkpoint and those published off the box), export it (CSV / JSON Lines, streamed to stdout), take a signed checkpoint, fetch the key checkpoints are signed with, or replay a recorded automation decision on the snapshot it was decided on",
   usage:
-    "audit verify [--checkpoint-seq N --checkpoint-hash H [--checkpoint-at T]] | audit export --format csv|jsonl [filters] > file | audit checkpoint | audit checkpoint-key",
+    "audit verify [--checkpoint-seq N --checkpoint-hash H [--checkpoint-at T]] | audit export --format csv|jsonl [filters] > file | audit checkpoint | audit checkpoint-key | audit replay <seq>",
   examples: [
     "switchyard audit verify",
     "switchyard audit checkpoint --json > checkpoint.json",
     "switchyard audit verify --checkpoint-seq 1200 --checkpoint-hash 3f… --checkpoint-at 2026-11-26T08:00:00.000Z",
     "switchyard audit checkpoint-key --json | jq -r .publicKey > audit-checkpoint.pem",
     "switchyard audit export --format csv --service orders-db --from 2026-11-26T00:00:00Z > audit.csv",
+    "switchyard audit replay 4812",
   ],
   options: {
     "checkpoint-seq": { type: "string", description: "verify: a checkpoint's seq" },
@@ -44,9 +45,10 @@ export const auditCommand: Command = {
     outcome: { type: "string", description: "export: success or failure" },
     q: { type: "string", description: "export: full-text search" },
   },
-  arity: [1, 1],
+  arity: [1, 2],
   async run(invocation) {
     const [action] = invocation.args;
+    if (action !== "replay" && invocation.args.length > 1) throw new UsageError(`audit ${action} takes no further argument (got "${invocation.args[1]}")`);
     if (action === "verify") {
       const query = {
         checkpointSeq: stringOption(invocation, "checkpoint-seq"),
@@ -65,6 +67,13 @@ export const auditCommand: Command = {
       show(invocation, await invocation.client.call("auditCheckpointKey"), renderCheckpointKey);
       return 0;
     }
+    if (action === "replay") {
+      const [, seq] = invocation.args;
+      if (!seq) throw new UsageError("audit replay needs the seq of an automation.decide event (see the audit trail)");
+      const replay = await invocation.client.call("replayAutomationDecision", { params: { seq } });
+      show(invocation, replay, renderDecisionReplay);
+      return replay.same ? 0 : 1;
+    }
     if (action === "export") {
       const query: Record<string, string | undefined> = { format: stringOption(invocation, "format") };
       for (const filter of FILTERS) query[QUERY_NAMES[filter]] = stringOption(invocation, filter);
@@ -72,6 +81,6 @@ export const auditCommand: Command = {
       if (query.format === "csv") invocation.io.err(SPREADSHEET_SAFE_NOTE);
       return 0;
     }
-    throw new UsageError(`unknown action "${action}"; use verify, export, checkpoint or checkpoint-key`);
+    throw new UsageError(`unknown action "${action}"; use verify, export, checkpoint, checkpoint-key or replay`);
   },
 };

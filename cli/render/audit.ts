@@ -1,4 +1,5 @@
 import type { AuditVerification } from "@/contracts/audit";
+import type { DecisionReplayView } from "@/contracts/automation";
 import type { AuditCheckpointDocument, AuditCheckpointKeyDocument } from "@/contracts/audit-query";
 import { utc } from "../format";
 
@@ -33,4 +34,12 @@ export function renderCheckpoint(checkpoint: AuditCheckpointDocument): string {
 
 export function renderCheckpointKey(key: AuditCheckpointKeyDocument): string {
   return [`Audit checkpoint key ${key.keyId} (${key.algorithm})`, `fingerprint ${key.fingerprint}`, key.publicKey.trimEnd()].join("\n");
+}
+
+export function renderDecisionReplay(replay: DecisionReplayView): string {
+  return [
+    `#${replay.seq} (${replay.serviceId}), decided at ${utc(replay.recorded.decidedAt)}: ${replay.recorded.ruleId} — ${replay.recorded.sentence}`,
+    `${replay.same ? "SAME" : "DIFFERENT"}: ${replay.sentence}`,
+    ...replay.replayed.map((decision) => `  ${decision.ruleId}: ${decision.sentence}`),
+  ].join("\n");
 }

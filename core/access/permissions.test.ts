@@ -80,6 +80,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent" | "enrollment-to
   verifyAudit: ["auditor", "admin"],
   listAuditEvents: ["auditor", "admin"],
   getAuditEvent: ["auditor", "admin"],
+  replayAutomationDecision: ["auditor", "admin"],
   exportAuditEvents: ["auditor", "admin"],
   auditCheckpoint: ["auditor", "admin"],
   auditCheckpointKey: ["auditor", "admin"],

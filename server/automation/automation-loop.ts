@@ -93,7 +93,7 @@ export async function decideOnce(lease: HeldLease, now = new Date(), keeper: Lea
   const failures: Record<string, string> = {};
   await recordLapses(snapshots, keeper, now, failures);
 
-  const passes: (ServiceDecisionChanges & { snapshot: AutomationSnapshot; decisions: Decision[] })[] = [];
+  const passes: (ServiceDecisionChanges & { decisions: Decision[] })[] = [];
   for (const snapshot of snapshots) {
     if (failures[snapshot.serviceId]) continue;
     try {

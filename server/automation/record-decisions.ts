@@ -1,6 +1,8 @@
 import "server-only";
 import type { Decision } from "@/core/automation/decide";
 import type { DecisionChanges, HeldDecision } from "@/core/automation/decision-changes";
+import { recordSnapshot } from "@/core/automation/recorded-snapshot";
+import type { AutomationSnapshot } from "@/core/automation/snapshot";
 import { appendAuditEvents } from "../audit/append-audit-event";
 import { db } from "../db/client";
 import { sqlPool } from "../db/sql-pool";
@@ -12,11 +14,12 @@ export const AUTOMATION_ACTOR = { type: "automation" as const, id: null, label: 
 /** Decisions worth a line in the audit trail when they start: the ones that act, and the ones that hold a failover back. */
 const AUDITED = new Set(["fail-over", "open-guided-runbook", "fence", "blocked"]);
 
-/** What one service's pass writes: its decisions' changes, under the policy version they were taken with. */
+/** What one service's pass writes: its decisions' changes, under the policy version they were taken with, and what they were decided on. */
 export interface ServiceDecisionChanges {
   serviceId: string;
   policyVersionId: string | null;
   changes: DecisionChanges;
+  snapshot: AutomationSnapshot;
 }
 
 /** Every stored decision, by service, in one statement (its times as milliseconds since the epoch, cheaper to read by the thousand). */
@@ -42,7 +45,7 @@ export async function storedDecisions(): Promise<Map<string, HeldDecision[]>> {
  */
 export async function writeDecisionChanges(batch: readonly ServiceDecisionChanges[], lease: HeldLease, now: Date): Promise<void> {
   const ended = batch.flatMap(({ serviceId, changes }) => changes.ended.map((row) => ({ serviceId, ...row })));
-  const started = batch.flatMap(({ serviceId, policyVersionId, changes }) => changes.started.map((decision) => ({ serviceId, policyVersionId, decision })));
+  const started = batch.flatMap(({ serviceId, policyVersionId, changes, snapshot }) => changes.started.map((decision) => ({ serviceId, policyVersionId, decision, snapshot })));
   if (!ended.length && !started.length) return;
   await db().$transaction(async (tx) => {
     await assertLeaseHeld(tx, lease);
@@ -64,11 +67,19 @@ export async function writeDecisionChanges(batch: readonly ServiceDecisionChange
       })),
     });
     const audited = started.filter(({ decision }) => AUDITED.has(decision.action.kind));
-    if (audited.length) await appendAuditEvents(tx, audited.map(({ serviceId, policyVersionId, decision }) => decisionEvent(serviceId, policyVersionId, decision)));
+    if (audited.length) await appendAuditEvents(tx, audited.map((row) => decisionEvent(row, now)));
   });
 }
 
-function decisionEvent(serviceId: string, policyVersionId: string | null, decision: Decision) {
+/**
+ * A decision's audit event carries the snapshot it was decided on and the
+ * moment it was judged at, so that it can be replayed (replayDecision) and
+ * shown to give the same rule and sentence.
+ */
+function decisionEvent(
+  { serviceId, policyVersionId, decision, snapshot }: { serviceId: string; policyVersionId: string | null; decision: Decision; snapshot: AutomationSnapshot },
+  now: Date,
+) {
   return {
     actor: AUTOMATION_ACTOR,
     action: "automation.decide" as const,
@@ -77,6 +88,13 @@ function decisionEvent(serviceId: string, policyVersionId: string | null, decisi
     policyVersionId,
     outcome: decision.action.kind === "blocked" ? ("failure" as const) : ("success" as const),
     reason: decision.sentence,
-    details: { rule: decision.ruleId, diagnosis: decision.diagnosis, subject: decision.subject, action: decision.action },
+    details: {
+      rule: decision.ruleId,
+      diagnosis: decision.diagnosis,
+      subject: decision.subject,
+      action: decision.action,
+      decidedAt: now.toISOString(),
+      snapshot: recordSnapshot(snapshot),
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
+import { GET as replayRoute } from "@/app/api/v1/audit/[seq]/replay/route";
 import { GET as automationRoute } from "@/app/api/v1/services/[id]/automation/route";
 import type { AgentReport } from "@/contracts/agent-reports";
 import { serviceAutomationSchema } from "@/contracts/automation";
@@ -23,6 +24,7 @@ import { batchOf } from "../support/reports";
 const tokens: Record<string, string> = {};
 const seqs: Record<string, number> = {};
 let viewer: string;
+let auditor: string;
 
 async function deliver(name: string, report: (seq: number) => AgentReport) {
   seqs[name] = (seqs[name] ?? 0) + 1;
@@ -51,6 +53,7 @@ beforeAll(async () => {
     tokens[replica.name] = (await registerAgent({ replicaId: replica.id, name: `agent-${replica.name}` }, SYSTEM_ACTOR)).token;
   }
   viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
+  auditor = await tokenFor((await createTestUser("auditor@example.com", ["auditor"])).id);
 });
 
 describe("GET /api/v1/services/{id}/automation", () => {
@@ -126,6 +129,12 @@ describe("GET /api/v1/services/{id}/automation", () => {
       ["automation.decide", "automation", "failover-automatic"],
       ["run.start", "automation", "failover-automatic"],
     ]);
+    // Pure, so it can be replayed: the event keeps the snapshot and the moment it was decided on.
+    const replay = await call(replayRoute, { token: auditor, params: { seq: audit[0]!.seq.toString() } });
+    expect(replay.status, JSON.stringify(replay.json)).toBe(200);
+    expect(replay.json).toMatchObject({ serviceId: "orders-db", same: true, recorded: { ruleId: "failover-automatic", sentence: audit[0]!.reason } });
+    expect(replay.json.replayed).toContainEqual(expect.objectContaining({ ruleId: "failover-automatic", sentence: audit[0]!.reason }));
+    expect((await call(replayRoute, { token: auditor, params: { seq: audit[1]!.seq.toString() } })).status).toBe(409);
 
     await decideOnce(lease);
     expect(await db().run.count({ where: { serviceId: "orders-db" } })).toBe(1);

@@ -21,6 +21,7 @@ import * as alerts from "@/app/api/v1/alerts/route";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as auditEvents from "@/app/api/v1/audit/route";
 import * as auditEvent from "@/app/api/v1/audit/[seq]/route";
+import * as decisionReplay from "@/app/api/v1/audit/[seq]/replay/route";
 import * as auditExport from "@/app/api/v1/audit/export/route";
 import * as auditCheckpoint from "@/app/api/v1/audit/checkpoint/route";
 import * as auditCheckpointKey from "@/app/api/v1/audit/checkpoint-key/route";
@@ -91,7 +92,11 @@ import { createChangeRequest } from "@/server/change-requests/create-change-requ
 import { globalPolicy } from "@/server/policy/effective-policy";
 import { OPERATIONS, type OperationId } from "@/contracts/operations";
 import { registerAgent } from "@/server/agents/register-agent";
-import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { recordAuditEvent, SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { AUTOMATION_ACTOR } from "@/server/automation/record-decisions";
+import { decide } from "@/core/automation/decide";
+import { recordSnapshot } from "@/core/automation/recorded-snapshot";
+import { healthySnapshot, NOW as SNAPSHOT_NOW } from "../fixtures/automation-snapshot";
 import { cancelKeyRotation as cancelKeyRotationNow, commandKeyStatus, startKeyRotation } from "@/server/commands/key-rotation";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
@@ -167,6 +172,21 @@ async function pendingGrantId(): Promise<string> {
   const user = await createTestUser(`grantee-${uniqueName()}@example.com`, ["viewer"]);
   const grant = await db().roleGrant.create({ data: { userId: user.id, roles: ["approver"], requesterId: requester.id, expiresAt: new Date(Date.now() + 3_600_000) } });
   return grant.id;
+}
+
+/** An automation decision in the audit trail with the snapshot it was decided on, as the decider records it. */
+async function recordedDecisionSeq(): Promise<string> {
+  const snapshot = healthySnapshot();
+  const [decision] = decide(snapshot, SNAPSHOT_NOW);
+  const { ruleId, diagnosis, subject, action, sentence } = decision!;
+  const event = await recordAuditEvent({
+    actor: AUTOMATION_ACTOR,
+    action: "automation.decide",
+    target: { type: "service", id: snapshot.serviceId },
+    reason: sentence,
+    details: { rule: ruleId, diagnosis, subject, action, decidedAt: SNAPSHOT_NOW.toISOString(), snapshot: recordSnapshot(snapshot) },
+  });
+  return event.seq.toString();
 }
 
 /** Each operation's real handler, with a request that is valid apart from who sends it. */
@@ -305,6 +325,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   verifyAudit: () => ({ handler: auditVerify.GET, request: {} }),
   listAuditEvents: () => ({ handler: auditEvents.GET, request: { path: "/api/v1/audit?action=user.create&limit=5" } }),
   getAuditEvent: () => ({ handler: auditEvent.GET, request: { params: { seq: "1" } } }),
+  replayAutomationDecision: async () => ({ handler: decisionReplay.GET, request: { params: { seq: await recordedDecisionSeq() } } }),
   // No row matches, so the (JSON-parsing) test client reads an empty body.
   exportAuditEvents: () => ({ handler: auditExport.GET, request: { path: "/api/v1/audit/export?format=jsonl&actor=nobody-at-all" } }),
   auditCheckpoint: () => ({ handler: auditCheckpoint.GET, request: {} }),
