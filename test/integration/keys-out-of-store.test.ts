@@ -1,10 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { decodeProtectedHeader } from "jose";
 import { encode } from "next-auth/jwt";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as enrollRoute } from "@/app/api/v1/agents/enroll/route";
 import { GET as listUsersRoute } from "@/app/api/v1/users/route";
@@ -20,48 +19,22 @@ import { sessionSecret } from "@/server/keys/session-secret";
 import { migrate } from "@/server/store/migrate";
 import { createTestUser } from "../support/api";
 import { seedDemoTopology } from "../support/demo-topology";
-import { superuserDatabaseUrl } from "../support/sql";
+import { PartlyMigratedStore, queryDatabase } from "../support/partly-migrated-store";
 
 const MIGRATIONS = path.resolve("prisma/migrations");
 const KEYS_OUT_OF_STORE = readdirSync(MIGRATIONS).find((name) => name.endsWith("_command_keys_out_of_store"))!;
 
-/** A database on the test server as its superuser: databases of their own for earlier stores, and every table of this file's. */
-const serverUrl = (database: string) => {
-  const url = new URL(superuserDatabaseUrl());
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-
-async function query<T extends pg.QueryResultRow>(database: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: serverUrl(database) });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const databases: string[] = [];
+const stores: PartlyMigratedStore[] = [];
 const folders: string[] = [];
 const savedKeyDir = process.env.SWITCHYARD_KEY_DIR;
 
 /** A store of an earlier version: migrated up to the migration that takes the secrets out, holding them as that version did. */
-async function earlierStore(secrets: Record<string, string>): Promise<string> {
-  const name = `k_${randomBytes(6).toString("hex")}`;
-  databases.push(name);
-  await query("postgres", `CREATE DATABASE ${name}`);
-  const before = mkdtempSync(path.join(os.tmpdir(), "migrations-before-"));
-  try {
-    for (const migration of readdirSync(MIGRATIONS, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name < KEYS_OUT_OF_STORE)) {
-      cpSync(path.join(MIGRATIONS, migration.name), path.join(before, migration.name), { recursive: true });
-    }
-    await migrate(serverUrl(name), before);
-  } finally {
-    rmSync(before, { recursive: true, force: true });
-  }
-  for (const [secret, value] of Object.entries(secrets)) await query(name, `INSERT INTO "ControlPlaneSecret" (name, value) VALUES ($1, $2)`, [secret, value]);
-  return name;
+async function earlierStore(secrets: Record<string, string>): Promise<PartlyMigratedStore> {
+  const store = new PartlyMigratedStore(KEYS_OUT_OF_STORE);
+  stores.push(store);
+  await store.create();
+  for (const [secret, value] of Object.entries(secrets)) await store.query(`INSERT INTO "ControlPlaneSecret" (name, value) VALUES ($1, $2)`, [secret, value]);
+  return store;
 }
 
 /** A key folder of its own, as a machine that never ran this version has. */
@@ -72,7 +45,7 @@ function freshKeyDir(): string {
   return process.env.SWITCHYARD_KEY_DIR;
 }
 
-const tableExists = async (database: string) => (await query<{ exists: boolean }>(database, `SELECT to_regclass('"ControlPlaneSecret"') IS NOT NULL AS exists`))[0]!.exists;
+const tableExists = async (store: PartlyMigratedStore) => (await store.query<{ exists: boolean }>(`SELECT to_regclass('"ControlPlaneSecret"') IS NOT NULL AS exists`))[0]!.exists;
 const newPem = () => generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const mode = (file: string) => statSync(file).mode & 0o777;
 
@@ -81,7 +54,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  for (const name of databases) await query("postgres", `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  for (const store of stores) await store.drop();
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -90,13 +63,13 @@ describe("upgrading a store that kept secrets", () => {
     const sessionValue = randomBytes(32).toString("base64url");
     const pem = newPem();
     const pinned = commandKeyFingerprint(createPublicKey(pem).export({ type: "spki", format: "pem" }).toString());
-    const name = await earlierStore({ nextauth: sessionValue, "command-signing-key": pem });
+    const store = await earlierStore({ nextauth: sessionValue, "command-signing-key": pem });
     const dir = freshKeyDir();
 
-    const result = await migrate(serverUrl(name));
+    const result = await migrate(store.url);
     expect(result.secretsMoved).toEqual(["command-signing-key", "nextauth"]);
     expect(result.applied).toContain(KEYS_OUT_OF_STORE);
-    expect(await tableExists(name)).toBe(false);
+    expect(await tableExists(store)).toBe(false);
     expect(readFileSync(path.join(dir, "session-secret"), "utf8")).toBe(sessionValue);
     expect(readFileSync(path.join(dir, "command-signing-key"), "utf8")).toBe(pem);
     expect(mode(path.join(dir, "session-secret"))).toBe(0o600);
@@ -106,39 +79,39 @@ describe("upgrading a store that kept secrets", () => {
     // The same session secret: existing sessions stay valid.
     expect(await sessionSecret({})).toBe(sessionValue);
     // The same command key: agents that pinned it at enrollment still verify what is signed.
-    const client = createDb(serverUrl(name), 2);
+    const client = createDb(store.url, 2);
     try {
       expect((await commandSigningKey(client)).id).toBe(pinned);
       expect(await client.commandKey.findMany({ select: { id: true, state: true, keyName: true } })).toEqual([{ id: pinned, state: "current", keyName: "command-signing-key" }]);
     } finally {
       await client.$disconnect();
     }
-    expect((await migrate(serverUrl(name))).secretsMoved).toEqual([]);
+    expect((await migrate(store.url)).secretsMoved).toEqual([]);
   });
 
   it("refuses to move a secret over another key already in the key folder, leaving it in the store", async () => {
     const pem = newPem();
-    const name = await earlierStore({ "command-signing-key": pem });
+    const store = await earlierStore({ "command-signing-key": pem });
     const dir = freshKeyDir();
     mkdirSync(dir, { mode: 0o700 });
     writeFileSync(path.join(dir, "command-signing-key"), newPem(), { mode: 0o600 });
 
-    await expect(migrate(serverUrl(name))).rejects.toThrow(/The command-signing-key secret in the store differs from the key command-signing-key that the key folder .* already holds/);
-    expect(await query(name, `SELECT value FROM "ControlPlaneSecret"`)).toEqual([{ value: pem }]);
-    expect(await query(name, `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1`, [KEYS_OUT_OF_STORE])).toEqual([]);
+    await expect(migrate(store.url)).rejects.toThrow(/The command-signing-key secret in the store differs from the key command-signing-key that the key folder .* already holds/);
+    expect(await store.query(`SELECT value FROM "ControlPlaneSecret"`)).toEqual([{ value: pem }]);
+    expect(await store.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1`, [KEYS_OUT_OF_STORE])).toEqual([]);
   });
 
   it("has a migration that refuses to drop the table while it holds secrets (a migration run without the move loses nothing)", async () => {
-    const name = await earlierStore({ nextauth: "kept" });
+    const store = await earlierStore({ nextauth: "kept" });
     const sql = readFileSync(path.join(MIGRATIONS, KEYS_OUT_OF_STORE, "migration.sql"), "utf8");
-    await expect(query(name, sql)).rejects.toThrow(/ControlPlaneSecret still holds secrets/);
-    expect(await query(name, `SELECT value FROM "ControlPlaneSecret"`)).toEqual([{ value: "kept" }]);
+    await expect(store.query(sql)).rejects.toThrow(/ControlPlaneSecret still holds secrets/);
+    expect(await store.query(`SELECT value FROM "ControlPlaneSecret"`)).toEqual([{ value: "kept" }]);
   });
 });
 
 /** Every string a store table holds, JSON columns taken apart, with where it was found. */
 async function storeStrings(): Promise<Map<string, string>> {
-  const tables = await query<{ table_name: string }>(
+  const tables = await queryDatabase<{ table_name: string }>(
     new URL(process.env.DATABASE_URL!).pathname.slice(1),
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
   );
@@ -156,7 +129,7 @@ async function storeStrings(): Promise<Map<string, string>> {
     else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) collect(item, `${where}.${key}`);
   };
   for (const { table_name: table } of tables) {
-    const rows = await query<{ row: Record<string, unknown> }>(new URL(process.env.DATABASE_URL!).pathname.slice(1), `SELECT to_jsonb(t) AS row FROM "${table}" t`);
+    const rows = await queryDatabase<{ row: Record<string, unknown> }>(new URL(process.env.DATABASE_URL!).pathname.slice(1), `SELECT to_jsonb(t) AS row FROM "${table}" t`);
     for (const { row } of rows) collect(row, table);
   }
   return found;
@@ -224,7 +197,7 @@ describe("a fresh install", () => {
       [...stored].filter(([value]) => value.includes(form)).map(([, where]) => `${where} holds key material (${form.slice(0, 12)}…)`),
     );
     expect(leaks).toEqual([]);
-    expect(await query(new URL(process.env.DATABASE_URL!).pathname.slice(1), `SELECT to_regclass('"ControlPlaneSecret"') AS t`)).toEqual([{ t: null }]);
+    expect(await queryDatabase(new URL(process.env.DATABASE_URL!).pathname.slice(1), `SELECT to_regclass('"ControlPlaneSecret"') AS t`)).toEqual([{ t: null }]);
   });
 
   it("lets no session be forged with anything the store holds; one made with the key folder's secret works (so the check can fail)", async () => {

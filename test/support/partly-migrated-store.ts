@@ -14,7 +14,8 @@ const urlOf = (database: string) => {
   return url.toString();
 };
 
-async function queryOn<T extends pg.QueryResultRow>(database: string, sql: string, values: unknown[] = []): Promise<T[]> {
+/** A statement on one database of the test server, as its superuser, on a connection of its own. */
+export async function queryDatabase<T extends pg.QueryResultRow>(database: string, sql: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: urlOf(database) });
   await client.connect();
   try {
@@ -34,29 +35,33 @@ export class PartlyMigratedStore {
 
   constructor(private readonly upTo: string) {}
 
+  get url(): string {
+    return urlOf(this.name);
+  }
+
   async create(): Promise<void> {
-    await queryOn("postgres", `CREATE DATABASE ${this.name}`);
+    await queryDatabase("postgres", `CREATE DATABASE ${this.name}`);
     const before = mkdtempSync(path.join(os.tmpdir(), "migrations-before-"));
     try {
       for (const migration of readdirSync(MIGRATIONS, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name < this.upTo)) {
         cpSync(path.join(MIGRATIONS, migration.name), path.join(before, migration.name), { recursive: true });
       }
-      await migrate(urlOf(this.name), before);
+      await migrate(this.url, before);
     } finally {
       rmSync(before, { recursive: true, force: true });
     }
   }
 
   query<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
-    return queryOn<T>(this.name, sql, values);
+    return queryDatabase<T>(this.name, sql, values);
   }
 
   /** The rest of the migrations, the one named first among them. */
   migrateTheRest(): ReturnType<typeof migrate> {
-    return migrate(urlOf(this.name));
+    return migrate(this.url);
   }
 
   async drop(): Promise<void> {
-    await queryOn("postgres", `DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+    await queryDatabase("postgres", `DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
   }
 }
