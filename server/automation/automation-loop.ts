@@ -98,7 +98,7 @@ export async function decideOnce(lease: HeldLease, now = new Date(), keeper: Lea
     if (failures[snapshot.serviceId]) continue;
     try {
       const decisions = decide(snapshot, now);
-      passes.push({ snapshot, decisions, serviceId: snapshot.serviceId, policyVersionId: snapshot.policy.versionId, changes: decisionChanges(decisions, stored.get(snapshot.serviceId) ?? [], now) });
+      passes.push({ snapshot, decisions, changes: decisionChanges(decisions, stored.get(snapshot.serviceId) ?? [], now) });
     } catch (error) {
       failures[snapshot.serviceId] = `deciding failed: ${messageOf(error)}`;
     }
@@ -110,9 +110,9 @@ export async function decideOnce(lease: HeldLease, now = new Date(), keeper: Lea
     keeper,
     async (batch) => {
       await writeDecisionChanges(batch, keeper.lease, now);
-      for (const pass of batch) written.add(pass.serviceId);
+      for (const pass of batch) written.add(pass.snapshot.serviceId);
     },
-    (pass, error) => (failures[pass.serviceId] = `recording its decisions failed: ${messageOf(error)}`),
+    (pass, error) => (failures[pass.snapshot.serviceId] = `recording its decisions failed: ${messageOf(error)}`),
   );
 
   for (const { snapshot, decisions, changes } of passes) {

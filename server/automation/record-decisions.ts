@@ -14,10 +14,8 @@ export const AUTOMATION_ACTOR = { type: "automation" as const, id: null, label: 
 /** Decisions worth a line in the audit trail when they start: the ones that act, and the ones that hold a failover back. */
 const AUDITED = new Set(["fail-over", "open-guided-runbook", "fence", "blocked"]);
 
-/** What one service's pass writes: its decisions' changes, under the policy version they were taken with, and what they were decided on. */
+/** What one service's pass writes: its decisions' changes, and the snapshot they were decided on (which names the service and the policy version). */
 export interface ServiceDecisionChanges {
-  serviceId: string;
-  policyVersionId: string | null;
   changes: DecisionChanges;
   snapshot: AutomationSnapshot;
 }
@@ -44,8 +42,8 @@ export async function storedDecisions(): Promise<Map<string, HeldDecision[]>> {
  * decisions that start and act or hold a failover back among them.
  */
 export async function writeDecisionChanges(batch: readonly ServiceDecisionChanges[], lease: HeldLease, now: Date): Promise<void> {
-  const ended = batch.flatMap(({ serviceId, changes }) => changes.ended.map((row) => ({ serviceId, ...row })));
-  const started = batch.flatMap(({ serviceId, policyVersionId, changes, snapshot }) => changes.started.map((decision) => ({ serviceId, policyVersionId, decision, snapshot })));
+  const ended = batch.flatMap(({ snapshot, changes }) => changes.ended.map((row) => ({ serviceId: snapshot.serviceId, ...row })));
+  const started = batch.flatMap(({ changes, snapshot }) => changes.started.map((decision) => ({ serviceId: snapshot.serviceId, decision, snapshot })));
   if (!ended.length && !started.length) return;
   await db().$transaction(async (tx) => {
     await assertLeaseHeld(tx, lease);
@@ -76,16 +74,14 @@ export async function writeDecisionChanges(batch: readonly ServiceDecisionChange
  * moment it was judged at, so that it can be replayed (replayDecision) and
  * shown to give the same rule and sentence.
  */
-function decisionEvent(
-  { serviceId, policyVersionId, decision, snapshot }: { serviceId: string; policyVersionId: string | null; decision: Decision; snapshot: AutomationSnapshot },
-  now: Date,
-) {
+function decisionEvent({ decision, snapshot }: { decision: Decision; snapshot: AutomationSnapshot }, now: Date) {
+  const { serviceId } = snapshot;
   return {
     actor: AUTOMATION_ACTOR,
     action: "automation.decide" as const,
     target: { type: "service", id: serviceId },
     serviceId,
-    policyVersionId,
+    policyVersionId: snapshot.policy.versionId,
     outcome: decision.action.kind === "blocked" ? ("failure" as const) : ("success" as const),
     reason: decision.sentence,
     details: {
