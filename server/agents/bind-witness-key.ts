@@ -11,8 +11,8 @@ import { db } from "../db/client";
  * agent, and an admin rotates the token to let the agent bind a new one.
  * Only the first refusal under a token is audited: whoever holds the token
  * could otherwise write an audit event per batch by offering a new key each
- * time; later keys only replace the one shown. Nearly every batch offers the bound key, which the
- * principal already tells without a read.
+ * time; later keys only replace the one shown. Nearly every batch offers
+ * the bound key, which the principal already tells without a read.
  */
 export async function bindWitnessKey(agent: AgentPrincipal, offered: string | undefined): Promise<void> {
   if (!offered || offered === agent.witnessKey || offered === agent.refusedWitnessKey) return;

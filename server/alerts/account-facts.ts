@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma } from "../db/generated/client";
 import { BREAK_GLASS_ALERT_MS, type AccountFacts } from "@/core/alerts/account-alert-rules";
-import { PRIVILEGED_ROLES } from "@/core/access/role-grants";
+import { isPrivileged, PRIVILEGED_ROLES } from "@/core/access/role-grants";
 import type { Role } from "@/core/access/permissions";
 import { accountSettings } from "../auth/account-settings";
 import { grantedScopes } from "../accounts/role-grant-view";
@@ -95,7 +95,7 @@ export async function gatherAccountFacts(now: Date): Promise<AccountFacts> {
     grants: grants.map((grant) => ({ ...grant, serviceScopes: grantedScopes(grant) })),
     resets: resets.map((reset) => ({
       ...reset,
-      roles: reset.roles.filter((role) => (PRIVILEGED_ROLES as readonly string[]).includes(role)),
+      roles: reset.roles.filter(isPrivileged),
       by: reset.by ?? "an admin",
     })),
   };

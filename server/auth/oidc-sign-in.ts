@@ -38,8 +38,8 @@ const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.len
 /**
  * Approver or admin that the provider's claims give an account which did not
  * hold it is the organisation's own grant and needs no second admin here; it
- * is recorded as an applied grant all the same, so that it raises the grant
- * alert and counts for the second-person rule like any other.
+ * is recorded as an applied grant all the same (naming the issuer, with no
+ * requester or decider), so that it raises the grant alert like any other.
  */
 async function recordProviderGrant(tx: Tx, grant: { userId: string; before: readonly Role[]; after: readonly Role[]; issuer: string; now: Date }) {
   const gained = grant.after.filter((role) => isPrivileged(role) && !grant.before.includes(role));
