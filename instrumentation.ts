@@ -1,5 +1,6 @@
 /**
- * Runs once when a control-plane process starts: the store's periodic upkeep
+ * Runs once when a control-plane process starts: the direct lane for the
+ * agents' hot requests (server/direct-lane), then the store's periodic upkeep
  * (partitions, rollups, retention), the runbook executor, alert evaluation
  * and the automation's decider, each guarded by a lease so that of several
  * copies only one acts, and each giving its lease up when the process is
@@ -8,6 +9,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   (await import("./server/request/peer-address")).warnWithoutPeerAddressLayer();
+  (await import("./server/direct-lane/direct-routes")).openDirectLane();
   if (process.env.SWITCHYARD_JOBS === "off") return;
   const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }, { stopOnSignals }] = await Promise.all([
     import("./server/jobs/scheduler"),

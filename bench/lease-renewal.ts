@@ -18,7 +18,8 @@
  *
  * The control plane's background loops (decider, alerts, runbooks, upkeep)
  * are off by default (SWITCHYARD_JOBS=off) so that the figures are the
- * renewals' own; `--jobs on` runs them too.
+ * renewals' own; `--jobs on` runs them too. `--direct-lane off` has Next.js
+ * route the renewals too (SWITCHYARD_DIRECT_LANE=off), for the comparison.
  *
  *   npm run bench:lease -- --primaries 100,1000 --seconds 30 --replicas 3
  */
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     replicas: { type: "string", default: "3" },
     "idle-seconds": { type: "string", default: "10" },
     jobs: { type: "string", default: "off" },
+    "direct-lane": { type: "string", default: "on" },
   },
 });
 const FLEETS = values.primaries.split(",").map(Number);
@@ -49,9 +51,10 @@ const SECONDS = Number(values.seconds);
 const REPLICAS = Number(values.replicas);
 const IDLE_SECONDS = Number(values["idle-seconds"]);
 const JOBS = values.jobs === "on";
+const DIRECT_LANE = values["direct-lane"] !== "off";
 const RENEWAL = { role: "primary", readOnly: false, selfFencedAt: null };
 
-const controlPlane = await startControlPlane({ prepareDataDir: storeWithStatementStats, env: JOBS ? {} : { SWITCHYARD_JOBS: "off" } });
+const controlPlane = await startControlPlane({ prepareDataDir: storeWithStatementStats, env: { ...(JOBS ? {} : { SWITCHYARD_JOBS: "off" }), ...(DIRECT_LANE ? {} : { SWITCHYARD_DIRECT_LANE: "off" }) } });
 const db = createDb(controlPlane.databaseUrl, 2);
 const sql = new pg.Pool({ connectionString: controlPlane.databaseUrl, max: 1 });
 try {
@@ -128,7 +131,7 @@ try {
     JSON.stringify(
       {
         machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-        parameters: { fleets: FLEETS, replicasPerService: REPLICAS, seconds: SECONDS, backgroundJobs: JOBS ? "on" : "off (SWITCHYARD_JOBS=off)" },
+        parameters: { fleets: FLEETS, replicasPerService: REPLICAS, seconds: SECONDS, backgroundJobs: JOBS ? "on" : "off (SWITCHYARD_JOBS=off)", directLane: DIRECT_LANE ? "on" : "off (SWITCHYARD_DIRECT_LANE=off)" },
         seedingSeconds,
         idleBaseline: {
           seconds: round(idle.seconds),

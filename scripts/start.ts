@@ -62,10 +62,11 @@ function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: st
   // generation each pass's objects outlive several scavenges and are copied
   // and promoted; with 64 MB semi-spaces a pass spends about a fifth of the
   // time collecting garbage (BENCHMARKS.md, "The control plane's loops at fleet scale").
-  // The peer-address layer stamps each request with its socket's address (see the file).
+  // The peer-address layer stamps each request with its socket's address; the
+  // direct-lane layer lets the agents' hot requests skip Next.js's routing (see the files).
   // This machine only, unless HOST says otherwise: the console speaks plain
   // http, which belongs behind a TLS proxy (README, "Running behind TLS").
-  const args = ["--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", listenHost(process.env)];
+  const args = ["--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "--import", "./scripts/direct-lane-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", listenHost(process.env)];
   const crashes: number[] = [];
   let current: ChildProcess;
   const launch = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DOCUMENTLESS_POLICY, HSTS, newNonce, pageContentSecurityPolicy, pageSecurityHeaders, SECURITY_HEADERS, servedOverHttps, staticSecurityHeaders } from "./security-headers";
+import { apiSecurityHeaders, DOCUMENTLESS_POLICY, HSTS, newNonce, pageContentSecurityPolicy, pageSecurityHeaders, SECURITY_HEADERS, servedOverHttps, staticSecurityHeaders } from "./security-headers";
 
 const directives = (policy: string) => new Map(policy.split(";").map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
 
@@ -45,6 +45,11 @@ describe("security headers", () => {
     });
     expect(api).toEqual({ source: "/api/v1/:path*", headers: [{ key: "content-security-policy", value: DOCUMENTLESS_POLICY }] });
     expect(directives(DOCUMENTLESS_POLICY).get("default-src")).toEqual(["'none'"]);
+  });
+
+  it("give an API answer served without Next.js exactly what next.config.ts gives an API answer", () => {
+    const configured = staticSecurityHeaders().flatMap((rule) => rule.headers.map((header) => [header.key, header.value]));
+    expect(new Map(apiSecurityHeaders())).toEqual(new Map(configured));
   });
 
   it("make a nonce of 128 random bits, new every time", () => {

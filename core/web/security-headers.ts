@@ -122,12 +122,20 @@ export function pageSecurityHeaders(context: PageContext): [string, string][] {
  * /api/auth, whose sign-out confirmation is a page with a form).
  */
 export function staticSecurityHeaders(): { source: string; headers: { key: string; value: string }[] }[] {
-  const context: PageContext = { nonce: "", https: false, development: false };
-  const everywhere = SECURITY_HEADERS.filter((header) => header.on === "everything").map((header) => ({ key: header.name, value: header.value(context)! }));
   return [
-    { source: "/:path*", headers: everywhere },
+    { source: "/:path*", headers: everywhereHeaders().map(([key, value]) => ({ key, value })) },
     { source: "/api/v1/:path*", headers: [{ key: "content-security-policy", value: DOCUMENTLESS_POLICY }] },
   ];
+}
+
+/** What next.config.ts puts on every REST API answer, for answers given without Next.js (server/direct-lane). */
+export function apiSecurityHeaders(): [string, string][] {
+  return [...everywhereHeaders(), ["content-security-policy", DOCUMENTLESS_POLICY]];
+}
+
+function everywhereHeaders(): [string, string][] {
+  const context: PageContext = { nonce: "", https: false, development: false };
+  return SECURITY_HEADERS.filter((header) => header.on === "everything").map((header) => [header.name, header.value(context)!]);
 }
 
 /** 16 random bytes, base64: what a nonce-source accepts. */

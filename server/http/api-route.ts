@@ -13,7 +13,7 @@ import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response"
 import { crossSiteRefusal } from "./cross-site-guard";
 import { readBodyWithin } from "./read-body";
 
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 
