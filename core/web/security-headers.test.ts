@@ -48,7 +48,7 @@ describe("security headers", () => {
   });
 
   it("give an API answer served without Next.js exactly what next.config.ts gives an API answer", () => {
-    const configured = staticSecurityHeaders().flatMap((rule) => rule.headers.map((header) => [header.key, header.value]));
+    const configured = staticSecurityHeaders().flatMap((rule) => rule.headers.map((header) => [header.key, header.value] as const));
     expect(new Map(apiSecurityHeaders())).toEqual(new Map(configured));
   });
 
