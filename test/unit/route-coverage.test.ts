@@ -26,18 +26,36 @@ function apiPathOf(file: string): string {
   return `/${segments.map((segment) => segment.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`;
 }
 
+/**
+ * Handlers the direct lane also serves (server/direct-lane/agent-routes.ts),
+ * built there with apiRoute(OPERATIONS.…) and exported by their route files
+ * as they are: the operation each stands for, by name.
+ */
+const SHARED_ROUTES = new Map(
+  [...readFileSync(path.join("server", "direct-lane", "agent-routes.ts"), "utf8").matchAll(/export const (\w+) = apiRoute\(OPERATIONS\.(\w+)\b/g)].map(([, name, id]) => [name!, id!]),
+);
+
+/** Each exported method of a route file and the operation it is built from (undefined: not from the table). */
+function handlersOf(source: string): { method: string; id: string | undefined }[] {
+  const built = [...source.matchAll(/export const (GET|POST|PATCH|PUT|DELETE) = apiRoute\(OPERATIONS\.(\w+)\b/g)].map(([, method, id]) => ({ method: method!, id }));
+  const shared = [...source.matchAll(/export const (GET|POST|PATCH|PUT|DELETE) = (\w+);/g)].map(([, method, name]) => ({ method: method!, id: SHARED_ROUTES.get(name!) }));
+  return [...built, ...shared];
+}
+
 describe("API routes", () => {
   const files = walk("app", "route.ts").filter((file) => file !== NEXTAUTH_ROUTE);
+
+  it("find the handlers the direct lane shares", () => expect([...SHARED_ROUTES.values()].sort()).toEqual(["ingestReports", "renewPrimaryLease"]));
 
   it("are found", () => expect(files.length).toBeGreaterThan(5));
 
   for (const file of files) {
     it(`${file}: every handler is an operation of the table, at its own path and method`, () => {
       const source = readFileSync(file, "utf8");
-      const handlers = [...source.matchAll(/export const (GET|POST|PATCH|PUT|DELETE) = apiRoute\(OPERATIONS\.(\w+)\b/g)];
+      const handlers = handlersOf(source);
       const exported = [...source.matchAll(/export (?:const|async function|function) (GET|POST|PATCH|PUT|DELETE)\b/g)];
       expect(handlers.length, "every exported method goes through apiRoute(OPERATIONS.…)").toBe(exported.length);
-      for (const [, method, id] of handlers) {
+      for (const { method, id } of handlers) {
         const op = OPERATIONS[id as keyof typeof OPERATIONS] as ApiOperation | undefined;
         expect(op, `OPERATIONS.${id}`).toBeDefined();
         expect(op?.method).toBe(method);
@@ -48,7 +66,7 @@ describe("API routes", () => {
 
   it("cover every operation of the table", () => {
     const served = new Set(
-      files.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/apiRoute\(OPERATIONS\.(\w+)\b/g)].map((match) => match[1])),
+      files.flatMap((file) => handlersOf(readFileSync(file, "utf8")).map((handler) => handler.id)),
     );
     expect([...served].sort()).toEqual(operations.map(([id]) => id).sort());
   });
