@@ -3,20 +3,11 @@ import { stalenessWindowMs } from "../policy/budgets";
 import type { GrantedLease } from "../replication/lease-lapse";
 import type { WitnessLink } from "../replication/witness-link";
 import type { Promotion } from "./promotion";
-import type { DatasetSnapshot, ReplicaSnapshot } from "../runbooks/snapshot";
+import type { DatasetSnapshot } from "../runbooks/snapshot";
+import type { TopologyReplica } from "../topology/service-topology";
 
 /** A replica as the automation sees it: what a runbook sees, plus the timing and positions detection needs. */
-export interface AutomationReplica extends ReplicaSnapshot {
-  lagSeconds: number | null;
-  /** The primary's write position as it last reported it. */
-  currentLsn: bigint | null;
-  /** What the standby's WAL receiver had flushed as it last reported. */
-  flushedLsn: bigint | null;
-  /** Whether it refuses writes by default (default_transaction_read_only), as last reported. */
-  readOnly: boolean | null;
-  /** Its synchronous_standby_names as last reported (a primary's says how many standbys confirm each commit); null if not reported. */
-  synchronousStandbyNames: string | null;
-}
+export type AutomationReplica = Omit<TopologyReplica, "standbys" | "slots" | "settings">;
 
 export interface ActiveRun {
   id: string;

@@ -1,75 +1,13 @@
 import "server-only";
-import type { ReplicaFacts, ServiceFacts } from "@/core/alerts/alert-facts";
+import type { ServiceFacts } from "@/core/alerts/alert-facts";
 import { AUDIT_CHECKPOINT_PROGRESS, auditTrailFacts } from "@/core/audit/publication-health";
 import { notDecidedSentence } from "@/core/loops/loop-stall";
-import { rpoBudgetSeconds } from "@/core/policy/budgets";
+import { alertFactsOf } from "@/core/topology/alert-facts-of";
+import type { PolicyInForce } from "@/core/topology/service-topology";
 import { sqlPool } from "../db/sql-pool";
 import { checkpointSinkSettings, checkpointSinksWanted } from "../audit/checkpoint-sinks/sink-settings";
 import { loopProgress } from "../loops/loop-progress";
-import { type EffectivePolicy, livePolicies } from "../policy/effective-policy";
-
-interface ServiceRow {
-  id: string;
-  writeReplicaId: string | null;
-  datasets: { consistency: string; rpoSeconds: number }[];
-}
-
-interface ReplicaRow extends Omit<ReplicaFacts, "conflictsPerMinute"> {
-  serviceId: string;
-}
-
-/**
- * Every service judged (a retired one is judged no more: its open alerts
- * resolve at the next evaluation), with what its datasets promise.
- */
-async function services(): Promise<ServiceRow[]> {
-  const { rows } = await sqlPool().query<ServiceRow>({
-    name: "alert-facts-services",
-    text: `
-      SELECT v.id, v."writeReplicaId",
-             coalesce(jsonb_agg(jsonb_build_object('consistency', d.consistency, 'rpoSeconds', d."rpoSeconds")) FILTER (WHERE d.id IS NOT NULL), '[]'::jsonb) AS datasets
-        FROM "Service" v
-        LEFT JOIN "Dataset" d ON d."serviceId" = v.id
-       WHERE v."retiredAt" IS NULL
-       GROUP BY v.id
-       ORDER BY v.id`,
-  });
-  return rows;
-}
-
-/**
- * Every replica of the services judged with its latest state. Of the stored
- * report (kilobytes, thousands of times over) only what the rules read leaves
- * the database: the settings, and the standbys and slots as the write
- * primary sees them, each cut to the fields the rules compare.
- */
-async function replicas(): Promise<ReplicaRow[]> {
-  const { rows } = await sqlPool().query<ReplicaRow>({
-    name: "alert-facts-replicas",
-    text: `
-      SELECT r.id, r."serviceId", r.name, r.role::text AS role,
-             EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL) AS "hasAgent",
-             s."receivedAt" AS "lastReportAt", s.reachable,
-             CASE WHEN s.role IN ('primary', 'standby') THEN s.role::text END AS "reportedRole",
-             s."lagBytes"::float8 AS "lagBytes", s."lagSeconds",
-             CASE WHEN jsonb_typeof(s.report->'settings') = 'object' THEN jsonb_build_object(
-               'synchronous_commit', s.report->'settings'->'synchronous_commit',
-               'synchronous_standby_names', s.report->'settings'->'synchronous_standby_names',
-               'default_transaction_read_only', s.report->'settings'->'default_transaction_read_only') END AS settings,
-             CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(s.report->'standbys') = 'array' THEN coalesce((
-               SELECT jsonb_agg(jsonb_build_object('applicationName', e->'applicationName', 'state', e->'state', 'syncState', e->'syncState'))
-                 FROM jsonb_array_elements(s.report->'standbys') e), '[]'::jsonb) ELSE '[]'::jsonb END AS standbys,
-             CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(s.report->'slots') = 'array' THEN coalesce((
-               SELECT jsonb_agg(jsonb_build_object('name', e->'name', 'retainedBytes', e->'retainedBytes'))
-                 FROM jsonb_array_elements(s.report->'slots') e), '[]'::jsonb) ELSE '[]'::jsonb END AS slots
-        FROM "Replica" r
-        JOIN "Service" v ON v.id = r."serviceId" AND v."retiredAt" IS NULL
-        LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
-       WHERE r."retiredAt" IS NULL
-       ORDER BY r."serviceId", r.name`,
-  });
-  return rows;
-}
+import { readTopology } from "../topology/read-topology";
 
 /**
  * Recovery plus logical conflicts per replica over the last minute, from the
@@ -132,44 +70,28 @@ function publishingIntervalMs(): number {
 }
 
 /**
- * Every service as the alert rules see it, in one parallel round of a fixed
- * number of statements whatever the fleet's size (six: the policies in force
- * and the decider's progress included). A service without an effective
+ * Every service as the alert rules see it: the topology every reader shares
+ * (a retired service is judged no more, so its open alerts resolve at the
+ * next evaluation), with its conflicts over the last minute, what the
+ * automation holds back and the decider's progress, in a fixed number of
+ * statements whatever the fleet's size. A service without an effective
  * policy has no thresholds to judge by and is left out.
  */
-export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, EffectivePolicy> }> {
-  const [serviceRows, replicaRows, conflicts, holds, loops, policyOf] = await Promise.all([services(), replicas(), conflictsLastMinute(now), automationHolds(), loopProgress(), livePolicies()]);
+export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, PolicyInForce> }> {
+  const [topologies, conflicts, holds, loops] = await Promise.all([readTopology(now), conflictsLastMinute(now), automationHolds(), loopProgress()]);
   const decider = loops.get("decider") ?? null;
   const auditTrail = auditTrailFacts(loops.get(AUDIT_CHECKPOINT_PROGRESS) ?? null, { wanted: checkpointSinksWanted(), intervalMs: publishingIntervalMs() }, now);
-  const policies = new Map(serviceRows.flatMap((service) => {
-    const policy = policyOf(service.id);
-    return policy ? [[service.id, policy] as const] : [];
-  }));
-  const replicasOf = new Map<string, ReplicaFacts[]>();
-  for (const { serviceId, ...replica } of replicaRows) {
-    const facts: ReplicaFacts = { ...replica, conflictsPerMinute: replica.lastReportAt ? (conflicts.get(replica.id) ?? 0) : null };
-    const siblings = replicasOf.get(serviceId);
-    if (siblings) siblings.push(facts);
-    else replicasOf.set(serviceId, [facts]);
-  }
-  const facts = serviceRows.flatMap((service): ServiceFacts[] => {
-    const policy = policies.get(service.id);
-    if (!policy) return [];
-    return [
-      {
-        id: service.id,
-        policy: policy.document,
-        policyVersion: policy.version,
-        writeReplicaId: service.writeReplicaId,
-        // What the datasets promise and what the policy asks for: either needs a synchronous standby.
-        strong: service.datasets.some((dataset) => dataset.consistency === "strong") || Object.values(policy.document.datasets).some((rule) => rule.replication === "sync"),
-        rpoSeconds: rpoBudgetSeconds(service.datasets),
-        automationHolds: holds.get(service.id) ?? [],
-        notDecided: notDecidedSentence(decider, service.id, now),
-        auditTrail,
-        replicas: replicasOf.get(service.id) ?? [],
-      },
-    ];
+  const policies = new Map<string, PolicyInForce>();
+  const services = topologies.flatMap((topology) => {
+    const facts = alertFactsOf(topology, {
+      conflictsLastMinute: conflicts,
+      automationHolds: holds.get(topology.serviceId) ?? [],
+      notDecided: notDecidedSentence(decider, topology.serviceId, now),
+      auditTrail,
+    });
+    if (!facts || !topology.policy) return [];
+    policies.set(topology.serviceId, topology.policy);
+    return [facts];
   });
-  return { services: facts, policies };
+  return { services, policies };
 }

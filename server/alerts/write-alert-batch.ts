@@ -6,7 +6,7 @@ import { alertWebhookUrls } from "../alert-webhooks";
 import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../audit/append-audit-event";
 import type { Alert } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
-import type { EffectivePolicy } from "../policy/effective-policy";
+import type { PolicyInForce } from "@/core/topology/service-topology";
 import { notificationPayload } from "./notification-payload";
 
 const ALERTING: AuditActor = { type: "automation", id: null, label: "alerting" };
@@ -16,11 +16,11 @@ export interface AlertBatchContext {
   now: Date;
   /** The open alerts as the evaluation read them, by id. */
   open: ReadonlyMap<string, Alert>;
-  policies: ReadonlyMap<string, EffectivePolicy>;
+  policies: ReadonlyMap<string, PolicyInForce>;
 }
 
 /** The policy in force for an alert's service; none for an alert about no service. */
-const policyOf = (policies: ReadonlyMap<string, EffectivePolicy>, serviceId: string | null) => (serviceId === null ? undefined : policies.get(serviceId));
+const policyOf = (policies: ReadonlyMap<string, PolicyInForce>, serviceId: string | null) => (serviceId === null ? undefined : policies.get(serviceId));
 
 /** A firing or resolution people hear about. */
 interface Announcement {

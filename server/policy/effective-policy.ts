@@ -1,9 +1,12 @@
 import "server-only";
+import type pg from "pg";
 import { policyDocumentSchema, type PolicyDocument } from "@/contracts/policy";
-import { db } from "../db/client";
+import { sqlPool } from "../db/sql-pool";
 
 export const GLOBAL_POLICY_SCOPE = "global";
 export const servicePolicyScope = (serviceId: string) => `service:${serviceId}`;
+
+type Queryable = Pick<pg.ClientBase, "query">;
 
 export interface EffectivePolicy {
   scope: string;
@@ -14,12 +17,12 @@ export interface EffectivePolicy {
 
 /** The global default policy in force; undefined on a store that was never seeded. */
 export async function globalPolicy(): Promise<EffectivePolicy | undefined> {
-  return (await policiesInForce([GLOBAL_POLICY_SCOPE])).get(GLOBAL_POLICY_SCOPE);
+  return (await readPolicies([GLOBAL_POLICY_SCOPE])).get(GLOBAL_POLICY_SCOPE);
 }
 
 /** For each service, its own policy's current version, or the global default's. */
 export async function effectivePolicies(serviceIds: readonly string[]): Promise<Map<string, EffectivePolicy>> {
-  const policyOf = effectiveOf(await policiesInForce([GLOBAL_POLICY_SCOPE, ...serviceIds.map(servicePolicyScope)]));
+  const policyOf = effectiveOf(await policiesInForce(serviceIds));
   return new Map(serviceIds.flatMap((serviceId) => {
     const effective = policyOf(serviceId);
     return effective ? [[serviceId, effective] as const] : [];
@@ -31,9 +34,23 @@ export async function livePolicies(): Promise<(serviceId: string) => EffectivePo
   return effectiveOf(await policiesInForce(null));
 }
 
+/**
+ * The versions in force that decide the named services' policies (null:
+ * every live service's), by scope, read on `client` (a transaction's, for a
+ * reader that wants them at the same moment as the rest): look one up with
+ * policyOfService.
+ */
+export function policiesInForce(serviceIds: readonly string[] | null, client: Queryable = sqlPool()): Promise<Map<string, EffectivePolicy>> {
+  return readPolicies(serviceIds && [GLOBAL_POLICY_SCOPE, ...serviceIds.map(servicePolicyScope)], client);
+}
+
+export function policyOfService(byScope: Map<string, EffectivePolicy>, serviceId: string): EffectivePolicy | undefined {
+  return effectiveOf(byScope)(serviceId);
+}
+
 /** Every policy's version in force: the global default's and each service's own, but a retired service's (nothing is governed by it any more). */
 export async function everyPolicyInForce(): Promise<EffectivePolicy[]> {
-  return [...(await policiesInForce(null)).values()];
+  return [...(await readPolicies(null)).values()];
 }
 
 function effectiveOf(byScope: Map<string, EffectivePolicy>): (serviceId: string) => EffectivePolicy | undefined {
@@ -62,12 +79,16 @@ function documentOf(versionId: string, text: string): PolicyDocument {
  * versions: a policy's history grows with every change and none of it is in
  * force. A policy still at version 0 has none.
  */
-async function policiesInForce(scopes: readonly string[] | null): Promise<Map<string, EffectivePolicy>> {
-  const rows = await db().$queryRaw<{ scope: string; version: number; versionId: string; document: string }[]>`
-    SELECT p.scope, v.version, v.id AS "versionId", v.document::text AS document
-      FROM "Policy" p JOIN "PolicyVersion" v ON v."policyId" = p.id AND v.version = p."currentVersion"
-     WHERE CASE WHEN ${scopes}::text[] IS NULL
-                THEN p."serviceId" IS NULL OR EXISTS (SELECT 1 FROM "Service" s WHERE s.id = p."serviceId" AND s."retiredAt" IS NULL)
-                ELSE p.scope = ANY(${scopes}::text[]) END`;
+async function readPolicies(scopes: readonly string[] | null, client: Queryable = sqlPool()): Promise<Map<string, EffectivePolicy>> {
+  const { rows } = await client.query<{ scope: string; version: number; versionId: string; document: string }>({
+    name: "policies-in-force",
+    text: `
+      SELECT p.scope, v.version, v.id AS "versionId", v.document::text AS document
+        FROM "Policy" p JOIN "PolicyVersion" v ON v."policyId" = p.id AND v.version = p."currentVersion"
+       WHERE CASE WHEN $1::text[] IS NULL
+                  THEN p."serviceId" IS NULL OR EXISTS (SELECT 1 FROM "Service" s WHERE s.id = p."serviceId" AND s."retiredAt" IS NULL)
+                  ELSE p.scope = ANY($1::text[]) END`,
+    values: [scopes],
+  });
   return new Map(rows.map((row) => [row.scope, { scope: row.scope, version: row.version, versionId: row.versionId, document: documentOf(row.versionId, row.document) }]));
 }

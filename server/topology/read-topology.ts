@@ -1,14 +1,12 @@
 import "server-only";
-import { type AutomationPolicy, type AutomationReplica, type AutomationSnapshot } from "@/core/automation/snapshot";
+import type pg from "pg";
+import type { ReportedSettings, ReportedStandby, ServiceTopology, TopologyReplica } from "@/core/topology/service-topology";
 import type { GrantedLease } from "@/core/replication/lease-lapse";
 import type { WitnessLink } from "@/core/replication/witness-link";
 import { judgeReplica, observationFrom, type ReportFacts, serviceBudgets } from "@/core/fleet/judge-replica";
 import { bigintOf } from "@/core/lsn";
-import { db } from "../db/client";
-import { NotFoundError } from "../errors";
 import { sqlPool } from "../db/sql-pool";
-import { effectivePolicies, type EffectivePolicy, livePolicies } from "../policy/effective-policy";
-import { automationControls } from "./automation-controls";
+import { policiesInForce, policyOfService } from "../policy/effective-policy";
 
 type Consistency = "strong" | "eventual";
 
@@ -39,8 +37,9 @@ interface ReplicaRow {
   receivedLsn: string | null;
   replayedLsn: string | null;
   facts: ReportFacts;
-  /** default_transaction_read_only as last reported. */
-  readOnly: string | null;
+  standbys: ReportedStandby[];
+  settings: ReportedSettings | null;
+  slots: TopologyReplica["slots"];
   /** For a replica its agent no longer reaches: what it last said while it did. */
   lastServing: { standbys: ReportFacts["standbys"]; current: string | null } | null;
 }
@@ -48,7 +47,7 @@ interface ReplicaRow {
 /** Of a report's standbys, what the automation reads: name, state and sync state. */
 type StandbyTuple = [applicationName: string, state: string | null, syncState: string | null];
 
-const standbysOf = (tuples: StandbyTuple[] | null): ReportFacts["standbys"] =>
+const standbysOf = (tuples: StandbyTuple[] | null): ReportedStandby[] =>
   tuples ? tuples.map(([applicationName, state, syncState]) => ({ applicationName, state, syncState })) : [];
 
 /** A replica as the replicas statement sends it: a JSON array in this order, cheaper to build and read by the thousand than an object. */
@@ -72,19 +71,23 @@ type ReplicaTuple = [
   replayedLsn: string | null,
   error: string | null,
   walReceiverStatus: string | null,
-  synchronousStandbyNames: string | null,
-  readOnly: string | null,
+  settings: [synchronousCommit: string | null, synchronousStandbyNames: string | null, readOnly: string | null] | null,
   standbys: StandbyTuple[] | null,
   lastServing: [standbys: StandbyTuple[] | null, current: string | null] | null,
+  slots: [name: string, retainedBytes: number | null][] | null,
 ];
 
 function replicaRow(tuple: ReplicaTuple): ReplicaRow {
   const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds] = tuple;
-  const [, , , , , , , , , , , , , , currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, synchronousStandbyNames, readOnly, standbys, lastServing] = tuple;
+  const [, , , , , , , , , , , , , , currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, settings, standbyTuples, lastServing, slots] = tuple;
+  const standbys = standbysOf(standbyTuples);
   return {
     id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds,
-    currentLsn, receivedLsn, replayedLsn, readOnly,
-    facts: { error, walReceiverStatus, synchronousStandbyNames, standbys: standbysOf(standbys) },
+    currentLsn, receivedLsn, replayedLsn,
+    facts: { error, walReceiverStatus, synchronousStandbyNames: settings?.[1] ?? null, standbys },
+    standbys,
+    settings: settings && { synchronous_commit: settings[0], synchronous_standby_names: settings[1], default_transaction_read_only: settings[2] },
+    slots: (slots ?? []).map(([slotName, retainedBytes]) => ({ name: slotName, retainedBytes })),
     lastServing: lastServing && { standbys: standbysOf(lastServing[0]), current: lastServing[1] },
   };
 }
@@ -93,12 +96,12 @@ interface LeaseRow extends GrantedLease {
   replicaId: string;
 }
 
-/** Which services to read: every live one, or the ones named (a service page). */
-type Scope = readonly string[] | null;
+/** Which services to read: every live one, or the ones named (a service page, a run). */
+export type Scope = readonly string[] | null;
 
-async function services(scope: Scope): Promise<ServiceRow[]> {
-  const { rows } = await sqlPool().query<ServiceRow>({
-    name: "automation-services",
+async function services(client: pg.ClientBase, scope: Scope): Promise<ServiceRow[]> {
+  const { rows } = await client.query<ServiceRow>({
+    name: "topology-services",
     text: `
       SELECT s.id, s.epoch, s."writeReplicaId",
              coalesce(json_agg(json_build_object('name', d.name, 'consistency', d.consistency, 'rpoSeconds', d."rpoSeconds") ORDER BY d.name)
@@ -118,9 +121,9 @@ async function services(scope: Scope): Promise<ServiceRow[]> {
  * the automation reads leaves the database (the whole report is kilobytes,
  * thousands of times over).
  */
-async function replicas(scope: Scope): Promise<Map<string, ReplicaRow[]>> {
-  const { rows } = await sqlPool().query<{ serviceId: string; replicas: ReplicaTuple[] }>({
-    name: "automation-replicas",
+async function replicas(client: pg.ClientBase, scope: Scope): Promise<Map<string, ReplicaRow[]>> {
+  const { rows } = await client.query<{ serviceId: string; replicas: ReplicaTuple[] }>({
+    name: "topology-replicas",
     text: `
       SELECT r."serviceId", json_agg(json_build_array(
                r.id, r."regionId", g.jurisdiction, r.name, r.role, r.replication, r."promotionPriority", r."noPromote",
@@ -128,14 +131,20 @@ async function replicas(scope: Scope): Promise<Map<string, ReplicaRow[]>> {
                extract(epoch FROM s."receivedAt") * 1000, s.reachable, s.role, s."lagBytes", s."lagSeconds",
                s."currentLsn"::text, s."receivedLsn"::text, s."replayedLsn"::text,
                s.report->>'error', s.report#>>'{walReceiver,status}',
-               s.report#>>'{settings,synchronous_standby_names}', s.report#>>'{settings,default_transaction_read_only}',
-               (SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState')) FROM jsonb_array_elements(s.report->'standbys') x),
+               CASE WHEN jsonb_typeof(s.report->'settings') = 'object'
+                    THEN json_build_array(s.report#>>'{settings,synchronous_commit}', s.report#>>'{settings,synchronous_standby_names}',
+                                          s.report#>>'{settings,default_transaction_read_only}') END,
+               CASE WHEN jsonb_typeof(s.report->'standbys') = 'array'
+                    THEN (SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState')) FROM jsonb_array_elements(s.report->'standbys') x) END,
                CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL
                     THEN json_build_array((SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState'))
                                              FROM jsonb_array_elements(s."lastServingReport"->'standbys') x),
-                                          s."lastServingReport"#>>'{lsn,current}') END
+                                          s."lastServingReport"#>>'{lsn,current}') END,
+               CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(s.report->'slots') = 'array'
+                    THEN (SELECT json_agg(json_build_array(x->>'name', (x->>'retainedBytes')::float8)) FROM jsonb_array_elements(s.report->'slots') x) END
              ) ORDER BY r.role, r."promotionPriority" DESC, r.name) AS replicas
         FROM "Replica" r
+        JOIN "Service" v ON v.id = r."serviceId" AND v."retiredAt" IS NULL
         JOIN "Region" g ON g.id = r."regionId"
         LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
        WHERE r."retiredAt" IS NULL AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
@@ -152,9 +161,9 @@ async function replicas(scope: Scope): Promise<Map<string, ReplicaRow[]>> {
  * more to read row by row than as one JSON document per service, with their
  * times as milliseconds since the epoch.
  */
-async function witnessLinks(scope: Scope): Promise<Map<string, WitnessLink[]>> {
-  const { rows } = await sqlPool().query<{ serviceId: string; links: [string, string, string, boolean, number | null, number][] }>({
-    name: "automation-witness-links",
+async function witnessLinks(client: pg.ClientBase, scope: Scope): Promise<Map<string, WitnessLink[]>> {
+  const { rows } = await client.query<{ serviceId: string; links: [string, string, string, boolean, number | null, number][] }>({
+    name: "topology-witness-links",
     text: `
       SELECT t."serviceId",
              json_agg(json_build_array(w."fromReplicaId", f."regionId", w."toReplicaId", w.reachable,
@@ -183,9 +192,9 @@ async function witnessLinks(scope: Scope): Promise<Map<string, WitnessLink[]>> {
 }
 
 /** The lease of each service's write replica, as last granted. */
-async function writeLeases(scope: Scope): Promise<LeaseRow[]> {
-  const { rows } = await sqlPool().query<LeaseRow>({
-    name: "automation-write-leases",
+async function writeLeases(client: pg.ClientBase, scope: Scope): Promise<LeaseRow[]> {
+  const { rows } = await client.query<LeaseRow>({
+    name: "topology-write-leases",
     text: `
       SELECT l."replicaId", l."renewedAt", l."periodMs", l.witnesses, l."lapseRecordedAt"
         FROM "Service" s JOIN "PrimaryLease" l ON l."replicaId" = s."writeReplicaId"
@@ -195,49 +204,20 @@ async function writeLeases(scope: Scope): Promise<LeaseRow[]> {
   return rows;
 }
 
-/** Without an effective policy nothing may act: automatic failover off, and a lone witness is enough only to detect. */
-function automationPolicy(policy: EffectivePolicy | undefined, staleAfterSeconds: number): AutomationPolicy {
-  if (!policy) {
-    return { version: null, versionId: null, heartbeatIntervalSeconds: staleAfterSeconds, missesBeforeUnfit: 1, witnessQuorum: 1, automatic: false, maxLagBytes: 0, cooldownSeconds: 0, cooldownAfterSwitchover: false, maintenanceWindows: [] };
-  }
-  const { heartbeat, witness, failover, maintenanceWindows } = policy.document;
-  return {
-    version: policy.version,
-    versionId: policy.versionId,
-    heartbeatIntervalSeconds: heartbeat.intervalSeconds,
-    missesBeforeUnfit: heartbeat.missesBeforeUnfit,
-    witnessQuorum: witness.quorum,
-    automatic: failover.automatic,
-    maxLagBytes: failover.maxLagBytes,
-    cooldownSeconds: failover.cooldownSeconds,
-    cooldownAfterSwitchover: failover.cooldownAfterSwitchover,
-    maintenanceWindows,
-  };
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const group = groups.get(key(row));
-    if (group) group.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
-}
-
 /**
- * A replica as the automation judges it. A standby's sync state is what the
+ * A replica as every reader judges it. A standby's sync state is what the
  * service's reports say of it; while the write replica no longer answers its
  * agent, what that primary last said while it did: the latest report of a
  * lost primary only says it does not answer, and a candidate is proven safe
  * by what came before.
  */
-function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<string, string | null>, served: ReplicaRow["lastServing"], budgets: ReturnType<typeof serviceBudgets>, now: Date): AutomationReplica {
+function topologyReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<string, string | null>, served: ReplicaRow["lastServing"], budgets: ReturnType<typeof serviceBudgets>, now: Date): TopologyReplica {
   const isWrite = row.id === service.writeReplicaId;
   const receivedAt = row.receivedAt === null ? null : new Date(row.receivedAt);
   const observation =
     receivedAt === null || row.reachable === null ? null : observationFrom({ receivedAt, reachable: row.reachable, role: row.reportedRole, lagBytes: row.lagBytes, lagSeconds: row.lagSeconds }, row.facts);
   const servedSync = served && !isWrite ? served.standbys.find((standby) => standby.applicationName === row.name) : undefined;
+  const readOnly = row.settings?.default_transaction_read_only ?? null;
   return {
     id: row.id,
     name: row.name,
@@ -260,55 +240,58 @@ function automationReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map
     currentLsn: served && isWrite ? bigintOf(served.current) : bigintOf(row.currentLsn),
     // The WAL receiver's received position is what it has written and flushed to disk.
     flushedLsn: bigintOf(row.receivedLsn),
-    readOnly: row.readOnly === null ? null : row.readOnly === "on",
+    readOnly: readOnly === null ? null : readOnly === "on",
     synchronousStandbyNames: row.facts.synchronousStandbyNames,
+    standbys: row.standbys,
+    slots: row.slots,
+    settings: row.settings,
   };
 }
 
 /**
- * What the automation decides on, for every live service (or the ones
- * named), in a fixed number of statements whatever the fleet's size, judged
- * with one `now`: each service's live topology, policy, witness links into
- * it, active run, its primary's lease and the operators' controls.
+ * Every live service's topology (or the ones named), in a fixed number of
+ * statements whatever the fleet's size, all in one repeatable-read
+ * transaction so that they see the store at one moment, judged with one
+ * `now`: its datasets, its replicas with their latest reports, the witness
+ * links into its write replica, that replica's lease and the policy in force.
  */
-export async function automationSnapshots(now: Date, scope: Scope = null): Promise<AutomationSnapshot[]> {
-  const [serviceRows, replicasOf, linksOf, runs, leases, policyOf, controlsOf] = await Promise.all([
-    services(scope),
-    replicas(scope),
-    witnessLinks(scope),
-    db().run.findMany({ where: scope ? { activeForServiceId: { in: [...scope] } } : { activeForServiceId: { not: null } }, select: { id: true, runbookId: true, status: true, activeForServiceId: true } }),
-    writeLeases(scope),
-    scope ? effectivePolicies(scope).then((policies) => (serviceId: string) => policies.get(serviceId)) : livePolicies(),
-    automationControls(scope, now),
-  ]);
-  const runsOf = groupBy(runs, (run) => run.activeForServiceId!);
-  const leaseOf = new Map(leases.map(({ replicaId, ...lease }) => [replicaId, lease]));
-
-  return serviceRows.map((service) => {
-    const policy = policyOf(service.id);
+export async function readTopology(now: Date, scope: Scope = null): Promise<ServiceTopology[]> {
+  const client = await sqlPool().connect();
+  let read;
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    read = {
+      services: await services(client, scope),
+      replicas: await replicas(client, scope),
+      links: await witnessLinks(client, scope),
+      leases: await writeLeases(client, scope),
+      policies: await policiesInForce(scope, client),
+    };
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  const leaseOf = new Map(read.leases.map(({ replicaId, ...lease }) => [replicaId, lease]));
+  return read.services.map((service) => {
+    const policy = policyOfService(read.policies, service.id) ?? null;
     const budgets = serviceBudgets(policy?.document, service.datasets);
-    const rows = replicasOf.get(service.id) ?? [];
+    const rows = read.replicas.get(service.id) ?? [];
     const syncStates = new Map<string, string | null>();
-    for (const row of rows) for (const standby of row.facts.standbys) syncStates.set(standby.applicationName, standby.syncState);
+    for (const row of rows) for (const standby of row.standbys) syncStates.set(standby.applicationName, standby.syncState);
     const served = rows.find((row) => row.id === service.writeReplicaId)?.lastServing ?? null;
     return {
       serviceId: service.id,
       epoch: service.epoch,
       writeReplicaId: service.writeReplicaId,
-      datasets: service.datasets.map((dataset) => ({ name: dataset.name, consistency: dataset.consistency, residency: policy?.document.datasets[dataset.name]?.residency ?? null })),
-      replicas: rows.map((row) => automationReplica(row, service, syncStates, served, budgets, now)),
-      witnesses: linksOf.get(service.id) ?? [],
-      activeRuns: (runsOf.get(service.id) ?? []).map(({ activeForServiceId: _, ...run }) => run),
+      datasets: service.datasets.map((dataset) => ({ ...dataset, residency: policy?.document.datasets[dataset.name]?.residency ?? null })),
+      replicas: rows.map((row) => topologyReplica(row, service, syncStates, served, budgets, now)),
+      witnesses: read.links.get(service.id) ?? [],
       primaryLease: service.writeReplicaId ? (leaseOf.get(service.writeReplicaId) ?? null) : null,
-      controls: controlsOf(service.id),
-      policy: automationPolicy(policy, budgets.staleAfterMs / 1000),
+      policy: policy && { version: policy.version, versionId: policy.versionId, document: policy.document },
+      staleAfterMs: budgets.staleAfterMs,
     };
   });
-}
-
-/** One live service's snapshot, read the same way (its page; a run waiting for the old primary's lease). */
-export async function automationSnapshot(serviceId: string, now: Date): Promise<AutomationSnapshot> {
-  const [snapshot] = await automationSnapshots(now, [serviceId]);
-  if (!snapshot) throw new NotFoundError(`No live service with id ${serviceId}.`);
-  return snapshot;
 }
