@@ -15,7 +15,7 @@ import { AGENT_VERSION } from "./version";
  * (see HELP in enrollment/cli-args.ts).
  *
  * Exit codes: 0 done, or after SIGINT/SIGTERM; 2 for a command line, config
- * or state it cannot use; 1 when it cannot start or a check failed.
+ * or state it cannot use; 1 when it cannot start, a check failed or stopping failed.
  */
 
 const MIN_NODE_MAJOR = 20;
@@ -36,7 +36,13 @@ async function serve(log: Logger, start: () => Promise<{ stop(): Promise<void> }
     stopping = true;
     log.info("agent.stopping", `${signal}: finishing the current tick and command, and flushing the queue`);
     if (!handle) process.exit(0);
-    void handle.stop().finally(() => process.exit(0));
+    handle.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error("bug", "agent.stop_failed", `could not stop cleanly: ${errorMessage(error)}`, { stack: (error as Error)?.stack });
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -12,7 +12,7 @@ import { parseTrustedProxies } from "@/core/access/client-address";
 import { oidcRedirectUri, oidcSettingsFromEnv } from "@/core/access/oidc-settings";
 import { STORE_ROLE_REMEDY } from "@/core/store/store-role-risks";
 import { createDb } from "@/server/db/client";
-import { commandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { keyProvider } from "@/server/keys/key-provider";
 import { sessionSecret } from "@/server/keys/session-secret";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";

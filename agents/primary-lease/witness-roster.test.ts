@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { WITNESS_ROSTER_TYPE, type WitnessRosterClaims } from "@/contracts/witness-roster";
-import { newCommandKeyPem, signingKeyFromPem } from "@/server/commands/signing-key";
+import { newCommandKeyPem, signingKeyFromPem } from "@/server/command-keys/signing-key";
 import { signedWitnessRoster } from "@/server/primary-lease/witness-roster";
 import { CommandKeyRing } from "../commands/command-key-ring";
 import { createTestSigner } from "../commands/test-signer";

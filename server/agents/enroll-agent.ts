@@ -4,7 +4,7 @@ import { decideEnrollment, enrolledAgentName } from "@/core/agents/enrollment-ru
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { type EnrollAgentRequest, type EnrolledAgent } from "@/contracts/enrollment";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import { commandSigningKey } from "../commands/signing-key";
+import { commandSigningKey } from "../command-keys/signing-key";
 import { db, type Db } from "../db/client";
 import { DomainError } from "../errors";
 import { hashTokenSecret, newTokenSecret } from "../token-secret";

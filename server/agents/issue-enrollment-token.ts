@@ -2,7 +2,7 @@ import "server-only";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { ENROLLMENT_TOKEN_PREFIX, type IssuedEnrollmentToken } from "@/contracts/enrollment";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
-import { commandSigningKey } from "../commands/signing-key";
+import { commandSigningKey } from "../command-keys/signing-key";
 import { db, type Db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
 import { newTokenSecret } from "../token-secret";

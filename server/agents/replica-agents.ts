@@ -1,7 +1,7 @@
 import "server-only";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import type { AgentView } from "@/contracts/agents";
-import { commandSigningKey } from "../commands/signing-key";
+import { commandSigningKey } from "../command-keys/signing-key";
 import { db } from "../db/client";
 import { agentView } from "./agent-view";
 

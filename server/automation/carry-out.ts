@@ -4,7 +4,7 @@ import { UNPLANNED_FAILOVER_RUNBOOK } from "@/core/automation/rules";
 import type { AutomationSnapshot } from "@/core/automation/snapshot";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { issueCommandIn } from "../commands/issue-command";
-import { commandSigningKey } from "../commands/signing-key";
+import { commandSigningKey } from "../command-keys/signing-key";
 import { db } from "../db/client";
 import { ConflictError } from "../errors";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";

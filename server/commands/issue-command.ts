@@ -4,11 +4,11 @@ import { SignJWT } from "jose";
 import { COMMAND_ARGS, type AgentCommandKind } from "@/contracts/agent-commands";
 import { ACTIVE_AGENT } from "../agents/active-agent";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
+import { commandSigningKey, currentSigningKeyIn, type CommandSigningKey } from "../command-keys/signing-key";
 import { db, type Db } from "../db/client";
 import type { AgentCommand } from "../db/generated/client";
 import { ConflictError, NotFoundError } from "../errors";
 import type { Tx } from "../db/transaction";
-import { commandSigningKey, currentSigningKeyIn, type CommandSigningKey } from "./signing-key";
 
 export const COMMAND_CHANNEL = "agent_commands";
 const DEFAULT_TTL_SECONDS = 120;
@@ -42,7 +42,7 @@ export async function issueCommand<K extends AgentCommandKind>(request: CommandR
  * `issueCommand` inside the caller's transaction, e.g. together with the
  * epoch change a promotion makes. `key` is the command key the caller loaded
  * before its transaction; the command is signed with whichever key is
- * current when it is stored (signing-key.ts says why that is exact).
+ * current when it is stored (command-keys/signing-key.ts says why that is exact).
  */
 export async function issueCommandIn<K extends AgentCommandKind>(tx: Tx, key: CommandSigningKey, request: CommandRequest<K>): Promise<AgentCommand> {
   const args = COMMAND_ARGS[request.kind].parse(request.args);

@@ -5,13 +5,13 @@ import { COMMAND_KEY_STATEMENT_TYPE, type CommandKeyStatus, type CommandKeyView 
 import { decideRotation, type RotationFacts, type RotationStep } from "@/core/keys/rotation-rules";
 import { ACTIVE_AGENT } from "../agents/active-agent";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
+import { commandKeyRing, forgetCommandKeyRing, keyOf, newCommandKeyPem, signingKeyFromPem, type CommandSigningKey } from "../command-keys/signing-key";
 import { db } from "../db/client";
 import type { CommandKey } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import { ConflictError } from "../errors";
 import { rotatedCommandKeyName } from "../keys/key-names";
 import { keyProvider } from "../keys/key-provider";
-import { commandKeyRing, forgetCommandKeyRing, keyOf, newCommandKeyPem, signingKeyFromPem, type CommandSigningKey } from "./signing-key";
 
 // Any constant works; it only has to be the same in every control-plane copy.
 const ROTATION_LOCK = 0x5357_4b52; // "SWKR"

@@ -1,9 +1,9 @@
 import "server-only";
 import type { AgentPrincipal } from "../agents/resolve-agent";
+import { commandKeyRing } from "../command-keys/signing-key";
 import { db } from "../db/client";
 import { notifier } from "../db/pg-notifier";
 import { COMMAND_CHANNEL } from "./issue-command";
-import { commandKeyRing } from "./signing-key";
 
 // A missed notification costs at most this much delay.
 const RECHECK_MS = 2_000;

@@ -12,7 +12,7 @@ import { witnessLinks, type WitnessLinkRow } from "./witness-links";
 export interface ServiceInSnapshot {
   id: string;
   name: string;
-  engine: "postgresql" | "mysql" | "redis" | "simulated";
+  engine: "postgresql" | "mysql" | "simulated";
   epoch: number;
   writeRegionId: string | null;
   writeReplicaName: string | null;

@@ -3,7 +3,7 @@ import { primaryLeaseMs } from "@/core/policy/budgets";
 import { leaseGrant, type GrantFacts } from "@/core/automation/primary-lease-grant";
 import type { PrimaryLeaseAnswer, PrimaryLeaseRequest } from "@/contracts/primary-lease";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import { commandSigningKey } from "../commands/signing-key";
+import { commandSigningKey } from "../command-keys/signing-key";
 import { db } from "../db/client";
 import { sqlPool } from "../db/sql-pool";
 import { readLeaseRequester, type LeaseRequester } from "./lease-facts";

@@ -1,7 +1,7 @@
 import "server-only";
 import { SignJWT } from "jose";
 import { WITNESS_ROSTER_TYPE, type WitnessRosterClaims } from "@/contracts/witness-roster";
-import type { CommandSigningKey } from "../commands/signing-key";
+import type { CommandSigningKey } from "../command-keys/signing-key";
 
 // One entry per agent that renews; past this many the map is emptied rather than grown (agents come and go).
 const MAX_CACHED = 20_000;

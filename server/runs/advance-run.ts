@@ -10,7 +10,7 @@ import type { Condition, RunbookDefinition, RunbookStep } from "@/contracts/runb
 import { effectivePolicies } from "../policy/effective-policy";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { issueCommandIn } from "../commands/issue-command";
-import { commandSigningKey } from "../commands/signing-key";
+import { commandSigningKey } from "../command-keys/signing-key";
 import { db } from "../db/client";
 import { Prisma, type Run, type StepRun } from "../db/generated/client";
 import type { Tx } from "../db/transaction";

@@ -14,7 +14,7 @@ import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { issueEnrollmentToken } from "@/server/agents/issue-enrollment-token";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
-import { commandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { db } from "@/server/db/client";
 import { freePort } from "@/server/store/free-port";
 import { seedDemoTopology } from "../support/demo-topology";

@@ -20,7 +20,7 @@ import { webhookSink } from "@/server/audit/checkpoint-sinks/webhook-sink";
 import { newPublisherMemory, publishAuditCheckpoints } from "@/server/audit/publish-checkpoints";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { decideAlerts } from "@/server/alerts/evaluate-alerts";
-import { commandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { db } from "@/server/db/client";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { deleteAfter } from "../support/audit-tamper";

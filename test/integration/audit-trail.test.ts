@@ -16,7 +16,7 @@ import { recordAuditEvent, type AuditEventInput } from "@/server/audit/append-au
 import { auditChainKey } from "@/server/audit/chain-keying";
 import { fileSink } from "@/server/audit/checkpoint-sinks/file-sink";
 import { newPublisherMemory, publishAuditCheckpoints } from "@/server/audit/publish-checkpoints";
-import { commandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";

@@ -16,7 +16,7 @@ import type { Io } from "@/cli/command";
 import { runCli } from "@/cli/main";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
-import { commandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { createTestUser, tokenFor } from "../support/api";

@@ -14,7 +14,7 @@ import { POST as startRoute } from "@/app/api/v1/command-keys/rotation/route";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { issueCommand } from "@/server/commands/issue-command";
-import { commandSigningKey, keyOf, type CommandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey, keyOf, type CommandSigningKey } from "@/server/command-keys/signing-key";
 import { db } from "@/server/db/client";
 import { keyDir } from "@/server/keys/key-files";
 import { call, createTestUser, tokenFor } from "../support/api";

@@ -12,7 +12,7 @@ import { issueEnrollmentToken } from "@/server/agents/issue-enrollment-token";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { issueCommand } from "@/server/commands/issue-command";
 import { completeKeyRotation, startKeyRotation } from "@/server/commands/key-rotation";
-import { commandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { createDb, db } from "@/server/db/client";
 import { keyDir } from "@/server/keys/key-files";
 import { sessionSecret } from "@/server/keys/session-secret";

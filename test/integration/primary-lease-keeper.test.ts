@@ -23,7 +23,7 @@ import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-clus
 import { postgresOsUser } from "@/embedded/run-as";
 import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
-import { commandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { RouteServer } from "../support/route-server";

@@ -8,7 +8,7 @@ import { registerAgent } from "@/server/agents/register-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { revokeAgent } from "@/server/agents/revoke-agent";
 import { issueCommand, issueCommandIn } from "@/server/commands/issue-command";
-import { commandSigningKey } from "@/server/commands/signing-key";
+import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { db } from "@/server/db/client";
 import { grantedLease } from "@/server/primary-lease/primary-leases";
 import { seedDemoTopology } from "../support/demo-topology";

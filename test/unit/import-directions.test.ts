@@ -30,20 +30,6 @@ const ACCEPTED_CROSSINGS: { from: string; to: string; why: string }[] = [
   { from: "server/lab/lab-credentials.ts", to: "agents/enrollment/agent-state", why: "the lab reads back the state files its own agents wrote" },
 ];
 
-/**
- * Imports between `server/` folders that still close a cycle, each with what
- * should move to break it. New cycles fail the test; so does an entry whose
- * imports are gone, so this list only shrinks.
- */
-const KNOWN_SERVER_CYCLES: { from: string; to: string; why: string }[] = [
-  { from: "server/audit", to: "server/auth", why: "the trail's readers (query, export, verify, checkpoint) check the actor, and auth writes sign-ins to the trail: the readers belong above auth" },
-  {
-    from: "server/agents",
-    to: "server/commands",
-    why: "enrolling an agent hands it the command signing key (commands/signing-key.ts, which belongs in keys/ once run advancing stops importing it from commands/), and commands find the agent",
-  },
-];
-
 interface Import {
   from: string;
   to: string;
@@ -98,10 +84,9 @@ function serverFolderEdges(imports: Import[]): Map<string, Set<string>> {
   return edges;
 }
 
-/** Groups of `server/` folders that reach each other (Tarjan's strongly connected components), less the known edges. */
-function serverFolderCycles(imports: Import[], known: { from: string; to: string }[] = KNOWN_SERVER_CYCLES): string[][] {
+/** Groups of `server/` folders that reach each other (Tarjan's strongly connected components). */
+function serverFolderCycles(imports: Import[]): string[][] {
   const edges = serverFolderEdges(imports);
-  for (const { from, to } of known) edges.get(from)?.delete(to);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -140,13 +125,11 @@ describe("import directions", () => {
     expect(wrongDirections(imports)).toEqual([]);
   });
 
-  it("has no cycles between server/ folders beyond the known ones", () => {
+  it("has no cycles between server/ folders", () => {
     expect(serverFolderCycles(imports)).toEqual([]);
   });
 
-  it("lists only accepted crossings and known cycles that still exist", () => {
-    const folderEdges = serverFolderEdges(imports);
-    expect(KNOWN_SERVER_CYCLES.filter(({ from, to }) => !folderEdges.get(from)?.has(to))).toEqual([]);
+  it("lists only accepted crossings that still exist", () => {
     expect(ACCEPTED_CROSSINGS.filter(({ from, to }) => !imports.some((edge) => edge.from === from && edge.to === to))).toEqual([]);
   });
 
@@ -162,6 +145,6 @@ describe("import directions", () => {
       ...importsOf(file("server/automation/carry-out.ts"), `import { startRun } from "../runs/start-run";`),
       ...importsOf(file("server/runs/old-primary-lease.ts"), `import { automationSnapshot } from "../automation/automation-snapshots";`),
     ];
-    expect(serverFolderCycles(cycle, [])).toEqual([["server/automation", "server/runs"]]);
+    expect(serverFolderCycles(cycle)).toEqual([["server/automation", "server/runs"]]);
   });
 });

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Timestamp } from "@/components/ui/timestamp";
 import { automationRuleIn } from "@/core/automation/numbered-rule-ids";
-import { auditEventDetailAs } from "@/server/audit/audit-event-detail";
+import { auditEventDetailAs } from "@/server/audit-trail/audit-event-detail";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { NotFoundError } from "@/server/errors";
 import { DiffTable } from "./diff-table";

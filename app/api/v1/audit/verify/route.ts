@@ -1,5 +1,5 @@
 import { OPERATIONS } from "@/contracts/operations";
-import { verifyAuditChainAs } from "@/server/audit/verify-audit-chain-as";
+import { verifyAuditChainAs } from "@/server/audit-trail/verify-audit-chain-as";
 import { apiRoute } from "@/server/http/api-route";
 
 export const GET = apiRoute(OPERATIONS.verifyAudit, ({ actor, query }) =>

@@ -1,9 +1,9 @@
 import "server-only";
 import type { AuditVerification } from "@/contracts/audit";
+import { recordAuditEvent } from "../audit/append-audit-event";
+import { verifyAuditChain, type KeptCheckpoint } from "../audit/verify-audit-chain";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
-import { recordAuditEvent } from "./append-audit-event";
-import { verifyAuditChain, type KeptCheckpoint } from "./verify-audit-chain";
 
 /** Verifies the chain for a person and records that they did, with the result. */
 export async function verifyAuditChainAs(actor: UserActor, checkpoint?: KeptCheckpoint): Promise<AuditVerification> {

@@ -1,9 +1,9 @@
 import "server-only";
 import { activeFilters, type AuditFilters } from "@/core/audit/audit-filters";
 import { toJsonValue } from "@/core/audit/canonical-json";
+import { recordAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { sqlPool } from "../db/sql-pool";
-import { recordAuditEvent } from "./append-audit-event";
 
 /** The same person repeating the same view within this window is one view. */
 const VIEW_WINDOW_SECONDS = 60;

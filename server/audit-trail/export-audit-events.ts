@@ -3,9 +3,9 @@ import type { AuditEventView, AuditExportQuery } from "@/contracts/audit-query";
 import { activeFilters } from "@/core/audit/audit-filters";
 import { canonicalJson, toJsonValue } from "@/core/audit/canonical-json";
 import { csvRecord, SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
+import { recordAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { sqlPool } from "../db/sql-pool";
-import { recordAuditEvent } from "./append-audit-event";
 import { EVENT_COLUMNS, eventView, type EventRow } from "./audit-event-rows";
 import { filterClause, filtersOf, whereOf } from "./audit-filter-query";
 
