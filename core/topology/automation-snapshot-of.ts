@@ -3,7 +3,8 @@ import { datasetSnapshotOf } from "./runbook-snapshot-of";
 import type { PolicyInForce, ServiceTopology, TopologyReplica } from "./service-topology";
 
 export function automationReplicaOf(replica: TopologyReplica): AutomationReplica {
-  const { standbys: _standbys, slots: _slots, settings: _settings, ...automation } = replica;
+  const { standbys: _standbys, slots: _slots, settings: _settings, agent: _agent, reasons: _reasons, observedAt: _observedAt, timeline: _timeline, ...rest } = replica;
+  const { queryLatencyMs: _latency, recoveryConflicts: _recovery, logicalConflicts: _logical, ...automation } = rest;
   return automation;
 }
 

@@ -6,8 +6,8 @@ import type { DatasetSnapshot, ReplicaSnapshot } from "../runbooks/snapshot";
 /**
  * The one read of a service's live topology that every reader derives from:
  * the runbook snapshot (core/topology/runbook-snapshot-of.ts), the
- * automation's (automation-snapshot-of.ts) and the alert rules' facts
- * (alert-facts-of.ts). Read for the whole fleet or for one service in one
+ * automation's (automation-snapshot-of.ts), the alert rules' facts
+ * (alert-facts-of.ts) and the service page (server/fleet/service-detail.ts). Read for the whole fleet or for one service in one
  * repeatable-read transaction (server/topology/read-topology.ts), judged with
  * one `now`, LSNs as bigints.
  */
@@ -51,7 +51,25 @@ export interface ReportedSettings {
   default_transaction_read_only: string | null;
 }
 
+/** The replica's active agent, as the service page shows it. */
+export interface TopologyAgent {
+  id: string;
+  name: string;
+  version: string | null;
+  lastHeartbeatAt: Date | null;
+  clockSkewMs: number | null;
+}
+
 export interface TopologyReplica extends ReplicaSnapshot {
+  agent: TopologyAgent | null;
+  /** Why its health is not healthy, worst first. */
+  reasons: string[];
+  /** Agent time of the latest report's measurement. */
+  observedAt: Date | null;
+  timeline: number | null;
+  queryLatencyMs: number | null;
+  recoveryConflicts: number | null;
+  logicalConflicts: number | null;
   lagSeconds: number | null;
   /** The primary's write position as it last reported it; for a write replica its agent no longer reaches, what it last said while it did. */
   currentLsn: bigint | null;

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ServiceView } from "@/contracts/services";
 import type { Dataset, Prisma, Replica, Service } from "../db/generated/client";
-import type { EffectivePolicy } from "../policy/effective-policy";
+import type { PolicyInForce } from "@/core/topology/service-topology";
 
 const REPLICA_ORDER: Prisma.ReplicaOrderByWithRelationInput[] = [{ role: "asc" }, { promotionPriority: "desc" }, { name: "asc" }];
 
@@ -21,7 +21,7 @@ export const replicasOf = (retiredAt: Date | null) => ({ ...SERVICE_INCLUDE.repl
 
 type ServiceRow = Service & { datasets: Dataset[]; replicas: Replica[]; writeReplica: { regionId: string } | null };
 
-export function serviceView(service: ServiceRow, policy: EffectivePolicy | undefined): ServiceView {
+export function serviceView(service: ServiceRow, policy: Pick<PolicyInForce, "version" | "document"> | undefined): ServiceView {
   return {
     id: service.id,
     name: service.name,

@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import type { ReportedSettings, ReportedStandby, ServiceTopology, TopologyReplica } from "@/core/topology/service-topology";
+import type { ReportedSettings, ReportedStandby, ServiceTopology, TopologyAgent, TopologyReplica } from "@/core/topology/service-topology";
 import type { GrantedLease } from "@/core/replication/lease-lapse";
 import type { WitnessLink } from "@/core/replication/witness-link";
 import { judgeReplica, observationFrom, type ReportFacts, serviceBudgets } from "@/core/fleet/judge-replica";
@@ -26,9 +26,14 @@ interface ReplicaRow {
   replication: "sync" | "async";
   promotionPriority: number;
   noPromote: boolean;
-  hasAgent: boolean;
+  agent: TopologyAgent | null;
   /** Milliseconds since the epoch; null until its agent first reports. */
   receivedAt: number | null;
+  observedAt: number | null;
+  timeline: number | null;
+  queryLatencyMs: number | null;
+  recoveryConflicts: number | null;
+  logicalConflicts: number | null;
   reachable: boolean | null;
   reportedRole: "primary" | "standby" | "witness" | null;
   lagBytes: number | null;
@@ -60,7 +65,7 @@ type ReplicaTuple = [
   replication: ReplicaRow["replication"],
   promotionPriority: number,
   noPromote: boolean,
-  hasAgent: boolean,
+  agent: [id: string, name: string, version: string | null, lastHeartbeatAt: number | null, clockSkewMs: number | null] | null,
   receivedAt: number | null,
   reachable: boolean | null,
   reportedRole: ReplicaRow["reportedRole"],
@@ -75,14 +80,18 @@ type ReplicaTuple = [
   standbys: StandbyTuple[] | null,
   lastServing: [standbys: StandbyTuple[] | null, current: string | null] | null,
   slots: [name: string, retainedBytes: number | null][] | null,
+  page: [observedAt: number | null, timeline: number | null, queryLatencyMs: number | null, recoveryConflicts: number | null, logicalConflicts: number | null],
 ];
 
 function replicaRow(tuple: ReplicaTuple): ReplicaRow {
-  const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds] = tuple;
-  const [, , , , , , , , , , , , , , currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, settings, standbyTuples, lastServing, slots] = tuple;
+  const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, agent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds] = tuple;
+  const [, , , , , , , , , , , , , , currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, settings, standbyTuples, lastServing, slots, page] = tuple;
   const standbys = standbysOf(standbyTuples);
+  const [observedAt, timeline, queryLatencyMs, recoveryConflicts, logicalConflicts] = page;
   return {
-    id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds,
+    id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, receivedAt, reachable, reportedRole, lagBytes, lagSeconds,
+    observedAt, timeline, queryLatencyMs, recoveryConflicts, logicalConflicts,
+    agent: agent && { id: agent[0], name: agent[1], version: agent[2], lastHeartbeatAt: agent[3] === null ? null : new Date(agent[3]), clockSkewMs: agent[4] },
     currentLsn, receivedLsn, replayedLsn,
     facts: { error, walReceiverStatus, synchronousStandbyNames: settings?.[1] ?? null, standbys },
     standbys,
@@ -99,7 +108,7 @@ interface LeaseRow extends GrantedLease {
 /** Which services to read: every live one, or the ones named (a service page, a run). */
 export type Scope = readonly string[] | null;
 
-async function services(client: pg.ClientBase, scope: Scope): Promise<ServiceRow[]> {
+async function services(client: pg.ClientBase, scope: Scope, retired: boolean): Promise<ServiceRow[]> {
   const { rows } = await client.query<ServiceRow>({
     name: "topology-services",
     text: `
@@ -107,9 +116,9 @@ async function services(client: pg.ClientBase, scope: Scope): Promise<ServiceRow
              coalesce(json_agg(json_build_object('name', d.name, 'consistency', d.consistency, 'rpoSeconds', d."rpoSeconds") ORDER BY d.name)
                       FILTER (WHERE d.id IS NOT NULL), '[]') AS datasets
         FROM "Service" s LEFT JOIN "Dataset" d ON d."serviceId" = s.id
-       WHERE s."retiredAt" IS NULL AND ($1::text[] IS NULL OR s.id = ANY($1))
+       WHERE (s."retiredAt" IS NULL OR $2) AND ($1::text[] IS NULL OR s.id = ANY($1))
        GROUP BY s.id ORDER BY s.id`,
-    values: [scope],
+    values: [scope, retired],
   });
   return rows;
 }
@@ -121,13 +130,14 @@ async function services(client: pg.ClientBase, scope: Scope): Promise<ServiceRow
  * the automation reads leaves the database (the whole report is kilobytes,
  * thousands of times over).
  */
-async function replicas(client: pg.ClientBase, scope: Scope): Promise<Map<string, ReplicaRow[]>> {
+async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean): Promise<Map<string, ReplicaRow[]>> {
   const { rows } = await client.query<{ serviceId: string; replicas: ReplicaTuple[] }>({
     name: "topology-replicas",
     text: `
       SELECT r."serviceId", json_agg(json_build_array(
                r.id, r."regionId", g.jurisdiction, r.name, r.role, r.replication, r."promotionPriority", r."noPromote",
-               EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
+               (SELECT json_build_array(a.id, a.name, a.version, extract(epoch FROM a."lastHeartbeatAt") * 1000, a."clockSkewMs")
+                  FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
                extract(epoch FROM s."receivedAt") * 1000, s.reachable, s.role, s."lagBytes", s."lagSeconds",
                s."currentLsn"::text, s."receivedLsn"::text, s."replayedLsn"::text,
                s.report->>'error', s.report#>>'{walReceiver,status}',
@@ -141,15 +151,16 @@ async function replicas(client: pg.ClientBase, scope: Scope): Promise<Map<string
                                              FROM jsonb_array_elements(s."lastServingReport"->'standbys') x),
                                           s."lastServingReport"#>>'{lsn,current}') END,
                CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(s.report->'slots') = 'array'
-                    THEN (SELECT json_agg(json_build_array(x->>'name', (x->>'retainedBytes')::float8)) FROM jsonb_array_elements(s.report->'slots') x) END
+                    THEN (SELECT json_agg(json_build_array(x->>'name', (x->>'retainedBytes')::float8)) FROM jsonb_array_elements(s.report->'slots') x) END,
+               json_build_array(extract(epoch FROM s."observedAt") * 1000, s.timeline, s."queryLatencyMs", s."recoveryConflicts", s."logicalConflicts")
              ) ORDER BY r.role, r."promotionPriority" DESC, r.name) AS replicas
         FROM "Replica" r
-        JOIN "Service" v ON v.id = r."serviceId" AND v."retiredAt" IS NULL
+        JOIN "Service" v ON v.id = r."serviceId" AND (v."retiredAt" IS NULL OR $2)
         JOIN "Region" g ON g.id = r."regionId"
         LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
-       WHERE r."retiredAt" IS NULL AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
+       WHERE r."retiredAt" IS NOT DISTINCT FROM v."retiredAt" AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
        GROUP BY r."serviceId"`,
-    values: [scope],
+    values: [scope, retired],
   });
   return new Map(rows.map((row) => [row.serviceId, row.replicas.map(replicaRow)]));
 }
@@ -161,7 +172,7 @@ async function replicas(client: pg.ClientBase, scope: Scope): Promise<Map<string
  * more to read row by row than as one JSON document per service, with their
  * times as milliseconds since the epoch.
  */
-async function witnessLinks(client: pg.ClientBase, scope: Scope): Promise<Map<string, WitnessLink[]>> {
+async function witnessLinks(client: pg.ClientBase, scope: Scope, retired: boolean): Promise<Map<string, WitnessLink[]>> {
   const { rows } = await client.query<{ serviceId: string; links: [string, string, string, boolean, number | null, number][] }>({
     name: "topology-witness-links",
     text: `
@@ -172,9 +183,9 @@ async function witnessLinks(client: pg.ClientBase, scope: Scope): Promise<Map<st
         JOIN "Replica" t ON t.id = s."writeReplicaId"
         JOIN "WitnessLink" w ON w."toReplicaId" = t.id
         JOIN "Replica" f ON f.id = w."fromReplicaId"
-       WHERE s."retiredAt" IS NULL AND ($1::text[] IS NULL OR s.id = ANY($1))
+       WHERE (s."retiredAt" IS NULL OR $2) AND ($1::text[] IS NULL OR s.id = ANY($1))
        GROUP BY t."serviceId"`,
-    values: [scope],
+    values: [scope, retired],
   });
   return new Map(
     rows.map((row) => [
@@ -192,14 +203,14 @@ async function witnessLinks(client: pg.ClientBase, scope: Scope): Promise<Map<st
 }
 
 /** The lease of each service's write replica, as last granted. */
-async function writeLeases(client: pg.ClientBase, scope: Scope): Promise<LeaseRow[]> {
+async function writeLeases(client: pg.ClientBase, scope: Scope, retired: boolean): Promise<LeaseRow[]> {
   const { rows } = await client.query<LeaseRow>({
     name: "topology-write-leases",
     text: `
       SELECT l."replicaId", l."renewedAt", l."periodMs", l.witnesses, l."lapseRecordedAt"
         FROM "Service" s JOIN "PrimaryLease" l ON l."replicaId" = s."writeReplicaId"
-       WHERE s."retiredAt" IS NULL AND ($1::text[] IS NULL OR s.id = ANY($1))`,
-    values: [scope],
+       WHERE (s."retiredAt" IS NULL OR $2) AND ($1::text[] IS NULL OR s.id = ANY($1))`,
+    values: [scope, retired],
   });
   return rows;
 }
@@ -218,6 +229,7 @@ function topologyReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<s
     receivedAt === null || row.reachable === null ? null : observationFrom({ receivedAt, reachable: row.reachable, role: row.reportedRole, lagBytes: row.lagBytes, lagSeconds: row.lagSeconds }, row.facts);
   const servedSync = served && !isWrite ? served.standbys.find((standby) => standby.applicationName === row.name) : undefined;
   const readOnly = row.settings?.default_transaction_read_only ?? null;
+  const verdict = judgeReplica(row.role, observation, budgets, now);
   return {
     id: row.id,
     name: row.name,
@@ -227,8 +239,15 @@ function topologyReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<s
     replication: row.replication,
     promotionPriority: row.promotionPriority,
     noPromote: row.noPromote,
-    hasAgent: row.hasAgent,
-    health: judgeReplica(row.role, observation, budgets, now).health,
+    hasAgent: row.agent !== null,
+    agent: row.agent,
+    health: verdict.health,
+    reasons: verdict.reasons,
+    observedAt: row.observedAt === null ? null : new Date(row.observedAt),
+    timeline: row.timeline,
+    queryLatencyMs: row.queryLatencyMs,
+    recoveryConflicts: row.recoveryConflicts,
+    logicalConflicts: row.logicalConflicts,
     reachable: row.reachable,
     reportedRole: row.reportedRole === "primary" || row.reportedRole === "standby" ? row.reportedRole : null,
     walReceiverStatus: row.facts.walReceiverStatus,
@@ -249,22 +268,24 @@ function topologyReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<s
 }
 
 /**
- * Every live service's topology (or the ones named), in a fixed number of
+ * Every live service's topology (or the ones named; with `retired`, a retired
+ * one named as it was when retired, with the replicas retired with it), in a fixed number of
  * statements whatever the fleet's size, all in one repeatable-read
  * transaction so that they see the store at one moment, judged with one
  * `now`: its datasets, its replicas with their latest reports, the witness
  * links into its write replica, that replica's lease and the policy in force.
  */
-export async function readTopology(now: Date, scope: Scope = null): Promise<ServiceTopology[]> {
+export async function readTopology(now: Date, scope: Scope = null, options: { retired?: boolean } = {}): Promise<ServiceTopology[]> {
+  const retired = options.retired ?? false;
   const client = await sqlPool().connect();
   let read;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     read = {
-      services: await services(client, scope),
-      replicas: await replicas(client, scope),
-      links: await witnessLinks(client, scope),
-      leases: await writeLeases(client, scope),
+      services: await services(client, scope, retired),
+      replicas: await replicas(client, scope, retired),
+      links: await witnessLinks(client, scope, retired),
+      leases: await writeLeases(client, scope, retired),
       policies: await policiesInForce(scope, client),
     };
     await client.query("COMMIT");
