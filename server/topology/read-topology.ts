@@ -5,6 +5,7 @@ import type { GrantedLease } from "@/core/replication/lease-lapse";
 import type { WitnessLink } from "@/core/replication/witness-link";
 import { judgeReplica, observationFrom, type ReportFacts, serviceBudgets } from "@/core/fleet/judge-replica";
 import { bigintOf } from "@/core/lsn";
+import { inOneSnapshot } from "../db/one-snapshot";
 import { sqlPool } from "../db/sql-pool";
 import { policiesInForce, policyOfService } from "../policy/effective-policy";
 
@@ -270,31 +271,26 @@ function topologyReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<s
 /**
  * Every live service's topology (or the ones named; with `retired`, a retired
  * one named as it was when retired, with the replicas retired with it), in a fixed number of
- * statements whatever the fleet's size, all in one repeatable-read
- * transaction so that they see the store at one moment, judged with one
+ * statements whatever the fleet's size, all seeing the store at one moment
+ * (one repeatable-read snapshot, over two sessions), judged with one
  * `now`: its datasets, its replicas with their latest reports, the witness
  * links into its write replica, that replica's lease and the policy in force.
  */
 export async function readTopology(now: Date, scope: Scope = null, options: { retired?: boolean } = {}): Promise<ServiceTopology[]> {
   const retired = options.retired ?? false;
-  const client = await sqlPool().connect();
-  let read;
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    read = {
-      services: await services(client, scope, retired),
-      replicas: await replicas(client, scope, retired),
-      links: await witnessLinks(client, scope, retired),
-      leases: await writeLeases(client, scope, retired),
-      policies: await policiesInForce(scope, client),
-    };
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  // The replicas are the widest read: on a session of their own, beside the rest, in the same snapshot.
+  const read = await inOneSnapshot(sqlPool(), 2, async ([first, second]) => {
+    const [replicasOf, rest] = await Promise.all([
+      replicas(second!, scope, retired),
+      (async () => ({
+        services: await services(first!, scope, retired),
+        links: await witnessLinks(first!, scope, retired),
+        leases: await writeLeases(first!, scope, retired),
+        policies: await policiesInForce(scope, first!),
+      }))(),
+    ]);
+    return { ...rest, replicas: replicasOf };
+  });
   const leaseOf = new Map(read.leases.map(({ replicaId, ...lease }) => [replicaId, lease]));
   return read.services.map((service) => {
     const policy = policyOfService(read.policies, service.id) ?? null;

@@ -51,7 +51,9 @@ describe("the decider over hundreds of services", () => {
     expect(await db().automationDecision.count()).toBe(SERVICES);
     // ... and after that a pass over all of them reads as much as a pass over ten.
     expect(await roundTrips(() => decideOnce(lease))).toBe(small);
-    expect(small).toBeLessThanOrEqual(12);
+    // The topology (eleven round trips: five reads over two sessions sharing one snapshot, with their
+    // BEGINs, the snapshot's export and adoption and COMMITs), the active runs and the controls.
+    expect(small).toBeLessThanOrEqual(16);
   });
 
   it("decides every other service when one cannot be, and says which and why", async () => {
