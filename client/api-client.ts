@@ -50,7 +50,7 @@ type SchemaOf<K extends OperationId, Part extends "params" | "query" | "body"> =
 type Strings<S extends z.ZodType> = { [N in keyof z.input<S>]: z.input<S>[N] & (string | undefined) };
 type ParamsOf<K extends OperationId> = [SchemaOf<K, "params">] extends [never] ? never : Strings<SchemaOf<K, "params">>;
 type QueryOf<K extends OperationId> = [SchemaOf<K, "query">] extends [never] ? never : Strings<SchemaOf<K, "query">>;
-type BodyOf<K extends OperationId> = [SchemaOf<K, "body">] extends [never] ? never : z.input<SchemaOf<K, "body">>;
+export type OperationBody<K extends OperationId> = [SchemaOf<K, "body">] extends [never] ? never : z.input<SchemaOf<K, "body">>;
 
 /** Absent when the operation takes none, optional when nothing in it is required. */
 type Slot<Name extends string, T, Optional extends boolean> = [T] extends [never] ? { [N in Name]?: undefined } : Optional extends true ? { [N in Name]?: T } : { [N in Name]: T };
@@ -58,7 +58,7 @@ type Slot<Name extends string, T, Optional extends boolean> = [T] extends [never
 /** What `call(id, …)` takes for operation `id`, typed from the operation's own schemas. */
 export type OperationInput<K extends OperationId> = Slot<"params", ParamsOf<K>, false> &
   Slot<"query", QueryOf<K>, {} extends QueryOf<K> ? true : false> &
-  Slot<"body", BodyOf<K>, undefined extends BodyOf<K> ? true : false> & { signal?: AbortSignal };
+  Slot<"body", OperationBody<K>, undefined extends OperationBody<K> ? true : false> & { signal?: AbortSignal };
 
 type InputArgs<K extends OperationId> = {} extends OperationInput<K> ? [input?: OperationInput<K>] : [input: OperationInput<K>];
 

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ApiOperation } from "@/contracts/operations";
 
-/** `/api/v1/runs/{id}/steps/{stepId}/confirm` with its placeholders filled, each value URL-encoded. */
+/** An operation's path template (`…/runs/{id}/steps/{stepId}/confirm`) with its placeholders filled, each value URL-encoded. */
 export function fillPath(template: string, params: Readonly<Record<string, string>> = {}): string {
   const used = new Set<string>();
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
