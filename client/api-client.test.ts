@@ -95,6 +95,28 @@ describe("the console's API client (same origin, session cookie)", () => {
   });
 });
 
+describe("the client's types", () => {
+  it("come from each operation's schemas (the compiler checks the lines marked as errors)", () => {
+    const api = new ApiClient();
+    const misuses = async () => {
+      // @ts-expect-error getRun needs its id
+      await api.call("getRun");
+      // @ts-expect-error path values are strings
+      await api.call("getRun", { params: { id: 7 } });
+      // @ts-expect-error listTokens' scope is own or all
+      await api.call("listTokens", { query: { scope: "mine" } });
+      // @ts-expect-error fleetOverview takes no body
+      await api.call("fleetOverview", { body: {} });
+      // @ts-expect-error pauseRun needs a body with a reason
+      await api.call("pauseRun", { params: { id: "r1" } });
+      const run = await api.call("getRun", { params: { id: "r1" } });
+      // @ts-expect-error the answer is the run's schema, which has no such field
+      return run.nonsense;
+    };
+    expect(misuses).toBeTypeOf("function");
+  });
+});
+
 describe("the API client with a base URL and a token (the CLI)", () => {
   it("sends the token as a bearer and prefixes the base URL", async () => {
     const sent = serve(() => Response.json({ error: { code: "not_found", message: "No service orders-db." } }, { status: 404 }));
