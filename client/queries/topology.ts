@@ -10,11 +10,11 @@ export const planTopology = (document: unknown, approval: ApprovalChoice) => api
 
 export const applyTopology = (document: unknown, reason: string, approval: ApprovalChoice) => api.callUntyped("applyTopology", { body: { document, reason, approval } });
 
-/** Where the live topology downloads from as the YAML `switchyard export` writes. */
-export const exportHref = () => api.href("exportTopology", { query: { format: "yaml" } });
+/** Where the live topology downloads from as the YAML `switchyard export` writes (the operation's default format). */
+export const exportHref = () => api.href("exportTopology");
 
 /** The live topology as the YAML `switchyard export` writes (the API answers YAML, not JSON, here). */
-export const exportTopologyYaml = (signal?: AbortSignal) => api.text("exportTopology", "application/yaml", { query: { format: "yaml" }, signal });
+export const exportTopologyYaml = (signal?: AbortSignal) => api.text("exportTopology", "application/yaml", { signal });
 
 /** Retires a service (a change request once it has had agents) or a region (directly): the answer says which. */
 export const retireEntity = (kind: "service" | "region", id: string, reason: string) =>
