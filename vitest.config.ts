@@ -18,7 +18,7 @@ export default defineConfig({
         resolve,
         test: {
           name: "unit",
-          include: ["core/**/*.test.ts", "contracts/**/*.test.ts", "agents/**/*.test.ts", "lab/**/*.test.ts", "cli/**/*.test.ts", "test/unit/**/*.test.ts"],
+          include: ["core/**/*.test.ts", "contracts/**/*.test.ts", "agents/**/*.test.ts", "lab/**/*.test.ts", "cli/**/*.test.ts", "client/**/*.test.ts", "test/unit/**/*.test.ts"],
           environment: "node",
         },
       },

@@ -1,6 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
-import { alertListSchema, alertSchema, type AlertView } from "@/contracts/alerts";
-import { apiRequest } from "../api-client";
+import type { AlertView } from "@/contracts/alerts";
+import { api } from "../api-client";
+import { withQuery } from "../operation-path";
 
 export interface AlertFilters {
   state?: AlertView["state"][];
@@ -8,15 +9,13 @@ export interface AlertFilters {
   ruleId?: AlertView["ruleId"];
 }
 
-/** The query string of the API's alert list, which is also the alerts page's. */
-export function alertSearch(filters: AlertFilters): string {
-  const params = new URLSearchParams();
-  if (filters.state?.length) params.set("state", filters.state.join(","));
-  if (filters.serviceId) params.set("serviceId", filters.serviceId);
-  if (filters.ruleId) params.set("ruleId", filters.ruleId);
-  const text = params.toString();
-  return text ? `?${text}` : "";
+/** The API alert list's query, which is also the alerts page's. */
+function alertQuery(filters: AlertFilters) {
+  return { state: filters.state?.length ? filters.state.join(",") : undefined, serviceId: filters.serviceId || undefined, ruleId: filters.ruleId || undefined };
 }
+
+/** The alerts page's query string (`?state=firing`, or empty). */
+export const alertSearch = (filters: AlertFilters): string => withQuery("", alertQuery(filters));
 
 /** Under ["alerts"], so acknowledging can refresh every alert view at once. */
 export const alertQueries = {
@@ -24,12 +23,12 @@ export const alertQueries = {
   list: (filters: AlertFilters) =>
     queryOptions({
       queryKey: [...alertQueries.all(), "list", filters] as const,
-      queryFn: ({ signal }) => apiRequest("GET", `/api/v1/alerts${alertSearch(filters)}`, alertListSchema, { signal }),
+      queryFn: ({ signal }) => api.call("listAlerts", { query: alertQuery(filters), signal }),
       // Pending turns firing within a second of its window; TanStack pauses this in background tabs.
       refetchInterval: 2_000,
     }),
 };
 
 export function acknowledgeAlertRequest(alertId: string, note: string) {
-  return apiRequest("POST", `/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, alertSchema, { body: { note } });
+  return api.call("acknowledgeAlert", { params: { id: alertId }, body: { note } });
 }

@@ -1,6 +1,5 @@
 import { queryOptions, type QueryClient } from "@tanstack/react-query";
-import { automationAcknowledgementSchema, automationPauseListSchema, automationPauseSchema } from "@/contracts/automation";
-import { apiRequest } from "../api-client";
+import { api } from "../api-client";
 import { fleetQueries } from "./fleet";
 
 export const automationQueries = {
@@ -8,7 +7,7 @@ export const automationQueries = {
   pauses: () =>
     queryOptions({
       queryKey: [...automationQueries.all(), "pauses"] as const,
-      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/automation/pauses", automationPauseListSchema, { signal }),
+      queryFn: ({ signal }) => api.call("listAutomationPauses", { signal }),
       // Another operator's pause shows within 5 s; TanStack pauses this in background tabs.
       refetchInterval: 5_000,
     }),
@@ -16,15 +15,15 @@ export const automationQueries = {
 
 /** `global`, or the id of the one service to pause. */
 export function pauseAutomationRequest(scope: string, reason: string, expiresAt: Date) {
-  return apiRequest("POST", "/api/v1/automation/pauses", automationPauseSchema, { body: { scope, reason, expiresAt: expiresAt.toISOString() } });
+  return api.call("createAutomationPause", { body: { scope, reason, expiresAt: expiresAt.toISOString() } });
 }
 
 export function endPauseRequest(pauseId: string) {
-  return apiRequest("POST", `/api/v1/automation/pauses/${encodeURIComponent(pauseId)}/end`, automationPauseSchema);
+  return api.call("endAutomationPause", { params: { id: pauseId } });
 }
 
 export function acknowledgeFailoverRequest(serviceId: string, note: string) {
-  return apiRequest("POST", `/api/v1/services/${encodeURIComponent(serviceId)}/automation/acknowledge`, automationAcknowledgementSchema, { body: { note } });
+  return api.call("acknowledgeFailover", { params: { id: serviceId }, body: { note } });
 }
 
 /**

@@ -1,8 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
-import { fleetOverviewSchema } from "@/contracts/fleet-overview";
-import { regionMatrixSchema } from "@/contracts/region-matrix";
-import { regionStateListSchema, serviceListSchema } from "@/contracts/services";
-import { apiRequest } from "../api-client";
+import { api } from "../api-client";
 
 // A new report shows within 2 s. TanStack skips interval refetches while the
 // tab is hidden (refetchIntervalInBackground false): that is the back-off.
@@ -14,26 +11,26 @@ export const fleetQueries = {
   overview: () =>
     queryOptions({
       queryKey: [...fleetQueries.all(), "overview"] as const,
-      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/fleet", fleetOverviewSchema, { signal }),
+      queryFn: ({ signal }) => api.call("fleetOverview", { signal }),
       refetchInterval: LIVE_MS,
       refetchIntervalInBackground: false,
     }),
   services: () =>
     queryOptions({
       queryKey: [...fleetQueries.all(), "services"] as const,
-      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/services", serviceListSchema, { signal }),
+      queryFn: ({ signal }) => api.call("listServices", { signal }),
       refetchInterval: LIVE_MS,
       refetchIntervalInBackground: false,
     }),
   regions: () =>
     queryOptions({
       queryKey: [...fleetQueries.all(), "regions", "states"] as const,
-      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/regions", regionStateListSchema, { signal }),
+      queryFn: ({ signal }) => api.call("listRegions", { signal }),
     }),
   regionMatrix: () =>
     queryOptions({
       queryKey: [...fleetQueries.all(), "regions", "matrix"] as const,
-      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/regions/matrix", regionMatrixSchema, { signal }),
+      queryFn: ({ signal }) => api.call("regionMatrix", { signal }),
       refetchInterval: LIVE_MS,
       refetchIntervalInBackground: false,
     }),

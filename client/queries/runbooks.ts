@@ -1,16 +1,15 @@
 import { queryOptions } from "@tanstack/react-query";
-import { runbookListSchema, runPlanSchema } from "@/contracts/runbook-api";
-import { apiRequest } from "../api-client";
+import { api } from "../api-client";
 
 export const runbookQueries = {
   all: () => ["runbooks"] as const,
   list: () =>
     queryOptions({
       queryKey: [...runbookQueries.all(), "list"] as const,
-      queryFn: ({ signal }) => apiRequest("GET", "/api/v1/runbooks", runbookListSchema, { signal }),
+      queryFn: ({ signal }) => api.call("listRunbooks", { signal }),
     }),
 };
 
 export function requestPlan(runbookId: string, params: Record<string, string>) {
-  return apiRequest("POST", `/api/v1/runbooks/${encodeURIComponent(runbookId)}/plan`, runPlanSchema, { body: { params } });
+  return api.call("planRunbook", { params: { id: runbookId }, body: { params } });
 }

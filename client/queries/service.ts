@@ -1,9 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { LagRange } from "@/core/fleet/lag-range";
-import { serviceAutomationSchema } from "@/contracts/automation";
-import { serviceLagSchema } from "@/contracts/service-lag";
-import { serviceDetailSchema } from "@/contracts/services";
-import { apiRequest } from "../api-client";
+import { api } from "../api-client";
 import { fleetQueries } from "./fleet";
 
 // A new report shows within 2 s; TanStack stops interval refetches while the
@@ -18,23 +15,21 @@ export const serviceQueries = {
   detail: (serviceId: string) =>
     queryOptions({
       queryKey: serviceQueries.all(serviceId),
-      queryFn: ({ signal }) => apiRequest("GET", `/api/v1/services/${encodeURIComponent(serviceId)}`, serviceDetailSchema, { signal }),
+      queryFn: ({ signal }) => api.call("getService", { params: { id: serviceId }, signal }),
       refetchInterval: LIVE_MS,
       refetchIntervalInBackground: false,
     }),
   lag: (serviceId: string, range: LagRange) =>
     queryOptions({
       queryKey: [...serviceQueries.all(serviceId), "lag", range] as const,
-      queryFn: ({ signal }) =>
-        apiRequest("GET", `/api/v1/services/${encodeURIComponent(serviceId)}/lag?range=${range}`, serviceLagSchema, { signal }),
+      queryFn: ({ signal }) => api.call("serviceLag", { params: { id: serviceId }, query: { range }, signal }),
       refetchInterval: LAG_LIVE_MS,
       refetchIntervalInBackground: false,
     }),
   automation: (serviceId: string) =>
     queryOptions({
       queryKey: [...serviceQueries.all(serviceId), "automation"] as const,
-      queryFn: ({ signal }) =>
-        apiRequest("GET", `/api/v1/services/${encodeURIComponent(serviceId)}/automation`, serviceAutomationSchema, { signal }),
+      queryFn: ({ signal }) => api.call("serviceAutomation", { params: { id: serviceId }, signal }),
       refetchInterval: AUTOMATION_LIVE_MS,
       refetchIntervalInBackground: false,
     }),

@@ -1,5 +1,4 @@
 import "server-only";
-import { headers as requestHeaders } from "next/headers";
 import { crossSiteRefusalMessage, decideCrossSite, type CrossSiteDecision } from "@/core/web/cross-site";
 import { SESSION_COOKIES } from "../auth/resolve-actor";
 import { errorResponse } from "./api-response";
@@ -18,7 +17,7 @@ function publicOrigin(): string | null {
 }
 
 /** core/web/cross-site.ts's rule over a request's headers; `fallbackHost` when there is no Host header (the request's URL). */
-export function crossSiteDecision(method: string, headers: Headers, fallbackHost: string | null): CrossSiteDecision {
+function crossSiteDecision(method: string, headers: Headers, fallbackHost: string | null): CrossSiteDecision {
   return decideCrossSite({
     method,
     authorization: headers.has("authorization"),
@@ -39,15 +38,4 @@ export function crossSiteRefusal(request: Request): Response | null {
   const decision = crossSiteDecision(request.method, request.headers, new URL(request.url).host);
   if (decision.allow) return null;
   return errorResponse(403, { code: "forbidden", message: crossSiteRefusalMessage(decision) });
-}
-
-/**
- * For server actions (always a POST with the session cookie). Next.js
- * refuses an action whose Origin is another host by itself, but lets one
- * without an Origin through; this holds actions to the same rule as the API.
- */
-export async function crossSiteActionRefusal(): Promise<string | null> {
-  const headers = await requestHeaders();
-  const decision = crossSiteDecision("POST", new Headers(headers), null);
-  return decision.allow ? null : crossSiteRefusalMessage(decision);
 }

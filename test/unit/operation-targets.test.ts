@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { OPERATION_TARGETS, type OperationTarget } from "@/contracts/operation-targets";
 import { OPERATIONS, type ApiOperation } from "@/contracts/operations";
@@ -41,18 +39,4 @@ describe("the operation table's targets", () => {
     expect(Object.keys(TARGET_RESOLVERS).sort()).toEqual(Object.keys(OPERATION_TARGETS).sort());
     expect([...used].sort()).toEqual((Object.keys(OPERATION_TARGETS) as OperationTarget[]).sort());
   });
-});
-
-describe("server actions", () => {
-  const actions = readdirSync("app", { recursive: true })
-    .map(String)
-    .filter((file) => /actions[/\\][\w-]+\.ts$/.test(file));
-
-  for (const action of actions) {
-    it(`app/${action} names no per-service permission (an action cannot name its service; a limited role would be refused it everywhere)`, () => {
-      const [, permission] = /runAction\("([a-z]+:[a-z-]+)"/.exec(readFileSync(path.join("app", action), "utf8")) ?? [];
-      expect(permission).toBeDefined();
-      expect(PERMISSION_REACH[permission as Permission]).toBe("unlimited");
-    });
-  }
 });

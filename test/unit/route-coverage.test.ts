@@ -111,19 +111,3 @@ describe("console pages", () => {
     });
   }
 });
-
-describe("server actions", () => {
-  const actions = readdirSync("app", { recursive: true })
-    .map(String)
-    .filter((file) => /actions[/\\][\w-]+\.ts$/.test(file));
-
-  it("are found", () => expect(actions.length).toBeGreaterThan(0));
-
-  for (const action of actions) {
-    it(`app/${action} runs through runAction with a permission`, () => {
-      const source = readFileSync(path.join("app", action), "utf8");
-      expect(source.startsWith('"use server";')).toBe(true);
-      expect(source).toMatch(/runAction\("[a-z]+:[a-z-]+"/);
-    });
-  }
-});

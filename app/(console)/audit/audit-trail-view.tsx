@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { auditQueries } from "@/client/queries/audit";
+import { auditExportHref, auditQueries } from "@/client/queries/audit";
 import { SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -30,7 +30,7 @@ export function AuditTrailView({ search }: { search: string }) {
     next.set("before", String(data.nextBefore));
     go(next);
   };
-  const exportHref = (format: "csv" | "jsonl") => `/api/v1/audit/export?${new URLSearchParams([["format", format], ...filters])}`;
+  const exportHref = (format: "csv" | "jsonl") => auditExportHref(format, filters);
 
   return (
     <div className="stack">

@@ -7,7 +7,7 @@ import type { ApplyTopologyResult, TopologyPlanView } from "@/contracts/topology
 import type { ApprovalChoice } from "@/core/topology/plan-topology";
 import { fleetQueries } from "@/client/queries/fleet";
 import { governanceQueries } from "@/client/queries/governance";
-import { applyTopology, EXPORT_PATH, exportTopologyYaml, planTopology } from "@/client/queries/topology";
+import { applyTopology, exportHref, exportTopologyYaml, planTopology } from "@/client/queries/topology";
 import { PlanSummary } from "@/components/topology/plan-summary";
 import { ProblemAlert } from "@/components/topology/problem-alert";
 import { ApplyResultPanel, SubmitChange } from "@/components/topology/submit-change";
@@ -83,7 +83,7 @@ export function TopologyEditor({ initialYaml, mayManage }: { initialYaml: string
         <div className="card-header">
           <h2 id="fleet-document-heading">Fleet document</h2>
           <div className="row">
-            <a className="button button-small" href={EXPORT_PATH} download="fleet.yaml">
+            <a className="button button-small" href={exportHref()} download="fleet.yaml">
               Download fleet.yaml
             </a>
             <button type="button" className="button button-small" disabled={reload.isPending} onClick={() => reload.mutate()}>

@@ -1,30 +1,23 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, useTransition, type FormEvent } from "react";
-import type { PasswordChanged } from "@/contracts/users";
+import type { FormEvent } from "react";
+import { api, type OperationBody } from "@/client/api-client";
+import { blamedField } from "@/client/page-mutation";
 import { FieldError } from "@/components/ui/field-error";
-import { changePasswordAction } from "./actions/change-password";
 
 const FIELDS = ["currentPassword", "newPassword"];
 
 export function ChangePasswordForm() {
-  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
-  const [changed, setChanged] = useState<PasswordChanged | null>(null);
-  const [pending, startTransition] = useTransition();
+  const change = useMutation({ mutationFn: (body: OperationBody<"changeOwnPassword">) => api.call("changeOwnPassword", { body }) });
+  const changed = change.data;
+  const error = change.error ? { message: change.error.message, field: blamedField(change.error) } : null;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    startTransition(async () => {
-      const result = await changePasswordAction({ currentPassword: String(form.get("currentPassword") ?? ""), newPassword: String(form.get("newPassword") ?? "") });
-      if (result.ok) {
-        setError(null);
-        setChanged(result.data);
-      } else {
-        setError(result.error);
-      }
-    });
+    change.mutate({ currentPassword: String(form.get("currentPassword") ?? ""), newPassword: String(form.get("newPassword") ?? "") });
   }
 
   // The session this page runs in ended with the old password: nothing here works any more.
@@ -64,8 +57,8 @@ export function ChangePasswordForm() {
         </div>
       ) : null}
       <div>
-        <button type="submit" className="button button-primary" disabled={pending}>
-          {pending ? "Changing…" : "Change password"}
+        <button type="submit" className="button button-primary" disabled={change.isPending}>
+          {change.isPending ? "Changing…" : "Change password"}
         </button>
       </div>
     </form>

@@ -1,13 +1,14 @@
 "use client";
 
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 import type { IssuedEnrollmentToken } from "@/contracts/enrollment";
 import { enrollCommandLine } from "@/core/agents/enroll-command-line";
+import { api } from "@/client/api-client";
+import { usePageMutation } from "@/client/page-mutation";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Timestamp } from "@/components/ui/timestamp";
 import type { ReplicaAgents } from "@/server/agents/replica-agents";
-import { issueEnrollmentTokenAction } from "./actions/issue-enrollment-token";
-import { revokeAgentAction } from "./actions/revoke-agent";
 
 const LIFETIMES = [
   { seconds: 3600, label: "1 hour" },
@@ -79,25 +80,22 @@ function IssuedToken({ issued, fingerprint, onDismiss }: { issued: IssuedEnrollm
 }
 
 export function AgentsTable({ replicas, commandKeyFingerprint }: { replicas: ReplicaAgents[]; commandKeyFingerprint: string }) {
-  const [error, setError] = useState<string | null>(null);
   const [issued, setIssued] = useState<IssuedEnrollmentToken | null>(null);
   const [lifetime, setLifetime] = useState<number>(LIFETIMES[0].seconds);
-  const [pending, startTransition] = useTransition();
-
-  function issue(replica: ReplicaAgents) {
-    startTransition(async () => {
-      const result = await issueEnrollmentTokenAction({ id: replica.replicaId, expiresInSeconds: lifetime });
-      setError(result.ok ? null : result.error.message);
-      setIssued(result.ok ? result.data : null);
-    });
-  }
+  // Issuing a token changes nothing this page shows; revoking changes a row.
+  const issue = useMutation({
+    mutationFn: (replica: ReplicaAgents) => api.call("issueEnrollmentToken", { params: { id: replica.replicaId }, body: { expiresInSeconds: lifetime } }),
+    onMutate: () => setIssued(null),
+    onSuccess: setIssued,
+  });
+  const revokeAgent = usePageMutation((agentId: string) => api.call("revokeAgent", { params: { id: agentId } }));
+  const pending = issue.isPending || revokeAgent.isPending;
+  // Only the latest action's refusal shows: each clears the other's.
+  const error = (issue.submittedAt > revokeAgent.submittedAt ? issue.error : revokeAgent.error)?.message ?? null;
 
   function revoke(agent: NonNullable<ReplicaAgents["agent"]>) {
     if (!window.confirm(`Revoke ${agent.name}? Its reports and commands are refused at once, and its witness votes are withdrawn.`)) return;
-    startTransition(async () => {
-      const result = await revokeAgentAction({ id: agent.id });
-      setError(result.ok ? null : result.error.message);
-    });
+    revokeAgent.mutate(agent.id);
   }
 
   if (replicas.length === 0) return <p className="muted">No replicas yet: add them to a service first.</p>;
@@ -155,7 +153,7 @@ export function AgentsTable({ replicas, commandKeyFingerprint }: { replicas: Rep
                   </td>
                   <td>
                     <div className="row">
-                      <button type="button" className="button button-small button-primary" disabled={pending} onClick={() => issue(replica)} aria-label={`Issue enrollment token for ${replica.replicaName}`}>
+                      <button type="button" className="button button-small button-primary" disabled={pending} onClick={() => issue.mutate(replica)} aria-label={`Issue enrollment token for ${replica.replicaName}`}>
                         Issue enrollment token
                       </button>
                       {agent && !agent.revokedAt ? (

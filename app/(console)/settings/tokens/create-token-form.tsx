@@ -1,35 +1,33 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { TOKEN_SCOPE_SENTENCES, type TokenScope } from "@/core/access/token-scopes";
 import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "@/contracts/tokens";
+import { api, type OperationBody } from "@/client/api-client";
+import { blamedField, usePageMutation } from "@/client/page-mutation";
 import { FieldError } from "@/components/ui/field-error";
-import { createTokenAction } from "./actions/create-token";
 
 /** `available`: the scopes the signed-in person's roles grant something in. */
 export function CreateTokenForm({ available }: { available: TokenScope[] }) {
   const [scopes, setScopes] = useState<TokenScope[]>(["read"]);
-  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
-  const [secret, setSecret] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const create = usePageMutation((body: OperationBody<"createOwnToken">) => api.call("createOwnToken", { body }));
+  const error = create.error ? { message: create.error.message, field: blamedField(create.error) } : null;
+  const secret = create.data?.token ?? null;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     const days = String(form.get("expiresInDays") ?? "").trim();
-    startTransition(async () => {
-      const result = await createTokenAction({ name: String(form.get("name") ?? ""), scopes, ...(days ? { expiresInDays: Number(days) } : {}) });
-      if (result.ok) {
-        setError(null);
-        setSecret(result.data.token);
-        formElement.reset();
-        setScopes(["read"]);
-      } else {
-        setSecret(null);
-        setError(result.error);
-      }
-    });
+    create.mutate(
+      { name: String(form.get("name") ?? ""), scopes, ...(days ? { expiresInDays: Number(days) } : {}) },
+      {
+        onSuccess: () => {
+          formElement.reset();
+          setScopes(["read"]);
+        },
+      },
+    );
   }
 
   return (
@@ -91,8 +89,8 @@ export function CreateTokenForm({ available }: { available: TokenScope[] }) {
         </div>
       ) : null}
       <div>
-        <button type="submit" className="button button-primary" disabled={pending}>
-          {pending ? "Creating…" : "Create token"}
+        <button type="submit" className="button button-primary" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create token"}
         </button>
       </div>
     </form>

@@ -1,10 +1,10 @@
 "use client";
 
-import { useState, useTransition } from "react";
 import type { ApiTokenView } from "@/contracts/tokens";
+import { api } from "@/client/api-client";
+import { usePageMutation } from "@/client/page-mutation";
 import { Badge } from "@/components/ui/badge";
 import { Timestamp } from "@/components/ui/timestamp";
-import { revokeTokenAction } from "./actions/revoke-token";
 
 function tokenState(token: ApiTokenView): { tone: "ok" | "bad" | "warn"; label: string } {
   if (token.revokedAt) return { tone: "bad", label: "revoked" };
@@ -13,15 +13,13 @@ function tokenState(token: ApiTokenView): { tone: "ok" | "bad" | "warn"; label: 
 }
 
 export function TokensTable({ tokens, showOwner }: { tokens: ApiTokenView[]; showOwner: boolean }) {
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const revokeToken = usePageMutation((id: string) => api.call("revokeToken", { params: { id } }));
+  const pending = revokeToken.isPending;
+  const error = revokeToken.error?.message ?? null;
 
   function revoke(token: ApiTokenView) {
     if (!window.confirm(`Revoke "${token.name}" (${token.prefix}…)? Scripts using it stop working at once.`)) return;
-    startTransition(async () => {
-      const result = await revokeTokenAction({ id: token.id });
-      setError(result.ok ? null : result.error.message);
-    });
+    revokeToken.mutate(token.id);
   }
 
   if (tokens.length === 0) return <p className="muted">No API tokens yet.</p>;

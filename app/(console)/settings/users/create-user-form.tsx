@@ -1,16 +1,18 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { Role } from "@/core/access/permissions";
+import { api, type OperationBody } from "@/client/api-client";
+import { blamedField, usePageMutation } from "@/client/page-mutation";
 import { FieldError } from "@/components/ui/field-error";
-import { createUserAction } from "./actions/create-user";
 import { RoleCheckboxes } from "./role-checkboxes";
 
 export function CreateUserForm() {
   const [roles, setRoles] = useState<Role[]>(["viewer"]);
-  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
-  const [created, setCreated] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const create = usePageMutation((body: OperationBody<"createUser">) => api.call("createUser", { body }));
+  const error = create.error ? { message: create.error.message, field: blamedField(create.error) } : null;
+  const waiting = create.data?.pendingGrants.flatMap((grant) => grant.roles) ?? [];
+  const created = create.data ? (waiting.length ? `${create.data.email}; ${waiting.join(" and ")} wait${waiting.length === 1 ? "s" : ""} for a second admin's approval` : create.data.email) : null;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -18,25 +20,15 @@ export function CreateUserForm() {
     const form = new FormData(formElement);
     const name = String(form.get("name") ?? "").trim();
     const reason = String(form.get("reason") ?? "").trim();
-    startTransition(async () => {
-      const result = await createUserAction({
-        email: String(form.get("email") ?? ""),
-        password: String(form.get("password") ?? ""),
-        ...(name ? { name } : {}),
-        roles,
-        ...(reason ? { reason } : {}),
-      });
-      if (result.ok) {
-        setError(null);
-        const waiting = result.data.pendingGrants.flatMap((grant) => grant.roles);
-        setCreated(waiting.length ? `${result.data.email}; ${waiting.join(" and ")} wait${waiting.length === 1 ? "s" : ""} for a second admin's approval` : result.data.email);
-        formElement.reset();
-        setRoles(["viewer"]);
-      } else {
-        setCreated(null);
-        setError(result.error);
-      }
-    });
+    create.mutate(
+      { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), ...(name ? { name } : {}), roles, ...(reason ? { reason } : {}) },
+      {
+        onSuccess: () => {
+          formElement.reset();
+          setRoles(["viewer"]);
+        },
+      },
+    );
   }
 
   const invalid = (field: string) => (error?.field === field ? true : undefined);
@@ -79,8 +71,8 @@ export function CreateUserForm() {
         </div>
       ) : null}
       <div>
-        <button type="submit" className="button button-primary" disabled={pending}>
-          {pending ? "Creating…" : "Create user"}
+        <button type="submit" className="button button-primary" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create user"}
         </button>
       </div>
     </form>

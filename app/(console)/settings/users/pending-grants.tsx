@@ -1,25 +1,22 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import type { RoleGrantView } from "@/contracts/users";
+import { api } from "@/client/api-client";
+import { usePageMutation } from "@/client/page-mutation";
 import { Badge } from "@/components/ui/badge";
 import { Timestamp } from "@/components/ui/timestamp";
-import { approveRoleGrantAction } from "./actions/approve-role-grant";
-import { rejectRoleGrantAction } from "./actions/reject-role-grant";
 
 function GrantRow({ grant, currentUserId, currentEmail }: { grant: RoleGrantView; currentUserId: string; currentEmail: string }) {
   const [text, setText] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const decide = usePageMutation((kind: "approve" | "reject") =>
+    kind === "approve"
+      ? api.call("approveRoleGrant", { params: { id: grant.id }, body: text.trim() ? { note: text.trim() } : {} })
+      : api.call("rejectRoleGrant", { params: { id: grant.id }, body: { reason: text.trim() } }),
+  );
+  const pending = decide.isPending;
   const mine = grant.requester === currentEmail;
   const toMe = grant.userId === currentUserId;
-
-  function decide(kind: "approve" | "reject") {
-    startTransition(async () => {
-      const result = kind === "approve" ? await approveRoleGrantAction({ id: grant.id, body: text.trim() ? { note: text.trim() } : {} }) : await rejectRoleGrantAction({ id: grant.id, body: { reason: text.trim() } });
-      setError(result.ok ? null : result.error.message);
-    });
-  }
 
   return (
     <tr data-testid={`grant-${grant.user}`}>
@@ -53,17 +50,17 @@ function GrantRow({ grant, currentUserId, currentEmail }: { grant: RoleGrantView
             aria-label={`Note or reason for the grant to ${grant.user}`}
           />
           {mine || toMe ? null : (
-            <button type="button" className="button button-primary button-small" disabled={pending} onClick={() => decide("approve")}>
+            <button type="button" className="button button-primary button-small" disabled={pending} onClick={() => decide.mutate("approve")}>
               Approve
             </button>
           )}
-          <button type="button" className="button button-small button-danger" disabled={pending} onClick={() => decide("reject")}>
+          <button type="button" className="button button-small button-danger" disabled={pending} onClick={() => decide.mutate("reject")}>
             {mine ? "Withdraw" : "Reject"}
           </button>
         </div>
-        {error ? (
+        {decide.error ? (
           <div className="field-error" role="alert">
-            {error}
+            {decide.error.message}
           </div>
         ) : null}
       </td>

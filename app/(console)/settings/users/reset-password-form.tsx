@@ -1,32 +1,24 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
+import { useMutation } from "@tanstack/react-query";
+import type { FormEvent } from "react";
 import type { UserView } from "@/contracts/users";
-import { resetPasswordAction } from "./actions/reset-password";
+import { api } from "@/client/api-client";
 
 export function ResetPasswordForm({ user, onDone }: { user: UserView; onDone: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  // The users page shows nothing a reset changes: no page refresh.
+  const reset = useMutation({ mutationFn: (newPassword: string) => api.call("resetPassword", { params: { id: user.id }, body: { newPassword } }) });
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    startTransition(async () => {
-      const result = await resetPasswordAction({ id: user.id, body: { newPassword: String(form.get("newPassword") ?? "") } });
-      if (result.ok) {
-        setError(null);
-        setDone(`Done: every session of ${user.email} has ended and ${result.data.tokensRevoked} API token${result.data.tokensRevoked === 1 ? " was" : "s were"} revoked.`);
-      } else {
-        setError(result.error.message);
-      }
-    });
+    reset.mutate(String(new FormData(event.currentTarget).get("newPassword") ?? ""));
   }
 
-  if (done) {
+  if (reset.data) {
+    const revoked = reset.data.tokensRevoked;
     return (
       <div className="alert alert-ok" role="status">
-        {done}{" "}
+        Done: every session of {user.email} has ended and {revoked} API token{revoked === 1 ? " was" : "s were"} revoked.{" "}
         <button type="button" className="link-button" onClick={onDone}>
           Close
         </button>
@@ -36,15 +28,15 @@ export function ResetPasswordForm({ user, onDone }: { user: UserView; onDone: ()
   return (
     <form className="row" style={{ gap: 6 }} onSubmit={onSubmit} noValidate>
       <input name="newPassword" type="password" autoComplete="new-password" placeholder="New password (12+ characters)" aria-label={`New password for ${user.email}`} />
-      <button type="submit" className="button button-small button-danger" disabled={pending}>
+      <button type="submit" className="button button-small button-danger" disabled={reset.isPending}>
         Set password
       </button>
       <button type="button" className="button button-small" onClick={onDone}>
         Cancel
       </button>
-      {error ? (
+      {reset.error ? (
         <span className="field-error" role="alert">
-          {error}
+          {reset.error.message}
         </span>
       ) : null}
     </form>

@@ -1,28 +1,31 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { SCOPABLE_ROLES, type ScopableRole } from "@/core/access/service-scopes";
 import type { UserView } from "@/contracts/users";
-import { updateUserAction } from "./actions/update-user";
+import { api } from "@/client/api-client";
+import { usePageMutation } from "@/client/page-mutation";
 
 /** One held operator or approver role: fleet-wide, or limited to the services ticked. */
 function LimitRow({ user, role, serviceIds }: { user: UserView; role: ScopableRole; serviceIds: string[] }) {
   const current = user.serviceScopes[role] ?? null;
   const [limited, setLimited] = useState(current !== null);
   const [selected, setSelected] = useState<string[]>(current ?? []);
-  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
-  const [pending, startTransition] = useTransition();
+  const update = usePageMutation((serviceScopes: UserView["serviceScopes"]) => api.call("updateUser", { params: { id: user.id }, body: { serviceScopes } }));
+  const pending = update.isPending;
+  // Approver on more services, or fleet-wide, waits for a second admin.
+  const waiting = update.data?.pendingGrants.some((grant) => grant.roles.includes(role));
+  const message = update.error
+    ? { tone: "error", text: update.error.message }
+    : update.data
+      ? { tone: "ok", text: waiting ? "Waiting for a second admin's approval (see Waiting for a second admin)." : "Saved." }
+      : null;
 
   function save() {
     const serviceScopes = { ...user.serviceScopes };
     if (limited) serviceScopes[role] = selected;
     else delete serviceScopes[role];
-    startTransition(async () => {
-      const result = await updateUserAction({ id: user.id, changes: { serviceScopes } });
-      // Approver on more services, or fleet-wide, waits for a second admin.
-      const waiting = result.ok && result.data.pendingGrants.some((grant) => grant.roles.includes(role));
-      setMessage(result.ok ? { tone: "ok", text: waiting ? "Waiting for a second admin's approval (see Waiting for a second admin)." : "Saved." } : { tone: "error", text: result.error.message });
-    });
+    update.mutate(serviceScopes);
   }
 
   const label = `${role} role of ${user.email}`;

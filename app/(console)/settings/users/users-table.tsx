@@ -1,12 +1,13 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import type { Role } from "@/core/access/permissions";
 import { isScopableRole } from "@/core/access/service-scopes";
 import type { UserView } from "@/contracts/users";
+import { api, type OperationBody } from "@/client/api-client";
+import { usePageMutation } from "@/client/page-mutation";
 import { Badge } from "@/components/ui/badge";
 import { Timestamp } from "@/components/ui/timestamp";
-import { updateUserAction } from "./actions/update-user";
 import { ResetPasswordForm } from "./reset-password-form";
 import { RoleCheckboxes } from "./role-checkboxes";
 
@@ -20,20 +21,9 @@ function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
   const [editing, setEditing] = useState(false);
   const [resetting, setResetting] = useState(false);
   const [roles, setRoles] = useState<Role[]>(user.roles);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function save(changes: { roles?: Role[]; disabled?: boolean }) {
-    startTransition(async () => {
-      const result = await updateUserAction({ id: user.id, changes });
-      if (result.ok) {
-        setError(null);
-        setEditing(false);
-      } else {
-        setError(result.error.message);
-      }
-    });
-  }
+  const update = usePageMutation((changes: OperationBody<"updateUser">) => api.call("updateUser", { params: { id: user.id }, body: changes }));
+  const pending = update.isPending;
+  const save = (changes: { roles?: Role[]; disabled?: boolean }) => update.mutate(changes, { onSuccess: () => setEditing(false) });
 
   return (
     <tr>
@@ -61,9 +51,9 @@ function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
             )}
           </div>
         )}
-        {error ? (
+        {update.error ? (
           <div className="field-error" role="alert">
-            {error}
+            {update.error.message}
           </div>
         ) : null}
       </td>
@@ -84,7 +74,7 @@ function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
                 onClick={() => {
                   setRoles(user.roles);
                   setEditing(false);
-                  setError(null);
+                  update.reset();
                 }}
               >
                 Cancel
