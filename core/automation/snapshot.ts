@@ -7,10 +7,7 @@ import type { DatasetSnapshot } from "../runbooks/snapshot";
 import type { TopologyReplica } from "../topology/service-topology";
 
 /** A replica as the automation sees it: what a runbook sees, plus the timing and positions detection needs. */
-export type AutomationReplica = Omit<TopologyReplica, PageOnlyFacts | "standbys" | "slots" | "settings">;
-
-/** What the topology holds for the service page alone: no decision reads it. */
-export type PageOnlyFacts = "agent" | "reasons" | "observedAt" | "timeline" | "queryLatencyMs" | "recoveryConflicts" | "logicalConflicts";
+export type AutomationReplica = Omit<TopologyReplica, "reasons" | "page" | "standbys" | "slots" | "settings">;
 
 export interface ActiveRun {
   id: string;

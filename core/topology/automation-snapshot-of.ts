@@ -3,8 +3,7 @@ import { datasetSnapshotOf } from "./runbook-snapshot-of";
 import type { PolicyInForce, ServiceTopology, TopologyReplica } from "./service-topology";
 
 export function automationReplicaOf(replica: TopologyReplica): AutomationReplica {
-  const { standbys: _standbys, slots: _slots, settings: _settings, agent: _agent, reasons: _reasons, observedAt: _observedAt, timeline: _timeline, ...rest } = replica;
-  const { queryLatencyMs: _latency, recoveryConflicts: _recovery, logicalConflicts: _logical, ...automation } = rest;
+  const { standbys: _standbys, slots: _slots, settings: _settings, reasons: _reasons, page: _page, ...automation } = replica;
   return automation;
 }
 

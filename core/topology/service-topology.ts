@@ -60,16 +60,21 @@ export interface TopologyAgent {
   clockSkewMs: number | null;
 }
 
-export interface TopologyReplica extends ReplicaSnapshot {
+/** What only the service page shows of a replica: read when asked for (readTopology's `page`), null otherwise. */
+export interface ReplicaPageFacts {
   agent: TopologyAgent | null;
-  /** Why its health is not healthy, worst first. */
-  reasons: string[];
   /** Agent time of the latest report's measurement. */
   observedAt: Date | null;
   timeline: number | null;
   queryLatencyMs: number | null;
   recoveryConflicts: number | null;
   logicalConflicts: number | null;
+}
+
+export interface TopologyReplica extends ReplicaSnapshot {
+  /** Why its health is not healthy, worst first. */
+  reasons: string[];
+  page: ReplicaPageFacts | null;
   lagSeconds: number | null;
   /** The primary's write position as it last reported it; for a write replica its agent no longer reaches, what it last said while it did. */
   currentLsn: bigint | null;

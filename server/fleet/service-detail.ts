@@ -9,22 +9,23 @@ import { SERVICE_INCLUDE, serviceView } from "./service-view";
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 function liveState(replica: TopologyReplica): LiveReplica["live"] {
+  const page = replica.page;
   return {
     health: replica.health,
     reasons: replica.reasons,
     lastReportAt: iso(replica.lastReportAt),
-    observedAt: iso(replica.observedAt),
+    observedAt: iso(page?.observedAt ?? null),
     reachable: replica.reachable,
     reportedRole: replica.reportedRole,
-    timeline: replica.timeline,
+    timeline: page?.timeline ?? null,
     lsn: { current: replica.currentLsn?.toString() ?? null, received: replica.flushedLsn?.toString() ?? null, replayed: replica.replayedLsn?.toString() ?? null },
     lagBytes: replica.lagBytes,
     lagSeconds: replica.lagSeconds,
     syncState: replica.syncState,
     walReceiverStatus: replica.walReceiverStatus,
-    queryLatencyMs: replica.queryLatencyMs,
-    recoveryConflicts: replica.recoveryConflicts,
-    logicalConflicts: replica.logicalConflicts,
+    queryLatencyMs: page?.queryLatencyMs ?? null,
+    recoveryConflicts: page?.recoveryConflicts ?? null,
+    logicalConflicts: page?.logicalConflicts ?? null,
   };
 }
 
@@ -35,7 +36,7 @@ function liveState(replica: TopologyReplica): LiveReplica["live"] {
  * a retired service as it was when retired.
  */
 export async function serviceDetail(serviceId: string, now = new Date()): Promise<ServiceDetail> {
-  const [topology] = await readTopology(now, [serviceId], { retired: true });
+  const [topology] = await readTopology(now, [serviceId], { retired: true, page: true });
   if (!topology) throw new NotFoundError(`No service with id ${serviceId}.`);
   const ids = topology.replicas.map((replica) => replica.id);
   const [service, regions] = await Promise.all([
@@ -54,7 +55,7 @@ export async function serviceDetail(serviceId: string, now = new Date()): Promis
     generatedAt: now.toISOString(),
     replicas: replicas.map((replica, index) => ({
       ...base.replicas[index]!,
-      agent: replica.agent && { ...replica.agent, lastHeartbeatAt: iso(replica.agent.lastHeartbeatAt) },
+      agent: replica.page?.agent ? { ...replica.page.agent, lastHeartbeatAt: iso(replica.page.agent.lastHeartbeatAt) } : null,
       live: liveState(replica),
     })),
   };

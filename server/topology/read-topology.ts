@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import type { ReportedSettings, ReportedStandby, ServiceTopology, TopologyAgent, TopologyReplica } from "@/core/topology/service-topology";
+import type { ReportedSettings, ReportedStandby, ServiceTopology, ReplicaPageFacts, TopologyReplica } from "@/core/topology/service-topology";
 import type { GrantedLease } from "@/core/replication/lease-lapse";
 import type { WitnessLink } from "@/core/replication/witness-link";
 import { judgeReplica, observationFrom, type ReportFacts, serviceBudgets } from "@/core/fleet/judge-replica";
@@ -27,14 +27,10 @@ interface ReplicaRow {
   replication: "sync" | "async";
   promotionPriority: number;
   noPromote: boolean;
-  agent: TopologyAgent | null;
+  hasAgent: boolean;
   /** Milliseconds since the epoch; null until its agent first reports. */
   receivedAt: number | null;
-  observedAt: number | null;
-  timeline: number | null;
-  queryLatencyMs: number | null;
-  recoveryConflicts: number | null;
-  logicalConflicts: number | null;
+  page: ReplicaPageFacts | null;
   reachable: boolean | null;
   reportedRole: "primary" | "standby" | "witness" | null;
   lagBytes: number | null;
@@ -66,7 +62,7 @@ type ReplicaTuple = [
   replication: ReplicaRow["replication"],
   promotionPriority: number,
   noPromote: boolean,
-  agent: [id: string, name: string, version: string | null, lastHeartbeatAt: number | null, clockSkewMs: number | null] | null,
+  hasAgent: boolean,
   receivedAt: number | null,
   reachable: boolean | null,
   reportedRole: ReplicaRow["reportedRole"],
@@ -81,19 +77,28 @@ type ReplicaTuple = [
   standbys: StandbyTuple[] | null,
   lastServing: [standbys: StandbyTuple[] | null, current: string | null] | null,
   slots: [name: string, retainedBytes: number | null][] | null,
-  page: [observedAt: number | null, timeline: number | null, queryLatencyMs: number | null, recoveryConflicts: number | null, logicalConflicts: number | null],
+  page: [
+    agent: [id: string, name: string, version: string | null, lastHeartbeatAt: number | null, clockSkewMs: number | null] | null,
+    observedAt: number | null,
+    timeline: number | null,
+    queryLatencyMs: number | null,
+    recoveryConflicts: number | null,
+    logicalConflicts: number | null,
+  ] | null,
 ];
 
 function replicaRow(tuple: ReplicaTuple): ReplicaRow {
-  const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, agent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds] = tuple;
+  const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds] = tuple;
   const [, , , , , , , , , , , , , , currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, settings, standbyTuples, lastServing, slots, page] = tuple;
   const standbys = standbysOf(standbyTuples);
-  const [observedAt, timeline, queryLatencyMs, recoveryConflicts, logicalConflicts] = page;
+  const ms = (value: number | null) => (value === null ? null : new Date(value));
   return {
-    id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, receivedAt, reachable, reportedRole, lagBytes, lagSeconds,
-    observedAt, timeline, queryLatencyMs, recoveryConflicts, logicalConflicts,
-    agent: agent && { id: agent[0], name: agent[1], version: agent[2], lastHeartbeatAt: agent[3] === null ? null : new Date(agent[3]), clockSkewMs: agent[4] },
+    id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds,
     currentLsn, receivedLsn, replayedLsn,
+    page: page && {
+      agent: page[0] && { id: page[0][0], name: page[0][1], version: page[0][2], lastHeartbeatAt: ms(page[0][3]), clockSkewMs: page[0][4] },
+      observedAt: ms(page[1]), timeline: page[2], queryLatencyMs: page[3], recoveryConflicts: page[4], logicalConflicts: page[5],
+    },
     facts: { error, walReceiverStatus, synchronousStandbyNames: settings?.[1] ?? null, standbys },
     standbys,
     settings: settings && { synchronous_commit: settings[0], synchronous_standby_names: settings[1], default_transaction_read_only: settings[2] },
@@ -131,14 +136,13 @@ async function services(client: pg.ClientBase, scope: Scope, retired: boolean): 
  * the automation reads leaves the database (the whole report is kilobytes,
  * thousands of times over).
  */
-async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean): Promise<Map<string, ReplicaRow[]>> {
+async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean, page: boolean): Promise<Map<string, ReplicaRow[]>> {
   const { rows } = await client.query<{ serviceId: string; replicas: ReplicaTuple[] }>({
     name: "topology-replicas",
     text: `
       SELECT r."serviceId", json_agg(json_build_array(
                r.id, r."regionId", g.jurisdiction, r.name, r.role, r.replication, r."promotionPriority", r."noPromote",
-               (SELECT json_build_array(a.id, a.name, a.version, extract(epoch FROM a."lastHeartbeatAt") * 1000, a."clockSkewMs")
-                  FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
+               EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
                extract(epoch FROM s."receivedAt") * 1000, s.reachable, s.role, s."lagBytes", s."lagSeconds",
                s."currentLsn"::text, s."receivedLsn"::text, s."replayedLsn"::text,
                s.report->>'error', s.report#>>'{walReceiver,status}',
@@ -153,7 +157,10 @@ async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean): 
                                           s."lastServingReport"#>>'{lsn,current}') END,
                CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(s.report->'slots') = 'array'
                     THEN (SELECT json_agg(json_build_array(x->>'name', (x->>'retainedBytes')::float8)) FROM jsonb_array_elements(s.report->'slots') x) END,
-               json_build_array(extract(epoch FROM s."observedAt") * 1000, s.timeline, s."queryLatencyMs", s."recoveryConflicts", s."logicalConflicts")
+               CASE WHEN $3 THEN json_build_array(
+                 (SELECT json_build_array(a.id, a.name, a.version, extract(epoch FROM a."lastHeartbeatAt") * 1000, a."clockSkewMs")
+                    FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
+                 extract(epoch FROM s."observedAt") * 1000, s.timeline, s."queryLatencyMs", s."recoveryConflicts", s."logicalConflicts") END
              ) ORDER BY r.role, r."promotionPriority" DESC, r.name) AS replicas
         FROM "Replica" r
         JOIN "Service" v ON v.id = r."serviceId" AND (v."retiredAt" IS NULL OR $2)
@@ -161,7 +168,7 @@ async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean): 
         LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
        WHERE r."retiredAt" IS NOT DISTINCT FROM v."retiredAt" AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
        GROUP BY r."serviceId"`,
-    values: [scope, retired],
+    values: [scope, retired, page],
   });
   return new Map(rows.map((row) => [row.serviceId, row.replicas.map(replicaRow)]));
 }
@@ -240,15 +247,10 @@ function topologyReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<s
     replication: row.replication,
     promotionPriority: row.promotionPriority,
     noPromote: row.noPromote,
-    hasAgent: row.agent !== null,
-    agent: row.agent,
+    hasAgent: row.hasAgent,
     health: verdict.health,
     reasons: verdict.reasons,
-    observedAt: row.observedAt === null ? null : new Date(row.observedAt),
-    timeline: row.timeline,
-    queryLatencyMs: row.queryLatencyMs,
-    recoveryConflicts: row.recoveryConflicts,
-    logicalConflicts: row.logicalConflicts,
+    page: row.page,
     reachable: row.reachable,
     reportedRole: row.reportedRole === "primary" || row.reportedRole === "standby" ? row.reportedRole : null,
     walReceiverStatus: row.facts.walReceiverStatus,
@@ -270,18 +272,20 @@ function topologyReplica(row: ReplicaRow, service: ServiceRow, syncStates: Map<s
 
 /**
  * Every live service's topology (or the ones named; with `retired`, a retired
- * one named as it was when retired, with the replicas retired with it), in a fixed number of
+ * one named as it was when retired, with the replicas retired with it; with
+ * `page`, what the service page alone shows too), in a fixed number of
  * statements whatever the fleet's size, all seeing the store at one moment
  * (one repeatable-read snapshot, over two sessions), judged with one
  * `now`: its datasets, its replicas with their latest reports, the witness
  * links into its write replica, that replica's lease and the policy in force.
  */
-export async function readTopology(now: Date, scope: Scope = null, options: { retired?: boolean } = {}): Promise<ServiceTopology[]> {
+export async function readTopology(now: Date, scope: Scope = null, options: { retired?: boolean; page?: boolean } = {}): Promise<ServiceTopology[]> {
   const retired = options.retired ?? false;
+  const page = options.page ?? false;
   // The replicas are the widest read: on a session of their own, beside the rest, in the same snapshot.
   const read = await inOneSnapshot(sqlPool(), 2, async ([first, second]) => {
     const [replicasOf, rest] = await Promise.all([
-      replicas(second!, scope, retired),
+      replicas(second!, scope, retired, page),
       (async () => ({
         services: await services(first!, scope, retired),
         links: await witnessLinks(first!, scope, retired),
