@@ -221,6 +221,23 @@ describe("each step move, as a pure case", () => {
     expect(move({ step: approval, observed: lagging, stepRun: row({ state: "waiting" }), now: LATER })).toMatchObject({ rule: "nobody-decided", reason: "no approval within 60 s" });
   });
 
+  it("a waiting step that finds itself still waiting, with nothing to carry out, is no move: an engine tick writes nothing a person's decision compares against", () => {
+    const waiting = row({ state: "waiting" });
+    const lagging = withSnapshot({ target: { lagBytes: 8 * 1024 * 1024 } });
+    const unseen = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlushLsn: 4000n } };
+    const stays: [string, StepMove | null][] = [
+      ["condition-awaited", move({ step: wait, observed: withSnapshot({ target: { replayedLsn: 4000n } }), stepRun: waiting })],
+      ["person-awaited (manual)", move({ step: manual, stepRun: waiting })],
+      ["person-awaited (approval)", move({ step: approval, observed: lagging, stepRun: waiting })],
+      ["commands-awaited", move({ step: fence, observed: { ...NOTHING, agent: { commands: [command("delivered")], args: { args: {} } } }, stepRun: waiting })],
+      ["old-primary-lease-held", move({ step: promote, observed: promotion({ leaseHeld: "pg-us-east-1's lease runs until 12:00:10" }), stepRun: waiting })],
+      ["promotion-corroboration-awaited", move({ step: promote, observed: promotion({ evidence: unseen }), stepRun: waiting })],
+    ];
+    expect(stays.filter(([, found]) => found !== null).map(([name]) => name)).toEqual([]);
+    // Leaving the step waiting but carrying something out is a move.
+    expect(move({ step: promote, observed: promotion(), stepRun: waiting })).toMatchObject({ rule: "promotion-proven", from: "waiting", to: "waiting", effects: [{ kind: "promote" }], audit: null });
+  });
+
   it("agent steps: skip without targets, fail on arguments that cannot be resolved, issue what is missing, then wait for every answer", () => {
     expect(move({ step: fence, stepRun: row({ targets: [] }) })).toMatchObject({ rule: "no-replica-to-act-on", to: "skipped", write: { output: { reason: "no replica to act on" } } });
     expect(move({ step: fence, observed: { ...NOTHING, agent: { commands: [], args: { problem: "no write route" } } } })).toMatchObject({ rule: "command-unresolvable", reason: "no write route" });

@@ -9,7 +9,7 @@ import type { Prisma, Run, StepRun } from "../db/generated/client";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { effectivePolicies } from "../policy/effective-policy";
 import { observeStep, type OldPrimaryLease } from "./observe-step";
-import { claimRun, ENGINE, finishRun, json, MovedMeanwhile, startCompensations } from "./run-writes";
+import { claimRun, ENGINE, finishRun, json, MovedMeanwhile, startCompensations, stepKey } from "./run-writes";
 import { issueIn, postWebhook, promoteIn, refuseResidencyIn, routeIn } from "./step-effects";
 import { runContextOf, runDefinitionOf, type StoredRunContext } from "./stored-run";
 
@@ -81,8 +81,7 @@ async function applyStepMove(planned: Extract<PlannedMove, { kind: "step" }>, le
     }
     const { state, attempts, startedAt, deadlineAt, nextAttemptAt, finishedAt, error } = move.write;
     const data: Prisma.StepRunUpdateManyMutationInput = { state, attempts, startedAt, deadlineAt, nextAttemptAt, finishedAt, error, ...(output === undefined ? {} : { output: json(output) }) };
-    // The attempt count tells a retry from the attempt it follows: both are stored as pending.
-    const changed = await tx.stepRun.updateMany({ where: { id: stepRun.id, state: storedStateOf(move.from), attempts: stepRun.attempts }, data });
+    const changed = await tx.stepRun.updateMany({ where: stepKey(stepRun), data });
     if (changed.count === 0) throw new MovedMeanwhile(`step ${stepRun.stepId} is no longer ${move.from}`);
     if (move.audit) {
       await appendAuditEvent(tx, {

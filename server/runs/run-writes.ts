@@ -17,6 +17,16 @@ export class MovedMeanwhile extends Error {}
 
 export const json = (value: unknown) => value as Prisma.InputJsonValue;
 
+/**
+ * What every write of a step, the engine's or a person's, compares and sets
+ * from: the step's state and attempt as the decision read them (a retry is
+ * stored as pending too, so the attempt tells it from the attempt it
+ * follows). A re-check that finds the step where it was is no move and
+ * writes nothing, so an engine tick that changed nothing never moves this
+ * key under a person's decision; a real move (a deadline, a new attempt) does.
+ */
+export const stepKey = (stepRun: Pick<StepRun, "id" | "state" | "attempts">) => ({ id: stepRun.id, state: stepRun.state, attempts: stepRun.attempts });
+
 /** Holds the run row and proves it is still in the status the move was decided on; `data` is written with it. */
 export async function claimRun(tx: Tx, run: Run, data: Prisma.RunUpdateManyMutationInput = {}) {
   const changed = await tx.run.updateMany({ where: { id: run.id, status: run.status }, data: { status: run.status, ...data } });

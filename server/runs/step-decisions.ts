@@ -6,6 +6,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
+import { stepKey } from "./run-writes";
 
 async function waitingStep(runId: string, stepId: string, kind: "manual" | "approval") {
   const run = await db().run.findUnique({ where: { id: runId } });
@@ -30,12 +31,12 @@ async function decide(actor: UserActor, runId: string, stepId: string, kind: "ma
     // The run must still be running when the step moves: held FOR SHARE, so an abort or the engine's move of the run waits for this decision or comes first.
     const [current] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM "Run" WHERE id = ${runId} FOR SHARE`;
     if (current?.status !== "running") throw new ConflictError(`Step ${stepId} is not waiting for a decision (run ${current?.status ?? "gone"}).`);
-    // Only a step still waiting moves: two people deciding at once, or a person and the step's deadline, cannot both win.
+    // Only the step as it was read moves, still waiting in the same attempt: two people deciding at once, or a person and the step's deadline, cannot both win.
     const changed = await tx.stepRun.updateMany({
-      where: { id: step.id, state: storedStateOf(row.from[0]!) },
+      where: stepKey(step),
       data: { state: storedStateOf(row.to), finishedAt: new Date(), confirmedById: actor.userId, note: note ?? null, error: decision === "reject" ? `rejected by ${actor.email}${note ? `: ${note}` : ""}` : null },
     });
-    if (changed.count === 0) throw new ConflictError(`Step ${stepId} was decided meanwhile.`);
+    if (changed.count === 0) throw new ConflictError(`Step ${stepId} moved on meanwhile (decided, timed out or retried): look at the run again.`);
     await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${runId})`;
     await appendAuditEvent(tx, {
       actor: auditActorOf(actor),

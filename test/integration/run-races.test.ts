@@ -7,6 +7,7 @@ import { POST as abortRoute } from "@/app/api/v1/runs/[id]/abort/route";
 import { POST as confirmRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
 import { runSchema } from "@/contracts/runs";
 import { db } from "@/server/db/client";
+import type { Tx } from "@/server/db/transaction";
 import type { HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
 import { applyMove, moveRun, planMove } from "@/server/runs/advance-run";
@@ -85,6 +86,22 @@ async function blockedOnALock() {
   throw new Error("the abort never queued behind the run's row lock");
 }
 
+/** The run's and its steps' row versions: PostgreSQL gives a row a new xmin on every write, even of the values it had. */
+const rowVersions = (runId: string) =>
+  db().$queryRaw<{ id: string; version: string }[]>`SELECT id, xmin::text AS version FROM "Run" WHERE id = ${runId} UNION ALL SELECT id, xmin::text FROM "StepRun" WHERE "runId" = ${runId} ORDER BY id`;
+
+/** Confirms while the test holds the run's row: the confirmation has read the step and waits; `meanwhile` writes before it goes on. */
+async function confirmAcross(runId: string, meanwhile: (tx: Tx) => Promise<unknown>) {
+  let confirmed: ReturnType<typeof confirm> | undefined;
+  await db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM "Run" WHERE id = ${runId} FOR UPDATE`;
+    confirmed = confirm(runId);
+    await blockedOnALock();
+    await meanwhile(tx);
+  });
+  return confirmed!;
+}
+
 const stepEvents = (runId: string, state: string) =>
   db()
     .auditEvent.findMany({ where: { runId, action: "run.step" } })
@@ -160,6 +177,46 @@ describe("a person's confirmation racing the step's deadline", () => {
     const late = await confirm(runId);
     expect(late.status).toBe(409);
     expect((await runView(runId)).steps[0]).toMatchObject({ state: "failed", decidedBy: null });
+  });
+});
+
+describe("a person's confirmation racing the engine's re-check of the waiting step", () => {
+  it("keeps the confirmation: a re-check that finds the step still waiting writes nothing, so it cannot move what the confirmation compares against", async () => {
+    const runId = await waitingForConfirmation();
+    const before = await rowVersions(runId);
+    expect(await planMove(runId, new Date())).toBeNull();
+    expect(await moveRun(runId, lease)).toBe(false);
+    expect(await rowVersions(runId)).toEqual(before);
+    expect(await stepEvents(runId, "waiting")).toHaveLength(1);
+
+    const confirmed = await confirm(runId);
+    expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
+    while (await moveRun(runId, lease));
+    expect(await runView(runId)).toMatchObject({ status: "succeeded", steps: [{ state: "succeeded", decidedBy: "operator@example.com" }] });
+  });
+
+  it("keeps the confirmation when engine ticks re-check and move the run at the same time", async () => {
+    const runId = await waitingForConfirmation();
+    const [confirmed] = await Promise.all([confirm(runId), moveRun(runId, lease), moveRun(runId, lease), moveRun(runId, lease)]);
+    expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
+    while (await moveRun(runId, lease));
+    expect(await runView(runId)).toMatchObject({ status: "succeeded", steps: [{ state: "succeeded", decidedBy: "operator@example.com" }] });
+    expect(await db().auditEvent.count({ where: { runId, action: "run.finish" } })).toBe(1);
+  });
+
+  it("keeps the confirmation when the step's row is written meanwhile with the state and attempt it was decided on", async () => {
+    const runId = await waitingForConfirmation();
+    const confirmed = await confirmAcross(runId, (tx) => tx.stepRun.updateMany({ where: { runId }, data: { state: "waiting" } }));
+    expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
+    expect((await runView(runId)).steps[0]).toMatchObject({ state: "succeeded", decidedBy: "operator@example.com" });
+  });
+
+  it("answers the confirmation 409 when the step started another attempt between its read and its write", async () => {
+    const runId = await waitingForConfirmation();
+    const confirmed = await confirmAcross(runId, (tx) => tx.stepRun.updateMany({ where: { runId }, data: { attempts: 2, deadlineAt: new Date(Date.now() + 60_000) } }));
+    expect(confirmed.status).toBe(409);
+    expect(confirmed.json.error.message).toBe("Step confirm moved on meanwhile (decided, timed out or retried): look at the run again.");
+    expect((await runView(runId)).steps[0]).toMatchObject({ state: "waiting", attempts: 2, decidedBy: null });
   });
 });
 
