@@ -48,6 +48,10 @@ export async function refuseResidencyIn(tx: Tx, { run, stepRun }: EffectTarget, 
 export async function promoteIn(tx: Tx, on: EffectTarget, effect: Extract<StepEffect, { kind: "promote" }>, signingKey: SigningKey, oldLease: OldPrimaryLease | null, now: Date) {
   const { run, stepRun } = on;
   const service = await tx.service.update({ where: { id: run.serviceId }, data: { epoch: { increment: 1 } } });
+  // A promotion decided on a waiting step leaves it waiting, so the step's compare-and-set cannot tell that another executor issued it meanwhile: the command can (the update above waited for that executor's commit).
+  if (await tx.agentCommand.findUnique({ where: { idempotencyKey: commandKey(stepRun, effect.replicaId) }, select: { id: true } })) {
+    throw new MovedMeanwhile(`the promote command of step ${stepRun.stepId} was issued meanwhile`);
+  }
   // A renewal writes its grant under a FOR SHARE lock of the service row, only at the epoch it read: from this update on, none can be granted unseen (renew-primary-lease.ts).
   const renewedSince = oldLease ? stillHeld(await oldLease.recheck(tx), now) : null;
   if (renewedSince) throw new MovedMeanwhile(renewedSince);
