@@ -1,49 +1,48 @@
 import "server-only";
-import type { Prisma } from "../db/generated/client";
+import { controlTransition, type RunControl } from "@/core/runbooks/run-machine";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { startCompensations } from "./advance-run";
 import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
-import { runContextOf } from "./run-view";
-
-type Control = "pause" | "resume" | "abort";
-
-const ALLOWED_FROM: Record<Control, string[]> = {
-  pause: ["running"],
-  resume: ["paused"],
-  abort: ["running", "paused", "waiting", "pending"],
-};
+import { MovedMeanwhile, startCompensations } from "./run-writes";
+import { runContextOf } from "./stored-run";
 
 /**
  * Pause (nothing more happens until resumed), resume, or abort: an abort runs
  * the compensations registered so far, in reverse, before the run ends as
- * aborted.
+ * aborted. The run moves only from the status read here (the run-machine's
+ * table says which): an engine move or another person's control that got
+ * there first is answered 409, never written over.
  */
-export async function controlRun(actor: UserActor, runId: string, control: Control, reason: string): Promise<void> {
-  await db().$transaction(async (tx) => {
-    const run = await tx.run.findUnique({ where: { id: runId }, include: { steps: true } });
-    if (!run) throw new NotFoundError(`No run with id ${runId}.`);
-    if (!ALLOWED_FROM[control].includes(run.status)) throw new ConflictError(`Cannot ${control} a run that is ${run.status}.`);
-    const error = `aborted by ${actor.email}: ${reason}`;
-    if (control === "abort") {
+export async function controlRun(actor: UserActor, runId: string, control: RunControl, reason: string): Promise<void> {
+  await db()
+    .$transaction(async (tx) => {
+      const run = await tx.run.findUnique({ where: { id: runId }, include: { steps: true } });
+      if (!run) throw new NotFoundError(`No run with id ${runId}.`);
       const context = runContextOf(run.context);
-      if (context.compensations.length) await startCompensations(run, context, null, "aborted", error, tx);
-      else await tx.run.update({ where: { id: runId }, data: { status: "aborted", finishedAt: new Date(), activeForServiceId: null, error } });
-    } else {
-      const data: Prisma.RunUpdateInput = { status: control === "pause" ? "paused" : "running" };
-      await tx.run.update({ where: { id: runId }, data });
-    }
-    await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${runId})`;
-    await appendAuditEvent(tx, {
-      actor: auditActorOf(actor),
-      action: control === "pause" ? "run.pause" : control === "resume" ? "run.resume" : "run.abort",
-      target: { type: "run", id: runId },
-      serviceId: run.serviceId,
-      runId,
-      reason,
-      before: { status: run.status },
+      const row = controlTransition(control, run.status, context.compensations.length > 0);
+      if (!row) throw new ConflictError(`Cannot ${control} a run that is ${run.status}.`);
+      const error = `aborted by ${actor.email}: ${reason}`;
+      if (row.to === "compensating") await startCompensations(tx, run, context, "aborted", error);
+      else {
+        const data = row.to === "aborted" ? { status: row.to, finishedAt: new Date(), activeForServiceId: null, error } : { status: row.to };
+        const changed = await tx.run.updateMany({ where: { id: runId, status: run.status }, data });
+        if (changed.count === 0) throw new MovedMeanwhile(`run ${runId} is no longer ${run.status}`);
+      }
+      await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${runId})`;
+      await appendAuditEvent(tx, {
+        actor: auditActorOf(actor),
+        action: control === "pause" ? "run.pause" : control === "resume" ? "run.resume" : "run.abort",
+        target: { type: "run", id: runId },
+        serviceId: run.serviceId,
+        runId,
+        reason,
+        before: { status: run.status },
+      });
+    })
+    .catch((error: unknown) => {
+      if (error instanceof MovedMeanwhile) throw new ConflictError(`Cannot ${control} the run: it changed meanwhile (${error.message}); look again and retry.`);
+      throw error;
     });
-  });
 }

@@ -1,17 +1,13 @@
 import "server-only";
-import { EMPTY_RUN_CONTEXT, type RunContext } from "@/core/runbooks/run-context";
 import type { RunView } from "@/contracts/runs";
 import type { Run } from "../db/generated/client";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
+import { runContextOf, runParamsOf } from "./stored-run";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 export type RunSummary = Omit<RunView, "steps">;
-
-export function runContextOf(value: unknown): RunContext {
-  return { ...EMPTY_RUN_CONTEXT, ...(value as Partial<RunContext>) };
-}
 
 type RunRow = Run & { startedBy: { email: string } | null };
 
@@ -23,7 +19,7 @@ export function runSummary(run: RunRow, nameOf: (id: string | null) => string | 
     runbookId: run.runbookId,
     contentHash: run.contentHash,
     serviceId: run.serviceId,
-    params: run.params as Record<string, string>,
+    params: runParamsOf(run.params),
     mode: run.mode,
     status: run.status,
     actorType: run.actorType === "automation" ? "automation" : "user",

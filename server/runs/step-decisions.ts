@@ -1,10 +1,12 @@
 import "server-only";
+import { stepTransition, storedStateOf } from "@/core/runbooks/step-machine";
 import { assertSecondPerson } from "../accounts/second-person";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
+import { stepKey } from "./run-writes";
 
 async function waitingStep(runId: string, stepId: string, kind: "manual" | "approval") {
   const run = await db().run.findUnique({ where: { id: runId } });
@@ -24,14 +26,17 @@ async function decide(actor: UserActor, runId: string, stepId: string, kind: "ma
     throw new ForbiddenError("Two-person rule: the person who started the run cannot approve or reject its approval step.");
   }
   if (kind === "approval" && decision === "approve") await assertSecondPerson(actor, run.startedById, new Date());
-  const state = decision === "reject" ? "failed" : "succeeded";
+  const row = stepTransition(decision === "confirm" ? "person-confirmed" : decision === "approve" ? "person-approved" : "person-rejected");
   await db().$transaction(async (tx) => {
-    // Only a step still waiting moves: two people deciding at once cannot both win.
+    // The run must still be running when the step moves: held FOR SHARE, so an abort or the engine's move of the run waits for this decision or comes first.
+    const [current] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM "Run" WHERE id = ${runId} FOR SHARE`;
+    if (current?.status !== "running") throw new ConflictError(`Step ${stepId} is not waiting for a decision (run ${current?.status ?? "gone"}).`);
+    // Only the step as it was read moves, still waiting in the same attempt: two people deciding at once, or a person and the step's deadline, cannot both win.
     const changed = await tx.stepRun.updateMany({
-      where: { id: step.id, state: "waiting" },
-      data: { state, finishedAt: new Date(), confirmedById: actor.userId, note: note ?? null, error: decision === "reject" ? `rejected by ${actor.email}${note ? `: ${note}` : ""}` : null },
+      where: stepKey(step),
+      data: { state: storedStateOf(row.to), finishedAt: new Date(), confirmedById: actor.userId, note: note ?? null, error: decision === "reject" ? `rejected by ${actor.email}${note ? `: ${note}` : ""}` : null },
     });
-    if (changed.count === 0) throw new ConflictError(`Step ${stepId} was decided meanwhile.`);
+    if (changed.count === 0) throw new ConflictError(`Step ${stepId} moved on meanwhile (decided, timed out or retried): look at the run again.`);
     await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${runId})`;
     await appendAuditEvent(tx, {
       actor: auditActorOf(actor),
@@ -42,7 +47,7 @@ async function decide(actor: UserActor, runId: string, stepId: string, kind: "ma
       stepRunId: step.id,
       outcome: decision === "reject" ? "failure" : "success",
       reason: note ?? null,
-      details: { step: stepId },
+      details: { step: stepId, rule: row.id },
     });
   });
 }

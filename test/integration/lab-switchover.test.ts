@@ -51,8 +51,9 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     const waiting = await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
       ["failed", "aborted"].includes(json.status) || json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
     );
-    expect(waiting.json.status).toBe("running");
-    expect((await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" })).status).toBe(200);
+    expect(waiting.json.status, JSON.stringify(waiting.json)).toBe("running");
+    const confirmed = await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" });
+    expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
 
     const finished = await until("the run to finish", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status), 120_000);
     const run: RunView = runSchema.parse(finished.json);
@@ -110,7 +111,8 @@ describe("a planned switchover on the real lab, with the workload writing", () =
       json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
     );
     const ledgerBefore = (await verifyLedger(product.dataDir, "pg-europe-west3")).acknowledged;
-    await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, {});
+    const confirmed = await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, {});
+    expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
     await until("the fence to be done", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
       json.steps.find((step: { stepId: string }) => step.stepId === "fence-primary")?.state === "succeeded",
     );
@@ -150,10 +152,12 @@ async function switchOver(toRegion: string, reason: string): Promise<RunView> {
   const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, { params: { service: "orders-db", to_region: toRegion, reason } });
   expect(started.status, JSON.stringify(started.json)).toBe(201);
   const runId = runSchema.parse(started.json).id;
-  await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
+  const waiting = await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
     ["failed", "aborted"].includes(json.status) || json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
   );
-  expect((await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" })).status).toBe(200);
+  expect(waiting.json.status, JSON.stringify(waiting.json)).toBe("running");
+  const confirmed = await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" });
+  expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
   const finished = await until("the run to finish", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status), 180_000);
   return runSchema.parse(finished.json);
 }

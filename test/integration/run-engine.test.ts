@@ -17,8 +17,10 @@ import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
 import { LeaseLostError } from "@/server/lease/assert-lease";
-import { moveRun } from "@/server/runs/advance-run";
-import { executorTick } from "@/server/runs/run-executor";
+import { acquireLease } from "@/server/lease/lease";
+import { applyMove, moveRun, planMove } from "@/server/runs/advance-run";
+import { MovedMeanwhile } from "@/server/runs/run-writes";
+import { EXECUTOR_LEASE, executorTick } from "@/server/runs/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
@@ -310,6 +312,33 @@ steps:
     await report("pg-us-east-1", PRIMARY("5000"));
     await tick();
     expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(1);
+  });
+
+  it("promotes once when two executors decide the promotion on the waiting step: the second finds the command issued and decides again", async () => {
+    await report("pg-eu-west-1", STANDBY("5000"));
+    const runId = runSchema.parse((await start("hasty-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "two executors" })).json).id;
+    for (let i = 0; i < 6; i++) {
+      await answerEveryStep();
+      await tick();
+    }
+    expect(await stepState(runId, "promote-target")).toBe("waiting");
+    await report("pg-us-east-1", PRIMARY("5000"));
+    const epoch = (await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).epoch;
+    const now = new Date();
+    const [first, second] = [await planMove(runId, now), await planMove(runId, now)];
+    for (const planned of [first, second]) expect(planned).toMatchObject({ kind: "step", move: { rule: "promotion-proven", from: "waiting", to: "waiting" } });
+
+    const grant = await acquireLease(EXECUTOR_LEASE, holder, 60_000);
+    if (!grant.held) throw new Error("the executor lease is taken");
+    const lease = { name: EXECUTOR_LEASE, holder, token: grant.token };
+    await applyMove(first!, lease, now);
+    await expect(applyMove(second!, lease, now)).rejects.toThrow(MovedMeanwhile);
+
+    expect((await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).epoch).toBe(epoch + 1);
+    expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { runId, action: "service.epoch" } })).toBe(1);
+    // Decided again, the step waits for the command it already issued.
+    expect(await planMove(runId, new Date())).toBeNull();
   });
 
   it("refuses to promote a target the datasets' residency excludes, even when the runbook does not check it, audits it, and undoes the fence", async () => {
