@@ -51,5 +51,6 @@ describe("the health endpoints' query parameters", () => {
     const result = parse(query);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.message).toMatch(message);
+    expect(!result.ok && result.parameter).toBe(new URLSearchParams(query).keys().next().value);
   });
 });

@@ -33,17 +33,17 @@ const lagSeconds = z
 
 const PARAMETERS = { lag: lagBytes, max_lag_seconds: lagSeconds } as const;
 
-export type HealthQueryResult = { ok: true; query: HealthQuery } | { ok: false; message: string };
+export type HealthQueryResult = { ok: true; query: HealthQuery } | { ok: false; parameter: string; message: string };
 
 export function parseHealthQuery(params: URLSearchParams): HealthQueryResult {
   const known = Object.keys(PARAMETERS);
   const values: Partial<Record<keyof typeof PARAMETERS, number>> = {};
   for (const name of new Set(params.keys())) {
-    if (!(name in PARAMETERS)) return { ok: false, message: `unknown query parameter ${name} (the health endpoints take ${known.join(" and ")})` };
+    if (!(name in PARAMETERS)) return { ok: false, parameter: name, message: `unknown query parameter ${name} (the health endpoints take ${known.join(" and ")})` };
     const given = params.getAll(name);
-    if (given.length > 1) return { ok: false, message: `query parameter ${name} is given ${given.length} times; give it once` };
+    if (given.length > 1) return { ok: false, parameter: name, message: `query parameter ${name} is given ${given.length} times; give it once` };
     const parsed = PARAMETERS[name as keyof typeof PARAMETERS].safeParse(given[0]);
-    if (!parsed.success) return { ok: false, message: `query parameter ${name}=${given[0]} ${parsed.error.issues[0]!.message}` };
+    if (!parsed.success) return { ok: false, parameter: name, message: `query parameter ${name}=${given[0]} ${parsed.error.issues[0]!.message}` };
     values[name as keyof typeof PARAMETERS] = parsed.data;
   }
   return { ok: true, query: { maxLagBytes: values.lag ?? null, maxLagSeconds: values.max_lag_seconds ?? null } };
