@@ -3,8 +3,8 @@ import { agentReportSchema, type AgentReport, type PeerProbe } from "@/contracts
 import type { ReplicaObservation, EngineAdapter } from "./adapters/engine-adapter";
 import type { AgentConfig } from "./config";
 import type { Delivery } from "./delivery";
-import type { HealthState } from "./health/health-state";
 import { errorMessage } from "./error-message";
+import type { HealthState } from "./health/health-state";
 import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
 import type { ReportQueue } from "./report-queue";
