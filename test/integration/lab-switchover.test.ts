@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSchema, type RunView } from "@/contracts/runs";
@@ -7,6 +7,7 @@ import { linkKey } from "@/lab/network/links";
 import { readNetworkFile } from "@/lab/network/network-file";
 import { findReplica } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
+import { labHealthPorts, samplePrimaryHealth, twoWriteTargets } from "../support/primary-health-sampler";
 import { startProduct, until, type Product } from "../support/product";
 
 /**
@@ -43,8 +44,8 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     const ledgerBefore = (await until("the workload's first acknowledged writes", () => verifyLedger(product.dataDir, "pg-us-east-1"), (ledger) => ledger.acknowledged > 0)).acknowledged;
 
     // Every agent's /primary, asked together over and over through the switchover.
-    const primaries = samplePrimaries(await until("every agent's health port", async () => healthPorts(), (ports) => Object.keys(ports).length === 3));
-    await until("the old primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.["pg-us-east-1"] === 200);
+    const primaries = samplePrimaryHealth(await until("every agent's health port", async () => labHealthPorts(product.dataDir), (ports) => Object.keys(ports).length === 3));
+    await until("the old primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.statuses["pg-us-east-1"] === 200);
     const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, {
       params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "integration test: planned switchover" },
     });
@@ -63,13 +64,14 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     expect(run.status).toBe("succeeded");
 
     // The route moved and the epoch went up; the workload follows the route.
-    await until("the new primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.["pg-eu-west-1"] === 200);
+    await until("the new primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.statuses["pg-eu-west-1"] === 200);
     const rounds = await primaries.stop();
     // Never two replicas answering 200 on /primary at one time: a load balancer never has two write targets.
-    expect(rounds.filter((round) => Object.values(round).filter((status) => status === 200).length > 1)).toEqual([]);
-    expect(rounds.some((round) => round["pg-us-east-1"] === 200) && rounds.some((round) => round["pg-eu-west-1"] === 200)).toBe(true);
+    expect(twoWriteTargets(rounds)).toEqual([]);
     // Between the two, a stretch where no replica takes writes: the fence, the catch-up and the promotion.
-    expect(rounds.some((round) => Object.values(round).every((status) => status !== 200))).toBe(true);
+    const lastOld = rounds.findLast((round) => round.statuses["pg-us-east-1"] === 200);
+    const firstNew = rounds.find((round) => round.statuses["pg-eu-west-1"] === 200);
+    expect(rounds.some((round) => round.at > lastOld!.at && round.at < firstNew!.at && Object.values(round.statuses).every((status) => status !== 200))).toBe(true);
 
     const service = await api("GET", "/api/v1/services/orders-db", operator);
     expect(service.json.writeRegionId).toBe("aws:eu-west-1");
@@ -155,43 +157,6 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     await expectStreamingFrom("pg-europe-west3", ["pg-eu-west-1", "pg-us-east-1"]);
   }, 300_000);
 });
-
-/** Each lab agent's health port, as its latest start logged it. */
-function healthPorts(): Record<string, number> {
-  const folder = path.join(product.dataDir, "lab", "agents");
-  const ports: Record<string, number> = {};
-  for (const name of readdirSync(folder)) {
-    const started = readFileSync(path.join(folder, name, "agent.log"), "utf8")
-      .split("\n")
-      .filter((line) => line.includes('"agent.started"'))
-      .map((line) => JSON.parse(line) as { healthPort: number | null })
-      .at(-1);
-    if (started?.healthPort) ports[name] = started.healthPort;
-  }
-  return ports;
-}
-
-/** Asks every agent's /primary at once, round after round, until stopped; each round's statuses by replica (0: no answer). */
-function samplePrimaries(ports: Record<string, number>): { rounds: Record<string, number>[]; stop(): Promise<Record<string, number>[]> } {
-  const rounds: Record<string, number>[] = [];
-  let stopping = false;
-  const ask = (port: number) => fetch(`http://127.0.0.1:${port}/primary`).then((answer) => answer.status, () => 0);
-  const loop = (async () => {
-    while (!stopping) {
-      const statuses = await Promise.all(Object.values(ports).map(ask));
-      rounds.push(Object.fromEntries(Object.keys(ports).map((name, i) => [name, statuses[i]!])));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return {
-    rounds,
-    async stop() {
-      stopping = true;
-      await loop;
-      return rounds;
-    },
-  };
-}
 
 /** Starts a planned switchover, confirms it, and waits for it to end. */
 async function switchOver(toRegion: string, reason: string): Promise<RunView> {
