@@ -92,6 +92,9 @@ describe("the health listener", () => {
     });
     expect(status).toBe(200);
     expect(JSON.parse(body)).toMatchObject({ endpoint: "replica", check: null });
+    await expect(serveHealth(() => FACTS, { port: 0, host: "127.0.0.1", tls: { certFile, keyFile: path.join(dir, "missing.key") } })).rejects.toThrow(
+      `cannot read the health endpoints' TLS key ${path.join(dir, "missing.key")}: ENOENT`,
+    );
     // Plain HTTP on the TLS port gets no health answer.
     await expect(fetch(`${base.replace("https", "http")}/replica`).then((answer) => answer.status)).rejects.toThrow();
   });

@@ -34,6 +34,14 @@ export function healthReply(method: string | undefined, url: string | undefined,
   return answerHealthCheck(endpoint, facts(), query.query);
 }
 
+function readPem(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`cannot read the health endpoints' TLS ${what} ${file}: ${(error as Error).message}`);
+  }
+}
+
 /** The health endpoints on a listener of their own (HTTP, or HTTPS with `tls`). */
 export async function serveHealth(facts: () => HealthFacts, options: HealthServerOptions): Promise<http.Server> {
   const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
@@ -42,7 +50,7 @@ export async function serveHealth(facts: () => HealthFacts, options: HealthServe
     response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
     response.end(request.method === "HEAD" ? undefined : text);
   };
-  const server = options.tls ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, handle) : http.createServer(handle);
+  const server = options.tls ? https.createServer({ cert: readPem(options.tls.certFile, "certificate"), key: readPem(options.tls.keyFile, "key") }, handle) : http.createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
