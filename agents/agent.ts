@@ -4,6 +4,7 @@ import type { ReplicaObservation, EngineAdapter } from "./adapters/engine-adapte
 import type { AgentConfig } from "./config";
 import type { Delivery } from "./delivery";
 import { errorMessage } from "./error-message";
+import type { HealthState } from "./health/health-state";
 import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
 import type { ReportQueue } from "./report-queue";
@@ -17,6 +18,8 @@ export interface AgentParts {
   delivery: Pick<Delivery, "deliver" | "flush" | "close">;
   metrics: AgentMetrics;
   log: Logger;
+  /** Takes each probe of the local replica, for the health endpoints. */
+  health?: Pick<HealthState, "observed">;
   probePeers?: typeof probePeersOverNetwork;
   now?: () => Date;
 }
@@ -94,7 +97,9 @@ export class Agent {
     const { queue, delivery, log } = this.parts;
     try {
       const observedAt = this.now();
+      const startedAt = performance.now();
       const [observation, peers] = await Promise.all([this.probeLocal(), this.witness()]);
+      this.parts.health?.observed(observation, startedAt);
       const report: AgentReport = { seq: queue.nextSeq(), observedAt: observedAt.toISOString(), ...observation, peers };
       const checked = agentReportSchema.safeParse(report);
       if (!checked.success) {

@@ -34,7 +34,16 @@ describe("agent config", () => {
       peers: [],
       queue: { dir: "/etc/switchyard/queue", maxBytes: 64 * 1024 * 1024 },
       metrics: { port: 0, host: "127.0.0.1" },
+      health: { port: 0, host: "127.0.0.1" },
     });
+    expect(config.health.tls).toBeUndefined();
+  });
+
+  it("takes the health endpoints' port, host and TLS files, resolved next to the config file", () => {
+    const config = parseAgentConfig({ ...valid, health: { port: 8008, host: "0.0.0.0", tls: { certFile: "tls/health.pem", keyFile: "/keys/health.key" } } }, FILE);
+    expect(config.health).toEqual({ port: 8008, host: "0.0.0.0", tls: { certFile: "/etc/switchyard/tls/health.pem", keyFile: "/keys/health.key" } });
+    expect(problem({ ...valid, health: { port: 70_000 } })).toMatch(/health\.port: /);
+    expect(problem({ ...valid, health: { port: 8008, tls: { certFile: "c.pem" } } })).toMatch(/health\.tls\.keyFile: /);
   });
 
   it("accepts a simulated replica, standby and steady unless told otherwise", () => {

@@ -125,6 +125,19 @@ export const metricsSchema = z.strictObject({
   host: z.string().min(1).default("127.0.0.1"),
 });
 
+/**
+ * The health endpoints load balancers check (agents/README.md, "Health
+ * endpoints"). Off by default, like metrics; a load balancer on another
+ * host needs `host` set to an address it reaches (or 0.0.0.0).
+ */
+export const healthEndpointsSchema = z.strictObject({
+  /** 0 turns the health endpoints off; Patroni's REST API listens on 8008. */
+  port: z.int().min(0).max(65_535).default(0),
+  host: z.string().min(1).default("127.0.0.1"),
+  /** PEM certificate (chain) and private key: served over HTTPS only. */
+  tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+});
+
 export const agentConfigSchema = z.strictObject({
   controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
   token: z.string().min(1),
@@ -138,6 +151,7 @@ export const agentConfigSchema = z.strictObject({
     maxBytes: z.int().min(64 * 1024).default(64 * MIB),
   }),
   metrics: metricsSchema.default({ port: 0, host: "127.0.0.1" }),
+  health: healthEndpointsSchema.default({ port: 0, host: "127.0.0.1" }),
   /** Without it the agent takes no commands. */
   commands: commandsSchema.optional(),
   replication: replicationSchema.superRefine(checkReplicationTls).optional(),
@@ -170,8 +184,8 @@ export function reportClock(env: Readonly<Record<string, string | undefined>>): 
 }
 
 /**
- * Validates a parsed config. A relative queue folder is taken relative to the
- * config file, so a config and its queue can move together.
+ * Validates a parsed config. A relative queue folder (or TLS file) is taken
+ * relative to the config file, so a config and its queue can move together.
  */
 export function parseAgentConfig(raw: unknown, file: string): AgentConfig {
   const result = agentConfigSchema.safeParse(raw);
@@ -180,7 +194,13 @@ export function parseAgentConfig(raw: unknown, file: string): AgentConfig {
     throw new ConfigError(`invalid agent config ${file}: ${problems.join("; ")}`);
   }
   const config = result.data;
-  return { ...config, queue: { ...config.queue, dir: path.resolve(path.dirname(file), config.queue.dir) } };
+  const relative = (target: string) => path.resolve(path.dirname(file), target);
+  const { tls } = config.health;
+  return {
+    ...config,
+    queue: { ...config.queue, dir: relative(config.queue.dir) },
+    health: { ...config.health, ...(tls ? { tls: { certFile: relative(tls.certFile), keyFile: relative(tls.keyFile) } } : {}) },
+  };
 }
 
 export function loadAgentConfig(file: string): AgentConfig {

@@ -5,6 +5,9 @@ import { commandLoopFor } from "./commands/command-loop-for";
 import type { AgentConfig } from "./config";
 import { Delivery } from "./delivery";
 import { errorMessage } from "./error-message";
+import { serveHealth } from "./health/health-server";
+import { HealthState } from "./health/health-state";
+import { ServerChanges } from "./health/server-changes";
 import type { Logger } from "./log";
 import { AgentMetrics, serveMetrics } from "./metrics";
 import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for";
@@ -19,7 +22,7 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** Wires the agent's parts from its config and starts them: the loop, the command loop, the lease keeper, the metrics endpoint. */
+/** Wires the agent's parts from its config and starts them: the loop, the command loop, the lease keeper, the metrics and health endpoints. */
 export async function startAgent(config: AgentConfig, log: Logger, clock: () => Date): Promise<RunningAgent> {
   const metrics = new AgentMetrics();
   const queue = ReportQueue.open(config.queue.dir, {
@@ -30,12 +33,21 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, witnessKey: witness.publicKey, queue, metrics, log, wallClock: clock });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
   const probePeers = vouchingProbes(witness);
-  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers });
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
   const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
-  const commandLoop = commandLoopFor(config, keyRing, metrics, log);
+  const changes = new ServerChanges();
+  const commandLoop = commandLoopFor(config, keyRing, metrics, log, changes);
   const leaseKeeper = primaryLeaseKeeperFor(config, keyRing, metrics, log);
+  const health = new HealthState({
+    // A tick probes within probeTimeoutMs; missing a few ticks in a row means the loop is stuck.
+    staleAfterMs: 3 * config.intervalMs + config.probeTimeoutMs,
+    changes,
+    keeper: leaseKeeper,
+    commandEpoch: () => commandLoop?.highestEpoch ?? null,
+  });
+  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers, health });
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
+  const healthServer = config.health.port > 0 ? await serveHealth(() => health.facts(), config.health) : null;
 
   agent.start();
   commandLoop?.start();
@@ -48,6 +60,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     queued: queue.depth,
     lastSeq: queue.lastSeq,
     metricsPort: config.metrics.port || null,
+    healthPort: config.health.port || null,
+    healthTls: config.health.tls !== undefined,
     commands: commandLoop !== null,
     commandKeys: keyRing?.ids ?? [],
     primaryLease: leaseKeeper !== null,
@@ -58,6 +72,7 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     async stop() {
       await Promise.all([agent.stop(), commandLoop?.stop(), leaseKeeper?.stop()]).catch((error: unknown) => log.error("bug", "agent.stop_failed", errorMessage(error)));
       metricsServer?.close();
+      healthServer?.close();
       log.info("agent.stopped", `stopped with ${queue.depth} reports queued`);
     },
   };

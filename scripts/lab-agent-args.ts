@@ -12,6 +12,8 @@ export interface LabAgentArgsInput {
   /** The folder of pg_ctl and pg_rewind. */
   binDir: string;
   metricsPort: number;
+  /** The health endpoints load balancers (and the lab's tests) check. */
+  healthPort: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export function labAgentArgs(input: LabAgentArgsInput): string[] {
     ["--bin-dir", input.binDir],
     ["--server-log", serverLogFile(input.dataDir, replica.name)],
     ["--metrics-port", String(input.metricsPort)],
+    ["--health-port", String(input.healthPort)],
   ];
   // Joined with "=": a value starting with a dash (a random password can) would otherwise be read as an option.
   return flags.map(([flag, value]) => `${flag}=${value}`);

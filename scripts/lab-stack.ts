@@ -127,13 +127,14 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
         const folder = path.join(labDir, "agents", replica.name);
         const stateDir = path.join(folder, "state");
         const metricsPort = await freePort();
-        const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort })];
-        // An agent enrolled before keeps its identity; its host settings (the metrics port) are told anew.
+        const healthPort = await freePort();
+        const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort, healthPort })];
+        // An agent enrolled before keeps its identity; its host settings (the metrics and health ports) are told anew.
         const said = (await labAgentEnrolled(client, stateDir))
           ? await agentOnce(bundle, ["configure", ...hostArgs])
           : await agentOnce(bundle, ["enroll", "--token", await onboarding.enrollmentToken(replica.name), "--replace", ...hostArgs]);
         specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
-        log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics`);
+        log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
       }
       agents.startAll(bundle, specs);
       // The workload is a client outside the regions: it reaches the control plane and the primary directly.

@@ -1,4 +1,5 @@
 import type { AgentConfig } from "../config";
+import { trackingServerChanges, type ServerChanges } from "../health/server-changes";
 import { errorMessage } from "../error-message";
 import type { Logger } from "../log";
 import type { AgentMetrics } from "../metrics";
@@ -15,7 +16,7 @@ import type { CommandKeyRing } from "./command-key-ring";
  * would take the replica's region for dead, which is worse than a replica
  * that cannot be commanded until someone looks at the ledger.
  */
-export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger): CommandLoop | null {
+export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger, changes?: ServerChanges): CommandLoop | null {
   const { commands, replica } = config;
   if (!commands || !keyRing) {
     log.info("commands.off", "the config has no commands section: this agent takes no commands");
@@ -28,10 +29,11 @@ export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | nu
     log.error("bug", "commands.ledger_unreadable", `${errorMessage(error)}; this agent takes no commands until it is fixed`);
     return null;
   }
-  const executor: CommandExecutor =
+  const local: CommandExecutor =
     replica.engine === "postgresql"
       ? new PostgresExecutor({ connectionString: commands.connectionString ?? replica.connectionString, replicaName: replica.name, replication: config.replication ?? null, server: config.server ?? null })
       : simulatedExecutor;
+  const executor = changes ? trackingServerChanges(local, changes) : local;
   return new CommandLoop({
     controlPlaneUrl: config.controlPlaneUrl,
     token: config.token,

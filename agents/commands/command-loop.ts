@@ -72,6 +72,11 @@ export class CommandLoop {
     this.backoffMs = options.backoffMs ?? ((failures) => backoffDelayMs(failures, Math.random));
   }
 
+  /** The newest fencing epoch this agent accepted a command from (0: none). */
+  get highestEpoch(): number {
+    return this.options.ledger.highestEpoch;
+  }
+
   start(): void {
     const { ledger, metrics, log } = this.options;
     metrics.epoch.set(ledger.highestEpoch);

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync,
 import path from "node:path";
 import { z } from "zod";
 import { agentRuntimeConfigSchema, type AgentRuntimeConfig } from "@/contracts/enrollment";
-import { addressMap, checkReplicationTls, ConfigError, connectionString, ed25519PublicKeyPem, localServerSchema, metricsSchema, replicationSchema } from "../config";
+import { addressMap, checkReplicationTls, ConfigError, connectionString, ed25519PublicKeyPem, healthEndpointsSchema, localServerSchema, metricsSchema, replicationSchema } from "../config";
 
 /** Where `enroll` writes and `run` reads, unless --state-dir or SWITCHYARD_AGENT_STATE_DIR says otherwise. */
 export const DEFAULT_STATE_DIR = "/var/lib/switchyard-agent";
@@ -18,7 +18,7 @@ export const QUEUE_DIR = "queue";
  * What only the replica's host knows, given as `enroll` flags: how to reach
  * the local server (monitoring and commands roles), the credentials a
  * standby streams with, the data folder and binaries for `rewind`, how this
- * region reaches other regions' addresses, and the metrics endpoint.
+ * region reaches other regions' addresses, and the metrics and health endpoints.
  */
 export const hostSettingsSchema = z.strictObject({
   postgres: connectionString,
@@ -28,6 +28,8 @@ export const hostSettingsSchema = z.strictObject({
   via: addressMap.optional(),
   server: localServerSchema.optional(),
   metrics: metricsSchema,
+  /** Defaulted: state saved before the health endpoints has none. */
+  health: healthEndpointsSchema.default({ port: 0, host: "127.0.0.1" }),
 });
 
 export const agentStateSchema = z.strictObject({

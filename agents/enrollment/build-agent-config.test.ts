@@ -25,6 +25,7 @@ const state: AgentState = {
     via: { "10.0.0.2:5432": "127.0.0.1:6002" },
     server: { dataDir: "/var/lib/postgresql/18/main", binDir: "/usr/lib/postgresql/18/bin" },
     metrics: { port: 9464, host: "127.0.0.1" },
+    health: { port: 8008, host: "0.0.0.0", tls: { certFile: "/etc/switchyard/health.pem", keyFile: "/etc/switchyard/health.key" } },
   },
 };
 
@@ -52,6 +53,7 @@ describe("an enrolled agent's runtime config", () => {
       probeTimeoutMs: 2000,
       queue: { dir: "/var/lib/switchyard-agent/queue" },
       metrics: { port: 9464, host: "127.0.0.1" },
+      health: { port: 8008, host: "0.0.0.0", tls: { certFile: "/etc/switchyard/health.pem", keyFile: "/etc/switchyard/health.key" } },
       commands: { publicKey, pollSeconds: 25, connectionString: "postgresql://postgres:pw@127.0.0.1:5432/postgres" },
       replication: { user: "replicator", password: "rp", via: { "10.0.0.2:5432": "127.0.0.1:6002" } },
       server: { dataDir: "/var/lib/postgresql/18/main", binDir: "/usr/lib/postgresql/18/bin" },
@@ -68,7 +70,7 @@ describe("an enrolled agent's runtime config", () => {
   });
 
   it("leaves out what the host did not give: no commands role, no replication, no server", () => {
-    const bare = { ...state, host: { postgres: state.host.postgres, metrics: { port: 0, host: "127.0.0.1" } } };
+    const bare = { ...state, host: { postgres: state.host.postgres, metrics: { port: 0, host: "127.0.0.1" }, health: { port: 0, host: "127.0.0.1" } } };
     const config = buildAgentConfig(bare, remote, "/s");
     expect(config.commands).toEqual({ publicKey, pollSeconds: 25 });
     expect(config.replication).toBeUndefined();

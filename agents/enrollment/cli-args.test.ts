@@ -26,7 +26,7 @@ describe("the agent's command line", () => {
       token: "sye_abc",
       replace: false,
       expectFingerprint: null,
-      host: { postgres: "postgresql://mon:pw@127.0.0.1:5432/postgres", metrics: { port: 0, host: "127.0.0.1" } },
+      host: { postgres: "postgresql://mon:pw@127.0.0.1:5432/postgres", metrics: { port: 0, host: "127.0.0.1" }, health: { port: 0, host: "127.0.0.1" } },
     });
   });
 
@@ -45,6 +45,10 @@ describe("the agent's command line", () => {
         "--data-dir", "/var/lib/postgresql/18/main",
         "--bin-dir", "/usr/lib/postgresql/18/bin",
         "--metrics-port", "9464",
+        "--health-port", "8008",
+        "--health-host", "0.0.0.0",
+        "--health-tls-cert", "/etc/switchyard/health.pem",
+        "--health-tls-key", "/etc/switchyard/health.key",
         "--replace",
         "--expect-fingerprint", "ab:cd",
       ],
@@ -60,6 +64,7 @@ describe("the agent's command line", () => {
         via: { "10.0.0.7:5432": "127.0.0.1:6001", "[::1]:5433": "127.0.0.1:6002" },
         server: { dataDir: "/var/lib/postgresql/18/main", binDir: "/usr/lib/postgresql/18/bin" },
         metrics: { port: 9464, host: "127.0.0.1" },
+        health: { port: 8008, host: "0.0.0.0", tls: { certFile: "/etc/switchyard/health.pem", keyFile: "/etc/switchyard/health.key" } },
       },
     });
   });
@@ -89,6 +94,9 @@ describe("the agent's command line", () => {
     [[...ENROLL, "--via", "10.0.0.7=127.0.0.1:1"], /--via: \(the key\) must be host:port/],
     [[...ENROLL, "--metrics-port", "http"], /--metrics-port http: must be a port number/],
     [[...ENROLL, "--metrics-port", "70000"], /--metrics-port: /],
+    [[...ENROLL, "--health-port", "http"], /--health-port http: must be a port number \(0 turns the health endpoints off\)/],
+    [[...ENROLL, "--health-port", "70000"], /--health-port: /],
+    [[...ENROLL, "--health-tls-cert", "/c.pem"], /--health-tls-cert and --health-tls-key go together/],
     [[...ENROLL, "--replication-user", "r", "--replication-password", "a\nb"], /--replication-password: must not contain a line break/],
     [[...ENROLL, "--bogus"], /Unknown option '--bogus'/],
     [["run", "extra"], /switchyard-agent run: /],
@@ -104,7 +112,7 @@ describe("the agent's command line", () => {
       kind: "configure",
       stateDir: "/s",
       controlPlaneUrl: null,
-      host: { postgres: "postgresql://h/db", metrics: { port: 9000, host: "127.0.0.1" } },
+      host: { postgres: "postgresql://h/db", metrics: { port: 9000, host: "127.0.0.1" }, health: { port: 0, host: "127.0.0.1" } },
     });
     expect(parseAgentArgs(["configure", "--control-plane", "http://cp:1/", "--postgres", "postgresql://h/db"], {})).toMatchObject({ controlPlaneUrl: "http://cp:1" });
     expect(() => parseAgentArgs(["configure", "--metrics-port", "9000"], {})).toThrow(/--postgres is required/);

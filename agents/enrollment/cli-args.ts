@@ -34,6 +34,10 @@ const HOST_FLAGS = {
   "server-log": { type: "string" },
   "metrics-port": { type: "string" },
   "metrics-host": { type: "string" },
+  "health-port": { type: "string" },
+  "health-host": { type: "string" },
+  "health-tls-cert": { type: "string" },
+  "health-tls-key": { type: "string" },
 } as const;
 
 const STATE_FLAG = { "state-dir": { type: "string" } } as const;
@@ -53,6 +57,9 @@ const FLAG_OF: Record<string, string> = {
   "server.logFile": "--server-log",
   "metrics.port": "--metrics-port",
   "metrics.host": "--metrics-host",
+  "health.port": "--health-port",
+  "health.host": "--health-host",
+  "health.tls": "--health-tls-cert",
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -137,6 +144,9 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
   if (values["server-log"] !== undefined && values["data-dir"] === undefined) throw new UsageError("--server-log needs --data-dir and --bin-dir");
   const port = values["metrics-port"];
   if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--metrics-port ${port}: must be a port number (0 turns the metrics endpoint off)`);
+  const healthPort = values["health-port"];
+  if (healthPort !== undefined && !/^\d+$/.test(healthPort)) throw new UsageError(`--health-port ${healthPort}: must be a port number (0 turns the health endpoints off)`);
+  pairOrNeither(values, "health-tls-cert", "health-tls-key");
   const raw = {
     postgres: values.postgres,
     ...(values["commands-postgres"] !== undefined ? { commandsPostgres: values["commands-postgres"] } : {}),
@@ -155,6 +165,11 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
       ? { server: { dataDir: path.resolve(values["data-dir"]), binDir: path.resolve(values["bin-dir"]!), ...(values["server-log"] ? { logFile: path.resolve(values["server-log"]) } : {}) } }
       : {}),
     metrics: { port: Number(port ?? 0), host: values["metrics-host"] ?? "127.0.0.1" },
+    health: {
+      port: Number(healthPort ?? 0),
+      host: values["health-host"] ?? "127.0.0.1",
+      ...(values["health-tls-cert"] !== undefined ? { tls: { certFile: path.resolve(values["health-tls-cert"]), keyFile: path.resolve(values["health-tls-key"]!) } } : {}),
+    },
   };
   const parsed = hostSettingsSchema.safeParse(raw);
   if (!parsed.success) {
@@ -284,6 +299,10 @@ enroll: trades an enrollment token (single use, from an admin: console Settings 
   --data-dir <dir> --bin-dir <dir> [--server-log <file>]   the data folder and binaries, for rewind
   --metrics-port <port>           Prometheus metrics (0, the default, turns them off)
   --metrics-host <host>           default 127.0.0.1
+  --health-port <port>            health endpoints for load balancers, Patroni's paths (/primary,
+                                  /replica?lag=16MB…); 0, the default, turns them off
+  --health-host <host>            default 127.0.0.1; an address the load balancer reaches
+  --health-tls-cert <pem> --health-tls-key <pem>   serve the health endpoints over HTTPS
   --expect-fingerprint <hex>      refuse a command key with another fingerprint
   --replace                       take the place of the replica's active agent (revokes it)
   --state-dir <dir>               default /var/lib/switchyard-agent (or SWITCHYARD_AGENT_STATE_DIR)

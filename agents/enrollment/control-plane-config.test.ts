@@ -18,7 +18,7 @@ const state: AgentState = {
   token: "sya_secret",
   commandKey: { publicKey: generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString(), fingerprint: "AA" },
   enrolledAt: "2026-12-02T12:00:00.000Z",
-  host: { postgres: "postgresql://monitor:pw@127.0.0.1:5432/postgres", metrics: { port: 0, host: "127.0.0.1" } },
+  host: { postgres: "postgresql://monitor:pw@127.0.0.1:5432/postgres", metrics: { port: 0, host: "127.0.0.1" }, health: { port: 0, host: "127.0.0.1" } },
 };
 
 const first: AgentRuntimeConfig = {

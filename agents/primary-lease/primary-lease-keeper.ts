@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import type { HealthFacts } from "@/core/health-checks/health-checks";
 import type { CommandKeys } from "../commands/key-statement";
 import { errorMessage } from "../error-message";
 import { createHttpClient, type HttpPoster } from "../http-post";
@@ -96,6 +97,10 @@ export class PrimaryLeaseKeeper {
   private readonly counters = new Map<string, number>();
   private refusedVouchLoggedAt = Number.NEGATIVE_INFINITY;
   private role: ServerState["role"] | null = null;
+  /** The keeper's latest read of its server, which its decisions go by. */
+  private server: ServerState | null = null;
+  /** The fencing epoch of the control plane's latest answer. */
+  private epoch: number | null = null;
   private lastRule: LeaseRule | null = null;
   private lastRequestAt = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<void> | null = null;
@@ -144,6 +149,38 @@ export class PrimaryLeaseKeeper {
     return { sentAt: now - elapsed, periodMs: saved.periodMs, restored: true };
   }
 
+  /**
+   * The lease for the health endpoints, decided at this moment by the same
+   * decision, from the same facts, as the keeper's next tick: /primary stops
+   * answering 200 no later than the keeper starts to fence. `expiresAt` is
+   * when this agent stops counting it as held (its fence starts then).
+   */
+  healthView(): Pick<HealthFacts, "lease" | "controlPlane" | "epoch"> {
+    const now = this.monotonic();
+    const decision = decideLease(this.facts(now));
+    const expiresAt = decision.until === null ? null : new Date(this.wallClock() + decision.until - now).toISOString();
+    return {
+      lease: { kept: true, held: decision.held, rule: decision.rule, sentence: decision.sentence, expiresAt },
+      controlPlane: this.refusal !== null ? { word: "refused", reason: this.refusal } : this.grant ? { word: "granted" } : { word: "none" },
+      epoch: this.epoch,
+    };
+  }
+
+  private facts(now: number): LeaseFacts {
+    return {
+      now,
+      server: this.server,
+      grant: this.grant,
+      refusal: this.refusal,
+      notOffered: this.notOffered,
+      graceUntil: this.graceUntil,
+      witnesses: [...this.roster.keys()],
+      vouches: this.vouches,
+      selfFenced: this.state.selfFence !== null,
+      leadMs: FENCE_LEAD_MS,
+    };
+  }
+
   private async run(): Promise<void> {
     while (!this.stopping) {
       const started = this.monotonic();
@@ -163,18 +200,7 @@ export class PrimaryLeaseKeeper {
     const server = await this.session.read();
     this.observe(server);
     if (server?.role === "primary") this.renewIfDue(server);
-    const decision = decideLease({
-      now: this.monotonic(),
-      server,
-      grant: this.grant,
-      refusal: this.refusal,
-      notOffered: this.notOffered,
-      graceUntil: this.graceUntil,
-      witnesses: [...this.roster.keys()],
-      vouches: this.vouches,
-      selfFenced: this.state.selfFence !== null,
-      leadMs: FENCE_LEAD_MS,
-    });
+    const decision = decideLease(this.facts(this.monotonic()));
     this.record(decision);
     if (decision.action === "fence") await this.fence(decision, this.refusal !== null ? "refused" : "lapsed");
     if (decision.action === "unfence") await this.unfence();
@@ -187,6 +213,7 @@ export class PrimaryLeaseKeeper {
    * that a later promotion starts afresh, with the grace for a first answer.
    */
   private observe(server: ServerState | null): void {
+    this.server = server;
     if (!server) return;
     if (server.role === "standby" && (this.grant || this.refusal || this.state.grant || this.state.selfFence)) {
       this.grant = null;
@@ -236,6 +263,7 @@ export class PrimaryLeaseKeeper {
     // The server became a standby while the request was out: the answer is about a state that is gone.
     if (this.role !== "primary") return;
     const { answer } = reply;
+    this.epoch = answer.epoch;
     if (answer.granted) {
       metrics.leaseRenewals.inc({ outcome: "granted" });
       await this.adoptRoster(answer.witnessRoster);

@@ -170,6 +170,7 @@ beforeAll(async () => {
     probeTimeoutMs: 2000,
     queue: { dir: path.join(dir, "queue"), maxBytes: 64 * 1024 * 1024 },
     metrics: { port: metricsPort, host: "127.0.0.1" },
+    health: { port: 0, host: "127.0.0.1" },
     commands: { publicKey: signer.publicKeyPem, pollSeconds: 5 },
   };
   writeFileSync(configFile, JSON.stringify(config));

@@ -47,6 +47,7 @@ beforeAll(async () => {
       probeTimeoutMs: 2_000,
       queue: { dir: path.join(dir, replica.name, "queue"), maxBytes: 64 * 1024 * 1024 },
       metrics: { port: 0, host: "127.0.0.1" },
+      health: { port: 0, host: "127.0.0.1" },
     };
     const file = path.join(dir, `${replica.name}.json`);
     writeFileSync(file, JSON.stringify(config));

@@ -6,6 +6,7 @@ import { heal, isolate, setLink } from "@/lab/network/control-client";
 import { portOf, requireLabState } from "@/lab/state";
 import { LAB_DATABASE, LAB_HOST } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
+import { labHealthPorts, samplePrimaryHealth, twoWriteTargets } from "../support/primary-health-sampler";
 import { productForFile, until } from "../support/product";
 import { sampleWritablePrimaries, splitBrains } from "../support/writable-sampler";
 
@@ -129,6 +130,9 @@ describe("the primary's region cut off", () => {
     await until("the witnesses' real vouches, to replay", async () => forger.captured.length, (count) => count >= 4, 30_000);
 
     const sampler = await sampleWritablePrimaries(running.dataDir, 100);
+    // What a load balancer outside the regions sees on every agent's /primary.
+    const primaries = samplePrimaryHealth(await until("every agent's health port", async () => labHealthPorts(running.dataDir), (ports) => Object.keys(ports).length === 3));
+    await until("the primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.statuses["pg-us-east-1"] === 200);
     const cutAt = Date.now();
     forger.start();
     await isolate(running.dataDir, "aws:us-east-1");
@@ -138,6 +142,13 @@ describe("the primary's region cut off", () => {
     expect(moved.json).toMatchObject({ writeReplica: "pg-eu-west-1", epoch: 2 });
     const samples = await sampler.stop();
     expect(splitBrains(samples)).toEqual([]);
+    await until("the new primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.statuses["pg-eu-west-1"] === 200);
+    const rounds = await primaries.stop();
+    expect(twoWriteTargets(rounds)).toEqual([]);
+    // The isolated primary's agent answered 503 by itself, before the new primary answered 200.
+    const lastOld200 = rounds.findLast((round) => round.statuses["pg-us-east-1"] === 200);
+    const firstNew200 = rounds.find((round) => round.statuses["pg-eu-west-1"] === 200);
+    expect(lastOld200!.at).toBeLessThan(firstNew200!.at);
 
     // The old primary stopped taking writes (by itself: nothing could reach it) before the new one started.
     const lastOld = samples.filter((sample) => sample.writable.includes("pg-us-east-1")).at(-1);

@@ -7,6 +7,7 @@ import { linkKey } from "@/lab/network/links";
 import { readNetworkFile } from "@/lab/network/network-file";
 import { findReplica } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
+import { labHealthPorts, samplePrimaryHealth, twoWriteTargets } from "../support/primary-health-sampler";
 import { startProduct, until, type Product } from "../support/product";
 
 /**
@@ -42,6 +43,9 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     // The workload starts with the lab, and on a busy machine its first acknowledged write can come after the topology looks healthy.
     const ledgerBefore = (await until("the workload's first acknowledged writes", () => verifyLedger(product.dataDir, "pg-us-east-1"), (ledger) => ledger.acknowledged > 0)).acknowledged;
 
+    // Every agent's /primary, asked together over and over through the switchover.
+    const primaries = samplePrimaryHealth(await until("every agent's health port", async () => labHealthPorts(product.dataDir), (ports) => Object.keys(ports).length === 3));
+    await until("the old primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.statuses["pg-us-east-1"] === 200);
     const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, {
       params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "integration test: planned switchover" },
     });
@@ -61,6 +65,15 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     expect(run.status).toBe("succeeded");
 
     // The route moved and the epoch went up; the workload follows the route.
+    await until("the new primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.statuses["pg-eu-west-1"] === 200);
+    const rounds = await primaries.stop();
+    // Never two replicas answering 200 on /primary at one time: a load balancer never has two write targets.
+    expect(twoWriteTargets(rounds)).toEqual([]);
+    // Between the two, a stretch where no replica takes writes: the fence, the catch-up and the promotion.
+    const lastOld = rounds.findLast((round) => round.statuses["pg-us-east-1"] === 200);
+    const firstNew = rounds.find((round) => round.statuses["pg-eu-west-1"] === 200);
+    expect(rounds.some((round) => round.at > lastOld!.at && round.at < firstNew!.at && Object.values(round.statuses).every((status) => status !== 200))).toBe(true);
+
     const service = await api("GET", "/api/v1/services/orders-db", operator);
     expect(service.json.writeRegionId).toBe("aws:eu-west-1");
     expect(service.json.epoch).toBe(2);

@@ -6,6 +6,10 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { adapterFor } from "@/agents/adapters/adapter-for";
+import { serveHealth } from "@/agents/health/health-server";
+import { HealthState } from "@/agents/health/health-state";
+import { ServerChanges } from "@/agents/health/server-changes";
 import { POST as leaseRoute } from "@/app/api/v1/agents/lease/route";
 import { COMMAND_ARGS, type AgentCommandKind } from "@/contracts/agent-commands";
 import { CommandLedger } from "@/agents/commands/command-ledger";
@@ -118,7 +122,7 @@ const routeWritesTo = (replica: string) => db().service.update({ where: { id: "o
 const stateDir = (name: string) => path.join(dir, name);
 const savedState = (name: string) => JSON.parse(readFileSync(path.join(stateDir(name), LEASE_STATE_FILE), "utf8"));
 
-function startKeeper(name: string, options: { controlPlaneUrl?: string; graceMs?: number } = {}): Running {
+function startKeeper(name: string, options: { controlPlaneUrl?: string; graceMs?: number; onLog?: (line: Running["logs"][number]) => void } = {}): Running {
   const logs: Running["logs"] = [];
   const metrics = new AgentMetrics({ processMetrics: false });
   const keeper = new PrimaryLeaseKeeper({
@@ -133,7 +137,10 @@ function startKeeper(name: string, options: { controlPlaneUrl?: string; graceMs?
     connectionString: url,
     stateDir: stateDir(name),
     metrics,
-    log: createLogger("agent-pg-us-east-1", (line) => logs.push(JSON.parse(line))),
+    log: createLogger("agent-pg-us-east-1", (line) => {
+      logs.push(JSON.parse(line));
+      options.onLog?.(logs.at(-1)!);
+    }),
   });
   keeper.start();
   keepers.push(keeper);
@@ -420,5 +427,55 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     await granted(running);
     expect(await writable()).toBe(true);
     expect(running.logs.filter((line) => line.event === "primary_lease.decision").map((line) => line.rule)).toEqual(["standby", "grace", "control-plane"]);
+  });
+
+  /**
+   * The agent's health endpoints in front of this keeper, on the real
+   * listener: each sample probes the server as the agent's loop does, then
+   * writes, then asks /primary. A write refused means the fence was in force
+   * before the question, so /primary must answer 503 by then. Samples until
+   * `count` of them, or the first refused write.
+   */
+  async function healthSamples(running: Running, count: number): Promise<{ writable: boolean; primary: number }[]> {
+    const adapter = adapterFor({ name: US.replica, regionId: US.regionId, engine: "postgresql", connectionString: url }, 2000);
+    const health = new HealthState({ staleAfterMs: 60_000, changes: new ServerChanges(), keeper: running.keeper, commandEpoch: () => null });
+    const listener = await serveHealth(() => health.facts(), { port: 0, host: "127.0.0.1" });
+    const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    const samples: { writable: boolean; primary: number }[] = [];
+    try {
+      while (samples.length < count) {
+        const started = performance.now();
+        health.observed(await adapter.probe(), started);
+        const accepted = await writable();
+        samples.push({ writable: accepted, primary: (await fetch(`${base}/primary`)).status });
+        if (!accepted) break;
+      }
+      return samples;
+    } finally {
+      listener.close();
+      await adapter.close();
+    }
+  }
+
+  it.each(["lapsed", "refused"] as const)("stops answering 200 on /primary no later than it fences, when the lease is %s", async (rule) => {
+    let atDecision: ReturnType<PrimaryLeaseKeeper["healthView"]> | null = null;
+    const running: Running = startKeeper(`health-${rule}`, {
+      // Logged the moment the keeper decides to fence, before its fence starts.
+      onLog: (line) => {
+        if (line.event === "primary_lease.decision" && line.rule === rule) atDecision = running.keeper.healthView();
+      },
+    });
+    await granted(running);
+    expect(running.keeper.healthView()).toMatchObject({ lease: { kept: true, held: true, rule: "control-plane" }, controlPlane: { word: "granted" }, epoch: expect.any(Number) });
+    const before = await healthSamples(running, 3);
+    expect(before, "the write replica answers 200").toEqual(Array(3).fill({ writable: true, primary: 200 }));
+
+    if (rule === "lapsed") await server.stop();
+    else await routeWritesTo(EU.replica);
+    const during = await healthSamples(running, Number.POSITIVE_INFINITY);
+    expect(during.at(-1), JSON.stringify(during)).toEqual({ writable: false, primary: 503 });
+    expect(atDecision).toMatchObject({ lease: { held: false, rule } });
+    if (rule === "refused") expect(atDecision!.controlPlane).toEqual({ word: "refused", reason: "writes go to pg-eu-west-1, not to pg-us-east-1" });
+    if (rule === "lapsed") await server.start(server.port);
   });
 });

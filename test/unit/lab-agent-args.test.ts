@@ -12,7 +12,7 @@ const replicas = [
 function argsWithPassword(password: string): string[] {
   const lab = { replicas, password, connectionString: (name: string) => `postgresql://postgres:x@127.0.0.1:5543/${name}` } as unknown as Lab;
   const network = { addressOf: () => ({ host: "127.0.0.1", port: 61000 }) } as unknown as LabNetwork;
-  return labAgentArgs({ dataDir: "/tmp/lab", lab, network, replica: replicas[0]!, binDir: "/usr/bin", metricsPort: 9464 });
+  return labAgentArgs({ dataDir: "/tmp/lab", lab, network, replica: replicas[0]!, binDir: "/usr/bin", metricsPort: 9464, healthPort: 8008 });
 }
 
 describe("the lab agent's host flags", () => {
@@ -26,5 +26,6 @@ describe("the lab agent's host flags", () => {
     const parsed = parseAgentArgs(["configure", ...argsWithPassword("plain")], {});
     expect(parsed).toMatchObject({ kind: "configure", controlPlaneUrl: "http://127.0.0.1:61000" });
     expect(JSON.stringify(parsed)).toContain("127.0.0.1:55432");
+    expect(parsed).toMatchObject({ host: { metrics: { port: 9464 }, health: { port: 8008, host: "127.0.0.1" } } });
   });
 });
