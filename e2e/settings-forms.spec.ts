@@ -60,14 +60,3 @@ test("an admin creates a user, resets their password and disables them from Sett
   await page.getByRole("row", { name: new RegExp(email) }).first().getByRole("button", { name: `Enable ${email}` }).click();
   await expect(page.getByRole("row", { name: new RegExp(email) }).first()).toContainText("active");
 });
-
-test("an admin revokes an agent from Settings → Agents and the row says so", async ({ page }) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/settings/agents");
-  const row = page.getByRole("row", { name: /orders-db\/pg-europe-west3/ });
-  await expect(row).toContainText("active");
-  page.once("dialog", (dialog) => void dialog.accept());
-  await row.getByRole("button", { name: /^Revoke agent-/ }).click();
-  await expect(row).toContainText("revoked");
-  await expect(row.getByRole("button", { name: /^Revoke agent-/ })).toHaveCount(0);
-});

@@ -250,3 +250,21 @@ test("an admin retires a region nothing lives in from the Regions page; it leave
   await expect(page.getByRole("heading", { name: "Latency and reachability" }).or(page.getByText("No witness probes yet"))).toBeVisible();
   await expect(page.getByRole("button", { name: "Retire a region…" })).toHaveCount(0);
 });
+
+test("an admin revokes an agent from Settings → Agents and the row says so", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  // Not one of the lab's agents, whose reports later specs watch: one registered for a replica
+  // of billing-db, which the tests above onboarded and nothing else watches.
+  const service = (await (await page.request.get("/api/v1/services/billing-db")).json()) as { replicas: { id: string; name: string }[] };
+  const replica = service.replicas[0]!;
+  const registered = await page.request.post("/api/v1/agents", { headers: { origin: new URL(page.url()).origin }, data: { replicaId: replica.id, name: "agent-to-revoke" } });
+  expect(registered.status()).toBe(201);
+  await page.goto("/settings/agents");
+  const row = page.getByRole("row", { name: new RegExp(`billing-db/${replica.name}`) });
+  await expect(row).toContainText("agent-to-revoke");
+  await expect(row).not.toContainText("revoked");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await row.getByRole("button", { name: /^Revoke agent-/ }).click();
+  await expect(row).toContainText("revoked");
+  await expect(row.getByRole("button", { name: /^Revoke agent-/ })).toHaveCount(0);
+});
