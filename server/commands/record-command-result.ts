@@ -5,7 +5,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
+import { wakeRunExecutor } from "../db/run-executor-channel";
 
 /** Records what the agent did with its command, once, audited with the agent as actor. */
 export async function recordCommandResult(agent: AgentPrincipal, commandId: string, result: CommandResult): Promise<void> {
@@ -34,7 +34,7 @@ export async function recordCommandResult(agent: AgentPrincipal, commandId: stri
       },
     });
     // Wakes the run executor: the step waiting for this answer need not wait for its next tick.
-    if (command.runId) await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${command.runId})`;
+    if (command.runId) await wakeRunExecutor(tx, command.runId);
     await appendAuditEvent(tx, {
       actor: { type: "agent", id: agent.agentId, label: agent.name },
       action: "agent.command_result",

@@ -4,7 +4,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
-import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
+import { wakeRunExecutor } from "../db/run-executor-channel";
 import { MovedMeanwhile, startCompensations } from "./run-writes";
 import { runContextOf } from "./stored-run";
 
@@ -30,7 +30,7 @@ export async function controlRun(actor: UserActor, runId: string, control: RunCo
         const changed = await tx.run.updateMany({ where: { id: runId, status: run.status }, data });
         if (changed.count === 0) throw new MovedMeanwhile(`run ${runId} is no longer ${run.status}`);
       }
-      await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${runId})`;
+      await wakeRunExecutor(tx, runId);
       await appendAuditEvent(tx, {
         actor: auditActorOf(actor),
         action: control === "pause" ? "run.pause" : control === "resume" ? "run.resume" : "run.abort",

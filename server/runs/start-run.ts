@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { retiredServiceError } from "../retired-guards";
 import { runbookCatalog } from "../runbooks/runbook-catalog";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
-import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
+import { wakeRunExecutor } from "../db/run-executor-channel";
 import { runView } from "./run-view";
 
 /**
@@ -108,7 +108,7 @@ export async function createRun(runbookId: string, params: Record<string, string
           idempotencyKey: `${run.id}:${step.id}`,
         })),
       });
-      await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${run.id})`;
+      await wakeRunExecutor(tx, run.id);
       await appendAuditEvent(tx, {
         actor: starter.type === "user" ? auditActorOf(starter.actor) : AUTOMATION_ACTOR,
         action: "run.start",

@@ -5,7 +5,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
-import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
+import { wakeRunExecutor } from "../db/run-executor-channel";
 import { stepKey } from "./run-writes";
 
 async function waitingStep(runId: string, stepId: string, kind: "manual" | "approval") {
@@ -37,7 +37,7 @@ async function decide(actor: UserActor, runId: string, stepId: string, kind: "ma
       data: { state: storedStateOf(row.to), finishedAt: new Date(), confirmedById: actor.userId, note: note ?? null, error: decision === "reject" ? `rejected by ${actor.email}${note ? `: ${note}` : ""}` : null },
     });
     if (changed.count === 0) throw new ConflictError(`Step ${stepId} moved on meanwhile (decided, timed out or retried): look at the run again.`);
-    await tx.$executeRaw`SELECT pg_notify(${RUN_EXECUTOR_CHANNEL}, ${runId})`;
+    await wakeRunExecutor(tx, runId);
     await appendAuditEvent(tx, {
       actor: auditActorOf(actor),
       action: decision === "confirm" ? "run.confirm" : decision === "approve" ? "run.approve" : "run.reject",
