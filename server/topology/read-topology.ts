@@ -134,7 +134,9 @@ async function services(client: pg.ClientBase, scope: Scope, retired: boolean): 
  * a service page lists them (three thousand replicas cost more to read row by
  * row than as one JSON document per service); of the stored report only what
  * the automation reads leaves the database (the whole report is kilobytes,
- * thousands of times over).
+ * thousands of times over). Each report is taken apart once
+ * (`jsonb_to_record`): every path into a stored report decompresses it again,
+ * and a report is read for eight of them.
  */
 async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean, page: boolean): Promise<Map<string, ReplicaRow[]>> {
   const { rows } = await client.query<{ serviceId: string; replicas: ReplicaTuple[] }>({
@@ -145,18 +147,18 @@ async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean, p
                EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
                extract(epoch FROM s."receivedAt") * 1000, s.reachable, s.role, s."lagBytes", s."lagSeconds",
                s."currentLsn"::text, s."receivedLsn"::text, s."replayedLsn"::text,
-               s.report->>'error', s.report#>>'{walReceiver,status}',
-               CASE WHEN jsonb_typeof(s.report->'settings') = 'object'
-                    THEN json_build_array(s.report#>>'{settings,synchronous_commit}', s.report#>>'{settings,synchronous_standby_names}',
-                                          s.report#>>'{settings,default_transaction_read_only}') END,
-               CASE WHEN jsonb_typeof(s.report->'standbys') = 'array'
-                    THEN (SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState')) FROM jsonb_array_elements(s.report->'standbys') x) END,
+               rp.error, rp."walReceiver"->>'status',
+               CASE WHEN jsonb_typeof(rp.settings) = 'object'
+                    THEN json_build_array(rp.settings->>'synchronous_commit', rp.settings->>'synchronous_standby_names',
+                                          rp.settings->>'default_transaction_read_only') END,
+               CASE WHEN jsonb_typeof(rp.standbys) = 'array'
+                    THEN (SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState')) FROM jsonb_array_elements(rp.standbys) x) END,
                CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL
                     THEN json_build_array((SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState'))
-                                             FROM jsonb_array_elements(s."lastServingReport"->'standbys') x),
-                                          s."lastServingReport"#>>'{lsn,current}') END,
-               CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(s.report->'slots') = 'array'
-                    THEN (SELECT json_agg(json_build_array(x->>'name', (x->>'retainedBytes')::float8)) FROM jsonb_array_elements(s.report->'slots') x) END,
+                                             FROM jsonb_array_elements(ls.standbys) x),
+                                          ls.lsn->>'current') END,
+               CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(rp.slots) = 'array'
+                    THEN (SELECT json_agg(json_build_array(x->>'name', (x->>'retainedBytes')::float8)) FROM jsonb_array_elements(rp.slots) x) END,
                CASE WHEN $3 THEN json_build_array(
                  (SELECT json_build_array(a.id, a.name, a.version, extract(epoch FROM a."lastHeartbeatAt") * 1000, a."clockSkewMs")
                     FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
@@ -166,6 +168,8 @@ async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean, p
         JOIN "Service" v ON v.id = r."serviceId" AND (v."retiredAt" IS NULL OR $2)
         JOIN "Region" g ON g.id = r."regionId"
         LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
+        LEFT JOIN LATERAL jsonb_to_record(s.report) AS rp(error text, "walReceiver" jsonb, settings jsonb, standbys jsonb, slots jsonb) ON true
+        LEFT JOIN LATERAL jsonb_to_record(CASE WHEN NOT s.reachable THEN s."lastServingReport" END) AS ls(standbys jsonb, lsn jsonb) ON true
        WHERE r."retiredAt" IS NOT DISTINCT FROM v."retiredAt" AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
        GROUP BY r."serviceId"`,
     values: [scope, retired, page],
