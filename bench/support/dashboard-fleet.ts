@@ -26,6 +26,7 @@ export interface BenchReplica {
   serviceId: string;
   regionId: string;
   role: "primary" | "standby";
+  replication: "sync" | "async";
   index: number;
 }
 
@@ -81,7 +82,7 @@ export async function seedTopology(db: Db, services: number, regionsPerService: 
     }
   }
   const replicas = await db.replica.findMany({ where: { serviceId: { startsWith: "bench-" } }, orderBy: [{ serviceId: "asc" }, { name: "asc" }] });
-  return replicas.map((replica, index) => ({ id: replica.id, name: replica.name, serviceId: replica.serviceId, regionId: replica.regionId, role: replica.role === "primary" ? "primary" : "standby", index }));
+  return replicas.map((replica, index) => ({ id: replica.id, name: replica.name, serviceId: replica.serviceId, regionId: replica.regionId, role: replica.role === "primary" ? "primary" : "standby", replication: replica.replication, index }));
 }
 
 function rttMs(from: string, to: string, jitter: number): number {
@@ -94,7 +95,9 @@ function rttMs(from: string, to: string, jitter: number): number {
 /**
  * A replica's report now, probing the nine other replicas of its service as
  * a witness. Two services cannot reach azure:eastus at all and one probe in
- * 37 fails, so the matrix has unreachable and partly reachable cells.
+ * 37 fails, so the matrix has unreachable and partly reachable cells. A
+ * primary lists its standbys streaming from it, the synchronous one named in
+ * its settings, as a real primary's report does.
  */
 export function benchReport(replica: BenchReplica, siblings: readonly BenchReplica[], seq: number): AgentReport {
   const service = Number(replica.serviceId.slice(6));
@@ -110,7 +113,32 @@ export function benchReport(replica: BenchReplica, siblings: readonly BenchRepli
         error: cutOff ? "connect ETIMEDOUT" : null,
       };
     });
-  return { ...simulatedReport(replica.index, seq, replica.role, { startMs: Date.now() - seq * 1000 }), seq, observedAt: new Date().toISOString(), peers };
+  const report = simulatedReport(replica.index, seq, replica.role, { startMs: Date.now() - seq * 1000 });
+  if (replica.role !== "primary") return { ...report, seq, observedAt: new Date().toISOString(), peers };
+  const standbys = siblings.filter((peer) => peer.id !== replica.id);
+  const current = report.lsn.current;
+  const sync = standbys.filter((standby) => standby.replication === "sync").map((standby) => `"${standby.name}"`);
+  return {
+    ...report,
+    seq,
+    observedAt: new Date().toISOString(),
+    peers,
+    settings: { ...report.settings, synchronous_standby_names: sync.length ? `FIRST 1 (${sync.join(", ")})` : "" },
+    standbys: standbys.map((standby) => ({
+      applicationName: standby.name,
+      clientAddr: "127.0.0.1",
+      state: "streaming",
+      syncState: standby.replication,
+      sentLsn: current,
+      writeLsn: current,
+      flushLsn: current,
+      replayLsn: current,
+      writeLagSeconds: 0,
+      flushLagSeconds: 0,
+      replayLagSeconds: 0.01,
+      replayLagBytes: 0,
+    })),
+  };
 }
 
 /**
