@@ -52,6 +52,15 @@ type StandbyTuple = [applicationName: string, state: string | null, syncState: s
 const standbysOf = (tuples: StandbyTuple[] | null): ReportedStandby[] =>
   tuples ? tuples.map(([applicationName, state, syncState]) => ({ applicationName, state, syncState })) : [];
 
+/** `ReplicaState.facts`, as the store's trigger writes them from each report. */
+type StoredFacts = [
+  error: string | null,
+  walReceiverStatus: string | null,
+  settings: [synchronousCommit: string | null, synchronousStandbyNames: string | null, readOnly: string | null] | null,
+  standbys: StandbyTuple[] | null,
+  slots: [name: string, retainedBytes: number | null][] | null,
+];
+
 /** A replica as the replicas statement sends it: a JSON array in this order, cheaper to build and read by the thousand than an object. */
 type ReplicaTuple = [
   id: string,
@@ -71,12 +80,8 @@ type ReplicaTuple = [
   currentLsn: string | null,
   receivedLsn: string | null,
   replayedLsn: string | null,
-  error: string | null,
-  walReceiverStatus: string | null,
-  settings: [synchronousCommit: string | null, synchronousStandbyNames: string | null, readOnly: string | null] | null,
-  standbys: StandbyTuple[] | null,
+  facts: StoredFacts | null,
   lastServing: [standbys: StandbyTuple[] | null, current: string | null] | null,
-  slots: [name: string, retainedBytes: number | null][] | null,
   page: [
     agent: [id: string, name: string, version: string | null, lastHeartbeatAt: number | null, clockSkewMs: number | null] | null,
     observedAt: number | null,
@@ -89,7 +94,8 @@ type ReplicaTuple = [
 
 function replicaRow(tuple: ReplicaTuple): ReplicaRow {
   const [id, regionId, jurisdiction, name, role, replication, promotionPriority, noPromote, hasAgent, receivedAt, reachable, reportedRole, lagBytes, lagSeconds] = tuple;
-  const [, , , , , , , , , , , , , , currentLsn, receivedLsn, replayedLsn, error, walReceiverStatus, settings, standbyTuples, lastServing, slots, page] = tuple;
+  const [, , , , , , , , , , , , , , currentLsn, receivedLsn, replayedLsn, facts, lastServing, page] = tuple;
+  const [error, walReceiverStatus, settings, standbyTuples, slots] = facts ?? [null, null, null, null, null];
   const standbys = standbysOf(standbyTuples);
   const ms = (value: number | null) => (value === null ? null : new Date(value));
   return {
@@ -134,9 +140,8 @@ async function services(client: pg.ClientBase, scope: Scope, retired: boolean): 
  * a service page lists them (three thousand replicas cost more to read row by
  * row than as one JSON document per service); of the stored report only what
  * the automation reads leaves the database (the whole report is kilobytes,
- * thousands of times over). Each report is taken apart once
- * (`jsonb_to_record`): every path into a stored report decompresses it again,
- * and a report is read for eight of them.
+ * thousands of times over): the facts the store keeps beside each report
+ * (`ReplicaState.facts`), not the report itself.
  */
 async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean, page: boolean): Promise<Map<string, ReplicaRow[]>> {
   const { rows } = await client.query<{ serviceId: string; replicas: ReplicaTuple[] }>({
@@ -147,18 +152,7 @@ async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean, p
                EXISTS (SELECT 1 FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
                extract(epoch FROM s."receivedAt") * 1000, s.reachable, s.role, s."lagBytes", s."lagSeconds",
                s."currentLsn"::text, s."receivedLsn"::text, s."replayedLsn"::text,
-               rp.error, rp."walReceiver"->>'status',
-               CASE WHEN jsonb_typeof(rp.settings) = 'object'
-                    THEN json_build_array(rp.settings->>'synchronous_commit', rp.settings->>'synchronous_standby_names',
-                                          rp.settings->>'default_transaction_read_only') END,
-               CASE WHEN jsonb_typeof(rp.standbys) = 'array'
-                    THEN (SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState')) FROM jsonb_array_elements(rp.standbys) x) END,
-               CASE WHEN NOT s.reachable AND s."lastServingReport" IS NOT NULL
-                    THEN json_build_array((SELECT json_agg(json_build_array(x->>'applicationName', x->>'state', x->>'syncState'))
-                                             FROM jsonb_array_elements(ls.standbys) x),
-                                          ls.lsn->>'current') END,
-               CASE WHEN r.id = v."writeReplicaId" AND jsonb_typeof(rp.slots) = 'array'
-                    THEN (SELECT json_agg(json_build_array(x->>'name', (x->>'retainedBytes')::float8)) FROM jsonb_array_elements(rp.slots) x) END,
+               s.facts, CASE WHEN NOT s.reachable THEN s."lastServingFacts" END,
                CASE WHEN $3 THEN json_build_array(
                  (SELECT json_build_array(a.id, a.name, a.version, extract(epoch FROM a."lastHeartbeatAt") * 1000, a."clockSkewMs")
                     FROM "Agent" a WHERE a."replicaId" = r.id AND a."revokedAt" IS NULL),
@@ -168,8 +162,6 @@ async function replicas(client: pg.ClientBase, scope: Scope, retired: boolean, p
         JOIN "Service" v ON v.id = r."serviceId" AND (v."retiredAt" IS NULL OR $2)
         JOIN "Region" g ON g.id = r."regionId"
         LEFT JOIN "ReplicaState" s ON s."replicaId" = r.id
-        LEFT JOIN LATERAL jsonb_to_record(s.report) AS rp(error text, "walReceiver" jsonb, settings jsonb, standbys jsonb, slots jsonb) ON true
-        LEFT JOIN LATERAL jsonb_to_record(CASE WHEN NOT s.reachable THEN s."lastServingReport" END) AS ls(standbys jsonb, lsn jsonb) ON true
        WHERE r."retiredAt" IS NOT DISTINCT FROM v."retiredAt" AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
        GROUP BY r."serviceId"`,
     values: [scope, retired, page],

@@ -2,12 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
 import { GET as regionsRoute } from "@/app/api/v1/regions/route";
 import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
-import { MAX_REPORTS_PER_BATCH } from "@/contracts/agent-reports";
+import { type AgentReport, MAX_REPORTS_PER_BATCH } from "@/contracts/agent-reports";
 import { regionStateListSchema, serviceDetailSchema } from "@/contracts/services";
 import { registerAgent } from "@/server/agents/register-agent";
 import { revokeAgent } from "@/server/agents/revoke-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
+import { readTopology } from "@/server/topology/read-topology";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
@@ -277,5 +278,45 @@ describe("GET /api/v1/services/{id}", () => {
 
   it("answers 404 for an unknown service", async () => {
     expect((await call(serviceRoute, { token: viewerToken, params: { id: "nope" } })).status).toBe(404);
+  });
+});
+
+describe("what the store keeps beside each latest report", () => {
+  const standby = (applicationName: string, syncState: "sync" | "async") => ({
+    applicationName, clientAddr: "10.0.0.2", state: "streaming", syncState,
+    sentLsn: "50331744", writeLsn: "50331744", flushLsn: "50331744", replayLsn: "50331648",
+    writeLagSeconds: 0, flushLagSeconds: 0, replayLagSeconds: 0.01, replayLagBytes: 96,
+  });
+  const primaryReport = (seq: number, overrides: Partial<AgentReport> = {}) =>
+    standbyReport(seq, {
+      role: "primary",
+      lsn: { current: "50331744", received: null, replayed: null },
+      lag: { bytes: null, seconds: null },
+      walReceiver: null,
+      standbys: [standby("pg-eu-west-1", "sync"), standby("pg-europe-west3", "async")],
+      slots: [{ name: "pg_eu_west_1", active: true, retainedBytes: 4096, walStatus: "reserved" }],
+      settings: { synchronous_commit: "on", synchronous_standby_names: "FIRST 1 (pg_eu_west_1)", default_transaction_read_only: "off", transaction_read_only: "off" },
+      ...overrides,
+    });
+  const state = async () => db().replicaState.findUniqueOrThrow({ where: { replicaId: await replicaId("pg-us-east-1") }, select: { facts: true, lastServingFacts: true } });
+
+  it("takes each report apart as it is written, and keeps what the primary said while it answered once it no longer does", async () => {
+    expect((await post("pg-us-east-1", batchOf([primaryReport(1)]))).status).toBe(200);
+    const standbys = [["pg-eu-west-1", "streaming", "sync"], ["pg-europe-west3", "streaming", "async"]];
+    expect(await state()).toEqual({
+      facts: [null, null, ["on", "FIRST 1 (pg_eu_west_1)", "off"], standbys, [["pg_eu_west_1", 4096]]],
+      lastServingFacts: [standbys, "50331744"],
+    });
+
+    const lost = primaryReport(2, { reachable: false, error: "connection refused", role: null, standbys: [], slots: [], lsn: { current: null, received: null, replayed: null } });
+    expect((await post("pg-us-east-1", batchOf([lost]))).status).toBe(200);
+    expect(await state()).toEqual({
+      facts: ["connection refused", null, ["on", "FIRST 1 (pg_eu_west_1)", "off"], null, null],
+      lastServingFacts: [standbys, "50331744"],
+    });
+    const [topology] = await readTopology(new Date(), ["orders-db"]);
+    const primary = topology!.replicas.find((replica) => replica.name === "pg-us-east-1")!;
+    expect(primary.currentLsn).toBe(50331744n);
+    expect(topology!.replicas.find((replica) => replica.name === "pg-eu-west-1")!.syncState).toBe("sync");
   });
 });
