@@ -15,6 +15,9 @@ export const SERVED_BY_HEADER = "x-switchyard-served-by";
 
 const SECURITY_HEADERS = apiSecurityHeaders();
 
+/** How long a connection whose body was refused is still read (and dropped) after the answer, before it is cut. */
+const LINGER_MS = 1_000;
+
 /**
  * Answers one request with a route handler, as Next.js would have: the same
  * Web Request (headers, body, URL from the Host header), stamped with the
@@ -35,13 +38,30 @@ export async function serveDirect(route: DirectRoute, incoming: IncomingMessage,
   outgoing.setHeader(SERVED_BY_HEADER, "direct-lane");
   outgoing.setHeader("content-length", body.byteLength);
   outgoing.end(body);
+  if (response.status === 413) closeAfterAnswer(incoming, outgoing);
+}
+
+/**
+ * Ends a connection whose body was refused once the answer is out. Cut at
+ * once, the unread body still arriving makes the kernel reset the connection,
+ * and a client still sending can lose the answer with it (it sees only a
+ * broken pipe): so the server says it has finished (FIN) and drops what still
+ * arrives until the client, having read the 413, hangs up, or for at most
+ * LINGER_MS.
+ */
+function closeAfterAnswer(incoming: IncomingMessage, outgoing: ServerResponse): void {
+  const socket = incoming.socket;
+  outgoing.once("finish", () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  });
 }
 
 async function answer(route: DirectRoute, incoming: IncomingMessage): Promise<Response> {
   const body = await readWithin(incoming, route.maxBodyBytes);
   if (body === null) {
     incoming.resume();
-    return errorResponse(413, { code: "payload_too_large", message: `Request body exceeds ${route.maxBodyBytes} bytes.` }, { connection: "close" });
+    return errorResponse(413, { code: "payload_too_large", message: `Request body exceeds ${route.maxBodyBytes} bytes.` });
   }
   const headers = new Headers();
   for (let i = 0; i < incoming.rawHeaders.length; i += 2) headers.append(incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!);
