@@ -131,9 +131,10 @@ const INGEST_SQL = `
            (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links,
            -- Only a standby's batch reads the write replica's report: the write replica's own agent is told nothing.
            (SELECT json_build_array(
-                     (SELECT x->>'syncState'
-                        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(ps.report->'standbys') = 'array' THEN ps.report->'standbys' END) x
-                       WHERE x->>'applicationName' = me.name LIMIT 1),
+                     -- From the facts the store keeps beside the report (its standbys as [application name, state, sync state]), not the compressed report.
+                     (SELECT x->>2
+                        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(ps.facts->3) = 'array' THEN ps.facts->3 END) x
+                       WHERE x->>0 = me.name LIMIT 1),
                      greatest(0, floor(extract(epoch FROM $2::timestamptz - ps."receivedAt") * 1000)))
               FROM agent
               JOIN "Replica" me ON me.id = agent."replicaId"
