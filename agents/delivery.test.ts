@@ -125,6 +125,23 @@ describe("Delivery", () => {
     expect(controlPlane.received.map((request) => request.batch.witnessKey)).toEqual([witnessKey]);
   });
 
+  it("hands what the control plane answered with each stored batch to whoever listens (the health endpoints), older control planes' answers included", async () => {
+    delivery.close();
+    const heard: unknown[] = [];
+    const log = createLogger("agent-test", (line) => logLines.push(JSON.parse(line) as Record<string, unknown>));
+    delivery = new Delivery({ controlPlaneUrl: url, token: "agent-token", agentVersion: "0.1.0-test", queue, metrics, log, now: () => clock, requestTimeoutMs: 2000, onStored: (result) => heard.push(result.standby) });
+    const standby = { syncState: "async", primaryReportAgeMs: 640 };
+    controlPlane.answer = (batch, index) => (index === 0 ? stored(batch) : { status: 200, body: { ...(stored(batch).body as object), standby } });
+    fill(1);
+    await delivery.deliver();
+    fill(1);
+    await delivery.deliver();
+    controlPlane.answer = () => ({ status: 409, body: { error: { code: "conflict", message: "seq 3 already stored" }, lastSeq: 3 } });
+    fill(1);
+    await delivery.deliver();
+    expect(heard).toEqual([null, standby]);
+  });
+
   it("sends a long queue in batches of at most 500", async () => {
     fill(1200);
     await delivery.deliver();

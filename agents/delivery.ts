@@ -1,4 +1,4 @@
-import { ingestConflictSchema, ingestResultSchema, MAX_REPORTS_PER_BATCH } from "@/contracts/agent-reports";
+import { ingestConflictSchema, ingestResultSchema, MAX_REPORTS_PER_BATCH, type IngestResult } from "@/contracts/agent-reports";
 import { errorMessage, truncate } from "./error-message";
 import { createHttpPoster, type HttpAnswer, type HttpPoster } from "./http-post";
 import type { Logger } from "./log";
@@ -28,6 +28,8 @@ export interface DeliveryOptions {
   now?: () => number;
   /** For sentAt, the time the control plane compares with its own (a lab may skew it); defaults to `now`. */
   wallClock?: () => Date;
+  /** What the control plane answered with a stored batch: for the health endpoints, how the write replica counts this standby. */
+  onStored?: (result: IngestResult) => void;
 }
 
 type Next = "continue" | "stop";
@@ -143,6 +145,7 @@ export class Delivery {
       return "continue";
     }
     this.recordSkew(result.data.clockSkewMs);
+    this.options.onStored?.(result.data);
     return "continue";
   }
 

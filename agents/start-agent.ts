@@ -30,7 +30,6 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     onDrop: (count) => metrics.reportsDropped.inc({ reason: "queue_full" }, count),
   });
   const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
-  const delivery = new Delivery({ controlPlaneUrl: config.controlPlaneUrl, token: config.token, agentVersion: AGENT_VERSION, witnessKey: witness.publicKey, queue, metrics, log, wallClock: clock });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
   const probePeers = vouchingProbes(witness);
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
@@ -44,6 +43,17 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     changes,
     keeper: leaseKeeper,
     commandEpoch: () => commandLoop?.highestEpoch ?? null,
+  });
+  const delivery = new Delivery({
+    controlPlaneUrl: config.controlPlaneUrl,
+    token: config.token,
+    agentVersion: AGENT_VERSION,
+    witnessKey: witness.publicKey,
+    queue,
+    metrics,
+    log,
+    wallClock: clock,
+    onStored: (result) => health.heardFromControlPlane(result.standby),
   });
   const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers, health });
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;

@@ -157,6 +157,19 @@ export const ingestResultSchema = z
     serverTime: z.iso.datetime(),
     /** Estimated agent clock minus control-plane clock. */
     clockSkewMs: z.int(),
+    /**
+     * For a standby's agent, what its /sync and /async endpoints answer from:
+     * how the service's write replica counted this standby in its latest
+     * report (pg_stat_replication.sync_state: `sync` for sync or quorum,
+     * `async` for async or potential, `unlisted` without a row), and how old
+     * that report is now, on the control plane's clock. Null for the write
+     * replica's own agent, and while the write replica's latest report says
+     * its agent cannot reach it. Absent from older control planes.
+     */
+    standby: z
+      .object({ syncState: z.enum(["sync", "async", "unlisted"]), primaryReportAgeMs: z.int().min(0) })
+      .nullable()
+      .default(null),
   })
   .meta({ id: "IngestResult" });
 

@@ -63,7 +63,7 @@ import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSch
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
 import { healthSchema } from "./health";
 import type { OperationTarget } from "./operation-targets";
-import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, writeRouteSchema } from "./services";
+import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, serviceRouteQuerySchema, serviceRouteSchema } from "./services";
 import { serviceLagQuerySchema, serviceLagSchema } from "./service-lag";
 import {
   apiTokenListSchema,
@@ -191,11 +191,14 @@ export const OPERATIONS = {
   getWriteRoute: operation({
     method: "GET",
     path: "/api/v1/services/{id}/route",
-    summary: "Where the service takes writes now: region, a PostgreSQL URL clients can use, and the epoch",
+    summary: "Where clients should connect: the write replica (a PostgreSQL URL, a libpq multi-host string, the epoch), or with intent=read the closest replica within a lag limit",
+    description:
+      "With `intent=read&near=<region>&maxLagSeconds=<n>`: the closest replica by the witness RTT matrix that is current, serving, within the lag limit and allowed by every dataset's residency rules. When none qualifies the answer is still 200, with `replica: null` and each replica's failed rule and reason: never a stale or non-compliant replica.",
     tag: "fleet",
     access: "fleet:read",
     params: serviceIdParamsSchema,
-    success: { status: 200, description: "The write route", schema: writeRouteSchema },
+    query: serviceRouteQuerySchema,
+    success: { status: 200, description: "The write route, or the read route with intent=read", schema: serviceRouteSchema },
     errors: [404, 409],
   }),
   serviceLag: operation({

@@ -140,14 +140,89 @@ export const regionStateListSchema = z.object({ regions: z.array(regionStateSche
 
 export type RegionState = z.infer<typeof regionStateSchema>;
 
+export const ROUTE_INTENTS = ["write", "read"] as const;
+
+/** At most a day: a read that accepts more lag than that wants a backup, not a replica. */
+const MAX_READ_LAG_SECONDS = 86_400;
+
+/**
+ * Where to connect: `intent=write` (the default) names the write replica;
+ * `intent=read` the replica closest to `near` that may serve a read with
+ * at most `maxLagSeconds` of lag (both required with it, refused without).
+ */
+export const serviceRouteQuerySchema = z
+  .strictObject({
+    intent: z.enum(ROUTE_INTENTS).default("write").meta({ description: "`write` (default): where writes go; `read`: the closest replica that may serve a read" }),
+    near: z.string().min(1).max(100).optional().meta({ description: "With intent=read: the region the client is in or closest to, e.g. `aws:eu-west-1`" }),
+    maxLagSeconds: z.coerce
+      .number()
+      .min(0, { error: "must be a number of seconds, at least 0" })
+      .max(MAX_READ_LAG_SECONDS, { error: `must be at most ${MAX_READ_LAG_SECONDS} seconds` })
+      .optional()
+      .meta({ description: "With intent=read: the most replay lag, in seconds, the read accepts" }),
+  })
+  .superRefine((query, context) => {
+    for (const name of ["near", "maxLagSeconds"] as const) {
+      if (query.intent === "read" && query[name] === undefined) context.addIssue({ code: "custom", path: [name], message: `is required with intent=read` });
+      if (query.intent === "write" && query[name] !== undefined) context.addIssue({ code: "custom", path: [name], message: `applies only to intent=read; the write route takes no ${name}` });
+    }
+  });
+
 export const writeRouteSchema = z
   .object({
+    intent: z.literal("write"),
     serviceId: z.string(),
     writeRegionId: z.string().nullable(),
     writeReplica: z.string().nullable(),
     endpoint: z.string().nullable().meta({ description: "postgresql://host:port/database: where clients write now (credentials are theirs)" }),
+    connectionString: z.string().nullable().meta({
+      description:
+        "A libpq multi-host URI of every live replica, the write replica first, with target_session_attrs=read-write: a driver that supports it finds the new primary after a failover by itself. No credentials; null while the service has no write replica",
+    }),
     epoch: z.number().int().meta({ description: "The fencing epoch; it increases with every promotion" }),
   })
   .meta({ id: "WriteRoute" });
 
+export const readRouteCandidateSchema = z
+  .object({
+    replicaId: z.string(),
+    name: z.string(),
+    regionId: z.string(),
+    role: replicaRoleSchema,
+    lagSeconds: z.number().nullable().meta({ description: "Replay lag as last reported; 0 for the write replica" }),
+    rttMs: z.number().nullable().meta({ description: "Round-trip time from `near` by the witness RTT matrix (0 within the region); null when no current probe measures it" }),
+    serves: z.boolean(),
+    rule: z.string().nullable().meta({ description: "The read route rule the replica fails (README, Read routing); null when it serves" }),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: "ReadRouteCandidate" });
+
+export const readRouteSchema = z
+  .object({
+    intent: z.literal("read"),
+    serviceId: z.string(),
+    near: z.string(),
+    maxLagSeconds: z.number(),
+    replica: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        regionId: z.string(),
+        endpoint: z.string().meta({ description: "postgresql://host:port/database (credentials are the client's)" }),
+        lagSeconds: z.number(),
+        rttMs: z.number().nullable(),
+      })
+      .nullable()
+      .meta({ description: "The replica to read from; null when none qualifies (then `candidates` says why of each)" }),
+    sentence: z.string(),
+    candidates: z.array(readRouteCandidateSchema).meta({ description: "Every replica: the chosen one first, the others that qualify by closeness, then those excluded" }),
+    epoch: z.number().int(),
+    generatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "ReadRoute" });
+
+export const serviceRouteSchema = z.discriminatedUnion("intent", [writeRouteSchema, readRouteSchema]).meta({ id: "ServiceRoute" });
+
 export type WriteRoute = z.infer<typeof writeRouteSchema>;
+export type ReadRoute = z.infer<typeof readRouteSchema>;
+export type ServiceRoute = z.infer<typeof serviceRouteSchema>;

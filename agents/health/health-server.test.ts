@@ -17,7 +17,7 @@ const FACTS: HealthFacts = {
   lease: { kept: true, held: false, rule: "standby", sentence: "the local server is a standby: it takes no writes and holds no lease", expiresAt: null },
   controlPlane: { word: "none" },
   epoch: 3,
-  syncState: null,
+  syncWord: null,
 };
 
 let server: http.Server | null = null;

@@ -41,7 +41,7 @@ describe("the health state", () => {
     const changes = new ServerChanges(() => now);
     let asked = 0;
     const health = new HealthState({ staleAfterMs: 3_000, changes, keeper: { healthView: () => (asked++, view) }, commandEpoch: () => 6, monotonic: () => now });
-    expect(health.facts()).toEqual({ now: 100, staleAfterMs: 3_000, observation: null, serverChanging: null, lease: view.lease, controlPlane: view.controlPlane, epoch: 6, syncState: null });
+    expect(health.facts()).toEqual({ now: 100, staleAfterMs: 3_000, observation: null, serverChanging: null, lease: view.lease, controlPlane: view.controlPlane, epoch: 6, syncWord: null });
     health.observed(PRIMARY, 90);
     now = 120;
     const ended = changes.started("fence");
@@ -51,6 +51,18 @@ describe("the health state", () => {
     expect(health.facts().serverChanging).toBeNull();
     // The keeper is asked at every check, never a cached answer.
     expect(asked).toBe(3);
+  });
+
+  it("dates the control plane's word on the standby by the age of the primary's report it relays, and forgets it on a null word", () => {
+    let now = 10_000;
+    const health = new HealthState({ staleAfterMs: 3_000, changes: new ServerChanges(() => now), keeper: null, commandEpoch: () => null, monotonic: () => now });
+    health.heardFromControlPlane({ syncState: "sync", primaryReportAgeMs: 800 });
+    expect(health.facts().syncWord).toEqual({ syncState: "sync", heardAt: 9_200 });
+    now = 12_000;
+    health.heardFromControlPlane({ syncState: "unlisted", primaryReportAgeMs: 0 });
+    expect(health.facts().syncWord).toEqual({ syncState: "unlisted", heardAt: 12_000 });
+    health.heardFromControlPlane(null);
+    expect(health.facts().syncWord).toBeNull();
   });
 
   it("has no lease without a keeper, and no epoch before one is heard of", () => {

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { HealthFacts, ServerObservation } from "@/core/health-checks/health-checks";
+import type { IngestResult } from "@/contracts/agent-reports";
+import type { HealthFacts, ServerObservation, SyncWord } from "@/core/health-checks/health-checks";
 import type { ReplicaObservation } from "../adapters/engine-adapter";
 import type { PrimaryLeaseKeeper } from "../primary-lease/primary-lease-keeper";
 import type { ServerChanges } from "./server-changes";
@@ -39,6 +40,7 @@ export function serverObservation(observation: ReplicaObservation, at: number): 
  */
 export class HealthState {
   private observation: ServerObservation | null = null;
+  private syncWord: SyncWord | null = null;
   private readonly monotonic: () => number;
 
   constructor(private readonly options: HealthStateOptions) {
@@ -48,6 +50,16 @@ export class HealthState {
   /** The agent's latest probe, which started at `at` on the monotonic clock. */
   observed(observation: ReplicaObservation, at: number): void {
     this.observation = serverObservation(observation, at);
+  }
+
+  /**
+   * What the control plane answered to a report batch about this standby: a
+   * null word (this replica is the write replica, or the control plane has
+   * no current word) forgets the last one, so that a standby promoted since
+   * stops answering /sync at once.
+   */
+  heardFromControlPlane(standby: IngestResult["standby"]): void {
+    this.syncWord = standby && { syncState: standby.syncState, heardAt: this.monotonic() - standby.primaryReportAgeMs };
   }
 
   facts(): HealthFacts {
@@ -62,8 +74,7 @@ export class HealthState {
       lease: kept.lease,
       controlPlane: kept.controlPlane,
       epoch: epochs.length > 0 ? Math.max(...epochs) : null,
-      // A standby's agent cannot see its primary's pg_stat_replication; /sync and /async say so until it is told.
-      syncState: null,
+      syncWord: this.syncWord,
     };
   }
 }

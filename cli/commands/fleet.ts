@@ -1,4 +1,4 @@
-import { show, type Command } from "../command";
+import { show, stringOption, type Command } from "../command";
 import { word } from "../command-args";
 import { renderFleet, renderRoute, renderService } from "../render/fleet";
 
@@ -27,11 +27,18 @@ export const serviceCommand: Command = {
 
 export const routeCommand: Command = {
   name: "route",
-  summary: "Where a service takes writes now",
-  usage: "route <serviceId>",
-  examples: ["switchyard route orders-db"],
+  summary: "Where clients should connect: the write replica and a libpq connection string, or with --read the closest replica within a lag limit",
+  usage: "route <serviceId> [--read --near <regionId> --max-lag-seconds <n>]",
+  examples: ["switchyard route orders-db", "switchyard route orders-db --read --near aws:eu-west-1 --max-lag-seconds 5"],
+  options: {
+    read: { type: "boolean", description: "The read route instead of the write route (needs --near and --max-lag-seconds)" },
+    near: { type: "string", description: "The region the client is in or closest to" },
+    "max-lag-seconds": { type: "string", description: "The most replay lag the read accepts, in seconds" },
+  },
   arity: [1, 1],
   async run(invocation) {
-    show(invocation, await invocation.client.call("getWriteRoute", { params: { id: word(invocation, 0) } }), renderRoute);
+    // The contract names what is missing or wrong (the client checks it before sending, the server again): the CLI passes on what it was given.
+    const query = { intent: invocation.options.read === true ? ("read" as const) : undefined, near: stringOption(invocation, "near"), maxLagSeconds: stringOption(invocation, "max-lag-seconds") };
+    show(invocation, await invocation.client.call("getWriteRoute", { params: { id: word(invocation, 0) }, query }), renderRoute);
   },
 };

@@ -1,5 +1,5 @@
 import type { FleetOverview, ServiceOverview } from "@/contracts/fleet-overview";
-import type { ServiceDetail, WriteRoute } from "@/contracts/services";
+import type { ReadRoute, ServiceDetail, ServiceRoute, WriteRoute } from "@/contracts/services";
 import { HEALTH_STATES } from "@/core/fleet/replica-health";
 import { ago, counts, lagText, percent, plural, table, utc } from "../format";
 
@@ -72,9 +72,36 @@ export function renderService(detail: ServiceDetail, now: Date): string {
   ].join("\n");
 }
 
-export function renderRoute(route: WriteRoute): string {
-  return table(
-    ["SERVICE", "WRITE REGION", "WRITE REPLICA", "ENDPOINT", "EPOCH"],
-    [[route.serviceId, route.writeRegionId ?? "none", route.writeReplica ?? "none", route.endpoint ?? "—", String(route.epoch)]],
-  );
+function renderWriteRoute(route: WriteRoute): string {
+  return [
+    table(
+      ["SERVICE", "WRITE REGION", "WRITE REPLICA", "ENDPOINT", "EPOCH"],
+      [[route.serviceId, route.writeRegionId ?? "none", route.writeReplica ?? "none", route.endpoint ?? "—", String(route.epoch)]],
+    ),
+    "",
+    `Connection string (libpq, fails over by itself): ${route.connectionString ?? "— (no write replica)"}`,
+  ].join("\n");
+}
+
+const orDash = (value: number | null, unit: string) => (value === null ? "—" : `${value} ${unit}`);
+
+function renderReadRoute(route: ReadRoute): string {
+  const rows = route.candidates.map((candidate) => [
+    candidate.name,
+    candidate.regionId,
+    candidate.role,
+    orDash(candidate.lagSeconds, "s"),
+    orDash(candidate.rttMs, "ms"),
+    candidate.serves ? (candidate.replicaId === route.replica?.id ? "chosen" : "serves") : `${candidate.rule}: ${candidate.reason}`,
+  ]);
+  return [
+    route.sentence,
+    ...(route.replica ? [`Endpoint: ${route.replica.endpoint}`] : []),
+    "",
+    table(["REPLICA", "REGION", "ROLE", "LAG", `RTT FROM ${route.near}`, "VERDICT"], rows),
+  ].join("\n");
+}
+
+export function renderRoute(route: ServiceRoute): string {
+  return route.intent === "read" ? renderReadRoute(route) : renderWriteRoute(route);
 }

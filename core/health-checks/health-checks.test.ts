@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerHealthCheck, HEALTH_CHECKS, HEALTH_ENDPOINTS, healthEndpointFor, type HealthCheckId, type HealthEndpoint, type HealthFacts } from "./health-checks";
+import { answerHealthCheck, HEALTH_CHECKS, HEALTH_ENDPOINTS, healthEndpointFor, standbySyncState, type HealthCheckId, type HealthEndpoint, type HealthFacts } from "./health-checks";
 import { NO_LIMITS, type HealthQuery } from "./health-query";
 
 const NOW = 100_000;
@@ -13,7 +13,7 @@ const WRITE_REPLICA: HealthFacts = {
   lease: { kept: true, held: true, rule: "control-plane", sentence: "the control plane granted the lease (2750 ms left)", expiresAt: EXPIRES },
   controlPlane: { word: "granted" },
   epoch: 7,
-  syncState: null,
+  syncWord: null,
 };
 
 const STANDBY: HealthFacts = {
@@ -21,8 +21,10 @@ const STANDBY: HealthFacts = {
   observation: { at: NOW - 500, reachable: true, error: null, role: "standby", readOnly: true, streaming: true, lagBytes: 4096, lagSeconds: 0.2 },
   lease: { kept: true, held: false, rule: "standby", sentence: "the local server is a standby: it takes no writes and holds no lease", expiresAt: null },
   controlPlane: { word: "none" },
-  syncState: "sync",
+  syncWord: { syncState: "sync", heardAt: NOW - 1_200 },
 };
+
+const word = (syncState: "sync" | "async" | "unlisted", heardAt = NOW - 1_200) => ({ syncWord: { syncState, heardAt } });
 
 type Facts = Partial<Omit<HealthFacts, "observation">> & { observation?: Partial<NonNullable<HealthFacts["observation"]>> | null };
 const facts = (base: HealthFacts, changes: Facts = {}): HealthFacts => ({
@@ -113,7 +115,7 @@ describe("/replica, /sync and /async", () => {
   it("answer 200 for a streaming standby, /sync when the primary counts it and /async when it does not", () => {
     expect(answer("replica", STANDBY)).toMatchObject({ status: 200, body: { role: "standby", lagBytes: 4096, lagSeconds: 0.2, lease: { held: false, rule: "standby" }, check: null, why: "a streaming standby within the limits asked for" } });
     expect(failing("sync", STANDBY)).toEqual({ status: 200, check: null, why: "a streaming standby that confirms commits" });
-    expect(failing("async", STANDBY, { syncState: "async" })).toEqual({ status: 200, check: null, why: "a streaming standby that does not confirm commits" });
+    expect(failing("async", STANDBY, word("async"))).toEqual({ status: 200, check: null, why: "a streaming standby that does not confirm commits" });
   });
 
   it("answer 200 within the limits, inclusive", () => {
@@ -131,14 +133,37 @@ describe("/replica, /sync and /async", () => {
     ["replica", "with ?lag and no lag known", { observation: { lagBytes: null } }, { maxLagBytes: 1 }, "lag-bytes-within", "the standby's lag in bytes is not known (limit 1 bytes)"],
     ["replica", "beyond ?max_lag_seconds", {}, { maxLagSeconds: 0.1 }, "lag-seconds-within", "the standby lags 0.2 s, more than the limit of 0.1 s"],
     ["replica", "with ?max_lag_seconds and no lag known", { observation: { lagSeconds: null } }, { maxLagSeconds: 5 }, "lag-seconds-within", "the standby's lag in seconds is not known (limit 5 s)"],
-    ["sync", "for an async standby", { syncState: "async" }, {}, "sync-standby", "the primary does not count this standby towards confirming commits"],
-    ["sync", "when the agent does not know", { syncState: null }, {}, "sync-standby", "the agent does not know how the primary counts this standby"],
+    ["sync", "for an async standby", word("async"), {}, "sync-standby", "the primary does not count this standby towards confirming commits"],
+    ["sync", "for a standby the primary does not list", word("unlisted"), {}, "sync-standby", "the primary's latest report does not list this standby among those it streams to"],
+    ["sync", "before the control plane said anything", { syncWord: null }, {}, "sync-word-current", "the control plane has not told the agent how the primary counts this standby"],
+    ["sync", "when the control plane's word comes from an old report", word("sync", NOW - 3_001), {}, "sync-word-current", "the control plane's latest word on how the primary counts this standby comes from a report 3001 ms old (stale after 3000 ms)"],
     ["sync", "beyond ?lag", {}, { maxLagBytes: 0 }, "lag-bytes-within", "the standby lags 4096 bytes, more than the limit of 0"],
+    ["sync", "on a standby that does not stream, whatever the primary said", { observation: { streaming: false } }, {}, "streaming", "the standby's WAL receiver is not streaming"],
     ["async", "for a sync standby", {}, {}, "async-standby", "the primary counts this standby towards confirming commits"],
-    ["async", "when the agent does not know", { syncState: null }, {}, "async-standby", "the agent does not know how the primary counts this standby"],
-    ["async", "on a primary", { observation: { role: "primary" }, syncState: "async" }, {}, "is-standby", "the server is a primary, not a standby"],
+    ["async", "for a standby the primary does not list", word("unlisted"), {}, "async-standby", "the primary's latest report does not list this standby among those it streams to"],
+    ["async", "before the control plane said anything", { syncWord: null }, {}, "sync-word-current", "the control plane has not told the agent how the primary counts this standby"],
+    ["async", "when the control plane's word comes from an old report", word("async", NOW - 10_000), {}, "sync-word-current", "the control plane's latest word on how the primary counts this standby comes from a report 10000 ms old (stale after 3000 ms)"],
+    ["async", "on a primary", { observation: { role: "primary" }, ...word("async") }, {}, "is-standby", "the server is a primary, not a standby"],
   ])("/%s answers 503 %s", (endpoint, _, changes, query, check, why) => {
     expect(failing(endpoint, STANDBY, changes, query)).toEqual({ status: 503, check, why });
+  });
+});
+
+describe("how a primary's sync_state counts a standby", () => {
+  it("sync and quorum confirm commits; async and potential do not; no row means the primary does not stream to it", () => {
+    expect(["sync", "quorum", "async", "potential", null, undefined, "something new"].map(standbySyncState)).toEqual(["sync", "sync", "async", "async", "unlisted", "unlisted", "unlisted"]);
+  });
+
+  it("/sync and /async answer 200 up to the staleness limit of the word, inclusive", () => {
+    expect(failing("sync", STANDBY, word("sync", NOW - 3_000)).status).toBe(200);
+    expect(failing("async", STANDBY, word("async", NOW - 3_000)).status).toBe(200);
+  });
+
+  it("never answer 200 on both /sync and /async for one standby", () => {
+    for (const state of ["sync", "async", "unlisted"] as const) {
+      const statuses = (["sync", "async"] as const).map((endpoint) => failing(endpoint, STANDBY, word(state)).status);
+      expect(statuses.filter((status) => status === 200).length, state).toBe(state === "unlisted" ? 0 : 1);
+    }
   });
 });
 

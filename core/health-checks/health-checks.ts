@@ -52,8 +52,39 @@ export interface HealthFacts {
   controlPlane: { word: "granted" } | { word: "refused"; reason: string } | { word: "none" };
   /** The newest fencing epoch the agent has heard of; null if none. */
   epoch: number | null;
-  /** How this standby's primary counts it, when the agent knows; null when it does not. */
-  syncState: "sync" | "async" | null;
+  /**
+   * How the service's write replica counts this standby, as the control
+   * plane last told the agent (in its answer to a report batch); null until
+   * it has.
+   */
+  syncWord: SyncWord | null;
+}
+
+/**
+ * A standby cannot see its primary's pg_stat_replication: the control plane
+ * passes on what the write replica last reported of it. `heardAt` is when,
+ * on the agent's monotonic clock, the write replica's report was received
+ * (the answer's arrival less the report's age), so that a word relayed from
+ * an old report is as old as that report.
+ */
+export interface SyncWord {
+  syncState: StandbySyncState;
+  heardAt: number;
+}
+
+/** `sync`: counted towards confirming commits; `async`: streaming but not counted; `unlisted`: the primary does not list it among its standbys. */
+export type StandbySyncState = "sync" | "async" | "unlisted";
+
+/**
+ * What PostgreSQL's pg_stat_replication.sync_state on the primary means for
+ * a standby: `sync` and `quorum` confirm commits; `async` and `potential`
+ * (next in line, not confirming now) do not; no row means the primary does
+ * not stream to it at all (it is cascaded, or follows someone else).
+ */
+export function standbySyncState(reported: string | null | undefined): StandbySyncState {
+  if (reported === "sync" || reported === "quorum") return "sync";
+  if (reported === "async" || reported === "potential") return "async";
+  return "unlisted";
 }
 
 export type HealthCheckId =
@@ -68,6 +99,7 @@ export type HealthCheckId =
   | "streaming"
   | "lag-bytes-within"
   | "lag-seconds-within"
+  | "sync-word-current"
   | "sync-standby"
   | "async-standby";
 
@@ -143,15 +175,29 @@ export const HEALTH_CHECKS: Record<HealthCheckId, HealthCheck> = {
       return lag <= maxLagSeconds ? null : `the standby lags ${lag} s, more than the limit of ${maxLagSeconds} s`;
     },
   },
+  "sync-word-current": {
+    sentence: "The control plane told the agent how the write replica counts this standby, from a report of the write replica within the staleness limit.",
+    fails: ({ syncWord, now, staleAfterMs }) => {
+      if (!syncWord) return "the control plane has not told the agent how the primary counts this standby";
+      const age = now - syncWord.heardAt;
+      return age > staleAfterMs ? `the control plane's latest word on how the primary counts this standby comes from a report ${Math.round(age)} ms old (stale after ${staleAfterMs} ms)` : null;
+    },
+  },
   "sync-standby": {
     sentence: "The primary counts this standby towards confirming its commits (sync or quorum).",
-    fails: ({ syncState }) => (syncState === "sync" ? null : syncState === "async" ? "the primary does not count this standby towards confirming commits" : "the agent does not know how the primary counts this standby"),
+    fails: ({ syncWord }) => syncMismatch(syncWord!.syncState, "sync"),
   },
   "async-standby": {
-    sentence: "The primary does not count this standby towards confirming its commits.",
-    fails: ({ syncState }) => (syncState === "async" ? null : syncState === "sync" ? "the primary counts this standby towards confirming commits" : "the agent does not know how the primary counts this standby"),
+    sentence: "The primary streams to this standby but does not count it towards confirming its commits (async or potential).",
+    fails: ({ syncWord }) => syncMismatch(syncWord!.syncState, "async"),
   },
 };
+
+function syncMismatch(state: StandbySyncState, wanted: "sync" | "async"): string | null {
+  if (state === wanted) return null;
+  if (state === "unlisted") return "the primary's latest report does not list this standby among those it streams to";
+  return state === "sync" ? "the primary counts this standby towards confirming commits" : "the primary does not count this standby towards confirming commits";
+}
 
 export type HealthEndpoint = "primary" | "replica" | "sync" | "async" | "health" | "liveness" | "readiness";
 
@@ -181,13 +227,13 @@ export const HEALTH_ENDPOINTS: Record<HealthEndpoint, EndpointRow> = {
     paths: ["/sync", "/synchronous"],
     sentence: "200 for a streaming standby the primary counts towards confirming its commits.",
     healthy: "a streaming standby that confirms commits",
-    anyOf: [[...REPLICA, "sync-standby"]],
+    anyOf: [[...REPLICA, "sync-word-current", "sync-standby"]],
   },
   async: {
     paths: ["/async", "/asynchronous"],
-    sentence: "200 for a streaming standby the primary does not count towards confirming its commits.",
+    sentence: "200 for a streaming standby the primary streams to but does not count towards confirming its commits.",
     healthy: "a streaming standby that does not confirm commits",
-    anyOf: [[...REPLICA, "async-standby"]],
+    anyOf: [[...REPLICA, "sync-word-current", "async-standby"]],
   },
   health: { paths: ["/health"], sentence: "200 while the server answers the agent, whatever its role.", healthy: "the server answers the agent", anyOf: [["observed", "server-answers"]] },
   liveness: { paths: ["/liveness"], sentence: "200 while the agent's loop runs, whatever the server does.", healthy: "the agent's loop runs", anyOf: [["observed"]] },

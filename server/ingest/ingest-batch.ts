@@ -1,5 +1,6 @@
 import "server-only";
 import { witnessStreaks } from "@/core/fleet/witness-streaks";
+import { standbySyncState } from "@/core/health-checks/health-checks";
 import { MAX_REPORTS_PER_BATCH, MIN_REPORT_INTERVAL_MS, type AgentReportBatch, type IngestResult } from "@/contracts/agent-reports";
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
@@ -56,7 +57,8 @@ function assertPlausibleClock(batch: AgentReportBatch, receivedAt: Date): void {
 
 // $1 last seq, $2 received at, $3 clock skew, $4 agent version, $5 dropped
 // reports, $6 agent id, $7 first seq, $8 samples, $9 latest report, $10 peer
-// streaks, $11 service id.
+// streaks, $11 service id. Besides the counts, a standby's agent learns how
+// the write replica last counted it (for its /sync and /async endpoints).
 const INGEST_SQL = `
     WITH agent AS (
       UPDATE "Agent"
@@ -126,7 +128,18 @@ const INGEST_SQL = `
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM agent)::int AS advanced, (SELECT count(*) FROM inserted)::int AS inserted,
-           (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links`;
+           (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links,
+           -- Only a standby's batch reads the write replica's report: the write replica's own agent is told nothing.
+           (SELECT json_build_array(
+                     -- From the facts the store keeps beside the report (its standbys as [application name, state, sync state]), not the compressed report.
+                     (SELECT x->>2
+                        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(ps.facts->3) = 'array' THEN ps.facts->3 END) x
+                       WHERE x->>0 = me.name LIMIT 1),
+                     greatest(0, floor(extract(epoch FROM $2::timestamptz - ps."receivedAt") * 1000)))
+              FROM agent
+              JOIN "Replica" me ON me.id = agent."replicaId"
+              JOIN "Service" v ON v.id = me."serviceId" AND v."writeReplicaId" <> me.id
+              JOIN "ReplicaState" ps ON ps."replicaId" = v."writeReplicaId" AND ps.reachable) AS standby`;
 
 /** Why a batch the statement did not store was refused: revoked, implausibly far ahead (400), or already stored (409). */
 async function refusal(agent: AgentPrincipal, batch: AgentReportBatch, receivedAt: Date): Promise<IngestOutcome> {
@@ -206,7 +219,7 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
     continues: streak.continuesEarlierRun,
   }));
 
-  const { rows } = await sqlPool().query<{ advanced: number; inserted: number }>({
+  const { rows } = await sqlPool().query<{ advanced: number; inserted: number; standby: [syncState: string | null, primaryReportAgeMs: number] | null }>({
     name: "ingest-batch",
     text: INGEST_SQL,
     values: [latest.seq, receivedAt, clockSkewMs, batch.agentVersion, batch.droppedReports, agent.agentId, first.seq, JSON.stringify(samples), JSON.stringify(latest), JSON.stringify(peers), agent.serviceId],
@@ -215,6 +228,12 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
   if (!outcome?.advanced) return refusal(agent, batch, receivedAt);
   return {
     stored: true,
-    result: { accepted: outcome.inserted, lastSeq: latest.seq, serverTime: receivedAt.toISOString(), clockSkewMs },
+    result: {
+      accepted: outcome.inserted,
+      lastSeq: latest.seq,
+      serverTime: receivedAt.toISOString(),
+      clockSkewMs,
+      standby: outcome.standby && { syncState: standbySyncState(outcome.standby[0]), primaryReportAgeMs: outcome.standby[1] },
+    },
   };
 }

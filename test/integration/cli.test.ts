@@ -140,6 +140,20 @@ describe("switchyard CLI against the real API", () => {
     expect((await cli(viewer, "route", "orders-db")).out).toMatch(/^orders-db\s+aws:us-east-1\s+pg-us-east-1\s+postgresql:\/\/\S+\s+1$/m);
   });
 
+  it("route prints the libpq connection string; route --read says where to read, or why nowhere, and names a missing option", async () => {
+    expect((await cli(viewer, "route", "orders-db")).out).toMatch(
+      /^Connection string \(libpq, fails over by itself\): postgresql:\/\/127\.0\.0\.1:55431,127\.0\.0\.1:55432,127\.0\.0\.1:55433\/orders\?target_session_attrs=read-write$/m,
+    );
+    // No agent has reported here: no replica is current, and the answer says so of each.
+    const read = await cli(viewer, "route", "orders-db", "--read", "--near", "aws:eu-west-1", "--max-lag-seconds", "5");
+    expect(read.code).toBe(0);
+    expect(read.out).toMatch(/^No replica may serve reads near aws:eu-west-1 within 5 s of lag: /m);
+    expect(read.out).toMatch(/^pg-eu-west-1\s+aws:eu-west-1\s+standby\s+—\s+0 ms\s+read-report-current: pg-eu-west-1's agent has not reported yet$/m);
+    const missing = await cli(viewer, "route", "orders-db", "--read", "--max-lag-seconds", "5");
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("near");
+  });
+
   it("--json prints the answer itself, which parses with the contract schema", async () => {
     const { code, out } = await cli(viewer, "--json", "status");
     expect(code).toBe(0);

@@ -320,3 +320,43 @@ describe("what the store keeps beside each latest report", () => {
     expect(topology!.replicas.find((replica) => replica.name === "pg-eu-west-1")!.syncState).toBe("sync");
   });
 });
+
+describe("what a standby's agent hears with its stored batch", () => {
+  const standbyRow = (applicationName: string, syncState: "sync" | "async" | "potential" | "quorum") => ({
+    applicationName, clientAddr: "127.0.0.1", state: "streaming", syncState, sentLsn: null, writeLsn: null, flushLsn: null, replayLsn: null,
+    writeLagSeconds: null, flushLagSeconds: null, replayLagSeconds: null, replayLagBytes: 0,
+  });
+  const primary = (seq: number, standbys: ReturnType<typeof standbyRow>[], reachable = true) =>
+    standbyReport(seq, {
+      role: reachable ? "primary" : null,
+      reachable,
+      error: reachable ? null : "connection refused",
+      lsn: { current: reachable ? "50331744" : null, received: null, replayed: null },
+      lag: { bytes: null, seconds: null },
+      walReceiver: null,
+      standbys,
+    });
+  const heard = async (agent: string, seq: number) => {
+    const { status, json } = await post(agent, batchOf([standbyReport(seq)]));
+    expect(status).toBe(200);
+    return json.standby;
+  };
+
+  it("how the write replica's latest report counts this standby, and how old that report is; nothing for the write replica itself", async () => {
+    // The primary's latest report (seq 2, above) says its agent cannot reach it: there is nothing to relay.
+    expect(await heard("pg-europe-west3", 300)).toBeNull();
+    const own = await post("pg-us-east-1", batchOf([primary(3, [standbyRow("pg-eu-west-1", "quorum"), standbyRow("pg-europe-west3", "potential")])]));
+    expect(own.json.standby).toBeNull();
+    expect(await heard("pg-eu-west-1", 300)).toEqual({ syncState: "sync", primaryReportAgeMs: expect.any(Number) });
+    expect(await heard("pg-europe-west3", 301)).toEqual({ syncState: "async", primaryReportAgeMs: expect.any(Number) });
+
+    expect((await post("pg-us-east-1", batchOf([primary(4, [standbyRow("pg-eu-west-1", "sync")])]))).status).toBe(200);
+    expect(await heard("pg-europe-west3", 302)).toMatchObject({ syncState: "unlisted" });
+    await db().replicaState.update({ where: { replicaId: await replicaId("pg-us-east-1") }, data: { receivedAt: new Date(Date.now() - 30_000) } });
+    expect((await heard("pg-eu-west-1", 301)).primaryReportAgeMs).toBeGreaterThanOrEqual(30_000);
+
+    // A write replica its agent cannot reach says nothing of its standbys now.
+    expect((await post("pg-us-east-1", batchOf([primary(5, [], false)]))).status).toBe(200);
+    expect(await heard("pg-eu-west-1", 302)).toBeNull();
+  });
+});

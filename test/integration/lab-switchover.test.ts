@@ -44,7 +44,13 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     const ledgerBefore = (await until("the workload's first acknowledged writes", () => verifyLedger(product.dataDir, "pg-us-east-1"), (ledger) => ledger.acknowledged > 0)).acknowledged;
 
     // Every agent's /primary, asked together over and over through the switchover.
-    const primaries = samplePrimaryHealth(await until("every agent's health port", async () => labHealthPorts(product.dataDir), (ports) => Object.keys(ports).length === 3));
+    const ports = await until("every agent's health port", async () => labHealthPorts(product.dataDir), (found) => Object.keys(found).length === 3);
+    // The control plane relays how the primary counts each standby: the lab's synchronous standby answers /sync, the asynchronous one /async, neither both.
+    const health = (name: string, check: string) => fetch(`http://127.0.0.1:${ports[name]}${check}`, { signal: AbortSignal.timeout(2_000) }).then((answer) => answer.status, () => 0);
+    await until("pg-eu-west-1's /sync to answer 200", () => health("pg-eu-west-1", "/sync"), (status) => status === 200);
+    await until("pg-europe-west3's /async to answer 200", () => health("pg-europe-west3", "/async"), (status) => status === 200);
+    expect([await health("pg-eu-west-1", "/async"), await health("pg-europe-west3", "/sync"), await health("pg-us-east-1", "/sync")]).toEqual([503, 503, 503]);
+    const primaries = samplePrimaryHealth(ports);
     await until("the old primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.statuses["pg-us-east-1"] === 200);
     const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, {
       params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "integration test: planned switchover" },

@@ -251,10 +251,12 @@ describe("the multi-region lab", () => {
 function writeRoute(writer: string): WriteRoute {
   const entry = replica(writer);
   return {
+    intent: "write",
     serviceId: "orders-db",
     writeRegionId: entry.regionId,
     writeReplica: entry.name,
     endpoint: `postgresql://${entry.host}:${entry.port}/${entry.databaseName}`,
+    connectionString: `postgresql://${entry.host}:${entry.port}/${entry.databaseName}?target_session_attrs=read-write`,
     epoch: 1,
   };
 }
