@@ -88,7 +88,7 @@ export function resolveRun(definition: RunbookDefinition, params: RunParams, sna
 }
 
 function targetsOf(step: RunbookDefinition["steps"][number], context: RunContext): string[] {
-  if (step.kind === "agent") {
+  if (step.kind === "agent" || step.kind === "script") {
     if (step.target === "primary") return context.primary ? [context.primary.name] : [];
     if (step.target === "target") return context.target ? [context.target.name] : [];
     return context.others.map((replica) => replica.name);

@@ -1,0 +1,65 @@
+import "server-only";
+import { performance } from "node:perf_hooks";
+import { signedHeaders } from "@/core/hooks/hook-signature";
+import { boundedText, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
+import type { RunContext } from "@/core/runbooks/run-context";
+import { db } from "../db/client";
+import type { Run, StepRun } from "../db/generated/client";
+import { runParamsOf } from "../runs/stored-run";
+import { endpointSecret, hooksConfig } from "./hooks-config";
+
+const replicaFields = { name: true, regionId: true, host: true, port: true } as const;
+
+/** What a receiver is told: the run, the step, the service and its epoch now, the parameters, and the replicas the run acts on. */
+async function callBody(run: Run, stepRun: StepRun, context: RunContext, gate: string | null) {
+  const [service, primary, target] = await Promise.all([
+    db().service.findUniqueOrThrow({ where: { id: run.serviceId }, select: { epoch: true } }),
+    context.primaryId ? db().replica.findUnique({ where: { id: context.primaryId }, select: replicaFields }) : null,
+    context.targetId ? db().replica.findUnique({ where: { id: context.targetId }, select: replicaFields }) : null,
+  ]);
+  const replica = (row: typeof primary) => (row ? { name: row.name, region: row.regionId, host: row.host, port: row.port } : null);
+  return {
+    run: run.id,
+    runbook: run.runbookId,
+    mode: run.mode,
+    step: stepRun.stepId,
+    attempt: stepRun.attempts,
+    gate,
+    service: run.serviceId,
+    epoch: service.epoch,
+    parameters: runParamsOf(run.params),
+    primary: replica(primary),
+    target: replica(target),
+  };
+}
+
+/**
+ * One signed POST to a configured endpoint, made before the move's
+ * transaction (as a notify step's webhook is), so that its answer is decided
+ * on. Never throws for the receiver's sake: no answer is an answer too.
+ */
+export async function callEndpoint(on: { run: Run; stepRun: StepRun; context: RunContext }, name: string, gate: string | null, stepTimeoutSeconds: number): Promise<EndpointAnswer> {
+  const { run, stepRun, context } = on;
+  const endpoint = hooksConfig().endpoints[name];
+  const secret = endpoint ? endpointSecret(endpoint) : null;
+  if (!endpoint || !secret) return { endpoint: name, unreachable: "not in the hooks configuration (or its secret is not set)", durationMs: 0 };
+  const body = JSON.stringify(await callBody(run, stepRun, context, gate));
+  const timestamp = Math.floor(Date.now() / 1000);
+  const timeoutMs = Math.min(endpoint.timeoutSeconds, stepTimeoutSeconds) * 1000;
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(endpoint.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signedHeaders(secret, timestamp, body, `${stepRun.idempotencyKey}:${stepRun.attempts}`, name) },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    return { endpoint: name, status: response.status, body: boundedText(text), durationMs: elapsed() };
+  } catch (error) {
+    const timedOut = (error as Error).name === "TimeoutError";
+    return { endpoint: name, unreachable: timedOut ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message, durationMs: elapsed() };
+  }
+}
