@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { GET as listRoute } from "@/app/api/v1/runbooks/route";
@@ -14,6 +15,7 @@ import { registerAgent } from "@/server/agents/register-agent";
 import type { AgentPrincipal } from "@/server/agents/resolve-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
+import { recordCommandResult } from "@/server/commands/record-command-result";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
 import { acquireLease } from "@/server/lease/lease";
 import { executorTick } from "@/server/runs/run-executor";
@@ -100,6 +102,27 @@ parameters:
   reason: { type: text, description: why }
 steps:
   - { id: ask, kind: http, title: Ask the slow receiver, endpoint: slow }
+`,
+  );
+  writeFileSync(
+    path.join(folder, "runbooks", "repoint-bouncers.yaml"),
+    `id: repoint-bouncers
+title: Re-point the bouncers
+description: Has the target's agent run its PgBouncer script.
+parameters:
+  service: { type: service, description: s }
+  to_region: { type: region, description: where }
+  reason: { type: text, description: why }
+steps:
+  - id: bouncer
+    kind: script
+    title: Point PgBouncer at the target
+    target: target
+    script: pgbouncer-repoint
+    args:
+      host: { fact: target.host }
+      port: { fact: target.port }
+      why: { param: reason }
 `,
   );
   writeFileSync(
@@ -226,6 +249,34 @@ describe("an http step", () => {
     const run = await runView(runId);
     expect(run).toMatchObject({ status: "failed", error: "Ask the slow receiver: slow could not be reached: no answer within 0.2 s" });
     expect(run.steps[0]).toMatchObject({ state: "failed", output: { endpoint: "slow", unreachable: "no answer within 0.2 s" } });
+  });
+});
+
+describe("a script step", () => {
+  it("sends the target's agent a signed, epoch-stamped script command naming the script, with argv from the run, and records its output", async () => {
+    const runId = await startRun("repoint-bouncers", { service: "orders-db", to_region: "aws:eu-west-1", reason: "dns; rm -rf / $(x)" });
+    await tick();
+    const command = await db().agentCommand.findFirstOrThrow({ where: { runId }, include: { agent: { include: { replica: true } } } });
+    const target = command.agent.replica;
+    const service = await db().service.findUniqueOrThrow({ where: { id: "orders-db" } });
+    expect(target.name).toBe("pg-eu-west-1");
+    expect(decodeJwt(command.token)).toMatchObject({
+      kind: "script",
+      epoch: service.epoch,
+      args: { name: "pgbouncer-repoint", argv: [`--host=${target.host}`, `--port=${target.port}`, "--why=dns; rm -rf / $(x)"], timeoutSeconds: 55 },
+    });
+    const output = { exitCode: 1, signal: null, stdout: "", stderr: "PgBouncer is not running: no pid file /run/pgbouncer.pid\n", truncated: false, durationMs: 4 };
+    // The agent's answer, as its ScriptRunner gives it for a script that exits 1.
+    await recordCommandResult(principals["pg-eu-west-1"]!, command.id, {
+      status: "failed",
+      output,
+      error: "script pgbouncer-repoint exited with 1: PgBouncer is not running: no pid file /run/pgbouncer.pid",
+      agentEpoch: command.epoch,
+    });
+    await tick();
+    const run = await runView(runId);
+    expect(run).toMatchObject({ status: "failed", error: "Point PgBouncer at the target: pg-eu-west-1: failed (script pgbouncer-repoint exited with 1: PgBouncer is not running: no pid file /run/pgbouncer.pid)" });
+    expect(run.steps[0]).toMatchObject({ state: "failed", output: { "pg-eu-west-1": output } });
   });
 });
 
