@@ -19,7 +19,7 @@ export class HooksConfigError extends Error {
 export function hooksFile(env: Readonly<Record<string, string | undefined>> = process.env): { file: string; explicit: boolean } {
   const explicit = env.SWITCHYARD_HOOKS_FILE;
   // A file chosen at run time, never part of the build.
-  return explicit ? { file: path.resolve(/*turbopackIgnore: true*/ explicit), explicit: true } : { file: path.join(/*turbopackIgnore: true*/ dataDir(), "hooks.yaml"), explicit: false };
+  return explicit ? { file: path.resolve(/*turbopackIgnore: true*/ explicit), explicit: true } : { file: path.join(/*turbopackIgnore: true*/ env.SWITCHYARD_DATA_DIR ? path.resolve(/*turbopackIgnore: true*/ env.SWITCHYARD_DATA_DIR) : dataDir(), "hooks.yaml"), explicit: false };
 }
 
 /** The configuration, validated; a named file that is missing, or any file that does not validate, is an error naming the file and the field. */
