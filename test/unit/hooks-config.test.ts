@@ -31,6 +31,11 @@ describe("the hooks configuration file", () => {
     expect(() => hooksConfig({ SWITCHYARD_HOOKS_FILE: notYaml })).toThrow(/is not valid YAML/);
   });
 
+  it("accepts the shipped example", () => {
+    const env = { SWITCHYARD_HOOKS_FILE: "runbooks/hooks/hooks.example.yaml", CHANGE_FREEZE_HOOK_SECRET: "c".repeat(32), DNS_HOOK_SECRET: "d".repeat(32) };
+    expect(hooksConfig(env).gates["orders-db"]).toMatchObject({ "pre-failover": { endpoint: "change-freeze" }, "post-failover": { script: "pgbouncer-repoint" } });
+  });
+
   it("takes a secret from the environment variable an endpoint names, which must be set", () => {
     const fromEnv = file("env.yaml", "endpoints:\n  dns: { url: 'https://dns.example/hook', secretEnv: DNS_HOOK_SECRET }\n");
     expect(() => hooksConfig({ SWITCHYARD_HOOKS_FILE: fromEnv })).toThrow(`invalid hooks configuration ${fromEnv}: endpoints.dns.secretEnv: DNS_HOOK_SECRET is not set`);
