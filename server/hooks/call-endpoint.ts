@@ -1,17 +1,24 @@
 import "server-only";
 import { performance } from "node:perf_hooks";
 import { signedHeaders } from "@/core/hooks/hook-signature";
-import { boundedText, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
+import { ANSWER_BODY_LIMIT, boundedText, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
 import type { RunContext } from "@/core/runbooks/run-context";
 import { db } from "../db/client";
 import type { Run, StepRun } from "../db/generated/client";
-import { runParamsOf } from "../runs/stored-run";
 import { endpointSecret, hooksConfig } from "./hooks-config";
 
 const replicaFields = { name: true, regionId: true, host: true, port: true } as const;
 
+/** The run and step a call is for, with the run's parameters as stored. */
+export interface CallOf {
+  run: Run;
+  stepRun: StepRun;
+  context: RunContext;
+  params: Record<string, string>;
+}
+
 /** What a receiver is told: the run, the step, the service and its epoch now, the parameters, and the replicas the run acts on. */
-async function callBody(run: Run, stepRun: StepRun, context: RunContext, gate: string | null) {
+async function callBody({ run, stepRun, context, params }: CallOf, gate: string | null) {
   const [service, primary, target] = await Promise.all([
     db().service.findUniqueOrThrow({ where: { id: run.serviceId }, select: { epoch: true } }),
     context.primaryId ? db().replica.findUnique({ where: { id: context.primaryId }, select: replicaFields }) : null,
@@ -27,10 +34,26 @@ async function callBody(run: Run, stepRun: StepRun, context: RunContext, gate: s
     gate,
     service: run.serviceId,
     epoch: service.epoch,
-    parameters: runParamsOf(run.params),
+    parameters: params,
     primary: replica(primary),
     target: replica(target),
   };
+}
+
+/** Enough of the answer to keep ANSWER_BODY_LIMIT characters of it: a receiver that streams on is not read to its end. */
+async function firstBytes(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  while (length <= ANSWER_BODY_LIMIT * 4) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**
@@ -38,12 +61,12 @@ async function callBody(run: Run, stepRun: StepRun, context: RunContext, gate: s
  * transaction (as a notify step's webhook is), so that its answer is decided
  * on. Never throws for the receiver's sake: no answer is an answer too.
  */
-export async function callEndpoint(on: { run: Run; stepRun: StepRun; context: RunContext }, name: string, gate: string | null, stepTimeoutSeconds: number): Promise<EndpointAnswer> {
-  const { run, stepRun, context } = on;
+export async function callEndpoint(on: CallOf, name: string, gate: string | null, stepTimeoutSeconds: number): Promise<EndpointAnswer> {
+  const { stepRun } = on;
   const endpoint = hooksConfig().endpoints[name];
   const secret = endpoint ? endpointSecret(endpoint) : null;
   if (!endpoint || !secret) return { endpoint: name, unreachable: "not in the hooks configuration (or its secret is not set)", durationMs: 0 };
-  const body = JSON.stringify(await callBody(run, stepRun, context, gate));
+  const body = JSON.stringify(await callBody(on, gate));
   const timestamp = Math.floor(Date.now() / 1000);
   const timeoutMs = Math.min(endpoint.timeoutSeconds, stepTimeoutSeconds) * 1000;
   const started = performance.now();
@@ -56,8 +79,7 @@ export async function callEndpoint(on: { run: Run; stepRun: StepRun; context: Ru
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const text = await response.text();
-    return { endpoint: name, status: response.status, body: boundedText(text), durationMs: elapsed() };
+    return { endpoint: name, status: response.status, body: boundedText(await firstBytes(response)), durationMs: elapsed() };
   } catch (error) {
     const timedOut = (error as Error).name === "TimeoutError";
     return { endpoint: name, unreachable: timedOut ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message, durationMs: elapsed() };

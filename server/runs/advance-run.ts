@@ -13,7 +13,7 @@ import { callEndpoint } from "../hooks/call-endpoint";
 import { observeStep, type OldPrimaryLease } from "./observe-step";
 import { claimRun, ENGINE, finishRun, json, MovedMeanwhile, startCompensations, stepKey } from "./run-writes";
 import { issueIn, postWebhook, promoteIn, refuseResidencyIn, routeIn } from "./step-effects";
-import { runContextOf, runDefinitionOf, type StoredRunContext } from "./stored-run";
+import { runContextOf, runDefinitionOf, runParamsOf, type StoredRunContext } from "./stored-run";
 
 /** Re-decisions of one move after lost races, before leaving the run to the next tick. */
 const MAX_REDECISIONS = 3;
@@ -80,7 +80,7 @@ async function applyStepMove(planned: Extract<PlannedMove, { kind: "step" }>, le
   const call = move.effects.find((effect) => effect.kind === "call-endpoint");
   if (call) {
     const gate = planned.step.kind === "gate" ? planned.step.point : null;
-    const answer = await callEndpoint({ run, stepRun, context: planned.context }, call.endpoint, gate, planned.step.timeoutSeconds);
+    const answer = await callEndpoint({ run, stepRun, context: planned.context, params: runParamsOf(run.params) }, call.endpoint, gate, planned.step.timeoutSeconds);
     if (answerFailure(answer, call.expect)) return { answers: { ...NO_ANSWERS, endpointAnswer: answer } };
     output = answer;
   }
