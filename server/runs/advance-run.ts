@@ -10,6 +10,7 @@ import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { effectivePolicies } from "../policy/effective-policy";
 import { answerFailure, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
 import { callEndpoint } from "../hooks/call-endpoint";
+import { renewAfterCall } from "./executor-lease";
 import { observeStep, type OldPrimaryLease } from "./observe-step";
 import { claimRun, ENGINE, finishRun, json, MovedMeanwhile, startCompensations, stepKey } from "./run-writes";
 import { issueIn, postWebhook, promoteIn, refuseResidencyIn, routeIn } from "./step-effects";
@@ -81,6 +82,8 @@ async function applyStepMove(planned: Extract<PlannedMove, { kind: "step" }>, le
   if (call) {
     const gate = planned.step.kind === "gate" ? planned.step.point : null;
     const answer = await callEndpoint({ run, stepRun, context: planned.context, params: runParamsOf(run.params) }, call.endpoint, gate, planned.step.timeoutSeconds);
+    // A slow receiver may outlast the lease: renewed under its token before the answer is decided on, else the lease lapses and the step is called again.
+    await renewAfterCall(lease);
     if (answerFailure(answer, call.expect)) return { answers: { ...NO_ANSWERS, endpointAnswer: answer } };
     output = answer;
   }
