@@ -14,6 +14,7 @@ import { verifyHookSignature } from "@/core/hooks/hook-signature";
 import { registerAgent } from "@/server/agents/register-agent";
 import type { AgentPrincipal } from "@/server/agents/resolve-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { automationControls } from "@/server/automation-snapshot/automation-controls";
 import { db } from "@/server/db/client";
 import { recordCommandResult } from "@/server/commands/record-command-result";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
@@ -346,6 +347,9 @@ describe("a pre-failover gate", () => {
     expect(run).toMatchObject({ mode: "automatic", status: "aborted", error: expect.stringMatching(/change-freeze answered 403: not now$/) });
     expect(run.steps.find((step) => step.stepId === "confirm")).toMatchObject({ state: "succeeded", output: { answeredBy: "policy" } });
     expect(await db().agentCommand.count({ where: { runId } })).toBe(0);
+    // The decider reads the refusal, and holds the next automatic failover for the cooldown (core/automation rule failover-gate-refused).
+    const controls = (await automationControls(["orders-db"], new Date()))("orders-db");
+    expect(controls.gateRefusal).toMatchObject({ runId, error: expect.stringMatching(/not now$/) });
     await db().lease.deleteMany({ where: { name: "automation", holder: "hooks-test-decider" } });
   });
 });
