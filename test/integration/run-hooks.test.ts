@@ -268,7 +268,8 @@ describe("a script step", () => {
     });
     const output = { exitCode: 1, signal: null, stdout: "", stderr: "PgBouncer is not running: no pid file /run/pgbouncer.pid\n", truncated: false, durationMs: 4 };
     // The agent's answer, as its ScriptRunner gives it for a script that exits 1.
-    await recordCommandResult(principals["pg-eu-west-1"]!, command.id, {
+    const agent = { type: "agent" as const, agentId: command.agentId, name: command.agent.name, replicaId: command.agent.replicaId, serviceId: command.serviceId };
+    await recordCommandResult(agent, command.id, {
       status: "failed",
       output,
       error: "script pgbouncer-repoint exited with 1: PgBouncer is not running: no pid file /run/pgbouncer.pid",
