@@ -56,8 +56,8 @@ describe("a runbook's hooks", () => {
 
 describe("script arguments", () => {
   const facts = { "target.host": "10.0.0.2", "target.port": "5433", "primary.host": null };
-  it("are --name=value pairs from parameters and facts, never through a shell", () => {
-    expect(scriptArgv({ host: { fact: "target.host" }, port: { fact: "target.port" }, why: { param: "reason" } }, { reason: "it's; rm -rf / $(x)" }, facts)).toEqual({
+  it("are --name=value pairs from parameters and facts, sorted by name, never through a shell", () => {
+    expect(scriptArgv({ why: { param: "reason" }, port: { fact: "target.port" }, host: { fact: "target.host" } }, { reason: "it's; rm -rf / $(x)" }, facts)).toEqual({
       argv: ["--host=10.0.0.2", "--port=5433", "--why=it's; rm -rf / $(x)"],
     });
   });

@@ -38,13 +38,14 @@ export type ScriptFacts = Record<string, string | null>;
 const ARG_LIMIT = 1024;
 
 /**
- * A script's argv: `--name=value` for each argument, in the order given.
+ * A script's argv: `--name=value` for each argument, sorted by name (the
+ * stored definition is JSON whose key order the store does not keep).
  * Values never pass through a shell; one that is missing, too long or holds
  * a control character is refused rather than passed on.
  */
 export function scriptArgv(args: Record<string, ScriptArg>, params: Readonly<Record<string, string | undefined>>, facts: ScriptFacts): { argv: string[] } | { problem: string } {
   const argv: string[] = [];
-  for (const [name, source] of Object.entries(args)) {
+  for (const [name, source] of Object.entries(args).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const value = "param" in source ? params[source.param] : facts[source.fact];
     const from = "param" in source ? `parameter ${source.param}` : `fact ${source.fact}`;
     if (value === undefined || value === null || value === "") return { problem: `--${name}: the run has no ${from}` };
