@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,11 +64,15 @@ beforeAll(async () => {
     await cluster.sql(server, "GRANT SELECT ON whoami TO app");
   }
   bouncerPort = await freePort();
+  // PgBouncer writes its pid and log files here, as the user it runs as.
+  const folder = path.join(cluster.dir, "pgbouncer");
+  mkdirSync(folder);
+  asPostgres(folder);
   files = {
-    ini: path.join(cluster.dir, "pgbouncer.ini"),
-    databases: path.join(cluster.dir, "pgbouncer-databases.ini"),
-    pid: path.join(cluster.dir, "pgbouncer.pid"),
-    log: path.join(cluster.dir, "pgbouncer.log"),
+    ini: path.join(folder, "pgbouncer.ini"),
+    databases: path.join(folder, "databases.ini"),
+    pid: path.join(folder, "pgbouncer.pid"),
+    log: path.join(folder, "pgbouncer.log"),
   };
   const options = `user=app password=${roles.app.password}`;
   writeFileSync(files.databases, `[databases]\norders = host=127.0.0.1 port=${old.port} dbname=orders ${options}\n`, { mode: 0o644 });
@@ -92,6 +96,9 @@ beforeAll(async () => {
   asPostgres(files.ini);
   const command = postgresOsUser() ? ["runuser", ["-u", "postgres", "--", PGBOUNCER, "-d", files.ini]] : [PGBOUNCER, ["-d", files.ini]];
   execFileSync(command[0] as string, command[1] as string[], { stdio: "pipe" });
+  // -d returns once it has forked; the pid file says it is up.
+  for (let tries = 0; !existsSync(files.pid) && tries < 50; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (!existsSync(files.pid)) throw new Error(`PgBouncer did not start: ${existsSync(files.log) ? readFileSync(files.log, "utf8") : "no log"}`);
   runner = new ScriptRunner(
     { "pgbouncer-repoint": { path: SCRIPT, timeoutSeconds: 30, env: { PGBOUNCER_DATABASES_FILE: files.databases, PGBOUNCER_PIDFILE: files.pid, PGBOUNCER_DATABASES: "orders", PGBOUNCER_DATABASE_OPTIONS: options } } },
     { execute: async () => refused("not a script") },
