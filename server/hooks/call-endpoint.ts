@@ -3,11 +3,9 @@ import { performance } from "node:perf_hooks";
 import { signedHeaders } from "@/core/hooks/hook-signature";
 import { ANSWER_BODY_LIMIT, boundedText, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
 import type { RunContext } from "@/core/runbooks/run-context";
-import { db } from "../db/client";
 import type { Run, StepRun } from "../db/generated/client";
 import { endpointSecret, hooksConfig } from "./hooks-config";
-
-const replicaFields = { name: true, regionId: true, host: true, port: true } as const;
+import { runReplicas } from "./run-replicas";
 
 /** The run and step a call is for, with the run's parameters as stored. */
 export interface CallOf {
@@ -19,12 +17,7 @@ export interface CallOf {
 
 /** What a receiver is told: the run, the step, the service and its epoch now, the parameters, and the replicas the run acts on. */
 async function callBody({ run, stepRun, context, params }: CallOf, gate: string | null) {
-  const [service, primary, target] = await Promise.all([
-    db().service.findUniqueOrThrow({ where: { id: run.serviceId }, select: { epoch: true } }),
-    context.primaryId ? db().replica.findUnique({ where: { id: context.primaryId }, select: replicaFields }) : null,
-    context.targetId ? db().replica.findUnique({ where: { id: context.targetId }, select: replicaFields }) : null,
-  ]);
-  const replica = (row: typeof primary) => (row ? { name: row.name, region: row.regionId, host: row.host, port: row.port } : null);
+  const { epoch, primary, target } = await runReplicas(run.serviceId, context);
   return {
     run: run.id,
     runbook: run.runbookId,
@@ -33,10 +26,10 @@ async function callBody({ run, stepRun, context, params }: CallOf, gate: string 
     attempt: stepRun.attempts,
     gate,
     service: run.serviceId,
-    epoch: service.epoch,
+    epoch,
     parameters: params,
-    primary: replica(primary),
-    target: replica(target),
+    primary,
+    target,
   };
 }
 

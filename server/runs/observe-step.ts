@@ -9,6 +9,7 @@ import { scriptArgv, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
 import { db } from "../db/client";
 import type { Run, StepRun } from "../db/generated/client";
 import { endpointSecret, hooksConfig } from "../hooks/hooks-config";
+import { runReplicas } from "../hooks/run-replicas";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
 import { oldPrimaryLease, stillHeld } from "./old-primary-lease";
 import { promotionEvidence } from "./promotion-evidence";
@@ -52,18 +53,13 @@ async function commandArgs(run: Run, context: RunContext, stepRun: StepRun, comm
 
 /** A script's argv from the run's parameters and, as the topology has them now, the run's replicas and the service's epoch. */
 async function scriptArgs(run: Run, context: RunContext, script: { name: string; args: Record<string, ScriptArg> }, timeoutSeconds: number) {
-  const fields = { name: true, regionId: true, host: true, port: true } as const;
-  const [service, primary, target] = await Promise.all([
-    db().service.findUniqueOrThrow({ where: { id: run.serviceId }, select: { epoch: true } }),
-    context.primaryId ? db().replica.findUnique({ where: { id: context.primaryId }, select: fields }) : null,
-    context.targetId ? db().replica.findUnique({ where: { id: context.targetId }, select: fields }) : null,
-  ]);
-  const facts = { service: run.serviceId, epoch: String(service.epoch) } as Record<string, string | null>;
+  const { epoch, primary, target } = await runReplicas(run.serviceId, context);
+  const facts: Record<string, string | null> = { service: run.serviceId, epoch: String(epoch) };
   for (const [role, replica] of [["primary", primary], ["target", target]] as const) {
     facts[`${role}.name`] = replica?.name ?? null;
     facts[`${role}.host`] = replica?.host ?? null;
     facts[`${role}.port`] = replica ? String(replica.port) : null;
-    facts[`${role}.region`] = replica?.regionId ?? null;
+    facts[`${role}.region`] = replica?.region ?? null;
   }
   const built = scriptArgv(script.args, runParamsOf(run.params), facts);
   // The agent kills the script a little before the step's deadline, so its answer still arrives in time.
