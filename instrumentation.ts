@@ -8,6 +8,8 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Each copy checks the hooks configuration it will read (npm start checks it too): a broken file stops the start, naming the field.
+  (await import("./server/hooks/hooks-config")).hooksConfig();
   (await import("./server/request/peer-address")).warnWithoutPeerAddressLayer();
   (await import("./server/direct-lane/direct-routes")).openDirectLane();
   if (process.env.SWITCHYARD_JOBS === "off") return;

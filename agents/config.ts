@@ -138,6 +138,22 @@ export const healthEndpointsSchema = z.strictObject({
   tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
 });
 
+/**
+ * The scripts a runbook's `script` step may have this agent run, by name
+ * (runbooks/README.md, "Hooks"): the control plane names one, never ships
+ * code. A relative path is taken relative to the config file.
+ */
+export const scriptsSchema = z.record(
+  z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, { error: "must be lower-case letters, digits and dashes" }),
+  z.strictObject({
+    path: z.string().min(1),
+    /** The longest run allowed, whatever the step asks. */
+    timeoutSeconds: z.int().min(1).max(3600).default(300),
+    /** Its whole environment besides PATH: the agent's own (its token among it) is not passed on. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  }),
+);
+
 export const agentConfigSchema = z.strictObject({
   controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
   token: z.string().min(1),
@@ -156,6 +172,7 @@ export const agentConfigSchema = z.strictObject({
   commands: commandsSchema.optional(),
   replication: replicationSchema.superRefine(checkReplicationTls).optional(),
   server: localServerSchema.optional(),
+  scripts: scriptsSchema.optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -164,6 +181,7 @@ export type PeerConfig = AgentConfig["peers"][number];
 export type CommandsConfig = NonNullable<AgentConfig["commands"]>;
 export type ReplicationConfig = NonNullable<AgentConfig["replication"]>;
 export type LocalServerConfig = NonNullable<AgentConfig["server"]>;
+export type ScriptsConfig = NonNullable<AgentConfig["scripts"]>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -199,6 +217,7 @@ export function parseAgentConfig(raw: unknown, file: string): AgentConfig {
   return {
     ...config,
     queue: { ...config.queue, dir: relative(config.queue.dir) },
+    ...(config.scripts ? { scripts: Object.fromEntries(Object.entries(config.scripts).map(([name, script]) => [name, { ...script, path: relative(script.path) }])) } : {}),
     health: { ...config.health, ...(tls ? { tls: { certFile: relative(tls.certFile), keyFile: relative(tls.keyFile) } } : {}) },
   };
 }

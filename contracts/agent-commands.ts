@@ -9,7 +9,7 @@ import { z } from "zod";
  * takes credentials from its own config.
  */
 
-export const AGENT_COMMAND_KINDS = ["fence", "unfence", "promote", "repoint", "rewind", "checkpoint", "verify-write", "sync-standbys"] as const;
+export const AGENT_COMMAND_KINDS = ["fence", "unfence", "promote", "repoint", "rewind", "checkpoint", "verify-write", "sync-standbys", "script"] as const;
 export const agentCommandKindSchema = z.enum(AGENT_COMMAND_KINDS).meta({ id: "AgentCommandKind" });
 export type AgentCommandKind = z.infer<typeof agentCommandKindSchema>;
 
@@ -51,9 +51,24 @@ export const COMMAND_ARGS = {
       .array(z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, { error: "must be an application_name of letters, digits, '_', '.' or '-'" }))
       .max(16),
   }),
+  /**
+   * Run a script the agent's own config allowlists under this name (the
+   * control plane names it, never ships it), with these arguments as an argv
+   * array (no shell), killed after timeoutSeconds.
+   */
+  script: z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/),
+    argv: z
+      .array(z.string().max(1024).refine((arg) => !/[\u0000-\u001f]/.test(arg), "must not contain control characters"))
+      .max(32),
+    timeoutSeconds: z.int().min(1).max(3600).default(60),
+  }),
 } as const satisfies Record<AgentCommandKind, z.ZodType>;
 
 export type AgentCommandArgs<K extends AgentCommandKind> = z.output<(typeof COMMAND_ARGS)[K]>;
+
+/** How much of a script's stdout and of its stderr the agent keeps (bytes each). */
+export const SCRIPT_OUTPUT_LIMIT = 8192;
 
 const lsn = z.string().regex(/^\d{1,20}$/, { error: "must be a WAL byte position as a decimal string" });
 
@@ -84,6 +99,15 @@ export const COMMAND_OUTPUTS = {
   checkpoint: z.strictObject({ lsn }),
   "verify-write": z.strictObject({ accepted: z.boolean(), error: z.string().nullable() }),
   "sync-standbys": z.strictObject({ synchronousStandbyNames: z.string(), streaming: z.array(z.string()) }),
+  /** stdout and stderr are cut to their first SCRIPT_OUTPUT_LIMIT bytes. */
+  script: z.strictObject({
+    exitCode: z.int().nullable(),
+    signal: z.string().nullable(),
+    stdout: z.string(),
+    stderr: z.string(),
+    truncated: z.boolean(),
+    durationMs: z.int().min(0),
+  }),
 } as const satisfies Record<AgentCommandKind, z.ZodType>;
 
 /** The signed payload (JWT claims) of a command. */

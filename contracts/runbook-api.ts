@@ -48,6 +48,7 @@ export const runPlanSchema = z
         targets: z.array(z.string()),
         condition: conditionResultSchema.nullable(),
         needed: z.boolean(),
+        hook: z.string().nullable().meta({ description: "For http, script and gate steps: what will be called or run" }),
       }),
     ),
     blockers: z.array(z.string()).meta({ description: "Why a run would stop before acting: failing checks, bad parameters" }),

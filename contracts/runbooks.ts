@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROMOTIONS } from "@/core/automation/promotion";
 import { AGENT_COMMAND_KINDS } from "./agent-commands";
+import { expectStatusSchema, GATE_POINTS, scriptArgsSchema } from "./hooks";
 
 /**
  * A runbook is data: a YAML file in runbooks/ validated by this schema. Steps
@@ -56,7 +57,10 @@ const stepBase = {
   onFailure: z.enum(["abort", "compensate"]).default("abort"),
 };
 
-const commandSchema = z.strictObject({ command: z.enum(AGENT_COMMAND_KINDS), args: z.record(z.string(), z.unknown()).default({}) });
+/** A `script` step names its script: the generic agent step cannot carry one. */
+const RUNBOOK_AGENT_COMMANDS = AGENT_COMMAND_KINDS.filter((kind) => kind !== "script") as Exclude<(typeof AGENT_COMMAND_KINDS)[number], "script">[];
+
+const commandSchema = z.strictObject({ command: z.enum(RUNBOOK_AGENT_COMMANDS), args: z.record(z.string(), z.unknown()).default({}) });
 
 export const stepSchema = z.discriminatedUnion("kind", [
   z.strictObject({ ...stepBase, kind: z.literal("check"), condition: conditionSchema }),
@@ -65,7 +69,7 @@ export const stepSchema = z.discriminatedUnion("kind", [
     ...stepBase,
     kind: z.literal("agent"),
     target: targetSchema,
-    command: z.enum(AGENT_COMMAND_KINDS),
+    command: z.enum(RUNBOOK_AGENT_COMMANDS),
     args: z.record(z.string(), z.unknown()).default({}),
     /** What undoes this step if a later one fails (registered once this one succeeds). */
     compensation: commandSchema.optional(),
@@ -80,9 +84,18 @@ export const stepSchema = z.discriminatedUnion("kind", [
     unless: conditionSchema.optional(),
   }),
   z.strictObject({ ...stepBase, kind: z.literal("notify"), message: z.string().min(1) }),
+  /** POST to an endpoint of the hooks configuration, by name; succeeds on an expected status (any 2xx unless listed here or on the endpoint). */
+  z.strictObject({ ...stepBase, kind: z.literal("http"), endpoint: slug, expectStatus: expectStatusSchema.optional() }),
+  /** Has the target's agent run a script its own config allowlists by name, with `--name=value` arguments from run parameters or facts. */
+  z.strictObject({ ...stepBase, kind: z.literal("script"), target: targetSchema, script: slug, args: scriptArgsSchema.default({}) }),
+  /** Runs the service's hook for this point from the hooks configuration (an http call or a script), or is skipped when it has none. */
+  z.strictObject({ ...stepBase, kind: z.literal("gate"), point: z.enum(GATE_POINTS) }),
 ]);
 
 export type RunbookStep = z.infer<typeof stepSchema>;
+
+/** Steps that may change the service or the outside world (a pre-failover gate comes before all of them). */
+const CHANGING_STEP_KINDS: readonly string[] = ["agent", "route", "script", "http", "notify"];
 export type StepKindName = RunbookStep["kind"];
 
 export const runbookDefinitionSchema = z
@@ -107,6 +120,21 @@ export const runbookDefinitionSchema = z
     definition.steps.forEach((step, index) => {
       if (seen.has(step.id)) context.addIssue({ code: "custom", path: ["steps", index, "id"], message: `step id ${step.id} is used twice` });
       seen.add(step.id);
+    });
+    // A pre-failover gate may abort the run only before anything changed (Orchestrator's PreFailoverProcesses).
+    const firstChange = definition.steps.findIndex((step) => CHANGING_STEP_KINDS.includes(step.kind));
+    definition.steps.forEach((step, index) => {
+      if (step.kind === "gate" && step.point === "pre-failover" && firstChange !== -1 && index > firstChange) {
+        context.addIssue({ code: "custom", path: ["steps", index, "point"], message: `a pre-failover gate must come before step ${definition.steps[firstChange]!.id}, which changes the service` });
+      }
+    });
+    definition.steps.forEach((step, index) => {
+      if (step.kind !== "script") return;
+      for (const [name, arg] of Object.entries(step.args)) {
+        if ("param" in arg && !definition.parameters[arg.param]) {
+          context.addIssue({ code: "custom", path: ["steps", index, "args", name], message: `the runbook has no parameter ${arg.param}` });
+        }
+      }
     });
     for (const required of ["service"]) {
       if (!definition.parameters[required]) context.addIssue({ code: "custom", path: ["parameters"], message: `a runbook needs a "${required}" parameter` });

@@ -17,6 +17,7 @@ import { keyProvider } from "@/server/keys/key-provider";
 import { sessionSecret } from "@/server/keys/session-secret";
 import { bootstrapAdmin } from "@/server/store/bootstrap-admin";
 import { dataDir } from "@/server/data-dir";
+import { hooksConfig, hooksFile } from "@/server/hooks/hooks-config";
 import { lockDataDir } from "@/server/store/data-dir-lock";
 import { startEmbeddedStore, type EmbeddedStore } from "@/server/store/embedded-store";
 import { prepareStore, type StoreUrls } from "@/server/store/prepare-store";
@@ -140,6 +141,9 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   stops.push(lockDataDir(dir));
   log(`data folder: ${dir}`);
+  // A broken hooks file would fail a failover's gate when it is needed most: refuse to start instead.
+  const hooks = hooksConfig();
+  log(`hooks: ${Object.keys(hooks.endpoints).length} endpoints, ${Object.keys(hooks.scripts).length} scripts, gates for ${Object.keys(hooks.gates).length} services (${hooksFile().file})`);
 
   const store = await openStore(dir);
   log(`keys: ${keyProvider().description}`);

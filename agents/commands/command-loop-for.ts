@@ -7,6 +7,7 @@ import { simulatedExecutor, type CommandExecutor } from "./command-executor";
 import { CommandLedger } from "./command-ledger";
 import { CommandLoop } from "./command-loop";
 import { PostgresExecutor } from "./postgres-executor";
+import { ScriptRunner } from "./script-runner";
 import type { CommandKeyRing } from "./command-key-ring";
 
 /**
@@ -29,10 +30,11 @@ export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | nu
     log.error("bug", "commands.ledger_unreadable", `${errorMessage(error)}; this agent takes no commands until it is fixed`);
     return null;
   }
-  const local: CommandExecutor =
+  const server: CommandExecutor =
     replica.engine === "postgresql"
       ? new PostgresExecutor({ connectionString: commands.connectionString ?? replica.connectionString, replicaName: replica.name, replication: config.replication ?? null, server: config.server ?? null })
       : simulatedExecutor;
+  const local = new ScriptRunner(config.scripts ?? {}, server);
   const executor = changes ? trackingServerChanges(local, changes) : local;
   return new CommandLoop({
     controlPlaneUrl: config.controlPlaneUrl,

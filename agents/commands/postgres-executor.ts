@@ -53,6 +53,8 @@ export class PostgresExecutor implements CommandExecutor {
     if (command.kind === "repoint" && !this.options.replication) {
       return refused("the agent config has no replication credentials (replication.user, replication.password), so it cannot build primary_conninfo");
     }
+    // Scripts are the script runner's (agents/commands/script-runner.ts), which sees them first.
+    if (command.kind === "script") return refused("this agent runs no scripts");
     // Before any connection: the server may be down (a former primary that was killed).
     if (command.kind === "rewind") return this.rewind(command.args);
     const timeoutMs = command.kind === "promote" ? (command.args.waitSeconds + 30) * 1000 : COMMAND_TIMEOUT_MS;

@@ -21,6 +21,7 @@ const BLOCKED_BY: Record<BlockedBy, string> = {
   "automatic-off": "automatic failover is off",
   maintenance: "held by a maintenance window",
   cooldown: "cooling down after a failover",
+  "gate-refused": "a pre-failover gate refused",
   "run-in-progress": "a run is in progress",
   "primary-lease": "the old primary's lease has not lapsed",
 };

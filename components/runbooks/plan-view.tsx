@@ -61,7 +61,8 @@ export function PlanView({ plan }: { plan: RunPlanView }) {
                 <td className="mono">{index + 1}</td>
                 <td>
                   {step.title}
-                  {!step.needed ? <div className="muted">not needed: its condition holds</div> : null}
+                  {!step.needed && step.kind === "approval" ? <div className="muted">not needed: its condition holds</div> : null}
+                  {step.hook ? <div className="muted">{step.hook}</div> : null}
                 </td>
                 <td>
                   <Badge>{step.kind}</Badge>

@@ -62,6 +62,20 @@ export function cooldownSentence({ controls, policy }: { controls: AutomationCon
   return `automatic failover is cooling down after ${after} at ${start.at.toISOString()} until ${until.toISOString()} (${cooldown}); a person must acknowledge to allow it sooner`;
 }
 
+/**
+ * A pre-failover gate that refused an automatic failover holds the next one
+ * for the cooldown, unless a person acknowledges since: asking the gate again
+ * at every tick would start and abort a run each time (Orchestrator blocks
+ * recoveries of a cluster for RecoveryPeriodBlockSeconds after one, failed or not).
+ */
+export function gateRefusalSentence({ controls, policy }: { controls: AutomationControls; policy: Pick<AutomationPolicy, "cooldownSeconds"> }, now: Date): string | null {
+  const refusal = controls.gateRefusal;
+  if (!refusal) return null;
+  const until = new Date(refusal.at.getTime() + policy.cooldownSeconds * 1000);
+  if (until <= now || (controls.acknowledgedAt !== null && controls.acknowledgedAt >= refusal.at)) return null;
+  return `the pre-failover gate refused automatic failover run ${refusal.runId} at ${refusal.at.toISOString()}${refusal.error ? ` (${refusal.error})` : ""}; it is not asked again until ${until.toISOString()} unless a person acknowledges`;
+}
+
 export function runSentence({ activeRuns }: AutomationSnapshot): string | null {
   const run = activeRuns[0];
   return run ? `run ${run.id} of ${run.runbookId} is ${run.status}; automation does not start another` : null;

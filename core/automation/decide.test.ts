@@ -90,6 +90,16 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
       sentence: `${LOST}; not failing over: automatic failover is cooling down after the failover at 2025-06-01T02:50:00.000Z until 2025-06-01T03:05:00.000Z (cooldown 15 min); a person must acknowledge to allow it sooner`,
     },
   },
+  "a pre-failover gate refused the last automatic failover": {
+    snapshot: { ...killed(), controls: { ...killed().controls, gateRefusal: { at: ago(60_000), runId: "run-9", error: "Pre-failover gate: change-freeze answered 409: change freeze until 23:00" } } },
+    decision: {
+      ruleId: "failover-gate-refused",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "blocked", by: "gate-refused" },
+      sentence: `${LOST}; not failing over: the pre-failover gate refused automatic failover run run-9 at 2025-06-01T02:59:00.000Z (Pre-failover gate: change-freeze answered 409: change freeze until 23:00); it is not asked again until 2025-06-01T03:14:00.000Z unless a person acknowledges`,
+    },
+  },
   "confirmed lost, but the witnesses stopped reaching it too recently for its lease to have lapsed": {
     snapshot: primaryLost(6000, 5500),
     decision: {
@@ -174,6 +184,13 @@ describe("decide", () => {
         sentence: `${LOST}; not failing over: run run-7 of unplanned-failover is waiting; automation does not start another`,
       },
     ]);
+  });
+
+  it("asks a gate that refused again once the cooldown has passed, or a person acknowledged since", () => {
+    const refused = (at: Date, acknowledgedAt: Date | null = null) => ({ ...killed(), controls: { ...killed().controls, acknowledgedAt, gateRefusal: { at, runId: "run-9", error: null } } });
+    expect(decide(refused(ago(900_001)), NOW).map((decision) => decision.ruleId)).toEqual(["failover-automatic"]);
+    expect(decide(refused(ago(60_000), ago(30_000)), NOW).map((decision) => decision.ruleId)).toEqual(["failover-automatic"]);
+    expect(decide(refused(ago(60_000), ago(90_000)), NOW).map((decision) => decision.ruleId)).toEqual(["failover-gate-refused"]);
   });
 
   it("fails over once a person acknowledged the last failover, cooldown or not", () => {

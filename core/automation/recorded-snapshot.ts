@@ -67,6 +67,7 @@ export const recordedSnapshotSchema = z.object({
     paused: z.object({ reason: z.string(), until: at.nullable() }).nullable(),
     lastPromotions: z.object({ planned: promotionSchema, unplanned: promotionSchema }),
     acknowledgedAt: at.nullable(),
+    gateRefusal: z.object({ at, runId: z.string(), error: z.string().nullable() }).nullable().optional(),
   }),
   policy: z.object({
     version: z.number().nullable(),

@@ -1,11 +1,11 @@
 import type { CandidateChoice } from "./candidate";
-import { automaticOffSentence, cooldownSentence, leaseSentence, maintenanceHoldSentence, pauseSentence, runSentence } from "./controls";
+import { automaticOffSentence, cooldownSentence, gateRefusalSentence, leaseSentence, maintenanceHoldSentence, pauseSentence, runSentence } from "./controls";
 import type { Diagnosis, Finding } from "./diagnose";
 import type { AutomationSnapshot } from "./snapshot";
 
 export const UNPLANNED_FAILOVER_RUNBOOK = "unplanned-failover";
 
-export type BlockedBy = "paused" | "automatic-off" | "maintenance" | "cooldown" | "run-in-progress" | "primary-lease";
+export type BlockedBy = "paused" | "automatic-off" | "maintenance" | "cooldown" | "gate-refused" | "run-in-progress" | "primary-lease";
 
 /** What a rule asks for; `fail-over` gets its candidate when the rule fires. */
 export type RuleAction =
@@ -60,6 +60,7 @@ export const RULES: readonly Rule[] = [
   { id: "failover-off", diagnosis: "primary_unreachable_confirmed", ...blocked("automatic-off", ({ snapshot }) => automaticOffSentence(snapshot)) },
   { id: "failover-maintenance-window", diagnosis: "primary_unreachable_confirmed", ...blocked("maintenance", ({ snapshot, now }) => maintenanceHoldSentence(snapshot, now)) },
   { id: "failover-cooling-down", diagnosis: "primary_unreachable_confirmed", ...blocked("cooldown", ({ snapshot, now }) => cooldownSentence(snapshot, now)) },
+  { id: "failover-gate-refused", diagnosis: "primary_unreachable_confirmed", ...blocked("gate-refused", ({ snapshot, now }) => gateRefusalSentence(snapshot, now)) },
   { id: "failover-run-active", diagnosis: "primary_unreachable_confirmed", ...blocked("run-in-progress", ({ snapshot }) => runSentence(snapshot)) },
   { id: "failover-lease-held", diagnosis: "primary_unreachable_confirmed", ...blocked("primary-lease", ({ snapshot, now }) => leaseSentence(snapshot, now)) },
   {

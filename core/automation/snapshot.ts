@@ -21,6 +21,8 @@ export interface AutomationControls {
   /** The newest promotion of each kind: unplanned (a failover, automatic or guided) and planned (a switchover run on purpose). */
   lastPromotions: Record<Promotion, { at: Date } | null>;
   acknowledgedAt: Date | null;
+  /** The newest automatic run a pre-failover gate refused (it ended aborted), with the gate's message. */
+  gateRefusal?: { at: Date; runId: string; error: string | null } | null;
 }
 
 export const NO_CONTROLS: AutomationControls = { paused: null, lastPromotions: { planned: null, unplanned: null }, acknowledgedAt: null };

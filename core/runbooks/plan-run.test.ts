@@ -58,6 +58,15 @@ describe("planned switchover dry run", () => {
     expect(byId["wait-caught-up"]?.condition).toMatchObject({ pending: expect.stringMatching(/once the primary is fenced/) });
   });
 
+  it("says what each gate will call or run, or that the service has none", () => {
+    const none = Object.fromEntries(planRun(switchover, params, snapshot()).steps.map((step) => [step.id, step]));
+    expect(none["pre-failover-gate"]).toMatchObject({ needed: false, targets: [], hook: "orders-db has no pre-failover gate configured: skipped" });
+    const gates = { "pre-failover": { endpoint: "change-freeze" }, "post-failover": { script: "pgbouncer-repoint", target: "other-standbys" as const, args: {} } };
+    const gated = Object.fromEntries(planRun(switchover, params, snapshot(), gates).steps.map((step) => [step.id, step]));
+    expect(gated["pre-failover-gate"]).toMatchObject({ needed: true, targets: [], hook: "calls endpoint change-freeze" });
+    expect(gated["post-failover-gate"]).toMatchObject({ needed: true, targets: ["pg-europe-west3"], hook: "runs script pgbouncer-repoint" });
+  });
+
   it("is blocked by residency, naming the rule", () => {
     const world = snapshot();
     world.replicas.push(replica({ id: "in", name: "pg-ap-south-1", regionId: "aws:ap-south-1", jurisdiction: "IN" }));

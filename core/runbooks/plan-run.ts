@@ -1,4 +1,6 @@
+import type { GateHook } from "@/contracts/hooks";
 import type { RunbookDefinition } from "@/contracts/runbooks";
+import type { ServiceGates } from "../hooks/runbook-hooks";
 import { evaluateCondition, type ConditionResult, type RunContext } from "./conditions";
 import { selectCandidate } from "./select-candidate";
 import type { ReplicaSnapshot, ServiceSnapshot } from "./snapshot";
@@ -13,8 +15,10 @@ export interface PlannedStep {
   targets: string[];
   /** For checks, waits and conditional approvals: what the condition says now. */
   condition: (ConditionResult & { name: string }) | null;
-  /** For approvals with `unless`: whether the approval will be needed. */
+  /** For approvals with `unless`: whether the approval will be needed. For gates: whether the service has one. */
   needed: boolean;
+  /** For http, script and gate steps: what will be called or run, in a sentence. */
+  hook: string | null;
 }
 
 export interface RunPlan {
@@ -87,22 +91,38 @@ export function resolveRun(definition: RunbookDefinition, params: RunParams, sna
   };
 }
 
-function targetsOf(step: RunbookDefinition["steps"][number], context: RunContext): string[] {
-  if (step.kind === "agent") {
-    if (step.target === "primary") return context.primary ? [context.primary.name] : [];
-    if (step.target === "target") return context.target ? [context.target.name] : [];
-    return context.others.map((replica) => replica.name);
-  }
+const NO_GATES: ServiceGates = { "pre-failover": null, "post-failover": null };
+
+function replicasOf(target: "primary" | "target" | "other-standbys", context: RunContext): string[] {
+  if (target === "primary") return context.primary ? [context.primary.name] : [];
+  if (target === "target") return context.target ? [context.target.name] : [];
+  return context.others.map((replica) => replica.name);
+}
+
+function targetsOf(step: RunbookDefinition["steps"][number], context: RunContext, gates: ServiceGates): string[] {
+  if (step.kind === "agent" || step.kind === "script") return replicasOf(step.target, context);
   if (step.kind === "route") return context.target ? [context.target.name] : [];
-  return [];
+  const hook = step.kind === "gate" ? gates[step.point] : null;
+  return hook && "script" in hook ? replicasOf(hook.target, context) : [];
+}
+
+const hookSentence = (hook: GateHook): string => ("endpoint" in hook ? `calls endpoint ${hook.endpoint}` : `runs script ${hook.script}`);
+
+function hookOf(step: RunbookDefinition["steps"][number], snapshot: ServiceSnapshot, gates: ServiceGates): string | null {
+  if (step.kind === "http") return `calls endpoint ${step.endpoint}`;
+  if (step.kind === "script") return `runs script ${step.script}`;
+  if (step.kind !== "gate") return null;
+  const hook = gates[step.point];
+  return hook ? hookSentence(hook) : `${snapshot.serviceId} has no ${step.point} gate configured: skipped`;
 }
 
 /**
- * The dry run: every step with what it will act on and what each check says
- * right now, without changing anything. A run whose checks fail now would stop
+ * The dry run: every step with what it will act on, what each check says
+ * right now and what each hook will call or run (`gates`: the service's, as
+ * the hooks configuration has them now), without changing anything. A run whose checks fail now would stop
  * at the first of them.
  */
-export function planRun(definition: RunbookDefinition, params: RunParams, snapshot: ServiceSnapshot): RunPlan {
+export function planRun(definition: RunbookDefinition, params: RunParams, snapshot: ServiceSnapshot, gates: ServiceGates = NO_GATES): RunPlan {
   const base = { runbookId: definition.id, params };
   const resolution = resolveRun(definition, params, snapshot);
   if (!resolution.ok) {
@@ -115,8 +135,8 @@ export function planRun(definition: RunbookDefinition, params: RunParams, snapsh
     const conditionName = step.kind === "check" || step.kind === "wait" ? step.condition : step.kind === "approval" ? step.unless : undefined;
     const condition = conditionName ? { name: conditionName, ...evaluateCondition(conditionName, context) } : null;
     if (step.kind === "check" && condition && "holds" in condition && !condition.holds) blockers.push(`${step.title}: ${condition.sentence}`);
-    const needed = step.kind === "approval" ? !(condition && "holds" in condition && condition.holds) : true;
-    return { id: step.id, kind: step.kind, title: step.title, targets: targetsOf(step, context), condition, needed };
+    const needed = step.kind === "approval" ? !(condition && "holds" in condition && condition.holds) : step.kind === "gate" ? gates[step.point] !== null : true;
+    return { id: step.id, kind: step.kind, title: step.title, targets: targetsOf(step, context, gates), condition, needed, hook: hookOf(step, snapshot, gates) };
   });
   return {
     ...base,

@@ -1,4 +1,5 @@
 import type { AgentCommandKind } from "@/contracts/agent-commands";
+import type { ServiceGates } from "../hooks/runbook-hooks";
 
 /** An undo registered by a step that succeeded, run in reverse order if the run fails or is aborted. */
 export interface Compensation {
@@ -16,6 +17,8 @@ export interface RunContext {
   /** The fenced primary's final WAL position (decimal), once the fence step reported it. */
   fencedLsn: string | null;
   compensations: Compensation[];
+  /** The service's gates as the hooks configuration had them when the run started. */
+  gates: ServiceGates;
 }
 
-export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [] };
+export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null } };

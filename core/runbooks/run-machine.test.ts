@@ -117,6 +117,30 @@ describe("a run's next move", () => {
     });
   });
 
+  it("ends as aborted, with the gate's message, when a pre-failover gate refuses; a post-failover gate's refusal fails the run", () => {
+    const gated = runbookDefinitionSchema.parse({
+      ...definition,
+      steps: [{ id: "gate", kind: "gate", title: "Pre-failover gate", point: "pre-failover" }, definition.steps[0], { id: "after", kind: "gate", title: "Post-failover gate", point: "post-failover" }],
+    });
+    expect(nextRunMove(run({ definition: gated, steps: [step("gate", "failed", { error: "change-freeze answered 409: change freeze until 23:00" }), step("fence", "pending")] }))).toEqual({
+      kind: "finish",
+      rule: "pre-failover-gate-refused",
+      from: "running",
+      to: "aborted",
+      error: "Pre-failover gate: change-freeze answered 409: change freeze until 23:00",
+    });
+    expect(nextRunMove(run({ definition: gated, steps: [step("gate", "succeeded"), step("fence", "succeeded"), step("after", "failed", { error: "dns answered 500" })] }))).toMatchObject({
+      rule: "step-failed",
+      to: "failed",
+    });
+  });
+
+  it("refuses a runbook whose pre-failover gate comes after a step that changes the service", () => {
+    const late = runbookDefinitionSchema.safeParse({ ...definition, steps: [definition.steps[0], { id: "gate", kind: "gate", title: "Gate", point: "pre-failover" }] });
+    expect(late.success).toBe(false);
+    expect(late.error?.issues[0]).toMatchObject({ path: ["steps", 1, "point"], message: "a pre-failover gate must come before step fence, which changes the service" });
+  });
+
   it("leaves paused and concluded runs alone", () => {
     for (const status of ["paused", "succeeded", "failed", "aborted"] as const) expect(nextRunMove(run({ status, steps: [step("fence", "pending")] }))).toBeNull();
   });

@@ -45,6 +45,13 @@ const RUN_TABLE = [
     by: "engine",
     sentence: "A step that asks for compensation failed after earlier steps registered undos: they run in reverse.",
   },
+  {
+    id: "pre-failover-gate-refused",
+    from: ["running"],
+    to: "aborted",
+    by: "engine",
+    sentence: "The service's pre-failover gate refused, or could not be asked, before the run changed anything: the run ends as aborted, with the gate's message as its error.",
+  },
   { id: "step-failed", from: ["running"], to: "failed", by: "engine", sentence: "A step failed, with nothing to undo or not asking for it: the run stops there." },
   { id: "undone-after-failure", from: ["compensating"], to: "failed", by: "engine", sentence: "The undos of a failed run have run (a failed undo is named in the run's error)." },
   { id: "undone-after-abort", from: ["compensating"], to: "aborted", by: "engine", sentence: "The undos of an aborted run have run (a failed undo is named in the run's error)." },
@@ -115,6 +122,8 @@ export function nextRunMove(run: RunRow): RunMove | null {
   if (!step) throw new Error(`the run has no definition for step ${stepRun.stepId}`);
   if (stepRun.state !== "failed") return { kind: "step", stepRun, step };
   const error = `${step.title}: ${stepRun.error ?? "failed"}`;
+  // The runbook schema keeps a pre-failover gate before every step that changes anything, so nothing is left to undo.
+  if (step.kind === "gate" && step.point === "pre-failover") return { kind: "finish", rule: "pre-failover-gate-refused", from: run.status, to: "aborted", error };
   if (step.onFailure === "compensate" && run.context.compensations.length > 0) return { kind: "compensate", rule: "step-failed-undo", from: run.status, error };
   return { kind: "finish", rule: "step-failed", from: run.status, to: "failed", error };
 }

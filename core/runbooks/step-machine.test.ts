@@ -105,7 +105,7 @@ function conditions(overrides: { target?: Partial<ReplicaSnapshot>; residency?: 
 }
 
 const CONTEXT: RunContext = { ...EMPTY_RUN_CONTEXT, primaryId: "us", targetId: "eu", fencedLsn: "5000" };
-const NOTHING: StepObservation = { conditions: null, agent: null, promotion: null, webhook: null };
+const NOTHING: StepObservation = { conditions: null, agent: null, promotion: null, webhook: null, http: null };
 
 const step = (definition: Record<string, unknown>): RunbookStep => stepSchema.parse({ id: "the-step", title: "The step", ...definition });
 
@@ -152,6 +152,7 @@ describe("each step move, as a pure case", () => {
     agent: { commands: [], args: { args: {} } },
     promotion: { leaseHeld: null, leaseSentence: null, evidence: agreeing(), ...overrides },
     webhook: null,
+    http: null,
   });
 
   it("starts a pending step's first attempt with the timeout as its deadline", () => {
@@ -302,6 +303,61 @@ describe("each step move, as a pure case", () => {
     expect(move({ step: notify, observed: { ...NOTHING, webhook: { configured: false, failure: null } } })).toMatchObject({ rule: "webhook-unconfigured", to: "skipped" });
     expect(move({ step: notify, observed: { ...NOTHING, webhook: { configured: true, failure: null } } })).toMatchObject({ rule: "webhook-posted", effects: [{ kind: "post-webhook", message: "done" }] });
     expect(move({ step: notify, observed: { ...NOTHING, webhook: { configured: true, failure: "answered 500" } } })).toMatchObject({ rule: "webhook-failed", reason: "webhook answered 500" });
+  });
+
+  it("http steps: fail unconfigured, call the endpoint, then succeed on an expected answer or fail (or retry) with the receiver's message", () => {
+    const http = step({ kind: "http", endpoint: "dns", retry: { attempts: 2, backoffSeconds: 0 } });
+    const called = (answer: NonNullable<StepObservation["http"]>["answer"]): StepObservation => ({ ...NOTHING, http: { configured: true, answer } });
+    expect(move({ step: http, observed: { ...NOTHING, http: { configured: false, answer: null } } })).toMatchObject({ rule: "retry-failed-attempt", cause: "endpoint-unconfigured" });
+    expect(move({ step: http, observed: called(null) })).toMatchObject({ rule: "endpoint-answered", effects: [{ kind: "call-endpoint", endpoint: "dns", expect: undefined }] });
+    const ok = { endpoint: "dns", status: 204, body: "", durationMs: 3 };
+    expect(move({ step: http, observed: called(ok) })).toMatchObject({ rule: "endpoint-answered", to: "succeeded", write: { output: ok }, effects: [] });
+    const busy = { endpoint: "dns", status: 503, body: '{"message":"try later"}', durationMs: 3 };
+    expect(move({ step: http, observed: called(busy) })).toMatchObject({
+      rule: "retry-failed-attempt",
+      cause: "endpoint-refused",
+      write: { state: "pending", error: "dns answered 503: try later", output: busy },
+      audit: { state: "retrying", detail: { output: busy } },
+    });
+    const last = row({ attempts: 2 });
+    expect(move({ step: http, stepRun: last, observed: called(busy) })).toMatchObject({ rule: "endpoint-refused", to: "failed", write: { state: "failed", output: busy } });
+    const silent = { endpoint: "dns", unreachable: "no answer within 0.2 s", durationMs: 200 };
+    expect(move({ step: http, stepRun: last, observed: called(silent) })).toMatchObject({ rule: "endpoint-unreachable", reason: "dns could not be reached: no answer within 0.2 s" });
+    const only201 = step({ kind: "http", endpoint: "dns", expectStatus: [201] });
+    expect(move({ step: only201, observed: called(ok) })).toMatchObject({ rule: "endpoint-refused", reason: "dns answered 204" });
+  });
+
+  it("script steps: issue the script command to the target's agent, and keep a failed script's output", () => {
+    const script = step({ kind: "script", target: "target", script: "pgbouncer-repoint", args: { host: { fact: "target.host" } } });
+    const argv = { args: { name: "pgbouncer-repoint", argv: ["--host=10.0.0.2"], timeoutSeconds: 55 } };
+    expect(move({ step: script, observed: { ...NOTHING, agent: { commands: [], args: argv } } })).toMatchObject({
+      rule: "commands-issued",
+      effects: [{ kind: "issue-command", replicaId: "eu", command: "script", args: argv.args }],
+    });
+    const output = { exitCode: 3, signal: null, stdout: "", stderr: "pgbouncer is not running", truncated: false, durationMs: 5 };
+    const failedScript: StepObservation = { ...NOTHING, agent: { commands: [command("failed", { error: "exited with 3: pgbouncer is not running", output })], args: argv } };
+    expect(move({ step: script, observed: failedScript })).toMatchObject({
+      rule: "command-failed",
+      reason: "pg-eu-west-1: failed (exited with 3: pgbouncer is not running)",
+      write: { output: { "pg-eu-west-1": output } },
+    });
+  });
+
+  it("gates: skipped when the service has none, else run the configured hook as an http call or a script", () => {
+    const gate = step({ kind: "gate", point: "pre-failover" });
+    expect(move({ step: gate })).toMatchObject({ rule: "no-gate-configured", to: "skipped" });
+    const withEndpoint = { ...CONTEXT, gates: { "pre-failover": { endpoint: "change-freeze" }, "post-failover": null } };
+    const refusal = { endpoint: "change-freeze", status: 409, body: '{"message":"change freeze until 23:00"}', durationMs: 4 };
+    expect(move({ step: gate, run: { mode: "automatic", context: withEndpoint }, observed: { ...NOTHING, http: { configured: true, answer: refusal } } })).toMatchObject({
+      rule: "endpoint-refused",
+      to: "failed",
+      reason: "change-freeze answered 409: change freeze until 23:00",
+    });
+    const withScript = { ...CONTEXT, gates: { "pre-failover": { script: "drain", target: "primary" as const, args: {} }, "post-failover": null } };
+    expect(move({ step: gate, run: { mode: "guided", context: withScript }, observed: { ...NOTHING, agent: { commands: [], args: { args: { name: "drain", argv: [] } } } } })).toMatchObject({
+      rule: "commands-issued",
+      effects: [{ kind: "issue-command", command: "script" }],
+    });
   });
 
   it("runs an undo as an agent step with the registered command over the replicas the undone step acted on", () => {

@@ -1,5 +1,6 @@
 import type { AgentCommandKind } from "@/contracts/agent-commands";
 import type { RunbookStep, StepKindName as StepKind } from "@/contracts/runbooks";
+import { answerFailure, type EndpointAnswer } from "../hooks/runbook-hooks";
 import { commandsOutcome, type CommandState } from "./command-outcome";
 import { evaluateCondition, type ConditionResult, type RunContext as ConditionContext } from "./conditions";
 import { crossCheckPromotion, type PromotionEvidence } from "./promotion-checks";
@@ -14,7 +15,7 @@ import type { RunContext } from "./run-context";
  * only reads, calls this, and writes.
  */
 
-export const STEP_KINDS = ["check", "wait", "agent", "route", "manual", "approval", "notify"] as const satisfies readonly StepKind[];
+export const STEP_KINDS = ["check", "wait", "agent", "route", "manual", "approval", "notify", "http", "script", "gate"] as const satisfies readonly StepKind[];
 
 /** What the store holds (contracts/runs STEP_STATES). */
 export type StoredStepState = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
@@ -42,6 +43,10 @@ export interface StepTransition {
 
 const ANY_KIND = STEP_KINDS;
 const ACTIVE: readonly StepState[] = ["running", "waiting"];
+/** Steps that act through agent commands: a gate does when its hook is a script. */
+const COMMANDING: readonly StepKind[] = ["agent", "script", "gate"];
+/** Steps that call an endpoint of the hooks configuration: a gate does when its hook is one. */
+const CALLING: readonly StepKind[] = ["http", "gate"];
 
 /**
  * Every move a step can make. Ids are stable and name the condition found:
@@ -85,8 +90,8 @@ const STEP_TABLE = [
   { id: "person-confirmed", kinds: ["manual"], from: ["waiting"], to: "succeeded", by: "person", sentence: "A person confirmed the manual step while it waited." },
   { id: "person-approved", kinds: ["approval"], from: ["waiting"], to: "succeeded", by: "person", sentence: "A second person approved the exception while the step waited." },
   { id: "person-rejected", kinds: ["approval"], from: ["waiting"], to: "failed", by: "person", sentence: "A second person rejected the exception while the step waited." },
-  { id: "no-replica-to-act-on", kinds: ["agent"], from: ["running"], to: "skipped", by: "engine", sentence: "An agent step whose target resolved to no replica has nothing to do." },
-  { id: "command-unresolvable", kinds: ["agent"], from: ACTIVE, to: "failed", by: "engine", sentence: "The command's arguments cannot be resolved from the topology (no target to follow, or no write route)." },
+  { id: "no-replica-to-act-on", kinds: COMMANDING, from: ["running"], to: "skipped", by: "engine", sentence: "An agent step whose target resolved to no replica has nothing to do." },
+  { id: "command-unresolvable", kinds: COMMANDING, from: ACTIVE, to: "failed", by: "engine", sentence: "The command's arguments cannot be resolved from the topology (no target to follow, or no write route)." },
   {
     id: "old-primary-lease-held",
     kinds: ["agent"],
@@ -136,13 +141,13 @@ const STEP_TABLE = [
     by: "engine",
     sentence: "Zero loss is proven and the old primary cannot write: the epoch moves and the promote command is issued under it, then the step waits for the answer.",
   },
-  { id: "commands-issued", kinds: ["agent"], from: ACTIVE, to: "waiting", by: "engine", sentence: "The step's commands are issued to the agents of its targets, then the step waits for their answers." },
-  { id: "commands-awaited", kinds: ["agent"], from: ACTIVE, to: "waiting", by: "engine", sentence: "Some agent has not answered yet, and the step's deadline has not passed." },
-  { id: "commands-unanswered", kinds: ["agent"], from: ACTIVE, to: "failed", by: "engine", sentence: "Some agent had not answered by the step's deadline." },
-  { id: "command-failed", kinds: ["agent"], from: ACTIVE, to: "failed", by: "engine", sentence: "A command failed, was refused or expired." },
+  { id: "commands-issued", kinds: COMMANDING, from: ACTIVE, to: "waiting", by: "engine", sentence: "The step's commands are issued to the agents of its targets, then the step waits for their answers." },
+  { id: "commands-awaited", kinds: COMMANDING, from: ACTIVE, to: "waiting", by: "engine", sentence: "Some agent has not answered yet, and the step's deadline has not passed." },
+  { id: "commands-unanswered", kinds: COMMANDING, from: ACTIVE, to: "failed", by: "engine", sentence: "Some agent had not answered by the step's deadline." },
+  { id: "command-failed", kinds: COMMANDING, from: ACTIVE, to: "failed", by: "engine", sentence: "A command failed, was refused or expired." },
   {
     id: "commands-answered",
-    kinds: ["agent"],
+    kinds: COMMANDING,
     from: ACTIVE,
     to: "succeeded",
     by: "engine",
@@ -153,6 +158,32 @@ const STEP_TABLE = [
   { id: "webhook-unconfigured", kinds: ["notify"], from: ["running"], to: "skipped", by: "engine", sentence: "No notification webhook is configured." },
   { id: "webhook-posted", kinds: ["notify"], from: ["running"], to: "succeeded", by: "engine", sentence: "The notification webhook accepted the message." },
   { id: "webhook-failed", kinds: ["notify"], from: ["running"], to: "failed", by: "engine", sentence: "The notification webhook could not be reached or refused the message." },
+  { id: "no-gate-configured", kinds: ["gate"], from: ["running"], to: "skipped", by: "engine", sentence: "The service has no hook at this gate in the hooks configuration the run started with." },
+  {
+    id: "endpoint-unconfigured",
+    kinds: CALLING,
+    from: ["running"],
+    to: "failed",
+    by: "engine",
+    sentence: "The endpoint the step names is not in the hooks configuration any more (or its secret is not set): nothing is called.",
+  },
+  {
+    id: "endpoint-answered",
+    kinds: CALLING,
+    from: ["running"],
+    to: "succeeded",
+    by: "engine",
+    sentence: "The endpoint answered the signed call with a status the step expects; the status and a bounded body are the step's output.",
+  },
+  {
+    id: "endpoint-refused",
+    kinds: CALLING,
+    from: ["running"],
+    to: "failed",
+    by: "engine",
+    sentence: "The endpoint answered with a status the step does not expect (a gate's refusal, a 5xx): its answer is recorded and its message is the step's error.",
+  },
+  { id: "endpoint-unreachable", kinds: CALLING, from: ["running"], to: "failed", by: "engine", sentence: "The endpoint could not be reached or did not answer within its timeout." },
 ] as const satisfies readonly StepTransition[];
 
 export type StepRuleId = (typeof STEP_TABLE)[number]["id"];
@@ -189,6 +220,11 @@ export interface StepObservation {
   promotion: { leaseHeld: string | null; leaseSentence: string | null; evidence: PromotionEvidence | { problem: string } } | null;
   /** Notify steps: whether a webhook is configured, and what posting answered when it failed. */
   webhook: { configured: boolean; failure: string | null } | null;
+  /**
+   * Steps that call an endpoint: whether it is configured (with its secret),
+   * and what the call answered once it was made (null before).
+   */
+  http: { configured: boolean; answer: EndpointAnswer | null } | null;
 }
 
 export interface StepMoveInput {
@@ -212,6 +248,7 @@ export type StepEffect =
   | { kind: "refuse-residency"; refusal: ResidencyRefusal }
   | { kind: "route-writes"; targetId: string }
   | { kind: "post-webhook"; message: string }
+  | { kind: "call-endpoint"; endpoint: string; expect: readonly number[] | undefined }
   | { kind: "record-context"; context: RunContext };
 
 /** The step's stored fields after the move (`output` of a route or webhook is what carrying it out found). */
@@ -299,7 +336,15 @@ function promote(input: StepMoveInput, missing: readonly string[], args: Record<
   return { rule: "promotion-proven", effects: missing.map((replicaId) => ({ kind: "promote", replicaId, args, proof })) };
 }
 
-function agentStep(input: StepMoveInput, step: Extract<RunbookStep, { kind: "agent" }>): Finding {
+/** What an agent step, a script step or a script gate sends: the command and, for an agent step, its undo. */
+interface CommandingStep {
+  id: string;
+  command: AgentCommandKind;
+  timeoutSeconds: number;
+  compensation?: { command: AgentCommandKind; args: Record<string, unknown> };
+}
+
+function agentStep(input: StepMoveInput, step: CommandingStep): Finding {
   const { stepRun, observed, run } = input;
   if (stepRun.targets.length === 0) return { rule: "no-replica-to-act-on", output: { reason: "no replica to act on" } };
   if (!observed.agent) throw new Error(`the engine read no commands for step ${step.id}`);
@@ -311,7 +356,9 @@ function agentStep(input: StepMoveInput, step: Extract<RunbookStep, { kind: "age
     return { rule: "commands-issued", effects: missing.map((replicaId) => ({ kind: "issue-command", replicaId, command: step.command, args: args.args })) };
   }
   const outcome = commandsOutcome(commands);
-  if (outcome.state === "failed") return { rule: "command-failed", reason: outcome.reason };
+  const outputs = () => Object.fromEntries(commands.map((command) => [command.replica, command.output]));
+  // A failed script's exit code and output are what whoever reads the run needs most.
+  if (outcome.state === "failed") return { rule: "command-failed", reason: outcome.reason, ...(step.command === "script" ? { output: outputs() } : {}) };
   if (outcome.state === "waiting") {
     if (deadlinePassed(input)) return { rule: "commands-unanswered", reason: `no answer from ${stepRun.targets.length > 1 ? "every agent" : "the agent"} within ${step.timeoutSeconds} s` };
     return { rule: "commands-awaited" };
@@ -325,9 +372,21 @@ function agentStep(input: StepMoveInput, step: Extract<RunbookStep, { kind: "age
   };
   return {
     rule: "commands-answered",
-    output: Object.fromEntries(commands.map((command) => [command.replica, command.output])),
+    output: outputs(),
     effects: [{ kind: "record-context", context }],
   };
+}
+
+/** A call to an endpoint: made by the move's effect, then decided again on its answer when that fails the step. */
+function callFinding(input: StepMoveInput, endpoint: string, expect: readonly number[] | undefined): Finding {
+  const http = input.observed.http;
+  if (!http) throw new Error(`the engine read no endpoint for step ${input.step.id}`);
+  if (!http.configured) return { rule: "endpoint-unconfigured", reason: `no endpoint ${endpoint} (with its secret) is in the hooks configuration` };
+  const { answer } = http;
+  if (!answer) return { rule: "endpoint-answered", effects: [{ kind: "call-endpoint", endpoint, expect }] };
+  const failure = answerFailure(answer, expect);
+  if (!failure) return { rule: "endpoint-answered", output: answer };
+  return { rule: "unreachable" in answer ? "endpoint-unreachable" : "endpoint-refused", reason: failure, output: answer };
 }
 
 /** What the current attempt of a running (or waiting) step finds now. */
@@ -358,6 +417,16 @@ function attemptFinding(input: StepMoveInput): Finding {
     }
     case "agent":
       return agentStep(input, step);
+    case "script":
+      return agentStep(input, { id: step.id, command: "script", timeoutSeconds: step.timeoutSeconds });
+    case "http":
+      return callFinding(input, step.endpoint, step.expectStatus);
+    case "gate": {
+      const hook = run.context.gates[step.point];
+      if (!hook) return { rule: "no-gate-configured", output: { reason: `the service has no ${step.point} gate` } };
+      if ("endpoint" in hook) return callFinding(input, hook.endpoint, hook.expectStatus);
+      return agentStep(input, { id: step.id, command: "script", timeoutSeconds: step.timeoutSeconds });
+    }
     case "route": {
       const targetId = run.context.targetId;
       if (!targetId) return { rule: "route-has-no-target", reason: "the run has no target to route writes to" };
@@ -415,6 +484,8 @@ export function nextStepMove(input: StepMoveInput): StepMove | null {
       return { ...base, rule: finding.rule, to: row.to, write: { state: row.to, output, finishedAt: now, error: null }, audit };
     }
     case "failed": {
+      // What a failed call or script answered is kept, for the run page and the audit trail.
+      const failedOutput = finding.output === undefined ? {} : { output: finding.output };
       if (mayRetry(step.retry, stepRun.attempts)) {
         const nextAttemptAt = new Date(now.getTime() + backoffMs(step.retry, stepRun.attempts + 1));
         return {
@@ -422,11 +493,11 @@ export function nextStepMove(input: StepMoveInput): StepMove | null {
           rule: "retry-failed-attempt",
           cause: finding.rule,
           to: "retrying",
-          write: { state: "pending", nextAttemptAt, error: reason },
-          audit: { state: "retrying", reason, detail: { nextAttemptAt } },
+          write: { state: "pending", nextAttemptAt, error: reason, ...failedOutput },
+          audit: { state: "retrying", reason, detail: { nextAttemptAt, ...failedOutput } },
         };
       }
-      return { ...base, rule: finding.rule, to: "failed", write: { state: "failed", finishedAt: now, error: reason }, audit: { state: "failed", reason, detail: {} } };
+      return { ...base, rule: finding.rule, to: "failed", write: { state: "failed", finishedAt: now, error: reason, ...failedOutput }, audit: { state: "failed", reason, detail: { ...failedOutput } } };
     }
     default:
       throw new Error(`step ${step.id}: ${row.id} leads to ${row.to}, which the engine never moves to from ${from}`);
@@ -445,5 +516,6 @@ const COMPENSATION_STEP: Omit<Extract<RunbookStep, { kind: "agent" }>, "id" | "t
 export function compensationStep(stepRun: { stepId: string; title: string }, context: RunContext): RunbookStep {
   const compensation = context.compensations.find((candidate) => `undo-${candidate.stepId}` === stepRun.stepId);
   if (!compensation) throw new Error(`no compensation registered for ${stepRun.stepId}`);
+  if (compensation.command === "script") throw new Error(`a script cannot be registered as the undo of ${compensation.stepId}`);
   return { ...COMPENSATION_STEP, id: stepRun.stepId, title: stepRun.title, command: compensation.command, args: compensation.args };
 }

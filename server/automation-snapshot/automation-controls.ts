@@ -49,7 +49,7 @@ export async function lastPromotions(scope: Scope): Promise<Map<string, LastProm
  * governs every service, whether it has a row of its own or not).
  */
 export async function automationControls(scope: Scope, now: Date): Promise<(serviceId: string) => AutomationControls> {
-  const [pauses, promotions, acknowledgements] = await Promise.all([
+  const [pauses, promotions, acknowledgements, refusals] = await Promise.all([
     db().automationPause.findMany({
       where: { endedAt: null, expiresAt: { gt: now }, ...(scope ? { OR: [{ scope: "global" }, { serviceId: { in: [...scope] } }] } : {}) },
       select: { serviceId: true, reason: true, expiresAt: true, endedAt: true },
@@ -60,7 +60,18 @@ export async function automationControls(scope: Scope, now: Date): Promise<(serv
       text: `SELECT DISTINCT ON ("serviceId") "serviceId", at FROM "AutomationAcknowledgement" WHERE $1::text[] IS NULL OR "serviceId" = ANY($1) ORDER BY "serviceId", at DESC`,
       values: [scope],
     }),
+    // The newest automatic run each service's pre-failover gate aborted (the run machine's "pre-failover-gate-refused").
+    sqlPool().query<{ serviceId: string; at: Date; runId: string; error: string | null }>({
+      name: "automation-gate-refusals",
+      text: `SELECT DISTINCT ON (r."serviceId") r."serviceId", r."finishedAt" AS at, r.id AS "runId", r.error
+               FROM "Run" r
+              WHERE r.status = 'aborted' AND r.mode = 'automatic' AND r."finishedAt" IS NOT NULL AND ($1::text[] IS NULL OR r."serviceId" = ANY($1))
+                AND EXISTS (SELECT 1 FROM "StepRun" s WHERE s."runId" = r.id AND s.kind = 'gate' AND s.state = 'failed')
+              ORDER BY r."serviceId", r."finishedAt" DESC`,
+      values: [scope],
+    }),
   ]);
+  const refused = new Map(refusals.rows.map(({ serviceId, ...refusal }) => [serviceId, refusal]));
   const acknowledged = new Map(acknowledgements.rows.map((acknowledgement) => [acknowledgement.serviceId, acknowledgement.at]));
   return (serviceId) => {
     const pause = governingPause(
@@ -71,6 +82,7 @@ export async function automationControls(scope: Scope, now: Date): Promise<(serv
       paused: pause ? { reason: pause.reason, until: pause.expiresAt } : null,
       lastPromotions: promotions.get(serviceId) ?? NO_PROMOTIONS,
       acknowledgedAt: acknowledged.get(serviceId) ?? null,
+      gateRefusal: refused.get(serviceId) ?? null,
     };
   };
 }

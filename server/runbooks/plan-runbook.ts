@@ -1,7 +1,9 @@
 import "server-only";
+import { serviceGates } from "@/core/hooks/runbook-hooks";
 import { planRun, type RunParams } from "@/core/runbooks/plan-run";
 import type { RunPlanView } from "@/contracts/runbook-api";
-import { NotFoundError, ValidationError } from "../errors";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { hooksConfig } from "../hooks/hooks-config";
 import { runbookCatalog } from "./runbook-catalog";
 import { serviceSnapshot } from "./service-snapshot";
 
@@ -14,8 +16,14 @@ export async function planRunbook(runbookId: string, params: RunParams): Promise
     if (error instanceof NotFoundError) throw new ValidationError(`params.service: ${error.message}`, "params.service");
     throw error;
   });
+  let gates;
+  try {
+    gates = serviceGates(hooksConfig(), params.service);
+  } catch (error) {
+    throw new ConflictError(`No run starts while the hooks configuration is broken (its gates cannot be known): ${(error as Error).message}`);
+  }
   return {
-    ...planRun(runbook.definition, params, snapshot),
+    ...planRun(runbook.definition, params, snapshot, gates),
     contentHash: runbook.contentHash,
     epoch: snapshot.epoch,
     policyVersion: snapshot.policy.version,

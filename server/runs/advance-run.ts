@@ -8,10 +8,13 @@ import { db } from "../db/client";
 import type { Prisma, Run, StepRun } from "../db/generated/client";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { effectivePolicies } from "../policy/effective-policy";
+import { answerFailure, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
+import { callEndpoint } from "../hooks/call-endpoint";
+import { renewAfterCall } from "./executor-lease";
 import { observeStep, type OldPrimaryLease } from "./observe-step";
 import { claimRun, ENGINE, finishRun, json, MovedMeanwhile, startCompensations, stepKey } from "./run-writes";
 import { issueIn, postWebhook, promoteIn, refuseResidencyIn, routeIn } from "./step-effects";
-import { runContextOf, runDefinitionOf, type StoredRunContext } from "./stored-run";
+import { runContextOf, runDefinitionOf, runParamsOf, type StoredRunContext } from "./stored-run";
 
 /** Re-decisions of one move after lost races, before leaving the run to the next tick. */
 const MAX_REDECISIONS = 3;
@@ -26,12 +29,23 @@ export type PlannedMove =
 const loadRun = (runId: string) => db().run.findUnique({ where: { id: runId }, include: { steps: { orderBy: [{ phase: "asc" }, { index: "asc" }] } } });
 
 /**
+ * What a call made before the move's transaction answered, when that fails
+ * the step: the move is decided again knowing it.
+ */
+export interface CallAnswers {
+  webhookFailure: string | null;
+  endpointAnswer: EndpointAnswer | null;
+}
+
+const NO_ANSWERS: CallAnswers = { webhookFailure: null, endpointAnswer: null };
+
+/**
  * Reads the run once and decides its next move with the pure state machines
  * (core/runbooks/run-machine, step-machine). Null when there is nothing to do
- * now. `webhookFailure`: what posting a notification answered, when the move
- * decided before it was to post one.
+ * now. `answers`: what a notification or an endpoint answered, when the move
+ * decided before it was to call one.
  */
-export async function planMove(runId: string, now: Date, webhookFailure: string | null = null): Promise<PlannedMove | null> {
+export async function planMove(runId: string, now: Date, answers: CallAnswers = NO_ANSWERS): Promise<PlannedMove | null> {
   const run = await loadRun(runId);
   if (!run || (run.status !== "running" && run.status !== "compensating")) return null;
   const context = runContextOf(run.context);
@@ -43,12 +57,12 @@ export async function planMove(runId: string, now: Date, webhookFailure: string 
   const step = runMove.step;
   const state = stepStateOf(stepRun);
   const { observed, oldLease } =
-    state === "running" || state === "waiting" ? await observeStep(run, context, stepRun, step, now, webhookFailure) : { observed: { conditions: null, agent: null, promotion: null, webhook: null }, oldLease: null };
+    state === "running" || state === "waiting" ? await observeStep(run, context, stepRun, step, now, answers.webhookFailure, answers.endpointAnswer) : { observed: { conditions: null, agent: null, promotion: null, webhook: null, http: null }, oldLease: null };
   const move = nextStepMove({ run: { mode: run.mode, context }, step, stepRun, observed, now });
   return move && { kind: "step", run, context, stepRun, step, move, oldLease };
 }
 
-type Applied = { moved: boolean } | { webhookFailure: string };
+type Applied = { moved: boolean } | { answers: CallAnswers };
 
 /**
  * Carries out a step's move: a webhook first (its failure is decided again),
@@ -61,8 +75,17 @@ async function applyStepMove(planned: Extract<PlannedMove, { kind: "step" }>, le
   const webhook = move.effects.find((effect) => effect.kind === "post-webhook");
   if (webhook) {
     const posted = await postWebhook(planned, webhook.message);
-    if ("failure" in posted) return { webhookFailure: posted.failure };
+    if ("failure" in posted) return { answers: { ...NO_ANSWERS, webhookFailure: posted.failure } };
     output = posted;
+  }
+  const call = move.effects.find((effect) => effect.kind === "call-endpoint");
+  if (call) {
+    const gate = planned.step.kind === "gate" ? planned.step.point : null;
+    const answer = await callEndpoint({ run, stepRun, context: planned.context, params: runParamsOf(run.params) }, call.endpoint, gate, planned.step.timeoutSeconds);
+    // A slow receiver may outlast the lease: renewed under its token before the answer is decided on, else the lease lapses and the step is called again.
+    await renewAfterCall(lease);
+    if (answerFailure(answer, call.expect)) return { answers: { ...NO_ANSWERS, endpointAnswer: answer } };
+    output = answer;
   }
   const commands = move.effects.some((effect) => effect.kind === "issue-command" || effect.kind === "promote");
   const signingKey = commands ? await commandSigningKey() : null;
@@ -103,7 +126,7 @@ async function applyStepMove(planned: Extract<PlannedMove, { kind: "step" }>, le
           rule: move.rule,
           ...(move.cause ? { cause: move.cause } : {}),
           ...move.audit.detail,
-          // What carrying the move out found (a route's or a webhook's answer) is what the step output is.
+          // What carrying the move out found (a route's, a webhook's or an endpoint's answer) is what the step output is.
           ...("output" in move.audit.detail ? { output } : {}),
         },
       });
@@ -131,14 +154,14 @@ export async function applyMove(planned: PlannedMove, lease: HeldLease, now: Dat
  * from what is stored now, never written over it.
  */
 export async function moveRun(runId: string, lease: HeldLease, now = new Date()): Promise<boolean> {
-  let webhookFailure: string | null = null;
+  let answers = NO_ANSWERS;
   for (let decision = 0; decision < MAX_REDECISIONS; decision++) {
-    const planned = await planMove(runId, now, webhookFailure);
+    const planned = await planMove(runId, now, answers);
     if (!planned) return false;
     try {
       const applied = await applyMove(planned, lease, now);
       if ("moved" in applied) return applied.moved;
-      webhookFailure = applied.webhookFailure;
+      answers = applied.answers;
     } catch (error) {
       if (!(error instanceof MovedMeanwhile)) throw error;
     }

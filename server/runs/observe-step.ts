@@ -3,12 +3,17 @@ import type { RunContext as ConditionContext } from "@/core/runbooks/conditions"
 import type { RunContext } from "@/core/runbooks/run-context";
 import type { StepObservation } from "@/core/runbooks/step-machine";
 import type { AgentCommandKind } from "@/contracts/agent-commands";
+import type { ScriptArg } from "@/contracts/hooks";
 import type { RunbookStep } from "@/contracts/runbooks";
+import { scriptArgv, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
 import { db } from "../db/client";
 import type { Run, StepRun } from "../db/generated/client";
+import { endpointSecret, hooksConfig } from "../hooks/hooks-config";
+import { runReplicas } from "../hooks/run-replicas";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
 import { oldPrimaryLease, stillHeld } from "./old-primary-lease";
 import { promotionEvidence } from "./promotion-evidence";
+import { runParamsOf } from "./stored-run";
 
 export type OldPrimaryLease = Awaited<ReturnType<typeof oldPrimaryLease>>;
 
@@ -46,6 +51,45 @@ async function commandArgs(run: Run, context: RunContext, stepRun: StepRun, comm
   return { args };
 }
 
+/** A script's argv from the run's parameters and, as the topology has them now, the run's replicas and the service's epoch. */
+async function scriptArgs(run: Run, context: RunContext, script: { name: string; args: Record<string, ScriptArg> }, timeoutSeconds: number) {
+  const { epoch, primary, target } = await runReplicas(run.serviceId, context);
+  const facts: Record<string, string | null> = { service: run.serviceId, epoch: String(epoch) };
+  for (const [role, replica] of [["primary", primary], ["target", target]] as const) {
+    facts[`${role}.name`] = replica?.name ?? null;
+    facts[`${role}.host`] = replica?.host ?? null;
+    facts[`${role}.port`] = replica ? String(replica.port) : null;
+    facts[`${role}.region`] = replica?.region ?? null;
+  }
+  const built = scriptArgv(script.args, runParamsOf(run.params), facts);
+  // The agent kills the script a little before the step's deadline, so its answer still arrives in time.
+  return "problem" in built ? built : { args: { name: script.name, argv: built.argv, timeoutSeconds: Math.max(1, timeoutSeconds - 5) } };
+}
+
+/** The script a script step or a script gate runs, or null for any other step. */
+function scriptOf(step: RunbookStep, context: RunContext): { name: string; args: Record<string, ScriptArg> } | null {
+  if (step.kind === "script") return { name: step.script, args: step.args };
+  const hook = step.kind === "gate" ? context.gates[step.point] : null;
+  return hook && "script" in hook ? { name: hook.script, args: hook.args } : null;
+}
+
+/** The endpoint an http step or an http gate calls, or null for any other step. */
+export function endpointOf(step: RunbookStep, context: RunContext): string | null {
+  if (step.kind === "http") return step.endpoint;
+  const hook = step.kind === "gate" ? context.gates[step.point] : null;
+  return hook && "endpoint" in hook ? hook.endpoint : null;
+}
+
+/** A hooks configuration broken since the runbook loaded reads as one without the endpoint: the step fails saying so. */
+function endpointConfigured(name: string): boolean {
+  try {
+    const endpoint = hooksConfig().endpoints[name];
+    return Boolean(endpoint && endpointSecret(endpoint));
+  } catch {
+    return false;
+  }
+}
+
 async function conditionContext(run: Run, context: RunContext, now: Date): Promise<ConditionContext> {
   const snapshot = await serviceSnapshot(run.serviceId, now);
   const find = (id: string | null) => snapshot.replicas.find((replica) => replica.id === id) ?? null;
@@ -65,20 +109,25 @@ async function conditionContext(run: Run, context: RunContext, now: Date): Promi
  * cross-checks read. Unless this run fenced the old primary itself, nothing
  * is promoted before its self-fencing lease has lapsed (design rule "one-writable-primary").
  */
-export async function observeStep(run: Run, context: RunContext, stepRun: StepRun, step: RunbookStep, now: Date, webhookFailure: string | null) {
-  const observed: StepObservation = { conditions: null, agent: null, promotion: null, webhook: null };
+export async function observeStep(run: Run, context: RunContext, stepRun: StepRun, step: RunbookStep, now: Date, webhookFailure: string | null, endpointAnswer: EndpointAnswer | null) {
+  const observed: StepObservation = { conditions: null, agent: null, promotion: null, webhook: null, http: null };
   let oldLease: OldPrimaryLease | null = null;
   const needsSnapshot = step.kind === "check" || step.kind === "wait" || step.kind === "route" || (step.kind === "approval" && step.unless !== undefined);
   if (needsSnapshot) observed.conditions = await conditionContext(run, context, now);
   if (step.kind === "notify") observed.webhook = { configured: Boolean(process.env.SWITCHYARD_NOTIFY_URL), failure: webhookFailure };
-  if (step.kind === "agent" && stepRun.targets.length > 0) {
+  const endpoint = endpointOf(step, context);
+  if (endpoint) {
+    observed.http = { configured: endpointConfigured(endpoint), answer: endpointAnswer };
+  }
+  const script = scriptOf(step, context);
+  if ((step.kind === "agent" || script) && stepRun.targets.length > 0) {
     const targetOf = new Map(stepRun.targets.map((replicaId) => [commandKey(stepRun, replicaId), replicaId]));
     const [commands, args] = await Promise.all([
       db().agentCommand.findMany({
         where: { idempotencyKey: { in: [...targetOf.keys()] } },
         include: { agent: { include: { replica: { select: { name: true } } } } },
       }),
-      commandArgs(run, context, stepRun, step.command, step.args),
+      script ? scriptArgs(run, context, script, step.timeoutSeconds) : step.kind === "agent" ? commandArgs(run, context, stepRun, step.command, step.args) : { args: {} },
     ]);
     observed.agent = {
       commands: commands.map((command) => ({
@@ -91,7 +140,7 @@ export async function observeStep(run: Run, context: RunContext, stepRun: StepRu
       args,
     };
     const unissued = commands.length < stepRun.targets.length;
-    if (step.command === "promote" && unissued && !("problem" in args)) {
+    if (step.kind === "agent" && step.command === "promote" && unissued && !("problem" in args)) {
       const primaryId = context.primaryId;
       const [conditions, lease, evidence] = await Promise.all([
         conditionContext(run, context, now),

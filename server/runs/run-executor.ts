@@ -7,8 +7,9 @@ import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 import { startLeaseLoop } from "../loops/lease-loop";
 import { moveRun } from "./advance-run";
 
-export const EXECUTOR_LEASE = "run-executor";
-const LEASE_TTL_MS = 10_000;
+import { EXECUTOR_LEASE, EXECUTOR_LEASE_TTL_MS as LEASE_TTL_MS } from "./executor-lease";
+
+export { EXECUTOR_LEASE };
 const TICK_MS = 250;
 const MAX_MOVES_PER_TICK = 50;
 

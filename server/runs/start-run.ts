@@ -1,4 +1,5 @@
 import "server-only";
+import { serviceGates } from "@/core/hooks/runbook-hooks";
 import { resolveRun } from "@/core/runbooks/plan-run";
 import { EMPTY_RUN_CONTEXT, type RunContext } from "@/core/runbooks/run-context";
 import type { RunView } from "@/contracts/runs";
@@ -9,6 +10,7 @@ import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { hooksConfig } from "../hooks/hooks-config";
 import { retiredServiceError } from "../retired-guards";
 import { runbookCatalog } from "../runbooks/runbook-catalog";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
@@ -25,6 +27,15 @@ export type RunStarter =
   | { type: "automation"; mode: "automatic" | "guided"; lease: HeldLease; ruleId: string; sentence: string };
 
 const AUTOMATION_ACTOR = { type: "automation" as const, id: null, label: "automation" };
+
+/** A gate someone configured is never skipped because its file broke since: the run does not start. */
+function gatesConfig() {
+  try {
+    return hooksConfig();
+  } catch (error) {
+    throw new ConflictError(`No run starts while the hooks configuration is broken (its gates cannot be known): ${(error as Error).message}`);
+  }
+}
 
 /**
  * Starts a run: resolves the parameters against the live topology,
@@ -59,13 +70,19 @@ export async function createRun(runbookId: string, params: Record<string, string
     primaryId: resolved.primary?.id ?? null,
     targetId: resolved.target?.id ?? null,
     otherIds: resolved.others.map((replica) => replica.id),
+    // The gates as configured now: an edit of the configuration applies to the next run, never to one under way.
+    gates: serviceGates(gatesConfig(), serviceId),
+  };
+  const replicasOf = (target: "primary" | "target" | "other-standbys"): string[] => {
+    if (target === "primary") return context.primaryId ? [context.primaryId] : [];
+    if (target === "target") return context.targetId ? [context.targetId] : [];
+    return context.otherIds;
   };
   const targetsOf = (step: (typeof runbook.definition.steps)[number]): string[] => {
     if (step.kind === "route") return context.targetId ? [context.targetId] : [];
-    if (step.kind !== "agent") return [];
-    if (step.target === "primary") return context.primaryId ? [context.primaryId] : [];
-    if (step.target === "target") return context.targetId ? [context.targetId] : [];
-    return context.otherIds;
+    if (step.kind === "agent" || step.kind === "script") return replicasOf(step.target);
+    const hook = step.kind === "gate" ? context.gates[step.point] : null;
+    return hook && "script" in hook ? replicasOf(hook.target) : [];
   };
   const policy = await db().policy.findFirst({ where: { OR: [{ serviceId }, { scope: "global" }] }, orderBy: { serviceId: { sort: "asc", nulls: "last" } }, include: { versions: true } });
   const policyVersionId = policy?.versions.find((version) => version.version === policy.currentVersion)?.id ?? null;

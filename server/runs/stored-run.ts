@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { agentCommandKindSchema } from "@/contracts/agent-commands";
+import { gateHookSchema } from "@/contracts/hooks";
 import { runbookDefinitionSchema, type RunbookDefinition } from "@/contracts/runbooks";
 import { runSchema } from "@/contracts/runs";
 import type { RunContext } from "@/core/runbooks/run-context";
@@ -20,6 +21,9 @@ export const storedRunContextSchema = z.object({
   otherIds: z.array(z.string()).default([]),
   fencedLsn: z.string().nullable().default(null),
   compensations: z.array(compensationSchema).default([]),
+  gates: z
+    .object({ "pre-failover": gateHookSchema.nullable().default(null), "post-failover": gateHookSchema.nullable().default(null) })
+    .default({ "pre-failover": null, "post-failover": null }),
   /** Set when the run switches to compensating: how it ends once its undos have run. */
   outcome: z.enum(["failed", "aborted"]).optional(),
 }) satisfies z.ZodType<RunContext & { outcome?: "failed" | "aborted" }>;

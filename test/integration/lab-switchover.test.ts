@@ -157,7 +157,8 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     const counts = new Map<string, number>();
     for (const step of run.steps) counts.set(step.stepId, (counts.get(step.stepId) ?? 0) + 1);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
-    expect(run.steps.every((step) => step.state === "succeeded" && step.attempts === 1)).toBe(true);
+    // The lab's services have no gates configured: the gate steps are skipped.
+    expect(run.steps.filter((step) => !(step.attempts === 1 && (step.state === "succeeded" || (step.kind === "gate" && step.state === "skipped"))))).toEqual([]);
 
     await until("acknowledged writes on the new primary", () => verifyLedger(product.dataDir, "pg-europe-west3"), (check) => check.acknowledged > ledgerBefore + 50);
     const check = await verifyLedger(product.dataDir, "pg-europe-west3");
