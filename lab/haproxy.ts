@@ -98,7 +98,6 @@ export async function startLabHaproxy(options: {
   for (const item of config.leftOut) options.log(`left out: ${item.sentence}`);
   const configFile = path.join(dir, "haproxy.cfg");
   await writeFile(configFile, config.text);
-  await writeFile(portsFile(options.dataDir), `${JSON.stringify(ports)}\n`);
 
   const logFd = openSync(path.join(dir, "haproxy.log"), "a");
   let child: ChildProcess;
@@ -109,11 +108,16 @@ export async function startLabHaproxy(options: {
     closeSync(logFd);
   }
   let stopping = false;
+  let spawnError: Error | null = null;
+  // A binary that cannot be run is an "error" event, not an exit: without a listener it would take npm start down.
+  child.once("error", (error) => (spawnError = error));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.once("exit", (code, signal) => {
     if (!stopping) options.log(`exited (${signal ?? `code ${code}`}); see ${path.join(dir, "haproxy.log")}`);
   });
-  await waitForListening(ports.write, child, path.join(dir, "haproxy.log"));
+  await waitForListening(ports.write, child, () => spawnError, path.join(dir, "haproxy.log"));
+  // Recorded once it listens: what a workload `--through haproxy` and the next start read.
+  await writeFile(portsFile(options.dataDir), `${JSON.stringify(ports)}\n`);
   return {
     ports,
     configFile,
@@ -129,9 +133,11 @@ export async function startLabHaproxy(options: {
 }
 
 /** HAProxy binds its ports once the configuration parsed; a configuration it refuses makes it exit, which we report. */
-async function waitForListening(port: number, child: ChildProcess, logFile: string, timeoutMs = 10_000): Promise<void> {
+async function waitForListening(port: number, child: ChildProcess, spawnError: () => Error | null, logFile: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    const failed = spawnError();
+    if (failed) throw new Error(`haproxy could not be run: ${failed.message}`);
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`haproxy exited at start (code ${child.exitCode}): see ${logFile}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ host: LAB_HOST, port });
