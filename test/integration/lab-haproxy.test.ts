@@ -101,7 +101,7 @@ describe("HAProxy in front of the lab", () => {
     const routes = watchRoute(route);
     const client = new WritePortClient({ host: LAB_HOST, port: ports.write, database: LAB_DATABASE, user: LAB_SUPERUSER, password: state.password, table: TABLE });
     client.start();
-    const acknowledgedBy = (replica: string) => client.acknowledged.filter((write) => replicaOfPort(write.serverPort) === replica).length;
+    const acknowledgedBy = (replica: string, since = 0) => client.acknowledged.filter((write) => write.acknowledgedAt >= since && replicaOfPort(write.serverPort) === replica).length;
     try {
       await until("writes through HAProxy", async () => acknowledgedBy(first.writeReplica), (count) => count > 50);
 
@@ -112,7 +112,7 @@ describe("HAProxy in front of the lab", () => {
       expect(run.status).toBe("succeeded");
       const second = await route();
       expect(second.writeReplica).toBe("pg-eu-west-1");
-      await until("writes through HAProxy on the new primary", async () => acknowledgedBy(second.writeReplica), (count) => count > 50, 90_000);
+      await until("writes through HAProxy on the new primary", async () => acknowledgedBy(second.writeReplica, switchedAt), (count) => count > 50, 90_000);
       console.log(describeOutages(`switchover ${first.writeReplica} → ${second.writeReplica}`, client.outages().filter((outage) => outage.firstFailureAt >= switchedAt)));
 
       // (b) The new primary's PostgreSQL killed: the automation fails over on its own.
@@ -127,7 +127,7 @@ describe("HAProxy in front of the lab", () => {
       const third = await until("the automatic failover to move the route", route, (now) => now.epoch > second.epoch && now.writeReplica !== second.writeReplica, 120_000);
       const runs = (await product.api("GET", "/api/v1/runs?serviceId=orders-db&limit=1", product.operator)).json.runs;
       expect(runs[0]).toMatchObject({ runbookId: "unplanned-failover", mode: "automatic", actorType: "automation" });
-      await until("writes through HAProxy on the promoted standby", async () => acknowledgedBy(third.writeReplica), (count) => count > 50, 90_000);
+      await until("writes through HAProxy on the promoted standby", async () => acknowledgedBy(third.writeReplica, killedAt), (count) => count > 50, 90_000);
       console.log(describeOutages(`failover ${second.writeReplica} (killed) → ${third.writeReplica}`, client.outages().filter((outage) => outage.firstFailureAt >= killedAt)));
     } finally {
       await client.stop();
