@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { agentReportSchema, type PeerProbe } from "@/contracts/agent-reports";
+import { agentReportSchema, type AgentHealthEndpoint, type PeerProbe } from "@/contracts/agent-reports";
 import { unreachableObservation, type EngineAdapter, type ReplicaObservation } from "./adapters/engine-adapter";
 import { simulatedObservation } from "./adapters/simulated-adapter";
 import { Agent } from "./agent";
@@ -48,8 +48,9 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function makeAgent(adapter: EngineAdapter, peers: PeerProbe[] = []): Agent {
+function makeAgent(adapter: EngineAdapter, peers: PeerProbe[] = [], healthEndpoint?: AgentHealthEndpoint | null): Agent {
   return new Agent({
+    healthEndpoint,
     config: {
       intervalMs: 1000,
       probeTimeoutMs: 500,
@@ -86,6 +87,12 @@ describe("Agent", () => {
     expect(reports[0]).toMatchObject({ observedAt: "2026-11-26T04:00:00.000Z", role: "primary", reachable: true, peers: [peer] });
     expect(deliveries).toBe(2);
     expect(logLines).toContainEqual(expect.objectContaining({ event: "peer.unreachable", level: "warn" }));
+  });
+
+  it("tells where it serves its health endpoints in every report, and null when it serves none", async () => {
+    await makeAgent(new ScriptedAdapter(healthy), [], { host: "0.0.0.0", port: 8008, tls: true }).scheduleTick();
+    await makeAgent(new ScriptedAdapter(healthy)).scheduleTick();
+    expect(queued().map((report) => report.health)).toEqual([{ host: "0.0.0.0", port: 8008, tls: true }, null]);
   });
 
   it("witnesses the peers of a new configuration from the next tick on", async () => {

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { agentReportSchema, type AgentReport, type PeerProbe } from "@/contracts/agent-reports";
+import { agentReportSchema, type AgentHealthEndpoint, type AgentReport, type PeerProbe } from "@/contracts/agent-reports";
 import type { ReplicaObservation, EngineAdapter } from "./adapters/engine-adapter";
 import type { AgentConfig } from "./config";
 import type { Delivery } from "./delivery";
@@ -20,6 +20,8 @@ export interface AgentParts {
   log: Logger;
   /** Takes each probe of the local replica, for the health endpoints. */
   health?: Pick<HealthState, "observed">;
+  /** Where the health endpoints are served, told in every report so load balancer configurations can be generated from the API. */
+  healthEndpoint?: AgentHealthEndpoint | null;
   probePeers?: typeof probePeersOverNetwork;
   now?: () => Date;
 }
@@ -100,7 +102,7 @@ export class Agent {
       const startedAt = performance.now();
       const [observation, peers] = await Promise.all([this.probeLocal(), this.witness()]);
       this.parts.health?.observed(observation, startedAt);
-      const report: AgentReport = { seq: queue.nextSeq(), observedAt: observedAt.toISOString(), ...observation, peers };
+      const report: AgentReport = { seq: queue.nextSeq(), observedAt: observedAt.toISOString(), ...observation, peers, health: this.parts.healthEndpoint ?? null };
       const checked = agentReportSchema.safeParse(report);
       if (!checked.success) {
         log.error("bug", "report.invalid", `the agent built a report the contract refuses: ${checked.error.message}`, { seq: report.seq });

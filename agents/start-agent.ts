@@ -55,7 +55,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     wallClock: clock,
     onStored: (result) => health.heardFromControlPlane(result.standby),
   });
-  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers, health });
+  const healthEndpoint = config.health.port > 0 ? { host: config.health.host, port: config.health.port, tls: config.health.tls !== undefined } : null;
+  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers, health, healthEndpoint });
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
   const healthServer = config.health.port > 0 ? await serveHealth(() => health.facts(), config.health) : null;
 

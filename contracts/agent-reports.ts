@@ -100,6 +100,19 @@ export const replicaSettingsSchema = z
   })
   .meta({ id: "ReplicaSettings", description: "The settings policies govern, as the server reports them" });
 
+/**
+ * Where the agent serves its health endpoints for load balancers (`/primary`,
+ * `/replica`…): what `switchyard haproxy-config` checks each replica through.
+ */
+export const agentHealthEndpointSchema = z
+  .strictObject({
+    /** The address it listens on; 0.0.0.0 or :: mean every address of the replica's host. */
+    host: z.string().min(1).max(255),
+    port: z.int().min(1).max(65_535),
+    tls: z.boolean(),
+  })
+  .meta({ id: "AgentHealthEndpoint", description: "Where the agent serves its health endpoints (Patroni's paths) for load balancers" });
+
 export const agentReportSchema = z
   .strictObject({
     /** Strictly increasing per agent, across restarts; the control plane keeps each (agent, seq) once. */
@@ -125,6 +138,8 @@ export const agentReportSchema = z
     conflicts: z.strictObject({ recovery: int32, logical: int32 }),
     settings: replicaSettingsSchema,
     peers: z.array(peerProbeSchema).max(64),
+    /** Null when the agent serves none; absent from agents older than the field. */
+    health: agentHealthEndpointSchema.nullable().optional(),
   })
   .meta({ id: "AgentReport" });
 
@@ -185,6 +200,7 @@ export const ingestConflictSchema = z
   })
   .meta({ id: "IngestConflict" });
 
+export type AgentHealthEndpoint = z.infer<typeof agentHealthEndpointSchema>;
 export type AgentReport = z.infer<typeof agentReportSchema>;
 export type AgentReportBatch = z.infer<typeof agentReportBatchSchema>;
 export type IngestResult = z.infer<typeof ingestResultSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentHealthEndpointSchema } from "./agent-reports";
 
 export const agentSchema = z
   .object({
@@ -25,6 +26,9 @@ export const agentSchema = z
       .string()
       .nullable()
       .meta({ description: "The latest different key the agent offered and that was refused (the first refusal under a token is audited): rotate its token to let it bind one again" }),
+    health: agentHealthEndpointSchema
+      .nullable()
+      .meta({ description: "Where it serves its health endpoints for load balancers, as its replica's latest report says (null: none served, or not reported yet)" }),
   })
   .meta({ id: "Agent" });
 

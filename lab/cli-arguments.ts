@@ -21,3 +21,19 @@ export function numberWithin(text: string, what: string, min: number, max: numbe
   }
   return value;
 }
+
+/** `workload [rate] [--through haproxy]`, in either order. */
+export function workloadArguments(args: readonly string[], defaultRate: number): { rate: number; through: "haproxy" | null } {
+  let rate: number | null = null;
+  let through: "haproxy" | null = null;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    const value = arg.startsWith("--through=") ? arg.slice("--through=".length) : arg === "--through" ? args[++index] : null;
+    if (value !== null) {
+      if (value !== "haproxy") throw new UsageError(`--through takes haproxy, not "${value ?? ""}" (leave it out to follow the write route)`);
+      through = "haproxy";
+    } else if (rate === null && !arg.startsWith("-")) rate = positiveNumber(arg, "rate");
+    else throw new UsageError(`workload: unexpected argument "${arg}"`);
+  }
+  return { rate: rate ?? defaultRate, through };
+}

@@ -4,8 +4,9 @@
  * Everything lives under SWITCHYARD_DATA_DIR (default .switchyard).
  */
 import { dataDir } from "@/server/data-dir";
-import { UsageError, argument, positiveNumber } from "./cli-arguments";
+import { UsageError, argument, positiveNumber, workloadArguments } from "./cli-arguments";
 import { killRegion, pauseRegion } from "./faults";
+import { haproxyWriteEndpoint } from "./haproxy";
 import { labDown, labUp } from "./lifecycle";
 import { NETWORK_USAGE, networkCommand } from "./network/cli-commands";
 import { formatStatus, labStatus } from "./status";
@@ -21,8 +22,10 @@ const USAGE = `usage: lab <command>
   pause <region> <seconds>  freeze a region's PostgreSQL (SIGSTOP), then resume it
   verify [region]           check the ledger of acknowledged writes against a replica
                             (default: the synchronous standby); exits 1 if any is lost
-  workload [rate]           write continuously (default ${DEFAULT_RATE}/s) until Ctrl-C;
-                            follows the control plane when SWITCHYARD_URL and SWITCHYARD_TOKEN are set${NETWORK_USAGE}`;
+  workload [rate] [--through haproxy]
+                            write continuously (default ${DEFAULT_RATE}/s) until Ctrl-C;
+                            follows the control plane when SWITCHYARD_URL and SWITCHYARD_TOKEN are set;
+                            --through haproxy writes only to the HAProxy write port npm start runs${NETWORK_USAGE}`;
 
 const log = (line: string) => console.log(`[lab] ${line}`);
 
@@ -74,8 +77,15 @@ async function main(args: string[]): Promise<number> {
       return check.lost > 0 || check.duplicated > 0 ? 1 : 0;
     }
     case "workload": {
-      const rate = args[1] ? positiveNumber(args[1], "rate") : DEFAULT_RATE;
-      await runWorkload({ dataDir: dir, rate, controlPlane: controlPlaneFromEnv(), log: (line) => console.log(`[workload] ${line}`), signal: interruption() });
+      const { rate, through } = workloadArguments(args.slice(1), DEFAULT_RATE);
+      await runWorkload({
+        dataDir: dir,
+        rate,
+        controlPlane: controlPlaneFromEnv(),
+        through: through ? await haproxyWriteEndpoint(dir) : undefined,
+        log: (line) => console.log(`[workload] ${line}`),
+        signal: interruption(),
+      });
       return 0;
     }
     case undefined:

@@ -4,13 +4,15 @@ import { LedgerWriter } from "./ledger";
 import { ledgerFile } from "./paths";
 import { clientFor, closeClient } from "./sql";
 import { requireLabState } from "./state";
-import { describeEndpoint, sameEndpoint, WriteEndpointWatcher, type ControlPlane, type WriteEndpoint } from "./write-endpoint";
+import { describeEndpoint, fixedEndpoint, sameEndpoint, WriteEndpointWatcher, type ControlPlane, type EndpointSource, type WriteEndpoint } from "./write-endpoint";
 
 export interface WorkloadOptions {
   dataDir: string;
   /** Writes per second. */
   rate: number;
   controlPlane?: ControlPlane;
+  /** Write here and nowhere else (HAProxy's write port), instead of following the write route. */
+  through?: WriteEndpoint;
   log: (line: string) => void;
   /** Ends the workload; the write in flight is abandoned (and so not in the ledger). */
   signal: AbortSignal;
@@ -73,9 +75,11 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadTot
     if (connection) void closeClient(connection.client, 0);
     connection = null;
   };
-  const watcher = new WriteEndpointWatcher(dataDir, options.controlPlane, log, (endpoint) => {
-    if (connection && !sameEndpoint(connection.endpoint, endpoint)) drop();
-  });
+  const watcher: EndpointSource = options.through
+    ? fixedEndpoint(options.through)
+    : new WriteEndpointWatcher(dataDir, options.controlPlane, log, (endpoint) => {
+        if (connection && !sameEndpoint(connection.endpoint, endpoint)) drop();
+      });
   signal.addEventListener("abort", drop, { once: true });
 
   const summaryEveryMs = options.summaryEveryMs ?? 60_000;

@@ -1,14 +1,16 @@
 /**
  * The workload as a process of its own (spawned by `startWorkload`):
- * `workload-process.ts <dataDir> <rate>`, with SWITCHYARD_URL and
- * SWITCHYARD_TOKEN naming the control plane to follow, if any. It ends on
+ * `workload-process.ts <dataDir> <rate> [haproxy]`, with SWITCHYARD_URL and
+ * SWITCHYARD_TOKEN naming the control plane to follow, if any (`haproxy`:
+ * write through the lab's HAProxy write port instead). It ends on
  * SIGINT/SIGTERM, or when the parent that spawned it goes away.
  */
 import { dataDir } from "@/server/data-dir";
+import { haproxyWriteEndpoint } from "./haproxy";
 import { controlPlaneFromEnv, DEFAULT_RATE } from "./workload";
 import { runWorkload } from "./workload-loop";
 
-const [dataDirArg, rateArg] = process.argv.slice(2);
+const [dataDirArg, rateArg, throughArg] = process.argv.slice(2);
 const controller = new AbortController();
 const stop = () => controller.abort();
 process.on("SIGINT", stop);
@@ -16,10 +18,12 @@ process.on("SIGTERM", stop);
 process.on("disconnect", stop);
 
 try {
+  const dir = dataDirArg ?? dataDir();
   await runWorkload({
-    dataDir: dataDirArg ?? dataDir(),
+    dataDir: dir,
     rate: rateArg ? Number(rateArg) : DEFAULT_RATE,
     controlPlane: controlPlaneFromEnv(),
+    through: throughArg === "haproxy" ? await haproxyWriteEndpoint(dir) : undefined,
     log: (line) => console.log(`[workload] ${line}`),
     signal: controller.signal,
   });

@@ -30,6 +30,8 @@ export function startWorkload(options: {
   dataDir: string;
   rate?: number;
   controlPlane?: ControlPlane;
+  /** `haproxy`: write only through the lab's HAProxy write port. */
+  through?: "haproxy";
   log?: (line: string) => void;
 }): Workload {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -42,7 +44,7 @@ export function startWorkload(options: {
   }
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(labFolder, "workload-process.ts"), options.dataDir, String(options.rate ?? DEFAULT_RATE)],
+    ["--import", "tsx", "--conditions=react-server", path.join(labFolder, "workload-process.ts"), options.dataDir, String(options.rate ?? DEFAULT_RATE), ...(options.through ? [options.through] : [])],
     // The IPC channel lets the child notice when we are gone and stop writing.
     { cwd: repositoryRoot, env, stdio: ["ignore", "pipe", "pipe", "ipc"] },
   );

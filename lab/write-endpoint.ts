@@ -43,12 +43,24 @@ export async function endpointFromControlPlane(controlPlane: ControlPlane, timeo
   return { replicaName: route.writeReplica, host: url.hostname, port: Number(url.port), database: decodeURIComponent(url.pathname.slice(1)) };
 }
 
+/** Where the workload writes: followed (the write route) or fixed (a load balancer's write port). */
+export interface EndpointSource {
+  readonly current: WriteEndpoint | null;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+/** One endpoint that never moves: a load balancer's write port, which follows the primary itself. */
+export function fixedEndpoint(endpoint: WriteEndpoint): EndpointSource {
+  return { current: endpoint, start: async () => undefined, stop: () => undefined };
+}
+
 /**
  * Keeps the write endpoint current by polling about every second: the
  * control plane when given (its last answer stands while it is unreachable),
  * otherwise the lab state. `onChange` fires when the endpoint moves.
  */
-export class WriteEndpointWatcher {
+export class WriteEndpointWatcher implements EndpointSource {
   private endpoint: WriteEndpoint | null = null;
   private timer: NodeJS.Timeout | undefined;
   private failing = false;

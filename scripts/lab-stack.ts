@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { buildAgentBundle } from "@/agents/build";
 import { postgresBinaries } from "@/embedded/postgres-binaries";
 import { ControlPlaneFaults } from "@/lab/control-plane-faults";
+import { findHaproxy, HAPROXY_INSTALL_HINT, startLabHaproxy, type LabHaproxy } from "@/lab/haproxy";
 import { startLab, type Lab } from "@/lab/lab";
 import { startLabController, type LabController } from "@/lab/network/controller";
 import { LabNetwork } from "@/lab/network/lab-network";
@@ -36,8 +37,10 @@ export interface LabStack {
   lab: Lab;
   /** Starts the agents and the workload once the control plane answers. */
   run(controlPlaneUrl: string): Promise<void>;
-  /** Stops the workload and the agents, and continues a control plane left stopped (the clusters stop with `lab.stop()`). */
+  /** Stops the workload, HAProxy and the agents, and continues a control plane left stopped (the clusters stop with `lab.stop()`). */
   stopProcesses(): Promise<void>;
+  /** Lines for the start banner (where HAProxy takes clients), once `run` is done. */
+  banner(): string[];
 }
 
 const AGENT_STOP_MS = 5_000;
@@ -65,6 +68,31 @@ async function startNetwork(dataDir: string, log: Log): Promise<LabNetwork> {
   const recorded = await readLabState(dataDir);
   const clusterPorts = [...Object.values(recorded?.replicas ?? {}).map((replica) => replica.port), ...LAB_REPLICAS.map((replica) => replica.preferredPort)];
   return LabNetwork.start({ dataDir, reserved: [...clusterPorts, Number(process.env.PORT ?? 3000)], log: (line) => log(`lab network: ${line}`) });
+}
+
+/**
+ * HAProxy in front of the lab's service when Debian's package is installed;
+ * otherwise one line saying how to get it. A failure to start it is said
+ * and the lab goes on: nothing in `npm start` depends on it.
+ */
+async function startHaproxy(dataDir: string, lab: Lab, healthPorts: ReadonlyMap<string, number>, log: Log): Promise<LabHaproxy | null> {
+  const binary = findHaproxy();
+  if (!binary) {
+    log(`haproxy: not installed; \`${HAPROXY_INSTALL_HINT}\` puts it in front of the lab (a write port and a read port)`);
+    return null;
+  }
+  const replicas = lab.replicas.map((replica) => {
+    const port = healthPorts.get(replica.name);
+    return { name: replica.name, role: replica.role, host: replica.host, port: replica.port, health: port ? { host: LAB_HOST, port, tls: false } : null };
+  });
+  try {
+    const started = await startLabHaproxy({ dataDir, binary, replicas, freePort, log: (line) => log(`haproxy: ${line}`) });
+    log(`haproxy: writes on ${LAB_HOST}:${started.ports.write} (checks /primary), reads on ${LAB_HOST}:${started.ports.read} (checks /replica); config ${started.configFile}`);
+    return started;
+  } catch (error) {
+    log(`haproxy: not started (${(error as Error).message}); the lab goes on without it`);
+    return null;
+  }
 }
 
 /** Brings the lab's clusters and network up and records them in the store; agents and workload wait for `run`. */
@@ -101,6 +129,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
   const onboardingToken = await labAccountToken(client, LAB_ONBOARDING, path.join(labDir, "onboarding", "token"));
 
   let workload: { stop(): Promise<void> } | null = null;
+  let haproxy: LabHaproxy | null = null;
 
   return {
     lab: {
@@ -123,11 +152,13 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
       await buildAgentBundle(bundle);
       const binDir = path.dirname((await postgresBinaries()).pg_ctl);
       const specs: LabAgentSpec[] = [];
+      const healthPorts = new Map<string, number>();
       for (const replica of lab.replicas) {
         const folder = path.join(labDir, "agents", replica.name);
         const stateDir = path.join(folder, "state");
         const metricsPort = await freePort();
         const healthPort = await freePort();
+        healthPorts.set(replica.name, healthPort);
         const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort, healthPort })];
         // An agent enrolled before keeps its identity; its host settings (the metrics and health ports) are told anew.
         const said = (await labAgentEnrolled(client, stateDir))
@@ -137,14 +168,23 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
         log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
       }
       agents.startAll(bundle, specs);
-      // The workload is a client outside the regions: it reaches the control plane and the primary directly.
+      haproxy = await startHaproxy(dataDir, lab, healthPorts, log);
+      // The workload is a client outside the regions: it reaches the control plane and the primary directly
+      // (or only HAProxy's write port, with LAB_WORKLOAD_THROUGH=haproxy).
       const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
-      workload = await startWorkload({ dataDir, rate, controlPlane: { url: controlPlaneUrl, token: workloadToken } });
-      log(`workload: ~${rate} writes/s to the write route; ledger in ${path.join(labDir, "ledger")}`);
+      const through = process.env.LAB_WORKLOAD_THROUGH === "haproxy" && haproxy ? "haproxy" : undefined;
+      if (process.env.LAB_WORKLOAD_THROUGH === "haproxy" && !haproxy) log("workload: LAB_WORKLOAD_THROUGH=haproxy, but HAProxy is not running: following the write route instead");
+      workload = await startWorkload({ dataDir, rate, through, controlPlane: { url: controlPlaneUrl, token: workloadToken } });
+      log(`workload: ~${rate} writes/s ${through ? "through HAProxy's write port" : "to the write route"}; ledger in ${path.join(labDir, "ledger")}`);
     },
     async stopProcesses() {
       controlPlane.resume();
       await Promise.all([workload?.stop(), agents.stopAll()]);
+      await haproxy?.stop();
+    },
+    banner() {
+      if (!haproxy) return [];
+      return [`HAProxy for orders-db: writes on 127.0.0.1:${haproxy.ports.write}, reads on 127.0.0.1:${haproxy.ports.read} (${haproxy.configFile})`];
     },
   };
 }

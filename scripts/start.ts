@@ -211,7 +211,7 @@ async function main(): Promise<void> {
   }
 
   const rule = "=".repeat(64);
-  console.log([rule, `  Switchyard control plane: ${url}`, ...banner.map((line) => `  ${line}`), rule].join("\n"));
+  console.log([rule, `  Switchyard control plane: ${url}`, ...banner.map((line) => `  ${line}`), ...(labStack?.banner() ?? []).map((line) => `  ${line}`), rule].join("\n"));
 }
 
 main().catch(async (error: Error) => {

@@ -6,6 +6,7 @@ import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
+import { haproxyConfigCommand } from "./haproxy";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
 import { revokeTokenCommand, tokensCommand } from "./tokens";
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   serviceCommand,
   routeCommand,
+  haproxyConfigCommand,
   alertsCommand,
   ackCommand,
   runbooksCommand,

@@ -1,10 +1,21 @@
 import "server-only";
+import { agentHealthEndpointSchema } from "@/contracts/agent-reports";
 import type { AgentView } from "@/contracts/agents";
-import type { Agent, Replica } from "../db/generated/client";
+import type { Agent, Replica, ReplicaState } from "../db/generated/client";
 
-export const AGENT_VIEW_INCLUDE = { replica: { select: { name: true, serviceId: true, regionId: true } } } as const;
+export const AGENT_VIEW_INCLUDE = { replica: { select: { name: true, serviceId: true, regionId: true, state: { select: { agentId: true, report: true } } } } } as const;
 
-export function agentView(agent: Agent & { replica: Pick<Replica, "name" | "serviceId" | "regionId"> }): AgentView {
+type ViewedAgent = Agent & { replica: Pick<Replica, "name" | "serviceId" | "regionId"> & { state: Pick<ReplicaState, "agentId" | "report"> | null } };
+
+/** The health endpoint the replica's latest report names, if this agent sent that report. */
+function healthEndpointOf(agent: ViewedAgent): AgentView["health"] {
+  const state = agent.replica.state;
+  if (!state || state.agentId !== agent.id) return null;
+  const parsed = agentHealthEndpointSchema.safeParse((state.report as { health?: unknown } | null)?.health);
+  return parsed.success ? parsed.data : null;
+}
+
+export function agentView(agent: ViewedAgent): AgentView {
   return {
     id: agent.id,
     name: agent.name,
@@ -23,5 +34,6 @@ export function agentView(agent: Agent & { replica: Pick<Replica, "name" | "serv
     witnessKey: agent.witnessKey,
     witnessKeyAt: agent.witnessKeyAt?.toISOString() ?? null,
     refusedWitnessKey: agent.refusedWitnessKey,
+    health: healthEndpointOf(agent),
   };
 }

@@ -20,7 +20,7 @@ export async function listReplicaAgents(): Promise<{ replicas: ReplicaAgents[]; 
     db().replica.findMany({
       where: { retiredAt: null },
       orderBy: [{ serviceId: "asc" }, { name: "asc" }],
-      include: { agents: { orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], take: 1 } },
+      include: { agents: { orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], take: 1 }, state: { select: { agentId: true, report: true } } },
     }),
     commandSigningKey(),
   ]);
@@ -32,7 +32,7 @@ export async function listReplicaAgents(): Promise<{ replicas: ReplicaAgents[]; 
         replicaName: replica.name,
         serviceId: replica.serviceId,
         regionId: replica.regionId,
-        agent: agent ? agentView({ ...agent, replica: { name: replica.name, serviceId: replica.serviceId, regionId: replica.regionId } }) : null,
+        agent: agent ? agentView({ ...agent, replica: { name: replica.name, serviceId: replica.serviceId, regionId: replica.regionId, state: replica.state } }) : null,
       };
     }),
     commandKeyFingerprint: commandKeyFingerprint(key.publicKeyPem),

@@ -9,6 +9,7 @@ import { findReplica } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
 import { labHealthPorts, samplePrimaryHealth, twoWriteTargets } from "../support/primary-health-sampler";
 import { startProduct, until, type Product } from "../support/product";
+import { switchOver } from "../support/switchover";
 
 /**
  * The whole product, as `npm start` runs it (production build, embedded
@@ -109,7 +110,7 @@ describe("a planned switchover on the real lab, with the workload writing", () =
 
   it("switches back to aws:us-east-1, the rejoined former primary, without losing a write", async () => {
     const ledgerBefore = (await verifyLedger(product.dataDir, "pg-eu-west-1")).acknowledged;
-    const run = await switchOver("aws:us-east-1", "integration test: switch back");
+    const run = await switchOver({ api, operator }, "aws:us-east-1", "integration test: switch back");
     expect(run.error).toBeNull();
     expect(run.status).toBe("succeeded");
     expect((await api("GET", "/api/v1/services/orders-db/route", operator)).json).toMatchObject({ writeRegionId: "aws:us-east-1", epoch: 3 });
@@ -166,21 +167,6 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     await expectStreamingFrom("pg-europe-west3", ["pg-eu-west-1", "pg-us-east-1"]);
   }, 300_000);
 });
-
-/** Starts a planned switchover, confirms it, and waits for it to end. */
-async function switchOver(toRegion: string, reason: string): Promise<RunView> {
-  const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, { params: { service: "orders-db", to_region: toRegion, reason } });
-  expect(started.status, JSON.stringify(started.json)).toBe(201);
-  const runId = runSchema.parse(started.json).id;
-  const waiting = await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
-    ["failed", "aborted"].includes(json.status) || json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
-  );
-  expect(waiting.json.status, JSON.stringify(waiting.json)).toBe("running");
-  const confirmed = await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" });
-  expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
-  const finished = await until("the run to finish", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status), 180_000);
-  return runSchema.parse(finished.json);
-}
 
 /** A standby streams over its own region's link to the primary (lab/network): the sender it sees is that link's proxy. */
 async function linkPort(from: string, to: string): Promise<number> {

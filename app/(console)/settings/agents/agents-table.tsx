@@ -127,6 +127,7 @@ export function AgentsTable({ replicas, commandKeyFingerprint }: { replicas: Rep
               <th scope="col">Version</th>
               <th scope="col">Last heartbeat</th>
               <th scope="col">Witness key</th>
+              <th scope="col">Health checks</th>
               <th scope="col">State</th>
               <th scope="col">
                 <span className="muted">Actions</span>
@@ -148,6 +149,7 @@ export function AgentsTable({ replicas, commandKeyFingerprint }: { replicas: Rep
                   <td>{agent?.version ?? <span className="muted">—</span>}</td>
                   <td>{agent ? <Timestamp iso={agent.lastHeartbeatAt} /> : <span className="muted">—</span>}</td>
                   <td>{key ? <Badge tone={key.tone}>{key.label}</Badge> : <span className="muted">—</span>}</td>
+                  <td className="mono">{agent?.health ? `${agent.health.tls ? "https" : "http"}://${agent.health.host.includes(":") ? `[${agent.health.host}]` : agent.health.host}:${agent.health.port}` : <span className="muted">—</span>}</td>
                   <td>
                     <Badge tone={state.tone}>{state.label}</Badge>
                   </td>
