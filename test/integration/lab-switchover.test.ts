@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSchema, type RunView } from "@/contracts/runs";
+import { runSchema } from "@/contracts/runs";
 import type { RunningControlPlane } from "@/bench/support/control-plane";
 import { linkKey } from "@/lab/network/links";
 import { readNetworkFile } from "@/lab/network/network-file";
@@ -53,21 +53,7 @@ describe("a planned switchover on the real lab, with the workload writing", () =
     expect([await health("pg-eu-west-1", "/async"), await health("pg-europe-west3", "/sync"), await health("pg-us-east-1", "/sync")]).toEqual([503, 503, 503]);
     const primaries = samplePrimaryHealth(ports);
     await until("the old primary's /primary to answer 200", async () => primaries.rounds.at(-1), (round) => round?.statuses["pg-us-east-1"] === 200);
-    const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, {
-      params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "integration test: planned switchover" },
-    });
-    expect(started.status).toBe(201);
-    const runId = runSchema.parse(started.json).id;
-
-    const waiting = await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
-      ["failed", "aborted"].includes(json.status) || json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
-    );
-    expect(waiting.json.status, JSON.stringify(waiting.json)).toBe("running");
-    const confirmed = await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" });
-    expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
-
-    const finished = await until("the run to finish", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status), 120_000);
-    const run: RunView = runSchema.parse(finished.json);
+    const run = await switchOver({ api, operator }, "aws:eu-west-1", "integration test: planned switchover");
     expect(run.error).toBeNull();
     expect(run.status).toBe("succeeded");
 
