@@ -15,7 +15,7 @@ export const SERVED_BY_HEADER = "x-switchyard-served-by";
 
 const SECURITY_HEADERS = apiSecurityHeaders();
 
-/** How long a connection whose body was refused is still read (and dropped) after the answer, before it is cut. */
+/** How long a connection whose body was refused is kept open after the answer, for the client to read it, before it is cut. */
 const LINGER_MS = 1_000;
 
 /**
@@ -45,9 +45,9 @@ export async function serveDirect(route: DirectRoute, incoming: IncomingMessage,
  * Ends a connection whose body was refused once the answer is out. Cut at
  * once, the unread body still arriving makes the kernel reset the connection,
  * and a client still sending can lose the answer with it (it sees only a
- * broken pipe): so the server says it has finished (FIN) and drops what still
- * arrives until the client, having read the 413, hangs up, or for at most
- * LINGER_MS.
+ * broken pipe): so the server says it has finished (FIN) and reads no more
+ * (the client's sending stalls on a full window) until the client, having
+ * read the 413, hangs up, or for at most LINGER_MS.
  */
 function closeAfterAnswer(incoming: IncomingMessage, outgoing: ServerResponse): void {
   const socket = incoming.socket;
@@ -60,7 +60,7 @@ function closeAfterAnswer(incoming: IncomingMessage, outgoing: ServerResponse): 
 async function answer(route: DirectRoute, incoming: IncomingMessage): Promise<Response> {
   const body = await readWithin(incoming, route.maxBodyBytes);
   if (body === null) {
-    incoming.resume();
+    incoming.pause();
     return errorResponse(413, { code: "payload_too_large", message: `Request body exceeds ${route.maxBodyBytes} bytes.` });
   }
   const headers = new Headers();

@@ -96,11 +96,12 @@ describe("the agents' hot requests, answered by the direct lane", () => {
     }
   });
 
-  it("a 20 MB chunked report batch is refused with 413 before the server has taken it", async () => {
-    const answer = await streamHugeBody(`${product.url}/api/v1/agents/reports`, 20 * MiB, { authorization: stranger.authorization });
+  it("a 64 MB chunked report batch is refused with 413 before the server has taken it", async () => {
+    const answer = await streamHugeBody(`${product.url}/api/v1/agents/reports`, 64 * MiB, { authorization: stranger.authorization });
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error.code).toBe("payload_too_large");
-    expect(answer.written).toBeLessThan(10 * MiB);
+    // The 4 MiB limit, plus what the kernel's socket buffers hold on both sides once the server stops reading (~9 MiB in all here).
+    expect(answer.written).toBeLessThan(16 * MiB);
   });
 
   it("a query string does not take a hot request off the lane, and other methods on its path are Next.js's", async () => {
