@@ -25,7 +25,7 @@ import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { answerCommands, answerEveryStep, everyStepAnswer } from "../support/fake-agents";
-import { batchOf, standbyReport } from "../support/reports";
+import { batchOf, primaryOverrides, standbyReport } from "../support/reports";
 
 const principals: Record<string, AgentPrincipal> = {};
 const seqs: Record<string, number> = {};
@@ -40,20 +40,10 @@ async function report(name: string, overrides: Partial<AgentReport>) {
   await ingestBatch(principals[name]!, batchOf([standbyReport(seqs[name]!, overrides)]));
 }
 
-const PRIMARY = (current: string): Partial<AgentReport> => ({
-  role: "primary",
-  walReceiver: null,
-  lag: { bytes: null, seconds: null },
-  lsn: { current, received: null, replayed: null },
-  standbys: [
-    { applicationName: "pg-eu-west-1", clientAddr: "127.0.0.1", state: "streaming", syncState: "sync", sentLsn: current, writeLsn: current, flushLsn: current, replayLsn: current, writeLagSeconds: 0, flushLagSeconds: 0, replayLagSeconds: 0, replayLagBytes: 0 },
-  ],
-  settings: { synchronous_commit: "on", synchronous_standby_names: 'FIRST 1 ("pg-eu-west-1")', default_transaction_read_only: "off", transaction_read_only: "off" },
-});
 const STANDBY = (replayed: string, lagBytes = 0): Partial<AgentReport> => ({ lsn: { current: null, received: replayed, replayed }, lag: { bytes: lagBytes, seconds: 0 } });
 
 async function healthyTopology(replayed = "1000") {
-  await report("pg-us-east-1", PRIMARY(replayed));
+  await report("pg-us-east-1", primaryOverrides(replayed));
   await report("pg-eu-west-1", STANDBY(replayed));
   await report("pg-europe-west3", STANDBY(replayed));
 }
@@ -118,7 +108,7 @@ describe("a planned switchover, driven by the engine", () => {
 
     // The target catches up with the fenced primary's final position, and the primary sees it flushed.
     await report("pg-eu-west-1", STANDBY("5000"));
-    await report("pg-us-east-1", PRIMARY("5000"));
+    await report("pg-us-east-1", primaryOverrides("5000"));
     await tick();
     const promote = await db().agentCommand.findFirstOrThrow({ where: { kind: "promote", runId } });
     expect(decodeJwt(promote.token).epoch).toBe(epochBefore + 1);
@@ -201,7 +191,7 @@ describe("a planned switchover, driven by the engine", () => {
     expect(await stepState(runId, "fence-primary")).toBe("succeeded");
 
     await report("pg-eu-west-1", STANDBY("5000"));
-    await report("pg-us-east-1", PRIMARY("5000"));
+    await report("pg-us-east-1", primaryOverrides("5000"));
     for (let i = 0; i < 12 && (await runView(runId)).status === "running"; i++) {
       await answerEveryStep();
       await executorTick("restarted-copy", failOnError);
@@ -279,7 +269,7 @@ steps:
   }
 
   it("refuses a fence that reports a final position behind what the primary itself reported before it, naming both and where they come from", async () => {
-    await report("pg-us-east-1", PRIMARY("5000"));
+    await report("pg-us-east-1", primaryOverrides("5000"));
     await report("pg-eu-west-1", STANDBY("5000"));
     const error = await refusedPromotion(await hastyRun("3000", "under-reporting fence"));
     expect(error).toMatch(
@@ -310,7 +300,7 @@ steps:
     // The target says it replayed 5000; the primary's last report still shows it at 1000.
     expect(await stepState(runId, "promote-target")).toBe("waiting");
     expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(0);
-    await report("pg-us-east-1", PRIMARY("5000"));
+    await report("pg-us-east-1", primaryOverrides("5000"));
     await tick();
     expect(await db().agentCommand.count({ where: { runId, kind: "promote" } })).toBe(1);
   });
@@ -323,7 +313,7 @@ steps:
       await tick();
     }
     expect(await stepState(runId, "promote-target")).toBe("waiting");
-    await report("pg-us-east-1", PRIMARY("5000"));
+    await report("pg-us-east-1", primaryOverrides("5000"));
     const epoch = (await db().service.findUniqueOrThrow({ where: { id: "orders-db" } })).epoch;
     const now = new Date();
     const [first, second] = [await planMove(runId, now), await planMove(runId, now)];

@@ -26,7 +26,7 @@ import type { AgentReport } from "@/contracts/agent-reports";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { answerEveryStep } from "../support/fake-agents";
-import { batchOf, standbyReport } from "../support/reports";
+import { batchOf, primaryOverrides, standbyReport } from "../support/reports";
 
 /**
  * Runbook hooks through the real engine: a receiver that checks the
@@ -176,15 +176,8 @@ beforeEach(async () => {
   received.length = 0;
   answers = [{ status: 200 }];
   const current = "1000";
-  await report("pg-us-east-1", {
-    role: "primary",
-    walReceiver: null,
-    lag: { bytes: null, seconds: null },
-    lsn: { current, received: null, replayed: null },
-    standbys: [
-      { applicationName: "pg-eu-west-1", clientAddr: "127.0.0.1", state: "streaming", syncState: "sync", sentLsn: current, writeLsn: current, flushLsn: current, replayLsn: current, writeLagSeconds: 0, flushLagSeconds: 0, replayLagSeconds: 0, replayLagBytes: 0 },
-    ],
-  });
+  await report("pg-us-east-1", primaryOverrides(current));
+
   for (const standby of ["pg-eu-west-1", "pg-europe-west3"]) await report(standby, { lsn: { current: null, received: current, replayed: current }, lag: { bytes: 0, seconds: 0 } });
 });
 

@@ -34,3 +34,17 @@ export function standbyReport(seq: number, overrides: Partial<AgentReport> = {})
 export function batchOf(reports: AgentReport[], overrides: Partial<AgentReportBatch> = {}): AgentReportBatch {
   return { sentAt: new Date().toISOString(), agentVersion: "test", droppedReports: 0, reports, ...overrides };
 }
+
+/** What a primary with pg-eu-west-1 as its synchronous standby reports at `current`, over a standbyReport. */
+export function primaryOverrides(current: string): Partial<AgentReport> {
+  return {
+    role: "primary",
+    walReceiver: null,
+    lag: { bytes: null, seconds: null },
+    lsn: { current, received: null, replayed: null },
+    standbys: [
+      { applicationName: "pg-eu-west-1", clientAddr: "127.0.0.1", state: "streaming", syncState: "sync", sentLsn: current, writeLsn: current, flushLsn: current, replayLsn: current, writeLagSeconds: 0, flushLagSeconds: 0, replayLagSeconds: 0, replayLagBytes: 0 },
+    ],
+    settings: { synchronous_commit: "on", synchronous_standby_names: 'FIRST 1 ("pg-eu-west-1")', default_transaction_read_only: "off", transaction_read_only: "off" },
+  };
+}
