@@ -48,8 +48,19 @@ export async function startRun(runbookId: string, params: Record<string, string>
   return runView(runId);
 }
 
+/**
+ * A plan starting one of its services' runs: its id and confirmation go on
+ * the run, and `claim` writes the plan's side in the run's own transaction,
+ * so a run and the plan row that points at it exist together or not at all.
+ */
+export interface PlanStart {
+  planId: string;
+  confirmation: string;
+  claim: (tx: Tx, runId: string) => Promise<void>;
+}
+
 /** The run's rows, in one transaction (the automation's checks its lease in it); returns the run's id. */
-export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter): Promise<string> {
+export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter, plan?: PlanStart): Promise<string> {
   const runbook = (await runbookCatalog()).runbooks.find((candidate) => candidate.definition.id === runbookId);
   if (!runbook) throw new NotFoundError(`No runbook ${runbookId}.`);
   const serviceId = params.service;
@@ -72,6 +83,7 @@ export async function createRun(runbookId: string, params: Record<string, string
     otherIds: resolved.others.map((replica) => replica.id),
     // The gates as configured now: an edit of the configuration applies to the next run, never to one under way.
     gates: serviceGates(gatesConfig(), serviceId),
+    planConfirmation: plan?.confirmation ?? null,
   };
   const replicasOf = (target: "primary" | "target" | "other-standbys"): string[] => {
     if (target === "primary") return context.primaryId ? [context.primaryId] : [];
@@ -110,6 +122,7 @@ export async function createRun(runbookId: string, params: Record<string, string
           startedById: starter.type === "user" ? starter.actor.userId : null,
           reason: params.reason ?? null,
           policyVersionId,
+          planId: plan?.planId ?? null,
           context: context as unknown as Prisma.InputJsonValue,
           startedAt: new Date(),
         },
@@ -125,6 +138,7 @@ export async function createRun(runbookId: string, params: Record<string, string
           idempotencyKey: `${run.id}:${step.id}`,
         })),
       });
+      await plan?.claim(tx, run.id);
       await wakeRunExecutor(tx, run.id);
       await appendAuditEvent(tx, {
         actor: starter.type === "user" ? auditActorOf(starter.actor) : AUTOMATION_ACTOR,
@@ -135,7 +149,7 @@ export async function createRun(runbookId: string, params: Record<string, string
         policyVersionId,
         reason: params.reason ?? null,
         after: { runbook: runbookId, contentHash: runbook.contentHash, params, primary: resolved.primary?.name, target: resolved.target?.name, others: resolved.others.map((r) => r.name) },
-        details: starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : undefined,
+        details: starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : plan ? { plan: plan.planId } : undefined,
       });
       return run.id;
     });
