@@ -62,7 +62,7 @@ import { primaryLeaseAnswerSchema, primaryLeaseRequestSchema } from "./primary-l
 import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
 import { healthSchema } from "./health";
-import { createPlanRequestSchema, planControlSchema, planIdParamsSchema, planListQuerySchema, planListSchema, planSchema } from "./plans";
+import { createPlanAnswerSchema, createPlanRequestSchema, planControlSchema, planIdParamsSchema, planListQuerySchema, planListSchema, planSchema } from "./plans";
 import type { OperationTarget } from "./operation-targets";
 import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, serviceRouteQuerySchema, serviceRouteSchema } from "./services";
 import { serviceLagQuerySchema, serviceLagSchema } from "./service-lag";
@@ -619,7 +619,7 @@ export const OPERATIONS = {
     access: "runs:operate",
     target: "several-services",
     body: createPlanRequestSchema,
-    success: { status: 201, description: "The plan (200 with the dry run for dryRun)", schema: planSchema },
+    success: { status: 201, description: "The plan (200 with the dry run for dryRun)", schema: createPlanAnswerSchema },
     errors: [409],
   }),
   getPlan: operation({

@@ -94,6 +94,9 @@ export const planSchema = z
   })
   .meta({ id: "Plan" });
 
+/** What starting a plan answers: the plan, or (dryRun) its dry run. */
+export const createPlanAnswerSchema = z.union([planSchema, planDryRunSchema]);
+
 export const planListSchema = z.object({ plans: z.array(planSchema.omit({ services: true }).extend({ counts: z.record(z.string(), z.int()) })) }).meta({ id: "PlanList" });
 export const planIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 export const planControlSchema = z.strictObject({ reason: z.string().trim().min(3, { error: "say why, in at least 3 characters" }).max(1000) }).meta({ id: "PlanControl" });
