@@ -10,6 +10,8 @@ const TONES: Record<string, Tone> = {
   paused: "warn",
   compensating: "warn",
   aborted: "bad",
+  scheduled: "info",
+  cancelled: "neutral",
 };
 
 export function StateBadge({ state }: { state: string }) {
