@@ -26,6 +26,7 @@ export function labFleetDocument(endpoints: readonly LabEndpointInfo[]): FleetDo
         id: DEMO_SERVICE.id,
         name: DEMO_SERVICE.name,
         description: DEMO_SERVICE.description,
+        labels: {},
         engine: DEMO_SERVICE.engine,
         primary: primary.name,
         datasets: DEMO_DATASETS.map((dataset) => ({ ...dataset })),

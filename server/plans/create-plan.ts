@@ -74,6 +74,7 @@ export async function createPlan(actor: UserActor, request: CreatePlanRequest): 
         regionId: request.regionId,
         mode: request.mode,
         services: scope.serviceIds,
+        labels: request.labels ?? null,
         dependsOn: scope.dependsOn,
         concurrency: request.concurrency,
         failurePolicy: request.failurePolicy,

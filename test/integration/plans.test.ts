@@ -110,6 +110,13 @@ describe("a region evacuation's dry run", () => {
     expect(await db().plan.count({ where: { reason: "provider maintenance in us-east-1" } })).toBe(0);
   });
 
+  it("takes every service carrying the labels asked for whose primary is in the region", async () => {
+    await db().service.update({ where: { id: "orders-db" }, data: { labels: { tier: "critical", team: "checkout" } } });
+    await db().service.update({ where: { id: "catalog-db" }, data: { labels: { tier: "critical" } } });
+    const dryRun = planDryRunSchema.parse((await createPlan({ labels: { tier: "critical" }, dryRun: true })).json);
+    expect(dryRun.services.map((service) => service.serviceId)).toEqual(["orders-db"]);
+  });
+
   it("says which services cannot move and why", async () => {
     await db().replica.updateMany({ where: { serviceId: "orders-db", role: "standby" }, data: { noPromote: true } });
     const dryRun = planDryRunSchema.parse((await createPlan({ dryRun: true })).json);
@@ -139,6 +146,9 @@ describe("bad plans", () => {
       /outside every maintenance window of orders-db/,
     ],
     ["a region with no primary in it", { regionId: "gcp:europe-west3" }, "regionId", /no service has its primary in gcp:europe-west3/],
+    ["labels no service in the region carries", { regionId: "aws:us-east-1", labels: { tier: "bronze" } }, "labels", /no service with the labels tier=bronze has its primary in aws:us-east-1/],
+    ["both services and labels", { regionId: "aws:us-east-1", services: ["orders-db"], labels: { tier: "critical" } }, "labels", /not both/],
+    ["a malformed label name", { regionId: "aws:us-east-1", labels: { "Tier!": "critical" } }, "labels", /label name/],
   ];
   it.each(cases)("refuses %s with 400 naming the field, writing nothing", async (_name, body, field, message) => {
     const before = await tableCounts();
