@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-export const RUN_STATUSES = ["pending", "running", "waiting", "paused", "compensating", "succeeded", "failed", "aborted"] as const;
+export const RUN_STATUSES = ["pending", "scheduled", "running", "waiting", "paused", "compensating", "succeeded", "failed", "aborted", "cancelled", "refused"] as const;
 export const STEP_STATES = ["pending", "running", "waiting", "succeeded", "failed", "skipped"] as const;
+/** Runs that hold their service (one at a time); a scheduled run holds nothing until it starts. */
 export const ACTIVE_RUN_STATUSES = ["pending", "running", "waiting", "paused", "compensating"] as const;
 
 export const runStepSchema = z

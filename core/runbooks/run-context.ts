@@ -19,6 +19,14 @@ export interface RunContext {
   compensations: Compensation[];
   /** The service's gates as the hooks configuration had them when the run started. */
   gates: ServiceGates;
+  /** Set on a run the control plane started at its scheduled time. */
+  schedule?: RunSchedule;
+}
+
+/** Who scheduled a run and for when: their scheduling confirmed its manual steps. */
+export interface RunSchedule {
+  by: string;
+  scheduledAt: string;
 }
 
 export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null } };
