@@ -69,6 +69,7 @@ const due = (overrides: Partial<DueFacts>): DueFacts => ({
   scheduledAt: at("2030-01-01T02:00:00Z"),
   inMaintenanceWindow: false,
   windows: [window],
+  personRefused: null,
   definitionChanged: null,
   activeRun: null,
   blockers: [],
@@ -91,6 +92,10 @@ describe("deciding at a scheduled run's time", () => {
       reason: "it was due at 2030-01-01T02:00:00.000Z and is 15 min late (at most 15 min)",
     });
     expect(decideDue(due({ now: at("2030-01-01T02:15:00Z") })).action).toBe("start");
+  });
+
+  it("refuses when the person who scheduled it may no longer start runs on the service", () => {
+    expect(decideDue(due({ personRefused: "op@example.com is disabled" }))).toEqual({ rule: "person-no-longer-allowed", action: "refuse", reason: "op@example.com is disabled" });
   });
 
   it("refuses when the window it needs is no longer in force (the policy changed since)", () => {

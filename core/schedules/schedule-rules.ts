@@ -87,6 +87,8 @@ export interface DueFacts {
   scheduledAt: Date;
   inMaintenanceWindow: boolean;
   windows: readonly MaintenanceWindow[];
+  /** Why the person who scheduled it may not start it now (disabled, no longer an operator of the service); null when they may. */
+  personRefused: string | null;
   /** The definition it would run now differs from the one scheduled (by content hash): null when the same. */
   definitionChanged: string | null;
   /** Another active run on the service, described; null when there is none. */
@@ -123,6 +125,12 @@ export const DUE_RULES: readonly DueRule[] = [
       const lateMs = now.getTime() - scheduledAt.getTime();
       return lateMs > MAX_LATE_START_MS ? `it was due at ${iso(scheduledAt)} and is ${formatSeconds(lateMs / 1000)} late (at most ${MAX_LATE_START_MS / 60_000} min)` : null;
     },
+  },
+  {
+    id: "person-no-longer-allowed",
+    action: "refuse",
+    sentence: "A run is refused when the person who scheduled it may no longer start it: it starts as them, with their rights as they are now.",
+    applies: ({ personRefused }) => personRefused,
   },
   {
     id: "window-not-in-force",

@@ -5,6 +5,7 @@ import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import type { LeaseKeeper } from "../lease/lease-keeper";
 import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 import { startLeaseLoop } from "../loops/lease-loop";
+import { startDueRuns } from "../schedules/start-due-runs";
 import { moveRun } from "./advance-run";
 
 import { EXECUTOR_LEASE, EXECUTOR_LEASE_TTL_MS as LEASE_TTL_MS } from "./executor-lease";
@@ -14,12 +15,14 @@ const TICK_MS = 250;
 const MAX_MOVES_PER_TICK = 50;
 
 /**
- * Advances every active run under a held executor lease. All run state is in
+ * Starts the scheduled runs that are due and advances every active run under a held executor lease. All run state is in
  * the store, so a copy that starts (or restarts) simply carries on from there;
  * agent commands carry idempotency keys, so a step interrupted mid-way never
  * acts twice. The keeper, when given, renews the lease between runs.
  */
 async function moveActiveRuns(lease: HeldLease, log: (line: string) => void, keeper?: LeaseKeeper): Promise<number> {
+  // Scheduled runs whose time has come start (or are refused) first, so one that starts moves in this same pass.
+  await startDueRuns(lease, log);
   const runs = await db().run.findMany({ where: { status: { in: ["running", "compensating"] } }, select: { id: true }, orderBy: { createdAt: "asc" } });
   for (const { id } of runs) {
     await keeper?.keep();

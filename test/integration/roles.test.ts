@@ -35,6 +35,7 @@ import * as runbookPlan from "@/app/api/v1/runbooks/[id]/plan/route";
 import * as runbooks from "@/app/api/v1/runbooks/route";
 import * as startRun from "@/app/api/v1/runbooks/[id]/runs/route";
 import * as abortRun from "@/app/api/v1/runs/[id]/abort/route";
+import * as cancelRun from "@/app/api/v1/runs/[id]/cancel/route";
 import * as pauseRun from "@/app/api/v1/runs/[id]/pause/route";
 import * as resumeRun from "@/app/api/v1/runs/[id]/resume/route";
 import * as getRun from "@/app/api/v1/runs/[id]/route";
@@ -237,6 +238,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   pauseRun: async () => ({ handler: pauseRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "hold on" } } }),
   resumeRun: async () => ({ handler: resumeRun.POST, request: { method: "POST", params: { id: (await runFixture({ status: "paused" })).id }, body: { reason: "go on" } } }),
   abortRun: async () => ({ handler: abortRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "stop it" } } }),
+  cancelRun: async () => ({ handler: cancelRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "not tonight" } } }),
   getServicePolicy: () => ({ handler: servicePolicy.GET, request: { params: { id: "orders-db" } } }),
   listPolicies: () => ({ handler: policies.GET, request: {} }),
   listPolicyVersions: () => ({ handler: policyVersions.GET, request: { params: { id: "service:orders-db" } } }),
