@@ -5,7 +5,7 @@ import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import type { LeaseKeeper } from "../lease/lease-keeper";
 import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 import { startLeaseLoop } from "../loops/lease-loop";
-import { startDueRuns } from "../schedules/start-due-runs";
+import { startDueRuns } from "./start-due-runs";
 import { moveRun } from "./advance-run";
 
 import { EXECUTOR_LEASE, EXECUTOR_LEASE_TTL_MS as LEASE_TTL_MS } from "./executor-lease";

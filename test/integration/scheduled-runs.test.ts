@@ -18,7 +18,7 @@ import type { HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
 import { EXECUTOR_LEASE, executorTick } from "@/server/runs/run-executor";
 import { runView } from "@/server/runs/run-view";
-import { startDueRuns } from "@/server/schedules/start-due-runs";
+import { startDueRuns } from "@/server/runs/start-due-runs";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
 import { answerEveryStep } from "../support/fake-agents";

@@ -1,7 +1,7 @@
 import { OPERATIONS } from "@/contracts/operations";
 import { apiRoute } from "@/server/http/api-route";
 import { planRunbook } from "@/server/runbooks/plan-runbook";
-import { scheduleRun } from "@/server/schedules/schedule-run";
+import { scheduleRun } from "@/server/runs/schedule-run";
 import { startRun } from "@/server/runs/start-run";
 
 export const POST = apiRoute(OPERATIONS.startRun, async ({ actor, params, body }) => {

@@ -7,16 +7,16 @@ import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import { ValidationError } from "../errors";
-import { assertServiceLive, catalogRunbook, resolveParams, storeRunbook } from "../runs/start-run";
-import { runView } from "../runs/run-view";
-import { maintenanceWindowsOf } from "./schedule-facts";
+import { assertServiceLive, catalogRunbook, resolveParams, storeRunbook } from "./start-run";
+import { runView } from "./run-view";
+import { maintenanceWindowsOf } from "../schedules/schedule-facts";
 
 /**
  * Schedules a run for later: its parameters are checked against the
  * topology now (a bad one is refused at once), the time against the
  * schedule rules, and the run is stored as scheduled with the definition
  * the person read, resolving nothing and claiming no service until the
- * control plane starts it (server/schedules/start-due-runs.ts).
+ * control plane starts it (server/runs/start-due-runs.ts).
  */
 export async function scheduleRun(runbookId: string, params: Record<string, string>, request: ScheduleRequest, actor: UserActor, now = new Date()): Promise<RunView> {
   const runbook = await catalogRunbook(runbookId);

@@ -7,10 +7,10 @@ import type { Tx } from "../db/transaction";
 import { NotFoundError } from "../errors";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import { planRunbook } from "../runbooks/plan-runbook";
-import { activeRunConflict, assertServiceLive, catalogRunbook, isUniqueViolation, prepareRun, writeRunStart } from "../runs/start-run";
-import { MovedMeanwhile } from "../runs/run-writes";
-import { runParamsOf } from "../runs/stored-run";
-import { maintenanceWindowsOf, personRefusal } from "./schedule-facts";
+import { activeRunConflict, assertServiceLive, catalogRunbook, isUniqueViolation, prepareRun, writeRunStart } from "./start-run";
+import { MovedMeanwhile } from "./run-writes";
+import { runParamsOf } from "./stored-run";
+import { maintenanceWindowsOf, personRefusal } from "../schedules/schedule-facts";
 
 /** Who refuses a scheduled run: the control plane, at its time. */
 export const SCHEDULER_ACTOR: AuditActor = { type: "system", id: null, label: "scheduler" };
