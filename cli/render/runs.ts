@@ -29,7 +29,7 @@ export function renderRun(run: RunView): string {
   return [
     `Run ${run.id} of ${run.runbookId} on ${run.serviceId}: ${run.status}${run.error ? ` — ${run.error}` : ""}`,
     `primary ${run.primary ?? "—"} → target ${run.target ?? "—"}, started ${utc(run.startedAt)} by ${run.startedBy ?? "automation"}`,
-    ...(run.scheduledAt ? [`scheduled for ${utc(run.scheduledAt)} UTC${run.inMaintenanceWindow ? ", inside a maintenance window only" : ""}`] : []),
+    ...(run.scheduledAt ? [`scheduled for ${utc(run.scheduledAt)}${run.inMaintenanceWindow ? ", inside a maintenance window only" : ""}`] : []),
     "",
     steps,
   ].join("\n");

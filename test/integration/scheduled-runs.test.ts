@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { POST as cancelRoute } from "@/app/api/v1/runs/[id]/cancel/route";
 import { GET as getRunRoute } from "@/app/api/v1/runs/[id]/route";
 import { GET as listRunsRoute } from "@/app/api/v1/runs/route";
 import type { AgentReport } from "@/contracts/agent-reports";
+import { OPERATIONS } from "@/contracts/operations";
 import { runListSchema, runSchema, type RunView } from "@/contracts/runs";
 import { registerAgent } from "@/server/agents/register-agent";
 import type { AgentPrincipal } from "@/server/agents/resolve-agent";
@@ -21,6 +22,8 @@ import { runView } from "@/server/runs/run-view";
 import { startDueRuns } from "@/server/runs/start-due-runs";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
+import { ApiServer } from "../support/api-server";
+import { runCliCaptured } from "../support/cli";
 import { answerEveryStep } from "../support/fake-agents";
 import { batchOf, primaryOverrides, standbyReport } from "../support/reports";
 
@@ -32,6 +35,10 @@ import { batchOf, primaryOverrides, standbyReport } from "../support/reports";
  * cancelled; a bad schedule is refused naming the field, writing nothing.
  */
 
+const server = new ApiServer([
+  { op: OPERATIONS.startRun, handler: startRoute },
+  { op: OPERATIONS.cancelRun, handler: cancelRoute },
+]);
 const principals: Record<string, AgentPrincipal> = {};
 const seqs: Record<string, number> = {};
 let operator: string;
@@ -95,6 +102,11 @@ beforeAll(async () => {
   }
   operator = await tokenFor((await createTestUser("operator@example.com", ["operator"])).id);
   viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
+  await server.start();
+});
+
+afterAll(async () => {
+  await server.stop();
 });
 
 beforeEach(async () => {
@@ -262,5 +274,28 @@ describe("a bad schedule", () => {
       expect(answer.json.error.message, String(field)).toMatch(message);
     }
     expect({ ...(await tableCounts()), runs: await db().run.count() }).toEqual(before);
+  });
+});
+
+describe("the CLI", () => {
+  it("schedules with --at and --in-window, says when and how to cancel, and cancels with a reason", async () => {
+    const window = { startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString(), reason: "kernel patching" };
+    await setWindows([window]);
+    const env = { SWITCHYARD_URL: server.url, SWITCHYARD_TOKEN: operator };
+    const at = new Date(Date.parse(window.startsAt) + 60_000).toISOString();
+    const argv = ["run", "planned-switchover", "service=orders-db", "to_region=aws:eu-west-1", "reason=kernel patching", "--at", at, "--in-window"];
+    const scheduledRun = await runCliCaptured(argv, env);
+    expect(scheduledRun, scheduledRun.err).toMatchObject({ code: 0 });
+    const id = (await db().run.findFirstOrThrow({ where: { status: "scheduled" }, orderBy: { createdAt: "desc" } })).id;
+    expect(scheduledRun.out).toBe(`Scheduled run ${id} for ${at} (inside a maintenance window only). Cancel it: switchyard cancel ${id} --reason <text>\n`);
+
+    const outside = await runCliCaptured([...argv.slice(0, 6), new Date(Date.parse(window.endsAt) + 60_000).toISOString(), "--in-window"], env);
+    expect(outside).toMatchObject({ code: 1, err: expect.stringContaining("scheduledAt: ") });
+    expect(outside.err).toContain("is outside every maintenance window");
+
+    const cancelled = await runCliCaptured(["cancel", id, "--reason", "moved to next week"], env);
+    expect(cancelled, cancelled.err).toMatchObject({ code: 0 });
+    expect(cancelled.out).toContain(`Run ${id} of planned-switchover on orders-db: cancelled — cancelled by operator@example.com: moved to next week`);
+    expect(cancelled.out).toContain(`scheduled for ${at.slice(0, 10)}`);
   });
 });
