@@ -31,7 +31,8 @@ export interface ScheduleFacts {
   windows: readonly MaintenanceWindow[];
 }
 
-export type ScheduleField = "scheduledAt" | "inMaintenanceWindow";
+/** The request field a refusal names (`inMaintenanceWindow` without a time is the contract's to refuse). */
+export type ScheduleField = "scheduledAt";
 
 export interface ScheduleRule {
   id: string;
