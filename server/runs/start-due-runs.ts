@@ -91,7 +91,7 @@ async function refuse(run: ScheduledRun, decision: DueDecision, lease: HeldLease
  */
 async function start(run: ScheduledRun, decision: DueDecision, lease: HeldLease, now: Date): Promise<void> {
   const by = run.startedBy!.email;
-  const prepared = await prepareRun(run.runbookId, runParamsOf(run.params), { by, scheduledAt: run.scheduledAt!.toISOString() });
+  const prepared = await prepareRun(run.runbookId, runParamsOf(run.params), { schedule: { by, scheduledAt: run.scheduledAt!.toISOString() } });
   await db().$transaction(async (tx: Tx) => {
     await assertLeaseHeld(tx, lease);
     await assertServiceLive(tx, run.serviceId);

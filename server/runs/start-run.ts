@@ -87,8 +87,14 @@ export interface PreparedRun {
   targetsOf(step: RunbookStep): string[];
 }
 
-/** Resolves a run's start (`schedule`: the control plane starts a scheduled run at its time). */
-export async function prepareRun(runbookId: string, params: Record<string, string>, schedule?: RunSchedule): Promise<PreparedRun> {
+/** Who confirmed a run's manual steps in advance: the person who started its plan, or who scheduled it. */
+export interface AdvanceConfirmation {
+  planConfirmation?: string;
+  schedule?: RunSchedule;
+}
+
+/** Resolves a run's start (a plan's, or the control plane's at a scheduled run's time, confirm its manual steps in advance). */
+export async function prepareRun(runbookId: string, params: Record<string, string>, start: AdvanceConfirmation = {}): Promise<PreparedRun> {
   const runbook = await catalogRunbook(runbookId);
   const { serviceId, resolved } = await resolveParams(runbook, params);
   if (runbook.definition.parameters.to_region && !resolved.target) throw new ConflictError("No standby can be promoted: candidate selection found none.");
@@ -99,7 +105,8 @@ export async function prepareRun(runbookId: string, params: Record<string, strin
     otherIds: resolved.others.map((replica) => replica.id),
     // The gates as configured now: an edit of the configuration applies to the next run, never to one under way.
     gates: serviceGates(gatesConfig(), serviceId),
-    ...(schedule ? { schedule } : {}),
+    planConfirmation: start.planConfirmation ?? null,
+    ...(start.schedule ? { schedule: start.schedule } : {}),
   };
   const replicasOf = (target: "primary" | "target" | "other-standbys"): string[] => {
     if (target === "primary") return context.primaryId ? [context.primaryId] : [];
@@ -178,9 +185,20 @@ export async function activeRunConflict(serviceId: string): Promise<ConflictErro
 
 export const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
+/**
+ * A plan starting one of its services' runs: its id and confirmation go on
+ * the run, and `claim` writes the plan's side in the run's own transaction,
+ * so a run and the plan row that points at it exist together or not at all.
+ */
+export interface PlanStart {
+  planId: string;
+  confirmation: string;
+  claim: (tx: Tx, runId: string) => Promise<void>;
+}
+
 /** The run's rows, in one transaction (the automation's checks its lease in it); returns the run's id. */
-export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter): Promise<string> {
-  const prepared = await prepareRun(runbookId, params);
+export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter, plan?: PlanStart): Promise<string> {
+  const prepared = await prepareRun(runbookId, params, { planConfirmation: plan?.confirmation });
   const { runbook, serviceId } = prepared;
   try {
     return await db().$transaction(async (tx: Tx) => {
@@ -201,12 +219,15 @@ export async function createRun(runbookId: string, params: Record<string, string
           startedById: starter.type === "user" ? starter.actor.userId : null,
           reason: params.reason ?? null,
           policyVersionId: prepared.policyVersionId,
+          planId: plan?.planId ?? null,
           context: prepared.context as unknown as Prisma.InputJsonValue,
           startedAt: new Date(),
         },
       });
+      await plan?.claim(tx, run.id);
       const actor = starter.type === "user" ? auditActorOf(starter.actor) : AUTOMATION_ACTOR;
-      await writeRunStart(tx, prepared, run.id, actor, starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : undefined);
+      const details = starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : plan ? { plan: plan.planId } : undefined;
+      await writeRunStart(tx, prepared, run.id, actor, details);
       return run.id;
     });
   } catch (error) {

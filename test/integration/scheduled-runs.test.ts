@@ -17,7 +17,7 @@ import { db } from "@/server/db/client";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
 import type { HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
-import { EXECUTOR_LEASE, executorTick } from "@/server/runs/run-executor";
+import { EXECUTOR_LEASE, executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { startDueRuns } from "@/server/runs/start-due-runs";
 import { seedDemoTopology } from "../support/demo-topology";
