@@ -59,6 +59,8 @@ export function summariseServiceEvent(event: AuditEventFacts): string {
       return `${event.actorLabel} scheduled ${text(field(event.after, "runbook"), "a run")} for ${text(field(event.after, "scheduledAt"), "later")}${because(event.reason)}`;
     case "run.refuse":
       return `Scheduled run refused at its time${because(event.reason)}`;
+    case "plan.service":
+      return `Region evacuation plan ${text(field(event.details, "plan"), "?")}: ${text(field(event.after, "state"), "?").replace("_", " ")}${because(event.reason)}`;
     case "run.finish":
       return `Run ${text(field(event.after, "status"), "finished")}${because(event.reason)}`;
     case "alert.fire":

@@ -35,6 +35,8 @@ async function moveActiveRuns(lease: HeldLease, log: (line: string) => void, kee
       log(`run ${id}: ${(error as Error).message}`);
     }
   }
+  // And after: a run that just ended frees its plan's slot for the next service now, not a tick later.
+  await movePlans(lease, log);
   return plans + runs.length;
 }
 
