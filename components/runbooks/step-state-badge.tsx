@@ -12,6 +12,7 @@ const TONES: Record<string, Tone> = {
   aborted: "bad",
   scheduled: "info",
   cancelled: "neutral",
+  refused: "bad",
 };
 
 export function StateBadge({ state }: { state: string }) {
