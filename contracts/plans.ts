@@ -29,6 +29,7 @@ export const createPlanRequestSchema = z
     inMaintenanceWindow: z.boolean().default(false).meta({ description: "With scheduledAt: start only inside a maintenance window of every service in scope" }),
     dryRun: z.boolean().default(false).meta({ description: "Only plan: what each service would do and why some cannot move; nothing written" }),
   })
+  .refine((body) => !body.inMaintenanceWindow || body.scheduledAt, { path: ["inMaintenanceWindow"], error: "needs scheduledAt: the time to start inside a window" })
   .meta({ id: "CreatePlanRequest" });
 
 const verdictSchema = z.object({ dataset: z.string(), holds: z.boolean(), sentence: z.string() });

@@ -46,7 +46,8 @@ export interface ServiceFacts {
    * that nobody has followed with another run on the service since (started
    * or scheduled): the planned work did not happen.
    */
-  refusedScheduledRuns: { id: string; runbookId: string; scheduledAt: Date; error: string }[];
+  /** Refused scheduled runs, and region evacuation plans refused at their time (one entry on each of their services). */
+  refusedScheduledRuns: { kind: "run" | "plan"; id: string; what: string; scheduledAt: Date; error: string }[];
   /** The audit trail's state, the same for every service (alerts belong to a service). */
   auditTrail: AuditTrailFacts;
 }

@@ -171,9 +171,11 @@ describe("alert rules", () => {
   });
 
   it("scheduled-run-refused: one alert per refused scheduled run, naming the runbook, its time and why", () => {
-    const refused = { id: "run-1", runbookId: "planned-switchover", scheduledAt: new Date("2030-01-01T02:00:00Z"), error: "refused at its time: another run is active on the service (x, run-0)" };
-    expect(change((service) => (service.refusedScheduledRuns = [refused]))).toEqual([
+    const refused = { kind: "run" as const, id: "run-1", what: "planned-switchover", scheduledAt: new Date("2030-01-01T02:00:00Z"), error: "refused at its time: another run is active on the service (x, run-0)" };
+    const plan = { kind: "plan" as const, id: "plan-1", what: "region evacuation plan out of aws:us-east-1", scheduledAt: new Date("2030-01-01T02:00:00Z"), error: "not started at its time: …" };
+    expect(change((service) => (service.refusedScheduledRuns = [refused, plan]))).toEqual([
       "scheduled-run-refused run:run-1: planned-switchover scheduled for 2030-01-01T02:00:00.000Z on orders-db did not start: refused at its time: another run is active on the service (x, run-0)",
+      "scheduled-run-refused plan:plan-1: region evacuation plan out of aws:us-east-1 scheduled for 2030-01-01T02:00:00.000Z on orders-db did not start: not started at its time: …",
     ]);
   });
 

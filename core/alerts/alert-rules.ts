@@ -218,11 +218,11 @@ export const ALERT_RULES: readonly AlertRule[] = [
     title: "Scheduled run refused",
     severity: "warning",
     description:
-      "A scheduled run was refused at its time (pre-checks failing, its maintenance window over, another run active, started too late…), so the planned work did not happen; it holds for a day or until another run is started or scheduled on the service.",
+      "A scheduled run, or a region evacuation plan covering the service, was refused at its time (pre-checks failing, its maintenance window over, another run active, started too late…), so the planned work did not happen; it holds for a day or until another run is started or scheduled on the service.",
     detect(service) {
       return service.refusedScheduledRuns.map((run) => ({
-        subject: { key: `run:${run.id}`, label: `scheduled ${run.runbookId}`, replicaId: null },
-        sentence: `${run.runbookId} scheduled for ${run.scheduledAt.toISOString()} on ${service.id} did not start: ${run.error}`,
+        subject: { key: `${run.kind}:${run.id}`, label: `scheduled ${run.what}`, replicaId: null },
+        sentence: `${run.what} scheduled for ${run.scheduledAt.toISOString()} on ${service.id} did not start: ${run.error}`,
       }));
     },
   },

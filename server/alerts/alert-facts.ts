@@ -63,19 +63,29 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
 /** How long a refused scheduled run keeps its alert when nobody follows it with another run. */
 const REFUSAL_ALERT_MS = 86_400_000;
 
-/** Each service's refused scheduled runs of the last day that no later run (started or scheduled) follows. */
+/**
+ * Each service's refused scheduled runs, and the refused scheduled plans
+ * that covered it, of the last day that no later run (started or scheduled)
+ * on the service follows.
+ */
 async function refusedScheduledRuns(now: Date): Promise<Map<string, ServiceFacts["refusedScheduledRuns"]>> {
-  const { rows } = await sqlPool().query<{ id: string; serviceId: string; runbookId: string; scheduledAt: Date; error: string | null }>({
+  const { rows } = await sqlPool().query<{ kind: "run" | "plan"; id: string; serviceId: string; what: string; scheduledAt: Date; finishedAt: Date; error: string | null }>({
     name: "alert-facts-refused-scheduled-runs",
     text: `
-      SELECT r.id, r."serviceId", r."runbookId", r."scheduledAt", r.error FROM "Run" r
-      WHERE r.status = 'refused' AND r."finishedAt" > $1
-        AND NOT EXISTS (SELECT 1 FROM "Run" later WHERE later."serviceId" = r."serviceId" AND later."createdAt" > r."finishedAt")
-      ORDER BY r."serviceId", r."finishedAt"`,
+      SELECT * FROM (
+        SELECT 'run' AS kind, r.id, r."serviceId", r."runbookId" AS what, r."scheduledAt", r."finishedAt", r.error FROM "Run" r
+         WHERE r.status = 'refused' AND r."finishedAt" > $1
+        UNION ALL
+        SELECT 'plan', p.id, ps."serviceId", 'region evacuation plan out of ' || p."regionId", p."scheduledAt", p."finishedAt", p.error
+          FROM "Plan" p JOIN "PlanService" ps ON ps."planId" = p.id
+         WHERE ps.rule = 'scheduled-plan-refused' AND p."finishedAt" > $1
+      ) refused
+      WHERE NOT EXISTS (SELECT 1 FROM "Run" later WHERE later."serviceId" = refused."serviceId" AND later."createdAt" > refused."finishedAt")
+      ORDER BY "serviceId", "finishedAt"`,
     values: [new Date(now.getTime() - REFUSAL_ALERT_MS)],
   });
   const refused = new Map<string, ServiceFacts["refusedScheduledRuns"]>();
-  for (const row of rows) refused.set(row.serviceId, [...(refused.get(row.serviceId) ?? []), { id: row.id, runbookId: row.runbookId, scheduledAt: row.scheduledAt, error: row.error ?? "refused" }]);
+  for (const row of rows) refused.set(row.serviceId, [...(refused.get(row.serviceId) ?? []), { kind: row.kind, id: row.id, what: row.what, scheduledAt: row.scheduledAt, error: row.error ?? "refused" }]);
   return refused;
 }
 
