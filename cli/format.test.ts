@@ -88,6 +88,7 @@ function runOf(status: RunView["status"], states: RunView["steps"][number]["stat
     actorType: "user",
     status,
     startedBy: "op@example.com",
+    planId: null,
     reason: null,
     error: null,
     createdAt: "2026-11-26T08:00:00.000Z",

@@ -38,6 +38,7 @@ export const runSchema = z
     actorType: z.enum(["user", "automation"]).meta({ description: "Who started the run: a person, or the automation's decider" }),
     startedBy: z.string().nullable().meta({ description: "The person's email; null for the automation" }),
     reason: z.string().nullable(),
+    planId: z.string().nullable().meta({ description: "The region evacuation plan that started the run, if one did" }),
     error: z.string().nullable(),
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),

@@ -25,6 +25,7 @@ export function runSummary(run: RunRow, nameOf: (id: string | null) => string | 
     actorType: run.actorType === "automation" ? "automation" : "user",
     startedBy: run.startedBy?.email ?? null,
     reason: run.reason,
+    planId: run.planId,
     error: run.error,
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),

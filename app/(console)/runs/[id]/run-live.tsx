@@ -123,7 +123,14 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
         title={`${run.runbookId} on ${run.serviceId}`}
         description={
           <>
-            <StateBadge state={run.status} /> {run.scheduledAt ? "scheduled" : "started"} by {run.startedBy ?? "automation"} · {run.reason ?? "no reason given"} ·{" "}
+            <StateBadge state={run.status} /> {run.scheduledAt ? "scheduled" : "started"} by {run.startedBy ?? "automation"}
+            {run.planId ? (
+              <>
+                {" "}
+                as part of <Link href={`/plans/${run.planId}`}>a region evacuation plan</Link>
+              </>
+            ) : null}{" "}
+            · {run.reason ?? "no reason given"} ·{" "}
             <span className="mono" title={run.contentHash}>
               definition {run.contentHash.slice(0, 12)}…
             </span>
