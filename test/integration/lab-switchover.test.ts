@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSchema } from "@/contracts/runs";
 import type { RunningControlPlane } from "@/bench/support/control-plane";
-import { linkKey } from "@/lab/network/links";
+import { routeKey } from "@/lab/network/links";
 import { readNetworkFile } from "@/lab/network/network-file";
 import { findReplica } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
@@ -157,7 +157,7 @@ describe("a planned switchover on the real lab, with the workload writing", () =
 /** A standby streams over its own region's link to the primary (lab/network): the sender it sees is that link's proxy. */
 async function linkPort(from: string, to: string): Promise<number> {
   const network = await readNetworkFile(product.dataDir);
-  const port = network?.proxies[linkKey({ from: findReplica(from).regionId, to: findReplica(to).regionId })];
+  const port = network?.proxies[routeKey({ from: findReplica(from).regionId, to: findReplica(to).regionId }, to)];
   if (!port) throw new Error(`the lab has no link ${from} -> ${to}`);
   return port;
 }
