@@ -14,8 +14,13 @@ export interface Product {
   healthy(timeoutMs?: number): Promise<void>;
 }
 
-export async function startProduct(): Promise<Product> {
-  const running = await startControlPlane({ lab: true });
+export interface ProductOptions {
+  /** The lab's services to run (LAB_SERVICES), e.g. `["orders-db"]`; default every demo service, as npm start. Only these are declared to the control plane. */
+  labServices?: readonly string[];
+}
+
+export async function startProduct(options: ProductOptions = {}): Promise<Product> {
+  const running = await startControlPlane({ lab: true, env: options.labServices ? { LAB_SERVICES: options.labServices.join(",") } : {} });
   const api = async (method: string, path: string, token: string, body?: unknown) => {
     const response = await fetch(`${running.url}${path}`, {
       method,
@@ -74,10 +79,10 @@ export async function until<T>(what: string, probe: () => Promise<T>, accept: (v
  * stopped after its last. The answer stands for the running product (it
  * forwards to it), so tests read `product.api`, `product.running` as usual.
  */
-export function productForFile(): Product {
+export function productForFile(options: ProductOptions = {}): Product {
   let running: Product | undefined;
   beforeAll(async () => {
-    running = await startProduct();
+    running = await startProduct(options);
   }, 300_000);
   afterAll(async () => {
     await running?.running.stop();
