@@ -8,7 +8,7 @@ import { readNetworkFile } from "@/lab/network/network-file";
 import { findReplica } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
 import { labHealthPorts, samplePrimaryHealth, twoWriteTargets } from "../support/primary-health-sampler";
-import { startProduct, until, type Product } from "../support/product";
+import { ORDERS_DB_ONLY, startProduct, until, type Product } from "../support/product";
 import { switchOver } from "../support/switchover";
 
 /**
@@ -24,7 +24,7 @@ let api: Product["api"];
 let sql: Product["sql"];
 
 beforeAll(async () => {
-  const started = await startProduct();
+  const started = await startProduct(ORDERS_DB_ONLY);
   ({ admin, operator, api, sql } = started);
   product = started.running;
 }, 300_000);

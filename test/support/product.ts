@@ -19,6 +19,14 @@ export interface ProductOptions {
   labServices?: readonly string[];
 }
 
+/**
+ * For the tests of one service's failover and switchover: the lab runs
+ * orders-db alone, so payments-db's clusters and agents neither slow them
+ * down nor fail over beside it when a region is killed, and the store holds
+ * orders-db alone (the lab declares only what it runs).
+ */
+export const ORDERS_DB_ONLY: ProductOptions = { labServices: ["orders-db"] };
+
 export async function startProduct(options: ProductOptions = {}): Promise<Product> {
   const running = await startControlPlane({ lab: true, env: options.labServices ? { LAB_SERVICES: options.labServices.join(",") } : {} });
   const api = async (method: string, path: string, token: string, body?: unknown) => {
