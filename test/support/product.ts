@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
 import { portOf, requireLabState } from "@/lab/state";
+import { findReplica, labService, labServices } from "@/lab/topology";
 
 /** The whole product with its lab, and an operator to drive it through the API. */
 export interface Product {
@@ -10,7 +11,7 @@ export interface Product {
   operator: string;
   api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>;
   sql<T extends pg.QueryResultRow>(replica: string, text: string): Promise<T[]>;
-  /** Waits until every replica of orders-db reports healthy. */
+  /** Waits until every replica of every service the lab runs reports healthy. */
   healthy(timeoutMs?: number): Promise<void>;
 }
 
@@ -52,16 +53,19 @@ export async function startProduct(options: ProductOptions = {}): Promise<Produc
     operator,
     api,
     async healthy(timeoutMs = 60_000) {
-      await until(
-        "a healthy topology",
-        () => api("GET", "/api/v1/services/orders-db", operator),
-        ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
-        timeoutMs,
-      );
+      for (const service of labServices(options.labServices)) {
+        await until(
+          `a healthy ${service.id}`,
+          () => api("GET", `/api/v1/services/${service.id}`, operator),
+          ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
+          timeoutMs,
+        );
+      }
     },
     async sql<T extends pg.QueryResultRow>(replica: string, text: string) {
       const state = await requireLabState(running.dataDir);
-      const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database: "orders" });
+      const database = labService(findReplica(replica).serviceId).database;
+      const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database });
       await client.connect();
       try {
         return (await client.query<T>(text)).rows;
