@@ -93,6 +93,8 @@ function runOf(status: RunView["status"], states: RunView["steps"][number]["stat
     createdAt: "2026-11-26T08:00:00.000Z",
     startedAt: null,
     finishedAt: null,
+    scheduledAt: null,
+    inMaintenanceWindow: false,
     primary: null,
     target: null,
     others: [],

@@ -35,6 +35,7 @@ export function labFleetDocument(endpoints: readonly LabEndpointInfo[]): FleetDo
         id: demo.service.id,
         name: demo.service.name,
         description: demo.service.description,
+        labels: {},
         engine: demo.service.engine,
         primary: primary.name,
         datasets: demo.datasets.map((dataset) => ({ ...dataset })),

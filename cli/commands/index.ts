@@ -7,6 +7,7 @@ import { discoverCommand } from "./discover";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
+import { evacuateCommand, planControlCommands, plansCommand, showPlanCommand, watchPlanCommand } from "./plans";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
 import { revokeTokenCommand, tokensCommand } from "./tokens";
@@ -26,6 +27,11 @@ export const COMMANDS: readonly Command[] = [
   showRunCommand,
   watchCommand,
   ...stepCommands,
+  evacuateCommand,
+  plansCommand,
+  showPlanCommand,
+  watchPlanCommand,
+  ...planControlCommands,
   auditCommand,
   changesCommand,
   changeCommand,

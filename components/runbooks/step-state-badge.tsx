@@ -10,6 +10,9 @@ const TONES: Record<string, Tone> = {
   paused: "warn",
   compensating: "warn",
   aborted: "bad",
+  scheduled: "info",
+  cancelled: "neutral",
+  refused: "bad",
 };
 
 export function StateBadge({ state }: { state: string }) {

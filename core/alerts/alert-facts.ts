@@ -41,6 +41,12 @@ export interface ServiceFacts {
   automationHolds: { ruleId: string; sentence: string }[];
   /** Why automatic failover is not being decided for the service now (core/loops/loop-stall.ts); null while it is. */
   notDecided: string | null;
+  /**
+   * Scheduled runs the control plane refused at their time in the last day,
+   * that nobody has followed with another run on the service since (started
+   * or scheduled): the planned work did not happen.
+   */
+  refusedScheduledRuns: { id: string; runbookId: string; scheduledAt: Date; error: string }[];
   /** The audit trail's state, the same for every service (alerts belong to a service). */
   auditTrail: AuditTrailFacts;
 }

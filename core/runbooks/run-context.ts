@@ -19,6 +19,19 @@ export interface RunContext {
   compensations: Compensation[];
   /** The service's gates as the hooks configuration had them when the run started. */
   gates: ServiceGates;
+  /**
+   * Set when a plan started the run: who confirmed, by starting the plan
+   * after its dry run, what the run's manual steps ask.
+   */
+  planConfirmation: string | null;
+  /** Set on a run the control plane started at its scheduled time. */
+  schedule?: RunSchedule;
 }
 
-export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null } };
+/** Who scheduled a run and for when: their scheduling confirmed its manual steps. */
+export interface RunSchedule {
+  by: string;
+  scheduledAt: string;
+}
+
+export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null }, planConfirmation: null };

@@ -207,11 +207,23 @@ describe("each step move, as a pure case", () => {
     expect(move({ step: wait, observed: withSnapshot(), stepRun: row({ state: "waiting" }) })).toMatchObject({ rule: "condition-holds", from: "waiting", to: "succeeded" });
   });
 
-  it("manual steps: answered by policy in an automatic run, else wait for a person until the deadline", () => {
+  it("manual steps: answered by policy in an automatic run, confirmed by the schedule in a scheduled one, else wait for a person until the deadline", () => {
     expect(move({ step: manual, run: { mode: "automatic", context: CONTEXT } })).toMatchObject({ rule: "answered-by-policy", to: "succeeded", write: { output: { answeredBy: "policy" } } });
     expect(move({ step: manual })).toMatchObject({ rule: "person-awaited", to: "waiting" });
+    expect(move({ step: manual, run: { mode: "guided", context: { ...CONTEXT, schedule: { by: "op@example.com", scheduledAt: "2030-01-01T02:00:00.000Z" } } } })).toMatchObject({
+      rule: "confirmed-when-scheduled",
+      to: "succeeded",
+      write: { output: { answeredBy: "schedule", note: "confirmed in advance by op@example.com, who scheduled the run for 2030-01-01T02:00:00.000Z" } },
+    });
     expect(move({ step: manual, stepRun: row({ state: "waiting" }) })).toBeNull();
     expect(move({ step: manual, stepRun: row({ state: "waiting" }), now: LATER })).toMatchObject({ rule: "nobody-decided", reason: "nobody confirmed within 60 s" });
+  });
+
+  it("a run a plan started has its manual steps answered by the plan's confirmation, and its approvals still wait for a person", () => {
+    const byPlan = { mode: "guided" as const, context: { ...CONTEXT, planConfirmation: "confirmed by ops@example.com, who started plan p1 after its dry run" } };
+    expect(move({ step: manual, run: byPlan })).toMatchObject({ rule: "answered-by-plan", to: "succeeded", write: { output: { answeredBy: "plan", note: byPlan.context.planConfirmation } } });
+    const lagging = withSnapshot({ target: { lagBytes: 8 * 1024 * 1024 } });
+    expect(move({ step: approval, observed: lagging, run: byPlan })).toMatchObject({ rule: "person-awaited", to: "waiting" });
   });
 
   it("approvals: skipped when their condition holds, never approved by an automatic run, else wait for a person", () => {

@@ -60,6 +60,25 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
   return holds;
 }
 
+/** How long a refused scheduled run keeps its alert when nobody follows it with another run. */
+const REFUSAL_ALERT_MS = 86_400_000;
+
+/** Each service's refused scheduled runs of the last day that no later run (started or scheduled) follows. */
+async function refusedScheduledRuns(now: Date): Promise<Map<string, ServiceFacts["refusedScheduledRuns"]>> {
+  const { rows } = await sqlPool().query<{ id: string; serviceId: string; runbookId: string; scheduledAt: Date; error: string | null }>({
+    name: "alert-facts-refused-scheduled-runs",
+    text: `
+      SELECT r.id, r."serviceId", r."runbookId", r."scheduledAt", r.error FROM "Run" r
+      WHERE r.status = 'refused' AND r."finishedAt" > $1
+        AND NOT EXISTS (SELECT 1 FROM "Run" later WHERE later."serviceId" = r."serviceId" AND later."createdAt" > r."finishedAt")
+      ORDER BY r."serviceId", r."finishedAt"`,
+    values: [new Date(now.getTime() - REFUSAL_ALERT_MS)],
+  });
+  const refused = new Map<string, ServiceFacts["refusedScheduledRuns"]>();
+  for (const row of rows) refused.set(row.serviceId, [...(refused.get(row.serviceId) ?? []), { id: row.id, runbookId: row.runbookId, scheduledAt: row.scheduledAt, error: row.error ?? "refused" }]);
+  return refused;
+}
+
 /** The publisher's interval as this copy's environment sets it (a broken setting is the publisher's alert to raise). */
 function publishingIntervalMs(): number {
   try {
@@ -78,7 +97,7 @@ function publishingIntervalMs(): number {
  * policy has no thresholds to judge by and is left out.
  */
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, PolicyInForce> }> {
-  const [topologies, conflicts, holds, loops] = await Promise.all([readTopology(now), conflictsLastMinute(now), automationHolds(), loopProgress()]);
+  const [topologies, conflicts, holds, loops, refused] = await Promise.all([readTopology(now), conflictsLastMinute(now), automationHolds(), loopProgress(), refusedScheduledRuns(now)]);
   const decider = loops.get("decider") ?? null;
   const auditTrail = auditTrailFacts(loops.get(AUDIT_CHECKPOINT_PROGRESS) ?? null, { wanted: checkpointSinksWanted(), intervalMs: publishingIntervalMs() }, now);
   const policies = new Map<string, PolicyInForce>();
@@ -87,6 +106,7 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
       conflictsLastMinute: conflicts,
       automationHolds: holds.get(topology.serviceId) ?? [],
       notDecided: notDecidedSentence(decider, topology.serviceId, now),
+      refusedScheduledRuns: refused.get(topology.serviceId) ?? [],
       auditTrail,
     });
     if (!facts || !topology.policy) return [];

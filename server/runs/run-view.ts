@@ -29,6 +29,8 @@ export function runSummary(run: RunRow, nameOf: (id: string | null) => string | 
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
+    scheduledAt: iso(run.scheduledAt),
+    inMaintenanceWindow: run.inMaintenanceWindow,
     primary: nameOf(context.primaryId),
     target: nameOf(context.targetId),
     others: context.otherIds.map((id) => nameOf(id) ?? id),
