@@ -2,6 +2,7 @@ import type { PlanView } from "@/contracts/plans";
 import { show, stringOption, stringsOption, type Command, type Invocation } from "../command";
 import { word } from "../command-args";
 import { FINISHED_PLAN_STATUSES, planChanges, renderPlanDryRun, renderPlans, renderPlanView } from "../render/plans";
+import { plural } from "../format";
 import { UsageError } from "../usage-error";
 
 const POLL_MS = 1000;
@@ -75,7 +76,7 @@ export const evacuateCommand: Command = {
     };
     const answer = await invocation.client.call("createPlan", { body });
     if ("snapshotAt" in answer) return show(invocation, answer, renderPlanDryRun);
-    show(invocation, answer, (plan) => `${plan.status === "scheduled" ? "Scheduled" : "Started"} plan ${plan.id} (${plan.services.length} services). Follow it: switchyard watch-plan ${plan.id}`);
+    show(invocation, answer, (plan) => `${plan.status === "scheduled" ? "Scheduled" : "Started"} plan ${plan.id} (${plural(plan.services.length, "service")}). Follow it: switchyard watch-plan ${plan.id}`);
   },
 };
 

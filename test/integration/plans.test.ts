@@ -18,11 +18,19 @@ import { ingestBatch } from "@/server/ingest/ingest-batch";
 import { acquireLease } from "@/server/lease/lease";
 import { executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
+import { OPERATIONS } from "@/contracts/operations";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
+import { ApiServer } from "../support/api-server";
+import { runCliCaptured } from "../support/cli";
 import { seedDemoTopology } from "../support/demo-topology";
 import { answerEveryStep } from "../support/fake-agents";
 import { batchOf, primaryOverrides, standbyReport } from "../support/reports";
 
+const server = new ApiServer([
+  { op: OPERATIONS.createPlan, handler: plansRoute },
+  { op: OPERATIONS.getPlan, handler: getPlanRoute },
+  { op: OPERATIONS.cancelPlan, handler: cancelRoute },
+]);
 const principals: Record<string, AgentPrincipal> = {};
 const seqs: Record<string, number> = {};
 let operator: { id: string; token: string };
@@ -71,6 +79,7 @@ beforeAll(async () => {
     const { agent } = await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR);
     principals[name] = { type: "agent", agentId: agent.id, name: agent.name, replicaId: replica.id, serviceId: "orders-db" };
   }
+  await server.start();
   const op = await createTestUser("plan-operator@example.com", ["operator"]);
   operator = { id: op.id, token: await tokenFor(op.id) };
   // A second service whose primary is already outside us-east-1: a plan that names it has nothing to move for it.
@@ -80,6 +89,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await server.stop();
   expect((await verifyAuditChain(db())).intact).toBe(true);
 });
 
@@ -303,3 +313,33 @@ describe("a scheduled plan", () => {
     expect(alert.sentence).toBe(`region evacuation plan out of aws:us-east-1 scheduled for ${soon} on orders-db did not start: ${now.error}`);
   });
 });
+
+describe("the CLI", () => {
+  it("dry-runs an evacuation as a table, schedules one, follows it and cancels it", async () => {
+    const env = { SWITCHYARD_URL: server.url, SWITCHYARD_TOKEN: operator.token };
+    const plansBefore = await db().plan.count();
+    const dryRun = await runCliCaptured(["evacuate", "aws:us-east-1", "--reason", "cli dry run", "--service", "orders-db", "--service", "catalog-db", "--group", "orders-db", "--group", "catalog-db", "--dry-run"], env);
+    expect(dryRun, dryRun.err).toMatchObject({ code: 0 });
+    expect(dryRun.out).toMatch(/^Dry run: switchover out of aws:us-east-1, 1 at a time \(stop on failure\)/);
+    expect(dryRun.out).toMatch(/orders-db\s+moves\s+pg-us-east-1\s+pg-eu-west-1 \(aws:eu-west-1\)/);
+    expect(dryRun.out).toMatch(/catalog-db\s+nothing to move/);
+    expect(await db().plan.count()).toBe(plansBefore);
+
+    const bad = await runCliCaptured(["evacuate", "aws:us-east-1", "--reason", "cli cycle", "--service", "orders-db", "--service", "catalog-db", "--after", "orders-db:catalog-db", "--after", "catalog-db:orders-db"], env);
+    expect(bad).toMatchObject({ code: 1, err: expect.stringContaining("order: the order has a cycle") });
+    expect((await runCliCaptured(["evacuate", "aws:us-east-1", "--reason", "cli", "--concurrency", "two"], env)).code).toBe(2);
+
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await runCliCaptured(["evacuate", "aws:us-east-1", "--reason", "cli schedule", "--service", "orders-db", "--at", at], env);
+    expect(scheduled, scheduled.err).toMatchObject({ code: 0 });
+    const id = (await db().plan.findFirstOrThrow({ where: { status: "scheduled" }, orderBy: { createdAt: "desc" } })).id;
+    expect(scheduled.out).toBe(`Scheduled plan ${id} (1 service). Follow it: switchyard watch-plan ${id}\n`);
+    const cancelled = await runCliCaptured(["cancel-plan", id, "--reason", "not tonight"], env);
+    expect(cancelled, cancelled.err).toMatchObject({ code: 0 });
+    expect(cancelled.out).toContain(`Plan ${id}: switchover every write role out of aws:us-east-1: cancelled — cancelled by plan-operator@example.com: not tonight`);
+    const watched = await runCliCaptured(["watch-plan", id], env, { sleep: async () => {} });
+    expect(watched).toMatchObject({ code: 1 });
+    expect(watched.out).toMatch(/plan \S+: cancelled/);
+  });
+});
+
