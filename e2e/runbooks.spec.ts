@@ -1,16 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { createByAdmin, type Person } from "./support/accounts";
 import { ADMIN, signIn } from "./support/session";
 
-const OPERATOR = { email: "on-call@e2e.test", password: "on-call-password-1" };
+const OPERATOR: Person = { email: "on-call@e2e.test", password: "on-call-password-1", roles: ["operator"] };
 
 test.beforeAll(async ({ request }) => {
-  const token = await request.post("/api/v1/auth/tokens", { data: { email: ADMIN.email, password: ADMIN.password, name: "e2e setup", scopes: ["admin"] } });
-  const { token: secret } = (await token.json()) as { token: string };
-  const created = await request.post("/api/v1/users", {
-    headers: { authorization: `Bearer ${secret}` },
-    data: { email: OPERATOR.email, password: OPERATOR.password, roles: ["operator"] },
-  });
-  expect([201, 409]).toContain(created.status());
+  await createByAdmin(request, OPERATOR);
 });
 
 test("the runbooks page shows each definition with its source", async ({ page }) => {

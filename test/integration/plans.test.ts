@@ -5,16 +5,11 @@ import { POST as pauseRoute } from "@/app/api/v1/plans/[id]/pause/route";
 import { POST as resumeRoute } from "@/app/api/v1/plans/[id]/resume/route";
 import { GET as getPlanRoute } from "@/app/api/v1/plans/[id]/route";
 import { GET as listPlansRoute, POST as plansRoute } from "@/app/api/v1/plans/route";
-import type { AgentReport } from "@/contracts/agent-reports";
 import { planDryRunSchema, planSchema, type PlanView } from "@/contracts/plans";
-import { registerAgent } from "@/server/agents/register-agent";
-import type { AgentPrincipal } from "@/server/agents/resolve-agent";
-import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
 import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
 import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
-import { ingestBatch } from "@/server/ingest/ingest-batch";
 import { acquireLease } from "@/server/lease/lease";
 import { executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
@@ -24,33 +19,23 @@ import { ApiServer } from "../support/api-server";
 import { runCliCaptured } from "../support/cli";
 import { seedDemoTopology } from "../support/demo-topology";
 import { answerEveryStep } from "../support/fake-agents";
-import { batchOf, primaryOverrides, standbyReport } from "../support/reports";
+import { demoAgents, STANDBY } from "../support/demo-agents";
+import { primaryOverrides } from "../support/reports";
 
 const server = new ApiServer([
   { op: OPERATIONS.createPlan, handler: plansRoute },
   { op: OPERATIONS.getPlan, handler: getPlanRoute },
   { op: OPERATIONS.cancelPlan, handler: cancelRoute },
 ]);
-const principals: Record<string, AgentPrincipal> = {};
-const seqs: Record<string, number> = {};
+const agents = demoAgents();
+const { principals, report } = agents;
 let operator: { id: string; token: string };
 const failOnError = (line: string) => {
   throw new Error(`executor: ${line}`);
 };
 const tick = () => executorTick("plan-test-copy", failOnError);
 
-async function report(name: string, overrides: Partial<AgentReport>) {
-  seqs[name] = (seqs[name] ?? 0) + 1;
-  await ingestBatch(principals[name]!, batchOf([standbyReport(seqs[name]!, overrides)]));
-}
-const STANDBY = (replayed: string): Partial<AgentReport> => ({ lsn: { current: null, received: replayed, replayed }, lag: { bytes: 0, seconds: 0 } });
-
-/** orders-db as the agents would report it with pg-us-east-1 primary at `lsn`. */
-async function healthy(lsn = "1000") {
-  await report("pg-us-east-1", primaryOverrides(lsn));
-  await report("pg-eu-west-1", STANDBY(lsn));
-  await report("pg-europe-west3", STANDBY(lsn));
-}
+const healthy = agents.healthy;
 
 const createPlan = (body: Record<string, unknown>, token = operator.token) => call(plansRoute, { method: "POST", token, body: { regionId: "aws:us-east-1", reason: "provider maintenance in us-east-1", ...body } });
 const plan = async (id: string): Promise<PlanView> => planSchema.parse((await call(getPlanRoute, { token: operator.token, params: { id } })).json);
@@ -74,11 +59,7 @@ async function driveUntilPlanEnds(planId: string, ticks = 30): Promise<PlanView>
 
 beforeAll(async () => {
   await seedDemoTopology(db());
-  for (const name of ["pg-us-east-1", "pg-eu-west-1", "pg-europe-west3"]) {
-    const replica = await db().replica.findFirstOrThrow({ where: { name } });
-    const { agent } = await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR);
-    principals[name] = { type: "agent", agentId: agent.id, name: agent.name, replicaId: replica.id, serviceId: "orders-db" };
-  }
+  await agents.register();
   await server.start();
   const op = await createTestUser("plan-operator@example.com", ["operator"]);
   operator = { id: op.id, token: await tokenFor(op.id) };

@@ -4,17 +4,12 @@ import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { POST as cancelRoute } from "@/app/api/v1/runs/[id]/cancel/route";
 import { GET as getRunRoute } from "@/app/api/v1/runs/[id]/route";
 import { GET as listRunsRoute } from "@/app/api/v1/runs/route";
-import type { AgentReport } from "@/contracts/agent-reports";
 import { OPERATIONS } from "@/contracts/operations";
 import { runListSchema, runSchema, type RunView } from "@/contracts/runs";
-import { registerAgent } from "@/server/agents/register-agent";
-import type { AgentPrincipal } from "@/server/agents/resolve-agent";
 import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
 import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
-import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
-import { ingestBatch } from "@/server/ingest/ingest-batch";
 import type { HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
 import { EXECUTOR_LEASE, executorTick } from "@/server/executor/run-executor";
@@ -25,7 +20,8 @@ import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
 import { ApiServer } from "../support/api-server";
 import { runCliCaptured } from "../support/cli";
 import { answerEveryStep } from "../support/fake-agents";
-import { batchOf, primaryOverrides, standbyReport } from "../support/reports";
+import { demoAgents, STANDBY } from "../support/demo-agents";
+import { primaryOverrides } from "../support/reports";
 
 /**
  * Scheduled runs (issue 18): a planned switchover scheduled a few seconds
@@ -39,8 +35,8 @@ const server = new ApiServer([
   { op: OPERATIONS.startRun, handler: startRoute },
   { op: OPERATIONS.cancelRun, handler: cancelRoute },
 ]);
-const principals: Record<string, AgentPrincipal> = {};
-const seqs: Record<string, number> = {};
+const agents = demoAgents();
+const { principals, report } = agents;
 let operator: string;
 let viewer: string;
 const holder = "scheduled-runs-test";
@@ -48,18 +44,7 @@ const failOnError = (line: string) => {
   throw new Error(`executor: ${line}`);
 };
 
-async function report(name: string, overrides: Partial<AgentReport>) {
-  seqs[name] = (seqs[name] ?? 0) + 1;
-  await ingestBatch(principals[name]!, batchOf([standbyReport(seqs[name]!, overrides)]));
-}
-
-const STANDBY = (replayed: string, lagBytes = 0): Partial<AgentReport> => ({ lsn: { current: null, received: replayed, replayed }, lag: { bytes: lagBytes, seconds: 0 } });
-
-async function healthyTopology(replayed = "1000") {
-  await report("pg-us-east-1", primaryOverrides(replayed));
-  await report("pg-eu-west-1", STANDBY(replayed));
-  await report("pg-europe-west3", STANDBY(replayed));
-}
+const healthyTopology = agents.healthy;
 
 const SWITCHOVER = { service: "orders-db", to_region: "aws:eu-west-1", reason: "planned maintenance" };
 
@@ -95,11 +80,7 @@ beforeAll(async () => {
     const document = version.document as { alerts: object };
     await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...document, alerts: { ...document.alerts, forSeconds: 0 } } } });
   }
-  for (const name of ["pg-us-east-1", "pg-eu-west-1", "pg-europe-west3"]) {
-    const replica = await db().replica.findFirstOrThrow({ where: { name } });
-    const { agent } = await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR);
-    principals[name] = { type: "agent", agentId: agent.id, name: agent.name, replicaId: replica.id, serviceId: "orders-db" };
-  }
+  await agents.register();
   operator = await tokenFor((await createTestUser("operator@example.com", ["operator"])).id);
   viewer = await tokenFor((await createTestUser("viewer@example.com", ["viewer"])).id);
   await server.start();
