@@ -3,15 +3,18 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import type { PlanView } from "@/contracts/plans";
-import { ApiClientError } from "@/client/api-client";
 import { planControl, planQueries, type PlanControlName } from "@/client/queries/plans";
+import { ReasonedControls, type ReasonedControl } from "@/components/runbooks/reasoned-controls";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Timestamp } from "@/components/ui/timestamp";
 
 /** Which controls a plan in each status offers, as the plan machine allows them. */
-const CONTROLS: Record<string, PlanControlName[]> = { running: ["pause", "abort"], paused: ["resume", "abort"], scheduled: ["cancel"] };
-const LABELS: Record<PlanControlName, string> = { pause: "Pause", resume: "Resume", abort: "Abort", cancel: "Cancel" };
+const CONTROLS: Record<string, ReasonedControl<PlanControlName>[]> = {
+  running: [{ action: "pause", label: "Pause" }, { action: "abort", label: "Abort", ends: true }],
+  paused: [{ action: "resume", label: "Resume" }, { action: "abort", label: "Abort", ends: true }],
+  scheduled: [{ action: "cancel", label: "Cancel", ends: true }],
+};
 
 function seconds(from: string | null, to: string | null): string {
   if (!from) return "—";
@@ -28,24 +31,7 @@ function PlanControls({ plan, canOperate }: { plan: PlanView; canOperate: boolea
   const offered = CONTROLS[plan.status] ?? [];
   if (!offered.length) return null;
   if (!canOperate) return <span className="muted">Pausing, aborting or cancelling a plan needs the operator role on every service.</span>;
-  const ask = (action: PlanControlName) => {
-    const reason = window.prompt(`Why ${action} this plan? (for the audit trail)`);
-    if (reason && reason.trim().length >= 3) control.mutate({ action, reason: reason.trim() });
-  };
-  return (
-    <div className="row">
-      {offered.map((action) => (
-        <button key={action} type="button" className={action === "abort" || action === "cancel" ? "button button-danger" : "button"} onClick={() => ask(action)} disabled={control.isPending}>
-          {LABELS[action]}
-        </button>
-      ))}
-      {control.isError ? (
-        <span className="field-error" role="alert">
-          {control.error instanceof ApiClientError ? control.error.message : "Not done."}
-        </span>
-      ) : null}
-    </div>
-  );
+  return <ReasonedControls subject="plan" controls={offered} pending={control.isPending} error={control.error} onControl={(action, reason) => control.mutate({ action, reason })} />;
 }
 
 export function PlanLive({ initial, canOperate }: { initial: PlanView; canOperate: boolean }) {

@@ -6,6 +6,7 @@ import { useState } from "react";
 import type { RunStepView, RunView } from "@/contracts/runs";
 import { ApiClientError } from "@/client/api-client";
 import { runControl, runQueries, stepDecision, type RunControlName } from "@/client/queries/runs";
+import { ReasonedControls, type ReasonedControl } from "@/components/runbooks/reasoned-controls";
 import { ScheduledFor } from "@/components/runbooks/scheduled-for";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { PageHeader } from "@/components/ui/page-header";
@@ -78,39 +79,13 @@ function RunControls({ run, may }: { run: RunView; may: Abilities }) {
     onSuccess: (updated) => queryClient.setQueryData(runQueries.detail(run.id).queryKey, updated),
   });
   if (!may.operate) return null;
-  const ask = (action: RunControlName) => {
-    const reason = window.prompt(`Why ${action} this run? (for the audit trail)`);
-    if (reason && reason.trim().length >= 3) control.mutate({ action, reason: reason.trim() });
-  };
-  return (
-    <div className="row">
-      {run.status === "running" ? (
-        <button type="button" className="button" onClick={() => ask("pause")} disabled={control.isPending}>
-          Pause
-        </button>
-      ) : null}
-      {run.status === "paused" ? (
-        <button type="button" className="button" onClick={() => ask("resume")} disabled={control.isPending}>
-          Resume
-        </button>
-      ) : null}
-      {run.status === "scheduled" ? (
-        <button type="button" className="button button-danger" onClick={() => ask("cancel")} disabled={control.isPending}>
-          Cancel scheduled run
-        </button>
-      ) : null}
-      {["running", "paused"].includes(run.status) ? (
-        <button type="button" className="button button-danger" onClick={() => ask("abort")} disabled={control.isPending}>
-          Abort
-        </button>
-      ) : null}
-      {control.isError ? (
-        <span className="field-error" role="alert">
-          {control.error instanceof ApiClientError ? control.error.message : "Not done."}
-        </span>
-      ) : null}
-    </div>
-  );
+  const offered: ReasonedControl<RunControlName>[] = [
+    ...(run.status === "running" ? [{ action: "pause" as const, label: "Pause" }] : []),
+    ...(run.status === "paused" ? [{ action: "resume" as const, label: "Resume" }] : []),
+    ...(run.status === "scheduled" ? [{ action: "cancel" as const, label: "Cancel scheduled run", ends: true }] : []),
+    ...(["running", "paused"].includes(run.status) ? [{ action: "abort" as const, label: "Abort", ends: true }] : []),
+  ];
+  return <ReasonedControls subject="run" controls={offered} pending={control.isPending} error={control.error} onControl={(action, reason) => control.mutate({ action, reason })} />;
 }
 
 export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) {
