@@ -7,6 +7,7 @@ import type { RunStepView, RunView } from "@/contracts/runs";
 import { ApiClientError } from "@/client/api-client";
 import { runControl, runQueries, stepDecision } from "@/client/queries/runs";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
+import { formatSeconds } from "@/core/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Timestamp } from "@/components/ui/timestamp";
 
@@ -130,6 +131,12 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
         {run.target ?? "—"}
         {run.fencedLsn ? ` · fenced at LSN ${run.fencedLsn}` : ""}.
       </p>
+      {run.observedRto ? (
+        <p aria-label="Observed RTO">
+          <strong>Observed RTO: {run.observedRto.ms === null ? "not measured" : formatSeconds(run.observedRto.ms / 1000)}</strong>{" "}
+          <span className="muted">— {run.observedRto.sentence}</span>
+        </p>
+      ) : null}
       {run.error ? (
         <div className="alert alert-error" role="alert" style={{ marginBottom: 16 }}>
           {run.error}
