@@ -62,6 +62,18 @@ import { primaryLeaseAnswerSchema, primaryLeaseRequestSchema } from "./primary-l
 import { planRequestSchema, runbookIdParamsSchema, runbookListSchema, runPlanSchema } from "./runbook-api";
 import { runControlSchema, runIdParamsSchema, runListQuerySchema, runListSchema, runSchema, runStepParamsSchema, startRunRequestSchema, stepDecisionSchema } from "./runs";
 import { healthSchema } from "./health";
+import {
+  createDrillScheduleRequestSchema,
+  drillIdParamsSchema,
+  drillListQuerySchema,
+  drillListSchema,
+  drillScheduleListQuerySchema,
+  drillScheduleListSchema,
+  drillScheduleSchema,
+  drillSchema,
+  recoveryHistorySchema,
+  startDrillRequestSchema,
+} from "./drills";
 import type { OperationTarget } from "./operation-targets";
 import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, serviceRouteQuerySchema, serviceRouteSchema } from "./services";
 import { serviceLagQuerySchema, serviceLagSchema } from "./service-lag";
@@ -486,6 +498,68 @@ export const OPERATIONS = {
     body: startRunRequestSchema,
     success: { status: 201, description: "The run (200 with the plan for a dry run)", schema: runSchema },
     errors: [404, 409],
+  }),
+  startDrill: operation({
+    method: "POST",
+    path: "/api/v1/drills",
+    summary: "Start a drill: a run of a runbook (a planned switchover unless said) with a canary writer measuring observed RTO and lost writes against each dataset's budgets",
+    description:
+      "The run starts at once and needs what the runbook needs (a planned switchover waits for a person's confirmation). The canary writes through the service's write route with the lab's credentials, or those configured in SWITCHYARD_DRILL_CANARY_<SERVICE>; without them the drill measures RTO from the agents' reports and says RPO was not measured.",
+    tag: "drills",
+    access: "runs:operate",
+    target: "run-service-body",
+    body: startDrillRequestSchema,
+    success: { status: 201, description: "The drill", schema: drillSchema },
+    errors: [404, 409],
+  }),
+  listDrills: operation({
+    method: "GET",
+    path: "/api/v1/drills",
+    summary: "Drills, newest first (of one service with ?serviceId=), with their verdicts",
+    tag: "drills",
+    access: "runbooks:read",
+    query: drillListQuerySchema,
+    success: { status: 200, description: "Drills", schema: drillListSchema },
+  }),
+  getDrill: operation({
+    method: "GET",
+    path: "/api/v1/drills/{id}",
+    summary: "A drill with its report: observed RTO and RPO, verdicts per dataset budget, step durations and timeline",
+    tag: "drills",
+    access: "runbooks:read",
+    params: drillIdParamsSchema,
+    success: { status: 200, description: "The drill", schema: drillSchema },
+    errors: [404],
+  }),
+  createDrillSchedule: operation({
+    method: "POST",
+    path: "/api/v1/drill-schedules",
+    summary: "Repeat a drill every N days (inside the service's maintenance windows unless said); a failed or overdue drill raises an alert",
+    tag: "drills",
+    access: "runs:operate",
+    target: "run-service-body",
+    body: createDrillScheduleRequestSchema,
+    success: { status: 201, description: "The schedule", schema: drillScheduleSchema },
+    errors: [404],
+  }),
+  listDrillSchedules: operation({
+    method: "GET",
+    path: "/api/v1/drill-schedules",
+    summary: "Repeating drills, with when each is next due and whether it is overdue",
+    tag: "drills",
+    access: "runbooks:read",
+    query: drillScheduleListQuerySchema,
+    success: { status: 200, description: "Schedules", schema: drillScheduleListSchema },
+  }),
+  recoveryHistory: operation({
+    method: "GET",
+    path: "/api/v1/services/{id}/recovery-history",
+    summary: "Observed RTO and lost writes of the service's drills and real runs, with its datasets' RTO/RPO budgets",
+    tag: "drills",
+    access: "runbooks:read",
+    params: serviceIdParamsSchema,
+    success: { status: 200, description: "The history", schema: recoveryHistorySchema },
+    errors: [404],
   }),
   listAlerts: operation({
     method: "GET",

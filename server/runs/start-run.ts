@@ -48,8 +48,12 @@ export async function startRun(runbookId: string, params: Record<string, string>
   return runView(runId);
 }
 
-/** The run's rows, in one transaction (the automation's checks its lease in it); returns the run's id. */
-export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter): Promise<string> {
+/**
+ * The run's rows, in one transaction (the automation's checks its lease in
+ * it); returns the run's id. `alongside` writes what belongs with the run
+ * (a drill's row) in the same transaction, so neither is stored alone.
+ */
+export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter, alongside?: (tx: Tx, runId: string) => Promise<void>): Promise<string> {
   const runbook = (await runbookCatalog()).runbooks.find((candidate) => candidate.definition.id === runbookId);
   if (!runbook) throw new NotFoundError(`No runbook ${runbookId}.`);
   const serviceId = params.service;
@@ -137,6 +141,7 @@ export async function createRun(runbookId: string, params: Record<string, string
         after: { runbook: runbookId, contentHash: runbook.contentHash, params, primary: resolved.primary?.name, target: resolved.target?.name, others: resolved.others.map((r) => r.name) },
         details: starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : undefined,
       });
+      await alongside?.(tx, run.id);
       return run.id;
     });
   } catch (error) {
