@@ -4,6 +4,7 @@ import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
+import { drillCommand, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
@@ -26,6 +27,11 @@ export const COMMANDS: readonly Command[] = [
   showRunCommand,
   watchCommand,
   ...stepCommands,
+  drillCommand,
+  drillsCommand,
+  showDrillCommand,
+  scheduleDrillCommand,
+  drillSchedulesCommand,
   auditCommand,
   changesCommand,
   changeCommand,

@@ -10,6 +10,9 @@ const TONES: Record<string, Tone> = {
   paused: "warn",
   compensating: "warn",
   aborted: "bad",
+  starting: "info",
+  switching_back: "info",
+  passed: "ok",
 };
 
 export function StateBadge({ state }: { state: string }) {
