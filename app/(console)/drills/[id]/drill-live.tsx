@@ -167,7 +167,10 @@ export function DrillLive({ initial }: { initial: DrillView }) {
         <p>
           {drill.runId ? (
             <>
-              The drill's run: <Link href={`/runs/${drill.runId}`}>{drill.runId}</Link>
+              The drill's run:{" "}
+              <Link href={`/runs/${drill.runId}`} aria-label="the drill's run">
+                {drill.runId}
+              </Link>
               {drill.status === "running" ? " — confirm its steps there when it asks." : "."}
             </>
           ) : (
@@ -176,7 +179,10 @@ export function DrillLive({ initial }: { initial: DrillView }) {
           {drill.switchBackRunId ? (
             <>
               {" "}
-              Switch back: <Link href={`/runs/${drill.switchBackRunId}`}>{drill.switchBackRunId}</Link>
+              Switch back:{" "}
+              <Link href={`/runs/${drill.switchBackRunId}`} aria-label="the switch back run">
+                {drill.switchBackRunId}
+              </Link>
               {drill.status === "switching_back" ? " — confirm its steps there when it asks." : "."}
             </>
           ) : null}
