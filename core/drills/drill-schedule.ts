@@ -41,7 +41,7 @@ export function scheduleDecision(facts: ScheduleFacts, now: Date): ScheduleRule 
 
 const DAY_MS = 86_400_000;
 
-/** The next due time after a drill started at `startedAt`: the period counts from the due time, never drifting earlier than now. */
+/** The due time after `dueAt`: a period on from the due time (so starting late does not drift the schedule), skipping periods already past. */
 export function nextDueAfter(dueAt: Date, everyDays: number, now: Date): Date {
   let next = dueAt.getTime() + everyDays * DAY_MS;
   while (next <= now.getTime()) next += everyDays * DAY_MS;

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { drillListSchema, drillReportSchema, type DrillView } from "@/contracts/drills";
+import { drillReportSchema, type drillListSchema, type DrillView } from "@/contracts/drills";
 import { db } from "../db/client";
 import type { Drill, DrillReport } from "../db/generated/client";
 import { NotFoundError } from "../errors";
@@ -10,7 +10,7 @@ const paramsOf = (value: unknown) => z.record(z.string(), z.string()).parse(valu
 
 type DrillSummary = z.infer<typeof drillListSchema>["drills"][number];
 
-function summaryOf(drill: Drill & { report: DrillReport | null }, emails: Map<string, string>): DrillSummary {
+function baseOf(drill: Drill, emails: Map<string, string>): Omit<DrillView, "report"> {
   return {
     id: drill.id,
     serviceId: drill.serviceId,
@@ -27,10 +27,11 @@ function summaryOf(drill: Drill & { report: DrillReport | null }, emails: Map<st
     error: drill.error,
     createdAt: drill.createdAt.toISOString(),
     finishedAt: iso(drill.finishedAt),
-    passed: drill.report?.passed ?? null,
-    observedRtoMs: drill.report?.observedRtoMs ?? null,
-    lostWrites: drill.report?.lostWrites ?? null,
   };
+}
+
+function summaryOf(drill: Drill & { report: DrillReport | null }, emails: Map<string, string>): DrillSummary {
+  return { ...baseOf(drill, emails), passed: drill.report?.passed ?? null, observedRtoMs: drill.report?.observedRtoMs ?? null, lostWrites: drill.report?.lostWrites ?? null };
 }
 
 async function emailsOf(userIds: (string | null)[]): Promise<Map<string, string>> {
@@ -49,10 +50,9 @@ export async function listDrills(serviceId: string | undefined, limit: number): 
 export async function drillView(drillId: string): Promise<DrillView> {
   const drill = await db().drill.findUnique({ where: { id: drillId }, include: { report: true } });
   if (!drill) throw new NotFoundError(`No drill with id ${drillId}.`);
-  const { passed: _passed, observedRtoMs: _rto, lostWrites: _lost, ...summary } = summaryOf(drill, await emailsOf([drill.startedById]));
   const report = drill.report;
   return {
-    ...summary,
+    ...baseOf(drill, await emailsOf([drill.startedById])),
     report: report
       ? drillReportSchema.parse({
           passed: report.passed,

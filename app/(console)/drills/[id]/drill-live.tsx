@@ -197,7 +197,7 @@ export function DrillLive({ initial }: { initial: DrillView }) {
         </>
       ) : (
         <p className="muted" aria-live="polite">
-          The report is written when the run{drill.switchBack ? " and the switch back" : ""} end.
+          The report is written when {drill.switchBack ? "the run and the switch back end" : "the run ends"}.
         </p>
       )}
     </>
