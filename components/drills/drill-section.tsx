@@ -32,7 +32,8 @@ export function DrillSection({ serviceId, regions, writeRegionId, mayOperate }: 
       </div>
       {mayOperate ? (
         <form
-          className="form row"
+          className="form"
+          style={{ maxWidth: 560, marginBottom: 16 }}
           aria-label="Run a drill"
           onSubmit={(event) => {
             event.preventDefault();
@@ -56,10 +57,12 @@ export function DrillSection({ serviceId, regions, writeRegionId, mayOperate }: 
           <label className="row">
             <input type="checkbox" checked={switchBack} onChange={(event) => setSwitchBack(event.target.checked)} /> Switch back to {writeRegionId ?? "the current region"} at the end
           </label>
-          <button type="submit" className="button button-primary" disabled={start.isPending || !toRegion}>
-            {start.isPending ? "Starting…" : "Run a drill"}
-          </button>
-          <span className="hint">A planned switchover with a canary writing through the write route; the run asks you to confirm, as any switchover does.</span>
+          <div className="row">
+            <button type="submit" className="button button-primary" disabled={start.isPending || !toRegion}>
+              {start.isPending ? "Starting…" : "Run a drill"}
+            </button>
+            <span className="hint">A planned switchover with a canary writing through the write route; the run asks you to confirm, as any switchover does.</span>
+          </div>
         </form>
       ) : null}
       {start.isError ? (

@@ -9,6 +9,7 @@ import type { Drill, Prisma, Run, StepRun } from "../db/generated/client";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { ENGINE } from "../runs/run-writes";
 import type { CanaryWriter } from "./canary-writer";
+import { writeRegionOf } from "./start-drill";
 
 type RunWithSteps = Run & { steps: StepRun[] };
 const json = (value: unknown) => value as Prisma.InputJsonValue;
@@ -75,10 +76,11 @@ export async function finishDrill(drill: Drill, lease: HeldLease, canary: Canary
     lost: verdict.measured ? verdict.lost : null,
     lossWindowMs: verdict.measured ? verdict.lossWindowMs : null,
   });
-  const switchedBack = !drill.switchBack || back?.status === "succeeded";
+  // Asked to switch back, the drill passes only if the service takes writes where it did before.
+  const switchedBack = !drill.switchBack || (drill.originalRegionId !== null && (await writeRegionOf(drill.serviceId)) === drill.originalRegionId);
   const passed = drillPassed(run?.status === "succeeded" && switchedBack && !problem, verdicts);
   const status = run?.status === "aborted" ? "aborted" : passed ? "passed" : "failed";
-  const error = problem ?? (run && run.status !== "succeeded" ? `The drill's run ${run.status}${run.error ? `: ${run.error}` : ""}.` : null) ?? (switchedBack ? null : `The switch back ${back?.status ?? "did not start"}.`);
+  const error = problem ?? (run && run.status !== "succeeded" ? `The drill's run ${run.status}${run.error ? `: ${run.error}` : ""}.` : null) ?? (switchedBack ? null : `The service is not back in ${drill.originalRegionId ?? "its original region"}: the switch back ${back?.status ?? "did not start"}.`);
   const runs = [...(run ? [{ label: "Drill", run }] : []), ...(back ? [{ label: "Switch back", run: back }] : [])];
 
   await db().$transaction(async (tx) => {
