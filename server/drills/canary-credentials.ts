@@ -22,7 +22,7 @@ export const canaryVariable = (serviceId: string) => `SWITCHYARD_DRILL_CANARY_${
  * the write route), else, for the lab's service, the lab's own superuser;
  * null when there are none, and the drill then says RPO was not measured.
  */
-export async function canaryCredentials(serviceId: string, env: NodeJS.ProcessEnv = process.env): Promise<CanaryCredentials | null> {
+export async function canaryCredentials(serviceId: string, env: Record<string, string | undefined> = process.env): Promise<CanaryCredentials | null> {
   const variable = canaryVariable(serviceId);
   const configured = env[variable];
   if (configured) {

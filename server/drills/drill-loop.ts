@@ -33,7 +33,7 @@ async function canaryFor(drill: Drill, log: (line: string) => void): Promise<{ w
     ? { writer: new CanaryWriter(drill.id, drill.serviceId, credentials, log), why: `The canary wrote with ${credentials.source}.` }
     : {
         writer: null,
-        why: `No canary ran: the control plane has no credentials to write to ${drill.serviceId} (set ${canaryVariable(drill.serviceId)}); RTO comes from the agents' reports and RPO was not measured.`,
+        why: `No canary ran: the control plane has no usable credentials to write to ${drill.serviceId} (set ${canaryVariable(drill.serviceId)} to a postgresql:// connection string); RTO comes from the agents' reports and RPO was not measured.`,
       };
   entry.writer?.start();
   canaries.set(drill.id, entry);

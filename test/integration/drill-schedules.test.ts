@@ -74,7 +74,7 @@ describe("repeating drills", () => {
     const failed = await db().drill.findUniqueOrThrow({ where: { id: drill.id }, include: { report: true } });
     expect({ status: failed.status, error: failed.error }).toEqual({ status: "failed", error: "The drill's run failed: target-lag: the target lags too far." });
     expect(failed.report).toMatchObject({ passed: false, observedRtoMs: null, lostWrites: null });
-    expect((failed.report!.canary as { measured: boolean; sentence: string }).sentence).toMatch(/^No canary ran: .* \(set SWITCHYARD_DRILL_CANARY_ORDERS_DB\); RTO comes from the agents' reports and RPO was not measured\.$/);
+    expect((failed.report!.canary as { measured: boolean; sentence: string }).sentence).toMatch(/^No canary ran: .* \(set SWITCHYARD_DRILL_CANARY_ORDERS_DB to a postgresql:\/\/ connection string\); RTO comes from the agents' reports and RPO was not measured\.$/);
     expect((failed.report!.verdicts as { rule: string }[]).map((verdict) => verdict.rule)).toEqual(["rto-not-measured", "rpo-not-measured", "rto-not-measured", "rpo-not-measured"]);
     expect((await alertsOf("drill-failed")).map((alert) => alert.sentence)).toEqual([`The planned-switchover drill ${drill.id} of orders-db failed: The drill's run failed: target-lag: the target lags too far.`]);
   });
