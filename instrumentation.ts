@@ -15,7 +15,7 @@ export async function register() {
   if (process.env.SWITCHYARD_JOBS === "off") return;
   const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }, { startDrillLoop }, { stopOnSignals }] = await Promise.all([
     import("./server/jobs/scheduler"),
-    import("./server/runs/run-executor"),
+    import("./server/executor/run-executor"),
     import("./server/alerts/alerting-loop"),
     import("./server/automation/automation-loop"),
     import("./server/drills/drill-loop"),

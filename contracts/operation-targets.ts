@@ -14,6 +14,7 @@ export const OPERATION_TARGETS = {
   "policy-param": "`{id}` is a policy (`global`, `service:<id>`, or its id): of its service, or of the fleet for the global one.",
   "policy-version-param": "`{id}` is a policy version: of its policy's service, or of the fleet for the global policy.",
   "change-request-param": "`{id}` is a change request: of its policy's service or topology scope's service, or of the fleet (the global policy, the regions).",
+  "several-services": "The operation acts on several services at once (a region evacuation plan), as on the fleet: a role limited to services may not.",
 } as const;
 
 export type OperationTarget = keyof typeof OPERATION_TARGETS;

@@ -8,6 +8,7 @@ import { drillCommand, drillSchedulesCommand, drillsCommand, scheduleDrillComman
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
+import { evacuateCommand, planControlCommands, plansCommand, showPlanCommand, watchPlanCommand } from "./plans";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
 import { revokeTokenCommand, tokensCommand } from "./tokens";
@@ -27,6 +28,11 @@ export const COMMANDS: readonly Command[] = [
   showRunCommand,
   watchCommand,
   ...stepCommands,
+  evacuateCommand,
+  plansCommand,
+  showPlanCommand,
+  watchPlanCommand,
+  ...planControlCommands,
   drillCommand,
   drillsCommand,
   showDrillCommand,

@@ -10,6 +10,8 @@ const TONES: Record<string, Tone> = {
   paused: "warn",
   compensating: "warn",
   aborted: "bad",
+  scheduled: "info",
+  cancelled: "neutral",
   starting: "info",
   switching_back: "info",
   passed: "ok",

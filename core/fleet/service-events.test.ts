@@ -38,6 +38,12 @@ describe("summariseServiceEvent", () => {
     );
   });
 
+  it("says what a region evacuation plan did with the service, and why", () => {
+    expect(summariseServiceEvent(event({ action: "plan.service", reason: "its primary catalog-eu is in aws:eu-west-1", after: { state: "not_needed" }, details: { plan: "p1", rule: "service-has-nothing-to-move" } }))).toBe(
+      "Region evacuation plan p1: not needed: its primary catalog-eu is in aws:eu-west-1",
+    );
+  });
+
   it("gives a run's outcome with its error", () => {
     expect(summariseServiceEvent(event({ action: "run.finish", outcome: "failure", reason: "Promote: timed out", after: { status: "failed" } }))).toBe(
       "Run failed: Promote: timed out",

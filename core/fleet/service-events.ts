@@ -54,6 +54,8 @@ export function summariseServiceEvent(event: AuditEventFacts): string {
     }
     case "run.start":
       return `${event.actorLabel} started ${text(field(event.after, "runbook"), "a run")}${because(event.reason)}`;
+    case "plan.service":
+      return `Region evacuation plan ${text(field(event.details, "plan"), "?")}: ${text(field(event.after, "state"), "?").replace("_", " ")}${because(event.reason)}`;
     case "run.finish":
       return `Run ${text(field(event.after, "status"), "finished")}${because(event.reason)}`;
     case "alert.fire":

@@ -19,6 +19,11 @@ export interface RunContext {
   compensations: Compensation[];
   /** The service's gates as the hooks configuration had them when the run started. */
   gates: ServiceGates;
+  /**
+   * Set when a plan started the run: who confirmed, by starting the plan
+   * after its dry run, what the run's manual steps ask.
+   */
+  planConfirmation: string | null;
 }
 
-export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null } };
+export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null }, planConfirmation: null };

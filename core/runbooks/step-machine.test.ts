@@ -214,6 +214,13 @@ describe("each step move, as a pure case", () => {
     expect(move({ step: manual, stepRun: row({ state: "waiting" }), now: LATER })).toMatchObject({ rule: "nobody-decided", reason: "nobody confirmed within 60 s" });
   });
 
+  it("a run a plan started has its manual steps answered by the plan's confirmation, and its approvals still wait for a person", () => {
+    const byPlan = { mode: "guided" as const, context: { ...CONTEXT, planConfirmation: "confirmed by ops@example.com, who started plan p1 after its dry run" } };
+    expect(move({ step: manual, run: byPlan })).toMatchObject({ rule: "answered-by-plan", to: "succeeded", write: { output: { answeredBy: "plan", note: byPlan.context.planConfirmation } } });
+    const lagging = withSnapshot({ target: { lagBytes: 8 * 1024 * 1024 } });
+    expect(move({ step: approval, observed: lagging, run: byPlan })).toMatchObject({ rule: "person-awaited", to: "waiting" });
+  });
+
   it("approvals: skipped when their condition holds, never approved by an automatic run, else wait for a person", () => {
     expect(move({ step: approval, observed: withSnapshot() })).toMatchObject({ rule: "approval-not-needed", to: "skipped", write: { output: { reason: expect.stringMatching(/^not needed: /) } } });
     const lagging = withSnapshot({ target: { lagBytes: 8 * 1024 * 1024 } });

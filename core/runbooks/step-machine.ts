@@ -76,6 +76,14 @@ const STEP_TABLE = [
     by: "engine",
     sentence: "An automatic run answers a manual step by policy: what the person would confirm is established otherwise.",
   },
+  {
+    id: "answered-by-plan",
+    kinds: ["manual"],
+    from: ACTIVE,
+    to: "succeeded",
+    by: "engine",
+    sentence: "A run a plan started has its manual steps answered by the person who started the plan after seeing its dry run; approvals still need a second person.",
+  },
   { id: "approval-not-needed", kinds: ["approval"], from: ACTIVE, to: "skipped", by: "engine", sentence: "An approval's `unless` condition holds, so there is no risk to accept." },
   {
     id: "no-self-approval",
@@ -406,6 +414,7 @@ function attemptFinding(input: StepMoveInput): Finding {
     }
     case "manual":
       if (run.mode === "automatic") return { rule: "answered-by-policy", output: { answeredBy: "policy", note: AUTOMATIC_CONFIRMATION } };
+      if (run.context.planConfirmation) return { rule: "answered-by-plan", output: { answeredBy: "plan", note: run.context.planConfirmation } };
       if (deadlinePassed(input)) return { rule: "nobody-decided", reason: `nobody confirmed within ${step.timeoutSeconds} s` };
       return { rule: "person-awaited" };
     case "approval": {

@@ -31,6 +31,7 @@ const runServiceBody = z.object({ params: z.record(z.string(), z.string()) });
  */
 export const TARGET_RESOLVERS: Record<OperationTarget, (input: TargetInput) => Promise<AccessTarget>> = {
   "service-param": async (input) => service(idOf(input)),
+  "several-services": async () => FLEET,
   "pause-scope-body": async (input) => {
     const { scope } = pauseScopeBody.parse(input.body);
     return scope === "global" ? FLEET : service(scope);

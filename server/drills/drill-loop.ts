@@ -53,7 +53,7 @@ async function startScheduledRun(drill: Drill, lease: HeldLease, log: (line: str
   if (!ready) return;
   const params = drill.params as Record<string, string>;
   try {
-    await createRun(drill.runbookId, params, { type: "automation", mode: "automatic", lease, ruleId: "drill-scheduled", sentence: `A scheduled drill (${drill.id}) rehearses ${drill.runbookId}.` }, async (tx, runId) => {
+    await createRun(drill.runbookId, params, { type: "automation", mode: "automatic", lease, ruleId: "drill-scheduled", sentence: `A scheduled drill (${drill.id}) rehearses ${drill.runbookId}.` }, undefined, async (tx, runId) => {
       await tx.drill.update({ where: { id: drill.id }, data: { runId, status: "running" } });
     });
   } catch (error) {
@@ -71,9 +71,11 @@ async function afterRun(drill: Drill, lease: HeldLease, log: (line: string) => v
   const params = { service: drill.serviceId, to_region: drill.originalRegionId, reason: `drill ${drill.id}: switch back to ${drill.originalRegionId}` };
   try {
     await createRun(
-      drill.runbookId === "unplanned-failover" ? "planned-switchover" : drill.runbookId,
+      // Whatever the drill rehearsed, going back is a planned switchover to where the service wrote before.
+      "planned-switchover",
       params,
       { type: "automation", mode: run.mode, lease, ruleId: "drill-switch-back", sentence: `The drill ${drill.id} switches ${drill.serviceId} back to ${drill.originalRegionId}, as asked.` },
+      undefined,
       async (tx, runId) => {
         await tx.drill.update({ where: { id: drill.id }, data: { switchBackRunId: runId, status: "switching_back" } });
       },

@@ -49,11 +49,28 @@ export async function startRun(runbookId: string, params: Record<string, string>
 }
 
 /**
+ * A plan starting one of its services' runs: its id and confirmation go on
+ * the run, and `claim` writes the plan's side in the run's own transaction,
+ * so a run and the plan row that points at it exist together or not at all.
+ */
+export interface PlanStart {
+  planId: string;
+  confirmation: string;
+  claim: (tx: Tx, runId: string) => Promise<void>;
+}
+
+/**
  * The run's rows, in one transaction (the automation's checks its lease in
  * it); returns the run's id. `alongside` writes what belongs with the run
  * (a drill's row) in the same transaction, so neither is stored alone.
  */
-export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter, alongside?: (tx: Tx, runId: string) => Promise<void>): Promise<string> {
+export async function createRun(
+  runbookId: string,
+  params: Record<string, string>,
+  starter: RunStarter,
+  plan?: PlanStart,
+  alongside?: (tx: Tx, runId: string) => Promise<void>,
+): Promise<string> {
   const runbook = (await runbookCatalog()).runbooks.find((candidate) => candidate.definition.id === runbookId);
   if (!runbook) throw new NotFoundError(`No runbook ${runbookId}.`);
   const serviceId = params.service;
@@ -76,6 +93,7 @@ export async function createRun(runbookId: string, params: Record<string, string
     otherIds: resolved.others.map((replica) => replica.id),
     // The gates as configured now: an edit of the configuration applies to the next run, never to one under way.
     gates: serviceGates(gatesConfig(), serviceId),
+    planConfirmation: plan?.confirmation ?? null,
   };
   const replicasOf = (target: "primary" | "target" | "other-standbys"): string[] => {
     if (target === "primary") return context.primaryId ? [context.primaryId] : [];
@@ -114,6 +132,7 @@ export async function createRun(runbookId: string, params: Record<string, string
           startedById: starter.type === "user" ? starter.actor.userId : null,
           reason: params.reason ?? null,
           policyVersionId,
+          planId: plan?.planId ?? null,
           context: context as unknown as Prisma.InputJsonValue,
           startedAt: new Date(),
         },
@@ -129,6 +148,7 @@ export async function createRun(runbookId: string, params: Record<string, string
           idempotencyKey: `${run.id}:${step.id}`,
         })),
       });
+      await plan?.claim(tx, run.id);
       await wakeRunExecutor(tx, run.id);
       await appendAuditEvent(tx, {
         actor: starter.type === "user" ? auditActorOf(starter.actor) : AUTOMATION_ACTOR,
@@ -139,7 +159,7 @@ export async function createRun(runbookId: string, params: Record<string, string
         policyVersionId,
         reason: params.reason ?? null,
         after: { runbook: runbookId, contentHash: runbook.contentHash, params, primary: resolved.primary?.name, target: resolved.target?.name, others: resolved.others.map((r) => r.name) },
-        details: starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : undefined,
+        details: starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : plan ? { plan: plan.planId } : undefined,
       });
       await alongside?.(tx, run.id);
       return run.id;

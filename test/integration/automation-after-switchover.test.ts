@@ -10,7 +10,7 @@ import { serviceAutomation } from "@/server/automation/service-automation";
 import { db } from "@/server/db/client";
 import { fleetOverview } from "@/server/fleet/fleet-overview";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
-import { executorTick } from "@/server/runs/run-executor";
+import { executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";

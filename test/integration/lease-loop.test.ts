@@ -5,7 +5,7 @@ import { ALERTING_LEASE, startAlerting } from "@/server/alerts/alerting-loop";
 import { DECIDER_LEASE, startDecider } from "@/server/automation/automation-loop";
 import { startJobs } from "@/server/jobs/scheduler";
 import { startLeaseLoop } from "@/server/loops/lease-loop";
-import { EXECUTOR_LEASE, startRunExecutor } from "@/server/runs/run-executor";
+import { EXECUTOR_LEASE, startRunExecutor } from "@/server/executor/run-executor";
 
 const TTL_MS = 600_000;
 

@@ -35,6 +35,12 @@ import * as runbookPlan from "@/app/api/v1/runbooks/[id]/plan/route";
 import * as runbooks from "@/app/api/v1/runbooks/route";
 import * as startRun from "@/app/api/v1/runbooks/[id]/runs/route";
 import * as abortRun from "@/app/api/v1/runs/[id]/abort/route";
+import * as plans from "@/app/api/v1/plans/route";
+import * as getPlan from "@/app/api/v1/plans/[id]/route";
+import * as pausePlan from "@/app/api/v1/plans/[id]/pause/route";
+import * as resumePlan from "@/app/api/v1/plans/[id]/resume/route";
+import * as abortPlan from "@/app/api/v1/plans/[id]/abort/route";
+import * as cancelPlan from "@/app/api/v1/plans/[id]/cancel/route";
 import * as pauseRun from "@/app/api/v1/runs/[id]/pause/route";
 import * as resumeRun from "@/app/api/v1/runs/[id]/resume/route";
 import * as getRun from "@/app/api/v1/runs/[id]/route";
@@ -106,6 +112,7 @@ import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, consoleSession, createTestUser, sessionCookieFor, tokenFor, type CallOptions } from "../support/api";
 import { batchOf, standbyReport } from "../support/reports";
+import { endActivePlans, planFixture } from "../support/plans";
 import { runFixture } from "../support/runs";
 import { actorOf, changeRequestFixture, emergencyVersionFixture, freshWindow, ordersPolicy } from "../support/policies";
 import { superuserDatabaseUrl } from "../support/sql";
@@ -257,6 +264,16 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   pauseRun: async () => ({ handler: pauseRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "hold on" } } }),
   resumeRun: async () => ({ handler: resumeRun.POST, request: { method: "POST", params: { id: (await runFixture({ status: "paused" })).id }, body: { reason: "go on" } } }),
   abortRun: async () => ({ handler: abortRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "stop it" } } }),
+  listPlans: () => ({ handler: plans.GET, request: {} }),
+  createPlan: async () => {
+    await endActivePlans();
+    return { handler: plans.POST, request: { method: "POST", body: { regionId: "aws:us-east-1", services: ["orders-db"], reason: "role test evacuation" } } };
+  },
+  getPlan: async () => ({ handler: getPlan.GET, request: { params: { id: (await planFixture("running")).id } } }),
+  pausePlan: async () => ({ handler: pausePlan.POST, request: { method: "POST", params: { id: (await planFixture("running")).id }, body: { reason: "hold on" } } }),
+  resumePlan: async () => ({ handler: resumePlan.POST, request: { method: "POST", params: { id: (await planFixture("paused")).id }, body: { reason: "go on" } } }),
+  abortPlan: async () => ({ handler: abortPlan.POST, request: { method: "POST", params: { id: (await planFixture("running")).id }, body: { reason: "stop it" } } }),
+  cancelPlan: async () => ({ handler: cancelPlan.POST, request: { method: "POST", params: { id: (await planFixture("scheduled")).id }, body: { reason: "not tonight" } } }),
   getServicePolicy: () => ({ handler: servicePolicy.GET, request: { params: { id: "orders-db" } } }),
   listPolicies: () => ({ handler: policies.GET, request: {} }),
   listPolicyVersions: () => ({ handler: policyVersions.GET, request: { params: { id: "service:orders-db" } } }),
@@ -551,11 +568,13 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(17));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(22));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;
     const role = SCOPABLE_ROLES.find((candidate) => hasPermission([candidate], access))!;
+    // A region evacuation acts on many services at once: a role limited to some may not start or control one.
+    const severalServices = "target" in op && op.target === "several-services";
 
     it(`${op.method} ${op.path}: an ${role} limited to another service → 403, and nothing is written`, async () => {
       await freeOrdersDb();
@@ -563,15 +582,22 @@ describe("roles limited to services, through every per-service operation of the 
       const auditBefore = await db().auditEvent.count();
       const { status, json } = await call(handler, { ...request, token: tokenLimitedTo(role, "other-db") });
       expect(status, JSON.stringify(json)).toBe(403);
-      expect(json.error.message).toBe(`Your ${role} role is limited to the services other-db; this acts on the service orders-db.`);
+      expect(json.error.message).toBe(
+        severalServices
+          ? `Your ${role} role is limited to the services other-db; ${access} on the fleet as a whole needs the role fleet-wide.`
+          : `Your ${role} role is limited to the services other-db; this acts on the service orders-db.`,
+      );
       expect(await db().auditEvent.count()).toBe(auditBefore);
     });
 
-    it(`${op.method} ${op.path}: an ${role} limited to orders-db → allowed`, async () => {
+    it(`${op.method} ${op.path}: an ${role} limited to orders-db → ${severalServices ? "403 (it acts on several services)" : "allowed"}`, async () => {
       await freeOrdersDb();
       const { handler, request } = await CASES[id]({ targetUserId, tokenId: "none", agentId });
+      const auditBefore = await db().auditEvent.count();
       const { status, json } = await call(handler, { ...request, token: tokenLimitedTo(role, "orders-db") });
-      expect(status, JSON.stringify(json)).toBe(op.success.status);
+      if (!severalServices) return expect(status, JSON.stringify(json)).toBe(op.success.status);
+      expect(status, JSON.stringify(json)).toBe(403);
+      expect(await db().auditEvent.count()).toBe(auditBefore);
     });
   }
 

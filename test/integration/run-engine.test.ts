@@ -20,7 +20,7 @@ import { LeaseLostError } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
 import { applyMove, moveRun, planMove } from "@/server/runs/advance-run";
 import { MovedMeanwhile } from "@/server/runs/run-writes";
-import { EXECUTOR_LEASE, executorTick } from "@/server/runs/run-executor";
+import { EXECUTOR_LEASE, executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";

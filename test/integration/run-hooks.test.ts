@@ -19,7 +19,7 @@ import { db } from "@/server/db/client";
 import { recordCommandResult } from "@/server/commands/record-command-result";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
 import { acquireLease } from "@/server/lease/lease";
-import { executorTick } from "@/server/runs/run-executor";
+import { executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { createRun } from "@/server/runs/start-run";
 import type { AgentReport } from "@/contracts/agent-reports";

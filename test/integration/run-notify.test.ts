@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { runSchema } from "@/contracts/runs";
 import { db } from "@/server/db/client";
-import { executorTick } from "@/server/runs/run-executor";
+import { executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";

@@ -12,7 +12,7 @@ import type { HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
 import { applyMove, moveRun, planMove } from "@/server/runs/advance-run";
 import { MovedMeanwhile } from "@/server/runs/run-writes";
-import { EXECUTOR_LEASE } from "@/server/runs/run-executor";
+import { EXECUTOR_LEASE } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";

@@ -5,21 +5,24 @@ import { LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import type { LeaseKeeper } from "../lease/lease-keeper";
 import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 import { startLeaseLoop } from "../loops/lease-loop";
-import { moveRun } from "./advance-run";
+import { movePlans } from "../plans/move-plans";
+import { moveRun } from "../runs/advance-run";
 
-import { EXECUTOR_LEASE, EXECUTOR_LEASE_TTL_MS as LEASE_TTL_MS } from "./executor-lease";
+import { EXECUTOR_LEASE, EXECUTOR_LEASE_TTL_MS as LEASE_TTL_MS } from "../runs/executor-lease";
 
 export { EXECUTOR_LEASE };
 const TICK_MS = 250;
 const MAX_MOVES_PER_TICK = 50;
 
 /**
- * Advances every active run under a held executor lease. All run state is in
+ * Advances every active plan and run under a held executor lease. All run state is in
  * the store, so a copy that starts (or restarts) simply carries on from there;
  * agent commands carry idempotency keys, so a step interrupted mid-way never
  * acts twice. The keeper, when given, renews the lease between runs.
  */
 async function moveActiveRuns(lease: HeldLease, log: (line: string) => void, keeper?: LeaseKeeper): Promise<number> {
+  // Plans first: a service's run a plan starts now moves in this same pass.
+  const plans = await movePlans(lease, log);
   const runs = await db().run.findMany({ where: { status: { in: ["running", "compensating"] } }, select: { id: true }, orderBy: { createdAt: "asc" } });
   for (const { id } of runs) {
     await keeper?.keep();
@@ -30,7 +33,7 @@ async function moveActiveRuns(lease: HeldLease, log: (line: string) => void, kee
       log(`run ${id}: ${(error as Error).message}`);
     }
   }
-  return runs.length;
+  return plans + runs.length;
 }
 
 /** One tick of the executor as `holder`: takes the lease if it can and advances every active run. */

@@ -1,0 +1,133 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import type { PlanView } from "@/contracts/plans";
+import { ApiClientError } from "@/client/api-client";
+import { planControl, planQueries, type PlanControlName } from "@/client/queries/plans";
+import { StateBadge } from "@/components/runbooks/step-state-badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { Timestamp } from "@/components/ui/timestamp";
+
+/** Which controls a plan in each status offers, as the plan machine allows them. */
+const CONTROLS: Record<string, PlanControlName[]> = { running: ["pause", "abort"], paused: ["resume", "abort"], scheduled: ["cancel"] };
+const LABELS: Record<PlanControlName, string> = { pause: "Pause", resume: "Resume", abort: "Abort", cancel: "Cancel" };
+
+function seconds(from: string | null, to: string | null): string {
+  if (!from) return "—";
+  const ms = (to ? Date.parse(to) : Date.now()) - Date.parse(from);
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function PlanControls({ plan, canOperate }: { plan: PlanView; canOperate: boolean }) {
+  const queryClient = useQueryClient();
+  const control = useMutation({
+    mutationFn: ({ action, reason }: { action: PlanControlName; reason: string }) => planControl(plan.id, action, reason),
+    onSuccess: (updated) => queryClient.setQueryData(planQueries.detail(plan.id).queryKey, updated),
+  });
+  const offered = CONTROLS[plan.status] ?? [];
+  if (!offered.length) return null;
+  if (!canOperate) return <span className="muted">Pausing, aborting or cancelling a plan needs the operator role on every service.</span>;
+  const ask = (action: PlanControlName) => {
+    const reason = window.prompt(`Why ${action} this plan? (for the audit trail)`);
+    if (reason && reason.trim().length >= 3) control.mutate({ action, reason: reason.trim() });
+  };
+  return (
+    <div className="row">
+      {offered.map((action) => (
+        <button key={action} type="button" className={action === "abort" || action === "cancel" ? "button button-danger" : "button"} onClick={() => ask(action)} disabled={control.isPending}>
+          {LABELS[action]}
+        </button>
+      ))}
+      {control.isError ? (
+        <span className="field-error" role="alert">
+          {control.error instanceof ApiClientError ? control.error.message : "Not done."}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function PlanLive({ initial, canOperate }: { initial: PlanView; canOperate: boolean }) {
+  const { data: plan, dataUpdatedAt, isError } = useQuery({ ...planQueries.detail(initial.id), initialData: initial });
+  const done = plan.services.filter((service) => ["succeeded", "not_needed"].includes(service.state)).length;
+  return (
+    <>
+      <PageHeader
+        title={`${plan.mode === "failover" ? "Failover" : "Switchover"} out of ${plan.regionId}`}
+        description={
+          <>
+            <StateBadge state={plan.status} /> by {plan.startedBy} · {plan.reason} · {plan.concurrency} at a time ·{" "}
+            {plan.failurePolicy === "stop" ? "stops at the first failure" : "continues past failures"}
+          </>
+        }
+        actions={<PlanControls plan={plan} canOperate={canOperate} />}
+      />
+      <p className="muted" aria-live="polite">
+        {isError ? "Could not refresh; showing the last state received. " : ""}Updated <Timestamp iso={new Date(dataUpdatedAt).toISOString()} />. {done} of {plan.services.length} services out of{" "}
+        {plan.regionId}.{" "}
+        {plan.status === "scheduled" && plan.scheduledAt ? (
+          <>
+            Starts at <Timestamp iso={plan.scheduledAt} />
+            {plan.inMaintenanceWindow ? " if a maintenance window of every service is in force then" : ""}; its checks are run again then.
+          </>
+        ) : plan.startedAt ? (
+          <>
+            Started <Timestamp iso={plan.startedAt} />, {seconds(plan.startedAt, plan.finishedAt)} {plan.finishedAt ? "in all" : "so far"}.
+          </>
+        ) : null}
+      </p>
+      {plan.error ? (
+        <div className="alert alert-error" role="alert" style={{ marginBottom: 16 }}>
+          {plan.error}
+        </div>
+      ) : null}
+      <section className="card" aria-labelledby="plan-services">
+        <h2 id="plan-services">Services</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Service</th>
+                <th scope="col">State</th>
+                <th scope="col">Waits for</th>
+                <th scope="col">Run</th>
+                <th scope="col">Now</th>
+                <th scope="col">Time</th>
+              </tr>
+            </thead>
+            <tbody>
+              {plan.services.map((service) => (
+                <tr key={service.serviceId}>
+                  <th scope="row">
+                    <Link href={`/services/${service.serviceId}`}>{service.serviceId}</Link>
+                  </th>
+                  <td>
+                    <StateBadge state={service.state.replace("_", " ")} />
+                    <div className="muted">{service.note ?? service.sentence}</div>
+                  </td>
+                  <td>{service.dependsOn.join(", ") || "—"}</td>
+                  <td>
+                    {service.run ? (
+                      <>
+                        <Link href={`/runs/${service.run.id}`}>{service.run.runbookId}</Link> <StateBadge state={service.run.status} />
+                        {service.run.target ? <div className="muted">→ {service.run.target}</div> : null}
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td>{service.run?.error ?? service.run?.currentStep ?? "—"}</td>
+                  <td>{service.startedAt ? seconds(service.startedAt, service.finishedAt) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <p>
+        <Link href="/plans">All plans</Link> · <Link href={`/audit?targetType=plan&targetId=${plan.id}`}>This plan in the audit trail</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,9 @@
+import { OPERATIONS } from "@/contracts/operations";
+import { apiRoute } from "@/server/http/api-route";
+import { controlPlan } from "@/server/plans/control-plan";
+import { planView } from "@/server/plans/plan-view";
+
+export const POST = apiRoute(OPERATIONS.pausePlan, async ({ actor, params, body }) => {
+  await controlPlan(actor, params.id, "pause", body.reason);
+  return planView(params.id);
+});

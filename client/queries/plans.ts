@@ -1,0 +1,33 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { CreatePlanRequest } from "@/contracts/plans";
+import { api } from "../api-client";
+
+const ACTIVE = new Set(["scheduled", "running", "paused"]);
+
+export const planQueries = {
+  all: () => ["plans"] as const,
+  list: () =>
+    queryOptions({
+      queryKey: [...planQueries.all(), "list"] as const,
+      queryFn: ({ signal }) => api.call("listPlans", { query: {}, signal }),
+      refetchInterval: 5_000,
+    }),
+  detail: (planId: string) =>
+    queryOptions({
+      queryKey: [...planQueries.all(), "detail", planId] as const,
+      queryFn: ({ signal }) => api.call("getPlan", { params: { id: planId }, signal }),
+      // Live while the plan is active or a run it started is still under way.
+      refetchInterval: (query) => (query.state.data && !ACTIVE.has(query.state.data.status) && !query.state.data.services.some((service) => service.state === "running") ? false : 1_000),
+    }),
+};
+
+const PLAN_CONTROLS = { pause: "pausePlan", resume: "resumePlan", abort: "abortPlan", cancel: "cancelPlan" } as const;
+export type PlanControlName = keyof typeof PLAN_CONTROLS;
+
+export function createPlanRequest(body: Partial<CreatePlanRequest> & Pick<CreatePlanRequest, "regionId" | "reason">) {
+  return api.call("createPlan", { body });
+}
+
+export function planControl(planId: string, control: PlanControlName, reason: string) {
+  return api.call(PLAN_CONTROLS[control], { params: { id: planId }, body: { reason } });
+}

@@ -1,0 +1,232 @@
+import "server-only";
+import { nextPlanMoves, type PlanMove, type PlanRow } from "@/core/plans/plan-machine";
+import { windowRefusal } from "@/core/plans/plan-schedule";
+import type { ServiceEvacuation } from "@/core/plans/evacuation";
+import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
+import { db } from "../db/client";
+import type { Plan, PlanService, PlanServiceState } from "../db/generated/client";
+import type { Tx } from "../db/transaction";
+import { DomainError } from "../errors";
+import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
+import { effectivePolicies } from "../policy/effective-policy";
+import { MovedMeanwhile } from "../runs/run-writes";
+import { createRun } from "../runs/start-run";
+import { evacuationsNow } from "./evacuations";
+import { planOwner } from "./plan-owner";
+
+/** The engine moves plans as it moves runs, on behalf of whoever started them (recorded on the plan). */
+export const PLAN_ENGINE: AuditActor = { type: "automation", id: null, label: "plan engine" };
+
+type StoredPlan = Plan & { services: (PlanService & { run: { status: string } | null })[] };
+
+const loadPlan = (planId: string) => db().plan.findUnique({ where: { id: planId }, include: { services: { orderBy: { index: "asc" }, include: { run: { select: { status: true } } } } } });
+
+function planRow(plan: StoredPlan): PlanRow {
+  return {
+    status: plan.status,
+    concurrency: plan.concurrency,
+    failurePolicy: plan.failurePolicy,
+    services: plan.services.map((service) => ({ serviceId: service.serviceId, state: service.state, runStatus: service.run?.status ?? null })),
+    dependsOn: Object.fromEntries(plan.services.map((service) => [service.serviceId, service.dependsOn])),
+  };
+}
+
+/** Holds the plan row in the status the move was decided on (else MovedMeanwhile: a person paused or aborted it meanwhile). */
+async function claimPlan(tx: Tx, plan: Plan) {
+  const held = await tx.plan.updateMany({ where: { id: plan.id, status: plan.status }, data: { status: plan.status } });
+  if (held.count === 0) throw new MovedMeanwhile(`plan ${plan.id} is no longer ${plan.status}`);
+}
+
+interface ServiceOutcome {
+  to: PlanServiceState;
+  rule: string;
+  note: string;
+  runId?: string;
+}
+
+/** One service's new state, written only from the state it was read in, audited with its rule. */
+async function writeServiceOutcome(tx: Tx, plan: Plan, service: PlanService, outcome: ServiceOutcome, now: Date) {
+  const changed = await tx.planService.updateMany({
+    where: { id: service.id, state: service.state },
+    data: {
+      state: outcome.to,
+      rule: outcome.rule,
+      note: outcome.note,
+      ...(outcome.runId ? { runId: outcome.runId, startedAt: now } : { finishedAt: now }),
+    },
+  });
+  if (changed.count === 0) throw new MovedMeanwhile(`${service.serviceId} in plan ${plan.id} is no longer ${service.state}`);
+  await appendAuditEvent(tx, {
+    actor: PLAN_ENGINE,
+    action: "plan.service",
+    target: { type: "plan", id: plan.id },
+    serviceId: service.serviceId,
+    runId: outcome.runId ?? service.runId,
+    outcome: outcome.to === "failed" || outcome.to === "skipped" || outcome.to === "cancelled" ? "failure" : "success",
+    reason: outcome.note,
+    before: { state: service.state },
+    after: { state: outcome.to },
+    details: { rule: outcome.rule, plan: plan.id },
+  });
+}
+
+const confirmation = (email: string, plan: Plan) =>
+  `confirmed by ${email}, who started plan ${plan.id} (${plan.mode} out of ${plan.regionId}) after its dry run: ${plan.reason}`;
+
+/**
+ * A service's turn: what it has in the region now decides whether there is
+ * anything to move; if there is, its run starts in the plan owner's name
+ * with the plan's row claimed in the run's own transaction.
+ */
+async function startService(plan: StoredPlan, service: PlanService, lease: HeldLease, now: Date) {
+  const refuse = (rule: string, to: PlanServiceState, note: string) =>
+    db().$transaction(async (tx) => {
+      await assertLeaseHeld(tx, lease);
+      await claimPlan(tx, plan);
+      await writeServiceOutcome(tx, plan, service, { to, rule, note }, now);
+    });
+  const owner = await planOwner(plan.startedById);
+  if (typeof owner === "string") return refuse("service-cannot-start", "failed", owner);
+  let evacuation: ServiceEvacuation | undefined;
+  try {
+    evacuation = (await evacuationsNow({ regionId: plan.regionId, mode: plan.mode, reason: plan.reason, serviceIds: [service.serviceId] }, now)).get(service.serviceId);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return refuse("service-cannot-start", "failed", error.message);
+  }
+  if (!evacuation) return refuse("service-cannot-start", "failed", `${service.serviceId} was retired`);
+  if (!evacuation.inRegion) return refuse("service-has-nothing-to-move", "not_needed", `its primary ${evacuation.primary ?? "(none)"} is in ${evacuation.primaryRegionId ?? "no region"}`);
+  if (evacuation.blockers.length) return refuse("service-cannot-start", "failed", evacuation.blockers.join("; "));
+  try {
+    await createRun(
+      evacuation.runbookId,
+      evacuation.params,
+      { type: "user", actor: owner },
+      {
+        planId: plan.id,
+        confirmation: confirmation(owner.email, plan),
+        claim: async (tx, runId) => {
+          await assertLeaseHeld(tx, lease);
+          await claimPlan(tx, plan);
+          await writeServiceOutcome(tx, plan, service, { to: "running", rule: "service-started", note: `${evacuation.runbookId} to ${evacuation.target} (${evacuation.targetRegionId})`, runId }, now);
+        },
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    await refuse("service-cannot-start", "failed", error.message);
+  }
+}
+
+async function applyMove(plan: StoredPlan, move: PlanMove, lease: HeldLease, now: Date) {
+  if (move.kind === "finish") {
+    await db().$transaction(async (tx) => {
+      await assertLeaseHeld(tx, lease);
+      const changed = await tx.plan.updateMany({ where: { id: plan.id, status: "running" }, data: { status: move.to, error: move.error, finishedAt: now } });
+      if (changed.count === 0) throw new MovedMeanwhile(`plan ${plan.id} is no longer running`);
+      await appendAuditEvent(tx, {
+        actor: PLAN_ENGINE,
+        action: "plan.finish",
+        target: { type: "plan", id: plan.id },
+        outcome: move.to === "succeeded" ? "success" : "failure",
+        reason: move.error,
+        after: { status: move.to },
+        details: { rule: move.rule },
+      });
+    });
+    return;
+  }
+  const service = plan.services.find((candidate) => candidate.serviceId === move.serviceId)!;
+  if (move.rule === "service-started") return startService(plan, service, lease, now);
+  await db().$transaction(async (tx) => {
+    await assertLeaseHeld(tx, lease);
+    await writeServiceOutcome(tx, plan, service, { to: move.to, rule: move.rule, note: move.reason }, now);
+  });
+}
+
+/** One pass over a plan: its moves as core/plans/plan-machine decides them, in order; a lost race leaves the rest to the next tick. */
+async function movePlan(planId: string, lease: HeldLease, now: Date) {
+  const plan = await loadPlan(planId);
+  if (!plan) return;
+  for (const move of nextPlanMoves(planRow(plan))) {
+    try {
+      await applyMove(plan, move, lease, now);
+    } catch (error) {
+      if (error instanceof MovedMeanwhile) return;
+      throw error;
+    }
+  }
+}
+
+/**
+ * A scheduled plan's time has come: it starts only if the person who
+ * scheduled it may still operate runs, the window it requires is in force
+ * for every service, and every service still in the region can move now;
+ * otherwise it ends failed, saying why (an alert reports it).
+ */
+async function startScheduledPlan(planId: string, lease: HeldLease, now: Date) {
+  const plan = await loadPlan(planId);
+  if (!plan || plan.status !== "scheduled") return;
+  const serviceIds = plan.services.map((service) => service.serviceId);
+  const refusal = await scheduledRefusal(plan, serviceIds, now);
+  await db().$transaction(async (tx) => {
+    await assertLeaseHeld(tx, lease);
+    const changed = await tx.plan.updateMany({
+      where: { id: plan.id, status: "scheduled" },
+      data: refusal ? { status: "failed", error: `not started at its time: ${refusal}`, finishedAt: now } : { status: "running", startedAt: now },
+    });
+    if (changed.count === 0) return;
+    if (refusal) await tx.planService.updateMany({ where: { planId: plan.id, state: "pending" }, data: { state: "cancelled", rule: "scheduled-plan-refused", note: refusal, finishedAt: now } });
+    await appendAuditEvent(tx, {
+      actor: PLAN_ENGINE,
+      action: refusal ? "plan.finish" : "plan.start",
+      target: { type: "plan", id: plan.id },
+      outcome: refusal ? "failure" : "success",
+      reason: refusal,
+      after: { status: refusal ? "failed" : "running" },
+      details: { rule: refusal ? "scheduled-plan-refused" : "scheduled-plan-started", scheduledAt: plan.scheduledAt?.toISOString() ?? null },
+    });
+  });
+}
+
+async function scheduledRefusal(plan: StoredPlan, serviceIds: string[], now: Date): Promise<string | null> {
+  const owner = await planOwner(plan.startedById);
+  if (typeof owner === "string") return owner;
+  if (plan.inMaintenanceWindow) {
+    const policies = await effectivePolicies(serviceIds);
+    const refusal = windowRefusal(new Map(serviceIds.map((serviceId) => [serviceId, policies.get(serviceId)?.document.maintenanceWindows ?? []])), now);
+    if (refusal) return refusal;
+  }
+  let evacuations: Map<string, ServiceEvacuation>;
+  try {
+    evacuations = await evacuationsNow({ regionId: plan.regionId, mode: plan.mode, reason: plan.reason, serviceIds }, now);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return error.message;
+  }
+  const blocked = [...evacuations.values()].filter((evacuation) => evacuation.inRegion && evacuation.blockers.length > 0);
+  return blocked.length ? `its pre-checks fail: ${blocked.map((evacuation) => `${evacuation.serviceId}: ${evacuation.blockers.join("; ")}`).join(" | ")}` : null;
+}
+
+/**
+ * Every plan the engine has something to do for: running ones, scheduled
+ * ones whose time has come, and ended or paused ones whose runs are still
+ * under way (their ends are recorded on the plan).
+ */
+export async function movePlans(lease: HeldLease, log: (line: string) => void, now = new Date()): Promise<number> {
+  const plans = await db().plan.findMany({
+    where: { OR: [{ status: "running" }, { status: "scheduled", scheduledAt: { lte: now } }, { services: { some: { state: "running" } } }] },
+    select: { id: true, status: true },
+    orderBy: { createdAt: "asc" },
+  });
+  for (const plan of plans) {
+    try {
+      if (plan.status === "scheduled") await startScheduledPlan(plan.id, lease, now);
+      else await movePlan(plan.id, lease, now);
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      log(`plan ${plan.id}: ${(error as Error).message}`);
+    }
+  }
+  return plans.length;
+}
