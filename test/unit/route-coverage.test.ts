@@ -82,6 +82,8 @@ const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/runs/[id]/page.tsx": "runbooks:read",
   "app/(console)/drills/page.tsx": "runbooks:read",
   "app/(console)/drills/[id]/page.tsx": "runbooks:read",
+  "app/(console)/plans/page.tsx": "runbooks:read",
+  "app/(console)/plans/[id]/page.tsx": "runbooks:read",
   "app/(console)/services/[id]/page.tsx": "fleet:read",
   "app/(console)/governance/page.tsx": "policies:read",
   "app/(console)/governance/change-requests/[id]/page.tsx": "policies:read",
