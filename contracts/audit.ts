@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "drill.finish",
   "drill.start",
   "drill_schedule.create",
+  "drill_schedule.disable",
   "command_key.create",
   "command_key.rotation_cancel",
   "command_key.rotation_complete",

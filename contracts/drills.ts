@@ -112,6 +112,10 @@ export const drillScheduleSchema = z
   .meta({ id: "DrillSchedule" });
 
 export const drillScheduleListSchema = z.object({ schedules: z.array(drillScheduleSchema) }).meta({ id: "DrillScheduleList" });
+export const drillScheduleIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+export const disableDrillScheduleRequestSchema = z
+  .strictObject({ reason: z.string().trim().min(3, { error: "say why, in at least 3 characters" }).max(1000) })
+  .meta({ id: "DisableDrillScheduleRequest" });
 export const drillScheduleListQuerySchema = z.object({ serviceId: z.string().max(64).optional() });
 
 export const recoveryHistorySchema = z

@@ -83,3 +83,16 @@ export const drillSchedulesCommand: Command = {
     show(invocation, await invocation.client.call("listDrillSchedules", { query: { serviceId: stringOption(invocation, "service") } }), renderDrillSchedules);
   },
 };
+
+export const disableDrillScheduleCommand: Command = {
+  name: "disable-drill-schedule",
+  summary: "Stop a repeating drill (audited with the reason)",
+  usage: "disable-drill-schedule <scheduleId> --reason <text>",
+  examples: ['switchyard disable-drill-schedule clx0sched --reason "the service moves to a new platform"'],
+  options: { reason: { type: "string", description: "Why (at least 3 characters; audited)" } },
+  arity: [1, 1],
+  async run(invocation) {
+    const schedule = await invocation.client.call("disableDrillSchedule", { params: { id: word(invocation, 0) }, body: { reason: stringOption(invocation, "reason") } });
+    show(invocation, { schedules: [schedule] }, renderDrillSchedules);
+  },
+};

@@ -4,7 +4,7 @@ import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
-import { drillCommand, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
+import { disableDrillScheduleCommand, drillCommand, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
@@ -38,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   showDrillCommand,
   scheduleDrillCommand,
   drillSchedulesCommand,
+  disableDrillScheduleCommand,
   auditCommand,
   changesCommand,
   changeCommand,

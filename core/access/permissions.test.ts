@@ -38,6 +38,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent" | "enrollment-to
   listDrills: EVERYONE,
   getDrill: EVERYONE,
   createDrillSchedule: ["operator"],
+  disableDrillSchedule: ["operator"],
   listDrillSchedules: EVERYONE,
   recoveryHistory: EVERYONE,
   confirmStep: ["operator"],

@@ -7,7 +7,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import type { DrillSchedule } from "../db/generated/client";
-import { NotFoundError, ValidationError } from "../errors";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { runbookCatalog } from "../runbooks/runbook-catalog";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
 
@@ -81,4 +81,25 @@ export async function listDrillSchedules(serviceId: string | undefined): Promise
   const schedules = await db().drillSchedule.findMany({ where: serviceId ? { serviceId } : {}, orderBy: { nextDueAt: "asc" } });
   const now = new Date();
   return schedules.map((schedule) => scheduleView(schedule, now));
+}
+
+/** Stops a repeating drill, from the state it was read in (a second disable is 409), audited with why. */
+export async function disableDrillSchedule(id: string, reason: string, actor: UserActor, now = new Date()): Promise<DrillScheduleView> {
+  const schedule = await db().$transaction(async (tx) => {
+    const changed = await tx.drillSchedule.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: now } });
+    const stored = await tx.drillSchedule.findUnique({ where: { id } });
+    if (!stored) throw new NotFoundError(`No drill schedule ${id}.`);
+    if (changed.count === 0) throw new ConflictError(`The drill schedule ${id} was already disabled ${stored.disabledAt!.toISOString()}.`);
+    await appendAuditEvent(tx, {
+      actor: auditActorOf(actor),
+      action: "drill_schedule.disable",
+      target: { type: "drill_schedule", id },
+      serviceId: stored.serviceId,
+      reason,
+      before: { disabledAt: null },
+      after: { disabledAt: now },
+    });
+    return stored;
+  });
+  return scheduleView(schedule, now);
 }

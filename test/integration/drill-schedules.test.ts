@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createSchedule } from "@/app/api/v1/drill-schedules/route";
+import { POST as disableSchedule } from "@/app/api/v1/drill-schedules/[id]/disable/route";
 import { detectAll } from "@/core/alerts/alert-rules";
 import { gatherAlertFacts } from "@/server/alerts/alert-facts";
 import { db } from "@/server/db/client";
@@ -47,8 +48,18 @@ describe("repeating drills", () => {
     expect((await alertsOf("drill-overdue")).map((alert) => [alert.serviceId, alert.subject.key, alert.sentence])).toEqual([
       ["orders-db", `drill-schedule:${created.json.id}`, created.json.overdue],
     ]);
-    await db().drillSchedule.update({ where: { id: created.json.id }, data: { disabledAt: new Date() } });
+    // Disabled with a reason (audited), it is overdue no more; a second disable, or an unknown schedule, is refused and writes nothing.
+    const disable = (id: string, reason = "the service moves to a new platform") => call(disableSchedule, { method: "POST", token: operator, params: { id }, body: { reason } });
+    const disabled = await disable(created.json.id);
+    expect(disabled.status, JSON.stringify(disabled.json)).toBe(200);
+    expect(disabled.json).toMatchObject({ overdue: null, disabledAt: expect.any(String) });
     expect(await alertsOf("drill-overdue")).toEqual([]);
+    const events = () => db().auditEvent.count({ where: { action: "drill_schedule.disable" } });
+    expect(await events()).toBe(1);
+    expect((await disable(created.json.id)).status).toBe(409);
+    expect((await disable("no-such-schedule")).status).toBe(404);
+    expect((await disable(created.json.id, "no")).status).toBe(400);
+    expect(await events()).toBe(1);
   });
 
   it("start a due drill and its run once, move the due time a period on, and raise drill-failed when it fails", async () => {

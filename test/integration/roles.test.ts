@@ -51,6 +51,7 @@ import * as runs from "@/app/api/v1/runs/route";
 import * as drills from "@/app/api/v1/drills/route";
 import * as drillById from "@/app/api/v1/drills/[id]/route";
 import * as drillSchedules from "@/app/api/v1/drill-schedules/route";
+import * as disableDrillSchedule from "@/app/api/v1/drill-schedules/[id]/disable/route";
 import * as recoveryHistory from "@/app/api/v1/services/[id]/recovery-history/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as serviceLag from "@/app/api/v1/services/[id]/lag/route";
@@ -250,6 +251,12 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     request: { method: "POST", body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" }, everyDays: 7, firstDueAt: "2099-01-01T00:00:00Z" } },
   }),
   listDrillSchedules: () => ({ handler: drillSchedules.GET, request: {} }),
+  disableDrillSchedule: async () => {
+    const schedule = await db().drillSchedule.create({
+      data: { serviceId: "orders-db", runbookId: "planned-switchover", params: { service: "orders-db" }, switchBack: true, everyDays: 7, inMaintenanceWindow: true, nextDueAt: new Date("2099-01-01T00:00:00Z") },
+    });
+    return { handler: disableDrillSchedule.POST, request: { method: "POST", params: { id: schedule.id }, body: { reason: "role test" } } };
+  },
   recoveryHistory: () => ({ handler: recoveryHistory.GET, request: { params: { id: "orders-db" } } }),
   getRun: async () => ({ handler: getRun.GET, request: { params: { id: (await runFixture()).id } } }),
   confirmStep: async () => ({ handler: confirmStep.POST, request: { method: "POST", params: { id: (await runFixture()).id, stepId: "decide" }, body: {} } }),
@@ -568,7 +575,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(22));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(23));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;
