@@ -54,4 +54,8 @@ test("an operator runs a drill with a switch back from the service page and read
   await expect(history.getByRole("heading", { name: "Observed RTO" })).toBeVisible();
   await expect(history.getByText("seconds", { exact: true })).toBeVisible();
   await expect(history.getByRole("table")).toContainText("passed");
+
+  await history.getByRole("link", { name: "All drills" }).click();
+  await expect(page.getByRole("region", { name: "Drills", exact: true }).getByRole("row", { name: /and back/ }).first()).toContainText("passed");
+  await expect(page.getByRole("region", { name: "Repeating drills" })).toBeVisible();
 });

@@ -18,6 +18,12 @@ export const drillQueries = {
       // Live while the drill is under way; still once its report is written.
       refetchInterval: (query) => (query.state.data && !ACTIVE.has(query.state.data.status) ? false : 1_000),
     }),
+  schedules: (serviceId?: string) =>
+    queryOptions({
+      queryKey: [...drillQueries.all(), "schedules", { serviceId }] as const,
+      queryFn: ({ signal }) => api.call("listDrillSchedules", { query: { serviceId: serviceId || undefined }, signal }),
+      refetchInterval: 30_000,
+    }),
   history: (serviceId: string) =>
     queryOptions({
       queryKey: [...drillQueries.all(), "history", serviceId] as const,
