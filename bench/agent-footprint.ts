@@ -42,7 +42,7 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-const controlPlane = await startControlPlane({ lab: true });
+const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
 try {
   const bundle = path.join(controlPlane.dataDir, "agents", "switchyard-agent.mjs");
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));

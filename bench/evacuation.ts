@@ -24,6 +24,7 @@ const { values } = parseArgs({ options: { services: { type: "string", default: "
 const SERVICES = Number(values.services);
 const CONCURRENCIES = values.concurrency.split(",").map(Number);
 const REGIONS = ["aws:us-east-1", "aws:eu-west-1", "gcp:europe-west3"];
+const JURISDICTIONS: Record<string, string> = { "aws:us-east-1": "US", "aws:eu-west-1": "EU", "gcp:europe-west3": "EU" };
 
 const product = await startControlPlane();
 const store = createDb(product.databaseUrl, 2);
@@ -43,6 +44,10 @@ try {
   // Only plans move primaries here: the decider is paused so that nothing else does.
   await api(product.url, "POST", "/api/v1/automation/pauses", operator, { scope: "global", reason: "evacuation benchmark", expiresAt: new Date(Date.now() + 6 * 3_600_000).toISOString() });
 
+  for (const regionId of REGIONS) {
+    const [cloud, code] = regionId.split(":") as [string, string];
+    await store.region.upsert({ where: { id: regionId }, create: { id: regionId, cloud, code, jurisdiction: JURISDICTIONS[regionId]!, displayName: regionId }, update: {} });
+  }
   const serviceIds = Array.from({ length: SERVICES }, (_, s) => `evac-${String(s).padStart(3, "0")}`);
   for (const serviceId of serviceIds) {
     await store.service.create({ data: { id: serviceId, name: serviceId, engine: "postgresql", datasets: { create: [{ name: "data", ownerTeam: "bench", consistency: "strong", rpoSeconds: 0, rtoSeconds: 60 }] } } });
@@ -79,12 +84,12 @@ try {
   for (const concurrency of CONCURRENCIES) {
     const healthy = await until(
       "every service healthy",
-      () => api(product.url, "GET", "/api/v1/services", operator),
-      (list) => serviceIds.every((id) => list.services.find((service: any) => service.id === id)?.replicas.every((replica: any) => replica.live?.health === "healthy")),
+      () => Promise.all(serviceIds.map((id) => api(product.url, "GET", `/api/v1/services/${id}`, operator))),
+      (services) => services.every((service) => service.replicas.every((replica: any) => replica.live.health === "healthy")),
       120_000,
       500,
     );
-    const regionId = healthy.services.find((service: any) => service.id === serviceIds[0]).writeRegionId as string;
+    const regionId = healthy[0].writeRegionId as string;
     const plan = await api(product.url, "POST", "/api/v1/plans", operator, { regionId, services: serviceIds, concurrency, reason: `benchmark at concurrency ${concurrency}` });
     const done = await until("the plan to end", () => api(product.url, "GET", `/api/v1/plans/${plan.id}`, operator), (view) => ["succeeded", "failed", "aborted"].includes(view.status), 900_000, 250);
     if (done.status !== "succeeded") throw new Error(`plan ${done.status}: ${done.error} ${JSON.stringify(done.services.filter((service: any) => service.state !== "succeeded"))}`);

@@ -33,7 +33,7 @@ const RUNS = Number(values.runs);
 const FLEET = Number(values.fleet);
 const OPERATOR = { email: "bench-oncall@switchyard.local", password: "bench-oncall-password" };
 
-const product = await startControlPlane({ lab: true });
+const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
 const results: { writableMs: number; routedMs: number; finishedMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
 const sql = new pg.Pool({ connectionString: product.databaseUrl, max: 2 });
 const db = createDb(product.databaseUrl, 4);

@@ -42,7 +42,7 @@ interface EventResult {
   failedAttempts: number;
 }
 
-const product = await startControlPlane({ lab: true });
+const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
 const results: EventResult[] = [];
 let lost = -1;
 let acknowledged = 0;

@@ -25,7 +25,7 @@ const RUNS = Number(values.runs);
 
 const results: { confirmToDoneMs: number; writesRefusedMs: number; rejoinMs: number; lost: number; overheadPerStepMs: number[]; waitedForReportsMs: number }[] = [];
 for (let repetition = 0; repetition < RUNS; repetition++) {
-  const product = await startControlPlane({ lab: true });
+  const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
   const store = createDb(product.databaseUrl, 2);
   try {
     const admin = await adminToken(product.url);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PLAN_SERVICE_STATES, PLAN_STATUSES } from "@/core/plans/plan-machine";
+import { serviceLabelsSchema } from "./topology";
 
 const serviceId = z.string().min(1).max(64);
 
@@ -19,6 +20,7 @@ export const createPlanRequestSchema = z
     regionId: z.string().min(1).max(64).meta({ description: "The region to move every write role out of, e.g. aws:us-east-1" }),
     mode: z.enum(["switchover", "failover"]).default("switchover").meta({ description: "switchover while the region answers; failover when it is lost" }),
     services: z.array(serviceId).min(1).max(1000).optional().meta({ description: "The services in scope; every service whose primary is in the region when omitted" }),
+    labels: serviceLabelsSchema.optional().meta({ description: "Instead of services: every service carrying all these labels whose primary is in the region" }),
     order: planOrderSchema.default({}),
     concurrency: z.int().min(1, { error: "must be at least 1: a plan that may move no service at once never moves one" }).max(100).default(1),
     failurePolicy: z.enum(["stop", "continue"]).default("stop").meta({ description: "stop: no service starts after one fails; continue: only those waiting for it are skipped" }),
@@ -27,6 +29,7 @@ export const createPlanRequestSchema = z
     inMaintenanceWindow: z.boolean().default(false).meta({ description: "With scheduledAt: start only inside a maintenance window of every service in scope" }),
     dryRun: z.boolean().default(false).meta({ description: "Only plan: what each service would do and why some cannot move; nothing written" }),
   })
+  .refine((body) => !body.inMaintenanceWindow || body.scheduledAt, { path: ["inMaintenanceWindow"], error: "needs scheduledAt: the time to start inside a window" })
   .meta({ id: "CreatePlanRequest" });
 
 const verdictSchema = z.object({ dataset: z.string(), holds: z.boolean(), sentence: z.string() });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-export const RUN_STATUSES = ["pending", "running", "waiting", "paused", "compensating", "succeeded", "failed", "aborted"] as const;
+export const RUN_STATUSES = ["pending", "scheduled", "running", "waiting", "paused", "compensating", "succeeded", "failed", "aborted", "cancelled", "refused"] as const;
 export const STEP_STATES = ["pending", "running", "waiting", "succeeded", "failed", "skipped"] as const;
+/** Runs that hold their service (one at a time); a scheduled run holds nothing until it starts. */
 export const ACTIVE_RUN_STATUSES = ["pending", "running", "waiting", "paused", "compensating"] as const;
 
 export const runStepSchema = z
@@ -47,10 +48,13 @@ export const runSchema = z
     actorType: z.enum(["user", "automation"]).meta({ description: "Who started the run: a person, or the automation's decider" }),
     startedBy: z.string().nullable().meta({ description: "The person's email; null for the automation" }),
     reason: z.string().nullable(),
+    planId: z.string().nullable().meta({ description: "The region evacuation plan that started the run, if one did" }),
     error: z.string().nullable(),
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
+    scheduledAt: z.iso.datetime().nullable().meta({ description: "When a scheduled run is (or was) to start; null for a run started at once" }),
+    inMaintenanceWindow: z.boolean().meta({ description: "The scheduled run starts only inside one of its policy's maintenance windows" }),
     primary: z.string().nullable(),
     target: z.string().nullable(),
     others: z.array(z.string()),
@@ -66,7 +70,17 @@ export const startRunRequestSchema = z
   .strictObject({
     params: z.record(z.string().max(64), z.string().max(2000)),
     dryRun: z.boolean().default(false).meta({ description: "Only plan: resolve and evaluate every check, change nothing" }),
+    scheduledAt: z.iso
+      .datetime({ offset: true, error: "must be an ISO 8601 time, e.g. 2030-01-01T02:00:00Z" })
+      .optional()
+      .meta({
+        description:
+          "Start the run at this time instead of now. Its pre-checks are run again then and the run is refused (with an alert) if they fail; scheduling confirms the runbook's manual steps in advance",
+      }),
+    inMaintenanceWindow: z.boolean().default(false).meta({ description: "With scheduledAt: start only inside one of the service policy's maintenance windows" }),
   })
+  .refine((body) => !(body.dryRun && body.scheduledAt), { path: ["dryRun"], error: "a dry run plans now and cannot be scheduled; leave out dryRun or scheduledAt" })
+  .refine((body) => !body.inMaintenanceWindow || body.scheduledAt, { path: ["inMaintenanceWindow"], error: "needs scheduledAt: the time to start inside a window" })
   .meta({ id: "StartRunRequest" });
 
 export const stepDecisionSchema = z.strictObject({ note: z.string().trim().max(1000).optional() }).meta({ id: "StepDecision" });

@@ -60,6 +60,7 @@ export const serviceSchema = z
     policyVersion: z.number().int().nullable().meta({ description: "Version of the effective policy" }),
     writeReplicaId: z.string().nullable(),
     writeRegionId: z.string().nullable(),
+    labels: z.record(z.string(), z.string()).meta({ description: "What people select the service by, e.g. a region evacuation of every `tier: critical` service" }),
     retiredAt: z.iso
       .datetime()
       .nullable()

@@ -64,11 +64,26 @@ export const fleetReplicaSchema = z
   })
   .meta({ id: "FleetReplica" });
 
+const LABEL_NAME = /^[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?$/;
+
+/** `{ tier: "critical", team: "checkout" }`: what people select services by (a region evacuation of every critical service). */
+export const serviceLabelsSchema = z
+  .record(z.string(), z.string().trim().min(1).max(63))
+  .superRefine((labels, context) => {
+    const names = Object.keys(labels);
+    if (names.length > 32) context.addIssue({ code: "custom", message: "at most 32 labels" });
+    for (const name of names.filter((candidate) => !LABEL_NAME.test(candidate))) {
+      context.addIssue({ code: "custom", path: [name], message: `label name "${name}": lowercase letters, digits and . _ / -, starting and ending with a letter or digit, at most 63 characters` });
+    }
+  })
+  .meta({ id: "ServiceLabels" });
+
 export const fleetServiceSchema = z
   .strictObject({
     id: slug("a service id"),
     name: z.string().trim().min(1).max(100),
     description: z.string().max(1000).default(""),
+    labels: serviceLabelsSchema.default({}),
     engine: z.enum(["postgresql", "simulated"]).meta({ description: "postgresql, or simulated (a fleet of simulated agents, for load tests)" }),
     primary: z
       .string()

@@ -6,26 +6,31 @@
 import { dataDir } from "@/server/data-dir";
 import { UsageError, argument, positiveNumber, workloadArguments } from "./cli-arguments";
 import { killRegion, pauseRegion } from "./faults";
-import { haproxyWriteEndpoint } from "./haproxy";
 import { labDown, labUp } from "./lifecycle";
 import { NETWORK_USAGE, networkCommand } from "./network/cli-commands";
 import { formatStatus, labStatus } from "./status";
-import { defaultVerifyReplica, verifyLedger } from "./verify";
+import { LAB_SERVICES, labService } from "./topology";
+import { defaultVerifyReplica, verifyLedger, type LedgerCheck } from "./verify";
 import { controlPlaneFromEnv, DEFAULT_RATE } from "./workload";
-import { runWorkload } from "./workload-loop";
+import { runWorkloads, servicesToWrite } from "./workload-services";
 
-const USAGE = `usage: lab <command>
-  up                        create what is missing and start every region's cluster
+const SERVICE_IDS = LAB_SERVICES.map((service) => service.id).join(", ");
+
+const USAGE = `usage: lab <command>     (services: ${SERVICE_IDS})
+  up [service...]           create what is missing and start every service's clusters (or those named)
   down                      stop every cluster (fast shutdown); data is kept
-  status                    ports, processes, roles, LSNs and replication per region
-  kill <region>             SIGKILL a region's PostgreSQL (region id like aws:eu-west-1, or replica name)
-  pause <region> <seconds>  freeze a region's PostgreSQL (SIGSTOP), then resume it
-  verify [region]           check the ledger of acknowledged writes against a replica
-                            (default: the synchronous standby); exits 1 if any is lost
+  status                    ports, processes, roles, LSNs and replication per service and region
+  kill <region>             SIGKILL every service's PostgreSQL in a region (a region loss; region id like
+                            aws:eu-west-1), or one cluster (replica name like pay-eu-west-1)
+  pause <region> <seconds>  freeze a region's PostgreSQL clusters (SIGSTOP), or one cluster, then resume
+  verify [service] [region] check a service's ledger of acknowledged writes against a replica (default:
+                            every service the lab runs, each against its synchronous standby); exits 1
+                            if any is lost
   workload [rate] [--through haproxy]
-                            write continuously (default ${DEFAULT_RATE}/s) until Ctrl-C;
-                            follows the control plane when SWITCHYARD_URL and SWITCHYARD_TOKEN are set;
-                            --through haproxy writes only to the HAProxy write port npm start runs${NETWORK_USAGE}`;
+                            write continuously to every service the lab runs (default ${DEFAULT_RATE}/s each,
+                            each its own ledger) until Ctrl-C; follows the control plane's write route per
+                            service when SWITCHYARD_URL and SWITCHYARD_TOKEN are set; --through haproxy
+                            writes orders-db only to the HAProxy write port npm start runs${NETWORK_USAGE}`;
 
 const log = (line: string) => console.log(`[lab] ${line}`);
 
@@ -38,13 +43,27 @@ function interruption(): AbortSignal {
   return controller.signal;
 }
 
+/** `verify [service] [region]`: a first word that is no service id is a region (orders-db's, or the service of the replica named). */
+async function verifyCommand(dir: string, args: readonly string[]): Promise<LedgerCheck[]> {
+  const [first, second] = args;
+  const service = first && LAB_SERVICES.some((candidate) => candidate.id === first) ? first : undefined;
+  const region = service ? second : first;
+  if (region) return [await verifyLedger(dir, region, service)];
+  const services = service ? [service] : await servicesToWrite(dir);
+  const checks: LedgerCheck[] = [];
+  for (const id of services) checks.push(await verifyLedger(dir, await defaultVerifyReplica(dir, id), id));
+  return checks;
+}
+
 async function main(args: string[]): Promise<number> {
   const dir = dataDir();
   const [command] = args;
   switch (command) {
     case "up": {
       const started = Date.now();
-      await labUp(dir, log);
+      const services = args.slice(1);
+      for (const service of services) labService(service);
+      await labUp(dir, log, { services: services.length ? services : undefined });
       log(`up in ${Date.now() - started} ms`);
       console.log(formatStatus(await labStatus(dir)));
       return 0;
@@ -56,8 +75,9 @@ async function main(args: string[]): Promise<number> {
       console.log(formatStatus(await labStatus(dir)));
       return 0;
     case "kill": {
-      const { replica, pid } = await killRegion(dir, argument(args, 1, "region"));
-      log(`killed ${replica.name} (${replica.regionId}, postmaster pid ${pid})`);
+      for (const { replica, pid } of await killRegion(dir, argument(args, 1, "region"))) {
+        log(`killed ${replica.name} (${replica.serviceId} in ${replica.regionId}, postmaster pid ${pid})`);
+      }
       return 0;
     }
     case "pause": {
@@ -65,24 +85,26 @@ async function main(args: string[]): Promise<number> {
       const seconds = positiveNumber(argument(args, 2, "seconds"), "seconds");
       const signal = interruption();
       log(`pausing ${region} for ${seconds} s (Ctrl-C resumes it early)`);
-      const { replica } = await pauseRegion(dir, region, seconds, signal);
-      log(`${replica.name} resumed`);
+      const paused = await pauseRegion(dir, region, seconds, signal);
+      log(`${paused.map(({ replica }) => replica.name).join(", ")} resumed`);
       return 0;
     }
     case "verify": {
-      const replica = args[1] ?? (await defaultVerifyReplica(dir));
-      const check = await verifyLedger(dir, replica);
-      console.log(`${check.replica}: ${check.acknowledged} acknowledged, ${check.present} present, ${check.lost} lost, ${check.duplicated} duplicated`);
-      if (check.sampleLost.length) console.log(`lost, for example: ${check.sampleLost.join(", ")}`);
-      return check.lost > 0 || check.duplicated > 0 ? 1 : 0;
+      const checks = await verifyCommand(dir, args.slice(1));
+      for (const check of checks) {
+        console.log(`${check.serviceId} on ${check.replica}: ${check.acknowledged} acknowledged, ${check.present} present, ${check.lost} lost, ${check.duplicated} duplicated`);
+        if (check.sampleLost.length) console.log(`lost, for example: ${check.sampleLost.join(", ")}`);
+      }
+      return checks.some((check) => check.lost > 0 || check.duplicated > 0) ? 1 : 0;
     }
     case "workload": {
       const { rate, through } = workloadArguments(args.slice(1), DEFAULT_RATE);
-      await runWorkload({
+      await runWorkloads({
         dataDir: dir,
+        services: await servicesToWrite(dir),
         rate,
         controlPlane: controlPlaneFromEnv(),
-        through: through ? await haproxyWriteEndpoint(dir) : undefined,
+        through: through ?? undefined,
         log: (line) => console.log(`[workload] ${line}`),
         signal: interruption(),
       });

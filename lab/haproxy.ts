@@ -10,7 +10,7 @@ import { LAB_DATABASE, LAB_HOST, LAB_SERVICE_ID } from "./topology";
 import type { WriteEndpoint } from "./write-endpoint";
 
 /**
- * Debian's HAProxy in front of the lab's service, when it is installed: a
+ * Debian's HAProxy in front of the lab's first service (orders-db), when it is installed: a
  * write port (the replica whose agent answers 200 on /primary) and a read
  * port (standbys on /replica), configured by the same code as
  * `switchyard haproxy-config`. Never required: without it the lab runs as before.

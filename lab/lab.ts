@@ -1,53 +1,72 @@
 import { runningPid } from "@/embedded/postgres-cluster";
 import { labDown, labUp, type LabUpOptions, type Log } from "./lifecycle";
 import { pgdataDir } from "./paths";
-import { portOf } from "./state";
-import { LAB_DATABASE, LAB_HOST, LAB_REPLICAS, LAB_SUPERUSER, findReplica } from "./topology";
+import { portOf, primaryOf } from "./state";
+import { LAB_HOST, LAB_SUPERUSER, findReplica, labServices, serviceOf } from "./topology";
 
 export interface LabReplicaInfo {
   name: string;
   regionId: string;
+  serviceId: string;
   host: typeof LAB_HOST;
   port: number;
-  databaseName: typeof LAB_DATABASE;
+  databaseName: string;
   role: "primary" | "standby";
   pid: number | null;
+}
+
+export interface LabServiceInfo {
+  id: string;
+  databaseName: string;
+  primary: string;
+  replicas: LabReplicaInfo[];
 }
 
 export interface Lab {
   /** The superuser (`postgres`) password of every cluster. */
   password: string;
+  /** Every started service's replicas, service after service (orders-db's first). */
   replicas: LabReplicaInfo[];
-  /** `postgresql://…` for the replica's `orders` database. */
+  /** The services started, each with its replicas. */
+  services: LabServiceInfo[];
+  /** `postgresql://…` for the replica's database (`orders`, `payments`). */
   connectionString(name: string): string;
   /** Stops every cluster (fast shutdown); the data stays for the next start. */
   stop(): Promise<void>;
 }
 
-/** The lab for `npm start` and tests: `up`, then what the control plane needs to know about it. */
+/** The lab for `npm start` and tests: `up` (every service, or those named), then what the control plane needs to know about it. */
 export async function startLab(options: { dataDir: string; log?: Log } & LabUpOptions): Promise<Lab> {
   const log = options.log ?? ((line: string) => console.log(`[lab] ${line}`));
-  const state = await labUp(options.dataDir, log, { route: options.route, onPorts: options.onPorts });
-  const replicas = await Promise.all(
-    LAB_REPLICAS.map(
-      async (replica): Promise<LabReplicaInfo> => ({
-        name: replica.name,
-        regionId: replica.regionId,
-        host: LAB_HOST,
-        port: portOf(state, replica.name),
-        databaseName: LAB_DATABASE,
-        role: replica.name === state.primary ? "primary" : "standby",
-        pid: await runningPid(pgdataDir(options.dataDir, replica.name)),
-      }),
-    ),
+  const state = await labUp(options.dataDir, log, { route: options.route, onPorts: options.onPorts, services: options.services });
+  const services = await Promise.all(
+    labServices(options.services).map(async (service): Promise<LabServiceInfo> => {
+      const primary = primaryOf(state, service.id);
+      const replicas = await Promise.all(
+        service.replicas.map(
+          async (replica): Promise<LabReplicaInfo> => ({
+            name: replica.name,
+            regionId: replica.regionId,
+            serviceId: service.id,
+            host: LAB_HOST,
+            port: portOf(state, replica.name),
+            databaseName: service.database,
+            role: replica.name === primary ? "primary" : "standby",
+            pid: await runningPid(pgdataDir(options.dataDir, replica.name)),
+          }),
+        ),
+      );
+      return { id: service.id, databaseName: service.database, primary, replicas };
+    }),
   );
   return {
     password: state.password,
-    replicas,
+    replicas: services.flatMap((service) => service.replicas),
+    services,
     connectionString: (name) => {
       const replica = findReplica(name);
       const port = portOf(state, replica.name);
-      return `postgresql://${LAB_SUPERUSER}:${encodeURIComponent(state.password)}@${LAB_HOST}:${port}/${LAB_DATABASE}`;
+      return `postgresql://${LAB_SUPERUSER}:${encodeURIComponent(state.password)}@${LAB_HOST}:${port}/${serviceOf(replica).database}`;
     },
     stop: () => labDown(options.dataDir, log),
   };

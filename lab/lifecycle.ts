@@ -7,8 +7,8 @@ import { labDir, pgdataDir, replicaDir, serverLogFile } from "./paths";
 import { preparePrimary } from "./primary";
 import { serverSettings } from "./settings";
 import { cloneStandby, configureStoppedStandby, repointRunningStandby, type Upstream } from "./standby";
-import { newLabState, portOf, readLabState, writeLabState, type LabState } from "./state";
-import { LAB_HOST, LAB_REPLICAS, findReplica, type LabReplica } from "./topology";
+import { newLabState, portOf, primaryOf, readLabState, writeLabState, type LabState } from "./state";
+import { LAB_HOST, LAB_REPLICAS, findReplica, labServices, type LabReplica, type LabService } from "./topology";
 
 export type Log = (line: string) => void;
 
@@ -26,6 +26,8 @@ export interface LabUpOptions {
   route?: Route;
   /** Told each replica's port (by name) once they are chosen, before any cluster starts. */
   onPorts?: (ports: Record<string, number>) => void;
+  /** The services to bring up (ids); default every one. The others' clusters are left as they are. */
+  services?: readonly string[];
 }
 
 async function makeFolder(folder: string): Promise<void> {
@@ -41,8 +43,8 @@ async function makeFolder(folder: string): Promise<void> {
  * Between equals (an interrupted clone looks like a primary) the record
  * decides; anything more ambiguous needs a human.
  */
-function resolvePrimary(dataDir: string, recorded: string): string {
-  const initialised = LAB_REPLICAS.filter((replica) => isInitialised(pgdataDir(dataDir, replica.name)));
+function resolvePrimary(dataDir: string, service: LabService, recorded: string): string {
+  const initialised = service.replicas.filter((replica) => isInitialised(pgdataDir(dataDir, replica.name)));
   if (!initialised.length) return recorded;
   const folders = initialised.map((replica) => {
     const pgdata = pgdataDir(dataDir, replica.name);
@@ -61,11 +63,23 @@ function resolvePrimary(dataDir: string, recorded: string): string {
   );
 }
 
-/** Keeps each stopped replica's port when it is still free; never gives two replicas the same one. */
-async function assignPorts(dataDir: string, state: LabState): Promise<LabState> {
+/**
+ * Keeps each stopped replica's port when it is still free; never gives two
+ * replicas the same one. Replicas of services not being brought up keep
+ * their record (and claim their port) untouched.
+ */
+async function assignPorts(dataDir: string, state: LabState, services: readonly LabService[]): Promise<LabState> {
   const taken = new Set<number>();
   const replicas: LabState["replicas"] = {};
+  const starting = new Set(services.flatMap((service) => service.replicas.map((replica) => replica.name)));
   for (const replica of LAB_REPLICAS) {
+    const kept = state.replicas[replica.name];
+    if (!starting.has(replica.name) && kept) {
+      taken.add(kept.port);
+      replicas[replica.name] = kept;
+    }
+  }
+  for (const replica of LAB_REPLICAS.filter((candidate) => starting.has(candidate.name))) {
     const recorded = state.replicas[replica.name]?.port ?? replica.preferredPort;
     let port = recorded;
     if (!(await runningPid(pgdataDir(dataDir, replica.name)))) {
@@ -78,73 +92,86 @@ async function assignPorts(dataDir: string, state: LabState): Promise<LabState> 
   return { ...state, replicas };
 }
 
-async function bringUpPrimary(dataDir: string, state: LabState, log: Log): Promise<void> {
-  const pgdata = pgdataDir(dataDir, state.primary);
-  const port = portOf(state, state.primary);
-  await makeFolder(replicaDir(dataDir, state.primary));
+async function bringUpPrimary(dataDir: string, state: LabState, primary: string, log: Log): Promise<void> {
+  const pgdata = pgdataDir(dataDir, primary);
+  const port = portOf(state, primary);
+  await makeFolder(replicaDir(dataDir, primary));
   if (!isInitialised(pgdata)) {
-    log(`${state.primary}: initdb`);
+    log(`${primary}: initdb`);
     await initCluster(pgdata, state.password);
   }
   if (!(await runningPid(pgdata))) {
-    log(`${state.primary}: starting the primary on port ${port}`);
-    await startCluster({ dataDir: pgdata, port, settings: serverSettings("primary", state.primary) }, serverLogFile(dataDir, state.primary));
+    log(`${primary}: starting the primary on port ${port}`);
+    await startCluster({ dataDir: pgdata, port, settings: serverSettings("primary", primary) }, serverLogFile(dataDir, primary));
   }
-  await preparePrimary(port, state.password, state.primary, log);
+  await preparePrimary(port, state.password, primary, log);
 }
 
-async function bringUpStandby(dataDir: string, state: LabState, standby: LabReplica, route: Route, log: Log): Promise<void> {
+async function bringUpStandby(dataDir: string, state: LabState, primary: string, standby: LabReplica, route: Route, log: Log): Promise<void> {
   const pgdata = pgdataDir(dataDir, standby.name);
   const port = portOf(state, standby.name);
-  const primaryPort = portOf(state, state.primary);
-  const upstream: Upstream = { name: state.primary, port: primaryPort, password: state.password, route: route(standby, findReplica(state.primary), primaryPort) };
+  const primaryPort = portOf(state, primary);
+  const upstream: Upstream = { name: primary, port: primaryPort, password: state.password, route: route(standby, findReplica(primary), primaryPort) };
   await makeFolder(replicaDir(dataDir, standby.name));
   if (!isInitialised(pgdata) || !isStandbyFolder(pgdata)) {
     if (isInitialised(pgdata)) {
       // A former primary (or an interrupted clone) has history the primary lacks; without pg_rewind it rejoins as a fresh copy.
-      log(`${standby.name}: not a standby of ${state.primary} (former primary or interrupted clone), discarding its data to re-clone it`);
+      log(`${standby.name}: not a standby of ${primary} (former primary or interrupted clone), discarding its data to re-clone it`);
       await stopCluster(pgdata, "fast");
     }
     const started = Date.now();
-    await cloneStandby(pgdataDir(dataDir, state.primary), upstream, standby, pgdata);
-    log(`${standby.name}: cloned from ${state.primary} in ${Date.now() - started} ms`);
+    await cloneStandby(pgdataDir(dataDir, primary), upstream, standby, pgdata);
+    log(`${standby.name}: cloned from ${primary} in ${Date.now() - started} ms`);
   }
   if (await runningPid(pgdata)) {
-    if (await repointRunningStandby(port, upstream, standby)) log(`${standby.name}: re-pointed at ${state.primary}`);
+    if (await repointRunningStandby(port, upstream, standby)) log(`${standby.name}: re-pointed at ${primary}`);
     return;
   }
   await configureStoppedStandby(pgdata, upstream, standby);
   log(`${standby.name}: starting the ${standby.replication} standby on port ${port}`);
-  await startCluster({ dataDir: pgdata, port, settings: serverSettings("standby", state.primary) }, serverLogFile(dataDir, standby.name));
+  await startCluster({ dataDir: pgdata, port, settings: serverSettings("standby", primary) }, serverLogFile(dataDir, standby.name));
+}
+
+async function bringUpService(dataDir: string, state: LabState, service: LabService, route: Route, log: Log): Promise<void> {
+  const primary = primaryOf(state, service.id);
+  // A cluster left frozen by an interrupted `pause` counts as running but would answer nothing.
+  await Promise.all(service.replicas.map((replica) => resumeCluster(pgdataDir(dataDir, replica.name))));
+  await bringUpPrimary(dataDir, state, primary, log);
+  const standbys = service.replicas.filter((replica) => replica.name !== primary);
+  await Promise.all(standbys.map((standby) => bringUpStandby(dataDir, state, primary, standby, route, log)));
 }
 
 /**
- * Idempotent: creates what is missing (primary, then standbys cloned from
- * it), starts what is stopped or thaws what is paused, and continues on
- * existing data.
+ * Idempotent: creates what is missing (each service's primary, then its
+ * standbys cloned from it), starts what is stopped or thaws what is paused,
+ * and continues on existing data. Services come up one after the other: on
+ * two cores, cloning two at once is no faster.
  */
 export async function labUp(dataDir: string, log: Log, options: LabUpOptions = {}): Promise<LabState> {
   await makeFolder(dataDir);
   await makeFolder(labDir(dataDir));
+  const services = labServices(options.services);
   const recorded = (await readLabState(dataDir)) ?? newLabState();
-  const primary = findReplica(resolvePrimary(dataDir, recorded.primary)).name;
-  if (primary !== recorded.primary) log(`${primary} is the primary (the record said ${recorded.primary})`);
-  const state = await assignPorts(dataDir, { ...recorded, primary });
+  const primaries = { ...recorded.services };
+  for (const service of services) {
+    const record = primaryOf(recorded, service.id);
+    const primary = findReplica(resolvePrimary(dataDir, service, record)).name;
+    if (primary !== record) log(`${primary} is the primary of ${service.id} (the record said ${record})`);
+    primaries[service.id] = { primary };
+  }
+  const state = await assignPorts(dataDir, { ...recorded, services: primaries }, services);
   // Saved before anything is created, so a crash midway still knows the password it used.
   await writeLabState(dataDir, state);
-  options.onPorts?.(Object.fromEntries(LAB_REPLICAS.map((replica) => [replica.name, portOf(state, replica.name)])));
-  // A cluster left frozen by an interrupted `pause` counts as running but would answer nothing.
-  await Promise.all(LAB_REPLICAS.map((replica) => resumeCluster(pgdataDir(dataDir, replica.name))));
-  await bringUpPrimary(dataDir, state, log);
-  const standbys = LAB_REPLICAS.filter((replica) => replica.name !== state.primary);
-  await Promise.all(standbys.map((standby) => bringUpStandby(dataDir, state, standby, options.route ?? directRoute, log)));
+  const starting = services.flatMap((service) => service.replicas);
+  options.onPorts?.(Object.fromEntries(starting.map((replica) => [replica.name, portOf(state, replica.name)])));
+  for (const service of services) await bringUpService(dataDir, state, service, options.route ?? directRoute, log);
   return state;
 }
 
 /**
- * Fast shutdown, primary first: its walsenders hand the standbys everything
- * up to the shutdown checkpoint before it exits. Paused clusters are resumed
- * so they can hear the request.
+ * Every service's clusters, fast shutdown, primary first: its walsenders
+ * hand the standbys everything up to the shutdown checkpoint before it
+ * exits. Paused clusters are resumed so they can hear the request.
  */
 export async function labDown(dataDir: string, log: Log): Promise<void> {
   const state = await readLabState(dataDir);
@@ -156,6 +183,11 @@ export async function labDown(dataDir: string, log: Log): Promise<void> {
     await stopCluster(pgdata, "fast");
     log(`${name}: stopped`);
   };
-  await stop(state.primary);
-  await Promise.all(LAB_REPLICAS.filter((replica) => replica.name !== state.primary).map((replica) => stop(replica.name)));
+  await Promise.all(
+    labServices().map(async (service) => {
+      const primary = primaryOf(state, service.id);
+      await stop(primary);
+      await Promise.all(service.replicas.filter((replica) => replica.name !== primary).map((replica) => stop(replica.name)));
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { ApiClientError } from "@/client/api-client";
 import { Client } from "@/cli/client";
-import { DEMO_SERVICE } from "@/prisma/seed/demo-topology";
+import { findReplica } from "./topology";
 import { labFleetDocument, type LabEndpointInfo } from "./fleet";
 
 export interface LabOnboarding {
@@ -10,37 +10,57 @@ export interface LabOnboarding {
   enrollmentToken(replicaName: string): Promise<string>;
 }
 
-/**
- * The lab puts itself under the control plane the way a user puts their own
- * cluster under it: its fleet document through `POST /api/v1/topology/apply`
- * (a new service is created by the admin directly) and one enrollment token
- * per agent through the API. Only once: after that the topology is the
- * users' (a change they had approved must not be proposed back at the next
- * start), and the lab only keeps endpoints where its clusters listen.
- */
-export async function onboardLab(connection: { baseUrl: string; token: string }, endpoints: readonly LabEndpointInfo[]): Promise<LabOnboarding> {
-  const client = new Client(connection);
-  const getService = () => client.call("getService", { params: { id: DEMO_SERVICE.id } });
-  let service = await getService().catch((error: unknown) => {
+const fetchService = (client: Client, id: string) => client.call("getService", { params: { id } });
+type ServiceAnswer = Awaited<ReturnType<typeof fetchService>>;
+
+/** The service as the control plane knows it; null when it does not. */
+async function knownService(client: Client, id: string): Promise<ServiceAnswer | null> {
+  return fetchService(client, id).catch((error: unknown) => {
     if (error instanceof ApiClientError && error.status === 404) return null;
     throw error;
   });
-  let said = `${DEMO_SERVICE.id} declared before; left as it is`;
-  if (!service) {
+}
+
+/**
+ * The lab puts itself under the control plane the way a user puts their own
+ * cluster under it: a fleet document naming the services it runs that the
+ * store does not know yet, through `POST /api/v1/topology/apply` (a new
+ * service is created by the admin directly; services it does not name are
+ * left alone), and one enrollment token per agent through the API. Once per
+ * service: after that its topology is the users' (a change they had
+ * approved must not be proposed back at the next start), and the lab only
+ * keeps endpoints where its clusters listen.
+ */
+export async function onboardLab(connection: { baseUrl: string; token: string }, endpoints: readonly (LabEndpointInfo & { serviceId: string })[]): Promise<LabOnboarding> {
+  const client = new Client(connection);
+  const getService = (id: string) => knownService(client, id);
+  const serviceIds = [...new Set(endpoints.map((endpoint) => endpoint.serviceId))];
+  const known = new Map<string, ServiceAnswer | null>();
+  for (const id of serviceIds) known.set(id, await getService(id));
+  const missing = serviceIds.filter((id) => !known.get(id));
+  const said: string[] = [];
+  const declaredBefore = serviceIds.filter((id) => known.get(id));
+  if (declaredBefore.length) said.push(`${declaredBefore.join(", ")} declared before; left as ${declaredBefore.length === 1 ? "it is" : "they are"}`);
+  if (missing.length) {
     const applied = await client.call("applyTopology", {
-      body: { document: labFleetDocument(endpoints), reason: "the lab declares its regions and orders-db, as a user declares their cluster" },
+      body: {
+        document: labFleetDocument(endpoints.filter((endpoint) => missing.includes(endpoint.serviceId))),
+        reason: `the lab declares its regions and ${missing.join(", ")}, as a user declares their cluster`,
+      },
     });
-    said = `applied ${applied.applied.join(", ")}`;
-    service = await getService();
+    said.push(`applied ${applied.applied.join(", ")}`);
+    for (const id of missing) known.set(id, await getService(id));
   }
-  const { replicas, retiredAt } = service;
-  if (retiredAt) said = `${DEMO_SERVICE.id} was retired at ${retiredAt}; its agents cannot enroll`;
+  for (const [id, service] of known) if (service?.retiredAt) said.push(`${id} was retired at ${service.retiredAt}; its agents cannot enroll`);
   return {
-    said,
+    said: said.join("; "),
     async enrollmentToken(replicaName) {
-      if (retiredAt) throw new Error(`${DEMO_SERVICE.id} was retired at ${retiredAt}, so the lab cannot enroll its agents: start the lab on a new data folder (SWITCHYARD_DATA_DIR)`);
-      const replica = replicas.find((candidate) => candidate.name === replicaName);
-      if (!replica) throw new Error(`${DEMO_SERVICE.id} has no replica ${replicaName}`);
+      const { serviceId } = findReplica(replicaName);
+      const service = known.get(serviceId);
+      if (!service) throw new Error(`the lab did not onboard ${serviceId}, so it has no replica ${replicaName}`);
+      if (service.retiredAt) throw new Error(`${serviceId} was retired at ${service.retiredAt}, so the lab cannot enroll its agents: start the lab on a new data folder (SWITCHYARD_DATA_DIR)`);
+      const replica = service.replicas.find((candidate) => candidate.name === replicaName);
+      if (!replica) throw new Error(`${serviceId} has no replica ${replicaName}`);
       return (await client.call("issueEnrollmentToken", { params: { id: replica.id }, body: {} })).token;
     },
   };

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { LAB_SERVICE_ID, labService } from "./topology";
 
 /** Where the lab keeps everything, all under `<dataDir>/lab`; no two regions share a folder. */
 export function labDir(dataDir: string): string {
@@ -21,8 +22,9 @@ export function serverLogFile(dataDir: string, replicaName: string): string {
   return path.join(replicaDir(dataDir, replicaName), "postgres.log");
 }
 
-export function ledgerFile(dataDir: string): string {
-  return path.join(labDir(dataDir), "ledger", "orders.log");
+/** One ledger per service, named after its database (orders-db's is `ledger/orders.log`, as before there were two). */
+export function ledgerFile(dataDir: string, serviceId: string = LAB_SERVICE_ID): string {
+  return path.join(labDir(dataDir), "ledger", `${labService(serviceId).database}.log`);
 }
 
 /** The link proxies' and the controller's ports, kept so standbys' primary_conninfo stays valid across restarts. */

@@ -1,33 +1,36 @@
 import type pg from "pg";
 import { synchronousStandbyNames } from "./settings";
 import { labEndpoint, withClient } from "./sql";
-import { LAB_DATABASE, LAB_REPLICAS } from "./topology";
+import { findReplica, serviceOf, type WorkloadTables } from "./topology";
 
 /**
- * The workload's two datasets: `orders` is the strong one (synchronous, RPO
- * 0), `order_history` the eventual one. The index serves the ledger check.
+ * The workload's two datasets: the strong one (orders, payments: synchronous,
+ * RPO 0) and the eventual one (order_history, payment_events). The index
+ * serves the ledger check.
  */
-const WORKLOAD_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS orders (
+export function workloadSchema(tables: WorkloadTables): string {
+  return `
+  CREATE TABLE IF NOT EXISTS ${tables.strong} (
     id text PRIMARY KEY,
     written_at timestamptz NOT NULL DEFAULT now(),
     payload text
   );
-  CREATE TABLE IF NOT EXISTS order_history (
+  CREATE TABLE IF NOT EXISTS ${tables.events} (
     id bigserial PRIMARY KEY,
-    order_id text NOT NULL,
+    ${tables.reference} text NOT NULL,
     event text NOT NULL,
     at timestamptz NOT NULL DEFAULT now()
   );
-  CREATE INDEX IF NOT EXISTS order_history_order_id ON order_history (order_id);
+  CREATE INDEX IF NOT EXISTS ${tables.events}_${tables.reference} ON ${tables.events} (${tables.reference});
 `;
+}
 
 /**
- * One physical slot per other replica, reserving WAL from now on, so a
- * standby that is briefly absent (or still being cloned) finds its WAL.
+ * One physical slot per other replica of the service, reserving WAL from now
+ * on, so a standby that is briefly absent (or still being cloned) finds its WAL.
  */
 export async function ensureSlots(admin: pg.Client, primaryName: string): Promise<void> {
-  for (const replica of LAB_REPLICAS) {
+  for (const replica of serviceOf(findReplica(primaryName)).replicas) {
     if (replica.name === primaryName) continue;
     await admin.query(
       `SELECT pg_create_physical_replication_slot($1, true)
@@ -53,20 +56,21 @@ async function ensureSynchronousStandbys(admin: pg.Client, primaryName: string):
 }
 
 /**
- * Idempotent: synchronous standbys, slots, the `orders` database and the
+ * Idempotent: synchronous standbys, slots, the service's database and the
  * workload's tables. Runs with synchronous_commit=local because it prepares
  * the primary before its synchronous standby exists, and a commit would
  * otherwise wait for it.
  */
 export async function preparePrimary(port: number, password: string, primaryName: string, log: (line: string) => void): Promise<void> {
+  const { database, tables } = serviceOf(findReplica(primaryName));
   await withClient(labEndpoint(port, password, "postgres"), async (admin) => {
     await admin.query("SET synchronous_commit = local");
     if (await ensureSynchronousStandbys(admin, primaryName)) {
       log(`${primaryName}: now waits for ${synchronousStandbyNames(primaryName) || "no standby"} on commit`);
     }
     await ensureSlots(admin, primaryName);
-    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [LAB_DATABASE]);
-    if (!rowCount) await admin.query(`CREATE DATABASE ${LAB_DATABASE}`);
+    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${database}`);
   });
-  await withClient(labEndpoint(port, password, LAB_DATABASE), (client) => client.query(`SET synchronous_commit = local; ${WORKLOAD_SCHEMA}`));
+  await withClient(labEndpoint(port, password, database), (client) => client.query(`SET synchronous_commit = local; ${workloadSchema(tables)}`));
 }

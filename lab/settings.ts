@@ -1,4 +1,4 @@
-import { synchronousStandbysOf } from "./topology";
+import { findReplica, serviceOf, synchronousStandbysOf } from "./topology";
 
 type Settings = Record<string, string | number | boolean>;
 
@@ -6,7 +6,8 @@ type Settings = Record<string, string | number | boolean>;
  * Every cluster gets the same replication-ready settings, so any of them can
  * be promoted. Timeouts are short because the lab exists to detect and
  * survive failures quickly. Only the primary names synchronous standbys: a
- * standby that inherited them would, once promoted, wait for itself.
+ * standby that inherited them would, once promoted, wait for itself. A
+ * service's own settings (payments-db's small memory) come on top.
  */
 export function serverSettings(role: "primary" | "standby", primaryName: string): Settings {
   const settings: Settings = {
@@ -22,6 +23,7 @@ export function serverSettings(role: "primary" | "standby", primaryName: string)
     wal_receiver_status_interval: "1s",
     wal_retrieve_retry_interval: "1s",
     max_connections: 50,
+    ...serviceOf(findReplica(primaryName)).settings,
   };
   if (role === "primary") settings.synchronous_standby_names = synchronousStandbyNames(primaryName);
   return settings;

@@ -24,6 +24,7 @@ export interface SlotRow {
 export interface ReplicaStatus {
   name: string;
   regionId: string;
+  serviceId: string;
   port: number;
   running: boolean;
   pid: number | null;
@@ -65,16 +66,21 @@ const SLOTS = `
   SELECT slot_name AS "slotName", active, restart_lsn::text AS "restartLsn"
     FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY slot_name`;
 
-/** What each region's cluster says about itself; a paused or dead one is reported, not waited for. */
+/**
+ * What each cluster says about itself, for every service the lab has run
+ * (those it never started have no port yet); a paused or dead one is
+ * reported, not waited for.
+ */
 export async function labStatus(dataDir: string): Promise<ReplicaStatus[]> {
   const state = await requireLabState(dataDir);
   return Promise.all(
-    LAB_REPLICAS.map(async (replica): Promise<ReplicaStatus> => {
+    LAB_REPLICAS.filter((replica) => state.replicas[replica.name]).map(async (replica): Promise<ReplicaStatus> => {
       const port = portOf(state, replica.name);
       const pid = await runningPid(pgdataDir(dataDir, replica.name));
       const status: ReplicaStatus = {
         name: replica.name,
         regionId: replica.regionId,
+        serviceId: replica.serviceId,
         port,
         running: pid !== null,
         pid,
@@ -115,7 +121,12 @@ export async function labStatus(dataDir: string): Promise<ReplicaStatus[]> {
 
 export function formatStatus(statuses: ReplicaStatus[]): string {
   const lines: string[] = [];
+  let service: string | null = null;
   for (const status of statuses) {
+    if (status.serviceId !== service) {
+      service = status.serviceId;
+      lines.push(`${service}:`);
+    }
     const head = `${status.regionId.padEnd(18)} ${status.name.padEnd(16)} port ${status.port}`;
     if (!status.running) {
       lines.push(`${head}  not running`);

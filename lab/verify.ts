@@ -2,18 +2,19 @@ import type pg from "pg";
 import { readLedger } from "./ledger";
 import { ledgerFile } from "./paths";
 import { labEndpoint, withClient } from "./sql";
-import { portOf, requireLabState } from "./state";
-import { LAB_DATABASE, findReplica, synchronousStandbysOf } from "./topology";
+import { portOf, primaryOf, requireLabState } from "./state";
+import { LAB_SERVICE_ID, findReplica, serviceOf, synchronousStandbysOf } from "./topology";
 
 export interface LedgerCheck {
   replica: string;
+  serviceId: string;
   /** Distinct ids in the ledger. */
   acknowledged: number;
-  /** Acknowledged ids found in `orders` on the replica. */
+  /** Acknowledged ids found in the service's strong table (`orders`, `payments`) on the replica. */
   present: number;
   /** Acknowledged ids missing on the replica. */
   lost: number;
-  /** Ids that appear more than once in the ledger or in the replica's order_history. */
+  /** Ids that appear more than once in the ledger or in the replica's events table (`order_history`, `payment_events`). */
   duplicated: number;
   sampleLost: string[];
 }
@@ -42,41 +43,47 @@ async function awaitReplayOfReceived(client: pg.Client, replicaName: string): Pr
   }
 }
 
-/** The replica a `verify` without arguments checks: the current primary's synchronous standby. */
-export async function defaultVerifyReplica(dataDir: string): Promise<string> {
-  const state = await requireLabState(dataDir);
-  return synchronousStandbysOf(state.primary)[0]?.name ?? state.primary;
+/** The replica a `verify` without a region checks: the service's current primary's synchronous standby. */
+export async function defaultVerifyReplica(dataDir: string, serviceId: string = LAB_SERVICE_ID): Promise<string> {
+  const primary = primaryOf(await requireLabState(dataDir), serviceId);
+  return synchronousStandbysOf(primary)[0]?.name ?? primary;
 }
 
-/** Compares the ledger of acknowledged writes with what one replica holds, in batches. */
-export async function verifyLedger(dataDir: string, replicaName: string): Promise<LedgerCheck> {
-  const replica = findReplica(replicaName);
+/**
+ * Compares the ledger of acknowledged writes of the replica's service with
+ * what the replica holds, in batches. A region id names orders-db's replica
+ * there unless `serviceId` says otherwise.
+ */
+export async function verifyLedger(dataDir: string, replicaName: string, serviceId: string = LAB_SERVICE_ID): Promise<LedgerCheck> {
+  const replica = findReplica(replicaName, serviceId);
+  const { database, tables } = serviceOf(replica);
   const state = await requireLabState(dataDir);
   const seen = new Map<string, number>();
-  for (const id of await readLedger(ledgerFile(dataDir))) seen.set(id, (seen.get(id) ?? 0) + 1);
+  for (const id of await readLedger(ledgerFile(dataDir, replica.serviceId))) seen.set(id, (seen.get(id) ?? 0) + 1);
   const duplicated = new Set([...seen].filter(([, count]) => count > 1).map(([id]) => id));
   const ids = [...seen.keys()];
   const lost: string[] = [];
 
-  await withClient(labEndpoint(portOf(state, replica.name), state.password, LAB_DATABASE), async (client) => {
+  await withClient(labEndpoint(portOf(state, replica.name), state.password, database), async (client) => {
     await awaitReplayOfReceived(client, replica.name);
     for (let start = 0; start < ids.length; start += BATCH) {
       const batch = ids.slice(start, start + BATCH);
       const missing = await client.query<{ id: string }>(
-        "SELECT l.id FROM unnest($1::text[]) AS l(id) WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.id)",
+        `SELECT l.id FROM unnest($1::text[]) AS l(id) WHERE NOT EXISTS (SELECT 1 FROM ${tables.strong} o WHERE o.id = l.id)`,
         [batch],
       );
       lost.push(...missing.rows.map((row) => row.id));
-      const twice = await client.query<{ order_id: string }>(
-        "SELECT order_id FROM order_history WHERE order_id = ANY($1::text[]) GROUP BY order_id HAVING count(*) > 1",
+      const twice = await client.query<{ id: string }>(
+        `SELECT ${tables.reference} AS id FROM ${tables.events} WHERE ${tables.reference} = ANY($1::text[]) GROUP BY ${tables.reference} HAVING count(*) > 1`,
         [batch],
       );
-      for (const row of twice.rows) duplicated.add(row.order_id);
+      for (const row of twice.rows) duplicated.add(row.id);
     }
   });
 
   return {
     replica: replica.name,
+    serviceId: replica.serviceId,
     acknowledged: ids.length,
     present: ids.length - lost.length,
     lost: lost.length,

@@ -4,10 +4,13 @@ import { LedgerWriter } from "./ledger";
 import { ledgerFile } from "./paths";
 import { clientFor, closeClient } from "./sql";
 import { requireLabState } from "./state";
+import { LAB_SERVICE_ID, labService, type WorkloadTables } from "./topology";
 import { describeEndpoint, fixedEndpoint, sameEndpoint, WriteEndpointWatcher, type ControlPlane, type EndpointSource, type WriteEndpoint } from "./write-endpoint";
 
 export interface WorkloadOptions {
   dataDir: string;
+  /** The service written to, with its own ledger; default orders-db. */
+  serviceId?: string;
   /** Writes per second. */
   rate: number;
   controlPlane?: ControlPlane;
@@ -57,7 +60,8 @@ interface Connection {
 
 /**
  * Writes `rate` transactions per second to the service's current write
- * endpoint until aborted. Each one inserts a new order and its history event;
+ * endpoint until aborted. Each one inserts a new row in the strong table (an
+ * order, a payment) and its event in the eventual one;
  * its id goes to the ledger only once COMMIT returned (with synchronous_commit
  * on: after the synchronous standby has it). Failures never stop the loop:
  * it drops the connection, backs off briefly and reconnects to wherever the
@@ -65,10 +69,12 @@ interface Connection {
  */
 export async function runWorkload(options: WorkloadOptions): Promise<WorkloadTotals> {
   const { dataDir, log, signal } = options;
+  const serviceId = options.serviceId ?? LAB_SERVICE_ID;
+  const { tables } = labService(serviceId);
   if (!(options.rate > 0)) throw new Error(`the workload rate must be a positive number of writes per second, not ${options.rate}`);
   const { password } = await requireLabState(dataDir);
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  const ledger = new LedgerWriter(ledgerFile(dataDir));
+  const ledger = new LedgerWriter(ledgerFile(dataDir, serviceId));
   const totals: WorkloadTotals = { acknowledged: 0, errors: 0 };
   let connection: Connection | null = null;
   const drop = () => {
@@ -77,7 +83,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadTot
   };
   const watcher: EndpointSource = options.through
     ? fixedEndpoint(options.through)
-    : new WriteEndpointWatcher(dataDir, options.controlPlane, log, (endpoint) => {
+    : new WriteEndpointWatcher(dataDir, serviceId, options.controlPlane, log, (endpoint) => {
         if (connection && !sameEndpoint(connection.endpoint, endpoint)) drop();
       });
   signal.addEventListener("abort", drop, { once: true });
@@ -97,7 +103,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadTot
   let due = performance.now();
   try {
     await watcher.start();
-    log(`run ${runId}: ${options.rate} writes/s to ${watcher.current ? describeEndpoint(watcher.current) : "(resolving)"}, ledger ${ledgerFile(dataDir)}`);
+    log(`run ${runId}: ${options.rate} writes/s to ${watcher.current ? describeEndpoint(watcher.current) : "(resolving)"}, ledger ${ledgerFile(dataDir, serviceId)}`);
     while (!signal.aborted) {
       await sleep(due - performance.now(), signal);
       // Falling behind (an outage) does not turn into a burst afterwards.
@@ -109,7 +115,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadTot
         if (connection && !sameEndpoint(connection.endpoint, endpoint)) drop();
         if (!connection) connection = await connect(endpoint, password);
         const id = `${runId}-${++counter}`;
-        await writeOrder(connection, id);
+        await writeOne(connection, tables, id);
         ledger.append(id);
         totals.acknowledged++;
         window.acknowledged++;
@@ -161,12 +167,12 @@ async function connect(endpoint: WriteEndpoint, password: string): Promise<Conne
   return connection;
 }
 
-async function writeOrder(connection: Connection, id: string): Promise<void> {
+async function writeOne(connection: Connection, tables: WorkloadTables, id: string): Promise<void> {
   const { client } = connection;
   connection.unreplicatedCommit = false;
   await client.query("BEGIN");
-  await client.query("INSERT INTO orders (id, payload) VALUES ($1, $2)", [id, `order ${id}`]);
-  await client.query("INSERT INTO order_history (order_id, event) VALUES ($1, 'created')", [id]);
+  await client.query(`INSERT INTO ${tables.strong} (id, payload) VALUES ($1, $2)`, [id, `${tables.strong} ${id}`]);
+  await client.query(`INSERT INTO ${tables.events} (${tables.reference}, event) VALUES ($1, 'created')`, [id]);
   await client.query("COMMIT");
   if (connection.unreplicatedCommit) throw new Error(`COMMIT of ${id} returned without the synchronous standby's confirmation`);
 }

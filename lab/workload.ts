@@ -24,13 +24,16 @@ export interface Workload {
 /**
  * Runs the workload in a process of its own, so it keeps writing while the
  * caller's event loop is busy, and its own crash cannot take the caller down.
- * Its output lines go to `log`.
+ * It writes to each of `services` (default: every service the lab has run)
+ * at `rate`, each service with its own ledger. Its output lines go to `log`.
  */
 export function startWorkload(options: {
   dataDir: string;
   rate?: number;
+  /** Service ids, e.g. `["payments-db"]` for a workload on that service alone. */
+  services?: readonly string[];
   controlPlane?: ControlPlane;
-  /** `haproxy`: write only through the lab's HAProxy write port. */
+  /** `haproxy`: write orders-db only through the lab's HAProxy write port. */
   through?: "haproxy";
   log?: (line: string) => void;
 }): Workload {
@@ -44,7 +47,7 @@ export function startWorkload(options: {
   }
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(labFolder, "workload-process.ts"), options.dataDir, String(options.rate ?? DEFAULT_RATE), ...(options.through ? [options.through] : [])],
+    ["--import", "tsx", "--conditions=react-server", path.join(labFolder, "workload-process.ts"), options.dataDir, String(options.rate ?? DEFAULT_RATE), (options.services ?? []).join(","), ...(options.through ? [options.through] : [])],
     // The IPC channel lets the child notice when we are gone and stop writing.
     { cwd: repositoryRoot, env, stdio: ["ignore", "pipe", "pipe", "ipc"] },
   );

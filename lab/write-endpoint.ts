@@ -1,6 +1,6 @@
 import { writeRouteSchema } from "@/contracts/services";
-import { portOf, requireLabState } from "./state";
-import { LAB_DATABASE, LAB_HOST, LAB_SERVICE_ID } from "./topology";
+import { portOf, primaryOf, requireLabState } from "./state";
+import { LAB_HOST, labService } from "./topology";
 
 export interface ControlPlane {
   url: string;
@@ -23,15 +23,16 @@ export function describeEndpoint(endpoint: WriteEndpoint): string {
   return `${endpoint.replicaName} (${endpoint.host}:${endpoint.port}/${endpoint.database})`;
 }
 
-/** The replica the lab state records as primary. */
-export async function endpointFromLabState(dataDir: string): Promise<WriteEndpoint> {
+/** The replica the lab state records as the service's primary. */
+export async function endpointFromLabState(dataDir: string, serviceId: string): Promise<WriteEndpoint> {
   const state = await requireLabState(dataDir);
-  return { replicaName: state.primary, host: LAB_HOST, port: portOf(state, state.primary), database: LAB_DATABASE };
+  const primary = primaryOf(state, serviceId);
+  return { replicaName: primary, host: LAB_HOST, port: portOf(state, primary), database: labService(serviceId).database };
 }
 
 /** The service's write route as the control plane gives it to any client; null when it names none. */
-export async function endpointFromControlPlane(controlPlane: ControlPlane, timeoutMs = 2_000): Promise<WriteEndpoint | null> {
-  const path = `/api/v1/services/${LAB_SERVICE_ID}/route`;
+export async function endpointFromControlPlane(controlPlane: ControlPlane, serviceId: string, timeoutMs = 2_000): Promise<WriteEndpoint | null> {
+  const path = `/api/v1/services/${encodeURIComponent(serviceId)}/route`;
   const response = await fetch(new URL(path, controlPlane.url), {
     headers: { authorization: `Bearer ${controlPlane.token}` },
     signal: AbortSignal.timeout(timeoutMs),
@@ -68,6 +69,7 @@ export class WriteEndpointWatcher implements EndpointSource {
 
   constructor(
     private readonly dataDir: string,
+    private readonly serviceId: string,
     private readonly controlPlane: ControlPlane | undefined,
     private readonly log: (line: string) => void,
     private readonly onChange: (endpoint: WriteEndpoint) => void,
@@ -79,7 +81,7 @@ export class WriteEndpointWatcher implements EndpointSource {
 
   /** Resolves once; until the control plane answers, the lab state's primary is the best guess. */
   async start(intervalMs = 1_000): Promise<void> {
-    if (this.controlPlane) this.endpoint = await endpointFromLabState(this.dataDir);
+    if (this.controlPlane) this.endpoint = await endpointFromLabState(this.dataDir, this.serviceId);
     await this.poll();
     this.timer = setInterval(() => void this.poll(), intervalMs);
   }
@@ -94,7 +96,7 @@ export class WriteEndpointWatcher implements EndpointSource {
     this.polling = true;
     let next: WriteEndpoint | null;
     try {
-      next = this.controlPlane ? await endpointFromControlPlane(this.controlPlane) : await endpointFromLabState(this.dataDir);
+      next = this.controlPlane ? await endpointFromControlPlane(this.controlPlane, this.serviceId) : await endpointFromLabState(this.dataDir, this.serviceId);
       if (this.failing) this.log("write endpoint source answers again");
       this.failing = false;
     } catch (error) {

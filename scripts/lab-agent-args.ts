@@ -26,14 +26,15 @@ export interface LabAgentArgsInput {
  */
 export function labAgentArgs(input: LabAgentArgsInput): string[] {
   const { lab, network, replica } = input;
-  const others = lab.replicas.filter((peer) => peer.name !== replica.name);
+  // Its peers are its own service's replicas (the control plane names them); another service's are none of its business.
+  const others = lab.replicas.filter((peer) => peer.serviceId === replica.serviceId && peer.name !== replica.name);
   const flags: [string, string][] = [
     ["--control-plane", `http://${formatAddress(network.addressOf(replica.regionId, CONTROL_PLANE))}`],
     ["--postgres", lab.connectionString(replica.name)],
     // The lab's clusters share one superuser, which may also stream.
     ["--replication-user", "postgres"],
     ["--replication-password", lab.password],
-    ...others.map((peer): [string, string] => ["--via", `${formatAddress(peer)}=${formatAddress(network.addressOf(replica.regionId, peer.regionId))}`]),
+    ...others.map((peer): [string, string] => ["--via", `${formatAddress(peer)}=${formatAddress(network.addressOf(replica.regionId, peer.name))}`]),
     ["--data-dir", pgdataDir(input.dataDir, replica.name)],
     ["--bin-dir", input.binDir],
     ["--server-log", serverLogFile(input.dataDir, replica.name)],

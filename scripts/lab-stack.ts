@@ -1,5 +1,7 @@
 /**
- * The lab as `npm start` runs it: the regional PostgreSQL clusters, the
+ * The lab as `npm start` runs it: the regional PostgreSQL clusters of every
+ * demo service (orders-db and payments-db; LAB_SERVICES=orders-db runs only
+ * the ones named, and only those are declared to the control plane), the
  * network between the regions (a proxy per link, lab/network/) and the
  * controller that injects faults into it, the topology declared through the
  * API and an agent process next to each replica (enrolled with a token and
@@ -19,7 +21,7 @@ import { startLabController, type LabController } from "@/lab/network/controller
 import { LabNetwork } from "@/lab/network/lab-network";
 import { CONTROL_PLANE } from "@/lab/network/links";
 import { readLabState } from "@/lab/state";
-import { LAB_HOST, LAB_REPLICAS } from "@/lab/topology";
+import { LAB_HOST, LAB_REPLICAS, LAB_SERVICE_ID, labServices } from "@/lab/topology";
 import { startWorkload } from "@/lab/workload";
 import type { Db } from "@/server/db/client";
 import { onboardLab } from "@/lab/onboard";
@@ -44,6 +46,12 @@ export interface LabStack {
 }
 
 const AGENT_STOP_MS = 5_000;
+
+/** LAB_SERVICES: comma-separated service ids to run; unset or empty, every demo service. An unknown id stops the start, naming it. */
+export function labServicesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const ids = (env.LAB_SERVICES ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  return ids.length ? labServices(ids).map((service) => service.id) : undefined;
+}
 
 const execFileAsync = promisify(execFile);
 
@@ -76,12 +84,14 @@ async function startNetwork(dataDir: string, log: Log): Promise<LabNetwork> {
  * and the lab goes on: nothing in `npm start` depends on it.
  */
 async function startHaproxy(dataDir: string, lab: Lab, healthPorts: ReadonlyMap<string, number>, log: Log): Promise<LabHaproxy | null> {
+  const fronted = lab.services.find((service) => service.id === LAB_SERVICE_ID);
+  if (!fronted) return null;
   const binary = findHaproxy();
   if (!binary) {
     log(`haproxy: not installed; \`${HAPROXY_INSTALL_HINT}\` puts it in front of the lab (a write port and a read port)`);
     return null;
   }
-  const replicas = lab.replicas.map((replica) => {
+  const replicas = fronted.replicas.map((replica) => {
     const port = healthPorts.get(replica.name);
     return { name: replica.name, role: replica.role, host: replica.host, port: replica.port, health: port ? { host: LAB_HOST, port, tls: false } : null };
   });
@@ -109,7 +119,8 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
     lab = await startLab({
       dataDir,
       log: (line) => log(`lab: ${line}`),
-      route: (standby, primary) => network.addressOf(standby.regionId, primary.regionId),
+      services: labServicesFromEnv(),
+      route: (standby, primary) => network.addressOf(standby.regionId, primary.name),
       // Before the standbys start: a link whose destination is unknown holds their connections, and a
       // standby that cannot reach its primary never becomes consistent enough for pg_ctl to call it started.
       onPorts: (ports) => {
@@ -146,8 +157,10 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
       network.setDestination(CONTROL_PLANE, { host: url.hostname, port: Number(url.port) });
       const onboarding = await onboardLab({ baseUrl: controlPlaneUrl, token: onboardingToken }, lab.replicas);
       log(`lab: topology ${onboarding.said}`);
-      const policy = await ensureLabServicePolicy(client);
-      if (policy) log(`lab: ${policy}`);
+      for (const service of lab.services) {
+        const policy = await ensureLabServicePolicy(client, service.id);
+        if (policy) log(`lab: ${policy}`);
+      }
       const bundle = path.join(dataDir, "agents", "switchyard-agent.mjs");
       await buildAgentBundle(bundle);
       const binDir = path.dirname((await postgresBinaries()).pg_ctl);
@@ -174,8 +187,9 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
       const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
       const through = process.env.LAB_WORKLOAD_THROUGH === "haproxy" && haproxy ? "haproxy" : undefined;
       if (process.env.LAB_WORKLOAD_THROUGH === "haproxy" && !haproxy) log("workload: LAB_WORKLOAD_THROUGH=haproxy, but HAProxy is not running: following the write route instead");
-      workload = await startWorkload({ dataDir, rate, through, controlPlane: { url: controlPlaneUrl, token: workloadToken } });
-      log(`workload: ~${rate} writes/s ${through ? "through HAProxy's write port" : "to the write route"}; ledger in ${path.join(labDir, "ledger")}`);
+      const services = lab.services.map((service) => service.id);
+      workload = await startWorkload({ dataDir, rate, services, through, controlPlane: { url: controlPlaneUrl, token: workloadToken } });
+      log(`workload: ~${rate} writes/s to each of ${services.join(", ")} ${through ? "(orders-db through HAProxy's write port)" : "on its write route"}; ledgers in ${path.join(labDir, "ledger")}`);
     },
     async stopProcesses() {
       controlPlane.resume();

@@ -15,6 +15,16 @@ function dependencies(invocation: Invocation) {
   });
 }
 
+/** `--label tier=critical --label team=checkout` → `{ tier: "critical", team: "checkout" }`; undefined when none is given. */
+function labelsOf(invocation: Invocation): Record<string, string> | undefined {
+  const pairs = stringsOption(invocation, "label").map((text) => {
+    const at = text.indexOf("=");
+    if (at <= 0) throw new UsageError(`--label ${text}: write it as <key>=<value>`);
+    return [text.slice(0, at), text.slice(at + 1)] as const;
+  });
+  return pairs.length ? Object.fromEntries(pairs) : undefined;
+}
+
 function concurrency(invocation: Invocation): number | undefined {
   const text = stringOption(invocation, "concurrency");
   if (text === undefined) return undefined;
@@ -25,15 +35,17 @@ function concurrency(invocation: Invocation): number | undefined {
 export const evacuateCommand: Command = {
   name: "evacuate",
   summary: "Move every write role out of a region: one run per service, in order; --dry-run shows each service's target, checks and blockers first",
-  usage: "evacuate <regionId> --reason <text> [--service <id>]… [--group <id,id>]… [--after <id>:<id,id>]… [--concurrency <n>] [--continue-on-failure] [--failover] [--at <ISO time>] [--in-window] [--dry-run]",
+  usage: "evacuate <regionId> --reason <text> [--service <id>… | --label <key=value>…] [--group <id,id>]… [--after <id>:<id,id>]… [--concurrency <n>] [--continue-on-failure] [--failover] [--at <ISO time>] [--in-window] [--dry-run]",
   examples: [
     'switchyard evacuate aws:us-east-1 --reason "provider maintenance" --dry-run',
+    'switchyard evacuate aws:us-east-1 --reason "regional incident" --failover --label tier=critical --continue-on-failure',
     'switchyard evacuate aws:us-east-1 --reason "provider maintenance" --group orders-db --group payments-db --concurrency 2',
     'switchyard evacuate aws:us-east-1 --reason "kernel patching" --after orders-history:orders-db --at 2026-12-05T02:00:00Z --in-window',
   ],
   options: {
     reason: { type: "string", description: "Why (at least 5 characters; audited, and the reason of every run)" },
     service: { type: "string", multiple: true, description: "A service in scope (default: every service whose primary is in the region)" },
+    label: { type: "string", multiple: true, description: "Instead of --service: every service with this label (key=value; all of them when repeated) whose primary is in the region" },
     group: { type: "string", multiple: true, description: "Services moved together, comma-separated; each group starts once the one before has moved" },
     after: { type: "string", multiple: true, description: "<service>:<services it waits for>, comma-separated" },
     concurrency: { type: "string", description: "How many services move at once (default 1)" },
@@ -47,11 +59,13 @@ export const evacuateCommand: Command = {
   async run(invocation) {
     const groups = stringsOption(invocation, "group").map((text) => text.split(",").filter(Boolean));
     const services = stringsOption(invocation, "service");
+    const labels = labelsOf(invocation);
     const body = {
       regionId: word(invocation, 0),
       reason: stringOption(invocation, "reason"),
       mode: invocation.options.failover === true ? "failover" : "switchover",
       ...(services.length ? { services } : {}),
+      ...(labels ? { labels } : {}),
       order: { ...(groups.length ? { groups } : {}), ...(invocation.options.after ? { dependencies: dependencies(invocation) } : {}) },
       concurrency: concurrency(invocation),
       failurePolicy: invocation.options["continue-on-failure"] === true ? "continue" : "stop",

@@ -1,4 +1,4 @@
-import { show, type Command } from "../command";
+import { show, stringOption, type Command } from "../command";
 import { word } from "../command-args";
 import { parseKeyValues } from "../key-values";
 import { renderPlan, renderRunbooks } from "../render/runbooks";
@@ -28,13 +28,26 @@ export const planCommand: Command = {
 
 export const runCommand: Command = {
   name: "run",
-  summary: "Start a guided run of a runbook and print its id (follow it with `watch`)",
-  usage: "run <runbookId> name=value …",
-  examples: ['switchyard run planned-switchover service=orders-db to_region=aws:eu-west-1 reason="kernel patching"'],
+  summary: "Start a guided run of a runbook, or schedule it with --at, and print its id (follow it with `watch`)",
+  usage: "run <runbookId> name=value … [--at <ISO time> [--in-window]]",
+  examples: [
+    'switchyard run planned-switchover service=orders-db to_region=aws:eu-west-1 reason="kernel patching"',
+    'switchyard run planned-switchover service=orders-db to_region=aws:eu-west-1 reason="kernel patching" --at 2030-01-01T02:00:00Z --in-window',
+  ],
+  options: {
+    at: { type: "string", description: "Start at this time (ISO 8601, e.g. 2030-01-01T02:00:00Z) instead of now; its pre-checks run again then, and scheduling confirms its manual steps" },
+    "in-window": { type: "boolean", description: "With --at: start only inside one of the service policy's maintenance windows" },
+  },
   arity: [1, Infinity],
   async run(invocation) {
-    const body = { params: parseKeyValues(invocation.args.slice(1)) };
+    const scheduledAt = stringOption(invocation, "at");
+    const inMaintenanceWindow = invocation.options["in-window"] === true;
+    const body = { params: parseKeyValues(invocation.args.slice(1)), ...(scheduledAt ? { scheduledAt } : {}), ...(inMaintenanceWindow ? { inMaintenanceWindow } : {}) };
     const run = await invocation.client.call("startRun", { params: { id: word(invocation, 0) }, body });
-    show(invocation, run, (value) => `Started run ${value.id} (${value.status}). Follow it: switchyard watch ${value.id}`);
+    show(invocation, run, (value) =>
+      value.status === "scheduled"
+        ? `Scheduled run ${value.id} for ${value.scheduledAt}${value.inMaintenanceWindow ? " (inside a maintenance window only)" : ""}. Cancel it: switchyard cancel ${value.id} --reason <text>`
+        : `Started run ${value.id} (${value.status}). Follow it: switchyard watch ${value.id}`,
+    );
   },
 };

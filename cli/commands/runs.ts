@@ -66,7 +66,7 @@ function stepCommand(name: string, operation: StepDecision, summary: string, exa
   };
 }
 
-type RunControl = "pauseRun" | "resumeRun" | "abortRun";
+type RunControl = "pauseRun" | "resumeRun" | "abortRun" | "cancelRun";
 
 function controlCommand(name: string, operation: RunControl, summary: string, example: string): Command {
   return {
@@ -90,4 +90,5 @@ export const stepCommands: Command[] = [
   controlCommand("pause", "pauseRun", "Pause a run: no further step starts", 'switchyard pause clx0run --reason "checking the replica by hand"'),
   controlCommand("resume", "resumeRun", "Resume a paused run", 'switchyard resume clx0run --reason "replica checked"'),
   controlCommand("abort", "abortRun", "Abort a run; registered compensations run in reverse", 'switchyard abort clx0run --reason "wrong target"'),
+  controlCommand("cancel", "cancelRun", "Cancel a scheduled run before its time", 'switchyard cancel clx0run --reason "the provider moved its maintenance"'),
 ];

@@ -3,13 +3,13 @@ import type { runListSchema, RunView } from "@/contracts/runs";
 import { formatSeconds } from "@/core/format";
 import { table, utc } from "../format";
 
-export const FINISHED_RUN_STATUSES: ReadonlySet<RunView["status"]> = new Set(["succeeded", "failed", "aborted"]);
+export const FINISHED_RUN_STATUSES: ReadonlySet<RunView["status"]> = new Set(["succeeded", "failed", "aborted", "cancelled", "refused"]);
 
 export function renderRuns(list: z.output<typeof runListSchema>): string {
   if (!list.runs.length) return "No runs.";
   return table(
-    ["RUN", "RUNBOOK", "SERVICE", "STATUS", "MODE", "STARTED BY", "CREATED (UTC)", "FINISHED (UTC)"],
-    list.runs.map((run) => [run.id, run.runbookId, run.serviceId, run.status, run.mode, run.startedBy ?? "automation", utc(run.createdAt), utc(run.finishedAt)]),
+    ["RUN", "RUNBOOK", "SERVICE", "STATUS", "MODE", "STARTED BY", "CREATED (UTC)", "SCHEDULED FOR (UTC)", "FINISHED (UTC)"],
+    list.runs.map((run) => [run.id, run.runbookId, run.serviceId, run.status, run.mode, run.startedBy ?? "automation", utc(run.createdAt), utc(run.scheduledAt), utc(run.finishedAt)]),
   );
 }
 
@@ -30,6 +30,7 @@ export function renderRun(run: RunView): string {
   return [
     `Run ${run.id} of ${run.runbookId} on ${run.serviceId}: ${run.status}${run.error ? ` — ${run.error}` : ""}`,
     `primary ${run.primary ?? "—"} → target ${run.target ?? "—"}, started ${utc(run.startedAt)} by ${run.startedBy ?? "automation"}`,
+    ...(run.scheduledAt ? [`scheduled for ${utc(run.scheduledAt)}${run.inMaintenanceWindow ? ", inside a maintenance window only" : ""}`] : []),
     ...(run.observedRto ? [`observed RTO ${run.observedRto.ms === null ? "not measured" : formatSeconds(run.observedRto.ms / 1000)}: ${run.observedRto.sentence}`] : []),
     "",
     steps,

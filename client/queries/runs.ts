@@ -1,7 +1,8 @@
 import { queryOptions } from "@tanstack/react-query";
 import { api } from "../api-client";
 
-const ACTIVE = new Set(["pending", "running", "waiting", "paused", "compensating"]);
+// A scheduled run is watched too: it starts (or is refused) on its own.
+const LIVE = new Set(["pending", "scheduled", "running", "waiting", "paused", "compensating"]);
 
 export const runQueries = {
   all: () => ["runs"] as const,
@@ -16,21 +17,24 @@ export const runQueries = {
       queryKey: [...runQueries.all(), "detail", runId] as const,
       queryFn: ({ signal }) => api.call("getRun", { params: { id: runId }, signal }),
       // Live while the run is active (≤ 1 s behind); TanStack pauses this in background tabs.
-      refetchInterval: (query) => (query.state.data && !ACTIVE.has(query.state.data.status) ? false : 1_000),
+      refetchInterval: (query) => (query.state.data && !LIVE.has(query.state.data.status) ? false : 1_000),
     }),
 };
 
 const STEP_DECISIONS = { confirm: "confirmStep", approve: "approveStep", reject: "rejectStep" } as const;
-const RUN_CONTROLS = { pause: "pauseRun", resume: "resumeRun", abort: "abortRun" } as const;
+const RUN_CONTROLS = { pause: "pauseRun", resume: "resumeRun", abort: "abortRun", cancel: "cancelRun" } as const;
 
-export function startRunRequest(runbookId: string, params: Record<string, string>) {
-  return api.call("startRun", { params: { id: runbookId }, body: { params } });
+export type RunControlName = keyof typeof RUN_CONTROLS;
+
+/** Starts now, or with `schedule` at its time (inside a maintenance window only, if asked). */
+export function startRunRequest(runbookId: string, params: Record<string, string>, schedule?: { scheduledAt: string; inMaintenanceWindow: boolean }) {
+  return api.call("startRun", { params: { id: runbookId }, body: { params, ...schedule } });
 }
 
 export function stepDecision(runId: string, stepId: string, decision: "confirm" | "approve" | "reject", note: string) {
   return api.call(STEP_DECISIONS[decision], { params: { id: runId, stepId }, body: note ? { note } : {} });
 }
 
-export function runControl(runId: string, control: "pause" | "resume" | "abort", reason: string) {
+export function runControl(runId: string, control: RunControlName, reason: string) {
   return api.call(RUN_CONTROLS[control], { params: { id: runId }, body: { reason } });
 }

@@ -12,6 +12,7 @@ const TONES: Record<string, Tone> = {
   aborted: "bad",
   scheduled: "info",
   cancelled: "neutral",
+  refused: "bad",
   starting: "info",
   switching_back: "info",
   passed: "ok",

@@ -47,6 +47,7 @@ const EXPECTED: Record<OperationId, Role[] | "public" | "agent" | "enrollment-to
   pauseRun: ["operator"],
   resumeRun: ["operator"],
   abortRun: ["operator"],
+  cancelRun: ["operator"],
   listPlans: EVERYONE,
   createPlan: ["operator"],
   getPlan: EVERYONE,

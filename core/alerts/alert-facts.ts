@@ -41,6 +41,13 @@ export interface ServiceFacts {
   automationHolds: { ruleId: string; sentence: string }[];
   /** Why automatic failover is not being decided for the service now (core/loops/loop-stall.ts); null while it is. */
   notDecided: string | null;
+  /**
+   * Scheduled runs the control plane refused at their time in the last day,
+   * that nobody has followed with another run on the service since (started
+   * or scheduled): the planned work did not happen.
+   */
+  /** Refused scheduled runs, and region evacuation plans refused at their time (one entry on each of their services). */
+  refusedScheduledRuns: { kind: "run" | "plan"; id: string; what: string; scheduledAt: Date; error: string }[];
   /** The audit trail's state, the same for every service (alerts belong to a service). */
   auditTrail: AuditTrailFacts;
   /** The latest finished drill when it failed, and the repeating drills that are overdue (core/drills/drill-schedule.ts); none when absent. */

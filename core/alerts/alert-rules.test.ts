@@ -61,6 +61,7 @@ function healthy(): ServiceFacts {
     ],
     automationHolds: [],
     notDecided: null,
+    refusedScheduledRuns: [],
     auditTrail: { broken: null, unpublished: null },
   };
 }
@@ -167,6 +168,15 @@ describe("alert rules", () => {
   it("automation-not-deciding: one alert per service the decider is not deciding for, saying why", () => {
     const why = "The decider has stopped: its last complete pass ended 40 s ago, so automatic failover is not being decided.";
     expect(change((service) => (service.notDecided = why))).toEqual([`automation-not-deciding automation:decider: Automatic failover is not being decided for orders-db: ${why}`]);
+  });
+
+  it("scheduled-run-refused: one alert per refused scheduled run, naming the runbook, its time and why", () => {
+    const refused = { kind: "run" as const, id: "run-1", what: "planned-switchover", scheduledAt: new Date("2030-01-01T02:00:00Z"), error: "refused at its time: another run is active on the service (x, run-0)" };
+    const plan = { kind: "plan" as const, id: "plan-1", what: "region evacuation plan out of aws:us-east-1", scheduledAt: new Date("2030-01-01T02:00:00Z"), error: "not started at its time: …" };
+    expect(change((service) => (service.refusedScheduledRuns = [refused, plan]))).toEqual([
+      "scheduled-run-refused run:run-1: planned-switchover scheduled for 2030-01-01T02:00:00.000Z on orders-db did not start: refused at its time: another run is active on the service (x, run-0)",
+      "scheduled-run-refused plan:plan-1: region evacuation plan out of aws:us-east-1 scheduled for 2030-01-01T02:00:00.000Z on orders-db did not start: not started at its time: …",
+    ]);
   });
 
   it("audit-chain-broken and audit-checkpoints-unpublished: the publisher's sentences, about the audit trail", () => {

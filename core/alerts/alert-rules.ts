@@ -13,6 +13,7 @@ export const ALERT_RULE_IDS = [
   "conflict-rate",
   "automatic-failover-held",
   "automation-not-deciding",
+  "scheduled-run-refused",
   "audit-chain-broken",
   "audit-checkpoints-unpublished",
   "drill-failed",
@@ -212,6 +213,19 @@ export const ALERT_RULES: readonly AlertRule[] = [
     detect(service) {
       if (!service.notDecided) return [];
       return [{ subject: { key: "automation:decider", label: "the decider", replicaId: null }, sentence: `Automatic failover is not being decided for ${service.id}: ${service.notDecided}` }];
+    },
+  },
+  {
+    id: "scheduled-run-refused",
+    title: "Scheduled run refused",
+    severity: "warning",
+    description:
+      "A scheduled run, or a region evacuation plan covering the service, was refused at its time (pre-checks failing, its maintenance window over, another run active, started too late…), so the planned work did not happen; it holds for a day or until another run is started or scheduled on the service.",
+    detect(service) {
+      return service.refusedScheduledRuns.map((run) => ({
+        subject: { key: `${run.kind}:${run.id}`, label: `scheduled ${run.what}`, replicaId: null },
+        sentence: `${run.what} scheduled for ${run.scheduledAt.toISOString()} on ${service.id} did not start: ${run.error}`,
+      }));
     },
   },
   {

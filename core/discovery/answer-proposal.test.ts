@@ -61,6 +61,7 @@ describe("completing a discovery proposal with a person's answers", () => {
             id: "billing-db",
             name: "Billing",
             description: "",
+            labels: {},
             engine: "postgresql",
             primary: "billing-a",
             datasets: [{ name: "invoices", ownerTeam: "billing", consistency: "strong", rpoSeconds: 0, rtoSeconds: 120 }],

@@ -37,6 +37,7 @@ const RUN_VERBS: Record<string, string> = {
   "run.pause": "paused the run",
   "run.resume": "resumed the run",
   "run.abort": "aborted the run",
+  "run.cancel": "cancelled the scheduled run",
   "run.confirm": "confirmed a step",
   "run.approve": "approved a step",
   "run.reject": "rejected a step",
@@ -54,6 +55,10 @@ export function summariseServiceEvent(event: AuditEventFacts): string {
     }
     case "run.start":
       return `${event.actorLabel} started ${text(field(event.after, "runbook"), "a run")}${because(event.reason)}`;
+    case "run.schedule":
+      return `${event.actorLabel} scheduled ${text(field(event.after, "runbook"), "a run")} for ${text(field(event.after, "scheduledAt"), "later")}${because(event.reason)}`;
+    case "run.refuse":
+      return `Scheduled run refused at its time${because(event.reason)}`;
     case "plan.service":
       return `Region evacuation plan ${text(field(event.details, "plan"), "?")}: ${text(field(event.after, "state"), "?").replace("_", " ")}${because(event.reason)}`;
     case "run.finish": {

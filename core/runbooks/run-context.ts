@@ -24,6 +24,14 @@ export interface RunContext {
    * after its dry run, what the run's manual steps ask.
    */
   planConfirmation: string | null;
+  /** Set on a run the control plane started at its scheduled time. */
+  schedule?: RunSchedule;
+}
+
+/** Who scheduled a run and for when: their scheduling confirmed its manual steps. */
+export interface RunSchedule {
+  by: string;
+  scheduledAt: string;
 }
 
 export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null }, planConfirmation: null };

@@ -60,6 +60,17 @@ describe("the run transition table", () => {
     expect(controlTransition("abort", "waiting", false)).toBeNull();
     expect(controlTransition("resume", "running", false)).toBeNull();
   });
+
+  it("lets a person cancel a scheduled run only, and the scheduler start or refuse it", () => {
+    expect(controllableFrom("cancel")).toEqual(["scheduled"]);
+    expect(controlTransition("cancel", "scheduled", false)?.id).toBe("cancelled-by-person");
+    expect(controlTransition("cancel", "running", false)).toBeNull();
+    expect(controlTransition("abort", "scheduled", false)).toBeNull();
+    expect(RUN_TRANSITIONS.filter((row) => row.by === "scheduler").map((row) => [row.from, row.to])).toEqual([
+      [["scheduled"], "running"],
+      [["scheduled"], "refused"],
+    ]);
+  });
 });
 
 const definition = runbookDefinitionSchema.parse({

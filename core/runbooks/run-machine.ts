@@ -8,25 +8,41 @@ import { compensationStep, type StoredStepState } from "./step-machine";
  * a run starts running and its steps wait, so no row leaves or enters them.
  */
 
-export type RunStatus = "pending" | "running" | "waiting" | "paused" | "compensating" | "succeeded" | "failed" | "aborted";
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "aborted"];
+export type RunStatus = "pending" | "scheduled" | "running" | "waiting" | "paused" | "compensating" | "succeeded" | "failed" | "aborted" | "cancelled" | "refused";
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "aborted", "cancelled", "refused"];
 export const UNWRITTEN_RUN_STATUSES: readonly RunStatus[] = ["pending", "waiting"];
 
-export type RunControl = "pause" | "resume" | "abort";
+export type RunControl = "pause" | "resume" | "abort" | "cancel";
 
 export interface RunTransition {
   id: string;
   /** Empty for the row that creates a run. */
   from: readonly RunStatus[];
   to: RunStatus;
-  /** Who makes the move: the engine, a person's control (server/runs/control-run.ts), or whoever starts the run. */
-  by: "start" | "engine" | RunControl;
+  /** Who makes the move: the engine, a person's control (server/runs/control-run.ts), whoever starts the run, or the scheduler at a scheduled run's time. */
+  by: "start" | "schedule" | "engine" | "scheduler" | RunControl;
   sentence: string;
 }
 
 /** Every move a run can make; ids are stable (tests and the engine name them). */
 const RUN_TABLE = [
   { id: "run-started", from: [], to: "running", by: "start", sentence: "A person or the automation starts a run, which acts at once." },
+  { id: "run-scheduled", from: [], to: "scheduled", by: "schedule", sentence: "A person schedules a run for a time: it resolves nothing and claims no service until then." },
+  {
+    id: "scheduled-run-started",
+    from: ["scheduled"],
+    to: "running",
+    by: "scheduler",
+    sentence: "At its time, its checks passing (core/schedules DUE_RULES), the control plane starts a scheduled run as the person who scheduled it.",
+  },
+  {
+    id: "scheduled-run-refused",
+    from: ["scheduled"],
+    to: "refused",
+    by: "scheduler",
+    sentence: "At its time, a scheduled run whose checks fail is refused, with the reason as its error and an alert, having changed nothing.",
+  },
+  { id: "cancelled-by-person", from: ["scheduled"], to: "cancelled", by: "cancel", sentence: "A person cancels a scheduled run before its time: it never starts." },
   { id: "paused-by-person", from: ["running"], to: "paused", by: "pause", sentence: "A person pauses a running run: nothing more happens until it is resumed." },
   { id: "resumed-by-person", from: ["paused"], to: "running", by: "resume", sentence: "A person resumes a paused run where it stopped." },
   {
@@ -71,7 +87,8 @@ export function controllableFrom(control: RunControl): RunStatus[] {
 
 /** The control's row for a run in `status`: an abort with undos registered compensates first. */
 export function controlTransition(control: RunControl, status: RunStatus, hasUndo: boolean): RunTransition | null {
-  const id: RunRuleId = control === "pause" ? "paused-by-person" : control === "resume" ? "resumed-by-person" : hasUndo ? "aborted-with-undo" : "aborted-by-person";
+  const id: RunRuleId =
+    control === "pause" ? "paused-by-person" : control === "resume" ? "resumed-by-person" : control === "cancel" ? "cancelled-by-person" : hasUndo ? "aborted-with-undo" : "aborted-by-person";
   const row = runTransition(id);
   return row.from.includes(status) ? row : null;
 }

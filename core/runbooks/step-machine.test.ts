@@ -207,9 +207,14 @@ describe("each step move, as a pure case", () => {
     expect(move({ step: wait, observed: withSnapshot(), stepRun: row({ state: "waiting" }) })).toMatchObject({ rule: "condition-holds", from: "waiting", to: "succeeded" });
   });
 
-  it("manual steps: answered by policy in an automatic run, else wait for a person until the deadline", () => {
+  it("manual steps: answered by policy in an automatic run, confirmed by the schedule in a scheduled one, else wait for a person until the deadline", () => {
     expect(move({ step: manual, run: { mode: "automatic", context: CONTEXT } })).toMatchObject({ rule: "answered-by-policy", to: "succeeded", write: { output: { answeredBy: "policy" } } });
     expect(move({ step: manual })).toMatchObject({ rule: "person-awaited", to: "waiting" });
+    expect(move({ step: manual, run: { mode: "guided", context: { ...CONTEXT, schedule: { by: "op@example.com", scheduledAt: "2030-01-01T02:00:00.000Z" } } } })).toMatchObject({
+      rule: "confirmed-when-scheduled",
+      to: "succeeded",
+      write: { output: { answeredBy: "schedule", note: "confirmed in advance by op@example.com, who scheduled the run for 2030-01-01T02:00:00.000Z" } },
+    });
     expect(move({ step: manual, stepRun: row({ state: "waiting" }) })).toBeNull();
     expect(move({ step: manual, stepRun: row({ state: "waiting" }), now: LATER })).toMatchObject({ rule: "nobody-decided", reason: "nobody confirmed within 60 s" });
   });

@@ -5,7 +5,7 @@ import { commandsOutcome, type CommandState } from "./command-outcome";
 import { evaluateCondition, type ConditionResult, type RunContext as ConditionContext } from "./conditions";
 import { crossCheckPromotion, type PromotionEvidence } from "./promotion-checks";
 import { backoffMs, mayRetry } from "./retry";
-import type { RunContext } from "./run-context";
+import type { RunContext, RunSchedule } from "./run-context";
 
 /**
  * A run's steps as a declared state machine: the table says which moves
@@ -83,6 +83,14 @@ const STEP_TABLE = [
     to: "succeeded",
     by: "engine",
     sentence: "A run a plan started has its manual steps answered by the person who started the plan after seeing its dry run; approvals still need a second person.",
+  },
+  {
+    id: "confirmed-when-scheduled",
+    kinds: ["manual"],
+    from: ACTIVE,
+    to: "succeeded",
+    by: "engine",
+    sentence: "A scheduled run's manual step was confirmed by the person who scheduled it: scheduling is the confirmation, given in advance.",
   },
   { id: "approval-not-needed", kinds: ["approval"], from: ACTIVE, to: "skipped", by: "engine", sentence: "An approval's `unless` condition holds, so there is no risk to accept." },
   {
@@ -295,6 +303,8 @@ interface Finding {
 export const AUTOMATIC_CONFIRMATION =
   "answered by policy (automatic failover): the loss was confirmed by a quorum of witnesses, and the promotion waits until the old primary's self-fencing lease has lapsed";
 
+const scheduledConfirmation = (schedule: RunSchedule) => `confirmed in advance by ${schedule.by}, who scheduled the run for ${schedule.scheduledAt}`;
+
 const deadlinePassed = ({ stepRun, now }: StepMoveInput) => stepRun.deadlineAt !== null && now > stepRun.deadlineAt;
 
 function condition(input: StepMoveInput, name: Parameters<typeof evaluateCondition>[0]): ConditionResult {
@@ -415,6 +425,7 @@ function attemptFinding(input: StepMoveInput): Finding {
     case "manual":
       if (run.mode === "automatic") return { rule: "answered-by-policy", output: { answeredBy: "policy", note: AUTOMATIC_CONFIRMATION } };
       if (run.context.planConfirmation) return { rule: "answered-by-plan", output: { answeredBy: "plan", note: run.context.planConfirmation } };
+      if (run.context.schedule) return { rule: "confirmed-when-scheduled", output: { answeredBy: "schedule", note: scheduledConfirmation(run.context.schedule) } };
       if (deadlinePassed(input)) return { rule: "nobody-decided", reason: `nobody confirmed within ${step.timeoutSeconds} s` };
       return { rule: "person-awaited" };
     case "approval": {

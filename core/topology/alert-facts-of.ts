@@ -8,6 +8,7 @@ export interface AlertExtras {
   conflictsLastMinute: ReadonlyMap<string, number>;
   automationHolds: ServiceFacts["automationHolds"];
   notDecided: ServiceFacts["notDecided"];
+  refusedScheduledRuns: ServiceFacts["refusedScheduledRuns"];
   auditTrail: ServiceFacts["auditTrail"];
 }
 
@@ -44,6 +45,7 @@ export function alertFactsOf(topology: ServiceTopology, extras: AlertExtras): Se
     rpoSeconds: rpoBudgetSeconds(topology.datasets),
     automationHolds: extras.automationHolds,
     notDecided: extras.notDecided,
+    refusedScheduledRuns: extras.refusedScheduledRuns,
     auditTrail: extras.auditTrail,
     replicas: topology.replicas.map((replica) => replicaFactsOf(replica, replica.id === topology.writeReplicaId, extras.conflictsLastMinute)),
   };

@@ -59,6 +59,17 @@ describe("planning a topology change", () => {
     ]);
   });
 
+  it("applies a change of labels directly, and sees the same labels in another order as no change", () => {
+    const labelled = plan(withOrders((service) => (service.labels = { tier: "critical", team: "checkout" })));
+    expect(scope(labelled, "service:orders-db")).toMatchObject({ mode: "direct" });
+    expect(scope(labelled, "service:orders-db").changes.map((change) => [change.field, change.text, change.governed])).toEqual([
+      ["service.labels", 'service orders-db: labels {} → {"tier":"critical","team":"checkout"}', false],
+    ]);
+    const live = demoFleet();
+    live.services[0]!.labels = { team: "checkout", tier: "critical" };
+    expect(scope(plan(withOrders((service) => (service.labels = { tier: "critical", team: "checkout" })), live), "service:orders-db").mode).toBe("none");
+  });
+
   it("creates a brand-new service directly, with its new regions", () => {
     const result = plan({
       regions: [{ cloud: "azure", code: "westeurope", jurisdiction: "EU", displayName: "Azure West Europe" }],
@@ -67,6 +78,7 @@ describe("planning a topology change", () => {
           id: "billing-db",
           name: "Billing",
           description: "",
+          labels: {},
           engine: "postgresql",
           primary: "billing-a",
           datasets: [{ name: "invoices", ownerTeam: "billing", consistency: "strong", rpoSeconds: 0, rtoSeconds: 120 }],

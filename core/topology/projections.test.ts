@@ -40,7 +40,7 @@ function topology(snapshot = healthySnapshot(), policy: PolicyInForce | null = P
   };
 }
 
-const EXTRAS: AlertExtras = { conflictsLastMinute: new Map([["e", 3]]), automationHolds: [], notDecided: null, auditTrail: { state: "healthy", sentence: "" } as unknown as AlertExtras["auditTrail"] };
+const EXTRAS: AlertExtras = { conflictsLastMinute: new Map([["e", 3]]), automationHolds: [], notDecided: null, refusedScheduledRuns: [], auditTrail: { state: "healthy", sentence: "" } as unknown as AlertExtras["auditTrail"] };
 
 describe("one topology, every reader's view of it", () => {
   it("a runbook sees each replica's shared facts, the write replica's witnesses and the policy's thresholds, and nothing of the reports beyond", () => {

@@ -1,3 +1,4 @@
+import { canonicalJson, toJsonValue } from "../audit/canonical-json";
 import { type FleetDataset, type FleetDocument, type FleetRegion, type FleetReplica, type FleetService, regionIdOf } from "@/contracts/topology";
 
 /**
@@ -41,8 +42,11 @@ export const GOVERNED_FIELDS: Readonly<Record<string, string>> = {
 
 const REPLICA_FIELDS = ["region", "host", "port", "database", "replication", "promotionPriority", "noPromote", "witnessOnly"] as const satisfies readonly (keyof FleetReplica)[];
 const DATASET_FIELDS = ["ownerTeam", "consistency", "rpoSeconds", "rtoSeconds"] as const satisfies readonly (keyof FleetDataset)[];
-const SERVICE_FIELDS = ["name", "description", "engine"] as const satisfies readonly (keyof FleetService)[];
+const SERVICE_FIELDS = ["name", "description", "labels", "engine"] as const satisfies readonly (keyof FleetService)[];
 const REGION_FIELDS = ["jurisdiction", "displayName"] as const satisfies readonly (keyof FleetRegion)[];
+
+/** Labels are an object: equal when they hold the same pairs, in whatever order. */
+const sameValue = (a: unknown, b: unknown) => a === b || (typeof a === "object" && typeof b === "object" && a !== null && b !== null && canonicalJson(toJsonValue(a)) === canonicalJson(toJsonValue(b)));
 
 const shown = (value: unknown) => (typeof value === "string" ? (value === "" ? '""' : value) : JSON.stringify(value));
 
@@ -56,7 +60,7 @@ function fieldChanges<T, K extends keyof T & string>(
   after: T,
 ): TopologyChange[] {
   return fields.flatMap((field) =>
-    before[field] === after[field]
+    sameValue(before[field], after[field])
       ? []
       : [
           {

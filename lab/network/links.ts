@@ -34,8 +34,13 @@ export function linkKey(link: Link): string {
   return `${link.from} -> ${link.to}`;
 }
 
+/** A route's key in network.json: its link and, towards a region, the replica (of any service) it leads to. */
+export function routeKey(link: Link, destination: string): string {
+  return link.to === CONTROL_PLANE ? linkKey(link) : `${linkKey(link)} (${destination})`;
+}
+
 /** Every link the lab has: each region to every other region's PostgreSQL and to the control plane. */
-export function labLinks(regions: readonly string[] = LAB_REPLICAS.map((replica) => replica.regionId)): Link[] {
+export function labLinks(regions: readonly string[] = [...new Set(LAB_REPLICAS.map((replica) => replica.regionId))]): Link[] {
   return regions.flatMap((from) => [...regions.filter((to) => to !== from).map((to) => ({ from, to })), { from, to: CONTROL_PLANE }]);
 }
 

@@ -62,6 +62,35 @@ async function automationHolds(): Promise<Map<string, { ruleId: string; sentence
   return holds;
 }
 
+/** How long a refused scheduled run keeps its alert when nobody follows it with another run. */
+const REFUSAL_ALERT_MS = 86_400_000;
+
+/**
+ * Each service's refused scheduled runs, and the refused scheduled plans
+ * that covered it, of the last day that no later run (started or scheduled)
+ * on the service follows.
+ */
+async function refusedScheduledRuns(now: Date): Promise<Map<string, ServiceFacts["refusedScheduledRuns"]>> {
+  const { rows } = await sqlPool().query<{ kind: "run" | "plan"; id: string; serviceId: string; what: string; scheduledAt: Date; finishedAt: Date; error: string | null }>({
+    name: "alert-facts-refused-scheduled-runs",
+    text: `
+      SELECT * FROM (
+        SELECT 'run' AS kind, r.id, r."serviceId", r."runbookId" AS what, r."scheduledAt", r."finishedAt", r.error FROM "Run" r
+         WHERE r.status = 'refused' AND r."finishedAt" > $1
+        UNION ALL
+        SELECT 'plan', p.id, ps."serviceId", 'region evacuation plan out of ' || p."regionId", p."scheduledAt", p."finishedAt", p.error
+          FROM "Plan" p JOIN "PlanService" ps ON ps."planId" = p.id
+         WHERE ps.rule = 'scheduled-plan-refused' AND p."finishedAt" > $1
+      ) refused
+      WHERE NOT EXISTS (SELECT 1 FROM "Run" later WHERE later."serviceId" = refused."serviceId" AND later."createdAt" > refused."finishedAt")
+      ORDER BY "serviceId", "finishedAt"`,
+    values: [new Date(now.getTime() - REFUSAL_ALERT_MS)],
+  });
+  const refused = new Map<string, ServiceFacts["refusedScheduledRuns"]>();
+  for (const row of rows) refused.set(row.serviceId, [...(refused.get(row.serviceId) ?? []), { kind: row.kind, id: row.id, what: row.what, scheduledAt: row.scheduledAt, error: row.error ?? "refused" }]);
+  return refused;
+}
+
 /** Each service's latest finished drill, when it failed, and its overdue repeating drills, in two statements. */
 async function drillFacts(now: Date): Promise<Map<string, DrillFacts>> {
   const [latest, overdue] = await Promise.all([
@@ -110,7 +139,14 @@ function publishingIntervalMs(): number {
  * policy has no thresholds to judge by and is left out.
  */
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, PolicyInForce> }> {
-  const [topologies, conflicts, holds, loops, drills] = await Promise.all([readTopology(now), conflictsLastMinute(now), automationHolds(), loopProgress(), drillFacts(now)]);
+  const [topologies, conflicts, holds, loops, refused, drills] = await Promise.all([
+    readTopology(now),
+    conflictsLastMinute(now),
+    automationHolds(),
+    loopProgress(),
+    refusedScheduledRuns(now),
+    drillFacts(now),
+  ]);
   const decider = loops.get("decider") ?? null;
   const auditTrail = auditTrailFacts(loops.get(AUDIT_CHECKPOINT_PROGRESS) ?? null, { wanted: checkpointSinksWanted(), intervalMs: publishingIntervalMs() }, now);
   const policies = new Map<string, PolicyInForce>();
@@ -119,6 +155,7 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
       conflictsLastMinute: conflicts,
       automationHolds: holds.get(topology.serviceId) ?? [],
       notDecided: notDecidedSentence(decider, topology.serviceId, now),
+      refusedScheduledRuns: refused.get(topology.serviceId) ?? [],
       auditTrail,
     });
     if (!facts || !topology.policy) return [];

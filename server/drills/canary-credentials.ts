@@ -1,6 +1,6 @@
 import "server-only";
 import { readLabState } from "@/lab/state";
-import { LAB_SERVICE_ID, LAB_SUPERUSER } from "@/lab/topology";
+import { LAB_SERVICES, LAB_SUPERUSER } from "@/lab/topology";
 import { dataDir } from "../data-dir";
 
 /** Who the canary connects as; where to comes from the service's write route. */
@@ -19,7 +19,7 @@ export const canaryVariable = (serviceId: string) => `SWITCHYARD_DRILL_CANARY_${
 /**
  * The canary's credentials for a service: a connection string configured in
  * the control plane's environment (its host is ignored: the canary follows
- * the write route), else, for the lab's service, the lab's own superuser;
+ * the write route), else, for a service of the lab, the lab's own superuser;
  * null when there are none, and the drill then says RPO was not measured.
  */
 export async function canaryCredentials(serviceId: string, env: Record<string, string | undefined> = process.env): Promise<CanaryCredentials | null> {
@@ -35,7 +35,7 @@ export async function canaryCredentials(serviceId: string, env: Record<string, s
     const database = decodeURIComponent(url.pathname.slice(1));
     return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: database || null, source: `the ${variable} setting` };
   }
-  if (serviceId !== LAB_SERVICE_ID) return null;
+  if (!LAB_SERVICES.some((service) => service.id === serviceId)) return null;
   const lab = await readLabState(dataDir()).catch(() => null);
   return lab ? { user: LAB_SUPERUSER, password: lab.password, database: null, source: "the lab's credentials" } : null;
 }

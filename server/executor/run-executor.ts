@@ -7,6 +7,7 @@ import { RUN_EXECUTOR_CHANNEL } from "../db/run-executor-channel";
 import { startLeaseLoop } from "../loops/lease-loop";
 import { movePlans } from "../plans/move-plans";
 import { moveRun } from "../runs/advance-run";
+import { startDueRuns } from "../runs/start-due-runs";
 
 import { EXECUTOR_LEASE, EXECUTOR_LEASE_TTL_MS as LEASE_TTL_MS } from "../runs/executor-lease";
 
@@ -15,13 +16,14 @@ const TICK_MS = 250;
 const MAX_MOVES_PER_TICK = 50;
 
 /**
- * Advances every active plan and run under a held executor lease. All run state is in
+ * Starts the scheduled runs that are due and advances every active plan and run under a held executor lease. All run state is in
  * the store, so a copy that starts (or restarts) simply carries on from there;
  * agent commands carry idempotency keys, so a step interrupted mid-way never
  * acts twice. The keeper, when given, renews the lease between runs.
  */
 async function moveActiveRuns(lease: HeldLease, log: (line: string) => void, keeper?: LeaseKeeper): Promise<number> {
-  // Plans first: a service's run a plan starts now moves in this same pass.
+  // Scheduled runs whose time has come start (or are refused), and plans move, first: a run started now moves in this same pass.
+  await startDueRuns(lease, log);
   const plans = await movePlans(lease, log);
   const runs = await db().run.findMany({ where: { status: { in: ["running", "compensating"] } }, select: { id: true }, orderBy: { createdAt: "asc" } });
   for (const { id } of runs) {
@@ -33,6 +35,8 @@ async function moveActiveRuns(lease: HeldLease, log: (line: string) => void, kee
       log(`run ${id}: ${(error as Error).message}`);
     }
   }
+  // And after: a run that just ended frees its plan's slot for the next service now, not a tick later.
+  await movePlans(lease, log);
   return plans + runs.length;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import type { ServiceView } from "@/contracts/services";
+import { serviceLabelsSchema } from "@/contracts/topology";
 import type { Dataset, Prisma, Replica, Service } from "../db/generated/client";
 import type { PolicyInForce } from "@/core/topology/service-topology";
 
@@ -31,6 +32,7 @@ export function serviceView(service: ServiceRow, policy: Pick<PolicyInForce, "ve
     policyVersion: policy?.version ?? null,
     writeReplicaId: service.writeReplicaId,
     writeRegionId: service.writeReplica?.regionId ?? null,
+    labels: serviceLabelsSchema.parse(service.labels),
     retiredAt: service.retiredAt?.toISOString() ?? null,
     datasets: service.datasets.map((dataset) => ({
       id: dataset.id,

@@ -1,8 +1,8 @@
-import { DEMO_SERVICE } from "@/prisma/seed/demo-topology";
 import { appendAuditEvent, SYSTEM_ACTOR } from "../audit/append-audit-event";
 import type { Db } from "../db/client";
 
 export interface LabEndpoint {
+  serviceId: string;
   name: string;
   host: string;
   port: number;
@@ -10,13 +10,14 @@ export interface LabEndpoint {
 
 /**
  * The lab picks free ports when it first builds its clusters; the topology
- * must point at where they really listen. Changes are audited like any other.
+ * must point at where they really listen, for every service the lab runs.
+ * Changes are audited like any other.
  */
 export async function syncLabEndpoints(client: Db, endpoints: readonly LabEndpoint[]): Promise<string[]> {
   return client.$transaction(async (tx) => {
     const changed: string[] = [];
     for (const endpoint of endpoints) {
-      const replica = await tx.replica.findFirst({ where: { serviceId: DEMO_SERVICE.id, name: endpoint.name, retiredAt: null } });
+      const replica = await tx.replica.findFirst({ where: { serviceId: endpoint.serviceId, name: endpoint.name, retiredAt: null } });
       if (!replica || (replica.host === endpoint.host && replica.port === endpoint.port)) continue;
       await tx.replica.update({ where: { id: replica.id }, data: { host: endpoint.host, port: endpoint.port } });
       await appendAuditEvent(tx, {

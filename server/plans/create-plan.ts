@@ -1,5 +1,5 @@
 import "server-only";
-import { planScheduleProblem } from "@/core/plans/plan-schedule";
+import { validateSchedule } from "@/core/schedules/schedule-rules";
 import type { CreatePlanRequest, PlanDryRunView, PlanView } from "@/contracts/plans";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
@@ -41,10 +41,14 @@ export async function createPlan(actor: UserActor, request: CreatePlanRequest): 
   const scope = await resolvePlanScope(request);
   const now = new Date();
   const scheduledAt = request.scheduledAt ? new Date(request.scheduledAt) : null;
-  const policies = request.inMaintenanceWindow ? await effectivePolicies(scope.serviceIds) : new Map();
-  const windows = new Map(scope.serviceIds.map((serviceId) => [serviceId, policies.get(serviceId)?.document.maintenanceWindows ?? []]));
-  const problem = planScheduleProblem({ scheduledAt, inMaintenanceWindow: request.inMaintenanceWindow }, windows, now);
-  if (problem) throw new ValidationError(`${problem.field}: ${problem.message}`, problem.field);
+  if (scheduledAt) {
+    // The schedule rules of a run, for each service the plan covers: its windows are its own policy's.
+    const policies = await effectivePolicies(scope.serviceIds);
+    for (const serviceId of scope.serviceIds) {
+      const verdict = validateSchedule({ scheduledAt, inMaintenanceWindow: request.inMaintenanceWindow }, { now, windows: policies.get(serviceId)?.document.maintenanceWindows ?? [] });
+      if (!verdict.ok) throw new ValidationError(`${verdict.field}: ${serviceId}: ${verdict.message}`, verdict.field);
+    }
+  }
   if (request.dryRun) return planDryRun(request, scope);
 
   const scheduled = scheduledAt !== null && scheduledAt > now;
@@ -74,6 +78,7 @@ export async function createPlan(actor: UserActor, request: CreatePlanRequest): 
         regionId: request.regionId,
         mode: request.mode,
         services: scope.serviceIds,
+        labels: request.labels ?? null,
         dependsOn: scope.dependsOn,
         concurrency: request.concurrency,
         failurePolicy: request.failurePolicy,

@@ -1,6 +1,6 @@
 import "server-only";
 import { nextPlanMoves, type PlanMove, type PlanRow } from "@/core/plans/plan-machine";
-import { windowRefusal } from "@/core/plans/plan-schedule";
+import { decideDue, type DueDecision } from "@/core/schedules/schedule-rules";
 import type { ServiceEvacuation } from "@/core/plans/evacuation";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { db } from "../db/client";
@@ -159,53 +159,69 @@ async function movePlan(planId: string, lease: HeldLease, now: Date) {
 }
 
 /**
- * A scheduled plan's time has come: it starts only if the person who
- * scheduled it may still operate runs, the window it requires is in force
- * for every service, and every service still in the region can move now;
- * otherwise it ends failed, saying why (an alert reports it).
+ * A scheduled plan's time has come: it starts only if, for every service it
+ * covers, a scheduled run of that service would (core/schedules: not too
+ * late, its owner still allowed, the window it requires in force, no other
+ * run active, its pre-checks passing); otherwise it ends failed, saying
+ * which service and why, and an alert reports it on each service.
  */
 async function startScheduledPlan(planId: string, lease: HeldLease, now: Date) {
   const plan = await loadPlan(planId);
   if (!plan || plan.status !== "scheduled") return;
-  const serviceIds = plan.services.map((service) => service.serviceId);
-  const refusal = await scheduledRefusal(plan, serviceIds, now);
+  const refusal = await scheduledRefusal(plan, now);
+  const reason = refusal ? `${refusal.serviceId}: ${refusal.decision.reason}` : null;
   await db().$transaction(async (tx) => {
     await assertLeaseHeld(tx, lease);
     const changed = await tx.plan.updateMany({
       where: { id: plan.id, status: "scheduled" },
-      data: refusal ? { status: "failed", error: `not started at its time: ${refusal}`, finishedAt: now } : { status: "running", startedAt: now },
+      data: reason ? { status: "failed", error: `not started at its time: ${reason}`, finishedAt: now } : { status: "running", startedAt: now },
     });
     if (changed.count === 0) return;
-    if (refusal) await tx.planService.updateMany({ where: { planId: plan.id, state: "pending" }, data: { state: "cancelled", rule: "scheduled-plan-refused", note: refusal, finishedAt: now } });
+    if (reason) await tx.planService.updateMany({ where: { planId: plan.id, state: "pending" }, data: { state: "cancelled", rule: "scheduled-plan-refused", note: reason, finishedAt: now } });
     await appendAuditEvent(tx, {
       actor: PLAN_ENGINE,
-      action: refusal ? "plan.finish" : "plan.start",
+      action: reason ? "plan.finish" : "plan.start",
       target: { type: "plan", id: plan.id },
-      outcome: refusal ? "failure" : "success",
-      reason: refusal,
-      after: { status: refusal ? "failed" : "running" },
-      details: { rule: refusal ? "scheduled-plan-refused" : "scheduled-plan-started", scheduledAt: plan.scheduledAt?.toISOString() ?? null },
+      outcome: reason ? "failure" : "success",
+      reason,
+      after: { status: reason ? "failed" : "running" },
+      details: { rule: reason ? "scheduled-plan-refused" : "scheduled-plan-started", due: refusal?.decision.rule ?? "start-when-due", scheduledAt: plan.scheduledAt?.toISOString() ?? null },
     });
   });
 }
 
-async function scheduledRefusal(plan: StoredPlan, serviceIds: string[], now: Date): Promise<string | null> {
+/** The first service whose scheduled start the due rules refuse, with their decision; null when every one may start. */
+async function scheduledRefusal(plan: StoredPlan, now: Date): Promise<{ serviceId: string; decision: DueDecision } | null> {
+  const serviceIds = plan.services.map((service) => service.serviceId);
   const owner = await planOwner(plan.startedById);
-  if (typeof owner === "string") return owner;
-  if (plan.inMaintenanceWindow) {
-    const policies = await effectivePolicies(serviceIds);
-    const refusal = windowRefusal(new Map(serviceIds.map((serviceId) => [serviceId, policies.get(serviceId)?.document.maintenanceWindows ?? []])), now);
-    if (refusal) return refusal;
-  }
+  const [policies, active] = await Promise.all([
+    effectivePolicies(serviceIds),
+    db().run.findMany({ where: { activeForServiceId: { in: serviceIds } }, select: { id: true, runbookId: true, serviceId: true } }),
+  ]);
   let evacuations: Map<string, ServiceEvacuation>;
   try {
     evacuations = await evacuationsNow({ regionId: plan.regionId, mode: plan.mode, reason: plan.reason, serviceIds }, now);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return error.message;
+    return { serviceId: serviceIds[0]!, decision: { rule: "pre-checks-fail", action: "refuse", reason: error.message } };
   }
-  const blocked = [...evacuations.values()].filter((evacuation) => evacuation.inRegion && evacuation.blockers.length > 0);
-  return blocked.length ? `its pre-checks fail: ${blocked.map((evacuation) => `${evacuation.serviceId}: ${evacuation.blockers.join("; ")}`).join(" | ")}` : null;
+  for (const serviceId of serviceIds) {
+    const evacuation = evacuations.get(serviceId);
+    const activeRun = active.find((run) => run.serviceId === serviceId);
+    const decision = decideDue({
+      now,
+      scheduledAt: plan.scheduledAt ?? now,
+      inMaintenanceWindow: plan.inMaintenanceWindow,
+      windows: policies.get(serviceId)?.document.maintenanceWindows ?? [],
+      personRefused: typeof owner === "string" ? owner : null,
+      // A plan runs the runbook as it is when each service's turn comes, as its dry run showed.
+      definitionChanged: null,
+      activeRun: activeRun ? `${activeRun.runbookId}, ${activeRun.id}` : null,
+      blockers: !evacuation ? [`${serviceId} was retired`] : evacuation.inRegion ? evacuation.blockers : [],
+    });
+    if (decision.action === "refuse") return { serviceId, decision };
+  }
+  return null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import "server-only";
+import type { AuditAction } from "@/contracts/audit";
 import { controlTransition, type RunControl } from "@/core/runbooks/run-machine";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
@@ -8,8 +9,10 @@ import { wakeRunExecutor } from "../db/run-executor-channel";
 import { MovedMeanwhile, startCompensations } from "./run-writes";
 import { runContextOf } from "./stored-run";
 
+const CONTROL_ACTIONS = { pause: "run.pause", resume: "run.resume", abort: "run.abort", cancel: "run.cancel" } as const satisfies Record<RunControl, AuditAction>;
+
 /**
- * Pause (nothing more happens until resumed), resume, or abort: an abort runs
+ * Pause (nothing more happens until resumed), resume, cancel a scheduled run before its time, or abort: an abort runs
  * the compensations registered so far, in reverse, before the run ends as
  * aborted. The run moves only from the status read here (the run-machine's
  * table says which): an engine move or another person's control that got
@@ -23,17 +26,18 @@ export async function controlRun(actor: UserActor, runId: string, control: RunCo
       const context = runContextOf(run.context);
       const row = controlTransition(control, run.status, context.compensations.length > 0);
       if (!row) throw new ConflictError(`Cannot ${control} a run that is ${run.status}.`);
-      const error = `aborted by ${actor.email}: ${reason}`;
+      const error = `${row.to === "cancelled" ? "cancelled" : "aborted"} by ${actor.email}: ${reason}`;
       if (row.to === "compensating") await startCompensations(tx, run, context, "aborted", error);
       else {
-        const data = row.to === "aborted" ? { status: row.to, finishedAt: new Date(), activeForServiceId: null, error } : { status: row.to };
+        const ends = row.to === "aborted" || row.to === "cancelled";
+        const data = ends ? { status: row.to, finishedAt: new Date(), activeForServiceId: null, error } : { status: row.to };
         const changed = await tx.run.updateMany({ where: { id: runId, status: run.status }, data });
         if (changed.count === 0) throw new MovedMeanwhile(`run ${runId} is no longer ${run.status}`);
       }
       await wakeRunExecutor(tx, runId);
       await appendAuditEvent(tx, {
         actor: auditActorOf(actor),
-        action: control === "pause" ? "run.pause" : control === "resume" ? "run.resume" : "run.abort",
+        action: CONTROL_ACTIONS[control],
         target: { type: "run", id: runId },
         serviceId: run.serviceId,
         runId,

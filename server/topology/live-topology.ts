@@ -1,5 +1,5 @@
 import "server-only";
-import type { FleetService } from "@/contracts/topology";
+import { serviceLabelsSchema, type FleetService } from "@/contracts/topology";
 import type { TopologyState } from "@/core/topology/topology-rules";
 import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
@@ -37,6 +37,7 @@ export async function liveTopology(client: Client = db()): Promise<TopologyState
         id: service.id,
         name: service.name,
         description: service.description,
+        labels: serviceLabelsSchema.parse(service.labels),
         engine: fleetEngine(service.id, service.engine),
         primary: service.writeReplica?.name ?? "",
         datasets: service.datasets.map(({ name, ownerTeam, consistency, rpoSeconds, rtoSeconds }) => ({ name, ownerTeam, consistency, rpoSeconds, rtoSeconds })),

@@ -49,8 +49,8 @@ async function writeRegions(tx: Tx, after: FleetDocument): Promise<void> {
  */
 async function writeService(tx: Tx, before: FleetService | undefined, after: FleetService, actor: AuditActor): Promise<void> {
   const { id } = after;
-  if (!before) await tx.service.create({ data: { id, name: after.name, description: after.description, engine: after.engine } });
-  else await tx.service.update({ where: { id }, data: { name: after.name, description: after.description } });
+  if (!before) await tx.service.create({ data: { id, name: after.name, description: after.description, labels: after.labels, engine: after.engine } });
+  else await tx.service.update({ where: { id }, data: { name: after.name, description: after.description, labels: after.labels } });
 
   const datasets = new Set(after.datasets.map((dataset) => dataset.name));
   await tx.dataset.deleteMany({ where: { serviceId: id, name: { notIn: [...datasets] } } });

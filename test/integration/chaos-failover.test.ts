@@ -8,7 +8,7 @@ import { pgdataDir, serverLogFile } from "@/lab/paths";
 import { serverSettings } from "@/lab/settings";
 import { portOf, requireLabState } from "@/lab/state";
 import { verifyLedger } from "@/lab/verify";
-import { productForFile, until } from "../support/product";
+import { ORDERS_DB_ONLY, productForFile, until } from "../support/product";
 import { sampleWritablePrimaries, splitBrains, type WritableSample } from "../support/writable-sampler";
 
 /**
@@ -18,7 +18,7 @@ import { sampleWritablePrimaries, splitBrains, type WritableSample } from "../su
  * plane killed in the middle of an automatic failover. The ledger is checked
  * after each, and no sample may ever see two writable primaries.
  */
-const product = productForFile();
+const product = productForFile(ORDERS_DB_ONLY);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -7,11 +7,11 @@ import { portOf, requireLabState } from "@/lab/state";
 import { LAB_DATABASE, LAB_HOST } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
 import { labHealthPorts, samplePrimaryHealth, twoWriteTargets } from "../support/primary-health-sampler";
-import { productForFile, until } from "../support/product";
+import { ORDERS_DB_ONLY, productForFile, until } from "../support/product";
 import { sampleWritablePrimaries, splitBrains } from "../support/writable-sampler";
 
 /** Partitions of the running product: standbys cut off from the primary, and the primary's region cut off. */
-const product = productForFile();
+const product = productForFile(ORDERS_DB_ONLY);
 
 const PRIMARY = "pg-us-east-1";
 const STANDBYS = [

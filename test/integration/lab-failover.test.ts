@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { runSchema } from "@/contracts/runs";
 import { killRegion } from "@/lab/faults";
 import { verifyLedger } from "@/lab/verify";
-import { productForFile, until } from "../support/product";
+import { ORDERS_DB_ONLY, productForFile, until } from "../support/product";
 
 /**
  * The primary's region dies (its PostgreSQL is SIGKILLed) while the workload
  * writes and automation is paused: the automation only detects and alerts
  * (chaos scenario 6), and an operator runs the unplanned failover through the API.
  */
-const product = productForFile();
+const product = productForFile(ORDERS_DB_ONLY);
 
 describe("an unplanned regional failover on the real lab", () => {
   it("promotes the synchronous standby, chosen by candidate selection, without losing an acknowledged write", async () => {

@@ -10,7 +10,7 @@ import { findHaproxy, haproxyDir, readHaproxyPorts, type HaproxyPorts } from "@/
 import { portOf, requireLabState } from "@/lab/state";
 import { findReplica, LAB_DATABASE, LAB_HOST, LAB_SUPERUSER } from "@/lab/topology";
 import { runCliCaptured } from "../support/cli";
-import { productForFile, until } from "../support/product";
+import { ORDERS_DB_ONLY, productForFile, until } from "../support/product";
 import { switchOver } from "../support/switchover";
 import { watchRoute, WritePortClient, writesOffRoute, type WriteOutage } from "../support/write-port-client";
 
@@ -23,7 +23,7 @@ import { watchRoute, WritePortClient, writesOffRoute, type WriteOutage } from ".
  * not name then. How long writes failed is printed (BENCHMARKS.md has the
  * figures over several runs: npm run bench:haproxy).
  */
-const product = productForFile();
+const product = productForFile(ORDERS_DB_ONLY);
 const TABLE = "through_haproxy";
 
 const execFileAsync = promisify(execFile);

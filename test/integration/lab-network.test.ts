@@ -15,7 +15,7 @@ import { startLabController, type LabController } from "@/lab/network/controller
 import { LabNetwork, type LinkView } from "@/lab/network/lab-network";
 import { CONTROL_PLANE, linkKey } from "@/lab/network/links";
 import { readNetworkFile } from "@/lab/network/network-file";
-import { LAB_REPLICAS } from "@/lab/topology";
+import { LAB_REPLICAS, LAB_SERVICE_ID, labService } from "@/lab/topology";
 import { labAgentArgs } from "@/scripts/lab-agent-args";
 import { LabAgents } from "@/scripts/lab-agents";
 
@@ -131,7 +131,7 @@ function view(links: LinkView[], from: string, to: string): LinkView {
 }
 
 beforeAll(async () => {
-  for (const name of [...LAB_REPLICAS.map((replica) => replica.regionId), CONTROL_PLANE]) {
+  for (const name of [...new Set(LAB_REPLICAS.map((replica) => replica.regionId)), CONTROL_PLANE]) {
     const { server } = await echoServer(name);
     echoes.set(name, server);
   }
@@ -265,18 +265,20 @@ describe("the lab's network", () => {
   });
 
   it("gives agents their own replica directly and everything in other regions over their links", () => {
-    const replicas = LAB_REPLICAS.map((replica, index) => ({
+    const replicas = labService(LAB_SERVICE_ID).replicas.map((replica, index) => ({
       name: replica.name,
       regionId: replica.regionId,
+      serviceId: replica.serviceId,
       host: "127.0.0.1" as const,
       port: 55_431 + index,
-      databaseName: "orders" as const,
+      databaseName: "orders",
       role: "standby" as const,
       pid: null,
     }));
     const lab: Lab = {
       password: "pw",
       replicas,
+      services: [{ id: LAB_SERVICE_ID, databaseName: "orders", primary: "pg-us-east-1", replicas }],
       connectionString: (name) => `postgresql://postgres:pw@127.0.0.1:${replicas.find((replica) => replica.name === name)!.port}/orders`,
       stop: async () => undefined,
     };

@@ -3,12 +3,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSchema } from "@/contracts/runs";
 import type { RunningControlPlane } from "@/bench/support/control-plane";
-import { linkKey } from "@/lab/network/links";
+import { routeKey } from "@/lab/network/links";
 import { readNetworkFile } from "@/lab/network/network-file";
 import { findReplica } from "@/lab/topology";
 import { verifyLedger } from "@/lab/verify";
 import { labHealthPorts, samplePrimaryHealth, twoWriteTargets } from "../support/primary-health-sampler";
-import { startProduct, until, type Product } from "../support/product";
+import { ORDERS_DB_ONLY, startProduct, until, type Product } from "../support/product";
 import { switchOver } from "../support/switchover";
 
 /**
@@ -24,7 +24,7 @@ let api: Product["api"];
 let sql: Product["sql"];
 
 beforeAll(async () => {
-  const started = await startProduct();
+  const started = await startProduct(ORDERS_DB_ONLY);
   ({ admin, operator, api, sql } = started);
   product = started.running;
 }, 300_000);
@@ -157,7 +157,7 @@ describe("a planned switchover on the real lab, with the workload writing", () =
 /** A standby streams over its own region's link to the primary (lab/network): the sender it sees is that link's proxy. */
 async function linkPort(from: string, to: string): Promise<number> {
   const network = await readNetworkFile(product.dataDir);
-  const port = network?.proxies[linkKey({ from: findReplica(from).regionId, to: findReplica(to).regionId })];
+  const port = network?.proxies[routeKey({ from: findReplica(from).regionId, to: findReplica(to).regionId }, to)];
   if (!port) throw new Error(`the lab has no link ${from} -> ${to}`);
   return port;
 }

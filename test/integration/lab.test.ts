@@ -24,6 +24,9 @@ const execFileAsync = promisify(execFile);
 const PRIMARY = "pg-us-east-1";
 const SYNC = "pg-eu-west-1";
 const ASYNC = "pg-europe-west3";
+/** payments-db, the second service: its own clusters in the same regions. */
+const PAY_SYNC = "pay-eu-west-1";
+const PAY_ASYNC = "pay-europe-west3";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-lab-"));
 // mkdtemp makes the folder private; PostgreSQL's OS user must reach into it.
@@ -84,11 +87,16 @@ afterAll(async () => {
 });
 
 describe("the multi-region lab", () => {
-  it("runs one cluster per region of the demo topology, each on its own port and folder", () => {
+  it("runs one cluster per region of each demo service, each on its own port and folder", () => {
     expect(lab.replicas.map((entry) => [entry.name, entry.regionId, entry.role])).toEqual(LAB_REPLICAS.map((entry) => [entry.name, entry.regionId, entry.seededRole]));
-    expect(new Set(lab.replicas.map((entry) => entry.port)).size).toBe(3);
+    expect(new Set(lab.replicas.map((entry) => entry.port)).size).toBe(6);
     for (const entry of lab.replicas) expect(entry.pid).toBeGreaterThan(0);
+    expect(lab.services.map((service) => [service.id, service.primary, service.replicas.length])).toEqual([
+      ["orders-db", PRIMARY, 3],
+      ["payments-db", "pay-us-east-1", 3],
+    ]);
     expect(lab.connectionString(SYNC)).toBe(`postgresql://postgres:${encodeURIComponent(lab.password)}@127.0.0.1:${replica(SYNC).port}/orders`);
+    expect(lab.connectionString(PAY_SYNC)).toBe(`postgresql://postgres:${encodeURIComponent(lab.password)}@127.0.0.1:${replica(PAY_SYNC).port}/payments`);
   });
 
   it("replicates a write on the primary to both standbys, which refuse writes themselves", async () => {
@@ -156,19 +164,27 @@ describe("the multi-region lab", () => {
     expect(await commitMs("after-pause")).toBeLessThan(500);
   });
 
-  it("keeps a ledger of acknowledged writes that the synchronous standby fully holds", async () => {
+  it("keeps a ledger of acknowledged writes per service that its synchronous standby fully holds", async () => {
     const workload = startWorkload({ dataDir: dir, rate: 50, log: quiet });
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     await workload.stop();
     const check = await verifyLedger(dir, SYNC);
     expect(check.acknowledged).toBeGreaterThan(100);
-    expect(check).toMatchObject({ replica: SYNC, present: check.acknowledged, lost: 0, duplicated: 0, sampleLost: [] });
+    expect(check).toMatchObject({ replica: SYNC, serviceId: "orders-db", present: check.acknowledged, lost: 0, duplicated: 0, sampleLost: [] });
     const ids = await readLedger(ledgerFile(dir));
     const history = await sql<{ count: string }>(SYNC, "SELECT count(*) AS count FROM order_history WHERE order_id = ANY($1::text[]) AND event = 'created'", [ids]);
     expect(Number(history[0]?.count)).toBe(check.acknowledged);
 
+    const payments = await verifyLedger(dir, PAY_SYNC);
+    expect(payments.acknowledged).toBeGreaterThan(100);
+    expect(payments).toMatchObject({ replica: PAY_SYNC, serviceId: "payments-db", present: payments.acknowledged, lost: 0, duplicated: 0 });
+    expect(await readLedger(ledgerFile(dir, "payments-db"))).not.toContain(ids[0]);
+    expect(await verifyLedger(dir, "aws:eu-west-1", "payments-db")).toMatchObject({ replica: PAY_SYNC, acknowledged: payments.acknowledged });
+
     const { stdout } = await cli("verify");
-    expect(stdout).toContain(`${SYNC}: ${check.acknowledged} acknowledged, ${check.acknowledged} present, 0 lost, 0 duplicated`);
+    expect(stdout).toContain(`orders-db on ${SYNC}: ${check.acknowledged} acknowledged, ${check.acknowledged} present, 0 lost, 0 duplicated`);
+    expect(stdout).toContain(`payments-db on ${PAY_SYNC}: ${payments.acknowledged} acknowledged, ${payments.acknowledged} present, 0 lost, 0 duplicated`);
+    expect((await cli("verify", "payments-db", "gcp:europe-west3")).stdout).toContain(`payments-db on ${PAY_ASYNC}: ${payments.acknowledged} acknowledged`);
   });
 
   it("counts an acknowledged id the replica lacks as lost, and a repeated one as duplicated", async () => {
@@ -200,7 +216,7 @@ describe("the multi-region lab", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const before = (await readLedger(ledgerFile(dir))).length;
-    const workload = startWorkload({ dataDir: dir, rate: 50, controlPlane: { url, token }, log: quiet });
+    const workload = startWorkload({ dataDir: dir, rate: 50, services: ["orders-db"], controlPlane: { url, token }, log: quiet });
     try {
       await eventually(async () => authorised, (count) => count >= 2);
       // Pointed at a standby, every write fails: nothing reaches the ledger.
@@ -216,10 +232,12 @@ describe("the multi-region lab", () => {
     expect((await verifyLedger(dir, SYNC)).lost).toBe(0);
   });
 
-  it("kills a region's PostgreSQL on request", async () => {
+  it("kills every service's PostgreSQL in a region on request (a region loss)", async () => {
     const { stdout } = await cli("kill", "gcp:europe-west3");
     expect(stdout).toContain(`killed ${ASYNC}`);
+    expect(stdout).toContain(`killed ${PAY_ASYNC}`);
     expect(await runningPid(pgdataDir(dir, ASYNC))).toBeNull();
+    expect(await runningPid(pgdataDir(dir, PAY_ASYNC))).toBeNull();
     const statuses = await eventually(
       () => labStatus(dir),
       (all) => statusOf(all, PRIMARY).replication.length === 1,
@@ -231,6 +249,7 @@ describe("the multi-region lab", () => {
 
   it("keeps its data across down and up, and brings a killed region back", async () => {
     const acknowledged = (await verifyLedger(dir, SYNC)).acknowledged;
+    const paymentsAcknowledged = (await verifyLedger(dir, PAY_SYNC)).acknowledged;
     await lab.stop();
     for (const entry of LAB_REPLICAS) expect(await runningPid(pgdataDir(dir, entry.name))).toBeNull();
 
@@ -240,6 +259,10 @@ describe("the multi-region lab", () => {
     for (const name of [SYNC, ASYNC]) {
       const check = await eventually(() => verifyLedger(dir, name), (result) => result.lost === 0);
       expect(check).toMatchObject({ acknowledged, lost: 0 });
+    }
+    for (const name of [PAY_SYNC, PAY_ASYNC]) {
+      const check = await eventually(() => verifyLedger(dir, name), (result) => result.lost === 0);
+      expect(check).toMatchObject({ acknowledged: paymentsAcknowledged, lost: 0 });
     }
 
     await lab.stop();

@@ -12,7 +12,10 @@ import type { AgentPrincipal } from "@/server/agents/resolve-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
+import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
+import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
 import { ingestBatch } from "@/server/ingest/ingest-batch";
+import { acquireLease } from "@/server/lease/lease";
 import { executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
@@ -110,6 +113,13 @@ describe("a region evacuation's dry run", () => {
     expect(await db().plan.count({ where: { reason: "provider maintenance in us-east-1" } })).toBe(0);
   });
 
+  it("takes every service carrying the labels asked for whose primary is in the region", async () => {
+    await db().service.update({ where: { id: "orders-db" }, data: { labels: { tier: "critical", team: "checkout" } } });
+    await db().service.update({ where: { id: "catalog-db" }, data: { labels: { tier: "critical" } } });
+    const dryRun = planDryRunSchema.parse((await createPlan({ labels: { tier: "critical" }, dryRun: true })).json);
+    expect(dryRun.services.map((service) => service.serviceId)).toEqual(["orders-db"]);
+  });
+
   it("says which services cannot move and why", async () => {
     await db().replica.updateMany({ where: { serviceId: "orders-db", role: "standby" }, data: { noPromote: true } });
     const dryRun = planDryRunSchema.parse((await createPlan({ dryRun: true })).json);
@@ -136,9 +146,12 @@ describe("bad plans", () => {
       "a time outside the maintenance window it requires",
       { regionId: "aws:us-east-1", scheduledAt: new Date(Date.now() + 3_600_000).toISOString(), inMaintenanceWindow: true },
       "scheduledAt",
-      /outside every maintenance window of orders-db/,
+      /^scheduledAt: orders-db: \S+ is outside every maintenance window of the service's policy/,
     ],
     ["a region with no primary in it", { regionId: "gcp:europe-west3" }, "regionId", /no service has its primary in gcp:europe-west3/],
+    ["labels no service in the region carries", { regionId: "aws:us-east-1", labels: { tier: "bronze" } }, "labels", /no service with the labels tier=bronze has its primary in aws:us-east-1/],
+    ["both services and labels", { regionId: "aws:us-east-1", services: ["orders-db"], labels: { tier: "critical" } }, "labels", /not both/],
+    ["a malformed label name", { regionId: "aws:us-east-1", labels: { "Tier!": "critical" } }, "labels", /label name/],
   ];
   it.each(cases)("refuses %s with 400 naming the field, writing nothing", async (_name, body, field, message) => {
     const before = await tableCounts();
@@ -275,10 +288,18 @@ describe("a scheduled plan", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await tick();
     const now = await plan(planId);
-    expect(now).toMatchObject({ status: "failed", error: expect.stringMatching(/^not started at its time: its pre-checks fail: orders-db: no standby outside/) });
+    expect(now).toMatchObject({ status: "failed", error: expect.stringMatching(/^not started at its time: orders-db: its pre-checks fail now: no standby outside/) });
     expect(now.services[0]).toMatchObject({ state: "cancelled", rule: "scheduled-plan-refused" });
     expect(await db().run.count({ where: { planId } })).toBe(0);
     const refusal = await db().auditEvent.findFirstOrThrow({ where: { targetType: "plan", targetId: planId, action: "plan.finish" } });
-    expect(refusal).toMatchObject({ outcome: "failure", details: { rule: "scheduled-plan-refused" } });
+    expect(refusal).toMatchObject({ outcome: "failure", details: { rule: "scheduled-plan-refused", due: "pre-checks-fail" } });
+
+    // The service's on-call hears of it: the refusal is an alert on every service the plan covered.
+    const alerting = { name: ALERTING_LEASE, holder: "plan-test-copy", token: (await acquireLease(ALERTING_LEASE, "plan-test-copy", 600_000)).token };
+    await evaluateAlerts(alerting);
+    const alert = await db().alert.findFirstOrThrow({ where: { ruleId: "scheduled-run-refused", subjectKey: `plan:${planId}` } });
+    // Pending until the policy's alerts.forSeconds has passed, then firing.
+    expect(alert).toMatchObject({ serviceId: "orders-db", state: "pending" });
+    expect(alert.sentence).toBe(`region evacuation plan out of aws:us-east-1 scheduled for ${soon} on orders-db did not start: ${now.error}`);
   });
 });

@@ -35,6 +35,7 @@ import * as runbookPlan from "@/app/api/v1/runbooks/[id]/plan/route";
 import * as runbooks from "@/app/api/v1/runbooks/route";
 import * as startRun from "@/app/api/v1/runbooks/[id]/runs/route";
 import * as abortRun from "@/app/api/v1/runs/[id]/abort/route";
+import * as cancelRun from "@/app/api/v1/runs/[id]/cancel/route";
 import * as plans from "@/app/api/v1/plans/route";
 import * as getPlan from "@/app/api/v1/plans/[id]/route";
 import * as pausePlan from "@/app/api/v1/plans/[id]/pause/route";
@@ -271,6 +272,7 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   pauseRun: async () => ({ handler: pauseRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "hold on" } } }),
   resumeRun: async () => ({ handler: resumeRun.POST, request: { method: "POST", params: { id: (await runFixture({ status: "paused" })).id }, body: { reason: "go on" } } }),
   abortRun: async () => ({ handler: abortRun.POST, request: { method: "POST", params: { id: (await runFixture()).id }, body: { reason: "stop it" } } }),
+  cancelRun: async () => ({ handler: cancelRun.POST, request: { method: "POST", params: { id: (await runFixture({ status: "scheduled" })).id }, body: { reason: "not tonight" } } }),
   listPlans: () => ({ handler: plans.GET, request: {} }),
   createPlan: async () => {
     await endActivePlans();
@@ -575,7 +577,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(23));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(24));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;

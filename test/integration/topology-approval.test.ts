@@ -31,6 +31,7 @@ function billing(id: string, port: number): FleetService {
     id,
     name: "Billing",
     description: "",
+    labels: {},
     engine: "postgresql",
     primary: `${id}-a`,
     datasets: [{ name: "invoices", ownerTeam: "billing", consistency: "strong", rpoSeconds: 0, rtoSeconds: 120 }],

@@ -76,6 +76,7 @@ function service(id: string, replicas: [name: string, region: string, host: stri
     id,
     name: id,
     description: "",
+    labels: {},
     engine: "postgresql",
     primary: replicas[0]![0],
     datasets: [{ name: "invoices", ownerTeam: "billing", consistency: "strong", rpoSeconds: 0, rtoSeconds: 120 }],

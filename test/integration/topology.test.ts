@@ -109,6 +109,7 @@ describe("the topology as a fleet document", () => {
           id: "billing-db",
           name: "Billing",
           description: "invoices",
+          labels: {},
           engine: "postgresql",
           primary: "billing-a",
           datasets: [{ name: "invoices", ownerTeam: "billing", consistency: "strong", rpoSeconds: 0, rtoSeconds: 120 }],

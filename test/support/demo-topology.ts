@@ -1,24 +1,19 @@
-import {
-  DEMO_DATASETS,
-  DEMO_REGIONS,
-  DEMO_REPLICAS,
-  DEMO_SERVICE,
-  DEMO_SERVICE_POLICY,
-  DEMO_WRITE_REPLICA,
-} from "@/prisma/seed/demo-topology";
+import { DEMO_ORDERS, DEMO_REGIONS, type DemoService } from "@/prisma/seed/demo-topology";
 import { appendAuditEvent, SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import type { Db } from "@/server/db/client";
+import type { Tx } from "@/server/db/transaction";
 import { servicePolicyScope } from "@/server/policy/effective-policy";
 import { seedDefaults } from "@/server/store/seed";
 
 /**
  * A fixture for tests of the server's parts: the store's defaults and the
- * lab's topology (orders-db in three regions, with its policy), written
- * straight to the store, as the lab would have onboarded it through the API.
- * Creates whatever part is missing and leaves everything that exists alone.
+ * lab's topology (by default orders-db alone in three regions, with its
+ * policy; pass DEMO_SERVICES for payments-db too), written straight to the
+ * store, as the lab would have onboarded it through the API. Creates
+ * whatever part is missing and leaves everything that exists alone.
  * Returns what it created (nothing on a second run).
  */
-export async function seedDemoTopology(client: Db): Promise<string[]> {
+export async function seedDemoTopology(client: Db, services: readonly DemoService[] = [DEMO_ORDERS]): Promise<string[]> {
   const defaults = await seedDefaults(client);
   return client.$transaction(async (tx) => {
     const created: string[] = [...defaults];
@@ -29,46 +24,7 @@ export async function seedDemoTopology(client: Db): Promise<string[]> {
       created.push(`region ${region.id}`);
     }
 
-    if (!(await tx.service.findUnique({ where: { id: DEMO_SERVICE.id } }))) {
-      await tx.service.create({ data: DEMO_SERVICE });
-      created.push(`service ${DEMO_SERVICE.id}`);
-    }
-
-    for (const dataset of DEMO_DATASETS) {
-      const key = { serviceId_name: { serviceId: DEMO_SERVICE.id, name: dataset.name } };
-      if (await tx.dataset.findUnique({ where: key })) continue;
-      await tx.dataset.create({ data: { ...dataset, serviceId: DEMO_SERVICE.id } });
-      created.push(`dataset ${DEMO_SERVICE.id}/${dataset.name}`);
-    }
-
-    for (const replica of DEMO_REPLICAS) {
-      if (await tx.replica.findFirst({ where: { serviceId: DEMO_SERVICE.id, name: replica.name, retiredAt: null } })) continue;
-      await tx.replica.create({
-        data: { ...replica, serviceId: DEMO_SERVICE.id, engine: "postgresql", host: "127.0.0.1", databaseName: "orders" },
-      });
-      created.push(`replica ${replica.name}`);
-    }
-
-    const service = await tx.service.findUniqueOrThrow({ where: { id: DEMO_SERVICE.id } });
-    if (!service.writeReplicaId) {
-      const writeReplica = await tx.replica.findFirstOrThrow({ where: { serviceId: DEMO_SERVICE.id, name: DEMO_WRITE_REPLICA, retiredAt: null } });
-      await tx.service.update({ where: { id: DEMO_SERVICE.id }, data: { writeReplicaId: writeReplica.id } });
-      created.push(`write route ${DEMO_SERVICE.id} → ${DEMO_WRITE_REPLICA}`);
-    }
-
-    const policies = [{ scope: servicePolicyScope(DEMO_SERVICE.id), serviceId: DEMO_SERVICE.id, document: DEMO_SERVICE_POLICY }];
-    for (const policy of policies) {
-      if (await tx.policy.findUnique({ where: { scope: policy.scope } })) continue;
-      await tx.policy.create({
-        data: {
-          scope: policy.scope,
-          serviceId: policy.serviceId,
-          currentVersion: 1,
-          versions: { create: { version: 1, document: policy.document } },
-        },
-      });
-      created.push(`policy ${policy.scope} v1`);
-    }
+    for (const demo of services) created.push(...(await seedService(tx, demo)));
 
     if (created.length > defaults.length) {
       await appendAuditEvent(tx, {
@@ -81,4 +37,42 @@ export async function seedDemoTopology(client: Db): Promise<string[]> {
     }
     return created;
   });
+}
+
+async function seedService(tx: Tx, demo: DemoService): Promise<string[]> {
+  const created: string[] = [];
+  const serviceId = demo.service.id;
+  if (!(await tx.service.findUnique({ where: { id: serviceId } }))) {
+    await tx.service.create({ data: demo.service });
+    created.push(`service ${serviceId}`);
+  }
+
+  for (const dataset of demo.datasets) {
+    const key = { serviceId_name: { serviceId, name: dataset.name } };
+    if (await tx.dataset.findUnique({ where: key })) continue;
+    await tx.dataset.create({ data: { ...dataset, serviceId } });
+    created.push(`dataset ${serviceId}/${dataset.name}`);
+  }
+
+  for (const replica of demo.replicas) {
+    if (await tx.replica.findFirst({ where: { serviceId, name: replica.name, retiredAt: null } })) continue;
+    await tx.replica.create({
+      data: { ...replica, serviceId, engine: "postgresql", host: "127.0.0.1", databaseName: demo.databaseName },
+    });
+    created.push(`replica ${replica.name}`);
+  }
+
+  const service = await tx.service.findUniqueOrThrow({ where: { id: serviceId } });
+  if (!service.writeReplicaId) {
+    const writeReplica = await tx.replica.findFirstOrThrow({ where: { serviceId, name: demo.writeReplica, retiredAt: null } });
+    await tx.service.update({ where: { id: serviceId }, data: { writeReplicaId: writeReplica.id } });
+    created.push(`write route ${serviceId} → ${demo.writeReplica}`);
+  }
+
+  const scope = servicePolicyScope(serviceId);
+  if (!(await tx.policy.findUnique({ where: { scope } }))) {
+    await tx.policy.create({ data: { scope, serviceId, currentVersion: 1, versions: { create: { version: 1, document: demo.policy } } } });
+    created.push(`policy ${scope} v1`);
+  }
+  return created;
 }

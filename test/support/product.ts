@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
 import { portOf, requireLabState } from "@/lab/state";
+import { findReplica, labService, labServices } from "@/lab/topology";
 
 /** The whole product with its lab, and an operator to drive it through the API. */
 export interface Product {
@@ -10,12 +11,25 @@ export interface Product {
   operator: string;
   api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>;
   sql<T extends pg.QueryResultRow>(replica: string, text: string): Promise<T[]>;
-  /** Waits until every replica of orders-db reports healthy. */
+  /** Waits until every replica of every service the lab runs reports healthy. */
   healthy(timeoutMs?: number): Promise<void>;
 }
 
-export async function startProduct(): Promise<Product> {
-  const running = await startControlPlane({ lab: true });
+export interface ProductOptions {
+  /** The lab's services to run (LAB_SERVICES), e.g. `["orders-db"]`; default every demo service, as npm start. Only these are declared to the control plane. */
+  labServices?: readonly string[];
+}
+
+/**
+ * For the tests of one service's failover and switchover: the lab runs
+ * orders-db alone, so payments-db's clusters and agents neither slow them
+ * down nor fail over beside it when a region is killed, and the store holds
+ * orders-db alone (the lab declares only what it runs).
+ */
+export const ORDERS_DB_ONLY: ProductOptions = { labServices: ["orders-db"] };
+
+export async function startProduct(options: ProductOptions = {}): Promise<Product> {
+  const running = await startControlPlane({ lab: true, env: options.labServices ? { LAB_SERVICES: options.labServices.join(",") } : {} });
   const api = async (method: string, path: string, token: string, body?: unknown) => {
     const response = await fetch(`${running.url}${path}`, {
       method,
@@ -39,16 +53,19 @@ export async function startProduct(): Promise<Product> {
     operator,
     api,
     async healthy(timeoutMs = 60_000) {
-      await until(
-        "a healthy topology",
-        () => api("GET", "/api/v1/services/orders-db", operator),
-        ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
-        timeoutMs,
-      );
+      for (const service of labServices(options.labServices)) {
+        await until(
+          `a healthy ${service.id}`,
+          () => api("GET", `/api/v1/services/${service.id}`, operator),
+          ({ json }) => json.replicas?.every((replica: { live: { health: string } }) => replica.live.health === "healthy"),
+          timeoutMs,
+        );
+      }
     },
     async sql<T extends pg.QueryResultRow>(replica: string, text: string) {
       const state = await requireLabState(running.dataDir);
-      const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database: "orders" });
+      const database = labService(findReplica(replica).serviceId).database;
+      const client = new pg.Client({ host: "127.0.0.1", port: portOf(state, replica), user: "postgres", password: state.password, database });
       await client.connect();
       try {
         return (await client.query<T>(text)).rows;
@@ -74,10 +91,10 @@ export async function until<T>(what: string, probe: () => Promise<T>, accept: (v
  * stopped after its last. The answer stands for the running product (it
  * forwards to it), so tests read `product.api`, `product.running` as usual.
  */
-export function productForFile(): Product {
+export function productForFile(options: ProductOptions = {}): Product {
   let running: Product | undefined;
   beforeAll(async () => {
-    running = await startProduct();
+    running = await startProduct(options);
   }, 300_000);
   afterAll(async () => {
     await running?.running.stop();

@@ -4,7 +4,7 @@ import { db } from "@/server/db/client";
  * A run in a given state, written straight to the store, for tests of what
  * people may do to runs (not of how runs progress).
  */
-export async function runFixture(options: { status?: "running" | "paused"; stepKind?: "manual" | "approval"; startedById?: string | null } = {}) {
+export async function runFixture(options: { status?: "running" | "paused" | "scheduled"; stepKind?: "manual" | "approval"; startedById?: string | null } = {}) {
   await db().runbook.upsert({
     where: { id: "fixture" },
     create: { id: "fixture", title: "Fixture", description: "A test runbook", contentHash: "0".repeat(64), source: "", definition: {} },

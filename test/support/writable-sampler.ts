@@ -1,6 +1,6 @@
 import pg from "pg";
 import { portOf, requireLabState } from "@/lab/state";
-import { LAB_DATABASE, LAB_HOST, LAB_REPLICAS, LAB_SUPERUSER } from "@/lab/topology";
+import { LAB_HOST, LAB_SERVICE_ID, LAB_SUPERUSER, findReplica, labService } from "@/lab/topology";
 
 export interface WritableSample {
   at: number;
@@ -12,7 +12,8 @@ export interface WritableSample {
 const PROBE_TIMEOUT_MS = 400;
 
 async function writableNow(name: string, port: number, password: string): Promise<boolean> {
-  const client = new pg.Client({ host: LAB_HOST, port, user: LAB_SUPERUSER, password, database: LAB_DATABASE, connectionTimeoutMillis: PROBE_TIMEOUT_MS, query_timeout: PROBE_TIMEOUT_MS, application_name: `chaos-sampler-${name}` });
+  const database = labService(findReplica(name).serviceId).database;
+  const client = new pg.Client({ host: LAB_HOST, port, user: LAB_SUPERUSER, password, database, connectionTimeoutMillis: PROBE_TIMEOUT_MS, query_timeout: PROBE_TIMEOUT_MS, application_name: `chaos-sampler-${name}` });
   client.on("error", () => undefined);
   try {
     await client.connect();
@@ -34,18 +35,20 @@ export async function takesWrites(dataDir: string, replica: string): Promise<boo
 }
 
 /**
- * Asks every lab replica directly (not through the lab's links: the sampler
- * stands for the truth, not for a region) whether it takes writes, every
- * `everyMs`, until stopped. Two writable primaries at one sample is split brain.
+ * Asks every lab replica of the service directly (not through the lab's
+ * links: the sampler stands for the truth, not for a region) whether it
+ * takes writes, every `everyMs`, until stopped. Two writable primaries at one
+ * sample is split brain.
  */
-export async function sampleWritablePrimaries(dataDir: string, everyMs = 200): Promise<{ stop(): Promise<WritableSample[]> }> {
+export async function sampleWritablePrimaries(dataDir: string, everyMs = 200, serviceId = LAB_SERVICE_ID): Promise<{ stop(): Promise<WritableSample[]> }> {
+  const replicas = labService(serviceId).replicas;
   const state = await requireLabState(dataDir);
   const samples: WritableSample[] = [];
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       const at = Date.now();
-      const answers = await Promise.all(LAB_REPLICAS.map(async (replica) => ((await writableNow(replica.name, portOf(state, replica.name), state.password)) ? replica.name : null)));
+      const answers = await Promise.all(replicas.map(async (replica) => ((await writableNow(replica.name, portOf(state, replica.name), state.password)) ? replica.name : null)));
       samples.push({ at, writable: answers.filter((name): name is string => name !== null) });
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (Date.now() - at))));
     }

@@ -24,13 +24,14 @@ describe("canaryCredentials", () => {
     expect(await canaryCredentials("billing-db", { SWITCHYARD_DRILL_CANARY_BILLING_DB: "not a url" })).toBeNull();
   });
 
-  it("uses the lab's superuser for the lab's service when a lab runs in the data folder, and nothing otherwise", async () => {
+  it("uses the lab's superuser for the lab's services when a lab runs in the data folder, and nothing otherwise", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "canary-credentials-"));
     process.env.SWITCHYARD_DATA_DIR = dataDir;
     expect(await canaryCredentials("orders-db", {})).toBeNull();
     const lab = newLabState();
     await writeLabState(dataDir, lab);
     expect(await canaryCredentials("orders-db", {})).toEqual({ user: "postgres", password: lab.password, database: null, source: "the lab's credentials" });
+    expect(await canaryCredentials("payments-db", {})).toMatchObject({ user: "postgres", password: lab.password });
     expect(await canaryCredentials("billing-db", {})).toBeNull();
   });
 });

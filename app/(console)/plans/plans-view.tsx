@@ -15,6 +15,16 @@ import { Timestamp } from "@/components/ui/timestamp";
 
 type PlanRequest = Omit<CreatePlanRequest, "dryRun">;
 
+/** `tier=critical, team=checkout` → `{ tier: "critical", team: "checkout" }`; null when empty. */
+function labelsOf(text: string): Record<string, string> | null {
+  const pairs = text
+    .split(",")
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, Math.max(0, pair.indexOf("="))).trim() || pair, pair.includes("=") ? pair.slice(pair.indexOf("=") + 1).trim() : ""] as const);
+  return pairs.length ? Object.fromEntries(pairs) : null;
+}
+
 /** `orders-db, payments-db` per line → one group per line, in order. */
 function groupsOf(text: string): string[][] {
   return text
@@ -108,11 +118,13 @@ function NewPlanForm({ fleet, canOperate }: { fleet: ServiceList; canOperate: bo
     const form = new FormData(event.currentTarget);
     const at = String(form.get("scheduledAt") ?? "");
     const groups = groupsOf(String(form.get("groups") ?? ""));
+    const labels = labelsOf(String(form.get("labels") ?? ""));
     start.reset();
     dryRun.mutate({
       regionId,
       mode: form.get("mode") === "failover" ? "failover" : "switchover",
-      services,
+      // Labels select the services instead of the boxes, on the server, as they are when the plan starts.
+      ...(labels ? { labels } : { services }),
       order: groups.length ? { groups } : {},
       concurrency: Number(form.get("concurrency")),
       failurePolicy: form.get("failurePolicy") === "continue" ? "continue" : "stop",
@@ -163,6 +175,11 @@ function NewPlanForm({ fleet, canOperate }: { fleet: ServiceList; canOperate: bo
               </label>
             ))}
           </fieldset>
+          <div className="field">
+            <label htmlFor="plan-labels">Or every service in the region with these labels (optional)</label>
+            <input id="plan-labels" name="labels" type="text" placeholder="tier=critical, team=checkout" />
+            <span className="hint">When set, the boxes above are ignored: the plan takes every service carrying all these labels whose primary is in the region.</span>
+          </div>
           <div className="field">
             <label htmlFor="plan-groups">Order (optional): one group per line, services separated by commas</label>
             <textarea id="plan-groups" name="groups" rows={3} placeholder={"orders-db\norders-history"} />

@@ -3,12 +3,13 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { RunbookSummary, RunPlanView } from "@/contracts/runbook-api";
 import type { ServiceList } from "@/contracts/services";
 import { ApiClientError } from "@/client/api-client";
 import { requestPlan } from "@/client/queries/runbooks";
 import { runQueries, startRunRequest } from "@/client/queries/runs";
+import { ScheduledFor } from "@/components/runbooks/scheduled-for";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { Timestamp } from "@/components/ui/timestamp";
 import { PlanView } from "@/components/runbooks/plan-view";
@@ -59,6 +60,55 @@ function ParameterField({ name, parameter, fleet, serviceId }: { name: string; p
   );
 }
 
+/** The browser's zone and offset, so a person typing a UTC time sees how it differs from their clock. */
+function browserZone(): string {
+  const offset = -new Date().getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  const hours = Math.floor(Math.abs(offset) / 60);
+  const minutes = Math.abs(offset) % 60;
+  return `${Intl.DateTimeFormat().resolvedOptions().timeZone} (UTC${sign}${hours}${minutes ? `:${String(minutes).padStart(2, "0")}` : ""})`;
+}
+
+/** Scheduling the planned run for a UTC time, optionally only inside one of the policy's maintenance windows. */
+function ScheduleForm({ runbookId, pending, onSchedule }: { runbookId: string; pending: boolean; onSchedule: (schedule: { scheduledAt: string; inMaintenanceWindow: boolean }) => void }) {
+  const [at, setAt] = useState("");
+  const [inWindow, setInWindow] = useState(false);
+  const [zone, setZone] = useState<string | null>(null);
+  useEffect(() => setZone(browserZone()), []);
+  // datetime-local has no zone: the value is read as UTC, as the label says.
+  const scheduledAt = at ? new Date(`${at}Z`) : null;
+  const valid = scheduledAt !== null && !Number.isNaN(scheduledAt.getTime());
+  return (
+    <form
+      className="form"
+      style={{ maxWidth: 560 }}
+      aria-label="Schedule the run"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (valid) onSchedule({ scheduledAt: scheduledAt.toISOString(), inMaintenanceWindow: inWindow });
+      }}
+    >
+      <div className="field">
+        <label htmlFor={`schedule-${runbookId}`}>Or schedule for (UTC)</label>
+        <input id={`schedule-${runbookId}`} type="datetime-local" value={at} onChange={(event) => setAt(event.target.value)} required />
+        <span className="hint">
+          Enter the time in UTC{zone ? `; your browser is in ${zone}` : ""}. At that time the pre-checks run again; if they fail the run is refused, with the reason and an alert.
+          Scheduling confirms the runbook&apos;s manual steps in advance.
+        </span>
+      </div>
+      <label className="row">
+        <input type="checkbox" checked={inWindow} onChange={(event) => setInWindow(event.target.checked)} />
+        Only inside a maintenance window of the service&apos;s policy
+      </label>
+      <div>
+        <button type="submit" className="button" disabled={pending || !valid}>
+          {pending ? "Scheduling…" : valid ? `Schedule for ${scheduledAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "Schedule run"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function RunbookCard({ runbook, fleet, canOperate }: { runbook: RunbookSummary; fleet: ServiceList; canOperate: boolean }) {
   const router = useRouter();
   const [serviceId, setServiceId] = useState(fleet.services[0]?.id ?? "");
@@ -68,7 +118,7 @@ function RunbookCard({ runbook, fleet, canOperate }: { runbook: RunbookSummary; 
     onSuccess: (_, params) => setPlanned(params),
   });
   const start = useMutation({
-    mutationFn: (params: Record<string, string>) => startRunRequest(runbook.id, params),
+    mutationFn: ({ params, schedule }: { params: Record<string, string>; schedule?: { scheduledAt: string; inMaintenanceWindow: boolean } }) => startRunRequest(runbook.id, params, schedule),
     onSuccess: (run) => router.push(`/runs/${run.id}`),
   });
 
@@ -137,12 +187,15 @@ function RunbookCard({ runbook, fleet, canOperate }: { runbook: RunbookSummary; 
         <div style={{ marginTop: 16 }} className="stack">
           <PlanView plan={plan.data} />
           {canOperate && planned ? (
-            <div className="row">
-              <button type="button" className="button button-primary" disabled={start.isPending} onClick={() => start.mutate(planned)}>
-                {start.isPending ? "Starting…" : "Start run"}
-              </button>
-              <span className="muted">Runs the steps above against the live service; each step is audited.</span>
-            </div>
+            <>
+              <div className="row">
+                <button type="button" className="button button-primary" disabled={start.isPending} onClick={() => start.mutate({ params: planned })}>
+                  {start.isPending ? "Starting…" : "Start run"}
+                </button>
+                <span className="muted">Runs the steps above against the live service; each step is audited.</span>
+              </div>
+              <ScheduleForm runbookId={runbook.id} pending={start.isPending} onSchedule={(schedule) => start.mutate({ params: planned, schedule })} />
+            </>
           ) : null}
           {start.isError ? (
             <div className="alert alert-error" role="alert">
@@ -156,7 +209,7 @@ function RunbookCard({ runbook, fleet, canOperate }: { runbook: RunbookSummary; 
 }
 
 function RecentRuns() {
-  const { data, isPending, isError } = useQuery(runQueries.list());
+  const { data, dataUpdatedAt, isPending, isError } = useQuery(runQueries.list());
   return (
     <section className="card" aria-labelledby="recent-runs">
       <h2 id="recent-runs" style={{ marginBottom: 10 }}>
@@ -190,7 +243,11 @@ function RecentRuns() {
                   </td>
                   <td>{run.startedBy ?? "automation"}</td>
                   <td>
-                    <Timestamp iso={run.startedAt} />
+                    {run.status === "scheduled" && run.scheduledAt ? (
+                      <ScheduledFor iso={run.scheduledAt} inMaintenanceWindow={run.inMaintenanceWindow} now={dataUpdatedAt} />
+                    ) : (
+                      <Timestamp iso={run.startedAt} empty={run.status === "cancelled" || run.status === "refused" ? "did not start" : "never"} />
+                    )}
                   </td>
                 </tr>
               ))}

@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useState } from "react";
 import type { RunStepView, RunView } from "@/contracts/runs";
 import { ApiClientError } from "@/client/api-client";
-import { runControl, runQueries, stepDecision } from "@/client/queries/runs";
+import { runControl, runQueries, stepDecision, type RunControlName } from "@/client/queries/runs";
+import { ScheduledFor } from "@/components/runbooks/scheduled-for";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { formatSeconds } from "@/core/format";
 import { PageHeader } from "@/components/ui/page-header";
@@ -74,11 +75,11 @@ function StepDecision({ run, step, may }: { run: RunView; step: RunStepView; may
 function RunControls({ run, may }: { run: RunView; may: Abilities }) {
   const queryClient = useQueryClient();
   const control = useMutation({
-    mutationFn: ({ action, reason }: { action: "pause" | "resume" | "abort"; reason: string }) => runControl(run.id, action, reason),
+    mutationFn: ({ action, reason }: { action: RunControlName; reason: string }) => runControl(run.id, action, reason),
     onSuccess: (updated) => queryClient.setQueryData(runQueries.detail(run.id).queryKey, updated),
   });
   if (!may.operate) return null;
-  const ask = (action: "pause" | "resume" | "abort") => {
+  const ask = (action: RunControlName) => {
     const reason = window.prompt(`Why ${action} this run? (for the audit trail)`);
     if (reason && reason.trim().length >= 3) control.mutate({ action, reason: reason.trim() });
   };
@@ -92,6 +93,11 @@ function RunControls({ run, may }: { run: RunView; may: Abilities }) {
       {run.status === "paused" ? (
         <button type="button" className="button" onClick={() => ask("resume")} disabled={control.isPending}>
           Resume
+        </button>
+      ) : null}
+      {run.status === "scheduled" ? (
+        <button type="button" className="button button-danger" onClick={() => ask("cancel")} disabled={control.isPending}>
+          Cancel scheduled run
         </button>
       ) : null}
       {["running", "paused"].includes(run.status) ? (
@@ -118,7 +124,14 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
         title={`${run.runbookId} on ${run.serviceId}`}
         description={
           <>
-            <StateBadge state={run.status} /> started by {run.startedBy ?? "automation"} · {run.reason ?? "no reason given"} ·{" "}
+            <StateBadge state={run.status} /> {run.scheduledAt ? "scheduled" : "started"} by {run.startedBy ?? "automation"}
+            {run.planId ? (
+              <>
+                {" "}
+                as part of <Link href={`/plans/${run.planId}`}>a region evacuation plan</Link>
+              </>
+            ) : null}{" "}
+            · {run.reason ?? "no reason given"} ·{" "}
             <span className="mono" title={run.contentHash}>
               definition {run.contentHash.slice(0, 12)}…
             </span>
@@ -131,6 +144,27 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
         {run.target ?? "—"}
         {run.fencedLsn ? ` · fenced at LSN ${run.fencedLsn}` : ""}.
       </p>
+      {run.scheduledAt ? (
+        <p>
+          {run.status === "scheduled" ? (
+            <>
+              <ScheduledFor iso={run.scheduledAt} inMaintenanceWindow={run.inMaintenanceWindow} now={dataUpdatedAt} />. Its targets are resolved and its pre-checks run again at that time; it does not hold the
+              service until then.
+            </>
+          ) : (
+            <>
+              Was scheduled for <Timestamp iso={run.scheduledAt} />
+              {run.inMaintenanceWindow ? ", inside a maintenance window only" : ""}
+              {run.startedAt ? (
+                <>
+                  ; started <Timestamp iso={run.startedAt} />
+                </>
+              ) : null}
+              .
+            </>
+          )}
+        </p>
+      ) : null}
       {run.observedRto ? (
         <p aria-label="Observed RTO">
           <strong>Observed RTO: {run.observedRto.ms === null ? "not measured" : formatSeconds(run.observedRto.ms / 1000)}</strong>{" "}
@@ -139,6 +173,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
       ) : null}
       {run.error ? (
         <div className="alert alert-error" role="alert" style={{ marginBottom: 16 }}>
+          {run.status === "refused" ? "The control plane did not start this scheduled run: " : ""}
           {run.error}
         </div>
       ) : null}
