@@ -2,7 +2,7 @@
  * Runs once when a control-plane process starts: the direct lane for the
  * agents' hot requests (server/direct-lane), then the store's periodic upkeep
  * (partitions, rollups, retention), the runbook executor, alert evaluation
- * and the automation's decider, each guarded by a lease so that of several
+ * the automation's decider and the drills, each guarded by a lease so that of several
  * copies only one acts, and each giving its lease up when the process is
  * told to stop.
  */
@@ -13,12 +13,13 @@ export async function register() {
   (await import("./server/request/peer-address")).warnWithoutPeerAddressLayer();
   (await import("./server/direct-lane/direct-routes")).openDirectLane();
   if (process.env.SWITCHYARD_JOBS === "off") return;
-  const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }, { stopOnSignals }] = await Promise.all([
+  const [{ startJobs }, { startRunExecutor }, { startAlerting }, { startDecider }, { startDrillLoop }, { stopOnSignals }] = await Promise.all([
     import("./server/jobs/scheduler"),
     import("./server/executor/run-executor"),
     import("./server/alerts/alerting-loop"),
     import("./server/automation/automation-loop"),
+    import("./server/drills/drill-loop"),
     import("./server/loops/stop-on-signals"),
   ]);
-  stopOnSignals([startJobs(), startRunExecutor(), startAlerting(), startDecider()]);
+  stopOnSignals([startJobs(), startRunExecutor(), startAlerting(), startDecider(), startDrillLoop()]);
 }

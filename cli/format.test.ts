@@ -100,6 +100,7 @@ function runOf(status: RunView["status"], states: RunView["steps"][number]["stat
     target: null,
     others: [],
     fencedLsn: null,
+    observedRto: null,
     steps: states.map((state, index) => ({
       id: `s${index}`,
       stepId: `step-${index}`,

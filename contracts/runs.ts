@@ -26,6 +26,16 @@ export const runStepSchema = z
   })
   .meta({ id: "RunStep" });
 
+export const observedRtoSchema = z
+  .object({
+    method: z.string().meta({ description: "How it was measured (core/drills/observed-rto.ts RTO_METHODS)" }),
+    ms: z.int().nullable().meta({ description: "Milliseconds no replica took the service's writes; null when not measured" }),
+    from: z.iso.datetime().nullable(),
+    to: z.iso.datetime().nullable(),
+    sentence: z.string(),
+  })
+  .meta({ id: "ObservedRto", description: "What users saw of a run: how long writes were refused, measured when it finished" });
+
 export const runSchema = z
   .object({
     id: z.string(),
@@ -49,6 +59,7 @@ export const runSchema = z
     target: z.string().nullable(),
     others: z.array(z.string()),
     fencedLsn: z.string().nullable(),
+    observedRto: observedRtoSchema.nullable().meta({ description: "Null until the run finished" }),
     steps: z.array(runStepSchema),
   })
   .meta({ id: "Run" });

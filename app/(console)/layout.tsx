@@ -11,6 +11,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/alerts", label: "Alerts", permission: "fleet:read" },
   { href: "/runbooks", label: "Runbooks", permission: "runbooks:read" },
   { href: "/plans", label: "Plans", permission: "runbooks:read" },
+  { href: "/drills", label: "Drills", permission: "runbooks:read" },
   { href: "/governance", label: "Governance", permission: "policies:read" },
   { href: "/audit", label: "Audit", permission: "audit:read" },
   { href: "/settings", label: "Settings", permission: "tokens:own" },

@@ -4,6 +4,7 @@ import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
+import { disableDrillScheduleCommand, drillCommand, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
@@ -32,6 +33,12 @@ export const COMMANDS: readonly Command[] = [
   showPlanCommand,
   watchPlanCommand,
   ...planControlCommands,
+  drillCommand,
+  drillsCommand,
+  showDrillCommand,
+  scheduleDrillCommand,
+  drillSchedulesCommand,
+  disableDrillScheduleCommand,
   auditCommand,
   changesCommand,
   changeCommand,

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { runListSchema, RunView } from "@/contracts/runs";
+import { formatSeconds } from "@/core/format";
 import { table, utc } from "../format";
 
 export const FINISHED_RUN_STATUSES: ReadonlySet<RunView["status"]> = new Set(["succeeded", "failed", "aborted", "cancelled", "refused"]);
@@ -30,6 +31,7 @@ export function renderRun(run: RunView): string {
     `Run ${run.id} of ${run.runbookId} on ${run.serviceId}: ${run.status}${run.error ? ` — ${run.error}` : ""}`,
     `primary ${run.primary ?? "—"} → target ${run.target ?? "—"}, started ${utc(run.startedAt)} by ${run.startedBy ?? "automation"}`,
     ...(run.scheduledAt ? [`scheduled for ${utc(run.scheduledAt)}${run.inMaintenanceWindow ? ", inside a maintenance window only" : ""}`] : []),
+    ...(run.observedRto ? [`observed RTO ${run.observedRto.ms === null ? "not measured" : formatSeconds(run.observedRto.ms / 1000)}: ${run.observedRto.sentence}`] : []),
     "",
     steps,
   ].join("\n");

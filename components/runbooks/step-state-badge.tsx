@@ -13,6 +13,9 @@ const TONES: Record<string, Tone> = {
   scheduled: "info",
   cancelled: "neutral",
   refused: "bad",
+  starting: "info",
+  switching_back: "info",
+  passed: "ok",
 };
 
 export function StateBadge({ state }: { state: string }) {

@@ -50,6 +50,13 @@ export interface ServiceFacts {
   refusedScheduledRuns: { kind: "run" | "plan"; id: string; what: string; scheduledAt: Date; error: string }[];
   /** The audit trail's state, the same for every service (alerts belong to a service). */
   auditTrail: AuditTrailFacts;
+  /** The latest finished drill when it failed, and the repeating drills that are overdue (core/drills/drill-schedule.ts); none when absent. */
+  drills?: DrillFacts;
+}
+
+export interface DrillFacts {
+  failed: { id: string; sentence: string } | null;
+  overdue: { scheduleId: string; sentence: string }[];
 }
 
 /** Reports older than this are stale: the policy's heartbeat interval times the misses it tolerates. */

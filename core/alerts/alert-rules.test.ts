@@ -190,4 +190,14 @@ describe("alert rules", () => {
     expect(change((service) => (at(service, "gcp").conflictsPerMinute = 11))).toEqual(["conflict-rate replica:gcp: pg-europe-west3 had 11 conflicts in the last minute (policy maximum 10)"]);
     expect(change((service) => (at(service, "gcp").conflictsPerMinute = 10))).toEqual([]);
   });
+
+  it("drill-failed and drill-overdue: the latest drill's failure, and one alert per overdue repeating drill", () => {
+    const failed = "The planned-switchover drill d1 of orders-db failed: order-history: writes resumed after 12 s, over its RTO budget of 10 s.";
+    const overdue = "The planned-switchover drill of orders-db was due 2026-12-04T11:00:00.000Z and has not run for 2 days past it.";
+    expect(change((service) => (service.drills = { failed: { id: "d1", sentence: failed }, overdue: [{ scheduleId: "s1", sentence: overdue }] }))).toEqual([
+      `drill-failed drill:latest: ${failed}`,
+      `drill-overdue drill-schedule:s1: ${overdue}`,
+    ]);
+    expect(change((service) => (service.drills = { failed: null, overdue: [] }))).toEqual([]);
+  });
 });

@@ -16,6 +16,8 @@ export const ALERT_RULE_IDS = [
   "scheduled-run-refused",
   "audit-chain-broken",
   "audit-checkpoints-unpublished",
+  "drill-failed",
+  "drill-overdue",
   ...ACCOUNT_ALERT_RULE_IDS,
 ] as const;
 export type AlertRuleId = (typeof ALERT_RULE_IDS)[number];
@@ -244,6 +246,29 @@ export const ALERT_RULES: readonly AlertRule[] = [
       "Signed audit checkpoints are configured to be published off the box (a folder, a webhook, S3), but a sink refused them, the settings are wrong, or no round completed in three intervals: tampering with the trail would go unnoticed.",
     detect(service) {
       return service.auditTrail.unpublished ? [{ subject: AUDIT_TRAIL, sentence: service.auditTrail.unpublished }] : [];
+    },
+  },
+  {
+    id: "drill-failed",
+    title: "Drill failed",
+    severity: "warning",
+    description:
+      "The service's latest drill failed: its run did not succeed, it did not switch back, or a dataset's observed RTO or lost writes exceeded its budget. It resolves when a later drill passes.",
+    detect(service) {
+      const failed = service.drills?.failed;
+      return failed ? [{ subject: { key: "drill:latest", label: "the latest drill", replicaId: null }, sentence: failed.sentence }] : [];
+    },
+  },
+  {
+    id: "drill-overdue",
+    title: "Drill overdue",
+    severity: "warning",
+    description: "A repeating drill is more than a day past its due time without having started (no maintenance window opened, the service stayed busy, or no control plane ran the drills).",
+    detect(service) {
+      return (service.drills?.overdue ?? []).map((schedule) => ({
+        subject: { key: `drill-schedule:${schedule.scheduleId}`, label: "a repeating drill", replicaId: null },
+        sentence: schedule.sentence,
+      }));
     },
   },
 ];

@@ -50,6 +50,19 @@ describe("summariseServiceEvent", () => {
     );
   });
 
+  it("gives a finished run's observed RTO, and a drill's start and measures", () => {
+    expect(summariseServiceEvent(event({ action: "run.finish", after: { status: "succeeded", observedRtoMs: 1234, observedRtoMethod: "fence-to-new-primary-report" } }))).toBe(
+      "Run succeeded, writes refused for 1.2 s",
+    );
+    expect(summariseServiceEvent(event({ action: "drill.start", actorLabel: "ops@example.com", reason: "quarterly rehearsal", after: { runbook: "planned-switchover", switchBack: true } }))).toBe(
+      "ops@example.com started a drill of planned-switchover, switching back: quarterly rehearsal",
+    );
+    expect(summariseServiceEvent(event({ action: "drill.finish", after: { status: "passed", observedRtoMs: 1500, lostWrites: 0 } }))).toBe("Drill passed: observed RTO 1.5 s, 0 acknowledged writes lost");
+    expect(summariseServiceEvent(event({ action: "drill.finish", outcome: "failure", reason: "The drill's run failed.", after: { status: "failed", observedRtoMs: null, lostWrites: null } }))).toBe(
+      "Drill failed: observed RTO not measured, lost writes not measured: The drill's run failed.",
+    );
+  });
+
   it("says who paused a run", () => {
     expect(summariseServiceEvent(event({ action: "run.pause", actorLabel: "ops@example.com", reason: "hold on" }))).toBe("ops@example.com paused the run: hold on");
   });

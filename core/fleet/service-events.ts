@@ -61,8 +61,17 @@ export function summariseServiceEvent(event: AuditEventFacts): string {
       return `Scheduled run refused at its time${because(event.reason)}`;
     case "plan.service":
       return `Region evacuation plan ${text(field(event.details, "plan"), "?")}: ${text(field(event.after, "state"), "?").replace("_", " ")}${because(event.reason)}`;
-    case "run.finish":
-      return `Run ${text(field(event.after, "status"), "finished")}${because(event.reason)}`;
+    case "run.finish": {
+      const rto = field(event.after, "observedRtoMs");
+      return `Run ${text(field(event.after, "status"), "finished")}${typeof rto === "number" ? `, writes refused for ${(rto / 1000).toFixed(1)} s` : ""}${because(event.reason)}`;
+    }
+    case "drill.start":
+      return `${event.actorLabel} started a drill of ${text(field(event.after, "runbook"), "a runbook")}${field(event.after, "switchBack") === true ? ", switching back" : ""}${because(event.reason)}`;
+    case "drill.finish": {
+      const rto = field(event.after, "observedRtoMs");
+      const lost = field(event.after, "lostWrites");
+      return `Drill ${text(field(event.after, "status"), "finished")}: observed RTO ${typeof rto === "number" ? `${(rto / 1000).toFixed(1)} s` : "not measured"}, ${typeof lost === "number" ? `${lost} acknowledged writes lost` : "lost writes not measured"}${because(event.reason)}`;
+    }
     case "alert.fire":
       return `Alert firing${because(event.reason)}`;
     case "alert.resolve":

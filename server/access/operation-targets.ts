@@ -41,6 +41,11 @@ export const TARGET_RESOLVERS: Record<OperationTarget, (input: TargetInput) => P
     if (!pause) throw new NotFoundError(`No automation pause ${idOf(input)}.`);
     return orFleet(pause.serviceId);
   },
+  "drill-schedule-param": async (input) => {
+    const schedule = await db().drillSchedule.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
+    if (!schedule) throw new NotFoundError(`No drill schedule ${idOf(input)}.`);
+    return service(schedule.serviceId);
+  },
   "run-param": async (input) => {
     const run = await db().run.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
     if (!run) throw new NotFoundError(`No run ${idOf(input)}.`);

@@ -1,5 +1,7 @@
 import "server-only";
-import type { ServiceFacts } from "@/core/alerts/alert-facts";
+import type { DrillFacts, ServiceFacts } from "@/core/alerts/alert-facts";
+import { failedDrillSentence } from "@/core/drills/drill-alerts";
+import { DRILL_OVERDUE_GRACE_MS, overdueSentence } from "@/core/drills/drill-schedule";
 import { AUDIT_CHECKPOINT_PROGRESS, auditTrailFacts } from "@/core/audit/publication-health";
 import { notDecidedSentence } from "@/core/loops/loop-stall";
 import { alertFactsOf } from "@/core/topology/alert-facts-of";
@@ -89,6 +91,36 @@ async function refusedScheduledRuns(now: Date): Promise<Map<string, ServiceFacts
   return refused;
 }
 
+/** Each service's latest finished drill, when it failed, and its overdue repeating drills, in two statements. */
+async function drillFacts(now: Date): Promise<Map<string, DrillFacts>> {
+  const [latest, overdue] = await Promise.all([
+    sqlPool().query<{ id: string; serviceId: string; runbookId: string; status: string; error: string | null; verdicts: { passed: boolean | null; sentence: string }[] | null }>({
+      name: "alert-facts-latest-drills",
+      text: `
+        SELECT DISTINCT ON (d."serviceId") d.id, d."serviceId", d."runbookId", d.status::text AS status, d.error, r.verdicts
+          FROM "Drill" d LEFT JOIN "DrillReport" r ON r."drillId" = d.id
+         WHERE d."finishedAt" IS NOT NULL
+         ORDER BY d."serviceId", d."finishedAt" DESC`,
+    }),
+    sqlPool().query<{ id: string; serviceId: string; runbookId: string; nextDueAt: Date }>({
+      name: "alert-facts-overdue-drills",
+      text: `SELECT id, "serviceId", "runbookId", "nextDueAt" FROM "DrillSchedule" WHERE "disabledAt" IS NULL AND "nextDueAt" < $1`,
+      values: [new Date(now.getTime() - DRILL_OVERDUE_GRACE_MS)],
+    }),
+  ]);
+  const facts = new Map<string, DrillFacts>();
+  const of = (serviceId: string) => facts.get(serviceId) ?? facts.set(serviceId, { failed: null, overdue: [] }).get(serviceId)!;
+  for (const drill of latest.rows) {
+    const sentence = failedDrillSentence({ ...drill, failedVerdicts: (drill.verdicts ?? []).filter((verdict) => verdict.passed === false).map((verdict) => verdict.sentence) });
+    if (sentence) of(drill.serviceId).failed = { id: drill.id, sentence };
+  }
+  for (const schedule of overdue.rows) {
+    const sentence = overdueSentence({ ...schedule, disabled: false }, now);
+    if (sentence) of(schedule.serviceId).overdue.push({ scheduleId: schedule.id, sentence });
+  }
+  return facts;
+}
+
 /** The publisher's interval as this copy's environment sets it (a broken setting is the publisher's alert to raise). */
 function publishingIntervalMs(): number {
   try {
@@ -107,7 +139,14 @@ function publishingIntervalMs(): number {
  * policy has no thresholds to judge by and is left out.
  */
 export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFacts[]; policies: Map<string, PolicyInForce> }> {
-  const [topologies, conflicts, holds, loops, refused] = await Promise.all([readTopology(now), conflictsLastMinute(now), automationHolds(), loopProgress(), refusedScheduledRuns(now)]);
+  const [topologies, conflicts, holds, loops, refused, drills] = await Promise.all([
+    readTopology(now),
+    conflictsLastMinute(now),
+    automationHolds(),
+    loopProgress(),
+    refusedScheduledRuns(now),
+    drillFacts(now),
+  ]);
   const decider = loops.get("decider") ?? null;
   const auditTrail = auditTrailFacts(loops.get(AUDIT_CHECKPOINT_PROGRESS) ?? null, { wanted: checkpointSinksWanted(), intervalMs: publishingIntervalMs() }, now);
   const policies = new Map<string, PolicyInForce>();
@@ -121,7 +160,7 @@ export async function gatherAlertFacts(now: Date): Promise<{ services: ServiceFa
     });
     if (!facts || !topology.policy) return [];
     policies.set(topology.serviceId, topology.policy);
-    return [facts];
+    return [{ ...facts, drills: drills.get(topology.serviceId) }];
   });
   return { services, policies };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { RunView } from "@/contracts/runs";
+import { observedRtoSchema, type RunView } from "@/contracts/runs";
 import type { Run } from "../db/generated/client";
 import { db } from "../db/client";
 import { NotFoundError } from "../errors";
@@ -36,6 +36,7 @@ export function runSummary(run: RunRow, nameOf: (id: string | null) => string | 
     target: nameOf(context.targetId),
     others: context.otherIds.map((id) => nameOf(id) ?? id),
     fencedLsn: context.fencedLsn,
+    observedRto: run.observedRto === null ? null : observedRtoSchema.parse(run.observedRto),
   };
 }
 

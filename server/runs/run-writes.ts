@@ -3,6 +3,7 @@ import type { RunContext } from "@/core/runbooks/run-context";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import type { Prisma, Run, StepRun } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
+import { measureRunRto } from "./run-rto";
 
 /** The engine acts as the automation, on behalf of whoever started the run (recorded on the run). */
 export const ENGINE: AuditActor = { type: "automation", id: null, label: "runbook engine" };
@@ -33,8 +34,13 @@ export async function claimRun(tx: Tx, run: Run, data: Prisma.RunUpdateManyMutat
   if (changed.count === 0) throw new MovedMeanwhile(`run ${run.id} is no longer ${run.status}`);
 }
 
+/** Ends a run with what users saw of it measured (observed RTO), whatever its outcome. */
 export async function finishRun(tx: Tx, run: Run, status: "succeeded" | "failed" | "aborted", error: string | null, now: Date) {
-  const changed = await tx.run.updateMany({ where: { id: run.id, status: run.status }, data: { status, finishedAt: now, activeForServiceId: null, error } });
+  const rto = await measureRunRto(tx, run, now);
+  const changed = await tx.run.updateMany({
+    where: { id: run.id, status: run.status },
+    data: { status, finishedAt: now, activeForServiceId: null, error, observedRtoMs: rto.ms, observedRto: json(rto) },
+  });
   if (changed.count === 0) throw new MovedMeanwhile(`run ${run.id} is no longer ${run.status}`);
   await appendAuditEvent(tx, {
     actor: ENGINE,
@@ -44,7 +50,7 @@ export async function finishRun(tx: Tx, run: Run, status: "succeeded" | "failed"
     runId: run.id,
     outcome: status === "succeeded" ? "success" : "failure",
     reason: error,
-    after: { status },
+    after: { status, observedRtoMs: rto.ms, observedRtoMethod: rto.method },
   });
 }
 

@@ -196,8 +196,18 @@ export interface PlanStart {
   claim: (tx: Tx, runId: string) => Promise<void>;
 }
 
-/** The run's rows, in one transaction (the automation's checks its lease in it); returns the run's id. */
-export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter, plan?: PlanStart): Promise<string> {
+/**
+ * The run's rows, in one transaction (the automation's checks its lease in
+ * it); returns the run's id. `alongside` writes what belongs with the run
+ * (a drill's row) in the same transaction, so neither is stored alone.
+ */
+export async function createRun(
+  runbookId: string,
+  params: Record<string, string>,
+  starter: RunStarter,
+  plan?: PlanStart,
+  alongside?: (tx: Tx, runId: string) => Promise<void>,
+): Promise<string> {
   const prepared = await prepareRun(runbookId, params, { planConfirmation: plan?.confirmation });
   const { runbook, serviceId } = prepared;
   try {
@@ -228,6 +238,7 @@ export async function createRun(runbookId: string, params: Record<string, string
       const actor = starter.type === "user" ? auditActorOf(starter.actor) : AUTOMATION_ACTOR;
       const details = starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : plan ? { plan: plan.planId } : undefined;
       await writeRunStart(tx, prepared, run.id, actor, details);
+      await alongside?.(tx, run.id);
       return run.id;
     });
   } catch (error) {

@@ -58,6 +58,9 @@ describe("an unplanned regional failover on the real lab", () => {
     expect(run.error).toBeNull();
     expect(run.status).toBe("succeeded");
     expect(run.steps.find((step) => step.stepId === "rpo-override")?.state).toBe("skipped");
+    // What users saw, measured from the lost primary's last report as primary (the run fenced nothing) to the new primary's first one.
+    expect(run.observedRto).toMatchObject({ method: "old-primary-report-to-new-primary-report" });
+    expect(run.observedRto!.ms).toBeGreaterThan(0);
 
     expect((await api("GET", "/api/v1/services/orders-db/route", operator)).json).toMatchObject({ writeRegionId: "aws:eu-west-1", writeReplica: "pg-eu-west-1", epoch: 2 });
     const before = (await verifyLedger(running.dataDir, "pg-eu-west-1")).acknowledged;

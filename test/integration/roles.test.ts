@@ -49,6 +49,11 @@ import * as approveStep from "@/app/api/v1/runs/[id]/steps/[stepId]/approve/rout
 import * as confirmStep from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
 import * as rejectStep from "@/app/api/v1/runs/[id]/steps/[stepId]/reject/route";
 import * as runs from "@/app/api/v1/runs/route";
+import * as drills from "@/app/api/v1/drills/route";
+import * as drillById from "@/app/api/v1/drills/[id]/route";
+import * as drillSchedules from "@/app/api/v1/drill-schedules/route";
+import * as disableDrillSchedule from "@/app/api/v1/drill-schedules/[id]/disable/route";
+import * as recoveryHistory from "@/app/api/v1/services/[id]/recovery-history/route";
 import * as serviceById from "@/app/api/v1/services/[id]/route";
 import * as serviceLag from "@/app/api/v1/services/[id]/lag/route";
 import * as serviceAutomation from "@/app/api/v1/services/[id]/automation/route";
@@ -232,6 +237,28 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     request: { method: "POST", params: { id: "planned-switchover" }, body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" } } },
   }),
   listRuns: () => ({ handler: runs.GET, request: {} }),
+  startDrill: async () => {
+    // A run an earlier case started would make this one a conflict.
+    await db().run.updateMany({ where: { activeForServiceId: "orders-db" }, data: { activeForServiceId: null, status: "aborted" } });
+    return { handler: drills.POST, request: { method: "POST", body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" } } } };
+  },
+  listDrills: () => ({ handler: drills.GET, request: {} }),
+  getDrill: async () => {
+    const drill = await db().drill.create({ data: { serviceId: "orders-db", runbookId: "planned-switchover", params: { service: "orders-db" }, switchBack: false, status: "aborted" } });
+    return { handler: drillById.GET, request: { params: { id: drill.id } } };
+  },
+  createDrillSchedule: () => ({
+    handler: drillSchedules.POST,
+    request: { method: "POST", body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" }, everyDays: 7, firstDueAt: "2099-01-01T00:00:00Z" } },
+  }),
+  listDrillSchedules: () => ({ handler: drillSchedules.GET, request: {} }),
+  disableDrillSchedule: async () => {
+    const schedule = await db().drillSchedule.create({
+      data: { serviceId: "orders-db", runbookId: "planned-switchover", params: { service: "orders-db" }, switchBack: true, everyDays: 7, inMaintenanceWindow: true, nextDueAt: new Date("2099-01-01T00:00:00Z") },
+    });
+    return { handler: disableDrillSchedule.POST, request: { method: "POST", params: { id: schedule.id }, body: { reason: "role test" } } };
+  },
+  recoveryHistory: () => ({ handler: recoveryHistory.GET, request: { params: { id: "orders-db" } } }),
   getRun: async () => ({ handler: getRun.GET, request: { params: { id: (await runFixture()).id } } }),
   confirmStep: async () => ({ handler: confirmStep.POST, request: { method: "POST", params: { id: (await runFixture()).id, stepId: "decide" }, body: {} } }),
   approveStep: async () => ({
@@ -550,7 +577,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(21));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(24));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;

@@ -28,6 +28,8 @@ const MAY_IMPORT: Record<string, string[]> = {
 const ACCEPTED_CROSSINGS: { from: string; to: string; why: string }[] = [
   { from: "server/discovery/read-server.ts", to: "agents/pg-client", why: "discovery reads a server as the agent does, with the agent's bounded PostgreSQL client" },
   { from: "server/lab/lab-credentials.ts", to: "agents/enrollment/agent-state", why: "the lab reads back the state files its own agents wrote" },
+  { from: "server/drills/canary-credentials.ts", to: "lab/state", why: "a drill's canary writes to the lab's service with the lab's own credentials, read from its state file" },
+  { from: "server/drills/canary-credentials.ts", to: "lab/topology", why: "which service is the lab's, and the role its credentials belong to" },
 ];
 
 interface Import {

@@ -80,6 +80,8 @@ const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/alerts/page.tsx": "fleet:read",
   "app/(console)/runbooks/page.tsx": "runbooks:read",
   "app/(console)/runs/[id]/page.tsx": "runbooks:read",
+  "app/(console)/drills/page.tsx": "runbooks:read",
+  "app/(console)/drills/[id]/page.tsx": "runbooks:read",
   "app/(console)/plans/page.tsx": "runbooks:read",
   "app/(console)/plans/[id]/page.tsx": "runbooks:read",
   "app/(console)/services/[id]/page.tsx": "fleet:read",

@@ -9,6 +9,7 @@ import { runControl, runQueries, stepDecision, type RunControlName } from "@/cli
 import { ReasonedControls, type ReasonedControl } from "@/components/runbooks/reasoned-controls";
 import { ScheduledFor } from "@/components/runbooks/scheduled-for";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
+import { formatSeconds } from "@/core/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Timestamp } from "@/components/ui/timestamp";
 
@@ -137,6 +138,12 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
               .
             </>
           )}
+        </p>
+      ) : null}
+      {run.observedRto ? (
+        <p aria-label="Observed RTO">
+          <strong>Observed RTO: {run.observedRto.ms === null ? "not measured" : formatSeconds(run.observedRto.ms / 1000)}</strong>{" "}
+          <span className="muted">— {run.observedRto.sentence}</span>
         </p>
       ) : null}
       {run.error ? (

@@ -31,6 +31,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
         initial={initial}
         initialRange={parsedRange.success ? parsedRange.data : "1h"}
         mayControlAutomation={mayOn(actor, "automation:control", { kind: "service", serviceId: id })}
+        mayRunDrills={mayOn(actor, "runs:operate", { kind: "service", serviceId: id })}
       />
       {!initial.retiredAt && hasPermission(actor.roles, "topology:manage") ? (
         <section className="stack" aria-label="Retire this service" style={{ marginTop: 24 }}>

@@ -7,6 +7,7 @@ import type { LiveReplica, ServiceDetail } from "@/contracts/services";
 import type { LagRange } from "@/core/fleet/lag-range";
 import { serviceQueries } from "@/client/queries/service";
 import { ServiceAlerts } from "@/components/alerts/service-alerts";
+import { DrillSection } from "@/components/drills/drill-section";
 import { AutomationCard } from "@/components/service/automation-card";
 import { EventList } from "@/components/service/event-list";
 import { LagCharts, type LagStatistic } from "@/components/service/lag-charts";
@@ -96,7 +97,17 @@ function LagSection({ serviceId, initialRange, staleIds }: { serviceId: string; 
   );
 }
 
-export function ServiceLive({ initial, initialRange, mayControlAutomation }: { initial: ServiceDetail; initialRange: LagRange; mayControlAutomation: boolean }) {
+export function ServiceLive({
+  initial,
+  initialRange,
+  mayControlAutomation,
+  mayRunDrills,
+}: {
+  initial: ServiceDetail;
+  initialRange: LagRange;
+  mayControlAutomation: boolean;
+  mayRunDrills: boolean;
+}) {
   const detail = useQuery({ ...serviceQueries.detail(initial.id), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const service = detail.data;
   const now = useNow(1_000);
@@ -145,6 +156,13 @@ export function ServiceLive({ initial, initialRange, mayControlAutomation }: { i
         <AutomationCard serviceId={service.id} mayControl={mayControlAutomation} />
 
         <LagSection serviceId={service.id} initialRange={initialRange} staleIds={staleIds} />
+
+        <DrillSection
+          serviceId={service.id}
+          regions={[...new Set(service.replicas.filter((replica) => replica.role !== "witness").map((replica) => replica.regionId))]}
+          writeRegionId={service.writeRegionId}
+          mayOperate={mayRunDrills && !service.retiredAt}
+        />
 
         <section className="card" aria-labelledby="replicas-heading">
           <div className="card-header">

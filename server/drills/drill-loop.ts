@@ -1,0 +1,163 @@
+import "server-only";
+import { nextDueAfter, scheduleDecision } from "@/core/drills/drill-schedule";
+import { windowInForce } from "@/core/policy/maintenance-windows";
+import { db } from "../db/client";
+import type { Drill, DrillSchedule } from "../db/generated/client";
+import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
+import { startLeaseLoop } from "../loops/lease-loop";
+import { effectivePolicies } from "../policy/effective-policy";
+import { createRun } from "../runs/start-run";
+import { canaryCredentials, canaryVariable } from "./canary-credentials";
+import { CanaryWriter } from "./canary-writer";
+import { finishDrill } from "./drill-report";
+import { recordDrill, writeRegionOf } from "./start-drill";
+
+export const DRILLS_LEASE = "drills";
+const LEASE_TTL_MS = 10_000;
+const TICK_MS = 500;
+/** A scheduled drill's run waits for the canary's first acknowledged writes, so the outage is seen from its start; but not forever. */
+const CANARY_READY_WRITES = 5;
+const CANARY_READY_WITHIN_MS = 30_000;
+
+const FINISHED_RUN = new Set(["succeeded", "failed", "aborted"]);
+const DRILL_AUTOMATION = { type: "automation" as const, id: null, label: "drill schedule" };
+
+/** The canaries this copy runs, by drill; null where none can run, with why. */
+const canaries = new Map<string, { writer: CanaryWriter | null; why: string }>();
+
+async function canaryFor(drill: Drill, log: (line: string) => void): Promise<{ writer: CanaryWriter | null; why: string }> {
+  const known = canaries.get(drill.id);
+  if (known) return known;
+  const credentials = await canaryCredentials(drill.serviceId);
+  const entry = credentials
+    ? { writer: new CanaryWriter(drill.id, drill.serviceId, credentials, log), why: `The canary wrote with ${credentials.source}.` }
+    : {
+        writer: null,
+        why: `No canary ran: the control plane has no usable credentials to write to ${drill.serviceId} (set ${canaryVariable(drill.serviceId)} to a postgresql:// connection string); RTO comes from the agents' reports and RPO was not measured.`,
+      };
+  entry.writer?.start();
+  canaries.set(drill.id, entry);
+  return entry;
+}
+
+async function end(drill: Drill, lease: HeldLease, problem: string | null, log: (line: string) => void): Promise<void> {
+  const canary = await canaryFor(drill, log);
+  await finishDrill(drill, lease, canary.writer, canary.why, problem);
+  canaries.delete(drill.id);
+}
+
+/** The run a scheduled drill rehearses, once its canary writes: in automatic mode, as the automation runs one. */
+async function startScheduledRun(drill: Drill, lease: HeldLease, log: (line: string) => void): Promise<void> {
+  const canary = await canaryFor(drill, log);
+  const ready = !canary.writer || canary.writer.acknowledged >= CANARY_READY_WRITES || Date.now() - drill.createdAt.getTime() > CANARY_READY_WITHIN_MS;
+  if (!ready) return;
+  const params = drill.params as Record<string, string>;
+  try {
+    await createRun(drill.runbookId, params, { type: "automation", mode: "automatic", lease, ruleId: "drill-scheduled", sentence: `A scheduled drill (${drill.id}) rehearses ${drill.runbookId}.` }, undefined, async (tx, runId) => {
+      await tx.drill.update({ where: { id: drill.id }, data: { runId, status: "running" } });
+    });
+  } catch (error) {
+    if (error instanceof LeaseLostError) throw error;
+    await end(drill, lease, `The drill's run could not start: ${(error as Error).message}`, log);
+  }
+}
+
+/** After the rehearsed run: back to the original write region when asked (a run of its own, in the drill run's mode), else the report. */
+async function afterRun(drill: Drill, lease: HeldLease, log: (line: string) => void): Promise<void> {
+  const run = drill.runId ? await db().run.findUnique({ where: { id: drill.runId }, select: { status: true, mode: true } }) : null;
+  if (run && !FINISHED_RUN.has(run.status)) return;
+  const regionNow = await writeRegionOf(drill.serviceId);
+  if (!drill.switchBack || run?.status !== "succeeded" || !drill.originalRegionId || regionNow === drill.originalRegionId) return end(drill, lease, null, log);
+  const params = { service: drill.serviceId, to_region: drill.originalRegionId, reason: `drill ${drill.id}: switch back to ${drill.originalRegionId}` };
+  try {
+    await createRun(
+      // Whatever the drill rehearsed, going back is a planned switchover to where the service wrote before.
+      "planned-switchover",
+      params,
+      { type: "automation", mode: run.mode, lease, ruleId: "drill-switch-back", sentence: `The drill ${drill.id} switches ${drill.serviceId} back to ${drill.originalRegionId}, as asked.` },
+      undefined,
+      async (tx, runId) => {
+        await tx.drill.update({ where: { id: drill.id }, data: { switchBackRunId: runId, status: "switching_back" } });
+      },
+    );
+  } catch (error) {
+    if (error instanceof LeaseLostError) throw error;
+    await end(drill, lease, `The switch back could not start: ${(error as Error).message}`, log);
+  }
+}
+
+async function afterSwitchBack(drill: Drill, lease: HeldLease, log: (line: string) => void): Promise<void> {
+  const back = await db().run.findUnique({ where: { id: drill.switchBackRunId! }, select: { status: true } });
+  if (back && !FINISHED_RUN.has(back.status)) return;
+  await end(drill, lease, null, log);
+}
+
+async function driveDrills(lease: HeldLease, log: (line: string) => void): Promise<Record<string, string>> {
+  const failures: Record<string, string> = {};
+  const drills = await db().drill.findMany({ where: { status: { in: ["starting", "running", "switching_back"] } }, orderBy: { createdAt: "asc" } });
+  for (const drill of drills) {
+    try {
+      await canaryFor(drill, log);
+      if (drill.status === "starting") await startScheduledRun(drill, lease, log);
+      else if (drill.status === "running") await afterRun(drill, lease, log);
+      else await afterSwitchBack(drill, lease, log);
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      failures[drill.serviceId] = `drill ${drill.id}: ${(error as Error).message}`;
+    }
+  }
+  return failures;
+}
+
+async function startDue(schedule: DrillSchedule, lease: HeldLease, now: Date): Promise<void> {
+  const [policies, activeRun, activeDrill] = await Promise.all([
+    effectivePolicies([schedule.serviceId]),
+    db().run.count({ where: { activeForServiceId: schedule.serviceId } }),
+    db().drill.count({ where: { serviceId: schedule.serviceId, status: { in: ["starting", "running", "switching_back"] } } }),
+  ]);
+  const windows = policies.get(schedule.serviceId)?.document.maintenanceWindows ?? [];
+  const decision = scheduleDecision(
+    { disabled: schedule.disabledAt !== null, nextDueAt: schedule.nextDueAt, everyDays: schedule.everyDays, inMaintenanceWindow: schedule.inMaintenanceWindow, windowOpen: windowInForce(windows, now) !== null, busy: activeRun + activeDrill > 0 },
+    now,
+  );
+  if (!decision.start) return;
+  const originalRegionId = await writeRegionOf(schedule.serviceId);
+  const params = schedule.params as Record<string, string>;
+  await db().$transaction(async (tx) => {
+    await assertLeaseHeld(tx, lease);
+    // From the due time it was read at: a second copy (or a second pass) finds it moved and starts nothing.
+    const moved = await tx.drillSchedule.updateMany({ where: { id: schedule.id, nextDueAt: schedule.nextDueAt }, data: { nextDueAt: nextDueAfter(schedule.nextDueAt, schedule.everyDays, now) } });
+    if (moved.count === 0) return;
+    await recordDrill(
+      tx,
+      { serviceId: schedule.serviceId, runbookId: schedule.runbookId, params, switchBack: schedule.switchBack, status: "starting", originalRegionId, scheduleId: schedule.id, reason: params.reason ?? `scheduled drill every ${schedule.everyDays} days` },
+      DRILL_AUTOMATION,
+    );
+  });
+}
+
+/** One pass: due schedules start their drills, and every active drill moves on (canary, run, switch back, report). */
+export async function drillPass(lease: HeldLease, log: (line: string) => void, now = new Date()): Promise<{ subjects: number; failures: Record<string, string> }> {
+  const due = await db().drillSchedule.findMany({ where: { disabledAt: null, nextDueAt: { lte: now } } });
+  const failures: Record<string, string> = {};
+  for (const schedule of due) {
+    try {
+      await startDue(schedule, lease, now);
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      failures[schedule.serviceId] = `schedule ${schedule.id}: ${(error as Error).message}`;
+    }
+  }
+  Object.assign(failures, await driveDrills(lease, log));
+  return { subjects: due.length + canaries.size, failures };
+}
+
+/** The drill loop, under its own lease: one copy starts due drills and runs the canaries. Stopping it stops the canaries too. */
+export function startDrillLoop(log: (line: string) => void = (line) => console.log(`[drills] ${line}`)): () => Promise<void> {
+  const stop = startLeaseLoop({ loop: "drills", lease: DRILLS_LEASE, ttlMs: LEASE_TTL_MS, tickMs: TICK_MS, log, pass: (keeper) => drillPass(keeper.lease, log) });
+  return async () => {
+    await stop();
+    await Promise.all([...canaries.values()].map((entry) => entry.writer?.stop()));
+    canaries.clear();
+  };
+}
