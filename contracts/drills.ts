@@ -140,3 +140,4 @@ export type DrillView = z.infer<typeof drillSchema>;
 export type DrillReportView = z.infer<typeof drillReportSchema>;
 export type DrillScheduleView = z.infer<typeof drillScheduleSchema>;
 export type RecoveryHistory = z.infer<typeof recoveryHistorySchema>;
+export type DrillListView = z.infer<typeof drillListSchema>;

@@ -5,9 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { drillQueries, startDrillRequest } from "@/client/queries/drills";
-import { formatSeconds } from "@/core/format";
-import { StateBadge } from "../runbooks/step-state-badge";
-import { Timestamp } from "../ui/timestamp";
+import { DrillTable } from "./drill-table";
 import { RecoveryChart } from "./recovery-chart";
 
 /** A service's drills: run one, see observed RTO and lost writes of every drill and real run against the budgets, and the latest drills. */
@@ -79,40 +77,7 @@ export function DrillSection({ serviceId, regions, writeRegionId, mayOperate }: 
           <p className="muted">No drill or failover has finished yet: the chart of observed RTO and lost writes against the budgets appears after the first.</p>
         )
       ) : null}
-      {drills.data?.drills.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="muted">Latest drills</caption>
-            <thead>
-              <tr>
-                <th scope="col">Drill</th>
-                <th scope="col">State</th>
-                <th scope="col">Observed RTO</th>
-                <th scope="col">Lost writes</th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {drills.data.drills.slice(0, 5).map((drill) => (
-                <tr key={drill.id}>
-                  <td>
-                    <Link href={`/drills/${drill.id}`}>{drill.params.to_region ? `→ ${drill.params.to_region}` : drill.runbookId}</Link>
-                    {drill.switchBack ? <span className="muted"> and back</span> : null}
-                  </td>
-                  <td>
-                    <StateBadge state={drill.status} />
-                  </td>
-                  <td>{drill.observedRtoMs === null ? "—" : formatSeconds(drill.observedRtoMs / 1000)}</td>
-                  <td>{drill.lostWrites === null ? "not measured" : drill.lostWrites}</td>
-                  <td>
-                    <Timestamp iso={drill.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      {drills.data?.drills.length ? <DrillTable drills={drills.data.drills.slice(0, 5)} fleetWide={false} caption="Latest drills" /> : null}
     </section>
   );
 }
