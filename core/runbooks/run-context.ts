@@ -20,10 +20,11 @@ export interface RunContext {
   /** The service's gates as the hooks configuration had them when the run started. */
   gates: ServiceGates;
   /**
-   * Set when a plan started the run: who confirmed, by starting the plan
-   * after its dry run, what the run's manual steps ask.
+   * Set when a plan or a drill schedule started the run: who confirmed in
+   * advance what the run's manual steps ask (by starting the plan after its
+   * dry run, or by creating the schedule).
    */
-  planConfirmation: string | null;
+  confirmedInAdvance: string | null;
   /** Set on a run the control plane started at its scheduled time. */
   schedule?: RunSchedule;
 }
@@ -34,4 +35,4 @@ export interface RunSchedule {
   scheduledAt: string;
 }
 
-export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null }, planConfirmation: null };
+export const EMPTY_RUN_CONTEXT: RunContext = { primaryId: null, targetId: null, otherIds: [], fencedLsn: null, compensations: [], gates: { "pre-failover": null, "post-failover": null }, confirmedInAdvance: null };

@@ -220,8 +220,8 @@ describe("each step move, as a pure case", () => {
   });
 
   it("a run a plan started has its manual steps answered by the plan's confirmation, and its approvals still wait for a person", () => {
-    const byPlan = { mode: "guided" as const, context: { ...CONTEXT, planConfirmation: "confirmed by ops@example.com, who started plan p1 after its dry run" } };
-    expect(move({ step: manual, run: byPlan })).toMatchObject({ rule: "answered-by-plan", to: "succeeded", write: { output: { answeredBy: "plan", note: byPlan.context.planConfirmation } } });
+    const byPlan = { mode: "guided" as const, context: { ...CONTEXT, confirmedInAdvance: "confirmed by ops@example.com, who started plan p1 after its dry run" } };
+    expect(move({ step: manual, run: byPlan })).toMatchObject({ rule: "confirmed-in-advance", to: "succeeded", write: { output: { answeredBy: "in advance", note: byPlan.context.confirmedInAdvance } } });
     const lagging = withSnapshot({ target: { lagBytes: 8 * 1024 * 1024 } });
     expect(move({ step: approval, observed: lagging, run: byPlan })).toMatchObject({ rule: "person-awaited", to: "waiting" });
   });

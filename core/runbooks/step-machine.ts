@@ -77,12 +77,13 @@ const STEP_TABLE = [
     sentence: "An automatic run answers a manual step by policy: what the person would confirm is established otherwise.",
   },
   {
-    id: "answered-by-plan",
+    id: "confirmed-in-advance",
     kinds: ["manual"],
     from: ACTIVE,
     to: "succeeded",
     by: "engine",
-    sentence: "A run a plan started has its manual steps answered by the person who started the plan after seeing its dry run; approvals still need a second person.",
+    sentence:
+      "A run a plan or a drill schedule started has its manual steps confirmed by the person who started the plan after seeing its dry run, or created the schedule; approvals still need a second person.",
   },
   {
     id: "confirmed-when-scheduled",
@@ -424,7 +425,7 @@ function attemptFinding(input: StepMoveInput): Finding {
     }
     case "manual":
       if (run.mode === "automatic") return { rule: "answered-by-policy", output: { answeredBy: "policy", note: AUTOMATIC_CONFIRMATION } };
-      if (run.context.planConfirmation) return { rule: "answered-by-plan", output: { answeredBy: "plan", note: run.context.planConfirmation } };
+      if (run.context.confirmedInAdvance) return { rule: "confirmed-in-advance", output: { answeredBy: "in advance", note: run.context.confirmedInAdvance } };
       if (run.context.schedule) return { rule: "confirmed-when-scheduled", output: { answeredBy: "schedule", note: scheduledConfirmation(run.context.schedule) } };
       if (deadlinePassed(input)) return { rule: "nobody-decided", reason: `nobody confirmed within ${step.timeoutSeconds} s` };
       return { rule: "person-awaited" };

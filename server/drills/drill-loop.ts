@@ -7,6 +7,8 @@ import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert
 import { startLeaseLoop } from "../loops/lease-loop";
 import { effectivePolicies } from "../policy/effective-policy";
 import { createRun } from "../runs/start-run";
+import { runContextOf } from "../runs/stored-run";
+import { personRefusal } from "../schedules/schedule-facts";
 import { canaryCredentials, canaryVariable } from "./canary-credentials";
 import { CanaryWriter } from "./canary-writer";
 import { finishDrill } from "./drill-report";
@@ -46,16 +48,45 @@ async function end(drill: Drill, lease: HeldLease, problem: string | null, log: 
   canaries.delete(drill.id);
 }
 
-/** The run a scheduled drill rehearses, once its canary writes: in automatic mode, as the automation runs one. */
+/**
+ * Who confirmed a scheduled drill's manual steps in advance: the person who
+ * created its schedule, as their account stands now (a drill acts in their
+ * name, so one disabled or no longer an operator of the service starts none).
+ */
+async function scheduleConfirmation(drill: Drill): Promise<{ confirmation: string } | { refused: string }> {
+  const schedule = drill.scheduleId ? await db().drillSchedule.findUnique({ where: { id: drill.scheduleId }, select: { id: true, createdById: true, everyDays: true } }) : null;
+  if (!schedule) return { refused: "the drill has no schedule to answer for it" };
+  const refused = await personRefusal(schedule.createdById, drill.serviceId);
+  if (refused) return { refused: `its schedule's creator may not start it: ${refused}` };
+  const creator = await db().user.findUniqueOrThrow({ where: { id: schedule.createdById! }, select: { email: true } });
+  return { confirmation: `confirmed in advance by ${creator.email}, who created drill schedule ${schedule.id} (every ${schedule.everyDays} days)` };
+}
+
+/**
+ * The run a scheduled drill rehearses, once its canary writes: guided, as
+ * the automation hands a run to people, with its manual steps confirmed in
+ * advance by the schedule's creator and any approval it needs waiting for a
+ * second person.
+ */
 async function startScheduledRun(drill: Drill, lease: HeldLease, log: (line: string) => void): Promise<void> {
   const canary = await canaryFor(drill, log);
   const ready = !canary.writer || canary.writer.acknowledged >= CANARY_READY_WRITES || Date.now() - drill.createdAt.getTime() > CANARY_READY_WITHIN_MS;
   if (!ready) return;
   const params = drill.params as Record<string, string>;
+  const confirmed = await scheduleConfirmation(drill);
+  if ("refused" in confirmed) return end(drill, lease, `The drill's run could not start: ${confirmed.refused}`, log);
   try {
-    await createRun(drill.runbookId, params, { type: "automation", mode: "automatic", lease, ruleId: "drill-scheduled", sentence: `A scheduled drill (${drill.id}) rehearses ${drill.runbookId}.` }, undefined, async (tx, runId) => {
-      await tx.drill.update({ where: { id: drill.id }, data: { runId, status: "running" } });
-    });
+    await createRun(
+      drill.runbookId,
+      params,
+      { type: "automation", mode: "guided", lease, ruleId: "drill-scheduled", sentence: `A scheduled drill (${drill.id}) rehearses ${drill.runbookId}.` },
+      {
+        confirmedInAdvance: confirmed.confirmation,
+        alongside: async (tx, runId) => {
+          await tx.drill.update({ where: { id: drill.id }, data: { runId, status: "running" } });
+        },
+      },
+    );
   } catch (error) {
     if (error instanceof LeaseLostError) throw error;
     await end(drill, lease, `The drill's run could not start: ${(error as Error).message}`, log);
@@ -64,7 +95,7 @@ async function startScheduledRun(drill: Drill, lease: HeldLease, log: (line: str
 
 /** After the rehearsed run: back to the original write region when asked (a run of its own, in the drill run's mode), else the report. */
 async function afterRun(drill: Drill, lease: HeldLease, log: (line: string) => void): Promise<void> {
-  const run = drill.runId ? await db().run.findUnique({ where: { id: drill.runId }, select: { status: true, mode: true } }) : null;
+  const run = drill.runId ? await db().run.findUnique({ where: { id: drill.runId }, select: { status: true, mode: true, context: true } }) : null;
   if (run && !FINISHED_RUN.has(run.status)) return;
   const regionNow = await writeRegionOf(drill.serviceId);
   if (!drill.switchBack || run?.status !== "succeeded" || !drill.originalRegionId || regionNow === drill.originalRegionId) return end(drill, lease, null, log);
@@ -75,9 +106,12 @@ async function afterRun(drill: Drill, lease: HeldLease, log: (line: string) => v
       "planned-switchover",
       params,
       { type: "automation", mode: run.mode, lease, ruleId: "drill-switch-back", sentence: `The drill ${drill.id} switches ${drill.serviceId} back to ${drill.originalRegionId}, as asked.` },
-      undefined,
-      async (tx, runId) => {
-        await tx.drill.update({ where: { id: drill.id }, data: { switchBackRunId: runId, status: "switching_back" } });
+      {
+        // The switch back is confirmed as the drill's own run was: in advance for a scheduled drill, by a person otherwise.
+        confirmedInAdvance: runContextOf(run.context).confirmedInAdvance ?? undefined,
+        alongside: async (tx, runId) => {
+          await tx.drill.update({ where: { id: drill.id }, data: { switchBackRunId: runId, status: "switching_back" } });
+        },
       },
     );
   } catch (error) {

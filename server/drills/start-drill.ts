@@ -49,7 +49,7 @@ export async function startDrill(request: StartDrillRequest, actor: UserActor): 
   const originalRegionId = await writeRegionOf(request.params.service);
   const starter: RunStarter = { type: "user", actor };
   let drillId = "";
-  await createRun(request.runbook, request.params, starter, undefined, async (tx, runId) => {
+  await createRun(request.runbook, request.params, starter, { alongside: async (tx, runId) => {
     drillId = await recordDrill(
       tx,
       {
@@ -65,6 +65,6 @@ export async function startDrill(request: StartDrillRequest, actor: UserActor): 
       },
       auditActorOf(actor),
     );
-  });
+  } });
   return drillView(drillId);
 }

@@ -104,8 +104,8 @@ async function startService(plan: StoredPlan, service: PlanService, lease: HeldL
       { type: "user", actor: owner },
       {
         planId: plan.id,
-        confirmation: confirmation(owner.email, plan),
-        claim: async (tx, runId) => {
+        confirmedInAdvance: confirmation(owner.email, plan),
+        alongside: async (tx, runId) => {
           await assertLeaseHeld(tx, lease);
           await claimPlan(tx, plan);
           await writeServiceOutcome(tx, plan, service, { to: "running", rule: "service-started", note: `${evacuation.runbookId} to ${evacuation.target} (${evacuation.targetRegionId})`, runId }, now);

@@ -87,9 +87,9 @@ export interface PreparedRun {
   targetsOf(step: RunbookStep): string[];
 }
 
-/** Who confirmed a run's manual steps in advance: the person who started its plan, or who scheduled it. */
+/** Who confirmed a run's manual steps in advance: the person who started its plan or created its drill schedule, or who scheduled it. */
 export interface AdvanceConfirmation {
-  planConfirmation?: string;
+  confirmedInAdvance?: string;
   schedule?: RunSchedule;
 }
 
@@ -105,7 +105,7 @@ export async function prepareRun(runbookId: string, params: Record<string, strin
     otherIds: resolved.others.map((replica) => replica.id),
     // The gates as configured now: an edit of the configuration applies to the next run, never to one under way.
     gates: serviceGates(gatesConfig(), serviceId),
-    planConfirmation: start.planConfirmation ?? null,
+    confirmedInAdvance: start.confirmedInAdvance ?? null,
     ...(start.schedule ? { schedule: start.schedule } : {}),
   };
   const replicasOf = (target: "primary" | "target" | "other-standbys"): string[] => {
@@ -190,25 +190,21 @@ export const isUniqueViolation = (error: unknown) => error instanceof Prisma.Pri
  * the run, and `claim` writes the plan's side in the run's own transaction,
  * so a run and the plan row that points at it exist together or not at all.
  */
-export interface PlanStart {
-  planId: string;
-  confirmation: string;
-  claim: (tx: Tx, runId: string) => Promise<void>;
+/**
+ * What else starting a run carries: the plan that started it, who confirmed
+ * its manual steps in advance, and `alongside`, what belongs with the run
+ * (a plan's or a drill's row) written in the run's own transaction, so that
+ * neither is stored alone.
+ */
+export interface RunStartOptions {
+  planId?: string;
+  confirmedInAdvance?: string;
+  alongside?: (tx: Tx, runId: string) => Promise<void>;
 }
 
-/**
- * The run's rows, in one transaction (the automation's checks its lease in
- * it); returns the run's id. `alongside` writes what belongs with the run
- * (a drill's row) in the same transaction, so neither is stored alone.
- */
-export async function createRun(
-  runbookId: string,
-  params: Record<string, string>,
-  starter: RunStarter,
-  plan?: PlanStart,
-  alongside?: (tx: Tx, runId: string) => Promise<void>,
-): Promise<string> {
-  const prepared = await prepareRun(runbookId, params, { planConfirmation: plan?.confirmation });
+/** The run's rows, in one transaction (the automation's checks its lease in it); returns the run's id. */
+export async function createRun(runbookId: string, params: Record<string, string>, starter: RunStarter, options: RunStartOptions = {}): Promise<string> {
+  const prepared = await prepareRun(runbookId, params, { confirmedInAdvance: options.confirmedInAdvance });
   const { runbook, serviceId } = prepared;
   try {
     return await db().$transaction(async (tx: Tx) => {
@@ -229,16 +225,15 @@ export async function createRun(
           startedById: starter.type === "user" ? starter.actor.userId : null,
           reason: params.reason ?? null,
           policyVersionId: prepared.policyVersionId,
-          planId: plan?.planId ?? null,
+          planId: options.planId ?? null,
           context: prepared.context as unknown as Prisma.InputJsonValue,
           startedAt: new Date(),
         },
       });
-      await plan?.claim(tx, run.id);
       const actor = starter.type === "user" ? auditActorOf(starter.actor) : AUTOMATION_ACTOR;
-      const details = starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : plan ? { plan: plan.planId } : undefined;
+      const details = starter.type === "automation" ? { mode: starter.mode, rule: starter.ruleId, sentence: starter.sentence } : options.planId ? { plan: options.planId } : undefined;
       await writeRunStart(tx, prepared, run.id, actor, details);
-      await alongside?.(tx, run.id);
+      await options.alongside?.(tx, run.id);
       return run.id;
     });
   } catch (error) {

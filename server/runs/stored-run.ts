@@ -24,7 +24,7 @@ export const storedRunContextSchema = z.object({
   gates: z
     .object({ "pre-failover": gateHookSchema.nullable().default(null), "post-failover": gateHookSchema.nullable().default(null) })
     .default({ "pre-failover": null, "post-failover": null }),
-  planConfirmation: z.string().nullable().default(null),
+  confirmedInAdvance: z.string().nullable().default(null),
   schedule: z.object({ by: z.string(), scheduledAt: z.string() }).optional(),
   /** Set when the run switches to compensating: how it ends once its undos have run. */
   outcome: z.enum(["failed", "aborted"]).optional(),

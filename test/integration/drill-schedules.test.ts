@@ -72,10 +72,11 @@ describe("repeating drills", () => {
     const drills = await db().drill.findMany({ where: { scheduleId: created.json.id } });
     expect(drills).toHaveLength(1);
     const drill = drills[0]!;
-    // No lab in this store's folder: no canary, so the run starts at once, in automatic mode as the automation runs one.
+    // No lab in this store's folder: no canary, so the run starts at once, guided, its confirmation given in advance by the schedule's creator.
     expect(drill).toMatchObject({ status: "running", serviceId: "orders-db", originalRegionId: "aws:us-east-1", switchBack: true });
     const run = await db().run.findUniqueOrThrow({ where: { id: drill.runId! } });
-    expect({ mode: run.mode, actorType: run.actorType, runbookId: run.runbookId }).toEqual({ mode: "automatic", actorType: "automation", runbookId: "planned-switchover" });
+    expect({ mode: run.mode, actorType: run.actorType, runbookId: run.runbookId }).toEqual({ mode: "guided", actorType: "automation", runbookId: "planned-switchover" });
+    expect((run.context as { confirmedInAdvance: string }).confirmedInAdvance).toBe(`confirmed in advance by drills@example.com, who created drill schedule ${created.json.id} (every 7 days)`);
     expect((await db().drillSchedule.findUniqueOrThrow({ where: { id: created.json.id } })).nextDueAt).toEqual(new Date(dueAt.getTime() + 7 * DAY_MS));
     expect(await db().auditEvent.count({ where: { action: "drill.start", targetId: drill.id } })).toBe(1);
 
@@ -89,4 +90,20 @@ describe("repeating drills", () => {
     expect((failed.report!.verdicts as { rule: string }[]).map((verdict) => verdict.rule)).toEqual(["rto-not-measured", "rpo-not-measured", "rto-not-measured", "rpo-not-measured"]);
     expect((await alertsOf("drill-failed")).map((alert) => alert.sentence)).toEqual([`The planned-switchover drill ${drill.id} of orders-db failed: The drill's run failed: target-lag: the target lags too far.`]);
   });
+
+  it("start no drill for a schedule whose creator may no longer operate runs on the service", async () => {
+    const creator = await createTestUser(`drills-leaver-${Date.now()}@example.com`, ["operator"]);
+    const created = await call(createSchedule, {
+      method: "POST",
+      token: await tokenFor(creator.id),
+      body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "weekly drill" }, everyDays: 7, firstDueAt: new Date(Date.now() - 60_000).toISOString(), inMaintenanceWindow: false },
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    await db().user.update({ where: { id: creator.id }, data: { disabled: true } });
+    await drillPass(lease, log);
+    await drillPass(lease, log);
+    const drill = await db().drill.findFirstOrThrow({ where: { scheduleId: created.json.id } });
+    expect(drill).toMatchObject({ status: "failed", runId: null, error: expect.stringMatching(/its schedule's creator may not start it: .*, who scheduled it, is disabled/) });
+  });
 });
+

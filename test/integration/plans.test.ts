@@ -193,7 +193,7 @@ describe("executing a plan", () => {
     const run = await runView(orders().run!.id);
     expect(run.status).toBe("succeeded");
     expect(run.startedBy).toBe("plan-operator@example.com");
-    expect(run.steps.find((step) => step.stepId === "confirm")).toMatchObject({ state: "succeeded", output: { answeredBy: "plan" } });
+    expect(run.steps.find((step) => step.stepId === "confirm")).toMatchObject({ state: "succeeded", output: { answeredBy: "in advance" } });
     expect((await db().service.findUniqueOrThrow({ where: { id: "orders-db" }, include: { writeReplica: true } })).writeReplica?.name).toBe("pg-eu-west-1");
 
     const planEvents = await db().auditEvent.findMany({ where: { targetType: "plan", targetId: planId }, orderBy: { seq: "asc" } });
