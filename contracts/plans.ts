@@ -69,6 +69,7 @@ export const planServiceSchema = z.object({
   rule: z.string().nullable(),
   note: z.string().nullable(),
   dependsOn: z.array(z.string()),
+  plannedTarget: z.string().nullable().meta({ description: "The standby the dry run picked when the plan started; its run promotes it if it still may be" }),
   run: z
     .object({ id: z.string(), runbookId: z.string(), status: z.string(), target: z.string().nullable(), currentStep: z.string().nullable(), error: z.string().nullable() })
     .nullable(),

@@ -35,7 +35,7 @@ export function renderPlanView(plan: PlanView): string {
       service.state.replace("_", " "),
       service.dependsOn.join(", ") || "—",
       service.run ? `${service.run.id} (${service.run.status})` : "—",
-      service.run?.target ?? "—",
+      service.run?.target ?? (service.plannedTarget ? `${service.plannedTarget} (planned)` : "—"),
       service.run?.currentStep ?? "—",
       service.note ?? service.sentence,
     ]),

@@ -79,6 +79,13 @@ describe("evacuating one service", () => {
     expect(plan.target).toBe("pg-eu-west-1");
   });
 
+  it("keeps the target the plan showed when it started while it may still be promoted, and chooses again when it may not", () => {
+    expect(evacuateService(input({ plannedTarget: "pg-europe-west3" })).target).toBe("pg-europe-west3");
+    expect(evacuateService(input({ plannedTarget: "pg-europe-west3", snapshot: snapshot({ replicas: [PRIMARY, EU, { ...GCP, noPromote: true }] }) })).target).toBe("pg-eu-west-1");
+    // Never one in the region, whatever was planned.
+    expect(evacuateService(input({ plannedTarget: "pg-us-east-1b", snapshot: snapshot({ replicas: [PRIMARY, SAME_REGION, EU, GCP] }) })).target).toBe("pg-eu-west-1");
+  });
+
   it("has nothing to move when the primary is elsewhere", () => {
     const plan = evacuateService(input({ snapshot: snapshot({ writeReplicaId: "eu" }) }));
     expect(plan).toMatchObject({ inRegion: false, primary: "pg-eu-west-1", primaryRegionId: "aws:eu-west-1", target: null, blockers: [] });

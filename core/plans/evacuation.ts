@@ -51,6 +51,8 @@ export interface EvacuationInput {
   definition: RunbookDefinition;
   gates: ServiceGates;
   budgets: readonly DatasetBudget[];
+  /** The target the plan's dry run showed when it was started: kept while it may still be promoted. */
+  plannedTarget?: string | null;
 }
 
 const SYNCHRONOUS = ["sync", "quorum"];
@@ -85,7 +87,9 @@ export function rpoVerdicts(mode: EvacuationMode, target: ReplicaSnapshot, budge
 
 /**
  * One service's part of a region evacuation, from the live topology: the
- * standby candidate selection picks outside the region, the run's dry run,
+ * standby candidate selection picks outside the region (or the one the plan
+ * showed when it started, while it may still be promoted: what a person saw
+ * is what runs), the run's dry run,
  * residency and RPO verdicts, and why it cannot move if it cannot.
  */
 export function evacuateService(input: EvacuationInput): ServiceEvacuation {
@@ -96,7 +100,8 @@ export function evacuateService(input: EvacuationInput): ServiceEvacuation {
     return { ...base, inRegion: false, params: {}, target: null, targetRegionId: null, steps: [], residency: [], rpo: [], blockers: [] };
   }
   const outside = snapshot.replicas.filter((replica) => replica.regionId !== regionId && replica.id !== primary.id && replica.role !== "witness" && replica.reportedRole !== "primary");
-  const target = selectCandidate(outside, snapshot.datasets);
+  const planned = outside.find((replica) => replica.name === input.plannedTarget && promotionBlockers(replica, snapshot.datasets).length === 0);
+  const target = planned ?? selectCandidate(outside, snapshot.datasets);
   if (!target) {
     const why = outside.length ? outside.map((replica) => `${replica.name}: ${promotionBlockers(replica, snapshot.datasets).join("; ")}`) : [`it has no replica outside ${regionId}`];
     return { ...base, inRegion: true, params: {}, target: null, targetRegionId: null, steps: [], residency: [], rpo: [], blockers: [`no standby outside ${regionId} may be promoted: ${why.join(" | ")}`] };

@@ -52,6 +52,8 @@ export async function createPlan(actor: UserActor, request: CreatePlanRequest): 
   if (request.dryRun) return planDryRun(request, scope);
 
   const scheduled = scheduledAt !== null && scheduledAt > now;
+  // What the dry run shows now is what each service's run will aim for, while that standby may still be promoted.
+  const evacuations = await evacuationsNow({ regionId: request.regionId, mode: request.mode, reason: request.reason, serviceIds: scope.serviceIds }, now);
   const planId = await db().$transaction(async (tx) => {
     const plan = await tx.plan.create({
       data: {
@@ -66,7 +68,9 @@ export async function createPlan(actor: UserActor, request: CreatePlanRequest): 
         inMaintenanceWindow: request.inMaintenanceWindow,
         startedById: actor.userId,
         startedAt: scheduled ? null : now,
-        services: { create: scope.serviceIds.map((serviceId, index) => ({ serviceId, index, dependsOn: scope.dependsOn[serviceId] ?? [] })) },
+        services: {
+          create: scope.serviceIds.map((serviceId, index) => ({ serviceId, index, dependsOn: scope.dependsOn[serviceId] ?? [], plannedTarget: evacuations.get(serviceId)?.target ?? null })),
+        },
       },
     });
     await appendAuditEvent(tx, {
@@ -80,6 +84,7 @@ export async function createPlan(actor: UserActor, request: CreatePlanRequest): 
         services: scope.serviceIds,
         labels: request.labels ?? null,
         dependsOn: scope.dependsOn,
+        plannedTargets: Object.fromEntries(scope.serviceIds.map((serviceId) => [serviceId, evacuations.get(serviceId)?.target ?? null])),
         concurrency: request.concurrency,
         failurePolicy: request.failurePolicy,
         scheduledAt: scheduledAt?.toISOString() ?? null,

@@ -13,6 +13,8 @@ export interface EvacuationRequest {
   mode: EvacuationMode;
   reason: string;
   serviceIds: readonly string[];
+  /** Per service, the target the plan showed when it started (kept while it may still be promoted). */
+  plannedTargets?: ReadonlyMap<string, string | null>;
 }
 
 /**
@@ -39,7 +41,16 @@ export async function evacuationsNow(request: EvacuationRequest, now = new Date(
     topologies.map((topology) => {
       const snapshot = runbookSnapshotOf(topology, now);
       const budgets = datasets.filter((dataset) => dataset.serviceId === snapshot.serviceId);
-      const evacuation = evacuateService({ regionId: request.regionId, mode: request.mode, reason: request.reason, snapshot, definition: runbook.definition, gates: serviceGates(hooks, snapshot.serviceId), budgets });
+      const evacuation = evacuateService({
+        regionId: request.regionId,
+        mode: request.mode,
+        reason: request.reason,
+        snapshot,
+        definition: runbook.definition,
+        gates: serviceGates(hooks, snapshot.serviceId),
+        budgets,
+        plannedTarget: request.plannedTargets?.get(snapshot.serviceId) ?? null,
+      });
       return [snapshot.serviceId, evacuation];
     }),
   );

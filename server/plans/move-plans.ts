@@ -89,7 +89,8 @@ async function startService(plan: StoredPlan, service: PlanService, lease: HeldL
   if (typeof owner === "string") return refuse("service-cannot-start", "failed", owner);
   let evacuation: ServiceEvacuation | undefined;
   try {
-    evacuation = (await evacuationsNow({ regionId: plan.regionId, mode: plan.mode, reason: plan.reason, serviceIds: [service.serviceId] }, now)).get(service.serviceId);
+    const plannedTargets = new Map([[service.serviceId, service.plannedTarget]]);
+    evacuation = (await evacuationsNow({ regionId: plan.regionId, mode: plan.mode, reason: plan.reason, serviceIds: [service.serviceId], plannedTargets }, now)).get(service.serviceId);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     return refuse("service-cannot-start", "failed", error.message);
@@ -108,7 +109,8 @@ async function startService(plan: StoredPlan, service: PlanService, lease: HeldL
         alongside: async (tx, runId) => {
           await assertLeaseHeld(tx, lease);
           await claimPlan(tx, plan);
-          await writeServiceOutcome(tx, plan, service, { to: "running", rule: "service-started", note: `${evacuation.runbookId} to ${evacuation.target} (${evacuation.targetRegionId})`, runId }, now);
+          const changed = service.plannedTarget && service.plannedTarget !== evacuation.target ? ` instead of ${service.plannedTarget}, which may no longer be promoted` : "";
+          await writeServiceOutcome(tx, plan, service, { to: "running", rule: "service-started", note: `${evacuation.runbookId} to ${evacuation.target} (${evacuation.targetRegionId})${changed}`, runId }, now);
         },
       },
     );
@@ -200,7 +202,8 @@ async function scheduledRefusal(plan: StoredPlan, now: Date): Promise<{ serviceI
   ]);
   let evacuations: Map<string, ServiceEvacuation>;
   try {
-    evacuations = await evacuationsNow({ regionId: plan.regionId, mode: plan.mode, reason: plan.reason, serviceIds }, now);
+    const plannedTargets = new Map(plan.services.map((service) => [service.serviceId, service.plannedTarget]));
+    evacuations = await evacuationsNow({ regionId: plan.regionId, mode: plan.mode, reason: plan.reason, serviceIds, plannedTargets }, now);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     return { serviceId: serviceIds[0]!, decision: { rule: "pre-checks-fail", action: "refuse", reason: error.message } };

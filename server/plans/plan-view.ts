@@ -68,6 +68,7 @@ export async function planView(planId: string): Promise<PlanView> {
         sentence: (rule && SENTENCES.get(rule)) ?? NOT_STARTED,
         note: service.note,
         dependsOn: service.dependsOn,
+        plannedTarget: service.plannedTarget,
         run: run ? { id: run.id, runbookId: run.runbookId, status: run.status, target: targetId ? (replicas.get(targetId) ?? null) : null, currentStep: current?.title ?? null, error: run.error } : null,
         startedAt: iso(service.startedAt),
         finishedAt: iso(service.finishedAt),

@@ -27,10 +27,11 @@ const WEBHOOK = "http://127.0.0.1:9/alerts";
  * over two sessions sharing one repeatable-read snapshot: eleven round trips
  * with the BEGINs, the snapshot's export and adoption and the COMMITs), the conflicts
  * of the last minute, the automation's holds, the loops' progress and the
- * open alerts, and the accounts' grants and resets in the cool-off window and
- * break-glass sign-ins of the last day (three).
+ * open alerts, the refused scheduled runs and plans, the services' latest
+ * drills and their overdue drill schedules (two), and the accounts' grants and
+ * resets in the cool-off window and break-glass sign-ins of the last day (three).
  */
-const READS = 18;
+const READS = 21;
 
 let lease: HeldLease;
 

@@ -12,6 +12,7 @@ import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
 import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
 import { acquireLease } from "@/server/lease/lease";
 import { executorTick } from "@/server/executor/run-executor";
+import { evacuationsNow } from "@/server/plans/evacuations";
 import { runView } from "@/server/runs/run-view";
 import { OPERATIONS } from "@/contracts/operations";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
@@ -182,7 +183,8 @@ describe("executing a plan", () => {
     const catalog = () => now.services.find((service) => service.serviceId === "catalog-db")!;
     const orders = () => now.services.find((service) => service.serviceId === "orders-db")!;
     expect(orders()).toMatchObject({ state: "running", rule: "service-started", run: { runbookId: "planned-switchover", target: "pg-eu-west-1" } });
-    expect(catalog()).toMatchObject({ state: "pending", rule: "service-waits-for-dependency" });
+    expect(catalog()).toMatchObject({ state: "pending", rule: "service-waits-for-dependency", plannedTarget: null });
+    expect(orders().plannedTarget).toBe("pg-eu-west-1");
 
     now = await driveUntilPlanEnds(planId);
     expect(now.status).toBe("succeeded");
@@ -233,6 +235,30 @@ describe("executing a plan", () => {
     expect(["aborted", "compensating"]).toContain((await runView(runId)).status);
     expect(now.services[1]).toMatchObject({ state: "cancelled", rule: "plan-aborted" });
     expect((await control(resumeRoute, planId, "too late")).status).toBe(409);
+  });
+
+  it("promotes the standby its dry run showed at the start, even when another lags less by its turn, and says so when it must choose again", async () => {
+    const planned = planSchema.parse((await createPlan({ regionId: "aws:us-east-1", services: ["orders-db"] })).json);
+    expect(planned.services[0]!.plannedTarget).toBe("pg-eu-west-1");
+    await report("pg-eu-west-1", STANDBY("900", 100_000));
+    // Candidate selection alone would now pick the other standby, which lags less.
+    const unplanned = await evacuationsNow({ regionId: "aws:us-east-1", mode: "switchover", reason: "what selection says now", serviceIds: ["orders-db"] });
+    expect(unplanned.get("orders-db")?.target).toBe("pg-europe-west3");
+    await tick();
+    expect((await plan(planned.id)).services[0]).toMatchObject({ state: "running", run: { target: "pg-eu-west-1" }, note: "planned-switchover to pg-eu-west-1 (aws:eu-west-1)" });
+    expect((await control(abortRoute, planned.id, "next case")).status).toBe(200);
+    await tick();
+
+    await healthy();
+    const second = planSchema.parse((await createPlan({ regionId: "aws:us-east-1", services: ["orders-db"] })).json);
+    expect(second.services[0]!.plannedTarget).toBe("pg-eu-west-1");
+    await db().replica.updateMany({ where: { name: "pg-eu-west-1" }, data: { noPromote: true } });
+    await tick();
+    expect((await plan(second.id)).services[0]).toMatchObject({
+      state: "running",
+      run: { target: "pg-europe-west3" },
+      note: "planned-switchover to pg-europe-west3 (gcp:europe-west3) instead of pg-eu-west-1, which may no longer be promoted",
+    });
   });
 
   it("with the stop policy, starts nothing after a service fails to start", async () => {

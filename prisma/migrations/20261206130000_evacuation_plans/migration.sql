@@ -34,6 +34,7 @@ CREATE TABLE "PlanService" (
     "serviceId" TEXT NOT NULL,
     "index" INTEGER NOT NULL,
     "dependsOn" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "plannedTarget" TEXT,
     "state" "PlanServiceState" NOT NULL DEFAULT 'pending',
     "runId" TEXT,
     "rule" TEXT,

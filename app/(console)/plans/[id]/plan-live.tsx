@@ -99,6 +99,8 @@ export function PlanLive({ initial, canOperate }: { initial: PlanView; canOperat
                         <Link href={`/runs/${service.run.id}`}>{service.run.runbookId}</Link> <StateBadge state={service.run.status} />
                         {service.run.target ? <div className="muted">→ {service.run.target}</div> : null}
                       </>
+                    ) : service.plannedTarget ? (
+                      <span className="muted">→ {service.plannedTarget} (planned)</span>
                     ) : (
                       "—"
                     )}
