@@ -6,6 +6,7 @@ import type { Drill, DrillSchedule } from "../db/generated/client";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import { startLeaseLoop } from "../loops/lease-loop";
 import { effectivePolicies } from "../policy/effective-policy";
+import { planRunbook } from "../runbooks/plan-runbook";
 import { createRun } from "../runs/start-run";
 import { runContextOf } from "../runs/stored-run";
 import { personRefusal } from "../schedules/schedule-facts";
@@ -94,12 +95,18 @@ async function startScheduledRun(drill: Drill, lease: HeldLease, log: (line: str
 }
 
 /** After the rehearsed run: back to the original write region when asked (a run of its own, in the drill run's mode), else the report. */
+/** How long a switch back waits for its checks to pass after the drill's run, before it starts anyway and reports what failed. */
+const SWITCH_BACK_READY_WITHIN_MS = 60_000;
+
 async function afterRun(drill: Drill, lease: HeldLease, log: (line: string) => void): Promise<void> {
-  const run = drill.runId ? await db().run.findUnique({ where: { id: drill.runId }, select: { status: true, mode: true, context: true } }) : null;
+  const run = drill.runId ? await db().run.findUnique({ where: { id: drill.runId }, select: { status: true, mode: true, context: true, finishedAt: true } }) : null;
   if (run && !FINISHED_RUN.has(run.status)) return;
   const regionNow = await writeRegionOf(drill.serviceId);
   if (!drill.switchBack || run?.status !== "succeeded" || !drill.originalRegionId || regionNow === drill.originalRegionId) return end(drill, lease, null, log);
   const params = { service: drill.serviceId, to_region: drill.originalRegionId, reason: `drill ${drill.id}: switch back to ${drill.originalRegionId}` };
+  // The old primary rejoined as a standby moments ago; its agent's next reports say so. Until they do (or a minute has passed), the switch back's checks would fail on a stale report.
+  const ready = await planRunbook("planned-switchover", params).then((plan) => plan.blockers.length === 0, () => false);
+  if (!ready && Date.now() - (run.finishedAt?.getTime() ?? 0) < SWITCH_BACK_READY_WITHIN_MS) return;
   try {
     await createRun(
       // Whatever the drill rehearsed, going back is a planned switchover to where the service wrote before.

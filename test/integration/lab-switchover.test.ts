@@ -108,6 +108,10 @@ describe("a planned switchover on the real lab, with the workload writing", () =
   }, 300_000);
 
   it("finishes a run whose control plane is killed mid-run, without repeating a step", async () => {
+    // As a person would before starting it: the control plane sees the last switchover's old primary as a standby again (its agent reported since).
+    await until("pg-eu-west-1 reported as a standby", () => api("GET", "/api/v1/services/orders-db", operator), ({ json }) =>
+      json.replicas.find((replica: { name: string }) => replica.name === "pg-eu-west-1")?.live?.reportedRole === "standby",
+    );
     const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, {
       params: { service: "orders-db", to_region: "gcp:europe-west3", reason: "integration test: restart mid-run" },
     });
