@@ -127,8 +127,11 @@ interface Ids {
   agentId: string;
 }
 
-/** A replica with no agent yet, so that registering one is valid. */
+let spares = 0;
+
+/** A replica with no agent yet, so that registering one is valid, on an endpoint of its own (the topology's rules refuse two live replicas on one endpoint). */
 async function spareReplicaId(): Promise<string> {
+  spares++;
   const replica = await db().replica.create({
     data: {
       serviceId: "orders-db",
@@ -137,7 +140,7 @@ async function spareReplicaId(): Promise<string> {
       role: "standby",
       engine: "postgresql",
       host: "127.0.0.1",
-      port: 1,
+      port: 20_000 + spares,
       databaseName: "orders",
       replication: "async",
     },
