@@ -1,7 +1,8 @@
+import { TERMINAL_PLAN_STATUSES } from "@/core/plans/plan-machine";
 import type { PlanDryRunView, PlanListView, PlanView } from "@/contracts/plans";
 import { table, utc } from "../format";
 
-export const FINISHED_PLAN_STATUSES: ReadonlySet<PlanView["status"]> = new Set(["succeeded", "failed", "aborted", "cancelled"]);
+export const FINISHED_PLAN_STATUSES: ReadonlySet<PlanView["status"]> = new Set(TERMINAL_PLAN_STATUSES);
 
 export function renderPlans(list: PlanListView): string {
   if (!list.plans.length) return "No plans.";

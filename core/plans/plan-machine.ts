@@ -1,3 +1,4 @@
+import { TERMINAL_RUN_STATUSES } from "../runbooks/run-machine";
 import type { Dependencies } from "./plan-order";
 
 /**
@@ -114,7 +115,6 @@ export type PlanMove =
   | { kind: "service"; serviceId: string; rule: Exclude<PlanServiceRuleId, "service-waits-for-dependency" | "service-waits-for-slot">; to: PlanServiceState; reason: string }
   | { kind: "finish"; rule: "every-service-moved" | "some-service-not-moved"; to: "succeeded" | "failed"; error: string | null };
 
-const FINISHED_RUN = ["succeeded", "failed", "aborted"];
 
 /**
  * The moves the engine makes on a plan now, in order: services whose runs
@@ -126,7 +126,7 @@ export function nextPlanMoves(plan: PlanRow): PlanMove[] {
   const moves: PlanMove[] = [];
   const state = new Map(plan.services.map((service) => [service.serviceId, service.state]));
   for (const service of plan.services) {
-    if (service.state !== "running" || !service.runStatus || !FINISHED_RUN.includes(service.runStatus)) continue;
+    if (service.state !== "running" || !service.runStatus || !(TERMINAL_RUN_STATUSES as readonly string[]).includes(service.runStatus)) continue;
     const to = service.runStatus === "succeeded" ? "succeeded" : "failed";
     moves.push({ kind: "service", serviceId: service.serviceId, rule: to === "succeeded" ? "service-run-succeeded" : "service-run-failed", to, reason: `its run ${service.runStatus}` });
     state.set(service.serviceId, to);

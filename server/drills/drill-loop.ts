@@ -1,6 +1,7 @@
 import "server-only";
 import { nextDueAfter, scheduleDecision } from "@/core/drills/drill-schedule";
 import { windowInForce } from "@/core/policy/maintenance-windows";
+import { TERMINAL_RUN_STATUSES } from "@/core/runbooks/run-machine";
 import { db } from "../db/client";
 import type { Drill, DrillSchedule } from "../db/generated/client";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
@@ -22,7 +23,7 @@ const TICK_MS = 500;
 const CANARY_READY_WRITES = 5;
 const CANARY_READY_WITHIN_MS = 30_000;
 
-const FINISHED_RUN = new Set(["succeeded", "failed", "aborted"]);
+const FINISHED_RUN: ReadonlySet<string> = new Set(TERMINAL_RUN_STATUSES);
 const DRILL_AUTOMATION = { type: "automation" as const, id: null, label: "drill schedule" };
 
 /** The canaries this copy runs, by drill; null where none can run, with why. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { nextPlanMoves, type PlanMove, type PlanRow } from "@/core/plans/plan-machine";
+import { nextPlanMoves, type PlanMove } from "@/core/plans/plan-machine";
 import { decideDue, type DueDecision } from "@/core/schedules/schedule-rules";
 import type { ServiceEvacuation } from "@/core/plans/evacuation";
 import { appendAuditEvent, type AuditActor } from "../audit/append-audit-event";
@@ -13,6 +13,7 @@ import { MovedMeanwhile } from "../runs/run-writes";
 import { createRun } from "../runs/start-run";
 import { evacuationsNow } from "./evacuations";
 import { planOwner } from "./plan-owner";
+import { planRowOf } from "./plan-row";
 
 /** The engine moves plans as it moves runs, on behalf of whoever started them (recorded on the plan). */
 export const PLAN_ENGINE: AuditActor = { type: "automation", id: null, label: "plan engine" };
@@ -20,16 +21,6 @@ export const PLAN_ENGINE: AuditActor = { type: "automation", id: null, label: "p
 type StoredPlan = Plan & { services: (PlanService & { run: { status: string } | null })[] };
 
 const loadPlan = (planId: string) => db().plan.findUnique({ where: { id: planId }, include: { services: { orderBy: { index: "asc" }, include: { run: { select: { status: true } } } } } });
-
-function planRow(plan: StoredPlan): PlanRow {
-  return {
-    status: plan.status,
-    concurrency: plan.concurrency,
-    failurePolicy: plan.failurePolicy,
-    services: plan.services.map((service) => ({ serviceId: service.serviceId, state: service.state, runStatus: service.run?.status ?? null })),
-    dependsOn: Object.fromEntries(plan.services.map((service) => [service.serviceId, service.dependsOn])),
-  };
-}
 
 /** Holds the plan row in the status the move was decided on (else MovedMeanwhile: a person paused or aborted it meanwhile). */
 async function claimPlan(tx: Tx, plan: Plan) {
@@ -150,7 +141,7 @@ async function applyMove(plan: StoredPlan, move: PlanMove, lease: HeldLease, now
 async function movePlan(planId: string, lease: HeldLease, now: Date) {
   const plan = await loadPlan(planId);
   if (!plan) return;
-  for (const move of nextPlanMoves(planRow(plan))) {
+  for (const move of nextPlanMoves(planRowOf(plan))) {
     try {
       await applyMove(plan, move, lease, now);
     } catch (error) {

@@ -1,10 +1,11 @@
 import "server-only";
-import { pendingReason, PLAN_SERVICE_TRANSITIONS, PLAN_START_OUTCOMES, PLAN_TRANSITIONS, type PlanRow } from "@/core/plans/plan-machine";
+import { pendingReason, PLAN_SERVICE_TRANSITIONS, PLAN_START_OUTCOMES, PLAN_TRANSITIONS } from "@/core/plans/plan-machine";
 import { planOrderSchema, type PlanListView, type PlanView } from "@/contracts/plans";
 import { db } from "../db/client";
 import type { Plan } from "../db/generated/client";
 import { NotFoundError } from "../errors";
 import { runContextOf } from "../runs/stored-run";
+import { planRowOf } from "./plan-row";
 
 const SENTENCES = new Map<string, string>([...PLAN_SERVICE_TRANSITIONS, ...PLAN_START_OUTCOMES, ...PLAN_TRANSITIONS].map((row) => [row.id, row.sentence]));
 const NOT_STARTED = "The plan has not started.";
@@ -47,13 +48,7 @@ export async function planView(planId: string): Promise<PlanView> {
   if (!plan) throw new NotFoundError(`No plan with id ${planId}.`);
   const targetIds = plan.services.flatMap((service) => (service.run ? [runContextOf(service.run.context).targetId] : [])).filter((id): id is string => id !== null);
   const replicas = new Map((await db().replica.findMany({ where: { id: { in: targetIds } }, select: { id: true, name: true } })).map((replica) => [replica.id, replica.name]));
-  const row: PlanRow = {
-    status: plan.status,
-    concurrency: plan.concurrency,
-    failurePolicy: plan.failurePolicy,
-    services: plan.services.map((service) => ({ serviceId: service.serviceId, state: service.state, runStatus: service.run?.status ?? null })),
-    dependsOn: Object.fromEntries(plan.services.map((service) => [service.serviceId, service.dependsOn])),
-  };
+  const row = planRowOf(plan);
   return {
     ...planHeader(plan),
     services: plan.services.map((service) => {
