@@ -119,10 +119,13 @@ describe("evacuating one service", () => {
     expect(plan.runbookId).toBe("unplanned-failover");
     expect(plan.params).toEqual({ service: "orders-db", from_region: "aws:us-east-1", to_region: "gcp:europe-west3", reason: "provider maintenance in us-east-1" });
     expect(plan.rpo).toEqual([
-      { dataset: "orders", holds: false, sentence: "RPO 0 at risk: pg-europe-west3 is not a synchronous standby (async)" },
+      { dataset: "orders", holds: false, sentence: "RPO 0 at risk: the primary's commits do not all wait for pg-europe-west3 (async)" },
       { dataset: "order-history", holds: true, sentence: "pg-europe-west3 lags 4000 bytes (maximum 1048576 bytes; budget 30 s of writes)" },
     ]);
     const synchronous = evacuateService(input({ mode: "failover", definition: failover, snapshot: snapshot({ replicas: [{ ...PRIMARY, reachable: false }, EU, GCP] }) }));
     expect(synchronous.rpo[0]).toEqual({ dataset: "orders", holds: true, sentence: "RPO 0 kept: pg-eu-west-1 is a synchronous standby, every acknowledged write is on it" });
+    // A quorum standby of ANY n (…) shares each commit with the others: alone it proves nothing.
+    const quorum = evacuateService(input({ mode: "failover", definition: failover, snapshot: snapshot({ replicas: [{ ...PRIMARY, reachable: false }, { ...EU, syncState: "quorum" }, GCP] }) }));
+    expect(quorum.rpo[0]).toEqual({ dataset: "orders", holds: false, sentence: "RPO 0 at risk: the primary's commits do not all wait for pg-eu-west-1 (quorum)" });
   });
 });

@@ -2,6 +2,7 @@ import type { RunbookDefinition } from "@/contracts/runbooks";
 import type { ServiceGates } from "../hooks/runbook-hooks";
 import { planRun, type PlannedStep } from "../runbooks/plan-run";
 import { promotionBlockers, residencyViolations, selectCandidate } from "../runbooks/select-candidate";
+import { everyCommitWaitsFor } from "../replication/rpo-proof";
 import type { ReplicaSnapshot, ServiceSnapshot } from "../runbooks/snapshot";
 
 /**
@@ -55,25 +56,24 @@ export interface EvacuationInput {
   plannedTarget?: string | null;
 }
 
-const SYNCHRONOUS = ["sync", "quorum"];
-
 /**
  * What losing writes would cost per dataset: nothing for a switchover (it
  * waits until the target replayed everything the fenced primary wrote); for
- * a failover, a strong dataset needs a synchronous target and an eventual one
+ * a failover, a strong dataset needs a target every commit waited for (a
+ * `quorum` standby shares commits with others: core/replication/rpo-proof) and an eventual one
  * a target within the policy's lag maximum.
  */
 export function rpoVerdicts(mode: EvacuationMode, target: ReplicaSnapshot, budgets: readonly DatasetBudget[], maxLagBytes: number): Verdict[] {
   return budgets.map((dataset): Verdict => {
     if (mode === "switchover") return { dataset: dataset.name, holds: true, sentence: `0 writes lost: the switchover waits until ${target.name} has replayed everything the fenced primary wrote` };
     if (dataset.consistency === "strong") {
-      const holds = target.syncState !== null && SYNCHRONOUS.includes(target.syncState);
+      const holds = everyCommitWaitsFor(target.syncState);
       return {
         dataset: dataset.name,
         holds,
         sentence: holds
           ? `RPO 0 kept: ${target.name} is a synchronous standby, every acknowledged write is on it`
-          : `RPO 0 at risk: ${target.name} is not a synchronous standby (${target.syncState ?? "state unknown"})`,
+          : `RPO 0 at risk: the primary's commits do not all wait for ${target.name} (${target.syncState ?? "state unknown"})`,
       };
     }
     const holds = target.lagBytes !== null && target.lagBytes <= maxLagBytes;
