@@ -47,7 +47,7 @@ export async function currentStatusPage(read: () => Promise<StatusPage> = status
   return fresh ?? { ...last.page, stale: true };
 }
 
-/** Forgets the cached page, for tests that change what it shows. */
+/** Forgets the cached page, once what it shows was changed. */
 export function forgetStatusPage(): void {
   const state = cache();
   state.last = null;

@@ -6,6 +6,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
 import { ValidationError } from "../errors";
+import { forgetStatusPage } from "./status-cache";
 
 type PutStatusComponents = z.output<typeof putStatusComponentsRequestSchema>;
 type StatusComponentList = z.infer<typeof statusComponentListSchema>;
@@ -32,7 +33,7 @@ export async function putStatusComponents(request: PutStatusComponents, actor: U
     const unknown = component.services.findIndex((service) => !live.has(service));
     if (unknown >= 0) throw new ValidationError(`components[${index}].services[${unknown}]: no live service ${component.services[unknown]}`, `components.${index}.services.${unknown}`);
   }
-  return db().$transaction(async (tx) => {
+  const saved = await db().$transaction(async (tx) => {
     const before = await readComponents(tx);
     await tx.statusComponent.deleteMany({});
     for (const [position, component] of request.components.entries()) {
@@ -55,4 +56,7 @@ export async function putStatusComponents(request: PutStatusComponents, actor: U
     });
     return after;
   });
+  // This copy's page shows the change at once; other copies' within their cache's few seconds.
+  forgetStatusPage();
+  return saved;
 }
