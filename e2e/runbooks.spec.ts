@@ -15,12 +15,14 @@ test("the runbooks page shows each definition with its source", async ({ page })
   await expect(switchover).toContainText("planned-switchover.yaml");
   await switchover.getByText("Steps and source").click();
   await expect(switchover.locator("pre")).toContainText("command: fence");
-  // An admin may plan but not run: there is no start button for them.
+  // An admin may plan but not run: the start button is there, disabled, saying which role it needs.
   await switchover.getByLabel("to region").selectOption("aws:eu-west-1");
   await switchover.getByLabel("reason").fill("e2e dry run");
   await switchover.getByRole("button", { name: "Dry run" }).click();
   await expect(switchover.getByLabel("Dry-run plan")).toContainText("pg-us-east-1");
-  await expect(switchover.getByRole("button", { name: "Start run" })).toHaveCount(0);
+  const start = switchover.getByRole("button", { name: "Start run" });
+  await expect(start).toBeDisabled();
+  await expect(start).toHaveAccessibleDescription(/needs the operator role/);
 });
 
 test("an operator plans and runs the planned switchover from the UI, confirms the manual step, and sees it complete", async ({ page }) => {
