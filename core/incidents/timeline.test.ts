@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { incidentTimeline, TIMELINE_LEAD_MS, timelineWindow, type TimelineAlert, type TimelineAuditEvent } from "./timeline";
+import { incidentTimeline, TIMELINE_LEAD_MS, TIMELINE_TAIL_MS, timelineWindow, type TimelineAlert, type TimelineAuditEvent } from "./timeline";
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 11, 5, 3, 0, seconds));
 const event = (seq: number, seconds: number, overrides: Partial<TimelineAuditEvent>): TimelineAuditEvent => ({
@@ -21,8 +21,8 @@ const event = (seq: number, seconds: number, overrides: Partial<TimelineAuditEve
 const alert: TimelineAlert = { id: "a1", ruleId: "heartbeat-stale", serviceId: "orders-db", subjectLabel: "pg-us-east-1", severity: "critical", startedAt: at(10), sentence: "pg-us-east-1 has not reported for 6 s" };
 
 describe("timelineWindow", () => {
-  it("starts a little before the first sign and ends at the resolution, or now while open", () => {
-    expect(timelineWindow(at(10), at(50), at(90))).toEqual({ from: new Date(at(10).getTime() - TIMELINE_LEAD_MS), to: at(50) });
+  it("starts a little before the first sign and ends a little after the resolution, or now while open", () => {
+    expect(timelineWindow(at(10), at(50), at(90))).toEqual({ from: new Date(at(10).getTime() - TIMELINE_LEAD_MS), to: new Date(at(50).getTime() + TIMELINE_TAIL_MS) });
     expect(timelineWindow(at(10), null, at(90)).to).toEqual(at(90));
   });
 });
@@ -61,9 +61,9 @@ describe("incidentTimeline", () => {
 
   it("leaves out what happened outside the window, and names an action it has no words for", () => {
     const early = event(1, -400, {});
-    const late = event(20, 90, {});
+    const late = event(20, 60 + TIMELINE_TAIL_MS / 1000 + 1, {});
     const odd = event(10, 30, { action: "policy.apply", targetType: "policy", targetId: "p1", actorLabel: "bo@example.com" });
-    const entries = incidentTimeline(timelineWindow(at(10), at(60), at(99)), [early, late, odd], []);
+    const entries = incidentTimeline(timelineWindow(at(10), at(60), at(999)), [early, late, odd], []);
     expect(entries.map((entry) => entry.what)).toEqual(["policy.apply (policy p1) by bo@example.com"]);
   });
 });

@@ -61,9 +61,12 @@ export interface TimelineWindow {
   to: Date;
 }
 
-/** From a little before the first sign to the resolution (or now, while the incident is open). */
+/** How long after the resolution the timeline still reads: the resolution's own audit event is written a moment after it, and what it set off (a run ending, alerts clearing) belongs to the story. */
+export const TIMELINE_TAIL_MS = 60_000;
+
+/** From a little before the first sign to a little after the resolution (or now, while the incident is open). */
 export function timelineWindow(firstSignAt: Date, resolvedAt: Date | null, now: Date): TimelineWindow {
-  return { from: new Date(firstSignAt.getTime() - TIMELINE_LEAD_MS), to: resolvedAt ?? now };
+  return { from: new Date(firstSignAt.getTime() - TIMELINE_LEAD_MS), to: resolvedAt ? new Date(resolvedAt.getTime() + TIMELINE_TAIL_MS) : now };
 }
 
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
