@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createByAdmin, type Person } from "./support/accounts";
-import { signIn } from "./support/session";
+import { ADMIN, signIn } from "./support/session";
 
 const OPERATOR: Person = { email: "incident-operator@e2e.test", password: "incident-operator-1", roles: ["operator"] };
 
@@ -29,12 +29,18 @@ test("an operator declares an incident, takes command, posts updates with notes,
   await expect(page).toHaveURL(/\/incidents\/[^/]+$/);
 
   const roles = page.getByRole("region", { name: "Roles" });
-  await roles.getByLabel("Commander (email)").fill(OPERATOR.email);
-  await roles.getByLabel("Commander (email)").press("Enter");
+  // Declaring makes one the commander; an incident the lab opened has none yet.
+  if (!(await roles.getByText(`Commander: ${OPERATOR.email}`).isVisible())) {
+    await roles.getByLabel("Commander (email)").fill(OPERATOR.email);
+    await roles.getByLabel("Commander (email)").press("Enter");
+  }
   await expect(roles.getByText(`Commander: ${OPERATOR.email}`)).toBeVisible();
+  await roles.getByLabel("Responder (email)").fill(ADMIN.email);
+  await roles.getByLabel("Responder (email)").press("Enter");
+  await expect(roles.getByText(`responders: ${ADMIN.email}`)).toBeVisible();
 
   const updates = page.getByRole("region", { name: "Status updates" });
-  await updates.getByLabel("Status").selectOption("identified");
+  await updates.getByLabel("Status", { exact: true }).selectOption("identified");
   await updates.getByRole("button", { name: "Post update" }).click();
   // The note is required: the browser keeps the form until it is given.
   await expect(updates.getByText("us-east-1 host lost power")).toHaveCount(0);
@@ -45,7 +51,7 @@ test("an operator declares an incident, takes command, posts updates with notes,
   await expect(timeline.locator('tr[data-action="incident.status"]').filter({ hasText: "set the status to identified" })).toBeVisible();
   await expect(timeline.locator('tr[data-action="incident.roles"]')).toBeVisible();
 
-  await updates.getByLabel("Status").selectOption("resolved");
+  await updates.getByLabel("Status", { exact: true }).selectOption("resolved");
   await updates.getByLabel("Note (required)").fill("writes flow again; stable");
   await updates.getByRole("button", { name: "Post update" }).click();
   await expect(updates.getByText("The incident is resolved: it takes no more status updates")).toBeVisible();
