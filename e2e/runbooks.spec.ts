@@ -50,6 +50,17 @@ test("an operator plans and runs the planned switchover from the UI, confirms th
   await expect(page.getByRole("main").locator("header")).toContainText("succeeded");
   await expect(page.getByRole("listitem", { name: /Confirm the switchover: succeeded/ })).toContainText("by on-call@e2e.test: “go ahead”");
 
+  // Outputs read as sentences, LSNs as PostgreSQL writes them, the zero-loss proof spelled out; the JSON one click away.
+  const promote = page.getByRole("listitem", { name: /Promote the target: succeeded/ });
+  await expect(promote).toContainText(/pg-eu-west-1 promoted at [0-9A-F]+\/[0-9A-F]+ on timeline \d+; replayed [0-9A-F]+\/[0-9A-F]+ ≥ fenced [0-9A-F]+\/[0-9A-F]+/);
+  await expect(page.getByRole("listitem", { name: /Fence the primary.*: succeeded/ })).toContainText(/pg-us-east-1 fenced: read-only at [0-9A-F]+\/[0-9A-F]+/);
+  await promote.getByText("Raw output").click();
+  await expect(promote.locator("pre")).toContainText('"timeline"');
+  const timeline = page.getByRole("region", { name: "Timeline" });
+  await expect(timeline.getByRole("img", { name: /Run timeline: \d+ steps over/ })).toBeVisible();
+  await expect(timeline).toContainText("on-call@e2e.test");
+  await expect(timeline).toContainText("writes refused for");
+
   await page.goto("/fleet");
   await expect(page.getByRole("region", { name: "orders-db" })).toContainText("aws:eu-west-1 (EU)");
 });
