@@ -4,7 +4,7 @@ import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
-import { disableDrillScheduleCommand, drillCommand, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
+import { disableDrillScheduleCommand, drillCommand, drillDecisionCommands, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
@@ -36,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   drillCommand,
   drillsCommand,
   showDrillCommand,
+  ...drillDecisionCommands,
   scheduleDrillCommand,
   drillSchedulesCommand,
   disableDrillScheduleCommand,

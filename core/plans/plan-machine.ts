@@ -38,7 +38,7 @@ const PLAN_TABLE = [
     from: ["awaiting_approval"],
     to: "scheduled",
     by: "approve-scheduled",
-    sentence: "A second person approves a scheduled plan drill before its time: it waits for its time as any scheduled plan.",
+    sentence: "A second person approves a scheduled plan drill: it starts at its time with the re-checks of any scheduled plan (at once if its time has come).",
   },
   { id: "plan-drill-rejected", from: ["awaiting_approval"], to: "cancelled", by: "reject", sentence: "An approver rejects a plan drill: it ends and no service moves." },
   { id: "plan-drill-approval-expired", from: ["awaiting_approval"], to: "cancelled", by: "expire", sentence: "No one approved a plan drill in time: it ends and no service moves." },
