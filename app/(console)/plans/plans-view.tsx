@@ -295,7 +295,7 @@ export function PlansView({ initial, fleet, canOperate }: { initial: PlanListVie
                       <div className="muted">{plan.reason}</div>
                     </td>
                     <td>
-                      <StateBadge state={plan.status.replace("_", " ")} />
+                      <StateBadge state={plan.status} />
                     </td>
                     <td>
                       {Object.entries(plan.counts)

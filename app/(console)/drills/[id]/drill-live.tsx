@@ -149,7 +149,7 @@ export function DrillLive({ initial, may }: { initial: DrillView; may: ApprovalA
         title={`Drill of ${drill.serviceId}${drill.params.to_region ? ` → ${drill.params.to_region}` : ""}${drill.switchBack ? " and back" : ""}`}
         description={
           <>
-            <StateBadge state={drill.status.replace("_", " ")} /> {drill.runbookId} · started by {drill.startedBy ?? "its schedule"}
+            <StateBadge state={drill.status} /> {drill.runbookId} · started by {drill.startedBy ?? "its schedule"}
             {drill.planId ? (
               <>
                 {" "}

@@ -36,7 +36,7 @@ function DrillResult({ drill }: { drill: PlanDrillView }) {
 
 function ChildDrillCell({ drill }: { drill: ChildDrill }) {
   if (!drill) return <>—</>;
-  const verdict = drill.passed === null ? <StateBadge state={drill.status.replace("_", " ")} /> : drill.passed ? <Badge tone="ok">✓ passed</Badge> : <Badge tone="bad">✕ failed</Badge>;
+  const verdict = drill.passed === null ? <StateBadge state={drill.status} /> : drill.passed ? <Badge tone="ok">✓ passed</Badge> : <Badge tone="bad">✕ failed</Badge>;
   return (
     <>
       <Link href={`/drills/${drill.id}`} aria-label={`drill ${drill.id}`}>
@@ -79,7 +79,7 @@ export function PlanLive({ initial, canOperate, approval }: { initial: PlanView;
         title={`${plan.drill ? "Drill: " : ""}${plan.mode === "failover" ? "Failover" : "Switchover"} out of ${plan.regionId}`}
         description={
           <>
-            <StateBadge state={plan.status.replace("_", " ")} /> by {plan.startedBy} · {plan.reason} · {plan.concurrency} at a time ·{" "}
+            <StateBadge state={plan.status} /> by {plan.startedBy} · {plan.reason} · {plan.concurrency} at a time ·{" "}
             {plan.failurePolicy === "stop" ? "stops at the first failure" : "continues past failures"}
           </>
         }
