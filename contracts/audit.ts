@@ -79,6 +79,7 @@ export const AUDIT_ACTIONS = [
   "run.step",
   "service.epoch",
   "service.route",
+  "status_page.components_update",
   "store.seed",
   "topology.apply",
   "topology.discover",
