@@ -48,7 +48,8 @@ test("a drill on a service requiring approval waits, shows its asker a role hint
   await form.getByLabel("Reason").fill("e2e: rehearsal on production");
   await expect(form.getByLabel("Switch over to")).not.toHaveValue("");
   await form.getByRole("button", { name: "Run a drill" }).click();
-  await expect(page).toHaveURL(/\/drills\//);
+  // The lab may still be starting beside the control plane on a busy machine: the first page load can be slow.
+  await expect(page).toHaveURL(/\/drills\//, { timeout: 60_000 });
   const drillUrl = page.url();
 
   const approval = page.getByRole("region", { name: /Approval/ });

@@ -12,6 +12,8 @@ import { GET as listPlansRoute, POST as plansRoute } from "@/app/api/v1/plans/ro
 import { drillSchema, type DrillView } from "@/contracts/drills";
 import { OPERATIONS } from "@/contracts/operations";
 import { planDryRunSchema, planSchema, type PlanView } from "@/contracts/plans";
+import { detectAll } from "@/core/alerts/alert-rules";
+import { gatherAlertFacts } from "@/server/alerts/alert-facts";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import { db } from "@/server/db/client";
 import { DRILLS_LEASE, drillPass } from "@/server/drills/drill-loop";
@@ -265,7 +267,10 @@ describe("a drill on a service whose policy requires approval", () => {
     ]);
   });
 
-  it("ends with nothing started when rejected, with the note audited", async () => {
+  it("ends with nothing started when rejected, with the note audited, and does not clear an earlier failed drill's alert", async () => {
+    const failed = await db().drill.create({
+      data: { serviceId: "orders-db", runbookId: "planned-switchover", params: {}, switchBack: false, status: "failed", error: "The drill's run failed.", finishedAt: new Date(Date.now() - 1000) },
+    });
     const waiting = drillSchema.parse((await startDrill()).json);
     const rejected = await decide(rejectDrillRoute, waiting.id, approver, "not during the sale");
     expect(rejected.status, JSON.stringify(rejected.json)).toBe(200);
@@ -285,6 +290,8 @@ describe("a drill on a service whose policy requires approval", () => {
       ["drill.reject", "not during the sale", "failure"],
     ]);
     expect(events[1]!.details).toMatchObject({ rule: "drill-rejected" });
+    const alerts = detectAll((await gatherAlertFacts(new Date())).services, new Date()).filter((detection) => detection.ruleId === "drill-failed");
+    expect(alerts.map((alert) => alert.sentence)).toEqual([`The planned-switchover drill ${failed.id} of orders-db failed: The drill's run failed.`]);
   });
 
   it("expires unapproved after the policy's time, starting nothing, and can no longer be approved", async () => {
