@@ -14,7 +14,7 @@ function CarriedOut({ decision }: { decision: Recorded }) {
 export function RecordedDecisions({ recorded, nameOf }: { recorded: Recorded[]; nameOf: (replicaId: string) => string }) {
   if (recorded.length === 0) return <p className="muted">The decider has recorded no decision for this service yet.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table data-testid="recorded-decisions">
         <caption className="visually-hidden">Decisions the decider recorded, newest first</caption>
         <thead>

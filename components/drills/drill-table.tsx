@@ -7,7 +7,7 @@ import { Timestamp } from "../ui/timestamp";
 /** Drills, one row each: what was rehearsed, its state, observed RTO and lost writes; the fleet's list also says whose service and who started it. */
 export function DrillTable({ drills, fleetWide, caption }: { drills: DrillListView["drills"]; fleetWide: boolean; caption?: string }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         {caption ? <caption className="muted">{caption}</caption> : null}
         <thead>

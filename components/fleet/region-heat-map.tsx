@@ -51,7 +51,7 @@ function CellContent({ cell }: { cell: RegionMatrixCellView }) {
 export function RegionHeatMap({ matrix, selected, onSelect }: { matrix: RegionMatrix; selected: string | null; onSelect: (key: string) => void }) {
   const cells = new Map(matrix.cells.map((cell) => [cellKey(cell.from, cell.to), cell]));
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="heat-map">
         <caption>Witness probes from each region (rows) to each region (columns): median round-trip time, reachability and last observation</caption>
         <thead>

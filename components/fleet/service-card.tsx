@@ -30,7 +30,7 @@ export function ServiceCard({ service, regions }: { service: ServiceView; region
       </div>
 
       <h3>Datasets</h3>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <thead>
             <tr>

@@ -36,7 +36,7 @@ function Attention({ service }: { service: ServiceOverview }) {
 
 export function ServicesTable({ services }: { services: ServiceOverview[] }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <caption className="visually-hidden">Services, least healthy first</caption>
         <thead>

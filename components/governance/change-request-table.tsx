@@ -7,7 +7,7 @@ import { ChangeRequestStatusBadge } from "./policy-change-list";
 /** Change requests, one row each: the reason (a link to the request), what it changes, its status, approvals so far (k of M), who asked, its deadline. */
 export function ChangeRequestTable({ requests, subjectHeading, subjectOf }: { requests: readonly ChangeRequestSummary[]; subjectHeading: string; subjectOf: (request: ChangeRequestSummary) => ReactNode }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>

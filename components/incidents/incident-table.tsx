@@ -5,7 +5,7 @@ import { IncidentStatusBadge } from "./incident-status-badge";
 
 export function IncidentTable({ incidents }: { incidents: IncidentSummaryView[] }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>

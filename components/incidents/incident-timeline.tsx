@@ -9,7 +9,7 @@ const ACTOR_TONE: Record<TimelineEntryView["actor"]["type"], Tone> = { user: "in
 export function IncidentTimeline({ entries }: { entries: TimelineEntryView[] }) {
   if (!entries.length) return <p className="muted">Nothing recorded in the incident&apos;s window yet.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>

@@ -41,7 +41,7 @@ export function MarkdownPreview({ markdown }: { markdown: string }) {
       while (index < lines.length && lines[index]!.startsWith("|")) rows.push(lines[index++]!);
       const [head, , ...body] = rows;
       blocks.push(
-        <div className="table-wrap" key={index}>
+        <div className="table-wrap" tabIndex={0} key={index}>
           <table>
             <thead>
               <tr>

@@ -44,7 +44,7 @@ export function PlanView({ plan }: { plan: RunPlanView }) {
           {plan.contentHash.slice(0, 12)}…
         </dd>
       </dl>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <thead>
             <tr>

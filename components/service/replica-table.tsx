@@ -20,7 +20,7 @@ function Lsn({ value }: { value: string | null }) {
  */
 export function ReplicaTable({ replicas, isStale, staleAfterSeconds }: { replicas: LiveReplica[]; isStale: (replica: LiveReplica) => boolean; staleAfterSeconds: number }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="replica-table" data-testid="replica-table">
         <caption className="muted table-caption">Reports older than {formatSeconds(staleAfterSeconds)} are stale; their values are the last known, not current.</caption>
         <thead>

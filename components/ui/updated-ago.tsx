@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useNow } from "./use-now";
 
 /**
  * "updated 3 s ago" from a query's dataUpdatedAt, ticking every second, so a
@@ -8,11 +8,7 @@ import { useEffect, useState } from "react";
  * the text turns into a warning.
  */
 export function UpdatedAgo({ at, staleAfterSeconds = 10 }: { at: number; staleAfterSeconds?: number }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useNow(1000, at);
   if (!at) return <span className="muted">not loaded yet</span>;
   const seconds = Math.max(0, Math.round((now - at) / 1000));
   const text = seconds < 60 ? `${seconds} s` : seconds < 3600 ? `${Math.floor(seconds / 60)} min` : `${Math.floor(seconds / 3600)} h`;

@@ -20,7 +20,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const host = (await headers()).get("host");
   const configured = otherConfiguredAddress(host, process.env.NEXTAUTH_URL);
   return (
-    <div className="auth-page">
+    <main className="auth-page">
       <div className="card auth-card stack">
         <div>
           <h1>Sign in to Switchyard</h1>
@@ -45,7 +45,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         ) : null}
         <SignInForm next={next} />
       </div>
-    </div>
+    </main>
   );
 }
 

@@ -112,7 +112,7 @@ export function AlertsView({ initial, initialFilters, filterProblem, serviceIds,
       ) : null}
       {data && data.alerts.length > 0 ? (
         <section className="card" aria-label="Alerts">
-          <div className="table-wrap"><table>
+          <div className="table-wrap" tabIndex={0}><table>
             <thead>
               <tr>
                 <th scope="col">State</th>
@@ -135,7 +135,7 @@ export function AlertsView({ initial, initialFilters, filterProblem, serviceIds,
       <section className="card" aria-labelledby="rules-heading">
         <h2 id="rules-heading">Rules</h2>
         <p className="muted">Read-only; each service's window and thresholds come from its effective policy (see Governance).</p>
-        <div className="table-wrap"><table>
+        <div className="table-wrap" tabIndex={0}><table>
           <thead>
             <tr>
               <th scope="col">Rule</th>

@@ -60,7 +60,7 @@ export function AuditTrailView({ search }: { search: string }) {
           </EmptyState>
         ) : null}
         {data && data.events.length > 0 ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>

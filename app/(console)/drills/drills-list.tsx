@@ -20,7 +20,7 @@ function Schedules({ serviceId }: { serviceId?: string }) {
       {isError ? <p className="field-error">Could not load the repeating drills.</p> : null}
       {data && data.schedules.length === 0 ? <p className="muted">None. Schedule one with the CLI: switchyard schedule-drill service=… to_region=… --every-days 7</p> : null}
       {data?.schedules.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -38,7 +38,7 @@ export function GovernanceView({ initialPolicies, initialChangeRequests, may }: 
         {data.policies.length === 0 ? (
           <p className="muted">No policies yet: the store was not seeded.</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>

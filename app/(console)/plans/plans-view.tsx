@@ -35,7 +35,7 @@ function groupsOf(text: string): string[][] {
 
 function DryRunTable({ dryRun }: { dryRun: PlanDryRunView }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <caption className="muted" style={{ textAlign: "left" }}>
           As of <Timestamp iso={dryRun.snapshotAt} />:{" "}
@@ -273,7 +273,7 @@ export function PlansView({ initial, fleet, canOperate }: { initial: PlanListVie
         {data.plans.length === 0 ? (
           <EmptyState title="No plans yet">A plan moves the write role of every service out of a region.</EmptyState>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>

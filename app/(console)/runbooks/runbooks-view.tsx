@@ -228,7 +228,7 @@ function RecentRuns() {
       {isError ? <p className="field-error">Could not load the runs.</p> : null}
       {data && data.runs.length === 0 ? <p className="muted">No runs yet.</p> : null}
       {data && data.runs.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

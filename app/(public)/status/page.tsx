@@ -3,6 +3,7 @@ import { COMPONENT_STATE_LABELS, type ComponentState } from "@/core/status/compo
 import type { PublicIncident, StatusPage } from "@/contracts/status-page";
 import { currentStatusPage } from "@/server/status-page/status-cache";
 import { statusPageTitle } from "@/server/status-page/status-document";
+import { RefreshEvery } from "./refresh-every";
 
 export const metadata: Metadata = { title: statusPageTitle(), alternates: { types: { "application/atom+xml": "/api/status/feed.atom" } } };
 
@@ -48,8 +49,8 @@ function Incident({ incident }: { incident: PublicIncident }) {
 
 /**
  * The public status page: no sign-in, public names only, served from the
- * last page read when the store is slow. No script: it reads the same with
- * JavaScript off and refreshes itself every 30 s.
+ * last page read when the store is slow. It reads the same with JavaScript
+ * off; with it, it reads itself again every 30 s.
  */
 export default async function PublicStatusPage() {
   const page = await currentStatusPage().catch(() => null);
@@ -65,7 +66,7 @@ export default async function PublicStatusPage() {
   }
   return (
     <main className="status-page stack">
-      <meta httpEquiv="refresh" content="30" />
+      <RefreshEvery seconds={30} />
       <header className="stack">
         <h1>{page.title}</h1>
         <div className={`status-indicator status-indicator-${page.indicator.state}`} role="status">

@@ -5,7 +5,7 @@ const show = (value: unknown) => (value === undefined ? "" : JSON.stringify(valu
 export function DiffTable({ diff }: { diff: AuditEventDetail["diff"] }) {
   if (diff.length === 0) return <p className="muted">This event records no change of state.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>

@@ -64,7 +64,7 @@ function Report({ report }: { report: DrillReportView }) {
         <h2 id="drill-verdicts" style={{ marginBottom: 10 }}>
           Verdicts per dataset budget
         </h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -94,7 +94,7 @@ function Report({ report }: { report: DrillReportView }) {
         <h2 id="drill-steps" style={{ marginBottom: 10 }}>
           Step durations
         </h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -117,7 +117,7 @@ export function PlanLive({ initial, canOperate, approval }: { initial: PlanView;
       ) : null}
       <section className="card" aria-labelledby="plan-services">
         <h2 id="plan-services">Services</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

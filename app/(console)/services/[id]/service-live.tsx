@@ -17,6 +17,7 @@ import { SegmentedControl } from "@/components/service/segmented-control";
 import { TopologyGraph } from "@/components/service/topology-graph";
 import { PageHeader } from "@/components/ui/page-header";
 import { UpdatedAgo } from "@/components/ui/updated-ago";
+import { useNow } from "@/components/ui/use-now";
 
 const RANGES: { value: LagRange; label: string }[] = [
   { value: "15m", label: "15 min" },
@@ -29,16 +30,6 @@ const STATISTICS: { value: LagStatistic; label: string }[] = [
   { value: "max", label: "Maximum" },
   { value: "avg", label: "Average" },
 ];
-
-/** The browser's clock, ticking, so a replica whose reports stop turns stale even while this page cannot refresh. */
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 function LagSection({ serviceId, initialRange, staleIds }: { serviceId: string; initialRange: LagRange; staleIds: ReadonlySet<string> }) {
   const [range, setRange] = useState<LagRange>(initialRange);
@@ -111,7 +102,8 @@ export function ServiceLive({
 }) {
   const detail = useQuery({ ...serviceQueries.detail(initial.id), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const service = detail.data;
-  const now = useNow(1_000);
+  // Ticking, so a replica whose reports stop turns stale even while this page cannot refresh.
+  const now = useNow(1_000, Date.parse(initial.generatedAt));
   const isStale = useCallback(
     (replica: LiveReplica) =>
       replica.live.health === "stale" || (replica.live.lastReportAt !== null && now - Date.parse(replica.live.lastReportAt) > service.staleAfterSeconds * 1000),

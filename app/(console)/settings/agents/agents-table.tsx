@@ -117,7 +117,7 @@ export function AgentsTable({ replicas, commandKeyFingerprint }: { replicas: Rep
           ))}
         </select>
       </div>
-      <div className="table-wrap" aria-busy={pending}>
+      <div className="table-wrap" tabIndex={0} aria-busy={pending}>
         <table>
           <thead>
             <tr>

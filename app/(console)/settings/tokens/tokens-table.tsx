@@ -30,7 +30,7 @@ export function TokensTable({ tokens, showOwner }: { tokens: ApiTokenView[]; sho
           {error}
         </div>
       ) : null}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <thead>
             <tr>

@@ -70,7 +70,7 @@ function GrantRow({ grant, currentUserId, currentEmail }: { grant: RoleGrantView
 
 export function PendingGrants({ grants, currentUserId, currentEmail }: { grants: RoleGrantView[]; currentUserId: string; currentEmail: string }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>

@@ -83,7 +83,7 @@ export function ServiceLimits({ users, serviceIds }: { users: UserView[]; servic
   const rows = users.flatMap((user) => SCOPABLE_ROLES.filter((role) => user.roles.includes(role)).map((role) => ({ user, role })));
   if (rows.length === 0) return <p className="muted">Nobody holds the operator or approver role.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>

@@ -108,7 +108,7 @@ function UserRow({ user, isSelf }: { user: UserView; isSelf: boolean }) {
 
 export function UsersTable({ users, currentUserId }: { users: UserView[]; currentUserId: string }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>
