@@ -16,6 +16,8 @@ export const PERMISSION_GRANTS = {
   "runs:operate": ["operator"],
   /** Acknowledge a pending or firing alert, with a note. */
   "alerts:acknowledge": ["operator"],
+  /** Create and change on-call schedules, their overrides and escalation policies, and assign a service its policy. */
+  "oncall:manage": ["operator"],
   /** Pause automatic failover (globally or per service) with a reason and an expiry, end a pause, and acknowledge a failover to lift its cooldown. */
   "automation:control": ["operator"],
   /** Approve or reject a run's approval step (never for a run one started). */
