@@ -8,6 +8,7 @@ import { disableDrillScheduleCommand, drillCommand, drillSchedulesCommand, drill
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
+import { assignEscalationCommand, escalationPoliciesCommand, escalationPolicyCommand, onCallCommand, onCallOverrideCommand, onCallScheduleCommand, pagingCommand } from "./oncall";
 import { evacuateCommand, planControlCommands, plansCommand, showPlanCommand, watchPlanCommand } from "./plans";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
@@ -21,6 +22,13 @@ export const COMMANDS: readonly Command[] = [
   haproxyConfigCommand,
   alertsCommand,
   ackCommand,
+  pagingCommand,
+  onCallCommand,
+  onCallScheduleCommand,
+  onCallOverrideCommand,
+  escalationPoliciesCommand,
+  escalationPolicyCommand,
+  assignEscalationCommand,
   runbooksCommand,
   planCommand,
   runCommand,
