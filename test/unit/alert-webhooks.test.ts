@@ -15,7 +15,7 @@ describe("SWITCHYARD_ALERT_WEBHOOKS", () => {
 
   it("is empty when unset and refuses a malformed entry naming the variable", () => {
     expect(alertWebhooks({})).toEqual([]);
-    expect(() => alertWebhooks({ SWITCHYARD_ALERT_WEBHOOKS: "gopher://x" })).toThrow(/^SWITCHYARD_ALERT_WEBHOOKS: gopher:\/\/x: gopher:\/\/x is not an http\(s\) URL$/);
+    expect(() => alertWebhooks({ SWITCHYARD_ALERT_WEBHOOKS: "gopher://x" })).toThrow(/^SWITCHYARD_ALERT_WEBHOOKS: gopher:\/\/x is not an http\(s\) URL$/);
     expect(() => alertWebhooks({ SWITCHYARD_ALERT_WEBHOOKS: "pagerduty=https://x.example/" })).toThrow(/routing key/);
   });
 });

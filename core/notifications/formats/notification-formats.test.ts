@@ -40,8 +40,8 @@ describe("webhook entries", () => {
 
   it("refuses, saying why: an unknown format, a URL that is not http(s), PagerDuty without a key", () => {
     expect(parseWebhookTarget("teams=https://x.example")).toMatch(/names the format "teams"; formats are switchyard, alertmanager, slack, pagerduty/);
-    expect(parseWebhookTarget("ftp://x.example")).toMatch(/is not an http\(s\) URL/);
-    expect(parseWebhookTarget("slack=nope")).toMatch(/nope is not an http\(s\) URL/);
+    expect(parseWebhookTarget("ftp://x.example")).toBe("ftp://x.example is not an http(s) URL");
+    expect(parseWebhookTarget("slack=nope")).toBe("slack=nope: nope is not an http(s) URL");
     expect(parseWebhookTarget("pagerduty=https://events.pagerduty.com/v2/enqueue")).toMatch(/needs its routing key after #/);
   });
 });

@@ -63,7 +63,7 @@ export function parseWebhookTarget(entry: string): WebhookTarget | string {
   if (!(NOTIFICATION_FORMAT_IDS as readonly string[]).includes(format)) return `${entry} names the format "${format}"; formats are ${NOTIFICATION_FORMAT_IDS.join(", ")}`;
   if (format === "pagerduty" && /^[A-Za-z0-9]+$/.test(rest)) return { format, url: PAGERDUTY_EVENTS_URL, routingKey: rest };
   const url = URL.canParse(rest) ? new URL(rest) : null;
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) return `${entry}: ${rest} is not an http(s) URL`;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) return match ? `${entry}: ${rest} is not an http(s) URL` : `${entry} is not an http(s) URL`;
   const fragment = decodeURIComponent(url.hash.replace(/^#/, ""));
   if (format !== "pagerduty") return { format: format as NotificationFormatId, url: rest, routingKey: null };
   if (!fragment) return `${entry}: a pagerduty webhook needs its routing key after # (pagerduty=https://events.pagerduty.com/v2/enqueue#<routing key>)`;
