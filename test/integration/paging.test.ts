@@ -16,7 +16,7 @@ import { deliverNotifications } from "@/server/alerts/deliver-notifications";
 import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
-import type { HeldLease } from "@/server/lease/assert-lease";
+import { LeaseLostError, type HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
 import { escalate } from "@/server/oncall/escalate";
 import { PAGING_LEASE } from "@/server/oncall/escalation-loop";
@@ -257,10 +257,13 @@ describe("a critical alert escalating through a two-level policy", () => {
 });
 
 describe("resolution before the timeout", () => {
-  it("stops escalation: level 2 is never paged", async () => {
+  it("stops escalation: level 2 is never paged (and a copy without the lease pages nobody)", async () => {
     await report(unreachable);
     const alert = await db().alert.findFirstOrThrow({ where: { ruleId: "replica-unreachable", state: "firing" } });
     const firedAt = alert.firedAt!;
+    // A copy that lost the paging lease pages nobody.
+    await expect(escalate({ ...paging, token: paging.token - 1n }, firedAt)).rejects.toThrow(LeaseLostError);
+    expect(await db().alertPage.count({ where: { alertId: alert.id } })).toBe(0);
     expect(await escalate(paging, firedAt)).toMatchObject({ paged: 1 });
     await report({});
     expect(await escalate(paging, new Date(firedAt.getTime() + 10 * MINUTE))).toEqual({ paged: 0, followUps: 1 });
