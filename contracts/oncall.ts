@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ESCALATION_RULE_IDS, PAGE_SEVERITY } from "@/core/oncall/escalation";
+import { PAGE_SEVERITY } from "@/core/alerts/page-level";
+import { ESCALATION_RULE_IDS } from "@/core/oncall/escalation";
 import { ROTATION_PERIODS } from "@/core/oncall/on-call-schedule";
 import { isTimeZone } from "@/core/oncall/zoned-time";
 import { NOTIFICATION_FORMAT_IDS } from "@/core/notifications/formats/notification-formats";

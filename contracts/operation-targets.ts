@@ -12,6 +12,8 @@ export const OPERATION_TARGETS = {
   "run-service-body": "The runbook's `service` parameter (`params.service`) is the service.",
   "drill-schedule-param": "`{id}` is a repeating drill: of the service it rehearses on.",
   "alert-param": "`{id}` is an alert: of the service it is about.",
+  "incident-param": "`{id}` is an incident: of its service, or of the fleet when it is about several.",
+  "incident-services-body": "The body's `serviceIds` are the services: one service, or the fleet when it names several.",
   "policy-param": "`{id}` is a policy (`global`, `service:<id>`, or its id): of its service, or of the fleet for the global one.",
   "policy-version-param": "`{id}` is a policy version: of its policy's service, or of the fleet for the global policy.",
   "change-request-param": "`{id}` is a change request: of its policy's service or topology scope's service, or of the fleet (the global policy, the regions).",

@@ -5,6 +5,7 @@ import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
 import { disableDrillScheduleCommand, drillCommand, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
+import { INCIDENT_COMMANDS } from "./incidents";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   escalationPoliciesCommand,
   escalationPolicyCommand,
   assignEscalationCommand,
+  ...INCIDENT_COMMANDS,
   runbooksCommand,
   planCommand,
   runCommand,

@@ -18,6 +18,8 @@ export const PERMISSION_GRANTS = {
   "alerts:acknowledge": ["operator"],
   /** Create and change on-call schedules, their overrides and escalation policies, and assign a service its policy. */
   "oncall:manage": ["operator"],
+  /** Declare an incident, post its status updates, assign its commander and responders, and write its post-incident review. */
+  "incidents:manage": ["operator"],
   /** Pause automatic failover (globally or per service) with a reason and an expiry, end a pause, and acknowledge a failover to lift its cooldown. */
   "automation:control": ["operator"],
   /** Approve or reject a run's approval step (never for a run one started). */
@@ -42,7 +44,7 @@ export const PERMISSION_GRANTS = {
   "tokens:issue": EVERY_ROLE,
   /** List and revoke anyone's API tokens. */
   "tokens:manage": ["admin"],
-  /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request); discover a running cluster's topology to propose one. */
+  /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request); discover a running cluster's topology to propose one; name the public status page's components and the services behind each. */
   "topology:manage": ["admin"],
   /** Register agents, rotate and revoke their tokens, and rotate the command key that signs their commands. */
   "agents:manage": ["admin"],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ESCALATION_RULE_IDS, ESCALATION_RULES, PAGE_SEVERITY, decideEscalation, type EscalationFacts, type EscalationPolicy } from "./escalation";
+import { PAGE_SEVERITY } from "../alerts/page-level";
+import { ESCALATION_RULE_IDS, ESCALATION_RULES, decideEscalation, type EscalationFacts, type EscalationPolicy } from "./escalation";
 import type { OnCallSchedule } from "./on-call-schedule";
 
 const firedAt = new Date("2026-12-07T10:00:00Z");

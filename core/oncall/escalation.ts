@@ -1,8 +1,6 @@
 import type { AlertSeverity } from "../alerts/alert-rules";
+import { isPageLevel, PAGE_SEVERITY } from "../alerts/page-level";
 import { onCallAt, type OnCallSchedule } from "./on-call-schedule";
-
-/** The severity that pages people: `critical`. A warning goes to the configured webhooks only. */
-export const PAGE_SEVERITY: AlertSeverity = "critical";
 
 export type EscalationTarget = { type: "user"; userId: string } | { type: "schedule"; scheduleId: string };
 
@@ -144,7 +142,7 @@ export const ESCALATION_RULES: readonly EscalationRule[] = [
   {
     id: "below-page-level",
     sentence: `Only ${PAGE_SEVERITY} alerts page people (${PAGE_SEVERITY} is the page level); others go to the configured webhooks alone.`,
-    applies: ({ alert }) => alert.severity !== PAGE_SEVERITY,
+    applies: ({ alert }) => !isPageLevel(alert.severity),
     says: ({ alert }) => `a ${alert.severity} alert does not page`,
   },
   {

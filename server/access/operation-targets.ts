@@ -22,6 +22,7 @@ const idOf = (input: TargetInput) => idParam.parse(input.params).id;
 
 const pauseScopeBody = z.object({ scope: z.string() });
 const runServiceBody = z.object({ params: z.record(z.string(), z.string()) });
+const incidentServicesBody = z.object({ serviceIds: z.array(z.string()).min(1) });
 
 /**
  * One resolver per row of OPERATION_TARGETS (the compiler holds the two
@@ -61,6 +62,16 @@ export const TARGET_RESOLVERS: Record<OperationTarget, (input: TargetInput) => P
     if (!alert) throw new NotFoundError(`No alert ${idOf(input)}.`);
     // An alert about the installation's accounts is about the fleet as a whole.
     return orFleet(alert.serviceId);
+  },
+  "incident-param": async (input) => {
+    const services = await db().incidentService.findMany({ where: { incidentId: idOf(input) }, select: { serviceId: true } });
+    if (!services.length) throw new NotFoundError(`No incident ${idOf(input)}.`);
+    // An incident about several services acts on each: as on the fleet, which a role limited to some services may not.
+    return services.length === 1 ? service(services[0]!.serviceId) : FLEET;
+  },
+  "incident-services-body": async (input) => {
+    const serviceIds = [...new Set(incidentServicesBody.parse(input.body).serviceIds)];
+    return serviceIds.length === 1 ? service(serviceIds[0]!) : FLEET;
   },
   "policy-param": async (input) => {
     const ref = idOf(input);

@@ -7,6 +7,7 @@ import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../aud
 import type { Alert } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import type { PolicyInForce } from "@/core/topology/service-topology";
+import { openIncidentsForFiredAlerts } from "../incidents/incident-signs";
 import { notificationPayload } from "./notification-payload";
 
 const ALERTING: AuditActor = { type: "automation", id: null, label: "alerting" };
@@ -156,4 +157,5 @@ export async function writeAlertBatch(tx: Tx, changes: readonly AlertChange[], t
     tx,
     announcements.map((announcement) => auditOf(announcement, policyOf(policies, announcement.alert.serviceId)?.versionId ?? null)),
   );
+  await openIncidentsForFiredAlerts(tx, announcements.filter(({ event }) => event === "fire").map(({ alert }) => alert), now);
 }

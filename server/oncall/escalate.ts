@@ -1,5 +1,6 @@
 import "server-only";
-import { decideEscalation, PAGE_SEVERITY, type PageToSend } from "@/core/oncall/escalation";
+import { PAGE_SEVERITY } from "@/core/alerts/page-level";
+import { decideEscalation, type PageToSend } from "@/core/oncall/escalation";
 import type { OnCallSchedule } from "@/core/oncall/on-call-schedule";
 import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../audit/append-audit-event";
 import { db } from "../db/client";

@@ -27,6 +27,9 @@ import * as auditCheckpoint from "@/app/api/v1/audit/checkpoint/route";
 import * as auditCheckpointKey from "@/app/api/v1/audit/checkpoint-key/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
+import * as statusPage from "@/app/api/status/route";
+import * as statusFeed from "@/app/api/status/feed.atom/route";
+import * as statusComponents from "@/app/api/v1/status-page/components/route";
 import * as fleet from "@/app/api/v1/fleet/route";
 import * as metricsRoute from "@/app/api/v1/metrics/route";
 import * as regions from "@/app/api/v1/regions/route";
@@ -106,6 +109,13 @@ import * as retireService from "@/app/api/v1/services/[id]/retire/route";
 import * as retireRegion from "@/app/api/v1/regions/[id]/retire/route";
 import { liveFleetDocument } from "@/server/topology/export-topology";
 import * as enrollmentTokens from "@/app/api/v1/replicas/[id]/enrollment-tokens/route";
+import * as incidents from "@/app/api/v1/incidents/route";
+import * as incidentById from "@/app/api/v1/incidents/[id]/route";
+import * as incidentStatus from "@/app/api/v1/incidents/[id]/status/route";
+import * as incidentRoles from "@/app/api/v1/incidents/[id]/roles/route";
+import * as incidentReview from "@/app/api/v1/incidents/[id]/review/route";
+import * as incidentReviewDraft from "@/app/api/v1/incidents/[id]/review/draft/route";
+import * as incidentReviewExport from "@/app/api/v1/incidents/[id]/review/export/route";
 import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
 import { PERMISSION_SCOPES } from "@/core/access/token-scopes";
 import { PERMISSION_REACH, SCOPABLE_ROLES } from "@/core/access/service-scopes";
@@ -242,6 +252,26 @@ async function recordedDecisionSeq(): Promise<string> {
   return event.seq.toString();
 }
 
+/** An incident of orders-db, the only open one of it unless resolved, with a first review version when asked. */
+async function incidentId(status: "investigating" | "resolved", review = false): Promise<string> {
+  await db().incidentService.updateMany({ where: { openForServiceId: "orders-db" }, data: { openForServiceId: null } });
+  const open = status !== "resolved";
+  const incident = await db().incident.create({
+    data: {
+      title: "role test",
+      status,
+      openRule: "declared-opens",
+      openedByType: "system",
+      openedByLabel: "role test",
+      firstSignAt: new Date(),
+      resolvedAt: open ? null : new Date(),
+      services: { create: [{ serviceId: "orders-db", openForServiceId: open ? "orders-db" : null }] },
+      ...(review ? { reviews: { create: [{ version: 1, markdown: "# Review", authorLabel: "role test" }] } } : {}),
+    },
+  });
+  return incident.id;
+}
+
 /** Each operation's real handler, with a request that is valid apart from who sends it. */
 const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: CallOptions } | Promise<{ handler: Handler; request: CallOptions }>> = {
   getService: () => ({ handler: serviceById.GET, request: { params: { id: "orders-db" } } }),
@@ -283,6 +313,18 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     return { handler: drills.POST, request: { method: "POST", body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" } } } };
   },
   listDrills: () => ({ handler: drills.GET, request: {} }),
+  listIncidents: () => ({ handler: incidents.GET, request: {} }),
+  declareIncident: async () => {
+    await db().incidentService.updateMany({ where: { openForServiceId: "orders-db" }, data: { openForServiceId: null } });
+    return { handler: incidents.POST, request: { method: "POST", body: { serviceIds: ["orders-db"], title: "role test", note: "declared by the role test" } } };
+  },
+  getIncident: async () => ({ handler: incidentById.GET, request: { params: { id: await incidentId("investigating") } } }),
+  updateIncidentStatus: async () => ({ handler: incidentStatus.POST, request: { method: "POST", params: { id: await incidentId("investigating") }, body: { status: "identified", note: "role test" } } }),
+  changeIncidentRoles: async () => ({ handler: incidentRoles.POST, request: { method: "POST", params: { id: await incidentId("investigating") }, body: { addResponders: ["viewer@example.com"] } } }),
+  getIncidentReview: async () => ({ handler: incidentReview.GET, request: { params: { id: await incidentId("resolved", true) } } }),
+  saveIncidentReview: async () => ({ handler: incidentReview.POST, request: { method: "POST", params: { id: await incidentId("resolved") }, body: { markdown: "# Review", baseVersion: 0 } } }),
+  draftIncidentReview: async () => ({ handler: incidentReviewDraft.POST, request: { method: "POST", params: { id: await incidentId("resolved") } } }),
+  exportIncidentReview: async () => ({ handler: incidentReviewExport.GET, request: { params: { id: await incidentId("resolved", true) } } }),
   getDrill: async () => {
     const drill = await db().drill.create({ data: { serviceId: "orders-db", runbookId: "planned-switchover", params: { service: "orders-db" }, switchBack: false, status: "aborted" } });
     return { handler: drillById.GET, request: { params: { id: drill.id } } };
@@ -423,6 +465,10 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   },
   health: () => ({ handler: health.GET, request: {} }),
   openApi: () => ({ handler: openApi.GET, request: {} }),
+  statusPage: () => ({ handler: statusPage.GET, request: {} }),
+  statusFeed: () => ({ handler: statusFeed.GET, request: {} }),
+  listStatusComponents: () => ({ handler: statusComponents.GET, request: {} }),
+  putStatusComponents: () => ({ handler: statusComponents.POST, request: { method: "POST", body: { components: [{ name: "Orders", services: ["orders-db"] }] } } }),
   listServices: () => ({ handler: services.GET, request: {} }),
   listUsers: () => ({ handler: users.GET, request: {} }),
   createUser: () => ({ handler: users.POST, request: { method: "POST", body: { email: `u${Math.random()}@example.com`, password: "a-long-enough-password", roles: ["viewer"] } } }),
@@ -649,7 +695,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(33));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(38));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;

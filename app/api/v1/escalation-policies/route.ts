@@ -1,5 +1,6 @@
 import { OPERATIONS } from "@/contracts/operations";
-import { ESCALATION_RULES, PAGE_SEVERITY } from "@/core/oncall/escalation";
+import { PAGE_SEVERITY } from "@/core/alerts/page-level";
+import { ESCALATION_RULES } from "@/core/oncall/escalation";
 import { apiRoute } from "@/server/http/api-route";
 import { createEscalationPolicy, listEscalationPolicies } from "@/server/oncall/escalation-policies";
 
