@@ -10,6 +10,7 @@ export const OPERATION_TARGETS = {
   "pause-param": "`{id}` is a pause: of its service, or of the fleet when it is global.",
   "run-param": "`{id}` is a run: of the service it runs on.",
   "run-service-body": "The runbook's `service` parameter (`params.service`) is the service.",
+  "drill-param": "`{id}` is a drill: of the service it rehearses on.",
   "drill-schedule-param": "`{id}` is a repeating drill: of the service it rehearses on.",
   "alert-param": "`{id}` is an alert: of the service it is about.",
   "incident-param": "`{id}` is an incident: of its service, or of the fleet when it is about several.",

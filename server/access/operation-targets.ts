@@ -42,6 +42,11 @@ export const TARGET_RESOLVERS: Record<OperationTarget, (input: TargetInput) => P
     if (!pause) throw new NotFoundError(`No automation pause ${idOf(input)}.`);
     return orFleet(pause.serviceId);
   },
+  "drill-param": async (input) => {
+    const drill = await db().drill.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
+    if (!drill) throw new NotFoundError(`No drill with id ${idOf(input)}.`);
+    return service(drill.serviceId);
+  },
   "drill-schedule-param": async (input) => {
     const schedule = await db().drillSchedule.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
     if (!schedule) throw new NotFoundError(`No drill schedule ${idOf(input)}.`);

@@ -45,6 +45,11 @@ import * as pausePlan from "@/app/api/v1/plans/[id]/pause/route";
 import * as resumePlan from "@/app/api/v1/plans/[id]/resume/route";
 import * as abortPlan from "@/app/api/v1/plans/[id]/abort/route";
 import * as cancelPlan from "@/app/api/v1/plans/[id]/cancel/route";
+import * as approvePlan from "@/app/api/v1/plans/[id]/approve/route";
+import * as rejectPlan from "@/app/api/v1/plans/[id]/reject/route";
+import * as approveDrill from "@/app/api/v1/drills/[id]/approve/route";
+import * as rejectDrill from "@/app/api/v1/drills/[id]/reject/route";
+import { awaitingDrillFixture, awaitingPlanDrillFixture } from "../support/drills";
 import * as pauseRun from "@/app/api/v1/runs/[id]/pause/route";
 import * as resumeRun from "@/app/api/v1/runs/[id]/resume/route";
 import * as getRun from "@/app/api/v1/runs/[id]/route";
@@ -329,6 +334,8 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     const drill = await db().drill.create({ data: { serviceId: "orders-db", runbookId: "planned-switchover", params: { service: "orders-db" }, switchBack: false, status: "aborted" } });
     return { handler: drillById.GET, request: { params: { id: drill.id } } };
   },
+  approveDrill: async () => ({ handler: approveDrill.POST, request: { method: "POST", params: { id: await awaitingDrillFixture() }, body: { note: "role test" } } }),
+  rejectDrill: async () => ({ handler: rejectDrill.POST, request: { method: "POST", params: { id: await awaitingDrillFixture() }, body: { note: "role test" } } }),
   createDrillSchedule: () => ({
     handler: drillSchedules.POST,
     request: { method: "POST", body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" }, everyDays: 7, firstDueAt: "2099-01-01T00:00:00Z" } },
@@ -365,6 +372,8 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   resumePlan: async () => ({ handler: resumePlan.POST, request: { method: "POST", params: { id: (await planFixture("paused")).id }, body: { reason: "go on" } } }),
   abortPlan: async () => ({ handler: abortPlan.POST, request: { method: "POST", params: { id: (await planFixture("running")).id }, body: { reason: "stop it" } } }),
   cancelPlan: async () => ({ handler: cancelPlan.POST, request: { method: "POST", params: { id: (await planFixture("scheduled")).id }, body: { reason: "not tonight" } } }),
+  approvePlan: async () => ({ handler: approvePlan.POST, request: { method: "POST", params: { id: await awaitingPlanDrillFixture() }, body: { note: "role test" } } }),
+  rejectPlan: async () => ({ handler: rejectPlan.POST, request: { method: "POST", params: { id: await awaitingPlanDrillFixture() }, body: { note: "role test" } } }),
   getServicePolicy: () => ({ handler: servicePolicy.GET, request: { params: { id: "orders-db" } } }),
   listPolicies: () => ({ handler: policies.GET, request: {} }),
   listPolicyVersions: () => ({ handler: policyVersions.GET, request: { params: { id: "service:orders-db" } } }),
@@ -695,7 +704,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(38));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(42));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;
