@@ -1,15 +1,26 @@
 import "server-only";
+import { parseWebhookTarget, type WebhookTarget } from "@/core/notifications/formats/notification-formats";
 
 /**
  * Where alert notifications go: `SWITCHYARD_ALERT_WEBHOOKS`, a comma- or
- * space-separated list of http(s) URLs. Read on each use, so tests and
- * operators can change it without a restart of the evaluation loop's code.
+ * space-separated list of entries, each a plain http(s) URL (Switchyard's
+ * JSON) or `<format>=<url>` (`alertmanager=…`, `slack=…`,
+ * `pagerduty=…#<routing key>`, see parseWebhookTarget). Read on each use, so
+ * tests and operators can change it without a restart of the evaluation
+ * loop's code; a malformed entry is refused naming it.
  */
+export function alertWebhooks(env: Readonly<Record<string, string | undefined>> = process.env): WebhookTarget[] {
+  return (env.SWITCHYARD_ALERT_WEBHOOKS ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => {
+      const target = parseWebhookTarget(entry);
+      if (typeof target === "string") throw new Error(`SWITCHYARD_ALERT_WEBHOOKS: ${target}`);
+      return target;
+    });
+}
+
+/** The addresses alone, for the notifications still written in Switchyard's JSON whatever the entry's format. */
 export function alertWebhookUrls(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
-  const urls = (env.SWITCHYARD_ALERT_WEBHOOKS ?? "").split(/[\s,]+/).filter(Boolean);
-  for (const url of urls) {
-    const protocol = URL.canParse(url) ? new URL(url).protocol : null;
-    if (protocol !== "http:" && protocol !== "https:") throw new Error(`SWITCHYARD_ALERT_WEBHOOKS: ${url} is not an http(s) URL`);
-  }
-  return urls;
+  return alertWebhooks(env).map((target) => target.url);
 }

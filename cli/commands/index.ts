@@ -9,6 +9,7 @@ import { INCIDENT_COMMANDS } from "./incidents";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
+import { assignEscalationCommand, escalationPoliciesCommand, escalationPolicyCommand, onCallCommand, onCallOverrideCommand, onCallScheduleCommand, pagingCommand } from "./oncall";
 import { evacuateCommand, planControlCommands, plansCommand, showPlanCommand, watchPlanCommand } from "./plans";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
@@ -22,6 +23,13 @@ export const COMMANDS: readonly Command[] = [
   haproxyConfigCommand,
   alertsCommand,
   ackCommand,
+  pagingCommand,
+  onCallCommand,
+  onCallScheduleCommand,
+  onCallOverrideCommand,
+  escalationPoliciesCommand,
+  escalationPolicyCommand,
+  assignEscalationCommand,
   ...INCIDENT_COMMANDS,
   runbooksCommand,
   planCommand,

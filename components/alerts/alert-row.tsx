@@ -9,6 +9,7 @@ import { ApiClientError } from "@/client/api-client";
 import { acknowledgeAlertRequest, alertQueries } from "@/client/queries/alerts";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Timestamp } from "@/components/ui/timestamp";
+import { AlertPaging } from "./alert-paging";
 
 /** State as text and tone together: colour is never the only signal. */
 const STATE_TONE: Record<AlertView["state"], Tone> = { firing: "bad", pending: "warn", resolved: "ok" };
@@ -64,6 +65,7 @@ export function AlertRow({ alert, mayAcknowledge }: { alert: AlertView; mayAckno
         <div>{alert.sentence}</div>
         {alert.state === "resolved" && !alert.firedAt ? <div className="muted">cleared before its window: nobody was paged</div> : null}
         {alert.maintenance ? <div className="muted">raised in the {alert.maintenance}: not sent to webhooks</div> : null}
+        {alert.severity === "critical" && alert.firedAt ? <AlertPaging alertId={alert.id} /> : null}
       </td>
       <td>
         {alert.serviceId === null ? <span className="muted">accounts</span> : <Link href={`/services/${encodeURIComponent(alert.serviceId)}`}>{alert.serviceId}</Link>}

@@ -16,6 +16,8 @@ export const PERMISSION_GRANTS = {
   "runs:operate": ["operator"],
   /** Acknowledge a pending or firing alert, with a note. */
   "alerts:acknowledge": ["operator"],
+  /** Create and change on-call schedules, their overrides and escalation policies, and assign a service its policy. */
+  "oncall:manage": ["operator"],
   /** Declare an incident, post its status updates, assign its commander and responders, and write its post-incident review. */
   "incidents:manage": ["operator"],
   /** Pause automatic failover (globally or per service) with a reason and an expiry, end a pause, and acknowledge a failover to lift its cooldown. */

@@ -17,6 +17,9 @@ import { runCli } from "@/cli/main";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { SPREADSHEET_SAFE_NOTE } from "@/core/audit/csv";
 import { commandSigningKey } from "@/server/command-keys/signing-key";
+import * as escalationPolicies from "@/app/api/v1/escalation-policies/route";
+import * as onCallSchedules from "@/app/api/v1/oncall/schedules/route";
+import { POST as assignEscalation } from "@/app/api/v1/services/[id]/escalation-policy/route";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { createTestUser, tokenFor } from "../support/api";
@@ -40,6 +43,11 @@ const server = new ApiServer([
   { op: OPERATIONS.issueEnrollmentToken, handler: enrollmentTokensRoute },
   { op: OPERATIONS.listTokens, handler: listTokensRoute },
   { op: OPERATIONS.revokeToken, handler: revokeTokenRoute },
+  { op: OPERATIONS.listOnCallSchedules, handler: onCallSchedules.GET },
+  { op: OPERATIONS.createOnCallSchedule, handler: onCallSchedules.POST },
+  { op: OPERATIONS.listEscalationPolicies, handler: escalationPolicies.GET },
+  { op: OPERATIONS.createEscalationPolicy, handler: escalationPolicies.POST },
+  { op: OPERATIONS.assignEscalationPolicy, handler: assignEscalation },
 ]);
 
 let operator: string;
@@ -88,6 +96,21 @@ afterAll(async () => {
 });
 
 describe("switchyard CLI against the real API", () => {
+  it("oncall-schedule, escalation-policy and assign-escalation set up paging; oncall and escalation-policies show it; bad levels are refused naming the field", async () => {
+    const created = await cli(operator, "oncall-schedule", "cli rotation", "--person", "operator@example.com", "--person", "viewer@example.com", "--zone", "Europe/Berlin", "--start", "2026-12-07", "--json");
+    expect(created.err).toBe("");
+    const scheduleId = JSON.parse(created.out).id as string;
+    const policy = await cli(operator, "escalation-policy", "cli policy", "--level", "5:operator@example.com", "--level", `10:schedule:${scheduleId}`, "--json");
+    expect(policy.err).toBe("");
+    const policyId = JSON.parse(policy.out).id as string;
+    expect(await cli(operator, "assign-escalation", "orders-db", policyId)).toMatchObject({ code: 0, out: 'orders-db is paged by "cli policy".\n' });
+    expect((await cli(viewer, "escalation-policies")).out).toMatch(/cli policy \(\S+\) — orders-db\n  1\. operator@example\.com; escalates after 5 min\n  2\. schedule "cli rotation"/);
+    expect((await cli(viewer, "oncall")).out).toMatch(/cli rotation\s+weekly 09:00 Europe\/Berlin/);
+    // The CLI checks the body against the same contract before sending: a usage error (exit 2), nothing sent.
+    expect(await cli(operator, "escalation-policy", "empty", "--level", "0:operator@example.com")).toMatchObject({ code: 2, err: expect.stringContaining("levels.0.timeoutMinutes: must be at least 1 minute") });
+    expect(await cli(viewer, "escalation-policy", "nope", "--level", "5:operator@example.com")).toMatchObject({ code: 1, err: expect.stringContaining("oncall:manage") });
+  });
+
   it("tokens lists the caller's tokens with their scopes and expiry; revoke-token retires the token it runs with, and no other", async () => {
     const userId = (await db().user.findUniqueOrThrow({ where: { email: "viewer@example.com" } })).id;
     const scripted = await tokenFor(userId, { scopes: ["read"], expiresInDays: 7 });

@@ -86,6 +86,15 @@ import * as userById from "@/app/api/v1/users/[id]/route";
 import * as userPassword from "@/app/api/v1/users/[id]/password/route";
 import * as users from "@/app/api/v1/users/route";
 import * as ownPassword from "@/app/api/v1/account/password/route";
+import * as pagingContact from "@/app/api/v1/account/paging-contact/route";
+import * as alertEscalation from "@/app/api/v1/alerts/[id]/escalation/route";
+import * as onCallSchedules from "@/app/api/v1/oncall/schedules/route";
+import * as onCallSchedule from "@/app/api/v1/oncall/schedules/[id]/route";
+import * as onCallOverrides from "@/app/api/v1/oncall/schedules/[id]/overrides/route";
+import * as onCallOverride from "@/app/api/v1/oncall/schedules/[id]/overrides/[overrideId]/route";
+import * as escalationPolicies from "@/app/api/v1/escalation-policies/route";
+import * as escalationPolicy from "@/app/api/v1/escalation-policies/[id]/route";
+import * as serviceEscalationPolicy from "@/app/api/v1/services/[id]/escalation-policy/route";
 import * as roleGrants from "@/app/api/v1/role-grants/route";
 import * as approveRoleGrant from "@/app/api/v1/role-grants/[id]/approve/route";
 import * as rejectRoleGrant from "@/app/api/v1/role-grants/[id]/reject/route";
@@ -184,6 +193,34 @@ async function openAlertId(): Promise<string> {
 }
 
 /** Ends whatever pause holds orders-db's scope, so a new one may be created there. */
+/** A schedule of the target user's of its own, so every allowed call changes or deletes something new. */
+async function freshScheduleId(): Promise<string> {
+  const target = await db().user.findUniqueOrThrow({ where: { email: "target@example.com" } });
+  const schedule = await db().onCallSchedule.create({ data: { name: uniqueName(), timeZone: "UTC", period: "weekly", startDate: "2026-11-30", handoffTime: "09:00", people: [target.id] } });
+  return schedule.id;
+}
+
+async function freshOverride(): Promise<{ id: string; overrideId: string }> {
+  const id = await freshScheduleId();
+  const override = await db().onCallOverride.create({
+    data: { scheduleId: id, userId: (await db().onCallSchedule.findUniqueOrThrow({ where: { id } })).people[0]!, startsAt: new Date(), endsAt: new Date(Date.now() + 3_600_000), reason: "role test", createdBy: "role test" },
+  });
+  return { id, overrideId: override.id };
+}
+
+async function freshEscalationPolicyId(): Promise<string> {
+  const target = await db().user.findUniqueOrThrow({ where: { email: "target@example.com" } });
+  return (await db().escalationPolicy.create({ data: { name: uniqueName(), levels: [{ timeoutMinutes: 5, targets: [{ type: "user", userId: target.id }] }] } })).id;
+}
+
+/** The caller has a paging contact to delete (none for a call without credentials). */
+async function pagingContactFor(tokenId: string): Promise<void> {
+  const token = await db().apiToken.findUnique({ where: { id: tokenId } });
+  if (!token) return;
+  const data = { format: "slack" as const, url: "https://hooks.example.com/role-test", timeZone: "UTC" };
+  await db().pagingContact.upsert({ where: { userId: token.userId }, create: { userId: token.userId, ...data }, update: data });
+}
+
 async function freeOrdersPauseScope(): Promise<void> {
   await db().automationPause.updateMany({ where: { activeScope: "service:orders-db" }, data: { activeScope: null, endedAt: new Date(), endedBy: "role test" } });
 }
@@ -403,6 +440,38 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   agentConfig: () => ({ handler: agentConfig.GET, request: {} }),
   listAlerts: () => ({ handler: alerts.GET, request: { path: "/api/v1/alerts?state=pending,firing" } }),
   acknowledgeAlert: async () => ({ handler: acknowledgeAlert.POST, request: { method: "POST", params: { id: await openAlertId() }, body: { note: "looking into it" } } }),
+  alertEscalation: async () => ({ handler: alertEscalation.GET, request: { params: { id: await openAlertId() } } }),
+  listOnCallSchedules: () => ({ handler: onCallSchedules.GET, request: {} }),
+  createOnCallSchedule: () => ({
+    handler: onCallSchedules.POST,
+    request: { method: "POST", body: { name: uniqueName(), timeZone: "Europe/Berlin", period: "weekly", startDate: "2026-12-07", handoffTime: "09:00", people: ["target@example.com"] } },
+  }),
+  getOnCallSchedule: async () => ({ handler: onCallSchedule.GET, request: { params: { id: await freshScheduleId() } } }),
+  updateOnCallSchedule: async () => ({ handler: onCallSchedule.PATCH, request: { method: "PATCH", params: { id: await freshScheduleId() }, body: { handoffTime: "10:00" } } }),
+  deleteOnCallSchedule: async () => ({ handler: onCallSchedule.DELETE, request: { method: "DELETE", params: { id: await freshScheduleId() } } }),
+  createOnCallOverride: async () => ({
+    handler: onCallOverrides.POST,
+    request: {
+      method: "POST",
+      params: { id: await freshScheduleId() },
+      body: { email: "target@example.com", startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), reason: "covering" },
+    },
+  }),
+  deleteOnCallOverride: async () => ({ handler: onCallOverride.DELETE, request: { method: "DELETE", params: await freshOverride() } }),
+  listEscalationPolicies: () => ({ handler: escalationPolicies.GET, request: {} }),
+  createEscalationPolicy: () => ({
+    handler: escalationPolicies.POST,
+    request: { method: "POST", body: { name: uniqueName(), levels: [{ timeoutMinutes: 5, targets: [{ type: "user", email: "target@example.com" }] }] } },
+  }),
+  updateEscalationPolicy: async () => ({ handler: escalationPolicy.PATCH, request: { method: "PATCH", params: { id: await freshEscalationPolicyId() }, body: { name: uniqueName() } } }),
+  deleteEscalationPolicy: async () => ({ handler: escalationPolicy.DELETE, request: { method: "DELETE", params: { id: await freshEscalationPolicyId() } } }),
+  assignEscalationPolicy: async () => ({ handler: serviceEscalationPolicy.POST, request: { method: "POST", params: { id: "orders-db" }, body: { policyId: await freshEscalationPolicyId() } } }),
+  getPagingContact: () => ({ handler: pagingContact.GET, request: {} }),
+  setPagingContact: () => ({ handler: pagingContact.POST, request: { method: "POST", body: { format: "alertmanager", url: "https://hooks.example.com/am", timeZone: "Europe/Berlin" } } }),
+  deletePagingContact: async ({ tokenId }) => {
+    await pagingContactFor(tokenId);
+    return { handler: pagingContact.DELETE, request: { method: "DELETE" } };
+  },
   health: () => ({ handler: health.GET, request: {} }),
   openApi: () => ({ handler: openApi.GET, request: {} }),
   statusPage: () => ({ handler: statusPage.GET, request: {} }),
@@ -635,7 +704,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(33));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(42));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;

@@ -85,6 +85,7 @@ const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/incidents/page.tsx": "fleet:read",
   "app/(console)/incidents/[id]/page.tsx": "fleet:read",
   "app/(console)/incidents/[id]/review/page.tsx": "fleet:read",
+  "app/(console)/oncall/page.tsx": "fleet:read",
   "app/(console)/plans/page.tsx": "runbooks:read",
   "app/(console)/plans/[id]/page.tsx": "runbooks:read",
   "app/(console)/services/[id]/page.tsx": "fleet:read",

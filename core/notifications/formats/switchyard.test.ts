@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { notificationGroup, notifiedAlert } from "@/test/support/notified-alerts";
+import { switchyardNotification } from "./switchyard";
+
+describe("Switchyard's own JSON", () => {
+  it("for one alert is what a plain webhook has always received, plus the group's alerts", () => {
+    const body = switchyardNotification(notificationGroup());
+    expect(body).toEqual({
+      text: "[FIRING] orders-db: Heartbeat stale — pg-us-east-1 has not reported for 30 s (staleness window 15 s)",
+      status: "firing",
+      alert: {
+        id: "alert-1",
+        rule: "heartbeat-stale",
+        title: "Heartbeat stale",
+        severity: "critical",
+        service: "orders-db",
+        subject: "pg-us-east-1",
+        sentence: "pg-us-east-1 has not reported for 30 s (staleness window 15 s)",
+        startedAt: "2026-12-05T10:00:00.000Z",
+        firedAt: "2026-12-05T10:00:30.000Z",
+        resolvedAt: null,
+        policyVersion: 3,
+        url: "https://switchyard.example.com/alerts?service=orders-db",
+      },
+      alerts: [body.alert],
+    });
+  });
+
+  it("for several alerts says each in text", () => {
+    const body = switchyardNotification(notificationGroup([notifiedAlert(), notifiedAlert({ id: "b", title: "Replica unreachable", sentence: "down" })]));
+    expect(body.text).toBe("[FIRING] orders-db: Heartbeat stale — pg-us-east-1 has not reported for 30 s (staleness window 15 s); Replica unreachable — down");
+    expect(body.alerts.map((alert) => alert.id)).toEqual(["alert-1", "b"]);
+  });
+});
