@@ -12,7 +12,7 @@ const lagging: Detection = {
 };
 const settings = (forSeconds: number, maxGapMs = 5_000, maintenance: (second: number) => string | null = () => null): WindowSettings => ({
   forSeconds: () => forSeconds,
-  maintenance: (_serviceId, now) => maintenance((now.getTime() - T0) / 1000),
+  muted: (_alert, now) => maintenance((now.getTime() - T0) / 1000),
   maxGapMs,
 });
 
@@ -144,7 +144,7 @@ describe("advanceAlerts", () => {
 
   it("uses each service's own window", () => {
     const store = new Store();
-    const fast: WindowSettings = { forSeconds: (serviceId) => (serviceId === "orders-db" ? 2 : 60), maintenance: () => null, maxGapMs: 5_000 };
+    const fast: WindowSettings = { forSeconds: (serviceId) => (serviceId === "orders-db" ? 2 : 60), muted: () => null, maxGapMs: 5_000 };
     const billing: Detection = { ...lagging, serviceId: "billing-db", subject: { ...lagging.subject, key: "replica:billing" } };
     for (let second = 0; second <= 5; second += 1) store.evaluate(second, [lagging, billing], fast);
     expect(store.events).toEqual(["2s firing a1"]);
