@@ -73,6 +73,8 @@ export const AUDIT_ACTIONS = [
   "run.step",
   "service.epoch",
   "service.route",
+  "silence.create",
+  "silence.expire",
   "store.seed",
   "topology.apply",
   "topology.discover",

@@ -12,6 +12,8 @@ export const OPERATION_TARGETS = {
   "run-service-body": "The runbook's `service` parameter (`params.service`) is the service.",
   "drill-schedule-param": "`{id}` is a repeating drill: of the service it rehearses on.",
   "alert-param": "`{id}` is an alert: of the service it is about.",
+  "silence-body": "The body's `serviceId` is the service; a silence naming none (by rule or labels only) acts on the fleet as a whole.",
+  "silence-param": "`{id}` is a silence: of its service, or of the fleet when it names none.",
   "policy-param": "`{id}` is a policy (`global`, `service:<id>`, or its id): of its service, or of the fleet for the global one.",
   "policy-version-param": "`{id}` is a policy version: of its policy's service, or of the fleet for the global policy.",
   "change-request-param": "`{id}` is a change request: of its policy's service or topology scope's service, or of the fleet (the global policy, the regions).",

@@ -16,6 +16,8 @@ export const PERMISSION_GRANTS = {
   "runs:operate": ["operator"],
   /** Acknowledge a pending or firing alert, with a note. */
   "alerts:acknowledge": ["operator"],
+  /** Silence alerts (by service, rule and labels) with a reason and an expiry at most 30 days away, and expire a silence early. */
+  "alerts:silence": ["operator"],
   /** Pause automatic failover (globally or per service) with a reason and an expiry, end a pause, and acknowledge a failover to lift its cooldown. */
   "automation:control": ["operator"],
   /** Approve or reject a run's approval step (never for a run one started). */

@@ -30,6 +30,7 @@ export const PERMISSION_REACH = {
   "account:own": "unlimited",
   "runs:operate": "service",
   "alerts:acknowledge": "service",
+  "alerts:silence": "service",
   "automation:control": "service",
   "policies:emergency": "service",
   "runs:approve": "service",

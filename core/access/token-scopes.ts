@@ -31,6 +31,7 @@ export const PERMISSION_SCOPES = {
   "tokens:own": ANY_SCOPE,
   "runs:operate": ["operate"],
   "alerts:acknowledge": ["operate"],
+  "alerts:silence": ["operate"],
   "automation:control": ["operate"],
   "policies:emergency": ["operate"],
   "runs:approve": ["approve"],

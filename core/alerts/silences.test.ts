@@ -102,7 +102,7 @@ describe("silenceProblem", () => {
     const problem = refusal(overrides as Partial<SilenceRequest>);
     expect(problem).toMatchObject({ checkId, field });
     expect(problem!.message).toContain(message);
-    expect(problem!.message.startsWith(`${field}: `)).toBe(true);
+    expect(problem!.message.startsWith(checkId === "silence-needs-a-matcher" ? "serviceId, ruleId or labels: " : `${field}: `)).toBe(true);
   });
 
   it("is a table of uniquely named checks, each with a sentence", () => {

@@ -70,6 +70,8 @@ interface SilenceCheck {
   id: string;
   /** The request field a refusal names. */
   field: "serviceId" | "ruleId" | "labels" | "startsAt" | "endsAt";
+  /** How the refusal names the fields, when it is about more than `field`. */
+  names?: string;
   sentence: string;
   problem(request: SilenceRequest, services: ReadonlyMap<string, ServiceLabels>, now: Date): string | null;
 }
@@ -84,6 +86,7 @@ export const SILENCE_CHECKS: readonly SilenceCheck[] = [
   {
     id: "silence-needs-a-matcher",
     field: "serviceId",
+    names: "serviceId, ruleId or labels",
     sentence: "A silence names a service, a rule or labels: one that names none would mute every alert.",
     problem: (request) =>
       request.serviceId === null && request.ruleId === null && Object.keys(request.labels).length === 0 ? "name a service, a rule or labels to silence (an empty matcher would mute everything)" : null,
@@ -144,7 +147,7 @@ export const SILENCE_CHECKS: readonly SilenceCheck[] = [
 export function silenceProblem(request: SilenceRequest, services: ReadonlyMap<string, ServiceLabels>, now: Date): { checkId: string; field: SilenceCheck["field"]; message: string } | null {
   for (const check of SILENCE_CHECKS) {
     const message = check.problem(request, services, now);
-    if (message) return { checkId: check.id, field: check.field, message: `${check.field}: ${message}` };
+    if (message) return { checkId: check.id, field: check.field, message: `${check.names ?? check.field}: ${message}` };
   }
   return null;
 }

@@ -18,6 +18,8 @@ import * as ownTokens from "@/app/api/v1/auth/tokens/own/route";
 import * as tokens from "@/app/api/v1/auth/tokens/route";
 import * as acknowledgeAlert from "@/app/api/v1/alerts/[id]/acknowledge/route";
 import * as alerts from "@/app/api/v1/alerts/route";
+import * as silences from "@/app/api/v1/silences/route";
+import * as expireSilence from "@/app/api/v1/silences/[id]/expire/route";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as auditEvents from "@/app/api/v1/audit/route";
 import * as auditEvent from "@/app/api/v1/audit/[seq]/route";
@@ -149,6 +151,13 @@ async function spareReplicaId(): Promise<string> {
 }
 
 /** A firing alert nobody has acknowledged yet. */
+/** A silence of orders-db for an hour, so that expiring it is valid. */
+async function activeSilenceId(): Promise<string> {
+  const now = new Date();
+  const silence = await db().silence.create({ data: { serviceId: "orders-db", reason: "roles test", startsAt: now, endsAt: new Date(now.getTime() + 3_600_000), createdBy: "roles-test" } });
+  return silence.id;
+}
+
 async function openAlertId(): Promise<string> {
   const now = new Date();
   const alert = await db().alert.create({
@@ -352,6 +361,12 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   agentConfig: () => ({ handler: agentConfig.GET, request: {} }),
   listAlerts: () => ({ handler: alerts.GET, request: { path: "/api/v1/alerts?state=pending,firing" } }),
   acknowledgeAlert: async () => ({ handler: acknowledgeAlert.POST, request: { method: "POST", params: { id: await openAlertId() }, body: { note: "looking into it" } } }),
+  listSilences: () => ({ handler: silences.GET, request: {} }),
+  createSilence: () => ({
+    handler: silences.POST,
+    request: { method: "POST", body: { serviceId: "orders-db", endsAt: new Date(Date.now() + 3_600_000).toISOString(), reason: "migrating the standby" } },
+  }),
+  expireSilence: async () => ({ handler: expireSilence.POST, request: { method: "POST", params: { id: await activeSilenceId() } } }),
   health: () => ({ handler: health.GET, request: {} }),
   openApi: () => ({ handler: openApi.GET, request: {} }),
   listServices: () => ({ handler: services.GET, request: {} }),
