@@ -75,3 +75,4 @@ export const acknowledgeAlertRequestSchema = z
 
 export type AlertView = z.infer<typeof alertSchema>;
 export type AlertList = z.infer<typeof alertListSchema>;
+export type AlertRule = z.infer<typeof alertRuleSchema>;
