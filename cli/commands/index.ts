@@ -11,6 +11,7 @@ import { haproxyConfigCommand } from "./haproxy";
 import { evacuateCommand, planControlCommands, plansCommand, showPlanCommand, watchPlanCommand } from "./plans";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
+import { expireSilenceCommand, silenceCommand, silencesCommand } from "./silences";
 import { revokeTokenCommand, tokensCommand } from "./tokens";
 import { applyCommand, exportCommand, retireCommand } from "./topology";
 
@@ -21,6 +22,9 @@ export const COMMANDS: readonly Command[] = [
   haproxyConfigCommand,
   alertsCommand,
   ackCommand,
+  silencesCommand,
+  silenceCommand,
+  expireSilenceCommand,
   runbooksCommand,
   planCommand,
   runCommand,
