@@ -595,7 +595,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(24));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(26));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;
@@ -635,6 +635,14 @@ describe("roles limited to services, through every per-service operation of the 
     expect(limited.status).toBe(403);
     expect(limited.json.error.message).toMatch(/limited to the services orders-db; automation:control on the fleet as a whole needs the role fleet-wide/);
     expect((await call(automationPauses.POST, { method: "POST", token: tokenOf.get("operator"), body })).status).toBe(201);
+  });
+
+  it("a limited operator cannot silence alerts across services (by rule or labels only); a fleet-wide one can", async () => {
+    const body = { ruleId: "lag-above-budget", endsAt: new Date(Date.now() + 3_600_000).toISOString(), reason: "fleet-wide network change" };
+    const limited = await call(silences.POST, { method: "POST", token: tokenLimitedTo("operator", "orders-db"), body });
+    expect(limited.status).toBe(403);
+    expect(limited.json.error.message).toMatch(/limited to the services orders-db; alerts:silence on the fleet as a whole needs the role fleet-wide/);
+    expect((await call(silences.POST, { method: "POST", token: tokenOf.get("operator"), body })).status).toBe(201);
   });
 
   it("a limited approver cannot approve a change to the global policy", async () => {
