@@ -151,6 +151,26 @@ describe("advanceAlerts", () => {
   });
 });
 
+describe("advanceAlerts asks what mutes each alert by its service, rule and subject", () => {
+  it("so a silence of one rule, or an inhibition of one subject, mutes that alert only", () => {
+    const store = new Store();
+    const unreachable: Detection = { ...lagging, ruleId: "replica-unreachable", sentence: "pg-europe-west3 does not answer its agent" };
+    const other: Detection = { ...lagging, subject: { ...lagging.subject, key: "replica:aws" } };
+    const asked: string[] = [];
+    const muting: WindowSettings = {
+      forSeconds: () => 0,
+      muted: (alert) => {
+        asked.push(`${alert.serviceId} ${alert.ruleId} ${alert.subjectKey}`);
+        return alert.ruleId === "replica-unreachable" ? "silence s1" : alert.subjectKey === "replica:aws" ? "inhibited by heartbeat-stale on pg-us-east-1" : null;
+      },
+      maxGapMs: 5_000,
+    };
+    store.evaluate(0, [lagging, unreachable, other], muting);
+    expect(asked).toEqual(["orders-db lag-above-budget replica:gcp", "orders-db replica-unreachable replica:gcp", "orders-db lag-above-budget replica:aws"]);
+    expect(store.events).toEqual(["0s firing a1", "0s firing a2 in silence s1", "0s firing a3 in inhibited by heartbeat-stale on pg-us-east-1"]);
+  });
+});
+
 describe("advanceAlerts in a maintenance window", () => {
   const window = (from: number, to: number) => (second: number) => (second >= from && second < to ? "maintenance window (kernel patching)" : null);
 
