@@ -46,7 +46,7 @@ test("an operator silences orders-db's replica-unreachable alerts for an hour on
   await expect(form.getByRole("alert")).toContainText("labels: no service carries the labels tier=no-such-tier");
 
   await form.getByLabel("Service labels").fill("");
-  await form.getByLabel("Service").selectOption("orders-db");
+  await form.getByLabel("Service", { exact: true }).selectOption("orders-db");
   await form.getByLabel("Rule").selectOption("replica-unreachable");
   await form.getByLabel("Ends after").selectOption({ label: "1 h" });
   await form.getByRole("button", { name: "Silence" }).click();

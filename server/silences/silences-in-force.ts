@@ -6,7 +6,7 @@ import { sqlPool } from "../db/sql-pool";
 export interface SilencesInForce {
   /** Silences not over at `now` (active, or not started yet), with what they match. */
   silences: Silence[];
-  /** The labels of the live services that carry any, read only while a silence matches by labels. */
+  /** A live service's labels, read only while a silence matches by labels (none otherwise, and for a service that carries none). */
   labelsOf(serviceId: string): ServiceLabels | null;
 }
 
