@@ -3,7 +3,9 @@ import { newNonce, pageSecurityHeaders, servedOverHttps } from "@/core/web/secur
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
-const isSignInPage = (pathname: string) => pathname === "/signin" || pathname.startsWith("/signin/");
+/** Pages anyone may read: signing in, and the public status page. */
+const PUBLIC_PAGES = ["/signin", "/status"];
+const isPublicPage = (pathname: string) => PUBLIC_PAGES.some((page) => pathname === page || pathname.startsWith(`${page}/`));
 
 /**
  * Every page: a Content-Security-Policy with a fresh nonce (Next.js reads it
@@ -11,8 +13,8 @@ const isSignInPage = (pathname: string) => pathname === "/signin" || pathname.st
  * why every page renders per request: app/layout.tsx), and transport
  * security when served over https; core/web/security-headers.ts says why each.
  *
- * Then an optimistic first gate: pages other than sign-in need a session
- * cookie, or the visitor is sent to sign in. The real checks (valid
+ * Then an optimistic first gate: pages other than sign-in and the public
+ * status page need a session cookie, or the visitor is sent to sign in. The real checks (valid
  * session, roles) run on the server in every page, action and API route;
  * this only saves strangers a render.
  */
@@ -23,7 +25,7 @@ export function proxy(request: NextRequest) {
     development: process.env.NODE_ENV === "development",
   });
   let response: NextResponse;
-  if (isSignInPage(request.nextUrl.pathname) || SESSION_COOKIES.some((name) => request.cookies.has(name))) {
+  if (isPublicPage(request.nextUrl.pathname) || SESSION_COOKIES.some((name) => request.cookies.has(name))) {
     const forwarded = new Headers(request.headers);
     forwarded.set("content-security-policy", headers.find(([name]) => name === "content-security-policy")![1]);
     response = NextResponse.next({ request: { headers: forwarded } });

@@ -107,6 +107,7 @@ function runOf(status: RunView["status"], states: RunView["steps"][number]["stat
       index,
       phase: "forward",
       kind: index === 1 ? "manual" : "check",
+      command: null,
       title: "",
       state,
       attempts: 0,

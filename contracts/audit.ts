@@ -75,6 +75,7 @@ export const AUDIT_ACTIONS = [
   "service.route",
   "silence.create",
   "silence.expire",
+  "status_page.components_update",
   "store.seed",
   "topology.apply",
   "topology.discover",

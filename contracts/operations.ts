@@ -81,6 +81,7 @@ import { createPlanAnswerSchema, createPlanRequestSchema, planControlSchema, pla
 import type { OperationTarget } from "./operation-targets";
 import { regionStateListSchema, serviceDetailSchema, serviceIdParamsSchema, serviceListSchema, serviceRouteQuerySchema, serviceRouteSchema } from "./services";
 import { serviceLagQuerySchema, serviceLagSchema } from "./service-lag";
+import { putStatusComponentsRequestSchema, statusComponentListSchema, statusPageSchema } from "./status-page";
 import {
   apiTokenListSchema,
   apiTokenSchema,
@@ -177,6 +178,43 @@ export const OPERATIONS = {
     access: "public",
     success: { status: 200, description: "The control plane and its store are up", schema: healthSchema },
     errors: [503],
+  }),
+  statusPage: operation({
+    method: "GET",
+    path: "/api/status",
+    summary: "The public status page as JSON: each component's state and 90 days of history, open and recent incidents with their public updates",
+    description:
+      "No sign-in. Components carry the public names an admin gave them (one `All systems` component until then); no service, replica or region name appears. When the store is slow the last page read is served with `stale: true`.",
+    tag: "status-page",
+    access: "public",
+    success: { status: 200, description: "The status page", schema: statusPageSchema },
+    errors: [503],
+  }),
+  statusFeed: operation({
+    method: "GET",
+    path: "/api/status/feed.atom",
+    summary: "The public status page's incident updates as an Atom feed, newest first",
+    tag: "status-page",
+    access: "public",
+    success: { status: 200, description: "Atom 1.0 (RFC 4287)", schema: z.string(), contentType: "application/atom+xml" },
+    errors: [503],
+  }),
+  listStatusComponents: operation({
+    method: "GET",
+    path: "/api/v1/status-page/components",
+    summary: "The status page's components: public names and the services behind each",
+    tag: "status-page",
+    access: "fleet:read",
+    success: { status: 200, description: "The components in page order", schema: statusComponentListSchema },
+  }),
+  putStatusComponents: operation({
+    method: "POST",
+    path: "/api/v1/status-page/components",
+    summary: "Replace the status page's components (public names for services), in page order",
+    tag: "status-page",
+    access: "topology:manage",
+    body: putStatusComponentsRequestSchema,
+    success: { status: 200, description: "The components now", schema: statusComponentListSchema },
   }),
   openApi: operation({
     method: "GET",

@@ -12,6 +12,7 @@ export const runStepSchema = z
     index: z.int(),
     phase: z.enum(["forward", "compensation"]),
     kind: z.string(),
+    command: z.string().nullable().meta({ description: "The agent command an agent step (or its compensation) sends; null for other kinds" }),
     title: z.string(),
     state: z.enum(STEP_STATES),
     attempts: z.int(),

@@ -15,12 +15,14 @@ test("the runbooks page shows each definition with its source", async ({ page })
   await expect(switchover).toContainText("planned-switchover.yaml");
   await switchover.getByText("Steps and source").click();
   await expect(switchover.locator("pre")).toContainText("command: fence");
-  // An admin may plan but not run: there is no start button for them.
+  // An admin may plan but not run: the start button is there, disabled, saying which role it needs.
   await switchover.getByLabel("to region").selectOption("aws:eu-west-1");
   await switchover.getByLabel("reason").fill("e2e dry run");
   await switchover.getByRole("button", { name: "Dry run" }).click();
   await expect(switchover.getByLabel("Dry-run plan")).toContainText("pg-us-east-1");
-  await expect(switchover.getByRole("button", { name: "Start run" })).toHaveCount(0);
+  const start = switchover.getByRole("button", { name: "Start run" });
+  await expect(start).toBeDisabled();
+  await expect(start).toHaveAccessibleDescription(/needs the operator role/);
 });
 
 test("an operator plans and runs the planned switchover from the UI, confirms the manual step, and sees it complete", async ({ page }) => {
@@ -49,6 +51,17 @@ test("an operator plans and runs the planned switchover from the UI, confirms th
   await expect(page.getByRole("listitem", { name: /Writes are refused on the old primary: succeeded/ })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole("main").locator("header")).toContainText("succeeded");
   await expect(page.getByRole("listitem", { name: /Confirm the switchover: succeeded/ })).toContainText("by on-call@e2e.test: “go ahead”");
+
+  // Outputs read as sentences, LSNs as PostgreSQL writes them, the zero-loss proof spelled out; the JSON one click away.
+  const promote = page.getByRole("listitem", { name: /Promote the target: succeeded/ });
+  await expect(promote).toContainText(/pg-eu-west-1 promoted at [0-9A-F]+\/[0-9A-F]+ on timeline \d+; replayed [0-9A-F]+\/[0-9A-F]+ ≥ fenced [0-9A-F]+\/[0-9A-F]+/);
+  await expect(page.getByRole("listitem", { name: /Fence the primary.*: succeeded/ })).toContainText(/pg-us-east-1 fenced: read-only at [0-9A-F]+\/[0-9A-F]+/);
+  await promote.getByText("Raw output").click();
+  await expect(promote.locator("pre")).toContainText('"timeline"');
+  const timeline = page.getByRole("region", { name: "Timeline" });
+  await expect(timeline.getByRole("img", { name: /Run timeline: \d+ steps over/ })).toBeVisible();
+  await expect(timeline).toContainText("on-call@e2e.test");
+  await expect(timeline).toContainText("writes refused for");
 
   await page.goto("/fleet");
   await expect(page.getByRole("region", { name: "orders-db" })).toContainText("aws:eu-west-1 (EU)");

@@ -2,7 +2,7 @@ import type { LiveReplica } from "@/contracts/services";
 import { formatBytes, formatSeconds } from "@/core/format";
 import { Badge } from "@/components/ui/badge";
 import { Timestamp } from "@/components/ui/timestamp";
-import { formatLsn } from "./format-lsn";
+import { formatLsn } from "@/core/lsn";
 import { HEALTH_LOOK } from "./series-style";
 
 function Lsn({ value }: { value: string | null }) {

@@ -10,6 +10,10 @@ const EVERYONE: Role[] = [...ROLES];
  */
 const EXPECTED: Record<OperationId, Role[] | "public" | "agent" | "enrollment-token"> = {
   health: "public",
+  statusPage: "public",
+  statusFeed: "public",
+  listStatusComponents: EVERYONE,
+  putStatusComponents: ["admin"],
   ingestReports: "agent",
   pollCommands: "agent",
   recordCommandResult: "agent",

@@ -42,7 +42,7 @@ export const PERMISSION_GRANTS = {
   "tokens:issue": EVERY_ROLE,
   /** List and revoke anyone's API tokens. */
   "tokens:manage": ["admin"],
-  /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request); discover a running cluster's topology to propose one. */
+  /** Change the topology: add, change and retire regions, services, datasets and replicas (what can alter a failover becomes a change request); discover a running cluster's topology to propose one; name the public status page's components and the services behind each. */
   "topology:manage": ["admin"],
   /** Register agents, rotate and revoke their tokens, and rotate the command key that signs their commands. */
   "agents:manage": ["admin"],

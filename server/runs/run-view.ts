@@ -47,6 +47,15 @@ export async function replicaNames(serviceIds: readonly string[]): Promise<(id: 
   return (id) => (id ? (names.get(id) ?? id) : null);
 }
 
+/** Each step's agent command as the run's own definition says, forward and compensation apart. */
+function commandsOf(definition: unknown): (stepId: string, phase: "forward" | "compensation") => string | null {
+  const steps = (definition as { steps?: { id: string; command?: string; compensation?: { command?: string } }[] } | null)?.steps ?? [];
+  return (stepId, phase) => {
+    const step = steps.find((candidate) => candidate.id === stepId);
+    return (phase === "forward" ? step?.command : step?.compensation?.command) ?? null;
+  };
+}
+
 export async function runView(runId: string): Promise<RunView> {
   const run = await db().run.findUnique({
     where: { id: runId },
@@ -57,6 +66,7 @@ export async function runView(runId: string): Promise<RunView> {
     replicaNames([run.serviceId]),
     db().user.findMany({ where: { id: { in: run.steps.flatMap((step) => (step.confirmedById ? [step.confirmedById] : [])) } }, select: { id: true, email: true } }),
   ]);
+  const commandOf = commandsOf(run.definition);
   return {
     ...runSummary(run, nameOf),
     steps: run.steps.map((step) => ({
@@ -65,6 +75,7 @@ export async function runView(runId: string): Promise<RunView> {
       index: step.index,
       phase: step.phase,
       kind: step.kind,
+      command: commandOf(step.stepId, step.phase),
       title: step.title,
       state: step.state,
       attempts: step.attempts,

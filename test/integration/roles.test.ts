@@ -29,6 +29,9 @@ import * as auditCheckpoint from "@/app/api/v1/audit/checkpoint/route";
 import * as auditCheckpointKey from "@/app/api/v1/audit/checkpoint-key/route";
 import * as health from "@/app/api/health/route";
 import * as openApi from "@/app/api/v1/openapi.json/route";
+import * as statusPage from "@/app/api/status/route";
+import * as statusFeed from "@/app/api/status/feed.atom/route";
+import * as statusComponents from "@/app/api/v1/status-page/components/route";
 import * as fleet from "@/app/api/v1/fleet/route";
 import * as metricsRoute from "@/app/api/v1/metrics/route";
 import * as regions from "@/app/api/v1/regions/route";
@@ -369,6 +372,10 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   expireSilence: async () => ({ handler: expireSilence.POST, request: { method: "POST", params: { id: await activeSilenceId() } } }),
   health: () => ({ handler: health.GET, request: {} }),
   openApi: () => ({ handler: openApi.GET, request: {} }),
+  statusPage: () => ({ handler: statusPage.GET, request: {} }),
+  statusFeed: () => ({ handler: statusFeed.GET, request: {} }),
+  listStatusComponents: () => ({ handler: statusComponents.GET, request: {} }),
+  putStatusComponents: () => ({ handler: statusComponents.POST, request: { method: "POST", body: { components: [{ name: "Orders", services: ["orders-db"] }] } } }),
   listServices: () => ({ handler: services.GET, request: {} }),
   listUsers: () => ({ handler: users.GET, request: {} }),
   createUser: () => ({ handler: users.POST, request: { method: "POST", body: { email: `u${Math.random()}@example.com`, password: "a-long-enough-password", roles: ["viewer"] } } }),

@@ -45,10 +45,26 @@ process.env.NEXTAUTH_SECRET = "integration-test-secret-integration-test-secret";
 process.env.SWITCHYARD_KEY_DIR = path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-test-keys-")), "keys");
 await prepareStore({ appUrl: process.env.DATABASE_URL, migrationUrl: process.env.SWITCHYARD_TEST_OWNER_URL });
 
+/**
+ * A pool's end() waits for every client it lent to come back; a client a
+ * test left checked out (an in-process request still waiting when its
+ * server stopped) would hold the file's teardown for ever. Past a bound it
+ * says which pool it was and goes on: the drop below ends those sessions.
+ */
+async function settle(what: string, closing: Promise<void> | undefined): Promise<void> {
+  if (!closing) return;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), SETTLE_MS)));
+  const outcome = await Promise.race([closing.then(() => "closed" as const), late]);
+  clearTimeout(timer);
+  if (outcome === "late") console.warn(`[fresh-database] ${what} still had clients lent out after ${SETTLE_MS} ms; dropping ${name} ends their sessions`);
+}
+const SETTLE_MS = 15_000;
+
 afterAll(async () => {
   const holder = globalThis as unknown as { switchyardDb?: { $disconnect(): Promise<void> }; switchyardSqlPool?: pg.Pool };
-  await holder.switchyardDb?.$disconnect();
-  await holder.switchyardSqlPool?.end();
+  await settle("the Prisma client's pool", holder.switchyardDb?.$disconnect());
+  await settle("the SQL pool", holder.switchyardSqlPool?.end());
   holder.switchyardDb = undefined;
   holder.switchyardSqlPool = undefined;
   // pg-pool's end() resolves once its clients are told to close, not once they have: a forced

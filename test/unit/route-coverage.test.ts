@@ -94,7 +94,16 @@ const PAGE_PERMISSIONS: Record<string, Permission | "redirect"> = {
   "app/(console)/settings/tokens/page.tsx": "tokens:own",
   "app/(console)/settings/agents/page.tsx": "agents:manage",
   "app/(console)/settings/account/page.tsx": "account:own",
+  "app/(console)/settings/status-page/page.tsx": "fleet:read",
 };
+
+describe("public pages", () => {
+  it("are the status page alone, and it reads only the public status document", () => {
+    expect(walk(path.join("app", "(public)"), "page.tsx")).toEqual([path.join("app", "(public)", "status", "page.tsx")]);
+    const source = readFileSync(path.join("app", "(public)", "status", "page.tsx"), "utf8");
+    expect(source.match(/from "@\/server\/[^"]+"/g)?.sort()).toEqual(['from "@/server/status-page/status-cache"', 'from "@/server/status-page/status-document"']);
+  });
+});
 
 describe("console pages", () => {
   const pages = walk(path.join("app", "(console)"), "page.tsx");

@@ -196,6 +196,15 @@ function RunbookCard({ runbook, fleet, canOperate }: { runbook: RunbookSummary; 
               </div>
               <ScheduleForm runbookId={runbook.id} pending={start.isPending} onSchedule={(schedule) => start.mutate({ params: planned, schedule })} />
             </>
+          ) : planned ? (
+            <div className="row">
+              <button type="button" className="button button-primary" disabled aria-describedby={`start-needs-${runbook.id}`}>
+                Start run
+              </button>
+              <span id={`start-needs-${runbook.id}`} className="muted">
+                Starting or scheduling a run needs the operator role; you can plan one here and hand the dry run to an operator.
+              </span>
+            </div>
           ) : null}
           {start.isError ? (
             <div className="alert alert-error" role="alert">

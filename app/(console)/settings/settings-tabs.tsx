@@ -1,12 +1,13 @@
 import Link from "next/link";
 
-type Tab = "users" | "tokens" | "agents" | "account";
+type Tab = "users" | "tokens" | "agents" | "status-page" | "account";
 
 export function SettingsTabs({ current, showUsers, showAgents }: { current: Tab; showUsers: boolean; showAgents: boolean }) {
   const tabs = [
     ...(showUsers ? [{ id: "users", href: "/settings/users", label: "Users" }] : []),
     { id: "tokens", href: "/settings/tokens", label: "API tokens" },
     ...(showAgents ? [{ id: "agents", href: "/settings/agents", label: "Agents" }] : []),
+    { id: "status-page", href: "/settings/status-page", label: "Status page" },
     { id: "account", href: "/settings/account", label: "Your account" },
   ];
   return (

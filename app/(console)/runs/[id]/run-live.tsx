@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { RunStepView, RunView } from "@/contracts/runs";
 import { ApiClientError } from "@/client/api-client";
 import { runControl, runQueries, stepDecision, type RunControlName } from "@/client/queries/runs";
@@ -10,6 +10,10 @@ import { ReasonedControls, type ReasonedControl } from "@/components/runbooks/re
 import { ScheduledFor } from "@/components/runbooks/scheduled-for";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { formatSeconds } from "@/core/format";
+import { formatLsn } from "@/core/lsn";
+import { runTimeline } from "@/core/runbooks/run-timeline";
+import { stepOutputSentences } from "@/core/runbooks/step-output-text";
+import { RunTimelineChart } from "@/components/runbooks/run-timeline-chart";
 import { PageHeader } from "@/components/ui/page-header";
 import { Timestamp } from "@/components/ui/timestamp";
 
@@ -24,6 +28,26 @@ function duration(step: RunStepView): string | null {
   const end = step.finishedAt ? Date.parse(step.finishedAt) : Date.now();
   const ms = end - Date.parse(step.startedAt);
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The step's output as sentences, with the JSON one click away (or only the JSON, for a shape the sentences do not know). */
+function StepOutput({ step, fencedLsn }: { step: RunStepView; fencedLsn: string | null }) {
+  const sentences = stepOutputSentences({ kind: step.kind, command: step.command, output: step.output, fencedLsn });
+  const raw = <pre className="mono muted step-output-raw">{JSON.stringify(step.output, null, 2)}</pre>;
+  if (!sentences) return raw;
+  return (
+    <div className="step-output">
+      <ul className="plain-list">
+        {sentences.map((sentence) => (
+          <li key={sentence}>{sentence}</li>
+        ))}
+      </ul>
+      <details>
+        <summary className="small muted">Raw output</summary>
+        {raw}
+      </details>
+    </div>
+  );
 }
 
 function StepDecision({ run, step, may }: { run: RunView; step: RunStepView; may: Abilities }) {
@@ -93,6 +117,10 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
   const { data: run, dataUpdatedAt, isError } = useQuery({ ...runQueries.detail(initial.id), initialData: initial });
   const forward = run.steps.filter((step) => step.phase === "forward");
   const undo = run.steps.filter((step) => step.phase === "compensation");
+  // Drawn once mounted: open bars end "now", which the server's render and the browser's would disagree on.
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => setNow(dataUpdatedAt), [dataUpdatedAt]);
+  const timeline = now === null ? null : runTimeline(run.steps, run.observedRto, now);
   return (
     <>
       <PageHeader
@@ -117,7 +145,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
       <p className="muted" aria-live="polite">
         {isError ? "Could not refresh; showing the last state received. " : ""}Updated <Timestamp iso={new Date(dataUpdatedAt).toISOString()} />. Primary {run.primary ?? "—"} → target{" "}
         {run.target ?? "—"}
-        {run.fencedLsn ? ` · fenced at LSN ${run.fencedLsn}` : ""}.
+        {run.fencedLsn ? ` · fenced at LSN ${formatLsn(run.fencedLsn)}` : ""}.
       </p>
       {run.scheduledAt ? (
         <p>
@@ -152,6 +180,12 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
           {run.error}
         </div>
       ) : null}
+      {timeline ? (
+        <section className="card" aria-label="Timeline">
+          <h2 style={{ marginBottom: 10 }}>Timeline</h2>
+          <RunTimelineChart timeline={timeline} />
+        </section>
+      ) : null}
       {[
         { title: "Steps", steps: forward },
         { title: "Compensations (undo, newest first)", steps: undo },
@@ -177,7 +211,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
                     {step.decidedBy ? ` · by ${step.decidedBy}${step.note ? `: “${step.note}”` : ""}` : ""}
                   </div>
                   {step.error ? <div className="field-error">{step.error}</div> : null}
-                  {step.output && step.state !== "pending" ? <pre className="mono muted" style={{ whiteSpace: "pre-wrap", margin: "6px 0 0" }}>{JSON.stringify(step.output)}</pre> : null}
+                  {step.output && step.state !== "pending" ? <StepOutput step={step} fencedLsn={run.fencedLsn} /> : null}
                   <StepDecision run={run} step={step} may={may} />
                 </li>
               ))}
