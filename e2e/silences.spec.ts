@@ -62,6 +62,15 @@ test("an operator silences orders-db's replica-unreachable alerts for an hour on
   const ended = panel.getByRole("table", { name: "Ended silences" }).getByRole("row").filter({ hasText: REASON });
   await expect(ended).toContainText(`by ${OPERATOR.email}`);
   await expect(ended.getByRole("button")).toHaveCount(0);
+
+  // One starting later waits, pending, until its start.
+  const inAnHour = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16);
+  await form.getByLabel("Starts (UTC)").fill(inAnHour);
+  await form.getByLabel("Reason").fill(`${REASON}, tomorrow's part`);
+  await form.getByRole("button", { name: "Silence" }).click();
+  const later = active.getByRole("row").filter({ hasText: "tomorrow's part" });
+  await expect(later.getByRole("cell").first()).toHaveText("pending");
+  await expect(later).toContainText(`from ${inAnHour.replace("T", " ")}:00 UTC`);
 });
 
 test("a viewer sees the silences and the inhibition and grouping rules, without the controls", async ({ page }) => {

@@ -41,6 +41,7 @@ export function SilenceForm({ serviceIds, rules, fleet }: { serviceIds: string[]
   const [serviceId, setServiceId] = useState(fleet ? "" : (serviceIds[0] ?? ""));
   const [ruleId, setRuleId] = useState("");
   const [labelText, setLabelText] = useState("");
+  const [startText, setStartText] = useState("");
   const [duration, setDuration] = useState(HOUR);
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
@@ -49,6 +50,7 @@ export function SilenceForm({ serviceIds, rules, fleet }: { serviceIds: string[]
     onSuccess: async () => {
       setReason("");
       setLabelText("");
+      setStartText("");
       await refreshSilences(queryClient);
     },
   });
@@ -61,11 +63,15 @@ export function SilenceForm({ serviceIds, rules, fleet }: { serviceIds: string[]
         const parsed = parseLabels(labelText);
         if ("problem" in parsed) return setProblem(parsed.problem);
         setProblem(null);
+        // A datetime-local input has no zone: the form asks for UTC, as every time on the page is.
+        const startsAt = startText ? new Date(`${startText}:00Z`) : null;
+        const start = startsAt?.getTime() ?? Date.now();
         create.mutate({
           serviceId: serviceId || undefined,
           ruleId: (ruleId || undefined) as CreateSilenceRequest["ruleId"],
           labels: Object.keys(parsed.labels).length ? parsed.labels : undefined,
-          endsAt: new Date(Date.now() + Math.min(duration, MAX_SILENCE_MS - CLOCK_MARGIN_MS)).toISOString(),
+          startsAt: startsAt?.toISOString(),
+          endsAt: new Date(start + Math.min(duration, MAX_SILENCE_MS - CLOCK_MARGIN_MS)).toISOString(),
           reason: reason.trim(),
         });
       }}
@@ -98,6 +104,10 @@ export function SilenceForm({ serviceIds, rules, fleet }: { serviceIds: string[]
           <input id={`${id}-labels`} type="text" value={labelText} onChange={(event) => setLabelText(event.target.value)} placeholder="tier=critical, team=checkout" />
         </div>
         <div className="field">
+          <label htmlFor={`${id}-start`}>Starts (UTC)</label>
+          <input id={`${id}-start`} type="datetime-local" value={startText} onChange={(event) => setStartText(event.target.value)} aria-describedby={`${id}-hint`} />
+        </div>
+        <div className="field">
           <label htmlFor={`${id}-duration`}>Ends after</label>
           <select id={`${id}-duration`} value={duration} onChange={(event) => setDuration(Number(event.target.value))}>
             {DURATIONS.map((option) => (
@@ -116,7 +126,7 @@ export function SilenceForm({ serviceIds, rules, fleet }: { serviceIds: string[]
         </button>
       </div>
       <span id={`${id}-hint`} className="hint muted small">
-        Starts now. Matching alerts are still recorded, evaluated and audited, but nobody is notified of them until the silence ends; one still firing then is announced.
+        Starts now unless a start is given; ends that long after it. Matching alerts are still recorded, evaluated and audited, but nobody is notified of them until the silence ends; one still firing then is announced.
       </span>
       {problem || create.isError ? (
         <span className="field-error" role="alert">
