@@ -3,7 +3,8 @@ import { ADMIN, signIn } from "./support/session";
 
 const OPERATOR = { email: "silences-operator@e2e.test", password: "silences-operator-password-1" };
 const VIEWER = { email: "silences-viewer@e2e.test", password: "silences-viewer-password-1" };
-const REASON = "e2e: rebuilding the europe-west3 host";
+// Unique per run: a data folder kept between runs keeps the silences ended before.
+const REASON = `e2e: rebuilding the europe-west3 host (${Date.now()})`;
 
 async function tokenFor(request: APIRequestContext, user: { email: string; password: string }, scopes: string[]): Promise<string> {
   const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e silences", scopes } });
