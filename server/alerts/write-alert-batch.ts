@@ -2,7 +2,6 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { ruleById } from "@/core/alerts/alert-rules";
 import type { AlertChange } from "@/core/alerts/alert-window";
-import { alertWebhookUrls } from "../alert-webhooks";
 import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../audit/append-audit-event";
 import type { Alert } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
@@ -142,11 +141,7 @@ export async function writeAlertBatch(tx: Tx, changes: readonly AlertChange[], t
     if (count !== updated.length) throw new Error(`${updated.length - count} of ${updated.length} changed alerts are no longer stored`);
   }
 
-  await enqueueGroupNotifications(
-    tx,
-    announcements.filter(({ alert }) => !alert.maintenance),
-    now,
-  );
+  await enqueueGroupNotifications(tx, announcements.filter(({ alert }) => !alert.maintenance), now);
   await appendAuditEvents(
     tx,
     announcements.map((announcement) => auditOf(announcement, policyOf(policies, announcement.alert.serviceId)?.versionId ?? null)),
