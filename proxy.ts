@@ -40,5 +40,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Every page; not the APIs (which answer 401 themselves and carry a run-nothing policy: next.config.ts) nor static assets.
-  matcher: ["/((?!api/|_next/|favicon.ico).*)"],
+  matcher: ["/((?!api/|_next/|favicon.ico|icon.svg).*)"],
 };

@@ -76,6 +76,15 @@ describe("policy documents", () => {
     expect(policyDocumentSchema.parse({ ...GLOBAL_DEFAULT_POLICY, failover }).failover.cooldownAfterSwitchover).toBe(false);
   });
 
+  it("read a document stored before drills had a rule as drills that need no approval, and name a bad drills field", () => {
+    const { drills, ...stored } = GLOBAL_DEFAULT_POLICY;
+    expect(drills).toEqual({ requireApproval: false, approvalExpiresAfterMinutes: 240 });
+    expect(policyDocumentSchema.parse(stored).drills).toEqual({ requireApproval: false, approvalExpiresAfterMinutes: 240 });
+    expect(policyDocumentSchema.parse({ ...stored, drills: { requireApproval: true } }).drills).toEqual({ requireApproval: true, approvalExpiresAfterMinutes: 240 });
+    const bad = policyDocumentSchema.safeParse({ ...stored, drills: { requireApproval: true, approvalExpiresAfterMinutes: 1 } });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["drills", "approvalExpiresAfterMinutes"], message: "must be at least 5 minutes" });
+  });
+
   it("refuse the feature flags they no longer have (cross-region writes need a multi-writer engine)", () => {
     const result = policyDocumentSchema.safeParse({ ...GLOBAL_DEFAULT_POLICY, featureFlags: { cross_region_writes: false } });
     expect(result.success).toBe(false);

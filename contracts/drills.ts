@@ -1,8 +1,25 @@
 import { z } from "zod";
 import { observedRtoSchema } from "./runs";
 
-export const DRILL_STATUSES = ["starting", "running", "switching_back", "passed", "failed", "aborted"] as const;
-export const ACTIVE_DRILL_STATUSES = ["starting", "running", "switching_back"] as const;
+export const DRILL_STATUSES = ["awaiting_approval", "starting", "running", "switching_back", "passed", "failed", "aborted", "rejected", "expired"] as const;
+export const ACTIVE_DRILL_STATUSES = ["awaiting_approval", "starting", "running", "switching_back"] as const;
+export const DRILL_APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
+
+export const drillApprovalSchema = z
+  .object({
+    status: z.enum(DRILL_APPROVAL_STATUSES),
+    services: z.array(z.string()).meta({ description: "The services in scope whose policy requires approval of their drills" }),
+    requestedBy: z.string().nullable().meta({ description: "Who asked: the person who started the drill or plan, or who created the drill's schedule (cannot approve it)" }),
+    expiresAt: z.iso.datetime().meta({ description: "Not approved by then, it expires and starts nothing" }),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.iso.datetime().nullable(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: "DrillApproval", description: "The second person's approval a drill (or a plan drill as a whole) waits for when a service's policy requires it" });
+
+export const drillDecisionRequestSchema = z
+  .strictObject({ note: z.string().trim().min(3, { error: "say why, in at least 3 characters" }).max(1000) })
+  .meta({ id: "DrillDecisionRequest" });
 
 const runParamsSchema = z
   .record(z.string().max(64), z.string().max(2000))
@@ -71,16 +88,18 @@ export const drillSchema = z
     runId: z.string().nullable(),
     switchBackRunId: z.string().nullable(),
     scheduleId: z.string().nullable(),
+    planId: z.string().nullable().meta({ description: "The plan drill this drill is one child run of" }),
     startedBy: z.string().nullable().meta({ description: "The person's email; null for a scheduled drill" }),
     reason: z.string().nullable(),
     error: z.string().nullable(),
     createdAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
     report: drillReportSchema.nullable(),
+    approval: drillApprovalSchema.nullable().meta({ description: "Null when its service's policy did not require one" }),
   })
   .meta({ id: "Drill" });
 
-export const drillListSchema = z.object({ drills: z.array(drillSchema.omit({ report: true }).extend({ passed: z.boolean().nullable(), observedRtoMs: z.int().nullable(), lostWrites: z.int().nullable() })) }).meta({ id: "DrillList" });
+export const drillListSchema = z.object({ drills: z.array(drillSchema.omit({ report: true, approval: true }).extend({ passed: z.boolean().nullable(), observedRtoMs: z.int().nullable(), lostWrites: z.int().nullable() })) }).meta({ id: "DrillList" });
 export const drillIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 export const drillListQuerySchema = z.object({ serviceId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
@@ -137,6 +156,7 @@ export const recoveryHistorySchema = z
   .meta({ id: "RecoveryHistory", description: "Observed RTO and lost writes of a service's drills and real runs, with its datasets' budgets" });
 
 export type DrillView = z.infer<typeof drillSchema>;
+export type DrillApprovalView = z.infer<typeof drillApprovalSchema>;
 export type DrillReportView = z.infer<typeof drillReportSchema>;
 export type DrillScheduleView = z.infer<typeof drillScheduleSchema>;
 export type RecoveryHistory = z.infer<typeof recoveryHistorySchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PLAN_SERVICE_STATES, PLAN_STATUSES } from "@/core/plans/plan-machine";
+import { DRILL_STATUSES, drillApprovalSchema } from "./drills";
 import { serviceLabelsSchema } from "./topology";
 
 const serviceId = z.string().min(1).max(64);
@@ -15,6 +16,12 @@ export const planOrderSchema = z
   })
   .meta({ id: "PlanOrder" });
 
+export const planDrillRequestSchema = z
+  .strictObject({
+    switchBack: z.boolean({ error: "must be true or false" }).meta({ description: "Switch each service back to the region once its drill's run succeeded" }),
+  })
+  .meta({ id: "PlanDrillRequest" });
+
 export const createPlanRequestSchema = z
   .strictObject({
     regionId: z.string().min(1).max(64).meta({ description: "The region to move every write role out of, e.g. aws:us-east-1" }),
@@ -28,6 +35,7 @@ export const createPlanRequestSchema = z
     scheduledAt: z.iso.datetime({ offset: true }).optional().meta({ description: "Start at this time instead of now" }),
     inMaintenanceWindow: z.boolean().default(false).meta({ description: "With scheduledAt: start only inside a maintenance window of every service in scope" }),
     dryRun: z.boolean().default(false).meta({ description: "Only plan: what each service would do and why some cannot move; nothing written" }),
+    drill: planDrillRequestSchema.optional().meta({ description: "Run the plan as a drill: each child run is recorded as a drill (canary, observed RTO, report against the budgets)" }),
   })
   .refine((body) => !body.inMaintenanceWindow || body.scheduledAt, { path: ["inMaintenanceWindow"], error: "needs scheduledAt: the time to start inside a window" })
   .meta({ id: "CreatePlanRequest" });
@@ -58,6 +66,14 @@ export const planDryRunSchema = z
     failurePolicy: z.enum(["stop", "continue"]),
     services: z.array(planServiceDryRunSchema),
     cannotMove: z.array(z.object({ serviceId: z.string(), reasons: z.array(z.string()) })),
+    drill: z
+      .object({
+        switchBack: z.boolean(),
+        approvalRequiredBy: z.array(z.string()).meta({ description: "The services whose policy requires approval: the plan drill waits for one second person's approval before any service starts" }),
+        sentence: z.string(),
+      })
+      .nullable()
+      .meta({ description: "Null when the plan is no drill" }),
     snapshotAt: z.iso.datetime(),
   })
   .meta({ id: "PlanDryRun", description: "A region evacuation's dry run: per service, the target, every check, residency and RPO verdicts; nothing changed" });
@@ -75,7 +91,21 @@ export const planServiceSchema = z.object({
     .nullable(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
+  drill: z
+    .object({ id: z.string(), status: z.enum(DRILL_STATUSES), passed: z.boolean().nullable(), observedRtoMs: z.int().nullable(), lostWrites: z.int().nullable() })
+    .nullable()
+    .meta({ description: "A plan drill's child: the drill recorded with its run, and its verdict once reported" }),
 });
+
+export const planDrillSchema = z
+  .object({
+    switchBack: z.boolean(),
+    result: z.enum(["pending", "passed", "failed"]).meta({ description: "passed only if every child drill passed; pending while anything of it is under way" }),
+    rule: z.string(),
+    sentence: z.string(),
+    approval: drillApprovalSchema.nullable(),
+  })
+  .meta({ id: "PlanDrill" });
 
 export const planSchema = z
   .object({
@@ -94,6 +124,7 @@ export const planSchema = z
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
+    drill: planDrillSchema.nullable().meta({ description: "Null when the plan is no drill" }),
     services: z.array(planServiceSchema),
   })
   .meta({ id: "Plan" });
@@ -101,7 +132,7 @@ export const planSchema = z
 /** What starting a plan answers: the plan, or (dryRun) its dry run. */
 export const createPlanAnswerSchema = z.union([planSchema, planDryRunSchema]);
 
-export const planListSchema = z.object({ plans: z.array(planSchema.omit({ services: true }).extend({ counts: z.record(z.string(), z.int()) })) }).meta({ id: "PlanList" });
+export const planListSchema = z.object({ plans: z.array(planSchema.omit({ services: true, drill: true }).extend({ drill: z.boolean().meta({ description: "Whether the plan is a drill" }) }).extend({ counts: z.record(z.string(), z.int()) })) }).meta({ id: "PlanList" });
 export const planIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 export const planControlSchema = z.strictObject({ reason: z.string().trim().min(3, { error: "say why, in at least 3 characters" }).max(1000) }).meta({ id: "PlanControl" });
 export const planListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });

@@ -33,6 +33,24 @@ export const maintenanceWindowSchema = z
   })
   .meta({ id: "MaintenanceWindow" });
 
+export const DEFAULT_DRILL_APPROVAL_MINUTES = 240;
+
+/** Drills on the service: whether one waits for a second person's approval before its run starts (core/drills/drill-approval.ts). */
+export const drillRuleSchema = z
+  .strictObject({
+    requireApproval: z
+      .boolean()
+      .default(false)
+      .meta({ description: "A drill of the service (a person's, a scheduled one, or part of a plan drill) starts nothing until someone other than who asked for it, with the approver role, approves it" }),
+    approvalExpiresAfterMinutes: z
+      .int({ error: "must be a whole number of minutes" })
+      .min(5, { error: "must be at least 5 minutes" })
+      .max(7 * 24 * 60, { error: "must be at most 7 days (10080 minutes)" })
+      .default(DEFAULT_DRILL_APPROVAL_MINUTES)
+      .meta({ description: "A drill not approved within this many minutes expires and starts nothing" }),
+  })
+  .meta({ id: "DrillRule" });
+
 /**
  * A policy: the thresholds and rules automation, alerts and runbooks read.
  * A service's own policy wins over the global default.
@@ -64,9 +82,12 @@ export const policyDocumentSchema = z
       safetyRelevant: z.int().min(1).max(5),
       other: z.int().min(1).max(5),
     }),
+    // A default, so documents stored before drills had a rule keep parsing (as drills that need no approval).
+    drills: drillRuleSchema.default({ requireApproval: false, approvalExpiresAfterMinutes: DEFAULT_DRILL_APPROVAL_MINUTES }),
   })
   .meta({ id: "PolicyDocument" });
 
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 export type DatasetRule = z.infer<typeof datasetRuleSchema>;
 export type MaintenanceWindow = z.infer<typeof maintenanceWindowSchema>;
+export type DrillRule = z.infer<typeof drillRuleSchema>;

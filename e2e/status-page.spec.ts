@@ -4,12 +4,20 @@ import { ADMIN, signIn } from "./support/session";
 test("anyone reads the status page without signing in, and an admin names what it shows", async ({ page, browser }) => {
   const stranger = await browser.newContext();
   const visitor = await stranger.newPage();
+  const problems: string[] = [];
+  visitor.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  visitor.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
   await visitor.goto("/status");
   await expect(visitor).toHaveURL(/\/status$/);
   await expect(visitor.getByRole("heading", { level: 1 })).toBeVisible();
   await expect(visitor.getByRole("status")).toContainText(/operational|degraded|outage|maintenance/i);
   await expect(visitor.getByRole("region", { name: "Components" })).toContainText("All systems");
   await expect(visitor.locator("body")).not.toContainText("orders-db");
+  expect(problems).toEqual([]);
 
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.goto("/settings/status-page");

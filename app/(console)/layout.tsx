@@ -9,6 +9,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/regions", label: "Regions", permission: "fleet:read" },
   { href: "/topology", label: "Topology", permission: "fleet:read" },
   { href: "/alerts", label: "Alerts", permission: "fleet:read" },
+  { href: "/incidents", label: "Incidents", permission: "fleet:read" },
   { href: "/runbooks", label: "Runbooks", permission: "runbooks:read" },
   { href: "/plans", label: "Plans", permission: "runbooks:read" },
   { href: "/drills", label: "Drills", permission: "runbooks:read" },

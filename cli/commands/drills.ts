@@ -16,9 +16,33 @@ export const drillCommand: Command = {
   async run(invocation) {
     const body = { params: parseKeyValues(invocation.args), switchBack: invocation.options["switch-back"] === true, runbook: stringOption(invocation, "runbook") };
     const drill = await invocation.client.call("startDrill", { body });
-    show(invocation, drill, (value) => `Started drill ${value.id}; its run ${value.runId} asks for confirmation as usual (switchyard watch ${value.runId}). Report: switchyard show-drill ${value.id}`);
+    show(invocation, drill, (value) =>
+      value.status === "awaiting_approval"
+        ? `Drill ${value.id} awaits a second person's approval (required by ${value.approval?.services.join(", ")}; expires ${value.approval?.expiresAt}): switchyard approve-drill ${value.id} --note <text>`
+        : `Started drill ${value.id}; its run ${value.runId} asks for confirmation as usual (switchyard watch ${value.runId}). Report: switchyard show-drill ${value.id}`,
+    );
   },
 };
+
+function decisionCommand(name: string, operation: "approveDrill" | "rejectDrill", summary: string, example: string): Command {
+  return {
+    name,
+    summary,
+    usage: `${name} <drillId> --note <text>`,
+    examples: [example],
+    options: { note: { type: "string", description: "Why (at least 3 characters; audited)" } },
+    arity: [1, 1],
+    async run(invocation) {
+      const drill = await invocation.client.call(operation, { params: { id: word(invocation, 0) }, body: { note: stringOption(invocation, "note") } });
+      show(invocation, drill, renderDrill);
+    },
+  };
+}
+
+export const drillDecisionCommands: Command[] = [
+  decisionCommand("approve-drill", "approveDrill", "Approve a drill awaiting approval (not one you asked for): its run starts", 'switchyard approve-drill clx0drill --note "staging is quiet, go"'),
+  decisionCommand("reject-drill", "rejectDrill", "Reject a drill awaiting approval: it ends and nothing starts", 'switchyard reject-drill clx0drill --note "not during the sale"'),
+];
 
 export const drillsCommand: Command = {
   name: "drills",

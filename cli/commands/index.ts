@@ -4,7 +4,8 @@ import { ackCommand, alertsCommand } from "./alerts";
 import { auditCommand } from "./audit";
 import { changeCommand, changesCommand } from "./changes";
 import { discoverCommand } from "./discover";
-import { disableDrillScheduleCommand, drillCommand, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
+import { disableDrillScheduleCommand, drillCommand, drillDecisionCommands, drillSchedulesCommand, drillsCommand, scheduleDrillCommand, showDrillCommand } from "./drills";
+import { INCIDENT_COMMANDS } from "./incidents";
 import { keysCommand } from "./keys";
 import { routeCommand, serviceCommand, statusCommand } from "./fleet";
 import { haproxyConfigCommand } from "./haproxy";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   silencesCommand,
   silenceCommand,
   expireSilenceCommand,
+  ...INCIDENT_COMMANDS,
   runbooksCommand,
   planCommand,
   runCommand,
@@ -40,6 +42,7 @@ export const COMMANDS: readonly Command[] = [
   drillCommand,
   drillsCommand,
   showDrillCommand,
+  ...drillDecisionCommands,
   scheduleDrillCommand,
   drillSchedulesCommand,
   disableDrillScheduleCommand,

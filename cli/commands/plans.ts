@@ -26,12 +26,14 @@ function concurrency(invocation: Invocation): number | undefined {
 export const evacuateCommand: Command = {
   name: "evacuate",
   summary: "Move every write role out of a region: one run per service, in order; --dry-run shows each service's target, checks and blockers first",
-  usage: "evacuate <regionId> --reason <text> [--service <id>… | --label <key=value>…] [--group <id,id>]… [--after <id>:<id,id>]… [--concurrency <n>] [--continue-on-failure] [--failover] [--at <ISO time>] [--in-window] [--dry-run]",
+  usage:
+    "evacuate <regionId> --reason <text> [--service <id>… | --label <key=value>…] [--group <id,id>]… [--after <id>:<id,id>]… [--concurrency <n>] [--continue-on-failure] [--failover] [--at <ISO time>] [--in-window] [--drill [--switch-back]] [--dry-run]",
   examples: [
     'switchyard evacuate aws:us-east-1 --reason "provider maintenance" --dry-run',
     'switchyard evacuate aws:us-east-1 --reason "regional incident" --failover --label tier=critical --continue-on-failure',
     'switchyard evacuate aws:us-east-1 --reason "provider maintenance" --group orders-db --group payments-db --concurrency 2',
     'switchyard evacuate aws:us-east-1 --reason "kernel patching" --after orders-history:orders-db --at 2026-12-05T02:00:00Z --in-window',
+    'switchyard evacuate aws:us-east-1 --reason "quarterly region drill" --drill --switch-back',
   ],
   options: {
     reason: { type: "string", description: "Why (at least 5 characters; audited, and the reason of every run)" },
@@ -45,9 +47,13 @@ export const evacuateCommand: Command = {
     at: { type: "string", description: "Start at this time instead of now (ISO 8601 with a zone, e.g. 2026-12-05T02:00:00Z)" },
     "in-window": { type: "boolean", description: "With --at: start only inside a maintenance window of every service" },
     "dry-run": { type: "boolean", description: "Only plan: change nothing" },
+    drill: { type: "boolean", description: "Run the plan as a drill: each child run is a drill measured against its budgets (waits for one approval when a service's policy requires it)" },
+    "switch-back": { type: "boolean", description: "With --drill: switch each service back to the region once its drill's run succeeded" },
   },
   arity: [1, 1],
   async run(invocation) {
+    const drill = invocation.options.drill === true;
+    if (invocation.options["switch-back"] === true && !drill) throw new UsageError("--switch-back: only with --drill");
     const groups = stringsOption(invocation, "group").map((text) => text.split(",").filter(Boolean));
     const services = stringsOption(invocation, "service");
     const labels = labelsOf(invocation);
@@ -63,10 +69,15 @@ export const evacuateCommand: Command = {
       scheduledAt: stringOption(invocation, "at"),
       inMaintenanceWindow: invocation.options["in-window"] === true,
       dryRun: invocation.options["dry-run"] === true,
+      ...(drill ? { drill: { switchBack: invocation.options["switch-back"] === true } } : {}),
     };
     const answer = await invocation.client.call("createPlan", { body });
     if ("snapshotAt" in answer) return show(invocation, answer, renderPlanDryRun);
-    show(invocation, answer, (plan) => `${plan.status === "scheduled" ? "Scheduled" : "Started"} plan ${plan.id} (${plural(plan.services.length, "service")}). Follow it: switchyard watch-plan ${plan.id}`);
+    show(invocation, answer, (plan) => {
+      const started = plan.status === "awaiting_approval" ? "Asked for approval of plan drill" : `${plan.status === "scheduled" ? "Scheduled" : "Started"} ${plan.drill ? "plan drill" : "plan"}`;
+      const approval = plan.drill?.approval ? ` It waits for a second person: switchyard approve-plan ${plan.id} --note <text> (expires ${plan.drill.approval.expiresAt}).` : "";
+      return `${started} ${plan.id} (${plural(plan.services.length, "service")}).${approval} Follow it: switchyard watch-plan ${plan.id}`;
+    });
   },
 };
 
@@ -94,7 +105,7 @@ export const showPlanCommand: Command = {
 
 export const watchPlanCommand: Command = {
   name: "watch-plan",
-  summary: "Follow a plan every second, printing each change, until it ends (exit 0 only if it succeeded)",
+  summary: "Follow a plan every second, printing each change, until it ends (exit 0 only if it succeeded; a plan drill, only once every child drill passed)",
   usage: "watch-plan <planId>",
   examples: ["switchyard watch-plan clx0plan && echo evacuated"],
   arity: [1, 1],
@@ -105,7 +116,9 @@ export const watchPlanCommand: Command = {
       const plan: PlanView = await invocation.client.call("getPlan", { params: { id } });
       if (invocation.json) invocation.io.out(JSON.stringify(plan));
       else for (const line of planChanges(previous, plan, invocation.io.now())) invocation.io.out(line);
-      if (FINISHED_PLAN_STATUSES.has(plan.status)) return plan.status === "succeeded" ? 0 : 1;
+      // A plan drill is over once its result is known (its children's switch backs and reports come after the plan's own end).
+      if (plan.drill && plan.drill.result !== "pending") return plan.drill.result === "passed" ? 0 : 1;
+      if (!plan.drill && FINISHED_PLAN_STATUSES.has(plan.status)) return plan.status === "succeeded" ? 0 : 1;
       previous = plan;
       await invocation.io.sleep(POLL_MS);
     }
@@ -129,9 +142,26 @@ function controlCommand(name: string, operation: PlanControl, summary: string, e
   };
 }
 
+function decisionCommand(name: string, operation: "approvePlan" | "rejectPlan", summary: string, example: string): Command {
+  return {
+    name,
+    summary,
+    usage: `${name} <planId> --note <text>`,
+    examples: [example],
+    options: { note: { type: "string", description: "Why (at least 3 characters; audited)" } },
+    arity: [1, 1],
+    async run(invocation: Invocation) {
+      const plan = await invocation.client.call(operation, { params: { id: word(invocation, 0) }, body: { note: stringOption(invocation, "note") } });
+      show(invocation, plan, renderPlanView);
+    },
+  };
+}
+
 export const planControlCommands: Command[] = [
   controlCommand("pause-plan", "pausePlan", "Pause a plan: no service starts moving and the runs under way pause", 'switchyard pause-plan clx0plan --reason "checking orders-db by hand"'),
   controlCommand("resume-plan", "resumePlan", "Resume a paused plan and its runs", 'switchyard resume-plan clx0plan --reason "checked"'),
   controlCommand("abort-plan", "abortPlan", "Abort a plan: services not started are cancelled, runs under way aborted", 'switchyard abort-plan clx0plan --reason "maintenance postponed"'),
-  controlCommand("cancel-plan", "cancelPlan", "Cancel a scheduled plan before it starts", 'switchyard cancel-plan clx0plan --reason "not tonight"'),
+  controlCommand("cancel-plan", "cancelPlan", "Cancel a scheduled plan (or a plan drill awaiting approval) before it starts", 'switchyard cancel-plan clx0plan --reason "not tonight"'),
+  decisionCommand("approve-plan", "approvePlan", "Approve a plan drill awaiting approval (not your own): its services start", 'switchyard approve-plan clx0plan --note "quiet weekend, go"'),
+  decisionCommand("reject-plan", "rejectPlan", "Reject a plan drill awaiting approval: it ends, no service moves", 'switchyard reject-plan clx0plan --note "not during the sale"'),
 ];

@@ -13,15 +13,39 @@ const drill: DrillView = {
   runId: "r1",
   switchBackRunId: "r2",
   scheduleId: null,
+  planId: null,
   startedBy: "op@example.com",
   reason: "rehearsal",
   error: null,
   createdAt: "2026-12-06T12:00:00.000Z",
   finishedAt: "2026-12-06T12:05:00.000Z",
   report: null,
+  approval: null,
 };
 
 describe("renderDrill", () => {
+  it("says a drill awaits a second person's approval, who asked and until when", () => {
+    const text = renderDrill({
+      ...drill,
+      status: "awaiting_approval",
+      runId: null,
+      switchBackRunId: null,
+      approval: { status: "pending", services: ["orders-db"], requestedBy: "op@example.com", expiresAt: "2026-12-06T16:00:00.000Z", decidedBy: null, decidedAt: null, note: null },
+    });
+    expect(text).toContain("awaiting_approval");
+    expect(text).toContain("approval: AWAITING a second person's approval, asked by op@example.com (required by orders-db); expires 2026-12-06 16:00:00Z");
+    expect(text).toContain("No run yet: it starts once a second person approves it.");
+  });
+
+  it("says who rejected a drill, with the note", () => {
+    const text = renderDrill({
+      ...drill,
+      status: "rejected",
+      approval: { status: "rejected", services: ["orders-db"], requestedBy: "op@example.com", expiresAt: "2026-12-06T16:00:00.000Z", decidedBy: "boss@example.com", decidedAt: "2026-12-06T12:01:00.000Z", note: "not during the sale" },
+    });
+    expect(text).toContain("approval: rejected by boss@example.com at 2026-12-06 12:01:00Z — not during the sale");
+  });
+
   it("says when no report is written yet", () => {
     expect(renderDrill(drill)).toContain("No report yet");
   });

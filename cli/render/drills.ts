@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { drillListSchema, DrillScheduleView, DrillView } from "@/contracts/drills";
 import { formatSeconds } from "@/core/format";
 import { table, utc } from "../format";
+import { approvalLine } from "./plans";
 
 const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "not measured" : formatSeconds(ms / 1000));
 const verdictWord = (passed: boolean | null) => (passed === null ? "not measured" : passed ? "within" : "OVER");
@@ -17,10 +18,11 @@ export function renderDrills(list: z.output<typeof drillListSchema>): string {
 export function renderDrill(drill: DrillView): string {
   const head = [
     `Drill ${drill.id} of ${drill.serviceId} (${drill.runbookId}${drill.params.to_region ? ` → ${drill.params.to_region}` : ""}${drill.switchBack ? ", switching back" : ""}): ${drill.status}${drill.error ? ` — ${drill.error}` : ""}`,
-    `run ${drill.runId ?? "—"}${drill.switchBackRunId ? `, switch back ${drill.switchBackRunId}` : ""}, started ${utc(drill.createdAt)} by ${drill.startedBy ?? "its schedule"}`,
+    `run ${drill.runId ?? "—"}${drill.switchBackRunId ? `, switch back ${drill.switchBackRunId}` : ""}, started ${utc(drill.createdAt)} by ${drill.startedBy ?? "its schedule"}${drill.planId ? ` as part of plan drill ${drill.planId}` : ""}`,
+    ...(drill.approval ? [approvalLine(drill.approval)] : []),
   ];
   const report = drill.report;
-  if (!report) return [...head, "No report yet: it is written when the run ends."].join("\n");
+  if (!report) return [...head, drill.status === "awaiting_approval" ? "No run yet: it starts once a second person approves it." : "No report yet: it is written when the run ends."].join("\n");
   return [
     ...head,
     "",

@@ -1,7 +1,8 @@
 import { queryOptions } from "@tanstack/react-query";
+import { ACTIVE_DRILL_STATUSES } from "@/contracts/drills";
 import { api } from "../api-client";
 
-const ACTIVE = new Set(["starting", "running", "switching_back"]);
+const ACTIVE: ReadonlySet<string> = new Set(ACTIVE_DRILL_STATUSES);
 
 export const drillQueries = {
   all: () => ["drills"] as const,
@@ -34,4 +35,9 @@ export const drillQueries = {
 
 export function startDrillRequest(params: Record<string, string>, switchBack: boolean) {
   return api.call("startDrill", { body: { params, switchBack } });
+}
+
+/** A second person's decision on a drill awaiting approval. */
+export function drillDecision(drillId: string, decision: "approve" | "reject", note: string) {
+  return api.call(decision === "approve" ? "approveDrill" : "rejectDrill", { params: { id: drillId }, body: { note } });
 }

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import type { AlertView } from "@/contracts/alerts";
+import { isPageLevel } from "@/core/alerts/page-level";
 import { ApiClientError } from "@/client/api-client";
 import { acknowledgeAlertRequest, alertQueries } from "@/client/queries/alerts";
 import { Badge, type Tone } from "@/components/ui/badge";
@@ -104,6 +105,7 @@ export function AlertRow({ alert, mayAcknowledge }: { alert: AlertView; mayAckno
       <td>
         {alert.serviceId === null ? <span className="muted">accounts</span> : <Link href={`/services/${encodeURIComponent(alert.serviceId)}`}>{alert.serviceId}</Link>}
         {alert.policyVersion !== null ? <div className="muted">policy v{alert.policyVersion}</div> : null}
+        {alert.serviceId !== null && alert.firedAt && isPageLevel(alert.severity) ? <Link href={`/incidents?serviceId=${encodeURIComponent(alert.serviceId)}`}>its incident</Link> : null}
       </td>
       <td>
         <div>

@@ -59,7 +59,7 @@ export function DrillSection({ serviceId, regions, writeRegionId, mayOperate }: 
             <button type="submit" className="button button-primary" disabled={start.isPending || !toRegion}>
               {start.isPending ? "Starting…" : "Run a drill"}
             </button>
-            <span className="hint">A planned switchover with a canary writing through the write route; the run asks you to confirm, as any switchover does.</span>
+            <span className="hint">A planned switchover with a canary writing through the write route; the run asks you to confirm, as any switchover does. On a service whose policy requires approval of drills, it first waits for a second person.</span>
           </div>
         </form>
       ) : null}

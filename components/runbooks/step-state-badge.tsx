@@ -16,6 +16,9 @@ const TONES: Record<string, Tone> = {
   starting: "info",
   switching_back: "info",
   passed: "ok",
+  awaiting_approval: "warn",
+  rejected: "bad",
+  expired: "bad",
 };
 
 export function StateBadge({ state }: { state: string }) {

@@ -12,7 +12,7 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 export const TOKEN_SCOPE_SENTENCES: Record<TokenScope, string> = {
   read: "Read-only: the fleet, runbooks and runs, policies and change requests, and the owner's own tokens.",
   operate: "Act as an operator: start and control runs, acknowledge alerts, pause automation and acknowledge failovers, apply emergency policy changes.",
-  approve: "Act as an approver: approve or reject change requests, run approval steps and emergency changes.",
+  approve: "Act as an approver: approve or reject change requests, run approval steps, drills awaiting approval and emergency changes.",
   audit: "Read, export, verify and checkpoint the audit trail.",
   admin: "Act as an admin: users and roles, the topology, agents, policy proposals, everyone's tokens.",
 };
@@ -32,6 +32,7 @@ export const PERMISSION_SCOPES = {
   "runs:operate": ["operate"],
   "alerts:acknowledge": ["operate"],
   "alerts:silence": ["operate"],
+  "incidents:manage": ["operate"],
   "automation:control": ["operate"],
   "policies:emergency": ["operate"],
   "runs:approve": ["approve"],

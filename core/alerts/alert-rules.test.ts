@@ -15,6 +15,7 @@ const policy: PolicyDocument = {
   maintenanceWindows: [],
   alerts: { forSeconds: 30, slotRetainedBytesMax: 64 * MIB, conflictsPerMinuteMax: 10 },
   approvals: { safetyRelevant: 2, other: 1 },
+  drills: { requireApproval: false, approvalExpiresAfterMinutes: 240 },
 };
 
 const replica = (overrides: Partial<ReplicaFacts> & Pick<ReplicaFacts, "id" | "name">): ReplicaFacts => ({

@@ -58,6 +58,12 @@ describe("summariseServiceEvent", () => {
       "ops@example.com started a drill of planned-switchover, switching back: quarterly rehearsal",
     );
     expect(summariseServiceEvent(event({ action: "drill.finish", after: { status: "passed", observedRtoMs: 1500, lostWrites: 0 } }))).toBe("Drill passed: observed RTO 1.5 s, 0 acknowledged writes lost");
+    expect(summariseServiceEvent(event({ action: "drill.start", actorLabel: "ops@example.com", reason: "rehearsal", after: { runbook: "planned-switchover", switchBack: false, status: "awaiting_approval" } }))).toBe(
+      "ops@example.com started a drill of planned-switchover (awaiting a second person's approval): rehearsal",
+    );
+    expect(summariseServiceEvent(event({ action: "drill.approve", actorLabel: "approver@example.com", reason: "quiet hour" }))).toBe("approver@example.com approved the drill: quiet hour");
+    expect(summariseServiceEvent(event({ action: "drill.reject", actorLabel: "approver@example.com", reason: "not during the sale" }))).toBe("approver@example.com rejected the drill: not during the sale");
+    expect(summariseServiceEvent(event({ action: "drill.expire", actorLabel: "drill approvals" }))).toBe("Drill expired unapproved: nothing started");
     expect(summariseServiceEvent(event({ action: "drill.finish", outcome: "failure", reason: "The drill's run failed.", after: { status: "failed", observedRtoMs: null, lostWrites: null } }))).toBe(
       "Drill failed: observed RTO not measured, lost writes not measured: The drill's run failed.",
     );

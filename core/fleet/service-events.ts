@@ -41,6 +41,8 @@ const RUN_VERBS: Record<string, string> = {
   "run.confirm": "confirmed a step",
   "run.approve": "approved a step",
   "run.reject": "rejected a step",
+  "drill.approve": "approved the drill",
+  "drill.reject": "rejected the drill",
 };
 
 export function summariseServiceEvent(event: AuditEventFacts): string {
@@ -66,7 +68,11 @@ export function summariseServiceEvent(event: AuditEventFacts): string {
       return `Run ${text(field(event.after, "status"), "finished")}${typeof rto === "number" ? `, writes refused for ${(rto / 1000).toFixed(1)} s` : ""}${because(event.reason)}`;
     }
     case "drill.start":
-      return `${event.actorLabel} started a drill of ${text(field(event.after, "runbook"), "a runbook")}${field(event.after, "switchBack") === true ? ", switching back" : ""}${because(event.reason)}`;
+      return `${event.actorLabel} started a drill of ${text(field(event.after, "runbook"), "a runbook")}${field(event.after, "switchBack") === true ? ", switching back" : ""}${
+        field(event.after, "status") === "awaiting_approval" ? " (awaiting a second person's approval)" : ""
+      }${because(event.reason)}`;
+    case "drill.expire":
+      return "Drill expired unapproved: nothing started";
     case "drill.finish": {
       const rto = field(event.after, "observedRtoMs");
       const lost = field(event.after, "lostWrites");

@@ -97,3 +97,19 @@ describe("moving a plan", () => {
     expect(moves).toEqual([{ kind: "service", serviceId: "a", rule: "service-run-succeeded", to: "succeeded", reason: "its run succeeded" }]);
   });
 });
+
+describe("a plan drill awaiting approval", () => {
+  it("is approved into running (or scheduled), rejected or expired into cancelled, cancellable, and moves nothing while it waits", () => {
+    expect(planControlTransition("approve", "awaiting_approval")).toMatchObject({ id: "plan-drill-approved", to: "running" });
+    expect(planControlTransition("approve-scheduled", "awaiting_approval")).toMatchObject({ id: "plan-drill-approved-scheduled", to: "scheduled" });
+    expect(planControlTransition("reject", "awaiting_approval")).toMatchObject({ id: "plan-drill-rejected", to: "cancelled" });
+    expect(planControlTransition("expire", "awaiting_approval")).toMatchObject({ id: "plan-drill-approval-expired", to: "cancelled" });
+    expect(planControlTransition("cancel", "awaiting_approval")?.id).toBe("scheduled-plan-cancelled");
+    for (const control of ["approve", "approve-scheduled", "reject", "expire"] as const) {
+      for (const status of ["scheduled", "running", "paused", "succeeded", "failed", "aborted", "cancelled"] as const) expect(planControlTransition(control, status)).toBeNull();
+    }
+    for (const control of ["pause", "resume", "abort"] as const) expect(planControlTransition(control, "awaiting_approval")).toBeNull();
+    const waiting: PlanRow = { status: "awaiting_approval", concurrency: 2, failurePolicy: "stop", services: [{ serviceId: "orders-db", state: "pending", runStatus: null }], dependsOn: {} };
+    expect(nextPlanMoves(waiting)).toEqual([]);
+  });
+});

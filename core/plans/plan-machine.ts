@@ -8,7 +8,7 @@ import type { Dependencies } from "./plan-order";
  * `planControlTransition`.
  */
 
-export const PLAN_STATUSES = ["scheduled", "running", "paused", "succeeded", "failed", "aborted", "cancelled"] as const;
+export const PLAN_STATUSES = ["scheduled", "awaiting_approval", "running", "paused", "succeeded", "failed", "aborted", "cancelled"] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = ["succeeded", "failed", "aborted", "cancelled"];
 
@@ -19,10 +19,29 @@ const DONE_STATES: readonly PlanServiceState[] = ["succeeded", "not_needed", "fa
 const MOVED_STATES: readonly PlanServiceState[] = ["succeeded", "not_needed"];
 
 export type PlanControl = "pause" | "resume" | "abort" | "cancel";
+/** What a second person (or, for the expiry, the control plane) decides of a plan drill awaiting approval. */
+export type PlanApproval = "approve" | "approve-scheduled" | "reject" | "expire";
 
 const PLAN_TABLE = [
   { id: "plan-started", from: [], to: "running", by: "start", sentence: "A person starts a plan whose dry run they have seen: its services start moving at once." },
   { id: "plan-scheduled", from: [], to: "scheduled", by: "start", sentence: "A person schedules a plan for a later time: nothing moves until then." },
+  {
+    id: "plan-drill-awaits-approval",
+    from: [],
+    to: "awaiting_approval",
+    by: "start",
+    sentence: "A person starts a plan drill covering a service whose policy requires approval of its drills: nothing moves until a second person approves it.",
+  },
+  { id: "plan-drill-approved", from: ["awaiting_approval"], to: "running", by: "approve", sentence: "A second person approves a plan drill: its services start moving." },
+  {
+    id: "plan-drill-approved-scheduled",
+    from: ["awaiting_approval"],
+    to: "scheduled",
+    by: "approve-scheduled",
+    sentence: "A second person approves a scheduled plan drill: it starts at its time with the re-checks of any scheduled plan (at once if its time has come).",
+  },
+  { id: "plan-drill-rejected", from: ["awaiting_approval"], to: "cancelled", by: "reject", sentence: "An approver rejects a plan drill: it ends and no service moves." },
+  { id: "plan-drill-approval-expired", from: ["awaiting_approval"], to: "cancelled", by: "expire", sentence: "No one approved a plan drill in time: it ends and no service moves." },
   {
     id: "scheduled-plan-started",
     from: ["scheduled"],
@@ -37,7 +56,13 @@ const PLAN_TABLE = [
     by: "scheduler",
     sentence: "A scheduled plan's re-checks fail at its time: it does not start, says why and raises an alert.",
   },
-  { id: "scheduled-plan-cancelled", from: ["scheduled"], to: "cancelled", by: "cancel", sentence: "A person cancels a scheduled plan before it starts." },
+  {
+    id: "scheduled-plan-cancelled",
+    from: ["scheduled", "awaiting_approval"],
+    to: "cancelled",
+    by: "cancel",
+    sentence: "A person cancels a scheduled plan, or a plan drill awaiting approval, before it starts.",
+  },
   { id: "plan-paused", from: ["running"], to: "paused", by: "pause", sentence: "A person pauses a plan: no service starts moving and the runs under way pause, until it is resumed." },
   { id: "plan-resumed", from: ["paused"], to: "running", by: "resume", sentence: "A person resumes a paused plan and the runs it paused." },
   {
@@ -49,12 +74,12 @@ const PLAN_TABLE = [
   },
   { id: "every-service-moved", from: ["running"], to: "succeeded", by: "engine", sentence: "Every service in scope moved its write role out of the region, or had none there." },
   { id: "some-service-not-moved", from: ["running"], to: "failed", by: "engine", sentence: "Every service is done and at least one did not move (failed, skipped or cancelled)." },
-] as const satisfies readonly { id: string; from: readonly PlanStatus[]; to: PlanStatus; by: "start" | "scheduler" | "engine" | PlanControl; sentence: string }[];
+] as const satisfies readonly { id: string; from: readonly PlanStatus[]; to: PlanStatus; by: "start" | "scheduler" | "engine" | PlanControl | PlanApproval; sentence: string }[];
 
 export type PlanRuleId = (typeof PLAN_TABLE)[number]["id"];
 export const PLAN_TRANSITIONS = PLAN_TABLE;
 
-export function planControlTransition(control: PlanControl, status: PlanStatus): (typeof PLAN_TABLE)[number] | null {
+export function planControlTransition(control: PlanControl | PlanApproval, status: PlanStatus): (typeof PLAN_TABLE)[number] | null {
   const row = PLAN_TABLE.find((candidate) => candidate.by === control);
   return row && (row.from as readonly PlanStatus[]).includes(status) ? row : null;
 }

@@ -47,6 +47,14 @@ describe("policyConsequences", () => {
     ]);
   });
 
+  it("says what requiring approval of drills does, both ways", () => {
+    const strict = demoPolicy((d) => (d.drills.requireApproval = true));
+    expect(policyConsequences(demoPolicy(), strict, demoTopology())).toEqual([
+      "drills.requireApproval off → on: a drill of orders-db (a person's, a scheduled one, or a plan drill covering it) starts nothing until a second person approves it, and expires unapproved after 240 min",
+    ]);
+    expect(policyConsequences(strict, demoPolicy(), demoTopology())).toEqual(["drills.requireApproval on → off: a drill of orders-db starts its run as soon as it is asked, with no second person"]);
+  });
+
   it("says what an added maintenance window does while in force", () => {
     const window = { startsAt: "2030-01-01T02:00:00Z", endsAt: "2030-01-01T04:00:00Z", reason: "kernel", automaticFailover: "held" as const };
     const held = demoPolicy((d) => d.maintenanceWindows.push(window));

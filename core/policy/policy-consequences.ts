@@ -35,6 +35,15 @@ function switchoverConsequences(before: PolicyDocument, after: PolicyDocument, t
     : [`failover.cooldownAfterSwitchover on → off: a planned switchover of ${subjectOf(topology)} leaves automatic failover armed for the new primary`];
 }
 
+function drillConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  if (before.drills.requireApproval === after.drills.requireApproval) return [];
+  return after.drills.requireApproval
+    ? [
+        `drills.requireApproval off → on: a drill of ${subjectOf(topology)} (a person's, a scheduled one, or a plan drill covering it) starts nothing until a second person approves it, and expires unapproved after ${after.drills.approvalExpiresAfterMinutes} min`,
+      ]
+    : [`drills.requireApproval on → off: a drill of ${subjectOf(topology)} starts its run as soon as it is asked, with no second person`];
+}
+
 function windowConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
   const known = new Set(before.maintenanceWindows.map((window) => JSON.stringify(window)));
   return after.maintenanceWindows
@@ -102,6 +111,7 @@ export function policyConsequences(before: PolicyDocument, after: PolicyDocument
   return [
     ...automaticConsequences(before, after, topology),
     ...switchoverConsequences(before, after, topology),
+    ...drillConsequences(before, after, topology),
     ...windowConsequences(before, after, topology),
     ...lagConsequences(before, after, topology),
     ...quorumConsequences(before, after, topology),

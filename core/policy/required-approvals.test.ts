@@ -20,6 +20,8 @@ describe("requiredApprovals", () => {
     "datasets.orders.residency.regions",
     "approvals.other",
     "maintenanceWindows",
+    "drills.requireApproval",
+    "drills.approvalExpiresAfterMinutes",
   ])("counts %s as safety-relevant", (field) => expect(isSafetyRelevant(field)).toBe(true));
 
   it.each(["alerts.forSeconds", "alerts.slotRetainedBytesMax", "alerts.conflictsPerMinuteMax"])("does not count %s", (field) =>

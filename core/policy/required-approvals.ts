@@ -5,11 +5,12 @@ import type { PolicyChange } from "./diff-policy";
  * Fields whose change can lose data or cause (or prevent) a failover:
  * everything under failover, the witness quorum, heartbeats, each dataset's
  * replication mode and residency, and maintenance windows (one holds
- * automatic failover and keeps alerts from webhooks while in force). The
+ * automatic failover and keeps alerts from webhooks while in force), the
+ * drills rule (lifting the approval lets a drill move production alone). The
  * approval counts themselves count too, or one approval could lower the bar
  * for the next change.
  */
-const SAFETY_RELEVANT = [/^failover\./, /^witness\.quorum$/, /^heartbeat\./, /^datasets\.[^.]+\.(replication|residency)(\.|$)/, /^maintenanceWindows$/, /^approvals\./];
+const SAFETY_RELEVANT = [/^failover\./, /^witness\.quorum$/, /^heartbeat\./, /^datasets\.[^.]+\.(replication|residency)(\.|$)/, /^maintenanceWindows$/, /^approvals\./, /^drills\./];
 
 export function isSafetyRelevant(field: string): boolean {
   return SAFETY_RELEVANT.some((pattern) => pattern.test(field));

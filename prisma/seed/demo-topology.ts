@@ -44,6 +44,7 @@ export const GLOBAL_DEFAULT_POLICY: PolicyDocument = {
   maintenanceWindows: [],
   alerts: { forSeconds: 30, slotRetainedBytesMax: 1024 * MIB, conflictsPerMinuteMax: 10 },
   approvals: { safetyRelevant: 2, other: 1 },
+  drills: { requireApproval: false, approvalExpiresAfterMinutes: 240 },
 };
 
 export const DEMO_SERVICE_POLICY: PolicyDocument = {

@@ -23,6 +23,7 @@ const idOf = (input: TargetInput) => idParam.parse(input.params).id;
 const pauseScopeBody = z.object({ scope: z.string() });
 const silenceBody = z.object({ serviceId: z.string().optional() });
 const runServiceBody = z.object({ params: z.record(z.string(), z.string()) });
+const incidentServicesBody = z.object({ serviceIds: z.array(z.string()).min(1) });
 
 /**
  * One resolver per row of OPERATION_TARGETS (the compiler holds the two
@@ -41,6 +42,11 @@ export const TARGET_RESOLVERS: Record<OperationTarget, (input: TargetInput) => P
     const pause = await db().automationPause.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
     if (!pause) throw new NotFoundError(`No automation pause ${idOf(input)}.`);
     return orFleet(pause.serviceId);
+  },
+  "drill-param": async (input) => {
+    const drill = await db().drill.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
+    if (!drill) throw new NotFoundError(`No drill with id ${idOf(input)}.`);
+    return service(drill.serviceId);
   },
   "drill-schedule-param": async (input) => {
     const schedule = await db().drillSchedule.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
@@ -68,6 +74,16 @@ export const TARGET_RESOLVERS: Record<OperationTarget, (input: TargetInput) => P
     const silence = await db().silence.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
     if (!silence) throw new NotFoundError(`No silence ${idOf(input)}.`);
     return orFleet(silence.serviceId);
+  },
+  "incident-param": async (input) => {
+    const services = await db().incidentService.findMany({ where: { incidentId: idOf(input) }, select: { serviceId: true } });
+    if (!services.length) throw new NotFoundError(`No incident ${idOf(input)}.`);
+    // An incident about several services acts on each: as on the fleet, which a role limited to some services may not.
+    return services.length === 1 ? service(services[0]!.serviceId) : FLEET;
+  },
+  "incident-services-body": async (input) => {
+    const serviceIds = [...new Set(incidentServicesBody.parse(input.body).serviceIds)];
+    return serviceIds.length === 1 ? service(serviceIds[0]!) : FLEET;
   },
   "policy-param": async (input) => {
     const ref = idOf(input);

@@ -91,7 +91,7 @@ async function refusedScheduledRuns(now: Date): Promise<Map<string, ServiceFacts
   return refused;
 }
 
-/** Each service's latest finished drill, when it failed, and its overdue repeating drills, in two statements. */
+/** Each service's latest finished drill that ran, when it failed, and its overdue repeating drills, in two statements. */
 async function drillFacts(now: Date): Promise<Map<string, DrillFacts>> {
   const [latest, overdue] = await Promise.all([
     sqlPool().query<{ id: string; serviceId: string; runbookId: string; status: string; error: string | null; verdicts: { passed: boolean | null; sentence: string }[] | null }>({
@@ -100,6 +100,8 @@ async function drillFacts(now: Date): Promise<Map<string, DrillFacts>> {
         SELECT DISTINCT ON (d."serviceId") d.id, d."serviceId", d."runbookId", d.status::text AS status, d.error, r.verdicts
           FROM "Drill" d LEFT JOIN "DrillReport" r ON r."drillId" = d.id
          WHERE d."finishedAt" IS NOT NULL
+           -- A drill rejected or expired before its approval rehearsed nothing: it neither fails nor clears the alert.
+           AND d.status NOT IN ('rejected', 'expired')
          ORDER BY d."serviceId", d."finishedAt" DESC`,
     }),
     sqlPool().query<{ id: string; serviceId: string; runbookId: string; nextDueAt: Date }>({

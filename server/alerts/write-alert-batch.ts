@@ -6,6 +6,7 @@ import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../aud
 import type { Alert } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import type { PolicyInForce } from "@/core/topology/service-topology";
+import { openIncidentsForFiredAlerts } from "../incidents/incident-signs";
 import { enqueueGroupNotifications } from "./enqueue-group-notifications";
 
 const ALERTING: AuditActor = { type: "automation", id: null, label: "alerting" };
@@ -146,4 +147,5 @@ export async function writeAlertBatch(tx: Tx, changes: readonly AlertChange[], t
     tx,
     announcements.map((announcement) => auditOf(announcement, policyOf(policies, announcement.alert.serviceId)?.versionId ?? null)),
   );
+  await openIncidentsForFiredAlerts(tx, announcements.filter(({ event }) => event === "fire").map(({ alert }) => alert), now);
 }

@@ -6,6 +6,8 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { issueCommandIn } from "../commands/issue-command";
 import { commandSigningKey } from "../command-keys/signing-key";
 import { db } from "../db/client";
+import type { Tx } from "../db/transaction";
+import { openIncidentForFailover } from "../incidents/incident-signs";
 import { ConflictError } from "../errors";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { createRun } from "../runs/start-run";
@@ -30,7 +32,8 @@ async function startFailover(snapshot: AutomationSnapshot, decision: Decision, m
     reason: `automation ${decision.ruleId}: ${decision.sentence}`,
   };
   try {
-    return await createRun(UNPLANNED_FAILOVER_RUNBOOK, params, { type: "automation", mode, lease, ruleId: decision.ruleId, sentence: decision.sentence });
+    const incident = (tx: Tx, runId: string) => openIncidentForFailover(tx, { runId, serviceId: snapshot.serviceId, ruleId: decision.ruleId, sentence: decision.sentence });
+    return await createRun(UNPLANNED_FAILOVER_RUNBOOK, params, { type: "automation", mode, lease, ruleId: decision.ruleId, sentence: decision.sentence }, { alongside: incident });
   } catch (error) {
     if (error instanceof ConflictError) return null;
     throw error;

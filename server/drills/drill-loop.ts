@@ -1,6 +1,7 @@
 import "server-only";
 import { nextDueAfter, scheduleDecision } from "@/core/drills/drill-schedule";
 import { windowInForce } from "@/core/policy/maintenance-windows";
+import { ACTIVE_DRILL_STATUSES } from "@/contracts/drills";
 import { TERMINAL_RUN_STATUSES } from "@/core/runbooks/run-machine";
 import { db } from "../db/client";
 import type { Drill, DrillSchedule } from "../db/generated/client";
@@ -14,6 +15,7 @@ import { personRefusal } from "../schedules/schedule-facts";
 import { canaryCredentials, canaryVariable } from "./canary-credentials";
 import { CanaryWriter } from "./canary-writer";
 import { finishDrill } from "./drill-report";
+import { approvalNeededFor, expireApprovals, requestApproval } from "./drill-approvals";
 import { recordDrill, writeRegionOf } from "./start-drill";
 
 export const DRILLS_LEASE = "drills";
@@ -65,23 +67,40 @@ async function scheduleConfirmation(drill: Drill): Promise<{ confirmation: strin
 }
 
 /**
- * The run a scheduled drill rehearses, once its canary writes: guided, as
- * the automation hands a run to people, with its manual steps confirmed in
- * advance by the schedule's creator and any approval it needs waiting for a
- * second person.
+ * Who confirms the run's manual steps: for a scheduled drill, its
+ * schedule's creator in advance; for a person's drill that waited for its
+ * approval, nobody in advance (its run is guided, a person confirms each
+ * step) as long as that person may still operate runs on the service.
+ */
+async function runConfirmation(drill: Drill): Promise<{ confirmation: string | undefined; sentence: string; ruleId: string } | { refused: string }> {
+  if (drill.scheduleId) {
+    const confirmed = await scheduleConfirmation(drill);
+    if ("refused" in confirmed) return confirmed;
+    return { confirmation: confirmed.confirmation, ruleId: "drill-scheduled", sentence: `A scheduled drill (${drill.id}) rehearses ${drill.runbookId}.` };
+  }
+  const refused = await personRefusal(drill.startedById, drill.serviceId);
+  if (refused) return { refused: `the person who asked for it may not start it: ${refused}` };
+  return { confirmation: undefined, ruleId: "drill-approved", sentence: `A drill (${drill.id}) approved by a second person rehearses ${drill.runbookId}; a person confirms its steps.` };
+}
+
+/**
+ * The run a scheduled drill (or an approved one) rehearses, once its canary
+ * writes: guided, as the automation hands a run to people, with its manual
+ * steps confirmed in advance by the schedule's creator (a scheduled drill)
+ * and any approval step it needs waiting for a second person.
  */
 async function startScheduledRun(drill: Drill, lease: HeldLease, log: (line: string) => void): Promise<void> {
   const canary = await canaryFor(drill, log);
   const ready = !canary.writer || canary.writer.acknowledged >= CANARY_READY_WRITES || Date.now() - drill.createdAt.getTime() > CANARY_READY_WITHIN_MS;
   if (!ready) return;
   const params = drill.params as Record<string, string>;
-  const confirmed = await scheduleConfirmation(drill);
+  const confirmed = await runConfirmation(drill);
   if ("refused" in confirmed) return end(drill, lease, `The drill's run could not start: ${confirmed.refused}`, log);
   try {
     await createRun(
       drill.runbookId,
       params,
-      { type: "automation", mode: "guided", lease, ruleId: "drill-scheduled", sentence: `A scheduled drill (${drill.id}) rehearses ${drill.runbookId}.` },
+      { type: "automation", mode: "guided", lease, ruleId: confirmed.ruleId, sentence: confirmed.sentence },
       {
         confirmedInAdvance: confirmed.confirmation,
         alongside: async (tx, runId) => {
@@ -155,7 +174,7 @@ async function startDue(schedule: DrillSchedule, lease: HeldLease, now: Date): P
   const [policies, activeRun, activeDrill] = await Promise.all([
     effectivePolicies([schedule.serviceId]),
     db().run.count({ where: { activeForServiceId: schedule.serviceId } }),
-    db().drill.count({ where: { serviceId: schedule.serviceId, status: { in: ["starting", "running", "switching_back"] } } }),
+    db().drill.count({ where: { serviceId: schedule.serviceId, status: { in: [...ACTIVE_DRILL_STATUSES] } } }),
   ]);
   const windows = policies.get(schedule.serviceId)?.document.maintenanceWindows ?? [];
   const decision = scheduleDecision(
@@ -165,23 +184,41 @@ async function startDue(schedule: DrillSchedule, lease: HeldLease, now: Date): P
   if (!decision.start) return;
   const originalRegionId = await writeRegionOf(schedule.serviceId);
   const params = schedule.params as Record<string, string>;
+  // On a service whose policy requires it, the drill waits for someone other than the schedule's creator to approve it.
+  const needed = await approvalNeededFor([schedule.serviceId], now);
   await db().$transaction(async (tx) => {
     await assertLeaseHeld(tx, lease);
     // From the due time it was read at: a second copy (or a second pass) finds it moved and starts nothing.
     const moved = await tx.drillSchedule.updateMany({ where: { id: schedule.id, nextDueAt: schedule.nextDueAt }, data: { nextDueAt: nextDueAfter(schedule.nextDueAt, schedule.everyDays, now) } });
     if (moved.count === 0) return;
-    await recordDrill(
+    const drillId = await recordDrill(
       tx,
-      { serviceId: schedule.serviceId, runbookId: schedule.runbookId, params, switchBack: schedule.switchBack, status: "starting", originalRegionId, scheduleId: schedule.id, reason: params.reason ?? `scheduled drill every ${schedule.everyDays} days` },
+      {
+        serviceId: schedule.serviceId,
+        runbookId: schedule.runbookId,
+        params,
+        switchBack: schedule.switchBack,
+        status: needed ? "awaiting_approval" : "starting",
+        originalRegionId,
+        scheduleId: schedule.id,
+        reason: params.reason ?? `scheduled drill every ${schedule.everyDays} days`,
+      },
       DRILL_AUTOMATION,
     );
+    if (needed) await requestApproval(tx, { kind: "drill", id: drillId }, schedule.createdById, needed);
   });
 }
 
-/** One pass: due schedules start their drills, and every active drill moves on (canary, run, switch back, report). */
+/** One pass: approvals no one gave in time expire, due schedules start their drills, and every active drill moves on (canary, run, switch back, report). */
 export async function drillPass(lease: HeldLease, log: (line: string) => void, now = new Date()): Promise<{ subjects: number; failures: Record<string, string> }> {
-  const due = await db().drillSchedule.findMany({ where: { disabledAt: null, nextDueAt: { lte: now } } });
   const failures: Record<string, string> = {};
+  try {
+    await expireApprovals(lease, now);
+  } catch (error) {
+    if (error instanceof LeaseLostError) throw error;
+    failures.approvals = (error as Error).message;
+  }
+  const due = await db().drillSchedule.findMany({ where: { disabledAt: null, nextDueAt: { lte: now } } });
   for (const schedule of due) {
     try {
       await startDue(schedule, lease, now);

@@ -4,13 +4,14 @@ import { drillReportSchema, type drillListSchema, type DrillView } from "@/contr
 import { db } from "../db/client";
 import type { Drill, DrillReport } from "../db/generated/client";
 import { NotFoundError } from "../errors";
+import { approvalViewOf } from "./drill-approvals";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 const paramsOf = (value: unknown) => z.record(z.string(), z.string()).parse(value);
 
 type DrillSummary = z.infer<typeof drillListSchema>["drills"][number];
 
-function baseOf(drill: Drill, emails: Map<string, string>): Omit<DrillView, "report"> {
+function baseOf(drill: Drill, emails: Map<string, string>): Omit<DrillView, "report" | "approval"> {
   return {
     id: drill.id,
     serviceId: drill.serviceId,
@@ -22,6 +23,7 @@ function baseOf(drill: Drill, emails: Map<string, string>): Omit<DrillView, "rep
     runId: drill.runId,
     switchBackRunId: drill.switchBackRunId,
     scheduleId: drill.scheduleId,
+    planId: drill.planId,
     startedBy: drill.startedById ? (emails.get(drill.startedById) ?? drill.startedById) : null,
     reason: drill.reason,
     error: drill.error,
@@ -48,11 +50,12 @@ export async function listDrills(serviceId: string | undefined, limit: number): 
 }
 
 export async function drillView(drillId: string): Promise<DrillView> {
-  const drill = await db().drill.findUnique({ where: { id: drillId }, include: { report: true } });
+  const drill = await db().drill.findUnique({ where: { id: drillId }, include: { report: true, approval: true } });
   if (!drill) throw new NotFoundError(`No drill with id ${drillId}.`);
   const report = drill.report;
   return {
     ...baseOf(drill, await emailsOf([drill.startedById])),
+    approval: await approvalViewOf(drill.approval),
     report: report
       ? drillReportSchema.parse({
           passed: report.passed,

@@ -7,7 +7,8 @@ import { db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import { ValidationError } from "../errors";
-import { createRun, type RunStarter } from "../runs/start-run";
+import { createRun, prepareRun, type RunStarter } from "../runs/start-run";
+import { approvalNeededFor, requestApproval } from "./drill-approvals";
 import { drillView } from "./drill-view";
 
 type StartDrillRequest = z.output<typeof startDrillRequestSchema>;
@@ -33,7 +34,7 @@ export async function recordDrill(
     serviceId: drill.serviceId,
     runId: drill.runId,
     reason: drill.reason,
-    after: { runbook: drill.runbookId, params: data.params, switchBack: drill.switchBack, originalRegionId: drill.originalRegionId, run: drill.runId, schedule: drill.scheduleId },
+    after: { runbook: drill.runbookId, params: data.params, switchBack: drill.switchBack, originalRegionId: drill.originalRegionId, run: drill.runId, schedule: drill.scheduleId, plan: drill.planId, status: drill.status },
   });
   return drill.id;
 }
@@ -44,9 +45,16 @@ export async function recordDrill(
  * in one transaction; a refused run (unknown runbook or service, bad
  * parameters, a run already under way) leaves nothing. The drill loop runs
  * the canary and writes the report when the run ends.
+ *
+ * When its service's policy requires approval of drills, no run starts:
+ * the drill waits for a second person (server/drills/drill-approvals.ts),
+ * its run checked now as it would be started, and the drill loop starts it
+ * once approved.
  */
 export async function startDrill(request: StartDrillRequest, actor: UserActor): Promise<DrillView> {
   const originalRegionId = await writeRegionOf(request.params.service);
+  const needed = await approvalNeededFor([request.params.service!], new Date());
+  if (needed) return drillView(await awaitApproval(request, actor, originalRegionId, needed));
   const starter: RunStarter = { type: "user", actor };
   let drillId = "";
   await createRun(request.runbook, request.params, starter, { alongside: async (tx, runId) => {
@@ -67,4 +75,27 @@ export async function startDrill(request: StartDrillRequest, actor: UserActor): 
     );
   } });
   return drillView(drillId);
+}
+
+/** A drill that waits for its approval: its run resolved now (a bad parameter is refused, nothing written), the drill and its approval stored together. */
+async function awaitApproval(request: StartDrillRequest, actor: UserActor, originalRegionId: string | null, needed: NonNullable<Awaited<ReturnType<typeof approvalNeededFor>>>): Promise<string> {
+  const prepared = await prepareRun(request.runbook, request.params);
+  return db().$transaction(async (tx) => {
+    const drillId = await recordDrill(
+      tx,
+      {
+        serviceId: prepared.serviceId,
+        runbookId: request.runbook,
+        params: request.params,
+        switchBack: request.switchBack,
+        status: "awaiting_approval",
+        originalRegionId,
+        startedById: actor.userId,
+        reason: request.params.reason ?? null,
+      },
+      auditActorOf(actor),
+    );
+    await requestApproval(tx, { kind: "drill", id: drillId }, actor.userId, needed);
+    return drillId;
+  });
 }

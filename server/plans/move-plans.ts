@@ -11,6 +11,8 @@ import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert
 import { effectivePolicies } from "../policy/effective-policy";
 import { MovedMeanwhile } from "../runs/run-writes";
 import { createRun } from "../runs/start-run";
+import { auditActorOf } from "../auth/actor";
+import { recordDrill } from "../drills/start-drill";
 import { evacuationsNow } from "./evacuations";
 import { planOwner } from "./plan-owner";
 import { planRowOf } from "./plan-row";
@@ -67,7 +69,9 @@ const confirmation = (email: string, plan: Plan) =>
 /**
  * A service's turn: what it has in the region now decides whether there is
  * anything to move; if there is, its run starts in the plan owner's name
- * with the plan's row claimed in the run's own transaction.
+ * with the plan's row claimed in the run's own transaction, and, in a plan
+ * drill, the child's drill recorded there too (the drill loop runs its
+ * canary, switches it back if asked and writes its report).
  */
 async function startService(plan: StoredPlan, service: PlanService, lease: HeldLease, now: Date) {
   const refuse = (rule: string, to: PlanServiceState, note: string) =>
@@ -102,6 +106,23 @@ async function startService(plan: StoredPlan, service: PlanService, lease: HeldL
           await claimPlan(tx, plan);
           const changed = service.plannedTarget && service.plannedTarget !== evacuation.target ? ` instead of ${service.plannedTarget}, which may no longer be promoted` : "";
           await writeServiceOutcome(tx, plan, service, { to: "running", rule: "service-started", note: `${evacuation.runbookId} to ${evacuation.target} (${evacuation.targetRegionId})${changed}`, runId }, now);
+          if (plan.drillSwitchBack === null) return;
+          await recordDrill(
+            tx,
+            {
+              serviceId: service.serviceId,
+              runbookId: evacuation.runbookId,
+              params: evacuation.params,
+              switchBack: plan.drillSwitchBack,
+              status: "running",
+              originalRegionId: evacuation.primaryRegionId,
+              runId,
+              planId: plan.id,
+              startedById: owner.userId,
+              reason: plan.reason,
+            },
+            auditActorOf(owner),
+          );
         },
       },
     );

@@ -10,7 +10,7 @@ function carriesLabels(labels: unknown, wanted: Readonly<Record<string, string>>
   return Object.entries(wanted).every(([key, value]) => own[key] === value);
 }
 
-export const ACTIVE_PLAN_STATUSES = ["scheduled", "running", "paused"] as const;
+export const ACTIVE_PLAN_STATUSES = ["scheduled", "awaiting_approval", "running", "paused"] as const;
 
 export interface PlanScope {
   serviceIds: string[];

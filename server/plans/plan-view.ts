@@ -1,8 +1,10 @@
 import "server-only";
+import { planDrillResult } from "@/core/plans/plan-drill";
 import { pendingReason, PLAN_SERVICE_TRANSITIONS, PLAN_START_OUTCOMES, PLAN_TRANSITIONS } from "@/core/plans/plan-machine";
 import { planOrderSchema, type PlanListView, type PlanView } from "@/contracts/plans";
 import { db } from "../db/client";
 import type { Plan } from "../db/generated/client";
+import { approvalViewOf } from "../drills/drill-approvals";
 import { NotFoundError } from "../errors";
 import { runContextOf } from "../runs/stored-run";
 import { planRowOf } from "./plan-row";
@@ -22,7 +24,7 @@ const WITH_RUNS = {
 
 type PlanRecord = Plan & { startedBy: { email: string } };
 
-function planHeader(plan: PlanRecord): Omit<PlanView, "services"> {
+function planHeader(plan: PlanRecord): Omit<PlanView, "services" | "drill"> {
   return {
     id: plan.id,
     regionId: plan.regionId,
@@ -49,8 +51,24 @@ export async function planView(planId: string): Promise<PlanView> {
   const targetIds = plan.services.flatMap((service) => (service.run ? [runContextOf(service.run.context).targetId] : [])).filter((id): id is string => id !== null);
   const replicas = new Map((await db().replica.findMany({ where: { id: { in: targetIds } }, select: { id: true, name: true } })).map((replica) => [replica.id, replica.name]));
   const row = planRowOf(plan);
+  const drills = new Map((await db().drill.findMany({ where: { planId }, include: { report: { select: { passed: true, observedRtoMs: true, lostWrites: true } } } })).map((drill) => [drill.serviceId, drill]));
+  const drillOf = (serviceId: string) => {
+    const drill = drills.get(serviceId);
+    return drill ? { id: drill.id, status: drill.status, passed: drill.report?.passed ?? null, observedRtoMs: drill.report?.observedRtoMs ?? null, lostWrites: drill.report?.lostWrites ?? null } : null;
+  };
+  const result = planDrillResult({ status: plan.status, children: plan.services.map((service) => ({ serviceId: service.serviceId, state: service.state, drillStatus: drills.get(service.serviceId)?.status ?? null })) });
   return {
     ...planHeader(plan),
+    drill:
+      plan.drillSwitchBack === null
+        ? null
+        : {
+            switchBack: plan.drillSwitchBack,
+            result: result.result,
+            rule: result.id,
+            sentence: result.sentence,
+            approval: await approvalViewOf(await db().drillApproval.findUnique({ where: { planId } })),
+          },
     services: plan.services.map((service) => {
       const rule = service.state === "pending" ? (plan.status === "running" || plan.status === "paused" ? pendingReason(row, service.serviceId) : null) : service.rule;
       const { run } = service;
@@ -67,6 +85,7 @@ export async function planView(planId: string): Promise<PlanView> {
         run: run ? { id: run.id, runbookId: run.runbookId, status: run.status, target: targetId ? (replicas.get(targetId) ?? null) : null, currentStep: current?.title ?? null, error: run.error } : null,
         startedAt: iso(service.startedAt),
         finishedAt: iso(service.finishedAt),
+        drill: drillOf(service.serviceId),
       };
     }),
   };
@@ -78,6 +97,7 @@ export async function listPlans(limit: number): Promise<PlanListView> {
   return {
     plans: plans.map((plan) => ({
       ...planHeader(plan),
+      drill: plan.drillSwitchBack !== null,
       counts: plan.services.reduce<Record<string, number>>((counts, service) => ({ ...counts, [service.state]: (counts[service.state] ?? 0) + 1 }), {}),
     })),
   };

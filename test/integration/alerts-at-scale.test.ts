@@ -81,8 +81,12 @@ describe("alert evaluation over a thousand replicas", () => {
     expect(evaluation.changes.every((change) => change.kind === "open" && change.ruleId === "heartbeat-stale" && change.state === "firing")).toBe(true);
     expect(evaluation).toMatchObject({ written: FLEET, batches: Math.ceil(FLEET / ALERT_BATCH_SIZE), failedBatches: 0 });
     expect(evaluation.batches).toBeGreaterThan(1);
-    // The reads, then per batch: BEGIN, the lease, the alerts, their groups' firing alerts and waiting notifications, their notifications, the audit lock, the chain's head, the events, COMMIT.
-    expect(statements).toBeLessThanOrEqual(READS + 9 * evaluation.batches);
+    // The reads, then per batch: BEGIN, the lease, the alerts, their groups' firing alerts and waiting notifications, their notifications, the audit lock, the chain's head, the events, COMMIT;
+    // and, heartbeat-stale paging, the incidents they open or join: the lock again, the services' open incidents, the incidents' rows, their events (lock, head, insert).
+    expect(statements).toBeLessThanOrEqual(READS + (9 + 6) * evaluation.batches);
+    // One incident per service, which its other replicas' alerts join.
+    expect(await db().incident.count()).toBe(SERVICES);
+    expect(await db().auditEvent.count({ where: { action: "incident.attach" } })).toBe(FLEET - SERVICES);
 
     const firing = await openAlerts();
     expect(firing).toHaveLength(FLEET);

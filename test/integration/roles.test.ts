@@ -47,6 +47,11 @@ import * as pausePlan from "@/app/api/v1/plans/[id]/pause/route";
 import * as resumePlan from "@/app/api/v1/plans/[id]/resume/route";
 import * as abortPlan from "@/app/api/v1/plans/[id]/abort/route";
 import * as cancelPlan from "@/app/api/v1/plans/[id]/cancel/route";
+import * as approvePlan from "@/app/api/v1/plans/[id]/approve/route";
+import * as rejectPlan from "@/app/api/v1/plans/[id]/reject/route";
+import * as approveDrill from "@/app/api/v1/drills/[id]/approve/route";
+import * as rejectDrill from "@/app/api/v1/drills/[id]/reject/route";
+import { awaitingDrillFixture, awaitingPlanDrillFixture } from "../support/drills";
 import * as pauseRun from "@/app/api/v1/runs/[id]/pause/route";
 import * as resumeRun from "@/app/api/v1/runs/[id]/resume/route";
 import * as getRun from "@/app/api/v1/runs/[id]/route";
@@ -102,6 +107,13 @@ import * as retireService from "@/app/api/v1/services/[id]/retire/route";
 import * as retireRegion from "@/app/api/v1/regions/[id]/retire/route";
 import { liveFleetDocument } from "@/server/topology/export-topology";
 import * as enrollmentTokens from "@/app/api/v1/replicas/[id]/enrollment-tokens/route";
+import * as incidents from "@/app/api/v1/incidents/route";
+import * as incidentById from "@/app/api/v1/incidents/[id]/route";
+import * as incidentStatus from "@/app/api/v1/incidents/[id]/status/route";
+import * as incidentRoles from "@/app/api/v1/incidents/[id]/roles/route";
+import * as incidentReview from "@/app/api/v1/incidents/[id]/review/route";
+import * as incidentReviewDraft from "@/app/api/v1/incidents/[id]/review/draft/route";
+import * as incidentReviewExport from "@/app/api/v1/incidents/[id]/review/export/route";
 import { hasPermission, ROLES, type Role } from "@/core/access/permissions";
 import { PERMISSION_SCOPES } from "@/core/access/token-scopes";
 import { PERMISSION_REACH, SCOPABLE_ROLES } from "@/core/access/service-scopes";
@@ -217,6 +229,26 @@ async function recordedDecisionSeq(): Promise<string> {
   return event.seq.toString();
 }
 
+/** An incident of orders-db, the only open one of it unless resolved, with a first review version when asked. */
+async function incidentId(status: "investigating" | "resolved", review = false): Promise<string> {
+  await db().incidentService.updateMany({ where: { openForServiceId: "orders-db" }, data: { openForServiceId: null } });
+  const open = status !== "resolved";
+  const incident = await db().incident.create({
+    data: {
+      title: "role test",
+      status,
+      openRule: "declared-opens",
+      openedByType: "system",
+      openedByLabel: "role test",
+      firstSignAt: new Date(),
+      resolvedAt: open ? null : new Date(),
+      services: { create: [{ serviceId: "orders-db", openForServiceId: open ? "orders-db" : null }] },
+      ...(review ? { reviews: { create: [{ version: 1, markdown: "# Review", authorLabel: "role test" }] } } : {}),
+    },
+  });
+  return incident.id;
+}
+
 /** Each operation's real handler, with a request that is valid apart from who sends it. */
 const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: CallOptions } | Promise<{ handler: Handler; request: CallOptions }>> = {
   getService: () => ({ handler: serviceById.GET, request: { params: { id: "orders-db" } } }),
@@ -258,10 +290,24 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     return { handler: drills.POST, request: { method: "POST", body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" } } } };
   },
   listDrills: () => ({ handler: drills.GET, request: {} }),
+  listIncidents: () => ({ handler: incidents.GET, request: {} }),
+  declareIncident: async () => {
+    await db().incidentService.updateMany({ where: { openForServiceId: "orders-db" }, data: { openForServiceId: null } });
+    return { handler: incidents.POST, request: { method: "POST", body: { serviceIds: ["orders-db"], title: "role test", note: "declared by the role test" } } };
+  },
+  getIncident: async () => ({ handler: incidentById.GET, request: { params: { id: await incidentId("investigating") } } }),
+  updateIncidentStatus: async () => ({ handler: incidentStatus.POST, request: { method: "POST", params: { id: await incidentId("investigating") }, body: { status: "identified", note: "role test" } } }),
+  changeIncidentRoles: async () => ({ handler: incidentRoles.POST, request: { method: "POST", params: { id: await incidentId("investigating") }, body: { addResponders: ["viewer@example.com"] } } }),
+  getIncidentReview: async () => ({ handler: incidentReview.GET, request: { params: { id: await incidentId("resolved", true) } } }),
+  saveIncidentReview: async () => ({ handler: incidentReview.POST, request: { method: "POST", params: { id: await incidentId("resolved") }, body: { markdown: "# Review", baseVersion: 0 } } }),
+  draftIncidentReview: async () => ({ handler: incidentReviewDraft.POST, request: { method: "POST", params: { id: await incidentId("resolved") } } }),
+  exportIncidentReview: async () => ({ handler: incidentReviewExport.GET, request: { params: { id: await incidentId("resolved", true) } } }),
   getDrill: async () => {
     const drill = await db().drill.create({ data: { serviceId: "orders-db", runbookId: "planned-switchover", params: { service: "orders-db" }, switchBack: false, status: "aborted" } });
     return { handler: drillById.GET, request: { params: { id: drill.id } } };
   },
+  approveDrill: async () => ({ handler: approveDrill.POST, request: { method: "POST", params: { id: await awaitingDrillFixture() }, body: { note: "role test" } } }),
+  rejectDrill: async () => ({ handler: rejectDrill.POST, request: { method: "POST", params: { id: await awaitingDrillFixture() }, body: { note: "role test" } } }),
   createDrillSchedule: () => ({
     handler: drillSchedules.POST,
     request: { method: "POST", body: { params: { service: "orders-db", to_region: "aws:eu-west-1", reason: "role test" }, everyDays: 7, firstDueAt: "2099-01-01T00:00:00Z" } },
@@ -298,6 +344,8 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
   resumePlan: async () => ({ handler: resumePlan.POST, request: { method: "POST", params: { id: (await planFixture("paused")).id }, body: { reason: "go on" } } }),
   abortPlan: async () => ({ handler: abortPlan.POST, request: { method: "POST", params: { id: (await planFixture("running")).id }, body: { reason: "stop it" } } }),
   cancelPlan: async () => ({ handler: cancelPlan.POST, request: { method: "POST", params: { id: (await planFixture("scheduled")).id }, body: { reason: "not tonight" } } }),
+  approvePlan: async () => ({ handler: approvePlan.POST, request: { method: "POST", params: { id: await awaitingPlanDrillFixture() }, body: { note: "role test" } } }),
+  rejectPlan: async () => ({ handler: rejectPlan.POST, request: { method: "POST", params: { id: await awaitingPlanDrillFixture() }, body: { note: "role test" } } }),
   getServicePolicy: () => ({ handler: servicePolicy.GET, request: { params: { id: "orders-db" } } }),
   listPolicies: () => ({ handler: policies.GET, request: {} }),
   listPolicyVersions: () => ({ handler: policyVersions.GET, request: { params: { id: "service:orders-db" } } }),
@@ -602,7 +650,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(26));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(35));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;

@@ -27,5 +27,5 @@ export async function planFixture(status: "scheduled" | "running" | "paused") {
 
 /** Ends every plan still active, so that a test can start one over orders-db. */
 export async function endActivePlans() {
-  await db().plan.updateMany({ where: { status: { in: ["scheduled", "running", "paused"] } }, data: { status: "aborted" } });
+  await db().plan.updateMany({ where: { status: { in: ["scheduled", "awaiting_approval", "running", "paused"] } }, data: { status: "aborted" } });
 }

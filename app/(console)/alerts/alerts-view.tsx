@@ -53,7 +53,12 @@ export function AlertsView({ initial, initialFilters, filterProblem, serviceIds,
       <PageHeader
         title="Alerts"
         description="Pending while a condition has held for less than the policy's window, firing after it, resolved once it clears."
-        actions={<UpdatedAgo at={dataUpdatedAt} />}
+        actions={
+          <>
+            <UpdatedAgo at={dataUpdatedAt} />
+            <Link href="/incidents">Incidents</Link>
+          </>
+        }
       />
       {filterProblem ? (
         <div className="alert alert-info" role="status" style={{ marginBottom: 16 }}>

@@ -132,6 +132,7 @@ function NewPlanForm({ fleet, canOperate }: { fleet: ServiceList; canOperate: bo
       // The field is read as UTC, as its label says, whatever the browser's zone.
       ...(at ? { scheduledAt: `${at}:00Z` } : {}),
       inMaintenanceWindow: form.get("inMaintenanceWindow") === "on",
+      ...(form.get("drill") === "on" ? { drill: { switchBack: form.get("drillSwitchBack") === "on" } } : {}),
     });
   };
   const answer = dryRun.data && "snapshotAt" in dryRun.data ? dryRun.data : null;
@@ -208,6 +209,16 @@ function NewPlanForm({ fleet, canOperate }: { fleet: ServiceList; canOperate: bo
               <input type="checkbox" name="inMaintenanceWindow" /> only inside a maintenance window of every service
             </label>
           </div>
+          <fieldset className="field">
+            <legend>Drill (optional)</legend>
+            <label>
+              <input type="checkbox" name="drill" /> Run this plan as a drill: each service&apos;s run is measured by a canary and reported against its datasets&apos; RTO/RPO budgets
+            </label>
+            <label>
+              <input type="checkbox" name="drillSwitchBack" /> and switch each service back to this region once its drill&apos;s run succeeds
+            </label>
+            <span className="hint">A service whose policy requires approval of drills makes the whole plan drill wait for one second person&apos;s approval before any service starts.</span>
+          </fieldset>
           <div className="field">
             <label htmlFor="plan-reason">Reason (for the audit trail and every run)</label>
             <input id="plan-reason" name="reason" type="text" minLength={5} required />
@@ -227,11 +238,16 @@ function NewPlanForm({ fleet, canOperate }: { fleet: ServiceList; canOperate: bo
       ) : null}
       {answer ? (
         <div className="stack" style={{ marginTop: 16 }}>
+          {answer.drill ? (
+            <p role="status">
+              <Badge tone="info">drill</Badge> {answer.drill.sentence}
+            </p>
+          ) : null}
           <DryRunTable dryRun={answer} />
           {request ? (
             <div className="row">
               <button type="button" className="button button-danger" disabled={start.isPending} onClick={() => start.mutate(request)}>
-                {request.scheduledAt ? "Schedule this evacuation" : "Start this evacuation"}
+                {request.drill ? (answer.drill?.approvalRequiredBy.length ? "Ask for approval of this drill" : request.scheduledAt ? "Schedule this drill" : "Start this drill") : request.scheduledAt ? "Schedule this evacuation" : "Start this evacuation"}
               </button>
               <span className="muted">
                 Starts one run per service as above; their confirmations are yours. Approvals a run needs still wait for a second person.
@@ -273,6 +289,7 @@ export function PlansView({ initial, fleet, canOperate }: { initial: PlanListVie
                   <tr key={plan.id}>
                     <td>
                       <Link href={`/plans/${plan.id}`}>
+                        {plan.drill ? "drill: " : ""}
                         {plan.mode} out of {plan.regionId}
                       </Link>
                       <div className="muted">{plan.reason}</div>

@@ -83,7 +83,11 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
             ) : null}
             <dt>Target</dt>
             <dd className="mono">
-              {target}
+              {event.targetType === "incident" && event.targetId ? (
+                <Link href={`/incidents/${encodeURIComponent(event.targetId)}${event.action === "incident.review" ? "/review" : ""}`}>{target}</Link>
+              ) : (
+                target
+              )}
               {event.serviceId ? <span className="muted"> · service {event.serviceId}</span> : null}
             </dd>
             <dt>Outcome</dt>

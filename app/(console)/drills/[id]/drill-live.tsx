@@ -1,9 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import type { DrillReportView, DrillView } from "@/contracts/drills";
-import { drillQueries } from "@/client/queries/drills";
+import { drillDecision, drillQueries } from "@/client/queries/drills";
+import { DrillApprovalPanel, type ApprovalAbilities } from "@/components/drills/drill-approval-panel";
 import { formatSeconds } from "@/core/format";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { Badge } from "@/components/ui/badge";
@@ -135,15 +136,27 @@ function Report({ report }: { report: DrillReportView }) {
   );
 }
 
-export function DrillLive({ initial }: { initial: DrillView }) {
+export function DrillLive({ initial, may }: { initial: DrillView; may: ApprovalAbilities }) {
   const { data: drill, dataUpdatedAt, isError } = useQuery({ ...drillQueries.detail(initial.id), initialData: initial });
+  const queryClient = useQueryClient();
+  const decide = useMutation({
+    mutationFn: ({ decision, note }: { decision: "approve" | "reject"; note: string }) => drillDecision(drill.id, decision, note),
+    onSuccess: (updated) => queryClient.setQueryData(drillQueries.detail(drill.id).queryKey, updated),
+  });
   return (
     <>
       <PageHeader
         title={`Drill of ${drill.serviceId}${drill.params.to_region ? ` → ${drill.params.to_region}` : ""}${drill.switchBack ? " and back" : ""}`}
         description={
           <>
-            <StateBadge state={drill.status} /> {drill.runbookId} · started by {drill.startedBy ?? "its schedule"} · {drill.reason ?? "no reason given"} · <Timestamp iso={drill.createdAt} />
+            <StateBadge state={drill.status} /> {drill.runbookId} · started by {drill.startedBy ?? "its schedule"}
+            {drill.planId ? (
+              <>
+                {" "}
+                as part of <Link href={`/plans/${drill.planId}`}>a plan drill</Link>
+              </>
+            ) : null}{" "}
+            · {drill.reason ?? "no reason given"} · <Timestamp iso={drill.createdAt} />
           </>
         }
         actions={
@@ -163,6 +176,9 @@ export function DrillLive({ initial }: { initial: DrillView }) {
           {drill.error}
         </div>
       ) : null}
+      {drill.approval ? (
+        <DrillApprovalPanel approval={drill.approval} subject="drill" may={may} pending={decide.isPending} error={decide.error} onDecide={(decision, note) => decide.mutate({ decision, note })} />
+      ) : null}
       <section className="card" aria-label="Runs">
         <p>
           {drill.runId ? (
@@ -173,6 +189,10 @@ export function DrillLive({ initial }: { initial: DrillView }) {
               </Link>
               {drill.status === "running" ? " — confirm its steps there when it asks." : "."}
             </>
+          ) : drill.status === "awaiting_approval" ? (
+            "No run yet: it starts once a second person approves the drill."
+          ) : drill.status === "rejected" || drill.status === "expired" ? (
+            "No run started."
           ) : (
             "The run starts once the canary writes."
           )}
@@ -195,7 +215,7 @@ export function DrillLive({ initial }: { initial: DrillView }) {
           </p>
           <Report report={drill.report} />
         </>
-      ) : (
+      ) : drill.status === "rejected" || drill.status === "expired" ? null : (
         <p className="muted" aria-live="polite">
           The report is written when {drill.switchBack ? "the run and the switch back end" : "the run ends"}.
         </p>

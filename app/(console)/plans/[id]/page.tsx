@@ -9,5 +9,12 @@ export const metadata: Metadata = { title: "Plan" };
 export default async function PlanPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePagePermission("runbooks:read");
   const { id } = await params;
-  return <PlanLive initial={await planView(id)} canOperate={mayOn(actor, "runs:operate", { kind: "fleet" })} />;
+  const initial = await planView(id);
+  return (
+    <PlanLive
+      initial={initial}
+      canOperate={mayOn(actor, "runs:operate", { kind: "fleet" })}
+      approval={{ approve: mayOn(actor, "runs:approve", { kind: "fleet" }), isRequester: initial.drill?.approval?.requestedBy === actor.email }}
+    />
+  );
 }

@@ -8,6 +8,7 @@ import type { LagRange } from "@/core/fleet/lag-range";
 import { serviceQueries } from "@/client/queries/service";
 import { ServiceAlerts } from "@/components/alerts/service-alerts";
 import { DrillSection } from "@/components/drills/drill-section";
+import { ServiceIncidents } from "@/components/incidents/service-incidents";
 import { AutomationCard } from "@/components/service/automation-card";
 import { EventList } from "@/components/service/event-list";
 import { LagCharts, type LagStatistic } from "@/components/service/lag-charts";
@@ -150,6 +151,8 @@ export function ServiceLive({
           </div>
           <TopologyGraph replicas={service.replicas} isStale={isStale} />
         </section>
+
+        <ServiceIncidents serviceId={service.id} />
 
         <ServiceAlerts serviceId={service.id} />
 

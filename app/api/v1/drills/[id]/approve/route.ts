@@ -1,0 +1,9 @@
+import { OPERATIONS } from "@/contracts/operations";
+import { decideDrillApproval } from "@/server/drills/drill-approvals";
+import { drillView } from "@/server/drills/drill-view";
+import { apiRoute } from "@/server/http/api-route";
+
+export const POST = apiRoute(OPERATIONS.approveDrill, async ({ actor, params, body }) => {
+  await decideDrillApproval(actor, { kind: "drill", id: params.id }, "approve", body.note);
+  return drillView(params.id);
+});
