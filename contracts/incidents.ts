@@ -9,7 +9,7 @@ export const incidentStatusSchema = z.enum(INCIDENT_STATUSES, { error: `must be 
 const actorSchema = z.object({ type: z.enum(["user", "agent", "system", "automation"]), label: z.string() });
 
 export const incidentUpdateSchema = z
-  .object({ id: z.string(), status: incidentStatusSchema, note: z.string(), author: actorSchema, at: z.iso.datetime() })
+  .object({ id: z.string(), status: incidentStatusSchema, note: z.string(), publicNote: z.string().nullable().meta({ description: "What the status page shows of it; null when it was not posted there" }), author: actorSchema, at: z.iso.datetime() })
   .meta({ id: "IncidentUpdate", description: "A status update: the status it set (or kept), its note, who wrote it and when" });
 
 export const incidentPersonSchema = z.object({ id: z.string(), email: z.string(), name: z.string().nullable() });
@@ -25,6 +25,7 @@ export const incidentSummarySchema = z
     firstSignAt: z.iso.datetime(),
     openedAt: z.iso.datetime(),
     resolvedAt: z.iso.datetime().nullable(),
+    publicTitle: z.string().nullable().meta({ description: "Its title on the public status page; null until its commander first posts there" }),
     commander: incidentPersonSchema.nullable(),
     responders: z.array(incidentPersonSchema),
     lastUpdate: incidentUpdateSchema.nullable(),
@@ -73,7 +74,24 @@ export const declareIncidentRequestSchema = z
   .meta({ id: "DeclareIncidentRequest" });
 
 export const incidentStatusRequestSchema = z
-  .strictObject({ status: incidentStatusSchema, note: note("what changed") })
+  .strictObject({
+    status: incidentStatusSchema,
+    note: note("what changed"),
+    publicNote: z
+      .string()
+      .trim()
+      .min(3, { error: "say it to the public in at least 3 characters" })
+      .max(2000, { error: "must be at most 2000 characters" })
+      .optional()
+      .meta({ description: "Posted to the public status page with this update (the commander only); write it for the public: no replica, region or service names" }),
+    publicTitle: z
+      .string()
+      .trim()
+      .min(3, { error: "give a public title of at least 3 characters" })
+      .max(120, { error: "must be at most 120 characters" })
+      .optional()
+      .meta({ description: "The incident's title on the status page; required with the first public note, may change later" }),
+  })
   .meta({ id: "IncidentStatusRequest", description: "A status update; every one carries a note" });
 
 export const incidentRolesRequestSchema = z

@@ -12,10 +12,11 @@ const incident: IncidentView = {
   firstSignAt: "2026-12-06T03:00:00.000Z",
   openedAt: "2026-12-06T03:00:05.000Z",
   resolvedAt: null,
+  publicTitle: null,
   commander: { id: "u1", email: "ada@example.com", name: null },
   responders: [{ id: "u2", email: "bo@example.com", name: null }],
   lastUpdate: null,
-  updates: [{ id: "up1", status: "investigating", note: "pg-us-east-1 is lost; fail over to pg-eu-west-1", author: { type: "automation", label: "automation" }, at: "2026-12-06T03:00:05.000Z" }],
+  updates: [{ id: "up1", status: "investigating", note: "pg-us-east-1 is lost; fail over to pg-eu-west-1", publicNote: null, author: { type: "automation", label: "automation" }, at: "2026-12-06T03:00:05.000Z" }],
   window: { from: "2026-12-06T02:55:00.000Z", to: "2026-12-06T03:10:00.000Z" },
   timeline: [
     {

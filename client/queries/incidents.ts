@@ -25,7 +25,8 @@ export const incidentQueries = {
     }),
 };
 
-export const postIncidentStatus = (id: string, status: IncidentStatus, note: string) => api.call("updateIncidentStatus", { params: { id }, body: { status, note } });
+export const postIncidentStatus = (id: string, status: IncidentStatus, note: string, post: { publicNote?: string; publicTitle?: string } = {}) =>
+  api.call("updateIncidentStatus", { params: { id }, body: { status, note, ...post } });
 export const changeIncidentRoles = (id: string, body: { commander?: string | null; addResponders?: string[]; removeResponders?: string[] }) =>
   api.call("changeIncidentRoles", { params: { id }, body });
 export const declareIncident = (serviceIds: string[], title: string, note: string) => api.call("declareIncident", { body: { serviceIds, title, note } });

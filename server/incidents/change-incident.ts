@@ -2,13 +2,15 @@ import "server-only";
 import { decideRoles, roleSentence, type RoleRequest } from "@/core/incidents/incident-roles";
 import { decideStatus, type IncidentStatus } from "@/core/incidents/incident-status";
 import { decideOpen } from "@/core/incidents/open-rules";
+import { decidePublicPost, type PublicPostRuleId } from "@/core/incidents/public-post";
 import type { IncidentView } from "@/contracts/incidents";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { lockAuditChain } from "../audit/chain-keying";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import type { Tx } from "../db/transaction";
-import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
+import { forgetStatusPage } from "../status-page/status-cache";
 import { openIncidentOf } from "./incident-signs";
 import { incidentView } from "./incident-view";
 
@@ -64,17 +66,38 @@ export async function declareIncident(actor: UserActor, request: { serviceIds: s
   return incidentView(id);
 }
 
-/** A status update with its note, as core/incidents/incident-status allows; resolving frees its services for a new incident. */
-export async function updateIncidentStatus(actor: UserActor, id: string, request: { status: IncidentStatus; note: string }): Promise<IncidentView> {
+const PUBLIC_POST_REFUSALS: Record<Exclude<PublicPostRuleId, "commander-posts">, (sentence: string) => Error> = {
+  "no-commander": (sentence) => new ConflictError(sentence, "publicNote"),
+  "commander-only": (sentence) => new ForbiddenError(sentence),
+  "title-first": (sentence) => new ValidationError(`publicTitle: ${sentence}`, "publicTitle"),
+};
+
+interface StatusRequest {
+  status: IncidentStatus;
+  note: string;
+  publicNote?: string;
+  publicTitle?: string;
+}
+
+/**
+ * A status update with its note, as core/incidents/incident-status allows;
+ * resolving frees its services for a new incident. With a public note (and
+ * a public title the first time), the commander posts it to the status
+ * page too, as core/incidents/public-post allows.
+ */
+export async function updateIncidentStatus(actor: UserActor, id: string, request: StatusRequest): Promise<IncidentView> {
+  const posting = request.publicNote !== undefined || request.publicTitle !== undefined;
   await db().$transaction(async (tx) => {
     const incident = await lockedIncident(tx, id);
     const decision = decideStatus(incident.status, request.status);
     if (!decision.allowed) throw new ConflictError(`Incident ${id} is ${incident.status}; ${decision.sentence}`, "status");
+    const post = posting ? decidePublicPost({ authorId: actor.userId, commanderId: incident.commanderId, publicTitle: incident.publicTitle, titleGiven: request.publicTitle ?? null }) : null;
+    if (post && post.id !== "commander-posts") throw PUBLIC_POST_REFUSALS[post.id](post.sentence);
     const now = new Date();
     const resolving = request.status === "resolved";
-    await tx.incident.update({ where: { id }, data: { status: request.status, ...(resolving ? { resolvedAt: now } : {}) } });
+    await tx.incident.update({ where: { id }, data: { status: request.status, ...(resolving ? { resolvedAt: now } : {}), ...(request.publicTitle ? { publicTitle: request.publicTitle } : {}) } });
     if (resolving) await tx.incidentService.updateMany({ where: { incidentId: id }, data: { openForServiceId: null } });
-    await tx.incidentUpdate.create({ data: { incidentId: id, status: request.status, note: request.note, authorType: "user", authorId: actor.userId, authorLabel: actor.email, at: now } });
+    await tx.incidentUpdate.create({ data: { incidentId: id, status: request.status, note: request.note, authorType: "user", authorId: actor.userId, authorLabel: actor.email, at: now, publicNote: request.publicNote ?? null } });
     await appendAuditEvent(tx, {
       actor: auditActorOf(actor),
       action: "incident.status",
@@ -83,9 +106,15 @@ export async function updateIncidentStatus(actor: UserActor, id: string, request
       reason: request.note,
       before: { status: incident.status },
       after: { status: request.status },
-      details: { rule: decision.rule, ruleSentence: decision.sentence, services: incident.services.map((service) => service.serviceId) },
+      details: {
+        rule: decision.rule,
+        ruleSentence: decision.sentence,
+        services: incident.services.map((service) => service.serviceId),
+        ...(post ? { statusPage: { rule: post.id, title: request.publicTitle ?? incident.publicTitle, note: request.publicNote ?? null } } : {}),
+      },
     });
   });
+  if (posting) forgetStatusPage();
   return incidentView(id);
 }
 

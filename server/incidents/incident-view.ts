@@ -17,7 +17,7 @@ async function peopleOf(incidents: readonly StoredIncident[]): Promise<Map<strin
 const person = (people: Map<string, Person>, id: string): Person => people.get(id) ?? { id, email: id, name: null };
 
 function updateView(update: StoredIncident["updates"][number]) {
-  return { id: update.id, status: update.status, note: update.note, author: { type: update.authorType, label: update.authorLabel }, at: update.at.toISOString() };
+  return { id: update.id, status: update.status, note: update.note, publicNote: update.publicNote, author: { type: update.authorType, label: update.authorLabel }, at: update.at.toISOString() };
 }
 
 function summaryOf(incident: StoredIncident, people: Map<string, Person>): IncidentSummaryView {
@@ -32,6 +32,7 @@ function summaryOf(incident: StoredIncident, people: Map<string, Person>): Incid
     firstSignAt: incident.firstSignAt.toISOString(),
     openedAt: incident.openedAt.toISOString(),
     resolvedAt: incident.resolvedAt?.toISOString() ?? null,
+    publicTitle: incident.publicTitle,
     commander: incident.commanderId ? person(people, incident.commanderId) : null,
     responders: incident.responderIds.map((id) => person(people, id)),
     lastUpdate: last ? updateView(last) : null,

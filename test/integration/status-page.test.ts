@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as feedRoute } from "@/app/api/status/feed.atom/route";
 import { GET as statusRoute } from "@/app/api/status/route";
 import { GET as listComponentsRoute, POST as putComponentsRoute } from "@/app/api/v1/status-page/components/route";
+import { POST as declareRoute } from "@/app/api/v1/incidents/route";
+import { POST as incidentStatusRoute } from "@/app/api/v1/incidents/[id]/status/route";
+import { POST as incidentRolesRoute } from "@/app/api/v1/incidents/[id]/roles/route";
 import { statusPageSchema } from "@/contracts/status-page";
 import { db } from "@/server/db/client";
 import { forgetStatusPage } from "@/server/status-page/status-cache";
@@ -21,6 +24,8 @@ import { ownerDatabaseUrl } from "../support/sql";
 const agents = demoAgents();
 let admin: string;
 let viewer: string;
+let commander: string;
+let responder: string;
 
 async function publicPage() {
   forgetStatusPage();
@@ -35,6 +40,8 @@ beforeAll(async () => {
   await agents.healthy();
   admin = await tokenFor((await createTestUser("admin@status.test", ["admin"])).id);
   viewer = await tokenFor((await createTestUser("viewer@status.test", ["viewer", "operator"])).id);
+  commander = await tokenFor((await createTestUser("commander@status.test", ["operator"])).id);
+  responder = await tokenFor((await createTestUser("responder@status.test", ["operator"])).id);
 });
 
 afterAll(() => forgetStatusPage());
@@ -104,6 +111,64 @@ describe("the public status page", () => {
       await locker.query("ROLLBACK");
       await locker.end();
     }
+  });
+
+  it("shows an open incident in the component's state, and what its commander tells the public, never the internal notes", async () => {
+    await agents.healthy("4000");
+    const declared = await call(declareRoute, { method: "POST", token: responder, body: { serviceIds: ["orders-db"], title: "orders-db writes time out on pg-us-east-1", note: "pg-us-east-1 answers slowly" } });
+    expect(declared.status).toBe(201);
+    const id = declared.json.id as string;
+    let page = await publicPage();
+    expect(page.components[0]!.state).toBe("partial_outage");
+    expect(page.openIncidents).toEqual([]);
+
+    const post = (token: string, body: Record<string, unknown>) => call(incidentStatusRoute, { method: "POST", token, params: { id }, body: { status: "identified", note: "slow disk on pg-us-east-1", ...body } });
+    // Whoever declares takes command; handing command to nobody leaves no voice for the public.
+    expect(declared.json.commander.email).toBe("responder@status.test");
+    expect((await call(incidentRolesRoute, { method: "POST", token: responder, params: { id }, body: { commander: null } })).status).toBe(200);
+    const before = await db().incidentUpdate.count();
+    const noCommander = await post(commander, { publicTitle: "Checkout is slow", publicNote: "Some orders take longer to place." });
+    expect(noCommander.status, JSON.stringify(noCommander.json)).toBe(409);
+    expect(noCommander.json.error.message).toContain("Nobody commands the incident yet");
+    expect((await call(incidentRolesRoute, { method: "POST", token: responder, params: { id }, body: { commander: "commander@status.test" } })).status).toBe(200);
+    const notCommander = await post(responder, { publicTitle: "Checkout is slow", publicNote: "Some orders take longer to place." });
+    expect(notCommander.status).toBe(403);
+    expect(notCommander.json.error.message).toBe("Only the incident's commander posts to the status page.");
+    const noTitle = await post(commander, { publicNote: "Some orders take longer to place." });
+    expect(noTitle.status).toBe(400);
+    expect(noTitle.json.error.field).toBe("publicTitle");
+    expect(await db().incidentUpdate.count()).toBe(before);
+
+    expect((await post(commander, { publicTitle: "Checkout is slow", publicNote: "Some orders take longer to place. We found the cause." })).status).toBe(200);
+    page = await publicPage();
+    expect(page.openIncidents).toEqual([
+      {
+        id,
+        title: "Checkout is slow",
+        status: "identified",
+        components: ["Checkout"],
+        startedAt: expect.any(String),
+        resolvedAt: null,
+        updates: [{ id: expect.any(String), status: "identified", body: "Some orders take longer to place. We found the cause.", at: expect.any(String) }],
+      },
+    ]);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "incident.status", targetId: id }, orderBy: { seq: "desc" } });
+    expect(audit.details).toMatchObject({ statusPage: { rule: "commander-posts", title: "Checkout is slow" } });
+
+    expect((await call(incidentStatusRoute, { method: "POST", token: commander, params: { id }, body: { status: "resolved", note: "disk replaced on pg-us-east-1", publicNote: "Orders are placed at the usual speed again." } })).status).toBe(200);
+    page = await publicPage();
+    expect(page.openIncidents).toEqual([]);
+    expect(page.pastIncidents.map((incident) => [incident.title, incident.status, incident.updates.map((update) => update.body)])).toEqual([
+      ["Checkout is slow", "resolved", ["Orders are placed at the usual speed again.", "Some orders take longer to place. We found the cause."]],
+    ]);
+    expect(page.components[0]!.state).toBe("operational");
+    expect(page.components[0]!.history.at(-1)!.state).toBe("partial_outage");
+    const text = JSON.stringify(page);
+    for (const internal of ["orders-db", "pg-us-east-1", "slow disk", "disk replaced"]) expect(text).not.toContain(internal);
+
+    const feed = await call(feedRoute, { path: "/api/status/feed.atom" });
+    expect(feed.json).toContain("<title>Checkout is slow: resolved</title>");
+    expect(feed.json).toContain("Orders are placed at the usual speed again.");
   });
 
   it("serves an Atom feed of the page", async () => {

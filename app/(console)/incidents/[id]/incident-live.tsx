@@ -28,12 +28,27 @@ function useIncidentMutation<T>(incidentId: string, change: (value: T) => Promis
 }
 
 /** A status update with its required note; the choices are the ones the transition table allows. */
-function StatusForm({ incident }: { incident: IncidentView }) {
+function StatusForm({ incident, me }: { incident: IncidentView; me: string }) {
   const id = useId();
   const choices = INCIDENT_STATUSES.filter((status) => decideStatus(incident.status, status).allowed);
   const [status, setStatus] = useState<IncidentStatus>(choices.find((choice) => choice !== incident.status) ?? incident.status);
   const [note, setNote] = useState("");
-  const update = useIncidentMutation(incident.id, () => postIncidentStatus(incident.id, status, note.trim()), () => setNote(""));
+  const [publicNote, setPublicNote] = useState("");
+  const [publicTitle, setPublicTitle] = useState("");
+  const post = {
+    ...(publicNote.trim() ? { publicNote: publicNote.trim() } : {}),
+    ...(publicTitle.trim() ? { publicTitle: publicTitle.trim() } : {}),
+  };
+  const update = useIncidentMutation(
+    incident.id,
+    () => postIncidentStatus(incident.id, status, note.trim(), post),
+    () => {
+      setNote("");
+      setPublicNote("");
+      setPublicTitle("");
+    },
+  );
+  const commands = incident.commander?.id === me;
   if (!choices.length) return <p className="muted">{decideStatus(incident.status, incident.status).sentence}</p>;
   const field = update.error instanceof ApiClientError ? update.error.field : undefined;
   return (
@@ -60,6 +75,26 @@ function StatusForm({ incident }: { incident: IncidentView }) {
         <label htmlFor={`${id}-note`}>Note (required)</label>
         <textarea id={`${id}-note`} rows={3} required minLength={3} value={note} onChange={(event) => setNote(event.target.value)} aria-invalid={field === "note" || undefined} />
       </div>
+      <fieldset className="stack" disabled={!commands}>
+        <legend>Public status page</legend>
+        {commands ? (
+          <p className="hint muted small">
+            Optional. What you write here is shown on <a href="/status">/status</a> to anyone, without sign-in: write it for your users, with no replica, region or service names. The note above stays internal.
+          </p>
+        ) : (
+          <p className="hint muted small">Only the incident&apos;s commander posts to the public status page{incident.commander ? ` (${incident.commander.email})` : "; take command first"}.</p>
+        )}
+        {incident.publicTitle === null || commands ? (
+          <div className="field">
+            <label htmlFor={`${id}-public-title`}>{incident.publicTitle === null ? "Public title (needed with the first public note)" : `Public title (now: ${incident.publicTitle})`}</label>
+            <input id={`${id}-public-title`} maxLength={120} value={publicTitle} onChange={(event) => setPublicTitle(event.target.value)} aria-invalid={field === "publicTitle" || undefined} />
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor={`${id}-public-note`}>Public note</label>
+          <textarea id={`${id}-public-note`} rows={2} maxLength={2000} value={publicNote} onChange={(event) => setPublicNote(event.target.value)} aria-invalid={field === "publicNote" || undefined} />
+        </div>
+      </fieldset>
       <div className="row">
         <button type="submit" className="button button-primary" disabled={update.isPending}>
           {update.isPending ? "Posting…" : "Post update"}
@@ -137,7 +172,7 @@ function RolesForm({ incident }: { incident: IncidentView }) {
   );
 }
 
-export function IncidentLive({ initial, mayManage }: { initial: IncidentView; mayManage: boolean }) {
+export function IncidentLive({ initial, mayManage, me }: { initial: IncidentView; mayManage: boolean; me: string }) {
   const { data: incident, dataUpdatedAt, isError } = useQuery({ ...incidentQueries.detail(initial.id), initialData: initial });
   const open = incident.status !== "resolved";
   return (
@@ -190,10 +225,11 @@ export function IncidentLive({ initial, mayManage }: { initial: IncidentView; ma
             {incident.updates.map((update) => (
               <li key={update.id}>
                 <Timestamp iso={update.at} /> <IncidentStatusBadge status={update.status} /> <strong>{update.author.label}</strong>: {update.note}
+                {update.publicNote ? <div className="small">On the status page: “{update.publicNote}”</div> : null}
               </li>
             ))}
           </ol>
-          {mayManage ? <StatusForm incident={incident} /> : <p className="muted">Posting updates needs the operator role on this incident&apos;s services.</p>}
+          {mayManage ? <StatusForm incident={incident} me={me} /> : <p className="muted">Posting updates needs the operator role on this incident&apos;s services.</p>}
         </section>
 
         <section className="card" aria-labelledby="incident-timeline">

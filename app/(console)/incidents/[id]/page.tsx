@@ -17,5 +17,5 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   });
   // As the API decides (server/access/operation-targets.ts): an incident of several services is acted on as on the fleet.
   const target = initial.serviceIds.length === 1 ? { kind: "service" as const, serviceId: initial.serviceIds[0]! } : { kind: "fleet" as const };
-  return <IncidentLive initial={initial} mayManage={mayOn(actor, "incidents:manage", target)} />;
+  return <IncidentLive initial={initial} mayManage={mayOn(actor, "incidents:manage", target)} me={actor.userId} />;
 }
