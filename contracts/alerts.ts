@@ -29,8 +29,16 @@ export const alertSchema = z
       .nullable()
       .meta({
         description:
-          "The service's maintenance window it was raised in, e.g. `maintenance window \"kernel patching\" until …`: its firing and resolution are recorded and audited but not sent to webhooks. Null once announced (an alert still firing when the window ends is announced then).",
+          "What muted it when it was raised: the service's maintenance window (`maintenance window \"kernel patching\" until …`), a silence (`silence <id> by … until …`) or an inhibiting alert (`inhibited by heartbeat-stale on pg-us-east-1`). Its firing and resolution are recorded and audited but not sent to webhooks. Null once announced (an alert still firing when nothing mutes it any more is announced then).",
       }),
+    silencedBy: z
+      .object({ id: z.string(), reason: z.string(), createdBy: z.string(), endsAt: z.iso.datetime() })
+      .nullable()
+      .meta({ description: "The active silence matching it now (the one that ends last); null when none does" }),
+    inhibitedBy: z
+      .object({ alertId: z.string(), ruleId: alertRuleIdSchema, subject: z.string(), inhibitionRuleId: z.string() })
+      .nullable()
+      .meta({ description: "The open alert that explains it now under an inhibition rule (e.g. its service's lost primary); null when none does" }),
   })
   .meta({ id: "Alert" });
 
@@ -67,3 +75,4 @@ export const acknowledgeAlertRequestSchema = z
 
 export type AlertView = z.infer<typeof alertSchema>;
 export type AlertList = z.infer<typeof alertListSchema>;
+export type AlertRule = z.infer<typeof alertRuleSchema>;

@@ -97,6 +97,8 @@ export const AUDIT_ACTIONS = [
   "run.step",
   "service.epoch",
   "service.route",
+  "silence.create",
+  "silence.expire",
   "status_page.components_update",
   "store.seed",
   "topology.apply",

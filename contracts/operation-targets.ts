@@ -13,6 +13,8 @@ export const OPERATION_TARGETS = {
   "drill-param": "`{id}` is a drill: of the service it rehearses on.",
   "drill-schedule-param": "`{id}` is a repeating drill: of the service it rehearses on.",
   "alert-param": "`{id}` is an alert: of the service it is about.",
+  "silence-body": "The body's `serviceId` is the service; a silence naming none (by rule or labels only) acts on the fleet as a whole.",
+  "silence-param": "`{id}` is a silence: of its service, or of the fleet when it names none.",
   "incident-param": "`{id}` is an incident: of its service, or of the fleet when it is about several.",
   "incident-services-body": "The body's `serviceIds` are the services: one service, or the fleet when it names several.",
   "policy-param": "`{id}` is a policy (`global`, `service:<id>`, or its id): of its service, or of the fleet for the global one.",

@@ -36,6 +36,7 @@ import {
   policyVersionSchema,
 } from "./policies";
 import { acknowledgeAlertRequestSchema, alertIdParamsSchema, alertListQuerySchema, alertListSchema, alertSchema } from "./alerts";
+import { createSilenceRequestSchema, silenceIdParamsSchema, silenceListSchema, silenceSchema } from "./silences";
 import { auditVerificationSchema, auditVerifyQuerySchema } from "./audit";
 import {
   acknowledgeFailoverRequestSchema,
@@ -964,6 +965,36 @@ export const OPERATIONS = {
     params: alertIdParamsSchema,
     success: { status: 200, description: "The alert's escalation", schema: alertEscalationSchema },
     errors: [404],
+  }),
+  listSilences: operation({
+    method: "GET",
+    path: "/api/v1/silences",
+    summary: "Silences not over yet (active or not started), each with the open alerts it mutes now, and the 50 that ended last",
+    tag: "alerts",
+    access: "fleet:read",
+    success: { status: 200, description: "The silences", schema: silenceListSchema },
+  }),
+  createSilence: operation({
+    method: "POST",
+    path: "/api/v1/silences",
+    summary:
+      "Silence alerts by service, rule and/or service labels, with a reason and an expiry at most 30 days away: they are recorded, evaluated and audited but not sent to webhooks while it is active (audited)",
+    tag: "alerts",
+    access: "alerts:silence",
+    target: "silence-body",
+    body: createSilenceRequestSchema,
+    success: { status: 201, description: "The silence", schema: silenceSchema },
+  }),
+  expireSilence: operation({
+    method: "POST",
+    path: "/api/v1/silences/{id}/expire",
+    summary: "Expire a silence before its end; alerts it muted that still fire are announced at the next evaluation (audited)",
+    tag: "alerts",
+    access: "alerts:silence",
+    target: "silence-param",
+    params: silenceIdParamsSchema,
+    success: { status: 200, description: "The expired silence", schema: silenceSchema },
+    errors: [404, 409],
   }),
   listRuns: operation({
     method: "GET",

@@ -13,6 +13,7 @@ import { assignEscalationCommand, escalationPoliciesCommand, escalationPolicyCom
 import { evacuateCommand, planControlCommands, plansCommand, showPlanCommand, watchPlanCommand } from "./plans";
 import { planCommand, runbooksCommand, runCommand } from "./runbooks";
 import { runsCommand, showRunCommand, stepCommands, watchCommand } from "./runs";
+import { expireSilenceCommand, silenceCommand, silencesCommand } from "./silences";
 import { revokeTokenCommand, tokensCommand } from "./tokens";
 import { applyCommand, exportCommand, retireCommand } from "./topology";
 
@@ -30,6 +31,9 @@ export const COMMANDS: readonly Command[] = [
   escalationPoliciesCommand,
   escalationPolicyCommand,
   assignEscalationCommand,
+  silencesCommand,
+  silenceCommand,
+  expireSilenceCommand,
   ...INCIDENT_COMMANDS,
   runbooksCommand,
   planCommand,

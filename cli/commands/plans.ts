@@ -1,6 +1,6 @@
 import type { PlanView } from "@/contracts/plans";
 import { show, stringOption, stringsOption, type Command, type Invocation } from "../command";
-import { word } from "../command-args";
+import { labelsOf, word } from "../command-args";
 import { FINISHED_PLAN_STATUSES, planChanges, renderPlanDryRun, renderPlans, renderPlanView } from "../render/plans";
 import { plural } from "../format";
 import { UsageError } from "../usage-error";
@@ -14,16 +14,6 @@ function dependencies(invocation: Invocation) {
     if (!service || !before) throw new UsageError(`--after ${text}: write it as <service>:<service it waits for>[,<another>]`);
     return { service, after: before.split(",").filter(Boolean) };
   });
-}
-
-/** `--label tier=critical --label team=checkout` → `{ tier: "critical", team: "checkout" }`; undefined when none is given. */
-function labelsOf(invocation: Invocation): Record<string, string> | undefined {
-  const pairs = stringsOption(invocation, "label").map((text) => {
-    const at = text.indexOf("=");
-    if (at <= 0) throw new UsageError(`--label ${text}: write it as <key>=<value>`);
-    return [text.slice(0, at), text.slice(at + 1)] as const;
-  });
-  return pairs.length ? Object.fromEntries(pairs) : undefined;
 }
 
 function concurrency(invocation: Invocation): number | undefined {

@@ -44,6 +44,49 @@ function Acknowledge({ alert }: { alert: AlertView }) {
   );
 }
 
+/** What mutes the alert, by the same words for a maintenance window, a silence and an inhibition (core/alerts/mutes.ts). */
+function mutedKind(alert: AlertView): { icon: string; text: string } | null {
+  if (alert.maintenance?.startsWith("maintenance window")) return { icon: "☾", text: "in maintenance" };
+  if (alert.silencedBy || alert.maintenance?.startsWith("silence")) return { icon: "⊘", text: "silenced" };
+  if (alert.inhibitedBy || alert.maintenance?.startsWith("inhibited")) return { icon: "⤓", text: "inhibited" };
+  return null;
+}
+
+function MutedBadge({ alert }: { alert: AlertView }) {
+  const kind = mutedKind(alert);
+  if (!kind) return null;
+  return (
+    <div>
+      <Badge tone="info">
+        <span aria-hidden="true">{kind.icon}</span> {kind.text}
+      </Badge>
+    </div>
+  );
+}
+
+/**
+ * Whether people were told of it (`maintenance`: what muted it when raised)
+ * and what mutes it now: a silence that would keep a new firing quiet, the
+ * alert that explains it.
+ */
+function Muting({ alert }: { alert: AlertView }) {
+  return (
+    <>
+      {alert.maintenance ? <div className="muted">muted: {alert.maintenance.startsWith("inhibited") ? "" : "raised in the "}{alert.maintenance}; not sent to webhooks</div> : null}
+      {alert.silencedBy ? (
+        <div className="muted" data-testid="silenced-by">
+          silenced by {alert.silencedBy.id} (“{alert.silencedBy.reason}”, {alert.silencedBy.createdBy}) until <Timestamp iso={alert.silencedBy.endsAt} />
+        </div>
+      ) : null}
+      {alert.inhibitedBy ? (
+        <div className="muted" data-testid="inhibited-by">
+          inhibited by {alert.inhibitedBy.ruleId} on {alert.inhibitedBy.subject} (alert {alert.inhibitedBy.alertId}, rule {alert.inhibitedBy.inhibitionRuleId})
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 export function AlertRow({ alert, mayAcknowledge }: { alert: AlertView; mayAcknowledge: boolean }) {
   return (
     <tr data-testid={`alert-${alert.ruleId}-${alert.subject}`} data-state={alert.state}>
@@ -52,19 +95,13 @@ export function AlertRow({ alert, mayAcknowledge }: { alert: AlertView; mayAckno
           <span aria-hidden="true">{STATE_ICON[alert.state]}</span> {alert.state}
         </Badge>{" "}
         <span className="muted">{alert.severity}</span>
-        {alert.maintenance ? (
-          <div>
-            <Badge tone="info">
-              <span aria-hidden="true">☾</span> in maintenance
-            </Badge>
-          </div>
-        ) : null}
+        <MutedBadge alert={alert} />
       </td>
       <td>
         <strong>{alert.title}</strong> · {alert.subject}
         <div>{alert.sentence}</div>
         {alert.state === "resolved" && !alert.firedAt ? <div className="muted">cleared before its window: nobody was paged</div> : null}
-        {alert.maintenance ? <div className="muted">raised in the {alert.maintenance}: not sent to webhooks</div> : null}
+        <Muting alert={alert} />
         {alert.severity === "critical" && alert.firedAt ? <AlertPaging alertId={alert.id} /> : null}
       </td>
       <td>

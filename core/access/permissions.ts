@@ -18,6 +18,8 @@ export const PERMISSION_GRANTS = {
   "alerts:acknowledge": ["operator"],
   /** Create and change on-call schedules, their overrides and escalation policies, and assign a service its policy. */
   "oncall:manage": ["operator"],
+  /** Silence alerts (by service, rule and labels) with a reason and an expiry at most 30 days away, and expire a silence early. */
+  "alerts:silence": ["operator"],
   /** Declare an incident, post its status updates, assign its commander and responders, and write its post-incident review. */
   "incidents:manage": ["operator"],
   /** Pause automatic failover (globally or per service) with a reason and an expiry, end a pause, and acknowledge a failover to lift its cooldown. */

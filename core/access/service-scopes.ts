@@ -31,6 +31,7 @@ export const PERMISSION_REACH = {
   "runs:operate": "service",
   "alerts:acknowledge": "service",
   "oncall:manage": "service",
+  "alerts:silence": "service",
   "incidents:manage": "service",
   "automation:control": "service",
   "policies:emergency": "service",

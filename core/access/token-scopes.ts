@@ -32,6 +32,7 @@ export const PERMISSION_SCOPES = {
   "runs:operate": ["operate"],
   "alerts:acknowledge": ["operate"],
   "oncall:manage": ["operate"],
+  "alerts:silence": ["operate"],
   "incidents:manage": ["operate"],
   "automation:control": ["operate"],
   "policies:emergency": ["operate"],

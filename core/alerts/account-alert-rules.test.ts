@@ -57,7 +57,7 @@ describe("account alert rules", () => {
   });
 
   it("fire at once, once per subject, and resolve when the window has passed", () => {
-    const settings = { forSeconds: () => 0, maintenance: () => null, maxGapMs: 10_000 };
+    const settings = { forSeconds: () => 0, muted: () => null, maxGapMs: 10_000 };
     const detections = detectAccountAlerts(facts);
     const opened = advanceAlerts([], detections, at, settings);
     expect(opened.map((change) => [change.kind, change.kind === "open" ? change.state : null])).toEqual([

@@ -12,7 +12,7 @@ const lagging: Detection = {
 };
 const settings = (forSeconds: number, maxGapMs = 5_000, maintenance: (second: number) => string | null = () => null): WindowSettings => ({
   forSeconds: () => forSeconds,
-  maintenance: (_serviceId, now) => maintenance((now.getTime() - T0) / 1000),
+  muted: (_alert, now) => maintenance((now.getTime() - T0) / 1000),
   maxGapMs,
 });
 
@@ -144,10 +144,30 @@ describe("advanceAlerts", () => {
 
   it("uses each service's own window", () => {
     const store = new Store();
-    const fast: WindowSettings = { forSeconds: (serviceId) => (serviceId === "orders-db" ? 2 : 60), maintenance: () => null, maxGapMs: 5_000 };
+    const fast: WindowSettings = { forSeconds: (serviceId) => (serviceId === "orders-db" ? 2 : 60), muted: () => null, maxGapMs: 5_000 };
     const billing: Detection = { ...lagging, serviceId: "billing-db", subject: { ...lagging.subject, key: "replica:billing" } };
     for (let second = 0; second <= 5; second += 1) store.evaluate(second, [lagging, billing], fast);
     expect(store.events).toEqual(["2s firing a1"]);
+  });
+});
+
+describe("advanceAlerts asks what mutes each alert by its service, rule and subject", () => {
+  it("so a silence of one rule, or an inhibition of one subject, mutes that alert only", () => {
+    const store = new Store();
+    const unreachable: Detection = { ...lagging, ruleId: "replica-unreachable", sentence: "pg-europe-west3 does not answer its agent" };
+    const other: Detection = { ...lagging, subject: { ...lagging.subject, key: "replica:aws" } };
+    const asked: string[] = [];
+    const muting: WindowSettings = {
+      forSeconds: () => 0,
+      muted: (alert) => {
+        asked.push(`${alert.serviceId} ${alert.ruleId} ${alert.subjectKey}`);
+        return alert.ruleId === "replica-unreachable" ? "silence s1" : alert.subjectKey === "replica:aws" ? "inhibited by heartbeat-stale on pg-us-east-1" : null;
+      },
+      maxGapMs: 5_000,
+    };
+    store.evaluate(0, [lagging, unreachable, other], muting);
+    expect(asked).toEqual(["orders-db lag-above-budget replica:gcp", "orders-db replica-unreachable replica:gcp", "orders-db lag-above-budget replica:aws"]);
+    expect(store.events).toEqual(["0s firing a1", "0s firing a2 in silence s1", "0s firing a3 in inhibited by heartbeat-stale on pg-us-east-1"]);
   });
 });
 

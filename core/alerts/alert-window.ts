@@ -12,15 +12,15 @@ export interface OpenAlert {
   startedAt: Date;
   /** The last evaluation that saw it holding. */
   lastSeenAt: Date;
-  /** The maintenance window it was raised in, while nobody has been notified of it; see `advanceAlerts`. */
+  /** What muted it when it was raised (a maintenance window, a silence, an inhibiting alert), while nobody has been notified of it; see `advanceAlerts`. */
   maintenance: string | null;
 }
 
 /**
- * `maintenance` on a change is what the alert is marked with from then on: the
- * maintenance window in force (its description), or null. A firing or
- * resolution of an alert marked in maintenance is recorded and audited but
- * sent to no webhook.
+ * `maintenance` on a change is what the alert is marked with from then on:
+ * what mutes it (a maintenance window in force, a silence, an inhibiting
+ * alert: described), or null. A firing or resolution of an alert so marked
+ * is recorded and audited but sent to no webhook.
  */
 export type AlertChange =
   | { kind: "open"; ruleId: AlertRuleId; serviceId: string | null; subject: AlertSubject; sentence: string; state: "pending" | "firing"; maintenance: string | null; at: Date }
@@ -31,11 +31,22 @@ export type AlertChange =
   | { kind: "release"; alertId: string; sentence: string; maintenance: null; at: Date }
   | { kind: "resolve"; alertId: string; wasFiring: boolean; maintenance: string | null; at: Date };
 
+/** What is muted: an open alert, or a condition about to open one. */
+export interface MuteSubject {
+  serviceId: string | null;
+  ruleId: AlertRuleId;
+  subjectKey: string;
+}
+
 export interface WindowSettings {
   /** The policy's `alerts.forSeconds` for the service (null: an alert about no service). */
   forSeconds(serviceId: string | null): number;
-  /** The service's maintenance window in force at `now`, described; null when none is. */
-  maintenance(serviceId: string | null, now: Date): string | null;
+  /**
+   * What mutes the alert at `now`, described (core/alerts/mutes.ts: the
+   * service's maintenance window, a silence, an inhibiting alert); null when
+   * nothing does.
+   */
+  muted(alert: MuteSubject, now: Date): string | null;
   /**
    * A gap between evaluations longer than this (the control plane was down,
    * or lost its lease) breaks the run: nobody knows whether the condition
@@ -53,12 +64,13 @@ const keyOf = (serviceId: string | null, ruleId: string, subjectKey: string) => 
  * held for the policy's `for` window fires; one that clears resolves its
  * alert, so a blip shorter than the window never fires and never pages.
  *
- * An alert that opens or fires while a maintenance window of its service is in
- * force is marked with it, and people are not paged for it: the window says
- * someone is working on the service. A firing alert keeps its mark as long as
- * a window is in force and it holds; if it still holds when the windows end, it
- * is released (announced then), as a silence that expires lets its alerts
- * through. An alert already announced before a window keeps being announced,
+ * An alert that opens or fires while muted (a maintenance window of its
+ * service is in force, a silence matches it, another alert inhibits it) is
+ * marked with what mutes it, and people are not paged for it: someone is
+ * working on the service, or already hears of the cause. A firing alert keeps
+ * its mark as long as something mutes it and it holds; if it still holds
+ * when nothing does any more, it is released (announced then), as a silence
+ * that expires lets its alerts through. An alert already announced before a window keeps being announced,
  * its resolution included, so nobody is left with an incident that never
  * closes. Pure: the caller stores the changes.
  */
@@ -76,7 +88,7 @@ export function advanceAlerts(open: readonly OpenAlert[], detections: readonly D
       continue;
     }
     const windowMs = settings.forSeconds(alert.serviceId) * 1000;
-    const maintenance = settings.maintenance(alert.serviceId, now);
+    const maintenance = settings.muted(alert, now);
     const { sentence } = detection;
     if (alert.state === "firing") {
       if (alert.maintenance === null) changes.push({ kind: "hold", alertId: alert.id, sentence, maintenance: null, at: now });
@@ -94,7 +106,7 @@ export function advanceAlerts(open: readonly OpenAlert[], detections: readonly D
   for (const [key, detection] of current) {
     if (seen.has(key)) continue;
     const state = settings.forSeconds(detection.serviceId) === 0 ? "firing" : "pending";
-    const maintenance = settings.maintenance(detection.serviceId, now);
+    const maintenance = settings.muted({ serviceId: detection.serviceId, ruleId: detection.ruleId, subjectKey: detection.subject.key }, now);
     changes.push({ kind: "open", ruleId: detection.ruleId, serviceId: detection.serviceId, subject: detection.subject, sentence: detection.sentence, state, maintenance, at: now });
   }
   return changes;

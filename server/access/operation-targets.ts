@@ -21,6 +21,7 @@ const idParam = z.object({ id: z.string() });
 const idOf = (input: TargetInput) => idParam.parse(input.params).id;
 
 const pauseScopeBody = z.object({ scope: z.string() });
+const silenceBody = z.object({ serviceId: z.string().optional() });
 const runServiceBody = z.object({ params: z.record(z.string(), z.string()) });
 const incidentServicesBody = z.object({ serviceIds: z.array(z.string()).min(1) });
 
@@ -67,6 +68,12 @@ export const TARGET_RESOLVERS: Record<OperationTarget, (input: TargetInput) => P
     if (!alert) throw new NotFoundError(`No alert ${idOf(input)}.`);
     // An alert about the installation's accounts is about the fleet as a whole.
     return orFleet(alert.serviceId);
+  },
+  "silence-body": async (input) => orFleet(silenceBody.parse(input.body).serviceId ?? null),
+  "silence-param": async (input) => {
+    const silence = await db().silence.findUnique({ where: { id: idOf(input) }, select: { serviceId: true } });
+    if (!silence) throw new NotFoundError(`No silence ${idOf(input)}.`);
+    return orFleet(silence.serviceId);
   },
   "incident-param": async (input) => {
     const services = await db().incidentService.findMany({ where: { incidentId: idOf(input) }, select: { serviceId: true } });

@@ -4,11 +4,12 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
+import { mutingNow } from "./alert-muting";
 import { alertView } from "./alert-view";
 
 /** Someone is on it: recorded on the alert and in the audit trail together. */
 export async function acknowledgeAlert(actor: UserActor, alertId: string, note: string): Promise<AlertView> {
-  return db().$transaction(async (tx) => {
+  const updated = await db().$transaction(async (tx) => {
     const [alert] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Alert" WHERE id = ${alertId} FOR UPDATE`;
     if (!alert) throw new NotFoundError(`No alert with id ${alertId}.`);
     const current = await tx.alert.findUniqueOrThrow({ where: { id: alertId } });
@@ -23,6 +24,7 @@ export async function acknowledgeAlert(actor: UserActor, alertId: string, note: 
       reason: note,
       details: { rule: current.ruleId, subject: current.subjectLabel, state: current.state, sentence: current.sentence },
     });
-    return alertView(updated);
+    return updated;
   });
+  return alertView(updated, (await mutingNow()).of(updated));
 }

@@ -2,8 +2,10 @@ import "server-only";
 import type { AlertView } from "@/contracts/alerts";
 import { ruleById, type AlertRuleId } from "@/core/alerts/alert-rules";
 import type { Alert } from "../db/generated/client";
+import type { AlertMuting } from "./alert-muting";
 
-export function alertView(alert: Alert): AlertView {
+/** An alert as the API shows it, with what mutes it now (alert-muting.ts). */
+export function alertView(alert: Alert, muting: AlertMuting): AlertView {
   return {
     id: alert.id,
     ruleId: alert.ruleId as AlertRuleId,
@@ -22,5 +24,6 @@ export function alertView(alert: Alert): AlertView {
     acknowledged:
       alert.acknowledgedAt && alert.acknowledgedBy ? { at: alert.acknowledgedAt.toISOString(), by: alert.acknowledgedBy, note: alert.acknowledgeNote ?? "" } : null,
     maintenance: alert.maintenance,
+    ...muting,
   };
 }

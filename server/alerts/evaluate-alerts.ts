@@ -3,10 +3,14 @@ import { detectAccountAlerts } from "@/core/alerts/account-alert-rules";
 import { detectAll, type AlertRuleId } from "@/core/alerts/alert-rules";
 import { maintenanceLabel, windowInForce } from "@/core/policy/maintenance-windows";
 import { advanceAlerts, type AlertChange, type OpenAlert } from "@/core/alerts/alert-window";
+import { inhibitionLabel, inhibitions } from "@/core/alerts/inhibitions";
+import { muteOf } from "@/core/alerts/mutes";
+import { silenceLabel, silenceOf } from "@/core/alerts/silences";
 import { db } from "../db/client";
 import type { Alert } from "../db/generated/client";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import { gatherAccountFacts } from "./account-facts";
+import { silencesInForce } from "../silences/silences-in-force";
 import { gatherAlertFacts } from "./alert-facts";
 import { writeAlertBatch } from "./write-alert-batch";
 
@@ -37,25 +41,42 @@ const toOpenAlert = (alert: Alert): OpenAlert => ({
   maintenance: alert.maintenance,
 });
 
+// A subject is named within its service and rule (as advanceAlerts keys them).
+const muteKey = (serviceId: string | null, ruleId: string, subjectKey: string) => `${serviceId ?? ""}\u0000${ruleId}\u0000${subjectKey}`;
+
 /**
  * What one evaluation would change: every rule over the latest state of
- * every service, with the pending/firing/resolved window applied. Reads
- * only, in a fixed number of statements whatever the fleet's size.
+ * every service, with the pending/firing/resolved window applied, and what
+ * mutes each alert (its service's maintenance window, a silence, an alert
+ * of this evaluation inhibiting it). Reads only, in a fixed number of
+ * statements whatever the fleet's size.
  */
 export async function decideAlerts(now = new Date()) {
-  const [{ services, policies }, accounts, open] = await Promise.all([
+  const [{ services, policies }, accounts, open, silences] = await Promise.all([
     gatherAlertFacts(now),
     gatherAccountFacts(now),
     db().alert.findMany({ where: { state: { in: ["pending", "firing"] } } }),
+    silencesInForce(now),
   ]);
   const detections = [...detectAll(services, now), ...detectAccountAlerts(accounts)];
+  const writeReplicas = new Map(services.map((service) => [service.id, service.writeReplicaId]));
+  const inhibited = new Map(
+    [...inhibitions(detections, (serviceId) => writeReplicas.get(serviceId) ?? null)].map(([detection, { by }]) => [
+      muteKey(detection.serviceId, detection.ruleId, detection.subject.key),
+      inhibitionLabel(by),
+    ]),
+  );
   // An alert about no service has no policy window to wait out, and no maintenance window silences it.
   const changes = advanceAlerts(open.map(toOpenAlert), detections, now, {
     forSeconds: (serviceId) => (serviceId === null ? 0 : (policies.get(serviceId)?.document.alerts.forSeconds ?? 0)),
-    maintenance: (serviceId, at) => {
-      if (serviceId === null) return null;
-      const window = windowInForce(policies.get(serviceId)?.document.maintenanceWindows ?? [], at);
-      return window && maintenanceLabel(window);
+    muted: (alert, at) => {
+      const window = alert.serviceId === null ? null : windowInForce(policies.get(alert.serviceId)?.document.maintenanceWindows ?? [], at);
+      const silence = silenceOf(silences.silences, alert, silences.labelsOf, at);
+      return muteOf({
+        "maintenance-window": window && maintenanceLabel(window),
+        silence: silence && silenceLabel(silence),
+        inhibition: inhibited.get(muteKey(alert.serviceId, alert.ruleId, alert.subjectKey)) ?? null,
+      });
     },
     maxGapMs: MAX_GAP_MS,
   });

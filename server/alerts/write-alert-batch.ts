@@ -2,13 +2,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { ruleById } from "@/core/alerts/alert-rules";
 import type { AlertChange } from "@/core/alerts/alert-window";
-import { alertWebhookUrls } from "../alert-webhooks";
 import { appendAuditEvents, type AuditActor, type AuditEventInput } from "../audit/append-audit-event";
 import type { Alert } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import type { PolicyInForce } from "@/core/topology/service-topology";
 import { openIncidentsForFiredAlerts } from "../incidents/incident-signs";
-import { notificationPayload } from "./notification-payload";
+import { enqueueGroupNotifications } from "./enqueue-group-notifications";
 
 const ALERTING: AuditActor = { type: "automation", id: null, label: "alerting" };
 
@@ -71,8 +70,9 @@ function changed(previous: Alert, change: Exclude<AlertChange, { kind: "open" }>
 
 /**
  * Firing and resolving are what people hear about: audited, and queued for
- * every webhook, except for an alert raised in a maintenance window (marked
- * so), which is audited with its window and sent nowhere.
+ * every webhook (grouped by service), except for an alert raised muted (in a
+ * maintenance window, silenced, inhibited: marked so), which is audited with
+ * what muted it and sent nowhere.
  */
 function auditOf({ alert, event, afterMaintenance }: Announcement, policyVersionId: string | null): AuditEventInput {
   return {
@@ -87,8 +87,8 @@ function auditOf({ alert, event, afterMaintenance }: Announcement, policyVersion
       firedAt: alert.firedAt?.toISOString() ?? null,
       resolvedAt: alert.resolvedAt?.toISOString() ?? null,
       policyVersion: alert.policyVersion,
-      ...(alert.maintenance ? { notSent: `raised in a ${alert.maintenance}: not sent to webhooks` } : {}),
-      ...(afterMaintenance ? { afterMaintenance: "still firing when its maintenance window ended: announced now" } : {}),
+      ...(alert.maintenance ? { notSent: `${alert.maintenance.startsWith("inhibited") ? "" : "raised in a "}${alert.maintenance}: not sent to webhooks` } : {}),
+      ...(afterMaintenance ? { afterMaintenance: "still firing when nothing muted it any more (its maintenance window ended, its silence expired or its inhibiting alert resolved): announced now" } : {}),
     },
     policyVersionId,
   };
@@ -97,8 +97,8 @@ function auditOf({ alert, event, afterMaintenance }: Announcement, policyVersion
 /**
  * Writes some of one evaluation's changes inside the caller's transaction,
  * in a fixed number of statements however many there are: the new alerts in
- * one INSERT, the changed ones in one UPDATE, their notifications in one
- * INSERT and their audit events in one more (last, so the audit chain's lock
+ * one INSERT, the changed ones in one UPDATE, their groups' notifications in
+ * one read and one upsert, and their audit events in one more (last, so the audit chain's lock
  * is held briefly). Rows go in as one JSON array each: Prisma's createMany
  * spent about 0.25 ms of this process's CPU per row, several times the
  * database's own work (bench:alerts). `touched` are alerts whose condition
@@ -142,17 +142,7 @@ export async function writeAlertBatch(tx: Tx, changes: readonly AlertChange[], t
     if (count !== updated.length) throw new Error(`${updated.length - count} of ${updated.length} changed alerts are no longer stored`);
   }
 
-  const notified = announcements.filter(({ alert }) => !alert.maintenance);
-  const urls = notified.length ? alertWebhookUrls() : [];
-  if (urls.length) {
-    const rows = notified.flatMap(({ alert }) => {
-      const payload = notificationPayload(alert);
-      return urls.map((url) => ({ id: randomUUID(), alertId: alert.id, event: alert.state, url, payload, nextAttemptAt: now }));
-    });
-    await tx.$executeRaw`
-      INSERT INTO "AlertNotification" (id, "alertId", event, url, payload, "nextAttemptAt")
-      SELECT id, "alertId", event, url, payload, "nextAttemptAt" FROM jsonb_populate_recordset(NULL::"AlertNotification", ${JSON.stringify(rows)}::jsonb)`;
-  }
+  await enqueueGroupNotifications(tx, announcements.filter(({ alert }) => !alert.maintenance), now);
   await appendAuditEvents(
     tx,
     announcements.map((announcement) => auditOf(announcement, policyOf(policies, announcement.alert.serviceId)?.versionId ?? null)),

@@ -7,6 +7,7 @@ import { alertListSchema } from "@/contracts/alerts";
 import { registerAgent } from "@/server/agents/register-agent";
 import { deliverNotifications } from "@/server/alerts/deliver-notifications";
 import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
+import { GROUP_WAIT_MS } from "@/core/notifications/notification-groups";
 import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
@@ -119,14 +120,22 @@ describe("alert evaluation", () => {
     expect(audit[0]).toMatchObject({ serviceId: "orders-db", targetId: firing[0]!.id, actorLabel: "alerting", reason: "pg-europe-west3 does not answer its agent" });
 
     webhook.failNext(2);
-    const start = new Date();
+    // Sent once the group wait is over, not before.
+    expect(await deliverNotifications(new Date())).toEqual({ delivered: 0, failed: 0 });
+    expect(webhook.received).toEqual([]);
+    const start = new Date(Date.now() + GROUP_WAIT_MS);
     expect(await deliverNotifications(start)).toEqual({ delivered: 0, failed: 0 });
     // Not due again before its backoff (1 s, then 2 s).
     expect(await deliverNotifications(new Date(start.getTime() + 500))).toEqual({ delivered: 0, failed: 0 });
     expect(await deliverNotifications(new Date(start.getTime() + 1_100))).toEqual({ delivered: 0, failed: 0 });
     expect(await deliverNotifications(new Date(start.getTime() + 3_200))).toEqual({ delivered: 1, failed: 0 });
     expect(webhook.received).toEqual([
-      expect.objectContaining({ status: "firing", text: "[FIRING] orders-db: Replica unreachable — pg-europe-west3 does not answer its agent" }),
+      expect.objectContaining({
+        status: "firing",
+        groupKey: "service:orders-db",
+        text: "[FIRING] orders-db: Replica unreachable — pg-europe-west3 does not answer its agent",
+        alerts: [expect.objectContaining({ id: firing[0]!.id, rule: "replica-unreachable", status: "firing", subject: "pg-europe-west3" })],
+      }),
     ]);
     expect(await db().alertNotification.findFirstOrThrow()).toMatchObject({ attempts: 3, lastError: null });
   });
@@ -154,7 +163,7 @@ describe("alert evaluation", () => {
     const changes = await tick();
     expect(changes.map((change) => change.kind)).toEqual(["resolve"]);
     expect(await db().auditEvent.count({ where: { action: "alert.resolve" } })).toBe(1);
-    await deliverNotifications(new Date());
+    await deliverNotifications(new Date(Date.now() + GROUP_WAIT_MS));
     expect(webhook.received.map((payload) => payload.status)).toEqual(["firing", "resolved"]);
 
     const all = await alertsOf();

@@ -10,6 +10,8 @@ import { POST as planRoute } from "@/app/api/v1/runbooks/[id]/plan/route";
 import { POST as startRunRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
 import { GET as writeRouteRoute } from "@/app/api/v1/services/[id]/route/route";
+import { GET as silencesRoute, POST as createSilenceRoute } from "@/app/api/v1/silences/route";
+import { POST as expireSilenceRoute } from "@/app/api/v1/silences/[id]/expire/route";
 import { fleetOverviewSchema } from "@/contracts/fleet-overview";
 import { OPERATIONS } from "@/contracts/operations";
 import type { Io } from "@/cli/command";
@@ -37,6 +39,9 @@ const server = new ApiServer([
   { op: OPERATIONS.getWriteRoute, handler: writeRouteRoute },
   { op: OPERATIONS.listAlerts, handler: alertsRoute },
   { op: OPERATIONS.acknowledgeAlert, handler: acknowledgeRoute },
+  { op: OPERATIONS.listSilences, handler: silencesRoute },
+  { op: OPERATIONS.createSilence, handler: createSilenceRoute },
+  { op: OPERATIONS.expireSilence, handler: expireSilenceRoute },
   { op: OPERATIONS.planRunbook, handler: planRoute },
   { op: OPERATIONS.startRun, handler: startRunRoute },
   { op: OPERATIONS.exportAuditEvents, handler: exportRoute },
@@ -220,6 +225,29 @@ describe("switchyard CLI against the real API", () => {
     const again = await cli(operator, "ack", alert.id, "--note", "me too");
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/^switchyard ack: .*already acknowledged by operator@example\.com.* \(HTTP 409, conflict\)\n$/);
+  });
+
+  it("silence mutes the firing alert for a while (shown by silences and alerts), refused without an end; expire-silence ends it", async () => {
+    const noEnd = await cli(operator, "silence", "--service", "orders-db", "--reason", "rebuilding the host");
+    expect(noEnd.code).toBe(2);
+    expect(noEnd.err).toContain("endsAt: a silence needs an expiry");
+    const unknown = await cli(operator, "silence", "--service", "nope-db", "--for", "2h", "--reason", "rebuilding the host");
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/serviceId: no service nope-db.*\(HTTP 400/);
+    expect(await db().silence.count()).toBe(0);
+
+    const created = await cli(operator, "silence", "--service", "orders-db", "--rule", "replica-unreachable", "--for", "2h", "--reason", "rebuilding the europe-west3 host");
+    expect(created.err).toBe("");
+    const silence = await db().silence.findFirstOrThrow();
+    expect(silence.endsAt.getTime() - silence.startsAt.getTime()).toBeGreaterThan(2 * 3_600_000 - 60_000);
+    expect(created.out).toContain(`Silence ${silence.id} (service=orders-db rule=replica-unreachable): active`);
+    expect(created.out).toContain("Mutes now: replica-unreachable pg-europe-west3.");
+    expect((await cli(viewer, "silences")).out).toMatch(new RegExp(`^${silence.id}\\s+active\\s+service=orders-db rule=replica-unreachable.*replica-unreachable pg-europe-west3$`, "m"));
+    expect((await cli(viewer, "alerts", "--service", "orders-db")).out).toContain(`[silenced by ${silence.id} until`);
+
+    const expired = await cli(operator, "expire-silence", silence.id);
+    expect(expired.out).toContain("expired at");
+    expect((await cli(operator, "expire-silence", silence.id)).code).toBe(1);
   });
 
   it("plan prints every step with its targets and checks, and the blockers", async () => {

@@ -293,6 +293,9 @@ describe("people running the incident", () => {
 
 describe("after the resolution", () => {
   it("the next critical alert opens a new incident and a second one joins it", async () => {
+    // The primary reports again: while it was stale, its standbys' unreachable alerts would be inhibited by it (core/alerts/inhibitions.ts), announced to nobody, and open nothing.
+    await deliver("pg-us-east-1", primaryReport);
+    await evaluateAlerts(alerting);
     await deliver("pg-europe-west3", unreachable("pg-europe-west3"));
     await evaluateAlerts(alerting);
     const open = await incidents("?open=true");

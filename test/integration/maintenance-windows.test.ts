@@ -10,6 +10,7 @@ import { policyVersionSchema } from "@/contracts/policies";
 import { ALERTING_LEASE } from "@/server/alerts/alerting-loop";
 import { deliverNotifications } from "@/server/alerts/deliver-notifications";
 import { evaluateAlerts } from "@/server/alerts/evaluate-alerts";
+import { GROUP_WAIT_MS } from "@/core/notifications/notification-groups";
 import { DECIDER_LEASE, decideOnce } from "@/server/automation/automation-loop";
 import { db } from "@/server/db/client";
 import type { HeldLease } from "@/server/lease/assert-lease";
@@ -108,7 +109,7 @@ describe("a maintenance window in force", () => {
     for (const event of fired) expect(event.details).toMatchObject({ notSent: `raised in a ${LABEL}: not sent to webhooks` });
 
     expect(await db().alertNotification.count()).toBe(0);
-    await deliverNotifications();
+    await deliverNotifications(new Date(Date.now() + GROUP_WAIT_MS));
     expect(webhook.received).toEqual([]);
   });
 
@@ -131,8 +132,10 @@ describe("a maintenance window in force", () => {
     await evaluateAlerts(alerting);
     const stale = (await alertsNow()).find((alert) => alert.ruleId === "heartbeat-stale")!;
     expect(stale).toMatchObject({ state: "firing", maintenance: null });
-    await deliverNotifications();
-    expect(webhook.received.map((payload) => [payload.status, payload.alert.rule])).toEqual(expect.arrayContaining([["firing", "heartbeat-stale"]]));
+    await deliverNotifications(new Date(Date.now() + GROUP_WAIT_MS));
+    // One notification for the service's group, listing what fires.
+    expect(webhook.received).toHaveLength(1);
+    expect(webhook.received[0]!.alerts.map((alert) => [alert.status, alert.rule])).toEqual(expect.arrayContaining([["firing", "heartbeat-stale"]]));
     const announced = await db().auditEvent.findFirstOrThrow({ where: { action: "alert.fire", targetId: stale.id }, orderBy: { seq: "desc" } });
     expect(announced.details).toMatchObject({ afterMaintenance: expect.any(String) });
   });

@@ -18,6 +18,8 @@ import * as ownTokens from "@/app/api/v1/auth/tokens/own/route";
 import * as tokens from "@/app/api/v1/auth/tokens/route";
 import * as acknowledgeAlert from "@/app/api/v1/alerts/[id]/acknowledge/route";
 import * as alerts from "@/app/api/v1/alerts/route";
+import * as silences from "@/app/api/v1/silences/route";
+import * as expireSilence from "@/app/api/v1/silences/[id]/expire/route";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as auditEvents from "@/app/api/v1/audit/route";
 import * as auditEvent from "@/app/api/v1/audit/[seq]/route";
@@ -173,6 +175,13 @@ async function spareReplicaId(): Promise<string> {
 }
 
 /** A firing alert nobody has acknowledged yet. */
+/** A silence of orders-db for an hour, so that expiring it is valid. */
+async function activeSilenceId(): Promise<string> {
+  const now = new Date();
+  const silence = await db().silence.create({ data: { serviceId: "orders-db", reason: "roles test", startsAt: now, endsAt: new Date(now.getTime() + 3_600_000), createdBy: "roles-test" } });
+  return silence.id;
+}
+
 async function openAlertId(): Promise<string> {
   const now = new Date();
   const alert = await db().alert.create({
@@ -472,6 +481,12 @@ const CASES: Record<OperationId, (ids: Ids) => { handler: Handler; request: Call
     await pagingContactFor(tokenId);
     return { handler: pagingContact.DELETE, request: { method: "DELETE" } };
   },
+  listSilences: () => ({ handler: silences.GET, request: {} }),
+  createSilence: () => ({
+    handler: silences.POST,
+    request: { method: "POST", body: { serviceId: "orders-db", endsAt: new Date(Date.now() + 3_600_000).toISOString(), reason: "migrating the standby" } },
+  }),
+  expireSilence: async () => ({ handler: expireSilence.POST, request: { method: "POST", params: { id: await activeSilenceId() } } }),
   health: () => ({ handler: health.GET, request: {} }),
   openApi: () => ({ handler: openApi.GET, request: {} }),
   statusPage: () => ({ handler: statusPage.GET, request: {} }),
@@ -704,7 +719,7 @@ describe("roles limited to services, through every per-service operation of the 
     ([, op]) => op.access !== "public" && op.access !== "agent" && op.access !== "enrollment-token" && PERMISSION_REACH[op.access] === "service",
   );
 
-  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(42));
+  it("are every operation whose permission acts per service", () => expect(perService.length).toBe(44));
 
   for (const [id, op] of perService) {
     const access = op.access as keyof typeof PERMISSION_REACH;
@@ -744,6 +759,14 @@ describe("roles limited to services, through every per-service operation of the 
     expect(limited.status).toBe(403);
     expect(limited.json.error.message).toMatch(/limited to the services orders-db; automation:control on the fleet as a whole needs the role fleet-wide/);
     expect((await call(automationPauses.POST, { method: "POST", token: tokenOf.get("operator"), body })).status).toBe(201);
+  });
+
+  it("a limited operator cannot silence alerts across services (by rule or labels only); a fleet-wide one can", async () => {
+    const body = { ruleId: "lag-above-budget", endsAt: new Date(Date.now() + 3_600_000).toISOString(), reason: "fleet-wide network change" };
+    const limited = await call(silences.POST, { method: "POST", token: tokenLimitedTo("operator", "orders-db"), body });
+    expect(limited.status).toBe(403);
+    expect(limited.json.error.message).toMatch(/limited to the services orders-db; alerts:silence on the fleet as a whole needs the role fleet-wide/);
+    expect((await call(silences.POST, { method: "POST", token: tokenOf.get("operator"), body })).status).toBe(201);
   });
 
   it("a limited approver cannot approve a change to the global policy", async () => {

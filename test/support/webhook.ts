@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 /** An alert webhook on a real HTTP server, made the process's `SWITCHYARD_ALERT_WEBHOOKS`. */
 export interface TestWebhook {
   /** Every payload it accepted, in order. */
-  received: { status: string; text: string; alert: { rule: string } }[];
+  received: { status: string; text: string; groupKey?: string; alerts: { id: string; rule: string; status: string; subject: string }[] }[];
   /** Answer the next `count` posts with 503. */
   failNext(count: number): void;
   close(): Promise<void>;

@@ -8,6 +8,9 @@ import { reaches, type Reach } from "@/core/access/access";
 import { ALERT_STATES, type AlertList, type AlertView } from "@/contracts/alerts";
 import { alertQueries, alertSearch, type AlertFilters } from "@/client/queries/alerts";
 import { AlertRow } from "@/components/alerts/alert-row";
+import { SilencesPanel } from "@/components/alerts/silences-panel";
+import { INHIBITION_RULES } from "@/core/alerts/inhibitions";
+import { GROUPING_RULES } from "@/core/notifications/notification-groups";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { UpdatedAgo } from "@/components/ui/updated-ago";
@@ -23,9 +26,11 @@ interface AlertsViewProps {
   serviceIds: string[];
   /** Where the viewer may acknowledge: an operator limited to some services sees the control on their alerts only. */
   acknowledgeReach: Reach;
+  /** Where the viewer may silence alerts and expire silences. */
+  silenceReach: Reach;
 }
 
-export function AlertsView({ initial, initialFilters, filterProblem, serviceIds, acknowledgeReach }: AlertsViewProps) {
+export function AlertsView({ initial, initialFilters, filterProblem, serviceIds, acknowledgeReach, silenceReach }: AlertsViewProps) {
   const router = useRouter();
   const pathname = usePathname();
   const [filters, setFiltersState] = useState<AlertFilters>(initialFilters);
@@ -132,6 +137,8 @@ export function AlertsView({ initial, initialFilters, filterProblem, serviceIds,
         </section>
       ) : null}
 
+      <SilencesPanel serviceIds={serviceIds} rules={rules} silenceReach={silenceReach} />
+
       <section className="card" aria-labelledby="rules-heading">
         <h2 id="rules-heading">Rules</h2>
         <p className="muted">Read-only; each service's window and thresholds come from its effective policy (see Governance).</p>
@@ -157,8 +164,24 @@ export function AlertsView({ initial, initialFilters, filterProblem, serviceIds,
         </table>
         </div>
         <p className="muted" style={{ marginTop: 8 }}>
-          Firing and resolving are audit events (see <Link href="/audit">Audit</Link>) and go to the webhooks in <code>SWITCHYARD_ALERT_WEBHOOKS</code>.
+          Firing and resolving are audit events (see <Link href="/audit">Audit</Link>) and go to the webhooks in <code>SWITCHYARD_ALERT_WEBHOOKS</code>, grouped by service.
         </p>
+        <h3>Inhibition</h3>
+        <ul className="plain-list">
+          {INHIBITION_RULES.map((rule) => (
+            <li key={rule.id}>
+              <code className="muted">{rule.id}</code> {rule.sentence}
+            </li>
+          ))}
+        </ul>
+        <h3>Grouping</h3>
+        <ul className="plain-list">
+          {GROUPING_RULES.map((rule) => (
+            <li key={rule.id}>
+              <code className="muted">{rule.id}</code> {rule.sentence}
+            </li>
+          ))}
+        </ul>
       </section>
     </>
   );

@@ -30,7 +30,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const { filters, problem } = filtersFrom(await searchParams);
   const [initial, services] = await Promise.all([
     listAlerts({ ...filters, limit: 100 }),
-    db().service.findMany({ select: { id: true }, orderBy: { id: "asc" } }),
+    db().service.findMany({ where: { retiredAt: null }, select: { id: true }, orderBy: { id: "asc" } }),
   ]);
   return (
     <AlertsView
@@ -39,6 +39,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
       filterProblem={problem}
       serviceIds={services.map((service) => service.id)}
       acknowledgeReach={reachOf(actor, "alerts:acknowledge")}
+      silenceReach={reachOf(actor, "alerts:silence")}
     />
   );
 }

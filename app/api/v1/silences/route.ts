@@ -1,0 +1,6 @@
+import { OPERATIONS } from "@/contracts/operations";
+import { createSilence, listSilences } from "@/server/silences/silences";
+import { apiRoute } from "@/server/http/api-route";
+
+export const GET = apiRoute(OPERATIONS.listSilences, () => listSilences());
+export const POST = apiRoute(OPERATIONS.createSilence, ({ actor, body }) => createSilence(actor, body));
