@@ -19,8 +19,3 @@ export function alertWebhooks(env: Readonly<Record<string, string | undefined>> 
       return target;
     });
 }
-
-/** The addresses alone, for the notifications still written in Switchyard's JSON whatever the entry's format. */
-export function alertWebhookUrls(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
-  return alertWebhooks(env).map((target) => target.url);
-}

@@ -3,10 +3,11 @@ import { randomUUID } from "node:crypto";
 import { ruleById, type AlertRuleId } from "@/core/alerts/alert-rules";
 import type { NotificationGroup, NotifiedAlert } from "@/core/notifications/notification-group";
 import { GROUP_WAIT_MS, groupAnnouncements, groupKeyOf, mergeWaiting } from "@/core/notifications/notification-groups";
-import { alertWebhookUrls } from "../alert-webhooks";
+import { encodeNotification, type WebhookTarget } from "@/core/notifications/formats/notification-formats";
+import { alertWebhooks } from "../alert-webhooks";
 import type { Alert } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
-import { consoleUrlOf, groupPayload, notifiedAlert } from "./notification-payload";
+import { consoleBaseUrl, consoleUrlOf, notifiedAlert } from "./notification-payload";
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
@@ -22,8 +23,12 @@ interface Waiting {
   id: string;
   groupKey: string;
   url: string;
+  /** PagerDuty's routing key of the event waiting: two PagerDuty targets share the one events URL. */
+  routingKey: string | null;
   group: Omit<NotificationGroup, "alerts"> & { alerts: Json<NotifiedAlert>[] };
 }
+
+const sameTarget = (waiting: Waiting, target: WebhookTarget) => waiting.url === target.url && waiting.routingKey === target.routingKey;
 
 type FiringRow = Json<Pick<Alert, "id" | "ruleId" | "severity" | "serviceId" | "subjectLabel" | "sentence" | "startedAt" | "firedAt" | "resolvedAt" | "policyVersion">>;
 
@@ -36,8 +41,8 @@ type FiringRow = Json<Pick<Alert, "id" | "ruleId" | "severity" | "serviceId" | "
  * it, another gets a new one, sent after the group wait.
  */
 export async function enqueueGroupNotifications(tx: Tx, announcements: readonly { alert: Alert; event: "fire" | "resolve" }[], now: Date): Promise<void> {
-  const urls = announcements.length ? alertWebhookUrls() : [];
-  if (!urls.length) return;
+  const targets = announcements.length ? alertWebhooks() : [];
+  if (!targets.length) return;
   const keys = [...new Set(announcements.map(({ alert }) => groupKeyOf(alert.serviceId)))];
   const serviceIds = [...new Set(announcements.flatMap(({ alert }) => (alert.serviceId === null ? [] : [alert.serviceId])))];
   const [read] = await tx.$queryRaw<{ firing: FiringRow[]; waiting: Waiting[] }[]>`
@@ -48,7 +53,7 @@ export async function enqueueGroupNotifications(tx: Tx, announcements: readonly 
          FROM "Alert"
         WHERE state = 'firing' AND maintenance IS NULL
           AND ("serviceId" = ANY(${serviceIds}::text[]) OR (${keys.includes(groupKeyOf(null))} AND "serviceId" IS NULL))) AS firing,
-      (SELECT coalesce(json_agg(json_build_object('id', id, 'groupKey', "groupKey", 'url', url, 'group', "group")), '[]')
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'groupKey', "groupKey", 'url', url, 'routingKey', payload->>'routing_key', 'group', "group")), '[]')
          FROM "AlertNotification"
         WHERE "groupKey" = ANY(${keys}::text[]) AND "deliveredAt" IS NULL AND "failedAt" IS NULL AND attempts = 0 AND "nextAttemptAt" > ${now}) AS waiting`;
   const firing = read!.firing.map((row) => alertFromJson({ ...row, ruleId: row.ruleId as AlertRuleId, title: ruleById(row.ruleId as AlertRuleId).title, state: "firing" }));
@@ -58,12 +63,13 @@ export async function enqueueGroupNotifications(tx: Tx, announcements: readonly 
     null,
   );
   const rows = decisions.flatMap(({ notify, group: fresh }) =>
-    urls.flatMap((url) => {
-      const waiting = read!.waiting.find((notification) => notification.groupKey === fresh.key && notification.url === url);
+    targets.flatMap((target) => {
+      const waiting = read!.waiting.find((notification) => notification.groupKey === fresh.key && sameTarget(notification, target));
       if (!waiting && !notify) return [];
       const merged = waiting ? mergeWaiting({ ...waiting.group, alerts: waiting.group.alerts.map(alertFromJson) }, fresh) : fresh;
       const group = { ...merged, url: consoleUrlOf(merged.serviceId, merged.alerts) };
-      return [{ id: waiting?.id ?? randomUUID(), alertId: null, groupKey: group.key, event: group.status, url, payload: groupPayload(group), group, nextAttemptAt: new Date(now.getTime() + GROUP_WAIT_MS) }];
+      const payload = encodeNotification(group, target, { externalUrl: consoleBaseUrl(), receiver: "switchyard" });
+      return [{ id: waiting?.id ?? randomUUID(), alertId: null, groupKey: group.key, event: group.status, url: target.url, payload, group, nextAttemptAt: new Date(now.getTime() + GROUP_WAIT_MS) }];
     }),
   );
   if (!rows.length) return;

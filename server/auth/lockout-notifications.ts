@@ -1,6 +1,6 @@
 import "server-only";
 import { lockoutSentence, type Lockout } from "@/core/access/sign-in-limits";
-import { alertWebhookUrls } from "../alert-webhooks";
+import { alertWebhooks } from "../alert-webhooks";
 import type { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 
@@ -38,7 +38,10 @@ export function lockoutPayload(lockout: Lockout, now: Date): Prisma.InputJsonObj
  * them with the alerts' retries.
  */
 export async function queueLockoutNotifications(tx: Tx, lockouts: readonly Lockout[], now: Date): Promise<void> {
-  const urls = alertWebhookUrls();
+  // A lockout is a sentence, not an alert group: only receivers that show a `text` take it (Alertmanager and PagerDuty would refuse its shape).
+  const urls = alertWebhooks()
+    .filter((target) => target.format === "switchyard" || target.format === "slack")
+    .map((target) => target.url);
   if (lockouts.length === 0 || urls.length === 0) return;
   await tx.alertNotification.createMany({
     data: lockouts.flatMap((lockout) => urls.map((url) => ({ alertId: null, event: "security", url, payload: lockoutPayload(lockout, now), nextAttemptAt: now }))),

@@ -159,12 +159,21 @@ describe("alert evaluation", () => {
     expect(again.json.error.message).toContain("already acknowledged by operator@example.com");
   });
 
-  it("resolves when the condition clears, audited and notified; the list filters and counts", async () => {
+  it("resolves when the condition clears, audited and notified, in each webhook's format; the list filters and counts", async () => {
+    // The same receiver three times over: Switchyard's JSON, Alertmanager's webhook and a PagerDuty event.
+    const plain = process.env.SWITCHYARD_ALERT_WEBHOOKS!;
+    process.env.SWITCHYARD_ALERT_WEBHOOKS = `${plain} alertmanager=${plain}/am pagerduty=${plain}/pd#ROUTINGKEY1`;
     const changes = await tick();
+    process.env.SWITCHYARD_ALERT_WEBHOOKS = plain;
     expect(changes.map((change) => change.kind)).toEqual(["resolve"]);
     expect(await db().auditEvent.count({ where: { action: "alert.resolve" } })).toBe(1);
     await deliverNotifications(new Date(Date.now() + GROUP_WAIT_MS));
-    expect(webhook.received.map((payload) => payload.status)).toEqual(["firing", "resolved"]);
+    const [first, ...resolutions] = webhook.received as unknown as Record<string, unknown>[];
+    expect(first!.status).toBe("firing");
+    expect(resolutions).toHaveLength(3);
+    expect(resolutions.find((body) => "text" in body)).toMatchObject({ status: "resolved", service: "orders-db" });
+    expect(resolutions.find((body) => body.version === "4")).toMatchObject({ status: "resolved", receiver: "switchyard", groupLabels: { service: "orders-db" }, alerts: [{ status: "resolved", labels: { alertname: "replica-unreachable" } }] });
+    expect(resolutions.find((body) => "routing_key" in body)).toMatchObject({ routing_key: "ROUTINGKEY1", event_action: "resolve" });
 
     const all = await alertsOf();
     expect(all.counts).toEqual({ pending: 0, firing: 0, resolved: 2 });

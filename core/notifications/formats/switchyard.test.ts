@@ -8,6 +8,9 @@ describe("Switchyard's own JSON", () => {
     expect(body).toEqual({
       text: "[FIRING] orders-db: Heartbeat stale — pg-us-east-1 has not reported for 30 s (staleness window 15 s)",
       status: "firing",
+      groupKey: expect.any(String),
+      service: "orders-db",
+      url: "https://switchyard.example.com/alerts?service=orders-db",
       alert: {
         id: "alert-1",
         rule: "heartbeat-stale",
@@ -16,6 +19,7 @@ describe("Switchyard's own JSON", () => {
         service: "orders-db",
         subject: "pg-us-east-1",
         sentence: "pg-us-east-1 has not reported for 30 s (staleness window 15 s)",
+        status: "firing",
         startedAt: "2026-12-05T10:00:00.000Z",
         firedAt: "2026-12-05T10:00:30.000Z",
         resolvedAt: null,
@@ -26,9 +30,13 @@ describe("Switchyard's own JSON", () => {
     });
   });
 
-  it("for several alerts says each in text", () => {
-    const body = switchyardNotification(notificationGroup([notifiedAlert(), notifiedAlert({ id: "b", title: "Replica unreachable", sentence: "down" })]));
-    expect(body.text).toBe("[FIRING] orders-db: Heartbeat stale — pg-us-east-1 has not reported for 30 s (staleness window 15 s); Replica unreachable — down");
-    expect(body.alerts.map((alert) => alert.id)).toEqual(["alert-1", "b"]);
+  it("for several alerts says each firing one on a line of its text, and every alert of the group in alerts", () => {
+    const body = switchyardNotification(notificationGroup([notifiedAlert(), notifiedAlert({ id: "b", title: "Replica unreachable", sentence: "down" }), notifiedAlert({ id: "c", title: "Lag above budget", sentence: "caught up", state: "resolved" })]));
+    expect(body.text).toBe("[FIRING] orders-db: 2 alerts\n• Heartbeat stale — pg-us-east-1 has not reported for 30 s (staleness window 15 s)\n• Replica unreachable — down");
+    expect(body.alerts.map((alert) => [alert.id, alert.status])).toEqual([
+      ["alert-1", "firing"],
+      ["b", "firing"],
+      ["c", "resolved"],
+    ]);
   });
 });
