@@ -9,6 +9,8 @@ const CONSOLE_PAGES = [
   "/regions",
   "/topology",
   "/alerts",
+  "/incidents",
+  "/oncall",
   "/runbooks",
   "/drills",
   "/plans",
