@@ -26,7 +26,12 @@ export default defineConfig({
   retries: 0,
   timeout: 120_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"]],
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  // The on-call journey kills a primary of the lab, so it runs once every other browser test is done.
+  projects: [
+    { name: "console", testIgnore: /on-call-journey\.spec\.ts/ },
+    { name: "journeys", testMatch: /on-call-journey\.spec\.ts/, dependencies: ["console"] },
+  ],
   use: {
     baseURL,
     trace: "retain-on-failure",
