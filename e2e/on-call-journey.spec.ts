@@ -133,7 +133,7 @@ test(`the on-call journey: ${SERVICE}'s primary is killed, an incident opens, th
   await updates.getByLabel("Status", { exact: true }).selectOption("identified");
   await updates.getByLabel("Note (required)").fill(`${primary} was killed; the automation failed over`);
   await updates.getByLabel("Public title (needed with the first public note)").fill("Payments were briefly refused");
-  await updates.getByLabel("Public note").fill("Payments failed for a few seconds while we switched to a standby database. They work again.");
+  await updates.getByLabel("Public note", { exact: true }).fill("Payments failed for a few seconds while we switched to a standby database. They work again.");
   await updates.getByRole("button", { name: "Post update" }).click();
   await expect(updates.getByText("On the status page: “Payments failed for a few seconds")).toBeVisible();
 
