@@ -5,7 +5,7 @@ import { inhibitions } from "@/core/alerts/inhibitions";
 import { silenceOf, type Silence } from "@/core/alerts/silences";
 import { db } from "../db/client";
 import type { Alert } from "../db/generated/client";
-import { silencesInForce, type SilencesInForce } from "../silences/silences-in-force";
+import { silencesInForce, type SilencesInForce } from "./silences-in-force";
 
 export type AlertMuting = Pick<AlertView, "silencedBy" | "inhibitedBy">;
 

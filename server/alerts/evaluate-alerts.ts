@@ -10,7 +10,7 @@ import { db } from "../db/client";
 import type { Alert } from "../db/generated/client";
 import { assertLeaseHeld, LeaseLostError, type HeldLease } from "../lease/assert-lease";
 import { gatherAccountFacts } from "./account-facts";
-import { silencesInForce } from "../silences/silences-in-force";
+import { silencesInForce } from "./silences-in-force";
 import { gatherAlertFacts } from "./alert-facts";
 import { writeAlertBatch } from "./write-alert-batch";
 

@@ -1,5 +1,5 @@
 import { OPERATIONS } from "@/contracts/operations";
-import { createSilence, listSilences } from "@/server/silences/silences";
+import { createSilence, listSilences } from "@/server/alerts/silences";
 import { apiRoute } from "@/server/http/api-route";
 
 export const GET = apiRoute(OPERATIONS.listSilences, () => listSilences());

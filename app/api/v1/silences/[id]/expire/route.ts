@@ -1,5 +1,5 @@
 import { OPERATIONS } from "@/contracts/operations";
-import { expireSilence } from "@/server/silences/silences";
+import { expireSilence } from "@/server/alerts/silences";
 import { apiRoute } from "@/server/http/api-route";
 
 export const POST = apiRoute(OPERATIONS.expireSilence, ({ actor, params }) => expireSilence(actor, params.id));

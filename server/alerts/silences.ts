@@ -7,7 +7,7 @@ import { auditActorOf, type UserActor } from "../auth/actor";
 import { db } from "../db/client";
 import type { Silence as SilenceRow } from "../db/generated/client";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { mutingNow, type MutingNow } from "../alerts/alert-muting";
+import { mutingNow, type MutingNow } from "./alert-muting";
 
 const RECENT = 50;
 
