@@ -23,6 +23,7 @@ import { changeRequestFixture } from "../support/policies";
 import { runFixture } from "../support/runs";
 import { refreshSession, SESSION_COOKIE, signInCookie, signOutCookie } from "../support/sessions";
 import { startAlertWebhook, type TestWebhook } from "../support/webhook";
+import { groupKeyOf } from "@/core/notifications/notification-groups";
 
 const PASSWORD = "test-password-1234";
 const GiB = 1024 ** 3;
@@ -126,7 +127,9 @@ describe("granting approver or admin", () => {
     expect(alert).toMatchObject({ serviceId: null, state: "firing", subjectLabel: "carol@example.com" });
     expect(alert.sentence).toMatch(/^carol@example.com was granted approver at .+ at the request of alice@example.com, approved by bob@example.com; cool-off until /);
     expect(await db().auditEvent.count({ where: { action: "alert.fire", targetId: alert.id } })).toBe(1);
-    expect(await db().alertNotification.count({ where: { alertId: alert.id } })).toBe(1);
+    // Notified in the installation's group (the accounts'), as one of its alerts.
+    const notifications = await db().alertNotification.findMany({ where: { groupKey: groupKeyOf(null) } });
+    expect(notifications.filter((notification) => (notification.group as { alerts: { id: string }[] }).alerts.some((notified) => notified.id === alert.id))).toHaveLength(1);
   });
 
   it("refuses approvals from an account the requester created or promoted recently: change requests and runs' approval steps", async () => {

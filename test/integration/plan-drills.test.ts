@@ -268,8 +268,11 @@ describe("a drill on a service whose policy requires approval", () => {
   });
 
   it("ends with nothing started when rejected, with the note audited, and does not clear an earlier failed drill's alert", async () => {
+    // Earlier tests' drills: the one still running ends here, before the failed one below, which is then the service's latest.
+    await db().run.updateMany({ where: { activeForServiceId: "orders-db" }, data: { activeForServiceId: null, status: "aborted" } });
+    await db().drill.updateMany({ where: { serviceId: "orders-db", finishedAt: null }, data: { status: "aborted", finishedAt: new Date(Date.now() - 5000) } });
     const failed = await db().drill.create({
-      data: { serviceId: "orders-db", runbookId: "planned-switchover", params: {}, switchBack: false, status: "failed", error: "The drill's run failed.", finishedAt: new Date(Date.now() - 1000) },
+      data: { serviceId: "orders-db", runbookId: "planned-switchover", params: {}, switchBack: false, status: "failed", error: "The drill's run failed.", finishedAt: new Date() },
     });
     const waiting = drillSchema.parse((await startDrill()).json);
     const rejected = await decide(rejectDrillRoute, waiting.id, approver, "not during the sale");
