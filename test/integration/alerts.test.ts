@@ -15,7 +15,8 @@ import { acquireLease } from "@/server/lease/lease";
 import { LeaseLostError, type HeldLease } from "@/server/lease/assert-lease";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
-import { batchOf, standbyReport } from "../support/reports";
+import { batchOf } from "../support/reports";
+import { DEMO_REPLICAS, demoReports, type DemoReplicaName } from "../support/demo-reports";
 import { startAlertWebhook, type TestWebhook } from "../support/webhook";
 
 /**
@@ -25,35 +26,18 @@ import { startAlertWebhook, type TestWebhook } from "../support/webhook";
  * window is shortened to 2 s so the test waits for real time.
  */
 const FOR_SECONDS = 2;
-const REPLICAS = ["pg-us-east-1", "pg-eu-west-1", "pg-europe-west3"] as const;
-type ReplicaName = (typeof REPLICAS)[number];
 
-const agentTokens = {} as Record<ReplicaName, string>;
-const seqs = { "pg-us-east-1": 0, "pg-eu-west-1": 0, "pg-europe-west3": 0 } as Record<ReplicaName, number>;
+const agentTokens = {} as Record<DemoReplicaName, string>;
 let lease: HeldLease;
 let operator: string;
 let viewer: string;
 let webhook: TestWebhook;
 
-function reportOf(name: ReplicaName, overrides: Partial<AgentReport>): AgentReport {
-  seqs[name] += 1;
-  if (name !== "pg-us-east-1") return standbyReport(seqs[name], overrides);
-  return standbyReport(seqs[name], {
-    role: "primary",
-    lsn: { current: "50331744", received: null, replayed: null },
-    lag: { bytes: null, seconds: null },
-    walReceiver: null,
-    standbys: [
-      { applicationName: "pg-eu-west-1", clientAddr: "127.0.0.1", state: "streaming", syncState: "sync", sentLsn: null, writeLsn: null, flushLsn: null, replayLsn: null, writeLagSeconds: null, flushLagSeconds: null, replayLagSeconds: null, replayLagBytes: 0 },
-    ],
-    settings: { synchronous_commit: "on", synchronous_standby_names: 'FIRST 1 ("pg-eu-west-1")', default_transaction_read_only: "off", transaction_read_only: "off" },
-    ...overrides,
-  });
-}
+const reportOf = demoReports();
 
 /** Every agent reports (europe-west3 as `europe` says, the primary as `primary` says), then one evaluation runs. */
 async function tick(europe: Partial<AgentReport> = {}, primary: Partial<AgentReport> = {}) {
-  for (const name of REPLICAS) {
+  for (const name of DEMO_REPLICAS) {
     const overrides = name === "pg-europe-west3" ? europe : name === "pg-us-east-1" ? primary : {};
     const { status } = await call(ingestRoute, { method: "POST", token: agentTokens[name], body: batchOf([reportOf(name, overrides)]) });
     expect(status).toBe(200);
@@ -67,7 +51,7 @@ const unreachable: Partial<AgentReport> = { reachable: false, error: "connection
 
 beforeAll(async () => {
   await seedDemoTopology(db());
-  for (const name of REPLICAS) {
+  for (const name of DEMO_REPLICAS) {
     const replica = await db().replica.findFirstOrThrow({ where: { name } });
     agentTokens[name] = (await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR)).token;
   }

@@ -17,7 +17,8 @@ import type { HeldLease } from "@/server/lease/assert-lease";
 import { acquireLease } from "@/server/lease/lease";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { seedDemoTopology } from "../support/demo-topology";
-import { batchOf, standbyReport } from "../support/reports";
+import { batchOf } from "../support/reports";
+import { DEMO_REPLICAS, demoReports, type DemoReplicaName } from "../support/demo-reports";
 import { startAlertWebhook, type TestWebhook } from "../support/webhook";
 
 /**
@@ -27,38 +28,21 @@ import { startAlertWebhook, type TestWebhook } from "../support/webhook";
  * orders-db's primary is pg-us-east-1; its standbys pg-eu-west-1 and
  * pg-europe-west3.
  */
-const REPLICAS = ["pg-us-east-1", "pg-eu-west-1", "pg-europe-west3"] as const;
-type ReplicaName = (typeof REPLICAS)[number];
 const HOUR = 3_600_000;
 
-const agentTokens = {} as Record<ReplicaName, string>;
-const seqs = { "pg-us-east-1": 0, "pg-eu-west-1": 0, "pg-europe-west3": 0 } as Record<ReplicaName, number>;
+const agentTokens = {} as Record<DemoReplicaName, string>;
 let lease: HeldLease;
 let operator: string;
 let viewer: string;
 let webhook: TestWebhook;
 
-function reportOf(name: ReplicaName, overrides: Partial<AgentReport>): AgentReport {
-  seqs[name] += 1;
-  if (name !== "pg-us-east-1") return standbyReport(seqs[name], overrides);
-  return standbyReport(seqs[name], {
-    role: "primary",
-    lsn: { current: "50331744", received: null, replayed: null },
-    lag: { bytes: null, seconds: null },
-    walReceiver: null,
-    standbys: [
-      { applicationName: "pg-eu-west-1", clientAddr: "127.0.0.1", state: "streaming", syncState: "sync", sentLsn: null, writeLsn: null, flushLsn: null, replayLsn: null, writeLagSeconds: null, flushLagSeconds: null, replayLagSeconds: null, replayLagBytes: 0 },
-    ],
-    settings: { synchronous_commit: "on", synchronous_standby_names: 'FIRST 1 ("pg-eu-west-1")', default_transaction_read_only: "off", transaction_read_only: "off" },
-    ...overrides,
-  });
-}
+const reportOf = demoReports();
 
 const unreachable: Partial<AgentReport> = { reachable: false, error: "connection refused", role: null, walReceiver: null, lag: { bytes: null, seconds: null } };
 
 /** Every agent reports (the unreachable ones as `unreachable` says), then one evaluation runs. */
-async function tick(...down: ReplicaName[]) {
-  for (const name of REPLICAS) {
+async function tick(...down: DemoReplicaName[]) {
+  for (const name of DEMO_REPLICAS) {
     const { status } = await call(ingestRoute, { method: "POST", token: agentTokens[name], body: batchOf([reportOf(name, down.includes(name) ? unreachable : {})]) });
     expect(status).toBe(200);
   }
@@ -79,7 +63,7 @@ async function delivered() {
 
 beforeAll(async () => {
   await seedDemoTopology(db());
-  for (const name of REPLICAS) {
+  for (const name of DEMO_REPLICAS) {
     const replica = await db().replica.findFirstOrThrow({ where: { name } });
     agentTokens[name] = (await registerAgent({ replicaId: replica.id, name: `agent-${name}` }, SYSTEM_ACTOR)).token;
   }
