@@ -23,10 +23,9 @@ import { acquireLease } from "@/server/lease/lease";
 import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
 import { ApiServer } from "../support/api-server";
 import { runCliCaptured } from "../support/cli";
-import { demoAgents, STANDBY } from "../support/demo-agents";
+import { demoAgents } from "../support/demo-agents";
 import { seedDemoTopology } from "../support/demo-topology";
-import { answerEveryStep } from "../support/fake-agents";
-import { primaryOverrides } from "../support/reports";
+import { driveUntilPlanEnds as drivePlan } from "../support/plans";
 
 /**
  * Plan drills and drills that wait for a second person, on the real store:
@@ -69,18 +68,7 @@ async function requireDrillApproval(requireApproval: boolean, approvalExpiresAft
   await db().policyVersion.update({ where: { id: version.id }, data: { document: { ...(version.document as object), drills: { requireApproval, approvalExpiresAfterMinutes } } } });
 }
 
-/** Ticks the executor as the fake agents answer every command, until the plan ends. */
-async function driveUntilPlanEnds(planId: string, ticks = 30): Promise<PlanView> {
-  for (let i = 0; i < ticks; i++) {
-    await answerEveryStep();
-    await report("pg-eu-west-1", STANDBY("5000"));
-    await report("pg-us-east-1", primaryOverrides("5000"));
-    await tick();
-    const now = await plan(planId);
-    if (["succeeded", "failed", "aborted"].includes(now.status)) return now;
-  }
-  return plan(planId);
-}
+const driveUntilPlanEnds = (planId: string, ticks?: number) => drivePlan(planId, { report: agents.report, tick, plan }, ticks);
 
 const auditOf = (targetId: string) => db().auditEvent.findMany({ where: { targetId }, orderBy: { seq: "asc" } });
 

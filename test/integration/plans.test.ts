@@ -19,9 +19,8 @@ import { call, createTestUser, tableCounts, tokenFor } from "../support/api";
 import { ApiServer } from "../support/api-server";
 import { runCliCaptured } from "../support/cli";
 import { seedDemoTopology } from "../support/demo-topology";
-import { answerEveryStep } from "../support/fake-agents";
+import { driveUntilPlanEnds as drivePlan } from "../support/plans";
 import { demoAgents, STANDBY } from "../support/demo-agents";
-import { primaryOverrides } from "../support/reports";
 
 const server = new ApiServer([
   { op: OPERATIONS.createPlan, handler: plansRoute },
@@ -42,21 +41,7 @@ const createPlan = (body: Record<string, unknown>, token = operator.token) => ca
 const plan = async (id: string): Promise<PlanView> => planSchema.parse((await call(getPlanRoute, { token: operator.token, params: { id } })).json);
 const control = (route: typeof pauseRoute, id: string, reason: string) => call(route, { method: "POST", token: operator.token, params: { id }, body: { reason } });
 
-/**
- * Ticks the executor as the fake agents answer every command and the target
- * catches up with the fenced primary, until the plan ends (or `ticks` run out).
- */
-async function driveUntilPlanEnds(planId: string, ticks = 30): Promise<PlanView> {
-  for (let i = 0; i < ticks; i++) {
-    await answerEveryStep();
-    await report("pg-eu-west-1", STANDBY("5000"));
-    await report("pg-us-east-1", primaryOverrides("5000"));
-    await tick();
-    const now = await plan(planId);
-    if (["succeeded", "failed", "aborted"].includes(now.status)) return now;
-  }
-  return plan(planId);
-}
+const driveUntilPlanEnds = (planId: string, ticks?: number) => drivePlan(planId, { report: agents.report, tick, plan }, ticks);
 
 beforeAll(async () => {
   await seedDemoTopology(db());
