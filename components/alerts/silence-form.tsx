@@ -7,6 +7,7 @@ import type { CreateSilenceRequest } from "@/contracts/silences";
 import { MAX_SILENCE_MS } from "@/core/alerts/silences";
 import { ApiClientError } from "@/client/api-client";
 import { createSilenceRequest, refreshSilences } from "@/client/queries/silences";
+import { DurationSelect } from "@/components/ui/duration-select";
 
 const HOUR = 3_600_000;
 const DURATIONS = [
@@ -107,16 +108,7 @@ export function SilenceForm({ serviceIds, rules, fleet }: { serviceIds: string[]
           <label htmlFor={`${id}-start`}>Starts (UTC)</label>
           <input id={`${id}-start`} type="datetime-local" value={startText} onChange={(event) => setStartText(event.target.value)} aria-describedby={`${id}-hint`} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-duration`}>Ends after</label>
-          <select id={`${id}-duration`} value={duration} onChange={(event) => setDuration(Number(event.target.value))}>
-            {DURATIONS.map((option) => (
-              <option key={option.label} value={option.ms}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DurationSelect id={`${id}-duration`} value={duration} options={DURATIONS} onChange={setDuration} />
         <div className="field" style={{ flex: 1, minWidth: 240 }}>
           <label htmlFor={`${id}-reason`}>Reason</label>
           <input id={`${id}-reason`} type="text" required value={reason} onChange={(event) => setReason(event.target.value)} aria-describedby={`${id}-hint`} />

@@ -5,6 +5,7 @@ import { useId, useState } from "react";
 import { MAX_PAUSE_MS } from "@/core/automation/pauses";
 import { ApiClientError } from "@/client/api-client";
 import { pauseAutomationRequest, refreshAutomation } from "@/client/queries/automation";
+import { DurationSelect } from "@/components/ui/duration-select";
 
 const MINUTE = 60_000;
 const DURATIONS = [
@@ -51,16 +52,7 @@ export function PauseForm({ scope, subject }: { scope: string; subject: string }
           <label htmlFor={`${id}-reason`}>Reason for pausing</label>
           <input id={`${id}-reason`} type="text" required value={reason} onChange={(event) => setReason(event.target.value)} aria-describedby={`${id}-hint`} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-duration`}>Ends after</label>
-          <select id={`${id}-duration`} value={duration} onChange={(event) => setDuration(Number(event.target.value))}>
-            {DURATIONS.map((option) => (
-              <option key={option.label} value={option.ms}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DurationSelect id={`${id}-duration`} value={duration} options={DURATIONS} onChange={setDuration} />
         <button type="submit" className="button button-danger" disabled={pause.isPending}>
           {pause.isPending ? "Pausing…" : "Pause automation"}
         </button>
