@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test, type APIRequestContext, type Page, type Request } from "@playwright/test";
+import { expect, test, type Page, type Request } from "@playwright/test";
 import { ADMIN, signIn } from "./support/session";
+import { tokenOf } from "./support/accounts";
 
 /**
  * The console under its Content-Security-Policy in a real Chromium: every
@@ -126,11 +127,6 @@ async function otherSite(html: string): Promise<{ url: string; close: () => Prom
 }
 
 const OPERATOR = { email: "cross-site-operator@e2e.test", password: "cross-site-operator-password-1" };
-
-async function tokenOf(request: APIRequestContext, user: { email: string; password: string }, scopes: string[]): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e browser security", scopes } });
-  return ((await issued.json()) as { token: string }).token;
-}
 
 test("a form on another page of this host cannot end a pause with the signed-in person's cookie", async ({ page, request, baseURL }) => {
   const created = await request.post("/api/v1/users", {

@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { onboard } from "./support/accounts";
+import { expect, test } from "@playwright/test";
+import { onboard, tokenOf } from "./support/accounts";
 import { ADMIN, signIn, signOut } from "./support/session";
 
 /**
@@ -14,12 +14,6 @@ const APPROVERS = [
   { email: "drill-approver-1@e2e.test", password: "drill-approver-password-1" },
   { email: "drill-approver-2@e2e.test", password: "drill-approver-password-2" },
 ];
-
-async function tokenOf(request: APIRequestContext, person: { email: string; password: string }, scopes: string[]): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: person.email, password: person.password, name: "e2e drill approvals", scopes } });
-  expect(issued.status()).toBe(201);
-  return ((await issued.json()) as { token: string }).token;
-}
 
 test.beforeAll(async ({ request }) => {
   test.setTimeout(120_000);

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { createByAdmin, type Person } from "./support/accounts";
-import { ADMIN, signIn, signOut } from "./support/session";
+import { expect, test, type Page } from "@playwright/test";
+import { createByAdmin, tokenOf, type Person } from "./support/accounts";
+import { signIn, signOut } from "./support/session";
 
 /**
  * The on-call journey on the lab, end to end: payments-db's primary is
@@ -47,12 +47,6 @@ test.beforeAll(async ({ request }) => {
 test.afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));
 });
-
-async function tokenOf(request: APIRequestContext, person: Person, scopes: string[]): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: person.email, password: person.password, name: "e2e on-call journey", scopes } });
-  expect(issued.status()).toBe(201);
-  return ((await issued.json()) as { token: string }).token;
-}
 
 /** A person's paging contact is theirs to set, from their own session. */
 async function setPagingContact(page: Page, person: Person, contact: Record<string, string>): Promise<void> {

@@ -1,30 +1,20 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, signIn } from "./support/session";
+import { expect, test } from "@playwright/test";
+import { createByAdmin, tokenOf, type Person } from "./support/accounts";
+import { signIn } from "./support/session";
 
-const OPERATOR = { email: "silences-operator@e2e.test", password: "silences-operator-password-1" };
-const VIEWER = { email: "silences-viewer@e2e.test", password: "silences-viewer-password-1" };
+const OPERATOR: Person = { email: "silences-operator@e2e.test", password: "silences-operator-password-1", roles: ["operator"] };
+const VIEWER: Person = { email: "silences-viewer@e2e.test", password: "silences-viewer-password-1", roles: ["viewer"] };
 // Unique per run: a data folder kept between runs keeps the silences ended before.
 const REASON = `e2e: rebuilding the europe-west3 host (${Date.now()})`;
 
-async function tokenFor(request: APIRequestContext, user: { email: string; password: string }, scopes: string[]): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: user.email, password: user.password, name: "e2e silences", scopes } });
-  return ((await issued.json()) as { token: string }).token;
-}
-
 test.beforeAll(async ({ request }) => {
-  const token = await tokenFor(request, ADMIN, ["admin"]);
-  for (const [user, role] of [
-    [OPERATOR, "operator"],
-    [VIEWER, "viewer"],
-  ] as const) {
-    const created = await request.post("/api/v1/users", { headers: { authorization: `Bearer ${token}` }, data: { email: user.email, password: user.password, roles: [role] } });
-    expect([201, 409]).toContain(created.status());
-  }
+  await createByAdmin(request, OPERATOR);
+  await createByAdmin(request, VIEWER);
 });
 
 // The specs after this one share the product and rely on alerts being sent: leave no silence behind, even on a failure.
 test.afterAll(async ({ request }) => {
-  const authorization = `Bearer ${await tokenFor(request, OPERATOR, ["operate"])}`;
+  const authorization = `Bearer ${await tokenOf(request, OPERATOR, ["operate"])}`;
   const list = (await (await request.get("/api/v1/silences", { headers: { authorization } })).json()) as { active: { id: string; createdBy: string }[] };
   for (const silence of list.active.filter((candidate) => candidate.createdBy === OPERATOR.email)) {
     expect((await request.post(`/api/v1/silences/${silence.id}/expire`, { headers: { authorization } })).status()).toBe(200);

@@ -21,8 +21,9 @@ function grantFromHost(email: string, roles: string[]): void {
   });
 }
 
-async function tokenOf(request: APIRequestContext, person: { email: string; password: string }): Promise<string> {
-  const issued = await request.post("/api/v1/auth/tokens", { data: { email: person.email, password: person.password, name: "e2e onboarding", scopes: ["admin"] } });
+/** An API token of the person's, with these scopes (admin by default), issued with their password as a script would. */
+export async function tokenOf(request: APIRequestContext, person: { email: string; password: string }, scopes: string[] = ["admin"]): Promise<string> {
+  const issued = await request.post("/api/v1/auth/tokens", { data: { email: person.email, password: person.password, name: "e2e", scopes } });
   expect(issued.status()).toBe(201);
   return ((await issued.json()) as { token: string }).token;
 }
