@@ -74,10 +74,10 @@ try {
     hour: (hour.bytesPerRow * 24 * 1000) / GIB,
   };
   const steadyState = RETENTION_RULES.map((rule) => {
-    // Raw samples go a daily partition at a time: up to a day more than the window is on disk.
-    const rawDays = rule.levels.rawMs / 86_400_000 + 1;
+    // Raw samples go a partition at a time: up to a partition's width more than the window is on disk.
+    const rawDays = rule.levels.rawMs / 86_400_000 + (rule.partitions === "day" ? 1 : 1 / 24);
     const gib = perThousandPerDay.raw * rawDays + (perThousandPerDay.minute * rule.levels.minuteRollupMs) / 86_400_000 + (perThousandPerDay.hour * rule.levels.hourRollupMs) / 86_400_000;
-    return { rule: rule.id, gibPer1000Replicas: round(gib, 1) };
+    return { rule: rule.id, partitions: rule.partitions, gibPer1000Replicas: round(gib, 1) };
   });
   console.log(
     JSON.stringify(
