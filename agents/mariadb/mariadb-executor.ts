@@ -119,6 +119,9 @@ export class MariadbExecutor implements CommandExecutor {
    * on what the IO thread received), then forgets the primary and takes
    * writes. What it received and applied is in the answer: the GTIDs the
    * zero-loss proof compares with the fenced primary's final position.
+   * Like a promoted PostgreSQL standby, it commits without waiting for a
+   * replica until runbooks name its semi-synchronous ones (`sync-standbys`)
+   * once they follow it.
    */
   private async promote(connection: MariadbConnection, args: Args<"promote">): Promise<CommandAnswer> {
     const row = await replicaConnection(connection);
@@ -136,6 +139,7 @@ export class MariadbExecutor implements CommandExecutor {
     }
     await rowsOf(connection, `STOP SLAVE ${name}`, STATEMENT_TIMEOUT_MS);
     await rowsOf(connection, `RESET SLAVE ${name} ALL`, STATEMENT_TIMEOUT_MS);
+    await rowsOf(connection, "SET GLOBAL rpl_semi_sync_master_enabled = OFF", STATEMENT_TIMEOUT_MS);
     await rowsOf(connection, "SET GLOBAL read_only = OFF", STATEMENT_TIMEOUT_MS);
     const positions = await serverPositions(connection);
     return succeeded({ timeline: null, lsn: newest(positions), gtid: { received, applied: positions.slaveText } });
@@ -184,6 +188,8 @@ export class MariadbExecutor implements CommandExecutor {
     target: { host: string; port: number },
     replication: ReplicationConfig,
   ): Promise<{ status: "following" } | { status: "rebuilt"; reason: string; bytes: number; keptAt: string } | { status: "not-following"; answer: CommandAnswer }> {
+    // A replica's commits (what it applies) must not wait for replicas of its own.
+    await rowsOf(connection, "SET GLOBAL rpl_semi_sync_master_enabled = OFF", STATEMENT_TIMEOUT_MS);
     const local = await serverPositions(connection);
     const primary = await primaryPositions(target, replication);
     const errant = errantByPosition(local.binlog, primary.binlog);

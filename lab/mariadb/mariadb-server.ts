@@ -57,10 +57,12 @@ export async function initializeDataDir(dataDir: string, template: string): Prom
 /**
  * The server's options: GTIDs in a binlog that also logs what it
  * replicates (a replica can become a primary), strict GTID mode (one history
- * per domain, so positions compare), semi-synchronous commits after the sync
- * to the binlog, and read-only from the start: only a promotion or an
+ * per domain, so positions compare), acknowledging semi-synchronous commits
+ * as a replica, and read-only from the start: only a promotion or an
  * unfence makes a server writable, so a former primary that restarts does
- * not take writes.
+ * not take writes. Commits wait for a replica's acknowledgement only once
+ * the primary is told to (`sync-standbys`): a replica's own commits of what
+ * it replicates would otherwise wait for replicas it does not have.
  */
 export function mariadbdArgs(spec: MariadbServerSpec): string[] {
   const user = osUser();
@@ -81,7 +83,7 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
     "--gtid-strict-mode=ON",
     "--read-only=ON",
     "--skip-name-resolve",
-    "--rpl-semi-sync-master-enabled=ON",
+    "--rpl-semi-sync-master-enabled=OFF",
     "--rpl-semi-sync-slave-enabled=ON",
     "--rpl-semi-sync-master-wait-point=AFTER_SYNC",
     "--innodb-buffer-pool-size=32M",

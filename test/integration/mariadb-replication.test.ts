@@ -193,6 +193,7 @@ describe("failing over with the MariaDB executor", () => {
     expect(await run(b, "verify-write", { expect: "accepted" })).toMatchObject({ status: "succeeded", output: { accepted: true } });
     expect(await observe(b)).toMatchObject({ role: "primary", walReceiver: null, mariadb: { readOnly: false } });
     expect(await ids(b)).toEqual(expect.arrayContaining(acknowledged));
+    expect((await observe(b)).mariadb!.semiSync.primaryEnabled).toBe(false);
     await write(b, 3);
   });
 
@@ -202,6 +203,16 @@ describe("failing over with the MariaDB executor", () => {
     await caughtUp(c, b);
     expect(await ids(c)).toEqual(expect.arrayContaining(acknowledged));
     expect((await observe(c)).walReceiver).toMatchObject({ status: "streaming", senderPort: b.port });
+  });
+
+  it("naming semi-sync replicas: refused on a replica; on the new primary its commits then wait for the one that follows it", async () => {
+    expect(await run(c, "sync-standbys", { names: [c.name] })).toMatchObject({ status: "refused", error: expect.stringContaining("named on the primary") });
+    const answer = await run(b, "sync-standbys", { names: [c.name, a.name] });
+    expect(answer).toMatchObject({ status: "succeeded", output: { synchronousStandbyNames: `${c.name},${a.name}`, streaming: [c.name] } });
+    const primary = await until(() => observe(b), (observation) => observation.mariadb!.semiSync.clients === 1, "c to acknowledge b's commits");
+    expect(primary.mariadb!.semiSync).toMatchObject({ primaryEnabled: true, primaryActive: true });
+    await write(b, 2);
+    expect((await observe(b)).mariadb!.semiSync.primaryActive).toBe(true);
   });
 
   it("rejoin: the former primary, holding nothing the new primary lacks, follows it without a rebuild", async () => {

@@ -8,7 +8,7 @@ import { freePort } from "@/server/store/free-port";
 /**
  * Three MariaDB servers from Debian's binaries, built as their owner would
  * by hand: the first a writable primary with the users below, the other two
- * its GTID replicas (semi-synchronous: every server enables both sides).
+ * its GTID replicas, the primary's commits waiting for one of them (semi-sync).
  */
 
 export interface MariadbNode {
@@ -68,6 +68,7 @@ export class MariadbTrio {
     await trio.root(primary, `CREATE DATABASE ${DATABASE}`);
     await trio.root(primary, `CREATE TABLE ${DATABASE}.sessions (id INT PRIMARY KEY, payload VARCHAR(64) NOT NULL) ENGINE = InnoDB`);
     for (const replica of replicas) await trio.follow(replica, primary);
+    await trio.root(primary, "SET GLOBAL rpl_semi_sync_master_enabled = ON");
     return trio;
   }
 
