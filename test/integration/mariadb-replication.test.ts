@@ -1,9 +1,17 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentReportSchema } from "@/contracts/agent-reports";
-import { COMMAND_ARGS, COMMAND_OUTPUTS, type AgentCommandKind } from "@/contracts/agent-commands";
+import { COMMAND_ARGS, COMMAND_OUTPUTS, commandResultSchema, type AgentCommandKind, type CommandResult } from "@/contracts/agent-commands";
+import { parseAgentConfig } from "@/agents/config";
+import { createLogger } from "@/agents/log";
+import { AgentMetrics } from "@/agents/metrics";
+import { CommandKeyRing } from "@/agents/commands/command-key-ring";
+import { commandLoopFor } from "@/agents/commands/command-loop-for";
+import { COMMANDS_PATH } from "@/agents/commands/command-loop";
+import { createTestSigner } from "@/agents/commands/test-signer";
 import type { CommandAnswer } from "@/agents/commands/command-ledger";
 import type { VerifiedCommand } from "@/agents/commands/verify-command";
 import type { ReplicaObservation } from "@/agents/adapters/engine-adapter";
@@ -11,6 +19,7 @@ import { notReached, parseGtidPosition } from "@/agents/mariadb/gtid";
 import { MariadbAdapter } from "@/agents/mariadb/mariadb-adapter";
 import { MariadbExecutor } from "@/agents/mariadb/mariadb-executor";
 import { fencedPositionReplayed } from "@/core/replication/rpo-proof";
+import { closeAbruptly, listenLocally } from "../support/local-server";
 import { MariadbTrio, USERS, type MariadbNode } from "../support/mariadb-trio";
 
 /**
@@ -261,5 +270,63 @@ describe("errant transactions on a former primary", () => {
     const rows = await ids(a);
     expect(rows).not.toContain(errantId);
     expect(rows).toEqual(expect.arrayContaining(acknowledged));
+  });
+});
+
+describe("the signed, epoch-fenced protocol, as a MariaDB agent's command loop runs it", () => {
+  it("executes a signed fence on the primary, then refuses an older epoch's unfence, which stays fenced", async () => {
+    const signer = await createTestSigner({ agentName: "sessions-agent", replica: b.name, serviceId: "sessions-db" });
+    const pending: { id: string; token: string }[] = [];
+    const results = new Map<string, CommandResult>();
+    const controlPlane = http.createServer((request, response) => {
+      const url = request.url ?? "";
+      if (request.method === "GET" && url.startsWith(`${COMMANDS_PATH}?`)) {
+        const answer = () => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ commands: pending, keyStatements: [] }));
+        return void setTimeout(answer, pending.length ? 0 : 100);
+      }
+      const match = /^\/api\/v1\/agents\/commands\/([^/]+)\/result$/.exec(url);
+      if (request.method !== "POST" || !match) return void response.writeHead(404).end();
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const id = decodeURIComponent(match[1]!);
+        results.set(id, commandResultSchema.parse(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+        pending.splice(pending.findIndex((command) => command.id === id), 1);
+        response.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    const controlPlaneUrl = await listenLocally(controlPlane);
+    const queueDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-mariadb-agent-"));
+    const config = parseAgentConfig(
+      {
+        controlPlaneUrl,
+        token: "agent-token",
+        agentName: "sessions-agent",
+        replica: { name: b.name, regionId: "aws:eu-west-1", engine: "mariadb", connectionString: trio.url(b, "monitor") },
+        queue: { dir: queueDir },
+        commands: { publicKey: signer.publicKeyPem, pollSeconds: 1, connectionString: trio.url(b, "admin") },
+        replication: REPLICATION,
+      },
+      path.join(queueDir, "agent.json"),
+    );
+    const loop = commandLoopFor(config, await CommandKeyRing.open(null, signer.publicKeyPem), new AgentMetrics({ processMetrics: false }), createLogger("sessions-agent", () => {}));
+    try {
+      loop!.start();
+      const fence = signer.claims({ kind: "fence", args: { terminateSessions: true }, epoch: 2 });
+      pending.push({ id: fence.jti, token: await signer.sign(fence) });
+      await until(async () => results.get(fence.jti), (result) => result !== undefined, "the fence's result");
+      expect(results.get(fence.jti)).toMatchObject({ status: "succeeded", agentEpoch: 2, output: { finalGtid: expect.stringMatching(/^0-2-\d+$/) } });
+      expect((await observe(b)).mariadb!.readOnly).toBe(true);
+
+      const stale = signer.claims({ kind: "unfence", args: {}, epoch: 1 });
+      pending.push({ id: stale.jti, token: await signer.sign(stale) });
+      await until(async () => results.get(stale.jti), (result) => result !== undefined, "the stale command's result");
+      expect(results.get(stale.jti)).toMatchObject({ status: "refused", error: expect.stringMatching(/epoch/) });
+      expect((await observe(b)).mariadb!.readOnly).toBe(true);
+    } finally {
+      await loop?.stop();
+      await closeAbruptly(controlPlane);
+      rmSync(queueDir, { recursive: true, force: true });
+    }
   });
 });
