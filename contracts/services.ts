@@ -32,7 +32,7 @@ export const datasetSchema = z
   .meta({ id: "Dataset" });
 
 export const replicaRoleSchema = z.enum(["primary", "standby", "witness"]).meta({ id: "ReplicaRole" });
-export const engineSchema = z.enum(["postgresql", "mysql", "simulated"]).meta({ id: "Engine" });
+export const engineSchema = z.enum(["postgresql", "mysql", "mariadb", "simulated"]).meta({ id: "Engine" });
 
 export const replicaSchema = z
   .object({
