@@ -109,6 +109,10 @@ describe("a MariaDB service under the control plane", () => {
     expect(status).toBe(200);
     const detail = serviceDetailSchema.parse(json);
     expect(detail.engine).toBe("mariadb");
+    const primary = detail.replicas.find((replica) => replica.name === "sess-us-east-1")!;
+    expect(primary.live.gtid).toEqual({ current: `0-1-${primary.live.lsn.current}`, received: null, replayed: null });
+    const replica = detail.replicas.find((candidate) => candidate.name === "sess-eu-west-1")!;
+    expect(replica.live.gtid).toMatchObject({ replayed: `0-1-${replica.live.lsn.replayed}` });
     expect(detail.replicas.map((replica) => [replica.name, replica.role])).toEqual(
       expect.arrayContaining([
         ["sess-us-east-1", "primary"],
