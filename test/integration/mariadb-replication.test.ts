@@ -27,7 +27,9 @@ import { MariadbTrio, USERS, type MariadbNode } from "../support/mariadb-trio";
  * servers (Debian's binaries) replicating with GTIDs and semi-synchronous
  * commits. The tests run in order: observe, a replication conflict, fence
  * the primary, prove and promote a replica, re-point the other, rejoin the
- * former primary, then errant transactions on it: refused, then rebuilt.
+ * former primary, then errant transactions on it: refused, then rebuilt; a
+ * signed fence through the agent's command loop; and the semi-synchronous
+ * primary killed mid-write.
  */
 
 let trio: MariadbTrio;
@@ -328,5 +330,38 @@ describe("the signed, epoch-fenced protocol, as a MariaDB agent's command loop r
       await closeAbruptly(controlPlane);
       rmSync(queueDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("killing the semi-synchronous primary mid-write", () => {
+  it("the replica that received most holds every acknowledged write once promoted; the killed primary restarts read-only", async () => {
+    expect(await run(b, "unfence")).toMatchObject({ status: "succeeded" });
+    await until(() => observe(b), (observation) => observation.mariadb!.semiSync.primaryActive && observation.mariadb!.semiSync.clients === 2, "both replicas to acknowledge b's commits");
+    const before = acknowledged.length;
+    let failure: unknown = null;
+    const writer = (async () => {
+      for (;;) {
+        try {
+          await write(b, 1);
+        } catch (error) {
+          failure = error;
+          return;
+        }
+      }
+    })();
+    await until(async () => acknowledged.length, (count) => count >= before + 30, "30 acknowledged writes on b");
+    await trio.stop(b, "SIGKILL");
+    await writer;
+    expect(failure).not.toBeNull();
+
+    const [onA, onC] = [await observe(a), await observe(c)];
+    const chosen = BigInt(onA.lsn.received!) >= BigInt(onC.lsn.received!) ? a : c;
+    const answer = await run(chosen, "promote", { waitSeconds: 30 });
+    expect(answer.status, answer.error ?? "").toBe("succeeded");
+    expect(await ids(chosen)).toEqual(expect.arrayContaining(acknowledged));
+
+    await trio.start(b);
+    expect(await observe(b)).toMatchObject({ role: "primary", mariadb: { readOnly: true } });
+    await expect(trio.as(b, "app", "INSERT INTO sessions (id, payload) VALUES (?, 'after the restart')", [++nextId])).rejects.toMatchObject({ errno: 1290 });
   });
 });
