@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { agentReportSchema } from "@/contracts/agent-reports";
-import { mariadbObservation, unappliedBytes, type MariadbProbeRows } from "./observation";
+import { mariadbObservation, replicaSyncState, unappliedBytes, type MariadbProbeRows } from "./observation";
 import type { ReplicaStatusRow } from "./probe-queries";
 
 const envelope = { seq: 1, observedAt: "2026-12-06T00:00:00.000Z", peers: [] };
@@ -66,10 +66,21 @@ describe("a MariaDB primary", () => {
   });
 
   it("lists its connected replicas by report_host, without positions MariaDB does not tell", () => {
+    // One of two acknowledges: MariaDB does not say which.
     expect(observation.standbys.map((standby) => [standby.applicationName, standby.flushLsn, standby.syncState])).toEqual([
       ["sessions-eu-west-1", null, null],
       ["server-3", null, null],
     ]);
+  });
+
+  it("counts its replicas as quorum standbys (ANY 1) when all acknowledge, async when commits wait for none", () => {
+    const semiSync = { primaryEnabled: true, primaryActive: true, clients: 2, replicaEnabled: true, replicaActive: false };
+    expect(replicaSyncState(semiSync, 2)).toBe("quorum");
+    expect(replicaSyncState({ ...semiSync, clients: 1 }, 2)).toBeNull();
+    expect(replicaSyncState({ ...semiSync, primaryActive: false }, 2)).toBe("async");
+    expect(replicaSyncState({ ...semiSync, primaryEnabled: false, primaryActive: false, clients: 0 }, 2)).toBe("async");
+    const allAcknowledge = mariadbObservation({ ...primary, status: [...primary.status.filter((row) => row.Variable_name !== "Rpl_semi_sync_master_clients"), { Variable_name: "Rpl_semi_sync_master_clients", Value: "2" }] }, 1);
+    expect(allAcknowledge.standbys.map((standby) => standby.syncState)).toEqual(["quorum", "quorum"]);
   });
 
   it("reports semi-sync, read_only and GTIDs, and passes the report contract", () => {

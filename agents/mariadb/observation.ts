@@ -76,13 +76,28 @@ function receiverStatus(io: string | null): string {
   return "stopped";
 }
 
-/** A replica connected to this server, as it sees it: MariaDB 10.11 tells no positions or semi-sync state per replica. */
-function connectedReplica(row: ReplicaHostRow): StandbyStat {
+/**
+ * How the primary's commits wait for its replicas, in PostgreSQL's words.
+ * A semi-synchronous MariaDB primary waits for the first acknowledgement of
+ * any replica, as `ANY 1 (…)` does: when every connected replica
+ * acknowledges (Rpl_semi_sync_master_clients), each is a `quorum` standby,
+ * whose proof is a position compared after the fence, never its sync state
+ * alone. Commits that wait for none (semi-sync off, or fallen back to
+ * asynchronous after rpl_semi_sync_master_timeout) make them `async`. When
+ * only some acknowledge, MariaDB does not say which: unknown.
+ */
+export function replicaSyncState(semiSync: MariadbState["semiSync"], connected: number): StandbyStat["syncState"] {
+  if (!semiSync.primaryActive) return "async";
+  return semiSync.clients >= connected ? "quorum" : null;
+}
+
+/** A replica connected to this server, as it sees it: MariaDB 10.11 tells no positions per replica. */
+function connectedReplica(row: ReplicaHostRow, syncState: StandbyStat["syncState"]): StandbyStat {
   return {
     applicationName: (row.Host || `server-${row.Server_id}`).slice(0, 128),
     clientAddr: null,
     state: "streaming",
-    syncState: null,
+    syncState,
     sentLsn: null,
     writeLsn: null,
     flushLsn: null,
@@ -110,6 +125,14 @@ export function mariadbObservation(rows: MariadbProbeRows, queryLatencyMs: numbe
   const secondsBehind = connection ? count(connection.Seconds_Behind_Master) : null;
   const errors = replicationErrors(connection);
   const readOnly = flag(variables.read_only);
+  const semiSync = {
+    primaryEnabled: flag(variables.semi_sync_primary_enabled),
+    primaryActive: flag(statusValue(rows.status, "Rpl_semi_sync_master_status")),
+    clients: Math.min(count(statusValue(rows.status, "Rpl_semi_sync_master_clients")) ?? 0, 2_147_483_647),
+    replicaEnabled: flag(variables.semi_sync_replica_enabled),
+    replicaActive: flag(statusValue(rows.status, "Rpl_semi_sync_slave_status")),
+  };
+  const hosts = rows.hosts.slice(0, 64);
   const readOnlySetting = readOnly ? "on" : "off";
   return {
     engine: "mariadb",
@@ -128,7 +151,7 @@ export function mariadbObservation(rows: MariadbProbeRows, queryLatencyMs: numbe
         ? { bytes: 0, seconds: 0 }
         : { bytes: unappliedBytes(connection), seconds: secondsBehind }
       : { bytes: null, seconds: null },
-    standbys: rows.hosts.slice(0, 64).map(connectedReplica),
+    standbys: hosts.map((host) => connectedReplica(host, replicaSyncState(semiSync, hosts.length))),
     walReceiver: connection
       ? {
           status: receiverStatus(connection.Slave_IO_Running),
@@ -156,13 +179,7 @@ export function mariadbObservation(rows: MariadbProbeRows, queryLatencyMs: numbe
       secondsBehindMaster: secondsBehind,
       transactionsBehind,
       relayLogSpaceBytes: connection ? count(connection.Relay_Log_Space) : null,
-      semiSync: {
-        primaryEnabled: flag(variables.semi_sync_primary_enabled),
-        primaryActive: flag(statusValue(rows.status, "Rpl_semi_sync_master_status")),
-        clients: Math.min(count(statusValue(rows.status, "Rpl_semi_sync_master_clients")) ?? 0, 2_147_483_647),
-        replicaEnabled: flag(variables.semi_sync_replica_enabled),
-        replicaActive: flag(statusValue(rows.status, "Rpl_semi_sync_slave_status")),
-      },
+      semiSync,
       replicationErrors: errors,
     },
   };

@@ -129,7 +129,10 @@ describe("observing MariaDB with GTID replication", () => {
     expect(binlog).toEqual([{ domain: 0, server: 1, seq: BigInt(primary.lsn.current!) }]);
     expect(primary.mariadb?.semiSync).toMatchObject({ primaryEnabled: true, primaryActive: true });
     await until(() => observe(a), (observation) => observation.mariadb!.semiSync.clients === 2 && observation.standbys.length === 2, "both replicas to acknowledge");
-    expect((await observe(a)).standbys.map((standby) => standby.applicationName).sort()).toEqual([b.name, c.name].sort());
+    expect((await observe(a)).standbys.map((standby) => [standby.applicationName, standby.syncState]).sort()).toEqual([
+      [b.name, "quorum"],
+      [c.name, "quorum"],
+    ].sort());
   });
 
   it("a replica: received and applied positions, no lag once caught up, read-only, acknowledging", async () => {
