@@ -44,6 +44,8 @@ export interface PatroniMember {
 
 interface Node {
   name: string;
+  configFile: string;
+  logFile: string;
   pgPort: number;
   restPort: number;
   dataDir: string;
@@ -60,6 +62,7 @@ interface Node {
 export class PatroniStore {
   private constructor(
     readonly dir: string,
+    private readonly runAs: { uid?: number; gid?: number },
     private readonly etcd: ChildProcess,
     private readonly nodes: Node[],
     private readonly haproxy: ChildProcess,
@@ -104,7 +107,8 @@ export class PatroniStore {
       const configFile = path.join(dir, `${name}.yml`);
       writeFileSync(configFile, patroniConfig({ name, pgPort, restPort, dataDir, etcdPort: clientPort, dir }));
       own(configFile);
-      nodes.push({ name, pgPort, restPort, dataDir, child: spawnLogged(PATRONI, [configFile], path.join(dir, `${name}.log`), runAs) });
+      const logFile = path.join(dir, `${name}.log`);
+      nodes.push({ name, configFile, logFile, pgPort, restPort, dataDir, child: spawnLogged(PATRONI, [configFile], logFile, runAs) });
       // The first node bootstraps alone; the others then clone it rather than race it for the initialize key.
       if (index === 1) await waitFor("the first Patroni node to bootstrap", () => restStatus(restPort, "primary").then((status) => status === 200), 90_000);
     }
@@ -113,7 +117,7 @@ export class PatroniStore {
     const haproxyConfigFile = path.join(dir, "haproxy.cfg");
     writeFileSync(haproxyConfigFile, haproxyConfig(port, nodes));
     const haproxy = spawnLogged(findHaproxy()!, ["-db", "-f", haproxyConfigFile], path.join(dir, "haproxy.log"), {});
-    const store = new PatroniStore(dir, etcd, nodes, haproxy, port);
+    const store = new PatroniStore(dir, runAs, etcd, nodes, haproxy, port);
     await store.waitForSyncStandby(90_000);
     await store.createSwitchyardDatabase();
     return store;
@@ -171,6 +175,14 @@ export class PatroniStore {
         // Already gone with its manager.
       }
     }
+  }
+
+  /** Starts a killed node's Patroni again: it rejoins as a standby of the new primary (pg_rewind when its timeline forked). */
+  restartNode(name: string): void {
+    const node = this.nodes.find((candidate) => candidate.name === name);
+    if (!node) throw new Error(`no store node ${name}`);
+    if (node.child.exitCode === null && node.child.signalCode === null) throw new Error(`store node ${name} is running`);
+    node.child = spawnLogged(PATRONI, [node.configFile], node.logFile, this.runAs);
   }
 
   /** The store's server log and Patroni's, for a failed test's message. */
