@@ -46,13 +46,24 @@ export class MariadbTrio {
     // mkdtemp makes the folder private; the mysql OS user must reach into it.
     chmodSync(dir, 0o755);
     const trio = new MariadbTrio(dir);
-    for (const [index, name] of names.entries()) {
-      const node: MariadbNode = { name, serverId: index + 1, port: await freePort(), dataDir: path.join(dir, name), pid: null };
-      await initializeDataDir(node.dataDir, path.join(dir, "template"));
-      trio.nodes.push(node);
-      await trio.start(node);
+    try {
+      await trio.build(names);
+      return trio;
+    } catch (error) {
+      // The servers it started outlive this process otherwise.
+      await trio.stopAll();
+      throw error;
     }
-    const [primary, ...replicas] = trio.nodes as [MariadbNode, MariadbNode, MariadbNode];
+  }
+
+  private async build(names: [string, string, string]): Promise<void> {
+    for (const [index, name] of names.entries()) {
+      const node: MariadbNode = { name, serverId: index + 1, port: await freePort(), dataDir: path.join(this.dir, name), pid: null };
+      await initializeDataDir(node.dataDir, path.join(this.dir, "template"));
+      this.nodes.push(node);
+      await this.start(node);
+    }
+    const [primary, ...replicas] = this.nodes as [MariadbNode, MariadbNode, MariadbNode];
     const grants: [{ user: string; password: string }, string][] = [
       [USERS.admin, "ALL PRIVILEGES ON *.*"],
       [USERS.monitor, "SLAVE MONITOR, REPLICATION MASTER ADMIN ON *.*"],
@@ -60,16 +71,15 @@ export class MariadbTrio {
       [USERS.app, `SELECT, INSERT, UPDATE, DELETE ON ${DATABASE}.*`],
       [USERS.monitor, `SELECT, INSERT, DELETE, CREATE ON ${DATABASE}.*`],
     ];
-    await trio.root(primary, "SET GLOBAL read_only = OFF");
+    await this.root(primary, "SET GLOBAL read_only = OFF");
     for (const [who, privileges] of grants) {
-      await trio.root(primary, "CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [who.user, who.password]);
-      await trio.root(primary, `GRANT ${privileges} TO ?@'%'`, [who.user]);
+      await this.root(primary, "CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [who.user, who.password]);
+      await this.root(primary, `GRANT ${privileges} TO ?@'%'`, [who.user]);
     }
-    await trio.root(primary, `CREATE DATABASE ${DATABASE}`);
-    await trio.root(primary, `CREATE TABLE ${DATABASE}.sessions (id INT PRIMARY KEY, payload VARCHAR(64) NOT NULL) ENGINE = InnoDB`);
-    for (const replica of replicas) await trio.follow(replica, primary);
-    await trio.root(primary, "SET GLOBAL rpl_semi_sync_master_enabled = ON");
-    return trio;
+    await this.root(primary, `CREATE DATABASE ${DATABASE}`);
+    await this.root(primary, `CREATE TABLE ${DATABASE}.sessions (id INT PRIMARY KEY, payload VARCHAR(64) NOT NULL) ENGINE = InnoDB`);
+    for (const replica of replicas) await this.follow(replica, primary);
+    await this.root(primary, "SET GLOBAL rpl_semi_sync_master_enabled = ON");
   }
 
   node(name: string): MariadbNode {
