@@ -9,7 +9,7 @@ import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
 import type { ReportQueue } from "./report-queue";
 import { REPEAT_LOG_MS } from "./retry";
-import { probePeers as probePeersOverNetwork, type TimedPeerProbe } from "./witness";
+import { PeerProbes, type PeerWitness, type TimedPeerProbe } from "./witness";
 
 export interface AgentParts {
   config: Pick<AgentConfig, "intervalMs" | "probeTimeoutMs" | "peers">;
@@ -22,7 +22,8 @@ export interface AgentParts {
   health?: Pick<HealthState, "observed">;
   /** Where the health endpoints are served, told in every report so load balancer configurations can be generated from the API. */
   healthEndpoint?: AgentHealthEndpoint | null;
-  probePeers?: typeof probePeersOverNetwork;
+  /** Probes the peers; by default over kept connections, without vouching. */
+  witnesses?: PeerWitness;
   now?: () => Date;
 }
 
@@ -39,14 +40,14 @@ export class Agent {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
   private readonly now: () => Date;
-  private readonly probePeers: typeof probePeersOverNetwork;
+  private readonly witnesses: PeerWitness;
   private databaseError: { message: string; loggedAt: number } | null = null;
   private readonly peerReachable = new Map<string, boolean>();
   private skipLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly parts: AgentParts) {
     this.now = parts.now ?? (() => new Date());
-    this.probePeers = parts.probePeers ?? probePeersOverNetwork;
+    this.witnesses = parts.witnesses ?? new PeerProbes();
   }
 
   start(): void {
@@ -76,7 +77,7 @@ export class Agent {
     await this.parts.delivery.flush();
     this.parts.delivery.close();
     this.parts.queue.close();
-    await this.parts.adapter.close();
+    await Promise.all([this.parts.adapter.close(), this.witnesses.close()]);
   }
 
   /** Starts a tick unless one is still running: a slow tick is skipped over, never piled up. */
@@ -127,7 +128,7 @@ export class Agent {
   private async witness(): Promise<PeerProbe[]> {
     const { config, metrics } = this.parts;
     if (config.peers.length === 0) return [];
-    const results: TimedPeerProbe[] = await this.probePeers(config.peers, config.probeTimeoutMs);
+    const results: TimedPeerProbe[] = await this.witnesses.probe(config.peers, config.probeTimeoutMs);
     for (const { probe, durationMs } of results) {
       metrics.probeDuration.observe({ target: "witness" }, durationMs / 1000);
       this.logPeer(probe);

@@ -13,7 +13,7 @@ import { AgentMetrics, serveMetrics } from "./metrics";
 import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for";
 import { ReportQueue } from "./report-queue";
 import { AGENT_VERSION } from "./version";
-import { vouchingProbes } from "./witness";
+import { PeerProbes } from "./witness";
 import { WitnessIdentity } from "./witness-identity";
 
 export interface RunningAgent {
@@ -31,7 +31,7 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   });
   const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
-  const probePeers = vouchingProbes(witness);
+  const witnesses = new PeerProbes(witness);
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
   const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
   const changes = new ServerChanges();
@@ -56,7 +56,7 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     onStored: (result) => health.heardFromControlPlane(result.standby),
   });
   const healthEndpoint = config.health.port > 0 ? { host: config.health.host, port: config.health.port, tls: config.health.tls !== undefined } : null;
-  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers, health, healthEndpoint });
+  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, witnesses, health, healthEndpoint });
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
   const healthServer = config.health.port > 0 ? await serveHealth(() => health.facts(), config.health) : null;
 
