@@ -8,6 +8,7 @@ import type { HealthState } from "./health/health-state";
 import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
 import type { ReportQueue } from "./report-queue";
+import type { InPlaceRestarter } from "./restart/in-place-restarter";
 import { REPEAT_LOG_MS } from "./retry";
 import { PeerProbes, type PeerWitness, type TimedPeerProbe } from "./witness";
 
@@ -22,6 +23,8 @@ export interface AgentParts {
   health?: Pick<HealthState, "observed">;
   /** Where the health endpoints are served, told in every report so load balancer configurations can be generated from the API. */
   healthEndpoint?: AgentHealthEndpoint | null;
+  /** Restarts the local server in place when it crashed; told after every probe of it. */
+  restarter?: Pick<InPlaceRestarter, "observed" | "report" | "stop">;
   /** Probes the peers; by default over kept connections, without vouching. */
   witnesses?: PeerWitness;
   now?: () => Date;
@@ -74,6 +77,7 @@ export class Agent {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.current;
+    await this.parts.restarter?.stop();
     await this.parts.delivery.flush();
     this.parts.delivery.close();
     this.parts.queue.close();
@@ -103,7 +107,15 @@ export class Agent {
       const startedAt = performance.now();
       const [observation, peers] = await Promise.all([this.probeLocal(), this.witness()]);
       this.parts.health?.observed(observation, startedAt);
-      const report: AgentReport = { seq: queue.nextSeq(), observedAt: observedAt.toISOString(), ...observation, peers, health: this.parts.healthEndpoint ?? null };
+      this.parts.restarter?.observed(observation.reachable);
+      const report: AgentReport = {
+        seq: queue.nextSeq(),
+        observedAt: observedAt.toISOString(),
+        ...observation,
+        peers,
+        health: this.parts.healthEndpoint ?? null,
+        restart: this.parts.restarter?.report() ?? null,
+      };
       const checked = agentReportSchema.safeParse(report);
       if (!checked.success) {
         log.error("bug", "report.invalid", `the agent built a report the contract refuses: ${checked.error.message}`, { seq: report.seq });

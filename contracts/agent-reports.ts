@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IN_PLACE_RESTART_STATES } from "@/core/agents/in-place-restart";
 import { witnessKeySchema } from "./witness-roster";
 
 /**
@@ -113,6 +114,29 @@ export const agentHealthEndpointSchema = z
   })
   .meta({ id: "AgentHealthEndpoint", description: "Where the agent serves its health endpoints (Patroni's paths) for load balancers" });
 
+/**
+ * The agent's latest in-place restart of its crashed server
+ * (core/agents/in-place-restart.ts), carried in every report while it runs
+ * and for a while after it ended, so the control plane hears its outcome:
+ * it holds off a failover while `restarting`, and audits each attempt and
+ * its outcome once (by `id`).
+ */
+export const inPlaceRestartSchema = z
+  .strictObject({
+    /** The agent's id for the attempt, unique per agent. */
+    id: z.string().min(1).max(64),
+    state: z.enum(IN_PLACE_RESTART_STATES),
+    /** The rule of core/agents/in-place-restart.ts that decided it. */
+    rule: z.string().min(1).max(64),
+    startedAt: agentTime,
+    endedAt: agentTime.nullable(),
+    /** Why it failed or was given up; how long it took when it succeeded. */
+    detail: z.string().max(1000).nullable(),
+  })
+  .meta({ id: "InPlaceRestart", description: "An agent's restart of its crashed server in place, or why it left it to the failover" });
+
+export type InPlaceRestart = z.infer<typeof inPlaceRestartSchema>;
+
 export const agentReportSchema = z
   .strictObject({
     /** Strictly increasing per agent, across restarts; the control plane keeps each (agent, seq) once. */
@@ -140,6 +164,8 @@ export const agentReportSchema = z
     peers: z.array(peerProbeSchema).max(64),
     /** Null when the agent serves none; absent from agents older than the field. */
     health: agentHealthEndpointSchema.nullable().optional(),
+    /** Null when there is none to tell of; absent from agents older than the field. */
+    restart: inPlaceRestartSchema.nullable().optional(),
   })
   .meta({ id: "AgentReport" });
 

@@ -137,6 +137,27 @@ export class PrimaryLeaseKeeper {
     this.http.close();
   }
 
+  /** The control plane's latest answer refused the lease. */
+  get refused(): boolean {
+    return this.refusal !== null;
+  }
+
+  /**
+   * The in-place restarter started the crashed server read-only: that is this
+   * agent's own fence from now on, undone (decideLease) only while a grant
+   * this process received holds, never on a restored one.
+   */
+  adoptRestartFence(): void {
+    const { stateDir, log } = this.options;
+    this.save({ ...this.state, selfFence: { at: new Date(this.wallClock()).toISOString(), commandsBefore: fenceCommandIds(stateDir) } }, true);
+    log.info("primary_lease.restart_fence", "the server is restarted read-only: writes resume once the control plane grants the lease");
+  }
+
+  /** Looks at the server again now (the restarter brought it back). */
+  wake(): void {
+    this.waits.wake();
+  }
+
   private get stopping(): boolean {
     return this.waits.stopped;
   }

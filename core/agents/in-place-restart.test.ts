@@ -15,6 +15,7 @@ const CRASHED: InPlaceRestartFacts = {
   enabled: true,
   serverAnswers: false,
   restarting: false,
+  lastAttemptFailed: false,
   postmaster: "stale",
   folderProblem: null,
   startsAs: "primary",
@@ -24,19 +25,23 @@ const CRASHED: InPlaceRestartFacts = {
   limit: DEFAULT_CRASH_LOOP,
 };
 
+/** Every combination of the facts' values (recentRestarts on both sides of the limit). */
 function everyFacts(): InPlaceRestartFacts[] {
-  const all: InPlaceRestartFacts[] = [];
-  for (const enabled of [true, false])
-    for (const serverAnswers of [true, false])
-      for (const restarting of [true, false])
-        for (const postmaster of ["none", "running", "stale"] as const)
-          for (const folderProblem of [null, "no PG_VERSION"])
-            for (const startsAs of ["primary", "standby"] as const)
-              for (const leaseKept of [true, false])
-                for (const leaseRefused of [true, false])
-                  for (const recentRestarts of [0, DEFAULT_CRASH_LOOP.maxRestarts - 1, DEFAULT_CRASH_LOOP.maxRestarts])
-                    all.push({ enabled, serverAnswers, restarting, postmaster, folderProblem, startsAs, leaseKept, leaseRefused, recentRestarts, limit: DEFAULT_CRASH_LOOP });
-  return all;
+  const values = {
+    enabled: [true, false],
+    serverAnswers: [true, false],
+    restarting: [true, false],
+    lastAttemptFailed: [true, false],
+    postmaster: ["none", "running", "stale"],
+    folderProblem: [null, "no PG_VERSION"],
+    startsAs: ["primary", "standby"],
+    leaseKept: [true, false],
+    leaseRefused: [true, false],
+    recentRestarts: [0, DEFAULT_CRASH_LOOP.maxRestarts - 1, DEFAULT_CRASH_LOOP.maxRestarts],
+  } as const;
+  let all: Record<string, unknown>[] = [{ limit: DEFAULT_CRASH_LOOP }];
+  for (const [key, options] of Object.entries(values)) all = all.flatMap((facts) => options.map((value) => ({ ...facts, [key]: value })));
+  return all as unknown as InPlaceRestartFacts[];
 }
 
 describe("in-place restart of a crashed server", () => {
@@ -53,6 +58,7 @@ describe("in-place restart of a crashed server", () => {
     ["restart-disabled", { enabled: false }, "none"],
     ["postmaster-alive", { postmaster: "running" }, "none"],
     ["stopped-cleanly", { postmaster: "none" }, "none"],
+    ["restart-failed", { lastAttemptFailed: true }, "give-up"],
     ["data-folder-damaged", { folderProblem: "global/pg_control is missing" }, "give-up"],
     ["lease-refused", { leaseRefused: true }, "give-up"],
     ["primary-without-lease-keeper", { leaseKept: false }, "give-up"],
@@ -72,6 +78,7 @@ describe("in-place restart of a crashed server", () => {
         facts.enabled &&
         !facts.serverAnswers &&
         !facts.restarting &&
+        !facts.lastAttemptFailed &&
         facts.postmaster === "stale" &&
         facts.folderProblem === null &&
         primaryGuarded &&

@@ -36,6 +36,8 @@ export interface InPlaceRestartFacts {
   serverAnswers: boolean;
   /** An attempt of this agent is under way. */
   restarting: boolean;
+  /** This agent's last attempt since the server last answered failed. */
+  lastAttemptFailed: boolean;
   /** postmaster.pid: none (a clean stop, or never started), naming a live process, or naming a dead one (a crash). */
   postmaster: "none" | "running" | "stale";
   /** Why the data folder cannot be started as it is (no PG_VERSION, no global/pg_control), or null when it is whole. */
@@ -79,6 +81,12 @@ export const IN_PLACE_RESTART_RULES: readonly InPlaceRestartRule[] = [
     sentence: "There is no postmaster.pid: the server was stopped on purpose (or never started), which the agent does not undo.",
   },
   {
+    id: "restart-failed",
+    when: (facts) => facts.lastAttemptFailed,
+    action: "give-up",
+    sentence: "The agent's restart failed since the server last answered: it does not try again, and the failover decides.",
+  },
+  {
     id: "data-folder-damaged",
     when: (facts) => facts.folderProblem !== null,
     action: "give-up",
@@ -120,7 +128,8 @@ export function restartsWithin(startedAt: readonly number[], now: number, limit:
 }
 
 /** What an agent says of an attempt in its reports (contracts/agent-reports `restart`). */
-export type InPlaceRestartState = "restarting" | "restarted" | "failed" | "given-up";
+export const IN_PLACE_RESTART_STATES = ["restarting", "restarted", "failed", "given-up"] as const;
+export type InPlaceRestartState = (typeof IN_PLACE_RESTART_STATES)[number];
 
 /**
  * Whether the control plane holds off a failover of a primary because its
