@@ -131,14 +131,30 @@ export function restartsWithin(startedAt: readonly number[], now: number, limit:
 export const IN_PLACE_RESTART_STATES = ["restarting", "restarted", "failed", "given-up"] as const;
 export type InPlaceRestartState = (typeof IN_PLACE_RESTART_STATES)[number];
 
+/** An attempt as the control plane knows it: its state, and when it first heard of it on its own clock. */
+export interface InPlaceRestartHeard {
+  replicaId: string;
+  state: InPlaceRestartState;
+  heardAt: Date;
+}
+
 /**
  * Whether the control plane holds off a failover of a primary because its
  * agent is restarting it: only while the attempt is reported under way, and
  * never longer than IN_PLACE_RESTART_HOLD_MS after the control plane first
  * heard of it (its own clock), so a restart that hangs still fails over.
  */
-export function restartHoldUntil(restart: { state: InPlaceRestartState; heardAt: Date } | null | undefined, now: Date): Date | null {
+export function restartHoldUntil(restart: Pick<InPlaceRestartHeard, "state" | "heardAt"> | null | undefined, now: Date): Date | null {
   if (!restart || restart.state !== "restarting") return null;
   const until = new Date(restart.heardAt.getTime() + IN_PLACE_RESTART_HOLD_MS);
   return now < until ? until : null;
+}
+
+/** Why the automation waits for the primary's in-place restart, or null when it does not. */
+export function restartHoldSentence(restart: InPlaceRestartHeard | null | undefined, primary: { id: string; name: string } | undefined, now: Date): string | null {
+  if (!restart || !primary || restart.replicaId !== primary.id) return null;
+  const until = restartHoldUntil(restart, now);
+  if (!until) return null;
+  const left = Math.ceil((until.getTime() - now.getTime()) / 1000);
+  return `${primary.name}'s agent is restarting its crashed server in place; waiting up to ${left} s more for it before failing over`;
 }
