@@ -50,6 +50,8 @@ try {
   if (pids.length === 0) throw new Error("no agent processes found");
   const rss = new Map(pids.map((pid) => [pid, [] as number[]]));
   const ticksAtStart = new Map(pids.map((pid) => [pid, cpuTicks(pid)]));
+  // A loaded machine inflates every process's CPU time (and times probes out): the figures say how loaded it was.
+  const loadAtStart = os.loadavg()[0]!;
   const started = performance.now();
   while (performance.now() - started < SECONDS * 1000) {
     for (const pid of pids) rss.get(pid)!.push(rssMiB(pid));
@@ -64,7 +66,13 @@ try {
   console.log(
     JSON.stringify(
       {
-        machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+        machine: {
+          cpus: os.cpus().length,
+          cpu: os.cpus()[0]?.model,
+          memoryGiB: round(os.totalmem() / 2 ** 30),
+          node: process.version,
+          loadAverage1m: { atStart: round(loadAtStart), atEnd: round(os.loadavg()[0]!) },
+        },
         parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1 },
         agents,
       },
