@@ -121,7 +121,7 @@ export class LocalServer {
     if (owner) chownSync(this.logFile, owner.uid, owner.gid);
     try {
       const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
-      await this.run(this.requireBinary("pg_ctl"), ["start", "-w", "-t", seconds, "-D", this.dataDir, "-l", this.logFile], timeoutMs + 30_000);
+      await this.run(this.requireBinary("pg_ctl"), ["start", "-w", "-t", seconds, "-D", this.dataDir, "-l", this.logFile], Math.ceil(timeoutMs) + 30_000);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- ${this.logFile} ---\n${this.logTail()}`);
     }
