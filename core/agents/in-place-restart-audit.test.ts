@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IN_PLACE_RESTART_STATES, type InPlaceRestartState } from "./in-place-restart";
-import { decideInPlaceRestartAudit, IN_PLACE_RESTART_AUDIT_RULES } from "./in-place-restart-audit";
+import { decideInPlaceRestartAudit, IN_PLACE_RESTART_ATTEMPTS_LIMIT, IN_PLACE_RESTART_AUDIT_RULES } from "./in-place-restart-audit";
 
 const KNOWN: (InPlaceRestartState | null)[] = [null, ...IN_PLACE_RESTART_STATES];
 
@@ -8,7 +8,7 @@ describe("audit events of in-place restarts", () => {
   it("are a table of unique ids whose last row always matches", () => {
     const ids = IN_PLACE_RESTART_AUDIT_RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(IN_PLACE_RESTART_AUDIT_RULES.at(-1)!.when("restarting", "restarting")).toBe(true);
+    expect(IN_PLACE_RESTART_AUDIT_RULES.at(-1)!.when("restarting", "restarting", 0)).toBe(true);
   });
 
   it.each([
@@ -23,7 +23,7 @@ describe("audit events of in-place restarts", () => {
     ["failed", "restarting", "attempt-ended", []],
     ["given-up", "given-up", "attempt-ended", []],
   ] as const)("known %s, reported %s: %s", (known, reported, id, events) => {
-    const rule = decideInPlaceRestartAudit(known, reported);
+    const rule = decideInPlaceRestartAudit(known, reported, 0);
     expect(rule.id).toBe(id);
     expect(rule.events).toEqual(events);
   });
@@ -39,7 +39,7 @@ describe("audit events of in-place restarts", () => {
       let known: InPlaceRestartState | null = null;
       const written: string[] = [];
       for (const reported of sequence) {
-        const rule = decideInPlaceRestartAudit(known, reported);
+        const rule = decideInPlaceRestartAudit(known, reported, 0);
         written.push(...rule.events);
         if (rule.store) known = reported;
       }
@@ -50,6 +50,15 @@ describe("audit events of in-place restarts", () => {
   });
 
   it("never store over an ended attempt", () => {
-    for (const known of KNOWN) for (const reported of IN_PLACE_RESTART_STATES) if (known && known !== "restarting") expect(decideInPlaceRestartAudit(known, reported).store).toBe(false);
+    for (const known of KNOWN) for (const reported of IN_PLACE_RESTART_STATES) if (known && known !== "restarting") expect(decideInPlaceRestartAudit(known, reported, 0).store).toBe(false);
+  });
+
+  it("take no new attempt beyond the limit, yet still the outcome of one already stored", () => {
+    const limit = IN_PLACE_RESTART_ATTEMPTS_LIMIT.attempts;
+    for (const reported of IN_PLACE_RESTART_STATES) {
+      expect(decideInPlaceRestartAudit(null, reported, limit)).toMatchObject({ id: "too-many-attempts", events: [], store: false });
+      expect(decideInPlaceRestartAudit(null, reported, limit - 1).store).toBe(true);
+    }
+    expect(decideInPlaceRestartAudit("restarting", "restarted", limit)).toMatchObject({ id: "ended", events: ["restart_in_place.finish"] });
   });
 });

@@ -1,6 +1,6 @@
 import "server-only";
 import type { InPlaceRestart } from "@/contracts/agent-reports";
-import { decideInPlaceRestartAudit } from "@/core/agents/in-place-restart-audit";
+import { decideInPlaceRestartAudit, IN_PLACE_RESTART_ATTEMPTS_LIMIT } from "@/core/agents/in-place-restart-audit";
 import type { InPlaceRestartState } from "@/core/agents/in-place-restart";
 import { appendAuditEvents, type AuditEventInput } from "../audit/append-audit-event";
 import { db } from "../db/client";
@@ -18,7 +18,9 @@ const REASONS = {
  * word on each attempt in a batch) and audits each attempt's start, its
  * outcome, or the agent's decision to leave the crash to the failover, once
  * (core/agents/in-place-restart-audit.ts), under the replica's lock so that
- * a batch sent twice audits nothing twice. Almost every batch carries none.
+ * a batch sent twice audits nothing twice, and at most
+ * IN_PLACE_RESTART_ATTEMPTS_LIMIT new attempts a window, whatever a token
+ * reports. Almost every batch carries none.
  */
 export async function recordInPlaceRestarts(agent: AgentPrincipal, reported: readonly InPlaceRestart[], heardAt: Date): Promise<void> {
   const latest = new Map(reported.map((restart) => [restart.id, restart]));
@@ -27,11 +29,13 @@ export async function recordInPlaceRestarts(agent: AgentPrincipal, reported: rea
     await lockReplicaAudits(tx, agent);
     const known = await tx.inPlaceRestart.findMany({ where: { agentId: agent.agentId, attemptId: { in: [...latest.keys()] } }, select: { attemptId: true, state: true } });
     const stateOf = new Map(known.map((row) => [row.attemptId, row.state as InPlaceRestartState]));
+    let recentAttempts = await tx.inPlaceRestart.count({ where: { replicaId: agent.replicaId, heardAt: { gt: new Date(heardAt.getTime() - IN_PLACE_RESTART_ATTEMPTS_LIMIT.withinMs) } } });
     const events: AuditEventInput[] = [];
     for (const restart of latest.values()) {
       const before = stateOf.get(restart.id) ?? null;
-      const rule = decideInPlaceRestartAudit(before, restart.state);
+      const rule = decideInPlaceRestartAudit(before, restart.state, recentAttempts);
       if (!rule.store) continue;
+      if (before === null) recentAttempts += 1;
       const fields = { state: restart.state, rule: restart.rule, detail: restart.detail, endedAt: restart.endedAt ? new Date(restart.endedAt) : null };
       await tx.inPlaceRestart.upsert({
         where: { agentId_attemptId: { agentId: agent.agentId, attemptId: restart.id } },
