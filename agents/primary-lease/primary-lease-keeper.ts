@@ -92,6 +92,8 @@ export class PrimaryLeaseKeeper {
   /** The witnesses listed with the last grant this process received, the only ones whose vouches count. */
   private roster: ReadonlyMap<string, RosterKey> = new Map();
   private rosterProblem: string | null = null;
+  /** The trusted keys' ids and the roster last verified under them. */
+  private rosterChecked: string | null = null;
   /** When each witness's latest vouch counts from (monotonic), and its counter, which the next one must exceed. */
   private readonly vouches = new Map<string, number>();
   private readonly counters = new Map<string, number>();
@@ -240,6 +242,7 @@ export class PrimaryLeaseKeeper {
       this.grant = null;
       this.refusal = null;
       this.roster = new Map();
+      this.rosterChecked = null;
       this.vouches.clear();
       this.save({ grant: null, selfFence: null }, true);
     }
@@ -311,6 +314,10 @@ export class PrimaryLeaseKeeper {
    */
   private async adoptRoster(token: string): Promise<void> {
     const { agentName, controlPlaneKeys, replica, log } = this.options;
+    // The control plane sends the same signed roster until it changes: verified once under the same trusted keys, it says the same again.
+    const checked = `${controlPlaneKeys.ids.join(",")} ${token}`;
+    if (checked === this.rosterChecked) return;
+    this.rosterChecked = checked;
     const verdict = await verifyRoster(token, controlPlaneKeys, { agentName, ...replica });
     if (!verdict.ok) {
       if (this.rosterProblem !== verdict.reason) log.error("bug", "primary_lease.roster_refused", `${verdict.reason}; no witness vouch counts until a grant carries a roster that checks out`);
