@@ -66,19 +66,59 @@ describe("rollups", () => {
       ]),
       new Date(now - 120_000),
     );
-    await rollupSamples(new Date(now - 60_000));
+    await rollupSamples(30 * DAY, new Date(now - 60_000));
     const bucket = () => db().sampleRollup.findUniqueOrThrow({ where: { replicaId_bucketStart: { replicaId: principal.replicaId, bucketStart: minute } } });
     expect(await bucket()).toMatchObject({ samples: 2, reachableSamples: 1, lagBytesMin: 100n, lagBytesMax: 300n, lagBytesAvg: 200, lagSecondsMax: 3 });
 
     // A report measured in that minute but delivered only now (after an outage).
     await ingestBatch(principal, batchOf([standbyReport(12, { observedAt: at(30), lag: { bytes: 900, seconds: 9 } })]), new Date(now - 50_000));
-    await rollupSamples(new Date(now));
+    await rollupSamples(30 * DAY, new Date(now));
     expect(await bucket()).toMatchObject({ samples: 3, lagBytesMax: 900n, lagBytesAvg: (100 + 300 + 900) / 3 });
   });
 
-  it("older than their window are deleted", async () => {
-    expect(await dropExpiredRollups(60_000, new Date(Date.now() + DAY))).toBeGreaterThan(0);
+  // The rollup cursor only moves forward: these reports arrive (by the control plane's clock) after the tests above rolled up.
+  const later = Date.now() + 60_000;
+  const hour = new Date(Math.floor((later - 3 * 3_600_000) / 3_600_000) * 3_600_000);
+  const inHour = (minutes: number) => new Date(hour.getTime() + minutes * 60_000 + 5_000).toISOString();
+  const hourBucket = () => db().sampleRollupHour.findUniqueOrThrow({ where: { replicaId_bucketStart: { replicaId: principal.replicaId, bucketStart: hour } } });
+
+  it("fold each replica's minutes into its hour, recomputed whole when a late report changes a minute", async () => {
+    await ingestBatch(
+      principal,
+      batchOf([
+        standbyReport(20, { observedAt: inHour(0), lag: { bytes: 1_000, seconds: 1 } }),
+        standbyReport(21, { observedAt: inHour(30), lag: { bytes: 3_000, seconds: 3 }, reachable: false }),
+        standbyReport(22, { observedAt: inHour(59), lag: { bytes: 2_000, seconds: 2 } }),
+      ]),
+      new Date(later),
+    );
+    await rollupSamples(30 * DAY, new Date(later + 20_000));
+    expect(await hourBucket()).toMatchObject({ samples: 3, reachableSamples: 2, lagBytesMin: 1_000n, lagBytesMax: 3_000n, lagBytesAvg: 2_000, lagSecondsMax: 3 });
+
+    await ingestBatch(principal, batchOf([standbyReport(23, { observedAt: inHour(30), lag: { bytes: 9_000, seconds: 9 } })]), new Date(later + 30_000));
+    await rollupSamples(30 * DAY, new Date(later + 50_000));
+    expect(await hourBucket()).toMatchObject({ samples: 4, lagBytesMax: 9_000n, lagBytesAvg: (1_000 + 3_000 + 2_000 + 9_000) / 4 });
+  });
+
+  it("leave an hour alone once its minutes are no longer all kept, so a very late report cannot shrink it", async () => {
+    const before = await hourBucket();
+    await ingestBatch(principal, batchOf([standbyReport(24, { observedAt: inHour(10) })]), new Date(later + 60_000));
+    // Minutes kept for one hour only: that hour's first minutes are gone. The minute itself is still rolled up.
+    const { buckets, hours } = await rollupSamples(3_600_000, new Date(later + 80_000));
+    expect(buckets).toBe(1);
+    expect(hours).toBe(0);
+    expect(await hourBucket()).toEqual(before);
+  });
+
+  it("older than their window are deleted, each level by its own", async () => {
+    const minutesBefore = await db().sampleRollup.count();
+    const hoursBefore = await db().sampleRollupHour.count();
+    expect(minutesBefore).toBeGreaterThan(0);
+    expect(hoursBefore).toBeGreaterThan(0);
+    expect(await dropExpiredRollups({ minuteRollupMs: 60_000, hourRollupMs: 400 * DAY }, new Date(Date.now() + DAY))).toEqual({ minutes: minutesBefore, hours: 0 });
     expect(await db().sampleRollup.count()).toBe(0);
+    expect(await dropExpiredRollups({ minuteRollupMs: 60_000, hourRollupMs: 3_600_000 }, new Date(Date.now() + DAY))).toEqual({ minutes: 0, hours: hoursBefore });
+    expect(await db().sampleRollupHour.count()).toBe(0);
   });
 });
 
