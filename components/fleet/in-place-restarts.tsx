@@ -1,4 +1,4 @@
-import type { InPlaceRestartView } from "@/server/fleet/in-place-restarts";
+import type { InPlaceRestartView } from "@/contracts/in-place-restarts";
 import { Timestamp } from "@/components/ui/timestamp";
 
 const STATE_WORDS: Record<InPlaceRestartView["state"], string> = {

@@ -1,16 +1,7 @@
 import "server-only";
+import type { InPlaceRestartView } from "@/contracts/in-place-restarts";
 import type { InPlaceRestartState } from "@/core/agents/in-place-restart";
 import { db } from "../db/client";
-
-export interface InPlaceRestartView {
-  id: string;
-  replicaName: string;
-  state: InPlaceRestartState;
-  rule: string;
-  detail: string | null;
-  startedAt: string;
-  endedAt: string | null;
-}
 
 /** How many of a service's latest in-place restarts its page lists. */
 const SHOWN = 10;

@@ -2,7 +2,7 @@ import "server-only";
 import { witnessStreaks } from "@/core/fleet/witness-streaks";
 import { standbySyncState } from "@/core/health-checks/health-checks";
 import { MAX_REPORTS_PER_BATCH, MIN_REPORT_INTERVAL_MS, type AgentReportBatch, type IngestResult } from "@/contracts/agent-reports";
-import { recordInPlaceRestarts } from "../agents/record-in-place-restarts";
+import { recordInPlaceRestarts } from "./record-in-place-restarts";
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { DomainError, ValidationError } from "../errors";

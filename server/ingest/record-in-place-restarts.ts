@@ -5,7 +5,7 @@ import type { InPlaceRestartState } from "@/core/agents/in-place-restart";
 import { appendAuditEvents, type AuditEventInput } from "../audit/append-audit-event";
 import { db } from "../db/client";
 import { lockReplicaAudits } from "../primary-lease/replica-lock";
-import type { AgentPrincipal } from "./resolve-agent";
+import type { AgentPrincipal } from "../agents/resolve-agent";
 
 const REASONS = {
   "restart_in_place.start": "the agent found its server crashed on a healthy host and restarts it in place; the automation holds off a failover meanwhile, for a bounded time",
