@@ -90,7 +90,7 @@ export const peerProbeSchema = z
     rttMs: z.number().min(0).nullable(),
     error: z.string().max(500).nullable(),
   })
-  .meta({ id: "PeerProbe", description: "A witness probe (connect + SELECT 1) from this agent to another region's replica" });
+  .meta({ id: "PeerProbe", description: "A witness probe (a query answered within the probe timeout, over a kept connection or a new one) from this agent to another replica" });
 
 export const replicaSettingsSchema = z
   .strictObject({
