@@ -8,7 +8,7 @@ describe("retention plan", () => {
   it("keeps raw samples for 48 hours on a small fleet, as before this table", () => {
     const plan = retentionPlan(3);
     expect(plan.rule.id).toBe("small-fleet");
-    expect(plan).toMatchObject({ rawMs: 48 * HOUR, minuteRollupMs: 30 * DAY, hourRollupMs: 400 * DAY, overridden: [] });
+    expect(plan).toMatchObject({ rawMs: 48 * HOUR, minuteRollupMs: 30 * DAY, hourRollupMs: 400 * DAY, partitions: "day", overridden: [] });
   });
 
   it.each([
@@ -36,6 +36,18 @@ describe("retention plan", () => {
     }
     expect(RETENTION_RULES.at(-1)!.maxReplicas).toBe(Number.POSITIVE_INFINITY);
     expect(new Set(RETENTION_RULES.map((rule) => rule.id)).size).toBe(RETENTION_RULES.length);
+  });
+
+  it("partitions raw samples by the hour when they are kept for hours, so at most an hour more than the window is on disk", () => {
+    expect(retentionPlan(1_000).partitions).toBe("hour");
+    expect(retentionPlan(5_000).partitions).toBe("hour");
+    for (const rule of RETENTION_RULES) expect(rule.partitions).toBe(rule.levels.rawMs >= DAY ? "day" : "hour");
+  });
+
+  it("keeps daily partitions when the operator keeps raw samples for a day or more, whatever the fleet", () => {
+    expect(retentionPlan(5_000, { rawMs: DAY }).partitions).toBe("day");
+    expect(retentionPlan(5_000, { rawMs: 23 * HOUR }).partitions).toBe("hour");
+    expect(retentionPlan(10, { rawMs: 6 * HOUR }).partitions).toBe("day");
   });
 
   it("lets a setting the operator gave win over the fleet's size, and says which", () => {

@@ -24,7 +24,7 @@ interface Job {
  */
 export function startJobs(log: (line: string) => void = (line) => console.log(`[jobs] ${line}`)): () => Promise<void> {
   const jobs: Job[] = [
-    { name: "partitions", everyMs: 3_600_000, run: () => ensureSamplePartitions() },
+    { name: "partitions", everyMs: 3_600_000, run: async () => ensureSamplePartitions((await currentRetention()).partitions) },
     { name: "rollup", everyMs: 30_000, run: async () => rollupSamples((await currentRetention()).minuteRollupMs) },
     { name: "sample retention", everyMs: 3_600_000, run: async () => dropExpiredSamples((await currentRetention()).rawMs) },
     { name: "rollup retention", everyMs: 3_600_000, run: async () => dropExpiredRollups(await currentRetention()) },

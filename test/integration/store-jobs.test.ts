@@ -30,12 +30,12 @@ describe("Sample partitions", () => {
     await ingestBatch(principal, batchOf([standbyReport(1)]), now);
     expect(await partitionOf(1)).toBe('"Sample_default"');
 
-    const created = await ensureSamplePartitions(now);
+    const created = await ensureSamplePartitions("day", now);
     const today = `Sample_${now.toISOString().slice(0, 10).replaceAll("-", "")}`;
     expect(created).toContain(today);
     expect(created).toHaveLength(4);
     expect(await partitionOf(1)).toBe(`"${today}"`);
-    expect(await ensureSamplePartitions(now)).toEqual([]);
+    expect(await ensureSamplePartitions("day", now)).toEqual([]);
 
     await ingestBatch(principal, batchOf([standbyReport(2)]), now);
     expect(await partitionOf(2)).toBe(`"${today}"`);
@@ -44,7 +44,7 @@ describe("Sample partitions", () => {
   it("older than the raw window are dropped whole", async () => {
     const now = new Date();
     const oldDay = new Date(now.getTime() - 5 * DAY);
-    await ensureSamplePartitions(oldDay, 0);
+    await ensureSamplePartitions("day", oldDay, 0);
     await ingestBatch(principal, batchOf([standbyReport(3, { observedAt: oldDay.toISOString() })], { sentAt: oldDay.toISOString() }), oldDay);
     const { droppedPartitions } = await dropExpiredSamples(48 * 3_600_000, now);
     expect(droppedPartitions).toContain(`Sample_${oldDay.toISOString().slice(0, 10).replaceAll("-", "")}`);
@@ -131,5 +131,29 @@ describe("leases", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await acquireLease("test-lease", "copy-b", 1_000)).toEqual({ held: true, token: 2n });
     expect(await acquireLease("test-lease", "copy-a", 1_000)).toEqual({ held: false, token: 0n });
+  });
+});
+
+describe("hourly Sample partitions (a large fleet's)", () => {
+  // After the rollups' reports: an agent's sequence numbers only go up.
+  const at = new Date("2031-03-01T10:20:00Z");
+
+  it("are created from the last hour to six ahead, and hold the samples received in their hour", async () => {
+    expect(await ensureSamplePartitions("hour", at)).toEqual(["09", "10", "11", "12", "13", "14", "15", "16"].map((hour) => `Sample_20310301h${hour}`));
+    expect(await ensureSamplePartitions("hour", at)).toEqual([]);
+    await ingestBatch(principal, batchOf([standbyReport(1_000, { observedAt: at.toISOString() })], { sentAt: at.toISOString() }), at);
+    expect(await partitionOf(1_000)).toBe('"Sample_20310301h10"');
+  });
+
+  it("and daily ones never cover the same day: each width refuses a day the other already partitions", async () => {
+    expect(await ensureSamplePartitions("day", at)).toEqual(["Sample_20310228", "Sample_20310302", "Sample_20310303"]);
+    expect(await ensureSamplePartitions("hour", new Date("2031-03-02T05:00:00Z"))).toEqual([]);
+  });
+
+  it("are dropped once their whole hour is past the raw window", async () => {
+    const { droppedPartitions } = await dropExpiredSamples(3_600_000, new Date("2031-03-01T12:00:00Z"));
+    expect(droppedPartitions).toEqual(expect.arrayContaining(["Sample_20310228", "Sample_20310301h09", "Sample_20310301h10"]));
+    expect(droppedPartitions).not.toContain("Sample_20310301h11");
+    expect(await db().sample.count({ where: { seq: 1_000 } })).toBe(0);
   });
 });
