@@ -2,6 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CRASH_LOOP } from "@/core/agents/in-place-restart";
 import { MIN_REPORT_INTERVAL_MS } from "@/contracts/agent-reports";
 import { SIMULATION_PROFILE_NAMES } from "./adapters/simulation-profiles";
 import { SSL_MODES } from "./commands/upstream-security";
@@ -124,15 +125,24 @@ export function checkReplicationTls(replication: { sslMode?: string; sslRootCert
 
 /**
  * The local server's data folder and binaries, for `rewind`, which has to
- * stop the server, replace its data and start it again. Without it the
- * agent refuses `rewind`. pg_rewind is used when binDir holds one of the
- * server's major version.
+ * stop the server, replace its data and start it again, and for restarting
+ * it in place after a crash (core/agents/in-place-restart.ts). Without it
+ * the agent refuses `rewind` and leaves a crashed server to the failover.
+ * pg_rewind is used when binDir holds one of the server's major version.
  */
 export const localServerSchema = z.strictObject({
   dataDir: z.string().min(1),
   binDir: z.string().min(1),
   /** pg_ctl's server log; defaults to `<dataDir>/../postgresql.log`. */
   logFile: z.string().min(1).optional(),
+  /** Restarting a crashed server in place: on unless turned off; a crash loop (maxRestarts within withinMinutes) is left to the failover. */
+  inPlaceRestart: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      maxRestarts: z.int().min(1).max(100).default(DEFAULT_CRASH_LOOP.maxRestarts),
+      withinMinutes: z.number().positive().max(24 * 60).default(DEFAULT_CRASH_LOOP.withinMs / 60_000),
+    })
+    .prefault({}),
 });
 
 export const metricsSchema = z.strictObject({
@@ -197,6 +207,8 @@ export type PeerConfig = AgentConfig["peers"][number];
 export type CommandsConfig = NonNullable<AgentConfig["commands"]>;
 export type ReplicationConfig = NonNullable<AgentConfig["replication"]>;
 export type LocalServerConfig = NonNullable<AgentConfig["server"]>;
+/** The server's folders and binaries alone, what stopping, starting and rebuilding it need. */
+export type LocalServerFolders = Pick<LocalServerConfig, "dataDir" | "binDir" | "logFile">;
 export type ScriptsConfig = NonNullable<AgentConfig["scripts"]>;
 
 export class ConfigError extends Error {

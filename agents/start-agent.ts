@@ -13,7 +13,9 @@ import { AgentMetrics, serveMetrics } from "./metrics";
 import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for";
 import { ReportQueue } from "./report-queue";
 import { AGENT_VERSION } from "./version";
-import { vouchingProbes } from "./witness";
+import { LocalServer } from "./commands/rewind/local-server";
+import { InPlaceRestarter } from "./restart/in-place-restarter";
+import { PeerProbes } from "./witness";
 import { WitnessIdentity } from "./witness-identity";
 
 export interface RunningAgent {
@@ -31,7 +33,7 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   });
   const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
-  const probePeers = vouchingProbes(witness);
+  const witnesses = new PeerProbes(witness);
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
   const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
   const changes = new ServerChanges();
@@ -56,7 +58,19 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     onStored: (result) => health.heardFromControlPlane(result.standby),
   });
   const healthEndpoint = config.health.port > 0 ? { host: config.health.host, port: config.health.port, tls: config.health.tls !== undefined } : null;
-  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers, health, healthEndpoint });
+  const restarter =
+    config.server && config.replica.engine === "postgresql"
+      ? new InPlaceRestarter({
+          server: new LocalServer(config.server),
+          enabled: config.server.inPlaceRestart.enabled,
+          limit: { maxRestarts: config.server.inPlaceRestart.maxRestarts, withinMs: config.server.inPlaceRestart.withinMinutes * 60_000 },
+          lease: leaseKeeper,
+          log,
+          // Probe and report the restarted server at once, not at the next tick.
+          onRestarted: () => void agent.scheduleTick(),
+        })
+      : null;
+  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, witnesses, restarter: restarter ?? undefined, health, healthEndpoint });
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
   const healthServer = config.health.port > 0 ? await serveHealth(() => health.facts(), config.health) : null;
 

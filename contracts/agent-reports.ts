@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IN_PLACE_RESTART_STATES } from "@/core/agents/in-place-restart";
 import { witnessKeySchema } from "./witness-roster";
 
 /**
@@ -93,7 +94,7 @@ export const peerProbeSchema = z
     rttMs: z.number().min(0).nullable(),
     error: z.string().max(500).nullable(),
   })
-  .meta({ id: "PeerProbe", description: "A witness probe (connect + SELECT 1) from this agent to another region's replica" });
+  .meta({ id: "PeerProbe", description: "A witness probe (a query answered within the probe timeout, over a kept connection or a new one) from this agent to another replica" });
 
 export const replicaSettingsSchema = z
   .strictObject({
@@ -160,6 +161,29 @@ export const agentHealthEndpointSchema = z
   })
   .meta({ id: "AgentHealthEndpoint", description: "Where the agent serves its health endpoints (Patroni's paths) for load balancers" });
 
+/**
+ * The agent's latest in-place restart of its crashed server
+ * (core/agents/in-place-restart.ts), carried in every report while it runs
+ * and for a while after it ended, so the control plane hears its outcome:
+ * it holds off a failover while `restarting`, and audits each attempt and
+ * its outcome once (by `id`).
+ */
+export const inPlaceRestartSchema = z
+  .strictObject({
+    /** The agent's id for the attempt, unique per agent. */
+    id: z.string().min(1).max(64),
+    state: z.enum(IN_PLACE_RESTART_STATES),
+    /** The rule of core/agents/in-place-restart.ts that decided it. */
+    rule: z.string().min(1).max(64),
+    startedAt: agentTime,
+    endedAt: agentTime.nullable(),
+    /** Why it failed or was given up; how long it took when it succeeded. */
+    detail: z.string().max(1000).nullable(),
+  })
+  .meta({ id: "InPlaceRestart", description: "An agent's restart of its crashed server in place, or why it left it to the failover" });
+
+export type InPlaceRestart = z.infer<typeof inPlaceRestartSchema>;
+
 export const agentReportSchema = z
   .strictObject({
     /** Strictly increasing per agent, across restarts; the control plane keeps each (agent, seq) once. */
@@ -189,6 +213,8 @@ export const agentReportSchema = z
     health: agentHealthEndpointSchema.nullable().optional(),
     /** A MariaDB replica's engine-specific state; absent for other engines and while the server cannot be reached. */
     mariadb: mariadbStateSchema.optional(),
+    /** Null when there is none to tell of; absent from agents older than the field. */
+    restart: inPlaceRestartSchema.nullable().optional(),
   })
   .meta({ id: "AgentReport" });
 

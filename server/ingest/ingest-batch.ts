@@ -2,6 +2,7 @@ import "server-only";
 import { witnessStreaks } from "@/core/fleet/witness-streaks";
 import { standbySyncState } from "@/core/health-checks/health-checks";
 import { MAX_REPORTS_PER_BATCH, MIN_REPORT_INTERVAL_MS, type AgentReportBatch, type IngestResult } from "@/contracts/agent-reports";
+import { recordInPlaceRestarts } from "./record-in-place-restarts";
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { DomainError, ValidationError } from "../errors";
@@ -226,6 +227,8 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
   });
   const outcome = rows[0];
   if (!outcome?.advanced) return refusal(agent, batch, receivedAt);
+  // After the reports are stored: a batch sent again is refused above, and its restarts were recorded the first time.
+  await recordInPlaceRestarts(agent, reports.flatMap((report) => report.restart ?? []), receivedAt);
   return {
     stored: true,
     result: {
