@@ -5,6 +5,7 @@ import { MAX_REPORTS_PER_BATCH, MIN_REPORT_INTERVAL_MS, type AgentReportBatch, t
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { DomainError, ValidationError } from "../errors";
+import { countDuplicateBatch, countStoredBatch } from "./ingest-metrics";
 
 /** How far ahead of the control plane's clock an agent's clock may run before its reports are refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -225,7 +226,12 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
     values: [latest.seq, receivedAt, clockSkewMs, batch.agentVersion, batch.droppedReports, agent.agentId, first.seq, JSON.stringify(samples), JSON.stringify(latest), JSON.stringify(peers), agent.serviceId],
   });
   const outcome = rows[0];
-  if (!outcome?.advanced) return refusal(agent, batch, receivedAt);
+  if (!outcome?.advanced) {
+    const refused = await refusal(agent, batch, receivedAt);
+    countDuplicateBatch();
+    return refused;
+  }
+  countStoredBatch(reports.map((report) => report.observedAt), receivedAt);
   return {
     stored: true,
     result: {

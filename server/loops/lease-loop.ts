@@ -28,8 +28,14 @@ export interface LeaseLoop {
   log(line: string): void;
 }
 
+/** This control-plane copy, as lease holders and the metrics name it: its host and process. */
+export const thisCopy = () => `${hostname()}:${process.pid}`;
+
 /** Who holds a loop's lease in this control-plane copy. */
-export const holderOf = (loop: string) => `${hostname()}:${process.pid}:${loop}`;
+export const holderOf = (loop: string) => `${thisCopy()}:${loop}`;
+
+/** The copy a lease holder (holderOf) belongs to. */
+export const copyOfHolder = (holder: string) => holder.slice(0, holder.lastIndexOf(":"));
 
 const watched = (loop: string): loop is LoopName => Object.hasOwn(LOOPS, loop);
 
