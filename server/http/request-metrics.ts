@@ -26,10 +26,14 @@ function create() {
 type RequestMetrics = ReturnType<typeof create>;
 const globalForMetrics = globalThis as unknown as { switchyardRequestMetrics?: RequestMetrics };
 
+export function requestMetrics(): RequestMetrics {
+  globalForMetrics.switchyardRequestMetrics ??= create();
+  return globalForMetrics.switchyardRequestMetrics;
+}
+
 /** Counts one answered request of `op`. */
 export function countRequest(op: ApiOperation, status: number, seconds: number): void {
-  globalForMetrics.switchyardRequestMetrics ??= create();
-  const { requests, duration } = globalForMetrics.switchyardRequestMetrics;
+  const { requests, duration } = requestMetrics();
   requests.inc({ method: op.method, route: op.path, status: String(status) });
   duration.observe({ method: op.method, route: op.path }, seconds);
 }

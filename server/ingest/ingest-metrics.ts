@@ -29,7 +29,7 @@ function create() {
 type IngestMetrics = ReturnType<typeof create>;
 const globalForMetrics = globalThis as unknown as { switchyardIngestMetrics?: IngestMetrics };
 
-function ingestMetrics(): IngestMetrics {
+export function ingestMetrics(): IngestMetrics {
   globalForMetrics.switchyardIngestMetrics ??= create();
   return globalForMetrics.switchyardIngestMetrics;
 }

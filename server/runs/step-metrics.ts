@@ -14,8 +14,12 @@ function create() {
 
 const globalForMetrics = globalThis as unknown as { switchyardStepMetrics?: Histogram<"kind" | "state"> };
 
+export function stepMetrics(): Histogram<"kind" | "state"> {
+  globalForMetrics.switchyardStepMetrics ??= create();
+  return globalForMetrics.switchyardStepMetrics;
+}
+
 /** Counts a step that ended (succeeded, failed or skipped) after running since `startedAt`. */
 export function countStepEnded(kind: string, state: string, startedAt: Date, finishedAt: Date): void {
-  globalForMetrics.switchyardStepMetrics ??= create();
-  globalForMetrics.switchyardStepMetrics.observe({ kind, state }, Math.max(0, finishedAt.getTime() - startedAt.getTime()) / 1000);
+  stepMetrics().observe({ kind, state }, Math.max(0, finishedAt.getTime() - startedAt.getTime()) / 1000);
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
 import { GET as metricsRoute } from "@/app/api/v1/metrics/route";
@@ -87,5 +88,13 @@ describe("GET /api/v1/metrics", () => {
     expect(sampleValue(text, "switchyard_webhook_outbox_depth")).toBe(2);
     expect(sampleValue(text, "switchyard_webhook_outbox_oldest_age_seconds")).toBeGreaterThanOrEqual(60);
     expect(sampleValue(text, "switchyard_webhook_outbox_failed")).toBe(1);
+  });
+
+  it("names every family the Grafana dashboard reads, from the first scrape", async () => {
+    const dashboard = readFileSync("docs/grafana/switchyard.json", "utf8");
+    const read = new Set([...dashboard.matchAll(/\b(switchyard_\w+?)(?:_bucket|_count|_sum)?\b/g)].map(([, name]) => name));
+    const named = new Set([...(await scrape(scraper)).matchAll(/^# TYPE (\w+) /gm)].map(([, name]) => name));
+    expect(read.size).toBeGreaterThan(10);
+    expect([...read].filter((name) => !named.has(name!))).toEqual([]);
   });
 });
