@@ -1,7 +1,7 @@
-import { ApiClient, ApiClientError, ApiInputError, type SuccessOf } from "@/client/api-client";
+import { ApiInputError, type SuccessOf } from "@/client/api-client";
+import { CopiesClient } from "@/client/copies";
 import type { WireInput } from "@/client/operation-path";
-import { decideMove, nextCopy, parseControlPlaneUrls, type RequestOutcome } from "@/core/control-planes/move-rules";
-import { OPERATIONS, type OperationId } from "@/contracts/operations";
+import type { OperationId } from "@/contracts/operations";
 import { UsageError } from "./usage-error";
 
 export interface Connection {
@@ -23,58 +23,31 @@ async function asUsage<T>(request: Promise<T>): Promise<T> {
   }
 }
 
-/** What a failed request came to, for the move rules; null for a failure no other copy would change (a refused input, an unreadable answer). */
-function outcomeOf(error: unknown): RequestOutcome | null {
-  if (error instanceof ApiInputError) return null;
-  if (error instanceof ApiClientError) return { kind: "answer", status: error.status };
-  // fetch fails with a TypeError whose cause is Node's network error (ECONNREFUSED…).
-  if (error instanceof TypeError && error.cause instanceof Error) {
-    const code = (error.cause as { code?: unknown }).code;
-    return { kind: "error", code: typeof code === "string" ? code : null, message: error.cause.message };
-  }
-  return null;
-}
-
 /**
- * The CLI's side of the API client: the control plane's copies and a bearer
- * token, and the CLI's own wording for a refused input. A copy that is gone
- * or failing is left for the next as core/control-planes/move-rules.ts says:
- * a read is asked again of the next copy, a change only when the first copy
- * surely never received it.
+ * The CLI's side of the API client: the control plane's copies (moved
+ * between as client/copies.ts says) and a bearer token, and the CLI's own
+ * wording for a refused input.
  */
 export class Client {
-  private readonly apis: ApiClient[];
-  private current = 0;
+  private readonly copies: CopiesClient;
 
   constructor(readonly connection: Connection) {
-    const parsed = parseControlPlaneUrls(connection.baseUrl);
-    if (!parsed.ok) throw new UsageError(`the control plane's URL: ${parsed.error}`);
-    this.apis = parsed.urls.map((baseUrl) => new ApiClient({ baseUrl, token: connection.token }));
+    try {
+      this.copies = new CopiesClient(connection.baseUrl, connection.token);
+    } catch (error) {
+      throw new UsageError(`the control plane's URL: ${(error as Error).message}`);
+    }
   }
 
   async call<K extends OperationId>(id: K, input: CallInput = {}): Promise<SuccessOf<K>> {
-    return asUsage(this.onSomeCopy(id, (api) => api.callUntyped(id, input)));
+    return asUsage(this.copies.onSomeCopy(id, (api) => api.callUntyped(id, input)));
   }
 
   /** For answers that are files, not JSON: hands each chunk on as it arrives instead of holding the whole body. */
   async stream(id: OperationId, input: CallInput, sink: (chunk: Uint8Array) => Promise<void>): Promise<void> {
-    const response = await asUsage(this.onSomeCopy(id, (api) => api.open(id, input)));
+    const response = await asUsage(this.copies.onSomeCopy(id, (api) => api.open(id, input)));
     const reader = response.body?.getReader();
     if (!reader) return;
     for (let read = await reader.read(); !read.done; read = await reader.read()) await sink(read.value);
-  }
-
-  private async onSomeCopy<T>(id: OperationId, request: (api: ApiClient) => Promise<T>): Promise<T> {
-    const idempotent = OPERATIONS[id].method === "GET";
-    for (let tries = 1; ; tries++) {
-      try {
-        return await request(this.apis[this.current]!);
-      } catch (error) {
-        const outcome = outcomeOf(error);
-        const decision = outcome && decideMove(outcome, idempotent, this.apis.length);
-        if (decision?.move) this.current = nextCopy(this.current, this.apis.length);
-        if (!decision?.resend || tries >= this.apis.length) throw error;
-      }
-    }
   }
 }
