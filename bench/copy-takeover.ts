@@ -47,8 +47,8 @@ async function main() {
   const store = new pg.Client({ connectionString: first.databaseUrl });
   try {
     const { appUrl, migrationUrl } = first.roles!;
-    // Copies of one control plane share its keys (README, "Keys"): command keys, the audit chain's.
-    const env = { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl, SWITCHYARD_KEY_DIR: path.join(first.dataDir, "keys") };
+    // Copies of one control plane share its keys (README, "Keys"): command keys, the audit chain's; the first copy keeps them where SWITCHYARD_KEY_DIR says, if set.
+    const env = { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl, SWITCHYARD_KEY_DIR: process.env.SWITCHYARD_KEY_DIR ?? path.join(first.dataDir, "keys") };
     for (let i = 0; i < COPIES; i++) copies.push(await startControlPlane({ env }));
     await store.connect();
     const leases = async () =>

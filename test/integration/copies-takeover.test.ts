@@ -38,7 +38,7 @@ describe("control-plane copies take over from each other", () => {
   it("finishes an automatic failover through another copy when the copy carrying it out is SIGKILLed mid-run: no step repeated, no write lost", async () => {
     await product.healthy(120_000);
     const { appUrl, migrationUrl } = product.running.roles!;
-    const env = { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl, SWITCHYARD_KEY_DIR: path.join(product.running.dataDir, "keys") };
+    const env = { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl, SWITCHYARD_KEY_DIR: process.env.SWITCHYARD_KEY_DIR ?? path.join(product.running.dataDir, "keys") };
     for (let i = 0; i < 2; i++) copies.push(await startControlPlane({ env }));
     store = new pg.Client({ connectionString: product.running.databaseUrl });
     await store.connect();
@@ -48,6 +48,7 @@ describe("control-plane copies take over from each other", () => {
     const others = new Set(copies.map(nextPid));
     process.kill(nextPid(product.running), "SIGTERM");
     await until("the other copies to hold the leases", leases, (held) => LEASES.every((name) => others.has(pidOf(held.get(name)?.holder ?? "x:0:y"))), 60_000);
+    await until("the first copy to answer again", () => fetch(`${product.running.url}/api/health`).then((response) => response.ok, () => false), (up) => up, 120_000);
     await product.healthy(120_000);
 
     await killRegion(product.running.dataDir, "aws:us-east-1");
