@@ -9,14 +9,17 @@ import { ORDERS_DB_ONLY, productForFile, until } from "../support/product";
 
 /**
  * Three control-plane copies on one store (issue 21): the product with its
- * lab, and two more copies on its store with its keys. The copy carrying out
+ * lab (its loops off), and two more copies on its store with its keys, which
+ * run the loops. The copy carrying out
  * an automatic failover — holding the run executor's lease, and whatever
  * other leases it holds — is SIGKILLed in the middle of it, as a crashed
  * host would be, giving nothing up. Another copy takes the lease over when
  * it expires and finishes the run: no step carried out twice, no second run,
  * no acknowledged write lost.
  */
-const product = productForFile(ORDERS_DB_ONLY);
+// The first copy serves the API and the lab's agents with its loops off, so that the copy killed below is one the agents
+// do not depend on: the other two run every loop and compete for the leases.
+const product = productForFile({ ...ORDERS_DB_ONLY, env: { SWITCHYARD_JOBS: "off" } });
 const copies: RunningControlPlane[] = [];
 let store: pg.Client | null = null;
 
@@ -36,20 +39,15 @@ async function leases(): Promise<Map<string, { holder: string; token: bigint }>>
 
 describe("control-plane copies take over from each other", () => {
   it("finishes an automatic failover through another copy when the copy carrying it out is SIGKILLed mid-run: no step repeated, no write lost", async () => {
-    await product.healthy(120_000);
     const { appUrl, migrationUrl } = product.running.roles!;
     const env = { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl, SWITCHYARD_KEY_DIR: process.env.SWITCHYARD_KEY_DIR ?? path.join(product.running.dataDir, "keys") };
     for (let i = 0; i < 2; i++) copies.push(await startControlPlane({ env }));
     store = new pg.Client({ connectionString: product.running.databaseUrl });
     await store.connect();
 
-    // The first copy serves the lab's agents; its loops are handed to the others (stopped with SIGTERM, it gives its leases up
-    // and its supervisor starts it again), so that the copy killed below is one the agents do not depend on.
-    const others = new Set(copies.map(nextPid));
-    process.kill(nextPid(product.running), "SIGTERM");
-    await until("the other copies to hold the leases", leases, (held) => LEASES.every((name) => others.has(pidOf(held.get(name)?.holder ?? "x:0:y"))), 60_000);
-    await until("the first copy to answer again", () => fetch(`${product.running.url}/api/health`).then((response) => response.ok, () => false), (up) => up, 120_000);
     await product.healthy(120_000);
+    const others = new Set(copies.map(nextPid));
+    await until("the other copies to hold the leases", leases, (held) => LEASES.every((name) => others.has(pidOf(held.get(name)?.holder ?? "x:0:y"))), 60_000);
 
     await killRegion(product.running.dataDir, "aws:us-east-1");
     const runId = await until(
