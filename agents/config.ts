@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_CRASH_LOOP } from "@/core/agents/in-place-restart";
 import { MIN_REPORT_INTERVAL_MS } from "@/contracts/agent-reports";
+import { parseControlPlaneUrls } from "@/core/control-planes/move-rules";
 import { SIMULATION_PROFILE_NAMES } from "./adapters/simulation-profiles";
 import { SSL_MODES } from "./commands/upstream-security";
 
@@ -180,8 +181,18 @@ export const scriptsSchema = z.record(
   }),
 );
 
+/**
+ * The control plane's URL, or the URLs of several of its copies separated by
+ * commas: the agent starts with the first and moves between them when one
+ * fails (agents/control-planes.ts).
+ */
+export const controlPlaneUrlSchema = z.string().superRefine((text, context) => {
+  const parsed = parseControlPlaneUrls(text);
+  if (!parsed.ok) context.addIssue({ code: "custom", message: parsed.error });
+});
+
 export const agentConfigSchema = z.strictObject({
-  controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+  controlPlaneUrl: controlPlaneUrlSchema,
   token: z.string().min(1),
   agentName: name,
   replica: z.discriminatedUnion("engine", [postgresReplicaSchema, mariadbReplicaSchema, simulatedReplicaSchema]),

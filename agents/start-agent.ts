@@ -3,6 +3,8 @@ import { Agent } from "./agent";
 import { CommandKeyRing } from "./commands/command-key-ring";
 import { commandLoopFor } from "./commands/command-loop-for";
 import type { AgentConfig } from "./config";
+import { choosingHttpClient, ControlPlaneChoice } from "./control-planes";
+import { createHttpClient } from "./http-post";
 import { Delivery } from "./delivery";
 import { errorMessage } from "./error-message";
 import { serveHealth } from "./health/health-server";
@@ -37,8 +39,13 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
   const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
   const changes = new ServerChanges();
-  const commandLoop = commandLoopFor(config, keyRing, metrics, log, changes);
-  const leaseKeeper = primaryLeaseKeeperFor(config, keyRing, metrics, log);
+  // One choice of copy for the reports, the command poll and the lease: when one of them finds a copy gone, all move on.
+  const copies = ControlPlaneChoice.of(config.controlPlaneUrl, ({ from, to, rule, why }) =>
+    log.warn("control_plane.moved", `moving from ${from} to ${to} (${rule}): ${why}`, { from, to, rule }),
+  );
+  const reaching = { controlPlaneUrl: copies.first, http: () => choosingHttpClient(copies, createHttpClient()) };
+  const commandLoop = commandLoopFor(config, keyRing, metrics, log, changes, reaching);
+  const leaseKeeper = primaryLeaseKeeperFor(config, keyRing, metrics, log, reaching);
   const health = new HealthState({
     // A tick probes within probeTimeoutMs; missing a few ticks in a row means the loop is stuck.
     staleAfterMs: 3 * config.intervalMs + config.probeTimeoutMs,
@@ -47,7 +54,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     commandEpoch: () => commandLoop?.highestEpoch ?? null,
   });
   const delivery = new Delivery({
-    controlPlaneUrl: config.controlPlaneUrl,
+    controlPlaneUrl: reaching.controlPlaneUrl,
+    poster: reaching.http(),
     token: config.token,
     agentVersion: AGENT_VERSION,
     witnessKey: witness.publicKey,

@@ -1,4 +1,5 @@
 import type { AgentConfig } from "../config";
+import type { ControlPlaneReach } from "../control-planes";
 import { trackingServerChanges, type ServerChanges } from "../health/server-changes";
 import { errorMessage } from "../error-message";
 import type { Logger } from "../log";
@@ -18,7 +19,7 @@ import type { CommandKeyRing } from "./command-key-ring";
  * would take the replica's region for dead, which is worse than a replica
  * that cannot be commanded until someone looks at the ledger.
  */
-export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger, changes?: ServerChanges): CommandLoop | null {
+export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger, changes?: ServerChanges, reach?: ControlPlaneReach): CommandLoop | null {
   const { commands, replica } = config;
   if (!commands || !keyRing) {
     log.info("commands.off", "the config has no commands section: this agent takes no commands");
@@ -35,7 +36,8 @@ export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | nu
   const local = new ScriptRunner(config.scripts ?? {}, server);
   const executor = changes ? trackingServerChanges(local, changes) : local;
   return new CommandLoop({
-    controlPlaneUrl: config.controlPlaneUrl,
+    controlPlaneUrl: reach?.controlPlaneUrl ?? config.controlPlaneUrl,
+    ...(reach ? { http: reach.http() } : {}),
     token: config.token,
     verifier: { agentName: config.agentName, replicaName: replica.name },
     keyRing,

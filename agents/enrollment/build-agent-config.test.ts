@@ -102,7 +102,7 @@ describe("the state folder", () => {
     expect(() => loadAgentState(dir)).toThrow(/has not enrolled yet; run switchyard-agent enroll/);
     expect(loadControlPlaneConfig(dir)).toBeNull();
     writeFileSync(path.join(dir, "agent.json"), JSON.stringify({ ...state, controlPlaneUrl: "ftp://x" }));
-    expect(() => loadAgentState(dir)).toThrow(/controlPlaneUrl: must be an http/);
+    expect(() => loadAgentState(dir)).toThrow(/controlPlaneUrl: ".*" must be an http/);
     writeFileSync(path.join(dir, "control-plane-config.json"), "{");
     expect(loadControlPlaneConfig(dir)).toBeNull();
   });
