@@ -14,7 +14,11 @@
  * then kept fresh each second, so the decider and the alert evaluator work
  * through a fleet of that size at every pass while the failover happens.
  *
- *   npm run bench:failover -- --runs 5 [--fleet 1000]
+ * With `--policy fast`, orders-db's policy is first changed, through a
+ * change request and two approvals, to the tighter detection and lease of
+ * FAST_FAILOVER_HEARTBEAT (README, "Never two writable primaries").
+ *
+ *   npm run bench:failover -- --runs 5 [--fleet 1000] [--policy demo|fast]
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -24,22 +28,29 @@ import { verifyLedger } from "@/lab/verify";
 import { sampleWritablePrimaries, splitBrains, takesWrites } from "@/test/support/writable-sampler";
 import { api, until } from "./support/api";
 import { adminToken, startControlPlane } from "./support/control-plane";
+import { FAST_FAILOVER_HEARTBEAT } from "./support/fast-failover-policy";
+import { applyPolicyChange } from "./support/governed-policy";
 import { seedTopology } from "./support/dashboard-fleet";
 import { enrollAndReport, grantPrimaryLeases, keepFresh } from "./support/simulated-fleet";
 import { round, summarize } from "./support/stats";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, fleet: { type: "string", default: "0" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, fleet: { type: "string", default: "0" }, policy: { type: "string", default: "demo" } } });
 const RUNS = Number(values.runs);
 const FLEET = Number(values.fleet);
+if (values.policy !== "demo" && values.policy !== "fast") throw new Error(`--policy: demo or fast, not ${values.policy}`);
 const OPERATOR = { email: "bench-oncall@switchyard.local", password: "bench-oncall-password" };
 
 const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
-const results: { writableMs: number; routedMs: number; finishedMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
+const results: { writableMs: number; routedMs: number; finishedMs: number; createdMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
 const sql = new pg.Pool({ connectionString: product.databaseUrl, max: 2 });
 const db = createDb(product.databaseUrl, 4);
 let fresh: ReturnType<typeof keepFresh> | undefined;
 try {
   const admin = await adminToken(product.url);
+  if (values.policy === "fast") {
+    await applyPolicyChange(product, admin, "orders-db", (document) => (document.heartbeat = FAST_FAILOVER_HEARTBEAT), "benchmark: the tighter detection window and lease");
+    console.error(`orders-db's policy: heartbeat ${JSON.stringify(FAST_FAILOVER_HEARTBEAT)}`);
+  }
   if (FLEET > 0) {
     const replicas = await seedTopology(db, FLEET, 3);
     await enrollAndReport(product.url, admin, replicas);
@@ -71,11 +82,16 @@ try {
     const run = await until("the automatic run to finish", () => api(product.url, "GET", `/api/v1/runs/${runs.runs[0].id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
     if (run.status !== "succeeded" || run.mode !== "automatic") throw new Error(`run ${run.id} (${run.mode}) ${run.status}: ${run.error}`);
     const finishedMs = Date.parse(run.finishedAt) - killedAt;
+    const createdMs = Date.parse(run.createdAt) - killedAt;
+    const steps = (run.steps as { stepId: string; phase: string; finishedAt: string | null }[])
+      .filter((step) => step.phase === "forward" && step.finishedAt)
+      .map((step) => `${step.stepId} ${((Date.parse(step.finishedAt!) - killedAt) / 1000).toFixed(2)}`);
+    console.error(`run ${repetition + 1}: created ${(createdMs / 1000).toFixed(2)} s after the kill; steps finished at: ${steps.join(", ")}`);
     const after = (await verifyLedger(product.dataDir, standby)).acknowledged;
     await until("the workload writing to the new primary", () => verifyLedger(product.dataDir, standby), (check) => check.acknowledged > after + 50, 60_000, 500);
     const samples = await sampler.stop();
     const ledger = await verifyLedger(product.dataDir, standby);
-    results.push({ writableMs, routedMs, finishedMs, lost: ledger.lost, splitBrainSamples: splitBrains(samples).length, samples: samples.length });
+    results.push({ writableMs, routedMs, finishedMs, createdMs, lost: ledger.lost, splitBrainSamples: splitBrains(samples).length, samples: samples.length });
     console.error(`run ${repetition + 1}: ${primary} → ${standby}: writable after ${writableMs} ms, routed after ${routedMs} ms, ${ledger.lost} lost of ${ledger.acknowledged}`);
 
     const reinstate = await api(product.url, "POST", "/api/v1/runbooks/reinstate-former-primary/runs", operator, {
@@ -102,9 +118,11 @@ console.log(
   JSON.stringify(
     {
       runs: RUNS,
+      policy: values.policy === "fast" ? { heartbeat: FAST_FAILOVER_HEARTBEAT } : "demo",
       simulatedServicesBeside: FLEET,
       killToNewPrimaryWritableSeconds: summary(results.map((result) => result.writableMs)),
       killToRouteSwitchedSeconds: summary(results.map((result) => result.routedMs)),
+      killToRunCreatedSeconds: summary(results.map((result) => result.createdMs)),
       killToRunFinishedSeconds: summary(results.map((result) => result.finishedMs)),
       acknowledgedWritesLost: results.map((result) => result.lost),
       samplesWithTwoWritablePrimaries: results.map((result) => `${result.splitBrainSamples} of ${result.samples}`),
