@@ -70,3 +70,31 @@ export async function applyPolicyChange(plane: RunningControlPlane, admin: strin
   if (applied.status !== "applied") throw new Error(`change request ${request.id} is ${applied.status}, not applied`);
   return document;
 }
+
+/**
+ * Waits until every agent of the service reports at the policy's interval:
+ * agents take a changed heartbeat from the control plane's config, which
+ * they ask for every 30 s (agents/enrollment/control-plane-config.ts).
+ */
+export async function untilAgentsReportEvery(plane: RunningControlPlane, serviceId: string, intervalSeconds: number, timeoutMs = 90_000): Promise<void> {
+  const store = new pg.Client({ connectionString: plane.databaseUrl });
+  await store.connect();
+  const spanSeconds = 4;
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await store.query<{ fewest: number | null }>(
+        `SELECT min(n)::int AS fewest FROM (
+           SELECT count(s.seq) AS n FROM "Replica" r LEFT JOIN "Sample" s ON s."replicaId" = r.id AND s."receivedAt" > now() - make_interval(secs => $2)
+            WHERE r."serviceId" = $1 AND r."retiredAt" IS NULL GROUP BY r.id) per_replica`,
+        [serviceId, spanSeconds],
+      );
+      // One report short of the span's worth, for the one in flight.
+      if ((rows[0]?.fewest ?? 0) >= spanSeconds / intervalSeconds - 1) return;
+      if (Date.now() > deadline) throw new Error(`the agents of ${serviceId} do not report every ${intervalSeconds} s after ${timeoutMs} ms (fewest reports in ${spanSeconds} s: ${rows[0]?.fewest})`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  } finally {
+    await store.end();
+  }
+}
