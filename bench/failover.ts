@@ -64,7 +64,7 @@ async function reinstateAndAcknowledge(url: string, operator: string, primary: s
   await api(url, "POST", "/api/v1/services/orders-db/automation/acknowledge", operator, { note: "benchmark: checked, next repetition" });
 }
 
-const freezeResults: { seconds: number; failedOver: boolean }[] = [];
+const freezeResults: { seconds: number; failedOver: boolean; selfFenced: boolean }[] = [];
 const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
 const results: { writableMs: number; routedMs: number; finishedMs: number; createdMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
 const sql = new pg.Pool({ connectionString: product.databaseUrl, max: 2 });
@@ -92,6 +92,7 @@ try {
     await until("a healthy topology", () => api(product.url, "GET", "/api/v1/services/orders-db", operator), (service) => service.replicas.every((replica: any) => replica.live.health === "healthy"));
     const region = route.writeReplica === "pg-us-east-1" ? "aws:us-east-1" : "aws:eu-west-1";
     const newestBefore = (await api(product.url, "GET", "/api/v1/runs?serviceId=orders-db&limit=1", operator)).runs[0]?.id ?? null;
+    const ladderStartedAt = Date.now();
     for (let freeze = 0; freeze < 3; freeze++) {
       await pauseRegion(product.dataDir, region, seconds);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -102,8 +103,11 @@ try {
     const runs = await api(product.url, "GET", "/api/v1/runs?serviceId=orders-db&limit=1", operator);
     const newest = runs.runs[0];
     const failedOver = after.epoch !== route.epoch || (newest !== undefined && newest.id !== newestBefore && newest.runbookId === "unplanned-failover");
-    freezeResults.push({ seconds, failedOver });
-    console.error(`three ${seconds} s freezes of ${route.writeReplica}: ${failedOver ? "failed over" : "no failover"}`);
+    // A freeze longer than about the lease less one heartbeat leaves the lease lapsed at the thaw: the agent fences, and the next grant undoes it.
+    const fences = (await api(product.url, "GET", "/api/v1/audit?action=primary_lease.self_fence&limit=50", admin)).events as { at: string }[];
+    const selfFenced = fences.some((event) => Date.parse(event.at) >= ladderStartedAt);
+    freezeResults.push({ seconds, failedOver, selfFenced });
+    console.error(`three ${seconds} s freezes of ${route.writeReplica}: ${failedOver ? "failed over" : "no failover"}${selfFenced ? "; the primary fenced itself at a thaw (undone at its next grant)" : ""}`);
     if (!failedOver) continue;
     await until("the failover run to finish", () => api(product.url, "GET", `/api/v1/runs/${newest.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
     await reinstateAndAcknowledge(product.url, operator, route.writeReplica);
@@ -167,7 +171,7 @@ console.log(
       killToRunFinishedSeconds: summary(results.map((result) => result.finishedMs)),
       acknowledgedWritesLost: results.map((result) => result.lost),
       samplesWithTwoWritablePrimaries: results.map((result) => `${result.splitBrainSamples} of ${result.samples}`),
-      threeFreezesOfThePrimary: freezeResults.map(({ seconds, failedOver }) => `${seconds} s: ${failedOver ? "failed over" : "no failover"}`),
+      threeFreezesOfThePrimary: freezeResults.map(({ seconds, failedOver, selfFenced }) => `${seconds} s: ${failedOver ? "failed over" : "no failover"}${selfFenced ? ", self-fenced at a thaw" : ""}`),
       freezeToleranceSeconds: FREEZES.length ? Math.max(0, ...freezeResults.filter((result) => !result.failedOver).map((result) => result.seconds)) : null,
     },
     null,
