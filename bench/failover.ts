@@ -26,10 +26,13 @@
  *
  *   npm run bench:failover -- --runs 5 [--fleet 1000] [--policy demo|fast] [--freezes 2.5,3,3.5]
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
 import { killRegion, pauseRegion } from "@/lab/faults";
+import { labDir } from "@/lab/paths";
 import { verifyLedger } from "@/lab/verify";
 import { sampleWritablePrimaries, splitBrains, takesWrites } from "@/test/support/writable-sampler";
 import { api, until } from "./support/api";
@@ -64,7 +67,15 @@ async function reinstateAndAcknowledge(url: string, operator: string, primary: s
   await api(url, "POST", "/api/v1/services/orders-db/automation/acknowledge", operator, { note: "benchmark: checked, next repetition" });
 }
 
-const freezeResults: { seconds: number; failedOver: boolean; selfFenced: boolean }[] = [];
+/** How often the replica's lab agent fenced its server since `since`, by its log (scripts/lab-stack.ts writes it). */
+function selfFencesSince(dataDir: string, replica: string, since: number): number {
+  return readFileSync(path.join(labDir(dataDir), "agents", replica, "agent.log"), "utf8")
+    .split("\n")
+    .filter((line) => line.includes('"event":"primary_lease.self_fenced"'))
+    .filter((line) => Date.parse((JSON.parse(line) as { time: string }).time) >= since).length;
+}
+
+const freezeResults: { seconds: number; failedOver: boolean; selfFences: number }[] = [];
 const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
 const results: { writableMs: number; routedMs: number; finishedMs: number; createdMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
 const sql = new pg.Pool({ connectionString: product.databaseUrl, max: 2 });
@@ -104,10 +115,9 @@ try {
     const newest = runs.runs[0];
     const failedOver = after.epoch !== route.epoch || (newest !== undefined && newest.id !== newestBefore && newest.runbookId === "unplanned-failover");
     // A freeze longer than about the lease less one heartbeat leaves the lease lapsed at the thaw: the agent fences, and the next grant undoes it.
-    const fences = (await api(product.url, "GET", "/api/v1/audit?action=primary_lease.self_fence&limit=50", admin)).events as { at: string }[];
-    const selfFenced = fences.some((event) => Date.parse(event.at) >= ladderStartedAt);
-    freezeResults.push({ seconds, failedOver, selfFenced });
-    console.error(`three ${seconds} s freezes of ${route.writeReplica}: ${failedOver ? "failed over" : "no failover"}${selfFenced ? "; the primary fenced itself at a thaw (undone at its next grant)" : ""}`);
+    const selfFences = selfFencesSince(product.dataDir, route.writeReplica, ladderStartedAt);
+    freezeResults.push({ seconds, failedOver, selfFences });
+    console.error(`three ${seconds} s freezes of ${route.writeReplica}: ${failedOver ? "failed over" : "no failover"}; the primary's agent fenced it ${selfFences} times at a thaw (each undone at its next grant)`);
     if (!failedOver) continue;
     await until("the failover run to finish", () => api(product.url, "GET", `/api/v1/runs/${newest.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
     await reinstateAndAcknowledge(product.url, operator, route.writeReplica);
@@ -171,7 +181,7 @@ console.log(
       killToRunFinishedSeconds: summary(results.map((result) => result.finishedMs)),
       acknowledgedWritesLost: results.map((result) => result.lost),
       samplesWithTwoWritablePrimaries: results.map((result) => `${result.splitBrainSamples} of ${result.samples}`),
-      threeFreezesOfThePrimary: freezeResults.map(({ seconds, failedOver, selfFenced }) => `${seconds} s: ${failedOver ? "failed over" : "no failover"}${selfFenced ? ", self-fenced at a thaw" : ""}`),
+      threeFreezesOfThePrimary: freezeResults.map(({ seconds, failedOver, selfFences }) => `${seconds} s: ${failedOver ? "failed over" : "no failover"}, ${selfFences} self-fences at a thaw`),
       freezeToleranceSeconds: FREEZES.length ? Math.max(0, ...freezeResults.filter((result) => !result.failedOver).map((result) => result.seconds)) : null,
     },
     null,
