@@ -119,8 +119,10 @@ try {
     freezeResults.push({ seconds, failedOver, selfFences });
     console.error(`three ${seconds} s freezes of ${route.writeReplica}: ${failedOver ? "failed over" : "no failover"}; the primary's agent fenced it ${selfFences} times at a thaw (each undone at its next grant)`);
     if (!failedOver) continue;
-    await until("the failover run to finish", () => api(product.url, "GET", `/api/v1/runs/${newest.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
-    await reinstateAndAcknowledge(product.url, operator, route.writeReplica);
+    const ended = await until("the failover run to finish", () => api(product.url, "GET", `/api/v1/runs/${newest.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
+    console.error(`the failover run ${ended.status}${ended.error ? `: ${ended.error}` : ""}`);
+    // A run that ended before promoting (the primary answered again) left the route where it was: nothing to reinstate.
+    if ((await api(product.url, "GET", "/api/v1/services/orders-db/route", operator)).writeReplica !== route.writeReplica) await reinstateAndAcknowledge(product.url, operator, route.writeReplica);
     break;
   }
   for (let repetition = 0; repetition < RUNS; repetition++) {
