@@ -34,6 +34,22 @@ const postgresReplicaSchema = z.strictObject({
   connectionString,
 });
 
+const mariadbReplicaSchema = z.strictObject({
+  name,
+  regionId: name,
+  engine: z.literal("mariadb"),
+  /** `mariadb://user:password@host:port/database`. */
+  connectionString: z.string().regex(/^(mariadb|mysql):\/\//, { error: "must be a mariadb:// connection string" }),
+  /**
+   * What `rewind` does with a former primary that holds transactions the new
+   * primary's history does not (errant GTIDs): refuse to rejoin it (the
+   * default), or rebuild it from the new primary, keeping a dump of its old
+   * data in `formerDataDir` first.
+   */
+  errantTransactions: z.enum(["refuse", "rebuild"]).default("refuse"),
+  formerDataDir: z.string().min(1).optional(),
+});
+
 const simulatedReplicaSchema = z.strictObject({
   name,
   regionId: name,
@@ -158,7 +174,7 @@ export const agentConfigSchema = z.strictObject({
   controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
   token: z.string().min(1),
   agentName: name,
-  replica: z.discriminatedUnion("engine", [postgresReplicaSchema, simulatedReplicaSchema]),
+  replica: z.discriminatedUnion("engine", [postgresReplicaSchema, mariadbReplicaSchema, simulatedReplicaSchema]),
   peers: z.array(z.strictObject({ replica: name, regionId: name, connectionString })).max(64).default([]),
   intervalMs: z.int().min(MIN_REPORT_INTERVAL_MS).max(3_600_000).default(1000),
   probeTimeoutMs: z.int().min(50).max(60_000).default(2000),

@@ -6,8 +6,12 @@ import { witnessKeySchema } from "./witness-roster";
  * the agent (which builds and queues reports), the control plane (which
  * validates and stores them) and the simulated fleet used by benchmarks.
  *
- * LSNs are byte positions in the WAL as decimal strings (pg_lsn - '0/0'), so
- * they survive JSON without losing precision and are engine-neutral.
+ * Positions (`lsn`) are decimal strings, so they survive JSON without losing
+ * precision, and compare as numbers along one history whatever the engine:
+ * for PostgreSQL the byte position in the WAL (pg_lsn - '0/0'), for MariaDB
+ * the sequence number of the last GTID in the server's replication domain
+ * (gtid_strict_mode keeps it increasing along one history). The engine's own
+ * notation of a MariaDB position (GTIDs) is in the report's `mariadb` part.
  */
 
 /**
@@ -104,6 +108,49 @@ export const replicaSettingsSchema = z
  * Where the agent serves its health endpoints for load balancers (`/primary`,
  * `/replica`…): what `switchyard haproxy-config` checks each replica through.
  */
+const gtidPosition = z
+  .string()
+  .max(1024)
+  .regex(/^(\d{1,10}-\d{1,10}-\d{1,20}(,\d{1,10}-\d{1,10}-\d{1,20})*)?$/, { error: "must be a GTID position (domain-server-seq, comma-separated)" });
+
+/**
+ * What a MariaDB replica reports beyond the engine-neutral fields: its GTID
+ * positions, replica threads, semi-synchronous replication and replication
+ * errors (SHOW ALL SLAVES STATUS, SHOW GLOBAL STATUS).
+ */
+export const mariadbStateSchema = z
+  .strictObject({
+    /** The replication domain its positions (`lsn`) are counted in (@@gtid_domain_id). */
+    domainId: z.int().min(0).max(4_294_967_295),
+    serverId: z.int().min(0).max(4_294_967_295),
+    gtidCurrentPos: gtidPosition,
+    gtidBinlogPos: gtidPosition,
+    gtidSlavePos: gtidPosition,
+    /** What the replica's IO thread received (Gtid_IO_Pos); null on a server that replicates from none. */
+    gtidIoPos: gtidPosition.nullable(),
+    readOnly: z.boolean(),
+    /** Slave_IO_Running and Slave_SQL_Running (`Yes`, `No`, `Connecting`); null without a replica connection. */
+    ioThread: z.string().max(32).nullable(),
+    sqlThread: z.string().max(32).nullable(),
+    secondsBehindMaster: seconds,
+    /** Transactions received but not applied yet (the GTID distance). */
+    transactionsBehind: bytes,
+    relayLogSpaceBytes: bytes,
+    semiSync: z.strictObject({
+      /** rpl_semi_sync_master_enabled, and whether commits wait for an acknowledgement now (Rpl_semi_sync_master_status). */
+      primaryEnabled: z.boolean(),
+      primaryActive: z.boolean(),
+      /** Replicas acknowledging (Rpl_semi_sync_master_clients). */
+      clients: int32,
+      /** rpl_semi_sync_slave_enabled, and whether this replica acknowledges to its primary now (Rpl_semi_sync_slave_status). */
+      replicaEnabled: z.boolean(),
+      replicaActive: z.boolean(),
+    }),
+    /** The replica threads' last errors; a duplicate key (1062) or a missing row (1032) is an apply conflict. */
+    replicationErrors: z.array(z.strictObject({ thread: z.enum(["io", "sql"]), errno: int32, message: z.string().max(500) })).max(8),
+  })
+  .meta({ id: "MariadbState", description: "A MariaDB replica's GTID positions, replica threads, semi-synchronous replication and replication errors" });
+
 export const agentHealthEndpointSchema = z
   .strictObject({
     /** The address it listens on; 0.0.0.0 or :: mean every address of the replica's host. */
@@ -119,7 +166,7 @@ export const agentReportSchema = z
     seq: z.int().min(1),
     /** The agent's clock when it measured. */
     observedAt: agentTime,
-    engine: z.enum(["postgresql", "simulated"]),
+    engine: z.enum(["postgresql", "mariadb", "simulated"]),
     /** Whether the agent could reach and query its own replica. */
     reachable: z.boolean(),
     /** Why it could not, when it could not. */
@@ -140,6 +187,8 @@ export const agentReportSchema = z
     peers: z.array(peerProbeSchema).max(64),
     /** Null when the agent serves none; absent from agents older than the field. */
     health: agentHealthEndpointSchema.nullable().optional(),
+    /** A MariaDB replica's engine-specific state; absent for other engines and while the server cannot be reached. */
+    mariadb: mariadbStateSchema.optional(),
   })
   .meta({ id: "AgentReport" });
 
@@ -202,6 +251,7 @@ export const ingestConflictSchema = z
 
 export type AgentHealthEndpoint = z.infer<typeof agentHealthEndpointSchema>;
 export type AgentReport = z.infer<typeof agentReportSchema>;
+export type MariadbState = z.infer<typeof mariadbStateSchema>;
 export type AgentReportBatch = z.infer<typeof agentReportBatchSchema>;
 export type IngestResult = z.infer<typeof ingestResultSchema>;
 export type PeerProbe = z.infer<typeof peerProbeSchema>;

@@ -6,6 +6,7 @@ import type { AgentMetrics } from "../metrics";
 import { simulatedExecutor, type CommandExecutor } from "./command-executor";
 import { CommandLedger } from "./command-ledger";
 import { CommandLoop } from "./command-loop";
+import { MariadbExecutor } from "../mariadb/mariadb-executor";
 import { PostgresExecutor } from "./postgres-executor";
 import { ScriptRunner } from "./script-runner";
 import type { CommandKeyRing } from "./command-key-ring";
@@ -30,10 +31,7 @@ export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | nu
     log.error("bug", "commands.ledger_unreadable", `${errorMessage(error)}; this agent takes no commands until it is fixed`);
     return null;
   }
-  const server: CommandExecutor =
-    replica.engine === "postgresql"
-      ? new PostgresExecutor({ connectionString: commands.connectionString ?? replica.connectionString, replicaName: replica.name, replication: config.replication ?? null, server: config.server ?? null })
-      : simulatedExecutor;
+  const server: CommandExecutor = executorFor(config);
   const local = new ScriptRunner(config.scripts ?? {}, server);
   const executor = changes ? trackingServerChanges(local, changes) : local;
   return new CommandLoop({
@@ -47,4 +45,22 @@ export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | nu
     metrics,
     log,
   });
+}
+
+function executorFor({ replica, commands, replication, server }: AgentConfig): CommandExecutor {
+  switch (replica.engine) {
+    case "postgresql":
+      return new PostgresExecutor({ connectionString: commands?.connectionString ?? replica.connectionString, replicaName: replica.name, replication: replication ?? null, server: server ?? null });
+    case "mariadb":
+      return new MariadbExecutor({
+        connectionString: commands?.connectionString ?? replica.connectionString,
+        applicationConnectionString: replica.connectionString,
+        replicaName: replica.name,
+        replication: replication ?? null,
+        errantTransactions: replica.errantTransactions,
+        formerDataDir: replica.formerDataDir ?? null,
+      });
+    case "simulated":
+      return simulatedExecutor;
+  }
 }
