@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { HealthFacts } from "@/core/health-checks/health-checks";
+import { FENCE_LEAD_MS, shortestPrimaryLeaseMs } from "@/core/policy/budgets";
 import type { CommandKeys } from "../commands/key-statement";
 import { errorMessage } from "../error-message";
 import { createHttpClient, type HttpPoster } from "../http-post";
@@ -42,14 +43,6 @@ export interface PrimaryLeaseKeeperOptions {
   /** Milliseconds since the epoch, only to carry the last grant across a restart. */
   wallClock?: () => number;
 }
-
-/**
- * The fence starts this long before the lease ends, so that new transactions
- * are refused by then: connecting, ALTER SYSTEM, the reload reaching every
- * backend and a late timer take a few tens of milliseconds. The control
- * plane's margin (PRIMARY_LEASE_MARGIN_MS) covers clock rates on top.
- */
-export const FENCE_LEAD_MS = 250;
 
 /**
  * How long a primary the control plane has not answered about yet keeps its
@@ -450,7 +443,7 @@ export class PrimaryLeaseKeeper {
 
   /** An interval too close to the period leaves the lease to lapse between two renewals. */
   private warnIfTooShort(periodMs: number): void {
-    if (periodMs > 2 * this.options.intervalMs + FENCE_LEAD_MS || this.shortPeriodWarned === periodMs) return;
+    if (periodMs >= shortestPrimaryLeaseMs({ intervalSeconds: this.options.intervalMs / 1000 }) || this.shortPeriodWarned === periodMs) return;
     this.shortPeriodWarned = periodMs;
     this.options.log.warn(
       "primary_lease.period_short",

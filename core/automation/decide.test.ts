@@ -109,7 +109,7 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
       subject: "p",
       action: { kind: "blocked", by: "primary-lease" },
       sentence:
-        "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s; not failing over: waiting: pg-us-east-1's lease (5 s, last renewed at 2025-06-01T02:59:54.000Z) lapses, with the margin, at 2025-06-01T03:00:01.500Z",
+        "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s; not failing over: waiting: pg-us-east-1's lease (5 s, last renewed at 2025-06-01T02:59:54.000Z) lapses, with the margin, at 2025-06-01T03:00:00.811Z",
     },
   },
   "the primary's agent says its server does not answer, witnesses agree": {

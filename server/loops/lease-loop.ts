@@ -12,6 +12,8 @@ import { recordFailure, recordPass } from "./loop-progress";
 export interface LoopPass {
   subjects: number;
   failures: Record<string, string>;
+  /** A moment before the next tick when the next pass is due (something it decides changes by the clock then). */
+  dueAt?: Date | null;
 }
 
 export interface LeaseLoop {
@@ -76,6 +78,7 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holde
   const running = (async () => {
     while (!stopping.signal.aborted) {
       const started = performance.now();
+      let waitMs = tickMs;
       try {
         if (held) await held.keep();
         else {
@@ -89,6 +92,7 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holde
           held.beginPass();
           const done = await pass(held);
           const ms = performance.now() - started;
+          if (done.dueAt) waitMs = Math.max(0, Math.min(tickMs, done.dueAt.getTime() - Date.now()));
           counters.loopPasses.inc({ loop });
           counters.loopPassDuration.observe({ loop }, ms / 1000);
           if (held.overran()) {
@@ -113,7 +117,7 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holde
         fail(`${loop}: ${message}`);
         if (watched(loop)) await recordFailure(loop, holder, message);
       }
-      await pause(tickMs, wakeOn, stopping.signal);
+      await pause(waitMs, wakeOn, stopping.signal);
     }
   })();
   return async () => {
