@@ -15,9 +15,8 @@
  *   npm run bench:takeover -- --copies 3 --rounds 5
  */
 import { parseArgs } from "node:util";
-import path from "node:path";
 import pg from "pg";
-import { startControlPlane, type RunningControlPlane } from "./support/control-plane";
+import { anotherCopyEnv, startControlPlane, type RunningControlPlane } from "./support/control-plane";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -46,9 +45,7 @@ async function main() {
   const copies: RunningControlPlane[] = [];
   const store = new pg.Client({ connectionString: first.databaseUrl });
   try {
-    const { appUrl, migrationUrl } = first.roles!;
-    // Copies of one control plane share its keys (README, "Keys"): command keys, the audit chain's; the first copy keeps them where SWITCHYARD_KEY_DIR says, if set.
-    const env = { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl, SWITCHYARD_KEY_DIR: process.env.SWITCHYARD_KEY_DIR ?? path.join(first.dataDir, "keys") };
+    const env = anotherCopyEnv(first);
     for (let i = 0; i < COPIES; i++) copies.push(await startControlPlane({ env }));
     await store.connect();
     const leases = async () =>

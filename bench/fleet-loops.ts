@@ -29,7 +29,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
-import { adminToken, startControlPlane } from "./support/control-plane";
+import { adminToken, anotherCopyEnv, startControlPlane } from "./support/control-plane";
 import { seedTopology } from "./support/dashboard-fleet";
 import { controlPlanePid, cpuWhile } from "./support/process-cpu";
 import { enrollAndReport, grantPrimaryLeases, keepFresh } from "./support/simulated-fleet";
@@ -108,7 +108,7 @@ async function statements(run: () => Promise<unknown>): Promise<number> {
 const controlPlane = await startControlPlane();
 const otherCopies: Awaited<ReturnType<typeof startControlPlane>>[] = [];
 // One after the other: each start checks the build, which they share.
-for (let copy = 2; copy <= COPIES; copy++) otherCopies.push(await startControlPlane({ env: { DATABASE_URL: controlPlane.roles!.appUrl } }));
+for (let copy = 2; copy <= COPIES; copy++) otherCopies.push(await startControlPlane({ env: anotherCopyEnv(controlPlane) }));
 const db = createDb(controlPlane.databaseUrl, 4);
 const sql = new pg.Pool({ connectionString: controlPlane.databaseUrl, max: 2 });
 let fresh: ReturnType<typeof keepFresh> | undefined;

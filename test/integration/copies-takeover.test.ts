@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
+import { anotherCopyEnv, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
 import { killRegion } from "@/lab/faults";
 import { verifyLedger } from "@/lab/verify";
 import { ORDERS_DB_ONLY, productForFile, until } from "../support/product";
@@ -39,8 +39,7 @@ async function leases(): Promise<Map<string, { holder: string; token: bigint }>>
 
 describe("control-plane copies take over from each other", () => {
   it("finishes an automatic failover through another copy when the copy carrying it out is SIGKILLed mid-run: no step repeated, no write lost", async () => {
-    const { appUrl, migrationUrl } = product.running.roles!;
-    const env = { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl, SWITCHYARD_KEY_DIR: process.env.SWITCHYARD_KEY_DIR ?? path.join(product.running.dataDir, "keys") };
+    const env = anotherCopyEnv(product.running);
     for (let i = 0; i < 2; i++) copies.push(await startControlPlane({ env }));
     store = new pg.Client({ connectionString: product.running.databaseUrl });
     await store.connect();
