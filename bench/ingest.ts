@@ -23,6 +23,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { simulatedReport } from "@/agents/adapters/simulated-adapter";
 import { createDb } from "@/server/db/client";
+import { BENCH_FLEET_SERVICE, createOneServiceFleet } from "./support/one-service-fleet";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { round, summarize } from "./support/stats";
 
@@ -46,23 +47,8 @@ const db = createDb(controlPlane.databaseUrl, 2);
 try {
   const token = await adminToken(controlPlane.url);
 
-  // The fleet: one service with a replica per agent (no API creates topology yet).
-  await db.region.upsert({ where: { id: "bench:region-1" }, create: { id: "bench:region-1", cloud: "bench", code: "region-1", jurisdiction: "EU", displayName: "Bench" }, update: {} });
-  await db.service.create({ data: { id: "bench-fleet", name: "Benchmark fleet", engine: "simulated" } });
-  await db.replica.createMany({
-    data: Array.from({ length: AGENTS }, (_, i) => ({
-      serviceId: "bench-fleet",
-      regionId: "bench:region-1",
-      name: `replica-${i}`,
-      role: "standby" as const,
-      engine: "simulated" as const,
-      host: "127.0.0.1",
-      port: 1,
-      databaseName: "bench",
-      replication: "async" as const,
-    })),
-  });
-  const replicas = await db.replica.findMany({ where: { serviceId: "bench-fleet" }, orderBy: { name: "asc" } });
+  await createOneServiceFleet(db, AGENTS);
+  const replicas = await db.replica.findMany({ where: { serviceId: BENCH_FLEET_SERVICE }, orderBy: { name: "asc" } });
   const agents: { id: string; token: string; seq: number; index: number }[] = [];
   for (const [index, replica] of replicas.entries()) {
     const response = await fetch(`${controlPlane.url}/api/v1/agents`, {

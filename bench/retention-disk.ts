@@ -14,6 +14,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { RETENTION_RULES } from "@/core/fleet/retention-plan";
 import { createDb } from "@/server/db/client";
+import { BENCH_FLEET_SERVICE, createOneServiceFleet } from "./support/one-service-fleet";
 import { startControlPlane } from "./support/control-plane";
 import { round } from "./support/stats";
 
@@ -30,21 +31,7 @@ try {
   const { rollupSamples } = await import("@/server/jobs/rollup-samples");
   const { ensureSamplePartitions } = await import("@/server/jobs/sample-partitions");
   await ensureSamplePartitions("hour");
-  await db.region.upsert({ where: { id: "bench:region-1" }, create: { id: "bench:region-1", cloud: "bench", code: "region-1", jurisdiction: "EU", displayName: "Bench" }, update: {} });
-  await db.service.create({ data: { id: "bench-fleet", name: "Benchmark fleet", engine: "simulated" } });
-  await db.replica.createMany({
-    data: Array.from({ length: REPLICAS }, (_, i) => ({
-      serviceId: "bench-fleet",
-      regionId: "bench:region-1",
-      name: `replica-${i}`,
-      role: "standby" as const,
-      engine: "simulated" as const,
-      host: "127.0.0.1",
-      port: 1,
-      databaseName: "bench",
-      replication: "async" as const,
-    })),
-  });
+  await createOneServiceFleet(db, REPLICAS);
   // Ids shaped like the real ones (cuid, 25 characters), so row widths are the real widths.
   const start = new Date(Math.floor((Date.now() - (MINUTES + 2) * 60_000) / 60_000) * 60_000);
   await db.$executeRawUnsafe(`
@@ -53,7 +40,7 @@ try {
     SELECT 'c' || substr(md5(r.id), 1, 24), r.id, s, $1::timestamptz + make_interval(secs => s), $1::timestamptz + make_interval(secs => s) + interval '40 ms',
            true, 'standby', 3, 120000000 + s * 8192, 120000000 + s * 8192 - (random() * 4096)::int, 120000000 + s * 8192 - (random() * 16384)::int,
            (random() * 16384)::int, random() * 0.5, (s / 600)::int, 0, 0.2 + random()
-      FROM "Replica" r CROSS JOIN generate_series(1, $2::int) s WHERE r."serviceId" = 'bench-fleet'`, start, MINUTES * 60);
+      FROM "Replica" r CROSS JOIN generate_series(1, $2::int) s WHERE r."serviceId" = $3`, start, MINUTES * 60, BENCH_FLEET_SERVICE);
   await rollupSamples(30 * DAY_SECONDS * 1000, new Date());
   await db.$executeRawUnsafe(`VACUUM ANALYZE "Sample", "SampleRollup", "SampleRollupHour"`);
 

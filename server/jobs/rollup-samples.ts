@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { MAX_FUTURE_SKEW_MS } from "../ingest/ingest-batch";
 
 /** The job cursor: samples received before it are rolled up. */
@@ -9,6 +10,15 @@ export const ROLLUP_CURSOR = "sample-rollup";
 // become visible only when it commits; staying this far behind "now" keeps a
 // slow commit from being skipped.
 const COMMIT_MARGIN_MS = 10_000;
+
+// Both rollup tables have these columns; a touched bucket is recomputed whole, so a conflict takes the new row.
+const ROLLUP_COLUMNS = Prisma.raw(`("replicaId", "bucketStart", samples, "reachableSamples",
+  "lagBytesMin", "lagBytesAvg", "lagBytesMax", "lagSecondsMin", "lagSecondsAvg", "lagSecondsMax", "recoveryConflictsMax", "logicalConflictsMax")`);
+const RECOMPUTED_WHOLE = Prisma.raw(`ON CONFLICT ("replicaId", "bucketStart") DO UPDATE SET
+  samples = EXCLUDED.samples, "reachableSamples" = EXCLUDED."reachableSamples",
+  "lagBytesMin" = EXCLUDED."lagBytesMin", "lagBytesAvg" = EXCLUDED."lagBytesAvg", "lagBytesMax" = EXCLUDED."lagBytesMax",
+  "lagSecondsMin" = EXCLUDED."lagSecondsMin", "lagSecondsAvg" = EXCLUDED."lagSecondsAvg", "lagSecondsMax" = EXCLUDED."lagSecondsMax",
+  "recoveryConflictsMax" = EXCLUDED."recoveryConflictsMax", "logicalConflictsMax" = EXCLUDED."logicalConflictsMax"`);
 
 /**
  * Folds samples received since the last run into one-minute rollups per
@@ -30,9 +40,7 @@ export async function rollupSamples(minuteRetentionMs: number, now = new Date())
       SELECT DISTINCT "replicaId", date_trunc('minute', "observedAt") AS bucket
         FROM "Sample" WHERE "receivedAt" > ${from} AND "receivedAt" <= ${to}
     )
-    INSERT INTO "SampleRollup" ("replicaId", "bucketStart", samples, "reachableSamples",
-                                "lagBytesMin", "lagBytesAvg", "lagBytesMax", "lagSecondsMin", "lagSecondsAvg", "lagSecondsMax",
-                                "recoveryConflictsMax", "logicalConflictsMax")
+    INSERT INTO "SampleRollup" ${ROLLUP_COLUMNS}
     SELECT t."replicaId", t.bucket, count(*)::int, (count(*) FILTER (WHERE s.reachable))::int,
            min(s."lagBytes"), avg(s."lagBytes")::float8, max(s."lagBytes"),
            min(s."lagSeconds"), avg(s."lagSeconds"), max(s."lagSeconds"),
@@ -42,20 +50,14 @@ export async function rollupSamples(minuteRetentionMs: number, now = new Date())
                      -- lets PostgreSQL skip partitions: a sample arrives after it was measured, give or take the allowed skew
                      AND s."receivedAt" >= t.bucket - make_interval(secs => ${skew})
      GROUP BY t."replicaId", t.bucket
-    ON CONFLICT ("replicaId", "bucketStart") DO UPDATE SET
-      samples = EXCLUDED.samples, "reachableSamples" = EXCLUDED."reachableSamples",
-      "lagBytesMin" = EXCLUDED."lagBytesMin", "lagBytesAvg" = EXCLUDED."lagBytesAvg", "lagBytesMax" = EXCLUDED."lagBytesMax",
-      "lagSecondsMin" = EXCLUDED."lagSecondsMin", "lagSecondsAvg" = EXCLUDED."lagSecondsAvg", "lagSecondsMax" = EXCLUDED."lagSecondsMax",
-      "recoveryConflictsMax" = EXCLUDED."recoveryConflictsMax", "logicalConflictsMax" = EXCLUDED."logicalConflictsMax"`;
+    ${RECOMPUTED_WHOLE}`;
   const oldestWholeHour = new Date(now.getTime() - minuteRetentionMs + 3_600_000);
   const hours = await db().$executeRaw`
     WITH touched AS (
       SELECT DISTINCT "replicaId", date_trunc('hour', "observedAt") AS bucket
         FROM "Sample" WHERE "receivedAt" > ${from} AND "receivedAt" <= ${to}
     )
-    INSERT INTO "SampleRollupHour" ("replicaId", "bucketStart", samples, "reachableSamples",
-                                    "lagBytesMin", "lagBytesAvg", "lagBytesMax", "lagSecondsMin", "lagSecondsAvg", "lagSecondsMax",
-                                    "recoveryConflictsMax", "logicalConflictsMax")
+    INSERT INTO "SampleRollupHour" ${ROLLUP_COLUMNS}
     SELECT t."replicaId", t.bucket, sum(m.samples)::int, sum(m."reachableSamples")::int,
            min(m."lagBytesMin"), (sum(m."lagBytesAvg" * m.samples) / nullif(sum(m.samples) FILTER (WHERE m."lagBytesAvg" IS NOT NULL), 0))::float8, max(m."lagBytesMax"),
            min(m."lagSecondsMin"), (sum(m."lagSecondsAvg" * m.samples) / nullif(sum(m.samples) FILTER (WHERE m."lagSecondsAvg" IS NOT NULL), 0))::float8, max(m."lagSecondsMax"),
@@ -64,11 +66,7 @@ export async function rollupSamples(minuteRetentionMs: number, now = new Date())
       JOIN "SampleRollup" m ON m."replicaId" = t."replicaId" AND m."bucketStart" >= t.bucket AND m."bucketStart" < t.bucket + interval '1 hour'
      WHERE t.bucket >= ${oldestWholeHour}
      GROUP BY t."replicaId", t.bucket
-    ON CONFLICT ("replicaId", "bucketStart") DO UPDATE SET
-      samples = EXCLUDED.samples, "reachableSamples" = EXCLUDED."reachableSamples",
-      "lagBytesMin" = EXCLUDED."lagBytesMin", "lagBytesAvg" = EXCLUDED."lagBytesAvg", "lagBytesMax" = EXCLUDED."lagBytesMax",
-      "lagSecondsMin" = EXCLUDED."lagSecondsMin", "lagSecondsAvg" = EXCLUDED."lagSecondsAvg", "lagSecondsMax" = EXCLUDED."lagSecondsMax",
-      "recoveryConflictsMax" = EXCLUDED."recoveryConflictsMax", "logicalConflictsMax" = EXCLUDED."logicalConflictsMax"`;
+    ${RECOMPUTED_WHOLE}`;
   await db().jobCursor.upsert({ where: { name: ROLLUP_CURSOR }, create: { name: ROLLUP_CURSOR, position: to }, update: { position: to } });
   return { buckets, hours, through: to };
 }
