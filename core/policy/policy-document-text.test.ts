@@ -46,6 +46,7 @@ describe("valueAt and withValueAt", () => {
 
   it("create missing objects on the way, and read undefined where there is nothing", () => {
     expect(withValueAt({}, ["drills", "requireApproval"], true)).toEqual({ drills: { requireApproval: true } });
+    expect(withValueAt({}, ["maintenanceWindows", 0], { reason: "r" })).toEqual({ maintenanceWindows: [{ reason: "r" }] });
     expect(valueAt({ a: 1 }, ["a", "b"])).toBeUndefined();
     expect(valueAt(undefined, ["a"])).toBeUndefined();
   });

@@ -61,10 +61,10 @@ export function valueAt(json: unknown, path: JsonPath): unknown {
 export function withValueAt(json: unknown, path: JsonPath, value: unknown): unknown {
   if (path.length === 0) return value;
   const [key, ...rest] = path as [string | number, ...(string | number)[]];
-  if (Array.isArray(json) && typeof key === "number") {
-    const copy = [...json];
+  if ((Array.isArray(json) || json === undefined) && typeof key === "number") {
+    const copy = Array.isArray(json) ? [...json] : [];
     if (rest.length === 0 && value === undefined) copy.splice(key, 1);
-    else copy[key] = withValueAt(json[key], rest, value);
+    else copy[key] = withValueAt(copy[key], rest, value);
     return copy;
   }
   const object = isContainer(json) && !Array.isArray(json) ? json : {};

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { RunStepView, RunView } from "@/contracts/runs";
 import { ApiClientError } from "@/client/api-client";
 import { runControl, runQueries, stepDecision, type RunControlName } from "@/client/queries/runs";
@@ -114,13 +114,11 @@ function RunControls({ run, may }: { run: RunView; may: Abilities }) {
 }
 
 export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) {
-  const { data: run, dataUpdatedAt, isError } = useQuery({ ...runQueries.detail(initial.id), initialData: initial });
+  const { data: run, isError } = useQuery({ ...runQueries.detail(initial.id), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const forward = run.steps.filter((step) => step.phase === "forward");
   const undo = run.steps.filter((step) => step.phase === "compensation");
-  // Drawn once mounted: open bars end "now", which the server's render and the browser's would disagree on.
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => setNow(dataUpdatedAt), [dataUpdatedAt]);
-  const timeline = now === null ? null : runTimeline(run.steps, run.observedRto, now);
+  // Open bars end when the server read the run, so the server's render and the browser's agree.
+  const timeline = runTimeline(run.steps, run.observedRto, Date.parse(run.generatedAt));
   return (
     <>
       <PageHeader
@@ -143,7 +141,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
         actions={<RunControls run={run} may={may} />}
       />
       <p className="muted" aria-live="polite">
-        {isError ? "Could not refresh; showing the last state received. " : ""}Updated <Timestamp iso={new Date(dataUpdatedAt).toISOString()} />. Primary {run.primary ?? "—"} → target{" "}
+        {isError ? "Could not refresh; showing the last state received. " : ""}Updated <Timestamp iso={run.generatedAt} />. Primary {run.primary ?? "—"} → target{" "}
         {run.target ?? "—"}
         {run.fencedLsn ? ` · fenced at LSN ${formatLsn(run.fencedLsn)}` : ""}.
       </p>
@@ -151,7 +149,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
         <p>
           {run.status === "scheduled" ? (
             <>
-              <ScheduledFor iso={run.scheduledAt} inMaintenanceWindow={run.inMaintenanceWindow} now={dataUpdatedAt} />. Its targets are resolved and its pre-checks run again at that time; it does not hold the
+              <ScheduledFor iso={run.scheduledAt} inMaintenanceWindow={run.inMaintenanceWindow} now={Date.parse(run.generatedAt)} />. Its targets are resolved and its pre-checks run again at that time; it does not hold the
               service until then.
             </>
           ) : (
