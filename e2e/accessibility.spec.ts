@@ -50,19 +50,22 @@ async function get(request: APIRequestContext, token: string, path: string): Pro
 test.beforeAll(async ({ request }) => {
   test.setTimeout(180_000);
   await createByAdmin(request, OPERATOR);
-  operatorToken = await tokenOf(request, OPERATOR, ["operator"]);
+  operatorToken = await tokenOf(request, OPERATOR, ["operate"]);
   const adminToken = await tokenOf(request, ADMIN);
 
-  // A drill, whose run pre-checks and then waits for a person at "Confirm the switchover".
-  const service = (await get(request, operatorToken, `/api/v1/services/${SERVICE}`)) as { replicas: { role: string; regionId: string }[] };
-  const standby = service.replicas.find((replica) => replica.role === "standby")!;
+  // A drill, whose run pre-checks and then waits for a person at "Confirm the switchover": once
+  // every replica reports healthy (this spec runs first, as the lab comes up), to the sync standby.
+  type Replica = { role: string; replication: string; regionId: string; live: { health: string } };
+  const replicas = async () => ((await get(request, operatorToken, `/api/v1/services/${SERVICE}`)) as { replicas: Replica[] }).replicas;
+  await expect.poll(async () => (await replicas()).map((replica) => replica.live.health), { timeout: 120_000 }).toEqual(["healthy", "healthy", "healthy"]);
+  const standby = (await replicas()).find((replica) => replica.role === "standby" && replica.replication === "sync")!;
   const drill = await post(request, operatorToken, "/api/v1/drills", { params: { service: SERVICE, to_region: standby.regionId, reason: "e2e: accessibility audit of the drill and run pages" } });
   runId = String(drill.runId);
-  await expect
-    .poll(async () => ((await get(request, operatorToken, `/api/v1/runs/${runId}`)) as { steps: { stepId: string; state: string }[] }).steps.find((step) => step.stepId === "confirm")?.state, {
-      timeout: 120_000,
-    })
-    .toBe("waiting");
+  const confirmStep = async () => {
+    const run = (await get(request, operatorToken, `/api/v1/runs/${runId}`)) as { status: string; error: string | null; steps: { stepId: string; state: string }[] };
+    return run.status === "failed" ? `run failed: ${run.error}` : run.steps.find((step) => step.stepId === "confirm")?.state;
+  };
+  await expect.poll(confirmStep, { timeout: 120_000 }).toBe("waiting");
 
   const incident = await post(request, operatorToken, "/api/v1/incidents", { serviceIds: [SERVICE], title: "e2e: accessibility audit of the incident page", note: "declared by the accessibility test" });
   incidentId = String(incident.id);
@@ -76,7 +79,8 @@ test.beforeAll(async ({ request }) => {
 });
 
 test.afterAll(async ({ request }) => {
-  if (runId) await post(request, operatorToken, `/api/v1/runs/${runId}/abort`, { reason: "e2e: accessibility audit done" });
+  const run = runId ? ((await get(request, operatorToken, `/api/v1/runs/${runId}`)) as { finishedAt: string | null }) : null;
+  if (run && run.finishedAt === null) await post(request, operatorToken, `/api/v1/runs/${runId}/abort`, { reason: "e2e: accessibility audit done" });
   if (incidentId) await post(request, operatorToken, `/api/v1/incidents/${incidentId}/status`, { status: "resolved", note: "e2e: accessibility audit done" });
 });
 
