@@ -82,6 +82,13 @@ const theme = EditorView.theme({
   ".cm-tooltip": { backgroundColor: "var(--surface)", color: "var(--text)", border: "1px solid var(--border)" },
 });
 
+/**
+ * The nonce of this page's Content-Security-Policy, which CodeMirror puts on
+ * the <style> element it adds (style-src allows only nonced ones). Next.js
+ * carries it on its scripts; browsers hide the attribute but keep the property.
+ */
+const cspNonce = () => document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce ?? "";
+
 interface Props {
   value: string;
   onChange: (text: string) => void;
@@ -120,6 +127,7 @@ export function PolicyCodeEditor({ value, onChange, labelledBy, describedBy }: P
           policyLinter,
           keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),
           EditorView.lineWrapping,
+          EditorView.cspNonce.of(cspNonce()),
           EditorView.contentAttributes.of({ "aria-labelledby": labelledBy, "aria-describedby": describedBy }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) latestOnChange.current(update.state.doc.toString());

@@ -116,7 +116,7 @@ function ProposalEditor({ scope, baseDocument, baseVersion }: { scope: string; b
         <section aria-labelledby="proposal-document-label" className="stack">
           <h3 id="proposal-document-label">Whole document (JSON)</h3>
           <p className="small muted" id="proposal-document-hint">
-            Checked as you type against the schema the server uses; F8 moves to the next problem, Escape then Tab leaves the editor.
+            Checked as you type against the schema the server uses; F8 moves to the next problem and Tab leaves the editor.
           </p>
           <PolicyCodeEditor value={text} onChange={setText} labelledBy="proposal-document-label" describedBy="proposal-document-hint proposal-document-problems" />
           <ProblemList problems={checked.problems} />
