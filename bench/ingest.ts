@@ -1,11 +1,23 @@
 /**
- * Ingest benchmark: N registered agents post batches of simulated reports to
- * a real control plane (production build, embedded PostgreSQL) as fast as it
- * acknowledges them, for a fixed time. Reports sustained reports/s, the
- * acknowledgement latency of each batch, and proves none was lost or stored
- * twice by counting the store afterwards.
+ * Ingest benchmark against a real control plane (production build, embedded
+ * PostgreSQL), in one of two shapes:
  *
- *   npm run bench:ingest -- --agents 200 --batch 5 --concurrency 16 --seconds 60
+ * - as fast as it acknowledges: N registered agents post batches of simulated
+ *   reports, `--concurrency` requests in flight, for a fixed time; reports
+ *   sustained reports/s and each batch's acknowledgement latency.
+ *
+ *     npm run bench:ingest -- --agents 200 --batch 5 --concurrency 16 --seconds 60
+ *
+ * - as a fleet does (`--interval`): each of N agents observes one report every
+ *   interval (at its own phase) and posts what it holds whenever it has no
+ *   request in flight, as the agent's delivery does, so a slow control plane
+ *   shows as bigger batches and older reports rather than as a lower rate;
+ *   reports how fresh the reports are when stored (receivedAt − observedAt,
+ *   one clock) and whether the fleet kept up.
+ *
+ *     npm run bench:ingest -- --agents 2000 --interval 1 --seconds 60
+ *
+ * Both prove none was lost or stored twice by counting the store afterwards.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -20,12 +32,14 @@ const { values } = parseArgs({
     batch: { type: "string", default: "5" },
     concurrency: { type: "string", default: "16" },
     seconds: { type: "string", default: "60" },
+    interval: { type: "string" },
   },
 });
 const AGENTS = Number(values.agents);
 const BATCH = Number(values.batch);
 const CONCURRENCY = Number(values.concurrency);
 const SECONDS = Number(values.seconds);
+const INTERVAL_MS = values.interval === undefined ? null : Number(values.interval) * 1000;
 
 const controlPlane = await startControlPlane();
 const db = createDb(controlPlane.databaseUrl, 2);
@@ -90,7 +104,45 @@ try {
       }
     }
   }
-  await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(agents.filter((_, i) => i % CONCURRENCY === w))));
+  // One agent as the real one delivers: a report observed every interval is queued, and the queue is
+  // posted whole whenever nothing is in flight.
+  async function fleetAgent(agent: (typeof agents)[number]): Promise<void> {
+    const queue: object[] = [];
+    let inFlight: Promise<void> | null = null;
+    const deliver = async () => {
+      const reports = queue.splice(0, queue.length);
+      const t0 = performance.now();
+      const response = await fetch(`${controlPlane.url}/api/v1/agents/reports`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${agent.token}` },
+        body: JSON.stringify({ sentAt: new Date().toISOString(), agentVersion: "bench", droppedReports: 0, reports }),
+      }).catch(() => null);
+      const answer = response ? ((await response.json()) as { accepted?: number }) : {};
+      latencies.push(performance.now() - t0);
+      if (response?.status === 200) accepted += answer.accepted ?? 0;
+      else {
+        failures++;
+        queue.unshift(...reports);
+      }
+    };
+    const phase = Math.random() * INTERVAL_MS!;
+    await new Promise((resolve) => setTimeout(resolve, phase));
+    for (let tick = 0; performance.now() < deadline; tick++) {
+      agent.seq += 1;
+      queue.push({ ...simulatedReport(agent.index, agent.seq, "standby"), seq: agent.seq, observedAt: new Date().toISOString() });
+      if (!inFlight) {
+        inFlight = (async () => {
+          while (queue.length > 0) await deliver();
+          inFlight = null;
+        })();
+      }
+      await new Promise((resolve) => setTimeout(resolve, started + phase + (tick + 1) * INTERVAL_MS! - performance.now()));
+    }
+    while (inFlight) await inFlight;
+  }
+
+  if (INTERVAL_MS === null) await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(agents.filter((_, i) => i % CONCURRENCY === w))));
+  else await Promise.all(agents.map(fleetAgent));
   const elapsed = (performance.now() - started) / 1000;
 
   const sent = agents.reduce((sum, agent) => sum + agent.seq, 0);
@@ -98,13 +150,19 @@ try {
   const lastSeqs = await db.agent.findMany({ where: { name: { startsWith: "bench-agent-" } }, select: { id: true, lastSeq: true } });
   const seqMismatches = lastSeqs.filter((row) => Number(row.lastSeq) !== agents.find((agent) => agent.id === row.id)!.seq).length;
   const latency = summarize(latencies);
+  const [age] = await db.$queryRaw<{ p50: number; p99: number; max: number }[]>`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+      FROM (SELECT extract(epoch FROM s."receivedAt" - s."observedAt") * 1000 AS ms FROM "Sample" s JOIN "Agent" a ON a.id = s."agentId" WHERE a.name LIKE 'bench-agent-%') ages`;
 
   const result = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-    parameters: { agents: AGENTS, reportsPerBatch: BATCH, concurrentRequests: CONCURRENCY, seconds: SECONDS },
+    parameters: INTERVAL_MS === null ? { agents: AGENTS, reportsPerBatch: BATCH, concurrentRequests: CONCURRENCY, seconds: SECONDS } : { agents: AGENTS, intervalSeconds: INTERVAL_MS / 1000, seconds: SECONDS },
+    loadAverage: os.loadavg().map((value) => round(value, 2)),
     reportsPerSecond: round(accepted / elapsed),
     batchesPerSecond: round(latencies.length / elapsed),
     ackLatencyMs: { p50: round(latency.p50), p95: round(latency.p95), p99: round(latency.p99), max: round(latency.max) },
+    reportAgeWhenStoredMs: { p50: round(Number(age?.p50)), p99: round(Number(age?.p99)), max: round(Number(age?.max)) },
+    ...(INTERVAL_MS === null ? {} : { reportsExpected: round((AGENTS * SECONDS * 1000) / INTERVAL_MS, 0) }),
     accepted,
     acknowledgedBySeq: sent,
     storedInStore: Number(count),

@@ -10,6 +10,7 @@ export const API_ERROR_CODES = [
   "conflict",
   "payload_too_large",
   "rate_limited",
+  "store_unavailable",
   "internal",
 ] as const;
 

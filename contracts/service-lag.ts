@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { LAG_RANGES } from "@/core/fleet/lag-range";
+import { LAG_RANGES, LAG_SOURCES } from "@/core/fleet/lag-range";
 import { replicaRoleSchema, replicationModeSchema } from "./services";
 
-export const lagRangeSchema = z.enum(LAG_RANGES).meta({ id: "LagRange", description: "15 minutes, 1 hour, 24 hours or 7 days back from now" });
+export const lagRangeSchema = z.enum(LAG_RANGES).meta({ id: "LagRange", description: "15 minutes, 1 hour, 24 hours, 7, 30 or 90 days back from now" });
 
 export const serviceLagQuerySchema = z.object({ range: lagRangeSchema.default("1h") });
 
-const lagSourceSchema = z.enum(["raw", "rollup"]).meta({ id: "LagSource" });
+const lagSourceSchema = z.enum(LAG_SOURCES).meta({ id: "LagSource", description: "`raw` samples, one-minute `rollup`s or one-hour `hour-rollup`s" });
 
 const avgMaxSchema = z.object({ avg: z.number().nullable(), max: z.number().nullable() });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { LAG_RANGE_RULES, LAG_RANGES, planLagRange, ROLLUP_BUCKET_SECONDS, type LagStoreState } from "./lag-range";
+import { HOUR_ROLLUP_BUCKET_SECONDS, LAG_RANGE_RULES, LAG_RANGES, planLagRange, ROLLUP_BUCKET_SECONDS, type LagStoreState } from "./lag-range";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const now = new Date("2026-11-26T12:34:56.789Z");
-const store: LagStoreState = { rolledUpThrough: new Date("2026-11-26T12:34:41.000Z"), rawRetentionMs: 48 * HOUR, rollupRetentionMs: 30 * DAY };
+const store: LagStoreState = { rolledUpThrough: new Date("2026-11-26T12:34:41.000Z"), rawRetentionMs: 48 * HOUR, rollupRetentionMs: 30 * DAY, hourRollupRetentionMs: 400 * DAY };
 
 const iso = (segments: { source: string; from: Date; to: Date }[]) => segments.map((s) => ({ source: s.source, from: s.from.toISOString(), to: s.to.toISOString() }));
 
@@ -12,23 +12,26 @@ describe("lag range rules", () => {
   it.each(LAG_RANGES)("%s keeps a series within about 300 points", (range) => {
     const rule = LAG_RANGE_RULES[range];
     const points = rule.durationMs / (rule.bucketSeconds * 1000) + 1;
-    expect(points).toBeLessThanOrEqual(301);
+    expect(points).toBeLessThanOrEqual(361);
     expect(points).toBeGreaterThan(100);
   });
 
-  it("read rollups only with buckets made of whole rollup minutes", () => {
+  it("read rollups only with buckets made of whole rollup minutes or hours", () => {
     for (const range of LAG_RANGES) {
       const rule = LAG_RANGE_RULES[range];
       if (rule.source === "rollup") expect(rule.bucketSeconds % ROLLUP_BUCKET_SECONDS).toBe(0);
+      if (rule.source === "hour-rollup") expect(rule.bucketSeconds % HOUR_ROLLUP_BUCKET_SECONDS).toBe(0);
     }
   });
 
-  it("read raw samples for short ranges and rollups for long ones", () => {
+  it("read raw samples for short ranges, minute rollups for a day or a week and hour rollups for a month or a quarter", () => {
     expect(LAG_RANGES.map((range) => [range, LAG_RANGE_RULES[range].source, LAG_RANGE_RULES[range].bucketSeconds])).toEqual([
       ["15m", "raw", 5],
       ["1h", "raw", 15],
       ["24h", "rollup", 300],
       ["7d", "rollup", 3600],
+      ["30d", "hour-rollup", 7200],
+      ["90d", "hour-rollup", 21600],
     ]);
   });
 });
@@ -133,5 +136,31 @@ describe("planLagRange for rollup ranges", () => {
         });
       }
     }
+  });
+});
+
+describe("planLagRange for hour-rollup ranges", () => {
+  it("30d reads one-hour rollups up to the 2-hour boundary at or before the cursor, then raw samples for the tail", () => {
+    const plan = planLagRange("30d", now, store);
+    expect(plan).toMatchObject({ range: "30d", source: "hour-rollup", bucketSeconds: 7200 });
+    expect(plan.from.toISOString()).toBe("2026-10-27T12:00:00.000Z");
+    expect(iso(plan.segments)).toEqual([
+      { source: "hour-rollup", from: "2026-10-27T12:00:00.000Z", to: "2026-11-26T12:00:00.000Z" },
+      { source: "raw", from: "2026-11-26T12:00:00.000Z", to: now.toISOString() },
+    ]);
+  });
+
+  it("90d splits on the 6-hour boundary and reads never further back than hour-rollup retention", () => {
+    const plan = planLagRange("90d", now, { ...store, hourRollupRetentionMs: 45 * DAY });
+    expect(plan.from.toISOString()).toBe("2026-08-28T12:00:00.000Z");
+    expect(iso(plan.segments)).toEqual([
+      { source: "hour-rollup", from: "2026-10-12T18:00:00.000Z", to: "2026-11-26T12:00:00.000Z" },
+      { source: "raw", from: "2026-11-26T12:00:00.000Z", to: now.toISOString() },
+    ]);
+  });
+
+  it("never reads minute rollups, whose retention does not bound a month", () => {
+    const plan = planLagRange("30d", now, { ...store, rollupRetentionMs: DAY });
+    expect(plan.segments.map((s) => s.source)).toEqual(["hour-rollup", "raw"]);
   });
 });

@@ -5,9 +5,10 @@ import { planLagRange, type LagRange, type LagSegment } from "@/core/fleet/lag-r
 import { summariseServiceEvent, TIMELINE_EXCLUDED_ACTIONS } from "@/core/fleet/service-events";
 import type { ServiceLag } from "@/contracts/service-lag";
 import { db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { NotFoundError } from "../errors";
 import { MAX_FUTURE_SKEW_MS } from "../ingest/ingest-batch";
-import { jobSettings } from "../jobs/job-settings";
+import { currentRetention } from "../jobs/job-settings";
 import { ROLLUP_CURSOR } from "../jobs/rollup-samples";
 import { effectivePolicies } from "../policy/effective-policy";
 import { replicasOf } from "./service-view";
@@ -63,18 +64,20 @@ function rawBuckets(replicaIds: string[], segment: LagSegment, bucketSeconds: nu
      GROUP BY "replicaId", t`;
 }
 
+const ROLLUP_TABLES = { rollup: Prisma.raw('"SampleRollup"'), "hour-rollup": Prisma.raw('"SampleRollupHour"') } as const;
+
 /**
- * One-minute rollups per bucket. A rollup keeps only each counter's highest
- * value in its minute, which stands for the minute's reading; averages are
- * weighted by the minute's samples.
+ * One-minute or one-hour rollups per bucket. A rollup keeps only each
+ * counter's highest value in its minute (hour), which stands for its reading;
+ * averages are weighted by the rollup's samples.
  */
-function rollupBuckets(replicaIds: string[], segment: LagSegment, bucketSeconds: number): Promise<BucketRow[]> {
+function rollupBuckets(level: keyof typeof ROLLUP_TABLES, replicaIds: string[], segment: LagSegment, bucketSeconds: number): Promise<BucketRow[]> {
   return db().$queryRaw<BucketRow[]>`
     WITH m AS (
       SELECT "replicaId", date_bin(make_interval(secs => ${bucketSeconds}), "bucketStart", TIMESTAMPTZ 'epoch') AS t,
              "bucketStart", samples, "lagBytesAvg", "lagBytesMax", "lagSecondsAvg", "lagSecondsMax",
              "recoveryConflictsMax" AS rc, "logicalConflictsMax" AS lc
-        FROM "SampleRollup"
+        FROM ${ROLLUP_TABLES[level]}
        WHERE "replicaId" = ANY(${replicaIds}) AND "bucketStart" >= ${segment.from} AND "bucketStart" < ${segment.to}
     ), steps AS (
       SELECT *, lag(rc) OVER w AS prev_rc, lag(lc) OVER w AS prev_lc
@@ -116,11 +119,12 @@ export async function serviceLag(serviceId: string, range: LagRange, now = new D
     db().jobCursor.findUnique({ where: { name: ROLLUP_CURSOR } }),
   ]);
 
-  const settings = jobSettings();
+  const retention = await currentRetention();
   const plan = planLagRange(range, now, {
     rolledUpThrough: cursor?.position ?? null,
-    rawRetentionMs: settings.rawRetentionMs,
-    rollupRetentionMs: settings.rollupRetentionMs,
+    rawRetentionMs: retention.rawMs,
+    rollupRetentionMs: retention.minuteRollupMs,
+    hourRollupRetentionMs: retention.hourRollupMs,
   });
   const replicaIds = service.replicas.map((replica) => replica.id);
   const [policy, events, ...segmentRows] = await Promise.all([
@@ -131,7 +135,7 @@ export async function serviceLag(serviceId: string, range: LagRange, now = new D
       take: MAX_EVENTS,
     }),
     ...plan.segments.map((segment) =>
-      segment.source === "raw" ? rawBuckets(replicaIds, segment, plan.bucketSeconds) : rollupBuckets(replicaIds, segment, plan.bucketSeconds),
+      segment.source === "raw" ? rawBuckets(replicaIds, segment, plan.bucketSeconds) : rollupBuckets(segment.source, replicaIds, segment, plan.bucketSeconds),
     ),
   ]);
   const series = lagSeries(segmentRows.flat().map(toBucketRow));

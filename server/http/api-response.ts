@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { ApiError } from "@/contracts/errors";
+import { isStoreUnreachable } from "@/core/store/store-unreachable";
 import { DomainError, RateLimitedError } from "../errors";
 
 /** `extra` carries what an operation adds to its error shape (see its `errorSchemas`). */
@@ -31,6 +32,15 @@ export function thrownResponse(error: unknown, context: string): Response {
       error.status,
       { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
       headers,
+    );
+  }
+  if (isStoreUnreachable(error)) {
+    // One line, not a stack per request: while the store fails over every request meets this.
+    console.warn(`[api] ${context}: the store is unreachable (${error instanceof Error ? error.message : String(error)})`);
+    return errorResponse(
+      503,
+      { code: "store_unavailable", message: "The control plane cannot reach its store (PostgreSQL) right now, e.g. while it fails over. Retry in a few seconds." },
+      { "Retry-After": "2" },
     );
   }
   console.error(`[api] ${context} failed:`, error);

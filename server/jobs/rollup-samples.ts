@@ -12,15 +12,18 @@ const COMMIT_MARGIN_MS = 10_000;
 
 /**
  * Folds samples received since the last run into one-minute rollups per
- * replica, bucketed by when the agent measured. A late batch (delivered after
- * an outage) lands in minutes already rolled up, so every touched minute is
- * recomputed whole from the raw samples rather than incremented.
+ * replica, bucketed by when the agent measured, and those minutes into
+ * one-hour rollups. A late batch (delivered after an outage) lands in minutes
+ * already rolled up, so every touched minute is recomputed whole from the raw
+ * samples rather than incremented, and every touched hour whole from its
+ * minutes — only while all of that hour's minutes are still kept
+ * (`minuteRetentionMs`), so a very late report never shrinks an hour.
  */
-export async function rollupSamples(now = new Date()): Promise<{ buckets: number; through: Date }> {
+export async function rollupSamples(minuteRetentionMs: number, now = new Date()): Promise<{ buckets: number; hours: number; through: Date }> {
   const cursor = await db().jobCursor.findUnique({ where: { name: ROLLUP_CURSOR } });
   const from = cursor?.position ?? new Date(0);
   const to = new Date(now.getTime() - COMMIT_MARGIN_MS);
-  if (to <= from) return { buckets: 0, through: from };
+  if (to <= from) return { buckets: 0, hours: 0, through: from };
   const skew = MAX_FUTURE_SKEW_MS / 1000;
   const buckets = await db().$executeRaw`
     WITH touched AS (
@@ -44,10 +47,34 @@ export async function rollupSamples(now = new Date()): Promise<{ buckets: number
       "lagBytesMin" = EXCLUDED."lagBytesMin", "lagBytesAvg" = EXCLUDED."lagBytesAvg", "lagBytesMax" = EXCLUDED."lagBytesMax",
       "lagSecondsMin" = EXCLUDED."lagSecondsMin", "lagSecondsAvg" = EXCLUDED."lagSecondsAvg", "lagSecondsMax" = EXCLUDED."lagSecondsMax",
       "recoveryConflictsMax" = EXCLUDED."recoveryConflictsMax", "logicalConflictsMax" = EXCLUDED."logicalConflictsMax"`;
+  const oldestWholeHour = new Date(now.getTime() - minuteRetentionMs + 3_600_000);
+  const hours = await db().$executeRaw`
+    WITH touched AS (
+      SELECT DISTINCT "replicaId", date_trunc('hour', "observedAt") AS bucket
+        FROM "Sample" WHERE "receivedAt" > ${from} AND "receivedAt" <= ${to}
+    )
+    INSERT INTO "SampleRollupHour" ("replicaId", "bucketStart", samples, "reachableSamples",
+                                    "lagBytesMin", "lagBytesAvg", "lagBytesMax", "lagSecondsMin", "lagSecondsAvg", "lagSecondsMax",
+                                    "recoveryConflictsMax", "logicalConflictsMax")
+    SELECT t."replicaId", t.bucket, sum(m.samples)::int, sum(m."reachableSamples")::int,
+           min(m."lagBytesMin"), (sum(m."lagBytesAvg" * m.samples) / nullif(sum(m.samples) FILTER (WHERE m."lagBytesAvg" IS NOT NULL), 0))::float8, max(m."lagBytesMax"),
+           min(m."lagSecondsMin"), (sum(m."lagSecondsAvg" * m.samples) / nullif(sum(m.samples) FILTER (WHERE m."lagSecondsAvg" IS NOT NULL), 0))::float8, max(m."lagSecondsMax"),
+           max(m."recoveryConflictsMax"), max(m."logicalConflictsMax")
+      FROM touched t
+      JOIN "SampleRollup" m ON m."replicaId" = t."replicaId" AND m."bucketStart" >= t.bucket AND m."bucketStart" < t.bucket + interval '1 hour'
+     WHERE t.bucket >= ${oldestWholeHour}
+     GROUP BY t."replicaId", t.bucket
+    ON CONFLICT ("replicaId", "bucketStart") DO UPDATE SET
+      samples = EXCLUDED.samples, "reachableSamples" = EXCLUDED."reachableSamples",
+      "lagBytesMin" = EXCLUDED."lagBytesMin", "lagBytesAvg" = EXCLUDED."lagBytesAvg", "lagBytesMax" = EXCLUDED."lagBytesMax",
+      "lagSecondsMin" = EXCLUDED."lagSecondsMin", "lagSecondsAvg" = EXCLUDED."lagSecondsAvg", "lagSecondsMax" = EXCLUDED."lagSecondsMax",
+      "recoveryConflictsMax" = EXCLUDED."recoveryConflictsMax", "logicalConflictsMax" = EXCLUDED."logicalConflictsMax"`;
   await db().jobCursor.upsert({ where: { name: ROLLUP_CURSOR }, create: { name: ROLLUP_CURSOR, position: to }, update: { position: to } });
-  return { buckets, through: to };
+  return { buckets, hours, through: to };
 }
 
-export async function dropExpiredRollups(retentionMs: number, now = new Date()): Promise<number> {
-  return db().$executeRaw`DELETE FROM "SampleRollup" WHERE "bucketStart" < ${new Date(now.getTime() - retentionMs)}`;
+export async function dropExpiredRollups(levels: { minuteRollupMs: number; hourRollupMs: number }, now = new Date()): Promise<{ minutes: number; hours: number }> {
+  const minutes = await db().$executeRaw`DELETE FROM "SampleRollup" WHERE "bucketStart" < ${new Date(now.getTime() - levels.minuteRollupMs)}`;
+  const hours = await db().$executeRaw`DELETE FROM "SampleRollupHour" WHERE "bucketStart" < ${new Date(now.getTime() - levels.hourRollupMs)}`;
+  return { minutes, hours };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { auditCheckpointJob } from "../audit/checkpoint-job";
 import { sweepSignInLimits } from "../auth/sign-in-upkeep";
 import { startLeaseLoop } from "../loops/lease-loop";
-import { jobSettings } from "./job-settings";
+import { currentRetention } from "./job-settings";
 import { rollupSamples, dropExpiredRollups } from "./rollup-samples";
 import { dropExpiredSamples, ensureSamplePartitions } from "./sample-partitions";
 
@@ -23,12 +23,11 @@ interface Job {
  * `maintenance` lease does the work, so nothing runs twice.
  */
 export function startJobs(log: (line: string) => void = (line) => console.log(`[jobs] ${line}`)): () => Promise<void> {
-  const settings = jobSettings();
   const jobs: Job[] = [
-    { name: "partitions", everyMs: 3_600_000, run: () => ensureSamplePartitions() },
-    { name: "rollup", everyMs: 30_000, run: () => rollupSamples() },
-    { name: "sample retention", everyMs: 3_600_000, run: () => dropExpiredSamples(settings.rawRetentionMs) },
-    { name: "rollup retention", everyMs: 3_600_000, run: () => dropExpiredRollups(settings.rollupRetentionMs) },
+    { name: "partitions", everyMs: 3_600_000, run: async () => ensureSamplePartitions((await currentRetention()).partitions) },
+    { name: "rollup", everyMs: 30_000, run: async () => rollupSamples((await currentRetention()).minuteRollupMs) },
+    { name: "sample retention", everyMs: 3_600_000, run: async () => dropExpiredSamples((await currentRetention()).rawMs) },
+    { name: "rollup retention", everyMs: 3_600_000, run: async () => dropExpiredRollups(await currentRetention()) },
     { name: "sign-in limits", everyMs: 60_000, run: () => sweepSignInLimits() },
   ];
   const checkpoints = auditCheckpointJob(log);

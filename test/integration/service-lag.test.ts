@@ -125,7 +125,7 @@ describe("GET /api/v1/services/{id}/lag", () => {
       new Date(old + FIVE_MIN + 20_000),
     );
     // The job has rolled up everything received up to the split, nothing after it.
-    await rollupSamples(new Date(split + 10_000));
+    await rollupSamples(30 * 86_400_000, new Date(split + 10_000));
     expect((await db().jobCursor.findUniqueOrThrow({ where: { name: ROLLUP_CURSOR } })).position.getTime()).toBe(split);
     await ingest(
       "pg-europe-west3",

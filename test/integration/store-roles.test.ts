@@ -92,7 +92,7 @@ describe("the role the control plane connects to its store as", () => {
   });
 
   it("keeps Sample's partitions through the owner's functions, which nobody else may call", async () => {
-    const created = await ensureSamplePartitions(new Date("2031-01-05T12:00:00Z"), 0);
+    const created = await ensureSamplePartitions("day", new Date("2031-01-05T12:00:00Z"), 0);
     expect(created).toEqual(["Sample_20310104", "Sample_20310105"]);
     const owners = await withClient(appUrl(), async (client) =>
       (await client.query(`SELECT relname, pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname IN ('Sample_20310104', 'Sample_20310105') ORDER BY 1`)).rows,

@@ -18,6 +18,8 @@ export interface Product {
 export interface ProductOptions {
   /** The lab's services to run (LAB_SERVICES), e.g. `["orders-db"]`; default every demo service, as npm start. Only these are declared to the control plane. */
   labServices?: readonly string[];
+  /** More of the product's environment, e.g. `DATABASE_URL` and `MIGRATION_DATABASE_URL` for a store of the test's own. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface ProductOptions {
 export const ORDERS_DB_ONLY: ProductOptions = { labServices: ["orders-db"] };
 
 export async function startProduct(options: ProductOptions = {}): Promise<Product> {
-  const running = await startControlPlane({ lab: true, env: options.labServices ? { LAB_SERVICES: options.labServices.join(",") } : {} });
+  const running = await startControlPlane({ lab: true, env: { ...options.env, ...(options.labServices ? { LAB_SERVICES: options.labServices.join(",") } : {}) } });
   const api = async (method: string, path: string, token: string, body?: unknown) => {
     const response = await fetch(`${running.url}${path}`, {
       method,

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { LiveReplica, ServiceDetail } from "@/contracts/services";
-import type { LagRange } from "@/core/fleet/lag-range";
+import type { LagRange, LagSource } from "@/core/fleet/lag-range";
 import { serviceQueries } from "@/client/queries/service";
 import { ServiceAlerts } from "@/components/alerts/service-alerts";
 import { DrillSection } from "@/components/drills/drill-section";
@@ -24,7 +24,15 @@ const RANGES: { value: LagRange; label: string }[] = [
   { value: "1h", label: "1 h" },
   { value: "24h", label: "24 h" },
   { value: "7d", label: "7 d" },
+  { value: "30d", label: "30 d" },
+  { value: "90d", label: "90 d" },
 ];
+
+const SOURCE_SENTENCES: Record<LagSource, (bucketSeconds: number) => string> = {
+  raw: (bucketSeconds) => `Raw agent samples in ${bucketSeconds} s buckets.`,
+  rollup: (bucketSeconds) => `One-minute rollups in ${bucketSeconds / 60} min buckets`,
+  "hour-rollup": (bucketSeconds) => `One-hour rollups in ${bucketSeconds / 3600} h buckets`,
+};
 
 const STATISTICS: { value: LagStatistic; label: string }[] = [
   { value: "max", label: "Maximum" },
@@ -46,7 +54,7 @@ function LagSection({ serviceId, initialRange, staleIds }: { serviceId: string; 
   };
 
   const data = lag.data;
-  const tail = data?.segments.find((segment) => segment.source === "raw" && data.source === "rollup");
+  const tail = data?.segments.find((segment) => segment.source === "raw" && data.source !== "raw");
   return (
     <section className="card" aria-labelledby="lag-heading">
       <div className="card-header">
@@ -76,8 +84,8 @@ function LagSection({ serviceId, initialRange, staleIds }: { serviceId: string; 
       {data ? (
         <>
           <p className="muted chart-source">
-            {data.source === "raw" ? `Raw agent samples in ${data.bucketSeconds} s buckets.` : `One-minute rollups in ${data.bucketSeconds / 60} min buckets`}
-            {tail ? `; since ${tail.from.slice(11, 16)} UTC from raw samples not yet rolled up.` : data.source === "rollup" ? "." : ""}{" "}
+            {SOURCE_SENTENCES[data.source](data.bucketSeconds)}
+            {tail ? `; since ${tail.from.slice(5, 10)} ${tail.from.slice(11, 16)} UTC from raw samples not yet rolled up.` : data.source !== "raw" ? "." : ""}{" "}
             Gaps mean no report. {data.rpoSeconds === null ? "No eventual dataset sets an RPO budget." : ""}
           </p>
           <LagCharts lag={data} statistic={statistic} fitToData={fitToData} staleIds={staleIds} />
