@@ -2,56 +2,14 @@
 
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
-import { bracketMatching, ensureSyntaxTree, HighlightStyle, syntaxHighlighting, syntaxTree } from "@codemirror/language";
+import { bracketMatching, HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { linter, lintGutter, lintKeymap, type Diagnostic } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
 import { drawSelection, EditorView, keymap, lineNumbers } from "@codemirror/view";
-import type { SyntaxNode } from "@lezer/common";
 import { tags } from "@lezer/highlight";
 import { useEffect, useRef } from "react";
-import { checkPolicyText, type JsonPath } from "@/core/policy/policy-document-text";
-
-const JSON_VALUES = new Set(["Object", "Array", "String", "Number", "True", "False", "Null"]);
-
-function propertyNamed(object: SyntaxNode, key: string, state: EditorState): SyntaxNode | null {
-  for (let property = object.firstChild; property; property = property.nextSibling) {
-    const name = property.name === "Property" ? property.getChild("PropertyName") : null;
-    if (!name) continue;
-    try {
-      if (JSON.parse(state.sliceDoc(name.from, name.to)) === key) return property.lastChild;
-    } catch {
-      // A name the parser recovered from is no match.
-    }
-  }
-  return null;
-}
-
-function itemAt(array: SyntaxNode, index: number): SyntaxNode | null {
-  let position = 0;
-  for (let child = array.firstChild; child; child = child.nextSibling) {
-    if (JSON_VALUES.has(child.name) && position++ === index) return child;
-  }
-  return null;
-}
-
-/**
- * Where a schema problem's path is in the text: the deepest value the path
- * reaches (a missing key points at the object that lacks it); an object or
- * array is marked by its opening bracket only, so one problem does not
- * underline half the document.
- */
-function rangeOf(state: EditorState, path: JsonPath): { from: number; to: number } {
-  const tree = ensureSyntaxTree(state, state.doc.length, 500) ?? syntaxTree(state);
-  const top = tree.topNode.firstChild;
-  if (!top) return { from: 0, to: 0 };
-  let node: SyntaxNode = top;
-  for (const key of path) {
-    const next: SyntaxNode | null = node.name === "Object" ? propertyNamed(node, String(key), state) : node.name === "Array" && typeof key === "number" ? itemAt(node, key) : null;
-    if (!next) break;
-    node = next;
-  }
-  return node.name === "Object" || node.name === "Array" ? { from: node.from, to: node.from + 1 } : { from: node.from, to: node.to };
-}
+import { jsonPathRange } from "@/client/editor/json-path-range";
+import { checkPolicyText } from "@/core/policy/policy-document-text";
 
 const syntaxErrors = jsonParseLinter();
 
@@ -60,7 +18,7 @@ const policyLinter = linter(
   (view): Diagnostic[] => {
     const checked = checkPolicyText(view.state.doc.toString());
     if (checked.json === undefined) return syntaxErrors(view);
-    return checked.problems.map((problem) => ({ ...rangeOf(view.state, problem.path), severity: "error", message: `${problem.field}: ${problem.message}` }));
+    return checked.problems.map((problem) => ({ ...jsonPathRange(view.state, problem.path), severity: "error", message: `${problem.field}: ${problem.message}` }));
   },
   { delay: 150 },
 );
@@ -76,7 +34,8 @@ const highlight = HighlightStyle.define([
 const theme = EditorView.theme({
   "&": { backgroundColor: "var(--surface)", color: "var(--text)", border: "1px solid var(--border)", borderRadius: "6px", fontSize: "0.88rem" },
   "&.cm-focused": { outline: "3px solid var(--focus)", outlineOffset: "2px" },
-  ".cm-scroller": { fontFamily: "var(--mono)", maxHeight: "28rem", overflow: "auto" },
+  // No scroll box of its own: the page scrolls, so nothing needs a keyboard stop just to scroll it.
+  ".cm-scroller": { fontFamily: "var(--mono)" },
   ".cm-content": { caretColor: "var(--text)" },
   ".cm-gutters": { backgroundColor: "var(--surface-2)", color: "var(--text-muted)", borderRight: "1px solid var(--border)" },
   ".cm-tooltip": { backgroundColor: "var(--surface)", color: "var(--text)", border: "1px solid var(--border)" },
