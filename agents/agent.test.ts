@@ -69,7 +69,7 @@ function makeAgent(adapter: EngineAdapter, peers: PeerProbe[] = [], healthEndpoi
     },
     metrics,
     log: createLogger("agent-test", (line) => logLines.push(JSON.parse(line) as Record<string, unknown>)),
-    probePeers: async (): Promise<TimedPeerProbe[]> => peers.map((probe) => ({ probe, durationMs: 3 })),
+    witnesses: { probe: async (): Promise<TimedPeerProbe[]> => peers.map((probe) => ({ probe, durationMs: 3 })), close: async () => {} },
     now: () => new Date("2026-11-26T04:00:00.000Z"),
   });
 }
@@ -104,9 +104,12 @@ describe("Agent", () => {
       delivery: { deliver: async () => {}, flush: async () => {}, close: () => {} },
       metrics,
       log: createLogger("agent-test", () => {}),
-      probePeers: async (peers): Promise<TimedPeerProbe[]> => {
-        asked.push(peers.map((peer) => peer.replica));
-        return peers.map((peer) => ({ probe: { replica: peer.replica, regionId: peer.regionId, reachable: true, rttMs: 1, error: null }, durationMs: 1 }));
+      witnesses: {
+        probe: async (peers): Promise<TimedPeerProbe[]> => {
+          asked.push(peers.map((peer) => peer.replica));
+          return peers.map((peer) => ({ probe: { replica: peer.replica, regionId: peer.regionId, reachable: true, rttMs: 1, error: null }, durationMs: 1 }));
+        },
+        close: async () => {},
       },
       now: () => new Date("2026-11-26T04:00:00.000Z"),
     });

@@ -8,8 +8,9 @@ import type { HealthState } from "./health/health-state";
 import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
 import type { ReportQueue } from "./report-queue";
+import type { InPlaceRestarter } from "./restart/in-place-restarter";
 import { REPEAT_LOG_MS } from "./retry";
-import { probePeers as probePeersOverNetwork, type TimedPeerProbe } from "./witness";
+import { PeerProbes, type PeerWitness, type TimedPeerProbe } from "./witness";
 
 export interface AgentParts {
   config: Pick<AgentConfig, "intervalMs" | "probeTimeoutMs" | "peers">;
@@ -22,7 +23,10 @@ export interface AgentParts {
   health?: Pick<HealthState, "observed">;
   /** Where the health endpoints are served, told in every report so load balancer configurations can be generated from the API. */
   healthEndpoint?: AgentHealthEndpoint | null;
-  probePeers?: typeof probePeersOverNetwork;
+  /** Restarts the local server in place when it crashed; told after every probe of it. */
+  restarter?: Pick<InPlaceRestarter, "observed" | "report" | "stop">;
+  /** Probes the peers; by default over kept connections, without vouching. */
+  witnesses?: PeerWitness;
   now?: () => Date;
 }
 
@@ -39,14 +43,14 @@ export class Agent {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
   private readonly now: () => Date;
-  private readonly probePeers: typeof probePeersOverNetwork;
+  private readonly witnesses: PeerWitness;
   private databaseError: { message: string; loggedAt: number } | null = null;
   private readonly peerReachable = new Map<string, boolean>();
   private skipLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly parts: AgentParts) {
     this.now = parts.now ?? (() => new Date());
-    this.probePeers = parts.probePeers ?? probePeersOverNetwork;
+    this.witnesses = parts.witnesses ?? new PeerProbes();
   }
 
   start(): void {
@@ -73,10 +77,11 @@ export class Agent {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.current;
+    await this.parts.restarter?.stop();
     await this.parts.delivery.flush();
     this.parts.delivery.close();
     this.parts.queue.close();
-    await this.parts.adapter.close();
+    await Promise.all([this.parts.adapter.close(), this.witnesses.close()]);
   }
 
   /** Starts a tick unless one is still running: a slow tick is skipped over, never piled up. */
@@ -102,7 +107,15 @@ export class Agent {
       const startedAt = performance.now();
       const [observation, peers] = await Promise.all([this.probeLocal(), this.witness()]);
       this.parts.health?.observed(observation, startedAt);
-      const report: AgentReport = { seq: queue.nextSeq(), observedAt: observedAt.toISOString(), ...observation, peers, health: this.parts.healthEndpoint ?? null };
+      this.parts.restarter?.observed(observation.reachable);
+      const report: AgentReport = {
+        seq: queue.nextSeq(),
+        observedAt: observedAt.toISOString(),
+        ...observation,
+        peers,
+        health: this.parts.healthEndpoint ?? null,
+        restart: this.parts.restarter?.report() ?? null,
+      };
       const checked = agentReportSchema.safeParse(report);
       if (!checked.success) {
         log.error("bug", "report.invalid", `the agent built a report the contract refuses: ${checked.error.message}`, { seq: report.seq });
@@ -127,7 +140,7 @@ export class Agent {
   private async witness(): Promise<PeerProbe[]> {
     const { config, metrics } = this.parts;
     if (config.peers.length === 0) return [];
-    const results: TimedPeerProbe[] = await this.probePeers(config.peers, config.probeTimeoutMs);
+    const results: TimedPeerProbe[] = await this.witnesses.probe(config.peers, config.probeTimeoutMs);
     for (const { probe, durationMs } of results) {
       metrics.probeDuration.observe({ target: "witness" }, durationMs / 1000);
       this.logPeer(probe);

@@ -2,7 +2,9 @@ import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CRASH_LOOP } from "@/core/agents/in-place-restart";
 import { MIN_REPORT_INTERVAL_MS } from "@/contracts/agent-reports";
+import { parseControlPlaneUrls } from "@/core/control-planes/move-rules";
 import { SIMULATION_PROFILE_NAMES } from "./adapters/simulation-profiles";
 import { SSL_MODES } from "./commands/upstream-security";
 
@@ -32,6 +34,22 @@ const postgresReplicaSchema = z.strictObject({
   regionId: name,
   engine: z.literal("postgresql"),
   connectionString,
+});
+
+const mariadbReplicaSchema = z.strictObject({
+  name,
+  regionId: name,
+  engine: z.literal("mariadb"),
+  /** `mariadb://user:password@host:port/database`. */
+  connectionString: z.string().regex(/^(mariadb|mysql):\/\//, { error: "must be a mariadb:// connection string" }),
+  /**
+   * What `rewind` does with a former primary that holds transactions the new
+   * primary's history does not (errant GTIDs): refuse to rejoin it (the
+   * default), or rebuild it from the new primary, keeping a dump of its old
+   * data in `formerDataDir` first.
+   */
+  errantTransactions: z.enum(["refuse", "rebuild"]).default("refuse"),
+  formerDataDir: z.string().min(1).optional(),
 });
 
 const simulatedReplicaSchema = z.strictObject({
@@ -108,15 +126,24 @@ export function checkReplicationTls(replication: { sslMode?: string; sslRootCert
 
 /**
  * The local server's data folder and binaries, for `rewind`, which has to
- * stop the server, replace its data and start it again. Without it the
- * agent refuses `rewind`. pg_rewind is used when binDir holds one of the
- * server's major version.
+ * stop the server, replace its data and start it again, and for restarting
+ * it in place after a crash (core/agents/in-place-restart.ts). Without it
+ * the agent refuses `rewind` and leaves a crashed server to the failover.
+ * pg_rewind is used when binDir holds one of the server's major version.
  */
 export const localServerSchema = z.strictObject({
   dataDir: z.string().min(1),
   binDir: z.string().min(1),
   /** pg_ctl's server log; defaults to `<dataDir>/../postgresql.log`. */
   logFile: z.string().min(1).optional(),
+  /** Restarting a crashed server in place: on unless turned off; a crash loop (maxRestarts within withinMinutes) is left to the failover. */
+  inPlaceRestart: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      maxRestarts: z.int().min(1).max(100).default(DEFAULT_CRASH_LOOP.maxRestarts),
+      withinMinutes: z.number().positive().max(24 * 60).default(DEFAULT_CRASH_LOOP.withinMs / 60_000),
+    })
+    .prefault({}),
 });
 
 export const metricsSchema = z.strictObject({
@@ -154,11 +181,21 @@ export const scriptsSchema = z.record(
   }),
 );
 
+/**
+ * The control plane's URL, or the URLs of several of its copies separated by
+ * commas: the agent starts with the first and moves between them when one
+ * fails (agents/control-planes.ts).
+ */
+export const controlPlaneUrlSchema = z.string().superRefine((text, context) => {
+  const parsed = parseControlPlaneUrls(text);
+  if (!parsed.ok) context.addIssue({ code: "custom", message: parsed.error });
+});
+
 export const agentConfigSchema = z.strictObject({
-  controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+  controlPlaneUrl: controlPlaneUrlSchema,
   token: z.string().min(1),
   agentName: name,
-  replica: z.discriminatedUnion("engine", [postgresReplicaSchema, simulatedReplicaSchema]),
+  replica: z.discriminatedUnion("engine", [postgresReplicaSchema, mariadbReplicaSchema, simulatedReplicaSchema]),
   peers: z.array(z.strictObject({ replica: name, regionId: name, connectionString })).max(64).default([]),
   intervalMs: z.int().min(MIN_REPORT_INTERVAL_MS).max(3_600_000).default(1000),
   probeTimeoutMs: z.int().min(50).max(60_000).default(2000),
@@ -181,6 +218,8 @@ export type PeerConfig = AgentConfig["peers"][number];
 export type CommandsConfig = NonNullable<AgentConfig["commands"]>;
 export type ReplicationConfig = NonNullable<AgentConfig["replication"]>;
 export type LocalServerConfig = NonNullable<AgentConfig["server"]>;
+/** The server's folders and binaries alone, what stopping, starting and rebuilding it need. */
+export type LocalServerFolders = Pick<LocalServerConfig, "dataDir" | "binDir" | "logFile">;
 export type ScriptsConfig = NonNullable<AgentConfig["scripts"]>;
 
 export class ConfigError extends Error {

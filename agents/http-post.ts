@@ -21,6 +21,16 @@ export interface HttpClient extends HttpPoster {
   get(url: URL, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer>;
 }
 
+/** No answer came within the request's time limit. */
+export class HttpTimeoutError extends Error {
+  override name = "HttpTimeoutError";
+}
+
+/** The caller abandoned the request (its signal was aborted). */
+export class HttpAbandonedError extends Error {
+  override name = "HttpAbandonedError";
+}
+
 /** Answers are small JSON documents; anything larger is not the control plane talking. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
@@ -37,9 +47,9 @@ export function createHttpClient(): HttpClient {
     const request = secure ? https.request : http.request;
     const agent = secure ? agents.https : agents.http;
     return new Promise<HttpAnswer>((resolve, reject) => {
-      if (signal?.aborted) return reject(new Error("the request was abandoned"));
+      if (signal?.aborted) return reject(new HttpAbandonedError("the request was abandoned"));
       let settled = false;
-      const onAbort = () => settle(new Error("the request was abandoned"));
+      const onAbort = () => settle(new HttpAbandonedError("the request was abandoned"));
       const settle = (error: Error | null, answer?: HttpAnswer) => {
         if (settled) return;
         settled = true;
@@ -52,7 +62,7 @@ export function createHttpClient(): HttpClient {
       };
       const bodyHeaders = body === null ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
       const req = request(url, { method, agent, headers: { ...headers, ...bodyHeaders } });
-      const timer = setTimeout(() => settle(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => settle(new HttpTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
       req.on("error", (error) => settle(error));
       req.on("response", (response) => {

@@ -5,7 +5,9 @@ import pg from "pg";
  * Every connection the agent opens is bounded in time on both sides: the
  * server cancels statements after `statement_timeout`, and the client gives
  * up on connecting or reading after `timeoutMs`, so a hung replica or a
- * silent network can never stall a tick.
+ * silent network can never stall a tick. TCP keepalives start after
+ * `timeoutMs` of silence, so a kept connection whose peer vanished while it
+ * sat idle ends (and says so with 'error') without waiting for a query.
  */
 export function newClient(connectionString: string, timeoutMs: number, applicationName: string): pg.Client {
   const client = new pg.Client({
@@ -15,6 +17,7 @@ export function newClient(connectionString: string, timeoutMs: number, applicati
     statement_timeout: timeoutMs,
     query_timeout: timeoutMs,
     keepAlive: true,
+    keepAliveInitialDelayMillis: timeoutMs,
   });
   // An idle connection that breaks emits 'error'; unhandled it would kill the agent.
   client.on("error", () => {});

@@ -11,7 +11,11 @@ import type { AgentReport } from "@/contracts/agent-reports";
  *   and fsynced one at a time. A kill in the middle of a write leaves a torn
  *   last line without its newline, which loading ignores and cuts off.
  * - `state.json`: the head (every seq at or below it was delivered or
- *   dropped), replaced atomically by rename before any segment is deleted.
+ *   dropped), replaced atomically by rename, and made durable before any
+ *   segment is deleted. The acks in between are not fsynced (one a second
+ *   would be most of an idle agent's work): after a machine crash an older
+ *   head is read back, the reports above it are sent again, and the control
+ *   plane, which holds them, answers where to go on from.
  *
  * A seq is persisted before it is used, without a write of its own: a report
  * reaches the control plane only after its line is fsynced, and on load the
@@ -174,7 +178,7 @@ export class ReportQueue {
     // Numbers the control plane already holds must never be handed out again;
     // the head is saved before the segments holding them can be deleted.
     this.highestSeq = Math.max(this.highestSeq, seq);
-    if (seq > this.state.headSeq) this.saveState({ headSeq: seq });
+    if (seq > this.state.headSeq) this.saveState({ headSeq: seq }, { durable: this.hasDeletableSegments(false) });
     this.deleteEmptySegments(false);
     return removed;
   }
@@ -221,7 +225,7 @@ export class ReportQueue {
       }
     }
     if (dropped === 0) return;
-    this.saveState({ headSeq: head });
+    this.saveState({ headSeq: head }, { durable: true });
     this.deleteEmptySegments(false);
     this.droppedCount += dropped;
     this.options.onDrop?.(dropped);
@@ -231,12 +235,21 @@ export class ReportQueue {
    * A segment goes once nothing in it waits, unless it is the one still
    * taking appends (keeping it spares a file creation per delivered report).
    */
+  /** Empty segments, except the active one while it takes appends (unless `includingActive`). */
+  private deletable(segment: Segment, includingActive: boolean): boolean {
+    if (segment.entries.length > 0) return false;
+    return includingActive || segment !== this.segments.at(-1) || segment.size >= this.segmentBytes;
+  }
+
+  private hasDeletableSegments(includingActive: boolean): boolean {
+    return this.segments.some((segment) => this.deletable(segment, includingActive));
+  }
+
   private deleteEmptySegments(includingActive: boolean): void {
     const active = this.segments.at(-1);
     for (let i = this.segments.length - 1; i >= 0; i -= 1) {
       const segment = this.segments[i]!;
-      if (segment.entries.length > 0) continue;
-      if (segment === active && segment.size < this.segmentBytes && !includingActive) continue;
+      if (!this.deletable(segment, includingActive)) continue;
       if (segment === active) this.close();
       rmSync(path.join(this.dir, segment.file), { force: true });
       this.segments.splice(i, 1);
@@ -297,18 +310,18 @@ export class ReportQueue {
     }
   }
 
-  private saveState(state: QueueState): void {
+  private saveState(state: QueueState, { durable }: { durable: boolean }): void {
     const file = path.join(this.dir, STATE_FILE);
     const temporary = `${file}.tmp`;
     const fd = openSync(temporary, "w");
     try {
       writeSync(fd, JSON.stringify(state));
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(temporary, file);
-    this.syncDir();
+    if (durable) this.syncDir();
     this.state = state;
   }
 

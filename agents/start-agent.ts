@@ -3,6 +3,8 @@ import { Agent } from "./agent";
 import { CommandKeyRing } from "./commands/command-key-ring";
 import { commandLoopFor } from "./commands/command-loop-for";
 import type { AgentConfig } from "./config";
+import { choosingHttpClient, ControlPlaneChoice } from "./control-planes";
+import { createHttpClient } from "./http-post";
 import { Delivery } from "./delivery";
 import { errorMessage } from "./error-message";
 import { serveHealth } from "./health/health-server";
@@ -13,7 +15,9 @@ import { AgentMetrics, serveMetrics } from "./metrics";
 import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for";
 import { ReportQueue } from "./report-queue";
 import { AGENT_VERSION } from "./version";
-import { vouchingProbes } from "./witness";
+import { LocalServer } from "./commands/rewind/local-server";
+import { InPlaceRestarter } from "./restart/in-place-restarter";
+import { PeerProbes } from "./witness";
 import { WitnessIdentity } from "./witness-identity";
 
 export interface RunningAgent {
@@ -31,12 +35,17 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   });
   const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
-  const probePeers = vouchingProbes(witness);
+  const witnesses = new PeerProbes(witness);
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
   const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
   const changes = new ServerChanges();
-  const commandLoop = commandLoopFor(config, keyRing, metrics, log, changes);
-  const leaseKeeper = primaryLeaseKeeperFor(config, keyRing, metrics, log);
+  // One choice of copy for the reports, the command poll and the lease: when one of them finds a copy gone, all move on.
+  const copies = ControlPlaneChoice.of(config.controlPlaneUrl, ({ from, to, rule, why }) =>
+    log.warn("control_plane.moved", `moving from ${from} to ${to} (${rule}): ${why}`, { from, to, rule }),
+  );
+  const reaching = { controlPlaneUrl: copies.first, http: () => choosingHttpClient(copies, createHttpClient()) };
+  const commandLoop = commandLoopFor(config, keyRing, metrics, log, changes, reaching);
+  const leaseKeeper = primaryLeaseKeeperFor(config, keyRing, metrics, log, reaching);
   const health = new HealthState({
     // A tick probes within probeTimeoutMs; missing a few ticks in a row means the loop is stuck.
     staleAfterMs: 3 * config.intervalMs + config.probeTimeoutMs,
@@ -45,7 +54,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     commandEpoch: () => commandLoop?.highestEpoch ?? null,
   });
   const delivery = new Delivery({
-    controlPlaneUrl: config.controlPlaneUrl,
+    controlPlaneUrl: reaching.controlPlaneUrl,
+    poster: reaching.http(),
     token: config.token,
     agentVersion: AGENT_VERSION,
     witnessKey: witness.publicKey,
@@ -56,7 +66,19 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     onStored: (result) => health.heardFromControlPlane(result.standby),
   });
   const healthEndpoint = config.health.port > 0 ? { host: config.health.host, port: config.health.port, tls: config.health.tls !== undefined } : null;
-  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, probePeers, health, healthEndpoint });
+  const restarter =
+    config.server && config.replica.engine === "postgresql"
+      ? new InPlaceRestarter({
+          server: new LocalServer(config.server),
+          enabled: config.server.inPlaceRestart.enabled,
+          limit: { maxRestarts: config.server.inPlaceRestart.maxRestarts, withinMs: config.server.inPlaceRestart.withinMinutes * 60_000 },
+          lease: leaseKeeper,
+          log,
+          // Probe and report the restarted server at once, not at the next tick.
+          onRestarted: () => void agent.scheduleTick(),
+        })
+      : null;
+  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, witnesses, restarter: restarter ?? undefined, health, healthEndpoint });
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
   const healthServer = config.health.port > 0 ? await serveHealth(() => health.facts(), config.health) : null;
 

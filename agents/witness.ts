@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import type { PeerProbe } from "@/contracts/agent-reports";
+import { decideProbeConnection } from "@/core/agents/probe-connection";
 import { WITNESS_VOUCH_WITHIN_MS } from "@/core/policy/budgets";
 import type { PeerConfig } from "./config";
 import { errorMessage, truncate } from "./error-message";
@@ -13,84 +14,134 @@ export interface TimedPeerProbe {
   durationMs: number;
 }
 
+/** What the agent's loop asks of its witness: probe these peers now, and let go of everything at the end. */
+export interface PeerWitness {
+  probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]>;
+  close(): Promise<void>;
+}
+
 /**
- * Witnesses a peer region's replica: connect, `SELECT 1`, disconnect. A new
- * connection per probe, on purpose: a persistent one to a dead or
- * partitioned peer can hang half-open until TCP keepalive gives up, and
- * would skip the very steps (TCP, TLS, authentication, a free backend slot)
- * that tell whether the peer can still serve. rttMs is the `SELECT 1` round
- * trip, the closest thing to network latency; connecting takes several.
- *
- * With `witness` (this agent's replica), a probe of a peer in another region
- * that succeeded quickly also vouches for it (see `vouch`); a vouch that
- * fails changes nothing about the probe.
+ * The probe's one query: the peer's clock as it answers (a moment after the
+ * probe started, which a vouch counts from) and whether it takes writes.
  */
-export async function probePeer(peer: PeerConfig, timeoutMs: number, witness?: WitnessIdentity): Promise<TimedPeerProbe> {
-  const client = newClient(peer.connectionString, timeoutMs, "switchyard-witness");
-  const started = performance.now();
-  const identity = { replica: peer.replica, regionId: peer.regionId };
-  try {
-    const rttMs = await within(
-      (async () => {
-        await client.connect();
+const PROBE_QUERY = `SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS "nowUs",
+  NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable`;
+
+interface ProbeRow {
+  nowUs: string;
+  writable: boolean;
+}
+
+interface KeptConnection {
+  client: pg.Client;
+  connectionString: string;
+  openedAt: number;
+  broken: boolean;
+  lastProbeSucceeded: boolean;
+}
+
+/**
+ * Witnesses the peer regions' replicas over one kept connection each
+ * (core/agents/probe-connection decides when to reuse it). A probe counts
+ * only the answer to the query it sends itself, within its timeout, so a
+ * half-open connection to a dead or frozen peer fails it exactly as a fresh
+ * connect would; a reused connection that fails gets one fresh attempt in
+ * the time left (a peer that restarted ended it), and every failure ends
+ * it. rttMs is the query's round trip, the closest thing to network latency.
+ *
+ * With `witness` (this agent's replica), a probe of a writable peer in
+ * another region that succeeded quickly also vouches for it (see `vouch`);
+ * a vouch that fails changes nothing about the probe.
+ */
+export class PeerProbes implements PeerWitness {
+  private readonly kept = new Map<string, KeptConnection>();
+
+  constructor(private readonly witness?: WitnessIdentity) {}
+
+  /** All peers in parallel: a tick waits for the slowest peer, never for the sum. Peers no longer listed are let go. */
+  probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
+    for (const name of this.kept.keys()) if (!peers.some((peer) => peer.replica === name)) this.drop(name);
+    return Promise.all(peers.map((peer) => this.probePeer(peer, timeoutMs)));
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.kept.values()].map((kept) => kept.client);
+    this.kept.clear();
+    await Promise.all(clients.map((client) => closeClient(client)));
+  }
+
+  async probePeer(peer: PeerConfig, timeoutMs: number): Promise<TimedPeerProbe> {
+    const started = performance.now();
+    const identity = { replica: peer.replica, regionId: peer.regionId };
+    const left = () => timeoutMs - (performance.now() - started);
+    let failure: unknown;
+    for (let attempt = 0; attempt < 2 && left() > 0; attempt++) {
+      const { connection, reused } = this.connection(peer, started, timeoutMs);
+      try {
+        if (!reused) await within(connection.client.connect(), left(), `connection to ${peer.replica}`);
         const sent = performance.now();
-        await client.query("SELECT 1");
-        return performance.now() - sent;
-      })(),
-      timeoutMs,
-      `witness probe of ${peer.replica}`,
-    );
-    if (witness && witness.regionId !== peer.regionId) await vouch(client, witness, peer.replica, started);
-    return { probe: { ...identity, reachable: true, rttMs: Math.round(rttMs * 100) / 100, error: null }, durationMs: performance.now() - started };
-  } catch (error) {
-    return { probe: { ...identity, reachable: false, rttMs: null, error: truncate(errorMessage(error), 500) }, durationMs: performance.now() - started };
-  } finally {
-    void closeClient(client);
+        const { rows } = await within(connection.client.query<ProbeRow>(PROBE_QUERY), left(), `witness probe of ${peer.replica}`);
+        const rttMs = performance.now() - sent;
+        connection.lastProbeSucceeded = true;
+        const row = rows[0];
+        if (this.witness && this.witness.regionId !== peer.regionId && row?.writable) await vouch(connection, this.witness, peer.replica, started, row);
+        return { probe: { ...identity, reachable: true, rttMs: Math.round(rttMs * 100) / 100, error: null }, durationMs: performance.now() - started };
+      } catch (error) {
+        connection.lastProbeSucceeded = false;
+        failure = error;
+        if (!reused) break;
+      }
+    }
+    return { probe: { ...identity, reachable: false, rttMs: null, error: truncate(errorMessage(failure), 500) }, durationMs: performance.now() - started };
+  }
+
+  /** The kept connection when the policy allows it, else a new one (not yet connected) that replaces it. */
+  private connection(peer: PeerConfig, now: number, timeoutMs: number): { connection: KeptConnection; reused: boolean } {
+    const kept = this.kept.get(peer.replica);
+    const rule = decideProbeConnection({
+      kept: kept !== undefined,
+      sameTarget: kept?.connectionString === peer.connectionString,
+      broken: kept?.broken ?? false,
+      lastProbeSucceeded: kept?.lastProbeSucceeded ?? false,
+      ageMs: kept ? now - kept.openedAt : 0,
+    });
+    if (kept && rule.action === "reuse") return { connection: kept, reused: true };
+    this.drop(peer.replica);
+    const client = newClient(peer.connectionString, timeoutMs, "switchyard-witness");
+    const connection: KeptConnection = { client, connectionString: peer.connectionString, openedAt: now, broken: false, lastProbeSucceeded: false };
+    client.on("error", () => (connection.broken = true));
+    client.on("end", () => (connection.broken = true));
+    this.kept.set(peer.replica, connection);
+    return { connection, reused: false };
+  }
+
+  private drop(replica: string): void {
+    const kept = this.kept.get(replica);
+    this.kept.delete(replica);
+    if (kept) void closeClient(kept.client);
   }
 }
 
-/** All peers in parallel: a tick waits for the slowest peer, never for the sum. */
-export function probePeers(peers: readonly PeerConfig[], timeoutMs: number, witness?: WitnessIdentity): Promise<TimedPeerProbe[]> {
-  return Promise.all(peers.map((peer) => probePeer(peer, timeoutMs, witness)));
-}
-
-/** Probes that vouch for the peers they reach as `witness`, for the Agent. */
-export function vouchingProbes(witness: WitnessIdentity): typeof probePeers {
-  return (peers, timeoutMs) => probePeers(peers, timeoutMs, witness);
-}
-
 /**
- * Tells the peer, if it is a primary, that this witness reached it: a signed
+ * Tells the peer, a writable primary, that this witness reached it: a signed
  * NOTIFY its agent listens for, which keeps its lease while the control plane
  * is out of reach. The automation reckons that a witness whose probes fail
  * from some moment on stops vouching WITNESS_VOUCH_WITHIN_MS later, so a
  * vouch holds only until then: the end is set on the peer's own clock from
- * when it accepted this connection (after the probe started), less the time
- * already spent, signed into the vouch, and the NOTIFY runs only before it.
- * A standby skips it (NOTIFY fails during recovery), and so does a fenced
- * primary: each NOTIFY commits a WAL record, and WAL a fenced primary writes
- * after its final position would reach the standbys still attached to it
- * past the point where the new primary forks.
+ * when it answered this probe's query (after the probe started), less the
+ * time already spent, signed into the vouch, and the NOTIFY runs only before
+ * it. A fenced primary is skipped (and checked again by the NOTIFY itself):
+ * each NOTIFY commits a WAL record, and WAL a fenced primary writes after its
+ * final position would reach the standbys still attached to it past the
+ * point where the new primary forks.
  */
-async function vouch(client: pg.Client, witness: WitnessIdentity, primary: string, startedAt: number): Promise<void> {
-  const remainingMs = () => WITNESS_VOUCH_WITHIN_MS - (performance.now() - startedAt);
-  if (remainingMs() <= 0) return;
+async function vouch(connection: KeptConnection, witness: WitnessIdentity, primary: string, startedAt: number, row: ProbeRow): Promise<void> {
+  const left = WITNESS_VOUCH_WITHIN_MS - (performance.now() - startedAt);
+  if (left <= 0) return;
+  const notAfterUs = Number(row.nowUs) + Math.floor(left * 1000);
   try {
-    const { rows } = await within(
-      client.query<{ acceptedUs: string; writable: boolean }>(
-        `SELECT (extract(epoch FROM session.backend_start) * 1000000)::bigint::text AS "acceptedUs",
-                NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable
-           FROM pg_stat_get_activity(pg_backend_pid()) AS session`,
-      ),
-      remainingMs(),
-      `the clock of ${primary}`,
-    );
-    const row = rows[0];
-    const left = remainingMs();
-    if (!row?.writable || left <= 0) return;
-    const notAfterUs = Number(row.acceptedUs) + Math.floor(left * 1000);
     await within(
-      client.query(
+      connection.client.query(
         `SELECT pg_notify($1, $2) WHERE NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
             AND clock_timestamp() < to_timestamp($3::float8 / 1000000)`,
         [VOUCH_CHANNEL, witness.vouch(primary, notAfterUs), notAfterUs],
@@ -99,6 +150,7 @@ async function vouch(client: pg.Client, witness: WitnessIdentity, primary: strin
       `vouch for ${primary}`,
     );
   } catch {
-    // The probe itself succeeded; a lost vouch only leaves the peer to its other renewals.
+    // The probe itself succeeded; a lost vouch only leaves the peer to its other renewals. Its answer may still be on its way: the connection goes.
+    connection.lastProbeSucceeded = false;
   }
 }

@@ -36,6 +36,22 @@ function rssMiB(pid: number): number {
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
 }
 
+/**
+ * Of the resident memory, what is this process's own: RSS counts the pages of
+ * the node binary it touched, which every Node process on the host shares
+ * (PSS divides them among their users; private is the process's alone).
+ */
+function ownMiB(pid: number): { pss: number; private: number } {
+  const fields = Object.fromEntries(
+    readFileSync(`/proc/${pid}/smaps_rollup`, "utf8")
+      .split("\n")
+      .map((line) => /^(\w+):\s+(\d+) kB/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], Number(match[2]) / 1024]),
+  );
+  return { pss: fields.Pss ?? 0, private: (fields.Private_Dirty ?? 0) + (fields.Private_Clean ?? 0) };
+}
+
 function cpuTicks(pid: number): number {
   // Fields after the command name (which may hold spaces) start at ")".
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -49,22 +65,42 @@ try {
   const pids = agentPids(bundle);
   if (pids.length === 0) throw new Error("no agent processes found");
   const rss = new Map(pids.map((pid) => [pid, [] as number[]]));
+  const own = new Map(pids.map((pid) => [pid, [] as { pss: number; private: number }[]]));
   const ticksAtStart = new Map(pids.map((pid) => [pid, cpuTicks(pid)]));
+  // A loaded machine inflates every process's CPU time (and times probes out): the figures say how loaded it was.
+  const loadAtStart = os.loadavg()[0]!;
   const started = performance.now();
   while (performance.now() - started < SECONDS * 1000) {
-    for (const pid of pids) rss.get(pid)!.push(rssMiB(pid));
+    for (const pid of pids) {
+      rss.get(pid)!.push(rssMiB(pid));
+      own.get(pid)!.push(ownMiB(pid));
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const elapsed = (performance.now() - started) / 1000;
   const agents = pids.map((pid) => {
     const memory = summarize(rss.get(pid)!);
+    const pss = summarize(own.get(pid)!.map((sample) => sample.pss));
+    const unshared = summarize(own.get(pid)!.map((sample) => sample.private));
     const cpuSeconds = (cpuTicks(pid) - ticksAtStart.get(pid)!) / CLOCK_TICKS;
-    return { pid, rssMiB: { p50: round(memory.p50), max: round(memory.max) }, cpuPercentOfOneCore: round((100 * cpuSeconds) / elapsed, 2) };
+    return {
+      pid,
+      rssMiB: { p50: round(memory.p50), max: round(memory.max) },
+      pssMiB: { p50: round(pss.p50) },
+      privateMiB: { p50: round(unshared.p50) },
+      cpuPercentOfOneCore: round((100 * cpuSeconds) / elapsed, 2),
+    };
   });
   console.log(
     JSON.stringify(
       {
-        machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+        machine: {
+          cpus: os.cpus().length,
+          cpu: os.cpus()[0]?.model,
+          memoryGiB: round(os.totalmem() / 2 ** 30),
+          node: process.version,
+          loadAverage1m: { atStart: round(loadAtStart), atEnd: round(os.loadavg()[0]!) },
+        },
         parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1 },
         agents,
       },

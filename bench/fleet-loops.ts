@@ -16,9 +16,12 @@
  *
  * `--cpu-profile <file>` writes a CPU profile of the in-process decider
  * passes (open it in Chrome's DevTools) to see where a pass's time goes;
- * `--no-mass-change` leaves the mass change out.
+ * `--no-mass-change` leaves the mass change out; `--copies 3` runs two more
+ * control-plane copies on the same store (as the application role, as a
+ * second copy is deployed), all competing for the loops' leases, and says
+ * which copy held each.
  *
- *   npm run bench:loops -- --services 1000 --replicas 3 --seconds 30
+ *   npm run bench:loops -- --services 1000 --replicas 3 --seconds 30 [--copies 3]
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -26,7 +29,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
-import { adminToken, startControlPlane } from "./support/control-plane";
+import { adminToken, anotherCopyEnv, startControlPlane } from "./support/control-plane";
 import { seedTopology } from "./support/dashboard-fleet";
 import { controlPlanePid, cpuWhile } from "./support/process-cpu";
 import { enrollAndReport, grantPrimaryLeases, keepFresh } from "./support/simulated-fleet";
@@ -39,11 +42,13 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "30" },
     "no-mass-change": { type: "boolean", default: false },
     "cpu-profile": { type: "string" },
+    copies: { type: "string", default: "1" },
   },
 });
 const SERVICES = Number(values.services);
 const REPLICAS = Number(values.replicas);
 const SECONDS = Number(values.seconds);
+const COPIES = Number(values.copies);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (since: number) => round((performance.now() - since) / 1000);
@@ -101,6 +106,9 @@ async function statements(run: () => Promise<unknown>): Promise<number> {
 }
 
 const controlPlane = await startControlPlane();
+const otherCopies: Awaited<ReturnType<typeof startControlPlane>>[] = [];
+// One after the other: each start checks the build, which they share.
+for (let copy = 2; copy <= COPIES; copy++) otherCopies.push(await startControlPlane({ env: anotherCopyEnv(controlPlane) }));
 const db = createDb(controlPlane.databaseUrl, 4);
 const sql = new pg.Pool({ connectionString: controlPlane.databaseUrl, max: 2 });
 let fresh: ReturnType<typeof keepFresh> | undefined;
@@ -120,6 +128,7 @@ try {
 
   const pid = controlPlanePid(controlPlane.dataDir);
   const steady = await cpuWhile(pid, () => passesWhile(sql, () => sleep(SECONDS * 1000)));
+  const { rows: leaseHolders } = await sql.query<{ name: string; holder: string }>(`SELECT name, holder FROM "Lease" ORDER BY name`);
 
   process.env.DATABASE_URL = controlPlane.databaseUrl;
   const { decideOnce } = await import("@/server/automation/automation-loop");
@@ -212,12 +221,15 @@ try {
     JSON.stringify(
       {
         machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-        parameters: { services: SERVICES, replicasPerService: REPLICAS, seconds: SECONDS },
+        parameters: { services: SERVICES, replicasPerService: REPLICAS, seconds: SECONDS, copies: COPIES },
+        loadAverage: os.loadavg().map((value) => round(value, 2)),
+        leaseHolders: Object.fromEntries(leaseHolders.map((lease) => [lease.name, lease.holder])),
         seeding: { topologySeconds, agentsAndFirstReportsSeconds: agentsSeconds, replicas: replicas.length, primaryLeases: leases },
         steadyState: {
           decider: passFigures(steady.result.passes, "decider", steady.seconds),
           alerting: passFigures(steady.result.passes, "alerting", steady.seconds),
-          controlPlaneCores: round(steady.cores, 3),
+          // Of the first copy's Next.js server; with --copies the others run their own loops' lease attempts too.
+          firstCopyCores: round(steady.cores, 3),
           stateRefreshes: fresh.refreshes(),
         },
         statements: { deciderPass: deciderStatements, alertEvaluation: alertStatements },
@@ -239,5 +251,6 @@ try {
   await fresh?.stop();
   await sql.end();
   await db.$disconnect();
+  for (const copy of otherCopies) await copy.stop();
   await controlPlane.stop();
 }

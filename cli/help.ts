@@ -10,7 +10,7 @@ export function overallHelp(commands: readonly Command[]): string {
     "",
     table(["COMMAND", "WHAT IT DOES"], commands.map((command) => [command.usage.split(" ")[0] ?? command.name, command.summary])),
     "",
-    "Configuration: SWITCHYARD_URL (default http://localhost:3000) and SWITCHYARD_TOKEN (or SWITCHYARD_TOKEN_FILE), or --url / --token-file.",
+    "Configuration: SWITCHYARD_URL (default http://localhost:3000; several copies' URLs separated by commas to move between) and SWITCHYARD_TOKEN (or SWITCHYARD_TOKEN_FILE), or --url / --token-file.",
     "(--token TOKEN works too, but ps shows it to every user of the machine.)",
     "Exit codes: 0 done, 1 the API refused or the run did not succeed, 2 bad usage or no token.",
     "`switchyard <command> --help` shows a command's options and examples.",

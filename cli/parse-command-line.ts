@@ -4,7 +4,7 @@ import type { Command, OptionSpec, OptionValue } from "./command";
 import { UsageError } from "./usage-error";
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  url: { type: "string", description: "Control plane URL (default $SWITCHYARD_URL, else http://localhost:3000)" },
+  url: { type: "string", description: "Control plane URL, or several copies' separated by commas (default $SWITCHYARD_URL, else http://localhost:3000)" },
   "token-file": { type: "string", description: "File holding the API token (default $SWITCHYARD_TOKEN_FILE)" },
   token: { type: "string", description: "API token (default $SWITCHYARD_TOKEN); ps shows it to everyone on this machine, prefer the variable or --token-file" },
   json: { type: "boolean", description: "Print the validated JSON answer instead of a table" },

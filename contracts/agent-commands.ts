@@ -74,20 +74,28 @@ const lsn = z.string().regex(/^\d{1,20}$/, { error: "must be a WAL byte position
 
 /** What an executed command reports back, by kind. */
 export const COMMAND_OUTPUTS = {
-  fence: z.strictObject({ finalLsn: lsn, terminatedSessions: z.int().min(0) }),
+  /** `finalGtid`: a MariaDB primary's final GTID position, of which `finalLsn` is the domain's sequence number. */
+  fence: z.strictObject({ finalLsn: lsn, terminatedSessions: z.int().min(0), finalGtid: z.string().optional() }),
   unfence: z.strictObject({}),
-  promote: z.strictObject({ timeline: z.int(), lsn }),
+  /** timeline is null for an engine without timelines (MariaDB); `gtid` is what a MariaDB replica had received and applied when it stopped replicating. */
+  promote: z.strictObject({ timeline: z.int().nullable(), lsn, gtid: z.strictObject({ received: z.string(), applied: z.string() }).optional() }),
   repoint: z.strictObject({
     primaryHost: z.string(),
     primaryPort: z.int(),
     slotName: z.string().nullable(),
     /** Set when the standby had gone past the new primary's fork and was rebuilt from it, as `rewind` does. */
-    rebuilt: z.strictObject({ method: z.enum(["pg_rewind", "base-backup", "following"]), reason: z.string() }).nullable().default(null),
+    rebuilt: z.strictObject({ method: z.enum(["pg_rewind", "base-backup", "following", "logical-copy"]), reason: z.string() }).nullable().default(null),
   }),
   rewind: z.strictObject({
-    /** `following` when the replica already streamed from that primary on its timeline: nothing was discarded. */
-    method: z.enum(["pg_rewind", "base-backup", "following"]),
-    timeline: z.int(),
+    /**
+     * `following` when the replica already streamed from that primary on its
+     * timeline (or, MariaDB, its GTIDs are all in the primary's history):
+     * nothing was discarded. `logical-copy`: a MariaDB replica reloaded from
+     * a dump of the primary.
+     */
+    method: z.enum(["pg_rewind", "base-backup", "following", "logical-copy"]),
+    /** Null for an engine without timelines (MariaDB). */
+    timeline: z.int().nullable(),
     /** What was copied from the primary; null when pg_rewind did not say. */
     bytes: z.int().min(0).nullable(),
     durationMs: z.int().min(0),

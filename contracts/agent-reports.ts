@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IN_PLACE_RESTART_STATES } from "@/core/agents/in-place-restart";
 import { witnessKeySchema } from "./witness-roster";
 
 /**
@@ -6,8 +7,12 @@ import { witnessKeySchema } from "./witness-roster";
  * the agent (which builds and queues reports), the control plane (which
  * validates and stores them) and the simulated fleet used by benchmarks.
  *
- * LSNs are byte positions in the WAL as decimal strings (pg_lsn - '0/0'), so
- * they survive JSON without losing precision and are engine-neutral.
+ * Positions (`lsn`) are decimal strings, so they survive JSON without losing
+ * precision, and compare as numbers along one history whatever the engine:
+ * for PostgreSQL the byte position in the WAL (pg_lsn - '0/0'), for MariaDB
+ * the sequence number of the last GTID in the server's replication domain
+ * (gtid_strict_mode keeps it increasing along one history). The engine's own
+ * notation of a MariaDB position (GTIDs) is in the report's `mariadb` part.
  */
 
 /**
@@ -89,7 +94,7 @@ export const peerProbeSchema = z
     rttMs: z.number().min(0).nullable(),
     error: z.string().max(500).nullable(),
   })
-  .meta({ id: "PeerProbe", description: "A witness probe (connect + SELECT 1) from this agent to another region's replica" });
+  .meta({ id: "PeerProbe", description: "A witness probe (a query answered within the probe timeout, over a kept connection or a new one) from this agent to another replica" });
 
 export const replicaSettingsSchema = z
   .strictObject({
@@ -104,6 +109,49 @@ export const replicaSettingsSchema = z
  * Where the agent serves its health endpoints for load balancers (`/primary`,
  * `/replica`…): what `switchyard haproxy-config` checks each replica through.
  */
+const gtidPosition = z
+  .string()
+  .max(1024)
+  .regex(/^(\d{1,10}-\d{1,10}-\d{1,20}(,\d{1,10}-\d{1,10}-\d{1,20})*)?$/, { error: "must be a GTID position (domain-server-seq, comma-separated)" });
+
+/**
+ * What a MariaDB replica reports beyond the engine-neutral fields: its GTID
+ * positions, replica threads, semi-synchronous replication and replication
+ * errors (SHOW ALL SLAVES STATUS, SHOW GLOBAL STATUS).
+ */
+export const mariadbStateSchema = z
+  .strictObject({
+    /** The replication domain its positions (`lsn`) are counted in (@@gtid_domain_id). */
+    domainId: z.int().min(0).max(4_294_967_295),
+    serverId: z.int().min(0).max(4_294_967_295),
+    gtidCurrentPos: gtidPosition,
+    gtidBinlogPos: gtidPosition,
+    gtidSlavePos: gtidPosition,
+    /** What the replica's IO thread received (Gtid_IO_Pos); null on a server that replicates from none. */
+    gtidIoPos: gtidPosition.nullable(),
+    readOnly: z.boolean(),
+    /** Slave_IO_Running and Slave_SQL_Running (`Yes`, `No`, `Connecting`); null without a replica connection. */
+    ioThread: z.string().max(32).nullable(),
+    sqlThread: z.string().max(32).nullable(),
+    secondsBehindMaster: seconds,
+    /** Transactions received but not applied yet (the GTID distance). */
+    transactionsBehind: bytes,
+    relayLogSpaceBytes: bytes,
+    semiSync: z.strictObject({
+      /** rpl_semi_sync_master_enabled, and whether commits wait for an acknowledgement now (Rpl_semi_sync_master_status). */
+      primaryEnabled: z.boolean(),
+      primaryActive: z.boolean(),
+      /** Replicas acknowledging (Rpl_semi_sync_master_clients). */
+      clients: int32,
+      /** rpl_semi_sync_slave_enabled, and whether this replica acknowledges to its primary now (Rpl_semi_sync_slave_status). */
+      replicaEnabled: z.boolean(),
+      replicaActive: z.boolean(),
+    }),
+    /** The replica threads' last errors; a duplicate key (1062) or a missing row (1032) is an apply conflict. */
+    replicationErrors: z.array(z.strictObject({ thread: z.enum(["io", "sql"]), errno: int32, message: z.string().max(500) })).max(8),
+  })
+  .meta({ id: "MariadbState", description: "A MariaDB replica's GTID positions, replica threads, semi-synchronous replication and replication errors" });
+
 export const agentHealthEndpointSchema = z
   .strictObject({
     /** The address it listens on; 0.0.0.0 or :: mean every address of the replica's host. */
@@ -113,13 +161,36 @@ export const agentHealthEndpointSchema = z
   })
   .meta({ id: "AgentHealthEndpoint", description: "Where the agent serves its health endpoints (Patroni's paths) for load balancers" });
 
+/**
+ * The agent's latest in-place restart of its crashed server
+ * (core/agents/in-place-restart.ts), carried in every report while it runs
+ * and for a while after it ended, so the control plane hears its outcome:
+ * it holds off a failover while `restarting`, and audits each attempt and
+ * its outcome once (by `id`).
+ */
+export const inPlaceRestartSchema = z
+  .strictObject({
+    /** The agent's id for the attempt, unique per agent. */
+    id: z.string().min(1).max(64),
+    state: z.enum(IN_PLACE_RESTART_STATES),
+    /** The rule of core/agents/in-place-restart.ts that decided it. */
+    rule: z.string().min(1).max(64),
+    startedAt: agentTime,
+    endedAt: agentTime.nullable(),
+    /** Why it failed or was given up; how long it took when it succeeded. */
+    detail: z.string().max(1000).nullable(),
+  })
+  .meta({ id: "InPlaceRestart", description: "An agent's restart of its crashed server in place, or why it left it to the failover" });
+
+export type InPlaceRestart = z.infer<typeof inPlaceRestartSchema>;
+
 export const agentReportSchema = z
   .strictObject({
     /** Strictly increasing per agent, across restarts; the control plane keeps each (agent, seq) once. */
     seq: z.int().min(1),
     /** The agent's clock when it measured. */
     observedAt: agentTime,
-    engine: z.enum(["postgresql", "simulated"]),
+    engine: z.enum(["postgresql", "mariadb", "simulated"]),
     /** Whether the agent could reach and query its own replica. */
     reachable: z.boolean(),
     /** Why it could not, when it could not. */
@@ -140,6 +211,10 @@ export const agentReportSchema = z
     peers: z.array(peerProbeSchema).max(64),
     /** Null when the agent serves none; absent from agents older than the field. */
     health: agentHealthEndpointSchema.nullable().optional(),
+    /** A MariaDB replica's engine-specific state; absent for other engines and while the server cannot be reached. */
+    mariadb: mariadbStateSchema.optional(),
+    /** Null when there is none to tell of; absent from agents older than the field. */
+    restart: inPlaceRestartSchema.nullable().optional(),
   })
   .meta({ id: "AgentReport" });
 
@@ -202,6 +277,7 @@ export const ingestConflictSchema = z
 
 export type AgentHealthEndpoint = z.infer<typeof agentHealthEndpointSchema>;
 export type AgentReport = z.infer<typeof agentReportSchema>;
+export type MariadbState = z.infer<typeof mariadbStateSchema>;
 export type AgentReportBatch = z.infer<typeof agentReportBatchSchema>;
 export type IngestResult = z.infer<typeof ingestResultSchema>;
 export type PeerProbe = z.infer<typeof peerProbeSchema>;

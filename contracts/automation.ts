@@ -11,7 +11,7 @@ export const decisionActionSchema = z
     z.object({ kind: z.literal("fail-over"), candidateId: z.string(), candidateName: z.string() }),
     z.object({ kind: z.literal("open-guided-runbook"), runbookId: z.string() }),
     z.object({ kind: z.literal("fence") }),
-    z.object({ kind: z.literal("blocked"), by: z.enum(["paused", "automatic-off", "maintenance", "cooldown", "gate-refused", "run-in-progress", "primary-lease"]) }),
+    z.object({ kind: z.literal("blocked"), by: z.enum(["paused", "automatic-off", "maintenance", "cooldown", "gate-refused", "run-in-progress", "primary-lease", "restart-in-place"]) }),
   ])
   .meta({ id: "DecisionAction", description: "What the rule asks for; `open-guided-runbook` hands the failover to a person and alerts; `fence` makes a former primary read-only" });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AUTOMATION_STATES } from "@/core/fleet/automation-state";
+import { LOOPS, type LoopName } from "@/core/loops/loop-stall";
 import { ACTIVE_RUN_STATUSES } from "./runs";
 import { engineSchema, regionStateSchema, replicaHealthSchema } from "./services";
 
@@ -72,7 +73,7 @@ export const serviceOverviewSchema = z
 
 export const loopStallSchema = z
   .object({
-    loop: z.enum(["decider", "alerting"]),
+    loop: z.enum(Object.keys(LOOPS) as [LoopName, ...LoopName[]]),
     lastPassAt: z.iso.datetime().nullable().meta({ description: "When its last complete pass ended; null if none ever did" }),
     sentence: z.string(),
   })
@@ -88,7 +89,7 @@ export const storeWarningSchema = z
 export const fleetOverviewSchema = z
   .object({
     services: z.array(serviceOverviewSchema),
-    loopStalls: z.array(loopStallSchema).meta({ description: "The decider (automatic failover) and the alert evaluator when they have stopped; empty while both run" }),
+    loopStalls: z.array(loopStallSchema).meta({ description: "The decider (automatic failover), the alert evaluator and the paging loop when they have stopped; empty while all run" }),
     storeWarnings: z
       .array(storeWarningSchema)
       .meta({ description: "What the role the control plane connects to its store as may do that it should not (a superuser, the tables' owner); empty when it has only the product's privileges" }),

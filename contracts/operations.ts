@@ -371,9 +371,10 @@ export const OPERATIONS = {
   metrics: operation({
     method: "GET",
     path: "/api/v1/metrics",
-    summary: "This control-plane copy's own metrics in Prometheus' text format: passes, failures (lease lost, error), overruns and pass durations of the decider and the alert evaluator",
+    summary:
+      "This control-plane copy's own metrics in Prometheus' text format: API requests by operation and status, ingested reports and their age at arrival, who holds each lease, loop passes (failures, overruns, durations), run step durations, the webhook outbox's depth. Any role's token with the `read` or `metrics` scope",
     tag: "system",
-    access: "fleet:read",
+    access: "metrics:read",
     success: { status: 200, description: "Prometheus text exposition format 0.0.4", schema: z.string(), contentType: "text/plain" },
   }),
   regionMatrix: operation({

@@ -60,6 +60,14 @@ export const policyDocumentSchema = z
     heartbeat: z.strictObject({
       intervalSeconds: seconds(0.2, 60),
       missesBeforeUnfit: z.int().min(1).max(100),
+      primaryLeaseSeconds: seconds(0.5, 6000)
+        .optional()
+        .meta({
+          description:
+            "How long the primary's self-fencing lease lasts after its last renewal (by the control plane or a majority of its witnesses); unset, the window (interval × misses). " +
+            "Another replica is promoted no sooner than the witnesses' first failure + 1 s (their vouch allowance) + this + a margin, so a lease shorter than the window by about 1.3 s lets a failover start as soon as the loss is confirmed; " +
+            "a freeze of the primary longer than about this less one interval makes its agent fence it when it thaws (not a failover: the next grant undoes it). At least two intervals + 0.25 s",
+        }),
     }),
     witness: z.strictObject({ quorum: z.int().min(1).max(16) }),
     failover: z.strictObject({

@@ -32,7 +32,7 @@ export const datasetSchema = z
   .meta({ id: "Dataset" });
 
 export const replicaRoleSchema = z.enum(["primary", "standby", "witness"]).meta({ id: "ReplicaRole" });
-export const engineSchema = z.enum(["postgresql", "mysql", "simulated"]).meta({ id: "Engine" });
+export const engineSchema = z.enum(["postgresql", "mysql", "mariadb", "simulated"]).meta({ id: "Engine" });
 
 export const replicaSchema = z
   .object({
@@ -90,6 +90,13 @@ export const replicaLiveStateSchema = z
     reportedRole: z.enum(["primary", "standby"]).nullable(),
     timeline: z.number().int().nullable(),
     lsn: z.object({ current: z.string().nullable(), received: z.string().nullable(), replayed: z.string().nullable() }),
+    gtid: z
+      .object({ current: z.string().nullable(), received: z.string().nullable(), replayed: z.string().nullable() })
+      .nullable()
+      .meta({
+        description:
+          "A MariaDB replica's positions as its GTIDs (gtid_binlog_pos on a primary; Gtid_IO_Pos and gtid_slave_pos on a replica), of which `lsn` holds the replication domain's sequence numbers; null for other engines",
+      }),
     lagBytes: z.number().nullable(),
     lagSeconds: z.number().nullable(),
     syncState: z.string().nullable().meta({ description: "sync/async/potential/quorum, as the primary sees this standby" }),

@@ -18,7 +18,7 @@ const scopesSchema = z
   .refine((scopes) => new Set(scopes).size === scopes.length, { error: "must not repeat a scope" })
   .meta({
     description:
-      "What the token may be used for: `read` (read-only), `operate`, `approve`, `audit`, `admin`. It acts with the permissions its owner's roles grant at the time of each request that one of its scopes admits; every scope includes reading.",
+      "What the token may be used for: `read` (read-only), `operate`, `approve`, `audit`, `admin`, `metrics` (the Prometheus metrics and nothing else). It acts with the permissions its owner's roles grant at the time of each request that one of its scopes admits; every scope but `metrics` includes reading.",
   });
 
 const expiresInDaysSchema = z

@@ -84,7 +84,9 @@ export const fleetServiceSchema = z
     name: z.string().trim().min(1).max(100),
     description: z.string().max(1000).default(""),
     labels: serviceLabelsSchema.default({}),
-    engine: z.enum(["postgresql", "simulated"]).meta({ description: "postgresql, or simulated (a fleet of simulated agents, for load tests)" }),
+    engine: z
+      .enum(["postgresql", "mariadb", "simulated"])
+      .meta({ description: "postgresql, mariadb (GTID replication, semi-synchronous for strong data), or simulated (a fleet of simulated agents, for load tests)" }),
     primary: z
       .string()
       .min(1)

@@ -1,8 +1,9 @@
-import { writeRouteSchema } from "@/contracts/services";
+import { CopiesClient } from "@/client/copies";
 import { portOf, primaryOf, requireLabState } from "./state";
 import { LAB_HOST, labService } from "./topology";
 
 export interface ControlPlane {
+  /** The control plane's URL, or several copies' separated by commas (SWITCHYARD_URL). */
   url: string;
   token: string;
 }
@@ -30,16 +31,10 @@ export async function endpointFromLabState(dataDir: string, serviceId: string): 
   return { replicaName: primary, host: LAB_HOST, port: portOf(state, primary), database: labService(serviceId).database };
 }
 
-/** The service's write route as the control plane gives it to any client; null when it names none. */
-export async function endpointFromControlPlane(controlPlane: ControlPlane, serviceId: string, timeoutMs = 2_000): Promise<WriteEndpoint | null> {
-  const path = `/api/v1/services/${encodeURIComponent(serviceId)}/route`;
-  const response = await fetch(new URL(path, controlPlane.url), {
-    headers: { authorization: `Bearer ${controlPlane.token}` },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
-  const route = writeRouteSchema.parse(await response.json());
-  if (!route.endpoint || !route.writeReplica) return null;
+/** The service's write route as the control plane (whichever of its copies answers) gives it to any client; null when it names none. */
+export async function endpointFromControlPlane(copies: CopiesClient, serviceId: string, timeoutMs = 2_000): Promise<WriteEndpoint | null> {
+  const route = await copies.onSomeCopy("getWriteRoute", (api) => api.call("getWriteRoute", { params: { id: serviceId }, signal: AbortSignal.timeout(timeoutMs) }));
+  if (route.intent !== "write" || !route.endpoint || !route.writeReplica) return null;
   const url = new URL(route.endpoint);
   return { replicaName: route.writeReplica, host: url.hostname, port: Number(url.port), database: decodeURIComponent(url.pathname.slice(1)) };
 }
@@ -66,14 +61,17 @@ export class WriteEndpointWatcher implements EndpointSource {
   private timer: NodeJS.Timeout | undefined;
   private failing = false;
   private polling = false;
+  private readonly copies: CopiesClient | null;
 
   constructor(
     private readonly dataDir: string,
     private readonly serviceId: string,
-    private readonly controlPlane: ControlPlane | undefined,
+    controlPlane: ControlPlane | undefined,
     private readonly log: (line: string) => void,
     private readonly onChange: (endpoint: WriteEndpoint) => void,
-  ) {}
+  ) {
+    this.copies = controlPlane ? new CopiesClient(controlPlane.url, controlPlane.token) : null;
+  }
 
   get current(): WriteEndpoint | null {
     return this.endpoint;
@@ -81,7 +79,7 @@ export class WriteEndpointWatcher implements EndpointSource {
 
   /** Resolves once; until the control plane answers, the lab state's primary is the best guess. */
   async start(intervalMs = 1_000): Promise<void> {
-    if (this.controlPlane) this.endpoint = await endpointFromLabState(this.dataDir, this.serviceId);
+    if (this.copies) this.endpoint = await endpointFromLabState(this.dataDir, this.serviceId);
     await this.poll();
     this.timer = setInterval(() => void this.poll(), intervalMs);
   }
@@ -96,7 +94,7 @@ export class WriteEndpointWatcher implements EndpointSource {
     this.polling = true;
     let next: WriteEndpoint | null;
     try {
-      next = this.controlPlane ? await endpointFromControlPlane(this.controlPlane, this.serviceId) : await endpointFromLabState(this.dataDir, this.serviceId);
+      next = this.copies ? await endpointFromControlPlane(this.copies, this.serviceId) : await endpointFromLabState(this.dataDir, this.serviceId);
       if (this.failing) this.log("write endpoint source answers again");
       this.failing = false;
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { ReplicaConfig } from "../config";
+import { MariadbAdapter } from "../mariadb/mariadb-adapter";
 import type { EngineAdapter } from "./engine-adapter";
 import { PostgresAdapter } from "./postgres-adapter";
 import { SimulatedAdapter } from "./simulated-adapter";
@@ -8,6 +9,8 @@ export function adapterFor(replica: ReplicaConfig, probeTimeoutMs: number): Engi
   switch (replica.engine) {
     case "postgresql":
       return new PostgresAdapter(replica.connectionString, probeTimeoutMs);
+    case "mariadb":
+      return new MariadbAdapter(replica.connectionString, probeTimeoutMs);
     case "simulated":
       return new SimulatedAdapter(replica.seed, replica.role, replica.profile);
   }

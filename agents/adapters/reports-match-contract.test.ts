@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { agentReportSchema } from "@/contracts/agent-reports";
+import { MariadbAdapter } from "../mariadb/mariadb-adapter";
 import { unreachableObservation } from "./engine-adapter";
 import { PostgresAdapter } from "./postgres-adapter";
 import { simulatedReport } from "./simulated-adapter";
@@ -28,6 +29,15 @@ describe("every report an adapter produces passes the contract", () => {
     const observation = await adapter.probe();
     await adapter.close();
     expect(observation.reachable).toBe(false);
+    expect(observation.error).toMatch(/ECONNREFUSED/);
+    expect(agentReportSchema.safeParse({ ...envelope, ...observation }).success).toBe(true);
+  });
+
+  it("mariadb, when the server cannot be reached", async () => {
+    const adapter = new MariadbAdapter("mariadb://switchyard@127.0.0.1:1/switchyard", 500);
+    const observation = await adapter.probe();
+    await adapter.close();
+    expect(observation).toMatchObject({ engine: "mariadb", reachable: false });
     expect(observation.error).toMatch(/ECONNREFUSED/);
     expect(agentReportSchema.safeParse({ ...envelope, ...observation }).success).toBe(true);
   });

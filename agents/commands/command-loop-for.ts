@@ -1,4 +1,5 @@
 import type { AgentConfig } from "../config";
+import type { ControlPlaneReach } from "../control-planes";
 import { trackingServerChanges, type ServerChanges } from "../health/server-changes";
 import { errorMessage } from "../error-message";
 import type { Logger } from "../log";
@@ -6,6 +7,7 @@ import type { AgentMetrics } from "../metrics";
 import { simulatedExecutor, type CommandExecutor } from "./command-executor";
 import { CommandLedger } from "./command-ledger";
 import { CommandLoop } from "./command-loop";
+import { MariadbExecutor } from "../mariadb/mariadb-executor";
 import { PostgresExecutor } from "./postgres-executor";
 import { ScriptRunner } from "./script-runner";
 import type { CommandKeyRing } from "./command-key-ring";
@@ -17,7 +19,7 @@ import type { CommandKeyRing } from "./command-key-ring";
  * would take the replica's region for dead, which is worse than a replica
  * that cannot be commanded until someone looks at the ledger.
  */
-export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger, changes?: ServerChanges): CommandLoop | null {
+export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger, changes?: ServerChanges, reach?: ControlPlaneReach): CommandLoop | null {
   const { commands, replica } = config;
   if (!commands || !keyRing) {
     log.info("commands.off", "the config has no commands section: this agent takes no commands");
@@ -30,14 +32,12 @@ export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | nu
     log.error("bug", "commands.ledger_unreadable", `${errorMessage(error)}; this agent takes no commands until it is fixed`);
     return null;
   }
-  const server: CommandExecutor =
-    replica.engine === "postgresql"
-      ? new PostgresExecutor({ connectionString: commands.connectionString ?? replica.connectionString, replicaName: replica.name, replication: config.replication ?? null, server: config.server ?? null })
-      : simulatedExecutor;
+  const server: CommandExecutor = executorFor(config);
   const local = new ScriptRunner(config.scripts ?? {}, server);
   const executor = changes ? trackingServerChanges(local, changes) : local;
   return new CommandLoop({
-    controlPlaneUrl: config.controlPlaneUrl,
+    controlPlaneUrl: reach?.controlPlaneUrl ?? config.controlPlaneUrl,
+    ...(reach ? { http: reach.http() } : {}),
     token: config.token,
     verifier: { agentName: config.agentName, replicaName: replica.name },
     keyRing,
@@ -47,4 +47,22 @@ export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | nu
     metrics,
     log,
   });
+}
+
+function executorFor({ replica, commands, replication, server }: AgentConfig): CommandExecutor {
+  switch (replica.engine) {
+    case "postgresql":
+      return new PostgresExecutor({ connectionString: commands?.connectionString ?? replica.connectionString, replicaName: replica.name, replication: replication ?? null, server: server ?? null });
+    case "mariadb":
+      return new MariadbExecutor({
+        connectionString: commands?.connectionString ?? replica.connectionString,
+        applicationConnectionString: replica.connectionString,
+        replicaName: replica.name,
+        replication: replication ?? null,
+        errantTransactions: replica.errantTransactions,
+        formerDataDir: replica.formerDataDir ?? null,
+      });
+    case "simulated":
+      return simulatedExecutor;
+  }
 }

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { AgentCommandArgs } from "@/contracts/agent-commands";
-import type { LocalServerConfig, ReplicationConfig } from "../config";
+import type { LocalServerFolders, ReplicationConfig } from "../config";
 import { errorMessage } from "../error-message";
 import { closeClient, newClient, within } from "../pg-client";
 import { fenceServer, inRecovery, REPLAY_LSN, unfenceServer, walPosition } from "../primary-lease/server-fence";
@@ -26,7 +26,7 @@ export interface PostgresExecutorOptions {
   replicaName: string;
   replication: ReplicationConfig | null;
   /** The server's folder and binaries, for `rewind`. */
-  server: LocalServerConfig | null;
+  server: LocalServerFolders | null;
 }
 
 const COMMAND_TIMEOUT_MS = 60_000;

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync,
 import path from "node:path";
 import { z } from "zod";
 import { agentRuntimeConfigSchema, type AgentRuntimeConfig } from "@/contracts/enrollment";
-import { addressMap, checkReplicationTls, ConfigError, connectionString, ed25519PublicKeyPem, healthEndpointsSchema, localServerSchema, metricsSchema, replicationSchema } from "../config";
+import { addressMap, checkReplicationTls, ConfigError, connectionString, controlPlaneUrlSchema, ed25519PublicKeyPem, healthEndpointsSchema, localServerSchema, metricsSchema, replicationSchema } from "../config";
 
 /** Where `enroll` writes and `run` reads, unless --state-dir or SWITCHYARD_AGENT_STATE_DIR says otherwise. */
 export const DEFAULT_STATE_DIR = "/var/lib/switchyard-agent";
@@ -33,7 +33,7 @@ export const hostSettingsSchema = z.strictObject({
 });
 
 export const agentStateSchema = z.strictObject({
-  controlPlaneUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+  controlPlaneUrl: controlPlaneUrlSchema,
   agentId: z.string().min(1),
   agentName: z.string().min(1),
   replicaId: z.string().min(1),

@@ -23,7 +23,7 @@ const state: AgentState = {
     commandsPostgres: "postgresql://postgres:pw@127.0.0.1:5432/postgres",
     replication: { user: "replicator", password: "rp" },
     via: { "10.0.0.2:5432": "127.0.0.1:6002" },
-    server: { dataDir: "/var/lib/postgresql/18/main", binDir: "/usr/lib/postgresql/18/bin" },
+    server: { dataDir: "/var/lib/postgresql/18/main", binDir: "/usr/lib/postgresql/18/bin", inPlaceRestart: { enabled: true, maxRestarts: 3, withinMinutes: 10 } },
     metrics: { port: 9464, host: "127.0.0.1" },
     health: { port: 8008, host: "0.0.0.0", tls: { certFile: "/etc/switchyard/health.pem", keyFile: "/etc/switchyard/health.key" } },
   },
@@ -102,7 +102,7 @@ describe("the state folder", () => {
     expect(() => loadAgentState(dir)).toThrow(/has not enrolled yet; run switchyard-agent enroll/);
     expect(loadControlPlaneConfig(dir)).toBeNull();
     writeFileSync(path.join(dir, "agent.json"), JSON.stringify({ ...state, controlPlaneUrl: "ftp://x" }));
-    expect(() => loadAgentState(dir)).toThrow(/controlPlaneUrl: must be an http/);
+    expect(() => loadAgentState(dir)).toThrow(/controlPlaneUrl: ".*" must be an http/);
     writeFileSync(path.join(dir, "control-plane-config.json"), "{");
     expect(loadControlPlaneConfig(dir)).toBeNull();
   });

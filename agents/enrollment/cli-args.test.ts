@@ -78,7 +78,7 @@ describe("the agent's command line", () => {
 
   it.each([
     [["enroll", "--token", "sye_a", "--postgres", "postgresql://h/db"], /--control-plane is required/],
-    [["enroll", "--control-plane", "ftp://cp", "--token", "sye_a", "--postgres", "postgresql://h/db"], /--control-plane ftp:\/\/cp: must be an http/],
+    [["enroll", "--control-plane", "ftp://cp", "--token", "sye_a", "--postgres", "postgresql://h/db"], /--control-plane ftp:\/\/cp: "ftp:\/\/cp" must be an http/],
     [["enroll", "--control-plane", "http://cp", "--postgres", "postgresql://h/db"], /the enrollment token is required: SWITCHYARD_ENROLLMENT_TOKEN, --token-file or --token/],
     [["enroll", "--control-plane", "http://cp", "--token", "sya_agent", "--postgres", "postgresql://h/db"], /--token: an enrollment token starts with sye_/],
     [["enroll", "--control-plane", "http://cp", "--token", "sye_a"], /--postgres is required/],
@@ -115,6 +115,10 @@ describe("the agent's command line", () => {
       host: { postgres: "postgresql://h/db", metrics: { port: 9000, host: "127.0.0.1" }, health: { port: 0, host: "127.0.0.1" } },
     });
     expect(parseAgentArgs(["configure", "--control-plane", "http://cp:1/", "--postgres", "postgresql://h/db"], {})).toMatchObject({ controlPlaneUrl: "http://cp:1" });
+    // Several copies, to move between: each URL's origin, in the order given, each once.
+    expect(parseAgentArgs(["configure", "--control-plane", "https://cp-1.example.com/, https://cp-2.example.com,https://cp-1.example.com", "--postgres", "postgresql://h/db"], {})).toMatchObject({
+      controlPlaneUrl: "https://cp-1.example.com,https://cp-2.example.com",
+    });
     expect(() => parseAgentArgs(["configure", "--metrics-port", "9000"], {})).toThrow(/--postgres is required/);
     expect(() => parseAgentArgs(["configure", "--postgres", "postgresql://h/db", "--token", "sye_x"], {})).toThrow(/Unknown option '--token'/);
   });

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { parseControlPlaneUrls } from "@/core/control-planes/move-rules";
 import { ConfigError } from "../config";
 import { DEFAULT_STATE_DIR, hostSettingsSchema, type HostSettings } from "./agent-state";
 import { defaultSecretReading, readSecret, SecretSourceError, urlWithPassword, type SecretReading } from "./secret-args";
@@ -183,16 +184,12 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
   return parsed.data;
 }
 
+/** One URL, or several copies' separated by commas (each kept as its origin). */
 function controlPlaneUrl(value: string | undefined): string {
-  if (value === undefined) throw new UsageError("--control-plane is required: the control plane's URL (e.g. https://switchyard.example.com)");
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--control-plane ${value}: not a URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--control-plane ${value}: must be an http:// or https:// URL`);
-  return url.origin;
+  if (value === undefined) throw new UsageError("--control-plane is required: the control plane's URL (e.g. https://switchyard.example.com), or several copies' separated by commas");
+  const parsed = parseControlPlaneUrls(value);
+  if (!parsed.ok) throw new UsageError(`--control-plane ${value}: ${parsed.error}`);
+  return [...new Set(parsed.urls.map((url) => new URL(url).origin))].join(",");
 }
 
 /**
@@ -281,7 +278,7 @@ Usage:
 enroll: trades an enrollment token (single use, from an admin: console Settings > Agents, or
   \`switchyard enroll-token <replica id>\`) for this agent's credential and the control plane's
   command key, which it pins and prints with its fingerprint: compare it with the console's.
-  --control-plane <url>           the control plane (https:// in production)
+  --control-plane <url>[,<url>…]  the control plane (https:// in production); several copies' URLs, comma-separated, to move between
   --token-file <file>             the enrollment token, from a file (or SWITCHYARD_ENROLLMENT_TOKEN;
                                   --token <sye_…> works too, but ps shows it to everyone on the host)
   --postgres <url>                this replica's PostgreSQL, as the monitoring role (pg_monitor); the

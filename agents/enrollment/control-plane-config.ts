@@ -1,5 +1,6 @@
 import { agentRuntimeConfigSchema, type AgentRuntimeConfig } from "@/contracts/enrollment";
 import { ConfigError, type AgentConfig } from "../config";
+import { firstControlPlaneUrl } from "@/core/control-planes/move-rules";
 import { errorMessage } from "../error-message";
 import type { HttpClient } from "../http-post";
 import type { Logger } from "../log";
@@ -12,7 +13,7 @@ export type ConfigAnswer = { ok: true; config: AgentRuntimeConfig } | { ok: fals
 export async function fetchControlPlaneConfig(http: HttpClient, state: AgentState, timeoutMs: number): Promise<ConfigAnswer> {
   let answer;
   try {
-    answer = await http.get(new URL("/api/v1/agents/config", state.controlPlaneUrl), { authorization: `Bearer ${state.token}` }, timeoutMs);
+    answer = await http.get(new URL(`${firstControlPlaneUrl(state.controlPlaneUrl)}/api/v1/agents/config`), { authorization: `Bearer ${state.token}` }, timeoutMs);
   } catch (error) {
     return { ok: false, status: null, message: `cannot reach the control plane at ${state.controlPlaneUrl}: ${errorMessage(error)}` };
   }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { healthSchema } from "@/contracts/health";
 import { ConfigError } from "../config";
 import { errorMessage } from "../error-message";
+import { controlPlaneClient } from "../control-planes";
 import { createHttpClient, type HttpClient } from "../http-post";
 import { closeClient, newClient } from "../pg-client";
 import { loadAgentState, STATE_FILE, type AgentState, type HostSettings } from "./agent-state";
@@ -114,9 +115,9 @@ export async function runDoctor(invocation: Extract<AgentInvocation, { kind: "do
   const { facts: stateFacts, state } = readState(invocation.stateDir);
   const host: Partial<HostSettings> = { ...state?.host, ...invocation.host };
   const url = invocation.controlPlaneUrl ?? state?.controlPlaneUrl ?? null;
-  const http = createHttpClient();
+  const { http, first } = url ? controlPlaneClient(url) : { http: createHttpClient(), first: null };
   try {
-    const controlPlane = url ? await controlPlaneFacts(http, url) : null;
+    const controlPlane = first ? await controlPlaneFacts(http, first) : null;
     const credential = state && controlPlane?.reached ? await fetchControlPlaneConfig(http, state, TIMEOUT_MS) : null;
     const facts: DoctorFacts = {
       stateDir: invocation.stateDir,

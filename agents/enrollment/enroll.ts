@@ -2,7 +2,7 @@ import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { enrolledAgentSchema, type EnrolledAgent } from "@/contracts/enrollment";
 import { ConfigError } from "../config";
 import { errorMessage } from "../error-message";
-import { createHttpClient } from "../http-post";
+import { controlPlaneClient } from "../control-planes";
 import { AGENT_VERSION } from "../version";
 import { prepareStateDir, saveAgentState } from "./agent-state";
 import type { AgentInvocation } from "./cli-args";
@@ -29,11 +29,12 @@ function refusal(status: number, body: string): string {
  */
 export async function enroll(invocation: Extract<AgentInvocation, { kind: "enroll" }>): Promise<{ enrolled: EnrolledAgent; stateDir: string }> {
   prepareStateDir(invocation.stateDir);
-  const http = createHttpClient();
+  // Spending a single-use token: sent to another copy only when the first surely never received it.
+  const { http, first } = controlPlaneClient(invocation.controlPlaneUrl, { idempotent: false });
   let answer;
   try {
     answer = await http.post(
-      new URL("/api/v1/agents/enroll", invocation.controlPlaneUrl),
+      new URL(`${first}/api/v1/agents/enroll`),
       JSON.stringify({ replace: invocation.replace, version: AGENT_VERSION }),
       { authorization: `Bearer ${invocation.token}` },
       ENROLL_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 import type { AgentRuntimeConfig } from "@/contracts/enrollment";
 import { ConfigError } from "../config";
-import { createHttpClient, type HttpClient } from "../http-post";
+import { controlPlaneClient } from "../control-planes";
+import type { HttpClient } from "../http-post";
 import type { Logger } from "../log";
 import { startAgent, type RunningAgent } from "../start-agent";
 import { loadControlPlaneConfig, saveControlPlaneConfig, type AgentState } from "./agent-state";
@@ -37,7 +38,7 @@ async function firstConfig(http: HttpClient, state: AgentState, stateDir: string
 
 /** `switchyard-agent run`: the agent of an enrolled host, its config refreshed from the control plane. */
 export async function runEnrolled(state: AgentState, stateDir: string, log: Logger, clock: () => Date): Promise<Pick<RunningAgent, "stop">> {
-  const http = createHttpClient();
+  const { http } = controlPlaneClient(state.controlPlaneUrl);
   let stopping = false;
   let running: RunningAgent | null = null;
   let refresh: ConfigRefresh | null = null;

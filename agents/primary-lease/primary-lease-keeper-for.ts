@@ -1,5 +1,6 @@
 import type { CommandKeyRing } from "../commands/command-key-ring";
 import type { AgentConfig } from "../config";
+import type { ControlPlaneReach } from "../control-planes";
 import type { Logger } from "../log";
 import type { AgentMetrics } from "../metrics";
 import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
@@ -10,14 +11,15 @@ import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
  * key (the witness rosters are signed with it), and a simulated replica has
  * no server to fence.
  */
-export function primaryLeaseKeeperFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger): PrimaryLeaseKeeper | null {
+export function primaryLeaseKeeperFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger, reach?: ControlPlaneReach): PrimaryLeaseKeeper | null {
   const { commands, replica } = config;
   if (!commands || !keyRing || replica.engine !== "postgresql") {
     log.info("primary_lease.off", `${commands ? "a simulated replica" : "without a commands section the agent has no role that may fence"}: this replica never fences itself when its lease lapses`);
     return null;
   }
   return new PrimaryLeaseKeeper({
-    controlPlaneUrl: config.controlPlaneUrl,
+    controlPlaneUrl: reach?.controlPlaneUrl ?? config.controlPlaneUrl,
+    ...(reach ? { http: reach.http() } : {}),
     token: config.token,
     agentName: config.agentName,
     controlPlaneKeys: keyRing,

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { HealthFacts } from "@/core/health-checks/health-checks";
+import { FENCE_LEAD_MS, shortestPrimaryLeaseMs } from "@/core/policy/budgets";
 import type { CommandKeys } from "../commands/key-statement";
 import { errorMessage } from "../error-message";
 import { createHttpClient, type HttpPoster } from "../http-post";
@@ -44,14 +45,6 @@ export interface PrimaryLeaseKeeperOptions {
 }
 
 /**
- * The fence starts this long before the lease ends, so that new transactions
- * are refused by then: connecting, ALTER SYSTEM, the reload reaching every
- * backend and a late timer take a few tens of milliseconds. The control
- * plane's margin (PRIMARY_LEASE_MARGIN_MS) covers clock rates on top.
- */
-export const FENCE_LEAD_MS = 250;
-
-/**
  * How long a primary the control plane has not answered about yet keeps its
  * lease: after a start with no grant remembered (a new agent, or a lost
  * state folder), or right after this replica was promoted. The agent cannot
@@ -92,6 +85,8 @@ export class PrimaryLeaseKeeper {
   /** The witnesses listed with the last grant this process received, the only ones whose vouches count. */
   private roster: ReadonlyMap<string, RosterKey> = new Map();
   private rosterProblem: string | null = null;
+  /** The trusted keys' ids and the roster last verified under them. */
+  private rosterChecked: string | null = null;
   /** When each witness's latest vouch counts from (monotonic), and its counter, which the next one must exceed. */
   private readonly vouches = new Map<string, number>();
   private readonly counters = new Map<string, number>();
@@ -135,6 +130,27 @@ export class PrimaryLeaseKeeper {
     await this.inFlight;
     await this.session.close();
     this.http.close();
+  }
+
+  /** The control plane's latest answer refused the lease. */
+  get refused(): boolean {
+    return this.refusal !== null;
+  }
+
+  /**
+   * The in-place restarter started the crashed server read-only: that is this
+   * agent's own fence from now on, undone (decideLease) only while a grant
+   * this process received holds, never on a restored one.
+   */
+  adoptRestartFence(): void {
+    const { stateDir, log } = this.options;
+    this.save({ ...this.state, selfFence: { at: new Date(this.wallClock()).toISOString(), commandsBefore: fenceCommandIds(stateDir) } }, true);
+    log.info("primary_lease.restart_fence", "the server is restarted read-only: writes resume once the control plane grants the lease");
+  }
+
+  /** Looks at the server again now (the restarter brought it back). */
+  wake(): void {
+    this.waits.wake();
   }
 
   private get stopping(): boolean {
@@ -219,6 +235,7 @@ export class PrimaryLeaseKeeper {
       this.grant = null;
       this.refusal = null;
       this.roster = new Map();
+      this.rosterChecked = null;
       this.vouches.clear();
       this.save({ grant: null, selfFence: null }, true);
     }
@@ -290,6 +307,10 @@ export class PrimaryLeaseKeeper {
    */
   private async adoptRoster(token: string): Promise<void> {
     const { agentName, controlPlaneKeys, replica, log } = this.options;
+    // The control plane sends the same signed roster until it changes: verified once under the same trusted keys, it says the same again.
+    const checked = `${controlPlaneKeys.ids.join(",")} ${token}`;
+    if (checked === this.rosterChecked) return;
+    this.rosterChecked = checked;
     const verdict = await verifyRoster(token, controlPlaneKeys, { agentName, ...replica });
     if (!verdict.ok) {
       if (this.rosterProblem !== verdict.reason) log.error("bug", "primary_lease.roster_refused", `${verdict.reason}; no witness vouch counts until a grant carries a roster that checks out`);
@@ -422,7 +443,7 @@ export class PrimaryLeaseKeeper {
 
   /** An interval too close to the period leaves the lease to lapse between two renewals. */
   private warnIfTooShort(periodMs: number): void {
-    if (periodMs > 2 * this.options.intervalMs + FENCE_LEAD_MS || this.shortPeriodWarned === periodMs) return;
+    if (periodMs >= shortestPrimaryLeaseMs({ intervalSeconds: this.options.intervalMs / 1000 }) || this.shortPeriodWarned === periodMs) return;
     this.shortPeriodWarned = periodMs;
     this.options.log.warn(
       "primary_lease.period_short",

@@ -101,3 +101,15 @@ export async function adminToken(url: string): Promise<string> {
   if (!response.ok) throw new Error(`could not get an admin token: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;
 }
+
+/**
+ * The environment of another copy of `first` on its store: the application
+ * role's URL, the owner's for migrating, and the first copy's keys (README,
+ * "Keys": every copy of one control plane shares its command and audit keys;
+ * the first keeps them where SWITCHYARD_KEY_DIR says, if set).
+ */
+export function anotherCopyEnv(first: RunningControlPlane): Record<string, string> {
+  if (!first.roles) throw new Error("another copy needs the first copy's embedded store roles");
+  const { appUrl, migrationUrl } = first.roles;
+  return { DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: migrationUrl, SWITCHYARD_KEY_DIR: process.env.SWITCHYARD_KEY_DIR ?? path.join(first.dataDir, "keys") };
+}

@@ -24,6 +24,7 @@ const BLOCKED_BY: Record<BlockedBy, string> = {
   "gate-refused": "a pre-failover gate refused",
   "run-in-progress": "a run is in progress",
   "primary-lease": "the old primary's lease has not lapsed",
+  "restart-in-place": "the primary's agent is restarting it in place",
 };
 
 /** The compiler holds this to every diagnosis the core can name. */

@@ -5,7 +5,15 @@ import { Timestamp } from "@/components/ui/timestamp";
 import { formatLsn } from "@/core/lsn";
 import { HEALTH_LOOK } from "./series-style";
 
-function Lsn({ value }: { value: string | null }) {
+/** A position in the engine's notation: PostgreSQL's LSN, or MariaDB's GTIDs (whose domain sequence number is the position compared). */
+function Position({ value, gtid }: { value: string | null; gtid: string | null | undefined }) {
+  if (gtid) {
+    return (
+      <span className="mono" title={value === null ? "GTID position" : `GTID position; sequence ${value} in its replication domain`}>
+        {gtid}
+      </span>
+    );
+  }
   if (value === null) return <span className="muted">—</span>;
   return (
     <span className="mono" title={`byte position ${value}`}>
@@ -19,6 +27,7 @@ function Lsn({ value }: { value: string | null }) {
  * record but is marked and dimmed, so nobody reads it as the present.
  */
 export function ReplicaTable({ replicas, isStale, staleAfterSeconds }: { replicas: LiveReplica[]; isStale: (replica: LiveReplica) => boolean; staleAfterSeconds: number }) {
+  const position = replicas.some((replica) => replica.live.gtid) ? "GTID" : "LSN";
   return (
     <div className="table-wrap" tabIndex={0}>
       <table className="replica-table" data-testid="replica-table">
@@ -29,9 +38,9 @@ export function ReplicaTable({ replicas, isStale, staleAfterSeconds }: { replica
             <th scope="col">Health</th>
             <th scope="col">Role</th>
             <th scope="col">Timeline</th>
-            <th scope="col">Current LSN</th>
-            <th scope="col">Received LSN</th>
-            <th scope="col">Replayed LSN</th>
+            <th scope="col">Current {position}</th>
+            <th scope="col">Received {position}</th>
+            <th scope="col">Replayed {position}</th>
             <th scope="col">Lag</th>
             <th scope="col">Sync state</th>
             <th scope="col">WAL receiver</th>
@@ -62,13 +71,13 @@ export function ReplicaTable({ replicas, isStale, staleAfterSeconds }: { replica
                 </td>
                 <td className="mono">{replica.live.timeline ?? "—"}</td>
                 <td>
-                  <Lsn value={replica.live.lsn.current} />
+                  <Position value={replica.live.lsn.current} gtid={replica.live.gtid?.current} />
                 </td>
                 <td>
-                  <Lsn value={replica.live.lsn.received} />
+                  <Position value={replica.live.lsn.received} gtid={replica.live.gtid?.received} />
                 </td>
                 <td>
-                  <Lsn value={replica.live.lsn.replayed} />
+                  <Position value={replica.live.lsn.replayed} gtid={replica.live.gtid?.replayed} />
                 </td>
                 <td>
                   {replica.live.lagBytes === null && replica.live.lagSeconds === null ? (

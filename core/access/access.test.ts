@@ -60,6 +60,14 @@ describe("API tokens: the owner's roles as far as the token's scopes admit", () 
     expect(mayAnywhere(token(["viewer"], ["operate"]), "runs:operate")).toBe(false);
   });
 
+  it("a metrics token scrapes the metrics and reads nothing else, whatever its owner's roles", () => {
+    for (const permission of PERMISSIONS) {
+      expect(accessTo(token(everyRole, ["metrics"]), permission).kind !== "denied", permission).toBe(permission === "metrics:read");
+    }
+    expect(accessTo(token(["viewer"], ["read"]), "metrics:read").kind).not.toBe("denied");
+    expect(accessTo(token(["admin"], ["operate", "admin"]), "metrics:read")).toMatchObject({ kind: "denied", rule: "token-scope" });
+  });
+
   it("say why, naming the scopes and the permission", () => {
     const decision = accessTo(token(["operator"], ["read"]), "runs:operate");
     expect(decision.kind === "denied" && decision.message).toBe(
@@ -73,9 +81,9 @@ describe("API tokens: the owner's roles as far as the token's scopes admit", () 
   });
 
   it("may carry only the scopes the owner's roles grant something in", () => {
-    expect(scopesGrantedBy(["viewer"])).toEqual(["read"]);
-    expect(scopesGrantedBy(["operator"])).toEqual(["read", "operate"]);
-    expect(scopesGrantedBy(["admin"])).toEqual(["read", "audit", "admin"]);
+    expect(scopesGrantedBy(["viewer"])).toEqual(["read", "metrics"]);
+    expect(scopesGrantedBy(["operator"])).toEqual(["read", "operate", "metrics"]);
+    expect(scopesGrantedBy(["admin"])).toEqual(["read", "audit", "admin", "metrics"]);
     expect(scopesGrantedBy([...ROLES])).toEqual([...TOKEN_SCOPES]);
     expect(scopesBeyondRoles(["viewer"], ["read", "operate", "admin"])).toEqual(["operate", "admin"]);
     expect(scopesBeyondRoles(["approver"], ["approve"])).toEqual([]);
@@ -141,7 +149,7 @@ describe("roles limited to services", () => {
 
 describe("the reach table", () => {
   /** What a limited operator or approver may still do fleet-wide, written out by hand: reading and one's own tokens, nothing that acts. */
-  const UNLIMITED_FOR_SCOPABLE_ROLES: Permission[] = ["fleet:read", "runbooks:read", "policies:read", "tokens:own", "tokens:issue", "account:own"];
+  const UNLIMITED_FOR_SCOPABLE_ROLES: Permission[] = ["fleet:read", "metrics:read", "runbooks:read", "policies:read", "tokens:own", "tokens:issue", "account:own"];
 
   it("narrows everything a scopable role grants except reading, one's own tokens and one's own password", () => {
     const granted = PERMISSIONS.filter((permission) => SCOPABLE_ROLES.some((role) => (PERMISSION_GRANTS[permission] as readonly Role[]).includes(role)));

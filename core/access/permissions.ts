@@ -10,6 +10,8 @@ const EVERY_ROLE: readonly Role[] = ROLES;
 export const PERMISSION_GRANTS = {
   /** See services, regions, replicas and their health. */
   "fleet:read": EVERY_ROLE,
+  /** Read a control-plane copy's Prometheus metrics (requests, ingest lag, leases, loops, run steps, the webhook outbox). */
+  "metrics:read": EVERY_ROLE,
   /** See runbook definitions and runs. */
   "runbooks:read": EVERY_ROLE,
   /** Start runbook runs, confirm their manual steps, pause, resume or abort them. */

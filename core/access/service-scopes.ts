@@ -23,6 +23,7 @@ export interface RoleGrants {
  */
 export const PERMISSION_REACH = {
   "fleet:read": "unlimited",
+  "metrics:read": "unlimited",
   "runbooks:read": "unlimited",
   "policies:read": "unlimited",
   "tokens:own": "unlimited",

@@ -5,7 +5,7 @@ import { PERMISSION_GRANTS, type Permission, type Role } from "./permissions";
  * with the permissions its owner's roles grant *now* that one of its scopes
  * admits: taking a role from the owner narrows every token of theirs at once.
  */
-export const TOKEN_SCOPES = ["read", "operate", "approve", "audit", "admin"] as const;
+export const TOKEN_SCOPES = ["read", "operate", "approve", "audit", "admin", "metrics"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** One sentence per scope, shown where tokens are issued and listed. */
@@ -15,13 +15,15 @@ export const TOKEN_SCOPE_SENTENCES: Record<TokenScope, string> = {
   approve: "Act as an approver: approve or reject change requests, run approval steps, drills awaiting approval and emergency changes.",
   audit: "Read, export, verify and checkpoint the audit trail.",
   admin: "Act as an admin: users and roles, the topology, agents, policy proposals, everyone's tokens.",
+  metrics: "Scrape this control plane's Prometheus metrics, and nothing else: the token a Prometheus server keeps in its configuration.",
 };
 
-const ANY_SCOPE: readonly TokenScope[] = TOKEN_SCOPES;
+/** Every scope that includes reading: all but `metrics`, which a scraper holds and which reads nothing else. */
+const ANY_SCOPE: readonly TokenScope[] = ["read", "operate", "approve", "audit", "admin"];
 
 /**
  * The scopes that admit each permission. Reading (and seeing or revoking
- * one's own tokens) comes with every scope; an empty row is never granted to
+ * one's own tokens) comes with every scope but `metrics`; an empty row is never granted to
  * a token at all, so a token cannot mint tokens that outlive its revocation.
  */
 export const PERMISSION_SCOPES = {
@@ -29,6 +31,7 @@ export const PERMISSION_SCOPES = {
   "runbooks:read": ANY_SCOPE,
   "policies:read": ANY_SCOPE,
   "tokens:own": ANY_SCOPE,
+  "metrics:read": ["read", "metrics"],
   "runs:operate": ["operate"],
   "alerts:acknowledge": ["operate"],
   "oncall:manage": ["operate"],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MaintenanceWindow } from "@/contracts/policy";
 import { type Decision, decide } from "./decide";
+import { IN_PLACE_RESTART_HOLD_MS } from "../agents/in-place-restart";
 import { RULES } from "./rules";
 import { ago, healthySnapshot, NOW, primaryLost, withReplica } from "@/test/fixtures/automation-snapshot";
 
@@ -108,11 +109,33 @@ const SCENARIOS: Record<string, { snapshot: ReturnType<typeof healthySnapshot>; 
       subject: "p",
       action: { kind: "blocked", by: "primary-lease" },
       sentence:
-        "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s; not failing over: waiting: pg-us-east-1's lease (5 s, last renewed at 2025-06-01T02:59:54.000Z) lapses, with the margin, at 2025-06-01T03:00:01.500Z",
+        "pg-us-east-1's reports stopped 6 s ago (stale after 5 s), and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s; not failing over: waiting: pg-us-east-1's lease (5 s, last renewed at 2025-06-01T02:59:54.000Z) lapses, with the margin, at 2025-06-01T03:00:00.811Z",
     },
   },
   "the primary's agent says its server does not answer, witnesses agree": {
     snapshot: withReplica(primaryLost(8000, 7500), "p", { lastReportAt: ago(500), health: "unhealthy", reachable: false }),
+    decision: {
+      ruleId: "failover-automatic",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "fail-over", candidateId: "e", candidateName: "pg-eu-west-1" },
+      sentence:
+        "pg-us-east-1's agent reports that it does not answer, and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s; fail over to pg-eu-west-1 (aws:eu-west-1): synchronous, 0 B behind, priority 90",
+    },
+  },
+  "the primary's agent restarts its crashed server in place": {
+    snapshot: { ...withReplica(primaryLost(8000, 7500), "p", { lastReportAt: ago(500), health: "unhealthy", reachable: false }), inPlaceRestart: { replicaId: "p", state: "restarting", heardAt: ago(3000) } },
+    decision: {
+      ruleId: "failover-restarting-in-place",
+      diagnosis: "primary_unreachable_confirmed",
+      subject: "p",
+      action: { kind: "blocked", by: "restart-in-place" },
+      sentence:
+        "pg-us-east-1's agent reports that it does not answer, and 2 witnesses in other regions (quorum 2) have failed to reach it for at least 5 s; not failing over: pg-us-east-1's agent is restarting its crashed server in place; waiting up to 12 s more for it before failing over",
+    },
+  },
+  "the primary's in-place restart has run past its hold": {
+    snapshot: { ...withReplica(primaryLost(8000, 7500), "p", { lastReportAt: ago(500), health: "unhealthy", reachable: false }), inPlaceRestart: { replicaId: "p", state: "restarting", heardAt: ago(IN_PLACE_RESTART_HOLD_MS) } },
     decision: {
       ruleId: "failover-automatic",
       diagnosis: "primary_unreachable_confirmed",

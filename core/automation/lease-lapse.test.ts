@@ -16,7 +16,7 @@ describe("a lapse of the primary's lease the control plane records", () => {
   });
 
   it("is not recorded before the margin has passed, while a witness may still renew it, or while it is renewed", () => {
-    expect(lapseToRecord(primaryLost(9_000, 6_500), NOW)).toBeNull();
+    expect(lapseToRecord(primaryLost(9_000, 6_200), NOW)).toBeNull();
     const oneStillReaches = primaryLost(9_000, 8_000);
     oneStillReaches.witnesses = oneStillReaches.witnesses.map((link, index) => (link.toReplicaId === "p" && index === 2 ? { ...link, reachable: true, unreachableSince: null } : link));
     expect(lapseToRecord(oneStillReaches, NOW)).toBeNull();

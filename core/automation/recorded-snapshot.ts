@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { maintenanceWindowSchema } from "@/contracts/policy";
+import { IN_PLACE_RESTART_STATES } from "../agents/in-place-restart";
 import { HEALTH_STATES } from "../fleet/replica-health";
 import type { AutomationSnapshot } from "./snapshot";
 
@@ -63,6 +64,7 @@ export const recordedSnapshotSchema = z.object({
   witnesses: z.array(witnessLinkSchema),
   activeRuns: z.array(z.object({ id: z.string(), runbookId: z.string(), status: z.string() })),
   primaryLease: z.object({ renewedAt: at, periodMs: z.number(), witnesses: z.array(z.string()), lapseRecordedAt: at.nullable() }).nullable(),
+  inPlaceRestart: z.object({ replicaId: z.string(), state: z.enum(IN_PLACE_RESTART_STATES), heardAt: at }).nullable().optional(),
   controls: z.object({
     paused: z.object({ reason: z.string(), until: at.nullable() }).nullable(),
     lastPromotions: z.object({ planned: promotionSchema, unplanned: promotionSchema }),

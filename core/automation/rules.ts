@@ -1,3 +1,4 @@
+import { restartHoldSentence } from "../agents/in-place-restart";
 import type { CandidateChoice } from "./candidate";
 import { automaticOffSentence, cooldownSentence, gateRefusalSentence, leaseSentence, maintenanceHoldSentence, pauseSentence, runSentence } from "./controls";
 import type { Diagnosis, Finding } from "./diagnose";
@@ -5,7 +6,7 @@ import type { AutomationSnapshot } from "./snapshot";
 
 export const UNPLANNED_FAILOVER_RUNBOOK = "unplanned-failover";
 
-export type BlockedBy = "paused" | "automatic-off" | "maintenance" | "cooldown" | "gate-refused" | "run-in-progress" | "primary-lease";
+export type BlockedBy = "paused" | "automatic-off" | "maintenance" | "cooldown" | "gate-refused" | "run-in-progress" | "primary-lease" | "restart-in-place";
 
 /** What a rule asks for; `fail-over` gets its candidate when the rule fires. */
 export type RuleAction =
@@ -62,6 +63,17 @@ export const RULES: readonly Rule[] = [
   { id: "failover-cooling-down", diagnosis: "primary_unreachable_confirmed", ...blocked("cooldown", ({ snapshot, now }) => cooldownSentence(snapshot, now)) },
   { id: "failover-gate-refused", diagnosis: "primary_unreachable_confirmed", ...blocked("gate-refused", ({ snapshot, now }) => gateRefusalSentence(snapshot, now)) },
   { id: "failover-run-active", diagnosis: "primary_unreachable_confirmed", ...blocked("run-in-progress", ({ snapshot }) => runSentence(snapshot)) },
+  {
+    id: "failover-restarting-in-place",
+    diagnosis: "primary_unreachable_confirmed",
+    ...blocked("restart-in-place", ({ snapshot, now, finding }) =>
+      restartHoldSentence(
+        snapshot.inPlaceRestart,
+        snapshot.replicas.find((replica) => replica.id === finding.subject),
+        now,
+      ),
+    ),
+  },
   { id: "failover-lease-held", diagnosis: "primary_unreachable_confirmed", ...blocked("primary-lease", ({ snapshot, now }) => leaseSentence(snapshot, now)) },
   {
     id: "failover-guided",

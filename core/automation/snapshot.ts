@@ -1,5 +1,6 @@
 import type { MaintenanceWindow } from "@/contracts/policy";
 import { stalenessWindowMs } from "../policy/budgets";
+import type { InPlaceRestartHeard } from "../agents/in-place-restart";
 import type { GrantedLease } from "../replication/lease-lapse";
 import type { WitnessLink } from "../replication/witness-link";
 import type { Promotion } from "./promotion";
@@ -55,6 +56,8 @@ export interface AutomationSnapshot {
   activeRuns: ActiveRun[];
   /** The write replica's lease as the control plane last granted it. */
   primaryLease: GrantedLease | null;
+  /** The write replica's in-place restart its agent reports under way, heard within the hold (core/agents/in-place-restart); absent or null when none. */
+  inPlaceRestart?: InPlaceRestartHeard | null;
   controls: AutomationControls;
   policy: AutomationPolicy;
 }

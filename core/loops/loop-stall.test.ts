@@ -18,6 +18,7 @@ describe("loopStall", () => {
     expect(STALL_AFTER_INTERVALS).toBe(10);
     expect(stallAfterMs("decider")).toBe(5_000);
     expect(stallAfterMs("alerting")).toBe(10_000);
+    expect(stallAfterMs("paging")).toBe(50_000);
   });
 
   it("is no stall while the last complete pass is within that time, up to its edge", () => {
@@ -34,6 +35,8 @@ describe("loopStall", () => {
       sentence: "The decider has stopped: its last complete pass ended 5 s ago, so automatic failover is not being decided; last error 1 s ago: lost the decider lease mid-pass.",
     });
     expect(loopStall("alerting", progress(ago(12_000)), now)?.sentence).toBe("The alert evaluator has stopped: its last complete pass ended 12 s ago, so alerts are not being evaluated.");
+    expect(loopStall("paging", progress(ago(49_000)), now)).toBeNull();
+    expect(loopStall("paging", progress(ago(61_000)), now)?.sentence).toBe("The paging loop has stopped: its last complete pass ended 61 s ago, so nobody on call is being paged or escalated to.");
   });
 
   it("is a stall when no pass ever completed, or nothing was ever written", () => {

@@ -1,9 +1,10 @@
 import { formatSeconds } from "../format";
 
-/** The control plane's loops that keep the fleet safe, with how often each passes. */
+/** The control plane's loops that keep the fleet safe, with how often each passes and what stops when it does. */
 export const LOOPS = {
-  decider: { tickMs: 500, consequence: "automatic failover is not being decided" },
-  alerting: { tickMs: 1_000, consequence: "alerts are not being evaluated" },
+  decider: { tickMs: 500, label: "decider", consequence: "automatic failover is not being decided" },
+  alerting: { tickMs: 1_000, label: "alert evaluator", consequence: "alerts are not being evaluated" },
+  paging: { tickMs: 5_000, label: "paging loop", consequence: "nobody on call is being paged or escalated to" },
 } as const;
 
 export type LoopName = keyof typeof LOOPS;
@@ -45,7 +46,7 @@ export function loopStall(loop: LoopName, progress: LoopProgressFacts | null, no
   if (lastPassAt && now.getTime() - lastPassAt.getTime() <= stallAfterMs(loop)) return null;
   const since = lastPassAt ? `its last complete pass ended ${ago(now, lastPassAt)} ago` : "no control-plane copy has completed a pass yet";
   const error = progress?.lastError && progress.lastErrorAt ? `; last error ${ago(now, progress.lastErrorAt)} ago: ${progress.lastError}` : "";
-  return { loop, lastPassAt, sentence: `The ${loop === "decider" ? "decider" : "alert evaluator"} has stopped: ${since}, so ${LOOPS[loop].consequence}${error}.` };
+  return { loop, lastPassAt, sentence: `The ${LOOPS[loop].label} has stopped: ${since}, so ${LOOPS[loop].consequence}${error}.` };
 }
 
 /**

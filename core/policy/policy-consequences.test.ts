@@ -87,7 +87,18 @@ describe("policyConsequences", () => {
     });
     expect(policyConsequences(demoPolicy(), after, demoTopology())).toEqual([
       "heartbeat: a replica whose reports stop is judged unfit after 10 s instead of 5 s",
+      "heartbeat: a lost primary's successor may be promoted 11.4 s after its witnesses first fail to reach it instead of 6.3 s (the later of the window and the primary's lease lapsing)",
       "datasets.orders.replication sync → async: writes to orders acknowledged before a standby has them can be lost on failover (RPO above 0)",
+    ]);
+  });
+
+  it("explains a shorter primary lease by when a lost primary's successor may be promoted", () => {
+    const after = demoPolicy((d) => {
+      d.heartbeat = { intervalSeconds: 0.5, missesBeforeUnfit: 7, primaryLeaseSeconds: 2.2 };
+    });
+    expect(policyConsequences(demoPolicy(), after, demoTopology())).toEqual([
+      "heartbeat: a replica whose reports stop is judged unfit after 3.5 s instead of 5 s",
+      "heartbeat: a lost primary's successor may be promoted 3.5 s after its witnesses first fail to reach it instead of 6.3 s (the later of the window and the primary's lease lapsing)",
     ]);
   });
 });

@@ -1,4 +1,6 @@
 import type { PolicyDocument } from "@/contracts/policy";
+import { formatSeconds } from "../format";
+import { failoverWaitMs } from "./budgets";
 import { formatPolicyBytes as formatBytes, formatPolicyValue } from "./diff-policy";
 import { subjectOf, witnessRegionCount, type PolicyReplica, type PolicyTopology } from "./policy-topology";
 
@@ -67,10 +69,15 @@ function quorumConsequences(before: PolicyDocument, after: PolicyDocument, topol
 
 function heartbeatConsequences(before: PolicyDocument, after: PolicyDocument): string[] {
   const window = (document: PolicyDocument) => document.heartbeat.intervalSeconds * document.heartbeat.missesBeforeUnfit;
-  const from = window(before);
-  const to = window(after);
-  if (from === to) return [];
-  return [`heartbeat: a replica whose reports stop is judged unfit after ${to} s instead of ${from} s`];
+  const wait = (document: PolicyDocument) => failoverWaitMs(document.heartbeat) / 1000;
+  const sentences: string[] = [];
+  if (window(before) !== window(after)) sentences.push(`heartbeat: a replica whose reports stop is judged unfit after ${window(after)} s instead of ${window(before)} s`);
+  if (wait(before) !== wait(after)) {
+    sentences.push(
+      `heartbeat: a lost primary's successor may be promoted ${formatSeconds(wait(after))} after its witnesses first fail to reach it instead of ${formatSeconds(wait(before))} (the later of the window and the primary's lease lapsing)`,
+    );
+  }
+  return sentences;
 }
 
 function datasetConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {

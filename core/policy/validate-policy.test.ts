@@ -97,6 +97,16 @@ describe("validatePolicy", () => {
     expect(issues.map((issue) => [issue.field, issue.rule])).toEqual([["approvals.safetyRelevant", "approvals-safety-below-other"]]);
   });
 
+  it("refuses a primary lease one lost renewal would let lapse, naming the field it comes from", () => {
+    const set = validatePolicy(demoPolicy((d) => (d.heartbeat = { intervalSeconds: 1, missesBeforeUnfit: 5, primaryLeaseSeconds: 2 })), demoTopology());
+    expect(messages(set)).toEqual([
+      "heartbeat.primaryLeaseSeconds: the primary's lease would last 2 s, less than 2.3 s (two heartbeats of 1 s and the fence's 250 ms lead): one lost renewal would fence a healthy primary",
+    ]);
+    const byWindow = validatePolicy(demoPolicy((d) => (d.heartbeat = { intervalSeconds: 1, missesBeforeUnfit: 2 })), demoTopology());
+    expect(byWindow.map((issue) => [issue.field, issue.rule])).toEqual([["heartbeat.missesBeforeUnfit", "lease-shorter-than-renewals"]]);
+    expect(validatePolicy(demoPolicy((d) => (d.heartbeat = { intervalSeconds: 0.5, missesBeforeUnfit: 7, primaryLeaseSeconds: 1.25 })), demoTopology())).toEqual([]);
+  });
+
   it("reports every broken rule at once", () => {
     const issues = validatePolicy(
       demoPolicy((d) => {

@@ -1,4 +1,6 @@
 import type { PolicyDocument } from "@/contracts/policy";
+import { formatSeconds } from "../format";
+import { FENCE_LEAD_MS, primaryLeaseMs, shortestPrimaryLeaseMs } from "./budgets";
 import { subjectOf, witnessRegionCount, type PolicyTopology } from "./policy-topology";
 
 /** One broken rule: the field it concerns, the rule's id, and a sentence naming both. */
@@ -18,7 +20,8 @@ export type PolicyRule =
   | "sync-without-sync-standby"
   | "window-ends-before-start"
   | "windows-overlap"
-  | "approvals-safety-below-other";
+  | "approvals-safety-below-other"
+  | "lease-shorter-than-renewals";
 
 const issue = (field: string, rule: PolicyRule, text: string): PolicyIssue => ({ field, rule, message: `${field}: ${text}` });
 
@@ -97,10 +100,26 @@ function approvalRules(document: PolicyDocument): PolicyIssue[] {
     : [];
 }
 
+/** A lease the agent cannot renew twice over (one renewal lost) would fence a healthy primary. */
+function leaseRules(document: PolicyDocument): PolicyIssue[] {
+  const { heartbeat } = document;
+  const lease = primaryLeaseMs(heartbeat);
+  const shortest = shortestPrimaryLeaseMs(heartbeat);
+  if (lease >= shortest) return [];
+  const field = heartbeat.primaryLeaseSeconds === undefined ? "heartbeat.missesBeforeUnfit" : "heartbeat.primaryLeaseSeconds";
+  return [
+    issue(
+      field,
+      "lease-shorter-than-renewals",
+      `the primary's lease would last ${formatSeconds(lease / 1000)}, less than ${formatSeconds(shortest / 1000)} (two heartbeats of ${formatSeconds(heartbeat.intervalSeconds)} and the fence's ${formatSeconds(FENCE_LEAD_MS / 1000)} lead): one lost renewal would fence a healthy primary`,
+    ),
+  ];
+}
+
 /**
  * What zod cannot know: whether the document makes sense for the topology it
  * governs. Every rule broken, in document order; none means valid.
  */
 export function validatePolicy(document: PolicyDocument, topology: PolicyTopology): PolicyIssue[] {
-  return [...witnessRules(document, topology), ...datasetRules(document, topology), ...windowRules(document), ...approvalRules(document)];
+  return [...witnessRules(document, topology), ...datasetRules(document, topology), ...windowRules(document), ...approvalRules(document), ...leaseRules(document)];
 }

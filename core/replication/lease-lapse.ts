@@ -1,5 +1,5 @@
 import { formatSeconds } from "../format";
-import { PRIMARY_LEASE_MARGIN_MS, WITNESS_VOUCH_WITHIN_MS } from "../policy/budgets";
+import { leaseLapseMarginMs, WITNESS_VOUCH_WITHIN_MS } from "../policy/budgets";
 import type { WitnessLink } from "./witness-link";
 
 /** The old primary's lease as the control plane last granted it; null when it never was. */
@@ -64,8 +64,11 @@ export function primaryLeaseLapse(input: {
   if (peers > 0 && failing.length + majority <= peers) {
     return { lapsesAt: null, sentence: `only ${failing.length} of ${primaryName}'s ${peers} witnesses in other regions fail to reach it: a majority without them could still renew its lease` };
   }
-  const ends = [grant.renewedAt.getTime() + periodMs, ...failing.map((link) => link.unreachableSince!.getTime() + WITNESS_VOUCH_WITHIN_MS + periodMs)];
-  const endsAt = new Date(Math.max(...ends));
-  const lapsesAt = new Date(endsAt.getTime() + PRIMARY_LEASE_MARGIN_MS);
+  const spans = [
+    { from: grant.renewedAt.getTime(), span: periodMs },
+    ...failing.map((link) => ({ from: link.unreachableSince!.getTime(), span: WITNESS_VOUCH_WITHIN_MS + periodMs })),
+  ];
+  const endsAt = new Date(Math.max(...spans.map(({ from, span }) => from + span)));
+  const lapsesAt = new Date(Math.max(...spans.map(({ from, span }) => from + span + leaseLapseMarginMs(span))));
   return { lapsesAt, endsAt, sentence: `${primaryName}'s lease (${formatSeconds(periodMs / 1000)}, last renewed at ${at(grant.renewedAt)}) lapses, with the margin, at ${at(lapsesAt)}` };
 }

@@ -37,6 +37,14 @@ export interface PromotionEvidence {
    * agent (so measured before the fence, when no later WAL can be in it).
    */
   fence: { finalLsn: bigint; before: ReportedPositions[] } | null;
+  /**
+   * The same positions in the engine's own notation, where it has one the
+   * decimal positions condense (MariaDB: GTID positions): what the fence
+   * reported as its final position, and what the target last reported it had
+   * received and applied. Absent for PostgreSQL; carried into the proof, never
+   * decided on (the checks compare the engine-neutral positions).
+   */
+  notation?: { fencedFinal: string | null; targetReceived: string | null; targetApplied: string | null };
 }
 
 /** A check's finding: it holds (the sentence goes into the proof), refuses the promotion, waits for a report, or does not apply. */

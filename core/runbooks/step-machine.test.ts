@@ -303,6 +303,18 @@ describe("each step move, as a pure case", () => {
       to: "waiting",
       effects: [{ kind: "promote", replicaId: "eu", args: {}, proof: { fencedPrimaryFinalLsn: "5000", candidateReplayedLsn: "5000", candidate: "pg-eu-west-1", oldPrimaryLease: "lapsed at 11:59" } }],
     });
+    const proven = move({ step: promote, observed: promotion() });
+    expect(proven?.effects?.[0]).not.toHaveProperty("proof.positionNotation");
+  });
+
+  it("promotions: a MariaDB promotion's GTIDs go into the proof as they were reported, the decision stays on the positions", () => {
+    const notation = { fencedFinal: "0-1-5000", targetReceived: "0-1-5000", targetApplied: "0-1-5000" };
+    expect(move({ step: promote, observed: promotion({ evidence: { ...agreeing(), notation } }) })).toMatchObject({
+      rule: "promotion-proven",
+      effects: [{ kind: "promote", proof: { fencedPrimaryFinalLsn: "5000", candidateReplayedLsn: "5000", positionNotation: notation } }],
+    });
+    const behind = { ...agreeing(), notation, targetReport: { ...agreeing().targetReport!, replayedLsn: 4000n } };
+    expect(move({ step: promote, observed: promotion({ evidence: behind }) })).toMatchObject({ rule: "promotion-refused" });
   });
 
   it("routes: need a target the residency allows; the route switch audits itself", () => {

@@ -351,6 +351,7 @@ function promote(input: StepMoveInput, missing: readonly string[], args: Record<
     candidate: evidence.target,
     oldPrimaryLease: promotion.leaseSentence ?? "fenced by this run",
     crossChecked: checked.proof,
+    ...(evidence.notation ? { positionNotation: evidence.notation } : {}),
   };
   return { rule: "promotion-proven", effects: missing.map((replicaId) => ({ kind: "promote", replicaId, args, proof })) };
 }

@@ -10,6 +10,22 @@ describe("agent step outputs", () => {
     expect(agent("fence", { "pg-us-east-1": { finalLsn: "4294967296", terminatedSessions: 1 } })).toEqual(["pg-us-east-1 fenced: read-only at 1/0, 1 client session ended."]);
   });
 
+  it("read a MariaDB fence, promotion and rejoin in GTIDs, the proof in transactions", () => {
+    expect(agent("fence", { "db-a": { finalLsn: "42", terminatedSessions: 2, finalGtid: "0-1-42" } })).toEqual(["db-a fenced: read-only at GTID 0-1-42, 2 client sessions ended."]);
+    expect(agent("promote", { "db-b": { lsn: "42", timeline: null, gtid: { received: "0-1-42", applied: "0-1-42" } } }, "42")).toEqual([
+      "db-b promoted with GTIDs 0-1-42 applied (received 0-1-42); GTID sequence 42 ≥ fenced 42: every write the old primary acknowledged is on it.",
+    ]);
+    expect(agent("promote", { "db-c": { lsn: "39", timeline: null, gtid: { received: "0-1-39", applied: "0-1-39" } } }, "42")).toEqual([
+      "db-c promoted with GTIDs 0-1-39 applied (received 0-1-39); GTID sequence 39 < fenced 42: 3 transactions the old primary acknowledged are NOT on it.",
+    ]);
+    expect(agent("rewind", { "db-a": { method: "following", timeline: null, bytes: null, durationMs: 300, formerDataKeptAt: null, note: null } })).toEqual([
+      "db-a rejoined as a replica: its GTIDs are all in the new primary's history; nothing to copy in 300 ms.",
+    ]);
+    expect(agent("rewind", { "db-a": { method: "logical-copy", timeline: null, bytes: 2048, durationMs: 900, formerDataKeptAt: "/var/former/db-a.sql", note: "it holds errant GTIDs" } })).toEqual([
+      "db-a rejoined as a replica: a dump of the primary (2.0 KiB) replaced its data in 900 ms. Its former data is kept at /var/former/db-a.sql. it holds errant GTIDs",
+    ]);
+  });
+
   it("read a promotion with the zero-loss proof against the fence", () => {
     expect(agent("promote", { "pg-eu-west-1": { lsn: "120387456", timeline: 3 } }, "120387456")).toEqual([
       "pg-eu-west-1 promoted at 0/72CF780 on timeline 3; replayed 0/72CF780 ≥ fenced 0/72CF780: every write the old primary acknowledged is on it.",

@@ -23,11 +23,21 @@ const lsn = (value: unknown): string | null => {
 const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? "" : "s"}`;
 const took = (ms: unknown) => (number(ms) === null ? "" : ` in ${formatSeconds(number(ms)! / 1000)}`);
 
-/** The zero-loss proof, as an on-call engineer checks it: the promoted position against the fence. */
-function proof(promoted: unknown, fenced: string | null): string {
+/**
+ * The zero-loss proof, as an on-call engineer checks it: the promoted
+ * position against the fence. A MariaDB promotion (its output names GTIDs)
+ * compares the sequence numbers of the replication domain, so the shortfall
+ * is in transactions, not bytes.
+ */
+function proof(promoted: unknown, fenced: string | null, gtids: boolean): string {
   const at = bigintOf(typeof promoted === "string" && /^[0-9]+$/.test(promoted) ? promoted : null);
   const fence = bigintOf(fenced);
   if (at === null || fence === null) return "";
+  if (gtids) {
+    return at >= fence
+      ? `; GTID sequence ${at} ≥ fenced ${fence}: every write the old primary acknowledged is on it`
+      : `; GTID sequence ${at} < fenced ${fence}: ${plural(Number(fence - at), "transaction")} the old primary acknowledged are NOT on it`;
+  }
   return at >= fence
     ? `; replayed ${formatLsn(String(at))} ≥ fenced ${formatLsn(String(fence))}: every write the old primary acknowledged is on it`
     : `; replayed ${formatLsn(String(at))} < fenced ${formatLsn(String(fence))}: ${formatBytes(Number(fence - at))} the old primary acknowledged are NOT on it`;
@@ -41,13 +51,20 @@ function proof(promoted: unknown, fenced: string | null): string {
 export const AGENT_OUTPUT_SENTENCES: Record<string, (replica: string, output: Fields, fencedLsn: string | null) => string | null> = {
   fence: (replica, output) => {
     const at = lsn(output.finalLsn);
+    const gtid = text(output.finalGtid);
     const sessions = number(output.terminatedSessions);
-    return at ? `${replica} fenced: read-only at ${at}${sessions === null ? "" : `, ${plural(sessions, "client session")} ended`}.` : null;
+    if (!at) return null;
+    return `${replica} fenced: read-only at ${gtid === null ? at : `GTID ${gtid || "(none)"}`}${sessions === null ? "" : `, ${plural(sessions, "client session")} ended`}.`;
   },
   unfence: (replica) => `${replica} takes writes again.`,
   promote: (replica, output, fencedLsn) => {
     const at = lsn(output.lsn);
-    return at ? `${replica} promoted at ${at} on timeline ${number(output.timeline) ?? "?"}${proof(output.lsn, fencedLsn)}.` : null;
+    if (!at) return null;
+    if (isFields(output.gtid)) {
+      const applied = text(output.gtid.applied) || "(none)";
+      return `${replica} promoted with GTIDs ${applied} applied (received ${text(output.gtid.received) || "(none)"})${proof(output.lsn, fencedLsn, true)}.`;
+    }
+    return `${replica} promoted at ${at} on timeline ${number(output.timeline) ?? "?"}${proof(output.lsn, fencedLsn, false)}.`;
   },
   repoint: (replica, output) => {
     const host = text(output.primaryHost);
@@ -58,9 +75,14 @@ export const AGENT_OUTPUT_SENTENCES: Record<string, (replica: string, output: Fi
   rewind: (replica, output) => {
     const method = text(output.method);
     if (!method) return null;
-    const how = method === "following" ? "already followed the new timeline; nothing to copy" : method === "pg_rewind" ? `pg_rewind copied ${formatBytes(number(output.bytes) ?? 0)}` : `a base backup copied ${formatBytes(number(output.bytes) ?? 0)}`;
     const kept = text(output.formerDataKeptAt) ? ` Its former data is kept at ${text(output.formerDataKeptAt)}.` : "";
     const note = text(output.note) ? ` ${text(output.note)}` : "";
+    // An engine without timelines (MariaDB) says which history it follows by its GTIDs.
+    if (output.timeline === null) {
+      const how = method === "following" ? "its GTIDs are all in the new primary's history; nothing to copy" : `a dump of the primary (${formatBytes(number(output.bytes) ?? 0)}) replaced its data`;
+      return `${replica} rejoined as a replica: ${how}${took(output.durationMs)}.${kept}${note}`;
+    }
+    const how = method === "following" ? "already followed the new timeline; nothing to copy" : method === "pg_rewind" ? `pg_rewind copied ${formatBytes(number(output.bytes) ?? 0)}` : `a base backup copied ${formatBytes(number(output.bytes) ?? 0)}`;
     return `${replica} rejoined as a standby on timeline ${number(output.timeline) ?? "?"}: ${how}${took(output.durationMs)}.${kept}${note}`;
   },
   checkpoint: (replica, output) => (lsn(output.lsn) ? `${replica} checkpointed at ${lsn(output.lsn)}.` : null),

@@ -1,6 +1,7 @@
 import "server-only";
 import { type Decision, decide } from "@/core/automation/decide";
 import { changesAnything, decisionChanges, decisionKey } from "@/core/automation/decision-changes";
+import { decisionDueAt } from "@/core/automation/decision-due";
 import { lapseToRecord } from "@/core/automation/lease-lapse";
 import type { AutomationSnapshot } from "@/core/automation/snapshot";
 import { LOOPS } from "@/core/loops/loop-stall";
@@ -25,6 +26,8 @@ const SERVICES_PER_TRANSACTION = 100;
 
 export interface DeciderPass {
   services: number;
+  /** The earliest moment a decision of some service changes by the clock alone (decisionDueAt). */
+  dueAt: Date | null;
   /** Services this pass could not decide or carry out for, with why; the others were decided. */
   failures: Record<string, string>;
 }
@@ -133,7 +136,8 @@ export async function decideOnce(lease: HeldLease, now = new Date(), keeper: Lea
       }
     }
   }
-  return { services: snapshots.length, failures };
+  const due = snapshots.flatMap((snapshot) => decisionDueAt(snapshot, now) ?? []).map((moment) => moment.getTime());
+  return { services: snapshots.length, failures, dueAt: due.length ? new Date(Math.min(...due)) : null };
 }
 
 /**
@@ -151,7 +155,7 @@ export function startDecider(log: (line: string) => void = (line) => console.log
     log,
     pass: async (keeper) => {
       const pass = await decideOnce(keeper.lease, new Date(), keeper);
-      return { subjects: pass.services, failures: pass.failures };
+      return { subjects: pass.services, failures: pass.failures, dueAt: pass.dueAt };
     },
   });
 }

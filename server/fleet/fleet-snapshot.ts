@@ -12,7 +12,7 @@ import { witnessLinks, type WitnessLinkRow } from "./witness-links";
 export interface ServiceInSnapshot {
   id: string;
   name: string;
-  engine: "postgresql" | "mysql" | "simulated";
+  engine: "postgresql" | "mysql" | "mariadb" | "simulated";
   epoch: number;
   writeRegionId: string | null;
   writeReplicaName: string | null;

@@ -1,4 +1,5 @@
 import "server-only";
+import type { AgentReport } from "@/contracts/agent-reports";
 import type { LiveReplica, ServiceDetail } from "@/contracts/services";
 import type { TopologyReplica } from "@/core/topology/service-topology";
 import { db } from "../db/client";
@@ -8,7 +9,23 @@ import { SERVICE_INCLUDE, serviceView } from "./service-view";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-function liveState(replica: TopologyReplica): LiveReplica["live"] {
+/** A MariaDB replica's GTIDs from its latest report, in the columns PostgreSQL's LSNs take. */
+function gtidPositions(report: AgentReport | undefined): LiveReplica["live"]["gtid"] {
+  const gtids = report?.mariadb;
+  if (!gtids) return null;
+  return report.role === "primary"
+    ? { current: gtids.gtidBinlogPos, received: null, replayed: null }
+    : { current: null, received: gtids.gtidIoPos || gtids.gtidSlavePos, replayed: gtids.gtidSlavePos };
+}
+
+/** The latest reports of a MariaDB service's replicas, for their GTIDs (other engines have none to show). */
+async function latestReports(engine: string, replicaIds: string[]): Promise<Map<string, AgentReport>> {
+  if (engine !== "mariadb") return new Map();
+  const states = await db().replicaState.findMany({ where: { replicaId: { in: replicaIds } }, select: { replicaId: true, report: true } });
+  return new Map(states.map((state) => [state.replicaId, state.report as AgentReport]));
+}
+
+function liveState(replica: TopologyReplica, report: AgentReport | undefined): LiveReplica["live"] {
   const page = replica.page;
   return {
     health: replica.health,
@@ -19,6 +36,7 @@ function liveState(replica: TopologyReplica): LiveReplica["live"] {
     reportedRole: replica.reportedRole,
     timeline: page?.timeline ?? null,
     lsn: { current: replica.currentLsn?.toString() ?? null, received: replica.flushedLsn?.toString() ?? null, replayed: replica.replayedLsn?.toString() ?? null },
+    gtid: gtidPositions(report),
     lagBytes: replica.lagBytes,
     lagSeconds: replica.lagSeconds,
     syncState: replica.syncState,
@@ -48,6 +66,7 @@ export async function serviceDetail(serviceId: string, now = new Date()): Promis
   // In the topology's order; a replica retired between the two reads is left out.
   const replicas = topology.replicas.filter((replica) => catalog.has(replica.id));
   const base = serviceView({ ...service, replicas: replicas.map((replica) => catalog.get(replica.id)!) }, topology.policy ?? undefined);
+  const reports = await latestReports(service.engine, ids);
   return {
     ...base,
     regions,
@@ -56,7 +75,7 @@ export async function serviceDetail(serviceId: string, now = new Date()): Promis
     replicas: replicas.map((replica, index) => ({
       ...base.replicas[index]!,
       agent: replica.page?.agent ? { ...replica.page.agent, lastHeartbeatAt: iso(replica.page.agent.lastHeartbeatAt) } : null,
-      live: liveState(replica),
+      live: liveState(replica, reports.get(replica.id)),
     })),
   };
 }

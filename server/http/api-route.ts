@@ -12,6 +12,7 @@ import { bearerToken } from "../request/bearer-token";
 import { errorResponse, thrownResponse, zodErrorResponse } from "./api-response";
 import { crossSiteRefusal } from "./cross-site-guard";
 import { readBodyWithin } from "./read-body";
+import { countRequest } from "./request-metrics";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -74,9 +75,19 @@ async function readJson(request: Request, limit: number): Promise<{ ok: true; va
  * zod schemas (400), for a role limited to services check the service the
  * input acts on (403), then run the handler and map domain errors to their
  * status. Checking the caller before the input keeps the API's shape from
- * strangers.
+ * strangers. Every answer is counted in the metrics by operation and status.
  */
 export function apiRoute<Op extends ApiOperation, A extends AgentPrincipal = AgentPrincipal>(op: Op, handler: Handler<Op, A>, options: RouteOptions<A> = {}) {
+  const answer = answerWith(op, handler, options);
+  return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
+    const started = performance.now();
+    const response = await answer(request, routeContext);
+    countRequest(op, response.status, (performance.now() - started) / 1000);
+    return response;
+  };
+}
+
+function answerWith<Op extends ApiOperation, A extends AgentPrincipal>(op: Op, handler: Handler<Op, A>, options: RouteOptions<A>) {
   const findAgent = options.agentFromRequest ?? agentFromRequest;
   return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
     const context = `${op.method} ${op.path}`;

@@ -2,9 +2,11 @@ import "server-only";
 import { witnessStreaks } from "@/core/fleet/witness-streaks";
 import { standbySyncState } from "@/core/health-checks/health-checks";
 import { MAX_REPORTS_PER_BATCH, MIN_REPORT_INTERVAL_MS, type AgentReportBatch, type IngestResult } from "@/contracts/agent-reports";
+import { recordInPlaceRestarts } from "./record-in-place-restarts";
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { DomainError, ValidationError } from "../errors";
+import { countDuplicateBatch, countStoredBatch } from "./ingest-metrics";
 
 /** How far ahead of the control plane's clock an agent's clock may run before its reports are refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -225,7 +227,14 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
     values: [latest.seq, receivedAt, clockSkewMs, batch.agentVersion, batch.droppedReports, agent.agentId, first.seq, JSON.stringify(samples), JSON.stringify(latest), JSON.stringify(peers), agent.serviceId],
   });
   const outcome = rows[0];
-  if (!outcome?.advanced) return refusal(agent, batch, receivedAt);
+  if (!outcome?.advanced) {
+    const refused = await refusal(agent, batch, receivedAt);
+    countDuplicateBatch();
+    return refused;
+  }
+  countStoredBatch(reports.map((report) => report.observedAt), receivedAt);
+  // After the reports are stored: a batch sent again is refused above, and its restarts were recorded the first time.
+  await recordInPlaceRestarts(agent, reports.flatMap((report) => report.restart ?? []), receivedAt);
   return {
     stored: true,
     result: {

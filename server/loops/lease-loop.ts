@@ -12,10 +12,12 @@ import { recordFailure, recordPass } from "./loop-progress";
 export interface LoopPass {
   subjects: number;
   failures: Record<string, string>;
+  /** A moment before the next tick when the next pass is due (something it decides changes by the clock then). */
+  dueAt?: Date | null;
 }
 
 export interface LeaseLoop {
-  /** Names the loop in its log lines and its lease's holder; a loop of core/loops/loop-stall.ts also has its passes written down and counted. */
+  /** Names the loop in its log lines, its lease's holder and its metrics; a loop of core/loops/loop-stall.ts also has its passes written down. */
   loop: string;
   lease: string;
   ttlMs: number;
@@ -28,8 +30,14 @@ export interface LeaseLoop {
   log(line: string): void;
 }
 
+/** This control-plane copy, as lease holders and the metrics name it: its host and process. */
+export const thisCopy = () => `${hostname()}:${process.pid}`;
+
 /** Who holds a loop's lease in this control-plane copy. */
-export const holderOf = (loop: string) => `${hostname()}:${process.pid}:${loop}`;
+export const holderOf = (loop: string) => `${thisCopy()}:${loop}`;
+
+/** The copy a lease holder (holderOf) belongs to. */
+export const copyOfHolder = (holder: string) => holder.slice(0, holder.lastIndexOf(":"));
 
 const watched = (loop: string): loop is LoopName => Object.hasOwn(LOOPS, loop);
 
@@ -56,20 +64,21 @@ function failureLog(log: (line: string) => void) {
 /**
  * Runs a loop every tick in the one control-plane copy holding its lease.
  * Nothing stops silently: a lost lease, a failed or overrunning pass and a
- * service a pass could not handle are logged, and for the watched loops
- * counted in the metrics and written to the loop's progress, which the fleet
+ * service a pass could not handle are logged and counted in the metrics, and
+ * for the watched loops written to the loop's progress, which the fleet
  * page and an alert read (core/loops/loop-stall.ts). Returns a function that
  * stops it: it waits for the pass under way, then gives the lease up so that
  * another copy takes over at once rather than when the lease expires.
  */
 export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holder = holderOf(loop), pass, log }: LeaseLoop): () => Promise<void> {
   const fail = failureLog(log);
-  const counters = watched(loop) ? metrics() : null;
+  const counters = metrics();
   const stopping = new AbortController();
   let held: LeaseKeeper | null = null;
   const running = (async () => {
     while (!stopping.signal.aborted) {
       const started = performance.now();
+      let waitMs = tickMs;
       try {
         if (held) await held.keep();
         else {
@@ -83,15 +92,16 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holde
           held.beginPass();
           const done = await pass(held);
           const ms = performance.now() - started;
-          counters?.loopPasses.inc({ loop });
-          counters?.loopPassDuration.observe({ loop }, ms / 1000);
+          if (done.dueAt) waitMs = Math.max(0, Math.min(tickMs, done.dueAt.getTime() - Date.now()));
+          counters.loopPasses.inc({ loop });
+          counters.loopPassDuration.observe({ loop }, ms / 1000);
           if (held.overran()) {
-            counters?.loopOverruns.inc({ loop });
+            counters.loopOverruns.inc({ loop });
             fail(`${loop}: a pass took ${Math.round(ms)} ms, longer than its ${ttlMs} ms lease (renewed as it went)`);
           }
           const failed = Object.entries(done.failures);
           if (failed.length) {
-            counters?.loopServiceFailures.inc({ loop }, failed.length);
+            counters.loopServiceFailures.inc({ loop }, failed.length);
             fail(`${loop}: ${failed.length} of ${done.subjects} services not handled: ${failed.slice(0, 3).map(([id, why]) => `${id}: ${why}`).join("; ")}`);
           }
           if (watched(loop)) await recordPass(loop, holder, { ms, subjects: done.subjects, failures: done.failures });
@@ -102,12 +112,12 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holde
           held = null;
           log(`no longer holding the ${name} lease: another copy may hold it`);
         }
-        counters?.loopFailures.inc({ loop, reason: lost ? "lease_lost" : "error" });
+        counters.loopFailures.inc({ loop, reason: lost ? "lease_lost" : "error" });
         const message = lost ? `lost the ${name} lease; the pass stopped` : `a pass failed: ${messageOf(error)}`;
         fail(`${loop}: ${message}`);
         if (watched(loop)) await recordFailure(loop, holder, message);
       }
-      await pause(tickMs, wakeOn, stopping.signal);
+      await pause(waitMs, wakeOn, stopping.signal);
     }
   })();
   return async () => {

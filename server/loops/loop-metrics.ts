@@ -14,7 +14,7 @@ class ControlPlaneMetrics {
 
   readonly loopPasses = new Counter({
     name: "switchyard_loop_passes_total",
-    help: "Complete passes of a control-plane loop (decider, alerting) in this copy.",
+    help: "Complete passes of a control-plane loop in this copy, by loop: decider, alerting, delivery (alert notifications), runs, paging, drills, jobs (store upkeep).",
     labelNames: ["loop"] as const,
     registers: [this.registry],
   });

@@ -1,11 +1,10 @@
 import "server-only";
+import { LOOPS } from "@/core/loops/loop-stall";
 import { startLeaseLoop } from "../loops/lease-loop";
 import { escalate } from "./escalate";
 
 export const PAGING_LEASE = "paging";
 const LEASE_TTL_MS = 10_000;
-/** Timeouts are whole minutes: a pass every 5 s pages at most 5 s late. */
-const TICK_MS = 5_000;
 
 /**
  * Escalation under its own lease, so one control-plane copy pages and none
@@ -17,7 +16,8 @@ export function startEscalationLoop(log: (line: string) => void = (line) => cons
     loop: "paging",
     lease: PAGING_LEASE,
     ttlMs: LEASE_TTL_MS,
-    tickMs: TICK_MS,
+    // Timeouts are whole minutes: a pass every 5 s pages at most 5 s late.
+    tickMs: LOOPS.paging.tickMs,
     log,
     pass: async (keeper) => {
       const pass = await escalate(keeper.lease);

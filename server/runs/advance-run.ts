@@ -15,6 +15,7 @@ import { observeStep, type OldPrimaryLease } from "./observe-step";
 import { claimRun, ENGINE, finishRun, json, MovedMeanwhile, startCompensations, stepKey } from "./run-writes";
 import { issueIn, postWebhook, promoteIn, refuseResidencyIn, routeIn } from "./step-effects";
 import { runContextOf, runDefinitionOf, runParamsOf, type StoredRunContext } from "./stored-run";
+import { countStepEnded } from "./step-metrics";
 
 /** Re-decisions of one move after lost races, before leaving the run to the next tick. */
 const MAX_REDECISIONS = 3;
@@ -132,6 +133,8 @@ async function applyStepMove(planned: Extract<PlannedMove, { kind: "step" }>, le
       });
     }
   });
+  const startedAt = move.write.startedAt ?? stepRun.startedAt;
+  if (move.write.finishedAt && startedAt) countStepEnded(stepRun.kind, move.write.state, startedAt, move.write.finishedAt);
   return { moved: move.write.state !== storedStateOf(move.from) && move.write.state !== "waiting" };
 }
 

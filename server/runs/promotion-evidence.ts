@@ -37,6 +37,18 @@ function servingPositions(primary: string, target: string, report: AgentReport, 
 }
 
 /**
+ * A MariaDB promotion's positions as GTIDs, for its proof: the fence's
+ * `finalGtid` and the target's received (Gtid_IO_Pos) and applied
+ * (gtid_slave_pos) positions. Null when neither side speaks GTIDs.
+ */
+function gtidNotation(targetReport: AgentReport | undefined, fenceOutput: unknown): PromotionEvidence["notation"] | null {
+  const finalGtid = typeof fenceOutput === "object" && fenceOutput !== null && "finalGtid" in fenceOutput && typeof fenceOutput.finalGtid === "string" ? fenceOutput.finalGtid : null;
+  const gtids = targetReport?.mariadb;
+  if (finalGtid === null && !gtids) return null;
+  return { fencedFinal: finalGtid, targetReceived: gtids?.gtidIoPos ?? null, targetApplied: gtids?.gtidSlavePos ?? null };
+}
+
+/**
  * Each replica's latest report among those received before `cutoff`, from
  * agents that are not revoked (a stolen token's reports corroborate nothing).
  */
@@ -76,7 +88,9 @@ export async function promotionEvidence(run: { id: string; serviceId: string }, 
   const targetState = stateOf(context.targetId);
   const primaryState = stateOf(context.primaryId);
   const serving = primaryState?.lastServingReport as AgentReport | null | undefined;
+  const notation = gtidNotation(targetState?.report as AgentReport | undefined, fence?.output);
   return {
+    ...(notation ? { notation } : {}),
     primary,
     target,
     targetReport: targetState

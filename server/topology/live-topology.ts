@@ -8,7 +8,7 @@ type Client = Tx | ReturnType<typeof db>;
 
 /** The engines the fleet document expresses; a store holding another one was written by something newer than this code. */
 function fleetEngine(serviceId: string, engine: string): FleetService["engine"] {
-  if (engine === "postgresql" || engine === "simulated") return engine;
+  if (engine === "postgresql" || engine === "mariadb" || engine === "simulated") return engine;
   throw new Error(`service ${serviceId} runs ${engine}, which this version's fleet document cannot express`);
 }
 

@@ -10,7 +10,7 @@ import { COMMAND_ARGS, COMMAND_OUTPUTS, type AgentCommandKind } from "@/contract
 import type { CommandAnswer } from "@/agents/commands/command-ledger";
 import { PostgresExecutor } from "@/agents/commands/postgres-executor";
 import type { VerifiedCommand } from "@/agents/commands/verify-command";
-import type { LocalServerConfig, ReplicationConfig } from "@/agents/config";
+import type { LocalServerFolders, ReplicationConfig } from "@/agents/config";
 import { postgresBinaries } from "@/embedded/postgres-binaries";
 import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { postgresOsUser } from "@/embedded/run-as";
@@ -147,11 +147,11 @@ async function cloneStandby(standby: Node, slot: string): Promise<void> {
   );
 }
 
-function executorFor(target: Node, replication: ReplicationConfig | null = REPLICATION, server: LocalServerConfig | null = null): PostgresExecutor {
+function executorFor(target: Node, replication: ReplicationConfig | null = REPLICATION, server: LocalServerFolders | null = null): PostgresExecutor {
   return new PostgresExecutor({ connectionString: target.url, replicaName: target.name, replication, server });
 }
 
-async function serverOf(target: Node): Promise<LocalServerConfig> {
+async function serverOf(target: Node): Promise<LocalServerFolders> {
   return { dataDir: target.dataDir, binDir: path.dirname((await postgresBinaries()).pg_ctl), logFile: path.join(dir, `${target.name}.log`) };
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentReportBatchSchema, agentReportSchema, type AgentReport } from "@/contracts/agent-reports";
 import { PostgresAdapter } from "@/agents/adapters/postgres-adapter";
 import { buildAgentBundle } from "@/agents/build";
-import { probePeer, probePeers } from "@/agents/witness";
+import { PeerProbes } from "@/agents/witness";
 import { closeAbruptly, listenLocally } from "../support/local-server";
 import { superuserDatabaseUrl } from "../support/sql";
 
@@ -118,13 +118,15 @@ describe("witness probes", () => {
   it("reach a live server with a round-trip time, and not a closed port", async () => {
     const dead = new URL(databaseUrl());
     dead.port = String(await closedPort());
-    const [live, closed] = await probePeers(
+    const probes = new PeerProbes();
+    const [live, closed] = await probes.probe(
       [
         { replica: "orders-us", regionId: "aws:us-east-1", connectionString: databaseUrl() },
         { replica: "orders-gcp", regionId: "gcp:europe-west3", connectionString: dead.toString() },
       ],
       1000,
     );
+    await probes.close();
     expect(live!.probe).toMatchObject({ replica: "orders-us", regionId: "aws:us-east-1", reachable: true, error: null });
     expect(live!.probe.rttMs).toBeGreaterThan(0);
     expect(closed!.probe).toMatchObject({ replica: "orders-gcp", reachable: false, rttMs: null });
@@ -136,7 +138,9 @@ describe("witness probes", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     try {
       const started = Date.now();
-      const { probe } = await probePeer({ replica: "hung", regionId: "x", connectionString: `postgresql://u@127.0.0.1:${(silent.address() as AddressInfo).port}/db` }, 500);
+      const probes = new PeerProbes();
+      const { probe } = await probes.probePeer({ replica: "hung", regionId: "x", connectionString: `postgresql://u@127.0.0.1:${(silent.address() as AddressInfo).port}/db` }, 500);
+      await probes.close();
       expect(probe.reachable).toBe(false);
       expect(probe.error).toMatch(/timeout|timed out/i);
       expect(Date.now() - started).toBeLessThan(2000);

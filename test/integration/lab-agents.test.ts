@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresAdapter } from "@/agents/adapters/postgres-adapter";
-import { probePeer } from "@/agents/witness";
+import { PeerProbes } from "@/agents/witness";
 import { startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { killRegion } from "@/lab/faults";
 import { startLab, type Lab } from "@/lab/lab";
@@ -107,12 +107,15 @@ describe("the PostgreSQL adapter on the lab", () => {
   it("lets a witness see a killed region as unreachable", async () => {
     const target = lab.replicas.find((replica) => replica.name === "pg-europe-west3")!;
     const peer = { replica: target.name, regionId: target.regionId, connectionString: lab.connectionString(target.name) };
-    const before = await probePeer(peer, 2_000);
+    // The kept connection of the first probe is what the second one finds: the peer's death must show through it.
+    const probes = new PeerProbes();
+    const before = await probes.probePeer(peer, 2_000);
     expect(before.probe).toMatchObject({ reachable: true, error: null });
     expect(before.probe.rttMs).toBeGreaterThan(0);
 
     await killRegion(dir, "gcp:europe-west3");
-    const after = await probePeer(peer, 2_000);
+    const after = await probes.probePeer(peer, 2_000);
+    await probes.close();
     expect(after.probe).toMatchObject({ replica: "pg-europe-west3", regionId: "gcp:europe-west3", reachable: false, rttMs: null });
     expect(after.probe.error).toBeTruthy();
   });

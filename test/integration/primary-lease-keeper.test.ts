@@ -18,10 +18,11 @@ import type { VerifiedCommand } from "@/agents/commands/verify-command";
 import { createLogger } from "@/agents/log";
 import { AgentMetrics } from "@/agents/metrics";
 import { LEASE_STATE_FILE } from "@/agents/primary-lease/lease-state";
-import { FENCE_LEAD_MS, PrimaryLeaseKeeper } from "@/agents/primary-lease/primary-lease-keeper";
+import { PrimaryLeaseKeeper } from "@/agents/primary-lease/primary-lease-keeper";
+import { FENCE_LEAD_MS } from "@/core/policy/budgets";
 import { CommandKeyRing } from "@/agents/commands/command-key-ring";
 import { VOUCH_CHANNEL } from "@/agents/primary-lease/vouch";
-import { probePeer } from "@/agents/witness";
+import { PeerProbes } from "@/agents/witness";
 import { WitnessIdentity } from "@/agents/witness-identity";
 import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { postgresOsUser } from "@/embedded/run-as";
@@ -320,11 +321,16 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     const vouching = { [EU.replica]: true, [W3.replica]: true };
     const lastVouchSent: Record<string, number> = {};
     const loops = [EU, W3].map(async (witness) => {
-      while (vouching[witness.replica]) {
-        lastVouchSent[witness.replica] = performance.now();
-        const { probe } = await probePeer({ ...US, connectionString: url }, 2000, witnesses[witness.replica]);
-        expect(probe.reachable).toBe(true);
-        await sleep(300);
+      const probes = new PeerProbes(witnesses[witness.replica]);
+      try {
+        while (vouching[witness.replica]) {
+          lastVouchSent[witness.replica] = performance.now();
+          const { probe } = await probes.probePeer({ ...US, connectionString: url }, 2000);
+          expect(probe.reachable).toBe(true);
+          await sleep(300);
+        }
+      } finally {
+        await probes.close();
       }
     });
     // An application role (no superuser) on the primary sees every vouch, and sends whatever it likes on the channel.
@@ -384,7 +390,9 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     try {
       await until(writable, (accepted) => !accepted, "the fence to show");
       const [before] = await sql<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
-      for (let probe = 0; probe < 5; probe++) expect((await probePeer({ ...US, connectionString: url }, 2000, witnesses[EU.replica])).probe.reachable).toBe(true);
+      const probes = new PeerProbes(witnesses[EU.replica]);
+      for (let probe = 0; probe < 5; probe++) expect((await probes.probePeer({ ...US, connectionString: url }, 2000)).probe.reachable).toBe(true);
+      await probes.close();
       const [after] = await sql<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
       expect(after!.lsn).toBe(before!.lsn);
     } finally {

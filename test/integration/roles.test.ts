@@ -641,7 +641,8 @@ describe("every role × every API operation, through the real handlers", () => {
       const sessionOnly = PERMISSION_SCOPES[access].length === 0;
       it(`${op.method} ${op.path} as ${role}${sessionOnly ? " (signed in)" : ""} → ${allowed ? "allowed" : "403"}`, async () => {
         const token = tokenOf.get(role)!;
-        const mine = await db().apiToken.findFirstOrThrow({ where: { user: { email: `${role}@example.com` }, revokedAt: null } });
+        // The token this role's requests carry (tokenFor names it "test"), not one an earlier case created for the same person.
+        const mine = await db().apiToken.findFirstOrThrow({ where: { user: { email: `${role}@example.com` }, name: "test", revokedAt: null } });
         const { handler, request } = await CASES[id]({ targetUserId, tokenId: mine.id, agentId });
         const auditBefore = await db().auditEvent.count();
         const credentials = sessionOnly ? await consoleSession(mine.userId) : { token };

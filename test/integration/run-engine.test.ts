@@ -26,6 +26,7 @@ import { seedDemoTopology } from "../support/demo-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { answerCommands, answerEveryStep, everyStepAnswer } from "../support/fake-agents";
 import { batchOf, primaryOverrides, standbyReport } from "../support/reports";
+import { sampleValue, scrape } from "../support/scrape";
 
 const principals: Record<string, AgentPrincipal> = {};
 const seqs: Record<string, number> = {};
@@ -148,6 +149,10 @@ describe("a planned switchover, driven by the engine", () => {
     const stepIds = new Map(run.steps.map((step) => [step.id, step.stepId]));
     expect(completions.map((event) => stepIds.get(event.stepRunId!)).sort()).toEqual(run.steps.map((step) => step.stepId).sort());
     expect((await verifyAuditChain(db())).intact).toBe(true);
+    // The agent steps the engine concluded are timed in the metrics.
+    const agentSteps = run.steps.filter((step) => step.kind === "agent").length;
+    expect(agentSteps).toBeGreaterThan(0);
+    expect(sampleValue(await scrape(operator.token), "switchyard_run_step_duration_seconds_count", { kind: "agent", state: "succeeded" })).toBeGreaterThanOrEqual(agentSteps);
   });
 
   it("allows one active run per service", async () => {

@@ -184,6 +184,32 @@ describe("GET /api/v1/services/{id}/lag", () => {
     expect(points.every((point) => point.recoveryConflicts >= 0 && point.logicalConflicts >= 0)).toBe(true);
   });
 
+  it("serves 30 d in 2-hour buckets from one-hour rollups, weighting each hour by its samples", async () => {
+    // A 2-hour bucket three days back holding one reading in each of its hours, delivered late (after an outage).
+    const bucket = Math.floor((Date.now() - 3 * 86_400_000) / 7_200_000) * 7_200_000;
+    await ingest(
+      "pg-eu-west-1",
+      [
+        { at: bucket + 60_000, bytes: 5_000, seconds: 50 },
+        { at: bucket + 3_660_000, bytes: 7_000, seconds: 70 },
+        { at: bucket + 3_720_000, bytes: 9_000, seconds: 90 },
+      ],
+      new Date(),
+    );
+    await rollupSamples(30 * 86_400_000, new Date(Date.now() + 20_000));
+    expect(await db().sampleRollupHour.count({ where: { replicaId: principals.get("pg-eu-west-1")!.replicaId, bucketStart: { gte: new Date(bucket), lt: new Date(bucket + 7_200_000) } } })).toBe(2);
+
+    const { json } = await lagOf("30d");
+    expect(json).toMatchObject({ range: "30d", source: "hour-rollup", bucketSeconds: 7200 });
+    expect(json.segments.map((segment) => segment.source)).toEqual(["hour-rollup", "raw"]);
+    expect(new Date(json.segments[0]!.to).getTime()).toBeGreaterThan(bucket);
+    expect(seriesOf(json, "pg-eu-west-1").points.find((point) => point.t === new Date(bucket).toISOString())).toMatchObject({
+      samples: 3,
+      lagBytes: { avg: 7_000, max: 9_000 },
+      lagSeconds: { avg: 70, max: 90 },
+    });
+  });
+
   it("lists the service's audit events in the window, oldest first, without run steps", async () => {
     await db().$transaction(async (tx) => {
       await appendAuditEvent(tx, {

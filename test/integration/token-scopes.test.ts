@@ -71,7 +71,7 @@ describe("token scopes", () => {
     expect(missing.json.error.field).toBe("scopes");
     const empty = await issue({ scopes: [] });
     expect(empty.status).toBe(400);
-    expect(empty.json.error.message).toBe("scopes: choose at least one of read, operate, approve, audit, admin");
+    expect(empty.json.error.message).toBe("scopes: choose at least one of read, operate, approve, audit, admin, metrics");
     const beyond = await issue({ scopes: ["operate", "admin"] });
     expect(beyond.status).toBe(400);
     expect(beyond.json.error).toMatchObject({ field: "scopes", message: expect.stringMatching(/^scopes: admin would allow nothing with the roles operator/) });

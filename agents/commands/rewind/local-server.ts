@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { appendFileSync, chownSync, existsSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { isStandbyFolder, newestTimeline } from "@/embedded/data-folder";
 import { isProcessAlive } from "@/embedded/process-alive";
-import type { LocalServerConfig } from "../../config";
+import type { LocalServerFolders } from "../../config";
 import type { FileOwner } from "./tar-extractor";
 
 const execFileAsync = promisify(execFile);
@@ -25,7 +25,7 @@ export class LocalServer {
   readonly dataDir: string;
   readonly logFile: string;
 
-  constructor(private readonly config: LocalServerConfig) {
+  constructor(private readonly config: LocalServerFolders) {
     this.dataDir = path.resolve(config.dataDir);
     this.logFile = path.resolve(config.logFile ?? path.join(path.dirname(this.dataDir), "postgresql.log"));
   }
@@ -51,10 +51,43 @@ export class LocalServer {
 
   /** Whether a postmaster runs on the folder (its pid file names a live process). */
   isRunning(): boolean {
+    return this.postmaster() === "running";
+  }
+
+  /** postmaster.pid: absent (a clean stop), naming a live process, or left behind by a dead one (a crash). */
+  postmaster(): "none" | "running" | "stale" {
     const pidFile = path.join(this.dataDir, "postmaster.pid");
-    if (!existsSync(pidFile)) return false;
-    const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-    return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid);
+    let text: string;
+    try {
+      text = readFileSync(pidFile, "utf8");
+    } catch {
+      return "none";
+    }
+    const pid = Number(text.split("\n")[0]);
+    return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? "running" : "stale";
+  }
+
+  /** Why the folder cannot be started as it is, or null when the files a start needs are there. */
+  folderProblem(): string | null {
+    for (const file of ["PG_VERSION", "global/pg_control", "pg_wal"]) {
+      if (!existsSync(path.join(this.dataDir, file))) return `${file} is missing from ${this.dataDir}`;
+    }
+    return null;
+  }
+
+  /**
+   * Makes every session of the next start read-only, as ALTER SYSTEM SET
+   * default_transaction_read_only = on would (the server is down, so the
+   * file is written as ALTER SYSTEM writes it); ALTER SYSTEM RESET undoes it.
+   */
+  writeReadOnlyDefault(): void {
+    const file = path.join(this.dataDir, "postgresql.auto.conf");
+    const kept = existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((line) => line !== "" && !/^\s*default_transaction_read_only\s*=/.test(line)) : [];
+    const temporary = `${file}.switchyard`;
+    writeFileSync(temporary, [...kept, "default_transaction_read_only = 'on'", ""].join("\n"), { mode: 0o600 });
+    const owner = this.owner();
+    if (owner) chownSync(temporary, owner.uid, owner.gid);
+    renameSync(temporary, file);
   }
 
   binary(name: string): string | null {
@@ -79,15 +112,16 @@ export class LocalServer {
 
   /**
    * Starts the server and waits until it accepts connections (a standby's
-   * read-only ones count). The log is created for the owner first: the
-   * owner may not be allowed to create files where it lives.
+   * read-only ones count), `timeoutMs` at most. The log is created for the
+   * owner first: the owner may not be allowed to create files where it lives.
    */
-  async start(): Promise<void> {
+  async start(timeoutMs = 60_000): Promise<void> {
     appendFileSync(this.logFile, "");
     const owner = this.owner();
     if (owner) chownSync(this.logFile, owner.uid, owner.gid);
     try {
-      await this.run(this.requireBinary("pg_ctl"), ["start", "-w", "-t", "60", "-D", this.dataDir, "-l", this.logFile], 90_000);
+      const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
+      await this.run(this.requireBinary("pg_ctl"), ["start", "-w", "-t", seconds, "-D", this.dataDir, "-l", this.logFile], Math.ceil(timeoutMs) + 30_000);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- ${this.logFile} ---\n${this.logTail()}`);
     }

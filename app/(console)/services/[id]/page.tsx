@@ -5,7 +5,9 @@ import { mayOn } from "@/core/access/access";
 import { hasPermission } from "@/core/access/permissions";
 import { requirePagePermission } from "@/server/auth/current-actor";
 import { NotFoundError } from "@/server/errors";
+import { recentInPlaceRestarts } from "@/server/fleet/in-place-restarts";
 import { serviceDetail } from "@/server/fleet/service-detail";
+import { InPlaceRestarts } from "@/components/fleet/in-place-restarts";
 import { RetireForm } from "@/components/topology/retire-form";
 import { Timestamp } from "@/components/ui/timestamp";
 import { ServiceLive } from "./service-live";
@@ -15,10 +17,13 @@ export const metadata: Metadata = { title: "Service" };
 export default async function ServicePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ range?: string | string[] }> }) {
   const actor = await requirePagePermission("fleet:read");
   const [{ id }, { range }] = await Promise.all([params, searchParams]);
-  const initial = await serviceDetail(id).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const [initial, restarts] = await Promise.all([
+    serviceDetail(id).catch((error: unknown) => {
+      if (error instanceof NotFoundError) notFound();
+      throw error;
+    }),
+    recentInPlaceRestarts(id),
+  ]);
   const parsedRange = lagRangeSchema.safeParse(range);
   return (
     <>
@@ -33,6 +38,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
         mayControlAutomation={mayOn(actor, "automation:control", { kind: "service", serviceId: id })}
         mayRunDrills={mayOn(actor, "runs:operate", { kind: "service", serviceId: id })}
       />
+      <InPlaceRestarts restarts={restarts} />
       {!initial.retiredAt && hasPermission(actor.roles, "topology:manage") ? (
         <section className="stack" aria-label="Retire this service" style={{ marginTop: 24 }}>
           <RetireForm

@@ -1,0 +1,136 @@
+import { execFile, spawn } from "node:child_process";
+import { chownSync, cpSync, existsSync, mkdirSync, openSync, closeSync, readFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { isProcessAlive } from "@/embedded/process-alive";
+
+/**
+ * One MariaDB server run from Debian's binaries (`apt-get install
+ * mariadb-server`), with its own data folder and port: what the lab and the
+ * tests replicate with GTIDs and semi-synchronous commits. As root it runs
+ * as the `mysql` OS user the package creates.
+ */
+
+export const MARIADBD = "/usr/sbin/mariadbd";
+export const MARIADB_INSTALL_DB = "/usr/bin/mariadb-install-db";
+export const MARIADB_INSTALL_HINT = "apt-get install mariadb-server mariadb-client";
+
+/** What is missing to run MariaDB here, or null. */
+export function mariadbMissing(): string | null {
+  const missing = [MARIADBD, MARIADB_INSTALL_DB, "/usr/bin/mariadb-dump", "/usr/bin/mariadb"].filter((file) => !existsSync(file));
+  return missing.length ? `MariaDB is not installed (${missing.join(", ")} missing); install it with: ${MARIADB_INSTALL_HINT}` : null;
+}
+
+export interface MariadbServerSpec {
+  name: string;
+  dataDir: string;
+  port: number;
+  /** Unique within the replication topology; it is in every GTID the server writes. */
+  serverId: number;
+}
+
+const run = promisify(execFile);
+
+function osUser(): { uid: number; gid: number; name: string } | null {
+  if (os.userInfo().uid !== 0) return null;
+  const fields = readFileSync("/etc/passwd", "utf8").split("\n").find((line) => line.startsWith("mysql:"))?.split(":") ?? [];
+  const uid = Number(fields[2]);
+  const gid = Number(fields[3]);
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`running as root, MariaDB needs the mysql OS user (${MARIADB_INSTALL_HINT} creates it)`);
+  return { uid, gid, name: "mysql" };
+}
+
+/** A fresh data folder: mariadb-install-db once per `template`, copied for each server after (it takes seconds). */
+export async function initializeDataDir(dataDir: string, template: string): Promise<void> {
+  const user = osUser();
+  if (!existsSync(path.join(template, "mysql"))) {
+    mkdirSync(template, { recursive: true });
+    if (user) chownSync(template, user.uid, user.gid);
+    await run(MARIADB_INSTALL_DB, ["--no-defaults", `--datadir=${template}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...(user ? [`--user=${user.name}`] : [])]);
+  }
+  cpSync(template, dataDir, { recursive: true, preserveTimestamps: true });
+  if (user) await run("chown", ["-R", `${user.uid}:${user.gid}`, dataDir]);
+}
+
+/**
+ * The server's options: GTIDs in a binlog that also logs what it
+ * replicates (a replica can become a primary), strict GTID mode (one history
+ * per domain, so positions compare), acknowledging semi-synchronous commits
+ * as a replica, and read-only from the start: only a promotion or an
+ * unfence makes a server writable, so a former primary that restarts does
+ * not take writes. Commits wait for a replica's acknowledgement only once
+ * the primary is told to (`sync-standbys`): a replica's own commits of what
+ * it replicates would otherwise wait for replicas it does not have.
+ */
+export function mariadbdArgs(spec: MariadbServerSpec): string[] {
+  const user = osUser();
+  return [
+    "--no-defaults",
+    ...(user ? [`--user=${user.name}`] : []),
+    `--datadir=${spec.dataDir}`,
+    `--port=${spec.port}`,
+    "--bind-address=127.0.0.1",
+    `--socket=${path.join(spec.dataDir, "mysqld.sock")}`,
+    `--pid-file=${path.join(spec.dataDir, "mysqld.pid")}`,
+    `--log-error=${path.join(spec.dataDir, "error.log")}`,
+    `--server-id=${spec.serverId}`,
+    `--report-host=${spec.name}`,
+    "--log-bin=mariadb-bin",
+    "--log-slave-updates=ON",
+    "--binlog-format=ROW",
+    "--gtid-strict-mode=ON",
+    "--read-only=ON",
+    "--skip-name-resolve",
+    "--rpl-semi-sync-master-enabled=OFF",
+    "--rpl-semi-sync-slave-enabled=ON",
+    "--rpl-semi-sync-master-wait-point=AFTER_SYNC",
+    "--innodb-buffer-pool-size=32M",
+    "--innodb-log-file-size=16M",
+    "--performance-schema=OFF",
+    "--max-connections=200",
+  ];
+}
+
+async function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Starts the server detached (it outlives this process) and resolves once it accepts connections; its pid. */
+export async function startMariadb(spec: MariadbServerSpec, timeoutMs = 60_000): Promise<number> {
+  const log = openSync(path.join(path.dirname(spec.dataDir), `${spec.name}.stdout.log`), "a");
+  const child = spawn(MARIADBD, mariadbdArgs(spec), { detached: true, stdio: ["ignore", log, log] });
+  closeSync(log);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${spec.name}: mariadbd did not start`);
+  const deadline = Date.now() + timeoutMs;
+  while (!(await acceptsConnections(spec.port))) {
+    if (!isProcessAlive(pid)) throw new Error(`${spec.name}: mariadbd exited while starting; see ${path.join(spec.dataDir, "error.log")}`);
+    if (Date.now() > deadline) throw new Error(`${spec.name}: mariadbd did not accept connections on port ${spec.port} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return pid;
+}
+
+/** SIGTERM (a clean shutdown) or SIGKILL (a crash), and waits until the process is gone. */
+export async function stopMariadb(pid: number, signal: "SIGTERM" | "SIGKILL" = "SIGTERM", timeoutMs = 60_000): Promise<void> {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (isProcessAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`mariadbd ${pid} did not stop within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,47 @@
+import "server-only";
+import { Counter, Histogram } from "prom-client";
+import { metrics } from "../loops/loop-metrics";
+
+/** What this copy's ingest stored, on the control plane's registry (`GET /api/v1/metrics`). */
+function create() {
+  const { registry } = metrics();
+  return {
+    reports: new Counter({
+      name: "switchyard_ingest_reports_total",
+      help: "Agent reports this copy stored (each exactly once: a batch already stored is refused and not counted).",
+      registers: [registry],
+    }),
+    batches: new Counter({
+      name: "switchyard_ingest_batches_total",
+      help: "Report batches this copy was sent, by outcome: stored, or duplicate (already stored; the agent drops what was and resends the rest).",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    age: new Histogram({
+      name: "switchyard_ingest_report_age_seconds",
+      help: "Age of each stored report when it arrived (arrival by this copy's clock minus the agent's observation time): the ingest lag, queueing on the agent included.",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    }),
+  };
+}
+
+type IngestMetrics = ReturnType<typeof create>;
+const globalForMetrics = globalThis as unknown as { switchyardIngestMetrics?: IngestMetrics };
+
+export function ingestMetrics(): IngestMetrics {
+  globalForMetrics.switchyardIngestMetrics ??= create();
+  return globalForMetrics.switchyardIngestMetrics;
+}
+
+/** Counts a stored batch and the age of each of its reports at `receivedAt`. */
+export function countStoredBatch(observedAts: readonly string[], receivedAt: Date): void {
+  const { reports, batches, age } = ingestMetrics();
+  batches.inc({ outcome: "stored" });
+  reports.inc(observedAts.length);
+  for (const observedAt of observedAts) age.observe(Math.max(0, (receivedAt.getTime() - Date.parse(observedAt)) / 1000));
+}
+
+export function countDuplicateBatch(): void {
+  ingestMetrics().batches.inc({ outcome: "duplicate" });
+}
