@@ -101,6 +101,7 @@ function runOf(status: RunView["status"], states: RunView["steps"][number]["stat
     others: [],
     fencedLsn: null,
     observedRto: null,
+    generatedAt: "2026-01-01T00:00:00.000Z",
     steps: states.map((state, index) => ({
       id: `s${index}`,
       stepId: `step-${index}`,

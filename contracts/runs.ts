@@ -62,10 +62,11 @@ export const runSchema = z
     fencedLsn: z.string().nullable(),
     observedRto: observedRtoSchema.nullable().meta({ description: "Null until the run finished" }),
     steps: z.array(runStepSchema),
+    generatedAt: z.iso.datetime().meta({ description: "When the server read this run: the time the page shows it as of" }),
   })
   .meta({ id: "Run" });
 
-export const runListSchema = z.object({ runs: z.array(runSchema.omit({ steps: true })) }).meta({ id: "RunList" });
+export const runListSchema = z.object({ runs: z.array(runSchema.omit({ steps: true, generatedAt: true })) }).meta({ id: "RunList" });
 
 export const startRunRequestSchema = z
   .strictObject({

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { createByAdmin, tokenOf } from "./support/accounts";
 import { ADMIN, signIn } from "./support/session";
 
 /** Every page of the console, and the public ones, as a person reaches them. */
@@ -23,6 +24,65 @@ const CONSOLE_PAGES = [
   "/settings/account",
 ];
 const PUBLIC_PAGES = ["/signin", "/status"];
+
+/** The pages of one record each, created through the API before the audit (beforeAll) and wound down after it. */
+const RECORD_PAGES: string[] = [];
+
+// payments-db: no other browser test moves it, and its drill waits at its manual step before changing anything.
+const OPERATOR = { email: "a11y-operator@e2e.test", password: "a11y-operator-password-1", roles: ["operator"] };
+const SERVICE = "payments-db";
+let operatorToken = "";
+let runId = "";
+let incidentId = "";
+
+async function post(request: APIRequestContext, token: string, path: string, data: unknown): Promise<Record<string, unknown>> {
+  const response = await request.post(path, { headers: { authorization: `Bearer ${token}` }, data });
+  expect(response.status(), `${path}: ${await response.text()}`).toBeLessThan(300);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function get(request: APIRequestContext, token: string, path: string): Promise<Record<string, unknown>> {
+  const response = await request.get(path, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status(), path).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+test.beforeAll(async ({ request }) => {
+  test.setTimeout(180_000);
+  await createByAdmin(request, OPERATOR);
+  operatorToken = await tokenOf(request, OPERATOR, ["operate"]);
+  const adminToken = await tokenOf(request, ADMIN);
+
+  // A drill, whose run pre-checks and then waits for a person at "Confirm the switchover": once
+  // every replica reports healthy (this spec runs first, as the lab comes up), to the sync standby.
+  type Replica = { role: string; replication: string; regionId: string; live: { health: string } };
+  const replicas = async () => ((await get(request, operatorToken, `/api/v1/services/${SERVICE}`)) as { replicas: Replica[] }).replicas;
+  await expect.poll(async () => (await replicas()).map((replica) => replica.live.health), { timeout: 120_000 }).toEqual(["healthy", "healthy", "healthy"]);
+  const standby = (await replicas()).find((replica) => replica.role === "standby" && replica.replication === "sync")!;
+  const drill = await post(request, operatorToken, "/api/v1/drills", { params: { service: SERVICE, to_region: standby.regionId, reason: "e2e: accessibility audit of the drill and run pages" } });
+  runId = String(drill.runId);
+  const confirmStep = async () => {
+    const run = (await get(request, operatorToken, `/api/v1/runs/${runId}`)) as { status: string; error: string | null; steps: { stepId: string; state: string }[] };
+    return run.status === "failed" ? `run failed: ${run.error}` : run.steps.find((step) => step.stepId === "confirm")?.state;
+  };
+  await expect.poll(confirmStep, { timeout: 120_000 }).toBe("waiting");
+
+  const incident = await post(request, operatorToken, "/api/v1/incidents", { serviceIds: [SERVICE], title: "e2e: accessibility audit of the incident page", note: "declared by the accessibility test" });
+  incidentId = String(incident.id);
+
+  const versions = (await get(request, adminToken, `/api/v1/policies/service:${SERVICE}/versions`)) as { versions: { current: boolean; document: { alerts: { forSeconds: number } } }[] };
+  const document = versions.versions.find((version) => version.current)!.document;
+  document.alerts.forSeconds += 1;
+  const change = await post(request, adminToken, "/api/v1/change-requests", { serviceId: SERVICE, document, reason: "e2e: accessibility audit of the change request page" });
+
+  RECORD_PAGES.push(`/drills/${String(drill.id)}`, `/runs/${runId}`, `/incidents/${incidentId}`, `/governance/change-requests/${String(change.id)}`);
+});
+
+test.afterAll(async ({ request }) => {
+  const run = runId ? ((await get(request, operatorToken, `/api/v1/runs/${runId}`)) as { finishedAt: string | null }) : null;
+  if (run && run.finishedAt === null) await post(request, operatorToken, `/api/v1/runs/${runId}/abort`, { reason: "e2e: accessibility audit done" });
+  if (incidentId) await post(request, operatorToken, `/api/v1/incidents/${incidentId}/status`, { status: "resolved", note: "e2e: accessibility audit done" });
+});
 
 const VIEWPORTS = [
   { name: "desktop", width: 1280, height: 900 },
@@ -83,7 +143,7 @@ for (const viewport of VIEWPORTS) {
     const found: string[] = [];
     for (const path of PUBLIC_PAGES) found.push(...(await audit(page, path, viewport.name, testInfo)));
     await signIn(page, ADMIN.email, ADMIN.password);
-    for (const path of CONSOLE_PAGES) found.push(...(await audit(page, path, viewport.name, testInfo)));
+    for (const path of [...CONSOLE_PAGES, ...RECORD_PAGES]) found.push(...(await audit(page, path, viewport.name, testInfo)));
     await context.close();
     expect([...found, ...problems]).toEqual([]);
   });

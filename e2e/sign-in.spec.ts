@@ -30,7 +30,7 @@ test("a path on this control plane is where signing in leads", async ({ page, ba
   await expect(page).toHaveURL(`${baseURL}/alerts`, SIGNED_IN);
 });
 
-test("signing in at another address than the configured one works there, and the page names the configured one", async ({ page, baseURL }) => {
+test("signing in and out at another address than the configured one works there, and the page names the configured one", async ({ page, baseURL }) => {
   // The product is configured as http://127.0.0.1:<port> (NEXTAUTH_URL); open it as localhost.
   const other = baseURL!.replace("127.0.0.1", "localhost");
   await page.goto(`${other}/signin`);
@@ -40,6 +40,12 @@ test("signing in at another address than the configured one works there, and the
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(`${other}/fleet`, SIGNED_IN);
   await expect(page.getByRole("heading", { name: "Fleet" })).toBeVisible();
+  // Signing out stays at the address in use too, instead of leading to the configured one.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(`${other}/signin`);
+  await page.goto(`${other}/fleet`);
+  // Signed out there: the fleet sends to sign in, at that address.
+  await expect(page).toHaveURL(`${other}/signin?callbackUrl=%2Ffleet`);
 });
 
 test("at the configured address the sign-in page has nothing to say about addresses", async ({ page }) => {

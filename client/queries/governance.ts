@@ -52,12 +52,3 @@ export const applyEmergencyChange = (policyRef: string, document: unknown, reaso
 
 export const reviewEmergencyChange = (versionId: string, note: string) =>
   api.call("reviewEmergencyChange", { params: { id: versionId }, body: { note } });
-
-/** Parses the editor's text; a syntax error names where it is. */
-export function parseDocumentText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, message: `document: not valid JSON (${error instanceof Error ? error.message : "unparseable"})` };
-  }
-}

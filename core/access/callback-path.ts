@@ -19,14 +19,52 @@ export function callbackPath(candidate: string | null | undefined, origin: strin
   return /^\/[/\\]/.test(path) ? fallback : path;
 }
 
+/** Where the sign-in page was opened, against the configured address (NEXTAUTH_URL). */
+export interface SignInAddressInput {
+  /** The request's Host header. */
+  host: string | null;
+  /** How the request reached the control plane: a TLS proxy's x-forwarded-proto, else http (it serves plain http itself). */
+  protocol: "http" | "https";
+  configuredUrl: string | undefined;
+}
+
+export type SignInAddress =
+  | { id: "configured-address" }
+  | { id: "other-address-signs-in-here"; configured: string }
+  | { id: "other-address-cannot-keep-a-session"; configured: string };
+
+interface AddressRow {
+  id: SignInAddress["id"];
+  when: (request: { sameHost: boolean; protocol: "http" | "https"; configured: URL }) => boolean;
+  sentence: string;
+}
+
 /**
- * The configured address (NEXTAUTH_URL's origin) when the page was opened at
- * another host (e.g. 127.0.0.1 for localhost), else null. Sessions belong to
- * the host they were made on, and next-auth sends people to the configured
- * address after signing out, so the sign-in page says which one that is.
+ * First match wins. Sessions are host-only cookies and every redirect the
+ * product makes after signing in or out is a path, so another address the
+ * server answers on works by itself; only an https configuration opened over
+ * plain http cannot, since its session cookie is Secure and browsers do not
+ * keep it there.
  */
-export function otherConfiguredAddress(requestHost: string | null, configuredUrl: string | undefined): string | null {
-  if (!requestHost || !configuredUrl || !URL.canParse(configuredUrl)) return null;
+export const SIGN_IN_ADDRESS_RULES: readonly AddressRow[] = [
+  { id: "configured-address", when: ({ sameHost }) => sameHost, sentence: "Opened at the configured address: nothing to say." },
+  {
+    id: "other-address-cannot-keep-a-session",
+    when: ({ protocol, configured }) => configured.protocol === "https:" && protocol === "http",
+    sentence: "The configured address is https and this request came over plain http, where the browser would drop the Secure session cookie: send the person to the configured address.",
+  },
+  {
+    id: "other-address-signs-in-here",
+    when: () => true,
+    sentence: "Another address of the same server: signing in and out works here; name the configured address, which links in alerts and single sign-on lead to.",
+  },
+];
+
+/** Which row of SIGN_IN_ADDRESS_RULES applies; the configured address when there is none to compare with counts as this one. */
+export function signInAddress({ host, protocol, configuredUrl }: SignInAddressInput): SignInAddress {
+  if (!host || !configuredUrl || !URL.canParse(configuredUrl)) return { id: "configured-address" };
   const configured = new URL(configuredUrl);
-  return configured.host === requestHost.trim().toLowerCase() ? null : configured.origin;
+  const sameHost = configured.host === host.trim().toLowerCase();
+  const row = SIGN_IN_ADDRESS_RULES.find((candidate) => candidate.when({ sameHost, protocol, configured }))!;
+  return row.id === "configured-address" ? { id: row.id } : { id: row.id, configured: configured.origin };
 }

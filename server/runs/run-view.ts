@@ -7,7 +7,7 @@ import { runContextOf, runParamsOf } from "./stored-run";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export type RunSummary = Omit<RunView, "steps">;
+export type RunSummary = Omit<RunView, "steps" | "generatedAt">;
 
 type RunRow = Run & { startedBy: { email: string } | null };
 
@@ -88,5 +88,6 @@ export async function runView(runId: string): Promise<RunView> {
       decidedBy: deciders.find((user) => user.id === step.confirmedById)?.email ?? null,
       note: step.note,
     })),
+    generatedAt: new Date().toISOString(),
   };
 }

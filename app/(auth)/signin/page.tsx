@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { callbackPath, otherConfiguredAddress } from "@/core/access/callback-path";
+import { callbackPath, signInAddress } from "@/core/access/callback-path";
 import { oidcRefusalMessage } from "@/core/access/oidc-sign-in";
 import { currentActor } from "@/server/auth/current-actor";
 import { oidcSettings } from "@/server/auth/oidc-config";
@@ -17,8 +17,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await currentActor()) redirect(next);
   const sso = oidcSettings();
   const failure = signInFailure(error, rule, sso !== null);
-  const host = (await headers()).get("host");
-  const configured = otherConfiguredAddress(host, process.env.NEXTAUTH_URL);
+  const requestHeaders = await headers();
+  const host = requestHeaders.get("host");
+  const address = signInAddress({ host, protocol: requestHeaders.get("x-forwarded-proto") === "https" ? "https" : "http", configuredUrl: process.env.NEXTAUTH_URL });
+  if (address.id === "other-address-cannot-keep-a-session") redirect(`${address.configured}/signin?callbackUrl=${encodeURIComponent(next)}`);
+  const configured = address.id === "other-address-signs-in-here" ? address.configured : null;
   return (
     <main className="auth-page">
       <div className="card auth-card stack">
@@ -28,8 +31,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
         {configured ? (
           <div className="alert alert-info" role="note" aria-label="Address">
-            This control plane&apos;s address is <a href={`${configured}/signin`}>{configured}</a>. You can sign in here at {host}, but signing out
-            and links in alerts lead to {configured}, where you sign in separately.
+            This control plane&apos;s address is <a href={`${configured}/signin`}>{configured}</a>. You can sign in and out here at {host}; links in
+            alerts{sso ? " and single sign-on" : ""} lead to {configured}, where you sign in separately.
           </div>
         ) : null}
         {failure ? (

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { RunStepView, RunView } from "@/contracts/runs";
 import { ApiClientError } from "@/client/api-client";
 import { runControl, runQueries, stepDecision, type RunControlName } from "@/client/queries/runs";
@@ -23,9 +23,10 @@ interface Abilities {
   isRunner: boolean;
 }
 
-function duration(step: RunStepView): string | null {
+/** How long the step took, or (still open) had taken when the server read the run: the same text in the server's render and the browser's. */
+function duration(step: RunStepView, readAt: number): string | null {
   if (!step.startedAt) return null;
-  const end = step.finishedAt ? Date.parse(step.finishedAt) : Date.now();
+  const end = step.finishedAt ? Date.parse(step.finishedAt) : readAt;
   const ms = end - Date.parse(step.startedAt);
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -114,13 +115,12 @@ function RunControls({ run, may }: { run: RunView; may: Abilities }) {
 }
 
 export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) {
-  const { data: run, dataUpdatedAt, isError } = useQuery({ ...runQueries.detail(initial.id), initialData: initial });
+  const { data: run, isError } = useQuery({ ...runQueries.detail(initial.id), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const forward = run.steps.filter((step) => step.phase === "forward");
   const undo = run.steps.filter((step) => step.phase === "compensation");
-  // Drawn once mounted: open bars end "now", which the server's render and the browser's would disagree on.
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => setNow(dataUpdatedAt), [dataUpdatedAt]);
-  const timeline = now === null ? null : runTimeline(run.steps, run.observedRto, now);
+  // Open bars and steps end when the server read the run, so the server's render and the browser's agree.
+  const readAt = Date.parse(run.generatedAt);
+  const timeline = runTimeline(run.steps, run.observedRto, readAt);
   return (
     <>
       <PageHeader
@@ -143,7 +143,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
         actions={<RunControls run={run} may={may} />}
       />
       <p className="muted" aria-live="polite">
-        {isError ? "Could not refresh; showing the last state received. " : ""}Updated <Timestamp iso={new Date(dataUpdatedAt).toISOString()} />. Primary {run.primary ?? "—"} → target{" "}
+        {isError ? "Could not refresh; showing the last state received. " : ""}Updated <Timestamp iso={run.generatedAt} />. Primary {run.primary ?? "—"} → target{" "}
         {run.target ?? "—"}
         {run.fencedLsn ? ` · fenced at LSN ${formatLsn(run.fencedLsn)}` : ""}.
       </p>
@@ -151,7 +151,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
         <p>
           {run.status === "scheduled" ? (
             <>
-              <ScheduledFor iso={run.scheduledAt} inMaintenanceWindow={run.inMaintenanceWindow} now={dataUpdatedAt} />. Its targets are resolved and its pre-checks run again at that time; it does not hold the
+              <ScheduledFor iso={run.scheduledAt} inMaintenanceWindow={run.inMaintenanceWindow} now={readAt} />. Its targets are resolved and its pre-checks run again at that time; it does not hold the
               service until then.
             </>
           ) : (
@@ -207,7 +207,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
                     {step.kind}
                     {step.targets.length ? ` · on ${step.targets.join(", ")}` : ""}
                     {step.attempts > 1 ? ` · attempt ${step.attempts}` : ""}
-                    {duration(step) ? ` · ${duration(step)}` : ""}
+                    {duration(step, readAt) ? ` · ${duration(step, readAt)}` : ""}
                     {step.decidedBy ? ` · by ${step.decidedBy}${step.note ? `: “${step.note}”` : ""}` : ""}
                   </div>
                   {step.error ? <div className="field-error">{step.error}</div> : null}
