@@ -14,14 +14,15 @@ const duration = (ms: number) => formatSeconds(ms / 1000);
  * first step), a person's wait hatched and labelled with who answered,
  * retries counted, and the window in which writes were refused shaded.
  * Every bar carries its numbers as text for screen readers and tooltips.
+ * `captionId` must be unique on the page when it shows several runs.
  */
-export function RunTimelineChart({ timeline }: { timeline: RunTimeline }) {
+export function RunTimelineChart({ timeline, captionId = "run-timeline-caption" }: { timeline: RunTimeline; captionId?: string }) {
   const x = (ms: number) => LABEL + (ms / timeline.spanMs) * PLOT;
   const height = AXIS + timeline.rows.length * ROW + 8;
   const refused = timeline.writesRefused;
   return (
-    <figure className="run-timeline" aria-labelledby="run-timeline-caption">
-      <figcaption id="run-timeline-caption" className="muted small">
+    <figure className="run-timeline" aria-labelledby={captionId}>
+      <figcaption id={captionId} className="muted small">
         Seconds from the first step{refused ? `; shaded: writes refused for ${duration(refused.toMs - refused.fromMs)}, accepted again on the new primary at the marker` : ""}.
       </figcaption>
       <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={`Run timeline: ${timeline.rows.length} steps over ${duration(timeline.spanMs)}`} className="run-timeline-svg">

@@ -6,6 +6,7 @@ import type { DrillReportView, DrillView } from "@/contracts/drills";
 import { drillDecision, drillQueries } from "@/client/queries/drills";
 import { DrillApprovalPanel, type ApprovalAbilities } from "@/components/drills/drill-approval-panel";
 import { formatSeconds } from "@/core/format";
+import { RunTimelineSection } from "@/components/runbooks/run-timeline-section";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
@@ -208,6 +209,8 @@ export function DrillLive({ initial, may }: { initial: DrillView; may: ApprovalA
           ) : null}
         </p>
       </section>
+      {drill.runId ? <RunTimelineSection runId={drill.runId} title="The drill's run: where the time went" /> : null}
+      {drill.switchBackRunId ? <RunTimelineSection runId={drill.switchBackRunId} title="The switch back: where the time went" /> : null}
       {drill.report ? (
         <>
           <p role="status">

@@ -9,9 +9,13 @@ import { ApiClientError } from "@/client/api-client";
 import { changeIncidentRoles, incidentQueries, postIncidentStatus } from "@/client/queries/incidents";
 import { IncidentStatusBadge } from "@/components/incidents/incident-status-badge";
 import { IncidentTimeline } from "@/components/incidents/incident-timeline";
+import { RunTimelineSection } from "@/components/runbooks/run-timeline-section";
 import { PageHeader } from "@/components/ui/page-header";
 import { Timestamp } from "@/components/ui/timestamp";
 import { UpdatedAgo } from "@/components/ui/updated-ago";
+
+/** An incident spans a few runs (the failover, a switch back); a window with more lists the rest in its timeline. */
+const MAX_RUN_TIMELINES = 3;
 
 const message = (error: Error | null, fallback: string) => (error instanceof ApiClientError ? error.message : fallback);
 
@@ -241,6 +245,14 @@ export function IncidentLive({ initial, mayManage, me }: { initial: IncidentView
           </div>
           <IncidentTimeline entries={incident.timeline} />
         </section>
+        {incident.runIds.slice(0, MAX_RUN_TIMELINES).map((runId) => (
+          <RunTimelineSection key={runId} runId={runId} title={`Run ${runId}: where the time went`} />
+        ))}
+        {incident.runIds.length > MAX_RUN_TIMELINES ? (
+          <p className="muted">
+            {incident.runIds.length - MAX_RUN_TIMELINES} more runs of its services in the window: in the timeline above.
+          </p>
+        ) : null}
       </div>
     </>
   );
