@@ -64,7 +64,13 @@ function StepDecision({ run, step, may }: { run: RunView; step: RunStepView; may
   if (!canConfirm && !canApprove) {
     return (
       <p className="muted">
-        {step.kind === "approval" ? "Waiting for an approver other than the person who started this run." : step.kind === "manual" ? "Waiting for an operator to confirm." : "Waiting…"}
+        {step.kind === "approval"
+          ? may.approve
+            ? "Waiting for an approver other than you: the person who started a run does not approve its steps."
+            : `Waiting for an approver other than the person who started this run. Approving needs the approver role on ${run.serviceId}.`
+          : step.kind === "manual"
+            ? `Waiting for an operator to confirm. Confirming needs the operator role on ${run.serviceId}.`
+            : "Waiting…"}
       </p>
     );
   }
@@ -104,7 +110,9 @@ function RunControls({ run, may }: { run: RunView; may: Abilities }) {
     mutationFn: ({ action, reason }: { action: RunControlName; reason: string }) => runControl(run.id, action, reason),
     onSuccess: (updated) => queryClient.setQueryData(runQueries.detail(run.id).queryKey, updated),
   });
-  if (!may.operate) return null;
+  if (!may.operate) {
+    return ["running", "paused", "scheduled"].includes(run.status) ? <p className="muted">Pausing, resuming, aborting or cancelling this run needs the operator role on {run.serviceId}.</p> : null;
+  }
   const offered: ReasonedControl<RunControlName>[] = [
     ...(run.status === "running" ? [{ action: "pause" as const, label: "Pause" }] : []),
     ...(run.status === "paused" ? [{ action: "resume" as const, label: "Resume" }] : []),
