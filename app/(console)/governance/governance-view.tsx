@@ -89,6 +89,13 @@ export function GovernanceView({ initialPolicies, initialChangeRequests, may }: 
       </section>
       {may.propose ? <ProposeChangeForm scopes={scopes} /> : null}
       {may.emergency ? <EmergencyChangeForm scopes={scopes} /> : null}
+      {!may.propose || !may.emergency ? (
+        <p className="muted">
+          {may.propose ? "" : "Proposing a policy change needs the admin role. "}
+          {may.emergency ? "" : "An emergency change (one that only makes automation more careful) needs the operator role. "}
+          Approving a change needs the approver role, and never one&apos;s own.
+        </p>
+      ) : null}
       <ChangeRequestList initial={initialChangeRequests} />
     </div>
   );
