@@ -35,6 +35,15 @@ function FieldShell({ path, label, problems, hint, children }: { path: JsonPath;
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {children({ id, "aria-describedby": describedBy, "aria-invalid": here.length ? true : undefined })}
+      <FieldNotes id={id} hint={hint} here={here} />
+    </div>
+  );
+}
+
+/** A field's hint and its problems, under it, with the ids its input is described by. */
+function FieldNotes({ id, hint, here }: { id: string; hint?: string; here: readonly DocumentProblem[] }) {
+  return (
+    <>
       {hint ? (
         <span className="hint" id={`${id}-hint`}>
           {hint}
@@ -45,7 +54,7 @@ function FieldShell({ path, label, problems, hint, children }: { path: JsonPath;
           {here.map((problem) => `${problem.field}: ${problem.message}`).join("; ")}
         </span>
       ) : null}
-    </div>
+    </>
   );
 }
 
@@ -109,16 +118,7 @@ export function SwitchInput({ hint, ...field }: FieldProps & { hint?: string }) 
         />
         {field.label}
       </label>
-      {hint ? (
-        <span className="hint" id={`${id}-hint`}>
-          {hint}
-        </span>
-      ) : null}
-      {here.length ? (
-        <span className="field-error" id={`${id}-error`}>
-          {here.map((problem) => `${problem.field}: ${problem.message}`).join("; ")}
-        </span>
-      ) : null}
+      <FieldNotes id={id} hint={hint} here={here} />
     </div>
   );
 }

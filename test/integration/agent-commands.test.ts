@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMAND_ARGS, COMMAND_OUTPUTS, type AgentCommandKind } from "@/contracts/agent-commands";
+import { COMMAND_OUTPUTS, type AgentCommandKind } from "@/contracts/agent-commands";
 import type { CommandAnswer } from "@/agents/commands/command-ledger";
 import { PostgresExecutor } from "@/agents/commands/postgres-executor";
 import type { VerifiedCommand } from "@/agents/commands/verify-command";
@@ -14,6 +14,7 @@ import type { LocalServerFolders, ReplicationConfig } from "@/agents/config";
 import { postgresBinaries } from "@/embedded/postgres-binaries";
 import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { postgresOsUser } from "@/embedded/run-as";
+import { verifiedCommand } from "../support/verified-command";
 
 /**
  * The PostgreSQL executor against real streaming replication (PostgreSQL
@@ -155,18 +156,9 @@ async function serverOf(target: Node): Promise<LocalServerFolders> {
   return { dataDir: target.dataDir, binDir: path.dirname((await postgresBinaries()).pg_ctl), logFile: path.join(dir, `${target.name}.log`) };
 }
 
-let nextId = 0;
-
-/** A command as verification would hand it over: its kind's arguments parsed, defaults filled in. */
+/** A command as verification would hand it over, for orders-db. */
 function command<K extends AgentCommandKind>(kind: K, args: Record<string, unknown> = {}, replica = "any"): VerifiedCommand {
-  const id = `cmd-${++nextId}`;
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    id,
-    kind,
-    args: COMMAND_ARGS[kind].parse(args),
-    claims: { iss: "switchyard", aud: "agent", jti: id, iat: now, exp: now + 300, kind, args, serviceId: "orders-db", replica, epoch: 1 },
-  } as VerifiedCommand;
+  return verifiedCommand(kind, args, { serviceId: "orders-db", replica });
 }
 
 async function run<K extends AgentCommandKind>(target: Node, kind: K, args: Record<string, unknown> = {}, replication?: ReplicationConfig | null): Promise<CommandAnswer> {

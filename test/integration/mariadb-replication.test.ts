@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentReportSchema } from "@/contracts/agent-reports";
-import { COMMAND_ARGS, COMMAND_OUTPUTS, commandResultSchema, type AgentCommandKind, type CommandResult } from "@/contracts/agent-commands";
+import { COMMAND_OUTPUTS, commandResultSchema, type AgentCommandKind, type CommandResult } from "@/contracts/agent-commands";
 import { parseAgentConfig } from "@/agents/config";
 import { createLogger } from "@/agents/log";
 import { AgentMetrics } from "@/agents/metrics";
@@ -21,6 +21,7 @@ import { MariadbExecutor } from "@/agents/mariadb/mariadb-executor";
 import { fencedPositionReplayed } from "@/core/replication/rpo-proof";
 import { closeAbruptly, listenLocally } from "../support/local-server";
 import { MariadbTrio, USERS, type MariadbNode } from "../support/mariadb-trio";
+import { verifiedCommand } from "../support/verified-command";
 
 /**
  * The MariaDB adapter and executor against three real MariaDB 10.11
@@ -81,16 +82,8 @@ const caughtUp = (node: MariadbNode, primary: MariadbNode) =>
     `${node.name} to apply everything ${primary.name} wrote`,
   );
 
-let commandCount = 0;
 function command<K extends AgentCommandKind>(kind: K, args: Record<string, unknown>, replica: string): VerifiedCommand {
-  const id = `cmd-${++commandCount}`;
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    id,
-    kind,
-    args: COMMAND_ARGS[kind].parse(args),
-    claims: { iss: "switchyard", aud: "agent", jti: id, iat: now, exp: now + 300, kind, args, serviceId: "sessions-db", replica, epoch: 1 },
-  } as VerifiedCommand;
+  return verifiedCommand(kind, args, { serviceId: "sessions-db", replica });
 }
 
 async function run<K extends AgentCommandKind>(node: MariadbNode, kind: K, args: Record<string, unknown> = {}, errantTransactions: "refuse" | "rebuild" = "refuse"): Promise<CommandAnswer> {
