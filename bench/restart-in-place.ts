@@ -26,7 +26,7 @@ const PRIMARY = "pg-us-east-1";
 
 const results: { writableMs: number; lost: number; runs: number; splitBrainSamples: number }[] = [];
 while (results.length < RUNS) {
-  const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
+  const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db", LAB_RESTART_IN_PLACE: "on" } });
   try {
     const admin = await adminToken(product.url);
     for (let crash = 0; crash < DEFAULT_CRASH_LOOP.maxRestarts && results.length < RUNS; crash++) {

@@ -14,6 +14,12 @@ export interface LabAgentArgsInput {
   metricsPort: number;
   /** The health endpoints load balancers (and the lab's tests) check. */
   healthPort: number;
+  /**
+   * Whether the agent restarts its crashed server in place. Off in the lab
+   * unless asked (LAB_RESTART_IN_PLACE=on): the lab's `kill <region>` stands
+   * for losing the region, whose servers do not come back by themselves.
+   */
+  restartInPlace: boolean;
 }
 
 /**
@@ -38,6 +44,7 @@ export function labAgentArgs(input: LabAgentArgsInput): string[] {
     ["--data-dir", pgdataDir(input.dataDir, replica.name)],
     ["--bin-dir", input.binDir],
     ["--server-log", serverLogFile(input.dataDir, replica.name)],
+    ["--restart-in-place", input.restartInPlace ? "on" : "off"],
     ["--metrics-port", String(input.metricsPort)],
     ["--health-port", String(input.healthPort)],
   ];

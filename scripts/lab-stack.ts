@@ -172,7 +172,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
         const metricsPort = await freePort();
         const healthPort = await freePort();
         healthPorts.set(replica.name, healthPort);
-        const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort, healthPort })];
+        const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort, healthPort, restartInPlace: process.env.LAB_RESTART_IN_PLACE === "on" })];
         // An agent enrolled before keeps its identity; its host settings (the metrics and health ports) are told anew.
         const said = (await labAgentEnrolled(client, stateDir))
           ? await agentOnce(bundle, ["configure", ...hostArgs])

@@ -33,6 +33,7 @@ const HOST_FLAGS = {
   "data-dir": { type: "string" },
   "bin-dir": { type: "string" },
   "server-log": { type: "string" },
+  "restart-in-place": { type: "string" },
   "metrics-port": { type: "string" },
   "metrics-host": { type: "string" },
   "health-port": { type: "string" },
@@ -56,6 +57,7 @@ const FLAG_OF: Record<string, string> = {
   "server.dataDir": "--data-dir",
   "server.binDir": "--bin-dir",
   "server.logFile": "--server-log",
+  "server.inPlaceRestart": "--restart-in-place",
   "metrics.port": "--metrics-port",
   "metrics.host": "--metrics-host",
   "health.port": "--health-port",
@@ -143,6 +145,9 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
   }
   pairOrNeither(values, "data-dir", "bin-dir");
   if (values["server-log"] !== undefined && values["data-dir"] === undefined) throw new UsageError("--server-log needs --data-dir and --bin-dir");
+  const restartInPlace = values["restart-in-place"];
+  if (restartInPlace !== undefined && restartInPlace !== "on" && restartInPlace !== "off") throw new UsageError(`--restart-in-place ${restartInPlace}: must be on or off`);
+  if (restartInPlace !== undefined && values["data-dir"] === undefined) throw new UsageError("--restart-in-place needs --data-dir and --bin-dir: restarting a crashed server needs its data folder and pg_ctl");
   const port = values["metrics-port"];
   if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--metrics-port ${port}: must be a port number (0 turns the metrics endpoint off)`);
   const healthPort = values["health-port"];
@@ -163,7 +168,14 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
       : {}),
     ...(values.via ? { via: viaMap(values.via) } : {}),
     ...(values["data-dir"] !== undefined
-      ? { server: { dataDir: path.resolve(values["data-dir"]), binDir: path.resolve(values["bin-dir"]!), ...(values["server-log"] ? { logFile: path.resolve(values["server-log"]) } : {}) } }
+      ? {
+          server: {
+            dataDir: path.resolve(values["data-dir"]),
+            binDir: path.resolve(values["bin-dir"]!),
+            ...(values["server-log"] ? { logFile: path.resolve(values["server-log"]) } : {}),
+            ...(restartInPlace ? { inPlaceRestart: { enabled: restartInPlace === "on" } } : {}),
+          },
+        }
       : {}),
     metrics: { port: Number(port ?? 0), host: values["metrics-host"] ?? "127.0.0.1" },
     health: {
@@ -294,6 +306,8 @@ enroll: trades an enrollment token (single use, from an admin: console Settings 
                                   its certificate checked against this CA and the host name
   --via <host:port>=<host:port>   how this host reaches an address in another region (repeatable)
   --data-dir <dir> --bin-dir <dir> [--server-log <file>]   the data folder and binaries, for rewind
+                                  and for restarting a crashed server in place
+  --restart-in-place on|off       restart a crashed server in place (default on with --data-dir)
   --metrics-port <port>           Prometheus metrics (0, the default, turns them off)
   --metrics-host <host>           default 127.0.0.1
   --health-port <port>            health endpoints for load balancers, Patroni's paths (/primary,

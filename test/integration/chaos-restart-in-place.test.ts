@@ -13,7 +13,8 @@ import { sampleWritablePrimaries, splitBrains, takesWrites } from "../support/wr
  * audited; a crash loop (the agent's default: 3 restarts in 10 minutes) is
  * left to the failover. Never two writable primaries, no acknowledged write lost.
  */
-const product = productForFile(ORDERS_DB_ONLY);
+// The lab's agents restart a crashed server in place only when asked: its `kill <region>` stands for a lost region.
+const product = productForFile({ ...ORDERS_DB_ONLY, env: { LAB_RESTART_IN_PLACE: "on" } });
 const PRIMARY = "pg-us-east-1";
 
 async function route() {

@@ -284,7 +284,7 @@ describe("the lab's network", () => {
     };
     const publicKeyPem = generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
     // What the lab tells the agent on its host, joined to what the control plane tells it (the store's replicas, as syncLabEndpoints keeps them).
-    const enroll = parseAgentArgs(["enroll", "--token", "sye_t", ...labAgentArgs({ dataDir: dir, lab, network, replica: replicas[1]!, binDir: "/bin", metricsPort: 0, healthPort: 0 })], {});
+    const enroll = parseAgentArgs(["enroll", "--token", "sye_t", ...labAgentArgs({ dataDir: dir, lab, network, replica: replicas[1]!, binDir: "/bin", metricsPort: 0, healthPort: 0, restartInPlace: false })], {});
     if (enroll.kind !== "enroll") throw new Error(`parsed as ${enroll.kind}`);
     const [own, ...peers] = [replicas[1]!, replicas[0]!, replicas[2]!];
     const parsed = buildAgentConfig(

@@ -9,10 +9,11 @@ const replicas = [
   { name: "pg-eu-west-1", regionId: "aws:eu-west-1", host: "127.0.0.1", port: 55432, databaseName: "orders", role: "standby", pid: null },
 ] as Lab["replicas"];
 
-function argsWithPassword(password: string): string[] {
-  const lab = { replicas, password, connectionString: (name: string) => `postgresql://postgres:x@127.0.0.1:5543/${name}` } as unknown as Lab;
-  const network = { addressOf: () => ({ host: "127.0.0.1", port: 61000 }) } as unknown as LabNetwork;
-  return labAgentArgs({ dataDir: "/tmp/lab", lab, network, replica: replicas[0]!, binDir: "/usr/bin", metricsPort: 9464, healthPort: 8008 });
+const network = { addressOf: () => ({ host: "127.0.0.1", port: 61000 }) } as unknown as LabNetwork;
+const labWith = (password: string) => ({ replicas, password, connectionString: (name: string) => `postgresql://postgres:x@127.0.0.1:5543/${name}` }) as unknown as Lab;
+
+function argsWithPassword(password: string, restartInPlace = false): string[] {
+  return labAgentArgs({ dataDir: "/tmp/lab", lab: labWith(password), network, replica: replicas[0]!, binDir: "/usr/bin", metricsPort: 9464, healthPort: 8008, restartInPlace });
 }
 
 describe("the lab agent's host flags", () => {
@@ -27,5 +28,11 @@ describe("the lab agent's host flags", () => {
     expect(parsed).toMatchObject({ kind: "configure", controlPlaneUrl: "http://127.0.0.1:61000" });
     expect(JSON.stringify(parsed)).toContain("127.0.0.1:55432");
     expect(parsed).toMatchObject({ host: { metrics: { port: 9464 }, health: { port: 8008, host: "127.0.0.1" } } });
+  });
+
+  it("turn restarting a crashed server in place off unless the lab is asked for it, so `kill <region>` stays a lost region", () => {
+    const parsed = parseAgentArgs(["configure", ...argsWithPassword("plain")], {});
+    expect(parsed).toMatchObject({ host: { server: { inPlaceRestart: { enabled: false } } } });
+    expect(parseAgentArgs(["configure", ...argsWithPassword("plain", true)], {})).toMatchObject({ host: { server: { inPlaceRestart: { enabled: true } } } });
   });
 });
