@@ -39,7 +39,13 @@ describe("dropping redis from the engines", () => {
 
     const result = await withoutRedis.migrateTheRest();
     expect(result.applied[0]).toBe(WITHOUT_REDIS);
-    expect(await withoutRedis.query(`SELECT unnest(enum_range(NULL::"Engine"))::text AS engine`)).toEqual([{ engine: "postgresql" }, { engine: "mysql" }, { engine: "simulated" }]);
+    expect(await withoutRedis.query(`SELECT unnest(enum_range(NULL::"Engine"))::text AS engine`)).toEqual([
+      { engine: "postgresql" },
+      { engine: "mysql" },
+      { engine: "simulated" },
+      // Added by a later migration (20261208120000_engine_mariadb), applied with the rest.
+      { engine: "mariadb" },
+    ]);
     expect(await withoutRedis.query(`SELECT id, engine::text FROM "Service" ORDER BY id`)).toEqual([
       { id: "load", engine: "simulated" },
       { id: "orders-db", engine: "postgresql" },
