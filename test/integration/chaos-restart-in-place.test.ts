@@ -77,6 +77,9 @@ describe("the chaos suite: a crashed PostgreSQL restarted in place", () => {
       await until("the crash to show", () => takesWrites(product.running.dataDir, PRIMARY), (writable) => !writable, 10_000);
       await writableAgain(PRIMARY);
     }
+    // The standbys stream from the restarted primary again: a standby not streaming when last seen is no
+    // candidate for an automatic failover (the decider would open the runbook for a person instead).
+    await product.healthy(60_000);
     const sampler = await sampleWritablePrimaries(product.running.dataDir);
     await crashPostmaster(PRIMARY);
     const moved = await until("the failover", route, (current) => current.writeReplica !== PRIMARY, 120_000);

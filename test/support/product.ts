@@ -83,7 +83,7 @@ export async function until<T>(what: string, probe: () => Promise<T>, accept: (v
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 4000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(JSON.stringify(value)).slice(0, 4000)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
