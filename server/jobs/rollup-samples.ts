@@ -35,27 +35,31 @@ export async function rollupSamples(minuteRetentionMs: number, now = new Date())
   const to = new Date(now.getTime() - COMMIT_MARGIN_MS);
   if (to <= from) return { buckets: 0, hours: 0, through: from };
   const skew = MAX_FUTURE_SKEW_MS / 1000;
-  const buckets = await db().$executeRaw`
+  // The minutes written name the hours to fold: one pass over the new samples serves both levels.
+  const touchedHours = await db().$queryRaw<{ replicaId: string; hour: Date; minutes: number }[]>`
     WITH touched AS (
       SELECT DISTINCT "replicaId", date_trunc('minute', "observedAt") AS bucket
         FROM "Sample" WHERE "receivedAt" > ${from} AND "receivedAt" <= ${to}
+    ), written AS (
+      INSERT INTO "SampleRollup" ${ROLLUP_COLUMNS}
+      SELECT t."replicaId", t.bucket, count(*)::int, (count(*) FILTER (WHERE s.reachable))::int,
+             min(s."lagBytes"), avg(s."lagBytes")::float8, max(s."lagBytes"),
+             min(s."lagSeconds"), avg(s."lagSeconds"), max(s."lagSeconds"),
+             max(s."recoveryConflicts"), max(s."logicalConflicts")
+        FROM touched t
+        JOIN "Sample" s ON s."replicaId" = t."replicaId" AND s."observedAt" >= t.bucket AND s."observedAt" < t.bucket + interval '1 minute'
+                       -- lets PostgreSQL skip partitions: a sample arrives after it was measured, give or take the allowed skew
+                       AND s."receivedAt" >= t.bucket - make_interval(secs => ${skew})
+       GROUP BY t."replicaId", t.bucket
+      ${RECOMPUTED_WHOLE}
+      RETURNING "replicaId", "bucketStart"
     )
-    INSERT INTO "SampleRollup" ${ROLLUP_COLUMNS}
-    SELECT t."replicaId", t.bucket, count(*)::int, (count(*) FILTER (WHERE s.reachable))::int,
-           min(s."lagBytes"), avg(s."lagBytes")::float8, max(s."lagBytes"),
-           min(s."lagSeconds"), avg(s."lagSeconds"), max(s."lagSeconds"),
-           max(s."recoveryConflicts"), max(s."logicalConflicts")
-      FROM touched t
-      JOIN "Sample" s ON s."replicaId" = t."replicaId" AND s."observedAt" >= t.bucket AND s."observedAt" < t.bucket + interval '1 minute'
-                     -- lets PostgreSQL skip partitions: a sample arrives after it was measured, give or take the allowed skew
-                     AND s."receivedAt" >= t.bucket - make_interval(secs => ${skew})
-     GROUP BY t."replicaId", t.bucket
-    ${RECOMPUTED_WHOLE}`;
+    SELECT "replicaId", date_trunc('hour', "bucketStart") AS hour, count(*)::int AS minutes FROM written GROUP BY 1, 2`;
+  const buckets = touchedHours.reduce((sum, row) => sum + row.minutes, 0);
   const oldestWholeHour = new Date(now.getTime() - minuteRetentionMs + 3_600_000);
-  const hours = await db().$executeRaw`
+  const hours = touchedHours.length === 0 ? 0 : await db().$executeRaw`
     WITH touched AS (
-      SELECT DISTINCT "replicaId", date_trunc('hour', "observedAt") AS bucket
-        FROM "Sample" WHERE "receivedAt" > ${from} AND "receivedAt" <= ${to}
+      SELECT * FROM unnest(${touchedHours.map((row) => row.replicaId)}::text[], ${touchedHours.map((row) => row.hour.toISOString())}::timestamptz[]) AS t("replicaId", bucket)
     )
     INSERT INTO "SampleRollupHour" ${ROLLUP_COLUMNS}
     SELECT t."replicaId", t.bucket, sum(m.samples)::int, sum(m."reachableSamples")::int,
