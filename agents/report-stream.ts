@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_LIFETIME_MS, REPORT_STREAM_PATH, reportStreamAckSchema } from "@/contracts/agent-report-stream";
 import { LineFrames } from "@/core/ingest/line-frames";
-import { STREAM_OPEN_TIMEOUT_MS, STREAM_RETRY_MS, streamRule, type StreamOutcome, type StreamRule } from "@/core/ingest/stream-fallback";
+import { STREAM_RETRY_MS, streamRule, type StreamOutcome, type StreamRule } from "@/core/ingest/stream-fallback";
 import { errorMessage } from "./error-message";
 import { HttpAbandonedError, HttpTimeoutError, type HttpAnswer, type HttpClient } from "./http-post";
 import { parseJson } from "./parse-json";
@@ -56,7 +56,7 @@ class OpenStream {
       const timer = setTimeout(() => {
         resolve({ kind: "unanswered" });
         request.destroy();
-      }, Math.min(timeoutMs, STREAM_OPEN_TIMEOUT_MS));
+      }, timeoutMs);
       request.once("error", (error) => {
         clearTimeout(timer);
         resolve({ kind: "broke", error });
@@ -138,7 +138,7 @@ function describe(sent: Exclude<Sent, { kind: "ack" }>, timeoutMs: number): stri
     case "refused":
       return `the opening was answered ${sent.answer.status}`;
     case "unanswered":
-      return `no answer to the opening within ${STREAM_OPEN_TIMEOUT_MS} ms`;
+      return `no answer to the opening within ${timeoutMs} ms`;
     case "silent":
       return `no acknowledgement within ${timeoutMs} ms`;
   }

@@ -9,20 +9,17 @@
 /** How long an agent whose control plane does not serve streams posts its batches before it tries a stream again. */
 export const STREAM_RETRY_MS = 5 * 60_000;
 
-/**
- * How long the opening of a stream may go unanswered. A control plane answers
- * once it has looked the token up; what holds the answer back until the
- * request's body ends (a proxy that buffers request bodies, a server that
- * reads them whole) never answers a stream at all.
- */
-export const STREAM_OPEN_TIMEOUT_MS = 5_000;
-
 export type StreamOutcome =
   /** The batch's acknowledgement line came. */
   | { kind: "ack"; status: number }
   /** The stream's opening was answered without a stream (an older control plane: 404; a proxy: 405, 426…). */
   | { kind: "refused"; status: number }
-  /** The stream's opening went unanswered for STREAM_OPEN_TIMEOUT_MS. */
+  /**
+   * The stream's opening went unanswered for as long as a request may take. A
+   * control plane answers once it has looked the token up; what holds the
+   * answer back until the request's body ends (a proxy that buffers request
+   * bodies, a server that reads them whole) never answers a stream at all.
+   */
   | { kind: "unanswered" }
   /** No stream could be opened, or it broke before the batch's acknowledgement came. */
   | { kind: "broke" }
@@ -67,7 +64,7 @@ export const STREAM_RULES: readonly StreamRule[] = [
     id: "opening-unanswered",
     when: (outcome) => outcome.kind === "unanswered",
     action: "post-for-a-while",
-    sentence: `Nothing answered the stream's opening within ${STREAM_OPEN_TIMEOUT_MS / 1000} s (something before the control plane waits for the request's end): batches go by POST, and the stream is tried again after ${STREAM_RETRY_MS / 60_000} minutes.`,
+    sentence: `Nothing answered the stream's opening in time (something before the control plane may wait for the request's end): batches go by POST, and the stream is tried again after ${STREAM_RETRY_MS / 60_000} minutes.`,
   },
   {
     id: "stream-broke",
