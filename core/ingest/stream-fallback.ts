@@ -55,6 +55,12 @@ export const STREAM_RULES: readonly StreamRule[] = [
     sentence: "The control plane refused the agent's token when the stream opened; a POST would be refused the same way, so the refusal is the batch's answer.",
   },
   {
+    id: "opening-failed",
+    when: (outcome) => outcome.kind === "refused" && (outcome.status >= 500 || outcome.status === 429),
+    action: "post",
+    sentence: "The control plane could not open the stream just now (its store unreachable, overloaded): the batch goes by POST, whose answer decides whether the agent backs off, and the next batch tries a stream again.",
+  },
+  {
     id: "stream-not-served",
     when: (outcome) => outcome.kind === "refused",
     action: "post-for-a-while",

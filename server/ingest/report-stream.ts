@@ -1,7 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { agentReportBatchSchema } from "@/contracts/agent-reports";
-import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_CONTENT_TYPE, type ReportStreamAck } from "@/contracts/agent-report-stream";
+import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_PATH, type ReportStreamAck } from "@/contracts/agent-report-stream";
 import { LineFrames } from "@/core/ingest/line-frames";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
 import { bindWitnessKey } from "../agents/bind-witness-key";
@@ -40,20 +40,26 @@ async function ackOf(response: Response): Promise<ReportStreamAck> {
 export async function serveReportStream(incoming: IncomingMessage, outgoing: ServerResponse, commit: Pick<GroupCommit, "submit"> = groupCommit()): Promise<void> {
   for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value);
   outgoing.setHeader("x-switchyard-served-by", STREAM_SERVED_BY);
-  const agent = await agentFromRequest(new Request("http://stream/", { headers: { authorization: incoming.headers.authorization ?? "" } }));
-  if (!agent) {
-    const refused = errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." });
-    const body = Buffer.from(await refused.arrayBuffer());
-    outgoing.writeHead(401, { "content-type": "application/json", "content-length": body.byteLength });
-    outgoing.end(body);
-    incoming.resume();
-    return;
+  let agent: AgentPrincipal | null;
+  try {
+    agent = await agentFromRequest(new Request("http://stream/", { headers: { authorization: incoming.headers.authorization ?? "" } }));
+  } catch (error) {
+    return refuse(incoming, outgoing, thrownResponse(error, `POST ${REPORT_STREAM_PATH}`));
   }
+  if (!agent) return refuse(incoming, outgoing, errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." }));
   outgoing.writeHead(200, { "content-type": REPORT_STREAM_CONTENT_TYPE, "cache-control": "no-store" });
   outgoing.flushHeaders();
   // The request lasts as long as the stream: no idle cut while the agent has nothing to send.
   incoming.socket.setTimeout(0);
   new ReportStream(agent, incoming, outgoing, commit).run();
+}
+
+/** Answers the opening without a stream; the body the agent goes on sending is read and thrown away until it hangs up. */
+async function refuse(incoming: IncomingMessage, outgoing: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  outgoing.writeHead(response.status, { "content-type": "application/json", "content-length": body.byteLength });
+  outgoing.end(body);
+  incoming.resume();
 }
 
 class ReportStream {
