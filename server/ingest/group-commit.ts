@@ -6,7 +6,7 @@ import { MAX_REPORTS_PER_BATCH, type AgentReportBatch } from "@/contracts/agent-
 import type { AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { assertPlausibleClock, ingestBatch, MAX_PLAUSIBLE_SEQ, prepareBatch, refusal, STANDBY_ANSWER, STANDBY_FROM, type IngestOutcome } from "./ingest-batch";
-import { countDuplicateBatch, countStoredBatch } from "./ingest-metrics";
+import { countDuplicateBatch, countStoredBatch, ingestMetrics } from "./ingest-metrics";
 import { recordInPlaceRestarts } from "./record-in-place-restarts";
 
 /**
@@ -168,6 +168,7 @@ export class GroupCommit {
 
 async function storeGroup(group: Waiting[]): Promise<void> {
   const receivedAt = new Date();
+  ingestMetrics().groups.observe(group.length);
   const prepared = group.map((entry) => ({ entry, ...prepareBatch(entry.batch, receivedAt) }));
   const parameter = prepared.map(({ entry, samples, latest, peers, clockSkewMs }) => ({
     agent: entry.agentId,

@@ -9,6 +9,7 @@ import { agentFromRequest, type AgentPrincipal } from "../agents/resolve-agent";
 import { errorResponse, thrownResponse, zodErrorResponse } from "../http/api-response";
 import { groupCommit, type GroupCommit } from "./group-commit";
 import { alreadyStoredResponse } from "./ingest-answers";
+import { ingestMetrics } from "./ingest-metrics";
 
 const SECURITY_HEADERS = apiSecurityHeaders();
 
@@ -78,6 +79,9 @@ class ReportStream {
   ) {}
 
   run(): void {
+    const { streams } = ingestMetrics();
+    streams.inc();
+    this.outgoing.once("close", () => streams.dec());
     this.incoming.on("data", (chunk: Buffer) => {
       if (this.ended) return;
       const { frames, tooLarge } = this.frames.push(chunk);
