@@ -21,7 +21,7 @@ describe("the stream fallback table", () => {
       [{ kind: "refused", status: 503 }, "opening-failed", "post"],
       [{ kind: "refused", status: 429 }, "opening-failed", "post"],
       [{ kind: "refused", status: 426 }, "stream-not-served", "post-for-a-while"],
-      [{ kind: "unanswered" }, "opening-unanswered", "post-for-a-while"],
+      [{ kind: "unanswered" }, "opening-unanswered", "post"],
       [{ kind: "broke" }, "stream-broke", "post"],
       [{ kind: "silent" }, "stream-silent", "time-out"],
     ];

@@ -69,8 +69,9 @@ export const STREAM_RULES: readonly StreamRule[] = [
   {
     id: "opening-unanswered",
     when: (outcome) => outcome.kind === "unanswered",
-    action: "post-for-a-while",
-    sentence: `Nothing answered the stream's opening in time (something before the control plane may wait for the request's end): batches go by POST, and the stream is tried again after ${STREAM_RETRY_MS / 60_000} minutes.`,
+    action: "post",
+    sentence:
+      "Nothing answered the stream's opening in time (a copy too busy to accept it, or a proxy that waits for the request's end): the batch goes by POST and the next batch tries a stream again, so a fleet returns to streams once the copy catches up.",
   },
   {
     id: "stream-broke",
