@@ -29,7 +29,9 @@ import { parseArgs } from "node:util";
 import { simulatedReport } from "@/agents/adapters/simulated-adapter";
 import { createHttpClient, type HttpClient } from "@/agents/http-post";
 import { createReportStreamClient } from "@/agents/report-stream";
+import { AGENT_TOKEN_PREFIX } from "@/server/agents/agent-token";
 import { createDb } from "@/server/db/client";
+import { newTokenSecret } from "@/server/token-secret";
 import { BENCH_FLEET_SERVICE, createOneServiceFleet } from "./support/one-service-fleet";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { round, summarize } from "./support/stats";
@@ -59,19 +61,12 @@ try {
 
   await createOneServiceFleet(db, AGENTS);
   const replicas = await db.replica.findMany({ where: { serviceId: BENCH_FLEET_SERVICE }, orderBy: { name: "asc" } });
-  const agents: { id: string; token: string; seq: number; index: number }[] = [];
-  // Registered 16 at a time: one by one, 2,000 take minutes on a loaded machine.
-  const register = async (index: number) => {
-    const response = await fetch(`${controlPlane.url}/api/v1/agents`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ replicaId: replicas[index]!.id, name: `bench-agent-${index}` }),
-    });
-    if (response.status !== 201) throw new Error(`registering agent ${index}: ${response.status} ${await response.text()}`);
-    const issued = (await response.json()) as { agent: { id: string }; token: string };
-    agents[index] = { id: issued.agent.id, token: issued.token, seq: 0, index };
-  };
-  for (let first = 0; first < replicas.length; first += 16) await Promise.all(replicas.slice(first, first + 16).map((_, i) => register(first + i)));
+  // Agents written straight into the store with tokens of their own, as registration writes them (without its
+  // audit event each): what is measured is reports; registering 2,000 through the API takes minutes here.
+  const issued = replicas.map((replica, index) => ({ replica, index, token: newTokenSecret(AGENT_TOKEN_PREFIX) }));
+  await db.agent.createMany({ data: issued.map(({ replica, index, token }) => ({ name: `bench-agent-${index}`, replicaId: replica.id, tokenHash: token.hash, tokenPrefix: token.prefix })) });
+  const ids = new Map((await db.agent.findMany({ where: { name: { startsWith: "bench-agent-" } }, select: { id: true, name: true } })).map((row) => [row.name, row.id]));
+  const agents = issued.map(({ index, token }) => ({ id: ids.get(`bench-agent-${index}`)!, token: token.secret, seq: 0, index }));
 
   const loadAverageBefore = os.loadavg().map((value) => round(value, 2));
   const latencies: number[] = [];
@@ -184,7 +179,8 @@ try {
     agentsWhoseLastSeqDisagrees: seqMismatches,
   };
   console.log(JSON.stringify(result, null, 2));
-  if (result.lost !== 0 || result.storedTwice !== 0 || seqMismatches !== 0 || accepted !== Number(count)) process.exitCode = 1;
+  // As a fleet, a batch stored just before its stream broke is answered 409 when sent again: not accepted twice, and not lost.
+  if (result.lost !== 0 || result.storedTwice !== 0 || seqMismatches !== 0 || (INTERVAL_MS === null && accepted !== Number(count))) process.exitCode = 1;
 } finally {
   await db.$disconnect();
   await controlPlane.stop();
