@@ -24,7 +24,9 @@
  *
  * Both prove none was lost or stored twice by counting the store afterwards.
  */
+import { readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { simulatedReport } from "@/agents/adapters/simulated-adapter";
 import { createHttpClient, type HttpClient } from "@/agents/http-post";
@@ -34,6 +36,7 @@ import { createDb } from "@/server/db/client";
 import { newTokenSecret } from "@/server/token-secret";
 import { BENCH_FLEET_SERVICE, createOneServiceFleet } from "./support/one-service-fleet";
 import { adminToken, startControlPlane } from "./support/control-plane";
+import { controlPlanePid, cpuSeconds, treeCpuSeconds } from "./support/process-cpu";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -69,6 +72,10 @@ try {
   const agents = issued.map(({ index, token }) => ({ id: ids.get(`bench-agent-${index}`)!, token: token.secret, seq: 0, index }));
 
   const loadAverageBefore = os.loadavg().map((value) => round(value, 2));
+  // CPU each side spends while the fleet reports: on a shared machine, what a report costs says more than how long it waited for a core.
+  const copyPid = controlPlanePid(controlPlane.dataDir);
+  const storePid = Number(readFileSync(path.join(controlPlane.dataDir, "store", "pgdata", "postmaster.pid"), "utf8").split("\n")[0]);
+  const cpuBefore = { copy: cpuSeconds(copyPid), store: treeCpuSeconds(storePid), bench: process.cpuUsage() };
   const latencies: number[] = [];
   let accepted = 0;
   let failures = 0;
@@ -142,6 +149,11 @@ try {
   if (INTERVAL_MS === null) await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(agents.filter((_, i) => i % CONCURRENCY === w))));
   else await Promise.all(agents.map(fleetAgent));
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = {
+    copy: cpuSeconds(copyPid) - cpuBefore.copy,
+    store: treeCpuSeconds(storePid) - cpuBefore.store,
+    bench: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpuBefore.bench)),
+  };
   // The copy's own count of its group-commit statements (server/ingest/ingest-metrics.ts).
   const metricsText = await fetch(`${controlPlane.url}/api/v1/metrics`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.text());
   const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metricsText)?.[1] ?? 0);
@@ -163,6 +175,8 @@ try {
     loadAverageBefore,
     loadAverage: os.loadavg().map((value) => round(value, 2)),
     reportsPerSecond: round(accepted / elapsed),
+    cpuCoresUsed: { copy: round(cpu.copy / elapsed, 2), store: round(cpu.store / elapsed, 2), loadGenerator: round(cpu.bench / elapsed, 2) },
+    cpuMsPer1000Reports: { copy: round((cpu.copy * 1e6) / Math.max(1, Number(count))), store: round((cpu.store * 1e6) / Math.max(1, Number(count))) },
     batchesPerSecond: round(latencies.length / elapsed),
     ackLatencyMs: { p50: round(latency.p50), p95: round(latency.p95), p99: round(latency.p99), max: round(latency.max) },
     reportAgeWhenStoredMs: { p50: round(Number(age?.p50)), p99: round(Number(age?.p99)), max: round(Number(age?.max)) },

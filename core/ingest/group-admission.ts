@@ -7,15 +7,25 @@
 /** Most batches one storing statement takes: its parameter stays a few megabytes, its locks few enough to hold for one statement. */
 export const MAX_GROUP_BATCHES = 500;
 
+/**
+ * Most reports one storing statement takes, unless a single batch holds more
+ * (it is then stored alone): agents that fell behind send batches of hundreds
+ * of reports, and 500 of those in one statement would hold every other agent's
+ * acknowledgement for as long as it takes to write a quarter of a million rows.
+ */
+export const MAX_GROUP_REPORTS = 5_000;
+
 export interface FormingGroup {
   agents: ReadonlySet<string>;
   replicas: ReadonlySet<string>;
   size: number;
+  reports: number;
 }
 
 export interface Candidate {
   agentId: string;
   replicaId: string;
+  reports: number;
 }
 
 export interface AdmissionRule {
@@ -32,6 +42,12 @@ export const ADMISSION_RULES: readonly AdmissionRule[] = [
     joins: false,
     when: (group) => group.size >= MAX_GROUP_BATCHES,
     sentence: `The group already holds ${MAX_GROUP_BATCHES} batches; this one starts the next group.`,
+  },
+  {
+    id: "group-reports-full",
+    joins: false,
+    when: (group, candidate) => group.size > 0 && group.reports + candidate.reports > MAX_GROUP_REPORTS,
+    sentence: `With this batch the group would store more than ${MAX_GROUP_REPORTS} reports; it starts the next group (alone, if it holds more by itself).`,
   },
   {
     id: "agent-already-in-group",
@@ -67,9 +83,11 @@ export function formGroup<T extends Candidate>(waiting: readonly T[]): { group: 
   const replicas = new Set<string>();
   const group: T[] = [];
   const later: T[] = [];
+  let reports = 0;
   for (const candidate of waiting) {
-    if (admission({ agents, replicas, size: group.length }, candidate).joins) {
+    if (admission({ agents, replicas, size: group.length, reports }, candidate).joins) {
       group.push(candidate);
+      reports += candidate.reports;
     } else {
       later.push(candidate);
     }

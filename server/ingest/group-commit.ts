@@ -107,9 +107,17 @@ const GROUP_SQL = `
            (SELECT ${STANDBY_ANSWER} ${STANDBY_FROM}) AS standby
       FROM agent`;
 
+/** The batch was not stored: its stream closed before its turn came. */
+export class AbandonedBatchError extends Error {
+  override name = "AbandonedBatchError";
+}
+
 interface Waiting {
   agentId: string;
   replicaId: string;
+  reports: number;
+  /** Whether whoever waits for the outcome has gone (its stream closed): its batch is then not stored, and is sent again anyway. */
+  gone: () => boolean;
   agent: AgentPrincipal;
   batch: AgentReportBatch;
   resolve: (outcome: IngestOutcome) => void;
@@ -131,10 +139,10 @@ export class GroupCommit {
   constructor(private readonly windowMs = GROUP_WINDOW_MS) {}
 
   /** Resolves once the batch is stored (or found already stored); rejects as ingestBatch throws (400, 401, store unreachable). */
-  submit(agent: AgentPrincipal, batch: AgentReportBatch, arrivedAt = new Date()): Promise<IngestOutcome> {
+  submit(agent: AgentPrincipal, batch: AgentReportBatch, gone: () => boolean = () => false, arrivedAt = new Date()): Promise<IngestOutcome> {
     assertPlausibleClock(batch, arrivedAt);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ agentId: agent.agentId, replicaId: agent.replicaId, agent, batch, resolve, reject });
+      this.waiting.push({ agentId: agent.agentId, replicaId: agent.replicaId, reports: batch.reports.length, gone, agent, batch, resolve, reject });
       this.schedule();
     });
   }
@@ -155,7 +163,9 @@ export class GroupCommit {
   private async flush(): Promise<void> {
     this.flushing = true;
     this.lastFlushAt = Date.now();
-    const { group, later } = formGroup(this.waiting);
+    // A copy that fell behind must not spend itself on batches whose agents gave up on them and will send them again.
+    for (const entry of this.waiting) if (entry.gone()) entry.reject(new AbandonedBatchError("The batch's stream closed before its turn came; it was not stored."));
+    const { group, later } = formGroup(this.waiting.filter((entry) => !entry.gone()));
     this.waiting = later;
     try {
       await storeGroup(group);

@@ -7,7 +7,7 @@ import { apiSecurityHeaders } from "@/core/web/security-headers";
 import { bindWitnessKey } from "../agents/bind-witness-key";
 import { agentFromRequest, type AgentPrincipal } from "../agents/resolve-agent";
 import { errorResponse, thrownResponse, zodErrorResponse } from "../http/api-response";
-import { groupCommit, type GroupCommit } from "./group-commit";
+import { AbandonedBatchError, groupCommit, type GroupCommit } from "./group-commit";
 import { alreadyStoredResponse } from "./ingest-answers";
 import { ingestMetrics } from "./ingest-metrics";
 
@@ -68,6 +68,8 @@ class ReportStream {
   private chain: Promise<void> = Promise.resolve();
   private unanswered = 0;
   private ended = false;
+  /** The connection is gone: nobody reads what is still to be answered. */
+  private closed = false;
   /** Witness keys already offered on this stream: binding is checked once per key, not per batch. */
   private readonly offeredKeys = new Set<string>();
 
@@ -81,7 +83,10 @@ class ReportStream {
   run(): void {
     const { streams } = ingestMetrics();
     streams.inc();
-    this.outgoing.once("close", () => streams.dec());
+    this.outgoing.once("close", () => {
+      this.closed = true;
+      streams.dec();
+    });
     this.incoming.on("data", (chunk: Buffer) => {
       if (this.ended) return;
       const { frames, tooLarge } = this.frames.push(chunk);
@@ -103,7 +108,7 @@ class ReportStream {
     this.unanswered += 1;
     if (this.unanswered > MAX_UNANSWERED_FRAMES) this.incoming.pause();
     this.chain = this.chain
-      .then(() => (this.outgoing.destroyed ? undefined : step()))
+      .then(() => (this.closed ? undefined : step()))
       .catch((error: unknown) => {
         console.error("[report-stream] a frame failed unexpectedly:", error);
         this.outgoing.destroy();
@@ -135,7 +140,7 @@ class ReportStream {
     if (!parsed.success) return ackOf(zodErrorResponse(parsed.error, "body"));
     const batch = parsed.data;
     try {
-      const outcome = await this.commit.submit(this.agent, batch);
+      const outcome = await this.commit.submit(this.agent, batch, () => this.closed);
       if (!outcome.stored) return ackOf(alreadyStoredResponse(outcome.lastSeq, batch.reports[0]!.seq));
       if (batch.witnessKey && !this.offeredKeys.has(batch.witnessKey)) {
         await bindWitnessKey(this.agent, batch.witnessKey);
@@ -143,6 +148,7 @@ class ReportStream {
       }
       return { status: 200, answer: outcome.result };
     } catch (error) {
+      if (error instanceof AbandonedBatchError) return { status: 503, answer: { error: { code: "client_closed", message: error.message } } };
       return ackOf(thrownResponse(error, `report stream of agent ${this.agent.name}`));
     }
   }
