@@ -186,9 +186,7 @@ try {
     storedInStore: Number(count),
     lost: sent - Number(distinct),
     storedTwice: Number(count) - Number(distinct),
-    ...(INTERVAL_MS !== null && TRANSPORT === "stream"
-      ? { streamFallbacks, groupCommit: { statements: groupStatements, batchesPerStatement: round(metric("switchyard_ingest_group_batches_sum") / Math.max(1, groupStatements)) } }
-      : {}),
+    ...(INTERVAL_MS !== null && TRANSPORT === "stream" ? { streamFallbacks } : {}),
     failedBatches: failures,
     agentsWhoseLastSeqDisagrees: seqMismatches,
   };
