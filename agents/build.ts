@@ -26,6 +26,27 @@ const pgWithoutRuntimeProbe: Plugin = {
 };
 
 /**
+ * zod's `z` namespace carries every locale's error messages (`z.locales`,
+ * ~300 KB of the bundle, held in memory as source by every agent), which a
+ * bundler cannot drop from a namespace object. The agent never switches
+ * locale: English, which zod registers itself, is all it keeps. The build
+ * fails if zod's index changes, so the next zod upgrade gets looked at.
+ */
+const zodWithEnglishOnly: Plugin = {
+  name: "zod-with-english-only",
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, async ({ path: file }) => {
+      const source = await readFile(file, "utf8");
+      const english = 'export { default as en } from "./en.js";';
+      if (!source.includes(english) || !source.split("\n").every((line) => line === "" || /^export \{ default as \w+ \} from "\.\/[\w-]+\.js";$/.test(line))) {
+        throw new Error(`${file} no longer matches what agents/build.ts patches; review the patch`);
+      }
+      return { contents: english, loader: "js" };
+    });
+  },
+};
+
+/**
  * Bundles the agent into one ESM file that runs as `node <file>`, no tsx and
  * no node_modules needed. One agent runs per replica, so its footprint is
  * multiplied across the fleet: under tsx it pays ~25 MB more for the
@@ -44,7 +65,7 @@ export async function buildAgentBundle(outFile: string): Promise<void> {
     format: "esm",
     target: "node20",
     external: ["pg-native"],
-    plugins: [pgWithoutRuntimeProbe],
+    plugins: [pgWithoutRuntimeProbe, zodWithEnglishOnly],
     // Runs as `./switchyard-agent.mjs` too. Bundled CommonJS (pg, prom-client) still calls require() for Node's built-ins.
     banner: { js: '#!/usr/bin/env node\nimport { createRequire as __agentCreateRequire } from "node:module"; const require = __agentCreateRequire(import.meta.url);' },
     // Whitespace and syntax only: the stacks in bug reports keep their names.
