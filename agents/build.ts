@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
+import { AGENT_NODE_FLAGS } from "./node-flags";
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "switchyard-agent.ts");
 
@@ -92,8 +93,9 @@ export async function buildAgentBundle(outFile: string): Promise<void> {
     target: "node20",
     external: ["pg-native"],
     plugins: [pgWithoutRuntimeProbe, zodWithEnglishOnly, mysql2AsciiSource],
-    // Runs as `./switchyard-agent.mjs` too. Bundled CommonJS (pg, prom-client) still calls require() for Node's built-ins.
-    banner: { js: '#!/usr/bin/env node\nimport { createRequire as __agentCreateRequire } from "node:module"; const require = __agentCreateRequire(import.meta.url);' },
+    // Runs as `./switchyard-agent.mjs` too, under the flags it is meant to run with (env -S splits them).
+    // Bundled CommonJS (pg, prom-client) still calls require() for Node's built-ins.
+    banner: { js: `#!/usr/bin/env -S node ${AGENT_NODE_FLAGS.join(" ")}\nimport { createRequire as __agentCreateRequire } from "node:module"; const require = __agentCreateRequire(import.meta.url);` },
     // Whitespace and syntax only: the stacks in bug reports keep their names.
     minifyWhitespace: true,
     minifySyntax: true,
