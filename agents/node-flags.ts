@@ -3,7 +3,7 @@
  * `#!` line, the README's systemd and container examples and the lab, so that
  * what the lab and bench:agent measure is what a host runs. `--lite-mode`
  * runs V8 without its compilers: code that runs once a second never gets hot
- * enough for them to pay off (measured: the same CPU with them, and 6 MB more
+ * enough for them to pay off (measured: the same CPU with them, and 8 MB more
  * resident; BENCHMARKS.md, "Agent footprint"). Lite mode has no WebAssembly,
  * which the agent does not use; `--no-expose-wasm` says so, which spares every
  * start (and every `enroll`) V8's warning about the conflict.
