@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { AgentHealthEndpoint, AgentReport, PeerProbe } from "@/contracts/agent-reports";
+import { agentReportSchema, type AgentHealthEndpoint, type AgentReport, type PeerProbe } from "@/contracts/agent-reports";
 import type { ReplicaObservation, EngineAdapter } from "./adapters/engine-adapter";
 import type { AgentConfig } from "./config";
 import type { Delivery } from "./delivery";
@@ -123,10 +123,11 @@ export class Agent {
         health: this.parts.healthEndpoint ?? null,
         restart: this.parts.restarter?.report() ?? null,
       };
-      // Not parsed with the contract here: that cost more than the rest of the tick's JavaScript
-      // (BENCHMARKS.md, "Agent footprint"). The adapters clamp what they read to what the contract
-      // accepts (reports-match-contract.test.ts); a report the control plane refuses anyway is
-      // logged as a bug and dropped by the delivery.
+      const checked = agentReportSchema.safeParse(report);
+      if (!checked.success) {
+        log.error("bug", "report.invalid", `the agent built a report the contract refuses: ${checked.error.message}`, { seq: report.seq });
+        return;
+      }
       queue.append(report);
       this.record(report);
       void delivery.deliver();
