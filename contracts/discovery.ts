@@ -18,6 +18,9 @@ export function discoveryEngineOf(url: string): "postgresql" | "mariadb" {
   return isMariadbUrl(url) ? "mariadb" : "postgresql";
 }
 
+/** How messages name the engine a proposal came from. */
+export const DISCOVERY_ENGINE_NAMES = { postgresql: "PostgreSQL", mariadb: "MariaDB" } as const;
+
 /** A discovery URL read by its engine's rules. */
 export function parseDiscoveryUrl(url: string): ParsedServerUrl {
   return discoveryEngineOf(url) === "mariadb" ? parseMariadbServerUrl(url) : parseServerUrl(url);
