@@ -151,18 +151,21 @@ async function read(connection: MariadbConnection, field: RequestField, reachedB
  * problem and says which server and user; the password never appears in it.
  */
 export async function readMariadbServer(field: RequestField, target: ServerTarget, reachedBy: MariadbReachedBy = { kind: "url" }): Promise<MariadbServerReading> {
+  const connecting = connect(target);
   let connection: MariadbConnection | null = null;
-  const work = async () => {
-    connection = await connect(target);
-    return read(connection, field, reachedBy, target);
-  };
   try {
-    return await within(work(), READ_DEADLINE_MS, "reading the server");
+    return await within(
+      connecting.then((connected) => read((connection = connected), field, reachedBy, target)),
+      READ_DEADLINE_MS,
+      "reading the server",
+    );
   } catch (error) {
     if (error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
     throw new ServerReadError(field, `could not read ${endpointLabel(target)} as ${target.user}: ${detail}`);
   } finally {
+    // A connection still being made when the deadline passed is closed once it is made.
     if (connection) await closeMariadb(connection);
+    else void connecting.then(closeMariadb, () => undefined);
   }
 }
