@@ -244,6 +244,21 @@ describe("what discovery notes about each server", () => {
     expect(outcome.proposal.services[0].primary).toBeUndefined();
   });
 
+  it("cross-checks each replica's own source against what the servers list", () => {
+    // sessions-de is listed by the primary, but its own status names sessions-eu as its source.
+    const eu = replica(2, "sessions-eu", 3312, { replicas: { readable: true, rows: [registered(3, "sessions-de", 3313)] } });
+    const de = replica(3, "sessions-de", 3313, { sources: { readable: true, rows: [source(3312, { sourceServerId: 2 })] } }, "standbyUrls.0");
+    const outcome = proposed(proposeMariadbTopology(SESSIONS, [eu, de, primary()], []));
+    expect(observation(outcome, "registered-elsewhere")).toBe("sessions-us lists sessions-de among its replicas, but sessions-de's own status names sessions-eu as its source (re-pointed a moment ago?): placed under sessions-eu");
+    expect(ids(outcome.observations)).toContain("cascading");
+
+    // A replica that reaches its source by another address than discovery did.
+    const viaProxy = replica(2, "sessions-eu", 3312, { sources: { readable: true, rows: [source(6033, { host: "proxy.internal" })] } });
+    expect(observation(proposeMariadbTopology(SESSIONS, [viaProxy, primary()], [deUnread]), "source-address")).toBe(
+      "sessions-eu reaches its source at proxy.internal:6033, while discovery read that server at 127.0.0.1:3311 (a proxy, or another name for the same server?)",
+    );
+  });
+
   it("asks the database when the seed's URL names none", () => {
     const bare = { ...primary(), endpoint: { host: "127.0.0.1", port: 3311, database: null } };
     expect(questionsOf(proposeMariadbTopology(SESSIONS, [bare], [deUnread]))).toContain("database services.0.replicas.0.database");
