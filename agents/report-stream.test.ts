@@ -12,11 +12,17 @@ class StreamingControlPlane {
   streams = 0;
   readonly received: { via: "stream" | "post"; lastSeq: number }[] = [];
   serveStreams = true;
+  /** Answer a stream's opening only once its request has ended, as a proxy buffering request bodies does: never, for a stream. */
+  bufferStreams = false;
   /** Cut the stream's connection after reading this many more batches, unanswered. */
   cutAfter = Number.POSITIVE_INFINITY;
   private readonly server = http.createServer((request, response) => {
     if (request.url === REPORT_STREAM_PATH) {
       if (!this.serveStreams) return void response.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"no such route"}}');
+      if (this.bufferStreams) {
+        this.streams += 1;
+        return void request.on("end", () => response.writeHead(400).end()).resume();
+      }
       this.streams += 1;
       response.writeHead(200, { "content-type": "application/x-ndjson" });
       response.flushHeaders();
@@ -126,6 +132,24 @@ describe("the report stream client", () => {
       { via: "post", lastSeq: 1 },
       { via: "post", lastSeq: 2 },
       { via: "stream", lastSeq: 3 },
+    ]);
+  });
+
+  it("posts without waiting for an opening once two openings in a row went unanswered", async () => {
+    controlPlane.bufferStreams = true;
+    const rules: string[] = [];
+    const reports = client(rules);
+    await reports.post(reportsUrl, batch(1), auth, 200);
+    await reports.post(reportsUrl, batch(2), auth, 200);
+    expect(rules).toEqual(["opening-unanswered", "opening-unanswered-again"]);
+    await reports.post(reportsUrl, batch(3), auth, 5000);
+    reports.close();
+    expect(rules).toHaveLength(2);
+    expect(controlPlane.streams).toBe(2);
+    expect(controlPlane.received).toEqual([
+      { via: "post", lastSeq: 1 },
+      { via: "post", lastSeq: 2 },
+      { via: "post", lastSeq: 3 },
     ]);
   });
 

@@ -164,6 +164,7 @@ export function createReportStreamClient(inner: HttpClient, options: ReportStrea
   const lifetimeMs = options.lifetimeMs ?? REPORT_STREAM_LIFETIME_MS;
   let stream: OpenStream | null = null;
   let postUntil = 0;
+  let unansweredInARow = 0;
 
   const decide = (outcome: StreamOutcome, detail: string): StreamRule => {
     const rule = streamRule(outcome);
@@ -189,8 +190,10 @@ export function createReportStreamClient(inner: HttpClient, options: ReportStrea
         sent = await opened.send(body, timeoutMs, signal);
       } else sent = opened;
     }
+    unansweredInARow = sent.kind === "unanswered" ? unansweredInARow + 1 : sent.kind === "broke" ? unansweredInARow : 0;
     if (sent.kind === "ack") return sent.answer;
-    const outcome: StreamOutcome = sent.kind === "refused" ? { kind: "refused", status: sent.answer.status } : sent;
+    const outcome: StreamOutcome =
+      sent.kind === "refused" ? { kind: "refused", status: sent.answer.status } : sent.kind === "unanswered" ? { kind: "unanswered", inARow: unansweredInARow } : sent;
     const rule = decide(outcome, describe(sent, timeoutMs));
     if (rule.action === "answer" && sent.kind === "refused") return sent.answer;
     if (rule.action === "time-out") {

@@ -21,7 +21,9 @@ describe("the stream fallback table", () => {
       [{ kind: "refused", status: 503 }, "opening-failed", "post"],
       [{ kind: "refused", status: 429 }, "opening-failed", "post"],
       [{ kind: "refused", status: 426 }, "stream-not-served", "post-for-a-while"],
-      [{ kind: "unanswered" }, "opening-unanswered", "post"],
+      [{ kind: "unanswered", inARow: 1 }, "opening-unanswered", "post"],
+      [{ kind: "unanswered", inARow: 2 }, "opening-unanswered-again", "post-for-a-while"],
+      [{ kind: "unanswered", inARow: 5 }, "opening-unanswered-again", "post-for-a-while"],
       [{ kind: "broke" }, "stream-broke", "post"],
       [{ kind: "silent" }, "stream-silent", "time-out"],
     ];

@@ -20,7 +20,7 @@ export type StreamOutcome =
    * answer back until the request's body ends (a proxy that buffers request
    * bodies, a server that reads them whole) never answers a stream at all.
    */
-  | { kind: "unanswered" }
+  | { kind: "unanswered"; inARow: number }
   /** No stream could be opened, or it broke before the batch's acknowledgement came. */
   | { kind: "broke" }
   /** The stream stayed open but no acknowledgement came in time. */
@@ -65,6 +65,12 @@ export const STREAM_RULES: readonly StreamRule[] = [
     when: (outcome) => outcome.kind === "refused",
     action: "post-for-a-while",
     sentence: `The control plane (or a proxy before it) does not serve report streams: batches go by POST, and the stream is tried again after ${STREAM_RETRY_MS / 60_000} minutes.`,
+  },
+  {
+    id: "opening-unanswered-again",
+    when: (outcome) => outcome.kind === "unanswered" && outcome.inARow >= 2,
+    action: "post-for-a-while",
+    sentence: `Two openings in a row went unanswered, as behind a proxy that buffers request bodies: batches go by POST for ${STREAM_RETRY_MS / 60_000} minutes instead of each waiting out an opening first.`,
   },
   {
     id: "opening-unanswered",

@@ -7,6 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentReportBatchSchema, agentReportSchema, type AgentReport } from "@/contracts/agent-reports";
+import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
 import { PostgresAdapter } from "@/agents/adapters/postgres-adapter";
 import { buildAgentBundle } from "@/agents/build";
 import { PeerProbes } from "@/agents/witness";
@@ -150,7 +151,7 @@ describe("witness probes", () => {
   });
 });
 
-/** A stand-in for the control plane's ingest endpoint. */
+/** A stand-in for the control plane's ingest endpoint, as one that serves no report streams (the agent then posts its batches). */
 class FakeControlPlane {
   storing = true;
   readonly accepted: AgentReport[] = [];
@@ -158,6 +159,10 @@ class FakeControlPlane {
   readonly problems: string[] = [];
   private lastSeq = 0;
   private server = http.createServer((request, response) => {
+    if (request.url === REPORT_STREAM_PATH) {
+      response.writeHead(404).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
