@@ -93,6 +93,16 @@ async function assignPorts(dataDir: string, recorded: Record<string, number>): P
   return ports;
 }
 
+/** The recorded ports and users of a sessions-db the lab built, for tools and tests beside it. */
+export function sessionsAccess(dataDir: string): { ports: Record<string, number>; url(name: string, who: SessionsUser): string } {
+  const state = readState(dataDir);
+  if (!state?.built) throw new Error(`the lab has not built sessions-db under ${sessionsDir(dataDir)}`);
+  return {
+    ports: { ...state.ports },
+    url: (name, who) => `mariadb://${USER_NAMES[who]}:${encodeURIComponent(state.passwords[who])}@127.0.0.1:${state.ports[sessionsReplica(name).name]}/${SESSIONS_DB.database}`,
+  };
+}
+
 export async function startSessionsDb(dataDir: string, log: Log): Promise<SessionsDb> {
   // As the PostgreSQL lab does: the data folder and the lab's are traversable by the servers' OS user.
   for (const dir of [dataDir, labDir(dataDir), sessionsDir(dataDir)]) folder(dir);
