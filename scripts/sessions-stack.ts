@@ -5,7 +5,7 @@ import { Client } from "@/cli/client";
 import type { AgentConfig } from "@/agents/config";
 import { mariadbMissing } from "@/lab/mariadb/mariadb-server";
 import { sessionsDir, startSessionsDb, type SessionsDb } from "@/lab/mariadb/sessions-db";
-import { SESSIONS_DB, sessionsFleetService } from "@/lab/mariadb/sessions-topology";
+import { SESSIONS_DB, SESSIONS_DB_POLICY, sessionsFleetService } from "@/lab/mariadb/sessions-topology";
 import { SessionsWorkload, sessionsLedgerFile } from "@/lab/mariadb/sessions-workload";
 import { LAB_HOST } from "@/lab/topology";
 import { DEMO_REGIONS } from "@/prisma/seed/demo-topology";
@@ -50,7 +50,7 @@ export async function prepareSessionsStack(dataDir: string, client: Db, log: Log
     db,
     async run({ controlPlaneUrl, onboardingToken, workloadToken, rate }) {
       await declare(new Client({ baseUrl: controlPlaneUrl, token: onboardingToken }), db, log);
-      const policy = await ensureLabServicePolicy(client, SESSIONS_DB.id);
+      const policy = await ensureLabServicePolicy(client, SESSIONS_DB.id, SESSIONS_DB_POLICY);
       if (policy) log(`sessions-db: ${policy}`);
       const specs = await agentSpecs(dataDir, client, db, controlPlaneUrl, log);
       const initial = db.primary ? { replicaName: db.primary, port: db.ports[db.primary]! } : null;

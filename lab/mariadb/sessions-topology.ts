@@ -1,4 +1,6 @@
+import type { PolicyDocument } from "@/contracts/policy";
 import type { FleetService } from "@/contracts/topology";
+import { GLOBAL_DEFAULT_POLICY } from "@/prisma/seed/demo-topology";
 
 /**
  * sessions-db, the lab's MariaDB service: three regions' servers with GTID
@@ -69,3 +71,9 @@ export function sessionsFleetService(ports: Readonly<Record<string, number>>, pr
     }),
   };
 }
+
+/** Its policy: the defaults, its one dataset replicated synchronously (semi-sync), in EU and US regions as the PostgreSQL services. */
+export const SESSIONS_DB_POLICY: PolicyDocument = {
+  ...GLOBAL_DEFAULT_POLICY,
+  datasets: { sessions: { replication: "sync", residency: { jurisdictions: ["EU", "US"], regions: [] } } },
+};
