@@ -85,7 +85,7 @@ describe("the lab's sessions-db under the product", () => {
       180_000,
     );
     expect(json.engine).toBe("mariadb");
-    const fleet = await product.api("GET", "/api/v1/topology/export", product.operator);
+    const fleet = await product.api("GET", "/api/v1/topology/export?format=json", product.operator);
     expect(fleet.json.services.map((service: { id: string }) => service.id)).toEqual(expect.arrayContaining(["orders-db", SESSIONS_DB.id]));
     expect((await route()).writeReplica).toBe(SESSIONS_DB.primary);
     await ledgerIntact(SESSIONS_DB.primary);
