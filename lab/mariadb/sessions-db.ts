@@ -209,9 +209,10 @@ export async function startSessionsDb(dataDir: string, log: Log): Promise<Sessio
   };
 }
 
-async function hasDatabase(name: string, run: (name: string, who: SessionsUser, statements: [string, unknown[]][]) => Promise<unknown[]>): Promise<void> {
+/** As root: until the replica has applied the setup, the lab's users are not there either. */
+async function hasDatabase(name: string, run: (name: string, who: SessionsUser | "root", statements: [string, unknown[]][]) => Promise<unknown[]>): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while ((await run(name, "admin", [["SHOW DATABASES LIKE ?", [SESSIONS_DB.database]]])).length === 0) {
+  while ((await run(name, "root", [["SHOW DATABASES LIKE ?", [SESSIONS_DB.database]]])).length === 0) {
     if (Date.now() > deadline) throw new Error(`${name} did not replicate the ${SESSIONS_DB.database} database within 60 s; see its error.log`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
