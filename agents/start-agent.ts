@@ -17,6 +17,7 @@ import { ReportQueue } from "./report-queue";
 import { createReportStreamClient } from "./report-stream";
 import { AGENT_VERSION } from "./version";
 import { LocalServer } from "./commands/rewind/local-server";
+import { MariadbPeerProbes } from "./mariadb/peer-probes";
 import { InPlaceRestarter } from "./restart/in-place-restarter";
 import { PeerProbes } from "./witness";
 import { WitnessIdentity } from "./witness-identity";
@@ -36,7 +37,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   });
   const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
-  const witnesses = new PeerProbes(witness);
+  // A MariaDB agent's peers are MariaDB servers: its witness speaks their protocol and reads their received positions.
+  const witnesses = config.replica.engine === "mariadb" ? new MariadbPeerProbes() : new PeerProbes(witness);
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
   const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
   const changes = new ServerChanges();

@@ -85,6 +85,12 @@ export const replicationSlotSchema = z
   })
   .meta({ id: "ReplicationSlot" });
 
+/** A MariaDB GTID position (@@gtid_binlog_pos, Gtid_IO_Pos…): domain-server-seq, one per domain, comma-separated. */
+const gtidPosition = z
+  .string()
+  .max(1024)
+  .regex(/^(\d{1,10}-\d{1,10}-\d{1,20}(,\d{1,10}-\d{1,10}-\d{1,20})*)?$/, { error: "must be a GTID position (domain-server-seq, comma-separated)" });
+
 export const peerProbeSchema = z
   .strictObject({
     /** The probed replica's name (unique within the service). */
@@ -93,6 +99,15 @@ export const peerProbeSchema = z
     reachable: z.boolean(),
     rttMs: z.number().min(0).nullable(),
     error: z.string().max(500).nullable(),
+    /**
+     * What the probed replica's server said it has received from its primary,
+     * read by this agent itself (MariaDB: Gtid_IO_Pos, the GTIDs its relay log
+     * holds): a primary's agent's view of a replica that does not rest on the
+     * replica's own agent. Null when the peer replicates from nobody; absent
+     * from witnesses that read no positions (PostgreSQL's: its primary reports
+     * each standby's flush position itself).
+     */
+    received: z.strictObject({ lsn, gtid: gtidPosition.nullable() }).nullable().optional(),
   })
   .meta({ id: "PeerProbe", description: "A witness probe (a query answered within the probe timeout, over a kept connection or a new one) from this agent to another replica" });
 
@@ -109,11 +124,6 @@ export const replicaSettingsSchema = z
  * Where the agent serves its health endpoints for load balancers (`/primary`,
  * `/replica`…): what `switchyard haproxy-config` checks each replica through.
  */
-const gtidPosition = z
-  .string()
-  .max(1024)
-  .regex(/^(\d{1,10}-\d{1,10}-\d{1,20}(,\d{1,10}-\d{1,10}-\d{1,20})*)?$/, { error: "must be a GTID position (domain-server-seq, comma-separated)" });
-
 /**
  * What a MariaDB replica reports beyond the engine-neutral fields: its GTID
  * positions, replica threads, semi-synchronous replication and replication

@@ -98,9 +98,10 @@ export class LabAgents implements AgentFaults {
   }
 
   private agent(region: string): Supervised {
-    const replica = findReplica(region);
-    const agent = this.agents.get(replica.name);
-    if (!agent || !this.bundle) throw new FaultRefused(`the agents start once the control plane answers; the agent of ${replica.name} has not been started yet`);
+    // A replica the PostgreSQL topology does not name (sessions-db's) is named exactly.
+    const name = this.agents.has(region) ? region : findReplica(region).name;
+    const agent = this.agents.get(name);
+    if (!agent || !this.bundle) throw new FaultRefused(`the agents start once the control plane answers; the agent of ${name} has not been started yet`);
     return agent;
   }
 

@@ -31,6 +31,8 @@ import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
 import { labAgentArgs } from "./lab-agent-args";
 import { LabAgents, type LabAgentSpec } from "./lab-agents";
+import { SESSIONS_DB } from "@/lab/mariadb/sessions-topology";
+import { prepareSessionsStack, type SessionsStack } from "./sessions-stack";
 
 type Log = (line: string) => void;
 
@@ -47,10 +49,22 @@ export interface LabStack {
 
 const AGENT_STOP_MS = 5_000;
 
-/** LAB_SERVICES: comma-separated service ids to run; unset or empty, every demo service. An unknown id stops the start, naming it. */
+const namedServices = (env: NodeJS.ProcessEnv) => (env.LAB_SERVICES ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+
+/**
+ * LAB_SERVICES: comma-separated service ids to run; unset or empty, every
+ * demo service. An unknown id stops the start, naming it. sessions-db (the
+ * MariaDB service) is not a PostgreSQL one: see sessionsDbFromEnv.
+ */
 export function labServicesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
-  const ids = (env.LAB_SERVICES ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  const ids = namedServices(env).filter((id) => id !== SESSIONS_DB.id);
   return ids.length ? labServices(ids).map((service) => service.id) : undefined;
+}
+
+/** Whether to run sessions-db: when LAB_SERVICES is unset or names it. */
+export function sessionsDbFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ids = namedServices(env);
+  return ids.length === 0 || ids.includes(SESSIONS_DB.id);
 }
 
 const execFileAsync = promisify(execFile);
@@ -135,6 +149,13 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
   const { close: closeController } = controller;
   const moved = await syncLabEndpoints(client, lab.replicas);
   if (moved.length) log(`lab: topology now points at ${moved.join(", ")}`);
+  // sessions-db (MariaDB) runs beside the PostgreSQL services when it can; nothing else waits on it.
+  const sessions: SessionsStack | null = !sessionsDbFromEnv()
+    ? null
+    : await prepareSessionsStack(dataDir, client, log).catch((error: unknown) => {
+    log(`sessions-db: not started (${(error as Error).message}); the lab goes on without it`);
+    return null;
+  });
 
   const workloadToken = await labAccountToken(client, LAB_WORKLOAD, path.join(labDir, "workload", "token"));
   const onboardingToken = await labAccountToken(client, LAB_ONBOARDING, path.join(labDir, "onboarding", "token"));
@@ -147,6 +168,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
       ...lab,
       // The network outlives the clusters: a primary's fast shutdown still streams its last WAL to the standbys through it.
       stop: async () => {
+        await sessions?.db.stop();
         await lab.stop();
         await closeController();
         await network.close();
@@ -180,6 +202,14 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
         specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
         log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
       }
+      if (sessions) {
+        const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
+        const sessionSpecs = await sessions.run({ controlPlaneUrl, onboardingToken, workloadToken, rate }).catch((error: unknown) => {
+          log(`sessions-db: its agents and workload did not start (${(error as Error).message}); the lab goes on without them`);
+          return [];
+        });
+        specs.push(...sessionSpecs);
+      }
       agents.startAll(bundle, specs);
       haproxy = await startHaproxy(dataDir, lab, healthPorts, log);
       // The workload is a client outside the regions: it reaches the control plane and the primary directly
@@ -193,12 +223,15 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
     },
     async stopProcesses() {
       controlPlane.resume();
-      await Promise.all([workload?.stop(), agents.stopAll()]);
+      await Promise.all([workload?.stop(), sessions?.stopWorkload(), agents.stopAll()]);
       await haproxy?.stop();
     },
     banner() {
-      if (!haproxy) return [];
-      return [`HAProxy for orders-db: writes on 127.0.0.1:${haproxy.ports.write}, reads on 127.0.0.1:${haproxy.ports.read} (${haproxy.configFile})`];
+      const lines = sessions
+        ? [`sessions-db (MariaDB): ${Object.entries(sessions.db.ports).map(([name, port]) => `${name} on 127.0.0.1:${port}`).join(", ")}`]
+        : [];
+      if (!haproxy) return lines;
+      return [`HAProxy for orders-db: writes on 127.0.0.1:${haproxy.ports.write}, reads on 127.0.0.1:${haproxy.ports.read} (${haproxy.configFile})`, ...lines];
     },
   };
 }

@@ -37,7 +37,7 @@ const flag = (value: string | number | null | undefined) => value === 1 || value
 const text = (value: string | null | undefined, max: number) => (value === null || value === undefined ? null : value.slice(0, max));
 
 /** A GTID position the contract accepts, or "" when the server printed something else. */
-const gtidText = (value: string | null | undefined) => {
+export const gtidText = (value: string | null | undefined) => {
   const parsed = parseGtidPosition(value);
   return parsed === null ? "" : (value ?? "").replaceAll(/\s/g, "").slice(0, 1024);
 };
@@ -109,6 +109,17 @@ function connectedReplica(row: ReplicaHostRow, syncState: StandbyStat["syncState
   };
 }
 
+/**
+ * What a replica has received in its domain: its IO thread's position
+ * (Gtid_IO_Pos, the relay log's), or what it applied when that is further,
+ * as before its first event from a new primary, when the IO position is empty.
+ */
+export function receivedSeqOf(connection: ReplicaStatusRow, appliedSeq: string | null, domain: number): string | null {
+  const ioSeq = seqIn(parseGtidPosition(connection.Gtid_IO_Pos), domain);
+  if (ioSeq === null || appliedSeq === null) return ioSeq ?? appliedSeq;
+  return BigInt(ioSeq) > BigInt(appliedSeq) ? ioSeq : appliedSeq;
+}
+
 export function mariadbObservation(rows: MariadbProbeRows, queryLatencyMs: number): ReplicaObservation {
   const { variables } = rows;
   const domain = count(variables.domain_id) ?? 0;
@@ -116,11 +127,8 @@ export function mariadbObservation(rows: MariadbProbeRows, queryLatencyMs: numbe
   const standby = connection !== null;
   const binlog = parseGtidPosition(variables.gtid_binlog_pos);
   const applied = parseGtidPosition(variables.gtid_slave_pos);
-  const io = connection ? parseGtidPosition(connection.Gtid_IO_Pos) : null;
   const appliedSeq = seqIn(applied, domain);
-  // Before its first event from a new primary the IO position is empty: it has received what it applied.
-  const ioSeq = seqIn(io, domain);
-  const receivedSeq = ioSeq === null || appliedSeq === null ? (ioSeq ?? appliedSeq) : BigInt(ioSeq) > BigInt(appliedSeq) ? ioSeq : appliedSeq;
+  const receivedSeq = connection ? receivedSeqOf(connection, appliedSeq, domain) : null;
   const transactionsBehind = standby ? transactionsBetween(receivedSeq, appliedSeq) : null;
   const secondsBehind = connection ? count(connection.Seconds_Behind_Master) : null;
   const errors = replicationErrors(connection);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crossCheckPromotion, PROMOTION_CHECKS, type PromotionEvidence, type ReportedPositions } from "./promotion-checks";
+import { crossCheckPromotion, PROMOTION_CHECKS, TARGET_FLUSH_WITNESSES, type PromotionEvidence, type ReportedPositions } from "./promotion-checks";
 
 const T0 = new Date("2026-12-01T10:00:00.000Z");
 const T1 = new Date("2026-12-01T10:00:05.000Z");
@@ -20,7 +20,7 @@ function agreeing(): PromotionEvidence {
     primary: "pg-us-east-1",
     target: "pg-eu-west-1",
     targetReport: { ...report("pg-eu-west-1", { receivedAt: T1, receivedLsn: 5000n, replayedLsn: 5000n }), streamingTimeline: 1 },
-    primaryServing: { ...report("pg-us-east-1", { receivedAt: T1, currentLsn: 5000n }), listsTarget: true, targetFlushLsn: 5000n },
+    primaryServing: { ...report("pg-us-east-1", { receivedAt: T1, currentLsn: 5000n }), listsTarget: true, targetFlush: { lsn: 5000n, witness: "primary-replication-view" } },
     fence: {
       finalLsn: 5000n,
       before: [
@@ -46,7 +46,10 @@ describe("cross-checking a promotion", () => {
         { check: "fence-covers-standby-reports", sentence: "before the fence no standby on timeline 1 was beyond 5000 (pg-eu-west-1 at 4900, pg-europe-west3 at 4000)" },
         { check: "target-on-primary-timeline", sentence: "pg-eu-west-1 streams timeline 1, the one pg-us-east-1 wrote on" },
         { check: "target-replayed-fenced-lsn", sentence: "pg-eu-west-1 replayed 5000 ≥ the fenced primary's final 5000 (pg-eu-west-1's report of 2026-12-01T10:00:05.000Z)" },
-        { check: "primary-saw-target-flush", sentence: "pg-us-east-1's report of 2026-12-01T10:00:05.000Z has pg-eu-west-1 flushed to 5000 ≥ 5000" },
+        {
+          check: "primary-saw-target-flush",
+          sentence: "pg-us-east-1's report of 2026-12-01T10:00:05.000Z has pg-eu-west-1 flushed to 5000 ≥ 5000, by the primary server's account of its replicas",
+        },
         {
           check: "target-holds-what-primary-saw",
           sentence: "pg-eu-west-1's report of 2026-12-01T10:00:05.000Z has 5000, not behind the 5000 pg-us-east-1 saw it flush (pg-us-east-1's report of 2026-12-01T10:00:05.000Z)",
@@ -102,14 +105,14 @@ describe("cross-checking a promotion", () => {
   });
 
   it("waits until the primary itself sees the target flush the final position", () => {
-    const notYet = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlushLsn: 4000n } };
+    const notYet = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlush: { lsn: 4000n, witness: "primary-replication-view" as const } } };
     expect(crossCheckPromotion(notYet)).toEqual({
       promote: false,
       waiting: true,
       check: "primary-saw-target-flush",
       sentence: "pg-us-east-1 has not seen pg-eu-west-1 flush the final position 5000: pg-us-east-1's report of 2026-12-01T10:00:05.000Z has it at 4000",
     });
-    const unlisted = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, listsTarget: false, targetFlushLsn: null } };
+    const unlisted = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, listsTarget: false, targetFlush: null } };
     expect(crossCheckPromotion(unlisted)).toMatchObject({ waiting: true, sentence: "pg-us-east-1 does not list pg-eu-west-1 among its standbys, so nothing corroborates pg-eu-west-1's position" });
     expect(crossCheckPromotion({ ...agreeing(), primaryServing: null })).toMatchObject({ waiting: true, check: "primary-saw-target-flush" });
   });
@@ -120,7 +123,8 @@ describe("cross-checking a promotion", () => {
   });
 
   describe("without a fence (a lost primary)", () => {
-    const lost = (): PromotionEvidence => ({ ...agreeing(), fence: null, primaryServing: { ...agreeing().primaryServing!, receivedAt: T0, targetFlushLsn: 4800n } });
+    const lost = (): PromotionEvidence => ({ ...agreeing(), fence: null, primaryServing: { ...agreeing().primaryServing!, receivedAt: T0, targetFlush: { lsn: 4800n, witness: "primary-replication-view" } },
+    });
 
     it("checks the target against the primary's last word about it, and its timeline", () => {
       expect(crossCheckPromotion(lost())).toEqual({
@@ -148,6 +152,82 @@ describe("cross-checking a promotion", () => {
     it("has nothing to hold a target against when the primary never served or never saw it flush", () => {
       expect(crossCheckPromotion({ ...lost(), primaryServing: null })).toEqual({ promote: true, proof: [] });
     });
+  });
+
+  describe("MariaDB: no timelines, and a primary that keeps no position per replica", () => {
+    const untimed = (entry: ReportedPositions): ReportedPositions => ({ ...entry, timeline: null });
+    /** A fenced switchover of sessions-db at 5000, the target's received position read by the primary's agent from the target server. */
+    const mariadb = (): PromotionEvidence => {
+      const evidence = agreeing();
+      return {
+        ...evidence,
+        primary: "sess-us-east-1",
+        target: "sess-eu-west-1",
+        targetReport: { ...untimed({ ...evidence.targetReport!, replica: "sess-eu-west-1" }), streamingTimeline: null },
+        primaryServing: { ...untimed({ ...evidence.primaryServing!, replica: "sess-us-east-1" }), listsTarget: true, targetFlush: { lsn: 5000n, witness: "primary-agent-read" } },
+        fence: { finalLsn: 5000n, before: evidence.fence!.before.map((entry) => untimed({ ...entry, replica: entry.replica.replace("pg-", "sess-") })) },
+      };
+    };
+
+    it("promotes on the primary's agent's read of the target, and compares the standbys of the one history", () => {
+      const checked = crossCheckPromotion(mariadb());
+      expect(checked).toMatchObject({ promote: true });
+      const proof = checked.promote ? checked.proof : [];
+      expect(proof.map((entry) => entry.check)).toEqual(["fence-covers-primary-report", "fence-covers-standby-reports", "target-replayed-fenced-lsn", "primary-saw-target-flush", "target-holds-what-primary-saw"]);
+      expect(proof.find((entry) => entry.check === "primary-saw-target-flush")?.sentence).toBe(
+        "sess-us-east-1's report of 2026-12-01T10:00:05.000Z has sess-eu-west-1 flushed to 5000 ≥ 5000, by the primary's agent's own read of the target server",
+      );
+      expect(proof.find((entry) => entry.check === "fence-covers-standby-reports")?.sentence).toBe(
+        "before the fence no standby on the primary's history was beyond 5000 (sess-eu-west-1 at 4900, sess-europe-west3 at 4000)",
+      );
+    });
+
+    it("waits while the primary's side has no second witness of the target: the target agent's word alone is not enough", () => {
+      const missing = { ...mariadb(), primaryServing: { ...mariadb().primaryServing!, targetFlush: null } };
+      expect(crossCheckPromotion(missing)).toEqual({
+        promote: false,
+        waiting: true,
+        check: "primary-saw-target-flush",
+        sentence: "sess-us-east-1 has not seen sess-eu-west-1 flush the final position 5000: sess-us-east-1's report of 2026-12-01T10:00:05.000Z has it at no flush position",
+      });
+    });
+
+    it("waits while the primary's agent read the target behind the final position, though the target's own report has it caught up", () => {
+      const behind = { ...mariadb(), primaryServing: { ...mariadb().primaryServing!, targetFlush: { lsn: 4999n, witness: "primary-agent-read" as const } } };
+      expect(crossCheckPromotion(behind)).toMatchObject({ promote: false, waiting: true, check: "primary-saw-target-flush", sentence: expect.stringContaining("has it at 4999") });
+    });
+
+    it("waits while the primary's server does not list the target, whatever its agent read", () => {
+      const unlisted = { ...mariadb(), primaryServing: { ...mariadb().primaryServing!, listsTarget: false } };
+      expect(crossCheckPromotion(unlisted)).toMatchObject({ promote: false, waiting: true, check: "primary-saw-target-flush" });
+    });
+
+    it("waits for a target whose own report is behind what the primary's agent read from its server", () => {
+      const ahead = { ...mariadb(), primaryServing: { ...mariadb().primaryServing!, targetFlush: { lsn: 5200n, witness: "primary-agent-read" as const } } };
+      expect(crossCheckPromotion(ahead)).toMatchObject({
+        promote: false,
+        waiting: true,
+        check: "target-holds-what-primary-saw",
+        sentence: "sess-eu-west-1 has not reported the 5200 sess-us-east-1 saw it flush (sess-us-east-1's report of 2026-12-01T10:00:05.000Z): sess-eu-west-1's report of 2026-12-01T10:00:05.000Z has 5000",
+      });
+    });
+
+    it("refuses a fence behind what a standby without a timeline had received before it", () => {
+      const evidence = mariadb();
+      const ahead = { ...evidence, fence: { ...evidence.fence!, before: evidence.fence!.before.map((entry) => (entry.replica === "sess-europe-west3" ? { ...entry, receivedLsn: 6000n } : entry)) } };
+      expect(crossCheckPromotion(ahead)).toMatchObject({ promote: false, waiting: false, check: "fence-covers-standby-reports", sentence: expect.stringContaining("has it at 6000") });
+    });
+
+    it("without a fence, holds the target against the agent's read as against the primary's own view", () => {
+      const lost = { ...mariadb(), fence: null, primaryServing: { ...mariadb().primaryServing!, targetFlush: { lsn: 5100n, witness: "primary-agent-read" as const } } };
+      expect(crossCheckPromotion(lost)).toMatchObject({ promote: false, waiting: true, check: "target-holds-what-primary-saw" });
+      expect(crossCheckPromotion({ ...lost, primaryServing: { ...lost.primaryServing, targetFlush: { lsn: 5000n, witness: "primary-agent-read" } } })).toMatchObject({ promote: true });
+    });
+  });
+
+  it("declares each witness of the target's flush position with a sentence", () => {
+    expect(Object.keys(TARGET_FLUSH_WITNESSES).sort()).toEqual(["primary-agent-read", "primary-replication-view"]);
+    for (const sentence of Object.values(TARGET_FLUSH_WITNESSES)) expect(sentence).toMatch(/^[A-Z].+\.$/);
   });
 
   it("declares each check once, with a sentence", () => {

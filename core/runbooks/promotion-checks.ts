@@ -5,8 +5,24 @@ import { fencedPositionReplayed } from "../replication/rpo-proof";
  * is cross-checked, before the promotion, against what other reports say.
  * The fence's final position and the target's replay position are each one
  * agent's word; here they are held against the primary's own earlier
- * reports, the standbys' reports and the primary's view of its standbys.
+ * reports, the standbys' reports and the primary's side's view of the
+ * target, which for MariaDB (no position per replica on its primary) is the
+ * primary's agent's own read of the target server.
  */
+
+/**
+ * Who, on the primary's side, saw the target's flushed position: the second
+ * witness `primary-saw-target-flush` holds the target's own report against.
+ * Neither is the target's agent. One sentence each goes into the proof.
+ */
+export const TARGET_FLUSH_WITNESSES = {
+  "primary-replication-view":
+    "The primary server's own account of the replica streaming from it (PostgreSQL's pg_stat_replication flush_lsn), which the replica acknowledged to the primary.",
+  "primary-agent-read":
+    "The primary's agent read the target server's received position itself over its witness connection (MariaDB's Gtid_IO_Pos, as a MariaDB primary keeps no position per replica), so it is another agent's measurement, not the target agent's word.",
+} as const;
+
+export type TargetFlushWitness = keyof typeof TARGET_FLUSH_WITNESSES;
 
 /** What one agent's report said: whose it was, when the control plane received it, and the positions in it. */
 export interface ReportedPositions {
@@ -26,11 +42,12 @@ export interface PromotionEvidence {
   /** The target's own latest report; `streamingTimeline` is its WAL receiver's timeline while it streams. */
   targetReport: (ReportedPositions & { streamingTimeline: number | null }) | null;
   /**
-   * The primary's latest report in which it answered as a primary, with what
-   * it said of the target in pg_stat_replication (`listsTarget` false when it
-   * did not list it).
+   * The primary's latest report in which it answered as a primary: whether
+   * its server listed the target among the replicas streaming from it, and
+   * the target's flushed position as the primary's side saw it, with the
+   * witness that saw it (TARGET_FLUSH_WITNESSES); null when neither did.
    */
-  primaryServing: (ReportedPositions & { listsTarget: boolean; targetFlushLsn: bigint | null }) | null;
+  primaryServing: (ReportedPositions & { listsTarget: boolean; targetFlush: { lsn: bigint; witness: TargetFlushWitness } | null }) | null;
   /**
    * Once the run fenced the primary: the final position the fence reported,
    * and each replica's last report received before the fence reached the
@@ -67,6 +84,8 @@ const positionOf = (report: ReportedPositions): bigint | null => {
   return known.length ? known.reduce((a, b) => (a > b ? a : b)) : null;
 };
 
+const witnessed = (witness: TargetFlushWitness) => (witness === "primary-replication-view" ? "the primary server's account of its replicas" : "the primary's agent's own read of the target server");
+
 const primaryBeforeFence = (evidence: PromotionEvidence) => evidence.fence?.before.find((report) => report.replica === evidence.primary) ?? null;
 
 /** The primary's timeline: from before the fence when the run fenced it, from its last serving report otherwise. */
@@ -91,13 +110,17 @@ export const PROMOTION_CHECKS: readonly PromotionCheck[] = [
   },
   {
     id: "fence-covers-standby-reports",
-    sentence: "No standby on the primary's timeline had received or replayed WAL beyond the fence's final position before the fence: a standby cannot hold WAL its primary never wrote.",
+    sentence:
+      "No standby on the primary's timeline (its history, for an engine without timelines) had received or replayed beyond the fence's final position before the fence: a standby cannot hold changes its primary never wrote.",
     verdict: (evidence) => {
       if (!evidence.fence) return null;
-      const timeline = primaryBeforeFence(evidence)?.timeline ?? null;
+      const primaryBefore = primaryBeforeFence(evidence);
+      if (!primaryBefore) return null;
+      // An engine without timelines (MariaDB: one GTID history per domain under gtid_strict_mode) reports none on either side, and its standbys are compared too.
+      const timeline = primaryBefore.timeline;
       const standbys = evidence.fence.before.flatMap((report) => {
         const position = positionOf(report);
-        return report.replica !== evidence.primary && timeline !== null && report.timeline === timeline && position !== null ? [{ report, position }] : [];
+        return report.replica !== evidence.primary && report.timeline === timeline && position !== null ? [{ report, position }] : [];
       });
       if (standbys.length === 0) return null;
       const final = evidence.fence.finalLsn;
@@ -105,7 +128,7 @@ export const PROMOTION_CHECKS: readonly PromotionCheck[] = [
       if (beyond) {
         return { refuses: `${at(beyond.report)}, before the fence, has it at ${beyond.position}, beyond the final position ${final} the fence of ${evidence.primary} reported` };
       }
-      return { holds: `before the fence no standby on timeline ${timeline} was beyond ${final} (${standbys.map((standby) => `${standby.report.replica} at ${standby.position}`).join(", ")})` };
+      return { holds: `before the fence no standby on ${timeline === null ? "the primary's history" : `timeline ${timeline}`} was beyond ${final} (${standbys.map((standby) => `${standby.report.replica} at ${standby.position}`).join(", ")})` };
     },
   },
   {
@@ -140,17 +163,18 @@ export const PROMOTION_CHECKS: readonly PromotionCheck[] = [
   },
   {
     id: "primary-saw-target-flush",
-    sentence: "The primary itself saw the target flush everything up to the fence's final position: the target's word that it caught up is not taken alone.",
+    sentence:
+      "The primary's side saw the target flush everything up to the fence's final position, through its server's account of its replicas or its agent's own read of the target server (TARGET_FLUSH_WITNESSES): the target's word that it caught up is not taken alone.",
     verdict: (evidence) => {
       if (!evidence.fence) return null;
       const final = evidence.fence.finalLsn;
       const serving = evidence.primaryServing;
       if (!serving?.listsTarget) return { waits: `${evidence.primary} does not list ${evidence.target} among its standbys, so nothing corroborates ${evidence.target}'s position` };
-      const flushed = serving.targetFlushLsn;
-      if (flushed === null || flushed < final) {
-        return { waits: `${evidence.primary} has not seen ${evidence.target} flush the final position ${final}: ${at(serving)} has it at ${flushed ?? "no flush position"}` };
+      const flushed = serving.targetFlush;
+      if (flushed === null || flushed.lsn < final) {
+        return { waits: `${evidence.primary} has not seen ${evidence.target} flush the final position ${final}: ${at(serving)} has it at ${flushed?.lsn ?? "no flush position"}` };
       }
-      return { holds: `${at(serving)} has ${evidence.target} flushed to ${flushed} ≥ ${final}` };
+      return { holds: `${at(serving)} has ${evidence.target} flushed to ${flushed.lsn} ≥ ${final}, by ${witnessed(flushed.witness)}` };
     },
   },
   {
@@ -160,7 +184,7 @@ export const PROMOTION_CHECKS: readonly PromotionCheck[] = [
     verdict: (evidence) => {
       const serving = evidence.primaryServing;
       const target = evidence.targetReport;
-      const flushed = serving?.targetFlushLsn ?? null;
+      const flushed = serving?.targetFlush?.lsn ?? null;
       if (!serving || flushed === null) return null;
       const own = target ? positionOf(target) : null;
       if (!target || own === null || own < flushed) {

@@ -126,7 +126,7 @@ const agreeing = (): PromotionEvidence => ({
   primary: "pg-us-east-1",
   target: "pg-eu-west-1",
   targetReport: { replica: "pg-eu-west-1", receivedAt: NOW, timeline: 1, currentLsn: null, receivedLsn: 5000n, replayedLsn: 5000n, streamingTimeline: 1 },
-  primaryServing: { replica: "pg-us-east-1", receivedAt: NOW, timeline: 1, currentLsn: 5000n, receivedLsn: null, replayedLsn: null, listsTarget: true, targetFlushLsn: 5000n },
+  primaryServing: { replica: "pg-us-east-1", receivedAt: NOW, timeline: 1, currentLsn: 5000n, receivedLsn: null, replayedLsn: null, listsTarget: true, targetFlush: { lsn: 5000n, witness: "primary-replication-view" } },
   fence: { finalLsn: 5000n, before: [{ replica: "pg-us-east-1", receivedAt: NOW, timeline: 1, currentLsn: 4900n, receivedLsn: null, replayedLsn: null }] },
 });
 
@@ -237,7 +237,7 @@ describe("each step move, as a pure case", () => {
   it("a waiting step that finds itself still waiting, with nothing to carry out, is no move: an engine tick writes nothing a person's decision compares against", () => {
     const waiting = row({ state: "waiting" });
     const lagging = withSnapshot({ target: { lagBytes: 8 * 1024 * 1024 } });
-    const unseen = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlushLsn: 4000n } };
+    const unseen = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlush: { lsn: 4000n, witness: "primary-replication-view" as const } } };
     const stays: [string, StepMove | null][] = [
       ["condition-awaited", move({ step: wait, observed: withSnapshot({ target: { replayedLsn: 4000n } }), stepRun: waiting })],
       ["person-awaited (manual)", move({ step: manual, stepRun: waiting })],
@@ -295,7 +295,7 @@ describe("each step move, as a pure case", () => {
       rule: "promotion-refused",
       reason: "refusing to promote: pg-eu-west-1 replayed 4000, behind the fenced primary's final 5000",
     });
-    const unseen = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlushLsn: 4000n } };
+    const unseen = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlush: { lsn: 4000n, witness: "primary-replication-view" as const } } };
     expect(move({ step: promote, observed: promotion({ evidence: unseen }) })).toMatchObject({ rule: "promotion-corroboration-awaited", to: "waiting" });
     expect(move({ step: promote, observed: promotion({ evidence: unseen }), now: LATER })).toMatchObject({ rule: "promotion-refused", reason: expect.stringMatching(/\(still so after 60 s\)$/) });
     expect(move({ step: promote, observed: promotion({ leaseSentence: "lapsed at 11:59" }) })).toMatchObject({

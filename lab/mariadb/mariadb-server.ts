@@ -29,6 +29,8 @@ export interface MariadbServerSpec {
   port: number;
   /** Unique within the replication topology; it is in every GTID the server writes. */
   serverId: number;
+  /** Whether, as a replica, it acknowledges semi-synchronous commits (default on); an asynchronous replica does not. */
+  semiSyncReplica?: boolean;
 }
 
 const run = promisify(execFile);
@@ -84,7 +86,7 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
     "--read-only=ON",
     "--skip-name-resolve",
     "--rpl-semi-sync-master-enabled=OFF",
-    "--rpl-semi-sync-slave-enabled=ON",
+    `--rpl-semi-sync-slave-enabled=${spec.semiSyncReplica === false ? "OFF" : "ON"}`,
     "--rpl-semi-sync-master-wait-point=AFTER_SYNC",
     "--innodb-buffer-pool-size=32M",
     "--innodb-log-file-size=16M",

@@ -1,17 +1,19 @@
+import type { PolicyDocument } from "@/contracts/policy";
 import { demoService } from "@/prisma/seed/demo-topology";
 import { appendAuditEvent, SYSTEM_ACTOR } from "../audit/append-audit-event";
 import type { Db } from "../db/client";
 import { servicePolicyScope } from "../policy/effective-policy";
 
 /**
- * A demo service's own policy (its datasets' replication and residency),
+ * A lab service's own policy (its datasets' replication and residency),
  * once the lab has declared the service. A user would propose it as a change
  * request for two approvers; the lab has no second person, so it writes the
  * first version itself, audited as the system, and only when the service has
  * none: a policy changed through governance since survives a restart.
  */
-export async function ensureLabServicePolicy(client: Db, serviceId: string): Promise<string | null> {
-  const { policy: document } = demoService(serviceId);
+export async function ensureLabServicePolicy(client: Db, serviceId: string, own?: PolicyDocument): Promise<string | null> {
+  // The lab's MariaDB service is no demo service: it brings its own.
+  const document = own ?? demoService(serviceId).policy;
   const scope = servicePolicyScope(serviceId);
   return client.$transaction(async (tx) => {
     const existing = await tx.policy.findUnique({ where: { scope } });

@@ -20,7 +20,20 @@ function streamingTimeline(report: AgentReport): number | null {
   return report.walReceiver?.status === "streaming" ? report.walReceiver.receivedTli : null;
 }
 
-/** The primary's last report as a primary, and what it said of the target in pg_stat_replication. */
+/**
+ * The target's flushed position as the primary's side saw it: its server's
+ * account when it keeps one per replica (pg_stat_replication), else its
+ * agent's own read of the target server over the witness connection (a
+ * MariaDB primary keeps none). Never the target agent's report.
+ */
+function targetFlush(report: AgentReport, row: AgentReport["standbys"][number] | undefined, target: string): NonNullable<PromotionEvidence["primaryServing"]>["targetFlush"] {
+  const flushed = bigintOf(row?.flushLsn ?? null);
+  if (flushed !== null) return { lsn: flushed, witness: "primary-replication-view" };
+  const read = bigintOf(report.peers.find((peer) => peer.replica === target && peer.reachable)?.received?.lsn ?? null);
+  return read === null ? null : { lsn: read, witness: "primary-agent-read" };
+}
+
+/** The primary's last report as a primary: whether its server listed the target, and the target's position as its side saw it. */
 function servingPositions(primary: string, target: string, report: AgentReport, receivedAt: Date): PromotionEvidence["primaryServing"] {
   if (report.role !== "primary") return null;
   const row = report.standbys.find((standby) => standby.applicationName === target);
@@ -32,7 +45,7 @@ function servingPositions(primary: string, target: string, report: AgentReport, 
     receivedLsn: null,
     replayedLsn: null,
     listsTarget: row !== undefined,
-    targetFlushLsn: bigintOf(row?.flushLsn ?? null),
+    targetFlush: targetFlush(report, row, target),
   };
 }
 

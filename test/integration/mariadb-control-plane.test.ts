@@ -1,33 +1,50 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
+import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
+import { POST as confirmRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
 import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
 import { POST as applyRoute } from "@/app/api/v1/topology/apply/route";
 import type { AgentReport } from "@/contracts/agent-reports";
+import { runSchema } from "@/contracts/runs";
 import { serviceDetailSchema } from "@/contracts/services";
 import type { FleetService } from "@/contracts/topology";
+import { importCommandKey, verifyCommand } from "@/agents/commands/verify-command";
 import { MariadbAdapter } from "@/agents/mariadb/mariadb-adapter";
+import { MariadbExecutor } from "@/agents/mariadb/mariadb-executor";
+import { MariadbPeerProbes } from "@/agents/mariadb/peer-probes";
 import { registerAgent } from "@/server/agents/register-agent";
+import type { AgentPrincipal } from "@/server/agents/resolve-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
+import { recordCommandResult } from "@/server/commands/record-command-result";
 import { db } from "@/server/db/client";
+import { executorTick } from "@/server/executor/run-executor";
+import { runView } from "@/server/runs/run-view";
 import { liveFleetDocument } from "@/server/topology/export-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { seedDemoTopology } from "../support/demo-topology";
-import { MariadbTrio, type MariadbNode } from "../support/mariadb-trio";
+import { MariadbTrio, USERS, type MariadbNode } from "../support/mariadb-trio";
 import { batchOf } from "../support/reports";
 
 /**
  * A MariaDB service under the control plane: declared by a fleet document
  * (engine mariadb), its agents' reports, measured on three real MariaDB
  * servers by the MariaDB adapter, accepted and stored with their positions
- * and GTIDs, and the service shown like a PostgreSQL one.
+ * and GTIDs, and the service shown like a PostgreSQL one; then a planned
+ * switchover run by the control plane's run engine, its signed commands
+ * verified and carried out on the real servers by the MariaDB executor, the
+ * promotion cross-checked against the old primary's agent's own read of the
+ * target server.
  */
 
 let trio: MariadbTrio;
 let admin: string;
+let operator: string;
 const tokens: Record<string, string> = {};
+const principals: Record<string, AgentPrincipal> = {};
+const seqs: Record<string, number> = {};
+const nextSeq = (name: string) => (seqs[name] = (seqs[name] ?? 0) + 1);
 
 function sessionsDb(nodes: MariadbNode[]): FleetService {
-  const regions = ["aws:us-east-1", "aws:eu-west-1", "gcp:europe-west3"];
   return {
     id: "sessions-db",
     name: "Sessions database",
@@ -38,7 +55,7 @@ function sessionsDb(nodes: MariadbNode[]): FleetService {
     datasets: [{ name: "sessions", ownerTeam: "identity", consistency: "strong", rpoSeconds: 0, rtoSeconds: 60 }],
     replicas: nodes.map((node, index) => ({
       name: node.name,
-      region: regions[index]!,
+      region: REGIONS[index]!,
       host: "127.0.0.1",
       port: node.port,
       database: "sessions",
@@ -50,19 +67,31 @@ function sessionsDb(nodes: MariadbNode[]): FleetService {
   };
 }
 
-async function report(node: MariadbNode, seq: number): Promise<AgentReport> {
+/** One agent tick: the local server probed, the peers witnessed with the monitoring user, as a lab agent does. */
+async function report(node: MariadbNode): Promise<AgentReport> {
   const adapter = new MariadbAdapter(trio.url(node, "monitor"), 5000);
+  const witness = new MariadbPeerProbes();
   try {
-    return { seq, observedAt: new Date().toISOString(), ...(await adapter.probe()), peers: [] };
+    const peers = trio.nodes.filter((peer) => peer !== node).map((peer) => ({ replica: peer.name, regionId: REGIONS[trio.nodes.indexOf(peer)]!, connectionString: trio.url(peer, "monitor") }));
+    const [observation, probes] = await Promise.all([adapter.probe(), witness.probe(peers, 5000)]);
+    return { seq: nextSeq(node.name), observedAt: new Date().toISOString(), ...observation, peers: probes.map((probe) => probe.probe) };
   } finally {
-    await adapter.close();
+    await Promise.all([adapter.close(), witness.close()]);
   }
 }
+
+async function post(node: MariadbNode, measured: AgentReport): Promise<void> {
+  const posted = await call(ingestRoute, { method: "POST", path: "/api/v1/agents/reports", token: tokens[node.name], body: batchOf([measured]) });
+  expect(posted.status, JSON.stringify(posted.json)).toBe(200);
+}
+
+const REGIONS = ["aws:us-east-1", "aws:eu-west-1", "gcp:europe-west3"];
 
 beforeAll(async () => {
   trio = await MariadbTrio.start(["sess-us-east-1", "sess-eu-west-1", "sess-europe-west3"]);
   await seedDemoTopology(db());
   admin = await tokenFor((await createTestUser("mariadb-admin@example.com", ["admin"])).id);
+  operator = await tokenFor((await createTestUser("mariadb-operator@example.com", ["operator"])).id);
 });
 
 afterAll(async () => {
@@ -78,18 +107,19 @@ describe("a MariaDB service under the control plane", () => {
     expect((await liveFleetDocument()).services.find((service) => service.id === "sessions-db")).toMatchObject({ engine: "mariadb", primary: "sess-us-east-1" });
     for (const node of trio.nodes) {
       const replica = await db().replica.findFirstOrThrow({ where: { serviceId: "sessions-db", name: node.name } });
-      tokens[node.name] = (await registerAgent({ replicaId: replica.id, name: `agent-${node.name}` }, SYSTEM_ACTOR)).token;
+      const registered = await registerAgent({ replicaId: replica.id, name: `agent-${node.name}` }, SYSTEM_ACTOR);
+      tokens[node.name] = registered.token;
+      principals[node.name] = { type: "agent", agentId: registered.agent.id, name: registered.agent.name, replicaId: replica.id, serviceId: "sessions-db" };
     }
   });
 
   it("takes its agents' reports as measured on MariaDB, positions and GTIDs stored", async () => {
     await trio.as(trio.nodes[0]!, "app", "INSERT INTO sessions (id, payload) VALUES (1, 'a session')");
     for (const [index, node] of trio.nodes.entries()) {
-      let measured = await report(node, 1);
+      let measured = await report(node);
       // The replicas may still be applying what the setup wrote.
-      for (let attempt = 2; index > 0 && measured.lag.bytes !== 0 && attempt < 100; attempt += 1) measured = await report(node, attempt);
-      const posted = await call(ingestRoute, { method: "POST", path: "/api/v1/agents/reports", token: tokens[node.name], body: batchOf([measured]) });
-      expect(posted.status, JSON.stringify(posted.json)).toBe(200);
+      for (let attempt = 2; index > 0 && measured.lag.bytes !== 0 && attempt < 100; attempt += 1) measured = await report(node);
+      await post(node, measured);
       const replica = await db().replica.findFirstOrThrow({ where: { serviceId: "sessions-db", name: node.name } });
       const state = await db().replicaState.findUniqueOrThrow({ where: { replicaId: replica.id } });
       const stored = state.report as AgentReport;
@@ -121,4 +151,88 @@ describe("a MariaDB service under the control plane", () => {
       ]),
     );
   });
+});
+
+/**
+ * Carries out every open command the way the node's agent would: the token
+ * verified with the control plane's current key (signature, audience,
+ * replica, arguments), executed by the MariaDB executor on the node's
+ * server, and the answer recorded through the agents' result path.
+ */
+async function carryOutCommands(): Promise<void> {
+  const open = await db().agentCommand.findMany({ where: { status: { in: ["pending", "delivered"] }, serviceId: "sessions-db" }, include: { agent: { include: { replica: true } } }, orderBy: { createdAt: "asc" } });
+  if (!open.length) return;
+  const current = await db().commandKey.findMany({ where: { state: "current" } });
+  const imported = new Map(await Promise.all(current.map(async (key) => [key.id, await importCommandKey(key.publicKey)] as const)));
+  const keys = { ids: [...imported.keys()], keyFor: (id: string) => imported.get(id) };
+  for (const command of open) {
+    const node = trio.node(command.agent.replica.name);
+    const verified = await verifyCommand(command.id, command.token, { keys, agentName: command.agent.name, replicaName: node.name });
+    if (!verified.ok) throw new Error(`the agent of ${node.name} would refuse ${command.kind}: ${verified.reason}`);
+    const executor = new MariadbExecutor({
+      connectionString: trio.url(node, "admin"),
+      applicationConnectionString: trio.url(node, "monitor"),
+      replicaName: node.name,
+      replication: { user: USERS.replication.user, password: USERS.replication.password },
+      errantTransactions: "refuse",
+      formerDataDir: null,
+    });
+    const answer = await executor.execute(verified.command);
+    await recordCommandResult(principals[node.name]!, command.id, { ...answer, agentEpoch: verified.command.claims.epoch } as Parameters<typeof recordCommandResult>[2]);
+  }
+}
+
+describe("a planned switchover of the MariaDB service, run by the control plane on the real servers", () => {
+  it("fences the primary, promotes the semi-synchronous replica on the old primary's agent's read of it, and rejoins the old primary", async () => {
+    const [us, eu, europe] = trio.nodes as [MariadbNode, MariadbNode, MariadbNode];
+    for (let id = 100; id < 110; id += 1) await trio.as(us, "app", "INSERT INTO sessions (id, payload) VALUES (?, 'before the switchover')", [id]);
+    const epochBefore = (await db().service.findUniqueOrThrow({ where: { id: "sessions-db" } })).epoch;
+    for (const node of trio.nodes) await post(node, await report(node));
+
+    const started = await call(startRoute, { method: "POST", token: operator, params: { id: "planned-switchover" }, body: { params: { service: "sessions-db", to_region: "aws:eu-west-1", reason: "integration test: MariaDB switchover" } } });
+    expect(started.status, JSON.stringify(started.json)).toBe(201);
+    const runId = runSchema.parse(started.json).id;
+    const failOnError = (line: string) => {
+      throw new Error(`executor: ${line}`);
+    };
+
+    const deadline = Date.now() + 120_000;
+    let run = await runView(runId);
+    while (run.status !== "succeeded" && run.status !== "failed" && run.status !== "aborted" && Date.now() < deadline) {
+      await executorTick("mariadb-test", failOnError);
+      run = await runView(runId);
+      if (run.steps.find((step) => step.stepId === "confirm")?.state === "waiting") {
+        expect((await call(confirmRoute, { method: "POST", token: operator, params: { id: runId, stepId: "confirm" }, body: { note: "go" } })).status).toBe(200);
+      }
+      await carryOutCommands();
+      for (const node of trio.nodes) await post(node, await report(node));
+    }
+    expect(run.status, JSON.stringify(run.steps.map((step) => [step.stepId, step.state, step.error]))).toBe("succeeded");
+
+    const service = await db().service.findUniqueOrThrow({ where: { id: "sessions-db" }, include: { writeReplica: true } });
+    expect(service.writeReplica?.name).toBe(eu.name);
+    expect(service.epoch).toBe(epochBefore + 1);
+    // The proof: the primary's side saw the target's position through its agent's own read, and the GTIDs are in it.
+    const proof = (await db().auditEvent.findFirstOrThrow({ where: { action: "service.epoch", runId } })).details as {
+      proof: { crossChecked: { check: string; sentence: string }[]; positionNotation?: { fencedFinal: string | null } };
+    };
+    expect(proof.proof.crossChecked.find((entry) => entry.check === "primary-saw-target-flush")?.sentence).toMatch(/by the primary's agent's own read of the target server$/);
+    expect(proof.proof.crossChecked.map((entry) => entry.check)).toContain("fence-covers-standby-reports");
+    expect(proof.proof.positionNotation?.fencedFinal).toMatch(/^0-1-\d+$/);
+
+    // Writes go to the new primary, the old one and the other replica follow it, and nothing acknowledged before is missing.
+    await trio.as(eu, "app", "INSERT INTO sessions (id, payload) VALUES (200, 'after the switchover')");
+    for (const node of [us, europe]) {
+      const deadlineRows = Date.now() + 30_000;
+      let ids: number[] = [];
+      while (Date.now() < deadlineRows) {
+        ids = (await trio.root<{ id: number }>(node, "SELECT id FROM sessions.sessions WHERE id >= 100 ORDER BY id")).map((row) => Number(row.id));
+        if (ids.includes(200)) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(ids).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 200]);
+    }
+    const [old] = await trio.root<{ read_only: string | number }>(us, "SELECT @@read_only AS read_only");
+    expect(Number(old?.read_only)).toBe(1);
+  }, 180_000);
 });

@@ -2,10 +2,10 @@ import { expect } from "vitest";
 import { runSchema, type RunView } from "@/contracts/runs";
 import { until, type Product } from "./product";
 
-/** Starts a planned switchover of orders-db through the API, confirms it as an operator, and waits for it to end. */
-export async function switchOver(product: Pick<Product, "api" | "operator">, toRegion: string, reason: string): Promise<RunView> {
+/** Starts a planned switchover of the service (orders-db by default) through the API, confirms it as an operator, and waits for it to end. */
+export async function switchOver(product: Pick<Product, "api" | "operator">, toRegion: string, reason: string, service = "orders-db"): Promise<RunView> {
   const { api, operator } = product;
-  const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, { params: { service: "orders-db", to_region: toRegion, reason } });
+  const started = await api("POST", "/api/v1/runbooks/planned-switchover/runs", operator, { params: { service, to_region: toRegion, reason } });
   expect(started.status, JSON.stringify(started.json)).toBe(201);
   const runId = runSchema.parse(started.json).id;
   const waiting = await until("the manual confirmation", () => api("GET", `/api/v1/runs/${runId}`, operator), ({ json }) =>
