@@ -93,15 +93,25 @@ describe("an enrolled MariaDB agent's runtime config", () => {
       health: { port: 0, host: "127.0.0.1" },
     },
   };
-  const mariadbRemote: AgentRuntimeConfig = { ...remote, replica: { ...remote.replica, name: "sessions-eu", engine: "mariadb", port: 3306, database: "sessions" } };
+  const mariadbRemote: AgentRuntimeConfig = {
+    ...remote,
+    replica: { ...remote.replica, name: "sessions-eu", engine: "mariadb", port: 3306, database: "sessions" },
+    peers: [
+      { replica: "sessions-us", regionId: "aws:us-east-1", host: "10.0.0.2", port: 3306, database: "sessions" },
+      { replica: "sessions-ap", regionId: "gcp:asia-east1", host: "10.0.0.3", port: 3307, database: "sessions" },
+    ],
+  };
 
-  it("watches the replica through the monitoring user, runs commands as the commands user, and witnesses no peer (the witness speaks PostgreSQL)", () => {
+  it("watches the replica through the monitoring user, runs commands as the commands user, and witnesses its peers over MariaDB as that user", () => {
     const config = buildAgentConfig(mariadbState, mariadbRemote, "/s");
     expect(config).toMatchObject({
       replica: { name: "sessions-eu", engine: "mariadb", connectionString: "mariadb://switchyard_monitor:m@127.0.0.1:3306/sessions", errantTransactions: "refuse" },
       commands: { publicKey, pollSeconds: 25, connectionString: "mariadb://switchyard:a@127.0.0.1:3306/sessions" },
       replication: { user: "replicator", password: "rp" },
-      peers: [],
+      peers: [
+        { replica: "sessions-us", regionId: "aws:us-east-1", connectionString: "mariadb://switchyard_monitor:m@10.0.0.2:3306/sessions" },
+        { replica: "sessions-ap", regionId: "gcp:asia-east1", connectionString: "mariadb://switchyard_monitor:m@10.0.0.3:3307/sessions" },
+      ],
     });
     expect(config.server).toBeUndefined();
   });

@@ -70,10 +70,11 @@ function engineParts(state: AgentState, remote: AgentRuntimeConfig): Record<stri
     };
   }
   if (engine === "mariadb" && host.mariadb !== undefined) {
+    const mariadb = host.mariadb;
     return {
-      replica: { name, regionId, engine: "mariadb", connectionString: host.mariadb },
-      // The witness probes its peers over the PostgreSQL protocol; a MariaDB agent witnesses none.
-      peers: [],
+      replica: { name, regionId, engine: "mariadb", connectionString: mariadb },
+      // Probed over MariaDB (agents/mariadb/peer-probes.ts): a primary's agent reading each replica's received position is the second witness a fenced promotion waits for.
+      peers: remote.peers.map((peer) => ({ replica: peer.replica, regionId: peer.regionId, connectionString: peerConnectionString(mariadb, peer, host.via) })),
       commands: { ...commandKey, ...(host.commandsMariadb ? { connectionString: host.commandsMariadb } : {}) },
       ...(host.replication ? { replication: { ...host.replication, ...(host.via ? { via: host.via } : {}) } } : {}),
     };
