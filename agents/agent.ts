@@ -48,6 +48,7 @@ export class Agent {
   private readonly peerReachable = new Map<string, boolean>();
   private skipLoggedAt = Number.NEGATIVE_INFINITY;
   private reportAfterTick = false;
+  private stopped = false;
 
   constructor(private readonly parts: AgentParts) {
     this.now = parts.now ?? (() => new Date());
@@ -75,6 +76,7 @@ export class Agent {
 
   /** Finishes the current tick, tries once more to deliver, and releases everything. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.current;
@@ -99,7 +101,7 @@ export class Agent {
     this.reportAfterTick = true;
     void this.current.then(() => {
       this.reportAfterTick = false;
-      if (this.timer) void this.scheduleTick();
+      if (!this.stopped) void this.scheduleTick();
     });
   }
 

@@ -9,16 +9,21 @@ import { COMMAND_CHANNEL } from "./issue-command";
 // A missed notification costs at most this much delay.
 const RECHECK_MS = 2_000;
 
+/** One read when there is nothing to hand out (what a long-poll does most), a write only for what expired or is handed out first now. */
 async function takePending(agentId: string): Promise<{ id: string; token: string }[]> {
   const now = new Date();
-  await db().agentCommand.updateMany({ where: { agentId, status: { in: ["pending", "delivered"] }, expiresAt: { lte: now } }, data: { status: "expired" } });
-  const commands = await db().agentCommand.findMany({
+  const unanswered = await db().agentCommand.findMany({
     where: { agentId, status: { in: ["pending", "delivered"] } },
     orderBy: { createdAt: "asc" },
-    select: { id: true, token: true, status: true },
+    select: { id: true, token: true, status: true, expiresAt: true },
   });
+  const expired = unanswered.filter((command) => command.expiresAt <= now).map((command) => command.id);
+  const commands = unanswered.filter((command) => command.expiresAt > now);
   const fresh = commands.filter((command) => command.status === "pending").map((command) => command.id);
-  if (fresh.length) await db().agentCommand.updateMany({ where: { id: { in: fresh } }, data: { status: "delivered", deliveredAt: now } });
+  await Promise.all([
+    expired.length ? db().agentCommand.updateMany({ where: { id: { in: expired }, status: { in: ["pending", "delivered"] } }, data: { status: "expired" } }) : null,
+    fresh.length ? db().agentCommand.updateMany({ where: { id: { in: fresh }, status: "pending" }, data: { status: "delivered", deliveredAt: now } }) : null,
+  ]);
   return commands.map(({ id, token }) => ({ id, token }));
 }
 
