@@ -30,9 +30,10 @@ async function moveActiveRuns(lease: HeldLease, log: (line: string) => void, kee
   const plans = await movePlans(lease, log);
   const runs = await db().run.findMany({ where: { status: { in: ["running", "compensating"] } }, select: { id: true }, orderBy: { createdAt: "asc" } });
   const awaited = new Set<string>();
-  const options = { startAndMove: true, awaitingReports: (replicaIds: string[]) => replicaIds.forEach((replicaId) => awaited.add(replicaId)) };
+  const awaitingReports = (replicaIds: string[]) => replicaIds.forEach((replicaId) => awaited.add(replicaId));
   for (const { id } of runs) {
     await keeper?.keep();
+    const options = { startAndMove: true, awaitingReports, snapshots: new Map() };
     try {
       for (let moves = 0; moves < MAX_MOVES_PER_TICK && (await moveRun(id, lease, new Date(), options)); moves++);
     } catch (error) {

@@ -12,7 +12,7 @@ import { effectivePolicies } from "../policy/effective-policy";
 import { answerFailure, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
 import { callEndpoint } from "../hooks/call-endpoint";
 import { renewAfterCall } from "./executor-lease";
-import { observeStep, type OldPrimaryLease } from "./observe-step";
+import { observeStep, type OldPrimaryLease, type SharedSnapshots } from "./observe-step";
 import { claimRun, ENGINE, finishRun, json, MovedMeanwhile, startCompensations, stepKey } from "./run-writes";
 import { issueIn, postWebhook, promoteIn, refuseResidencyIn, routeIn } from "./step-effects";
 import { runContextOf, runDefinitionOf, runParamsOf, type StoredRunContext } from "./stored-run";
@@ -42,6 +42,8 @@ export interface PlanOptions {
   startAndMove?: boolean;
   /** Told the run's replicas whose fresh reports the step's attempt waits on (core FRESH_REPORT_RULES). */
   awaitingReports?: (replicaIds: string[]) => void;
+  /** Snapshots checks may share until a move carries something out (observe-step.ts); moveRun clears it then. */
+  snapshots?: SharedSnapshots;
 }
 
 /** The moves that start an attempt, after which the attempt's own first move can be decided at once. */
@@ -82,7 +84,7 @@ export async function planMove(runId: string, now: Date, answers: CallAnswers = 
     const state = stepStateOf(attempt);
     const { observed, oldLease } =
       state === "running" || state === "waiting"
-        ? await observeStep(run, context, attempt, step, now, answers.webhookFailure, answers.endpointAnswer)
+        ? await observeStep(run, context, attempt, step, now, answers.webhookFailure, answers.endpointAnswer, options.snapshots)
         : { observed: { conditions: null, agent: null, promotion: null, webhook: null, http: null }, oldLease: null };
     const input = { run: { mode: run.mode, context }, step, stepRun: attempt, observed, now };
     const move = nextStepMove(input);
@@ -200,6 +202,13 @@ export async function applyMove(planned: PlannedMove, lease: HeldLease, now: Dat
   return { moved: move.kind === "compensate" };
 }
 
+/** Checks go on sharing a snapshot only past moves that carried nothing out and concluded their step (a failed check's retry reads afresh). */
+function keepsSnapshots(planned: PlannedMove): boolean {
+  if (planned.kind === "run") return false;
+  const move = planned.then?.move ?? planned.move;
+  return move.effects.length === 0 && (move.write.state === "succeeded" || move.write.state === "skipped");
+}
+
 /**
  * One move of a run: start, continue or conclude its current step, or end
  * the run. Returns whether anything changed (the caller moves again until
@@ -213,9 +222,11 @@ export async function moveRun(runId: string, lease: HeldLease, now = new Date(),
     if (!planned) return false;
     try {
       const applied = await applyMove(planned, lease, now);
+      if (!keepsSnapshots(planned)) options.snapshots?.clear();
       if ("moved" in applied) return applied.moved;
       answers = applied.answers;
     } catch (error) {
+      options.snapshots?.clear();
       if (!(error instanceof MovedMeanwhile)) throw error;
     }
   }
