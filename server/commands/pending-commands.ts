@@ -3,7 +3,7 @@ import type { AgentPrincipal } from "../agents/resolve-agent";
 import { commandKeyRing } from "../command-keys/signing-key";
 import { db } from "../db/client";
 import { notifier } from "../db/pg-notifier";
-import { REPORT_WANTED_CHANNEL } from "../runs/fresh-reports";
+import { REPORT_WANTED_CHANNEL } from "./fresh-reports";
 import { COMMAND_CHANNEL } from "./issue-command";
 
 // A missed notification costs at most this much delay.

@@ -8,7 +8,7 @@ import { startLeaseLoop } from "../loops/lease-loop";
 import { movePlans } from "../plans/move-plans";
 import { moveRun } from "../runs/advance-run";
 import { startDueRuns } from "../runs/start-due-runs";
-import { askForReports, REPORT_RECHECK_MS } from "../runs/fresh-reports";
+import { askForReports, REPORT_RECHECK_MS } from "../commands/fresh-reports";
 
 import { EXECUTOR_LEASE, EXECUTOR_LEASE_TTL_MS as LEASE_TTL_MS } from "../runs/executor-lease";
 
