@@ -10,9 +10,12 @@
  * held, the time from the kill until another process holds it (the store's
  * Lease row names a new holder with a higher fencing token), read every
  * 20 ms. The killed copy's supervisor restarts it; the next round waits for
- * the leases to settle again.
+ * the leases to settle again. With `--freeze` the holder is SIGSTOPped
+ * instead — a lost host or a cut network, whose store session stays open —
+ * and let go on (SIGCONT) once its leases have moved, so the figure is the
+ * TTL's.
  *
- *   npm run bench:takeover -- --copies 3 --rounds 5
+ *   npm run bench:takeover -- --copies 3 --rounds 5 [--freeze]
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -23,10 +26,12 @@ const { values } = parseArgs({
   options: {
     copies: { type: "string", default: "3" },
     rounds: { type: "string", default: "5" },
+    freeze: { type: "boolean", default: false },
   },
 });
 const COPIES = Number(values.copies);
 const ROUNDS = Number(values.rounds);
+const SIGNAL = values.freeze ? "SIGSTOP" : "SIGKILL";
 /** The leases that carry out failovers: the decider, the run executor, the alert evaluator. */
 const LEASES = ["automation", "run-executor", "alerting"] as const;
 
@@ -68,7 +73,7 @@ async function main() {
       const victim = before.find((row) => row.name === "automation")!.holder;
       const pid = pidOf(victim);
       const held = before.filter((row) => pidOf(row.holder) === pid);
-      process.kill(pid, "SIGKILL");
+      process.kill(pid, SIGNAL);
       const killedAt = performance.now();
       const waiting = new Map(held.map((row) => [row.name, BigInt(row.token)]));
       const line: string[] = [];
@@ -82,12 +87,16 @@ async function main() {
             waiting.delete(row.name);
           }
         }
-        if (performance.now() - killedAt > 60_000) throw new Error(`round ${round_}: no hand-over within 60 s of ${[...waiting.keys()].join(", ")}`);
+        if (performance.now() - killedAt > 60_000) {
+          if (values.freeze) process.kill(pid, "SIGCONT");
+          throw new Error(`round ${round_}: no hand-over within 60 s of ${[...waiting.keys()].join(", ")}`);
+        }
         await sleep(20);
       }
-      console.log(`round ${round_}: killed pid ${pid} holding ${held.map((row) => row.name).join(", ")}: ${line.join("; ")}`);
+      if (values.freeze) process.kill(pid, "SIGCONT");
+      console.log(`round ${round_}: ${SIGNAL} to pid ${pid} holding ${held.map((row) => row.name).join(", ")}: ${line.join("; ")}`);
     }
-    console.log(`\n${COPIES} competing copies, ${ROUNDS} rounds: time from SIGKILL of the holder to another copy holding the lease`);
+    console.log(`\n${COPIES} competing copies, ${ROUNDS} rounds: time from ${SIGNAL} of the holder to another copy holding the lease`);
     console.log("| lease | TTL | hand-overs | p50 | max |");
     console.log("|---|---|---|---|---|");
     const ttl: Record<string, string> = { automation: "5 s", "run-executor": "10 s", alerting: "10 s" };
