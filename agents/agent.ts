@@ -12,6 +12,8 @@ import type { InPlaceRestarter } from "./restart/in-place-restarter";
 import { REPEAT_LOG_MS } from "./retry";
 import { PeerProbes, type PeerWitness, type TimedPeerProbe } from "./witness";
 
+type ProbeDurationChild = ReturnType<AgentMetrics["probeDuration"]["labels"]>;
+
 export interface AgentParts {
   config: Pick<AgentConfig, "intervalMs" | "probeTimeoutMs" | "peers">;
   adapter: EngineAdapter;
@@ -49,10 +51,15 @@ export class Agent {
   private skipLoggedAt = Number.NEGATIVE_INFINITY;
   private reportAfterTick = false;
   private stopped = false;
+  private readonly localProbeDuration: ProbeDurationChild;
+  private readonly witnessProbeDuration: ProbeDurationChild;
 
   constructor(private readonly parts: AgentParts) {
     this.now = parts.now ?? (() => new Date());
     this.witnesses = parts.witnesses ?? new PeerProbes();
+    // Bound once: observing through the labels validates and hashes them on every call.
+    this.localProbeDuration = parts.metrics.probeDuration.labels({ target: "local" });
+    this.witnessProbeDuration = parts.metrics.probeDuration.labels({ target: "witness" });
   }
 
   start(): void {
@@ -153,17 +160,17 @@ export class Agent {
   private async probeLocal(): Promise<ReplicaObservation> {
     const started = performance.now();
     const observation = await this.parts.adapter.probe();
-    this.parts.metrics.probeDuration.observe({ target: "local" }, (performance.now() - started) / 1000);
+    this.localProbeDuration.observe((performance.now() - started) / 1000);
     this.logDatabase(observation);
     return observation;
   }
 
   private async witness(): Promise<PeerProbe[]> {
-    const { config, metrics } = this.parts;
+    const { config } = this.parts;
     if (config.peers.length === 0) return [];
     const results: TimedPeerProbe[] = await this.witnesses.probe(config.peers, config.probeTimeoutMs);
     for (const { probe, durationMs } of results) {
-      metrics.probeDuration.observe({ target: "witness" }, durationMs / 1000);
+      this.witnessProbeDuration.observe(durationMs / 1000);
       this.logPeer(probe);
     }
     return results.map((result) => result.probe);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
 import { agentReportBatchSchema, type AgentReportBatch } from "@/contracts/agent-reports";
 import { simulatedReport } from "./adapters/simulated-adapter";
 import { Delivery, REPORTS_PATH } from "./delivery";
@@ -26,6 +27,8 @@ class FakeControlPlane {
   readonly received: Received[] = [];
   answer: (batch: AgentReportBatch, index: number) => Answer = (batch) => stored(batch);
   private server = http.createServer((request, response) => {
+    // A control plane without report streams: the delivery's batches go by POST.
+    if (request.url === REPORT_STREAM_PATH) return void response.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"no such route"}}');
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {

@@ -1,10 +1,11 @@
 import { ingestConflictSchema, ingestResultSchema, MAX_REPORTS_PER_BATCH, type IngestResult } from "@/contracts/agent-reports";
 import { errorMessage, truncate } from "./error-message";
-import { createHttpPoster, type HttpAnswer, type HttpPoster } from "./http-post";
+import { createHttpClient, type HttpAnswer, type HttpPoster } from "./http-post";
 import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
 import { parseJson } from "./parse-json";
 import type { QueuedReport, ReportQueue } from "./report-queue";
+import { createReportStreamClient } from "./report-stream";
 import { backoffDelayMs, FailureStreak } from "./retry";
 
 export const REPORTS_PATH = "/api/v1/agents/reports";
@@ -57,7 +58,8 @@ export class Delivery {
   constructor(private readonly options: DeliveryOptions) {
     // Appended, not resolved: a control plane may live under a path prefix.
     this.url = new URL(`${options.controlPlaneUrl.replace(/\/+$/, "")}${REPORTS_PATH}`);
-    this.poster = options.poster ?? createHttpPoster();
+    // Batches travel on a report stream by default, and by POST when the control plane serves none.
+    this.poster = options.poster ?? createReportStreamClient(createHttpClient());
     this.now = options.now ?? Date.now;
     this.wallClock = options.wallClock ?? (() => new Date(this.now()));
     this.random = options.random ?? Math.random;

@@ -90,5 +90,3 @@ export function createHttpClient(): HttpClient {
     },
   };
 }
-
-export const createHttpPoster: () => HttpPoster = createHttpClient;

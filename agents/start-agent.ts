@@ -14,6 +14,7 @@ import type { Logger } from "./log";
 import { AgentMetrics, serveMetrics } from "./metrics";
 import { primaryLeaseKeeperFor } from "./primary-lease/primary-lease-keeper-for";
 import { ReportQueue } from "./report-queue";
+import { createReportStreamClient } from "./report-stream";
 import { AGENT_VERSION } from "./version";
 import { LocalServer } from "./commands/rewind/local-server";
 import { InPlaceRestarter } from "./restart/in-place-restarter";
@@ -56,7 +57,13 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   });
   const delivery = new Delivery({
     controlPlaneUrl: reaching.controlPlaneUrl,
-    poster: reaching.http(),
+    // Each copy's stream carries the batches; the move rules see what its fallback POST meets when it breaks.
+    poster: choosingHttpClient(
+      copies,
+      createReportStreamClient(createHttpClient(), {
+        onRule: (rule, detail) => log.warn("delivery.stream", `${rule.sentence} (${rule.id}: ${detail})`, { rule: rule.id }),
+      }),
+    ),
     token: config.token,
     agentVersion: AGENT_VERSION,
     witnessKey: witness.publicKey,

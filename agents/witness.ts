@@ -27,6 +27,13 @@ export interface PeerWitness {
 const PROBE_QUERY = `SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS "nowUs",
   NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable`;
 
+/** Named, so a kept connection parses it once. */
+const VOUCH_STATEMENT = {
+  name: "switchyard_vouch",
+  text: `SELECT pg_notify($1, $2) WHERE NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
+    AND clock_timestamp() < to_timestamp($3::float8 / 1000000)`,
+};
+
 interface ProbeRow {
   nowUs: string;
   writable: boolean;
@@ -141,11 +148,7 @@ async function vouch(connection: KeptConnection, witness: WitnessIdentity, prima
   const notAfterUs = Number(row.nowUs) + Math.floor(left * 1000);
   try {
     await within(
-      connection.client.query(
-        `SELECT pg_notify($1, $2) WHERE NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'
-            AND clock_timestamp() < to_timestamp($3::float8 / 1000000)`,
-        [VOUCH_CHANNEL, witness.vouch(primary, notAfterUs), notAfterUs],
-      ),
+      connection.client.query({ ...VOUCH_STATEMENT, values: [VOUCH_CHANNEL, witness.vouch(primary, notAfterUs), notAfterUs] }),
       left,
       `vouch for ${primary}`,
     );

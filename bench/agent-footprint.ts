@@ -5,15 +5,19 @@
  * from /proc for a while.
  *
  *   npm run bench:agent -- --seconds 300
+ *   npm run bench:agent -- --node-flags="--lite-mode --max-semi-space-size=1"   (other flags than AGENT_NODE_FLAGS)
  */
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV } from "@/agents/node-flags";
 import { startControlPlane } from "./support/control-plane";
 import { round, summarize } from "./support/stats";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "300" }, warmup: { type: "string", default: "20" } } });
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "300" }, warmup: { type: "string", default: "20" }, "node-flags": { type: "string", default: AGENT_NODE_FLAGS.join(" ") } },
+});
 const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -52,13 +56,16 @@ function ownMiB(pid: number): { pss: number; private: number } {
   return { pss: fields.Pss ?? 0, private: (fields.Private_Dirty ?? 0) + (fields.Private_Clean ?? 0) };
 }
 
-function cpuTicks(pid: number): number {
+/** User and system CPU time: system time is the kernel working for the process (sockets, fsync, timers). */
+function cpuTicks(pid: number): { user: number; system: number } {
   // Fields after the command name (which may hold spaces) start at ")".
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return Number(fields[11]) + Number(fields[12]);
+  return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
-const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
+const NODE_FLAGS = values["node-flags"];
+
+const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db", [AGENT_NODE_FLAGS_ENV]: NODE_FLAGS } });
 try {
   const bundle = path.join(controlPlane.dataDir, "agents", "switchyard-agent.mjs");
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
@@ -82,13 +89,16 @@ try {
     const memory = summarize(rss.get(pid)!);
     const pss = summarize(own.get(pid)!.map((sample) => sample.pss));
     const unshared = summarize(own.get(pid)!.map((sample) => sample.private));
-    const cpuSeconds = (cpuTicks(pid) - ticksAtStart.get(pid)!) / CLOCK_TICKS;
+    const end = cpuTicks(pid);
+    const start = ticksAtStart.get(pid)!;
+    const percent = (ticks: number) => round((100 * ticks) / CLOCK_TICKS / elapsed, 2);
     return {
       pid,
       rssMiB: { p50: round(memory.p50), max: round(memory.max) },
       pssMiB: { p50: round(pss.p50) },
       privateMiB: { p50: round(unshared.p50) },
-      cpuPercentOfOneCore: round((100 * cpuSeconds) / elapsed, 2),
+      cpuPercentOfOneCore: percent(end.user - start.user + end.system - start.system),
+      ofWhichSystem: percent(end.system - start.system),
     };
   });
   console.log(
@@ -101,7 +111,7 @@ try {
           node: process.version,
           loadAverage1m: { atStart: round(loadAtStart), atEnd: round(os.loadavg()[0]!) },
         },
-        parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1 },
+        parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, nodeFlags: NODE_FLAGS },
         agents,
       },
       null,

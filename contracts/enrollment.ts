@@ -34,6 +34,8 @@ export const issuedEnrollmentTokenSchema = z
     replicaName: z.string(),
     serviceId: z.string(),
     regionId: z.string(),
+    engine: z.string().meta({ description: "The replica's engine: the agent's flag for its server follows it (--postgres or --mariadb)" }),
+    databaseName: z.string(),
     expiresAt: z.iso.datetime(),
     commandKeyFingerprint: z.string(),
   })

@@ -1333,7 +1333,7 @@ export const OPERATIONS = {
     method: "POST",
     path: "/api/v1/topology/discover",
     summary:
-      "Read a running PostgreSQL cluster through a monitoring role (the primary's URL, optionally the standbys') and propose its topology as a fleet document, with a question for each thing PostgreSQL cannot know; writes nothing but the audit event",
+      "Read a running PostgreSQL cluster (the primary's URL, optionally the standbys') or MariaDB topology (any member's URL) through a monitoring role and propose its topology as a fleet document, with a question for each thing the engine cannot know; writes nothing but the audit event",
     description: DISCOVERY_PRIVILEGES,
     tag: "topology",
     access: "topology:manage",

@@ -16,7 +16,22 @@ import http from "node:http";
 
 export const DIRECT_LANE = Symbol.for("switchyard.direct-lane");
 
+/**
+ * Connections the kernel may hold for the server before it accepts them.
+ * Node's default (511) overflows when a fleet's report streams open at once
+ * (a copy starting, or taking over the agents of a copy that died: thousands
+ * in a second); the kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 if (!globalThis[DIRECT_LANE]) {
+  const listen = http.Server.prototype.listen;
+  http.Server.prototype.listen = function listenWithBacklog(...args) {
+    // Next.js listens with (port, host); any other call is left as it is.
+    const [port, host, ...rest] = args;
+    if (typeof port === "number" && (host === undefined || typeof host === "string") && rest.length === 0) return listen.call(this, { port, host, backlog: LISTEN_BACKLOG });
+    return listen.apply(this, args);
+  };
   const emit = http.Server.prototype.emit;
   const lane = { routes: null };
   http.Server.prototype.emit = function emitThroughDirectLane(event, ...args) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, fchmodSync, openSync } from "node:fs";
+import { agentNodeFlags } from "@/agents/node-flags";
 import { FaultRefused } from "@/lab/fault-refused";
 import type { AgentView } from "@/lab/network/control-api";
 import type { AgentFaults } from "@/lab/network/controller";
@@ -58,9 +59,8 @@ export class LabAgents implements AgentFaults {
     // Straight into the log file: the agent's output must not depend on this process staying alive.
     const log = openSync(agent.spec.logFile, "a", 0o600);
     fchmodSync(log, 0o600);
-    // Lite mode (no optimizing compiler) saves ~10 MB per agent; an agent
-    // runs a few queries a second, so the slower JavaScript is not felt.
-    const child = spawn(process.execPath, ["--lite-mode", this.bundle!, ...agent.spec.args], { stdio: ["ignore", log, log], env });
+    // The flags a host runs it with (AGENT_NODE_FLAGS), unless a benchmark measures others.
+    const child = spawn(process.execPath, [...agentNodeFlags(process.env), this.bundle!, ...agent.spec.args], { stdio: ["ignore", log, log], env });
     closeSync(log);
     agent.child = child;
     agent.clockOffsetMs = clockOffsetMs;

@@ -4,7 +4,7 @@ import { errorMessage } from "../error-message";
 import { closeClient, newClient, within } from "../pg-client";
 import { unreachableObservation, type EngineAdapter, type ReplicaObservation } from "./engine-adapter";
 import { observationFromRows, type ProbeRows } from "./postgres-observation";
-import { prepareProbeQueries, type ProbeQueries, type SlotRow, type StandbyRow, type StatusRow, type WalReceiverRow } from "./postgres-queries";
+import { prepareProbeQueries, type ProbeQueries, type ProbeRow } from "./postgres-queries";
 
 interface Session {
   client: pg.Client;
@@ -62,11 +62,9 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   private async read({ client, queries }: Session): Promise<ProbeRows> {
-    const status = (await client.query<StatusRow>(queries.status)).rows[0];
-    if (!status) throw new Error("the status query returned no row");
-    const standbys = (await client.query<StandbyRow>(queries.standbys)).rows;
-    const walReceiver = status.in_recovery ? ((await client.query<WalReceiverRow>(queries.walReceiver)).rows[0] ?? null) : null;
-    const slots = (await client.query<SlotRow>(queries.slots)).rows;
+    const row = (await client.query<ProbeRow>(queries.probe)).rows[0];
+    if (!row) throw new Error("the probe query returned no row");
+    const { standbys, wal_receiver: walReceiver, slots, ...status } = row;
     return { status, standbys, walReceiver, slots };
   }
 

@@ -25,7 +25,7 @@ const receiver: WalReceiverRow = {
   received_tli: 2,
   flushed_lsn: "5000",
   latest_end_lsn: "5000",
-  last_msg_receipt_time: new Date("2026-11-26T04:00:00.000Z"),
+  last_msg_receipt_ms: Date.parse("2026-11-26T04:00:00.000Z"),
   slot_name: "standby_eu",
 };
 

@@ -94,7 +94,7 @@ function walReceiver(row: WalReceiverRow | null): ReplicaObservation["walReceive
     senderPort: row.sender_port,
     receivedTli: row.received_tli,
     flushedLsn: lsn(row.flushed_lsn),
-    lastMessageAt: row.last_msg_receipt_time?.toISOString() ?? null,
+    lastMessageAt: row.last_msg_receipt_ms === null ? null : new Date(row.last_msg_receipt_ms).toISOString(),
     slotName: text(row.slot_name, 128),
   };
 }

@@ -23,9 +23,9 @@ describe("probe SQL per server version", () => {
         pg_replication_slots: ["slot_name", "active", "wal_status"],
       }),
     );
-    expect(queries.status.text).toContain('"confl_deadlock" + "confl_active_logicalslot"');
-    expect(queries.status.text).toContain('sum("apply_error_count" + "sync_error_count" + "confl_insert_exists" + "confl_update_missing")');
-    expect(queries.status.text).not.toContain("stats_reset");
+    expect(queries.probe.text).toContain('"confl_deadlock" + "confl_active_logicalslot"');
+    expect(queries.probe.text).toContain('sum("apply_error_count" + "sync_error_count" + "confl_insert_exists" + "confl_update_missing")');
+    expect(queries.probe.text).not.toContain("stats_reset");
   });
 
   it("PostgreSQL 15: no logical-slot conflicts, subscription errors only", async () => {
@@ -37,8 +37,8 @@ describe("probe SQL per server version", () => {
         pg_replication_slots: ["slot_name", "active", "wal_status"],
       }),
     );
-    expect(queries.status.text).not.toContain("confl_active_logicalslot");
-    expect(queries.status.text).toContain('sum("apply_error_count" + "sync_error_count")');
+    expect(queries.probe.text).not.toContain("confl_active_logicalslot");
+    expect(queries.probe.text).toContain('sum("apply_error_count" + "sync_error_count")');
   });
 
   it("PostgreSQL 12: no subscription stats view, received_lsn, no wal_status", async () => {
@@ -49,8 +49,8 @@ describe("probe SQL per server version", () => {
         pg_replication_slots: ["slot_name", "active"],
       }),
     );
-    expect(queries.status.text).toContain("0::float8 AS logical_conflicts");
-    expect(queries.walReceiver.text).toContain("(received_lsn - '0/0')::text AS flushed_lsn");
-    expect(queries.slots.text).toContain("NULL::text AS wal_status");
+    expect(queries.probe.text).toContain("0::float8 AS logical_conflicts");
+    expect(queries.probe.text).toContain("(received_lsn - '0/0')::text AS flushed_lsn");
+    expect(queries.probe.text).toContain("NULL::text AS wal_status");
   });
 });

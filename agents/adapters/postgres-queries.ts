@@ -1,8 +1,10 @@
 import type pg from "pg";
 
 /**
- * The SQL one probe runs: four statements, prepared once per connection (so a
- * tick costs no parsing or planning). Statistics views gained and renamed
+ * The SQL one probe runs: one statement, prepared once per connection, so a
+ * tick is one round trip with no parsing or planning, and everything in a
+ * report is read at one moment. The standbys, the walreceiver and the slots
+ * come back as JSON in the same row. Statistics views gained and renamed
  * columns across PostgreSQL versions, so the columns are looked up once per
  * connection and the SQL is written for the server at hand.
  */
@@ -24,10 +26,8 @@ const RECOVERY_CONFLICT_COLUMNS = ["confl_tablespace", "confl_lock", "confl_snap
 const isLogicalConflictColumn = (column: string) => column === "apply_error_count" || column === "sync_error_count" || column.startsWith("confl_");
 
 export interface ProbeQueries {
-  status: pg.QueryConfig;
-  standbys: pg.QueryConfig;
-  walReceiver: pg.QueryConfig;
-  slots: pg.QueryConfig;
+  /** One row: a StatusRow with `standbys`, `wal_receiver` and `slots` (see ProbeRow). */
+  probe: pg.QueryConfig;
 }
 
 const quote = (column: string) => `"${column.replaceAll('"', '""')}"`;
@@ -49,8 +49,8 @@ export async function prepareProbeQueries(client: pg.Client): Promise<ProbeQueri
   const walStatus = has("pg_replication_slots", "wal_status") ? "wal_status" : "NULL::text";
 
   return {
-    status: {
-      name: "switchyard_probe_status",
+    probe: {
+      name: "switchyard_probe",
       // pg_current_wal_lsn() and pg_walfile_name() fail during recovery; CASE
       // evaluates them only on a primary. On a primary the timeline comes from
       // the WAL file name, because pg_control_checkpoint() still shows the old
@@ -70,43 +70,35 @@ export async function prepareProbeQueries(client: pg.Client): Promise<ProbeQueri
           current_setting('default_transaction_read_only') AS default_transaction_read_only,
           current_setting('transaction_read_only') AS transaction_read_only,
           ${sumOf(recoveryConflicts, "pg_stat_database_conflicts")} AS recovery_conflicts,
-          ${sumOf(logicalConflicts, "pg_stat_subscription_stats")} AS logical_conflicts
+          ${sumOf(logicalConflicts, "pg_stat_subscription_stats")} AS logical_conflicts,
+          (SELECT coalesce(json_agg(r), '[]') FROM (
+            SELECT
+              application_name, host(client_addr) AS client_addr, state, sync_state,
+              (sent_lsn - '0/0')::text AS sent_lsn,
+              (write_lsn - '0/0')::text AS write_lsn,
+              (flush_lsn - '0/0')::text AS flush_lsn,
+              (replay_lsn - '0/0')::text AS replay_lsn,
+              extract(epoch FROM write_lag)::float8 AS write_lag_seconds,
+              extract(epoch FROM flush_lag)::float8 AS flush_lag_seconds,
+              extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds
+            FROM pg_catalog.pg_stat_replication
+            ORDER BY application_name, pid
+            LIMIT 64) r) AS standbys,
+          CASE WHEN s.in_recovery THEN (SELECT row_to_json(w) FROM (
+            SELECT status, sender_host, sender_port, received_tli,
+              (${flushedLsn} - '0/0')::text AS flushed_lsn,
+              (latest_end_lsn - '0/0')::text AS latest_end_lsn,
+              (extract(epoch FROM last_msg_receipt_time) * 1000)::float8 AS last_msg_receipt_ms,
+              slot_name
+            FROM pg_catalog.pg_stat_wal_receiver
+            LIMIT 1) w) END AS wal_receiver,
+          (SELECT coalesce(json_agg(l), '[]') FROM (
+            SELECT slot_name, active, ${walStatus} AS wal_status,
+              CASE WHEN s.in_recovery THEN NULL ELSE (pg_current_wal_lsn() - restart_lsn)::float8 END AS retained_bytes
+            FROM pg_catalog.pg_replication_slots
+            ORDER BY slot_name
+            LIMIT 64) l) AS slots
         FROM (SELECT pg_is_in_recovery() AS in_recovery) s`,
-    },
-    standbys: {
-      name: "switchyard_probe_standbys",
-      text: `
-        SELECT
-          application_name, host(client_addr) AS client_addr, state, sync_state,
-          (sent_lsn - '0/0')::text AS sent_lsn,
-          (write_lsn - '0/0')::text AS write_lsn,
-          (flush_lsn - '0/0')::text AS flush_lsn,
-          (replay_lsn - '0/0')::text AS replay_lsn,
-          extract(epoch FROM write_lag)::float8 AS write_lag_seconds,
-          extract(epoch FROM flush_lag)::float8 AS flush_lag_seconds,
-          extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds
-        FROM pg_catalog.pg_stat_replication
-        ORDER BY application_name, pid
-        LIMIT 64`,
-    },
-    walReceiver: {
-      name: "switchyard_probe_wal_receiver",
-      text: `
-        SELECT status, sender_host, sender_port, received_tli,
-          (${flushedLsn} - '0/0')::text AS flushed_lsn,
-          (latest_end_lsn - '0/0')::text AS latest_end_lsn,
-          last_msg_receipt_time, slot_name
-        FROM pg_catalog.pg_stat_wal_receiver
-        LIMIT 1`,
-    },
-    slots: {
-      name: "switchyard_probe_slots",
-      text: `
-        SELECT slot_name, active, ${walStatus} AS wal_status,
-          CASE WHEN pg_is_in_recovery() THEN NULL ELSE (pg_current_wal_lsn() - restart_lsn)::float8 END AS retained_bytes
-        FROM pg_catalog.pg_replication_slots
-        ORDER BY slot_name
-        LIMIT 64`,
     },
   };
 }
@@ -148,7 +140,8 @@ export interface WalReceiverRow {
   received_tli: number | null;
   flushed_lsn: string | null;
   latest_end_lsn: string | null;
-  last_msg_receipt_time: Date | null;
+  /** Milliseconds since the epoch (JSON has no timestamps). */
+  last_msg_receipt_ms: number | null;
   slot_name: string | null;
 }
 
@@ -157,4 +150,11 @@ export interface SlotRow {
   active: boolean;
   wal_status: string | null;
   retained_bytes: number | null;
+}
+
+/** The probe's one row; pg parses the JSON columns. */
+export interface ProbeRow extends StatusRow {
+  standbys: StandbyRow[];
+  wal_receiver: WalReceiverRow | null;
+  slots: SlotRow[];
 }

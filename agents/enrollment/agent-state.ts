@@ -20,17 +20,28 @@ export const QUEUE_DIR = "queue";
  * standby streams with, the data folder and binaries for `rewind`, how this
  * region reaches other regions' addresses, and the metrics and health endpoints.
  */
-export const hostSettingsSchema = z.strictObject({
-  postgres: connectionString,
-  commandsPostgres: connectionString.optional(),
-  replication: replicationSchema.omit({ via: true }).superRefine(checkReplicationTls).optional(),
-  /** Applied to the peers it witnesses as well as to the primaries commands name. */
-  via: addressMap.optional(),
-  server: localServerSchema.optional(),
-  metrics: metricsSchema,
-  /** Defaulted: state saved before the health endpoints has none. */
-  health: healthEndpointsSchema.default({ port: 0, host: "127.0.0.1" }),
-});
+export const hostSettingsSchema = z
+  .strictObject({
+    /** The local PostgreSQL, as the monitoring role; or, for a MariaDB replica, `mariadb` instead. */
+    postgres: connectionString.optional(),
+    commandsPostgres: connectionString.optional(),
+    /** The local MariaDB as the monitoring user (SLAVE MONITOR, REPLICATION MASTER ADMIN). */
+    mariadb: connectionString.optional(),
+    /** The MariaDB user commands run as (read_only, replica threads, CHANGE MASTER…). */
+    commandsMariadb: connectionString.optional(),
+    replication: replicationSchema.omit({ via: true }).superRefine(checkReplicationTls).optional(),
+    /** Applied to the peers it witnesses as well as to the primaries commands name. */
+    via: addressMap.optional(),
+    server: localServerSchema.optional(),
+    metrics: metricsSchema,
+    /** Defaulted: state saved before the health endpoints has none. */
+    health: healthEndpointsSchema.default({ port: 0, host: "127.0.0.1" }),
+  })
+  .superRefine((host, context) => {
+    if ((host.postgres === undefined) === (host.mariadb === undefined)) {
+      context.addIssue({ code: "custom", path: ["postgres"], message: "give the local server's URL once: postgres for a PostgreSQL replica, or mariadb for a MariaDB one" });
+    }
+  });
 
 export const agentStateSchema = z.strictObject({
   controlPlaneUrl: controlPlaneUrlSchema,

@@ -77,8 +77,50 @@ describe("an enrolled agent's runtime config", () => {
     expect(config.server).toBeUndefined();
   });
 
-  it("refuses a replica that is not PostgreSQL", () => {
+  it("refuses a replica of an engine no enrolled agent watches", () => {
     expect(() => buildAgentConfig(state, { ...remote, replica: { ...remote.replica, engine: "mysql" } }, "/s")).toThrow(ConfigError);
+  });
+});
+
+describe("an enrolled MariaDB agent's runtime config", () => {
+  const mariadbState: AgentState = {
+    ...state,
+    host: {
+      mariadb: "mariadb://switchyard_monitor:m@127.0.0.1:3306/sessions",
+      commandsMariadb: "mariadb://switchyard:a@127.0.0.1:3306/sessions",
+      replication: { user: "replicator", password: "rp" },
+      metrics: { port: 0, host: "127.0.0.1" },
+      health: { port: 0, host: "127.0.0.1" },
+    },
+  };
+  const mariadbRemote: AgentRuntimeConfig = { ...remote, replica: { ...remote.replica, name: "sessions-eu", engine: "mariadb", port: 3306, database: "sessions" } };
+
+  it("watches the replica through the monitoring user, runs commands as the commands user, and witnesses no peer (the witness speaks PostgreSQL)", () => {
+    const config = buildAgentConfig(mariadbState, mariadbRemote, "/s");
+    expect(config).toMatchObject({
+      replica: { name: "sessions-eu", engine: "mariadb", connectionString: "mariadb://switchyard_monitor:m@127.0.0.1:3306/sessions", errantTransactions: "refuse" },
+      commands: { publicKey, pollSeconds: 25, connectionString: "mariadb://switchyard:a@127.0.0.1:3306/sessions" },
+      replication: { user: "replicator", password: "rp" },
+      peers: [],
+    });
+    expect(config.server).toBeUndefined();
+  });
+
+  it("names the flag to fix when the host's server and the replica's engine differ", () => {
+    expect(() => buildAgentConfig(state, mariadbRemote, "/s")).toThrow("replica sessions-eu runs mariadb, but this host was enrolled with --postgres: run switchyard-agent configure with --mariadb");
+    expect(() => buildAgentConfig(mariadbState, remote, "/s")).toThrow("replica pg-eu runs postgresql, but this host was enrolled with --mariadb: run switchyard-agent configure with --postgres");
+  });
+
+  it("is saved and read back, and a state with both servers, or neither, is refused", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-state-"));
+    try {
+      saveAgentState(dir, mariadbState);
+      expect(loadAgentState(dir)).toEqual(mariadbState);
+      writeFileSync(path.join(dir, "agent.json"), JSON.stringify({ ...mariadbState, host: { ...mariadbState.host, postgres: state.host.postgres } }));
+      expect(() => loadAgentState(dir)).toThrow(/give the local server's URL once/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

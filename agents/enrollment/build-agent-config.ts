@@ -36,28 +36,53 @@ export function peerConnectionString(monitoringUrl: string, peer: { host: string
  * same schema as a config file.
  */
 export function buildAgentConfig(state: AgentState, remote: AgentRuntimeConfig, stateDir: string): AgentConfig {
-  if (remote.replica.engine !== "postgresql") {
-    throw new ConfigError(`replica ${remote.replica.name} runs ${remote.replica.engine}; an enrolled agent watches PostgreSQL replicas only`);
-  }
   const { host } = state;
-  const raw = {
+  const parsed = agentConfigSchema.safeParse({
     controlPlaneUrl: state.controlPlaneUrl,
     token: state.token,
     agentName: state.agentName,
-    replica: { name: remote.replica.name, regionId: remote.replica.regionId, engine: "postgresql", connectionString: host.postgres },
-    peers: remote.peers.map((peer) => ({ replica: peer.replica, regionId: peer.regionId, connectionString: peerConnectionString(host.postgres, peer, host.via) })),
+    ...engineParts(state, remote),
     intervalMs: remote.intervalMs,
     probeTimeoutMs: remote.probeTimeoutMs,
     queue: { dir: path.join(stateDir, QUEUE_DIR) },
     metrics: host.metrics,
     health: host.health,
-    commands: { publicKey: state.commandKey.publicKey, pollSeconds: COMMAND_POLL_SECONDS, ...(host.commandsPostgres ? { connectionString: host.commandsPostgres } : {}) },
-    ...(host.replication ? { replication: { ...host.replication, ...(host.via ? { via: host.via } : {}) } } : {}),
-    ...(host.server ? { server: host.server } : {}),
-  };
-  const parsed = agentConfigSchema.safeParse(raw);
+  });
   if (!parsed.success) {
     throw new ConfigError(`the control plane's config and this host's settings do not make a valid agent config: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
   }
   return parsed.data;
+}
+
+/** What differs by engine: the replica's connection, the peers it witnesses, the commands' connection, what rewind needs. */
+function engineParts(state: AgentState, remote: AgentRuntimeConfig): Record<string, unknown> {
+  const { host } = state;
+  const { name, regionId, engine } = remote.replica;
+  const commandKey = { publicKey: state.commandKey.publicKey, pollSeconds: COMMAND_POLL_SECONDS };
+  if (engine === "postgresql" && host.postgres !== undefined) {
+    const postgres = host.postgres;
+    return {
+      replica: { name, regionId, engine: "postgresql", connectionString: postgres },
+      peers: remote.peers.map((peer) => ({ replica: peer.replica, regionId: peer.regionId, connectionString: peerConnectionString(postgres, peer, host.via) })),
+      commands: { ...commandKey, ...(host.commandsPostgres ? { connectionString: host.commandsPostgres } : {}) },
+      ...(host.replication ? { replication: { ...host.replication, ...(host.via ? { via: host.via } : {}) } } : {}),
+      ...(host.server ? { server: host.server } : {}),
+    };
+  }
+  if (engine === "mariadb" && host.mariadb !== undefined) {
+    return {
+      replica: { name, regionId, engine: "mariadb", connectionString: host.mariadb },
+      // The witness probes its peers over the PostgreSQL protocol; a MariaDB agent witnesses none.
+      peers: [],
+      commands: { ...commandKey, ...(host.commandsMariadb ? { connectionString: host.commandsMariadb } : {}) },
+      ...(host.replication ? { replication: { ...host.replication, ...(host.via ? { via: host.via } : {}) } } : {}),
+    };
+  }
+  const given = host.mariadb !== undefined ? "--mariadb" : "--postgres";
+  const needed = engine === "mariadb" ? "--mariadb" : engine === "postgresql" ? "--postgres" : null;
+  throw new ConfigError(
+    needed
+      ? `replica ${name} runs ${engine}, but this host was enrolled with ${given}: run switchyard-agent configure with ${needed} <url of the local server>`
+      : `replica ${name} runs ${engine}; an enrolled agent watches PostgreSQL and MariaDB replicas only`,
+  );
 }

@@ -132,6 +132,34 @@ describe("the agent's command line", () => {
   });
 });
 
+describe("enrolling next to a MariaDB replica", () => {
+  const MARIADB = ["enroll", "--control-plane", "https://cp.example.com", "--token", "sye_abc", "--mariadb", "mariadb://switchyard_monitor@127.0.0.1:3306/sessions"];
+
+  it("takes --mariadb instead of --postgres, and the commands user, their passwords from the environment", () => {
+    const invocation = parseAgentArgs([...MARIADB, "--commands-mariadb", "mariadb://switchyard@127.0.0.1:3306/sessions", "--replication-user", "replicator"], {
+      SWITCHYARD_MARIADB_PASSWORD: "m pw",
+      SWITCHYARD_COMMANDS_MARIADB_PASSWORD: "c",
+      SWITCHYARD_REPLICATION_PASSWORD: "r",
+    });
+    expect(invocation).toMatchObject({
+      kind: "enroll",
+      host: {
+        mariadb: "mariadb://switchyard_monitor:m%20pw@127.0.0.1:3306/sessions",
+        commandsMariadb: "mariadb://switchyard:c@127.0.0.1:3306/sessions",
+        replication: { user: "replicator", password: "r" },
+      },
+    });
+    expect(parseAgentArgs(["doctor", "--mariadb", "mariadb://m@127.0.0.1/sessions"], {})).toMatchObject({ kind: "doctor", host: { mariadb: "mariadb://m@127.0.0.1/sessions" } });
+  });
+
+  it("refuses both servers, a PostgreSQL-only flag, a commands user without --mariadb, and a URL of the wrong kind, naming the flag", () => {
+    expect(() => parseAgentArgs([...MARIADB, "--postgres", "postgresql://h/db"], {})).toThrow("--postgres and --mariadb: give one");
+    expect(() => parseAgentArgs([...MARIADB, "--data-dir", "/d", "--bin-dir", "/b"], {})).toThrow("--data-dir applies to a PostgreSQL replica, not to a MariaDB one");
+    expect(() => parseAgentArgs([...ENROLL, "--commands-mariadb", "mariadb://a@h/db"], {})).toThrow("--commands-mariadb needs --mariadb");
+    expect(() => parseAgentArgs([...MARIADB.slice(0, -1), "postgresql://h/db"], {})).toThrow("--mariadb: must be a mariadb:// URL");
+  });
+});
+
 describe("secrets on the agent's command line", () => {
   const files: Record<string, string> = { "/run/token": "sye_from_file\n", "/run/replication": "repl pw\n", "/run/empty": "\n" };
   const reading = (warnings: string[]): SecretReading => ({

@@ -24,6 +24,8 @@ export class UsageError extends ConfigError {
 const HOST_FLAGS = {
   postgres: { type: "string" },
   "commands-postgres": { type: "string" },
+  mariadb: { type: "string" },
+  "commands-mariadb": { type: "string" },
   "replication-user": { type: "string" },
   "replication-password": { type: "string" },
   "replication-password-file": { type: "string" },
@@ -49,6 +51,8 @@ const CONTROL_PLANE_FLAG = { "control-plane": { type: "string" } } as const;
 const FLAG_OF: Record<string, string> = {
   postgres: "--postgres",
   commandsPostgres: "--commands-postgres",
+  mariadb: "--mariadb",
+  commandsMariadb: "--commands-mariadb",
   "replication.user": "--replication-user",
   "replication.password": "--replication-password",
   "replication.sslMode": "--replication-sslmode",
@@ -110,7 +114,8 @@ function secret(read: () => string | undefined): string | undefined {
  * command line (secret-args.ts): the replication password from
  * --replication-password-file or SWITCHYARD_REPLICATION_PASSWORD, the
  * PostgreSQL URLs' passwords from SWITCHYARD_POSTGRES_PASSWORD and
- * SWITCHYARD_COMMANDS_POSTGRES_PASSWORD.
+ * SWITCHYARD_COMMANDS_POSTGRES_PASSWORD, the MariaDB ones' from
+ * SWITCHYARD_MARIADB_PASSWORD and SWITCHYARD_COMMANDS_MARIADB_PASSWORD.
  */
 function withSecrets(values: HostValues, env: Env, reading: SecretReading): HostValues {
   const password = secret(() =>
@@ -129,6 +134,10 @@ function withSecrets(values: HostValues, env: Env, reading: SecretReading): Host
     ...(values["commands-postgres"] !== undefined
       ? { "commands-postgres": urlWithPassword("--commands-postgres", values["commands-postgres"], "SWITCHYARD_COMMANDS_POSTGRES_PASSWORD", env, reading) }
       : {}),
+    ...(values.mariadb !== undefined ? { mariadb: urlWithPassword("--mariadb", values.mariadb, "SWITCHYARD_MARIADB_PASSWORD", env, reading) } : {}),
+    ...(values["commands-mariadb"] !== undefined
+      ? { "commands-mariadb": urlWithPassword("--commands-mariadb", values["commands-mariadb"], "SWITCHYARD_COMMANDS_MARIADB_PASSWORD", env, reading) }
+      : {}),
     // A password with no user to go with it (one from the environment meant for another command) is not a pair.
     "replication-password": values["replication-user"] !== undefined || values["replication-password"] !== undefined || values["replication-password-file"] !== undefined ? password : undefined,
   };
@@ -136,7 +145,17 @@ function withSecrets(values: HostValues, env: Env, reading: SecretReading): Host
 
 function hostSettings(given: HostValues, env: Env, reading: SecretReading): HostSettings {
   const values = withSecrets(given, env, reading);
-  if (values.postgres === undefined) throw new UsageError("--postgres is required: the URL of this replica's PostgreSQL for the monitoring role (e.g. postgresql://switchyard_monitor@127.0.0.1:5432/postgres, its password in SWITCHYARD_POSTGRES_PASSWORD)");
+  if (values.postgres === undefined && values.mariadb === undefined) {
+    throw new UsageError(
+      "--postgres is required: the URL of this replica's PostgreSQL for the monitoring role (e.g. postgresql://switchyard_monitor@127.0.0.1:5432/postgres, its password in SWITCHYARD_POSTGRES_PASSWORD); or --mariadb for a MariaDB replica",
+    );
+  }
+  if (values.postgres !== undefined && values.mariadb !== undefined) throw new UsageError("--postgres and --mariadb: give one, the URL of the server this agent sits next to");
+  if (values.mariadb !== undefined) {
+    const postgresOnly = (["commands-postgres", "data-dir", "bin-dir", "server-log", "restart-in-place", "replication-sslmode", "replication-sslrootcert"] as const).find((flag) => values[flag] !== undefined);
+    if (postgresOnly) throw new UsageError(`--${postgresOnly} applies to a PostgreSQL replica, not to a MariaDB one (--mariadb)`);
+  }
+  if (values["commands-mariadb"] !== undefined && values.mariadb === undefined) throw new UsageError("--commands-mariadb needs --mariadb: it is the MariaDB user commands run as");
   if ((values["replication-user"] === undefined) !== (values["replication-password"] === undefined)) {
     throw new UsageError("--replication-user and its password go together: give both (the password by --replication-password-file or SWITCHYARD_REPLICATION_PASSWORD) or neither");
   }
@@ -154,8 +173,10 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
   if (healthPort !== undefined && !/^\d+$/.test(healthPort)) throw new UsageError(`--health-port ${healthPort}: must be a port number (0 turns the health endpoints off)`);
   pairOrNeither(values, "health-tls-cert", "health-tls-key");
   const raw = {
-    postgres: values.postgres,
+    ...(values.postgres !== undefined ? { postgres: values.postgres } : {}),
     ...(values["commands-postgres"] !== undefined ? { commandsPostgres: values["commands-postgres"] } : {}),
+    ...(values.mariadb !== undefined ? { mariadb: values.mariadb } : {}),
+    ...(values["commands-mariadb"] !== undefined ? { commandsMariadb: values["commands-mariadb"] } : {}),
     ...(values["replication-user"] !== undefined
       ? {
           replication: {
@@ -192,6 +213,9 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
   }
   for (const url of [parsed.data.postgres, parsed.data.commandsPostgres]) {
     if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`${url === parsed.data.postgres ? "--postgres" : "--commands-postgres"}: must be a postgresql:// URL`);
+  }
+  for (const url of [parsed.data.mariadb, parsed.data.commandsMariadb]) {
+    if (url !== undefined && !/^(mariadb|mysql):\/\//.test(url)) throw new UsageError(`${url === parsed.data.mariadb ? "--mariadb" : "--commands-mariadb"}: must be a mariadb:// URL`);
   }
   return parsed.data;
 }
@@ -269,7 +293,7 @@ export function parseAgentArgs(args: readonly string[], env: Env, reading: Secre
       kind: "doctor",
       stateDir: stateDirOf(values["state-dir"], env),
       controlPlaneUrl: values["control-plane"] === undefined ? null : controlPlaneUrl(values["control-plane"]),
-      host: values.postgres === undefined ? {} : hostSettings(values, env, reading),
+      host: values.postgres === undefined && values.mariadb === undefined ? {} : hostSettings(values, env, reading),
     };
   }
   if (first.startsWith("-")) throw new UsageError(`unknown option ${first} (see --help)`);
@@ -277,7 +301,7 @@ export function parseAgentArgs(args: readonly string[], env: Env, reading: Secre
   return { kind: "config-file", file: path.resolve(first) };
 }
 
-export const HELP = `switchyard-agent: the agent next to one PostgreSQL replica (Node.js >= 20, nothing else)
+export const HELP = `switchyard-agent: the agent next to one PostgreSQL or MariaDB replica (Node.js >= 20, nothing else)
 
 Usage:
   SWITCHYARD_ENROLLMENT_TOKEN=<sye_…> switchyard-agent enroll --control-plane <url> --postgres <monitoring url> [options]
@@ -298,6 +322,13 @@ enroll: trades an enrollment token (single use, from an admin: console Settings 
                                   SWITCHYARD_POSTGRES_PASSWORD rather than in the URL
   --commands-postgres <url>       the role commands run as (ALTER SYSTEM, pg_promote…: a superuser);
                                   default: --postgres; password: SWITCHYARD_COMMANDS_POSTGRES_PASSWORD
+  --mariadb <url>                 instead of --postgres, for a MariaDB replica (10.6 or later): the
+                                  monitoring user (SLAVE MONITOR, REPLICATION MASTER ADMIN), e.g.
+                                  mariadb://switchyard_monitor@127.0.0.1:3306/sessions; password:
+                                  SWITCHYARD_MARIADB_PASSWORD
+  --commands-mariadb <url>        the MariaDB user commands run as (read_only, replica threads,
+                                  CHANGE MASTER…); default: --mariadb; password:
+                                  SWITCHYARD_COMMANDS_MARIADB_PASSWORD
   --replication-user <name>       the role a standby streams with (REPLICATION), for repoint/rewind
   --replication-password-file <file>   its password (or SWITCHYARD_REPLICATION_PASSWORD;
                                   --replication-password <pw> works too, with a warning)
@@ -325,7 +356,9 @@ run: reports from the state folder; takes its replica, peers and intervals from 
   and refreshes them every 30 s; starts from the last saved ones if the control plane is down.
 
 doctor: checks the control plane, the credential, the PostgreSQL roles, the data folder and the
-  clock, one line each, with how to fix each problem. Exit code 1 when any check fails.
+  clock, one line each, with how to fix each problem; for MariaDB, the monitoring and commands
+  users' privileges, gtid_strict_mode, log_bin, log_slave_updates, binlog_format and semi-sync.
+  Exit code 1 when any check fails.
 
 Exit codes: 0 done (or stopped by SIGINT/SIGTERM), 1 failed, 2 bad command line or state.
 `;

@@ -1,3 +1,5 @@
+import { mariadbLines, type MariadbServerFacts, type MariadbUserFacts } from "./mariadb-doctor-checks";
+
 /** What `doctor` found out; null where a check could not be made (nothing to check it with). */
 export interface DoctorFacts {
   stateDir: string;
@@ -13,6 +15,10 @@ export interface DoctorFacts {
   replication: { user: string; role: { replication: boolean; superuser: boolean } | "missing" | "unchecked" } | null;
   dataDir: { path: string; readable: boolean; error: string | null } | null;
   binDir: { path: string; pgCtl: boolean } | null;
+  /** Set only for a MariaDB replica (--mariadb): then it, not the PostgreSQL checks, judges the server. */
+  mariadb?: MariadbServerFacts | null;
+  /** Set only when commands run as a MariaDB user of their own (--commands-mariadb). */
+  mariadbCommands?: MariadbUserFacts | null;
 }
 
 export type RoleFacts = { connected: true; user: string; superuser: boolean; pgMonitor: boolean } | { connected: false; error: string };
@@ -127,6 +133,7 @@ function serverLines(facts: DoctorFacts): DoctorLine[] {
 
 /** One line per check, in the order a person fixes them: the agent's own state, the network, the database, the host. */
 export function doctorVerdicts(facts: DoctorFacts): DoctorLine[] {
+  if (facts.mariadb) return [...stateLines(facts), ...controlPlaneLines(facts), ...mariadbLines(facts.mariadb, facts.mariadbCommands ?? null), ...replicationLines(facts)];
   return [...stateLines(facts), ...controlPlaneLines(facts), ...roleLines(facts), ...replicationLines(facts), ...serverLines(facts)];
 }
 

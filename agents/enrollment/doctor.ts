@@ -9,6 +9,7 @@ import { closeClient, newClient } from "../pg-client";
 import { loadAgentState, STATE_FILE, type AgentState, type HostSettings } from "./agent-state";
 import type { AgentInvocation } from "./cli-args";
 import { fetchControlPlaneConfig } from "./control-plane-config";
+import { mariadbServerFacts, mariadbUserFacts } from "./mariadb-doctor";
 import { doctorVerdicts, formatDoctorLine, type DoctorFacts, type RoleFacts } from "./doctor-checks";
 
 const TIMEOUT_MS = 5_000;
@@ -113,7 +114,9 @@ function binDirFacts(binDir: string): NonNullable<DoctorFacts["binDir"]> {
  */
 export async function runDoctor(invocation: Extract<AgentInvocation, { kind: "doctor" }>, write: (line: string) => void): Promise<boolean> {
   const { facts: stateFacts, state } = readState(invocation.stateDir);
-  const host: Partial<HostSettings> = { ...state?.host, ...invocation.host };
+  // The server the flags name replaces the saved one, of either engine.
+  const saved: Partial<HostSettings> = invocation.host.postgres || invocation.host.mariadb ? { ...state?.host, postgres: undefined, mariadb: undefined } : { ...state?.host };
+  const host: Partial<HostSettings> = { ...saved, ...invocation.host };
   const url = invocation.controlPlaneUrl ?? state?.controlPlaneUrl ?? null;
   const { http, first } = url ? controlPlaneClient(url) : { http: createHttpClient(), first: null };
   try {
@@ -130,7 +133,11 @@ export async function runDoctor(invocation: Extract<AgentInvocation, { kind: "do
       replication: host.postgres && host.replication ? await replicationFacts(host.postgres, host.replication.user) : null,
       dataDir: host.server ? dataDirFacts(host.server.dataDir) : null,
       binDir: host.server ? binDirFacts(host.server.binDir) : null,
+      mariadb: host.mariadb ? await mariadbServerFacts(host.mariadb) : null,
+      mariadbCommands: host.mariadb && host.commandsMariadb ? await mariadbUserFacts(host.commandsMariadb) : null,
     };
+    // No MariaDB user may read another's grants: the replication user's are not checked.
+    if (host.mariadb && host.replication) facts.replication = { user: host.replication.user, role: "unchecked" };
     const lines = doctorVerdicts(facts);
     for (const line of lines) write(formatDoctorLine(line));
     return lines.every((line) => line.ok);

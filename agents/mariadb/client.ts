@@ -1,4 +1,4 @@
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 
 /**
  * Connections to a MariaDB server from a `mariadb://user:password@host:port/database`
@@ -31,9 +31,17 @@ export function parseMariadbUrl(connectionString: string): MariadbAddress {
   };
 }
 
+/**
+ * mysql2 (with iconv-lite's code pages, half the agent's bundle) is loaded on
+ * the first connection: an agent of a PostgreSQL replica never pays for it.
+ */
+async function loadMysql(): Promise<typeof mysql> {
+  return (await import("mysql2/promise")).default;
+}
+
 export async function connectMariadb(connectionString: string, timeoutMs: number): Promise<MariadbConnection> {
   const address = parseMariadbUrl(connectionString);
-  const connection = await mysql.createConnection({
+  const connection = await (await loadMysql()).createConnection({
     ...address,
     connectTimeout: timeoutMs,
     // Big sequence numbers and byte counts stay exact.

@@ -5,15 +5,21 @@ import { UsageError } from "../usage-error";
 
 export const discoverCommand: Command = {
   name: "discover",
-  summary: "Read a running PostgreSQL cluster through a monitoring role and propose its topology as fleet.yaml, with the questions to answer first",
+  summary:
+    "Read a running PostgreSQL cluster (from its primary) or MariaDB topology (from any member) through a monitoring role and propose its topology as fleet.yaml, with the questions to answer first",
   usage: "discover --primary <url> [--standby <url>]… [--service <id>] [--name <name>] [-o <file>]",
   examples: [
     "switchyard discover --primary postgresql://switchyard_discovery@db1.example.com/orders -o fleet.yaml",
     'switchyard discover --primary "$PRIMARY_URL" --standby "$EU_URL" --standby "$US_URL" --service orders-db --name Orders -o fleet.yaml',
+    "switchyard discover --primary mariadb://switchyard_discovery@db2.example.com:3306/sessions --service sessions-db -o fleet.yaml",
   ],
   options: {
-    primary: { type: "string", description: "The primary's URL, with a role in pg_monitor (no superuser needed)" },
-    standby: { type: "string", multiple: true, description: "A standby's URL, to fill in its endpoint and cross-check it; repeat for each" },
+    primary: {
+      type: "string",
+      description:
+        "The primary's URL, with a role in pg_monitor (no superuser needed); for MariaDB any member's mariadb:// URL, with SLAVE MONITOR and REPLICATION MASTER ADMIN",
+    },
+    standby: { type: "string", multiple: true, description: "A standby's (replica's) URL, to fill in its endpoint and cross-check it; repeat for each" },
     service: { type: "string", description: "The service id to propose" },
     name: { type: "string", description: "The service's display name" },
     output: { type: "string", short: "o", description: "Write the proposal to this file (stdout otherwise) and print the questions" },

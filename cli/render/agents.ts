@@ -8,8 +8,8 @@ export function renderEnrollmentToken(issued: IssuedEnrollmentToken, controlPlan
     "",
     `  ${issued.token}`,
     "",
-    "On the replica's host (fill in the monitoring role's URL):",
-    `  ${enrollCommandLine(controlPlaneUrl, issued.token, issued.commandKeyFingerprint)}`,
+    `On the replica's host (fill in the monitoring ${issued.engine === "mariadb" ? "user" : "role"}'s URL):`,
+    `  ${enrollCommandLine(controlPlaneUrl, issued.token, issued.commandKeyFingerprint, issued)}`,
     "",
     `The agent prints the command key's fingerprint when it enrolls; it must be ${issued.commandKeyFingerprint}`,
   ].join("\n");

@@ -1,5 +1,5 @@
 import { Document } from "yaml";
-import type { DiscoveryResult } from "@/contracts/discovery";
+import { DISCOVERY_ENGINE_NAMES, type DiscoveryResult } from "@/contracts/discovery";
 import { plural, wrap } from "../format";
 
 const WIDTH = 96;
@@ -19,13 +19,13 @@ function observationLines(result: DiscoveryResult): string[] {
 /**
  * The proposal as fleet.yaml, its questions and observations as comments on
  * top, so the person completing the file reads what is missing where they
- * fill it in. What PostgreSQL could not tell is absent, not guessed: the
+ * fill it in. What the engine could not tell is absent, not guessed: the
  * file fails validation until the questions are answered.
  */
 export function renderProposalYaml(result: DiscoveryResult): string {
   const document = new Document(result.proposal);
   document.commentBefore = comment([
-    "Proposed by `switchyard discover` from what PostgreSQL reports. Values it cannot know are",
+    `Proposed by \`switchyard discover\` from what ${DISCOVERY_ENGINE_NAMES[result.proposal.services[0].engine]} reports. Values it cannot know are`,
     "left out, not guessed: this file is not a valid fleet document until every question below",
     "is answered at its path.",
     ...(result.questions.length ? ["", "Questions:", ...questionLines(result)] : []),

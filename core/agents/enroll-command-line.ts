@@ -6,6 +6,10 @@
  * environment, not on the command line, where `ps` would show it to every
  * user of the host.
  */
-export function enrollCommandLine(controlPlaneUrl: string, token: string, fingerprint: string): string {
-  return `SWITCHYARD_ENROLLMENT_TOKEN=${token} switchyard-agent enroll --control-plane ${controlPlaneUrl} --expect-fingerprint ${fingerprint} --postgres 'postgresql://switchyard_monitor@127.0.0.1:5432/postgres'`;
+export function enrollCommandLine(controlPlaneUrl: string, token: string, fingerprint: string, replica: { engine: string; databaseName: string }): string {
+  const server =
+    replica.engine === "mariadb"
+      ? `--mariadb 'mariadb://switchyard_monitor@127.0.0.1:3306/${encodeURIComponent(replica.databaseName)}'`
+      : "--postgres 'postgresql://switchyard_monitor@127.0.0.1:5432/postgres'";
+  return `SWITCHYARD_ENROLLMENT_TOKEN=${token} switchyard-agent enroll --control-plane ${controlPlaneUrl} --expect-fingerprint ${fingerprint} ${server}`;
 }

@@ -79,7 +79,7 @@ describe("completing a discovery proposal with a person's answers", () => {
     expect(problems(initialAnswers(proposal))).toEqual([
       { path: "services.0.id", message: "give the service an id" },
       { path: "services.0.name", message: "give the service a display name" },
-      { path: "services.0.replicas.0.name", message: "give the replica's name (the application_name it streams as)" },
+      { path: "services.0.replicas.0.name", message: "give the replica's name (the application_name a PostgreSQL standby streams as, the report_host of a MariaDB replica)" },
       { path: "services.0.replicas.0.region", message: "choose the region the primary runs in" },
       { path: "services.0.replicas.0.replication", message: "choose whether the primary is a sync or async standby when another replica is primary" },
       { path: "services.0.replicas.1.region", message: "choose the region billing-b runs in" },

@@ -83,7 +83,7 @@ const replicaPath = (index: number, field: string) => `services.0.replicas.${ind
 
 /** What an empty answer means for each replica field, said to the person who left it empty. */
 const EMPTY_REPLICA_ANSWER: Record<keyof ReplicaAnswers, (replica: string) => string> = {
-  name: () => "give the replica's name (the application_name it streams as)",
+  name: () => "give the replica's name (the application_name a PostgreSQL standby streams as, the report_host of a MariaDB replica)",
   host: (replica) => `give the host ${replica} listens on`,
   port: (replica) => `give the port ${replica} listens on`,
   database: (replica) => `give the database ${replica} serves`,

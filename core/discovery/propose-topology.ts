@@ -2,6 +2,7 @@ import type { DiscoveryProposal, ProposedReplica, ProposedService } from "@/cont
 import { fleetReplicaSchema } from "@/contracts/topology";
 import { parseConninfo } from "./conninfo";
 import { observation, question, refusal, type Observation, type PrimaryNameGap, type Question, type Refusal } from "./findings";
+import type { MariadbRefusal } from "./mariadb-findings";
 import { MIN_SERVER_VERSION_NUM, type ServerDetails, type ServerReading, type WalSenderReading } from "./readings";
 import { endpointLabel } from "./server-url";
 import { foldStandbyName, parseSynchronousStandbyNames, standbyPriority, unmatchedNames, type SynchronousStandbyConfig } from "./synchronous-standby-names";
@@ -17,7 +18,7 @@ export interface DiscoveryRequest {
 }
 
 export type DiscoveryOutcome =
-  | { kind: "refused"; refusal: Refusal }
+  | { kind: "refused"; refusal: Refusal | MariadbRefusal }
   | { kind: "proposed"; proposal: DiscoveryProposal; questions: Question[]; observations: Observation[] };
 
 type Server = ServerReading & { details: ServerDetails };

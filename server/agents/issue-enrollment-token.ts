@@ -36,6 +36,8 @@ export async function issueEnrollmentToken(replicaId: string, expiresInSeconds: 
       replicaName: replica.name,
       serviceId: replica.serviceId,
       regionId: replica.regionId,
+      engine: replica.engine,
+      databaseName: replica.databaseName,
       expiresAt: token.expiresAt.toISOString(),
       commandKeyFingerprint: commandKeyFingerprint(publicKeyPem),
     };

@@ -1,8 +1,8 @@
 import "server-only";
 import { OPERATIONS } from "@/contracts/operations";
 import { bindWitnessKey } from "../agents/bind-witness-key";
-import { errorResponse } from "../http/api-response";
 import { apiRoute } from "../http/api-route";
+import { alreadyStoredResponse } from "../ingest/ingest-answers";
 import { ingestBatch } from "../ingest/ingest-batch";
 import { leaseRequester } from "../primary-lease/lease-facts";
 import { renewPrimaryLease } from "../primary-lease/renew-primary-lease";
@@ -21,11 +21,5 @@ export const ingestReportsRoute = apiRoute(OPERATIONS.ingestReports, async ({ ag
     await bindWitnessKey(agent, body.witnessKey);
     return outcome.result;
   }
-  const first = body.reports[0]!.seq;
-  return errorResponse(
-    409,
-    { code: "conflict", message: `Reports up to seq ${outcome.lastSeq} are already stored; this batch starts at ${first}. Nothing of it was written.` },
-    undefined,
-    { lastSeq: outcome.lastSeq },
-  );
+  return alreadyStoredResponse(outcome.lastSeq, body.reports[0]!.seq);
 });

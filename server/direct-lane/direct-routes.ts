@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { OPERATIONS } from "@/contracts/operations";
 import type { ApiOperation } from "@/contracts/operations";
 import { DEFAULT_MAX_BODY_BYTES } from "../http/api-route";
+import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
+import { serveReportStream } from "../ingest/report-stream";
 import { ingestReportsRoute, renewPrimaryLeaseRoute } from "./agent-routes";
 import { serveDirect, type DirectRoute } from "./serve-direct";
 
@@ -42,6 +44,13 @@ export function openDirectLane(env: Readonly<Record<string, string | undefined>>
           outgoing.destroy();
         });
       return [`${op.method} ${op.path}`, serve] as const;
+    }),
+  );
+  // The agents' report streams live only here, outside the page framework: without the lane, Next.js answers 404 and agents post their batches.
+  lane.routes.set(`POST ${REPORT_STREAM_PATH}`, (incoming, outgoing) =>
+    void serveReportStream(incoming, outgoing).catch((error: unknown) => {
+      console.error(`[direct-lane] POST ${REPORT_STREAM_PATH} failed:`, error);
+      outgoing.destroy();
     }),
   );
   return true;

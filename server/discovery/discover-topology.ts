@@ -1,10 +1,13 @@
 import "server-only";
-import type { DiscoverRequest, DiscoveryResult } from "@/contracts/discovery";
-import { proposeTopology } from "@/core/discovery/propose-topology";
+import { discoveryEngineOf, parseDiscoveryUrl, type DiscoverRequest, type DiscoveryResult } from "@/contracts/discovery";
+import type { MariadbServerReading, MariadbUnreadServer } from "@/core/discovery/mariadb-readings";
+import { mariadbServersToRead, proposeMariadbTopology } from "@/core/discovery/propose-mariadb-topology";
+import { proposeTopology, type DiscoveryOutcome } from "@/core/discovery/propose-topology";
 import type { RequestField, ServerReading } from "@/core/discovery/readings";
-import { endpointLabel, parseServerUrl, type ServerTarget } from "@/core/discovery/server-url";
+import { endpointLabel, type ServerTarget } from "@/core/discovery/server-url";
 import { recordAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { ValidationError } from "../errors";
+import { readMariadbServer } from "./read-mariadb-server";
 import { readServer, ServerReadError } from "./read-server";
 
 interface Target {
@@ -15,10 +18,42 @@ interface Target {
 function targetsOf(request: DiscoverRequest): Target[] {
   const urls: [RequestField, string][] = [["primaryUrl", request.primaryUrl], ...request.standbyUrls.map((url, index): [RequestField, string] => [`standbyUrls.${index}`, url])];
   return urls.map(([field, url]) => {
-    const parsed = parseServerUrl(url);
+    const parsed = parseDiscoveryUrl(url);
     if (!parsed.ok) throw new ValidationError(`${field}: ${parsed.problem}`, field);
     return { field, server: parsed.target };
   });
+}
+
+/**
+ * MariaDB: the servers the request names, then every server their sources
+ * and registered replicas lead to, read with the seed's account (field
+ * primaryUrl). A server walked to that cannot be read is a finding, not a
+ * failure: the proposal asks for what only it could have told.
+ */
+async function readMariadbTopology(targets: Target[]): Promise<{ readings: MariadbServerReading[]; unread: MariadbUnreadServer[] }> {
+  const readings = await Promise.all(targets.map((target) => readMariadbServer(target.field, target.server)));
+  const unread: MariadbUnreadServer[] = [];
+  const seed = targets[0]!.server;
+  for (let next = mariadbServersToRead(readings, unread); next.length > 0; next = mariadbServersToRead(readings, unread)) {
+    const results = await Promise.allSettled(next.map((candidate) => readMariadbServer("primaryUrl", { ...seed, ...candidate.endpoint }, candidate.reachedBy)));
+    results.forEach((result, index) => {
+      const candidate = next[index]!;
+      if (result.status === "fulfilled") readings.push(result.value);
+      else if (result.reason instanceof ServerReadError) unread.push({ ...candidate, error: result.reason.message.replace(/^could not read \S+ as \S+: /, "") });
+      else throw result.reason;
+    });
+  }
+  return { readings, unread };
+}
+
+/** PostgreSQL: the servers the request names, and no others (a standby left out is found through its primary). */
+async function readPostgresql(targets: Target[]): Promise<ServerReading[]> {
+  const readings: ServerReading[] = [];
+  for (const result of await Promise.allSettled(targets.map((target) => readServer(target.field, target.server)))) {
+    if (result.status === "rejected") throw result.reason;
+    readings.push(result.value);
+  }
+  return readings;
 }
 
 /**
@@ -30,31 +65,33 @@ function targetsOf(request: DiscoverRequest): Target[] {
 export async function discoverTopology(request: DiscoverRequest, actor: AuditActor): Promise<DiscoveryResult> {
   const targets = targetsOf(request);
   const [primary] = targets;
+  const engine = discoveryEngineOf(request.primaryUrl);
   const audit = (outcome: "success" | "failure", reason: string | null, details: Record<string, unknown> = {}) =>
     recordAuditEvent({
       actor,
       action: "topology.discover",
-      target: { type: "postgresql_server", id: endpointLabel(primary!.server) },
+      target: { type: `${engine}_server`, id: endpointLabel(primary!.server) },
       serviceId: request.serviceId ?? null,
       outcome,
       reason,
       details: { primary: endpointLabel(primary!.server), standbys: targets.slice(1).map((target) => endpointLabel(target.server)), role: primary!.server.user, ...details },
     });
 
-  const readings: ServerReading[] = [];
-  for (const result of await Promise.allSettled(targets.map((target) => readServer(target.field, target.server)))) {
-    if (result.status === "fulfilled") {
-      readings.push(result.value);
-      continue;
+  const discovery = { serviceId: request.serviceId, name: request.name };
+  let outcome: DiscoveryOutcome;
+  try {
+    if (engine === "mariadb") {
+      const { readings, unread } = await readMariadbTopology(targets);
+      outcome = proposeMariadbTopology(discovery, readings, unread);
+    } else {
+      const [primaryReading, ...standbyReadings] = await readPostgresql(targets);
+      outcome = proposeTopology(discovery, primaryReading!, standbyReadings);
     }
-    const error = result.reason as unknown;
+  } catch (error) {
     if (!(error instanceof ServerReadError)) throw error;
     await audit("failure", `${error.field}: ${error.message}`, { field: error.field });
     throw new ValidationError(`${error.field}: ${error.message}`, error.field);
   }
-  const [primaryReading, ...standbyReadings] = readings;
-
-  const outcome = proposeTopology({ serviceId: request.serviceId, name: request.name }, primaryReading!, standbyReadings);
   if (outcome.kind === "refused") {
     const { refusal } = outcome;
     await audit("failure", `${refusal.field}: ${refusal.reason}`, { field: refusal.field, refusal: refusal.id });

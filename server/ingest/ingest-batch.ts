@@ -34,12 +34,12 @@ export const SEQ_SLACK = 1_000_000;
  * $2 (the batch's arrival): SQL, so the refusal is decided by the same
  * statement that stores, under the row's lock.
  */
-const MAX_PLAUSIBLE_SEQ = `("lastSeq" + ${SEQ_SLACK}
+export const MAX_PLAUSIBLE_SEQ = `("lastSeq" + ${SEQ_SLACK}
   + floor(greatest(0, extract(epoch FROM $2::timestamptz - coalesce("lastHeartbeatAt", "createdAt"))) * ${1000 / MIN_REPORT_INTERVAL_MS}))`;
 
 export type IngestOutcome = { stored: true; result: IngestResult } | { stored: false; lastSeq: number };
 
-function assertPlausibleClock(batch: AgentReportBatch, receivedAt: Date): void {
+export function assertPlausibleClock(batch: AgentReportBatch, receivedAt: Date): void {
   const limit = receivedAt.getTime() + MAX_FUTURE_SKEW_MS;
   if (Date.parse(batch.sentAt) > limit) {
     throw new ValidationError(`sentAt: ${batch.sentAt} is more than 5 minutes ahead of the control plane's clock; fix the agent's clock`, "sentAt");
@@ -56,6 +56,22 @@ function assertPlausibleClock(batch: AgentReportBatch, receivedAt: Date): void {
     }
   });
 }
+
+/**
+ * What a standby's agent is told with a stored batch (IngestResult.standby),
+ * for the agent row `agent` of a storing statement whose $2 is the arrival:
+ * from the facts the store keeps beside the write replica's report (its
+ * standbys as [application name, state, sync state]), not the compressed report.
+ */
+export const STANDBY_ANSWER = `json_build_array(
+                     (SELECT x->>2
+                        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(ps.facts->3) = 'array' THEN ps.facts->3 END) x
+                       WHERE x->>0 = me.name LIMIT 1),
+                     greatest(0, floor(extract(epoch FROM $2::timestamptz - ps."receivedAt") * 1000)))`;
+export const STANDBY_FROM = `FROM "Replica" me
+              JOIN "Service" v ON v.id = me."serviceId" AND v."writeReplicaId" <> me.id
+              JOIN "ReplicaState" ps ON ps."replicaId" = v."writeReplicaId" AND ps.reachable
+             WHERE me.id = agent."replicaId"`;
 
 // $1 last seq, $2 received at, $3 clock skew, $4 agent version, $5 dropped
 // reports, $6 agent id, $7 first seq, $8 samples, $9 latest report, $10 peer
@@ -132,19 +148,10 @@ const INGEST_SQL = `
     SELECT (SELECT count(*) FROM agent)::int AS advanced, (SELECT count(*) FROM inserted)::int AS inserted,
            (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links,
            -- Only a standby's batch reads the write replica's report: the write replica's own agent is told nothing.
-           (SELECT json_build_array(
-                     -- From the facts the store keeps beside the report (its standbys as [application name, state, sync state]), not the compressed report.
-                     (SELECT x->>2
-                        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(ps.facts->3) = 'array' THEN ps.facts->3 END) x
-                       WHERE x->>0 = me.name LIMIT 1),
-                     greatest(0, floor(extract(epoch FROM $2::timestamptz - ps."receivedAt") * 1000)))
-              FROM agent
-              JOIN "Replica" me ON me.id = agent."replicaId"
-              JOIN "Service" v ON v.id = me."serviceId" AND v."writeReplicaId" <> me.id
-              JOIN "ReplicaState" ps ON ps."replicaId" = v."writeReplicaId" AND ps.reachable) AS standby`;
+           (SELECT (SELECT ${STANDBY_ANSWER} ${STANDBY_FROM}) FROM agent) AS standby`;
 
 /** Why a batch the statement did not store was refused: revoked, implausibly far ahead (400), or already stored (409). */
-async function refusal(agent: AgentPrincipal, batch: AgentReportBatch, receivedAt: Date): Promise<IngestOutcome> {
+export async function refusal(agent: AgentPrincipal, batch: AgentReportBatch, receivedAt: Date): Promise<IngestOutcome> {
   const { rows } = await sqlPool().query<{ lastSeq: string; revoked: boolean; pending: boolean; maxSeq: string; heardAt: Date }>({
     name: "ingest-refusal",
     text: `SELECT "lastSeq"::text, "revokedAt" IS NOT NULL AS revoked, "seqBaselinePending" AS pending,
@@ -169,30 +176,11 @@ async function refusal(agent: AgentPrincipal, batch: AgentReportBatch, receivedA
   return { stored: false, lastSeq: Number(current.lastSeq) };
 }
 
-/**
- * Stores a batch of one agent's reports exactly once, in one SQL statement:
- * the agent's row is advanced to the batch's last sequence number only if it
- * is still below the batch's first, and the samples, the replica's latest
- * state and its witness links are written only when that succeeded. A batch
- * holding anything already stored is refused whole (the agent drops what is
- * at or below `lastSeq` and resends the rest), so retries after a lost answer
- * never count a report twice.
- *
- * A sequence number beyond what the agent can have reached (MAX_PLAUSIBLE_SEQ)
- * is refused too: one post from a stolen token with seq 2^53 would otherwise
- * make every later report of the real agent "already stored", for good. After
- * a registration or a token rotation the next batch sets the baseline instead
- * (`seqBaselinePending`): it may carry on above `lastSeq` however far, or start
- * again at 1 (a fresh queue), unless `lastSeq` is within the first batch an
- * agent sends, where a batch from 1 may be that batch sent again.
- */
-export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch, receivedAt = new Date()): Promise<IngestOutcome> {
-  assertPlausibleClock(batch, receivedAt);
+/** A batch as the storing statements take it: its samples, its latest report, its witness links on the control plane's clock, and its clock skew at `receivedAt`. */
+export function prepareBatch(batch: AgentReportBatch, receivedAt: Date) {
   const reports = batch.reports;
-  const first = reports[0]!;
   const latest = reports[reports.length - 1]!;
   const clockSkewMs = Date.parse(batch.sentAt) - receivedAt.getTime();
-
   const samples = reports.map((report) => ({
     seq: report.seq,
     observedAt: report.observedAt,
@@ -220,7 +208,31 @@ export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch
     unreachableSince: streak.unreachableSince?.toISOString() ?? null,
     continues: streak.continuesEarlierRun,
   }));
+  return { samples, latest, peers, clockSkewMs };
+}
 
+/**
+ * Stores a batch of one agent's reports exactly once, in one SQL statement:
+ * the agent's row is advanced to the batch's last sequence number only if it
+ * is still below the batch's first, and the samples, the replica's latest
+ * state and its witness links are written only when that succeeded. A batch
+ * holding anything already stored is refused whole (the agent drops what is
+ * at or below `lastSeq` and resends the rest), so retries after a lost answer
+ * never count a report twice.
+ *
+ * A sequence number beyond what the agent can have reached (MAX_PLAUSIBLE_SEQ)
+ * is refused too: one post from a stolen token with seq 2^53 would otherwise
+ * make every later report of the real agent "already stored", for good. After
+ * a registration or a token rotation the next batch sets the baseline instead
+ * (`seqBaselinePending`): it may carry on above `lastSeq` however far, or start
+ * again at 1 (a fresh queue), unless `lastSeq` is within the first batch an
+ * agent sends, where a batch from 1 may be that batch sent again.
+ */
+export async function ingestBatch(agent: AgentPrincipal, batch: AgentReportBatch, receivedAt = new Date()): Promise<IngestOutcome> {
+  assertPlausibleClock(batch, receivedAt);
+  const { samples, latest, peers, clockSkewMs } = prepareBatch(batch, receivedAt);
+  const reports = batch.reports;
+  const first = reports[0]!;
   const { rows } = await sqlPool().query<{ advanced: number; inserted: number; standby: [syncState: string | null, primaryReportAgeMs: number] | null }>({
     name: "ingest-batch",
     text: INGEST_SQL,

@@ -1,5 +1,5 @@
 import "server-only";
-import { Counter, Histogram } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
 import { metrics } from "../loops/loop-metrics";
 
 /** What this copy's ingest stored, on the control plane's registry (`GET /api/v1/metrics`). */
@@ -21,6 +21,17 @@ function create() {
       name: "switchyard_ingest_report_age_seconds",
       help: "Age of each stored report when it arrived (arrival by this copy's clock minus the agent's observation time): the ingest lag, queueing on the agent included.",
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    }),
+    streams: new Gauge({
+      name: "switchyard_ingest_streams_open",
+      help: "Agents' report streams this copy holds open now (each agent keeps one, to one copy).",
+      registers: [registry],
+    }),
+    groups: new Histogram({
+      name: "switchyard_ingest_group_batches",
+      help: "Report batches stored by each group-commit statement of this copy (one per agent stream that sent within the window).",
+      buckets: [1, 5, 10, 25, 50, 100, 200, 300, 500],
       registers: [registry],
     }),
   };

@@ -16,7 +16,7 @@ import { superuserDatabaseUrl } from "../support/sql";
 const OUTAGE_MS = 30_000;
 const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-outage-"));
 chmodSync(dir, 0o755);
-const server = new RouteServer((request) => ingestRoute(request));
+const server = new RouteServer((request) => ingestRoute(request), { reportStream: true });
 const agents: { name: string; id: string; process: ChildProcess }[] = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

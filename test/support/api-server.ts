@@ -1,6 +1,8 @@
 import http from "node:http";
 import { Readable } from "node:stream";
-import type { ApiOperation } from "@/contracts/operations";
+import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
+import { OPERATIONS, type ApiOperation } from "@/contracts/operations";
+import { serveReportStream } from "@/server/ingest/report-stream";
 import { closeAbruptly, listenLocally } from "./local-server";
 
 type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -49,7 +51,10 @@ export class ApiServer {
 
   /** Listens on `port` (a free one by default: pass the old one to come back where clients expect it). */
   async start(port = 0): Promise<string> {
+    // Served with the batch POST, as the direct lane serves both.
+    const reportStream = this.routes.some((route) => route.op === OPERATIONS.ingestReports);
     const server = http.createServer(async (incoming, outgoing) => {
+      if (reportStream && incoming.method === "POST" && incoming.url === REPORT_STREAM_PATH) return serveReportStream(incoming, outgoing);
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
       const url = new URL(incoming.url ?? "/", "http://127.0.0.1");

@@ -1,4 +1,6 @@
 import http from "node:http";
+import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
+import { serveReportStream } from "@/server/ingest/report-stream";
 import { closeAbruptly, listenLocally } from "./local-server";
 
 type RouteHandler = (request: Request) => Promise<Response>;
@@ -12,10 +14,15 @@ export class RouteServer {
   private server: http.Server | null = null;
   port = 0;
 
-  constructor(private readonly handler: RouteHandler) {}
+  /** `reportStream`: also serve agents' report streams, as the direct lane does beside the batch POST. */
+  constructor(
+    private readonly handler: RouteHandler,
+    private readonly options: { reportStream?: boolean } = {},
+  ) {}
 
   async start(port = 0): Promise<number> {
     const server = http.createServer(async (incoming, outgoing) => {
+      if (this.options.reportStream && incoming.method === "POST" && incoming.url === REPORT_STREAM_PATH) return serveReportStream(incoming, outgoing);
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
       const headers = new Headers();

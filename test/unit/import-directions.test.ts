@@ -27,6 +27,8 @@ const MAY_IMPORT: Record<string, string[]> = {
 /** Imports across the directions above that are known and accepted, each with why; an entry no import uses any more fails the test. */
 const ACCEPTED_CROSSINGS: { from: string; to: string; why: string }[] = [
   { from: "server/discovery/read-server.ts", to: "agents/pg-client", why: "discovery reads a server as the agent does, with the agent's bounded PostgreSQL client" },
+  { from: "server/discovery/read-mariadb-server.ts", to: "agents/mariadb/client", why: "discovery closes a MariaDB connection as the agent does, without waiting on a peer that never answers" },
+  { from: "server/discovery/read-mariadb-server.ts", to: "agents/pg-client", why: "discovery bounds a MariaDB read with the deadline helper the PostgreSQL read uses" },
   { from: "server/lab/lab-credentials.ts", to: "agents/enrollment/agent-state", why: "the lab reads back the state files its own agents wrote" },
   { from: "server/drills/canary-credentials.ts", to: "lab/state", why: "a drill's canary writes to the lab's service with the lab's own credentials, read from its state file" },
   { from: "server/drills/canary-credentials.ts", to: "lab/topology", why: "which service is the lab's, and the role its credentials belong to" },

@@ -1,4 +1,4 @@
-import type { DiscoveryResult } from "@/contracts/discovery";
+import { DISCOVERY_ENGINE_NAMES, type DiscoveryResult } from "@/contracts/discovery";
 import { regionChoices, type ProposalAnswers } from "@/core/discovery/answer-proposal";
 import { AnswerField, fieldId } from "./answer-field";
 import { DatasetAnswersSection } from "./dataset-answers";
@@ -22,11 +22,12 @@ function targetOf(path: string): string | null {
 
 /**
  * Step 2: everything discovery asked, each question beside the field that
- * answers it, after what PostgreSQL told (shown as told, not editable: it
+ * answers it, after what the engine told (shown as told, not editable: it
  * is what the servers say) and what discovery saw.
  */
 export function AnswersForm({ result, answers, onChange, problem, knownRegions }: Props) {
   const [proposed] = result.proposal.services;
+  const engine = DISCOVERY_ENGINE_NAMES[proposed.engine];
   const question = (path: string) => result.questions.find((candidate) => candidate.path === path);
   const regions = regionChoices(knownRegions, answers);
   const onCluster = result.questions.filter((candidate) => targetOf(candidate.path) === null || candidate.id === "replica-name-invalid");
@@ -35,7 +36,7 @@ export function AnswersForm({ result, answers, onChange, problem, knownRegions }
     <div className="stack">
       <section className="card" aria-labelledby="questions-heading">
         <h3 id="questions-heading">Discovery asks {result.questions.length === 1 ? "1 question" : `${result.questions.length} questions`}</h3>
-        <p className="muted">PostgreSQL cannot know these; nothing is filled in for you. Each links to where it is answered.</p>
+        <p className="muted">{engine} cannot know these; nothing is filled in for you. Each links to where it is answered.</p>
         <ol aria-label="Questions">
           {result.questions.map((candidate, index) => {
             const target = candidate.id === "replica-name-invalid" ? null : targetOf(candidate.path);
@@ -77,12 +78,13 @@ export function AnswersForm({ result, answers, onChange, problem, knownRegions }
       </fieldset>
 
       <section className="stack" aria-labelledby="replicas-heading">
-        <h3 id="replicas-heading">Replicas: what PostgreSQL told, and what it asks</h3>
+        <h3 id="replicas-heading">Replicas: what {engine} told, and what it asks</h3>
         {proposed.replicas.map((told, index) => (
           <ReplicaAnswersFieldset
             key={index}
             index={index}
             told={told}
+            engine={proposed.engine}
             answer={answers.replicas[index]!}
             onChange={(answer) => onChange({ ...answers, replicas: answers.replicas.map((current, at) => (at === index ? answer : current)) })}
             question={question}

@@ -61,7 +61,7 @@ export function DiscoverForm({ onDiscovered }: { onDiscovered: (result: Discover
       }}
     >
       <div className="field">
-        <label htmlFor="discover-primaryUrl">Primary's URL</label>
+        <label htmlFor="discover-primaryUrl">Primary's URL (MariaDB: any member's)</label>
         <input
           id="discover-primaryUrl"
           type="text"
@@ -75,8 +75,9 @@ export function DiscoverForm({ onDiscovered }: { onDiscovered: (result: Discover
           aria-describedby={describedBy("primaryUrl", "discover-primaryUrl-hint")}
         />
         <span className="hint" id="discover-primaryUrl-hint">
-          Connect as a monitoring role (<code>CREATE ROLE switchyard_discovery LOGIN PASSWORD '…' IN ROLE pg_monitor;</code>), not a superuser. The URL is used for this
-          request only: Switchyard stores neither it nor its password.
+          Connect as a monitoring role (<code>CREATE ROLE switchyard_discovery LOGIN PASSWORD '…' IN ROLE pg_monitor;</code>), not a superuser. For MariaDB, a{" "}
+          <code>mariadb://</code> URL of the primary or a replica, as a user with <code>GRANT SLAVE MONITOR, REPLICATION MASTER ADMIN ON *.*</code>: discovery walks from it to
+          the primary and its replicas. The URL is used for this request only: Switchyard stores neither it nor its password.
         </span>
         {problemFor("primaryUrl")}
       </div>

@@ -14,7 +14,7 @@ export default async function AddServicePage() {
   const header = (
     <PageHeader
       title="Add a service"
-      description="Point Switchyard at a running PostgreSQL cluster's primary: it proposes the topology from what PostgreSQL knows and asks for the rest. Nothing is written until you submit."
+      description="Point Switchyard at a running PostgreSQL cluster's primary, or at any member of a MariaDB topology: it proposes the topology from what the servers know and asks for the rest. Nothing is written until you submit."
       actions={<Link href="/fleet">Back to the fleet</Link>}
     />
   );

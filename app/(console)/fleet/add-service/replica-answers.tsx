@@ -1,4 +1,4 @@
-import type { DiscoveryQuestion, ProposedReplica } from "@/contracts/discovery";
+import { DISCOVERY_ENGINE_NAMES, type DiscoveryQuestion, type ProposedReplica, type ProposedService } from "@/contracts/discovery";
 import type { ReplicaAnswers } from "@/core/discovery/answer-proposal";
 import { AnswerField } from "./answer-field";
 
@@ -10,6 +10,7 @@ export interface Choice {
 interface Props {
   index: number;
   told: ProposedReplica;
+  engine: ProposedService["engine"];
   answer: ReplicaAnswers;
   onChange: (answer: ReplicaAnswers) => void;
   question: (path: string) => DiscoveryQuestion | undefined;
@@ -17,15 +18,21 @@ interface Props {
   regions: Choice[];
 }
 
-/** How the form names a replica: as PostgreSQL told it, so labels do not move while its name is typed. */
+/** How the form names a replica: as the engine told it, so labels do not move while its name is typed. */
 export const replicaLabel = (told: ProposedReplica, index: number) => told.name ?? (index === 0 ? "the primary" : `standby ${index}`);
 
 /**
- * One replica: what PostgreSQL told about it, shown as told, and a field
- * for each thing discovery asked (its region always: PostgreSQL does not
- * know where its servers are).
+ * One replica: what the engine told about it, shown as told, and a field
+ * for each thing discovery asked (its region always: no engine knows where
+ * its servers are).
  */
-export function ReplicaAnswersFieldset({ index, told, answer, onChange, question, problem, regions }: Props) {
+/** Where a proposed sync/async came from, and what sync means, in each engine's words. */
+const SYNC_SOURCE: Record<ProposedService["engine"], { told: string; sync: string }> = {
+  postgresql: { told: "from the primary's synchronous_standby_names", sync: "sync: named in synchronous_standby_names" },
+  mariadb: { told: "semi-synchronous replication, from the primary and the replica", sync: "sync: a semi-synchronous replica" },
+};
+
+export function ReplicaAnswersFieldset({ index, told, engine, answer, onChange, question, problem, regions }: Props) {
   const path = (field: string) => `services.0.replicas.${index}.${field}`;
   const label = replicaLabel(told, index);
   const set = (field: keyof ReplicaAnswers, value: string) => onChange({ ...answer, [field]: value });
@@ -39,7 +46,7 @@ export function ReplicaAnswersFieldset({ index, told, answer, onChange, question
   return (
     <fieldset className="card stack">
       <legend className="legend-heading">{legend}</legend>
-      <dl className="kv" aria-label={`What PostgreSQL told about ${label}`}>
+      <dl className="kv" aria-label={`What ${DISCOVERY_ENGINE_NAMES[engine]} told about ${label}`}>
         <dt>Name</dt>
         <dd className="mono">{told.name ?? <span className="muted">not told: asked below</span>}</dd>
         <dt>Endpoint</dt>
@@ -47,7 +54,7 @@ export function ReplicaAnswersFieldset({ index, told, answer, onChange, question
         <dt>Database</dt>
         <dd className="mono">{told.database ?? <span className="muted">not told: asked below</span>}</dd>
         <dt>Replication</dt>
-        <dd>{told.replication ? `${told.replication} (from the primary's synchronous_standby_names)` : <span className="muted">not told: asked below</span>}</dd>
+        <dd>{told.replication ? `${told.replication} (${SYNC_SOURCE[engine].told})` : <span className="muted">not told: asked below</span>}</dd>
       </dl>
       {told.name === undefined ? textField("name", "Name") : null}
       {told.host === undefined ? textField("host", "Host") : null}
@@ -58,7 +65,7 @@ export function ReplicaAnswersFieldset({ index, told, answer, onChange, question
           {(control) => (
             <select {...control} value={answer.replication} onChange={(event) => set("replication", event.target.value)}>
               <option value="">Choose…</option>
-              <option value="sync">sync: named in synchronous_standby_names</option>
+              <option value="sync">{SYNC_SOURCE[engine].sync}</option>
               <option value="async">async</option>
             </select>
           )}

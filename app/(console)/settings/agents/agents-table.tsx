@@ -51,7 +51,7 @@ function CopyButton({ text, label }: { text: string; label: string }) {
 function IssuedToken({ issued, fingerprint, onDismiss }: { issued: IssuedEnrollmentToken; fingerprint: string; onDismiss: () => void }) {
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => panel.current?.focus(), [issued]);
-  const command = enrollCommandLine(window.location.origin, issued.token, fingerprint);
+  const command = enrollCommandLine(window.location.origin, issued.token, fingerprint, issued);
   return (
     <div ref={panel} tabIndex={-1} className="alert alert-info stack" role="status" aria-label={`Enrollment token for ${issued.replicaName}`} style={{ marginBottom: 10 }}>
       <strong>

@@ -1,0 +1,219 @@
+import http from "node:http";
+import https from "node:https";
+import { REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_LIFETIME_MS, REPORT_STREAM_PATH, reportStreamAckSchema } from "@/contracts/agent-report-stream";
+import { LineFrames } from "@/core/ingest/line-frames";
+import { STREAM_RETRY_MS, streamRule, type StreamOutcome, type StreamRule } from "@/core/ingest/stream-fallback";
+import { errorMessage } from "./error-message";
+import { HttpAbandonedError, HttpTimeoutError, type HttpAnswer, type HttpClient } from "./http-post";
+import { parseJson } from "./parse-json";
+
+/** The batch POST's path; a POST to it is what the stream carries instead. */
+const REPORTS_PATH = REPORT_STREAM_PATH.slice(0, REPORT_STREAM_PATH.lastIndexOf("/"));
+
+/** Acknowledgements are small JSON lines; anything larger is not the control plane talking. */
+const MAX_ACK_BYTES = 1024 * 1024;
+
+type Sent = { kind: "ack"; answer: HttpAnswer } | { kind: "refused"; answer: HttpAnswer } | { kind: "broke"; error: Error } | { kind: "silent" } | { kind: "unanswered" };
+
+/**
+ * One open report stream: a chunked POST whose body the agent writes one
+ * batch line at a time, and whose streamed answer brings one acknowledgement
+ * line per batch, in order.
+ */
+class OpenStream {
+  private readonly waiting: ((sent: Sent) => void)[] = [];
+  private readonly acks = new LineFrames(MAX_ACK_BYTES);
+  private broken: Error | null = null;
+  readonly openedAt: number;
+
+  private constructor(
+    readonly key: string,
+    private readonly request: http.ClientRequest,
+    response: http.IncomingMessage,
+    now: number,
+  ) {
+    this.openedAt = now;
+    response.on("data", (chunk: Buffer) => {
+      const { frames, tooLarge } = this.acks.push(chunk);
+      for (const frame of frames) this.acknowledge(frame);
+      if (tooLarge) this.fail(new Error(`an acknowledgement longer than ${MAX_ACK_BYTES} bytes`));
+    });
+    response.on("end", () => this.fail(new Error("the control plane ended the stream")));
+    response.on("error", (error) => this.fail(error));
+    request.on("error", (error) => this.fail(error));
+    request.on("close", () => this.fail(new Error("the stream's connection closed")));
+  }
+
+  /** Opens a stream to `url`: the stream, or how its opening was refused or failed. */
+  static open(url: URL, headers: Record<string, string>, timeoutMs: number, now: number): Promise<OpenStream | Exclude<Sent, { kind: "ack" | "silent" }>> {
+    const request = (url.protocol === "https:" ? https.request : http.request)(url, {
+      method: "POST",
+      // A connection of its own for as long as the stream lasts, never one the batch POSTs or the command poll wait for.
+      agent: false,
+      headers: { ...headers, "content-type": REPORT_STREAM_CONTENT_TYPE, "transfer-encoding": "chunked" },
+    });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        resolve({ kind: "unanswered" });
+        request.destroy();
+      }, timeoutMs);
+      request.once("error", (error) => {
+        clearTimeout(timer);
+        resolve({ kind: "broke", error });
+      });
+      request.once("response", (response) => {
+        clearTimeout(timer);
+        if (response.statusCode === 200) return resolve(new OpenStream(`${url.href} ${headers.authorization ?? ""}`, request, response, now));
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.once("end", () => {
+          request.destroy();
+          resolve({ kind: "refused", answer: { status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_ACK_BYTES) } });
+        });
+        response.once("error", (error) => resolve({ kind: "broke", error }));
+      });
+      request.flushHeaders();
+    });
+  }
+
+  get open(): boolean {
+    return this.broken === null;
+  }
+
+  get idle(): boolean {
+    return this.waiting.length === 0;
+  }
+
+  send(batch: string, timeoutMs: number, signal?: AbortSignal): Promise<Sent> {
+    if (this.broken) return Promise.resolve({ kind: "broke", error: this.broken });
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const onAbort = () => settle(null, new HttpAbandonedError("the request was abandoned"));
+      const settle = (sent: Sent | null, error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        if (sent) resolve(sent);
+        else reject(error);
+      };
+      const timer = setTimeout(() => {
+        settle({ kind: "silent" });
+        // A later acknowledgement could no longer be matched to its batch: the stream is done.
+        this.close();
+      }, timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push((sent) => settle(sent));
+      this.request.write(`${batch}\n`);
+    });
+  }
+
+  /** Ends the stream between batches: the control plane answers what it read and ends its answer. */
+  end(): void {
+    if (!this.broken) this.request.end();
+    this.broken ??= new Error("the stream was ended");
+  }
+
+  close(): void {
+    this.fail(new Error("the stream was closed"));
+    this.request.destroy();
+  }
+
+  private acknowledge(line: string): void {
+    const parsed = reportStreamAckSchema.safeParse(parseJson(line));
+    if (!parsed.success) return this.fail(new Error(`the control plane sent an acknowledgement that is not one: ${line.slice(0, 200)}`));
+    this.waiting.shift()?.({ kind: "ack", answer: { status: parsed.data.status, body: JSON.stringify(parsed.data.answer) } });
+  }
+
+  private fail(error: Error): void {
+    this.broken ??= error;
+    for (const waiter of this.waiting.splice(0)) waiter({ kind: "broke", error });
+  }
+}
+
+function describe(sent: Exclude<Sent, { kind: "ack" }>, timeoutMs: number): string {
+  switch (sent.kind) {
+    case "broke":
+      return errorMessage(sent.error);
+    case "refused":
+      return `the opening was answered ${sent.answer.status}`;
+    case "unanswered":
+      return `no answer to the opening within ${timeoutMs} ms`;
+    case "silent":
+      return `no acknowledgement within ${timeoutMs} ms`;
+  }
+}
+
+export interface ReportStreamOptions {
+  now?: () => number;
+  lifetimeMs?: number;
+  /** Told of every rule that was not a plain acknowledgement, with what it was about. */
+  onRule?: (rule: StreamRule, detail: string) => void;
+}
+
+/**
+ * An HTTP client whose batch POSTs to the reports path travel on a report
+ * stream (contracts/agent-report-stream.ts) instead of one request each, and
+ * go by `inner`'s POST when the stream cannot carry them
+ * (core/ingest/stream-fallback.ts). Everything else goes to `inner` as it is.
+ * Answers look the same either way, so the delivery's rules decide what the
+ * queue drops.
+ */
+export function createReportStreamClient(inner: HttpClient, options: ReportStreamOptions = {}): HttpClient {
+  const now = options.now ?? Date.now;
+  const lifetimeMs = options.lifetimeMs ?? REPORT_STREAM_LIFETIME_MS;
+  let stream: OpenStream | null = null;
+  let postUntil = 0;
+
+  const decide = (outcome: StreamOutcome, detail: string): StreamRule => {
+    const rule = streamRule(outcome);
+    if (rule.id !== "acknowledged") options.onRule?.(rule, detail);
+    return rule;
+  };
+
+  async function viaStream(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
+    const target = new URL(url);
+    target.pathname = `${target.pathname.slice(0, -REPORTS_PATH.length)}${REPORT_STREAM_PATH}`;
+    const key = `${target.href} ${headers.authorization ?? ""}`;
+    if (stream && (!stream.open || stream.key !== key || (stream.idle && now() - stream.openedAt >= lifetimeMs))) {
+      stream.end();
+      stream = null;
+    }
+    let sent: Sent;
+    if (stream) {
+      sent = await stream.send(body, timeoutMs, signal);
+    } else {
+      const opened = await OpenStream.open(target, headers, timeoutMs, now());
+      if (opened instanceof OpenStream) {
+        stream = opened;
+        sent = await opened.send(body, timeoutMs, signal);
+      } else sent = opened;
+    }
+    if (sent.kind === "ack") return sent.answer;
+    const outcome: StreamOutcome = sent.kind === "refused" ? { kind: "refused", status: sent.answer.status } : sent;
+    const rule = decide(outcome, describe(sent, timeoutMs));
+    if (rule.action === "answer" && sent.kind === "refused") return sent.answer;
+    if (rule.action === "time-out") {
+      stream?.close();
+      stream = null;
+      throw new HttpTimeoutError(`no acknowledgement on the report stream within ${timeoutMs} ms`);
+    }
+    if (rule.action === "post-for-a-while") postUntil = now() + STREAM_RETRY_MS;
+    stream?.close();
+    stream = null;
+    return inner.post(url, body, headers, timeoutMs, signal);
+  }
+
+  return {
+    post(url, body, headers, timeoutMs, signal) {
+      if (!url.pathname.endsWith(REPORTS_PATH) || now() < postUntil) return inner.post(url, body, headers, timeoutMs, signal);
+      return viaStream(url, body, headers, timeoutMs, signal);
+    },
+    get: (url, headers, timeoutMs, signal) => inner.get(url, headers, timeoutMs, signal),
+    close() {
+      stream?.close();
+      stream = null;
+      inner.close();
+    },
+  };
+}
