@@ -33,7 +33,6 @@ async function moveActiveRuns(lease: HeldLease, log: (line: string) => void, kee
   const awaitingReports = (replicaIds: string[]) => replicaIds.forEach((replicaId) => awaited.add(replicaId));
   for (const { id } of runs) {
     await keeper?.keep();
-    // Not joined start-and-first-move (planMove's startAndMove) nor shared snapshots: with them, lab-switchover's control-plane restart left the workload not writing (under investigation).
     const options = { awaitingReports };
     try {
       for (let moves = 0; moves < MAX_MOVES_PER_TICK && (await moveRun(id, lease, new Date(), options)); moves++);

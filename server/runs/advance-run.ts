@@ -6,13 +6,12 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { commandSigningKey } from "../command-keys/signing-key";
 import { db } from "../db/client";
 import type { Prisma, Run, StepRun } from "../db/generated/client";
-import type { Tx } from "../db/transaction";
 import { assertLeaseHeld, type HeldLease } from "../lease/assert-lease";
 import { effectivePolicies } from "../policy/effective-policy";
 import { answerFailure, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
 import { callEndpoint } from "../hooks/call-endpoint";
 import { renewAfterCall } from "./executor-lease";
-import { observeStep, type OldPrimaryLease, type SharedSnapshots } from "./observe-step";
+import { observeStep, type OldPrimaryLease } from "./observe-step";
 import { claimRun, ENGINE, finishRun, json, MovedMeanwhile, startCompensations, stepKey } from "./run-writes";
 import { issueIn, postWebhook, promoteIn, refuseResidencyIn, routeIn } from "./step-effects";
 import { runContextOf, runDefinitionOf, runParamsOf, type StoredRunContext } from "./stored-run";
@@ -23,33 +22,15 @@ const MAX_REDECISIONS = 3;
 
 type StoredRun = Run & { steps: StepRun[] };
 
-/**
- * One move, decided: what was read, and what the state machines said to do
- * with it. `then`: the started attempt's own first move, decided on the step
- * as started, carried out in the same transaction (see planMove).
- */
+/** One move, decided: what was read, and what the state machines said to do with it. */
 export type PlannedMove =
   | { kind: "run"; run: StoredRun; context: StoredRunContext; move: Exclude<RunMove, { kind: "step" }> }
-  | { kind: "step"; run: StoredRun; context: StoredRunContext; stepRun: StepRun; step: RunbookStep; move: StepMove; then?: { move: StepMove; stepRun: StepRun }; oldLease: OldPrimaryLease | null };
+  | { kind: "step"; run: StoredRun; context: StoredRunContext; stepRun: StepRun; step: RunbookStep; move: StepMove; oldLease: OldPrimaryLease | null };
 
 export interface PlanOptions {
-  /**
-   * Decide a started attempt's first move with its start (the executor's
-   * moves): one read and one transaction instead of two each, with both
-   * moves' audit events. A move that calls out before its transaction (a
-   * webhook, an endpoint) is left to a move of its own.
-   */
-  startAndMove?: boolean;
-  /** Told the run's replicas whose fresh reports the step's attempt waits on (core FRESH_REPORT_RULES). */
+  /** Told the run's replicas whose fresh reports the step's attempt waits on (core FRESH_REPORT_RULES): the executor asks their agents for one now. */
   awaitingReports?: (replicaIds: string[]) => void;
-  /** Snapshots checks may share until a move carries something out (observe-step.ts); moveRun clears it then. */
-  snapshots?: SharedSnapshots;
 }
-
-/** The moves that start an attempt, after which the attempt's own first move can be decided at once. */
-const STARTS: readonly StepMove["rule"][] = ["start-attempt", "retry-after-backoff"];
-/** Effects carried out before the move's transaction, decided again on their answer: never part of a joined move. */
-const CALLS_OUT: readonly StepMove["effects"][number]["kind"][] = ["post-webhook", "call-endpoint"];
 
 const loadRun = (runId: string) => db().run.findUnique({ where: { id: runId }, include: { steps: { orderBy: [{ phase: "asc" }, { index: "asc" }] } } });
 
@@ -80,26 +61,13 @@ export async function planMove(runId: string, now: Date, answers: CallAnswers = 
   if (runMove.kind !== "step") return { kind: "run", run, context, move: runMove };
   const stepRun = run.steps.find((candidate) => candidate.id === runMove.stepRun.id)!;
   const step = runMove.step;
-  const decide = async (attempt: StepRun) => {
-    const state = stepStateOf(attempt);
-    const { observed, oldLease } =
-      state === "running" || state === "waiting"
-        ? await observeStep(run, context, attempt, step, now, answers.webhookFailure, answers.endpointAnswer, options.snapshots)
-        : { observed: { conditions: null, agent: null, promotion: null, webhook: null, http: null }, oldLease: null };
-    const input = { run: { mode: run.mode, context }, step, stepRun: attempt, observed, now };
-    const move = nextStepMove(input);
-    if (options.awaitingReports && awaitsReports(input)) options.awaitingReports([context.primaryId, context.targetId].filter((id): id is string => id !== null));
-    return { move, oldLease };
-  };
-  const { move, oldLease } = await decide(stepRun);
-  if (!move) return null;
-  if (options.startAndMove && STARTS.includes(move.rule)) {
-    const { write } = move;
-    const started: StepRun = { ...stepRun, state: "running", attempts: write.attempts!, startedAt: write.startedAt!, deadlineAt: write.deadlineAt!, nextAttemptAt: null };
-    const next = await decide(started);
-    if (next.move && !next.move.effects.some((effect) => CALLS_OUT.includes(effect.kind))) return { kind: "step", run, context, stepRun, step, move, then: { move: next.move, stepRun: started }, oldLease: next.oldLease };
-  }
-  return { kind: "step", run, context, stepRun, step, move, oldLease };
+  const state = stepStateOf(stepRun);
+  const { observed, oldLease } =
+    state === "running" || state === "waiting" ? await observeStep(run, context, stepRun, step, now, answers.webhookFailure, answers.endpointAnswer) : { observed: { conditions: null, agent: null, promotion: null, webhook: null, http: null }, oldLease: null };
+  const input = { run: { mode: run.mode, context }, step, stepRun, observed, now };
+  const move = nextStepMove(input);
+  if (options.awaitingReports && awaitsReports(input)) options.awaitingReports([context.primaryId, context.targetId].filter((id): id is string => id !== null));
+  return move && { kind: "step", run, context, stepRun, step, move, oldLease };
 }
 
 type Applied = { moved: boolean } | { answers: CallAnswers };
@@ -110,16 +78,11 @@ type Applied = { moved: boolean } | { answers: CallAnswers };
  * transaction, each row written only from the state the move was decided on.
  */
 async function applyStepMove(planned: Extract<PlannedMove, { kind: "step" }>, lease: HeldLease, now: Date): Promise<Applied> {
-  const { run, stepRun } = planned;
-  // A joined move writes the started attempt's fields and then its first move's, and both audit events, in order;
-  // its effects act for the started attempt (its commands' keys name that attempt), its write compares with the stored row.
-  const started = planned.then ? planned.move : null;
-  const move = planned.then?.move ?? planned.move;
-  const acting = planned.then ? { ...planned, stepRun: planned.then.stepRun } : planned;
+  const { run, stepRun, move } = planned;
   let output = move.write.output;
   const webhook = move.effects.find((effect) => effect.kind === "post-webhook");
   if (webhook) {
-    const posted = await postWebhook(acting, webhook.message);
+    const posted = await postWebhook(planned, webhook.message);
     if ("failure" in posted) return { answers: { ...NO_ANSWERS, webhookFailure: posted.failure } };
     output = posted;
   }
@@ -142,52 +105,44 @@ async function applyStepMove(planned: Extract<PlannedMove, { kind: "step" }>, le
     await assertLeaseHeld(tx, lease);
     await claimRun(tx, run, context ? { context: json(context) } : {});
     for (const effect of move.effects) {
-      if (effect.kind === "issue-command") await issueIn(tx, acting, effect, signingKey!);
-      else if (effect.kind === "promote") await promoteIn(tx, acting, effect, signingKey!, planned.oldLease, now);
-      else if (effect.kind === "route-writes") output = await routeIn(tx, acting, effect.targetId);
-      else if (effect.kind === "refuse-residency") await refuseResidencyIn(tx, acting, effect.refusal, policy);
+      if (effect.kind === "issue-command") await issueIn(tx, planned, effect, signingKey!);
+      else if (effect.kind === "promote") await promoteIn(tx, planned, effect, signingKey!, planned.oldLease, now);
+      else if (effect.kind === "route-writes") output = await routeIn(tx, planned, effect.targetId);
+      else if (effect.kind === "refuse-residency") await refuseResidencyIn(tx, planned, effect.refusal, policy);
     }
-    const { state, attempts, startedAt, deadlineAt, nextAttemptAt, finishedAt, error } = { ...started?.write, ...definedOnly(move.write) };
+    const { state, attempts, startedAt, deadlineAt, nextAttemptAt, finishedAt, error } = move.write;
     const data: Prisma.StepRunUpdateManyMutationInput = { state, attempts, startedAt, deadlineAt, nextAttemptAt, finishedAt, error, ...(output === undefined ? {} : { output: json(output) }) };
     const changed = await tx.stepRun.updateMany({ where: stepKey(stepRun), data });
-    if (changed.count === 0) throw new MovedMeanwhile(`step ${stepRun.stepId} is no longer ${(started ?? move).from}`);
-    if (started?.audit) await appendStepEvent(tx, stepRun, run, started, stepRun.attempts, undefined);
-    if (move.audit) await appendStepEvent(tx, stepRun, run, move, acting.stepRun.attempts, output);
+    if (changed.count === 0) throw new MovedMeanwhile(`step ${stepRun.stepId} is no longer ${move.from}`);
+    if (move.audit) {
+      await appendAuditEvent(tx, {
+        actor: ENGINE,
+        action: "run.step",
+        target: { type: "run", id: run.id },
+        serviceId: run.serviceId,
+        runId: run.id,
+        stepRunId: stepRun.id,
+        policyVersionId: run.policyVersionId,
+        outcome: move.audit.state === "failed" ? "failure" : "success",
+        reason: move.audit.reason,
+        details: {
+          step: stepRun.stepId,
+          phase: stepRun.phase,
+          kind: stepRun.kind,
+          state: move.audit.state,
+          attempt: stepRun.attempts,
+          rule: move.rule,
+          ...(move.cause ? { cause: move.cause } : {}),
+          ...move.audit.detail,
+          // What carrying the move out found (a route's, a webhook's or an endpoint's answer) is what the step output is.
+          ...("output" in move.audit.detail ? { output } : {}),
+        },
+      });
+    }
   });
-  const startedAt = move.write.startedAt ?? started?.write.startedAt ?? stepRun.startedAt;
+  const startedAt = move.write.startedAt ?? stepRun.startedAt;
   if (move.write.finishedAt && startedAt) countStepEnded(stepRun.kind, move.write.state, startedAt, move.write.finishedAt);
-  return { moved: started ? move.write.state !== "waiting" : move.write.state !== storedStateOf(move.from) && move.write.state !== "waiting" };
-}
-
-/** A step's fields a move sets: those it leaves undefined keep what the move before it in the same transaction wrote. */
-const definedOnly = (write: StepMove["write"]) => Object.fromEntries(Object.entries(write).filter(([, value]) => value !== undefined)) as Partial<StepMove["write"]>;
-
-/** The run.step audit event of one move; `attempt` is the attempt the step was in when the move was decided. */
-async function appendStepEvent(tx: Tx, stepRun: StepRun, run: Run, move: StepMove, attempt: number, output: unknown) {
-  const audit = move.audit!;
-  await appendAuditEvent(tx, {
-    actor: ENGINE,
-    action: "run.step",
-    target: { type: "run", id: run.id },
-    serviceId: run.serviceId,
-    runId: run.id,
-    stepRunId: stepRun.id,
-    policyVersionId: run.policyVersionId,
-    outcome: audit.state === "failed" ? "failure" : "success",
-    reason: audit.reason,
-    details: {
-      step: stepRun.stepId,
-      phase: stepRun.phase,
-      kind: stepRun.kind,
-      state: audit.state,
-      attempt,
-      rule: move.rule,
-      ...(move.cause ? { cause: move.cause } : {}),
-      ...audit.detail,
-      // What carrying the move out found (a route's, a webhook's or an endpoint's answer) is what the step output is.
-      ...("output" in audit.detail ? { output } : {}),
-    },
-  });
+  return { moved: move.write.state !== storedStateOf(move.from) && move.write.state !== "waiting" };
 }
 
 /** Carries out a move; a lost race (MovedMeanwhile) is left to the caller, which decides again. */
@@ -200,13 +155,6 @@ export async function applyMove(planned: PlannedMove, lease: HeldLease, now: Dat
     else await startCompensations(tx, run, context, "failed", move.error);
   });
   return { moved: move.kind === "compensate" };
-}
-
-/** Checks go on sharing a snapshot only past moves that carried nothing out and concluded their step (a failed check's retry reads afresh). */
-function keepsSnapshots(planned: PlannedMove): boolean {
-  if (planned.kind === "run") return false;
-  const move = planned.then?.move ?? planned.move;
-  return move.effects.length === 0 && (move.write.state === "succeeded" || move.write.state === "skipped");
 }
 
 /**
@@ -222,11 +170,9 @@ export async function moveRun(runId: string, lease: HeldLease, now = new Date(),
     if (!planned) return false;
     try {
       const applied = await applyMove(planned, lease, now);
-      if (!keepsSnapshots(planned)) options.snapshots?.clear();
       if ("moved" in applied) return applied.moved;
       answers = applied.answers;
     } catch (error) {
-      options.snapshots?.clear();
       if (!(error instanceof MovedMeanwhile)) throw error;
     }
   }

@@ -90,24 +90,8 @@ function endpointConfigured(name: string): boolean {
   }
 }
 
-/**
- * Snapshots a run's checks may share, by service: read once for a series of
- * checks made in one executor pass with nothing carried out between them
- * (the executor clears it after any move with effects), as if the checks had
- * been made at the moment it was read. Waits, routes and promotions always
- * read afresh.
- */
-export type SharedSnapshots = Map<string, ReturnType<typeof serviceSnapshot>>;
-
-async function conditionContext(run: Run, context: RunContext, now: Date, shared?: SharedSnapshots): Promise<ConditionContext> {
-  let read = shared?.get(run.serviceId);
-  if (!read) {
-    read = serviceSnapshot(run.serviceId, now);
-    shared?.set(run.serviceId, read);
-    // A failed read is not shared: the next check reads again.
-    read.catch(() => shared?.delete(run.serviceId));
-  }
-  const snapshot = await read;
+async function conditionContext(run: Run, context: RunContext, now: Date): Promise<ConditionContext> {
+  const snapshot = await serviceSnapshot(run.serviceId, now);
   const find = (id: string | null) => snapshot.replicas.find((replica) => replica.id === id) ?? null;
   return {
     snapshot,
@@ -125,21 +109,11 @@ async function conditionContext(run: Run, context: RunContext, now: Date, shared
  * cross-checks read. Unless this run fenced the old primary itself, nothing
  * is promoted before its self-fencing lease has lapsed (design rule "one-writable-primary").
  */
-export async function observeStep(
-  run: Run,
-  context: RunContext,
-  stepRun: StepRun,
-  step: RunbookStep,
-  now: Date,
-  webhookFailure: string | null,
-  endpointAnswer: EndpointAnswer | null,
-  shared?: SharedSnapshots,
-) {
+export async function observeStep(run: Run, context: RunContext, stepRun: StepRun, step: RunbookStep, now: Date, webhookFailure: string | null, endpointAnswer: EndpointAnswer | null) {
   const observed: StepObservation = { conditions: null, agent: null, promotion: null, webhook: null, http: null };
   let oldLease: OldPrimaryLease | null = null;
   const needsSnapshot = step.kind === "check" || step.kind === "wait" || step.kind === "route" || (step.kind === "approval" && step.unless !== undefined);
-  const mayShare = step.kind === "check" || step.kind === "approval";
-  if (needsSnapshot) observed.conditions = await conditionContext(run, context, now, mayShare ? shared : undefined);
+  if (needsSnapshot) observed.conditions = await conditionContext(run, context, now);
   if (step.kind === "notify") observed.webhook = { configured: Boolean(process.env.SWITCHYARD_NOTIFY_URL), failure: webhookFailure };
   const endpoint = endpointOf(step, context);
   if (endpoint) {

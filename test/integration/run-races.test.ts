@@ -253,24 +253,6 @@ describe("two executors moving the same run", () => {
     expect(await stepEvents(runId, "running")).toHaveLength(1);
   });
 
-  it("starts the attempt once when both join its start with its first move: one write, both events, the second finds it moved", async () => {
-    const runId = await start();
-    const now = new Date();
-    const joined = { startAndMove: true };
-    const [first, second] = [await planMove(runId, now, undefined, joined), await planMove(runId, now, undefined, joined)];
-    for (const planned of [first, second]) {
-      expect(planned).toMatchObject({ kind: "step", move: { rule: "start-attempt", to: "running" }, then: { move: { rule: "person-awaited", from: "running", to: "waiting" }, stepRun: { attempts: 1 } } });
-    }
-
-    expect(await applyMove(first!, lease, now)).toEqual({ moved: false });
-    await expect(applyMove(second!, lease, now)).rejects.toThrow(MovedMeanwhile);
-
-    expect((await runView(runId)).steps[0]).toMatchObject({ state: "waiting", attempts: 1 });
-    expect(await stepEvents(runId, "running")).toHaveLength(1);
-    expect(await stepEvents(runId, "waiting")).toHaveLength(1);
-    expect((await stepEvents(runId, "waiting"))[0]!.details).toMatchObject({ attempt: 1, rule: "person-awaited" });
-  });
-
   it("moves the run once when both move it at the same time", async () => {
     const runId = await start();
     await Promise.all([moveRun(runId, lease), moveRun(runId, lease)]);
