@@ -138,6 +138,28 @@ describe("Agent", () => {
     expect(adapter.calls).toBe(2);
   });
 
+  it("reports now when asked: at once, or right after the tick under way, once however often it is asked meanwhile", async () => {
+    let release: () => void = () => {};
+    const adapter = new ScriptedAdapter((call) =>
+      call === 0 ? new Promise<ReplicaObservation>((resolve) => (release = () => void healthy().then(resolve))) : healthy(),
+    );
+    const agent = makeAgent(adapter);
+    const first = agent.scheduleTick();
+    agent.reportNow();
+    agent.reportNow();
+    expect(adapter.calls).toBe(1);
+    release();
+    await first;
+    for (let i = 0; i < 100 && queue.depth < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(adapter.calls).toBe(2);
+    expect(queue.depth).toBe(2);
+    expect((await metrics.ticksSkipped.get()).values[0]?.value ?? 0).toBe(0);
+    agent.reportNow();
+    for (let i = 0; i < 100 && queue.depth < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(adapter.calls).toBe(3);
+    expect(queue.depth).toBe(3);
+  });
+
   it("reports an unreachable database as such and retries on the next tick", async () => {
     const adapter = new ScriptedAdapter(async (call) => (call === 0 ? unreachableObservation("postgresql", "connect ECONNREFUSED 127.0.0.1:5432") : healthy()));
     const agent = makeAgent(adapter);

@@ -49,6 +49,8 @@ export class Agent {
   private databaseError: { message: string; loggedAt: number } | null = null;
   private readonly peerReachable = new Map<string, boolean>();
   private skipLoggedAt = Number.NEGATIVE_INFINITY;
+  private reportAfterTick = false;
+  private stopped = false;
   private readonly localProbeDuration: ProbeDurationChild;
   private readonly witnessProbeDuration: ProbeDurationChild;
 
@@ -81,6 +83,7 @@ export class Agent {
 
   /** Finishes the current tick, tries once more to deliver, and releases everything. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.current;
@@ -89,6 +92,24 @@ export class Agent {
     this.parts.delivery.close();
     this.parts.queue.close();
     await Promise.all([this.parts.adapter.close(), this.witnesses.close()]);
+  }
+
+  /**
+   * Probes and reports now, out of the interval: at once, or right after the
+   * tick under way (which may have probed before what it was asked for
+   * happened). Asked again meanwhile, still one more tick.
+   */
+  reportNow(): void {
+    if (!this.current) {
+      void this.scheduleTick();
+      return;
+    }
+    if (this.reportAfterTick) return;
+    this.reportAfterTick = true;
+    void this.current.then(() => {
+      this.reportAfterTick = false;
+      if (!this.stopped) void this.scheduleTick();
+    });
   }
 
   /** Starts a tick unless one is still running: a slow tick is skipped over, never piled up. */

@@ -47,7 +47,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     log.warn("control_plane.moved", `moving from ${from} to ${to} (${rule}): ${why}`, { from, to, rule }),
   );
   const reaching = { controlPlaneUrl: copies.first, http: () => choosingHttpClient(copies, createHttpClient()) };
-  const commandLoop = commandLoopFor(config, keyRing, metrics, log, changes, reaching);
+  // Reports at once when a run waits on them or a command changed what they say (`agent` is wired below, before anything polls).
+  const commandLoop = commandLoopFor(config, keyRing, metrics, log, changes, reaching, () => agent.reportNow());
   const leaseKeeper = primaryLeaseKeeperFor(config, keyRing, metrics, log, reaching);
   const health = new HealthState({
     // A tick probes within probeTimeoutMs; missing a few ticks in a row means the loop is stuck.

@@ -9,13 +9,17 @@
  * and minus waiting for replication, reports or people). A step that waits
  * before issuing its command (the promotion, until the primary's own report
  * corroborates the target's position) is waiting for a report, not working:
- * that wait is reported on its own.
+ * that wait is reported on its own. The new primary is asked directly every
+ * 50 ms whether it takes writes (confirmation → writable), and each run's
+ * timeline (steps, commands issued → delivered → answered, relative to the
+ * confirmation) is printed to stderr.
  *
  *   npm run bench:switchover -- --runs 3
  */
 import { parseArgs } from "node:util";
 import { createDb } from "@/server/db/client";
 import { verifyLedger } from "@/lab/verify";
+import { takesWrites } from "@/test/support/writable-sampler";
 import { api, until } from "./support/api";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { round, summarize } from "./support/stats";
@@ -23,7 +27,10 @@ import { round, summarize } from "./support/stats";
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const RUNS = Number(values.runs);
 
-const results: { confirmToDoneMs: number; writesRefusedMs: number; rejoinMs: number; lost: number; overheadPerStepMs: number[]; waitedForReportsMs: number }[] = [];
+const TARGET = "pg-eu-west-1";
+const ms = (at: Date | null | undefined, from: number) => (at ? `${at.getTime() - from}` : "-");
+
+const results: { confirmToDoneMs: number; confirmToWritableMs: number; fenceToWritableMs: number; writesRefusedMs: number; rejoinMs: number; lost: number; overheadPerStepMs: number[]; waitedForReportsMs: number }[] = [];
 for (let repetition = 0; repetition < RUNS; repetition++) {
   const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
   const store = createDb(product.databaseUrl, 2);
@@ -37,9 +44,11 @@ for (let repetition = 0; repetition < RUNS; repetition++) {
     await until("the confirmation", () => api(product.url, "GET", `/api/v1/runs/${run.id}`, operator), (r) => r.steps.find((s: any) => s.stepId === "confirm")?.state === "waiting");
     const confirmedAt = Date.now();
     await api(product.url, "POST", `/api/v1/runs/${run.id}/steps/confirm/confirm`, operator, {});
+    const writable = until(`${TARGET} writable`, () => takesWrites(product.dataDir, TARGET), Boolean, 120_000, 50).then(() => Date.now());
     const done = await until("the run to finish", () => api(product.url, "GET", `/api/v1/runs/${run.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
     if (done.status !== "succeeded") throw new Error(`run ${done.status}: ${done.error}`);
     const finishedAt = Date.parse(done.finishedAt);
+    const writableAt = await writable;
 
     const steps = await store.stepRun.findMany({ where: { runId: run.id, phase: "forward" }, orderBy: { index: "asc" } });
     const commands = await store.agentCommand.findMany({ where: { runId: run.id } });
@@ -65,9 +74,18 @@ for (let repetition = 0; repetition < RUNS; repetition++) {
     const fence = steps.find((step) => step.stepId === "fence-primary")!;
     const route = steps.find((step) => step.stepId === "switch-route")!;
     const rejoin = steps.find((step) => step.stepId === "rejoin-old-primary")!;
-    const ledger = await verifyLedger(product.dataDir, "pg-eu-west-1");
+    const ledger = await verifyLedger(product.dataDir, TARGET);
+    const agents = new Map((await store.agent.findMany({ include: { replica: { select: { name: true } } } })).map((agent) => [agent.id, agent.replica.name]));
+    for (const step of steps) {
+      const mine = commands.filter((command) => command.stepRunId === step.id);
+      const timed = mine.map((command) => `${command.kind}@${agents.get(command.agentId)} issued ${ms(command.createdAt, confirmedAt)} delivered ${ms(command.deliveredAt, confirmedAt)} answered ${ms(command.completedAt, confirmedAt)}`);
+      console.error(`  ${step.stepId.padEnd(22)} ${ms(step.startedAt, confirmedAt).padStart(6)} → ${ms(step.finishedAt, confirmedAt).padStart(6)} ms ${timed.join("; ")}`);
+    }
+    console.error(`  ${TARGET} writable at ${writableAt - confirmedAt} ms`);
     results.push({
       confirmToDoneMs: finishedAt - confirmedAt,
+      confirmToWritableMs: writableAt - confirmedAt,
+      fenceToWritableMs: writableAt - fence.startedAt!.getTime(),
       writesRefusedMs: route.finishedAt!.getTime() - fence.startedAt!.getTime(),
       rejoinMs: rejoin.finishedAt!.getTime() - rejoin.startedAt!.getTime(),
       lost: ledger.lost,
@@ -87,6 +105,8 @@ console.log(
     {
       runs: RUNS,
       confirmToFinishedMs: summarize(results.map((result) => result.confirmToDoneMs)),
+      confirmToNewPrimaryWritableMs: summarize(results.map((result) => result.confirmToWritableMs)),
+      writesRefusedUntilNewPrimaryWritableMs: summarize(results.map((result) => result.fenceToWritableMs)),
       writesRefusedMs: summarize(results.map((result) => result.writesRefusedMs)),
       oldPrimaryRejoinMs: summarize(results.map((result) => result.rejoinMs)),
       waitedForCorroboratingReportsMs: summarize(results.map((result) => result.waitedForReportsMs)),

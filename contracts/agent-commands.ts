@@ -146,6 +146,10 @@ export const pendingCommandsSchema = z
       .array(z.string())
       .default([])
       .meta({ description: "Command-key statements newer than the keyGeneration the agent sent, oldest first (contracts/command-keys.ts); none when it sent none" }),
+    reportNow: z
+      .boolean()
+      .default(false)
+      .meta({ description: "A run step waits on what this agent reports: it should probe and report now rather than at its next interval, then poll again at once" }),
   })
   .meta({ id: "PendingAgentCommands" });
 

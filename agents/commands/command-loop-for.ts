@@ -19,7 +19,15 @@ import type { CommandKeyRing } from "./command-key-ring";
  * would take the replica's region for dead, which is worse than a replica
  * that cannot be commanded until someone looks at the ledger.
  */
-export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger, changes?: ServerChanges, reach?: ControlPlaneReach): CommandLoop | null {
+export function commandLoopFor(
+  config: AgentConfig,
+  keyRing: CommandKeyRing | null,
+  metrics: AgentMetrics,
+  log: Logger,
+  changes?: ServerChanges,
+  reach?: ControlPlaneReach,
+  reportNow?: () => void,
+): CommandLoop | null {
   const { commands, replica } = config;
   if (!commands || !keyRing) {
     log.info("commands.off", "the config has no commands section: this agent takes no commands");
@@ -46,6 +54,7 @@ export function commandLoopFor(config: AgentConfig, keyRing: CommandKeyRing | nu
     executor,
     metrics,
     log,
+    ...(reportNow ? { reportNow } : {}),
   });
 }
 

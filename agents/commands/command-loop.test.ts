@@ -35,6 +35,9 @@ class FakeControlPlane {
   /** Handed to a poll whose keyGeneration is older, as the real one does. */
   keyStatements: { generation: number; token: string }[] = [];
   readonly polls: { authorization: string | undefined; url: string }[] = [];
+  readonly pollTimes: number[] = [];
+  /** Whether the answer to the n-th poll asks the agent for a report now. */
+  reportNow: (index: number) => boolean = () => false;
   readonly posted: PostedResult[] = [];
   /** The posts answered 200. */
   readonly recorded: PostedResult[] = [];
@@ -46,11 +49,13 @@ class FakeControlPlane {
     const url = request.url ?? "";
     if (request.method === "GET" && url.startsWith(`${COMMANDS_PATH}?`)) {
       this.polls.push({ authorization: request.headers.authorization, url });
+      this.pollTimes.push(performance.now());
       const status = this.answerPoll(this.polls.length - 1);
       if (status !== 200) return void response.writeHead(status).end();
       const held = Number(new URL(url, "http://fake").searchParams.get("keyGeneration"));
       const keyStatements = this.keyStatements.filter((statement) => statement.generation > held).map((statement) => statement.token);
-      const answer = () => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ commands: this.pending, keyStatements }));
+      const reportNow = this.reportNow(this.polls.length - 1);
+      const answer = () => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ commands: this.pending, keyStatements, reportNow }));
       if (this.pending.length > 0 || keyStatements.length > 0) return answer();
       setTimeout(answer, this.holdMs);
       return;
@@ -106,6 +111,7 @@ let executor: FakeExecutor;
 let metrics: AgentMetrics;
 let logLines: Record<string, unknown>[];
 let loop: CommandLoop | null;
+let reportsAsked: number;
 
 beforeAll(async () => {
   signer = await createTestSigner({ agentName: AGENT, replica: REPLICA });
@@ -120,6 +126,7 @@ beforeEach(async () => {
   metrics = new AgentMetrics({ processMetrics: false });
   logLines = [];
   loop = null;
+  reportsAsked = 0;
 });
 
 afterEach(async () => {
@@ -140,6 +147,7 @@ function startLoop(ledger = CommandLedger.open(dir)): CommandLoop {
     metrics,
     log: createLogger(AGENT, (line) => logLines.push(JSON.parse(line) as Record<string, unknown>)),
     backoffMs: () => 20,
+    reportNow: () => reportsAsked++,
   });
   loop.start();
   return loop;
@@ -331,6 +339,24 @@ describe("CommandLoop", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(controlPlane.polls.length).toBeGreaterThanOrEqual(1);
     expect(controlPlane.polls.length).toBeLessThanOrEqual(2);
+  });
+
+  it("reports at once when a poll asks for it, and polls again without the empty poll's pause", async () => {
+    controlPlane.holdMs = 0;
+    controlPlane.reportNow = (index) => index === 0;
+    startLoop();
+    await until(() => controlPlane.polls.length >= 2, "the second poll");
+    expect(reportsAsked).toBe(1);
+    // An empty answer that asks for nothing is followed by a pause of a second (the test above); this one by none.
+    expect(controlPlane.pollTimes[1]! - controlPlane.pollTimes[0]!).toBeLessThan(900);
+  });
+
+  it("reports after each command it executed, which changed what it reports", async () => {
+    const claims = signer.claims({ kind: "checkpoint", epoch: 3 });
+    await offer(claims);
+    startLoop();
+    await until(accepted(claims.jti), "the result");
+    expect(reportsAsked).toBe(1);
   });
 
   it("retries a poll the control plane failed, and stops promptly in the middle of a long-poll", async () => {

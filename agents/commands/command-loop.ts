@@ -20,6 +20,8 @@ const POLL_GRACE_MS = 10_000;
 const RESULT_TIMEOUT_MS = 10_000;
 /** A server (or proxy) that answers a long-poll at once instead of holding it is polled at most this often. */
 const MIN_EMPTY_POLL_MS = 1000;
+/** Asked for reports (`reportNow`) more often than this, the agent answers as if not asked: a report probes its server and its peers. */
+export const MIN_REPORT_NOW_MS = 200;
 const MAX_ERROR_LENGTH = 2000;
 
 export interface CommandLoopOptions {
@@ -37,6 +39,12 @@ export interface CommandLoopOptions {
   http?: HttpClient;
   /** The pause after the n-th failure in a row; defaults to jittered exponential backoff capped at ~30 s. */
   backoffMs?: (failures: number) => number;
+  /**
+   * Probes and reports now: when the control plane asks (a run step waits on
+   * this agent's report), and after each command executed (it changed what
+   * the agent reports). The next interval's report comes as usual.
+   */
+  reportNow?: () => void;
 }
 
 interface Pending {
@@ -64,6 +72,7 @@ export class CommandLoop {
   private readonly waits = new LoopWaits();
   private readonly streak = new FailureStreak();
   private running: Promise<void> | null = null;
+  private reportAskedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: CommandLoopOptions) {
     this.http = options.http ?? createHttpClient();
@@ -148,7 +157,9 @@ export class CommandLoop {
         this.recovered();
         const elapsed = performance.now() - started;
         await this.adoptKeyStatements(parsed.data.keyStatements);
-        if (parsed.data.commands.length === 0 && elapsed < MIN_EMPTY_POLL_MS) await this.waits.sleep(MIN_EMPTY_POLL_MS - elapsed);
+        // Asked for a report, the agent polls again at once: the step waiting on the report may issue a command next.
+        const reportAsked = parsed.data.reportNow && this.askedForReport();
+        if (parsed.data.commands.length === 0 && !reportAsked && elapsed < MIN_EMPTY_POLL_MS) await this.waits.sleep(MIN_EMPTY_POLL_MS - elapsed);
         return parsed.data.commands;
       }
       this.options.log.error("bug", "commands.invalid_answer", "the control plane answered the command poll with something that is not PendingAgentCommands", {
@@ -159,6 +170,15 @@ export class CommandLoop {
     }
     await this.answeredBadly("poll", answer);
     return [];
+  }
+
+  /** Reports now, unless asked less than MIN_REPORT_NOW_MS ago (then false: a control plane asking in a loop is waited out like an empty poll). */
+  private askedForReport(): boolean {
+    const now = performance.now();
+    if (now - this.reportAskedAt < MIN_REPORT_NOW_MS) return false;
+    this.reportAskedAt = now;
+    this.options.reportNow?.();
+    return true;
   }
 
   /** Applies the key statements a poll brought, in order, and says what changed or why one was refused. */
@@ -197,6 +217,7 @@ export class CommandLoop {
         answer = await this.execute(command);
         ledger.finish(command.id, answer);
         persisted = true;
+        this.options.reportNow?.();
       }
     }
     const durationMs = Math.round(performance.now() - started);

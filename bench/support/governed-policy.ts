@@ -26,15 +26,24 @@ async function tokenOf(plane: RunningControlPlane, email: string, scopes: string
   return ((await issued.json()) as { token: string }).token;
 }
 
+/**
+ * After a grant: the command blocked this process for seconds, long enough
+ * for the control plane to close the kept-alive connection; letting the
+ * event loop see that close keeps the next request off the dead socket.
+ */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
 /** Approvers who count as second persons for the first admin: created by another admin, granted from the host. */
 async function approverTokens(plane: RunningControlPlane, admin: string): Promise<string[]> {
   await api(plane.url, "POST", "/api/v1/users", admin, { email: ONBOARDING_ADMIN, password: PASSWORD, roles: ["admin"] });
   grantFromHost(plane, ONBOARDING_ADMIN, "admin");
+  await settle();
   const onboarding = await tokenOf(plane, ONBOARDING_ADMIN, ["admin"]);
   const tokens: string[] = [];
   for (const email of APPROVERS) {
     await api(plane.url, "POST", "/api/v1/users", onboarding, { email, password: PASSWORD, roles: ["approver"] });
     grantFromHost(plane, email, "approver");
+    await settle();
     tokens.push(await tokenOf(plane, email, ["approve"]));
   }
   return tokens;

@@ -6,7 +6,9 @@ import type { PromotionEvidence } from "./promotion-checks";
 import { EMPTY_RUN_CONTEXT, type RunContext } from "./run-context";
 import type { ReplicaSnapshot, ServiceSnapshot } from "./snapshot";
 import {
+  awaitsReports,
   compensationStep,
+  FRESH_REPORT_RULES,
   nextStepMove,
   STEP_KINDS,
   STEP_MACHINE_STATES,
@@ -394,5 +396,51 @@ describe("each step move, as a pure case", () => {
   it("has a case for every row the engine moves by", () => {
     const engineRows = STEP_TRANSITIONS.filter((transition) => transition.by === "engine").map((transition) => transition.id);
     expect(engineRows.filter((id) => !seen.has(id))).toEqual([]);
+  });
+});
+
+describe("which findings wait on the replicas' reports (fresh ones are asked for)", () => {
+  const wait = step({ kind: "wait", condition: "target-replayed-fenced-lsn", timeoutSeconds: 60 });
+  const promote = step({ kind: "agent", target: "target", command: "promote" });
+  const fence = step({ kind: "agent", target: "primary", command: "fence" });
+  const check = step({ kind: "check", condition: "target-replayed-fenced-lsn" });
+  const withSnapshot = (target: Partial<ReplicaSnapshot> = {}): StepObservation => ({ ...NOTHING, conditions: conditions({ target }) });
+  const promotion = (evidence: PromotionEvidence, leaseHeld: string | null = null): StepObservation => ({
+    conditions: conditions(),
+    agent: { commands: [], args: { args: {} } },
+    promotion: { leaseHeld, leaseSentence: null, evidence },
+    webhook: null,
+    http: null,
+  });
+  const awaits = (input: Partial<StepMoveInput> & Pick<StepMoveInput, "step">) =>
+    awaitsReports({ run: { mode: "guided", context: CONTEXT }, stepRun: row(), observed: NOTHING, now: NOW, ...input });
+
+  it("names step rules, each with a sentence", () => {
+    for (const rule of FRESH_REPORT_RULES) {
+      expect(STEP_TRANSITIONS.map((row) => row.id), rule.id).toContain(rule.id);
+      expect(rule.sentence, rule.id).toMatch(/^[A-Z].*\.$/);
+    }
+  });
+
+  it("a wait whose condition does not hold yet awaits reports, running or already waiting; one that holds, or past its deadline, does not", () => {
+    const behind = withSnapshot({ replayedLsn: 4000n });
+    expect(awaits({ step: wait, observed: behind })).toBe(true);
+    expect(awaits({ step: wait, observed: behind, stepRun: row({ state: "waiting" }) })).toBe(true);
+    expect(awaits({ step: wait, observed: withSnapshot(), stepRun: row({ state: "waiting" }) })).toBe(false);
+    expect(awaits({ step: wait, observed: behind, stepRun: row({ state: "waiting" }), now: LATER })).toBe(false);
+  });
+
+  it("a promotion awaits reports only while a cross-check waits for corroboration, not while the old primary's lease holds it or once it is proven", () => {
+    const unseen = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlushLsn: 4000n } };
+    expect(awaits({ step: promote, observed: promotion(unseen), stepRun: row({ state: "waiting" }) })).toBe(true);
+    expect(awaits({ step: promote, observed: promotion(agreeing()) })).toBe(false);
+    expect(awaits({ step: promote, observed: promotion(unseen, "pg-us-east-1's lease runs until 12:00:10") })).toBe(false);
+  });
+
+  it("no other step, and no step not under way, awaits reports", () => {
+    expect(awaits({ step: check, observed: withSnapshot({ replayedLsn: 4000n }) })).toBe(false);
+    expect(awaits({ step: fence, observed: { ...NOTHING, agent: { commands: [command("delivered")], args: { args: {} } } } })).toBe(false);
+    expect(awaits({ step: wait, observed: withSnapshot({ replayedLsn: 4000n }), stepRun: row({ state: "pending", attempts: 0 }) })).toBe(false);
+    expect(awaits({ step: wait, observed: withSnapshot({ replayedLsn: 4000n }), stepRun: row({ state: "succeeded" }) })).toBe(false);
   });
 });

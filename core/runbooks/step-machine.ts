@@ -466,6 +466,35 @@ function attemptFinding(input: StepMoveInput): Finding {
 }
 
 /**
+ * Findings that wait on what the replicas' agents report: the engine asks
+ * those agents for a report now rather than waiting for their next interval,
+ * and looks again soon. Asking changes nothing a decision rests on: the
+ * report asked for is a report like any other, read and cross-checked the same way.
+ */
+export const FRESH_REPORT_RULES = [
+  {
+    id: "condition-awaited",
+    sentence: "A wait step's condition (e.g. the target replayed the fenced primary's final position) is read from the replicas' latest reports: a fresh one can make it hold.",
+  },
+  {
+    id: "promotion-corroboration-awaited",
+    sentence: "A promotion's cross-check waits for a report corroborating the target's position (the primary's view of it, the target's own): a fresh one can supply it.",
+  },
+] as const satisfies readonly { id: StepRuleId; sentence: string }[];
+
+/**
+ * Whether the current attempt of a running or waiting step waits on the
+ * replicas' reports (FRESH_REPORT_RULES), so fresh ones are worth asking for.
+ */
+export function awaitsReports(input: StepMoveInput): boolean {
+  const from = stepStateOf(input.stepRun);
+  if (from !== "running" && from !== "waiting") return false;
+  if (input.step.kind !== "wait" && !(input.step.kind === "agent" && input.step.command === "promote")) return false;
+  const { rule } = attemptFinding(input);
+  return FRESH_REPORT_RULES.some((row) => row.id === rule);
+}
+
+/**
  * The engine's next move for a step of an active run: start an attempt,
  * conclude it, or wait; null when nothing changes now (a backoff not over, a
  * step already waiting that still waits, a step already concluded).

@@ -10,13 +10,26 @@ export const ANY = "*";
  * One LISTEN connection per channel and control-plane process, waking those
  * who wait for a payload (or for any). If the connection is down, waits run to
  * their timeout and callers look again: later, never lost.
+ *
+ * A notification is only heard by whoever waits at that moment, so a caller
+ * that looks, then waits, takes `cursor()` before looking: a wait given that
+ * cursor returns at once when anything was notified on the channel since,
+ * instead of sleeping through what arrived while it looked.
  */
 export class PgNotifier {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
+  /** Notifications heard on the channel so far, whatever their payload. */
+  private heard = 0;
 
   constructor(private readonly channel: string) {}
+
+  /** Where the channel stands now: pass it to `wait` to return at once if anything is notified after this. */
+  async cursor(): Promise<number> {
+    await this.ensureListening();
+    return this.heard;
+  }
 
   private wake(key: string): void {
     for (const wake of this.waiters.get(key) ?? []) wake();
@@ -28,6 +41,7 @@ export class PgNotifier {
     if (!url) return Promise.resolve();
     const client = new pg.Client({ connectionString: url });
     client.on("notification", (message) => {
+      this.heard++;
       if (message.payload) this.wake(message.payload);
       this.wake(ANY);
     });
@@ -52,22 +66,31 @@ export class PgNotifier {
     return this.connecting;
   }
 
-  /** Resolves when `key` (or, with ANY, anything) is notified, after `ms`, or when `signal` aborts. */
-  async wait(key: string, ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when `key` (or, with ANY, anything) is notified, after `ms`, or
+   * when `signal` aborts; at once when anything was notified after `since`
+   * (a `cursor()`), which may be another key's: the caller looks again.
+   * True when a notification ended it, false on the timeout or the signal.
+   */
+  async wait(key: string, ms: number, signal?: AbortSignal, since?: number): Promise<boolean> {
     await this.ensureListening();
-    await new Promise<void>((resolve) => {
+    if (since !== undefined && this.heard > since) return true;
+    if (signal?.aborted) return false;
+    return new Promise<boolean>((resolve) => {
       const set = this.waiters.get(key) ?? new Set<Waiter>();
       this.waiters.set(key, set);
-      const done = () => {
+      const end = (notified: boolean) => {
         clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
-        set.delete(done);
+        signal?.removeEventListener("abort", ended);
+        set.delete(woken);
         if (set.size === 0) this.waiters.delete(key);
-        resolve();
+        resolve(notified);
       };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener("abort", done);
-      set.add(done);
+      const woken = () => end(true);
+      const ended = () => end(false);
+      const timer = setTimeout(ended, ms);
+      signal?.addEventListener("abort", ended);
+      set.add(woken);
     });
   }
 }

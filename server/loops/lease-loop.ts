@@ -79,6 +79,8 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holde
     while (!stopping.signal.aborted) {
       const started = performance.now();
       let waitMs = tickMs;
+      // Taken before the pass: what is notified while it runs ends the wait after it at once.
+      const since = wakeOn ? await notifier(wakeOn).cursor() : undefined;
       try {
         if (held) await held.keep();
         else {
@@ -117,7 +119,7 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holde
         fail(`${loop}: ${message}`);
         if (watched(loop)) await recordFailure(loop, holder, message);
       }
-      await pause(waitMs, wakeOn, stopping.signal);
+      await pause(waitMs, wakeOn, stopping.signal, since);
     }
   })();
   return async () => {
@@ -127,10 +129,13 @@ export function startLeaseLoop({ loop, lease: name, ttlMs, tickMs, wakeOn, holde
   };
 }
 
-/** Waits out a tick, less if the channel is notified or the loop is stopped. */
-async function pause(ms: number, wakeOn: string | undefined, signal: AbortSignal): Promise<void> {
+/** Waits out a tick, less if the channel is notified (since `since`) or the loop is stopped. */
+async function pause(ms: number, wakeOn: string | undefined, signal: AbortSignal, since: number | undefined): Promise<void> {
   if (signal.aborted) return;
-  if (wakeOn) return notifier(wakeOn).wait(ANY, ms, signal);
+  if (wakeOn) {
+    await notifier(wakeOn).wait(ANY, ms, signal, since);
+    return;
+  }
   await new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);

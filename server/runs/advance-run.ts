@@ -1,6 +1,6 @@
 import "server-only";
 import { nextRunMove, type RunMove, type RunRow } from "@/core/runbooks/run-machine";
-import { nextStepMove, stepStateOf, storedStateOf, type StepMove } from "@/core/runbooks/step-machine";
+import { awaitsReports, nextStepMove, stepStateOf, storedStateOf, type StepMove } from "@/core/runbooks/step-machine";
 import type { RunbookStep } from "@/contracts/runbooks";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { commandSigningKey } from "../command-keys/signing-key";
@@ -27,6 +27,11 @@ export type PlannedMove =
   | { kind: "run"; run: StoredRun; context: StoredRunContext; move: Exclude<RunMove, { kind: "step" }> }
   | { kind: "step"; run: StoredRun; context: StoredRunContext; stepRun: StepRun; step: RunbookStep; move: StepMove; oldLease: OldPrimaryLease | null };
 
+export interface PlanOptions {
+  /** Told the run's replicas whose fresh reports the step's attempt waits on (core FRESH_REPORT_RULES): the executor asks their agents for one now. */
+  awaitingReports?: (replicaIds: string[]) => void;
+}
+
 const loadRun = (runId: string) => db().run.findUnique({ where: { id: runId }, include: { steps: { orderBy: [{ phase: "asc" }, { index: "asc" }] } } });
 
 /**
@@ -46,7 +51,7 @@ const NO_ANSWERS: CallAnswers = { webhookFailure: null, endpointAnswer: null };
  * now. `answers`: what a notification or an endpoint answered, when the move
  * decided before it was to call one.
  */
-export async function planMove(runId: string, now: Date, answers: CallAnswers = NO_ANSWERS): Promise<PlannedMove | null> {
+export async function planMove(runId: string, now: Date, answers: CallAnswers = NO_ANSWERS, options: PlanOptions = {}): Promise<PlannedMove | null> {
   const run = await loadRun(runId);
   if (!run || (run.status !== "running" && run.status !== "compensating")) return null;
   const context = runContextOf(run.context);
@@ -59,7 +64,9 @@ export async function planMove(runId: string, now: Date, answers: CallAnswers = 
   const state = stepStateOf(stepRun);
   const { observed, oldLease } =
     state === "running" || state === "waiting" ? await observeStep(run, context, stepRun, step, now, answers.webhookFailure, answers.endpointAnswer) : { observed: { conditions: null, agent: null, promotion: null, webhook: null, http: null }, oldLease: null };
-  const move = nextStepMove({ run: { mode: run.mode, context }, step, stepRun, observed, now });
+  const input = { run: { mode: run.mode, context }, step, stepRun, observed, now };
+  const move = nextStepMove(input);
+  if (options.awaitingReports && awaitsReports(input)) options.awaitingReports([context.primaryId, context.targetId].filter((id): id is string => id !== null));
   return move && { kind: "step", run, context, stepRun, step, move, oldLease };
 }
 
@@ -156,10 +163,10 @@ export async function applyMove(planned: PlannedMove, lease: HeldLease, now: Dat
  * nothing does). A move that lost a race to another writer is decided again
  * from what is stored now, never written over it.
  */
-export async function moveRun(runId: string, lease: HeldLease, now = new Date()): Promise<boolean> {
+export async function moveRun(runId: string, lease: HeldLease, now = new Date(), options: PlanOptions = {}): Promise<boolean> {
   let answers = NO_ANSWERS;
   for (let decision = 0; decision < MAX_REDECISIONS; decision++) {
-    const planned = await planMove(runId, now, answers);
+    const planned = await planMove(runId, now, answers, options);
     if (!planned) return false;
     try {
       const applied = await applyMove(planned, lease, now);
