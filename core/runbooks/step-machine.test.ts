@@ -431,7 +431,7 @@ describe("which findings wait on the replicas' reports (fresh ones are asked for
   });
 
   it("a promotion awaits reports only while a cross-check waits for corroboration, not while the old primary's lease holds it or once it is proven", () => {
-    const unseen = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlushLsn: 4000n } };
+    const unseen = { ...agreeing(), primaryServing: { ...agreeing().primaryServing!, targetFlush: { lsn: 4000n, witness: "primary-replication-view" as const } } };
     expect(awaits({ step: promote, observed: promotion(unseen), stepRun: row({ state: "waiting" }) })).toBe(true);
     expect(awaits({ step: promote, observed: promotion(agreeing()) })).toBe(false);
     expect(awaits({ step: promote, observed: promotion(unseen, "pg-us-east-1's lease runs until 12:00:10") })).toBe(false);
