@@ -8,6 +8,7 @@ import { sqlPool } from "../db/sql-pool";
 import { assertPlausibleClock, ingestBatch, MAX_PLAUSIBLE_SEQ, prepareBatch, refusal, STANDBY_ANSWER, STANDBY_FROM, type IngestOutcome } from "./ingest-batch";
 import { countDuplicateBatch, countStoredBatch, ingestMetrics } from "./ingest-metrics";
 import { recordInPlaceRestarts } from "./record-in-place-restarts";
+import { PEER_FIELDS, REPLICA_STATE_COLUMNS, REPLICA_STATE_UPSERT, SAMPLE_COLUMNS, SAMPLE_FIELDS, SAMPLE_VALUES, WITNESS_LINK_UPSERT } from "./ingest-sql";
 
 /**
  * How long a batch waits for others to share its statement: the store pays
@@ -46,43 +47,26 @@ const GROUP_SQL = `
     rows AS (
       SELECT agent.id AS "agentId", agent."replicaId", agent."last", agent."latest", r.*
         FROM agent CROSS JOIN LATERAL jsonb_to_recordset(agent."samples") AS r(
-          seq bigint, "observedAt" timestamptz, reachable boolean, role "ReplicaRole", timeline int,
-          "currentLsn" bigint, "receivedLsn" bigint, "replayedLsn" bigint, "lagBytes" bigint, "lagSeconds" float8,
-          "recoveryConflicts" int, "logicalConflicts" int, "queryLatencyMs" float8)
+          ${SAMPLE_FIELDS})
     ),
     inserted AS (
-      INSERT INTO "Sample" ("agentId", "replicaId", seq, "observedAt", "receivedAt", reachable, role, timeline,
-                            "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
-                            "recoveryConflicts", "logicalConflicts", "queryLatencyMs")
-      SELECT rows."agentId", rows."replicaId", rows.seq, rows."observedAt", $2, rows.reachable, rows.role, rows.timeline,
-             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
-             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs"
+      INSERT INTO "Sample" ("agentId", "replicaId", ${SAMPLE_COLUMNS})
+      SELECT rows."agentId", rows."replicaId", ${SAMPLE_VALUES}
         FROM rows
       RETURNING 1
     ),
     latest AS (
-      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", "observedAt", "receivedAt", reachable, role, timeline,
-                                  "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
-                                  "recoveryConflicts", "logicalConflicts", "queryLatencyMs", report, "lastServingReport", "lastServingAt")
-      SELECT rows."replicaId", rows."agentId", rows.seq, rows."observedAt", $2, rows.reachable, rows.role, rows.timeline,
-             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
-             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs", rows."latest",
+      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", ${REPLICA_STATE_COLUMNS})
+      SELECT rows."replicaId", rows."agentId", ${SAMPLE_VALUES}, rows."latest",
              CASE WHEN rows.reachable THEN rows."latest" END, CASE WHEN rows.reachable THEN $2::timestamptz END
         FROM rows WHERE rows.seq = rows."last"
-      ON CONFLICT ("replicaId") DO UPDATE SET
-        "agentId" = EXCLUDED."agentId", "lastSeq" = EXCLUDED."lastSeq", "observedAt" = EXCLUDED."observedAt",
-        "receivedAt" = EXCLUDED."receivedAt", reachable = EXCLUDED.reachable, role = EXCLUDED.role, timeline = EXCLUDED.timeline,
-        "currentLsn" = EXCLUDED."currentLsn", "receivedLsn" = EXCLUDED."receivedLsn", "replayedLsn" = EXCLUDED."replayedLsn",
-        "lagBytes" = EXCLUDED."lagBytes", "lagSeconds" = EXCLUDED."lagSeconds", "recoveryConflicts" = EXCLUDED."recoveryConflicts",
-        "logicalConflicts" = EXCLUDED."logicalConflicts", "queryLatencyMs" = EXCLUDED."queryLatencyMs", report = EXCLUDED.report,
-        "lastServingReport" = coalesce(EXCLUDED."lastServingReport", "ReplicaState"."lastServingReport"),
-        "lastServingAt" = coalesce(EXCLUDED."lastServingAt", "ReplicaState"."lastServingAt")
+      ${REPLICA_STATE_UPSERT}
       RETURNING 1
     ),
     peers AS (
       SELECT p.*, agent."replicaId" AS "fromReplicaId", target.id AS "toReplicaId"
         FROM agent CROSS JOIN LATERAL jsonb_to_recordset(agent."peers") AS p(
-          replica text, reachable boolean, "rttMs" float8, error text, "observedAt" timestamptz, "unreachableSince" timestamptz, continues boolean)
+          ${PEER_FIELDS})
         JOIN "Replica" target ON target."serviceId" = agent."service" AND target.name = p.replica AND target."retiredAt" IS NULL
     ),
     links AS (
@@ -97,9 +81,7 @@ const GROUP_SQL = `
                   ELSE peers."unreachableSince" END
         -- A probe of its own replica is no witness: it would vote about itself.
         FROM peers WHERE peers."toReplicaId" <> peers."fromReplicaId"
-      ON CONFLICT ("fromReplicaId", "toReplicaId") DO UPDATE SET
-        reachable = EXCLUDED.reachable, "rttMs" = EXCLUDED."rttMs", error = EXCLUDED.error, "observedAt" = EXCLUDED."observedAt",
-        "receivedAt" = EXCLUDED."receivedAt", "unreachableSince" = EXCLUDED."unreachableSince"
+      ${WITNESS_LINK_UPSERT}
       RETURNING 1
     )
     SELECT agent.id,

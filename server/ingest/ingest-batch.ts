@@ -7,6 +7,7 @@ import type { AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { DomainError, ValidationError } from "../errors";
 import { countDuplicateBatch, countStoredBatch } from "./ingest-metrics";
+import { PEER_FIELDS, REPLICA_STATE_COLUMNS, REPLICA_STATE_UPSERT, SAMPLE_COLUMNS, SAMPLE_FIELDS, SAMPLE_VALUES, WITNESS_LINK_UPSERT } from "./ingest-sql";
 
 /** How far ahead of the control plane's clock an agent's clock may run before its reports are refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -89,43 +90,26 @@ const INGEST_SQL = `
     ),
     rows AS (
       SELECT * FROM jsonb_to_recordset($8::jsonb) AS r(
-        seq bigint, "observedAt" timestamptz, reachable boolean, role "ReplicaRole", timeline int,
-        "currentLsn" bigint, "receivedLsn" bigint, "replayedLsn" bigint, "lagBytes" bigint, "lagSeconds" float8,
-        "recoveryConflicts" int, "logicalConflicts" int, "queryLatencyMs" float8)
+        ${SAMPLE_FIELDS})
     ),
     inserted AS (
-      INSERT INTO "Sample" ("agentId", "replicaId", seq, "observedAt", "receivedAt", reachable, role, timeline,
-                            "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
-                            "recoveryConflicts", "logicalConflicts", "queryLatencyMs")
-      SELECT agent.id, agent."replicaId", rows.seq, rows."observedAt", $2, rows.reachable, rows.role, rows.timeline,
-             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
-             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs"
+      INSERT INTO "Sample" ("agentId", "replicaId", ${SAMPLE_COLUMNS})
+      SELECT agent.id, agent."replicaId", ${SAMPLE_VALUES}
         FROM agent CROSS JOIN rows
       RETURNING 1
     ),
     latest AS (
-      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", "observedAt", "receivedAt", reachable, role, timeline,
-                                  "currentLsn", "receivedLsn", "replayedLsn", "lagBytes", "lagSeconds",
-                                  "recoveryConflicts", "logicalConflicts", "queryLatencyMs", report, "lastServingReport", "lastServingAt")
-      SELECT agent."replicaId", agent.id, rows.seq, rows."observedAt", $2, rows.reachable, rows.role, rows.timeline,
-             rows."currentLsn", rows."receivedLsn", rows."replayedLsn", rows."lagBytes", rows."lagSeconds",
-             rows."recoveryConflicts", rows."logicalConflicts", rows."queryLatencyMs", $9::jsonb,
+      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", ${REPLICA_STATE_COLUMNS})
+      SELECT agent."replicaId", agent.id, ${SAMPLE_VALUES}, $9::jsonb,
              CASE WHEN rows.reachable THEN $9::jsonb END, CASE WHEN rows.reachable THEN $2::timestamptz END
         FROM agent CROSS JOIN rows WHERE rows.seq = $1
-      ON CONFLICT ("replicaId") DO UPDATE SET
-        "agentId" = EXCLUDED."agentId", "lastSeq" = EXCLUDED."lastSeq", "observedAt" = EXCLUDED."observedAt",
-        "receivedAt" = EXCLUDED."receivedAt", reachable = EXCLUDED.reachable, role = EXCLUDED.role, timeline = EXCLUDED.timeline,
-        "currentLsn" = EXCLUDED."currentLsn", "receivedLsn" = EXCLUDED."receivedLsn", "replayedLsn" = EXCLUDED."replayedLsn",
-        "lagBytes" = EXCLUDED."lagBytes", "lagSeconds" = EXCLUDED."lagSeconds", "recoveryConflicts" = EXCLUDED."recoveryConflicts",
-        "logicalConflicts" = EXCLUDED."logicalConflicts", "queryLatencyMs" = EXCLUDED."queryLatencyMs", report = EXCLUDED.report,
-        "lastServingReport" = coalesce(EXCLUDED."lastServingReport", "ReplicaState"."lastServingReport"),
-        "lastServingAt" = coalesce(EXCLUDED."lastServingAt", "ReplicaState"."lastServingAt")
+      ${REPLICA_STATE_UPSERT}
       RETURNING 1
     ),
     peers AS (
       SELECT p.*, target.id AS "toReplicaId"
         FROM jsonb_to_recordset($10::jsonb) AS p(
-          replica text, reachable boolean, "rttMs" float8, error text, "observedAt" timestamptz, "unreachableSince" timestamptz, continues boolean)
+          ${PEER_FIELDS})
         JOIN "Replica" target ON target."serviceId" = $11 AND target.name = p.replica AND target."retiredAt" IS NULL
     ),
     links AS (
@@ -140,9 +124,7 @@ const INGEST_SQL = `
                   ELSE peers."unreachableSince" END
         -- A probe of its own replica is no witness: it would vote about itself.
         FROM agent CROSS JOIN peers WHERE peers."toReplicaId" <> agent."replicaId"
-      ON CONFLICT ("fromReplicaId", "toReplicaId") DO UPDATE SET
-        reachable = EXCLUDED.reachable, "rttMs" = EXCLUDED."rttMs", error = EXCLUDED.error, "observedAt" = EXCLUDED."observedAt",
-        "receivedAt" = EXCLUDED."receivedAt", "unreachableSince" = EXCLUDED."unreachableSince"
+      ${WITNESS_LINK_UPSERT}
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM agent)::int AS advanced, (SELECT count(*) FROM inserted)::int AS inserted,
