@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandResultSchema, type AgentCommandClaims, type CommandResult } from "@/contracts/agent-commands";
 import { COMMAND_KEY_STATEMENT_TYPE } from "@/contracts/command-keys";
 import { agentReportBatchSchema } from "@/contracts/agent-reports";
+import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
 import { buildAgentBundle } from "@/agents/build";
 import { createTestSigner, type TestSigner } from "@/agents/commands/test-signer";
 import type { AgentConfig } from "@/agents/config";
@@ -25,7 +26,7 @@ const AGENT = "orders-eu-agent";
 const REPLICA = "orders-eu";
 const TOKEN = "sy_agent_e2e";
 
-/** Hands out pending commands until a result for them is recorded; stores reports. */
+/** Hands out pending commands until a result for them is recorded; stores reports posted in batches. */
 class FakeControlPlane {
   pending: { id: string; token: string }[] = [];
   /** Key statements, handed to a poll that holds an older one, as the real control plane does. */
@@ -37,6 +38,8 @@ class FakeControlPlane {
   private readonly server = http.createServer((request, response) => {
     if (request.headers.authorization !== `Bearer ${TOKEN}`) return void response.writeHead(401).end();
     const url = new URL(request.url ?? "/", "http://control-plane");
+    // It serves no report streams, as an older control plane: the agent posts its batches.
+    if (url.pathname === REPORT_STREAM_PATH) return void response.writeHead(404).end();
     const body: Buffer[] = [];
     request.on("data", (chunk: Buffer) => body.push(chunk));
     request.on("end", () => {
