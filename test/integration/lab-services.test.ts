@@ -3,11 +3,12 @@ import { verifyLedger } from "@/lab/verify";
 import { productForFile, until } from "../support/product";
 
 /**
- * The product as npm start runs it, with both demo services: the lab
- * declares orders-db and payments-db, enrolls an agent per replica of each,
- * and writes to each service through its own write route and ledger.
+ * The product as npm start runs it, with both PostgreSQL demo services: the
+ * lab declares orders-db and payments-db, enrolls an agent per replica of
+ * each, and writes to each service through its own write route and ledger.
+ * sessions-db (MariaDB, run when installed) has chaos-mariadb.test.ts.
  */
-const product = productForFile();
+const product = productForFile({ labServices: ["orders-db", "payments-db"] });
 
 describe("the lab with two services under npm start", () => {
   it("declares both services with their primary in aws:us-east-1, each with its own policy", async () => {
