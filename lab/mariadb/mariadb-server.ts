@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { closeMariadb, connectMariadb, rowsOf } from "@/agents/mariadb/client";
 import { isProcessAlive } from "@/embedded/process-alive";
 
 /**
@@ -134,5 +135,17 @@ export async function stopMariadb(pid: number, signal: "SIGTERM" | "SIGKILL" = "
   while (isProcessAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`mariadbd ${pid} did not stop within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Statements in one session at `url` (session settings carry over to the next); the rows of the last. */
+export async function inOneSession(url: string, statements: [string, unknown[]?][]): Promise<unknown[]> {
+  const connection = await connectMariadb(url, 10_000);
+  try {
+    let rows: unknown[] = [];
+    for (const [statement, values] of statements) rows = await rowsOf(connection, statement, 30_000, values ?? []);
+    return rows;
+  } finally {
+    await closeMariadb(connection);
   }
 }

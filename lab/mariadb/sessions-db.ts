@@ -2,13 +2,12 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { closeMariadb, connectMariadb, rowsOf } from "@/agents/mariadb/client";
 import { managedConnection } from "@/agents/mariadb/observation";
 import { REPLICA_STATUS_SQL, type ReplicaStatusRow } from "@/agents/mariadb/probe-queries";
 import { isProcessAlive } from "@/embedded/process-alive";
 import { freePort } from "@/server/store/free-port";
 import { labDir } from "../paths";
-import { initializeDataDir, startMariadb, stopMariadb } from "./mariadb-server";
+import { initializeDataDir, inOneSession, startMariadb, stopMariadb } from "./mariadb-server";
 import { SESSIONS_DB, sessionsReplica, type SessionsReplica } from "./sessions-topology";
 
 /**
@@ -119,17 +118,8 @@ export async function startSessionsDb(dataDir: string, log: Log): Promise<Sessio
     if (who === "root") return `mariadb://root@127.0.0.1:${port}/`;
     return `mariadb://${USER_NAMES[who]}:${encodeURIComponent(state.passwords[who])}@127.0.0.1:${port}/${SESSIONS_DB.database}`;
   };
-  const run = async (name: string, who: SessionsUser | "root", statements: [string, unknown[]?][]): Promise<unknown[]> => {
-    // Without a database: a replica may not have the lab's database yet.
-    const connection = await connectMariadb(url(name, who).replace(/\/[^/]*$/, "/"), 10_000);
-    try {
-      let rows: unknown[] = [];
-      for (const [statement, values] of statements) rows = await rowsOf(connection, statement, 30_000, values ?? []);
-      return rows;
-    } finally {
-      await closeMariadb(connection);
-    }
-  };
+  // Without a database: a replica may not have the lab's database yet.
+  const run = (name: string, who: SessionsUser | "root", statements: [string, unknown[]?][]) => inOneSession(url(name, who).replace(/\/[^/]*$/, "/"), statements);
 
   for (const replica of SESSIONS_DB.replicas) {
     const dataFolder = sessionsDataDir(dataDir, replica.name);

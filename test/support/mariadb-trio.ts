@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { closeMariadb, connectMariadb, rowsOf } from "@/agents/mariadb/client";
-import { initializeDataDir, mariadbMissing, startMariadb, stopMariadb } from "@/lab/mariadb/mariadb-server";
+import { initializeDataDir, inOneSession, mariadbMissing, startMariadb, stopMariadb } from "@/lab/mariadb/mariadb-server";
 import { freePort } from "@/server/store/free-port";
 
 /**
@@ -108,15 +108,8 @@ export class MariadbTrio {
   }
 
   /** Statements in one session as root (session settings carry over); the rows of the last. */
-  async rootSession(node: MariadbNode, statements: [string, unknown[]?][]): Promise<unknown[]> {
-    const connection = await connectMariadb(`mariadb://root@127.0.0.1:${node.port}/`, 10_000);
-    try {
-      let rows: unknown[] = [];
-      for (const [statement, values] of statements) rows = await rowsOf(connection, statement, 30_000, values ?? []);
-      return rows;
-    } finally {
-      await closeMariadb(connection);
-    }
+  rootSession(node: MariadbNode, statements: [string, unknown[]?][]): Promise<unknown[]> {
+    return inOneSession(`mariadb://root@127.0.0.1:${node.port}/`, statements);
   }
 
   async as<T>(node: MariadbNode, who: keyof typeof USERS, statement: string, values: unknown[] = []): Promise<T[]> {
