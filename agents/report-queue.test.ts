@@ -208,6 +208,17 @@ describe("ReportQueue", () => {
     expect(second.depth).toBe(2);
   });
 
+  it("hands the one waiting report back as appended, without reading it from disk", () => {
+    const queue = openQueue();
+    const report = appendNext(queue);
+    const file = path.join(dir, segmentFiles()[0]!);
+    // Overwritten on disk behind the queue's back: what comes back is what was appended, not what a read would find.
+    writeFileSync(file, "#".repeat(statSync(file).size));
+    const [peeked] = queue.peek(10);
+    expect(agentReportSchema.parse(JSON.parse(peeked!.json))).toEqual(report);
+    expect(queue.dropped).toBe(0);
+  });
+
   it("refuses an append that does not follow the last seq", () => {
     const queue = openQueue();
     const report = appendNext(queue);

@@ -80,6 +80,12 @@ export class ReportQueue {
   private state: QueueState = { headSeq: 0 };
   private highestSeq = 0;
   private appendFd: number | null = null;
+  /**
+   * The report appended last, as written: while it is all that waits (an
+   * agent keeping up with its control plane), a batch is made of it without
+   * reading it back from disk and checking it again.
+   */
+  private newest: QueuedReport | null = null;
   /** state.json, open for writing over in place once it has the fixed width. */
   private stateFd: number | null = null;
   private waitingBytes = 0;
@@ -133,7 +139,8 @@ export class ReportQueue {
     if (report.seq <= lastWaiting) throw new Error(`seq ${report.seq} does not follow ${lastWaiting}`);
     // seq first, so loading can index a line without parsing it.
     const { seq, ...rest } = report;
-    const line = Buffer.from(`{"seq":${seq},${JSON.stringify(rest).slice(1)}\n`);
+    const json = `{"seq":${seq},${JSON.stringify(rest).slice(1)}`;
+    const line = Buffer.from(`${json}\n`);
     const segment = last && last.size < this.segmentBytes ? last : this.newSegment(report.seq);
     const fd = this.appendFd ?? (this.appendFd = openSync(path.join(this.dir, segment.file), "a"));
     writeSync(fd, line);
@@ -142,11 +149,13 @@ export class ReportQueue {
     segment.size += line.length;
     this.waitingBytes += line.length;
     this.waitingCount += 1;
+    this.newest = { seq, json };
     this.enforceBound();
   }
 
   /** Up to `maxCount` waiting reports, oldest first. */
   peek(maxCount: number): QueuedReport[] {
+    if (maxCount >= 1 && this.waitingCount === 1 && this.newest && this.segments.at(-1)?.entries[0]?.seq === this.newest.seq) return [this.newest];
     const reports: QueuedReport[] = [];
     const damaged: number[] = [];
     for (const segment of this.segments) {
