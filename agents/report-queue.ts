@@ -344,9 +344,9 @@ export class ReportQueue {
   }
 
   /**
-   * Replaces state.json (missing, or of an earlier agent's width) with
-   * `content` by an atomic, durable rename, then keeps it open: later saves
-   * write over it in place.
+   * A process's first save replaces state.json (missing, or left by an
+   * earlier process at whatever width) with `content` by an atomic, durable
+   * rename, then keeps it open: later saves write over it in place.
    */
   private createState(content: string): void {
     const file = path.join(this.dir, STATE_FILE);
