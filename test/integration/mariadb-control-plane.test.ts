@@ -364,6 +364,8 @@ describe("a switchover whose rejoin meets a former MariaDB primary with errant t
       await trio.as(us, "app", "INSERT INTO sessions (id, payload) VALUES (302, 'after the rebuild')");
       const rows = await until(async () => (await trio.root<{ id: number }>(eu, "SELECT id FROM sessions.sessions WHERE id >= 300 ORDER BY id")).map((row) => Number(row.id)), (ids) => ids.includes(302), "the rebuilt replica to follow");
       expect(rows).toEqual([300, 301, 302]);
+      // Its last step names the semi-synchronous replicas again: the switch back's run never got that far.
+      expect(Number((await trio.root<{ enabled: number }>(us, "SELECT @@rpl_semi_sync_master_enabled AS enabled"))[0]?.enabled)).toBe(1);
     } finally {
       delete errantHandling[eu.name];
       rmSync(formerDataDir, { recursive: true, force: true });
