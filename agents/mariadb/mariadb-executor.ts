@@ -193,20 +193,35 @@ export class MariadbExecutor implements CommandExecutor {
     const local = await serverPositions(connection);
     const primary = await primaryPositions(target, replication);
     const errant = errantByPosition(local.binlog, primary.binlog);
-    let reason: string | null = null;
+    const primaryText = primary.binlogText || "empty";
+    let reason: string;
+    // The proof, for the audit trail: the GTIDs found errant, how, and both positions compared.
+    let errantGtids: { errant: string; provenBy: "position" | "primary-binlog"; formerPosition: string; primaryPosition: string };
     if (errant.length > 0) {
-      reason = `it holds transactions the primary at ${target.host}:${target.port} does not: its GTIDs ${formatGtidPosition(errant)} are not in the primary's history (${primary.binlogText || "empty"})`;
+      reason = `it holds transactions the primary at ${target.host}:${target.port} does not: its GTIDs ${formatGtidPosition(errant)} are not in the primary's history (${primaryText})`;
+      errantGtids = { errant: formatGtidPosition(errant), provenBy: "position", formerPosition: local.binlogText, primaryPosition: primary.binlogText };
     } else {
       const outcome = await follow(connection, target, replication);
       if (outcome.state === "streaming") return { status: "following" };
       if (outcome.state === "failing") return { status: "not-following", answer: failed(`${this.options.replicaName} does not follow ${target.host}:${target.port}: ${outcome.message}`) };
-      reason = `it holds transactions the primary at ${target.host}:${target.port} does not (errant GTIDs in ${local.binlogText}): ${outcome.message}`;
+      reason = `it holds transactions the primary at ${target.host}:${target.port} does not: its GTIDs ${local.binlogText} are not in the primary's binlog (${primaryText}), which refused them as errant GTIDs: ${outcome.message}`;
+      errantGtids = { errant: local.binlogText, provenBy: "primary-binlog", formerPosition: local.binlogText, primaryPosition: primary.binlogText };
     }
     await this.standAlone(connection);
     if (this.options.errantTransactions === "refuse") {
-      return { status: "not-following", answer: refused(`${this.options.replicaName} was not rejoined: ${reason}. It stays read-only and replicates from none; the policy rebuilds only when errantTransactions is "rebuild"`) };
+      return {
+        status: "not-following",
+        answer: refused(
+          `${this.options.replicaName} was not rejoined: ${reason}. It stays read-only, replicates from none and keeps its data. ` +
+            "Recover what those transactions wrote (mariadb-binlog on its binary logs), then rebuild it from the primary: " +
+            'set errantTransactions: "rebuild" and a formerDataDir (its data is dumped there first) in its agent\'s config and run reinstate-former-primary',
+          { errantGtids },
+        ),
+      };
     }
-    if (!this.options.formerDataDir) return { status: "not-following", answer: refused(`${this.options.replicaName} was not rebuilt: ${reason}, and the agent config names no formerDataDir to keep its old data in`) };
+    if (!this.options.formerDataDir) {
+      return { status: "not-following", answer: refused(`${this.options.replicaName} was not rebuilt: ${reason}, and the agent config names no formerDataDir to keep its old data in`, { errantGtids }) };
+    }
     const rebuilt = await rebuildFrom(connection, { target, replication, localConnectionString: this.options.connectionString, formerDataDir: this.options.formerDataDir, replicaName: this.options.replicaName });
     const outcome = await follow(connection, target, replication);
     if (outcome.state !== "streaming") return { status: "not-following", answer: failed(`${this.options.replicaName} was rebuilt (its old data is in ${rebuilt.keptAt}) but does not follow ${target.host}:${target.port}: ${outcome.message}`) };
