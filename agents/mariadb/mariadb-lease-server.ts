@@ -55,7 +55,8 @@ export class MariadbLeaseServer implements LeaseServer {
       // The server read its clock somewhere within the round trip; on the same host that is well under a millisecond.
       this.offsetUs = Number(clock.now_us) - ((sent + this.monotonic()) / 2) * 1000;
       const replica = managedConnection(await rowsOf<ReplicaStatusRow>(connection, REPLICA_STATUS_SQL, this.timeoutMs));
-      if (!replica) await this.takeVouches(connection);
+      // Vouches that cannot be read (the commands user may not create the schema: doctor says so) leave the lease to the control plane; the role and read_only still decide.
+      if (!replica) await this.takeVouches(connection).catch(() => (this.schemaReady = false));
       this.lastError = null;
       return { role: replica ? "standby" : "primary", readOnly: Number(clock.read_only) === 1 };
     } catch (error) {
