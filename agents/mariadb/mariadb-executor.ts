@@ -9,6 +9,7 @@ import { closeMariadb, connectMariadb, rowsOf, type MariadbConnection } from "./
 import { errantByPosition, formatGtidPosition, seqIn, type Gtid } from "./gtid";
 import { REPLICA_HOSTS_SQL, type ReplicaHostRow } from "./probe-queries";
 import { rebuildFrom } from "./rebuild";
+import { fenceMariadb, unfenceMariadb } from "./server-fence";
 import { connectionNameSql, follow, primaryPositions, replicaConnection, serverPositions, STATEMENT_TIMEOUT_MS, type ServerPositions } from "./replica-control";
 
 export interface MariadbExecutorOptions {
@@ -26,13 +27,6 @@ type Args<K extends VerifiedCommand["kind"]> = AgentCommandArgs<K>;
 
 /** ER_OPTION_PREVENTS_STATEMENT: "running with the --read-only option". */
 const READ_ONLY_REFUSAL = 1290;
-
-/** Threads that are not client sessions: replication, the event scheduler, the server's own. */
-const CLIENT_SESSIONS_SQL = `
-  SELECT ID AS id FROM information_schema.PROCESSLIST
-  WHERE ID <> CONNECTION_ID()
-    AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')
-    AND USER NOT IN ('system user', 'event_scheduler', 'unauthenticated user')`;
 
 const position = (positions: ServerPositions, gtids: Gtid[]) => seqIn(gtids, positions.domain) ?? "0";
 
@@ -84,34 +78,16 @@ export class MariadbExecutor implements CommandExecutor {
     }
   }
 
-  /**
-   * read_only first (new writes of every session without READ_ONLY ADMIN are
-   * refused from here on, and it waits for commits under way), then the
-   * client sessions end, so none holding that privilege writes on; the final
-   * position is read after both.
-   */
+  /** See fenceMariadb: the same fence the primary's lease keeper makes when its lease lapses. */
   private async fence(connection: MariadbConnection, args: Args<"fence">): Promise<CommandAnswer> {
-    await rowsOf(connection, "SET GLOBAL read_only = ON", STATEMENT_TIMEOUT_MS);
-    let terminatedSessions = 0;
-    if (args.terminateSessions) {
-      for (const { id } of await rowsOf<{ id: string | number }>(connection, CLIENT_SESSIONS_SQL, STATEMENT_TIMEOUT_MS)) {
-        try {
-          await rowsOf(connection, `KILL CONNECTION ${Number(id)}`, STATEMENT_TIMEOUT_MS);
-          terminatedSessions += 1;
-        } catch {
-          // It ended by itself in between (unknown thread id).
-        }
-      }
-    }
-    const positions = await serverPositions(connection);
+    const { terminatedSessions, positions } = await fenceMariadb(connection, { terminateSessions: args.terminateSessions });
     return succeeded({ finalLsn: newest(positions), terminatedSessions, finalGtid: positions.binlogText });
   }
 
   /** A replica stays read-only: only a primary is unfenced. */
   private async unfence(connection: MariadbConnection): Promise<CommandAnswer> {
-    if (await replicaConnection(connection)) return refused(`${this.options.replicaName} replicates from a primary; a replica stays read-only`);
-    await rowsOf(connection, "SET GLOBAL read_only = OFF", STATEMENT_TIMEOUT_MS);
-    return succeeded({});
+    const result = await unfenceMariadb(connection, this.options.replicaName);
+    return result.unfenced ? succeeded({}) : refused(result.problem);
   }
 
   /**

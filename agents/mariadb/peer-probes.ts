@@ -5,10 +5,12 @@ import type { PeerConfig } from "../config";
 import { errorMessage, truncate } from "../error-message";
 import { within } from "../pg-client";
 import type { PeerWitness, TimedPeerProbe } from "../witness";
+import type { WitnessIdentity } from "../witness-identity";
 import { closeMariadb, connectMariadb, rowsOf, type MariadbConnection } from "./client";
 import { parseGtidPosition, seqIn } from "./gtid";
 import { gtidText, managedConnection, receivedSeqOf } from "./observation";
 import { REPLICA_STATUS_SQL, type ReplicaStatusRow } from "./probe-queries";
+import { vouchForMariadb } from "./witness-vouch";
 
 /** The probe's first query, whose round trip is the peer's latency: the replication domain and what the peer applied. */
 const PEER_SQL = "SELECT @@gtid_domain_id AS domain_id, @@gtid_slave_pos AS gtid_slave_pos";
@@ -50,11 +52,14 @@ export function peerReceived(row: PeerRow, replicas: ReplicaStatusRow[]): NonNul
  * PeerProbes), a query answered within the probe's timeout for
  * reachability, then the peer's replica status for its received position.
  * A peer that answers the first query but not the second (its monitoring
- * user lacks SLAVE MONITOR) is reachable with no position. It vouches for
- * no primary lease: MariaDB has no NOTIFY to carry a vouch.
+ * user lacks SLAVE MONITOR) is reachable with no position. With `witness`
+ * (this agent's replica), it vouches for a peer in another region that
+ * replicates from nobody (witness-vouch.ts).
  */
 export class MariadbPeerProbes implements PeerWitness {
   private readonly kept = new Map<string, KeptConnection>();
+
+  constructor(private readonly witness?: WitnessIdentity) {}
 
   probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
     for (const name of this.kept.keys()) if (!peers.some((peer) => peer.replica === name)) this.drop(name);
@@ -82,6 +87,9 @@ export class MariadbPeerProbes implements PeerWitness {
         kept.lastProbeSucceeded = true;
         const replicas = await within(rowsOf<ReplicaStatusRow>(connection, REPLICA_STATUS_SQL, timeoutMs), left(), `replica status of ${peer.replica}`).catch(() => null);
         const received = row && replicas ? peerReceived(row, replicas) : null;
+        if (this.witness && this.witness.regionId !== peer.regionId && replicas && !managedConnection(replicas)) {
+          kept.lastProbeSucceeded = await vouchForMariadb(connection, this.witness, peer.replica, started);
+        }
         return { probe: { ...identity, reachable: true, rttMs: Math.round(rttMs * 100) / 100, error: null, received }, durationMs: performance.now() - started };
       } catch (error) {
         kept.lastProbeSucceeded = false;

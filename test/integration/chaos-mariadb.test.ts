@@ -1,3 +1,4 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { closeMariadb, connectMariadb, rowsOf } from "@/agents/mariadb/client";
 import { readLedger } from "@/lab/ledger";
@@ -57,6 +58,21 @@ function sampleWritable() {
   };
 }
 
+/** The lease the control plane last granted `replica`, with the witnesses on its roster; null when it never asked. */
+async function leaseOf(replica: string): Promise<{ periodMs: number; witnesses: string[] } | null> {
+  const client = new pg.Client({ connectionString: product.running.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ periodMs: number; witnesses: string[] }>(
+      `SELECT l."periodMs", l.witnesses FROM "PrimaryLease" l JOIN "Replica" r ON r.id = l."replicaId" WHERE r."serviceId" = $1 AND r.name = $2`,
+      [SESSIONS_DB.id, replica],
+    );
+    return rows[0] ?? null;
+  } finally {
+    await client.end();
+  }
+}
+
 async function route() {
   return (await product.api("GET", `/api/v1/services/${SESSIONS_DB.id}/route`, product.operator)).json as { writeReplica: string; epoch: number };
 }
@@ -89,6 +105,9 @@ describe("the lab's sessions-db under the product", () => {
     expect(fleet.json.services.map((service: { id: string }) => service.id)).toEqual(expect.arrayContaining(["orders-db", SESSIONS_DB.id]));
     expect((await route()).writeReplica).toBe(SESSIONS_DB.primary);
     await ledgerIntact(SESSIONS_DB.primary);
+    // Its primary's agent keeps the self-fencing lease, the agents of the two other regions on its roster as witnesses.
+    const lease = await until(`${SESSIONS_DB.primary}'s lease`, () => leaseOf(SESSIONS_DB.primary), (row) => row !== null && row.witnesses.length === 2, 60_000);
+    expect(lease!.periodMs).toBeGreaterThan(0);
   }, 300_000);
 
   it("switches over to the semi-synchronous replica and back with no acknowledged write lost and never two writable primaries", async () => {
