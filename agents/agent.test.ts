@@ -120,6 +120,32 @@ describe("Agent", () => {
     expect(queued().map((report) => report.peers.map((peer) => peer.replica))).toEqual([[], ["orders-ap"]]);
   });
 
+  it("reports the local observation as the witness completes it, with what this tick's probes read", async () => {
+    const read: string[] = [];
+    const agent = new Agent({
+      config: { intervalMs: 1000, probeTimeoutMs: 500, peers: [{ replica: "orders-eu", regionId: "aws:eu-west-1", connectionString: "postgresql://unused" }] },
+      adapter: new ScriptedAdapter(healthy),
+      queue,
+      delivery: { deliver: async () => {}, flush: async () => {}, close: () => {} },
+      metrics,
+      log: createLogger("agent-test", () => {}),
+      witnesses: {
+        probe: async (peers): Promise<TimedPeerProbe[]> => {
+          read.push("probed");
+          return peers.map((peer) => ({ probe: { replica: peer.replica, regionId: peer.regionId, reachable: true, rttMs: 1, error: null }, durationMs: 1 }));
+        },
+        completeObservation: (observation) => {
+          read.push("completed");
+          return { ...observation, queryLatencyMs: 42 };
+        },
+        close: async () => {},
+      },
+    });
+    await agent.scheduleTick();
+    expect(read).toEqual(["probed", "completed"]);
+    expect(queued()[0]).toMatchObject({ queryLatencyMs: 42, peers: [{ replica: "orders-eu", reachable: true }] });
+  });
+
   it("skips a tick while the previous one still runs, instead of piling up", async () => {
     let release: () => void = () => {};
     const adapter = new ScriptedAdapter((call) =>

@@ -133,7 +133,8 @@ export class Agent {
     try {
       const observedAt = this.now();
       const startedAt = performance.now();
-      const [observation, peers] = await Promise.all([this.probeLocal(), this.witness()]);
+      const [local, peers] = await Promise.all([this.probeLocal(), this.witness()]);
+      const observation = this.witnesses.completeObservation?.(local) ?? local;
       this.parts.health?.observed(observation, startedAt);
       this.parts.restarter?.observed(observation.reachable);
       const report: AgentReport = {

@@ -58,6 +58,16 @@ export async function initializeDataDir(dataDir: string, template: string): Prom
 }
 
 /**
+ * How long a semi-synchronous commit waits for an acknowledgement before
+ * the primary falls back to asynchronous commits (and its replicas stop
+ * being synchronous standbys, semi-sync-standby.ts). MariaDB's default,
+ * 10 s, is within reach of a replica on a busy shared machine; a fallback
+ * drops the service's RPO-0 guarantee, so it should take a replica that is
+ * really gone, not a slow one.
+ */
+export const SEMI_SYNC_TIMEOUT_MS = 30_000;
+
+/**
  * The server's options: GTIDs in a binlog that also logs what it
  * replicates (a replica can become a primary), strict GTID mode (one history
  * per domain, so positions compare), acknowledging semi-synchronous commits
@@ -89,6 +99,7 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
     "--rpl-semi-sync-master-enabled=OFF",
     `--rpl-semi-sync-slave-enabled=${spec.semiSyncReplica === false ? "OFF" : "ON"}`,
     "--rpl-semi-sync-master-wait-point=AFTER_SYNC",
+    `--rpl-semi-sync-master-timeout=${SEMI_SYNC_TIMEOUT_MS}`,
     "--innodb-buffer-pool-size=32M",
     "--innodb-log-file-size=16M",
     "--performance-schema=OFF",
