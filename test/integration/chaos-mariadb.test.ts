@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { closeMariadb, connectMariadb, rowsOf } from "@/agents/mariadb/client";
 import { readLedger } from "@/lab/ledger";
 import { startMariadb } from "@/lab/mariadb/mariadb-server";
 import { sessionsAccess, sessionsDataDir } from "@/lab/mariadb/sessions-db";
 import { killSessionsServer, pauseSessionsServer } from "@/lab/mariadb/sessions-faults";
 import { SESSIONS_DB, sessionsReplica } from "@/lab/mariadb/sessions-topology";
+import { sessionsTakesWrites } from "@/lab/mariadb/sessions-writable";
 import { sessionsLedgerFile, verifySessionsLedger } from "@/lab/mariadb/sessions-workload";
 import { productForFile, until } from "../support/product";
 import { reinstate } from "../support/reinstate";
@@ -25,21 +25,7 @@ const product = productForFile({ labServices: ["orders-db", SESSIONS_DB.id] });
 
 const names = SESSIONS_DB.replicas.map((replica) => replica.name);
 
-/** Whether each server takes writes: not read-only and replicating from nobody. */
-async function writable(name: string): Promise<boolean> {
-  try {
-    const connection = await connectMariadb(sessionsAccess(product.running.dataDir).url(name, "admin").replace(/\/[^/]*$/, "/"), 1_000);
-    try {
-      const [row] = await rowsOf<{ ro: string | number }>(connection, "SELECT @@read_only AS ro", 1_000);
-      const replicating = await rowsOf(connection, "SHOW ALL SLAVES STATUS", 1_000);
-      return Number(row?.ro) === 0 && replicating.length === 0;
-    } finally {
-      await closeMariadb(connection);
-    }
-  } catch {
-    return false;
-  }
-}
+const writable = (name: string) => sessionsTakesWrites(product.running.dataDir, name);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
