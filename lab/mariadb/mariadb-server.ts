@@ -57,6 +57,8 @@ export async function initializeDataDir(dataDir: string, template: string): Prom
   if (user) await run("chown", ["-R", `${user.uid}:${user.gid}`, dataDir]);
 }
 
+const socketOf = (spec: MariadbServerSpec) => path.join(spec.dataDir, "mysqld.sock");
+
 /**
  * How long a semi-synchronous commit waits for an acknowledgement before
  * the primary falls back to asynchronous commits (and its replicas stop
@@ -85,7 +87,7 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
     `--datadir=${spec.dataDir}`,
     `--port=${spec.port}`,
     "--bind-address=127.0.0.1",
-    `--socket=${path.join(spec.dataDir, "mysqld.sock")}`,
+    `--socket=${socketOf(spec)}`,
     `--pid-file=${path.join(spec.dataDir, "mysqld.pid")}`,
     `--log-error=${path.join(spec.dataDir, "error.log")}`,
     `--server-id=${spec.serverId}`,
@@ -107,9 +109,15 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
   ];
 }
 
-async function acceptsConnections(port: number): Promise<boolean> {
+/**
+ * Whether the server answers on its own socket, in its data folder: another
+ * server may have taken its TCP port while it was down (another lab's), and
+ * a connection there would pass for this one, which then dies on its bind.
+ * mariadbd listens on its socket only after it bound its port.
+ */
+async function acceptsConnections(spec: MariadbServerSpec): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
+    const socket = net.connect({ path: socketOf(spec) });
     socket.once("connect", () => {
       socket.destroy();
       resolve(true);
@@ -127,7 +135,7 @@ export async function startMariadb(spec: MariadbServerSpec, timeoutMs = 60_000):
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${spec.name}: mariadbd did not start`);
   const deadline = Date.now() + timeoutMs;
-  while (!(await acceptsConnections(spec.port))) {
+  while (!(await acceptsConnections(spec))) {
     if (!isProcessAlive(pid)) throw new Error(`${spec.name}: mariadbd exited while starting; see ${path.join(spec.dataDir, "error.log")}`);
     if (Date.now() > deadline) throw new Error(`${spec.name}: mariadbd did not accept connections on port ${spec.port} within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
