@@ -168,7 +168,7 @@ export class Agent {
 
   private async witness(): Promise<PeerProbe[]> {
     const { config } = this.parts;
-    if (config.peers.length === 0) return [];
+    // Even with no peers: the witness lets go of peers no longer listed and of what it read of them.
     const results: TimedPeerProbe[] = await this.witnesses.probe(config.peers, config.probeTimeoutMs);
     for (const { probe, durationMs } of results) {
       this.witnessProbeDuration.observe(durationMs / 1000);

@@ -147,7 +147,7 @@ export function mariadbObservation(rows: MariadbProbeRows, queryLatencyMs: numbe
     replicaActive: flag(statusValue(rows.status, "Rpl_semi_sync_slave_status")),
   };
   const hosts = rows.hosts.slice(0, 64);
-  // The replicas' own semi-sync status is read by the witness, which refines these (withReplicasAcknowledging).
+  // The replicas' own semi-sync status is read by the witness, which completes these (withReplicasAcknowledging).
   const syncStates = standbySyncStates(semiSync, hosts.map(hostName), new Map());
   const readOnlySetting = readOnly ? "on" : "off";
   return {
