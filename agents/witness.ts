@@ -4,6 +4,7 @@ import type { PeerProbe } from "@/contracts/agent-reports";
 import { decideEarlyProbe } from "@/core/agents/early-probe";
 import { decideProbeConnection } from "@/core/agents/probe-connection";
 import { WITNESS_VOUCH_WITHIN_MS } from "@/core/policy/budgets";
+import type { ReplicaObservation } from "./adapters/engine-adapter";
 import type { PeerConfig } from "./config";
 import { errorMessage, truncate } from "./error-message";
 import { closeClient, newClient, within } from "./pg-client";
@@ -18,6 +19,8 @@ export interface TimedPeerProbe {
 /** What the agent's loop asks of its witness: probe these peers now, and let go of everything at the end. */
 export interface PeerWitness {
   probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]>;
+  /** The local observation with what this tick's probes read of the peers and the local server cannot tell (a MariaDB primary's synchronous replica). */
+  completeObservation?(observation: ReplicaObservation): ReplicaObservation;
   close(): Promise<void>;
 }
 

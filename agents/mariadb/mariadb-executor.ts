@@ -223,20 +223,23 @@ export class MariadbExecutor implements CommandExecutor {
    * MariaDB's primary waits for the first acknowledgement of any replica that
    * has rpl_semi_sync_slave_enabled (it cannot be told which): naming
    * replicas turns semi-synchronous commits on (AFTER_SYNC: a commit is
-   * visible only once a replica has it), naming none turns them off. The
-   * answer lists the named replicas connected now (SHOW SLAVE HOSTS, by
-   * their report_host).
+   * visible only once a replica has it) when one of them is connected now
+   * (SHOW SLAVE HOSTS, by their report_host), as PostgreSQL's names only
+   * those that stream: with none connected every commit would first wait
+   * out rpl_semi_sync_master_timeout (a former primary not yet reinstated).
+   * Naming none, or none connected, turns them off.
    */
   private async semiSyncReplicas(connection: MariadbConnection, args: Args<"sync-standbys">): Promise<CommandAnswer> {
     if (await replicaConnection(connection)) return refused(`${this.options.replicaName} replicates from a primary; semi-synchronous replicas are named on the primary`);
-    if (args.names.length > 0) {
+    const connected = new Set((await rowsOf<ReplicaHostRow>(connection, REPLICA_HOSTS_SQL, STATEMENT_TIMEOUT_MS)).map((host) => host.Host));
+    const streaming = args.names.filter((name) => connected.has(name));
+    if (streaming.length > 0) {
       await rowsOf(connection, "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC", STATEMENT_TIMEOUT_MS);
       await rowsOf(connection, "SET GLOBAL rpl_semi_sync_master_enabled = ON", STATEMENT_TIMEOUT_MS);
     } else {
       await rowsOf(connection, "SET GLOBAL rpl_semi_sync_master_enabled = OFF", STATEMENT_TIMEOUT_MS);
     }
-    const connected = new Set((await rowsOf<ReplicaHostRow>(connection, REPLICA_HOSTS_SQL, STATEMENT_TIMEOUT_MS)).map((host) => host.Host));
-    return succeeded({ synchronousStandbyNames: args.names.join(","), streaming: args.names.filter((name) => connected.has(name)) });
+    return succeeded({ synchronousStandbyNames: streaming.join(","), streaming });
   }
 
   /** One write as an application makes it: as the monitoring user, to whom read_only applies. */

@@ -8,12 +8,16 @@ import type { PeerWitness, TimedPeerProbe } from "../witness";
 import type { WitnessIdentity } from "../witness-identity";
 import { closeMariadb, connectMariadb, rowsOf, type MariadbConnection } from "./client";
 import { parseGtidPosition, seqIn } from "./gtid";
-import { gtidText, managedConnection, receivedSeqOf } from "./observation";
-import { REPLICA_STATUS_SQL, type ReplicaStatusRow } from "./probe-queries";
+import type { ReplicaObservation } from "../adapters/engine-adapter";
+import { gtidText, managedConnection, receivedSeqOf, withReplicasAcknowledging } from "./observation";
+import { REPLICA_STATUS_SQL, type ReplicaStatusRow, type StatusRow } from "./probe-queries";
 import { vouchForMariadb } from "./witness-vouch";
 
 /** The probe's first query, whose round trip is the peer's latency: the replication domain and what the peer applied. */
 const PEER_SQL = "SELECT @@gtid_domain_id AS domain_id, @@gtid_slave_pos AS gtid_slave_pos";
+
+/** The peer's own account of acknowledging semi-synchronous commits (see semi-sync-standby.ts); no privilege needed. */
+const SEMI_SYNC_REPLICA_SQL = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_slave_status'";
 
 interface PeerRow {
   domain_id: string | number;
@@ -52,18 +56,30 @@ export function peerReceived(row: PeerRow, replicas: ReplicaStatusRow[]): NonNul
  * PeerProbes), a query answered within the probe's timeout for
  * reachability, then the peer's replica status for its received position.
  * A peer that answers the first query but not the second (its monitoring
- * user lacks SLAVE MONITOR) is reachable with no position. With `witness`
- * (this agent's replica), it vouches for a peer in another region that
- * replicates from nobody (witness-vouch.ts).
+ * user lacks SLAVE MONITOR) is reachable with no position. Last, whether
+ * the peer acknowledges semi-synchronous commits, which a primary's report
+ * needs to name its synchronous standby (`completeObservation`). With
+ * `witness` (this agent's replica), it vouches for a peer in another region
+ * that replicates from nobody (witness-vouch.ts).
  */
 export class MariadbPeerProbes implements PeerWitness {
   private readonly kept = new Map<string, KeptConnection>();
+  /** Each peer's Rpl_semi_sync_slave_status as the last round of probes read it; a peer not read is absent. */
+  private acknowledging = new Map<string, boolean>();
 
   constructor(private readonly witness?: WitnessIdentity) {}
 
-  probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
+  async probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
     for (const name of this.kept.keys()) if (!peers.some((peer) => peer.replica === name)) this.drop(name);
-    return Promise.all(peers.map((peer) => this.probePeer(peer, timeoutMs)));
+    const acknowledging = new Map<string, boolean>();
+    const probes = await Promise.all(peers.map((peer) => this.probePeer(peer, timeoutMs, acknowledging)));
+    this.acknowledging = acknowledging;
+    return probes;
+  }
+
+  /** The local primary's observation with its replicas' sync states as this round's probes read their semi-sync status. */
+  completeObservation(observation: ReplicaObservation): ReplicaObservation {
+    return withReplicasAcknowledging(observation, this.acknowledging);
   }
 
   async close(): Promise<void> {
@@ -72,7 +88,7 @@ export class MariadbPeerProbes implements PeerWitness {
     await Promise.all(kept.map((entry) => entry.connection.then(closeMariadb, () => {})));
   }
 
-  async probePeer(peer: PeerConfig, timeoutMs: number): Promise<TimedPeerProbe> {
+  async probePeer(peer: PeerConfig, timeoutMs: number, acknowledging = new Map<string, boolean>()): Promise<TimedPeerProbe> {
     const started = performance.now();
     const identity = { replica: peer.replica, regionId: peer.regionId };
     const left = () => timeoutMs - (performance.now() - started);
@@ -90,6 +106,8 @@ export class MariadbPeerProbes implements PeerWitness {
         if (this.witness && this.witness.regionId !== peer.regionId && replicas && !managedConnection(replicas)) {
           kept.lastProbeSucceeded = await vouchForMariadb(connection, this.witness, peer.replica, started);
         }
+        const semiSync = await within(rowsOf<StatusRow>(connection, SEMI_SYNC_REPLICA_SQL, timeoutMs), left(), `semi-sync status of ${peer.replica}`).catch(() => null);
+        if (semiSync?.[0]) acknowledging.set(peer.replica, semiSync[0].Value.toUpperCase() === "ON");
         return { probe: { ...identity, reachable: true, rttMs: Math.round(rttMs * 100) / 100, error: null, received }, durationMs: performance.now() - started };
       } catch (error) {
         kept.lastProbeSucceeded = false;
