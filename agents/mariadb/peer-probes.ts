@@ -4,6 +4,7 @@ import { decideProbeConnection } from "@/core/agents/probe-connection";
 import type { PeerConfig } from "../config";
 import { errorMessage, truncate } from "../error-message";
 import { within } from "../pg-client";
+import { EarlyProbeTrigger } from "../early-probe-trigger";
 import type { PeerWitness, TimedPeerProbe } from "../witness";
 import type { WitnessIdentity } from "../witness-identity";
 import { closeMariadb, connectMariadb, rowsOf, type MariadbConnection } from "./client";
@@ -67,7 +68,15 @@ export class MariadbPeerProbes implements PeerWitness {
   /** Each peer's Rpl_semi_sync_slave_status as the last round of probes read it; a peer not read is absent. */
   private acknowledging = new Map<string, boolean>();
 
-  constructor(private readonly witness?: WitnessIdentity) {}
+  private readonly early: EarlyProbeTrigger;
+
+  /** `probeNow`: as PeerProbes', when a peer closes a sound kept connection. */
+  constructor(
+    private readonly witness?: WitnessIdentity,
+    probeNow?: () => void,
+  ) {
+    this.early = new EarlyProbeTrigger(probeNow);
+  }
 
   async probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
     for (const name of this.kept.keys()) if (!peers.some((peer) => peer.replica === name)) this.drop(name);
@@ -130,10 +139,15 @@ export class MariadbPeerProbes implements PeerWitness {
     if (kept && rule.action === "reuse") return { kept, reused: true };
     this.drop(peer.replica);
     const fresh: KeptConnection = { connection: connectMariadb(peer.connectionString, timeoutMs), connectionString: peer.connectionString, openedAt: now, broken: false, lastProbeSucceeded: false };
+    const ended = () => {
+      if (fresh.broken) return;
+      fresh.broken = true;
+      this.early.connectionEnded({ current: this.kept.get(peer.replica) === fresh, lastProbeSucceeded: fresh.lastProbeSucceeded });
+    };
     fresh.connection.then(
       (connection) => {
-        connection.on("error", () => (fresh.broken = true));
-        connection.on("end", () => (fresh.broken = true));
+        connection.on("error", ended);
+        connection.on("end", ended);
       },
       () => (fresh.broken = true),
     );

@@ -170,6 +170,25 @@ describe("observing MariaDB with GTID replication", () => {
     await until(async () => (await write(a, 1), observe(a)), (observation) => observation.mariadb!.semiSync.clients === 2 && observation.mariadb!.semiSync.primaryActive, "both replicas to acknowledge again");
   });
 
+  it("a witness asks for a probe at once when a peer ends its kept connection, not when it lets go of one itself", async () => {
+    let asked = 0;
+    const witness = new MariadbPeerProbes(undefined, () => (asked += 1));
+    const peer = { replica: b.name, regionId: "aws:eu-west-1", connectionString: trio.url(b, "monitor") };
+    const sessions = () => trio.root<{ id: number }>(b, "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ?", [USERS.monitor.user]);
+    try {
+      expect((await witness.probePeer(peer, 5000)).probe).toMatchObject({ reachable: true, error: null });
+      const [session] = await sessions();
+      await trio.root(b, `KILL CONNECTION ${Number(session!.id)}`);
+      await until(async () => asked, (count) => count === 1, "the witness to ask for a probe after the peer ended its session");
+      // A peer that ended one session but still answers is found reachable by that probe.
+      expect((await witness.probePeer(peer, 5000)).probe).toMatchObject({ reachable: true, error: null });
+    } finally {
+      await witness.close();
+    }
+    await until(sessions, (rows) => rows.length === 0, "the peer to end the witness's session");
+    expect(asked).toBe(1);
+  });
+
   it("a replica: received and applied positions, no lag once caught up, read-only, acknowledging", async () => {
     const [replica] = await caughtUp(b, a);
     expect(replica).toMatchObject({ role: "standby", lag: { bytes: 0, seconds: 0 }, walReceiver: { status: "streaming", senderPort: a.port }, settings: { default_transaction_read_only: "on" } });
