@@ -32,6 +32,16 @@ export interface MariadbServerSpec {
   serverId: number;
   /** Whether, as a replica, it acknowledges semi-synchronous commits (default on); an asynchronous replica does not. */
   semiSyncReplica?: boolean;
+  /**
+   * A former primary coming back to follow the new one (`--init-rpl-role=SLAVE`):
+   * its crash recovery rolls back, and cuts from its binlog, the transactions
+   * it had written there but not committed, waiting for a semi-synchronous
+   * acknowledgement that never came — no client was told they committed.
+   * Started as a primary, it would commit them, and its rejoin would be
+   * refused for those errant GTIDs (MariaDB's MDEV-21117 and MDEV-33465).
+   * Never for a primary that stays one: a replica may hold what it would cut.
+   */
+  rejoining?: boolean;
 }
 
 const run = promisify(execFile);
@@ -101,6 +111,7 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
     "--rpl-semi-sync-master-enabled=OFF",
     `--rpl-semi-sync-slave-enabled=${spec.semiSyncReplica === false ? "OFF" : "ON"}`,
     "--rpl-semi-sync-master-wait-point=AFTER_SYNC",
+    ...(spec.rejoining ? ["--init-rpl-role=SLAVE"] : []),
     `--rpl-semi-sync-master-timeout=${SEMI_SYNC_TIMEOUT_MS}`,
     "--innodb-buffer-pool-size=32M",
     "--innodb-log-file-size=16M",
