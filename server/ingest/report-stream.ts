@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { agentReportBatchSchema } from "@/contracts/agent-reports";
+import { agentReportBatchSchema, separateInvalidReports } from "@/contracts/agent-reports";
 import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_PATH, type ReportStreamAck } from "@/contracts/agent-report-stream";
 import { LineFrames } from "@/core/ingest/line-frames";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
@@ -145,8 +145,10 @@ class ReportStream {
       return ackOf(errorResponse(400, { code: "invalid_json", message: `A batch on the stream is not valid JSON: ${error instanceof Error ? error.message : "unparseable"}` }));
     }
     const parsed = agentReportBatchSchema.safeParse(value);
-    if (!parsed.success) return ackOf(zodErrorResponse(parsed.error, "body"));
-    const batch = parsed.data;
+    // One invalid report must not cost the batch's valid ones: they are stored, and the acknowledgement names it by seq.
+    const separated = parsed.success ? { batch: parsed.data, refused: [] } : separateInvalidReports(value);
+    if (!separated) return ackOf(zodErrorResponse(parsed.error!, "body"));
+    const { batch, refused } = separated;
     try {
       const outcome = await this.commit.submit(this.agent, batch, () => this.closed);
       if (!outcome.stored) return ackOf(alreadyStoredResponse(outcome.lastSeq, batch.reports[0]!.seq));
@@ -154,7 +156,7 @@ class ReportStream {
         await bindWitnessKey(this.agent, batch.witnessKey);
         this.offeredKeys.add(batch.witnessKey);
       }
-      return { status: 200, answer: outcome.result };
+      return { status: 200, answer: refused.length > 0 ? { ...outcome.result, refused } : outcome.result };
     } catch (error) {
       if (error instanceof AbandonedBatchError) return { status: 503, answer: { error: { code: "client_closed", message: error.message } } };
       return ackOf(thrownResponse(error, `report stream of agent ${this.agent.name}`));
