@@ -9,15 +9,13 @@ describe("the group admission table", () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of ADMISSION_RULES) expect(rule.sentence).toMatch(/^[A-Z].*\.$/);
     expect(ADMISSION_RULES.filter((rule) => rule.joins).map((rule) => rule.id)).toEqual(["joins"]);
-    expect(ADMISSION_RULES.at(-1)!.when({ storing: { agents: new Set(["a"]), replicas: new Set(["r"]) }, agents: new Set(["a"]), replicas: new Set(["r"]), size: MAX_GROUP_BATCHES, reports: MAX_GROUP_REPORTS }, { agentId: "a", replicaId: "r", reports: 1 })).toBe(true);
+    expect(ADMISSION_RULES.at(-1)!.when({ agents: new Set(["a"]), replicas: new Set(["r"]), size: MAX_GROUP_BATCHES, reports: MAX_GROUP_REPORTS }, { agentId: "a", replicaId: "r", reports: 1 })).toBe(true);
   });
 
   it("decides by the first matching row", () => {
-    const group = { storing: { agents: new Set(["x"]), replicas: new Set(["y"]) }, agents: new Set(["a"]), replicas: new Set(["r"]), size: 1, reports: 1 };
+    const group = { agents: new Set(["a"]), replicas: new Set(["r"]), size: 1, reports: 1 };
     expect(admission(group, { agentId: "b", replicaId: "s", reports: 1 }).id).toBe("joins");
     expect(admission(group, { agentId: "a", replicaId: "s", reports: 1 }).id).toBe("agent-already-in-group");
-    expect(admission(group, { agentId: "x", replicaId: "s", reports: 1 }).id).toBe("stored-by-running-statement");
-    expect(admission(group, { agentId: "b", replicaId: "y", reports: 1 }).id).toBe("stored-by-running-statement");
     expect(admission(group, { agentId: "b", replicaId: "r", reports: 1 }).id).toBe("replica-already-in-group");
     expect(admission({ ...group, size: MAX_GROUP_BATCHES }, { agentId: "b", replicaId: "s", reports: 1 }).id).toBe("group-full");
     expect(admission(group, { agentId: "b", replicaId: "s", reports: MAX_GROUP_REPORTS }).id).toBe("group-reports-full");
@@ -46,13 +44,6 @@ describe("formGroup", () => {
     const { group, later } = formGroup(waiting);
     expect(group.map((entry) => entry.label)).toEqual(["a1", "c1"]);
     expect(later.map((entry) => entry.label)).toEqual(["b1"]);
-  });
-
-  it("leaves the batches of agents and replicas a running statement stores for a later group, and their agents' later batches too", () => {
-    const waiting = [batch("a", "r1", "a1"), batch("b", "r2", "b1"), batch("c", "r3", "c1"), batch("b", "r2", "b2")];
-    const { group, later } = formGroup(waiting, { agents: new Set(["a"]), replicas: new Set(["r2"]) });
-    expect(group.map((entry) => entry.label)).toEqual(["c1"]);
-    expect(later.map((entry) => entry.label)).toEqual(["a1", "b1", "b2"]);
   });
 
   it("forms an empty group from nothing", () => {

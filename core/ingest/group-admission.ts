@@ -16,8 +16,6 @@ export const MAX_GROUP_BATCHES = 500;
 export const MAX_GROUP_REPORTS = 5_000;
 
 export interface FormingGroup {
-  /** Agents and replicas whose batches an earlier statement, still running, is storing. */
-  storing: { agents: ReadonlySet<string>; replicas: ReadonlySet<string> };
   agents: ReadonlySet<string>;
   replicas: ReadonlySet<string>;
   size: number;
@@ -52,13 +50,6 @@ export const ADMISSION_RULES: readonly AdmissionRule[] = [
     sentence: `With this batch the group would store more than ${MAX_GROUP_REPORTS} reports; it starts the next group (alone, if it holds more by itself).`,
   },
   {
-    id: "stored-by-running-statement",
-    joins: false,
-    when: (group, candidate) => group.storing.agents.has(candidate.agentId) || group.storing.replicas.has(candidate.replicaId),
-    sentence:
-      "A statement still running stores an earlier batch of this agent or of its replica: this one must be checked against what that one stores, and statements running side by side must touch different rows, so it waits for a group formed after that statement ends.",
-  },
-  {
     id: "agent-already-in-group",
     joins: false,
     when: (group, candidate) => group.agents.has(candidate.agentId),
@@ -84,17 +75,17 @@ export function admission(group: FormingGroup, candidate: Candidate): AdmissionR
 
 /**
  * Splits waiting batches, oldest first, into the group stored now and those
- * left for later (with those of statements still `storing`), keeping each agent's batches in their order: a batch
+ * left for later, keeping each agent's batches in their order: a batch
  * deferred for its agent holds back that agent's later batches too.
  */
-export function formGroup<T extends Candidate>(waiting: readonly T[], storing: FormingGroup["storing"] = { agents: new Set(), replicas: new Set() }): { group: T[]; later: T[] } {
+export function formGroup<T extends Candidate>(waiting: readonly T[]): { group: T[]; later: T[] } {
   const agents = new Set<string>();
   const replicas = new Set<string>();
   const group: T[] = [];
   const later: T[] = [];
   let reports = 0;
   for (const candidate of waiting) {
-    if (admission({ storing, agents, replicas, size: group.length, reports }, candidate).joins) {
+    if (admission({ agents, replicas, size: group.length, reports }, candidate).joins) {
       group.push(candidate);
       reports += candidate.reports;
     } else {

@@ -19,16 +19,6 @@ import { PEER_FIELDS, REPLICA_STATE_COLUMNS, REPLICA_STATE_UPSERT, SAMPLE_COLUMN
 export const GROUP_WINDOW_MS = 100;
 
 /**
- * Group statements a copy runs side by side. One at a time, a statement that
- * takes longer than the window (a busy store, a large group) holds every
- * stream's next acknowledgement behind it, and the store works on one core;
- * two keep the window's pace and use two. They never touch the same rows:
- * a group takes no agent or replica a running statement stores
- * (core/ingest/group-admission.ts).
- */
-export const MAX_STATEMENTS_IN_FLIGHT = 2;
-
-/**
  * INGEST_SQL (ingest-batch.ts) over many agents' batches at once: $1 the
  * batches (agent, service, first and last seq, clock skew, version, dropped
  * reports, samples, latest report, witness links), $2 their arrival. Each
@@ -125,8 +115,7 @@ interface Waiting {
 export class GroupCommit {
   private waiting: Waiting[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private running = 0;
-  private readonly storing = { agents: new Set<string>(), replicas: new Set<string>() };
+  private flushing = false;
   private lastFlushAt = 0;
 
   constructor(private readonly windowMs = GROUP_WINDOW_MS) {}
@@ -145,7 +134,7 @@ export class GroupCommit {
   }
 
   private schedule(): void {
-    if (this.timer || this.running >= MAX_STATEMENTS_IN_FLIGHT || this.waiting.length === 0) return;
+    if (this.timer || this.flushing || this.waiting.length === 0) return;
     const delay = Math.max(0, this.lastFlushAt + this.windowMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -154,29 +143,16 @@ export class GroupCommit {
   }
 
   private async flush(): Promise<void> {
+    this.flushing = true;
     this.lastFlushAt = Date.now();
     // A copy that fell behind must not spend itself on batches whose agents gave up on them and will send them again.
     for (const entry of this.waiting) if (entry.gone()) entry.reject(new AbandonedBatchError("The batch's stream closed before its turn came; it was not stored."));
-    const { group, later } = formGroup(
-      this.waiting.filter((entry) => !entry.gone()),
-      this.storing,
-    );
+    const { group, later } = formGroup(this.waiting.filter((entry) => !entry.gone()));
     this.waiting = later;
-    if (group.length === 0) return this.schedule();
-    this.running += 1;
-    for (const entry of group) {
-      this.storing.agents.add(entry.agentId);
-      this.storing.replicas.add(entry.replicaId);
-    }
-    this.schedule();
     try {
       await storeGroup(group);
     } finally {
-      for (const entry of group) {
-        this.storing.agents.delete(entry.agentId);
-        this.storing.replicas.delete(entry.replicaId);
-      }
-      this.running -= 1;
+      this.flushing = false;
       this.schedule();
     }
   }
