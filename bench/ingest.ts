@@ -206,16 +206,7 @@ try {
     storedInStore: Number(count),
     lost: sent - Number(distinct),
     storedTwice: Number(count) - Number(distinct),
-    ...(INTERVAL_MS !== null && TRANSPORT === "stream"
-      ? {
-          streamFallbacks,
-          groupStatements: {
-            count: groupStatements,
-            batchesEach: round(metric("switchyard_ingest_group_batches_sum") / Math.max(1, groupStatements), 1),
-            meanMs: round((metric("switchyard_ingest_group_seconds_sum") * 1000) / Math.max(1, metric("switchyard_ingest_group_seconds_count"))),
-          },
-        }
-      : {}),
+    ...(INTERVAL_MS !== null && TRANSPORT === "stream" ? { streamFallbacks } : {}),
     failedBatches: failures,
     agentsWhoseLastSeqDisagrees: seqMismatches,
   };
