@@ -38,7 +38,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   const witness = WitnessIdentity.open(config.queue.dir, { replica: config.replica.name, regionId: config.replica.regionId });
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
   // A MariaDB agent's peers are MariaDB servers: its witness speaks their protocol and reads their received positions.
-  const witnesses = config.replica.engine === "mariadb" ? new MariadbPeerProbes() : new PeerProbes(witness);
+  // A peer closing the witness's connection (its server died) has the agent probe and report at once (`agent` is wired below).
+  const witnesses = config.replica.engine === "mariadb" ? new MariadbPeerProbes() : new PeerProbes(witness, () => agent.reportNow());
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
   const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
   const changes = new ServerChanges();

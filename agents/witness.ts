@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import type { PeerProbe } from "@/contracts/agent-reports";
+import { decideEarlyProbe } from "@/core/agents/early-probe";
 import { decideProbeConnection } from "@/core/agents/probe-connection";
 import { WITNESS_VOUCH_WITHIN_MS } from "@/core/policy/budgets";
 import type { PeerConfig } from "./config";
@@ -59,11 +60,18 @@ interface KeptConnection {
  * With `witness` (this agent's replica), a probe of a writable peer in
  * another region that succeeded quickly also vouches for it (see `vouch`);
  * a vouch that fails changes nothing about the probe.
+ *
+ * `probeNow` is called when a peer closes a sound kept connection
+ * (core/agents/early-probe): the agent then probes and reports at once.
  */
 export class PeerProbes implements PeerWitness {
   private readonly kept = new Map<string, KeptConnection>();
+  private earlyProbeAt: number | null = null;
 
-  constructor(private readonly witness?: WitnessIdentity) {}
+  constructor(
+    private readonly witness?: WitnessIdentity,
+    private readonly probeNow?: () => void,
+  ) {}
 
   /** All peers in parallel: a tick waits for the slowest peer, never for the sum. Peers no longer listed are let go. */
   probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
@@ -116,10 +124,28 @@ export class PeerProbes implements PeerWitness {
     this.drop(peer.replica);
     const client = newClient(peer.connectionString, timeoutMs, "switchyard-witness");
     const connection: KeptConnection = { client, connectionString: peer.connectionString, openedAt: now, broken: false, lastProbeSucceeded: false };
-    client.on("error", () => (connection.broken = true));
-    client.on("end", () => (connection.broken = true));
+    const closed = () => {
+      if (connection.broken) return;
+      connection.broken = true;
+      this.closedByPeer(peer.replica, connection);
+    };
+    client.on("error", closed);
+    client.on("end", closed);
     this.kept.set(peer.replica, connection);
     return { connection, reused: false };
+  }
+
+  private closedByPeer(replica: string, connection: KeptConnection): void {
+    if (!this.probeNow) return;
+    const now = performance.now();
+    const rule = decideEarlyProbe({
+      current: this.kept.get(replica) === connection,
+      lastProbeSucceeded: connection.lastProbeSucceeded,
+      msSinceEarlyProbe: this.earlyProbeAt === null ? null : now - this.earlyProbeAt,
+    });
+    if (!rule.probeNow) return;
+    this.earlyProbeAt = now;
+    this.probeNow();
   }
 
   private drop(replica: string): void {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PeerProbes } from "@/agents/witness";
 import { pauseCluster, resumeCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { ReplicationCluster, type ClusterServer } from "../support/replication-cluster";
+import { until } from "../support/product";
 
 /**
  * The witness keeps one connection per peer (core/agents/probe-connection),
@@ -85,5 +86,30 @@ describe("witness probes over a kept connection", () => {
     } finally {
       await probes.close();
     }
+  });
+
+  it("ask for a probe at once when the peer closes a sound connection (its server died), not when the witness lets go of one itself", async () => {
+    let asked = 0;
+    const probes = new PeerProbes(undefined, () => (asked += 1));
+    try {
+      expect((await probes.probePeer(peer, TIMEOUT_MS)).probe.reachable).toBe(true);
+      const [session] = await witnessSessions();
+      await cluster.sql(peerServer, "SELECT pg_terminate_backend($1)", [session!.pid]);
+      await until("the witness to ask for a probe after the peer ended its session", async () => asked, (count) => count === 1, 10_000);
+      // A peer that ended one session but still answers is found reachable by that probe.
+      expect((await probes.probePeer(peer, TIMEOUT_MS)).probe).toMatchObject({ reachable: true, error: null });
+
+      // Past the spacing that keeps a peer closing connections from making the witness probe in a loop.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await stopCluster(peerServer.dataDir, "immediate");
+      await until("the witness to ask for a probe after the peer's server stopped", async () => asked, (count) => count === 2, 10_000);
+      expect((await probes.probePeer(peer, TIMEOUT_MS)).probe.reachable).toBe(false);
+      await startCluster({ dataDir: peerServer.dataDir, port: peerServer.port }, path.join(cluster.dir, "peer.log"));
+      expect((await probes.probePeer(peer, TIMEOUT_MS)).probe.reachable).toBe(true);
+    } finally {
+      await probes.close();
+    }
+    await until("the peer to end the witness's session", witnessSessions, (sessions) => sessions.length === 0, 10_000);
+    expect(asked).toBe(2);
   });
 });
