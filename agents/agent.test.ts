@@ -95,7 +95,7 @@ describe("Agent", () => {
     expect(queued().map((report) => report.health)).toEqual([{ host: "0.0.0.0", port: 8008, tls: true }, null]);
   });
 
-  it("witnesses the peers of a new configuration from the next tick on", async () => {
+  it("witnesses the peers of a new configuration from the next tick on, and asks the witness even with none (it lets go of peers no longer listed)", async () => {
     const asked: string[][] = [];
     const agent = new Agent({
       config: { intervalMs: 1000, probeTimeoutMs: 500, peers: [] },
@@ -116,8 +116,34 @@ describe("Agent", () => {
     await agent.scheduleTick();
     agent.reconfigure({ intervalMs: 1000, probeTimeoutMs: 500, peers: [{ replica: "orders-ap", regionId: "gcp:asia-east1", connectionString: "postgresql://unused" }] });
     await agent.scheduleTick();
-    expect(asked).toEqual([["orders-ap"]]);
+    expect(asked).toEqual([[], ["orders-ap"]]);
     expect(queued().map((report) => report.peers.map((peer) => peer.replica))).toEqual([[], ["orders-ap"]]);
+  });
+
+  it("reports the local observation as the witness completes it, with what this tick's probes read", async () => {
+    const read: string[] = [];
+    const agent = new Agent({
+      config: { intervalMs: 1000, probeTimeoutMs: 500, peers: [{ replica: "orders-eu", regionId: "aws:eu-west-1", connectionString: "postgresql://unused" }] },
+      adapter: new ScriptedAdapter(healthy),
+      queue,
+      delivery: { deliver: async () => {}, flush: async () => {}, close: () => {} },
+      metrics,
+      log: createLogger("agent-test", () => {}),
+      witnesses: {
+        probe: async (peers): Promise<TimedPeerProbe[]> => {
+          read.push("probed");
+          return peers.map((peer) => ({ probe: { replica: peer.replica, regionId: peer.regionId, reachable: true, rttMs: 1, error: null }, durationMs: 1 }));
+        },
+        completeObservation: (observation) => {
+          read.push("completed");
+          return { ...observation, queryLatencyMs: 42 };
+        },
+        close: async () => {},
+      },
+    });
+    await agent.scheduleTick();
+    expect(read).toEqual(["probed", "completed"]);
+    expect(queued()[0]).toMatchObject({ queryLatencyMs: 42, peers: [{ replica: "orders-eu", reachable: true }] });
   });
 
   it("skips a tick while the previous one still runs, instead of piling up", async () => {

@@ -133,7 +133,8 @@ export class Agent {
     try {
       const observedAt = this.now();
       const startedAt = performance.now();
-      const [observation, peers] = await Promise.all([this.probeLocal(), this.witness()]);
+      const [local, peers] = await Promise.all([this.probeLocal(), this.witness()]);
+      const observation = this.witnesses.completeObservation?.(local) ?? local;
       this.parts.health?.observed(observation, startedAt);
       this.parts.restarter?.observed(observation.reachable);
       const report: AgentReport = {
@@ -167,7 +168,7 @@ export class Agent {
 
   private async witness(): Promise<PeerProbe[]> {
     const { config } = this.parts;
-    if (config.peers.length === 0) return [];
+    // Even with no peers: the witness lets go of peers no longer listed and of what it read of them.
     const results: TimedPeerProbe[] = await this.witnesses.probe(config.peers, config.probeTimeoutMs);
     for (const { probe, durationMs } of results) {
       this.witnessProbeDuration.observe(durationMs / 1000);

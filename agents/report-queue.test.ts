@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -128,6 +128,38 @@ describe("ReportQueue", () => {
     expect(second.depth).toBe(4);
   });
 
+  it("writes the head over in place after the first ack, and a queue opened after a kill reads it", () => {
+    const queue = openQueue();
+    for (let i = 0; i < 4; i += 1) appendNext(queue);
+    queue.ack(1);
+    const state = path.join(dir, "state.json");
+    // A second name for the file: it sees the later heads only if they are written into this file, not renamed over it.
+    linkSync(state, path.join(dir, "state-link"));
+    const size = statSync(state).size;
+    queue.ack(2);
+    queue.ack(3);
+    expect(JSON.parse(readFileSync(path.join(dir, "state-link"), "utf8"))).toEqual({ headSeq: 3 });
+    expect(statSync(state).size).toBe(size);
+
+    // Not closed: as after a kill.
+    const reopened = openQueue();
+    expect(seqs(reopened)).toEqual([4]);
+    expect(reopened.nextSeq()).toBe(5);
+  });
+
+  it("reads the head an agent of the earlier format left, and goes on from it", () => {
+    const first = openQueue();
+    for (let i = 0; i < 4; i += 1) appendNext(first);
+    first.close();
+    writeFileSync(path.join(dir, "state.json"), JSON.stringify({ headSeq: 2 }));
+
+    const second = openQueue();
+    expect(seqs(second)).toEqual([3, 4]);
+    second.ack(3);
+    second.close();
+    expect(seqs(openQueue())).toEqual([4]);
+  });
+
   it("drops the oldest reports when the bound is hit, and counts them", () => {
     const probe = openQueue();
     appendNext(probe);
@@ -174,6 +206,17 @@ describe("ReportQueue", () => {
     expect(seqs(second)).toEqual([1, 3]);
     expect(second.dropped).toBe(1);
     expect(second.depth).toBe(2);
+  });
+
+  it("hands the one waiting report back as appended, without reading it from disk", () => {
+    const queue = openQueue();
+    const report = appendNext(queue);
+    const file = path.join(dir, segmentFiles()[0]!);
+    // Overwritten on disk behind the queue's back: what comes back is what was appended, not what a read would find.
+    writeFileSync(file, "#".repeat(statSync(file).size));
+    const [peeked] = queue.peek(10);
+    expect(agentReportSchema.parse(JSON.parse(peeked!.json))).toEqual(report);
+    expect(queue.dropped).toBe(0);
   });
 
   it("refuses an append that does not follow the last seq", () => {

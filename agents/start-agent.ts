@@ -39,7 +39,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   const adapter = adapterFor(config.replica, config.probeTimeoutMs);
   // A MariaDB agent's peers are MariaDB servers: its witness speaks their protocol and reads their received positions.
   // A peer closing the witness's connection (its server died) has the agent probe and report at once (`agent` is wired below).
-  const witnesses = config.replica.engine === "mariadb" ? new MariadbPeerProbes() : new PeerProbes(witness, () => agent.reportNow());
+  const probeNow = () => agent.reportNow();
+  const witnesses = config.replica.engine === "mariadb" ? new MariadbPeerProbes(witness, probeNow) : new PeerProbes(witness, probeNow);
   // One ring for commands and witness rosters: a rotation the command poll learns of holds for both.
   const keyRing = config.commands ? await CommandKeyRing.open(config.queue.dir, config.commands.publicKey) : null;
   const changes = new ServerChanges();

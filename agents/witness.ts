@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import type { PeerProbe } from "@/contracts/agent-reports";
-import { decideEarlyProbe } from "@/core/agents/early-probe";
 import { decideProbeConnection } from "@/core/agents/probe-connection";
 import { WITNESS_VOUCH_WITHIN_MS } from "@/core/policy/budgets";
+import type { ReplicaObservation } from "./adapters/engine-adapter";
 import type { PeerConfig } from "./config";
+import { EarlyProbeTrigger } from "./early-probe-trigger";
 import { errorMessage, truncate } from "./error-message";
 import { closeClient, newClient, within } from "./pg-client";
 import { VOUCH_CHANNEL } from "./primary-lease/vouch";
@@ -18,6 +19,8 @@ export interface TimedPeerProbe {
 /** What the agent's loop asks of its witness: probe these peers now, and let go of everything at the end. */
 export interface PeerWitness {
   probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]>;
+  /** The local observation with what this tick's probes read of the peers and the local server cannot tell (a MariaDB primary's synchronous replica). */
+  completeObservation?(observation: ReplicaObservation): ReplicaObservation;
   close(): Promise<void>;
 }
 
@@ -66,12 +69,14 @@ interface KeptConnection {
  */
 export class PeerProbes implements PeerWitness {
   private readonly kept = new Map<string, KeptConnection>();
-  private earlyProbeAt: number | null = null;
+  private readonly early: EarlyProbeTrigger;
 
   constructor(
     private readonly witness?: WitnessIdentity,
-    private readonly probeNow?: () => void,
-  ) {}
+    probeNow?: () => void,
+  ) {
+    this.early = new EarlyProbeTrigger(probeNow);
+  }
 
   /** All peers in parallel: a tick waits for the slowest peer, never for the sum. Peers no longer listed are let go. */
   probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
@@ -127,25 +132,12 @@ export class PeerProbes implements PeerWitness {
     const closed = () => {
       if (connection.broken) return;
       connection.broken = true;
-      this.closedByPeer(peer.replica, connection);
+      this.early.connectionEnded({ current: this.kept.get(peer.replica) === connection, lastProbeSucceeded: connection.lastProbeSucceeded });
     };
     client.on("error", closed);
     client.on("end", closed);
     this.kept.set(peer.replica, connection);
     return { connection, reused: false };
-  }
-
-  private closedByPeer(replica: string, connection: KeptConnection): void {
-    if (!this.probeNow) return;
-    const now = performance.now();
-    const rule = decideEarlyProbe({
-      current: this.kept.get(replica) === connection,
-      lastProbeSucceeded: connection.lastProbeSucceeded,
-      msSinceEarlyProbe: this.earlyProbeAt === null ? null : now - this.earlyProbeAt,
-    });
-    if (!rule.probeNow) return;
-    this.earlyProbeAt = now;
-    this.probeNow();
   }
 
   private drop(replica: string): void {

@@ -14,7 +14,7 @@
  * then kept fresh each second, so the decider and the alert evaluator work
  * through a fleet of that size at every pass while the failover happens.
  *
- * With `--policy fast`, orders-db's policy is first changed, through a
+ * With `--policy fast`, the service's policy is first changed, through a
  * change request and two approvals, to the tighter detection and lease of
  * FAST_FAILOVER_HEARTBEAT (README, "Never two writable primaries").
  *
@@ -24,27 +24,29 @@
  * tolerance. A length that fails over ends the ladder (the primary is
  * reinstated for the kills).
  *
- *   npm run bench:failover -- --runs 5 [--fleet 1000] [--policy demo|fast] [--freezes 2.5,3,3.5]
+ * With `--service sessions-db`, the same for the lab's MariaDB service
+ * (beside orders-db): SIGKILL of the primary's mariadbd, failover to its
+ * semi-synchronous replica; before each reinstate the killed mariadbd is
+ * started again, read-only, as a service manager would.
+ *
+ *   npm run bench:failover -- --runs 5 [--service orders-db|sessions-db] [--fleet 1000] [--policy demo|fast] [--freezes 2.5,3,3.5]
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
-import { killRegion, pauseRegion } from "@/lab/faults";
-import { labDir } from "@/lab/paths";
-import { verifyLedger } from "@/lab/verify";
-import { sampleWritablePrimaries, splitBrains, takesWrites } from "@/test/support/writable-sampler";
+import { splitBrains } from "@/test/support/writable-sampler";
 import { api, until } from "./support/api";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { FAST_FAILOVER_HEARTBEAT } from "./support/fast-failover-policy";
+import { FAILOVER_SERVICES } from "./support/failover-service";
 import { applyPolicyChange, untilAgentsReportEvery } from "./support/governed-policy";
 import { seedTopology } from "./support/dashboard-fleet";
 import { enrollAndReport, grantPrimaryLeases, keepFresh } from "./support/simulated-fleet";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "5" }, fleet: { type: "string", default: "0" }, policy: { type: "string", default: "demo" }, freezes: { type: "string", default: "" } },
+  options: { runs: { type: "string", default: "5" }, service: { type: "string", default: "orders-db" }, fleet: { type: "string", default: "0" }, policy: { type: "string", default: "demo" }, freezes: { type: "string", default: "" } },
 });
 /** Freeze lengths to try, in seconds, shortest first (`--freezes 2.5,3,3.5`): each is three freezes of the primary, 2 s apart. */
 const FREEZES = values.freezes ? values.freezes.split(",").map(Number).sort((a, b) => a - b) : [];
@@ -52,31 +54,36 @@ if (FREEZES.some((seconds) => !(seconds > 0))) throw new Error(`--freezes: posit
 const RUNS = Number(values.runs);
 const FLEET = Number(values.fleet);
 if (values.policy !== "demo" && values.policy !== "fast") throw new Error(`--policy: demo or fast, not ${values.policy}`);
+const SERVICE = FAILOVER_SERVICES[values.service];
+if (!SERVICE) throw new Error(`--service: ${Object.keys(FAILOVER_SERVICES).join(" or ")}, not ${values.service}`);
+const [FIRST, SECOND] = SERVICE.replicas;
+const otherOf = (replica: string) => (replica === FIRST ? SECOND : FIRST);
 const OPERATOR = { email: "bench-oncall@switchyard.local", password: "bench-oncall-password" };
 
 
 /** An operator reinstates the lost primary (it becomes a synchronous standby again) and acknowledges the failover, so the cooldown does not hold the next one. */
 async function reinstateAndAcknowledge(url: string, operator: string, primary: string): Promise<void> {
+  await SERVICE!.restart(product.dataDir, primary);
   const reinstate = await api(url, "POST", "/api/v1/runbooks/reinstate-former-primary/runs", operator, {
-    params: { service: "orders-db", region: primary === "pg-us-east-1" ? "aws:us-east-1" : "aws:eu-west-1", reason: "benchmark: reinstate the killed primary" },
+    params: { service: SERVICE!.id, region: SERVICE!.regionOf(primary), reason: "benchmark: reinstate the killed primary" },
   });
   await until("the reinstate confirmation", () => api(url, "GET", `/api/v1/runs/${reinstate.id}`, operator), (r) => r.steps.find((s: any) => s.stepId === "confirm")?.state === "waiting", 60_000, 250);
   await api(url, "POST", `/api/v1/runs/${reinstate.id}/steps/confirm/confirm`, operator, { note: "benchmark" });
   const reinstated = await until("the reinstate run", () => api(url, "GET", `/api/v1/runs/${reinstate.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status), 300_000, 500);
   if (reinstated.status !== "succeeded") throw new Error(`reinstate ${reinstated.status}: ${reinstated.error}`);
-  await api(url, "POST", "/api/v1/services/orders-db/automation/acknowledge", operator, { note: "benchmark: checked, next repetition" });
+  await api(url, "POST", `/api/v1/services/${SERVICE!.id}/automation/acknowledge`, operator, { note: "benchmark: checked, next repetition" });
 }
 
 /** How often the replica's lab agent fenced its server since `since`, by its log (scripts/lab-stack.ts writes it). */
 function selfFencesSince(dataDir: string, replica: string, since: number): number {
-  return readFileSync(path.join(labDir(dataDir), "agents", replica, "agent.log"), "utf8")
+  return readFileSync(SERVICE!.agentLog(dataDir, replica), "utf8")
     .split("\n")
     .filter((line) => line.includes('"event":"primary_lease.self_fenced"'))
     .filter((line) => Date.parse((JSON.parse(line) as { time: string }).time) >= since).length;
 }
 
 const freezeResults: { seconds: number; failedOver: boolean; selfFences: number }[] = [];
-const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db" } });
+const product = await startControlPlane({ lab: true, env: { LAB_SERVICES: SERVICE.labServices } });
 const results: { writableMs: number; routedMs: number; finishedMs: number; createdMs: number; lost: number; splitBrainSamples: number; samples: number }[] = [];
 const sql = new pg.Pool({ connectionString: product.databaseUrl, max: 2 });
 const db = createDb(product.databaseUrl, 4);
@@ -84,9 +91,9 @@ let fresh: ReturnType<typeof keepFresh> | undefined;
 try {
   const admin = await adminToken(product.url);
   if (values.policy === "fast") {
-    await applyPolicyChange(product, admin, "orders-db", (document) => (document.heartbeat = FAST_FAILOVER_HEARTBEAT), "benchmark: the tighter detection window and lease");
-    await untilAgentsReportEvery(product, "orders-db", FAST_FAILOVER_HEARTBEAT.intervalSeconds);
-    console.error(`orders-db's policy: heartbeat ${JSON.stringify(FAST_FAILOVER_HEARTBEAT)}, and its agents report at that interval`);
+    await applyPolicyChange(product, admin, SERVICE.id, (document) => (document.heartbeat = FAST_FAILOVER_HEARTBEAT), "benchmark: the tighter detection window and lease");
+    await untilAgentsReportEvery(product, SERVICE.id, FAST_FAILOVER_HEARTBEAT.intervalSeconds);
+    console.error(`${SERVICE.id}'s policy: heartbeat ${JSON.stringify(FAST_FAILOVER_HEARTBEAT)}, and its agents report at that interval`);
   }
   if (FLEET > 0) {
     const replicas = await seedTopology(db, FLEET, 3);
@@ -99,19 +106,18 @@ try {
   const issued = await fetch(`${product.url}/api/v1/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...OPERATOR, name: "bench", scopes: ["operate"] }) });
   const operator = ((await issued.json()) as { token: string }).token;
   for (const seconds of FREEZES) {
-    const route = await api(product.url, "GET", "/api/v1/services/orders-db/route", operator);
-    await until("a healthy topology", () => api(product.url, "GET", "/api/v1/services/orders-db", operator), (service) => service.replicas.every((replica: any) => replica.live.health === "healthy"));
-    const region = route.writeReplica === "pg-us-east-1" ? "aws:us-east-1" : "aws:eu-west-1";
-    const newestBefore = (await api(product.url, "GET", "/api/v1/runs?serviceId=orders-db&limit=1", operator)).runs[0]?.id ?? null;
+    const route = await api(product.url, "GET", `/api/v1/services/${SERVICE.id}/route`, operator);
+    await until("a healthy topology", () => api(product.url, "GET", `/api/v1/services/${SERVICE.id}`, operator), (service) => service.replicas.every((replica: any) => replica.live.health === "healthy"));
+    const newestBefore = (await api(product.url, "GET", `/api/v1/runs?serviceId=${SERVICE.id}&limit=1`, operator)).runs[0]?.id ?? null;
     const ladderStartedAt = Date.now();
     for (let freeze = 0; freeze < 3; freeze++) {
-      await pauseRegion(product.dataDir, region, seconds);
+      await SERVICE.freeze(product.dataDir, route.writeReplica, seconds);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
     // Longer than any window this benchmark sets: a failover the freezes caused has started by then.
     await new Promise((resolve) => setTimeout(resolve, 8_000));
-    const after = await api(product.url, "GET", "/api/v1/services/orders-db/route", operator);
-    const runs = await api(product.url, "GET", "/api/v1/runs?serviceId=orders-db&limit=1", operator);
+    const after = await api(product.url, "GET", `/api/v1/services/${SERVICE.id}/route`, operator);
+    const runs = await api(product.url, "GET", `/api/v1/runs?serviceId=${SERVICE.id}&limit=1`, operator);
     const newest = runs.runs[0];
     const failedOver = after.epoch !== route.epoch || (newest !== undefined && newest.id !== newestBefore && newest.runbookId === "unplanned-failover");
     // A freeze longer than about the lease less one heartbeat leaves the lease lapsed at the thaw: the agent fences, and the next grant undoes it.
@@ -122,27 +128,27 @@ try {
     const ended = await until("the failover run to finish", () => api(product.url, "GET", `/api/v1/runs/${newest.id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
     console.error(`the failover run ${ended.status}${ended.error ? `: ${ended.error}` : ""}`);
     // A run that ended before promoting (the primary answered again) left the route where it was: nothing to reinstate.
-    if ((await api(product.url, "GET", "/api/v1/services/orders-db/route", operator)).writeReplica !== route.writeReplica) await reinstateAndAcknowledge(product.url, operator, route.writeReplica);
+    if ((await api(product.url, "GET", `/api/v1/services/${SERVICE.id}/route`, operator)).writeReplica !== route.writeReplica) await reinstateAndAcknowledge(product.url, operator, route.writeReplica);
     break;
   }
   for (let repetition = 0; repetition < RUNS; repetition++) {
-    const route = await api(product.url, "GET", "/api/v1/services/orders-db/route", operator);
+    const route = await api(product.url, "GET", `/api/v1/services/${SERVICE.id}/route`, operator);
     const primary = route.writeReplica as string;
-    const standby = primary === "pg-us-east-1" ? "pg-eu-west-1" : "pg-us-east-1";
-    await until("a healthy topology with a synchronous standby", () => api(product.url, "GET", "/api/v1/services/orders-db", operator), (service) =>
+    const standby = otherOf(primary);
+    await until("a healthy topology with a synchronous standby", () => api(product.url, "GET", `/api/v1/services/${SERVICE.id}`, operator), (service) =>
       service.replicas.every((replica: any) => replica.live.health === "healthy") && service.replicas.some((replica: any) => replica.name === standby && replica.live.syncState === "sync"),
     );
-    const before = (await verifyLedger(product.dataDir, standby)).acknowledged;
-    await until("the workload writing", () => verifyLedger(product.dataDir, standby), (check) => check.acknowledged > before + 100, 60_000, 500);
+    const before = (await SERVICE.ledger(product.dataDir, standby)).acknowledged;
+    await until("the workload writing", () => SERVICE.ledger(product.dataDir, standby), (check) => check.acknowledged > before + 100, 60_000, 500);
 
-    const sampler = await sampleWritablePrimaries(product.dataDir, 100);
+    const sampler = await SERVICE.sampleWritable(product.dataDir, 100);
     const killedAt = Date.now();
-    await killRegion(product.dataDir, primary);
-    await until(`${standby} writable`, () => takesWrites(product.dataDir, standby), Boolean, 120_000, 50);
+    await SERVICE.kill(product.dataDir, primary);
+    await until(`${standby} writable`, () => SERVICE.takesWrites(product.dataDir, standby), Boolean, 120_000, 50);
     const writableMs = Date.now() - killedAt;
-    await until("the write route to move", () => api(product.url, "GET", "/api/v1/services/orders-db/route", operator), (now) => now.writeReplica === standby, 120_000, 50);
+    await until("the write route to move", () => api(product.url, "GET", `/api/v1/services/${SERVICE.id}/route`, operator), (now) => now.writeReplica === standby, 120_000, 50);
     const routedMs = Date.now() - killedAt;
-    const runs = await api(product.url, "GET", "/api/v1/runs?serviceId=orders-db&limit=1", operator);
+    const runs = await api(product.url, "GET", `/api/v1/runs?serviceId=${SERVICE.id}&limit=1`, operator);
     const run = await until("the automatic run to finish", () => api(product.url, "GET", `/api/v1/runs/${runs.runs[0].id}`, operator), (r) => ["succeeded", "failed", "aborted"].includes(r.status));
     if (run.status !== "succeeded" || run.mode !== "automatic") throw new Error(`run ${run.id} (${run.mode}) ${run.status}: ${run.error}`);
     const finishedMs = Date.parse(run.finishedAt) - killedAt;
@@ -151,10 +157,10 @@ try {
       .filter((step) => step.phase === "forward" && step.finishedAt)
       .map((step) => `${step.stepId} ${((Date.parse(step.finishedAt!) - killedAt) / 1000).toFixed(2)}`);
     console.error(`run ${repetition + 1}: created ${(createdMs / 1000).toFixed(2)} s after the kill; steps finished at: ${steps.join(", ")}`);
-    const after = (await verifyLedger(product.dataDir, standby)).acknowledged;
-    await until("the workload writing to the new primary", () => verifyLedger(product.dataDir, standby), (check) => check.acknowledged > after + 50, 60_000, 500);
+    const after = (await SERVICE.ledger(product.dataDir, standby)).acknowledged;
+    await until("the workload writing to the new primary", () => SERVICE.ledger(product.dataDir, standby), (check) => check.acknowledged > after + 50, 60_000, 500);
     const samples = await sampler.stop();
-    const ledger = await verifyLedger(product.dataDir, standby);
+    const ledger = await SERVICE.ledger(product.dataDir, standby);
     results.push({ writableMs, routedMs, finishedMs, createdMs, lost: ledger.lost, splitBrainSamples: splitBrains(samples).length, samples: samples.length });
     console.error(`run ${repetition + 1}: ${primary} → ${standby}: writable after ${writableMs} ms, routed after ${routedMs} ms, ${ledger.lost} lost of ${ledger.acknowledged}`);
 
@@ -174,6 +180,7 @@ const summary = (values: number[]) => {
 console.log(
   JSON.stringify(
     {
+      service: SERVICE.id,
       runs: RUNS,
       policy: values.policy === "fast" ? { heartbeat: FAST_FAILOVER_HEARTBEAT } : "demo",
       simulatedServicesBeside: FLEET,

@@ -28,22 +28,31 @@ async function runningIn(dataDir: string, region: string): Promise<LabReplica[]>
  * a cluster must never be left stopped behind us.
  */
 export async function pauseRegion(dataDir: string, region: string, seconds: number, signal?: AbortSignal): Promise<{ replica: LabReplica; pid: number }[]> {
-  if (!(seconds > 0)) throw new Error(`pause needs a positive number of seconds, not ${seconds}`);
+  checkPause(seconds);
   const running = await runningIn(dataDir, region);
   const paused: { replica: LabReplica; pid: number }[] = [];
   try {
     for (const replica of running) paused.push({ replica, pid: await pauseCluster(pgdataDir(dataDir, replica.name)) });
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, seconds * 1000);
-      const stopWaiting = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      if (signal?.aborted) stopWaiting();
-      signal?.addEventListener("abort", stopWaiting, { once: true });
-    });
+    await frozenFor(seconds, signal);
   } finally {
     await Promise.all(running.map((replica) => resumeCluster(pgdataDir(dataDir, replica.name))));
   }
   return paused;
+}
+
+export function checkPause(seconds: number): void {
+  if (!(seconds > 0)) throw new Error(`pause needs a positive number of seconds, not ${seconds}`);
+}
+
+/** How long a pause holds what it froze: `seconds`, or until `signal` aborts. */
+export function frozenFor(seconds: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    const stopWaiting = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    if (signal?.aborted) stopWaiting();
+    signal?.addEventListener("abort", stopWaiting, { once: true });
+  });
 }

@@ -38,7 +38,11 @@ export interface Lab {
 /** The lab for `npm start` and tests: `up` (every service, or those named), then what the control plane needs to know about it. */
 export async function startLab(options: { dataDir: string; log?: Log } & LabUpOptions): Promise<Lab> {
   const log = options.log ?? ((line: string) => console.log(`[lab] ${line}`));
-  const state = await labUp(options.dataDir, log, { route: options.route, onPorts: options.onPorts, services: options.services });
+  // A start that fails midway (a port taken meanwhile, say) must not leave the clusters it started holding their ports.
+  const state = await labUp(options.dataDir, log, { route: options.route, onPorts: options.onPorts, services: options.services }).catch(async (error: unknown) => {
+    await labDown(options.dataDir, log).catch(() => {});
+    throw error;
+  });
   const services = await Promise.all(
     labServices(options.services).map(async (service): Promise<LabServiceInfo> => {
       const primary = primaryOf(state, service.id);

@@ -13,7 +13,7 @@ export interface CommandExecutor {
 
 export const succeeded = (output: Record<string, unknown>): CommandAnswer => ({ status: "succeeded", output, error: null });
 export const failed = (error: string, output: Record<string, unknown> | null = null): CommandAnswer => ({ status: "failed", output, error });
-export const refused = (error: string): CommandAnswer => ({ status: "refused", output: null, error });
+export const refused = (error: string, output: Record<string, unknown> | null = null): CommandAnswer => ({ status: "refused", output, error });
 
 /** A simulated replica has no server to act on; pretending would hide that from whoever sent the command. */
 export const simulatedExecutor: CommandExecutor = {

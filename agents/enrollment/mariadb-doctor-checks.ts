@@ -1,3 +1,4 @@
+import { VOUCH_SCHEMA } from "../mariadb/vouch-table";
 import type { DoctorLine } from "./doctor-checks";
 
 /**
@@ -16,6 +17,8 @@ export type MariadbServerFacts =
       version: string;
       /** The global privileges information_schema.USER_PRIVILEGES lists for the account. */
       privileges: string[];
+      /** Its privileges on the `switchyard` schema (information_schema.SCHEMA_PRIVILEGES), where the primary lease's vouches go. */
+      schemaPrivileges: string[];
       gtidStrictMode: boolean;
       logBin: boolean;
       logSlaveUpdates: boolean;
@@ -24,7 +27,7 @@ export type MariadbServerFacts =
       semiSyncReplicaEnabled: boolean | null;
     };
 
-export type MariadbUserFacts = { connected: false; error: string } | { connected: true; account: string; privileges: string[] };
+export type MariadbUserFacts = { connected: false; error: string } | { connected: true; account: string; privileges: string[]; schemaPrivileges: string[] };
 
 /** The monitoring user's privileges, and what the probe reads with each. */
 export const MONITORING_PRIVILEGES: Record<string, string> = {
@@ -42,6 +45,24 @@ export const COMMANDS_PRIVILEGES: Record<string, string> = {
   "SLAVE MONITOR": "SHOW ALL SLAVES STATUS (every command reads the replica's state first)",
   "BINLOG ADMIN": "sql_log_bin off while rejoining, so nothing the rejoin does becomes a transaction",
   RELOAD: "FLUSH ENGINE LOGS and RESET MASTER (checkpoint, rejoin)",
+};
+
+/**
+ * The primary lease's vouch schema (agents/mariadb/vouch-table.ts), held on
+ * `switchyard.*` or globally: the monitoring user is a witness that vouches
+ * for its peers' primaries, the commands user the lease keeper that creates
+ * the schema and is the definer the vouch procedure writes as.
+ */
+export const VOUCH_MONITORING_PRIVILEGES: Record<string, string> = {
+  EXECUTE: `CALL ${VOUCH_SCHEMA}.vouch: this replica's agent vouches, as a witness, for a primary in another region, which keeps its lease while the control plane is out of reach`,
+};
+
+export const VOUCH_COMMANDS_PRIVILEGES: Record<string, string> = {
+  CREATE: `the ${VOUCH_SCHEMA} schema and its vouch table (primary lease)`,
+  "CREATE ROUTINE": `${VOUCH_SCHEMA}.vouch, the procedure witnesses vouch through (primary lease)`,
+  SELECT: "reading the witnesses' vouches (primary lease)",
+  INSERT: "the vouch procedure's write, which runs as this user (primary lease)",
+  UPDATE: "the vouch procedure's write, which runs as this user (primary lease)",
 };
 
 /** The server settings a replica needs, each with why and how to set it. */
@@ -75,22 +96,31 @@ function missing(privileges: readonly string[], needed: Record<string, string>):
   return Object.keys(needed).filter((privilege) => !held.has(privilege));
 }
 
-function grantLine(check: string, account: string, privileges: readonly string[], needed: Record<string, string>, role: string): DoctorLine {
+function grantLine(check: string, account: string, privileges: readonly string[], needed: Record<string, string>, role: string, on = "*.*"): DoctorLine {
   const lacking = missing(privileges, needed);
-  if (lacking.length === 0) return ok(check, `${role} as ${account}, which has ${Object.keys(needed).join(", ")}`);
+  if (lacking.length === 0) return ok(check, `${role} as ${account}, which has ${Object.keys(needed).join(", ")}${on === "*.*" ? "" : ` on ${on}`}`);
   const uses = lacking.map((privilege) => `${privilege}: ${needed[privilege]}`).join("; ");
-  return problem(check, `${account} (${role}) lacks ${lacking.join(", ")} (${uses})`, `GRANT ${lacking.join(", ")} ON *.* TO ${quoted(account)};`);
+  return problem(check, `${account} (${role}) lacks ${lacking.join(", ")}${on === "*.*" ? "" : ` on ${on}`} (${uses})`, `GRANT ${lacking.join(", ")} ON ${on} TO ${quoted(account)};`);
+}
+
+/** A line for the vouch schema: its privileges count whether granted on it or globally. */
+function vouchGrantLine(check: string, facts: { account: string; privileges: string[]; schemaPrivileges: string[] }, needed: Record<string, string>, role: string): DoctorLine {
+  return grantLine(check, facts.account, [...facts.privileges, ...facts.schemaPrivileges], needed, role, `${VOUCH_SCHEMA}.*`);
 }
 
 /** One line per check on a MariaDB replica: the monitoring user, the commands user, then each setting. */
 export function mariadbLines(server: MariadbServerFacts, commands: MariadbUserFacts | null): DoctorLine[] {
   if (!server.connected) return [problem("mariadb", `cannot connect as the monitoring user: ${server.error}`, "check --mariadb (host, port, user, password) and the user's allowed hosts")];
-  const lines = [grantLine("mariadb", server.account, server.privileges, MONITORING_PRIVILEGES, `connected to MariaDB ${server.version}`)];
-  const runner = commands ?? { connected: true as const, account: server.account, privileges: server.privileges };
+  const lines = [
+    grantLine("mariadb", server.account, server.privileges, MONITORING_PRIVILEGES, `connected to MariaDB ${server.version}`),
+    vouchGrantLine("witness-vouch", server, VOUCH_MONITORING_PRIVILEGES, "witness vouches"),
+  ];
+  const runner = commands ?? { connected: true as const, account: server.account, privileges: server.privileges, schemaPrivileges: server.schemaPrivileges };
   if (!runner.connected) lines.push(problem("commands-user", `cannot connect as the commands user: ${runner.error}`, "check --commands-mariadb and the user's allowed hosts"));
   else {
     const line = grantLine("commands-user", runner.account, runner.privileges, COMMANDS_PRIVILEGES, "commands run");
     lines.push(commands || line.ok ? line : { ...line, fix: `${line.fix} Or enroll again with --commands-mariadb <url of a user that has them>` });
+    lines.push(vouchGrantLine("lease-schema", runner, VOUCH_COMMANDS_PRIVILEGES, "the primary lease keeper"));
   }
   for (const setting of SETTINGS) {
     lines.push(setting.ok(server) ? ok(setting.check, setting.detail(server)) : problem(setting.check, `${setting.detail(server)}: Switchyard needs ${setting.need}`, setting.fix));

@@ -9,6 +9,7 @@ import { closeMariadb, connectMariadb, rowsOf, type MariadbConnection } from "./
 import { errantByPosition, formatGtidPosition, seqIn, type Gtid } from "./gtid";
 import { REPLICA_HOSTS_SQL, type ReplicaHostRow } from "./probe-queries";
 import { rebuildFrom } from "./rebuild";
+import { fenceMariadb, unfenceMariadb } from "./server-fence";
 import { connectionNameSql, follow, primaryPositions, replicaConnection, serverPositions, STATEMENT_TIMEOUT_MS, type ServerPositions } from "./replica-control";
 
 export interface MariadbExecutorOptions {
@@ -26,13 +27,6 @@ type Args<K extends VerifiedCommand["kind"]> = AgentCommandArgs<K>;
 
 /** ER_OPTION_PREVENTS_STATEMENT: "running with the --read-only option". */
 const READ_ONLY_REFUSAL = 1290;
-
-/** Threads that are not client sessions: replication, the event scheduler, the server's own. */
-const CLIENT_SESSIONS_SQL = `
-  SELECT ID AS id FROM information_schema.PROCESSLIST
-  WHERE ID <> CONNECTION_ID()
-    AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')
-    AND USER NOT IN ('system user', 'event_scheduler', 'unauthenticated user')`;
 
 const position = (positions: ServerPositions, gtids: Gtid[]) => seqIn(gtids, positions.domain) ?? "0";
 
@@ -84,34 +78,16 @@ export class MariadbExecutor implements CommandExecutor {
     }
   }
 
-  /**
-   * read_only first (new writes of every session without READ_ONLY ADMIN are
-   * refused from here on, and it waits for commits under way), then the
-   * client sessions end, so none holding that privilege writes on; the final
-   * position is read after both.
-   */
+  /** See fenceMariadb: the same fence the primary's lease keeper makes when its lease lapses. */
   private async fence(connection: MariadbConnection, args: Args<"fence">): Promise<CommandAnswer> {
-    await rowsOf(connection, "SET GLOBAL read_only = ON", STATEMENT_TIMEOUT_MS);
-    let terminatedSessions = 0;
-    if (args.terminateSessions) {
-      for (const { id } of await rowsOf<{ id: string | number }>(connection, CLIENT_SESSIONS_SQL, STATEMENT_TIMEOUT_MS)) {
-        try {
-          await rowsOf(connection, `KILL CONNECTION ${Number(id)}`, STATEMENT_TIMEOUT_MS);
-          terminatedSessions += 1;
-        } catch {
-          // It ended by itself in between (unknown thread id).
-        }
-      }
-    }
-    const positions = await serverPositions(connection);
+    const { terminatedSessions, positions } = await fenceMariadb(connection, { terminateSessions: args.terminateSessions });
     return succeeded({ finalLsn: newest(positions), terminatedSessions, finalGtid: positions.binlogText });
   }
 
   /** A replica stays read-only: only a primary is unfenced. */
   private async unfence(connection: MariadbConnection): Promise<CommandAnswer> {
-    if (await replicaConnection(connection)) return refused(`${this.options.replicaName} replicates from a primary; a replica stays read-only`);
-    await rowsOf(connection, "SET GLOBAL read_only = OFF", STATEMENT_TIMEOUT_MS);
-    return succeeded({});
+    const result = await unfenceMariadb(connection, this.options.replicaName);
+    return result.unfenced ? succeeded({}) : refused(result.problem);
   }
 
   /**
@@ -193,20 +169,35 @@ export class MariadbExecutor implements CommandExecutor {
     const local = await serverPositions(connection);
     const primary = await primaryPositions(target, replication);
     const errant = errantByPosition(local.binlog, primary.binlog);
-    let reason: string | null = null;
+    const primaryText = primary.binlogText || "empty";
+    let reason: string;
+    // The proof, for the audit trail: the GTIDs found errant, how, and both positions compared.
+    let errantGtids: { errant: string; provenBy: "position" | "primary-binlog"; formerPosition: string; primaryPosition: string };
     if (errant.length > 0) {
-      reason = `it holds transactions the primary at ${target.host}:${target.port} does not: its GTIDs ${formatGtidPosition(errant)} are not in the primary's history (${primary.binlogText || "empty"})`;
+      reason = `it holds transactions the primary at ${target.host}:${target.port} does not: its GTIDs ${formatGtidPosition(errant)} are not in the primary's history (${primaryText})`;
+      errantGtids = { errant: formatGtidPosition(errant), provenBy: "position", formerPosition: local.binlogText, primaryPosition: primary.binlogText };
     } else {
       const outcome = await follow(connection, target, replication);
       if (outcome.state === "streaming") return { status: "following" };
       if (outcome.state === "failing") return { status: "not-following", answer: failed(`${this.options.replicaName} does not follow ${target.host}:${target.port}: ${outcome.message}`) };
-      reason = `it holds transactions the primary at ${target.host}:${target.port} does not (errant GTIDs in ${local.binlogText}): ${outcome.message}`;
+      reason = `it holds transactions the primary at ${target.host}:${target.port} does not: its GTIDs ${local.binlogText} are not in the primary's binlog (${primaryText}), which refused them as errant GTIDs: ${outcome.message}`;
+      errantGtids = { errant: local.binlogText, provenBy: "primary-binlog", formerPosition: local.binlogText, primaryPosition: primary.binlogText };
     }
     await this.standAlone(connection);
     if (this.options.errantTransactions === "refuse") {
-      return { status: "not-following", answer: refused(`${this.options.replicaName} was not rejoined: ${reason}. It stays read-only and replicates from none; the policy rebuilds only when errantTransactions is "rebuild"`) };
+      return {
+        status: "not-following",
+        answer: refused(
+          `${this.options.replicaName} was not rejoined: ${reason}. It stays read-only, replicates from none and keeps its data. ` +
+            "Recover what those transactions wrote (mariadb-binlog on its binary logs), then rebuild it from the primary: " +
+            'set errantTransactions: "rebuild" and a formerDataDir (its data is dumped there first) in its agent\'s config and run reinstate-former-primary',
+          { errantGtids },
+        ),
+      };
     }
-    if (!this.options.formerDataDir) return { status: "not-following", answer: refused(`${this.options.replicaName} was not rebuilt: ${reason}, and the agent config names no formerDataDir to keep its old data in`) };
+    if (!this.options.formerDataDir) {
+      return { status: "not-following", answer: refused(`${this.options.replicaName} was not rebuilt: ${reason}, and the agent config names no formerDataDir to keep its old data in`, { errantGtids }) };
+    }
     const rebuilt = await rebuildFrom(connection, { target, replication, localConnectionString: this.options.connectionString, formerDataDir: this.options.formerDataDir, replicaName: this.options.replicaName });
     const outcome = await follow(connection, target, replication);
     if (outcome.state !== "streaming") return { status: "not-following", answer: failed(`${this.options.replicaName} was rebuilt (its old data is in ${rebuilt.keptAt}) but does not follow ${target.host}:${target.port}: ${outcome.message}`) };
@@ -232,20 +223,23 @@ export class MariadbExecutor implements CommandExecutor {
    * MariaDB's primary waits for the first acknowledgement of any replica that
    * has rpl_semi_sync_slave_enabled (it cannot be told which): naming
    * replicas turns semi-synchronous commits on (AFTER_SYNC: a commit is
-   * visible only once a replica has it), naming none turns them off. The
-   * answer lists the named replicas connected now (SHOW SLAVE HOSTS, by
-   * their report_host).
+   * visible only once a replica has it) when one of them is connected now
+   * (SHOW SLAVE HOSTS, by their report_host), as PostgreSQL's names only
+   * those that stream: with none connected every commit would first wait
+   * out rpl_semi_sync_master_timeout (a former primary not yet reinstated).
+   * Naming none, or none connected, turns them off.
    */
   private async semiSyncReplicas(connection: MariadbConnection, args: Args<"sync-standbys">): Promise<CommandAnswer> {
     if (await replicaConnection(connection)) return refused(`${this.options.replicaName} replicates from a primary; semi-synchronous replicas are named on the primary`);
-    if (args.names.length > 0) {
+    const connected = new Set((await rowsOf<ReplicaHostRow>(connection, REPLICA_HOSTS_SQL, STATEMENT_TIMEOUT_MS)).map((host) => host.Host));
+    const streaming = args.names.filter((name) => connected.has(name));
+    if (streaming.length > 0) {
       await rowsOf(connection, "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC", STATEMENT_TIMEOUT_MS);
       await rowsOf(connection, "SET GLOBAL rpl_semi_sync_master_enabled = ON", STATEMENT_TIMEOUT_MS);
     } else {
       await rowsOf(connection, "SET GLOBAL rpl_semi_sync_master_enabled = OFF", STATEMENT_TIMEOUT_MS);
     }
-    const connected = new Set((await rowsOf<ReplicaHostRow>(connection, REPLICA_HOSTS_SQL, STATEMENT_TIMEOUT_MS)).map((host) => host.Host));
-    return succeeded({ synchronousStandbyNames: args.names.join(","), streaming: args.names.filter((name) => connected.has(name)) });
+    return succeeded({ synchronousStandbyNames: streaming.join(","), streaming });
   }
 
   /** One write as an application makes it: as the monitoring user, to whom read_only applies. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { agentReportSchema } from "@/contracts/agent-reports";
-import { mariadbObservation, replicaSyncState, unappliedBytes, type MariadbProbeRows } from "./observation";
+import { mariadbObservation, standbySyncStates, unappliedBytes, withReplicasAcknowledging, type MariadbProbeRows } from "./observation";
 import type { ReplicaStatusRow } from "./probe-queries";
 
 const envelope = { seq: 1, observedAt: "2026-12-06T00:00:00.000Z", peers: [] };
@@ -65,22 +65,30 @@ describe("a MariaDB primary", () => {
     expect(observation).toMatchObject({ engine: "mariadb", role: "primary", timeline: null, lsn: { current: "120", received: null, replayed: null }, lag: { bytes: null, seconds: null }, walReceiver: null, queryLatencyMs: 1.23 });
   });
 
-  it("lists its connected replicas by report_host, without positions MariaDB does not tell", () => {
-    // One of two acknowledges: MariaDB does not say which.
+  it("lists its connected replicas by report_host, without positions MariaDB does not tell, their sync state unknown until their own semi-sync status is read", () => {
     expect(observation.standbys.map((standby) => [standby.applicationName, standby.flushLsn, standby.syncState])).toEqual([
       ["sessions-eu-west-1", null, null],
       ["server-3", null, null],
     ]);
   });
 
-  it("counts its replicas as quorum standbys (ANY 1) when all acknowledge, async when commits wait for none", () => {
+  it("names the one replica that acknowledges, as its witness read it, its sync standby, and the other async", () => {
+    const read = new Map([["sessions-eu-west-1", true], ["server-3", false]]);
+    expect(withReplicasAcknowledging(observation, read).standbys.map((standby) => standby.syncState)).toEqual(["sync", "async"]);
+  });
+
+  it("names no sync standby once the primary falls back to asynchronous commits, nor among several acknowledging replicas", () => {
     const semiSync = { primaryEnabled: true, primaryActive: true, clients: 2, replicaEnabled: true, replicaActive: false };
-    expect(replicaSyncState(semiSync, 2)).toBe("quorum");
-    expect(replicaSyncState({ ...semiSync, clients: 1 }, 2)).toBeNull();
-    expect(replicaSyncState({ ...semiSync, primaryActive: false }, 2)).toBe("async");
-    expect(replicaSyncState({ ...semiSync, primaryEnabled: false, primaryActive: false, clients: 0 }, 2)).toBe("async");
-    const allAcknowledge = mariadbObservation({ ...primary, status: [...primary.status.filter((row) => row.Variable_name !== "Rpl_semi_sync_master_clients"), { Variable_name: "Rpl_semi_sync_master_clients", Value: "2" }] }, 1);
-    expect(allAcknowledge.standbys.map((standby) => standby.syncState)).toEqual(["quorum", "quorum"]);
+    const both = new Map([["a", true], ["b", true]]);
+    expect(standbySyncStates(semiSync, ["a", "b"], both)).toEqual(["quorum", "quorum"]);
+    expect(standbySyncStates({ ...semiSync, primaryActive: false, clients: 1 }, ["a", "b"], new Map([["a", true], ["b", false]]))).toEqual(["async", "async"]);
+    expect(standbySyncStates({ ...semiSync, clients: 1 }, ["a", "b"], both)).toEqual([null, null]);
+  });
+
+  it("leaves a replica's or a standby's observation as it is", () => {
+    const read = new Map([["sessions-eu-west-1", true]]);
+    const standby = mariadbObservation(replica, 1);
+    expect(withReplicasAcknowledging(standby, read)).toBe(standby);
   });
 
   it("reports semi-sync, read_only and GTIDs, and passes the report contract", () => {

@@ -1,6 +1,7 @@
 import type { MariadbState, StandbyStat } from "@/contracts/agent-reports";
 import { NO_SETTINGS, type ReplicaObservation } from "../adapters/engine-adapter";
 import { parseGtidPosition, seqIn, transactionsBetween } from "./gtid";
+import { semiSyncStandbyRule } from "./semi-sync-standby";
 import type { ReplicaHostRow, ReplicaStatusRow, StatusRow, VariablesRow } from "./probe-queries";
 
 /**
@@ -77,24 +78,29 @@ function receiverStatus(io: string | null): string {
 }
 
 /**
- * How the primary's commits wait for its replicas, in PostgreSQL's words.
- * A semi-synchronous MariaDB primary waits for the first acknowledgement of
- * any replica, as `ANY 1 (…)` does: when every connected replica
- * acknowledges (Rpl_semi_sync_master_clients), each is a `quorum` standby,
- * whose proof is a position compared after the fence, never its sync state
- * alone. Commits that wait for none (semi-sync off, or fallen back to
- * asynchronous after rpl_semi_sync_master_timeout) make them `async`. When
- * only some acknowledge, MariaDB does not say which: unknown.
+ * Each connected replica's sync state (semi-sync-standby.ts), by its name:
+ * `acknowledging` holds the Rpl_semi_sync_slave_status the primary's agent
+ * read of each replica; one not in it was not read.
  */
-export function replicaSyncState(semiSync: MariadbState["semiSync"], connected: number): StandbyStat["syncState"] {
-  if (!semiSync.primaryActive) return "async";
-  return semiSync.clients >= connected ? "quorum" : null;
+export function standbySyncStates(semiSync: MariadbState["semiSync"], names: readonly string[], acknowledging: ReadonlyMap<string, boolean>): StandbyStat["syncState"][] {
+  const acknowledgingConnected = names.filter((name) => acknowledging.get(name) === true).length;
+  return names.map((name) => semiSyncStandbyRule({ primaryActive: semiSync.primaryActive, clients: semiSync.clients, acknowledging: acknowledging.get(name) ?? null, acknowledgingConnected }).syncState);
 }
+
+/** A primary's observation with its replicas' sync states from what its witness read of them; any other unchanged. */
+export function withReplicasAcknowledging(observation: ReplicaObservation, acknowledging: ReadonlyMap<string, boolean>): ReplicaObservation {
+  if (!observation.mariadb || observation.role !== "primary" || observation.standbys.length === 0) return observation;
+  const states = standbySyncStates(observation.mariadb.semiSync, observation.standbys.map((standby) => standby.applicationName), acknowledging);
+  return { ...observation, standbys: observation.standbys.map((standby, index) => ({ ...standby, syncState: states[index]! })) };
+}
+
+/** A connected replica's name: its report_host, which Switchyard's replicas set to their name. */
+const hostName = (row: ReplicaHostRow) => (row.Host || `server-${row.Server_id}`).slice(0, 128);
 
 /** A replica connected to this server, as it sees it: MariaDB 10.11 tells no positions per replica. */
 function connectedReplica(row: ReplicaHostRow, syncState: StandbyStat["syncState"]): StandbyStat {
   return {
-    applicationName: (row.Host || `server-${row.Server_id}`).slice(0, 128),
+    applicationName: hostName(row),
     clientAddr: null,
     state: "streaming",
     syncState,
@@ -141,6 +147,8 @@ export function mariadbObservation(rows: MariadbProbeRows, queryLatencyMs: numbe
     replicaActive: flag(statusValue(rows.status, "Rpl_semi_sync_slave_status")),
   };
   const hosts = rows.hosts.slice(0, 64);
+  // The replicas' own semi-sync status is read by the witness, which completes these (withReplicasAcknowledging).
+  const syncStates = standbySyncStates(semiSync, hosts.map(hostName), new Map());
   const readOnlySetting = readOnly ? "on" : "off";
   return {
     engine: "mariadb",
@@ -159,7 +167,7 @@ export function mariadbObservation(rows: MariadbProbeRows, queryLatencyMs: numbe
         ? { bytes: 0, seconds: 0 }
         : { bytes: unappliedBytes(connection), seconds: secondsBehind }
       : { bytes: null, seconds: null },
-    standbys: hosts.map((host) => connectedReplica(host, replicaSyncState(semiSync, hosts.length))),
+    standbys: hosts.map((host, index) => connectedReplica(host, syncStates[index]!)),
     walReceiver: connection
       ? {
           status: receiverStatus(connection.Slave_IO_Running),

@@ -4,14 +4,21 @@ import { decideProbeConnection } from "@/core/agents/probe-connection";
 import type { PeerConfig } from "../config";
 import { errorMessage, truncate } from "../error-message";
 import { within } from "../pg-client";
+import { EarlyProbeTrigger } from "../early-probe-trigger";
 import type { PeerWitness, TimedPeerProbe } from "../witness";
+import type { WitnessIdentity } from "../witness-identity";
 import { closeMariadb, connectMariadb, rowsOf, type MariadbConnection } from "./client";
 import { parseGtidPosition, seqIn } from "./gtid";
-import { gtidText, managedConnection, receivedSeqOf } from "./observation";
-import { REPLICA_STATUS_SQL, type ReplicaStatusRow } from "./probe-queries";
+import type { ReplicaObservation } from "../adapters/engine-adapter";
+import { gtidText, managedConnection, receivedSeqOf, withReplicasAcknowledging } from "./observation";
+import { REPLICA_STATUS_SQL, type ReplicaStatusRow, type StatusRow } from "./probe-queries";
+import { vouchForMariadb } from "./witness-vouch";
 
 /** The probe's first query, whose round trip is the peer's latency: the replication domain and what the peer applied. */
 const PEER_SQL = "SELECT @@gtid_domain_id AS domain_id, @@gtid_slave_pos AS gtid_slave_pos";
+
+/** The peer's own account of acknowledging semi-synchronous commits (see semi-sync-standby.ts); no privilege needed. */
+const SEMI_SYNC_REPLICA_SQL = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_slave_status'";
 
 interface PeerRow {
   domain_id: string | number;
@@ -50,15 +57,38 @@ export function peerReceived(row: PeerRow, replicas: ReplicaStatusRow[]): NonNul
  * PeerProbes), a query answered within the probe's timeout for
  * reachability, then the peer's replica status for its received position.
  * A peer that answers the first query but not the second (its monitoring
- * user lacks SLAVE MONITOR) is reachable with no position. It vouches for
- * no primary lease: MariaDB has no NOTIFY to carry a vouch.
+ * user lacks SLAVE MONITOR) is reachable with no position. Last, whether
+ * the peer acknowledges semi-synchronous commits, which a primary's report
+ * needs to name its synchronous standby (`completeObservation`). With
+ * `witness` (this agent's replica), it vouches for a peer in another region
+ * that replicates from nobody (witness-vouch.ts).
  */
 export class MariadbPeerProbes implements PeerWitness {
   private readonly kept = new Map<string, KeptConnection>();
+  /** Each peer's Rpl_semi_sync_slave_status as the last round of probes read it; a peer not read is absent. */
+  private acknowledging = new Map<string, boolean>();
 
-  probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
+  private readonly early: EarlyProbeTrigger;
+
+  /** `probeNow`: as PeerProbes', when a peer closes a sound kept connection. */
+  constructor(
+    private readonly witness?: WitnessIdentity,
+    probeNow?: () => void,
+  ) {
+    this.early = new EarlyProbeTrigger(probeNow);
+  }
+
+  async probe(peers: readonly PeerConfig[], timeoutMs: number): Promise<TimedPeerProbe[]> {
     for (const name of this.kept.keys()) if (!peers.some((peer) => peer.replica === name)) this.drop(name);
-    return Promise.all(peers.map((peer) => this.probePeer(peer, timeoutMs)));
+    const acknowledging = new Map<string, boolean>();
+    const probes = await Promise.all(peers.map((peer) => this.probePeer(peer, timeoutMs, acknowledging)));
+    this.acknowledging = acknowledging;
+    return probes;
+  }
+
+  /** The local primary's observation with its replicas' sync states as this round's probes read their semi-sync status. */
+  completeObservation(observation: ReplicaObservation): ReplicaObservation {
+    return withReplicasAcknowledging(observation, this.acknowledging);
   }
 
   async close(): Promise<void> {
@@ -67,7 +97,7 @@ export class MariadbPeerProbes implements PeerWitness {
     await Promise.all(kept.map((entry) => entry.connection.then(closeMariadb, () => {})));
   }
 
-  async probePeer(peer: PeerConfig, timeoutMs: number): Promise<TimedPeerProbe> {
+  async probePeer(peer: PeerConfig, timeoutMs: number, acknowledging = new Map<string, boolean>()): Promise<TimedPeerProbe> {
     const started = performance.now();
     const identity = { replica: peer.replica, regionId: peer.regionId };
     const left = () => timeoutMs - (performance.now() - started);
@@ -82,6 +112,11 @@ export class MariadbPeerProbes implements PeerWitness {
         kept.lastProbeSucceeded = true;
         const replicas = await within(rowsOf<ReplicaStatusRow>(connection, REPLICA_STATUS_SQL, timeoutMs), left(), `replica status of ${peer.replica}`).catch(() => null);
         const received = row && replicas ? peerReceived(row, replicas) : null;
+        if (this.witness && this.witness.regionId !== peer.regionId && replicas && !managedConnection(replicas)) {
+          kept.lastProbeSucceeded = await vouchForMariadb(connection, this.witness, peer.replica, started);
+        }
+        const semiSync = await within(rowsOf<StatusRow>(connection, SEMI_SYNC_REPLICA_SQL, timeoutMs), left(), `semi-sync status of ${peer.replica}`).catch(() => null);
+        if (semiSync?.[0]) acknowledging.set(peer.replica, semiSync[0].Value.toUpperCase() === "ON");
         return { probe: { ...identity, reachable: true, rttMs: Math.round(rttMs * 100) / 100, error: null, received }, durationMs: performance.now() - started };
       } catch (error) {
         kept.lastProbeSucceeded = false;
@@ -104,10 +139,15 @@ export class MariadbPeerProbes implements PeerWitness {
     if (kept && rule.action === "reuse") return { kept, reused: true };
     this.drop(peer.replica);
     const fresh: KeptConnection = { connection: connectMariadb(peer.connectionString, timeoutMs), connectionString: peer.connectionString, openedAt: now, broken: false, lastProbeSucceeded: false };
+    const ended = () => {
+      if (fresh.broken) return;
+      fresh.broken = true;
+      this.early.connectionEnded({ current: this.kept.get(peer.replica) === fresh, lastProbeSucceeded: fresh.lastProbeSucceeded });
+    };
     fresh.connection.then(
       (connection) => {
-        connection.on("error", () => (fresh.broken = true));
-        connection.on("end", () => (fresh.broken = true));
+        connection.on("error", ended);
+        connection.on("end", ended);
       },
       () => (fresh.broken = true),
     );

@@ -6,9 +6,10 @@ import type { ReplicationConfig } from "../config";
 import { primaryAddress } from "../commands/primary-conninfo";
 import { closeMariadb, connectMariadb, parseMariadbUrl, rowsOf, type MariadbAddress, type MariadbConnection } from "./client";
 import { STATEMENT_TIMEOUT_MS } from "./replica-control";
+import { VOUCH_SCHEMA } from "./vouch-table";
 
-/** Databases of the server itself, never dropped or copied. */
-const SYSTEM_DATABASES = new Set(["mysql", "information_schema", "performance_schema", "sys"]);
+/** Databases of the server itself, never dropped or copied: the lease's vouch schema is each server's own too (vouch-table.ts). */
+const SYSTEM_DATABASES = new Set(["mysql", "information_schema", "performance_schema", "sys", VOUCH_SCHEMA]);
 
 export interface RebuildOptions {
   target: { host: string; port: number };

@@ -2,13 +2,11 @@ import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import { errorMessage } from "../error-message";
 import { closeClient, newClient, within } from "../pg-client";
+import type { LeaseServer, LeaseServerFactory, SelfFenceResult, ServerState, UnfenceResult, VouchListener } from "./lease-server";
+import { fenceServer, unfenceServer } from "./server-fence";
 import { VOUCH_CHANNEL } from "./vouch";
 
-export interface ServerState {
-  role: "primary" | "standby";
-  /** New transactions are read-only (default_transaction_read_only). */
-  readOnly: boolean;
-}
+const FENCE_TIMEOUT_MS = 60_000;
 
 /**
  * The keeper's one persistent connection to its server: it reads the
@@ -21,7 +19,7 @@ export interface ServerState {
  * Each read also measures the server's clock against this process's
  * monotonic one: witnesses date their vouches on the server's clock.
  */
-export class LocalSession {
+export class LocalSession implements LeaseServer {
   private client: pg.Client | null = null;
   private listening = false;
   private lastError: string | null = null;
@@ -30,26 +28,22 @@ export class LocalSession {
   constructor(
     private readonly connectionString: string,
     private readonly timeoutMs: number,
-    private readonly onNotification: (payload: string | undefined, arrivedAt: number) => void,
+    private readonly onNotification: VouchListener,
     private readonly monotonic: () => number = () => performance.now(),
   ) {}
 
-  /** A moment on the monotonic clock (ms) on the server's clock (µs since the epoch); null before the first read. */
   serverTimeUs(monotonicMs: number): number | null {
     return this.offsetUs === null ? null : monotonicMs * 1000 + this.offsetUs;
   }
 
-  /** The inverse of serverTimeUs. */
   monotonicMs(serverUs: number): number | null {
     return this.offsetUs === null ? null : (serverUs - this.offsetUs) / 1000;
   }
 
-  /** Why the last read failed, if it did. */
   get error(): string | null {
     return this.lastError;
   }
 
-  /** The server as it is now, or null when it cannot be read. */
   async read(): Promise<ServerState | null> {
     try {
       const client = this.client ?? (await this.connect());
@@ -78,6 +72,18 @@ export class LocalSession {
     }
   }
 
+  /** See fenceServer: the same fence the `fence` command makes, on a session of its own (the fence ends this one). */
+  fence(): Promise<SelfFenceResult> {
+    return this.onOwnSession(async (client) => {
+      const result = await fenceServer(client, this.connectionString, { terminateSessions: true });
+      return result.fenced ? { fenced: true, finalPosition: result.finalLsn, terminatedSessions: result.terminatedSessions, wasReadOnly: result.wasReadOnly } : result;
+    });
+  }
+
+  unfence(unless: () => string | null): Promise<UnfenceResult> {
+    return this.onOwnSession((client) => unfenceServer(client, this.connectionString, unless));
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
@@ -103,9 +109,24 @@ export class LocalSession {
     }
   }
 
+  private async onOwnSession<T>(change: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = newClient(this.connectionString, FENCE_TIMEOUT_MS, "switchyard-agent-lease");
+    try {
+      await within(client.connect(), this.timeoutMs, "connection to the local server");
+      return await change(client);
+    } finally {
+      await closeClient(client);
+    }
+  }
+
   private drop(): void {
     const client = this.client;
     this.client = null;
     if (client) void closeClient(client);
   }
+}
+
+/** The PostgreSQL keeper's server: `connectionString` a role that may ALTER SYSTEM and pg_terminate_backend. */
+export function postgresLeaseServer(connectionString: string, timeoutMs: number): LeaseServerFactory {
+  return (onVouch, monotonic) => new LocalSession(connectionString, timeoutMs, onVouch, monotonic);
 }

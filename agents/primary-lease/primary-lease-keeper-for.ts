@@ -3,17 +3,20 @@ import type { AgentConfig } from "../config";
 import type { ControlPlaneReach } from "../control-planes";
 import type { Logger } from "../log";
 import type { AgentMetrics } from "../metrics";
+import { mariadbLeaseServer } from "../mariadb/mariadb-lease-server";
+import { postgresLeaseServer } from "./local-session";
 import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
 
 /**
  * The lease keeper the config allows, or null. It needs the commands'
- * connection (ALTER SYSTEM, pg_terminate_backend) and the control plane's
- * key (the witness rosters are signed with it), and a simulated replica has
- * no server to fence.
+ * connection (PostgreSQL: ALTER SYSTEM, pg_terminate_backend; MariaDB:
+ * read_only, KILL CONNECTION) and the control plane's key (the witness
+ * rosters are signed with it), and a simulated replica has no server to
+ * fence.
  */
 export function primaryLeaseKeeperFor(config: AgentConfig, keyRing: CommandKeyRing | null, metrics: AgentMetrics, log: Logger, reach?: ControlPlaneReach): PrimaryLeaseKeeper | null {
   const { commands, replica } = config;
-  if (!commands || !keyRing || replica.engine !== "postgresql") {
+  if (!commands || !keyRing || replica.engine === "simulated") {
     log.info("primary_lease.off", `${commands ? "a simulated replica" : "without a commands section the agent has no role that may fence"}: this replica never fences itself when its lease lapses`);
     return null;
   }
@@ -26,7 +29,7 @@ export function primaryLeaseKeeperFor(config: AgentConfig, keyRing: CommandKeyRi
     replica: { replica: replica.name, regionId: replica.regionId },
     intervalMs: config.intervalMs,
     timeoutMs: config.probeTimeoutMs,
-    connectionString: commands.connectionString ?? replica.connectionString,
+    server: (replica.engine === "mariadb" ? mariadbLeaseServer : postgresLeaseServer)(commands.connectionString ?? replica.connectionString, config.probeTimeoutMs),
     stateDir: config.queue.dir,
     metrics,
     log,

@@ -6,15 +6,13 @@ import { errorMessage } from "../error-message";
 import { createHttpClient, type HttpPoster } from "../http-post";
 import type { Failure, Logger } from "../log";
 import type { AgentMetrics, SelfFenceReason } from "../metrics";
-import { closeClient, newClient, within } from "../pg-client";
 import { FailureStreak, LoopWaits, REPEAT_LOG_MS } from "../retry";
 import { fenceCommandIds, fenceOwnership, type FenceOwnership } from "./fence-commands";
 import { decideLease, type LeaseDecision, type LeaseFacts, type LeaseRule } from "./lease-decision";
 import { requestLease } from "./lease-request";
 import { LeaseStateFile, type LeaseState } from "./lease-state";
-import { LocalSession, type ServerState } from "./local-session";
-import { fenceServer, unfenceServer } from "./server-fence";
-import { VOUCH_CHANNEL, verifyVouch, type RosterKey, type Witness } from "./vouch";
+import type { LeaseServer, LeaseServerFactory, ServerState } from "./lease-server";
+import { verifyVouch, type RosterKey, type Witness } from "./vouch";
 import { verifyRoster } from "./witness-roster";
 
 export interface PrimaryLeaseKeeperOptions {
@@ -29,8 +27,8 @@ export interface PrimaryLeaseKeeperOptions {
   intervalMs: number;
   /** How long a read of the local server may take. */
   timeoutMs: number;
-  /** A role that may ALTER SYSTEM and pg_terminate_backend (the commands' connection). */
-  connectionString: string;
+  /** The local server, through the commands' connection (it may fence): postgresLeaseServer, mariadbLeaseServer. */
+  server: LeaseServerFactory;
   /** The agent's queue folder: the keeper's state file and the command ledger live there. */
   stateDir: string;
   metrics: AgentMetrics;
@@ -55,8 +53,6 @@ export interface PrimaryLeaseKeeperOptions {
  */
 export const DEFAULT_GRACE_MS = 5_000;
 
-const FENCE_TIMEOUT_MS = 60_000;
-
 /**
  * The primary's self-fencing lease (agents/README.md, "Primary lease"). Every
  * interval, while its server is a primary, it asks the control plane to renew
@@ -70,7 +66,7 @@ const FENCE_TIMEOUT_MS = 60_000;
  */
 export class PrimaryLeaseKeeper {
   private readonly http: HttpPoster;
-  private readonly session: LocalSession;
+  private readonly session: LeaseServer;
   private readonly store: LeaseStateFile;
   private readonly monotonic: () => number;
   private readonly wallClock: () => number;
@@ -109,7 +105,7 @@ export class PrimaryLeaseKeeper {
     this.wallClock = options.wallClock ?? Date.now;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.streak = new FailureStreak(this.monotonic);
-    this.session = new LocalSession(options.connectionString, options.timeoutMs, (payload, arrivedAt) => this.vouched(payload, arrivedAt), this.monotonic);
+    this.session = options.server((payload, arrivedAt) => this.vouched(payload, arrivedAt), this.monotonic);
     const opened = LeaseStateFile.open(options.stateDir);
     if (opened.problem) options.log.error("bug", "primary_lease.state_unreadable", `${opened.problem}; starting as if this agent had never held a lease`);
     this.store = opened.store;
@@ -331,7 +327,7 @@ export class PrimaryLeaseKeeper {
     for (const name of this.vouches.keys()) if (!this.roster.has(name)) this.vouches.delete(name);
   }
 
-  /** A notification on the witnesses' channel: it counts only as a vouch that checks out (verifyVouch). */
+  /** A vouch that reached the server: it counts only if it checks out (verifyVouch). */
   private vouched(payload: string | undefined, arrivedAt: number): void {
     const arrivedUs = this.session.serverTimeUs(arrivedAt);
     if (arrivedUs === null) return;
@@ -341,7 +337,7 @@ export class PrimaryLeaseKeeper {
       metrics.vouches.inc({ outcome: "refused" });
       if (arrivedAt - this.refusedVouchLoggedAt >= REPEAT_LOG_MS) {
         this.refusedVouchLoggedAt = arrivedAt;
-        log.warn("primary_lease.vouch_refused", `a notification on ${VOUCH_CHANNEL} does not count as a witness's vouch: ${verdict.reason} (logged once a minute; switchyard_agent_vouches_total counts them)`);
+        log.warn("primary_lease.vouch_refused", `a message on the witnesses' channel does not count as a witness's vouch: ${verdict.reason} (logged once a minute; switchyard_agent_vouches_total counts them)`);
       }
       return;
     }
@@ -352,13 +348,11 @@ export class PrimaryLeaseKeeper {
   }
 
   private async fence(decision: LeaseDecision, reason: SelfFenceReason): Promise<void> {
-    const { connectionString, stateDir, metrics, log } = this.options;
+    const { stateDir, metrics, log } = this.options;
     // Before the fence: a command recorded from now on is one the control plane gave after it.
     const commandsBefore = fenceCommandIds(stateDir);
-    const client = newClient(connectionString, FENCE_TIMEOUT_MS, "switchyard-agent-lease");
     try {
-      await within(client.connect(), this.options.timeoutMs, "connection to the local server");
-      const result = await fenceServer(client, connectionString, { terminateSessions: true });
+      const result = await this.session.fence();
       if (!result.fenced) {
         log.error("database_error", "primary_lease.fence_failed", `${decision.sentence}, but the fence failed: ${result.problem}; trying again`, { rule: decision.rule });
         return;
@@ -372,31 +366,27 @@ export class PrimaryLeaseKeeper {
       log.warn("primary_lease.self_fenced", `${decision.sentence}: the server refuses writes now`, {
         rule: decision.rule,
         reason,
-        finalLsn: result.finalLsn,
+        finalPosition: result.finalPosition,
         terminatedSessions: result.terminatedSessions,
       });
     } catch (error) {
       log.error("database_error", "primary_lease.fence_failed", `${decision.sentence}, but the fence failed: ${errorMessage(error)}; trying again`, { rule: decision.rule });
-    } finally {
-      await closeClient(client);
     }
   }
 
   /**
    * Undoes this agent's own fence. Whether it is still its own is read in the
-   * fence's turn (see server-fence.ts): a fence command admitted meanwhile
+   * fence's turn (see fence-turn.ts): a fence command admitted meanwhile
    * waits for the reset to finish and fences again, or is seen and the reset
    * is called off.
    */
   private async unfence(): Promise<void> {
-    const { connectionString, stateDir, log } = this.options;
+    const { stateDir, log } = this.options;
     const selfFence = this.state.selfFence!;
     // Set in the callback below, which the compiler cannot follow; hence the widening cast.
     let ownership = { own: true } as FenceOwnership;
-    const client = newClient(connectionString, FENCE_TIMEOUT_MS, "switchyard-agent-lease");
     try {
-      await within(client.connect(), this.options.timeoutMs, "connection to the local server");
-      const result = await unfenceServer(client, connectionString, () => {
+      const result = await this.session.unfence(() => {
         ownership = fenceOwnership(stateDir, selfFence.commandsBefore);
         return ownership.own ? null : ownership.reason;
       });
@@ -415,8 +405,6 @@ export class PrimaryLeaseKeeper {
       }
     } catch (error) {
       log.error("database_error", "primary_lease.unfence_failed", `cannot undo this agent's fence: ${errorMessage(error)}; trying again`);
-    } finally {
-      await closeClient(client);
     }
   }
 

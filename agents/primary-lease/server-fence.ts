@@ -1,12 +1,13 @@
 import type pg from "pg";
 import { closeClient, newClient, within } from "../pg-client";
+import { inFenceTurn } from "./fence-turn";
+import type { UnfenceResult } from "./lease-server";
 
 /**
  * Fencing the local PostgreSQL (making it refuse writes) and undoing it,
  * shared by the `fence`/`unfence` commands and the primary's self-fencing
- * lease keeper. Every change of the read-only setting in this process runs
- * one at a time (`serialized`), so that the keeper, which decides from what
- * it knows under that turn, can never undo a fence a command has just made.
+ * lease keeper, in the turn every change of the read-only state takes
+ * (fence-turn.ts).
  */
 
 /** Settings reach new sessions once the postmaster has reloaded, which takes milliseconds. */
@@ -35,17 +36,6 @@ export type FenceResult =
     }
   | { fenced: false; problem: string };
 
-/** `calledOff`: `unless` gave `problem` as its reason, and nothing was changed. */
-export type UnfenceResult = { unfenced: true } | { unfenced: false; problem: string; calledOff: boolean };
-
-let turn: Promise<unknown> = Promise.resolve();
-
-/** Runs `change` once every change started before it has finished. */
-function serialized<T>(change: () => Promise<T>): Promise<T> {
-  const run = turn.then(change, change);
-  turn = run.catch(() => {});
-  return run;
-}
 
 /**
  * Read-only by default for every session, then the end of every session
@@ -57,7 +47,7 @@ function serialized<T>(change: () => Promise<T>): Promise<T> {
  * server; `connectionString` opens the new sessions that check the setting.
  */
 export function fenceServer(client: pg.Client, connectionString: string, options: { terminateSessions: boolean }): Promise<FenceResult> {
-  return serialized(async () => {
+  return inFenceTurn(async () => {
     if (await inRecovery(client)) {
       // A standby already refuses every write; its position is what it replayed.
       return { fenced: true, finalLsn: await walPosition(client, REPLAY_LSN), terminatedSessions: 0, wasReadOnly: true };
@@ -89,7 +79,7 @@ export function fenceServer(client: pg.Client, connectionString: string, options
  * then cannot change until the reset is done.
  */
 export function unfenceServer(client: pg.Client, connectionString: string, unless: () => string | null = () => null): Promise<UnfenceResult> {
-  return serialized(async () => {
+  return inFenceTurn(async () => {
     const reason = unless();
     if (reason) return { unfenced: false, problem: reason, calledOff: true };
     await client.query("ALTER SYSTEM RESET default_transaction_read_only");

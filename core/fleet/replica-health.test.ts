@@ -96,9 +96,16 @@ describe("replica health", () => {
   });
 
   it("flags a replica whose reported role disagrees with the topology", () => {
-    const verdict = evaluateReplicaHealth(primary, { ...context, expectedRole: "standby" });
+    const verdict = evaluateReplicaHealth(standby, { ...context, expectedRole: "primary" });
     expect(verdict.health).toBe("degraded");
-    expect(verdict.reasons[0]).toBe("reports itself as primary; the topology says standby");
+    expect(verdict.reasons[0]).toBe("reports itself as standby; the topology says primary");
+  });
+
+  it("calls a topology standby that reports itself as primary unhealthy: it follows nothing (a former primary not rejoined)", () => {
+    expect(evaluateReplicaHealth(primary, { ...context, expectedRole: "standby" })).toEqual({
+      health: "unhealthy",
+      reasons: ["not following the primary: it reports itself as primary; the topology says standby"],
+    });
   });
 
   it("lists unhealthy reasons before degraded ones", () => {

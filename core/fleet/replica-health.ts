@@ -56,7 +56,10 @@ export function evaluateReplicaHealth(observation: ReplicaObservation | null, co
 
   const unhealthy: string[] = [];
   const degraded: string[] = [];
-  if (observation.role && context.expectedRole !== "witness" && observation.role !== context.expectedRole) {
+  if (observation.role === "primary" && context.expectedRole === "standby") {
+    // A former primary that was not rejoined (refused for errant transactions, say) follows nothing: no standby to fail over to or read from.
+    unhealthy.push("not following the primary: it reports itself as primary; the topology says standby");
+  } else if (observation.role && context.expectedRole !== "witness" && observation.role !== context.expectedRole) {
     degraded.push(`reports itself as ${observation.role}; the topology says ${context.expectedRole}`);
   }
   if (observation.role === "standby") {

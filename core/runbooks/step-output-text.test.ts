@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AGENT_COMMAND_KINDS } from "@/contracts/agent-commands";
-import { AGENT_OUTPUT_SENTENCES, stepOutputSentences } from "./step-output-text";
+import { AGENT_OUTPUT_SENTENCES, fencedAt, stepOutputSentences } from "./step-output-text";
 
 const agent = (command: string, output: unknown, fencedLsn: string | null = null) => stepOutputSentences({ kind: "agent", command, output, fencedLsn });
 
@@ -102,5 +102,20 @@ describe("other step outputs", () => {
     expect(step("check", null)).toBeNull();
     expect(step("route", [])).toBeNull();
     expect(step("mystery", { a: 1 })).toBeNull();
+  });
+});
+
+describe("where a run fenced the old primary", () => {
+  const fence = (output: unknown) => [
+    { phase: "forward", command: "confirm", output: null },
+    { phase: "forward", command: "fence", output },
+  ];
+
+  it("is a GTID position for MariaDB, an LSN for PostgreSQL, nothing before the fence", () => {
+    expect(fencedAt("42", fence({ "db-a": { finalLsn: "42", terminatedSessions: 0, finalGtid: "0-1-42" } }))).toBe("GTID 0-1-42");
+    expect(fencedAt("0", fence({ "db-a": { finalLsn: "0", terminatedSessions: 0, finalGtid: "" } }))).toBe("GTID (none)");
+    expect(fencedAt("123018520", fence({ "pg-us-east-1": { finalLsn: "123018520", terminatedSessions: 3 } }))).toBe("LSN 0/7551D18");
+    expect(fencedAt("123018520", [])).toBe("LSN 0/7551D18");
+    expect(fencedAt(null, fence({ "db-a": { finalLsn: "42", terminatedSessions: 0, finalGtid: "0-1-42" } }))).toBeNull();
   });
 });

@@ -104,6 +104,19 @@ export const AGENT_OUTPUT_SENTENCES: Record<string, (replica: string, output: Fi
   },
 };
 
+/**
+ * Where the run fenced the old primary, in the engine's notation: the fence's
+ * GTID position when its agent answered with one (MariaDB, whose decimal
+ * position is a sequence number no LSN notation fits), else the LSN.
+ */
+export function fencedAt(fencedLsn: string | null, steps: readonly { phase: string; command: string | null; output: unknown }[]): string | null {
+  if (fencedLsn === null) return null;
+  const fence = steps.find((step) => step.phase === "forward" && step.command === "fence" && isFields(step.output));
+  const answers = fence ? Object.values(fence.output as Fields).filter(isFields) : [];
+  const gtid = answers.map((answer) => text(answer.finalGtid)).find((value) => value !== null);
+  return gtid === undefined ? `LSN ${formatLsn(fencedLsn)}` : `GTID ${gtid || "(none)"}`;
+}
+
 function agentSentences(command: string | null, output: Fields, fencedLsn: string | null): string[] | null {
   if (typeof output.reason === "string") return [`Nothing to do: ${output.reason}.`];
   const describe = command ? AGENT_OUTPUT_SENTENCES[command] : undefined;

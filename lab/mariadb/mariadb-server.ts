@@ -57,6 +57,18 @@ export async function initializeDataDir(dataDir: string, template: string): Prom
   if (user) await run("chown", ["-R", `${user.uid}:${user.gid}`, dataDir]);
 }
 
+const socketOf = (spec: MariadbServerSpec) => path.join(spec.dataDir, "mysqld.sock");
+
+/**
+ * How long a semi-synchronous commit waits for an acknowledgement before
+ * the primary falls back to asynchronous commits (and its replicas stop
+ * being synchronous standbys, semi-sync-standby.ts). MariaDB's default,
+ * 10 s, is within reach of a replica on a busy shared machine; a fallback
+ * drops the service's RPO-0 guarantee, so it should take a replica that is
+ * really gone, not a slow one.
+ */
+export const SEMI_SYNC_TIMEOUT_MS = 30_000;
+
 /**
  * The server's options: GTIDs in a binlog that also logs what it
  * replicates (a replica can become a primary), strict GTID mode (one history
@@ -75,7 +87,7 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
     `--datadir=${spec.dataDir}`,
     `--port=${spec.port}`,
     "--bind-address=127.0.0.1",
-    `--socket=${path.join(spec.dataDir, "mysqld.sock")}`,
+    `--socket=${socketOf(spec)}`,
     `--pid-file=${path.join(spec.dataDir, "mysqld.pid")}`,
     `--log-error=${path.join(spec.dataDir, "error.log")}`,
     `--server-id=${spec.serverId}`,
@@ -89,6 +101,7 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
     "--rpl-semi-sync-master-enabled=OFF",
     `--rpl-semi-sync-slave-enabled=${spec.semiSyncReplica === false ? "OFF" : "ON"}`,
     "--rpl-semi-sync-master-wait-point=AFTER_SYNC",
+    `--rpl-semi-sync-master-timeout=${SEMI_SYNC_TIMEOUT_MS}`,
     "--innodb-buffer-pool-size=32M",
     "--innodb-log-file-size=16M",
     "--performance-schema=OFF",
@@ -96,9 +109,15 @@ export function mariadbdArgs(spec: MariadbServerSpec): string[] {
   ];
 }
 
-async function acceptsConnections(port: number): Promise<boolean> {
+/**
+ * Whether the server answers on its own socket, in its data folder: another
+ * server may have taken its TCP port while it was down (another lab's), and
+ * a connection there would pass for this one, which then dies on its bind.
+ * mariadbd listens on its socket only after it bound its port.
+ */
+async function acceptsConnections(spec: MariadbServerSpec): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
+    const socket = net.connect({ path: socketOf(spec) });
     socket.once("connect", () => {
       socket.destroy();
       resolve(true);
@@ -116,7 +135,7 @@ export async function startMariadb(spec: MariadbServerSpec, timeoutMs = 60_000):
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${spec.name}: mariadbd did not start`);
   const deadline = Date.now() + timeoutMs;
-  while (!(await acceptsConnections(spec.port))) {
+  while (!(await acceptsConnections(spec))) {
     if (!isProcessAlive(pid)) throw new Error(`${spec.name}: mariadbd exited while starting; see ${path.join(spec.dataDir, "error.log")}`);
     if (Date.now() > deadline) throw new Error(`${spec.name}: mariadbd did not accept connections on port ${spec.port} within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));

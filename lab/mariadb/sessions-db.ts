@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { managedConnection } from "@/agents/mariadb/observation";
 import { REPLICA_STATUS_SQL, type ReplicaStatusRow } from "@/agents/mariadb/probe-queries";
+import { VOUCH_GRANT } from "@/agents/mariadb/vouch-table";
 import { isProcessAlive } from "@/embedded/process-alive";
 import { freePort } from "@/server/store/free-port";
 import { labDir } from "../paths";
@@ -175,6 +176,9 @@ export async function startSessionsDb(dataDir: string, log: Log): Promise<Sessio
     writeState(dataDir, state);
     log(`built: ${primary} the primary, the others its GTID replicas (semi-synchronous: ${SESSIONS_DB.replicas.filter((replica) => replica.replication === "sync" && replica.name !== primary).map((replica) => replica.name).join(", ")})`);
   }
+
+  // The witnesses vouch through the primary (agents/mariadb/vouch-table.ts): granted on each server by itself, binlogging nothing, so a lab built before it gets it too.
+  for (const replica of SESSIONS_DB.replicas) await run(replica.name, "root", [["SET SESSION sql_log_bin = 0"], [`GRANT ${VOUCH_GRANT} TO ?@'%'`, [USER_NAMES.monitor]]]);
 
   const primary = await resolvePrimary(run, log);
   if (primary && !fresh) {

@@ -9,6 +9,7 @@ import { serverSettings } from "@/lab/settings";
 import { portOf, requireLabState } from "@/lab/state";
 import { verifyLedger } from "@/lab/verify";
 import { ORDERS_DB_ONLY, productForFile, until } from "../support/product";
+import { reinstate } from "../support/reinstate";
 import { sampleWritablePrimaries, splitBrains, type WritableSample } from "../support/writable-sampler";
 
 /**
@@ -41,19 +42,6 @@ async function ledgerIntact(replica: string) {
 function expectNoSplitBrain(samples: WritableSample[]) {
   expect(samples.length).toBeGreaterThan(10);
   expect(splitBrains(samples)).toEqual([]);
-}
-
-async function reinstate(region: string) {
-  const { api, operator } = product;
-  const started = await api("POST", "/api/v1/runbooks/reinstate-former-primary/runs", operator, { params: { service: "orders-db", region, reason: "chaos suite: the former primary is back" } });
-  expect(started.status, JSON.stringify(started.json)).toBe(201);
-  await until("the reinstate confirmation", () => api("GET", `/api/v1/runs/${started.json.id}`, operator), ({ json }) =>
-    ["failed", "aborted"].includes(json.status) || json.steps.find((step: { stepId: string }) => step.stepId === "confirm")?.state === "waiting",
-  );
-  await api("POST", `/api/v1/runs/${started.json.id}/steps/confirm/confirm`, operator, { note: "its writes after the split may go" });
-  const finished = await until("the reinstate run", () => api("GET", `/api/v1/runs/${started.json.id}`, operator), ({ json }) => ["succeeded", "failed", "aborted"].includes(json.status), 240_000);
-  expect(finished.json.error).toBeNull();
-  return finished.json;
 }
 
 describe("the chaos suite: automatic failover on the real lab", () => {
@@ -152,7 +140,7 @@ describe("the chaos suite: automatic failover on the real lab", () => {
       ({ json }) => json.alerts?.some((alert: { sentence: string }) => alert.sentence.includes("run reinstate-former-primary")),
     );
     expect(await route()).toMatchObject({ writeReplica: "pg-eu-west-1" });
-    const reinstated = await reinstate("aws:us-east-1");
+    const reinstated = await reinstate(product, "aws:us-east-1", "chaos suite: the former primary is back");
     expect(reinstated.steps.find((step: { stepId: string }) => step.stepId === "restore-sync")).toMatchObject({
       state: "succeeded",
       output: { "pg-eu-west-1": { synchronousStandbyNames: 'FIRST 1 ("pg-us-east-1")', streaming: ["pg-us-east-1"] } },

@@ -25,6 +25,7 @@ const PRIMARY = "pg-us-east-1";
 const SYNC = "pg-eu-west-1";
 const ASYNC = "pg-europe-west3";
 /** payments-db, the second service: its own clusters in the same regions. */
+const PAY_PRIMARY = "pay-us-east-1";
 const PAY_SYNC = "pay-eu-west-1";
 const PAY_ASYNC = "pay-europe-west3";
 
@@ -166,7 +167,9 @@ describe("the multi-region lab", () => {
 
   it("keeps a ledger of acknowledged writes per service that its synchronous standby fully holds", async () => {
     const workload = startWorkload({ dataDir: dir, rate: 50, log: quiet });
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Until both services' ledgers pass 100 acknowledged writes (about 2 s at 50/s, longer on a busy machine).
+    const lengths = () => Promise.all([readLedger(ledgerFile(dir)), readLedger(ledgerFile(dir, "payments-db"))]);
+    await eventually(lengths, (ledgers) => ledgers.every((ids) => ids.length > 100), 60_000);
     await workload.stop();
     const check = await verifyLedger(dir, SYNC);
     expect(check.acknowledged).toBeGreaterThan(100);
@@ -266,6 +269,20 @@ describe("the multi-region lab", () => {
     }
 
     await lab.stop();
+    for (const entry of LAB_REPLICAS) expect(await runningPid(pgdataDir(dir, entry.name))).toBeNull();
+  });
+
+  it("stops the clusters it had started when a start fails midway, so none keeps holding its port", async () => {
+    await labDown(dir, quiet);
+    // payments-db comes up after orders-db: its primary's data folder, claiming another major version, does not start.
+    const version = path.join(pgdataDir(dir, PAY_PRIMARY), "PG_VERSION");
+    const original = await readFile(version, "utf8");
+    await writeFile(version, "9\n");
+    try {
+      await expect(startLab({ dataDir: dir, log: quiet })).rejects.toThrow(/pg_ctl/);
+    } finally {
+      await writeFile(version, original);
+    }
     for (const entry of LAB_REPLICAS) expect(await runningPid(pgdataDir(dir, entry.name))).toBeNull();
   });
 });

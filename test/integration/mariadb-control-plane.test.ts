@@ -1,14 +1,19 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
 import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
+import { GET as runRoute } from "@/app/api/v1/runs/[id]/route";
 import { POST as confirmRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
 import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
 import { POST as applyRoute } from "@/app/api/v1/topology/apply/route";
 import type { AgentReport } from "@/contracts/agent-reports";
-import { runSchema } from "@/contracts/runs";
+import { runSchema, type RunView } from "@/contracts/runs";
 import { serviceDetailSchema } from "@/contracts/services";
 import type { FleetService } from "@/contracts/topology";
 import { importCommandKey, verifyCommand } from "@/agents/commands/verify-command";
+import { errantByPosition, notReached, parseGtidPosition } from "@/agents/mariadb/gtid";
 import { MariadbAdapter } from "@/agents/mariadb/mariadb-adapter";
 import { MariadbExecutor } from "@/agents/mariadb/mariadb-executor";
 import { MariadbPeerProbes } from "@/agents/mariadb/peer-probes";
@@ -87,6 +92,16 @@ async function post(node: MariadbNode, measured: AgentReport): Promise<void> {
 
 const REGIONS = ["aws:us-east-1", "aws:eu-west-1", "gcp:europe-west3"];
 
+async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 beforeAll(async () => {
   trio = await MariadbTrio.start(["sess-us-east-1", "sess-eu-west-1", "sess-europe-west3"]);
   await seedDemoTopology(db());
@@ -153,6 +168,9 @@ describe("a MariaDB service under the control plane", () => {
   });
 });
 
+/** What each node's agent config says of errant transactions (refuse unless a test says otherwise), as agents/config.ts reads it. */
+const errantHandling: Record<string, { errantTransactions: "refuse" | "rebuild"; formerDataDir: string | null }> = {};
+
 /**
  * Carries out every open command the way the node's agent would: the token
  * verified with the control plane's current key (signature, audience,
@@ -174,12 +192,42 @@ async function carryOutCommands(): Promise<void> {
       applicationConnectionString: trio.url(node, "monitor"),
       replicaName: node.name,
       replication: { user: USERS.replication.user, password: USERS.replication.password },
-      errantTransactions: "refuse",
-      formerDataDir: null,
+      ...(errantHandling[node.name] ?? { errantTransactions: "refuse", formerDataDir: null }),
     });
     const answer = await executor.execute(verified.command);
     await recordCommandResult(principals[node.name]!, command.id, { ...answer, agentEpoch: verified.command.claims.epoch } as Parameters<typeof recordCommandResult>[2]);
   }
+}
+
+/**
+ * Moves a run to its end as the control plane and the agents would: executor
+ * ticks, the operator's confirmation, each open command carried out on the
+ * real servers, every node's report posted. `beforeCommands` sees the run
+ * before its open commands are carried out.
+ */
+async function driveRun(runId: string, beforeCommands: (run: RunView) => Promise<void> = async () => {}): Promise<RunView> {
+  const failOnError = (line: string) => {
+    throw new Error(`executor: ${line}`);
+  };
+  const deadline = Date.now() + 120_000;
+  let run = await runView(runId);
+  while (!["succeeded", "failed", "aborted"].includes(run.status) && Date.now() < deadline) {
+    await executorTick("mariadb-test", failOnError);
+    run = await runView(runId);
+    if (run.steps.find((step) => step.stepId === "confirm")?.state === "waiting") {
+      expect((await call(confirmRoute, { method: "POST", token: operator, params: { id: runId, stepId: "confirm" }, body: { note: "go" } })).status).toBe(200);
+    }
+    await beforeCommands(run);
+    await carryOutCommands();
+    for (const node of trio.nodes) await post(node, await report(node));
+  }
+  return runView(runId);
+}
+
+async function startSwitchover(toRegion: string, reason: string): Promise<string> {
+  const started = await call(startRoute, { method: "POST", token: operator, params: { id: "planned-switchover" }, body: { params: { service: "sessions-db", to_region: toRegion, reason } } });
+  expect(started.status, JSON.stringify(started.json)).toBe(201);
+  return runSchema.parse(started.json).id;
 }
 
 describe("a planned switchover of the MariaDB service, run by the control plane on the real servers", () => {
@@ -189,24 +237,8 @@ describe("a planned switchover of the MariaDB service, run by the control plane 
     const epochBefore = (await db().service.findUniqueOrThrow({ where: { id: "sessions-db" } })).epoch;
     for (const node of trio.nodes) await post(node, await report(node));
 
-    const started = await call(startRoute, { method: "POST", token: operator, params: { id: "planned-switchover" }, body: { params: { service: "sessions-db", to_region: "aws:eu-west-1", reason: "integration test: MariaDB switchover" } } });
-    expect(started.status, JSON.stringify(started.json)).toBe(201);
-    const runId = runSchema.parse(started.json).id;
-    const failOnError = (line: string) => {
-      throw new Error(`executor: ${line}`);
-    };
-
-    const deadline = Date.now() + 120_000;
-    let run = await runView(runId);
-    while (run.status !== "succeeded" && run.status !== "failed" && run.status !== "aborted" && Date.now() < deadline) {
-      await executorTick("mariadb-test", failOnError);
-      run = await runView(runId);
-      if (run.steps.find((step) => step.stepId === "confirm")?.state === "waiting") {
-        expect((await call(confirmRoute, { method: "POST", token: operator, params: { id: runId, stepId: "confirm" }, body: { note: "go" } })).status).toBe(200);
-      }
-      await carryOutCommands();
-      for (const node of trio.nodes) await post(node, await report(node));
-    }
+    const runId = await startSwitchover("aws:eu-west-1", "integration test: MariaDB switchover");
+    const run = await driveRun(runId);
     expect(run.status, JSON.stringify(run.steps.map((step) => [step.stepId, step.state, step.error]))).toBe("succeeded");
 
     const service = await db().service.findUniqueOrThrow({ where: { id: "sessions-db" }, include: { writeReplica: true } });
@@ -214,11 +246,19 @@ describe("a planned switchover of the MariaDB service, run by the control plane 
     expect(service.epoch).toBe(epochBefore + 1);
     // The proof: the primary's side saw the target's position through its agent's own read, and the GTIDs are in it.
     const proof = (await db().auditEvent.findFirstOrThrow({ where: { action: "service.epoch", runId } })).details as {
-      proof: { crossChecked: { check: string; sentence: string }[]; positionNotation?: { fencedFinal: string | null } };
+      proof: { crossChecked: { check: string; sentence: string }[]; positionNotation?: { fencedFinal: string | null; targetReceived: string | null; targetApplied: string | null } };
     };
     expect(proof.proof.crossChecked.find((entry) => entry.check === "primary-saw-target-flush")?.sentence).toMatch(/by the primary's agent's own read of the target server$/);
     expect(proof.proof.crossChecked.map((entry) => entry.check)).toContain("fence-covers-standby-reports");
-    expect(proof.proof.positionNotation?.fencedFinal).toMatch(/^0-1-\d+$/);
+    // The zero-loss proof as GTID sets: everything the fenced primary wrote is in what the target received and applied.
+    const notation = proof.proof.positionNotation!;
+    expect(notation.fencedFinal).toMatch(/^0-1-\d+$/);
+    expect(notation.targetReceived).toMatch(/^0-1-\d+$/);
+    expect(notation.targetApplied).toMatch(/^0-1-\d+$/);
+    expect(notReached(parseGtidPosition(notation.fencedFinal)!, parseGtidPosition(notation.targetApplied)!)).toEqual([]);
+    const promoted = await db().auditEvent.findFirstOrThrow({ where: { action: "agent.command_result", runId, details: { path: ["kind"], equals: "promote" } } });
+    const applied = (promoted.details as { output: { gtid: { applied: string } } }).output.gtid.applied;
+    expect(notReached(parseGtidPosition(notation.fencedFinal)!, parseGtidPosition(applied)!)).toEqual([]);
 
     // Writes go to the new primary, the old one and the other replica follow it, and nothing acknowledged before is missing.
     await trio.as(eu, "app", "INSERT INTO sessions (id, payload) VALUES (200, 'after the switchover')");
@@ -234,5 +274,101 @@ describe("a planned switchover of the MariaDB service, run by the control plane 
     }
     const [old] = await trio.root<{ read_only: string | number }>(us, "SELECT @@read_only AS read_only");
     expect(Number(old?.read_only)).toBe(1);
+  }, 180_000);
+});
+
+describe("a switchover whose rejoin meets a former MariaDB primary with errant transactions", () => {
+  const errantId = 7_000_000;
+  let runId: string;
+  let errantPosition: string;
+
+  it("refuses the rejoin, naming the errant GTIDs and what to do; the run fails there, after the promotion", async () => {
+    const [us, eu, europe] = trio.nodes as [MariadbNode, MariadbNode, MariadbNode];
+    await trio.as(eu, "app", "INSERT INTO sessions (id, payload) VALUES (300, 'before the switch back')");
+    runId = await startSwitchover("aws:us-east-1", "integration test: MariaDB switch back");
+    const run = await driveRun(runId, async () => {
+      const rejoin = await db().agentCommand.findFirst({ where: { runId, kind: "rewind", status: { in: ["pending", "delivered"] } } });
+      if (!rejoin || errantPosition) return;
+      // A session with READ ONLY ADMIN writes on the fenced old primary after the promotion: a transaction the new primary never gets.
+      await trio.root(eu, "INSERT INTO sessions.sessions (id, payload) VALUES (?, 'errant')", [errantId]);
+      errantPosition = (await trio.root<{ pos: string }>(eu, "SELECT @@gtid_binlog_pos AS pos"))[0]!.pos;
+    });
+    expect(errantPosition, "the rejoin step was never reached").toMatch(/^0-2-\d+$/);
+
+    const { status, json } = await call(runRoute, { path: `/api/v1/runs/${runId}`, token: operator, params: { id: runId } });
+    expect(status).toBe(200);
+    const shown = runSchema.parse(json);
+    expect(shown.status, JSON.stringify(run.steps.map((step) => [step.stepId, step.state, step.error]))).toBe("failed");
+    const state = (stepId: string) => shown.steps.find((step) => step.stepId === stepId)?.state;
+    expect([state("promote-target"), state("switch-route"), state("rejoin-old-primary"), state("restore-sync")]).toEqual(["succeeded", "succeeded", "failed", "pending"]);
+    const rejoin = shown.steps.find((step) => step.stepId === "rejoin-old-primary")!;
+    // What the run page shows under the step and in its alert: the errant GTIDs against the new primary's history, and what to do.
+    expect(rejoin.error).toMatch(
+      new RegExp(`^${eu.name}: refused \\(${eu.name} was not rejoined: it holds transactions the primary at 127\\.0\\.0\\.1:${us.port} does not: its GTIDs ${errantPosition} are not in the primary's (history|binlog) \\(0-1-\\d+\\)`),
+    );
+    expect(rejoin.error).toMatch(/keeps its data\. Recover what those transactions wrote .* set errantTransactions: "rebuild" and a formerDataDir .* run reinstate-former-primary/);
+    expect(shown.error).toBe(`The old primary rejoins as a standby of the new one: ${rejoin.error}`);
+    expect((await db().service.findUniqueOrThrow({ where: { id: "sessions-db" }, include: { writeReplica: true } })).writeReplica?.name).toBe(us.name);
+    await trio.as(us, "app", "INSERT INTO sessions (id, payload) VALUES (301, 'after the switch back')");
+    await until(async () => (await trio.root<{ id: number }>(europe, "SELECT id FROM sessions.sessions WHERE id = 301")).length, (rows) => rows === 1, "europe to follow the new primary");
+  }, 180_000);
+
+  it("leaves the former primary read-only, replicating from none and unwritten, its errant row kept and on no other server", async () => {
+    const [us, eu, europe] = trio.nodes as [MariadbNode, MariadbNode, MariadbNode];
+    const [server] = await trio.root<{ read_only: number; pos: string }>(eu, "SELECT @@read_only AS read_only, @@gtid_binlog_pos AS pos");
+    expect({ readOnly: Number(server!.read_only), pos: server!.pos }).toEqual({ readOnly: 1, pos: errantPosition });
+    expect(await trio.root(eu, "SHOW ALL SLAVES STATUS")).toEqual([]);
+    expect(await trio.root(eu, "SELECT payload FROM sessions.sessions WHERE id = ?", [errantId])).toEqual([{ payload: "errant" }]);
+    for (const node of [us, europe]) expect(await trio.root(node, "SELECT id FROM sessions.sessions WHERE id = ?", [errantId])).toEqual([]);
+  });
+
+  it("shows it as an unhealthy standby that follows nothing, its GTIDs in view", async () => {
+    const eu = trio.nodes[1]!;
+    await post(eu, await report(eu));
+    const { json } = await call(serviceRoute, { path: "/api/v1/services/sessions-db", token: admin, params: { id: "sessions-db" } });
+    const former = serviceDetailSchema.parse(json).replicas.find((replica) => replica.name === eu.name)!;
+    expect(former).toMatchObject({ role: "standby", live: { health: "unhealthy", reportedRole: "primary", gtid: { current: errantPosition } } });
+    expect(former.live.reasons[0]).toBe("not following the primary: it reports itself as primary; the topology says standby");
+  });
+
+  it("audits the refusal with the GTID sets that prove it", async () => {
+    const eu = trio.nodes[1]!;
+    const refusal = await db().auditEvent.findFirstOrThrow({ where: { action: "agent.command_result", runId, details: { path: ["kind"], equals: "rewind" } } });
+    expect(refusal).toMatchObject({ outcome: "failure", reason: expect.stringMatching(new RegExp(`its GTIDs ${errantPosition} are not in the primary's (history|binlog)`)) });
+    const { output } = refusal.details as { output: { errantGtids: { errant: string; provenBy: string; formerPosition: string; primaryPosition: string } } };
+    expect(output.errantGtids).toEqual({ errant: errantPosition, provenBy: expect.any(String), formerPosition: errantPosition, primaryPosition: expect.stringMatching(/^0-1-\d+$/) });
+    // By position when the new primary has not written past it; by the new primary's binlog (error 1236) once it has (its verify-write).
+    const [former, primary] = [parseGtidPosition(output.errantGtids.formerPosition)![0]!, parseGtidPosition(output.errantGtids.primaryPosition)![0]!];
+    expect(former.server).toBe(eu.serverId);
+    expect(output.errantGtids.provenBy).toBe(errantByPosition([former], [primary]).length ? "position" : "primary-binlog");
+    expect(refusal.actorLabel).toBe(`agent-${eu.name}`);
+  });
+
+  it("rebuilds it when its agent's config says so, through reinstate-former-primary: its old data dumped aside, then it follows the primary", async () => {
+    const [us, eu] = trio.nodes as [MariadbNode, MariadbNode, MariadbNode];
+    const formerDataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-mariadb-former-"));
+    errantHandling[eu.name] = { errantTransactions: "rebuild", formerDataDir };
+    try {
+      const started = await call(startRoute, {
+        method: "POST",
+        token: operator,
+        params: { id: "reinstate-former-primary" },
+        body: { params: { service: "sessions-db", region: "aws:eu-west-1", reason: "integration test: rebuild after errant GTIDs" } },
+      });
+      expect(started.status, JSON.stringify(started.json)).toBe(201);
+      const run = await driveRun(runSchema.parse(started.json).id);
+      expect(run.status, JSON.stringify(run.steps.map((step) => [step.stepId, step.state, step.error]))).toBe("succeeded");
+      const rewound = run.steps.find((step) => step.stepId === "rewind-former-primary")!.output as Record<string, { method: string; note: string; formerDataKeptAt: string }>;
+      expect(rewound[eu.name]).toMatchObject({ method: "logical-copy", note: expect.stringMatching(new RegExp(`its GTIDs ${errantPosition} are not in the primary's (history|binlog)`)) });
+      expect(readFileSync(rewound[eu.name]!.formerDataKeptAt, "utf8")).toContain(`(${errantId},'errant')`);
+      await trio.as(us, "app", "INSERT INTO sessions (id, payload) VALUES (302, 'after the rebuild')");
+      const rows = await until(async () => (await trio.root<{ id: number }>(eu, "SELECT id FROM sessions.sessions WHERE id >= 300 ORDER BY id")).map((row) => Number(row.id)), (ids) => ids.includes(302), "the rebuilt replica to follow");
+      expect(rows).toEqual([300, 301, 302]);
+      // Its last step names the semi-synchronous replicas again: the switch back's run never got that far.
+      expect(Number((await trio.root<{ enabled: number }>(us, "SELECT @@rpl_semi_sync_master_enabled AS enabled"))[0]?.enabled)).toBe(1);
+    } finally {
+      delete errantHandling[eu.name];
+      rmSync(formerDataDir, { recursive: true, force: true });
+    }
   }, 180_000);
 });

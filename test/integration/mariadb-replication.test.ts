@@ -18,7 +18,9 @@ import type { ReplicaObservation } from "@/agents/adapters/engine-adapter";
 import { notReached, parseGtidPosition } from "@/agents/mariadb/gtid";
 import { MariadbAdapter } from "@/agents/mariadb/mariadb-adapter";
 import { MariadbExecutor } from "@/agents/mariadb/mariadb-executor";
+import { MariadbPeerProbes } from "@/agents/mariadb/peer-probes";
 import { fencedPositionReplayed } from "@/core/replication/rpo-proof";
+import { SEMI_SYNC_TIMEOUT_MS } from "@/lab/mariadb/mariadb-server";
 import { closeAbruptly, listenLocally } from "../support/local-server";
 import { MariadbTrio, USERS, type MariadbNode } from "../support/mariadb-trio";
 import { verifiedCommand } from "../support/verified-command";
@@ -54,6 +56,19 @@ async function observe(node: MariadbNode): Promise<ReplicaObservation> {
     await adapter.close();
   }
 }
+
+/** A primary's observation as its agent reports it: its witness's probes of the peers complete its replicas' sync states. */
+async function observeWithPeers(node: MariadbNode, peers: MariadbNode[]): Promise<ReplicaObservation> {
+  const witness = new MariadbPeerProbes();
+  try {
+    await witness.probe(peers.map((peer) => ({ replica: peer.name, regionId: "aws:us-east-1", connectionString: trio.url(peer, "monitor") })), 5000);
+    return witness.completeObservation(await observe(node));
+  } finally {
+    await witness.close();
+  }
+}
+
+const syncStates = (observation: ReplicaObservation) => observation.standbys.map((standby) => [standby.applicationName, standby.syncState]).sort();
 
 async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -122,10 +137,56 @@ describe("observing MariaDB with GTID replication", () => {
     expect(binlog).toEqual([{ domain: 0, server: 1, seq: BigInt(primary.lsn.current!) }]);
     expect(primary.mariadb?.semiSync).toMatchObject({ primaryEnabled: true, primaryActive: true });
     await until(() => observe(a), (observation) => observation.mariadb!.semiSync.clients === 2 && observation.standbys.length === 2, "both replicas to acknowledge");
-    expect((await observe(a)).standbys.map((standby) => [standby.applicationName, standby.syncState]).sort()).toEqual([
+    expect(syncStates(await observeWithPeers(a, [b, c]))).toEqual([
       [b.name, "quorum"],
       [c.name, "quorum"],
     ].sort());
+  });
+
+  it("a primary with one semi-sync replica: that one its sync standby, the other async; none once the primary falls back to asynchronous commits", async () => {
+    await trio.root(c, "STOP SLAVE IO_THREAD");
+    await trio.root(c, "SET GLOBAL rpl_semi_sync_slave_enabled = OFF");
+    await trio.root(c, "START SLAVE IO_THREAD");
+    try {
+      const sole = await until(() => observeWithPeers(a, [b, c]), (observation) => observation.mariadb!.semiSync.clients === 1 && observation.standbys.length === 2, "c to stop acknowledging");
+      expect(syncStates(sole)).toEqual([[b.name, "sync"], [c.name, "async"]].sort());
+      // Both ends of the same fact: the replica's own report says it acknowledges.
+      expect((await observe(b)).mariadb!.semiSync.replicaActive).toBe(true);
+      // A short timeout with b not acknowledging: the next commit falls back to asynchronous.
+      await trio.root(a, "SET GLOBAL rpl_semi_sync_master_timeout = 200");
+      await trio.root(b, "STOP SLAVE IO_THREAD");
+      await write(a, 1);
+      const fellBack = await observeWithPeers(a, [b, c]);
+      expect(fellBack.mariadb!.semiSync.primaryActive).toBe(false);
+      expect(fellBack.standbys.every((standby) => standby.syncState === "async")).toBe(true);
+    } finally {
+      await trio.root(b, "START SLAVE IO_THREAD");
+      await trio.root(a, `SET GLOBAL rpl_semi_sync_master_timeout = ${SEMI_SYNC_TIMEOUT_MS}`);
+      await trio.root(c, "STOP SLAVE IO_THREAD");
+      await trio.root(c, "SET GLOBAL rpl_semi_sync_slave_enabled = ON");
+      await trio.root(c, "START SLAVE IO_THREAD");
+    }
+    // The primary turns semi-sync back on at an acknowledgement of a commit made after the replicas caught up.
+    await until(async () => (await write(a, 1), observe(a)), (observation) => observation.mariadb!.semiSync.clients === 2 && observation.mariadb!.semiSync.primaryActive, "both replicas to acknowledge again");
+  });
+
+  it("a witness asks for a probe at once when a peer ends its kept connection, not when it lets go of one itself", async () => {
+    let asked = 0;
+    const witness = new MariadbPeerProbes(undefined, () => (asked += 1));
+    const peer = { replica: b.name, regionId: "aws:eu-west-1", connectionString: trio.url(b, "monitor") };
+    const sessions = () => trio.root<{ id: number }>(b, "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ?", [USERS.monitor.user]);
+    try {
+      expect((await witness.probePeer(peer, 5000)).probe).toMatchObject({ reachable: true, error: null });
+      const [session] = await sessions();
+      await trio.root(b, `KILL CONNECTION ${Number(session!.id)}`);
+      await until(async () => asked, (count) => count === 1, "the witness to ask for a probe after the peer ended its session");
+      // A peer that ended one session but still answers is found reachable by that probe.
+      expect((await witness.probePeer(peer, 5000)).probe).toMatchObject({ reachable: true, error: null });
+    } finally {
+      await witness.close();
+    }
+    await until(sessions, (rows) => rows.length === 0, "the peer to end the witness's session");
+    expect(asked).toBe(1);
   });
 
   it("a replica: received and applied positions, no lag once caught up, read-only, acknowledging", async () => {
@@ -212,10 +273,12 @@ describe("failing over with the MariaDB executor", () => {
     expect((await observe(c)).walReceiver).toMatchObject({ status: "streaming", senderPort: b.port });
   });
 
-  it("naming semi-sync replicas: refused on a replica; on the new primary its commits then wait for the one that follows it", async () => {
+  it("naming semi-sync replicas: refused on a replica; on the new primary its commits then wait for the one that follows it, not for one that does not", async () => {
     expect(await run(c, "sync-standbys", { names: [c.name] })).toMatchObject({ status: "refused", error: expect.stringContaining("named on the primary") });
+    expect(await run(b, "sync-standbys", { names: [a.name] })).toMatchObject({ status: "succeeded", output: { synchronousStandbyNames: "", streaming: [] } });
+    expect((await observe(b)).mariadb!.semiSync.primaryEnabled).toBe(false);
     const answer = await run(b, "sync-standbys", { names: [c.name, a.name] });
-    expect(answer).toMatchObject({ status: "succeeded", output: { synchronousStandbyNames: `${c.name},${a.name}`, streaming: [c.name] } });
+    expect(answer).toMatchObject({ status: "succeeded", output: { synchronousStandbyNames: c.name, streaming: [c.name] } });
     const primary = await until(() => observe(b), (observation) => observation.mariadb!.semiSync.clients === 1, "c to acknowledge b's commits");
     expect(primary.mariadb!.semiSync).toMatchObject({ primaryEnabled: true, primaryActive: true });
     await write(b, 2);

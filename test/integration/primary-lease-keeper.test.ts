@@ -18,6 +18,7 @@ import type { VerifiedCommand } from "@/agents/commands/verify-command";
 import { createLogger } from "@/agents/log";
 import { AgentMetrics } from "@/agents/metrics";
 import { LEASE_STATE_FILE } from "@/agents/primary-lease/lease-state";
+import { postgresLeaseServer } from "@/agents/primary-lease/local-session";
 import { PrimaryLeaseKeeper } from "@/agents/primary-lease/primary-lease-keeper";
 import { FENCE_LEAD_MS } from "@/core/policy/budgets";
 import { CommandKeyRing } from "@/agents/commands/command-key-ring";
@@ -135,7 +136,7 @@ function startKeeper(name: string, options: { controlPlaneUrl?: string; graceMs?
     replica: US,
     intervalMs: INTERVAL_MS,
     timeoutMs: 2000,
-    connectionString: url,
+    server: postgresLeaseServer(url, 2000),
     stateDir: stateDir(name),
     metrics,
     log: createLogger("agent-pg-us-east-1", (line) => {

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { closeMariadb, connectMariadb, rowsOf } from "@/agents/mariadb/client";
+import { VOUCH_GRANT } from "@/agents/mariadb/vouch-table";
 import { initializeDataDir, inOneSession, mariadbMissing, startMariadb, stopMariadb } from "@/lab/mariadb/mariadb-server";
 import { freePort } from "@/server/store/free-port";
 
@@ -70,6 +71,7 @@ export class MariadbTrio {
       [USERS.replication, "REPLICATION SLAVE, SELECT, RELOAD, BINLOG MONITOR, SHOW VIEW, TRIGGER, EVENT ON *.*"],
       [USERS.app, `SELECT, INSERT, UPDATE, DELETE ON ${DATABASE}.*`],
       [USERS.monitor, `SELECT, INSERT, DELETE, CREATE ON ${DATABASE}.*`],
+      [USERS.monitor, VOUCH_GRANT],
     ];
     await this.root(primary, "SET GLOBAL read_only = OFF");
     for (const [who, privileges] of grants) {

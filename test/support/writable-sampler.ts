@@ -43,12 +43,21 @@ export async function takesWrites(dataDir: string, replica: string): Promise<boo
 export async function sampleWritablePrimaries(dataDir: string, everyMs = 200, serviceId = LAB_SERVICE_ID): Promise<{ stop(): Promise<WritableSample[]> }> {
   const replicas = labService(serviceId).replicas;
   const state = await requireLabState(dataDir);
+  return sampleWritable(
+    replicas.map((replica) => replica.name),
+    (name) => writableNow(name, portOf(state, name), state.password),
+    everyMs,
+  );
+}
+
+/** Asks each of `names` whether it takes writes (`writable`, false for a server that does not answer in time), every `everyMs`, until stopped. */
+export function sampleWritable(names: readonly string[], writable: (name: string) => Promise<boolean>, everyMs = 200): { stop(): Promise<WritableSample[]> } {
   const samples: WritableSample[] = [];
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       const at = Date.now();
-      const answers = await Promise.all(replicas.map(async (replica) => ((await writableNow(replica.name, portOf(state, replica.name), state.password)) ? replica.name : null)));
+      const answers = await Promise.all(names.map(async (name) => ((await writable(name)) ? name : null)));
       samples.push({ at, writable: answers.filter((name): name is string => name !== null) });
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (Date.now() - at))));
     }

@@ -10,9 +10,8 @@ import { ReasonedControls, type ReasonedControl } from "@/components/runbooks/re
 import { ScheduledFor } from "@/components/runbooks/scheduled-for";
 import { StateBadge } from "@/components/runbooks/step-state-badge";
 import { formatSeconds } from "@/core/format";
-import { formatLsn } from "@/core/lsn";
 import { runTimeline } from "@/core/runbooks/run-timeline";
-import { stepOutputSentences } from "@/core/runbooks/step-output-text";
+import { fencedAt, stepOutputSentences } from "@/core/runbooks/step-output-text";
 import { RunTimelineChart } from "@/components/runbooks/run-timeline-chart";
 import { PageHeader } from "@/components/ui/page-header";
 import { Timestamp } from "@/components/ui/timestamp";
@@ -129,6 +128,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
   // Open bars and steps end when the server read the run, so the server's render and the browser's agree.
   const readAt = Date.parse(run.generatedAt);
   const timeline = runTimeline(run.steps, run.observedRto, readAt);
+  const fenced = fencedAt(run.fencedLsn, run.steps);
   return (
     <>
       <PageHeader
@@ -153,7 +153,7 @@ export function RunLive({ initial, may }: { initial: RunView; may: Abilities }) 
       <p className="muted" aria-live="polite">
         {isError ? "Could not refresh; showing the last state received. " : ""}Updated <Timestamp iso={run.generatedAt} />. Primary {run.primary ?? "—"} → target{" "}
         {run.target ?? "—"}
-        {run.fencedLsn ? ` · fenced at LSN ${formatLsn(run.fencedLsn)}` : ""}.
+        {fenced ? ` · fenced at ${fenced}` : ""}.
       </p>
       {run.scheduledAt ? (
         <p>
