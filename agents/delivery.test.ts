@@ -8,6 +8,8 @@ import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
 import { agentReportBatchSchema, type AgentReportBatch } from "@/contracts/agent-reports";
 import { simulatedReport } from "./adapters/simulated-adapter";
 import { Delivery, REPORTS_PATH } from "./delivery";
+import { createHttpClient } from "./http-post";
+import { createReportStreamClient } from "./report-stream";
 import { backoffDelayMs } from "./retry";
 import { createLogger } from "./log";
 import { AgentMetrics } from "./metrics";
@@ -70,7 +72,9 @@ let delivery: Delivery;
 
 function makeDelivery(controlPlaneUrl = url): Delivery {
   const log = createLogger("agent-test", (line) => logLines.push(JSON.parse(line) as Record<string, unknown>));
-  return new Delivery({ controlPlaneUrl, token: "agent-token", agentVersion: "0.1.0-test", queue, metrics, log, now: () => clock, random: () => 0.5, requestTimeoutMs: 2000 });
+  // Its first stream opening drawn at once (core/ingest/stream-opening.ts): these tests are about the answers, not when streams open.
+  const poster = createReportStreamClient(createHttpClient(), { random: () => 0 });
+  return new Delivery({ controlPlaneUrl, token: "agent-token", agentVersion: "0.1.0-test", queue, metrics, log, now: () => clock, random: () => 0.5, requestTimeoutMs: 2000, poster });
 }
 
 function fill(count: number): void {
@@ -259,6 +263,20 @@ describe("Delivery", () => {
     expect(await counter(metrics.reportsDropped, "rejected")).toBe(3);
     expect(await counter(metrics.deliveryFailures, "rejected")).toBe(1);
     expect(queue.nextSeq()).toBe(4);
+  });
+
+  it("on 200 naming refused reports, forgets the whole batch, logs each refused one by seq as a bug and counts it dropped", async () => {
+    fill(3);
+    controlPlane.answer = (batch) => {
+      const answer = stored(batch);
+      return { ...answer, body: { ...(answer.body as object), accepted: 2, refused: [{ seq: 2, message: "reports.1.lag.bytes: too small" }] } };
+    };
+    await delivery.deliver();
+    expect(queue.depth).toBe(0);
+    expect(logLines.filter((line) => line.event === "delivery.report_refused")).toEqual([expect.objectContaining({ failure: "bug", seq: 2 })]);
+    expect(String(logLines.find((line) => line.event === "delivery.report_refused")!.message)).toContain("reports.1.lag.bytes: too small");
+    expect(await counter(metrics.reportsDropped, "rejected")).toBe(1);
+    expect(await counter(metrics.deliveryFailures, "rejected")).toBe(0);
   });
 
   it("reports how many the full queue dropped", async () => {

@@ -146,6 +146,12 @@ export class Delivery {
       log.error("bug", "delivery.invalid_answer", "the control plane stored the batch but its answer is not an IngestResult", { answer: truncate(answer.body, 500) });
       return "continue";
     }
+    const refused = result.data.refused ?? [];
+    if (refused.length > 0) {
+      // Stored but for these: they can never be stored, and are dropped with the batch as a rejected batch's reports are.
+      metrics.reportsDropped.inc({ reason: "rejected" }, refused.length);
+      for (const report of refused) log.error("bug", "delivery.report_refused", `the control plane refused report ${report.seq} as invalid and stored the rest of its batch: ${report.message}`, { seq: report.seq });
+    }
     this.recordSkew(result.data.clockSkewMs);
     this.options.onStored?.(result.data);
     return "continue";

@@ -14,11 +14,17 @@ class StreamingControlPlane {
   serveStreams = true;
   /** Answer a stream's opening only once its request has ended, as a proxy buffering request bodies does: never, for a stream. */
   bufferStreams = false;
+  /** Answer every stream's opening with this status instead of a stream (a copy that cannot open one now: 503). */
+  refuseWith: number | null = null;
   /** Cut the stream's connection after reading this many more batches, unanswered. */
   cutAfter = Number.POSITIVE_INFINITY;
   private readonly server = http.createServer((request, response) => {
     if (request.url === REPORT_STREAM_PATH) {
       if (!this.serveStreams) return void response.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"no such route"}}');
+      if (this.refuseWith !== null) {
+        this.streams += 1;
+        return void response.writeHead(this.refuseWith, { "content-type": "application/json" }).end('{"error":{"code":"unavailable","message":"not now"}}');
+      }
       if (this.bufferStreams) {
         this.streams += 1;
         return void request.on("end", () => response.writeHead(400).end()).resume();
@@ -75,8 +81,22 @@ beforeEach(async () => {
 
 afterEach(() => controlPlane.stop());
 
-function client(rules: string[] = []) {
-  return createReportStreamClient(createHttpClient(), { now: () => clock, lifetimeMs: 60_000, onRule: (rule) => rules.push(rule.id) });
+/** Each wait for an opening, in ms: the test's clock moves on by it at once. */
+let waits: number[] = [];
+
+function client(rules: string[] = [], intervalMs = 1_000) {
+  waits = [];
+  return createReportStreamClient(createHttpClient(), {
+    now: () => clock,
+    lifetimeMs: 60_000,
+    intervalMs,
+    random: () => 0.5,
+    wait: async (ms) => {
+      waits.push(ms);
+      clock += ms;
+    },
+    onRule: (rule) => rules.push(rule.id),
+  });
 }
 
 const auth = { authorization: "Bearer sya_test" };
@@ -151,6 +171,41 @@ describe("the report stream client", () => {
       { via: "post", lastSeq: 2 },
       { via: "post", lastSeq: 3 },
     ]);
+  });
+
+  it("opens its first stream at a random moment within its report interval, and keeps it", async () => {
+    const reports = client([], 4_000);
+    for (const seq of [1, 2, 3]) await reports.post(reportsUrl, batch(seq), auth, 2000);
+    reports.close();
+    expect(waits).toEqual([2_000]);
+    expect(controlPlane.streams).toBe(1);
+  });
+
+  it("reopens after a refused opening only after a jittered wait that doubles with each failure in a row, and starts over once acknowledged", async () => {
+    controlPlane.refuseWith = 503;
+    const rules: string[] = [];
+    const reports = client(rules);
+    for (const seq of [1, 2, 3, 4]) await reports.post(reportsUrl, batch(seq), auth, 2000);
+    controlPlane.refuseWith = null;
+    for (const seq of [5, 6]) await reports.post(reportsUrl, batch(seq), auth, 2000);
+    controlPlane.cutAfter = 0;
+    for (const seq of [7, 8]) await reports.post(reportsUrl, batch(seq), auth, 2000);
+    reports.close();
+    // Half of each window (random 0.5): the first opening's interval, then 1, 2, 4 and 8 intervals (bounded) after 1–4 failures; after the cut, one interval again.
+    expect(waits).toEqual([500, 500, 1_000, 2_000, 4_000, 500]);
+    expect(rules).toEqual(["opening-failed", "opening-failed", "opening-failed", "opening-failed", "stream-broke"]);
+    expect(controlPlane.received.map((entry) => `${entry.via} ${entry.lastSeq}`)).toEqual(["post 1", "post 2", "post 3", "post 4", "stream 5", "stream 6", "stream 7", "post 7", "stream 8"]);
+  });
+
+  it("backs off before reopening a stream the control plane closed between two batches", async () => {
+    const reports = client();
+    await reports.post(reportsUrl, batch(1), auth, 2000);
+    await controlPlane.stop();
+    controlPlane = new StreamingControlPlane();
+    reportsUrl = new URL(`${(await controlPlane.start()).replace(/\/$/, "")}${REPORTS_PATH}`);
+    await reports.post(reportsUrl, batch(2), auth, 2000);
+    reports.close();
+    expect(waits).toEqual([500, 500]);
   });
 
   it("leaves requests other than batch posts to the plain client", async () => {

@@ -3,6 +3,7 @@ import https from "node:https";
 import { REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_LIFETIME_MS, REPORT_STREAM_PATH, reportStreamAckSchema } from "@/contracts/agent-report-stream";
 import { LineFrames } from "@/core/ingest/line-frames";
 import { STREAM_RETRY_MS, streamRule, type StreamOutcome, type StreamRule } from "@/core/ingest/stream-fallback";
+import { openingDelayMs, streamLifetimeMs, type OpeningCause } from "@/core/ingest/stream-opening";
 import { errorMessage } from "./error-message";
 import { HttpAbandonedError, HttpTimeoutError, type HttpAnswer, type HttpClient } from "./http-post";
 import { parseJson } from "./parse-json";
@@ -131,6 +132,24 @@ class OpenStream {
   }
 }
 
+/** What an agent's openings are spread over when its caller does not say its report interval: the default interval (agents/config.ts). */
+const DEFAULT_INTERVAL_MS = 1_000;
+
+function waitFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new HttpAbandonedError("the request was abandoned"));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 function describe(sent: Exclude<Sent, { kind: "ack" }>, timeoutMs: number): string {
   switch (sent.kind) {
     case "broke":
@@ -147,6 +166,11 @@ function describe(sent: Exclude<Sent, { kind: "ack" }>, timeoutMs: number): stri
 export interface ReportStreamOptions {
   now?: () => number;
   lifetimeMs?: number;
+  /** The agent's report interval: openings are spread over it (core/ingest/stream-opening.ts). */
+  intervalMs?: number;
+  random?: () => number;
+  /** Waits until an opening is due; rejects when the batch is abandoned meanwhile. */
+  wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Told of every rule that was not a plain acknowledgement, with what it was about. */
   onRule?: (rule: StreamRule, detail: string) => void;
 }
@@ -162,9 +186,19 @@ export interface ReportStreamOptions {
 export function createReportStreamClient(inner: HttpClient, options: ReportStreamOptions = {}): HttpClient {
   const now = options.now ?? Date.now;
   const lifetimeMs = options.lifetimeMs ?? REPORT_STREAM_LIFETIME_MS;
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const random = options.random ?? Math.random;
+  const wait = options.wait ?? waitFor;
   let stream: OpenStream | null = null;
+  let streamLifetime = lifetimeMs;
   let postUntil = 0;
   let unansweredInARow = 0;
+  let failuresInARow = 0;
+  /** When the next stream may open: decided when the cause is met (the first batch, a failure, a stream's end). */
+  let openingDueAt: number | null = null;
+  const scheduleOpening = (cause: OpeningCause) => {
+    openingDueAt = now() + openingDelayMs(cause, intervalMs, random);
+  };
 
   const decide = (outcome: StreamOutcome, detail: string): StreamRule => {
     const rule = streamRule(outcome);
@@ -176,7 +210,10 @@ export function createReportStreamClient(inner: HttpClient, options: ReportStrea
     const target = new URL(url);
     target.pathname = `${target.pathname.slice(0, -REPORTS_PATH.length)}${REPORT_STREAM_PATH}`;
     const key = `${target.href} ${headers.authorization ?? ""}`;
-    if (stream && (!stream.open || stream.key !== key || (stream.idle && now() - stream.openedAt >= lifetimeMs))) {
+    if (stream && (!stream.open || stream.key !== key || (stream.idle && now() - stream.openedAt >= streamLifetime))) {
+      // A stream the copy closed between batches (it restarted, or shed it) is a failure like one that broke under a batch.
+      if (!stream.open) failuresInARow += 1;
+      scheduleOpening(!stream.open ? { kind: "failed", inARow: failuresInARow } : stream.key === key ? { kind: "replaced" } : { kind: "first" });
       stream.end();
       stream = null;
     }
@@ -184,13 +221,20 @@ export function createReportStreamClient(inner: HttpClient, options: ReportStrea
     if (stream) {
       sent = await stream.send(body, timeoutMs, signal);
     } else {
+      if (openingDueAt === null) scheduleOpening({ kind: "first" });
+      const due = openingDueAt! - now();
+      if (due > 0) await wait(due, signal);
+      openingDueAt = null;
       const opened = await OpenStream.open(target, headers, timeoutMs, now());
       if (opened instanceof OpenStream) {
         stream = opened;
+        streamLifetime = streamLifetimeMs(lifetimeMs, random);
         sent = await opened.send(body, timeoutMs, signal);
       } else sent = opened;
     }
     unansweredInARow = sent.kind === "unanswered" ? unansweredInARow + 1 : sent.kind === "broke" ? unansweredInARow : 0;
+    failuresInARow = sent.kind === "ack" ? 0 : failuresInARow + 1;
+    if (sent.kind !== "ack") scheduleOpening({ kind: "failed", inARow: failuresInARow });
     if (sent.kind === "ack") return sent.answer;
     const outcome: StreamOutcome =
       sent.kind === "refused" ? { kind: "refused", status: sent.answer.status } : sent.kind === "unanswered" ? { kind: "unanswered", inARow: unansweredInARow } : sent;

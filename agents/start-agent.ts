@@ -65,6 +65,7 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     poster: choosingHttpClient(
       copies,
       createReportStreamClient(createHttpClient(), {
+        intervalMs: config.intervalMs,
         onRule: (rule, detail) => log.warn("delivery.stream", `${rule.sentence} (${rule.id}: ${detail})`, { rule: rule.id }),
       }),
     ),

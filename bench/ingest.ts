@@ -47,6 +47,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "60" },
     interval: { type: "string" },
     transport: { type: "string", default: "stream" },
+    "warm-up": { type: "string", default: "10" },
   },
 });
 const AGENTS = Number(values.agents);
@@ -55,6 +56,8 @@ const CONCURRENCY = Number(values.concurrency);
 const SECONDS = Number(values.seconds);
 const INTERVAL_MS = values.interval === undefined ? null : Number(values.interval) * 1000;
 const TRANSPORT = values.transport;
+/** Reports observed in the first seconds of a fleet run (every stream opening) are measured apart from the steady state after them. */
+const WARM_UP_SECONDS = Number(values["warm-up"]);
 if (TRANSPORT !== "stream" && TRANSPORT !== "post") throw new Error(`--transport: ${TRANSPORT} is neither stream nor post`);
 
 const controlPlane = await startControlPlane();
@@ -107,20 +110,25 @@ try {
   }
   // Why a stream could not carry a batch (core/ingest/stream-fallback.ts rule ids), counted: each such batch went by POST or timed out.
   const streamFallbacks: Record<string, number> = {};
+  // How long each agent's first batch waited for its answer: its stream's opening (token verification, accept) and its first group commit.
+  const firstAnswers: number[] = [];
   // One agent as the real one delivers: a report observed every interval is queued, and the queue is
   // sent whole whenever nothing is in flight; the control plane's answer says what it holds.
   async function fleetAgent(agent: (typeof agents)[number]): Promise<void> {
     const plain = createHttpClient();
     const client: HttpClient =
-      TRANSPORT === "stream" ? createReportStreamClient(plain, { onRule: (rule) => void (streamFallbacks[rule.id] = (streamFallbacks[rule.id] ?? 0) + 1) }) : plain;
+      TRANSPORT === "stream" ? createReportStreamClient(plain, { intervalMs: INTERVAL_MS!, onRule: (rule) => void (streamFallbacks[rule.id] = (streamFallbacks[rule.id] ?? 0) + 1) }) : plain;
     const queue: ({ seq: number } & Record<string, unknown>)[] = [];
     let inFlight: Promise<void> | null = null;
+    let answered = false;
     const deliver = async () => {
       const reports = queue.slice(0, 500);
       const t0 = performance.now();
       const body = JSON.stringify({ sentAt: new Date().toISOString(), agentVersion: "bench", droppedReports: 0, reports });
       const answer = await client.post(new URL(`${controlPlane.url}/api/v1/agents/reports`), body, { authorization: `Bearer ${agent.token}` }, 10_000).catch(() => null);
       latencies.push(performance.now() - t0);
+      if (firstAnswers.length < AGENTS && !answered) firstAnswers.push(performance.now() - t0);
+      answered = true;
       const parsed = answer ? (JSON.parse(answer.body) as { accepted?: number; lastSeq?: number }) : {};
       if (answer?.status === 200) accepted += parsed.accepted ?? 0;
       else failures++;
@@ -168,6 +176,12 @@ try {
   const [age] = await db.$queryRaw<{ p50: number; p99: number; max: number }[]>`
     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
       FROM (SELECT extract(epoch FROM s."receivedAt" - s."observedAt") * 1000 AS ms FROM "Sample" s JOIN "Agent" a ON a.id = s."agentId" WHERE a.name LIKE 'bench-agent-%') ages`;
+  const steadyFrom = new Date(Date.now() - (performance.now() - started) + WARM_UP_SECONDS * 1000);
+  const [steadyAge] = await db.$queryRaw<{ p50: number; p99: number; max: number; reports: bigint }[]>`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max, count(*) AS reports
+      FROM (SELECT extract(epoch FROM s."receivedAt" - s."observedAt") * 1000 AS ms FROM "Sample" s JOIN "Agent" a ON a.id = s."agentId"
+             WHERE a.name LIKE 'bench-agent-%' AND s."observedAt" >= ${steadyFrom}) ages`;
+  const firstAnswer = summarize(firstAnswers);
 
   const result = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
@@ -180,6 +194,12 @@ try {
     batchesPerSecond: round(latencies.length / elapsed),
     ackLatencyMs: { p50: round(latency.p50), p95: round(latency.p95), p99: round(latency.p99), max: round(latency.max) },
     reportAgeWhenStoredMs: { p50: round(Number(age?.p50)), p99: round(Number(age?.p99)), max: round(Number(age?.max)) },
+    ...(INTERVAL_MS === null
+      ? {}
+      : {
+          reportAgeAfterWarmUpMs: { warmUpSeconds: WARM_UP_SECONDS, reports: Number(steadyAge?.reports ?? 0), p50: round(Number(steadyAge?.p50)), p99: round(Number(steadyAge?.p99)), max: round(Number(steadyAge?.max)) },
+          firstAnswerMs: { p50: round(firstAnswer.p50), p99: round(firstAnswer.p99), max: round(firstAnswer.max) },
+        }),
     ...(INTERVAL_MS === null ? {} : { reportsExpected: round((AGENTS * SECONDS * 1000) / INTERVAL_MS, 0) }),
     accepted,
     acknowledgedBySeq: sent,

@@ -249,6 +249,48 @@ export const agentReportBatchSchema = z
   })
   .meta({ id: "AgentReportBatch" });
 
+export const refusedReportSchema = z
+  .object({
+    seq: z.int(),
+    /** The first thing wrong with it, naming the field (`reports.3.lag.bytes: …`). */
+    message: z.string(),
+  })
+  .meta({ id: "RefusedReport", description: "A report refused alone as invalid while the rest of its batch was stored" });
+
+/** A batch whose every field but its reports is valid, the reports still unchecked. */
+const batchEnvelopeSchema = agentReportBatchSchema.extend({ reports: z.array(z.unknown()).min(1).max(MAX_REPORTS_PER_BATCH) });
+
+/**
+ * A batch the batch contract refuses, split into the valid batch of its valid
+ * reports and the reports refused alone, each by its seq; null when it cannot
+ * be split so that the agent learns exactly what was refused: the rest of the
+ * batch is invalid, a report's seq cannot be read, the seqs do not increase
+ * strictly, or no report is valid. Each valid report is then stored exactly
+ * once as usual, and each refused one never is.
+ */
+export function separateInvalidReports(value: unknown): { batch: AgentReportBatch; refused: RefusedReport[] } | null {
+  const envelope = batchEnvelopeSchema.safeParse(value);
+  if (!envelope.success) return null;
+  const valid: AgentReport[] = [];
+  const refused: RefusedReport[] = [];
+  let previous = 0;
+  for (const [index, report] of envelope.data.reports.entries()) {
+    const seq = typeof report === "object" && report !== null ? (report as { seq?: unknown }).seq : undefined;
+    if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq <= previous) return null;
+    previous = seq;
+    const parsed = agentReportSchema.safeParse(report);
+    if (parsed.success) {
+      valid.push(parsed.data);
+    } else {
+      const issue = parsed.error.issues[0];
+      refused.push({ seq, message: `${["reports", index, ...(issue?.path ?? [])].map(String).join(".")}: ${issue?.message ?? "is invalid"}` });
+    }
+  }
+  if (valid.length === 0 || refused.length === 0) return null;
+  const batch = agentReportBatchSchema.safeParse({ ...envelope.data, reports: valid });
+  return batch.success ? { batch: batch.data, refused } : null;
+}
+
 export const ingestResultSchema = z
   .object({
     accepted: z.int(),
@@ -270,6 +312,8 @@ export const ingestResultSchema = z
       .object({ syncState: z.enum(["sync", "async", "unlisted"]), primaryReportAgeMs: z.int().min(0) })
       .nullable()
       .default(null),
+    /** Reports of the batch refused alone as invalid, by seq (report streams only): the rest were stored; the agent drops these too. */
+    refused: z.array(refusedReportSchema).optional(),
   })
   .meta({ id: "IngestResult" });
 
@@ -290,5 +334,6 @@ export type AgentReport = z.infer<typeof agentReportSchema>;
 export type MariadbState = z.infer<typeof mariadbStateSchema>;
 export type AgentReportBatch = z.infer<typeof agentReportBatchSchema>;
 export type IngestResult = z.infer<typeof ingestResultSchema>;
+export type RefusedReport = z.infer<typeof refusedReportSchema>;
 export type PeerProbe = z.infer<typeof peerProbeSchema>;
 export type StandbyStat = z.infer<typeof standbyStatSchema>;

@@ -175,8 +175,10 @@ async function storeGroup(group: Waiting[]): Promise<void> {
     peers,
   }));
   let rows: { id: string; standby: [syncState: string | null, primaryReportAgeMs: number] | null }[];
+  const endTimer = ingestMetrics().groupSeconds.startTimer();
   try {
     ({ rows } = await sqlPool().query({ name: "ingest-group", text: GROUP_SQL, values: [JSON.stringify(parameter), receivedAt] }));
+    endTimer();
   } catch (error) {
     if (isStoreUnreachable(error)) {
       for (const { entry } of prepared) entry.reject(error);

@@ -34,6 +34,12 @@ function create() {
       buckets: [1, 5, 10, 25, 50, 100, 200, 300, 500],
       registers: [registry],
     }),
+    groupSeconds: new Histogram({
+      name: "switchyard_ingest_group_seconds",
+      help: "How long each group-commit statement of this copy took to store its batches (a store that takes longer than the group window makes reports older).",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
   };
 }
 

@@ -1,15 +1,16 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { agentReportBatchSchema } from "@/contracts/agent-reports";
+import { agentReportBatchSchema, separateInvalidReports } from "@/contracts/agent-reports";
 import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_PATH, type ReportStreamAck } from "@/contracts/agent-report-stream";
 import { LineFrames } from "@/core/ingest/line-frames";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
 import { bindWitnessKey } from "../agents/bind-witness-key";
-import { agentFromRequest, type AgentPrincipal } from "../agents/resolve-agent";
+import { agentTokenHash, type AgentPrincipal } from "../agents/resolve-agent";
 import { errorResponse, thrownResponse, zodErrorResponse } from "../http/api-response";
 import { AbandonedBatchError, groupCommit, type GroupCommit } from "./group-commit";
 import { alreadyStoredResponse } from "./ingest-answers";
 import { ingestMetrics } from "./ingest-metrics";
+import { streamOpenings, type StreamOpenings } from "./stream-openings";
 
 const SECURITY_HEADERS = apiSecurityHeaders();
 
@@ -32,18 +33,25 @@ async function ackOf(response: Response): Promise<ReportStreamAck> {
 
 /**
  * Serves one agent's report stream (contracts/agent-report-stream.ts) outside
- * the page framework: the token is looked up once, then each line is parsed,
+ * the page framework: the token is verified once (grouped with other
+ * openings, and remembered for a while: stream-openings.ts), then each line is parsed,
  * validated by the batch contract, handed to this copy's group commit and
  * answered in order with what a batch POST would have answered. A refused
  * token ends the stream before it starts (401, as a POST); a revoked one ends
  * it after the batch that found out.
  */
-export async function serveReportStream(incoming: IncomingMessage, outgoing: ServerResponse, commit: Pick<GroupCommit, "submit"> = groupCommit()): Promise<void> {
+export async function serveReportStream(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  commit: Pick<GroupCommit, "submit"> = groupCommit(),
+  openings: Pick<StreamOpenings, "verify"> = streamOpenings(),
+): Promise<void> {
   for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value);
   outgoing.setHeader("x-switchyard-served-by", STREAM_SERVED_BY);
   let agent: AgentPrincipal | null;
   try {
-    agent = await agentFromRequest(new Request("http://stream/", { headers: { authorization: incoming.headers.authorization ?? "" } }));
+    const tokenHash = agentTokenHash(new Request("http://stream/", { headers: { authorization: incoming.headers.authorization ?? "" } }));
+    agent = tokenHash ? await openings.verify(tokenHash) : null;
   } catch (error) {
     return refuse(incoming, outgoing, thrownResponse(error, `POST ${REPORT_STREAM_PATH}`));
   }
@@ -137,8 +145,10 @@ class ReportStream {
       return ackOf(errorResponse(400, { code: "invalid_json", message: `A batch on the stream is not valid JSON: ${error instanceof Error ? error.message : "unparseable"}` }));
     }
     const parsed = agentReportBatchSchema.safeParse(value);
-    if (!parsed.success) return ackOf(zodErrorResponse(parsed.error, "body"));
-    const batch = parsed.data;
+    // One invalid report must not cost the batch's valid ones: they are stored, and the acknowledgement names it by seq.
+    const separated = parsed.success ? { batch: parsed.data, refused: [] } : separateInvalidReports(value);
+    if (!separated) return ackOf(zodErrorResponse(parsed.error!, "body"));
+    const { batch, refused } = separated;
     try {
       const outcome = await this.commit.submit(this.agent, batch, () => this.closed);
       if (!outcome.stored) return ackOf(alreadyStoredResponse(outcome.lastSeq, batch.reports[0]!.seq));
@@ -146,7 +156,7 @@ class ReportStream {
         await bindWitnessKey(this.agent, batch.witnessKey);
         this.offeredKeys.add(batch.witnessKey);
       }
-      return { status: 200, answer: outcome.result };
+      return { status: 200, answer: refused.length > 0 ? { ...outcome.result, refused } : outcome.result };
     } catch (error) {
       if (error instanceof AbandonedBatchError) return { status: 503, answer: { error: { code: "client_closed", message: error.message } } };
       return ackOf(thrownResponse(error, `report stream of agent ${this.agent.name}`));

@@ -12,6 +12,7 @@ import { ReportQueue } from "@/agents/report-queue";
 import { createReportStreamClient } from "@/agents/report-stream";
 import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
 import { registerAgent } from "@/server/agents/register-agent";
+import { revokeAgent } from "@/server/agents/revoke-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
 import { GroupCommit } from "@/server/ingest/group-commit";
@@ -179,21 +180,64 @@ describe("report streams", () => {
     expect(answer.status).toBe(401);
   });
 
-  it("answers an invalid batch with an error naming the field, stores nothing of it, and goes on", async () => {
+  it("stores a batch's valid reports, names its invalid one by seq in the acknowledgement, and never stores it", async () => {
     const before = await storedSeqs("pg-europe-west3");
     const stream = await rawStream(agents["pg-europe-west3"]!.token);
-    stream.send(JSON.stringify(batchOf([standbyReport(4), standbyReport(5, { lag: { bytes: -1, seconds: 0 } })])));
+    stream.send(JSON.stringify(batchOf([standbyReport(4), standbyReport(5, { lag: { bytes: -1, seconds: 0 } }), standbyReport(6)])));
+    const partly = await stream.nextAck();
+    expect(partly).toMatchObject({ status: 200, answer: { accepted: 2, lastSeq: 6 } });
+    expect(partly.answer.refused).toHaveLength(1);
+    expect(partly.answer.refused[0].seq).toBe(5);
+    expect(partly.answer.refused[0].message).toMatch(/^reports\.1\.lag\.bytes: /);
+    expect(await storedSeqs("pg-europe-west3")).toEqual([...before, 4, 6]);
+
+    // The same batch again: what is held is answered 409, and the refused report is still not stored.
+    stream.send(JSON.stringify(batchOf([standbyReport(4), standbyReport(5, { lag: { bytes: -1, seconds: 0 } }), standbyReport(6)])));
+    expect(await stream.nextAck()).toMatchObject({ status: 409, answer: { lastSeq: 6 } });
+    stream.close();
+    expect(await storedSeqs("pg-europe-west3")).toEqual([...before, 4, 6]);
+  });
+
+  it("answers a batch that cannot be split (every report invalid, a report without a readable seq, an invalid envelope) with an error naming the field, and stores nothing of it", async () => {
+    const before = await storedSeqs("pg-europe-west3");
+    const stream = await rawStream(agents["pg-europe-west3"]!.token);
+    const next = before.at(-1)! + 1;
+    stream.send(JSON.stringify(batchOf([standbyReport(next, { lag: { bytes: -1, seconds: 0 } })])));
     const invalid = await stream.nextAck();
     expect(invalid.status).toBe(400);
-    expect(invalid.answer.error).toMatchObject({ code: "validation_failed", field: "reports.1.lag.bytes" });
-    expect(invalid.answer.error.message).toMatch(/^reports\.1\.lag\.bytes: /);
+    expect(invalid.answer.error).toMatchObject({ code: "validation_failed", field: "reports.0.lag.bytes" });
+    expect(invalid.answer.error.message).toMatch(/^reports\.0\.lag\.bytes: /);
+    stream.send(JSON.stringify(batchOf([standbyReport(next), { ...standbyReport(next + 1), seq: "seven" } as never])));
+    expect(await stream.nextAck()).toMatchObject({ status: 400, answer: { error: { field: "reports.1.seq" } } });
+    stream.send(JSON.stringify(batchOf([standbyReport(next), standbyReport(next + 1, { lag: { bytes: -1, seconds: 0 } })], { agentVersion: 7 as never })));
+    expect(await stream.nextAck()).toMatchObject({ status: 400, answer: { error: { field: "agentVersion" } } });
     stream.send("{not json");
     expect(await stream.nextAck()).toMatchObject({ status: 400, answer: { error: { code: "invalid_json" } } });
     expect(await storedSeqs("pg-europe-west3")).toEqual(before);
 
-    stream.send(JSON.stringify(batchOf([standbyReport(4)])));
-    expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { accepted: 1, lastSeq: 4 } });
+    stream.send(JSON.stringify(batchOf([standbyReport(next)])));
+    expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { accepted: 1, lastSeq: next } });
     stream.close();
-    expect(await storedSeqs("pg-europe-west3")).toEqual([...before, 4]);
+    expect(await storedSeqs("pg-europe-west3")).toEqual([...before, next]);
+  });
+
+  it("stores nothing for a token revoked after this copy verified it, though a stream may still open with it for a while", async () => {
+    const replica = await db().replica.findFirstOrThrow({ where: { name: "pg-us-east-1" } });
+    const issued = await registerAgent({ replicaId: replica.id, name: "agent-pg-us-east-1" }, SYSTEM_ACTOR);
+    const first = await rawStream(issued.token);
+    first.send(JSON.stringify(batchOf([standbyReport(1)])));
+    expect(await first.nextAck()).toMatchObject({ status: 200 });
+    first.close();
+    await revokeAgent(issued.agent.id, SYSTEM_ACTOR);
+
+    // Within VERIFIED_TOKEN_TTL_MS of its verification the opening may be answered from memory; its batch never is stored.
+    const again = await rawStream(issued.token);
+    if (again.status === 200) {
+      again.send(JSON.stringify(batchOf([standbyReport(2)])));
+      expect(await again.nextAck()).toMatchObject({ status: 401, answer: { error: { code: "unauthenticated" } } });
+      again.close();
+    } else expect(again.status).toBe(401);
+    const samples = await db().sample.findMany({ where: { agentId: issued.agent.id }, select: { seq: true } });
+    expect(samples.map((sample) => Number(sample.seq))).toEqual([1]);
   });
 });
