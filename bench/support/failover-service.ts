@@ -64,7 +64,8 @@ const SESSIONS: FailoverService = {
   },
   restart: async (dataDir, replica) => {
     const { name, serverId, replication } = sessionsReplica(replica);
-    await startMariadb({ name, dataDir: sessionsDataDir(dataDir, name), port: sessionsAccess(dataDir).ports[name]!, serverId, semiSyncReplica: replication === "sync" });
+    // It comes back to follow the new primary: what it binlogged but no replica acknowledged is rolled back (see `rejoining`).
+    await startMariadb({ name, dataDir: sessionsDataDir(dataDir, name), port: sessionsAccess(dataDir).ports[name]!, serverId, semiSyncReplica: replication === "sync", rejoining: true });
   },
   agentLog: (dataDir, replica) => path.join(sessionsDir(dataDir), "agents", replica, "agent.log"),
 };
