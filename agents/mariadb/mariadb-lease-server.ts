@@ -8,6 +8,7 @@ import { REPLICA_STATUS_SQL, type ReplicaStatusRow } from "./probe-queries";
 import { STATEMENT_TIMEOUT_MS } from "./replica-control";
 import { fenceMariadb, unfenceMariadb } from "./server-fence";
 import { CLOCK_SQL, READ_VOUCHES_SQL, VOUCH_SCHEMA_STATEMENTS, type ClockRow, type VouchRow } from "./vouch-table";
+import { ServerClock } from "../primary-lease/server-clock";
 
 /**
  * The MariaDB primary's lease keeper's server: one kept session (the
@@ -23,7 +24,7 @@ export class MariadbLeaseServer implements LeaseServer {
   private connection: MariadbConnection | null = null;
   private schemaReady = false;
   private lastError: string | null = null;
-  private offsetUs: number | null = null;
+  private readonly clock: ServerClock;
   /** The last vouch handed on from each witness's row: a row read again is no new vouch. */
   private readonly handedOn = new Map<string, string>();
 
@@ -32,14 +33,16 @@ export class MariadbLeaseServer implements LeaseServer {
     private readonly timeoutMs: number,
     private readonly onVouch: VouchListener,
     private readonly monotonic: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.clock = new ServerClock(monotonic);
+  }
 
   serverTimeUs(monotonicMs: number): number | null {
-    return this.offsetUs === null ? null : monotonicMs * 1000 + this.offsetUs;
+    return this.clock.serverTimeUs(monotonicMs);
   }
 
   monotonicMs(serverUs: number): number | null {
-    return this.offsetUs === null ? null : (serverUs - this.offsetUs) / 1000;
+    return this.clock.monotonicMs(serverUs);
   }
 
   get error(): string | null {
@@ -52,8 +55,7 @@ export class MariadbLeaseServer implements LeaseServer {
       const sent = this.monotonic();
       const [clock] = await rowsOf<ClockRow>(connection, CLOCK_SQL, this.timeoutMs);
       if (!clock) throw new Error("the server returned no row");
-      // The server read its clock somewhere within the round trip; on the same host that is well under a millisecond.
-      this.offsetUs = Number(clock.now_us) - ((sent + this.monotonic()) / 2) * 1000;
+      this.clock.answered(Number(clock.now_us), sent);
       const replica = managedConnection(await rowsOf<ReplicaStatusRow>(connection, REPLICA_STATUS_SQL, this.timeoutMs));
       // Vouches that cannot be read (the commands user may not create the schema: doctor says so) leave the lease to the control plane; the role and read_only still decide.
       if (!replica) await this.takeVouches(connection).catch(() => (this.schemaReady = false));

@@ -5,6 +5,7 @@ import { closeClient, newClient, within } from "../pg-client";
 import type { LeaseServer, LeaseServerFactory, SelfFenceResult, ServerState, UnfenceResult, VouchListener } from "./lease-server";
 import { fenceServer, unfenceServer } from "./server-fence";
 import { VOUCH_CHANNEL } from "./vouch";
+import { ServerClock } from "./server-clock";
 
 const FENCE_TIMEOUT_MS = 60_000;
 
@@ -23,21 +24,23 @@ export class LocalSession implements LeaseServer {
   private client: pg.Client | null = null;
   private listening = false;
   private lastError: string | null = null;
-  private offsetUs: number | null = null;
+  private readonly clock: ServerClock;
 
   constructor(
     private readonly connectionString: string,
     private readonly timeoutMs: number,
     private readonly onNotification: VouchListener,
     private readonly monotonic: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.clock = new ServerClock(monotonic);
+  }
 
   serverTimeUs(monotonicMs: number): number | null {
-    return this.offsetUs === null ? null : monotonicMs * 1000 + this.offsetUs;
+    return this.clock.serverTimeUs(monotonicMs);
   }
 
   monotonicMs(serverUs: number): number | null {
-    return this.offsetUs === null ? null : (serverUs - this.offsetUs) / 1000;
+    return this.clock.monotonicMs(serverUs);
   }
 
   get error(): string | null {
@@ -57,8 +60,7 @@ export class LocalSession implements LeaseServer {
       );
       const row = rows[0];
       if (!row) throw new Error("the server returned no row");
-      // The server read its clock somewhere within the round trip; on the same host that is well under a millisecond.
-      this.offsetUs = Number(row.now_us) - ((sent + this.monotonic()) / 2) * 1000;
+      this.clock.answered(Number(row.now_us), sent);
       if (!row.in_recovery && !this.listening) {
         await within(client.query(`LISTEN ${VOUCH_CHANNEL}`), this.timeoutMs, "LISTEN on the local server");
         this.listening = true;
