@@ -11,8 +11,20 @@ export class EarlyProbeTrigger {
 
   constructor(private readonly probeNow?: () => void) {}
 
-  /** A kept connection ended; `current`: it is still the one kept for its peer. */
-  connectionEnded(facts: { current: boolean; lastProbeSucceeded: boolean }): void {
+  /**
+   * The handler for a kept connection's `end` and `error` events: the first
+   * marks it broken (core/agents/probe-connection then replaces it) and may
+   * probe early; `current` says whether it is still the one kept for its peer.
+   */
+  onEnd(connection: { broken: boolean; lastProbeSucceeded: boolean }, current: () => boolean): () => void {
+    return () => {
+      if (connection.broken) return;
+      connection.broken = true;
+      this.connectionEnded({ current: current(), lastProbeSucceeded: connection.lastProbeSucceeded });
+    };
+  }
+
+  private connectionEnded(facts: { current: boolean; lastProbeSucceeded: boolean }): void {
     if (!this.probeNow) return;
     const now = performance.now();
     const rule = decideEarlyProbe({ ...facts, msSinceEarlyProbe: this.probedAt === null ? null : now - this.probedAt });

@@ -129,11 +129,7 @@ export class PeerProbes implements PeerWitness {
     this.drop(peer.replica);
     const client = newClient(peer.connectionString, timeoutMs, "switchyard-witness");
     const connection: KeptConnection = { client, connectionString: peer.connectionString, openedAt: now, broken: false, lastProbeSucceeded: false };
-    const closed = () => {
-      if (connection.broken) return;
-      connection.broken = true;
-      this.early.connectionEnded({ current: this.kept.get(peer.replica) === connection, lastProbeSucceeded: connection.lastProbeSucceeded });
-    };
+    const closed = this.early.onEnd(connection, () => this.kept.get(peer.replica) === connection);
     client.on("error", closed);
     client.on("end", closed);
     this.kept.set(peer.replica, connection);

@@ -139,11 +139,7 @@ export class MariadbPeerProbes implements PeerWitness {
     if (kept && rule.action === "reuse") return { kept, reused: true };
     this.drop(peer.replica);
     const fresh: KeptConnection = { connection: connectMariadb(peer.connectionString, timeoutMs), connectionString: peer.connectionString, openedAt: now, broken: false, lastProbeSucceeded: false };
-    const ended = () => {
-      if (fresh.broken) return;
-      fresh.broken = true;
-      this.early.connectionEnded({ current: this.kept.get(peer.replica) === fresh, lastProbeSucceeded: fresh.lastProbeSucceeded });
-    };
+    const ended = this.early.onEnd(fresh, () => this.kept.get(peer.replica) === fresh);
     fresh.connection.then(
       (connection) => {
         connection.on("error", ended);
