@@ -17,6 +17,7 @@ import { errantByPosition, notReached, parseGtidPosition } from "@/agents/mariad
 import { MariadbAdapter } from "@/agents/mariadb/mariadb-adapter";
 import { MariadbExecutor } from "@/agents/mariadb/mariadb-executor";
 import { MariadbPeerProbes } from "@/agents/mariadb/peer-probes";
+import { SEMI_SYNC_TIMEOUT_MS } from "@/lab/mariadb/mariadb-server";
 import { registerAgent } from "@/server/agents/register-agent";
 import type { AgentPrincipal } from "@/server/agents/resolve-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
@@ -290,7 +291,11 @@ describe("a switchover whose rejoin meets a former MariaDB primary with errant t
       const rejoin = await db().agentCommand.findFirst({ where: { runId, kind: "rewind", status: { in: ["pending", "delivered"] } } });
       if (!rejoin || errantPosition) return;
       // A session with READ ONLY ADMIN writes on the fenced old primary after the promotion: a transaction the new primary never gets.
+      // Its replicas have left it, so the commit would wait out the lab's whole semi-sync timeout (as long as the statement's own
+      // bound) before committing asynchronously; a short timeout stands for a write made that long ago.
+      await trio.root(eu, "SET GLOBAL rpl_semi_sync_master_timeout = 200");
       await trio.root(eu, "INSERT INTO sessions.sessions (id, payload) VALUES (?, 'errant')", [errantId]);
+      await trio.root(eu, `SET GLOBAL rpl_semi_sync_master_timeout = ${SEMI_SYNC_TIMEOUT_MS}`);
       errantPosition = (await trio.root<{ pos: string }>(eu, "SELECT @@gtid_binlog_pos AS pos"))[0]!.pos;
     });
     expect(errantPosition, "the rejoin step was never reached").toMatch(/^0-2-\d+$/);
