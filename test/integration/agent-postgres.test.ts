@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import os from "node:os";
@@ -283,6 +283,9 @@ describe("the bundled agent as a process", () => {
     );
     expect(metrics).toMatch(/switchyard_agent_last_delivery_timestamp_seconds \d/);
     expect(metrics).toMatch(/switchyard_agent_probe_duration_seconds_count\{target="local"\} \d/);
+    // prom-client reaches the bundle by its parts (agents/build.ts): the process metrics still come, the Pushgateway does not.
+    expect(metrics).toMatch(/process_resident_memory_bytes \d/);
+    expect(readFileSync(bundle, "utf8")).not.toContain("prom-client/lib/pushgateway");
 
     controlPlane.storing = false;
     await until(() => controlPlane.refusedSeqs.size >= 2, 10_000, "reports to be refused while the control plane is down");
