@@ -101,14 +101,14 @@ function command<K extends AgentCommandKind>(kind: K, args: Record<string, unkno
   return verifiedCommand(kind, args, { serviceId: "sessions-db", replica });
 }
 
-async function run<K extends AgentCommandKind>(node: MariadbNode, kind: K, args: Record<string, unknown> = {}, errantTransactions: "refuse" | "rebuild" = "refuse"): Promise<CommandAnswer> {
+/** `keepsFormerData: false` runs it as an agent whose config names no formerDataDir. */
+async function run<K extends AgentCommandKind>(node: MariadbNode, kind: K, args: Record<string, unknown> = {}, { keepsFormerData = true } = {}): Promise<CommandAnswer> {
   const executor = new MariadbExecutor({
     connectionString: trio.url(node, "admin"),
     applicationConnectionString: trio.url(node, "monitor"),
     replicaName: node.name,
     replication: REPLICATION,
-    errantTransactions,
-    formerDataDir,
+    formerDataDir: keepsFormerData ? formerDataDir : null,
   });
   const answer = await executor.execute(command(kind, args, node.name));
   if (answer.status === "succeeded") expect(COMMAND_OUTPUTS[kind].safeParse(answer.output).success, JSON.stringify(answer.output)).toBe(true);
@@ -304,10 +304,12 @@ describe("errant transactions on a former primary", () => {
     await trio.root(node, "INSERT INTO sessions.sessions (id, payload) VALUES (?, 'errant')", [errantId]);
   }
 
-  it("are detected by position (its GTID beyond the new primary's) and it is not rejoined", async () => {
+  it("are detected by position (its GTID beyond the new primary's) and it is not rejoined, though its agent could keep its data: the command did not say rebuild", async () => {
     await errantWriteOn(a);
     const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null });
     expect(answer).toMatchObject({ status: "refused", error: expect.stringMatching(/not rejoined: it holds transactions .* its GTIDs 0-1-\d+ are not in the primary's history/) });
+    expect(answer.error).toContain('as the service\'s policy says (failover.errantTransactions: refuse)');
+    expect(answer.error).toMatch(/propose a change request setting the policy's failover\.errantTransactions to "rebuild" and, once it is approved and applied, run reinstate-former-primary/);
     expect(await observe(a)).toMatchObject({ role: "primary", mariadb: { readOnly: true } });
   });
 
@@ -319,8 +321,15 @@ describe("errant transactions on a former primary", () => {
     expect(await ids(a)).toContain(errantId);
   });
 
-  it("when the config says rebuild: its old data is dumped aside, then it is a copy of the new primary and follows it", async () => {
-    const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null }, "rebuild");
+  it("when the command says rebuild but the agent config names no formerDataDir: refused, naming what to configure, its data untouched", async () => {
+    const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null, errantTransactions: "rebuild" }, { keepsFormerData: false });
+    expect(answer).toMatchObject({ status: "refused", error: expect.stringMatching(/was not rebuilt, though the service's policy says rebuild: .*names no formerDataDir .*set replica\.formerDataDir in that config/s) });
+    expect(await observe(a)).toMatchObject({ role: "primary", mariadb: { readOnly: true } });
+    expect(await ids(a)).toContain(errantId);
+  });
+
+  it("when the command says rebuild (the service's policy): its old data is dumped aside, then it is a copy of the new primary and follows it", async () => {
+    const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null, errantTransactions: "rebuild" });
     expect(answer.status, answer.error ?? "").toBe("succeeded");
     const output = COMMAND_OUTPUTS.rewind.parse(answer.output);
     expect(output).toMatchObject({ method: "logical-copy", timeline: null, note: expect.stringContaining("errant GTIDs") });
