@@ -314,7 +314,9 @@ describe("a switchover whose rejoin meets a former MariaDB primary with errant t
     const shown = runSchema.parse(json);
     expect(shown.status, JSON.stringify(run.steps.map((step) => [step.stepId, step.state, step.error]))).toBe("failed");
     const state = (stepId: string) => shown.steps.find((step) => step.stepId === stepId)?.state;
-    expect([state("promote-target"), state("switch-route"), state("rejoin-old-primary"), state("restore-sync")]).toEqual(["succeeded", "succeeded", "failed", "pending"]);
+    expect([state("promote-target"), state("switch-route"), state("sync-before-rejoin"), state("rejoin-old-primary"), state("restore-sync")]).toEqual(["succeeded", "succeeded", "succeeded", "failed", "pending"]);
+    // The only other synchronous replica is the former primary, not streaming: the new primary names none, and commits wait for none.
+    expect(shown.steps.find((step) => step.stepId === "sync-before-rejoin")?.output).toEqual({ [us.name]: { synchronousStandbyNames: "", streaming: [] } });
     const rejoin = shown.steps.find((step) => step.stepId === "rejoin-old-primary")!;
     // What the run page shows under the step and in its alert: the errant GTIDs against the new primary's history, and what to do.
     expect(rejoin.error).toMatch(
