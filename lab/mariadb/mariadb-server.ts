@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { chownSync, cpSync, existsSync, mkdirSync, openSync, closeSync, readFileSync } from "node:fs";
+import { chownSync, cpSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -59,9 +59,14 @@ function osUser(): { uid: number; gid: number; name: string } | null {
 export async function initializeDataDir(dataDir: string, template: string): Promise<void> {
   const user = osUser();
   if (!existsSync(path.join(template, "mysql"))) {
-    mkdirSync(template, { recursive: true });
-    if (user) chownSync(template, user.uid, user.gid);
-    await run(MARIADB_INSTALL_DB, ["--no-defaults", `--datadir=${template}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...(user ? [`--user=${user.name}`] : [])]);
+    // Its own temporary folder: a bootstrap in the shared /tmp, beside other tests' servers, once failed on a temporary table it could not remove there.
+    const tmpdir = `${template}.tmp`;
+    for (const folder of [template, tmpdir]) {
+      mkdirSync(folder, { recursive: true });
+      if (user) chownSync(folder, user.uid, user.gid);
+    }
+    await run(MARIADB_INSTALL_DB, ["--no-defaults", `--datadir=${template}`, `--tmpdir=${tmpdir}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...(user ? [`--user=${user.name}`] : [])]);
+    rmSync(tmpdir, { recursive: true, force: true });
   }
   cpSync(template, dataDir, { recursive: true, preserveTimestamps: true });
   if (user) await run("chown", ["-R", `${user.uid}:${user.gid}`, dataDir]);
