@@ -53,8 +53,10 @@ export async function serveReportStream(
     const tokenHash = agentTokenHash(new Request("http://stream/", { headers: { authorization: incoming.headers.authorization ?? "" } }));
     agent = tokenHash ? await openings.verify(tokenHash) : null;
   } catch (error) {
+    ingestMetrics().openings.inc({ outcome: "refused" });
     return refuse(incoming, outgoing, thrownResponse(error, `POST ${REPORT_STREAM_PATH}`));
   }
+  ingestMetrics().openings.inc({ outcome: agent ? "opened" : "refused" });
   if (!agent) return refuse(incoming, outgoing, errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." }));
   outgoing.writeHead(200, { "content-type": REPORT_STREAM_CONTENT_TYPE, "cache-control": "no-store" });
   outgoing.flushHeaders();
