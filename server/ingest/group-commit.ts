@@ -8,7 +8,7 @@ import { sqlPool } from "../db/sql-pool";
 import { assertPlausibleClock, ingestBatch, MAX_PLAUSIBLE_SEQ, prepareBatch, refusal, STANDBY_ANSWER, STANDBY_FROM, type IngestOutcome } from "./ingest-batch";
 import { countDuplicateBatch, countStoredBatch, ingestMetrics } from "./ingest-metrics";
 import { recordInPlaceRestarts } from "./record-in-place-restarts";
-import { PEER_FIELDS, REPLICA_STATE_COLUMNS, REPLICA_STATE_UPSERT, SAMPLE_COLUMNS, SAMPLE_FIELDS, SAMPLE_VALUES, WITNESS_LINK_UPSERT } from "./ingest-sql";
+import { latestStateCtes, PEER_FIELDS, SAMPLE_COLUMNS, SAMPLE_FIELDS, SAMPLE_VALUES, WITNESS_LINK_UPSERT } from "./ingest-sql";
 
 /**
  * How long a batch waits for others to share its statement: the store pays
@@ -55,14 +55,7 @@ const GROUP_SQL = `
         FROM rows
       RETURNING 1
     ),
-    latest AS (
-      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", ${REPLICA_STATE_COLUMNS})
-      SELECT rows."replicaId", rows."agentId", ${SAMPLE_VALUES}, rows."latest",
-             CASE WHEN rows.reachable THEN rows."latest" END, CASE WHEN rows.reachable THEN $2::timestamptz END
-        FROM rows WHERE rows.seq = rows."last"
-      ${REPLICA_STATE_UPSERT}
-      RETURNING 1
-    ),
+    ${latestStateCtes(`rows WHERE rows.seq = rows."last"`, `rows."replicaId"`, `rows."agentId"`, `rows."latest"`)},
     peers AS (
       SELECT p.*, agent."replicaId" AS "fromReplicaId", target.id AS "toReplicaId"
         FROM agent CROSS JOIN LATERAL jsonb_to_recordset(agent."peers") AS p(

@@ -221,6 +221,33 @@ describe("report streams", () => {
     expect(await storedSeqs("pg-europe-west3")).toEqual([...before, next]);
   });
 
+  it("writes a replica's latest state through the group commit as a single batch does: inserted by its first report, replaced by later ones, the last serving report kept through one that could not reach its server", async () => {
+    // A replica of its own, without a state yet: the other tests' agents hold the demo's replicas.
+    const template = await db().replica.findFirstOrThrow({ where: { name: "pg-eu-west-1" } });
+    const { serviceId, regionId, engine, host, port, databaseName, replication } = template;
+    const replica = await db().replica.create({ data: { serviceId, regionId, engine, host, port: port + 100, databaseName, replication, name: "pg-eu-west-2", role: "standby" } });
+    const issued = await registerAgent({ replicaId: replica.id, name: `agent-${replica.name}` }, SYSTEM_ACTOR);
+    const stream = await rawStream(issued.token);
+    const state = () => db().replicaState.findUniqueOrThrow({ where: { replicaId: replica.id }, select: { lastSeq: true, reachable: true, report: true, lastServingReport: true, facts: true, lastServingFacts: true } });
+
+    stream.send(JSON.stringify(batchOf([standbyReport(1)])));
+    expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { lastSeq: 1 } });
+    const first = await state();
+    expect(first).toMatchObject({ lastSeq: 1n, reachable: true, report: { seq: 1 }, lastServingReport: { seq: 1 } });
+
+    stream.send(JSON.stringify(batchOf([standbyReport(2), standbyReport(3)])));
+    expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { lastSeq: 3 } });
+    expect(await state()).toMatchObject({ lastSeq: 3n, report: { seq: 3 }, lastServingReport: { seq: 3 } });
+
+    stream.send(JSON.stringify(batchOf([standbyReport(4, { reachable: false, error: "connection refused", role: null, walReceiver: null })])));
+    expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { lastSeq: 4 } });
+    stream.close();
+    const unreachable = await state();
+    expect(unreachable).toMatchObject({ lastSeq: 4n, reachable: false, report: { seq: 4 }, lastServingReport: { seq: 3 } });
+    expect(unreachable.facts).toEqual(["connection refused", null, first.facts[2], first.facts[3], first.facts[4]]);
+    expect(unreachable.lastServingFacts).toEqual(first.lastServingFacts);
+  });
+
   it("stores nothing for a token revoked after this copy verified it, though a stream may still open with it for a while", async () => {
     const replica = await db().replica.findFirstOrThrow({ where: { name: "pg-us-east-1" } });
     const issued = await registerAgent({ replicaId: replica.id, name: "agent-pg-us-east-1" }, SYSTEM_ACTOR);
