@@ -5,7 +5,7 @@ import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_PATH,
 import { LineFrames } from "@/core/ingest/line-frames";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
 import { bindWitnessKey } from "../agents/bind-witness-key";
-import { agentTokenHash, type AgentPrincipal } from "../agents/resolve-agent";
+import { agentTokenHashOf, type AgentPrincipal } from "../agents/resolve-agent";
 import { errorResponse, thrownResponse, zodErrorResponse } from "../http/api-response";
 import { AbandonedBatchError, groupCommit, type GroupCommit } from "./group-commit";
 import { alreadyStoredResponse } from "./ingest-answers";
@@ -50,7 +50,7 @@ export async function serveReportStream(
   outgoing.setHeader("x-switchyard-served-by", STREAM_SERVED_BY);
   let agent: AgentPrincipal | null;
   try {
-    const tokenHash = agentTokenHash(new Request("http://stream/", { headers: { authorization: incoming.headers.authorization ?? "" } }));
+    const tokenHash = agentTokenHashOf(incoming.headers.authorization);
     agent = tokenHash ? await openings.verify(tokenHash) : null;
   } catch (error) {
     ingestMetrics().openings.inc({ outcome: "refused" });
