@@ -30,7 +30,7 @@ function create() {
     }),
     openings: new Counter({
       name: "switchyard_ingest_stream_openings_total",
-      help: "Report streams agents asked this copy to open, by outcome: opened, or refused (token unknown or revoked, or the store unreachable).",
+      help: "Report streams agents asked this copy to open, by outcome: opened, refused (token unknown or revoked, or the store unreachable), or shed (the copy was seconds behind storing: 503 with a Retry-After).",
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),

@@ -25,6 +25,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-report-stream-"));
 const commit = new GroupCommit(20);
 /** Set to cut the next stream's connection right after its batch is stored, before its acknowledgement is written. */
 let cutAfterStoring = false;
+/** Set to make the copy look this far behind storing (ms), as a copy under load is. */
+let behindMs: number | null = null;
 
 /** The control plane's two ways in for reports: the stream (as the direct lane serves it) and the batch POST. */
 const server = http.createServer(async (incoming, outgoing) => {
@@ -38,6 +40,7 @@ const server = http.createServer(async (incoming, outgoing) => {
         }
         return outcome;
       },
+      behindMs: () => behindMs ?? commit.behindMs(),
     });
   }
   const chunks: Buffer[] = [];
@@ -91,7 +94,7 @@ function deliveryOf(agent: string) {
 }
 
 /** A raw stream: write lines, read acknowledgements one by one. */
-function rawStream(token: string): Promise<{ status: number; body: string; send: (line: string) => void; nextAck: () => Promise<{ status: number; answer: any }>; close: () => void }> {
+function rawStream(token: string): Promise<{ status: number; retryAfter: string | undefined; body: string; send: (line: string) => void; nextAck: () => Promise<{ status: number; answer: any }>; close: () => void }> {
   return new Promise((resolve, reject) => {
     const request = http.request(`${url}${REPORT_STREAM_PATH}`, {
       method: "POST",
@@ -119,6 +122,7 @@ function rawStream(token: string): Promise<{ status: number; body: string; send:
       const ready = () =>
         resolve({
           status: response.statusCode ?? 0,
+          retryAfter: response.headers["retry-after"],
           body,
           send: (line) => request.write(`${line}\n`),
           nextAck: () => new Promise((done) => (acks.length ? done(JSON.parse(acks.shift()!)) : waiting.push((line) => done(JSON.parse(line))))),
@@ -247,6 +251,37 @@ describe("report streams", () => {
     const [, , settings, standbys, slots] = first.facts as unknown[];
     expect(unreachable.facts).toEqual(["connection refused", null, settings, standbys, slots]);
     expect(unreachable.lastServingFacts).toEqual(first.lastServingFacts);
+  });
+
+  it("sheds new streams while the copy is seconds behind storing, at once, before looking at their token, and keeps serving the streams it holds", async () => {
+    const held = await rawStream(agents["pg-europe-west3"]!.token);
+    const next = Math.max(0, ...(await storedSeqs("pg-europe-west3"))) + 1;
+    behindMs = 10_000;
+    try {
+      const shed = await rawStream("sya_not-a-token");
+      expect(shed.status).toBe(503);
+      expect(shed.retryAfter).toBe("20");
+      expect(JSON.parse(shed.body)).toMatchObject({ error: { code: "overloaded" } });
+      held.send(JSON.stringify(batchOf([standbyReport(next)])));
+      expect(await held.nextAck()).toMatchObject({ status: 200, answer: { lastSeq: next } });
+    } finally {
+      behindMs = null;
+      held.close();
+    }
+    const opened = await rawStream("sya_not-a-token");
+    expect(opened.status).toBe(401);
+  });
+
+  it("counts how far behind the group commit is from its oldest batch not stored yet", async () => {
+    const row = await db().agent.findUniqueOrThrow({ where: { id: agents["pg-eu-west-1"]!.id }, include: { replica: true } });
+    const agent = { type: "agent" as const, agentId: row.id, name: row.name, replicaId: row.replicaId, serviceId: row.replica.serviceId, witnessKey: null, refusedWitnessKey: null };
+    expect(commit.behindMs()).toBe(0);
+    const stored = commit.submit(agent, batchOf([standbyReport(Number(row.lastSeq) + 1)]), () => false, new Date(Date.now() - 5_000));
+    expect(commit.behindMs()).toBeGreaterThanOrEqual(5_000);
+    expect(await stored).toMatchObject({ stored: true });
+    // Its statement ends once its batches are answered: the microtasks after them.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commit.behindMs()).toBe(0);
   });
 
   it("stores nothing for a token revoked after this copy verified it, though a stream may still open with it for a while", async () => {
