@@ -69,6 +69,12 @@ describe("agent config", () => {
     expect(problem({ ...valid, intervalMS: 500 })).toContain("intervalMS");
   });
 
+  it("takes where a MariaDB rebuild keeps the old data, but not whether to rebuild: that is the service's policy's, sent signed in the command", () => {
+    const mariadb = { name: "sessions-eu", regionId: "aws:eu-west-1", engine: "mariadb", connectionString: "mariadb://monitor:m@127.0.0.1:3306/sessions" };
+    expect(parseAgentConfig({ ...valid, replica: { ...mariadb, formerDataDir: "/var/lib/former" } }, FILE).replica).toEqual({ ...mariadb, formerDataDir: "/var/lib/former" });
+    expect(problem({ ...valid, replica: { ...mariadb, errantTransactions: "rebuild" } })).toContain("errantTransactions");
+  });
+
   describe("commands", () => {
     const pem = (type: "ed25519" | "rsa", part: "publicKey" | "privateKey" = "publicKey") => {
       const pair = type === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ed25519");

@@ -43,12 +43,11 @@ const mariadbReplicaSchema = z.strictObject({
   /** `mariadb://user:password@host:port/database`. */
   connectionString: z.string().regex(/^(mariadb|mysql):\/\//, { error: "must be a mariadb:// connection string" }),
   /**
-   * What `rewind` does with a former primary that holds transactions the new
-   * primary's history does not (errant GTIDs): refuse to rejoin it (the
-   * default), or rebuild it from the new primary, keeping a dump of its old
-   * data in `formerDataDir` first.
+   * Where a rebuild dumps a former primary's own databases before replacing
+   * them (errant GTIDs, when the service's policy says `rebuild`: the choice
+   * comes signed in the command, never from this config). None: a rebuild is
+   * refused.
    */
-  errantTransactions: z.enum(["refuse", "rebuild"]).default("refuse"),
   formerDataDir: z.string().min(1).optional(),
 });
 

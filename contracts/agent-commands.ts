@@ -13,6 +13,17 @@ export const AGENT_COMMAND_KINDS = ["fence", "unfence", "promote", "repoint", "r
 export const agentCommandKindSchema = z.enum(AGENT_COMMAND_KINDS).meta({ id: "AgentCommandKind" });
 export type AgentCommandKind = z.infer<typeof agentCommandKindSchema>;
 
+/**
+ * What a rejoin does with a former primary (or a replica) holding
+ * transactions the primary it must follow lacks: refuse it, or rebuild it
+ * from the primary after dumping its data aside. It is the service policy's
+ * choice (failover.errantTransactions), sent in the signed rewind and
+ * repoint commands, so no agent config can decide it.
+ */
+export const ERRANT_TRANSACTIONS = ["refuse", "rebuild"] as const;
+export const errantTransactionsSchema = z.enum(ERRANT_TRANSACTIONS);
+export type ErrantTransactions = z.infer<typeof errantTransactionsSchema>;
+
 const upstream = z.strictObject({
   host: z.string().min(1).max(255),
   port: z.int().min(1).max(65_535),
@@ -20,6 +31,13 @@ const upstream = z.strictObject({
     .string()
     .regex(/^[a-z0-9_]{1,63}$/)
     .nullable(),
+  /**
+   * The service's policy (failover.errantTransactions): what to do when the
+   * replica holds transactions that primary lacks. Signed with the rest, so
+   * governance decides it and no agent config can; absent (a control plane
+   * that predates it), refuse.
+   */
+  errantTransactions: errantTransactionsSchema.default("refuse"),
 });
 
 export const COMMAND_ARGS = {

@@ -76,6 +76,14 @@ describe("policy documents", () => {
     expect(policyDocumentSchema.parse({ ...GLOBAL_DEFAULT_POLICY, failover }).failover.cooldownAfterSwitchover).toBe(false);
   });
 
+  it("read a document stored before errant transactions were the policy's as refusing them, and name a bad choice", () => {
+    const { errantTransactions, ...failover } = GLOBAL_DEFAULT_POLICY.failover;
+    expect(errantTransactions).toBe("refuse");
+    expect(policyDocumentSchema.parse({ ...GLOBAL_DEFAULT_POLICY, failover }).failover.errantTransactions).toBe("refuse");
+    const result = policyDocumentSchema.safeParse({ ...GLOBAL_DEFAULT_POLICY, failover: { ...failover, errantTransactions: "discard" } });
+    expect(firstIssue(result)?.path).toBe("failover.errantTransactions");
+  });
+
   it("read a document stored before drills had a rule as drills that need no approval, and name a bad drills field", () => {
     const { drills, ...stored } = GLOBAL_DEFAULT_POLICY;
     expect(drills).toEqual({ requireApproval: false, approvalExpiresAfterMinutes: 240 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errantTransactionsSchema } from "./agent-commands";
 import { replicationModeSchema } from "./services";
 
 const seconds = (min: number, max: number) => z.number().min(min).max(max);
@@ -78,6 +79,13 @@ export const policyDocumentSchema = z
         .boolean()
         .default(false)
         .meta({ description: "Whether a planned switchover starts the cooldown too; off, only failovers (automatic or guided) do, so a switchover leaves automatic failover armed" }),
+      // A default, so documents stored before the choice was governed keep parsing (as the refusal agents defaulted to).
+      errantTransactions: errantTransactionsSchema.default("refuse").meta({
+        description:
+          "What rejoining a former MariaDB primary (or re-pointing a MariaDB replica) does when it holds transactions the primary it must follow lacks (errant GTIDs): " +
+          "`refuse` leaves it read-only, replicating from none, its data untouched; `rebuild` dumps its databases to its agent's formerDataDir (refused when the agent config names none), then reloads it from the primary and makes it follow. " +
+          "PostgreSQL is not affected: a former primary or diverged standby rejoins by discarding its history since the split (pg_rewind or a base backup), its old data folder kept aside",
+      }),
     }),
     datasets: z.record(z.string().min(1), datasetRuleSchema).default({}),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]),

@@ -128,6 +128,16 @@ export const runbookDefinitionSchema = z
         context.addIssue({ code: "custom", path: ["steps", index, "point"], message: `a pre-failover gate must come before step ${definition.steps[firstChange]!.id}, which changes the service` });
       }
     });
+    // Governance decides it (the policy's failover.errantTransactions, server/runs/observe-step.ts), never a runbook's author.
+    definition.steps.forEach((step, index) => {
+      if (step.kind !== "agent") return;
+      const commands = [{ path: ["steps", index, "args"], args: step.args }, ...(step.compensation ? [{ path: ["steps", index, "compensation", "args"], args: step.compensation.args }] : [])];
+      for (const { path, args } of commands) {
+        if ("errantTransactions" in args) {
+          context.addIssue({ code: "custom", path: [...path, "errantTransactions"], message: "is the service's policy's to decide (failover.errantTransactions), not a runbook's" });
+        }
+      }
+    });
     definition.steps.forEach((step, index) => {
       if (step.kind !== "script") return;
       for (const [name, arg] of Object.entries(step.args)) {

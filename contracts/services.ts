@@ -33,6 +33,7 @@ export const datasetSchema = z
 
 export const replicaRoleSchema = z.enum(["primary", "standby", "witness"]).meta({ id: "ReplicaRole" });
 export const engineSchema = z.enum(["postgresql", "mysql", "mariadb", "simulated"]).meta({ id: "Engine" });
+export type Engine = z.infer<typeof engineSchema>;
 
 export const replicaSchema = z
   .object({

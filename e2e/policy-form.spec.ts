@@ -33,6 +33,12 @@ test("the policy form shows what each setting means as it is typed, keeps the co
   await expect(failover).toContainText("after a failover, automatic failover waits 10 min unless a person acknowledges it: at most 6 automatic failovers in any hour");
   await failover.getByLabel("Largest lag a standby may have to be promoted automatically (MiB)").fill("16");
   await expect(failover).toContainText("a standby lagging more than 16 MiB is never promoted automatically");
+  const errant = failover.getByLabel("A former MariaDB primary holding transactions the new primary lacks");
+  await expect(errant).toHaveValue("refuse");
+  await errant.selectOption("rebuild");
+  await expect(failover).toContainText("a former MariaDB primary holding transactions the new primary lacks is rebuilt from it when it rejoins, its databases first dumped to its agent's formerDataDir");
+  await expect(code).toContainText('"errantTransactions": "rebuild"');
+  await expect(propose.getByRole("list", { name: "Changes so far" })).toContainText("failover.errantTransactions: refuse → rebuild");
   await expect(code).toContainText('"cooldownSeconds": 600');
   await expect(code).toContainText(`"maxLagBytes": ${16 * 1024 * 1024}`);
   await expect(propose.getByRole("list", { name: "Changes so far" })).toContainText("failover.cooldownSeconds: 900 s → 600 s");

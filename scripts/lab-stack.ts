@@ -162,6 +162,60 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
 
   let workload: { stop(): Promise<void> } | null = null;
   let haproxy: LabHaproxy | null = null;
+  // A stop that comes while run() is still enrolling agents must not let it start processes afterwards:
+  // they would outlive the supervisor (Playwright stops `npm start` as soon as a short test run ends).
+  let stopRequested = false;
+  let running: Promise<void> | null = null;
+
+  async function start(controlPlaneUrl: string): Promise<void> {
+    const url = new URL(controlPlaneUrl);
+    network.setDestination(CONTROL_PLANE, { host: url.hostname, port: Number(url.port) });
+    const onboarding = await onboardLab({ baseUrl: controlPlaneUrl, token: onboardingToken }, lab.replicas);
+    log(`lab: topology ${onboarding.said}`);
+    for (const service of lab.services) {
+      const policy = await ensureLabServicePolicy(client, service.id);
+      if (policy) log(`lab: ${policy}`);
+    }
+    const bundle = path.join(dataDir, "agents", "switchyard-agent.mjs");
+    await buildAgentBundle(bundle);
+    const binDir = path.dirname((await postgresBinaries()).pg_ctl);
+    const specs: LabAgentSpec[] = [];
+    const healthPorts = new Map<string, number>();
+    for (const replica of lab.replicas) {
+      const folder = path.join(labDir, "agents", replica.name);
+      const stateDir = path.join(folder, "state");
+      const metricsPort = await freePort();
+      const healthPort = await freePort();
+      healthPorts.set(replica.name, healthPort);
+      const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort, healthPort, restartInPlace: process.env.LAB_RESTART_IN_PLACE === "on" })];
+      // An agent enrolled before keeps its identity; its host settings (the metrics and health ports) are told anew.
+      const said = (await labAgentEnrolled(client, stateDir))
+        ? await agentOnce(bundle, ["configure", ...hostArgs])
+        : await agentOnce(bundle, ["enroll", "--token", await onboarding.enrollmentToken(replica.name), "--replace", ...hostArgs]);
+      specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
+      log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
+    }
+    if (sessions) {
+      const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
+      const sessionSpecs = await sessions.run({ controlPlaneUrl, onboardingToken, workloadToken, rate }).catch((error: unknown) => {
+        log(`sessions-db: its agents and workload did not start (${(error as Error).message}); the lab goes on without them`);
+        return [];
+      });
+      specs.push(...sessionSpecs);
+    }
+    if (stopRequested) return;
+    agents.startAll(bundle, specs);
+    haproxy = await startHaproxy(dataDir, lab, healthPorts, log);
+    if (stopRequested) return;
+    // The workload is a client outside the regions: it reaches the control plane and the primary directly
+    // (or only HAProxy's write port, with LAB_WORKLOAD_THROUGH=haproxy).
+    const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
+    const through = process.env.LAB_WORKLOAD_THROUGH === "haproxy" && haproxy ? "haproxy" : undefined;
+    if (process.env.LAB_WORKLOAD_THROUGH === "haproxy" && !haproxy) log("workload: LAB_WORKLOAD_THROUGH=haproxy, but HAProxy is not running: following the write route instead");
+    const services = lab.services.map((service) => service.id);
+    workload = await startWorkload({ dataDir, rate, services, through, controlPlane: { url: controlPlaneUrl, token: workloadToken } });
+    log(`workload: ~${rate} writes/s to each of ${services.join(", ")} ${through ? "(orders-db through HAProxy's write port)" : "on its write route"}; ledgers in ${path.join(labDir, "ledger")}`);
+  }
 
   return {
     lab: {
@@ -174,54 +228,13 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
         await network.close();
       },
     },
-    async run(controlPlaneUrl) {
-      const url = new URL(controlPlaneUrl);
-      network.setDestination(CONTROL_PLANE, { host: url.hostname, port: Number(url.port) });
-      const onboarding = await onboardLab({ baseUrl: controlPlaneUrl, token: onboardingToken }, lab.replicas);
-      log(`lab: topology ${onboarding.said}`);
-      for (const service of lab.services) {
-        const policy = await ensureLabServicePolicy(client, service.id);
-        if (policy) log(`lab: ${policy}`);
-      }
-      const bundle = path.join(dataDir, "agents", "switchyard-agent.mjs");
-      await buildAgentBundle(bundle);
-      const binDir = path.dirname((await postgresBinaries()).pg_ctl);
-      const specs: LabAgentSpec[] = [];
-      const healthPorts = new Map<string, number>();
-      for (const replica of lab.replicas) {
-        const folder = path.join(labDir, "agents", replica.name);
-        const stateDir = path.join(folder, "state");
-        const metricsPort = await freePort();
-        const healthPort = await freePort();
-        healthPorts.set(replica.name, healthPort);
-        const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort, healthPort, restartInPlace: process.env.LAB_RESTART_IN_PLACE === "on" })];
-        // An agent enrolled before keeps its identity; its host settings (the metrics and health ports) are told anew.
-        const said = (await labAgentEnrolled(client, stateDir))
-          ? await agentOnce(bundle, ["configure", ...hostArgs])
-          : await agentOnce(bundle, ["enroll", "--token", await onboarding.enrollmentToken(replica.name), "--replace", ...hostArgs]);
-        specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
-        log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
-      }
-      if (sessions) {
-        const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
-        const sessionSpecs = await sessions.run({ controlPlaneUrl, onboardingToken, workloadToken, rate }).catch((error: unknown) => {
-          log(`sessions-db: its agents and workload did not start (${(error as Error).message}); the lab goes on without them`);
-          return [];
-        });
-        specs.push(...sessionSpecs);
-      }
-      agents.startAll(bundle, specs);
-      haproxy = await startHaproxy(dataDir, lab, healthPorts, log);
-      // The workload is a client outside the regions: it reaches the control plane and the primary directly
-      // (or only HAProxy's write port, with LAB_WORKLOAD_THROUGH=haproxy).
-      const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
-      const through = process.env.LAB_WORKLOAD_THROUGH === "haproxy" && haproxy ? "haproxy" : undefined;
-      if (process.env.LAB_WORKLOAD_THROUGH === "haproxy" && !haproxy) log("workload: LAB_WORKLOAD_THROUGH=haproxy, but HAProxy is not running: following the write route instead");
-      const services = lab.services.map((service) => service.id);
-      workload = await startWorkload({ dataDir, rate, services, through, controlPlane: { url: controlPlaneUrl, token: workloadToken } });
-      log(`workload: ~${rate} writes/s to each of ${services.join(", ")} ${through ? "(orders-db through HAProxy's write port)" : "on its write route"}; ledgers in ${path.join(labDir, "ledger")}`);
+    run(controlPlaneUrl) {
+      running = start(controlPlaneUrl);
+      return running;
     },
     async stopProcesses() {
+      stopRequested = true;
+      await running?.catch(() => undefined);
       controlPlane.resume();
       await Promise.all([workload?.stop(), sessions?.stopWorkload(), agents.stopAll()]);
       await haproxy?.stop();

@@ -114,7 +114,8 @@ async function agentSpecs(dataDir: string, client: Db, db: SessionsDb, controlPl
       controlPlaneUrl,
       token: readFileSync(tokenFile, "utf8").trim(),
       agentName: `lab-${replica.name}`,
-      replica: { name: replica.name, regionId: replica.regionId, engine: "mariadb", connectionString: db.url(replica.name, "monitor"), errantTransactions: "refuse" },
+      // Where a rebuild keeps the old data, so the service's policy alone decides whether errant transactions are refused or rebuilt.
+      replica: { name: replica.name, regionId: replica.regionId, engine: "mariadb", connectionString: db.url(replica.name, "monitor"), formerDataDir: path.join(folder, "former") },
       peers: SESSIONS_DB.replicas.filter((peer) => peer.name !== replica.name).map((peer) => ({ replica: peer.name, regionId: peer.regionId, connectionString: db.url(peer.name, "monitor") })),
       intervalMs: 1000,
       probeTimeoutMs: 2000,

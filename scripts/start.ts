@@ -206,7 +206,8 @@ async function main(): Promise<void> {
   );
 
   await waitForHealth(`http://127.0.0.1:${port}/api/health`);
-  if (labStack) {
+  // A stop already under way has passed the point where it would stop the lab's processes: start none.
+  if (labStack && !stopping) {
     const stack = labStack;
     stops.push(() => stack.stopProcesses());
     await stack.run(`http://127.0.0.1:${port}`);

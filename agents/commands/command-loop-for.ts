@@ -68,7 +68,6 @@ function executorFor({ replica, commands, replication, server }: AgentConfig): C
         applicationConnectionString: replica.connectionString,
         replicaName: replica.name,
         replication: replication ?? null,
-        errantTransactions: replica.errantTransactions,
         formerDataDir: replica.formerDataDir ?? null,
       });
     case "simulated":

@@ -141,7 +141,7 @@ export class PostgresExecutor implements CommandExecutor {
     if (diverged) {
       // It holds WAL the new primary never had (its old primary wrote on after the fork): only a rebuild can make it follow.
       if (!this.options.server) return failed(`${this.options.replicaName} cannot follow ${args.host}:${args.port}: ${diverged}; it needs a rewind, and the agent config has no server section`);
-      const rebuilt = await this.rewind({ host: args.host, port: args.port, slotName: args.slotName });
+      const rebuilt = await this.rewind(args);
       if (rebuilt.status !== "succeeded") return { ...rebuilt, error: `${diverged}, and rebuilding it failed: ${rebuilt.error}` };
       const output = rebuilt.output as { method: "pg_rewind" | "base-backup" | "following" };
       return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: { method: output.method, reason: diverged } });

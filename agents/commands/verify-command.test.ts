@@ -34,6 +34,15 @@ describe("verifyCommand", () => {
     expect(verification).toEqual({ ok: true, command: { id: claims.jti, kind: "fence", args: { terminateSessions: true }, claims } });
   });
 
+  it("takes what a rejoin does with errant transactions from the signed args alone: refuse unless they say rebuild", async () => {
+    const upstream = { host: "10.0.0.1", port: 3306, slotName: null };
+    const rebuild = await verify(signer.claims({ kind: "rewind", args: { ...upstream, errantTransactions: "rebuild" }, epoch: 4 }));
+    expect(rebuild.ok && rebuild.command.args).toEqual({ ...upstream, errantTransactions: "rebuild" });
+    const unsaid = await verify(signer.claims({ kind: "repoint", args: upstream, epoch: 4 }));
+    expect(unsaid.ok && unsaid.command.args).toEqual({ ...upstream, errantTransactions: "refuse" });
+    expect(reason(await verify(signer.claims({ kind: "rewind", args: { ...upstream, errantTransactions: "discard" }, epoch: 4 })))).toMatch(/^invalid args for rewind: .*errantTransactions/);
+  });
+
   it("refuses an unsigned command (alg: none)", async () => {
     const claims = signer.claims();
     const unsigned = new UnsecuredJWT({ ...claims }).encode();

@@ -105,7 +105,7 @@ describe("an enrolled MariaDB agent's runtime config", () => {
   it("watches the replica through the monitoring user, runs commands as the commands user, and witnesses its peers over MariaDB as that user", () => {
     const config = buildAgentConfig(mariadbState, mariadbRemote, "/s");
     expect(config).toMatchObject({
-      replica: { name: "sessions-eu", engine: "mariadb", connectionString: "mariadb://switchyard_monitor:m@127.0.0.1:3306/sessions", errantTransactions: "refuse" },
+      replica: { name: "sessions-eu", engine: "mariadb", connectionString: "mariadb://switchyard_monitor:m@127.0.0.1:3306/sessions" },
       commands: { publicKey, pollSeconds: 25, connectionString: "mariadb://switchyard:a@127.0.0.1:3306/sessions" },
       replication: { user: "replicator", password: "rp" },
       peers: [

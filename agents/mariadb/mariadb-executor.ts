@@ -1,4 +1,4 @@
-import type { AgentCommandArgs } from "@/contracts/agent-commands";
+import type { AgentCommandArgs, ErrantTransactions } from "@/contracts/agent-commands";
 import type { ReplicationConfig } from "../config";
 import { errorMessage } from "../error-message";
 import { within } from "../pg-client";
@@ -19,7 +19,7 @@ export interface MariadbExecutorOptions {
   applicationConnectionString: string;
   replicaName: string;
   replication: ReplicationConfig | null;
-  errantTransactions: "refuse" | "rebuild";
+  /** Where a rebuild dumps the server's own databases first; none: a rebuild is refused. */
   formerDataDir: string | null;
 }
 
@@ -124,7 +124,8 @@ export class MariadbExecutor implements CommandExecutor {
   /**
    * A replica follows another primary. One that holds GTIDs the new primary's
    * history does not (it received writes its old primary made after the new
-   * one was promoted) is handled as a former primary is: refused, or rebuilt.
+   * one was promoted) is handled as a former primary is: refused, or rebuilt
+   * when the service's policy says so.
    */
   private async repoint(connection: MariadbConnection, args: Args<"repoint">, replication: ReplicationConfig): Promise<CommandAnswer> {
     const row = await replicaConnection(connection);
@@ -141,8 +142,8 @@ export class MariadbExecutor implements CommandExecutor {
    * A former primary becomes a replica of the new one. Its own writes
    * (gtid_binlog_pos) become its replication position; if the new primary's
    * history does not hold them all (errant GTIDs) it is not rejoined
-   * silently: refused, or rebuilt when the agent's config says so, its old
-   * data dumped aside first.
+   * silently: refused, or rebuilt when the service's policy says so (the
+   * command's signed errantTransactions), its old data dumped aside first.
    */
   private async rejoin(connection: MariadbConnection, args: Args<"rewind">, replication: ReplicationConfig): Promise<CommandAnswer> {
     const started = Date.now();
@@ -158,10 +159,10 @@ export class MariadbExecutor implements CommandExecutor {
     return outcome.answer;
   }
 
-  /** Follows the primary at host:port after comparing GTIDs; errant ones are refused or rebuilt per the config. */
+  /** Follows the primary at host:port after comparing GTIDs; errant ones are refused or rebuilt as the command (the service's policy) says. */
   private async followChecked(
     connection: MariadbConnection,
-    target: { host: string; port: number },
+    { errantTransactions, ...target }: { host: string; port: number; errantTransactions: ErrantTransactions },
     replication: ReplicationConfig,
   ): Promise<{ status: "following" } | { status: "rebuilt"; reason: string; bytes: number; keptAt: string } | { status: "not-following"; answer: CommandAnswer }> {
     // A replica's commits (what it applies) must not wait for replicas of its own.
@@ -184,19 +185,28 @@ export class MariadbExecutor implements CommandExecutor {
       errantGtids = { errant: local.binlogText, provenBy: "primary-binlog", formerPosition: local.binlogText, primaryPosition: primary.binlogText };
     }
     await this.standAlone(connection);
-    if (this.options.errantTransactions === "refuse") {
+    // Only an explicit rebuild discards anything.
+    if (errantTransactions !== "rebuild") {
       return {
         status: "not-following",
         answer: refused(
-          `${this.options.replicaName} was not rejoined: ${reason}. It stays read-only, replicates from none and keeps its data. ` +
+          `${this.options.replicaName} was not rejoined: ${reason}. It stays read-only, replicates from none and keeps its data, as the service's policy says (failover.errantTransactions: refuse). ` +
             "Recover what those transactions wrote (mariadb-binlog on its binary logs), then rebuild it from the primary: " +
-            'set errantTransactions: "rebuild" and a formerDataDir (its data is dumped there first) in its agent\'s config and run reinstate-former-primary',
+            'propose a change request setting the policy\'s failover.errantTransactions to "rebuild" and, once it is approved and applied, run reinstate-former-primary ' +
+            "(its data is dumped first to its agent config's formerDataDir)",
           { errantGtids },
         ),
       };
     }
     if (!this.options.formerDataDir) {
-      return { status: "not-following", answer: refused(`${this.options.replicaName} was not rebuilt: ${reason}, and the agent config names no formerDataDir to keep its old data in`, { errantGtids }) };
+      return {
+        status: "not-following",
+        answer: refused(
+          `${this.options.replicaName} was not rebuilt, though the service's policy says rebuild: ${reason}, and its agent config names no formerDataDir to dump its old data to first; ` +
+            "set replica.formerDataDir in its agent's config file (an enrolled agent cannot name one yet), restart the agent and run reinstate-former-primary",
+          { errantGtids },
+        ),
+      };
     }
     const rebuilt = await rebuildFrom(connection, { target, replication, localConnectionString: this.options.connectionString, formerDataDir: this.options.formerDataDir, replicaName: this.options.replicaName });
     const outcome = await follow(connection, target, replication);

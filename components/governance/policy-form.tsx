@@ -71,6 +71,13 @@ export function PolicyForm({ json, problems, meanings, onEdit }: Props) {
         <NumberInput {...field(["failover", "maxLagBytes"], "Largest lag a standby may have to be promoted automatically")} unit="MiB" scale={MIB} step="any" />
         <NumberInput {...field(["failover", "cooldownSeconds"], "Cooldown after a failover")} unit="s" step={1} hint="0 – 604800 s (7 days)" />
         <SwitchInput {...field(["failover", "cooldownAfterSwitchover"], "A planned switchover starts the cooldown too")} />
+        <ChoiceInput
+          {...field(["failover", "errantTransactions"], "A former MariaDB primary holding transactions the new primary lacks")}
+          options={[
+            { value: "refuse", label: "refuse: it stays read-only with its data" },
+            { value: "rebuild", label: "rebuild: dump its data aside, then copy the primary" },
+          ]}
+        />
       </Section>
       <Section section="datasets" title="Datasets: replication and residency" meanings={meanings}>
         {datasetNames.length === 0 ? <p className="muted small">This policy has no dataset rules; add one in the code view.</p> : null}

@@ -10,7 +10,7 @@ const secondsAgo = (seconds: number) => new Date(NOW.getTime() - seconds * 1000)
 const policy: PolicyDocument = {
   heartbeat: { intervalSeconds: 1, missesBeforeUnfit: 5 },
   witness: { quorum: 2 },
-  failover: { automatic: false, maxLagBytes: 1 * MIB, cooldownSeconds: 900, cooldownAfterSwitchover: false },
+  failover: { automatic: false, maxLagBytes: 1 * MIB, cooldownSeconds: 900, cooldownAfterSwitchover: false, errantTransactions: "refuse" },
   datasets: {},
   maintenanceWindows: [],
   alerts: { forSeconds: 30, slotRetainedBytesMax: 64 * MIB, conflictsPerMinuteMax: 10 },

@@ -16,11 +16,13 @@ describe("diffPolicy", () => {
       d.failover.cooldownSeconds = 600;
       d.failover.automatic = false;
       d.failover.cooldownAfterSwitchover = true;
+      d.failover.errantTransactions = "rebuild";
     });
     expect(texts(demoPolicy(), after)).toEqual([
       "failover.automatic: on → off",
       "failover.cooldownAfterSwitchover: off → on",
       "failover.cooldownSeconds: 900 s → 600 s",
+      "failover.errantTransactions: refuse → rebuild",
       "failover.maxLagBytes: 1 MiB → 64 MiB",
     ]);
   });

@@ -47,6 +47,32 @@ describe("policyConsequences", () => {
     ]);
   });
 
+  it("says what rebuilding former primaries with errant transactions does to the MariaDB services it governs, both ways", () => {
+    const rebuild = demoPolicy((d) => (d.failover.errantTransactions = "rebuild"));
+    const sessions = demoTopology({
+      serviceId: "sessions-db",
+      replicas: demoTopology().replicas.map((replica) => ({ ...replica, serviceId: "sessions-db", engine: "mariadb" })),
+    });
+    expect(policyConsequences(demoPolicy(), rebuild, sessions)).toEqual([
+      "failover.errantTransactions refuse → rebuild: a former primary of sessions-db holding transactions the new primary lacks is rebuilt from it when it rejoins, those transactions kept only in the dump its agent writes to its formerDataDir first (refused where none is configured)",
+    ]);
+    expect(policyConsequences(rebuild, demoPolicy(), sessions)).toEqual([
+      "failover.errantTransactions rebuild → refuse: a former primary of sessions-db holding transactions the new primary lacks is no longer rebuilt: it stays read-only with its data",
+    ]);
+  });
+
+  it("names only the MariaDB services among those the global policy governs, and says a PostgreSQL-only subject is not affected", () => {
+    const rebuild = demoPolicy((d) => (d.failover.errantTransactions = "rebuild"));
+    const mixed = demoTopology({
+      serviceId: null,
+      replicas: [...demoTopology().replicas, ...demoTopology().replicas.map((replica) => ({ ...replica, serviceId: "sessions-db", engine: "mariadb" as const }))],
+    });
+    expect(policyConsequences(demoPolicy(), rebuild, mixed)).toEqual([expect.stringMatching(/^failover\.errantTransactions refuse → rebuild: a former primary of sessions-db holding/)]);
+    expect(policyConsequences(demoPolicy(), rebuild, demoTopology())).toEqual([
+      "failover.errantTransactions refuse → rebuild: no effect on orders-db, which has no MariaDB replica (a PostgreSQL former primary rejoins by discarding its history since the split either way)",
+    ]);
+  });
+
   it("says what requiring approval of drills does, both ways", () => {
     const strict = demoPolicy((d) => (d.drills.requireApproval = true));
     expect(policyConsequences(demoPolicy(), strict, demoTopology())).toEqual([

@@ -37,6 +37,23 @@ function switchoverConsequences(before: PolicyDocument, after: PolicyDocument, t
     : [`failover.cooldownAfterSwitchover on → off: a planned switchover of ${subjectOf(topology)} leaves automatic failover armed for the new primary`];
 }
 
+/** Only MariaDB replicas are rebuilt or refused by this choice: PostgreSQL's rejoin discards the diverged history either way. */
+function errantConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
+  const from = before.failover.errantTransactions;
+  const to = after.failover.errantTransactions;
+  if (from === to) return [];
+  const head = `failover.errantTransactions ${from} → ${to}`;
+  const services = [...new Set(topology.replicas.filter((replica) => replica.engine === "mariadb").map((replica) => replica.serviceId))];
+  if (services.length === 0) {
+    return [`${head}: no effect on ${subjectOf(topology)}, which has no MariaDB replica (a PostgreSQL former primary rejoins by discarding its history since the split either way)`];
+  }
+  return [
+    to === "rebuild"
+      ? `${head}: a former primary of ${services.join(", ")} holding transactions the new primary lacks is rebuilt from it when it rejoins, those transactions kept only in the dump its agent writes to its formerDataDir first (refused where none is configured)`
+      : `${head}: a former primary of ${services.join(", ")} holding transactions the new primary lacks is no longer rebuilt: it stays read-only with its data`,
+  ];
+}
+
 function drillConsequences(before: PolicyDocument, after: PolicyDocument, topology: PolicyTopology): string[] {
   if (before.drills.requireApproval === after.drills.requireApproval) return [];
   return after.drills.requireApproval
@@ -118,6 +135,7 @@ export function policyConsequences(before: PolicyDocument, after: PolicyDocument
   return [
     ...automaticConsequences(before, after, topology),
     ...switchoverConsequences(before, after, topology),
+    ...errantConsequences(before, after, topology),
     ...drillConsequences(before, after, topology),
     ...windowConsequences(before, after, topology),
     ...lagConsequences(before, after, topology),

@@ -72,6 +72,16 @@ describe("policyMeaning", () => {
     expect(sentenceOf("cooldown-after-switchover", demoPolicy((d) => (d.failover.cooldownAfterSwitchover = true)))).toEqual(["a planned switchover starts the 15 min cooldown too"]);
   });
 
+  it("says what a rejoin does with a former MariaDB primary holding errant transactions, and that PostgreSQL's discards them either way", () => {
+    expect(sentenceOf("errant-transactions")).toEqual([
+      "a former MariaDB primary holding transactions the new primary lacks is not rejoined: it stays read-only with its data until the policy says rebuild (PostgreSQL: a former primary always rejoins by discarding its history since the split)",
+    ]);
+    expect(sentenceOf("errant-transactions", demoPolicy((d) => (d.failover.errantTransactions = "rebuild")))).toEqual([
+      "a former MariaDB primary holding transactions the new primary lacks is rebuilt from it when it rejoins, its databases first dumped to its agent's formerDataDir (PostgreSQL: a former primary always rejoins by discarding its history since the split)",
+    ]);
+    expect(policyMeaning(demoPolicy()).find((meaning) => meaning.id === "errant-transactions")).toMatchObject({ section: "failover", field: "failover.errantTransactions" });
+  });
+
   it("describes each dataset's replication and residency, one sentence each", () => {
     const document = demoPolicy((d) => (d.datasets.orders!.residency = { jurisdictions: ["EU"], regions: ["aws:eu-west-1", "gcp:europe-west3"] }));
     expect(policyMeaning(document).filter((meaning) => meaning.section === "datasets")).toEqual([

@@ -124,6 +124,17 @@ export const MEANINGS: readonly MeaningRow[] = [
       ),
   },
   {
+    id: "errant-transactions",
+    section: "failover",
+    describe: ({ failover }) =>
+      one(
+        "failover.errantTransactions",
+        failover.errantTransactions === "rebuild"
+          ? "a former MariaDB primary holding transactions the new primary lacks is rebuilt from it when it rejoins, its databases first dumped to its agent's formerDataDir (PostgreSQL: a former primary always rejoins by discarding its history since the split)"
+          : "a former MariaDB primary holding transactions the new primary lacks is not rejoined: it stays read-only with its data until the policy says rebuild (PostgreSQL: a former primary always rejoins by discarding its history since the split)",
+      ),
+  },
+  {
     id: "dataset-replication",
     section: "datasets",
     describe: ({ datasets }) => Object.entries(datasets).map(([name, rule]) => ({ field: `datasets.${name}.replication`, sentence: datasetReplication(name, rule) })),

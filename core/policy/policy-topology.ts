@@ -1,3 +1,5 @@
+import type { Engine } from "@/contracts/services";
+
 /**
  * What a policy is judged against: the regions it may name, the datasets and
  * replicas of the service it governs (or, for the global default, of every
@@ -6,6 +8,8 @@
 export interface PolicyReplica {
   serviceId: string;
   name: string;
+  /** The service's engine: some settings mean something for one engine only. */
+  engine: Engine;
   regionId: string;
   jurisdiction: string;
   role: "primary" | "standby" | "witness";

@@ -12,6 +12,7 @@ describe("requiredApprovals", () => {
     "failover.maxLagBytes",
     "failover.cooldownSeconds",
     "failover.cooldownAfterSwitchover",
+    "failover.errantTransactions",
     "witness.quorum",
     "heartbeat.intervalSeconds",
     "heartbeat.missesBeforeUnfit",
@@ -42,6 +43,20 @@ describe("requiredApprovals", () => {
       safetyRelevantFields: ["failover.cooldownAfterSwitchover"],
       sentence: "needs 3 approvals: it changes safety-relevant failover.cooldownAfterSwitchover",
     });
+  });
+
+  it("asks for approvals.safetyRelevant to let a rejoin rebuild a former primary with errant transactions, and to stop it doing so", () => {
+    const rebuild = requirement((d) => (d.failover.errantTransactions = "rebuild"));
+    expect(rebuild).toEqual({
+      required: 3,
+      safetyRelevantFields: ["failover.errantTransactions"],
+      sentence: "needs 3 approvals: it changes safety-relevant failover.errantTransactions",
+    });
+    const rebuilding = demoPolicy((d) => {
+      d.approvals = { safetyRelevant: 3, other: 1 };
+      d.failover.errantTransactions = "rebuild";
+    });
+    expect(requiredApprovals(diffPolicy(rebuilding, current), rebuilding).required).toBe(3);
   });
 
   it("takes approvals.other otherwise", () => {

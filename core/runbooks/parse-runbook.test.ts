@@ -68,6 +68,17 @@ describe("runbook definitions", () => {
     expect(promotions).toMatchObject({ "planned-switchover": "planned", "unplanned-failover": "unplanned", "reinstate-former-primary": null });
   });
 
+  it("leave what a rejoin does with errant transactions to the service's policy: a step or its undo that sets it is refused", () => {
+    const rejoin = `${minimal}  - { id: rejoin, kind: agent, title: Rejoin, target: primary, command: rewind, args: { errantTransactions: rebuild } }\n`;
+    expect(parseRunbook("e.yaml", rejoin)).toMatchObject({
+      ok: false,
+      problem: { field: "steps.1.args.errantTransactions", message: expect.stringMatching(/is the service's policy's to decide \(failover\.errantTransactions\), not a runbook's$/) },
+    });
+    const undo = `${minimal}  - { id: fence, kind: agent, title: Fence, target: primary, command: fence, compensation: { command: repoint, args: { errantTransactions: rebuild } } }\n`;
+    expect(parseRunbook("f.yaml", undo)).toMatchObject({ ok: false, problem: { field: "steps.1.compensation.args.errantTransactions" } });
+    expect(parseRunbook("g.yaml", rejoin.replace(", args: { errantTransactions: rebuild }", "")).ok).toBe(true);
+  });
+
   it("report YAML that does not parse, without a field", () => {
     expect(parseRunbook("bad.yaml", "id: [unclosed")).toMatchObject({ ok: false, problem: { file: "bad.yaml", field: null } });
   });

@@ -67,6 +67,7 @@ export function policyTopologyOf(service: FleetService, regions: readonly FleetR
     replicas: service.replicas.map((replica) => ({
       serviceId: service.id,
       name: replica.name,
+      engine: service.engine,
       regionId: replica.region,
       jurisdiction: jurisdiction.get(replica.region) ?? "",
       role: replica.witnessOnly ? "witness" : replica.name === service.primary ? "primary" : "standby",

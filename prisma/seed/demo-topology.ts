@@ -39,7 +39,7 @@ const MIB = 1024 * 1024;
 export const GLOBAL_DEFAULT_POLICY: PolicyDocument = {
   heartbeat: { intervalSeconds: 1, missesBeforeUnfit: 5 },
   witness: { quorum: 2 },
-  failover: { automatic: true, maxLagBytes: 1 * MIB, cooldownSeconds: 900, cooldownAfterSwitchover: false },
+  failover: { automatic: true, maxLagBytes: 1 * MIB, cooldownSeconds: 900, cooldownAfterSwitchover: false, errantTransactions: "refuse" },
   datasets: {},
   maintenanceWindows: [],
   alerts: { forSeconds: 30, slotRetainedBytesMax: 1024 * MIB, conflictsPerMinuteMax: 10 },

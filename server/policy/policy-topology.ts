@@ -14,7 +14,7 @@ export async function loadPolicyTopology(serviceId: string | null): Promise<Poli
     db().dataset.findMany({ where: serviceId ? { serviceId } : { service: { retiredAt: null } }, orderBy: { name: "asc" }, select: { name: true } }),
     db().service.findMany({
       where: serviceId ? { id: serviceId } : { retiredAt: null, OR: [{ policy: { is: null } }, { policy: { is: { currentVersion: 0 } } }] },
-      select: { id: true, writeReplicaId: true, replicas: { where: { retiredAt: null }, orderBy: { name: "asc" }, include: { region: { select: { jurisdiction: true } }, state: { select: { lagBytes: true } } } } },
+      select: { id: true, engine: true, writeReplicaId: true, replicas: { where: { retiredAt: null }, orderBy: { name: "asc" }, include: { region: { select: { jurisdiction: true } }, state: { select: { lagBytes: true } } } } },
     }),
   ]);
   return {
@@ -25,6 +25,7 @@ export async function loadPolicyTopology(serviceId: string | null): Promise<Poli
       service.replicas.map((replica) => ({
         serviceId: service.id,
         name: replica.name,
+        engine: service.engine,
         regionId: replica.regionId,
         jurisdiction: replica.region.jurisdiction,
         role: replica.role,

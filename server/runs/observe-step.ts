@@ -2,7 +2,7 @@ import "server-only";
 import type { RunContext as ConditionContext } from "@/core/runbooks/conditions";
 import type { RunContext } from "@/core/runbooks/run-context";
 import type { StepObservation } from "@/core/runbooks/step-machine";
-import type { AgentCommandKind } from "@/contracts/agent-commands";
+import type { AgentCommandKind, ErrantTransactions } from "@/contracts/agent-commands";
 import type { ScriptArg } from "@/contracts/hooks";
 import type { RunbookStep } from "@/contracts/runbooks";
 import { scriptArgv, type EndpointAnswer } from "@/core/hooks/runbook-hooks";
@@ -10,6 +10,7 @@ import { db } from "../db/client";
 import type { Run, StepRun } from "../db/generated/client";
 import { endpointSecret, hooksConfig } from "../hooks/hooks-config";
 import { runReplicas } from "../hooks/run-replicas";
+import { effectivePolicies } from "../policy/effective-policy";
 import { serviceSnapshot } from "../runbooks/service-snapshot";
 import { oldPrimaryLease, stillHeld } from "./old-primary-lease";
 import { promotionEvidence } from "./promotion-evidence";
@@ -21,6 +22,16 @@ export type OldPrimaryLease = Awaited<ReturnType<typeof oldPrimaryLease>>;
 export const commandKey = (stepRun: StepRun, replicaId: string) => `${stepRun.idempotencyKey}:${replicaId}:${stepRun.attempts}`;
 
 /**
+ * What the service's policy in force says of a replica holding transactions
+ * the primary lacks, as `repoint` and `rewind` carry it: governance decides
+ * it, and it comes after the definition's args so nothing else can (a store
+ * with no policy refuses, as the policy's default does).
+ */
+async function errantTransactions(serviceId: string): Promise<ErrantTransactions> {
+  return (await effectivePolicies([serviceId])).get(serviceId)?.document.failover.errantTransactions ?? "refuse";
+}
+
+/**
  * What a command needs beyond the definition's args: `repoint` follows the
  * run's target; `rewind` follows whichever replica the write route points at
  * when it is issued (the target after the route step, the primary in a
@@ -30,14 +41,14 @@ async function commandArgs(run: Run, context: RunContext, stepRun: StepRun, comm
   if (command === "repoint") {
     const target = context.targetId ? await db().replica.findUnique({ where: { id: context.targetId } }) : null;
     if (!target) return { problem: "repoint needs the run's target replica" };
-    return { args: { host: target.host, port: target.port, slotName: null, ...args } };
+    return { args: { host: target.host, port: target.port, slotName: null, ...args, errantTransactions: await errantTransactions(run.serviceId) } };
   }
   if (command === "rewind") {
     const service = await db().service.findUniqueOrThrow({ where: { id: run.serviceId }, include: { writeReplica: true } });
     const primary = service.writeReplica;
     if (!primary) return { problem: `${service.id} has no write route, so there is no primary to follow` };
     if (stepRun.targets.includes(primary.id)) return { problem: `the write route points at ${primary.name}, the replica this step would rewind` };
-    return { args: { host: primary.host, port: primary.port, slotName: null, ...args } };
+    return { args: { host: primary.host, port: primary.port, slotName: null, ...args, errantTransactions: await errantTransactions(run.serviceId) } };
   }
   if (command === "sync-standbys") {
     // The topology says which replicas are meant to be synchronous; the primary itself never is its own standby.

@@ -13,6 +13,7 @@ import { buildAgentBundle } from "@/agents/build";
 import { createTestSigner, type TestSigner } from "@/agents/commands/test-signer";
 import type { AgentConfig } from "@/agents/config";
 import { superuserDatabaseUrl } from "../support/sql";
+import { until } from "../support/until";
 
 /**
  * The bundled agent as it runs in production, taking signed commands from a
@@ -128,19 +129,11 @@ function stopAgent(agent: RunningAgent): Promise<number | null> {
   });
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** Offers a command and returns the result the agent posts for this copy of it. */
 async function send(token: string, claims: AgentCommandClaims): Promise<CommandResult> {
   const before = controlPlane.results.length;
   controlPlane.pending.push({ id: claims.jti, token });
-  await until(() => controlPlane.results.length > before, `the result of ${claims.kind} ${claims.jti}`);
+  await until(`the result of ${claims.kind} ${claims.jti}`, () => controlPlane.results.length > before, Boolean, 15_000, 25);
   const posted = controlPlane.results[before]!;
   expect(posted.id).toBe(claims.jti);
   return posted.result;
@@ -249,14 +242,14 @@ describe("the bundled agent taking signed commands", () => {
     for (const { key, claims } of during) expect(await send(await key.sign(claims), claims)).toMatchObject({ status: "succeeded" });
 
     controlPlane.keyStatements.push({ generation: 2, token: await statement(next, 2, [next]) });
-    await until(() => agent.lines.some((line) => line.event === "command_keys.changed" && line.generation === 2), "the rotation's completion");
+    await until("the rotation's completion", () => agent.lines.some((line) => line.event === "command_keys.changed" && line.generation === 2), Boolean, 15_000, 25);
     expect(await stopAgent(agent)).toBe(0);
 
     // Whoever answers its polls after the restart (an impersonator holding the retired key, say) withholds the statements.
     controlPlane.keyStatements = [];
     const polls = controlPlane.heldGenerations.length;
     const restarted = startAgent();
-    await until(() => controlPlane.heldGenerations.length > polls, "a poll from the restarted agent");
+    await until("a poll from the restarted agent", () => controlPlane.heldGenerations.length > polls, Boolean, 15_000, 25);
     expect(controlPlane.heldGenerations.at(-1)).toBe(2);
     const byRetired = signer.claims({ kind: "checkpoint", epoch: 2 });
     expect(await send(await signer.sign(byRetired), byRetired)).toMatchObject({ status: "refused", error: expect.stringMatching(new RegExp(`^the command is signed with key ${signer.id}, which this agent does not trust`)) });

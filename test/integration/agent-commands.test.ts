@@ -15,6 +15,7 @@ import { postgresBinaries } from "@/embedded/postgres-binaries";
 import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { postgresOsUser } from "@/embedded/run-as";
 import { verifiedCommand } from "../support/verified-command";
+import { until } from "../support/until";
 
 /**
  * The PostgreSQL executor against real streaming replication (PostgreSQL
@@ -105,16 +106,6 @@ async function writesSince(target: Node, lsn: string): Promise<string[]> {
 }
 const replayLsn = async (target: Node) => (await sql<{ lsn: string | null }>(target, "SELECT (pg_last_wal_replay_lsn() - '0/0')::text AS lsn"))[0]!.lsn;
 
-async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** A file PostgreSQL's OS user owns, as the server expects inside its data folder. */
 function writeOwned(file: string, content: string): void {
   writeFileSync(file, content, { mode: 0o600 });
@@ -180,7 +171,7 @@ beforeAll(async () => {
   await cloneStandby(standbyA, "standby_a_slot");
   await cloneStandby(standbyB, "standby_b_slot");
   for (const standby of [standbyA, standbyB]) {
-    await until(() => sql<{ status: string }>(standby, "SELECT status FROM pg_stat_wal_receiver"), (rows) => rows[0]?.status === "streaming", `${standby.name} to stream`);
+    await until(`${standby.name} to stream`, () => sql<{ status: string }>(standby, "SELECT status FROM pg_stat_wal_receiver"), (rows) => rows[0]?.status === "streaming", 20_000, 100);
   }
 });
 
@@ -254,7 +245,7 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     expect(fenced.status).toBe("succeeded");
     expect(fenced.output!.terminatedSessions).toBeGreaterThanOrEqual(1);
     // The session open before the fence is gone, and its transaction with it.
-    await until(async () => earlyErrors.map((error) => error.code), (codes) => codes.includes("57P01"), "the early session to hear it was terminated");
+    await until("the early session to hear it was terminated", async () => earlyErrors.map((error) => error.code), (codes) => codes.includes("57P01"), 20_000, 100);
     await expect(early.query("INSERT INTO orders VALUES (2)")).rejects.toThrow();
     expect(await sql(primary, "SELECT count(*)::int AS n FROM orders")).toEqual([{ n: 0 }]);
     // A client's write in default transaction mode is refused.
@@ -262,10 +253,10 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     expect(await run(primary, "verify-write", { expect: "refused" })).toMatchObject({ status: "succeeded", output: { accepted: false } });
     // finalLsn is the end of the WAL: no write lands after it (not even the abort of the open transaction), and standbys reach it.
     const finalLsn = String(fenced.output!.finalLsn);
-    await until(() => currentLsn(primary), (lsn) => BigInt(lsn) >= BigInt(finalLsn), "the primary to write out its WAL");
+    await until("the primary to write out its WAL", () => currentLsn(primary), (lsn) => BigInt(lsn) >= BigInt(finalLsn), 20_000, 100);
     expect(await writesSince(primary, finalLsn)).toEqual([]);
     for (const standby of [standbyA, standbyB]) {
-      await until(() => replayLsn(standby), (lsn) => lsn !== null && BigInt(lsn) >= BigInt(finalLsn), `${standby.name} to replay up to finalLsn`);
+      await until(`${standby.name} to replay up to finalLsn`, () => replayLsn(standby), (lsn) => lsn !== null && BigInt(lsn) >= BigInt(finalLsn), 20_000, 100);
     }
     // Fencing a fenced primary again is harmless.
     expect(await run(primary, "fence", { terminateSessions: false })).toMatchObject({ status: "succeeded", output: { terminatedSessions: 0 } });
@@ -287,7 +278,7 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     expect(fenced.status).toBe("succeeded");
     const finalLsn = BigInt(String(fenced.output!.finalLsn));
     for (const standby of [standbyA, standbyB]) {
-      await until(() => replayLsn(standby), (lsn) => lsn !== null && BigInt(lsn) >= finalLsn, `${standby.name} to replay up to finalLsn`);
+      await until(`${standby.name} to replay up to finalLsn`, () => replayLsn(standby), (lsn) => lsn !== null && BigInt(lsn) >= finalLsn, 20_000, 100);
     }
     // As if A had been cloned from a fenced primary: postgresql.auto.conf is copied, not replicated.
     await sql(standbyA, "ALTER SYSTEM SET default_transaction_read_only = on");
@@ -304,15 +295,17 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     const repointed = await run(standbyB, "repoint", { host: "127.0.0.1", port: standbyA.port, slotName: "standby_b_on_a" });
     expect(repointed).toEqual({ status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: standbyA.port, slotName: "standby_b_on_a", rebuilt: null }, error: null });
     const receiver = await until(
+      "standby B to stream from A on timeline 2",
       () => sql<{ status: string; sender_port: number; slot_name: string; received_tli: number }>(standbyB, "SELECT status, sender_port, slot_name, received_tli FROM pg_stat_wal_receiver"),
       (rows) => rows[0]?.status === "streaming" && rows[0].sender_port === standbyA.port && rows[0].received_tli === 2,
-      "standby B to stream from A on timeline 2",
+      20_000,
+      100,
     );
     expect(receiver[0]).toMatchObject({ slot_name: "standby_b_on_a" });
     // A sees B under its replica name, connected as the replication user from the agent config.
     expect(await sql(standbyA, "SELECT application_name, usename FROM pg_stat_replication")).toEqual([{ application_name: "standby_b", usename: "replicator" }]);
     await sql(standbyA, "INSERT INTO orders VALUES (7)");
-    await until(() => sql<{ n: number }>(standbyB, "SELECT count(*)::int AS n FROM orders WHERE id = 7"), (rows) => rows[0]?.n === 1, "the write on A to reach B");
+    await until("the write on A to reach B", () => sql<{ n: number }>(standbyB, "SELECT count(*)::int AS n FROM orders WHERE id = 7"), (rows) => rows[0]?.n === 1, 20_000, 100);
   });
 
   it("rewind: the fenced former primary becomes a standby of A on timeline 2 by a base backup, losing what it wrote after the split", async () => {
@@ -334,7 +327,7 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
 
     expect(await sql(primary, "SELECT status, sender_port, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: standbyA.port, received_tli: 2 }]);
     await sql(standbyA, "INSERT INTO orders VALUES (8)");
-    await until(() => sql<{ ids: number[] }>(primary, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"), (rows) => rows[0]?.ids.includes(8) === true, "A's write to reach the former primary");
+    await until("A's write to reach the former primary", () => sql<{ ids: number[] }>(primary, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"), (rows) => rows[0]?.ids.includes(8) === true, 20_000, 100);
     expect(await sql(primary, "SELECT array_agg(id ORDER BY id) AS ids FROM orders")).toEqual([{ ids: [4, 5, 6, 7, 8] }]);
     expect(await run(primary, "verify-write", { expect: "refused" })).toMatchObject({ status: "succeeded", output: { accepted: false } });
     // It kept its own configuration (port, authentication) and streams as itself, with the credentials of the agent config.
@@ -366,9 +359,9 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     // The former primary, now A's standby, stops receiving; A writes on, and B, still A's standby, gets it.
     await sql(primary, "ALTER SYSTEM SET primary_conninfo = ''");
     await sql(primary, "SELECT pg_reload_conf()");
-    await until(() => sql(primary, "SELECT 1 FROM pg_stat_wal_receiver"), (rows) => rows.length === 0, "the former primary to stop receiving");
+    await until("the former primary to stop receiving", () => sql(primary, "SELECT 1 FROM pg_stat_wal_receiver"), (rows) => rows.length === 0, 20_000, 100);
     await sql(standbyA, "INSERT INTO orders VALUES (10)");
-    await until(() => sql<{ n: number }>(standbyB, "SELECT count(*)::int AS n FROM orders WHERE id = 10"), (rows) => rows[0]?.n === 1, "A's write to reach B");
+    await until("A's write to reach B", () => sql<{ n: number }>(standbyB, "SELECT count(*)::int AS n FROM orders WHERE id = 10"), (rows) => rows[0]?.n === 1, 20_000, 100);
     // The former primary is promoted from where it stopped: B holds WAL its new timeline never had.
     expect(await run(primary, "promote", { waitSeconds: 30 })).toMatchObject({ status: "succeeded", output: { timeline: 3 } });
     await sql(standbyA, "ALTER SYSTEM SET default_transaction_read_only = on");
@@ -386,7 +379,7 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     expect(await sql(standbyB, "SELECT status, sender_port, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: primary.port, received_tli: 3 }]);
     // The write the new primary never had is gone from B; the new primary's writes arrive.
     await sql(primary, "INSERT INTO orders VALUES (11)");
-    await until(() => sql<{ ids: number[] }>(standbyB, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"), (rows) => rows[0]?.ids.includes(11) === true, "the new primary's write to reach B");
+    await until("the new primary's write to reach B", () => sql<{ ids: number[] }>(standbyB, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"), (rows) => rows[0]?.ids.includes(11) === true, 20_000, 100);
     expect((await sql<{ ids: number[] }>(standbyB, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"))[0]!.ids).not.toContain(10);
   });
 });

@@ -6,16 +6,9 @@ import { DECIDER_LEASE, startDecider } from "@/server/automation/automation-loop
 import { startJobs } from "@/server/jobs/scheduler";
 import { startLeaseLoop } from "@/server/loops/lease-loop";
 import { EXECUTOR_LEASE, startRunExecutor } from "@/server/executor/run-executor";
+import { until } from "../support/until";
 
 const TTL_MS = 600_000;
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function loopOn(lease: string, options: { tickMs: number; wakeOn?: string }) {
   let passes = 0;
@@ -26,7 +19,7 @@ function loopOn(lease: string, options: { tickMs: number; wakeOn?: string }) {
 describe("a leased loop", () => {
   it("holds its lease while it runs, and gives it up when stopped so that another copy takes it at once", async () => {
     const loop = loopOn("test-release", { tickMs: 20 });
-    await until("a first pass", () => loop.passes() > 0);
+    await until("a first pass", () => loop.passes() > 0, Boolean, 10_000, 20);
     expect((await acquireLease("test-release", "another-copy", TTL_MS)).held).toBe(false);
 
     await loop.stop();
@@ -50,11 +43,11 @@ describe("a leased loop", () => {
   it("passes at once when its channel is notified, long before its tick", async () => {
     const loop = loopOn("test-wake", { tickMs: 60_000, wakeOn: "test_lease_loop_wake" });
     try {
-      await until("a first pass", () => loop.passes() === 1);
+      await until("a first pass", () => loop.passes() === 1, Boolean, 10_000, 20);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(loop.passes()).toBe(1);
       await db().$executeRaw`SELECT pg_notify('test_lease_loop_wake', 'now')`;
-      await until("a pass on the notification", () => loop.passes() === 2, 5_000);
+      await until("a pass on the notification", () => loop.passes() === 2, Boolean, 5_000, 20);
     } finally {
       await loop.stop();
     }
@@ -68,7 +61,7 @@ describe("a leased loop", () => {
   ])("$lease: the control-plane loop gives its lease up when stopped", async ({ lease, start }) => {
     const lines: string[] = [];
     const stop = start((line) => lines.push(line));
-    await until(`the ${lease} lease`, () => lines.some((line) => line.startsWith(`holding the ${lease} lease`)));
+    await until(`the ${lease} lease`, () => lines.some((line) => line.startsWith(`holding the ${lease} lease`)), Boolean, 10_000, 20);
     expect((await acquireLease(lease, "another-copy", TTL_MS)).held).toBe(false);
     await stop();
     expect((await acquireLease(lease, "another-copy", TTL_MS)).held).toBe(true);

@@ -1,14 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as ingestRoute } from "@/app/api/v1/agents/reports/route";
+import { POST as approveChangeRoute } from "@/app/api/v1/change-requests/[id]/approve/route";
+import { POST as proposeChangeRoute } from "@/app/api/v1/change-requests/route";
 import { POST as startRoute } from "@/app/api/v1/runbooks/[id]/runs/route";
 import { GET as runRoute } from "@/app/api/v1/runs/[id]/route";
 import { POST as confirmRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
 import { GET as serviceRoute } from "@/app/api/v1/services/[id]/route";
 import { POST as applyRoute } from "@/app/api/v1/topology/apply/route";
 import type { AgentReport } from "@/contracts/agent-reports";
+import { changeRequestSchema } from "@/contracts/change-requests";
+import type { PolicyDocument } from "@/contracts/policy";
 import { runSchema, type RunView } from "@/contracts/runs";
 import { serviceDetailSchema } from "@/contracts/services";
 import type { FleetService } from "@/contracts/topology";
@@ -25,6 +29,7 @@ import { recordCommandResult } from "@/server/commands/record-command-result";
 import { db } from "@/server/db/client";
 import { executorTick } from "@/server/executor/run-executor";
 import { runView } from "@/server/runs/run-view";
+import { effectivePolicies } from "@/server/policy/effective-policy";
 import { liveFleetDocument } from "@/server/topology/export-topology";
 import { call, createTestUser, tokenFor } from "../support/api";
 import { seedDemoTopology } from "../support/demo-topology";
@@ -45,6 +50,8 @@ import { batchOf } from "../support/reports";
 let trio: MariadbTrio;
 let admin: string;
 let operator: string;
+/** Two approvers besides the admin who proposes: the global policy's safety-relevant changes need two. */
+let approvers: string[];
 const tokens: Record<string, string> = {};
 const principals: Record<string, AgentPrincipal> = {};
 const seqs: Record<string, number> = {};
@@ -108,10 +115,12 @@ beforeAll(async () => {
   await seedDemoTopology(db());
   admin = await tokenFor((await createTestUser("mariadb-admin@example.com", ["admin"])).id);
   operator = await tokenFor((await createTestUser("mariadb-operator@example.com", ["operator"])).id);
+  approvers = await Promise.all(["first", "second"].map(async (who) => tokenFor((await createTestUser(`mariadb-${who}-approver@example.com`, ["approver"])).id)));
 });
 
 afterAll(async () => {
   await trio?.stopAll();
+  for (const folder of Object.values(formerDataDirs)) rmSync(folder, { recursive: true, force: true });
 });
 
 describe("a MariaDB service under the control plane", () => {
@@ -169,8 +178,8 @@ describe("a MariaDB service under the control plane", () => {
   });
 });
 
-/** What each node's agent config says of errant transactions (refuse unless a test says otherwise), as agents/config.ts reads it. */
-const errantHandling: Record<string, { errantTransactions: "refuse" | "rebuild"; formerDataDir: string | null }> = {};
+/** Each node's agent config's formerDataDir (agents/config.ts), where a rebuild dumps its old data; none unless a test sets one. */
+const formerDataDirs: Record<string, string> = {};
 
 /**
  * Carries out every open command the way the node's agent would: the token
@@ -193,7 +202,7 @@ async function carryOutCommands(): Promise<void> {
       applicationConnectionString: trio.url(node, "monitor"),
       replicaName: node.name,
       replication: { user: USERS.replication.user, password: USERS.replication.password },
-      ...(errantHandling[node.name] ?? { errantTransactions: "refuse", formerDataDir: null }),
+      formerDataDir: formerDataDirs[node.name] ?? null,
     });
     const answer = await executor.execute(verified.command);
     await recordCommandResult(principals[node.name]!, command.id, { ...answer, agentEpoch: verified.command.claims.epoch } as Parameters<typeof recordCommandResult>[2]);
@@ -305,13 +314,18 @@ describe("a switchover whose rejoin meets a former MariaDB primary with errant t
     const shown = runSchema.parse(json);
     expect(shown.status, JSON.stringify(run.steps.map((step) => [step.stepId, step.state, step.error]))).toBe("failed");
     const state = (stepId: string) => shown.steps.find((step) => step.stepId === stepId)?.state;
-    expect([state("promote-target"), state("switch-route"), state("rejoin-old-primary"), state("restore-sync")]).toEqual(["succeeded", "succeeded", "failed", "pending"]);
+    expect([state("promote-target"), state("switch-route"), state("sync-before-rejoin"), state("rejoin-old-primary"), state("restore-sync")]).toEqual(["succeeded", "succeeded", "succeeded", "failed", "pending"]);
+    // The only other synchronous replica is the former primary, not streaming: the new primary names none, and commits wait for none.
+    expect(shown.steps.find((step) => step.stepId === "sync-before-rejoin")?.output).toEqual({ [us.name]: { synchronousStandbyNames: "", streaming: [] } });
     const rejoin = shown.steps.find((step) => step.stepId === "rejoin-old-primary")!;
     // What the run page shows under the step and in its alert: the errant GTIDs against the new primary's history, and what to do.
     expect(rejoin.error).toMatch(
       new RegExp(`^${eu.name}: refused \\(${eu.name} was not rejoined: it holds transactions the primary at 127\\.0\\.0\\.1:${us.port} does not: its GTIDs ${errantPosition} are not in the primary's (history|binlog) \\(0-1-\\d+\\)`),
     );
-    expect(rejoin.error).toMatch(/keeps its data\. Recover what those transactions wrote .* set errantTransactions: "rebuild" and a formerDataDir .* run reinstate-former-primary/);
+    expect(rejoin.error).toMatch(
+      /keeps its data, as the service's policy says \(failover\.errantTransactions: refuse\)\. Recover what those transactions wrote .* propose a change request setting the policy's failover\.errantTransactions to "rebuild" and, once it is approved and applied, run reinstate-former-primary/,
+    );
+    expect(await signedRewindArgs(runId)).toMatchObject({ errantTransactions: "refuse" });
     expect(shown.error).toBe(`The old primary rejoins as a standby of the new one: ${rejoin.error}`);
     expect((await db().service.findUniqueOrThrow({ where: { id: "sessions-db" }, include: { writeReplica: true } })).writeReplica?.name).toBe(us.name);
     await trio.as(us, "app", "INSERT INTO sessions (id, payload) VALUES (301, 'after the switch back')");
@@ -349,31 +363,68 @@ describe("a switchover whose rejoin meets a former MariaDB primary with errant t
     expect(refusal.actorLabel).toBe(`agent-${eu.name}`);
   });
 
-  it("rebuilds it when its agent's config says so, through reinstate-former-primary: its old data dumped aside, then it follows the primary", async () => {
+  it("is not rebuilt on its agent's say: with a formerDataDir configured but the policy saying refuse, reinstate-former-primary is refused and it keeps its data", async () => {
+    const eu = trio.nodes[1]!;
+    formerDataDirs[eu.name] = mkdtempSync(path.join(os.tmpdir(), "switchyard-mariadb-former-"));
+    const run = await driveRun(await startReinstate("integration test: reinstate while the policy refuses"));
+    expect(run.status).toBe("failed");
+    const rewind = run.steps.find((step) => step.stepId === "rewind-former-primary")!;
+    expect([rewind.state, run.steps.find((step) => step.stepId === "restore-sync")?.state]).toEqual(["failed", "pending"]);
+    expect(rewind.error).toMatch(new RegExp(`^${eu.name}: refused \\(${eu.name} was not rejoined: .* as the service's policy says \\(failover\\.errantTransactions: refuse\\)`));
+    expect(await signedRewindArgs(run.id)).toMatchObject({ errantTransactions: "refuse" });
+    expect(await trio.root(eu, "SELECT payload FROM sessions.sessions WHERE id = ?", [errantId])).toEqual([{ payload: "errant" }]);
+    expect(readdirSync(formerDataDirs[eu.name]!)).toEqual([]);
+  }, 180_000);
+
+  it("rebuilds it once the service's policy says so, changed through a change request two approvers approve: its old data dumped aside, then it follows the primary", async () => {
     const [us, eu] = trio.nodes as [MariadbNode, MariadbNode, MariadbNode];
-    const formerDataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-mariadb-former-"));
-    errantHandling[eu.name] = { errantTransactions: "rebuild", formerDataDir };
-    try {
-      const started = await call(startRoute, {
-        method: "POST",
-        token: operator,
-        params: { id: "reinstate-former-primary" },
-        body: { params: { service: "sessions-db", region: "aws:eu-west-1", reason: "integration test: rebuild after errant GTIDs" } },
-      });
-      expect(started.status, JSON.stringify(started.json)).toBe(201);
-      const run = await driveRun(runSchema.parse(started.json).id);
-      expect(run.status, JSON.stringify(run.steps.map((step) => [step.stepId, step.state, step.error]))).toBe("succeeded");
-      const rewound = run.steps.find((step) => step.stepId === "rewind-former-primary")!.output as Record<string, { method: string; note: string; formerDataKeptAt: string }>;
-      expect(rewound[eu.name]).toMatchObject({ method: "logical-copy", note: expect.stringMatching(new RegExp(`its GTIDs ${errantPosition} are not in the primary's (history|binlog)`)) });
-      expect(readFileSync(rewound[eu.name]!.formerDataKeptAt, "utf8")).toContain(`(${errantId},'errant')`);
-      await trio.as(us, "app", "INSERT INTO sessions (id, payload) VALUES (302, 'after the rebuild')");
-      const rows = await until(async () => (await trio.root<{ id: number }>(eu, "SELECT id FROM sessions.sessions WHERE id >= 300 ORDER BY id")).map((row) => Number(row.id)), (ids) => ids.includes(302), "the rebuilt replica to follow");
-      expect(rows).toEqual([300, 301, 302]);
-      // Its last step names the semi-synchronous replicas again: the switch back's run never got that far.
-      expect(Number((await trio.root<{ enabled: number }>(us, "SELECT @@rpl_semi_sync_master_enabled AS enabled"))[0]?.enabled)).toBe(1);
-    } finally {
-      delete errantHandling[eu.name];
-      rmSync(formerDataDir, { recursive: true, force: true });
-    }
+    await changeSessionsPolicy((document) => (document.failover.errantTransactions = "rebuild"), "rebuild sess-eu-west-1, whose errant write was recovered from its binlog");
+    const run = await driveRun(await startReinstate("integration test: rebuild after errant GTIDs"));
+    expect(run.status, JSON.stringify(run.steps.map((step) => [step.stepId, step.state, step.error]))).toBe("succeeded");
+    expect(await signedRewindArgs(run.id)).toMatchObject({ errantTransactions: "rebuild" });
+    const rewound = run.steps.find((step) => step.stepId === "rewind-former-primary")!.output as Record<string, { method: string; note: string; formerDataKeptAt: string }>;
+    expect(rewound[eu.name]).toMatchObject({ method: "logical-copy", note: expect.stringMatching(new RegExp(`its GTIDs ${errantPosition} are not in the primary's (history|binlog)`)) });
+    expect(path.dirname(rewound[eu.name]!.formerDataKeptAt)).toBe(formerDataDirs[eu.name]);
+    expect(readFileSync(rewound[eu.name]!.formerDataKeptAt, "utf8")).toContain(`(${errantId},'errant')`);
+    await trio.as(us, "app", "INSERT INTO sessions (id, payload) VALUES (302, 'after the rebuild')");
+    const rows = await until(async () => (await trio.root<{ id: number }>(eu, "SELECT id FROM sessions.sessions WHERE id >= 300 ORDER BY id")).map((row) => Number(row.id)), (ids) => ids.includes(302), "the rebuilt replica to follow");
+    expect(rows).toEqual([300, 301, 302]);
+    // Its last step names the semi-synchronous replicas again: the switch back's run never got that far.
+    expect(Number((await trio.root<{ enabled: number }>(us, "SELECT @@rpl_semi_sync_master_enabled AS enabled"))[0]?.enabled)).toBe(1);
   }, 180_000);
 });
+
+async function startReinstate(reason: string): Promise<string> {
+  const started = await call(startRoute, { method: "POST", token: operator, params: { id: "reinstate-former-primary" }, body: { params: { service: "sessions-db", region: "aws:eu-west-1", reason } } });
+  expect(started.status, JSON.stringify(started.json)).toBe(201);
+  return runSchema.parse(started.json).id;
+}
+
+/** The args of the run's rewind command as the control plane signed them (the token's claims, which the agent verifies). */
+async function signedRewindArgs(runId: string): Promise<Record<string, unknown>> {
+  const command = await db().agentCommand.findFirstOrThrow({ where: { runId, kind: "rewind" } });
+  return (JSON.parse(Buffer.from(command.token.split(".")[1]!, "base64url").toString("utf8")) as { args: Record<string, unknown> }).args;
+}
+
+/**
+ * Changes sessions-db's policy as governance does: an admin proposes it
+ * through the API, it is safety-relevant, and it is applied once two other
+ * people with the approver role have approved it.
+ */
+async function changeSessionsPolicy(change: (document: PolicyDocument) => void, reason: string): Promise<void> {
+  const document = structuredClone((await effectivePolicies(["sessions-db"])).get("sessions-db")!.document);
+  change(document);
+  const proposed = await call(proposeChangeRoute, { method: "POST", token: admin, body: { serviceId: "sessions-db", document, reason } });
+  expect(proposed.status, JSON.stringify(proposed.json)).toBe(201);
+  const request = changeRequestSchema.parse(proposed.json);
+  expect(request).toMatchObject({ requiredApprovals: 2, safetyRelevantFields: ["failover.errantTransactions"] });
+  expect(request.consequences).toContainEqual(expect.stringMatching(/^failover\.errantTransactions refuse → rebuild: a former primary of sessions-db holding transactions the new primary lacks is rebuilt/));
+  expect((await call(approveChangeRoute, { method: "POST", token: admin, params: { id: request.id }, body: {} })).status).toBe(403);
+  let answer: unknown;
+  for (const approver of approvers) {
+    const approved = await call(approveChangeRoute, { method: "POST", token: approver, params: { id: request.id }, body: {} });
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    answer = approved.json;
+  }
+  expect(answer).toMatchObject({ status: "applied" });
+}

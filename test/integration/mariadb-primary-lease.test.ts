@@ -155,7 +155,6 @@ async function commanded(name: string, kind: AgentCommandKind): Promise<void> {
     applicationConnectionString: trio.url(primary, "monitor"),
     replicaName: US.replica,
     replication: null,
-    errantTransactions: "refuse",
     formerDataDir: null,
   });
   const answer = await executor.execute(verified);

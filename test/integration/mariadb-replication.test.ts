@@ -24,6 +24,7 @@ import { SEMI_SYNC_TIMEOUT_MS } from "@/lab/mariadb/mariadb-server";
 import { closeAbruptly, listenLocally } from "../support/local-server";
 import { MariadbTrio, USERS, type MariadbNode } from "../support/mariadb-trio";
 import { verifiedCommand } from "../support/verified-command";
+import { until } from "../support/until";
 
 /**
  * The MariaDB adapter and executor against three real MariaDB 10.11
@@ -70,16 +71,6 @@ async function observeWithPeers(node: MariadbNode, peers: MariadbNode[]): Promis
 
 const syncStates = (observation: ReplicaObservation) => observation.standbys.map((standby) => [standby.applicationName, standby.syncState]).sort();
 
-async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function write(node: MariadbNode, count: number): Promise<void> {
   for (let i = 0; i < count; i += 1) {
     const id = ++nextId;
@@ -92,23 +83,25 @@ const ids = async (node: MariadbNode) => (await trio.root<{ id: number }>(node, 
 
 const caughtUp = (node: MariadbNode, primary: MariadbNode) =>
   until(
+    `${node.name} to apply everything ${primary.name} wrote`,
     async () => [await observe(node), await observe(primary)] as const,
     ([replica, source]) => replica.lsn.replayed !== null && replica.lsn.replayed === source.lsn.current,
-    `${node.name} to apply everything ${primary.name} wrote`,
+    30_000,
+    100,
   );
 
 function command<K extends AgentCommandKind>(kind: K, args: Record<string, unknown>, replica: string): VerifiedCommand {
   return verifiedCommand(kind, args, { serviceId: "sessions-db", replica });
 }
 
-async function run<K extends AgentCommandKind>(node: MariadbNode, kind: K, args: Record<string, unknown> = {}, errantTransactions: "refuse" | "rebuild" = "refuse"): Promise<CommandAnswer> {
+/** `keepsFormerData: false` runs it as an agent whose config names no formerDataDir. */
+async function run<K extends AgentCommandKind>(node: MariadbNode, kind: K, args: Record<string, unknown> = {}, { keepsFormerData = true } = {}): Promise<CommandAnswer> {
   const executor = new MariadbExecutor({
     connectionString: trio.url(node, "admin"),
     applicationConnectionString: trio.url(node, "monitor"),
     replicaName: node.name,
     replication: REPLICATION,
-    errantTransactions,
-    formerDataDir,
+    formerDataDir: keepsFormerData ? formerDataDir : null,
   });
   const answer = await executor.execute(command(kind, args, node.name));
   if (answer.status === "succeeded") expect(COMMAND_OUTPUTS[kind].safeParse(answer.output).success, JSON.stringify(answer.output)).toBe(true);
@@ -136,7 +129,7 @@ describe("observing MariaDB with GTID replication", () => {
     const binlog = parseGtidPosition(primary.mariadb!.gtidBinlogPos)!;
     expect(binlog).toEqual([{ domain: 0, server: 1, seq: BigInt(primary.lsn.current!) }]);
     expect(primary.mariadb?.semiSync).toMatchObject({ primaryEnabled: true, primaryActive: true });
-    await until(() => observe(a), (observation) => observation.mariadb!.semiSync.clients === 2 && observation.standbys.length === 2, "both replicas to acknowledge");
+    await until("both replicas to acknowledge", () => observe(a), (observation) => observation.mariadb!.semiSync.clients === 2 && observation.standbys.length === 2, 30_000, 100);
     expect(syncStates(await observeWithPeers(a, [b, c]))).toEqual([
       [b.name, "quorum"],
       [c.name, "quorum"],
@@ -148,7 +141,7 @@ describe("observing MariaDB with GTID replication", () => {
     await trio.root(c, "SET GLOBAL rpl_semi_sync_slave_enabled = OFF");
     await trio.root(c, "START SLAVE IO_THREAD");
     try {
-      const sole = await until(() => observeWithPeers(a, [b, c]), (observation) => observation.mariadb!.semiSync.clients === 1 && observation.standbys.length === 2, "c to stop acknowledging");
+      const sole = await until("c to stop acknowledging", () => observeWithPeers(a, [b, c]), (observation) => observation.mariadb!.semiSync.clients === 1 && observation.standbys.length === 2, 30_000, 100);
       expect(syncStates(sole)).toEqual([[b.name, "sync"], [c.name, "async"]].sort());
       // Both ends of the same fact: the replica's own report says it acknowledges.
       expect((await observe(b)).mariadb!.semiSync.replicaActive).toBe(true);
@@ -167,7 +160,7 @@ describe("observing MariaDB with GTID replication", () => {
       await trio.root(c, "START SLAVE IO_THREAD");
     }
     // The primary turns semi-sync back on at an acknowledgement of a commit made after the replicas caught up.
-    await until(async () => (await write(a, 1), observe(a)), (observation) => observation.mariadb!.semiSync.clients === 2 && observation.mariadb!.semiSync.primaryActive, "both replicas to acknowledge again");
+    await until("both replicas to acknowledge again", async () => (await write(a, 1), observe(a)), (observation) => observation.mariadb!.semiSync.clients === 2 && observation.mariadb!.semiSync.primaryActive, 30_000, 100);
   });
 
   it("a witness asks for a probe at once when a peer ends its kept connection, not when it lets go of one itself", async () => {
@@ -179,13 +172,13 @@ describe("observing MariaDB with GTID replication", () => {
       expect((await witness.probePeer(peer, 5000)).probe).toMatchObject({ reachable: true, error: null });
       const [session] = await sessions();
       await trio.root(b, `KILL CONNECTION ${Number(session!.id)}`);
-      await until(async () => asked, (count) => count === 1, "the witness to ask for a probe after the peer ended its session");
+      await until("the witness to ask for a probe after the peer ended its session", async () => asked, (count) => count === 1, 30_000, 100);
       // A peer that ended one session but still answers is found reachable by that probe.
       expect((await witness.probePeer(peer, 5000)).probe).toMatchObject({ reachable: true, error: null });
     } finally {
       await witness.close();
     }
-    await until(sessions, (rows) => rows.length === 0, "the peer to end the witness's session");
+    await until("the peer to end the witness's session", sessions, (rows) => rows.length === 0, 30_000, 100);
     expect(asked).toBe(1);
   });
 
@@ -199,7 +192,7 @@ describe("observing MariaDB with GTID replication", () => {
   it("a replica whose SQL thread is stopped lags by the GTID distance", async () => {
     await trio.root(c, "STOP SLAVE SQL_THREAD");
     await write(a, 3);
-    const lagging = await until(() => observe(c), (observation) => observation.mariadb!.transactionsBehind === 3, "c to have received 3 transactions it has not applied");
+    const lagging = await until("c to have received 3 transactions it has not applied", () => observe(c), (observation) => observation.mariadb!.transactionsBehind === 3, 30_000, 100);
     expect(BigInt(lagging.lsn.received!) - BigInt(lagging.lsn.replayed!)).toBe(3n);
     expect(lagging.lag.bytes).toBeGreaterThan(0);
     await trio.root(c, "START SLAVE SQL_THREAD");
@@ -212,7 +205,7 @@ describe("observing MariaDB with GTID replication", () => {
     await trio.rootSession(c, [["SET SESSION sql_log_bin = 0"], ["INSERT INTO sessions.sessions (id, payload) VALUES (?, 'only on c')", [id]]]);
     await trio.as(a, "app", "INSERT INTO sessions (id, payload) VALUES (?, 'from the primary')", [id]);
     acknowledged.push(id);
-    const broken = await until(() => observe(c), (observation) => observation.conflicts.logical === 1, "c's SQL thread to stop on the duplicate");
+    const broken = await until("c's SQL thread to stop on the duplicate", () => observe(c), (observation) => observation.conflicts.logical === 1, 30_000, 100);
     expect(broken.conflicts.recovery).toBe(1);
     expect(broken.mariadb!.replicationErrors).toEqual([{ thread: "sql", errno: 1062, message: expect.stringContaining("Duplicate entry") }]);
     // The owner resolves it: the row the primary wrote wins.
@@ -279,7 +272,7 @@ describe("failing over with the MariaDB executor", () => {
     expect((await observe(b)).mariadb!.semiSync.primaryEnabled).toBe(false);
     const answer = await run(b, "sync-standbys", { names: [c.name, a.name] });
     expect(answer).toMatchObject({ status: "succeeded", output: { synchronousStandbyNames: c.name, streaming: [c.name] } });
-    const primary = await until(() => observe(b), (observation) => observation.mariadb!.semiSync.clients === 1, "c to acknowledge b's commits");
+    const primary = await until("c to acknowledge b's commits", () => observe(b), (observation) => observation.mariadb!.semiSync.clients === 1, 30_000, 100);
     expect(primary.mariadb!.semiSync).toMatchObject({ primaryEnabled: true, primaryActive: true });
     await write(b, 2);
     expect((await observe(b)).mariadb!.semiSync.primaryActive).toBe(true);
@@ -304,10 +297,12 @@ describe("errant transactions on a former primary", () => {
     await trio.root(node, "INSERT INTO sessions.sessions (id, payload) VALUES (?, 'errant')", [errantId]);
   }
 
-  it("are detected by position (its GTID beyond the new primary's) and it is not rejoined", async () => {
+  it("are detected by position (its GTID beyond the new primary's) and it is not rejoined, though its agent could keep its data: the command did not say rebuild", async () => {
     await errantWriteOn(a);
     const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null });
     expect(answer).toMatchObject({ status: "refused", error: expect.stringMatching(/not rejoined: it holds transactions .* its GTIDs 0-1-\d+ are not in the primary's history/) });
+    expect(answer.error).toContain('as the service\'s policy says (failover.errantTransactions: refuse)');
+    expect(answer.error).toMatch(/propose a change request setting the policy's failover\.errantTransactions to "rebuild" and, once it is approved and applied, run reinstate-former-primary/);
     expect(await observe(a)).toMatchObject({ role: "primary", mariadb: { readOnly: true } });
   });
 
@@ -319,8 +314,15 @@ describe("errant transactions on a former primary", () => {
     expect(await ids(a)).toContain(errantId);
   });
 
-  it("when the config says rebuild: its old data is dumped aside, then it is a copy of the new primary and follows it", async () => {
-    const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null }, "rebuild");
+  it("when the command says rebuild but the agent config names no formerDataDir: refused, naming what to configure, its data untouched", async () => {
+    const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null, errantTransactions: "rebuild" }, { keepsFormerData: false });
+    expect(answer).toMatchObject({ status: "refused", error: expect.stringMatching(/was not rebuilt, though the service's policy says rebuild: .*names no formerDataDir .*set replica\.formerDataDir in its agent's config file/s) });
+    expect(await observe(a)).toMatchObject({ role: "primary", mariadb: { readOnly: true } });
+    expect(await ids(a)).toContain(errantId);
+  });
+
+  it("when the command says rebuild (the service's policy): its old data is dumped aside, then it is a copy of the new primary and follows it", async () => {
+    const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null, errantTransactions: "rebuild" });
     expect(answer.status, answer.error ?? "").toBe("succeeded");
     const output = COMMAND_OUTPUTS.rewind.parse(answer.output);
     expect(output).toMatchObject({ method: "logical-copy", timeline: null, note: expect.stringContaining("errant GTIDs") });
@@ -375,13 +377,13 @@ describe("the signed, epoch-fenced protocol, as a MariaDB agent's command loop r
       loop!.start();
       const fence = signer.claims({ kind: "fence", args: { terminateSessions: true }, epoch: 2 });
       pending.push({ id: fence.jti, token: await signer.sign(fence) });
-      await until(async () => results.get(fence.jti), (result) => result !== undefined, "the fence's result");
+      await until("the fence's result", async () => results.get(fence.jti), (result) => result !== undefined, 30_000, 100);
       expect(results.get(fence.jti)).toMatchObject({ status: "succeeded", agentEpoch: 2, output: { finalGtid: expect.stringMatching(/^0-2-\d+$/) } });
       expect((await observe(b)).mariadb!.readOnly).toBe(true);
 
       const stale = signer.claims({ kind: "unfence", args: {}, epoch: 1 });
       pending.push({ id: stale.jti, token: await signer.sign(stale) });
-      await until(async () => results.get(stale.jti), (result) => result !== undefined, "the stale command's result");
+      await until("the stale command's result", async () => results.get(stale.jti), (result) => result !== undefined, 30_000, 100);
       expect(results.get(stale.jti)).toMatchObject({ status: "refused", error: expect.stringMatching(/epoch/) });
       expect((await observe(b)).mariadb!.readOnly).toBe(true);
     } finally {
@@ -395,7 +397,7 @@ describe("the signed, epoch-fenced protocol, as a MariaDB agent's command loop r
 describe("killing the semi-synchronous primary mid-write", () => {
   it("the replica that received most holds every acknowledged write once promoted; the killed primary restarts read-only", async () => {
     expect(await run(b, "unfence")).toMatchObject({ status: "succeeded" });
-    await until(() => observe(b), (observation) => observation.mariadb!.semiSync.primaryActive && observation.mariadb!.semiSync.clients === 2, "both replicas to acknowledge b's commits");
+    await until("both replicas to acknowledge b's commits", () => observe(b), (observation) => observation.mariadb!.semiSync.primaryActive && observation.mariadb!.semiSync.clients === 2, 30_000, 100);
     const before = acknowledged.length;
     let failure: unknown = null;
     const writer = (async () => {
@@ -408,7 +410,7 @@ describe("killing the semi-synchronous primary mid-write", () => {
         }
       }
     })();
-    await until(async () => acknowledged.length, (count) => count >= before + 30, "30 acknowledged writes on b");
+    await until("30 acknowledged writes on b", async () => acknowledged.length, (count) => count >= before + 30, 30_000, 100);
     await trio.stop(b, "SIGKILL");
     await writer;
     expect(failure).not.toBeNull();

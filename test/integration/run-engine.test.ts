@@ -8,6 +8,7 @@ import { POST as abortRoute } from "@/app/api/v1/runs/[id]/abort/route";
 import { GET as listRunsRoute } from "@/app/api/v1/runs/route";
 import { POST as approveRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/approve/route";
 import { POST as confirmRoute } from "@/app/api/v1/runs/[id]/steps/[stepId]/confirm/route";
+import type { AgentCommandKind } from "@/contracts/agent-commands";
 import type { AgentReport } from "@/contracts/agent-reports";
 import { runSchema, type RunView } from "@/contracts/runs";
 import { registerAgent } from "@/server/agents/register-agent";
@@ -153,6 +154,44 @@ describe("a planned switchover, driven by the engine", () => {
     const agentSteps = run.steps.filter((step) => step.kind === "agent").length;
     expect(agentSteps).toBeGreaterThan(0);
     expect(sampleValue(await scrape(operator.token), "switchyard_run_step_duration_seconds_count", { kind: "agent", state: "succeeded" })).toBeGreaterThanOrEqual(agentSteps);
+  });
+
+  it("names the new primary's synchronous standbys among those streaming before the old primary's rejoin, so a refused rejoin leaves them named", async () => {
+    const europe = principals["pg-europe-west3"]!.replicaId;
+    await db().replica.update({ where: { id: europe }, data: { replication: "sync" } });
+    try {
+      const runId = runSchema.parse((await start("planned-switchover", { service: "orders-db", to_region: "aws:eu-west-1", reason: "planned maintenance" })).json).id;
+      await tick();
+      expect((await call(confirmRoute, { method: "POST", token: operator.token, params: { id: runId, stepId: "confirm" }, body: { note: "go" } })).status).toBe(200);
+      await tick();
+      await answerEveryStep();
+      await tick();
+      await report("pg-eu-west-1", STANDBY("5000"));
+      await report("pg-us-east-1", primaryOverrides("5000"));
+      // The re-pointed pg-europe-west3 streams from the new primary; the old one never rejoins.
+      const answer = (kind: AgentCommandKind, replica: string) =>
+        kind === "sync-standbys"
+          ? { status: "succeeded" as const, output: { synchronousStandbyNames: 'FIRST 1 ("pg-europe-west3")', streaming: ["pg-europe-west3"] } }
+          : kind === "rewind"
+            ? { status: "refused" as const, error: "pg-us-east-1 was not rejoined" }
+            : everyStepAnswer(kind, replica);
+      for (let i = 0; i < 12 && (await runView(runId)).status === "running"; i++) {
+        await tick();
+        await answerCommands(answer);
+      }
+
+      const run = await runView(runId);
+      expect(run.status).toBe("failed");
+      const state = (stepId: string) => run.steps.find((step) => step.stepId === stepId)?.state;
+      expect([state("switch-route"), state("sync-before-rejoin"), state("rejoin-old-primary"), state("restore-sync")]).toEqual(["succeeded", "succeeded", "failed", "pending"]);
+      const [named, rewind] = await Promise.all(["sync-standbys", "rewind"].map((kind) => db().agentCommand.findFirstOrThrow({ where: { runId, kind }, include: { agent: { include: { replica: true } } } })));
+      expect(named!.agent.replica.name).toBe("pg-eu-west-1");
+      expect(named!.args).toEqual({ names: ["pg-us-east-1", "pg-europe-west3"] });
+      expect(named!.createdAt.getTime()).toBeLessThan(rewind!.createdAt.getTime());
+      expect(run.steps.find((step) => step.stepId === "sync-before-rejoin")?.output).toEqual({ "pg-eu-west-1": { synchronousStandbyNames: 'FIRST 1 ("pg-europe-west3")', streaming: ["pg-europe-west3"] } });
+    } finally {
+      await db().replica.update({ where: { id: europe }, data: { replication: "async" } });
+    }
   });
 
   it("allows one active run per service", async () => {

@@ -3,6 +3,9 @@ import { afterAll, beforeAll } from "vitest";
 import { adminToken, startControlPlane, type RunningControlPlane } from "@/bench/support/control-plane";
 import { portOf, requireLabState } from "@/lab/state";
 import { findReplica, labService, labServices } from "@/lab/topology";
+import { until } from "./until";
+
+export { until };
 
 /** The whole product with its lab, and an operator to drive it through the API. */
 export interface Product {
@@ -78,15 +81,6 @@ export async function startProduct(options: ProductOptions = {}): Promise<Produc
   };
 }
 
-export async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(JSON.stringify(value)).slice(0, 4000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 /**
  * The whole product for one test file: started before its first test and
