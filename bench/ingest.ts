@@ -23,6 +23,15 @@
  *   one POST each (`--transport post`, as agents did before).
  *
  * Both prove none was lost or stored twice by counting the store afterwards.
+ *
+ * What it costs, which a shared machine does not distort as it does latency:
+ * the copy's and the store's CPU (from /proc) per 1,000 reports stored after
+ * the warm-up, and per stream opened (the warm-up's CPU beyond its reports at
+ * that cost). `--jobs off` leaves the copy's loops to no one, so its CPU is
+ * its ingest alone; `--statements` adds the store's time by statement;
+ * `--cpu-prof DIR` writes the copy's V8 profile when it stops.
+ *
+ *     npm run bench:ingest -- --agents 1000 --interval 1 --seconds 40 --jobs off
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
