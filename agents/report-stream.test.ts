@@ -16,6 +16,8 @@ class StreamingControlPlane {
   bufferStreams = false;
   /** Answer every stream's opening with this status instead of a stream (a copy that cannot open one now: 503). */
   refuseWith: number | null = null;
+  /** Sent with a refused opening (a copy shedding openings: 503 with a Retry-After). */
+  retryAfter: string | null = null;
   /** Cut the stream's connection after reading this many more batches, unanswered. */
   cutAfter = Number.POSITIVE_INFINITY;
   private readonly server = http.createServer((request, response) => {
@@ -23,7 +25,9 @@ class StreamingControlPlane {
       if (!this.serveStreams) return void response.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"no such route"}}');
       if (this.refuseWith !== null) {
         this.streams += 1;
-        return void response.writeHead(this.refuseWith, { "content-type": "application/json" }).end('{"error":{"code":"unavailable","message":"not now"}}');
+        return void response
+          .writeHead(this.refuseWith, { "content-type": "application/json", ...(this.retryAfter === null ? {} : { "retry-after": this.retryAfter }) })
+          .end('{"error":{"code":"unavailable","message":"not now"}}');
       }
       if (this.bufferStreams) {
         this.streams += 1;
@@ -195,6 +199,23 @@ describe("the report stream client", () => {
     expect(waits).toEqual([500, 500, 1_000, 2_000, 4_000, 500]);
     expect(rules).toEqual(["opening-failed", "opening-failed", "opening-failed", "opening-failed", "stream-broke"]);
     expect(controlPlane.received.map((entry) => `${entry.via} ${entry.lastSeq}`)).toEqual(["post 1", "post 2", "post 3", "post 4", "stream 5", "stream 6", "stream 7", "post 7", "stream 8"]);
+  });
+
+  it("answers a batch whose opening a busy copy shed with the copy's 503, posts nothing, and opens again only after the Retry-After, with jitter", async () => {
+    controlPlane.refuseWith = 503;
+    controlPlane.retryAfter = "4";
+    const rules: string[] = [];
+    const reports = client(rules);
+    const shed = await reports.post(reportsUrl, batch(1), auth, 2000);
+    expect(shed.status).toBe(503);
+    controlPlane.refuseWith = null;
+    const stored = await reports.post(reportsUrl, batch(1), auth, 2000);
+    reports.close();
+    expect(JSON.parse(stored.body)).toMatchObject({ lastSeq: 1 });
+    // The first opening's half interval, then the Retry-After and half of it again (random 0.5).
+    expect(waits).toEqual([500, 6_000]);
+    expect(rules).toEqual(["opening-shed"]);
+    expect(controlPlane.received.map((entry) => `${entry.via} ${entry.lastSeq}`)).toEqual(["stream 1"]);
   });
 
   it("backs off before reopening a stream the control plane closed between two batches", async () => {

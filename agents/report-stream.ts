@@ -14,7 +14,7 @@ const REPORTS_PATH = REPORT_STREAM_PATH.slice(0, REPORT_STREAM_PATH.lastIndexOf(
 /** Acknowledgements are small JSON lines; anything larger is not the control plane talking. */
 const MAX_ACK_BYTES = 1024 * 1024;
 
-type Sent = { kind: "ack"; answer: HttpAnswer } | { kind: "refused"; answer: HttpAnswer } | { kind: "broke"; error: Error } | { kind: "silent" } | { kind: "unanswered" };
+type Sent = { kind: "ack"; answer: HttpAnswer } | { kind: "refused"; answer: HttpAnswer; retryAfterMs?: number } | { kind: "broke"; error: Error } | { kind: "silent" } | { kind: "unanswered" };
 
 /**
  * One open report stream: a chunked POST whose body the agent writes one
@@ -69,7 +69,8 @@ class OpenStream {
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.once("end", () => {
           request.destroy();
-          resolve({ kind: "refused", answer: { status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_ACK_BYTES) } });
+          const retryAfterMs = retryAfter(response.headers["retry-after"]);
+          resolve({ kind: "refused", answer: { status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_ACK_BYTES) }, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
         });
         response.once("error", (error) => resolve({ kind: "broke", error }));
       });
@@ -130,6 +131,15 @@ class OpenStream {
     this.broken ??= error;
     for (const waiter of this.waiting.splice(0)) waiter({ kind: "broke", error });
   }
+}
+
+/** The longest Retry-After an agent honours: a copy is not trusted to silence its fleet for longer. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** A Retry-After in seconds (the form a copy sends), in ms; undefined when there is none or it is another form. */
+function retryAfter(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,6}$/.test(value.trim())) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Number(value.trim()) * 1000);
 }
 
 /** What an agent's openings are spread over when its caller does not say its report interval: the default interval (agents/config.ts). */
@@ -234,11 +244,15 @@ export function createReportStreamClient(inner: HttpClient, options: ReportStrea
     }
     unansweredInARow = sent.kind === "unanswered" ? unansweredInARow + 1 : sent.kind === "broke" ? unansweredInARow : 0;
     failuresInARow = sent.kind === "ack" ? 0 : failuresInARow + 1;
-    if (sent.kind !== "ack") scheduleOpening({ kind: "failed", inARow: failuresInARow });
     if (sent.kind === "ack") return sent.answer;
     const outcome: StreamOutcome =
-      sent.kind === "refused" ? { kind: "refused", status: sent.answer.status } : sent.kind === "unanswered" ? { kind: "unanswered", inARow: unansweredInARow } : sent;
+      sent.kind === "refused"
+        ? { kind: "refused", status: sent.answer.status, ...(sent.retryAfterMs === undefined ? {} : { retryAfterMs: sent.retryAfterMs }) }
+        : sent.kind === "unanswered"
+          ? { kind: "unanswered", inARow: unansweredInARow }
+          : sent;
     const rule = decide(outcome, describe(sent, timeoutMs));
+    scheduleOpening(rule.id === "opening-shed" && sent.kind === "refused" ? { kind: "shed", retryAfterMs: sent.retryAfterMs! } : { kind: "failed", inARow: failuresInARow });
     if (rule.action === "answer" && sent.kind === "refused") return sent.answer;
     if (rule.action === "time-out") {
       stream?.close();

@@ -23,11 +23,21 @@
  *   one POST each (`--transport post`, as agents did before).
  *
  * Both prove none was lost or stored twice by counting the store afterwards.
+ *
+ * What it costs, which a shared machine does not distort as it does latency:
+ * the copy's and the store's CPU (from /proc) per 1,000 reports stored after
+ * the warm-up, and per stream opened (the warm-up's CPU beyond its reports at
+ * that cost). `--jobs off` leaves the copy's loops to no one, so its CPU is
+ * its ingest alone; `--statements` adds the store's time by statement;
+ * `--cpu-prof DIR` writes the copy's V8 profile when it stops.
+ *
+ *     npm run bench:ingest -- --agents 1000 --interval 1 --seconds 40 --jobs off
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { simulatedReport } from "@/agents/adapters/simulated-adapter";
 import { createHttpClient, type HttpClient } from "@/agents/http-post";
 import { createReportStreamClient } from "@/agents/report-stream";
@@ -37,6 +47,7 @@ import { newTokenSecret } from "@/server/token-secret";
 import { BENCH_FLEET_SERVICE, createOneServiceFleet } from "./support/one-service-fleet";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { controlPlanePid, cpuSeconds, treeCpuSeconds } from "./support/process-cpu";
+import { StatementStats, storeWithStatementStats } from "./support/statement-stats";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -48,6 +59,10 @@ const { values } = parseArgs({
     interval: { type: "string" },
     transport: { type: "string", default: "stream" },
     "warm-up": { type: "string", default: "10" },
+    idle: { type: "string", default: "5" },
+    "cpu-prof": { type: "string" },
+    statements: { type: "boolean", default: false },
+    jobs: { type: "string", default: "on" },
   },
 });
 const AGENTS = Number(values.agents);
@@ -58,12 +73,25 @@ const INTERVAL_MS = values.interval === undefined ? null : Number(values.interva
 const TRANSPORT = values.transport;
 /** Reports observed in the first seconds of a fleet run (every stream opening) are measured apart from the steady state after them. */
 const WARM_UP_SECONDS = Number(values["warm-up"]);
+/** Seconds the copy is watched with the fleet written but silent: what its own loops cost, apart from ingest. */
+const IDLE_SECONDS = Number(values.idle);
+/** A folder for the copy's V8 CPU profiles (`node --cpu-prof`), written when it stops: where a report's CPU goes. */
+const CPU_PROFILE_DIR = values["cpu-prof"];
+/** Loads pg_stat_statements into the store and reports where its time went, by statement: what a report costs the store. */
+const STATEMENTS = values.statements;
+/** `--jobs off`: the copy takes no lease (decider, alerts, upkeep), as a copy beside the one that holds them: its CPU is then its ingest alone. */
+const JOBS = values.jobs !== "off";
 if (TRANSPORT !== "stream" && TRANSPORT !== "post") throw new Error(`--transport: ${TRANSPORT} is neither stream nor post`);
 
-const controlPlane = await startControlPlane();
+const controlPlane = await startControlPlane({
+  env: { ...(CPU_PROFILE_DIR ? { SWITCHYARD_CPU_PROF_DIR: path.resolve(CPU_PROFILE_DIR) } : {}), ...(JOBS ? {} : { SWITCHYARD_JOBS: "off" }) },
+  ...(STATEMENTS ? { prepareDataDir: storeWithStatementStats } : {}),
+});
 const db = createDb(controlPlane.databaseUrl, 2);
+const statementPool = STATEMENTS ? new pg.Pool({ connectionString: controlPlane.databaseUrl, max: 1 }) : null;
 try {
-  const token = await adminToken(controlPlane.url);
+  // The copy's own counts (its group statements, the streams it opened) are read from /api/v1/metrics, which takes the `metrics` scope.
+  const token = await adminToken(controlPlane.url, ["admin", "metrics"]);
 
   await createOneServiceFleet(db, AGENTS);
   const replicas = await db.replica.findMany({ where: { serviceId: BENCH_FLEET_SERVICE }, orderBy: { name: "asc" } });
@@ -74,16 +102,26 @@ try {
   const ids = new Map((await db.agent.findMany({ where: { name: { startsWith: "bench-agent-" } }, select: { id: true, name: true } })).map((row) => [row.name, row.id]));
   const agents = issued.map(({ index, token }) => ({ id: ids.get(`bench-agent-${index}`)!, token: token.secret, seq: 0, index }));
 
-  const loadAverageBefore = os.loadavg().map((value) => round(value, 2));
   // CPU each side spends while the fleet reports: on a shared machine, what a report costs says more than how long it waited for a core.
   const copyPid = controlPlanePid(controlPlane.dataDir);
   const storePid = Number(readFileSync(path.join(controlPlane.dataDir, "store", "pgdata", "postmaster.pid"), "utf8").split("\n")[0]);
-  const cpuBefore = { copy: cpuSeconds(copyPid), store: treeCpuSeconds(storePid), bench: process.cpuUsage() };
+  const statementStats = statementPool ? new StatementStats(statementPool) : null;
+  await statementStats?.install();
+  const cpuNow = () => ({ copy: cpuSeconds(copyPid), store: treeCpuSeconds(storePid), at: performance.now() });
+  const cpuIdle = cpuNow();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const loadAverageBefore = os.loadavg().map((value) => round(value, 2));
+  await statementStats?.reset();
+  const cpuBefore = { ...cpuNow(), bench: process.cpuUsage() };
+  const idleSeconds = (cpuBefore.at - cpuIdle.at) / 1000;
   const latencies: number[] = [];
   let accepted = 0;
   let failures = 0;
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
+  // The split between the fleet's openings (the warm-up) and its steady state, by the copy's and the store's CPU at the end of the warm-up.
+  let cpuAfterWarmUp: ReturnType<typeof cpuNow> | null = null;
+  const warmUpEnd = setTimeout(() => void (cpuAfterWarmUp = cpuNow()), WARM_UP_SECONDS * 1000);
 
   // Each worker owns a disjoint share of the agents, so an agent's batches are
   // strictly sequential, as a real agent's are.
@@ -156,6 +194,9 @@ try {
 
   if (INTERVAL_MS === null) await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(agents.filter((_, i) => i % CONCURRENCY === w))));
   else await Promise.all(agents.map(fleetAgent));
+  clearTimeout(warmUpEnd);
+  const cpuEnd = cpuNow();
+  const statements = await statementStats?.byTime();
   const elapsed = (performance.now() - started) / 1000;
   const cpu = {
     copy: cpuSeconds(copyPid) - cpuBefore.copy,
@@ -163,9 +204,13 @@ try {
     bench: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpuBefore.bench)),
   };
   // The copy's own count of its group-commit statements (server/ingest/ingest-metrics.ts).
-  const metricsText = await fetch(`${controlPlane.url}/api/v1/metrics`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.text());
+  const metricsText = await fetch(`${controlPlane.url}/api/v1/metrics`, { headers: { authorization: `Bearer ${token}` } }).then(async (response) => {
+    if (!response.ok) throw new Error(`GET /api/v1/metrics answered ${response.status}: ${await response.text()}`);
+    return response.text();
+  });
   const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metricsText)?.[1] ?? 0);
   const groupStatements = metric("switchyard_ingest_group_batches_count");
+  const openings = Number(/^switchyard_ingest_stream_openings_total\{outcome="opened"\} (\S+)$/m.exec(metricsText)?.[1] ?? 0);
 
   const sent = agents.reduce((sum, agent) => sum + agent.seq, 0);
   const [{ count, distinct }] = await db.$queryRaw<{ count: bigint; distinct: bigint }[]>`
@@ -182,15 +227,40 @@ try {
       FROM (SELECT extract(epoch FROM s."receivedAt" - s."observedAt") * 1000 AS ms FROM "Sample" s JOIN "Agent" a ON a.id = s."agentId"
              WHERE a.name LIKE 'bench-agent-%' AND s."observedAt" >= ${steadyFrom}) ages`;
   const firstAnswer = summarize(firstAnswers);
+  // Reports by when the copy stored them (its group statement's clock), either side of the warm-up's end.
+  const warmUpEndedAt = cpuAfterWarmUp === null ? null : new Date(Date.now() - (performance.now() - (cpuAfterWarmUp as ReturnType<typeof cpuNow>).at));
+  const [storedSplit] = warmUpEndedAt
+    ? await db.$queryRaw<{ before: bigint; after: bigint }[]>`
+        SELECT count(*) FILTER (WHERE s."receivedAt" < ${warmUpEndedAt}) AS before, count(*) FILTER (WHERE s."receivedAt" >= ${warmUpEndedAt}) AS after
+          FROM "Sample" s JOIN "Agent" a ON a.id = s."agentId" WHERE a.name LIKE 'bench-agent-%'`
+    : [null];
+  const idleCores = { copy: (cpuBefore.copy - cpuIdle.copy) / idleSeconds, store: (cpuBefore.store - cpuIdle.store) / idleSeconds };
+  const split = (() => {
+    if (!cpuAfterWarmUp || !storedSplit) return null;
+    const warm = cpuAfterWarmUp as ReturnType<typeof cpuNow>;
+    const steadyReports = Math.max(1, Number(storedSplit.after));
+    // Everything the copy and the store spent while the fleet was open and reporting, their own loops' share included (the loops read the whole fleet whether it reports or not: idleCores).
+    const steady = { copy: (cpuEnd.copy - warm.copy) / steadyReports, store: (cpuEnd.store - warm.store) / steadyReports };
+    // What the warm-up cost beyond its reports at the steady cost, per stream opened: an opening's cost, its TCP connection and token check included.
+    const perOpening = (side: "copy" | "store") => (warm[side] - cpuBefore[side] - steady[side] * Number(storedSplit.before)) / Math.max(1, openings);
+    return {
+      cpuMsPer1000ReportsSteady: { copy: round(steady.copy * 1e6, 1), store: round(steady.store * 1e6, 1) },
+      cpuMsPerOpening: { openings, copy: round(perOpening("copy") * 1000, 2), store: round(perOpening("store") * 1000, 2) },
+    };
+  })();
 
   const result = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-    parameters: INTERVAL_MS === null ? { agents: AGENTS, reportsPerBatch: BATCH, concurrentRequests: CONCURRENCY, seconds: SECONDS } : { agents: AGENTS, intervalSeconds: INTERVAL_MS / 1000, seconds: SECONDS, transport: TRANSPORT },
+    parameters: INTERVAL_MS === null ? { agents: AGENTS, reportsPerBatch: BATCH, concurrentRequests: CONCURRENCY, seconds: SECONDS } : { agents: AGENTS, intervalSeconds: INTERVAL_MS / 1000, seconds: SECONDS, transport: TRANSPORT, jobs: JOBS },
     loadAverageBefore,
     loadAverage: os.loadavg().map((value) => round(value, 2)),
     reportsPerSecond: round(accepted / elapsed),
+    groupStatements,
     cpuCoresUsed: { copy: round(cpu.copy / elapsed, 2), store: round(cpu.store / elapsed, 2), loadGenerator: round(cpu.bench / elapsed, 2) },
     cpuMsPer1000Reports: { copy: round((cpu.copy * 1e6) / Math.max(1, Number(count))), store: round((cpu.store * 1e6) / Math.max(1, Number(count))) },
+    idleCores: { seconds: round(idleSeconds, 1), copy: round(idleCores.copy, 3), store: round(idleCores.store, 3) },
+    ...(split ?? {}),
+    ...(statements ? { storeStatementsByTime: statements } : {}),
     batchesPerSecond: round(latencies.length / elapsed),
     ackLatencyMs: { p50: round(latency.p50), p95: round(latency.p95), p99: round(latency.p99), max: round(latency.max) },
     reportAgeWhenStoredMs: { p50: round(Number(age?.p50)), p99: round(Number(age?.p99)), max: round(Number(age?.max)) },
@@ -215,5 +285,6 @@ try {
   if (result.lost !== 0 || result.storedTwice !== 0 || seqMismatches !== 0 || (INTERVAL_MS === null && accepted !== Number(count))) process.exitCode = 1;
 } finally {
   await db.$disconnect();
+  await statementPool?.end();
   await controlPlane.stop();
 }

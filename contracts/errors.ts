@@ -11,6 +11,7 @@ export const API_ERROR_CODES = [
   "payload_too_large",
   "rate_limited",
   "store_unavailable",
+  "overloaded",
   "internal",
 ] as const;
 

@@ -67,7 +67,9 @@ function superviseControlPlane(env: NodeJS.ProcessEnv, port: number, pidFile: st
   // direct-lane layer lets the agents' hot requests skip Next.js's routing (see the files).
   // This machine only, unless HOST says otherwise: the console speaks plain
   // http, which belongs behind a TLS proxy (README, "Running behind TLS").
-  const args = ["--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "--import", "./scripts/direct-lane-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", listenHost(process.env)];
+  // A benchmark asks for the copy's CPU profile this way (bench/ingest.ts --cpu-prof): Node refuses --cpu-prof in NODE_OPTIONS.
+  const profile = process.env.SWITCHYARD_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SWITCHYARD_CPU_PROF_DIR}`] : [];
+  const args = [...profile, "--max-semi-space-size=64", "--import", "./scripts/peer-address-layer.mjs", "--import", "./scripts/direct-lane-layer.mjs", "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", listenHost(process.env)];
   const crashes: number[] = [];
   let current: ChildProcess;
   const launch = () => {

@@ -92,11 +92,11 @@ function embeddedStoreUrl(dataDir: string, user: string, passwordFile: string): 
   return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${storePort}/switchyard`;
 }
 
-export async function adminToken(url: string): Promise<string> {
+export async function adminToken(url: string, scopes: readonly string[] = ["admin", "audit"]): Promise<string> {
   const response = await fetch(`${url}/api/v1/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...BENCH_ADMIN, name: "bench", scopes: ["admin", "audit"] }),
+    body: JSON.stringify({ ...BENCH_ADMIN, name: "bench", scopes }),
   });
   if (!response.ok) throw new Error(`could not get an admin token: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;

@@ -42,4 +42,15 @@ export class StatementStats {
     const all = rows.map((row) => ({ calls: Number(row.calls), query: row.query.replace(/\s+/g, " ").slice(0, 160) }));
     return { total: all.reduce((sum, row) => sum + row.calls, 0), top: all.slice(0, top) };
   }
+
+  /** The statements that took the store's time since the last reset, longest first (milliseconds executing, each client's). */
+  async byTime(top = 10): Promise<{ totalMs: number; top: { calls: number; ms: number; rows: number; query: string }[] }> {
+    const { rows } = await this.sql.query<{ calls: string; ms: number; rows: string; query: string }>(
+      `SELECT calls::text, total_exec_time AS ms, rows::text, query FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'
+        ORDER BY total_exec_time DESC`,
+    );
+    const all = rows.map((row) => ({ calls: Number(row.calls), ms: Math.round(row.ms), rows: Number(row.rows), query: row.query.replace(/\s+/g, " ").slice(0, 160) }));
+    return { totalMs: all.reduce((sum, row) => sum + row.ms, 0), top: all.slice(0, top) };
+  }
 }

@@ -19,6 +19,8 @@ describe("the stream fallback table", () => {
       [{ kind: "refused", status: 404 }, "stream-not-served", "post-for-a-while"],
       [{ kind: "refused", status: 405 }, "stream-not-served", "post-for-a-while"],
       [{ kind: "refused", status: 503 }, "opening-failed", "post"],
+      [{ kind: "refused", status: 503, retryAfterMs: 4_000 }, "opening-shed", "answer"],
+      [{ kind: "refused", status: 502, retryAfterMs: 4_000 }, "opening-failed", "post"],
       [{ kind: "refused", status: 429 }, "opening-failed", "post"],
       [{ kind: "refused", status: 426 }, "stream-not-served", "post-for-a-while"],
       [{ kind: "unanswered", inARow: 1 }, "opening-unanswered", "post"],

@@ -12,8 +12,8 @@ export const STREAM_RETRY_MS = 5 * 60_000;
 export type StreamOutcome =
   /** The batch's acknowledgement line came. */
   | { kind: "ack"; status: number }
-  /** The stream's opening was answered without a stream (an older control plane: 404; a proxy: 405, 426…). */
-  | { kind: "refused"; status: number }
+  /** The stream's opening was answered without a stream (an older control plane: 404; a proxy: 405, 426…), with its Retry-After in ms when it said one. */
+  | { kind: "refused"; status: number; retryAfterMs?: number }
   /**
    * The stream's opening went unanswered for as long as a request may take. A
    * control plane answers once it has looked the token up; what holds the
@@ -53,6 +53,13 @@ export const STREAM_RULES: readonly StreamRule[] = [
     when: refusedToken,
     action: "answer",
     sentence: "The control plane refused the agent's token when the stream opened; a POST would be refused the same way, so the refusal is the batch's answer.",
+  },
+  {
+    id: "opening-shed",
+    when: (outcome) => outcome.kind === "refused" && outcome.status === 503 && outcome.retryAfterMs !== undefined,
+    action: "answer",
+    sentence:
+      "The copy is behind and sheds new streams (503 with a Retry-After): the 503 is the batch's answer, so its reports stay queued while the delivery backs off, and the next opening waits out the Retry-After with jitter; a POST instead would cost the busy copy more than the stream.",
   },
   {
     id: "opening-failed",

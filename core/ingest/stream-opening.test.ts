@@ -17,6 +17,7 @@ describe("the stream opening table", () => {
       [{ kind: "replaced" }, "replacement-at-once"],
       [{ kind: "failed", inARow: 1 }, "reopening-backs-off"],
       [{ kind: "failed", inARow: 9 }, "reopening-backs-off"],
+      [{ kind: "shed", retryAfterMs: 4_000 }, "shed-waits-retry-after"],
     ];
     for (const [cause, id] of cases) expect([cause, openingRule(cause).id]).toEqual([cause, id]);
   });
@@ -38,6 +39,12 @@ describe("the stream opening table", () => {
     expect(openingDelayMs({ kind: "failed", inARow: 3 }, 1_000, () => 0.25)).toBe(1_000);
     // An interval longer than the bound is bounded too: a copy that came back hears from its fleet within it.
     expect(openingDelayMs({ kind: "failed", inARow: 1 }, 60_000, almostOne)).toBe(MAX_REOPENING_WINDOW_MS - 1);
+  });
+
+  it("waits out a shed opening's Retry-After, then anywhere within as long again", () => {
+    expect(openingDelayMs({ kind: "shed", retryAfterMs: 4_000 }, 1_000, () => 0)).toBe(4_000);
+    expect(openingDelayMs({ kind: "shed", retryAfterMs: 4_000 }, 1_000, () => 0.5)).toBe(6_000);
+    expect(openingDelayMs({ kind: "shed", retryAfterMs: 4_000 }, 1_000, almostOne)).toBe(7_999);
   });
 
   it("keeps a stream between three quarters of its lifetime and all of it", () => {

@@ -23,13 +23,16 @@ export type OpeningCause =
   /** The last stream reached its lifetime and was ended between two batches. */
   | { kind: "replaced" }
   /** The last opening was refused or unanswered, or the stream broke or went silent; `inARow` counts such failures. */
-  | { kind: "failed"; inARow: number };
+  | { kind: "failed"; inARow: number }
+  /** The copy shed the last opening, saying when to come back (core/ingest/stream-shedding.ts). */
+  | { kind: "shed"; retryAfterMs: number };
 
 export interface OpeningRule {
   id: string;
   when: (cause: OpeningCause) => boolean;
-  /** The window the opening is spread over, from the moment the cause was met. */
+  /** The window the opening is spread over, from `earliestMs` after the moment the cause was met. */
   windowMs: (cause: OpeningCause, intervalMs: number) => number;
+  earliestMs?: (cause: OpeningCause) => number;
   sentence: string;
 }
 
@@ -48,6 +51,13 @@ export const OPENING_RULES: readonly OpeningRule[] = [
     sentence: `A stream that reached its lifetime is replaced at once: the lifetime itself is spread over its last ${LIFETIME_SPREAD * 100} %, so a fleet's replacements are already apart.`,
   },
   {
+    id: "shed-waits-retry-after",
+    when: (cause) => cause.kind === "shed",
+    earliestMs: (cause) => (cause.kind === "shed" ? cause.retryAfterMs : 0),
+    windowMs: (cause) => (cause.kind === "shed" ? cause.retryAfterMs : 0),
+    sentence: "After a copy shed the opening, the next one waits its Retry-After and a random time within as long again, so the shed agents come back spread, once the copy has caught up.",
+  },
+  {
     id: "reopening-backs-off",
     when: () => true,
     windowMs: (cause, intervalMs) => Math.min(MAX_REOPENING_WINDOW_MS, intervalMs * 2 ** Math.min(16, cause.kind === "failed" ? cause.inARow - 1 : 0)),
@@ -61,7 +71,8 @@ export function openingRule(cause: OpeningCause): OpeningRule {
 
 /** How long after `cause` the next opening is due; `random` in [0, 1). */
 export function openingDelayMs(cause: OpeningCause, intervalMs: number, random: () => number): number {
-  return Math.floor(openingRule(cause).windowMs(cause, intervalMs) * random());
+  const rule = openingRule(cause);
+  return (rule.earliestMs?.(cause) ?? 0) + Math.floor(rule.windowMs(cause, intervalMs) * random());
 }
 
 /** How long one stream is kept before it is replaced (between two batches); `random` in [0, 1). */

@@ -1,6 +1,6 @@
 import "server-only";
 import { sqlPool } from "../db/sql-pool";
-import { bearerToken } from "../request/bearer-token";
+import { bearerTokenOf } from "../request/bearer-token";
 import { hashTokenSecret } from "../token-secret";
 import { AGENT_TOKEN_PREFIX } from "./agent-token";
 
@@ -17,7 +17,12 @@ export interface AgentPrincipal {
 
 /** The stored hash of the agent token a request bears; null when it bears none. */
 export function agentTokenHash(request: Request): string | null {
-  const secret = bearerToken(request.headers);
+  return agentTokenHashOf(request.headers.get("authorization"));
+}
+
+/** The same, from the Authorization header's value. */
+export function agentTokenHashOf(authorization: string | null | undefined): string | null {
+  const secret = bearerTokenOf(authorization);
   return secret?.startsWith(AGENT_TOKEN_PREFIX) ? hashTokenSecret(secret) : null;
 }
 

@@ -8,7 +8,7 @@ import { sqlPool } from "../db/sql-pool";
 import { assertPlausibleClock, ingestBatch, MAX_PLAUSIBLE_SEQ, prepareBatch, refusal, STANDBY_ANSWER, STANDBY_FROM, type IngestOutcome } from "./ingest-batch";
 import { countDuplicateBatch, countStoredBatch, ingestMetrics } from "./ingest-metrics";
 import { recordInPlaceRestarts } from "./record-in-place-restarts";
-import { PEER_FIELDS, REPLICA_STATE_COLUMNS, REPLICA_STATE_UPSERT, SAMPLE_COLUMNS, SAMPLE_FIELDS, SAMPLE_VALUES, WITNESS_LINK_UPSERT } from "./ingest-sql";
+import { latestStateCtes, PEER_FIELDS, SAMPLE_COLUMNS, SAMPLE_FIELDS, SAMPLE_VALUES, WITNESS_LINK_UPSERT } from "./ingest-sql";
 
 /**
  * How long a batch waits for others to share its statement: the store pays
@@ -55,14 +55,7 @@ const GROUP_SQL = `
         FROM rows
       RETURNING 1
     ),
-    latest AS (
-      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", ${REPLICA_STATE_COLUMNS})
-      SELECT rows."replicaId", rows."agentId", ${SAMPLE_VALUES}, rows."latest",
-             CASE WHEN rows.reachable THEN rows."latest" END, CASE WHEN rows.reachable THEN $2::timestamptz END
-        FROM rows WHERE rows.seq = rows."last"
-      ${REPLICA_STATE_UPSERT}
-      RETURNING 1
-    ),
+    ${latestStateCtes(`rows WHERE rows.seq = rows."last"`, `rows."replicaId"`, `rows."agentId"`, `rows."latest"`)},
     peers AS (
       SELECT p.*, agent."replicaId" AS "fromReplicaId", target.id AS "toReplicaId"
         FROM agent CROSS JOIN LATERAL jsonb_to_recordset(agent."peers") AS p(
@@ -95,6 +88,8 @@ export class AbandonedBatchError extends Error {
 }
 
 interface Waiting {
+  /** When the batch was handed over (ms): how far behind the copy is. */
+  arrivedAt: number;
   agentId: string;
   replicaId: string;
   reports: number;
@@ -117,6 +112,8 @@ export class GroupCommit {
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
   private lastFlushAt = 0;
+  /** When the oldest batch of the statement running now was handed over; null while none runs. */
+  private inFlightSince: number | null = null;
 
   constructor(private readonly windowMs = GROUP_WINDOW_MS) {}
 
@@ -124,13 +121,19 @@ export class GroupCommit {
   submit(agent: AgentPrincipal, batch: AgentReportBatch, gone: () => boolean = () => false, arrivedAt = new Date()): Promise<IngestOutcome> {
     assertPlausibleClock(batch, arrivedAt);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ agentId: agent.agentId, replicaId: agent.replicaId, reports: batch.reports.length, gone, agent, batch, resolve, reject });
+      this.waiting.push({ arrivedAt: arrivedAt.getTime(), agentId: agent.agentId, replicaId: agent.replicaId, reports: batch.reports.length, gone, agent, batch, resolve, reject });
       this.schedule();
     });
   }
 
   get depth(): number {
     return this.waiting.length;
+  }
+
+  /** How long the oldest batch not stored yet (waiting, or in the statement running now) has waited, in ms; 0 when there is none. Batches wait in arrival order. */
+  behindMs(now = Date.now()): number {
+    const oldest = Math.min(this.waiting[0]?.arrivedAt ?? Number.POSITIVE_INFINITY, this.inFlightSince ?? Number.POSITIVE_INFINITY);
+    return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
   }
 
   private schedule(): void {
@@ -149,9 +152,11 @@ export class GroupCommit {
     for (const entry of this.waiting) if (entry.gone()) entry.reject(new AbandonedBatchError("The batch's stream closed before its turn came; it was not stored."));
     const { group, later } = formGroup(this.waiting.filter((entry) => !entry.gone()));
     this.waiting = later;
+    this.inFlightSince = group[0]?.arrivedAt ?? null;
     try {
       await storeGroup(group);
     } finally {
+      this.inFlightSince = null;
       this.flushing = false;
       this.schedule();
     }

@@ -7,7 +7,7 @@ import type { AgentPrincipal } from "../agents/resolve-agent";
 import { sqlPool } from "../db/sql-pool";
 import { DomainError, ValidationError } from "../errors";
 import { countDuplicateBatch, countStoredBatch } from "./ingest-metrics";
-import { PEER_FIELDS, REPLICA_STATE_COLUMNS, REPLICA_STATE_UPSERT, SAMPLE_COLUMNS, SAMPLE_FIELDS, SAMPLE_VALUES, WITNESS_LINK_UPSERT } from "./ingest-sql";
+import { latestStateCtes, PEER_FIELDS, SAMPLE_COLUMNS, SAMPLE_FIELDS, SAMPLE_VALUES, WITNESS_LINK_UPSERT } from "./ingest-sql";
 
 /** How far ahead of the control plane's clock an agent's clock may run before its reports are refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -98,14 +98,7 @@ const INGEST_SQL = `
         FROM agent CROSS JOIN rows
       RETURNING 1
     ),
-    latest AS (
-      INSERT INTO "ReplicaState" ("replicaId", "agentId", "lastSeq", ${REPLICA_STATE_COLUMNS})
-      SELECT agent."replicaId", agent.id, ${SAMPLE_VALUES}, $9::jsonb,
-             CASE WHEN rows.reachable THEN $9::jsonb END, CASE WHEN rows.reachable THEN $2::timestamptz END
-        FROM agent CROSS JOIN rows WHERE rows.seq = $1
-      ${REPLICA_STATE_UPSERT}
-      RETURNING 1
-    ),
+    ${latestStateCtes("agent CROSS JOIN rows WHERE rows.seq = $1", `agent."replicaId"`, "agent.id", "$9::jsonb")},
     peers AS (
       SELECT p.*, target.id AS "toReplicaId"
         FROM jsonb_to_recordset($10::jsonb) AS p(
@@ -128,7 +121,7 @@ const INGEST_SQL = `
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM agent)::int AS advanced, (SELECT count(*) FROM inserted)::int AS inserted,
-           (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links,
+           (SELECT count(*) FROM latest_updated)::int + (SELECT count(*) FROM latest)::int AS latest, (SELECT count(*) FROM links)::int AS links,
            -- Only a standby's batch reads the write replica's report: the write replica's own agent is told nothing.
            (SELECT (SELECT ${STANDBY_ANSWER} ${STANDBY_FROM}) FROM agent) AS standby`;
 

@@ -28,6 +28,12 @@ function create() {
       help: "Agents' report streams this copy holds open now (each agent keeps one, to one copy).",
       registers: [registry],
     }),
+    openings: new Counter({
+      name: "switchyard_ingest_stream_openings_total",
+      help: "Report streams agents asked this copy to open, by outcome: opened, refused (token unknown or revoked, or the store unreachable), or shed (the copy was seconds behind storing: 503 with a Retry-After).",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
     groups: new Histogram({
       name: "switchyard_ingest_group_batches",
       help: "Report batches stored by each group-commit statement of this copy (one per agent stream that sent within the window).",

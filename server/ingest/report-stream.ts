@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { agentReportBatchSchema, separateInvalidReports } from "@/contracts/agent-reports";
 import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_PATH, type ReportStreamAck } from "@/contracts/agent-report-stream";
 import { LineFrames } from "@/core/ingest/line-frames";
+import { retryAfterSeconds, sheddingRule } from "@/core/ingest/stream-shedding";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
 import { bindWitnessKey } from "../agents/bind-witness-key";
-import { agentTokenHash, type AgentPrincipal } from "../agents/resolve-agent";
+import { agentTokenHashOf, type AgentPrincipal } from "../agents/resolve-agent";
 import { errorResponse, thrownResponse, zodErrorResponse } from "../http/api-response";
 import { AbandonedBatchError, groupCommit, type GroupCommit } from "./group-commit";
 import { alreadyStoredResponse } from "./ingest-answers";
@@ -43,18 +44,32 @@ async function ackOf(response: Response): Promise<ReportStreamAck> {
 export async function serveReportStream(
   incoming: IncomingMessage,
   outgoing: ServerResponse,
-  commit: Pick<GroupCommit, "submit"> = groupCommit(),
+  commit: Pick<GroupCommit, "submit" | "behindMs"> = groupCommit(),
   openings: Pick<StreamOpenings, "verify"> = streamOpenings(),
 ): Promise<void> {
   for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value);
   outgoing.setHeader("x-switchyard-served-by", STREAM_SERVED_BY);
+  // A copy that fell behind refuses new streams before it spends anything on them (core/ingest/stream-shedding.ts).
+  const backlog = { behindMs: commit.behindMs() };
+  if (sheddingRule(backlog).shed) {
+    ingestMetrics().openings.inc({ outcome: "shed" });
+    const seconds = retryAfterSeconds(backlog);
+    return refuse(
+      incoming,
+      outgoing,
+      errorResponse(503, { code: "overloaded", message: `This control-plane copy is ${Math.round(backlog.behindMs / 1000)} s behind storing reports and opens no stream now; retry after ${seconds} s (your reports stay queued).` }),
+      { "retry-after": String(seconds) },
+    );
+  }
   let agent: AgentPrincipal | null;
   try {
-    const tokenHash = agentTokenHash(new Request("http://stream/", { headers: { authorization: incoming.headers.authorization ?? "" } }));
+    const tokenHash = agentTokenHashOf(incoming.headers.authorization);
     agent = tokenHash ? await openings.verify(tokenHash) : null;
   } catch (error) {
+    ingestMetrics().openings.inc({ outcome: "refused" });
     return refuse(incoming, outgoing, thrownResponse(error, `POST ${REPORT_STREAM_PATH}`));
   }
+  ingestMetrics().openings.inc({ outcome: agent ? "opened" : "refused" });
   if (!agent) return refuse(incoming, outgoing, errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." }));
   outgoing.writeHead(200, { "content-type": REPORT_STREAM_CONTENT_TYPE, "cache-control": "no-store" });
   outgoing.flushHeaders();
@@ -64,9 +79,9 @@ export async function serveReportStream(
 }
 
 /** Answers the opening without a stream; the body the agent goes on sending is read and thrown away until it hangs up. */
-async function refuse(incoming: IncomingMessage, outgoing: ServerResponse, response: Response): Promise<void> {
+async function refuse(incoming: IncomingMessage, outgoing: ServerResponse, response: Response, headers: Record<string, string> = {}): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
-  outgoing.writeHead(response.status, { "content-type": "application/json", "content-length": body.byteLength });
+  outgoing.writeHead(response.status, { ...headers, "content-type": "application/json", "content-length": body.byteLength });
   outgoing.end(body);
   incoming.resume();
 }

@@ -25,6 +25,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-report-stream-"));
 const commit = new GroupCommit(20);
 /** Set to cut the next stream's connection right after its batch is stored, before its acknowledgement is written. */
 let cutAfterStoring = false;
+/** Set to make the copy look this far behind storing (ms), as a copy under load is. */
+let behindMs: number | null = null;
 
 /** The control plane's two ways in for reports: the stream (as the direct lane serves it) and the batch POST. */
 const server = http.createServer(async (incoming, outgoing) => {
@@ -38,6 +40,7 @@ const server = http.createServer(async (incoming, outgoing) => {
         }
         return outcome;
       },
+      behindMs: () => behindMs ?? commit.behindMs(),
     });
   }
   const chunks: Buffer[] = [];
@@ -91,7 +94,7 @@ function deliveryOf(agent: string) {
 }
 
 /** A raw stream: write lines, read acknowledgements one by one. */
-function rawStream(token: string): Promise<{ status: number; body: string; send: (line: string) => void; nextAck: () => Promise<{ status: number; answer: any }>; close: () => void }> {
+function rawStream(token: string): Promise<{ status: number; retryAfter: string | undefined; body: string; send: (line: string) => void; nextAck: () => Promise<{ status: number; answer: any }>; close: () => void }> {
   return new Promise((resolve, reject) => {
     const request = http.request(`${url}${REPORT_STREAM_PATH}`, {
       method: "POST",
@@ -119,6 +122,7 @@ function rawStream(token: string): Promise<{ status: number; body: string; send:
       const ready = () =>
         resolve({
           status: response.statusCode ?? 0,
+          retryAfter: response.headers["retry-after"],
           body,
           send: (line) => request.write(`${line}\n`),
           nextAck: () => new Promise((done) => (acks.length ? done(JSON.parse(acks.shift()!)) : waiting.push((line) => done(JSON.parse(line))))),
@@ -219,6 +223,65 @@ describe("report streams", () => {
     expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { accepted: 1, lastSeq: next } });
     stream.close();
     expect(await storedSeqs("pg-europe-west3")).toEqual([...before, next]);
+  });
+
+  it("writes a replica's latest state through the group commit as a single batch does: inserted by its first report, replaced by later ones, the last serving report kept through one that could not reach its server", async () => {
+    // A replica of its own, without a state yet: the other tests' agents hold the demo's replicas.
+    const template = await db().replica.findFirstOrThrow({ where: { name: "pg-eu-west-1" } });
+    const { serviceId, regionId, engine, host, port, databaseName, replication } = template;
+    const replica = await db().replica.create({ data: { serviceId, regionId, engine, host, port: port + 100, databaseName, replication, name: "pg-eu-west-2", role: "standby" } });
+    const issued = await registerAgent({ replicaId: replica.id, name: `agent-${replica.name}` }, SYSTEM_ACTOR);
+    const stream = await rawStream(issued.token);
+    const state = () => db().replicaState.findUniqueOrThrow({ where: { replicaId: replica.id }, select: { lastSeq: true, reachable: true, report: true, lastServingReport: true, facts: true, lastServingFacts: true } });
+
+    stream.send(JSON.stringify(batchOf([standbyReport(1)])));
+    expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { lastSeq: 1 } });
+    const first = await state();
+    expect(first).toMatchObject({ lastSeq: 1n, reachable: true, report: { seq: 1 }, lastServingReport: { seq: 1 } });
+
+    stream.send(JSON.stringify(batchOf([standbyReport(2), standbyReport(3)])));
+    expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { lastSeq: 3 } });
+    expect(await state()).toMatchObject({ lastSeq: 3n, report: { seq: 3 }, lastServingReport: { seq: 3 } });
+
+    stream.send(JSON.stringify(batchOf([standbyReport(4, { reachable: false, error: "connection refused", role: null, walReceiver: null })])));
+    expect(await stream.nextAck()).toMatchObject({ status: 200, answer: { lastSeq: 4 } });
+    stream.close();
+    const unreachable = await state();
+    expect(unreachable).toMatchObject({ lastSeq: 4n, reachable: false, report: { seq: 4 }, lastServingReport: { seq: 3 } });
+    const [, , settings, standbys, slots] = first.facts as unknown[];
+    expect(unreachable.facts).toEqual(["connection refused", null, settings, standbys, slots]);
+    expect(unreachable.lastServingFacts).toEqual(first.lastServingFacts);
+  });
+
+  it("sheds new streams while the copy is seconds behind storing, at once, before looking at their token, and keeps serving the streams it holds", async () => {
+    const held = await rawStream(agents["pg-europe-west3"]!.token);
+    const next = Math.max(0, ...(await storedSeqs("pg-europe-west3"))) + 1;
+    behindMs = 10_000;
+    try {
+      const shed = await rawStream("sya_not-a-token");
+      expect(shed.status).toBe(503);
+      expect(shed.retryAfter).toBe("20");
+      expect(JSON.parse(shed.body)).toMatchObject({ error: { code: "overloaded" } });
+      held.send(JSON.stringify(batchOf([standbyReport(next)])));
+      expect(await held.nextAck()).toMatchObject({ status: 200, answer: { lastSeq: next } });
+    } finally {
+      behindMs = null;
+      held.close();
+    }
+    const opened = await rawStream("sya_not-a-token");
+    expect(opened.status).toBe(401);
+  });
+
+  it("counts how far behind the group commit is from its oldest batch not stored yet", async () => {
+    const row = await db().agent.findUniqueOrThrow({ where: { id: agents["pg-eu-west-1"]!.id }, include: { replica: true } });
+    const agent = { type: "agent" as const, agentId: row.id, name: row.name, replicaId: row.replicaId, serviceId: row.replica.serviceId, witnessKey: null, refusedWitnessKey: null };
+    expect(commit.behindMs()).toBe(0);
+    const stored = commit.submit(agent, batchOf([standbyReport(Number(row.lastSeq) + 1)]), () => false, new Date(Date.now() - 5_000));
+    expect(commit.behindMs()).toBeGreaterThanOrEqual(5_000);
+    expect(await stored).toMatchObject({ stored: true });
+    // Its statement ends once its batches are answered: the microtasks after them.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commit.behindMs()).toBe(0);
   });
 
   it("stores nothing for a token revoked after this copy verified it, though a stream may still open with it for a while", async () => {
