@@ -29,6 +29,8 @@ export const hostSettingsSchema = z
     mariadb: connectionString.optional(),
     /** The MariaDB user commands run as (read_only, replica threads, CHANGE MASTER…). */
     commandsMariadb: connectionString.optional(),
+    /** Where a MariaDB former primary's databases are dumped before a rebuild the service's policy orders (failover.errantTransactions). */
+    formerDataDir: z.string().min(1).optional(),
     replication: replicationSchema.omit({ via: true }).superRefine(checkReplicationTls).optional(),
     /** Applied to the peers it witnesses as well as to the primaries commands name. */
     via: addressMap.optional(),

@@ -114,6 +114,12 @@ describe("an enrolled MariaDB agent's runtime config", () => {
       ],
     });
     expect(config.server).toBeUndefined();
+    expect(config.replica).not.toHaveProperty("formerDataDir");
+  });
+
+  it("gives the replica the folder a rebuild dumps its old data to when the host named one", () => {
+    const config = buildAgentConfig({ ...mariadbState, host: { ...mariadbState.host, formerDataDir: "/var/lib/switchyard/former" } }, mariadbRemote, "/s");
+    expect(config.replica).toMatchObject({ engine: "mariadb", formerDataDir: "/var/lib/switchyard/former" });
   });
 
   it("names the flag to fix when the host's server and the replica's engine differ", () => {

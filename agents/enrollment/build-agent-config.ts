@@ -72,7 +72,7 @@ function engineParts(state: AgentState, remote: AgentRuntimeConfig): Record<stri
   if (engine === "mariadb" && host.mariadb !== undefined) {
     const mariadb = host.mariadb;
     return {
-      replica: { name, regionId, engine: "mariadb", connectionString: mariadb },
+      replica: { name, regionId, engine: "mariadb", connectionString: mariadb, ...(host.formerDataDir ? { formerDataDir: host.formerDataDir } : {}) },
       // Probed over MariaDB (agents/mariadb/peer-probes.ts): a primary's agent reading each replica's received position is the second witness a fenced promotion waits for.
       peers: remote.peers.map((peer) => ({ replica: peer.replica, regionId: peer.regionId, connectionString: peerConnectionString(mariadb, peer, host.via) })),
       commands: { ...commandKey, ...(host.commandsMariadb ? { connectionString: host.commandsMariadb } : {}) },

@@ -152,6 +152,11 @@ describe("enrolling next to a MariaDB replica", () => {
     expect(parseAgentArgs(["doctor", "--mariadb", "mariadb://m@127.0.0.1/sessions"], {})).toMatchObject({ kind: "doctor", host: { mariadb: "mariadb://m@127.0.0.1/sessions" } });
   });
 
+  it("takes the folder a rebuild dumps the former primary's data to, as an absolute path, for MariaDB only", () => {
+    expect(parseAgentArgs([...MARIADB, "--former-data-dir", "former"], {})).toMatchObject({ kind: "enroll", host: { formerDataDir: path.resolve("former") } });
+    expect(() => parseAgentArgs([...ENROLL, "--former-data-dir", "/f"], {})).toThrow("--former-data-dir needs --mariadb");
+  });
+
   it("refuses both servers, a PostgreSQL-only flag, a commands user without --mariadb, and a URL of the wrong kind, naming the flag", () => {
     expect(() => parseAgentArgs([...MARIADB, "--postgres", "postgresql://h/db"], {})).toThrow("--postgres and --mariadb: give one");
     expect(() => parseAgentArgs([...MARIADB, "--data-dir", "/d", "--bin-dir", "/b"], {})).toThrow("--data-dir applies to a PostgreSQL replica, not to a MariaDB one");

@@ -26,6 +26,7 @@ const HOST_FLAGS = {
   "commands-postgres": { type: "string" },
   mariadb: { type: "string" },
   "commands-mariadb": { type: "string" },
+  "former-data-dir": { type: "string" },
   "replication-user": { type: "string" },
   "replication-password": { type: "string" },
   "replication-password-file": { type: "string" },
@@ -53,6 +54,7 @@ const FLAG_OF: Record<string, string> = {
   commandsPostgres: "--commands-postgres",
   mariadb: "--mariadb",
   commandsMariadb: "--commands-mariadb",
+  formerDataDir: "--former-data-dir",
   "replication.user": "--replication-user",
   "replication.password": "--replication-password",
   "replication.sslMode": "--replication-sslmode",
@@ -156,6 +158,9 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
     if (postgresOnly) throw new UsageError(`--${postgresOnly} applies to a PostgreSQL replica, not to a MariaDB one (--mariadb)`);
   }
   if (values["commands-mariadb"] !== undefined && values.mariadb === undefined) throw new UsageError("--commands-mariadb needs --mariadb: it is the MariaDB user commands run as");
+  if (values["former-data-dir"] !== undefined && values.mariadb === undefined) {
+    throw new UsageError("--former-data-dir needs --mariadb: it is where a MariaDB former primary's data is dumped before the policy's rebuild (a PostgreSQL one keeps its old data folder beside the new)");
+  }
   if ((values["replication-user"] === undefined) !== (values["replication-password"] === undefined)) {
     throw new UsageError("--replication-user and its password go together: give both (the password by --replication-password-file or SWITCHYARD_REPLICATION_PASSWORD) or neither");
   }
@@ -177,6 +182,7 @@ function hostSettings(given: HostValues, env: Env, reading: SecretReading): Host
     ...(values["commands-postgres"] !== undefined ? { commandsPostgres: values["commands-postgres"] } : {}),
     ...(values.mariadb !== undefined ? { mariadb: values.mariadb } : {}),
     ...(values["commands-mariadb"] !== undefined ? { commandsMariadb: values["commands-mariadb"] } : {}),
+    ...(values["former-data-dir"] !== undefined ? { formerDataDir: path.resolve(values["former-data-dir"]) } : {}),
     ...(values["replication-user"] !== undefined
       ? {
           replication: {
@@ -329,6 +335,9 @@ enroll: trades an enrollment token (single use, from an admin: console Settings 
   --commands-mariadb <url>        the MariaDB user commands run as (read_only, replica threads,
                                   CHANGE MASTER…); default: --mariadb; password:
                                   SWITCHYARD_COMMANDS_MARIADB_PASSWORD
+  --former-data-dir <dir>         MariaDB: where a former primary's databases are dumped before the
+                                  rebuild its service's policy may order (failover.errantTransactions);
+                                  none: such a rebuild is refused
   --replication-user <name>       the role a standby streams with (REPLICATION), for repoint/rewind
   --replication-password-file <file>   its password (or SWITCHYARD_REPLICATION_PASSWORD;
                                   --replication-password <pw> works too, with a warning)

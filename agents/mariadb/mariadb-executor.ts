@@ -203,7 +203,7 @@ export class MariadbExecutor implements CommandExecutor {
         status: "not-following",
         answer: refused(
           `${this.options.replicaName} was not rebuilt, though the service's policy says rebuild: ${reason}, and its agent config names no formerDataDir to dump its old data to first; ` +
-            "set replica.formerDataDir in its agent's config file (an enrolled agent cannot name one yet), restart the agent and run reinstate-former-primary",
+            "give its agent a folder for it (switchyard-agent configure --former-data-dir <folder> for an enrolled agent, replica.formerDataDir in a config file), restart the agent and run reinstate-former-primary",
           { errantGtids },
         ),
       };

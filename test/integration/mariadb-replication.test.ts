@@ -316,7 +316,7 @@ describe("errant transactions on a former primary", () => {
 
   it("when the command says rebuild but the agent config names no formerDataDir: refused, naming what to configure, its data untouched", async () => {
     const answer = await run(a, "rewind", { host: "127.0.0.1", port: b.port, slotName: null, errantTransactions: "rebuild" }, { keepsFormerData: false });
-    expect(answer).toMatchObject({ status: "refused", error: expect.stringMatching(/was not rebuilt, though the service's policy says rebuild: .*names no formerDataDir .*set replica\.formerDataDir in its agent's config file/s) });
+    expect(answer).toMatchObject({ status: "refused", error: expect.stringMatching(/was not rebuilt, though the service's policy says rebuild: .*names no formerDataDir .*switchyard-agent configure --former-data-dir <folder> for an enrolled agent, replica\.formerDataDir in a config file/s) });
     expect(await observe(a)).toMatchObject({ role: "primary", mariadb: { readOnly: true } });
     expect(await ids(a)).toContain(errantId);
   });
