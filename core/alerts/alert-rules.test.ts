@@ -126,6 +126,20 @@ describe("alert rules", () => {
     expect(change((service) => Object.assign(service, { strong: false }) && (at(service, "us").settings!.synchronous_standby_names = ""))).toEqual([]);
   });
 
+  // MariaDB reports no synchronous_standby_names: the rule read that as "names none" and fired for every strong MariaDB service.
+  it("sync-standby-missing: a primary without the setting (MariaDB) by its standbys' acknowledgements alone", () => {
+    const mariadb = (syncState: string) =>
+      change((service) => {
+        at(service, "us").settings = { synchronous_commit: null, synchronous_standby_names: null, default_transaction_read_only: "off" };
+        at(service, "us").standbys = [
+          { applicationName: "pg-eu-west-1", state: "streaming", syncState },
+          { applicationName: "pg-europe-west3", state: "streaming", syncState: "async" },
+        ];
+      });
+    expect(mariadb("sync")).toEqual([]);
+    expect(mariadb("async")).toEqual(["sync-standby-missing replica:us: pg-us-east-1 has no synchronous standby acknowledging its commits: RPO 0 is not guaranteed"]);
+  });
+
   // The alert rule accepted any one `sync` or `quorum` standby: short under ANY 2 or FIRST 2 with one, it stayed silent while every commit blocked.
   it("sync-standby-missing: counts the confirmations synchronous_standby_names needs, `quorum` ones under ANY n", () => {
     const names = (value: string, standbys: { applicationName: string; state: string; syncState: string }[]) =>

@@ -115,11 +115,12 @@ export const ALERT_RULES: readonly AlertRule[] = [
     id: "sync-standby-missing",
     title: "Synchronous standby missing",
     severity: "critical",
-    description: "A service with a strong dataset, or whose policy sets a dataset's replication to sync, has fewer synchronous standbys streaming than its synchronous_standby_names needs (`sync` for FIRST n, `quorum` for ANY n), or names none (drift from the policy): its primary either blocks every commit or no longer guarantees RPO 0.",
+    description: "A service with a strong dataset, or whose policy sets a dataset's replication to sync, has fewer synchronous standbys streaming than its synchronous_standby_names needs (`sync` for FIRST n, `quorum` for ANY n), or names none (drift from the policy); on MariaDB, which has no such setting, no replica acknowledges its semi-synchronous commits: its primary either blocks every commit or no longer guarantees RPO 0.",
     detect(service, now) {
       const primary = writePrimary(service);
       if (!service.strong || !primary || !isFresh(primary, service.policy, now) || !primary.settings) return [];
-      const names = primary.settings.synchronous_standby_names?.trim() ?? "";
+      // Null: the engine has no such setting (MariaDB names its semi-synchronous replicas by their own acknowledgements), so the standbys' sync states alone say.
+      const names = primary.settings.synchronous_standby_names?.trim() ?? null;
       const standbys = primary.standbys.map((standby) => ({ name: standby.applicationName, state: standby.state, syncState: standby.syncState }));
       const sync = synchronousReplication({ synchronousStandbyNames: names, standbys });
       if (sync.state === "off") {
@@ -127,6 +128,9 @@ export const ALERT_RULES: readonly AlertRule[] = [
       }
       if (sync.state === "confirmed") return [];
       const count = sync.confirming.length;
+      if (names === null) {
+        return [{ subject: replicaSubject(primary), sentence: `${primary.name} has no synchronous standby acknowledging its commits: RPO 0 is not guaranteed` }];
+      }
       const streaming = count === 0 ? "none is streaming" : `only ${count} of the ${sync.needed} it needs ${count === 1 ? "is" : "are"} streaming (${sync.confirming.join(", ")})`;
       const blocking = WAITING_COMMIT_LEVELS.has(primary.settings.synchronous_commit ?? "on");
       return [
