@@ -218,6 +218,19 @@ describe("Delivery", () => {
     expect(logLines.some((line) => line.event === "delivery.recovered")).toBe(true);
   });
 
+  it("on a busy copy's 503 overloaded keeps everything and backs off, logged as a warning, not as an unreachable control plane", async () => {
+    fill(2);
+    controlPlane.answer = () => ({ status: 503, body: { error: { code: "overloaded", message: "This control-plane copy is 4 s behind storing reports" } } });
+    await delivery.deliver();
+    expect(queue.depth).toBe(2);
+    expect(logLines.at(-1)).toMatchObject({ level: "warn", event: "delivery.deferred" });
+    expect(logLines.at(-1)).not.toHaveProperty("failure");
+    expect(String(logLines.at(-1)!.message)).toContain("4 s behind storing reports");
+    expect(delivery.nextAttemptAt - clock).toBe(backoffDelayMs(1, () => 0.5));
+    expect(await counter(metrics.deliveryFailures, "busy")).toBe(1);
+    expect(await counter(metrics.deliveryFailures, "unreachable")).toBe(0);
+  });
+
   it("treats no answer at all as an unreachable control plane", async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

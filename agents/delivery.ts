@@ -126,6 +126,7 @@ export class Delivery {
     if (status === 401 || status === 403) return this.unauthorized(status);
     if (status === 413) return this.tooLarge(batch);
     if (status === 400) return this.rejected(batch, answer);
+    if (status === 503 && errorCode(answer.body) === "overloaded") return this.busy(answer, batch.length);
     if (status >= 500 || status === 429) return this.unreachable(`the control plane answered ${status}`, batch.length);
     this.options.metrics.deliveryFailures.inc({ reason: "unexpected" });
     this.options.log.error("bug", "delivery.unexpected_status", `the control plane answered ${status}, which the agent does not expect; keeping the queue`, {
@@ -222,6 +223,23 @@ export class Delivery {
     return "stop";
   }
 
+  /**
+   * A copy behind on storing reports refused this stream's opening: it is up
+   * and said so, which is not an outage to page anyone about. The reports
+   * stay queued and the same backoff applies (the stream keeps its own
+   * Retry-After for its next opening).
+   */
+  private busy(answer: HttpAnswer, batchLength: number): Next {
+    this.options.metrics.deliveryFailures.inc({ reason: "busy" });
+    const delay = this.backOff();
+    const message = (parseJson(answer.body) as { error?: { message?: unknown } } | null)?.error?.message;
+    this.options.log.warn("delivery.deferred", `the control plane is busy: ${typeof message === "string" ? message : "503 overloaded"}; keeping ${this.options.queue.depth} reports`, {
+      batch: batchLength,
+      retryInMs: delay,
+    });
+    return "stop";
+  }
+
   private unreachable(reason: string, batchLength: number): Next {
     this.options.metrics.deliveryFailures.inc({ reason: "unreachable" });
     const delay = this.backOff();
@@ -261,4 +279,10 @@ export class Delivery {
     this.options.metrics.queueDepth.set(this.options.queue.depth);
     this.options.metrics.queueBytes.set(this.options.queue.bytes);
   }
+}
+
+/** The `error.code` of a control plane's JSON error answer, if it is one. */
+function errorCode(body: string): string | null {
+  const code = (parseJson(body) as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === "string" ? code : null;
 }

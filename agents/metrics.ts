@@ -1,7 +1,7 @@
 import http from "node:http";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
-export type DeliveryFailureReason = "unreachable" | "unauthorized" | "rejected" | "conflict" | "unexpected";
+export type DeliveryFailureReason = "unreachable" | "busy" | "unauthorized" | "rejected" | "conflict" | "unexpected";
 export type DropReason = "queue_full" | "rejected";
 export type SelfFenceReason = "refused" | "lapsed";
 export type LeaseRenewalOutcome = "granted" | "refused" | "no_answer";
@@ -94,7 +94,7 @@ export class AgentMetrics {
 
   /** `processMetrics` adds prom-client's process metrics (memory, CPU, event loop). */
   constructor({ processMetrics = true }: { processMetrics?: boolean } = {}) {
-    for (const reason of ["unreachable", "unauthorized", "rejected", "conflict", "unexpected"] satisfies DeliveryFailureReason[]) this.deliveryFailures.inc({ reason }, 0);
+    for (const reason of ["unreachable", "busy", "unauthorized", "rejected", "conflict", "unexpected"] satisfies DeliveryFailureReason[]) this.deliveryFailures.inc({ reason }, 0);
     for (const reason of ["queue_full", "rejected"] satisfies DropReason[]) this.reportsDropped.inc({ reason }, 0);
     for (const reason of ["refused", "lapsed"] satisfies SelfFenceReason[]) this.selfFences.inc({ reason }, 0);
     for (const outcome of ["granted", "refused", "no_answer"] satisfies LeaseRenewalOutcome[]) this.leaseRenewals.inc({ outcome }, 0);
