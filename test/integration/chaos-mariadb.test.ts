@@ -98,6 +98,13 @@ describe("the lab's sessions-db under the product", () => {
     // Its primary's agent keeps the self-fencing lease, the agents of the two other regions on its roster as witnesses.
     const lease = await until(`${SESSIONS_DB.primary}'s lease`, () => leaseOf(SESSIONS_DB.primary), (row) => row !== null && row.witnesses.length === 2, 60_000);
     expect(lease!.periodMs).toBeGreaterThan(0);
+    // Its semi-synchronous replica acknowledging, no alert says strong data lacks a synchronous standby (MariaDB reports no synchronous_standby_names).
+    await until(
+      "no synchronous-standby alert for sessions-db",
+      () => product.api("GET", `/api/v1/alerts?serviceId=${SESSIONS_DB.id}&ruleId=sync-standby-missing&state=pending,firing`, product.operator),
+      ({ status, json }) => status === 200 && json.alerts.length === 0,
+      60_000,
+    );
   }, 300_000);
 
   it("switches over to the semi-synchronous replica and back with no acknowledged write lost and never two writable primaries", async () => {
