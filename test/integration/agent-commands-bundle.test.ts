@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net, { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { createTestSigner, type TestSigner } from "@/agents/commands/test-signer
 import type { AgentConfig } from "@/agents/config";
 import { superuserDatabaseUrl } from "../support/sql";
 import { until } from "../support/until";
+import { freePort } from "@/server/store/free-port";
 
 /**
  * The bundled agent as it runs in production, taking signed commands from a
@@ -98,14 +99,6 @@ const controlPlane = new FakeControlPlane();
 const running: RunningAgent[] = [];
 let signer: TestSigner;
 let metricsPort: number;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function startAgent(): RunningAgent {
   const child = spawn(process.execPath, [bundle, configFile], { stdio: ["ignore", "pipe", "inherit"] });

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -16,6 +15,7 @@ import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-clus
 import { postgresOsUser } from "@/embedded/run-as";
 import { verifiedCommand } from "../support/verified-command";
 import { until } from "../support/until";
+import { freePort } from "@/server/store/free-port";
 
 /**
  * The PostgreSQL executor against real streaming replication (PostgreSQL
@@ -41,14 +41,6 @@ let primary: Node;
 let standbyA: Node;
 let standbyB: Node;
 const openClients: pg.Client[] = [];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function node(name: string): Promise<Node> {
   const port = await freePort();

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -11,6 +10,7 @@ import { PostgresAdapter } from "@/agents/adapters/postgres-adapter";
 import type { ReplicaObservation } from "@/agents/adapters/engine-adapter";
 import { initCluster, startCluster, stopCluster } from "@/embedded/postgres-cluster";
 import { postgresOsUser } from "@/embedded/run-as";
+import { freePort } from "@/server/store/free-port";
 
 /**
  * The adapter's standby SQL against real streaming replication: a
@@ -28,14 +28,6 @@ let standbyDir: string;
 let primaryUrl: string;
 let standbyUrl: string;
 const adapters: PostgresAdapter[] = [];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const urlFor = (port: number) => `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
 

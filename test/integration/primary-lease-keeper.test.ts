@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net, { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -33,6 +33,7 @@ import { commandSigningKey } from "@/server/command-keys/signing-key";
 import { db } from "@/server/db/client";
 import { seedDemoTopology } from "../support/demo-topology";
 import { RouteServer } from "../support/route-server";
+import { freePort } from "@/server/store/free-port";
 
 /**
  * The primary's lease keeper against a real PostgreSQL 18 and the real lease
@@ -67,14 +68,6 @@ interface Running {
   keeper: PrimaryLeaseKeeper;
   metrics: AgentMetrics;
   logs: { event: string; message: string; rule?: string }[];
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<T[]> {
