@@ -197,7 +197,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
     }
     if (sessions) {
       const rate = Number(process.env.LAB_WRITE_RATE ?? 50);
-      const sessionSpecs = await sessions.run({ controlPlaneUrl, onboardingToken, workloadToken, rate }).catch((error: unknown) => {
+      const sessionSpecs = await sessions.run({ controlPlaneUrl, onboardingToken, workloadToken, rate, agent: (args) => agentOnce(bundle, args) }).catch((error: unknown) => {
         log(`sessions-db: its agents and workload did not start (${(error as Error).message}); the lab goes on without them`);
         return [];
       });

@@ -1,18 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { ApiClientError } from "@/client/api-client";
 import { Client } from "@/cli/client";
-import type { AgentConfig } from "@/agents/config";
 import { mariadbMissing } from "@/lab/mariadb/mariadb-server";
 import { sessionsDir, startSessionsDb, type SessionsDb } from "@/lab/mariadb/sessions-db";
 import { SESSIONS_DB, SESSIONS_DB_POLICY, sessionsFleetService } from "@/lab/mariadb/sessions-topology";
 import { SessionsWorkload, sessionsLedgerFile } from "@/lab/mariadb/sessions-workload";
 import { LAB_HOST } from "@/lab/topology";
 import { DEMO_REGIONS } from "@/prisma/seed/demo-topology";
-import { registerAgent } from "@/server/agents/register-agent";
-import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
-import { commandSigningKey } from "@/server/command-keys/signing-key";
 import type { Db } from "@/server/db/client";
+import { labAgentEnrolled } from "@/server/lab/lab-credentials";
 import { ensureLabServicePolicy } from "@/server/lab/lab-policy";
 import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
@@ -24,13 +21,17 @@ type Log = (line: string) => void;
  * sessions-db in `npm start`: its MariaDB servers (when Debian's MariaDB is
  * installed; otherwise one line saying how to get it, and nothing else
  * depends on it), declared to the control plane by a fleet document, an
- * agent per server run from a config file (MariaDB agents do not enroll
- * yet), and its workload with its own ledger.
+ * agent per server enrolled as a user enrolls one (so the service's policy
+ * reaches it, its heartbeat included), and its workload with its own ledger.
  */
 export interface SessionsStack {
   db: SessionsDb;
-  /** Declares the service, registers and configures its agents (their specs, for LabAgents), and starts the workload. */
-  run(options: { controlPlaneUrl: string; onboardingToken: string; workloadToken: string; rate: number }): Promise<LabAgentSpec[]>;
+  /**
+   * Declares the service, enrolls its agents (or tells enrolled ones their host settings anew) with
+   * `agent`, which runs the agent's bundle once with these arguments, and starts the workload; the
+   * agents' specs, for LabAgents.
+   */
+  run(options: { controlPlaneUrl: string; onboardingToken: string; workloadToken: string; rate: number; agent: (args: readonly string[]) => Promise<string> }): Promise<LabAgentSpec[]>;
   stopWorkload(): Promise<void>;
 }
 
@@ -48,11 +49,12 @@ export async function prepareSessionsStack(dataDir: string, client: Db, log: Log
 
   return {
     db,
-    async run({ controlPlaneUrl, onboardingToken, workloadToken, rate }) {
-      await declare(new Client({ baseUrl: controlPlaneUrl, token: onboardingToken }), db, log);
+    async run({ controlPlaneUrl, onboardingToken, workloadToken, rate, agent }) {
+      const api = new Client({ baseUrl: controlPlaneUrl, token: onboardingToken });
+      await declare(api, db, log);
       const policy = await ensureLabServicePolicy(client, SESSIONS_DB.id, SESSIONS_DB_POLICY);
       if (policy) log(`sessions-db: ${policy}`);
-      const specs = await agentSpecs(dataDir, client, db, controlPlaneUrl, log);
+      const specs = await agentSpecs({ dataDir, client, api, db, controlPlaneUrl, agent, log });
       const initial = db.primary ? { replicaName: db.primary, port: db.ports[db.primary]! } : null;
       workload = new SessionsWorkload({ dataDir, urlFor: (port) => withPort(db.url(SESSIONS_DB.primary, "app"), port), initial, controlPlane: { url: controlPlaneUrl, token: workloadToken }, rate, log });
       workload.start();
@@ -94,41 +96,47 @@ async function declare(client: Client, db: SessionsDb, log: Log): Promise<void> 
   log(`sessions-db: applied ${applied.applied.join(", ")}`);
 }
 
-/** Each server's agent: registered once (its token kept in its folder), its config written anew at every start (ports may move). */
-async function agentSpecs(dataDir: string, client: Db, db: SessionsDb, controlPlaneUrl: string, log: Log): Promise<LabAgentSpec[]> {
-  const publicKey = (await commandSigningKey(client)).publicKeyPem;
+/**
+ * Each server's agent, enrolled once with a token the onboarding account
+ * issues (as an admin would), then told its host settings anew at every
+ * start (ports may move). Its peers, interval and probe timeout come from
+ * the control plane, as for any enrolled agent.
+ */
+async function agentSpecs(input: { dataDir: string; client: Db; api: Client; db: SessionsDb; controlPlaneUrl: string; agent: (args: readonly string[]) => Promise<string>; log: Log }): Promise<LabAgentSpec[]> {
+  const { dataDir, client, api, db, controlPlaneUrl, agent, log } = input;
   const replication = db.credentials("replication");
+  const service = await api.call("getService", { params: { id: SESSIONS_DB.id } });
   const specs: LabAgentSpec[] = [];
   for (const replica of SESSIONS_DB.replicas) {
     const folder = path.join(sessionsDir(dataDir), "agents", replica.name);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const tokenFile = path.join(folder, "token");
-    if (!existsSync(tokenFile)) {
-      const row = await client.replica.findFirstOrThrow({ where: { serviceId: SESSIONS_DB.id, name: replica.name, retiredAt: null } });
-      const { token } = await registerAgent({ replicaId: row.id, name: `lab-${replica.name}` }, SYSTEM_ACTOR, client);
-      writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    }
+    const stateDir = path.join(folder, "state");
     const metricsPort = await freePort();
     const healthPort = await freePort();
-    const config: AgentConfig = {
-      controlPlaneUrl,
-      token: readFileSync(tokenFile, "utf8").trim(),
-      agentName: `lab-${replica.name}`,
+    const flags: [string, string][] = [
+      ["--control-plane", controlPlaneUrl],
+      ["--mariadb", db.url(replica.name, "monitor")],
+      ["--commands-mariadb", db.url(replica.name, "admin")],
+      ["--replication-user", replication.user],
+      ["--replication-password", replication.password],
       // Where a rebuild keeps the old data, so the service's policy alone decides whether errant transactions are refused or rebuilt.
-      replica: { name: replica.name, regionId: replica.regionId, engine: "mariadb", connectionString: db.url(replica.name, "monitor"), formerDataDir: path.join(folder, "former") },
-      peers: SESSIONS_DB.replicas.filter((peer) => peer.name !== replica.name).map((peer) => ({ replica: peer.name, regionId: peer.regionId, connectionString: db.url(peer.name, "monitor") })),
-      intervalMs: 1000,
-      probeTimeoutMs: 2000,
-      queue: { dir: path.join(folder, "queue"), maxBytes: 64 * 1024 * 1024 },
-      metrics: { port: metricsPort, host: "127.0.0.1" },
-      health: { port: healthPort, host: "127.0.0.1" },
-      commands: { publicKey, pollSeconds: 25, connectionString: db.url(replica.name, "admin") },
-      replication: { user: replication.user, password: replication.password },
-    };
-    const configFile = path.join(folder, "agent.json");
-    writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-    specs.push({ replica: replica.name, regionId: replica.regionId, args: [configFile], logFile: path.join(folder, "agent.log") });
-    log(`agent ${replica.name}: configured (${configFile}); metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
+      ["--former-data-dir", path.join(folder, "former")],
+      ["--metrics-port", String(metricsPort)],
+      ["--health-port", String(healthPort)],
+    ];
+    // Joined with "=": a value starting with a dash (a random password can) would otherwise be read as an option.
+    const hostArgs = ["--state-dir", stateDir, ...flags.map(([flag, value]) => `${flag}=${value}`)];
+    let said: string;
+    if (await labAgentEnrolled(client, stateDir)) {
+      said = await agent(["configure", ...hostArgs]);
+    } else {
+      const row = service.replicas.find((candidate) => candidate.name === replica.name);
+      if (!row) throw new Error(`${SESSIONS_DB.id} has no replica ${replica.name}`);
+      const { token } = await api.call("issueEnrollmentToken", { params: { id: row.id }, body: {} });
+      said = await agent(["enroll", "--token", token, "--replace", ...hostArgs]);
+    }
+    specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
+    log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
   }
   return specs;
 }
