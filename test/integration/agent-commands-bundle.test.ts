@@ -99,8 +99,12 @@ const controlPlane = new FakeControlPlane();
 const running: RunningAgent[] = [];
 let signer: TestSigner;
 let metricsPort: number;
+let config: AgentConfig;
 
-function startAgent(): RunningAgent {
+/** The agent, on a metrics port of its own: a port its predecessor held is not waited for. */
+async function startAgent(): Promise<RunningAgent> {
+  metricsPort = await freePort();
+  writeFileSync(configFile, JSON.stringify({ ...config, metrics: { port: metricsPort, host: "127.0.0.1" } }));
   const child = spawn(process.execPath, [bundle, configFile], { stdio: ["ignore", "pipe", "inherit"] });
   const agent: RunningAgent = { process: child, lines: [] };
   let buffered = "";
@@ -147,9 +151,8 @@ async function scrape(): Promise<string> {
 beforeAll(async () => {
   signer = await createTestSigner({ agentName: AGENT, replica: REPLICA });
   const port = await controlPlane.start();
-  metricsPort = await freePort();
   await buildAgentBundle(bundle);
-  const config: AgentConfig = {
+  config = {
     controlPlaneUrl: `http://127.0.0.1:${port}`,
     token: TOKEN,
     agentName: AGENT,
@@ -158,11 +161,10 @@ beforeAll(async () => {
     intervalMs: 500,
     probeTimeoutMs: 2000,
     queue: { dir: path.join(dir, "queue"), maxBytes: 64 * 1024 * 1024 },
-    metrics: { port: metricsPort, host: "127.0.0.1" },
+    metrics: { port: 0, host: "127.0.0.1" },
     health: { port: 0, host: "127.0.0.1" },
     commands: { publicKey: signer.publicKeyPem, pollSeconds: 5 },
   };
-  writeFileSync(configFile, JSON.stringify(config));
 }, 60_000);
 
 afterAll(async () => {
@@ -173,7 +175,7 @@ afterAll(async () => {
 
 describe("the bundled agent taking signed commands", () => {
   it("executes a command once, refuses a second copy with the first output, refuses an older epoch, and remembers across a restart", async () => {
-    const agent = startAgent();
+    const agent = await startAgent();
     const write = signer.claims({ kind: "verify-write", args: { expect: "accepted" }, epoch: 2 });
     const writeToken = await signer.sign(write);
     expect(await send(writeToken, write)).toEqual({ status: "succeeded", output: { accepted: true, error: null }, error: null, agentEpoch: 2 });
@@ -219,7 +221,7 @@ describe("the bundled agent taking signed commands", () => {
     expect(await stopAgent(agent)).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(4000);
 
-    const restarted = startAgent();
+    const restarted = await startAgent();
     const afterRestart = await send(writeToken, write);
     expect(afterRestart).toMatchObject({ status: "refused", output: { accepted: true, error: null }, error: expect.stringMatching(/already executed/), agentEpoch: 2 });
     expect(await stopAgent(restarted)).toBe(0);
@@ -230,7 +232,7 @@ describe("the bundled agent taking signed commands", () => {
     const statement = (by: TestSigner, generation: number, keys: TestSigner[]) =>
       by.sign({ iss: "switchyard", iat: Math.floor(Date.now() / 1000), generation, keys: keys.map((key) => ({ id: key.id, publicKey: key.publicKeyPem })) }, { alg: "EdDSA", typ: COMMAND_KEY_STATEMENT_TYPE, kid: by.id });
     controlPlane.keyStatements = [{ generation: 1, token: await statement(signer, 1, [signer, next]) }];
-    const agent = startAgent();
+    const agent = await startAgent();
     const during = [signer, next].map((key) => ({ key, claims: signer.claims({ kind: "checkpoint", epoch: 2 }) }));
     for (const { key, claims } of during) expect(await send(await key.sign(claims), claims)).toMatchObject({ status: "succeeded" });
 
@@ -241,7 +243,7 @@ describe("the bundled agent taking signed commands", () => {
     // Whoever answers its polls after the restart (an impersonator holding the retired key, say) withholds the statements.
     controlPlane.keyStatements = [];
     const polls = controlPlane.heldGenerations.length;
-    const restarted = startAgent();
+    const restarted = await startAgent();
     await until("a poll from the restarted agent", () => controlPlane.heldGenerations.length > polls, Boolean, 15_000, 25);
     expect(controlPlane.heldGenerations.at(-1)).toBe(2);
     const byRetired = signer.claims({ kind: "checkpoint", epoch: 2 });
