@@ -126,7 +126,10 @@ export class Delivery {
     if (status === 401 || status === 403) return this.unauthorized(status);
     if (status === 413) return this.tooLarge(batch);
     if (status === 400) return this.rejected(batch, answer);
-    if (status === 503 && errorCode(answer.body) === "overloaded") return this.busy(answer, batch.length);
+    if (status === 503) {
+      const error = controlPlaneError(answer.body);
+      if (error.code === "overloaded") return this.busy(error.message, batch.length);
+    }
     if (status >= 500 || status === 429) return this.unreachable(`the control plane answered ${status}`, batch.length);
     this.options.metrics.deliveryFailures.inc({ reason: "unexpected" });
     this.options.log.error("bug", "delivery.unexpected_status", `the control plane answered ${status}, which the agent does not expect; keeping the queue`, {
@@ -211,11 +214,11 @@ export class Delivery {
   private rejected(batch: QueuedReport[], answer: HttpAnswer): Next {
     const { queue, metrics, log } = this.options;
     this.answered();
-    const message = (parseJson(answer.body) as { error?: { message?: unknown } } | null)?.error?.message;
+    const { message } = controlPlaneError(answer.body);
     queue.ack(batch.at(-1)!.seq);
     metrics.deliveryFailures.inc({ reason: "rejected" });
     metrics.reportsDropped.inc({ reason: "rejected" }, batch.length);
-    log.error("bug", "delivery.rejected", `the control plane rejected a batch as invalid: ${typeof message === "string" ? message : truncate(answer.body, 500)}; dropped its ${batch.length} reports`, {
+    log.error("bug", "delivery.rejected", `the control plane rejected a batch as invalid: ${message ?? truncate(answer.body, 500)}; dropped its ${batch.length} reports`, {
       firstSeq: batch[0]!.seq,
       lastSeq: batch.at(-1)!.seq,
     });
@@ -229,11 +232,10 @@ export class Delivery {
    * stay queued and the same backoff applies (the stream keeps its own
    * Retry-After for its next opening).
    */
-  private busy(answer: HttpAnswer, batchLength: number): Next {
+  private busy(message: string | null, batchLength: number): Next {
     this.options.metrics.deliveryFailures.inc({ reason: "busy" });
     const delay = this.backOff();
-    const message = (parseJson(answer.body) as { error?: { message?: unknown } } | null)?.error?.message;
-    this.options.log.warn("delivery.deferred", `the control plane is busy: ${typeof message === "string" ? message : "503 overloaded"}; keeping ${this.options.queue.depth} reports`, {
+    this.options.log.warn("delivery.deferred", `the control plane is busy: ${message ?? "503 overloaded"}; keeping ${this.options.queue.depth} reports`, {
       batch: batchLength,
       retryInMs: delay,
     });
@@ -281,8 +283,8 @@ export class Delivery {
   }
 }
 
-/** The `error.code` of a control plane's JSON error answer, if it is one. */
-function errorCode(body: string): string | null {
-  const code = (parseJson(body) as { error?: { code?: unknown } } | null)?.error?.code;
-  return typeof code === "string" ? code : null;
+/** The code and message of a control plane's JSON error answer; null where the body does not carry them. */
+function controlPlaneError(body: string): { code: string | null; message: string | null } {
+  const error = (parseJson(body) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  return { code: typeof error?.code === "string" ? error.code : null, message: typeof error?.message === "string" ? error.message : null };
 }
