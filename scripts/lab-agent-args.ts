@@ -3,6 +3,8 @@ import type { Lab, LabReplicaInfo } from "@/lab/lab";
 import type { LabNetwork } from "@/lab/network/lab-network";
 import { CONTROL_PLANE } from "@/lab/network/links";
 import { pgdataDir, serverLogFile } from "@/lab/paths";
+import type { Db } from "@/server/db/client";
+import { labAgentEnrolled } from "@/server/lab/lab-credentials";
 
 export interface LabAgentArgsInput {
   dataDir: string;
@@ -48,6 +50,21 @@ export function labAgentArgs(input: LabAgentArgsInput): string[] {
     ["--metrics-port", String(input.metricsPort)],
     ["--health-port", String(input.healthPort)],
   ];
-  // Joined with "=": a value starting with a dash (a random password can) would otherwise be read as an option.
+  return joinedFlags(flags);
+}
+
+/** Each flag joined to its value with "=": a value starting with a dash (a random password can) would otherwise be read as an option. */
+export function joinedFlags(flags: readonly [string, string][]): string[] {
   return flags.map(([flag, value]) => `${flag}=${value}`);
+}
+
+/**
+ * A lab agent enrolled with a token `token` issues (as an admin would), or,
+ * enrolled before, told its host settings anew (its ports may move) while it
+ * keeps its identity; `agent` runs its bundle once. What the agent said.
+ */
+export async function enrollOrConfigure(input: { client: Db; stateDir: string; hostArgs: readonly string[]; token: () => Promise<string>; agent: (args: readonly string[]) => Promise<string> }): Promise<string> {
+  const { client, stateDir, hostArgs, token, agent } = input;
+  if (await labAgentEnrolled(client, stateDir)) return agent(["configure", ...hostArgs]);
+  return agent(["enroll", "--token", await token(), "--replace", ...hostArgs]);
 }

@@ -25,11 +25,11 @@ import { LAB_HOST, LAB_REPLICAS, LAB_SERVICE_ID, labServices } from "@/lab/topol
 import { startWorkload } from "@/lab/workload";
 import type { Db } from "@/server/db/client";
 import { onboardLab } from "@/lab/onboard";
-import { LAB_ONBOARDING, LAB_WORKLOAD, labAccountToken, labAgentEnrolled } from "@/server/lab/lab-credentials";
+import { LAB_ONBOARDING, LAB_WORKLOAD, labAccountToken } from "@/server/lab/lab-credentials";
 import { ensureLabServicePolicy } from "@/server/lab/lab-policy";
 import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
-import { labAgentArgs } from "./lab-agent-args";
+import { enrollOrConfigure, labAgentArgs } from "./lab-agent-args";
 import { LabAgents, type LabAgentSpec } from "./lab-agents";
 import { SESSIONS_DB } from "@/lab/mariadb/sessions-topology";
 import { prepareSessionsStack, type SessionsStack } from "./sessions-stack";
@@ -188,10 +188,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
       const healthPort = await freePort();
       healthPorts.set(replica.name, healthPort);
       const hostArgs = ["--state-dir", stateDir, ...labAgentArgs({ dataDir, lab, network, replica, binDir, metricsPort, healthPort, restartInPlace: process.env.LAB_RESTART_IN_PLACE === "on" })];
-      // An agent enrolled before keeps its identity; its host settings (the metrics and health ports) are told anew.
-      const said = (await labAgentEnrolled(client, stateDir))
-        ? await agentOnce(bundle, ["configure", ...hostArgs])
-        : await agentOnce(bundle, ["enroll", "--token", await onboarding.enrollmentToken(replica.name), "--replace", ...hostArgs]);
+      const said = await enrollOrConfigure({ client, stateDir, hostArgs, token: () => onboarding.enrollmentToken(replica.name), agent: (args) => agentOnce(bundle, args) });
       specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
       log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
     }

@@ -9,10 +9,10 @@ import { SessionsWorkload, sessionsLedgerFile } from "@/lab/mariadb/sessions-wor
 import { LAB_HOST } from "@/lab/topology";
 import { DEMO_REGIONS } from "@/prisma/seed/demo-topology";
 import type { Db } from "@/server/db/client";
-import { labAgentEnrolled } from "@/server/lab/lab-credentials";
 import { ensureLabServicePolicy } from "@/server/lab/lab-policy";
 import { syncLabEndpoints } from "@/server/lab/sync-lab-endpoints";
 import { freePort } from "@/server/store/free-port";
+import { enrollOrConfigure, joinedFlags } from "./lab-agent-args";
 import type { LabAgentSpec } from "./lab-agents";
 
 type Log = (line: string) => void;
@@ -124,17 +124,13 @@ async function agentSpecs(input: { dataDir: string; client: Db; api: Client; db:
       ["--metrics-port", String(metricsPort)],
       ["--health-port", String(healthPort)],
     ];
-    // Joined with "=": a value starting with a dash (a random password can) would otherwise be read as an option.
-    const hostArgs = ["--state-dir", stateDir, ...flags.map(([flag, value]) => `${flag}=${value}`)];
-    let said: string;
-    if (await labAgentEnrolled(client, stateDir)) {
-      said = await agent(["configure", ...hostArgs]);
-    } else {
+    const hostArgs = ["--state-dir", stateDir, ...joinedFlags(flags)];
+    const token = async () => {
       const row = service.replicas.find((candidate) => candidate.name === replica.name);
       if (!row) throw new Error(`${SESSIONS_DB.id} has no replica ${replica.name}`);
-      const { token } = await api.call("issueEnrollmentToken", { params: { id: row.id }, body: {} });
-      said = await agent(["enroll", "--token", token, "--replace", ...hostArgs]);
-    }
+      return (await api.call("issueEnrollmentToken", { params: { id: row.id }, body: {} })).token;
+    };
+    const said = await enrollOrConfigure({ client, stateDir, hostArgs, token, agent });
     specs.push({ replica: replica.name, regionId: replica.regionId, args: ["run", "--state-dir", stateDir], logFile: path.join(folder, "agent.log") });
     log(`agent ${replica.name}: ${said.split("\n")[0]}; metrics at http://127.0.0.1:${metricsPort}/metrics, health at http://127.0.0.1:${healthPort}/primary`);
   }
