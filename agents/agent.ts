@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { agentReportSchema, type AgentHealthEndpoint, type AgentReport, type PeerProbe } from "@/contracts/agent-reports";
+import type { AgentHealthEndpoint, AgentReport, PeerProbe } from "@/contracts/agent-reports";
 import type { ReplicaObservation, EngineAdapter } from "./adapters/engine-adapter";
 import type { AgentConfig } from "./config";
 import type { Delivery } from "./delivery";
@@ -39,7 +39,9 @@ export interface AgentParts {
  * are sorted by what failed: an unreachable control plane leaves reports in
  * the queue (Delivery); a database error is itself the report
  * (reachable=false) and the next tick tries again; anything else is a bug,
- * logged, and the loop goes on.
+ * logged, and the loop goes on. A report is not checked against its contract
+ * here: that cost 8–11 % of a standby agent's JavaScript (lite mode), and the control
+ * plane checks it anyway, refusing an invalid report alone (Delivery).
  */
 export class Agent {
   private timer: NodeJS.Timeout | null = null;
@@ -145,11 +147,6 @@ export class Agent {
         health: this.parts.healthEndpoint ?? null,
         restart: this.parts.restarter?.report() ?? null,
       };
-      const checked = agentReportSchema.safeParse(report);
-      if (!checked.success) {
-        log.error("bug", "report.invalid", `the agent built a report the contract refuses: ${checked.error.message}`, { seq: report.seq });
-        return;
-      }
       queue.append(report);
       this.record(report);
       void delivery.deliver();

@@ -266,16 +266,43 @@ describe("Delivery", () => {
     expect(await counter(metrics.reportsDropped, "rejected")).toBe(1);
   });
 
-  it("on 400 logs the server's message as a bug, drops that batch and counts it", async () => {
-    fill(3);
+  it("on 400 for one report logs the server's message as a bug, drops that report and counts it", async () => {
+    fill(1);
     controlPlane.answer = () => ({ status: 400, body: { error: { code: "validation_failed", message: "reports.0.lag.bytes: too small", field: "reports.0.lag.bytes" } } });
     await delivery.deliver();
     expect(queue.depth).toBe(0);
-    expect(logLines.at(-1)).toMatchObject({ event: "delivery.rejected", failure: "bug" });
+    expect(logLines.at(-1)).toMatchObject({ event: "delivery.rejected", failure: "bug", seq: 1 });
     expect(String(logLines.at(-1)!.message)).toContain("reports.0.lag.bytes: too small");
-    expect(await counter(metrics.reportsDropped, "rejected")).toBe(3);
+    expect(await counter(metrics.reportsDropped, "rejected")).toBe(1);
     expect(await counter(metrics.deliveryFailures, "rejected")).toBe(1);
-    expect(queue.nextSeq()).toBe(4);
+    expect(queue.nextSeq()).toBe(2);
+  });
+
+  it("on 400 for a batch of several, sends its reports one at a time, drops only the one refused alone, then goes back to whole batches", async () => {
+    fill(3);
+    controlPlane.answer = (batch) =>
+      batch.reports.some((report) => report.seq === 2) ? { status: 400, body: { error: { code: "validation_failed", message: "reports.1.lag.bytes: too small" } } } : stored(batch);
+    await delivery.deliver();
+    // One invalid report per attempt at most: the drop ends this delivery.
+    expect(waitingSeqs()).toEqual([3]);
+    await delivery.deliver();
+    fill(2);
+    await delivery.deliver();
+    expect(controlPlane.received.map((_, index) => controlPlane.seqs(index))).toEqual([[1, 2, 3], [1], [2], [3], [4, 5]]);
+    expect(queue.depth).toBe(0);
+    expect(logLines.filter((line) => line.event === "delivery.isolating")).toEqual([expect.objectContaining({ level: "warn", firstSeq: 1, lastSeq: 3 })]);
+    expect(logLines.filter((line) => line.event === "delivery.rejected")).toEqual([expect.objectContaining({ failure: "bug", seq: 2 })]);
+    expect(await counter(metrics.reportsDropped, "rejected")).toBe(1);
+  });
+
+  it("goes back to the batch size it had before a refused batch, halved by a 413 or not", async () => {
+    fill(4);
+    controlPlane.answer = (batch, index) => (index === 0 ? { status: 413 } : batch.reports.some((report) => report.seq === 1) && batch.reports.length > 1 ? { status: 400, body: {} } : stored(batch));
+    await delivery.deliver();
+    fill(4);
+    await delivery.deliver();
+    expect(controlPlane.received.map((_, index) => controlPlane.seqs(index))).toEqual([[1, 2, 3, 4], [1, 2], [1], [2], [3, 4], [5, 6], [7, 8]]);
+    expect(delivery.batchSize).toBe(2);
   });
 
   it("on 200 naming refused reports, forgets the whole batch, logs each refused one by seq as a bug and counts it dropped", async () => {

@@ -40,8 +40,12 @@ type Next = "continue" | "stop";
  * control plane answers decides what happens to the queue:
  * 200 stored → forget the batch; 409 → forget what it already holds and
  * resend the rest now; 401/403 → keep everything and back off; 413 → halve
- * the batch; 400 → the batch is invalid and can never be stored: drop it and
- * count it; 5xx or no answer → keep everything and back off.
+ * the batch; 400 → the batch is invalid and can never be stored: a batch of
+ * several is sent again one report at a time, so that only the invalid ones
+ * are dropped (and counted); 5xx or no answer → keep everything and back off.
+ * The agent does not check its own reports against the contract before
+ * queueing them: the control plane does, and a report it refuses costs no
+ * other report on either transport.
  */
 export class Delivery {
   private readonly url: URL;
@@ -53,6 +57,8 @@ export class Delivery {
   private readonly streak = new FailureStreak();
   private retryAt = 0;
   private size = MAX_REPORTS_PER_BATCH;
+  /** While a refused batch is sent again report by report: its last seq, and the batch size to go back to after it. */
+  private isolating: { throughSeq: number; size: number } | null = null;
   private skewLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: DeliveryOptions) {
@@ -141,8 +147,8 @@ export class Delivery {
   }
 
   private stored(batch: QueuedReport[], answer: HttpAnswer): Next {
-    const { queue, metrics, log } = this.options;
-    queue.ack(batch.at(-1)!.seq);
+    const { metrics, log } = this.options;
+    this.forget(batch.at(-1)!.seq);
     metrics.lastDelivery.set(this.now() / 1000);
     this.answered();
     const result = ingestResultSchema.safeParse(parseJson(answer.body));
@@ -162,7 +168,7 @@ export class Delivery {
   }
 
   private conflict(batch: QueuedReport[], answer: HttpAnswer): Next {
-    const { queue, metrics, log } = this.options;
+    const { metrics, log } = this.options;
     metrics.deliveryFailures.inc({ reason: "conflict" });
     this.answered();
     const parsed = ingestConflictSchema.safeParse(parseJson(answer.body));
@@ -172,7 +178,7 @@ export class Delivery {
       return "stop";
     }
     const { lastSeq } = parsed.data;
-    const forgotten = queue.ack(lastSeq);
+    const forgotten = this.forget(lastSeq);
     log.warn("delivery.conflict", `the control plane already holds reports up to seq ${lastSeq}; forgot ${forgotten} and resending the rest`, {
       lastSeq,
       firstSeq: batch[0]!.seq,
@@ -196,7 +202,7 @@ export class Delivery {
   }
 
   private tooLarge(batch: QueuedReport[]): Next {
-    const { queue, metrics, log } = this.options;
+    const { metrics, log } = this.options;
     metrics.deliveryFailures.inc({ reason: "rejected" });
     this.answered();
     if (batch.length > 1) {
@@ -205,25 +211,41 @@ export class Delivery {
       return "continue";
     }
     // A single report that is too large can never be stored, and would block every report behind it.
-    queue.ack(batch[0]!.seq);
+    this.forget(batch[0]!.seq);
     metrics.reportsDropped.inc({ reason: "rejected" });
     log.error("bug", "delivery.report_too_large", `the control plane refused report ${batch[0]!.seq} alone as too large; dropped it`, { seq: batch[0]!.seq });
     return "continue";
   }
 
   private rejected(batch: QueuedReport[], answer: HttpAnswer): Next {
-    const { queue, metrics, log } = this.options;
+    const { metrics, log } = this.options;
     this.answered();
     const { message } = controlPlaneError(answer.body);
-    queue.ack(batch.at(-1)!.seq);
     metrics.deliveryFailures.inc({ reason: "rejected" });
-    metrics.reportsDropped.inc({ reason: "rejected" }, batch.length);
-    log.error("bug", "delivery.rejected", `the control plane rejected a batch as invalid: ${message ?? truncate(answer.body, 500)}; dropped its ${batch.length} reports`, {
-      firstSeq: batch[0]!.seq,
-      lastSeq: batch.at(-1)!.seq,
-    });
-    // One invalid batch per attempt at most: a systematic bug must not empty the queue at once.
+    const reason = message ?? truncate(answer.body, 500);
+    if (batch.length > 1) {
+      this.isolating = { throughSeq: batch.at(-1)!.seq, size: this.isolating?.size ?? this.size };
+      this.size = 1;
+      log.warn("delivery.isolating", `the control plane rejected a batch of ${batch.length} reports as invalid (${reason}); sending them one at a time so that only the invalid ones are dropped`, {
+        firstSeq: batch[0]!.seq,
+        lastSeq: batch.at(-1)!.seq,
+      });
+      return "continue";
+    }
+    this.forget(batch[0]!.seq);
+    metrics.reportsDropped.inc({ reason: "rejected" });
+    log.error("bug", "delivery.rejected", `the control plane rejected report ${batch[0]!.seq} as invalid: ${reason}; dropped it`, { seq: batch[0]!.seq });
+    // One invalid report per attempt at most: a systematic bug must not empty the queue at once.
     return "stop";
+  }
+
+  /** Forgets the queue through `seq`, and goes back to whole batches once a refused batch's last report is behind. */
+  private forget(seq: number): number {
+    const forgotten = this.options.queue.ack(seq);
+    if (!this.isolating || seq < this.isolating.throughSeq) return forgotten;
+    this.size = this.isolating.size;
+    this.isolating = null;
+    return forgotten;
   }
 
   /**
