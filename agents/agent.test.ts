@@ -48,9 +48,13 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+let keeperSaw: { reachable: boolean; role: string | null }[];
+
 function makeAgent(adapter: EngineAdapter, peers: PeerProbe[] = [], healthEndpoint?: AgentHealthEndpoint | null): Agent {
+  keeperSaw = [];
   return new Agent({
     healthEndpoint,
+    keeper: { probed: ({ reachable, role }) => void keeperSaw.push({ reachable, role }) },
     config: {
       intervalMs: 1000,
       probeTimeoutMs: 500,
@@ -192,6 +196,8 @@ describe("Agent", () => {
     await agent.scheduleTick();
     await agent.scheduleTick();
     expect(queued().map((report) => report.reachable)).toEqual([false, true]);
+    // The lease keeper hears of every probe: it reads a standby rarely, and is woken by what it did not expect.
+    expect(keeperSaw).toEqual(queued().map(({ reachable, role }) => ({ reachable, role })));
     expect(logLines).toContainEqual(expect.objectContaining({ event: "replica.unreachable", failure: "database_error" }));
     expect(logLines).toContainEqual(expect.objectContaining({ event: "replica.reachable" }));
   });

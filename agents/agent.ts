@@ -25,6 +25,8 @@ export interface AgentParts {
   health?: Pick<HealthState, "observed">;
   /** Where the health endpoints are served, told in every report so load balancer configurations can be generated from the API. */
   healthEndpoint?: AgentHealthEndpoint | null;
+  /** The primary lease keeper, told what every probe of the local server saw (it reads a standby rarely unless woken). */
+  keeper?: { probed(probe: { reachable: boolean; role: "primary" | "standby" | null }): void };
   /** Restarts the local server in place when it crashed; told after every probe of it. */
   restarter?: Pick<InPlaceRestarter, "observed" | "report" | "stop">;
   /** Probes the peers; by default over kept connections, without vouching. */
@@ -138,6 +140,7 @@ export class Agent {
       const [local, peers] = await Promise.all([this.probeLocal(), this.witness()]);
       const observation = this.witnesses.completeObservation?.(local) ?? local;
       this.parts.health?.observed(observation, startedAt);
+      this.parts.keeper?.probed(observation);
       this.parts.restarter?.observed(observation.reachable);
       const report: AgentReport = {
         seq: queue.nextSeq(),

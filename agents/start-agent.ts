@@ -91,7 +91,7 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
           onRestarted: () => void agent.scheduleTick(),
         })
       : null;
-  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, witnesses, restarter: restarter ?? undefined, health, healthEndpoint });
+  const agent = new Agent({ config, adapter, queue, delivery, metrics, log, now: clock, witnesses, keeper: leaseKeeper ?? undefined, restarter: restarter ?? undefined, health, healthEndpoint });
   const metricsServer = config.metrics.port > 0 ? await serveMetrics(metrics, config.metrics.port, config.metrics.host) : null;
   const healthServer = config.health.port > 0 ? await serveHealth(() => health.facts(), config.health) : null;
 

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { HealthFacts } from "@/core/health-checks/health-checks";
+import { decideKeeperRead, probeWakesKeeper } from "@/core/agents/keeper-reads";
 import { FENCE_LEAD_MS, shortestPrimaryLeaseMs } from "@/core/policy/budgets";
 import type { CommandKeys } from "../commands/key-statement";
 import { errorMessage } from "../error-message";
@@ -149,6 +150,15 @@ export class PrimaryLeaseKeeper {
     this.waits.wake();
   }
 
+  /** What the agent's own probe saw of the server: anything but a standby, where the keeper last read one, has it read the server now (core/agents/keeper-reads). */
+  probed(probe: { reachable: boolean; role: "primary" | "standby" | null }): void {
+    if (probeWakesKeeper(probe, this.readFacts())) this.waits.wake();
+  }
+
+  private readFacts(): { lastRead: ServerState["role"] | null } {
+    return { lastRead: this.server?.role ?? null };
+  }
+
   private get stopping(): boolean {
     return this.waits.stopped;
   }
@@ -202,7 +212,7 @@ export class PrimaryLeaseKeeper {
       } catch (error) {
         this.options.log.error("bug", "primary_lease.tick_failed", `the lease keeper failed unexpectedly: ${errorMessage(error)}`, { stack: (error as Error).stack });
       }
-      const next = Math.min(started + this.options.intervalMs, until ?? Number.POSITIVE_INFINITY);
+      const next = Math.min(started + decideKeeperRead(this.readFacts()).intervals * this.options.intervalMs, until ?? Number.POSITIVE_INFINITY);
       await this.waits.sleep(next - this.monotonic());
     }
   }

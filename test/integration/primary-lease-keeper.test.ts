@@ -426,6 +426,8 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     expect(running.logs.some((line) => line.rule === "server-unknown")).toBe(false);
 
     await sql("SELECT pg_promote(true, 30)");
+    // What the agent's next probe tells the keeper, which reads a standby only now and then otherwise.
+    running.keeper.probed({ reachable: true, role: "primary" });
     await granted(running);
     expect(await writable()).toBe(true);
     expect(running.logs.filter((line) => line.event === "primary_lease.decision").map((line) => line.rule)).toEqual(["standby", "grace", "control-plane"]);

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { STANDBY_READ_EVERY_INTERVALS } from "@/core/agents/keeper-reads";
+import { until } from "@/test/support/until";
+import { createLogger } from "../log";
+import { AgentMetrics } from "../metrics";
+import type { LeaseServer, ServerState } from "./lease-server";
+import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
+
+const INTERVAL_MS = 40;
+/** Long enough that a standby's rest (ten of them) outlasts every wait below: a read within one was woken. */
+const LONG_INTERVAL_MS = 1000;
+
+/** A server whose role the test sets, counting the keeper's reads. */
+class ScriptedServer implements LeaseServer {
+  role: ServerState["role"] = "standby";
+  reads = 0;
+  readonly error = null;
+  async read(): Promise<ServerState> {
+    this.reads++;
+    return { role: this.role, readOnly: false };
+  }
+  serverTimeUs(monotonicMs: number): number {
+    return monotonicMs * 1000;
+  }
+  monotonicMs(serverUs: number): number {
+    return serverUs / 1000;
+  }
+  async fence(): Promise<never> {
+    throw new Error("not in this test");
+  }
+  async unfence(): Promise<never> {
+    throw new Error("not in this test");
+  }
+  async close(): Promise<void> {}
+}
+
+let dir: string;
+let server: ScriptedServer;
+let keeper: PrimaryLeaseKeeper;
+let logs: Record<string, unknown>[];
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-keeper-reads-"));
+  server = new ScriptedServer();
+  logs = [];
+});
+
+function startKeeper(intervalMs: number): void {
+  keeper = new PrimaryLeaseKeeper({
+    controlPlaneUrl: "http://127.0.0.1:9",
+    // A control plane from before leases: the keeper asks, and fences nothing by itself.
+    http: { post: async () => ({ status: 404, body: "" }), close: () => {} },
+    token: "agent-token",
+    agentName: "agent-test",
+    controlPlaneKeys: { ids: [], keyFor: () => undefined },
+    replica: { replica: "pg-test", regionId: "us-east-1" },
+    intervalMs,
+    timeoutMs: 1000,
+    server: () => server,
+    stateDir: dir,
+    metrics: new AgentMetrics({ processMetrics: false }),
+    log: createLogger("agent-test", (line) => logs.push(JSON.parse(line) as Record<string, unknown>)),
+  });
+  keeper.start();
+}
+
+afterEach(async () => {
+  await keeper.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const wait = <T>(what: string, read: () => T, accept: (value: T) => boolean) => until(what, read, accept, 5_000, 5);
+
+describe("the lease keeper's reads of its server", () => {
+  it("reads a standby rarely: fewer reads over several intervals than one an interval", async () => {
+    startKeeper(INTERVAL_MS);
+    await wait("the first read", () => server.reads, (reads) => reads >= 1);
+    await sleep((STANDBY_READ_EVERY_INTERVALS / 2) * INTERVAL_MS);
+    // One an interval would be six by now; resting, it is still the first (two if the machine stalled for a whole rest).
+    expect(server.reads).toBeLessThanOrEqual(2);
+  });
+
+  it("reads at once when the agent's probe sees a primary where it last read a standby, and then every interval", async () => {
+    startKeeper(LONG_INTERVAL_MS);
+    await wait("the keeper to see a standby", () => logs.some((line) => line.rule === "standby"), Boolean);
+    const before = server.reads;
+    server.role = "primary";
+    keeper.probed({ reachable: true, role: "standby" });
+    await sleep(2 * LONG_INTERVAL_MS);
+    expect(server.reads).toBe(before);
+    keeper.probed({ reachable: true, role: "primary" });
+    await wait("the keeper to see the primary", () => logs.some((line) => line.rule === "grace"), Boolean);
+    const seen = server.reads;
+    await wait("reads every interval on a primary", () => server.reads, (reads) => reads >= seen + 2);
+  });
+
+  it("reads at once when the agent's probe gets no answer where it last read a standby", async () => {
+    startKeeper(LONG_INTERVAL_MS);
+    await wait("the keeper to see a standby", () => logs.some((line) => line.rule === "standby"), Boolean);
+    const before = server.reads;
+    keeper.probed({ reachable: false, role: null });
+    await wait("a read at once", () => server.reads, (reads) => reads > before);
+  });
+});
