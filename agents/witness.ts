@@ -8,7 +8,7 @@ import type { PeerConfig } from "./config";
 import { EarlyProbeTrigger } from "./early-probe-trigger";
 import { errorMessage, truncate } from "./error-message";
 import { closeClient, newClient, within } from "./pg-client";
-import { VOUCH_CHANNEL } from "./primary-lease/vouch";
+import { VOUCH_CHANNEL, VOUCH_DEMAND_LOCK } from "./primary-lease/vouch";
 import type { WitnessIdentity } from "./witness-identity";
 
 export interface TimedPeerProbe {
@@ -24,12 +24,20 @@ export interface PeerWitness {
   close(): Promise<void>;
 }
 
+const { key: LOCK_KEY, asksWhenNeeded: ASKS_WHEN_NEEDED, wanted: WANTED } = VOUCH_DEMAND_LOCK;
+
 /**
  * The probe's one query: the peer's clock as it answers (a moment after the
- * probe started, which a vouch counts from) and whether it takes writes.
+ * probe started, which a vouch counts from), whether it takes writes, and,
+ * for a writable peer only (the CASE keeps pg_locks unread otherwise),
+ * whether its keeper wants vouches (VOUCH_DEMAND_LOCK).
  */
-const PROBE_QUERY = `SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS "nowUs",
-  NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable`;
+const PROBE_QUERY = `SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS "nowUs", w.writable,
+  CASE WHEN w.writable THEN
+    NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = ${LOCK_KEY} AND objid = ${ASKS_WHEN_NEEDED} AND objsubid = 2 AND granted)
+    OR EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = ${LOCK_KEY} AND objid = ${WANTED} AND objsubid = 2 AND granted)
+  ELSE false END AS "vouchWanted"
+  FROM (SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable) w`;
 
 /** Named, so a kept connection parses it once. */
 const VOUCH_STATEMENT = {
@@ -41,6 +49,7 @@ const VOUCH_STATEMENT = {
 interface ProbeRow {
   nowUs: string;
   writable: boolean;
+  vouchWanted: boolean;
 }
 
 interface KeptConnection {
@@ -61,8 +70,9 @@ interface KeptConnection {
  * it. rttMs is the query's round trip, the closest thing to network latency.
  *
  * With `witness` (this agent's replica), a probe of a writable peer in
- * another region that succeeded quickly also vouches for it (see `vouch`);
- * a vouch that fails changes nothing about the probe.
+ * another region that succeeded quickly also vouches for it (see `vouch`)
+ * when its keeper wants vouches (core/agents/vouch-demand.ts); a vouch that
+ * fails changes nothing about the probe.
  *
  * `probeNow` is called when a peer closes a sound kept connection
  * (core/agents/early-probe): the agent then probes and reports at once.
@@ -104,7 +114,7 @@ export class PeerProbes implements PeerWitness {
         const rttMs = performance.now() - sent;
         connection.lastProbeSucceeded = true;
         const row = rows[0];
-        if (this.witness && this.witness.regionId !== peer.regionId && row?.writable) await vouch(connection, this.witness, peer.replica, started, row);
+        if (this.witness && this.witness.regionId !== peer.regionId && row?.writable && row.vouchWanted) await vouch(connection, this.witness, peer.replica, started, row);
         return { probe: { ...identity, reachable: true, rttMs: Math.round(rttMs * 100) / 100, error: null }, durationMs: performance.now() - started };
       } catch (error) {
         connection.lastProbeSucceeded = false;

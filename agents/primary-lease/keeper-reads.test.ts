@@ -28,6 +28,7 @@ class ScriptedServer implements LeaseServer {
   monotonicMs(serverUs: number): number {
     return serverUs / 1000;
   }
+  async askForVouches(): Promise<void> {}
   async fence(): Promise<never> {
     throw new Error("not in this test");
   }

@@ -40,6 +40,12 @@ export interface LeaseServer {
   /** The inverse of serverTimeUs. */
   monotonicMs(serverUs: number): number | null;
   /** Writes refused and every client session ended, in the turn the engine's fence commands share. */
+  /**
+   * Tells the witnesses whether this primary wants their vouches now
+   * (core/agents/vouch-demand.ts); a server that cannot tell them is vouched
+   * for every probe.
+   */
+  askForVouches(ask: boolean): Promise<void>;
   fence(): Promise<SelfFenceResult>;
   /** Writes allowed again, unless `unless`, asked in that same turn, gives a reason not to. */
   unfence(unless: () => string | null): Promise<UnfenceResult>;

@@ -4,7 +4,7 @@ import { errorMessage } from "../error-message";
 import { closeClient, newClient, within } from "../pg-client";
 import type { LeaseServer, LeaseServerFactory, SelfFenceResult, ServerState, UnfenceResult, VouchListener } from "./lease-server";
 import { fenceServer, unfenceServer } from "./server-fence";
-import { VOUCH_CHANNEL } from "./vouch";
+import { VOUCH_CHANNEL, VOUCH_DEMAND_LOCK } from "./vouch";
 import { ServerClock } from "./server-clock";
 
 const FENCE_TIMEOUT_MS = 60_000;
@@ -19,10 +19,16 @@ const FENCE_TIMEOUT_MS = 60_000;
  *
  * Each read also measures the server's clock against this process's
  * monotonic one: witnesses date their vouches on the server's clock.
+ *
+ * The LISTENing session also holds the locks that tell witnesses whether to
+ * vouch (VOUCH_DEMAND_LOCK): both from the LISTEN on, so a new session asks
+ * for vouches until the keeper says it needs none.
  */
 export class LocalSession implements LeaseServer {
   private client: pg.Client | null = null;
   private listening = false;
+  /** This session holds VOUCH_DEMAND_LOCK.wanted. */
+  private askingForVouches = false;
   private lastError: string | null = null;
   private readonly clock: ServerClock;
 
@@ -62,8 +68,14 @@ export class LocalSession implements LeaseServer {
       if (!row) throw new Error("the server returned no row");
       this.clock.answered(Number(row.now_us), sent);
       if (!row.in_recovery && !this.listening) {
-        await within(client.query(`LISTEN ${VOUCH_CHANNEL}`), this.timeoutMs, "LISTEN on the local server");
+        const { key, asksWhenNeeded, wanted } = VOUCH_DEMAND_LOCK;
+        await within(
+          client.query(`LISTEN ${VOUCH_CHANNEL}; SELECT pg_try_advisory_lock_shared(${key}, ${wanted}), pg_try_advisory_lock_shared(${key}, ${asksWhenNeeded})`),
+          this.timeoutMs,
+          "LISTEN on the local server",
+        );
         this.listening = true;
+        this.askingForVouches = true;
       }
       this.lastError = null;
       return { role: row.in_recovery ? "standby" : "primary", readOnly: row.read_only === "on" };
@@ -71,6 +83,24 @@ export class LocalSession implements LeaseServer {
       this.lastError = errorMessage(error);
       this.drop();
       return null;
+    }
+  }
+
+  async askForVouches(ask: boolean): Promise<void> {
+    const client = this.client;
+    if (!client || !this.listening || ask === this.askingForVouches) return;
+    const { key, wanted } = VOUCH_DEMAND_LOCK;
+    try {
+      await within(
+        client.query(ask ? `SELECT pg_try_advisory_lock_shared(${key}, ${wanted})` : `SELECT pg_advisory_unlock_shared(${key}, ${wanted})`),
+        this.timeoutMs,
+        ask ? "asking the witnesses to vouch" : "telling the witnesses no vouch is needed",
+      );
+      if (this.client === client) this.askingForVouches = ask;
+    } catch (error) {
+      // Whether the lock changed is unknown: a new session starts asking again.
+      this.lastError = errorMessage(error);
+      this.drop();
     }
   }
 
@@ -104,6 +134,7 @@ export class LocalSession implements LeaseServer {
       await within(client.connect(), this.timeoutMs, "connection to the local server");
       this.client = client;
       this.listening = false;
+      this.askingForVouches = false;
       return client;
     } catch (error) {
       void closeClient(client);

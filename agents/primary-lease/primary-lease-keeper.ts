@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { HealthFacts } from "@/core/health-checks/health-checks";
 import { decideKeeperRead, probeWakesKeeper } from "@/core/agents/keeper-reads";
+import { decideVouchDemand, vouchDemandDueAt, type VouchDemandFacts } from "@/core/agents/vouch-demand";
 import { FENCE_LEAD_MS, shortestPrimaryLeaseMs } from "@/core/policy/budgets";
 import type { CommandKeys } from "../commands/key-statement";
 import { errorMessage } from "../error-message";
@@ -98,6 +99,7 @@ export class PrimaryLeaseKeeper {
   private inFlight: Promise<void> | null = null;
   private running: Promise<void> | null = null;
   private shortPeriodWarned = 0;
+  private vouchDemandRule: string | null = null;
   private withheld: string | null = null;
 
   constructor(private readonly options: PrimaryLeaseKeeperOptions) {
@@ -226,7 +228,29 @@ export class PrimaryLeaseKeeper {
     this.record(decision);
     if (decision.action === "fence") await this.fence(decision, this.refusal !== null ? "refused" : "lapsed");
     if (decision.action === "unfence") await this.unfence();
-    return decision.held ? decision.until : null;
+    const vouchesDueAt = server?.role === "primary" ? await this.askForVouches() : null;
+    const until = decision.held ? decision.until : null;
+    return until === null ? vouchesDueAt : Math.min(until, vouchesDueAt ?? until);
+  }
+
+  /**
+   * Asks the witnesses to vouch or not (core/agents/vouch-demand.ts); returns
+   * when a grant on time becomes late, to ask then, or null when asking.
+   */
+  private async askForVouches(): Promise<number | null> {
+    const facts: VouchDemandFacts = {
+      grant: this.grant && !this.grant.restored ? { sentAt: this.grant.sentAt, periodMs: this.grant.periodMs } : null,
+      now: this.monotonic(),
+      intervalMs: this.options.intervalMs,
+      leadMs: FENCE_LEAD_MS,
+    };
+    const rule = decideVouchDemand(facts);
+    await this.session.askForVouches(rule.ask);
+    if (rule.id !== this.vouchDemandRule) {
+      this.vouchDemandRule = rule.id;
+      this.options.log.info("primary_lease.vouch_demand", rule.sentence, { rule: rule.id, ask: rule.ask });
+    }
+    return rule.ask ? null : vouchDemandDueAt(facts);
   }
 
   /**

@@ -14,6 +14,22 @@ import { WITNESS_VOUCH_WITHIN_MS } from "@/core/policy/budgets";
  */
 export const VOUCH_CHANNEL = "switchyard_witness";
 
+/**
+ * How a PostgreSQL primary's keeper tells its witnesses whether to vouch
+ * (core/agents/vouch-demand.ts): shared session advisory locks of the
+ * two-key form, which pg_locks shows to every role, held by the session that
+ * LISTENs for the vouches, so they end with it (as would its hearing them).
+ * `asksWhenNeeded` is held from the moment it LISTENs; `wanted` while it
+ * wants vouches. A witness vouches unless the first is held and the second
+ * is not: an agent from before vouches on demand holds neither and is
+ * vouched for every probe, as before; a session that drops, or a keeper that
+ * never decides, leaves witnesses vouching. Any role may take either lock,
+ * and taking one only makes witnesses vouch more, save the first on a
+ * primary whose agent is older, which stops vouches that only a control
+ * plane outage would need.
+ */
+export const VOUCH_DEMAND_LOCK = { key: 1398359126, asksWhenNeeded: 1, wanted: 2 } as const;
+
 /** Who a vouch comes from: a replica and its region. */
 export interface Witness {
   replica: string;

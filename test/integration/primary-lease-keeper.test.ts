@@ -310,6 +310,12 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
   });
 
   it("holds the lease through a majority of real witnesses' signed vouches while the control plane is out of reach, and fences once only a minority vouches, whatever an application role sends", async () => {
+    // Someone listening on the primary sees every vouch sent to it.
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (message) => void (message.payload && heard.push(message.payload)));
+    await listener.query(`LISTEN ${VOUCH_CHANNEL}`);
     const running = startKeeper("witnesses");
     await granted(running);
     const vouching = { [EU.replica]: true, [W3.replica]: true };
@@ -335,6 +341,15 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
     const captured: string[] = [];
     attacker.on("notification", (message) => void (message.payload && captured.push(message.payload)));
     await attacker.query(`LISTEN ${VOUCH_CHANNEL}`);
+
+    // While the control plane's grants arrive on time, the keeper asks for no vouches and the witnesses send none.
+    await until(() => running.logs.some((line) => line.event === "primary_lease.vouch_demand" && line.rule === "grants-on-time"), Boolean, "the keeper to need no vouches");
+    // A probe that read the lock just before the keeper let go may still vouch once.
+    await sleep(400);
+    const quietFrom = heard.length;
+    await sleep(6 * 300);
+    expect(heard.length).toBe(quietFrom);
+    await listener.end();
 
     await server.stop();
     await sleep(2 * PERIOD_MS + 500);
@@ -393,6 +408,22 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
       await sql("ALTER SYSTEM RESET default_transaction_read_only");
       await sql("SELECT pg_reload_conf()");
       await until(writable, (accepted) => accepted, "the fence to be lifted");
+    }
+  });
+
+  it("a witness vouches after every probe of a primary whose agent does not say when it wants vouches (an older agent)", async () => {
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (message) => void (message.payload && heard.push(message.payload)));
+    await listener.query(`LISTEN ${VOUCH_CHANNEL}`);
+    const probes = new PeerProbes(witnesses[EU.replica]);
+    try {
+      for (let probe = 0; probe < 3; probe++) expect((await probes.probePeer({ ...US, connectionString: url }, 2000)).probe.reachable).toBe(true);
+      await until(() => heard.length, (count) => count >= 3, "a vouch for each probe");
+    } finally {
+      await probes.close();
+      await listener.end();
     }
   });
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { FENCE_LEAD_MS } from "@/core/policy/budgets";
+import { decideVouchDemand, GRANT_LATE_AFTER_INTERVALS, SHORT_LEASE_INTERVALS, VOUCH_DEMAND_RULES, vouchDemandDueAt, type VouchDemandFacts } from "./vouch-demand";
+
+const facts = (over: Partial<VouchDemandFacts> = {}): VouchDemandFacts => ({
+  grant: { sentAt: 10_000, periodMs: 5_000 },
+  now: 10_500,
+  intervalMs: 1_000,
+  leadMs: FENCE_LEAD_MS,
+  ...over,
+});
+
+describe("whether a primary's keeper asks its witnesses to vouch", () => {
+  it("asks without a grant this process received", () => {
+    expect(decideVouchDemand(facts({ grant: null }))).toMatchObject({ id: "no-grant", ask: true });
+    expect(vouchDemandDueAt(facts({ grant: null }))).toBeNull();
+  });
+
+  it("does not ask while grants arrive on time, and is due again when the next one is a quarter interval late", () => {
+    expect(decideVouchDemand(facts())).toMatchObject({ id: "grants-on-time", ask: false });
+    expect(decideVouchDemand(facts({ now: 11_249 }))).toMatchObject({ id: "grants-on-time", ask: false });
+    expect(vouchDemandDueAt(facts())).toBe(11_250);
+    expect(decideVouchDemand(facts({ now: 11_250 }))).toMatchObject({ id: "grant-late", ask: true });
+    expect(GRANT_LATE_AFTER_INTERVALS).toBe(1.25);
+  });
+
+  it("asks all along when the lease is shorter than three intervals and the fence's lead", () => {
+    const shortest = SHORT_LEASE_INTERVALS * 1_000 + FENCE_LEAD_MS;
+    expect(decideVouchDemand(facts({ grant: { sentAt: 10_000, periodMs: shortest - 1 } }))).toMatchObject({ id: "short-lease", ask: true });
+    expect(decideVouchDemand(facts({ grant: { sentAt: 10_000, periodMs: shortest } }))).toMatchObject({ id: "grants-on-time", ask: false });
+  });
+
+  it("leaves the witnesses time to vouch before a lease that is not short lapses: vouches start within 2¼ intervals of the last grant, before its fence starts", () => {
+    for (const intervalMs of [250, 500, 1_000, 2_000]) {
+      const periodMs = SHORT_LEASE_INTERVALS * intervalMs + FENCE_LEAD_MS;
+      const noticedLateAt = vouchDemandDueAt(facts({ intervalMs, grant: { sentAt: 0, periodMs } }))!;
+      const lastVouchAt = noticedLateAt + intervalMs;
+      expect(lastVouchAt).toBeLessThan(periodMs - FENCE_LEAD_MS);
+    }
+  });
+
+  it("has stable ids, one sentence each", () => {
+    expect(VOUCH_DEMAND_RULES.map((rule) => rule.id)).toEqual(["no-grant", "short-lease", "grant-late", "grants-on-time"]);
+    for (const rule of VOUCH_DEMAND_RULES) expect(rule.sentence).toMatch(/^[A-Z].*\.$/);
+  });
+});
