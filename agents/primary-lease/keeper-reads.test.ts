@@ -49,11 +49,11 @@ beforeEach(() => {
   logs = [];
 });
 
-function startKeeper(intervalMs: number): void {
+function startKeeper(intervalMs: number, post: () => Promise<{ status: number; body: string }> = async () => ({ status: 404, body: "" })): void {
   keeper = new PrimaryLeaseKeeper({
     controlPlaneUrl: "http://127.0.0.1:9",
     // A control plane from before leases: the keeper asks, and fences nothing by itself.
-    http: { post: async () => ({ status: 404, body: "" }), close: () => {} },
+    http: { post, close: () => {} },
     token: "agent-token",
     agentName: "agent-test",
     controlPlaneKeys: { ids: [], keyFor: () => undefined },
@@ -97,6 +97,22 @@ describe("the lease keeper's reads of its server", () => {
     await wait("the keeper to see the primary", () => logs.some((line) => line.rule === "grace"), Boolean);
     const seen = server.reads;
     await wait("reads every interval on a primary", () => server.reads, (reads) => reads >= seen + 2);
+  });
+
+  it("reads a primary once an interval: an answer of the control plane, which wakes the keeper, does not read it again", async () => {
+    server.role = "primary";
+    let requests = 0;
+    startKeeper(INTERVAL_MS, async () => {
+      requests++;
+      return { status: 404, body: "" };
+    });
+    await wait("the keeper to see a primary", () => logs.some((line) => line.rule === "grace"), Boolean);
+    const [readsBefore, requestsBefore] = [server.reads, requests];
+    await sleep(10 * INTERVAL_MS);
+    const [reads, asked] = [server.reads - readsBefore, requests - requestsBefore];
+    expect(asked).toBeGreaterThanOrEqual(5);
+    // A read per request, not one for the request and another for its answer.
+    expect(reads).toBeLessThanOrEqual(asked + 1);
   });
 
   it("reads at once when the agent's probe gets no answer where it last read a standby", async () => {

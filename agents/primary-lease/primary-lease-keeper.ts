@@ -100,6 +100,9 @@ export class PrimaryLeaseKeeper {
   private running: Promise<void> | null = null;
   private shortPeriodWarned = 0;
   private vouchDemandRule: string | null = null;
+  /** When the server was last read (monotonic), and whether the next tick must read it whatever that says. */
+  private readAt = Number.NEGATIVE_INFINITY;
+  private readNext = true;
   private withheld: string | null = null;
 
   constructor(private readonly options: PrimaryLeaseKeeperOptions) {
@@ -149,12 +152,15 @@ export class PrimaryLeaseKeeper {
 
   /** Looks at the server again now (the restarter brought it back). */
   wake(): void {
+    this.readNext = true;
     this.waits.wake();
   }
 
   /** What the agent's own probe saw of the server: anything but a standby, where the keeper last read one, has it read the server now (core/agents/keeper-reads). */
   probed(probe: { reachable: boolean; role: "primary" | "standby" | null }): void {
-    if (probeWakesKeeper(probe, this.readFacts())) this.waits.wake();
+    if (!probeWakesKeeper(probe, this.readFacts())) return;
+    this.readNext = true;
+    this.waits.wake();
   }
 
   private readFacts(): { lastRead: ServerState["role"] | null } {
@@ -221,13 +227,14 @@ export class PrimaryLeaseKeeper {
 
   /** One look at the server, a renewal when one is due, a decision and what it asks for; returns when to look again at the latest. */
   private async tick(): Promise<number | null> {
-    const server = await this.session.read();
-    this.observe(server);
+    const server = await this.readIfDue();
     if (server?.role === "primary") this.renewIfDue(server);
     const decision = decideLease(this.facts(this.monotonic()));
     this.record(decision);
     if (decision.action === "fence") await this.fence(decision, this.refusal !== null ? "refused" : "lapsed");
     if (decision.action === "unfence") await this.unfence();
+    // A fence or an unfence changed what a read would find.
+    if (decision.action !== "none") this.readNext = true;
     const vouchesDueAt = server?.role === "primary" ? await this.askForVouches() : null;
     const until = decision.held ? decision.until : null;
     return until === null ? vouchesDueAt : Math.min(until, vouchesDueAt ?? until);
@@ -251,6 +258,23 @@ export class PrimaryLeaseKeeper {
       this.options.log.info("primary_lease.vouch_demand", rule.sentence, { rule: rule.id, ask: rule.ask });
     }
     return rule.ask ? null : vouchDemandDueAt(facts);
+  }
+
+  /**
+   * The server as read now, or as read less than half an interval ago when
+   * only an answer of the control plane woke the keeper (it answers a
+   * request the last read made): the decision needs no second read for it.
+   * A wake by the restarter or by the agent's probe, and any fence or
+   * unfence, has the next tick read.
+   */
+  private async readIfDue(): Promise<ServerState | null> {
+    const now = this.monotonic();
+    if (!this.readNext && now - this.readAt < this.options.intervalMs / 2) return this.server;
+    this.readNext = false;
+    this.readAt = now;
+    const server = await this.session.read();
+    this.observe(server);
+    return server;
   }
 
   /**

@@ -239,7 +239,9 @@ describe("the primary's lease keeper on a real MariaDB", () => {
 
     await stopWitnesses();
     await until(writable, (accepted) => !accepted, "writes to be refused once the witnesses stop");
-    expect(running.logs.find((line) => line.event === "primary_lease.self_fenced")).toMatchObject({ rule: "lapsed" });
+    // The server refuses writes a moment before the keeper, its fence done, logs it.
+    const fenced = await until(() => running.logs.find((line) => line.event === "primary_lease.self_fenced"), Boolean, "the self-fence to be logged");
+    expect(fenced).toMatchObject({ rule: "lapsed" });
 
     // Witnesses that reach the fenced primary again cannot vouch for it: only the control plane's grant lifts the fence.
     const rows = async () => JSON.stringify(await trio.root(primary, READ_VOUCHES_SQL));

@@ -95,7 +95,8 @@ async function writable(): Promise<boolean> {
     } catch (error) {
       const { code, message } = error as { code?: string; message: string };
       if (code === "25006") return false;
-      if (code !== "57P01" && !/Connection terminated|not queryable/.test(message)) throw error;
+      // A fence ending the session mid-query shows as any of these, by when the socket closed.
+      if (code !== "57P01" && !/Connection terminated|not queryable|ECONNRESET/.test(message)) throw error;
     }
   }
 }
