@@ -6,17 +6,24 @@
  *
  *   npm run bench:agent -- --seconds 300
  *   npm run bench:agent -- --node-flags="--lite-mode --max-semi-space-size=1"   (other flags than AGENT_NODE_FLAGS)
+ *   npm run bench:agent -- --cpu-prof /tmp/agent-profiles   (and where each agent's CPU went, from V8's profiler, which costs CPU itself)
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV } from "@/agents/node-flags";
 import { startControlPlane } from "./support/control-plane";
+import { summarizeCpuProfile } from "./support/cpu-profile-summary";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "300" }, warmup: { type: "string", default: "20" }, "node-flags": { type: "string", default: AGENT_NODE_FLAGS.join(" ") } },
+  options: {
+    seconds: { type: "string", default: "300" },
+    warmup: { type: "string", default: "20" },
+    "node-flags": { type: "string", default: AGENT_NODE_FLAGS.join(" ") },
+    "cpu-prof": { type: "string" },
+  },
 });
 const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
@@ -63,13 +70,17 @@ function cpuTicks(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
-const NODE_FLAGS = values["node-flags"];
+const CPU_PROFILE_DIR = values["cpu-prof"] ? path.resolve(values["cpu-prof"]) : null;
+if (CPU_PROFILE_DIR) mkdirSync(CPU_PROFILE_DIR, { recursive: true });
+// Each agent writes its profile when it stops.
+const NODE_FLAGS = [values["node-flags"], ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])].join(" ");
 
+let pids: number[] = [];
 const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db", [AGENT_NODE_FLAGS_ENV]: NODE_FLAGS } });
 try {
   const bundle = path.join(controlPlane.dataDir, "agents", "switchyard-agent.mjs");
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
-  const pids = agentPids(bundle);
+  pids = agentPids(bundle);
   if (pids.length === 0) throw new Error("no agent processes found");
   const rss = new Map(pids.map((pid) => [pid, [] as number[]]));
   const own = new Map(pids.map((pid) => [pid, [] as { pss: number; private: number }[]]));
@@ -120,4 +131,10 @@ try {
   );
 } finally {
   await controlPlane.stop();
+}
+if (CPU_PROFILE_DIR) {
+  // Named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: this run's agents only.
+  for (const file of readdirSync(CPU_PROFILE_DIR).filter((name) => pids.some((pid) => name.includes(`.${pid}.`) && name.endsWith(".cpuprofile")))) {
+    console.log(summarizeCpuProfile(path.join(CPU_PROFILE_DIR, file), WARMUP));
+  }
 }
