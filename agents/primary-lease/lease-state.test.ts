@@ -28,6 +28,21 @@ describe("the lease keeper's state file", () => {
     expect(JSON.parse(readFileSync(path.join(dir, LEASE_STATE_FILE), "utf8")).version).toBe(1);
   });
 
+  it("has a newer grant written only once the one on disk is a quarter of its period old, also after a reopen", () => {
+    const dir = freshDir();
+    const { store } = LeaseStateFile.open(dir);
+    const grant = (at: string) => ({ sentAt: `2026-11-26T10:00:0${at}Z`, periodMs: 4000 });
+    expect(store.grantWorthWriting(grant("0.000"))).toBe(true);
+    store.save({ grant: grant("0.000"), selfFence: null }, { durable: false });
+    expect(store.grantWorthWriting(grant("0.999"))).toBe(false);
+    expect(store.grantWorthWriting(grant("1.000"))).toBe(true);
+    const reopened = LeaseStateFile.open(dir).store;
+    expect(reopened.grantWorthWriting(grant("0.999"))).toBe(false);
+    expect(reopened.grantWorthWriting(grant("1.000"))).toBe(true);
+    reopened.save({ grant: null, selfFence: null }, { durable: true });
+    expect(reopened.grantWorthWriting(grant("0.001"))).toBe(true);
+  });
+
   it("says why a damaged file cannot be read, and remembers nothing from it", () => {
     const dir = freshDir();
     writeFileSync(path.join(dir, LEASE_STATE_FILE), '{"version":1,"grant":{"sentAt":"yesterday"}}');

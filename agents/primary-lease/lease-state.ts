@@ -32,7 +32,19 @@ export type LeaseState = Omit<z.infer<typeof stateSchema>, "version">;
 
 export const EMPTY_LEASE_STATE: LeaseState = { grant: null, selfFence: null };
 
+/**
+ * A new grant is written only once the grant on disk is this share of its
+ * period old: a restarted agent then reads back a grant at most a quarter
+ * period (and one interval) older than the last it received, whose lease
+ * ends that much sooner, never later. Writing every grant (a file written
+ * and renamed every interval) was a tenth of a primary's agent CPU.
+ */
+export const GRANT_WRITTEN_AFTER_PERIOD_SHARE = 0.25;
+
 export class LeaseStateFile {
+  /** When the grant on disk was sent (ms since the epoch), null when none is. */
+  private grantOnDisk: number | null = null;
+
   private constructor(private readonly file: string) {}
 
   /** The state kept in `dir`, and why it could not be read (then: nothing remembered). */
@@ -48,17 +60,22 @@ export class LeaseStateFile {
     }
     try {
       const { grant, selfFence } = stateSchema.parse(JSON.parse(text));
+      store.grantOnDisk = grant ? Date.parse(grant.sentAt) : null;
       return { store, state: { grant, selfFence }, problem: null };
     } catch (error) {
       return { store, state: EMPTY_LEASE_STATE, problem: `${store.file} is damaged (${(error as Error).message.slice(0, 300)})` };
     }
   }
 
+  /** Whether a state that differs from the one on disk only by this newer grant is worth writing (GRANT_WRITTEN_AFTER_PERIOD_SHARE). */
+  grantWorthWriting(grant: { sentAt: string; periodMs: number }): boolean {
+    return this.grantOnDisk === null || Date.parse(grant.sentAt) - this.grantOnDisk >= GRANT_WRITTEN_AFTER_PERIOD_SHARE * grant.periodMs;
+  }
+
   /**
    * Replaces the file atomically. `durable` (a change of the self-fence)
-   * also survives a crash of the machine. A grant is saved every interval
-   * without it: after a crash an older grant is read back, which only ends
-   * the lease sooner.
+   * also survives a crash of the machine. A grant is saved without it: after
+   * a crash an older grant is read back, which only ends the lease sooner.
    */
   save(state: LeaseState, { durable }: { durable: boolean }): void {
     const temporary = `${this.file}.tmp`;
@@ -70,6 +87,7 @@ export class LeaseStateFile {
       closeSync(fd);
     }
     renameSync(temporary, this.file);
+    this.grantOnDisk = state.grant ? Date.parse(state.grant.sentAt) : null;
     if (!durable) return;
     const dirFd = openSync(path.dirname(this.file), "r");
     try {

@@ -341,7 +341,9 @@ export class PrimaryLeaseKeeper {
       if (this.stopping || this.role !== "primary") return;
       this.grant = { sentAt, periodMs: answer.periodMs, restored: false };
       this.refusal = null;
-      this.save({ ...this.state, grant: { sentAt: new Date(sentAtWall).toISOString(), periodMs: answer.periodMs } }, false);
+      const granted = { ...this.state, grant: { sentAt: new Date(sentAtWall).toISOString(), periodMs: answer.periodMs } };
+      if (this.store.grantWorthWriting(granted.grant)) this.save(granted, false);
+      else this.state = granted;
       this.warnIfTooShort(answer.periodMs);
     } else {
       metrics.leaseRenewals.inc({ outcome: "refused" });
