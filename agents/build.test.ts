@@ -69,6 +69,11 @@ describe("the built agent and its packed MariaDB driver", () => {
     expect(firstNonAscii(agentSource)).toBeNull();
   });
 
+  it("holds none of @opentelemetry/api's source, which prom-client wants only for exemplars", () => {
+    expect(agentSource).not.toContain("Attempted duplicate registration of API");
+    expect(agentSource).toContain("@opentelemetry/api is not in the agent bundle");
+  });
+
   it("evaluates the driver once, on the first call, its stack frames named after the bundle", () => {
     expect(loaded.loadedOnce).toBe(true);
     expect(loaded.badCharset?.message).toBe("Unknown charset 'NO_SUCH_CHARSET'");

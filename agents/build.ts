@@ -184,6 +184,33 @@ export function driverModuleIn(metafile: Metafile): string | null {
   return Object.keys(metafile.inputs).find((input) => MARIADB_DRIVER_PACKAGES.test(input)) ?? null;
 }
 
+/**
+ * prom-client's process CPU counters require @opentelemetry/api (42 KB of
+ * the bundle, evaluated at load) only to label exemplars with the current
+ * trace, and exemplars are off unless asked for, which agents/metrics.ts does
+ * not. The bundle gets a stand-in that says so if anything ever reads it. The
+ * build fails if another module imports it, or if prom-client reads it
+ * outside its exemplar branch.
+ */
+const OTEL_EXEMPLAR_USE = "if (this.enableExemplars) {\n\t\t\t\tlet exemplarLabels = {};\n\t\t\t\tconst currentSpan = OtelApi.trace.getSpan(OtelApi.context.active());";
+const otelApiUnused: Plugin = {
+  name: "otel-api-unused",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@opentelemetry\/api$/ }, ({ importer }) => {
+      if (!/[\\/]prom-client[\\/]lib[\\/]metrics[\\/]processCpuTotal\.js$/.test(importer)) throw new Error(`${importer} imports @opentelemetry/api, which the agent bundle stubs out; review otelApiUnused in agents/build.ts`);
+      return { path: "@opentelemetry/api", namespace: "otel-api-unused", pluginData: importer };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: "otel-api-unused" }, async ({ pluginData }) => {
+      const importer = pluginData as string;
+      const source = await readFile(importer, "utf8");
+      if (!source.includes(OTEL_EXEMPLAR_USE) || source.split("OtelApi.").length !== 3) throw new Error(`${importer} no longer uses @opentelemetry/api only for exemplars; review otelApiUnused in agents/build.ts`);
+      const contents = `const unused = () => { throw new Error("@opentelemetry/api is not in the agent bundle: prom-client's exemplars are off (agents/build.ts, otelApiUnused)"); };
+module.exports = { get trace() { return unused(); }, get context() { return unused(); } };`;
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 /** Where the bundle's source is not ASCII (see mysql2AsciiSource), or null. */
 export function firstNonAscii(source: string): { index: number; context: string } | null {
   const index = source.search(/[^\x00-\x7f]/);
@@ -210,7 +237,7 @@ export async function buildAgentBundle(outFile: string, { entry = ENTRY }: { ent
     format: "esm",
     target: "node20",
     external: ["pg-native"],
-    plugins: [pgWithoutRuntimeProbe, zodWithEnglishOnly, mysql2Packed, promClientParts],
+    plugins: [pgWithoutRuntimeProbe, zodWithEnglishOnly, mysql2Packed, promClientParts, otelApiUnused],
     // Runs as `./switchyard-agent.mjs` too, under the flags it is meant to run with (env -S splits them).
     // Bundled CommonJS (pg, prom-client) still calls require() for Node's built-ins.
     banner: { js: `#!/usr/bin/env -S node ${AGENT_NODE_FLAGS.join(" ")}\nimport { createRequire as __agentCreateRequire } from "node:module"; const require = __agentCreateRequire(import.meta.url);` },
