@@ -78,7 +78,7 @@ const MARIADB_DRIVER_PACKAGES = /(^|[\\/])node_modules[\\/](mysql2|iconv-lite|aw
 
 /**
  * mysql2 as one CommonJS script (with iconv-lite and its other dependencies),
- * brotli-compressed and base64: ~1.1 MB of source that only an agent of a
+ * brotli-compressed and base64: 1.2 MB of source that only an agent of a
  * MariaDB replica evaluates.
  */
 async function packedMysql2(): Promise<string> {
@@ -100,18 +100,6 @@ async function packedMysql2(): Promise<string> {
 }
 
 /**
- * V8 keeps every script's whole source in memory for lazy compilation, so
- * mysql2 in the bundle cost every agent ~1.1 MB though a PostgreSQL replica's
- * agent never runs it. The bundle keeps it compressed in a string literal
- * inside loadMysql (agents/mariadb/mysql2-loader.ts), which V8 only
- * materializes when that function is compiled, i.e. on the first MariaDB
- * connection. It is then evaluated as a CommonJS script named after the
- * bundle, so its stack frames read `switchyard-agent.mjs:mariadb-driver.cjs`,
- * requiring only Node's built-ins: nothing is written to disk, and the
- * agent is still one file. The build fails if the loader's source changes
- * shape.
- */
-/**
  * The packed driver is written as string literals of at most this many
  * characters, joined when loaded. V8's scanner grows its buffer for a literal
  * fourfold, and glibc serves a buffer over 128 KB with mmap; freeing it raises
@@ -123,6 +111,18 @@ async function packedMysql2(): Promise<string> {
  */
 const PACKED_PIECE = 16 * 1024;
 
+/**
+ * V8 keeps every script's whole source in memory for lazy compilation, so
+ * mysql2 in the bundle cost every agent 1.2 MB though a PostgreSQL replica's
+ * agent never runs it. The bundle keeps it compressed, in string literals
+ * inside loadMysql (agents/mariadb/mysql2-loader.ts), which V8 only
+ * materializes when that function is compiled, i.e. on the first MariaDB
+ * connection. It is then evaluated as a CommonJS script named after the
+ * bundle, so its stack frames read `switchyard-agent.mjs:mariadb-driver.cjs`,
+ * requiring only Node's built-ins: nothing is written to disk, and the
+ * agent is still one file. The build fails if the loader's source changes
+ * shape, and buildAgentBundle if the driver reaches the bundle's own source.
+ */
 const mysql2Packed: Plugin = {
   name: "mysql2-packed",
   setup(pluginBuild) {
