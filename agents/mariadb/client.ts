@@ -1,4 +1,5 @@
 import type mysql from "mysql2/promise";
+import { loadMysql } from "./mysql2-loader";
 
 /**
  * Connections to a MariaDB server from a `mariadb://user:password@host:port/database`
@@ -29,14 +30,6 @@ export function parseMariadbUrl(connectionString: string): MariadbAddress {
     password: decodeURIComponent(url.password),
     database: database || undefined,
   };
-}
-
-/**
- * mysql2 (with iconv-lite's code pages, half the agent's bundle) is loaded on
- * the first connection: an agent of a PostgreSQL replica never pays for it.
- */
-async function loadMysql(): Promise<typeof mysql> {
-  return (await import("mysql2/promise")).default;
 }
 
 export async function connectMariadb(connectionString: string, timeoutMs: number): Promise<MariadbConnection> {
