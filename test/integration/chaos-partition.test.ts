@@ -1,6 +1,6 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { VOUCH_CHANNEL } from "@/agents/primary-lease/vouch";
+import { VOUCH_CHANNEL, VOUCH_DEMAND_LOCK } from "@/agents/primary-lease/vouch";
 import { WitnessIdentity } from "@/agents/witness-identity";
 import { heal, isolate, setLink } from "@/lab/network/control-client";
 import { portOf, requireLabState } from "@/lab/state";
@@ -60,11 +60,14 @@ describe("the standbys' replication links cut, then healed (issue 12, item 5)", 
 });
 
 /**
- * An application's login role on the primary, no superuser: it LISTENs to the
- * witnesses' real vouches and, once started, sends forged ones (unsigned, as
- * vouches used to be; signed by a key nobody lists) and replays of the real
- * ones every 100 ms. Cut off with the primary's region, it still reaches the
- * primary, as an application in that region would.
+ * An application's login role on the primary, no superuser: it asks the
+ * witnesses to vouch (the lock the primary's keeper takes when it wants
+ * vouches, which any role may take: witnesses vouch only while the control
+ * plane's grants are late otherwise), LISTENs to their real vouches and, once
+ * started, sends forged ones (unsigned, as vouches used to be; signed by a key
+ * nobody lists) and replays of the real ones every 100 ms. Cut off with the
+ * primary's region, it still reaches the primary, as an application in that
+ * region would.
  */
 async function vouchForger(dataDir: string, primary: string) {
   const state = await requireLabState(dataDir);
@@ -75,7 +78,7 @@ async function vouchForger(dataDir: string, primary: string) {
   await client.connect();
   const captured: string[] = [];
   client.on("notification", (message) => void (message.payload && captured.push(message.payload)));
-  await client.query(`LISTEN ${VOUCH_CHANNEL}`);
+  await client.query(`LISTEN ${VOUCH_CHANNEL}; SELECT pg_advisory_lock_shared(${VOUCH_DEMAND_LOCK.key}, ${VOUCH_DEMAND_LOCK.wanted})`);
   const strangers = ["pg-eu-west-1", "pg-europe-west3"].map((replica) => WitnessIdentity.open(`${dataDir}/forger-${replica}`, { replica, regionId: "elsewhere" }));
   let sent = 0;
   let flooding: Promise<void> | null = null;
