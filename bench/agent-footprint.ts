@@ -7,12 +7,16 @@
  *   npm run bench:agent -- --seconds 300
  *   npm run bench:agent -- --node-flags="--lite-mode --max-semi-space-size=1"   (other flags than AGENT_NODE_FLAGS)
  *   npm run bench:agent -- --cpu-prof /tmp/agent-profiles   (and where each agent's CPU went, from V8's profiler, which costs CPU itself)
+ *   npm run bench:agent -- --haproxy   (with the lab's HAProxy, when installed, checking every agent's health endpoints every 250 ms)
+ *
+ * Without --haproxy the lab runs no HAProxy (LAB_HAPROXY=off): what is measured is the agent's own work.
  */
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV } from "@/agents/node-flags";
+import { findHaproxy } from "@/lab/haproxy";
 import { startControlPlane } from "./support/control-plane";
 import { summarizeCpuProfile } from "./support/cpu-profile-summary";
 import { round, summarize } from "./support/stats";
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "20" },
     "node-flags": { type: "string", default: AGENT_NODE_FLAGS.join(" ") },
     "cpu-prof": { type: "string" },
+    haproxy: { type: "boolean", default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -76,7 +81,7 @@ if (CPU_PROFILE_DIR) mkdirSync(CPU_PROFILE_DIR, { recursive: true });
 const NODE_FLAGS = [values["node-flags"], ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])].join(" ");
 
 let pids: number[] = [];
-const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db", [AGENT_NODE_FLAGS_ENV]: NODE_FLAGS } });
+const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db", LAB_HAPROXY: values.haproxy ? "on" : "off", [AGENT_NODE_FLAGS_ENV]: NODE_FLAGS } });
 try {
   const bundle = path.join(controlPlane.dataDir, "agents", "switchyard-agent.mjs");
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
@@ -122,7 +127,7 @@ try {
           node: process.version,
           loadAverage1m: { atStart: round(loadAtStart), atEnd: round(os.loadavg()[0]!) },
         },
-        parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, nodeFlags: NODE_FLAGS },
+        parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, nodeFlags: NODE_FLAGS, labHaproxy: values.haproxy ? (findHaproxy() ? "on" : "not installed") : "off" },
         agents,
       },
       null,

@@ -100,6 +100,10 @@ async function startNetwork(dataDir: string, log: Log): Promise<LabNetwork> {
 async function startHaproxy(dataDir: string, lab: Lab, healthPorts: ReadonlyMap<string, number>, log: Log): Promise<LabHaproxy | null> {
   const fronted = lab.services.find((service) => service.id === LAB_SERVICE_ID);
   if (!fronted) return null;
+  if (process.env.LAB_HAPROXY === "off") {
+    log("haproxy: off (LAB_HAPROXY=off)");
+    return null;
+  }
   const binary = findHaproxy();
   if (!binary) {
     log(`haproxy: not installed; \`${HAPROXY_INSTALL_HINT}\` puts it in front of the lab (a write port and a read port)`);
