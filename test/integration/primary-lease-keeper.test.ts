@@ -153,6 +153,16 @@ async function granted(running: Running): Promise<void> {
   await until(() => leaseOf(US.replica), (lease) => lease !== null, "the lease row");
 }
 
+/** A session on the primary that hears every vouch sent to it. */
+async function listenForVouches(): Promise<{ listener: pg.Client; heard: string[] }> {
+  const listener = new pg.Client({ connectionString: url });
+  await listener.connect();
+  const heard: string[] = [];
+  listener.on("notification", (message) => void (message.payload && heard.push(message.payload)));
+  await listener.query(`LISTEN ${VOUCH_CHANNEL}`);
+  return { listener, heard };
+}
+
 let nextCommand = 0;
 
 /** A command as verification hands it over. */
@@ -311,12 +321,7 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
   });
 
   it("holds the lease through a majority of real witnesses' signed vouches while the control plane is out of reach, and fences once only a minority vouches, whatever an application role sends", async () => {
-    // Someone listening on the primary sees every vouch sent to it.
-    const listener = new pg.Client({ connectionString: url });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on("notification", (message) => void (message.payload && heard.push(message.payload)));
-    await listener.query(`LISTEN ${VOUCH_CHANNEL}`);
+    const { listener, heard } = await listenForVouches();
     const running = startKeeper("witnesses");
     await granted(running);
     const vouching = { [EU.replica]: true, [W3.replica]: true };
@@ -413,11 +418,7 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
   });
 
   it("a witness vouches after every probe of a primary whose agent does not say when it wants vouches (an older agent)", async () => {
-    const listener = new pg.Client({ connectionString: url });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on("notification", (message) => void (message.payload && heard.push(message.payload)));
-    await listener.query(`LISTEN ${VOUCH_CHANNEL}`);
+    const { listener, heard } = await listenForVouches();
     const probes = new PeerProbes(witnesses[EU.replica]);
     try {
       for (let probe = 0; probe < 3; probe++) expect((await probes.probePeer({ ...US, connectionString: url }, 2000)).probe.reachable).toBe(true);
