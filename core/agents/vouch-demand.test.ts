@@ -16,21 +16,21 @@ describe("whether a primary's keeper asks its witnesses to vouch", () => {
     expect(vouchDemandDueAt(facts({ grant: null }))).toBeNull();
   });
 
-  it("does not ask while grants arrive on time, and is due again when the next one is a quarter interval late", () => {
+  it("does not ask while grants arrive on time, and is due again when the next one is half an interval late", () => {
     expect(decideVouchDemand(facts())).toMatchObject({ id: "grants-on-time", ask: false });
-    expect(decideVouchDemand(facts({ now: 11_249 }))).toMatchObject({ id: "grants-on-time", ask: false });
-    expect(vouchDemandDueAt(facts())).toBe(11_250);
-    expect(decideVouchDemand(facts({ now: 11_250 }))).toMatchObject({ id: "grant-late", ask: true });
-    expect(GRANT_LATE_AFTER_INTERVALS).toBe(1.25);
+    expect(decideVouchDemand(facts({ now: 11_499 }))).toMatchObject({ id: "grants-on-time", ask: false });
+    expect(vouchDemandDueAt(facts())).toBe(11_500);
+    expect(decideVouchDemand(facts({ now: 11_500 }))).toMatchObject({ id: "grant-late", ask: true });
+    expect(GRANT_LATE_AFTER_INTERVALS).toBe(1.5);
   });
 
-  it("asks all along when the lease is shorter than three intervals and the fence's lead", () => {
+  it("asks all along when the lease is shorter than 3½ intervals and the fence's lead", () => {
     const shortest = SHORT_LEASE_INTERVALS * 1_000 + FENCE_LEAD_MS;
     expect(decideVouchDemand(facts({ grant: { sentAt: 10_000, periodMs: shortest - 1 } }))).toMatchObject({ id: "short-lease", ask: true });
     expect(decideVouchDemand(facts({ grant: { sentAt: 10_000, periodMs: shortest } }))).toMatchObject({ id: "grants-on-time", ask: false });
   });
 
-  it("leaves the witnesses time to vouch before a lease that is not short lapses: vouches start within 2¼ intervals of the last grant, before its fence starts", () => {
+  it("leaves the witnesses time to vouch before a lease that is not short lapses: vouches start within 2½ intervals of the last grant, before its fence starts", () => {
     for (const intervalMs of [250, 500, 1_000, 2_000]) {
       const periodMs = SHORT_LEASE_INTERVALS * intervalMs + FENCE_LEAD_MS;
       const noticedLateAt = vouchDemandDueAt(facts({ intervalMs, grant: { sentAt: 0, periodMs } }))!;

@@ -11,18 +11,19 @@
  * primary's lease has lapsed assumes every witness vouches as long as its
  * probes succeed, the most a witness ever does).
  *
- * The time to vouch: the keeper notices a late answer a quarter interval
- * after the renewal it expected, and a witness vouches at its next probe,
- * within one interval, so vouches start at most 2¼ intervals after the last
- * grant was sent. A lease shorter than three intervals plus the fence's lead
- * would fence before they arrive: for such a lease they are always asked for.
+ * The time to vouch: the keeper notices a late answer half an interval
+ * after the renewal it expected (a control plane answering within that
+ * never has it ask), and a witness vouches at its next probe, within one
+ * interval, so vouches start at most 2½ intervals after the last grant was
+ * sent. A lease shorter than 3½ intervals plus the fence's lead would fence
+ * before they arrive: for such a lease they are always asked for.
  */
 
 /** A renewal not answered with a grant this long after the one before it was sent, in intervals, is late. */
-export const GRANT_LATE_AFTER_INTERVALS = 1.25;
+export const GRANT_LATE_AFTER_INTERVALS = 1.5;
 
 /** A lease shorter than this many intervals (plus the fence's lead) has vouches asked for all along. */
-export const SHORT_LEASE_INTERVALS = 3;
+export const SHORT_LEASE_INTERVALS = 3.5;
 
 export interface VouchDemandFacts {
   /** The last grant this process received: when its request was sent (monotonic ms) and its period; null when none, or only one remembered from before a restart. */
@@ -46,13 +47,13 @@ export const VOUCH_DEMAND_RULES: readonly VouchDemandRule[] = [
     id: "short-lease",
     when: (facts) => facts.grant!.periodMs < SHORT_LEASE_INTERVALS * facts.intervalMs + facts.leadMs,
     ask: true,
-    sentence: "The lease is shorter than three intervals and the fence's lead, too short to wait for a late grant: ask the witnesses to vouch all along.",
+    sentence: "The lease is shorter than 3½ intervals and the fence's lead, too short to wait for a late grant: ask the witnesses to vouch all along.",
   },
   {
     id: "grant-late",
     when: (facts) => facts.now - facts.grant!.sentAt >= GRANT_LATE_AFTER_INTERVALS * facts.intervalMs,
     ask: true,
-    sentence: "The next grant is a quarter interval late: ask the witnesses to vouch until grants arrive on time again.",
+    sentence: "The next grant is half an interval late: ask the witnesses to vouch until grants arrive on time again.",
   },
   { id: "grants-on-time", when: () => true, ask: false, sentence: "The control plane's grants arrive on time: the witnesses need not vouch." },
 ];
