@@ -8,6 +8,7 @@ import type { HealthState } from "./health/health-state";
 import type { Logger } from "./log";
 import type { AgentMetrics } from "./metrics";
 import type { ReportQueue } from "./report-queue";
+import type { PrimaryLeaseKeeper } from "./primary-lease/primary-lease-keeper";
 import type { InPlaceRestarter } from "./restart/in-place-restarter";
 import { REPEAT_LOG_MS } from "./retry";
 import { PeerProbes, type PeerWitness, type TimedPeerProbe } from "./witness";
@@ -26,7 +27,7 @@ export interface AgentParts {
   /** Where the health endpoints are served, told in every report so load balancer configurations can be generated from the API. */
   healthEndpoint?: AgentHealthEndpoint | null;
   /** The primary lease keeper, told what every probe of the local server saw (it reads a standby rarely unless woken). */
-  keeper?: { probed(probe: { reachable: boolean; role: "primary" | "standby" | null }): void };
+  keeper?: Pick<PrimaryLeaseKeeper, "probed">;
   /** Restarts the local server in place when it crashed; told after every probe of it. */
   restarter?: Pick<InPlaceRestarter, "observed" | "report" | "stop">;
   /** Probes the peers; by default over kept connections, without vouching. */

@@ -68,10 +68,10 @@ export class MariadbLeaseServer implements LeaseServer {
     }
   }
 
-  /** See fenceMariadb: the same fence the `fence` command makes, on a session of its own (the fence ends the kept one). */
   /** MariaDB witnesses vouch after every probe of a primary: nothing to tell them. */
   async askForVouches(): Promise<void> {}
 
+  /** See fenceMariadb: the same fence the `fence` command makes, on a session of its own (the fence ends the kept one). */
   fence(): Promise<SelfFenceResult> {
     return this.onOwnSession(async (connection) => {
       const { terminatedSessions, wasReadOnly, positions } = await fenceMariadb(connection, { terminateSessions: true });

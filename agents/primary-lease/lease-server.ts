@@ -39,13 +39,13 @@ export interface LeaseServer {
   serverTimeUs(monotonicMs: number): number | null;
   /** The inverse of serverTimeUs. */
   monotonicMs(serverUs: number): number | null;
-  /** Writes refused and every client session ended, in the turn the engine's fence commands share. */
   /**
    * Tells the witnesses whether this primary wants their vouches now
    * (core/agents/vouch-demand.ts); a server that cannot tell them is vouched
    * for every probe.
    */
   askForVouches(ask: boolean): Promise<void>;
+  /** Writes refused and every client session ended, in the turn the engine's fence commands share. */
   fence(): Promise<SelfFenceResult>;
   /** Writes allowed again, unless `unless`, asked in that same turn, gives a reason not to. */
   unfence(unless: () => string | null): Promise<UnfenceResult>;

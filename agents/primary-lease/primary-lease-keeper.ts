@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { HealthFacts } from "@/core/health-checks/health-checks";
-import { decideKeeperRead, probeWakesKeeper } from "@/core/agents/keeper-reads";
+import { decideKeeperRead, probeWakesKeeper, type KeeperReadFacts } from "@/core/agents/keeper-reads";
 import { decideVouchDemand, vouchDemandDueAt, type VouchDemandFacts } from "@/core/agents/vouch-demand";
 import { FENCE_LEAD_MS, shortestPrimaryLeaseMs } from "@/core/policy/budgets";
 import type { CommandKeys } from "../commands/key-statement";
@@ -163,7 +163,7 @@ export class PrimaryLeaseKeeper {
     this.waits.wake();
   }
 
-  private readFacts(): { lastRead: ServerState["role"] | null } {
+  private readFacts(): KeeperReadFacts {
     return { lastRead: this.server?.role ?? null };
   }
 
