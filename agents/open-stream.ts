@@ -82,6 +82,7 @@ export class OpenStream {
 
   send(line: string, timeoutMs: number, signal?: AbortSignal): Promise<Sent> {
     if (this.broken) return Promise.resolve({ kind: "broke", error: this.broken });
+    if (signal?.aborted) return Promise.reject(new HttpAbandonedError("the request was abandoned"));
     return new Promise((resolve, reject) => {
       let settled = false;
       const onAbort = () => settle(null, new HttpAbandonedError("the request was abandoned"));
