@@ -79,7 +79,7 @@ export function createLeaseStreamClient(inner: HttpClient, options: LeaseStreamO
     if (opening || closed || now() < openingDueAt) return;
     opening = true;
     void OpenStream.open(target, headers, timeoutMs, now())
-      .catch((error: unknown): Sent => ({ kind: "broke", error: error instanceof Error ? error : new Error(String(error)) }))
+      .catch((error: unknown) => ({ kind: "broke" as const, error: error instanceof Error ? error : new Error(String(error)) }))
       .then((opened) => {
         opening = false;
         if (opened instanceof OpenStream) {
@@ -89,7 +89,6 @@ export function createLeaseStreamClient(inner: HttpClient, options: LeaseStreamO
           unansweredInARow = 0;
           return;
         }
-        if (opened.kind === "ack") return;
         unansweredInARow = opened.kind === "unanswered" ? unansweredInARow + 1 : 0;
         failed(opened.kind === "refused" ? { kind: "refused", status: opened.answer.status } : opened.kind === "unanswered" ? { kind: "unanswered", inARow: unansweredInARow } : { kind: "broke" }, describe(opened, timeoutMs));
       });
