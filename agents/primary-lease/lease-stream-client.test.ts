@@ -171,6 +171,25 @@ describe("the lease stream client", () => {
     lease.close();
   });
 
+  it("follows the copy its renewals are sent to: a renewal to another copy ends the old stream and opens one there", async () => {
+    const other = new LeaseControlPlane();
+    const otherUrl = new URL(`${(await other.start()).replace(/\/$/, "")}${LEASE_PATH}`);
+    try {
+      const lease = client();
+      await renew(lease, 1);
+      await settle();
+      expect(await renew(lease, 2)).toEqual({ n: 2, via: "stream" });
+      const moved = async (n: number) => JSON.parse((await lease.post(otherUrl, JSON.stringify({ n }), auth, 2_000)).body) as { n: number; via: string };
+      expect(await moved(3)).toEqual({ n: 3, via: "post" });
+      await settle();
+      expect(await moved(4)).toEqual({ n: 4, via: "stream" });
+      expect([controlPlane.endedStreams, other.streams]).toEqual([1, 1]);
+      lease.close();
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("closes its stream when closed", async () => {
     const lease = client();
     await renew(lease, 1);
