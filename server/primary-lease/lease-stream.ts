@@ -8,6 +8,7 @@ import { agentTokenHashOf } from "../agents/resolve-agent";
 import { DEFAULT_MAX_BODY_BYTES } from "../http/api-route";
 import { errorResponse, thrownResponse } from "../http/api-response";
 import { ackOf, LineStream, refuse } from "../http/line-stream";
+import { streamOpenings, type StreamOpenings } from "../ingest/stream-openings";
 import { PEER_ADDRESS_HEADER } from "../request/peer-address";
 
 const SECURITY_HEADERS = apiSecurityHeaders();
@@ -26,14 +27,28 @@ const STREAM_ONLY_HEADERS = new Set(["content-length", "content-type", "transfer
  * framework: each line is answered by `renew`, the lease POST's own handler,
  * on a Request carrying the opening's headers (the token, verified again for
  * every renewal) and the line as its body, so a renewal is validated, decided,
- * audited and refused exactly as its POST would be. An opening without an
- * agent's token is refused at once (401, as a POST); a token revoked later is
- * refused at the next renewal, which ends the stream.
+ * audited and refused exactly as its POST would be. An opening whose token is
+ * not a known agent's is refused at once (401, as a POST), as the report
+ * stream's is (grouped and remembered for a while: stream-openings.ts), so a
+ * stranger holds no connection open; a token revoked later is refused at the
+ * next renewal, which ends the stream.
  */
-export async function serveLeaseStream(incoming: IncomingMessage, outgoing: ServerResponse, renew: (request: Request) => Promise<Response>): Promise<void> {
+export async function serveLeaseStream(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  renew: (request: Request) => Promise<Response>,
+  openings: Pick<StreamOpenings, "verify"> = streamOpenings(),
+): Promise<void> {
   for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value);
   outgoing.setHeader("x-switchyard-served-by", LEASE_STREAM_SERVED_BY);
-  if (!agentTokenHashOf(incoming.headers.authorization)) {
+  let known: boolean;
+  try {
+    const tokenHash = agentTokenHashOf(incoming.headers.authorization);
+    known = tokenHash !== null && (await openings.verify(tokenHash)) !== null;
+  } catch (error) {
+    return refuse(incoming, outgoing, thrownResponse(error, `POST ${LEASE_STREAM_PATH}`));
+  }
+  if (!known) {
     return refuse(incoming, outgoing, errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." }));
   }
   const headers = new Headers();

@@ -168,6 +168,12 @@ describe("the lease stream", () => {
     expect(stream.status()).toBe(401);
   });
 
+  it("refuses an opening with a token no agent holds before any stream, so a stranger holds no connection open", async () => {
+    const stream = openStream(`sya_${"0".repeat(43)}`);
+    await stream.ended;
+    expect(stream.status()).toBe(401);
+  });
+
   it("answers a line larger than the POST's body limit 413 and closes the stream", async () => {
     const stream = openStream(agents[US]!.token);
     const ack = await stream.send(JSON.stringify({ ...WRITABLE, padding: "x".repeat(1024 * 1024) }));
