@@ -40,10 +40,15 @@ export class ControlPlaneChoice {
   }
 }
 
-/** How a part of the agent reaches the control plane: the URL it builds requests on, and a client of its own that sends them to the current copy. */
+/**
+ * How a part of the agent reaches the control plane: the URL it builds
+ * requests on, and a client of its own that sends them to the current copy,
+ * over `inner` (a fresh plain client by default; the lease keeper's carries
+ * its lease stream, which so follows the current copy).
+ */
 export interface ControlPlaneReach {
   controlPlaneUrl: string;
-  http: () => HttpClient;
+  http: (inner?: HttpClient) => HttpClient;
 }
 
 function outcomeOf(error: unknown): RequestOutcome {

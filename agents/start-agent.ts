@@ -48,7 +48,7 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   const copies = ControlPlaneChoice.of(config.controlPlaneUrl, ({ from, to, rule, why }) =>
     log.warn("control_plane.moved", `moving from ${from} to ${to} (${rule}): ${why}`, { from, to, rule }),
   );
-  const reaching = { controlPlaneUrl: copies.first, http: () => choosingHttpClient(copies, createHttpClient()) };
+  const reaching = { controlPlaneUrl: copies.first, http: (inner = createHttpClient()) => choosingHttpClient(copies, inner) };
   // Reports at once when a run waits on them or a command changed what they say (`agent` is wired below, before anything polls).
   const commandLoop = commandLoopFor(config, keyRing, metrics, log, changes, reaching, () => agent.reportNow());
   const leaseKeeper = primaryLeaseKeeperFor(config, keyRing, metrics, log, reaching);

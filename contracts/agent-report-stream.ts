@@ -1,17 +1,14 @@
-import { z } from "zod";
-
 /**
  * An agent's report stream: one long-lived HTTP/1.1 POST carrying its report
  * batches as newline-delimited JSON (each line one AgentReportBatch, exactly
  * the body `POST /api/v1/agents/reports` takes), answered by one streamed
- * response carrying one acknowledgement line per batch, in order. The token
- * is checked once, when the stream opens; every batch is validated, stored
- * exactly once and answered as its POST would be (status and body), so the
- * agent decides what its queue drops by the same rules either way.
+ * response carrying one acknowledgement line per batch, in order (a
+ * StreamAck: contracts/stream-ack.ts). The token is checked once, when the
+ * stream opens; every batch is validated, stored exactly once and answered
+ * as its POST would be (status and body), so the agent decides what its
+ * queue drops by the same rules either way.
  */
 export const REPORT_STREAM_PATH = "/api/v1/agents/reports/stream";
-
-export const REPORT_STREAM_CONTENT_TYPE = "application/x-ndjson";
 
 /** The most one line (one batch) may hold: what a batch POST may. */
 export const MAX_REPORT_FRAME_BYTES = 4 * 1024 * 1024;
@@ -23,14 +20,3 @@ export const MAX_REPORT_FRAME_BYTES = 4 * 1024 * 1024;
  * over copies that came back.
  */
 export const REPORT_STREAM_LIFETIME_MS = 4 * 60_000;
-
-export const reportStreamAckSchema = z
-  .strictObject({
-    /** What `POST /api/v1/agents/reports` would have answered: 200, 409, 400, 401, 413, 503… */
-    status: z.int().min(100).max(599),
-    /** Its body: an IngestResult (200), an IngestConflict (409), or an Error. */
-    answer: z.unknown(),
-  })
-  .meta({ id: "ReportStreamAck", description: "The control plane's answer to one batch of a report stream" });
-
-export type ReportStreamAck = z.infer<typeof reportStreamAckSchema>;

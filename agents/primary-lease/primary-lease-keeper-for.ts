@@ -3,7 +3,9 @@ import type { AgentConfig } from "../config";
 import type { ControlPlaneReach } from "../control-planes";
 import type { Logger } from "../log";
 import type { AgentMetrics } from "../metrics";
+import { createHttpClient } from "../http-post";
 import { mariadbLeaseServer } from "../mariadb/mariadb-lease-server";
+import { createLeaseStreamClient } from "./lease-stream-client";
 import { postgresLeaseServer } from "./local-session";
 import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
 
@@ -20,9 +22,14 @@ export function primaryLeaseKeeperFor(config: AgentConfig, keyRing: CommandKeyRi
     log.info("primary_lease.off", `${commands ? "a simulated replica" : "without a commands section the agent has no role that may fence"}: this replica never fences itself when its lease lapses`);
     return null;
   }
+  // Renewals travel on a lease stream of their own, inside the choice of copy: the stream is opened to (and follows) the current copy.
+  const leaseStream = createLeaseStreamClient(createHttpClient(), {
+    intervalMs: config.intervalMs,
+    onRule: (rule, detail) => log.warn("primary_lease.stream", `${rule.sentence} (${rule.id}: ${detail})`, { rule: rule.id }),
+  });
   return new PrimaryLeaseKeeper({
     controlPlaneUrl: reach?.controlPlaneUrl ?? config.controlPlaneUrl,
-    ...(reach ? { http: reach.http() } : {}),
+    http: reach ? reach.http(leaseStream) : leaseStream,
     token: config.token,
     agentName: config.agentName,
     controlPlaneKeys: keyRing,

@@ -12,6 +12,7 @@ import { FailureStreak, LoopWaits, REPEAT_LOG_MS } from "../retry";
 import { fenceCommandIds, fenceOwnership, type FenceOwnership } from "./fence-commands";
 import { decideLease, type LeaseDecision, type LeaseFacts, type LeaseRule } from "./lease-decision";
 import { requestLease } from "./lease-request";
+import { createLeaseStreamClient } from "./lease-stream-client";
 import { LeaseStateFile, type LeaseState } from "./lease-state";
 import type { LeaseServer, LeaseServerFactory, ServerState } from "./lease-server";
 import { verifyVouch, type RosterKey, type Witness } from "./vouch";
@@ -35,6 +36,7 @@ export interface PrimaryLeaseKeeperOptions {
   stateDir: string;
   metrics: AgentMetrics;
   log: Logger;
+  /** How renewals travel; defaults to a lease stream over a plain client (lease-stream-client.ts). */
   http?: HttpPoster;
   /** Before the control plane first answers a primary, the lease holds this long; defaults to DEFAULT_GRACE_MS. */
   graceMs?: number;
@@ -106,7 +108,7 @@ export class PrimaryLeaseKeeper {
   private withheld: string | null = null;
 
   constructor(private readonly options: PrimaryLeaseKeeperOptions) {
-    this.http = options.http ?? createHttpClient();
+    this.http = options.http ?? createLeaseStreamClient(createHttpClient(), { intervalMs: options.intervalMs });
     this.monotonic = options.monotonic ?? (() => performance.now());
     this.wallClock = options.wallClock ?? Date.now;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;

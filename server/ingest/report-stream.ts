@@ -1,13 +1,14 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { agentReportBatchSchema, separateInvalidReports } from "@/contracts/agent-reports";
-import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_CONTENT_TYPE, REPORT_STREAM_PATH, type ReportStreamAck } from "@/contracts/agent-report-stream";
-import { LineFrames } from "@/core/ingest/line-frames";
+import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
+import { NDJSON_CONTENT_TYPE, type StreamAck } from "@/contracts/stream-ack";
 import { retryAfterSeconds, sheddingRule } from "@/core/ingest/stream-shedding";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
 import { bindWitnessKey } from "../agents/bind-witness-key";
 import { agentTokenHashOf, type AgentPrincipal } from "../agents/resolve-agent";
 import { errorResponse, thrownResponse, zodErrorResponse } from "../http/api-response";
+import { ackOf, LineStream, refuse } from "../http/line-stream";
 import { AbandonedBatchError, groupCommit, type GroupCommit } from "./group-commit";
 import { alreadyStoredResponse } from "./ingest-answers";
 import { ingestMetrics } from "./ingest-metrics";
@@ -17,20 +18,6 @@ const SECURITY_HEADERS = apiSecurityHeaders();
 
 /** Says which way an answer came (as the direct lane's header does). */
 export const STREAM_SERVED_BY = "report-stream";
-
-/**
- * Batches of one stream read ahead of their acknowledgements: an agent sends
- * its next batch only after the last one's answer, so more than a few means a
- * client that does not wait; reading stops until they are answered.
- */
-const MAX_UNANSWERED_FRAMES = 4;
-
-/** How long a stream whose frame was too large stays open after its last answer, for the agent to read it, before it is cut. */
-const LINGER_MS = 1_000;
-
-async function ackOf(response: Response): Promise<ReportStreamAck> {
-  return { status: response.status, answer: await response.json() };
-}
 
 /**
  * Serves one agent's report stream (contracts/agent-report-stream.ts) outside
@@ -71,88 +58,21 @@ export async function serveReportStream(
   }
   ingestMetrics().openings.inc({ outcome: agent ? "opened" : "refused" });
   if (!agent) return refuse(incoming, outgoing, errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." }));
-  outgoing.writeHead(200, { "content-type": REPORT_STREAM_CONTENT_TYPE, "cache-control": "no-store" });
+  outgoing.writeHead(200, { "content-type": NDJSON_CONTENT_TYPE, "cache-control": "no-store" });
   outgoing.flushHeaders();
   // The request lasts as long as the stream: no idle cut while the agent has nothing to send.
   incoming.socket.setTimeout(0);
-  new ReportStream(agent, incoming, outgoing, commit).run();
+  const { streams } = ingestMetrics();
+  streams.inc();
+  outgoing.once("close", () => streams.dec());
+  new LineStream(incoming, outgoing, { maxFrameBytes: MAX_REPORT_FRAME_BYTES, what: "A batch", label: "report-stream", answer: storer(agent, commit) }).run();
 }
 
-/** Answers the opening without a stream; the body the agent goes on sending is read and thrown away until it hangs up. */
-async function refuse(incoming: IncomingMessage, outgoing: ServerResponse, response: Response, headers: Record<string, string> = {}): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  outgoing.writeHead(response.status, { ...headers, "content-type": "application/json", "content-length": body.byteLength });
-  outgoing.end(body);
-  incoming.resume();
-}
-
-class ReportStream {
-  private readonly frames = new LineFrames(MAX_REPORT_FRAME_BYTES);
-  private chain: Promise<void> = Promise.resolve();
-  private unanswered = 0;
-  private ended = false;
-  /** The connection is gone: nobody reads what is still to be answered. */
-  private closed = false;
+/** Stores one line of the stream as its batch POST would, and acknowledges it with what the POST would have answered. */
+function storer(agent: AgentPrincipal, commit: Pick<GroupCommit, "submit">): (frame: string, closed: () => boolean) => Promise<StreamAck> {
   /** Witness keys already offered on this stream: binding is checked once per key, not per batch. */
-  private readonly offeredKeys = new Set<string>();
-
-  constructor(
-    private readonly agent: AgentPrincipal,
-    private readonly incoming: IncomingMessage,
-    private readonly outgoing: ServerResponse,
-    private readonly commit: Pick<GroupCommit, "submit">,
-  ) {}
-
-  run(): void {
-    const { streams } = ingestMetrics();
-    streams.inc();
-    this.outgoing.once("close", () => {
-      this.closed = true;
-      streams.dec();
-    });
-    this.incoming.on("data", (chunk: Buffer) => {
-      if (this.ended) return;
-      const { frames, tooLarge } = this.frames.push(chunk);
-      for (const frame of frames) this.enqueue(() => this.answer(frame));
-      if (tooLarge) {
-        this.stopReading();
-        this.enqueue(async () => {
-          this.write(await ackOf(errorResponse(413, { code: "payload_too_large", message: `A batch on the stream exceeds ${MAX_REPORT_FRAME_BYTES} bytes; the stream is closed.` })));
-          this.finish(true);
-        });
-      }
-    });
-    this.incoming.once("end", () => this.enqueue(async () => this.finish(false)));
-    this.incoming.once("error", () => this.stopReading());
-    this.outgoing.once("close", () => this.stopReading());
-  }
-
-  private enqueue(step: () => Promise<void>): void {
-    this.unanswered += 1;
-    if (this.unanswered > MAX_UNANSWERED_FRAMES) this.incoming.pause();
-    this.chain = this.chain
-      .then(() => (this.closed ? undefined : step()))
-      .catch((error: unknown) => {
-        console.error("[report-stream] a frame failed unexpectedly:", error);
-        this.outgoing.destroy();
-      })
-      .finally(() => {
-        this.unanswered -= 1;
-        if (this.unanswered <= MAX_UNANSWERED_FRAMES && !this.ended) this.incoming.resume();
-      });
-  }
-
-  private async answer(frame: string): Promise<void> {
-    if (this.ended) return;
-    const ack = await this.store(frame);
-    this.write(ack);
-    if (ack.status === 401) {
-      this.stopReading();
-      this.finish(false);
-    }
-  }
-
-  private async store(frame: string): Promise<ReportStreamAck> {
+  const offeredKeys = new Set<string>();
+  return async (frame, closed) => {
     let value: unknown;
     try {
       value = JSON.parse(frame);
@@ -165,38 +85,16 @@ class ReportStream {
     if (!separated) return ackOf(zodErrorResponse(parsed.error!, "body"));
     const { batch, refused } = separated;
     try {
-      const outcome = await this.commit.submit(this.agent, batch, () => this.closed);
+      const outcome = await commit.submit(agent, batch, closed);
       if (!outcome.stored) return ackOf(alreadyStoredResponse(outcome.lastSeq, batch.reports[0]!.seq));
-      if (batch.witnessKey && !this.offeredKeys.has(batch.witnessKey)) {
-        await bindWitnessKey(this.agent, batch.witnessKey);
-        this.offeredKeys.add(batch.witnessKey);
+      if (batch.witnessKey && !offeredKeys.has(batch.witnessKey)) {
+        await bindWitnessKey(agent, batch.witnessKey);
+        offeredKeys.add(batch.witnessKey);
       }
       return { status: 200, answer: refused.length > 0 ? { ...outcome.result, refused } : outcome.result };
     } catch (error) {
       if (error instanceof AbandonedBatchError) return { status: 503, answer: { error: { code: "client_closed", message: error.message } } };
-      return ackOf(thrownResponse(error, `report stream of agent ${this.agent.name}`));
+      return ackOf(thrownResponse(error, `report stream of agent ${agent.name}`));
     }
-  }
-
-  private write(ack: ReportStreamAck): void {
-    if (!this.outgoing.destroyed && !this.outgoing.writableEnded) this.outgoing.write(`${JSON.stringify(ack)}\n`);
-  }
-
-  private stopReading(): void {
-    this.ended = true;
-    this.incoming.pause();
-  }
-
-  /** Ends the answer once every read batch is answered; after a refused frame, cuts the connection after LINGER_MS (its unread rest is never read). */
-  private finish(cut: boolean): void {
-    this.ended = true;
-    if (!this.outgoing.writableEnded) this.outgoing.end();
-    if (cut) {
-      const socket = this.incoming.socket;
-      this.outgoing.once("finish", () => {
-        socket.end();
-        setTimeout(() => socket.destroy(), LINGER_MS).unref();
-      });
-    }
-  }
+  };
 }

@@ -52,7 +52,8 @@ let token: string;
 let controlPlaneKeys: CommandKeyRing;
 const witnesses: Record<string, WitnessIdentity> = {};
 const replicaIds: Record<string, string> = {};
-const server = new RouteServer((request) => leaseRoute(request));
+// Renewals travel on the lease stream, as against a control plane with its direct lane.
+const server = new RouteServer((request) => leaseRoute(request), { leaseStream: true });
 const keepers: PrimaryLeaseKeeper[] = [];
 let nextId = 1;
 

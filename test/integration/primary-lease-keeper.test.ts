@@ -61,7 +61,8 @@ let token: string;
 let controlPlaneKeys: CommandKeyRing;
 const witnesses: Record<string, WitnessIdentity> = {};
 const replicaIds: Record<string, string> = {};
-const server = new RouteServer((request) => leaseRoute(request));
+// Renewals travel on the lease stream, as against a control plane with its direct lane.
+const server = new RouteServer((request) => leaseRoute(request), { leaseStream: true });
 const keepers: PrimaryLeaseKeeper[] = [];
 
 interface Running {
@@ -235,6 +236,8 @@ describe("the primary's lease keeper on a real PostgreSQL", () => {
   it("fences its primary once nobody renewed the lease for its period, and undoes that fence when grants resume, also after a restart", async () => {
     const first = startKeeper("lapse");
     await granted(first);
+    // Its renewals travel on the lease stream once it is open (the first went by POST while it opened).
+    await until(() => server.leaseStreamLines, (lines) => lines > 0, "a renewal on the lease stream");
     expect(await writable()).toBe(true);
     expect((await leaseOf(US.replica))!.periodMs).toBe(PERIOD_MS);
 

@@ -1,8 +1,10 @@
 import http from "node:http";
 import { Readable } from "node:stream";
 import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
+import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { OPERATIONS, type ApiOperation } from "@/contracts/operations";
 import { serveReportStream } from "@/server/ingest/report-stream";
+import { serveLeaseStream } from "@/server/primary-lease/lease-stream";
 import { closeAbruptly, listenLocally } from "./local-server";
 
 type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -51,10 +53,17 @@ export class ApiServer {
 
   /** Listens on `port` (a free one by default: pass the old one to come back where clients expect it). */
   async start(port = 0): Promise<string> {
-    // Served with the batch POST, as the direct lane serves both.
+    // Served with the batch POST and the lease POST, as the direct lane serves them.
     const reportStream = this.routes.some((route) => route.op === OPERATIONS.ingestReports);
+    const leaseRoute = this.routes.find((route) => route.op === OPERATIONS.renewPrimaryLease);
     const server = http.createServer(async (incoming, outgoing) => {
       if (reportStream && incoming.method === "POST" && incoming.url === REPORT_STREAM_PATH) return serveReportStream(incoming, outgoing);
+      if (incoming.method === "POST" && incoming.url === LEASE_STREAM_PATH) {
+        if (leaseRoute) return serveLeaseStream(incoming, outgoing, (request) => leaseRoute.handler(request, { params: Promise.resolve({}) }));
+        // Not served, as Next.js answers a stream without the direct lane: at once, not after a body that never ends.
+        incoming.resume();
+        return void outgoing.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "not_found", message: `no route for ${LEASE_STREAM_PATH}` } }));
+      }
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
       const url = new URL(incoming.url ?? "/", "http://127.0.0.1");

@@ -1,6 +1,8 @@
 import http from "node:http";
 import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
+import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { serveReportStream } from "@/server/ingest/report-stream";
+import { serveLeaseStream } from "@/server/primary-lease/lease-stream";
 import { closeAbruptly, listenLocally } from "./local-server";
 
 type RouteHandler = (request: Request) => Promise<Response>;
@@ -13,16 +15,31 @@ type RouteHandler = (request: Request) => Promise<Response>;
 export class RouteServer {
   private server: http.Server | null = null;
   port = 0;
+  /** Lease renewals that came on a lease stream. */
+  leaseStreamLines = 0;
 
-  /** `reportStream`: also serve agents' report streams, as the direct lane does beside the batch POST. */
+  /**
+   * `reportStream`: also serve agents' report streams, as the direct lane does beside the batch POST.
+   * `leaseStream`: also serve lease streams, each line answered by `handler` (the lease POST's); without
+   * it an opening is answered 404 at once, as Next.js answers it without the direct lane.
+   */
   constructor(
     private readonly handler: RouteHandler,
-    private readonly options: { reportStream?: boolean } = {},
+    private readonly options: { reportStream?: boolean; leaseStream?: boolean } = {},
   ) {}
 
   async start(port = 0): Promise<number> {
     const server = http.createServer(async (incoming, outgoing) => {
       if (this.options.reportStream && incoming.method === "POST" && incoming.url === REPORT_STREAM_PATH) return serveReportStream(incoming, outgoing);
+      if (incoming.method === "POST" && incoming.url === LEASE_STREAM_PATH) {
+        if (this.options.leaseStream)
+          return serveLeaseStream(incoming, outgoing, (request) => {
+            this.leaseStreamLines += 1;
+            return this.handler(request);
+          });
+        incoming.resume();
+        return void outgoing.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"no such route"}}');
+      }
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
       const headers = new Headers();
