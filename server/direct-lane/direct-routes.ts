@@ -6,6 +6,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "../http/api-route";
 import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
 import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { serveReportStream } from "../ingest/report-stream";
+import { streamOpenings } from "../ingest/stream-openings";
 import { serveLeaseStream } from "../primary-lease/lease-stream";
 import { ingestReportsRoute, renewPrimaryLeaseRoute } from "./agent-routes";
 import { serveDirect, type DirectRoute } from "./serve-direct";
@@ -51,7 +52,7 @@ export function openDirectLane(env: Readonly<Record<string, string | undefined>>
   // The agents' report streams live only here, outside the page framework: without the lane, Next.js answers 404 and agents post their batches.
   lane.routes.set(`POST ${REPORT_STREAM_PATH}`, streamRoute(REPORT_STREAM_PATH, (incoming, outgoing) => serveReportStream(incoming, outgoing)));
   // Lease renewals have a stream of their own, so a copy behind on storing reports never delays a lease; without the lane, agents post them.
-  lane.routes.set(`POST ${LEASE_STREAM_PATH}`, streamRoute(LEASE_STREAM_PATH, (incoming, outgoing) => serveLeaseStream(incoming, outgoing, renewPrimaryLeaseRoute)));
+  lane.routes.set(`POST ${LEASE_STREAM_PATH}`, streamRoute(LEASE_STREAM_PATH, (incoming, outgoing) => serveLeaseStream(incoming, outgoing, renewPrimaryLeaseRoute, streamOpenings())));
   return true;
 }
 

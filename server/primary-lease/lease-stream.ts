@@ -4,11 +4,10 @@ import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { OPERATIONS, type ApiOperation } from "@/contracts/operations";
 import { NDJSON_CONTENT_TYPE, type StreamAck } from "@/contracts/stream-ack";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
-import { agentTokenHashOf } from "../agents/resolve-agent";
+import { agentTokenHashOf, type AgentPrincipal } from "../agents/resolve-agent";
 import { DEFAULT_MAX_BODY_BYTES } from "../http/api-route";
 import { errorResponse, thrownResponse } from "../http/api-response";
 import { ackOf, LineStream, refuse } from "../http/line-stream";
-import { streamOpenings, type StreamOpenings } from "../ingest/stream-openings";
 import { PEER_ADDRESS_HEADER } from "../request/peer-address";
 
 const SECURITY_HEADERS = apiSecurityHeaders();
@@ -37,7 +36,8 @@ export async function serveLeaseStream(
   incoming: IncomingMessage,
   outgoing: ServerResponse,
   renew: (request: Request) => Promise<Response>,
-  openings: Pick<StreamOpenings, "verify"> = streamOpenings(),
+  /** The report stream's verification of openings (server/ingest/stream-openings.ts), passed in: that folder already depends on this one. */
+  openings: { verify(tokenHash: string): Promise<AgentPrincipal | null> },
 ): Promise<void> {
   for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value);
   outgoing.setHeader("x-switchyard-served-by", LEASE_STREAM_SERVED_BY);

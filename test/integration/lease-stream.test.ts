@@ -11,6 +11,7 @@ import { revokeAgent } from "@/server/agents/revoke-agent";
 import { SYSTEM_ACTOR } from "@/server/audit/append-audit-event";
 import { db } from "@/server/db/client";
 import { serveLeaseStream } from "@/server/primary-lease/lease-stream";
+import { streamOpenings } from "@/server/ingest/stream-openings";
 import { seedDemoTopology } from "../support/demo-topology";
 import { call } from "../support/api";
 import { closeAbruptly, listenLocally } from "../support/local-server";
@@ -35,7 +36,7 @@ const server = http.createServer(async (incoming, outgoing) => {
     return serveLeaseStream(incoming, outgoing, (request) => {
       streamed += 1;
       return leaseRoute(request);
-    });
+    }, streamOpenings());
   }
   const chunks: Buffer[] = [];
   for await (const chunk of incoming) chunks.push(chunk as Buffer);

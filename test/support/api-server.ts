@@ -5,6 +5,7 @@ import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { OPERATIONS, type ApiOperation } from "@/contracts/operations";
 import { serveReportStream } from "@/server/ingest/report-stream";
 import { serveLeaseStream } from "@/server/primary-lease/lease-stream";
+import { streamOpenings } from "@/server/ingest/stream-openings";
 import { closeAbruptly, listenLocally } from "./local-server";
 
 type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -59,7 +60,7 @@ export class ApiServer {
     const server = http.createServer(async (incoming, outgoing) => {
       if (reportStream && incoming.method === "POST" && incoming.url === REPORT_STREAM_PATH) return serveReportStream(incoming, outgoing);
       if (incoming.method === "POST" && incoming.url === LEASE_STREAM_PATH) {
-        if (leaseRoute) return serveLeaseStream(incoming, outgoing, (request) => leaseRoute.handler(request, { params: Promise.resolve({}) }));
+        if (leaseRoute) return serveLeaseStream(incoming, outgoing, (request) => leaseRoute.handler(request, { params: Promise.resolve({}) }), streamOpenings());
         // Not served, as Next.js answers a stream without the direct lane: at once, not after a body that never ends.
         incoming.resume();
         return void outgoing.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "not_found", message: `no route for ${LEASE_STREAM_PATH}` } }));

@@ -3,6 +3,7 @@ import { REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
 import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { serveReportStream } from "@/server/ingest/report-stream";
 import { serveLeaseStream } from "@/server/primary-lease/lease-stream";
+import { streamOpenings } from "@/server/ingest/stream-openings";
 import { closeAbruptly, listenLocally } from "./local-server";
 
 type RouteHandler = (request: Request) => Promise<Response>;
@@ -36,7 +37,7 @@ export class RouteServer {
           return serveLeaseStream(incoming, outgoing, (request) => {
             this.leaseStreamLines += 1;
             return this.handler(request);
-          });
+          }, streamOpenings());
         incoming.resume();
         return void outgoing.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"no such route"}}');
       }
