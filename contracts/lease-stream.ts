@@ -7,7 +7,7 @@
  * contracts/stream-ack.ts, with what the POST would have answered). Each line
  * is answered by the POST's own handler, its token verified again, so a
  * revoked token is refused at the next renewal (401, which ends the stream;
- * an opening without an agent's token at all is answered 401 at once);
+ * an opening whose token is no known agent's is answered 401 at once);
  * an invalid line gets its 400 and the stream goes on; a line larger than the
  * POST's body limit gets its 413 and the stream is closed. It is a connection
  * of its own, apart from the report stream, so a copy behind on storing
