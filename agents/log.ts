@@ -17,7 +17,26 @@ export interface Logger {
 
 const RESERVED = new Set(["time", "level", "agent", "event", "message", "failure"]);
 
-export function createLogger(agent: string, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+/**
+ * Writes log lines to `stream` (stdout) until it fails. A stdout whose reader
+ * went away (a log pipe closed, a shipper that died) fails every write with
+ * EPIPE; unheeded, each failure is an uncaught exception, which the agent
+ * logs, which fails again: measured, a core spinning at 100 % for as long as
+ * the agent runs. From the first failure on, lines are dropped: the agent
+ * goes on doing its work (its fence among it) without logs, rather than
+ * stopping over them.
+ */
+export function streamWriter(stream: NodeJS.WritableStream = process.stdout): (line: string) => void {
+  let failed = false;
+  stream.on("error", () => {
+    failed = true;
+  });
+  return (line) => {
+    if (!failed) stream.write(line);
+  };
+}
+
+export function createLogger(agent: string, write: (line: string) => void = streamWriter()): Logger {
   const emit = (level: LogLevel, event: string, message: string, fields: LogFields = {}, failure?: Failure) => {
     const entry: LogFields = { time: new Date().toISOString(), level, agent, event, message };
     if (failure) entry.failure = failure;
