@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { NDJSON_CONTENT_TYPE, streamAckSchema } from "@/contracts/stream-ack";
 import { LineFrames } from "@/core/ingest/line-frames";
+import { errorMessage } from "./error-message";
 import { HttpAbandonedError, type HttpAnswer } from "./http-post";
 import { parseJson } from "./parse-json";
 
@@ -9,6 +10,20 @@ import { parseJson } from "./parse-json";
 const MAX_ACK_BYTES = 1024 * 1024;
 
 export type Sent = { kind: "ack"; answer: HttpAnswer } | { kind: "refused"; answer: HttpAnswer; retryAfterMs?: number } | { kind: "broke"; error: Error } | { kind: "silent" } | { kind: "unanswered" };
+
+/** What went wrong with a stream, in words for the log. */
+export function describeSent(sent: Exclude<Sent, { kind: "ack" }>, timeoutMs: number): string {
+  switch (sent.kind) {
+    case "broke":
+      return errorMessage(sent.error);
+    case "refused":
+      return `the opening was answered ${sent.answer.status}`;
+    case "unanswered":
+      return `no answer to the opening within ${timeoutMs} ms`;
+    case "silent":
+      return `no acknowledgement within ${timeoutMs} ms`;
+  }
+}
 
 /**
  * One open stream of the agent's (report stream, lease stream): a chunked

@@ -1,9 +1,8 @@
 import { REPORT_STREAM_LIFETIME_MS, REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
 import { STREAM_RETRY_MS, streamRule, type StreamOutcome, type StreamRule } from "@/core/ingest/stream-fallback";
 import { openingDelayMs, streamLifetimeMs, type OpeningCause } from "@/core/ingest/stream-opening";
-import { errorMessage } from "./error-message";
 import { HttpAbandonedError, HttpTimeoutError, type HttpAnswer, type HttpClient } from "./http-post";
-import { OpenStream, type Sent } from "./open-stream";
+import { describeSent, OpenStream, type Sent } from "./open-stream";
 
 /** The batch POST's path; a POST to it is what the stream carries instead. */
 const REPORTS_PATH = REPORT_STREAM_PATH.slice(0, REPORT_STREAM_PATH.lastIndexOf("/"));
@@ -24,19 +23,6 @@ function waitFor(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-function describe(sent: Exclude<Sent, { kind: "ack" }>, timeoutMs: number): string {
-  switch (sent.kind) {
-    case "broke":
-      return errorMessage(sent.error);
-    case "refused":
-      return `the opening was answered ${sent.answer.status}`;
-    case "unanswered":
-      return `no answer to the opening within ${timeoutMs} ms`;
-    case "silent":
-      return `no acknowledgement within ${timeoutMs} ms`;
-  }
 }
 
 export interface ReportStreamOptions {
@@ -117,7 +103,7 @@ export function createReportStreamClient(inner: HttpClient, options: ReportStrea
         : sent.kind === "unanswered"
           ? { kind: "unanswered", inARow: unansweredInARow }
           : sent;
-    const rule = decide(outcome, describe(sent, timeoutMs));
+    const rule = decide(outcome, describeSent(sent, timeoutMs));
     scheduleOpening(rule.id === "opening-shed" && sent.kind === "refused" ? { kind: "shed", retryAfterMs: sent.retryAfterMs! } : { kind: "failed", inARow: failuresInARow });
     if (rule.action === "answer" && sent.kind === "refused") return sent.answer;
     if (rule.action === "time-out") {

@@ -3,9 +3,8 @@ import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { leaseStreamRule, type LeaseStreamOutcome, type LeaseStreamRule } from "@/core/agents/lease-stream-rules";
 import { STREAM_RETRY_MS } from "@/core/ingest/stream-fallback";
 import { openingDelayMs, streamLifetimeMs } from "@/core/ingest/stream-opening";
-import { errorMessage } from "../error-message";
 import { HttpTimeoutError, type HttpAnswer, type HttpClient } from "../http-post";
-import { OpenStream, type Sent } from "../open-stream";
+import { describeSent, OpenStream, type Sent } from "../open-stream";
 import { LEASE_PATH } from "./lease-request";
 
 /** What the openings' back-off is spread over when the caller does not say its renewal interval: the default interval (agents/config.ts). */
@@ -20,19 +19,6 @@ export interface LeaseStreamOptions {
   random?: () => number;
   /** Told of every rule that was not a plain acknowledgement, with what it was about. */
   onRule?: (rule: LeaseStreamRule, detail: string) => void;
-}
-
-function describe(sent: Exclude<Sent, { kind: "ack" }>, timeoutMs: number): string {
-  switch (sent.kind) {
-    case "broke":
-      return errorMessage(sent.error);
-    case "refused":
-      return `the opening was answered ${sent.answer.status}`;
-    case "unanswered":
-      return `no answer to the opening within ${timeoutMs} ms`;
-    case "silent":
-      return `no acknowledgement within ${timeoutMs} ms`;
-  }
 }
 
 /**
@@ -90,7 +76,7 @@ export function createLeaseStreamClient(inner: HttpClient, options: LeaseStreamO
           return;
         }
         unansweredInARow = opened.kind === "unanswered" ? unansweredInARow + 1 : 0;
-        failed(opened.kind === "refused" ? { kind: "refused", status: opened.answer.status } : opened.kind === "unanswered" ? { kind: "unanswered", inARow: unansweredInARow } : { kind: "broke" }, describe(opened, timeoutMs));
+        failed(opened.kind === "refused" ? { kind: "refused", status: opened.answer.status } : opened.kind === "unanswered" ? { kind: "unanswered", inARow: unansweredInARow } : { kind: "broke" }, describeSent(opened, timeoutMs));
       });
   }
 
@@ -124,7 +110,7 @@ export function createLeaseStreamClient(inner: HttpClient, options: LeaseStreamO
       }
       return sent.answer;
     }
-    const rule = failed(sent.kind === "silent" ? { kind: "silent" } : { kind: "broke" }, describe(sent, timeoutMs));
+    const rule = failed(sent.kind === "silent" ? { kind: "silent" } : { kind: "broke" }, describeSent(sent, timeoutMs));
     drop(open, "close");
     if (rule.action === "time-out") throw new HttpTimeoutError(`no acknowledgement on the lease stream within ${timeoutMs} ms`);
     // As a POST sent when the renewal was: within what is left of its time.
