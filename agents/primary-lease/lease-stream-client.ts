@@ -1,7 +1,7 @@
 import { REPORT_STREAM_LIFETIME_MS } from "@/contracts/agent-report-stream";
 import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
-import { leaseStreamRule, type LeaseStreamOutcome, type LeaseStreamRule } from "@/core/agents/lease-stream-rules";
-import { STREAM_RETRY_MS } from "@/core/ingest/stream-fallback";
+import { leaseStreamRule } from "@/core/agents/lease-stream-rules";
+import { STREAM_RETRY_MS, type StreamOutcome, type StreamRule } from "@/core/ingest/stream-fallback";
 import { openingDelayMs, streamLifetimeMs } from "@/core/ingest/stream-opening";
 import { HttpTimeoutError, type HttpAnswer, type HttpClient } from "../http-post";
 import { describeSent, OpenStream, type Sent } from "../open-stream";
@@ -18,7 +18,7 @@ export interface LeaseStreamOptions {
   intervalMs?: number;
   random?: () => number;
   /** Told of every rule that was not a plain acknowledgement, with what it was about. */
-  onRule?: (rule: LeaseStreamRule, detail: string) => void;
+  onRule?: (rule: StreamRule, detail: string) => void;
 }
 
 /**
@@ -45,7 +45,7 @@ export function createLeaseStreamClient(inner: HttpClient, options: LeaseStreamO
   let failuresInARow = 0;
   let unansweredInARow = 0;
 
-  const failed = (outcome: LeaseStreamOutcome, detail: string): LeaseStreamRule => {
+  const failed = (outcome: StreamOutcome, detail: string): StreamRule => {
     const rule = leaseStreamRule(outcome);
     options.onRule?.(rule, detail);
     failuresInARow += 1;

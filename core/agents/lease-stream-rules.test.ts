@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { LEASE_STREAM_RULES, leaseStreamRule, type LeaseStreamOutcome } from "./lease-stream-rules";
+import type { StreamOutcome } from "../ingest/stream-fallback";
+import { LEASE_STREAM_RULES, leaseStreamRule } from "./lease-stream-rules";
 
 describe("the lease stream's rules", () => {
   it("declares each rule once with one sentence, ending in one that always matches", () => {
     const ids = LEASE_STREAM_RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of LEASE_STREAM_RULES) expect(rule.sentence).toMatch(/^[A-Z].*\.$/);
-    expect(LEASE_STREAM_RULES.at(-1)!.when({ kind: "ack" })).toBe(true);
+    expect(LEASE_STREAM_RULES.at(-1)!.when({ kind: "ack", status: 200 })).toBe(true);
   });
 
   it("decides every outcome a renewal can meet", () => {
-    const cases: [LeaseStreamOutcome, string, string][] = [
-      [{ kind: "ack" }, "lease-acknowledged", "answer"],
+    const cases: [StreamOutcome, string, string][] = [
+      [{ kind: "ack", status: 200 }, "lease-acknowledged", "answer"],
       [{ kind: "refused", status: 404 }, "lease-stream-not-served", "post-for-a-while"],
       [{ kind: "refused", status: 405 }, "lease-stream-not-served", "post-for-a-while"],
       [{ kind: "refused", status: 426 }, "lease-stream-not-served", "post-for-a-while"],

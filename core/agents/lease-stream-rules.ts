@@ -1,4 +1,4 @@
-import { STREAM_RETRY_MS } from "../ingest/stream-fallback";
+import { STREAM_RETRY_MS, type StreamOutcome, type StreamRule } from "../ingest/stream-fallback";
 
 /**
  * What an agent does after trying to carry a lease renewal on its lease
@@ -7,42 +7,15 @@ import { STREAM_RETRY_MS } from "../ingest/stream-fallback";
  * background. Sending a renewal twice is harmless, and the keeper counts a
  * grant from when it first sent the renewal, so going by POST after the
  * stream failed never makes a lease last longer than the control plane gave.
+ * The outcomes and actions are the report stream's (core/ingest/stream-fallback.ts);
+ * what differs is which action each outcome takes.
  */
-
-export type LeaseStreamOutcome =
-  /** The renewal's acknowledgement line came. */
-  | { kind: "ack" }
-  /** The stream's opening was answered without a stream (an older control plane or no direct lane: 404; a proxy: 405, 426…; a copy that cannot now: 5xx). */
-  | { kind: "refused"; status: number }
-  /** The stream's opening went unanswered for as long as a renewal may take (a copy too busy, or a proxy that buffers request bodies); `inARow` counts them. */
-  | { kind: "unanswered"; inARow: number }
-  /** No stream could be opened, or it broke before the renewal's acknowledgement came. */
-  | { kind: "broke" }
-  /** The stream stayed open but no acknowledgement came within the renewal's time. */
-  | { kind: "silent" };
-
-export type LeaseStreamAction =
-  /** Answer the renewal with what the stream said. */
-  | "answer"
-  /** Renewals go by POST; a stream is opened again after the back-off (core/ingest/stream-opening.ts). */
-  | "post"
-  /** Renewals go by POST for STREAM_RETRY_MS before a stream is tried again. */
-  | "post-for-a-while"
-  /** Close the stream and fail the renewal as a request that timed out. */
-  | "time-out";
-
-export interface LeaseStreamRule {
-  id: string;
-  when: (outcome: LeaseStreamOutcome) => boolean;
-  action: LeaseStreamAction;
-  sentence: string;
-}
 
 /** Refusals that say the copy could open a stream another time; any other refusal says it serves none. */
 const refusedForNow = (status: number) => status >= 500 || status === 429 || status === 401 || status === 403;
 
 /** First matching row decides; the last row always matches. */
-export const LEASE_STREAM_RULES: readonly LeaseStreamRule[] = [
+export const LEASE_STREAM_RULES: readonly StreamRule[] = [
   { id: "lease-acknowledged", when: (outcome) => outcome.kind === "ack", action: "answer", sentence: "The lease stream acknowledged the renewal: its answer is the renewal's, exactly as the POST's would be." },
   {
     id: "lease-opening-failed",
@@ -83,6 +56,6 @@ export const LEASE_STREAM_RULES: readonly LeaseStreamRule[] = [
   },
 ];
 
-export function leaseStreamRule(outcome: LeaseStreamOutcome): LeaseStreamRule {
+export function leaseStreamRule(outcome: StreamOutcome): StreamRule {
   return LEASE_STREAM_RULES.find((rule) => rule.when(outcome))!;
 }
