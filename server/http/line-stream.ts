@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { StreamAck } from "@/contracts/stream-ack";
+import { NDJSON_CONTENT_TYPE, type StreamAck } from "@/contracts/stream-ack";
 import { LineFrames } from "@/core/ingest/line-frames";
 import { errorResponse } from "./api-response";
 
@@ -26,6 +26,11 @@ export async function refuse(incoming: IncomingMessage, outgoing: ServerResponse
   incoming.resume();
 }
 
+/** Answers an opening whose token is no known agent's (or none), as the POST it stands for would be answered. */
+export function refuseUnknownToken(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+  return refuse(incoming, outgoing, errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." }));
+}
+
 export interface LineStreamOptions {
   /** The most one line may hold: what the line's POST may. A longer one gets its 413 and the stream is closed. */
   maxFrameBytes: number;
@@ -38,10 +43,10 @@ export interface LineStreamOptions {
 }
 
 /**
- * The request side of an agent's stream, once it is open: splits the body
- * into lines, answers each in order with `answer`, reads at most
- * MAX_UNANSWERED_FRAMES ahead of the answers, ends after a 401 and closes
- * after a line too large.
+ * An agent's stream, once its opening is accepted: answers the opening with
+ * the streamed response, splits the body into lines, answers each in order
+ * with `answer`, reads at most MAX_UNANSWERED_FRAMES ahead of the answers,
+ * ends after a 401 and closes after a line too large.
  */
 export class LineStream {
   private readonly frames: LineFrames;
@@ -60,6 +65,10 @@ export class LineStream {
   }
 
   run(): void {
+    this.outgoing.writeHead(200, { "content-type": NDJSON_CONTENT_TYPE, "cache-control": "no-store" });
+    this.outgoing.flushHeaders();
+    // The request lasts as long as the stream: no idle cut while the agent has nothing to send.
+    this.incoming.socket.setTimeout(0);
     this.outgoing.once("close", () => {
       this.closed = true;
     });

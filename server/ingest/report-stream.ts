@@ -2,13 +2,13 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { agentReportBatchSchema, separateInvalidReports } from "@/contracts/agent-reports";
 import { MAX_REPORT_FRAME_BYTES, REPORT_STREAM_PATH } from "@/contracts/agent-report-stream";
-import { NDJSON_CONTENT_TYPE, type StreamAck } from "@/contracts/stream-ack";
+import type { StreamAck } from "@/contracts/stream-ack";
 import { retryAfterSeconds, sheddingRule } from "@/core/ingest/stream-shedding";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
 import { bindWitnessKey } from "../agents/bind-witness-key";
 import { agentTokenHashOf, type AgentPrincipal } from "../agents/resolve-agent";
 import { errorResponse, thrownResponse, zodErrorResponse } from "../http/api-response";
-import { ackOf, LineStream, refuse } from "../http/line-stream";
+import { ackOf, LineStream, refuse, refuseUnknownToken } from "../http/line-stream";
 import { AbandonedBatchError, groupCommit, type GroupCommit } from "./group-commit";
 import { alreadyStoredResponse } from "./ingest-answers";
 import { ingestMetrics } from "./ingest-metrics";
@@ -57,11 +57,7 @@ export async function serveReportStream(
     return refuse(incoming, outgoing, thrownResponse(error, `POST ${REPORT_STREAM_PATH}`));
   }
   ingestMetrics().openings.inc({ outcome: agent ? "opened" : "refused" });
-  if (!agent) return refuse(incoming, outgoing, errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." }));
-  outgoing.writeHead(200, { "content-type": NDJSON_CONTENT_TYPE, "cache-control": "no-store" });
-  outgoing.flushHeaders();
-  // The request lasts as long as the stream: no idle cut while the agent has nothing to send.
-  incoming.socket.setTimeout(0);
+  if (!agent) return refuseUnknownToken(incoming, outgoing);
   const { streams } = ingestMetrics();
   streams.inc();
   outgoing.once("close", () => streams.dec());

@@ -2,12 +2,12 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { OPERATIONS, type ApiOperation } from "@/contracts/operations";
-import { NDJSON_CONTENT_TYPE, type StreamAck } from "@/contracts/stream-ack";
+import type { StreamAck } from "@/contracts/stream-ack";
 import { apiSecurityHeaders } from "@/core/web/security-headers";
 import { agentTokenHashOf, type AgentPrincipal } from "../agents/resolve-agent";
 import { DEFAULT_MAX_BODY_BYTES } from "../http/api-route";
 import { errorResponse, thrownResponse } from "../http/api-response";
-import { ackOf, LineStream, refuse } from "../http/line-stream";
+import { ackOf, LineStream, refuse, refuseUnknownToken } from "../http/line-stream";
 import { PEER_ADDRESS_HEADER } from "../request/peer-address";
 
 const SECURITY_HEADERS = apiSecurityHeaders();
@@ -48,9 +48,7 @@ export async function serveLeaseStream(
   } catch (error) {
     return refuse(incoming, outgoing, thrownResponse(error, `POST ${LEASE_STREAM_PATH}`));
   }
-  if (!known) {
-    return refuse(incoming, outgoing, errorResponse(401, { code: "unauthenticated", message: "Send this agent's token as `Authorization: Bearer sya_…`; it is unknown or revoked." }));
-  }
+  if (!known) return refuseUnknownToken(incoming, outgoing);
   const headers = new Headers();
   for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
     const name = incoming.rawHeaders[i]!;
@@ -64,10 +62,6 @@ export async function serveLeaseStream(
   } catch {
     return refuse(incoming, outgoing, errorResponse(400, { code: "validation_failed", message: "The Host header is not a host name.", field: "host" }));
   }
-  outgoing.writeHead(200, { "content-type": NDJSON_CONTENT_TYPE, "cache-control": "no-store" });
-  outgoing.flushHeaders();
-  // The request lasts as long as the stream: no idle cut while the agent waits for its next renewal.
-  incoming.socket.setTimeout(0);
   const answer = async (frame: string): Promise<StreamAck> => {
     try {
       return await ackOf(await renew(new Request(url, { method: "POST", headers, body: frame })));
