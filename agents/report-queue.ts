@@ -1,6 +1,7 @@
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import type { AgentReport } from "@/contracts/agent-reports";
+import { InPlaceFile } from "./in-place-file";
 
 /**
  * Reports waiting for the control plane, on disk, so that neither a control
@@ -11,14 +12,10 @@ import type { AgentReport } from "@/contracts/agent-reports";
  *   and fsynced one at a time. A kill in the middle of a write leaves a torn
  *   last line without its newline, which loading ignores and cuts off.
  * - `state.json`: the head (every seq at or below it was delivered or
- *   dropped), made durable before any segment is deleted. It is created by
- *   an atomic rename at a fixed width and from then on written over in place
- *   by one write at offset 0, within one disk sector, so a kill leaves the
- *   old head or the new one, as a rename did; an ack cost ~0.35 ms of CPU
- *   with a new file renamed over the old, ~0.07 ms written in place
- *   (measured, BENCHMARKS.md "Agent footprint"). The acks in between are not
+ *   dropped), made durable before any segment is deleted, and written over
+ *   in place (agents/in-place-file.ts). The acks in between are not
  *   fsynced: after a machine crash an older head is read back (or none,
- *   should the disk tear that sector), the reports above it are sent again,
+ *   should the disk tear its sector), the reports above it are sent again,
  *   and the control plane, which holds them, answers where to go on from.
  *
  * A seq is persisted before it is used, without a write of its own: a report
@@ -67,7 +64,7 @@ export interface ReportQueueOptions {
 }
 
 const STATE_FILE = "state.json";
-/** state.json's size: one write at offset 0 replaces all of it, within one disk sector. */
+/** state.json's width (agents/in-place-file.ts). */
 const STATE_BYTES = 64;
 const SEGMENT = /^(\d{20})\.jsonl$/;
 const LEADING_SEQ = /^\{"seq":(\d+),/;
@@ -86,8 +83,7 @@ export class ReportQueue {
    * reading it back from disk and checking it again.
    */
   private newest: QueuedReport | null = null;
-  /** state.json, open for writing over in place once it has the fixed width. */
-  private stateFd: number | null = null;
+  private readonly stateFile: InPlaceFile;
   private waitingBytes = 0;
   private waitingCount = 0;
   private droppedCount = 0;
@@ -100,6 +96,7 @@ export class ReportQueue {
   ) {
     this.maxBytes = options.maxBytes;
     this.segmentBytes = options.segmentBytes ?? Math.max(4096, Math.min(1024 * 1024, Math.floor(options.maxBytes / 16)));
+    this.stateFile = new InPlaceFile(path.join(dir, STATE_FILE), STATE_BYTES);
   }
 
   static open(dir: string, options: ReportQueueOptions): ReportQueue {
@@ -202,8 +199,7 @@ export class ReportQueue {
 
   close(): void {
     this.closeSegment();
-    if (this.stateFd !== null) closeSync(this.stateFd);
-    this.stateFd = null;
+    this.stateFile.close();
   }
 
   private closeSegment(): void {
@@ -334,33 +330,8 @@ export class ReportQueue {
   }
 
   private saveState(state: QueueState, { durable }: { durable: boolean }): void {
-    const content = JSON.stringify(state).padEnd(STATE_BYTES);
-    if (this.stateFd === null) this.createState(content);
-    else {
-      writeSync(this.stateFd, content, 0);
-      if (durable) fdatasyncSync(this.stateFd);
-    }
+    this.stateFile.write(JSON.stringify(state), { durable });
     this.state = state;
-  }
-
-  /**
-   * A process's first save replaces state.json (missing, or left by an
-   * earlier process at whatever width) with `content` by an atomic, durable
-   * rename, then keeps it open: later saves write over it in place.
-   */
-  private createState(content: string): void {
-    const file = path.join(this.dir, STATE_FILE);
-    const temporary = `${file}.tmp`;
-    const fd = openSync(temporary, "w");
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
-    this.syncDir();
-    this.stateFd = openSync(file, "r+");
   }
 
   /** Makes file creations and renames in the folder survive a power loss. */

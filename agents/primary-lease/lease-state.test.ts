@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -41,6 +41,26 @@ describe("the lease keeper's state file", () => {
     expect(reopened.grantWorthWriting(grant("1.000"))).toBe(true);
     reopened.save({ grant: null, selfFence: null }, { durable: true });
     expect(reopened.grantWorthWriting(grant("0.001"))).toBe(true);
+  });
+
+  it("writes grants over the file in place, and a self-fence of many commands by a rename, read back whole", () => {
+    const dir = freshDir();
+    const file = path.join(dir, LEASE_STATE_FILE);
+    const { store } = LeaseStateFile.open(dir);
+    const grant = (second: number) => ({ sentAt: `2026-11-26T10:00:0${second}.000Z`, periodMs: 4000 });
+    store.save({ grant: grant(0), selfFence: null }, { durable: false });
+    // A second name sees the later grants only if they are written into this file, not renamed over it.
+    linkSync(file, path.join(dir, "grant-link"));
+    store.save({ grant: grant(1), selfFence: null }, { durable: false });
+    expect(JSON.parse(readFileSync(path.join(dir, "grant-link"), "utf8")).grant).toEqual(grant(1));
+
+    const selfFence = { at: "2026-11-26T10:00:06.000Z", commandsBefore: Array.from({ length: 30 }, (_, i) => `0b9f5c2e-7d41-4c2a-9e0f-${String(i).padStart(12, "0")}`) };
+    store.save({ grant: grant(1), selfFence }, { durable: true });
+    expect(LeaseStateFile.open(dir).state).toEqual({ grant: grant(1), selfFence });
+    store.save({ grant: grant(2), selfFence: null }, { durable: true });
+    expect(LeaseStateFile.open(dir)).toMatchObject({ state: { grant: grant(2), selfFence: null }, problem: null });
+    expect(statSync(file).size).toBeLessThan(JSON.stringify(selfFence).length);
+    store.close();
   });
 
   it("says why a damaged file cannot be read, and remembers nothing from it", () => {

@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { InPlaceFile } from "../in-place-file";
 
 /**
  * What the lease keeper must remember across restarts, in
@@ -41,11 +42,23 @@ export const EMPTY_LEASE_STATE: LeaseState = { grant: null, selfFence: null };
  */
 export const GRANT_WRITTEN_AFTER_PERIOD_SHARE = 0.25;
 
+/**
+ * The file's width when written over in place (agents/in-place-file.ts): a
+ * grant and a self-fence of a few commands. A torn file reads as nothing
+ * remembered: no grant (the lease ends now, never later) and no self-fence
+ * (the server stays read-only until the control plane or an operator acts).
+ */
+const LEASE_STATE_BYTES = 512;
+
 export class LeaseStateFile {
   /** When the grant on disk was sent (ms since the epoch), null when none is. */
   private grantOnDisk: number | null = null;
 
-  private constructor(private readonly file: string) {}
+  private readonly out: InPlaceFile;
+
+  private constructor(private readonly file: string) {
+    this.out = new InPlaceFile(file, LEASE_STATE_BYTES);
+  }
 
   /** The state kept in `dir`, and why it could not be read (then: nothing remembered). */
   static open(dir: string): { store: LeaseStateFile; state: LeaseState; problem: string | null } {
@@ -73,27 +86,16 @@ export class LeaseStateFile {
   }
 
   /**
-   * Replaces the file atomically. `durable` (a change of the self-fence)
-   * also survives a crash of the machine. A grant is saved without it: after
-   * a crash an older grant is read back, which only ends the lease sooner.
+   * `durable` (a change of the self-fence) also survives a crash of the
+   * machine. A grant is saved without it: after a crash an older grant is
+   * read back, which only ends the lease sooner.
    */
   save(state: LeaseState, { durable }: { durable: boolean }): void {
-    const temporary = `${this.file}.tmp`;
-    const fd = openSync(temporary, "w");
-    try {
-      writeSync(fd, JSON.stringify({ version: 1, ...state }));
-      if (durable) fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.file);
+    this.out.write(JSON.stringify({ version: 1, ...state }), { durable });
     this.grantOnDisk = state.grant ? Date.parse(state.grant.sentAt) : null;
-    if (!durable) return;
-    const dirFd = openSync(path.dirname(this.file), "r");
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
+  }
+
+  close(): void {
+    this.out.close();
   }
 }

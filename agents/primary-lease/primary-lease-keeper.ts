@@ -134,6 +134,7 @@ export class PrimaryLeaseKeeper {
     await this.inFlight;
     await this.session.close();
     this.http.close();
+    this.store.close();
   }
 
   /** The control plane's latest answer refused the lease. */
