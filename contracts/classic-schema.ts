@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * The contracts the agent bundles are zod/mini schemas (contracts/README.md),
- * and @asteasolutions/zod-to-openapi reads only classic ones (`.meta()`,
+ * The contracts the agent bundles are zod/mini schemas (agents/README.md,
+ * "Footprint"), and @asteasolutions/zod-to-openapi reads only classic ones (`.meta()`,
  * `.format`, `.minLength`…). This rebuilds a schema, and every mini schema
  * within it, as classic zod from the same definitions and checks, so it
  * validates and documents as the original. A classic schema holding no mini
