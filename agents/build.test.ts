@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAgentBundle, driverModuleIn, firstNonAscii } from "./build";
+import { buildAgentBundle, classicZodModuleIn, driverModuleIn, firstNonAscii } from "./build";
 import { AGENT_NODE_FLAGS } from "./node-flags";
 
 describe("the bundle's ASCII check", () => {
@@ -43,9 +43,28 @@ describe("the MariaDB driver check", () => {
   });
 });
 
+describe("the zod classic check", () => {
+  const metafile = (...inputs: string[]): Metafile => ({ inputs: Object.fromEntries(inputs.map((input) => [input, { bytes: 1, imports: [] }])), outputs: {} });
+
+  it("finds a module of zod classic among a build's inputs, and passes zod/mini's and zod core's", () => {
+    expect(classicZodModuleIn(metafile("agents/config.ts", "node_modules/zod/v4/classic/schemas.js"))).toBe("node_modules/zod/v4/classic/schemas.js");
+    expect(classicZodModuleIn(metafile("node_modules/zod/v4/mini/schemas.js", "node_modules/zod/v4/core/schemas.js", "node_modules/zod/v4/locales/en.js"))).toBeNull();
+  });
+
+  it("fails a build that imports zod classic", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "agent-build-"));
+    try {
+      await expect(buildAgentBundle(path.join(dir, "bundle.mjs"), { entry: fileURLToPath(import.meta.resolve("zod")) })).rejects.toThrow(/node_modules\/zod\/v4\/classic\/.* is in the agent bundle: .* must use zod\/mini/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the built agent and its packed MariaDB driver", () => {
   let dir: string;
   let agentSource: string;
+  let configError: string;
   let loaded: { loadedOnce: boolean; badCharset: { message: string; stack: string } | null; refused: { message: string; stack: string } | null };
 
   beforeAll(async () => {
@@ -55,12 +74,22 @@ describe("the built agent and its packed MariaDB driver", () => {
     await buildAgentBundle(agent);
     await buildAgentBundle(loader, { entry: fileURLToPath(new URL("../test/fixtures/mysql2-loader-entry.ts", import.meta.url)) });
     agentSource = await readFile(agent, "utf8");
+    const config = path.join(dir, "agent.json");
+    await writeFile(config, JSON.stringify({ controlPlaneUrl: "http://127.0.0.1:1", token: "", agentName: "a", replica: { name: "r", regionId: "g", engine: "simulated", seed: 1 }, queue: { dir: "queue" } }));
+    configError = await promisify(execFile)(process.execPath, [...AGENT_NODE_FLAGS, agent, config], { timeout: 30_000 }).then(
+      () => "the agent accepted the config",
+      (error: { stderr: string }) => error.stderr,
+    );
     const { stdout } = await promisify(execFile)(process.execPath, [...AGENT_NODE_FLAGS, loader], { timeout: 30_000 });
     loaded = JSON.parse(stdout);
   }, 60_000);
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("says which config field is wrong and how, in English (zod/mini registers no locale of its own)", () => {
+    expect(configError).toContain(": token: Too small: expected string to have >=1 characters");
   });
 
   it("holds none of mysql2's or iconv-lite's source as its own", () => {

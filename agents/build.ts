@@ -37,7 +37,7 @@ const pgWithoutRuntimeProbe: Plugin = {
  * zod's `z` namespace carries every locale's error messages (`z.locales`,
  * ~300 KB of the bundle, held in memory as source by every agent), which a
  * bundler cannot drop from a namespace object. The agent never switches
- * locale: English, which zod registers itself, is all it keeps. The build
+ * locale: English, which agents/config.ts registers, is all it keeps. The build
  * fails if zod's index changes, so the next zod upgrade gets looked at.
  */
 const zodWithEnglishOnly: Plugin = {
@@ -179,6 +179,14 @@ const promClientParts: Plugin = {
   },
 };
 
+/** zod classic's modules: the agent's schemas are zod/mini (agents/README.md, "Footprint"). */
+const ZOD_CLASSIC = /(^|[\\/])node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]/;
+
+/** A module of zod classic that a build took in, or null. */
+export function classicZodModuleIn(metafile: Metafile): string | null {
+  return Object.keys(metafile.inputs).find((input) => ZOD_CLASSIC.test(input)) ?? null;
+}
+
 /** A module of the MariaDB driver that a build took into its own source, or null. */
 export function driverModuleIn(metafile: Metafile): string | null {
   return Object.keys(metafile.inputs).find((input) => MARIADB_DRIVER_PACKAGES.test(input)) ?? null;
@@ -246,6 +254,8 @@ export async function buildAgentBundle(outFile: string, { entry = ENTRY }: { ent
   });
   const driverModule = driverModuleIn(result.metafile);
   if (driverModule) throw new Error(`${driverModule} is in the agent bundle's own source: the MariaDB driver must only come packed, through agents/mariadb/mysql2-loader.ts (see mysql2Packed)`);
+  const classicZod = classicZodModuleIn(result.metafile);
+  if (classicZod) throw new Error(`${classicZod} is in the agent bundle: what the agent imports must use zod/mini, not zod (agents/README.md, "Footprint")`);
   const source = result.outputFiles[0]!.text;
   const nonAscii = firstNonAscii(source);
   if (nonAscii) throw new Error(`the agent bundle is not ASCII at ${nonAscii.index} (…${nonAscii.context}…): escape it in a build plugin, or every agent holds its source at twice the size`);

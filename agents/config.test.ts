@@ -26,6 +26,14 @@ function problem(raw: unknown): string {
 }
 
 describe("agent config", () => {
+  it("names each wrong field and what is wrong with it, in English, though the agent loads only zod/mini", () => {
+    expect(problem({ ...valid, token: "", intervalMs: 50, intervalMS: 1, replica: { ...valid.replica, engine: "oracle" } })).toBe(
+      `invalid agent config ${FILE}: token: Too small: expected string to have >=1 characters; ` +
+        "replica.engine: Invalid discriminator value. Expected 'postgresql' | 'mariadb' | 'simulated'; " +
+        'intervalMs: Too small: expected number to be >=100; (root): Unrecognized key: "intervalMS"',
+    );
+  });
+
   it("fills in the documented defaults", () => {
     const config = parseAgentConfig(valid, FILE);
     expect(config).toMatchObject({

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { apiErrorSchema } from "@/contracts/errors";
 import { OPERATIONS, type ApiOperation, type OperationId } from "@/contracts/operations";
 import { issueMessage, operationPath, type InputPart, type WireInput } from "./operation-path";
@@ -20,7 +20,7 @@ export class ApiClientError extends Error {
 export class ApiInputError extends ApiClientError {
   constructor(
     readonly where: InputPart,
-    error: z.ZodError,
+    error: z.core.$ZodError,
   ) {
     const field = error.issues[0]?.path.map(String).join(".") || undefined;
     super(400, "validation_failed", issueMessage(error, where), field);
@@ -30,7 +30,7 @@ export class ApiInputError extends ApiClientError {
 
 /** A success answer that the operation's own schema refuses: this client and the server disagree on the contract. */
 export class ApiAnswerError extends Error {
-  constructor(what: string, error: z.ZodError) {
+  constructor(what: string, error: z.core.$ZodError) {
     super(`${what} answered a shape this client does not read (${issueMessage(error, "body")})`);
     this.name = "ApiAnswerError";
   }
@@ -44,10 +44,10 @@ export interface ApiConnection {
 }
 
 type Operations = typeof OPERATIONS;
-type SchemaOf<K extends OperationId, Part extends "params" | "query" | "body"> = Operations[K] extends { [P in Part]: infer S extends z.ZodType } ? S : never;
+type SchemaOf<K extends OperationId, Part extends "params" | "query" | "body"> = Operations[K] extends { [P in Part]: infer S extends z.core.$ZodType } ? S : never;
 
 /** Path and query values travel as strings; each keeps the type its schema narrows it to (an enum's names, say). */
-type Strings<S extends z.ZodType> = { [N in keyof z.input<S>]: z.input<S>[N] & (string | undefined) };
+type Strings<S extends z.core.$ZodType> = { [N in keyof z.input<S>]: z.input<S>[N] & (string | undefined) };
 type ParamsOf<K extends OperationId> = [SchemaOf<K, "params">] extends [never] ? never : Strings<SchemaOf<K, "params">>;
 type QueryOf<K extends OperationId> = [SchemaOf<K, "query">] extends [never] ? never : Strings<SchemaOf<K, "query">>;
 export type OperationBody<K extends OperationId> = [SchemaOf<K, "body">] extends [never] ? never : z.input<SchemaOf<K, "body">>;
@@ -62,7 +62,7 @@ export type OperationInput<K extends OperationId> = Slot<"params", ParamsOf<K>, 
 
 type InputArgs<K extends OperationId> = {} extends OperationInput<K> ? [input?: OperationInput<K>] : [input: OperationInput<K>];
 
-export type SuccessOf<K extends OperationId> = Operations[K]["success"] extends { schema: infer S extends z.ZodType } ? z.output<S> : never;
+export type SuccessOf<K extends OperationId> = Operations[K]["success"] extends { schema: infer S extends z.core.$ZodType } ? z.output<S> : never;
 
 /**
  * One client for the API, built on the operation table: the console (same
@@ -89,7 +89,7 @@ export class ApiClient {
     const schema = op.success.schema;
     if (!schema) throw new Error(`${id} answers no JSON to read`);
     const { response, what } = await this.send(op, input, "application/json");
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    const parsed = z.safeParse(schema, await response.json().catch(() => undefined));
     if (!parsed.success) throw new ApiAnswerError(what, parsed.error);
     return parsed.data as SuccessOf<K>;
   }

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { ApiOperation } from "@/contracts/operations";
 
 /** An operation's path template (`…/runs/{id}/steps/{stepId}/confirm`) with its placeholders filled, each value URL-encoded. */
@@ -26,7 +26,7 @@ export function withQuery(path: string, query: Readonly<Record<string, string | 
 export type InputPart = "params" | "query" | "body";
 
 /** The server's wording for a refused input (`field: message`, see zodErrorResponse), so a request refused here reads the same. */
-export function issueMessage(error: z.ZodError, where: InputPart): string {
+export function issueMessage(error: z.core.$ZodError, where: InputPart): string {
   const issue = error.issues[0];
   const path = issue?.path.map(String).join(".") ?? "";
   return `${path || where}: ${issue?.message ?? "is invalid"}`;
@@ -42,7 +42,7 @@ export interface WireInput {
 /** An input one of the operation's own schemas refused, before anything was sent. */
 export interface InputRefusal {
   where: InputPart;
-  error: z.ZodError;
+  error: z.core.$ZodError;
 }
 
 /**
@@ -58,7 +58,7 @@ export function operationPath(op: ApiOperation, input: WireInput): { ok: true; p
   ] as const;
   for (const [where, schema, value] of checks) {
     if (!schema) continue;
-    const parsed = schema.safeParse(value);
+    const parsed = z.safeParse(schema, value);
     if (!parsed.success) return { ok: false, where, error: parsed.error };
   }
   return { ok: true, path: withQuery(fillPath(op.path, input.params), input.query) };

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { IN_PLACE_RESTART_STATES } from "@/core/agents/in-place-restart";
 import { witnessKeySchema } from "./witness-roster";
 
@@ -20,15 +20,16 @@ import { witnessKeySchema } from "./witness-roster";
  * beyond what its column holds is refused here (400), not by the store (500).
  */
 const MAX_BIGINT = "9223372036854775807";
-const int32 = z.int().min(0).max(2_147_483_647);
-const lsn = z
-  .string()
-  .regex(/^\d{1,19}$/, { error: "must be a WAL byte position as a decimal string" })
-  // Digit strings of one length compare as numbers do.
-  .refine((value) => value.length < MAX_BIGINT.length || value <= MAX_BIGINT, { error: `must be a WAL byte position, at most ${MAX_BIGINT}` })
-  .nullable();
-const seconds = z.number().min(0).nullable();
-const bytes = z.number().int().min(0).nullable();
+const int32 = z.int().check(z.gte(0), z.lte(2_147_483_647));
+const lsn = z.nullable(
+  z.string().check(
+    z.regex(/^\d{1,19}$/, { error: "must be a WAL byte position as a decimal string" }),
+    // Digit strings of one length compare as numbers do.
+    z.refine((value) => value.length < MAX_BIGINT.length || value <= MAX_BIGINT, { error: `must be a WAL byte position, at most ${MAX_BIGINT}` }),
+  ),
+);
+const seconds = z.nullable(z.number().check(z.gte(0)));
+const bytes = z.nullable(z.number().check(z.int(), z.gte(0)));
 
 /**
  * A clock that was never set reads 1970-01-01; nothing an agent measured is
@@ -36,7 +37,7 @@ const bytes = z.number().int().min(0).nullable();
  * far from the edges of what PostgreSQL can hold (it has no year 0).
  */
 export const EARLIEST_AGENT_TIME = "1970-01-01T00:00:00.000Z";
-const agentTime = z.iso.datetime().refine((value) => Date.parse(value) >= Date.parse(EARLIEST_AGENT_TIME), { error: `must not be before ${EARLIEST_AGENT_TIME}` });
+const agentTime = z.iso.datetime().check(z.refine((value) => Date.parse(value) >= Date.parse(EARLIEST_AGENT_TIME), { error: `must not be before ${EARLIEST_AGENT_TIME}` }));
 
 /**
  * Agents report at most once per this interval (agents/config.ts refuses a
@@ -47,10 +48,10 @@ export const MIN_REPORT_INTERVAL_MS = 100;
 
 export const standbyStatSchema = z
   .strictObject({
-    applicationName: z.string().max(128),
-    clientAddr: z.string().max(128).nullable(),
-    state: z.string().max(32).nullable(),
-    syncState: z.enum(["sync", "async", "potential", "quorum"]).nullable(),
+    applicationName: z.string().check(z.maxLength(128)),
+    clientAddr: z.nullable(z.string().check(z.maxLength(128))),
+    state: z.nullable(z.string().check(z.maxLength(32))),
+    syncState: z.nullable(z.enum(["sync", "async", "potential", "quorum"])),
     sentLsn: lsn,
     writeLsn: lsn,
     flushLsn: lsn,
@@ -61,44 +62,43 @@ export const standbyStatSchema = z
     /** Primary's current LSN minus the standby's replayed LSN. */
     replayLagBytes: bytes,
   })
-  .meta({ id: "StandbyStat", description: "One row of pg_stat_replication, seen from the primary" });
+  .register(z.globalRegistry, { id: "StandbyStat", description: "One row of pg_stat_replication, seen from the primary" });
 
 export const walReceiverSchema = z
   .strictObject({
-    status: z.string().max(32),
-    senderHost: z.string().max(256).nullable(),
-    senderPort: z.number().int().nullable(),
-    receivedTli: z.number().int().nullable(),
+    status: z.string().check(z.maxLength(32)),
+    senderHost: z.nullable(z.string().check(z.maxLength(256))),
+    senderPort: z.nullable(z.number().check(z.int())),
+    receivedTli: z.nullable(z.number().check(z.int())),
     flushedLsn: lsn,
-    lastMessageAt: z.iso.datetime().nullable(),
-    slotName: z.string().max(128).nullable(),
+    lastMessageAt: z.nullable(z.iso.datetime()),
+    slotName: z.nullable(z.string().check(z.maxLength(128))),
   })
-  .meta({ id: "WalReceiver", description: "pg_stat_wal_receiver on a standby" });
+  .register(z.globalRegistry, { id: "WalReceiver", description: "pg_stat_wal_receiver on a standby" });
 
 export const replicationSlotSchema = z
   .strictObject({
-    name: z.string().max(128),
+    name: z.string().check(z.maxLength(128)),
     active: z.boolean(),
     /** WAL the slot keeps on the primary (current LSN minus restart_lsn). */
     retainedBytes: bytes,
-    walStatus: z.string().max(32).nullable(),
+    walStatus: z.nullable(z.string().check(z.maxLength(32))),
   })
-  .meta({ id: "ReplicationSlot" });
+  .register(z.globalRegistry, { id: "ReplicationSlot" });
 
 /** A MariaDB GTID position (@@gtid_binlog_pos, Gtid_IO_Pos…): domain-server-seq, one per domain, comma-separated. */
 const gtidPosition = z
   .string()
-  .max(1024)
-  .regex(/^(\d{1,10}-\d{1,10}-\d{1,20}(,\d{1,10}-\d{1,10}-\d{1,20})*)?$/, { error: "must be a GTID position (domain-server-seq, comma-separated)" });
+  .check(z.maxLength(1024), z.regex(/^(\d{1,10}-\d{1,10}-\d{1,20}(,\d{1,10}-\d{1,10}-\d{1,20})*)?$/, { error: "must be a GTID position (domain-server-seq, comma-separated)" }));
 
 export const peerProbeSchema = z
   .strictObject({
     /** The probed replica's name (unique within the service). */
-    replica: z.string().max(128),
-    regionId: z.string().max(128),
+    replica: z.string().check(z.maxLength(128)),
+    regionId: z.string().check(z.maxLength(128)),
     reachable: z.boolean(),
-    rttMs: z.number().min(0).nullable(),
-    error: z.string().max(500).nullable(),
+    rttMs: z.nullable(z.number().check(z.gte(0))),
+    error: z.nullable(z.string().check(z.maxLength(500))),
     /**
      * What the probed replica's server said it has received from its primary,
      * read by this agent itself (MariaDB: Gtid_IO_Pos, the GTIDs its relay log
@@ -107,18 +107,18 @@ export const peerProbeSchema = z
      * from witnesses that read no positions (PostgreSQL's: its primary reports
      * each standby's flush position itself).
      */
-    received: z.strictObject({ lsn, gtid: gtidPosition.nullable() }).nullable().optional(),
+    received: z.optional(z.nullable(z.strictObject({ lsn, gtid: z.nullable(gtidPosition) }))),
   })
-  .meta({ id: "PeerProbe", description: "A witness probe (a query answered within the probe timeout, over a kept connection or a new one) from this agent to another replica" });
+  .register(z.globalRegistry, { id: "PeerProbe", description: "A witness probe (a query answered within the probe timeout, over a kept connection or a new one) from this agent to another replica" });
 
 export const replicaSettingsSchema = z
   .strictObject({
-    synchronous_commit: z.string().max(64).nullable(),
-    synchronous_standby_names: z.string().max(1024).nullable(),
-    default_transaction_read_only: z.string().max(16).nullable(),
-    transaction_read_only: z.string().max(16).nullable(),
+    synchronous_commit: z.nullable(z.string().check(z.maxLength(64))),
+    synchronous_standby_names: z.nullable(z.string().check(z.maxLength(1024))),
+    default_transaction_read_only: z.nullable(z.string().check(z.maxLength(16))),
+    transaction_read_only: z.nullable(z.string().check(z.maxLength(16))),
   })
-  .meta({ id: "ReplicaSettings", description: "The settings policies govern, as the server reports them" });
+  .register(z.globalRegistry, { id: "ReplicaSettings", description: "The settings policies govern, as the server reports them" });
 
 /**
  * Where the agent serves its health endpoints for load balancers (`/primary`,
@@ -132,17 +132,17 @@ export const replicaSettingsSchema = z
 export const mariadbStateSchema = z
   .strictObject({
     /** The replication domain its positions (`lsn`) are counted in (@@gtid_domain_id). */
-    domainId: z.int().min(0).max(4_294_967_295),
-    serverId: z.int().min(0).max(4_294_967_295),
+    domainId: z.int().check(z.gte(0), z.lte(4_294_967_295)),
+    serverId: z.int().check(z.gte(0), z.lte(4_294_967_295)),
     gtidCurrentPos: gtidPosition,
     gtidBinlogPos: gtidPosition,
     gtidSlavePos: gtidPosition,
     /** What the replica's IO thread received (Gtid_IO_Pos); null on a server that replicates from none. */
-    gtidIoPos: gtidPosition.nullable(),
+    gtidIoPos: z.nullable(gtidPosition),
     readOnly: z.boolean(),
     /** Slave_IO_Running and Slave_SQL_Running (`Yes`, `No`, `Connecting`); null without a replica connection. */
-    ioThread: z.string().max(32).nullable(),
-    sqlThread: z.string().max(32).nullable(),
+    ioThread: z.nullable(z.string().check(z.maxLength(32))),
+    sqlThread: z.nullable(z.string().check(z.maxLength(32))),
     secondsBehindMaster: seconds,
     /** Transactions received but not applied yet (the GTID distance). */
     transactionsBehind: bytes,
@@ -158,18 +158,18 @@ export const mariadbStateSchema = z
       replicaActive: z.boolean(),
     }),
     /** The replica threads' last errors; a duplicate key (1062) or a missing row (1032) is an apply conflict. */
-    replicationErrors: z.array(z.strictObject({ thread: z.enum(["io", "sql"]), errno: int32, message: z.string().max(500) })).max(8),
+    replicationErrors: z.array(z.strictObject({ thread: z.enum(["io", "sql"]), errno: int32, message: z.string().check(z.maxLength(500)) })).check(z.maxLength(8)),
   })
-  .meta({ id: "MariadbState", description: "A MariaDB replica's GTID positions, replica threads, semi-synchronous replication and replication errors" });
+  .register(z.globalRegistry, { id: "MariadbState", description: "A MariaDB replica's GTID positions, replica threads, semi-synchronous replication and replication errors" });
 
 export const agentHealthEndpointSchema = z
   .strictObject({
     /** The address it listens on; 0.0.0.0 or :: mean every address of the replica's host. */
-    host: z.string().min(1).max(255),
-    port: z.int().min(1).max(65_535),
+    host: z.string().check(z.minLength(1), z.maxLength(255)),
+    port: z.int().check(z.gte(1), z.lte(65_535)),
     tls: z.boolean(),
   })
-  .meta({ id: "AgentHealthEndpoint", description: "Where the agent serves its health endpoints (Patroni's paths) for load balancers" });
+  .register(z.globalRegistry, { id: "AgentHealthEndpoint", description: "Where the agent serves its health endpoints (Patroni's paths) for load balancers" });
 
 /**
  * The agent's latest in-place restart of its crashed server
@@ -181,52 +181,52 @@ export const agentHealthEndpointSchema = z
 export const inPlaceRestartSchema = z
   .strictObject({
     /** The agent's id for the attempt, unique per agent. */
-    id: z.string().min(1).max(64),
+    id: z.string().check(z.minLength(1), z.maxLength(64)),
     state: z.enum(IN_PLACE_RESTART_STATES),
     /** The rule of core/agents/in-place-restart.ts that decided it. */
-    rule: z.string().min(1).max(64),
+    rule: z.string().check(z.minLength(1), z.maxLength(64)),
     startedAt: agentTime,
-    endedAt: agentTime.nullable(),
+    endedAt: z.nullable(agentTime),
     /** Why it failed or was given up; how long it took when it succeeded. */
-    detail: z.string().max(1000).nullable(),
+    detail: z.nullable(z.string().check(z.maxLength(1000))),
   })
-  .meta({ id: "InPlaceRestart", description: "An agent's restart of its crashed server in place, or why it left it to the failover" });
+  .register(z.globalRegistry, { id: "InPlaceRestart", description: "An agent's restart of its crashed server in place, or why it left it to the failover" });
 
 export type InPlaceRestart = z.infer<typeof inPlaceRestartSchema>;
 
 export const agentReportSchema = z
   .strictObject({
     /** Strictly increasing per agent, across restarts; the control plane keeps each (agent, seq) once. */
-    seq: z.int().min(1),
+    seq: z.int().check(z.gte(1)),
     /** The agent's clock when it measured. */
     observedAt: agentTime,
     engine: z.enum(["postgresql", "mariadb", "simulated"]),
     /** Whether the agent could reach and query its own replica. */
     reachable: z.boolean(),
     /** Why it could not, when it could not. */
-    error: z.string().max(1000).nullable(),
+    error: z.nullable(z.string().check(z.maxLength(1000))),
     /** Round trip of the probe query against the local replica. */
-    queryLatencyMs: z.number().min(0).nullable(),
-    role: z.enum(["primary", "standby"]).nullable(),
-    timeline: int32.nullable(),
+    queryLatencyMs: z.nullable(z.number().check(z.gte(0))),
+    role: z.nullable(z.enum(["primary", "standby"])),
+    timeline: z.nullable(int32),
     lsn: z.strictObject({ current: lsn, received: lsn, replayed: lsn }),
     /** This replica's lag behind its primary (null on a primary). */
     lag: z.strictObject({ bytes, seconds }),
-    standbys: z.array(standbyStatSchema).max(64),
-    walReceiver: walReceiverSchema.nullable(),
-    slots: z.array(replicationSlotSchema).max(64),
+    standbys: z.array(standbyStatSchema).check(z.maxLength(64)),
+    walReceiver: z.nullable(walReceiverSchema),
+    slots: z.array(replicationSlotSchema).check(z.maxLength(64)),
     /** Cumulative counters since the server started, as the engine reports them. */
     conflicts: z.strictObject({ recovery: int32, logical: int32 }),
     settings: replicaSettingsSchema,
-    peers: z.array(peerProbeSchema).max(64),
+    peers: z.array(peerProbeSchema).check(z.maxLength(64)),
     /** Null when the agent serves none; absent from agents older than the field. */
-    health: agentHealthEndpointSchema.nullable().optional(),
+    health: z.optional(z.nullable(agentHealthEndpointSchema)),
     /** A MariaDB replica's engine-specific state; absent for other engines and while the server cannot be reached. */
-    mariadb: mariadbStateSchema.optional(),
+    mariadb: z.optional(mariadbStateSchema),
     /** Null when there is none to tell of; absent from agents older than the field. */
-    restart: inPlaceRestartSchema.nullable().optional(),
+    restart: z.optional(z.nullable(inPlaceRestartSchema)),
   })
-  .meta({ id: "AgentReport" });
+  .register(z.globalRegistry, { id: "AgentReport" });
 
 export const MAX_REPORTS_PER_BATCH = 500;
 
@@ -234,20 +234,20 @@ export const agentReportBatchSchema = z
   .strictObject({
     /** The agent's clock when it sent the batch, for estimating clock skew. */
     sentAt: agentTime,
-    agentVersion: z.string().max(64),
+    agentVersion: z.string().check(z.maxLength(64)),
     /** Reports the agent's bounded queue had to drop (oldest first) since it started. */
-    droppedReports: int32.default(0),
+    droppedReports: z._default(int32, 0),
     /** The public key the agent signs its witness vouches with (bound by the first batch that offers one). */
-    witnessKey: witnessKeySchema.optional(),
-    reports: z
-      .array(agentReportSchema)
-      .min(1, { error: "must hold at least one report" })
-      .max(MAX_REPORTS_PER_BATCH, { error: `must hold at most ${MAX_REPORTS_PER_BATCH} reports` })
-      .refine((reports) => reports.every((report, i) => i === 0 || report.seq > reports[i - 1]!.seq), {
+    witnessKey: z.optional(witnessKeySchema),
+    reports: z.array(agentReportSchema).check(
+      z.minLength(1, { error: "must hold at least one report" }),
+      z.maxLength(MAX_REPORTS_PER_BATCH, { error: `must hold at most ${MAX_REPORTS_PER_BATCH} reports` }),
+      z.refine((reports) => reports.every((report, i) => i === 0 || report.seq > reports[i - 1]!.seq), {
         error: "seq must increase strictly within a batch",
       }),
+    ),
   })
-  .meta({ id: "AgentReportBatch" });
+  .register(z.globalRegistry, { id: "AgentReportBatch" });
 
 export const refusedReportSchema = z
   .object({
@@ -255,10 +255,10 @@ export const refusedReportSchema = z
     /** The first thing wrong with it, naming the field (`reports.3.lag.bytes: …`). */
     message: z.string(),
   })
-  .meta({ id: "RefusedReport", description: "A report refused alone as invalid while the rest of its batch was stored" });
+  .register(z.globalRegistry, { id: "RefusedReport", description: "A report refused alone as invalid while the rest of its batch was stored" });
 
 /** A batch whose every field but its reports is valid, the reports still unchecked. */
-const batchEnvelopeSchema = agentReportBatchSchema.extend({ reports: z.array(z.unknown()).min(1).max(MAX_REPORTS_PER_BATCH) });
+const batchEnvelopeSchema = z.extend(agentReportBatchSchema, { reports: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_REPORTS_PER_BATCH)) });
 
 /**
  * A batch the batch contract refuses, split into the valid batch of its valid
@@ -308,14 +308,11 @@ export const ingestResultSchema = z
      * replica's own agent, and while the write replica's latest report says
      * its agent cannot reach it. Absent from older control planes.
      */
-    standby: z
-      .object({ syncState: z.enum(["sync", "async", "unlisted"]), primaryReportAgeMs: z.int().min(0) })
-      .nullable()
-      .default(null),
+    standby: z._default(z.nullable(z.object({ syncState: z.enum(["sync", "async", "unlisted"]), primaryReportAgeMs: z.int().check(z.gte(0)) })), null),
     /** Reports of the batch refused alone as invalid, by seq (report streams only): the rest were stored; the agent drops these too. */
-    refused: z.array(refusedReportSchema).optional(),
+    refused: z.optional(z.array(refusedReportSchema)),
   })
-  .meta({ id: "IngestResult" });
+  .register(z.globalRegistry, { id: "IngestResult" });
 
 /**
  * The 409 answer to a batch holding sequence numbers already stored: nothing
@@ -324,10 +321,10 @@ export const ingestResultSchema = z
  */
 export const ingestConflictSchema = z
   .object({
-    error: z.object({ code: z.literal("conflict"), message: z.string(), field: z.string().optional() }),
+    error: z.object({ code: z.literal("conflict"), message: z.string(), field: z.optional(z.string()) }),
     lastSeq: z.int(),
   })
-  .meta({ id: "IngestConflict" });
+  .register(z.globalRegistry, { id: "IngestConflict" });
 
 export type AgentHealthEndpoint = z.infer<typeof agentHealthEndpointSchema>;
 export type AgentReport = z.infer<typeof agentReportSchema>;

@@ -26,8 +26,8 @@ export const agentSchema = z
       .string()
       .nullable()
       .meta({ description: "The latest different key the agent offered and that was refused (the first refusal under a token is audited): rotate its token to let it bind one again" }),
-    health: agentHealthEndpointSchema
-      .nullable()
+    health: z
+      .nullable(agentHealthEndpointSchema)
       .meta({ description: "Where it serves its health endpoints for load balancers, as its replica's latest report says (null: none served, or not reported yet)" }),
   })
   .meta({ id: "Agent" });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** Enrollment tokens start with this, so none can pass for an agent's (`sya_`) or a person's (`sy_`) token. */
 export const ENROLLMENT_TOKEN_PREFIX = "sye_";
@@ -6,59 +6,55 @@ export const ENROLLMENT_TOKEN_PREFIX = "sye_";
 /** How long an enrollment token may live: an hour unless the admin says otherwise, a week at most. */
 export const ENROLLMENT_TOKEN_LIFETIME = { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 7 * 86_400 } as const;
 
-export const replicaIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+export const replicaIdParamsSchema = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 export const issueEnrollmentTokenRequestSchema = z
   .strictObject({
     expiresInSeconds: z
-      .int()
-      .min(ENROLLMENT_TOKEN_LIFETIME.minSeconds)
-      .max(ENROLLMENT_TOKEN_LIFETIME.maxSeconds)
-      .default(ENROLLMENT_TOKEN_LIFETIME.defaultSeconds)
-      .meta({ description: "Seconds until the token expires (default 3600, at most 7 days)" }),
+      ._default(z.int().check(z.gte(ENROLLMENT_TOKEN_LIFETIME.minSeconds), z.lte(ENROLLMENT_TOKEN_LIFETIME.maxSeconds)), ENROLLMENT_TOKEN_LIFETIME.defaultSeconds)
+      .register(z.globalRegistry, { description: "Seconds until the token expires (default 3600, at most 7 days)" }),
   })
-  .meta({ id: "IssueEnrollmentTokenRequest" });
+  .register(z.globalRegistry, { id: "IssueEnrollmentTokenRequest" });
 
 export const commandKeySchema = z
   .object({
-    publicKey: z.string().meta({ description: "The control plane's command-signing key (Ed25519, SPKI PEM)" }),
-    fingerprint: z.string().meta({ description: "SHA-256 of the key's SPKI DER as colon-separated hex pairs, for a person to compare with what the agent prints" }),
+    publicKey: z.string().register(z.globalRegistry, { description: "The control plane's command-signing key (Ed25519, SPKI PEM)" }),
+    fingerprint: z.string().register(z.globalRegistry, { description: "SHA-256 of the key's SPKI DER as colon-separated hex pairs, for a person to compare with what the agent prints" }),
   })
-  .meta({ id: "CommandKey" });
+  .register(z.globalRegistry, { id: "CommandKey" });
 
 export const issuedEnrollmentTokenSchema = z
   .object({
-    token: z.string().meta({ description: "The enrollment token, shown once: pass it to `switchyard-agent enroll --token`" }),
+    token: z.string().register(z.globalRegistry, { description: "The enrollment token, shown once: pass it to `switchyard-agent enroll --token`" }),
     prefix: z.string(),
     replicaId: z.string(),
     replicaName: z.string(),
     serviceId: z.string(),
     regionId: z.string(),
-    engine: z.string().meta({ description: "The replica's engine: the agent's flag for its server follows it (--postgres or --mariadb)" }),
+    engine: z.string().register(z.globalRegistry, { description: "The replica's engine: the agent's flag for its server follows it (--postgres or --mariadb)" }),
     databaseName: z.string(),
     expiresAt: z.iso.datetime(),
     commandKeyFingerprint: z.string(),
   })
-  .meta({ id: "IssuedEnrollmentToken" });
+  .register(z.globalRegistry, { id: "IssuedEnrollmentToken" });
 
 export const enrollAgentRequestSchema = z
   .strictObject({
     replace: z
-      .boolean()
-      .default(false)
-      .meta({ description: "Revoke the replica's active agent (if any) and take its place; without it such a replica is refused (409)" }),
-    version: z.string().min(1).max(64).optional().meta({ description: "The enrolling agent's version" }),
+      ._default(z.boolean(), false)
+      .register(z.globalRegistry, { description: "Revoke the replica's active agent (if any) and take its place; without it such a replica is refused (409)" }),
+    version: z.optional(z.string().check(z.minLength(1), z.maxLength(64))).register(z.globalRegistry, { description: "The enrolling agent's version" }),
   })
-  .meta({ id: "EnrollAgentRequest" });
+  .register(z.globalRegistry, { id: "EnrollAgentRequest" });
 
 export const enrolledAgentSchema = z
   .object({
     agent: z.object({ id: z.string(), name: z.string(), replicaId: z.string(), replicaName: z.string(), serviceId: z.string(), regionId: z.string() }),
-    token: z.string().meta({ description: "The agent's long-lived credential (`sya_…`), shown once" }),
+    token: z.string().register(z.globalRegistry, { description: "The agent's long-lived credential (`sya_…`), shown once" }),
     commandKey: commandKeySchema,
-    replaced: z.string().nullable().meta({ description: "The name of the agent this enrollment revoked, if any" }),
+    replaced: z.nullable(z.string()).register(z.globalRegistry, { description: "The name of the agent this enrollment revoked, if any" }),
   })
-  .meta({ id: "EnrolledAgent" });
+  .register(z.globalRegistry, { id: "EnrolledAgent" });
 
 const peerSchema = z.object({
   replica: z.string(),
@@ -75,14 +71,14 @@ const peerSchema = z.object({
  */
 export const agentRuntimeConfigSchema = z
   .object({
-    revision: z.string().meta({ description: "Changes whenever anything else in this answer does" }),
+    revision: z.string().register(z.globalRegistry, { description: "Changes whenever anything else in this answer does" }),
     agentName: z.string(),
     replica: z.object({ name: z.string(), regionId: z.string(), engine: z.string(), host: z.string(), port: z.int(), database: z.string() }),
-    peers: z.array(peerSchema).meta({ description: "The other replicas of the service, to witness" }),
-    intervalMs: z.int().meta({ description: "Report interval: the policy's heartbeat interval" }),
+    peers: z.array(peerSchema).register(z.globalRegistry, { description: "The other replicas of the service, to witness" }),
+    intervalMs: z.int().register(z.globalRegistry, { description: "Report interval: the policy's heartbeat interval" }),
     probeTimeoutMs: z.int(),
   })
-  .meta({ id: "AgentRuntimeConfig" });
+  .register(z.globalRegistry, { id: "AgentRuntimeConfig" });
 
 export type IssuedEnrollmentToken = z.infer<typeof issuedEnrollmentTokenSchema>;
 export type EnrollAgentRequest = z.infer<typeof enrollAgentRequestSchema>;

@@ -1,5 +1,7 @@
+import type { z } from "zod";
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
 import { PERMISSION_SCOPES } from "@/core/access/token-scopes";
+import { classicSchema } from "./classic-schema";
 import { apiErrorSchema } from "./errors";
 import { OPERATION_TARGETS } from "./operation-targets";
 import { OPERATIONS, type ApiOperation } from "./operations";
@@ -58,13 +60,13 @@ export function buildOpenApiDocument(version: string) {
     const responses: Record<number, ResponseConfig> = {
       [op.success.status]: {
         description: op.success.description,
-        ...(op.success.schema ? { content: { [op.success.contentType ?? "application/json"]: { schema: op.success.schema } } } : {}),
+        ...(op.success.schema ? { content: { [op.success.contentType ?? "application/json"]: { schema: classicSchema(op.success.schema) } } } : {}),
       },
     };
     for (const status of errorStatuses(op)) {
       responses[status] = {
         description: ERROR_DESCRIPTIONS[status] ?? "Error",
-        content: { "application/json": { schema: op.errorSchemas?.[status as 409] ?? apiErrorSchema } },
+        content: { "application/json": { schema: classicSchema(op.errorSchemas?.[status as 409] ?? apiErrorSchema) } },
       };
     }
     registry.registerPath({
@@ -76,9 +78,9 @@ export function buildOpenApiDocument(version: string) {
       description: [accessDescription(op), op.description].filter(Boolean).join("\n\n"),
       security: security(op),
       request: {
-        ...(op.params ? { params: op.params } : {}),
-        ...(op.query ? { query: op.query } : {}),
-        ...(op.body ? { body: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
+        ...(op.params ? { params: classicSchema(op.params) as z.ZodObject } : {}),
+        ...(op.query ? { query: classicSchema(op.query) as z.ZodObject } : {}),
+        ...(op.body ? { body: { required: true, content: { "application/json": { schema: classicSchema(op.body) } } } } : {}),
       },
       responses,
     });

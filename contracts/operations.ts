@@ -184,16 +184,16 @@ export interface ApiOperation {
   access: Permission | "public" | "agent" | "enrollment-token";
   /** Where the service it acts on is found, for roles limited to services: set exactly when `access` is a per-service permission. */
   target?: OperationTarget;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.core.$ZodObject;
+  query?: z.core.$ZodObject;
+  body?: z.core.$ZodType;
   /** Largest accepted request body; 1 MiB when unset. */
   maxBodyBytes?: number;
-  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; contentType?: string };
+  success: { status: 200 | 201 | 204; description: string; schema?: z.core.$ZodType; contentType?: string };
   /** Error statuses the operation documents besides 400/401/403/500. */
   errors?: readonly (404 | 409 | 413 | 429 | 503)[];
   /** Error answers whose body is not the plain error shape. */
-  errorSchemas?: Partial<Record<409, z.ZodType>>;
+  errorSchemas?: Partial<Record<409, z.core.$ZodType>>;
 }
 
 /** A per-service permission's operation must say where its service is found; no other operation names one. */

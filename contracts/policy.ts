@@ -80,7 +80,7 @@ export const policyDocumentSchema = z
         .default(false)
         .meta({ description: "Whether a planned switchover starts the cooldown too; off, only failovers (automatic or guided) do, so a switchover leaves automatic failover armed" }),
       // A default, so documents stored before the choice was governed keep parsing (as the refusal agents defaulted to).
-      errantTransactions: errantTransactionsSchema.default("refuse").meta({
+      errantTransactions: z._default(errantTransactionsSchema, "refuse").meta({
         description:
           "What rejoining a former MariaDB primary (or re-pointing a MariaDB replica) does when it holds transactions the primary it must follow lacks (errant GTIDs): " +
           "`refuse` leaves it read-only, replicating from none, its data untouched; `rebuild` dumps its databases to its agent's formerDataDir (refused when the agent config names none), then reloads it from the primary and makes it follow. " +

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * The primary's self-fencing lease. The agent of a primary asks for it every
@@ -20,33 +20,33 @@ export const primaryLeaseRequestSchema = z
      * was refused), while that fence is in place; null otherwise. The control
      * plane audits each change, since only the agent knows of it.
      */
-    selfFencedAt: z.iso.datetime().nullable().default(null),
+    selfFencedAt: z._default(z.nullable(z.iso.datetime()), null),
   })
-  .meta({ id: "PrimaryLeaseRequest" });
+  .register(z.globalRegistry, { id: "PrimaryLeaseRequest" });
 
 export const primaryLeaseAnswerSchema = z
   .discriminatedUnion("granted", [
     z.strictObject({
       granted: z.literal(true),
       /** How long the lease lasts, counted by the agent from when it sent the request. */
-      periodMs: z.int().min(1),
+      periodMs: z.int().check(z.gte(1)),
       /** The service's fencing epoch now. */
-      epoch: z.int().min(1),
+      epoch: z.int().check(z.gte(1)),
       /**
        * The witnesses whose vouches keep this lease while the control plane
        * is out of reach (WitnessRosterClaims), as a JWS signed with the
        * control plane's command key: the agent counts no one else.
        */
-      witnessRoster: z.string().min(1).max(32_768),
+      witnessRoster: z.string().check(z.minLength(1), z.maxLength(32_768)),
     }),
     z.strictObject({
       granted: z.literal(false),
       /** Why, in a sentence: the agent fences its replica at once and logs it. */
       reason: z.string(),
-      epoch: z.int().min(1),
+      epoch: z.int().check(z.gte(1)),
     }),
   ])
-  .meta({ id: "PrimaryLeaseAnswer" });
+  .register(z.globalRegistry, { id: "PrimaryLeaseAnswer" });
 
 export type PrimaryLeaseRequest = z.infer<typeof primaryLeaseRequestSchema>;
 export type PrimaryLeaseAnswer = z.infer<typeof primaryLeaseAnswerSchema>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * The public half of an agent's witness key: a raw Ed25519 key, base64url
@@ -7,8 +7,8 @@ import { z } from "zod";
  */
 export const witnessKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, { error: "must be a raw Ed25519 public key, base64url (43 characters)" })
-  .meta({ id: "WitnessKey" });
+  .check(z.regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, { error: "must be a raw Ed25519 public key, base64url (43 characters)" }))
+  .register(z.globalRegistry, { id: "WitnessKey" });
 
 /** The JWS header `typ` of a roster, so that no other token the control plane signs can pass for one. */
 export const WITNESS_ROSTER_TYPE = "switchyard-witness-roster+jwt";
@@ -21,19 +21,19 @@ export const WITNESS_ROSTER_TYPE = "switchyard-witness-roster+jwt";
  */
 export const witnessRosterClaimsSchema = z.object({
   /** The replica the roster is for: its agent refuses a roster made for another. */
-  replica: z.string().min(1).max(128),
-  serviceId: z.string().min(1).max(128),
-  epoch: z.int().min(1),
+  replica: z.string().check(z.minLength(1), z.maxLength(128)),
+  serviceId: z.string().check(z.minLength(1), z.maxLength(128)),
+  epoch: z.int().check(z.gte(1)),
   witnesses: z
     .array(
       z.strictObject({
-        replica: z.string().min(1).max(128),
-        regionId: z.string().min(1).max(128),
-        agent: z.string().min(1).max(128),
+        replica: z.string().check(z.minLength(1), z.maxLength(128)),
+        regionId: z.string().check(z.minLength(1), z.maxLength(128)),
+        agent: z.string().check(z.minLength(1), z.maxLength(128)),
         key: witnessKeySchema,
       }),
     )
-    .max(64),
+    .check(z.maxLength(64)),
 });
 
 export type WitnessRosterClaims = z.infer<typeof witnessRosterClaimsSchema>;

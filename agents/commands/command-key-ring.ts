@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { commandKeyFingerprint } from "@/core/agents/command-key-fingerprint";
 import { ed25519PublicKeyPem } from "../config";
 import { verifyKeyStatement, type CommandKeys } from "./key-statement";
@@ -11,9 +11,9 @@ export const KEY_RING_FILE = "command-keys.json";
 
 const ringStateSchema = z.strictObject({
   /** The id of the key the config pins: a config pinning another key (a new enrollment) starts the ring again from it. */
-  pinned: z.string().min(1),
-  generation: z.int().min(0),
-  keys: z.array(z.strictObject({ id: z.string().min(1), publicKey: ed25519PublicKeyPem })).min(1),
+  pinned: z.string().check(z.minLength(1)),
+  generation: z.int().check(z.gte(0)),
+  keys: z.array(z.strictObject({ id: z.string().check(z.minLength(1)), publicKey: ed25519PublicKeyPem })).check(z.minLength(1)),
 });
 
 type RingState = z.infer<typeof ringStateSchema>;

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { agentCommandKindSchema, commandResultSchema, type CommandResult } from "@/contracts/agent-commands";
 import type { VerifiedCommand } from "./verify-command";
 
@@ -31,7 +31,7 @@ const KEEP_PAST_EXPIRY_SECONDS = 3600;
 
 export type CommandAnswer = Pick<CommandResult, "status" | "output" | "error">;
 
-const answerSchema = commandResultSchema.pick({ status: true, output: true, error: true });
+const answerSchema = z.pick(commandResultSchema, { status: true, output: true, error: true });
 
 const entrySchema = z.object({
   id: z.string(),
@@ -40,16 +40,16 @@ const entrySchema = z.object({
   /** The command's expiry, seconds since the epoch. */
   exp: z.number(),
   startedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime().nullable(),
+  finishedAt: z.nullable(z.iso.datetime()),
   /** null while executing. */
-  answer: answerSchema.nullable(),
+  answer: z.nullable(answerSchema),
   /** The control plane holds the answer (it answered 200, 409 or 404). */
   delivered: z.boolean(),
 });
 
 const ledgerFileSchema = z.object({
   version: z.literal(1),
-  highestEpoch: z.int().min(0),
+  highestEpoch: z.int().check(z.gte(0)),
   commands: z.array(entrySchema),
 });
 

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, importSPKI, jwtVerify } from "jose";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import {
   AGENT_COMMAND_KINDS,
   agentCommandClaimsSchema,
@@ -69,7 +69,7 @@ export async function verifyCommand(id: string, token: string, verifier: Command
   if (replica !== verifier.replicaName) {
     return refuse(`the command is for replica ${JSON.stringify(replica)}, but this agent runs replica ${JSON.stringify(verifier.replicaName)}`);
   }
-  const parsedArgs = (COMMAND_ARGS[kind] as z.ZodType).safeParse(args);
+  const parsedArgs = (COMMAND_ARGS[kind] as z.ZodMiniType).safeParse(args);
   if (!parsedArgs.success) return refuse(`invalid args for ${kind}: ${issues(parsedArgs.error)}`);
   return { ok: true, command: { id, kind, args: parsedArgs.data, claims: claims.data } as VerifiedCommand };
 }
@@ -124,6 +124,6 @@ function headerAlg(token: string): string | undefined {
   }
 }
 
-function issues(error: z.ZodError): string {
+function issues(error: z.core.$ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
 }

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { agentRuntimeConfigSchema, type AgentRuntimeConfig } from "@/contracts/enrollment";
 import { addressMap, checkReplicationTls, ConfigError, connectionString, controlPlaneUrlSchema, ed25519PublicKeyPem, healthEndpointsSchema, localServerSchema, metricsSchema, replicationSchema } from "../config";
 
@@ -23,36 +23,38 @@ export const QUEUE_DIR = "queue";
 export const hostSettingsSchema = z
   .strictObject({
     /** The local PostgreSQL, as the monitoring role; or, for a MariaDB replica, `mariadb` instead. */
-    postgres: connectionString.optional(),
-    commandsPostgres: connectionString.optional(),
+    postgres: z.optional(connectionString),
+    commandsPostgres: z.optional(connectionString),
     /** The local MariaDB as the monitoring user (SLAVE MONITOR, REPLICATION MASTER ADMIN). */
-    mariadb: connectionString.optional(),
+    mariadb: z.optional(connectionString),
     /** The MariaDB user commands run as (read_only, replica threads, CHANGE MASTER…). */
-    commandsMariadb: connectionString.optional(),
+    commandsMariadb: z.optional(connectionString),
     /** Where a MariaDB former primary's databases are dumped before a rebuild the service's policy orders (failover.errantTransactions). */
-    formerDataDir: z.string().min(1).optional(),
-    replication: replicationSchema.omit({ via: true }).superRefine(checkReplicationTls).optional(),
+    formerDataDir: z.optional(z.string().check(z.minLength(1))),
+    replication: z.optional(z.omit(replicationSchema, { via: true }).check(z.superRefine(checkReplicationTls))),
     /** Applied to the peers it witnesses as well as to the primaries commands name. */
-    via: addressMap.optional(),
-    server: localServerSchema.optional(),
+    via: z.optional(addressMap),
+    server: z.optional(localServerSchema),
     metrics: metricsSchema,
     /** Defaulted: state saved before the health endpoints has none. */
-    health: healthEndpointsSchema.default({ port: 0, host: "127.0.0.1" }),
+    health: z._default(healthEndpointsSchema, { port: 0, host: "127.0.0.1" }),
   })
-  .superRefine((host, context) => {
-    if ((host.postgres === undefined) === (host.mariadb === undefined)) {
-      context.addIssue({ code: "custom", path: ["postgres"], message: "give the local server's URL once: postgres for a PostgreSQL replica, or mariadb for a MariaDB one" });
-    }
-  });
+  .check(
+    z.superRefine((host, context) => {
+      if ((host.postgres === undefined) === (host.mariadb === undefined)) {
+        context.addIssue({ code: "custom", path: ["postgres"], message: "give the local server's URL once: postgres for a PostgreSQL replica, or mariadb for a MariaDB one" });
+      }
+    }),
+  );
 
 export const agentStateSchema = z.strictObject({
   controlPlaneUrl: controlPlaneUrlSchema,
-  agentId: z.string().min(1),
-  agentName: z.string().min(1),
-  replicaId: z.string().min(1),
-  token: z.string().min(1),
+  agentId: z.string().check(z.minLength(1)),
+  agentName: z.string().check(z.minLength(1)),
+  replicaId: z.string().check(z.minLength(1)),
+  token: z.string().check(z.minLength(1)),
   /** Pinned at enrollment: commands and witness rosters are verified with this key and no other. */
-  commandKey: z.strictObject({ publicKey: ed25519PublicKeyPem, fingerprint: z.string().min(1) }),
+  commandKey: z.strictObject({ publicKey: ed25519PublicKeyPem, fingerprint: z.string().check(z.minLength(1)) }),
   enrolledAt: z.iso.datetime(),
   host: hostSettingsSchema,
 });
@@ -60,7 +62,7 @@ export const agentStateSchema = z.strictObject({
 export type HostSettings = z.infer<typeof hostSettingsSchema>;
 export type AgentState = z.infer<typeof agentStateSchema>;
 
-function problems(error: z.ZodError): string {
+function problems(error: z.core.$ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
 }
 

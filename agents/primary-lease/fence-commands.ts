@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { LEDGER_FILE } from "../commands/command-ledger";
 
 /** Only what the keeper needs of `commands.json`; the command loop owns the file and its full schema. */

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { InPlaceFile } from "../in-place-file";
 
 /**
@@ -19,14 +19,14 @@ export const LEASE_STATE_FILE = "primary-lease.json";
 
 const stateSchema = z.strictObject({
   version: z.literal(1),
-  grant: z.strictObject({ sentAt: z.iso.datetime(), periodMs: z.int().min(1) }).nullable(),
-  selfFence: z
-    .strictObject({
+  grant: z.nullable(z.strictObject({ sentAt: z.iso.datetime(), periodMs: z.int().check(z.gte(1)) })),
+  selfFence: z.nullable(
+    z.strictObject({
       at: z.iso.datetime(),
       /** null: the ledger could not be read then, so no later command can be told apart. */
-      commandsBefore: z.array(z.string()).nullable(),
-    })
-    .nullable(),
+      commandsBefore: z.nullable(z.array(z.string())),
+    }),
+  ),
 });
 
 export type LeaseState = Omit<z.infer<typeof stateSchema>, "version">;

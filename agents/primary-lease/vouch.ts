@@ -1,5 +1,5 @@
 import { createPublicKey, sign, verify, type KeyObject } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { WITNESS_VOUCH_WITHIN_MS } from "@/core/policy/budgets";
 
 /**
@@ -51,11 +51,11 @@ export interface VouchClaims {
 
 const vouchSchema = z.strictObject({
   v: z.literal(1),
-  primary: z.string().min(1).max(128),
-  witness: z.string().min(1).max(128),
-  counter: z.int().min(1),
-  notAfterUs: z.int().min(1),
-  sig: z.string().regex(/^[A-Za-z0-9_-]{86}$/),
+  primary: z.string().check(z.minLength(1), z.maxLength(128)),
+  witness: z.string().check(z.minLength(1), z.maxLength(128)),
+  counter: z.int().check(z.gte(1)),
+  notAfterUs: z.int().check(z.gte(1)),
+  sig: z.string().check(z.regex(/^[A-Za-z0-9_-]{86}$/)),
 });
 
 /** The bytes signed: a JSON array is unambiguous whatever characters the names hold. */

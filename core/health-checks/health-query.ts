@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * The query parameters the health endpoints take, as Patroni spells them:
@@ -18,18 +18,16 @@ export const NO_LIMITS: HealthQuery = { maxLagBytes: null, maxLagSeconds: null }
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
 
 const lagBytes = z
-  .string()
-  .regex(/^\d+\s*(B|kB|MB|GB|TB)?$/i, { error: 'must be a number of bytes, or one with a unit of B, kB, MB, GB or TB ("16MB")' })
-  .transform((text) => {
-    const [, digits, unit] = /^(\d+)\s*([a-z]*)$/i.exec(text)!;
-    return Number(digits) * UNITS[(unit || "b").toLowerCase()]!;
-  })
-  .refine(Number.isSafeInteger, { error: "is too large" });
+  .pipe(
+    z.string().check(z.regex(/^\d+\s*(B|kB|MB|GB|TB)?$/i, { error: 'must be a number of bytes, or one with a unit of B, kB, MB, GB or TB ("16MB")' })),
+    z.transform((text: string) => {
+      const [, digits, unit] = /^(\d+)\s*([a-z]*)$/i.exec(text)!;
+      return Number(digits) * UNITS[(unit || "b").toLowerCase()]!;
+    }),
+  )
+  .check(z.refine(Number.isSafeInteger, { error: "is too large" }));
 
-const lagSeconds = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/, { error: 'must be a number of seconds, at least 0 ("5", "0.5")' })
-  .transform(Number);
+const lagSeconds = z.pipe(z.string().check(z.regex(/^\d+(\.\d+)?$/, { error: 'must be a number of seconds, at least 0 ("5", "0.5")' })), z.transform(Number));
 
 const PARAMETERS = { lag: lagBytes, max_lag_seconds: lagSeconds } as const;
 

@@ -10,7 +10,7 @@ export function errorResponse(status: number, error: ApiError["error"], headers?
 }
 
 /** `roles.0: must name at least one role` style messages, naming the field. */
-export function zodErrorResponse(error: z.ZodError, where: "body" | "params" | "query"): Response {
+export function zodErrorResponse(error: z.core.$ZodError, where: "body" | "params" | "query"): Response {
   const issue = error.issues[0];
   const path = issue?.path.map(String).join(".") ?? "";
   const field = path || undefined;

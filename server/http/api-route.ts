@@ -16,7 +16,7 @@ import { countRequest } from "./request-metrics";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Output<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 export interface HandlerContext<Op extends ApiOperation, A extends AgentPrincipal = AgentPrincipal> {
   request: Request;
@@ -113,13 +113,13 @@ function answerWith<Op extends ApiOperation, A extends AgentPrincipal>(op: Op, h
 
       let params: unknown;
       if (op.params) {
-        const parsed = op.params.safeParse(await routeContext?.params);
+        const parsed = z.safeParse(op.params, await routeContext?.params);
         if (!parsed.success) return zodErrorResponse(parsed.error, "params");
         params = parsed.data;
       }
       let query: unknown;
       if (op.query) {
-        const parsed = op.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+        const parsed = z.safeParse(op.query, Object.fromEntries(new URL(request.url).searchParams));
         if (!parsed.success) return zodErrorResponse(parsed.error, "query");
         query = parsed.data;
       }
@@ -127,7 +127,7 @@ function answerWith<Op extends ApiOperation, A extends AgentPrincipal>(op: Op, h
       if (op.body) {
         const read = await readJson(request, op.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         if (!read.ok) return read.response;
-        const parsed = op.body.safeParse(read.value);
+        const parsed = z.safeParse(op.body, read.value);
         if (!parsed.success) return zodErrorResponse(parsed.error, "body");
         body = parsed.data;
       }

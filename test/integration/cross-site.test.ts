@@ -27,7 +27,7 @@ async function handlerOf(op: ApiOperation): Promise<Handler> {
 }
 
 function paramsOf(op: ApiOperation): Record<string, string> {
-  return Object.fromEntries(Object.keys(op.params?.shape ?? {}).map((key) => [key, "x"]));
+  return Object.fromEntries(Object.keys(op.params?._zod.def.shape ?? {}).map((key) => [key, "x"]));
 }
 
 async function counts() {
