@@ -44,9 +44,9 @@ export const GRANT_WRITTEN_AFTER_PERIOD_SHARE = 0.25;
 
 /**
  * The file's width when written over in place (agents/in-place-file.ts): a
- * grant and a self-fence of a few commands. A torn file reads as nothing
- * remembered: no grant (the lease ends now, never later) and no self-fence
- * (the server stays read-only until the control plane or an operator acts).
+ * grant and a self-fence of a few commands. A torn file is a `problem` from
+ * `open`: the keeper then starts with no grant and no grace (it fences a
+ * writable primary at once), and with no self-fence to undo.
  */
 const LEASE_STATE_BYTES = 512;
 

@@ -115,12 +115,14 @@ export class PrimaryLeaseKeeper {
     this.streak = new FailureStreak(this.monotonic);
     this.session = options.server((payload, arrivedAt) => this.vouched(payload, arrivedAt), this.monotonic);
     const opened = LeaseStateFile.open(options.stateDir);
-    if (opened.problem) options.log.error("bug", "primary_lease.state_unreadable", `${opened.problem}; starting as if this agent had never held a lease`);
+    if (opened.problem) options.log.error("bug", "primary_lease.state_unreadable", `${opened.problem}; starting with no grant and no grace: a writable primary is fenced until the control plane grants the lease`);
     this.store = opened.store;
     this.state = opened.state;
     const now = this.monotonic();
     this.grant = this.restoredGrant(now);
-    this.graceUntil = now + this.graceMs;
+    // The grace is for an agent that never held a lease. One whose file is unreadable (a machine crash tore it) may
+    // have held one the control plane has since given to another primary: it must not hold it a moment longer.
+    this.graceUntil = opened.problem ? now : now + this.graceMs;
   }
 
   start(): void {
