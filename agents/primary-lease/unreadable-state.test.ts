@@ -73,7 +73,7 @@ function startKeeper(): PrimaryLeaseKeeper {
 describe("a lease keeper whose state file cannot be read", () => {
   it("gives a primary no grace: it fences it at once, where an agent that never held a lease waits out the grace", async () => {
     const fresh = startKeeper();
-    await until("the keeper's first read", () => fresh.healthView().lease.rule, (rule) => rule !== "server-unknown", 5_000, 5);
+    await until("the keeper's first read", () => fresh.healthView().lease, (lease) => "rule" in lease && lease.rule !== "server-unknown", 5_000, 5);
     expect(fresh.healthView().lease).toMatchObject({ held: true, rule: "grace" });
     expect(server.fences).toBe(0);
     await fresh.stop();
