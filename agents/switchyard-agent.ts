@@ -8,6 +8,7 @@ import { defaultSecretReading } from "./enrollment/secret-args";
 import { errorMessage } from "./error-message";
 import { createLogger, type Logger } from "./log";
 import { startAgent } from "./start-agent";
+import { installUtcIsoFormat } from "./utc-iso-format";
 import { AGENT_VERSION } from "./version";
 
 /**
@@ -96,6 +97,7 @@ async function main(invocation: AgentInvocation): Promise<void> {
 }
 
 if (Number(process.versions.node.split(".")[0]) < MIN_NODE_MAJOR) fail(1, `needs Node.js ${MIN_NODE_MAJOR} or later; this is ${process.version}`);
+installUtcIsoFormat();
 let invocation: AgentInvocation;
 try {
   invocation = parseAgentArgs(process.argv.slice(2), process.env, {
