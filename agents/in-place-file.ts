@@ -1,5 +1,5 @@
-import { closeSync, fdatasyncSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
-import path from "node:path";
+import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
+import { replaceFileDurably } from "./durable-file";
 
 /**
  * A small state file an agent rewrites every few seconds. A process's first
@@ -43,21 +43,7 @@ export class InPlaceFile {
 
   private replace(bytes: Buffer): void {
     this.close();
-    const temporary = `${this.file}.tmp`;
-    const fd = openSync(temporary, "w");
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.file);
-    const dirFd = openSync(path.dirname(this.file), "r");
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
+    replaceFileDurably(this.file, bytes);
     if (bytes.length === this.width) this.fd = openSync(this.file, "r+");
   }
 }

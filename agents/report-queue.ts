@@ -1,6 +1,7 @@
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import type { AgentReport } from "@/contracts/agent-reports";
+import { syncDirectory } from "./durable-file";
 import { InPlaceFile } from "./in-place-file";
 
 /**
@@ -211,7 +212,7 @@ export class ReportQueue {
     this.closeSegment();
     const segment: Segment = { file: segmentName(seq), size: 0, entries: [] };
     writeFileSync(path.join(this.dir, segment.file), "");
-    this.syncDir();
+    syncDirectory(this.dir);
     this.segments.push(segment);
     return segment;
   }
@@ -334,15 +335,6 @@ export class ReportQueue {
     this.state = state;
   }
 
-  /** Makes file creations and renames in the folder survive a power loss. */
-  private syncDir(): void {
-    const fd = openSync(this.dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  }
 }
 
 function isReportLine(json: string, seq: number): boolean {

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { replaceFileDurably } from "./durable-file";
 import { signVouch, type VouchClaims } from "./primary-lease/vouch";
 
 /** In the agent's queue folder, beside the queue: it belongs to this agent's state, as its sequence numbers do. */
@@ -38,7 +39,8 @@ export class WitnessIdentity {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-      writeKeyFile(file, pem);
+      // Whole and durable before it is used: a crash never leaves half a key to be refused at the next start.
+      replaceFileDurably(file, pem, 0o600);
     }
     const key = createPrivateKey(pem);
     if (key.asymmetricKeyType !== "ed25519") throw new Error(`${file} holds an ${key.asymmetricKeyType} key, not an Ed25519 one`);
@@ -56,17 +58,4 @@ export class WitnessIdentity {
     const claims: VouchClaims = { primary, witness: this.replica, counter: this.counter, notAfterUs };
     return signVouch(claims, this.privateKey);
   }
-}
-
-/** Written whole and durable before it is used, so a crash never leaves half a key to be refused at the next start. */
-function writeKeyFile(file: string, pem: string): void {
-  const temporary = `${file}.tmp`;
-  const fd = openSync(temporary, "w", 0o600);
-  try {
-    writeSync(fd, pem);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, file);
 }

@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as z from "zod/mini";
 import { agentCommandKindSchema, commandResultSchema, type CommandResult } from "@/contracts/agent-commands";
+import { replaceFileDurably } from "../durable-file";
 import type { VerifiedCommand } from "./verify-command";
 
 /**
@@ -163,21 +164,7 @@ export class CommandLedger {
   private save(next: LedgerFile): void {
     const horizon = this.now().getTime() / 1000 - KEEP_PAST_EXPIRY_SECONDS;
     const pruned: LedgerFile = { ...next, commands: next.commands.filter((entry) => !(entry.delivered && entry.exp < horizon)) };
-    const temporary = `${this.file}.tmp`;
-    const fd = openSync(temporary, "w");
-    try {
-      writeSync(fd, JSON.stringify(pruned));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.file);
-    const dirFd = openSync(path.dirname(this.file), "r");
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
+    replaceFileDurably(this.file, JSON.stringify(pruned));
     this.state = pruned;
   }
 }
