@@ -21,7 +21,7 @@ export class InPlaceFile {
   private fd: number | null = null;
 
   constructor(
-    readonly file: string,
+    private readonly file: string,
     private readonly width: number,
   ) {}
 

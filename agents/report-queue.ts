@@ -334,7 +334,6 @@ export class ReportQueue {
     this.stateFile.write(JSON.stringify(state), { durable });
     this.state = state;
   }
-
 }
 
 function isReportLine(json: string, seq: number): boolean {
