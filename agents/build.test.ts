@@ -36,7 +36,7 @@ describe("the MariaDB driver check", () => {
   it("fails a build that takes mysql2 other than through the loader", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "agent-build-"));
     try {
-      await expect(buildAgentBundle(path.join(dir, "bundle.mjs"), { entry: fileURLToPath(import.meta.resolve("mysql2/promise")) })).rejects.toThrow(/node_modules\/[\w.-]+\/.* is in the agent bundle's own source/);
+      await expect(buildAgentBundle(path.join(dir, "bundle.cjs"), { entry: fileURLToPath(import.meta.resolve("mysql2/promise")) })).rejects.toThrow(/node_modules\/[\w.-]+\/.* is in the agent bundle's own source/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -54,7 +54,7 @@ describe("the zod classic check", () => {
   it("fails a build that imports zod classic", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "agent-build-"));
     try {
-      await expect(buildAgentBundle(path.join(dir, "bundle.mjs"), { entry: fileURLToPath(import.meta.resolve("zod")) })).rejects.toThrow(/node_modules\/zod\/v4\/classic\/.* is in the agent bundle: .* must use zod\/mini/);
+      await expect(buildAgentBundle(path.join(dir, "bundle.cjs"), { entry: fileURLToPath(import.meta.resolve("zod")) })).rejects.toThrow(/node_modules\/zod\/v4\/classic\/.* is in the agent bundle: .* must use zod\/mini/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -69,8 +69,8 @@ describe("the built agent and its packed MariaDB driver", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "agent-build-"));
-    const agent = path.join(dir, "switchyard-agent.mjs");
-    const loader = path.join(dir, "loads-mysql2.mjs");
+    const agent = path.join(dir, "switchyard-agent.cjs");
+    const loader = path.join(dir, "loads-mysql2.cjs");
     await buildAgentBundle(agent);
     await buildAgentBundle(loader, { entry: fileURLToPath(new URL("../test/fixtures/mysql2-loader-entry.ts", import.meta.url)) });
     agentSource = await readFile(agent, "utf8");
@@ -92,6 +92,10 @@ describe("the built agent and its packed MariaDB driver", () => {
     expect(configError).toContain(": token: Too small: expected string to have >=1 characters");
   });
 
+  it("runs as a program with the environment and flags it is meant to run with", () => {
+    expect(agentSource.split("\n")[0]).toBe("#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --lite-mode --no-expose-wasm");
+  });
+
   it("holds none of mysql2's or iconv-lite's source as its own", () => {
     expect(agentSource).not.toContain("Can't add new command when connection is in closed state");
     expect(agentSource).not.toContain("cp936");
@@ -106,7 +110,7 @@ describe("the built agent and its packed MariaDB driver", () => {
   it("evaluates the driver once, on the first call, its stack frames named after the bundle", () => {
     expect(loaded.loadedOnce).toBe(true);
     expect(loaded.badCharset?.message).toBe("Unknown charset 'NO_SUCH_CHARSET'");
-    expect(loaded.badCharset?.stack).toMatch(/\(loads-mysql2\.mjs:mariadb-driver\.cjs:\d+:\d+\)/);
+    expect(loaded.badCharset?.stack).toMatch(/\(loads-mysql2\.cjs:mariadb-driver\.cjs:\d+:\d+\)/);
   });
 
   it("runs the driver with Node's built-ins: a connection attempt reaches the network", () => {

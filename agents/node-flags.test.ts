@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV, agentNodeFlags } from "./node-flags";
+import { AGENT_ENVIRONMENT, AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV, agentEnvironmentWords, agentNodeFlags } from "./node-flags";
 
 const readme = readFileSync(path.join(import.meta.dirname, "README.md"), "utf8");
 
@@ -10,7 +10,16 @@ describe("the agent's Node.js flags", () => {
     const flags = AGENT_NODE_FLAGS.join(" ");
     expect(readme).toContain(`ExecStart=/usr/bin/node ${flags} /usr/local/bin/switchyard-agent run`);
     expect(readme).toContain(`ENTRYPOINT ["node", ${AGENT_NODE_FLAGS.map((flag) => JSON.stringify(flag)).join(", ")}, "/usr/local/bin/switchyard-agent"]`);
-    expect(readme).toContain(`node ${flags} dist/switchyard-agent.mjs /path/to/agent.json`);
+    expect(readme).toContain(`node ${flags} dist/switchyard-agent.cjs /path/to/agent.json`);
+  });
+
+  it("come with the environment that the same examples set", () => {
+    expect(agentEnvironmentWords()).toEqual(["MALLOC_MMAP_THRESHOLD_=131072"]);
+    for (const [name, value] of Object.entries(AGENT_ENVIRONMENT)) {
+      expect(readme).toContain(`\nEnvironment=${name}=${value}\nExecStart=/usr/bin/node`);
+      expect(readme).toContain(`\nENV ${name}=${value}\nENTRYPOINT ["node"`);
+    }
+    expect(readme).toContain(`\n${agentEnvironmentWords().join(" ")} node ${AGENT_NODE_FLAGS.join(" ")} dist/switchyard-agent.cjs /path/to/agent.json`);
   });
 
   it("are replaced, for measuring others, by the environment's list", () => {

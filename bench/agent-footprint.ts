@@ -83,7 +83,7 @@ const NODE_FLAGS = [values["node-flags"], ...(CPU_PROFILE_DIR ? ["--cpu-prof", `
 let pids: number[] = [];
 const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db", LAB_HAPROXY: values.haproxy ? "on" : "off", [AGENT_NODE_FLAGS_ENV]: NODE_FLAGS } });
 try {
-  const bundle = path.join(controlPlane.dataDir, "agents", "switchyard-agent.mjs");
+  const bundle = path.join(controlPlane.dataDir, "agents", "switchyard-agent.cjs");
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
   pids = agentPids(bundle);
   if (pids.length === 0) throw new Error("no agent processes found");

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, fchmodSync, openSync } from "node:fs";
-import { agentNodeFlags } from "@/agents/node-flags";
+import { AGENT_ENVIRONMENT, agentNodeFlags } from "@/agents/node-flags";
 import { FaultRefused } from "@/lab/fault-refused";
 import type { AgentView } from "@/lab/network/control-api";
 import type { AgentFaults } from "@/lab/network/controller";
@@ -53,13 +53,13 @@ export class LabAgents implements AgentFaults {
   start(region: string, clockOffsetMs = 0): AgentView {
     const agent = this.agent(region);
     if (running(agent)) throw new FaultRefused(`the agent of ${agent.spec.replica} is already running (pid ${agent.child!.pid})`);
-    const env = { ...process.env };
+    const env = { ...process.env, ...AGENT_ENVIRONMENT };
     delete env[CLOCK_OFFSET_ENV];
     if (clockOffsetMs !== 0) env[CLOCK_OFFSET_ENV] = String(clockOffsetMs);
     // Straight into the log file: the agent's output must not depend on this process staying alive.
     const log = openSync(agent.spec.logFile, "a", 0o600);
     fchmodSync(log, 0o600);
-    // The flags a host runs it with (AGENT_NODE_FLAGS), unless a benchmark measures others.
+    // The flags (AGENT_NODE_FLAGS, unless a benchmark measures others) and environment a host runs it with.
     const child = spawn(process.execPath, [...agentNodeFlags(process.env), this.bundle!, ...agent.spec.args], { stdio: ["ignore", log, log], env });
     closeSync(log);
     agent.child = child;

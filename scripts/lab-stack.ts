@@ -180,7 +180,7 @@ export async function prepareLabStack(dataDir: string, client: Db, log: Log): Pr
       const policy = await ensureLabServicePolicy(client, service.id);
       if (policy) log(`lab: ${policy}`);
     }
-    const bundle = path.join(dataDir, "agents", "switchyard-agent.mjs");
+    const bundle = path.join(dataDir, "agents", "switchyard-agent.cjs");
     await buildAgentBundle(bundle);
     const binDir = path.dirname((await postgresBinaries()).pg_ctl);
     const specs: LabAgentSpec[] = [];

@@ -93,7 +93,7 @@ interface RunningAgent {
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-agent-commands-e2e-"));
 chmodSync(dir, 0o755);
-const bundle = path.join(dir, "switchyard-agent.mjs");
+const bundle = path.join(dir, "switchyard-agent.cjs");
 const configFile = path.join(dir, "agent.json");
 const controlPlane = new FakeControlPlane();
 const running: RunningAgent[] = [];

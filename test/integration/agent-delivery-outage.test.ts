@@ -32,7 +32,7 @@ function stopAgent(child: ChildProcess): Promise<void> {
 beforeAll(async () => {
   await seedDemoTopology(db());
   const port = await server.start();
-  const bundle = path.join(dir, "switchyard-agent.mjs");
+  const bundle = path.join(dir, "switchyard-agent.cjs");
   await buildAgentBundle(bundle);
   for (const replica of await db().replica.findMany({ where: { serviceId: "orders-db" } })) {
     const issued = await registerAgent({ replicaId: replica.id, name: `agent-${replica.name}` }, SYSTEM_ACTOR);

@@ -39,7 +39,7 @@ const server = new ApiServer([
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-agent-enroll-"));
 chmodSync(dir, 0o755);
-const bundle = path.join(dir, "switchyard-agent.mjs");
+const bundle = path.join(dir, "switchyard-agent.cjs");
 const stateDir = path.join(dir, "state");
 const PASSWORD = "enroll-bundle-pw";
 let url: string;
@@ -104,9 +104,9 @@ beforeAll(async () => {
     data: { serviceId: "orders-db", regionId: "gcp:europe-west3", name: "pg-enrolled", role: "standby", engine: "postgresql", host: "127.0.0.1", port, databaseName: "postgres", replication: "async" },
   });
   replicaId = replica.id;
-  await buildAgentBundle(path.join(dir, "built.mjs"));
+  await buildAgentBundle(path.join(dir, "built.cjs"));
   // Only the one file, away from the repository and its node_modules.
-  copyFileSync(path.join(dir, "built.mjs"), bundle);
+  copyFileSync(path.join(dir, "built.cjs"), bundle);
   url = await server.start();
 }, 120_000);
 

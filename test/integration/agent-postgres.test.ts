@@ -208,7 +208,7 @@ describe("the bundled agent as a process", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-agent-it-"));
-    bundle = path.join(dir, "switchyard-agent.mjs");
+    bundle = path.join(dir, "switchyard-agent.cjs");
     await buildAgentBundle(bundle);
     const controlPlaneUrl = await controlPlane.start();
     metricsPort = await closedPort();

@@ -181,7 +181,7 @@ beforeAll(async () => {
   await cluster.sql(primary, "SELECT pg_reload_conf()");
   servers = { [primary.name]: primary, [sync.name]: sync, [async.name]: async };
 
-  bundle = path.join(cluster.dir, "switchyard-agent.mjs");
+  bundle = path.join(cluster.dir, "switchyard-agent.cjs");
   await buildAgentBundle(bundle);
   mkdirSync(path.join(cluster.dir, "agents"), { recursive: true });
 }, 600_000);

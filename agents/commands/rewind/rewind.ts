@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { chown, mkdir, rename, rm, writeFile } from "node:fs/promises";
+// fs.promises, not node:fs/promises: its getter loads Node's promise file API (and readline with it) on the first rewind, not in every agent at start.
+import { existsSync, promises as fs, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { AgentCommandArgs } from "@/contracts/agent-commands";
 import type { ReplicationConfig } from "../../config";
@@ -162,9 +162,9 @@ function keptConfiguration(dataDir: string): Map<string, Buffer> {
 }
 
 async function writeOwned(server: LocalServer, file: string, content: string | Buffer): Promise<void> {
-  await writeFile(file, content, { mode: 0o600 });
+  await fs.writeFile(file, content, { mode: 0o600 });
   const owner = server.owner();
-  if (owner) await chown(file, owner.uid, owner.gid);
+  if (owner) await fs.chown(file, owner.uid, owner.gid);
 }
 
 async function restoreConfiguration(server: LocalServer, files: Map<string, Buffer>): Promise<void> {
@@ -201,9 +201,9 @@ async function replaceWithBaseBackup(args: Args, { server, replication, replicaN
   const staging = `${server.dataDir}.rewind`;
   const former = `${server.dataDir}.former`;
   const owner = server.owner();
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { mode: 0o700 });
-  if (owner) await chown(staging, owner.uid, owner.gid);
+  await fs.rm(staging, { recursive: true, force: true });
+  await fs.mkdir(staging, { mode: 0o700 });
+  if (owner) await fs.chown(staging, owner.uid, owner.gid);
   const backup = await takeBaseBackup(
     upstreamOf(args, replication),
     staging,
@@ -212,9 +212,9 @@ async function replaceWithBaseBackup(args: Args, { server, replication, replicaN
     BASE_BACKUP_MS,
   );
   await server.stop();
-  await rm(former, { recursive: true, force: true });
-  await rename(server.dataDir, former);
-  await rename(staging, server.dataDir);
+  await fs.rm(former, { recursive: true, force: true });
+  await fs.rename(server.dataDir, former);
+  await fs.rename(staging, server.dataDir);
   return { bytes: backup.bytes, formerDataKeptAt: former };
 }
 
@@ -225,7 +225,7 @@ async function configureStandby(args: Args, { server, replication, replicaName }
   const conninfo = primaryConninfo({ host: args.host, port: args.port }, replication, replicaName, server.majorVersion());
   const lines = [...kept, `primary_conninfo = ${confString(conninfo)}`, `primary_slot_name = ${confString(args.slotName ?? "")}`];
   await writeOwned(server, autoConf, `${lines.join("\n")}\n`);
-  await rm(path.join(server.dataDir, "recovery.signal"), { force: true });
+  await fs.rm(path.join(server.dataDir, "recovery.signal"), { force: true });
   await writeOwned(server, path.join(server.dataDir, "standby.signal"), "");
 }
 
