@@ -1,5 +1,6 @@
 import http from "node:http";
-import https from "node:https";
+import type https from "node:https";
+import { httpsModule } from "./https-module";
 
 /**
  * HTTP with node:http rather than global fetch: fetch loads undici, which
@@ -40,12 +41,13 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
  * long-polls takes a client of its own and never delays the reports.
  */
 export function createHttpClient(): HttpClient {
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 1 }), https: new https.Agent({ keepAlive: true, maxSockets: 1 }) };
+  const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let secureAgent: https.Agent | null = null;
 
   function send(method: "GET" | "POST", url: URL, body: string | null, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
     const secure = url.protocol === "https:";
-    const request = secure ? https.request : http.request;
-    const agent = secure ? agents.https : agents.http;
+    const request = secure ? httpsModule().request : http.request;
+    const agent = secure ? (secureAgent ??= new (httpsModule().Agent)({ keepAlive: true, maxSockets: 1 })) : plainAgent;
     return new Promise<HttpAnswer>((resolve, reject) => {
       if (signal?.aborted) return reject(new HttpAbandonedError("the request was abandoned"));
       let settled = false;
@@ -85,8 +87,8 @@ export function createHttpClient(): HttpClient {
     post: (url, body, headers, timeoutMs, signal) => send("POST", url, body, headers, timeoutMs, signal),
     get: (url, headers, timeoutMs, signal) => send("GET", url, null, headers, timeoutMs, signal),
     close() {
-      agents.http.destroy();
-      agents.https.destroy();
+      plainAgent.destroy();
+      secureAgent?.destroy();
     },
   };
 }

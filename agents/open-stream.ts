@@ -1,9 +1,9 @@
 import http from "node:http";
-import https from "node:https";
 import { NDJSON_CONTENT_TYPE, streamAckSchema } from "@/contracts/stream-ack";
 import { LineFrames } from "@/core/ingest/line-frames";
 import { errorMessage } from "./error-message";
 import { HttpAbandonedError, type HttpAnswer } from "./http-post";
+import { httpsModule } from "./https-module";
 import { parseJson } from "./parse-json";
 
 /** Acknowledgements are small JSON lines; anything larger is not the control plane talking. */
@@ -56,7 +56,7 @@ export class OpenStream {
 
   /** Opens a stream to `url`: the stream, or how its opening was refused or failed. */
   static open(url: URL, headers: Record<string, string>, timeoutMs: number, now: number): Promise<OpenStream | Exclude<Sent, { kind: "ack" | "silent" }>> {
-    const request = (url.protocol === "https:" ? https.request : http.request)(url, {
+    const request = (url.protocol === "https:" ? httpsModule().request : http.request)(url, {
       method: "POST",
       // A connection of its own for as long as the stream lasts, never one the POSTs, the command poll or the agent's other stream wait for.
       agent: false,

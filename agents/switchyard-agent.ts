@@ -19,8 +19,6 @@ import { AGENT_VERSION } from "./version";
  * or state it cannot use; 1 when it cannot start, a check failed or stopping failed.
  */
 
-const MIN_NODE_MAJOR = 20;
-
 function fail(code: 1 | 2, message: string): never {
   process.stderr.write(`switchyard-agent: ${message}\n`);
   process.exit(code);
@@ -96,7 +94,8 @@ async function main(invocation: AgentInvocation): Promise<void> {
   }
 }
 
-if (Number(process.versions.node.split(".")[0]) < MIN_NODE_MAJOR) fail(1, `needs Node.js ${MIN_NODE_MAJOR} or later; this is ${process.version}`);
+// process.getBuiltinModule (Node.js 20.16, 22.3) loads TLS only for an agent that uses it (https-module.ts).
+if (typeof process.getBuiltinModule !== "function") fail(1, `needs Node.js 20.16 or later; this is ${process.version}`);
 installUtcIsoFormat();
 let invocation: AgentInvocation;
 try {

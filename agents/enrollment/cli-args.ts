@@ -307,7 +307,7 @@ export function parseAgentArgs(args: readonly string[], env: Env, reading: Secre
   return { kind: "config-file", file: path.resolve(first) };
 }
 
-export const HELP = `switchyard-agent: the agent next to one PostgreSQL or MariaDB replica (Node.js >= 20, nothing else)
+export const HELP = `switchyard-agent: the agent next to one PostgreSQL or MariaDB replica (Node.js >= 20.16, nothing else)
 
 Usage:
   SWITCHYARD_ENROLLMENT_TOKEN=<sye_…> switchyard-agent enroll --control-plane <url> --postgres <monitoring url> [options]

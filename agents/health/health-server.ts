@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
-import https from "node:https";
 import type { ApiError } from "@/contracts/errors";
 import { answerHealthCheck, healthEndpointFor, type HealthFacts } from "@/core/health-checks/health-checks";
 import { parseHealthQuery } from "@/core/health-checks/health-query";
+import { httpsModule } from "../https-module";
 
 export interface HealthServerOptions {
   port: number;
@@ -50,7 +50,7 @@ export async function serveHealth(facts: () => HealthFacts, options: HealthServe
     response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
     response.end(request.method === "HEAD" ? undefined : text);
   };
-  const server = options.tls ? https.createServer({ cert: readPem(options.tls.certFile, "certificate"), key: readPem(options.tls.keyFile, "key") }, handle) : http.createServer(handle);
+  const server = options.tls ? httpsModule().createServer({ cert: readPem(options.tls.certFile, "certificate"), key: readPem(options.tls.keyFile, "key") }, handle) : http.createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
