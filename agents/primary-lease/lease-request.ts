@@ -16,17 +16,13 @@ export type LeaseReply =
   | { kind: "not-offered"; why: string }
   | { kind: "none"; failure: Failure; why: string };
 
-/** One lease request, outside the report queue: it is only worth anything now. */
-export async function requestLease(
-  http: HttpPoster,
-  controlPlaneUrl: string,
-  token: string,
-  body: PrimaryLeaseRequest,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<LeaseReply> {
-  // Appended, not resolved: a control plane may live under a path prefix.
-  const url = new URL(`${controlPlaneUrl.replace(/\/+$/, "")}${LEASE_PATH}`);
+/** Where a control plane grants leases: appended, not resolved, since it may live under a path prefix. */
+export function leaseUrl(controlPlaneUrl: string): URL {
+  return new URL(`${controlPlaneUrl.replace(/\/+$/, "")}${LEASE_PATH}`);
+}
+
+/** One lease request to `url` (leaseUrl), outside the report queue: it is only worth anything now. */
+export async function requestLease(http: HttpPoster, url: URL, token: string, body: PrimaryLeaseRequest, timeoutMs: number, signal?: AbortSignal): Promise<LeaseReply> {
   let status: number;
   let text: string;
   try {

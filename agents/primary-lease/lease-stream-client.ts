@@ -80,11 +80,21 @@ export function createLeaseStreamClient(inner: HttpClient, options: LeaseStreamO
       });
   }
 
+  /** The stream's URL and key for the last renewal's URL and token: the same every interval, so worked out once. */
+  let route: { for: string; target: URL; key: string } | null = null;
+  const routeOf = (url: URL, authorization: string) => {
+    const routeFor = `${url.href} ${authorization}`;
+    if (route?.for !== routeFor) {
+      const target = new URL(url);
+      target.pathname = `${target.pathname.slice(0, -LEASE_PATH.length)}${LEASE_STREAM_PATH}`;
+      route = { for: routeFor, target, key: `${target.href} ${authorization}` };
+    }
+    return route;
+  };
+
   async function viaStream(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
     const sentAt = now();
-    const target = new URL(url);
-    target.pathname = `${target.pathname.slice(0, -LEASE_PATH.length)}${LEASE_STREAM_PATH}`;
-    const key = `${target.href} ${headers.authorization ?? ""}`;
+    const { target, key } = routeOf(url, headers.authorization ?? "");
     const current = stream;
     // A stream that lived its time is still used while open, and replaced after its renewal's acknowledgement (below).
     if (current && (!current.open || current.key !== key)) {

@@ -11,7 +11,7 @@ import type { AgentMetrics, SelfFenceReason } from "../metrics";
 import { FailureStreak, LoopWaits, REPEAT_LOG_MS } from "../retry";
 import { fenceCommandIds, fenceOwnership, type FenceOwnership } from "./fence-commands";
 import { decideLease, type LeaseDecision, type LeaseFacts, type LeaseRule } from "./lease-decision";
-import { requestLease } from "./lease-request";
+import { leaseUrl, requestLease } from "./lease-request";
 import { createLeaseStreamClient } from "./lease-stream-client";
 import { LeaseStateFile, type LeaseState } from "./lease-state";
 import type { LeaseServer, LeaseServerFactory, ServerState } from "./lease-server";
@@ -70,6 +70,8 @@ export const DEFAULT_GRACE_MS = 5_000;
  */
 export class PrimaryLeaseKeeper {
   private readonly http: HttpPoster;
+  /** Parsed once: a renewal every interval need not parse it again. */
+  private readonly leaseUrl: URL;
   private readonly session: LeaseServer;
   private readonly store: LeaseStateFile;
   private readonly monotonic: () => number;
@@ -109,6 +111,7 @@ export class PrimaryLeaseKeeper {
 
   constructor(private readonly options: PrimaryLeaseKeeperOptions) {
     this.http = options.http ?? createLeaseStreamClient(createHttpClient(), { intervalMs: options.intervalMs });
+    this.leaseUrl = leaseUrl(options.controlPlaneUrl);
     this.monotonic = options.monotonic ?? (() => performance.now());
     this.wallClock = options.wallClock ?? Date.now;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
@@ -317,10 +320,10 @@ export class PrimaryLeaseKeeper {
   }
 
   private async renew(server: ServerState): Promise<void> {
-    const { controlPlaneUrl, token, intervalMs, metrics, log } = this.options;
+    const { token, intervalMs, metrics, log } = this.options;
     const sentAt = this.monotonic();
     const sentAtWall = this.wallClock();
-    const reply = await requestLease(this.http, controlPlaneUrl, token, { ...server, selfFencedAt: this.state.selfFence?.at ?? null }, intervalMs, this.waits.signal);
+    const reply = await requestLease(this.http, this.leaseUrl, token, { ...server, selfFencedAt: this.state.selfFence?.at ?? null }, intervalMs, this.waits.signal);
     if (this.stopping) return;
     if (reply.kind === "not-offered") {
       metrics.leaseRenewals.inc({ outcome: "no_answer" });

@@ -2,7 +2,7 @@ import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as leaseRoute } from "@/app/api/v1/agents/lease/route";
 import { createHttpClient } from "@/agents/http-post";
-import { requestLease } from "@/agents/primary-lease/lease-request";
+import { leaseUrl, requestLease } from "@/agents/primary-lease/lease-request";
 import { createLeaseStreamClient } from "@/agents/primary-lease/lease-stream-client";
 import { LEASE_STREAM_PATH } from "@/contracts/lease-stream";
 import { streamAckSchema, type StreamAck } from "@/contracts/stream-ack";
@@ -117,9 +117,9 @@ describe("the lease stream", () => {
     const before = streamed;
     const lease = createLeaseStreamClient(createHttpClient());
     try {
-      const first = await requestLease(lease, url, agents[US]!.token, WRITABLE as never, 2_000);
+      const first = await requestLease(lease, leaseUrl(url), agents[US]!.token, WRITABLE as never, 2_000);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const second = await requestLease(lease, url, agents[US]!.token, WRITABLE as never, 2_000);
+      const second = await requestLease(lease, leaseUrl(url), agents[US]!.token, WRITABLE as never, 2_000);
       expect(first).toMatchObject({ kind: "answer", answer: { granted: true, periodMs: 5000, epoch: 1 } });
       expect(second).toMatchObject({ kind: "answer", answer: { granted: true, periodMs: 5000, epoch: 1 } });
       // The first went by POST while the stream opened; the second on the stream.
