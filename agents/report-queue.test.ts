@@ -1,10 +1,18 @@
 import { appendFileSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { agentReportSchema, type AgentReport } from "@/contracts/agent-reports";
 import { simulatedReport } from "./adapters/simulated-adapter";
-import { ReportQueue, type ReportQueueOptions } from "./report-queue";
+import { ReportQueue, SEQ_RESERVATION, type ReportQueueOptions } from "./report-queue";
+
+// Every flush of a file's data to disk, counted: the queue's segments and its state file use fdatasync.
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  return { ...fs, fdatasyncSync: vi.fn(fs.fdatasyncSync) };
+});
+const { fdatasyncSync } = await import("node:fs");
+const flushes = vi.mocked(fdatasyncSync);
 
 let dir: string;
 const open: ReportQueue[] = [];
@@ -64,7 +72,8 @@ describe("ReportQueue", () => {
     const second = openQueue();
     expect(second.depth).toBe(3);
     expect(seqs(second)).toEqual([3, 4, 5]);
-    expect(second.nextSeq()).toBe(6);
+    // Past what the first reserved: a seq it handed out may have reached the control plane without a line on disk.
+    expect(second.nextSeq()).toBe(SEQ_RESERVATION + 1);
   });
 
   it("keeps seq increasing across restarts even when everything was delivered", () => {
@@ -76,18 +85,51 @@ describe("ReportQueue", () => {
 
     const second = openQueue();
     expect(second.depth).toBe(0);
-    expect(second.nextSeq()).toBe(4);
+    expect(second.nextSeq()).toBe(SEQ_RESERVATION + 1);
   });
 
-  it("resumes above the highest seq written, even when nothing was acknowledged", () => {
+  it("resumes above every seq it handed out when their lines never reached the disk (a machine crash)", () => {
     const first = openQueue();
     for (let i = 0; i < 3; i += 1) appendNext(first);
-    // Numbered but killed before its append: nobody can have seen seq 4.
     expect(first.nextSeq()).toBe(4);
-    first.close();
+    // Lost with the page cache: the segments, never flushed while nothing waited for long.
+    for (const file of segmentFiles()) rmSync(path.join(dir, file));
 
     const second = openQueue();
-    expect(second.nextSeq()).toBe(4);
+    expect(second.depth).toBe(0);
+    expect(second.nextSeq()).toBe(SEQ_RESERVATION + 1);
+  });
+
+  it("reserves the next seqs durably once it has handed out those it reserved", () => {
+    const queue = openQueue();
+    for (let i = 0; i < SEQ_RESERVATION; i += 1) queue.nextSeq();
+    expect(JSON.parse(readFileSync(path.join(dir, "state.json"), "utf8"))).toEqual({ headSeq: 0, reservedSeq: SEQ_RESERVATION });
+    expect(queue.nextSeq()).toBe(SEQ_RESERVATION + 1);
+    expect(JSON.parse(readFileSync(path.join(dir, "state.json"), "utf8"))).toEqual({ headSeq: 0, reservedSeq: 2 * SEQ_RESERVATION });
+  });
+
+  it("flushes no line while each report is delivered before the next, and every line once one waits", () => {
+    const queue = openQueue();
+    const first = appendNext(queue);
+    queue.ack(first.seq);
+    flushes.mockClear();
+    for (let i = 0; i < 5; i += 1) queue.ack(appendNext(queue).seq);
+    expect(flushes).not.toHaveBeenCalled();
+
+    // The control plane stops answering: the second append finds the first still waiting.
+    appendNext(queue);
+    expect(flushes).not.toHaveBeenCalled();
+    appendNext(queue);
+    appendNext(queue);
+    expect(flushes).toHaveBeenCalledTimes(2);
+  });
+
+  it("flushes the segment's last lines when it closes", () => {
+    const queue = openQueue();
+    appendNext(queue);
+    flushes.mockClear();
+    queue.close();
+    expect(flushes).toHaveBeenCalledTimes(1);
   });
 
   it("never hands out a seq the control plane already holds", () => {
@@ -111,7 +153,7 @@ describe("ReportQueue", () => {
 
     const third = openQueue();
     const reports = third.peek(10);
-    expect(reports.map((report) => report.seq)).toEqual([1, 2, 3, 4]);
+    expect(reports.map((report) => report.seq)).toEqual([1, 2, 3, SEQ_RESERVATION + 1]);
     for (const report of reports) expect(agentReportSchema.safeParse(JSON.parse(report.json)).success).toBe(true);
   });
 
@@ -138,13 +180,13 @@ describe("ReportQueue", () => {
     const size = statSync(state).size;
     queue.ack(2);
     queue.ack(3);
-    expect(JSON.parse(readFileSync(path.join(dir, "state-link"), "utf8"))).toEqual({ headSeq: 3 });
+    expect(JSON.parse(readFileSync(path.join(dir, "state-link"), "utf8"))).toEqual({ headSeq: 3, reservedSeq: SEQ_RESERVATION });
     expect(statSync(state).size).toBe(size);
 
     // Not closed: as after a kill.
     const reopened = openQueue();
     expect(seqs(reopened)).toEqual([4]);
-    expect(reopened.nextSeq()).toBe(5);
+    expect(reopened.nextSeq()).toBe(SEQ_RESERVATION + 1);
   });
 
   it("reads the head an agent of the earlier format left, and goes on from it", () => {
@@ -170,13 +212,14 @@ describe("ReportQueue", () => {
     const drops: number[] = [];
     const queue = openQueue({ maxBytes: lineBytes * 3 + lineBytes / 2, onDrop: (count) => drops.push(count) });
     for (let i = 0; i < 10; i += 1) appendNext(queue);
-    expect(seqs(queue)).toEqual([9, 10, 11]);
+    const last = [8, 9, 10].map((n) => SEQ_RESERVATION + n);
+    expect(seqs(queue)).toEqual(last);
     expect(queue.dropped).toBe(7);
     expect(drops.reduce((sum, count) => sum + count, 0)).toBe(7);
     queue.close();
 
     const reopened = openQueue({ maxBytes: lineBytes * 3 + lineBytes / 2 });
-    expect(seqs(reopened)).toEqual([9, 10, 11]);
+    expect(seqs(reopened)).toEqual(last);
     expect(reopened.dropped).toBe(0);
   });
 

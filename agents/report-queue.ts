@@ -10,21 +10,29 @@ import { InPlaceFile } from "./in-place-file";
  *
  * Layout of the queue folder:
  * - `<first seq, 20 digits>.jsonl` segments: one report per line, appended
- *   and fsynced one at a time. A kill in the middle of a write leaves a torn
- *   last line without its newline, which loading ignores and cuts off.
+ *   as it is made. A line is fsynced once its report is still waiting when
+ *   the next is appended (the control plane is down or slow), and before its
+ *   segment is closed: a report delivered within its interval, as nearly all
+ *   are, costs no flush of the disk (an fdatasync every second on the event
+ *   loop, which a busy database's disk can hold for long). A kill loses
+ *   nothing (the lines are in the page cache); a machine crash can lose the
+ *   one report appended last, as it could lose the one being made. A kill in
+ *   the middle of a write leaves a torn last line without its newline, which
+ *   loading ignores and cuts off.
  * - `state.json`: the head (every seq at or below it was delivered or
- *   dropped), made durable before any segment is deleted, and written over
- *   in place (agents/in-place-file.ts). The acks in between are not
- *   fsynced: after a machine crash an older head is read back (or none,
- *   should the disk tear its sector), the reports above it are sent again,
- *   and the control plane, which holds them, answers where to go on from.
+ *   dropped), made durable before any segment is deleted, and the seqs
+ *   reserved; written over in place (agents/in-place-file.ts). The acks in
+ *   between are not fsynced: after a machine crash an older head is read
+ *   back (or none, should the disk tear its sector), the reports above it
+ *   are sent again, and the control plane, which holds them, answers where
+ *   to go on from.
  *
- * A seq is persisted before it is used, without a write of its own: a report
- * reaches the control plane only after its line is fsynced, and on load the
- * counter resumes above both the head and the highest seq in the segments.
- * So seqs keep increasing across restarts, even when every report was
- * delivered; only a seq never written (a kill between numbering and
- * appending) can be handed out again, and nobody has seen it.
+ * A seq is reserved durably before it is used, SEQ_RESERVATION at a time
+ * (a report can reach the control plane before its line is on disk), and on
+ * load the counter resumes above the head, the reservation and the highest
+ * seq in the segments. So seqs keep increasing across restarts and machine
+ * crashes, even when every report was delivered; each restart skips what is
+ * left of its reservation, a gap the control plane accepts.
  *
  * Only an index (seq, offset, length per waiting report) lives in memory;
  * report bodies are read back when a batch is sent, which keeps the agent
@@ -54,7 +62,12 @@ interface Segment {
 
 interface QueueState {
   headSeq: number;
+  /** Every seq handed out is at or below it. */
+  reservedSeq: number;
 }
+
+/** Seqs reserved with one durable write: at one report a second, a write every ~17 minutes. */
+export const SEQ_RESERVATION = 1000;
 
 export interface ReportQueueOptions {
   maxBytes: number;
@@ -75,7 +88,9 @@ const segmentName = (seq: number) => `${String(seq).padStart(20, "0")}.jsonl`;
 
 export class ReportQueue {
   private readonly segments: Segment[] = [];
-  private state: QueueState = { headSeq: 0 };
+  private state: QueueState = { headSeq: 0, reservedSeq: 0 };
+  /** The active segment holds lines not yet fsynced. */
+  private unsynced = false;
   private highestSeq = 0;
   private appendFd: number | null = null;
   /**
@@ -125,9 +140,10 @@ export class ReportQueue {
     return this.highestSeq;
   }
 
-  /** The next sequence number; the append that uses it is what persists it. */
+  /** The next sequence number, reserved durably before it is handed out. */
   nextSeq(): number {
     this.highestSeq += 1;
+    if (this.highestSeq > this.state.reservedSeq) this.saveState({ ...this.state, reservedSeq: this.highestSeq + SEQ_RESERVATION - 1 }, { durable: true });
     return this.highestSeq;
   }
 
@@ -142,7 +158,9 @@ export class ReportQueue {
     const segment = last && last.size < this.segmentBytes ? last : this.newSegment(report.seq);
     const fd = this.appendFd ?? (this.appendFd = openSync(path.join(this.dir, segment.file), "a"));
     writeSync(fd, line);
-    fdatasyncSync(fd);
+    this.unsynced = true;
+    // A report still waiting is on its way through an outage: from now on its line must survive a machine crash.
+    if (this.waitingCount > 0) this.syncSegment();
     segment.entries.push({ seq: report.seq, offset: segment.size, length: line.length });
     segment.size += line.length;
     this.waitingBytes += line.length;
@@ -193,7 +211,7 @@ export class ReportQueue {
     // Numbers the control plane already holds must never be handed out again;
     // the head is saved before the segments holding them can be deleted.
     this.highestSeq = Math.max(this.highestSeq, seq);
-    if (seq > this.state.headSeq) this.saveState({ headSeq: seq }, { durable: this.hasDeletableSegments(false) });
+    if (seq > this.state.headSeq) this.saveState({ ...this.state, headSeq: seq }, { durable: this.hasDeletableSegments(false) });
     this.deleteEmptySegments(false);
     return removed;
   }
@@ -204,8 +222,17 @@ export class ReportQueue {
   }
 
   private closeSegment(): void {
-    if (this.appendFd !== null) closeSync(this.appendFd);
+    if (this.appendFd !== null) {
+      this.syncSegment();
+      closeSync(this.appendFd);
+    }
     this.appendFd = null;
+  }
+
+  private syncSegment(): void {
+    if (this.appendFd === null || !this.unsynced) return;
+    fdatasyncSync(this.appendFd);
+    this.unsynced = false;
   }
 
   private newSegment(seq: number): Segment {
@@ -245,7 +272,7 @@ export class ReportQueue {
       }
     }
     if (dropped === 0) return;
-    this.saveState({ headSeq: head }, { durable: true });
+    this.saveState({ ...this.state, headSeq: head }, { durable: true });
     this.deleteEmptySegments(false);
     this.droppedCount += dropped;
     this.options.onDrop?.(dropped);
@@ -290,7 +317,7 @@ export class ReportQueue {
       this.segments.push(loaded.segment);
     }
     this.state = saved;
-    this.highestSeq = Math.max(saved.headSeq, highest);
+    this.highestSeq = Math.max(saved.headSeq, saved.reservedSeq, highest);
     this.deleteEmptySegments(true);
     this.enforceBound();
   }
@@ -323,10 +350,11 @@ export class ReportQueue {
 
   private readState(): QueueState {
     try {
-      const { headSeq } = JSON.parse(readFileSync(path.join(this.dir, STATE_FILE), "utf8")) as Partial<QueueState>;
-      return { headSeq: typeof headSeq === "number" && Number.isSafeInteger(headSeq) ? headSeq : 0 };
+      const { headSeq, reservedSeq } = JSON.parse(readFileSync(path.join(this.dir, STATE_FILE), "utf8")) as Partial<QueueState>;
+      const seq = (value: unknown) => (typeof value === "number" && Number.isSafeInteger(value) ? value : 0);
+      return { headSeq: seq(headSeq), reservedSeq: seq(reservedSeq) };
     } catch {
-      return { headSeq: 0 };
+      return { headSeq: 0, reservedSeq: 0 };
     }
   }
 
