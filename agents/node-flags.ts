@@ -15,7 +15,7 @@ export const AGENT_NODE_FLAGS: readonly string[] = ["--lite-mode", "--no-expose-
  * in the same places. glibc raises its mmap threshold to the size of the
  * largest mmapped block a process frees, up to 32 MB; Node reads the ~0.9 MB
  * bundle into such a block as it starts, and with the threshold raised past
- * 256 KB the agent keeps 2.2 MB more resident, its heap fragmented (measured:
+ * 256 KB the agent keeps 2.2 MB more of malloc's heap resident (measured:
  * the same with the threshold fixed at 256 KB as at glibc's default 128 KB,
  * at 512 KB as unfixed). Setting it keeps glibc's default. A C library other
  * than glibc (musl) ignores it.
