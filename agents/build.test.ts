@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { brotliDecompressSync } from "node:zlib";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAgentBundle, classicZodModuleIn, driverModuleIn, firstNonAscii } from "./build";
@@ -100,6 +101,17 @@ describe("the built agent and its packed MariaDB driver", () => {
     expect(agentSource).not.toContain("Can't add new command when connection is in closed state");
     expect(agentSource).not.toContain("cp936");
     expect(firstNonAscii(agentSource)).toBeNull();
+  });
+
+  it("packs the driver without Amazon RDS's certificates or iconv-lite's CJK tables, which say so if ever required", () => {
+    const pieces = /\[("[A-Za-z0-9+/=]+"(?:,"[A-Za-z0-9+/=]+")*)\]\.join\(""\)/.exec(agentSource)?.[1];
+    expect(pieces).toBeDefined();
+    const driver = brotliDecompressSync(Buffer.from((JSON.parse(`[${pieces}]`) as string[]).join(""), "base64")).toString("latin1");
+    expect(driver).toContain("Can't add new command when connection is in closed state");
+    expect(driver).not.toContain("BEGIN CERTIFICATE");
+    expect(driver).not.toMatch(/\\u4E02\\u4E04/i);
+    expect(driver).toContain("the agent's MariaDB driver carries no Amazon RDS's SSL profiles: index.js is left out of it");
+    expect(driver).toContain("the agent's MariaDB driver carries no CJK code pages (its connections use utf8mb4): cp936.json is left out of it");
   });
 
   it("holds none of @opentelemetry/api's source, which prom-client wants only for exemplars", () => {

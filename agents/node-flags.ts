@@ -13,7 +13,7 @@ export const AGENT_NODE_FLAGS: readonly string[] = ["--lite-mode", "--no-expose-
 /**
  * The environment the agent is meant to run with, beside AGENT_NODE_FLAGS and
  * in the same places. glibc raises its mmap threshold to the size of the
- * largest mmapped block a process frees, up to 32 MB; Node reads the ~0.9 MB
+ * largest mmapped block a process frees, up to 32 MB; Node reads the ~0.7 MB
  * bundle into such a block as it starts, and with the threshold raised past
  * 256 KB the agent keeps 2.2 MB more of malloc's heap resident (measured:
  * the same with the threshold fixed at 256 KB as at glibc's default 128 KB,
