@@ -67,25 +67,12 @@ function outcomeOf(error: unknown): RequestOutcome {
  * again); an enrollment, which spends a single-use token, is not.
  */
 export function choosingHttpClient(choice: ControlPlaneChoice, inner: HttpClient, { idempotent = true } = {}): HttpClient {
-  // The same few URLs every interval (reports, renewals): the last one parsed for each path is kept.
-  const targets = new Map<string, URL>();
-  const targetOf = (copy: string, path: string) => {
-    const href = `${copy}${path}`;
-    let target = targets.get(path);
-    if (target?.href !== href) {
-      target = new URL(href);
-      // Paths with a query (the command poll's cursor) keep changing: they must not pile up.
-      if (targets.size >= 8) targets.clear();
-      targets.set(path, target);
-    }
-    return target;
-  };
   async function send(method: "GET" | "POST", url: URL, attempt: (target: URL) => Promise<HttpAnswer>): Promise<HttpAnswer> {
     const path = url.href.startsWith(choice.first) ? url.href.slice(choice.first.length) : null;
     if (path === null) return attempt(url);
     for (let tries = 1; ; tries++) {
       const from = choice.current;
-      const target = targetOf(choice.urls[from]!, path);
+      const target = new URL(`${choice.urls[from]}${path}`);
       let outcome: RequestOutcome;
       let answer: HttpAnswer | null = null;
       let failure: unknown = null;
