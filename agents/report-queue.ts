@@ -297,7 +297,11 @@ export class ReportQueue {
     for (let i = this.segments.length - 1; i >= 0; i -= 1) {
       const segment = this.segments[i]!;
       if (!this.deletable(segment, includingActive)) continue;
-      if (segment === active) this.closeSegment();
+      if (segment === active) {
+        // Nothing in it waits: a file about to be deleted needs no flush.
+        this.unsynced = false;
+        this.closeSegment();
+      }
       rmSync(path.join(this.dir, segment.file), { force: true });
       this.segments.splice(i, 1);
     }
