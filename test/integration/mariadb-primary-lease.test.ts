@@ -213,7 +213,8 @@ describe("the primary's lease keeper on a real MariaDB", () => {
     expect(performance.now() - cut).toBeGreaterThanOrEqual(PERIOD_MS - 2 * INTERVAL_MS - FENCE_LEAD_MS);
     await expect(rowsOf(application, "SELECT 1", 5_000)).rejects.toThrow();
     await closeMariadb(application);
-    const fenced = running.logs.find((line) => line.event === "primary_lease.self_fenced") as { rule: string; terminatedSessions: number; finalPosition: string } | undefined;
+    // The server refuses writes a moment before the keeper, its fence done, logs it.
+    const fenced = (await until(() => running.logs.find((line) => line.event === "primary_lease.self_fenced"), Boolean, "the self-fence to be logged")) as { rule: string; terminatedSessions: number; finalPosition: string } | undefined;
     expect(fenced).toMatchObject({ rule: "lapsed" });
     expect(fenced!.terminatedSessions).toBeGreaterThan(0);
     expect(fenced!.finalPosition).toBe((await binlogPositions())[0]);
