@@ -41,6 +41,21 @@ describe("agent metrics", () => {
     expect((await get(port, "/")).status).toBe(404);
   });
 
+  it("report the event loop's delay beyond the sampling timer's second, not the second itself", async () => {
+    const metrics = new AgentMetrics();
+    // Three samples of the once-a-second histogram, on a loop with nothing to do.
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
+    const body = await metrics.registry.metrics();
+    for (const statistic of ["min", "mean", "p50", "p99"]) {
+      const line = body.split("\n").find((candidate) => candidate.startsWith(`nodejs_eventloop_lag_${statistic}_seconds `));
+      const seconds = Number(line?.split(" ")[1]);
+      // Read as the time between two samples, each would be a second or more.
+      expect(seconds, statistic).toBeGreaterThanOrEqual(0);
+      expect(seconds, statistic).toBeLessThan(0.5);
+    }
+    expect(body).toMatch(/# HELP nodejs_eventloop_lag_p99_seconds .*beyond the 1000 ms/);
+  });
+
   it("keep separate registries per instance", async () => {
     const a = new AgentMetrics({ processMetrics: false });
     const b = new AgentMetrics({ processMetrics: false });
