@@ -116,7 +116,7 @@ describe("agent config", () => {
     });
 
     it("take the addresses a region reaches primaries by, as host:port on both sides", () => {
-      const via = { "127.0.0.1:55431": "127.0.0.1:61004", "[::1]:5432": "db-proxy.internal:6432" };
+      const via = { "127.0.0.1:14431": "127.0.0.1:61004", "[::1]:5432": "db-proxy.internal:6432" };
       expect(parseAgentConfig({ ...valid, replication: { user: "replicator", password: "secret", via } }, FILE).replication?.via).toEqual(via);
       expect(problem({ ...valid, replication: { user: "replicator", password: "secret", via: { "127.0.0.1": "127.0.0.1:61004" } } })).toMatch(/replication\.via\.127\.0\.0\.1: \(the key\) must be host:port/);
       expect(problem({ ...valid, replication: { user: "replicator", password: "secret", via: { "127.0.0.1:5432": "127.0.0.1:99999" } } })).toMatch(/replication\.via\.127\.0\.0\.1:5432: the port must be between 1 and 65535/);

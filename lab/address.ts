@@ -4,7 +4,7 @@ export interface Address {
   port: number;
 }
 
-/** `127.0.0.1:55432`, the form agents' `replication.via` and the link table use. */
+/** `127.0.0.1:14432`, the form agents' `replication.via` and the link table use. */
 export function formatAddress(address: Address): string {
   return `${address.host}:${address.port}`;
 }

@@ -47,7 +47,7 @@ describe("the lab topology", () => {
   });
 
   it("gives the lab's standbys the agents' primary_conninfo, pointed at their route to the primary, not at its own port", () => {
-    const upstream = { name: "pg-us-east-1", port: 55431, password: "it's a \\secret", route: { host: "127.0.0.1", port: 61005 } };
+    const upstream = { name: "pg-us-east-1", port: 14431, password: "it's a \\secret", route: { host: "127.0.0.1", port: 61005 } };
     const conninfo = standbyConninfo(upstream, "pg-eu-west-1");
     expect(conninfo).toBe(primaryConninfo({ host: "127.0.0.1", port: 61005 }, { user: "postgres", password: "it's a \\secret" }, "pg-eu-west-1"));
     expect(conninfo).toMatch(/^host='127\.0\.0\.1' port='61005' /);

@@ -81,10 +81,11 @@ async function agentOnce(bundle: string, args: readonly string[]): Promise<strin
 
 /**
  * The network first: its proxies' ports go into the standbys'
- * primary_conninfo when the clusters come up. Kernel-picked ports come from
- * the range the clusters use, so the proxies keep clear of the clusters'
- * recorded and preferred ports (they may not be running yet) and of the
- * control plane's, which scripts/start.ts reads from PORT once the lab is up.
+ * primary_conninfo when the clusters come up. The proxies keep clear of the
+ * clusters' recorded and preferred ports (they may not be running yet; a lab
+ * from before the preferred ports moved below the kernel's range records
+ * ports inside it) and of the control plane's, which scripts/start.ts reads
+ * from PORT once the lab is up.
  */
 async function startNetwork(dataDir: string, log: Log): Promise<LabNetwork> {
   const recorded = await readLabState(dataDir);

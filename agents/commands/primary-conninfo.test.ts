@@ -45,12 +45,12 @@ describe("primaryConninfo", () => {
 });
 
 describe("primaryAddress", () => {
-  const replication = { user: "replicator", password: "secret", via: { "127.0.0.1:55431": "127.0.0.1:61004", "[::1]:5432": "[fd00::2]:6432" } };
+  const replication = { user: "replicator", password: "secret", via: { "127.0.0.1:14431": "127.0.0.1:61004", "[::1]:5432": "[fd00::2]:6432" } };
 
   it("reaches a listed address through what via names, and any other one directly", () => {
-    expect(primaryAddress({ host: "127.0.0.1", port: 55431 }, replication)).toEqual({ host: "127.0.0.1", port: 61004 });
-    expect(primaryAddress({ host: "127.0.0.1", port: 55433 }, replication)).toEqual({ host: "127.0.0.1", port: 55433 });
-    expect(primaryAddress({ host: "127.0.0.1", port: 55431 }, { user: "replicator", password: "secret" })).toEqual({ host: "127.0.0.1", port: 55431 });
+    expect(primaryAddress({ host: "127.0.0.1", port: 14431 }, replication)).toEqual({ host: "127.0.0.1", port: 61004 });
+    expect(primaryAddress({ host: "127.0.0.1", port: 14433 }, replication)).toEqual({ host: "127.0.0.1", port: 14433 });
+    expect(primaryAddress({ host: "127.0.0.1", port: 14431 }, { user: "replicator", password: "secret" })).toEqual({ host: "127.0.0.1", port: 14431 });
   });
 
   it("matches and returns IPv6 hosts without their brackets", () => {

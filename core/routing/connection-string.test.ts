@@ -7,11 +7,11 @@ describe("the libpq multi-host connection string", () => {
       readWriteConnectionString(
         [
           { host: "10.0.0.1", port: 5432 },
-          { host: "pg-eu.internal", port: 55432 },
+          { host: "pg-eu.internal", port: 14432 },
         ],
         "orders",
       ),
-    ).toBe("postgresql://10.0.0.1:5432,pg-eu.internal:55432/orders?target_session_attrs=read-write");
+    ).toBe("postgresql://10.0.0.1:5432,pg-eu.internal:14432/orders?target_session_attrs=read-write");
   });
 
   it("puts an IPv6 literal in brackets, once", () => {

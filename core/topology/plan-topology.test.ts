@@ -130,7 +130,7 @@ describe("planning a topology change", () => {
       ["duplicate-dataset", "services.orders-db.datasets.orders"],
       ["endpoint-taken", "services.orders-db.replicas.pg-copy.port"],
     ]);
-    expect(plan({ services: [bad] }).issues[2]!.message).toBe("services.orders-db.replicas.pg-copy.port: 127.0.0.1:55433 is already orders-db/pg-europe-west3's");
+    expect(plan({ services: [bad] }).issues[2]!.message).toBe("services.orders-db.replicas.pg-copy.port: 127.0.0.1:14433 is already orders-db/pg-europe-west3's");
   });
 
   it("never retires the replica taking writes, nor leaves strong data without a synchronous standby", () => {
@@ -170,7 +170,7 @@ describe("planning a topology change", () => {
 
   it("offers a retired region nowhere: a replica placed there, or a document bringing it back, is refused naming the rule", () => {
     const live = { ...demoFleet(), retired: { services: [], regions: ["aws:us-west-2"] } };
-    const placed = plan(withOrders((service) => service.replicas.push({ ...service.replicas[2]!, name: "pg-us-west-2", region: "aws:us-west-2", port: 55439 })), live);
+    const placed = plan(withOrders((service) => service.replicas.push({ ...service.replicas[2]!, name: "pg-us-west-2", region: "aws:us-west-2", port: 14439 })), live);
     expect(rules(placed)).toEqual([["region-retired", "services.orders-db.replicas.pg-us-west-2.region"]]);
     expect(placed.issues[0]!.message).toBe("services.orders-db.replicas.pg-us-west-2.region: aws:us-west-2 is retired and takes no replica");
     const back = plan({ regions: [{ cloud: "aws", code: "us-west-2", jurisdiction: "US", displayName: "AWS Oregon" }] }, live);

@@ -12,7 +12,7 @@ describe("proxy port planning", () => {
   });
 
   it("lets the kernel pick when a recorded port is reserved for someone else or already claimed", () => {
-    const plan = plannedPorts(["a -> b", "b -> a", "c -> a"], { "a -> b": 55432, "b -> a": 61002, "c -> a": 61002 }, new Set([55432]));
+    const plan = plannedPorts(["a -> b", "b -> a", "c -> a"], { "a -> b": 14432, "b -> a": 61002, "c -> a": 61002 }, new Set([14432]));
     expect([...plan]).toEqual([
       ["a -> b", 0],
       ["b -> a", 61002],

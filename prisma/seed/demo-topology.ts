@@ -24,11 +24,17 @@ export const DEMO_DATASETS = [
   { name: "order-history", ownerTeam: "analytics", consistency: "eventual", rpoSeconds: 30, rtoSeconds: 600 },
 ] as const;
 
-/** Ports are where the lab listens by default; the lab records the real ones when it starts. */
+/**
+ * Ports are where the lab listens by default; the lab records the real ones
+ * when it starts. Below the kernel's ephemeral range (32768 and up on Linux),
+ * whose ports any outgoing connection may hold, and below the range freePort
+ * draws from (15000 and up): a cluster the chaos tests or a person stop finds
+ * its port free when it starts again.
+ */
 export const DEMO_REPLICAS = [
-  { name: "pg-us-east-1", regionId: "aws:us-east-1", role: "primary", replication: "sync", promotionPriority: 100, port: 55431 },
-  { name: "pg-eu-west-1", regionId: "aws:eu-west-1", role: "standby", replication: "sync", promotionPriority: 90, port: 55432 },
-  { name: "pg-europe-west3", regionId: "gcp:europe-west3", role: "standby", replication: "async", promotionPriority: 50, port: 55433 },
+  { name: "pg-us-east-1", regionId: "aws:us-east-1", role: "primary", replication: "sync", promotionPriority: 100, port: 14431 },
+  { name: "pg-eu-west-1", regionId: "aws:eu-west-1", role: "standby", replication: "sync", promotionPriority: 90, port: 14432 },
+  { name: "pg-europe-west3", regionId: "gcp:europe-west3", role: "standby", replication: "async", promotionPriority: 50, port: 14433 },
 ] as const;
 
 export const DEMO_WRITE_REPLICA = "pg-us-east-1";
@@ -105,9 +111,9 @@ export const DEMO_PAYMENTS: DemoService = {
     { name: "payment-events", ownerTeam: "payments", consistency: "eventual", rpoSeconds: 60, rtoSeconds: 900 },
   ],
   replicas: [
-    { name: "pay-us-east-1", regionId: "aws:us-east-1", role: "primary", replication: "sync", promotionPriority: 100, port: 55434 },
-    { name: "pay-eu-west-1", regionId: "aws:eu-west-1", role: "standby", replication: "sync", promotionPriority: 90, port: 55435 },
-    { name: "pay-europe-west3", regionId: "gcp:europe-west3", role: "standby", replication: "async", promotionPriority: 50, port: 55436 },
+    { name: "pay-us-east-1", regionId: "aws:us-east-1", role: "primary", replication: "sync", promotionPriority: 100, port: 14434 },
+    { name: "pay-eu-west-1", regionId: "aws:eu-west-1", role: "standby", replication: "sync", promotionPriority: 90, port: 14435 },
+    { name: "pay-europe-west3", regionId: "gcp:europe-west3", role: "standby", replication: "async", promotionPriority: 50, port: 14436 },
   ],
   writeReplica: "pay-us-east-1",
   policy: {

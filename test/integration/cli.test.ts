@@ -170,7 +170,7 @@ describe("switchyard CLI against the real API", () => {
 
   it("route prints the libpq connection string; route --read says where to read, or why nowhere, and names a missing option", async () => {
     expect((await cli(viewer, "route", "orders-db")).out).toMatch(
-      /^Connection string \(libpq, fails over by itself\): postgresql:\/\/127\.0\.0\.1:55431,127\.0\.0\.1:55432,127\.0\.0\.1:55433\/orders\?target_session_attrs=read-write$/m,
+      /^Connection string \(libpq, fails over by itself\): postgresql:\/\/127\.0\.0\.1:14431,127\.0\.0\.1:14432,127\.0\.0\.1:14433\/orders\?target_session_attrs=read-write$/m,
     );
     // No agent has reported here: no replica is current, and the answer says so of each.
     const read = await cli(viewer, "route", "orders-db", "--read", "--near", "aws:eu-west-1", "--max-lag-seconds", "5");

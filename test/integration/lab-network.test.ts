@@ -300,12 +300,12 @@ describe("the lab's network", () => {
       dir,
     );
     expect(parsed.controlPlaneUrl).toBe(`http://127.0.0.1:${portOf(EU, CONTROL_PLANE)}`);
-    expect(parsed.replica).toMatchObject({ connectionString: "postgresql://postgres:pw@127.0.0.1:55432/orders" });
+    expect(parsed.replica).toMatchObject({ connectionString: "postgresql://postgres:pw@127.0.0.1:14432/orders" });
     expect(parsed.peers.map((peer) => [peer.regionId, new URL(peer.connectionString).port])).toEqual([
       [US, String(portOf(EU, US))],
       [DE, String(portOf(EU, DE))],
     ]);
-    expect(parsed.replication?.via).toEqual({ "127.0.0.1:55431": `127.0.0.1:${portOf(EU, US)}`, "127.0.0.1:55433": `127.0.0.1:${portOf(EU, DE)}` });
+    expect(parsed.replication?.via).toEqual({ "127.0.0.1:14431": `127.0.0.1:${portOf(EU, US)}`, "127.0.0.1:14433": `127.0.0.1:${portOf(EU, DE)}` });
   });
 
   it("says when no controller runs, and keeps its ports across a restart", async () => {

@@ -107,15 +107,15 @@ describe("GET /api/v1/services/{id}/route (write)", () => {
     const { status, json } = await route("");
     expect(status).toBe(200);
     const write = writeRouteSchema.parse(json);
-    expect(write).toMatchObject({ intent: "write", writeReplica: "pg-us-east-1", endpoint: "postgresql://127.0.0.1:55431/orders" });
-    expect(write.connectionString).toBe("postgresql://127.0.0.1:55431,127.0.0.1:55432,127.0.0.1:55433/orders?target_session_attrs=read-write");
+    expect(write).toMatchObject({ intent: "write", writeReplica: "pg-us-east-1", endpoint: "postgresql://127.0.0.1:14431/orders" });
+    expect(write.connectionString).toBe("postgresql://127.0.0.1:14431,127.0.0.1:14432,127.0.0.1:14433/orders?target_session_attrs=read-write");
   });
 });
 
 describe("GET /api/v1/services/{id}/route?intent=read", () => {
   it("routes a read to the closest replica within the lag limit: the one in the client's region", async () => {
     const read = await readRoute("?intent=read&near=aws:eu-west-1&maxLagSeconds=5");
-    expect(read.replica).toMatchObject({ name: "pg-eu-west-1", regionId: IE, endpoint: "postgresql://127.0.0.1:55432/orders", lagSeconds: 3, rttMs: 0 });
+    expect(read.replica).toMatchObject({ name: "pg-eu-west-1", regionId: IE, endpoint: "postgresql://127.0.0.1:14432/orders", lagSeconds: 3, rttMs: 0 });
     expect(read.candidates.map((candidate) => [candidate.name, candidate.rttMs, candidate.serves])).toEqual([
       ["pg-eu-west-1", 0, true],
       ["pg-europe-west3", 15, true],

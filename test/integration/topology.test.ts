@@ -194,7 +194,7 @@ describe("the topology as a fleet document", () => {
     const cases: [FleetDocument, string, string][] = [
       [await withOrders((service) => (service.replicas[0]!.region = "aws:mars-1")), "services.orders-db.replicas.pg-eu-west-1.region", "unknown-region"],
       [await withOrders((service) => (service.replicas = service.replicas.filter((replica) => replica.name !== "pg-us-east-1"))), "services.orders-db.replicas", "write-replica-retired"],
-      [await withOrders((service) => (service.replicas[1]!.port = 55431)), "services.orders-db.replicas.pg-europe-west3.port", "endpoint-taken"],
+      [await withOrders((service) => (service.replicas[1]!.port = 14431)), "services.orders-db.replicas.pg-europe-west3.port", "endpoint-taken"],
       [await withOrders((service) => service.replicas.push({ ...service.replicas[0]! })), "services.orders-db.replicas.pg-eu-west-1", "duplicate-replica"],
       [await withRegion("aws:us-east-1", (region) => (region.jurisdiction = "CH")), "services.orders-db.replicas.pg-us-east-1.region", "primary-outside-residency"],
     ];

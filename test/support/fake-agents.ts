@@ -35,7 +35,7 @@ export function everyStepAnswer(kind: AgentCommandKind, replica: string): Answer
     case "promote":
       return { status: "succeeded", output: { timeline: 2, lsn: "5100" } };
     case "repoint":
-      return { status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: 55432, slotName: null } };
+      return { status: "succeeded", output: { primaryHost: "127.0.0.1", primaryPort: 14432, slotName: null } };
     case "verify-write":
       return replica === "pg-us-east-1" ? { status: "succeeded", output: { accepted: false, error: "read-only transaction" } } : { status: "succeeded", output: { accepted: true, error: null } };
     case "rewind":

@@ -17,7 +17,7 @@ export function standbyReport(seq: number, overrides: Partial<AgentReport> = {})
     walReceiver: {
       status: "streaming",
       senderHost: "127.0.0.1",
-      senderPort: 55431,
+      senderPort: 14431,
       receivedTli: 1,
       flushedLsn: "50331744",
       lastMessageAt: new Date().toISOString(),

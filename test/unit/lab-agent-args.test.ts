@@ -5,8 +5,8 @@ import type { LabNetwork } from "@/lab/network/lab-network";
 import { labAgentArgs } from "@/scripts/lab-agent-args";
 
 const replicas = [
-  { name: "pg-us-east-1", regionId: "aws:us-east-1", host: "127.0.0.1", port: 55431, databaseName: "orders", role: "primary", pid: null },
-  { name: "pg-eu-west-1", regionId: "aws:eu-west-1", host: "127.0.0.1", port: 55432, databaseName: "orders", role: "standby", pid: null },
+  { name: "pg-us-east-1", regionId: "aws:us-east-1", host: "127.0.0.1", port: 14431, databaseName: "orders", role: "primary", pid: null },
+  { name: "pg-eu-west-1", regionId: "aws:eu-west-1", host: "127.0.0.1", port: 14432, databaseName: "orders", role: "standby", pid: null },
 ] as Lab["replicas"];
 
 const network = { addressOf: () => ({ host: "127.0.0.1", port: 61000 }) } as unknown as LabNetwork;
@@ -26,7 +26,7 @@ describe("the lab agent's host flags", () => {
   it("name the control plane, the data folder and the route to each peer as the agent reads them", () => {
     const parsed = parseAgentArgs(["configure", ...argsWithPassword("plain")], {});
     expect(parsed).toMatchObject({ kind: "configure", controlPlaneUrl: "http://127.0.0.1:61000" });
-    expect(JSON.stringify(parsed)).toContain("127.0.0.1:55432");
+    expect(JSON.stringify(parsed)).toContain("127.0.0.1:14432");
     expect(parsed).toMatchObject({ host: { metrics: { port: 9464 }, health: { port: 8008, host: "127.0.0.1" } } });
   });
 
