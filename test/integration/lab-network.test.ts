@@ -270,7 +270,7 @@ describe("the lab's network", () => {
       regionId: replica.regionId,
       serviceId: replica.serviceId,
       host: "127.0.0.1" as const,
-      port: 55_431 + index,
+      port: 14_431 + index,
       databaseName: "orders",
       role: "standby" as const,
       pid: null,
