@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The integration tests in two lanes side by side (vitest.config.ts): the
+# The integration tests in two lanes side by side (test/integration-lanes.ts): the
 # files that run replicated servers of their own, one at a time, and the
 # others, one at a time. Each lane has its own vitest and its own store;
 # their lines are prefixed with the lane's name. Arguments (file filters,

@@ -10,7 +10,7 @@ import { leaseKeeper } from "@/server/lease/lease-keeper";
 import { metrics } from "@/server/loops/loop-metrics";
 import { roundTrips } from "../support/round-trips";
 import { addFleetServices, fleetServiceId, seedFleetStore } from "../support/simulated-fleet";
-import { until } from "../support/product";
+import { until } from "../support/until";
 import { ownerSql, sql } from "../support/sql";
 
 /**
