@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { SERVERS_LANE } from "./test/integration-lanes";
+import { SERVERS_LANE } from "./test/integration-lanes.ts";
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 
