@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { STANDBY_READ_EVERY_INTERVALS } from "@/core/agents/keeper-reads";
+import { renewalEveryIntervals } from "@/core/agents/lease-renewal";
+import { FENCE_LEAD_MS } from "@/core/policy/budgets";
 import { until } from "@/test/support/until";
 import { createLogger } from "../log";
 import { AgentMetrics } from "../metrics";
@@ -121,5 +123,53 @@ describe("the lease keeper's reads of its server", () => {
     const before = server.reads;
     keeper.probed({ reachable: false, role: null });
     await wait("a read at once", () => server.reads, (reads) => reads > before);
+  });
+
+  it("renews a fresh grant, and reads its primary, only when the renewal falls due, and reads at once when the probe sees a standby meanwhile", async () => {
+    const intervalMs = 100;
+    const periodMs = 1_000;
+    const every = renewalEveryIntervals(periodMs, intervalMs, FENCE_LEAD_MS);
+    expect(every).toBe(5);
+    server.role = "primary";
+    let requests = 0;
+    const grant = JSON.stringify({ granted: true, periodMs, epoch: 1, witnessRoster: "not-a-roster" });
+    startKeeper(intervalMs, async () => {
+      requests++;
+      return { status: 200, body: grant };
+    });
+    await wait("the first grant", () => logs.some((line) => line.rule === "control-plane"), Boolean);
+    const [readsBefore, requestsBefore] = [server.reads, requests];
+    await sleep(4 * every * intervalMs);
+    const [reads, asked] = [server.reads - readsBefore, requests - requestsBefore];
+    // Every interval would be twenty; every fifth, four (five if one fell on the start).
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(asked).toBeLessThanOrEqual(5);
+    expect(reads).toBeLessThanOrEqual(asked + 1);
+    expect(logs.some((line) => line.event === "primary_lease.decision" && line.rule === "lapsed")).toBe(false);
+
+    const before = server.reads;
+    server.role = "standby";
+    keeper.probed({ reachable: true, role: "standby" });
+    await wait("a read at once", () => server.reads, (count) => count > before);
+    await wait("the keeper to see the standby", () => logs.some((line) => line.rule === "standby"), Boolean);
+  });
+
+  it("does not renew a fresh grant on a tick woken between renewals", async () => {
+    const intervalMs = 100;
+    server.role = "primary";
+    let requests = 0;
+    const grant = JSON.stringify({ granted: true, periodMs: 1_000, epoch: 1, witnessRoster: "not-a-roster" });
+    startKeeper(intervalMs, async () => {
+      requests++;
+      return { status: 200, body: grant };
+    });
+    await wait("the first grant", () => logs.some((line) => line.rule === "control-plane"), Boolean);
+    const [readsBefore, requestsBefore] = [server.reads, requests];
+    // As the in-place restarter would, every interval: each wake reads the server.
+    const waking = setInterval(() => keeper.wake(), intervalMs);
+    await sleep(20 * intervalMs);
+    clearInterval(waking);
+    expect(server.reads - readsBefore).toBeGreaterThanOrEqual(10);
+    expect(requests - requestsBefore).toBeLessThanOrEqual(5);
   });
 });

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { HealthFacts } from "@/core/health-checks/health-checks";
 import { decideKeeperRead, probeWakesKeeper, type KeeperReadFacts } from "@/core/agents/keeper-reads";
+import { decideRenewal, renewalAt, type RenewalFacts } from "@/core/agents/lease-renewal";
 import { decideVouchDemand, vouchDemandDueAt, type VouchDemandFacts } from "@/core/agents/vouch-demand";
 import { FENCE_LEAD_MS, shortestPrimaryLeaseMs } from "@/core/policy/budgets";
 import type { CommandKeys } from "../commands/key-statement";
@@ -172,7 +173,15 @@ export class PrimaryLeaseKeeper {
   }
 
   private readFacts(): KeeperReadFacts {
-    return { lastRead: this.server?.role ?? null };
+    const facts = this.renewalFacts();
+    const fresh = facts.grant !== null && !decideRenewal(facts).renew;
+    return { lastRead: this.server?.role ?? null, renewalAt: fresh ? renewalAt(facts.grant!, facts.intervalMs, facts.leadMs) : null };
+  }
+
+  /** The grant a renewal would renew: one this process received, not one remembered from before a restart (a refusal clears it). */
+  private renewalFacts(): RenewalFacts {
+    const grant = this.grant && !this.grant.restored ? { sentAt: this.grant.sentAt, periodMs: this.grant.periodMs } : null;
+    return { grant, now: this.monotonic(), intervalMs: this.options.intervalMs, leadMs: FENCE_LEAD_MS };
   }
 
   private get stopping(): boolean {
@@ -228,7 +237,8 @@ export class PrimaryLeaseKeeper {
       } catch (error) {
         this.options.log.error("bug", "primary_lease.tick_failed", `the lease keeper failed unexpectedly: ${errorMessage(error)}`, { stack: (error as Error).stack });
       }
-      const next = Math.min(started + decideKeeperRead(this.readFacts()).intervals * this.options.intervalMs, until ?? Number.POSITIVE_INFINITY);
+      const facts = this.readFacts();
+      const next = Math.min(decideKeeperRead(facts).next(facts, started, this.options.intervalMs), until ?? Number.POSITIVE_INFINITY);
       await this.waits.sleep(next - this.monotonic());
     }
   }
@@ -306,13 +316,15 @@ export class PrimaryLeaseKeeper {
   }
 
   /**
-   * One request at a time, about once an interval: a tick woken early by an
-   * answer does not ask again, and a tick whose timer fired a little early
-   * is not skipped.
+   * One request at a time, when core/agents/lease-renewal.ts says one is
+   * due, and then at most once an interval: a tick woken early by an answer
+   * does not ask again, and a tick whose timer fired a little early is not
+   * skipped.
    */
   private renewIfDue(server: ServerState): void {
     const now = this.monotonic();
     if (this.inFlight || this.stopping || now - this.lastRequestAt < this.options.intervalMs / 2) return;
+    if (!decideRenewal(this.renewalFacts()).renew) return;
     this.lastRequestAt = now;
     this.inFlight = this.renew(server).finally(() => {
       this.inFlight = null;

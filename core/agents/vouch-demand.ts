@@ -1,3 +1,5 @@
+import { renewalEveryIntervals } from "./lease-renewal";
+
 /**
  * Whether a primary's lease keeper asks its witnesses to vouch. A vouch
  * (agents/README.md, "Witnesses") keeps the lease only while the control
@@ -12,15 +14,19 @@
  * probes succeed, the most a witness ever does).
  *
  * The time to vouch: the keeper notices a late answer half an interval
- * after the renewal it expected (a control plane answering within that
- * never has it ask), and a witness vouches at its next probe, within one
- * interval, so vouches start at most 2½ intervals after the last grant was
- * sent. A lease shorter than 3½ intervals plus the fence's lead would fence
- * before they arrive: for such a lease they are always asked for.
+ * after the renewal it expected fell due (core/agents/lease-renewal.ts: N
+ * intervals after the last grant's request; a control plane answering
+ * within that never has it ask), and a witness vouches at its next probe,
+ * within one interval, so vouches start at most N + 1½ intervals after the
+ * last grant was sent. Where N is one, a lease shorter than 3½ intervals
+ * plus the fence's lead would fence before they arrive: for such a lease
+ * they are always asked for. A longer N leaves, by its own definition, the
+ * last renewal at least half an interval before the fence, two intervals
+ * after the first: vouches start at least an interval before the fence.
  */
 
-/** A renewal not answered with a grant this long after the one before it was sent, in intervals, is late. */
-export const GRANT_LATE_AFTER_INTERVALS = 1.5;
+/** A renewal not answered with a grant this long after it fell due, in intervals, is late. */
+export const GRANT_LATE_AFTER_DUE_INTERVALS = 0.5;
 
 /** A lease shorter than this many intervals (plus the fence's lead) has vouches asked for all along. */
 export const SHORT_LEASE_INTERVALS = 3.5;
@@ -51,7 +57,7 @@ export const VOUCH_DEMAND_RULES: readonly VouchDemandRule[] = [
   },
   {
     id: "grant-late",
-    when: (facts) => facts.now - facts.grant!.sentAt >= GRANT_LATE_AFTER_INTERVALS * facts.intervalMs,
+    when: (facts) => facts.now >= grantLateAt(facts.grant!, facts),
     ask: true,
     sentence: "The next grant is half an interval late: ask the witnesses to vouch until grants arrive on time again.",
   },
@@ -64,5 +70,9 @@ export function decideVouchDemand(facts: VouchDemandFacts): VouchDemandRule {
 
 /** When, on the monotonic clock, the grant becomes late and the demand must be decided again; null when nothing is pending. */
 export function vouchDemandDueAt(facts: VouchDemandFacts): number | null {
-  return facts.grant === null ? null : facts.grant.sentAt + GRANT_LATE_AFTER_INTERVALS * facts.intervalMs;
+  return facts.grant === null ? null : grantLateAt(facts.grant, facts);
+}
+
+function grantLateAt(grant: NonNullable<VouchDemandFacts["grant"]>, facts: Pick<VouchDemandFacts, "intervalMs" | "leadMs">): number {
+  return grant.sentAt + (renewalEveryIntervals(grant.periodMs, facts.intervalMs, facts.leadMs) + GRANT_LATE_AFTER_DUE_INTERVALS) * facts.intervalMs;
 }
