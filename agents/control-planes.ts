@@ -51,6 +51,9 @@ export interface ControlPlaneReach {
   http: (inner?: HttpClient) => HttpClient;
 }
 
+/** Command results name their command: the targets a client remembers are bounded. */
+const MAX_REMEMBERED_TARGETS = 32;
+
 function outcomeOf(error: unknown): RequestOutcome {
   if (error instanceof HttpTimeoutError) return { kind: "timeout" };
   const code = (error as { code?: unknown }).code;
@@ -67,12 +70,24 @@ function outcomeOf(error: unknown): RequestOutcome {
  * again); an enrollment, which spends a single-use token, is not.
  */
 export function choosingHttpClient(choice: ControlPlaneChoice, inner: HttpClient, { idempotent = true } = {}): HttpClient {
+  // A part sends the same few URLs every interval (a report, a renewal): each one's target on each copy is parsed once. Targets are never changed in place.
+  const targets = new Map<string, URL>();
+  function targetOn(from: number, path: string): URL {
+    const key = `${from} ${path}`;
+    let target = targets.get(key);
+    if (!target) {
+      if (targets.size >= MAX_REMEMBERED_TARGETS) targets.clear();
+      target = new URL(`${choice.urls[from]}${path}`);
+      targets.set(key, target);
+    }
+    return target;
+  }
   async function send(method: "GET" | "POST", url: URL, attempt: (target: URL) => Promise<HttpAnswer>): Promise<HttpAnswer> {
     const path = url.href.startsWith(choice.first) ? url.href.slice(choice.first.length) : null;
     if (path === null) return attempt(url);
     for (let tries = 1; ; tries++) {
       const from = choice.current;
-      const target = new URL(`${choice.urls[from]}${path}`);
+      const target = targetOn(from, path);
       let outcome: RequestOutcome;
       let answer: HttpAnswer | null = null;
       let failure: unknown = null;

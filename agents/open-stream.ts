@@ -26,6 +26,25 @@ export function describeSent(sent: Exclude<Sent, { kind: "ack" }>, timeoutMs: nu
 }
 
 /**
+ * Where a part's stream goes: for a request to `url` (whose path ends in
+ * `requestPath`) with `authorization`, the stream's URL (the same path ending
+ * in `streamPath`) and its key (OpenStream.key). The same every interval, so
+ * worked out once and again only when either changes.
+ */
+export function streamRoutes(requestPath: string, streamPath: string): (url: URL, authorization: string) => { target: URL; key: string } {
+  let route: { for: string; target: URL; key: string } | null = null;
+  return (url, authorization) => {
+    const routeFor = `${url.href} ${authorization}`;
+    if (route?.for !== routeFor) {
+      const target = new URL(url);
+      target.pathname = `${target.pathname.slice(0, -requestPath.length)}${streamPath}`;
+      route = { for: routeFor, target, key: `${target.href} ${authorization}` };
+    }
+    return route;
+  };
+}
+
+/**
  * One open stream of the agent's (report stream, lease stream): a chunked
  * POST whose body the agent writes one line at a time, and whose streamed
  * answer brings one acknowledgement line per line, in order.

@@ -2,7 +2,7 @@ import { REPORT_STREAM_LIFETIME_MS, REPORT_STREAM_PATH } from "@/contracts/agent
 import { STREAM_RETRY_MS, streamRule, type StreamOutcome, type StreamRule } from "@/core/ingest/stream-fallback";
 import { openingDelayMs, streamLifetimeMs, type OpeningCause } from "@/core/ingest/stream-opening";
 import { HttpAbandonedError, HttpTimeoutError, type HttpAnswer, type HttpClient } from "./http-post";
-import { describeSent, OpenStream, type Sent } from "./open-stream";
+import { describeSent, OpenStream, streamRoutes, type Sent } from "./open-stream";
 
 /** The batch POST's path; a POST to it is what the stream carries instead. */
 const REPORTS_PATH = REPORT_STREAM_PATH.slice(0, REPORT_STREAM_PATH.lastIndexOf("/"));
@@ -51,6 +51,7 @@ export function createReportStreamClient(inner: HttpClient, options: ReportStrea
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const random = options.random ?? Math.random;
   const wait = options.wait ?? waitFor;
+  const routeOf = streamRoutes(REPORTS_PATH, REPORT_STREAM_PATH);
   let stream: OpenStream | null = null;
   let streamLifetime = lifetimeMs;
   let postUntil = 0;
@@ -69,9 +70,7 @@ export function createReportStreamClient(inner: HttpClient, options: ReportStrea
   };
 
   async function viaStream(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
-    const target = new URL(url);
-    target.pathname = `${target.pathname.slice(0, -REPORTS_PATH.length)}${REPORT_STREAM_PATH}`;
-    const key = `${target.href} ${headers.authorization ?? ""}`;
+    const { target, key } = routeOf(url, headers.authorization ?? "");
     if (stream && (!stream.open || stream.key !== key || (stream.idle && now() - stream.openedAt >= streamLifetime))) {
       // A stream the copy closed between batches (it restarted, or shed it) is a failure like one that broke under a batch.
       if (!stream.open) failuresInARow += 1;

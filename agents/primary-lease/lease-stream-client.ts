@@ -4,7 +4,7 @@ import { leaseStreamRule } from "@/core/agents/lease-stream-rules";
 import { STREAM_RETRY_MS, type StreamOutcome, type StreamRule } from "@/core/ingest/stream-fallback";
 import { openingDelayMs, streamLifetimeMs } from "@/core/ingest/stream-opening";
 import { HttpTimeoutError, type HttpAnswer, type HttpClient } from "../http-post";
-import { describeSent, OpenStream, type Sent } from "../open-stream";
+import { describeSent, OpenStream, streamRoutes, type Sent } from "../open-stream";
 import { LEASE_PATH } from "./lease-request";
 
 /** What the openings' back-off is spread over when the caller does not say its renewal interval: the default interval (agents/config.ts). */
@@ -80,17 +80,7 @@ export function createLeaseStreamClient(inner: HttpClient, options: LeaseStreamO
       });
   }
 
-  /** The stream's URL and key for the last renewal's URL and token: the same every interval, so worked out once. */
-  let route: { for: string; target: URL; key: string } | null = null;
-  const routeOf = (url: URL, authorization: string) => {
-    const routeFor = `${url.href} ${authorization}`;
-    if (route?.for !== routeFor) {
-      const target = new URL(url);
-      target.pathname = `${target.pathname.slice(0, -LEASE_PATH.length)}${LEASE_STREAM_PATH}`;
-      route = { for: routeFor, target, key: `${target.href} ${authorization}` };
-    }
-    return route;
-  };
+  const routeOf = streamRoutes(LEASE_PATH, LEASE_STREAM_PATH);
 
   async function viaStream(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
     const sentAt = now();
