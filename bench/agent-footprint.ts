@@ -19,6 +19,7 @@ import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV } from "@/agents/node-flags";
 import { findHaproxy } from "@/lab/haproxy";
 import { startControlPlane } from "./support/control-plane";
 import { summarizeCpuProfile } from "./support/cpu-profile-summary";
+import { residentMiB } from "./support/process-cpu";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -45,11 +46,6 @@ function agentPids(bundle: string): number[] {
       }
     })
     .map(Number);
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
-  return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
 }
 
 /**
@@ -95,7 +91,7 @@ try {
   const started = performance.now();
   while (performance.now() - started < SECONDS * 1000) {
     for (const pid of pids) {
-      rss.get(pid)!.push(rssMiB(pid));
+      rss.get(pid)!.push(residentMiB(pid));
       own.get(pid)!.push(ownMiB(pid));
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -14,6 +14,12 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
+/** A process's resident memory now, in MiB (VmRSS). */
+export function residentMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
+}
+
 /** A process and all its descendants, as /proc shows them now. */
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();

@@ -23,10 +23,10 @@ const DATABASE = "switchyard";
  * Debian's PostgreSQL 15 or HAProxy is not on this machine: the test must
  * fail, not skip (`npm run test:integration` installs them first).
  */
-export function requirePatroniStore(): void {
+export function requirePatroniStore({ loadBalancer = true } = {}): void {
   const needed = [PATRONI, ETCD, path.join(PG15_BIN, "postgres")];
   const missing = needed.filter((file) => !existsSync(file));
-  if (!findHaproxy()) missing.push("haproxy");
+  if (loadBalancer && !findHaproxy()) missing.push("haproxy");
   if (missing.length > 0) {
     throw new Error(
       `the Patroni store test needs ${missing.join(", ")}: run scripts/ensure-patroni.sh and scripts/ensure-haproxy.sh ` +
@@ -65,12 +65,17 @@ export class PatroniStore {
     private readonly runAs: { uid?: number; gid?: number },
     private readonly etcd: ChildProcess,
     private readonly nodes: Node[],
-    private readonly haproxy: ChildProcess,
+    private readonly haproxy: ChildProcess | null,
     readonly port: number,
   ) {}
 
-  static async start(): Promise<PatroniStore> {
-    requirePatroniStore();
+  /**
+   * `loadBalancer: false` starts no HAProxy (nothing then checks Patroni's
+   * REST API): `port` is then the first node's, the primary right after the
+   * bootstrap, as a benchmark of Patroni's own work needs.
+   */
+  static async start({ loadBalancer = true } = {}): Promise<PatroniStore> {
+    requirePatroniStore({ loadBalancer });
     const user = postgresOsUser();
     const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-patroni-"));
     chmodSync(dir, 0o755);
@@ -113,10 +118,14 @@ export class PatroniStore {
       if (index === 1) await waitFor("the first Patroni node to bootstrap", () => restStatus(restPort, "primary").then((status) => status === 200), 90_000);
     }
 
-    const port = await freePort();
-    const haproxyConfigFile = path.join(dir, "haproxy.cfg");
-    writeFileSync(haproxyConfigFile, haproxyConfig(port, nodes));
-    const haproxy = spawnLogged(findHaproxy()!, ["-db", "-f", haproxyConfigFile], path.join(dir, "haproxy.log"), {});
+    let haproxy: ChildProcess | null = null;
+    let port = nodes[0]!.pgPort;
+    if (loadBalancer) {
+      port = await freePort();
+      const haproxyConfigFile = path.join(dir, "haproxy.cfg");
+      writeFileSync(haproxyConfigFile, haproxyConfig(port, nodes));
+      haproxy = spawnLogged(findHaproxy()!, ["-db", "-f", haproxyConfigFile], path.join(dir, "haproxy.log"), {});
+    }
     const store = new PatroniStore(dir, runAs, etcd, nodes, haproxy, port);
     await store.waitForSyncStandby(90_000);
     await store.createSwitchyardDatabase();
@@ -149,6 +158,11 @@ export class PatroniStore {
 
   async leader(): Promise<string | null> {
     return (await this.members()).find((member) => member.role === "leader" && member.state === "running")?.name ?? null;
+  }
+
+  /** Each node's Patroni process and etcd's, for a benchmark sampling their CPU and memory. */
+  processIds(): { managers: { name: string; pid: number }[]; etcd: number } {
+    return { managers: this.nodes.map((node) => ({ name: node.name, pid: node.child.pid! })), etcd: this.etcd.pid! };
   }
 
   async waitForSyncStandby(timeoutMs: number): Promise<void> {
@@ -195,7 +209,7 @@ export class PatroniStore {
   async stop(): Promise<void> {
     const stopped = (child: ChildProcess) =>
       child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const children = [this.haproxy, ...this.nodes.map((node) => node.child)];
+    const children = [...(this.haproxy ? [this.haproxy] : []), ...this.nodes.map((node) => node.child)];
     for (const child of children) child.kill("SIGTERM");
     await Promise.race([Promise.all(children.map(stopped)), delay(20_000)]);
     // A Patroni that did not stop in time, and a postmaster orphaned by a killed Patroni, are stopped hard.
