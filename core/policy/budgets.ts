@@ -81,8 +81,9 @@ export function leaseLapseMarginMs(spanMs: number): number {
 
 /**
  * The shortest lease a heartbeat can renew without fencing its primary over
- * one lost renewal: the agent asks once an interval, so a lease must outlast
- * two intervals and the fence's lead.
+ * one lost renewal: the agent asks again an interval after a renewal that
+ * went unanswered (and, for such a short lease, every interval: core/agents/
+ * lease-renewal.ts), so a lease must outlast two intervals and the fence's lead.
  */
 export function shortestPrimaryLeaseMs(heartbeat: Pick<PolicyDocument["heartbeat"], "intervalSeconds">): number {
   return 2 * heartbeat.intervalSeconds * 1000 + FENCE_LEAD_MS;
