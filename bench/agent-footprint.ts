@@ -20,6 +20,7 @@ import { findHaproxy } from "@/lab/haproxy";
 import { startControlPlane } from "./support/control-plane";
 import { summarizeCpuProfile } from "./support/cpu-profile-summary";
 import { residentMiB } from "./support/process-cpu";
+import { machineUnderLoad } from "./support/machine";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -116,13 +117,7 @@ try {
   console.log(
     JSON.stringify(
       {
-        machine: {
-          cpus: os.cpus().length,
-          cpu: os.cpus()[0]?.model,
-          memoryGiB: round(os.totalmem() / 2 ** 30),
-          node: process.version,
-          loadAverage1m: { atStart: round(loadAtStart), atEnd: round(os.loadavg()[0]!) },
-        },
+        machine: machineUnderLoad(loadAtStart),
         parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, nodeFlags: NODE_FLAGS, labHaproxy: values.haproxy ? (findHaproxy() ? "on" : "not installed") : "off" },
         agents,
       },

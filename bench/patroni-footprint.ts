@@ -15,6 +15,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { PatroniStore } from "@/test/support/patroni-store";
 import { cpuSeconds, residentMiB } from "./support/process-cpu";
+import { machineUnderLoad } from "./support/machine";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "120" }, warmup: { type: "string", default: "20" } } });
@@ -41,12 +42,7 @@ try {
   console.log(
     JSON.stringify(
       {
-        machine: {
-          cpus: os.cpus().length,
-          cpu: os.cpus()[0]?.model,
-          memoryGiB: round(os.totalmem() / 2 ** 30),
-          loadAverage1m: { atStart: round(loadAtStart), atEnd: round(os.loadavg()[0]!) },
-        },
+        machine: machineUnderLoad(loadAtStart),
         parameters: { ttl: 10, loopWait: 2, retryTimeout: 4, synchronousMode: true, seconds: SECONDS, warmupSeconds: WARMUP, restApiChecked: false },
         processes: processes.map(({ name, pid, role }) => {
           const memory = summarize(rss.get(pid)!);

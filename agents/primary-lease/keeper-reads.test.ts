@@ -6,68 +6,27 @@ import { STANDBY_READ_EVERY_INTERVALS } from "@/core/agents/keeper-reads";
 import { renewalEveryIntervals } from "@/core/agents/lease-renewal";
 import { FENCE_LEAD_MS } from "@/core/policy/budgets";
 import { until } from "@/test/support/until";
-import { createLogger } from "../log";
-import { AgentMetrics } from "../metrics";
-import type { LeaseServer, ServerState } from "./lease-server";
-import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
+import { ScriptedLeaseServer, startTestKeeper } from "@/test/support/lease-keeper";
+import type { PrimaryLeaseKeeper } from "./primary-lease-keeper";
 
 const INTERVAL_MS = 40;
 /** Long enough that a standby's rest (ten of them) outlasts every wait below: a read within one was woken. */
 const LONG_INTERVAL_MS = 1000;
 
-/** A server whose role the test sets, counting the keeper's reads. */
-class ScriptedServer implements LeaseServer {
-  role: ServerState["role"] = "standby";
-  reads = 0;
-  readonly error = null;
-  async read(): Promise<ServerState> {
-    this.reads++;
-    return { role: this.role, readOnly: false };
-  }
-  serverTimeUs(monotonicMs: number): number {
-    return monotonicMs * 1000;
-  }
-  monotonicMs(serverUs: number): number {
-    return serverUs / 1000;
-  }
-  async askForVouches(): Promise<void> {}
-  async fence(): Promise<never> {
-    throw new Error("not in this test");
-  }
-  async unfence(): Promise<never> {
-    throw new Error("not in this test");
-  }
-  async close(): Promise<void> {}
-}
-
 let dir: string;
-let server: ScriptedServer;
+let server: ScriptedLeaseServer;
 let keeper: PrimaryLeaseKeeper;
 let logs: Record<string, unknown>[];
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-keeper-reads-"));
-  server = new ScriptedServer();
+  server = new ScriptedLeaseServer("standby");
   logs = [];
 });
 
 function startKeeper(intervalMs: number, post: () => Promise<{ status: number; body: string }> = async () => ({ status: 404, body: "" })): void {
-  keeper = new PrimaryLeaseKeeper({
-    controlPlaneUrl: "http://127.0.0.1:9",
-    // A control plane from before leases: the keeper asks, and fences nothing by itself.
-    http: { post, close: () => {} },
-    token: "agent-token",
-    agentName: "agent-test",
-    controlPlaneKeys: { ids: [], keyFor: () => undefined },
-    replica: { replica: "pg-test", regionId: "us-east-1" },
-    intervalMs,
-    timeoutMs: 1000,
-    server: () => server,
-    stateDir: dir,
-    metrics: new AgentMetrics({ processMetrics: false }),
-    log: createLogger("agent-test", (line) => logs.push(JSON.parse(line) as Record<string, unknown>)),
-  });
-  keeper.start();
+  // By default a control plane from before leases: the keeper asks, and fences nothing by itself.
+  keeper = startTestKeeper({ server, stateDir: dir, intervalMs, post, log: (line) => logs.push(line) });
 }
 
 afterEach(async () => {

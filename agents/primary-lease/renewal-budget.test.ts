@@ -5,10 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RENEWAL_ATTEMPTS_BEFORE_FENCE, renewalEveryIntervals } from "@/core/agents/lease-renewal";
 import { FENCE_LEAD_MS } from "@/core/policy/budgets";
 import { until } from "@/test/support/until";
-import { createLogger } from "../log";
-import { AgentMetrics } from "../metrics";
-import type { LeaseServer, SelfFenceResult, ServerState } from "./lease-server";
-import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
+import { ScriptedLeaseServer, startTestKeeper } from "@/test/support/lease-keeper";
+import type { PrimaryLeaseKeeper } from "./primary-lease-keeper";
 
 /*
  * The false-fence budget of core/agents/lease-renewal.ts on the keeper
@@ -21,41 +19,15 @@ import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
 const INTERVAL_MS = 500;
 const PERIOD_MS = 2_750;
 
-/** A writable primary whose fences the test counts. */
-class FencedServer implements LeaseServer {
-  readOnly = false;
-  fences = 0;
-  readonly error = null;
-  async read(): Promise<ServerState> {
-    return { role: "primary", readOnly: this.readOnly };
-  }
-  serverTimeUs(monotonicMs: number): number {
-    return monotonicMs * 1000;
-  }
-  monotonicMs(serverUs: number): number {
-    return serverUs / 1000;
-  }
-  async askForVouches(): Promise<void> {}
-  async fence(): Promise<SelfFenceResult> {
-    this.fences++;
-    this.readOnly = true;
-    return { fenced: true, finalPosition: "0/0", terminatedSessions: 0, wasReadOnly: false };
-  }
-  async unfence(): Promise<never> {
-    throw new Error("not in this test");
-  }
-  async close(): Promise<void> {}
-}
-
 let dir: string;
-let server: FencedServer;
+let server: ScriptedLeaseServer;
 let keeper: PrimaryLeaseKeeper | null;
 /** When each renewal was sent, after the first grant (ms since it). */
 let attempts: number[];
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-renewal-budget-"));
-  server = new FencedServer();
+  server = new ScriptedLeaseServer();
   keeper = null;
   attempts = [];
 });
@@ -69,32 +41,20 @@ afterEach(async () => {
 async function startKeeper(answers: (attempt: number) => boolean): Promise<void> {
   const grant = JSON.stringify({ granted: true, periodMs: PERIOD_MS, epoch: 1, witnessRoster: "not-a-roster" });
   let firstGrantAt: number | null = null;
-  keeper = new PrimaryLeaseKeeper({
-    controlPlaneUrl: "http://127.0.0.1:9",
-    http: {
-      post: async () => {
-        if (firstGrantAt === null) {
-          firstGrantAt = performance.now();
-          return { status: 200, body: grant };
-        }
-        attempts.push(performance.now() - firstGrantAt);
-        if (answers(attempts.length)) return { status: 200, body: grant };
-        throw new Error("connect ECONNREFUSED");
-      },
-      close: () => {},
-    },
-    token: "agent-token",
-    agentName: "agent-test",
-    controlPlaneKeys: { ids: [], keyFor: () => undefined },
-    replica: { replica: "pg-test", regionId: "us-east-1" },
-    intervalMs: INTERVAL_MS,
-    timeoutMs: 1000,
-    server: () => server,
+  keeper = startTestKeeper({
+    server,
     stateDir: dir,
-    metrics: new AgentMetrics({ processMetrics: false }),
-    log: createLogger("agent-test", () => {}),
+    intervalMs: INTERVAL_MS,
+    post: async () => {
+      if (firstGrantAt === null) {
+        firstGrantAt = performance.now();
+        return { status: 200, body: grant };
+      }
+      attempts.push(performance.now() - firstGrantAt);
+      if (answers(attempts.length)) return { status: 200, body: grant };
+      throw new Error("connect ECONNREFUSED");
+    },
   });
-  keeper.start();
   await until("the first grant", () => firstGrantAt, (at) => at !== null, 5_000, 5);
 }
 

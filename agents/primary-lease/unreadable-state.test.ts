@@ -3,43 +3,17 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { until } from "@/test/support/until";
-import { createLogger } from "../log";
-import { AgentMetrics } from "../metrics";
-import type { LeaseServer, SelfFenceResult, ServerState } from "./lease-server";
+import { ScriptedLeaseServer, startTestKeeper } from "@/test/support/lease-keeper";
 import { LEASE_STATE_FILE } from "./lease-state";
-import { PrimaryLeaseKeeper } from "./primary-lease-keeper";
-
-/** A writable primary that records the keeper's fences. */
-class WritablePrimary implements LeaseServer {
-  fences = 0;
-  readonly error = null;
-  async read(): Promise<ServerState> {
-    return { role: "primary", readOnly: this.fences > 0 };
-  }
-  serverTimeUs(monotonicMs: number): number {
-    return monotonicMs * 1000;
-  }
-  monotonicMs(serverUs: number): number {
-    return serverUs / 1000;
-  }
-  async askForVouches(): Promise<void> {}
-  async fence(): Promise<SelfFenceResult> {
-    this.fences++;
-    return { fenced: true, finalPosition: "0/1", terminatedSessions: 0, wasReadOnly: false };
-  }
-  async unfence(): Promise<never> {
-    throw new Error("not in this test");
-  }
-  async close(): Promise<void> {}
-}
+import type { PrimaryLeaseKeeper } from "./primary-lease-keeper";
 
 let dir: string;
-let server: WritablePrimary;
+let server: ScriptedLeaseServer;
 let keeper: PrimaryLeaseKeeper | undefined;
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-unreadable-lease-"));
-  server = new WritablePrimary();
+  server = new ScriptedLeaseServer();
 });
 
 afterEach(async () => {
@@ -49,24 +23,8 @@ afterEach(async () => {
 });
 
 function startKeeper(): PrimaryLeaseKeeper {
-  keeper = new PrimaryLeaseKeeper({
-    controlPlaneUrl: "http://127.0.0.1:9",
-    // A control plane that does not answer (503): only the grace, or its absence, decides.
-    http: { post: async () => ({ status: 503, body: "" }), close: () => {} },
-    token: "agent-token",
-    agentName: "agent-test",
-    controlPlaneKeys: { ids: [], keyFor: () => undefined },
-    replica: { replica: "pg-test", regionId: "us-east-1" },
-    intervalMs: 40,
-    timeoutMs: 1000,
-    // Far longer than the test waits for the fence: a fence within it is not the grace ending.
-    graceMs: 60_000,
-    server: () => server,
-    stateDir: dir,
-    metrics: new AgentMetrics({ processMetrics: false }),
-    log: createLogger("agent-test", () => {}),
-  });
-  keeper.start();
+  // A control plane that does not answer (503): only the grace, or its absence, decides. A grace far longer than the test waits for the fence: a fence within it is not the grace ending.
+  keeper = startTestKeeper({ server, stateDir: dir, intervalMs: 40, graceMs: 60_000, post: async () => ({ status: 503, body: "" }) });
   return keeper;
 }
 
@@ -80,7 +38,7 @@ describe("a lease keeper whose state file cannot be read", () => {
 
     // What a machine crash in the middle of a write can leave.
     writeFileSync(path.join(dir, LEASE_STATE_FILE), '{"version":1,"grant":{"sentAt":"2026-12');
-    server = new WritablePrimary();
+    server = new ScriptedLeaseServer();
     startKeeper();
     await until("the fence", () => server.fences, (fences) => fences === 1, 5_000, 5);
   });
