@@ -32,7 +32,7 @@ export function renewalEveryIntervals(periodMs: number, intervalMs: number, lead
 }
 
 export interface RenewalFacts {
-  /** The last grant this process received, while it holds: when its request was sent (monotonic ms) and its period. Null when there is none, or only one remembered from before a restart, or the latest answer refused. */
+  /** The last grant this process received, however old: when its request was sent (monotonic ms) and its period. Null when there is none, or only one remembered from before a restart, or the latest answer refused. */
   grant: { sentAt: number; periodMs: number } | null;
   now: number;
   intervalMs: number;
