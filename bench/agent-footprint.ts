@@ -8,6 +8,7 @@
  *   npm run bench:agent -- --node-flags="--lite-mode --max-semi-space-size=1"   (other flags than AGENT_NODE_FLAGS)
  *   npm run bench:agent -- --cpu-prof /tmp/agent-profiles   (and where each agent's CPU went, from V8's profiler, which costs CPU itself)
  *   npm run bench:agent -- --haproxy   (with the lab's HAProxy, when installed, checking every agent's health endpoints every 250 ms)
+ *   npm run bench:agent -- --policy fast   (orders-db's policy changed, through two approvers, to the tighter one bench:failover measures: 0.5 s reports and witness probes, a 2.2 s lease)
  *
  * Without --haproxy the lab runs no HAProxy (LAB_HAPROXY=off): what is measured is the agent's own work.
  */
@@ -17,7 +18,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV } from "@/agents/node-flags";
 import { findHaproxy } from "@/lab/haproxy";
-import { startControlPlane } from "./support/control-plane";
+import { adminToken, startControlPlane } from "./support/control-plane";
+import { FAILOVER_SERVICES } from "./support/failover-service";
+import { FAST_FAILOVER_HEARTBEAT } from "./support/fast-failover-policy";
+import { applyPolicyChange, untilAgentsReportEvery } from "./support/governed-policy";
 import { summarizeCpuProfile } from "./support/cpu-profile-summary";
 import { residentMiB } from "./support/process-cpu";
 import { machineUnderLoad } from "./support/machine";
@@ -30,8 +34,10 @@ const { values } = parseArgs({
     "node-flags": { type: "string", default: AGENT_NODE_FLAGS.join(" ") },
     "cpu-prof": { type: "string" },
     haproxy: { type: "boolean", default: false },
+    policy: { type: "string", default: "demo" },
   },
 });
+if (values.policy !== "demo" && values.policy !== "fast") throw new Error(`--policy: demo or fast, not ${values.policy}`);
 const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -80,6 +86,11 @@ const NODE_FLAGS = [values["node-flags"], ...(CPU_PROFILE_DIR ? ["--cpu-prof", `
 let pids: number[] = [];
 const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db", LAB_HAPROXY: values.haproxy ? "on" : "off", [AGENT_NODE_FLAGS_ENV]: NODE_FLAGS } });
 try {
+  if (values.policy === "fast") {
+    const service = FAILOVER_SERVICES["orders-db"]!.id;
+    await applyPolicyChange(controlPlane, await adminToken(controlPlane.url), service, (document) => (document.heartbeat = FAST_FAILOVER_HEARTBEAT), "benchmark: the agents' footprint under the tighter policy");
+    await untilAgentsReportEvery(controlPlane, service, FAST_FAILOVER_HEARTBEAT.intervalSeconds);
+  }
   const bundle = path.join(controlPlane.dataDir, "agents", "switchyard-agent.cjs");
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
   pids = agentPids(bundle);
@@ -118,7 +129,7 @@ try {
     JSON.stringify(
       {
         machine: machineUnderLoad(loadAtStart),
-        parameters: { intervalMs: 1000, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, nodeFlags: NODE_FLAGS, labHaproxy: values.haproxy ? (findHaproxy() ? "on" : "not installed") : "off" },
+        parameters: { intervalMs: values.policy === "fast" ? FAST_FAILOVER_HEARTBEAT.intervalSeconds * 1000 : 1000, policy: values.policy, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, nodeFlags: NODE_FLAGS, labHaproxy: values.haproxy ? (findHaproxy() ? "on" : "not installed") : "off" },
         agents,
       },
       null,
