@@ -180,8 +180,7 @@ export class PrimaryLeaseKeeper {
 
   /** The grant a renewal would renew: one this process received, not one remembered from before a restart (a refusal clears it). */
   private renewalFacts(): RenewalFacts {
-    const grant = this.grant && !this.grant.restored ? { sentAt: this.grant.sentAt, periodMs: this.grant.periodMs } : null;
-    return { grant, now: this.monotonic(), intervalMs: this.options.intervalMs, leadMs: FENCE_LEAD_MS };
+    return { grant: this.grant?.restored === false ? this.grant : null, now: this.monotonic(), intervalMs: this.options.intervalMs, leadMs: FENCE_LEAD_MS };
   }
 
   private get stopping(): boolean {

@@ -55,6 +55,5 @@ export function decideKeeperRead(facts: KeeperReadFacts): KeeperReadRule {
 
 /** Whether what the agent's probe just saw of the local server should have the keeper read it now: anything but what the keeper last read, where it reads less than every interval. */
 export function probeWakesKeeper(probe: { reachable: boolean; role: "primary" | "standby" | null }, keeper: KeeperReadFacts): boolean {
-  if (keeper.lastRead === null || (keeper.lastRead === "primary" && keeper.renewalAt === null)) return false;
-  return !(probe.reachable && probe.role === keeper.lastRead);
+  return decideKeeperRead(keeper).id !== "every-interval" && !(probe.reachable && probe.role === keeper.lastRead);
 }

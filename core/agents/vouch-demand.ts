@@ -1,4 +1,4 @@
-import { renewalEveryIntervals } from "./lease-renewal";
+import { renewalAt } from "./lease-renewal";
 
 /**
  * Whether a primary's lease keeper asks its witnesses to vouch. A vouch
@@ -74,5 +74,5 @@ export function vouchDemandDueAt(facts: VouchDemandFacts): number | null {
 }
 
 function grantLateAt(grant: NonNullable<VouchDemandFacts["grant"]>, facts: Pick<VouchDemandFacts, "intervalMs" | "leadMs">): number {
-  return grant.sentAt + (renewalEveryIntervals(grant.periodMs, facts.intervalMs, facts.leadMs) + GRANT_LATE_AFTER_DUE_INTERVALS) * facts.intervalMs;
+  return renewalAt(grant, facts.intervalMs, facts.leadMs) + GRANT_LATE_AFTER_DUE_INTERVALS * facts.intervalMs;
 }
