@@ -7,7 +7,7 @@ import type { ReplicaObservation } from "./adapters/engine-adapter";
 import type { PeerConfig } from "./config";
 import { EarlyProbeTrigger } from "./early-probe-trigger";
 import { errorMessage, truncate } from "./error-message";
-import { closeClient, newClient, within } from "./pg-client";
+import { closeClient, newKeptClient, queryResult, within } from "./pg-client";
 import { VOUCH_CHANNEL, VOUCH_DEMAND_LOCK } from "./primary-lease/vouch";
 import type { WitnessIdentity } from "./witness-identity";
 
@@ -110,7 +110,7 @@ export class PeerProbes implements PeerWitness {
       try {
         if (!reused) await within(connection.client.connect(), left(), `connection to ${peer.replica}`);
         const sent = performance.now();
-        const { rows } = await within(connection.client.query<ProbeRow>(PROBE_QUERY), left(), `witness probe of ${peer.replica}`);
+        const { rows } = await within(queryResult<ProbeRow>(connection.client, PROBE_QUERY), left(), `witness probe of ${peer.replica}`);
         const rttMs = performance.now() - sent;
         connection.lastProbeSucceeded = true;
         const row = rows[0];
@@ -137,7 +137,7 @@ export class PeerProbes implements PeerWitness {
     });
     if (kept && rule.action === "reuse") return { connection: kept, reused: true };
     this.drop(peer.replica);
-    const client = newClient(peer.connectionString, timeoutMs, "switchyard-witness");
+    const client = newKeptClient(peer.connectionString, timeoutMs, "switchyard-witness");
     const connection: KeptConnection = { client, connectionString: peer.connectionString, openedAt: now, broken: false, lastProbeSucceeded: false };
     const closed = this.early.onEnd(connection, () => this.kept.get(peer.replica) === connection);
     client.on("error", closed);
@@ -172,7 +172,7 @@ async function vouch(connection: KeptConnection, witness: WitnessIdentity, prima
   const notAfterUs = Number(row.nowUs) + Math.floor(left * 1000);
   try {
     await within(
-      connection.client.query({ ...VOUCH_STATEMENT, values: [VOUCH_CHANNEL, witness.vouch(primary, notAfterUs), notAfterUs] }),
+      queryResult(connection.client, { ...VOUCH_STATEMENT, values: [VOUCH_CHANNEL, witness.vouch(primary, notAfterUs), notAfterUs] }),
       left,
       `vouch for ${primary}`,
     );

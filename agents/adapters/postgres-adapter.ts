@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import { errorMessage } from "../error-message";
-import { closeClient, newClient, within } from "../pg-client";
+import { closeClient, newKeptClient, queryResult, within } from "../pg-client";
 import { unreachableObservation, type EngineAdapter, type ReplicaObservation } from "./engine-adapter";
 import { observationFromRows, type ProbeRows } from "./postgres-observation";
 import { prepareProbeQueries, type ProbeQueries, type ProbeRow } from "./postgres-queries";
@@ -47,13 +47,13 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   private async connect(): Promise<Session> {
-    const client = newClient(this.connectionString, this.timeoutMs, "switchyard-agent");
+    const client = newKeptClient(this.connectionString, this.timeoutMs, "switchyard-agent");
     client.on("error", () => {
       if (this.session?.client === client) this.drop();
     });
     try {
       await within(client.connect(), this.timeoutMs + 500, "connection to the local replica");
-      this.session = { client, queries: await prepareProbeQueries(client) };
+      this.session = { client, queries: await within(prepareProbeQueries(client), this.timeoutMs + 500, "preparing the probe of the local replica") };
       return this.session;
     } catch (error) {
       void closeClient(client);
@@ -62,7 +62,7 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   private async read({ client, queries }: Session): Promise<ProbeRows> {
-    const row = (await client.query<ProbeRow>(queries.probe)).rows[0];
+    const row = (await queryResult<ProbeRow>(client, queries.probe)).rows[0];
     if (!row) throw new Error("the probe query returned no row");
     const { standbys, wal_receiver: walReceiver, slots, ...status } = row;
     return { status, standbys, walReceiver, slots };

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import { errorMessage } from "../error-message";
-import { closeClient, newClient, within } from "../pg-client";
+import { closeClient, newClient, newKeptClient, queryResult, within } from "../pg-client";
 import type { LeaseServer, LeaseServerFactory, SelfFenceResult, ServerState, UnfenceResult, VouchListener } from "./lease-server";
 import { fenceServer, unfenceServer } from "./server-fence";
 import { VOUCH_CHANNEL, VOUCH_DEMAND_LOCK } from "./vouch";
@@ -58,7 +58,8 @@ export class LocalSession implements LeaseServer {
       const client = this.client ?? (await this.connect());
       const sent = this.monotonic();
       const { rows } = await within(
-        client.query<{ in_recovery: boolean; read_only: string; now_us: string }>(
+        queryResult<{ in_recovery: boolean; read_only: string; now_us: string }>(
+          client,
           "SELECT pg_is_in_recovery() AS in_recovery, current_setting('default_transaction_read_only') AS read_only, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS now_us",
         ),
         this.timeoutMs,
@@ -70,7 +71,7 @@ export class LocalSession implements LeaseServer {
       if (!row.in_recovery && !this.listening) {
         const { key, asksWhenNeeded, wanted } = VOUCH_DEMAND_LOCK;
         await within(
-          client.query(`LISTEN ${VOUCH_CHANNEL}; SELECT pg_try_advisory_lock_shared(${key}, ${wanted}), pg_try_advisory_lock_shared(${key}, ${asksWhenNeeded})`),
+          queryResult(client, `LISTEN ${VOUCH_CHANNEL}; SELECT pg_try_advisory_lock_shared(${key}, ${wanted}), pg_try_advisory_lock_shared(${key}, ${asksWhenNeeded})`),
           this.timeoutMs,
           "LISTEN on the local server",
         );
@@ -92,7 +93,7 @@ export class LocalSession implements LeaseServer {
     const { key, wanted } = VOUCH_DEMAND_LOCK;
     try {
       await within(
-        client.query(ask ? `SELECT pg_try_advisory_lock_shared(${key}, ${wanted})` : `SELECT pg_advisory_unlock_shared(${key}, ${wanted})`),
+        queryResult(client, ask ? `SELECT pg_try_advisory_lock_shared(${key}, ${wanted})` : `SELECT pg_advisory_unlock_shared(${key}, ${wanted})`),
         this.timeoutMs,
         ask ? "asking the witnesses to vouch" : "telling the witnesses no vouch is needed",
       );
@@ -123,7 +124,7 @@ export class LocalSession implements LeaseServer {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = newClient(this.connectionString, this.timeoutMs, "switchyard-agent-lease");
+    const client = newKeptClient(this.connectionString, this.timeoutMs, "switchyard-agent-lease");
     client.on("error", () => {
       if (this.client === client) this.drop();
     });
