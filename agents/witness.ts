@@ -46,6 +46,13 @@ const VOUCH_STATEMENT = {
     AND clock_timestamp() < to_timestamp($3::float8 / 1000000)`,
 };
 
+/**
+ * The share of the probe's timeout a fresh attempt needs left. A reused
+ * connection that failed by timing out has none, and an attempt given its
+ * last milliseconds would report its own timeout in place of the peer's.
+ */
+const FRESH_ATTEMPT_NEEDS = 0.5;
+
 interface ProbeRow {
   nowUs: string;
   writable: boolean;
@@ -65,9 +72,9 @@ interface KeptConnection {
  * (core/agents/probe-connection decides when to reuse it). A probe counts
  * only the answer to the query it sends itself, within its timeout, so a
  * half-open connection to a dead or frozen peer fails it exactly as a fresh
- * connect would; a reused connection that fails gets one fresh attempt in
- * the time left (a peer that restarted ended it), and every failure ends
- * it. rttMs is the query's round trip, the closest thing to network latency.
+ * connect would; a reused connection that fails with at least half the
+ * probe's timeout left gets one fresh attempt in the time left (a peer that
+ * restarted ended it, which fails at once), and every failure ends it. rttMs is the query's round trip, the closest thing to network latency.
  *
  * With `witness` (this agent's replica), a probe of a writable peer in
  * another region that succeeded quickly also vouches for it (see `vouch`)
@@ -105,7 +112,7 @@ export class PeerProbes implements PeerWitness {
     const identity = { replica: peer.replica, regionId: peer.regionId };
     const left = () => timeoutMs - (performance.now() - started);
     let failure: unknown;
-    for (let attempt = 0; attempt < 2 && left() > 0; attempt++) {
+    for (let attempt = 0; attempt < 2; attempt++) {
       const { connection, reused } = this.connection(peer, started, timeoutMs);
       try {
         if (!reused) await within(connection.client.connect(), left(), `connection to ${peer.replica}`);
@@ -119,7 +126,7 @@ export class PeerProbes implements PeerWitness {
       } catch (error) {
         connection.lastProbeSucceeded = false;
         failure = error;
-        if (!reused) break;
+        if (!reused || left() < timeoutMs * FRESH_ATTEMPT_NEEDS) break;
       }
     }
     return { probe: { ...identity, reachable: false, rttMs: null, error: truncate(errorMessage(failure), 500) }, durationMs: performance.now() - started };
