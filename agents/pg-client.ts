@@ -16,10 +16,11 @@ export function newClient(connectionString: string, timeoutMs: number, applicati
 /**
  * newClient for the connections queried every interval (the local probe,
  * the witness probes, the lease keeper's session), without node-postgres's
- * own read timeout: its timer holds on to each query and whatever the query
- * allocated until long after it answered, so at a few queries a second an
- * agent's old generation grew by ~10 kB/s until the next mark-compact,
- * minutes later, and its resident memory sawed by 1-2 MB (measured with
+ * own read timeout. With it (a timer per query, whose callback holds the
+ * query) about a quarter of what each query allocates outlived two
+ * scavenges, so at a few queries a second an agent's old generation grew by
+ * ~10 kB/s until the next mark-compact, minutes later, and its resident
+ * memory sawed by 1-2 MB (measured with
  * --trace-gc-nvp: ~70 kB promoted per scavenge with it, ~4 kB without;
  * BENCHMARKS.md, "No garbage in the old generation"). Every query on such a
  * connection goes through queryResult inside `within`, which bounds the read

@@ -74,7 +74,8 @@ interface KeptConnection {
  * half-open connection to a dead or frozen peer fails it exactly as a fresh
  * connect would; a reused connection that fails with at least half the
  * probe's timeout left gets one fresh attempt in the time left (a peer that
- * restarted ended it, which fails at once), and every failure ends it. rttMs is the query's round trip, the closest thing to network latency.
+ * restarted ended it, which fails at once), and every failure ends it.
+ * rttMs is the query's round trip, the closest thing to network latency.
  *
  * With `witness` (this agent's replica), a probe of a writable peer in
  * another region that succeeded quickly also vouches for it (see `vouch`)
