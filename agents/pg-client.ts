@@ -20,9 +20,9 @@ export function newClient(connectionString: string, timeoutMs: number, applicati
  * query) about a quarter of what each query allocates outlived two
  * scavenges, so at a few queries a second an agent's old generation grew by
  * ~10 kB/s until the next mark-compact, minutes later, and its resident
- * memory sawed by 1-2 MB (measured with
- * --trace-gc-nvp: ~70 kB promoted per scavenge with it, ~4 kB without;
- * BENCHMARKS.md, "No garbage in the old generation"). Every query on such a
+ * memory sawed by 1-2 MB (measured with --trace-gc-nvp on an agent: ~70 kB
+ * promoted per scavenge with it, 9-35 kB without, what is left coming from
+ * elsewhere; BENCHMARKS.md, "No garbage in the old generation"). Every query on such a
  * connection goes through queryResult inside `within`, which bounds the read
  * as tightly, and a query that times out ends the connection.
  */
