@@ -18,9 +18,9 @@ export function newClient(connectionString: string, timeoutMs: number, applicati
  * the witness probes, the lease keeper's session), without node-postgres's
  * own read timeout. With it (a timer per query, whose callback holds the
  * query) about a quarter of what each query allocates outlived two
- * scavenges, so at a few queries a second an agent's old generation grew by
- * ~10 kB/s until the next mark-compact, minutes later, and its resident
- * memory sawed by 1-2 MB (measured with --trace-gc-nvp on an agent: ~70 kB
+ * scavenges, so at a few queries a second an agent's old generation filled
+ * with garbage at ~10 kB/s, a mark-compact every three minutes where there
+ * is one every nine without (measured with --trace-gc-nvp on an agent: ~70 kB
  * promoted per scavenge with it, 9-35 kB without, what is left coming from
  * elsewhere; BENCHMARKS.md, "No garbage in the old generation"). Every query on such a
  * connection goes through queryResult inside `within`, which bounds the read
