@@ -22,7 +22,7 @@ export function newClient(connectionString: string, timeoutMs: number, applicati
  * with garbage at ~10 kB/s, a mark-compact every three minutes where there
  * is one every nine without (measured with --trace-gc-nvp on an agent: ~70 kB
  * promoted per scavenge with it, 9-35 kB without, what is left coming from
- * elsewhere; BENCHMARKS.md, "No garbage in the old generation"). Every query on such a
+ * elsewhere; BENCHMARKS.md, "Less garbage in the old generation"). Every query on such a
  * connection goes through queryResult inside `within`, which bounds the read
  * as tightly, and a query that times out ends the connection.
  */
