@@ -22,9 +22,10 @@ export function newClient(connectionString: string, timeoutMs: number, applicati
  * with garbage at ~10 kB/s, a mark-compact every three minutes where there
  * is one every nine without (measured with --trace-gc-nvp on an agent: ~70 kB
  * promoted per scavenge with it, 9-35 kB without, what is left coming from
- * elsewhere; BENCHMARKS.md, "Less garbage in the old generation"). Every query on such a
- * connection goes through queryResult inside `within`, which bounds the read
- * as tightly, and a query that times out ends the connection.
+ * elsewhere; BENCHMARKS.md, "Less garbage in the old generation"). Every
+ * query on such a connection runs inside `within`, which bounds the read as
+ * tightly, and one that times out ends the connection; those that run every
+ * interval go through queryResult.
  */
 export function newKeptClient(connectionString: string, timeoutMs: number, applicationName: string): pg.Client {
   return client(connectionString, timeoutMs, applicationName, {});
