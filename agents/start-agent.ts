@@ -7,6 +7,7 @@ import { choosingHttpClient, ControlPlaneChoice } from "./control-planes";
 import { createHttpClient } from "./http-post";
 import { Delivery } from "./delivery";
 import { errorMessage } from "./error-message";
+import { collectEvery, exposedCollector } from "./heap-collection";
 import { serveHealth } from "./health/health-server";
 import { HealthState } from "./health/health-state";
 import { ServerChanges } from "./health/server-changes";
@@ -98,6 +99,8 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
   agent.start();
   commandLoop?.start();
   leaseKeeper?.start();
+  const collector = exposedCollector();
+  const heapCollection = collector ? collectEvery(collector) : null;
   log.info("agent.started", `agent ${config.agentName} v${AGENT_VERSION} watching ${config.replica.name} (${config.replica.engine}) every ${config.intervalMs} ms`, {
     replica: config.replica.name,
     regionId: config.replica.regionId,
@@ -111,11 +114,13 @@ export async function startAgent(config: AgentConfig, log: Logger, clock: () => 
     commands: commandLoop !== null,
     commandKeys: keyRing?.ids ?? [],
     primaryLease: leaseKeeper !== null,
+    heapCollection: heapCollection !== null,
   });
 
   return {
     agent,
     async stop() {
+      heapCollection?.stop();
       await Promise.all([agent.stop(), commandLoop?.stop(), leaseKeeper?.stop()]).catch((error: unknown) => log.error("bug", "agent.stop_failed", errorMessage(error)));
       metricsServer?.close();
       healthServer?.close();
