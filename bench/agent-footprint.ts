@@ -9,6 +9,7 @@
  *   npm run bench:agent -- --cpu-prof /tmp/agent-profiles   (and where each agent's CPU went, from V8's profiler, which costs CPU itself)
  *   npm run bench:agent -- --haproxy   (with the lab's HAProxy, when installed, checking every agent's health endpoints every 250 ms)
  *   npm run bench:agent -- --policy fast   (orders-db's policy changed, through two approvers, to the tighter one bench:failover measures: 0.5 s reports and witness probes, a 2.2 s lease)
+ *   npm run bench:agent -- --scrape 15   (each agent's /metrics read every 15 s, as a Prometheus would, from the end of the warm-up)
  *
  * Without --haproxy the lab runs no HAProxy (LAB_HAPROXY=off): what is measured is the agent's own work.
  */
@@ -35,11 +36,14 @@ const { values } = parseArgs({
     "cpu-prof": { type: "string" },
     haproxy: { type: "boolean", default: false },
     policy: { type: "string", default: "demo" },
+    scrape: { type: "string" },
   },
 });
 if (values.policy !== "demo" && values.policy !== "fast") throw new Error(`--policy: demo or fast, not ${values.policy}`);
 const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
+const SCRAPE_SECONDS = values.scrape === undefined ? null : Number(values.scrape);
+if (SCRAPE_SECONDS !== null && !(SCRAPE_SECONDS > 0)) throw new Error(`--scrape: seconds between two reads of /metrics, not ${values.scrape}`);
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 function agentPids(bundle: string): number[] {
@@ -71,6 +75,36 @@ function ownMiB(pid: number): { pss: number; private: number } {
   return { pss: fields.Pss ?? 0, private: (fields.Private_Dirty ?? 0) + (fields.Private_Clean ?? 0) };
 }
 
+/** Where the agent of this process serves /metrics, from the state folder its command line names. */
+function metricsUrl(pid: number): string {
+  const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  const stateDir = args[args.indexOf("--state-dir") + 1]!;
+  const { host } = JSON.parse(readFileSync(path.join(stateDir, "agent.json"), "utf8")) as { host: { metrics: { host: string; port: number } } };
+  if (host.metrics.port === 0) throw new Error(`the agent ${pid} serves no metrics (--scrape)`);
+  return `http://${host.metrics.host}:${host.metrics.port}/metrics`;
+}
+
+/** Reads every agent's /metrics every `seconds` until stopped; a read that failed fails the run when it stops. */
+function scrapeEvery(seconds: number, urls: string[]): { stop(): Promise<void> } {
+  let failure: Error | null = null;
+  const scrape = () =>
+    Promise.all(
+      urls.map(async (url) => {
+        const response = await fetch(url);
+        await response.text();
+        if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      }),
+    ).catch((error: Error) => (failure ??= error));
+  void scrape();
+  const timer = setInterval(scrape, seconds * 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      if (failure) throw failure;
+    },
+  };
+}
+
 /** User and system CPU time: system time is the kernel working for the process (sockets, fsync, timers). */
 function cpuTicks(pid: number): { user: number; system: number } {
   // Fields after the command name (which may hold spaces) start at ")".
@@ -95,6 +129,8 @@ try {
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
   pids = agentPids(bundle);
   if (pids.length === 0) throw new Error("no agent processes found");
+  // What the first reads make the agents load and compile is part of what is measured, not of the warm-up.
+  const scraping = SCRAPE_SECONDS === null ? null : scrapeEvery(SCRAPE_SECONDS, pids.map(metricsUrl));
   const rss = new Map(pids.map((pid) => [pid, [] as number[]]));
   const own = new Map(pids.map((pid) => [pid, [] as { pss: number; private: number }[]]));
   const ticksAtStart = new Map(pids.map((pid) => [pid, cpuTicks(pid)]));
@@ -109,6 +145,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const elapsed = (performance.now() - started) / 1000;
+  await scraping?.stop();
   const agents = pids.map((pid) => {
     const memory = summarize(rss.get(pid)!);
     const pss = summarize(own.get(pid)!.map((sample) => sample.pss));
@@ -129,7 +166,7 @@ try {
     JSON.stringify(
       {
         machine: machineUnderLoad(loadAtStart),
-        parameters: { intervalMs: values.policy === "fast" ? FAST_FAILOVER_HEARTBEAT.intervalSeconds * 1000 : 1000, policy: values.policy, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, nodeFlags: NODE_FLAGS, labHaproxy: values.haproxy ? (findHaproxy() ? "on" : "not installed") : "off" },
+        parameters: { intervalMs: values.policy === "fast" ? FAST_FAILOVER_HEARTBEAT.intervalSeconds * 1000 : 1000, policy: values.policy, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, scrapeSeconds: SCRAPE_SECONDS, nodeFlags: NODE_FLAGS, labHaproxy: values.haproxy ? (findHaproxy() ? "on" : "not installed") : "off" },
         agents,
       },
       null,
