@@ -4,7 +4,7 @@
  * it reaches a limit it set at least 2 MB above what the last collection left
  * live; the agent's few kB a second of survivors take it there in minutes,
  * and its resident memory saws up and down by that step (BENCHMARKS.md,
- * "Collecting before V8's limit"). A collection every two minutes, 5–18 ms
+ * "Collecting before V8's limit"). A collection every two minutes, ~12 ms
  * of one core on this machine, holds it within a few hundred kB of what is live.
  */
 export const FULL_COLLECTION_EVERY_MS = 120_000;
