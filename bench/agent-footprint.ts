@@ -17,6 +17,7 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { loadAgentState } from "@/agents/enrollment/agent-state";
 import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV } from "@/agents/node-flags";
 import { findHaproxy } from "@/lab/haproxy";
 import { adminToken, startControlPlane } from "./support/control-plane";
@@ -79,7 +80,7 @@ function ownMiB(pid: number): { pss: number; private: number } {
 function metricsUrl(pid: number): string {
   const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   const stateDir = args[args.indexOf("--state-dir") + 1]!;
-  const { host } = JSON.parse(readFileSync(path.join(stateDir, "agent.json"), "utf8")) as { host: { metrics: { host: string; port: number } } };
+  const { host } = loadAgentState(stateDir);
   if (host.metrics.port === 0) throw new Error(`the agent ${pid} serves no metrics (--scrape)`);
   return `http://${host.metrics.host}:${host.metrics.port}/metrics`;
 }
