@@ -1,12 +1,12 @@
 import "server-only";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { PrismaPgOneQueryPerTransaction } from "./one-query-per-transaction";
 
 export type { Prisma } from "./generated/client";
 export type Db = PrismaClient;
 
 export function createDb(connectionString: string, maxConnections = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: maxConnections }) });
+  return new PrismaClient({ adapter: new PrismaPgOneQueryPerTransaction({ connectionString, max: maxConnections }) });
 }
 
 const globalForDb = globalThis as unknown as { switchyardDb?: PrismaClient };
