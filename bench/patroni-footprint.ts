@@ -3,26 +3,30 @@
  * issue 20 asks the agent to be as cheap as Patroni at ttl 10, and both
  * figures move with the machine, so they are measured on the same one.
  * Three PostgreSQL 15 nodes managed by Debian's Patroni (ttl 10, loop_wait 2,
- * retry_timeout 4, synchronous mode) over a one-member etcd, as
+ * retry_timeout 4, synchronous mode; or at ttl 5) over a one-member etcd, as
  * test/support/patroni-store.ts starts them, with nothing checking Patroni's
  * REST API (bench:agent runs the lab without HAProxy too). After a warm-up it
  * samples each Patroni process's resident memory every second and its CPU
  * time (all its threads, not its PostgreSQL) over the run, and etcd's.
  *
  *   npm run bench:patroni -- --seconds 120
+ *   npm run bench:patroni -- --ttl 5   (issue 20's fastest Patroni: loop_wait 1, retry_timeout 2, a loop a second as the agent's demo policy ticks)
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { PatroniStore } from "@/test/support/patroni-store";
+import { PATRONI_TTL_10, PATRONI_TTL_5, PatroniStore } from "@/test/support/patroni-store";
 import { cpuSeconds, residentMiB } from "./support/process-cpu";
 import { machineUnderLoad } from "./support/machine";
 import { round, summarize } from "./support/stats";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "120" }, warmup: { type: "string", default: "20" } } });
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "120" }, warmup: { type: "string", default: "20" }, ttl: { type: "string", default: "10" } } });
 const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
+const TIMINGS = { "10": PATRONI_TTL_10, "5": PATRONI_TTL_5 } as const;
+if (values.ttl !== "10" && values.ttl !== "5") throw new Error(`--ttl: 10 (loop_wait 2, retry_timeout 4) or 5 (loop_wait 1, retry_timeout 2), not ${values.ttl}`);
+const timing = TIMINGS[values.ttl];
 
-const store = await PatroniStore.start({ loadBalancer: false });
+const store = await PatroniStore.start({ loadBalancer: false, timing });
 try {
   await store.waitForSyncStandby(120_000);
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
@@ -43,7 +47,7 @@ try {
     JSON.stringify(
       {
         machine: machineUnderLoad(loadAtStart),
-        parameters: { ttl: 10, loopWait: 2, retryTimeout: 4, synchronousMode: true, seconds: SECONDS, warmupSeconds: WARMUP, restApiChecked: false },
+        parameters: { ...timing, synchronousMode: true, seconds: SECONDS, warmupSeconds: WARMUP, restApiChecked: false },
         processes: processes.map(({ name, pid, role }) => {
           const memory = summarize(rss.get(pid)!);
           return {

@@ -52,6 +52,18 @@ interface Node {
   child: ChildProcess;
 }
 
+/** Patroni's timing settings, in seconds (its DCS section's ttl, loop_wait and retry_timeout). */
+export interface PatroniTiming {
+  ttl: number;
+  loopWait: number;
+  retryTimeout: number;
+}
+
+/** The store's setting, issue 20's "Patroni ttl 10". */
+export const PATRONI_TTL_10: PatroniTiming = { ttl: 10, loopWait: 2, retryTimeout: 4 };
+/** Issue 20's fastest Patroni: a loop every second, as the agent's demo policy ticks. */
+export const PATRONI_TTL_5: PatroniTiming = { ttl: 5, loopWait: 1, retryTimeout: 2 };
+
 /**
  * The control plane's store as an SRE would run it highly available: three
  * PostgreSQL 15 nodes managed by Patroni (synchronous mode, ttl 10 s,
@@ -72,9 +84,10 @@ export class PatroniStore {
   /**
    * `loadBalancer: false` starts no HAProxy (nothing then checks Patroni's
    * REST API): `port` is then the first node's, the primary right after the
-   * bootstrap, as a benchmark of Patroni's own work needs.
+   * bootstrap, as a benchmark of Patroni's own work needs. `timing` other
+   * than ttl 10 is for benchmarks too: the store's tests assume ttl 10.
    */
-  static async start({ loadBalancer = true } = {}): Promise<PatroniStore> {
+  static async start({ loadBalancer = true, timing = PATRONI_TTL_10 }: { loadBalancer?: boolean; timing?: PatroniTiming } = {}): Promise<PatroniStore> {
     requirePatroniStore({ loadBalancer });
     const user = postgresOsUser();
     const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-patroni-"));
@@ -110,7 +123,7 @@ export class PatroniStore {
       const restPort = await freePort();
       const dataDir = path.join(dir, name);
       const configFile = path.join(dir, `${name}.yml`);
-      writeFileSync(configFile, patroniConfig({ name, pgPort, restPort, dataDir, etcdPort: clientPort, dir }));
+      writeFileSync(configFile, patroniConfig({ name, pgPort, restPort, dataDir, etcdPort: clientPort, dir }, timing));
       own(configFile);
       const logFile = path.join(dir, `${name}.log`);
       nodes.push({ name, configFile, logFile, pgPort, restPort, dataDir, child: spawnLogged(PATRONI, [configFile], logFile, runAs) });
@@ -245,7 +258,7 @@ export class PatroniStore {
   }
 }
 
-function patroniConfig(node: { name: string; pgPort: number; restPort: number; dataDir: string; etcdPort: number; dir: string }): string {
+function patroniConfig(node: { name: string; pgPort: number; restPort: number; dataDir: string; etcdPort: number; dir: string }, timing: PatroniTiming): string {
   return `scope: switchyard-store
 name: ${node.name}
 restapi:
@@ -255,9 +268,9 @@ etcd3:
   hosts: ${HOST}:${node.etcdPort}
 bootstrap:
   dcs:
-    ttl: 10
-    loop_wait: 2
-    retry_timeout: 4
+    ttl: ${timing.ttl}
+    loop_wait: ${timing.loopWait}
+    retry_timeout: ${timing.retryTimeout}
     synchronous_mode: true
     postgresql:
       use_pg_rewind: true
