@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { isStandbyFolder, newestTimeline } from "@/embedded/data-folder";
-import { isProcessAlive } from "@/embedded/process-alive";
+import { isProcessRunning } from "@/embedded/process-alive";
 import type { LocalServerFolders } from "../../config";
 import type { FileOwner } from "./tar-extractor";
 
@@ -54,7 +54,7 @@ export class LocalServer {
     return this.postmaster() === "running";
   }
 
-  /** postmaster.pid: absent (a clean stop), naming a live process, or left behind by a dead one (a crash). */
+  /** postmaster.pid: absent (a clean stop), naming a running process, or left behind by a dead one (a crash; a postmaster not yet reaped is dead too). */
   postmaster(): "none" | "running" | "stale" {
     const pidFile = path.join(this.dataDir, "postmaster.pid");
     let text: string;
@@ -64,7 +64,7 @@ export class LocalServer {
       return "none";
     }
     const pid = Number(text.split("\n")[0]);
-    return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? "running" : "stale";
+    return Number.isInteger(pid) && pid > 0 && isProcessRunning(pid) ? "running" : "stale";
   }
 
   /** Why the folder cannot be started as it is, or null when the files a start needs are there. */
