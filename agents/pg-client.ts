@@ -25,19 +25,22 @@ export function newClient(connectionString: string, timeoutMs: number, applicati
  * elsewhere; BENCHMARKS.md, "Less garbage in the old generation"). Every
  * query on such a connection runs inside `within`, which bounds the read as
  * tightly, and one that times out ends the connection; those that run every
- * interval go through queryResult.
+ * interval go through queryResult. Their connect runs inside `within` too, so
+ * node-postgres's connect timeout is only a backstop, twice as long: set
+ * equal, the two timers raced and a loaded machine reported node-postgres's
+ * bare "timeout expired" in place of what timed out and after how long.
  */
 export function newKeptClient(connectionString: string, timeoutMs: number, applicationName: string): pg.Client {
-  return client(connectionString, timeoutMs, applicationName, {});
+  return client(connectionString, timeoutMs, applicationName, { connectionTimeoutMillis: 2 * timeoutMs });
 }
 
-function client(connectionString: string, timeoutMs: number, applicationName: string, readTimeout: { query_timeout?: number }): pg.Client {
+function client(connectionString: string, timeoutMs: number, applicationName: string, timeouts: { query_timeout?: number; connectionTimeoutMillis?: number }): pg.Client {
   const client = new pg.Client({
     connectionString,
     application_name: applicationName,
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs,
-    ...readTimeout,
+    ...timeouts,
     keepAlive: true,
     keepAliveInitialDelayMillis: timeoutMs,
   });
