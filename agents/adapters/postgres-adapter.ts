@@ -52,7 +52,8 @@ export class PostgresAdapter implements EngineAdapter {
       if (this.session?.client === client) this.drop();
     });
     try {
-      await within(client.connect(), this.timeoutMs + 500, "connection to the local replica");
+      // The probe's timeout bounds the connect, as node-postgres's own connect timeout did before it became a backstop (newKeptClient).
+      await within(client.connect(), this.timeoutMs, "connection to the local replica");
       this.session = { client, queries: await within(prepareProbeQueries(client), this.timeoutMs + 500, "preparing the probe of the local replica") };
       return this.session;
     } catch (error) {
