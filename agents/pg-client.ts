@@ -4,13 +4,29 @@ import pg from "pg";
 /**
  * Every connection the agent opens is bounded in time on both sides: the
  * server cancels statements after `statement_timeout`, and the client gives
- * up on connecting or reading after `timeoutMs`, so a hung replica or a
- * silent network can never stall a tick. TCP keepalives start after
- * `timeoutMs` of silence, so a kept connection whose peer vanished while it
- * sat idle ends (and says so with 'error') without waiting for a query.
+ * up on connecting (connectWithin) or reading after `timeoutMs`, so a hung
+ * replica or a silent network can never stall a tick. TCP keepalives start
+ * after `timeoutMs` of silence, so a kept connection whose peer vanished
+ * while it sat idle ends (and says so with 'error') without waiting for a
+ * query.
  */
 export function newClient(connectionString: string, timeoutMs: number, applicationName: string): pg.Client {
   return client(connectionString, timeoutMs, applicationName, { query_timeout: timeoutMs });
+}
+
+/**
+ * node-postgres's own connect timeout for a connect the agent bounds with
+ * connectWithin: only a backstop, twice as long. Set equal, the two timers
+ * raced and a loaded machine reported node-postgres's bare "timeout
+ * expired" in place of what timed out and after how long.
+ */
+export function connectBackstopMs(timeoutMs: number): number {
+  return 2 * timeoutMs;
+}
+
+/** Connects, or fails within `timeoutMs` saying what timed out and after how long; every connect of the agent goes through here. */
+export async function connectWithin(client: pg.Client, timeoutMs: number, what: string): Promise<void> {
+  await within(client.connect(), timeoutMs, what);
 }
 
 /**
@@ -25,20 +41,17 @@ export function newClient(connectionString: string, timeoutMs: number, applicati
  * elsewhere; BENCHMARKS.md, "Less garbage in the old generation"). Every
  * query on such a connection runs inside `within`, which bounds the read as
  * tightly, and one that times out ends the connection; those that run every
- * interval go through queryResult. Their connect runs inside `within` too, so
- * node-postgres's connect timeout is only a backstop, twice as long: set
- * equal, the two timers raced and a loaded machine reported node-postgres's
- * bare "timeout expired" in place of what timed out and after how long.
+ * interval go through queryResult.
  */
 export function newKeptClient(connectionString: string, timeoutMs: number, applicationName: string): pg.Client {
-  return client(connectionString, timeoutMs, applicationName, { connectionTimeoutMillis: 2 * timeoutMs });
+  return client(connectionString, timeoutMs, applicationName, {});
 }
 
-function client(connectionString: string, timeoutMs: number, applicationName: string, timeouts: { query_timeout?: number; connectionTimeoutMillis?: number }): pg.Client {
+function client(connectionString: string, timeoutMs: number, applicationName: string, timeouts: { query_timeout?: number }): pg.Client {
   const client = new pg.Client({
     connectionString,
     application_name: applicationName,
-    connectionTimeoutMillis: timeoutMs,
+    connectionTimeoutMillis: connectBackstopMs(timeoutMs),
     statement_timeout: timeoutMs,
     ...timeouts,
     keepAlive: true,

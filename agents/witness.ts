@@ -7,7 +7,7 @@ import type { ReplicaObservation } from "./adapters/engine-adapter";
 import type { PeerConfig } from "./config";
 import { EarlyProbeTrigger } from "./early-probe-trigger";
 import { errorMessage, truncate } from "./error-message";
-import { closeClient, newKeptClient, queryResult, within } from "./pg-client";
+import { closeClient, connectWithin, newKeptClient, queryResult, within } from "./pg-client";
 import { VOUCH_CHANNEL, VOUCH_DEMAND_LOCK } from "./primary-lease/vouch";
 import type { WitnessIdentity } from "./witness-identity";
 
@@ -116,7 +116,7 @@ export class PeerProbes implements PeerWitness {
     for (let attempt = 0; attempt < 2; attempt++) {
       const { connection, reused } = this.connection(peer, started, timeoutMs);
       try {
-        if (!reused) await within(connection.client.connect(), left(), `connection to ${peer.replica}`);
+        if (!reused) await connectWithin(connection.client, left(), `connection to ${peer.replica}`);
         const sent = performance.now();
         const { rows } = await within(queryResult<ProbeRow>(connection.client, PROBE_QUERY), left(), `witness probe of ${peer.replica}`);
         const rttMs = performance.now() - sent;

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import { errorMessage } from "../error-message";
-import { closeClient, newKeptClient, queryResult, within } from "../pg-client";
+import { closeClient, connectWithin, newKeptClient, queryResult, within } from "../pg-client";
 import { unreachableObservation, type EngineAdapter, type ReplicaObservation } from "./engine-adapter";
 import { observationFromRows, type ProbeRows } from "./postgres-observation";
 import { prepareProbeQueries, type ProbeQueries, type ProbeRow } from "./postgres-queries";
@@ -53,7 +53,7 @@ export class PostgresAdapter implements EngineAdapter {
     });
     try {
       // The probe's timeout bounds the connect, as node-postgres's own connect timeout did before it became a backstop (newKeptClient).
-      await within(client.connect(), this.timeoutMs, "connection to the local replica");
+      await connectWithin(client, this.timeoutMs, "connection to the local replica");
       this.session = { client, queries: await within(prepareProbeQueries(client), this.timeoutMs + 500, "preparing the probe of the local replica") };
       return this.session;
     } catch (error) {

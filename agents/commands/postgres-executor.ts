@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { AgentCommandArgs } from "@/contracts/agent-commands";
 import type { LocalServerFolders, ReplicationConfig } from "../config";
 import { errorMessage } from "../error-message";
-import { closeClient, newClient, within } from "../pg-client";
+import { closeClient, connectWithin, newClient } from "../pg-client";
 import { fenceServer, inRecovery, REPLAY_LSN, unfenceServer, walPosition } from "../primary-lease/server-fence";
 import type { CommandAnswer } from "./command-ledger";
 import { failed, refused, succeeded, type CommandExecutor } from "./command-executor";
@@ -60,7 +60,7 @@ export class PostgresExecutor implements CommandExecutor {
     const timeoutMs = command.kind === "promote" ? (command.args.waitSeconds + 30) * 1000 : COMMAND_TIMEOUT_MS;
     const client = newClient(this.options.connectionString, timeoutMs, "switchyard-agent-command");
     try {
-      await within(client.connect(), timeoutMs, "connection to the local replica");
+      await connectWithin(client, timeoutMs, "connection to the local replica");
       switch (command.kind) {
         case "fence":
           return await this.fence(client, command.args);

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { errorMessage } from "../error-message";
-import { upstreamClient, type Upstream } from "./upstream-security";
+import { connectWithin } from "../pg-client";
+import { upstreamClient, upstreamConnectMs, type Upstream } from "./upstream-security";
 
 /** Where a primary's history left each older timeline: `TIMELINE_HISTORY`'s lines, `<timeline>\t<lsn>\t<reason>`. */
 export function switchPoints(history: string): Map<number, bigint> {
@@ -33,7 +34,7 @@ export async function primaryHistory(upstream: Upstream, timeoutMs: number): Pro
   const client = upstreamClient(upstream, { replication: true, applicationName: "switchyard-agent-repoint", timeoutMs });
   client.on("error", () => undefined);
   try {
-    await client.connect();
+    await connectWithin(client, upstreamConnectMs(timeoutMs), "connection");
     const identity = await client.query<{ timeline: string }>("IDENTIFY_SYSTEM");
     const timeline = Number(identity.rows[0]?.timeline);
     if (!Number.isInteger(timeline) || timeline < 1) throw new Error("IDENTIFY_SYSTEM reported no timeline");

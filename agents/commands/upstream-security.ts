@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { connectBackstopMs } from "../pg-client";
 
 /**
  * How the agent's connections to a primary (the base backup, pg_rewind, the
@@ -107,7 +108,12 @@ export interface Upstream {
   tls?: UpstreamTls;
 }
 
-/** A client for the primary at `upstream`, over TLS as configured and refusing a cleartext password request. */
+/** How long a connect to the primary may take: a command's own timeout may be a base backup's hours. */
+export function upstreamConnectMs(timeoutMs: number): number {
+  return Math.min(timeoutMs, 30_000);
+}
+
+/** A client for the primary at `upstream`, over TLS as configured and refusing a cleartext password request; connect it with connectWithin(client, upstreamConnectMs(timeoutMs), …). */
 export function upstreamClient(upstream: Upstream, options: { replication: boolean; applicationName: string; timeoutMs: number; database?: string }): pg.Client {
   return new NoCleartextPasswordClient(
     {
@@ -119,7 +125,7 @@ export function upstreamClient(upstream: Upstream, options: { replication: boole
       ssl: nodePostgresSsl(upstream.tls ?? {}),
       ...(options.replication ? { replication: "true" } : {}),
       application_name: options.applicationName,
-      connectionTimeoutMillis: Math.min(options.timeoutMs, 30_000),
+      connectionTimeoutMillis: connectBackstopMs(upstreamConnectMs(options.timeoutMs)),
       keepAlive: true,
     } as pg.ClientConfig,
     `the primary at ${upstream.host}:${upstream.port}`,

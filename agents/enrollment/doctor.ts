@@ -5,7 +5,7 @@ import { ConfigError } from "../config";
 import { errorMessage } from "../error-message";
 import { controlPlaneClient } from "../control-planes";
 import { createHttpClient, type HttpClient } from "../http-post";
-import { closeClient, newClient } from "../pg-client";
+import { closeClient, connectWithin, newClient } from "../pg-client";
 import { loadAgentState, STATE_FILE, type AgentState, type HostSettings } from "./agent-state";
 import type { AgentInvocation } from "./cli-args";
 import { fetchControlPlaneConfig } from "./control-plane-config";
@@ -42,7 +42,7 @@ async function controlPlaneFacts(http: HttpClient, url: string): Promise<NonNull
 async function withClient<T>(connectionString: string, work: (client: ReturnType<typeof newClient>) => Promise<T>): Promise<T> {
   const client = newClient(connectionString, TIMEOUT_MS, "switchyard-agent-doctor");
   try {
-    await client.connect();
+    await connectWithin(client, TIMEOUT_MS, "connection to PostgreSQL");
     return await work(client);
   } finally {
     await closeClient(client);

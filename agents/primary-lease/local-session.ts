@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import { errorMessage } from "../error-message";
-import { closeClient, newClient, newKeptClient, queryResult, within } from "../pg-client";
+import { closeClient, connectWithin, newClient, newKeptClient, queryResult, within } from "../pg-client";
 import type { LeaseServer, LeaseServerFactory, SelfFenceResult, ServerState, UnfenceResult, VouchListener } from "./lease-server";
 import { fenceServer, unfenceServer } from "./server-fence";
 import { VOUCH_CHANNEL, VOUCH_DEMAND_LOCK } from "./vouch";
@@ -132,7 +132,7 @@ export class LocalSession implements LeaseServer {
       if (message.channel === VOUCH_CHANNEL) this.onNotification(message.payload, this.monotonic());
     });
     try {
-      await within(client.connect(), this.timeoutMs, "connection to the local server");
+      await connectWithin(client, this.timeoutMs, "connection to the local server");
       this.client = client;
       this.listening = false;
       this.askingForVouches = false;
@@ -146,7 +146,7 @@ export class LocalSession implements LeaseServer {
   private async onOwnSession<T>(change: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = newClient(this.connectionString, FENCE_TIMEOUT_MS, "switchyard-agent-lease");
     try {
-      await within(client.connect(), this.timeoutMs, "connection to the local server");
+      await connectWithin(client, this.timeoutMs, "connection to the local server");
       return await change(client);
     } finally {
       await closeClient(client);

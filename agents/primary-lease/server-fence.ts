@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { closeClient, newClient, within } from "../pg-client";
+import { closeClient, connectWithin, newClient } from "../pg-client";
 import { inFenceTurn } from "./fence-turn";
 import type { UnfenceResult } from "./lease-server";
 
@@ -115,7 +115,7 @@ async function waitForReadOnlyDefault(connectionString: string, expected: "on" |
   for (;;) {
     const probe = newClient(connectionString, SETTING_VISIBLE_WITHIN_MS, "switchyard-agent-command");
     try {
-      await within(probe.connect(), SETTING_VISIBLE_WITHIN_MS, "connection to the local replica");
+      await connectWithin(probe, SETTING_VISIBLE_WITHIN_MS, "connection to the local replica");
       seen = await readOnlyDefault(probe);
     } finally {
       await closeClient(probe);

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { errorMessage } from "../../error-message";
-import { upstreamClient, type Upstream } from "../upstream-security";
+import { connectWithin } from "../../pg-client";
+import { upstreamClient, upstreamConnectMs, type Upstream } from "../upstream-security";
 import { TarExtractor, type FileOwner } from "./tar-extractor";
 
 export type { Upstream } from "../upstream-security";
@@ -136,7 +137,7 @@ export async function takeBaseBackup(upstream: Upstream, target: string, owner: 
   );
   let timer: NodeJS.Timeout | undefined;
   try {
-    await client.connect();
+    await connectWithin(client, upstreamConnectMs(timeoutMs), "connection");
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         destroy();

@@ -5,7 +5,7 @@ import type { AgentCommandArgs } from "@/contracts/agent-commands";
 import type { ReplicationConfig } from "../../config";
 import { errorMessage } from "../../error-message";
 import type pg from "pg";
-import { closeClient, newClient, within } from "../../pg-client";
+import { closeClient, connectWithin, newClient } from "../../pg-client";
 import type { CommandAnswer } from "../command-ledger";
 import { failed, refused, succeeded } from "../command-executor";
 import { confString } from "../conf-string";
@@ -95,7 +95,7 @@ export async function rewind(command: Args, options: RewindOptions): Promise<Com
 async function query<T>(connection: string | pg.Client, text: string, what: string): Promise<T | undefined> {
   const client = typeof connection === "string" ? newClient(connection, CONNECT_MS, "switchyard-agent-command") : connection;
   try {
-    await within(client.connect(), CONNECT_MS, what);
+    await connectWithin(client, CONNECT_MS, what);
     return (await client.query(text)).rows[0] as T | undefined;
   } finally {
     await closeClient(client);
