@@ -10,6 +10,10 @@
  *   npm run bench:agent -- --haproxy   (with the lab's HAProxy, when installed, checking every agent's health endpoints every 250 ms)
  *   npm run bench:agent -- --policy fast   (orders-db's policy changed, through two approvers, to the tighter one bench:failover measures: 0.5 s reports and witness probes, a 2.2 s lease)
  *   npm run bench:agent -- --scrape 15   (each agent's /metrics read every 15 s, as a Prometheus would, from the end of the warm-up)
+ *   npm run bench:agent -- --variant "MALLOC_ARENA_MAX=2"   (side by side: after the warm-up both standbys' agents are started
+ *     again, one of them with these environment assignments and node flags, and warmed up again; --variant-replica names which,
+ *     pg-europe-west3 unless told: the same machine and the same moments for both, where runs one after the other differ by
+ *     the machine's mood)
  *
  * Without --haproxy the lab runs no HAProxy (LAB_HAPROXY=off): what is measured is the agent's own work.
  */
@@ -20,6 +24,7 @@ import { parseArgs } from "node:util";
 import { loadAgentState } from "@/agents/enrollment/agent-state";
 import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV } from "@/agents/node-flags";
 import { findHaproxy } from "@/lab/haproxy";
+import { parseVariant, replicaOf, restartAgent, stopAgents } from "./support/agent-variant";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { FAILOVER_SERVICES } from "./support/failover-service";
 import { FAST_FAILOVER_HEARTBEAT } from "./support/fast-failover-policy";
@@ -38,6 +43,8 @@ const { values } = parseArgs({
     haproxy: { type: "boolean", default: false },
     policy: { type: "string", default: "demo" },
     scrape: { type: "string" },
+    variant: { type: "string" },
+    "variant-replica": { type: "string", default: "pg-europe-west3" },
   },
 });
 if (values.policy !== "demo" && values.policy !== "fast") throw new Error(`--policy: demo or fast, not ${values.policy}`);
@@ -45,6 +52,7 @@ const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
 const SCRAPE_SECONDS = values.scrape === undefined ? null : Number(values.scrape);
 if (SCRAPE_SECONDS !== null && !(SCRAPE_SECONDS > 0)) throw new Error(`--scrape: seconds between two reads of /metrics, not ${values.scrape}`);
+const VARIANT = values.variant === undefined ? null : parseVariant(values.variant);
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 function agentPids(bundle: string): number[] {
@@ -119,6 +127,7 @@ if (CPU_PROFILE_DIR) mkdirSync(CPU_PROFILE_DIR, { recursive: true });
 const NODE_FLAGS = [values["node-flags"], ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])].join(" ");
 
 let pids: number[] = [];
+let restarted: number[] = [];
 const controlPlane = await startControlPlane({ lab: true, env: { LAB_SERVICES: "orders-db", LAB_HAPROXY: values.haproxy ? "on" : "off", [AGENT_NODE_FLAGS_ENV]: NODE_FLAGS } });
 try {
   if (values.policy === "fast") {
@@ -130,6 +139,19 @@ try {
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
   pids = agentPids(bundle);
   if (pids.length === 0) throw new Error("no agent processes found");
+  const variantOf = new Map<number, string>();
+  if (VARIANT) {
+    const primary = FAILOVER_SERVICES["orders-db"]!.replicas[0];
+    const standbys = pids.filter((pid) => replicaOf(pid) !== primary);
+    if (!standbys.some((pid) => replicaOf(pid) === values["variant-replica"])) throw new Error(`--variant-replica: ${values["variant-replica"]} is not one of the standbys (${standbys.map(replicaOf).join(", ")})`);
+    for (const pid of standbys) {
+      const variant = replicaOf(pid) === values["variant-replica"] ? VARIANT : null;
+      variantOf.set(await restartAgent(pid, variant), variant ? VARIANT.text : "restarted as it was");
+    }
+    restarted = [...variantOf.keys()];
+    await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
+    pids = agentPids(bundle);
+  }
   // What the first reads make the agents load and compile is part of what is measured, not of the warm-up.
   const scraping = SCRAPE_SECONDS === null ? null : scrapeEvery(SCRAPE_SECONDS, pids.map(metricsUrl));
   const rss = new Map(pids.map((pid) => [pid, [] as number[]]));
@@ -156,6 +178,8 @@ try {
     const percent = (ticks: number) => round((100 * ticks) / CLOCK_TICKS / elapsed, 2);
     return {
       pid,
+      replica: replicaOf(pid),
+      ...(VARIANT ? { variant: variantOf.get(pid) ?? "as the lab started it" } : {}),
       rssMiB: { p50: round(memory.p50), max: round(memory.max) },
       pssMiB: { p50: round(pss.p50) },
       privateMiB: { p50: round(unshared.p50) },
@@ -167,7 +191,7 @@ try {
     JSON.stringify(
       {
         machine: machineUnderLoad(loadAtStart),
-        parameters: { intervalMs: values.policy === "fast" ? FAST_FAILOVER_HEARTBEAT.intervalSeconds * 1000 : 1000, policy: values.policy, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, scrapeSeconds: SCRAPE_SECONDS, nodeFlags: NODE_FLAGS, labHaproxy: values.haproxy ? (findHaproxy() ? "on" : "not installed") : "off" },
+        parameters: { variant: VARIANT?.text ?? null, intervalMs: values.policy === "fast" ? FAST_FAILOVER_HEARTBEAT.intervalSeconds * 1000 : 1000, policy: values.policy, seconds: SECONDS, warmupSeconds: WARMUP, peersPerAgent: pids.length - 1, scrapeSeconds: SCRAPE_SECONDS, nodeFlags: NODE_FLAGS, labHaproxy: values.haproxy ? (findHaproxy() ? "on" : "not installed") : "off" },
         agents,
       },
       null,
@@ -175,6 +199,7 @@ try {
     ),
   );
 } finally {
+  await stopAgents(restarted);
   await controlPlane.stop();
 }
 if (CPU_PROFILE_DIR) {
