@@ -94,7 +94,7 @@ describe("the built agent and its packed MariaDB driver", () => {
   });
 
   it("runs as a program with the environment and flags it is meant to run with", () => {
-    expect(agentSource.split("\n")[0]).toBe("#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --lite-mode --no-expose-wasm --expose-gc");
+    expect(agentSource.split("\n")[0]).toBe("#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 MALLOC_ARENA_MAX=2 node --lite-mode --no-expose-wasm --expose-gc");
   });
 
   it("holds none of mysql2's or iconv-lite's source as its own", () => {
