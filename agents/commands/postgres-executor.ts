@@ -120,7 +120,32 @@ export class PostgresExecutor implements CommandExecutor {
     await client.query("ALTER SYSTEM SET synchronous_standby_names = ''");
     const problem = await this.resetReadOnlyDefault(client);
     if (problem) return failed(`promoted, but it still refuses writes: ${problem}`, { timeline, lsn: promotedLsn });
+    void this.checkpointAfterPromotion();
     return succeeded({ timeline, lsn: promotedLsn });
+  }
+
+  /**
+   * pg_rewind reads its source's timeline from the control file, which names
+   * the new timeline only after the first checkpoint since the promotion; the
+   * server's own is spread over up to minutes. A standby that streamed past
+   * the fork (an asynchronous one, ahead of the synchronous standby promoted)
+   * and is rewound from this server before then is rewound to the wrong
+   * timeline and cannot start (seen: "requested timeline 3 does not contain
+   * minimum recovery point ... on timeline 1"). So an immediate checkpoint,
+   * as PostgreSQL's pg_rewind documentation asks and Patroni does, on a
+   * connection of its own after the answer, which it never delays. Should it
+   * fail, the server's own checkpoint still comes, later.
+   */
+  private async checkpointAfterPromotion(): Promise<void> {
+    const client = newClient(this.options.connectionString, COMMAND_TIMEOUT_MS, "switchyard-agent-command");
+    try {
+      await connectWithin(client, COMMAND_TIMEOUT_MS, "connection to the local replica");
+      await client.query("CHECKPOINT");
+    } catch {
+      // Nothing waits on it: see above.
+    } finally {
+      await closeClient(client);
+    }
   }
 
   /**

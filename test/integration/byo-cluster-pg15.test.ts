@@ -140,7 +140,7 @@ function logTail(file: string, lines = 30): string {
 /** What the agents and servers said last, for a failed wait. */
 function diagnostics(): string {
   return Object.values(servers)
-    .map((server) => `--- agent ${server.name} ---\n${logTail(agentLog(server.name), 15)}\n--- server ${server.name} ---\n${logTail(server.logFile, 10)}`)
+    .map((server) => `--- agent ${server.name} ---\n${logTail(agentLog(server.name), 25)}\n--- server ${server.name} ---\n${logTail(server.logFile, 20)}`)
     .join("\n");
 }
 
@@ -344,7 +344,7 @@ describe("a PostgreSQL 15 cluster from Debian's packages, brought under Switchya
     expect((await api("POST", `/api/v1/runs/${runId}/steps/confirm/confirm`, operator, { note: "go" })).status).toBe(200);
     const run: RunView = runSchema.parse(await waitFor("the switchover run to finish", () => runOf(runId), finished, 180_000));
     const doneAt = Date.now();
-    expect(run.error, JSON.stringify(run.steps.filter((step) => step.state !== "succeeded"))).toBeNull();
+    expect(run.error, `${JSON.stringify(run.steps.filter((step) => step.state !== "succeeded"))}\n${diagnostics()}`).toBeNull();
     expect(run.status).toBe("succeeded");
     expect(await route()).toMatchObject({ writeReplica: to, epoch: 2 });
 
@@ -389,7 +389,7 @@ describe("a PostgreSQL 15 cluster from Debian's packages, brought under Switchya
     expect(automatic, `the decision: ${JSON.stringify(decisions.recorded)}`).toMatchObject({ mode: "automatic", actorType: "automation" });
     const run = runSchema.parse(await waitFor("the automatic failover to finish", () => runOf(automatic.id), finished, 120_000));
     const doneAt = Date.now();
-    expect(run.error, JSON.stringify(run.steps.filter((step) => step.state !== "succeeded" && step.state !== "skipped"))).toBeNull();
+    expect(run.error, `${JSON.stringify(run.steps.filter((step) => step.state !== "succeeded" && step.state !== "skipped"))}\n${diagnostics()}`).toBeNull();
     expect(run.status).toBe("succeeded");
     expect(await route()).toMatchObject({ writeReplica: survivor, epoch: 3 });
 
