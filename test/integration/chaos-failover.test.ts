@@ -133,7 +133,13 @@ describe("the chaos suite: automatic failover on the real lab", () => {
     const pgdata = pgdataDir(product.running.dataDir, "pg-us-east-1");
     // As a service manager would: the killed server starts again, a primary that knows nothing of the failover.
     await startCluster({ dataDir: pgdata, port: portOf(state, "pg-us-east-1"), settings: serverSettings("primary", "pg-us-east-1") }, serverLogFile(product.running.dataDir, "pg-us-east-1"));
-    await until("the former primary to be fenced", () => product.sql<{ ro: string }>("pg-us-east-1", "SELECT current_setting('default_transaction_read_only') AS ro"), (rows) => rows[0]?.ro === "on", 60_000);
+    // The fence ends the sessions the server had (its writers), so a read that overlaps it may be cut off: not fenced yet, ask again.
+    await until(
+      "the former primary to be fenced",
+      () => product.sql<{ ro: string }>("pg-us-east-1", "SELECT current_setting('default_transaction_read_only') AS ro").catch(() => []),
+      (rows) => rows[0]?.ro === "on",
+      60_000,
+    );
     await until(
       "an alert asking for the reinstate runbook",
       () => product.api("GET", "/api/v1/alerts?serviceId=orders-db&ruleId=setting-drift", product.operator),
