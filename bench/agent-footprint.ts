@@ -24,7 +24,7 @@ import { parseArgs } from "node:util";
 import { loadAgentState } from "@/agents/enrollment/agent-state";
 import { AGENT_NODE_FLAGS, AGENT_NODE_FLAGS_ENV } from "@/agents/node-flags";
 import { findHaproxy } from "@/lab/haproxy";
-import { parseVariant, replicaOf, restartAgent, stopAgents } from "./support/agent-variant";
+import { parseVariant, replicaOf, restartAgent, stateDirOf, stopAgents } from "./support/agent-variant";
 import { adminToken, startControlPlane } from "./support/control-plane";
 import { FAILOVER_SERVICES } from "./support/failover-service";
 import { FAST_FAILOVER_HEARTBEAT } from "./support/fast-failover-policy";
@@ -86,9 +86,7 @@ function ownMiB(pid: number): { pss: number; private: number } {
 
 /** Where the agent of this process serves /metrics, from the state folder its command line names. */
 function metricsUrl(pid: number): string {
-  const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  const stateDir = args[args.indexOf("--state-dir") + 1]!;
-  const { host } = loadAgentState(stateDir);
+  const { host } = loadAgentState(stateDirOf(pid));
   if (host.metrics.port === 0) throw new Error(`the agent ${pid} serves no metrics (--scrape)`);
   return `http://${host.metrics.host}:${host.metrics.port}/metrics`;
 }

@@ -27,10 +27,15 @@ export function parseVariant(text: string): AgentVariant {
   return { env, nodeFlags, text };
 }
 
+/** The state folder an agent process's command line names (`run --state-dir <dir>`). */
+export function stateDirOf(pid: number): string {
+  const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  return args[args.indexOf("--state-dir") + 1]!;
+}
+
 /** The replica a lab agent watches: its state folder is `<lab>/agents/<replica>/state`. */
 export function replicaOf(pid: number): string {
-  const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  return path.basename(path.dirname(args[args.indexOf("--state-dir") + 1]!));
+  return path.basename(path.dirname(stateDirOf(pid)));
 }
 
 /**
@@ -48,7 +53,7 @@ export async function restartAgent(pid: number, variant: AgentVariant | null): P
       .filter(Boolean)
       .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
   ) as NodeJS.ProcessEnv;
-  const stateDir = argv[argv.indexOf("--state-dir") + 1]!;
+  const stateDir = stateDirOf(pid);
   await stopAgents([pid]);
   const log = openSync(path.join(path.dirname(stateDir), "agent.log"), "a");
   const child = spawn(argv[0]!, [...(variant?.nodeFlags ?? []), ...argv.slice(1)], { env: { ...env, ...variant?.env }, stdio: ["ignore", log, log], detached: true });
