@@ -266,6 +266,8 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
 
   it("failover: fence the primary, promote standby A (which takes writes on timeline 2), re-point standby B to A", async () => {
     await sql(primary, "INSERT INTO orders VALUES (5)");
+    // Pages A replays dirty and the server's own checkpoint after the promotion writes out over minutes, a nap between pages.
+    await sql(primary, "CREATE TABLE ballast AS SELECT n, repeat('x', 100) AS pad FROM generate_series(1, 50000) n");
     const fenced = await run(primary, "fence");
     expect(fenced.status).toBe("succeeded");
     const finalLsn = BigInt(String(fenced.output!.finalLsn));
@@ -279,6 +281,14 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     const promoted = await run(standbyA, "promote", { waitSeconds: 30 });
     expect(promoted).toMatchObject({ status: "succeeded", output: { timeline: 2 } });
     expect(BigInt(String(promoted.output!.lsn))).toBeGreaterThanOrEqual(finalLsn);
+    // pg_rewind reads its source's timeline from the control file: the agent's immediate checkpoint puts the new one there.
+    await until(
+      "A's control file to name timeline 2",
+      () => sql<{ timeline: number }>(standbyA, "SELECT (pg_control_checkpoint()).timeline_id AS timeline"),
+      (rows) => rows[0]?.timeline === 2,
+      20_000,
+      100,
+    );
     await sql(standbyA, "INSERT INTO orders VALUES (6)");
     expect(await sql(standbyA, "SELECT array_agg(id ORDER BY id) AS ids FROM orders")).toEqual([{ ids: [4, 5, 6] }]);
     expect(await run(standbyA, "promote", { waitSeconds: 5 })).toMatchObject({ status: "refused" });
