@@ -58,10 +58,16 @@ export function commandLoopFor(
   });
 }
 
-function executorFor({ replica, commands, replication, server }: AgentConfig): CommandExecutor {
+function executorFor({ replica, commands, replication, server, queue }: AgentConfig): CommandExecutor {
   switch (replica.engine) {
     case "postgresql":
-      return new PostgresExecutor({ connectionString: commands?.connectionString ?? replica.connectionString, replicaName: replica.name, replication: replication ?? null, server: server ?? null });
+      return new PostgresExecutor({
+        connectionString: commands?.connectionString ?? replica.connectionString,
+        replicaName: replica.name,
+        replication: replication ?? null,
+        server: server ?? null,
+        stateDir: queue.dir,
+      });
     case "mariadb":
       return new MariadbExecutor({
         connectionString: commands?.connectionString ?? replica.connectionString,

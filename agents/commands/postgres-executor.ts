@@ -7,7 +7,9 @@ import { fenceServer, inRecovery, REPLAY_LSN, unfenceServer, walPosition } from 
 import type { CommandAnswer } from "./command-ledger";
 import { failed, refused, succeeded, type CommandExecutor } from "./command-executor";
 import { primaryAddress, primaryConninfo } from "./primary-conninfo";
+import { decideRepointServer } from "@/core/agents/repoint-down-server";
 import { LocalServer } from "./rewind/local-server";
+import { RebuildMarker } from "./rewind/rebuild-marker";
 import { rewind } from "./rewind/rewind";
 import { setSyncStandbys } from "./sync-standbys";
 import { forkProblem, localPosition, primaryHistory } from "./timeline-fork";
@@ -27,6 +29,8 @@ export interface PostgresExecutorOptions {
   replication: ReplicationConfig | null;
   /** The server's folder and binaries, for `rewind`. */
   server: LocalServerFolders | null;
+  /** The agent's state folder, where a rebuild that began is remembered until it finishes (RebuildMarker); null keeps no such memory. */
+  stateDir: string | null;
 }
 
 const COMMAND_TIMEOUT_MS = 60_000;
@@ -57,6 +61,10 @@ export class PostgresExecutor implements CommandExecutor {
     if (command.kind === "script") return refused("this agent runs no scripts");
     // Before any connection: the server may be down (a former primary that was killed).
     if (command.kind === "rewind") return this.rewind(command.args);
+    if (command.kind === "repoint") {
+      const down = await this.repointDownServer(command.args);
+      if (down) return down;
+    }
     const timeoutMs = command.kind === "promote" ? (command.args.waitSeconds + 30) * 1000 : COMMAND_TIMEOUT_MS;
     const client = newClient(this.options.connectionString, timeoutMs, "switchyard-agent-command");
     try {
@@ -87,7 +95,29 @@ export class PostgresExecutor implements CommandExecutor {
     const { server, replication, connectionString, replicaName } = this.options;
     if (!replication) return refused("the agent config has no replication credentials (replication.user, replication.password), so it cannot follow a primary");
     if (!server) return refused("the agent config has no server section (dataDir, binDir), so it cannot stop, rebuild and start its replica");
-    return rewind(args, { server: new LocalServer(server), replication, replicaName, connectionString });
+    return rewind(args, { server: new LocalServer(server), replication, replicaName, connectionString, marker: this.marker() });
+  }
+
+  private marker(): RebuildMarker | null {
+    return this.options.stateDir ? new RebuildMarker(this.options.stateDir) : null;
+  }
+
+  /**
+   * A repoint's answer when its server is down (core/agents/repoint-down-server.ts):
+   * rebuilt again after a rebuild of this agent's left it down, or failed
+   * without a connection attempt; null when the repoint connects as usual.
+   */
+  private async repointDownServer(args: Args<"repoint">): Promise<CommandAnswer | null> {
+    const { server } = this.options;
+    const unfinishedRebuild = this.marker()?.read() ?? null;
+    const rule = decideRepointServer({ serverSection: server !== null, running: server !== null && new LocalServer(server).isRunning(), unfinishedRebuild });
+    if (rule.action === "repoint") return null;
+    if (rule.action === "fail") return failed(`${this.options.replicaName}: ${rule.sentence} (no postmaster runs on ${server!.dataDir})`);
+    const reason = `its server was down after a rebuild to follow ${unfinishedRebuild!.primary} (begun ${unfinishedRebuild!.startedAt}) did not finish`;
+    const rebuilt = await this.rewind(args);
+    if (rebuilt.status !== "succeeded") return { ...rebuilt, error: `${reason}, and rebuilding it again failed: ${rebuilt.error}` };
+    const output = rebuilt.output as { method: "pg_rewind" | "base-backup" | "following" };
+    return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: { method: output.method, reason } });
   }
 
   /** See fenceServer: the same fence the primary's lease keeper makes when its lease lapses. */
@@ -171,6 +201,8 @@ export class PostgresExecutor implements CommandExecutor {
       const output = rebuilt.output as { method: "pg_rewind" | "base-backup" | "following" };
       return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: { method: output.method, reason: diverged } });
     }
+    // It follows as it was told: whatever rebuild of it this agent began and left is moot.
+    this.marker()?.finish();
     return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: null });
   }
 

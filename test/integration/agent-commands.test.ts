@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMAND_OUTPUTS, type AgentCommandKind } from "@/contracts/agent-commands";
 import type { CommandAnswer } from "@/agents/commands/command-ledger";
 import { PostgresExecutor } from "@/agents/commands/postgres-executor";
+import { LocalServer } from "@/agents/commands/rewind/local-server";
+import { REPOINT_SERVER_RULES } from "@/core/agents/repoint-down-server";
 import type { VerifiedCommand } from "@/agents/commands/verify-command";
 import type { LocalServerFolders, ReplicationConfig } from "@/agents/config";
 import { postgresBinaries } from "@/embedded/postgres-binaries";
@@ -132,7 +134,14 @@ async function cloneStandby(standby: Node, slot: string): Promise<void> {
 }
 
 function executorFor(target: Node, replication: ReplicationConfig | null = REPLICATION, server: LocalServerFolders | null = null): PostgresExecutor {
-  return new PostgresExecutor({ connectionString: target.url, replicaName: target.name, replication, server });
+  return new PostgresExecutor({ connectionString: target.url, replicaName: target.name, replication, server, stateDir: stateDirOf(target) });
+}
+
+/** The agent's state folder for `target`, where its executor remembers a rebuild that began. */
+function stateDirOf(target: Node): string {
+  const stateDir = path.join(dir, `${target.name}-agent-state`);
+  mkdirSync(stateDir, { recursive: true });
+  return stateDir;
 }
 
 async function serverOf(target: Node): Promise<LocalServerFolders> {
@@ -383,5 +392,35 @@ describe("PostgresExecutor on streaming replication (PostgreSQL 18)", () => {
     await sql(primary, "INSERT INTO orders VALUES (11)");
     await until("the new primary's write to reach B", () => sql<{ ids: number[] }>(standbyB, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"), (rows) => rows[0]?.ids.includes(11) === true, 20_000, 100);
     expect((await sql<{ ids: number[] }>(standbyB, "SELECT array_agg(id ORDER BY id) AS ids FROM orders"))[0]!.ids).not.toContain(10);
+  });
+
+  it("repoint fails at once on a standby someone stopped, and rebuilds again one its own unfinished rebuild left down", async () => {
+    const server = new LocalServer(await serverOf(standbyB));
+    const executor = executorFor(standbyB, REPLICATION, await serverOf(standbyB));
+    const toPrimary = { host: "127.0.0.1", port: primary.port, slotName: null };
+    const marker = path.join(stateDirOf(standbyB), "rebuild-unfinished.json");
+
+    await server.stop();
+    const stopped = await executor.execute(command("repoint", toPrimary, standbyB.name));
+    expect(stopped).toEqual({ status: "failed", output: null, error: `standby_b: ${REPOINT_SERVER_RULES.find((rule) => rule.id === "stopped-by-someone-else")!.sentence} (no postmaster runs on ${standbyB.dataDir})` });
+    expect(server.isRunning()).toBe(false);
+    await server.start();
+
+    // A rebuild that fails once it has stopped the server: the configuration it keeps cannot start one.
+    const autoConf = path.join(standbyB.dataDir, "postgresql.auto.conf");
+    const goodConf = readFileSync(autoConf, "utf8");
+    writeOwned(autoConf, `${goodConf}shared_buffers = 'not a size'\n`);
+    await expect(executor.execute(command("rewind", { host: "127.0.0.1", port: standbyA.port, slotName: null }, standbyB.name))).rejects.toThrow(/shared_buffers/);
+    expect(server.isRunning()).toBe(false);
+    expect(JSON.parse(readFileSync(marker, "utf8"))).toMatchObject({ primary: `127.0.0.1:${standbyA.port}` });
+
+    writeOwned(autoConf, readFileSync(autoConf, "utf8").replace("shared_buffers = 'not a size'\n", ""));
+    const rebuilt = await executor.execute(command("repoint", toPrimary, standbyB.name));
+    expect(rebuilt, JSON.stringify(rebuilt)).toMatchObject({
+      status: "succeeded",
+      output: { primaryHost: "127.0.0.1", primaryPort: primary.port, rebuilt: { method: "base-backup", reason: expect.stringMatching(new RegExp(`^its server was down after a rebuild to follow 127\\.0\\.0\\.1:${standbyA.port} \\(begun .+\\) did not finish$`)) } },
+    });
+    expect(await sql(standbyB, "SELECT status, sender_port, received_tli FROM pg_stat_wal_receiver")).toEqual([{ status: "streaming", sender_port: primary.port, received_tli: 3 }]);
+    expect(existsSync(marker)).toBe(false);
   });
 });

@@ -88,6 +88,7 @@ const executorFor = (target: Node) =>
     replicaName: target.name,
     replication: { user: "postgres", password: PASSWORD },
     server: { dataDir: target.server.dataDir, binDir: BIN, logFile: target.server.logFile },
+    stateDir: null,
   });
 
 beforeAll(async () => {

@@ -183,7 +183,7 @@ async function commanded(name: string, kind: "fence" | "unfence"): Promise<void>
   const ledger = CommandLedger.open(stateDir(name));
   const verified = command(kind);
   expect(ledger.admit(verified)).toEqual({ admitted: true });
-  const answer = await new PostgresExecutor({ connectionString: url, replicaName: US.replica, replication: null, server: null }).execute(verified);
+  const answer = await new PostgresExecutor({ connectionString: url, replicaName: US.replica, replication: null, server: null, stateDir: null }).execute(verified);
   expect(answer.status).toBe("succeeded");
   ledger.finish(verified.id, answer);
 }

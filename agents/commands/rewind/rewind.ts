@@ -13,6 +13,7 @@ import { conninfoValue, primaryAddress, primaryConninfo } from "../primary-conni
 import { libpqSecurity, upstreamClient, type Upstream } from "../upstream-security";
 import { takeBaseBackup } from "./base-backup";
 import type { LocalServer } from "./local-server";
+import type { RebuildMarker } from "./rebuild-marker";
 import { decideRewind, type RewindFacts } from "./rewind-guard";
 
 export interface RewindOptions {
@@ -21,6 +22,8 @@ export interface RewindOptions {
   replicaName: string;
   /** The local server, as a role that may read pg_stat_wal_receiver and settings. */
   connectionString: string;
+  /** Where a rebuild that began is remembered until it finishes; null when the agent has no state folder to keep it in. */
+  marker: RebuildMarker | null;
 }
 
 type Args = AgentCommandArgs<"rewind">;
@@ -54,10 +57,13 @@ export async function rewind(command: Args, options: RewindOptions): Promise<Com
   const decision = decideRewind(facts);
   if (decision.action === "refuse") return refused(decision.reason);
   if (decision.action === "following") {
+    options.marker?.finish();
     return succeeded({ method: "following", timeline: decision.timeline, bytes: 0, durationMs: Math.round(performance.now() - started), formerDataKeptAt: null, note: null });
   }
 
   const config = keptConfiguration(server.dataDir);
+  // Before anything stops the server: should the rebuild fail part-way, a repoint knows the server is down because of it.
+  options.marker?.begin(`${args.host}:${args.port}`);
   let method: "pg_rewind" | "base-backup" = "base-backup";
   let bytes: number | null = 0;
   let formerDataKeptAt: string | null = null;
@@ -82,6 +88,7 @@ export async function rewind(command: Args, options: RewindOptions): Promise<Com
   await server.start();
   const timeline = await waitUntilStreaming(args, options);
   if (typeof timeline === "string") return failed(timeline, { method, bytes, formerDataKeptAt });
+  options.marker?.finish();
   return succeeded({
     method,
     timeline,
