@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { AgentCommandArgs } from "@/contracts/agent-commands";
+import { decideRepointServer } from "@/core/agents/repoint-down-server";
 import type { LocalServerFolders, ReplicationConfig } from "../config";
 import { errorMessage } from "../error-message";
 import { closeClient, connectWithin, newClient } from "../pg-client";
@@ -7,7 +8,6 @@ import { fenceServer, inRecovery, REPLAY_LSN, unfenceServer, walPosition } from 
 import type { CommandAnswer } from "./command-ledger";
 import { failed, refused, succeeded, type CommandExecutor } from "./command-executor";
 import { primaryAddress, primaryConninfo } from "./primary-conninfo";
-import { decideRepointServer } from "@/core/agents/repoint-down-server";
 import { LocalServer } from "./rewind/local-server";
 import { RebuildMarker } from "./rewind/rebuild-marker";
 import { rewind } from "./rewind/rewind";
