@@ -51,7 +51,11 @@ type Args<K extends VerifiedCommand["kind"]> = AgentCommandArgs<K>;
  * when some long-lived connection began.
  */
 export class PostgresExecutor implements CommandExecutor {
-  constructor(private readonly options: PostgresExecutorOptions) {}
+  private readonly marker: RebuildMarker | null;
+
+  constructor(private readonly options: PostgresExecutorOptions) {
+    this.marker = options.stateDir ? new RebuildMarker(options.stateDir) : null;
+  }
 
   async execute(command: VerifiedCommand): Promise<CommandAnswer> {
     if (command.kind === "repoint" && !this.options.replication) {
@@ -95,11 +99,15 @@ export class PostgresExecutor implements CommandExecutor {
     const { server, replication, connectionString, replicaName } = this.options;
     if (!replication) return refused("the agent config has no replication credentials (replication.user, replication.password), so it cannot follow a primary");
     if (!server) return refused("the agent config has no server section (dataDir, binDir), so it cannot stop, rebuild and start its replica");
-    return rewind(args, { server: new LocalServer(server), replication, replicaName, connectionString, marker: this.marker() });
+    return rewind(args, { server: new LocalServer(server), replication, replicaName, connectionString, marker: this.marker });
   }
 
-  private marker(): RebuildMarker | null {
-    return this.options.stateDir ? new RebuildMarker(this.options.stateDir) : null;
+  /** A repoint that rebuilds its standby (`rewind`) to follow the primary, answered as a repoint that says why. */
+  private async rebuiltForRepoint(args: Args<"repoint">, reason: string): Promise<CommandAnswer> {
+    const rebuilt = await this.rewind(args);
+    if (rebuilt.status !== "succeeded") return { ...rebuilt, error: `${reason}, and rebuilding it failed: ${rebuilt.error}` };
+    const output = rebuilt.output as { method: "pg_rewind" | "base-backup" | "following" };
+    return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: { method: output.method, reason } });
   }
 
   /**
@@ -109,15 +117,11 @@ export class PostgresExecutor implements CommandExecutor {
    */
   private async repointDownServer(args: Args<"repoint">): Promise<CommandAnswer | null> {
     const { server } = this.options;
-    const unfinishedRebuild = this.marker()?.read() ?? null;
+    const unfinishedRebuild = this.marker?.read() ?? null;
     const rule = decideRepointServer({ serverSection: server !== null, running: server !== null && new LocalServer(server).isRunning(), unfinishedRebuild });
     if (rule.action === "repoint") return null;
     if (rule.action === "fail") return failed(`${this.options.replicaName}: ${rule.sentence} (no postmaster runs on ${server!.dataDir})`);
-    const reason = `its server was down after a rebuild to follow ${unfinishedRebuild!.primary} (begun ${unfinishedRebuild!.startedAt}) did not finish`;
-    const rebuilt = await this.rewind(args);
-    if (rebuilt.status !== "succeeded") return { ...rebuilt, error: `${reason}, and rebuilding it again failed: ${rebuilt.error}` };
-    const output = rebuilt.output as { method: "pg_rewind" | "base-backup" | "following" };
-    return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: { method: output.method, reason } });
+    return this.rebuiltForRepoint(args, `its server was down after a rebuild to follow ${unfinishedRebuild!.primary} (begun ${unfinishedRebuild!.startedAt}) did not finish`);
   }
 
   /** See fenceServer: the same fence the primary's lease keeper makes when its lease lapses. */
@@ -196,13 +200,10 @@ export class PostgresExecutor implements CommandExecutor {
     if (diverged) {
       // It holds WAL the new primary never had (its old primary wrote on after the fork): only a rebuild can make it follow.
       if (!this.options.server) return failed(`${this.options.replicaName} cannot follow ${args.host}:${args.port}: ${diverged}; it needs a rewind, and the agent config has no server section`);
-      const rebuilt = await this.rewind(args);
-      if (rebuilt.status !== "succeeded") return { ...rebuilt, error: `${diverged}, and rebuilding it failed: ${rebuilt.error}` };
-      const output = rebuilt.output as { method: "pg_rewind" | "base-backup" | "following" };
-      return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: { method: output.method, reason: diverged } });
+      return this.rebuiltForRepoint(args, diverged);
     }
     // It follows as it was told: whatever rebuild of it this agent began and left is moot.
-    this.marker()?.finish();
+    this.marker?.finish();
     return succeeded({ primaryHost: args.host, primaryPort: args.port, slotName: args.slotName, rebuilt: null });
   }
 
